@@ -1,0 +1,91 @@
+# fiches: `make` builds the program and the TAT site; `make test` runs every test.
+# See README.md.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/fiches
+MANDIR    = $(PREFIX)/share/man
+LOCALEDIR = $(PREFIX)/share/locale
+
+CC       ?= cc
+PKGS      = libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd
+WARN      = -Wall -Wextra -Wshadow -Wno-unused-parameter -Werror
+CFLAGS   ?= -O2 -g
+ifeq ($(SANITIZE),1)
+CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+BUILD    ?= build/sanitize
+endif
+BUILD    ?= build
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	-DLOCALEDIR='"$(LOCALEDIR)"' -DFICHES_DATADIR='"$(DATADIR)"' \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	-Igenerator -Igenerator/base -MMD -MP
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions \
+	-lhyphen -lstemmer -lpthread -lm
+
+SRC      := $(shell find generator -name '*.c' ! -name main.c | sort)
+OBJ      := $(SRC:%.c=$(BUILD)/%.o)
+LIB       = $(BUILD)/libfiches.a
+BIN       = $(BUILD)/fiches
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+SPEC_SRC := $(sort $(wildcard tests/spec/*.c))
+SPEC_BIN := $(SPEC_SRC:tests/spec/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps site test check-deps install clean format fuzz bench
+all: deps $(BIN) site
+
+deps:
+	@sh scripts/deps.sh build
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $(OBJ)
+
+$(BIN): $(BUILD)/generator/main.o $(LIB) $(BUILD)/locale/fr/LC_MESSAGES/fiches.mo
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(LIB) $(LIBS)
+
+$(BUILD)/locale/fr/LC_MESSAGES/fiches.mo: po/fr.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB) $(LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/%: tests/spec/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+site: $(BIN)
+	$(BIN) build
+
+test:
+	@sh scripts/deps.sh test
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SPEC_BIN)
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(LOCALEDIR)/fr/LC_MESSAGES
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fiches
+	cp -R templates $(DESTDIR)$(DATADIR)/
+	install -m 644 man/fiches.1 $(DESTDIR)$(MANDIR)/man1/fiches.1
+	install -m 644 man/fiches.5 $(DESTDIR)$(MANDIR)/man5/fiches.5
+	install -m 644 $(BUILD)/locale/fr/LC_MESSAGES/fiches.mo $(DESTDIR)$(LOCALEDIR)/fr/LC_MESSAGES/fiches.mo
+
+format:
+	clang-format -i $$(find generator tests -name '*.[ch]')
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(BUILD)/generator/main.d

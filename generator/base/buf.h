@@ -1,0 +1,40 @@
+/*
+ * Owned growable byte buffer (struct buf) and borrowed slice (struct slice).
+ * A buf owns its bytes and is always NUL-terminated after any append; a
+ * slice points into memory someone else owns and is never freed.
+ */
+#ifndef FICHES_BUF_H
+#define FICHES_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char *data;   /* NUL-terminated once anything was appended; NULL when empty and never grown */
+	size_t len;   /* bytes used, excluding the terminating NUL */
+	size_t cap;   /* bytes allocated */
+};
+
+struct slice {
+	const char *p; /* borrowed, not NUL-terminated */
+	size_t n;
+};
+
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_put(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empties the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+/* Returns the bytes (never NULL, NUL-terminated) and leaves b empty. Caller frees. */
+char *buf_detach(struct buf *b);
+/* Read-only view: never NULL. */
+const char *buf_cstr(const struct buf *b);
+void buf_free(struct buf *b);
+
+/* Appends s with HTML escaping of & < > " '. */
+void buf_put_html(struct buf *b, const char *s, size_t n);
+
+#endif

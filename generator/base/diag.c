@@ -1,0 +1,189 @@
+/* Diagnostics collector; see diag.h. */
+#include "diag.h"
+#include "buf.h"
+#include "i18n.h"
+#include "xalloc.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct message {
+	enum diag_level level;
+	char *path;  /* owned, may be NULL */
+	int line, col;
+	size_t seq;  /* report order, the last sort key, keeps output stable */
+	char *text;  /* owned */
+};
+
+struct diag {
+	pthread_mutex_t lock;
+	struct message *msgs;
+	size_t nmsgs, cap;
+	size_t errors, warnings, seq;
+	int strict;
+};
+
+struct diag *diag_new(void)
+{
+	struct diag *d = xcalloc(1, sizeof *d);
+	pthread_mutex_init(&d->lock, NULL);
+	return d;
+}
+
+static void free_messages(struct diag *d)
+{
+	for (size_t i = 0; i < d->nmsgs; i++) {
+		free(d->msgs[i].path);
+		free(d->msgs[i].text);
+	}
+	d->nmsgs = 0;
+}
+
+void diag_free(struct diag *d)
+{
+	if (!d)
+		return;
+	free_messages(d);
+	free(d->msgs);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+}
+
+void diag_set_strict(struct diag *d, int strict)
+{
+	d->strict = strict;
+}
+
+void diag_report(struct diag *d, enum diag_level level, const char *path,
+		 int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf text = BUF_INIT;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		buf_grow(&text, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(text.data, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		text.len = (size_t)n;
+	}
+	pthread_mutex_lock(&d->lock);
+	if (d->nmsgs == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->msgs = xrealloc(d->msgs, d->cap * sizeof *d->msgs);
+	}
+	struct message *m = &d->msgs[d->nmsgs++];
+	m->level = level;
+	m->path = path ? xstrdup(path) : NULL;
+	m->line = line;
+	m->col = col;
+	m->seq = d->seq++;
+	m->text = buf_detach(&text);
+	if (level == DIAG_ERROR)
+		d->errors++;
+	else if (level == DIAG_WARNING)
+		d->warnings++;
+	pthread_mutex_unlock(&d->lock);
+}
+
+size_t diag_errors(const struct diag *d)
+{
+	return d->errors + (d->strict ? d->warnings : 0);
+}
+
+size_t diag_warnings(const struct diag *d)
+{
+	return d->warnings;
+}
+
+static int compare_messages(const void *a, const void *b)
+{
+	const struct message *x = a, *y = b;
+	/* Messages without a file come first: they concern the whole run. */
+	if (!x->path != !y->path)
+		return x->path ? 1 : -1;
+	if (x->path && y->path) {
+		int c = strcmp(x->path, y->path);
+		if (c)
+			return c;
+	}
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static const char *level_name(const struct diag *d, enum diag_level level)
+{
+	switch (level) {
+	case DIAG_ERROR: return _("error");
+	case DIAG_WARNING: return d->strict ? _("error") : _("warning");
+	default: return _("note");
+	}
+}
+
+static void format_all(struct diag *d, struct buf *out, int colour)
+{
+	qsort(d->msgs, d->nmsgs, sizeof *d->msgs, compare_messages);
+	for (size_t i = 0; i < d->nmsgs; i++) {
+		const struct message *m = &d->msgs[i];
+		int is_error = m->level == DIAG_ERROR ||
+			       (m->level == DIAG_WARNING && d->strict);
+		if (colour)
+			buf_puts(out, "\033[1m");
+		buf_puts(out, m->path ? m->path : "fiches");
+		if (m->path && m->line > 0) {
+			buf_printf(out, ":%d", m->line);
+			if (m->col > 0)
+				buf_printf(out, ":%d", m->col);
+		}
+		buf_puts(out, ": ");
+		if (colour)
+			buf_puts(out, is_error ? "\033[31m" :
+				 m->level == DIAG_WARNING ? "\033[35m" : "\033[36m");
+		buf_puts(out, level_name(d, m->level));
+		buf_puts(out, ":");
+		if (colour)
+			buf_puts(out, "\033[0m");
+		buf_puts(out, " ");
+		buf_puts(out, m->text);
+		buf_puts(out, "\n");
+	}
+}
+
+void diag_flush(struct diag *d, FILE *out)
+{
+	struct buf text = BUF_INIT;
+	const char *no_colour = getenv("NO_COLOR");
+	int colour = isatty(fileno(out)) && !(no_colour && *no_colour);
+	pthread_mutex_lock(&d->lock);
+	format_all(d, &text, colour);
+	free_messages(d);
+	pthread_mutex_unlock(&d->lock);
+	fputs(buf_cstr(&text), out);
+	fflush(out);
+	buf_free(&text);
+}
+
+char *diag_to_string(struct diag *d)
+{
+	struct buf text = BUF_INIT;
+	pthread_mutex_lock(&d->lock);
+	format_all(d, &text, 0);
+	pthread_mutex_unlock(&d->lock);
+	return buf_detach(&text);
+}
+
+void diag_clear(struct diag *d)
+{
+	pthread_mutex_lock(&d->lock);
+	free_messages(d);
+	d->errors = d->warnings = 0;
+	pthread_mutex_unlock(&d->lock);
+}

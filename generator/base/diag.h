@@ -1,0 +1,59 @@
+/*
+ * Diagnostics: the one place that formats content problems.
+ *
+ * Every stage reports content errors here and keeps going, so that one run
+ * reports every problem. Messages are collected (thread-safe), then printed
+ * sorted by file, line and column in the compiler format editors understand:
+ *
+ *     content/actions/06-x.md:12:5: error: unknown theme 'cadre-de-vi'
+ *
+ * Colour is used only when the stream is a terminal and NO_COLOR is unset.
+ * With strict mode, warnings count as errors.
+ */
+#ifndef FICHES_DIAG_H
+#define FICHES_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
+
+struct diag;
+
+/* A fresh, empty collector. Caller frees with diag_free. */
+struct diag *diag_new(void);
+void diag_free(struct diag *d);
+void diag_set_strict(struct diag *d, int strict);
+
+/*
+ * Records one message. path may be NULL (program-wide message); line and
+ * col are 1-based, 0 when unknown. The message is formatted now.
+ */
+void diag_report(struct diag *d, enum diag_level level, const char *path,
+		 int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+#define diag_error(d, path, line, col, ...) \
+	diag_report((d), DIAG_ERROR, (path), (line), (col), __VA_ARGS__)
+#define diag_warning(d, path, line, col, ...) \
+	diag_report((d), DIAG_WARNING, (path), (line), (col), __VA_ARGS__)
+#define diag_note(d, path, line, col, ...) \
+	diag_report((d), DIAG_NOTE, (path), (line), (col), __VA_ARGS__)
+
+/* Errors, counting warnings as errors in strict mode. */
+size_t diag_errors(const struct diag *d);
+size_t diag_warnings(const struct diag *d);
+
+/*
+ * Prints every collected message, sorted, to out, then empties the
+ * collector (counts are kept). Colour when out is a terminal and NO_COLOR
+ * is unset.
+ */
+void diag_flush(struct diag *d, FILE *out);
+
+/* Appends the collected messages, sorted and uncoloured, to a string (caller frees). */
+char *diag_to_string(struct diag *d);
+
+/* Forgets every message and count (used between rebuilds in serve). */
+void diag_clear(struct diag *d);
+
+#endif

@@ -1,0 +1,84 @@
+/* Slugs from French text; see slug.h. */
+#include "slug.h"
+#include "buf.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#include <string.h>
+
+/* ASCII folding of Latin-1 Supplement letters U+00C0..U+00FF. */
+static const char *const latin1[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+const char *slug_fold_codepoint(unsigned cp)
+{
+	if (cp >= 0xC0 && cp <= 0xFF)
+		return latin1[cp - 0xC0];
+	switch (cp) {
+	case 0x152: case 0x153: return "oe";
+	case 0x178: return "y";
+	case 0x100: case 0x101: case 0x102: case 0x103: case 0x104: case 0x105: return "a";
+	case 0x106: case 0x107: case 0x10C: case 0x10D: return "c";
+	case 0x118: case 0x119: case 0x11A: case 0x11B: case 0x112: case 0x113: return "e";
+	case 0x141: case 0x142: return "l";
+	case 0x143: case 0x144: case 0x147: case 0x148: return "n";
+	case 0x160: case 0x161: case 0x15A: case 0x15B: return "s";
+	case 0x17D: case 0x17E: case 0x179: case 0x17A: case 0x17B: case 0x17C: return "z";
+	default: return "";
+	}
+}
+
+char *slug_from_text(const char *s, size_t n)
+{
+	struct buf out = BUF_INIT;
+	int pending_dash = 0;
+	size_t i = 0;
+	while (i < n && out.len < 128) {
+		uint32_t cp;
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		i += len;
+		char one[2] = {0, 0};
+		const char *fold;
+		if (cp < 128) {
+			if (ascii_isalnum((int)cp)) {
+				one[0] = (char)ascii_tolower((int)cp);
+				fold = one;
+			} else {
+				fold = "";
+			}
+		} else {
+			fold = slug_fold_codepoint(cp);
+		}
+		if (*fold) {
+			if (pending_dash && out.len)
+				buf_putc(&out, '-');
+			pending_dash = 0;
+			buf_puts(&out, fold);
+		} else {
+			pending_dash = 1;
+		}
+	}
+	if (out.len > 128)
+		out.len = 128;
+	while (out.len && out.data[out.len - 1] == '-')
+		out.len--;
+	if (out.len == 0)
+		buf_puts(&out, "section");
+	out.data[out.len] = '\0';
+	return buf_detach(&out);
+}
+
+int slug_is_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 128 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(ascii_isdigit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return 0;
+	return 1;
+}

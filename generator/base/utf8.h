@@ -1,0 +1,41 @@
+/*
+ * UTF-8 validation, input normalisation and locale-free ASCII classes.
+ */
+#ifndef FICHES_UTF8_H
+#define FICHES_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Returns 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates, no
+ * NUL byte). Otherwise returns 0 and sets *bad to the offset of the first
+ * offending byte.
+ */
+int utf8_valid(const char *s, size_t n, size_t *bad);
+
+/*
+ * Normalises a file read from disk in place: drops a leading UTF-8 BOM and
+ * turns CRLF and lone CR into LF. Returns the new length.
+ */
+size_t utf8_normalise_input(char *s, size_t n);
+
+/* 1-based line and column (in characters) of byte offset off in s. */
+void utf8_line_col(const char *s, size_t off, int *line, int *col);
+
+/*
+ * Decodes one code point at s (at most n bytes). Returns its length in
+ * bytes (at least 1); an invalid sequence decodes as U+FFFD of length 1.
+ */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Writes cp as UTF-8 into out (4 bytes room). Returns the length. */
+size_t utf8_encode(uint32_t cp, char *out);
+
+static inline int ascii_isalpha(int c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static inline int ascii_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline int ascii_isalnum(int c) { return ascii_isalpha(c) || ascii_isdigit(c); }
+static inline int ascii_isupper(int c) { return c >= 'A' && c <= 'Z'; }
+static inline int ascii_isspace(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static inline int ascii_tolower(int c) { return ascii_isupper(c) ? c + 32 : c; }
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * The pipeline for `fiches build` and `fiches check`: load content/,
+ * validate, resolve, derive, render HTML (and PDF), then hand the files to
+ * the stage, which swaps them into the output directory atomically. A run
+ * whose diagnostics hold an error stops before the stage: the output
+ * directory is left exactly as it was.
+ */
+#ifndef FICHES_BUILD_H
+#define FICHES_BUILD_H
+
+#include "diag.h"
+
+struct build_options {
+	const char *root;        /* project root: root/content is read ("." by default) */
+	const char *out;         /* output directory; NULL means root/public */
+	const char *templates;   /* templates directory; NULL: root/templates, else the installed ones */
+	int strict;              /* warnings are errors */
+	int jobs;                /* worker threads; 0 = number of cores */
+	int no_pdf;              /* skip PDF files */
+	int check_only;          /* validate everything, write nothing */
+	int serve;               /* output for `fiches serve`: inject the live-reload script */
+	int quiet;               /* no progress or summary on stderr */
+};
+
+/* What a build did, for `serve` and the tests. */
+struct build_stats {
+	unsigned pages;          /* files produced */
+	unsigned written;        /* files whose bytes changed and were written */
+	unsigned removed;        /* files of the previous build no longer produced */
+	double seconds;          /* wall time */
+};
+
+enum build_status {
+	BUILD_OK = 0,            /* built (or checked) without error */
+	BUILD_CONTENT_ERROR = 1, /* content errors reported to d; nothing written */
+	BUILD_FAILURE = 3        /* I/O or internal failure, reported to d */
+};
+
+/* Runs the pipeline. stats may be NULL. Returns a build_status. */
+int build_run(const struct build_options *opts, struct diag *d,
+	      struct build_stats *stats);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Finding glossary sigles in text, to mark them up (<abbr> linked to the
+ * glossary entry on the web, an appendix of used sigles in booklets).
+ *
+ * Matching is case-sensitive and on whole words: a sigle is not matched
+ * inside a longer word or when glued to letters or digits (« CAARUDs » is
+ * not « CAARUD »; « l'ARS » and « (CSAPA) » are).
+ */
+#ifndef FICHES_GLOSSARY_H
+#define FICHES_GLOSSARY_H
+
+#include <stddef.h>
+
+struct gloss_index;
+
+/*
+ * Index over n sigles (borrowed strings: they must outlive the index).
+ * Caller frees with gloss_index_free.
+ */
+struct gloss_index *gloss_index_new(const char *const *sigles, size_t n);
+void gloss_index_free(struct gloss_index *g);
+
+/*
+ * Finds the first (then longest) sigle occurrence in s[0..n) starting at or
+ * after byte offset start. Returns 1 and sets *pos, *len (bytes) and
+ * *which (index into the sigles given to gloss_index_new), or 0.
+ */
+int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
+		     size_t start, size_t *pos, size_t *len, size_t *which);
+
+#endif

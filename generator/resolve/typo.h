@@ -1,0 +1,52 @@
+/*
+ * French typography on plain text runs (never on code, URLs, attributes or
+ * raw HTML: the renderers call it only on text nodes).
+ *
+ *  - U+202F NARROW NO-BREAK SPACE before ; ! ? and inside « » (replacing a
+ *    plain space, or inserted when there is none);
+ *  - U+00A0 NO-BREAK SPACE before : and between a number and its unit or %
+ *    (« 42 % », « 4000 ans » is left alone: only units and %);
+ *  - ' → ’, ... → …;
+ *  - ordinals get their letters as a superscript span: 13e, 1er, 1re, 2nd,
+ *    2nde, XIXe, XXIème (the letters as written), n° stays text;
+ *  - left alone: times (10:55), URLs (scheme://..., www.), e-mail
+ *    addresses, ratios and numbers (3:2, 1.5), emoticons are not special.
+ *
+ * The output is given as a sequence of spans through a callback, so the
+ * HTML renderer can escape text and wrap superscripts in <sup>, and the
+ * PDF renderer can build Pango markup, from the same rules.
+ */
+#ifndef FICHES_TYPO_H
+#define FICHES_TYPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum typo_span {
+	TYPO_TEXT,        /* ordinary text (UTF-8) */
+	TYPO_SUPERSCRIPT  /* the letters of an ordinal: "e", "er", "re", "ème" */
+};
+
+/* Carries context from one text run to the next within a block. */
+struct typo_state {
+	uint32_t prev;     /* last code point emitted, 0 at block start */
+	int in_quote;      /* inside « » */
+};
+
+#define TYPO_STATE_INIT {0, 0}
+
+typedef void (*typo_emit_fn)(void *ctx, enum typo_span kind,
+			     const char *s, size_t n);
+
+/*
+ * Applies the rules to s[0..n) (valid UTF-8), calling emit for each span in
+ * order. st is updated so the next run of the same paragraph continues
+ * correctly (a « ! » after an emphasised word gets its thin space).
+ */
+void typo_apply(const char *s, size_t n, struct typo_state *st,
+		typo_emit_fn emit, void *ctx);
+
+/* Convenience: the typographic text with superscripts dropped to plain text. Caller frees. */
+char *typo_plain(const char *s, size_t n);
+
+#endif
