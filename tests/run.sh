@@ -1,0 +1,60 @@
+#!/bin/sh
+# Runs every test of the project and prints one summary line that CI reads.
+#
+# Discovery, so that adding a test never means editing this file:
+#   $BUILD/tests/test_*     cmocka unit tests (from tests/unit/test_*.c)
+#   $BUILD/tests/spec_*     conformance runners (from tests/spec/spec_*.c)
+#   tests/*/t_*.sh, t_*.py, t_*.mjs   end-to-end, content and browser tests
+# Each prints its own results; a runner's last "N passed, N failed[, N skipped]"
+# line is added to the totals (cmocka's "[  PASSED  ] N test(s)." too).
+# ONLY=pattern runs the tests whose path contains pattern.
+set -u
+BUILD=${BUILD:-build}
+export FICHES="$(pwd)/$BUILD/fiches"
+export FICHES_ROOT="$(pwd)"
+passed=0 failed=0 skipped=0 broken=""
+outdir=tests/out
+mkdir -p "$outdir"
+
+run_one() {
+	name=$1; shift
+	case "$name" in *"${ONLY:-}"*) ;; *) return ;; esac
+	log="$outdir/$(echo "$name" | tr '/' '_').log"
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	status=$?
+	tail -n 40 "$log"
+	p=0 f=0 s=0
+	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		s=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+	else
+		p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$log" | tail -n 1 | sed -E 's/.*\] ([0-9]+) test.*/\1/')
+		f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$log" | tail -n 1 | sed -E 's/.*\] ([0-9]+) test.*/\1/')
+	fi
+	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+	if [ "$status" -ne 0 ]; then
+		broken="$broken $name"
+		[ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
+	fi
+}
+
+for t in "$BUILD"/tests/test_* "$BUILD"/tests/spec_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *.d|*.o) continue ;; esac
+	run_one "$t" "$t"
+done
+for t in tests/*/t_*.sh tests/*/t_*.py tests/*/t_*.mjs; do
+	[ -f "$t" ] || continue
+	case "$t" in
+	*.sh) run_one "$t" sh "$t" ;;
+	*.py) run_one "$t" python3 "$t" ;;
+	*.mjs) run_one "$t" node "$t" ;;
+	esac
+done
+
+[ -n "$broken" ] && echo "failing:$broken"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
