@@ -21,10 +21,11 @@ BUILD    ?= build
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	-DLOCALEDIR='"$(LOCALEDIR)"' -DFICHES_DATADIR='"$(DATADIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
-	-Igenerator -Igenerator/base -MMD -MP
+	$(addprefix -I,$(GEN_DIRS)) -MMD -MP
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions \
 	-lhyphen -lstemmer -lpthread -lm
 
+GEN_DIRS := generator $(sort $(dir $(wildcard generator/*/*.h)))
 SRC      := $(shell find generator -name '*.c' ! -name main.c | sort)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libfiches.a

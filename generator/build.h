@@ -33,6 +33,7 @@ struct build_stats {
 enum build_status {
 	BUILD_OK = 0,            /* built (or checked) without error */
 	BUILD_CONTENT_ERROR = 1, /* content errors reported to d; nothing written */
+	BUILD_USAGE = 2,         /* the options cannot work (output inside content/…) */
 	BUILD_FAILURE = 3        /* I/O or internal failure, reported to d */
 };
 

@@ -1,0 +1,325 @@
+/*
+ * The build pipeline; see build.h.
+ *
+ * Phases: load → schema → Markdown (parallel) → sections → cross-references
+ * → derived relations → templates → [stop here on any error, or for check]
+ * → page plan → render pages (parallel) → assets, media, data files, PDFs
+ * → stage commit (the only disk write).
+ */
+#include "build.h"
+#include "buf.h"
+#include "context.h"
+#include "derive.h"
+#include "i18n.h"
+#include "load.h"
+#include "markdown.h"
+#include "model.h"
+#include "mustache.h"
+#include "pages.h"
+#include "path.h"
+#include "pool.h"
+#include "schema.h"
+#include "sitemap.h"
+#include "stage.h"
+#include "xalloc.h"
+#include "xref.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef FICHES_DATADIR
+#define FICHES_DATADIR "/usr/local/share/fiches"
+#endif
+
+struct build {
+	const struct build_options *o;
+	struct diag *d;
+	struct site *site;
+	char *out;
+	char *templates;
+	struct mustache_set *tmpl;
+	struct stage *stage;
+	struct page_plan plan;
+	struct context_options copts;
+	int render_failed;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Absolute, normalised path of p even when it does not exist yet. Caller frees. */
+static char *absolute(const char *p)
+{
+	char *real = realpath(p, NULL);
+	if (real)
+		return real;
+	char *copy = xstrdup(p), *slash = strrchr(copy, '/');
+	char *parent_real = NULL;
+	const char *leaf = p;
+	if (slash) {
+		*slash = '\0';
+		parent_real = realpath(*copy ? copy : "/", NULL);
+		leaf = slash + 1;
+	} else {
+		parent_real = realpath(".", NULL);
+	}
+	char *out = parent_real ? path_join(parent_real, leaf) : xstrdup(p);
+	free(parent_real);
+	free(copy);
+	return out;
+}
+
+static int inside(const char *child, const char *parent)
+{
+	size_t n = strlen(parent);
+	return strncmp(child, parent, n) == 0 && (child[n] == '/' || child[n] == '\0');
+}
+
+/* The output directory must not hold or sit in the sources. */
+static int check_output_location(struct build *b)
+{
+	char *out = absolute(b->out);
+	char *root = absolute(b->o->root);
+	char *content = path_join(root, "content");
+	char *templates = absolute(b->templates);
+	int ok = 1;
+	if (inside(out, content) || inside(content, out) || inside(templates, out) ||
+	    inside(out, templates) || strcmp(out, "/") == 0) {
+		diag_error(b->d, b->out, 0, 0,
+			   _("the output directory must not contain or be inside content/ or templates/"));
+		ok = 0;
+	}
+	free(out);
+	free(root);
+	free(content);
+	free(templates);
+	return ok;
+}
+
+static void parse_one(void *ctx, size_t i)
+{
+	struct build *b = ctx;
+	size_t k = 0;
+	while (i >= b->site->ndocs[k]) {
+		i -= b->site->ndocs[k];
+		k++;
+	}
+	markdown_parse_doc(b->site, b->site->docs[k][i], b->d);
+}
+
+static void load_template_dir(struct build *b, const char *dir, const char *display)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct ptrs names = {0};
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] != '.' && n > 9 && strcmp(e->d_name + n - 9, ".mustache") == 0)
+			ptrs_add(&names, xstrdup(e->d_name));
+	}
+	closedir(dp);
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = names.v[i];
+		char *fs = path_join(dir, name), *shown = path_join(display, name);
+		size_t len;
+		char *text = load_text_file(fs, shown, &len, b->d);
+		if (text) {
+			char *tname = xstrndup(name, strlen(name) - 9);
+			mustache_set_add(b->tmpl, tname, shown, text, len, b->d);
+			free(tname);
+			free(text);
+		}
+		free(fs);
+		free(shown);
+		free(names.v[i]);
+	}
+	ptrs_free(&names);
+}
+
+static void load_templates(struct build *b)
+{
+	b->tmpl = mustache_set_new();
+	char *partials = path_join(b->templates, "partials");
+	load_template_dir(b, b->templates, "templates");
+	load_template_dir(b, partials, "templates/partials");
+	free(partials);
+	static const char *const needed[] = {"home", "action", "theme", "chapter", "page",
+					     "list-actions", "list-themes", "guide-index",
+					     "contacts", "contact", "glossary", "bibliography",
+					     "taxa", "taxon", "search", "404"};
+	for (size_t i = 0; i < sizeof needed / sizeof *needed; i++)
+		if (!mustache_set_has(b->tmpl, needed[i]))
+			diag_error(b->d, b->templates, 0, 0, _("missing template '%s.mustache'"),
+				   needed[i]);
+}
+
+static void render_one(void *ctx, size_t i)
+{
+	struct build *b = ctx;
+	const struct page *p = &b->plan.pages[i];
+	const char *tmpl = p->tmpl;
+	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(b->tmpl, tmpl))
+		tmpl = "taxa";
+	json_t *context = context_for_page(b->site, &b->plan, p, &b->copts);
+	struct buf out = BUF_INIT;
+	if (mustache_render(b->tmpl, tmpl, context, &out, b->d) < 0)
+		b->render_failed = 1;
+	json_decref(context);
+	size_t len = out.len;
+	stage_add(b->stage, p->path, buf_detach(&out), len);
+}
+
+/* Copies every regular file below src into the output under prefix. */
+static void add_tree(struct build *b, const char *src, const char *display, const char *prefix)
+{
+	DIR *dp = opendir(src);
+	if (!dp)
+		return;
+	struct ptrs names = {0};
+	struct dirent *e;
+	while ((e = readdir(dp)))
+		if (e->d_name[0] != '.')
+			ptrs_add(&names, xstrdup(e->d_name));
+	closedir(dp);
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = names.v[i];
+		char *fs = path_join(src, name), *shown = path_join(display, name);
+		char *dest = path_join(prefix, name);
+		struct stat st;
+		if (lstat(fs, &st) == 0 && S_ISDIR(st.st_mode)) {
+			add_tree(b, fs, shown, dest);
+		} else if (lstat(fs, &st) == 0 && S_ISREG(st.st_mode)) {
+			if ((unsigned long long)st.st_size > LOAD_MAX_FILE_BYTES * 16ULL) {
+				diag_error(b->d, shown, 0, 0, _("file too large to publish"));
+			} else {
+				FILE *f = fopen(fs, "rb");
+				struct buf data = BUF_INIT;
+				char chunk[65536];
+				size_t r;
+				while (f && (r = fread(chunk, 1, sizeof chunk, f)) > 0)
+					buf_put(&data, chunk, r);
+				if (f)
+					fclose(f);
+				else
+					diag_error(b->d, shown, 0, 0, _("cannot read: %s"), strerror(errno));
+				size_t len = data.len;
+				stage_add(b->stage, dest, buf_detach(&data), len);
+			}
+		} else {
+			diag_warning(b->d, shown, 0, 0, _("not a regular file: left out"));
+		}
+		free(fs);
+		free(shown);
+		free(dest);
+		free(names.v[i]);
+	}
+	ptrs_free(&names);
+}
+
+static void add_buffer(struct build *b, const char *path, struct buf *data)
+{
+	size_t len = data->len;
+	stage_add(b->stage, path, buf_detach(data), len);
+}
+
+int build_run(const struct build_options *o, struct diag *d, struct build_stats *stats)
+{
+	double t0 = now();
+	struct build b = {0};
+	b.o = o;
+	b.d = d;
+	int status = BUILD_FAILURE;
+	const char *root = o->root ? o->root : ".";
+	struct build_options defaults = *o;
+	defaults.root = root;
+	b.o = &defaults;
+	b.out = o->out ? xstrdup(o->out) : path_join(root, "public");
+	if (o->templates) {
+		b.templates = xstrdup(o->templates);
+	} else {
+		b.templates = path_join(root, "templates");
+		if (!is_dir(b.templates)) {
+			free(b.templates);
+			b.templates = xstrdup(FICHES_DATADIR "/templates");
+		}
+	}
+	if (!check_output_location(&b)) {
+		status = BUILD_USAGE;
+		goto out;
+	}
+	markdown_init();
+	b.site = load_site(root, d);
+	if (!b.site) {
+		status = BUILD_CONTENT_ERROR;
+		goto out;
+	}
+	schema_check(b.site, d);
+	size_t ndocs = 0;
+	for (int k = 0; k < DOC_KINDS; k++)
+		ndocs += b.site->ndocs[k];
+	pool_for(o->jobs, ndocs, parse_one, &b);
+	schema_check_sections(b.site, d);
+	xref_resolve_all(b.site, d);
+	derive_all(b.site);
+	load_templates(&b);
+	if (diag_errors(d)) {
+		status = BUILD_CONTENT_ERROR;
+		goto out;
+	}
+	if (o->check_only) {
+		status = BUILD_OK;
+		goto out;
+	}
+
+	b.stage = stage_new(b.out);
+	b.copts.with_pdf = !o->no_pdf;
+	b.plan = pages_plan(b.site);
+	pool_for(o->jobs, b.plan.n, render_one, &b);
+	char *assets = path_join(b.templates, "assets");
+	add_tree(&b, assets, "templates/assets", "assets");
+	free(assets);
+	char *media = path_join(b.site->content_dir, "media");
+	add_tree(&b, media, "content/media", "media");
+	free(media);
+	struct buf data = BUF_INIT;
+	sitemap_site_json(b.site, &data);
+	add_buffer(&b, "site.json", &data);
+	if (b.site->base_url) {
+		sitemap_xml(b.site, &b.plan, &data);
+		add_buffer(&b, "sitemap.xml", &data);
+	}
+	if (b.render_failed || diag_errors(d)) {
+		status = BUILD_CONTENT_ERROR;
+		goto out;
+	}
+	status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
+out:
+	if (stats)
+		stats->seconds = now() - t0;
+	stage_free(b.stage);
+	pages_free(&b.plan);
+	if (b.tmpl)
+		mustache_set_free(b.tmpl);
+	site_free(b.site);
+	free(b.out);
+	free(b.templates);
+	return status;
+}

@@ -1,0 +1,562 @@
+/*
+ * Template contexts. Field names are the templates' vocabulary (see
+ * templates/README.md); every *_html field is already escaped HTML, every
+ * other string is plain text the template escapes.
+ */
+#include "context.h"
+#include "buf.h"
+#include "html.h"
+#include "path.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct cx {
+	const struct site *s;
+	const char *page;   /* output path of the page */
+	const struct context_options *o;
+};
+
+static json_t *href(const struct cx *c, const char *target)
+{
+	char *rel = path_relative(c->page, target);
+	json_t *v = json_string(rel);
+	free(rel);
+	return v;
+}
+
+static json_t *typo_html(const char *text)
+{
+	struct buf b = BUF_INIT;
+	if (text)
+		html_typo(text, &b);
+	json_t *v = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return v;
+}
+
+static json_t *inline_md(const struct cx *c, const char *text)
+{
+	struct buf b = BUF_INIT;
+	if (text)
+		html_render_markdown(c->s, text, c->page, 1, &b);
+	json_t *v = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return v;
+}
+
+const char *context_status_label(const char *status)
+{
+	if (!status)
+		return NULL;
+	if (strcmp(status, "en-elaboration") == 0)
+		return "En élaboration";
+	if (strcmp(status, "terminee") == 0)
+		return "Terminée";
+	return "En cours";
+}
+
+static json_t *taxon_ref(const struct cx *c, const struct taxon *t)
+{
+	json_t *v = json_object();
+	json_object_set_new(v, "id", json_string(t->id));
+	json_object_set_new(v, "label", json_string(t->label));
+	json_object_set_new(v, "label_html", typo_html(t->label));
+	json_object_set_new(v, "href", href(c, t->out_path));
+	if (t->colour)
+		json_object_set_new(v, "colour", json_string(t->colour));
+	return v;
+}
+
+static json_t *taxa_list(const struct cx *c, const struct ptrs *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(a, taxon_ref(c, p->v[i]));
+	return a;
+}
+
+/* A short reference to a document: for lists, links, cards. */
+static json_t *doc_ref(const struct cx *c, const struct doc *d)
+{
+	json_t *v = json_object();
+	json_object_set_new(v, "kind", json_string(doc_kind_scheme(d->kind)));
+	json_object_set_new(v, "kind_label", json_string(doc_kind_label(d->kind)));
+	if (d->kind == DOC_ACTION || d->kind == DOC_THEME)
+		json_object_set_new(v, "number", json_integer(d->number));
+	json_object_set_new(v, "is_action", json_boolean(d->kind == DOC_ACTION));
+	json_object_set_new(v, "is_theme", json_boolean(d->kind == DOC_THEME));
+	json_object_set_new(v, "title", json_string(d->title));
+	json_object_set_new(v, "title_html", typo_html(d->title));
+	json_object_set_new(v, "href", href(c, d->out_path));
+	if (d->summary)
+		json_object_set_new(v, "summary_html", inline_md(c, d->summary));
+	if (d->logic)
+		json_object_set_new(v, "logic", taxon_ref(c, d->logic));
+	if (d->status && strcmp(d->status, "active") != 0)
+		json_object_set_new(v, "status_label", json_string(context_status_label(d->status)));
+	return v;
+}
+
+static json_t *doc_list(const struct cx *c, const struct ptrs *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(a, doc_ref(c, p->v[i]));
+	return a;
+}
+
+static json_t *field(const struct entry *e, const char *key)
+{
+	const json_t *v = json_object_get(e->data, key);
+	if (json_is_string(v))
+		return json_string(json_string_value(v));
+	if (json_is_integer(v))
+		return json_sprintf("%lld", (long long)json_integer_value(v));
+	return NULL;
+}
+
+static void set_field(json_t *obj, const char *name, json_t *v)
+{
+	if (v)
+		json_object_set_new(obj, name, v);
+}
+
+static json_t *contact_card(const struct cx *c, const struct entry *e)
+{
+	json_t *v = json_object();
+	json_object_set_new(v, "id", json_string(e->id));
+	json_object_set_new(v, "name", json_string(e->label));
+	json_object_set_new(v, "name_html", typo_html(e->label));
+	json_object_set_new(v, "href", href(c, e->out_path));
+	const json_t *kind = json_object_get(e->data, "kind");
+	int person = json_is_string(kind) && strcmp(json_string_value(kind), "person") == 0;
+	json_object_set_new(v, "is_person", json_boolean(person));
+	set_field(v, "role", field(e, "role"));
+	set_field(v, "email", field(e, "email"));
+	set_field(v, "phone", field(e, "phone"));
+	set_field(v, "website", field(e, "website"));
+	set_field(v, "address", field(e, "address"));
+	const json_t *desc = json_object_get(e->data, "description");
+	if (json_is_string(desc))
+		json_object_set_new(v, "description_html", inline_md(c, json_string_value(desc)));
+	const json_t *note = json_object_get(e->data, "note");
+	if (json_is_string(note))
+		json_object_set_new(v, "note_html", inline_md(c, json_string_value(note)));
+	if (e->organisation) {
+		json_t *org = json_object();
+		json_object_set_new(org, "name", json_string(e->organisation->label));
+		json_object_set_new(org, "href", href(c, e->organisation->out_path));
+		json_object_set_new(v, "organisation", org);
+	}
+	return v;
+}
+
+static json_t *contact_list(const struct cx *c, const struct ptrs *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(a, contact_card(c, p->v[i]));
+	return a;
+}
+
+static json_t *nav_link(const struct cx *c, const char *label, const char *target, const char *current_prefix)
+{
+	json_t *v = json_object();
+	json_object_set_new(v, "label", json_string(label));
+	json_object_set_new(v, "href", href(c, target));
+	size_t n = strlen(current_prefix);
+	int current = strncmp(c->page, current_prefix, n) == 0;
+	json_object_set_new(v, "current", json_boolean(current));
+	return v;
+}
+
+/* The context every page shares: site, navigation, root-relative assets. */
+static json_t *base(const struct cx *c, const char *title, const char *description)
+{
+	const struct site *s = c->s;
+	json_t *v = json_object();
+	json_t *site = json_object();
+	json_object_set_new(site, "title", json_string(s->title));
+	json_object_set_new(site, "title_html", typo_html(s->title));
+	if (s->subtitle)
+		json_object_set_new(site, "subtitle_html", typo_html(s->subtitle));
+	if (s->footer)
+		json_object_set_new(site, "footer_html", inline_md(c, s->footer));
+	json_object_set_new(v, "site", site);
+	json_object_set_new(v, "lang", json_string(s->language));
+	char *root = path_relative(c->page, "index.html");
+	/* "../index.html" → "../"; "index.html" → "" */
+	root[strlen(root) - strlen("index.html")] = '\0';
+	json_object_set_new(v, "root", json_string(root));
+	free(root);
+	json_object_set_new(v, "home_href", href(c, "index.html"));
+	json_object_set_new(v, "search_href", href(c, "recherche.html"));
+	json_object_set_new(v, "is_home", json_boolean(strcmp(c->page, "index.html") == 0));
+	if (title) {
+		json_object_set_new(v, "page_title", json_string(title));
+		json_object_set_new(v, "page_title_html", typo_html(title));
+	}
+	json_object_set_new(v, "description", json_string(description ? description :
+							     (s->subtitle ? s->subtitle : s->title)));
+	if (s->base_url && strcmp(c->page, "404.html") != 0) {
+		char *canon = xasprintf("%s%s", s->base_url,
+					strcmp(c->page, "index.html") == 0 ? "" : c->page);
+		json_object_set_new(v, "canonical", json_string(canon));
+		free(canon);
+	}
+	if (c->o && c->o->build_id)
+		json_object_set_new(v, "build_id", json_string(c->o->build_id));
+	json_t *nav = json_array();
+	if (s->ndocs[DOC_PAGE])
+		json_array_append_new(nav, nav_link(c, "La démarche", s->docs[DOC_PAGE][0]->out_path, "pages/"));
+	json_array_append_new(nav, nav_link(c, "Fiches-actions", "fiches-actions/index.html", "fiches-actions/"));
+	json_array_append_new(nav, nav_link(c, "Fiches thématiques", "fiches-thematiques/index.html", "fiches-thematiques/"));
+	json_array_append_new(nav, nav_link(c, "Guide", "guide/index.html", "guide/"));
+	json_array_append_new(nav, nav_link(c, "Contacts", "contacts/index.html", "contacts/"));
+	json_array_append_new(nav, nav_link(c, "Glossaire", "glossaire.html", "glossaire.html"));
+	json_object_set_new(v, "nav", nav);
+	return v;
+}
+
+static void add_pdf(const struct cx *c, json_t *v, const char *pdf_path)
+{
+	if (c->o && c->o->with_pdf)
+		json_object_set_new(v, "pdf_href", href(c, pdf_path));
+}
+
+static json_t *doc_page(const struct cx *c, const struct doc *d)
+{
+	char *title = doc_display_title(d);
+	json_t *v = base(c, title, d->summary);
+	free(title);
+	json_t *doc = doc_ref(c, d);
+	struct buf body = BUF_INIT;
+	html_render_doc(c->s, d, c->page, &body);
+	json_object_set_new(doc, "body_html", json_string(buf_cstr(&body)));
+	buf_free(&body);
+	json_object_set_new(doc, "publics", taxa_list(c, &d->publics));
+	json_object_set_new(doc, "territories", taxa_list(c, &d->territories));
+	json_object_set_new(doc, "themes", doc_list(c, &d->themes));
+	json_object_set_new(doc, "actions", doc_list(c, &d->actions));
+	json_object_set_new(doc, "cited_by", doc_list(c, &d->cited_by));
+	json_object_set_new(doc, "related", doc_list(c, &d->related));
+	json_object_set_new(doc, "includes", doc_list(c, &d->includes));
+	if (d->part)
+		json_object_set_new(doc, "part_html", typo_html(d->part));
+	if (d->since)
+		json_object_set_new(doc, "since", json_integer(d->since));
+	if (d->carrier)
+		json_object_set_new(doc, "carrier", contact_card(c, d->carrier));
+	json_object_set_new(doc, "contacts", contact_list(c, &d->contacts));
+	if (d->prev)
+		json_object_set_new(doc, "prev", doc_ref(c, d->prev));
+	if (d->next)
+		json_object_set_new(doc, "next", doc_ref(c, d->next));
+	if (d->included_in)
+		json_object_set_new(doc, "included_in", doc_ref(c, d->included_in));
+	json_t *toc = json_array();
+	for (size_t i = 0; i < d->nheadings; i++) {
+		if (d->headings[i].level != 2)
+			continue;
+		json_t *h = json_object();
+		json_object_set_new(h, "text_html", typo_html(d->headings[i].text));
+		json_object_set_new(h, "anchor", json_string(d->headings[i].anchor));
+		json_array_append_new(toc, h);
+	}
+	json_object_set_new(doc, "toc", toc);
+	if (d->kind == DOC_ACTION || d->kind == DOC_THEME) {
+		char *pdf = xasprintf("pdf/%s-%d-%s.pdf", doc_kind_scheme(d->kind), d->number, d->slug);
+		add_pdf(c, doc, pdf);
+		free(pdf);
+	}
+	json_object_set_new(v, "doc", doc);
+	return v;
+}
+
+static json_t *list_actions(const struct cx *c)
+{
+	const struct site *s = c->s;
+	json_t *v = base(c, "Fiches-actions", "Les fiches-actions de la démarche, par logique d’action.");
+	json_t *groups = json_array();
+	for (size_t i = 0; i < s->nlogics; i++) {
+		const struct taxon *t = &s->logics[i];
+		if (!t->docs.n)
+			continue;
+		json_t *g = taxon_ref(c, t);
+		json_object_set_new(g, "fiches", doc_list(c, &t->docs));
+		json_array_append_new(groups, g);
+	}
+	/* Actions whose logic is unknown cannot happen in a successful build. */
+	json_object_set_new(v, "groups", groups);
+	json_object_set_new(v, "count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
+	add_pdf(c, v, "pdf/fiches-actions.pdf");
+	return v;
+}
+
+static json_t *all_docs(const struct cx *c, enum doc_kind kind)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->s->ndocs[kind]; i++)
+		json_array_append_new(a, doc_ref(c, c->s->docs[kind][i]));
+	return a;
+}
+
+static json_t *list_themes(const struct cx *c)
+{
+	json_t *v = base(c, "Fiches thématiques", "Les fiches thématiques : analyses et pistes d’action.");
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->s->ndocs[DOC_THEME]; i++) {
+		const struct doc *d = c->s->docs[DOC_THEME][i];
+		json_t *r = doc_ref(c, d);
+		json_object_set_new(r, "actions", doc_list(c, &d->actions));
+		json_array_append_new(list, r);
+	}
+	json_object_set_new(v, "fiches", list);
+	add_pdf(c, v, "pdf/fiches-thematiques.pdf");
+	return v;
+}
+
+static json_t *guide_index(const struct cx *c)
+{
+	json_t *v = base(c, "Guide", "Le guide complet de la démarche, chapitre par chapitre.");
+	json_t *parts = json_array();
+	json_t *current = NULL;
+	const char *current_part = "\x01";
+	for (size_t i = 0; i < c->s->ndocs[DOC_GUIDE]; i++) {
+		const struct doc *d = c->s->docs[DOC_GUIDE][i];
+		const char *part = d->part ? d->part : "";
+		if (strcmp(part, current_part) != 0) {
+			current = json_object();
+			if (*part)
+				json_object_set_new(current, "part_html", typo_html(part));
+			json_object_set_new(current, "chapters", json_array());
+			json_array_append_new(parts, current);
+			current_part = part;
+		}
+		json_t *r = doc_ref(c, d);
+		json_object_set_new(r, "includes", doc_list(c, &d->includes));
+		json_array_append_new(json_object_get(current, "chapters"), r);
+	}
+	json_object_set_new(v, "parts", parts);
+	add_pdf(c, v, "pdf/guide-complet.pdf");
+	return v;
+}
+
+static json_t *contacts_page(const struct cx *c)
+{
+	json_t *v = base(c, "Contacts", "Les structures et personnes à contacter.");
+	json_t *orgs = json_array(), *people = json_array();
+	for (size_t i = 0; i < c->s->ncontacts; i++) {
+		const struct entry *e = &c->s->contacts[i];
+		json_t *card = contact_card(c, e);
+		json_object_set_new(card, "members", contact_list(c, &e->members));
+		json_object_set_new(card, "action_count", json_integer((json_int_t)e->actions.n));
+		if (json_is_true(json_object_get(card, "is_person")))
+			json_array_append_new(people, card);
+		else
+			json_array_append_new(orgs, card);
+	}
+	json_object_set_new(v, "organisations", orgs);
+	json_object_set_new(v, "people", people);
+	return v;
+}
+
+static json_t *contact_page(const struct cx *c, const struct entry *e)
+{
+	json_t *v = base(c, e->label, NULL);
+	json_t *card = contact_card(c, e);
+	json_object_set_new(card, "members", contact_list(c, &e->members));
+	json_object_set_new(card, "actions", doc_list(c, &e->actions));
+	struct ptrs other = {0};
+	for (size_t i = 0; i < e->cited_by.n; i++)
+		if (!ptrs_contains(&e->actions, e->cited_by.v[i]))
+			ptrs_add(&other, e->cited_by.v[i]);
+	json_object_set_new(card, "cited_by", doc_list(c, &other));
+	ptrs_free(&other);
+	json_object_set_new(v, "contact", card);
+	return v;
+}
+
+static json_t *glossary_page(const struct cx *c)
+{
+	json_t *v = base(c, "Glossaire", "Les sigles et termes employés dans les fiches, expliqués.");
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->s->nglossary; i++) {
+		const struct entry *e = &c->s->glossary[i];
+		json_t *t = json_object();
+		json_object_set_new(t, "sigle", json_string(e->id));
+		json_object_set_new(t, "anchor", json_string(e->anchor));
+		set_field(t, "expansion", field(e, "expansion"));
+		const json_t *def = json_object_get(e->data, "definition");
+		if (json_is_string(def))
+			json_object_set_new(t, "definition_html", inline_md(c, json_string_value(def)));
+		json_object_set_new(t, "cited_by", doc_list(c, &e->cited_by));
+		json_array_append_new(list, t);
+	}
+	json_object_set_new(v, "terms", list);
+	return v;
+}
+
+static json_t *biblio_page(const struct cx *c)
+{
+	json_t *v = base(c, "Bibliographie", "Ouvrages, articles et rapports de référence.");
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->s->nbiblio; i++) {
+		const struct entry *e = &c->s->biblio[i];
+		json_t *r = json_object();
+		json_object_set_new(r, "anchor", json_string(e->anchor));
+		const json_t *authors = json_object_get(e->data, "authors");
+		struct buf a = BUF_INIT;
+		if (json_is_string(authors)) {
+			buf_puts(&a, json_string_value(authors));
+		} else {
+			size_t k;
+			const json_t *name;
+			json_array_foreach(authors, k, name) {
+				if (k)
+					buf_puts(&a, k + 1 == json_array_size(authors) ? " et " : ", ");
+				if (json_is_string(name))
+					buf_puts(&a, json_string_value(name));
+			}
+		}
+		if (a.len)
+			json_object_set_new(r, "authors_html", typo_html(buf_cstr(&a)));
+		buf_free(&a);
+		json_object_set_new(r, "title_html", typo_html(e->label));
+		set_field(r, "year", field(e, "year"));
+		set_field(r, "publisher", field(e, "publisher"));
+		set_field(r, "journal", field(e, "journal"));
+		set_field(r, "place", field(e, "place"));
+		set_field(r, "url", field(e, "url"));
+		const json_t *abs = json_object_get(e->data, "abstract");
+		if (json_is_string(abs))
+			json_object_set_new(r, "abstract_html", inline_md(c, json_string_value(abs)));
+		json_object_set_new(r, "cited_by", doc_list(c, &e->cited_by));
+		json_array_append_new(list, r);
+	}
+	json_object_set_new(v, "references", list);
+	return v;
+}
+
+static const char *const taxa_titles[3] = {"Logiques d’action", "Publics", "Territoires"};
+
+static json_t *taxa_index(const struct cx *c, int which)
+{
+	json_t *v = base(c, taxa_titles[which], NULL);
+	const struct taxon *taxa[3] = {c->s->logics, c->s->publics, c->s->territories};
+	size_t n[3] = {c->s->nlogics, c->s->npublics, c->s->nterritories};
+	json_t *list = json_array();
+	for (size_t i = 0; i < n[which]; i++) {
+		json_t *t = taxon_ref(c, &taxa[which][i]);
+		json_object_set_new(t, "count", json_integer((json_int_t)taxa[which][i].docs.n));
+		if (taxa[which][i].description)
+			json_object_set_new(t, "description_html", typo_html(taxa[which][i].description));
+		json_array_append_new(list, t);
+	}
+	json_object_set_new(v, "taxa", list);
+	return v;
+}
+
+static json_t *taxon_page(const struct cx *c, const struct taxon *t, int which)
+{
+	static const char *const prefixes[3] = {"Logique d’action : ", "Public : ", "Territoire : "};
+	char *title = xasprintf("%s%s", prefixes[which], t->label);
+	json_t *v = base(c, title, NULL);
+	free(title);
+	json_t *tx = taxon_ref(c, t);
+	if (t->description)
+		json_object_set_new(tx, "description_html", typo_html(t->description));
+	struct ptrs actions = {0}, themes = {0};
+	for (size_t i = 0; i < t->docs.n; i++) {
+		const struct doc *d = t->docs.v[i];
+		ptrs_add(d->kind == DOC_ACTION ? &actions : &themes, (void *)d);
+	}
+	json_object_set_new(tx, "actions", doc_list(c, &actions));
+	json_object_set_new(tx, "themes", doc_list(c, &themes));
+	ptrs_free(&actions);
+	ptrs_free(&themes);
+	json_object_set_new(tx, "kind_label", json_string(taxa_titles[which]));
+	const char *dirs[3] = {"logiques/index.html", "publics/index.html", "territoires/index.html"};
+	json_object_set_new(tx, "index_href", href(c, dirs[which]));
+	json_object_set_new(v, "taxon", tx);
+	return v;
+}
+
+static json_t *home_page(const struct cx *c)
+{
+	const struct site *s = c->s;
+	json_t *v = base(c, NULL, s->subtitle);
+	json_t *publics = json_array();
+	for (size_t i = 0; i < s->npublics; i++) {
+		json_t *t = taxon_ref(c, &s->publics[i]);
+		json_object_set_new(t, "count", json_integer((json_int_t)s->publics[i].docs.n));
+		if (s->publics[i].description)
+			json_object_set_new(t, "description_html", typo_html(s->publics[i].description));
+		json_array_append_new(publics, t);
+	}
+	json_object_set_new(v, "publics", publics);
+	json_t *logics = json_array();
+	for (size_t i = 0; i < s->nlogics; i++) {
+		json_t *t = taxon_ref(c, &s->logics[i]);
+		json_object_set_new(t, "count", json_integer((json_int_t)s->logics[i].docs.n));
+		json_array_append_new(logics, t);
+	}
+	json_object_set_new(v, "logics", logics);
+	json_object_set_new(v, "territories", json_array());
+	for (size_t i = 0; i < s->nterritories; i++)
+		json_array_append_new(json_object_get(v, "territories"), taxon_ref(c, &s->territories[i]));
+	if (s->ndocs[DOC_PAGE]) {
+		const struct doc *intro = s->docs[DOC_PAGE][0];
+		json_object_set_new(v, "intro", doc_ref(c, intro));
+	}
+	json_object_set_new(v, "pages", all_docs(c, DOC_PAGE));
+	json_object_set_new(v, "action_count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
+	json_object_set_new(v, "theme_count", json_integer((json_int_t)s->ndocs[DOC_THEME]));
+	json_object_set_new(v, "chapter_count", json_integer((json_int_t)s->ndocs[DOC_GUIDE]));
+	json_object_set_new(v, "actions_href", href(c, "fiches-actions/index.html"));
+	json_object_set_new(v, "themes_href", href(c, "fiches-thematiques/index.html"));
+	json_object_set_new(v, "guide_href", href(c, "guide/index.html"));
+	json_object_set_new(v, "themes", all_docs(c, DOC_THEME));
+	return v;
+}
+
+static json_t *simple_page(const struct cx *c, const char *title)
+{
+	json_t *v = base(c, title, NULL);
+	json_object_set_new(v, "actions_href", href(c, "fiches-actions/index.html"));
+	json_object_set_new(v, "themes_href", href(c, "fiches-thematiques/index.html"));
+	json_object_set_new(v, "guide_href", href(c, "guide/index.html"));
+	json_object_set_new(v, "contacts_href", href(c, "contacts/index.html"));
+	json_object_set_new(v, "glossary_href", href(c, "glossaire.html"));
+	return v;
+}
+
+json_t *context_for_page(const struct site *s, const struct page_plan *plan,
+			 const struct page *p, const struct context_options *o)
+{
+	(void)plan;
+	struct cx c = {s, p->path, o};
+	switch (p->kind) {
+	case PAGE_HOME: return home_page(&c);
+	case PAGE_DOC: return doc_page(&c, p->subject);
+	case PAGE_LIST_ACTIONS: return list_actions(&c);
+	case PAGE_LIST_THEMES: return list_themes(&c);
+	case PAGE_GUIDE_INDEX: return guide_index(&c);
+	case PAGE_PAGES_INDEX: {
+		json_t *v = base(&c, "Pages", NULL);
+		json_object_set_new(v, "pages", all_docs(&c, DOC_PAGE));
+		return v;
+	}
+	case PAGE_CONTACTS: return contacts_page(&c);
+	case PAGE_CONTACT: return contact_page(&c, p->subject);
+	case PAGE_GLOSSARY: return glossary_page(&c);
+	case PAGE_BIBLIO: return biblio_page(&c);
+	case PAGE_TAXA_INDEX: return taxa_index(&c, p->taxa_kind);
+	case PAGE_TAXON: return taxon_page(&c, p->subject, p->taxa_kind);
+	case PAGE_SEARCH: return simple_page(&c, "Recherche");
+	case PAGE_NOT_FOUND: return simple_page(&c, "Page introuvable");
+	}
+	return json_object();
+}

@@ -1,0 +1,30 @@
+/*
+ * One page's template context: the jansson value a Mustache template sees.
+ * Built from the model for one struct page; every URL in it is relative to
+ * that page. Thread-safe (reads the model, builds a fresh value).
+ */
+#ifndef FICHES_CONTEXT_H
+#define FICHES_CONTEXT_H
+
+#include <jansson.h>
+
+#include "model.h"
+#include "pages.h"
+
+/* Options that change what pages show. */
+struct context_options {
+	int with_pdf;           /* link each fiche's PDF */
+	const char *build_id;   /* short hash of the build, for cache busting (service worker) */
+};
+
+/* The context for page p. Caller json_decref's it. */
+json_t *context_for_page(const struct site *s, const struct page_plan *plan,
+			 const struct page *p, const struct context_options *o);
+
+/* The whole content model as data (site.json). Caller json_decref's it. */
+json_t *context_site_json(const struct site *s);
+
+/* Status label: « En cours », « En élaboration », « Terminée ». */
+const char *context_status_label(const char *status);
+
+#endif

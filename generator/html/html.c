@@ -1,0 +1,395 @@
+/*
+ * HTML renderer over cmark-gfm trees. One walk per page; no state outside
+ * struct render, so pages render in parallel.
+ */
+#include "html.h"
+#include "glossary.h"
+#include "markdown.h"
+#include "path.h"
+#include "typo.h"
+#include "xalloc.h"
+#include "xref.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct render {
+	const struct site *s;
+	const struct doc *doc;     /* NULL for standalone strings */
+	const char *page;          /* output path of the page being written */
+	struct buf *out;
+	size_t heading;            /* index into doc->headings */
+	unsigned char *sigle_seen; /* per glossary entry: already linked on this page */
+	struct typo_state typo;
+	int in_link;               /* no nested links: sigles inside links are not linked */
+	char **footnotes;          /* labels in order of first reference */
+	size_t nfootnotes;
+};
+
+char *html_url(const char *url, const char *page)
+{
+	size_t pl = strlen(XREF_INTERNAL);
+	if (strncmp(url, XREF_INTERNAL, pl) == 0)
+		return path_relative(page, url + pl);
+	return xstrdup(url);
+}
+
+static void put_attr_url(struct buf *out, const char *url, const char *page)
+{
+	char *u = html_url(url, page);
+	/* Escape for an attribute; keep the URL's own percent-encoding. */
+	buf_put_html(out, u, strlen(u));
+	free(u);
+}
+
+static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	struct buf *out = ctx;
+	if (kind == TYPO_SUPERSCRIPT)
+		buf_puts(out, "<sup>");
+	buf_put_html(out, s, n);
+	if (kind == TYPO_SUPERSCRIPT)
+		buf_puts(out, "</sup>");
+}
+
+void html_typo(const char *text, struct buf *out)
+{
+	struct typo_state st = TYPO_STATE_INIT;
+	typo_apply(text, strlen(text), &st, emit_typo, out);
+}
+
+static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
+{
+	const struct entry *e = &r->s->glossary[which];
+	const json_t *exp = json_object_get(e->data, "expansion");
+	const char *title = json_is_string(exp) ? json_string_value(exp) : "";
+	int link = !r->in_link && r->sigle_seen && !r->sigle_seen[which];
+	if (link) {
+		char *href = path_relative(r->page, e->out_path);
+		buf_puts(r->out, "<a class=\"sigle\" href=\"");
+		buf_put_html(r->out, href, strlen(href));
+		buf_puts(r->out, "#");
+		buf_puts(r->out, e->anchor);
+		buf_puts(r->out, "\">");
+		free(href);
+		r->sigle_seen[which] = 1;
+	}
+	buf_puts(r->out, "<abbr title=\"");
+	buf_put_html(r->out, title, strlen(title));
+	buf_puts(r->out, "\">");
+	buf_put_html(r->out, s, n);
+	buf_puts(r->out, "</abbr>");
+	if (link)
+		buf_puts(r->out, "</a>");
+	r->typo.prev = (unsigned char)s[n - 1];
+}
+
+static void put_text(struct render *r, const char *text)
+{
+	size_t n = strlen(text), start = 0, pos, len, which;
+	while (r->s->gloss && gloss_index_find(r->s->gloss, text, n, start, &pos, &len, &which)) {
+		typo_apply(text + start, pos - start, &r->typo, emit_typo, r->out);
+		put_sigle(r, which, text + pos, len);
+		start = pos + len;
+	}
+	typo_apply(text + start, n - start, &r->typo, emit_typo, r->out);
+}
+
+static size_t footnote_number(struct render *r, const char *label)
+{
+	for (size_t i = 0; i < r->nfootnotes; i++)
+		if (strcmp(r->footnotes[i], label) == 0)
+			return i + 1;
+	r->footnotes = xrealloc(r->footnotes, (r->nfootnotes + 1) * sizeof *r->footnotes);
+	r->footnotes[r->nfootnotes++] = xstrdup(label);
+	return r->nfootnotes;
+}
+
+static const char *table_align(cmark_node *cell)
+{
+	/* The alignment is stored on the table; find the cell's column. */
+	cmark_node *row = cmark_node_parent(cell);
+	cmark_node *table = row ? cmark_node_parent(row) : NULL;
+	if (!table)
+		return NULL;
+	uint8_t *aligns = cmark_gfm_extensions_get_table_alignments(table);
+	uint16_t ncols = cmark_gfm_extensions_get_table_columns(table);
+	size_t col = 0;
+	for (cmark_node *c = cmark_node_first_child(row); c && c != cell; c = cmark_node_next(c))
+		col++;
+	if (!aligns || col >= ncols)
+		return NULL;
+	switch (aligns[col]) {
+	case 'l': return "left";
+	case 'r': return "right";
+	case 'c': return "center";
+	default: return NULL;
+	}
+}
+
+static void render_children(struct render *r, cmark_node *node);
+
+static void render_node(struct render *r, cmark_node *node)
+{
+	struct buf *out = r->out;
+	const char *type = cmark_node_get_type_string(node);
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_DOCUMENT:
+		render_children(r, node);
+		return;
+	case CMARK_NODE_PARAGRAPH: {
+		/* Tight list items print their paragraphs without <p>. */
+		cmark_node *parent = cmark_node_parent(node);
+		cmark_node *list = parent ? cmark_node_parent(parent) : NULL;
+		int tight = parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM && list &&
+			    cmark_node_get_list_tight(list);
+		r->typo = (struct typo_state)TYPO_STATE_INIT;
+		if (!tight)
+			buf_puts(out, "<p>");
+		render_children(r, node);
+		buf_puts(out, tight ? "\n" : "</p>\n");
+		return;
+	}
+	case CMARK_NODE_HEADING: {
+		int level = cmark_node_get_heading_level(node);
+		const char *anchor = r->doc && r->heading < r->doc->nheadings ?
+				     r->doc->headings[r->heading++].anchor : NULL;
+		r->typo = (struct typo_state)TYPO_STATE_INIT;
+		buf_printf(out, "<h%d", level);
+		if (anchor)
+			buf_printf(out, " id=\"%s\"", anchor);
+		buf_puts(out, ">");
+		render_children(r, node);
+		buf_printf(out, "</h%d>\n", level);
+		return;
+	}
+	case CMARK_NODE_BLOCK_QUOTE:
+		buf_puts(out, "<blockquote>\n");
+		render_children(r, node);
+		buf_puts(out, "</blockquote>\n");
+		return;
+	case CMARK_NODE_LIST: {
+		int ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+		int start = cmark_node_get_list_start(node);
+		if (ordered && start != 1)
+			buf_printf(out, "<ol start=\"%d\">\n", start);
+		else
+			buf_puts(out, ordered ? "<ol>\n" : "<ul>\n");
+		render_children(r, node);
+		buf_puts(out, ordered ? "</ol>\n" : "</ul>\n");
+		return;
+	}
+	case CMARK_NODE_ITEM:
+		buf_puts(out, "<li>");
+		render_children(r, node);
+		buf_puts(out, "</li>\n");
+		return;
+	case CMARK_NODE_CODE_BLOCK: {
+		const char *lit = cmark_node_get_literal(node);
+		buf_puts(out, "<pre><code>");
+		buf_put_html(out, lit, strlen(lit));
+		buf_puts(out, "</code></pre>\n");
+		return;
+	}
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_HTML_INLINE:
+		if (r->s->allow_html)
+			buf_puts(out, cmark_node_get_literal(node));
+		return;
+	case CMARK_NODE_THEMATIC_BREAK:
+		buf_puts(out, "<hr>\n");
+		return;
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		/* Printed after the body, in reference order. */
+		return;
+	case CMARK_NODE_TEXT:
+		put_text(r, cmark_node_get_literal(node));
+		return;
+	case CMARK_NODE_SOFTBREAK:
+		buf_putc(out, '\n');
+		r->typo.prev = ' ';
+		return;
+	case CMARK_NODE_LINEBREAK:
+		buf_puts(out, "<br>\n");
+		r->typo.prev = ' ';
+		return;
+	case CMARK_NODE_CODE: {
+		const char *lit = cmark_node_get_literal(node);
+		buf_puts(out, "<code>");
+		buf_put_html(out, lit, strlen(lit));
+		buf_puts(out, "</code>");
+		r->typo.prev = 'x';
+		return;
+	}
+	case CMARK_NODE_EMPH:
+		buf_puts(out, "<em>");
+		render_children(r, node);
+		buf_puts(out, "</em>");
+		return;
+	case CMARK_NODE_STRONG:
+		buf_puts(out, "<strong>");
+		render_children(r, node);
+		buf_puts(out, "</strong>");
+		return;
+	case CMARK_NODE_LINK: {
+		const char *url = cmark_node_get_url(node);
+		const char *title = cmark_node_get_title(node);
+		int external = url && (strncmp(url, "http://", 7) == 0 ||
+				       strncmp(url, "https://", 8) == 0);
+		if (url && *url && !r->in_link) {
+			buf_puts(out, "<a href=\"");
+			put_attr_url(out, url, r->page);
+			buf_puts(out, "\"");
+			if (title && *title) {
+				buf_puts(out, " title=\"");
+				buf_put_html(out, title, strlen(title));
+				buf_puts(out, "\"");
+			}
+			if (external)
+				buf_puts(out, " rel=\"noopener\"");
+			buf_puts(out, ">");
+			r->in_link++;
+			render_children(r, node);
+			r->in_link--;
+			buf_puts(out, "</a>");
+		} else {
+			render_children(r, node);
+		}
+		return;
+	}
+	case CMARK_NODE_IMAGE: {
+		const char *url = cmark_node_get_url(node);
+		char *alt = markdown_plain_text(node);
+		if (url && *url) {
+			buf_puts(out, "<img src=\"");
+			put_attr_url(out, url, r->page);
+			buf_puts(out, "\" alt=\"");
+			buf_put_html(out, alt, strlen(alt));
+			buf_puts(out, "\" loading=\"lazy\">");
+		}
+		free(alt);
+		return;
+	}
+	case CMARK_NODE_FOOTNOTE_REFERENCE: {
+		size_t n = footnote_number(r, cmark_node_get_literal(node));
+		buf_printf(out, "<sup class=\"appel-note\"><a href=\"#note-%zu\" id=\"appel-%zu\" "
+			   "aria-label=\"Note %zu\">%zu</a></sup>", n, n, n, n);
+		return;
+	}
+	default:
+		break;
+	}
+	if (strcmp(type, "table") == 0) {
+		buf_puts(out, "<div class=\"tableau\"><table>\n");
+		int in_head = 0, body_open = 0;
+		for (cmark_node *row = cmark_node_first_child(node); row; row = cmark_node_next(row)) {
+			int header = cmark_gfm_extensions_get_table_row_is_header(row);
+			if (header && !in_head) {
+				buf_puts(out, "<thead>\n");
+				in_head = 1;
+			} else if (!header && !body_open) {
+				if (in_head)
+					buf_puts(out, "</thead>\n");
+				in_head = 0;
+				buf_puts(out, "<tbody>\n");
+				body_open = 1;
+			}
+			buf_puts(out, "<tr>");
+			for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
+				const char *align = table_align(cell);
+				buf_puts(out, header ? "<th scope=\"col\"" : "<td");
+				if (align)
+					buf_printf(out, " style=\"text-align:%s\"", align);
+				buf_puts(out, ">");
+				r->typo = (struct typo_state)TYPO_STATE_INIT;
+				render_children(r, cell);
+				buf_puts(out, header ? "</th>" : "</td>");
+			}
+			buf_puts(out, "</tr>\n");
+		}
+		if (in_head)
+			buf_puts(out, "</thead>\n");
+		if (body_open)
+			buf_puts(out, "</tbody>\n");
+		buf_puts(out, "</table></div>\n");
+		return;
+	}
+	if (strcmp(type, "strikethrough") == 0) {
+		buf_puts(out, "<del>");
+		render_children(r, node);
+		buf_puts(out, "</del>");
+		return;
+	}
+	render_children(r, node);
+}
+
+static void render_children(struct render *r, cmark_node *node)
+{
+	for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+		render_node(r, c);
+}
+
+static void render_footnotes(struct render *r, cmark_node *root)
+{
+	if (!r->nfootnotes)
+		return;
+	buf_puts(r->out, "<section class=\"notes\" aria-labelledby=\"notes-titre\">\n"
+			 "<h2 id=\"notes-titre\">Notes</h2>\n<ol>\n");
+	for (size_t i = 0; i < r->nfootnotes; i++) {
+		cmark_node *def = NULL;
+		for (cmark_node *c = cmark_node_first_child(root); c && !def; c = cmark_node_next(c))
+			if (cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION &&
+			    strcmp(cmark_node_get_literal(c), r->footnotes[i]) == 0)
+				def = c;
+		buf_printf(r->out, "<li id=\"note-%zu\">", i + 1);
+		if (def)
+			render_children(r, def);
+		buf_printf(r->out, "<a class=\"retour-note\" href=\"#appel-%zu\" "
+			   "aria-label=\"Retour à l’appel de note %zu\">↩</a></li>\n", i + 1, i + 1);
+	}
+	buf_puts(r->out, "</ol>\n</section>\n");
+}
+
+static void render_root(struct render *r, cmark_node *root)
+{
+	render_node(r, root);
+	render_footnotes(r, root);
+	for (size_t i = 0; i < r->nfootnotes; i++)
+		free(r->footnotes[i]);
+	free(r->footnotes);
+	free(r->sigle_seen);
+}
+
+void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
+		     struct buf *out)
+{
+	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0};
+	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
+	if (doc->root)
+		render_root(&r, doc->root);
+	else
+		free(r.sigle_seen);
+}
+
+void html_render_markdown(const struct site *s, const char *text, const char *page,
+			  int inline_only, struct buf *out)
+{
+	cmark_node *root = markdown_parse_string(text, strlen(text));
+	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0};
+	if (inline_only) {
+		/* Sigles get their <abbr> but no link: summaries sit inside links. */
+		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {
+			if (b != cmark_node_first_child(root))
+				buf_putc(out, ' ');
+			render_children(&r, b);
+		}
+	} else {
+		r.in_link = 0;
+		render_node(&r, root);
+	}
+	for (size_t i = 0; i < r.nfootnotes; i++)
+		free(r.footnotes[i]);
+	free(r.footnotes);
+	cmark_node_free(root);
+}

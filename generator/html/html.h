@@ -1,0 +1,31 @@
+/*
+ * Markdown tree → HTML fragment for one output page: French typography on
+ * text, glossary sigles marked up (<abbr> linked to the glossary), internal
+ * links made relative to the page, heading anchors, GFM tables, footnotes
+ * and strikethrough; raw HTML left out unless the site allows it; URLs
+ * escaped. Thread-safe: reads the model only.
+ */
+#ifndef FICHES_HTML_H
+#define FICHES_HTML_H
+
+#include "buf.h"
+#include "model.h"
+
+/* Renders doc's body as seen from the output page page_path. Appends to out. */
+void html_render_doc(const struct site *s, const struct doc *doc, const char *page_path,
+		     struct buf *out);
+
+/*
+ * Renders a standalone Markdown string (a summary, a data-file field) with
+ * the same rules, inline only when inline is set (no <p>). Appends to out.
+ */
+void html_render_markdown(const struct site *s, const char *text, const char *page_path,
+			  int inline_only, struct buf *out);
+
+/* Plain text with French typography, HTML-escaped, ordinals in <sup>. Appends to out. */
+void html_typo(const char *text, struct buf *out);
+
+/* The URL to write in page_path for an internal URL ("fiches:/x/y.html#a") or any other. Caller frees. */
+char *html_url(const char *url, const char *page_path);
+
+#endif

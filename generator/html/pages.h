@@ -1,0 +1,34 @@
+/*
+ * The page plan: every file of the website, its output path, its template
+ * and the record it shows. Planning is cheap and single-threaded; the
+ * pages are then rendered in parallel (context.c + mustache).
+ */
+#ifndef FICHES_PAGES_H
+#define FICHES_PAGES_H
+
+#include "model.h"
+
+enum page_kind {
+	PAGE_HOME, PAGE_DOC, PAGE_LIST_ACTIONS, PAGE_LIST_THEMES, PAGE_GUIDE_INDEX,
+	PAGE_PAGES_INDEX, PAGE_CONTACTS, PAGE_CONTACT, PAGE_GLOSSARY, PAGE_BIBLIO,
+	PAGE_TAXON, PAGE_TAXA_INDEX, PAGE_SEARCH, PAGE_NOT_FOUND
+};
+
+struct page {
+	enum page_kind kind;
+	char *path;            /* output path, relative to the output root (owned) */
+	const char *tmpl;      /* template name */
+	const void *subject;   /* struct doc *, struct entry *, struct taxon *, or NULL */
+	int taxa_kind;         /* PAGE_TAXA_INDEX / PAGE_TAXON: 0 logics, 1 publics, 2 territories */
+};
+
+struct page_plan {
+	struct page *pages;
+	size_t n;
+};
+
+/* Plans every HTML page of the site. Caller frees with pages_free. */
+struct page_plan pages_plan(const struct site *s);
+void pages_free(struct page_plan *plan);
+
+#endif

@@ -1,0 +1,155 @@
+/* site.json and sitemap.xml; see sitemap.h. */
+#include "sitemap.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *ids_of_docs(const struct ptrs *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++) {
+		const struct doc *d = p->v[i];
+		char *ref = xasprintf("%s:%s", doc_kind_scheme(d->kind), d->slug);
+		json_array_append_new(a, json_string(ref));
+		free(ref);
+	}
+	return a;
+}
+
+static json_t *ids_of_taxa(const struct ptrs *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(a, json_string(((const struct taxon *)p->v[i])->id));
+	return a;
+}
+
+static json_t *ids_of_entries(const struct ptrs *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(a, json_string(((const struct entry *)p->v[i])->id));
+	return a;
+}
+
+static json_t *doc_json(const struct doc *d)
+{
+	json_t *v = json_object();
+	json_object_set_new(v, "id", json_string(d->slug));
+	json_object_set_new(v, "kind", json_string(doc_kind_scheme(d->kind)));
+	if (d->number)
+		json_object_set_new(v, "number", json_integer(d->number));
+	json_object_set_new(v, "title", json_string(d->title));
+	if (d->summary)
+		json_object_set_new(v, "summary", json_string(d->summary));
+	json_object_set_new(v, "url", json_string(d->out_path));
+	json_object_set_new(v, "source", json_string(d->path));
+	if (d->logic)
+		json_object_set_new(v, "logic", json_string(d->logic->id));
+	if (d->status)
+		json_object_set_new(v, "status", json_string(d->status));
+	if (d->since)
+		json_object_set_new(v, "since", json_integer(d->since));
+	if (d->part)
+		json_object_set_new(v, "part", json_string(d->part));
+	if (d->carrier)
+		json_object_set_new(v, "carrier", json_string(d->carrier->id));
+	json_object_set_new(v, "publics", ids_of_taxa(&d->publics));
+	json_object_set_new(v, "territories", ids_of_taxa(&d->territories));
+	json_object_set_new(v, "contacts", ids_of_entries(&d->contacts));
+	json_object_set_new(v, "themes", ids_of_docs(&d->themes));
+	json_object_set_new(v, "actions", ids_of_docs(&d->actions));
+	json_object_set_new(v, "links_to", ids_of_docs(&d->links_to));
+	json_object_set_new(v, "cited_by", ids_of_docs(&d->cited_by));
+	json_object_set_new(v, "includes", ids_of_docs(&d->includes));
+	json_object_set_new(v, "glossary", ids_of_entries(&d->glossary_used));
+	json_t *h = json_array();
+	for (size_t i = 0; i < d->nheadings; i++)
+		json_array_append_new(h, json_pack("{s:s, s:s, s:i}", "text", d->headings[i].text,
+						   "anchor", d->headings[i].anchor, "level",
+						   d->headings[i].level));
+	json_object_set_new(v, "headings", h);
+	return v;
+}
+
+static json_t *entries_json(const struct entry *v, size_t n, int with_actions)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_deep_copy(v[i].data);
+		json_object_set_new(e, "url", json_string(v[i].out_path));
+		json_object_set_new(e, "cited_by", ids_of_docs(&v[i].cited_by));
+		if (with_actions)
+			json_object_set_new(e, "actions", ids_of_docs(&v[i].actions));
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+static json_t *taxa_json(const struct taxon *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_pack("{s:s, s:s, s:s}", "id", v[i].id, "label", v[i].label, "url",
+				      v[i].out_path);
+		if (v[i].colour)
+			json_object_set_new(t, "colour", json_string(v[i].colour));
+		json_object_set_new(t, "documents", ids_of_docs(&v[i].docs));
+		json_array_append_new(a, t);
+	}
+	return a;
+}
+
+void sitemap_site_json(const struct site *s, struct buf *out)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "title", json_string(s->title));
+	if (s->subtitle)
+		json_object_set_new(root, "subtitle", json_string(s->subtitle));
+	json_object_set_new(root, "language", json_string(s->language));
+	if (s->base_url)
+		json_object_set_new(root, "base_url", json_string(s->base_url));
+	json_object_set_new(root, "logics", taxa_json(s->logics, s->nlogics));
+	json_object_set_new(root, "publics", taxa_json(s->publics, s->npublics));
+	json_object_set_new(root, "territories", taxa_json(s->territories, s->nterritories));
+	static const char *const names[DOC_KINDS] = {"actions", "themes", "guide", "pages"};
+	for (int k = 0; k < DOC_KINDS; k++) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			json_array_append_new(a, doc_json(s->docs[k][i]));
+		json_object_set_new(root, names[k], a);
+	}
+	json_object_set_new(root, "contacts", entries_json(s->contacts, s->ncontacts, 1));
+	json_object_set_new(root, "glossary", entries_json(s->glossary, s->nglossary, 0));
+	json_object_set_new(root, "bibliography", entries_json(s->biblio, s->nbiblio, 0));
+	char *text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII * 0);
+	buf_puts(out, text);
+	buf_putc(out, '\n');
+	free(text);
+	json_decref(root);
+}
+
+static void put_xml(struct buf *out, const char *s)
+{
+	buf_put_html(out, s, strlen(s));
+}
+
+void sitemap_xml(const struct site *s, const struct page_plan *plan, struct buf *out)
+{
+	if (!s->base_url)
+		return;
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (size_t i = 0; i < plan->n; i++) {
+		const char *p = plan->pages[i].path;
+		if (plan->pages[i].kind == PAGE_NOT_FOUND)
+			continue;
+		buf_puts(out, "<url><loc>");
+		put_xml(out, s->base_url);
+		if (strcmp(p, "index.html") != 0)
+			put_xml(out, p);
+		buf_puts(out, "</loc></url>\n");
+	}
+	buf_puts(out, "</urlset>\n");
+}

@@ -1,0 +1,368 @@
+/*
+ * Load stage: content/ on disk → struct site with raw documents.
+ *
+ * Every file is read once, here. Only regular files are read; a symbolic
+ * link that leads outside content/ is refused, so a project cannot make
+ * the generator publish /etc/passwd. Directory listings are sorted by
+ * bytes so the build does not depend on the file system's order.
+ */
+#include "load.h"
+#include "buf.h"
+#include "i18n.h"
+#include "path.h"
+#include "utf8.h"
+#include "xalloc.h"
+#include "yaml.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *load_text_file(const char *fs_path, const char *display, size_t *len,
+		     struct diag *d)
+{
+	int fd = open(fs_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_error(d, display, 0, 0, _("cannot read: %s"), strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		diag_error(d, display, 0, 0, _("not a regular file"));
+		close(fd);
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > LOAD_MAX_FILE_BYTES) {
+		diag_error(d, display, 1, 1, _("file too large (%lld bytes, limit %u)"),
+			   (long long)st.st_size, LOAD_MAX_FILE_BYTES);
+		close(fd);
+		return NULL;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *text = xmalloc(cap);
+	for (;;) {
+		if (n + 1 >= cap) {
+			if (cap > LOAD_MAX_FILE_BYTES) {
+				diag_error(d, display, 1, 1, _("file too large (limit %u bytes)"),
+					   LOAD_MAX_FILE_BYTES);
+				free(text);
+				close(fd);
+				return NULL;
+			}
+			cap *= 2;
+			text = xrealloc(text, cap);
+		}
+		ssize_t r = read(fd, text + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			diag_error(d, display, 0, 0, _("cannot read: %s"), strerror(errno));
+			free(text);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	text[n] = '\0';
+	size_t bad;
+	/* Check before normalising so the reported column is the file's own. */
+	if (!utf8_valid(text, n, &bad)) {
+		int line, col;
+		utf8_line_col(text, bad, &line, &col);
+		if (text[bad] == '\0')
+			diag_error(d, display, line, col, _("NUL byte in text file"));
+		else
+			diag_error(d, display, line, col,
+				   _("invalid UTF-8 (byte 0x%02X)"), (unsigned char)text[bad]);
+		free(text);
+		return NULL;
+	}
+	n = utf8_normalise_input(text, n);
+	text[n] = '\0';
+	size_t line_start = 0;
+	int line = 1;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || text[i] == '\n') {
+			if (i - line_start > LOAD_MAX_LINE_BYTES) {
+				diag_error(d, display, line, 1,
+					   _("line too long (%zu bytes, limit %u)"),
+					   i - line_start, LOAD_MAX_LINE_BYTES);
+				free(text);
+				return NULL;
+			}
+			line++;
+			line_start = i + 1;
+		}
+	}
+	*len = n;
+	return text;
+}
+
+static int is_fence(const char *line, size_t n, const char *fence)
+{
+	size_t fl = strlen(fence);
+	if (n < fl || memcmp(line, fence, fl) != 0)
+		return 0;
+	for (size_t i = fl; i < n; i++)
+		if (line[i] != ' ' && line[i] != '\t')
+			return 0;
+	return 1;
+}
+
+int load_split_front_matter(const char *text, size_t len, const char **fm,
+			    size_t *fm_len, const char **body, int *body_offset)
+{
+	const char *nl = memchr(text, '\n', len);
+	size_t first = nl ? (size_t)(nl - text) : len;
+	if (!is_fence(text, first, "---")) {
+		*fm = NULL;
+		*fm_len = 0;
+		*body = text;
+		*body_offset = 0;
+		return 0;
+	}
+	size_t pos = nl ? first + 1 : len;
+	int line = 2;
+	while (pos < len) {
+		const char *end = memchr(text + pos, '\n', len - pos);
+		size_t n = end ? (size_t)(end - (text + pos)) : len - pos;
+		if (is_fence(text + pos, n, "---") || is_fence(text + pos, n, "...")) {
+			*fm = text + first + 1;
+			*fm_len = pos - (first + 1);
+			*body = end ? end + 1 : text + len;
+			*body_offset = line;
+			return 1;
+		}
+		pos += n + 1;
+		line++;
+	}
+	*fm = text + first + 1;
+	*fm_len = len > first ? len - first - 1 : 0;
+	*body = text + len;
+	*body_offset = 0;
+	return -1;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of the regular entries of dir with the given suffix. */
+static char **list_dir(const char *dir, const char *display, const char *suffix,
+		       const char *content_real, size_t *count, struct diag *d)
+{
+	*count = 0;
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return NULL;
+	struct ptrs names = {0};
+	struct dirent *e;
+	size_t sl = strlen(suffix);
+	while ((e = readdir(dp))) {
+		const char *name = e->d_name;
+		size_t nl = strlen(name);
+		/* Hidden files and editor backups are not content. */
+		if (name[0] == '.' || name[nl - 1] == '~' || nl <= sl ||
+		    strcmp(name + nl - sl, suffix) != 0)
+			continue;
+		if (names.n >= LOAD_MAX_FILES) {
+			diag_error(d, display, 0, 0, _("too many files (limit %d)"), LOAD_MAX_FILES);
+			break;
+		}
+		char *full = path_join(dir, name);
+		struct stat st;
+		if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+			char *real = realpath(full, NULL);
+			size_t cl = strlen(content_real);
+			if (!real || strncmp(real, content_real, cl) != 0 || real[cl] != '/') {
+				char *shown = path_join(display, name);
+				diag_error(d, shown, 0, 0,
+					   _("symbolic link leads outside content/: refused"));
+				free(shown);
+				free(real);
+				free(full);
+				continue;
+			}
+			free(real);
+		}
+		free(full);
+		ptrs_add(&names, xstrdup(name));
+	}
+	closedir(dp);
+	qsort(names.v, names.n, sizeof *names.v, compare_names);
+	*count = names.n;
+	return (char **)names.v;
+}
+
+/* "06-habitants-x.md" → number 6 and slug "habitants-x"; no prefix → 0 and the whole stem. */
+static void parse_file_name(const char *name, int *number, char **slug)
+{
+	size_t n = strlen(name);
+	if (n > 3 && strcmp(name + n - 3, ".md") == 0)
+		n -= 3;
+	else if (n > 5 && strcmp(name + n - 5, ".yaml") == 0)
+		n -= 5;
+	size_t i = 0;
+	int num = 0;
+	while (i < n && ascii_isdigit(name[i]) && i < 6)
+		num = num * 10 + (name[i++] - '0');
+	if (i > 0 && i < n && name[i] == '-') {
+		*number = num;
+		*slug = xstrndup(name + i + 1, n - i - 1);
+	} else {
+		*number = 0;
+		*slug = xstrndup(name, n);
+	}
+}
+
+static struct doc *load_doc(enum doc_kind kind, const char *fs_path,
+			    const char *display, const char *name, struct diag *d)
+{
+	size_t len;
+	char *text = load_text_file(fs_path, display, &len, d);
+	if (!text)
+		return NULL;
+	struct doc *doc = xcalloc(1, sizeof *doc);
+	doc->kind = kind;
+	doc->path = xstrdup(display);
+	doc->fs_path = xstrdup(fs_path);
+	parse_file_name(name, &doc->number, &doc->slug);
+	const char *fm, *body;
+	size_t fm_len;
+	int split = load_split_front_matter(text, len, &fm, &fm_len, &body, &doc->body_offset);
+	if (split < 0) {
+		diag_error(d, display, 1, 1, _("front matter opened with '---' is never closed"));
+	} else if (split > 0) {
+		doc->fm_line = 1;
+		/* The YAML starts on file line 2. */
+		if (yaml_load(display, fm, fm_len, 1, d, &doc->meta, &doc->marks) < 0)
+			doc->meta = NULL;
+	}
+	if (!doc->meta)
+		doc->meta = json_object();
+	doc->body_len = len - (size_t)(body - text);
+	doc->body = xstrndup(body, doc->body_len);
+	free(text);
+	return doc;
+}
+
+static void load_kind(struct site *s, enum doc_kind kind, const char *subdir,
+		      const char *content_real, struct diag *d)
+{
+	char *dir = path_join(s->content_dir, subdir);
+	char *display_dir = path_join("content", subdir);
+	size_t n;
+	char **names = list_dir(dir, display_dir, ".md", content_real, &n, d);
+	s->docs[kind] = xcalloc(n ? n : 1, sizeof *s->docs[kind]);
+	for (size_t i = 0; i < n; i++) {
+		char *fs = path_join(dir, names[i]);
+		char *display = path_join(display_dir, names[i]);
+		struct doc *doc = load_doc(kind, fs, display, names[i], d);
+		if (doc)
+			s->docs[kind][s->ndocs[kind]++] = doc;
+		free(fs);
+		free(display);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	free(display_dir);
+}
+
+/* Loads content/NAME (a data file); *out stays NULL when the file is absent. */
+static json_t *load_data_file(struct site *s, const char *name, char **display_out,
+			      struct yaml_marks **marks, int required, struct diag *d)
+{
+	char *fs = path_join(s->content_dir, name);
+	char *display = path_join("content", name);
+	*display_out = display;
+	*marks = NULL;
+	json_t *value = NULL;
+	if (access(fs, F_OK) != 0) {
+		if (required)
+			diag_error(d, display, 0, 0, _("missing file"));
+		free(fs);
+		return NULL;
+	}
+	size_t len;
+	char *text = load_text_file(fs, display, &len, d);
+	free(fs);
+	if (!text)
+		return NULL;
+	if (yaml_load(display, text, len, 0, d, &value, marks) < 0)
+		value = NULL;
+	free(text);
+	return value;
+}
+
+static void load_booklets(struct site *s, const char *content_real, struct diag *d)
+{
+	char *dir = path_join(s->content_dir, "booklets");
+	size_t n;
+	char **names = list_dir(dir, "content/booklets", ".yaml", content_real, &n, d);
+	s->booklets = xcalloc(n ? n : 1, sizeof *s->booklets);
+	for (size_t i = 0; i < n; i++) {
+		char *fs = path_join(dir, names[i]);
+		char *display = path_join("content/booklets", names[i]);
+		size_t len;
+		char *text = load_text_file(fs, display, &len, d);
+		json_t *value = NULL;
+		struct yaml_marks *marks = NULL;
+		if (text && yaml_load(display, text, len, 0, d, &value, &marks) == 0) {
+			struct booklet *b = &s->booklets[s->nbooklets++];
+			b->name = xstrndup(names[i], strlen(names[i]) - 5);
+			b->path = display;
+			display = NULL;
+			b->data = value;
+			b->marks = marks;
+		}
+		free(text);
+		free(display);
+		free(fs);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+}
+
+struct site *load_site(const char *root, struct diag *d)
+{
+	struct site *s = xcalloc(1, sizeof *s);
+	s->root = xstrdup(root);
+	s->content_dir = path_join(root, "content");
+	char *content_real = realpath(s->content_dir, NULL);
+	struct stat st;
+	if (!content_real || stat(content_real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		diag_error(d, s->content_dir, 0, 0, _("no content directory"));
+		free(content_real);
+		site_free(s);
+		return NULL;
+	}
+	s->config = load_data_file(s, "site.yaml", &s->config_path, &s->config_marks, 1, d);
+	load_kind(s, DOC_ACTION, "actions", content_real, d);
+	load_kind(s, DOC_THEME, "themes", content_real, d);
+	load_kind(s, DOC_GUIDE, "guide", content_real, d);
+	load_kind(s, DOC_PAGE, "pages", content_real, d);
+	struct yaml_marks *m;
+	json_t *contacts = load_data_file(s, "contacts.yaml", &s->contacts_path, &m, 0, d);
+	s->contacts_data = contacts;
+	s->contacts_marks = m;
+	json_t *glossary = load_data_file(s, "glossary.yaml", &s->glossary_path, &m, 0, d);
+	s->glossary_data = glossary;
+	s->glossary_marks = m;
+	json_t *biblio = load_data_file(s, "bibliography.yaml", &s->biblio_path, &m, 0, d);
+	s->biblio_data = biblio;
+	s->biblio_marks = m;
+	load_booklets(s, content_real, d);
+	free(content_real);
+	return s;
+}

@@ -1,0 +1,34 @@
+/*
+ * Markdown stage: each document's body parsed with cmark-gfm and its
+ * extensions (table, strikethrough, autolink, tagfilter, footnotes), its
+ * headings and their anchors collected, and the glossary sigles its text
+ * uses. Positions are file positions: body line + the front matter's offset.
+ */
+#ifndef FICHES_MARKDOWN_H
+#define FICHES_MARKDOWN_H
+
+#include "diag.h"
+#include "model.h"
+
+/* Registers the GFM extensions; call once before any thread parses. */
+void markdown_init(void);
+
+/*
+ * Parses doc->body into doc->root and fills doc->headings and
+ * doc->glossary_used. Thread-safe for distinct documents (reads s->gloss
+ * and s->glossary only). Raw HTML is reported (a warning) unless the site
+ * allows it.
+ */
+void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d);
+
+/* Parses a standalone Markdown string (a summary, a data-file field). Caller frees with cmark_node_free. */
+cmark_node *markdown_parse_string(const char *text, size_t len);
+
+/* Plain text of a node's inline content (headings, link texts). Caller frees. */
+char *markdown_plain_text(cmark_node *node);
+
+/* File line of a node of doc. */
+int markdown_line(const struct doc *doc, cmark_node *node);
+int markdown_col(cmark_node *node);
+
+#endif

@@ -1,0 +1,782 @@
+/*
+ * Schema stage: YAML values → typed content model, with diagnostics.
+ *
+ * Phases, in order (later phases rely on earlier ones):
+ *  1. site.yaml: title, language, base_url, taxonomies (logics, publics,
+ *     territories) and the required sections per document type;
+ *  2. data files: contacts, glossary, bibliography, each a list of
+ *     mappings with a unique id;
+ *  3. every document's front matter: types, required fields, references
+ *     to taxonomies, contacts and themes, unique numbers and slugs.
+ */
+#include "schema.h"
+#include "buf.h"
+#include "glossary.h"
+#include "i18n.h"
+#include "slug.h"
+#include "suggest.h"
+#include "utf8.h"
+#include "xalloc.h"
+#include "yaml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Where a problem is reported: one file and its marks. */
+struct ctx {
+	struct diag *d;
+	const char *path;
+	const struct yaml_marks *marks;
+};
+
+void schema_where(const struct yaml_marks *marks, const json_t *obj,
+		  const char *key, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	if (!marks || !obj)
+		return;
+	const json_t *value = key ? json_object_get(obj, key) : obj;
+	if (value && yaml_marks_find(marks, value, line, col))
+		return;
+	if (key && yaml_marks_find_key(marks, obj, key, line, col))
+		return;
+	if (yaml_marks_find(marks, obj, line, col))
+		return;
+	*line = 1;
+	*col = 1;
+}
+
+static void at(const struct ctx *c, const json_t *obj, const char *key, int *line, int *col)
+{
+	schema_where(c->marks, obj, key, line, col);
+}
+
+/* Position of a value itself (a list item). */
+static void at_value(const struct ctx *c, const json_t *value, const json_t *parent,
+		     const char *key, int *line, int *col)
+{
+	if (c->marks && yaml_marks_find(c->marks, value, line, col))
+		return;
+	at(c, parent, key, line, col);
+}
+
+static const char *type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return _("a mapping");
+	case JSON_ARRAY: return _("a list");
+	case JSON_STRING: return _("text");
+	case JSON_INTEGER: return _("a whole number");
+	case JSON_REAL: return _("a number");
+	case JSON_TRUE: case JSON_FALSE: return _("true/false");
+	default: return _("empty");
+	}
+}
+
+/* A string field: NULL when absent (reported when required) or of the wrong type. */
+static const char *get_string(const struct ctx *c, const json_t *obj, const char *key, int required)
+{
+	const json_t *v = json_object_get(obj, key);
+	int line, col;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			at(c, obj, NULL, &line, &col);
+			diag_error(c->d, c->path, line, col, _("missing required field '%s'"), key);
+		}
+		return NULL;
+	}
+	if (json_is_integer(v) || json_is_real(v)) {
+		/* A number where text is expected (an id like 13e is text already). */
+		at(c, obj, key, &line, &col);
+		diag_error(c->d, c->path, line, col, _("field '%s' must be text, not %s"), key,
+			   type_name(v));
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		at(c, obj, key, &line, &col);
+		diag_error(c->d, c->path, line, col, _("field '%s' must be text, not %s"), key,
+			   type_name(v));
+		return NULL;
+	}
+	const char *s = json_string_value(v);
+	if (required && !*s) {
+		at(c, obj, key, &line, &col);
+		diag_error(c->d, c->path, line, col, _("field '%s' is empty"), key);
+		return NULL;
+	}
+	return s;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* An integer field; returns 1 when present and valid. */
+static int get_int(const struct ctx *c, const json_t *obj, const char *key, int required,
+		   int min, int max, int *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	int line, col;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			at(c, obj, NULL, &line, &col);
+			diag_error(c->d, c->path, line, col, _("missing required field '%s'"), key);
+		}
+		return 0;
+	}
+	at(c, obj, key, &line, &col);
+	if (!json_is_integer(v)) {
+		diag_error(c->d, c->path, line, col, _("field '%s' must be a whole number, not %s"),
+			   key, type_name(v));
+		return 0;
+	}
+	json_int_t n = json_integer_value(v);
+	if (n < min || n > max) {
+		diag_error(c->d, c->path, line, col, _("field '%s' must be between %d and %d"),
+			   key, min, max);
+		return 0;
+	}
+	*out = (int)n;
+	return 1;
+}
+
+/* A list of strings (a single string is accepted as a list of one). NULL when absent or bad. */
+static const json_t *get_id_list(const struct ctx *c, const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+	int line, col;
+	if (!v || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return v;
+	if (!json_is_array(v)) {
+		at(c, obj, key, &line, &col);
+		diag_error(c->d, c->path, line, col, _("field '%s' must be a list, not %s"), key,
+			   type_name(v));
+		return NULL;
+	}
+	size_t i;
+	const json_t *item;
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item)) {
+			at_value(c, item, obj, key, &line, &col);
+			diag_error(c->d, c->path, line, col,
+				   _("items of '%s' must be ids (text), not %s"), key, type_name(item));
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static size_t list_len(const json_t *v)
+{
+	return json_is_string(v) ? 1 : json_array_size(v);
+}
+
+static const json_t *list_at(const json_t *v, size_t i)
+{
+	return json_is_string(v) ? v : json_array_get(v, i);
+}
+
+/* Reports an unknown id with a "did you mean" from the known ones. */
+static void unknown_id(const struct ctx *c, int line, int col, const char *what,
+		       const char *id, const char *const *known, size_t nknown)
+{
+	const char *best = suggest_closest(id, known, nknown);
+	if (best)
+		diag_error(c->d, c->path, line, col, _("unknown %s '%s' (did you mean '%s'?)"),
+			   what, id, best);
+	else
+		diag_error(c->d, c->path, line, col, _("unknown %s '%s'"), what, id);
+}
+
+static void warn_unknown_fields(const struct ctx *c, const json_t *obj,
+				const char *const *fields, size_t nfields)
+{
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)obj, key, v) {
+		int known = 0;
+		for (size_t i = 0; i < nfields; i++)
+			if (strcmp(key, fields[i]) == 0)
+				known = 1;
+		if (known)
+			continue;
+		int line, col;
+		if (!c->marks || !yaml_marks_find_key(c->marks, obj, key, &line, &col))
+			at(c, obj, key, &line, &col);
+		const char *best = suggest_closest(key, fields, nfields);
+		if (best)
+			diag_warning(c->d, c->path, line, col,
+				     _("unknown field '%s' (did you mean '%s'?)"), key, best);
+		else
+			diag_warning(c->d, c->path, line, col, _("unknown field '%s'"), key);
+	}
+}
+
+/* ---- Phase 1: site.yaml ------------------------------------------------ */
+
+static struct taxon *load_taxa(const struct ctx *c, const json_t *cfg, const char *key,
+			       const char *dir, int is_logic, size_t *count)
+{
+	*count = 0;
+	const json_t *list = json_object_get(cfg, key);
+	int line, col;
+	if (!list) {
+		at(c, cfg, NULL, &line, &col);
+		diag_error(c->d, c->path, line, col, _("missing required field '%s'"), key);
+		return xcalloc(1, sizeof(struct taxon));
+	}
+	if (!json_is_array(list)) {
+		at(c, cfg, key, &line, &col);
+		diag_error(c->d, c->path, line, col, _("field '%s' must be a list, not %s"), key,
+			   type_name(list));
+		return xcalloc(1, sizeof(struct taxon));
+	}
+	struct taxon *v = xcalloc(json_array_size(list) + 1, sizeof *v);
+	size_t i;
+	const json_t *item;
+	json_array_foreach(list, i, item) {
+		if (!json_is_object(item)) {
+			at_value(c, item, cfg, key, &line, &col);
+			diag_error(c->d, c->path, line, col,
+				   _("items of '%s' must be mappings with id and label"), key);
+			continue;
+		}
+		const char *id = get_string(c, item, "id", 1);
+		const char *label = get_string(c, item, "label", 1);
+		const char *colour = get_string(c, item, "colour", is_logic);
+		const char *description = get_string(c, item, "description", 0);
+		static const char *const fields[] = {"id", "label", "colour", "description"};
+		warn_unknown_fields(c, item, fields, 4);
+		if (!id || !label)
+			continue;
+		if (!slug_is_valid(id)) {
+			at(c, item, "id", &line, &col);
+			diag_error(c->d, c->path, line, col,
+				   _("id '%s' must be lower-case letters, digits and '-'"), id);
+			continue;
+		}
+		if (site_find_taxon(v, *count, id)) {
+			at(c, item, "id", &line, &col);
+			diag_error(c->d, c->path, line, col, _("duplicate id '%s' in '%s'"), id, key);
+			continue;
+		}
+		if (colour) {
+			int ok = strlen(colour) == 7 && colour[0] == '#';
+			for (int k = 1; ok && k < 7; k++)
+				ok = ascii_isdigit(colour[k]) ||
+				     (ascii_tolower(colour[k]) >= 'a' && ascii_tolower(colour[k]) <= 'f');
+			if (!ok) {
+				at(c, item, "colour", &line, &col);
+				diag_error(c->d, c->path, line, col,
+					   _("colour '%s' must be written #rrggbb"), colour);
+				colour = NULL;
+			}
+		}
+		struct taxon *t = &v[(*count)++];
+		t->id = xstrdup(id);
+		t->label = xstrdup(label);
+		t->colour = colour ? xstrdup(colour) : (is_logic ? xstrdup("#2f5d7c") : NULL);
+		t->description = dup_or_null(description);
+		t->out_path = xasprintf("%s/%s.html", dir, id);
+		t->is_logic = is_logic;
+	}
+	return v;
+}
+
+static void check_site(struct site *s, struct diag *d)
+{
+	struct ctx c = {d, s->config_path, s->config_marks};
+	json_t *cfg = s->config;
+	int line, col;
+	if (cfg && !json_is_object(cfg)) {
+		diag_error(d, s->config_path, 1, 1, _("site.yaml must be a mapping"));
+		cfg = NULL;
+	}
+	if (!cfg) {
+		json_decref(s->config);
+		s->config = cfg = json_object();
+	}
+	s->title = dup_or_null(get_string(&c, cfg, "title", 1));
+	if (!s->title)
+		s->title = xstrdup("fiches");
+	s->subtitle = dup_or_null(get_string(&c, cfg, "subtitle", 0));
+	const char *lang = get_string(&c, cfg, "language", 0);
+	s->language = xstrdup(lang ? lang : "fr");
+	s->footer = dup_or_null(get_string(&c, cfg, "footer", 0));
+	const char *base = get_string(&c, cfg, "base_url", 0);
+	if (base) {
+		if (strncmp(base, "https://", 8) != 0 && strncmp(base, "http://", 7) != 0) {
+			at(&c, cfg, "base_url", &line, &col);
+			diag_error(d, s->config_path, line, col,
+				   _("base_url must start with https:// or http://"));
+		} else {
+			size_t n = strlen(base);
+			s->base_url = n && base[n - 1] == '/' ? xstrdup(base) : xasprintf("%s/", base);
+		}
+	}
+	const json_t *allow = json_object_get(cfg, "allow_raw_html");
+	if (allow && !json_is_boolean(allow)) {
+		at(&c, cfg, "allow_raw_html", &line, &col);
+		diag_error(d, s->config_path, line, col, _("field '%s' must be true or false"),
+			   "allow_raw_html");
+	}
+	s->allow_html = json_is_true(allow);
+	s->logics = load_taxa(&c, cfg, "logics", "logiques", 1, &s->nlogics);
+	s->publics = load_taxa(&c, cfg, "publics", "publics", 0, &s->npublics);
+	s->territories = load_taxa(&c, cfg, "territories", "territoires", 0, &s->nterritories);
+	const json_t *sections = json_object_get(cfg, "sections");
+	if (sections && !json_is_object(sections)) {
+		at(&c, cfg, "sections", &line, &col);
+		diag_error(d, s->config_path, line, col,
+			   _("field 'sections' must be a mapping of actions and themes to lists of headings"));
+	} else if (sections) {
+		const char *key;
+		const json_t *v;
+		json_object_foreach((json_t *)sections, key, v) {
+			if (strcmp(key, "actions") && strcmp(key, "themes") && strcmp(key, "guide") &&
+			    strcmp(key, "pages")) {
+				at(&c, sections, key, &line, &col);
+				diag_error(d, s->config_path, line, col,
+					   _("unknown document type '%s' in sections"), key);
+			}
+			get_id_list(&c, sections, key);
+		}
+	}
+	static const char *const fields[] = {"title", "subtitle", "language", "base_url",
+					     "footer", "logics", "publics", "territories",
+					     "sections", "menus", "allow_raw_html", "description"};
+	warn_unknown_fields(&c, cfg, fields, sizeof fields / sizeof *fields);
+}
+
+/* ---- Phase 2: data files ---------------------------------------------- */
+
+static struct entry *load_entries(struct diag *d, const char *path, json_t *data,
+				  const struct yaml_marks *marks, enum target_kind kind,
+				  size_t *count)
+{
+	struct ctx c = {d, path, marks};
+	*count = 0;
+	if (!data || json_is_null(data))
+		return xcalloc(1, sizeof(struct entry));
+	if (!json_is_array(data)) {
+		diag_error(d, path, 1, 1, _("must be a list of entries, each with an id"));
+		return xcalloc(1, sizeof(struct entry));
+	}
+	static const char *const contact_fields[] = {
+		"id", "name", "kind", "organisation", "role", "description", "email",
+		"phone", "address", "website", "note"};
+	static const char *const glossary_fields[] = {"id", "expansion", "definition", "url"};
+	static const char *const biblio_fields[] = {
+		"id", "authors", "title", "year", "publisher", "journal", "place", "url",
+		"abstract", "note", "pages", "volume"};
+	const char *const *fields = kind == TARGET_CONTACT ? contact_fields :
+				    kind == TARGET_GLOSSARY ? glossary_fields : biblio_fields;
+	size_t nfields = kind == TARGET_CONTACT ? 11 : kind == TARGET_GLOSSARY ? 4 : 12;
+	struct entry *v = xcalloc(json_array_size(data) + 1, sizeof *v);
+	size_t i;
+	json_t *item;
+	json_array_foreach(data, i, item) {
+		int line = 1, col = 1;
+		if (marks)
+			yaml_marks_find(marks, item, &line, &col);
+		if (!json_is_object(item)) {
+			diag_error(d, path, line, col, _("each entry must be a mapping with an id"));
+			continue;
+		}
+		const char *id = get_string(&c, item, "id", 1);
+		const char *label = get_string(&c, item,
+					       kind == TARGET_CONTACT ? "name" :
+					       kind == TARGET_GLOSSARY ? "expansion" : "title", 1);
+		warn_unknown_fields(&c, item, fields, nfields);
+		if (kind == TARGET_CONTACT) {
+			get_string(&c, item, "email", 0);
+			get_string(&c, item, "phone", 0);
+			get_string(&c, item, "website", 0);
+			const char *k = get_string(&c, item, "kind", 0);
+			if (k && strcmp(k, "organisation") && strcmp(k, "person")) {
+				int l2, c2;
+				at(&c, item, "kind", &l2, &c2);
+				diag_error(d, path, l2, c2,
+					   _("kind must be 'organisation' or 'person', not '%s'"), k);
+			}
+		} else if (kind == TARGET_BIBLIO) {
+			const json_t *authors = json_object_get(item, "authors");
+			if (authors && !json_is_array(authors) && !json_is_string(authors)) {
+				int l2, c2;
+				at(&c, item, "authors", &l2, &c2);
+				diag_error(d, path, l2, c2, _("field 'authors' must be a list of names"));
+			}
+		}
+		if (!id || !label)
+			continue;
+		int id_ok = kind == TARGET_GLOSSARY ? 1 : slug_is_valid(id);
+		if (kind == TARGET_GLOSSARY) {
+			/* A sigle: letters and digits (CopilTAT, RdRD, ADDAP13). */
+			for (const char *p = id; *p; p++)
+				if (!ascii_isalnum(*p) && *p != '-' && *p != '_')
+					id_ok = 0;
+			if (!*id || strlen(id) > 32)
+				id_ok = 0;
+		}
+		if (!id_ok) {
+			at(&c, item, "id", &line, &col);
+			diag_error(d, path, line, col,
+				   kind == TARGET_GLOSSARY ?
+				   _("sigle '%s' must be ASCII letters and digits") :
+				   _("id '%s' must be lower-case letters, digits and '-'"), id);
+			continue;
+		}
+		int dup = 0;
+		for (size_t k = 0; k < *count; k++)
+			if (strcmp(v[k].id, id) == 0)
+				dup = 1;
+		if (dup) {
+			at(&c, item, "id", &line, &col);
+			diag_error(d, path, line, col, _("duplicate id '%s'"), id);
+			continue;
+		}
+		struct entry *e = &v[(*count)++];
+		e->kind = kind;
+		e->id = xstrdup(id);
+		e->label = xstrdup(kind == TARGET_GLOSSARY ? id : label);
+		e->anchor = slug_from_text(id, strlen(id));
+		e->data = json_incref(item);
+		e->line = line;
+		e->col = col;
+		e->out_path = kind == TARGET_CONTACT ? xasprintf("contacts/%s.html", id) :
+			      kind == TARGET_GLOSSARY ? xstrdup("glossaire.html") :
+							xstrdup("bibliographie.html");
+	}
+	return v;
+}
+
+static void link_organisations(struct site *s, struct diag *d)
+{
+	struct ctx c = {d, s->contacts_path, s->contacts_marks};
+	const char **ids = xcalloc(s->ncontacts + 1, sizeof *ids);
+	for (size_t i = 0; i < s->ncontacts; i++)
+		ids[i] = s->contacts[i].id;
+	for (size_t i = 0; i < s->ncontacts; i++) {
+		struct entry *e = &s->contacts[i];
+		const json_t *org = json_object_get(e->data, "organisation");
+		if (!org || !json_is_string(org))
+			continue;
+		struct entry *o = site_find_entry(s, TARGET_CONTACT, json_string_value(org));
+		int line, col;
+		at(&c, e->data, "organisation", &line, &col);
+		if (!o)
+			unknown_id(&c, line, col, _("contact"), json_string_value(org), ids,
+				   s->ncontacts);
+		else if (o == e)
+			diag_error(d, c.path, line, col, _("a contact cannot be its own organisation"));
+		else {
+			e->organisation = o;
+			ptrs_add(&o->members, e);
+		}
+	}
+	free(ids);
+}
+
+/* ---- Phase 3: front matter of each document --------------------------- */
+
+static void resolve_taxa(const struct ctx *c, const json_t *meta, const char *key,
+			 struct taxon *v, size_t n, const char *what, struct ptrs *out)
+{
+	const json_t *list = get_id_list(c, meta, key);
+	if (!list)
+		return;
+	const char **ids = xcalloc(n + 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	for (size_t i = 0; i < list_len(list); i++) {
+		const json_t *item = list_at(list, i);
+		const char *id = json_string_value(item);
+		struct taxon *t = site_find_taxon(v, n, id);
+		if (t) {
+			ptrs_add_unique(out, t);
+			continue;
+		}
+		int line, col;
+		at_value(c, item, meta, key, &line, &col);
+		unknown_id(c, line, col, what, id, ids, n);
+	}
+	free(ids);
+}
+
+static void resolve_contacts(const struct ctx *c, struct site *s, const json_t *meta,
+			     const json_t *list, const char *key, struct ptrs *out)
+{
+	const char **ids = xcalloc(s->ncontacts + 1, sizeof *ids);
+	for (size_t i = 0; i < s->ncontacts; i++)
+		ids[i] = s->contacts[i].id;
+	for (size_t i = 0; i < list_len(list); i++) {
+		const json_t *item = list_at(list, i);
+		struct entry *e = site_find_entry(s, TARGET_CONTACT, json_string_value(item));
+		if (e) {
+			ptrs_add_unique(out, e);
+			continue;
+		}
+		int line, col;
+		at_value(c, item, meta, key, &line, &col);
+		unknown_id(c, line, col, _("contact"), json_string_value(item), ids, s->ncontacts);
+	}
+	free(ids);
+}
+
+static const char **doc_ids(struct site *s, enum doc_kind kind)
+{
+	const char **ids = xcalloc(s->ndocs[kind] + 1, sizeof *ids);
+	for (size_t i = 0; i < s->ndocs[kind]; i++)
+		ids[i] = s->docs[kind][i]->slug;
+	return ids;
+}
+
+/* "action:6", "theme:cadre-de-vie", "actions", "themes" in a chapter's include list. */
+static void resolve_includes(const struct ctx *c, struct site *s, struct doc *doc)
+{
+	const json_t *list = get_id_list(c, doc->meta, "include");
+	if (!list)
+		return;
+	for (size_t i = 0; i < list_len(list); i++) {
+		const json_t *item = list_at(list, i);
+		const char *ref = json_string_value(item);
+		int line, col;
+		at_value(c, item, doc->meta, "include", &line, &col);
+		if (strcmp(ref, "actions") == 0 || strcmp(ref, "themes") == 0) {
+			enum doc_kind k = ref[0] == 'a' ? DOC_ACTION : DOC_THEME;
+			for (size_t j = 0; j < s->ndocs[k]; j++)
+				ptrs_add_unique(&doc->includes, s->docs[k][j]);
+			continue;
+		}
+		const char *colon = strchr(ref, ':');
+		enum doc_kind k = DOC_KINDS;
+		if (colon && strncmp(ref, "action:", 7) == 0)
+			k = DOC_ACTION;
+		else if (colon && strncmp(ref, "theme:", 6) == 0)
+			k = DOC_THEME;
+		if (k == DOC_KINDS) {
+			diag_error(c->d, c->path, line, col,
+				   _("include '%s' must be 'actions', 'themes', 'action:N' or 'theme:ID'"),
+				   ref);
+			continue;
+		}
+		struct doc *target = site_find_doc(s, k, colon + 1);
+		if (!target) {
+			const char **ids = doc_ids(s, k);
+			unknown_id(c, line, col, k == DOC_ACTION ? _("fiche-action") :
+				   _("fiche thématique"), colon + 1, ids, s->ndocs[k]);
+			free(ids);
+			continue;
+		}
+		ptrs_add_unique(&doc->includes, target);
+	}
+}
+
+static void check_doc(struct site *s, struct doc *doc, struct diag *d)
+{
+	struct ctx c = {d, doc->path, doc->marks};
+	const json_t *meta = doc->meta;
+	int line, col;
+	if (!json_is_object(meta)) {
+		diag_error(d, doc->path, 2, 1, _("front matter must be a mapping of fields"));
+		return;
+	}
+	if (!doc->fm_line && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME || doc->kind == DOC_GUIDE)) {
+		diag_error(d, doc->path, 1, 1,
+			   _("missing front matter (a '---' line, the fields, a '---' line)"));
+	}
+	static const char *const action_fields[] = {
+		"number", "title", "summary", "logic", "themes", "carrier", "contacts", "since",
+		"territories", "publics", "status", "slug"};
+	static const char *const theme_fields[] = {"number", "title", "summary", "publics",
+						   "territories", "slug"};
+	static const char *const guide_fields[] = {"title", "part", "include", "summary", "slug"};
+	static const char *const page_fields[] = {"title", "summary", "slug"};
+	switch (doc->kind) {
+	case DOC_ACTION: warn_unknown_fields(&c, meta, action_fields, 12); break;
+	case DOC_THEME: warn_unknown_fields(&c, meta, theme_fields, 6); break;
+	case DOC_GUIDE: warn_unknown_fields(&c, meta, guide_fields, 5); break;
+	default: warn_unknown_fields(&c, meta, page_fields, 3); break;
+	}
+
+	const char *slug = get_string(&c, meta, "slug", 0);
+	if (slug) {
+		free(doc->slug);
+		doc->slug = xstrdup(slug);
+	}
+	if (!slug_is_valid(doc->slug)) {
+		if (slug)
+			at(&c, meta, "slug", &line, &col);
+		else
+			line = col = 0;
+		diag_error(d, doc->path, line, col,
+			   _("slug '%s' must be lower-case letters, digits and '-' (rename the file or set 'slug:')"),
+			   doc->slug);
+		free(doc->slug);
+		doc->slug = slug_from_text(doc->slug, strlen(doc->slug));
+	}
+	doc->title = dup_or_null(get_string(&c, meta, "title", 1));
+	if (!doc->title)
+		doc->title = xstrdup(doc->slug);
+	int needs_summary = doc->kind == DOC_ACTION || doc->kind == DOC_THEME;
+	doc->summary = dup_or_null(get_string(&c, meta, "summary", needs_summary));
+	if (doc->kind == DOC_ACTION || doc->kind == DOC_THEME) {
+		int file_number = doc->number;
+		doc->number = 0;
+		if (get_int(&c, meta, "number", 1, 1, 99999, &doc->number) && file_number &&
+		    file_number != doc->number) {
+			at(&c, meta, "number", &line, &col);
+			diag_warning(d, doc->path, line, col,
+				     _("number %d differs from the file name's %d"), doc->number,
+				     file_number);
+		}
+		resolve_taxa(&c, meta, "publics", s->publics, s->npublics, _("public"), &doc->publics);
+		resolve_taxa(&c, meta, "territories", s->territories, s->nterritories,
+			     _("territory"), &doc->territories);
+	}
+	if (doc->kind == DOC_ACTION) {
+		const char *logic = get_string(&c, meta, "logic", 1);
+		if (logic) {
+			doc->logic = site_find_taxon(s->logics, s->nlogics, logic);
+			if (!doc->logic) {
+				const char **ids = xcalloc(s->nlogics + 1, sizeof *ids);
+				for (size_t i = 0; i < s->nlogics; i++)
+					ids[i] = s->logics[i].id;
+				at(&c, meta, "logic", &line, &col);
+				unknown_id(&c, line, col, _("logic"), logic, ids, s->nlogics);
+				free(ids);
+			}
+		}
+		const char *carrier = get_string(&c, meta, "carrier", 0);
+		if (carrier) {
+			struct ptrs found = {0};
+			resolve_contacts(&c, s, meta, json_object_get(meta, "carrier"), "carrier",
+					 &found);
+			doc->carrier = found.n ? found.v[0] : NULL;
+			ptrs_free(&found);
+		}
+		const json_t *contacts = get_id_list(&c, meta, "contacts");
+		if (contacts)
+			resolve_contacts(&c, s, meta, contacts, "contacts", &doc->contacts);
+		const json_t *themes = get_id_list(&c, meta, "themes");
+		for (size_t i = 0; themes && i < list_len(themes); i++) {
+			const json_t *item = list_at(themes, i);
+			struct doc *t = site_find_doc(s, DOC_THEME, json_string_value(item));
+			if (t) {
+				ptrs_add_unique(&doc->fm_themes, t);
+				continue;
+			}
+			const char **ids = doc_ids(s, DOC_THEME);
+			at_value(&c, item, meta, "themes", &line, &col);
+			unknown_id(&c, line, col, _("theme"), json_string_value(item), ids,
+				   s->ndocs[DOC_THEME]);
+			free(ids);
+		}
+		get_int(&c, meta, "since", 0, 1900, 2100, &doc->since);
+		const char *status = get_string(&c, meta, "status", 0);
+		if (status && strcmp(status, "active") && strcmp(status, "en-elaboration") &&
+		    strcmp(status, "terminee")) {
+			static const char *const statuses[] = {"active", "en-elaboration", "terminee"};
+			at(&c, meta, "status", &line, &col);
+			unknown_id(&c, line, col, _("status"), status, statuses, 3);
+			status = NULL;
+		}
+		doc->status = xstrdup(status ? status : "active");
+	}
+	if (doc->kind == DOC_GUIDE) {
+		doc->part = dup_or_null(get_string(&c, meta, "part", 0));
+		resolve_includes(&c, s, doc);
+	}
+	doc->out_path = xasprintf("%s/%s.html", doc_kind_dir(doc->kind), doc->slug);
+}
+
+static int compare_docs(const void *a, const void *b)
+{
+	const struct doc *x = *(struct doc *const *)a, *y = *(struct doc *const *)b;
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return strcmp(x->slug, y->slug);
+}
+
+static void check_unique(struct site *s, enum doc_kind kind, struct diag *d)
+{
+	struct doc **v = s->docs[kind];
+	for (size_t i = 0; i < s->ndocs[kind]; i++) {
+		for (size_t j = 0; j < i; j++) {
+			int line, col;
+			if (strcmp(v[i]->slug, v[j]->slug) == 0) {
+				schema_where(v[i]->marks, v[i]->meta, "slug", &line, &col);
+				diag_error(d, v[i]->path, line, col,
+					   _("duplicate slug '%s' (also %s)"), v[i]->slug, v[j]->path);
+			}
+			if ((kind == DOC_ACTION || kind == DOC_THEME) && v[i]->number &&
+			    v[i]->number == v[j]->number) {
+				schema_where(v[i]->marks, v[i]->meta, "number", &line, &col);
+				diag_error(d, v[i]->path, line, col,
+					   _("duplicate number %d (also %s)"), v[i]->number, v[j]->path);
+			}
+		}
+	}
+}
+
+void schema_check(struct site *s, struct diag *d)
+{
+	check_site(s, d);
+	s->contacts = load_entries(d, s->contacts_path, s->contacts_data, s->contacts_marks,
+				   TARGET_CONTACT, &s->ncontacts);
+	s->glossary = load_entries(d, s->glossary_path, s->glossary_data, s->glossary_marks,
+				   TARGET_GLOSSARY, &s->nglossary);
+	s->biblio = load_entries(d, s->biblio_path, s->biblio_data, s->biblio_marks,
+				 TARGET_BIBLIO, &s->nbiblio);
+	link_organisations(s, d);
+	s->sigles = xcalloc(s->nglossary + 1, sizeof *s->sigles);
+	for (size_t i = 0; i < s->nglossary; i++)
+		s->sigles[i] = s->glossary[i].id;
+	s->gloss = gloss_index_new(s->sigles, s->nglossary);
+
+	/* Themes first: actions refer to them by slug, which front matter may set. */
+	static const enum doc_kind order[] = {DOC_THEME, DOC_ACTION, DOC_PAGE, DOC_GUIDE};
+	for (size_t k = 0; k < 4; k++) {
+		enum doc_kind kind = order[k];
+		if (kind == DOC_GUIDE) {
+			/* Chapters include fiches, so every fiche must be known and sorted. */
+			for (int j = 0; j < DOC_KINDS; j++)
+				qsort(s->docs[j], s->ndocs[j], sizeof *s->docs[j], compare_docs);
+		}
+		for (size_t i = 0; i < s->ndocs[kind]; i++)
+			check_doc(s, s->docs[kind][i], d);
+		qsort(s->docs[kind], s->ndocs[kind], sizeof *s->docs[kind], compare_docs);
+		check_unique(s, kind, d);
+	}
+}
+
+void schema_check_sections(struct site *s, struct diag *d)
+{
+	const json_t *sections = json_object_get(s->config, "sections");
+	static const char *const keys[DOC_KINDS] = {"actions", "themes", "guide", "pages"};
+	for (int k = 0; k < DOC_KINDS; k++) {
+		const json_t *required = json_object_get(sections, keys[k]);
+		if (!json_is_array(required))
+			continue;
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			struct doc *doc = s->docs[k][i];
+			size_t j;
+			const json_t *name;
+			json_array_foreach(required, j, name) {
+				if (!json_is_string(name))
+					continue;
+				int found = 0;
+				for (size_t h = 0; h < doc->nheadings && !found; h++)
+					found = doc->headings[h].level == 2 &&
+						strcmp(doc->headings[h].text, json_string_value(name)) == 0;
+				if (!found)
+					diag_warning(d, doc->path, doc->body_offset + 1, 1,
+						     _("missing section '## %s'"), json_string_value(name));
+			}
+		}
+	}
+}

@@ -1,0 +1,30 @@
+/*
+ * Schema stage: checks the loaded YAML against the content model of
+ * DESIGN.md and interprets it into the typed fields of struct site and
+ * struct doc (titles, numbers, taxonomies, data entries, front-matter
+ * references). Every problem is a diagnostic at the value's position; the
+ * stage always runs to the end so one build reports everything.
+ */
+#ifndef FICHES_SCHEMA_H
+#define FICHES_SCHEMA_H
+
+#include "diag.h"
+#include "model.h"
+
+/* site.yaml, the data files and every document's front matter. */
+void schema_check(struct site *s, struct diag *d);
+
+/*
+ * The ## sections site.yaml requires for each document type (after the
+ * Markdown stage has collected headings). A missing one is a warning.
+ */
+void schema_check_sections(struct site *s, struct diag *d);
+
+/*
+ * Position of a front-matter value, or of its key, or of the front matter
+ * itself when neither is known.
+ */
+void schema_where(const struct yaml_marks *marks, const json_t *obj,
+		  const char *key, int *line, int *col);
+
+#endif

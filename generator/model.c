@@ -1,0 +1,221 @@
+/*
+ * Content model helpers: pointer arrays, lookups by id/number/slug,
+ * display labels and freeing the whole site.
+ */
+#include "model.h"
+#include "glossary.h"
+#include "slug.h"
+#include "utf8.h"
+#include "xalloc.h"
+#include "yaml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ptrs_add(struct ptrs *p, void *x)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 4;
+		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+	}
+	p->v[p->n++] = x;
+}
+
+int ptrs_contains(const struct ptrs *p, const void *x)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i] == x)
+			return 1;
+	return 0;
+}
+
+void ptrs_add_unique(struct ptrs *p, void *x)
+{
+	if (!ptrs_contains(p, x))
+		ptrs_add(p, x);
+}
+
+void ptrs_free(struct ptrs *p)
+{
+	free(p->v);
+	p->v = NULL;
+	p->n = p->cap = 0;
+}
+
+const char *doc_kind_label(enum doc_kind kind)
+{
+	static const char *const labels[DOC_KINDS] = {
+		"Fiche-action", "Fiche thématique", "Chapitre", "Page"};
+	return labels[kind];
+}
+
+const char *doc_kind_dir(enum doc_kind kind)
+{
+	static const char *const dirs[DOC_KINDS] = {
+		"fiches-actions", "fiches-thematiques", "guide", "pages"};
+	return dirs[kind];
+}
+
+const char *doc_kind_scheme(enum doc_kind kind)
+{
+	static const char *const schemes[DOC_KINDS] = {"action", "theme", "guide", "page"};
+	return schemes[kind];
+}
+
+struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *key)
+{
+	int is_number = *key != '\0';
+	for (const char *c = key; *c; c++)
+		if (!ascii_isdigit(*c))
+			is_number = 0;
+	int number = is_number && strlen(key) < 7 ? atoi(key) : -1;
+	for (size_t i = 0; i < s->ndocs[kind]; i++) {
+		struct doc *d = s->docs[kind][i];
+		if (strcmp(d->slug, key) == 0 || (number >= 0 && d->number == number &&
+						  kind != DOC_PAGE))
+			return d;
+	}
+	return NULL;
+}
+
+struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id)
+{
+	struct entry *v;
+	size_t n;
+	switch (kind) {
+	case TARGET_CONTACT: v = s->contacts; n = s->ncontacts; break;
+	case TARGET_GLOSSARY: v = s->glossary; n = s->nglossary; break;
+	case TARGET_BIBLIO: v = s->biblio; n = s->nbiblio; break;
+	default: return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+struct taxon *site_find_taxon(struct taxon *v, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const struct heading *doc_find_anchor(const struct doc *d, const char *anchor)
+{
+	for (size_t i = 0; i < d->nheadings; i++)
+		if (strcmp(d->headings[i].anchor, anchor) == 0)
+			return &d->headings[i];
+	return NULL;
+}
+
+char *doc_display_title(const struct doc *d)
+{
+	if (d->kind == DOC_ACTION || d->kind == DOC_THEME)
+		return xasprintf("%s %d · %s", doc_kind_label(d->kind), d->number, d->title);
+	return xstrdup(d->title);
+}
+
+static void free_taxa(struct taxon *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].label);
+		free(v[i].colour);
+		free(v[i].description);
+		free(v[i].out_path);
+		ptrs_free(&v[i].docs);
+	}
+	free(v);
+}
+
+static void free_entries(struct entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].label);
+		free(v[i].anchor);
+		free(v[i].out_path);
+		json_decref(v[i].data);
+		ptrs_free(&v[i].cited_by);
+		ptrs_free(&v[i].actions);
+		ptrs_free(&v[i].members);
+	}
+	free(v);
+}
+
+static void free_doc(struct doc *d)
+{
+	free(d->path);
+	free(d->fs_path);
+	free(d->slug);
+	free(d->title);
+	free(d->summary);
+	free(d->part);
+	free(d->status);
+	json_decref(d->meta);
+	yaml_marks_free(d->marks);
+	free(d->body);
+	if (d->root)
+		cmark_node_free(d->root);
+	for (size_t i = 0; i < d->nheadings; i++) {
+		free(d->headings[i].text);
+		free(d->headings[i].anchor);
+	}
+	free(d->headings);
+	free(d->out_path);
+	struct ptrs *lists[] = {&d->publics, &d->territories, &d->contacts, &d->fm_themes,
+				&d->includes, &d->themes, &d->actions, &d->links_to,
+				&d->cited_by, &d->related, &d->glossary_used};
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+		ptrs_free(lists[i]);
+	free(d);
+}
+
+void site_free(struct site *s)
+{
+	if (!s)
+		return;
+	for (int k = 0; k < DOC_KINDS; k++) {
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			free_doc(s->docs[k][i]);
+		free(s->docs[k]);
+	}
+	free_taxa(s->logics, s->nlogics);
+	free_taxa(s->publics, s->npublics);
+	free_taxa(s->territories, s->nterritories);
+	free_entries(s->contacts, s->ncontacts);
+	free_entries(s->glossary, s->nglossary);
+	free_entries(s->biblio, s->nbiblio);
+	for (size_t i = 0; i < s->nbooklets; i++) {
+		free(s->booklets[i].name);
+		free(s->booklets[i].path);
+		json_decref(s->booklets[i].data);
+		yaml_marks_free(s->booklets[i].marks);
+	}
+	free(s->booklets);
+	json_decref(s->config);
+	yaml_marks_free(s->config_marks);
+	json_decref(s->contacts_data);
+	json_decref(s->glossary_data);
+	json_decref(s->biblio_data);
+	yaml_marks_free(s->contacts_marks);
+	yaml_marks_free(s->glossary_marks);
+	yaml_marks_free(s->biblio_marks);
+	if (s->gloss)
+		gloss_index_free(s->gloss);
+	free(s->sigles);
+	free(s->root);
+	free(s->content_dir);
+	free(s->config_path);
+	free(s->title);
+	free(s->subtitle);
+	free(s->language);
+	free(s->footer);
+	free(s->base_url);
+	free(s->contacts_path);
+	free(s->glossary_path);
+	free(s->biblio_path);
+	free(s);
+}

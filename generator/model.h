@@ -1,0 +1,174 @@
+/*
+ * The content model: everything a build knows about a project, filled by
+ * the load stage, checked by schema, linked by resolve and read by the
+ * renderers. Strings are owned by their struct (freed by site_free);
+ * pointers between records (struct doc *, struct entry *) are borrowed
+ * from the site's arrays.
+ */
+#ifndef FICHES_MODEL_H
+#define FICHES_MODEL_H
+
+#include <cmark-gfm.h>
+#include <jansson.h>
+#include <stddef.h>
+
+struct yaml_marks;
+struct gloss_index;
+
+/* The four kinds of Markdown document. */
+enum doc_kind { DOC_ACTION, DOC_THEME, DOC_GUIDE, DOC_PAGE, DOC_KINDS };
+
+/* The kinds of cross-reference target (link schemes). */
+enum target_kind {
+	TARGET_DOC,       /* action:, theme:, guide:, page:, relative .md links */
+	TARGET_CONTACT,   /* contact: */
+	TARGET_GLOSSARY,  /* glossary: */
+	TARGET_BIBLIO,    /* biblio: */
+	TARGET_TAXON      /* internal: a logique, public or territoire page */
+};
+
+/* A growable array of borrowed pointers (no duplicates when added with ptrs_add_unique). */
+struct ptrs {
+	void **v;
+	size_t n, cap;
+};
+void ptrs_add(struct ptrs *p, void *x);
+void ptrs_add_unique(struct ptrs *p, void *x);
+int ptrs_contains(const struct ptrs *p, const void *x);
+void ptrs_free(struct ptrs *p);
+
+/* A ## or ### heading of a document, with its anchor. */
+struct heading {
+	char *text;       /* plain text of the heading */
+	char *anchor;     /* unique within the document: slug of text, -2, -3 on repeats */
+	int level;        /* 1..6 */
+	int line;         /* file line */
+};
+
+/* A value of site.yaml's logics, publics or territories. */
+struct taxon {
+	char *id;
+	char *label;
+	char *colour;       /* "#rrggbb" for logics, NULL otherwise */
+	char *description;  /* optional one-liner (publics on the home page) */
+	char *out_path;     /* its page, e.g. "logiques/mobilisation-habitants.html" */
+	int is_logic;       /* 1 for logics (actions have one), 0 for publics/territories */
+	struct ptrs docs;   /* struct doc *: fiches carrying it, in series order */
+};
+
+/* An entry of contacts.yaml, glossary.yaml or bibliography.yaml. */
+struct entry {
+	enum target_kind kind;  /* TARGET_CONTACT, TARGET_GLOSSARY or TARGET_BIBLIO */
+	char *id;
+	char *label;            /* name (contact), sigle (glossary), title (biblio) */
+	char *anchor;           /* slug of the id, for glossary and bibliography anchors */
+	char *out_path;         /* its page (contacts) or list page (others) */
+	json_t *data;           /* the YAML mapping (owned reference) */
+	int line, col;          /* position of the entry in its file */
+	struct ptrs cited_by;   /* struct doc *: documents linking or listing it */
+	struct ptrs actions;    /* contacts: struct doc * of actions naming it (carrier, contacts) */
+	struct entry *organisation; /* contacts: the organisation of a person, or NULL */
+	struct ptrs members;    /* contacts: people whose organisation this is */
+	int used;               /* glossary: sigle found in some text */
+};
+
+/* One Markdown document: fiche-action, fiche-thématique, guide chapter or page. */
+struct doc {
+	enum doc_kind kind;
+	char *path;             /* as shown in diagnostics: "content/actions/06-x.md" */
+	char *fs_path;          /* path to open */
+	char *slug;             /* its id: front matter slug or file name without "NN-" */
+	int number;             /* actions/themes: front matter number; guide: file order; pages: 0 */
+	char *title;
+	char *summary;          /* may be NULL for guide chapters and pages */
+	char *part;             /* guide: part title, or NULL */
+	char *status;           /* actions: active | en-elaboration | terminee */
+	int since;              /* actions: year, 0 when unknown */
+	json_t *meta;           /* front matter mapping (owned) */
+	struct yaml_marks *marks; /* positions of meta values (owned) */
+	int fm_line;            /* file line of the opening '---' (1), or 0 without front matter */
+	int body_offset;        /* file line = body_offset + line within body */
+	char *body;             /* Markdown text after the front matter (owned) */
+	size_t body_len;
+	cmark_node *root;       /* parsed body (owned) */
+	struct heading *headings; /* in document order (owned) */
+	size_t nheadings;
+	char *out_path;         /* e.g. "fiches-actions/habitants-a-l-epreuve-des-trafics.html" */
+
+	/* Front matter references, resolved by schema.c. */
+	struct taxon *logic;    /* actions */
+	struct ptrs publics;    /* struct taxon * */
+	struct ptrs territories;/* struct taxon * */
+	struct entry *carrier;  /* actions: contact */
+	struct ptrs contacts;   /* struct entry * (contacts) */
+	struct ptrs fm_themes;  /* actions: struct doc * themes listed in front matter */
+	struct ptrs includes;   /* guide: struct doc * fiches included after the body */
+
+	/* Derived by derive.c. */
+	struct ptrs themes;     /* actions: themes (front matter ∪ themes linking it) */
+	struct ptrs actions;    /* themes: actions (listing it ∪ linked from its body) */
+	struct ptrs links_to;   /* struct doc * this document links to */
+	struct ptrs cited_by;   /* struct doc * linking to this one (backlinks) */
+	struct ptrs related;    /* struct doc * of the same kind, most related first */
+	struct ptrs glossary_used; /* struct entry * sigles found in its text */
+	struct doc *prev, *next;/* neighbours in its series */
+	struct doc *included_in;/* guide chapter including this fiche, or NULL */
+};
+
+/* A booklet definition from content/booklets/NAME.yaml. */
+struct booklet {
+	char *name;             /* file name without .yaml */
+	char *path;             /* display path */
+	json_t *data;           /* the YAML mapping (owned) */
+	struct yaml_marks *marks;
+};
+
+/* The whole project. */
+struct site {
+	char *root;             /* project root directory */
+	char *content_dir;      /* root/content */
+	json_t *config;         /* site.yaml (owned) */
+	struct yaml_marks *config_marks;
+	char *config_path;      /* "content/site.yaml" */
+	char *title, *subtitle, *language, *footer, *base_url;
+	int allow_html;         /* site.yaml allow_raw_html: true */
+
+	struct taxon *logics, *publics, *territories;
+	size_t nlogics, npublics, nterritories;
+
+	struct doc **docs[DOC_KINDS]; /* per kind, sorted by number then slug */
+	size_t ndocs[DOC_KINDS];
+
+	struct entry *contacts, *glossary, *biblio;
+	size_t ncontacts, nglossary, nbiblio;
+	char *contacts_path, *glossary_path, *biblio_path;
+	/* The data files as loaded (owned), interpreted by schema.c into the arrays above. */
+	json_t *contacts_data, *glossary_data, *biblio_data;
+	struct yaml_marks *contacts_marks, *glossary_marks, *biblio_marks;
+
+	struct booklet *booklets;
+	size_t nbooklets;
+
+	struct gloss_index *gloss;   /* over glossary ids */
+	const char **sigles;         /* borrowed ids, index-aligned with glossary */
+};
+
+/* The French name of a kind, singular: « Fiche-action », « Fiche thématique »... */
+const char *doc_kind_label(enum doc_kind kind);
+/* Output directory of a kind: "fiches-actions", "fiches-thematiques", "guide", "pages". */
+const char *doc_kind_dir(enum doc_kind kind);
+/* Link scheme of a kind: "action", "theme", "guide", "page". */
+const char *doc_kind_scheme(enum doc_kind kind);
+
+/* Lookups (NULL when absent). */
+struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *slug_or_number);
+struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id);
+struct taxon *site_find_taxon(struct taxon *v, size_t n, const char *id);
+const struct heading *doc_find_anchor(const struct doc *d, const char *anchor);
+
+/* The « Fiche-action 6 · Titre » label used for empty link texts. Caller frees. */
+char *doc_display_title(const struct doc *d);
+
+void site_free(struct site *s);
+
+#endif

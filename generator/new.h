@@ -1,0 +1,18 @@
+/*
+ * `fiches new action|theme "Titre"`: scaffolds the next fiche of a series
+ * with valid front matter and the sections site.yaml requires, so a
+ * coordinator starts from a file that builds.
+ */
+#ifndef FICHES_NEW_H
+#define FICHES_NEW_H
+
+#include "diag.h"
+
+/*
+ * Creates root/content/<actions|themes>/NN-slug.md for title. Never
+ * overwrites. Prints the created path on stdout. Returns an exit status
+ * (0, 1 content problem such as an unreadable site.yaml, 2 bad kind, 3 I/O).
+ */
+int new_fiche(const char *root, const char *kind, const char *title, struct diag *d);
+
+#endif

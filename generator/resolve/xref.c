@@ -1,0 +1,402 @@
+/*
+ * Cross-reference resolution.
+ *
+ * Phases: (1) parse the link's URL into a scheme, a key and an anchor;
+ * (2) find the target in the model (by number or slug for documents, by id
+ * for data entries, by path for .md links); (3) check the anchor against
+ * the target's headings; (4) record the edge (links_to, cited_by); (5) fill
+ * an empty link text from the target; (6) rewrite the URL to the internal
+ * form. Images must exist under content/.
+ */
+#include "xref.h"
+#include "buf.h"
+#include "i18n.h"
+#include "markdown.h"
+#include "path.h"
+#include "slug.h"
+#include "suggest.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct {
+	const char *name;
+	enum xref_scheme scheme;
+} schemes[] = {
+	{"action", XREF_ACTION}, {"theme", XREF_THEME}, {"guide", XREF_GUIDE},
+	{"page", XREF_PAGE}, {"contact", XREF_CONTACT}, {"glossary", XREF_GLOSSARY},
+	{"biblio", XREF_BIBLIO},
+};
+
+static const char *const safe_schemes[] = {"http", "https", "mailto", "tel", "ftp", "ftps",
+					   "geo", "sms"};
+
+static int ends_with_md(const char *s, size_t n)
+{
+	return n > 3 && memcmp(s + n - 3, ".md", 3) == 0;
+}
+
+void xref_parse(const char *url, struct xref *out)
+{
+	memset(out, 0, sizeof *out);
+	out->scheme = XREF_NONE;
+	out->key = url;
+	size_t n = strlen(url);
+	/* Whitespace and control bytes before a scheme are how filters get fooled. */
+	size_t start = 0;
+	while (start < n && (unsigned char)url[start] <= ' ')
+		start++;
+	const char *u = url + start;
+	size_t un = n - start;
+	size_t i = 0;
+	while (i < un && (ascii_isalnum(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.' ||
+			  u[i] == '\t' || u[i] == '\n'))
+		i++;
+	const char *hash = memchr(u, '#', un);
+	if (i > 0 && i < un && u[i] == ':' && ascii_isalpha(u[0])) {
+		char name[16];
+		size_t k = 0;
+		for (size_t j = 0; j < i && k < sizeof name - 1; j++)
+			if (u[j] != '\t' && u[j] != '\n')
+				name[k++] = (char)ascii_tolower(u[j]);
+		name[k] = '\0';
+		if (!strcmp(name, "javascript") || !strcmp(name, "vbscript") ||
+		    !strcmp(name, "data") || !strcmp(name, "file")) {
+			out->scheme = XREF_UNSAFE;
+			return;
+		}
+		for (size_t j = 0; j < sizeof schemes / sizeof *schemes; j++) {
+			if (strcmp(name, schemes[j].name) == 0 && i == strlen(schemes[j].name)) {
+				out->scheme = schemes[j].scheme;
+				out->key = u + i + 1;
+				out->key_len = hash ? (size_t)(hash - out->key) : un - i - 1;
+				out->anchor = hash ? hash + 1 : u + un;
+				out->anchor_len = hash ? (size_t)(u + un - hash - 1) : 0;
+				return;
+			}
+		}
+		for (size_t j = 0; j < sizeof safe_schemes / sizeof *safe_schemes; j++)
+			if (strcmp(name, safe_schemes[j]) == 0)
+				return;
+		out->scheme = XREF_UNKNOWN;
+		out->key = u;
+		out->key_len = i;
+		return;
+	}
+	size_t path_len = hash ? (size_t)(hash - u) : un;
+	const char *q = memchr(u, '?', path_len);
+	if (q)
+		path_len = (size_t)(q - u);
+	if (path_len && ends_with_md(u, path_len) && !memchr(u, ':', path_len)) {
+		out->scheme = XREF_MARKDOWN;
+		out->key = u;
+		out->key_len = path_len;
+		out->anchor = hash ? hash + 1 : u + un;
+		out->anchor_len = hash ? (size_t)(u + un - hash - 1) : 0;
+	}
+}
+
+struct doc *xref_target_doc(cmark_node *link)
+{
+	return cmark_node_get_user_data(link);
+}
+
+struct resolver {
+	struct site *s;
+	struct diag *d;
+	struct doc *doc;
+	cmark_node *node;
+	char *content_real;
+};
+
+static void report(struct resolver *r, const char *fmt, const char *a, const char *b,
+		   const char *suggestion)
+{
+	int line = markdown_line(r->doc, r->node), col = markdown_col(r->node);
+	struct buf msg = BUF_INIT;
+	buf_printf(&msg, fmt, a, b);
+	if (suggestion)
+		buf_printf(&msg, _(" (did you mean '%s'?)"), suggestion);
+	diag_error(r->d, r->doc->path, line, col, "%s", buf_cstr(&msg));
+	buf_free(&msg);
+}
+
+/* Suggestion among documents of a kind: slugs and "number" forms. */
+static const char *suggest_doc(struct site *s, enum doc_kind kind, const char *key)
+{
+	const char **ids = xcalloc(s->ndocs[kind] + 1, sizeof *ids);
+	for (size_t i = 0; i < s->ndocs[kind]; i++)
+		ids[i] = s->docs[kind][i]->slug;
+	const char *best = suggest_closest(key, ids, s->ndocs[kind]);
+	free(ids);
+	return best;
+}
+
+static const char *suggest_entry(struct entry *v, size_t n, const char *key)
+{
+	const char **ids = xcalloc(n + 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	const char *best = suggest_closest(key, ids, n);
+	free(ids);
+	return best;
+}
+
+static const char *suggest_anchor(const struct doc *doc, const char *anchor)
+{
+	const char **ids = xcalloc(doc->nheadings + 1, sizeof *ids);
+	for (size_t i = 0; i < doc->nheadings; i++)
+		ids[i] = doc->headings[i].anchor;
+	const char *best = suggest_closest(anchor, ids, doc->nheadings);
+	free(ids);
+	return best;
+}
+
+static int has_children(cmark_node *node)
+{
+	return cmark_node_first_child(node) != NULL;
+}
+
+static void set_text(cmark_node *link, const char *text)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(t, text);
+	cmark_node_append_child(link, t);
+}
+
+static void set_internal_url(cmark_node *link, const char *out_path, const char *anchor)
+{
+	char *url = anchor && *anchor ? xasprintf(XREF_INTERNAL "%s#%s", out_path, anchor) :
+					xasprintf(XREF_INTERNAL "%s", out_path);
+	cmark_node_set_url(link, url);
+	free(url);
+}
+
+/* Finds a document by a .md path relative to the linking document. */
+static struct doc *find_md(struct resolver *r, const char *rel)
+{
+	char *dir = xstrdup(r->doc->fs_path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	char *joined = path_join(dir, rel);
+	char *real = realpath(joined, NULL);
+	free(dir);
+	free(joined);
+	if (!real)
+		return NULL;
+	struct doc *found = NULL;
+	for (int k = 0; k < DOC_KINDS && !found; k++) {
+		for (size_t i = 0; i < r->s->ndocs[k] && !found; i++) {
+			char *other = realpath(r->s->docs[k][i]->fs_path, NULL);
+			if (other && strcmp(other, real) == 0)
+				found = r->s->docs[k][i];
+			free(other);
+		}
+	}
+	free(real);
+	return found;
+}
+
+static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
+{
+	if (anchor && *anchor && !doc_find_anchor(target, anchor)) {
+		report(r, _("no section '#%s' in %s"), anchor, target->path,
+		       suggest_anchor(target, anchor));
+		return;
+	}
+	if (target != r->doc) {
+		ptrs_add_unique(&r->doc->links_to, target);
+		ptrs_add_unique(&target->cited_by, r->doc);
+	}
+	if (!has_children(r->node)) {
+		char *label = doc_display_title(target);
+		set_text(r->node, label);
+		free(label);
+	}
+	cmark_node_set_user_data(r->node, target);
+	set_internal_url(r->node, target->out_path, anchor);
+}
+
+static char *entry_label(const struct entry *e)
+{
+	if (e->kind == TARGET_BIBLIO) {
+		const json_t *authors = json_object_get(e->data, "authors");
+		const json_t *first = json_is_array(authors) ? json_array_get(authors, 0) : authors;
+		const json_t *year = json_object_get(e->data, "year");
+		struct buf b = BUF_INIT;
+		buf_puts(&b, json_is_string(first) ? json_string_value(first) : e->label);
+		if (json_is_array(authors) && json_array_size(authors) > 1)
+			buf_puts(&b, " et al.");
+		if (json_is_integer(year))
+			buf_printf(&b, " (%lld)", (long long)json_integer_value(year));
+		else if (json_is_string(year))
+			buf_printf(&b, " (%s)", json_string_value(year));
+		return buf_detach(&b);
+	}
+	return xstrdup(e->label);
+}
+
+static void link_entry(struct resolver *r, struct entry *e, const char *anchor)
+{
+	ptrs_add_unique(&e->cited_by, r->doc);
+	if (!has_children(r->node)) {
+		char *label = entry_label(e);
+		set_text(r->node, label);
+		free(label);
+	}
+	if (e->kind == TARGET_CONTACT)
+		set_internal_url(r->node, e->out_path, anchor);
+	else
+		set_internal_url(r->node, e->out_path, e->anchor);
+}
+
+static void resolve_link(struct resolver *r)
+{
+	const char *url = cmark_node_get_url(r->node);
+	if (!url)
+		return;
+	struct xref x;
+	xref_parse(url, &x);
+	char *key = xstrndup(x.key, x.key_len);
+	char *anchor = x.anchor ? xstrndup(x.anchor, x.anchor_len) : NULL;
+	enum doc_kind kind = DOC_KINDS;
+	switch (x.scheme) {
+	case XREF_NONE:
+		if (url[0] == '#' && url[1]) {
+			if (!doc_find_anchor(r->doc, url + 1))
+				report(r, _("no section '%s' in this document%s"), url, "",
+				       suggest_anchor(r->doc, url + 1));
+		}
+		break;
+	case XREF_UNSAFE:
+		diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
+			     markdown_col(r->node), _("unsafe link '%.40s' removed"), url);
+		cmark_node_set_url(r->node, "");
+		break;
+	case XREF_UNKNOWN: {
+		static const char *const names[] = {"action", "theme", "guide", "page", "contact",
+						    "glossary", "biblio", "http", "https", "mailto"};
+		report(r, _("unknown link type '%s:'%s"), key, "", suggest_closest(key, names, 10));
+		break;
+	}
+	case XREF_ACTION: kind = DOC_ACTION; break;
+	case XREF_THEME: kind = DOC_THEME; break;
+	case XREF_GUIDE: kind = DOC_GUIDE; break;
+	case XREF_PAGE: kind = DOC_PAGE; break;
+	case XREF_MARKDOWN: {
+		struct doc *target = find_md(r, key);
+		if (target)
+			link_doc(r, target, anchor);
+		else
+			report(r, _("link to '%s': no such fiche in content/%s"), key, "", NULL);
+		break;
+	}
+	case XREF_CONTACT:
+	case XREF_GLOSSARY:
+	case XREF_BIBLIO: {
+		enum target_kind tk = x.scheme == XREF_CONTACT ? TARGET_CONTACT :
+				      x.scheme == XREF_GLOSSARY ? TARGET_GLOSSARY : TARGET_BIBLIO;
+		struct entry *e = site_find_entry(r->s, tk, key);
+		if (e) {
+			link_entry(r, e, anchor);
+		} else {
+			struct entry *v = tk == TARGET_CONTACT ? r->s->contacts :
+					  tk == TARGET_GLOSSARY ? r->s->glossary : r->s->biblio;
+			size_t n = tk == TARGET_CONTACT ? r->s->ncontacts :
+				   tk == TARGET_GLOSSARY ? r->s->nglossary : r->s->nbiblio;
+			const char *what = tk == TARGET_CONTACT ? _("contact") :
+					   tk == TARGET_GLOSSARY ? _("glossary entry") :
+								   _("bibliography entry");
+			report(r, _("unknown %s '%s'"), what, key, suggest_entry(v, n, key));
+		}
+		break;
+	}
+	}
+	if (kind != DOC_KINDS) {
+		struct doc *target = site_find_doc(r->s, kind, key);
+		if (target) {
+			link_doc(r, target, anchor);
+		} else {
+			const char *what = kind == DOC_ACTION ? _("fiche-action") :
+					   kind == DOC_THEME ? _("fiche thématique") :
+					   kind == DOC_GUIDE ? _("guide chapter") : _("page");
+			report(r, _("unknown %s '%s'"), what, key, suggest_doc(r->s, kind, key));
+		}
+	}
+	free(key);
+	free(anchor);
+}
+
+static void check_image(struct resolver *r)
+{
+	const char *url = cmark_node_get_url(r->node);
+	struct xref x;
+	xref_parse(url ? url : "", &x);
+	if (!url || !*url)
+		return;
+	if (x.scheme == XREF_UNSAFE) {
+		diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
+			     markdown_col(r->node), _("unsafe image source removed"));
+		cmark_node_set_url(r->node, "");
+		return;
+	}
+	if (strstr(url, "://") || url[0] == '/') {
+		report(r, _("image '%s' must be a file under content/media/%s"), url, "", NULL);
+		return;
+	}
+	/* Relative to the document: content/<kind>/../media/x.png → media/x.png. */
+	char *dir = xstrdup(r->doc->fs_path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	char *joined = path_join(dir, url);
+	char *real = realpath(joined, NULL);
+	size_t cl = strlen(r->content_real);
+	char *media = path_join(r->content_real, "media/");
+	if (!real) {
+		report(r, _("missing image '%s'%s"), url, "", NULL);
+	} else if (strncmp(real, media, strlen(media)) != 0) {
+		report(r, _("image '%s' must be a file under content/media/%s"), url, "", NULL);
+	} else {
+		char *internal = xasprintf(XREF_INTERNAL "%s", real + cl + 1);
+		cmark_node_set_url(r->node, internal);
+		free(internal);
+	}
+	free(media);
+	free(real);
+	free(joined);
+	free(dir);
+}
+
+void xref_resolve_all(struct site *s, struct diag *d)
+{
+	struct resolver r = {s, d, NULL, NULL, realpath(s->content_dir, NULL)};
+	if (!r.content_real)
+		r.content_real = xstrdup(s->content_dir);
+	for (int k = 0; k < DOC_KINDS; k++) {
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			r.doc = s->docs[k][i];
+			if (!r.doc->root)
+				continue;
+			cmark_iter *it = cmark_iter_new(r.doc->root);
+			cmark_event_type ev;
+			while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+				if (ev != CMARK_EVENT_ENTER)
+					continue;
+				r.node = cmark_iter_get_node(it);
+				cmark_node_type t = cmark_node_get_type(r.node);
+				if (t == CMARK_NODE_LINK)
+					resolve_link(&r);
+				else if (t == CMARK_NODE_IMAGE)
+					check_image(&r);
+			}
+			cmark_iter_free(it);
+		}
+	}
+	free(r.content_real);
+}

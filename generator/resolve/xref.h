@@ -1,0 +1,48 @@
+/*
+ * Cross-references: links with a scheme (action:6, theme:cadre-de-vie,
+ * guide:introduction#contexte, page:x, contact:x, glossary:CAARUD,
+ * biblio:roche-2013) and relative links to .md files are resolved against
+ * the model, checked (target and #anchor), recorded as edges, given a text
+ * when empty, and rewritten to internal URLs "fiches:/<output path>#anchor"
+ * that each renderer turns into what suits it (a relative URL in HTML, a
+ * page reference in PDF). Dangerous URL schemes are dropped.
+ */
+#ifndef FICHES_XREF_H
+#define FICHES_XREF_H
+
+#include "diag.h"
+#include "model.h"
+
+/* Prefix of resolved internal URLs. */
+#define XREF_INTERNAL "fiches:/"
+
+enum xref_scheme {
+	XREF_NONE,       /* not a cross-reference: external URL, mailto:, #anchor, plain relative */
+	XREF_ACTION, XREF_THEME, XREF_GUIDE, XREF_PAGE,
+	XREF_CONTACT, XREF_GLOSSARY, XREF_BIBLIO,
+	XREF_MARKDOWN,   /* a relative link to a .md file */
+	XREF_UNSAFE,     /* javascript:, vbscript:, data: … never emitted */
+	XREF_UNKNOWN     /* an unknown scheme-like prefix (actoin:6) */
+};
+
+/* A parsed link target: borrowed slices into the URL. */
+struct xref {
+	enum xref_scheme scheme;
+	const char *key;  size_t key_len;     /* id, number or .md path */
+	const char *anchor; size_t anchor_len; /* after '#', may be empty */
+};
+
+/* Parses url (pure function, no allocation: fuzzable). */
+void xref_parse(const char *url, struct xref *out);
+
+/*
+ * Resolves every link and image of every document (single thread: it
+ * records edges on shared records). Unknown targets and anchors are
+ * errors at the link's position.
+ */
+void xref_resolve_all(struct site *s, struct diag *d);
+
+/* The target document of a resolved link node, or NULL (set as cmark user data). */
+struct doc *xref_target_doc(cmark_node *link);
+
+#endif

@@ -1,0 +1,468 @@
+/*
+ * Staging and atomic swap of the output directory; see stage.h.
+ *
+ * Phases of stage_commit:
+ *  1. sort the files and refuse unsafe or duplicate paths;
+ *  2. read the old manifest and decide, per file, unchanged or changed;
+ *     stop here when nothing changed;
+ *  3. remove leftovers of an interrupted earlier build (".NAME.fiches-*");
+ *  4. build ".NAME.fiches-new" beside the output: hard links for unchanged
+ *     files and for files fiches did not create, new files written;
+ *  5. syncfs, then exchange it with the output directory (or rename it in
+ *     place when there was none), sync the parent directory;
+ *  6. remove the old tree, now at the staging name.
+ */
+#include "stage.h"
+#include "buf.h"
+#include "i18n.h"
+#include "model.h"
+#include "path.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+struct out_file {
+	char *path;
+	char *data;
+	size_t len;
+	unsigned long long hash;
+	int unchanged;
+};
+
+struct stage {
+	char *out;            /* output directory as given */
+	pthread_mutex_t lock;
+	struct out_file *files;
+	size_t n, cap;
+};
+
+/* What the previous build recorded. */
+struct manifest_entry {
+	char *path;
+	unsigned long long hash;
+	size_t len;
+};
+
+unsigned long long stage_hash(const char *data, size_t len)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct stage *stage_new(const char *out_dir)
+{
+	struct stage *st = xcalloc(1, sizeof *st);
+	st->out = xstrdup(out_dir);
+	pthread_mutex_init(&st->lock, NULL);
+	return st;
+}
+
+void stage_free(struct stage *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->files[i].path);
+		free(st->files[i].data);
+	}
+	free(st->files);
+	free(st->out);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+void stage_add(struct stage *st, const char *path, char *data, size_t len)
+{
+	unsigned long long h = stage_hash(data, len);
+	pthread_mutex_lock(&st->lock);
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 256;
+		st->files = xrealloc(st->files, st->cap * sizeof *st->files);
+	}
+	st->files[st->n++] = (struct out_file){xstrdup(path), data, len, h, 0};
+	pthread_mutex_unlock(&st->lock);
+}
+
+static int compare_files(const void *a, const void *b)
+{
+	return strcmp(((const struct out_file *)a)->path, ((const struct out_file *)b)->path);
+}
+
+static int compare_manifest(const void *a, const void *b)
+{
+	return strcmp(((const struct manifest_entry *)a)->path,
+		      ((const struct manifest_entry *)b)->path);
+}
+
+static struct manifest_entry *read_manifest(const char *out, size_t *count)
+{
+	*count = 0;
+	char *p = path_join(out, STAGE_MANIFEST);
+	FILE *f = fopen(p, "r");
+	free(p);
+	if (!f)
+		return NULL;
+	struct manifest_entry *v = NULL;
+	size_t cap = 0;
+	char line[PATH_MAX + 64];
+	while (fgets(line, sizeof line, f)) {
+		unsigned long long h;
+		size_t len;
+		int off = 0;
+		if (sscanf(line, "%16llx %zu %n", &h, &len, &off) != 2 || off <= 0)
+			continue;
+		char *path = line + off;
+		path[strcspn(path, "\n")] = '\0';
+		if (!path_is_safe(path))
+			continue;
+		if (*count == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[(*count)++] = (struct manifest_entry){xstrdup(path), h, len};
+	}
+	fclose(f);
+	qsort(v, *count, sizeof *v, compare_manifest);
+	return v;
+}
+
+static struct manifest_entry *find_manifest(struct manifest_entry *v, size_t n, const char *path)
+{
+	struct manifest_entry key = {(char *)path, 0, 0};
+	return n ? bsearch(&key, v, n, sizeof *v, compare_manifest) : NULL;
+}
+
+static int mkdirs_for(const char *root, const char *rel)
+{
+	char *full = path_join(root, rel);
+	for (char *p = full + strlen(root) + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(full, 0755) < 0 && errno != EEXIST) {
+			free(full);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(full);
+	return 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int e = errno ? errno : ENOSPC;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return close(fd);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (in < 0)
+		return -1;
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	ssize_t r;
+	while ((r = read(in, chunk, sizeof chunk)) > 0)
+		buf_put(&b, chunk, (size_t)r);
+	close(in);
+	int rc = r < 0 ? -1 : write_file(to, buf_cstr(&b), b.len);
+	buf_free(&b);
+	if (rc == 0) {
+		struct stat st;
+		if (stat(from, &st) == 0) {
+			struct timespec times[2] = {st.st_atim, st.st_mtim};
+			utimensat(AT_FDCWD, to, times, 0);
+		}
+	}
+	return rc;
+}
+
+/* Removes a tree fiches created (staging or old output). Only regular files, links and directories. */
+static void remove_tree(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *p = path_join(dir, e->d_name);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(p);
+		else
+			unlink(p);
+		free(p);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
+/* Every file below dir, relative paths, for carrying over files fiches did not create. */
+static void list_tree(const char *root, const char *rel, struct ptrs *out)
+{
+	char *dir = *rel ? path_join(root, rel) : xstrdup(root);
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		free(dir);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		char *full = path_join(root, sub);
+		struct stat st;
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			list_tree(root, sub, out);
+			free(sub);
+		} else {
+			ptrs_add(out, sub);
+		}
+		free(full);
+	}
+	closedir(dp);
+	free(dir);
+}
+
+static char *parent_of(const char *path)
+{
+	char *p = xstrdup(path);
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	char *slash = strrchr(p, '/');
+	if (!slash) {
+		free(p);
+		return xstrdup(".");
+	}
+	if (slash == p)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return p;
+}
+
+static char *base_of(const char *path)
+{
+	char *p = xstrdup(path);
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	char *slash = strrchr(p, '/');
+	char *b = xstrdup(slash ? slash + 1 : p);
+	free(p);
+	return b;
+}
+
+/* Removes ".NAME.fiches-new" and ".NAME.fiches-old" left by a killed build. */
+static void clean_leftovers(const char *parent, const char *name)
+{
+	const char *suffixes[] = {"fiches-new", "fiches-old"};
+	for (int i = 0; i < 2; i++) {
+		char *p = xasprintf("%s/.%s.%s", parent, name, suffixes[i]);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(p);
+		free(p);
+	}
+}
+
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
+{
+	int rc = -1;
+	size_t nold = 0;
+	struct manifest_entry *old = NULL;
+	struct ptrs existing = {0};
+	char *parent = parent_of(st->out), *name = base_of(st->out);
+	char *staging = xasprintf("%s/.%s.fiches-new", parent, name);
+	struct buf manifest = BUF_INIT;
+
+	/* Phase 1. */
+	qsort(st->files, st->n, sizeof *st->files, compare_files);
+	for (size_t i = 0; i < st->n; i++) {
+		if (!path_is_safe(st->files[i].path) || !strcmp(st->files[i].path, STAGE_MANIFEST) ||
+		    (i && !strcmp(st->files[i].path, st->files[i - 1].path))) {
+			diag_error(d, NULL, 0, 0, _("internal error: refusing output path '%s'"),
+				   st->files[i].path);
+			goto out;
+		}
+	}
+
+	/* Phase 2. */
+	struct stat out_st;
+	int have_out = lstat(st->out, &out_st) == 0;
+	if (have_out && !S_ISDIR(out_st.st_mode)) {
+		diag_error(d, st->out, 0, 0, _("output exists and is not a directory"));
+		goto out;
+	}
+	old = have_out ? read_manifest(st->out, &nold) : NULL;
+	size_t changed = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		struct out_file *f = &st->files[i];
+		struct manifest_entry *m = find_manifest(old, nold, f->path);
+		if (m && m->hash == f->hash && m->len == f->len) {
+			char *p = path_join(st->out, f->path);
+			struct stat fs;
+			/* Trust the manifest only while the file on disk still looks the same. */
+			f->unchanged = lstat(p, &fs) == 0 && S_ISREG(fs.st_mode) &&
+				       (size_t)fs.st_size == f->len;
+			free(p);
+		}
+		if (!f->unchanged)
+			changed++;
+		buf_printf(&manifest, "%016llx %zu %s\n", f->hash, f->len, f->path);
+	}
+	size_t removed = 0;
+	for (size_t i = 0; i < nold; i++) {
+		struct out_file key = {old[i].path, NULL, 0, 0, 0};
+		if (!bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
+			removed++;
+	}
+	if (stats) {
+		stats->pages = (unsigned)st->n;
+		stats->written = (unsigned)changed;
+		stats->removed = (unsigned)removed;
+	}
+	if (have_out && old && changed == 0 && removed == 0) {
+		rc = 0;
+		goto out;
+	}
+
+	/* Phase 3 and 4. */
+	clean_leftovers(parent, name);
+	if (mkdir(staging, 0755) < 0) {
+		diag_error(d, staging, 0, 0, _("cannot create the staging directory: %s"),
+			   strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < st->n; i++) {
+		struct out_file *f = &st->files[i];
+		char *dest = path_join(staging, f->path);
+		int ok = mkdirs_for(staging, f->path) == 0;
+		if (ok && f->unchanged) {
+			char *src = path_join(st->out, f->path);
+			ok = link(src, dest) == 0 || copy_file(src, dest) == 0;
+			free(src);
+		} else if (ok) {
+			ok = write_file(dest, f->data, f->len) == 0;
+		}
+		if (!ok) {
+			diag_error(d, dest, 0, 0, _("cannot write: %s"), strerror(errno));
+			free(dest);
+			goto fail;
+		}
+		free(dest);
+	}
+	if (have_out) {
+		list_tree(st->out, "", &existing);
+		for (size_t i = 0; i < existing.n; i++) {
+			const char *rel = existing.v[i];
+			struct out_file key = {(char *)rel, NULL, 0, 0, 0};
+			if (!strcmp(rel, STAGE_MANIFEST) || find_manifest(old, nold, rel) ||
+			    bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
+				continue;
+			/* Not ours: carried over untouched. */
+			char *src = path_join(st->out, rel), *dest = path_join(staging, rel);
+			int ok = mkdirs_for(staging, rel) == 0 && (link(src, dest) == 0 ||
+								   copy_file(src, dest) == 0);
+			if (!ok)
+				diag_error(d, src, 0, 0, _("cannot keep file: %s"), strerror(errno));
+			free(src);
+			free(dest);
+			if (!ok)
+				goto fail;
+		}
+	}
+	char *mpath = path_join(staging, STAGE_MANIFEST);
+	int mok = write_file(mpath, buf_cstr(&manifest), manifest.len) == 0;
+	free(mpath);
+	if (!mok) {
+		diag_error(d, staging, 0, 0, _("cannot write: %s"), strerror(errno));
+		goto fail;
+	}
+
+	/* Phase 5. */
+	int sfd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sfd >= 0) {
+		syncfs(sfd);
+		close(sfd);
+	}
+	if (have_out) {
+		if (syscall(SYS_renameat2, AT_FDCWD, staging, AT_FDCWD, st->out, RENAME_EXCHANGE) < 0) {
+			diag_error(d, st->out, 0, 0, _("cannot swap in the new site: %s"),
+				   strerror(errno));
+			goto fail;
+		}
+	} else if (rename(staging, st->out) < 0) {
+		diag_error(d, st->out, 0, 0, _("cannot create the output directory: %s"),
+			   strerror(errno));
+		goto fail;
+	}
+	sync_dir(parent);
+
+	/* Phase 6: the staging name now holds the old tree. */
+	if (have_out)
+		remove_tree(staging);
+	rc = 0;
+	goto out;
+fail:
+	remove_tree(staging);
+out:
+	for (size_t i = 0; i < nold; i++)
+		free(old[i].path);
+	free(old);
+	for (size_t i = 0; i < existing.n; i++)
+		free(existing.v[i]);
+	ptrs_free(&existing);
+	buf_free(&manifest);
+	free(staging);
+	free(parent);
+	free(name);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/*
+ * The stage: the only code that writes to disk. It receives every output
+ * file in memory, then makes the output directory hold exactly them:
+ *
+ *  - nothing changed (same paths, same bytes as the manifest records):
+ *    nothing is written, mtimes are kept;
+ *  - otherwise a complete new tree is built beside the output directory
+ *    (unchanged files hard-linked from the old tree so they keep their
+ *    mtimes, changed ones written), synced, and swapped in with one atomic
+ *    renameat2(RENAME_EXCHANGE); the old tree is then removed.
+ *
+ * A build killed at any moment leaves the old complete tree or the new one.
+ * Files in the output directory that fiches did not create (not in its
+ * manifest) are carried over, never deleted.
+ */
+#ifndef FICHES_STAGE_H
+#define FICHES_STAGE_H
+
+#include <stddef.h>
+
+#include "build.h"
+#include "diag.h"
+
+/* Name of the manifest kept in the output directory. */
+#define STAGE_MANIFEST ".fiches-manifest"
+
+struct stage;
+
+/* A stage for out_dir (need not exist yet). Caller frees with stage_free. */
+struct stage *stage_new(const char *out_dir);
+void stage_free(struct stage *st);
+
+/*
+ * Adds a file at path (relative, checked with path_is_safe: an unsafe path
+ * is an internal error reported at commit). Takes ownership of data (heap,
+ * freed by the stage). Thread-safe.
+ */
+void stage_add(struct stage *st, const char *path, char *data, size_t len);
+
+/*
+ * Makes the output directory hold exactly the added files (see above).
+ * Returns 0, or -1 after reporting an I/O failure to d, in which case the
+ * output directory is as it was.
+ */
+int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats);
+
+/* 64-bit FNV-1a of data, used in the manifest. */
+unsigned long long stage_hash(const char *data, size_t len);
+
+#endif
