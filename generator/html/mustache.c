@@ -1,0 +1,362 @@
+/*
+ * Mustache template set and renderer (see mustache.h).
+ *
+ * Stage: HTML rendering. Input: templates compiled by mustache_parse.c and
+ * a jansson value as context. Output: appended to the caller's buffer.
+ *
+ * The set is a hash table of compiled templates, owned by the set. Rendering
+ * walks the node tree; all its state (context stack, indentation, depth
+ * counters) lives in a struct render on the caller's stack, and the set and
+ * the context are only read, so any number of threads may render from one
+ * set at once.
+ */
+#include "mustache.h"
+#include "mustache_parse.h"
+#include "xalloc.h"
+#include "i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Sections and partials open at once while rendering. Compile-time limits
+ * already bound it (MUSTACHE_MAX_NEST sections per template times
+ * MUSTACHE_MAX_DEPTH partials); this lower bound keeps the C stack used by
+ * the recursive walk small enough for worker threads.
+ */
+#define MAX_RENDER_NEST 1024
+
+struct mustache_set {
+	struct mtemplate **slots;	/* open addressing, linear probing; owned */
+	size_t cap;			/* a power of two */
+	size_t count;
+};
+
+struct render {
+	const struct mustache_set *set;
+	struct buf *out;
+	struct diag *d;
+	const json_t **ctx;	/* the context stack, bottom first; owned */
+	size_t nctx, capctx;
+	/*
+	 * Indentation of the standalone partials being rendered, concatenated;
+	 * the current one is indent.data[ind_from..indent.len).
+	 */
+	struct buf indent;
+	size_t ind_from;
+	int partials;		/* partials open */
+	int nest;		/* sections and partials open */
+};
+
+struct mustache_set *mustache_set_new(void)
+{
+	struct mustache_set *set = xcalloc(1, sizeof *set);
+	set->cap = 16;
+	set->slots = xcalloc(set->cap, sizeof *set->slots);
+	return set;
+}
+
+void mustache_set_free(struct mustache_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->cap; i++)
+		mustache_parse_free(set->slots[i]);
+	free(set->slots);
+	free(set);
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t slot_of(const struct mustache_set *set, const char *name, size_t n,
+		      uint32_t hash)
+{
+	size_t mask = set->cap - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		const struct mtemplate *t = set->slots[i];
+		if (!t || (t->hash == hash && strlen(t->name) == n &&
+			   memcmp(t->name, name, n) == 0))
+			return i;
+	}
+}
+
+static const struct mtemplate *find(const struct mustache_set *set,
+				    const char *name, size_t n, uint32_t hash)
+{
+	return set->slots[slot_of(set, name, n, hash)];
+}
+
+static void grow(struct mustache_set *set)
+{
+	struct mtemplate **old = set->slots;
+	size_t oldcap = set->cap;
+	set->cap *= 2;
+	set->slots = xcalloc(set->cap, sizeof *set->slots);
+	for (size_t i = 0; i < oldcap; i++) {
+		struct mtemplate *t = old[i];
+		if (t)
+			set->slots[slot_of(set, t->name, strlen(t->name), t->hash)] = t;
+	}
+	free(old);
+}
+
+int mustache_set_add(struct mustache_set *set, const char *name,
+		     const char *path, const char *text, size_t len,
+		     struct diag *d)
+{
+	struct mtemplate *t = mustache_parse(name, path, text, len, d);
+	if (!t)
+		return -1;
+	if (2 * (set->count + 1) > set->cap)
+		grow(set);
+	size_t i = slot_of(set, t->name, strlen(t->name), t->hash);
+	if (set->slots[i])
+		mustache_parse_free(set->slots[i]);
+	else
+		set->count++;
+	set->slots[i] = t;
+	return 0;
+}
+
+int mustache_set_has(const struct mustache_set *set, const char *name)
+{
+	size_t n = strlen(name);
+	return find(set, name, n, mustache_parse_hash(name, n)) != NULL;
+}
+
+/* ---- rendering ---- */
+
+static void push(struct render *r, const json_t *v)
+{
+	if (r->nctx == r->capctx) {
+		r->capctx = r->capctx ? r->capctx * 2 : 16;
+		r->ctx = xrealloc(r->ctx, r->capctx * sizeof *r->ctx);
+	}
+	r->ctx[r->nctx++] = v;
+}
+
+/*
+ * The spec's lookup: "." is the top of the stack; otherwise the first part
+ * is searched from the top of the stack down, and the other parts only
+ * inside what it found. NULL when not found.
+ */
+static const json_t *lookup(const struct render *r, const struct mname *name)
+{
+	if (name->nparts == 0)
+		return r->ctx[r->nctx - 1];
+	const json_t *v = NULL;
+	for (size_t i = r->nctx; i-- > 0;) {
+		if (json_is_object(r->ctx[i])) {
+			v = json_object_getn(r->ctx[i], name->parts[0].p, name->parts[0].n);
+			if (v)
+				break;
+		}
+	}
+	for (size_t k = 1; v && k < name->nparts; k++)
+		v = json_is_object(v) ?
+			json_object_getn(v, name->parts[k].p, name->parts[k].n) : NULL;
+	return v;
+}
+
+/* Falsey as in JavaScript Mustache: missing, null, false, "", 0, []. */
+static int truthy(const json_t *v)
+{
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_NULL:
+	case JSON_FALSE:
+		return 0;
+	case JSON_ARRAY:
+		return json_array_size(v) > 0;
+	case JSON_STRING:
+		return json_string_length(v) > 0;
+	case JSON_INTEGER:
+		return json_integer_value(v) != 0;
+	case JSON_REAL:
+		return json_real_value(v) != 0.0;
+	default:
+		return 1;
+	}
+}
+
+/* The shortest of %.15g..%.17g that reads back as the same double. */
+static void put_real(struct buf *out, double x)
+{
+	char s[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(s, sizeof s, "%.*g", prec, x);
+		if (strtod(s, NULL) == x)
+			break;
+	}
+	buf_puts(out, s);
+}
+
+static void put_value(struct buf *out, const json_t *v, int raw)
+{
+	if (!v)
+		return;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		if (raw)
+			buf_put(out, json_string_value(v), json_string_length(v));
+		else
+			buf_put_html(out, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		put_real(out, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		buf_puts(out, "true");
+		break;
+	case JSON_FALSE:
+		buf_puts(out, "false");
+		break;
+	default:
+		/* Objects and arrays have no text form; null is empty (spec). */
+		break;
+	}
+}
+
+static int render_nodes(struct render *r, const struct mtemplate *t,
+			const struct mnode *nodes, size_t n);
+
+static int enter(struct render *r, const struct mtemplate *t, const struct mnode *node)
+{
+	if (r->nest >= MAX_RENDER_NEST) {
+		if (r->d)
+			diag_error(r->d, t->path, node->line, node->col,
+				   _("sections and partials nested deeper than %d while rendering"),
+				   MAX_RENDER_NEST);
+		return -1;
+	}
+	r->nest++;
+	return 0;
+}
+
+static int render_section(struct render *r, const struct mtemplate *t,
+			  const struct mnode *node)
+{
+	const json_t *v = lookup(r, &node->sec.name);
+	int rc = 0;
+	if (node->kind == MNODE_INVERTED) {
+		if (truthy(v))
+			return 0;
+		if (enter(r, t, node) < 0)
+			return -1;
+		rc = render_nodes(r, t, node->sec.kids, node->sec.nkids);
+		r->nest--;
+		return rc;
+	}
+	if (!truthy(v))
+		return 0;
+	if (enter(r, t, node) < 0)
+		return -1;
+	if (json_is_array(v)) {
+		for (size_t i = 0; rc == 0 && i < json_array_size(v); i++) {
+			push(r, json_array_get(v, i));
+			rc = render_nodes(r, t, node->sec.kids, node->sec.nkids);
+			r->nctx--;
+		}
+	} else {
+		push(r, v);
+		rc = render_nodes(r, t, node->sec.kids, node->sec.nkids);
+		r->nctx--;
+	}
+	r->nest--;
+	return rc;
+}
+
+/*
+ * A standalone partial indents each line of its template by the tag's
+ * indentation, on top of the indentation it is itself rendered with; an
+ * inline partial indents nothing.
+ */
+static int render_partial(struct render *r, const struct mtemplate *t,
+			  const struct mnode *node)
+{
+	const struct mtemplate *p = find(r->set, node->partial.name.p,
+					 node->partial.name.n, node->partial.hash);
+	if (!p)
+		return 0;	/* a missing partial is empty (spec) */
+	if (r->partials >= MUSTACHE_MAX_DEPTH) {
+		if (r->d)
+			diag_error(r->d, t->path, node->line, node->col,
+				   _("partials nested deeper than %d (is '%.*s' recursive?)"),
+				   MUSTACHE_MAX_DEPTH, (int)node->partial.name.n,
+				   node->partial.name.p);
+		return -1;
+	}
+	if (enter(r, t, node) < 0)
+		return -1;
+	size_t old_len = r->indent.len, old_from = r->ind_from;
+	if (node->partial.standalone)
+		buf_put(&r->indent, node->partial.indent.p, node->partial.indent.n);
+	else
+		r->ind_from = r->indent.len;
+	r->partials++;
+	int rc = render_nodes(r, p, p->nodes, p->nnodes);
+	r->partials--;
+	r->indent.len = old_len;
+	if (r->indent.data)
+		r->indent.data[old_len] = '\0';
+	r->ind_from = old_from;
+	r->nest--;
+	return rc;
+}
+
+static int render_nodes(struct render *r, const struct mtemplate *t,
+			const struct mnode *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct mnode *node = &nodes[i];
+		switch (node->kind) {
+		case MNODE_TEXT:
+			buf_put(r->out, node->text.p, node->text.n);
+			break;
+		case MNODE_INDENT:
+			if (r->indent.len > r->ind_from)
+				buf_put(r->out, r->indent.data + r->ind_from,
+					r->indent.len - r->ind_from);
+			break;
+		case MNODE_VAR:
+			put_value(r->out, lookup(r, &node->var.name), node->var.raw);
+			break;
+		case MNODE_SECTION:
+		case MNODE_INVERTED:
+			if (render_section(r, t, node) < 0)
+				return -1;
+			break;
+		case MNODE_PARTIAL:
+			if (render_partial(r, t, node) < 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int mustache_render(const struct mustache_set *set, const char *name,
+		    const json_t *context, struct buf *out, struct diag *d)
+{
+	size_t n = strlen(name);
+	const struct mtemplate *t = find(set, name, n, mustache_parse_hash(name, n));
+	if (!t) {
+		if (d)
+			diag_error(d, NULL, 0, 0, _("unknown template '%s'"), name);
+		return -1;
+	}
+	struct render r = {0};
+	r.set = set;
+	r.out = out;
+	r.d = d;
+	push(&r, context);
+	/* Even an empty result leaves out NUL-terminated, as buf promises. */
+	buf_grow(out, 0);
+	out->data[out->len] = '\0';
+	int rc = render_nodes(&r, t, t->nodes, t->nnodes);
+	free(r.ctx);
+	buf_free(&r.indent);
+	return rc;
+}
