@@ -1,0 +1,120 @@
+/* Unit tests of the base modules: slugs, paths, UTF-8, suggestions, diagnostics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "path.h"
+#include "slug.h"
+#include "suggest.h"
+#include "utf8.h"
+
+static void check_slug(const char *in, const char *want)
+{
+	char *s = slug_from_text(in, strlen(in));
+	assert_string_equal(s, want);
+	assert_true(slug_is_valid(s));
+	free(s);
+}
+
+static void test_slugs(void **state)
+{
+	(void)state;
+	check_slug("Sur les habitants", "sur-les-habitants");
+	check_slug("L'expertise des habitants", "l-expertise-des-habitants");
+	check_slug("Économie de la débrouille", "economie-de-la-debrouille");
+	check_slug("Qu'est-ce que cela produit ?", "qu-est-ce-que-cela-produit");
+	check_slug("Œuvre « cœur » 13e", "oeuvre-coeur-13e");
+	check_slug("???", "section");
+	assert_false(slug_is_valid("../etc"));
+	assert_false(slug_is_valid("-a"));
+	assert_false(slug_is_valid("A"));
+	assert_false(slug_is_valid(""));
+}
+
+static void check_rel(const char *from, const char *to, const char *want)
+{
+	char *r = path_relative(from, to);
+	assert_string_equal(r, want);
+	free(r);
+}
+
+static void test_paths(void **state)
+{
+	(void)state;
+	check_rel("index.html", "fiches-actions/x.html", "fiches-actions/x.html");
+	check_rel("fiches-actions/x.html", "fiches-thematiques/y.html", "../fiches-thematiques/y.html");
+	check_rel("fiches-actions/x.html", "fiches-actions/z.html", "z.html");
+	check_rel("a/b/c.html", "index.html", "../../index.html");
+	check_rel("fiches-actions/x.html", "fiches-actions/x.html#s", "x.html#s");
+	assert_true(path_is_safe("a/b.html"));
+	assert_false(path_is_safe("../a"));
+	assert_false(path_is_safe("a/../b"));
+	assert_false(path_is_safe("/etc/passwd"));
+	assert_false(path_is_safe("a//b"));
+	assert_false(path_is_safe("a/./b"));
+	assert_false(path_is_safe("a\\b"));
+	assert_false(path_is_safe(""));
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	size_t bad;
+	assert_true(utf8_valid("é«»", strlen("é«»"), &bad));
+	assert_false(utf8_valid("a\xC3(", 3, &bad));
+	assert_int_equal(bad, 1);
+	assert_false(utf8_valid("\xC0\xAF", 2, &bad)); /* overlong '/' */
+	assert_false(utf8_valid("\xED\xA0\x80", 3, &bad)); /* surrogate */
+	assert_false(utf8_valid("a\0b", 3, &bad));
+	assert_int_equal(bad, 1);
+	char text[] = "\xEF\xBB\xBF" "a\r\nb\rc";
+	size_t n = utf8_normalise_input(text, strlen(text));
+	assert_int_equal(n, 5);
+	assert_memory_equal(text, "a\nb\nc", 5);
+	int line, col;
+	utf8_line_col("ab\néé x", 8, &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 4);
+}
+
+static void test_suggest(void **state)
+{
+	(void)state;
+	const char *ids[] = {"cadre-de-vie", "expertise-des-habitants", "economie"};
+	assert_string_equal(suggest_closest("cadre-de-vi", ids, 3), "cadre-de-vie");
+	assert_null(suggest_closest("zzzzzz", ids, 3));
+	assert_int_equal(suggest_distance("kitten", "sitting", 10), 3);
+}
+
+static void test_diag(void **state)
+{
+	(void)state;
+	struct diag *d = diag_new();
+	diag_warning(d, "b.md", 3, 1, "second");
+	diag_error(d, "a.md", 10, 2, "first %d", 1);
+	diag_warning(d, "a.md", 2, 5, "zero");
+	assert_int_equal(diag_errors(d), 1);
+	char *s = diag_to_string(d);
+	assert_string_equal(s, "a.md:2:5: warning: zero\na.md:10:2: error: first 1\nb.md:3:1: warning: second\n");
+	free(s);
+	diag_set_strict(d, 1);
+	assert_int_equal(diag_errors(d), 3);
+	diag_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slugs),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_diag),
+	};
+	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
+}
