@@ -1,0 +1,939 @@
+/*
+ * `fiches serve`: the preview server.
+ *
+ * Stage: a driver, beside build.c. Input: the serve options. Output: HTTP
+ * responses for the files under the output directory, and rebuilds of that
+ * directory whenever content/ or templates/ change. Owns the listening
+ * socket, the libmicrohttpd daemon, the response cache, the list of
+ * live-reload clients and the watcher.
+ *
+ * Threads. The main thread builds, waits for changes (watch.c) and
+ * rebuilds; libmicrohttpd's two polling threads answer requests meanwhile.
+ * The build swaps the output directory in atomically, so a request sees
+ * either the old site or the new one, never a mix inside one file.
+ *
+ * Cache. Every file answered is kept as a ready libmicrohttpd response
+ * (HTML with the live-reload snippet already injected) keyed by its
+ * relative path. After each build the main thread empties the cache and
+ * bumps a generation counter under the write lock; a request that read a
+ * file under an older generation does not insert it. Responses are
+ * reference-counted by libmicrohttpd, so a cached one is queued while the
+ * read lock is held and may then be dropped from the cache at any time.
+ *
+ * Injection happens here only: the build output on disk never contains the
+ * live-reload script or the error overlay.
+ *
+ * Live reload. /__fiches/events is a Server-Sent Events stream. Its
+ * connections are suspended while there is nothing to say and resumed by
+ * the main thread after a build ("data: reload" or "data: error") or every
+ * HEARTBEAT_MS (a comment line, which also reveals closed connections).
+ */
+#include "serve.h"
+
+#include "buf.h"
+#include "diag.h"
+#include "http_path.h"
+#include "i18n.h"
+#include "mime.h"
+#include "path.h"
+#include "watch.h"
+#include "xalloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EVENTS_PATH "/__fiches/events"
+#define HEARTBEAT_MS 15000
+/* Two polling threads: one per core of the machines we target. */
+#define POOL_THREADS 2u
+/* Browsers open ~6 connections per site; wrk and a few tabs fit easily. */
+#define MAX_CONNECTIONS 256u
+/* Seconds of silence before a connection is dropped (slowloris). */
+#define CONNECTION_TIMEOUT 15u
+/* Request line and headers must fit in this (HTTP_PATH_MAX plus headers). */
+#define CONNECTION_MEMORY (32u * 1024u)
+/* Files up to this size are cached in memory; larger ones are sent from disk. */
+#define CACHE_FILE_MAX (4u * 1024u * 1024u)
+/* HTML files are read whole to inject the snippet; beyond this, served as is. */
+#define HTML_MAX (32u * 1024u * 1024u)
+#define CACHE_MAX_BYTES ((size_t)256 * 1024 * 1024)
+#define CACHE_BUCKETS 1024u
+/* The overlay lists at most this many diagnostics. */
+#define OVERLAY_MAX_LINES 200
+/* Key of the built-in 404 page in the cache: no request path is empty. */
+#define BUILTIN_404_KEY ""
+
+/* One cached response. */
+struct entry {
+	char *key;                   /* relative path, owned */
+	uint32_t hash;
+	size_t bytes;                /* body size, for the cache budget */
+	struct MHD_Response *resp;   /* one reference owned by the cache */
+	struct entry *next;
+};
+
+struct sse_client {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	unsigned seen_event;         /* server's event_seq when last told */
+	unsigned seen_beat;
+	int greeted;                 /* the retry: line was sent */
+	int suspended;
+	struct sse_client *prev, *next;
+};
+
+struct server {
+	char *root_real;             /* realpath of the output directory; set once, freed at the end */
+	pthread_rwlock_t lock;       /* guards the fields below down to snippet */
+	struct entry *buckets[CACHE_BUCKETS];
+	size_t cache_bytes;
+	unsigned long gen;           /* bumped after each build */
+	char *snippet;               /* injected before </body>: script, plus overlay after a failed build; owned */
+
+	pthread_mutex_t sse_lock;    /* guards the fields below */
+	struct sse_client *clients;
+	unsigned event_seq;          /* bumped after each build */
+	const char *event_name;      /* "reload" or "error" (static) */
+	unsigned beat_seq;
+	int stopping;
+};
+
+static const char reload_script[] =
+	"<script>/* fiches serve: rechargement automatique (absent du site construit) */\n"
+	"(function(){if(!window.EventSource)return;"
+	"var es=new EventSource(\"" EVENTS_PATH "\");"
+	"es.onmessage=function(e){if(e.data===\"reload\"||e.data===\"error\"){es.close();location.reload();}};"
+	"})();</script>\n";
+
+static const char builtin_404[] =
+	"<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\">"
+	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	"<title>Page introuvable</title></head>\n<body>\n<main>\n"
+	"<h1>Page introuvable</h1>\n<p>Cette adresse ne correspond à aucune page du site. "
+	"<a href=\"/\">Retour à l’accueil</a></p>\n</main>\n</body>\n</html>\n";
+
+/* ---------------------------------------------------------------- cache */
+
+static uint32_t hash_key(const char *s)
+{
+	/* FNV-1a: paths are short and not attacker-chosen in bulk (loopback). */
+	uint32_t h = 2166136261u;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Caller holds s->lock. */
+static struct entry *cache_find(struct server *s, const char *key, uint32_t h)
+{
+	for (struct entry *e = s->buckets[h % CACHE_BUCKETS]; e; e = e->next)
+		if (e->hash == h && strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+/* Caller holds s->lock for writing. */
+static void cache_clear(struct server *s)
+{
+	for (size_t i = 0; i < CACHE_BUCKETS; i++) {
+		struct entry *e = s->buckets[i];
+		while (e) {
+			struct entry *next = e->next;
+			MHD_destroy_response(e->resp);
+			free(e->key);
+			free(e);
+			e = next;
+		}
+		s->buckets[i] = NULL;
+	}
+	s->cache_bytes = 0;
+}
+
+/*
+ * Queues the cached response for key with status, if there is one.
+ * Returns 1 and sets *ret when it did.
+ */
+static int cache_serve(struct server *s, struct MHD_Connection *conn, const char *key,
+		       unsigned status, enum MHD_Result *ret)
+{
+	uint32_t h = hash_key(key);
+	pthread_rwlock_rdlock(&s->lock);
+	struct entry *e = cache_find(s, key, h);
+	if (e)
+		*ret = MHD_queue_response(conn, status, e->resp);
+	pthread_rwlock_unlock(&s->lock);
+	return e != NULL;
+}
+
+/*
+ * Hands resp (one reference, given up by the caller) to the cache if it
+ * was made under generation gen and fits the budget; drops it otherwise.
+ */
+static void cache_offer(struct server *s, const char *key, unsigned long gen,
+			struct MHD_Response *resp, size_t bytes)
+{
+	uint32_t h = hash_key(key);
+	pthread_rwlock_wrlock(&s->lock);
+	if (s->gen == gen && !cache_find(s, key, h) &&
+	    s->cache_bytes + bytes <= CACHE_MAX_BYTES) {
+		struct entry *e = xmalloc(sizeof *e);
+		e->key = xstrdup(key);
+		e->hash = h;
+		e->bytes = bytes;
+		e->resp = resp;
+		e->next = s->buckets[h % CACHE_BUCKETS];
+		s->buckets[h % CACHE_BUCKETS] = e;
+		s->cache_bytes += bytes;
+		resp = NULL;
+	}
+	pthread_rwlock_unlock(&s->lock);
+	if (resp)
+		MHD_destroy_response(resp);
+}
+
+/* ----------------------------------------------------------- responses */
+
+static void common_headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+}
+
+/* Answers with a short static plain-text body (French: the browser shows it). */
+static enum MHD_Result answer_text(struct MHD_Connection *conn, unsigned status,
+				   const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+								 MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	common_headers(r, "text/plain; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result answer_redirect(struct MHD_Connection *conn, const char *url)
+{
+	/* url passed http_path_resolve: no control byte can reach the header. */
+	char *location = xasprintf("%s/", url);
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret = MHD_NO;
+	if (r) {
+		common_headers(r, "text/plain; charset=utf-8");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+		ret = MHD_queue_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r);
+		MHD_destroy_response(r);
+	}
+	free(location);
+	return ret;
+}
+
+/* Position of the last "</body" in html[0..n), case-insensitively, or n. */
+static size_t body_end(const char *html, size_t n)
+{
+	static const char tag[] = "</body";
+	size_t m = sizeof tag - 1;
+	for (size_t i = n >= m ? n - m + 1 : 0; i-- > 0;) {
+		if (html[i] != '<')
+			continue;
+		size_t k = 1;
+		while (k < m && (html[i + k] | 0x20) == tag[k])
+			k++;
+		if (k == m)
+			return i;
+	}
+	return n;
+}
+
+/*
+ * A response for an HTML page with the snippet injected before </body>
+ * (appended when there is none). Takes html (heap) and frees it.
+ */
+static struct MHD_Response *html_response(char *html, size_t n, const char *snippet,
+					  size_t *bytes)
+{
+	size_t sn = strlen(snippet), at = body_end(html, n);
+	char *out = xmalloc(n + sn + 1);
+	memcpy(out, html, at);
+	memcpy(out + at, snippet, sn);
+	memcpy(out + at + sn, html + at, n - at);
+	free(html);
+	*bytes = n + sn;
+	struct MHD_Response *r = MHD_create_response_from_buffer(n + sn, out, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(out);
+		return NULL;
+	}
+	common_headers(r, "text/html; charset=utf-8");
+	return r;
+}
+
+/* Reads exactly n bytes from fd into a new buffer (caller frees), or NULL. */
+static char *read_all(int fd, size_t n)
+{
+	char *data = xmalloc(n + 1);
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, data + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(data);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	data[n] = '\0';
+	return data;
+}
+
+enum load_kind { LOAD_FILE, LOAD_DIR, LOAD_OUTSIDE, LOAD_MISSING, LOAD_FAILED };
+
+struct loaded {
+	enum load_kind kind;
+	struct MHD_Response *resp;   /* LOAD_FILE: one reference, for the caller */
+	int cacheable;
+	size_t bytes;
+};
+
+/*
+ * Opens rel under the output root and prepares its response. Symbolic
+ * links are followed only while they stay below the root (realpath), so a
+ * link in the output pointing at /etc is refused, not served.
+ */
+static struct loaded load_file(const char *root, const char *rel, const char *snippet)
+{
+	struct loaded L = {LOAD_MISSING, NULL, 0, 0};
+	if (!root)
+		return L;
+	char *full = path_join(root, rel);
+	char *real = realpath(full, NULL);
+	free(full);
+	if (!real)
+		return L;
+	size_t rn = strlen(root);
+	if (strcmp(real, root) == 0) {
+		L.kind = LOAD_DIR;
+		free(real);
+		return L;
+	}
+	if (strncmp(real, root, rn) != 0 || real[rn] != '/') {
+		L.kind = LOAD_OUTSIDE;
+		free(real);
+		return L;
+	}
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(real);
+	if (fd < 0)
+		return L;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		close(fd);
+		return L;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		L.kind = LOAD_DIR;
+		return L;
+	}
+	size_t size = (size_t)st.st_size;
+	int html = mime_is_html(rel);
+	if ((html && size <= HTML_MAX) || size <= CACHE_FILE_MAX) {
+		char *data = read_all(fd, size);
+		close(fd);
+		if (!data) {
+			L.kind = LOAD_FAILED;
+			return L;
+		}
+		if (html) {
+			L.resp = html_response(data, size, snippet, &L.bytes);
+		} else {
+			L.resp = MHD_create_response_from_buffer(size, data, MHD_RESPMEM_MUST_FREE);
+			if (L.resp)
+				common_headers(L.resp, mime_type(rel));
+			else
+				free(data);
+			L.bytes = size;
+		}
+		L.cacheable = 1;
+	} else {
+		/* Big PDFs: sent from the descriptor, which libmicrohttpd closes. */
+		L.resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+		if (L.resp)
+			common_headers(L.resp, mime_type(rel));
+		else
+			close(fd);
+	}
+	L.kind = L.resp ? LOAD_FILE : LOAD_FAILED;
+	return L;
+}
+
+/* Snapshot of what a miss needs, taken under the read lock. */
+static void snapshot(struct server *s, unsigned long *gen, const char **root, char **snippet)
+{
+	pthread_rwlock_rdlock(&s->lock);
+	*gen = s->gen;
+	*root = s->root_real;
+	*snippet = xstrdup(s->snippet);
+	pthread_rwlock_unlock(&s->lock);
+}
+
+/* The site's own 404.html with status 404, else a built-in French page. */
+static enum MHD_Result answer_not_found(struct server *s, struct MHD_Connection *conn)
+{
+	enum MHD_Result ret;
+	if (cache_serve(s, conn, "404.html", MHD_HTTP_NOT_FOUND, &ret) ||
+	    cache_serve(s, conn, BUILTIN_404_KEY, MHD_HTTP_NOT_FOUND, &ret))
+		return ret;
+	unsigned long gen;
+	const char *root;
+	char *snippet;
+	snapshot(s, &gen, &root, &snippet);
+	struct loaded L = load_file(root, "404.html", snippet);
+	const char *key = "404.html";
+	if (L.kind != LOAD_FILE) {
+		key = BUILTIN_404_KEY;
+		L.resp = html_response(xstrdup(builtin_404), sizeof builtin_404 - 1, snippet,
+				       &L.bytes);
+		L.cacheable = 1;
+	}
+	free(snippet);
+	if (!L.resp)
+		return MHD_NO;
+	ret = MHD_queue_response(conn, MHD_HTTP_NOT_FOUND, L.resp);
+	if (L.cacheable)
+		cache_offer(s, key, gen, L.resp, L.bytes);
+	else
+		MHD_destroy_response(L.resp);
+	return ret;
+}
+
+static enum MHD_Result answer_file(struct server *s, struct MHD_Connection *conn,
+				   const char *url, const char *rel)
+{
+	enum MHD_Result ret;
+	if (cache_serve(s, conn, rel, MHD_HTTP_OK, &ret))
+		return ret;
+	unsigned long gen;
+	const char *root;
+	char *snippet;
+	snapshot(s, &gen, &root, &snippet);
+	struct loaded L = load_file(root, rel, snippet);
+	free(snippet);
+	switch (L.kind) {
+	case LOAD_FILE:
+		ret = MHD_queue_response(conn, MHD_HTTP_OK, L.resp);
+		if (L.cacheable)
+			cache_offer(s, rel, gen, L.resp, L.bytes);
+		else
+			MHD_destroy_response(L.resp);
+		return ret;
+	case LOAD_DIR:
+		return answer_redirect(conn, url);
+	case LOAD_OUTSIDE:
+		return answer_text(conn, MHD_HTTP_FORBIDDEN, "403 Accès refusé\n");
+	case LOAD_FAILED:
+		return answer_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   "500 Erreur de lecture\n");
+	case LOAD_MISSING:
+		break;
+	}
+	return answer_not_found(s, conn);
+}
+
+/* ------------------------------------------------------ live reload (SSE) */
+
+/*
+ * Content reader of an event stream: writes what the client has not been
+ * told yet, or suspends the connection until the main thread resumes it.
+ */
+static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct sse_client *c = cls;
+	struct server *s = c->srv;
+	char text[128];
+	size_t n = 0;
+	(void)pos;
+	pthread_mutex_lock(&s->sse_lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->sse_lock);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	if (!c->greeted) {
+		/* Reconnect quickly after the server restarts. */
+		n += (size_t)snprintf(text + n, sizeof text - n, "retry: 1000\n: fiches\n\n");
+		c->greeted = 1;
+	}
+	if (c->seen_event != s->event_seq) {
+		n += (size_t)snprintf(text + n, sizeof text - n, "data: %s\n\n", s->event_name);
+		c->seen_event = s->event_seq;
+		c->seen_beat = s->beat_seq;
+	} else if (c->seen_beat != s->beat_seq) {
+		n += (size_t)snprintf(text + n, sizeof text - n, ": heartbeat\n\n");
+		c->seen_beat = s->beat_seq;
+	}
+	if (n == 0) {
+		c->suspended = 1;
+		MHD_suspend_connection(c->conn);
+		pthread_mutex_unlock(&s->sse_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&s->sse_lock);
+	if (n > max)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	memcpy(out, text, n);
+	return (ssize_t)n;
+}
+
+static void sse_free(void *cls)
+{
+	struct sse_client *c = cls;
+	struct server *s = c->srv;
+	pthread_mutex_lock(&s->sse_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->clients = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&s->sse_lock);
+	free(c);
+}
+
+static enum MHD_Result answer_events(struct server *s, struct MHD_Connection *conn)
+{
+	struct sse_client *c = xcalloc(1, sizeof *c);
+	c->srv = s;
+	c->conn = conn;
+	pthread_mutex_lock(&s->sse_lock);
+	/* A new page has already seen every past build. */
+	c->seen_event = s->event_seq;
+	c->seen_beat = s->beat_seq;
+	c->next = s->clients;
+	if (s->clients)
+		s->clients->prev = c;
+	s->clients = c;
+	pthread_mutex_unlock(&s->sse_lock);
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256,
+								   sse_read, c, sse_free);
+	if (!r) {
+		sse_free(c);
+		return MHD_NO;
+	}
+	common_headers(r, "text/event-stream; charset=utf-8");
+	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/*
+ * Tells every event stream that something happened: event (static string)
+ * after a build, or NULL for a heartbeat.
+ */
+static void sse_notify(struct server *s, const char *event)
+{
+	pthread_mutex_lock(&s->sse_lock);
+	if (event) {
+		s->event_name = event;
+		s->event_seq++;
+	} else {
+		s->beat_seq++;
+	}
+	for (struct sse_client *c = s->clients; c; c = c->next) {
+		if (c->suspended) {
+			c->suspended = 0;
+			MHD_resume_connection(c->conn);
+		}
+	}
+	pthread_mutex_unlock(&s->sse_lock);
+}
+
+static void sse_stop(struct server *s)
+{
+	pthread_mutex_lock(&s->sse_lock);
+	s->stopping = 1;
+	pthread_mutex_unlock(&s->sse_lock);
+	sse_notify(s, NULL);
+}
+
+/* ------------------------------------------------------------- requests */
+
+/* Keeps the target as sent: http_path_resolve decodes it, exactly once. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **req_cls)
+{
+	struct server *s = cls;
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)req_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return answer_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+				   "405 Méthode non autorisée\n");
+	if (strcmp(url, EVENTS_PATH) == 0)
+		return answer_events(s, conn);
+	char *rel = NULL;
+	enum MHD_Result ret;
+	switch (http_path_resolve(url, &rel)) {
+	case HTTP_PATH_OK:
+		ret = answer_file(s, conn, url, rel);
+		free(rel);
+		return ret;
+	case HTTP_PATH_TOO_LONG:
+		return answer_text(conn, MHD_HTTP_URI_TOO_LONG, "414 Chemin trop long\n");
+	case HTTP_PATH_HIDDEN:
+		return answer_not_found(s, conn);
+	default:
+		return answer_text(conn, MHD_HTTP_BAD_REQUEST, "400 Requête refusée\n");
+	}
+}
+
+/* ------------------------------------------------------- build and state */
+
+/* The overlay listing the diagnostics of a failed build (French, escaped). */
+static void overlay(struct buf *b, const char *diagnostics)
+{
+	buf_puts(b,
+		 "<div id=\"fiches-erreurs\" role=\"alert\" aria-labelledby=\"fiches-erreurs-titre\" lang=\"fr\" "
+		 "style=\"position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:60vh;"
+		 "overflow:auto;margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#1a1a1a;"
+		 "border-top:.3rem solid #b00020;box-shadow:0 -.2rem 1rem rgba(0,0,0,.35);"
+		 "font:1rem/1.45 system-ui,sans-serif;text-align:left\">\n"
+		 "<h2 id=\"fiches-erreurs-titre\" style=\"margin:0 0 .5rem;font-size:1.25rem;color:#8a0019\">"
+		 "Erreurs dans le contenu</h2>\n"
+		 "<p style=\"margin:0 0 .5rem\">La dernière construction a échoué : le site affiché est "
+		 "la dernière version correcte. Corrigez les erreurs ci-dessous ; la page se rechargera "
+		 "d’elle-même.</p>\n<ul style=\"margin:0;padding-left:1.25rem\">\n");
+	int lines = 0, more = 0;
+	for (const char *p = diagnostics; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > 0) {
+			if (lines < OVERLAY_MAX_LINES) {
+				buf_puts(b, "<li><code style=\"white-space:pre-wrap;overflow-wrap:anywhere;"
+					    "font-size:.95rem\">");
+				buf_put_html(b, p, n);
+				buf_puts(b, "</code></li>\n");
+			} else {
+				more++;
+			}
+			lines++;
+		}
+		p += n + (nl != NULL);
+	}
+	if (lines == 0)
+		buf_puts(b, "<li>Erreur inattendue : voir le terminal.</li>\n");
+	if (more)
+		buf_printf(b, "<li>… et %d autres (voir le terminal).</li>\n", more);
+	buf_puts(b, "</ul>\n<button type=\"button\" onclick=\"this.parentNode.remove()\" "
+		    "style=\"margin-top:.75rem;font:inherit;padding:.3rem .9rem;cursor:pointer\">"
+		    "Masquer</button>\n</div>\n");
+}
+
+/*
+ * Publishes the outcome of a build: new snippet (with the overlay when
+ * diagnostics is not NULL), empty cache, next generation; then wakes the
+ * event streams.
+ */
+static void publish(struct server *s, const char *out, const char *diagnostics)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, reload_script);
+	if (diagnostics)
+		overlay(&b, diagnostics);
+	char *snippet = buf_detach(&b);
+	char *real = NULL;
+	if (!s->root_real)
+		real = realpath(out, NULL);
+	pthread_rwlock_wrlock(&s->lock);
+	if (real)
+		s->root_real = real;
+	free(s->snippet);
+	s->snippet = snippet;
+	cache_clear(s);
+	s->gen++;
+	pthread_rwlock_unlock(&s->lock);
+	sse_notify(s, diagnostics ? "error" : "reload");
+}
+
+/* Runs one build, prints its outcome and publishes it. Returns its build_status. */
+static int rebuild(struct server *s, const struct build_options *b, const char *out,
+		   struct diag *d, int first)
+{
+	struct build_stats st = {0};
+	diag_clear(d);
+	int status = build_run(b, d, &st);
+	char *text = diag_to_string(d);
+	size_t errors = diag_errors(d);
+	diag_flush(d, stderr);
+	if (status == BUILD_OK) {
+		if (first)
+			fprintf(stderr, _("fiches: built %u files in %.2f s\n"), st.pages, st.seconds);
+		else
+			fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed)\n"),
+				st.seconds, st.written, st.removed);
+		publish(s, out, NULL);
+	} else {
+		fprintf(stderr, _("fiches: %zu errors: still serving the last good build\n"), errors);
+		publish(s, out, text);
+	}
+	free(text);
+	return status;
+}
+
+/* ------------------------------------------------------------ listening */
+
+struct listen_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int loopback;
+	char shown[INET6_ADDRSTRLEN + 4];   /* as in a URL: brackets around IPv6 */
+};
+
+/*
+ * Parses host (numeric IPv4 or IPv6, optionally in brackets, or
+ * "localhost"). Returns 0, or -1 when it is not one.
+ */
+static int parse_host(const char *host, int port, struct listen_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (!host || !*host || strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	char bare[INET6_ADDRSTRLEN + 1];
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		if (n - 2 >= sizeof bare)
+			return -1;
+		memcpy(bare, host + 1, n - 2);
+		bare[n - 2] = '\0';
+	} else {
+		if (n >= sizeof bare)
+			return -1;
+		memcpy(bare, host, n + 1);
+	}
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
+	if (inet_pton(AF_INET, bare, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		a->len = sizeof *v4;
+		a->loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+		snprintf(a->shown, sizeof a->shown, "%s", bare);
+	} else if (inet_pton(AF_INET6, bare, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		a->len = sizeof *v6;
+		a->loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+		snprintf(a->shown, sizeof a->shown, "[%s]", bare);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* A listening socket on a, or -1 (errno set). Fills in the port actually bound. */
+static int open_listener(struct listen_addr *a, int *port)
+{
+	int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (a->ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&a->ss, a->len) < 0 || listen(fd, 128) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	struct sockaddr_storage got;
+	socklen_t len = sizeof got;
+	if (getsockname(fd, (struct sockaddr *)&got, &len) == 0)
+		*port = ntohs(got.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&got)->sin6_port
+							: ((struct sockaddr_in *)&got)->sin_port);
+	return fd;
+}
+
+/* ----------------------------------------------------------------- run */
+
+/* Waits for a change, a heartbeat time or a signal: watch_wait's codes. */
+static int wait_event(struct watch *w, int sig_fd)
+{
+	if (w)
+		return watch_wait(w, sig_fd, HEARTBEAT_MS);
+	struct pollfd p = {.fd = sig_fd, .events = POLLIN};
+	int r = poll(&p, 1, HEARTBEAT_MS);
+	if (r < 0)
+		return errno == EINTR ? WATCH_TIMEOUT : WATCH_ERROR;
+	return r > 0 ? WATCH_STOP : WATCH_TIMEOUT;
+}
+
+int serve_run(const struct serve_options *opts)
+{
+	int rc = 0, listen_fd = -1, sig_fd = -1;
+	struct MHD_Daemon *daemon = NULL;
+	struct watch *w = NULL;
+	struct diag *d = NULL;
+	char *out = NULL, *content = NULL, *templates = NULL;
+	struct server *s = xcalloc(1, sizeof *s);
+	pthread_rwlock_init(&s->lock, NULL);
+	pthread_mutex_init(&s->sse_lock, NULL);
+	s->snippet = xstrdup(reload_script);
+	s->event_name = "reload";
+
+	sigset_t stop_set, old_set;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	struct sigaction ignore = {.sa_handler = SIG_IGN}, old_pipe;
+	sigaction(SIGPIPE, &ignore, &old_pipe);
+	/* Blocked before any thread starts, so only the signalfd sees them. */
+	pthread_sigmask(SIG_BLOCK, &stop_set, &old_set);
+
+	struct build_options b = opts->build;
+	const char *root = b.root ? b.root : ".";
+	out = b.out ? xstrdup(b.out) : path_join(root, "public");
+	b.out = out;
+	/* The build writes the same bytes as `fiches build`: injection is ours. */
+	b.serve = 0;
+	content = path_join(root, "content");
+	templates = b.templates ? xstrdup(b.templates) : path_join(root, "templates");
+
+	struct listen_addr addr;
+	int port = opts->port;
+	if (parse_host(opts->host, port, &addr) < 0) {
+		fprintf(stderr, _("fiches: --host takes a numeric IP address such as 127.0.0.1 or ::1, not '%s'\n"),
+			opts->host);
+		rc = 2;
+		goto out;
+	}
+	if (!addr.loopback)
+		fprintf(stderr, _("fiches: warning: %s is not a loopback address: anyone who can reach it can read the site\n"),
+			addr.shown);
+	/* Bind before building: a port in use fails at once. */
+	listen_fd = open_listener(&addr, &port);
+	if (listen_fd < 0) {
+		fprintf(stderr, _("fiches: cannot listen on %s port %d: %s\n"), addr.shown,
+			opts->port, strerror(errno));
+		rc = 3;
+		goto out;
+	}
+	sig_fd = signalfd(-1, &stop_set, SFD_CLOEXEC);
+	if (sig_fd < 0) {
+		fprintf(stderr, _("fiches: cannot handle signals: %s\n"), strerror(errno));
+		rc = 3;
+		goto out;
+	}
+
+	d = diag_new();
+	diag_set_strict(d, b.strict);
+	int status = rebuild(s, &b, out, d, 1);
+	if (status == BUILD_USAGE || status == BUILD_FAILURE) {
+		rc = status == BUILD_USAGE ? 2 : 3;
+		goto out;
+	}
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+	if (addr.ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				  MHD_OPTION_LISTEN_SOCKET, listen_fd,
+				  MHD_OPTION_THREAD_POOL_SIZE, POOL_THREADS,
+				  MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS,
+				  MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+				  MHD_OPTION_END);
+	if (!daemon) {
+		fprintf(stderr, _("fiches: cannot start the HTTP server\n"));
+		rc = 3;
+		goto out;
+	}
+	listen_fd = -1; /* the daemon's now */
+
+	const char *dirs[2] = {content, templates};
+	w = watch_new(dirs, 2);
+	if (!w)
+		fprintf(stderr, _("fiches: cannot watch for changes (%s): no automatic rebuilds\n"),
+			strerror(errno));
+	fprintf(stderr, _("Serving %s at http://%s:%d/ (Ctrl-C to stop)\n"), out, addr.shown, port);
+
+	for (;;) {
+		int ev = wait_event(w, sig_fd);
+		if (ev == WATCH_STOP) {
+			/* Consumed, so that it does not fire once unblocked. */
+			struct signalfd_siginfo info;
+			if (read(sig_fd, &info, sizeof info) < 0)
+				info.ssi_signo = 0;
+			break;
+		}
+		if (ev == WATCH_TIMEOUT) {
+			sse_notify(s, NULL);
+		} else if (ev == WATCH_CHANGED) {
+			rebuild(s, &b, out, d, 0);
+		} else {
+			fprintf(stderr, _("fiches: watching for changes failed: %s\n"), strerror(errno));
+			watch_free(w);
+			w = NULL;
+		}
+	}
+
+out:
+	if (daemon) {
+		/* Every suspended stream must be resumed before the daemon stops. */
+		sse_stop(s);
+		usleep(50 * 1000);
+		MHD_stop_daemon(daemon);
+	}
+	if (listen_fd >= 0)
+		close(listen_fd);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	watch_free(w);
+	if (d)
+		diag_free(d);
+	cache_clear(s);
+	free(s->snippet);
+	free(s->root_real);
+	pthread_rwlock_destroy(&s->lock);
+	pthread_mutex_destroy(&s->sse_lock);
+	free(s);
+	free(out);
+	free(content);
+	free(templates);
+	pthread_sigmask(SIG_SETMASK, &old_set, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	return rc;
+}

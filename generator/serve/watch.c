@@ -1,0 +1,289 @@
+/*
+ * Change watcher for `fiches serve`.
+ *
+ * Input: the directories to watch (content/ and templates/). Output: a
+ * "something changed" signal from watch_wait, once per burst of edits.
+ * Owns the inotify descriptor and the table mapping each watch descriptor
+ * to its directory's path (needed to add watches on new subdirectories).
+ *
+ * inotify is not recursive, so every directory gets its own watch, and a
+ * directory created or moved in later is added (with its whole tree) when
+ * its event arrives. Saving a file in an editor produces a burst of events
+ * (vim alone writes "4913", renames to "x~", writes, chmods, deletes),
+ * so events are absorbed until WATCH_DEBOUNCE_MS pass in quiet and the
+ * caller rebuilds once. Names that only editors use are dropped before
+ * they count as changes, so opening a file in vim rebuilds nothing.
+ */
+#include "watch.h"
+
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Deep enough for any real content tree; stops a pathological one. */
+#define MAX_DEPTH 32
+/* A burst longer than this still triggers a rebuild. */
+#define MAX_SETTLE_MS 1000
+
+#define MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | \
+	      IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | \
+	      IN_ONLYDIR | IN_DONT_FOLLOW)
+
+struct watched {
+	int wd;
+	char *path;   /* owned */
+};
+
+struct watch {
+	int fd;
+	struct watched *dirs;   /* owned, with their paths */
+	size_t n, cap;
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+int watch_ignored_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0)
+		return 1;
+	if (strcmp(name, "4913") == 0)
+		return 1;
+	if (name[n - 1] == '~')
+		return 1;
+	if (name[0] == '.' && (ends_with(name, ".swp") || ends_with(name, ".swx") ||
+			       ends_with(name, ".swo")))
+		return 1;
+	if (strncmp(name, ".#", 2) == 0)
+		return 1;
+	if (n >= 2 && name[0] == '#' && name[n - 1] == '#')
+		return 1;
+	if (strncmp(name, ".goutputstream-", 15) == 0)
+		return 1;
+	if (ends_with(name, ".tmp"))
+		return 1;
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void remember(struct watch *w, int wd, const char *path)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->dirs[i].wd == wd) {
+			/* Same inode seen again (a rename): keep the newest name. */
+			free(w->dirs[i].path);
+			w->dirs[i].path = xstrdup(path);
+			return;
+		}
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->dirs = xrealloc(w->dirs, w->cap * sizeof *w->dirs);
+	}
+	w->dirs[w->n].wd = wd;
+	w->dirs[w->n].path = xstrdup(path);
+	w->n++;
+}
+
+static void forget(struct watch *w, int wd)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->dirs[i].wd == wd) {
+			free(w->dirs[i].path);
+			w->dirs[i] = w->dirs[--w->n];
+			return;
+		}
+	}
+}
+
+static const char *path_of(const struct watch *w, int wd)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->dirs[i].wd == wd)
+			return w->dirs[i].path;
+	return NULL;
+}
+
+/*
+ * Watches dir and every directory below it. Failures on single directories
+ * (removed meanwhile, permission, inotify watch limit) are skipped: a
+ * rebuild still happens for the others.
+ */
+static void add_tree(struct watch *w, const char *dir, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return;
+	int wd = inotify_add_watch(w->fd, dir, MASK);
+	if (wd < 0)
+		return;
+	remember(w, wd, dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *sub = xasprintf("%s/%s", dir, e->d_name);
+		int is_dir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN) {
+			struct stat st;
+			is_dir = lstat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+		}
+		if (is_dir)
+			add_tree(w, sub, depth + 1);
+		free(sub);
+	}
+	closedir(d);
+}
+
+struct watch *watch_new(const char *const *dirs, size_t n)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct watch *w = xcalloc(1, sizeof *w);
+	w->fd = fd;
+	for (size_t i = 0; i < n; i++)
+		if (dirs[i])
+			add_tree(w, dirs[i], 0);
+	return w;
+}
+
+size_t watch_count(const struct watch *w)
+{
+	return w->n;
+}
+
+void watch_free(struct watch *w)
+{
+	if (!w)
+		return;
+	close(w->fd);
+	for (size_t i = 0; i < w->n; i++)
+		free(w->dirs[i].path);
+	free(w->dirs);
+	free(w);
+}
+
+/*
+ * Reads every pending event. Returns 1 when one of them is a relevant
+ * change, 0 when none is, -1 on a read error.
+ */
+static int drain(struct watch *w)
+{
+	/* Aligned as the kernel's records are; large enough for many events. */
+	char buffer[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int relevant = 0;
+	for (;;) {
+		ssize_t got = read(w->fd, buffer, sizeof buffer);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return relevant;
+			return -1;
+		}
+		if (got == 0)
+			return relevant;
+		for (char *p = buffer; p < buffer + got;) {
+			const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+			p += sizeof *ev + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				relevant = 1;
+				continue;
+			}
+			if (ev->mask & IN_IGNORED) {
+				forget(w, ev->wd);
+				continue;
+			}
+			if (ev->len && watch_ignored_name(ev->name))
+				continue;
+			if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+				const char *parent = path_of(w, ev->wd);
+				if (parent) {
+					char *sub = xasprintf("%s/%s", parent, ev->name);
+					add_tree(w, sub, 0);
+					free(sub);
+				}
+			}
+			relevant = 1;
+		}
+	}
+}
+
+/*
+ * Polls the inotify descriptor and stop_fd for at most timeout_ms (< 0:
+ * forever). Returns 1 when inotify is readable, 0 on timeout, WATCH_STOP,
+ * or -1 on error.
+ */
+static int wait_fds(struct watch *w, int stop_fd, int timeout_ms)
+{
+	struct pollfd fds[2] = {
+		{.fd = w->fd, .events = POLLIN},
+		{.fd = stop_fd, .events = POLLIN},
+	};
+	int r = poll(fds, stop_fd >= 0 ? 2 : 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -1;
+	if (stop_fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
+		return WATCH_STOP;
+	return r > 0;
+}
+
+int watch_wait(struct watch *w, int stop_fd, int timeout_ms)
+{
+	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	for (;;) {
+		int left = -1;
+		if (deadline >= 0) {
+			long long rest = deadline - now_ms();
+			if (rest <= 0)
+				return WATCH_TIMEOUT;
+			left = (int)rest;
+		}
+		int r = wait_fds(w, stop_fd, left);
+		if (r == WATCH_STOP || r < 0)
+			return r;
+		if (r == 0)
+			continue;
+		r = drain(w);
+		if (r < 0)
+			return WATCH_ERROR;
+		if (r > 0)
+			break;
+	}
+	/* A relevant change: let the burst settle. */
+	long long settle_end = now_ms() + MAX_SETTLE_MS;
+	for (;;) {
+		long long rest = settle_end - now_ms();
+		if (rest <= 0)
+			return WATCH_CHANGED;
+		int r = wait_fds(w, stop_fd, rest < WATCH_DEBOUNCE_MS ? (int)rest : WATCH_DEBOUNCE_MS);
+		if (r == WATCH_STOP || r < 0)
+			return r;
+		if (r == 0)
+			return WATCH_CHANGED;
+		if (drain(w) < 0)
+			return WATCH_ERROR;
+	}
+}

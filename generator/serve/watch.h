@@ -1,0 +1,51 @@
+/*
+ * Change watcher for `fiches serve`: inotify on content/ and templates/,
+ * recursive, debounced, blind to editor scratch files.
+ */
+#ifndef FICHES_WATCH_H
+#define FICHES_WATCH_H
+
+#include <stddef.h>
+
+/* Quiet time that ends a burst of events (an editor's save, a git checkout). */
+#define WATCH_DEBOUNCE_MS 50
+
+struct watch;
+
+/*
+ * Starts watching every directory in dirs[0..n) and all directories below
+ * them; directories created later are picked up. A directory that does not
+ * exist is skipped. Returns NULL when inotify itself is unavailable (errno
+ * set). Caller frees with watch_free.
+ */
+struct watch *watch_new(const char *const *dirs, size_t n);
+
+enum watch_event {
+	WATCH_ERROR = -1,   /* reading inotify failed (errno set) */
+	WATCH_TIMEOUT = 0,  /* timeout_ms passed without a relevant change */
+	WATCH_CHANGED = 1,  /* something relevant changed and the burst settled */
+	WATCH_STOP = 2      /* stop_fd became readable; it is not read */
+};
+
+/*
+ * Waits for a relevant change, then keeps absorbing events until none came
+ * for WATCH_DEBOUNCE_MS (at most one second, so that a file written without
+ * pause still triggers rebuilds). stop_fd (-1 for none) ends the wait.
+ * timeout_ms < 0 waits forever. Returns an enum watch_event.
+ */
+int watch_wait(struct watch *w, int stop_fd, int timeout_ms);
+
+/* Number of directories watched (for messages and tests). */
+size_t watch_count(const struct watch *w);
+
+void watch_free(struct watch *w);
+
+/*
+ * 1 when a file name is an editor's scratch file whose changes must not
+ * trigger a rebuild: ".name.swp"/".swx" (vim), "name~" (backups), "4913"
+ * (vim's write test), ".#name" (emacs locks), "#name#" (emacs autosave),
+ * ".goutputstream-*" (GNOME), "*.tmp". Pure; name has no '/'.
+ */
+int watch_ignored_name(const char *name);
+
+#endif
