@@ -595,11 +595,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct server *s = cls;
 	(void)version;
 	(void)upload_data;
-	(void)upload_data_size;
-	(void)req_cls;
+	/* Refused at once: libmicrohttpd then discards any body and closes. */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return answer_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 				   "405 Méthode non autorisée\n");
+	/*
+	 * The first call only announces the request; answering then would
+	 * make libmicrohttpd close the connection (the body, if any, is not
+	 * read yet), which costs a TCP handshake per request.
+	 */
+	static int first_call_marker;
+	if (*req_cls == NULL) {
+		*req_cls = &first_call_marker;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		/* A GET with a body: ignore the body, answer when it is over. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (strcmp(url, EVENTS_PATH) == 0)
 		return answer_events(s, conn);
 	char *rel = NULL;
