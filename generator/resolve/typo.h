@@ -49,4 +49,12 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 /* Convenience: the typographic text with superscripts dropped to plain text. Caller frees. */
 char *typo_plain(const char *s, size_t n);
 
+/*
+ * 1 when cp counts as part of a word for French text (ordinals, sigles):
+ * ASCII letters and digits, and every non-ASCII code point except spaces,
+ * punctuation (’ « » – …) and symbols (€ ° ²). Shared with glossary.c so
+ * both agree on word boundaries.
+ */
+int typo_is_word_char(uint32_t cp);
+
 #endif

@@ -1,0 +1,520 @@
+/*
+ * French typography on text runs.
+ *
+ * Stage: resolve/render. Input: the UTF-8 text of one Markdown text node
+ * (or a title), plus the state left by the previous run of the same block.
+ * Output: a sequence of TEXT and SUPERSCRIPT spans given to a callback.
+ * Owns: one scratch buffer per call, freed before returning.
+ *
+ * The rules, in the order they are tried at each code point:
+ *
+ *  1. Protected tokens are copied verbatim, at a word start only: URLs
+ *     (scheme:// or www. up to the next space) and e-mail addresses.
+ *  2. Ordinals at a word start: digits, or a Roman numeral (I or X alone,
+ *     otherwise a canonical numeral of two letters or more), then e, ème,
+ *     eme, er/re/ère (after 1 or I only), nd/nde (after 2 or II only), then
+ *     a word boundary. The number stays text, the letters are superscript.
+ *     Not after "1," or "1." (the decimals of a number). Plurals (XIXes,
+ *     13èmes) are left alone: rare, and ambiguous with words.
+ *  3. ; ! ? get U+202F before them: a plain space or U+00A0 before them is
+ *     replaced; a U+202F is kept; after a letter, digit, closing quote or
+ *     bracket one is inserted when the mark ends the word (so "a?b" is
+ *     left). Never at block start, never between two marks (?! !! ;;).
+ *  4. : gets U+00A0 the same way, except when it is directly followed by
+ *     a letter, digit or / (10:55, 3:2, mailto:, action:6, http:).
+ *  5. « and » get U+202F inside (a plain space or U+00A0 there is
+ *     replaced, one is inserted otherwise); English " quotes are left as
+ *     written.
+ *  6. U+00A0 between a number and %, €, km, km², kg or m² (space replaced
+ *     or inserted). Deliberately short: "4000 ans", "10 h", "5 m" are left.
+ *  7. ' becomes ’ after a letter or before a letter, except between two
+ *     digits (5'10, feet). ... becomes … (exactly three dots).
+ *
+ * Everything else is copied unchanged, and the rules only produce what
+ * they themselves accept as already correct, so applying typo_apply to
+ * its own (plain) output changes nothing.
+ *
+ * Only the text of the current run can be rewritten: a space that ended
+ * the previous run was already emitted, so a mark that follows it keeps
+ * the ordinary space (the state still prevents a wrong insertion).
+ */
+#include "typo.h"
+#include "buf.h"
+#include "utf8.h"
+
+#include <string.h>
+
+#define NBSP   0x00A0u
+#define NNBSP  0x202Fu
+#define LAQUO  0x00ABu
+#define RAQUO  0x00BBu
+#define RSQUO  0x2019u
+#define HELLIP 0x2026u
+#define EURO   0x20ACu
+
+/* One call of typo_apply: the input, the pending text and the sink. */
+struct run {
+	const char *s;
+	size_t n;
+	struct typo_state *st;
+	struct buf out;     /* TEXT not yet emitted: rules may rewrite its end */
+	typo_emit_fn emit;
+	void *ctx;
+};
+
+int typo_is_word_char(uint32_t cp)
+{
+	if (cp < 0x80)
+		return ascii_isalnum((int)cp);
+	/* Latin-1 punctuation and symbols, except the letters ª µ º. */
+	if (cp <= 0xBF)
+		return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+	if (cp == 0xD7 || cp == 0xF7)
+		return 0;
+	if ((cp >= 0x2000 && cp <= 0x206F) ||   /* spaces, ’ “ ” – — … */
+	    (cp >= 0x20A0 && cp <= 0x20CF) ||   /* currency: € */
+	    (cp >= 0x2100 && cp <= 0x2BFF) ||   /* symbols, arrows, shapes */
+	    (cp >= 0x2E00 && cp <= 0x2E7F) ||   /* supplemental punctuation */
+	    (cp >= 0x3000 && cp <= 0x303F) ||   /* CJK punctuation */
+	    (cp >= 0xFE10 && cp <= 0xFE6F) ||   /* vertical and small forms */
+	    cp == 0xFEFF || cp == 0xFFFD ||
+	    (cp >= 0x1F000 && cp <= 0x1FAFF))   /* emoji and pictographs */
+		return 0;
+	return 1;
+}
+
+static int is_letter(uint32_t cp)
+{
+	return typo_is_word_char(cp) && !(cp < 0x80 && ascii_isdigit((int)cp));
+}
+
+static int is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	       cp == NBSP || cp == NNBSP || cp == 0x2009;
+}
+
+/* What may stand right before a mark that gets an inserted space. */
+static int is_closing(uint32_t cp)
+{
+	return typo_is_word_char(cp) || cp == RAQUO || cp == '"' ||
+	       cp == 0x201D || cp == RSQUO || cp == '\'' || cp == ')' ||
+	       cp == ']';
+}
+
+static uint32_t peek(const struct run *r, size_t i)
+{
+	uint32_t cp = 0;
+	if (i < r->n)
+		utf8_decode(r->s + i, r->n - i, &cp);
+	return cp;
+}
+
+/* The code point ending at byte end of p, its start in *start; 0 if none. */
+static uint32_t cp_before(const char *p, size_t end, size_t *start)
+{
+	size_t i = end;
+	uint32_t cp = 0;
+	if (end == 0) {
+		*start = 0;
+		return 0;
+	}
+	while (i > 0 && end - i < 3 && ((unsigned char)p[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i > 0)
+		i--;
+	utf8_decode(p + i, end - i, &cp);
+	*start = i;
+	return cp;
+}
+
+static void put_cp(struct run *r, uint32_t cp)
+{
+	char tmp[4];
+	buf_put(&r->out, tmp, utf8_encode(cp, tmp));
+	r->st->prev = cp;
+}
+
+static void put_raw(struct run *r, const char *p, size_t n)
+{
+	size_t start;
+	if (n == 0)
+		return;
+	buf_put(&r->out, p, n);
+	r->st->prev = cp_before(r->out.data, r->out.len, &start);
+}
+
+static void flush(struct run *r)
+{
+	if (r->out.len)
+		r->emit(r->ctx, TYPO_TEXT, r->out.data, r->out.len);
+	buf_reset(&r->out);
+}
+
+/*
+ * When the pending text ends with one of the code points in the
+ * 0-terminated list `spaces`, drops it, restores prev to what came before
+ * it, and returns 1. A space emitted by an earlier run cannot be dropped.
+ */
+static int drop_space(struct run *r, const uint32_t *spaces)
+{
+	size_t start, before;
+	uint32_t last;
+	if (r->out.len == 0)
+		return 0;
+	last = cp_before(r->out.data, r->out.len, &start);
+	for (; *spaces; spaces++) {
+		if (last != *spaces)
+			continue;
+		r->out.len = start;
+		r->out.data[start] = '\0';
+		r->st->prev = cp_before(r->out.data, start, &before);
+		return 1;
+	}
+	return 0;
+}
+
+/* The code point before the last one of the pending text (0 if none). */
+static uint32_t prev2(const struct run *r)
+{
+	size_t start, before;
+	if (r->out.len == 0)
+		return 0;
+	cp_before(r->out.data, r->out.len, &start);
+	return cp_before(r->out.data, start, &before);
+}
+
+/*
+ * Puts `space` before a mark that is about to be written at input offset
+ * `next` (just after the mark). `replace` lists the spaces to turn into
+ * `space`; `keep` is a space already good enough.
+ */
+static void space_before_mark(struct run *r, uint32_t space,
+			      const uint32_t *replace, uint32_t keep,
+			      size_t next)
+{
+	uint32_t prev = r->st->prev;
+	if (prev == space || prev == keep)
+		return;
+	if (drop_space(r, replace)) {
+		put_cp(r, space);
+		return;
+	}
+	if (prev == 0 || !is_closing(prev))
+		return;
+	if (typo_is_word_char(peek(r, next)))
+		return;
+	put_cp(r, space);
+}
+
+/* Length of a URL starting at s[0..n), or 0. Runs to the next space. */
+static size_t url_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (n >= 4 && (s[0] | 32) == 'w' && (s[1] | 32) == 'w' &&
+	    (s[2] | 32) == 'w' && s[3] == '.') {
+		i = 4;
+	} else {
+		if (n == 0 || !ascii_isalpha(s[0]))
+			return 0;
+		while (i < n && (ascii_isalnum(s[i]) || s[i] == '+' ||
+				 s[i] == '-' || s[i] == '.'))
+			i++;
+		if (i + 3 > n || memcmp(s + i, "://", 3) != 0)
+			return 0;
+		i += 3;
+	}
+	while (i < n) {
+		uint32_t cp;
+		size_t l = utf8_decode(s + i, n - i, &cp);
+		if (is_space(cp))
+			break;
+		i += l;
+	}
+	return i;
+}
+
+static int is_local_char(int c)
+{
+	return ascii_isalnum(c) || c == '.' || c == '_' || c == '%' ||
+	       c == '+' || c == '-';
+}
+
+/* Length of an e-mail address x@y.z starting at s[0..n), or 0. */
+static size_t email_len(const char *s, size_t n)
+{
+	size_t i = 0, dots = 0, end = 0;
+	while (i < n && is_local_char((unsigned char)s[i]))
+		i++;
+	if (i == 0 || i >= n || s[i] != '@')
+		return 0;
+	i++;
+	/* Labels of letters, digits and hyphens joined by single dots. */
+	for (;;) {
+		size_t label = i;
+		while (i < n && (ascii_isalnum(s[i]) || s[i] == '-'))
+			i++;
+		if (i == label)
+			break;
+		end = i;
+		if (i + 1 < n && s[i] == '.' && ascii_isalnum(s[i + 1])) {
+			dots++;
+			i++;
+			continue;
+		}
+		break;
+	}
+	return dots ? end : 0;
+}
+
+static int roman_value(char c)
+{
+	switch (c) {
+	case 'I': return 1;
+	case 'V': return 5;
+	case 'X': return 10;
+	case 'L': return 50;
+	case 'C': return 100;
+	case 'D': return 500;
+	case 'M': return 1000;
+	default: return 0;
+	}
+}
+
+/*
+ * 1 when s[0..n) is a canonical Roman numeral (what a number would be
+ * written as: XIX, not IXX or XVV). Checked by re-encoding its value.
+ */
+static int roman_canonical(const char *s, size_t n)
+{
+	static const struct { int v; const char *r; } t[] = {
+		{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"},
+		{90, "XC"}, {50, "L"}, {40, "XL"}, {10, "X"}, {9, "IX"},
+		{5, "V"}, {4, "IV"}, {1, "I"},
+	};
+	char enc[32];
+	size_t k = 0;
+	int v = 0;
+	if (n == 0 || n > 15)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int a = roman_value(s[i]);
+		int b = i + 1 < n ? roman_value(s[i + 1]) : 0;
+		v += a < b ? -a : a;
+	}
+	if (v <= 0 || v >= 4000)
+		return 0;
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		while (v >= t[i].v) {
+			size_t l = strlen(t[i].r);
+			if (k + l >= sizeof enc)
+				return 0;
+			memcpy(enc + k, t[i].r, l);
+			k += l;
+			v -= t[i].v;
+		}
+	}
+	return k == n && memcmp(enc, s, n) == 0;
+}
+
+/*
+ * Recognises an ordinal at s[0..n). Returns 1 and sets *num (bytes of the
+ * number) and *suf (bytes of the letters) or returns 0.
+ */
+static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
+{
+	static const struct { const char *s; int only; } sufs[] = {
+		/* longest first; only: 1 after "1"/"I" only, 2 after "2"/"II" only */
+		{"\xc3\xa8me", 0}, {"eme", 0}, {"\xc3\xa8re", 1}, {"nde", 2},
+		{"er", 1}, {"re", 1}, {"nd", 2}, {"e", 0},
+	};
+	size_t i = 0;
+	int roman = 0;
+	while (i < n && ascii_isdigit(s[i]))
+		i++;
+	if (i == 0) {
+		while (i < n && roman_value(s[i]))
+			i++;
+		if (i == 0)
+			return 0;
+		/* Single letters: C, D, L, M, V + e are words (Ce, De, Le, Me). */
+		if (i == 1 ? !(s[0] == 'I' || s[0] == 'X') : !roman_canonical(s, i))
+			return 0;
+		roman = 1;
+	}
+	for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++) {
+		size_t l = strlen(sufs[k].s);
+		uint32_t after = 0;
+		if (i + l > n || memcmp(s + i, sufs[k].s, l) != 0)
+			continue;
+		if (sufs[k].only == 1 && !(i == 1 && s[0] == (roman ? 'I' : '1')))
+			continue;
+		if (sufs[k].only == 2 && !(roman ? i == 2 && !memcmp(s, "II", 2)
+					   : i == 1 && s[0] == '2'))
+			continue;
+		if (i + l < n)
+			utf8_decode(s + i + l, n - i - l, &after);
+		if (typo_is_word_char(after))
+			return 0;
+		*num = i;
+		*suf = l;
+		return 1;
+	}
+	return 0;
+}
+
+/* Length of a unit (km², km, kg, m²) at s[0..n) that ends a word, or 0. */
+static size_t unit_len(const char *s, size_t n)
+{
+	static const char *units[] = {"km\xc2\xb2", "km", "kg", "m\xc2\xb2"};
+	for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+		size_t l = strlen(units[k]);
+		uint32_t after = 0;
+		if (l > n || memcmp(s, units[k], l) != 0)
+			continue;
+		if (l < n)
+			utf8_decode(s + l, n - l, &after);
+		if (!typo_is_word_char(after))
+			return l;
+	}
+	return 0;
+}
+
+/* Before % € or a unit: U+00A0 after a number, replacing a plain space. */
+static void space_before_unit(struct run *r)
+{
+	static const uint32_t plain[] = {' ', 0};
+	uint32_t prev = r->st->prev;
+	if (prev < 0x80 && ascii_isdigit((int)prev)) {
+		put_cp(r, NBSP);
+		return;
+	}
+	if (prev == ' ') {
+		uint32_t p2 = prev2(r);
+		if (p2 < 0x80 && ascii_isdigit((int)p2) && drop_space(r, plain))
+			put_cp(r, NBSP);
+	}
+}
+
+/* Handles the token at input offset i; returns the offset after it. */
+static size_t step(struct run *r, size_t i)
+{
+	static const uint32_t thin_replace[] = {' ', NBSP, 0};
+	static const uint32_t colon_replace[] = {' ', 0};
+	const char *s = r->s + i;
+	size_t n = r->n - i, k, num, suf;
+	uint32_t cp, prev = r->st->prev;
+	size_t l = utf8_decode(s, n, &cp);
+
+	if (prev == LAQUO && !is_space(cp))
+		put_cp(r, NNBSP);
+	prev = r->st->prev;
+
+	if (!typo_is_word_char(prev)) {
+		uint32_t p2 = prev2(r);
+		if ((k = url_len(s, n)) || (k = email_len(s, n))) {
+			put_raw(r, s, k);
+			return i + k;
+		}
+		/* 1,5e or 2.3e: the digits after a decimal mark are no ordinal. */
+		if (!((prev == ',' || prev == '.') && p2 < 0x80 && ascii_isdigit((int)p2)) &&
+		    ordinal(s, n, &num, &suf)) {
+			put_raw(r, s, num);
+			flush(r);
+			r->emit(r->ctx, TYPO_SUPERSCRIPT, s + num, suf);
+			r->st->prev = cp_before(s, num + suf, &k);
+			return i + num + suf;
+		}
+	}
+
+	switch (cp) {
+	case ';':
+	case '!':
+	case '?':
+		if (prev != ';' && prev != '!' && prev != '?')
+			space_before_mark(r, NNBSP, thin_replace, 0, i + l);
+		put_cp(r, cp);
+		return i + l;
+	case ':': {
+		uint32_t next = peek(r, i + l);
+		if (!(typo_is_word_char(next) || next == '/'))
+			space_before_mark(r, NBSP, colon_replace, NNBSP, i + l);
+		put_cp(r, cp);
+		return i + l;
+	}
+	case LAQUO:
+		r->st->in_quote = 1;
+		put_cp(r, cp);
+		return i + l;
+	case RAQUO:
+		/* A space left by an earlier run stays: no second space. */
+		if (prev != NNBSP && prev != 0 &&
+		    (drop_space(r, thin_replace) || !is_space(prev)))
+			put_cp(r, NNBSP);
+		r->st->in_quote = 0;
+		put_cp(r, cp);
+		return i + l;
+	case '%':
+	case EURO:
+		space_before_unit(r);
+		put_cp(r, cp);
+		return i + l;
+	case '\'': {
+		uint32_t next = peek(r, i + l);
+		int digits = prev < 0x80 && ascii_isdigit((int)prev) &&
+			     next < 0x80 && ascii_isdigit((int)next);
+		put_cp(r, !digits && (is_letter(prev) || is_letter(next)) ? RSQUO : '\'');
+		return i + l;
+	}
+	case '.':
+		if (prev != '.' && n >= 3 && s[1] == '.' && s[2] == '.' &&
+		    (n == 3 || s[3] != '.')) {
+			put_cp(r, HELLIP);
+			return i + 3;
+		}
+		put_cp(r, cp);
+		return i + l;
+	case ' ':
+	case NBSP:
+		put_cp(r, prev == LAQUO ? NNBSP : cp);
+		return i + l;
+	case 'k':
+	case 'm':
+		if ((k = unit_len(s, n))) {
+			space_before_unit(r);
+			put_raw(r, s, k);
+			return i + k;
+		}
+		break;
+	default:
+		break;
+	}
+	/* Invalid bytes are copied as they are (the input was validated). */
+	put_raw(r, s, l);
+	return i + l;
+}
+
+void typo_apply(const char *s, size_t n, struct typo_state *st,
+		typo_emit_fn emit, void *ctx)
+{
+	struct run r = {s, n, st, BUF_INIT, emit, ctx};
+	size_t i = 0;
+	while (i < n)
+		i = step(&r, i);
+	flush(&r);
+	buf_free(&r.out);
+}
+
+static void plain_emit(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	(void)kind;
+	buf_put(ctx, s, n);
+}
+
+char *typo_plain(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	struct typo_state st = TYPO_STATE_INIT;
+	typo_apply(s, n, &st, plain_emit, &b);
+	return buf_detach(&b);
+}
