@@ -1,0 +1,189 @@
+/*
+ * Glossary sigle matching.
+ *
+ * Stage: resolve (used by markdown.c to record the sigles a document uses
+ * and by html.c to mark them up). Input: the sigles of glossary.yaml
+ * (borrowed) and text runs. Output: match positions. Owns: the index, a
+ * hash table of entries and one list of lengths per first byte, all freed
+ * by gloss_index_free.
+ *
+ * A sigle can only start where a word starts, and must end where a word
+ * ends, so the scan decodes the text once, and at each word start whose
+ * first byte begins some sigle it tries that byte's sigle lengths, longest
+ * first: a length is looked up in the hash table only when the text has a
+ * word boundary right after it. The cost is linear in the text, times the
+ * few distinct lengths sharing a first byte, whatever the number of
+ * sigles. Sigles may contain separators ("TAT 13"), hence the lengths
+ * rather than a lookup of the whole word.
+ *
+ * Word characters are those of typo_is_word_char (letters and digits,
+ * including non-ASCII letters; ’ « » and the no-break spaces are not), so
+ * "l’ARS" and "« ARS »" match and "éARS" or "CAARUDs" do not.
+ */
+#include "glossary.h"
+#include "typo.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct slot {
+	const char *s;  /* borrowed sigle; NULL for an empty slot */
+	size_t len;
+	size_t which;   /* index given to gloss_index_new */
+	uint64_t hash;
+};
+
+struct gloss_index {
+	struct slot *slots;  /* open addressing, size mask + 1 (a power of 2) */
+	size_t mask;
+	size_t *lens[256];   /* per first byte: distinct lengths, longest first */
+	size_t nlens[256];
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	/* FNV-1a: short keys, no adversary (the glossary is the site's own). */
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static const struct slot *lookup(const struct gloss_index *g, const char *s,
+				 size_t n)
+{
+	uint64_t h = hash_bytes(s, n);
+	for (size_t i = (size_t)h & g->mask;; i = (i + 1) & g->mask) {
+		const struct slot *e = &g->slots[i];
+		if (!e->s)
+			return NULL;
+		if (e->hash == h && e->len == n && memcmp(e->s, s, n) == 0)
+			return e;
+	}
+}
+
+static int by_length_desc(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void add_length(struct gloss_index *g, unsigned char first, size_t len)
+{
+	size_t k = g->nlens[first];
+	for (size_t i = 0; i < k; i++)
+		if (g->lens[first][i] == len)
+			return;
+	g->lens[first] = xrealloc(g->lens[first], (k + 1) * sizeof(size_t));
+	g->lens[first][k] = len;
+	g->nlens[first] = k + 1;
+}
+
+struct gloss_index *gloss_index_new(const char *const *sigles, size_t n)
+{
+	struct gloss_index *g = xcalloc(1, sizeof *g);
+	size_t size = 16;
+	/* At most half full, so probe chains stay short. */
+	while (size < 2 * n)
+		size *= 2;
+	g->slots = xcalloc(size, sizeof *g->slots);
+	g->mask = size - 1;
+	for (size_t w = 0; w < n; w++) {
+		const char *s = sigles[w];
+		size_t len = s ? strlen(s) : 0;
+		uint64_t h;
+		size_t i;
+		if (len == 0)
+			continue;
+		h = hash_bytes(s, len);
+		/* A duplicate keeps its first index. */
+		if (lookup(g, s, len))
+			continue;
+		for (i = (size_t)h & g->mask; g->slots[i].s; i = (i + 1) & g->mask)
+			;
+		g->slots[i] = (struct slot){s, len, w, h};
+		add_length(g, (unsigned char)s[0], len);
+	}
+	for (size_t c = 0; c < 256; c++)
+		if (g->nlens[c] > 1)
+			qsort(g->lens[c], g->nlens[c], sizeof(size_t), by_length_desc);
+	return g;
+}
+
+void gloss_index_free(struct gloss_index *g)
+{
+	if (!g)
+		return;
+	for (size_t c = 0; c < 256; c++)
+		free(g->lens[c]);
+	free(g->slots);
+	free(g);
+}
+
+/* Decodes the code point at s[i..n); its length in *len. */
+static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
+{
+	uint32_t cp;
+	if ((unsigned char)s[i] < 0x80) {
+		*len = 1;
+		return (unsigned char)s[i];
+	}
+	*len = utf8_decode(s + i, n - i, &cp);
+	return cp;
+}
+
+/* 1 when a word character ends just before byte i of s. */
+static int word_before(const char *s, size_t i)
+{
+	size_t j = i;
+	uint32_t cp;
+	if (i == 0)
+		return 0;
+	/* Back over at most three continuation bytes to the lead byte. */
+	while (j > 0 && i - j < 3 && ((unsigned char)s[j - 1] & 0xC0) == 0x80)
+		j--;
+	if (j > 0)
+		j--;
+	utf8_decode(s + j, i - j, &cp);
+	return typo_is_word_char(cp);
+}
+
+int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
+		     size_t start, size_t *pos, size_t *len, size_t *which)
+{
+	int prev_word;
+	size_t p = start;
+	if (!g || start >= n)
+		return 0;
+	prev_word = word_before(s, start);
+	while (p < n) {
+		unsigned char c = (unsigned char)s[p];
+		size_t l;
+		uint32_t cp;
+		if (!prev_word && g->nlens[c]) {
+			for (size_t k = 0; k < g->nlens[c]; k++) {
+				size_t L = g->lens[c][k], after;
+				const struct slot *e;
+				if (L > n - p)
+					continue;
+				if (p + L < n && typo_is_word_char(cp_at(s, n, p + L, &after)))
+					continue;
+				if ((e = lookup(g, s + p, L))) {
+					*pos = p;
+					*len = L;
+					*which = e->which;
+					return 1;
+				}
+			}
+		}
+		cp = cp_at(s, n, p, &l);
+		prev_word = typo_is_word_char(cp);
+		p += l;
+	}
+	return 0;
+}
