@@ -4,7 +4,9 @@
  *
  * Matching is case-sensitive and on whole words: a sigle is not matched
  * inside a longer word or when glued to letters or digits (« CAARUDs » is
- * not « CAARUD »; « l'ARS » and « (CSAPA) » are).
+ * not « CAARUD »; « l'ARS » and « (CSAPA) » are). Letters and digits are
+ * those of typo_is_word_char, so « éARS » is not matched and « « ARS » » is.
+ * When two sigles start at the same place, the longer wins.
  */
 #ifndef FICHES_GLOSSARY_H
 #define FICHES_GLOSSARY_H

@@ -4,8 +4,8 @@
  *
  *  - U+202F NARROW NO-BREAK SPACE before ; ! ? and inside « » (replacing a
  *    plain space, or inserted when there is none);
- *  - U+00A0 NO-BREAK SPACE before : and between a number and its unit or %
- *    (« 42 % », « 4000 ans » is left alone: only units and %);
+ *  - U+00A0 NO-BREAK SPACE before : and between a number and %, €, km,
+ *    km², kg or m² (« 42 % »; « 4000 ans », « 10 h » are left alone);
  *  - ' → ’, ... → …;
  *  - ordinals get their letters as a superscript span: 13e, 1er, 1re, 2nd,
  *    2nde, XIXe, XXIème (the letters as written), n° stays text;
