@@ -387,7 +387,15 @@ static int parse_int(const char *s, size_t n, json_t **out)
 	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	if (overflow || v > limit) {
 		/* Beyond int64: a real keeps the magnitude (docs/YAML.md). */
-		*out = json_real(neg ? -dv : dv);
+		if (base == 10) {
+			/* strtod rounds once; the loop above rounded per digit. */
+			char *tmp = xstrndup(s, n);
+			dv = strtod(tmp, NULL);
+			free(tmp);
+		} else if (neg) {
+			dv = -dv;
+		}
+		*out = json_real(dv);
 		return 1;
 	}
 	json_int_t iv = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(json_int_t)v)
