@@ -29,6 +29,8 @@ FIXTURE = os.path.join(REPO, "tests", "fixtures", "basic")
 TEMPLATES = os.path.join(REPO, "templates")
 SENTINEL = "TOP-SECRET-6c1f0e"
 WAIT = 30  # seconds allowed for a rebuild to be announced
+# English messages: the test reads the "Serving ... at http://..." line.
+ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
 
 passed = failed = skipped = 0
 
@@ -67,7 +69,7 @@ class Server:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [FICHES, "serve", "-C", root, "--port", "0", "--no-pdf", *extra],
-            stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1"))
+            stdout=self.log, stderr=subprocess.STDOUT, env=ENV)
         self.port = None
         deadline = time.time() + 60
         while time.time() < deadline and self.proc.poll() is None:
@@ -178,7 +180,7 @@ def run(tmp):
 
     # A refused host: usage error, before anything is built.
     p = subprocess.run([FICHES, "serve", "-C", root, "--host", "exemple.org", "--port", "0"],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=60, env=ENV)
     if "unknown command" in p.stderr:
         skip_all("build/fiches has no `serve` command yet (main.c must call serve_run)")
     check("--host with a name is refused with status 2", p.returncode == 2,
@@ -412,7 +414,7 @@ def performance(out, port):
 
 def port_in_use(root, port):
     p = subprocess.run([FICHES, "serve", "-C", root, "--port", str(port), "--no-pdf"],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=60, env=ENV)
     check("a port in use gives status 3", p.returncode == 3,
           "status %d: %s" % (p.returncode, p.stderr.strip()[-200:]))
 
