@@ -131,13 +131,32 @@ static void locate(struct parser *ps, size_t off, int *line, int *col)
 	*col = ps->col;
 }
 
+/*
+ * First occurrence of needle (n > 0 bytes) in h[0..hn). Not memmem: the
+ * sanitizers' memmem checks the whole haystack on every call, which would
+ * make sanitized runs quadratic; memchr only reads up to its hit.
+ */
+static const char *search(const char *h, size_t hn, const char *needle, size_t n)
+{
+	while (hn >= n) {
+		const char *p = memchr(h, needle[0], hn - n + 1);
+		if (!p)
+			return NULL;
+		if (memcmp(p, needle, n) == 0)
+			return p;
+		hn -= (size_t)(p - h) + 1;
+		h = p + 1;
+	}
+	return NULL;
+}
+
 static size_t find(struct parser *ps, struct search *s, const char *needle,
 		   size_t n, size_t from)
 {
 	if (s->valid && s->from <= from && (s->at == NONE || s->at >= from))
 		return s->at;
 	const char *hit = from < ps->len ?
-		memmem(ps->src + from, ps->len - from, needle, n) : NULL;
+		search(ps->src + from, ps->len - from, needle, n) : NULL;
 	s->from = from;
 	s->at = hit ? (size_t)(hit - ps->src) : NONE;
 	s->valid = 1;

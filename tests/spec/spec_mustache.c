@@ -104,10 +104,11 @@ static void run_test(const char *module, json_t *test)
 		show("expected", json_string_value(expected), json_string_length(expected));
 		if (ok)
 			show("actual  ", buf_cstr(&out), out.len);
-		char *msgs = diag_to_string(d);
-		if (*msgs)
+		if (diag_errors(d)) {
+			char *msgs = diag_to_string(d);
 			printf("    diagnostics:\n%s", msgs);
-		free(msgs);
+			free(msgs);
+		}
 	}
 	buf_free(&out);
 	diag_free(d);
