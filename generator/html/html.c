@@ -82,7 +82,8 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 	buf_puts(r->out, "</abbr>");
 	if (link)
 		buf_puts(r->out, "</a>");
-	r->typo.prev = (unsigned char)s[n - 1];
+	/* Sigles end in a letter or digit: what follows is glued to a word. */
+	r->typo.prev = 'A';
 }
 
 static void put_text(struct render *r, const char *text)
@@ -272,7 +273,8 @@ static void render_node(struct render *r, cmark_node *node)
 		return;
 	}
 	case CMARK_NODE_FOOTNOTE_REFERENCE: {
-		size_t n = footnote_number(r, cmark_node_get_literal(node));
+		const char *label = cmark_node_get_literal(node);
+		size_t n = footnote_number(r, label ? label : "");
 		buf_printf(out, "<sup class=\"appel-note\"><a href=\"#note-%zu\" id=\"appel-%zu\" "
 			   "aria-label=\"Note %zu\">%zu</a></sup>", n, n, n, n);
 		return;
@@ -336,15 +338,19 @@ static void render_footnotes(struct render *r, cmark_node *root)
 		return;
 	buf_puts(r->out, "<section class=\"notes\" aria-labelledby=\"notes-titre\">\n"
 			 "<h2 id=\"notes-titre\">Notes</h2>\n<ol>\n");
+	/*
+	 * cmark-gfm moves the definitions to the end of the document in the
+	 * order of their first reference, which is the order of the numbers.
+	 */
+	cmark_node *def = cmark_node_first_child(root);
 	for (size_t i = 0; i < r->nfootnotes; i++) {
-		cmark_node *def = NULL;
-		for (cmark_node *c = cmark_node_first_child(root); c && !def; c = cmark_node_next(c))
-			if (cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION &&
-			    strcmp(cmark_node_get_literal(c), r->footnotes[i]) == 0)
-				def = c;
+		while (def && cmark_node_get_type(def) != CMARK_NODE_FOOTNOTE_DEFINITION)
+			def = cmark_node_next(def);
 		buf_printf(r->out, "<li id=\"note-%zu\">", i + 1);
-		if (def)
+		if (def) {
 			render_children(r, def);
+			def = cmark_node_next(def);
+		}
 		buf_printf(r->out, "<a class=\"retour-note\" href=\"#appel-%zu\" "
 			   "aria-label=\"Retour à l’appel de note %zu\">↩</a></li>\n", i + 1, i + 1);
 	}

@@ -136,6 +136,23 @@ static void push(struct render *r, const json_t *v)
 }
 
 /*
+ * An extension to the spec (whose names never index lists): "list.0" is the
+ * first item, so a template can test "is this list non-empty" once.
+ */
+static const json_t *array_index(const json_t *array, const struct slice *part)
+{
+	size_t i = 0;
+	if (part->n == 0 || part->n > 9)
+		return NULL;
+	for (size_t k = 0; k < part->n; k++) {
+		if (part->p[k] < '0' || part->p[k] > '9')
+			return NULL;
+		i = i * 10 + (size_t)(part->p[k] - '0');
+	}
+	return json_array_get(array, i);
+}
+
+/*
  * The spec's lookup: "." is the top of the stack; otherwise the first part
  * is searched from the top of the stack down, and the other parts only
  * inside what it found. NULL when not found.
@@ -152,9 +169,13 @@ static const json_t *lookup(const struct render *r, const struct mname *name)
 				break;
 		}
 	}
-	for (size_t k = 1; v && k < name->nparts; k++)
-		v = json_is_object(v) ?
-			json_object_getn(v, name->parts[k].p, name->parts[k].n) : NULL;
+	for (size_t k = 1; v && k < name->nparts; k++) {
+		if (json_is_array(v))
+			v = array_index(v, &name->parts[k]);
+		else
+			v = json_is_object(v) ?
+				json_object_getn(v, name->parts[k].p, name->parts[k].n) : NULL;
+	}
 	return v;
 }
 

@@ -310,7 +310,8 @@ def test_bad_inputs():
         rc, _, err = run(["build", "-C", proj, "--no-pdf"])
         want = "content/actions/03-veille.md:"
         if needle:
-            want += f"{data[:data.index(needle)].count(b'\n') + 1}:"
+            line = data[:data.index(needle)].count(b"\n") + 1
+            want += f"{line}:"
         check(f"bad input: {name}", rc == 1 and want in err and fragment in err and tree_digest(pub) == before,
               f"rc={rc} want {want!r} {fragment!r}\n{err[:500]}")
     with open(path, "wb") as f:
