@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "i18n.h"
 #include "new.h"
+#include "serve.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -161,6 +162,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return run_build(&a, cmd[0] == 'c');
+	}
+	if (!strcmp(cmd, "serve")) {
+		if (nargs > 0) {
+			fprintf(stderr, _("fiches: unexpected argument '%s'\n"), rest[0]);
+			return 2;
+		}
+		struct serve_options so = {.build = a.build, .host = a.host, .port = a.port};
+		return serve_run(&so);
 	}
 	if (!strcmp(cmd, "new")) {
 		if (nargs != 2) {

@@ -130,7 +130,8 @@ static const char *level_name(const struct diag *d, enum diag_level level)
 
 static void format_all(struct diag *d, struct buf *out, int colour)
 {
-	qsort(d->msgs, d->nmsgs, sizeof *d->msgs, compare_messages);
+	if (d->nmsgs > 1)
+		qsort(d->msgs, d->nmsgs, sizeof *d->msgs, compare_messages);
 	for (size_t i = 0; i < d->nmsgs; i++) {
 		const struct message *m = &d->msgs[i];
 		int is_error = m->level == DIAG_ERROR ||

@@ -220,7 +220,7 @@ def checks(root, out, port):
     check("HEAD has the GET length", headers.get("content-length") == str(len(body)),
           "%s vs %d" % (headers.get("content-length"), len(body)))
 
-    pages = [p for p in files_under(os.path.join(out, "actions"), ".html")
+    pages = [p for p in files_under(os.path.join(out, "fiches-actions"), ".html")
              if os.path.basename(p) != "index.html"]
     if check("the build produced fiche pages", pages, out):
         rel = os.path.relpath(pages[0], out)
@@ -231,9 +231,9 @@ def checks(root, out, port):
         check("the fiche page holds the file plus the script",
               len(body) > len(on_disk) and b"/__fiches/events" not in on_disk)
 
-    status, headers, _ = request(port, "GET", "/actions")
-    check("/actions redirects to /actions/", status == 301 and
-          headers.get("location") == "/actions/", "%d %s" % (status, headers.get("location")))
+    status, headers, _ = request(port, "GET", "/fiches-actions")
+    check("/fiches-actions redirects to /fiches-actions/", status == 301 and
+          headers.get("location") == "/fiches-actions/", "%d %s" % (status, headers.get("location")))
 
     status, headers, body = request(port, "GET", "/cette-page-n-existe-pas.html")
     check("missing page is 404", status == 404, str(status))
@@ -397,7 +397,7 @@ def live_reload(root, out, port):
 
 def performance(out, port):
     wrk = shutil.which("wrk")
-    pages = [p for p in files_under(os.path.join(out, "actions"), ".html")]
+    pages = [p for p in files_under(os.path.join(out, "fiches-actions"), ".html")]
     if not wrk or not pages:
         print("note: wrk not found, no throughput figure")
         return
