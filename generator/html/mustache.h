@@ -8,6 +8,18 @@
  *
  * A set is built once (single thread), then read-only: mustache_render may
  * be called from several threads at once on the same set.
+ *
+ * Values: a string renders as its text, an integer in decimal, a real in
+ * its shortest round-trip form (1.5, 2 for 2.0), true and false as "true"
+ * and "false"; null, missing names, objects and arrays render as nothing.
+ * Sections: missing, null, false, "", 0, 0.0 and [] are falsey (as in
+ * mustache.js); a non-empty array renders once per element, any other
+ * truthy value is pushed on the context stack. Lambdas are not supported.
+ *
+ * Limits: sections nested deeper than MUSTACHE_MAX_NEST (100, in
+ * mustache_parse.h) in one template are a syntax error; at most 50 syntax
+ * errors per template are reported (then one note with the rest's count);
+ * sections and partials open at once while rendering are bounded (1024).
  */
 #ifndef FICHES_MUSTACHE_H
 #define FICHES_MUSTACHE_H

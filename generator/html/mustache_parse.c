@@ -60,7 +60,8 @@ struct parser {
 	struct diag *d;
 	struct slice open, close;
 	char *triple;		/* "}" + close: ends {{{x}}}; owned */
-	struct search s_open, s_close, s_triple;
+	char *eq;		/* "=" + close: ends {{=a b=}}; owned */
+	struct search s_open, s_close, s_triple, s_eq, s_nl;
 	size_t cur;		/* position cursor, see locate() */
 	int line, col;
 	struct frame *stack;	/* stack[0] is the root; owned */
@@ -171,7 +172,11 @@ static void set_delimiters(struct parser *ps, struct slice open, struct slice cl
 	ps->triple = xmalloc(close.n + 1);
 	ps->triple[0] = '}';
 	memcpy(ps->triple + 1, close.p, close.n);
-	ps->s_open.valid = ps->s_close.valid = ps->s_triple.valid = 0;
+	free(ps->eq);
+	ps->eq = xmalloc(close.n + 1);
+	ps->eq[0] = '=';
+	memcpy(ps->eq + 1, close.p, close.n);
+	ps->s_open.valid = ps->s_close.valid = ps->s_triple.valid = ps->s_eq.valid = 0;
 }
 
 static int is_blank(char c)
@@ -471,12 +476,24 @@ static int scan_tag(struct parser *ps, size_t t, struct tag *tg, size_t *resume)
 		c = find(ps, &ps->s_close, ps->close.p, closer, p);
 	}
 	/*
+	 * The new delimiters may contain the old closing one ({{={{ }}=}}):
+	 * then the tag ends at "=" + close, if that is on the same line.
+	 */
+	if (tg->sigil == '=' && c != NONE && ps->src[c - 1] != '=') {
+		size_t c2 = find(ps, &ps->s_eq, ps->eq, ps->close.n + 1, p);
+		size_t nl = find(ps, &ps->s_nl, "\n", 1, p);
+		if (c2 != NONE && (nl == NONE || nl > c2))
+			c = c2 + 1;
+	}
+	/*
 	 * An opening delimiter before the closing one means this tag was never
 	 * closed ("{{title</h1> ... {{body}}"): report it here rather than read
-	 * a tag named "title</h1> ... {{body". Comments may contain anything.
+	 * a tag named "title</h1> ... {{body". Comments may contain anything,
+	 * and so may a set-delimiter tag ({{={{ }}=}} is valid).
 	 */
 	size_t o = find(ps, &ps->s_open, ps->open.p, ps->open.n, p);
-	if (c == NONE || (tg->sigil != '!' && o != NONE && o < c)) {
+	int exempt = tg->sigil == '!' || tg->sigil == '=';
+	if (c == NONE || (!exempt && o != NONE && o < c)) {
 		*resume = o;
 		return -1;
 	}
@@ -520,6 +537,7 @@ static void free_parser(struct parser *ps)
 	}
 	free(ps->stack);
 	free(ps->triple);
+	free(ps->eq);
 }
 
 static void parse_all(struct parser *ps)

@@ -148,6 +148,8 @@ static void test_bad_delimiters(void **state)
 		free(text);
 		free(want);
 	}
+	/* Valid, though odd: setting the delimiters they already are. */
+	expect_render("{{={{ }}=}}{{x}}<%x%>{{=<% %>=}}<%x%>", "{\"x\": 1}", "1<%x%>1");
 }
 
 static void test_empty_name(void **state)
@@ -502,6 +504,7 @@ static void test_large_linear(void **state)
 	check_linear("{{", 0);
 	check_linear("{{{{x}}", 0);
 	check_linear("{{a ", 0);
+	check_linear("{{= x}}", 0);
 }
 
 int main(void)
