@@ -42,7 +42,9 @@
  * libyaml's header is also named yaml.h and the Makefile puts
  * generator/load/ on the -I path, so <yaml.h> would find ours. Every
  * system include directory ends in "include", so this spelling finds
- * libyaml's header wherever it is installed and never ours.
+ * libyaml's header wherever it is installed, and never ours as long as
+ * the repository has no top-level include/. (Project headers included
+ * with -iquote instead of -I would let this be plain <yaml.h>.)
  */
 #include <../include/yaml.h>
 
@@ -476,6 +478,20 @@ static json_t *resolve_plain(const char *s, size_t n)
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
+/*
+ * How much of s[0..n) a message quotes: a scalar can be megabytes long.
+ * The cut falls on a character boundary so the message stays UTF-8.
+ */
+static int shown(const char *s, size_t n)
+{
+	if (n <= 60)
+		return (int)n;
+	n = 60;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 /* The core tag's short name ("int" for tag:yaml.org,2002:int), or NULL. */
 static const char *core_tag(const unsigned char *tag)
 {
@@ -501,12 +517,14 @@ static json_t *scalar_value(struct loader *l, const yaml_event_t *e, int line, i
 		v = json_stringn(s, n);
 	} else if (tag && strcmp(tag, "int") == 0) {
 		if (!parse_int(s, n, &v)) {
-			diag_error(l->d, l->path, line, col, _("'%.*s' is not an integer (tag !!int)"), (int)n, s);
+			diag_error(l->d, l->path, line, col,
+				   _("'%.*s' is not an integer (tag !!int)"), shown(s, n), s);
 			return NULL;
 		}
 	} else if (tag && strcmp(tag, "float") == 0) {
 		if (!parse_float(s, n, &v)) {
-			diag_error(l->d, l->path, line, col, _("'%.*s' is not a number (tag !!float)"), (int)n, s);
+			diag_error(l->d, l->path, line, col,
+				   _("'%.*s' is not a number (tag !!float)"), shown(s, n), s);
 			return NULL;
 		}
 	} else if (tag && strcmp(tag, "bool") == 0) {
@@ -515,12 +533,14 @@ static json_t *scalar_value(struct loader *l, const yaml_event_t *e, int line, i
 		} else if (is_one_of(s, n, false_words)) {
 			v = json_false();
 		} else {
-			diag_error(l->d, l->path, line, col, _("'%.*s' is not true or false (tag !!bool)"), (int)n, s);
+			diag_error(l->d, l->path, line, col,
+				   _("'%.*s' is not true or false (tag !!bool)"), shown(s, n), s);
 			return NULL;
 		}
 	} else if (tag && strcmp(tag, "null") == 0) {
 		if (!is_one_of(s, n, null_words)) {
-			diag_error(l->d, l->path, line, col, _("'%.*s' is not null (tag !!null)"), (int)n, s);
+			diag_error(l->d, l->path, line, col,
+				   _("'%.*s' is not null (tag !!null)"), shown(s, n), s);
 			return NULL;
 		}
 		v = json_null();
@@ -588,7 +608,8 @@ static int set_key(struct loader *l, const char *s, size_t n, int line, int col)
 	struct frame *f = top(l);
 	if (json_object_getn(f->node, s, n)) {
 		int fl = 0, fc = 0;
-		diag_error(l->d, l->path, line, col, _("duplicate key '%.*s'"), (int)n, s);
+		diag_error(l->d, l->path, line, col,
+			   _("duplicate key '%.*s'"), shown(s, n), s);
 		if (yaml_marks_find_key(l->marks, f->node, s, &fl, &fc) && strlen(s) == n)
 			diag_note(l->d, l->path, fl, fc, _("first defined here"));
 		return -1;
@@ -736,8 +757,10 @@ static int on_collection_start(struct loader *l, const yaml_event_t *e, int is_m
 	    (strcmp(tag, "str") == 0 || strcmp(tag, "int") == 0 || strcmp(tag, "float") == 0 ||
 	     strcmp(tag, "bool") == 0 || strcmp(tag, "null") == 0 ||
 	     strcmp(tag, "map") == 0 || strcmp(tag, "seq") == 0)) {
-		diag_error(l->d, l->path, line, col, _("a %s cannot have the tag !!%s"),
-			   is_map ? _("mapping") : _("sequence"), tag);
+		if (is_map)
+			diag_error(l->d, l->path, line, col, _("a mapping cannot have the tag !!%s"), tag);
+		else
+			diag_error(l->d, l->path, line, col, _("a sequence cannot have the tag !!%s"), tag);
 		return -1;
 	}
 	if (l->depth + 1 > YAML_MAX_DEPTH) {

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "utf8.h"
 #include "yaml.h"
 
 /* One load: the value (or NULL), its marks and the diagnostics text. */
@@ -410,6 +411,17 @@ static void test_tags(void **state)
 	r = load("a: !!int twelve\n", 0);
 	assert_error_at(&r, "t.yaml:1:4: error: 'twelve' is not an integer");
 	done(&r);
+	/* A long value is quoted in part, cut between characters. */
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "a: !!int ");
+	for (int i = 0; i < 100; i++)
+		buf_puts(&b, "é");
+	r = load(buf_cstr(&b), 0);
+	assert_error_at(&r, "t.yaml:1:4: error: 'ééé");
+	assert_true(strlen(r.msgs) < 120);
+	assert_true(utf8_valid(r.msgs, strlen(r.msgs), NULL));
+	done(&r);
+	buf_free(&b);
 	r = load("a: !!seq {b: c}\n", 0);
 	assert_error_at(&r, "t.yaml:1:4: error: a mapping cannot have the tag !!seq");
 	done(&r);
