@@ -21,7 +21,7 @@ BUILD    ?= build
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	-DLOCALEDIR='"$(LOCALEDIR)"' -DFICHES_DATADIR='"$(DATADIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
-	$(addprefix -I,$(GEN_DIRS)) -MMD -MP
+	$(addprefix -iquote ,$(GEN_DIRS)) -MMD -MP
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions \
 	-lhyphen -lstemmer -lpthread -lm
 

@@ -195,6 +195,13 @@ void site_free(struct site *s)
 		yaml_marks_free(s->booklets[i].marks);
 	}
 	free(s->booklets);
+	for (size_t i = 0; i < s->nmenu; i++) {
+		free(s->menu[i].label);
+		free(s->menu[i].target);
+		free(s->menu[i].section);
+	}
+	free(s->menu);
+	free(s->description);
 	json_decref(s->config);
 	yaml_marks_free(s->config_marks);
 	json_decref(s->contacts_data);

@@ -123,6 +123,14 @@ struct booklet {
 	struct yaml_marks *marks;
 };
 
+/* An entry of the main menu (site.yaml menus.main), resolved. */
+struct menu_item {
+	char *label;
+	char *target;     /* output path, or an absolute URL when external */
+	int external;
+	char *section;    /* output path prefix that marks it current ("fiches-actions/") */
+};
+
 /* The whole project. */
 struct site {
 	char *root;             /* project root directory */
@@ -148,6 +156,11 @@ struct site {
 
 	struct booklet *booklets;
 	size_t nbooklets;
+
+	struct menu_item *menu;      /* main menu; the default one when site.yaml has none */
+	size_t nmenu;
+	struct doc *intro;           /* the page presenting the démarche on the home page, or NULL */
+	char *description;           /* site.yaml description (home page meta), or NULL */
 
 	struct gloss_index *gloss;   /* over glossary ids */
 	const char **sigles;         /* borrowed ids, index-aligned with glossary */

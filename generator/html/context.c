@@ -161,17 +161,6 @@ static json_t *contact_list(const struct cx *c, const struct ptrs *p)
 	return a;
 }
 
-static json_t *nav_link(const struct cx *c, const char *label, const char *target, const char *current_prefix)
-{
-	json_t *v = json_object();
-	json_object_set_new(v, "label", json_string(label));
-	json_object_set_new(v, "href", href(c, target));
-	size_t n = strlen(current_prefix);
-	int current = strncmp(c->page, current_prefix, n) == 0;
-	json_object_set_new(v, "current", json_boolean(current));
-	return v;
-}
-
 /* The context every page shares: site, navigation, root-relative assets. */
 static json_t *base(const struct cx *c, const char *title, const char *description)
 {
@@ -209,13 +198,16 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	if (c->o && c->o->build_id)
 		json_object_set_new(v, "build_id", json_string(c->o->build_id));
 	json_t *nav = json_array();
-	if (s->ndocs[DOC_PAGE])
-		json_array_append_new(nav, nav_link(c, "La démarche", s->docs[DOC_PAGE][0]->out_path, "pages/"));
-	json_array_append_new(nav, nav_link(c, "Fiches-actions", "fiches-actions/index.html", "fiches-actions/"));
-	json_array_append_new(nav, nav_link(c, "Fiches thématiques", "fiches-thematiques/index.html", "fiches-thematiques/"));
-	json_array_append_new(nav, nav_link(c, "Guide", "guide/index.html", "guide/"));
-	json_array_append_new(nav, nav_link(c, "Contacts", "contacts/index.html", "contacts/"));
-	json_array_append_new(nav, nav_link(c, "Glossaire", "glossaire.html", "glossaire.html"));
+	for (size_t i = 0; i < s->nmenu; i++) {
+		const struct menu_item *m = &s->menu[i];
+		json_t *item = json_object();
+		json_object_set_new(item, "label", json_string(m->label));
+		json_object_set_new(item, "href", m->external ? json_string(m->target) : href(c, m->target));
+		int current = !m->external && *m->section &&
+			      strncmp(c->page, m->section, strlen(m->section)) == 0;
+		json_object_set_new(item, "current", json_boolean(current));
+		json_array_append_new(nav, item);
+	}
 	json_object_set_new(v, "nav", nav);
 	return v;
 }
@@ -487,7 +479,7 @@ static json_t *taxon_page(const struct cx *c, const struct taxon *t, int which)
 static json_t *home_page(const struct cx *c)
 {
 	const struct site *s = c->s;
-	json_t *v = base(c, NULL, s->subtitle);
+	json_t *v = base(c, NULL, s->description ? s->description : s->subtitle);
 	json_t *publics = json_array();
 	for (size_t i = 0; i < s->npublics; i++) {
 		json_t *t = taxon_ref(c, &s->publics[i]);
@@ -507,10 +499,8 @@ static json_t *home_page(const struct cx *c)
 	json_object_set_new(v, "territories", json_array());
 	for (size_t i = 0; i < s->nterritories; i++)
 		json_array_append_new(json_object_get(v, "territories"), taxon_ref(c, &s->territories[i]));
-	if (s->ndocs[DOC_PAGE]) {
-		const struct doc *intro = s->docs[DOC_PAGE][0];
-		json_object_set_new(v, "intro", doc_ref(c, intro));
-	}
+	if (s->intro)
+		json_object_set_new(v, "intro", doc_ref(c, s->intro));
 	json_object_set_new(v, "pages", all_docs(c, DOC_PAGE));
 	json_object_set_new(v, "action_count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
 	json_object_set_new(v, "theme_count", json_integer((json_int_t)s->ndocs[DOC_THEME]));

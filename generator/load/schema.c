@@ -307,6 +307,7 @@ static void check_site(struct site *s, struct diag *d)
 	const char *lang = get_string(&c, cfg, "language", 0);
 	s->language = xstrdup(lang ? lang : "fr");
 	s->footer = dup_or_null(get_string(&c, cfg, "footer", 0));
+	s->description = dup_or_null(get_string(&c, cfg, "description", 0));
 	const char *base = get_string(&c, cfg, "base_url", 0);
 	if (base) {
 		if (strncmp(base, "https://", 8) != 0 && strncmp(base, "http://", 7) != 0) {
@@ -694,6 +695,8 @@ static void check_doc(struct site *s, struct doc *doc, struct diag *d)
 	doc->out_path = xasprintf("%s/%s.html", doc_kind_dir(doc->kind), doc->slug);
 }
 
+static void check_menus(struct site *s, struct diag *d);
+
 static int compare_docs(const void *a, const void *b)
 {
 	const struct doc *x = *(struct doc *const *)a, *y = *(struct doc *const *)b;
@@ -751,6 +754,100 @@ void schema_check(struct site *s, struct diag *d)
 			check_doc(s, s->docs[kind][i], d);
 		qsort(s->docs[kind], s->ndocs[kind], sizeof *s->docs[kind], compare_docs);
 		check_unique(s, kind, d);
+	}
+	check_menus(s, d);
+}
+
+/* Section names a menu may point to, and their pages. */
+static const struct {
+	const char *name, *path, *section, *label;
+} menu_targets[] = {
+	{"actions", "fiches-actions/index.html", "fiches-actions/", "Fiches-actions"},
+	{"themes", "fiches-thematiques/index.html", "fiches-thematiques/", "Fiches thématiques"},
+	{"guide", "guide/index.html", "guide/", "Guide"},
+	{"contacts", "contacts/index.html", "contacts/", "Contacts"},
+	{"glossary", "glossaire.html", "glossaire.html", "Glossaire"},
+	{"bibliography", "bibliographie.html", "bibliographie.html", "Bibliographie"},
+	{"search", "recherche.html", "recherche.html", "Recherche"},
+	{"logics", "logiques/index.html", "logiques/", "Logiques d’action"},
+	{"publics", "publics/index.html", "publics/", "Publics"},
+	{"territories", "territoires/index.html", "territoires/", "Territoires"},
+};
+
+static void add_menu(struct site *s, const char *label, const char *target, int external,
+		     const char *section)
+{
+	s->menu = xrealloc(s->menu, (s->nmenu + 1) * sizeof *s->menu);
+	s->menu[s->nmenu++] = (struct menu_item){xstrdup(label), xstrdup(target), external,
+						 xstrdup(section)};
+}
+
+/*
+ * menus.main: items {label, href} where href is page:ID, a section name
+ * (actions, themes, guide, contacts, glossary…) or an http(s) URL. The
+ * first page of the menu introduces the démarche on the home page.
+ */
+static void check_menus(struct site *s, struct diag *d)
+{
+	struct ctx c = {d, s->config_path, s->config_marks};
+	const json_t *menus = json_object_get(s->config, "menus");
+	const json_t *main_menu = json_is_object(menus) ? json_object_get(menus, "main") : NULL;
+	int line, col;
+	if (menus && (!json_is_object(menus) || (main_menu && !json_is_array(main_menu)))) {
+		at(&c, s->config, "menus", &line, &col);
+		diag_error(d, c.path, line, col, _("'menus' must be a mapping with a 'main' list of {label, href}"));
+		main_menu = NULL;
+	}
+	size_t i;
+	const json_t *item;
+	json_array_foreach(main_menu, i, item) {
+		const char *label = json_is_object(item) ? get_string(&c, item, "label", 1) : NULL;
+		const char *href = json_is_object(item) ? get_string(&c, item, "href", 1) : NULL;
+		if (!json_is_object(item)) {
+			at_value(&c, item, main_menu, NULL, &line, &col);
+			diag_error(d, c.path, line, col, _("menu items must be mappings with label and href"));
+		}
+		if (!label || !href)
+			continue;
+		at(&c, item, "href", &line, &col);
+		if (strncmp(href, "page:", 5) == 0) {
+			struct doc *p = site_find_doc(s, DOC_PAGE, href + 5);
+			if (!p) {
+				const char **ids = doc_ids(s, DOC_PAGE);
+				unknown_id(&c, line, col, _("page"), href + 5, ids, s->ndocs[DOC_PAGE]);
+				free(ids);
+				continue;
+			}
+			if (!s->intro)
+				s->intro = p;
+			add_menu(s, label, p->out_path, 0, p->out_path);
+			continue;
+		}
+		if (strncmp(href, "https://", 8) == 0 || strncmp(href, "http://", 7) == 0) {
+			add_menu(s, label, href, 1, "");
+			continue;
+		}
+		size_t k, n = sizeof menu_targets / sizeof *menu_targets;
+		for (k = 0; k < n; k++)
+			if (strcmp(href, menu_targets[k].name) == 0)
+				break;
+		if (k == n) {
+			const char *names[sizeof menu_targets / sizeof *menu_targets];
+			for (size_t j = 0; j < n; j++)
+				names[j] = menu_targets[j].name;
+			unknown_id(&c, line, col, _("menu target"), href, names, n);
+			continue;
+		}
+		add_menu(s, label, menu_targets[k].path, 0, menu_targets[k].section);
+	}
+	if (!main_menu) {
+		if (s->ndocs[DOC_PAGE]) {
+			s->intro = s->docs[DOC_PAGE][0];
+			add_menu(s, s->intro->title, s->intro->out_path, 0, "pages/");
+		}
+		for (size_t k = 0; k < 5; k++)
+			add_menu(s, menu_targets[k].label, menu_targets[k].path, 0,
+				 menu_targets[k].section);
 	}
 }
 

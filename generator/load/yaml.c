@@ -46,7 +46,7 @@
  * the repository has no top-level include/. (Project headers included
  * with -iquote instead of -I would let this be plain <yaml.h>.)
  */
-#include <../include/yaml.h>
+#include <yaml.h>
 
 #include "i18n.h"
 #include "utf8.h"
