@@ -1,0 +1,1305 @@
+/*
+ * Markdown trees → typeset blocks; see layout.h.
+ *
+ * Each block-level node becomes one struct blk. Its text is gathered by a
+ * text builder (struct tb): the UTF-8 string Pango lays out, plus a Pango
+ * attribute list (emphasis, bold, code, superscripts, link colour) and the
+ * byte ranges of links, so no markup is ever parsed or escaped. Every text
+ * run goes through typo_apply (French spaces, apostrophes, ordinals) and,
+ * in justified text, through the hyphenator (soft hyphens).
+ *
+ * A cross-reference to a document of the same booklet gets the page it
+ * starts on, asked from page_of (the page loop lays the booklet out again
+ * until those numbers stop changing); one to a document outside prints
+ * the web address when the site has one.
+ */
+#include "layout.h"
+#include "buf.h"
+#include "markdown.h"
+#include "slug.h"
+#include "typo.h"
+#include "utf8.h"
+#include "xalloc.h"
+#include "xref.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINK_RGB 0x1a, 0x4f, 0x8b
+#define QR_SIZE 64.0
+
+struct lay {
+	const struct site *s;
+	const struct book *b;
+	const struct hyph *h;
+	struct lay_options o;
+	PangoContext *ctx;
+	PangoFontDescription *font;
+
+	/* Per document being laid out. */
+	const struct doc *doc;
+	size_t heading;         /* index into doc->headings */
+	size_t nnotes;          /* footnotes called so far in the document */
+};
+
+/* The text of one layout being built. */
+struct tb {
+	struct buf text;
+	PangoAttrList *attrs;
+	struct lay_link *links;
+	size_t nlinks;
+	struct typo_state typo;
+	int hyphenate;
+	int italic_base;        /* quotations: emphasis sets roman */
+	int in_link;
+};
+
+/* Where a block sits: list nesting, quotation. */
+struct where {
+	double indent;
+	int quote;
+	int list_depth;
+	int tight;
+	PangoLayout *marker;    /* to hang on the next paragraph (first of a list item) */
+};
+
+/* ---- small helpers ---- */
+
+static void rgb_of(const char *hex, double rgb[3], double r, double g, double b)
+{
+	unsigned v;
+	if (hex && hex[0] == '#' && strlen(hex) == 7 && sscanf(hex + 1, "%6x", &v) == 1) {
+		rgb[0] = ((v >> 16) & 0xff) / 255.0;
+		rgb[1] = ((v >> 8) & 0xff) / 255.0;
+		rgb[2] = (v & 0xff) / 255.0;
+	} else {
+		rgb[0] = r;
+		rgb[1] = g;
+		rgb[2] = b;
+	}
+}
+
+char *lay_doc_dest(const struct doc *d, const char *anchor)
+{
+	if (anchor && *anchor)
+		return xasprintf("%s-%s-%s", doc_kind_scheme(d->kind), d->slug, anchor);
+	return xasprintf("%s-%s", doc_kind_scheme(d->kind), d->slug);
+}
+
+static struct blk *new_blk(struct flow *f, enum blk_kind kind)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 64;
+		f->v = xrealloc(f->v, f->cap * sizeof *f->v);
+	}
+	struct blk *b = &f->v[f->n++];
+	memset(b, 0, sizeof *b);
+	b->kind = kind;
+	b->tag = "P";
+	return b;
+}
+
+static void attr(struct tb *t, PangoAttribute *a, size_t start)
+{
+	a->start_index = (guint)start;
+	a->end_index = (guint)t->text.len;
+	pango_attr_list_insert(t->attrs, a);
+}
+
+static void tb_init(struct tb *t, int hyphenate)
+{
+	memset(t, 0, sizeof *t);
+	t->attrs = pango_attr_list_new();
+	t->typo = (struct typo_state)TYPO_STATE_INIT;
+	t->hyphenate = hyphenate;
+}
+
+static void tb_free(struct tb *t)
+{
+	buf_free(&t->text);
+	if (t->attrs)
+		pango_attr_list_unref(t->attrs);
+	for (size_t i = 0; i < t->nlinks; i++) {
+		free(t->links[i].uri);
+		free(t->links[i].dest);
+	}
+	free(t->links);
+}
+
+struct emit {
+	struct lay *L;
+	struct tb *t;
+};
+
+static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	struct emit *e = ctx;
+	size_t start = e->t->text.len;
+	if (kind == TYPO_SUPERSCRIPT) {
+		buf_put(&e->t->text, s, n);
+		attr(e->t, pango_attr_rise_new(4 * PANGO_SCALE), start);
+		attr(e->t, pango_attr_scale_new(0.7), start);
+	} else if (e->t->hyphenate) {
+		hyph_insert(e->L->h, s, n, &e->t->text);
+	} else {
+		buf_put(&e->t->text, s, n);
+	}
+}
+
+static void put_text(struct lay *L, struct tb *t, const char *s, size_t n)
+{
+	struct emit e = {L, t};
+	typo_apply(s, n, &t->typo, emit_typo, &e);
+}
+
+static void put_raw(struct tb *t, const char *s)
+{
+	buf_puts(&t->text, s);
+	size_t n = strlen(s);
+	if (n)
+		t->typo.prev = (unsigned char)s[n - 1];
+}
+
+static void add_link(struct tb *t, size_t start, const char *uri, const char *dest)
+{
+	if (t->text.len == start)
+		return;
+	t->links = xrealloc(t->links, (t->nlinks + 1) * sizeof *t->links);
+	t->links[t->nlinks++] = (struct lay_link){(int)start, (int)t->text.len,
+						  uri ? xstrdup(uri) : NULL, dest ? xstrdup(dest) : NULL};
+	attr(t, pango_attr_foreground_new(LINK_RGB * 257), start);
+}
+
+static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bold, int italic,
+				double width, int justify, PangoAlignment align)
+{
+	PangoLayout *l = pango_layout_new(L->ctx);
+	PangoFontDescription *f = pango_font_description_copy(L->font);
+	pango_font_description_set_size(f, (gint)(size * PANGO_SCALE));
+	if (bold)
+		pango_font_description_set_weight(f, PANGO_WEIGHT_BOLD);
+	if (italic)
+		pango_font_description_set_style(f, PANGO_STYLE_ITALIC);
+	pango_layout_set_font_description(l, f);
+	pango_font_description_free(f);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_justify(l, justify);
+	pango_layout_set_alignment(l, align);
+	pango_layout_set_line_spacing(l, 1.22f);
+	pango_layout_set_text(l, t->text.data ? t->text.data : "", (int)t->text.len);
+	pango_layout_set_attributes(l, t->attrs);
+	return l;
+}
+
+void lay_measure(struct blk *b)
+{
+	if (!b->layout)
+		return;
+	int n = pango_layout_get_line_count(b->layout);
+	b->nlines = n;
+	b->line_top = xcalloc((size_t)n + 1, sizeof *b->line_top);
+	b->baseline = xcalloc((size_t)n + 1, sizeof *b->baseline);
+	PangoLayoutIter *it = pango_layout_get_iter(b->layout);
+	int i = 0;
+	do {
+		PangoRectangle logical;
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		b->line_top[i] = (double)logical.y / PANGO_SCALE;
+		b->baseline[i] = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+		b->line_top[i + 1] = (double)(logical.y + logical.height) / PANGO_SCALE;
+		i++;
+	} while (i < n && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	if (b->kind == BLK_TEXT || b->kind == BLK_TOC)
+		b->h = b->line_top[n];
+}
+
+/* Moves the builder's links into the block (the builder is freed after). */
+static void take_links(struct tb *t, struct lay_link **links, size_t *n)
+{
+	*links = t->links;
+	*n = t->nlinks;
+	t->links = NULL;
+	t->nlinks = 0;
+}
+
+PangoLayout *lay_text(struct lay *L, const char *text, double size, int bold, int italic,
+		      double width, PangoAlignment align)
+{
+	struct tb t;
+	tb_init(&t, 0);
+	put_text(L, &t, text, strlen(text));
+	PangoLayout *l = make_layout(L, &t, size, bold, italic, width, 0, align);
+	tb_free(&t);
+	return l;
+}
+
+/* ---- inline content ---- */
+
+static void inlines(struct lay *L, struct tb *t, cmark_node *node);
+
+/*
+ * cmark-gfm numbers footnote references itself (their literal is "1", "2"…
+ * in order of first call) and moves the definitions, in that order, to the
+ * end of the document: definition k is the k-th one there.
+ */
+static size_t note_number(struct lay *L, const char *literal)
+{
+	size_t n = literal ? (size_t)strtoul(literal, NULL, 10) : 0;
+	if (n > L->nnotes)
+		L->nnotes = n;
+	return n;
+}
+
+static const char *kind_lower(enum doc_kind k)
+{
+	switch (k) {
+	case DOC_ACTION: return "fiche-action";
+	case DOC_THEME: return "fiche thématique";
+	case DOC_GUIDE: return "chapitre";
+	default: return "page";
+	}
+}
+
+/* Is dest (an appendix entry) in this booklet? */
+static int has_part(const struct book *b, enum part_kind k)
+{
+	for (size_t i = 0; i < b->nparts; i++)
+		if (b->parts[i].kind == k)
+			return 1;
+	return 0;
+}
+
+static void link_node(struct lay *L, struct tb *t, cmark_node *node)
+{
+	const char *url = cmark_node_get_url(node);
+	size_t start = t->text.len;
+	if (t->in_link || !url || !*url) {
+		inlines(L, t, node);
+		return;
+	}
+	t->in_link = 1;
+	inlines(L, t, node);
+	t->in_link = 0;
+	size_t pl = strlen(XREF_INTERNAL);
+	if (strncmp(url, XREF_INTERNAL, pl) != 0) {
+		add_link(t, start, url, NULL);
+		char *text = xstrndup(t->text.data + start, t->text.len - start);
+		int is_http = strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
+		/* On paper the address must be readable when the text is not it. */
+		if (is_http && !strstr(text, url + (url[4] == 's' ? 8 : 7))) {
+			put_raw(t, " (");
+			size_t u = t->text.len;
+			put_raw(t, url);
+			add_link(t, u, url, NULL);
+			put_raw(t, ")");
+		}
+		free(text);
+		return;
+	}
+	const char *path = url + pl;
+	const char *hash = strchr(path, '#');
+	char *anchor = hash ? xstrdup(hash + 1) : NULL;
+	struct doc *target = xref_target_doc(node);
+	if (target && booklet_find(L->b, target) >= 0) {
+		char *dest = lay_doc_dest(target, anchor);
+		int page = L->o.page_of(L->o.page_ctx, dest);
+		add_link(t, start, NULL, dest);
+		put_raw(t, " (");
+		size_t s2 = t->text.len;
+		char *ref;
+		if (target->kind == DOC_ACTION || target->kind == DOC_THEME)
+			ref = xasprintf("voir %s %d, p.\u00a0%d", kind_lower(target->kind),
+					target->number, page);
+		else
+			ref = xasprintf("voir p.\u00a0%d", page);
+		put_raw(t, ref);
+		free(ref);
+		add_link(t, s2, NULL, dest);
+		put_raw(t, ")");
+		free(dest);
+	} else if (target && L->o.base_url) {
+		char *web = xasprintf("%s%s%s%s", L->o.base_url, target->out_path,
+				      anchor ? "#" : "", anchor ? anchor : "");
+		add_link(t, start, web, NULL);
+		put_raw(t, " (");
+		size_t s2 = t->text.len;
+		put_raw(t, web);
+		add_link(t, s2, web, NULL);
+		put_raw(t, ")");
+		free(web);
+	} else if (!target) {
+		/* Contacts, glossary, bibliography: to the appendix when the booklet has it. */
+		const char *dir = path;
+		enum part_kind k = strncmp(dir, "contacts/", 9) == 0 ? PART_CONTACTS :
+				   strncmp(dir, "glossaire", 9) == 0 ? PART_GLOSSARY :
+				   strncmp(dir, "bibliographie", 13) == 0 ? PART_BIBLIO : PART_DOC;
+		char *dest = NULL;
+		if (k == PART_CONTACTS) {
+			const char *id = path + 9;
+			const char *dot = strrchr(id, '.');
+			char *cid = xstrndup(id, dot ? (size_t)(dot - id) : strlen(id));
+			dest = xasprintf("contact-%s", cid);
+			free(cid);
+		} else if (k != PART_DOC && anchor) {
+			dest = xasprintf("%s-%s", k == PART_GLOSSARY ? "sigle" : "biblio", anchor);
+		}
+		if (dest && has_part(L->b, k)) {
+			add_link(t, start, NULL, dest);
+		} else if (L->o.base_url) {
+			char *web = xasprintf("%s%s", L->o.base_url, path);
+			add_link(t, start, web, NULL);
+			free(web);
+		}
+		free(dest);
+	}
+	free(anchor);
+}
+
+static void inline_node(struct lay *L, struct tb *t, cmark_node *node)
+{
+	size_t start = t->text.len;
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_TEXT: {
+		const char *lit = cmark_node_get_literal(node);
+		put_text(L, t, lit, strlen(lit));
+		return;
+	}
+	case CMARK_NODE_SOFTBREAK:
+		put_raw(t, " ");
+		return;
+	case CMARK_NODE_LINEBREAK:
+		put_raw(t, "\u2028");
+		return;
+	case CMARK_NODE_CODE:
+		buf_puts(&t->text, cmark_node_get_literal(node));
+		attr(t, pango_attr_family_new("DejaVu Sans Mono"), start);
+		attr(t, pango_attr_scale_new(0.88), start);
+		t->typo.prev = 'x';
+		return;
+	case CMARK_NODE_EMPH:
+		inlines(L, t, node);
+		attr(t, pango_attr_style_new(t->italic_base ? PANGO_STYLE_NORMAL : PANGO_STYLE_ITALIC),
+		     start);
+		return;
+	case CMARK_NODE_STRONG:
+		inlines(L, t, node);
+		attr(t, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start);
+		return;
+	case CMARK_NODE_LINK:
+		link_node(L, t, node);
+		return;
+	case CMARK_NODE_IMAGE: {
+		char *alt = markdown_plain_text(node);
+		put_text(L, t, alt, strlen(alt));
+		free(alt);
+		return;
+	}
+	case CMARK_NODE_FOOTNOTE_REFERENCE: {
+		char num[24];
+		snprintf(num, sizeof num, "%zu", note_number(L, cmark_node_get_literal(node)));
+		buf_puts(&t->text, num);
+		attr(t, pango_attr_rise_new(4 * PANGO_SCALE), start);
+		attr(t, pango_attr_scale_new(0.7), start);
+		return;
+	}
+	case CMARK_NODE_HTML_INLINE:
+		return;
+	default:
+		break;
+	}
+	if (strcmp(cmark_node_get_type_string(node), "strikethrough") == 0) {
+		inlines(L, t, node);
+		attr(t, pango_attr_strikethrough_new(TRUE), start);
+		return;
+	}
+	inlines(L, t, node);
+}
+
+static void inlines(struct lay *L, struct tb *t, cmark_node *node)
+{
+	for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+		inline_node(L, t, c);
+}
+
+/* ---- blocks ---- */
+
+static struct blk *text_blk(struct lay *L, struct flow *f, struct tb *t, const struct where *w,
+			    double size, int bold, int italic, int justify)
+{
+	struct blk *b = new_blk(f, BLK_TEXT);
+	b->indent = w->indent;
+	b->width = L->o.width - w->indent;
+	b->quote = w->quote;
+	b->layout = make_layout(L, t, size, bold, italic, b->width, justify, PANGO_ALIGN_LEFT);
+	take_links(t, &b->links, &b->nlinks);
+	lay_measure(b);
+	return b;
+}
+
+/* A paragraph that is only an emphasised quotation (« *…* ») is set apart. */
+static int is_quotation(cmark_node *para)
+{
+	int emph = 0;
+	for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+		cmark_node_type ty = cmark_node_get_type(c);
+		if (ty == CMARK_NODE_EMPH) {
+			emph++;
+		} else if (ty == CMARK_NODE_TEXT) {
+			for (const char *p = cmark_node_get_literal(c); *p; p++)
+				if (ascii_isalnum(*p))
+					return 0;
+		} else if (ty != CMARK_NODE_SOFTBREAK) {
+			return 0;
+		}
+	}
+	return emph == 1;
+}
+
+static void block(struct lay *L, struct flow *f, cmark_node *node, struct where *w);
+
+static void blocks(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
+{
+	for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+		block(L, f, c, w);
+}
+
+static void paragraph(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
+{
+	double size = L->o.body_size;
+	struct where inner = *w;
+	int quotation = !w->quote && is_quotation(node);
+	if (quotation) {
+		inner.indent += 16;
+		inner.quote = 1;
+	}
+	/* A paragraph made of one image is a figure. */
+	cmark_node *only = cmark_node_first_child(node);
+	if (only && !cmark_node_next(only) && cmark_node_get_type(only) == CMARK_NODE_IMAGE) {
+		const char *url = cmark_node_get_url(only);
+		size_t pl = strlen(XREF_INTERNAL);
+		cairo_surface_t *img = NULL;
+		if (url && strncmp(url, XREF_INTERNAL, pl) == 0) {
+			char *fs = xasprintf("%s/%s", L->s->content_dir, url + pl);
+			size_t n = strlen(fs);
+			if (n > 4 && strcmp(fs + n - 4, ".png") == 0)
+				img = cairo_image_surface_create_from_png(fs);
+			free(fs);
+		}
+		if (img && cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+			struct blk *b = new_blk(f, BLK_IMAGE);
+			b->tag = "Figure";
+			b->image = img;
+			b->alt = markdown_plain_text(only);
+			b->indent = w->indent;
+			double iw = cairo_image_surface_get_width(img);
+			double ih = cairo_image_surface_get_height(img);
+			/* 150 dpi at most, and never wider than the frame. */
+			double scale = 72.0 / 150.0;
+			b->width = iw * scale;
+			if (b->width > L->o.width - w->indent)
+				scale = (L->o.width - w->indent) / iw;
+			if (ih * scale > L->o.width)
+				scale = L->o.width / ih;
+			b->width = iw * scale;
+			b->h = ih * scale;
+			b->before = b->after = size * 0.6;
+			b->atomic = 1;
+			return;
+		}
+		if (img)
+			cairo_surface_destroy(img);
+	}
+	struct tb t;
+	tb_init(&t, 1);
+	t.italic_base = inner.quote;
+	inlines(L, &t, node);
+	struct blk *b = text_blk(L, f, &t, &inner, inner.quote ? size * 0.97 : size, 0,
+				 inner.quote, 1);
+	tb_free(&t);
+	if (w->list_depth) {
+		b->tag = "LI";
+		b->marker = w->marker;
+		w->marker = NULL;
+		b->after = w->tight ? size * 0.2 : size * 0.45;
+	} else {
+		b->after = size * 0.55;
+	}
+	if (quotation) {
+		b->tag = "BlockQuote";
+		b->before = size * 0.3;
+		b->after = size * 0.8;
+	}
+}
+
+static void heading(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
+{
+	int level = cmark_node_get_heading_level(node);
+	const struct heading *hd = L->doc && L->heading < L->doc->nheadings ?
+				   &L->doc->headings[L->heading++] : NULL;
+	double size = L->o.body_size * (level <= 1 ? 1.5 : level == 2 ? 1.25 : 1.08);
+	struct tb t;
+	tb_init(&t, 0);
+	inlines(L, &t, node);
+	if (L->doc) {
+		/* Headings in the document's colour, darkened to read as text; links keep theirs. */
+		double rgb[3];
+		rgb_of(L->doc->logic ? L->doc->logic->colour : NULL, rgb, 0.2, 0.25, 0.35);
+		PangoAttribute *a = pango_attr_foreground_new((guint16)(rgb[0] * 0.8 * 65535),
+							      (guint16)(rgb[1] * 0.8 * 65535),
+							      (guint16)(rgb[2] * 0.8 * 65535));
+		a->start_index = 0;
+		a->end_index = (guint)t.text.len;
+		pango_attr_list_insert_before(t.attrs, a);
+	}
+	struct blk *b = text_blk(L, f, &t, w, size, 1, level >= 4, 0);
+	tb_free(&t);
+	static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+	b->tag = tags[level > 0 && level <= 6 ? level - 1 : 0];
+	b->before = size * (level <= 2 ? 0.9 : 0.6);
+	b->after = size * 0.35;
+	b->keep_next = 1;
+	if (hd && L->doc) {
+		b->dest = lay_doc_dest(L->doc, hd->anchor);
+		if (level <= 2) {
+			b->outline = 2;
+			b->outline_title = typo_plain(hd->text, strlen(hd->text));
+		}
+	}
+}
+
+static void list(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
+{
+	int ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+	int number = cmark_node_get_list_start(node);
+	struct where inner = *w;
+	inner.list_depth++;
+	inner.indent += 14;
+	inner.tight = cmark_node_get_list_tight(node);
+	inner.quote = w->quote;
+	for (cmark_node *item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
+		char mark[32];
+		if (ordered)
+			snprintf(mark, sizeof mark, "%d.", number++);
+		else
+			snprintf(mark, sizeof mark, "%s", inner.list_depth % 2 ? "•" : "–");
+		inner.marker = lay_text(L, mark, L->o.body_size, 0, 0, 14, PANGO_ALIGN_LEFT);
+		size_t first = f->n;
+		blocks(L, f, item, &inner);
+		if (inner.marker) {
+			/* An item with no paragraph (empty): keep the bullet anyway. */
+			g_object_unref(inner.marker);
+			inner.marker = NULL;
+		}
+		(void)first;
+	}
+	if (f->n)
+		f->v[f->n - 1].after = L->o.body_size * 0.6;
+}
+
+static void code_block(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
+{
+	struct tb t;
+	tb_init(&t, 0);
+	const char *lit = cmark_node_get_literal(node);
+	size_t n = strlen(lit);
+	while (n && lit[n - 1] == '\n')
+		n--;
+	buf_put(&t.text, lit, n);
+	attr(&t, pango_attr_family_new("DejaVu Sans Mono"), 0);
+	struct where inner = *w;
+	inner.indent += 8;
+	struct blk *b = text_blk(L, f, &t, &inner, L->o.body_size * 0.85, 0, 0, 0);
+	b->tag = "Code";
+	b->before = b->after = L->o.body_size * 0.5;
+	tb_free(&t);
+}
+
+static int cell_align(cmark_node *table, size_t col)
+{
+	uint8_t *aligns = cmark_gfm_extensions_get_table_alignments(table);
+	uint16_t ncols = cmark_gfm_extensions_get_table_columns(table);
+	if (!aligns || col >= ncols)
+		return 0;
+	return aligns[col] == 'c' ? 1 : aligns[col] == 'r' ? 2 : 0;
+}
+
+#define CELL_PAD 4.0
+
+static void table(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
+{
+	size_t ncols = cmark_gfm_extensions_get_table_columns(node), nrows = 0;
+	for (cmark_node *r = cmark_node_first_child(node); r; r = cmark_node_next(r))
+		nrows++;
+	if (!ncols || !nrows)
+		return;
+	struct blk *b = new_blk(f, BLK_TABLE);
+	b->tag = "Table";
+	b->indent = w->indent;
+	b->width = L->o.width - w->indent;
+	b->ncols = ncols;
+	b->nrows = nrows;
+	b->rows = xcalloc(nrows, sizeof *b->rows);
+	b->colw = xcalloc(ncols, sizeof *b->colw);
+	b->align = xcalloc(ncols, sizeof *b->align);
+	double size = L->o.body_size * 0.9;
+	double *natural = xcalloc(ncols, sizeof *natural);
+	size_t ri = 0;
+	/* Pass 1: each cell's text, and the natural (unwrapped) width of each column. */
+	struct tb *cells = xcalloc(nrows * ncols, sizeof *cells);
+	for (cmark_node *r = cmark_node_first_child(node); r; r = cmark_node_next(r), ri++) {
+		b->rows[ri].header = cmark_gfm_extensions_get_table_row_is_header(r);
+		b->rows[ri].cells = xcalloc(ncols, sizeof *b->rows[ri].cells);
+		size_t ci = 0;
+		for (cmark_node *c = cmark_node_first_child(r); c && ci < ncols; c = cmark_node_next(c), ci++) {
+			struct tb *t = &cells[ri * ncols + ci];
+			tb_init(t, 1);
+			inlines(L, t, c);
+			PangoLayout *probe = make_layout(L, t, size, b->rows[ri].header, 0, -1, 0,
+							 PANGO_ALIGN_LEFT);
+			pango_layout_set_width(probe, -1);
+			int pw, ph;
+			pango_layout_get_size(probe, &pw, &ph);
+			g_object_unref(probe);
+			double wpt = (double)pw / PANGO_SCALE + 2 * CELL_PAD + 1;
+			if (wpt > natural[ci])
+				natural[ci] = wpt;
+		}
+		for (; ci < ncols; ci++)
+			tb_init(&cells[ri * ncols + ci], 0);
+	}
+	for (size_t c = 0; c < ncols; c++)
+		b->align[c] = cell_align(node, c);
+	/* Columns narrower than a fair share keep their width; the others share the rest. */
+	double total = 0, fair = b->width / ncols, fixed = 0, wide = 0;
+	for (size_t c = 0; c < ncols; c++)
+		total += natural[c];
+	if (total <= b->width) {
+		for (size_t c = 0; c < ncols; c++)
+			b->colw[c] = natural[c] * b->width / total;
+	} else {
+		for (size_t c = 0; c < ncols; c++) {
+			if (natural[c] <= fair)
+				fixed += natural[c];
+			else
+				wide += natural[c];
+		}
+		for (size_t c = 0; c < ncols; c++)
+			b->colw[c] = natural[c] <= fair ? natural[c] :
+				     natural[c] * (b->width - fixed) / wide;
+	}
+	/* Pass 2: lay each cell out at its column's width. */
+	for (size_t r = 0; r < nrows; r++) {
+		double h = 0;
+		for (size_t c = 0; c < ncols; c++) {
+			struct tb *t = &cells[r * ncols + c];
+			struct lay_cell *cell = &b->rows[r].cells[c];
+			PangoAlignment al = b->align[c] == 1 ? PANGO_ALIGN_CENTER :
+					    b->align[c] == 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+			cell->layout = make_layout(L, t, size, b->rows[r].header, 0,
+						   b->colw[c] - 2 * CELL_PAD, 0, al);
+			take_links(t, &cell->links, &cell->nlinks);
+			int pw, ph;
+			pango_layout_get_size(cell->layout, &pw, &ph);
+			if ((double)ph / PANGO_SCALE > h)
+				h = (double)ph / PANGO_SCALE;
+			tb_free(t);
+		}
+		b->rows[r].h = h + 2 * CELL_PAD;
+	}
+	free(cells);
+	free(natural);
+	b->before = L->o.body_size * 0.4;
+	b->after = L->o.body_size * 0.8;
+}
+
+static void block(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
+{
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_PARAGRAPH:
+		paragraph(L, f, node, w);
+		return;
+	case CMARK_NODE_HEADING:
+		heading(L, f, node, w);
+		return;
+	case CMARK_NODE_LIST:
+		list(L, f, node, w);
+		return;
+	case CMARK_NODE_ITEM:
+		blocks(L, f, node, w);
+		return;
+	case CMARK_NODE_BLOCK_QUOTE: {
+		struct where inner = *w;
+		inner.indent += 16;
+		inner.quote = 1;
+		size_t first = f->n;
+		blocks(L, f, node, &inner);
+		for (size_t i = first; i < f->n; i++)
+			if (strcmp(f->v[i].tag, "P") == 0)
+				f->v[i].tag = "BlockQuote";
+		if (f->n > first)
+			f->v[f->n - 1].after = L->o.body_size * 0.8;
+		return;
+	}
+	case CMARK_NODE_CODE_BLOCK:
+		code_block(L, f, node, w);
+		return;
+	case CMARK_NODE_THEMATIC_BREAK: {
+		struct blk *b = new_blk(f, BLK_RULE);
+		b->tag = "Sect";
+		b->indent = w->indent;
+		b->h = 1;
+		b->before = b->after = L->o.body_size * 0.6;
+		return;
+	}
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		return;
+	default:
+		break;
+	}
+	if (strcmp(cmark_node_get_type_string(node), "table") == 0)
+		table(L, f, node, w);
+	else
+		blocks(L, f, node, w);
+}
+
+/* ---- document furniture ---- */
+
+static const char *data_str(const json_t *data, const char *key)
+{
+	const json_t *v = json_object_get(data, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* A small paragraph from plain text (data files), typographed and hyphenated. */
+static struct blk *plain_para(struct lay *L, struct flow *f, const char *text, double size,
+			      int bold, int italic, double indent)
+{
+	struct tb t;
+	tb_init(&t, 1);
+	put_text(L, &t, text, strlen(text));
+	struct where w = {indent, 0, 0, 0, NULL};
+	struct blk *b = text_blk(L, f, &t, &w, size, bold, italic, 1);
+	tb_free(&t);
+	b->after = size * 0.35;
+	return b;
+}
+
+static void band(struct lay *L, struct flow *f, const struct doc *doc, const char *kicker,
+		 const char *title, const char *dest, int small)
+{
+	struct blk *b = new_blk(f, BLK_BAND);
+	b->tag = "H1";
+	b->doc = doc;
+	b->small = small;
+	b->page_break = !small;
+	b->atomic = 1;
+	b->keep_next = 1;
+	b->width = L->o.width;
+	b->dest = xstrdup(dest);
+	b->outline = 1;
+	b->outline_title = typo_plain(title, strlen(title));
+	b->running = xstrdup(b->outline_title);
+	if (doc && doc->kind == DOC_ACTION)
+		rgb_of(doc->logic ? doc->logic->colour : NULL, b->rgb, 0.2, 0.3, 0.4);
+	else if (doc && doc->kind == DOC_THEME)
+		rgb_of(NULL, b->rgb, 0.27, 0.24, 0.42);
+	else
+		rgb_of(NULL, b->rgb, 0.2, 0.25, 0.3);
+	if (doc && !small && L->o.base_url && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME))
+		b->qr_url = xasprintf("%s%s", L->o.base_url, doc->out_path);
+	double pad = small ? 5 : 12;
+	double tw = L->o.width - 2 * pad - (b->qr_url ? QR_SIZE + pad : 0);
+	double size = L->o.body_size * (small ? 1.3 : 2.0);
+	b->layout = lay_text(L, title, size, 1, 0, tw, PANGO_ALIGN_LEFT);
+	pango_layout_set_wrap(b->layout, PANGO_WRAP_WORD);
+	b->kicker = lay_text(L, kicker, L->o.body_size * 0.85, 1, 0, tw, PANGO_ALIGN_LEFT);
+	int kw, kh, w2, h2;
+	pango_layout_get_size(b->kicker, &kw, &kh);
+	pango_layout_get_size(b->layout, &w2, &h2);
+	b->h = 2 * pad + (double)kh / PANGO_SCALE + 3 + (double)h2 / PANGO_SCALE;
+	if (b->qr_url && b->h < QR_SIZE + 2 * pad)
+		b->h = QR_SIZE + 2 * pad;
+	b->after = L->o.body_size * (small ? 0.5 : 1.1);
+	b->before = small ? L->o.body_size * 1.2 : 0;
+}
+
+static void join_taxa(struct buf *out, const struct ptrs *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		buf_printf(out, "%s%s", i ? ", " : "", ((struct taxon *)p->v[i])->label);
+}
+
+static void doc_meta(struct lay *L, struct flow *f, const struct doc *doc)
+{
+	struct buf m = BUF_INIT;
+	if (doc->kind == DOC_ACTION && doc->carrier)
+		buf_printf(&m, "Porteur : %s", doc->carrier->label);
+	if (doc->kind == DOC_ACTION && doc->since)
+		buf_printf(&m, "%sDepuis %d", m.len ? " · " : "", doc->since);
+	if (doc->publics.n) {
+		buf_puts(&m, m.len ? " · Publics : " : "Publics : ");
+		join_taxa(&m, &doc->publics);
+	}
+	if (doc->territories.n) {
+		buf_puts(&m, m.len ? " · Territoires : " : "Territoires : ");
+		join_taxa(&m, &doc->territories);
+	}
+	if (doc->status && strcmp(doc->status, "active") != 0)
+		buf_printf(&m, " · %s", strcmp(doc->status, "terminee") == 0 ? "Action terminée" :
+			   "En cours d'élaboration");
+	if (m.len) {
+		struct blk *b = plain_para(L, f, m.data, L->o.body_size * 0.85, 0, 0, 0);
+		pango_layout_set_justify(b->layout, FALSE);
+		b->after = L->o.body_size * 0.9;
+	}
+	buf_free(&m);
+}
+
+static void summary(struct lay *L, struct flow *f, const struct doc *doc)
+{
+	if (!doc->summary)
+		return;
+	cmark_node *root = markdown_parse_string(doc->summary, strlen(doc->summary));
+	struct tb t;
+	tb_init(&t, 1);
+	t.italic_base = 1;
+	for (cmark_node *p = cmark_node_first_child(root); p; p = cmark_node_next(p)) {
+		if (p != cmark_node_first_child(root))
+			put_raw(&t, " ");
+		inlines(L, &t, p);
+	}
+	struct where w = {0, 0, 0, 0, NULL};
+	struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 1.08, 0, 1, 1);
+	b->after = L->o.body_size * 0.5;
+	tb_free(&t);
+	cmark_node_free(root);
+}
+
+static void footnotes(struct lay *L, struct flow *f, const struct doc *doc)
+{
+	if (!L->nnotes)
+		return;
+	struct where w = {0, 0, 0, 0, NULL};
+	struct tb t;
+	tb_init(&t, 0);
+	put_raw(&t, "Notes");
+	struct blk *h = text_blk(L, f, &t, &w, L->o.body_size, 1, 0, 0);
+	h->tag = "H3";
+	h->keep_next = 1;
+	h->before = L->o.body_size * 0.8;
+	h->after = L->o.body_size * 0.3;
+	tb_free(&t);
+	size_t i = 0;
+	for (cmark_node *def = cmark_node_first_child(doc->root); def; def = cmark_node_next(def)) {
+		if (cmark_node_get_type(def) != CMARK_NODE_FOOTNOTE_DEFINITION)
+			continue;
+		tb_init(&t, 1);
+		char num[32];
+		snprintf(num, sizeof num, "%zu.\u00a0", i + 1);
+		put_raw(&t, num);
+		for (cmark_node *p = def ? cmark_node_first_child(def) : NULL; p; p = cmark_node_next(p)) {
+			if (p != cmark_node_first_child(def))
+				put_raw(&t, " ");
+			inlines(L, &t, p);
+		}
+		struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.85, 0, 0, 1);
+		b->tag = "Note";
+		b->after = L->o.body_size * 0.25;
+		tb_free(&t);
+		i++;
+	}
+}
+
+/* Name, then e-mail (a mailto link), phone, address, site. */
+static void contact_entry(struct lay *L, struct flow *f, const struct entry *e, int with_dest)
+{
+	double size = L->o.body_size * 0.92;
+	struct tb t;
+	tb_init(&t, 0);
+	size_t s0 = t.text.len;
+	put_text(L, &t, e->label, strlen(e->label));
+	attr(&t, pango_attr_weight_new(PANGO_WEIGHT_BOLD), s0);
+	const char *role = data_str(e->data, "role");
+	if (e->organisation || role) {
+		put_raw(&t, " — ");
+		if (role)
+			put_text(L, &t, role, strlen(role));
+		if (e->organisation) {
+			if (role)
+				put_raw(&t, ", ");
+			put_text(L, &t, e->organisation->label, strlen(e->organisation->label));
+		}
+	}
+	static const char *const keys[] = {"email", "phone", "address", "website", "description", "note"};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		const char *v = data_str(e->data, keys[k]);
+		if (!v && k == 0)
+			v = data_str(e->data, "e-mail");
+		if (!v)
+			continue;
+		put_raw(&t, "\u2028");
+		size_t s = t.text.len;
+		if (k == 0) {
+			buf_puts(&t.text, v);
+			char *uri = xasprintf("mailto:%s", v);
+			add_link(&t, s, uri, NULL);
+			free(uri);
+		} else if (k == 3) {
+			buf_puts(&t.text, v);
+			add_link(&t, s, v, NULL);
+		} else {
+			t.typo = (struct typo_state)TYPO_STATE_INIT;
+			put_text(L, &t, v, strlen(v));
+		}
+	}
+	struct where w = {0, 0, 0, 0, NULL};
+	struct blk *b = text_blk(L, f, &t, &w, size, 0, 0, 0);
+	b->atomic = 1;
+	b->after = size * 0.7;
+	if (with_dest)
+		b->dest = xasprintf("contact-%s", e->id);
+	tb_free(&t);
+}
+
+static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
+{
+	if (doc->kind != DOC_ACTION || (!doc->carrier && !doc->contacts.n))
+		return;
+	struct where w = {0, 0, 0, 0, NULL};
+	struct tb t;
+	tb_init(&t, 0);
+	put_raw(&t, "Pour prendre contact");
+	struct blk *h = text_blk(L, f, &t, &w, L->o.body_size * 1.1, 1, 0, 0);
+	h->tag = "H2";
+	h->keep_next = 1;
+	h->before = L->o.body_size * 1.0;
+	h->after = L->o.body_size * 0.4;
+	tb_free(&t);
+	struct ptrs seen = {0};
+	if (doc->carrier)
+		ptrs_add_unique(&seen, doc->carrier);
+	for (size_t i = 0; i < doc->contacts.n; i++)
+		ptrs_add_unique(&seen, doc->contacts.v[i]);
+	for (size_t i = 0; i < seen.n; i++)
+		contact_entry(L, f, seen.v[i], 0);
+	ptrs_free(&seen);
+}
+
+static void kicker_of(const struct lay *L, const struct doc *doc, struct buf *out)
+{
+	switch (doc->kind) {
+	case DOC_ACTION:
+		buf_printf(out, "FICHE-ACTION %d", doc->number);
+		if (doc->logic)
+			buf_printf(out, " · %s", doc->logic->label);
+		break;
+	case DOC_THEME:
+		buf_printf(out, "FICHE THÉMATIQUE %d", doc->number);
+		break;
+	case DOC_GUIDE:
+		buf_puts(out, doc->part ? doc->part : (L->s->title ? L->s->title : "Guide"));
+		break;
+	default:
+		buf_puts(out, L->s->title ? L->s->title : "");
+		break;
+	}
+}
+
+static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
+{
+	struct buf kicker = BUF_INIT;
+	kicker_of(L, doc, &kicker);
+	char *dest = lay_doc_dest(doc, NULL);
+	band(L, f, doc, kicker.data ? kicker.data : "", doc->title, dest, L->b->summaries);
+	free(dest);
+	buf_free(&kicker);
+	summary(L, f, doc);
+	if (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)
+		doc_meta(L, f, doc);
+	if (L->b->summaries || !doc->root)
+		return;
+	L->doc = doc;
+	L->heading = 0;
+	struct where w = {0, 0, 0, 0, NULL};
+	blocks(L, f, doc->root, &w);
+	footnotes(L, f, doc);
+	doc_contacts(L, f, doc);
+	if (L->o.base_url && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)) {
+		char *web = xasprintf("%s%s", L->o.base_url, doc->out_path);
+		struct tb t;
+		tb_init(&t, 0);
+		put_raw(&t, "Cette fiche en ligne : ");
+		size_t s = t.text.len;
+		put_raw(&t, web);
+		add_link(&t, s, web, NULL);
+		struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.8, 0, 1, 0);
+		b->before = L->o.body_size;
+		tb_free(&t);
+		free(web);
+	}
+	L->nnotes = 0;
+	L->doc = NULL;
+}
+
+/* ---- appendices ---- */
+
+static void glossary(struct lay *L, struct flow *f)
+{
+	/* The sigles the booklet's documents use; every entry when it has none. */
+	unsigned char *used = xcalloc(L->s->nglossary + 1, 1);
+	int any = 0;
+	for (size_t i = 0; i < L->b->nparts; i++) {
+		const struct doc *doc = L->b->parts[i].doc;
+		if (!doc)
+			continue;
+		any = 1;
+		for (size_t j = 0; j < doc->glossary_used.n; j++) {
+			const struct entry *e = doc->glossary_used.v[j];
+			used[e - L->s->glossary] = 1;
+		}
+	}
+	size_t count = 0;
+	for (size_t i = 0; i < L->s->nglossary; i++)
+		count += !any || used[i];
+	if (count) {
+		band(L, f, NULL, "Annexe", "Sigles et abréviations", "annexe-sigles", 0);
+		for (size_t i = 0; i < L->s->nglossary; i++) {
+			if (any && !used[i])
+				continue;
+			const struct entry *e = &L->s->glossary[i];
+			const char *exp = data_str(e->data, "expansion");
+			const char *def = data_str(e->data, "definition");
+			struct tb t;
+			tb_init(&t, 1);
+			put_text(L, &t, e->label, strlen(e->label));
+			attr(&t, pango_attr_weight_new(PANGO_WEIGHT_BOLD), 0);
+			if (exp) {
+				put_raw(&t, " — ");
+				put_text(L, &t, exp, strlen(exp));
+			}
+			if (def) {
+				put_raw(&t, "\u2028");
+				size_t s = t.text.len;
+				t.typo = (struct typo_state)TYPO_STATE_INIT;
+				put_text(L, &t, def, strlen(def));
+				attr(&t, pango_attr_foreground_new(0x44 * 257, 0x44 * 257, 0x44 * 257), s);
+			}
+			struct where w = {0, 0, 0, 0, NULL};
+			struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.92, 0, 0, 1);
+			b->after = L->o.body_size * 0.55;
+			b->dest = xasprintf("sigle-%s", e->anchor);
+			tb_free(&t);
+		}
+	}
+	free(used);
+}
+
+static void contacts(struct lay *L, struct flow *f)
+{
+	struct ptrs seen = {0};
+	for (size_t i = 0; i < L->b->nparts; i++) {
+		const struct doc *doc = L->b->parts[i].doc;
+		if (!doc || doc->kind != DOC_ACTION)
+			continue;
+		if (doc->carrier)
+			ptrs_add_unique(&seen, doc->carrier);
+		for (size_t j = 0; j < doc->contacts.n; j++)
+			ptrs_add_unique(&seen, doc->contacts.v[j]);
+	}
+	if (!seen.n)
+		for (size_t i = 0; i < L->s->ncontacts; i++)
+			ptrs_add(&seen, &L->s->contacts[i]);
+	if (seen.n) {
+		band(L, f, NULL, "Annexe", "Contacts", "annexe-contacts", 0);
+		/* In contacts.yaml order, so the appendix reads like the web page. */
+		for (size_t i = 0; i < L->s->ncontacts; i++)
+			if (ptrs_contains(&seen, &L->s->contacts[i]))
+				contact_entry(L, f, &L->s->contacts[i], 1);
+	}
+	ptrs_free(&seen);
+}
+
+static void bibliography(struct lay *L, struct flow *f)
+{
+	if (!L->s->nbiblio)
+		return;
+	band(L, f, NULL, "Annexe", "Bibliographie", "annexe-bibliographie", 0);
+	for (size_t i = 0; i < L->s->nbiblio; i++) {
+		const struct entry *e = &L->s->biblio[i];
+		struct tb t;
+		tb_init(&t, 1);
+		const json_t *authors = json_object_get(e->data, "authors");
+		for (size_t a = 0; json_is_array(authors) && a < json_array_size(authors); a++) {
+			const char *name = json_string_value(json_array_get(authors, a));
+			if (name) {
+				put_raw(&t, a ? ", " : "");
+				put_text(L, &t, name, strlen(name));
+			}
+		}
+		const json_t *year = json_object_get(e->data, "year");
+		if (json_is_integer(year))
+			buf_printf(&t.text, " (%lld)", (long long)json_integer_value(year));
+		put_raw(&t, t.text.len ? ". " : "");
+		size_t s = t.text.len;
+		put_text(L, &t, e->label, strlen(e->label));
+		attr(&t, pango_attr_style_new(PANGO_STYLE_ITALIC), s);
+		static const char *const keys[] = {"journal", "publisher", "place"};
+		for (size_t k = 0; k < 3; k++) {
+			const char *v = data_str(e->data, keys[k]);
+			if (v) {
+				put_raw(&t, ", ");
+				put_text(L, &t, v, strlen(v));
+			}
+		}
+		put_raw(&t, ".");
+		const char *url = data_str(e->data, "url");
+		if (url) {
+			put_raw(&t, " ");
+			size_t u = t.text.len;
+			buf_puts(&t.text, url);
+			add_link(&t, u, url, NULL);
+		}
+		struct where w = {0, 0, 0, 0, NULL};
+		struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.92, 0, 0, 1);
+		b->after = L->o.body_size * 0.55;
+		b->dest = xasprintf("biblio-%s", e->anchor);
+		tb_free(&t);
+	}
+}
+
+/* ---- public ---- */
+
+struct lay *lay_new(const struct site *s, const struct book *b, const struct hyph *h,
+		    const struct lay_options *o)
+{
+	struct lay *L = xcalloc(1, sizeof *L);
+	L->s = s;
+	L->b = b;
+	L->h = h;
+	L->o = *o;
+	PangoFontMap *map = pango_cairo_font_map_get_default();
+	L->ctx = pango_font_map_create_context(map);
+	/* Unhinted metrics: the layout does not depend on a device resolution. */
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(L->ctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_cairo_context_set_resolution(L->ctx, 72);
+	pango_context_set_language(L->ctx, pango_language_from_string("fr"));
+	L->font = pango_font_description_new();
+	pango_font_description_set_family(L->font, o->family);
+	pango_font_description_set_size(L->font, (gint)(o->body_size * PANGO_SCALE));
+	return L;
+}
+
+void lay_free(struct lay *L)
+{
+	if (!L)
+		return;
+	pango_font_description_free(L->font);
+	g_object_unref(L->ctx);
+	free(L);
+}
+
+PangoContext *lay_context(struct lay *L)
+{
+	return L->ctx;
+}
+
+void lay_book(struct lay *L, struct flow *out)
+{
+	for (size_t i = 0; i < L->b->nparts; i++) {
+		switch (L->b->parts[i].kind) {
+		case PART_DOC:
+			layout_doc(L, out, L->b->parts[i].doc);
+			break;
+		case PART_GLOSSARY:
+			glossary(L, out);
+			break;
+		case PART_CONTACTS:
+			contacts(L, out);
+			break;
+		case PART_BIBLIO:
+			bibliography(L, out);
+			break;
+		}
+	}
+}
+
+void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const char *kicker,
+		   const char *dest)
+{
+	struct tb t;
+	tb_init(&t, 0);
+	if (kicker && *kicker) {
+		put_text(L, &t, kicker, strlen(kicker));
+		attr(&t, pango_attr_weight_new(PANGO_WEIGHT_BOLD), 0);
+		attr(&t, pango_attr_scale_new(0.85), 0);
+		put_raw(&t, "\u2028");
+		t.typo = (struct typo_state)TYPO_STATE_INIT;
+	}
+	put_text(L, &t, title, strlen(title));
+	struct blk *b = new_blk(out, BLK_TOC);
+	b->tag = "TOCI";
+	b->width = L->o.width - 40;
+	b->layout = make_layout(L, &t, L->o.body_size, 0, 0, b->width, 0, PANGO_ALIGN_LEFT);
+	b->toc_dest = xstrdup(dest);
+	b->after = L->o.body_size * 0.45;
+	b->atomic = 1;
+	tb_free(&t);
+	lay_measure(b);
+}
+
+static void free_links(struct lay_link *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].uri);
+		free(v[i].dest);
+	}
+	free(v);
+}
+
+void flow_free(struct flow *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct blk *b = &f->v[i];
+		if (b->layout)
+			g_object_unref(b->layout);
+		if (b->marker)
+			g_object_unref(b->marker);
+		if (b->kicker)
+			g_object_unref(b->kicker);
+		if (b->toc_number)
+			g_object_unref(b->toc_number);
+		if (b->image)
+			cairo_surface_destroy(b->image);
+		free_links(b->links, b->nlinks);
+		free(b->line_top);
+		free(b->baseline);
+		for (size_t r = 0; r < b->nrows; r++) {
+			for (size_t c = 0; c < b->ncols; c++) {
+				if (b->rows[r].cells[c].layout)
+					g_object_unref(b->rows[r].cells[c].layout);
+				free_links(b->rows[r].cells[c].links, b->rows[r].cells[c].nlinks);
+			}
+			free(b->rows[r].cells);
+		}
+		free(b->rows);
+		free(b->colw);
+		free(b->align);
+		free(b->alt);
+		free(b->qr_url);
+		free(b->running);
+		free(b->toc_dest);
+		free(b->dest);
+		free(b->outline_title);
+	}
+	free(f->v);
+	f->v = NULL;
+	f->n = f->cap = 0;
+}

@@ -1,0 +1,140 @@
+/*
+ * Markdown trees and data entries → a flow of typeset blocks (Pango
+ * layouts, tables, images, fiche bands) ready to be cut into pages. The
+ * flow knows nothing of pages except through page_of, which tells the page
+ * a destination starts on (0 while unknown) so that cross-references can
+ * print « voir fiche-action 6, p. 14 ».
+ *
+ * A struct lay belongs to one thread (it owns a PangoContext).
+ */
+#ifndef FICHES_LAYOUT_H
+#define FICHES_LAYOUT_H
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "booklet.h"
+#include "hyph.h"
+#include "model.h"
+
+/* A link over text[start, end) of a layout: to uri, or to a destination of the PDF. */
+struct lay_link {
+	int start, end;      /* byte offsets in the layout's text */
+	char *uri;           /* external (http, mailto…), or NULL */
+	char *dest;          /* internal destination name, or NULL */
+};
+
+struct lay_cell {
+	PangoLayout *layout;
+	struct lay_link *links;
+	size_t nlinks;
+};
+
+struct lay_row {
+	struct lay_cell *cells;  /* ncols of them */
+	double h;                /* height with padding */
+	int header;              /* repeated at the top of each page the table spans */
+};
+
+enum blk_kind {
+	BLK_TEXT,    /* a paragraph, heading, list item, quotation, code block */
+	BLK_TABLE,   /* a GFM table, cut between rows */
+	BLK_IMAGE,   /* a PNG image */
+	BLK_RULE,    /* a thematic break */
+	BLK_BAND,    /* a document's coloured title band */
+	BLK_TOC      /* a sommaire entry: title, dot leaders, page number */
+};
+
+struct blk {
+	enum blk_kind kind;
+	const char *tag;        /* structure tag: "P", "H1", "H2", "H3", "LI", "Code", "Note"… */
+	double indent;          /* from the text frame's left edge */
+	double width;           /* text width */
+	double before, after;   /* space above and below */
+	int keep_next;          /* stays on the page of what follows (headings) */
+	int page_break;         /* starts a new page */
+	int quote;              /* a rule in the margin (quotations) */
+	int atomic;             /* never cut across pages */
+
+	/* BLK_TEXT, BLK_TOC, BLK_BAND (title) */
+	PangoLayout *layout;
+	PangoLayout *marker;    /* list bullet or number, hung left of indent */
+	struct lay_link *links;
+	size_t nlinks;
+	int nlines;
+	double *line_top;       /* nlines + 1 offsets: top of each line, then the bottom */
+	double *baseline;       /* nlines baselines, from the layout's top */
+
+	/* BLK_TABLE */
+	struct lay_row *rows;
+	size_t nrows, ncols;
+	double *colw;
+	int *align;             /* per column: 0 left, 1 centre, 2 right */
+
+	/* BLK_IMAGE */
+	cairo_surface_t *image;
+	char *alt;
+
+	/* BLK_BAND */
+	const struct doc *doc;  /* the document it opens, or NULL (appendix) */
+	double rgb[3];
+	PangoLayout *kicker;    /* « FICHE-ACTION 6 · Mobilisation des habitants » */
+	char *qr_url;           /* web page of the fiche, or NULL */
+	int small;              /* summaries: a coloured title line, no new page */
+	char *running;          /* running head from this band on */
+
+	/* BLK_TOC */
+	char *toc_dest;
+	PangoLayout *toc_number;/* filled at drawing time */
+
+	double h;               /* height (non-text blocks; text: line_top[nlines]) */
+
+	/* Navigation */
+	char *dest;             /* destination named at the block's top, or NULL */
+	int outline;            /* 1 document, 2 section, 0 none */
+	char *outline_title;
+};
+
+struct flow {
+	struct blk *v;
+	size_t n, cap;
+};
+
+/* Page where destination name starts, or 0 when not (yet) known. */
+typedef int (*lay_page_fn)(void *ctx, const char *dest);
+
+struct lay_options {
+	const char *family;     /* font family with regular, italic and bold */
+	double width;           /* text frame width */
+	double body_size;       /* body text size in points */
+	const char *base_url;   /* web address of the site ending in '/', or NULL */
+	lay_page_fn page_of;
+	void *page_ctx;
+};
+
+/* A typesetter for book b (borrowed, as site, hyphenator and options). Caller frees. */
+struct lay *lay_new(const struct site *s, const struct book *b, const struct hyph *h,
+		    const struct lay_options *o);
+void lay_free(struct lay *L);
+PangoContext *lay_context(struct lay *L);
+
+/* Appends the blocks of the whole booklet (documents and appendices). */
+void lay_book(struct lay *L, struct flow *out);
+
+/* One sommaire entry (level 1 documents, 2 sections) pointing to dest. */
+void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const char *kicker,
+		   const char *dest);
+
+/* A plain layout of UTF-8 text with French typography, for covers and running heads. */
+PangoLayout *lay_text(struct lay *L, const char *text, double size, int bold, int italic,
+		      double width, PangoAlignment align);
+
+/* Destination name of a document, or of one of its sections when anchor is set. Caller frees. */
+char *lay_doc_dest(const struct doc *d, const char *anchor);
+
+/* Computes line metrics of a text block (called by lay_* for every block). */
+void lay_measure(struct blk *b);
+
+void flow_free(struct flow *f);
+
+#endif

@@ -1,0 +1,550 @@
+/*
+ * Pagination and drawing of a flow; see page.h.
+ *
+ * Pagination walks the blocks once with a cursor y in the text frame:
+ *  1. a block that starts a page (a document's band) opens a new page;
+ *  2. before placing a block, the room for its "minimal start" is checked:
+ *     two lines of a paragraph (all of a short one), a table's header and
+ *     first row, an atomic block whole; a block kept with the next one
+ *     (headings, bands) adds the next block's minimal start, so a heading
+ *     never ends a page;
+ *  3. a paragraph that does not fit is cut: at least two lines stay at the
+ *     bottom (no orphan) and two go to the next page (no widow); one of
+ *     fewer than four lines moves whole;
+ *  4. a table is cut between rows and its header rows drawn again on the
+ *     next page.
+ * A block taller than a whole page is placed anyway, so the loop always
+ * progresses.
+ */
+#include "page.h"
+#include "qr.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Lines a paragraph keeps together at a page boundary. */
+#define MIN_LINES 2
+
+static struct page_out *new_page(struct page_list *p, const char *running)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+	}
+	struct page_out *pg = &p->v[p->n++];
+	memset(pg, 0, sizeof *pg);
+	pg->running = running;
+	return pg;
+}
+
+static struct frag *add_frag(struct page_out *pg, size_t blk, double y)
+{
+	if (pg->n == pg->cap) {
+		pg->cap = pg->cap ? 2 * pg->cap : 16;
+		pg->v = xrealloc(pg->v, pg->cap * sizeof *pg->v);
+	}
+	struct frag *fr = &pg->v[pg->n++];
+	memset(fr, 0, sizeof *fr);
+	fr->blk = blk;
+	fr->y = y;
+	return fr;
+}
+
+static size_t header_rows(const struct blk *b)
+{
+	size_t n = 0;
+	while (n < b->nrows && b->rows[n].header)
+		n++;
+	return n;
+}
+
+static double rows_h(const struct blk *b, size_t r0, size_t r1)
+{
+	double h = 0;
+	for (size_t r = r0; r < r1; r++)
+		h += b->rows[r].h;
+	return h;
+}
+
+static double full_h(const struct blk *b)
+{
+	if (b->kind == BLK_TABLE)
+		return rows_h(b, 0, b->nrows);
+	return b->h;
+}
+
+/* Height of the smallest piece block i may start a page with (see 2. above). */
+static double min_start(const struct flow *f, size_t i, double frame)
+{
+	const struct blk *b = &f->v[i];
+	double h;
+	if (b->kind == BLK_TEXT && !b->atomic && b->nlines >= 2 * MIN_LINES)
+		h = b->line_top[MIN_LINES];
+	else if (b->kind == BLK_TABLE)
+		h = rows_h(b, 0, header_rows(b) + (header_rows(b) < b->nrows));
+	else
+		h = full_h(b);
+	if (b->keep_next && i + 1 < f->n && !f->v[i + 1].page_break)
+		h += b->after + f->v[i + 1].before + min_start(f, i + 1, frame);
+	return h < frame ? h : frame;
+}
+
+void page_break_flow(const struct flow *f, const struct page_geom *g, struct page_list *out)
+{
+	double top = g->top, bottom = g->h - g->bottom, frame = bottom - top;
+	const char *running = NULL;
+	memset(out, 0, sizeof *out);
+	struct page_out *pg = new_page(out, running);
+	double y = top;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct blk *b = &f->v[i];
+		if (b->page_break && pg->n) {
+			pg = new_page(out, running);
+			y = top;
+		}
+		if (b->running)
+			running = b->running;
+		double space = y > top ? b->before : 0;
+		if (y > top && y + space + min_start(f, i, frame) > bottom) {
+			pg = new_page(out, running);
+			y = top;
+			space = 0;
+		}
+		y += space;
+		if (b->kind == BLK_BAND && !b->small && y == top)
+			pg->opens_doc = 1;
+		if (b->kind == BLK_TEXT && !b->atomic) {
+			int line = 0;
+			while (line < b->nlines) {
+				double base = b->line_top[line];
+				int k = line;
+				while (k < b->nlines && y + b->line_top[k + 1] - base <= bottom + 0.01)
+					k++;
+				if (k == b->nlines) {
+					struct frag *fr = add_frag(pg, i, y);
+					fr->line0 = line;
+					fr->line1 = k;
+					y += b->line_top[k] - base;
+					break;
+				}
+				int left = b->nlines - line, here = k - line;
+				if (left - here < MIN_LINES)
+					here = left - MIN_LINES;
+				if (here < MIN_LINES || (line == 0 && b->nlines < 2 * MIN_LINES))
+					here = 0;
+				if (here == 0 && y == top)
+					here = k - line > 0 ? k - line : 1;
+				if (here > 0) {
+					struct frag *fr = add_frag(pg, i, y);
+					fr->line0 = line;
+					fr->line1 = line + here;
+					line += here;
+				}
+				pg = new_page(out, running);
+				y = top;
+			}
+		} else if (b->kind == BLK_TABLE) {
+			size_t nh = header_rows(b), r = nh;
+			double hh = rows_h(b, 0, nh);
+			int repeat = 0;
+			if (r == b->nrows) {
+				struct frag *fr = add_frag(pg, i, y);
+				fr->row0 = fr->row1 = r;
+				y += hh;
+			}
+			while (r < b->nrows) {
+				size_t k = r;
+				double h = hh;
+				while (k < b->nrows && y + h + b->rows[k].h <= bottom + 0.01)
+					h += b->rows[k++].h;
+				if (k == r && y == top)
+					h += b->rows[k++].h;
+				if (k > r) {
+					struct frag *fr = add_frag(pg, i, y);
+					fr->row0 = r;
+					fr->row1 = k;
+					fr->repeat_header = repeat;
+					y += h;
+					r = k;
+				}
+				if (r < b->nrows) {
+					pg = new_page(out, running);
+					y = top;
+					repeat = 1;
+				}
+			}
+		} else {
+			struct frag *fr = add_frag(pg, i, y);
+			fr->line1 = b->nlines;
+			y += full_h(b);
+		}
+		y += b->after;
+	}
+}
+
+void page_list_free(struct page_list *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].v);
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- drawing ---- */
+
+char *page_quote(const char *v)
+{
+	size_t n = strlen(v);
+	char *out = xmalloc(2 * n + 3), *o = out;
+	*o++ = '\'';
+	for (; *v; v++) {
+		if (*v == '\'' || *v == '\\')
+			*o++ = '\\';
+		*o++ = *v;
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+static void set_rgb(cairo_t *cr, const double rgb[3])
+{
+	cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+}
+
+/* Emits the link tags of a layout's lines [line0, line1) drawn at (x, y_top). */
+static void link_tags(const struct page_draw *pd, cairo_t *cr, PangoLayout *layout,
+		      const struct lay_link *links, size_t nlinks, int line0, int line1,
+		      double x, double y_top)
+{
+	if (!pd->tagged || !nlinks)
+		return;
+	for (size_t li = 0; li < nlinks; li++) {
+		const struct lay_link *lk = &links[li];
+		if (lk->dest && pd->page_of(pd->ctx, lk->dest) <= 0)
+			continue;
+		char rects[2048];
+		size_t rl = 0;
+		PangoLayoutIter *it = pango_layout_get_iter(layout);
+		int line = 0;
+		double first_top = 0;
+		do {
+			PangoRectangle lr;
+			pango_layout_iter_get_line_extents(it, NULL, &lr);
+			if (line == line0)
+				first_top = (double)lr.y / PANGO_SCALE;
+			if (line >= line0 && line < line1) {
+				PangoLayoutLine *pl = pango_layout_iter_get_line_readonly(it);
+				int s = pl->start_index, e = pl->start_index + pl->length;
+				int a = lk->start > s ? lk->start : s, z = lk->end < e ? lk->end : e;
+				if (a < z) {
+					int xa, xz;
+					pango_layout_line_index_to_x(pl, a, 0, &xa);
+					pango_layout_line_index_to_x(pl, z, 0, &xz);
+					if (xz < xa) {
+						int tmp = xa;
+						xa = xz;
+						xz = tmp;
+					}
+					double rx = x + (double)(lr.x + xa) / PANGO_SCALE;
+					double ry = y_top + (double)lr.y / PANGO_SCALE - first_top;
+					if (rl < sizeof rects - 100)
+						rl += (size_t)snprintf(rects + rl, sizeof rects - rl, "%.2f %.2f %.2f %.2f ",
+								       rx, ry, (double)(xz - xa) / PANGO_SCALE,
+								       (double)lr.height / PANGO_SCALE);
+				}
+			}
+			line++;
+		} while (line < line1 && pango_layout_iter_next_line(it));
+		pango_layout_iter_free(it);
+		if (!rl)
+			continue;
+		rects[rl - 1] = '\0';
+		char *target = page_quote(lk->uri ? lk->uri : lk->dest);
+		char *attrs = xasprintf("rect=[%s] %s=%s", rects, lk->uri ? "uri" : "dest", target);
+		cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+		cairo_tag_end(cr, CAIRO_TAG_LINK);
+		free(attrs);
+		free(target);
+	}
+}
+
+/* Draws lines [line0, line1) of layout with the top of line0 at (x, y). */
+static void draw_lines(cairo_t *cr, PangoLayout *layout, int line0, int line1, double x, double y)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	int line = 0;
+	double first_top = 0;
+	do {
+		PangoRectangle lr;
+		pango_layout_iter_get_line_extents(it, NULL, &lr);
+		if (line == line0)
+			first_top = (double)lr.y / PANGO_SCALE;
+		if (line >= line0) {
+			double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+			cairo_move_to(cr, x + (double)lr.x / PANGO_SCALE, y + base - first_top);
+			pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
+		}
+		line++;
+	} while (line < line1 && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+static void tag_begin(const struct page_draw *pd, cairo_t *cr, const char *tag, const char *attrs)
+{
+	if (pd->tagged)
+		cairo_tag_begin(cr, tag, attrs ? attrs : "");
+}
+
+static void tag_end(const struct page_draw *pd, cairo_t *cr, const char *tag)
+{
+	if (pd->tagged)
+		cairo_tag_end(cr, tag);
+}
+
+static void draw_dest(const struct page_draw *pd, cairo_t *cr, const char *dest, double x, double y)
+{
+	if (!pd->tagged || !dest)
+		return;
+	char *name = page_quote(dest);
+	char *attrs = xasprintf("name=%s x=%.2f y=%.2f", name, x, y);
+	cairo_tag_begin(cr, CAIRO_TAG_DEST, attrs);
+	cairo_tag_end(cr, CAIRO_TAG_DEST);
+	free(attrs);
+	free(name);
+}
+
+static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
+		      const struct frag *fr)
+{
+	double x = pd->g->left + b->indent;
+	double top = b->line_top[fr->line0];
+	double h = b->line_top[fr->line1] - top;
+	if (fr->line0 == 0)
+		draw_dest(pd, cr, b->dest, pd->g->left, fr->y);
+	if (b->quote) {
+		cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+		cairo_rectangle(cr, x - 10, fr->y + 1, 2, h - 2);
+		cairo_fill(cr);
+	}
+	if (strcmp(b->tag, "Code") == 0) {
+		cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+		cairo_rectangle(cr, x - 5, fr->y - 2, b->width + 5, h + 4);
+		cairo_fill(cr);
+	}
+	tag_begin(pd, cr, b->tag, NULL);
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	if (b->marker && fr->line0 == 0) {
+		tag_begin(pd, cr, "Lbl", NULL);
+		int mw, mh;
+		pango_layout_get_size(b->marker, &mw, &mh);
+		cairo_move_to(cr, x - 4 - (double)mw / PANGO_SCALE,
+			      fr->y + b->baseline[0] - b->line_top[0] -
+			      (double)pango_layout_get_baseline(b->marker) / PANGO_SCALE);
+		pango_cairo_show_layout(cr, b->marker);
+		tag_end(pd, cr, "Lbl");
+	}
+	draw_lines(cr, b->layout, fr->line0, fr->line1, x, fr->y);
+	link_tags(pd, cr, b->layout, b->links, b->nlinks, fr->line0, fr->line1, x, fr->y);
+	tag_end(pd, cr, b->tag);
+}
+
+static void draw_row(const struct page_draw *pd, cairo_t *cr, const struct blk *b, size_t r,
+		     double y)
+{
+	const struct lay_row *row = &b->rows[r];
+	double x = pd->g->left + b->indent;
+	if (row->header) {
+		cairo_set_source_rgb(cr, 0.92, 0.92, 0.9);
+		cairo_rectangle(cr, x, y, b->width, row->h);
+		cairo_fill(cr);
+	}
+	tag_begin(pd, cr, "TR", NULL);
+	for (size_t c = 0; c < b->ncols; c++) {
+		const struct lay_cell *cell = &row->cells[c];
+		tag_begin(pd, cr, row->header ? "TH" : "TD", NULL);
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		cairo_move_to(cr, x + 4, y + 4);
+		pango_cairo_show_layout(cr, cell->layout);
+		link_tags(pd, cr, cell->layout, cell->links, cell->nlinks, 0,
+			  pango_layout_get_line_count(cell->layout), x + 4, y + 4);
+		tag_end(pd, cr, row->header ? "TH" : "TD");
+		x += b->colw[c];
+	}
+	tag_end(pd, cr, "TR");
+	cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+	cairo_set_line_width(cr, row->header ? 0.8 : 0.4);
+	cairo_move_to(cr, pd->g->left + b->indent, y + row->h);
+	cairo_line_to(cr, pd->g->left + b->indent + b->width, y + row->h);
+	cairo_stroke(cr);
+}
+
+static void draw_table(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
+		       const struct frag *fr)
+{
+	double y = fr->y;
+	size_t nh = header_rows(b);
+	tag_begin(pd, cr, "Table", NULL);
+	if (fr->row0 == nh || fr->repeat_header)
+		for (size_t r = 0; r < nh; r++) {
+			draw_row(pd, cr, b, r, y);
+			y += b->rows[r].h;
+		}
+	for (size_t r = fr->row0; r < fr->row1; r++) {
+		draw_row(pd, cr, b, r, y);
+		y += b->rows[r].h;
+	}
+	tag_end(pd, cr, "Table");
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	cairo_set_line_width(cr, 0.8);
+	cairo_move_to(cr, pd->g->left + b->indent, fr->y);
+	cairo_line_to(cr, pd->g->left + b->indent + b->width, fr->y);
+	cairo_stroke(cr);
+}
+
+static void draw_image(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
+		       const struct frag *fr)
+{
+	char *alt = page_quote(b->alt ? b->alt : "");
+	char *attrs = xasprintf("alt=%s", alt);
+	tag_begin(pd, cr, "Figure", attrs);
+	double iw = cairo_image_surface_get_width(b->image);
+	double x = pd->g->left + b->indent;
+	cairo_save(cr);
+	cairo_translate(cr, x, fr->y);
+	cairo_scale(cr, b->width / iw, b->width / iw);
+	cairo_set_source_surface(cr, b->image, 0, 0);
+	cairo_paint(cr);
+	cairo_restore(cr);
+	tag_end(pd, cr, "Figure");
+	free(attrs);
+	free(alt);
+}
+
+static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
+		      const struct frag *fr)
+{
+	double x = pd->g->left, y = fr->y, pad = b->small ? 5 : 12;
+	draw_dest(pd, cr, b->dest, x, y);
+	if (b->small) {
+		cairo_set_source_rgba(cr, b->rgb[0], b->rgb[1], b->rgb[2], 0.12);
+		cairo_rectangle(cr, x, y, b->width, b->h);
+		cairo_fill(cr);
+		set_rgb(cr, b->rgb);
+		cairo_rectangle(cr, x, y, 4, b->h);
+		cairo_fill(cr);
+	} else {
+		set_rgb(cr, b->rgb);
+		cairo_rectangle(cr, x, y, b->width, b->h);
+		cairo_fill(cr);
+	}
+	int kw, kh;
+	pango_layout_get_size(b->kicker, &kw, &kh);
+	if (b->small)
+		set_rgb(cr, b->rgb);
+	else
+		cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+	cairo_move_to(cr, x + pad + (b->small ? 4 : 0), y + pad);
+	pango_cairo_show_layout(cr, b->kicker);
+	tag_begin(pd, cr, "H1", NULL);
+	if (b->small)
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	else
+		cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_move_to(cr, x + pad + (b->small ? 4 : 0), y + pad + (double)kh / PANGO_SCALE + 3);
+	pango_cairo_show_layout(cr, b->layout);
+	tag_end(pd, cr, "H1");
+	if (b->qr_url) {
+		double s = b->h - 2 * pad < 64 ? b->h - 2 * pad : 64;
+		double qx = x + b->width - pad - s, qy = y + (b->h - s) / 2;
+		tag_begin(pd, cr, "Figure", "alt='QR code de la fiche en ligne'");
+		qr_draw(cr, b->qr_url, qx, qy, s);
+		tag_end(pd, cr, "Figure");
+		if (pd->tagged) {
+			char *uri = page_quote(b->qr_url);
+			char *attrs = xasprintf("rect=[%.2f %.2f %.2f %.2f] uri=%s", qx, qy, s, s, uri);
+			cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+			cairo_tag_end(cr, CAIRO_TAG_LINK);
+			free(attrs);
+			free(uri);
+		}
+	}
+}
+
+static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
+		     const struct frag *fr)
+{
+	double x = pd->g->left + b->indent, right = pd->g->w - pd->g->right;
+	int page = pd->page_of(pd->ctx, b->toc_dest);
+	tag_begin(pd, cr, "TOCI", NULL);
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	draw_lines(cr, b->layout, 0, b->nlines, x, fr->y);
+	/* Page number flush right on the last line's baseline, dot leaders between. */
+	char num[16];
+	snprintf(num, sizeof num, "%d", page);
+	PangoLayout *nl = pango_layout_new(pango_layout_get_context(b->layout));
+	pango_layout_set_font_description(nl, pango_layout_get_font_description(b->layout));
+	pango_layout_set_text(nl, num, -1);
+	int nw, nh;
+	pango_layout_get_size(nl, &nw, &nh);
+	PangoLayoutIter *it = pango_layout_get_iter(b->layout);
+	while (pango_layout_iter_next_line(it))
+		;
+	PangoRectangle lr;
+	pango_layout_iter_get_line_extents(it, NULL, &lr);
+	double base = fr->y + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE - b->line_top[0];
+	pango_layout_iter_free(it);
+	double nx = right - (double)nw / PANGO_SCALE;
+	cairo_move_to(cr, nx, base - (double)pango_layout_get_baseline(nl) / PANGO_SCALE);
+	pango_cairo_show_layout(cr, nl);
+	double dots_from = x + (double)(lr.x + lr.width) / PANGO_SCALE + 6;
+	cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+	for (double dx = right - (double)nw / PANGO_SCALE - 8; dx > dots_from; dx -= 4.5) {
+		cairo_arc(cr, dx, base - 1, 0.45, 0, 6.2832);
+		cairo_fill(cr);
+	}
+	g_object_unref(nl);
+	if (pd->tagged && page > 0) {
+		char *dest = page_quote(b->toc_dest);
+		char *attrs = xasprintf("rect=[%.2f %.2f %.2f %.2f] dest=%s", x, fr->y, right - x,
+					b->h, dest);
+		cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+		cairo_tag_end(cr, CAIRO_TAG_LINK);
+		free(attrs);
+		free(dest);
+	}
+	tag_end(pd, cr, "TOCI");
+}
+
+void page_draw(const struct page_draw *pd, cairo_t *cr, const struct page_out *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct frag *fr = &p->v[i];
+		const struct blk *b = &pd->f->v[fr->blk];
+		switch (b->kind) {
+		case BLK_TEXT:
+			draw_text(pd, cr, b, fr);
+			break;
+		case BLK_TABLE:
+			draw_table(pd, cr, b, fr);
+			break;
+		case BLK_IMAGE:
+			draw_image(pd, cr, b, fr);
+			break;
+		case BLK_RULE:
+			cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+			cairo_set_line_width(cr, 0.6);
+			cairo_move_to(cr, pd->g->w / 2 - 40, fr->y);
+			cairo_line_to(cr, pd->g->w / 2 + 40, fr->y);
+			cairo_stroke(cr);
+			break;
+		case BLK_BAND:
+			draw_band(pd, cr, b, fr);
+			break;
+		case BLK_TOC:
+			draw_toc(pd, cr, b, fr);
+			break;
+		}
+	}
+}

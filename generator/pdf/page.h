@@ -1,0 +1,65 @@
+/*
+ * Cutting a flow of blocks into pages, and drawing those pages with Cairo.
+ * Pagination is pure arithmetic on the block heights layout.c measured,
+ * so it can run again cheaply; drawing reads its result.
+ */
+#ifndef FICHES_PAGE_H
+#define FICHES_PAGE_H
+
+#include <cairo.h>
+
+#include "layout.h"
+
+/* Page size and text frame, in points (1/72 inch). */
+struct page_geom {
+	double w, h;
+	double left, right, top, bottom;   /* margins */
+	double body_size;
+};
+
+/* A piece of a block on a page. */
+struct frag {
+	size_t blk;            /* index in the flow */
+	int line0, line1;      /* text: lines [line0, line1) */
+	size_t row0, row1;     /* table: body rows [row0, row1) */
+	int repeat_header;     /* table continued: header rows drawn again first */
+	double y;              /* top of the piece on the page */
+};
+
+struct page_out {
+	struct frag *v;
+	size_t n, cap;
+	const char *running;   /* running head (borrowed from the flow), or NULL */
+	int opens_doc;         /* a band sits at its top: no running head */
+};
+
+struct page_list {
+	struct page_out *v;
+	size_t n, cap;
+};
+
+/*
+ * Cuts f into pages: headings and bands kept with the two first lines of
+ * what follows, no paragraph line alone at the top or bottom of a page
+ * (widows and orphans), tables cut between rows with their header
+ * repeated, atomic blocks moved whole. Caller frees with page_list_free.
+ */
+void page_break_flow(const struct flow *f, const struct page_geom *g, struct page_list *out);
+void page_list_free(struct page_list *p);
+
+/* What the drawing needs besides the flow. */
+struct page_draw {
+	const struct flow *f;
+	const struct page_geom *g;
+	int tagged;            /* structure tags, links and destinations (not when imposed) */
+	int (*page_of)(void *ctx, const char *dest);
+	void *ctx;
+};
+
+/* Draws page p's pieces on cr (running heads and numbers are the caller's). */
+void page_draw(const struct page_draw *pd, cairo_t *cr, const struct page_out *p);
+
+/* Quotes v for a Cairo tag attribute ('…' with \ and ' escaped). Caller frees. */
+char *page_quote(const char *v);
+
+#endif

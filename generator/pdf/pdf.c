@@ -1,0 +1,718 @@
+/*
+ * The PDF stage; see pdf.h.
+ *
+ * For each booklet (one per worker at a time, booklets being independent):
+ *  1. lay the booklet out (layout.c) and cut it into pages (page.c);
+ *  2. give every destination (document, section, appendix entry) its page;
+ *     when a cross-reference printed a page number that is now wrong, go
+ *     back to 1 with the new numbers (at most MAX_PASSES times; the text
+ *     « p. 9 » → « p. 10 » rarely moves anything);
+ *  3. draw: cover, sommaire (its length does not depend on page numbers,
+ *     so it is laid out once), the pages with running heads and numbers,
+ *     back cover; structure tags, links, destinations and the outline
+ *     make the file navigable and tagged;
+ *  4. when imposed, draw the same pages again two-up on A4 (impose.c).
+ * The PDF goes to memory and then to the stage. Cairo's dates come from
+ * SOURCE_DATE_EPOCH, so equal sources give equal bytes.
+ */
+#include "pdf.h"
+#include "booklet.h"
+#include "buf.h"
+#include "catalog.h"
+#include "hyph.h"
+#include "i18n.h"
+#include "impose.h"
+#include "layout.h"
+#include "page.h"
+#include "pool.h"
+#include "printhtml.h"
+#include "qr.h"
+#include "typo.h"
+#include "xalloc.h"
+
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PASSES 4
+#define DEST_BUCKETS 1024
+/* When no date is given: the TAT report's month, so builds stay reproducible. */
+#define FIXED_EPOCH 1464739200LL
+
+/* ---- destinations: name → page, remembering what the layout was told ---- */
+
+struct dest {
+	char *name;
+	int page;       /* 0: not placed */
+	int told;       /* value returned to the layout */
+	int asked;
+	struct dest *next;
+};
+
+struct dests {
+	struct dest *b[DEST_BUCKETS];
+};
+
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % DEST_BUCKETS;
+}
+
+static struct dest *dest_get(struct dests *m, const char *name)
+{
+	unsigned h = hash(name);
+	for (struct dest *e = m->b[h]; e; e = e->next)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	struct dest *e = xcalloc(1, sizeof *e);
+	e->name = xstrdup(name);
+	e->next = m->b[h];
+	m->b[h] = e;
+	return e;
+}
+
+static int page_of(void *ctx, const char *name)
+{
+	struct dest *e = dest_get(ctx, name);
+	e->asked = 1;
+	e->told = e->page;
+	return e->page;
+}
+
+/* 1 when every page number given to the layout is still right. */
+static int dests_stable(struct dests *m)
+{
+	for (size_t i = 0; i < DEST_BUCKETS; i++)
+		for (struct dest *e = m->b[i]; e; e = e->next)
+			if (e->asked && e->told != e->page)
+				return 0;
+	return 1;
+}
+
+static void dests_free(struct dests *m)
+{
+	for (size_t i = 0; i < DEST_BUCKETS; i++) {
+		struct dest *e = m->b[i];
+		while (e) {
+			struct dest *n = e->next;
+			free(e->name);
+			free(e);
+			e = n;
+		}
+		m->b[i] = NULL;
+	}
+}
+
+/* ---- fonts ---- */
+
+struct font_choice {
+	const char *family;
+	const char *package;
+};
+
+static const struct font_choice fonts[] = {
+	{"Carlito", "fonts-crosextra-carlito"},
+	{"DejaVu Sans", "fonts-dejavu-core"},
+};
+
+/* The first family with regular, bold and italic faces installed, or NULL. */
+static const char *find_family(void)
+{
+	FcInit();
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		FcPattern *p = FcPatternCreate();
+		FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)fonts[i].family);
+		FcObjectSet *os = FcObjectSetBuild(FC_WEIGHT, FC_SLANT, NULL);
+		FcFontSet *set = FcFontList(NULL, p, os);
+		int regular = 0, bold = 0, italic = 0;
+		for (int k = 0; set && k < set->nfont; k++) {
+			int w = 0, sl = 0;
+			FcPatternGetInteger(set->fonts[k], FC_WEIGHT, 0, &w);
+			FcPatternGetInteger(set->fonts[k], FC_SLANT, 0, &sl);
+			regular |= w == FC_WEIGHT_REGULAR && sl == FC_SLANT_ROMAN;
+			bold |= w >= FC_WEIGHT_BOLD && sl == FC_SLANT_ROMAN;
+			italic |= sl != FC_SLANT_ROMAN && w == FC_WEIGHT_REGULAR;
+		}
+		if (set)
+			FcFontSetDestroy(set);
+		FcObjectSetDestroy(os);
+		FcPatternDestroy(p);
+		if (regular && bold && italic)
+			return fonts[i].family;
+	}
+	return NULL;
+}
+
+/* ---- one booklet ---- */
+
+static void geometry(int a5, struct page_geom *g)
+{
+	if (a5)
+		*g = (struct page_geom){419.53, 595.28, 42, 42, 52, 50, 9.5};
+	else
+		*g = (struct page_geom){595.28, 841.89, 64, 64, 70, 66, 10.5};
+}
+
+struct job {
+	const struct site *s;
+	const struct book *b;
+	const struct hyph *h;
+	const char *family;
+	const char *base_url;
+	long long epoch;
+	struct buf pdf, imposed, html;
+	cairo_status_t failed;  /* CAIRO_STATUS_SUCCESS (0) or why the PDF is wrong */
+};
+
+/* Everything drawn for one booklet, shared by the reading-order and imposed files. */
+struct doc_pages {
+	struct job *j;
+	struct page_geom g;
+	struct lay *L;
+	struct flow body, toc;
+	struct page_list bp, tp;
+	struct dests map;
+	int front;          /* pages before the body: cover and sommaire */
+	int total;          /* pages of the reading-order file */
+	int back;           /* page number of the back cover, 0 when none */
+	cairo_surface_t *surface; /* while drawing the reading-order file */
+	int outline_doc;    /* outline id of the current document */
+};
+
+static const char *const months[] = {"janvier", "février", "mars", "avril", "mai", "juin",
+				     "juillet", "août", "septembre", "octobre", "novembre",
+				     "décembre"};
+
+static void show(cairo_t *cr, PangoLayout *l, double x, double y)
+{
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_layout(cr, l);
+}
+
+static double layout_h(PangoLayout *l)
+{
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	return (double)h / PANGO_SCALE;
+}
+
+static void draw_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
+{
+	const struct book *b = dp->j->b;
+	const struct site *s = dp->j->s;
+	const struct page_geom *g = &dp->g;
+	double fw = g->w - g->left - g->right, bs = g->body_size;
+	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
+	cairo_rectangle(cr, 0, 0, g->w, g->h * 0.58);
+	cairo_fill(cr);
+	double y = g->h * 0.16;
+	PangoLayout *k = lay_text(dp->L, s->title ? s->title : "", bs * 1.1, 1, 0, fw,
+				  PANGO_ALIGN_LEFT);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+	show(cr, k, g->left, y);
+	y += layout_h(k) + bs * 1.5;
+	g_object_unref(k);
+	PangoLayout *t = lay_text(dp->L, b->title, bs * 3.2, 1, 0, fw, PANGO_ALIGN_LEFT);
+	if (tagged)
+		cairo_tag_begin(cr, "P", "");
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	show(cr, t, g->left, y);
+	if (tagged)
+		cairo_tag_end(cr, "P");
+	y += layout_h(t) + bs;
+	g_object_unref(t);
+	if (b->subtitle && *b->subtitle) {
+		PangoLayout *st = lay_text(dp->L, b->subtitle, bs * 1.5, 0, 1, fw, PANGO_ALIGN_LEFT);
+		cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
+		show(cr, st, g->left, y);
+		g_object_unref(st);
+	}
+	struct buf lines = BUF_INIT;
+	if (s->subtitle)
+		buf_printf(&lines, "%s\n", s->subtitle);
+	if (dp->j->epoch > 0) {
+		time_t when = (time_t)dp->j->epoch;
+		struct tm tm;
+		gmtime_r(&when, &tm);
+		buf_printf(&lines, "Édition de %s %d", months[tm.tm_mon], tm.tm_year + 1900);
+	}
+	PangoLayout *f = lay_text(dp->L, lines.data ? lines.data : "", bs * 1.05, 0, 0, fw,
+				  PANGO_ALIGN_LEFT);
+	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+	show(cr, f, g->left, g->h - g->bottom - layout_h(f));
+	g_object_unref(f);
+	buf_free(&lines);
+}
+
+static void draw_back_cover(struct doc_pages *dp, cairo_t *cr)
+{
+	const struct site *s = dp->j->s;
+	const struct page_geom *g = &dp->g;
+	double fw = g->w - g->left - g->right, bs = g->body_size, y = g->h * 0.45;
+	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
+	cairo_rectangle(cr, 0, g->h * 0.42, g->w, g->h * 0.58);
+	cairo_fill(cr);
+	struct buf t = BUF_INIT;
+	buf_printf(&t, "%s\n", s->title ? s->title : "");
+	/* The démarche's contacts: the organisations of contacts.yaml. */
+	int shown = 0;
+	for (size_t i = 0; i < s->ncontacts && shown < 8; i++) {
+		const struct entry *e = &s->contacts[i];
+		const char *kind = json_string_value(json_object_get(e->data, "kind"));
+		const char *mail = json_string_value(json_object_get(e->data, "email"));
+		if (!kind || strcmp(kind, "organisation") != 0)
+			continue;
+		buf_printf(&t, "\n%s%s%s", e->label, mail ? " — " : "", mail ? mail : "");
+		shown++;
+	}
+	if (s->footer)
+		buf_printf(&t, "\n\n%s", s->footer);
+	if (dp->j->base_url)
+		buf_printf(&t, "\n\n%s", dp->j->base_url);
+	PangoLayout *l = lay_text(dp->L, t.data, bs, 0, 0, fw - (dp->j->base_url ? 80 : 0),
+				  PANGO_ALIGN_LEFT);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	show(cr, l, g->left, y);
+	g_object_unref(l);
+	buf_free(&t);
+	if (dp->j->base_url)
+		qr_draw(cr, dp->j->base_url, g->w - g->right - 64, y, 64);
+}
+
+static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const struct page_out *p)
+{
+	const struct page_geom *g = &dp->g;
+	double fw = g->w - g->left - g->right, bs = g->body_size;
+	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+	if (!p->opens_doc) {
+		const char *left = dp->j->b->single ? (dp->j->s->title ? dp->j->s->title : "") :
+				   dp->j->b->title;
+		PangoLayout *l = lay_text(dp->L, left, bs * 0.8, 0, 0, fw * 0.45, PANGO_ALIGN_LEFT);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		show(cr, l, g->left, g->top - 30);
+		g_object_unref(l);
+		if (p->running) {
+			PangoLayout *r = lay_text(dp->L, p->running, bs * 0.8, 0, 1, fw * 0.53,
+						  PANGO_ALIGN_RIGHT);
+			pango_layout_set_ellipsize(r, PANGO_ELLIPSIZE_END);
+			show(cr, r, g->left + fw * 0.47, g->top - 30);
+			g_object_unref(r);
+		}
+		cairo_set_line_width(cr, 0.4);
+		cairo_move_to(cr, g->left, g->top - 16);
+		cairo_line_to(cr, g->w - g->right, g->top - 16);
+		cairo_stroke(cr);
+	}
+	char num[16];
+	snprintf(num, sizeof num, "%d", number);
+	PangoLayout *n = lay_text(dp->L, num, bs * 0.85, 0, 0, fw, PANGO_ALIGN_CENTER);
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	show(cr, n, g->left, g->h - g->bottom + 22);
+	g_object_unref(n);
+}
+
+static void add_outline(struct doc_pages *dp, const struct page_out *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct frag *fr = &p->v[i];
+		const struct blk *b = &dp->body.v[fr->blk];
+		if (!b->outline || !b->dest || fr->line0 != 0 || fr->row0 > 0)
+			continue;
+		char *dest = page_quote(b->dest);
+		char *link = xasprintf("dest=%s", dest);
+		if (b->outline == 1)
+			dp->outline_doc = cairo_pdf_surface_add_outline(dp->surface, 1,
+									b->outline_title, link, 0);
+		else if (dp->outline_doc)
+			cairo_pdf_surface_add_outline(dp->surface, dp->outline_doc, b->outline_title,
+						      link, 0);
+		free(link);
+		free(dest);
+	}
+}
+
+/* Draws reading-order page `number` (1-based). */
+static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
+{
+	struct page_draw pd = {&dp->body, &dp->g, tagged, page_of, &dp->map};
+	if (dp->front && number == 1) {
+		draw_cover(dp, cr, tagged);
+	} else if (number <= dp->front) {
+		pd.f = &dp->toc;
+		const struct page_out *p = &dp->tp.v[number - 2];
+		draw_furniture(dp, cr, number, p);
+		page_draw(&pd, cr, p);
+	} else if (number - dp->front <= (int)dp->bp.n) {
+		const struct page_out *p = &dp->bp.v[number - dp->front - 1];
+		draw_furniture(dp, cr, number, p);
+		if (tagged)
+			add_outline(dp, p);
+		page_draw(&pd, cr, p);
+	} else if (number == dp->back) {
+		draw_back_cover(dp, cr);
+	}
+}
+
+static void impose_cb(void *ctx, cairo_t *cr, int page)
+{
+	draw_page(ctx, cr, page, 0);
+}
+
+static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_put(closure, (const char *)data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void set_metadata(struct doc_pages *dp, cairo_surface_t *surf, const char *title)
+{
+	const struct site *s = dp->j->s;
+	char date[32];
+	time_t when = (time_t)(dp->j->epoch > 0 ? dp->j->epoch : FIXED_EPOCH);
+	struct tm tm;
+	gmtime_r(&when, &tm);
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, s->title ? s->title : "");
+	const char *subject = dp->j->b->subtitle ? dp->j->b->subtitle : s->subtitle;
+	if (subject)
+		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, subject);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "fiches");
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
+}
+
+/* Records the page of every destination; 1 when some printed number changed. */
+static void place_dests(struct doc_pages *dp)
+{
+	for (size_t i = 0; i < DEST_BUCKETS; i++)
+		for (struct dest *e = dp->map.b[i]; e; e = e->next)
+			e->page = 0;
+	for (size_t p = 0; p < dp->bp.n; p++) {
+		const struct page_out *pg = &dp->bp.v[p];
+		for (size_t i = 0; i < pg->n; i++) {
+			const struct blk *b = &dp->body.v[pg->v[i].blk];
+			if (b->dest && pg->v[i].line0 == 0 && pg->v[i].row0 == 0) {
+				struct dest *e = dest_get(&dp->map, b->dest);
+				if (!e->page)
+					e->page = dp->front + (int)p + 1;
+			}
+		}
+	}
+}
+
+static void typeset(struct job *j)
+{
+	struct doc_pages dp = {0};
+	dp.j = j;
+	geometry(j->b->a5, &dp.g);
+	struct lay_options lo = {j->family, dp.g.w - dp.g.left - dp.g.right, dp.g.body_size,
+				 j->base_url, page_of, &dp.map};
+	dp.L = lay_new(j->s, j->b, j->h, &lo);
+	for (int pass = 0; pass < MAX_PASSES; pass++) {
+		flow_free(&dp.body);
+		page_list_free(&dp.bp);
+		lay_book(dp.L, &dp.body);
+		if (pass == 0 && !j->b->single) {
+			/* Sommaire: one entry per document and appendix, below its title. */
+			for (size_t i = 0; i < dp.body.n; i++) {
+				const struct blk *b = &dp.body.v[i];
+				if (b->kind != BLK_BAND)
+					continue;
+				char *kicker = NULL;
+				if (b->doc && (b->doc->kind == DOC_ACTION || b->doc->kind == DOC_THEME))
+					kicker = xasprintf("%s %d", b->doc->kind == DOC_ACTION ?
+							   "Fiche-action" : "Fiche thématique",
+							   b->doc->number);
+				lay_toc_entry(dp.L, &dp.toc, b->outline_title, kicker, b->dest);
+				free(kicker);
+			}
+			struct page_geom tg = dp.g;
+			tg.top += dp.g.body_size * 4;
+			page_break_flow(&dp.toc, &tg, &dp.tp);
+			dp.front = 1 + (int)dp.tp.n;
+		}
+		page_break_flow(&dp.body, &dp.g, &dp.bp);
+		place_dests(&dp);
+		if (dests_stable(&dp.map))
+			break;
+	}
+	dp.total = dp.front + (int)dp.bp.n;
+	if (!j->b->single) {
+		dp.total++;
+		if (j->b->impose)
+			dp.total = impose_padded(dp.total);
+		dp.back = dp.total;
+	}
+
+	/* Reading order. */
+	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &j->pdf, dp.g.w, dp.g.h);
+	dp.surface = surf;
+	set_metadata(&dp, surf, j->b->title);
+	cairo_t *cr = cairo_create(surf);
+	cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, j->b->title, "page=1",
+				      CAIRO_PDF_OUTLINE_FLAG_OPEN);
+	for (int n = 1; n <= dp.total; n++) {
+		if (n == 2 && dp.front > 1) {
+			PangoLayout *t = lay_text(dp.L, "Sommaire", dp.g.body_size * 2, 1, 0,
+						  dp.g.w - dp.g.left - dp.g.right, PANGO_ALIGN_LEFT);
+			cairo_tag_begin(cr, "H1", "");
+			cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
+			show(cr, t, dp.g.left, dp.g.top);
+			cairo_tag_end(cr, "H1");
+			g_object_unref(t);
+		}
+		draw_page(&dp, cr, n, 1);
+		cairo_show_page(cr);
+	}
+	cairo_destroy(cr);
+	cairo_surface_finish(surf);
+	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
+		j->failed = cairo_surface_status(surf);
+	cairo_surface_destroy(surf);
+	if (!j->failed)
+		catalog_complete(&j->pdf, j->s->language ? j->s->language : "fr", 1);
+
+	/* Imposed: the same pages two-up, without tags or links. */
+	if (j->b->impose && !j->failed) {
+		cairo_surface_t *sheet = cairo_pdf_surface_create_for_stream(write_buf, &j->imposed,
+									     dp.g.h * 2 > 841 ? 841.89 : dp.g.h * 2,
+									     dp.g.h);
+		char *title = xasprintf("%s (imposé pour l'impression)", j->b->title);
+		set_metadata(&dp, sheet, title);
+		free(title);
+		dp.surface = NULL;
+		impose_draw(sheet, dp.total, dp.g.w, dp.g.h, impose_cb, &dp);
+		cairo_surface_finish(sheet);
+		if (cairo_surface_status(sheet) != CAIRO_STATUS_SUCCESS)
+			j->failed = cairo_surface_status(sheet);
+		cairo_surface_destroy(sheet);
+		if (!j->failed)
+			catalog_complete(&j->imposed, j->s->language ? j->s->language : "fr", 0);
+	}
+	flow_free(&dp.body);
+	flow_free(&dp.toc);
+	page_list_free(&dp.bp);
+	page_list_free(&dp.tp);
+	dests_free(&dp.map);
+	lay_free(dp.L);
+}
+
+/* ---- the site ---- */
+
+struct run {
+	struct job *jobs;
+	size_t *order;
+	size_t n;
+	atomic_size_t done;
+	int progress;
+	pthread_mutex_t lock;
+};
+
+static void progress(struct run *r)
+{
+	size_t done = atomic_fetch_add(&r->done, 1) + 1;
+	if (!r->progress)
+		return;
+	pthread_mutex_lock(&r->lock);
+	int width = 30, filled = (int)(done * (size_t)width / (r->n ? r->n : 1));
+	fprintf(stderr, "\rPDF [%.*s%*s] %zu/%zu", filled, "##############################",
+		width - filled, "", done, r->n);
+	if (done == r->n)
+		fputc('\n', stderr);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void typeset_one(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	struct job *j = &r->jobs[r->order[i]];
+	typeset(j);
+	if (!j->b->single)
+		print_html(j->s, j->b, &j->html);
+	progress(r);
+}
+
+static long long resolve_epoch(long long given)
+{
+	if (given >= 0)
+		return given;
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	if (env && *env) {
+		char *end;
+		long long v = strtoll(env, &end, 10);
+		if (!*end && v > 0)
+			return v;
+	}
+	return 0;
+}
+
+/* Base URL ending in '/', or NULL. Caller frees. */
+static char *base_url(const struct site *s, const char *given)
+{
+	const char *u = given ? given : s->base_url;
+	if (!u || !*u)
+		return NULL;
+	size_t n = strlen(u);
+	return u[n - 1] == '/' ? xstrdup(u) : xasprintf("%s/", u);
+}
+
+static const char *prepare(struct diag *d, struct hyph **h)
+{
+	const char *family = find_family();
+	if (!family) {
+		diag_error(d, NULL, 0, 0,
+			   _("no font for the PDF booklets: install the Debian package fonts-crosextra-carlito"));
+		return NULL;
+	}
+	*h = hyph_new(NULL, d);
+	if (!*h)
+		return NULL;
+	/* Make fontconfig read its configuration now, before threads share it. */
+	PangoFontMap *map = pango_cairo_font_map_get_default();
+	(void)map;
+	return family;
+}
+
+void pdf_check_booklets(const struct site *s, struct diag *d)
+{
+	booklet_check(s, d);
+}
+
+static size_t weight(const struct book *b)
+{
+	return b->nparts * (b->summaries ? 1 : 8) + b->impose;
+}
+
+int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_options *o,
+		   struct diag *d)
+{
+	struct hyph *h = NULL;
+	const char *family = prepare(d, &h);
+	if (!family) {
+		hyph_free(h);
+		return -1;
+	}
+	size_t n;
+	struct book *books = booklet_site(s, &n);
+	char *url = base_url(s, o->base_url);
+	struct run r = {0};
+	r.jobs = xcalloc(n ? n : 1, sizeof *r.jobs);
+	r.order = xcalloc(n ? n : 1, sizeof *r.order);
+	r.n = n;
+	r.progress = o->progress && isatty(2);
+	pthread_mutex_init(&r.lock, NULL);
+	long long epoch = resolve_epoch(o->source_date_epoch);
+	for (size_t i = 0; i < n; i++) {
+		r.jobs[i] = (struct job){s, &books[i], h, family, url, epoch, BUF_INIT, BUF_INIT,
+					 BUF_INIT, 0};
+		r.order[i] = i;
+	}
+	/* Longest first, so the big booklets do not end the run alone on one core. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && weight(&books[r.order[k]]) > weight(&books[r.order[k - 1]]); k--) {
+			size_t t = r.order[k];
+			r.order[k] = r.order[k - 1];
+			r.order[k - 1] = t;
+		}
+	pool_for(o->jobs, n, typeset_one, &r);
+	int status = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = &r.jobs[i];
+		if (j->failed) {
+			diag_error(d, NULL, 0, 0, _("cannot typeset the booklet '%s': %s"), j->b->name,
+				   cairo_status_to_string(j->failed));
+			status = -1;
+		}
+		char *path = xasprintf("pdf/%s.pdf", j->b->name);
+		size_t len = j->pdf.len;
+		stage_add(st, path, buf_detach(&j->pdf), len);
+		free(path);
+		if (j->imposed.len) {
+			path = xasprintf("pdf/%s-imposee.pdf", j->b->name);
+			len = j->imposed.len;
+			stage_add(st, path, buf_detach(&j->imposed), len);
+			free(path);
+		}
+		if (j->html.len) {
+			path = xasprintf("print/%s.html", j->b->name);
+			len = j->html.len;
+			stage_add(st, path, buf_detach(&j->html), len);
+			free(path);
+		}
+	}
+	pthread_mutex_destroy(&r.lock);
+	free(r.jobs);
+	free(r.order);
+	free(url);
+	booklet_free_all(books, n);
+	hyph_free(h);
+	return status;
+}
+
+/* Writes data to path through a temporary file and a rename. */
+static int write_file(const char *path, const struct buf *data, struct diag *d)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int ok = f && fwrite(data->data ? data->data : "", 1, data->len, f) == data->len;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+	if (!ok) {
+		diag_error(d, path, 0, 0, _("cannot write the booklet: %s"), strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const char *out_file,
+		    struct diag *d)
+{
+	struct book *b = booklet_adhoc(s, sel, d);
+	if (!b)
+		return 1;
+	struct hyph *h = NULL;
+	const char *family = prepare(d, &h);
+	int status = -1;
+	char *url = base_url(s, sel->base_url);
+	if (family) {
+		struct job j = {s, b, h, family, url, resolve_epoch(sel->source_date_epoch),
+				BUF_INIT, BUF_INIT, BUF_INIT, 0};
+		typeset(&j);
+		if (j.failed) {
+			diag_error(d, out_file, 0, 0, _("cannot typeset the booklet '%s': %s"), b->name,
+				   cairo_status_to_string(j.failed));
+		} else {
+			status = write_file(out_file, &j.pdf, d);
+			if (status == 0 && j.imposed.len) {
+				size_t n = strlen(out_file);
+				char *imp = n > 4 && strcmp(out_file + n - 4, ".pdf") == 0 ?
+					    xasprintf("%.*s-imposee.pdf", (int)(n - 4), out_file) :
+					    xasprintf("%s-imposee.pdf", out_file);
+				status = write_file(imp, &j.imposed, d);
+				free(imp);
+			}
+		}
+		buf_free(&j.pdf);
+		buf_free(&j.imposed);
+		buf_free(&j.html);
+	}
+	free(url);
+	hyph_free(h);
+	booklet_free(b);
+	free(b);
+	return status;
+}

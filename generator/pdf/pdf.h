@@ -1,0 +1,70 @@
+/*
+ * Printable booklets: every PDF of the site (one per fiche, the automatic
+ * and the defined booklets, their imposed versions), the print/ HTML
+ * pages, and ad-hoc booklets for `fiches booklet`.
+ *
+ * Typesetting is Pango (shaping, French hyphenation, justification) on a
+ * Cairo PDF surface written to memory; files go to the stage. Output is
+ * deterministic: the same site gives the same bytes.
+ */
+#ifndef FICHES_PDF_H
+#define FICHES_PDF_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "model.h"
+#include "stage.h"
+
+struct pdf_options {
+	int jobs;                    /* worker threads; 0 = one per core */
+	const char *base_url;        /* web address of the site ("https://x/"), or NULL: site's own */
+	long long source_date_epoch; /* date printed and stored in the PDFs; < 0: from $SOURCE_DATE_EPOCH, else a fixed date */
+	int progress;                /* draw a progress bar on stderr when it is a terminal */
+};
+
+/* A selection for `fiches booklet`; unset fields are NULL / 0 / -1. */
+struct pdf_adhoc {
+	const char *name;            /* a booklet of content/booklets/ or an automatic one (guide-complet…) */
+	const char *const *themes;   /* --theme ID…: actions of these themes, with the themes */
+	size_t nthemes;
+	const char *logic;           /* --logic ID: the actions of a logique */
+	const char *public_id;       /* --public ID: the fiches for a public */
+	const char *ids;             /* --ids action:6,theme:1,guide:introduction */
+	const char *title;           /* cover title, or NULL for one made from the selection */
+	int a5;                      /* --format: 1 a5, 0 a4, -1 the booklet's own (a4 by default) */
+	int impose;                  /* --impose: 1, 0, -1 the booklet's own */
+	const char *base_url;        /* as in pdf_options */
+	long long source_date_epoch; /* as in pdf_options */
+};
+
+/*
+ * Checks content/booklets/NAME.yaml: known keys, format, include items and
+ * the ids they name, reported at file:line:col. Writes nothing.
+ */
+void pdf_check_booklets(const struct site *s, struct diag *d);
+
+/*
+ * Typesets every PDF of the site and hands each file to st:
+ * pdf/action-N-slug.pdf and pdf/theme-N-slug.pdf (each fiche, A4),
+ * pdf/fiches-actions.pdf, pdf/fiches-thematiques.pdf, pdf/guide-complet.pdf
+ * (automatic), pdf/NAME.pdf for each content/booklets/NAME.yaml (replacing
+ * an automatic booklet of the same name) and pdf/NAME-imposee.pdf when it
+ * is imposed, and print/NAME.html for every booklet. The site must be
+ * loaded, checked, resolved and derived. Returns 0, or -1 after reporting
+ * a failure to d (missing font or hyphenation patterns: the message names
+ * the Debian package).
+ */
+int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_options *o,
+		   struct diag *d);
+
+/*
+ * Typesets the booklet sel describes into out_file (and, when imposed,
+ * the imposed version beside it: FILE-imposee.pdf). Returns 0, 1 when the
+ * selection is wrong or empty (reported to d), or -1 after reporting an
+ * I/O or typesetting failure.
+ */
+int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const char *out_file,
+		    struct diag *d);
+
+#endif
