@@ -348,9 +348,75 @@ def test_new():
     check("new action scaffolds the next number", rc == 0 and created.endswith("04-nouvelle-action-essai.md"), err + out)
     rc, _, err = run(["check", "-C", proj])
     check("scaffolded fiche passes check", rc == 0, err)
-    rc, _, err = run(["new", "action", "Nouvelle action : essai", "-C", proj])
-    check("new never overwrites", rc == 0 or "exists" not in err)
+    first = open(created, encoding="utf-8").read()
+    rc, out, err = run(["new", "action", "Nouvelle action : essai", "-C", proj])
+    check("a second new takes the next number and leaves the first file alone",
+          rc == 0 and out.strip().endswith("05-nouvelle-action-essai.md") and
+          open(created, encoding="utf-8").read() == first, err + out)
     shutil.rmtree(proj)
+
+
+def test_base_url_and_colour():
+    proj = fresh_project()
+    site = os.path.join(proj, "content", "site.yaml")
+    with open(site, "a", encoding="utf-8") as f:
+        f.write("base_url: https://exemple.org/tat\n")
+    rc, _, err = run(["build", "-C", proj, "--no-pdf"])
+    pub = os.path.join(proj, "public")
+    sm = os.path.join(pub, "sitemap.xml")
+    ok = rc == 0 and os.path.exists(sm)
+    if ok:
+        import xml.etree.ElementTree as ET
+        locs = [e.text for e in ET.parse(sm).getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        ok = "https://exemple.org/tat/fiches-actions/atelier-habitants.html" in locs and \
+            "https://exemple.org/tat/" in locs and not any("404" in l for l in locs)
+    check("sitemap.xml with base_url", ok, err)
+    page = parse(os.path.join(pub, "fiches-actions", "atelier-habitants.html"))
+    canon = [a.get("href") for t, a in page.tags if t == "link" and a.get("rel") == "canonical"]
+    check("canonical link with base_url", canon == ["https://exemple.org/tat/fiches-actions/atelier-habitants.html"], str(canon))
+    # Colour only on a terminal, never with NO_COLOR.
+    p = os.path.join(proj, "content", "actions", "03-veille.md")
+    with open(p, encoding="utf-8") as f:
+        text = f.read()
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(text.replace("(action:atelier-habitants)", "(action:absent)"))
+    import pty
+    def on_tty(extra_env):
+        env = dict(os.environ, LC_ALL="C", LANGUAGE="")
+        env.pop("NO_COLOR", None)
+        env.update(extra_env)
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(FICHES, [FICHES, "check", "-C", proj], env)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.waitpid(pid, 0)
+        return out.decode("utf-8", "replace")
+    coloured = on_tty({})
+    check("diagnostics coloured on a terminal", "\x1b[" in coloured and "absent" in coloured, repr(coloured[:200]))
+    plain = on_tty({"NO_COLOR": "1"})
+    check("no colour with NO_COLOR", "\x1b[" not in plain and "absent" in plain, repr(plain[:200]))
+    _, _, err = run(["check", "-C", proj])
+    check("no colour when not a terminal", "\x1b[" not in err and "absent" in err)
+    shutil.rmtree(proj)
+
+
+def test_install():
+    dest = tempfile.mkdtemp(prefix="fiches-install-")
+    p = subprocess.run(["make", "-s", "install", "PREFIX=/usr", "DESTDIR=" + dest, "BUILD=" + os.path.dirname(FICHES)],
+                       cwd=ROOT, capture_output=True, text=True)
+    files = ["usr/bin/fiches", "usr/share/man/man1/fiches.1", "usr/share/man/man5/fiches.5",
+             "usr/share/fiches/templates/action.mustache", "usr/share/locale/fr/LC_MESSAGES/fiches.mo"]
+    missing = [f for f in files if not os.path.exists(os.path.join(dest, f))]
+    check("make install PREFIX DESTDIR", p.returncode == 0 and not missing, p.stderr + str(missing))
+    shutil.rmtree(dest)
 
 
 if __name__ == "__main__":
@@ -361,5 +427,7 @@ if __name__ == "__main__":
     test_good_build()
     test_bad_inputs()
     test_new()
+    test_base_url_and_colour()
+    test_install()
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
