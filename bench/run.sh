@@ -1,0 +1,239 @@
+#!/bin/sh
+# bench/run.sh [SIZES...]: times fiches, Hugo and the single-core floor on
+# the same synthetic corpora, in one run, and reports medians and ratios.
+#
+#   SIZES    numbers of fiches (default: 1000 10000)
+#   ROUNDS   timed rounds per tool and size (default 5)
+#   FICHES   the fiches binary (default build/fiches, built by the root Makefile)
+#   SEED     corpus seed (default: gencorpus's own)
+#
+# Each round runs the three tools one after the other, so a machine that
+# slows down during the run (thermal limits, a noisy neighbour) penalises all
+# three alike; medians then drop the outliers. Every build writes into a
+# fresh, absent output directory: a cold full build, never an incremental one.
+# The input files are in the page cache (an untimed warm-up run reads them
+# first), so the figures measure work, not the disk.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+cd "$root"
+
+SIZES=${*:-1000 10000}
+ROUNDS=${ROUNDS:-5}
+FICHES=${FICHES:-build/fiches}
+work=$root/bench/work
+out=$work/out
+logs=$work/logs
+raw=$work/raw.txt
+report=$work/report.md
+
+case $ROUNDS in '' | *[!0-9]* | 0) echo "run.sh: ROUNDS must be a positive integer" >&2; exit 2 ;; esac
+for n in $SIZES; do
+	case $n in '' | *[!0-9]*) echo "run.sh: size '$n' is not a number" >&2; exit 2 ;; esac
+done
+
+# GNU time gives peak RSS (%M); the shell keyword does not.
+if [ ! -x /usr/bin/time ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		apt-get install -y time >/dev/null
+	else
+		echo "run.sh: /usr/bin/time missing: apt-get install time" >&2
+		exit 3
+	fi
+fi
+
+make -s -C bench >/dev/null
+mkdir -p "$out" "$logs"
+rm -f "$raw"
+
+# Availability of each tool, decided once. fiches is being written while this
+# harness exists, so a missing or broken binary is reported, not fatal.
+fiches_ok=0 fiches_why="not built ($FICHES missing; run make)"
+if [ -x "$FICHES" ]; then
+	if "$FICHES" --version >/dev/null 2>&1; then
+		fiches_ok=1
+		fiches_version=$("$FICHES" --version 2>&1 | head -n 1)
+	else
+		fiches_why="'$FICHES --version' fails"
+	fi
+fi
+hugo_ok=0 hugo_why="not installed (apt-get install hugo)"
+if command -v hugo >/dev/null; then
+	hugo_ok=1
+	hugo_version=$(hugo version | head -n 1)
+fi
+
+# measure TOOL SIZE ROUND CMD...: appends "tool size round status wall KiB user sys".
+measure() {
+	tool=$1 size=$2 round=$3
+	shift 3
+	tf=$out/time.txt
+	status=0
+	/usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$logs/$tool-$size.log" 2>&1 || status=$?
+	# On failure GNU time writes "Command exited..." first; the figures are last.
+	# shellcheck disable=SC2046 # splitting the four figures is the point
+	set -- $(tail -n 1 "$tf") 0 0 0 0
+	echo "$tool $size $round $status $1 $2 $3 $4" >>"$raw"
+	return "$status"
+}
+
+count_html() { find "$1" -name '*.html' 2>/dev/null | wc -l | tr -d ' '; }
+
+corpus_info=""
+for n in $SIZES; do
+	c=$work/c$n
+	echo "== corpus c$n"
+	rm -rf "$c"
+	info=$("$work/bin/gencorpus" "$n" "$c" ${SEED:+"$SEED"})
+	echo "$info"
+	mdfiles=$(find "$c/content" -name '*.md' | wc -l | tr -d ' ')
+	mb=$(find "$c/content" -type f -exec cat {} + | wc -c | awk '{ printf "%.1f", $1 / 1e6 }')
+	body=$(echo "$info" | sed -n 's/.*average body \([0-9]*\) bytes.*/\1/p')
+	corpus_info="$corpus_info| $n | $mdfiles | $mb | $body |
+"
+	cp -R bench/hugo-layouts "$c/hugo/layouts"
+	# fiches uses DIR/templates when present: point it at the repository's
+	# templates, so the bench measures the templates the project ships.
+	ln -s "$root/templates" "$c/templates"
+done
+
+# An untimed warm-up per tool and size: checks that the corpus builds,
+# counts the pages each tool writes, and fills the page cache.
+fiches_pages="" hugo_pages=""
+for n in $SIZES; do
+	c=$work/c$n
+	if [ "$fiches_ok" = 1 ]; then
+		rm -rf "$out/fiches-warm"
+		if "$FICHES" build --no-pdf -C "$c" -o "$out/fiches-warm" >"$logs/fiches-$n-warmup.log" 2>&1; then
+			fiches_pages="$fiches_pages $n:$(count_html "$out/fiches-warm")"
+		else
+			st=$?
+			fiches_ok=0
+			fiches_why="build of c$n failed (exit $st), see bench/work/logs/fiches-$n-warmup.log"
+			echo "fiches: $fiches_why" >&2
+			head -n 20 "$logs/fiches-$n-warmup.log" >&2
+		fi
+		rm -rf "$out/fiches-warm"
+	fi
+	if [ "$hugo_ok" = 1 ]; then
+		rm -rf "$out/hugo-warm"
+		if hugo --quiet -s "$c/hugo" -d "$out/hugo-warm" >"$logs/hugo-$n-warmup.log" 2>&1; then
+			hugo_pages="$hugo_pages $n:$(count_html "$out/hugo-warm")"
+		else
+			hugo_ok=0
+			hugo_why="build of c$n failed, see bench/work/logs/hugo-$n-warmup.log"
+			echo "hugo: $hugo_why" >&2
+		fi
+		rm -rf "$out/hugo-warm"
+	fi
+	"$work/bin/floor" "$c/content" >"$logs/floor-$n-warmup.log"
+done
+
+for n in $SIZES; do
+	c=$work/c$n
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		printf '== c%s round %s/%s:' "$n" "$r" "$ROUNDS"
+		if [ "$fiches_ok" = 1 ]; then
+			d=$out/fiches-$n-$r
+			rm -rf "$d"
+			measure fiches "$n" "$r" "$FICHES" build --no-pdf -C "$c" -o "$d" || true
+			rm -rf "$d"
+			printf ' fiches %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
+		fi
+		if [ "$hugo_ok" = 1 ]; then
+			d=$out/hugo-$n-$r
+			rm -rf "$d"
+			measure hugo "$n" "$r" hugo --quiet -s "$c/hugo" -d "$d" || true
+			rm -rf "$d"
+			printf ' hugo %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
+		fi
+		measure floor "$n" "$r" "$work/bin/floor" "$c/content" || true
+		printf ' floor %ss\n' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
+		r=$((r + 1))
+	done
+done
+
+# Medians and ratios, printed and written as Markdown.
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+{
+	echo "# fiches benchmark"
+	echo
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPU(s) ${cpu:+($cpu)}, $ROUNDS rounds, medians."
+	echo
+	echo "- fiches: $( [ "$fiches_ok" = 1 ] && echo "$fiches_version" || echo "not available: $fiches_why")"
+	echo "- Hugo: $( [ "$hugo_ok" = 1 ] && echo "$hugo_version" || echo "not available: $hugo_why")"
+	echo "- floor: libyaml $(pkg-config --modversion yaml-0.1) + cmark-gfm $(pkg-config --modversion libcmark-gfm), one thread"
+	echo
+	echo "Corpus (bench/gencorpus):"
+	echo
+	echo "| fiches | .md files | content MB | average body (bytes) |"
+	echo "| ---: | ---: | ---: | ---: |"
+	printf '%s' "$corpus_info"
+	echo
+	awk -v sizes="$SIZES" -v fok="$fiches_ok" -v hok="$hugo_ok" \
+		-v fwhy="$fiches_why" -v hwhy="$hugo_why" \
+		-v fpages="$fiches_pages" -v hpages="$hugo_pages" '
+	function median(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++)   # insertion sort: n is the round count
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		if (n == 0) return ""
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function pages(spec, n,   a, k, i, p) {
+		k = split(spec, a, " ")
+		for (i = 1; i <= k; i++) { split(a[i], p, ":"); if (p[1] == n) return p[2] }
+		return "-"
+	}
+	function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : sprintf("%.2f", a / b) }
+	{
+		k = $1 SUBSEP $2
+		if ($4 != 0) { failed[k]++; next }
+		wall[k] = wall[k] " " $5; rss[k] = rss[k] " " $6; cpu[k] = cpu[k] " " ($7 + $8)
+	}
+	END {
+		ns = split(sizes, sz, " ")
+		split("fiches hugo floor", tools, " ")
+		print "| fiches | tool | wall s | CPU s (user+sys) | peak MiB | HTML pages |"
+		print "| ---: | --- | ---: | ---: | ---: | ---: |"
+		for (i = 1; i <= ns; i++) for (t = 1; t <= 3; t++) {
+			n = sz[i]; tool = tools[t]; k = tool SUBSEP n
+			if (tool == "fiches" && !fok) { printf "| %s | fiches | not available | | | |\n", n; continue }
+			if (tool == "hugo" && !hok) { printf "| %s | hugo | not available | | | |\n", n; continue }
+			if (wall[k] == "") { printf "| %s | %s | failed (%d runs) | | | |\n", n, tool, failed[k]; continue }
+			W[k] = median(wall[k]); M[k] = median(rss[k]) / 1024; C[k] = median(cpu[k])
+			pg = tool == "fiches" ? pages(fpages, n) : tool == "hugo" ? pages(hpages, n) : "(in memory)"
+			printf "| %s | %s | %.2f | %.2f | %.1f | %s |\n", n, tool, W[k], C[k], M[k], pg
+		}
+		print ""
+		hdr = "| ratio |"; for (i = 1; i <= ns; i++) hdr = hdr " " sz[i] " fiches |"; print hdr
+		hdr = "| --- |"; for (i = 1; i <= ns; i++) hdr = hdr " ---: |"; print hdr
+		line = "| Hugo / fiches, wall time (higher: fiches faster) |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(W["hugo" SUBSEP sz[i]], W["fiches" SUBSEP sz[i]]) " |"
+		print line
+		line = "| fiches / Hugo, peak memory (lower: fiches leaner) |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(M["fiches" SUBSEP sz[i]], M["hugo" SUBSEP sz[i]]) " |"
+		print line
+		line = "| fiches / floor, wall time (distance to the single-core floor) |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["floor" SUBSEP sz[i]]) " |"
+		print line
+		if (ns >= 2) {
+			lo = sz[1]; hi = sz[ns]
+			print ""
+			printf "Scaling %s → %s fiches (×%g input), wall-time ratio: fiches %s, Hugo %s, floor %s.\n", \
+				lo, hi, hi / lo, ratio(W["fiches" SUBSEP hi], W["fiches" SUBSEP lo]), \
+				ratio(W["hugo" SUBSEP hi], W["hugo" SUBSEP lo]), ratio(W["floor" SUBSEP hi], W["floor" SUBSEP lo])
+		}
+		if (!fok) { print ""; print "fiches: not available (" fwhy ")." }
+		if (!hok) { print ""; print "Hugo: not available (" hwhy ")." }
+	}' "$raw"
+	echo
+	echo "Raw figures (tool size round status wall-s peak-KiB user-s sys-s): bench/work/raw.txt."
+} >"$report"
+
+echo
+cat "$report"
+echo
+echo "report: bench/work/report.md"
