@@ -34,6 +34,7 @@ struct lay {
 	const struct book *b;
 	const struct hyph *h;
 	struct lay_options o;
+	PangoFontMap *map;
 	PangoContext *ctx;
 	PangoFontDescription *font;
 
@@ -371,7 +372,7 @@ static void inline_node(struct lay *L, struct tb *t, cmark_node *node)
 		put_raw(t, " ");
 		return;
 	case CMARK_NODE_LINEBREAK:
-		put_raw(t, "\u2028");
+		put_raw(t, "\n");
 		return;
 	case CMARK_NODE_CODE:
 		buf_puts(&t->text, cmark_node_get_literal(node));
@@ -941,7 +942,7 @@ static void contact_entry(struct lay *L, struct flow *f, const struct entry *e, 
 			v = data_str(e->data, "e-mail");
 		if (!v)
 			continue;
-		put_raw(&t, "\u2028");
+		put_raw(&t, "\n");
 		size_t s = t.text.len;
 		if (k == 0) {
 			buf_puts(&t.text, v);
@@ -1082,7 +1083,7 @@ static void glossary(struct lay *L, struct flow *f)
 				put_text(L, &t, exp, strlen(exp));
 			}
 			if (def) {
-				put_raw(&t, "\u2028");
+				put_raw(&t, "\n");
 				size_t s = t.text.len;
 				t.typo = (struct typo_state)TYPO_STATE_INIT;
 				put_text(L, &t, def, strlen(def));
@@ -1181,8 +1182,12 @@ struct lay *lay_new(const struct site *s, const struct book *b, const struct hyp
 	L->b = b;
 	L->h = h;
 	L->o = *o;
-	PangoFontMap *map = pango_cairo_font_map_get_default();
-	L->ctx = pango_font_map_create_context(map);
+	/*
+	 * A font map of its own: fonts cached by an earlier booklet on the same
+	 * thread changed justification slightly, and so the bytes of the PDF.
+	 */
+	L->map = pango_cairo_font_map_new();
+	L->ctx = pango_font_map_create_context(L->map);
 	/* Unhinted metrics: the layout does not depend on a device resolution. */
 	cairo_font_options_t *fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
@@ -1203,6 +1208,7 @@ void lay_free(struct lay *L)
 		return;
 	pango_font_description_free(L->font);
 	g_object_unref(L->ctx);
+	g_object_unref(L->map);
 	free(L);
 }
 
@@ -1240,7 +1246,7 @@ void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const cha
 		put_text(L, &t, kicker, strlen(kicker));
 		attr(&t, pango_attr_weight_new(PANGO_WEIGHT_BOLD), 0);
 		attr(&t, pango_attr_scale_new(0.85), 0);
-		put_raw(&t, "\u2028");
+		put_raw(&t, " · ");
 		t.typo = (struct typo_state)TYPO_STATE_INIT;
 	}
 	put_text(L, &t, title, strlen(title));

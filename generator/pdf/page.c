@@ -239,15 +239,24 @@ static void link_tags(const struct page_draw *pd, cairo_t *cr, PangoLayout *layo
 				int s = pl->start_index, e = pl->start_index + pl->length;
 				int a = lk->start > s ? lk->start : s, z = lk->end < e ? lk->end : e;
 				if (a < z) {
-					int xa, xz;
-					pango_layout_line_index_to_x(pl, a, 0, &xa);
-					pango_layout_line_index_to_x(pl, z, 0, &xz);
+					/*
+					 * Layout-level positions: they include alignment and
+					 * justification as drawn (the line-level call does not
+					 * always, which made link boxes vary between runs).
+					 */
+					PangoRectangle pa, pz;
+					pango_layout_index_to_pos(layout, a, &pa);
+					int xa = pa.x, xz = lr.x + lr.width;
+					if (z < e) {
+						pango_layout_index_to_pos(layout, z, &pz);
+						xz = pz.x;
+					}
 					if (xz < xa) {
 						int tmp = xa;
 						xa = xz;
 						xz = tmp;
 					}
-					double rx = x + (double)(lr.x + xa) / PANGO_SCALE;
+					double rx = x + (double)xa / PANGO_SCALE;
 					double ry = y_top + (double)lr.y / PANGO_SCALE - first_top;
 					if (rl < sizeof rects - 100)
 						rl += (size_t)snprintf(rects + rl, sizeof rects - rl, "%.2f %.2f %.2f %.2f ",

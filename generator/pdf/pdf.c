@@ -348,6 +348,17 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 	if (dp->front && number == 1) {
 		draw_cover(dp, cr, tagged);
 	} else if (number <= dp->front) {
+		if (number == 2) {
+			PangoLayout *t = lay_text(dp->L, "Sommaire", dp->g.body_size * 2, 1, 0,
+						  dp->g.w - dp->g.left - dp->g.right, PANGO_ALIGN_LEFT);
+			if (tagged)
+				cairo_tag_begin(cr, "H1", "");
+			cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
+			show(cr, t, dp->g.left, dp->g.top);
+			if (tagged)
+				cairo_tag_end(cr, "H1");
+			g_object_unref(t);
+		}
 		pd.f = &dp->toc;
 		const struct page_out *p = &dp->tp.v[number - 2];
 		draw_furniture(dp, cr, number, p);
@@ -463,15 +474,6 @@ static void typeset(struct job *j)
 	cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, j->b->title, "page=1",
 				      CAIRO_PDF_OUTLINE_FLAG_OPEN);
 	for (int n = 1; n <= dp.total; n++) {
-		if (n == 2 && dp.front > 1) {
-			PangoLayout *t = lay_text(dp.L, "Sommaire", dp.g.body_size * 2, 1, 0,
-						  dp.g.w - dp.g.left - dp.g.right, PANGO_ALIGN_LEFT);
-			cairo_tag_begin(cr, "H1", "");
-			cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
-			show(cr, t, dp.g.left, dp.g.top);
-			cairo_tag_end(cr, "H1");
-			g_object_unref(t);
-		}
 		draw_page(&dp, cr, n, 1);
 		cairo_show_page(cr);
 	}

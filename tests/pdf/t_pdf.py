@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the PDF booklets (generator/pdf/), through the
+test driver tests/pdf/pdf_driver.c over tests/fixtures/basic: structure
+(qpdf), fonts, sizes, tags, French typography, hyphenation, page numbers
+of the sommaire and of « p. N » references, outline and links, imposition
+order, determinism. Prints "N passed, N failed" last."""
+import json, math, os, re, shutil, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", "build")
+LIB = os.path.join(ROOT, BUILD, "libfiches.a")
+FIXTURE = os.path.join(ROOT, "tests/fixtures/basic")
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + detail if detail else ""))
+
+
+def run(*cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def text(pdf, first=None, last=None, layout=False):
+    cmd = ["pdftotext"]
+    if first:
+        cmd += ["-f", str(first), "-l", str(last or first)]
+    if layout:
+        cmd.append("-layout")
+    return run(*cmd, pdf, "-").stdout
+
+
+def info(pdf):
+    out = run("pdfinfo", pdf).stdout
+    return dict(l.split(":", 1) for l in out.splitlines() if ":" in l)
+
+
+def driver(tmp):
+    pkgs = "libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd"
+    cflags = run("pkg-config", "--cflags", *pkgs.split()).stdout.split()
+    libs = run("pkg-config", "--libs", *pkgs.split()).stdout.split()
+    incs = ["-I" + os.path.join(ROOT, "generator")] + ["-I" + os.path.join(ROOT, "generator", d)
+                                                       for d in os.listdir(os.path.join(ROOT, "generator"))
+                                                       if os.path.isdir(os.path.join(ROOT, "generator", d))]
+    exe = os.path.join(tmp, "pdf_driver")
+    r = run("cc", "-std=c11", "-D_GNU_SOURCE", "-O2", *cflags, *incs, "-o", exe,
+            os.path.join(ROOT, "tests/pdf/pdf_driver.c"), LIB, *libs,
+            "-lcmark-gfm-extensions", "-lhyphen", "-lstemmer", "-lpthread", "-lm")
+    if r.returncode:
+        print(r.stderr)
+        return None
+    return exe
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="t_pdf.")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    try:
+        exe = driver(tmp)
+        check("driver builds against libfiches.a", exe is not None)
+        if not exe:
+            return
+        out1, out2 = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+        r = run(exe, FIXTURE, out1, "https://tat.example.org/", env=env)
+        check("site PDFs typeset", r.returncode == 0, r.stderr)
+        pdfdir = os.path.join(out1, "pdf")
+        names = sorted(os.listdir(pdfdir)) if os.path.isdir(pdfdir) else []
+        for want in ["action-1-atelier-habitants.pdf", "theme-1-cadre-de-vie.pdf", "fiches-actions.pdf",
+                     "fiches-thematiques.pdf", "guide-complet.pdf", "atelier.pdf", "atelier-imposee.pdf"]:
+            check("produces pdf/" + want, want in names)
+        check("produces print/atelier.html", os.path.exists(os.path.join(out1, "print/atelier.html")))
+        for n in names:
+            p = os.path.join(pdfdir, n)
+            check("qpdf --check " + n, run("qpdf", "--check", p).returncode == 0)
+            fonts = run("pdffonts", p).stdout.splitlines()[2:]
+            check("fonts embedded in " + n, fonts and all(l.split()[-5] == "yes" for l in fonts))
+            i = info(p)
+            imposed = n.endswith("-imposee.pdf")
+            size = i.get("Page size", "")
+            if imposed:
+                check("A4 landscape " + n, size.strip().startswith("841.89 x 595.28"), size)
+            elif n.startswith("atelier"):
+                check("A5 " + n, size.strip().startswith("419.53 x 595.28"), size)
+            else:
+                check("A4 " + n, size.strip().startswith("595.28 x 841.89"), size)
+            check("title in " + n, i.get("Title", "").strip() != "")
+            if not imposed:
+                check("tagged " + n, i.get("Tagged", "").strip() == "yes")
+        fiche = os.path.join(pdfdir, "action-1-atelier-habitants.pdf")
+        t = text(fiche)
+        words = ["Atelier des habitants", "Acteurs", "Objectifs", "Rompre", "Notes", "Pour prendre contact"]
+        pos = [t.find(w) for w in words]
+        check("fiche text in order", all(p >= 0 for p in pos) and pos == sorted(pos), str(pos))
+        raw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", fiche, "-"],
+                             capture_output=True).stdout
+        check("narrow no-break space U+202F in the text (ToUnicode)", b"<202f>" in raw)
+        check("no-break space U+00A0 before ':' (ToUnicode)", b"<00a0>" in raw)
+        check("spaced colon kept apart", re.search(r"social\s:", t) is not None)
+        guide = os.path.join(pdfdir, "guide-complet.pdf")
+        gt = text(guide)
+        alltext = "".join(text(os.path.join(pdfdir, n)) for n in names if not n.endswith("imposee.pdf"))
+        check("a hyphenated line break", re.search("[a-zéè’]{2,}[-\u00ad]\n[a-zéè]", alltext) is not None)
+        # Sommaire: every entry's page starts with that entry's title.
+        npages = int(info(guide)["Pages"])
+        som = text(guide, 2, 2, layout=True)
+        entries = re.findall(r"^(.+?)\s*\.?\s*(\d+)\s*$", som, re.M)
+        entries = [(a.strip(" ."), int(b)) for a, b in entries if int(b) > 2]
+        check("sommaire lists entries", len(entries) >= 5, str(entries))
+        for title, page in entries:
+            title = title.split("·")[-1].strip()
+            got = text(guide, page, page)
+            check("sommaire '%s' → p. %d" % (title, page), title in got.replace("\n", " "))
+        # « voir fiche-action 2, p. N » points to the page where it starts.
+        refs = re.findall(r"voir (fiche-action|fiche thématique) (\d+),\s*p\.\s*(\d+)", gt.replace("\n", " "))
+        check("cross-references with pages", len(refs) >= 1, gt[:0])
+        for kind, num, page in refs:
+            got = text(guide, int(page), int(page))
+            label = ("FICHE-ACTION " if kind == "fiche-action" else "FICHE THÉMATIQUE ") + num
+            check("« voir %s %s, p. %s »" % (kind, num, page), label in got or kind in got.lower())
+        js = json.loads(run("qpdf", "--json", guide).stdout or "{}")
+        check("outline present", len(js.get("outlines", [])) >= 1)
+        annots = run("qpdf", "--qdf", "--object-streams=disable", guide, "-").stdout if False else \
+            subprocess.run(["qpdf", "--qdf", "--object-streams=disable", guide, "-"], capture_output=True).stdout
+        check("link annotations present", annots.count(b"/Subtype /Link") >= 5)
+        # Imposition: ceil(n/4) sheets, two sides each, saddle-stitch order.
+        a5 = os.path.join(pdfdir, "atelier.pdf")
+        imp = os.path.join(pdfdir, "atelier-imposee.pdf")
+        n = int(info(a5)["Pages"])
+        sides = int(info(imp)["Pages"])
+        check("imposed sides = 2 × ceil(pages/4)", sides == 2 * math.ceil(n / 4), "%d %d" % (n, sides))
+        m = 4 * math.ceil(n / 4)
+        for s in range(sides):
+            i = s // 2
+            want = (m - 2 * i, 2 * i + 1) if s % 2 == 0 else (2 * i + 2, m - 2 * i - 1)
+            lines = text(imp, s + 1, s + 1, layout=True).splitlines()
+            nums = [int(x) for l in lines for x in re.findall(r"(?<!\S)(\d{1,3})(?!\S)", l)
+                    if l.strip() and re.fullmatch(r"\s*\d{1,3}(\s+\d{1,3})?\s*", l)]
+            check("imposed side %d shows pages %s" % (s + 1, want),
+                  all(x in want for x in nums) and nums == sorted(nums, key=want.index), str(nums))
+        # Determinism.
+        r = run(exe, FIXTURE, out2, "https://tat.example.org/", env=env)
+        same = all(open(os.path.join(out1, "pdf", n), "rb").read() ==
+                   open(os.path.join(out2, "pdf", n), "rb").read() for n in names)
+        diff = [n for n in names if open(os.path.join(out1, "pdf", n), "rb").read() !=
+                open(os.path.join(out2, "pdf", n), "rb").read()]
+        check("two builds give identical bytes", r.returncode == 0 and same, " ".join(diff) + r.stderr)
+        # Ad-hoc booklet.
+        adhoc = os.path.join(tmp, "selection.pdf")
+        r = run(exe, FIXTURE, "--booklet", "-", adhoc, "--ids", "action:1,theme:cadre-de-vie", env=env)
+        check("ad-hoc booklet", r.returncode == 0 and os.path.exists(adhoc), r.stderr)
+        r = run(exe, FIXTURE, "--booklet", "-", adhoc, "--ids", "action:99", env=env)
+        check("ad-hoc unknown id refused", r.returncode != 0 and "action:99" in r.stderr, r.stderr)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print("%d passed, %d failed" % (passed, failed))
+
+
+main()
+sys.exit(1 if failed else 0)
