@@ -13,6 +13,7 @@
 #include "xalloc.h"
 
 #include <hyphen.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@
 
 struct hyph {
 	HyphenDict *dict;
+	/* libhyphen does not promise thread safety; calls are short, so serialise them. */
+	pthread_mutex_t lock;
 };
 
 struct hyph *hyph_new(const char *dict_path, struct diag *d)
@@ -39,6 +42,7 @@ struct hyph *hyph_new(const char *dict_path, struct diag *d)
 	}
 	struct hyph *h = xcalloc(1, sizeof *h);
 	h->dict = dict;
+	pthread_mutex_init(&h->lock, NULL);
 	return h;
 }
 
@@ -47,6 +51,7 @@ void hyph_free(struct hyph *h)
 	if (!h)
 		return;
 	hnj_hyphen_free(h->dict);
+	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 
@@ -96,8 +101,14 @@ static void put_word(const struct hyph *h, const char *w, size_t n, size_t nchar
 	char **rep = NULL;
 	int *pos = NULL, *cut = NULL;
 	memset(hyphens, 0, sizeof hyphens);
-	if (j != n || hnj_hyphen_hyphenate3(h->dict, low, (int)j, hyphens, NULL, &rep, &pos,
-					     &cut, LEFT_MIN, RIGHT_MIN, LEFT_MIN, RIGHT_MIN) != 0) {
+	int failed = j != n;
+	if (!failed) {
+		pthread_mutex_lock((pthread_mutex_t *)&h->lock);
+		failed = hnj_hyphen_hyphenate3(h->dict, low, (int)j, hyphens, NULL, &rep, &pos, &cut,
+					       LEFT_MIN, RIGHT_MIN, LEFT_MIN, RIGHT_MIN) != 0;
+		pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
+	}
+	if (failed) {
 		buf_put(out, w, n);
 		goto out;
 	}
