@@ -1,0 +1,411 @@
+/*
+ * Service worker, web app manifest and icons; see offline.h.
+ *
+ * The cache version hashes what the pages are made from, since the pages
+ * themselves are rendered in parallel straight into the stage: the content
+ * model (site.json), the search index (all the text), every template and
+ * asset, the media files, the list of pages and whether PDFs are linked.
+ * Any edit a coordinator can make changes one of them.
+ */
+#include "offline.h"
+#include "buf.h"
+#include "path.h"
+#include "sitemap.h"
+#include "stage.h"
+#include "xalloc.h"
+
+#include <cairo.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Above this many pages, only the lists are precached: the fiches come on demand. */
+#define OFFLINE_MAX_PRECACHE_PAGES 1000
+
+static int compare_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Relative paths of the regular files below dir (prefix/name…), sorted. */
+static void list_files(const char *dir, const char *prefix, struct ptrs *out)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *fs = path_join(dir, e->d_name);
+		char *rel = *prefix ? path_join(prefix, e->d_name) : xstrdup(e->d_name);
+		struct stat st;
+		if (lstat(fs, &st) == 0 && S_ISDIR(st.st_mode)) {
+			list_files(fs, rel, out);
+			free(rel);
+		} else if (lstat(fs, &st) == 0 && S_ISREG(st.st_mode)) {
+			ptrs_add(out, rel);
+		} else {
+			free(rel);
+		}
+		free(fs);
+	}
+	closedir(dp);
+	qsort(out->v, out->n, sizeof *out->v, compare_str);
+}
+
+/* Whole file, or NULL (then the hash simply does not see it). Caller frees. */
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t r;
+	while ((r = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, r);
+	fclose(f);
+	*len = b.len;
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+/* FNV-1a continued over more bytes (stage_hash starts from the offset basis). */
+static unsigned long long hash_more(unsigned long long h, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static unsigned long long hash_tree(unsigned long long h, const char *dir)
+{
+	struct ptrs files = {0};
+	list_files(dir, "", &files);
+	for (size_t i = 0; i < files.n; i++) {
+		char *fs = path_join(dir, files.v[i]);
+		size_t len = 0;
+		char *data = read_all(fs, &len);
+		h = hash_more(h, files.v[i], strlen(files.v[i]) + 1);
+		if (data)
+			h = hash_more(h, data, len);
+		free(data);
+		free(fs);
+		free(files.v[i]);
+	}
+	ptrs_free(&files);
+	return h;
+}
+
+char *offline_css_colour(const char *css, const char *property)
+{
+	if (!css)
+		return NULL;
+	size_t n = strlen(property);
+	for (const char *p = strstr(css, property); p; p = strstr(p + 1, property)) {
+		const char *q = p + n;
+		while (*q == ' ')
+			q++;
+		if (*q != ':')
+			continue;
+		q++;
+		while (*q == ' ')
+			q++;
+		int ok = q[0] == '#';
+		for (int i = 1; i <= 6 && ok; i++)
+			ok = (q[i] >= '0' && q[i] <= '9') || ((q[i] | 32) >= 'a' && (q[i] | 32) <= 'f');
+		if (ok && (q[7] == ';' || q[7] == ' ' || q[7] == '}' || q[7] == '\n')) {
+			char *c = xstrndup(q, 7);
+			for (char *k = c; *k; k++)
+				if (*k >= 'A' && *k <= 'F')
+					*k += 32;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static void put_json_string(struct buf *out, const char *s)
+{
+	buf_putc(out, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_printf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			buf_printf(out, "\\u%04x", *p);
+		else
+			buf_putc(out, (char)*p);
+	}
+	buf_putc(out, '"');
+}
+
+/* ---- Icons --------------------------------------------------------------- */
+
+static void set_hex(cairo_t *cr, const char *hex)
+{
+	unsigned v = 0;
+	if (hex && hex[0] == '#')
+		v = (unsigned)strtoul(hex + 1, NULL, 16);
+	cairo_set_source_rgb(cr, ((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0,
+			     (v & 255) / 255.0);
+}
+
+static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_put(closure, (const char *)data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/*
+ * A fiche on the site's colour: a white sheet with a folded corner and one
+ * line per logique d'action in its colour. The drawing stays inside the
+ * central 80 % so the icon also works masked to a circle.
+ */
+static void draw_icon(const struct site *s, const char *accent, int size, struct buf *out)
+{
+	cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, size, size);
+	cairo_t *cr = cairo_create(sf);
+	double u = size / 100.0;
+	set_hex(cr, accent);
+	cairo_paint(cr);
+	/* The sheet, its top-right corner folded. */
+	double x0 = 28 * u, y0 = 20 * u, x1 = 72 * u, y1 = 80 * u, fold = 12 * u;
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_move_to(cr, x0, y0);
+	cairo_line_to(cr, x1 - fold, y0);
+	cairo_line_to(cr, x1, y0 + fold);
+	cairo_line_to(cr, x1, y1);
+	cairo_line_to(cr, x0, y1);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0.85, 0.83, 0.79);
+	cairo_move_to(cr, x1 - fold, y0);
+	cairo_line_to(cr, x1 - fold, y0 + fold);
+	cairo_line_to(cr, x1, y0 + fold);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+	size_t lines = s->nlogics ? s->nlogics : 4;
+	if (lines > 6)
+		lines = 6;
+	double step = 40 * u / (double)lines, h = step * 0.55;
+	for (size_t i = 0; i < lines; i++) {
+		set_hex(cr, s->nlogics ? s->logics[i].colour : accent);
+		double w = (i % 3 == 2 ? 22 : 32) * u;
+		cairo_rectangle(cr, x0 + 6 * u, 36 * u + (double)i * step, w, h);
+		cairo_fill(cr);
+	}
+	cairo_destroy(cr);
+	cairo_surface_flush(sf);
+	cairo_surface_write_to_png_stream(sf, png_write, out);
+	cairo_surface_destroy(sf);
+}
+
+/* ---- Manifest ------------------------------------------------------------ */
+
+/* site.yaml short_title, else the title when short, else its initials (« TAT »). Caller frees. */
+static char *short_name(const struct site *s)
+{
+	const json_t *v = json_object_get(s->config, "short_title");
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (strlen(s->title) <= 12)
+		return xstrdup(s->title);
+	struct buf b = BUF_INIT;
+	int start = 1;
+	for (const unsigned char *p = (const unsigned char *)s->title; *p; p++) {
+		int letter = *p >= 0x80 || ((*p | 32) >= 'a' && (*p | 32) <= 'z');
+		if (letter && start && *p < 0x80)
+			buf_putc(&b, (char)(*p & ~32));
+		start = !letter && *p != '\'';
+	}
+	if (b.len < 2 || b.len > 12) {
+		buf_free(&b);
+		return xstrndup(s->title, 12);
+	}
+	return buf_detach(&b);
+}
+
+static void manifest(const struct site *s, const char *accent, const char *background,
+		     struct buf *out)
+{
+	char *sn = short_name(s);
+	buf_puts(out, "{\n  \"name\": ");
+	put_json_string(out, s->title);
+	buf_puts(out, ",\n  \"short_name\": ");
+	put_json_string(out, sn);
+	free(sn);
+	if (s->subtitle) {
+		buf_puts(out, ",\n  \"description\": ");
+		put_json_string(out, s->subtitle);
+	}
+	buf_puts(out, ",\n  \"lang\": ");
+	put_json_string(out, s->language ? s->language : "fr");
+	buf_printf(out, ",\n  \"start_url\": \".\",\n  \"scope\": \".\",\n"
+			"  \"display\": \"standalone\",\n"
+			"  \"background_color\": \"%s\",\n  \"theme_color\": \"%s\",\n"
+			"  \"icons\": [\n"
+			"    {\"src\": \"assets/icone-192.png\", \"sizes\": \"192x192\", \"type\": \"image/png\", \"purpose\": \"any maskable\"},\n"
+			"    {\"src\": \"assets/icone-512.png\", \"sizes\": \"512x512\", \"type\": \"image/png\", \"purpose\": \"any maskable\"}\n"
+			"  ]\n}\n",
+		   background, accent);
+}
+
+/* ---- Service worker ------------------------------------------------------ */
+
+/* What every version of sw.js does; VERSION and PRECACHE come before it. */
+static const char sw_body[] =
+	"var SCOPE = self.registration.scope;\n"
+	"\n"
+	"// Directory URLs are served by their index.html; queries do not name other pages.\n"
+	"function key(url) {\n"
+	"  var u = new URL(url);\n"
+	"  u.search = \"\";\n"
+	"  u.hash = \"\";\n"
+	"  if (u.pathname.slice(-1) === \"/\") u.pathname += \"index.html\";\n"
+	"  return u.href;\n"
+	"}\n"
+	"\n"
+	"self.addEventListener(\"install\", function (event) {\n"
+	"  event.waitUntil(caches.open(VERSION).then(function (cache) {\n"
+	"    // cache: \"reload\" so the HTTP cache never hands back a page of the previous build.\n"
+	"    return cache.addAll(PRECACHE.map(function (p) {\n"
+	"      return new Request(new URL(p, SCOPE).href, {cache: \"reload\"});\n"
+	"    }));\n"
+	"  }).then(function () { return self.skipWaiting(); }));\n"
+	"});\n"
+	"\n"
+	"self.addEventListener(\"activate\", function (event) {\n"
+	"  event.waitUntil(caches.keys().then(function (names) {\n"
+	"    return Promise.all(names.filter(function (n) {\n"
+	"      return n.indexOf(\"fiches-\") === 0 && n !== VERSION;\n"
+	"    }).map(function (n) { return caches.delete(n); }));\n"
+	"  }).then(function () { return self.clients.claim(); }));\n"
+	"});\n"
+	"\n"
+	"var OFFLINE_PAGE = \"<!DOCTYPE html><html lang=\\\"fr\\\"><head><meta charset=\\\"utf-8\\\">\" +\n"
+	"  \"<meta name=\\\"viewport\\\" content=\\\"width=device-width, initial-scale=1\\\">\" +\n"
+	"  \"<title>Hors ligne</title></head><body style=\\\"font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem\\\">\" +\n"
+	"  \"<h1>Hors ligne</h1><p>Cette page n\\u2019a pas encore été enregistrée sur cet appareil \" +\n"
+	"  \"et le réseau ne répond pas.</p><p><a href=\\\"\" + SCOPE + \"\\\">Revenir à l\\u2019accueil</a></p></body></html>\";\n"
+	"\n"
+	"self.addEventListener(\"fetch\", function (event) {\n"
+	"  var request = event.request;\n"
+	"  if (request.method !== \"GET\" || request.url.indexOf(SCOPE) !== 0) return;\n"
+	"  var k = key(request.url);\n"
+	"  event.respondWith(caches.open(VERSION).then(function (cache) {\n"
+	"    return cache.match(k).then(function (hit) {\n"
+	"      if (hit) return hit;\n"
+	"      // Not precached (a PDF, a page of a large site): fetch it and keep it.\n"
+	"      return fetch(request).then(function (response) {\n"
+	"        if (response.ok && response.type === \"basic\" && !request.headers.has(\"range\"))\n"
+	"          cache.put(k, response.clone());\n"
+	"        return response;\n"
+	"      }).catch(function () {\n"
+	"        if (request.mode !== \"navigate\") return Response.error();\n"
+	"        return new Response(OFFLINE_PAGE, {status: 503,\n"
+	"          headers: {\"Content-Type\": \"text/html; charset=utf-8\"}});\n"
+	"      });\n"
+	"    });\n"
+	"  }));\n"
+	"});\n";
+
+void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
+		       const char *templates_dir, const char *index, size_t index_len,
+		       int with_pdf)
+{
+	char *assets_dir = path_join(templates_dir, "assets");
+	char *css_path = path_join(assets_dir, "style.css");
+	size_t css_len = 0;
+	char *css = read_all(css_path, &css_len);
+	char *accent = offline_css_colour(css, "--accent");
+	char *background = offline_css_colour(css, "--fond");
+	if (!accent)
+		accent = xstrdup("#1f4e79");
+	if (!background)
+		background = xstrdup("#ffffff");
+
+	struct buf b = BUF_INIT;
+	draw_icon(s, accent, 192, &b);
+	size_t len = b.len;
+	unsigned long long h = hash_more(stage_hash("fiches-sw-1", 11), b.data, b.len);
+	stage_add(st, "assets/icone-192.png", buf_detach(&b), len);
+	draw_icon(s, accent, 512, &b);
+	len = b.len;
+	h = hash_more(h, b.data, b.len);
+	stage_add(st, "assets/icone-512.png", buf_detach(&b), len);
+	manifest(s, accent, background, &b);
+	len = b.len;
+	h = hash_more(h, b.data, b.len);
+	stage_add(st, "manifest.webmanifest", buf_detach(&b), len);
+
+	/* The version: see the comment at the top. */
+	h = hash_more(h, index, index_len);
+	sitemap_site_json(s, &b);
+	h = hash_more(h, b.data, b.len);
+	buf_free(&b);
+	h = hash_tree(h, templates_dir);
+	char *media = path_join(s->content_dir, "media");
+	h = hash_tree(h, media);
+	h = hash_more(h, with_pdf ? "pdf" : "nopdf", with_pdf ? 3 : 5);
+	for (size_t i = 0; i < plan->n; i++)
+		h = hash_more(h, plan->pages[i].path, strlen(plan->pages[i].path) + 1);
+
+	/* What to precache: pages in plan order, then assets and media, sorted. */
+	struct ptrs assets = {0}, media_files = {0};
+	list_files(assets_dir, "assets", &assets);
+	list_files(media, "media", &media_files);
+	int all_pages = plan->n <= OFFLINE_MAX_PRECACHE_PAGES;
+	buf_printf(&b, "/* fiches : service worker, produit par « fiches build ». */\n"
+		       "\"use strict\";\n"
+		       "var VERSION = \"fiches-%016llx\";\n"
+		       "var PRECACHE = [", h);
+	size_t count = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct page *p = &plan->pages[i];
+		if (!all_pages && (p->kind == PAGE_DOC || p->kind == PAGE_CONTACT || p->kind == PAGE_TAXON))
+			continue;
+		buf_puts(&b, count++ ? ",\n  " : "\n  ");
+		put_json_string(&b, p->path);
+	}
+	static const char *const generated[] = {"assets/icone-192.png", "assets/icone-512.png",
+						"assets/recherche-index.js", "manifest.webmanifest"};
+	for (size_t i = 0; i < sizeof generated / sizeof *generated; i++) {
+		buf_puts(&b, ",\n  ");
+		put_json_string(&b, generated[i]);
+	}
+	for (size_t i = 0; i < assets.n; i++) {
+		/* A file of templates/assets with a generated file's name is replaced by it. */
+		int dup = 0;
+		for (size_t j = 0; j < sizeof generated / sizeof *generated; j++)
+			dup |= strcmp(assets.v[i], generated[j]) == 0;
+		if (!dup) {
+			buf_puts(&b, ",\n  ");
+			put_json_string(&b, assets.v[i]);
+		}
+	}
+	for (size_t i = 0; i < media_files.n; i++) {
+		buf_puts(&b, ",\n  ");
+		put_json_string(&b, media_files.v[i]);
+	}
+	buf_puts(&b, "\n];\n\n");
+	buf_puts(&b, sw_body);
+	len = b.len;
+	stage_add(st, "sw.js", buf_detach(&b), len);
+
+	for (size_t i = 0; i < assets.n; i++)
+		free(assets.v[i]);
+	for (size_t i = 0; i < media_files.n; i++)
+		free(media_files.v[i]);
+	ptrs_free(&assets);
+	ptrs_free(&media_files);
+	free(media);
+	free(accent);
+	free(background);
+	free(css);
+	free(css_path);
+	free(assets_dir);
+}

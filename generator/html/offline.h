@@ -1,0 +1,39 @@
+/*
+ * The files that let a phone keep the site after one visit over http(s):
+ *
+ *  - sw.js at the site root: a service worker whose scope is the root and
+ *    whose cache name is « fiches-<hash of the build> », so a rebuild with
+ *    any change installs a new worker that fills a new cache and deletes
+ *    the old one; it precaches every HTML page, the assets, the media and
+ *    the search index, and caches anything else (PDFs) when first fetched;
+ *  - manifest.webmanifest: French name and short name, start_url ".",
+ *    standalone, the colours of the site's style sheet;
+ *  - assets/icone-192.png, assets/icone-512.png drawn with cairo in those
+ *    colours and the colours of the logiques d'action.
+ *
+ * assets/sw-register.js registers the worker only over http: and https:
+ * (not from a USB stick, where file:// has no service workers).
+ */
+#ifndef FICHES_OFFLINE_H
+#define FICHES_OFFLINE_H
+
+#include <stddef.h>
+
+#include "model.h"
+#include "pages.h"
+
+struct stage;
+
+/*
+ * Adds sw.js, manifest.webmanifest and the icons to the stage. index is the
+ * search index (part of what the cache version hashes); with_pdf tells
+ * whether pages link PDFs. Deterministic.
+ */
+void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
+		       const char *templates_dir, const char *index, size_t index_len,
+		       int with_pdf);
+
+/* The colour of a custom property (« --accent: #1f4e79; ») in css, as "#rrggbb", or NULL. Caller frees. */
+char *offline_css_colour(const char *css, const char *property);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * The search index: every fiche, guide chapter, page, contact, glossary
+ * entry and bibliography reference, split into sections at its headings,
+ * written as a script (assets/recherche-index.js) that assigns a global,
+ * so assets/search.js can load it with a <script> tag, which works from
+ * file:// where fetch() does not.
+ *
+ * Words are the runs of ASCII letters and digits and Latin-1/Latin
+ * Extended-A letters (U+00C0–U+017F except × ÷); they are lower-cased,
+ * accent-folded (é → e, œ → oe) and stemmed with the Snowball French
+ * stemmer at build time. The browser gets the section texts (for
+ * snippets) and the vocabulary mapped to stem ids: it builds the postings
+ * itself while loading, which keeps the shipped file about the size of the
+ * text. assets/search.js folds and splits with the same rules: keep both in
+ * step (the unit test and the browser test check the shared table).
+ *
+ * Stop words and one-letter words are left out of the vocabulary. Glossary
+ * expansions are shipped as synonyms of their sigle.
+ */
+#ifndef FICHES_SEARCH_H
+#define FICHES_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "build.h"
+#include "model.h"
+#include "pages.h"
+
+struct stage;
+
+/* Path of the index in the output. */
+#define SEARCH_INDEX_PATH "assets/recherche-index.js"
+
+/* 1 when cp belongs to a word (see above). */
+int search_is_word_char(uint32_t cp);
+
+/* The folded form of a word: lower case, no accents, ASCII only. Appends to out. */
+void search_fold(const char *s, size_t n, struct buf *out);
+
+/* 1 when folded is a French stop word the index leaves out. */
+int search_is_stop_word(const char *folded);
+
+/* The folded Snowball stem of a word (any case, accents allowed). Caller frees. Not thread-safe. */
+char *search_stem(const char *s, size_t n);
+
+/* The whole index script for site s. Appends to out. Deterministic. */
+void search_index_js(const struct site *s, struct buf *out);
+
+/*
+ * Adds the index and, unless o->serve (a preview must never be answered
+ * from a stale cache), the offline files (offline.h) to the stage.
+ */
+void search_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
+		      const char *templates_dir, const struct build_options *o);
+
+#endif
