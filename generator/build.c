@@ -19,6 +19,7 @@
 #include "path.h"
 #include "pool.h"
 #include "schema.h"
+#include "search.h"
 #include "sitemap.h"
 #include "stage.h"
 #include "xalloc.h"
@@ -306,6 +307,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		sitemap_xml(b.site, &b.plan, &data);
 		add_buffer(&b, "sitemap.xml", &data);
 	}
+	search_add_files(b.stage, b.site, &b.plan, b.templates, o);
 	if (b.render_failed || diag_errors(d)) {
 		status = BUILD_CONTENT_ERROR;
 		goto out;
