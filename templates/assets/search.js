@@ -1,0 +1,642 @@
+/*
+ * fiches — recherche dans le navigateur (amélioration facultative : sans
+ * JavaScript, la page recherche.html renvoie vers les listes).
+ *
+ * L'index (assets/recherche-index.js, produit par generator/html/search.c)
+ * est chargé par une balise <script>, pas par fetch(), pour fonctionner
+ * aussi depuis file:// ; il n'est chargé qu'au premier focus d'un champ de
+ * recherche, pour que les pages restent légères. Il contient le texte des
+ * sections et le vocabulaire déjà racinisé (Snowball, français) : les
+ * listes d'occurrences sont construites ici, au chargement.
+ *
+ * Les mots sont découpés et « pliés » (minuscules, sans accents) comme dans
+ * search.c : WORD et FOLD doivent rester identiques aux siens.
+ */
+(function () {
+  "use strict";
+
+  var WORD = /[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F]+/g;
+  // Forme pliée de U+00C0…U+017F (même chaîne que fold_str dans search.c).
+  var FOLD = ("a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|ss|" +
+    "a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|y|" +
+    "a|a|a|a|a|a|c|c|c|c|c|c|c|c|d|d|d|d|e|e|e|e|e|e|e|e|e|e|g|g|g|g|g|g|g|g|" +
+    "h|h|h|h|i|i|i|i|i|i|i|i|i|i|ij|ij|j|j|k|k|k|l|l|l|l|l|l|l|l|l|l|" +
+    "n|n|n|n|n|n|n|n|n|o|o|o|o|o|o|oe|oe|r|r|r|r|r|r|s|s|s|s|s|s|s|s|" +
+    "t|t|t|t|t|t|u|u|u|u|u|u|u|u|u|u|u|u|w|w|y|y|y|z|z|z|z|z|z|s").split("|");
+  var LISTBOX_MAX = 8, PAGE_MAX = 100;
+
+  function fold(w) {
+    var out = "";
+    for (var i = 0; i < w.length; i++) {
+      var c = w.charCodeAt(i);
+      if (c < 128) out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : w[i];
+      else if (c >= 0xC0 && c < 0x180) out += FOLD[c - 0xC0];
+    }
+    return out;
+  }
+
+  function countLabel(n) {
+    if (n === 0) return "Aucun résultat";
+    return n.toLocaleString("fr-FR") + (n === 1 ? " résultat" : " résultats");
+  }
+
+  /* ---- Moteur ----------------------------------------------------------- */
+
+  function Engine(I) {
+    var t0 = now();
+    this.kinds = I.kinds;
+    this.docs = I.docs;
+    this.secs = I.sections;
+    // Vocabulaire : voir put_words dans search.c.
+    var words = [], wstem = [], s = I.words, i = 0, prev = "", next = 0, cur = -1;
+    while (i < s.length) {
+      var c = s[i++], id;
+      if (c === " ") id = next++;
+      else if (c === "+") id = cur;
+      else {
+        var d0 = i;
+        while (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+        id = +s.slice(d0, i);
+      }
+      var common = s.charCodeAt(i++) - 65, w0 = i;
+      while (i < s.length && s[i] !== " " && s[i] !== "+" && s[i] !== "|") i++;
+      var w = prev.slice(0, common) + s.slice(w0, i);
+      words.push(w);
+      wstem.push(id);
+      prev = w;
+      cur = id;
+    }
+    this.words = words;
+    this.wstem = wstem;
+    this.nstems = next;
+    this.vocab = new Map();
+    for (i = 0; i < words.length; i++) this.vocab.set(words[i], wstem[i]);
+    this.stop = new Set(I.stop.split(" "));
+    this.syn = new Map();
+    for (i = 0; i < I.syn.length; i++) this.syn.set(I.syn[i][0], I.syn[i][1]);
+    this.byNumber = new Map();
+    this.buildPostings();
+    this.nsec = this.secs.length;
+    this.total = new Float64Array(this.nsec);
+    this.hits = new Uint8Array(this.nsec);
+    this.tscore = new Float64Array(this.nsec);
+    this.loadMs = now() - t0;
+  }
+
+  function now() {
+    return window.performance && performance.now ? performance.now() : Date.now();
+  }
+
+  // Poids d'un mot selon sa place : titre et résumé avant le corps.
+  Engine.prototype.buildPostings = function () {
+    var n = this.nstems, self = this;
+    var title = new Uint8Array(n), head = new Uint8Array(n), summ = new Uint8Array(n);
+    var body = new Uint16Array(n), touched = [];
+    var psec = this.psec = new Array(n), pscore = this.pscore = new Array(n);
+    for (var k = 0; k < n; k++) { psec[k] = []; pscore[k] = []; }
+    function scan(text, arr, isBody) {
+      if (!text) return;
+      WORD.lastIndex = 0;
+      var m;
+      while ((m = WORD.exec(text))) {
+        var id = self.vocab.get(fold(m[0]));
+        if (id === undefined) continue;
+        if (!title[id] && !head[id] && !summ[id] && !body[id]) touched.push(id);
+        if (isBody) { if (body[id] < 65535) body[id]++; } else arr[id] = 1;
+      }
+    }
+    for (var si = 0; si < this.secs.length; si++) {
+      var sec = this.secs[si], doc = this.docs[sec[0]];
+      if (sec[1] === "" && sec[2] === "") {
+        scan(doc[2], title, false);
+        scan(doc[4], summ, false);
+        if (doc[1]) this.byNumber.set(doc[1], (this.byNumber.get(doc[1]) || []).concat([si]));
+      } else {
+        scan(sec[1], head, false);
+      }
+      scan(sec[3], null, true);
+      for (var t = 0; t < touched.length; t++) {
+        var id = touched[t];
+        var sc = 8 * title[id] + 4 * head[id] + 3 * summ[id] +
+          (body[id] ? Math.min(1 + Math.log2(body[id]), 4) : 0);
+        psec[id].push(si);
+        pscore[id].push(sc);
+        title[id] = head[id] = summ[id] = body[id] = 0;
+      }
+      touched.length = 0;
+    }
+    this.idf = new Float64Array(n);
+    for (k = 0; k < n; k++) this.idf[k] = Math.log(1 + this.secs.length / (1 + psec[k].length));
+  };
+
+  // Premier indice des mots du vocabulaire (triés) qui commencent par p.
+  Engine.prototype.lowerBound = function (p) {
+    var lo = 0, hi = this.words.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (this.words[mid] < p) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+
+  // Racines des mots commençant par p, les plus fréquentes d'abord (au plus 40).
+  Engine.prototype.prefixStems = function (p) {
+    var seen = new Set(), out = [];
+    for (var i = this.lowerBound(p); i < this.words.length && this.words[i].lastIndexOf(p, 0) === 0; i++) {
+      var id = this.wstem[i];
+      if (!seen.has(id)) { seen.add(id); out.push(id); }
+    }
+    if (out.length > 40) {
+      var ps = this.psec;
+      out.sort(function (a, b) { return ps[b].length - ps[a].length || a - b; });
+      out.length = 40;
+    }
+    return out;
+  };
+
+  Engine.prototype.parse = function (q) {
+    var terms = [], m, last = null;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(q))) {
+      var f = fold(m[0]);
+      last = {f: f, end: m.index + m[0].length};
+      if (this.stop.has(f) || (f.length < 2 && !/^[0-9]+$/.test(f))) continue;
+      terms.push({f: f, end: last.end, cands: new Map(), prefix: null, syn: null});
+    }
+    var open = last && last.end === q.length;
+    for (var i = 0; i < terms.length; i++) {
+      var t = terms[i], exact = this.vocab.get(t.f);
+      if (exact !== undefined) t.cands.set(exact, 1);
+      // Le dernier mot est peut-être en cours de frappe : ses suites comptent aussi.
+      if ((open && i === terms.length - 1) || exact === undefined) {
+        var ps = this.prefixStems(t.f);
+        for (var k = 0; k < ps.length; k++) if (!t.cands.has(ps[k])) t.cands.set(ps[k], 0.6);
+        if (ps.length) t.prefix = t.f;
+      }
+      // Mot absent sous cette forme (« relogés ») : on raccourcit jusqu'à trouver une suite.
+      if (!t.cands.size && !/^[0-9]+$/.test(t.f)) {
+        for (var L = t.f.length - 1; L >= Math.max(3, Math.ceil(t.f.length * 0.6)); L--) {
+          var short = t.f.slice(0, L), st = this.prefixStems(short);
+          if (st.length) {
+            for (k = 0; k < st.length; k++) t.cands.set(st[k], 0.4);
+            t.prefix = short;
+            break;
+          }
+        }
+      }
+      if (this.syn.has(t.f)) t.syn = this.syn.get(t.f);
+    }
+    // Sens inverse : « centre d'accueil » trouve aussi les sections qui écrivent CAARUD.
+    var self = this;
+    this.syn.forEach(function (exp, sigle) {
+      var sid = self.vocab.get(sigle), inExp = [];
+      if (sid === undefined) return;
+      for (var j = 0; j < terms.length; j++) {
+        var e = self.vocab.get(terms[j].f);
+        if (e !== undefined && exp.indexOf(e) >= 0) inExp.push(terms[j]);
+      }
+      if (inExp.length && inExp.length >= Math.min(2, exp.length))
+        inExp.forEach(function (tt) { if (!tt.cands.has(sid)) tt.cands.set(sid, 0.8); });
+    });
+    return terms;
+  };
+
+  // Sections contenant toutes les racines ids, avec la somme de leurs scores.
+  Engine.prototype.allOf = function (ids) {
+    var acc = null;
+    for (var i = 0; i < ids.length; i++) {
+      var m = new Map(), ps = this.psec[ids[i]], sc = this.pscore[ids[i]];
+      for (var k = 0; k < ps.length; k++)
+        if (!acc || acc.has(ps[k])) m.set(ps[k], (acc ? acc.get(ps[k]) : 0) + sc[k] * this.idf[ids[i]]);
+      acc = m;
+      if (!acc.size) break;
+    }
+    return acc || new Map();
+  };
+
+  /*
+   * Les sections qui contiennent tous les mots (à défaut : le plus grand
+   * nombre d'entre eux), classées. Renvoie {terms, total, results: [[section, score]]}.
+   */
+  Engine.prototype.search = function (q, limit) {
+    var terms = this.parse(q), total = this.total, hits = this.hits, ts = this.tscore;
+    var touched = [], tt = [], i, k, sec;
+    for (var ti = 0; ti < terms.length; ti++) {
+      var t = terms[ti];
+      t.cands.forEach(function (w, id) {
+        var ps = this.psec[id], sc = this.pscore[id], idf = this.idf[id];
+        for (k = 0; k < ps.length; k++) {
+          var v = w * sc[k] * idf;
+          sec = ps[k];
+          if (v > ts[sec]) { if (ts[sec] === 0) tt.push(sec); ts[sec] = v; }
+        }
+      }, this);
+      if (t.syn && t.syn.length) {
+        this.allOf(t.syn).forEach(function (v, s) {
+          v = 0.8 * v / t.syn.length;
+          if (v > ts[s]) { if (ts[s] === 0) tt.push(s); ts[s] = v; }
+        });
+      }
+      if (/^[0-9]+$/.test(t.f)) {
+        (this.byNumber.get(+t.f) || []).forEach(function (s) {
+          if (ts[s] === 0) tt.push(s);
+          ts[s] = Math.max(ts[s], 20);
+        });
+      }
+      for (i = 0; i < tt.length; i++) {
+        sec = tt[i];
+        if (hits[sec] === 0) touched.push(sec);
+        hits[sec]++;
+        total[sec] += ts[sec];
+        ts[sec] = 0;
+      }
+      tt.length = 0;
+    }
+    var best = 0;
+    for (i = 0; i < touched.length; i++) if (hits[touched[i]] > best) best = hits[touched[i]];
+    // Un tas des « limit » meilleures : trier des dizaines de milliers de sections coûterait trop.
+    var heap = [], count = 0;
+    function worse(a, b) { return a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]); }
+    for (i = 0; i < touched.length; i++) {
+      sec = touched[i];
+      if (hits[sec] === best) {
+        count++;
+        var item = [sec, total[sec]];
+        if (heap.length < limit) {
+          heap.push(item);
+          for (k = heap.length - 1; k > 0;) {
+            var p = (k - 1) >> 1;
+            if (!worse(heap[k], heap[p])) break;
+            var x = heap[k]; heap[k] = heap[p]; heap[p] = x; k = p;
+          }
+        } else if (limit && worse(heap[0], item)) {
+          heap[0] = item;
+          for (k = 0; ;) {
+            var l = 2 * k + 1, r = l + 1, m = k;
+            if (l < heap.length && worse(heap[l], heap[m])) m = l;
+            if (r < heap.length && worse(heap[r], heap[m])) m = r;
+            if (m === k) break;
+            var y = heap[k]; heap[k] = heap[m]; heap[m] = y; k = m;
+          }
+        }
+      }
+      hits[sec] = 0;
+      total[sec] = 0;
+    }
+    heap.sort(function (a, b) { return worse(a, b) ? 1 : worse(b, a) ? -1 : 0; });
+    return {terms: terms, total: count, partial: best < terms.length, results: heap};
+  };
+
+  // Découpe text en morceaux [texte, surligné] ; matched dit si un mot plié est cherché.
+  function highlight(text, matched, from, to) {
+    var parts = [], pos = from, m;
+    WORD.lastIndex = from;
+    while ((m = WORD.exec(text)) && m.index < to) {
+      var end = Math.min(m.index + m[0].length, to);
+      if (matched(fold(m[0]))) {
+        if (m.index > pos) parts.push([text.slice(pos, m.index), false]);
+        parts.push([text.slice(m.index, end), true]);
+        pos = end;
+      }
+    }
+    if (pos < to) parts.push([text.slice(pos, to), false]);
+    return parts;
+  }
+
+  Engine.prototype.matcher = function (terms) {
+    var ids = new Set(), prefixes = [], self = this;
+    terms.forEach(function (t) {
+      t.cands.forEach(function (w, id) { if (w >= 1 || !t.prefix) ids.add(id); });
+      if (t.prefix) prefixes.push(t.prefix);
+      if (t.syn) t.syn.forEach(function (id) { ids.add(id); });
+    });
+    return function (f) {
+      var id = self.vocab.get(f);
+      if (id !== undefined && ids.has(id)) return true;
+      for (var i = 0; i < prefixes.length; i++) if (f.lastIndexOf(prefixes[i], 0) === 0) return true;
+      return false;
+    };
+  };
+
+  // Un extrait d'environ 180 caractères autour du premier mot trouvé.
+  function snippet(text, matched) {
+    if (!text) return [];
+    var first = -1, m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text))) if (matched(fold(m[0]))) { first = m.index; break; }
+    var start = 0, end;
+    if (first > 60) {
+      start = text.lastIndexOf(" ", first - 50);
+      start = start < 0 ? 0 : start + 1;
+    }
+    end = Math.min(text.length, start + 180);
+    if (end < text.length) {
+      var sp = text.lastIndexOf(" ", end);
+      if (sp > start + 100) end = sp;
+    }
+    var parts = highlight(text, matched, start, end);
+    if (start > 0) parts.unshift(["…", false]);
+    if (end < text.length) parts.push([" …", false]);
+    return parts;
+  }
+
+  // Ce qu'une page montre d'un résultat.
+  Engine.prototype.describe = function (item, matched) {
+    var sec = this.secs[item[0]], doc = this.docs[sec[0]];
+    var type = this.kinds[doc[0]] + (doc[1] ? " " + doc[1] : "");
+    var text = sec[3];
+    var inBody = false;
+    WORD.lastIndex = 0;
+    for (var m; (m = WORD.exec(text));) if (matched(fold(m[0]))) { inBody = true; break; }
+    if (!inBody && sec[1] === "" && doc[4]) text = doc[4];
+    return {
+      type: type,
+      title: highlight(doc[2], matched, 0, doc[2].length),
+      section: sec[1] ? highlight(sec[1], matched, 0, sec[1].length) : null,
+      snippet: snippet(text, matched),
+      href: doc[3] + (sec[2] ? "#" + sec[2] : ""),
+      score: item[1]
+    };
+  };
+
+  /* ---- Chargement --------------------------------------------------------- */
+
+  var script = document.currentScript;
+  var assetsBase = script ? script.src.replace(/[^\/]*$/, "") : "assets/";
+  var rootURL = new URL("../", assetsBase).href;
+  var engine = null, loading = false, waiting = [];
+
+  function load(callback) {
+    if (engine) { callback(engine); return; }
+    waiting.push(callback);
+    if (loading) return;
+    loading = true;
+    function done() {
+      var I = window.FICHES_RECHERCHE;
+      engine = I ? new Engine(I) : null;
+      var w = waiting;
+      waiting = [];
+      w.forEach(function (cb) { cb(engine); });
+    }
+    if (window.FICHES_RECHERCHE) { done(); return; }
+    var tag = document.createElement("script");
+    tag.src = assetsBase + "recherche-index.js";
+    tag.onload = done;
+    tag.onerror = function () { loading = false; done(); };
+    document.head.appendChild(tag);
+  }
+
+  function resolve(href) { return new URL(href, rootURL).href; }
+
+  /* ---- Affichage ---------------------------------------------------------- */
+
+  function el(name, cls, parts) {
+    var e = document.createElement(name);
+    if (cls) e.className = cls;
+    if (typeof parts === "string") e.textContent = parts;
+    else if (parts) parts.forEach(function (p) {
+      if (p[1]) { var mk = document.createElement("mark"); mk.textContent = p[0]; e.appendChild(mk); }
+      else e.appendChild(document.createTextNode(p[0]));
+    });
+    return e;
+  }
+
+  var CSS =
+    ".recherche-entete{position:relative}" +
+    ".rr-liste{position:absolute;top:100%;left:0;right:0;z-index:30;margin:.25rem 0 0;padding:0;" +
+    "list-style:none;background:#fff;color:var(--encre,#1d2329);border:1px solid var(--trait,#d9d3ca);" +
+    "border-radius:.4rem;box-shadow:0 .5rem 1.5rem rgba(0,0,0,.25);max-height:70vh;overflow-y:auto;min-width:min(22rem,92vw)}" +
+    ".rr-liste[hidden]{display:none}" +
+    ".rr-option{padding:.5rem .75rem;border-bottom:1px solid var(--trait,#d9d3ca);cursor:pointer;line-height:1.35}" +
+    ".rr-option:last-child{border-bottom:0}" +
+    ".rr-option[aria-selected=true]{background:#e6edf5;box-shadow:inset 4px 0 0 var(--focus,#c2410c)}" +
+    ".rr-type{display:block;font-size:.8rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em;color:var(--encre-douce,#4a545e)}" +
+    ".rr-titre{display:block;font-weight:700;color:var(--accent,#1f4e79)}" +
+    ".rr-extrait{display:block;font-size:.92rem}" +
+    ".rr-tous{font-weight:700;color:var(--accent,#1f4e79)}" +
+    ".rr-liste mark,.rr-resultats mark{background:#fde68a;color:inherit;padding:0 .05em}" +
+    ".recherche-page{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0;max-width:40rem}" +
+    ".recherche-page label{flex-basis:100%;font-weight:700}" +
+    ".recherche-page input{flex:1 1 12rem;font:inherit;padding:.45rem .6rem;border:2px solid var(--encre-douce,#4a545e);border-radius:.25rem}" +
+    ".rr-resultats{list-style:none;padding:0;max-width:var(--mesure,44rem)}" +
+    ".rr-resultats li{padding:.75rem 0;border-bottom:1px solid var(--trait,#d9d3ca)}" +
+    ".rr-resultats h2{font-size:1.15rem;margin:.1rem 0 .25rem}" +
+    ".rr-resultats p{margin:0}" +
+    "@media print{.rr-liste,.recherche-page{display:none!important}}";
+
+  function addStyle() {
+    if (document.getElementById("rr-style")) return;
+    var st = document.createElement("style");
+    st.id = "rr-style";
+    st.textContent = CSS;
+    document.head.appendChild(st);
+  }
+
+  var uid = 0;
+
+  // Le champ de l'en-tête devient une combobox (motif ARIA 1.2) avec sa liste de résultats.
+  function Combobox(input) {
+    var n = ++uid, self = this;
+    this.input = input;
+    this.form = input.form;
+    this.list = el("ul", "rr-liste");
+    this.list.id = "rr-liste-" + n;
+    this.list.setAttribute("role", "listbox");
+    this.list.setAttribute("aria-label", "Résultats de la recherche");
+    this.list.hidden = true;
+    this.status = el("div", "visuellement-cache");
+    this.status.setAttribute("role", "status");
+    this.status.setAttribute("aria-live", "polite");
+    this.form.appendChild(this.list);
+    this.form.appendChild(this.status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", this.list.id);
+    this.options = [];
+    this.active = -1;
+    this.n = n;
+    input.addEventListener("focus", function () { load(function () {}); });
+    input.addEventListener("input", function () { self.update(); });
+    input.addEventListener("keydown", function (e) { self.key(e); });
+    input.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
+    this.list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    this.list.addEventListener("click", function (e) {
+      var li = e.target.closest ? e.target.closest("[role=option]") : null;
+      if (li) self.go(self.options.indexOf(li));
+    });
+  }
+
+  Combobox.prototype.update = function () {
+    var q = this.input.value, self = this;
+    if (q.trim().length < 2) { this.close(); this.status.textContent = ""; return; }
+    load(function (eng) {
+      if (self.input.value !== q) return;
+      if (!eng) { self.status.textContent = "La recherche n’est pas disponible."; return; }
+      self.render(eng, q);
+    });
+  };
+
+  Combobox.prototype.render = function (eng, q) {
+    var r = eng.search(q, LISTBOX_MAX), matched = eng.matcher(r.terms), self = this;
+    this.list.textContent = "";
+    this.options = [];
+    this.active = -1;
+    this.input.removeAttribute("aria-activedescendant");
+    r.results.forEach(function (item, i) {
+      var d = eng.describe(item, matched);
+      var li = el("li", "rr-option");
+      li.id = "rr-" + self.n + "-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.dataset.href = resolve(d.href);
+      li.appendChild(el("span", "rr-type", d.type));
+      var title = el("span", "rr-titre", d.title);
+      if (d.section) {
+        title.appendChild(document.createTextNode(" · "));
+        d.section.forEach(function (p) {
+          title.appendChild(p[1] ? el("mark", null, p[0]) : document.createTextNode(p[0]));
+        });
+      }
+      li.appendChild(title);
+      if (d.snippet.length) li.appendChild(el("span", "rr-extrait", d.snippet));
+      self.list.appendChild(li);
+      self.options.push(li);
+    });
+    if (r.total > r.results.length) {
+      var all = el("li", "rr-option rr-tous", "Voir les " + countLabel(r.total));
+      all.id = "rr-" + this.n + "-tous";
+      all.setAttribute("role", "option");
+      all.setAttribute("aria-selected", "false");
+      all.dataset.href = this.form.action.replace(/\?.*$/, "") + "?q=" + encodeURIComponent(q);
+      this.list.appendChild(all);
+      this.options.push(all);
+    }
+    var open = this.options.length > 0;
+    this.list.hidden = !open;
+    this.input.setAttribute("aria-expanded", open ? "true" : "false");
+    this.status.textContent = countLabel(r.total);
+  };
+
+  Combobox.prototype.close = function () {
+    this.list.hidden = true;
+    this.input.setAttribute("aria-expanded", "false");
+    this.input.removeAttribute("aria-activedescendant");
+    this.setActive(-1);
+  };
+
+  Combobox.prototype.setActive = function (i) {
+    if (this.active >= 0 && this.options[this.active])
+      this.options[this.active].setAttribute("aria-selected", "false");
+    this.active = i;
+    if (i < 0) { this.input.removeAttribute("aria-activedescendant"); return; }
+    var li = this.options[i];
+    li.setAttribute("aria-selected", "true");
+    this.input.setAttribute("aria-activedescendant", li.id);
+    if (li.scrollIntoView) li.scrollIntoView({block: "nearest"});
+  };
+
+  Combobox.prototype.go = function (i) {
+    if (i >= 0 && this.options[i]) window.location.href = this.options[i].dataset.href;
+  };
+
+  Combobox.prototype.key = function (e) {
+    var n = this.options.length;
+    if (e.key === "ArrowDown" || e.key === "Down") {
+      if (!n) return;
+      e.preventDefault();
+      if (this.list.hidden) { this.list.hidden = false; this.input.setAttribute("aria-expanded", "true"); }
+      this.setActive(this.active + 1 >= n ? 0 : this.active + 1);
+    } else if (e.key === "ArrowUp" || e.key === "Up") {
+      if (!n) return;
+      e.preventDefault();
+      if (this.list.hidden) { this.list.hidden = false; this.input.setAttribute("aria-expanded", "true"); }
+      this.setActive(this.active <= 0 ? n - 1 : this.active - 1);
+    } else if (e.key === "Enter") {
+      // Sans option choisie, le formulaire part vers recherche.html?q=…
+      if (!this.list.hidden && this.active >= 0) { e.preventDefault(); this.go(this.active); }
+    } else if (e.key === "Escape" || e.key === "Esc") {
+      if (!this.list.hidden) { e.preventDefault(); this.close(); }
+      else if (this.input.value) { e.preventDefault(); this.input.value = ""; this.status.textContent = ""; }
+    }
+  };
+
+  // La page recherche.html : tous les résultats de ?q=…, mis à jour pendant la frappe.
+  function ResultsPage(box) {
+    var form = box.querySelector(".recherche-page"), input = form && form.querySelector("input");
+    var out = el("div", "rr-page"), status = el("p", "rr-statut");
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    out.appendChild(status);
+    var list = el("ol", "rr-resultats");
+    out.appendChild(list);
+    box.insertBefore(out, form ? form.nextSibling : box.firstChild);
+    if (form) form.hidden = false;
+    var q = new URLSearchParams(window.location.search).get("q") || "";
+    if (input) input.value = q;
+    function show(query) {
+      list.textContent = "";
+      if (query.trim().length < 2) { status.textContent = query.trim() ? "Tapez au moins deux lettres." : ""; return; }
+      status.textContent = "Recherche…";
+      load(function (eng) {
+        if (!eng) { status.textContent = "La recherche n’est pas disponible."; return; }
+        var r = eng.search(query, PAGE_MAX), matched = eng.matcher(r.terms);
+        var label = countLabel(r.total) + " pour « " + query.trim() + " »";
+        if (r.total > r.results.length) label += " (les " + r.results.length + " premiers sont affichés)";
+        if (r.partial && r.total) label += " : aucune page ne contient tous les mots, voici les plus proches";
+        status.textContent = label + ".";
+        list.textContent = "";
+        r.results.forEach(function (item) {
+          var d = eng.describe(item, matched), li = el("li");
+          li.appendChild(el("p", "rr-type", d.type));
+          var h = el("h2"), a = el("a", null, d.title);
+          a.href = resolve(d.href);
+          if (d.section) {
+            a.appendChild(document.createTextNode(" · "));
+            d.section.forEach(function (p) {
+              a.appendChild(p[1] ? el("mark", null, p[0]) : document.createTextNode(p[0]));
+            });
+          }
+          h.appendChild(a);
+          li.appendChild(h);
+          if (d.snippet.length) li.appendChild(el("p", "rr-extrait", d.snippet));
+          list.appendChild(li);
+        });
+      });
+    }
+    show(q);
+    if (input) {
+      var timer = 0;
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          var v = input.value;
+          if (window.history && history.replaceState)
+            history.replaceState(null, "", window.location.pathname + (v ? "?q=" + encodeURIComponent(v) : ""));
+          show(v);
+        }, 120);
+      });
+    }
+  }
+
+  function init() {
+    addStyle();
+    var fields = document.querySelectorAll("form.recherche-entete input[name=q]");
+    for (var i = 0; i < fields.length; i++) new Combobox(fields[i]);
+    var box = document.querySelector("[data-recherche]");
+    if (box) ResultsPage(box);
+  }
+
+  // Pour les tests et les mesures (tests/browser, bench/search).
+  window.FichesRecherche = {
+    load: load,
+    fold: fold,
+    FOLD: FOLD,
+    search: function (q, limit) { return engine.search(q, limit || LISTBOX_MAX); },
+    describe: function (r, i) { return engine.describe(r.results[i], engine.matcher(r.terms)); },
+    engine: function () { return engine; }
+  };
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
