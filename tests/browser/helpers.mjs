@@ -1,0 +1,127 @@
+// Shared by t_browser.mjs and bench/search: build a site, serve it on the
+// loopback interface, launch Debian's chromium, time search queries.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(HERE, '..', '..');
+export const FICHES = process.env.FICHES || path.join(ROOT, 'build', 'fiches');
+
+// Loads playwright-core from tests/browser/node_modules (installed by scripts/deps.sh).
+export async function loadPlaywright() {
+  try {
+    return await import('playwright-core');
+  } catch (e) {
+    return null;
+  }
+}
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export async function launch(pw) {
+  return pw.chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+// Builds projectRoot's content into a fresh temporary directory; returns its path.
+export function buildSite(projectRoot, extraArgs = ['--no-pdf']) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fiches-browser-'));
+  const out = path.join(tmp, 'site');
+  const r = spawnSync(FICHES, ['build', '-C', projectRoot, '-o', out, ...extraArgs],
+    { encoding: 'utf8', env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
+  if (r.status !== 0) throw new Error(`fiches build failed (${r.status}): ${r.stderr}`);
+  return { tmp, out };
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.jpg': 'image/jpeg', '.pdf': 'application/pdf', '.webmanifest': 'application/manifest+json',
+  '.xml': 'application/xml', '.txt': 'text/plain',
+};
+
+// A static server for dir on 127.0.0.1 (port chosen by the system). Records every path asked.
+export function serve(dir) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let rel = decodeURIComponent(url.pathname);
+    requests.push(rel);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.resolve(dir, '.' + rel);
+    const inside = file === dir || file.startsWith(dir + path.sep);
+    let body = null, status = 200;
+    if (inside && fs.existsSync(file) && fs.statSync(file).isFile()) body = fs.readFileSync(file);
+    else {
+      status = 404;
+      const nf = path.join(dir, '404.html');
+      body = fs.existsSync(nf) ? fs.readFileSync(nf) : Buffer.from('not found');
+    }
+    const type = status === 404 ? TYPES['.html'] : (TYPES[path.extname(file)] || 'application/octet-stream');
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ server, port, base: `http://127.0.0.1:${port}/`, requests,
+        close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+// Queries used for timing: words of the corpus, prefixes as typed, misspellings, two-word queries.
+export const TIMING_QUERIES = ['relogement', 'reloger', 'relogés', 'ecole', 'école', 'caarud',
+  'centre d\'accueil', 're', 'pr', 'de', 'ha', 'hab', 'habit', 'habitants', 'trafic', 'trafics drogues',
+  'famille', 'familles victimes', 'prévention', 'réduction des risques', 'jeunes', 'santé',
+  'mobilisation des habitants', 'formation', 'quartier', 'quartiers nord', 'marseille', 'violence',
+  'soutien', 'parents', 'cadre de vie', 'expertise', 'insertion', 'scolarisation', 'addictions',
+  'seringues', 'médiation', 'CSAPA', 'MILDECA', 'ARS', 'copiltat', 'xyzzy', 'a', 'qu',
+  'professionnels de santé', 'économie de la débrouille', 'adolescence', 'logement', 'police'];
+
+// Runs in the page: times `rounds` passes over the queries with performance.now(), ms per query.
+export async function timeQueries(page, queries, rounds = 20) {
+  return page.evaluate(({ queries, rounds }) => new Promise((resolve) => {
+    window.FichesRecherche.load((eng) => {
+      const times = [];
+      let results = 0;
+      for (let r = 0; r < rounds; r++) {
+        for (const q of queries) {
+          const t0 = performance.now();
+          const res = window.FichesRecherche.search(q, 8);
+          // What the listbox shows is part of the answer: the snippets too.
+          for (let i = 0; i < res.results.length; i++) window.FichesRecherche.describe(res, i);
+          times.push(performance.now() - t0);
+          results += res.total;
+        }
+      }
+      times.sort((a, b) => a - b);
+      const pick = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+      resolve({ queries: times.length, median: pick(0.5), p95: pick(0.95), max: times[times.length - 1],
+        mean: times.reduce((a, b) => a + b, 0) / times.length, loadMs: eng.loadMs,
+        sections: eng.nsec, words: eng.words.length, stems: eng.nstems, results });
+    });
+  }), { queries, rounds });
+}
+
+// Total size of the *.html files below dir, and of one file.
+export function htmlBytes(dir) {
+  let total = 0, pages = 0;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.html')) { total += fs.statSync(p).size; pages++; }
+    }
+  };
+  walk(dir);
+  return { total, pages };
+}
