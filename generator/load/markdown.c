@@ -9,6 +9,7 @@
 #include "xalloc.h"
 
 #include <cmark-gfm-core-extensions.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,51 @@ void markdown_init(void)
 	cmark_gfm_core_extensions_ensure_registered();
 }
 
-static cmark_node *parse(const char *text, size_t len)
+/*
+ * cmark-gfm's inline pass switches the extensions' special characters on
+ * and off in process-wide tables (cmark_manage_extensions_special_characters),
+ * so two threads finishing documents at once make autolinks and
+ * strikethrough come and go. Block parsing (feed) runs in parallel; the
+ * inline pass (finish) runs one document at a time.
+ */
+static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Cuts every subtree deeper than MARKDOWN_MAX_DEPTH (a thousand "> " or
+ * nested emphasis would otherwise overflow the stack of the recursive
+ * renderers). Returns the source line of the first node cut, 0 when none.
+ */
+static int prune_deep(cmark_node *root)
+{
+	struct ptrs cut = {0};
+	int line = 0;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *node = cmark_iter_get_node(it), *p = node;
+		int depth = 0;
+		while ((p = cmark_node_parent(p)) && depth <= MARKDOWN_MAX_DEPTH)
+			depth++;
+		if (depth <= MARKDOWN_MAX_DEPTH)
+			continue;
+		ptrs_add(&cut, node);
+		for (p = node; !line && p; p = cmark_node_parent(p))
+			line = cmark_node_get_start_line(p);
+		/* Skip the subtree: the next event follows its exit. */
+		cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < cut.n; i++)
+		cmark_node_free(cut.v[i]);
+	if (cut.n && !line)
+		line = 1;
+	ptrs_free(&cut);
+	return line;
+}
+
+static cmark_node *parse(const char *text, size_t len, int *deep_line)
 {
 	cmark_parser *parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
 	for (size_t i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
@@ -29,14 +74,19 @@ static cmark_node *parse(const char *text, size_t len)
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
 	cmark_parser_feed(parser, text, len);
+	pthread_mutex_lock(&inline_pass);
 	cmark_node *root = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&inline_pass);
 	cmark_parser_free(parser);
+	int line = prune_deep(root);
+	if (deep_line)
+		*deep_line = line;
 	return root;
 }
 
 cmark_node *markdown_parse_string(const char *text, size_t len)
 {
-	return parse(text, len);
+	return parse(text, len, NULL);
 }
 
 static void plain_text(cmark_node *node, struct buf *out)
@@ -81,7 +131,55 @@ int markdown_col(cmark_node *node)
 	return col > 0 ? col : 1;
 }
 
-static void add_heading(struct doc *doc, cmark_node *node, size_t *cap)
+/*
+ * The anchors of one document, hashed, each with the next "-N" suffix to
+ * try, so that thousands of equal headings stay linear.
+ */
+struct anchor_set {
+	char **keys;
+	int *next;
+	size_t cap, n;
+};
+
+static size_t anchor_slot(const struct anchor_set *a, const char *key)
+{
+	size_t h = 1469598103934665603ULL;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	size_t i = h & (a->cap - 1);
+	while (a->keys[i] && strcmp(a->keys[i], key) != 0)
+		i = (i + 1) & (a->cap - 1);
+	return i;
+}
+
+/* Adds key (borrowed) unless present; returns its slot. */
+static size_t anchor_add(struct anchor_set *a, char *key)
+{
+	if (2 * (a->n + 1) > a->cap) {
+		struct anchor_set old = *a;
+		a->cap = old.cap ? old.cap * 2 : 64;
+		a->keys = xcalloc(a->cap, sizeof *a->keys);
+		a->next = xcalloc(a->cap, sizeof *a->next);
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i]) {
+				size_t j = anchor_slot(a, old.keys[i]);
+				a->keys[j] = old.keys[i];
+				a->next[j] = old.next[i];
+			}
+		free(old.keys);
+		free(old.next);
+	}
+	size_t i = anchor_slot(a, key);
+	if (!a->keys[i]) {
+		a->keys[i] = key;
+		a->next[i] = 2;
+		a->n++;
+	}
+	return i;
+}
+
+static void add_heading(struct doc *doc, cmark_node *node, size_t *cap,
+			struct anchor_set *seen)
 {
 	if (doc->nheadings == *cap) {
 		*cap = *cap ? *cap * 2 : 8;
@@ -94,15 +192,18 @@ static void add_heading(struct doc *doc, cmark_node *node, size_t *cap)
 	char *base = slug_from_text(h->text, strlen(h->text));
 	h->anchor = xstrdup(base);
 	/* Repeated headings get -2, -3… so every anchor is unique in the page. */
-	for (int n = 2;; n++) {
-		int taken = 0;
-		for (size_t i = 0; i < doc->nheadings && !taken; i++)
-			taken = strcmp(doc->headings[i].anchor, h->anchor) == 0;
-		if (!taken)
-			break;
-		free(h->anchor);
-		h->anchor = xasprintf("%s-%d", base, n);
+	if (seen->cap && seen->keys[anchor_slot(seen, base)]) {
+		size_t b = anchor_slot(seen, base);
+		int n = seen->next[b];
+		for (;; n++) {
+			free(h->anchor);
+			h->anchor = xasprintf("%s-%d", base, n);
+			if (!seen->keys[anchor_slot(seen, h->anchor)])
+				break;
+		}
+		seen->next[b] = n + 1;
 	}
+	anchor_add(seen, h->anchor);
 	free(base);
 	doc->nheadings++;
 }
@@ -118,8 +219,13 @@ static void find_sigles(const struct site *s, struct doc *doc, const char *text)
 
 void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 {
-	doc->root = parse(doc->body, doc->body_len);
+	int deep_line = 0;
+	doc->root = parse(doc->body, doc->body_len, &deep_line);
+	if (deep_line)
+		diag_error(d, doc->path, doc->body_offset + deep_line, 1,
+			   _("Markdown nested too deeply (limit %d levels)"), MARKDOWN_MAX_DEPTH);
 	size_t cap = 0;
+	struct anchor_set seen = {0};
 	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	int in_link = 0;
@@ -134,7 +240,7 @@ void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 			continue;
 		switch (type) {
 		case CMARK_NODE_HEADING:
-			add_heading(doc, node, &cap);
+			add_heading(doc, node, &cap, &seen);
 			break;
 		case CMARK_NODE_TEXT:
 			if (!in_link && s->gloss)
@@ -151,6 +257,8 @@ void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 		}
 	}
 	cmark_iter_free(it);
+	free(seen.keys);
+	free(seen.next);
 	/* The title and summary count too: a sigle in a title is marked up there. */
 	if (s->gloss) {
 		if (doc->title)

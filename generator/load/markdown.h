@@ -10,6 +10,12 @@
 #include "diag.h"
 #include "model.h"
 
+/*
+ * Blocks and inlines nested deeper than this (block quotes, lists,
+ * emphasis) are cut from the tree; in a document it is an error.
+ */
+#define MARKDOWN_MAX_DEPTH 100
+
 /* Registers the GFM extensions; call once before any thread parses. */
 void markdown_init(void);
 
