@@ -581,9 +581,9 @@
       load(function (eng) {
         if (!eng) { status.textContent = "La recherche n’est pas disponible."; return; }
         var r = eng.search(query, PAGE_MAX), matched = eng.matcher(r.terms);
-        var label = countLabel(r.total) + " pour « " + query.trim() + " »";
+        var label = countLabel(r.total) + " pour «\u202F" + query.trim() + "\u202F»";
         if (r.total > r.results.length) label += " (les " + r.results.length + " premiers sont affichés)";
-        if (r.partial && r.total) label += " : aucune page ne contient tous les mots, voici les plus proches";
+        if (r.partial && r.total) label += "\u00A0: aucune page ne contient tous les mots, voici les plus proches";
         status.textContent = label + ".";
         list.textContent = "";
         r.results.forEach(function (item) {

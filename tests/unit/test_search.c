@@ -1,0 +1,204 @@
+/*
+ * Unit tests of the search index (html/search.c) and the offline files
+ * (html/offline.c): folding, word characters, stop words, Snowball stems,
+ * then a real build of tests/fixtures/basic (with the repository's
+ * templates) whose index, service worker and manifest are checked, and
+ * built twice to check the bytes are the same.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "build.h"
+#include "diag.h"
+#include "offline.h"
+#include "search.h"
+#include "xalloc.h"
+
+static char *fold(const char *s)
+{
+	struct buf b = BUF_INIT;
+	search_fold(s, strlen(s), &b);
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+static void test_fold(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"École", "ecole"}, {"relogés", "reloges"}, {"CAARUD", "caarud"},
+		{"Œuvre", "oeuvre"}, {"cœur", "coeur"}, {"Ça", "ca"}, {"naïf", "naif"},
+		{"ÆSOP", "aesop"}, {"straße", "strasse"}, {"Łódź", "lodz"}, {"13e", "13e"},
+		{"ÿ", "y"}, {"Ÿ", "y"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *f = fold(cases[i][0]);
+		assert_string_equal(f, cases[i][1]);
+		free(f);
+	}
+}
+
+static void test_word_chars(void **state)
+{
+	(void)state;
+	assert_true(search_is_word_char('a'));
+	assert_true(search_is_word_char('Z'));
+	assert_true(search_is_word_char('7'));
+	assert_true(search_is_word_char(0xE9));   /* é */
+	assert_true(search_is_word_char(0x153));  /* œ */
+	assert_false(search_is_word_char(0xD7));  /* × */
+	assert_false(search_is_word_char(0xF7));  /* ÷ */
+	assert_false(search_is_word_char('\''));
+	assert_false(search_is_word_char(0x2019)); /* ’ splits « l’école » */
+	assert_false(search_is_word_char(0x202F));
+	assert_false(search_is_word_char('-'));
+	assert_false(search_is_word_char(0xAB));  /* « */
+}
+
+static void test_stop_words(void **state)
+{
+	(void)state;
+	assert_true(search_is_stop_word("de"));
+	assert_true(search_is_stop_word("les"));
+	assert_true(search_is_stop_word("etre"));
+	assert_true(search_is_stop_word("vous"));
+	assert_false(search_is_stop_word("ecole"));
+	assert_false(search_is_stop_word("caarud"));
+	assert_false(search_is_stop_word(""));
+}
+
+static void test_stems(void **state)
+{
+	(void)state;
+	char *a = search_stem("relogement", 10), *b = search_stem("reloger", 7);
+	char *c = search_stem("relogés", strlen("relogés")), *d = search_stem("RELOGÉS", strlen("RELOGÉS"));
+	assert_string_equal(a, b);
+	assert_string_equal(a, c);
+	assert_string_equal(a, d);
+	char *e = search_stem("école", strlen("école")), *f = search_stem("écoles", strlen("écoles"));
+	assert_string_equal(e, f);
+	assert_string_equal(e, "ecol"); /* folded after stemming */
+	free(a); free(b); free(c); free(d); free(e); free(f);
+}
+
+static void test_css_colour(void **state)
+{
+	(void)state;
+	const char *css = ":root {\n  --accent-fonce: #163a5a;\n  --accent: #1F4E79;\n  --fond: #ffffff;\n}";
+	char *a = offline_css_colour(css, "--accent"), *f = offline_css_colour(css, "--fond");
+	assert_string_equal(a, "#1f4e79");
+	assert_string_equal(f, "#ffffff");
+	assert_null(offline_css_colour(css, "--focus"));
+	assert_null(offline_css_colour("--accent: red;", "--accent"));
+	free(a);
+	free(f);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t r;
+	while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_put(&b, chunk, r);
+	fclose(fp);
+	if (len)
+		*len = b.len;
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+static char *build_fixture(const char *tmp, const char *name)
+{
+	char *out = xasprintf("%s/%s", tmp, name);
+	struct build_options o = {0};
+	o.root = "tests/fixtures/basic";
+	o.out = out;
+	o.templates = "templates";
+	o.no_pdf = 1;
+	o.quiet = 1;
+	o.jobs = 2;
+	struct diag *d = diag_new();
+	assert_int_equal(build_run(&o, d, NULL), BUILD_OK);
+	diag_free(d);
+	return out;
+}
+
+static void remove_tree(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void test_build_outputs(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/fiches-test-search-XXXXXX";
+	assert_non_null(mkdtemp(tmpl));
+	char *one = build_fixture(tmpl, "one"), *two = build_fixture(tmpl, "two");
+	static const char *const files[] = {"assets/recherche-index.js", "sw.js", "manifest.webmanifest",
+					    "assets/icone-192.png", "assets/icone-512.png"};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		char *p1 = xasprintf("%s/%s", one, files[i]), *p2 = xasprintf("%s/%s", two, files[i]);
+		size_t l1 = 0, l2 = 0;
+		char *a = slurp(p1, &l1), *b = slurp(p2, &l2);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_true(l1 > 0);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(a, b, l1); /* reproducible */
+		free(a); free(b); free(p1); free(p2);
+	}
+	char *ip = xasprintf("%s/assets/recherche-index.js", one);
+	char *index = slurp(ip, NULL);
+	assert_non_null(strstr(index, "window.FICHES_RECHERCHE = {\"v\":1,\"kinds\":[\"Fiche-action\""));
+	assert_non_null(strstr(index, "\"sections\":["));
+	assert_non_null(strstr(index, "\"words\":\" A"));
+	assert_non_null(strstr(index, "\"syn\":["));
+	assert_null(strstr(index, "</")); /* '<' is escaped in strings */
+	/* Section anchors are the page's heading ids. */
+	assert_non_null(strstr(index, "fiches-actions/"));
+	char *sp = xasprintf("%s/sw.js", one);
+	char *sw = slurp(sp, NULL);
+	assert_non_null(strstr(sw, "var VERSION = \"fiches-"));
+	assert_non_null(strstr(sw, "\"index.html\""));
+	assert_non_null(strstr(sw, "\"assets/recherche-index.js\""));
+	/* Relative URLs only in the precache list. */
+	char *list = strstr(sw, "var PRECACHE = ["), *end = list ? strstr(list, "];") : NULL;
+	assert_non_null(end);
+	*end = '\0';
+	assert_null(strstr(list, "\"/"));
+	assert_null(strstr(list, "http"));
+	char *mp = xasprintf("%s/manifest.webmanifest", one);
+	char *mf = slurp(mp, NULL);
+	assert_non_null(strstr(mf, "\"start_url\": \".\""));
+	assert_non_null(strstr(mf, "\"display\": \"standalone\""));
+	assert_non_null(strstr(mf, "\"lang\": \"fr\""));
+	free(index); free(ip); free(sw); free(sp); free(mf); free(mp);
+	remove_tree(tmpl);
+	free(one);
+	free(two);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_word_chars),
+		cmocka_unit_test(test_stop_words),
+		cmocka_unit_test(test_stems),
+		cmocka_unit_test(test_css_colour),
+		cmocka_unit_test(test_build_outputs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
