@@ -400,7 +400,7 @@ await step('budget', async () => {
     '# Search budget (TAT corpus)', '',
     `- HTML: ${html.pages} pages, ${html.total} bytes; index assets/recherche-index.js: ${index} bytes = ${(100 * ratio).toFixed(1)} % (budget 40 %).`,
     `- Index in the browser: ${t.sections} sections, ${t.words} words, ${t.stems} stems; loading (parse + postings): ${t.loadMs.toFixed(1)} ms.`,
-    `- ${t.queries} queries (${TIMING_QUERIES.length} distinct × 20, including snippets of the 8 shown): median ${t.median.toFixed(3)} ms, mean ${t.mean.toFixed(3)} ms, p95 ${t.p95.toFixed(3)} ms, max ${t.max.toFixed(3)} ms (budget 10 ms).`,
+    `- ${t.queries} queries (${TIMING_QUERIES.length} distinct × 20, including snippets of the 8 shown): median ${t.median.toFixed(3)} ms, mean ${t.mean.toFixed(3)} ms, p95 ${t.p95.toFixed(3)} ms, max ${t.max.toFixed(3)} ms, max after the first pass ${t.warmMax.toFixed(3)} ms (budget 10 ms).`,
     '', ...report.map((r) => `- ${r}`), '',
   ];
   fs.writeFileSync(path.join(OUT, 'search-report.md'), lines.join('\n'));
