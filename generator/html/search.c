@@ -11,8 +11,8 @@
  *                                              href relative to the site root
  *     "sections": [[doc, heading, anchor, text], …]  section 0 of a record has
  *                                              heading and anchor ""
- *     "words": "abandon abord …",              folded vocabulary, sorted, one space apart
- *     "stems": [0, 1, 1, …],                   stem id of each word
+ *     "words": " Aabandon Dord …",             folded vocabulary, sorted, front-coded,
+ *                                              with the stem id of each word (put_words)
  *     "stop": "a au aux …",                    the stop words, for queries
  *     "syn": [["caarud", [stem ids]], …]       glossary sigle → stems of its expansion
  *   };
@@ -574,6 +574,38 @@ static void put_json_string(struct buf *out, const char *s)
 	buf_putc(out, '"');
 }
 
+/*
+ * The vocabulary in one string, front-coded. Each word is written as a
+ * separator, one capital letter giving how many leading bytes it shares
+ * with the previous word (A = 0 … Z = 25), then the rest of the word
+ * (folded words are lower-case ASCII, so the letter cannot be misread).
+ * The separator gives the stem: « » a new stem (the next id), « + » the
+ * previous word's stem, « |N » stem N, met earlier. Words sharing a stem
+ * sort next to each other nearly always, so stems cost about one byte.
+ */
+static void put_words(struct buf *out, const struct word *words, size_t nwords)
+{
+	size_t next_id = 0;
+	for (size_t i = 0; i < nwords; i++) {
+		const char *w = words[i].folded;
+		size_t common = 0;
+		if (i) {
+			const char *p = words[i - 1].folded;
+			while (common < 25 && p[common] && p[common] == w[common])
+				common++;
+		}
+		if (i && words[i].stem_id == words[i - 1].stem_id)
+			buf_putc(out, '+');
+		else if (words[i].stem_id == next_id) {
+			buf_putc(out, ' ');
+			next_id++;
+		} else
+			buf_printf(out, "|%zu", words[i].stem_id);
+		buf_putc(out, (char)('A' + common));
+		buf_puts(out, w + common);
+	}
+}
+
 static size_t find_word(const struct word *words, size_t n, const char *folded)
 {
 	size_t lo = 0, hi = n;
@@ -663,10 +695,18 @@ void search_index_js(const struct site *s, struct buf *out)
 	for (size_t i = 0; i < nwords; i++)
 		if (!nstems || strcmp(stems[nstems - 1], stems[i]) != 0)
 			stems[nstems++] = stems[i];
+	/* Ids in order of first use along the sorted words: see put_words. */
+	size_t *ids = xmalloc((nstems + 1) * sizeof *ids), next_id = 0;
+	for (size_t i = 0; i < nstems; i++)
+		ids[i] = (size_t)-1;
 	for (size_t i = 0; i < nwords; i++) {
 		const char **at = bsearch(&all[i].stem, stems, nstems, sizeof *stems, compare_stem);
-		all[i].stem_id = (size_t)(at - stems);
+		size_t k = (size_t)(at - stems);
+		if (ids[k] == (size_t)-1)
+			ids[k] = next_id++;
+		all[i].stem_id = ids[k];
 	}
+	free(ids);
 
 	buf_puts(out, "/* fiches : index de recherche, produit par « fiches build ». */\n"
 		      "window.FICHES_RECHERCHE = {\"v\":1,\"kinds\":[");
@@ -698,15 +738,8 @@ void search_index_js(const struct site *s, struct buf *out)
 		buf_putc(out, ']');
 	}
 	buf_puts(out, "],\n\"words\":\"");
-	for (size_t i = 0; i < nwords; i++) {
-		if (i)
-			buf_putc(out, ' ');
-		buf_puts(out, all[i].folded);
-	}
-	buf_puts(out, "\",\n\"stems\":[");
-	for (size_t i = 0; i < nwords; i++)
-		buf_printf(out, "%s%zu", i ? "," : "", all[i].stem_id);
-	buf_puts(out, "],\n\"stop\":\"");
+	put_words(out, all, nwords);
+	buf_puts(out, "\",\n\"stop\":\"");
 	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++)
 		buf_printf(out, "%s%s", i ? " " : "", stop_words[i]);
 	buf_puts(out, "\",\n\"syn\":[");
