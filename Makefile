@@ -90,3 +90,48 @@ clean:
 	rm -rf build
 
 -include $(OBJ:.o=.d) $(BUILD)/generator/main.d
+
+# ---- Fuzzing and Valgrind (tests/fuzz, tests/sanitize; see docs/HARDENING.md) ----
+# `make fuzz` builds one libFuzzer binary per parser with clang (the generator
+# sources are recompiled with clang into build/fuzz, not taken from the gcc
+# library) and runs each for FUZZ_SECONDS on a corpus seeded from content/,
+# tests/ and ../shared/testdata; crashes are kept in build/fuzz/crashes.
+# `make fuzz-smoke` runs each for FUZZ_SMOKE_SECONDS (what `make test` does).
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 300
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_DIR       = build/fuzz
+FUZZ_SAN       = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	-DLOCALEDIR='"$(LOCALEDIR)"' -DFICHES_DATADIR='"$(DATADIR)"' \
+	-DFUZZ_SOURCE_ROOT='"$(CURDIR)"' \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(addprefix -iquote ,$(GEN_DIRS))
+FUZZ_TARGETS  := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/libfiches.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libfiches.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libfiches.a $(LIBS)
+
+.PHONY: fuzz-build fuzz-smoke valgrind
+fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+	python3 tests/crash/t_crash.py --long
+
+fuzz-smoke: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+valgrind: $(BIN)
+	FICHES=$(CURDIR)/$(BIN) sh tests/sanitize/t_valgrind.sh
+
+-include $(FUZZ_OBJ:.o=.d)
+# ---- end of fuzzing and Valgrind ----
