@@ -26,7 +26,8 @@
 char *load_text_file(const char *fs_path, const char *display, size_t *len,
 		     struct diag *d)
 {
-	int fd = open(fs_path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named like a fiche must not block the build. */
+	int fd = open(fs_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		diag_error(d, display, 0, 0, _("cannot read: %s"), strerror(errno));
 		return NULL;
@@ -179,8 +180,8 @@ static char **list_dir(const char *dir, const char *display, const char *suffix,
 			break;
 		}
 		char *full = path_join(dir, name);
-		struct stat st;
-		if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+		/* Every entry, not only links: the directory itself may be a link. */
+		{
 			char *real = realpath(full, NULL);
 			size_t cl = strlen(content_real);
 			if (!real || strncmp(real, content_real, cl) != 0 || real[cl] != '/') {
@@ -290,6 +291,17 @@ static json_t *load_data_file(struct site *s, const char *name, char **display_o
 	if (access(fs, F_OK) != 0) {
 		if (required)
 			diag_error(d, display, 0, 0, _("missing file"));
+		free(fs);
+		return NULL;
+	}
+	char *real = realpath(fs, NULL), *content_real = realpath(s->content_dir, NULL);
+	size_t cl = content_real ? strlen(content_real) : 0;
+	int outside = !real || !content_real || strncmp(real, content_real, cl) != 0 ||
+		      real[cl] != '/';
+	free(real);
+	free(content_real);
+	if (outside) {
+		diag_error(d, display, 0, 0, _("symbolic link leads outside content/: refused"));
 		free(fs);
 		return NULL;
 	}
