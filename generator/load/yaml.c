@@ -513,6 +513,11 @@ static json_t *scalar_value(struct loader *l, const yaml_event_t *e, int line, i
 	json_t *v = NULL;
 	int plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 
+	/* A "\0" escape: C strings downstream would silently cut the text. */
+	if (memchr(s, '\0', n)) {
+		diag_error(l->d, l->path, line, col, _("NUL character in a value"));
+		return NULL;
+	}
 	if (tag && strcmp(tag, "str") == 0) {
 		v = json_stringn(s, n);
 	} else if (tag && strcmp(tag, "int") == 0) {
