@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,7 +375,8 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		goto out;
 	}
 
-	/* Phase 3 and 4. */
+	/* Phase 3 and 4. Past a file size limit (ulimit -f), write() fails with EFBIG, reported, instead of SIGXFSZ killing the build. */
+	signal(SIGXFSZ, SIG_IGN);
 	clean_leftovers(parent, name);
 	if (mkdir(staging, 0755) < 0) {
 		diag_error(d, staging, 0, 0, _("cannot create the staging directory: %s"),
