@@ -315,7 +315,7 @@ static const char sw_body[] =
 
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
 		       const char *templates_dir, const char *index, size_t index_len,
-		       int with_pdf)
+		       int with_pdf, int with_worker)
 {
 	char *assets_dir = path_join(templates_dir, "assets");
 	char *css_path = path_join(assets_dir, "style.css");
@@ -394,7 +394,9 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	buf_puts(&b, "\n];\n\n");
 	buf_puts(&b, sw_body);
 	len = b.len;
-	stage_add(st, "sw.js", buf_detach(&b), len);
+	if (with_worker)
+		stage_add(st, "sw.js", buf_detach(&b), len);
+	buf_free(&b);
 
 	for (size_t i = 0; i < assets.n; i++)
 		free(assets.v[i]);

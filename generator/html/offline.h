@@ -25,13 +25,13 @@
 struct stage;
 
 /*
- * Adds sw.js, manifest.webmanifest and the icons to the stage. index is the
- * search index (part of what the cache version hashes); with_pdf tells
- * whether pages link PDFs. Deterministic.
+ * Adds manifest.webmanifest, the icons and, when with_worker, sw.js to the
+ * stage. index is the search index (part of what the cache version
+ * hashes); with_pdf tells whether pages link PDFs. Deterministic.
  */
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
 		       const char *templates_dir, const char *index, size_t index_len,
-		       int with_pdf);
+		       int with_pdf, int with_worker);
 
 /* The colour of a custom property (« --accent: #1f4e79; ») in css, as "#rrggbb", or NULL. Caller frees. */
 char *offline_css_colour(const char *css, const char *property);

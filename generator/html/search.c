@@ -805,8 +805,7 @@ void search_add_files(struct stage *st, const struct site *s, const struct page_
 {
 	struct buf index = BUF_INIT;
 	search_index_js(s, &index);
-	if (!o->serve)
-		offline_add_files(st, s, plan, templates_dir, index.data, index.len, !o->no_pdf);
+	offline_add_files(st, s, plan, templates_dir, index.data, index.len, !o->no_pdf, !o->serve);
 	size_t len = index.len;
 	stage_add(st, SEARCH_INDEX_PATH, buf_detach(&index), len);
 }

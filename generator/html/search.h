@@ -49,8 +49,8 @@ char *search_stem(const char *s, size_t n);
 void search_index_js(const struct site *s, struct buf *out);
 
 /*
- * Adds the index and, unless o->serve (a preview must never be answered
- * from a stale cache), the offline files (offline.h) to the stage.
+ * Adds the index and the offline files (offline.h) to the stage; no
+ * service worker for o->serve: a preview must never come from a cache.
  */
 void search_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
 		      const char *templates_dir, const struct build_options *o);

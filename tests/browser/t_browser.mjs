@@ -325,6 +325,35 @@ await step('e. offline', async () => {
   await ctx.close();
 });
 
+/* ---- e'. The preview server registers no worker ------------------------- */
+await step('e. fiches serve', async () => {
+  if (!fs.existsSync(FICHES) || process.env.FICHES_SITE) { skipped++; return; }
+  const { spawn } = await import('node:child_process');
+  const outDir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'fiches-serve-'));
+  const child = spawn(FICHES, ['serve', '--port', '0', '--no-pdf', '-C', ROOT, '-o', path.join(outDir, 'site')],
+    { env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error('fiches serve did not start: ' + text)), 20000);
+      const look = (d) => { text += d; const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(text); if (m) { clearTimeout(timer); resolve(m[0]); } };
+      child.stdout.on('data', look);
+      child.stderr.on('data', look);
+    });
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(url + 'index.html');
+    await page.waitForTimeout(1500);
+    const regs = await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length);
+    check('e. the fiches serve preview registers no service worker', regs === 0, `${regs}`);
+    await ctx.close();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+});
+
 /* ---- f. Print ------------------------------------------------------------ */
 await step('f. print', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
