@@ -393,10 +393,17 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 					       kind == TARGET_CONTACT ? "name" :
 					       kind == TARGET_GLOSSARY ? "expansion" : "title", 1);
 		warn_unknown_fields(&c, item, fields, nfields);
+		/* Links on the site: only web URLs, never javascript: or data:. */
+		const char *url = get_string(&c, item, kind == TARGET_CONTACT ? "website" : "url", 0);
+		if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+			int l2, c2;
+			at(&c, item, kind == TARGET_CONTACT ? "website" : "url", &l2, &c2);
+			diag_error(d, path, l2, c2, _("field '%s' must start with https:// or http://"),
+				   kind == TARGET_CONTACT ? "website" : "url");
+		}
 		if (kind == TARGET_CONTACT) {
 			get_string(&c, item, "email", 0);
 			get_string(&c, item, "phone", 0);
-			get_string(&c, item, "website", 0);
 			const char *k = get_string(&c, item, "kind", 0);
 			if (k && strcmp(k, "organisation") && strcmp(k, "person")) {
 				int l2, c2;
