@@ -17,6 +17,7 @@
 #include "mustache.h"
 #include "pages.h"
 #include "path.h"
+#include "pdf.h"
 #include "pool.h"
 #include "schema.h"
 #include "search.h"
@@ -241,6 +242,27 @@ static void add_buffer(struct build *b, const char *path, struct buf *data)
 	stage_add(b->stage, path, buf_detach(data), len);
 }
 
+struct site *build_load(const struct build_options *o, struct diag *d)
+{
+	struct build b = {0};
+	b.o = o;
+	b.d = d;
+	markdown_init();
+	b.site = load_site(o->root ? o->root : ".", d);
+	if (!b.site)
+		return NULL;
+	schema_check(b.site, d);
+	size_t ndocs = 0;
+	for (int k = 0; k < DOC_KINDS; k++)
+		ndocs += b.site->ndocs[k];
+	pool_for(o->jobs, ndocs, parse_one, &b);
+	schema_check_sections(b.site, d);
+	xref_resolve_all(b.site, d);
+	derive_all(b.site);
+	pdf_check_booklets(b.site, d);
+	return b.site;
+}
+
 int build_run(const struct build_options *o, struct diag *d, struct build_stats *stats)
 {
 	double t0 = now();
@@ -266,20 +288,11 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		status = BUILD_USAGE;
 		goto out;
 	}
-	markdown_init();
-	b.site = load_site(root, d);
+	b.site = build_load(&defaults, d);
 	if (!b.site) {
 		status = BUILD_CONTENT_ERROR;
 		goto out;
 	}
-	schema_check(b.site, d);
-	size_t ndocs = 0;
-	for (int k = 0; k < DOC_KINDS; k++)
-		ndocs += b.site->ndocs[k];
-	pool_for(o->jobs, ndocs, parse_one, &b);
-	schema_check_sections(b.site, d);
-	xref_resolve_all(b.site, d);
-	derive_all(b.site);
 	load_templates(&b);
 	if (diag_errors(d)) {
 		status = BUILD_CONTENT_ERROR;
@@ -294,6 +307,13 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	b.copts.with_pdf = !o->no_pdf;
 	b.plan = pages_plan(b.site);
 	pool_for(o->jobs, b.plan.n, render_one, &b);
+	if (!o->no_pdf) {
+		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet};
+		if (pdf_build_site(b.site, b.stage, &po, d) < 0) {
+			status = BUILD_FAILURE;
+			goto out;
+		}
+	}
 	char *assets = path_join(b.templates, "assets");
 	add_tree(&b, assets, "templates/assets", "assets");
 	free(assets);

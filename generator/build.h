@@ -37,6 +37,15 @@ enum build_status {
 	BUILD_FAILURE = 3        /* I/O or internal failure, reported to d */
 };
 
+struct site;
+
+/*
+ * Loads, checks and links the content (everything before rendering):
+ * the site for `fiches booklet`. Problems go to d. Returns the site (caller
+ * site_free's it) or NULL when content/ cannot be read.
+ */
+struct site *build_load(const struct build_options *opts, struct diag *d);
+
 /* Runs the pipeline. stats may be NULL. Returns a build_status. */
 int build_run(const struct build_options *opts, struct diag *d,
 	      struct build_stats *stats);

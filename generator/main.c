@@ -6,7 +6,9 @@
 #include "build.h"
 #include "diag.h"
 #include "i18n.h"
+#include "model.h"
 #include "new.h"
+#include "pdf.h"
 #include "serve.h"
 
 #include <getopt.h>
@@ -43,7 +45,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_STRICT = 256, OPT_NO_PDF, OPT_VERSION, OPT_PORT, OPT_HOST, OPT_TEMPLATES,
-       OPT_QUIET };
+       OPT_QUIET, OPT_THEME, OPT_LOGIC, OPT_PUBLIC, OPT_IDS, OPT_FORMAT, OPT_IMPOSE, OPT_TITLE };
 
 static const struct option long_options[] = {
 	{"help", no_argument, NULL, 'h'},
@@ -57,13 +59,25 @@ static const struct option long_options[] = {
 	{"port", required_argument, NULL, OPT_PORT},
 	{"host", required_argument, NULL, OPT_HOST},
 	{"quiet", no_argument, NULL, 'q'},
+	{"theme", required_argument, NULL, OPT_THEME},
+	{"logic", required_argument, NULL, OPT_LOGIC},
+	{"public", required_argument, NULL, OPT_PUBLIC},
+	{"ids", required_argument, NULL, OPT_IDS},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"impose", no_argument, NULL, OPT_IMPOSE},
+	{"title", required_argument, NULL, OPT_TITLE},
 	{NULL, 0, NULL, 0},
 };
+
+#define MAX_THEMES 64
 
 struct args {
 	struct build_options build;
 	int port;
 	const char *host;
+	struct pdf_adhoc booklet;        /* fiches booklet selection */
+	const char *themes[MAX_THEMES];
+	int is_booklet;
 };
 
 /* Parses the common options after the subcommand. Returns 0, or 2 on a usage error. */
@@ -102,6 +116,25 @@ static int parse_options(int argc, char **argv, struct args *a)
 			break;
 		}
 		case OPT_HOST: a->host = optarg; break;
+		case OPT_THEME:
+			if (a->booklet.nthemes == MAX_THEMES) {
+				fprintf(stderr, _("fiches: at most %d --theme options\n"), MAX_THEMES);
+				return 2;
+			}
+			a->themes[a->booklet.nthemes++] = optarg;
+			break;
+		case OPT_LOGIC: a->booklet.logic = optarg; break;
+		case OPT_PUBLIC: a->booklet.public_id = optarg; break;
+		case OPT_IDS: a->booklet.ids = optarg; break;
+		case OPT_TITLE: a->booklet.title = optarg; break;
+		case OPT_IMPOSE: a->booklet.impose = 1; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "a4") && strcmp(optarg, "a5")) {
+				fprintf(stderr, _("fiches: --format takes a4 or a5\n"));
+				return 2;
+			}
+			a->booklet.a5 = optarg[1] == '5';
+			break;
 		default:
 			fprintf(stderr, _("Try 'fiches --help'.\n"));
 			return 2;
@@ -133,6 +166,38 @@ static int run_build(struct args *a, int check_only)
 	return status;
 }
 
+static int run_booklet(struct args *a, int nargs, char **rest)
+{
+	if (nargs > 1 || !a->build.out) {
+		fprintf(stderr, _("Usage: fiches booklet [NAME | --theme ID | --logic ID | --public ID | --ids LIST] [--format a4|a5] [--impose] -o FILE.pdf\n"));
+		return 2;
+	}
+	a->booklet.name = nargs ? rest[0] : NULL;
+	a->booklet.themes = a->themes;
+	if (!a->booklet.name && !a->booklet.nthemes && !a->booklet.logic &&
+	    !a->booklet.public_id && !a->booklet.ids) {
+		fprintf(stderr, _("fiches: name a booklet or a selection (--theme, --logic, --public, --ids)\n"));
+		return 2;
+	}
+	struct diag *d = diag_new();
+	diag_set_strict(d, a->build.strict);
+	struct site *s = build_load(&a->build, d);
+	int status;
+	if (!s || diag_errors(d)) {
+		status = 1;
+	} else {
+		a->booklet.base_url = s->base_url;
+		int rc = pdf_build_adhoc(s, &a->booklet, a->build.out, d);
+		status = rc < 0 ? 3 : rc;
+	}
+	diag_flush(d, stderr);
+	if (status == 0 && !a->build.quiet)
+		fprintf(stderr, _("fiches: wrote %s\n"), a->build.out);
+	site_free(s);
+	diag_free(d);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	i18n_init();
@@ -151,6 +216,9 @@ int main(int argc, char **argv)
 	}
 	struct args a = {0};
 	a.port = 8000;
+	a.booklet.a5 = -1;
+	a.booklet.impose = -1;
+	a.booklet.source_date_epoch = -1;
 	int rc = parse_options(argc - 1, argv + 1, &a);
 	if (rc)
 		return rc;
@@ -171,6 +239,8 @@ int main(int argc, char **argv)
 		struct serve_options so = {.build = a.build, .host = a.host, .port = a.port};
 		return serve_run(&so);
 	}
+	if (!strcmp(cmd, "booklet"))
+		return run_booklet(&a, nargs, rest);
 	if (!strcmp(cmd, "new")) {
 		if (nargs != 2) {
 			fprintf(stderr, _("Usage: fiches new action|theme \"Title\"\n"));

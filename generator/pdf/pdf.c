@@ -31,6 +31,7 @@
 #include "xalloc.h"
 
 #include <cairo-pdf.h>
+#include <pango/pangofc-fontmap.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <pthread.h>
@@ -38,6 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -535,14 +538,174 @@ static void progress(struct run *r)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static void typeset_one(void *ctx, size_t i)
+/* Writes all of data to fd; 0 or -1. */
+static int write_all(int fd, const void *data, size_t len)
 {
-	struct run *r = ctx;
-	struct job *j = &r->jobs[r->order[i]];
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * A child process typesets one booklet and sends back, on its pipe: the
+ * status, then the PDF, the imposed PDF and the print HTML, each as a
+ * length and its bytes.
+ */
+static void child_typeset(struct job *j, int fd)
+{
 	typeset(j);
 	if (!j->b->single)
 		print_html(j->s, j->b, &j->html);
-	progress(r);
+	long long status = j->failed;
+	const struct buf *parts[3] = {&j->pdf, &j->imposed, &j->html};
+	int ok = write_all(fd, &status, sizeof status) == 0;
+	for (int k = 0; ok && k < 3; k++) {
+		unsigned long long len = parts[k]->len;
+		ok = write_all(fd, &len, sizeof len) == 0 &&
+		     write_all(fd, buf_cstr(parts[k]), parts[k]->len) == 0;
+	}
+	_exit(ok ? 0 : 1);
+}
+
+/* Splits what a child sent into the job's buffers; 0, or -1 when it is incomplete. */
+static int take_result(struct job *j, const struct buf *msg)
+{
+	size_t off = 0;
+	long long status;
+	if (msg->len < sizeof status)
+		return -1;
+	memcpy(&status, msg->data, sizeof status);
+	off += sizeof status;
+	j->failed = (int)status;
+	struct buf *parts[3] = {&j->pdf, &j->imposed, &j->html};
+	for (int k = 0; k < 3; k++) {
+		unsigned long long len;
+		if (msg->len - off < sizeof len)
+			return -1;
+		memcpy(&len, msg->data + off, sizeof len);
+		off += sizeof len;
+		if (msg->len - off < len)
+			return -1;
+		buf_reset(parts[k]);
+		buf_put(parts[k], msg->data + off, (size_t)len);
+		off += (size_t)len;
+	}
+	return 0;
+}
+
+/*
+ * Typesets every job, at most `jobs` at a time, each in its own child
+ * process. Why processes: Pango, Cairo and FreeType keep process-wide
+ * caches, and with threads the order in which booklets warm them shows in
+ * the glyph positions written to the PDF. A child forked from a parent
+ * that has typeset nothing always starts from the same state, so a
+ * booklet's bytes never depend on the others, on -j or on timing.
+ * Returns 0, or -1 when a child could not be started or died.
+ */
+static int typeset_all(struct run *r, int jobs)
+{
+	if (jobs <= 0)
+		jobs = pool_cores();
+	struct slot {
+		pid_t pid;
+		int fd;
+		size_t job;
+		struct buf msg;
+	} *slots = xcalloc((size_t)jobs, sizeof *slots);
+	size_t next = 0, running = 0;
+	int status = 0;
+	fflush(NULL);
+	while (next < r->n || running) {
+		while (next < r->n && running < (size_t)jobs) {
+			int fds[2];
+			if (pipe(fds) < 0) {
+				status = -1;
+				next = r->n;
+				break;
+			}
+			size_t job = r->order[next++];
+			pid_t pid = fork();
+			if (pid < 0) {
+				close(fds[0]);
+				close(fds[1]);
+				status = -1;
+				next = r->n;
+				break;
+			}
+			if (pid == 0) {
+				close(fds[0]);
+				child_typeset(&r->jobs[job], fds[1]);
+			}
+			close(fds[1]);
+			for (int k = 0; k < jobs; k++) {
+				if (slots[k].pid == 0) {
+					slots[k] = (struct slot){pid, fds[0], job, BUF_INIT};
+					break;
+				}
+			}
+			running++;
+		}
+		if (!running)
+			break;
+		struct pollfd pfd[jobs];
+		int map[jobs], np = 0;
+		for (int k = 0; k < jobs; k++) {
+			if (slots[k].pid) {
+				pfd[np] = (struct pollfd){slots[k].fd, POLLIN, 0};
+				map[np++] = k;
+			}
+		}
+		if (poll(pfd, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			status = -1;
+			break;
+		}
+		for (int q = 0; q < np; q++) {
+			if (!(pfd[q].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			struct slot *sl = &slots[map[q]];
+			char chunk[65536];
+			ssize_t got = read(sl->fd, chunk, sizeof chunk);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got > 0) {
+				buf_put(&sl->msg, chunk, (size_t)got);
+				continue;
+			}
+			close(sl->fd);
+			int wstatus = 0;
+			while (waitpid(sl->pid, &wstatus, 0) < 0 && errno == EINTR)
+				;
+			struct job *j = &r->jobs[sl->job];
+			if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 ||
+			    take_result(j, &sl->msg) < 0) {
+				j->failed = CAIRO_STATUS_WRITE_ERROR;
+				status = -1;
+			}
+			buf_free(&sl->msg);
+			sl->pid = 0;
+			running--;
+			progress(r);
+		}
+	}
+	for (int k = 0; k < jobs; k++) {
+		if (slots[k].pid) {
+			close(slots[k].fd);
+			waitpid(slots[k].pid, NULL, 0);
+			buf_free(&slots[k].msg);
+		}
+	}
+	free(slots);
+	return status;
 }
 
 static long long resolve_epoch(long long given)
@@ -580,9 +743,15 @@ static const char *prepare(struct diag *d, struct hyph **h)
 	*h = hyph_new(NULL, d);
 	if (!*h)
 		return NULL;
-	/* Make fontconfig read its configuration now, before threads share it. */
+	/*
+	 * Pango initialises fontconfig in a background thread and makes font
+	 * lookups wait for it. Wait here, in the parent: the booklets are
+	 * typeset in forked children, which would wait forever for a thread
+	 * that fork did not copy.
+	 */
 	PangoFontMap *map = pango_cairo_font_map_get_default();
-	(void)map;
+	if (PANGO_IS_FC_FONT_MAP(map))
+		(void)pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(map));
 	return family;
 }
 
@@ -627,8 +796,7 @@ int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_opti
 			r.order[k] = r.order[k - 1];
 			r.order[k - 1] = t;
 		}
-	pool_for(o->jobs, n, typeset_one, &r);
-	int status = 0;
+	int status = typeset_all(&r, o->jobs);
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &r.jobs[i];
 		if (j->failed) {
