@@ -9,6 +9,7 @@
 #include "build.h"
 #include "buf.h"
 #include "context.h"
+#include "html.h"
 #include "derive.h"
 #include "i18n.h"
 #include "load.h"
@@ -123,6 +124,23 @@ static void parse_one(void *ctx, size_t i)
 		k++;
 	}
 	markdown_parse_doc(b->site, b->site->docs[k][i], b->d);
+}
+
+/* Summaries appear on many pages: render each once, unless a link makes it page-dependent. */
+static void summary_one(void *ctx, size_t i)
+{
+	struct build *b = ctx;
+	size_t k = 0;
+	while (i >= b->site->ndocs[k]) {
+		i -= b->site->ndocs[k];
+		k++;
+	}
+	struct doc *d = b->site->docs[k][i];
+	if (!d->summary || strstr(d->summary, "]("))
+		return;
+	struct buf out = BUF_INIT;
+	html_render_markdown(b->site, d->summary, "", 1, &out);
+	d->summary_html = buf_detach(&out);
 }
 
 static void load_template_dir(struct build *b, const char *dir, const char *display)
@@ -303,6 +321,10 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		goto out;
 	}
 
+	size_t ndocs = 0;
+	for (int k = 0; k < DOC_KINDS; k++)
+		ndocs += b.site->ndocs[k];
+	pool_for(o->jobs, ndocs, summary_one, &b);
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;
 	b.plan = pages_plan(b.site);

@@ -90,7 +90,9 @@ static json_t *doc_ref(const struct cx *c, const struct doc *d)
 	json_object_set_new(v, "title", json_string(d->title));
 	json_object_set_new(v, "title_html", typo_html(d->title));
 	json_object_set_new(v, "href", href(c, d->out_path));
-	if (d->summary)
+	if (d->summary_html)
+		json_object_set_new(v, "summary_html", json_string(d->summary_html));
+	else if (d->summary)
 		json_object_set_new(v, "summary_html", inline_md(c, d->summary));
 	if (d->logic)
 		json_object_set_new(v, "logic", taxon_ref(c, d->logic));

@@ -42,29 +42,99 @@ static int compare_scored(const void *a, const void *b)
 	return compare_doc_ptrs(&x->doc, &y->doc);
 }
 
+/* A theme or action listed by more fiches than this says little about any of them. */
+#define RELATED_MAX_FANOUT 500
+/* Fiches of the same logique considered around each one, in series order. */
+#define RELATED_LOGIC_WINDOW 4
+
+struct scorer {
+	size_t *score;        /* by doc index: points + 1, 0 = not a candidate */
+	struct doc **touched; /* candidates of the current doc */
+	size_t ntouched;
+};
+
+/* Scores are kept plus one, so that 0 means "not a candidate yet". */
+static void bump(struct scorer *sc, struct doc *o, size_t points)
+{
+	if (!sc->score[o->index]) {
+		sc->touched[sc->ntouched++] = o;
+		sc->score[o->index] = 1;
+	}
+	sc->score[o->index] += points;
+}
+
 /*
- * Related fiches of the same kind: shared themes (or actions) weigh most,
- * then the same logic, then shared publics. At most three, none unrelated.
+ * Related fiches of the same kind, at most three: shared themes (for
+ * actions) or shared actions (for themes) weigh most, then links either
+ * way, then the same logique, then shared publics. Candidates come from
+ * the shared lists and a window of the same logique, never from a scan of
+ * every pair, so the cost grows with the corpus, not with its square.
  */
 static void derive_related(struct site *s, enum doc_kind kind)
 {
 	size_t n = s->ndocs[kind];
 	if (n < 2)
 		return;
-	struct scored *v = xcalloc(n, sizeof *v);
+	struct scorer sc = {xcalloc(n, sizeof *sc.score), NULL, 0};
+	size_t cap = 64;
+	sc.touched = xcalloc(cap, sizeof *sc.touched);
+	struct scored *v = NULL;
+	size_t vcap = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct doc *d = s->docs[kind][i];
-		size_t m = 0;
-		for (size_t j = 0; j < n; j++) {
-			struct doc *o = s->docs[kind][j];
-			if (o == d)
+		sc.ntouched = 0;
+		/* Worst case of candidates for this doc, so bump never overflows. */
+		size_t bound = d->links_to.n + d->cited_by.n + 2 * RELATED_LOGIC_WINDOW + 1;
+		const struct ptrs *via = kind == DOC_ACTION ? &d->themes : &d->actions;
+		for (size_t j = 0; j < via->n; j++) {
+			const struct doc *t = via->v[j];
+			const struct ptrs *back = kind == DOC_ACTION ? &t->actions : &t->themes;
+			if (back->n <= RELATED_MAX_FANOUT)
+				bound += back->n;
+		}
+		if (bound > cap) {
+			cap = bound;
+			sc.touched = xrealloc(sc.touched, cap * sizeof *sc.touched);
+		}
+		for (size_t j = 0; j < via->n; j++) {
+			const struct doc *t = via->v[j];
+			const struct ptrs *back = kind == DOC_ACTION ? &t->actions : &t->themes;
+			if (back->n > RELATED_MAX_FANOUT)
 				continue;
-			size_t score = kind == DOC_ACTION ? 4 * shared(&d->themes, &o->themes) :
-							    4 * shared(&d->actions, &o->actions);
+			for (size_t k = 0; k < back->n; k++)
+				if (back->v[k] != d)
+					bump(&sc, back->v[k], 4);
+		}
+		const struct ptrs *links[2] = {&d->links_to, &d->cited_by};
+		for (int l = 0; l < 2; l++)
+			for (size_t k = 0; k < links[l]->n; k++) {
+				struct doc *o = links[l]->v[k];
+				if (o->kind == kind && o != d)
+					bump(&sc, o, 2);
+			}
+		if (d->logic) {
+			const struct ptrs *same = &d->logic->docs;
+			/* logic->docs is in series order: find d by bisection. */
+			struct doc **hit = bsearch(&d, same->v, same->n, sizeof *same->v,
+						   compare_doc_ptrs);
+			size_t at = hit ? (size_t)((void **)hit - same->v) : 0;
+			size_t lo = at > RELATED_LOGIC_WINDOW ? at - RELATED_LOGIC_WINDOW : 0;
+			for (size_t k = lo; k < same->n && k <= at + RELATED_LOGIC_WINDOW; k++)
+				if (same->v[k] != d)
+					bump(&sc, same->v[k], 0);
+		}
+		if (sc.ntouched > vcap) {
+			vcap = sc.ntouched;
+			v = xrealloc(v, vcap * sizeof *v);
+		}
+		size_t m = 0;
+		for (size_t k = 0; k < sc.ntouched; k++) {
+			struct doc *o = sc.touched[k];
+			size_t score = sc.score[o->index] - 1;
+			sc.score[o->index] = 0;
 			if (d->logic && d->logic == o->logic)
 				score += 3;
 			score += shared(&d->publics, &o->publics);
-			score += 2 * (ptrs_contains(&d->links_to, o) + ptrs_contains(&o->links_to, d));
 			if (score >= 3)
 				v[m++] = (struct scored){o, score};
 		}
@@ -73,10 +143,15 @@ static void derive_related(struct site *s, enum doc_kind kind)
 			ptrs_add(&d->related, v[j].doc);
 	}
 	free(v);
+	free(sc.touched);
+	free(sc.score);
 }
 
 void derive_all(struct site *s)
 {
+	for (int k = 0; k < DOC_KINDS; k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			s->docs[k][i]->index = i;
 	struct doc **actions = s->docs[DOC_ACTION], **themes = s->docs[DOC_THEME];
 	for (size_t i = 0; i < s->ndocs[DOC_ACTION]; i++) {
 		struct doc *a = actions[i];

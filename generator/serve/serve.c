@@ -53,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,8 +62,12 @@
 #define HEARTBEAT_MS 15000
 /* Two polling threads: one per core of the machines we target. */
 #define POOL_THREADS 2u
-/* Browsers open ~6 connections per site; wrk and a few tabs fit easily. */
-#define MAX_CONNECTIONS 256u
+/*
+ * Browsers open ~6 connections per site; this many also leaves room for a
+ * normal request while a thousand idle sockets wait for their timeout
+ * (the descriptor limit is raised to fit, see serve_run).
+ */
+#define MAX_CONNECTIONS 2048u
 /* Seconds of silence before a connection is dropped (slowloris). */
 #define CONNECTION_TIMEOUT 15u
 /* Request line and headers must fit in this (HTTP_PATH_MAX plus headers). */
@@ -878,6 +883,13 @@ int serve_run(const struct serve_options *opts)
 		goto out;
 	}
 
+	/* The usual soft limit of 1024 descriptors would cap connections below MAX_CONNECTIONS. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < MAX_CONNECTIONS + 64) {
+		nofile.rlim_cur = nofile.rlim_max < MAX_CONNECTIONS + 64 ? nofile.rlim_max
+									  : MAX_CONNECTIONS + 64;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
 	if (addr.ss.ss_family == AF_INET6)
