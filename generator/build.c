@@ -60,6 +60,21 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* FICHES_TIMING=1 prints the time of each phase on stderr (for bench/). */
+static void phase(const char *name)
+{
+	static double last;
+	static int on = -1;
+	if (on < 0)
+		on = getenv("FICHES_TIMING") != NULL;
+	if (!on)
+		return;
+	double t = now();
+	if (last > 0)
+		fprintf(stderr, "fiches: %-12s %.3f s\n", name, t - last);
+	last = t;
+}
+
 static int is_dir(const char *p)
 {
 	struct stat st;
@@ -266,18 +281,24 @@ struct site *build_load(const struct build_options *o, struct diag *d)
 	b.o = o;
 	b.d = d;
 	markdown_init();
+	phase("start");
 	b.site = load_site(o->root ? o->root : ".", d);
 	if (!b.site)
 		return NULL;
+	phase("load");
 	schema_check(b.site, d);
+	phase("schema");
 	size_t ndocs = 0;
 	for (int k = 0; k < DOC_KINDS; k++)
 		ndocs += b.site->ndocs[k];
 	pool_for(o->jobs, ndocs, parse_one, &b);
+	phase("markdown");
 	schema_check_sections(b.site, d);
 	xref_resolve_all(b.site, d);
+	phase("xref");
 	derive_all(b.site);
 	pdf_check_booklets(b.site, d);
+	phase("derive");
 	return b.site;
 }
 
@@ -325,10 +346,12 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	for (int k = 0; k < DOC_KINDS; k++)
 		ndocs += b.site->ndocs[k];
 	pool_for(o->jobs, ndocs, summary_one, &b);
+	phase("summaries");
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;
 	b.plan = pages_plan(b.site);
 	pool_for(o->jobs, b.plan.n, render_one, &b);
+	phase("render");
 	if (!o->no_pdf) {
 		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet};
 		if (pdf_build_site(b.site, b.stage, &po, d) < 0) {
@@ -354,7 +377,9 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		status = BUILD_CONTENT_ERROR;
 		goto out;
 	}
+	phase("extras");
 	status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
+	phase("stage");
 out:
 	if (stats)
 		stats->seconds = now() - t0;

@@ -35,6 +35,12 @@ void ptrs_add_unique(struct ptrs *p, void *x)
 		ptrs_add(p, x);
 }
 
+void ptrs_add_unless_last(struct ptrs *p, void *x)
+{
+	if (!p->n || p->v[p->n - 1] != x)
+		ptrs_add(p, x);
+}
+
 void ptrs_free(struct ptrs *p)
 {
 	free(p->v);
@@ -62,6 +68,38 @@ const char *doc_kind_scheme(enum doc_kind kind)
 	return schemes[kind];
 }
 
+static int compare_doc_slugs(const void *a, const void *b)
+{
+	return strcmp((*(struct doc *const *)a)->slug, (*(struct doc *const *)b)->slug);
+}
+
+static int compare_entry_ids(const void *a, const void *b)
+{
+	return strcmp((*(struct entry *const *)a)->id, (*(struct entry *const *)b)->id);
+}
+
+void site_index_docs(struct site *s, enum doc_kind kind)
+{
+	free(s->by_slug[kind]);
+	size_t n = s->ndocs[kind];
+	s->by_slug[kind] = xcalloc(n + 1, sizeof *s->by_slug[kind]);
+	memcpy(s->by_slug[kind], s->docs[kind], n * sizeof *s->docs[kind]);
+	qsort(s->by_slug[kind], n, sizeof *s->by_slug[kind], compare_doc_slugs);
+}
+
+void site_index_entries(struct site *s)
+{
+	struct entry *v[3] = {s->contacts, s->glossary, s->biblio};
+	size_t n[3] = {s->ncontacts, s->nglossary, s->nbiblio};
+	for (int k = 0; k < 3; k++) {
+		free(s->entries_by_id[k]);
+		s->entries_by_id[k] = xcalloc(n[k] + 1, sizeof *s->entries_by_id[k]);
+		for (size_t i = 0; i < n[k]; i++)
+			s->entries_by_id[k][i] = &v[k][i];
+		qsort(s->entries_by_id[k], n[k], sizeof *s->entries_by_id[k], compare_entry_ids);
+	}
+}
+
 struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *key)
 {
 	int is_number = *key != '\0';
@@ -69,7 +107,28 @@ struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *
 		if (!ascii_isdigit(*c))
 			is_number = 0;
 	int number = is_number && strlen(key) < 7 ? atoi(key) : -1;
-	for (size_t i = 0; i < s->ndocs[kind]; i++) {
+	size_t n = s->ndocs[kind];
+	if (s->by_slug[kind]) {
+		struct doc probe = {0}, *pp = &probe;
+		probe.slug = (char *)key;
+		struct doc **hit = bsearch(&pp, s->by_slug[kind], n, sizeof *s->by_slug[kind],
+					   compare_doc_slugs);
+		if (hit)
+			return *hit;
+		if (number < 0 || kind == DOC_PAGE)
+			return NULL;
+		/* The arrays are sorted by number. */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (s->docs[kind][mid]->number < number)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < n && s->docs[kind][lo]->number == number ? s->docs[kind][lo] : NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
 		struct doc *d = s->docs[kind][i];
 		if (strcmp(d->slug, key) == 0 || (number >= 0 && d->number == number &&
 						  kind != DOC_PAGE))
@@ -82,11 +141,19 @@ struct entry *site_find_entry(const struct site *s, enum target_kind kind, const
 {
 	struct entry *v;
 	size_t n;
+	int k;
 	switch (kind) {
-	case TARGET_CONTACT: v = s->contacts; n = s->ncontacts; break;
-	case TARGET_GLOSSARY: v = s->glossary; n = s->nglossary; break;
-	case TARGET_BIBLIO: v = s->biblio; n = s->nbiblio; break;
+	case TARGET_CONTACT: v = s->contacts; n = s->ncontacts; k = 0; break;
+	case TARGET_GLOSSARY: v = s->glossary; n = s->nglossary; k = 1; break;
+	case TARGET_BIBLIO: v = s->biblio; n = s->nbiblio; k = 2; break;
 	default: return NULL;
+	}
+	if (s->entries_by_id[k]) {
+		struct entry probe = {0}, *pp = &probe;
+		probe.id = (char *)id;
+		struct entry **hit = bsearch(&pp, s->entries_by_id[k], n,
+					     sizeof *s->entries_by_id[k], compare_entry_ids);
+		return hit ? *hit : NULL;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i].id, id) == 0)
@@ -211,6 +278,10 @@ void site_free(struct site *s)
 	yaml_marks_free(s->contacts_marks);
 	yaml_marks_free(s->glossary_marks);
 	yaml_marks_free(s->biblio_marks);
+	for (int k = 0; k < DOC_KINDS; k++)
+		free(s->by_slug[k]);
+	for (int k = 0; k < 3; k++)
+		free(s->entries_by_id[k]);
 	if (s->gloss)
 		gloss_index_free(s->gloss);
 	free(s->sigles);

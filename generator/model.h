@@ -34,6 +34,8 @@ struct ptrs {
 };
 void ptrs_add(struct ptrs *p, void *x);
 void ptrs_add_unique(struct ptrs *p, void *x);
+/* Adds x unless it is the last item: for lists filled one source at a time. */
+void ptrs_add_unless_last(struct ptrs *p, void *x);
 int ptrs_contains(const struct ptrs *p, const void *x);
 void ptrs_free(struct ptrs *p);
 
@@ -164,6 +166,10 @@ struct site {
 	struct doc *intro;           /* the page presenting the démarche on the home page, or NULL */
 	char *description;           /* site.yaml description (home page meta), or NULL */
 
+	/* Lookup tables, sorted by id (built by site_index_*; NULL until then). */
+	struct doc **by_slug[DOC_KINDS];
+	struct entry **entries_by_id[3]; /* contacts, glossary, bibliography */
+
 	struct gloss_index *gloss;   /* over glossary ids */
 	const char **sigles;         /* borrowed ids, index-aligned with glossary */
 };
@@ -174,6 +180,13 @@ const char *doc_kind_label(enum doc_kind kind);
 const char *doc_kind_dir(enum doc_kind kind);
 /* Link scheme of a kind: "action", "theme", "guide", "page". */
 const char *doc_kind_scheme(enum doc_kind kind);
+
+/*
+ * Builds the lookup table of a kind once its documents are sorted and their
+ * slugs final (docs by number need no table: the arrays are sorted by it).
+ */
+void site_index_docs(struct site *s, enum doc_kind kind);
+void site_index_entries(struct site *s);
 
 /* Lookups (NULL when absent). */
 struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *slug_or_number);

@@ -712,25 +712,45 @@ static int compare_docs(const void *a, const void *b)
 	return strcmp(x->slug, y->slug);
 }
 
+static int compare_slug_then_path(const void *a, const void *b)
+{
+	const struct doc *x = *(struct doc *const *)a, *y = *(struct doc *const *)b;
+	int c = strcmp(x->slug, y->slug);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/*
+ * Duplicate numbers and slugs, found as neighbours in sorted order (the
+ * documents are sorted by number; a copy is sorted by slug). The second
+ * file in path order gets the error.
+ */
 static void check_unique(struct site *s, enum doc_kind kind, struct diag *d)
 {
 	struct doc **v = s->docs[kind];
-	for (size_t i = 0; i < s->ndocs[kind]; i++) {
-		for (size_t j = 0; j < i; j++) {
-			int line, col;
-			if (strcmp(v[i]->slug, v[j]->slug) == 0) {
-				schema_where(v[i]->marks, v[i]->meta, "slug", &line, &col);
-				diag_error(d, v[i]->path, line, col,
-					   _("duplicate slug '%s' (also %s)"), v[i]->slug, v[j]->path);
-			}
-			if ((kind == DOC_ACTION || kind == DOC_THEME) && v[i]->number &&
-			    v[i]->number == v[j]->number) {
-				schema_where(v[i]->marks, v[i]->meta, "number", &line, &col);
-				diag_error(d, v[i]->path, line, col,
-					   _("duplicate number %d (also %s)"), v[i]->number, v[j]->path);
-			}
+	size_t n = s->ndocs[kind];
+	int line, col;
+	if (kind == DOC_ACTION || kind == DOC_THEME) {
+		for (size_t i = 1; i < n; i++) {
+			if (!v[i]->number || v[i]->number != v[i - 1]->number)
+				continue;
+			struct doc *first = strcmp(v[i - 1]->path, v[i]->path) < 0 ? v[i - 1] : v[i];
+			struct doc *second = first == v[i] ? v[i - 1] : v[i];
+			schema_where(second->marks, second->meta, "number", &line, &col);
+			diag_error(d, second->path, line, col, _("duplicate number %d (also %s)"),
+				   second->number, first->path);
 		}
 	}
+	struct doc **by_slug = xcalloc(n + 1, sizeof *by_slug);
+	memcpy(by_slug, v, n * sizeof *v);
+	qsort(by_slug, n, sizeof *by_slug, compare_slug_then_path);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(by_slug[i]->slug, by_slug[i - 1]->slug) != 0)
+			continue;
+		schema_where(by_slug[i]->marks, by_slug[i]->meta, "slug", &line, &col);
+		diag_error(d, by_slug[i]->path, line, col, _("duplicate slug '%s' (also %s)"),
+			   by_slug[i]->slug, by_slug[i - 1]->path);
+	}
+	free(by_slug);
 }
 
 void schema_check(struct site *s, struct diag *d)
@@ -742,6 +762,7 @@ void schema_check(struct site *s, struct diag *d)
 				   TARGET_GLOSSARY, &s->nglossary);
 	s->biblio = load_entries(d, s->biblio_path, s->biblio_data, s->biblio_marks,
 				 TARGET_BIBLIO, &s->nbiblio);
+	site_index_entries(s);
 	link_organisations(s, d);
 	s->sigles = xcalloc(s->nglossary + 1, sizeof *s->sigles);
 	for (size_t i = 0; i < s->nglossary; i++)
@@ -761,6 +782,7 @@ void schema_check(struct site *s, struct diag *d)
 			check_doc(s, s->docs[kind][i], d);
 		qsort(s->docs[kind], s->ndocs[kind], sizeof *s->docs[kind], compare_docs);
 		check_unique(s, kind, d);
+		site_index_docs(s, kind);
 	}
 	check_menus(s, d);
 }

@@ -191,10 +191,10 @@ void derive_all(struct site *s)
 			for (size_t j = 0; j < d->territories.n; j++)
 				ptrs_add(&((struct taxon *)d->territories.v[j])->docs, d);
 			if (d->carrier) {
-				ptrs_add_unique(&d->carrier->actions, d);
+				ptrs_add_unless_last(&d->carrier->actions, d);
 			}
 			for (size_t j = 0; j < d->contacts.n; j++)
-				ptrs_add_unique(&((struct entry *)d->contacts.v[j])->actions, d);
+				ptrs_add_unless_last(&((struct entry *)d->contacts.v[j])->actions, d);
 			for (size_t j = 0; j < d->includes.n; j++) {
 				struct doc *inc = d->includes.v[j];
 				if (!inc->included_in)

@@ -211,7 +211,7 @@ static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
 	}
 	if (target != r->doc) {
 		ptrs_add_unique(&r->doc->links_to, target);
-		ptrs_add_unique(&target->cited_by, r->doc);
+		ptrs_add_unless_last(&target->cited_by, r->doc);
 	}
 	if (!has_children(r->node)) {
 		char *label = doc_display_title(target);
@@ -243,7 +243,7 @@ static char *entry_label(const struct entry *e)
 
 static void link_entry(struct resolver *r, struct entry *e, const char *anchor)
 {
-	ptrs_add_unique(&e->cited_by, r->doc);
+	ptrs_add_unless_last(&e->cited_by, r->doc);
 	if (!has_children(r->node)) {
 		char *label = entry_label(e);
 		set_text(r->node, label);
