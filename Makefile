@@ -83,6 +83,9 @@ install: $(BIN)
 	install -m 644 man/fiches.5 $(DESTDIR)$(MANDIR)/man5/fiches.5
 	install -m 644 $(BUILD)/locale/fr/LC_MESSAGES/fiches.mo $(DESTDIR)$(LOCALEDIR)/fr/LC_MESSAGES/fiches.mo
 
+bench: $(BIN)
+	sh bench/run.sh
+
 format:
 	clang-format -i $$(find generator tests -name '*.[ch]')
 

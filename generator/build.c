@@ -151,9 +151,11 @@ static void summary_one(void *ctx, size_t i)
 		k++;
 	}
 	struct doc *d = b->site->docs[k][i];
+	struct buf out = BUF_INIT;
+	html_typo(d->title, &out);
+	d->title_html = buf_detach(&out);
 	if (!d->summary || strstr(d->summary, "]("))
 		return;
-	struct buf out = BUF_INIT;
 	html_render_markdown(b->site, d->summary, "", 1, &out);
 	d->summary_html = buf_detach(&out);
 }
@@ -275,6 +277,23 @@ static void add_buffer(struct build *b, const char *path, struct buf *data)
 	stage_add(b->stage, path, buf_detach(data), len);
 }
 
+/* Task 0: site.json and sitemap.xml; task 1: the search index and offline files. */
+static void data_file_one(void *ctx, size_t i)
+{
+	struct build *b = ctx;
+	if (i == 1) {
+		search_add_files(b->stage, b->site, &b->plan, b->templates, b->o);
+		return;
+	}
+	struct buf data = BUF_INIT;
+	sitemap_site_json(b->site, &data);
+	add_buffer(b, "site.json", &data);
+	if (b->site->base_url) {
+		sitemap_xml(b->site, &b->plan, &data);
+		add_buffer(b, "sitemap.xml", &data);
+	}
+}
+
 struct site *build_load(const struct build_options *o, struct diag *d)
 {
 	struct build b = {0};
@@ -353,6 +372,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	pool_for(o->jobs, b.plan.n, render_one, &b);
 	phase("render");
 	if (!o->no_pdf) {
+		phase("pdf");
 		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet};
 		if (pdf_build_site(b.site, b.stage, &po, d) < 0) {
 			status = BUILD_FAILURE;
@@ -365,14 +385,9 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	char *media = path_join(b.site->content_dir, "media");
 	add_tree(&b, media, "content/media", "media");
 	free(media);
-	struct buf data = BUF_INIT;
-	sitemap_site_json(b.site, &data);
-	add_buffer(&b, "site.json", &data);
-	if (b.site->base_url) {
-		sitemap_xml(b.site, &b.plan, &data);
-		add_buffer(&b, "sitemap.xml", &data);
-	}
-	search_add_files(b.stage, b.site, &b.plan, b.templates, o);
+	/* site.json and the search index are independent: one core each. */
+	pool_for(o->jobs, 2, data_file_one, &b);
+	phase("data files");
 	if (b.render_failed || diag_errors(d)) {
 		status = BUILD_CONTENT_ERROR;
 		goto out;

@@ -220,6 +220,7 @@ static void free_doc(struct doc *d)
 	free(d->title);
 	free(d->summary);
 	free(d->summary_html);
+	free(d->title_html);
 	free(d->part);
 	free(d->status);
 	json_decref(d->meta);

@@ -88,7 +88,8 @@ static json_t *doc_ref(const struct cx *c, const struct doc *d)
 	json_object_set_new(v, "is_action", json_boolean(d->kind == DOC_ACTION));
 	json_object_set_new(v, "is_theme", json_boolean(d->kind == DOC_THEME));
 	json_object_set_new(v, "title", json_string(d->title));
-	json_object_set_new(v, "title_html", typo_html(d->title));
+	json_object_set_new(v, "title_html", d->title_html ? json_string(d->title_html) :
+							     typo_html(d->title));
 	json_object_set_new(v, "href", href(c, d->out_path));
 	if (d->summary_html)
 		json_object_set_new(v, "summary_html", json_string(d->summary_html));

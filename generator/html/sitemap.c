@@ -123,7 +123,7 @@ void sitemap_site_json(const struct site *s, struct buf *out)
 	json_object_set_new(root, "contacts", entries_json(s->contacts, s->ncontacts, 1));
 	json_object_set_new(root, "glossary", entries_json(s->glossary, s->nglossary, 0));
 	json_object_set_new(root, "bibliography", entries_json(s->biblio, s->nbiblio, 0));
-	char *text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII * 0);
+	char *text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	buf_puts(out, text);
 	buf_putc(out, '\n');
 	free(text);
