@@ -138,7 +138,8 @@ static void derive_related(struct site *s, enum doc_kind kind)
 			if (score >= 3)
 				v[m++] = (struct scored){o, score};
 		}
-		qsort(v, m, sizeof *v, compare_scored);
+		if (m > 1)
+			qsort(v, m, sizeof *v, compare_scored);
 		for (size_t j = 0; j < m && j < 3; j++)
 			ptrs_add(&d->related, v[j].doc);
 	}
