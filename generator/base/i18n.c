@@ -2,6 +2,7 @@
 #include "i18n.h"
 
 #include <locale.h>
+#include <stdlib.h>
 
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/local/share/locale"
@@ -14,7 +15,9 @@ void i18n_init(void)
 	setlocale(LC_NUMERIC, "C");
 	setlocale(LC_COLLATE, "C");
 	setlocale(LC_CTYPE, "C.UTF-8");
-	bindtextdomain("fiches", LOCALEDIR);
+	/* FICHES_LOCALEDIR lets the tests use the catalogue of the build tree. */
+	const char *dir = getenv("FICHES_LOCALEDIR");
+	bindtextdomain("fiches", dir && *dir ? dir : LOCALEDIR);
 	bind_textdomain_codeset("fiches", "UTF-8");
 	textdomain("fiches");
 }
