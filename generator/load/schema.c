@@ -624,8 +624,9 @@ static void check_doc(struct site *s, struct doc *doc, struct diag *d)
 		diag_error(d, doc->path, line, col,
 			   _("slug '%s' must be lower-case letters, digits and '-' (rename the file or set 'slug:')"),
 			   doc->slug);
+		char *fixed = slug_from_text(doc->slug, strlen(doc->slug));
 		free(doc->slug);
-		doc->slug = slug_from_text(doc->slug, strlen(doc->slug));
+		doc->slug = fixed;
 	}
 	doc->title = dup_or_null(get_string(&c, meta, "title", 1));
 	if (!doc->title)
