@@ -199,7 +199,8 @@ static char **list_dir(const char *dir, const char *display, const char *suffix,
 		ptrs_add(&names, xstrdup(name));
 	}
 	closedir(dp);
-	qsort(names.v, names.n, sizeof *names.v, compare_names);
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof *names.v, compare_names);
 	*count = names.n;
 	return (char **)names.v;
 }
