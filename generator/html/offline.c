@@ -53,7 +53,8 @@ static void list_files(const char *dir, const char *prefix, struct ptrs *out)
 		free(fs);
 	}
 	closedir(dp);
-	qsort(out->v, out->n, sizeof *out->v, compare_str);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, compare_str);
 }
 
 /* Whole file, or NULL (then the hash simply does not see it). Caller frees. */
