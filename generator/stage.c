@@ -141,7 +141,8 @@ static struct manifest_entry *read_manifest(const char *out, size_t *count)
 		v[(*count)++] = (struct manifest_entry){xstrdup(path), h, len};
 	}
 	fclose(f);
-	qsort(v, *count, sizeof *v, compare_manifest);
+	if (*count > 1)
+		qsort(v, *count, sizeof *v, compare_manifest);
 	return v;
 }
 
