@@ -325,6 +325,10 @@ CASES = [
     ("javascript: contact website", sub("  email: contact@centre-nord.example", "  email: contact@centre-nord.example\n  website: javascript:alert(1)", "content/contacts.yaml"), 1, ("content/contacts.yaml", "website:", "website"), "refused"),
     ("data: bibliography url", body("- id: evil\n  title: Evil\n  url: data:text/html,<script>alert(1)</script>\n", "content/bibliography.yaml"), 1, ("content/bibliography.yaml", "url: data", "url"), "refused"),
     ("javascript: in a menu", body("menus:\n  main:\n    - {label: X, href: \"javascript:alert(1)\"}\n", "content/site.yaml"), 1, ("content/site.yaml", "href:", ""), "refused"),
+    # Empty things (UBSan: qsort on NULL arrays).
+    ("empty manifest in public/", lambda p: (p.write("public/.fiches-manifest", ""), p.sub(V, "Observer.", "Observer bien.")), 0, None, "allowed"),
+    ("empty subdirectory in media/", lambda p: os.makedirs(p.path("content/media/vide")), 0, None, "allowed"),
+    ("empty pages/ directory", lambda p: [os.unlink(p.path("content/pages/" + f)) for f in os.listdir(p.path("content/pages"))], 1, ("content/", None, ""), "refused"),
     # Size: each bounded in time and memory.
     ("enormous table (300 x 300)", body("\n" + TABLE), 0, None, "allowed"),
     ("5000 footnotes", body("\n" + NOTES), 0, None, "allowed"),

@@ -39,7 +39,7 @@ for t in "$@"; do
 	status=$?
 	secs=$(( $(date +%s) - start ))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.log" | tail -n 1)
-	last=$(grep -E '^#[0-9]+' "$logs/$t.log" | tail -n 1)
+	last=$(grep -aE '^#[0-9]+' "$logs/$t.log" | tail -n 1)
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	files=$(ls "$corpus" | wc -l)
@@ -48,7 +48,7 @@ for t in "$@"; do
 		echo "ok   $line"; passed=$((passed + 1))
 	else
 		echo "FAIL $line: exit $status, see $logs/$t.log and $crashes/"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$logs/$t.log" | head -n 5
+		grep -aE '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$logs/$t.log" | head -n 5
 		failed=$((failed + 1))
 	fi
 done
