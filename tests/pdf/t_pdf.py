@@ -49,6 +49,9 @@ def driver(tmp):
                                                        for d in os.listdir(os.path.join(ROOT, "generator"))
                                                        if os.path.isdir(os.path.join(ROOT, "generator", d))]
     exe = os.path.join(tmp, "pdf_driver")
+    if os.environ.get("SANITIZE") == "1":
+        # The library was built with the sanitizers: the driver must link them too.
+        cflags = cflags + ["-fsanitize=address,undefined"]
     r = run("cc", "-std=c11", "-D_GNU_SOURCE", "-O2", *cflags, *incs, "-o", exe,
             os.path.join(ROOT, "tests/pdf/pdf_driver.c"), LIB, *libs,
             "-lcmark-gfm-extensions", "-lhyphen", "-lstemmer", "-lpthread", "-lm")
