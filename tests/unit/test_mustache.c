@@ -472,13 +472,6 @@ static double time_once(const char *unit, size_t size, int expect_ok)
 }
 
 /*
- * Sizes 64 KB, 256 KB, 1 MB, 4 MB: each step is 4 times larger, so linear
- * time grows about 4 times (more when the data stops fitting in a cache)
- * and quadratic 16 times. Fail on a ratio above 9 once times are large
- * enough not to be noise; starting small makes a quadratic pass fail
- * within seconds instead of running for minutes at 4 MB.
- */
-/*
  * Four times the input may take at most this many times longer: a
  * quadratic engine takes 16. Sanitizers add per-access costs that grow with
  * the heap, so their builds get more room below 16.
@@ -489,6 +482,13 @@ static double time_once(const char *unit, size_t size, int expect_ok)
 #define LINEAR_LIMIT 9
 #endif
 
+/*
+ * Sizes 64 KB, 256 KB, 1 MB, 4 MB: each step is 4 times larger, so linear
+ * time grows about 4 times (more when the data stops fitting in a cache)
+ * and quadratic 16 times. Fail on a ratio above LINEAR_LIMIT once times are large
+ * enough not to be noise; starting small makes a quadratic pass fail
+ * within seconds instead of running for minutes at 4 MB.
+ */
 static void check_linear(const char *unit, int expect_ok)
 {
 	double prev = 0;
