@@ -12,6 +12,8 @@ set -u
 BUILD=${BUILD:-build}
 export FICHES="$(pwd)/$BUILD/fiches"
 export FICHES_ROOT="$(pwd)"
+# Under the sanitizers, library-internal caches are not leaks of ours.
+export LSAN_OPTIONS="suppressions=$(pwd)/tests/sanitize/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 passed=0 failed=0 skipped=0 broken=""
 outdir=tests/out
 mkdir -p "$outdir"

@@ -595,7 +595,8 @@ static int take_result(struct job *j, const struct buf *msg)
 		if (msg->len - off < len)
 			return -1;
 		buf_reset(parts[k]);
-		buf_put(parts[k], msg->data + off, (size_t)len);
+		if (len)
+			buf_put(parts[k], msg->data + off, (size_t)len);
 		off += (size_t)len;
 	}
 	return 0;
@@ -820,6 +821,8 @@ int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_opti
 			stage_add(st, path, buf_detach(&j->html), len);
 			free(path);
 		}
+		buf_free(&j->imposed);
+		buf_free(&j->html);
 	}
 	pthread_mutex_destroy(&r.lock);
 	free(r.jobs);
