@@ -85,6 +85,7 @@ install: $(BIN)
 
 bench: $(BIN)
 	sh bench/run.sh
+	sh bench/pdf.sh
 
 format:
 	clang-format -i $$(find generator tests -name '*.[ch]')
