@@ -84,6 +84,7 @@ install: $(BIN)
 	install -m 644 $(BUILD)/locale/fr/LC_MESSAGES/fiches.mo $(DESTDIR)$(LOCALEDIR)/fr/LC_MESSAGES/fiches.mo
 
 bench: $(BIN)
+	@sh scripts/deps.sh bench
 	sh bench/run.sh
 	sh bench/pdf.sh
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages fiches needs to build and test, when they are
 # missing. As root it runs apt-get; otherwise it prints the exact command.
-# Usage: scripts/deps.sh [build|test]
+# Usage: scripts/deps.sh [build|test|bench]
 set -eu
 what=${1:-build}
 
@@ -16,8 +16,11 @@ command -v python3 >/dev/null 2>&1 || test_pkgs="$test_pkgs python3"
 command -v node >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs"
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
 
+bench_pkgs="hugo weasyprint time"
+
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$build_pkgs $test_pkgs"
+[ "$what" = bench ] && pkgs="$build_pkgs $bench_pkgs"
 
 missing=""
 for p in $pkgs; do
