@@ -160,6 +160,18 @@ static void summary_one(void *ctx, size_t i)
 	d->summary_html = buf_detach(&out);
 }
 
+static void render_one(void *ctx, size_t i);
+static void data_file_one(void *ctx, size_t i);
+
+/* Items 0 and 1 are the data files, then one item per page. */
+static void render_or_data_one(void *ctx, size_t i)
+{
+	if (i < 2)
+		data_file_one(ctx, i);
+	else
+		render_one(ctx, i - 2);
+}
+
 static void load_template_dir(struct build *b, const char *dir, const char *display)
 {
 	DIR *dp = opendir(dir);
@@ -369,7 +381,12 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;
 	b.plan = pages_plan(b.site);
-	pool_for(o->jobs, b.plan.n, render_one, &b);
+	/*
+	 * The data files (site.json, search index) do not depend on the pages:
+	 * they go first in the same loop, so one core builds the index while
+	 * the other renders pages.
+	 */
+	pool_for(o->jobs, b.plan.n + 2, render_or_data_one, &b);
 	phase("render");
 	if (!o->no_pdf) {
 		phase("pdf");
@@ -385,9 +402,6 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	char *media = path_join(b.site->content_dir, "media");
 	add_tree(&b, media, "content/media", "media");
 	free(media);
-	/* site.json and the search index are independent: one core each. */
-	pool_for(o->jobs, 2, data_file_one, &b);
-	phase("data files");
 	if (b.render_failed || diag_errors(d)) {
 		status = BUILD_CONTENT_ERROR;
 		goto out;

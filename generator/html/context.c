@@ -1,7 +1,11 @@
 /*
- * Template contexts. Field names are the templates' vocabulary (see
- * templates/README.md); every *_html field is already escaped HTML, every
- * other string is plain text the template escapes.
+ * Template contexts. Field names are the templates' vocabulary; every
+ * *_html field is already escaped HTML, every other string is plain text
+ * the template escapes.
+ *
+ * Strings go in with json_string_nocheck: every text was checked as UTF-8
+ * when its file was read, and jansson's check of each page's body would
+ * otherwise be a noticeable part of the render.
  */
 #include "context.h"
 #include "buf.h"
@@ -21,7 +25,7 @@ struct cx {
 static json_t *href(const struct cx *c, const char *target)
 {
 	char *rel = path_relative(c->page, target);
-	json_t *v = json_string(rel);
+	json_t *v = json_string_nocheck(rel);
 	free(rel);
 	return v;
 }
@@ -31,7 +35,7 @@ static json_t *typo_html(const char *text)
 	struct buf b = BUF_INIT;
 	if (text)
 		html_typo(text, &b);
-	json_t *v = json_string(buf_cstr(&b));
+	json_t *v = json_string_nocheck(buf_cstr(&b));
 	buf_free(&b);
 	return v;
 }
@@ -41,7 +45,7 @@ static json_t *inline_md(const struct cx *c, const char *text)
 	struct buf b = BUF_INIT;
 	if (text)
 		html_render_markdown(c->s, text, c->page, 1, &b);
-	json_t *v = json_string(buf_cstr(&b));
+	json_t *v = json_string_nocheck(buf_cstr(&b));
 	buf_free(&b);
 	return v;
 }
@@ -60,12 +64,12 @@ const char *context_status_label(const char *status)
 static json_t *taxon_ref(const struct cx *c, const struct taxon *t)
 {
 	json_t *v = json_object();
-	json_object_set_new(v, "id", json_string(t->id));
-	json_object_set_new(v, "label", json_string(t->label));
+	json_object_set_new(v, "id", json_string_nocheck(t->id));
+	json_object_set_new(v, "label", json_string_nocheck(t->label));
 	json_object_set_new(v, "label_html", typo_html(t->label));
 	json_object_set_new(v, "href", href(c, t->out_path));
 	if (t->colour)
-		json_object_set_new(v, "colour", json_string(t->colour));
+		json_object_set_new(v, "colour", json_string_nocheck(t->colour));
 	return v;
 }
 
@@ -81,24 +85,24 @@ static json_t *taxa_list(const struct cx *c, const struct ptrs *p)
 static json_t *doc_ref(const struct cx *c, const struct doc *d)
 {
 	json_t *v = json_object();
-	json_object_set_new(v, "kind", json_string(doc_kind_scheme(d->kind)));
-	json_object_set_new(v, "kind_label", json_string(doc_kind_label(d->kind)));
+	json_object_set_new(v, "kind", json_string_nocheck(doc_kind_scheme(d->kind)));
+	json_object_set_new(v, "kind_label", json_string_nocheck(doc_kind_label(d->kind)));
 	if (d->kind == DOC_ACTION || d->kind == DOC_THEME)
 		json_object_set_new(v, "number", json_integer(d->number));
 	json_object_set_new(v, "is_action", json_boolean(d->kind == DOC_ACTION));
 	json_object_set_new(v, "is_theme", json_boolean(d->kind == DOC_THEME));
-	json_object_set_new(v, "title", json_string(d->title));
-	json_object_set_new(v, "title_html", d->title_html ? json_string(d->title_html) :
+	json_object_set_new(v, "title", json_string_nocheck(d->title));
+	json_object_set_new(v, "title_html", d->title_html ? json_string_nocheck(d->title_html) :
 							     typo_html(d->title));
 	json_object_set_new(v, "href", href(c, d->out_path));
 	if (d->summary_html)
-		json_object_set_new(v, "summary_html", json_string(d->summary_html));
+		json_object_set_new(v, "summary_html", json_string_nocheck(d->summary_html));
 	else if (d->summary)
 		json_object_set_new(v, "summary_html", inline_md(c, d->summary));
 	if (d->logic)
 		json_object_set_new(v, "logic", taxon_ref(c, d->logic));
 	if (d->status && strcmp(d->status, "active") != 0)
-		json_object_set_new(v, "status_label", json_string(context_status_label(d->status)));
+		json_object_set_new(v, "status_label", json_string_nocheck(context_status_label(d->status)));
 	return v;
 }
 
@@ -114,7 +118,7 @@ static json_t *field(const struct entry *e, const char *key)
 {
 	const json_t *v = json_object_get(e->data, key);
 	if (json_is_string(v))
-		return json_string(json_string_value(v));
+		return json_string_nocheck(json_string_value(v));
 	if (json_is_integer(v))
 		return json_sprintf("%lld", (long long)json_integer_value(v));
 	return NULL;
@@ -129,8 +133,8 @@ static void set_field(json_t *obj, const char *name, json_t *v)
 static json_t *contact_card(const struct cx *c, const struct entry *e)
 {
 	json_t *v = json_object();
-	json_object_set_new(v, "id", json_string(e->id));
-	json_object_set_new(v, "name", json_string(e->label));
+	json_object_set_new(v, "id", json_string_nocheck(e->id));
+	json_object_set_new(v, "name", json_string_nocheck(e->label));
 	json_object_set_new(v, "name_html", typo_html(e->label));
 	json_object_set_new(v, "href", href(c, e->out_path));
 	const json_t *kind = json_object_get(e->data, "kind");
@@ -149,7 +153,7 @@ static json_t *contact_card(const struct cx *c, const struct entry *e)
 		json_object_set_new(v, "note_html", inline_md(c, json_string_value(note)));
 	if (e->organisation) {
 		json_t *org = json_object();
-		json_object_set_new(org, "name", json_string(e->organisation->label));
+		json_object_set_new(org, "name", json_string_nocheck(e->organisation->label));
 		json_object_set_new(org, "href", href(c, e->organisation->out_path));
 		json_object_set_new(v, "organisation", org);
 	}
@@ -170,42 +174,42 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	const struct site *s = c->s;
 	json_t *v = json_object();
 	json_t *site = json_object();
-	json_object_set_new(site, "title", json_string(s->title));
+	json_object_set_new(site, "title", json_string_nocheck(s->title));
 	json_object_set_new(site, "title_html", typo_html(s->title));
 	if (s->subtitle)
 		json_object_set_new(site, "subtitle_html", typo_html(s->subtitle));
 	if (s->footer)
 		json_object_set_new(site, "footer_html", inline_md(c, s->footer));
 	json_object_set_new(v, "site", site);
-	json_object_set_new(v, "lang", json_string(s->language));
+	json_object_set_new(v, "lang", json_string_nocheck(s->language));
 	char *root = path_relative(c->page, "index.html");
 	/* "../index.html" → "../"; "index.html" → "" */
 	root[strlen(root) - strlen("index.html")] = '\0';
-	json_object_set_new(v, "root", json_string(root));
+	json_object_set_new(v, "root", json_string_nocheck(root));
 	free(root);
 	json_object_set_new(v, "home_href", href(c, "index.html"));
 	json_object_set_new(v, "search_href", href(c, "recherche.html"));
 	json_object_set_new(v, "is_home", json_boolean(strcmp(c->page, "index.html") == 0));
 	if (title) {
-		json_object_set_new(v, "page_title", json_string(title));
+		json_object_set_new(v, "page_title", json_string_nocheck(title));
 		json_object_set_new(v, "page_title_html", typo_html(title));
 	}
-	json_object_set_new(v, "description", json_string(description ? description :
+	json_object_set_new(v, "description", json_string_nocheck(description ? description :
 							     (s->subtitle ? s->subtitle : s->title)));
 	if (s->base_url && strcmp(c->page, "404.html") != 0) {
 		char *canon = xasprintf("%s%s", s->base_url,
 					strcmp(c->page, "index.html") == 0 ? "" : c->page);
-		json_object_set_new(v, "canonical", json_string(canon));
+		json_object_set_new(v, "canonical", json_string_nocheck(canon));
 		free(canon);
 	}
 	if (c->o && c->o->build_id)
-		json_object_set_new(v, "build_id", json_string(c->o->build_id));
+		json_object_set_new(v, "build_id", json_string_nocheck(c->o->build_id));
 	json_t *nav = json_array();
 	for (size_t i = 0; i < s->nmenu; i++) {
 		const struct menu_item *m = &s->menu[i];
 		json_t *item = json_object();
-		json_object_set_new(item, "label", json_string(m->label));
-		json_object_set_new(item, "href", m->external ? json_string(m->target) : href(c, m->target));
+		json_object_set_new(item, "label", json_string_nocheck(m->label));
+		json_object_set_new(item, "href", m->external ? json_string_nocheck(m->target) : href(c, m->target));
 		int current = !m->external && *m->section &&
 			      strncmp(c->page, m->section, strlen(m->section)) == 0;
 		json_object_set_new(item, "current", json_boolean(current));
@@ -229,7 +233,7 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	json_t *doc = doc_ref(c, d);
 	struct buf body = BUF_INIT;
 	html_render_doc(c->s, d, c->page, &body);
-	json_object_set_new(doc, "body_html", json_string(buf_cstr(&body)));
+	json_object_set_new(doc, "body_html", json_string_nocheck(buf_cstr(&body)));
 	buf_free(&body);
 	json_object_set_new(doc, "publics", taxa_list(c, &d->publics));
 	json_object_set_new(doc, "territories", taxa_list(c, &d->territories));
@@ -257,7 +261,7 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 			continue;
 		json_t *h = json_object();
 		json_object_set_new(h, "text_html", typo_html(d->headings[i].text));
-		json_object_set_new(h, "anchor", json_string(d->headings[i].anchor));
+		json_object_set_new(h, "anchor", json_string_nocheck(d->headings[i].anchor));
 		json_array_append_new(toc, h);
 	}
 	json_object_set_new(doc, "toc", toc);
@@ -381,8 +385,8 @@ static json_t *glossary_page(const struct cx *c)
 	for (size_t i = 0; i < c->s->nglossary; i++) {
 		const struct entry *e = &c->s->glossary[i];
 		json_t *t = json_object();
-		json_object_set_new(t, "sigle", json_string(e->id));
-		json_object_set_new(t, "anchor", json_string(e->anchor));
+		json_object_set_new(t, "sigle", json_string_nocheck(e->id));
+		json_object_set_new(t, "anchor", json_string_nocheck(e->anchor));
 		set_field(t, "expansion", field(e, "expansion"));
 		const json_t *def = json_object_get(e->data, "definition");
 		if (json_is_string(def))
@@ -401,7 +405,7 @@ static json_t *biblio_page(const struct cx *c)
 	for (size_t i = 0; i < c->s->nbiblio; i++) {
 		const struct entry *e = &c->s->biblio[i];
 		json_t *r = json_object();
-		json_object_set_new(r, "anchor", json_string(e->anchor));
+		json_object_set_new(r, "anchor", json_string_nocheck(e->anchor));
 		const json_t *authors = json_object_get(e->data, "authors");
 		struct buf a = BUF_INIT;
 		if (json_is_string(authors)) {
@@ -472,7 +476,7 @@ static json_t *taxon_page(const struct cx *c, const struct taxon *t, int which)
 	json_object_set_new(tx, "themes", doc_list(c, &themes));
 	ptrs_free(&actions);
 	ptrs_free(&themes);
-	json_object_set_new(tx, "kind_label", json_string(taxa_titles[which]));
+	json_object_set_new(tx, "kind_label", json_string_nocheck(taxa_titles[which]));
 	const char *dirs[3] = {"logiques/index.html", "publics/index.html", "territoires/index.html"};
 	json_object_set_new(tx, "index_href", href(c, dirs[which]));
 	json_object_set_new(v, "taxon", tx);

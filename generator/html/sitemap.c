@@ -11,7 +11,7 @@ static json_t *ids_of_docs(const struct ptrs *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct doc *d = p->v[i];
 		char *ref = xasprintf("%s:%s", doc_kind_scheme(d->kind), d->slug);
-		json_array_append_new(a, json_string(ref));
+		json_array_append_new(a, json_string_nocheck(ref));
 		free(ref);
 	}
 	return a;
@@ -21,7 +21,7 @@ static json_t *ids_of_taxa(const struct ptrs *p)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, json_string(((const struct taxon *)p->v[i])->id));
+		json_array_append_new(a, json_string_nocheck(((const struct taxon *)p->v[i])->id));
 	return a;
 }
 
@@ -29,32 +29,32 @@ static json_t *ids_of_entries(const struct ptrs *p)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, json_string(((const struct entry *)p->v[i])->id));
+		json_array_append_new(a, json_string_nocheck(((const struct entry *)p->v[i])->id));
 	return a;
 }
 
 static json_t *doc_json(const struct doc *d)
 {
 	json_t *v = json_object();
-	json_object_set_new(v, "id", json_string(d->slug));
-	json_object_set_new(v, "kind", json_string(doc_kind_scheme(d->kind)));
+	json_object_set_new(v, "id", json_string_nocheck(d->slug));
+	json_object_set_new(v, "kind", json_string_nocheck(doc_kind_scheme(d->kind)));
 	if (d->number)
 		json_object_set_new(v, "number", json_integer(d->number));
-	json_object_set_new(v, "title", json_string(d->title));
+	json_object_set_new(v, "title", json_string_nocheck(d->title));
 	if (d->summary)
-		json_object_set_new(v, "summary", json_string(d->summary));
-	json_object_set_new(v, "url", json_string(d->out_path));
-	json_object_set_new(v, "source", json_string(d->path));
+		json_object_set_new(v, "summary", json_string_nocheck(d->summary));
+	json_object_set_new(v, "url", json_string_nocheck(d->out_path));
+	json_object_set_new(v, "source", json_string_nocheck(d->path));
 	if (d->logic)
-		json_object_set_new(v, "logic", json_string(d->logic->id));
+		json_object_set_new(v, "logic", json_string_nocheck(d->logic->id));
 	if (d->status)
-		json_object_set_new(v, "status", json_string(d->status));
+		json_object_set_new(v, "status", json_string_nocheck(d->status));
 	if (d->since)
 		json_object_set_new(v, "since", json_integer(d->since));
 	if (d->part)
-		json_object_set_new(v, "part", json_string(d->part));
+		json_object_set_new(v, "part", json_string_nocheck(d->part));
 	if (d->carrier)
-		json_object_set_new(v, "carrier", json_string(d->carrier->id));
+		json_object_set_new(v, "carrier", json_string_nocheck(d->carrier->id));
 	json_object_set_new(v, "publics", ids_of_taxa(&d->publics));
 	json_object_set_new(v, "territories", ids_of_taxa(&d->territories));
 	json_object_set_new(v, "contacts", ids_of_entries(&d->contacts));
@@ -78,7 +78,7 @@ static json_t *entries_json(const struct entry *v, size_t n, int with_actions)
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_deep_copy(v[i].data);
-		json_object_set_new(e, "url", json_string(v[i].out_path));
+		json_object_set_new(e, "url", json_string_nocheck(v[i].out_path));
 		json_object_set_new(e, "cited_by", ids_of_docs(&v[i].cited_by));
 		if (with_actions)
 			json_object_set_new(e, "actions", ids_of_docs(&v[i].actions));
@@ -94,7 +94,7 @@ static json_t *taxa_json(const struct taxon *v, size_t n)
 		json_t *t = json_pack("{s:s, s:s, s:s}", "id", v[i].id, "label", v[i].label, "url",
 				      v[i].out_path);
 		if (v[i].colour)
-			json_object_set_new(t, "colour", json_string(v[i].colour));
+			json_object_set_new(t, "colour", json_string_nocheck(v[i].colour));
 		json_object_set_new(t, "documents", ids_of_docs(&v[i].docs));
 		json_array_append_new(a, t);
 	}
@@ -104,12 +104,12 @@ static json_t *taxa_json(const struct taxon *v, size_t n)
 void sitemap_site_json(const struct site *s, struct buf *out)
 {
 	json_t *root = json_object();
-	json_object_set_new(root, "title", json_string(s->title));
+	json_object_set_new(root, "title", json_string_nocheck(s->title));
 	if (s->subtitle)
-		json_object_set_new(root, "subtitle", json_string(s->subtitle));
-	json_object_set_new(root, "language", json_string(s->language));
+		json_object_set_new(root, "subtitle", json_string_nocheck(s->subtitle));
+	json_object_set_new(root, "language", json_string_nocheck(s->language));
 	if (s->base_url)
-		json_object_set_new(root, "base_url", json_string(s->base_url));
+		json_object_set_new(root, "base_url", json_string_nocheck(s->base_url));
 	json_object_set_new(root, "logics", taxa_json(s->logics, s->nlogics));
 	json_object_set_new(root, "publics", taxa_json(s->publics, s->npublics));
 	json_object_set_new(root, "territories", taxa_json(s->territories, s->nterritories));
