@@ -94,10 +94,21 @@ void booklet_free_all(struct book *v, size_t n)
 static const char *kind_word(enum doc_kind k)
 {
 	switch (k) {
-	case DOC_ACTION: return "fiche-action";
-	case DOC_THEME: return "fiche thématique";
-	case DOC_GUIDE: return "guide chapter";
-	default: return "page";
+	case DOC_ACTION: return _("fiche-action");
+	case DOC_THEME: return _("fiche thématique");
+	case DOC_GUIDE: return _("guide chapter");
+	default: return _("page");
+	}
+}
+
+/* A whole sentence per kind, so that translations can agree in gender. */
+static const char *unknown_doc_format(enum doc_kind k)
+{
+	switch (k) {
+	case DOC_ACTION: return _("unknown fiche-action '%s'");
+	case DOC_THEME: return _("unknown fiche thématique '%s'");
+	case DOC_GUIDE: return _("unknown guide chapter '%s'");
+	default: return _("unknown page '%s'");
 	}
 }
 
@@ -123,9 +134,7 @@ static struct doc *find_doc(const struct site *s, const struct where *w, enum do
 		for (size_t i = 0; i < s->ndocs[k]; i++)
 			ids[i] = s->docs[k][i]->slug;
 		const char *near = suggest_closest(id, ids, s->ndocs[k]);
-		char *what = xasprintf("%s '%s'", kind_word(k), id);
-		report(w, v, parent, key, _("unknown %s"), what, near);
-		free(what);
+		report(w, v, parent, key, unknown_doc_format(k), id, near);
 		free(ids);
 	}
 	return doc;
@@ -170,10 +179,8 @@ static const json_t *id_list(const struct site *s, const struct where *w, const 
 		else if (id)
 			ok = site_find_doc(s, DOC_THEME, id) != NULL;
 		if (!ok) {
-			char *what = xasprintf("%s '%s'", strcmp(key, "publics") == 0 ? "public" :
-					       "theme", id ? id : "?");
-			report(w, item, sel, key, _("unknown %s"), what, NULL);
-			free(what);
+			report(w, item, sel, key, strcmp(key, "publics") == 0 ? _("unknown public '%s'") :
+			       _("unknown fiche thématique '%s'"), id ? id : "?", NULL);
 		}
 	}
 	return v;
