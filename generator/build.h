@@ -17,6 +17,7 @@ struct build_options {
 	int strict;              /* warnings are errors */
 	int jobs;                /* worker threads; 0 = number of cores */
 	int no_pdf;              /* skip PDF files */
+	int pdf_later;           /* serve: pages link the PDFs, which are not remade now: the previous ones are kept */
 	int check_only;          /* validate everything, write nothing */
 	int serve;               /* output for `fiches serve`: inject the live-reload script */
 	int quiet;               /* no progress or summary on stderr */

@@ -46,6 +46,7 @@ struct out_file {
 
 struct stage {
 	char *out;            /* output directory as given */
+	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
 	pthread_mutex_t lock;
 	struct out_file *files;
 	size_t n, cap;
@@ -85,9 +86,25 @@ void stage_free(struct stage *st)
 		free(st->files[i].data);
 	}
 	free(st->files);
+	for (size_t i = 0; i < st->keep.n; i++)
+		free(st->keep.v[i]);
+	ptrs_free(&st->keep);
 	free(st->out);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
+}
+
+void stage_keep_prefix(struct stage *st, const char *prefix)
+{
+	ptrs_add(&st->keep, xstrdup(prefix));
+}
+
+static int kept(const struct stage *st, const char *path)
+{
+	for (size_t i = 0; i < st->keep.n; i++)
+		if (strncmp(path, st->keep.v[i], strlen(st->keep.v[i])) == 0)
+			return 1;
+	return 0;
 }
 
 void stage_add(struct stage *st, const char *path, char *data, size_t len)
@@ -321,6 +338,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	size_t nold = 0;
 	struct manifest_entry *old = NULL;
 	struct ptrs existing = {0};
+	struct ptrs carried = {0};  /* struct manifest_entry *: old files kept as they are */
 	char *parent = parent_of(st->out), *name = base_of(st->out);
 	char *staging = xasprintf("%s/.%s.fiches-new", parent, name);
 	struct buf manifest = BUF_INIT;
@@ -363,8 +381,17 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	size_t removed = 0;
 	for (size_t i = 0; i < nold; i++) {
 		struct out_file key = {old[i].path, NULL, 0, 0, 0};
-		if (!bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
+		if (bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
+			continue;
+		char *p = path_join(st->out, old[i].path);
+		struct stat fs;
+		if (kept(st, old[i].path) && lstat(p, &fs) == 0 && S_ISREG(fs.st_mode)) {
+			ptrs_add(&carried, &old[i]);
+			buf_printf(&manifest, "%016llx %zu %s\n", old[i].hash, old[i].len, old[i].path);
+		} else {
 			removed++;
+		}
+		free(p);
 	}
 	if (stats) {
 		stats->pages = (unsigned)st->n;
@@ -401,6 +428,18 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 			goto fail;
 		}
 		free(dest);
+	}
+	for (size_t i = 0; i < carried.n; i++) {
+		const struct manifest_entry *m = carried.v[i];
+		char *src = path_join(st->out, m->path), *dest = path_join(staging, m->path);
+		int ok = mkdirs_for(staging, m->path) == 0 &&
+			 (link(src, dest) == 0 || copy_file(src, dest) == 0);
+		if (!ok)
+			diag_error(d, src, 0, 0, _("cannot keep file: %s"), strerror(errno));
+		free(src);
+		free(dest);
+		if (!ok)
+			goto fail;
 	}
 	if (have_out) {
 		list_tree(st->out, "", &existing);
@@ -463,6 +502,7 @@ out:
 	for (size_t i = 0; i < existing.n; i++)
 		free(existing.v[i]);
 	ptrs_free(&existing);
+	ptrs_free(&carried);
 	buf_free(&manifest);
 	free(staging);
 	free(parent);

@@ -38,6 +38,13 @@ void stage_free(struct stage *st);
 void stage_add(struct stage *st, const char *path, char *data, size_t len);
 
 /*
+ * Files of the previous build under prefix (e.g. "pdf/") that this build
+ * does not produce are kept as they are instead of removed: `serve` shows
+ * an edit at once and typesets the PDFs in a second pass.
+ */
+void stage_keep_prefix(struct stage *st, const char *prefix);
+
+/*
  * Makes the output directory hold exactly the added files (see above).
  * Returns 0, or -1 after reporting an I/O failure to d, in which case the
  * output directory is as it was.

@@ -684,7 +684,7 @@ static void overlay(struct buf *b, const char *diagnostics)
  * diagnostics is not NULL), empty cache, next generation; then wakes the
  * event streams.
  */
-static void publish(struct server *s, const char *out, const char *diagnostics)
+static void publish(struct server *s, const char *out, const char *diagnostics, int notify)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, reload_script);
@@ -702,12 +702,16 @@ static void publish(struct server *s, const char *out, const char *diagnostics)
 	cache_clear(s);
 	s->gen++;
 	pthread_rwlock_unlock(&s->lock);
-	sse_notify(s, diagnostics ? "error" : "reload");
+	if (notify || diagnostics)
+		sse_notify(s, diagnostics ? "error" : "reload");
 }
 
-/* Runs one build, prints its outcome and publishes it. Returns its build_status. */
+/*
+ * Runs one build, prints its outcome and publishes it; open pages reload
+ * when notify is set (or on errors). Returns its build_status.
+ */
 static int rebuild(struct server *s, const struct build_options *b, const char *out,
-		   struct diag *d, int first)
+		   struct diag *d, int first, int notify)
 {
 	struct build_stats st = {0};
 	diag_clear(d);
@@ -721,10 +725,10 @@ static int rebuild(struct server *s, const struct build_options *b, const char *
 		else
 			fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed)\n"),
 				st.seconds, st.written, st.removed);
-		publish(s, out, NULL);
+		publish(s, out, NULL, notify);
 	} else {
 		fprintf(stderr, _("fiches: %zu errors: still serving the last good build\n"), errors);
-		publish(s, out, text);
+		publish(s, out, text, notify);
 	}
 	free(text);
 	return status;
@@ -877,7 +881,7 @@ int serve_run(const struct serve_options *opts)
 
 	d = diag_new();
 	diag_set_strict(d, b.strict);
-	int status = rebuild(s, &b, out, d, 1);
+	int status = rebuild(s, &b, out, d, 1, 1);
 	if (status == BUILD_USAGE || status == BUILD_FAILURE) {
 		rc = status == BUILD_USAGE ? 2 : 3;
 		goto out;
@@ -927,8 +931,17 @@ int serve_run(const struct serve_options *opts)
 		}
 		if (ev == WATCH_TIMEOUT) {
 			sse_notify(s, NULL);
+		} else if (ev == WATCH_CHANGED && b.no_pdf) {
+			rebuild(s, &b, out, d, 0, 1);
 		} else if (ev == WATCH_CHANGED) {
-			rebuild(s, &b, out, d, 0);
+			/*
+			 * Pages first, keeping the previous PDFs, so the edit shows
+			 * at once; then the PDFs, without reloading the pages again.
+			 */
+			struct build_options fast = b;
+			fast.pdf_later = 1;
+			if (rebuild(s, &fast, out, d, 0, 1) == BUILD_OK)
+				rebuild(s, &b, out, d, 0, 0);
 		} else {
 			fprintf(stderr, _("fiches: watching for changes failed: %s\n"), strerror(errno));
 			watch_free(w);
