@@ -292,7 +292,7 @@ static const char *const theme_sections[] = {
 static const char *const statuses[] = {"active", "active", "active", "en-elaboration", "terminee"};
 
 static const struct { const char *id, *expansion, *definition; } sigles[] = {
-	{"CAARUD", "Centre d'accueil et d'accompagnement à la réduction des risques pour usagers de drogues", "Un lieu où les usagers de drogues trouvent du matériel, des soins et de l'écoute."},
+	{"CAARUD", "Centre d'accueil pour la réduction des risques (fiche de test)", "Un lieu où les usagers de drogues trouvent du matériel, des soins et de l'écoute."},
 	{"CSAPA", "Centre de soins, d'accompagnement et de prévention en addictologie", "Un centre où l'on peut être soigné pour une addiction."},
 	{"MILDECA", "Mission interministérielle de lutte contre les drogues et les conduites addictives", "Elle coordonne la politique publique en matière de drogues."},
 	{"ARS", "Agence régionale de santé", "Elle pilote la santé publique dans la région."},
