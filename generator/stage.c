@@ -4,8 +4,8 @@
  * Phases of stage_commit:
  *  1. sort the files and refuse unsafe or duplicate paths;
  *  2. read the old manifest and decide, per file, unchanged or changed;
- *     stop here when nothing changed;
- *  3. remove leftovers of an interrupted earlier build (".NAME.fiches-*");
+ *  3. remove leftovers of an interrupted earlier build (".NAME.fiches-*"),
+ *     then stop here when nothing changed;
  *  4. build ".NAME.fiches-new" beside the output: hard links for unchanged
  *     files and for files fiches did not create, new files written;
  *  5. syncfs, then exchange it with the output directory (or rename it in
@@ -398,14 +398,18 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		stats->written = (unsigned)changed;
 		stats->removed = (unsigned)removed;
 	}
+	/* Phase 3: even when nothing else changes, a killed build's leftovers go. */
+	clean_leftovers(parent, name);
 	if (have_out && old && changed == 0 && removed == 0) {
 		rc = 0;
 		goto out;
 	}
 
-	/* Phase 3 and 4. Past a file size limit (ulimit -f), write() fails with EFBIG, reported, instead of SIGXFSZ killing the build. */
+	/*
+	 * Phase 4. Past a file size limit (ulimit -f), write() fails with
+	 * EFBIG, reported, instead of SIGXFSZ killing the build.
+	 */
 	signal(SIGXFSZ, SIG_IGN);
-	clean_leftovers(parent, name);
 	if (mkdir(staging, 0755) < 0) {
 		diag_error(d, staging, 0, 0, _("cannot create the staging directory: %s"),
 			   strerror(errno));

@@ -6,6 +6,7 @@
 #ifndef FICHES_BUF_H
 #define FICHES_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -26,6 +27,7 @@ void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Empties the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 /* Returns the bytes (never NULL, NUL-terminated) and leaves b empty. Caller frees. */

@@ -63,15 +63,8 @@ void diag_report(struct diag *d, enum diag_level level, const char *path,
 	va_list ap;
 	struct buf text = BUF_INIT;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	if (n > 0) {
-		buf_grow(&text, (size_t)n);
-		va_start(ap, fmt);
-		vsnprintf(text.data, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		text.len = (size_t)n;
-	}
 	pthread_mutex_lock(&d->lock);
 	if (d->nmsgs == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;

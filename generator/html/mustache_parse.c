@@ -21,6 +21,7 @@
  * template size whatever its shape.
  */
 #include "mustache_parse.h"
+#include "buf.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "i18n.h"
@@ -95,17 +96,12 @@ static void fail(struct parser *ps, int line, int col, const char *fmt, ...)
 	if (++ps->errors > MAX_ERRORS)
 		return;
 	va_list ap;
+	struct buf msg = BUF_INIT;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	char *msg = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	diag_error(ps->d, ps->path, line, col, "%s", msg);
-	free(msg);
+	diag_error(ps->d, ps->path, line, col, "%s", buf_cstr(&msg));
+	buf_free(&msg);
 }
 
 /*

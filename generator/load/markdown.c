@@ -238,6 +238,20 @@ void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 		}
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
+		/*
+		 * cmark-gfm turns a node's literal into a C string the first time
+		 * it is asked for, and stores it: ask now, on this document's own
+		 * thread, so that the pages, the search index and the PDFs can
+		 * read the tree from several threads without racing to do it.
+		 */
+		if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE ||
+		    type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK ||
+		    type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_FOOTNOTE_REFERENCE)
+			(void)cmark_node_get_literal(node);
+		if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
+			(void)cmark_node_get_url(node);
+			(void)cmark_node_get_title(node);
+		}
 		switch (type) {
 		case CMARK_NODE_HEADING:
 			add_heading(doc, node, &cap, &seen);

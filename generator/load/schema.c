@@ -86,13 +86,7 @@ static const char *get_string(const struct ctx *c, const json_t *obj, const char
 		}
 		return NULL;
 	}
-	if (json_is_integer(v) || json_is_real(v)) {
-		/* A number where text is expected (an id like 13e is text already). */
-		at(c, obj, key, &line, &col);
-		diag_error(c->d, c->path, line, col, _("field '%s' must be text, not %s"), key,
-			   type_name(v));
-		return NULL;
-	}
+	/* A number where text is expected too: an id like 13e is text already. */
 	if (!json_is_string(v)) {
 		at(c, obj, key, &line, &col);
 		diag_error(c->d, c->path, line, col, _("field '%s' must be text, not %s"), key,
