@@ -190,6 +190,8 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	json_object_set_new(v, "home_href", href(c, "index.html"));
 	json_object_set_new(v, "search_href", href(c, "recherche.html"));
 	json_object_set_new(v, "is_home", json_boolean(strcmp(c->page, "index.html") == 0));
+	if (s->ndocs[DOC_PAGE])
+		json_object_set_new(v, "pages_href", href(c, "pages/index.html"));
 	if (title) {
 		json_object_set_new(v, "page_title", json_string_nocheck(title));
 		json_object_set_new(v, "page_title_html", typo_html(title));
@@ -542,7 +544,7 @@ json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 	case PAGE_LIST_THEMES: return list_themes(&c);
 	case PAGE_GUIDE_INDEX: return guide_index(&c);
 	case PAGE_PAGES_INDEX: {
-		json_t *v = base(&c, "Pages", NULL);
+		json_t *v = base(&c, "À propos", NULL);
 		json_object_set_new(v, "pages", all_docs(&c, DOC_PAGE));
 		return v;
 	}
