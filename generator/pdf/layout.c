@@ -42,6 +42,7 @@ struct lay {
 	const struct doc *doc;
 	size_t heading;         /* index into doc->headings */
 	size_t nnotes;          /* footnotes called so far in the document */
+	unsigned page_refs;     /* page numbers asked so far (see lay_part) */
 };
 
 /* The text of one layout being built. */
@@ -307,6 +308,7 @@ static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 	if (target && booklet_find(L->b, target) >= 0) {
 		char *dest = lay_doc_dest(target, anchor);
 		int page = L->o.page_of(L->o.page_ctx, dest);
+		L->page_refs++;
 		add_link(t, start, NULL, dest);
 		put_raw(t, " (");
 		size_t s2 = t->text.len;
@@ -1217,23 +1219,38 @@ PangoContext *lay_context(struct lay *L)
 	return L->ctx;
 }
 
+int lay_part(struct lay *L, struct flow *out, size_t i)
+{
+	unsigned before = L->page_refs;
+	switch (L->b->parts[i].kind) {
+	case PART_DOC:
+		layout_doc(L, out, L->b->parts[i].doc);
+		break;
+	case PART_GLOSSARY:
+		glossary(L, out);
+		break;
+	case PART_CONTACTS:
+		contacts(L, out);
+		break;
+	case PART_BIBLIO:
+		bibliography(L, out);
+		break;
+	}
+	return L->page_refs != before;
+}
+
 void lay_book(struct lay *L, struct flow *out)
 {
-	for (size_t i = 0; i < L->b->nparts; i++) {
-		switch (L->b->parts[i].kind) {
-		case PART_DOC:
-			layout_doc(L, out, L->b->parts[i].doc);
-			break;
-		case PART_GLOSSARY:
-			glossary(L, out);
-			break;
-		case PART_CONTACTS:
-			contacts(L, out);
-			break;
-		case PART_BIBLIO:
-			bibliography(L, out);
-			break;
-		}
+	for (size_t i = 0; i < L->b->nparts; i++)
+		lay_part(L, out, i);
+}
+
+void flow_move(struct flow *dst, struct flow *src, size_t from, size_t to)
+{
+	for (size_t k = from; k < to; k++) {
+		struct blk *b = new_blk(dst, src->v[k].kind);
+		*b = src->v[k];
+		memset(&src->v[k], 0, sizeof src->v[k]);
 	}
 }
 

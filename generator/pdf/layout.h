@@ -121,6 +121,16 @@ PangoContext *lay_context(struct lay *L);
 /* Appends the blocks of the whole booklet (documents and appendices). */
 void lay_book(struct lay *L, struct flow *out);
 
+/*
+ * Lays out part i of the booklet only, appending to out. Returns 1 when its
+ * text printed page numbers of the booklet (« voir …, p. N »): only such
+ * parts need laying out again once the numbers are known.
+ */
+int lay_part(struct lay *L, struct flow *out, size_t i);
+
+/* Moves blocks [from, to) of src to the end of dst; src keeps empty blocks. */
+void flow_move(struct flow *dst, struct flow *src, size_t from, size_t to);
+
 /* One sommaire entry (level 1 documents, 2 sections) pointing to dest. */
 void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const char *kicker,
 		   const char *dest);

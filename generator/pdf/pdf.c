@@ -433,10 +433,38 @@ static void typeset(struct job *j)
 	struct lay_options lo = {j->family, dp.g.w - dp.g.left - dp.g.right, dp.g.body_size,
 				 j->base_url, page_of, &dp.map};
 	dp.L = lay_new(j->s, j->b, j->h, &lo);
+	/*
+	 * Pass 0 lays out every part; later passes lay out again only the
+	 * parts that print page numbers, and move the others' blocks over.
+	 */
+	size_t nparts = j->b->nparts;
+	size_t *start = xcalloc(nparts + 1, sizeof *start);
+	size_t *next_start = xcalloc(nparts + 1, sizeof *next_start);
+	int *again = xcalloc(nparts + 1, sizeof *again);
 	for (int pass = 0; pass < MAX_PASSES; pass++) {
-		flow_free(&dp.body);
 		page_list_free(&dp.bp);
-		lay_book(dp.L, &dp.body);
+		if (pass == 0) {
+			for (size_t i = 0; i < nparts; i++) {
+				start[i] = dp.body.n;
+				again[i] = lay_part(dp.L, &dp.body, i);
+			}
+			start[nparts] = dp.body.n;
+		} else {
+			struct flow next = {0};
+			for (size_t i = 0; i < nparts; i++) {
+				next_start[i] = next.n;
+				if (again[i])
+					lay_part(dp.L, &next, i);
+				else
+					flow_move(&next, &dp.body, start[i], start[i + 1]);
+			}
+			next_start[nparts] = next.n;
+			flow_free(&dp.body);
+			dp.body = next;
+			size_t *t = start;
+			start = next_start;
+			next_start = t;
+		}
 		if (pass == 0 && !j->b->single) {
 			/* Sommaire: one entry per document and appendix, below its title. */
 			for (size_t i = 0; i < dp.body.n; i++) {
@@ -461,6 +489,9 @@ static void typeset(struct job *j)
 		if (dests_stable(&dp.map))
 			break;
 	}
+	free(start);
+	free(next_start);
+	free(again);
 	dp.total = dp.front + (int)dp.bp.n;
 	if (!j->b->single) {
 		dp.total++;
