@@ -130,27 +130,28 @@ static int check_output_location(struct build *b)
 	return ok;
 }
 
+/* The i-th document when all kinds are counted one after the other. */
+static struct doc *doc_at(const struct site *s, size_t i)
+{
+	size_t k = 0;
+	while (i >= s->ndocs[k]) {
+		i -= s->ndocs[k];
+		k++;
+	}
+	return s->docs[k][i];
+}
+
 static void parse_one(void *ctx, size_t i)
 {
 	struct build *b = ctx;
-	size_t k = 0;
-	while (i >= b->site->ndocs[k]) {
-		i -= b->site->ndocs[k];
-		k++;
-	}
-	markdown_parse_doc(b->site, b->site->docs[k][i], b->d);
+	markdown_parse_doc(b->site, doc_at(b->site, i), b->d);
 }
 
 /* Summaries appear on many pages: render each once, unless a link makes it page-dependent. */
 static void summary_one(void *ctx, size_t i)
 {
 	struct build *b = ctx;
-	size_t k = 0;
-	while (i >= b->site->ndocs[k]) {
-		i -= b->site->ndocs[k];
-		k++;
-	}
-	struct doc *d = b->site->docs[k][i];
+	struct doc *d = doc_at(b->site, i);
 	struct buf out = BUF_INIT;
 	html_typo(d->title, &out);
 	d->title_html = buf_detach(&out);
