@@ -585,6 +585,9 @@ static void check_doc(struct site *s, struct doc *doc, struct diag *d)
 	int line, col;
 	if (!json_is_object(meta)) {
 		diag_error(d, doc->path, 2, 1, _("front matter must be a mapping of fields"));
+		/* Later checks (menus, links) still name the document. */
+		doc->title = xstrdup(doc->slug);
+		doc->out_path = xasprintf("%s/%s.html", doc_kind_dir(doc->kind), doc->slug);
 		return;
 	}
 	if (!doc->fm_line && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME || doc->kind == DOC_GUIDE)) {
