@@ -261,6 +261,7 @@ BAD = [
     ("unclosed front matter", "actions/03-veille.md", lambda t: t.replace("---\n## Acteurs", "## Acteurs"), None, "never closed", []),
     ("duplicate YAML key", "actions/03-veille.md", lambda t: t.replace("number: 3", "number: 3\nnumber: 4"), "number: 4", "duplicate", []),
     ("duplicate contact id", "contacts.yaml", lambda t: t.replace("id: association-sud", "id: centre-social-nord"), "id: centre-social-nord\n  name: Association", "duplicate", []),
+    ("front matter that is not a mapping (a page, with the default menu)", "pages/la-demarche.md", lambda t: "---\n- un\n- deux\n---\nTexte.\n", "- un", "mapping", []),
     ("bad colour in site.yaml", "site.yaml", lambda t: t.replace('"#1d6b4f"', '"vert"'), '"vert"', "#rrggbb", []),
 ]
 
