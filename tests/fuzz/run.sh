@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs the fuzz targets named on the command line (default: all built ones)
-# for FUZZ_SECONDS each, after replaying every kept crash input in
+# for FUZZ_SECONDS each (or until FUZZ_CPU_SECONDS of CPU time), after replaying every kept crash input in
 # tests/fuzz/regressions/<target>/. The working corpus is build/fuzz/corpus,
 # seeded by seeds.py; new crashes land in build/fuzz/crashes/<target>/.
 # Prints one line of figures per target and a final "N passed, N failed".
@@ -16,7 +16,7 @@ for t in "$@"; do
 	if [ ! -x "$bin" ]; then
 		echo "FAIL $t: not built"; failed=$((failed + 1)); continue
 	fi
-	corpus=$dir/corpus/$t crashes=$dir/crashes/$t logs=$dir/logs
+	corpus=$dir/corpus/$t crashes=$dir/crashes/$t logs=${FUZZ_LOGS:-$dir/logs}
 	mkdir -p "$corpus" "$crashes" "$logs"
 	cp -n "$dir/seeds/$t"/* "$corpus"/ 2>/dev/null
 	opts="-timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=2048"
@@ -33,17 +33,36 @@ for t in "$@"; do
 			failed=$((failed + 1)); continue
 		fi
 	fi
-	start=$(date +%s)
-	"$bin" $opts -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
-		-artifact_prefix="$crashes/" "$corpus" >"$logs/$t.log" 2>&1
-	status=$?
+	# FUZZ_CPU_SECONDS: run until the target has used that much CPU time
+	# (long runs under `nice` on a shared machine), in as many rounds as needed.
+	start=$(date +%s) cpu=0 execs=0 round=0 status=0
+	: >"$logs/$t.log"
+	while :; do
+		if [ -n "${FUZZ_CPU_SECONDS:-}" ]; then
+			left=$((FUZZ_CPU_SECONDS - cpu))
+			[ "$left" -gt 0 ] || break
+		else
+			[ "$round" -eq 0 ] || break
+			left=$FUZZ_SECONDS
+		fi
+		round=$((round + 1))
+		/usr/bin/time -f '%U %S' -o "$logs/$t.cpu" \
+			"$bin" $opts -max_total_time="$left" -print_final_stats=1 \
+			-artifact_prefix="$crashes/" "$corpus" >"$logs/$t.round.log" 2>&1
+		status=$?
+		cat "$logs/$t.round.log" >>"$logs/$t.log"
+		used=$(awk 'END { printf "%d", $1 + $2 + 0.5 }' "$logs/$t.cpu")
+		cpu=$((cpu + used))
+		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.round.log" | tail -n 1)
+		execs=$((execs + ${n:-0}))
+		[ "$status" -eq 0 ] || break
+	done
 	secs=$(( $(date +%s) - start ))
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.log" | tail -n 1)
 	last=$(grep -aE '^#[0-9]+' "$logs/$t.log" | tail -n 1)
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	files=$(ls "$corpus" | wc -l)
-	line="$t: ${execs:-?} executions, cov ${cov:-?}, ft ${ft:-?}, corpus $files, ${secs} s"
+	line="$t: $execs executions, cov ${cov:-?}, ft ${ft:-?}, corpus $files, ${secs} s wall, ${cpu} s CPU"
 	if [ "$status" -eq 0 ]; then
 		echo "ok   $line"; passed=$((passed + 1))
 	else
