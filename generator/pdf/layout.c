@@ -38,12 +38,30 @@ struct lay {
 	PangoContext *ctx;
 	PangoFontDescription *font;
 
+	/*
+	 * Paragraph layouts already shaped, by text, attributes and settings:
+	 * the passes after the first lay out again the parts that print page
+	 * numbers, and all but the few paragraphs holding a « p. N » come out
+	 * the same. Shaping is most of the cost of a booklet.
+	 */
+	struct shaped **shaped;
+
 	/* Per document being laid out. */
 	const struct doc *doc;
 	size_t heading;         /* index into doc->headings */
 	size_t nnotes;          /* footnotes called so far in the document */
 	unsigned page_refs;     /* page numbers asked so far (see lay_part) */
 };
+
+struct shaped {
+	struct shaped *next;
+	unsigned long long hash;
+	char *key;              /* settings, text and serialised attributes */
+	size_t key_len;
+	PangoLayout *layout;    /* one reference held by the cache */
+};
+
+#define SHAPED_BUCKETS 4096
 
 /* The text of one layout being built. */
 struct tb {
@@ -193,6 +211,43 @@ static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bo
 	pango_layout_set_text(l, t->text.data ? t->text.data : "", (int)t->text.len);
 	pango_layout_set_attributes(l, t->attrs);
 	return l;
+}
+
+/*
+ * make_layout for a body paragraph, through the cache. The layout returned
+ * is shared: callers do not change it (text_blk only measures it).
+ */
+static PangoLayout *shaped_layout(struct lay *L, struct tb *t, double size, int bold, int italic,
+				  double width, int justify)
+{
+	struct buf key = BUF_INIT;
+	buf_printf(&key, "%a %d %d %a %d\n", size, bold, italic, width, justify);
+	if (t->text.len)
+		buf_put(&key, t->text.data, t->text.len);
+	char *attrs = pango_attr_list_to_string(t->attrs);
+	buf_putc(&key, '\0');
+	buf_puts(&key, attrs);
+	g_free(attrs);
+	unsigned long long h = 1469598103934665603ULL;
+	for (size_t i = 0; i < key.len; i++)
+		h = (h ^ (unsigned char)key.data[i]) * 1099511628211ULL;
+	if (!L->shaped)
+		L->shaped = xcalloc(SHAPED_BUCKETS, sizeof *L->shaped);
+	struct shaped **slot = &L->shaped[h % SHAPED_BUCKETS];
+	for (struct shaped *e = *slot; e; e = e->next) {
+		if (e->hash == h && e->key_len == key.len && !memcmp(e->key, key.data, key.len)) {
+			buf_free(&key);
+			return g_object_ref(e->layout);
+		}
+	}
+	struct shaped *e = xcalloc(1, sizeof *e);
+	e->hash = h;
+	e->key_len = key.len;
+	e->key = buf_detach(&key);
+	e->layout = make_layout(L, t, size, bold, italic, width, justify, PANGO_ALIGN_LEFT);
+	e->next = *slot;
+	*slot = e;
+	return g_object_ref(e->layout);
 }
 
 void lay_measure(struct blk *b)
@@ -436,7 +491,7 @@ static struct blk *text_blk(struct lay *L, struct flow *f, struct tb *t, const s
 	b->indent = w->indent;
 	b->width = L->o.width - w->indent;
 	b->quote = w->quote;
-	b->layout = make_layout(L, t, size, bold, italic, b->width, justify, PANGO_ALIGN_LEFT);
+	b->layout = shaped_layout(L, t, size, bold, italic, b->width, justify);
 	take_links(t, &b->links, &b->nlinks);
 	lay_measure(b);
 	return b;
@@ -1208,6 +1263,17 @@ void lay_free(struct lay *L)
 {
 	if (!L)
 		return;
+	for (size_t i = 0; L->shaped && i < SHAPED_BUCKETS; i++) {
+		struct shaped *e = L->shaped[i];
+		while (e) {
+			struct shaped *next = e->next;
+			g_object_unref(e->layout);
+			free(e->key);
+			free(e);
+			e = next;
+		}
+	}
+	free(L->shaped);
 	pango_font_description_free(L->font);
 	g_object_unref(L->ctx);
 	g_object_unref(L->map);
