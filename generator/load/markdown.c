@@ -3,6 +3,7 @@
  */
 #include "markdown.h"
 #include "buf.h"
+#include "cmark_special.h"
 #include "glossary.h"
 #include "i18n.h"
 #include "slug.h"
@@ -16,19 +17,32 @@
 static const char *const extension_names[] = {"table", "strikethrough", "autolink",
 					      "tagfilter"};
 
-void markdown_init(void)
-{
-	cmark_gfm_core_extensions_ensure_registered();
-}
+static cmark_node *parse(const char *text, size_t len, int *deep_line);
 
 /*
- * cmark-gfm's inline pass switches the extensions' special characters on
- * and off in process-wide tables (cmark_manage_extensions_special_characters),
- * so two threads finishing documents at once make autolinks and
- * strikethrough come and go. Block parsing (feed) runs in parallel; the
- * inline pass (finish) runs one document at a time.
+ * When the fix of cmark_special.c is not in effect (the library's calls do
+ * not reach it), inline passes run one at a time instead.
  */
+static int inlines_in_parallel;
 static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * One document parsed before any thread starts switches the extensions'
+ * special characters on for good (see cmark_special.c).
+ */
+static void init_once(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	inlines_in_parallel = cmark_special_interposed();
+	static const char warm[] = "www.example.org ~~x~~ | a |\n";
+	cmark_node_free(parse(warm, sizeof warm - 1, NULL));
+}
+
+void markdown_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, init_once);
+}
 
 /*
  * Cuts every subtree deeper than MARKDOWN_MAX_DEPTH (a thousand "> " or
@@ -74,9 +88,11 @@ static cmark_node *parse(const char *text, size_t len, int *deep_line)
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
 	cmark_parser_feed(parser, text, len);
-	pthread_mutex_lock(&inline_pass);
+	if (!inlines_in_parallel)
+		pthread_mutex_lock(&inline_pass);
 	cmark_node *root = cmark_parser_finish(parser);
-	pthread_mutex_unlock(&inline_pass);
+	if (!inlines_in_parallel)
+		pthread_mutex_unlock(&inline_pass);
 	cmark_parser_free(parser);
 	int line = prune_deep(root);
 	if (deep_line)
