@@ -60,6 +60,20 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Resident memory of the process now, from /proc (0 when unknown). */
+static long resident_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 /* FICHES_TIMING=1 prints the time of each phase on stderr (for bench/). */
 static void phase(const char *name)
 {
@@ -71,7 +85,8 @@ static void phase(const char *name)
 		return;
 	double t = now();
 	if (last > 0)
-		fprintf(stderr, "fiches: %-12s %.3f s\n", name, t - last);
+		fprintf(stderr, "fiches: %-12s %.3f s  %6ld MiB resident\n", name, t - last,
+			resident_kib() / 1024);
 	last = t;
 }
 

@@ -1,16 +1,22 @@
 /*
  * Staging and atomic swap of the output directory; see stage.h.
  *
- * Phases of stage_commit:
- *  1. sort the files and refuse unsafe or duplicate paths;
- *  2. read the old manifest and decide, per file, unchanged or changed;
- *  3. remove leftovers of an interrupted earlier build (".NAME.fiches-*"),
- *     then stop here when nothing changed;
- *  4. build ".NAME.fiches-new" beside the output: hard links for unchanged
- *     files and for files fiches did not create, new files written;
- *  5. syncfs, then exchange it with the output directory (or rename it in
- *     place when there was none), sync the parent directory;
- *  6. remove the old tree, now at the staging name.
+ * Files are written as they come, by the threads that render them, so no
+ * build holds the whole site in memory:
+ *  - stage_new reads the old manifest;
+ *  - stage_add hashes the file; when the manifest says the output already
+ *    holds these bytes, nothing is written; otherwise the file is written
+ *    at once into ".NAME.fiches-new" beside the output (created, after
+ *    removing a killed build's leftovers, when the first changed file
+ *    comes);
+ *  - stage_commit: 1. refuses unsafe or duplicate paths; 2. decides what
+ *    changed or went; 3. stops there when nothing did; 4. completes the
+ *    staging tree: hard links for unchanged files and for files fiches did
+ *    not create, the manifest; 5. syncfs, then exchanges it with the
+ *    output directory (or renames it in place when there was none), syncs
+ *    the parent directory; 6. removes the old tree, now at the staging
+ *    name.
+ * A staging tree that is not committed is removed by stage_free.
  */
 #include "stage.h"
 #include "buf.h"
@@ -38,18 +44,9 @@
 
 struct out_file {
 	char *path;
-	char *data;
 	size_t len;
 	unsigned long long hash;
-	int unchanged;
-};
-
-struct stage {
-	char *out;            /* output directory as given */
-	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
-	pthread_mutex_t lock;
-	struct out_file *files;
-	size_t n, cap;
+	int unchanged;          /* the output holds these bytes already */
 };
 
 /* What the previous build recorded. */
@@ -57,6 +54,24 @@ struct manifest_entry {
 	char *path;
 	unsigned long long hash;
 	size_t len;
+};
+
+struct stage {
+	char *out;            /* output directory as given */
+	char *parent, *name;  /* of out */
+	char *staging;        /* ".NAME.fiches-new" beside it */
+	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
+	struct manifest_entry *old; /* sorted; read by stage_new, then only read */
+	size_t nold;
+	int have_out;         /* out exists (a directory or not) */
+	pthread_mutex_t lock; /* guards what follows */
+	struct out_file *files;
+	size_t n, cap;
+	int staging_made;     /* 1: created and ours; -1: could not be created */
+	int staging_errno;
+	int committed;
+	char *write_failed;   /* first file that could not be written, and why */
+	int write_errno;
 };
 
 unsigned long long stage_hash(const char *data, size_t len)
@@ -67,56 +82,6 @@ unsigned long long stage_hash(const char *data, size_t len)
 		h *= 1099511628211ULL;
 	}
 	return h;
-}
-
-struct stage *stage_new(const char *out_dir)
-{
-	struct stage *st = xcalloc(1, sizeof *st);
-	st->out = xstrdup(out_dir);
-	pthread_mutex_init(&st->lock, NULL);
-	return st;
-}
-
-void stage_free(struct stage *st)
-{
-	if (!st)
-		return;
-	for (size_t i = 0; i < st->n; i++) {
-		free(st->files[i].path);
-		free(st->files[i].data);
-	}
-	free(st->files);
-	for (size_t i = 0; i < st->keep.n; i++)
-		free(st->keep.v[i]);
-	ptrs_free(&st->keep);
-	free(st->out);
-	pthread_mutex_destroy(&st->lock);
-	free(st);
-}
-
-void stage_keep_prefix(struct stage *st, const char *prefix)
-{
-	ptrs_add(&st->keep, xstrdup(prefix));
-}
-
-static int kept(const struct stage *st, const char *path)
-{
-	for (size_t i = 0; i < st->keep.n; i++)
-		if (strncmp(path, st->keep.v[i], strlen(st->keep.v[i])) == 0)
-			return 1;
-	return 0;
-}
-
-void stage_add(struct stage *st, const char *path, char *data, size_t len)
-{
-	unsigned long long h = stage_hash(data, len);
-	pthread_mutex_lock(&st->lock);
-	if (st->n == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 256;
-		st->files = xrealloc(st->files, st->cap * sizeof *st->files);
-	}
-	st->files[st->n++] = (struct out_file){xstrdup(path), data, len, h, 0};
-	pthread_mutex_unlock(&st->lock);
 }
 
 static int compare_files(const void *a, const void *b)
@@ -332,15 +297,145 @@ static void sync_dir(const char *dir)
 	}
 }
 
+struct stage *stage_new(const char *out_dir)
+{
+	struct stage *st = xcalloc(1, sizeof *st);
+	st->out = xstrdup(out_dir);
+	st->parent = parent_of(out_dir);
+	st->name = base_of(out_dir);
+	st->staging = xasprintf("%s/.%s.fiches-new", st->parent, st->name);
+	pthread_mutex_init(&st->lock, NULL);
+	struct stat out_st;
+	st->have_out = lstat(st->out, &out_st) == 0;
+	if (st->have_out && S_ISDIR(out_st.st_mode))
+		st->old = read_manifest(st->out, &st->nold);
+	return st;
+}
+
+void stage_free(struct stage *st)
+{
+	if (!st)
+		return;
+	if (st->staging_made == 1 && !st->committed)
+		remove_tree(st->staging);
+	for (size_t i = 0; i < st->n; i++)
+		free(st->files[i].path);
+	free(st->files);
+	for (size_t i = 0; i < st->nold; i++)
+		free(st->old[i].path);
+	free(st->old);
+	for (size_t i = 0; i < st->keep.n; i++)
+		free(st->keep.v[i]);
+	ptrs_free(&st->keep);
+	free(st->out);
+	free(st->parent);
+	free(st->name);
+	free(st->staging);
+	free(st->write_failed);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+void stage_keep_prefix(struct stage *st, const char *prefix)
+{
+	ptrs_add(&st->keep, xstrdup(prefix));
+}
+
+static int kept(const struct stage *st, const char *path)
+{
+	for (size_t i = 0; i < st->keep.n; i++)
+		if (strncmp(path, st->keep.v[i], strlen(st->keep.v[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Creates the staging directory once; call with the lock held. 0 or -1. */
+static int make_staging(struct stage *st)
+{
+	if (st->staging_made == 0) {
+		/*
+		 * Past a file size limit (ulimit -f), write() fails with EFBIG,
+		 * reported, instead of SIGXFSZ killing the build.
+		 */
+		signal(SIGXFSZ, SIG_IGN);
+		clean_leftovers(st->parent, st->name);
+		if (mkdir(st->staging, 0755) == 0) {
+			st->staging_made = 1;
+		} else {
+			st->staging_made = -1;
+			st->staging_errno = errno;
+		}
+	}
+	return st->staging_made == 1 ? 0 : -1;
+}
+
+/* Writes rel below the staging directory, making its directories when missing. */
+static int write_staged(struct stage *st, const char *rel, const char *data, size_t len)
+{
+	char *dest = path_join(st->staging, rel);
+	int rc = write_file(dest, data, len);
+	if (rc < 0 && errno == ENOENT && mkdirs_for(st->staging, rel) == 0)
+		rc = write_file(dest, data, len);
+	free(dest);
+	return rc;
+}
+
+void stage_add(struct stage *st, const char *path, char *data, size_t len)
+{
+	unsigned long long h = stage_hash(data, len);
+	int unchanged = 0;
+	int writable = path_is_safe(path) && strcmp(path, STAGE_MANIFEST) != 0;
+	struct manifest_entry *m = writable ? find_manifest(st->old, st->nold, path) : NULL;
+	if (m && m->hash == h && m->len == len) {
+		char *p = path_join(st->out, path);
+		struct stat fs;
+		/* Trust the manifest only while the file on disk still looks the same. */
+		unchanged = lstat(p, &fs) == 0 && S_ISREG(fs.st_mode) && (size_t)fs.st_size == len;
+		free(p);
+	}
+	if (writable && !unchanged) {
+		pthread_mutex_lock(&st->lock);
+		int ready = make_staging(st) == 0;
+		pthread_mutex_unlock(&st->lock);
+		if (ready && write_staged(st, path, data, len) < 0) {
+			int e = errno;
+			pthread_mutex_lock(&st->lock);
+			if (!st->write_failed) {
+				st->write_failed = path_join(st->staging, path);
+				st->write_errno = e;
+			}
+			pthread_mutex_unlock(&st->lock);
+		}
+	}
+	free(data);
+	pthread_mutex_lock(&st->lock);
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 256;
+		st->files = xrealloc(st->files, st->cap * sizeof *st->files);
+	}
+	st->files[st->n++] = (struct out_file){xstrdup(path), len, h, unchanged};
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Hard-links (or copies) rel from the output into the staging tree. */
+static int keep_staged(struct stage *st, const char *rel)
+{
+	char *src = path_join(st->out, rel), *dest = path_join(st->staging, rel);
+	int ok = link(src, dest) == 0;
+	if (!ok && errno == ENOENT && mkdirs_for(st->staging, rel) == 0)
+		ok = link(src, dest) == 0;
+	if (!ok)
+		ok = copy_file(src, dest) == 0;
+	free(src);
+	free(dest);
+	return ok ? 0 : -1;
+}
+
 int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 {
 	int rc = -1;
-	size_t nold = 0;
-	struct manifest_entry *old = NULL;
 	struct ptrs existing = {0};
 	struct ptrs carried = {0};  /* struct manifest_entry *: old files kept as they are */
-	char *parent = parent_of(st->out), *name = base_of(st->out);
-	char *staging = xasprintf("%s/.%s.fiches-new", parent, name);
 	struct buf manifest = BUF_INIT;
 
 	/* Phase 1. */
@@ -361,33 +456,34 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		diag_error(d, st->out, 0, 0, _("output exists and is not a directory"));
 		goto out;
 	}
-	old = have_out ? read_manifest(st->out, &nold) : NULL;
+	if (st->staging_made < 0) {
+		diag_error(d, st->staging, 0, 0, _("cannot create the staging directory: %s"),
+			   strerror(st->staging_errno));
+		goto out;
+	}
+	if (st->write_failed) {
+		diag_error(d, st->write_failed, 0, 0, _("cannot write: %s"),
+			   strerror(st->write_errno));
+		goto out;
+	}
 	size_t changed = 0;
 	for (size_t i = 0; i < st->n; i++) {
-		struct out_file *f = &st->files[i];
-		struct manifest_entry *m = find_manifest(old, nold, f->path);
-		if (m && m->hash == f->hash && m->len == f->len) {
-			char *p = path_join(st->out, f->path);
-			struct stat fs;
-			/* Trust the manifest only while the file on disk still looks the same. */
-			f->unchanged = lstat(p, &fs) == 0 && S_ISREG(fs.st_mode) &&
-				       (size_t)fs.st_size == f->len;
-			free(p);
-		}
+		const struct out_file *f = &st->files[i];
 		if (!f->unchanged)
 			changed++;
 		buf_printf(&manifest, "%016llx %zu %s\n", f->hash, f->len, f->path);
 	}
 	size_t removed = 0;
-	for (size_t i = 0; i < nold; i++) {
-		struct out_file key = {old[i].path, NULL, 0, 0, 0};
+	for (size_t i = 0; i < st->nold; i++) {
+		struct manifest_entry *m = &st->old[i];
+		struct out_file key = {m->path, 0, 0, 0};
 		if (bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
 			continue;
-		char *p = path_join(st->out, old[i].path);
+		char *p = path_join(st->out, m->path);
 		struct stat fs;
-		if (kept(st, old[i].path) && lstat(p, &fs) == 0 && S_ISREG(fs.st_mode)) {
-			ptrs_add(&carried, &old[i]);
-			buf_printf(&manifest, "%016llx %zu %s\n", old[i].hash, old[i].len, old[i].path);
+		if (kept(st, m->path) && lstat(p, &fs) == 0 && S_ISREG(fs.st_mode)) {
+			ptrs_add(&carried, m);
+			buf_printf(&manifest, "%016llx %zu %s\n", m->hash, m->len, m->path);
 		} else {
 			removed++;
 		}
@@ -398,118 +494,98 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		stats->written = (unsigned)changed;
 		stats->removed = (unsigned)removed;
 	}
+
 	/* Phase 3: even when nothing else changes, a killed build's leftovers go. */
-	clean_leftovers(parent, name);
-	if (have_out && old && changed == 0 && removed == 0) {
+	if (st->staging_made == 0)
+		clean_leftovers(st->parent, st->name);
+	if (have_out && st->old && changed == 0 && removed == 0) {
 		rc = 0;
 		goto out;
 	}
 
-	/*
-	 * Phase 4. Past a file size limit (ulimit -f), write() fails with
-	 * EFBIG, reported, instead of SIGXFSZ killing the build.
-	 */
-	signal(SIGXFSZ, SIG_IGN);
-	if (mkdir(staging, 0755) < 0) {
-		diag_error(d, staging, 0, 0, _("cannot create the staging directory: %s"),
-			   strerror(errno));
+	/* Phase 4. */
+	pthread_mutex_lock(&st->lock);
+	int ready = make_staging(st) == 0;
+	pthread_mutex_unlock(&st->lock);
+	if (!ready) {
+		diag_error(d, st->staging, 0, 0, _("cannot create the staging directory: %s"),
+			   strerror(st->staging_errno));
 		goto out;
 	}
 	for (size_t i = 0; i < st->n; i++) {
-		struct out_file *f = &st->files[i];
-		char *dest = path_join(staging, f->path);
-		int ok = mkdirs_for(staging, f->path) == 0;
-		if (ok && f->unchanged) {
-			char *src = path_join(st->out, f->path);
-			ok = link(src, dest) == 0 || copy_file(src, dest) == 0;
-			free(src);
-		} else if (ok) {
-			ok = write_file(dest, f->data, f->len) == 0;
-		}
-		if (!ok) {
+		const struct out_file *f = &st->files[i];
+		if (f->unchanged && keep_staged(st, f->path) < 0) {
+			char *dest = path_join(st->staging, f->path);
 			diag_error(d, dest, 0, 0, _("cannot write: %s"), strerror(errno));
 			free(dest);
-			goto fail;
+			goto out;
 		}
-		free(dest);
 	}
 	for (size_t i = 0; i < carried.n; i++) {
 		const struct manifest_entry *m = carried.v[i];
-		char *src = path_join(st->out, m->path), *dest = path_join(staging, m->path);
-		int ok = mkdirs_for(staging, m->path) == 0 &&
-			 (link(src, dest) == 0 || copy_file(src, dest) == 0);
-		if (!ok)
+		if (keep_staged(st, m->path) < 0) {
+			char *src = path_join(st->out, m->path);
 			diag_error(d, src, 0, 0, _("cannot keep file: %s"), strerror(errno));
-		free(src);
-		free(dest);
-		if (!ok)
-			goto fail;
+			free(src);
+			goto out;
+		}
 	}
 	if (have_out) {
 		list_tree(st->out, "", &existing);
 		for (size_t i = 0; i < existing.n; i++) {
 			const char *rel = existing.v[i];
-			struct out_file key = {(char *)rel, NULL, 0, 0, 0};
-			if (!strcmp(rel, STAGE_MANIFEST) || find_manifest(old, nold, rel) ||
+			struct out_file key = {(char *)rel, 0, 0, 0};
+			if (!strcmp(rel, STAGE_MANIFEST) || find_manifest(st->old, st->nold, rel) ||
 			    bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
 				continue;
 			/* Not ours: carried over untouched. */
-			char *src = path_join(st->out, rel), *dest = path_join(staging, rel);
-			int ok = mkdirs_for(staging, rel) == 0 && (link(src, dest) == 0 ||
-								   copy_file(src, dest) == 0);
-			if (!ok)
+			if (keep_staged(st, rel) < 0) {
+				char *src = path_join(st->out, rel);
 				diag_error(d, src, 0, 0, _("cannot keep file: %s"), strerror(errno));
-			free(src);
-			free(dest);
-			if (!ok)
-				goto fail;
+				free(src);
+				goto out;
+			}
 		}
 	}
-	char *mpath = path_join(staging, STAGE_MANIFEST);
+	char *mpath = path_join(st->staging, STAGE_MANIFEST);
 	int mok = write_file(mpath, buf_cstr(&manifest), manifest.len) == 0;
 	free(mpath);
 	if (!mok) {
-		diag_error(d, staging, 0, 0, _("cannot write: %s"), strerror(errno));
-		goto fail;
+		diag_error(d, st->staging, 0, 0, _("cannot write: %s"), strerror(errno));
+		goto out;
 	}
 
 	/* Phase 5. */
-	int sfd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int sfd = open(st->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sfd >= 0) {
 		syncfs(sfd);
 		close(sfd);
 	}
 	if (have_out) {
-		if (syscall(SYS_renameat2, AT_FDCWD, staging, AT_FDCWD, st->out, RENAME_EXCHANGE) < 0) {
+		if (syscall(SYS_renameat2, AT_FDCWD, st->staging, AT_FDCWD, st->out,
+			    RENAME_EXCHANGE) < 0) {
 			diag_error(d, st->out, 0, 0, _("cannot swap in the new site: %s"),
 				   strerror(errno));
-			goto fail;
+			goto out;
 		}
-	} else if (rename(staging, st->out) < 0) {
+	} else if (rename(st->staging, st->out) < 0) {
 		diag_error(d, st->out, 0, 0, _("cannot create the output directory: %s"),
 			   strerror(errno));
-		goto fail;
+		goto out;
 	}
-	sync_dir(parent);
+	st->committed = 1;
+	sync_dir(st->parent);
 
 	/* Phase 6: the staging name now holds the old tree. */
 	if (have_out)
-		remove_tree(staging);
+		remove_tree(st->staging);
 	rc = 0;
-	goto out;
-fail:
-	remove_tree(staging);
 out:
-	for (size_t i = 0; i < nold; i++)
-		free(old[i].path);
-	free(old);
+	/* On failure the staging tree goes with stage_free. */
 	for (size_t i = 0; i < existing.n; i++)
 		free(existing.v[i]);
 	ptrs_free(&existing);
 	ptrs_free(&carried);
 	buf_free(&manifest);
-	free(staging);
-	free(parent);
-	free(name);
 	return rc;
 }

@@ -1,6 +1,8 @@
 /*
  * The stage: the only code that writes to disk. It receives every output
- * file in memory, then makes the output directory hold exactly them:
+ * file (and writes the changed ones beside the output at once, so the site
+ * is never held in memory whole), then makes the output directory hold
+ * exactly them:
  *
  *  - nothing changed (same paths, same bytes as the manifest records):
  *    nothing is written, mtimes are kept;
@@ -26,14 +28,19 @@
 
 struct stage;
 
-/* A stage for out_dir (need not exist yet). Caller frees with stage_free. */
+/*
+ * A stage for out_dir (need not exist yet); reads its manifest. Caller frees
+ * with stage_free, which removes a staging tree that was not committed.
+ */
 struct stage *stage_new(const char *out_dir);
 void stage_free(struct stage *st);
 
 /*
  * Adds a file at path (relative, checked with path_is_safe: an unsafe path
- * is an internal error reported at commit). Takes ownership of data (heap,
- * freed by the stage). Thread-safe.
+ * is an internal error reported at commit). Takes ownership of data (heap),
+ * freed before it returns: written to the staging tree when the output does
+ * not hold these bytes already. Write failures are reported at commit.
+ * Thread-safe.
  */
 void stage_add(struct stage *st, const char *path, char *data, size_t len);
 

@@ -8,7 +8,7 @@ what=${1:-build}
 build_pkgs="build-essential pkg-config gettext libcmark-gfm-dev libcmark-gfm-extensions-dev
 libyaml-dev libjansson-dev libpango1.0-dev libcairo2-dev libhyphen-dev hyphen-fr
 libqrencode-dev libstemmer-dev libmicrohttpd-dev fonts-dejavu-core fonts-dejavu-extra
-fonts-crosextra-carlito"
+fonts-crosextra-carlito libmimalloc-dev"
 test_pkgs="libcmocka-dev poppler-utils qpdf mandoc chromium curl wrk clang valgrind time"
 # Commands that may come from another packaging of the same tool (Node.js
 # from NodeSource ships npm): installed from Debian only when missing.

@@ -499,8 +499,28 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 {
 	struct run r = {s, n, st, BUF_INIT, emit, ctx};
 	size_t i = 0;
-	while (i < n)
-		i = step(&r, i);
+	while (i < n) {
+		/*
+		 * Inside a word, ASCII letters and digits go through unchanged
+		 * (what step would do for each, one at a time), except k and m
+		 * after a digit, which may start a unit.
+		 */
+		uint32_t prev = st->prev;
+		size_t j = i;
+		if (typo_is_word_char(prev)) {
+			while (j < n && ascii_isalnum((unsigned char)s[j]) &&
+			       !((s[j] == 'k' || s[j] == 'm') && prev < 0x80 &&
+				 ascii_isdigit((int)prev)))
+				prev = (unsigned char)s[j++];
+		}
+		if (j > i) {
+			buf_put(&r.out, s + i, j - i);
+			st->prev = prev;
+			i = j;
+		} else {
+			i = step(&r, i);
+		}
+	}
 	flush(&r);
 	buf_free(&r.out);
 }
