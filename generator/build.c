@@ -1,12 +1,13 @@
 /*
  * The build pipeline; see build.h.
  *
- * Phases: load → schema → Markdown (parallel) → sections → cross-references
- * → derived relations → templates → [stop here on any error, or for check]
+ * Phases: load → schema → bodies (parallel: Markdown, cross-references,
+ * search texts; trees let go) → sections → derived relations → templates → [stop here on any error, or for check]
  * → page plan → render pages (parallel) → assets, media, data files, PDFs
  * → stage commit (the only disk write).
  */
 #include "build.h"
+#include "bodies.h"
 #include "buf.h"
 #include "context.h"
 #include "html.h"
@@ -154,12 +155,6 @@ static struct doc *doc_at(const struct site *s, size_t i)
 		k++;
 	}
 	return s->docs[k][i];
-}
-
-static void parse_one(void *ctx, size_t i)
-{
-	struct build *b = ctx;
-	markdown_parse_doc(b->site, doc_at(b->site, i), b->d);
 }
 
 /* Summaries appear on many pages: render each once, unless a link makes it page-dependent. */
@@ -335,14 +330,9 @@ struct site *build_load(const struct build_options *o, struct diag *d)
 	phase("load");
 	schema_check(b.site, d);
 	phase("schema");
-	size_t ndocs = 0;
-	for (int k = 0; k < DOC_KINDS; k++)
-		ndocs += b.site->ndocs[k];
-	pool_for(o->jobs, ndocs, parse_one, &b);
-	phase("markdown");
+	bodies_process(b.site, o->jobs, d);
+	phase("bodies");
 	schema_check_sections(b.site, d);
-	xref_resolve_all(b.site, d);
-	phase("xref");
 	derive_all(b.site);
 	pdf_check_booklets(b.site, d);
 	phase("derive");

@@ -233,10 +233,16 @@ static void free_doc(struct doc *d)
 		free(d->headings[i].anchor);
 	}
 	free(d->headings);
+	for (size_t i = 0; i < d->nanchor_checks; i++)
+		free(d->anchor_checks[i].anchor);
+	free(d->anchor_checks);
+	for (size_t i = 0; i < d->search_texts.n; i++)
+		free(d->search_texts.v[i]);
 	free(d->out_path);
 	struct ptrs *lists[] = {&d->publics, &d->territories, &d->contacts, &d->fm_themes,
 				&d->includes, &d->themes, &d->actions, &d->links_to,
-				&d->cited_by, &d->related, &d->glossary_used};
+				&d->cited_by, &d->related, &d->glossary_used,
+				&d->entries_cited, &d->search_texts};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		ptrs_free(lists[i]);
 	free(d);

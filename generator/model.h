@@ -39,6 +39,15 @@ void ptrs_add_unless_last(struct ptrs *p, void *x);
 int ptrs_contains(const struct ptrs *p, const void *x);
 void ptrs_free(struct ptrs *p);
 
+struct doc;
+
+/* A link to a section of another document, waiting for its headings to be known. */
+struct anchor_check {
+	struct doc *target;
+	char *anchor;           /* owned */
+	int line, col;
+};
+
 /* A ## or ### heading of a document, with its anchor. */
 struct heading {
 	char *text;       /* plain text of the heading */
@@ -113,6 +122,10 @@ struct doc {
 	struct ptrs themes;     /* actions: themes (front matter ∪ themes linking it) */
 	struct ptrs actions;    /* themes: actions (listing it ∪ linked from its body) */
 	struct ptrs links_to;   /* struct doc * this document links to */
+	struct ptrs entries_cited; /* struct entry * (contacts, glossary, bibliography) it links to */
+	struct anchor_check *anchor_checks; /* links to other documents' sections, checked later */
+	size_t nanchor_checks;
+	struct ptrs search_texts;  /* char *: text of each section for the search index (0: before the first heading) */
 	struct ptrs cited_by;   /* struct doc * linking to this one (backlinks) */
 	struct ptrs related;    /* struct doc * of the same kind, most related first */
 	struct ptrs glossary_used; /* struct entry * sigles found in its text */

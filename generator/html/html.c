@@ -3,6 +3,7 @@
  * struct render, so pages render in parallel.
  */
 #include "html.h"
+#include "bodies.h"
 #include "glossary.h"
 #include "markdown.h"
 #include "path.h"
@@ -372,10 +373,10 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 {
 	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
-	if (doc->root)
-		render_root(&r, doc->root);
-	else
-		free(r.sigle_seen);
+	cmark_node *root = doc->root ? doc->root : bodies_tree(s, doc);
+	render_root(&r, root);
+	if (root != doc->root)
+		cmark_node_free(root);
 }
 
 void html_render_markdown(const struct site *s, const char *text, const char *page,

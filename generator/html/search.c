@@ -275,24 +275,19 @@ static int is_block(cmark_node_type t)
 	return (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
 }
 
-/* Splits a document's body into sections at its headings, in the order html.c numbers them. */
-static void add_doc(struct index *ix, const struct doc *d)
+void search_doc_texts(cmark_node *root, struct ptrs *out)
 {
-	int number = d->kind == DOC_ACTION || d->kind == DOC_THEME ? d->number : 0;
-	size_t rec = add_record(ix, (int)d->kind, number, d->title, d->out_path, d->summary);
-	struct section *sec = add_section(ix, rec, NULL, NULL);
-	size_t heading = 0;
+	struct buf text = BUF_INIT;
 	int in_heading = 0;
-	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(node);
 		if (type == CMARK_NODE_HEADING) {
 			if (ev == CMARK_EVENT_ENTER) {
-				trim(&sec->text);
-				const struct heading *h = heading < d->nheadings ? &d->headings[heading++] : NULL;
-				sec = add_section(ix, rec, h ? h->text : "", h ? h->anchor : NULL);
+				trim(&text);
+				ptrs_add(out, buf_detach(&text));
 				in_heading = 1;
 			} else {
 				in_heading = 0;
@@ -303,36 +298,52 @@ static void add_doc(struct index *ix, const struct doc *d)
 			continue;
 		if (ev == CMARK_EVENT_EXIT) {
 			if (is_block(type))
-				put_separator(&sec->text);
+				put_separator(&text);
 			continue;
 		}
 		switch (type) {
 		case CMARK_NODE_TEXT: {
 			const char *lit = cmark_node_get_literal(node);
 			char *t = typo_plain(lit, strlen(lit));
-			put_text(&sec->text, t, strlen(t));
+			put_text(&text, t, strlen(t));
 			free(t);
 			break;
 		}
 		case CMARK_NODE_CODE:
 		case CMARK_NODE_CODE_BLOCK: {
 			const char *lit = cmark_node_get_literal(node);
-			put_text(&sec->text, lit, strlen(lit));
-			put_separator(&sec->text);
+			put_text(&text, lit, strlen(lit));
+			put_separator(&text);
 			break;
 		}
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
-			put_separator(&sec->text);
+			put_separator(&text);
 			break;
 		default:
 			if (is_block(type))
-				put_separator(&sec->text);
+				put_separator(&text);
 			break;
 		}
 	}
 	cmark_iter_free(it);
-	trim(&sec->text);
+	trim(&text);
+	ptrs_add(out, buf_detach(&text));
+}
+
+/* A document's record and its sections, at its headings, in the order html.c numbers them. */
+static void add_doc(struct index *ix, const struct doc *d)
+{
+	int number = d->kind == DOC_ACTION || d->kind == DOC_THEME ? d->number : 0;
+	size_t rec = add_record(ix, (int)d->kind, number, d->title, d->out_path, d->summary);
+	for (size_t i = 0; i < d->search_texts.n; i++) {
+		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
+		struct section *sec = i ? add_section(ix, rec, h ? h->text : "", h ? h->anchor : NULL) :
+					  add_section(ix, rec, NULL, NULL);
+		buf_puts(&sec->text, d->search_texts.v[i]);
+	}
+	if (!d->search_texts.n)
+		add_section(ix, rec, NULL, NULL);
 }
 
 static const char *field_str(const struct entry *e, const char *key)
@@ -664,6 +675,15 @@ void search_index_js(const struct site *s, struct buf *out)
 	for (size_t i = 0; i < s->nbiblio; i++)
 		add_biblio(&ix, &s->biblio[i]);
 
+	/* The texts stay until written: give back what their buffers grew beyond. */
+	for (size_t i = 0; i < ix.nsecs; i++) {
+		struct buf *t = &ix.secs[i].text;
+		if (t->data && t->cap > t->len + 1) {
+			t->data = xrealloc(t->data, t->len + 1);
+			t->cap = t->len + 1;
+		}
+	}
+
 	/* Every spelling of the shipped text, stemmed once. */
 	struct vocab vc = {0};
 	vc.sb = sb_stemmer_new("french", "UTF_8");
@@ -726,15 +746,20 @@ void search_index_js(const struct site *s, struct buf *out)
 		put_json_string(out, r->summary);
 		buf_putc(out, ']');
 	}
+	/*
+	 * The texts are the bulk of the index: each is freed once written, so
+	 * the sections and the output never weigh twice.
+	 */
 	buf_puts(out, "],\n\"sections\":[");
 	for (size_t i = 0; i < ix.nsecs; i++) {
-		const struct section *sec = &ix.secs[i];
+		struct section *sec = &ix.secs[i];
 		buf_printf(out, "%s\n[%zu,", i ? "," : "", sec->record);
 		put_json_string(out, sec->heading);
 		buf_putc(out, ',');
 		put_json_string(out, sec->anchor);
 		buf_putc(out, ',');
 		put_json_string(out, buf_cstr(&sec->text));
+		buf_free(&sec->text);
 		buf_putc(out, ']');
 	}
 	buf_puts(out, "],\n\"words\":\"");

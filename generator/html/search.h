@@ -49,6 +49,14 @@ char *search_stem(const char *s, size_t n);
 void search_index_js(const struct site *s, struct buf *out);
 
 /*
+ * The plain text (with French typography) of each section of a parsed
+ * body, appended to out as char * (the caller owns them): first what comes
+ * before the first heading, then one per heading. The search index is made
+ * from these, kept on the document, so the trees need not stay in memory.
+ */
+void search_doc_texts(cmark_node *root, struct ptrs *out);
+
+/*
  * Adds the index and the offline files (offline.h) to the stage; no
  * service worker for o->serve: a preview must never come from a cache.
  */

@@ -101,33 +101,79 @@ static json_t *taxa_json(const struct taxon *v, size_t n)
 	return a;
 }
 
+/* Appends value as compact JSON with sorted keys, then frees it. */
+static void put_json(struct buf *out, json_t *value)
+{
+	char *text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	buf_puts(out, text);
+	free(text);
+	json_decref(value);
+}
+
+static void put_key(struct buf *out, const char *key, int *first)
+{
+	buf_puts(out, *first ? "{\"" : ",\"");
+	buf_puts(out, key);
+	buf_puts(out, "\":");
+	*first = 0;
+}
+
+/*
+ * The same bytes as dumping one object holding everything with sorted keys,
+ * but written a document at a time: the whole site as jansson objects
+ * weighed several times the file.
+ */
 void sitemap_site_json(const struct site *s, struct buf *out)
 {
-	json_t *root = json_object();
-	json_object_set_new(root, "title", json_string_nocheck(s->title));
-	if (s->subtitle)
-		json_object_set_new(root, "subtitle", json_string_nocheck(s->subtitle));
-	json_object_set_new(root, "language", json_string_nocheck(s->language));
-	if (s->base_url)
-		json_object_set_new(root, "base_url", json_string_nocheck(s->base_url));
-	json_object_set_new(root, "logics", taxa_json(s->logics, s->nlogics));
-	json_object_set_new(root, "publics", taxa_json(s->publics, s->npublics));
-	json_object_set_new(root, "territories", taxa_json(s->territories, s->nterritories));
 	static const char *const names[DOC_KINDS] = {"actions", "themes", "guide", "pages"};
-	for (int k = 0; k < DOC_KINDS; k++) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < s->ndocs[k]; i++)
-			json_array_append_new(a, doc_json(s->docs[k][i]));
-		json_object_set_new(root, names[k], a);
+	const char *const keys[] = {"actions", "base_url", "bibliography", "contacts", "glossary",
+				    "guide", "language", "logics", "pages", "publics", "subtitle",
+				    "territories", "themes", "title"};
+	int first = 1;
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		const char *key = keys[k];
+		int kind = -1;
+		for (int i = 0; i < DOC_KINDS; i++)
+			if (strcmp(key, names[i]) == 0)
+				kind = i;
+		if (kind >= 0) {
+			put_key(out, key, &first);
+			buf_putc(out, '[');
+			for (size_t i = 0; i < s->ndocs[kind]; i++) {
+				if (i)
+					buf_putc(out, ',');
+				put_json(out, doc_json(s->docs[kind][i]));
+			}
+			buf_putc(out, ']');
+			continue;
+		}
+		json_t *v = NULL;
+		if (!strcmp(key, "base_url"))
+			v = s->base_url ? json_string_nocheck(s->base_url) : NULL;
+		else if (!strcmp(key, "bibliography"))
+			v = entries_json(s->biblio, s->nbiblio, 0);
+		else if (!strcmp(key, "contacts"))
+			v = entries_json(s->contacts, s->ncontacts, 1);
+		else if (!strcmp(key, "glossary"))
+			v = entries_json(s->glossary, s->nglossary, 0);
+		else if (!strcmp(key, "language"))
+			v = json_string_nocheck(s->language);
+		else if (!strcmp(key, "logics"))
+			v = taxa_json(s->logics, s->nlogics);
+		else if (!strcmp(key, "publics"))
+			v = taxa_json(s->publics, s->npublics);
+		else if (!strcmp(key, "subtitle"))
+			v = s->subtitle ? json_string_nocheck(s->subtitle) : NULL;
+		else if (!strcmp(key, "territories"))
+			v = taxa_json(s->territories, s->nterritories);
+		else if (!strcmp(key, "title"))
+			v = json_string_nocheck(s->title);
+		if (!v)
+			continue;
+		put_key(out, key, &first);
+		put_json(out, v);
 	}
-	json_object_set_new(root, "contacts", entries_json(s->contacts, s->ncontacts, 1));
-	json_object_set_new(root, "glossary", entries_json(s->glossary, s->nglossary, 0));
-	json_object_set_new(root, "bibliography", entries_json(s->biblio, s->nbiblio, 0));
-	char *text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-	buf_puts(out, text);
-	buf_putc(out, '\n');
-	free(text);
-	json_decref(root);
+	buf_puts(out, "}\n");
 }
 
 static void put_xml(struct buf *out, const char *s)

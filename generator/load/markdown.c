@@ -100,6 +100,11 @@ static cmark_node *parse(const char *text, size_t len, int *deep_line)
 	return root;
 }
 
+cmark_node *markdown_parse_body(const struct doc *doc)
+{
+	return parse(doc->body, doc->body_len, NULL);
+}
+
 cmark_node *markdown_parse_string(const char *text, size_t len)
 {
 	return parse(text, len, NULL);

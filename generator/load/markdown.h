@@ -27,6 +27,13 @@ void markdown_init(void);
  */
 void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d);
 
+/*
+ * Parses doc's body again, as markdown_parse_doc did (same tree, same
+ * limits), without checking or recording anything. Caller frees with
+ * cmark_node_free.
+ */
+cmark_node *markdown_parse_body(const struct doc *doc);
+
 /* Parses a standalone Markdown string (a summary, a data-file field). Caller frees with cmark_node_free. */
 cmark_node *markdown_parse_string(const char *text, size_t len);
 

@@ -14,6 +14,7 @@
  * the web address when the site has one.
  */
 #include "layout.h"
+#include "bodies.h"
 #include "buf.h"
 #include "markdown.h"
 #include "slug.h"
@@ -937,7 +938,7 @@ static void summary(struct lay *L, struct flow *f, const struct doc *doc)
 	cmark_node_free(root);
 }
 
-static void footnotes(struct lay *L, struct flow *f, const struct doc *doc)
+static void footnotes(struct lay *L, struct flow *f, cmark_node *root)
 {
 	if (!L->nnotes)
 		return;
@@ -952,7 +953,7 @@ static void footnotes(struct lay *L, struct flow *f, const struct doc *doc)
 	h->after = L->o.body_size * 0.3;
 	tb_free(&t);
 	size_t i = 0;
-	for (cmark_node *def = cmark_node_first_child(doc->root); def; def = cmark_node_next(def)) {
+	for (cmark_node *def = cmark_node_first_child(root); def; def = cmark_node_next(def)) {
 		if (cmark_node_get_type(def) != CMARK_NODE_FOOTNOTE_DEFINITION)
 			continue;
 		tb_init(&t, 1);
@@ -1078,13 +1079,16 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 	summary(L, f, doc);
 	if (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)
 		doc_meta(L, f, doc);
-	if (L->b->summaries || !doc->root)
+	if (L->b->summaries || !doc->body)
 		return;
 	L->doc = doc;
 	L->heading = 0;
 	struct where w = {0, 0, 0, 0, NULL};
-	blocks(L, f, doc->root, &w);
-	footnotes(L, f, doc);
+	cmark_node *root = doc->root ? doc->root : bodies_tree(L->s, doc);
+	blocks(L, f, root, &w);
+	footnotes(L, f, root);
+	if (root != doc->root)
+		cmark_node_free(root);
 	doc_contacts(L, f, doc);
 	if (L->o.base_url && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)) {
 		char *web = xasprintf("%s%s", L->o.base_url, doc->out_path);

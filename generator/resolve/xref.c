@@ -107,15 +107,18 @@ struct doc *xref_target_doc(cmark_node *link)
 
 struct resolver {
 	struct site *s;
-	struct diag *d;
+	struct diag *d;         /* NULL: quiet (a tree parsed again for a page) */
 	struct doc *doc;
 	cmark_node *node;
 	char *content_real;
+	int defer_anchors;      /* other documents' headings may not be known yet */
 };
 
 static void report(struct resolver *r, const char *fmt, const char *a, const char *b,
 		   const char *suggestion)
 {
+	if (!r->d)
+		return;
 	int line = markdown_line(r->doc, r->node), col = markdown_col(r->node);
 	struct buf msg = BUF_INIT;
 	buf_printf(&msg, fmt, a, b);
@@ -204,15 +207,20 @@ static struct doc *find_md(struct resolver *r, const char *rel)
 
 static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
 {
-	if (anchor && *anchor && !doc_find_anchor(target, anchor)) {
+	if (anchor && *anchor && r->defer_anchors && target != r->doc) {
+		/* Checked by xref_finish, once every document's headings are known. */
+		struct doc *d = r->doc;
+		d->anchor_checks = xrealloc(d->anchor_checks,
+					    (d->nanchor_checks + 1) * sizeof *d->anchor_checks);
+		d->anchor_checks[d->nanchor_checks++] = (struct anchor_check){
+			target, xstrdup(anchor), markdown_line(d, r->node), markdown_col(r->node)};
+	} else if (anchor && *anchor && !doc_find_anchor(target, anchor)) {
 		report(r, _("no section '#%s' in %s"), anchor, target->path,
 		       suggest_anchor(target, anchor));
 		return;
 	}
-	if (target != r->doc) {
+	if (target != r->doc && r->d)
 		ptrs_add_unique(&r->doc->links_to, target);
-		ptrs_add_unless_last(&target->cited_by, r->doc);
-	}
 	if (!has_children(r->node)) {
 		char *label = doc_display_title(target);
 		set_text(r->node, label);
@@ -243,7 +251,8 @@ static char *entry_label(const struct entry *e)
 
 static void link_entry(struct resolver *r, struct entry *e, const char *anchor)
 {
-	ptrs_add_unless_last(&e->cited_by, r->doc);
+	if (r->d)
+		ptrs_add_unique(&r->doc->entries_cited, e);
 	if (!has_children(r->node)) {
 		char *label = entry_label(e);
 		set_text(r->node, label);
@@ -274,8 +283,9 @@ static void resolve_link(struct resolver *r)
 		}
 		break;
 	case XREF_UNSAFE:
-		diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
-			     markdown_col(r->node), _("unsafe link '%.40s' removed"), url);
+		if (r->d)
+			diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
+				     markdown_col(r->node), _("unsafe link '%.40s' removed"), url);
 		cmark_node_set_url(r->node, "");
 		break;
 	case XREF_UNKNOWN: {
@@ -340,8 +350,9 @@ static void check_image(struct resolver *r)
 	if (!url || !*url)
 		return;
 	if (x.scheme == XREF_UNSAFE) {
-		diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
-			     markdown_col(r->node), _("unsafe image source removed"));
+		if (r->d)
+			diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
+				     markdown_col(r->node), _("unsafe image source removed"));
 		cmark_node_set_url(r->node, "");
 		return;
 	}
@@ -373,30 +384,67 @@ static void check_image(struct resolver *r)
 	free(dir);
 }
 
-void xref_resolve_all(struct site *s, struct diag *d)
+static void resolve_tree(struct resolver *r, cmark_node *root)
 {
-	struct resolver r = {s, d, NULL, NULL, realpath(s->content_dir, NULL)};
-	if (!r.content_real)
-		r.content_real = xstrdup(s->content_dir);
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		r->node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(r->node);
+		if (t == CMARK_NODE_LINK)
+			resolve_link(r);
+		else if (t == CMARK_NODE_IMAGE)
+			check_image(r);
+	}
+	cmark_iter_free(it);
+}
+
+static char *content_real(const struct site *s)
+{
+	char *real = realpath(s->content_dir, NULL);
+	return real ? real : xstrdup(s->content_dir);
+}
+
+void xref_resolve_doc(struct site *s, struct doc *doc, cmark_node *root, struct diag *d)
+{
+	struct resolver r = {s, d, doc, NULL, content_real(s), 1};
+	resolve_tree(&r, root);
+	free(r.content_real);
+}
+
+void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node *root)
+{
+	/* Quiet mode records nothing on the site or the document: the casts write nothing. */
+	struct resolver r = {(struct site *)s, NULL, (struct doc *)doc, NULL, content_real(s), 0};
+	resolve_tree(&r, root);
+	free(r.content_real);
+}
+
+void xref_finish(struct site *s, struct diag *d)
+{
 	for (int k = 0; k < DOC_KINDS; k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
-			r.doc = s->docs[k][i];
-			if (!r.doc->root)
-				continue;
-			cmark_iter *it = cmark_iter_new(r.doc->root);
-			cmark_event_type ev;
-			while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-				if (ev != CMARK_EVENT_ENTER)
+			struct doc *doc = s->docs[k][i];
+			for (size_t c = 0; c < doc->nanchor_checks; c++) {
+				const struct anchor_check *a = &doc->anchor_checks[c];
+				if (doc_find_anchor(a->target, a->anchor))
 					continue;
-				r.node = cmark_iter_get_node(it);
-				cmark_node_type t = cmark_node_get_type(r.node);
-				if (t == CMARK_NODE_LINK)
-					resolve_link(&r);
-				else if (t == CMARK_NODE_IMAGE)
-					check_image(&r);
+				const char *hint = suggest_anchor(a->target, a->anchor);
+				struct buf msg = BUF_INIT;
+				buf_printf(&msg, _("no section '#%s' in %s"), a->anchor, a->target->path);
+				if (hint)
+					buf_printf(&msg, _(" (did you mean '%s'?)"), hint);
+				diag_error(d, doc->path, a->line, a->col, "%s", buf_cstr(&msg));
+				buf_free(&msg);
 			}
-			cmark_iter_free(it);
+			/* Backlinks in document order, as the documents are listed. */
+			for (size_t t = 0; t < doc->links_to.n; t++)
+				ptrs_add_unless_last(&((struct doc *)doc->links_to.v[t])->cited_by, doc);
+			for (size_t t = 0; t < doc->entries_cited.n; t++)
+				ptrs_add_unless_last(&((struct entry *)doc->entries_cited.v[t])->cited_by,
+						     doc);
 		}
 	}
-	free(r.content_real);
 }

@@ -36,11 +36,25 @@ struct xref {
 void xref_parse(const char *url, struct xref *out);
 
 /*
- * Resolves every link and image of every document (single thread: it
- * records edges on shared records). Unknown targets and anchors are
- * errors at the link's position.
+ * Resolves every link and image of doc's tree (root): unknown targets are
+ * errors at the link's position; links are rewritten to their targets.
+ * Records only on doc (links_to, entries_cited, anchor_checks), so
+ * documents can be resolved on several threads at once.
  */
-void xref_resolve_all(struct site *s, struct diag *d);
+void xref_resolve_doc(struct site *s, struct doc *doc, cmark_node *root, struct diag *d);
+
+/*
+ * After xref_resolve_doc on every document: checks the anchors of links to
+ * other documents (now that all headings are known) and records the
+ * backlinks (cited_by) in document order. Single thread.
+ */
+void xref_finish(struct site *s, struct diag *d);
+
+/*
+ * The same rewriting on a tree of doc parsed again after the checks (for
+ * its page or booklet), with no diagnostics and nothing recorded.
+ */
+void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node *root);
 
 /* The target document of a resolved link node, or NULL (set as cmark user data). */
 struct doc *xref_target_doc(cmark_node *link);

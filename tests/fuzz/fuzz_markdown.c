@@ -11,6 +11,7 @@
  * bit 3 renders every page of the site instead of the fiche's only.
  * As in a build, pages are rendered only when the checks found no error.
  */
+#include "bodies.h"
 #include "buf.h"
 #include "context.h"
 #include "derive.h"
@@ -113,11 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		schema_check(s, d);
 		if (opt & 4)
 			s->allow_html = 1;
-		for (int k = 0; k < DOC_KINDS; k++)
-			for (size_t i = 0; i < s->ndocs[k]; i++)
-				markdown_parse_doc(s, s->docs[k][i], d);
+		bodies_process(s, 1, d);
 		schema_check_sections(s, d);
-		xref_resolve_all(s, d);
 		derive_all(s);
 		/* The body again as a standalone string (data-file fields take this path). */
 		struct buf out = BUF_INIT;

@@ -9,6 +9,7 @@
  *
  * Prints the diagnostics and the time spent typesetting on stderr.
  */
+#include "bodies.h"
 #include "derive.h"
 #include "diag.h"
 #include "load.h"
@@ -44,11 +45,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	schema_check(s, d);
-	for (int k = 0; k < DOC_KINDS; k++)
-		for (size_t i = 0; i < s->ndocs[k]; i++)
-			markdown_parse_doc(s, s->docs[k][i], d);
+	bodies_process(s, 1, d);
 	schema_check_sections(s, d);
-	xref_resolve_all(s, d);
 	derive_all(s);
 	pdf_check_booklets(s, d);
 	int status = 0;

@@ -1,0 +1,52 @@
+/*
+ * Document bodies; see bodies.h.
+ */
+#include "bodies.h"
+#include "markdown.h"
+#include "pool.h"
+#include "search.h"
+#include "xref.h"
+
+struct job {
+	struct site *s;
+	struct diag *d;
+};
+
+/* The i-th document when all kinds are counted one after the other. */
+static struct doc *doc_at(const struct site *s, size_t i)
+{
+	size_t k = 0;
+	while (i >= s->ndocs[k]) {
+		i -= s->ndocs[k];
+		k++;
+	}
+	return s->docs[k][i];
+}
+
+static void process_one(void *ctx, size_t i)
+{
+	struct job *j = ctx;
+	struct doc *doc = doc_at(j->s, i);
+	markdown_parse_doc(j->s, doc, j->d);
+	xref_resolve_doc(j->s, doc, doc->root, j->d);
+	search_doc_texts(doc->root, &doc->search_texts);
+	cmark_node_free(doc->root);
+	doc->root = NULL;
+}
+
+void bodies_process(struct site *s, int jobs, struct diag *d)
+{
+	struct job j = {s, d};
+	size_t ndocs = 0;
+	for (int k = 0; k < DOC_KINDS; k++)
+		ndocs += s->ndocs[k];
+	pool_for(jobs, ndocs, process_one, &j);
+	xref_finish(s, d);
+}
+
+cmark_node *bodies_tree(const struct site *s, const struct doc *doc)
+{
+	cmark_node *root = markdown_parse_body(doc);
+	xref_resolve_quiet(s, doc, root);
+	return root;
+}
