@@ -7,7 +7,7 @@
 #   FICHES   the fiches binary (default build/fiches, built by the root Makefile)
 #   SEED     corpus seed (default: gencorpus's own)
 #
-# Each round runs the three tools one after the other, so a machine that
+# Each round runs the tools one after the other, so a machine that
 # slows down during the run (thermal limits, a noisy neighbour) penalises all
 # three alike; medians then drop the outliers. Every build writes into a
 # fresh, absent output directory: a cold full build, never an incremental one.
@@ -107,6 +107,8 @@ for n in $SIZES; do
 		rm -rf "$out/fiches-warm"
 		if "$FICHES" build --no-pdf -C "$c" -o "$out/fiches-warm" >"$logs/fiches-$n-warmup.log" 2>&1; then
 			fiches_pages="$fiches_pages $n:$(count_html "$out/fiches-warm")"
+			# The files the build writes, for the write floor.
+			(cd "$out/fiches-warm" && find . -type f -printf '%s %P\n') >"$work/files-$n.txt"
 		else
 			st=$?
 			fiches_ok=0
@@ -150,7 +152,15 @@ for n in $SIZES; do
 			printf ' hugo %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
 		fi
 		measure floor "$n" "$r" "$work/bin/floor" "$c/content" || true
-		printf ' floor %ss\n' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
+		printf ' floor %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
+		if [ -f "$work/files-$n.txt" ]; then
+			d=$out/write-$n-$r
+			rm -rf "$d"
+			measure write "$n" "$r" "$work/bin/writefloor" "$work/files-$n.txt" "$d" || true
+			rm -rf "$d"
+			printf ' write %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
+		fi
+		echo
 		r=$((r + 1))
 	done
 done
@@ -165,6 +175,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 	echo "- fiches: $( [ "$fiches_ok" = 1 ] && echo "$fiches_version" || echo "not available: $fiches_why")"
 	echo "- Hugo: $( [ "$hugo_ok" = 1 ] && echo "$hugo_version" || echo "not available: $hugo_why")"
 	echo "- floor: libyaml $(pkg-config --modversion yaml-0.1) + cmark-gfm $(pkg-config --modversion libcmark-gfm), one thread"
+	echo "- write: bench/writefloor creating the files of fiches' output (same paths and sizes, filler bytes) on two threads, nothing else"
 	echo
 	echo "Corpus (bench/gencorpus):"
 	echo
@@ -195,16 +206,18 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 	}
 	END {
 		ns = split(sizes, sz, " ")
-		split("fiches hugo floor", tools, " ")
+		split("fiches hugo floor write", tools, " ")
 		print "| fiches | tool | wall s | CPU s (user+sys) | peak MiB | HTML pages |"
 		print "| ---: | --- | ---: | ---: | ---: | ---: |"
-		for (i = 1; i <= ns; i++) for (t = 1; t <= 3; t++) {
+		for (i = 1; i <= ns; i++) for (t = 1; t <= 4; t++) {
 			n = sz[i]; tool = tools[t]; k = tool SUBSEP n
 			if (tool == "fiches" && !fok) { printf "| %s | fiches | not available | | | |\n", n; continue }
 			if (tool == "hugo" && !hok) { printf "| %s | hugo | not available | | | |\n", n; continue }
+			if (tool == "write" && wall[k] == "" && !failed[k]) continue
 			if (wall[k] == "") { printf "| %s | %s | failed (%d runs) | | | |\n", n, tool, failed[k]; continue }
 			W[k] = median(wall[k]); M[k] = median(rss[k]) / 1024; C[k] = median(cpu[k])
-			pg = tool == "fiches" ? pages(fpages, n) : tool == "hugo" ? pages(hpages, n) : "(in memory)"
+			pg = tool == "fiches" ? pages(fpages, n) : tool == "hugo" ? pages(hpages, n) : \
+			     tool == "write" ? "(files only)" : "(in memory)"
 			printf "| %s | %s | %.2f | %.2f | %.1f | %s |\n", n, tool, W[k], C[k], M[k], pg
 		}
 		print ""
@@ -218,6 +231,12 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 		print line
 		line = "| fiches / floor, wall time (distance to the single-core floor) |"
 		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["floor" SUBSEP sz[i]]) " |"
+		print line
+		line = "| write floor / floor, wall time (creating the output files alone) |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(W["write" SUBSEP sz[i]], W["floor" SUBSEP sz[i]]) " |"
+		print line
+		line = "| fiches / (floor + write floor), wall time |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["floor" SUBSEP sz[i]] + W["write" SUBSEP sz[i]]) " |"
 		print line
 		if (ns >= 2) {
 			lo = sz[1]; hi = sz[ns]
