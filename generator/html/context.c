@@ -235,7 +235,7 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	json_t *doc = doc_ref(c, d);
 	struct buf body = BUF_INIT;
 	html_render_doc(c->s, d, c->page, &body);
-	json_object_set_new(doc, "body_html", json_string_nocheck(buf_cstr(&body)));
+	json_object_set_new(doc, "body_html", json_stringn_nocheck(buf_cstr(&body), body.len));
 	buf_free(&body);
 	json_object_set_new(doc, "publics", taxa_list(c, &d->publics));
 	json_object_set_new(doc, "territories", taxa_list(c, &d->territories));

@@ -7,6 +7,7 @@
  * bytes so the build does not depend on the file system's order.
  */
 #include "load.h"
+#include "pool.h"
 #include "buf.h"
 #include "i18n.h"
 #include "path.h"
@@ -257,6 +258,24 @@ static struct doc *load_doc(enum doc_kind kind, const char *fs_path,
 	return doc;
 }
 
+struct load_job {
+	enum doc_kind kind;
+	const char *dir, *display_dir;
+	char **names;
+	struct doc **docs;      /* by index of names; NULL when unreadable */
+	struct diag *d;
+};
+
+static void load_one(void *ctx, size_t i)
+{
+	struct load_job *j = ctx;
+	char *fs = path_join(j->dir, j->names[i]);
+	char *display = path_join(j->display_dir, j->names[i]);
+	j->docs[i] = load_doc(j->kind, fs, display, j->names[i], j->d);
+	free(fs);
+	free(display);
+}
+
 static void load_kind(struct site *s, enum doc_kind kind, const char *subdir,
 		      const char *content_real, struct diag *d)
 {
@@ -264,15 +283,13 @@ static void load_kind(struct site *s, enum doc_kind kind, const char *subdir,
 	char *display_dir = path_join("content", subdir);
 	size_t n;
 	char **names = list_dir(dir, display_dir, ".md", content_real, &n, d);
-	s->docs[kind] = xcalloc(n ? n : 1, sizeof *s->docs[kind]);
+	struct load_job job = {kind, dir, display_dir, names, xcalloc(n ? n : 1, sizeof *job.docs), d};
+	/* Reading and YAML parsing on every core; the order stays the names'. */
+	pool_for(0, n, load_one, &job);
+	s->docs[kind] = job.docs;
 	for (size_t i = 0; i < n; i++) {
-		char *fs = path_join(dir, names[i]);
-		char *display = path_join(display_dir, names[i]);
-		struct doc *doc = load_doc(kind, fs, display, names[i], d);
-		if (doc)
-			s->docs[kind][s->ndocs[kind]++] = doc;
-		free(fs);
-		free(display);
+		if (job.docs[i])
+			s->docs[kind][s->ndocs[kind]++] = job.docs[i];
 		free(names[i]);
 	}
 	free(names);

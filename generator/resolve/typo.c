@@ -501,17 +501,28 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 	size_t i = 0;
 	while (i < n) {
 		/*
-		 * Inside a word, ASCII letters and digits go through unchanged
-		 * (what step would do for each, one at a time), except k and m
-		 * after a digit, which may start a unit.
+		 * Inside a word, letters and digits go through unchanged (what
+		 * step would do for each, one at a time), except k and m after a
+		 * digit, which may start a unit.
 		 */
 		uint32_t prev = st->prev;
 		size_t j = i;
-		if (typo_is_word_char(prev)) {
-			while (j < n && ascii_isalnum((unsigned char)s[j]) &&
-			       !((s[j] == 'k' || s[j] == 'm') && prev < 0x80 &&
-				 ascii_isdigit((int)prev)))
-				prev = (unsigned char)s[j++];
+		while (j < n && typo_is_word_char(prev)) {
+			unsigned char c = (unsigned char)s[j];
+			if (c < 0x80) {
+				if (!ascii_isalnum(c) || ((c == 'k' || c == 'm') && prev < 0x80 &&
+							   ascii_isdigit((int)prev)))
+					break;
+				prev = c;
+				j++;
+				continue;
+			}
+			uint32_t cp;
+			size_t l = utf8_decode(s + j, n - j, &cp);
+			if (!l || !typo_is_word_char(cp))
+				break;
+			prev = cp;
+			j += l;
 		}
 		if (j > i) {
 			buf_put(&r.out, s + i, j - i);
