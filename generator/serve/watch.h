@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* Quiet time that ends a burst of events (an editor's save, a git checkout). */
-#define WATCH_DEBOUNCE_MS 50
+#define WATCH_DEBOUNCE_MS 25
 
 struct watch;
 

@@ -63,7 +63,7 @@ def main():
         f.write(text.replace("Un groupe de 18 habitants", "Un groupe de dix-huit habitants"))
     got = ev.wait_for(b"data: reload", 10)
     latency = time.time() - start
-    print("note: edit-to-reload event with PDFs on: %.0f ms (includes the 50 ms debounce)" % (latency * 1000))
+    print("note: edit-to-reload event with PDFs on: %.0f ms (includes the 25 ms debounce)" % (latency * 1000))
     t_serve.check("an edit reloads the pages before the PDFs are remade", got and latency < 1.5,
                   "%.3f s" % latency)
     status, _, body = t_serve.request(srv.port, "GET", "/fiches-actions/habitants-a-l-epreuve-des-trafics.html")
