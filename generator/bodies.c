@@ -12,21 +12,10 @@ struct job {
 	struct diag *d;
 };
 
-/* The i-th document when all kinds are counted one after the other. */
-static struct doc *doc_at(const struct site *s, size_t i)
-{
-	size_t k = 0;
-	while (i >= s->ndocs[k]) {
-		i -= s->ndocs[k];
-		k++;
-	}
-	return s->docs[k][i];
-}
-
 static void process_one(void *ctx, size_t i)
 {
 	struct job *j = ctx;
-	struct doc *doc = doc_at(j->s, i);
+	struct doc *doc = site_doc_at(j->s, i);
 	markdown_parse_doc(j->s, doc, j->d);
 	xref_resolve_doc(j->s, doc, doc->root, j->d);
 	search_doc_texts(doc->root, &doc->search_texts);
@@ -37,10 +26,7 @@ static void process_one(void *ctx, size_t i)
 void bodies_process(struct site *s, int jobs, struct diag *d)
 {
 	struct job j = {s, d};
-	size_t ndocs = 0;
-	for (int k = 0; k < DOC_KINDS; k++)
-		ndocs += s->ndocs[k];
-	pool_for(jobs, ndocs, process_one, &j);
+	pool_for(jobs, site_ndocs_all(s), process_one, &j);
 	xref_finish(s, d);
 }
 

@@ -146,22 +146,11 @@ static int check_output_location(struct build *b)
 	return ok;
 }
 
-/* The i-th document when all kinds are counted one after the other. */
-static struct doc *doc_at(const struct site *s, size_t i)
-{
-	size_t k = 0;
-	while (i >= s->ndocs[k]) {
-		i -= s->ndocs[k];
-		k++;
-	}
-	return s->docs[k][i];
-}
-
 /* Summaries appear on many pages: render each once, unless a link makes it page-dependent. */
 static void summary_one(void *ctx, size_t i)
 {
 	struct build *b = ctx;
-	struct doc *d = doc_at(b->site, i);
+	struct doc *d = site_doc_at(b->site, i);
 	struct buf out = BUF_INIT;
 	html_typo(d->title, &out);
 	d->title_html = buf_detach(&out);
@@ -379,10 +368,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		goto out;
 	}
 
-	size_t ndocs = 0;
-	for (int k = 0; k < DOC_KINDS; k++)
-		ndocs += b.site->ndocs[k];
-	pool_for(o->jobs, ndocs, summary_one, &b);
+	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
 	phase("summaries");
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;

@@ -100,6 +100,24 @@ void site_index_entries(struct site *s)
 	}
 }
 
+size_t site_ndocs_all(const struct site *s)
+{
+	size_t n = 0;
+	for (int k = 0; k < DOC_KINDS; k++)
+		n += s->ndocs[k];
+	return n;
+}
+
+struct doc *site_doc_at(const struct site *s, size_t i)
+{
+	size_t k = 0;
+	while (i >= s->ndocs[k]) {
+		i -= s->ndocs[k];
+		k++;
+	}
+	return s->docs[k][i];
+}
+
 struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *key)
 {
 	int is_number = *key != '\0';

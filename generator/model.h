@@ -204,6 +204,10 @@ void site_index_entries(struct site *s);
 
 /* Lookups (NULL when absent). */
 struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *slug_or_number);
+
+/* Number of documents of every kind, and the i-th when the kinds are counted one after the other. */
+size_t site_ndocs_all(const struct site *s);
+struct doc *site_doc_at(const struct site *s, size_t i);
 struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id);
 struct taxon *site_find_taxon(struct taxon *v, size_t n, const char *id);
 const struct heading *doc_find_anchor(const struct doc *d, const char *anchor);
