@@ -3,11 +3,12 @@
  *
  * Cairo writes a classic cross-reference table ("xref", then one 20-byte
  * line per object) after the last object, then "startxref" and its offset.
- * The text is inserted just after "/Type /Catalog"; every offset beyond
- * that point (objects after the catalog, the table itself) moves by the
- * inserted length.
+ * Text is inserted just after "/Type /Catalog" (and after each
+ * "/S /Figure"); every offset beyond an insertion (objects after it, the
+ * table itself) moves by the inserted length.
  */
 #include "catalog.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -23,47 +24,60 @@ static const char *find_last(const char *s, size_t n, const char *what)
 	return NULL;
 }
 
-int catalog_complete(struct buf *pdf, const char *lang, int marked)
+/*
+ * Inserts text[i] at byte at[i] (ascending) of the PDF in pdf and moves
+ * every offset of the cross-reference table and startxref accordingly.
+ * Returns 0, or -1 when the file is not laid out as Cairo writes it.
+ */
+static int insert_texts(struct buf *pdf, const size_t *at, char *const *text, size_t count)
 {
-	if (!pdf->data)
-		return -1;
 	const char *s = pdf->data;
 	size_t n = pdf->len;
-	const char *cat = find_last(s, n, "/Type /Catalog");
 	const char *xref = find_last(s, n, "\nxref\n");
 	const char *sx = find_last(s, n, "\nstartxref\n");
-	if (!cat || !xref || !sx || cat > xref || xref > sx)
+	if (!xref || !sx || xref > sx)
 		return -1;
-	size_t at = (size_t)(cat - s) + strlen("/Type /Catalog");
-	char *ins = xasprintf("%s%s%s%s", marked ? "\n   /MarkInfo << /Marked true >>" : "",
-			      lang ? "\n   /Lang (" : "", lang ? lang : "", lang ? ")" : "");
-	size_t d = strlen(ins);
-	struct buf out = BUF_INIT;
-	buf_grow(&out, n + d + 16);
-	buf_put(&out, s, at);
-	buf_put(&out, ins, d);
-	/* Up to the table: unchanged bytes. */
 	size_t xref_at = (size_t)(xref - s) + 1;
-	buf_put(&out, s + at, xref_at - at);
+	for (size_t i = 0; i < count; i++)
+		if (at[i] > xref_at || (i && at[i] < at[i - 1]))
+			return -1;
+	/* Bytes inserted before offset off. */
+	size_t *before = xcalloc(count + 1, sizeof *before);
+	for (size_t i = 0; i < count; i++)
+		before[i + 1] = before[i] + strlen(text[i]);
+	struct buf out = BUF_INIT;
+	buf_grow(&out, n + before[count] + 16);
+	size_t from = 0;
+	for (size_t i = 0; i < count; i++) {
+		buf_put(&out, s + from, at[i] - from);
+		buf_puts(&out, text[i]);
+		from = at[i];
+	}
+	/* Up to the table: unchanged bytes. */
+	buf_put(&out, s + from, xref_at - from);
 	/* "xref\n0 N\n" then N lines "oooooooooo ggggg n \n". */
 	const char *p = s + xref_at + 5;
 	char *end;
 	unsigned long first = strtoul(p, &end, 10);
-	unsigned long count = strtoul(end, &end, 10);
+	unsigned long nobj = strtoul(end, &end, 10);
 	(void)first;
 	while (*end == ' ' || *end == '\r' || *end == '\n')
 		end++;
 	buf_put(&out, s + xref_at, (size_t)(end - (s + xref_at)));
 	const char *line = end;
-	for (unsigned long i = 0; i < count; i++, line += 20) {
+	for (unsigned long i = 0; i < nobj; i++, line += 20) {
 		if (line + 20 > s + n) {
 			buf_free(&out);
-			free(ins);
+			free(before);
 			return -1;
 		}
 		unsigned long long off = strtoull(line, NULL, 10);
-		if (line[17] == 'n' && off > at)
-			off += d;
+		if (line[17] == 'n') {
+			size_t k = 0;
+			while (k < count && at[k] < off)
+				k++;
+			off += before[k];
+		}
 		char entry[21];
 		snprintf(entry, sizeof entry, "%010llu", off);
 		buf_put(&out, entry, 10);
@@ -72,10 +86,77 @@ int catalog_complete(struct buf *pdf, const char *lang, int marked)
 	const char *sxv = sx + strlen("\nstartxref\n");
 	buf_put(&out, line, (size_t)(sxv - line));
 	unsigned long long start = strtoull(sxv, &end, 10);
-	buf_printf(&out, "%llu", start + d);
+	buf_printf(&out, "%llu", start + before[count]);
 	buf_put(&out, end, (size_t)(s + n - end));
-	free(ins);
+	free(before);
 	buf_free(pdf);
 	*pdf = out;
 	return 0;
+}
+
+int catalog_complete(struct buf *pdf, const char *lang, int marked)
+{
+	if (!pdf->data)
+		return -1;
+	const char *cat = find_last(pdf->data, pdf->len, "/Type /Catalog");
+	if (!cat)
+		return -1;
+	size_t at = (size_t)(cat - pdf->data) + strlen("/Type /Catalog");
+	char *ins = xasprintf("%s%s%s%s", marked ? "\n   /MarkInfo << /Marked true >>" : "",
+			      lang ? "\n   /Lang (" : "", lang ? lang : "", lang ? ")" : "");
+	int rc = insert_texts(pdf, &at, &ins, 1);
+	free(ins);
+	return rc;
+}
+
+/* A PDF text string: UTF-16BE with its byte order mark, in hexadecimal. */
+static char *pdf_text_string(const char *utf8)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "<FEFF");
+	size_t n = strlen(utf8);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += utf8_decode(utf8 + i, n - i, &cp);
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			buf_printf(&b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+		} else {
+			buf_printf(&b, "%04X", cp);
+		}
+	}
+	buf_putc(&b, '>');
+	return buf_detach(&b);
+}
+
+int catalog_figure_alts(struct buf *pdf, const struct ptrs *alts)
+{
+	if (!pdf->data)
+		return -1;
+	if (!alts->n)
+		return 0;
+	static const char key[] = "/S /Figure";
+	size_t *at = xcalloc(alts->n, sizeof *at), found = 0;
+	const char *s = pdf->data, *end = s + pdf->len, *p = s;
+	while ((p = memmem(p, (size_t)(end - p), key, sizeof key - 1))) {
+		p += sizeof key - 1;
+		if (found < alts->n)
+			at[found] = (size_t)(p - s);
+		found++;
+	}
+	int rc = -1;
+	if (found == alts->n) {
+		char **text = xcalloc(alts->n, sizeof *text);
+		for (size_t i = 0; i < alts->n; i++) {
+			char *str = pdf_text_string(alts->v[i]);
+			text[i] = xasprintf("\n   /Alt %s", str);
+			free(str);
+		}
+		rc = insert_texts(pdf, at, text, alts->n);
+		for (size_t i = 0; i < alts->n; i++)
+			free(text[i]);
+		free(text);
+	}
+	free(at);
+	return rc;
 }

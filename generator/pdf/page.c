@@ -312,6 +312,16 @@ static void tag_end(const struct page_draw *pd, cairo_t *cr, const char *tag)
 		cairo_tag_end(cr, tag);
 }
 
+/* A Figure element; its text alternative is added to the file afterwards (catalog_figure_alts). */
+static void figure_begin(const struct page_draw *pd, cairo_t *cr, const char *alt)
+{
+	if (!pd->tagged)
+		return;
+	cairo_tag_begin(cr, "Figure", "");
+	if (pd->alts)
+		ptrs_add(pd->alts, xstrdup(alt));
+}
+
 static void draw_dest(const struct page_draw *pd, cairo_t *cr, const char *dest, double x, double y)
 {
 	if (!pd->tagged || !dest)
@@ -415,9 +425,7 @@ static void draw_table(const struct page_draw *pd, cairo_t *cr, const struct blk
 static void draw_image(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
 		       const struct frag *fr)
 {
-	char *alt = page_quote(b->alt ? b->alt : "");
-	char *attrs = xasprintf("alt=%s", alt);
-	tag_begin(pd, cr, "Figure", attrs);
+	figure_begin(pd, cr, b->alt ? b->alt : "");
 	double iw = cairo_image_surface_get_width(b->image);
 	double x = pd->g->left + b->indent;
 	cairo_save(cr);
@@ -427,8 +435,6 @@ static void draw_image(const struct page_draw *pd, cairo_t *cr, const struct blk
 	cairo_paint(cr);
 	cairo_restore(cr);
 	tag_end(pd, cr, "Figure");
-	free(attrs);
-	free(alt);
 }
 
 static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
@@ -467,7 +473,7 @@ static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk 
 	if (b->qr_url) {
 		double s = b->h - 2 * pad < 64 ? b->h - 2 * pad : 64;
 		double qx = x + b->width - pad - s, qy = y + (b->h - s) / 2;
-		tag_begin(pd, cr, "Figure", "alt='QR code de la fiche en ligne'");
+		figure_begin(pd, cr, "QR code de la fiche en ligne");
 		qr_draw(cr, b->qr_url, qx, qy, s);
 		tag_end(pd, cr, "Figure");
 		if (pd->tagged) {

@@ -54,6 +54,7 @@ struct page_draw {
 	int tagged;            /* structure tags, links and destinations (not when imposed) */
 	int (*page_of)(void *ctx, const char *dest);
 	void *ctx;
+	struct ptrs *alts;     /* tagged: gets the alt text (char *) of each Figure drawn */
 };
 
 /* Draws page p's pieces on cr (running heads and numbers are the caller's). */

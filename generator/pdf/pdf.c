@@ -185,6 +185,7 @@ struct doc_pages {
 	struct flow body, toc;
 	struct page_list bp, tp;
 	struct dests map;
+	struct ptrs alts;   /* char *: text alternatives of the Figures, in drawing order */
 	int front;          /* pages before the body: cover and sommaire */
 	int total;          /* pages of the reading-order file */
 	int back;           /* page number of the back cover, 0 when none */
@@ -347,7 +348,7 @@ static void add_outline(struct doc_pages *dp, const struct page_out *p)
 /* Draws reading-order page `number` (1-based). */
 static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 {
-	struct page_draw pd = {&dp->body, &dp->g, tagged, page_of, &dp->map};
+	struct page_draw pd = {&dp->body, &dp->g, tagged, page_of, &dp->map, &dp->alts};
 	if (dp->front && number == 1) {
 		draw_cover(dp, cr, tagged);
 	} else if (number <= dp->front) {
@@ -516,8 +517,13 @@ static void typeset(struct job *j)
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		j->failed = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);
-	if (!j->failed)
+	if (!j->failed) {
+		catalog_figure_alts(&j->pdf, &dp.alts);
 		catalog_complete(&j->pdf, j->s->language ? j->s->language : "fr", 1);
+	}
+	for (size_t i = 0; i < dp.alts.n; i++)
+		free(dp.alts.v[i]);
+	ptrs_free(&dp.alts);
 
 	/* Imposed: the same pages two-up, without tags or links. */
 	if (j->b->impose && !j->failed) {

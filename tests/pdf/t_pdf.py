@@ -105,6 +105,21 @@ def main():
         check("narrow no-break space U+202F in the text (ToUnicode)", b"<202f>" in raw)
         check("no-break space U+00A0 before ':' (ToUnicode)", b"<00a0>" in raw)
         check("spaced colon kept apart", re.search(r"social\s:", t) is not None)
+        # The fixture's map (a PNG alone in its paragraph) is a figure with its text alternative.
+        maraude = os.path.join(pdfdir, "action-2-maraude.pdf")
+        images = run("pdfimages", "-list", maraude).stdout.splitlines()[2:]
+        check("the map is drawn in its fiche (pdfimages)", len(images) == 1, "\n".join(images))
+        mraw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", maraude, "-"],
+                              capture_output=True).stdout.decode("latin-1")
+        alts = {}
+        for obj in re.findall(r"<<(.*?)>>", mraw, re.S):
+            m = re.search(r"/Alt <feff([0-9a-f]*)>", obj)
+            kind = re.search(r"/S /(\w+)", obj)
+            if m and kind:
+                alts.setdefault(kind.group(1), []).append(bytes.fromhex(m.group(1)).decode("utf-16-be"))
+        figures = alts.get("Figure", [])
+        check("Figure elements carry their /Alt", "Carte du quartier" in figures and
+              "QR code de la fiche en ligne" in figures, str(alts))
         guide = os.path.join(pdfdir, "guide-complet.pdf")
         gt = text(guide)
         alltext = "".join(text(os.path.join(pdfdir, n)) for n in names if not n.endswith("imposee.pdf"))
