@@ -383,13 +383,13 @@ def test_base_url_and_colour():
     with open(p, "w", encoding="utf-8") as f:
         f.write(text.replace("(action:atelier-habitants)", "(action:absent)"))
     import pty
-    def on_tty(extra_env):
+    def on_tty(extra_env, args=("check", "-C", proj)):
         env = dict(os.environ, LC_ALL="C", LANGUAGE="")
         env.pop("NO_COLOR", None)
         env.update(extra_env)
         pid, fd = pty.fork()
         if pid == 0:
-            os.execve(FICHES, [FICHES, "check", "-C", proj], env)
+            os.execve(FICHES, [FICHES] + list(args), env)
         out = b""
         while True:
             try:
@@ -407,6 +407,17 @@ def test_base_url_and_colour():
     check("no colour with NO_COLOR", "\x1b[" not in plain and "absent" in plain, repr(plain[:200]))
     _, _, err = run(["check", "-C", proj])
     check("no colour when not a terminal", "\x1b[" not in err and "absent" in err)
+    # The booklets' progress bar: drawn on a terminal, absent from logs.
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(text)
+    out = os.path.join(proj, "out-pdf")
+    bar = on_tty({}, ("build", "-C", proj, "-o", out))
+    steps = re.findall(r"\rPDF \[[# ]+\] (\d+)/(\d+)", bar)
+    check("progress bar on a terminal while booklets are made",
+          len(steps) >= 2 and steps[-1][0] == steps[-1][1], repr(bar[:300]))
+    shutil.rmtree(out, ignore_errors=True)
+    code, _, err = run(["build", "-C", proj, "-o", out])
+    check("no progress bar when not a terminal", code == 0 and "PDF [" not in err and "\r" not in err, err[:300])
     shutil.rmtree(proj)
 
 
