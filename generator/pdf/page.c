@@ -364,8 +364,13 @@ static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk 
 		pango_cairo_show_layout(cr, b->marker);
 		tag_end(pd, cr, "Lbl");
 	}
+	int item = strcmp(b->tag, "LI") == 0;
+	if (item)
+		tag_begin(pd, cr, "LBody", NULL);
 	draw_lines(cr, b->layout, fr->line0, fr->line1, x, fr->y);
 	link_tags(pd, cr, b->layout, b->links, b->nlinks, fr->line0, fr->line1, x, fr->y);
+	if (item)
+		tag_end(pd, cr, "LBody");
 	tag_end(pd, cr, b->tag);
 }
 
@@ -532,11 +537,19 @@ static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *
 	tag_end(pd, cr, "TOCI");
 }
 
+static int is_item(const struct blk *b)
+{
+	return b->kind == BLK_TEXT && b->tag && strcmp(b->tag, "LI") == 0;
+}
+
 void page_draw(const struct page_draw *pd, cairo_t *cr, const struct page_out *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct frag *fr = &p->v[i];
 		const struct blk *b = &pd->f->v[fr->blk];
+		/* A run of list items on the page is one list (L) for screen readers. */
+		if (is_item(b) && (i == 0 || !is_item(&pd->f->v[p->v[i - 1].blk])))
+			tag_begin(pd, cr, "L", NULL);
 		switch (b->kind) {
 		case BLK_TEXT:
 			draw_text(pd, cr, b, fr);
@@ -561,5 +574,7 @@ void page_draw(const struct page_draw *pd, cairo_t *cr, const struct page_out *p
 			draw_toc(pd, cr, b, fr);
 			break;
 		}
+		if (is_item(b) && (i + 1 == p->n || !is_item(&pd->f->v[p->v[i + 1].blk])))
+			tag_end(pd, cr, "L");
 	}
 }

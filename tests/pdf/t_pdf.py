@@ -117,6 +117,20 @@ def main():
             kind = re.search(r"/S /(\w+)", obj)
             if m and kind:
                 alts.setdefault(kind.group(1), []).append(bytes.fromhex(m.group(1)).decode("utf-16-be"))
+        # Lists: L > LI > (Lbl, LBody).
+        objs = {m.group(1): m.group(2).split("\nstream\n")[0]
+                for m in re.finditer(r"^(\d+) 0 obj\n(.*?)^endobj", mraw, re.S | re.M)}
+        kind_of = {n: (re.search(r"/S /(\w+)", o) or [None, None])[1] for n, o in objs.items()}
+        def kids(n):
+            k = re.search(r"/K (\[[^\]]*\]|\d+ 0 R)", objs.get(n, ""))
+            return re.findall(r"(\d+) 0 R", k.group(1)) if k else []
+        lists = [n for n, k in kind_of.items() if k == "L"]
+        check("a list is an L of LI", lists and all(kids(n) and all(kind_of.get(c) == "LI" for c in kids(n))
+                                                    for n in lists), str([(n, kids(n)) for n in lists]))
+        items = [n for n, k in kind_of.items() if k == "LI"]
+        check("each LI holds Lbl and LBody", items and all(
+            sorted(kind_of.get(c) for c in kids(n)) == ["LBody", "Lbl"] for n in items),
+            str([(n, [kind_of.get(c) for c in kids(n)]) for n in items]))
         figures = alts.get("Figure", [])
         check("Figure elements carry their /Alt", "Carte du quartier" in figures and
               "QR code de la fiche en ligne" in figures, str(alts))
