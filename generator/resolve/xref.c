@@ -18,6 +18,7 @@
 #include "utf8.h"
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -342,6 +343,18 @@ static void resolve_link(struct resolver *r)
 	free(anchor);
 }
 
+/* The booklets draw PNG images only (Cairo reads PNG). */
+static int is_png(const char *path)
+{
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	unsigned char head[8];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+	if (f)
+		fclose(f);
+	return n == sizeof head && memcmp(head, sig, sizeof sig) == 0;
+}
+
 static void check_image(struct resolver *r)
 {
 	const char *url = cmark_node_get_url(r->node);
@@ -374,6 +387,12 @@ static void check_image(struct resolver *r)
 	} else if (strncmp(real, media, strlen(media)) != 0) {
 		report(r, _("image '%s' must be a file under content/media/%s"), url, "", NULL);
 	} else {
+		/* Before the URL is rewritten: url is the node's own string. */
+		if (r->d && !is_png(real))
+			diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
+				     markdown_col(r->node),
+				     _("image '%s' is not a PNG file: the web pages show it, the booklets print its description instead"),
+				     url);
 		char *internal = xasprintf(XREF_INTERNAL "%s", real + cl + 1);
 		cmark_node_set_url(r->node, internal);
 		free(internal);

@@ -421,6 +421,29 @@ def test_base_url_and_colour():
     shutil.rmtree(proj)
 
 
+def test_image_not_png():
+    """A JPEG is published and shown on the web; the booklets cannot draw it: a warning says so."""
+    proj = fresh_project()
+    with open(os.path.join(proj, "content", "media", "photo.jpg"), "wb") as f:
+        f.write(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64)
+    rel = os.path.join("actions", "02-maraude.md")
+    path = os.path.join(proj, "content", rel)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text += "\n![Photo de la maraude](../media/photo.jpg)\n"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    line = text.count("\n", 0, text.index("![Photo"))  + 1
+    rc, _, err = run(["build", "-C", proj, "-o", os.path.join(proj, "out")])
+    want = f"content/{rel}:{line}:1: warning"
+    check("a non-PNG image: warning with file:line, build goes on",
+          rc == 0 and want in err and "photo.jpg" in err and "PNG" in err, f"rc={rc} want {want}\n{err}")
+    page = parse(os.path.join(proj, "out", "fiches-actions", "maraude.html"))
+    srcs = [a.get("src") for t, a in page.tags if t == "img"]
+    check("the non-PNG image is on the web page", "../media/photo.jpg" in srcs, str(srcs))
+    shutil.rmtree(proj)
+
+
 def test_install():
     dest = tempfile.mkdtemp(prefix="fiches-install-")
     p = subprocess.run(["make", "-s", "install", "PREFIX=/usr", "DESTDIR=" + dest, "BUILD=" + os.path.dirname(FICHES)],
@@ -441,6 +464,7 @@ if __name__ == "__main__":
     test_bad_inputs()
     test_new()
     test_base_url_and_colour()
+    test_image_not_png()
     test_install()
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
