@@ -29,6 +29,7 @@
 #include "xalloc.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,12 +182,29 @@ static char *stem_with(struct sb_stemmer *sb, const char *s, size_t n)
 	return buf_detach(&f);
 }
 
+/* One stemmer per thread for search_stem (a stemmer is not thread-safe). */
+static pthread_key_t stemmer_key;
+static pthread_once_t stemmer_once = PTHREAD_ONCE_INIT;
+
+static void stemmer_free(void *sb)
+{
+	sb_stemmer_delete(sb);
+}
+
+static void stemmer_key_create(void)
+{
+	pthread_key_create(&stemmer_key, stemmer_free);
+}
+
 char *search_stem(const char *s, size_t n)
 {
-	struct sb_stemmer *sb = sb_stemmer_new("french", "UTF_8");
-	char *r = stem_with(sb, s, n);
-	sb_stemmer_delete(sb);
-	return r;
+	pthread_once(&stemmer_once, stemmer_key_create);
+	struct sb_stemmer *sb = pthread_getspecific(stemmer_key);
+	if (!sb) {
+		sb = sb_stemmer_new("french", "UTF_8");
+		pthread_setspecific(stemmer_key, sb);
+	}
+	return stem_with(sb, s, n);
 }
 
 /* ---- Records and sections ------------------------------------------------ */
