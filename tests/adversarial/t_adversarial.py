@@ -116,6 +116,7 @@ class Project:
         shutil.copytree(base, self.root, symlinks=True)
         self.pub = os.path.join(self.root, "public")
         self.args, self.pre, self.cleanup, self.skip = [], None, [], None
+        self.pdf = False        # build the booklets too (the PDF stage faces the input)
 
     def path(self, rel):
         return os.path.join(self.root, rel)
@@ -171,6 +172,14 @@ def both(*fs):
         for f in fs:
             f(p)
     return run
+
+
+def with_pdf(setup):
+    """The same case, built with its PDFs: every PDF written must pass qpdf --check."""
+    def f(p):
+        setup(p)
+        p.pdf = True
+    return f
 
 
 def symlink(rel, target):
@@ -243,6 +252,7 @@ def template(name, text):
 BOMB = "".join(f"{chr(c)}: &{chr(c)} [" + ", ".join([f"*{chr(c - 1)}"] * 9) + "]\n" for c in range(ord("b"), ord("k")))
 TABLE = "| " + " | ".join(f"c{i}" for i in range(300)) + " |\n|" + "---|" * 300 + "\n" + \
     ("| " + " | ".join("x" for _ in range(300)) + " |\n") * 300
+LONG_TABLE = "| a | b | c |\n|---|---|---|\n" + "".join(f"| ligne {i} | valeur | texte un peu plus long {i} |\n" for i in range(3000))
 NOTES = "".join(f"Texte[^n{i}] " for i in range(5000)) + "\n\n" + "".join(f"[^n{i}]: Note {i}.\n" for i in range(5000))
 DEEP_MAP = "".join("  " * i + f"k{i}:\n" for i in range(80)) + "  " * 80 + "v\n"
 
@@ -340,6 +350,14 @@ CASES = [
     ("line over 1 MiB", page("a" * ((1 << 20) + 10) + "\n"), 1, ("content/pages/essai.md", None, "line too long"), "refused"),
     ("file just under 4 MiB of links", page("[a](#b) " * 500000), 1, ("content/pages/essai.md", None, ""), "refused"),
     ("2000 fiches in pages/", lambda p: [p.write(f"content/pages/p{i}.md", f"---\ntitle: Page {i}\n---\nTexte {i}.\n") for i in range(2000)], 0, None, "allowed"),
+    # The same kinds of input through the PDF stage (Pango/Cairo layout, page breaking).
+    ("PDF: enormous table (300 x 300)", with_pdf(body("\n" + TABLE)), 0, None, "allowed"),
+    ("PDF: table of 3000 rows (header repeated on every page)", with_pdf(body("\n" + LONG_TABLE)), 0, None, "allowed"),
+    ("PDF: 5000 footnotes", with_pdf(body("\n" + NOTES)), 0, None, "allowed"),
+    ("PDF: a 20 000-letter word", with_pdf(body("\n" + "anticonstitutionnellement" * 800 + "\n")), 0, None, "allowed"),
+    ("PDF: 50 000 nested emphasis", with_pdf(body("\n" + "*a " * 50000 + "\n")), 0, None, "allowed"),
+    ("PDF: list of 5000 items", with_pdf(body("\n" + "".join(f"- point {i}\n" for i in range(5000)))), 0, None, "allowed"),
+    ("PDF: link to a fiche's section 2000 times", with_pdf(body("\n" + "[voir](action:1#acteurs) " * 2000 + "\n")), 0, None, "allowed"),
 ]
 
 
@@ -384,7 +402,8 @@ def main():
                 if pre:
                     pre()
             try:
-                r = subprocess.run([FICHES, "build", "--no-pdf", "-C", proj.root] + proj.args,
+                cmd = [FICHES, "build"] + ([] if proj.pdf else ["--no-pdf"])
+                r = subprocess.run(cmd + ["-C", proj.root] + proj.args,
                                    capture_output=True, env=env, timeout=TIME_LIMIT, preexec_fn=preexec)
                 rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
             except subprocess.TimeoutExpired:
@@ -404,6 +423,15 @@ def main():
                 problems.append("public/ changed")
             if mode == "allowed" and rc == 0:
                 problems += unsafe(proj.pub)[:5]
+            if proj.pdf and rc == 0:
+                pdfdir = os.path.join(proj.pub, "pdf")
+                pdfs = sorted(os.listdir(pdfdir)) if os.path.isdir(pdfdir) else []
+                if not pdfs:
+                    problems.append("no PDF written")
+                for n in pdfs:
+                    q = subprocess.run(["qpdf", "--check", os.path.join(pdfdir, n)], capture_output=True)
+                    if q.returncode != 0:
+                        problems.append(f"qpdf --check fails on {n}")
             if digest(proj.root, skip=proj.pub) != rest:
                 problems.append("files outside public/ changed")
             left = [x for x in os.listdir(proj.root) if ".fiches-" in x]
