@@ -782,14 +782,12 @@ static const char *prepare(struct diag *d, struct hyph **h)
 	if (!*h)
 		return NULL;
 	/*
-	 * Pango initialises fontconfig in a background thread and makes font
-	 * lookups wait for it. Wait here, in the parent: the booklets are
-	 * typeset in forked children, which would wait forever for a thread
-	 * that fork did not copy.
+	 * Nothing here touches Pango: a Pango font map initialises fontconfig
+	 * on a GLib worker thread, which stays alive afterwards and takes GLib's
+	 * locks. The booklets are typeset in children forked from this process;
+	 * had such a thread held a lock at fork time, a child would wait for it
+	 * forever (a build hung that way). Each child starts Pango on its own.
 	 */
-	PangoFontMap *map = pango_cairo_font_map_get_default();
-	if (PANGO_IS_FC_FONT_MAP(map))
-		(void)pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(map));
 	return family;
 }
 
