@@ -16,11 +16,10 @@ static void process_one(void *ctx, size_t i)
 {
 	struct job *j = ctx;
 	struct doc *doc = site_doc_at(j->s, i);
-	markdown_parse_doc(j->s, doc, j->d);
-	xref_resolve_doc(j->s, doc, doc->root, j->d);
-	search_doc_texts(doc->root, &doc->search_texts);
-	cmark_node_free(doc->root);
-	doc->root = NULL;
+	cmark_node *root = markdown_parse_doc(j->s, doc, j->d);
+	xref_resolve_doc(j->s, doc, root, j->d);
+	search_doc_texts(root, &doc->search_texts);
+	cmark_node_free(root);
 }
 
 void bodies_process(struct site *s, int jobs, struct diag *d)

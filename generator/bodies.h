@@ -14,6 +14,8 @@
 #include "diag.h"
 #include "model.h"
 
+#include <cmark-gfm.h>
+
 /*
  * Every document's body, on up to `jobs` threads (<= 0: one per core),
  * then the checks that need all of them (anchors in other documents,

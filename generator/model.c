@@ -244,8 +244,6 @@ static void free_doc(struct doc *d)
 	json_decref(d->meta);
 	yaml_marks_free(d->marks);
 	free(d->body);
-	if (d->root)
-		cmark_node_free(d->root);
 	for (size_t i = 0; i < d->nheadings; i++) {
 		free(d->headings[i].text);
 		free(d->headings[i].anchor);
@@ -312,6 +310,7 @@ void site_free(struct site *s)
 	free(s->sigles);
 	free(s->root);
 	free(s->content_dir);
+	free(s->content_real);
 	free(s->config_path);
 	free(s->title);
 	free(s->subtitle);

@@ -8,7 +8,6 @@
 #ifndef FICHES_MODEL_H
 #define FICHES_MODEL_H
 
-#include <cmark-gfm.h>
 #include <jansson.h>
 #include <stddef.h>
 
@@ -104,7 +103,6 @@ struct doc {
 	int body_offset;        /* file line = body_offset + line within body */
 	char *body;             /* Markdown text after the front matter (owned) */
 	size_t body_len;
-	cmark_node *root;       /* parsed body (owned) */
 	struct heading *headings; /* in document order (owned) */
 	size_t nheadings;
 	char *out_path;         /* e.g. "fiches-actions/habitants-a-l-epreuve-des-trafics.html" */
@@ -153,6 +151,7 @@ struct menu_item {
 struct site {
 	char *root;             /* project root directory */
 	char *content_dir;      /* root/content */
+	char *content_real;     /* content_dir with symbolic links resolved (realpath) */
 	json_t *config;         /* site.yaml (owned) */
 	struct yaml_marks *config_marks;
 	char *config_path;      /* "content/site.yaml" */

@@ -63,7 +63,6 @@ struct stage {
 	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
 	struct manifest_entry *old; /* sorted; read by stage_new, then only read */
 	size_t nold;
-	int have_out;         /* out exists (a directory or not) */
 	pthread_mutex_t lock; /* guards what follows */
 	struct out_file *files;
 	size_t n, cap;
@@ -306,8 +305,7 @@ struct stage *stage_new(const char *out_dir)
 	st->staging = xasprintf("%s/.%s.fiches-new", st->parent, st->name);
 	pthread_mutex_init(&st->lock, NULL);
 	struct stat out_st;
-	st->have_out = lstat(st->out, &out_st) == 0;
-	if (st->have_out && S_ISDIR(out_st.st_mode))
+	if (lstat(st->out, &out_st) == 0 && S_ISDIR(out_st.st_mode))
 		st->old = read_manifest(st->out, &st->nold);
 	return st;
 }

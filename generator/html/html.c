@@ -373,10 +373,9 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 {
 	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
-	cmark_node *root = doc->root ? doc->root : bodies_tree(s, doc);
+	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
-	if (root != doc->root)
-		cmark_node_free(root);
+	cmark_node_free(root);
 }
 
 void html_render_markdown(const struct site *s, const char *text, const char *page,

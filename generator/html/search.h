@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cmark-gfm.h>
+
 #include "buf.h"
 #include "build.h"
 #include "model.h"

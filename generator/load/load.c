@@ -312,12 +312,10 @@ static json_t *load_data_file(struct site *s, const char *name, char **display_o
 		free(fs);
 		return NULL;
 	}
-	char *real = realpath(fs, NULL), *content_real = realpath(s->content_dir, NULL);
-	size_t cl = content_real ? strlen(content_real) : 0;
-	int outside = !real || !content_real || strncmp(real, content_real, cl) != 0 ||
-		      real[cl] != '/';
+	char *real = realpath(fs, NULL);
+	size_t cl = strlen(s->content_real);
+	int outside = !real || strncmp(real, s->content_real, cl) != 0 || real[cl] != '/';
 	free(real);
-	free(content_real);
 	if (outside) {
 		diag_error(d, display, 0, 0, _("symbolic link leads outside content/: refused"));
 		free(fs);
@@ -369,11 +367,11 @@ struct site *load_site(const char *root, struct diag *d)
 	struct site *s = xcalloc(1, sizeof *s);
 	s->root = xstrdup(root);
 	s->content_dir = path_join(root, "content");
-	char *content_real = realpath(s->content_dir, NULL);
+	s->content_real = realpath(s->content_dir, NULL);
+	const char *content_real = s->content_real;
 	struct stat st;
 	if (!content_real || stat(content_real, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		diag_error(d, s->content_dir, 0, 0, _("no content directory"));
-		free(content_real);
 		site_free(s);
 		return NULL;
 	}
@@ -393,6 +391,5 @@ struct site *load_site(const char *root, struct diag *d)
 	s->biblio_data = biblio;
 	s->biblio_marks = m;
 	load_booklets(s, content_real, d);
-	free(content_real);
 	return s;
 }

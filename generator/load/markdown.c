@@ -238,16 +238,16 @@ static void find_sigles(const struct site *s, struct doc *doc, const char *text)
 	}
 }
 
-void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
+cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 {
 	int deep_line = 0;
-	doc->root = parse(doc->body, doc->body_len, &deep_line);
+	cmark_node *root = parse(doc->body, doc->body_len, &deep_line);
 	if (deep_line)
 		diag_error(d, doc->path, doc->body_offset + deep_line, 1,
 			   _("Markdown nested too deeply (limit %d levels)"), MARKDOWN_MAX_DEPTH);
 	size_t cap = 0;
 	struct anchor_set seen = {0};
-	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	int in_link = 0;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -259,20 +259,6 @@ void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 		}
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		/*
-		 * cmark-gfm turns a node's literal into a C string the first time
-		 * it is asked for, and stores it: ask now, on this document's own
-		 * thread, so that the pages, the search index and the PDFs can
-		 * read the tree from several threads without racing to do it.
-		 */
-		if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE ||
-		    type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK ||
-		    type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_FOOTNOTE_REFERENCE)
-			(void)cmark_node_get_literal(node);
-		if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
-			(void)cmark_node_get_url(node);
-			(void)cmark_node_get_title(node);
-		}
 		switch (type) {
 		case CMARK_NODE_HEADING:
 			add_heading(doc, node, &cap, &seen);
@@ -301,4 +287,5 @@ void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 		if (doc->summary)
 			find_sigles(s, doc, doc->summary);
 	}
+	return root;
 }

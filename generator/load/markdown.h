@@ -10,6 +10,8 @@
 #include "diag.h"
 #include "model.h"
 
+#include <cmark-gfm.h>
+
 /*
  * Blocks and inlines nested deeper than this (block quotes, lists,
  * emphasis) are cut from the tree; in a document it is an error.
@@ -20,12 +22,12 @@
 void markdown_init(void);
 
 /*
- * Parses doc->body into doc->root and fills doc->headings and
- * doc->glossary_used. Thread-safe for distinct documents (reads s->gloss
- * and s->glossary only). Raw HTML is reported (a warning) unless the site
- * allows it.
+ * Parses doc->body, fills doc->headings and doc->glossary_used, and
+ * returns the tree (caller frees with cmark_node_free). Thread-safe for
+ * distinct documents (reads s->gloss and s->glossary only). Raw HTML is
+ * reported (a warning) unless the site allows it.
  */
-void markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d);
+cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d);
 
 /*
  * Parses doc's body again, as markdown_parse_doc did (same tree, same

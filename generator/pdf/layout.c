@@ -1084,11 +1084,10 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 	L->doc = doc;
 	L->heading = 0;
 	struct where w = {0, 0, 0, 0, NULL};
-	cmark_node *root = doc->root ? doc->root : bodies_tree(L->s, doc);
+	cmark_node *root = bodies_tree(L->s, doc);
 	blocks(L, f, root, &w);
 	footnotes(L, f, root);
-	if (root != doc->root)
-		cmark_node_free(root);
+	cmark_node_free(root);
 	doc_contacts(L, f, doc);
 	if (L->o.base_url && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)) {
 		char *web = xasprintf("%s%s", L->o.base_url, doc->out_path);

@@ -111,22 +111,27 @@ struct resolver {
 	struct diag *d;         /* NULL: quiet (a tree parsed again for a page) */
 	struct doc *doc;
 	cmark_node *node;
-	char *content_real;
 	int defer_anchors;      /* other documents' headings may not be known yet */
 };
 
-static void report(struct resolver *r, const char *fmt, const char *a, const char *b,
-		   const char *suggestion)
+/* An error at path:line:col: fmt with a and b, then the suggestion when there is one. */
+static void error_at(struct diag *d, const char *path, int line, int col, const char *fmt,
+		     const char *a, const char *b, const char *suggestion)
 {
-	if (!r->d)
-		return;
-	int line = markdown_line(r->doc, r->node), col = markdown_col(r->node);
 	struct buf msg = BUF_INIT;
 	buf_printf(&msg, fmt, a, b);
 	if (suggestion)
 		buf_printf(&msg, _(" (did you mean '%s'?)"), suggestion);
-	diag_error(r->d, r->doc->path, line, col, "%s", buf_cstr(&msg));
+	diag_error(d, path, line, col, "%s", buf_cstr(&msg));
 	buf_free(&msg);
+}
+
+static void report(struct resolver *r, const char *fmt, const char *a, const char *b,
+		   const char *suggestion)
+{
+	if (r->d)
+		error_at(r->d, r->doc->path, markdown_line(r->doc, r->node), markdown_col(r->node),
+			 fmt, a, b, suggestion);
 }
 
 /* Suggestion among documents of a kind: slugs and "number" forms. */
@@ -380,8 +385,8 @@ static void check_image(struct resolver *r)
 		*slash = '\0';
 	char *joined = path_join(dir, url);
 	char *real = realpath(joined, NULL);
-	size_t cl = strlen(r->content_real);
-	char *media = path_join(r->content_real, "media/");
+	size_t cl = strlen(r->s->content_real);
+	char *media = path_join(r->s->content_real, "media/");
 	if (!real) {
 		report(r, _("missing image '%s'%s"), url, "", NULL);
 	} else if (strncmp(real, media, strlen(media)) != 0) {
@@ -420,25 +425,17 @@ static void resolve_tree(struct resolver *r, cmark_node *root)
 	cmark_iter_free(it);
 }
 
-static char *content_real(const struct site *s)
-{
-	char *real = realpath(s->content_dir, NULL);
-	return real ? real : xstrdup(s->content_dir);
-}
-
 void xref_resolve_doc(struct site *s, struct doc *doc, cmark_node *root, struct diag *d)
 {
-	struct resolver r = {s, d, doc, NULL, content_real(s), 1};
+	struct resolver r = {s, d, doc, NULL, 1};
 	resolve_tree(&r, root);
-	free(r.content_real);
 }
 
 void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node *root)
 {
 	/* Quiet mode records nothing on the site or the document: the casts write nothing. */
-	struct resolver r = {(struct site *)s, NULL, (struct doc *)doc, NULL, content_real(s), 0};
+	struct resolver r = {(struct site *)s, NULL, (struct doc *)doc, NULL, 0};
 	resolve_tree(&r, root);
-	free(r.content_real);
 }
 
 void xref_finish(struct site *s, struct diag *d)
@@ -450,13 +447,8 @@ void xref_finish(struct site *s, struct diag *d)
 				const struct anchor_check *a = &doc->anchor_checks[c];
 				if (doc_find_anchor(a->target, a->anchor))
 					continue;
-				const char *hint = suggest_anchor(a->target, a->anchor);
-				struct buf msg = BUF_INIT;
-				buf_printf(&msg, _("no section '#%s' in %s"), a->anchor, a->target->path);
-				if (hint)
-					buf_printf(&msg, _(" (did you mean '%s'?)"), hint);
-				diag_error(d, doc->path, a->line, a->col, "%s", buf_cstr(&msg));
-				buf_free(&msg);
+				error_at(d, doc->path, a->line, a->col, _("no section '#%s' in %s"),
+					 a->anchor, a->target->path, suggest_anchor(a->target, a->anchor));
 			}
 			/* Backlinks in document order, as the documents are listed. */
 			for (size_t t = 0; t < doc->links_to.n; t++)

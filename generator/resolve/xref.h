@@ -13,6 +13,8 @@
 #include "diag.h"
 #include "model.h"
 
+#include <cmark-gfm.h>
+
 /* Prefix of resolved internal URLs. */
 #define XREF_INTERNAL "fiches:/"
 
