@@ -219,8 +219,14 @@ struct record {
 struct section {
 	size_t record;
 	char *heading, *anchor;
-	struct buf text;
+	const char *shared;     /* a document's section: its text, owned by the document */
+	struct buf text;        /* otherwise (contacts, glossary, bibliography): built here */
 };
+
+static const char *section_text(const struct section *sec)
+{
+	return sec->shared ? sec->shared : buf_cstr(&sec->text);
+}
 
 struct index {
 	struct record *recs;
@@ -258,6 +264,7 @@ static struct section *add_section(struct index *ix, size_t rec, const char *hea
 	sec->record = rec;
 	sec->heading = heading ? typo(heading) : NULL;
 	sec->anchor = anchor ? xstrdup(anchor) : NULL;
+	sec->shared = NULL;
 	sec->text = (struct buf)BUF_INIT;
 	return sec;
 }
@@ -293,6 +300,14 @@ static int is_block(cmark_node_type t)
 	return (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
 }
 
+/* Adds the trimmed text to out, at its own size: it stays for the whole build. */
+static void keep_text(struct buf *text, struct ptrs *out)
+{
+	trim(text);
+	size_t len = text->len;
+	ptrs_add(out, xrealloc(buf_detach(text), len + 1));
+}
+
 void search_doc_texts(cmark_node *root, struct ptrs *out)
 {
 	struct buf text = BUF_INIT;
@@ -304,8 +319,7 @@ void search_doc_texts(cmark_node *root, struct ptrs *out)
 		cmark_node_type type = cmark_node_get_type(node);
 		if (type == CMARK_NODE_HEADING) {
 			if (ev == CMARK_EVENT_ENTER) {
-				trim(&text);
-				ptrs_add(out, buf_detach(&text));
+				keep_text(&text, out);
 				in_heading = 1;
 			} else {
 				in_heading = 0;
@@ -345,8 +359,7 @@ void search_doc_texts(cmark_node *root, struct ptrs *out)
 		}
 	}
 	cmark_iter_free(it);
-	trim(&text);
-	ptrs_add(out, buf_detach(&text));
+	keep_text(&text, out);
 }
 
 /* A document's record and its sections, at its headings, in the order html.c numbers them. */
@@ -358,7 +371,7 @@ static void add_doc(struct index *ix, const struct doc *d)
 		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
 		struct section *sec = i ? add_section(ix, rec, h ? h->text : "", h ? h->anchor : NULL) :
 					  add_section(ix, rec, NULL, NULL);
-		buf_puts(&sec->text, d->search_texts.v[i]);
+		sec->shared = d->search_texts.v[i];
 	}
 	if (!d->search_texts.n)
 		add_section(ix, rec, NULL, NULL);
@@ -693,15 +706,6 @@ void search_index_js(const struct site *s, struct buf *out)
 	for (size_t i = 0; i < s->nbiblio; i++)
 		add_biblio(&ix, &s->biblio[i]);
 
-	/* The texts stay until written: give back what their buffers grew beyond. */
-	for (size_t i = 0; i < ix.nsecs; i++) {
-		struct buf *t = &ix.secs[i].text;
-		if (t->data && t->cap > t->len + 1) {
-			t->data = xrealloc(t->data, t->len + 1);
-			t->cap = t->len + 1;
-		}
-	}
-
 	/* Every spelling of the shipped text, stemmed once. */
 	struct vocab vc = {0};
 	vc.sb = sb_stemmer_new("french", "UTF_8");
@@ -711,7 +715,7 @@ void search_index_js(const struct site *s, struct buf *out)
 	}
 	for (size_t i = 0; i < ix.nsecs; i++) {
 		vocab_text(&vc, ix.secs[i].heading);
-		vocab_text(&vc, buf_cstr(&ix.secs[i].text));
+		vocab_text(&vc, section_text(&ix.secs[i]));
 	}
 
 	/* Folded words, one stem each; stems numbered in sorted order. */
@@ -764,20 +768,15 @@ void search_index_js(const struct site *s, struct buf *out)
 		put_json_string(out, r->summary);
 		buf_putc(out, ']');
 	}
-	/*
-	 * The texts are the bulk of the index: each is freed once written, so
-	 * the sections and the output never weigh twice.
-	 */
 	buf_puts(out, "],\n\"sections\":[");
 	for (size_t i = 0; i < ix.nsecs; i++) {
-		struct section *sec = &ix.secs[i];
+		const struct section *sec = &ix.secs[i];
 		buf_printf(out, "%s\n[%zu,", i ? "," : "", sec->record);
 		put_json_string(out, sec->heading);
 		buf_putc(out, ',');
 		put_json_string(out, sec->anchor);
 		buf_putc(out, ',');
-		put_json_string(out, buf_cstr(&sec->text));
-		buf_free(&sec->text);
+		put_json_string(out, section_text(sec));
 		buf_putc(out, ']');
 	}
 	buf_puts(out, "],\n\"words\":\"");
