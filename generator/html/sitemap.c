@@ -110,69 +110,62 @@ static void put_json(struct buf *out, json_t *value)
 	json_decref(value);
 }
 
-static void put_key(struct buf *out, const char *key, int *first)
+/* An object being written member by member. */
+struct members {
+	struct buf *out;
+	int count;
+};
+
+static void put_key(struct members *m, const char *key)
 {
-	buf_puts(out, *first ? "{\"" : ",\"");
-	buf_puts(out, key);
-	buf_puts(out, "\":");
-	*first = 0;
+	buf_puts(m->out, m->count++ ? ",\"" : "{\"");
+	buf_puts(m->out, key);
+	buf_puts(m->out, "\":");
+}
+
+/* "key": value, then frees value; nothing when value is NULL. */
+static void put_member(struct members *m, const char *key, json_t *value)
+{
+	if (!value)
+		return;
+	put_key(m, key);
+	put_json(m->out, value);
+}
+
+static void put_docs(struct members *m, const char *key, const struct site *s, enum doc_kind kind)
+{
+	put_key(m, key);
+	buf_putc(m->out, '[');
+	for (size_t i = 0; i < s->ndocs[kind]; i++) {
+		if (i)
+			buf_putc(m->out, ',');
+		put_json(m->out, doc_json(s->docs[kind][i]));
+	}
+	buf_putc(m->out, ']');
 }
 
 /*
- * The same bytes as dumping one object holding everything with sorted keys,
- * but written a document at a time: the whole site as jansson objects
- * weighed several times the file.
+ * The same bytes as dumping one object holding everything with sorted keys
+ * (the members below are in that order), but written a document at a time:
+ * the whole site as jansson objects weighed several times the file.
  */
 void sitemap_site_json(const struct site *s, struct buf *out)
 {
-	static const char *const names[DOC_KINDS] = {"actions", "themes", "guide", "pages"};
-	const char *const keys[] = {"actions", "base_url", "bibliography", "contacts", "glossary",
-				    "guide", "language", "logics", "pages", "publics", "subtitle",
-				    "territories", "themes", "title"};
-	int first = 1;
-	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-		const char *key = keys[k];
-		int kind = -1;
-		for (int i = 0; i < DOC_KINDS; i++)
-			if (strcmp(key, names[i]) == 0)
-				kind = i;
-		if (kind >= 0) {
-			put_key(out, key, &first);
-			buf_putc(out, '[');
-			for (size_t i = 0; i < s->ndocs[kind]; i++) {
-				if (i)
-					buf_putc(out, ',');
-				put_json(out, doc_json(s->docs[kind][i]));
-			}
-			buf_putc(out, ']');
-			continue;
-		}
-		json_t *v = NULL;
-		if (!strcmp(key, "base_url"))
-			v = s->base_url ? json_string_nocheck(s->base_url) : NULL;
-		else if (!strcmp(key, "bibliography"))
-			v = entries_json(s->biblio, s->nbiblio, 0);
-		else if (!strcmp(key, "contacts"))
-			v = entries_json(s->contacts, s->ncontacts, 1);
-		else if (!strcmp(key, "glossary"))
-			v = entries_json(s->glossary, s->nglossary, 0);
-		else if (!strcmp(key, "language"))
-			v = json_string_nocheck(s->language);
-		else if (!strcmp(key, "logics"))
-			v = taxa_json(s->logics, s->nlogics);
-		else if (!strcmp(key, "publics"))
-			v = taxa_json(s->publics, s->npublics);
-		else if (!strcmp(key, "subtitle"))
-			v = s->subtitle ? json_string_nocheck(s->subtitle) : NULL;
-		else if (!strcmp(key, "territories"))
-			v = taxa_json(s->territories, s->nterritories);
-		else if (!strcmp(key, "title"))
-			v = json_string_nocheck(s->title);
-		if (!v)
-			continue;
-		put_key(out, key, &first);
-		put_json(out, v);
-	}
+	struct members m = {out, 0};
+	put_docs(&m, "actions", s, DOC_ACTION);
+	put_member(&m, "base_url", s->base_url ? json_string_nocheck(s->base_url) : NULL);
+	put_member(&m, "bibliography", entries_json(s->biblio, s->nbiblio, 0));
+	put_member(&m, "contacts", entries_json(s->contacts, s->ncontacts, 1));
+	put_member(&m, "glossary", entries_json(s->glossary, s->nglossary, 0));
+	put_docs(&m, "guide", s, DOC_GUIDE);
+	put_member(&m, "language", json_string_nocheck(s->language));
+	put_member(&m, "logics", taxa_json(s->logics, s->nlogics));
+	put_docs(&m, "pages", s, DOC_PAGE);
+	put_member(&m, "publics", taxa_json(s->publics, s->npublics));
+	put_member(&m, "subtitle", s->subtitle ? json_string_nocheck(s->subtitle) : NULL);
+	put_member(&m, "territories", taxa_json(s->territories, s->nterritories));
+	put_docs(&m, "themes", s, DOC_THEME);
+	put_member(&m, "title", json_string_nocheck(s->title));
 	buf_puts(out, "}\n");
 }
 
