@@ -64,14 +64,14 @@ def skip_all(reason):
 class Server:
     """A running `fiches serve`; stderr is collected in a file."""
 
-    def __init__(self, root, *extra):
+    def __init__(self, root, *extra, pdf=False, timeout=60):
         self.log_path = os.path.join(root, "serve.log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [FICHES, "serve", "-C", root, "--port", "0", "--no-pdf", *extra],
+            [FICHES, "serve", "-C", root, "--port", "0"] + ([] if pdf else ["--no-pdf"]) + list(extra),
             stdout=self.log, stderr=subprocess.STDOUT, env=ENV)
         self.port = None
-        deadline = time.time() + 60
+        deadline = time.time() + timeout
         while time.time() < deadline and self.proc.poll() is None:
             m = re.search(r"at http://127\.0\.0\.1:(\d+)/", self.text())
             if m:

@@ -9,9 +9,7 @@ that moment, the PDF of the edited fiche is remade afterwards, and the
 second pass does not reload the pages again.
 """
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,20 +30,7 @@ def main():
     shutil.copytree(os.path.join(ROOT, "content"), os.path.join(root, "content"))
     shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(root, "templates"))
 
-    # t_serve.Server always passes --no-pdf: start this one by hand.
-    srv = t_serve.Server.__new__(t_serve.Server)
-    srv.log_path = os.path.join(root, "serve.log")
-    srv.log = open(srv.log_path, "w")
-    srv.proc = subprocess.Popen([t_serve.FICHES, "serve", "-C", root, "--port", "0"],
-                                stdout=srv.log, stderr=subprocess.STDOUT, env=t_serve.ENV)
-    srv.port = None
-    deadline = time.time() + 120
-    while time.time() < deadline and srv.proc.poll() is None:
-        m = re.search(r"at http://127\.0\.0\.1:(\d+)/", srv.text())
-        if m:
-            srv.port = int(m.group(1))
-            break
-        time.sleep(0.05)
+    srv = t_serve.Server(root, pdf=True, timeout=120)
     t_serve.check("serve with PDFs starts", srv.port is not None, srv.text()[-500:])
     if srv.port is None:
         srv.stop()
