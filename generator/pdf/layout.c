@@ -1256,6 +1256,7 @@ struct lay *lay_new(const struct site *s, const struct book *b, const struct hyp
 	cairo_font_options_destroy(fo);
 	pango_cairo_context_set_resolution(L->ctx, 72);
 	pango_context_set_language(L->ctx, pango_language_from_string("fr"));
+	pango_context_set_round_glyph_positions(L->ctx, FALSE);
 	L->font = pango_font_description_new();
 	pango_font_description_set_family(L->font, o->family);
 	pango_font_description_set_size(L->font, (gint)(o->body_size * PANGO_SCALE));
