@@ -17,6 +17,7 @@
 #include "bodies.h"
 #include "buf.h"
 #include "markdown.h"
+#include "shape_cache.h"
 #include "slug.h"
 #include "typo.h"
 #include "utf8.h"
@@ -1278,6 +1279,8 @@ void lay_free(struct lay *L)
 		}
 	}
 	free(L->shaped);
+	/* The kept shapings name this font map's fonts. */
+	shape_cache_release();
 	pango_font_description_free(L->font);
 	g_object_unref(L->ctx);
 	g_object_unref(L->map);
