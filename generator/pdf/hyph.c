@@ -25,10 +25,24 @@
 /* Longer "words" are not words (identifiers, runs of letters): left whole. */
 #define WORD_MAX 64
 
+/*
+ * The break points found for each word, by its lower-case form: a booklet
+ * hyphenates the same words again and again (each part is laid out once
+ * more when its page references change), and libhyphen was a tenth of the
+ * time of the complete guide.
+ */
+struct memo_entry {
+	char *word;           /* lower case; NULL: free slot */
+	unsigned char *odd;   /* odd[c]: a break allowed after character c; NULL: none */
+	uint32_t hash;
+};
+
 struct hyph {
 	HyphenDict *dict;
 	/* libhyphen does not promise thread safety; calls are short, so serialise them. */
 	pthread_mutex_t lock;
+	struct memo_entry *memo;
+	size_t memo_cap, memo_n;  /* capacity: a power of two, at most half full */
 };
 
 struct hyph *hyph_new(const char *dict_path, struct diag *d)
@@ -51,6 +65,11 @@ void hyph_free(struct hyph *h)
 	if (!h)
 		return;
 	hnj_hyphen_free(h->dict);
+	for (size_t i = 0; i < h->memo_cap; i++) {
+		free(h->memo[i].word);
+		free(h->memo[i].odd);
+	}
+	free(h->memo);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
@@ -84,12 +103,82 @@ static uint32_t to_lower(uint32_t cp)
 	return cp;
 }
 
+static uint32_t hash_word(const char *w)
+{
+	uint32_t x = 2166136261u;
+	for (; *w; w++)
+		x = (x ^ (unsigned char)*w) * 16777619u;
+	return x;
+}
+
+static struct memo_entry *memo_slot(struct memo_entry *memo, size_t cap, const char *word, uint32_t hash)
+{
+	size_t i = hash & (cap - 1);
+	while (memo[i].word && (memo[i].hash != hash || strcmp(memo[i].word, word) != 0))
+		i = (i + 1) & (cap - 1);
+	return &memo[i];
+}
+
+static void memo_grow(struct hyph *h)
+{
+	size_t cap = h->memo_cap ? h->memo_cap * 2 : 1024;
+	struct memo_entry *memo = xcalloc(cap, sizeof *memo);
+	for (size_t i = 0; i < h->memo_cap; i++)
+		if (h->memo[i].word)
+			*memo_slot(memo, cap, h->memo[i].word, h->memo[i].hash) = h->memo[i];
+	free(h->memo);
+	h->memo = memo;
+	h->memo_cap = cap;
+}
+
+/*
+ * The break points of the lower-case word low (j bytes, nchars characters),
+ * from the memo or from libhyphen. Called with h->lock held; the result
+ * belongs to the memo.
+ */
+static const unsigned char *breaks_of(struct hyph *h, const char *low, size_t j, size_t nchars)
+{
+	uint32_t hash = hash_word(low);
+	if (h->memo_cap) {
+		struct memo_entry *e = memo_slot(h->memo, h->memo_cap, low, hash);
+		if (e->word)
+			return e->odd;
+	}
+	char hyphens[WORD_MAX * 4 + 5];
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL;
+	memset(hyphens, 0, sizeof hyphens);
+	int failed = hnj_hyphen_hyphenate3(h->dict, low, (int)j, hyphens, NULL, &rep, &pos, &cut,
+					   LEFT_MIN, RIGHT_MIN, LEFT_MIN, RIGHT_MIN) != 0;
+	unsigned char *odd = NULL;
+	/* A pattern that changes the spelling at a break (rep) is not followed: no break. */
+	if (!failed && !rep) {
+		odd = xcalloc(nchars, 1);
+		for (size_t c = 0; c < nchars; c++)
+			odd[c] = c + 1 >= LEFT_MIN && c + 1 + RIGHT_MIN <= nchars && (hyphens[c] & 1);
+	}
+	if (rep) {
+		for (size_t r = 0; r < j; r++)
+			free(rep[r]);
+		free(rep);
+	}
+	free(pos);
+	free(cut);
+	if (2 * (h->memo_n + 1) > h->memo_cap)
+		memo_grow(h);
+	struct memo_entry *e = memo_slot(h->memo, h->memo_cap, low, hash);
+	e->word = xstrdup(low);
+	e->odd = odd;
+	e->hash = hash;
+	h->memo_n++;
+	return odd;
+}
+
 /* Copies the word w[0..n) of nchars characters, hyphenated. */
 static void put_word(const struct hyph *h, const char *w, size_t n, size_t nchars,
 		     struct buf *out)
 {
 	char low[WORD_MAX * 4 + 1];
-	char hyphens[WORD_MAX * 4 + 5];
 	size_t i = 0, j = 0;
 	while (i < n) {
 		uint32_t cp;
@@ -98,21 +187,14 @@ static void put_word(const struct hyph *h, const char *w, size_t n, size_t nchar
 		i += k;
 	}
 	low[j] = '\0';
-	char **rep = NULL;
-	int *pos = NULL, *cut = NULL;
-	memset(hyphens, 0, sizeof hyphens);
-	int failed = j != n;
-	if (!failed) {
-		pthread_mutex_lock((pthread_mutex_t *)&h->lock);
-		failed = hnj_hyphen_hyphenate3(h->dict, low, (int)j, hyphens, NULL, &rep, &pos, &cut,
-					       LEFT_MIN, RIGHT_MIN, LEFT_MIN, RIGHT_MIN) != 0;
-		pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
-	}
-	if (failed) {
+	if (j != n) {
 		buf_put(out, w, n);
-		goto out;
+		return;
 	}
-	/* hyphens[c] odd: a break is allowed after character c. */
+	/* The memo changes under the lock; the patterns are only read. */
+	struct hyph *mh = (struct hyph *)h;
+	pthread_mutex_lock(&mh->lock);
+	const unsigned char *odd = breaks_of(mh, low, j, nchars);
 	size_t c = 0;
 	i = 0;
 	while (i < n) {
@@ -120,18 +202,11 @@ static void put_word(const struct hyph *h, const char *w, size_t n, size_t nchar
 		size_t k = utf8_decode(w + i, n - i, &cp);
 		buf_put(out, w + i, k);
 		i += k;
-		if (!rep && c + 1 >= LEFT_MIN && c + 1 + RIGHT_MIN <= nchars && (hyphens[c] & 1))
+		if (odd && odd[c])
 			buf_put(out, "\xC2\xAD", 2);
 		c++;
 	}
-out:
-	if (rep) {
-		for (size_t r = 0; r < j; r++)
-			free(rep[r]);
-		free(rep);
-	}
-	free(pos);
-	free(cut);
+	pthread_mutex_unlock(&mh->lock);
 }
 
 void hyph_insert(const struct hyph *h, const char *s, size_t n, struct buf *out)
