@@ -17,8 +17,8 @@
  * shapings, and answers a request for a part of one of them:
  *   - with the slice, when both ends of the part are safe cuts;
  *   - when Pango adds a hyphen after the part, with the slice up to the
- *     last safe cut a few characters before its end, followed by the real
- *     shaping of those characters and the hyphen.
+ *     last cut that is safe to concatenate before its end, followed by the
+ *     real shaping of the rest and the hyphen (HarfBuzz's own recipe).
  * Any other request goes to HarfBuzz (hb_shape_full), and is kept.
  * Only left-to-right Latin and common text is answered this way: other
  * scripts' shapers read the context around a part, which a buffer does
@@ -36,8 +36,8 @@
 
 #include "xalloc.h"
 
-/* A part shorter than this is shaped again whole rather than spliced. */
-#define TAIL_CHARS 4
+/* Cuts tried before a hyphenated part is shaped again whole. */
+#define MAX_TRIES 4
 #define KEPT 8
 
 /* Everything besides the text that decides what HarfBuzz returns. */
@@ -228,47 +228,73 @@ static int put_glyphs(hb_buffer_t *buf, const hb_glyph_info_t *infos, const hb_g
 }
 
 /*
- * The request is k's characters [s, s + m) and a hyphen: k's glyphs up to
- * a safe cut t at least TAIL_CHARS characters before the end, then
- * [t, s + m) and the hyphen shaped for real, with k's text around as
- * context.
+ * Glyph index where k's text may be cut before character i and the part
+ * after it shaped on its own and joined back, or -1: a glyph starts that
+ * character's cluster and HarfBuzz did not mark it unsafe to concatenate
+ * (which it also does where it is unsafe to break).
  */
-static int answer_hyphenated(const struct kept *k, hb_font_t *font, hb_buffer_t *buf,
-			     const struct setting *set, unsigned s, unsigned m,
-			     const hb_glyph_info_t *hyphen)
+static long concat_cut(const struct kept *k, unsigned i)
 {
-	if (m <= TAIL_CHARS)
-		return 0;
-	long g0 = safe_cut(k, s), gt = -1;
-	if (g0 < 0)
-		return 0;
-	unsigned t = s + m - TAIL_CHARS;
-	for (; t > s; t--)
-		if ((gt = safe_cut(k, t)) >= 0)
-			break;
-	if (t == s)
-		return 0;
+	long g = safe_cut(k, i);
+	if (g < 0 || (unsigned long)g >= k->nglyphs ||
+	    (hb_glyph_info_get_glyph_flags(&k->infos[g]) & HB_GLYPH_FLAG_UNSAFE_TO_CONCAT))
+		return -1;
+	return g;
+}
+
+/* Shapes k's characters [t, e) and the hyphen into scratch, k's text around as context. */
+static void shape_tail(const struct kept *k, hb_font_t *font, const struct setting *set, unsigned t,
+		       unsigned e, const hb_glyph_info_t *hyphen)
+{
 	if (!scratch)
 		scratch = hb_buffer_create();
 	hb_buffer_reset(scratch);
 	hb_buffer_set_segment_properties(scratch, &set->props);
-	hb_buffer_set_flags(scratch, set->flags & ~(hb_buffer_flags_t)HB_BUFFER_FLAG_BOT);
+	hb_buffer_set_flags(scratch, (set->flags & ~(hb_buffer_flags_t)HB_BUFFER_FLAG_BOT) |
+					     HB_BUFFER_FLAG_PRODUCE_UNSAFE_TO_CONCAT);
 	hb_buffer_set_cluster_level(scratch, set->level);
 	hb_buffer_set_invisible_glyph(scratch, set->invisible);
 	hb_buffer_set_replacement_codepoint(scratch, set->replacement);
 	hb_buffer_set_not_found_glyph(scratch, set->not_found);
-	hb_buffer_add_codepoints(scratch, k->chars, (int)k->n, t, (int)(s + m - t));
+	hb_buffer_add_codepoints(scratch, k->chars, (int)k->n, t, (int)(e - t));
 	hb_glyph_info_t *in = hb_buffer_get_glyph_infos(scratch, NULL);
-	for (unsigned i = 0; i < s + m - t; i++)
+	for (unsigned i = 0; i < e - t; i++)
 		in[i].cluster = k->clusters[t + i];
 	/* hb_buffer_add drops the post-context, as in Pango's own request. */
 	hb_buffer_add(scratch, hyphen->codepoint, hyphen->cluster);
 	hb_shape_full(font, scratch, set->features, set->nfeatures, NULL);
-	unsigned n2;
-	const hb_glyph_info_t *i2 = hb_buffer_get_glyph_infos(scratch, &n2);
-	const hb_glyph_position_t *p2 = hb_buffer_get_glyph_positions(scratch, NULL);
-	stats.shaped_chars += s + m - t + 1;
-	return put_glyphs(buf, k->infos + g0, k->pos + g0, (unsigned)(gt - g0), i2, p2, n2);
+	stats.shaped_chars += e - t + 1;
+}
+
+/*
+ * The request is k's characters [s, e) and a hyphen. HarfBuzz's recipe
+ * for a line break with a hyphen (hb-buffer.h, HB_GLYPH_FLAG_UNSAFE_TO_CONCAT):
+ * go back from the end to a cut that is safe to concatenate, shape from
+ * there to the end with the hyphen, and keep the result if its own first
+ * glyph is safe to concatenate too; else go further back.
+ */
+static int answer_hyphenated(const struct kept *k, hb_font_t *font, hb_buffer_t *buf,
+			     const struct setting *set, unsigned s, unsigned e,
+			     const hb_glyph_info_t *hyphen)
+{
+	long g0 = safe_cut(k, s);
+	if (g0 < 0)
+		return 0;
+	int tries = 0;
+	for (unsigned t = e - 1; t > s && tries < MAX_TRIES; t--) {
+		long gt = concat_cut(k, t);
+		if (gt < 0)
+			continue;
+		tries++;
+		shape_tail(k, font, set, t, e, hyphen);
+		unsigned n2;
+		const hb_glyph_info_t *i2 = hb_buffer_get_glyph_infos(scratch, &n2);
+		if (n2 && (hb_glyph_info_get_glyph_flags(&i2[0]) & HB_GLYPH_FLAG_UNSAFE_TO_CONCAT))
+			continue;
+		const hb_glyph_position_t *p2 = hb_buffer_get_glyph_positions(scratch, NULL);
+		return put_glyphs(buf, k->infos + g0, k->pos + g0, (unsigned)(gt - g0), i2, p2, n2);
+	}
+	return 0;
 }
 
 static int answer(hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
@@ -288,8 +314,8 @@ static int answer(hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
 			stats.sliced++;
 			return put_glyphs(buf, k->infos + g0, k->pos + g0, (unsigned)(g1 - g0), NULL, NULL, 0);
 		}
-		if (m + 1 == n && is_hyphen(req[m].codepoint) &&
-		    answer_hyphenated(k, font, buf, set, s, m, &req[m])) {
+		if (m + 1 == n && m > 1 && is_hyphen(req[m].codepoint) &&
+		    answer_hyphenated(k, font, buf, set, s, s + m, &req[m])) {
 			k->used = ++clock_tick;
 			stats.spliced++;
 			return 1;
@@ -324,6 +350,8 @@ static void shape_and_keep(hb_font_t *font, hb_buffer_t *buf, const struct setti
 		k->chars[i] = in[i].codepoint;
 		k->clusters[i] = in[i].cluster;
 	}
+	/* Marks where joining separately shaped text is safe (answer_hyphenated). */
+	hb_buffer_set_flags(buf, set->flags | HB_BUFFER_FLAG_PRODUCE_UNSAFE_TO_CONCAT);
 	hb_shape_full(font, buf, set->features, set->nfeatures, NULL);
 	stats.shaped_chars += n;
 	const hb_glyph_info_t *out = hb_buffer_get_glyph_infos(buf, &k->nglyphs);
