@@ -1280,11 +1280,6 @@ void lay_free(struct lay *L)
 	}
 	free(L->shaped);
 	/* The kept shapings name this font map's fonts. */
-	if (getenv("FICHES_TIMING")) {
-		struct shape_stats st = shape_cache_stats();
-		fprintf(stderr, "fiches: shaping: %lu requests, %lu sliced, %lu spliced; %lu characters requested, %lu shaped\n",
-			st.requests, st.sliced, st.spliced, st.requested_chars, st.shaped_chars);
-	}
 	shape_cache_release();
 	pango_font_description_free(L->font);
 	g_object_unref(L->ctx);

@@ -27,6 +27,8 @@
 #include "pool.h"
 #include "printhtml.h"
 #include "qr.h"
+#include "shape_cache.h"
+#include "soft_hyphens.h"
 #include "typo.h"
 #include "xalloc.h"
 
@@ -547,6 +549,13 @@ static void typeset(struct job *j)
 	page_list_free(&dp.bp);
 	page_list_free(&dp.tp);
 	dests_free(&dp.map);
+	if (getenv("FICHES_TIMING")) {
+		struct shape_stats st = shape_cache_stats();
+		fprintf(stderr, "fiches: %s: shaping %lu requests, %lu sliced, %lu spliced, "
+			"%lu of %lu characters shaped; %lu soft hyphens kept out of the text\n",
+			j->b->name, st.requests, st.sliced, st.spliced, st.shaped_chars, st.requested_chars,
+			soft_hyphens_dropped());
+	}
 	lay_free(dp.L);
 }
 
