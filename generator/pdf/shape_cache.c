@@ -30,6 +30,7 @@
 #include "shape_cache.h"
 
 #include <hb.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,12 @@
 
 /* Everything besides the text that decides what HarfBuzz returns. */
 struct setting {
+	/*
+	 * The font whose functions answer (Pango's own for hinted fonts). Pango
+	 * shapes with a sub-font made for each request and destroyed after it,
+	 * so this is the sub-font's parent, which lives as long as its PangoFont.
+	 */
+	hb_font_t *font;
 	hb_face_t *face;
 	int x_scale, y_scale;
 	unsigned x_ppem, y_ppem;
@@ -74,11 +81,13 @@ static _Thread_local struct kept kept[KEPT];
 static _Thread_local unsigned long long clock_tick;
 static _Thread_local struct shape_stats stats;
 static _Thread_local hb_buffer_t *scratch;
-static int enabled = -1; /* -1: not decided yet (FICHES_SHAPE_CACHE) */
+static _Atomic int enabled = -1; /* -1: not decided yet (FICHES_SHAPE_CACHE) */
 
 static void setting_of(struct setting *s, hb_font_t *font, hb_buffer_t *buf,
 		       const hb_feature_t *features, unsigned nfeatures)
 {
+	hb_font_t *parent = hb_font_get_parent(font);
+	s->font = parent && parent != hb_font_get_empty() ? parent : font;
 	s->face = hb_font_get_face(font);
 	hb_font_get_scale(font, &s->x_scale, &s->y_scale);
 	hb_font_get_ppem(font, &s->x_ppem, &s->y_ppem);
@@ -97,7 +106,7 @@ static void setting_of(struct setting *s, hb_font_t *font, hb_buffer_t *buf,
 
 static int same_setting(const struct setting *a, const struct setting *b)
 {
-	return a->face == b->face && a->x_scale == b->x_scale && a->y_scale == b->y_scale &&
+	return a->font == b->font && a->face == b->face && a->x_scale == b->x_scale && a->y_scale == b->y_scale &&
 	       a->x_ppem == b->x_ppem && a->y_ppem == b->y_ppem && a->ptem == b->ptem &&
 	       a->slant == b->slant && a->ncoords == b->ncoords &&
 	       (a->ncoords == 0 || memcmp(a->coords, b->coords, a->ncoords * sizeof *a->coords) == 0) &&
