@@ -334,8 +334,13 @@ static void draw_dest(const struct page_draw *pd, cairo_t *cr, const char *dest,
 	free(name);
 }
 
+/*
+ * A list item's paragraphs on a page are one LI: Lbl (its bullet or number,
+ * when the item starts here) and LBody holding a P per paragraph. open_item
+ * and close_item say whether this fragment opens and closes that LI.
+ */
 static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
-		      const struct frag *fr)
+		      const struct frag *fr, int open_item, int close_item)
 {
 	double x = pd->g->left + b->indent;
 	double top = b->line_top[fr->line0];
@@ -352,7 +357,9 @@ static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk 
 		cairo_rectangle(cr, x - 5, fr->y - 2, b->width + 5, h + 4);
 		cairo_fill(cr);
 	}
-	tag_begin(pd, cr, b->tag, NULL);
+	int item = strcmp(b->tag, "LI") == 0;
+	if (item && open_item)
+		tag_begin(pd, cr, "LI", NULL);
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 	if (b->marker && fr->line0 == 0) {
 		tag_begin(pd, cr, "Lbl", NULL);
@@ -364,14 +371,17 @@ static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk 
 		pango_cairo_show_layout(cr, b->marker);
 		tag_end(pd, cr, "Lbl");
 	}
-	int item = strcmp(b->tag, "LI") == 0;
-	if (item)
+	if (item && open_item)
 		tag_begin(pd, cr, "LBody", NULL);
+	const char *tag = item ? "P" : b->tag;
+	tag_begin(pd, cr, tag, NULL);
 	draw_lines(cr, b->layout, fr->line0, fr->line1, x, fr->y);
 	link_tags(pd, cr, b->layout, b->links, b->nlinks, fr->line0, fr->line1, x, fr->y);
-	if (item)
+	tag_end(pd, cr, tag);
+	if (item && close_item) {
 		tag_end(pd, cr, "LBody");
-	tag_end(pd, cr, b->tag);
+		tag_end(pd, cr, "LI");
+	}
 }
 
 static void draw_row(const struct page_draw *pd, cairo_t *cr, const struct blk *b, size_t r,
@@ -542,17 +552,30 @@ static int is_item(const struct blk *b)
 	return b->kind == BLK_TEXT && b->tag && strcmp(b->tag, "LI") == 0;
 }
 
+/*
+ * The fragment goes on the list item of the fragment before it: a later
+ * paragraph of the item, or the rest of a paragraph cut by the page. Only
+ * the first paragraph of an item carries its bullet.
+ */
+static int continues_item(const struct blk *b, const struct frag *fr)
+{
+	return is_item(b) && !(b->marker && fr->line0 == 0);
+}
+
 void page_draw(const struct page_draw *pd, cairo_t *cr, const struct page_out *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct frag *fr = &p->v[i];
 		const struct blk *b = &pd->f->v[fr->blk];
+		const struct blk *prev = i ? &pd->f->v[p->v[i - 1].blk] : NULL;
+		const struct blk *next = i + 1 < p->n ? &pd->f->v[p->v[i + 1].blk] : NULL;
 		/* A run of list items on the page is one list (L) for screen readers. */
-		if (is_item(b) && (i == 0 || !is_item(&pd->f->v[p->v[i - 1].blk])))
+		if (is_item(b) && !(prev && is_item(prev)))
 			tag_begin(pd, cr, "L", NULL);
 		switch (b->kind) {
 		case BLK_TEXT:
-			draw_text(pd, cr, b, fr);
+			draw_text(pd, cr, b, fr, !(continues_item(b, fr) && prev && is_item(prev)),
+				  !(next && continues_item(next, &p->v[i + 1])));
 			break;
 		case BLK_TABLE:
 			draw_table(pd, cr, b, fr);

@@ -129,8 +129,16 @@ def main():
                                                     for n in lists), str([(n, kids(n)) for n in lists]))
         items = [n for n, k in kind_of.items() if k == "LI"]
         check("each LI holds Lbl and LBody", items and all(
-            sorted(kind_of.get(c) for c in kids(n)) == ["LBody", "Lbl"] for n in items),
+            [kind_of.get(c) for c in kids(n)] == ["Lbl", "LBody"] for n in items),
             str([(n, [kind_of.get(c) for c in kids(n)]) for n in items]))
+        # An item's paragraphs are P elements of its one LBody (the fixture's
+        # « Orienter. » has two).
+        bodies = [n for n, k in kind_of.items() if k == "LBody"]
+        check("each LBody holds its paragraphs as P", bodies and all(
+            kids(n) and all(kind_of.get(c) == "P" for c in kids(n)) for n in bodies),
+            str([(n, [kind_of.get(c) for c in kids(n)]) for n in bodies]))
+        check("an item of two paragraphs is one LI", any(len(kids(n)) == 2 for n in bodies),
+              str([(n, len(kids(n))) for n in bodies]))
         figures = alts.get("Figure", [])
         check("Figure elements carry their /Alt", "Carte du quartier" in figures and
               "QR code de la fiche en ligne" in figures, str(alts))
