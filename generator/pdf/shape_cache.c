@@ -220,9 +220,10 @@ static int put_glyphs(hb_buffer_t *buf, const hb_glyph_info_t *infos, const hb_g
 		      unsigned n, const hb_glyph_info_t *infos2, const hb_glyph_position_t *pos2,
 		      unsigned n2)
 {
-	hb_buffer_set_content_type(buf, HB_BUFFER_CONTENT_TYPE_GLYPHS);
+	/* Out of memory, the buffer is left as it was, to be shaped for real. */
 	if (!hb_buffer_set_length(buf, n + n2))
 		return 0;
+	hb_buffer_set_content_type(buf, HB_BUFFER_CONTENT_TYPE_GLYPHS);
 	hb_glyph_info_t *oi = hb_buffer_get_glyph_infos(buf, NULL);
 	hb_glyph_position_t *op = hb_buffer_get_glyph_positions(buf, NULL);
 	if (n) {
