@@ -334,6 +334,11 @@ static void draw_dest(const struct page_draw *pd, cairo_t *cr, const char *dest,
 	free(name);
 }
 
+static int is_item(const struct blk *b)
+{
+	return b->kind == BLK_TEXT && b->tag && strcmp(b->tag, "LI") == 0;
+}
+
 /*
  * A list item's paragraphs on a page are one LI: Lbl (its bullet or number,
  * when the item starts here) and LBody holding a P per paragraph. open_item
@@ -357,7 +362,7 @@ static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk 
 		cairo_rectangle(cr, x - 5, fr->y - 2, b->width + 5, h + 4);
 		cairo_fill(cr);
 	}
-	int item = strcmp(b->tag, "LI") == 0;
+	int item = is_item(b);
 	if (item && open_item)
 		tag_begin(pd, cr, "LI", NULL);
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -547,11 +552,6 @@ static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *
 	tag_end(pd, cr, "TOCI");
 }
 
-static int is_item(const struct blk *b)
-{
-	return b->kind == BLK_TEXT && b->tag && strcmp(b->tag, "LI") == 0;
-}
-
 /*
  * The fragment goes on the list item of the fragment before it: a later
  * paragraph of the item, or the rest of a paragraph cut by the page. Only
@@ -597,7 +597,7 @@ void page_draw(const struct page_draw *pd, cairo_t *cr, const struct page_out *p
 			draw_toc(pd, cr, b, fr);
 			break;
 		}
-		if (is_item(b) && (i + 1 == p->n || !is_item(&pd->f->v[p->v[i + 1].blk])))
+		if (is_item(b) && !(next && is_item(next)))
 			tag_end(pd, cr, "L");
 	}
 }
