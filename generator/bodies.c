@@ -3,6 +3,7 @@
  */
 #include "bodies.h"
 #include "markdown.h"
+#include "md_paths.h"
 #include "pool.h"
 #include "search.h"
 #include "xref.h"
@@ -25,6 +26,9 @@ static void process_one(void *ctx, size_t i)
 void bodies_process(struct site *s, int jobs, struct diag *d)
 {
 	struct job j = {s, d};
+	/* Before the threads start: they only read it. */
+	md_paths_free(s->md_paths);
+	s->md_paths = md_paths_build(s);
 	pool_for(jobs, site_ndocs_all(s), process_one, &j);
 	xref_finish(s, d);
 }

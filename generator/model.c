@@ -4,6 +4,7 @@
  */
 #include "model.h"
 #include "glossary.h"
+#include "md_paths.h"
 #include "slug.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -307,6 +308,7 @@ void site_free(struct site *s)
 		free(s->entries_by_id[k]);
 	if (s->gloss)
 		gloss_index_free(s->gloss);
+	md_paths_free(s->md_paths);
 	free(s->sigles);
 	free(s->root);
 	free(s->content_dir);

@@ -13,6 +13,7 @@
 
 struct yaml_marks;
 struct gloss_index;
+struct md_paths;
 
 /* The four kinds of Markdown document. */
 enum doc_kind { DOC_ACTION, DOC_THEME, DOC_GUIDE, DOC_PAGE, DOC_KINDS };
@@ -182,6 +183,7 @@ struct site {
 	/* Lookup tables, sorted by id (built by site_index_*; NULL until then). */
 	struct doc **by_slug[DOC_KINDS];
 	struct entry **entries_by_id[3]; /* contacts, glossary, bibliography */
+	struct md_paths *md_paths;       /* documents by path, for relative .md links (bodies_process) */
 
 	struct gloss_index *gloss;   /* over glossary ids */
 	const char **sigles;         /* borrowed ids, index-aligned with glossary */

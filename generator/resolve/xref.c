@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "markdown.h"
+#include "md_paths.h"
 #include "path.h"
 #include "slug.h"
 #include "suggest.h"
@@ -185,32 +186,6 @@ static void set_internal_url(cmark_node *link, const char *out_path, const char 
 	free(url);
 }
 
-/* Finds a document by a .md path relative to the linking document. */
-static struct doc *find_md(struct resolver *r, const char *rel)
-{
-	char *dir = xstrdup(r->doc->fs_path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	char *joined = path_join(dir, rel);
-	char *real = realpath(joined, NULL);
-	free(dir);
-	free(joined);
-	if (!real)
-		return NULL;
-	struct doc *found = NULL;
-	for (int k = 0; k < DOC_KINDS && !found; k++) {
-		for (size_t i = 0; i < r->s->ndocs[k] && !found; i++) {
-			char *other = realpath(r->s->docs[k][i]->fs_path, NULL);
-			if (other && strcmp(other, real) == 0)
-				found = r->s->docs[k][i];
-			free(other);
-		}
-	}
-	free(real);
-	return found;
-}
-
 static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
 {
 	if (anchor && *anchor && r->defer_anchors && target != r->doc) {
@@ -305,7 +280,7 @@ static void resolve_link(struct resolver *r)
 	case XREF_GUIDE: kind = DOC_GUIDE; break;
 	case XREF_PAGE: kind = DOC_PAGE; break;
 	case XREF_MARKDOWN: {
-		struct doc *target = find_md(r, key);
+		struct doc *target = md_paths_find(r->s->md_paths, r->doc, key);
 		if (target)
 			link_doc(r, target, anchor);
 		else

@@ -1,0 +1,32 @@
+/*
+ * Relative .md links: the table of documents by path, built once per
+ * build, so that resolving a link costs a lookup and no system call.
+ *
+ * A link is resolved lexically, the way an editor's preview and a browser
+ * read it: the linking document's directory (as listed under content/)
+ * joined with the link, '.' and '..' applied to the string. Each document
+ * is entered under its listed path ("content/actions/06-x.md") and, when a
+ * symbolic link inside content/ leads to it, under its real path too; the
+ * file system is asked once per document, when the table is built. A link
+ * that matches no entry lexically is resolved once through the file system
+ * as well (what a link through a symbolic directory needs), so nothing the
+ * file system would find is missed; only links to no document pay that.
+ */
+#ifndef FICHES_MD_PATHS_H
+#define FICHES_MD_PATHS_H
+
+#include "model.h"
+
+struct md_paths;
+
+/* The table over every document of s (s must outlive it). Caller frees. */
+struct md_paths *md_paths_build(const struct site *s);
+void md_paths_free(struct md_paths *t);
+
+/*
+ * The document the link `rel` (a path ending in .md, no anchor) written in
+ * `from` leads to, or NULL. Safe to call from several threads at once.
+ */
+struct doc *md_paths_find(const struct md_paths *t, const struct doc *from, const char *rel);
+
+#endif
