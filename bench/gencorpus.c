@@ -552,26 +552,58 @@ static char *unique_slug(const char *ns, const char *base)
 struct ctx {
 	const struct fiche *self;
 	int is_action;
+	const char *dir; /* the fiche's directory under content/: relative links start there */
 	unsigned nfoot; /* footnote references emitted so far */
 	unsigned want_foot;
 };
 
-static void link_action(struct buf *b, unsigned n)
+/* A relative link to content/KIND/FILE, written as a coordinator does it in
+ * an editor whose preview follows it: "FILE" from the same directory,
+ * "../KIND/FILE" from another. */
+static void md_path(struct buf *b, const struct ctx *c, const char *kind)
+{
+	if (strcmp(c->dir, kind) != 0)
+		bprintf(b, "../%s/", kind);
+}
+
+/* Real corpora mix scheme links and relative .md links (the README offers
+ * both), some with a section anchor. */
+static void link_action(struct buf *b, const struct ctx *c, unsigned n)
 {
 	const struct fiche *a = &actions[n - 1];
-	switch (rn(3)) {
+	switch (rn(6)) {
 	case 0: bprintf(b, "[](action:%u)", n); break;
 	case 1: bprintf(b, "[la fiche-action %u](action:%u)", n, n); break;
+	case 2:
+		bprintf(b, "[%s](", a->title);
+		md_path(b, c, "actions");
+		bprintf(b, "%05u-%s.md)", a->number, a->slug);
+		break;
+	case 3:
+		bputs(b, "[ses objectifs](");
+		md_path(b, c, "actions");
+		bprintf(b, "%05u-%s.md#objectifs)", a->number, a->slug);
+		break;
 	default: bprintf(b, "[%s](action:%s)", a->title, a->slug); break;
 	}
 }
 
-static void link_theme(struct buf *b, unsigned i)
+static void link_theme(struct buf *b, const struct ctx *c, unsigned i)
 {
 	const struct fiche *t = &themes[i];
-	switch (rn(4)) {
+	switch (rn(6)) {
 	case 0: bprintf(b, "[](theme:%s)", t->slug); break;
 	case 1: bprintf(b, "[comment faire](theme:%s#comment-faire)", t->slug); break;
+	case 2:
+		bputs(b, "[](");
+		md_path(b, c, "themes");
+		bprintf(b, "%u-%s.md)", t->number, t->slug);
+		break;
+	case 3:
+		bputs(b, "[les méthodes](");
+		md_path(b, c, "themes");
+		bprintf(b, "%u-%s.md#les-methodes-et-les-outils)", t->number, t->slug);
+		break;
 	default: bprintf(b, "[%s](theme:%s)", t->title, t->slug); break;
 	}
 }
@@ -604,10 +636,10 @@ static void put_object(struct buf *b, struct ctx *c)
 		bprintf(b, "%u %s", range(2, 60), PICK(units));
 	} else if (r < 23) {
 		bputs(b, "l'action ");
-		link_action(b, range(1, nactions));
+		link_action(b, c, range(1, nactions));
 	} else if (r < 25) {
 		bputs(b, "la fiche ");
-		link_theme(b, rn(nthemes));
+		link_theme(b, c, rn(nthemes));
 	} else if (r < 27) {
 		link_contact(b, c->self->ncontacts ? c->self->contacts[rn(c->self->ncontacts)] : rn(ncontacts));
 	} else if (r < 29) {
@@ -728,9 +760,9 @@ static void sentence(struct buf *b, struct ctx *c)
 	} else if (r < 93) {
 		/* A cross-reference sentence. */
 		bputs(b, "Voir aussi ");
-		link_action(b, range(1, nactions));
+		link_action(b, c, range(1, nactions));
 		bputs(b, " et ");
-		link_theme(b, rn(nthemes));
+		link_theme(b, c, rn(nthemes));
 		put_foot(b, c);
 		bputs(b, ".");
 	} else if (r < 96) {
@@ -956,7 +988,7 @@ static void front_matter(struct buf *b, const struct fiche *f, int is_action)
 
 static void action_body(struct buf *b, const struct fiche *f)
 {
-	struct ctx c = {f, 1, 0, chance(20) ? range(1, 3) : 0};
+	struct ctx c = {f, 1, "actions", 0, chance(20) ? range(1, 3) : 0};
 	int has_table = chance(20);
 
 	paragraph(b, &c, 3, 6);
@@ -970,6 +1002,8 @@ static void action_body(struct buf *b, const struct fiche *f)
 	link_sigle(b, rn(COUNT(sigles)));
 	bputs(b, ".\n\n");
 	bullets(b, &c, 2, 4, 0);
+	if (chance(30))
+		bputs(b, "Leur rôle découle des [objectifs](#objectifs) ci-dessous.\n\n");
 
 	bputs(b, "## Objectifs\n\n");
 	paragraph(b, &c, 2, 5);
@@ -993,7 +1027,7 @@ static void action_body(struct buf *b, const struct fiche *f)
 		table(b, &c);
 	}
 	bputs(b, "Voir la fiche ");
-	link_theme(b, f->themes[0]);
+	link_theme(b, &c, f->themes[0]);
 	bputs(b, ".\n\n");
 	if (chance(60)) {
 		bputs(b, "## Ouvrages produits\n\n");
@@ -1020,7 +1054,7 @@ static void action_body(struct buf *b, const struct fiche *f)
 
 static void theme_body(struct buf *b, const struct fiche *f)
 {
-	struct ctx c = {f, 0, 0, chance(20) ? range(1, 3) : 0};
+	struct ctx c = {f, 0, "themes", 0, chance(20) ? range(1, 3) : 0};
 	int table_at = chance(20) ? (int)rn(COUNT(theme_sections)) : -1;
 	for (unsigned s = 0; s < COUNT(theme_sections); s++) {
 		bprintf(b, "## %s\n\n", theme_sections[s]);
@@ -1039,9 +1073,9 @@ static void theme_body(struct buf *b, const struct fiche *f)
 		if (s == 6) {
 			/* Examples point to the actions that declare this theme. */
 			bputs(b, "Par exemple ");
-			link_action(b, range(1, nactions));
+			link_action(b, &c, range(1, nactions));
 			bputs(b, " ou ");
-			link_action(b, range(1, nactions));
+			link_action(b, &c, range(1, nactions));
 			bputs(b, ".\n\n");
 		}
 	}
@@ -1171,7 +1205,7 @@ static void write_guide(const char *dir, struct buf *b, unsigned *files, size_t 
 	struct fiche dummy = {0};
 	dummy.slug = "guide";
 	for (unsigned i = 0; i < COUNT(chapters); i++) {
-		struct ctx c = {&dummy, 0, 0, 0};
+		struct ctx c = {&dummy, 0, "guide", 0, 0};
 		breset(b);
 		bprintf(b, "---\ntitle: %s\n", chapters[i][1]);
 		if (i >= 1 && i <= 3)
