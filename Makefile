@@ -19,7 +19,7 @@ BUILD    ?= build/sanitize
 endif
 BUILD    ?= build
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-	-DLOCALEDIR='"$(LOCALEDIR)"' -DFICHES_DATADIR='"$(DATADIR)"' \
+	-DLOCALEDIR='"$(LOCALEDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	$(addprefix -iquote ,$(GEN_DIRS)) -MMD -MP
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions \
@@ -40,6 +40,15 @@ OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libfiches.a
 BIN       = $(BUILD)/fiches
 
+# The templates built into the program (generator/html/template_files.h):
+# every file of templates/, in byte order, turned into C by a script. The
+# directories are prerequisites too, so that adding or removing a file
+# regenerates it.
+TEMPLATE_FILES := $(shell find templates -type f ! -name '.*' ! -path '*/.*' | LC_ALL=C sort)
+TEMPLATE_DIRS  := $(shell find templates -type d ! -path '*/.*')
+EMBED_C   = $(BUILD)/gen/templates_embedded.c
+OBJ      += $(BUILD)/gen/templates_embedded.o
+
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SPEC_SRC := $(sort $(wildcard tests/spec/*.c))
@@ -53,6 +62,14 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(EMBED_C): scripts/embed-templates.sh $(TEMPLATE_FILES) $(TEMPLATE_DIRS)
+	@mkdir -p $(dir $@)
+	sh scripts/embed-templates.sh $(TEMPLATE_FILES) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/gen/templates_embedded.o: $(EMBED_C)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(OBJ)
@@ -117,15 +134,19 @@ FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_DIR       = build/fuzz
 FUZZ_SAN       = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
-	-DLOCALEDIR='"$(LOCALEDIR)"' -DFICHES_DATADIR='"$(DATADIR)"' \
+	-DLOCALEDIR='"$(LOCALEDIR)"' \
 	-DFUZZ_SOURCE_ROOT='"$(CURDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(addprefix -iquote ,$(GEN_DIRS))
 FUZZ_TARGETS  := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
-FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/gen/templates_embedded.o
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/obj/gen/templates_embedded.o: $(EMBED_C)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(FUZZ_DIR)/libfiches.a: $(FUZZ_OBJ)
 	rm -f $@

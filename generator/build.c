@@ -25,6 +25,7 @@
 #include "search.h"
 #include "sitemap.h"
 #include "stage.h"
+#include "template_files.h"
 #include "xalloc.h"
 #include "xref.h"
 
@@ -37,16 +38,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef FICHES_DATADIR
-#define FICHES_DATADIR "/usr/local/share/fiches"
-#endif
-
 struct build {
 	const struct build_options *o;
 	struct diag *d;
 	struct site *site;
 	char *out;
-	char *templates;
+	char *templates;          /* the project's templates directory (need not exist) */
+	struct template_files tfiles;  /* it over the built-in set */
 	struct mustache_set *tmpl;
 	struct stage *stage;
 	struct page_plan plan;
@@ -172,44 +170,34 @@ static void render_or_data_one(void *ctx, size_t i)
 		render_one(ctx, i - 2);
 }
 
-static void load_template_dir(struct build *b, const char *dir, const char *display)
+/* Adds the templates of one level of the set: "" (top) or "partials/". */
+static void load_template_level(struct build *b, const char *prefix)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return;
-	struct ptrs names = {0};
-	struct dirent *e;
-	while ((e = readdir(dp))) {
-		size_t n = strlen(e->d_name);
-		if (e->d_name[0] != '.' && n > 9 && strcmp(e->d_name + n - 9, ".mustache") == 0)
-			ptrs_add(&names, xstrdup(e->d_name));
-	}
-	closedir(dp);
-	for (size_t i = 0; i < names.n; i++) {
-		const char *name = names.v[i];
-		char *fs = path_join(dir, name), *shown = path_join(display, name);
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < b->tfiles.n; i++) {
+		const struct template_file *f = &b->tfiles.v[i];
+		const char *name = f->path + plen;
+		size_t n = strlen(name);
+		if (strncmp(f->path, prefix, plen) || strchr(name, '/') || n <= 9 ||
+		    strcmp(name + n - 9, ".mustache") || f->irregular)
+			continue;
 		size_t len;
-		char *text = load_text_file(fs, shown, &len, b->d);
+		char *text = f->fs ? load_text_file(f->fs, f->shown, &len, b->d) :
+				     template_file_read(f, (size_t)-1, &len, b->d);
 		if (text) {
-			char *tname = xstrndup(name, strlen(name) - 9);
-			mustache_set_add(b->tmpl, tname, shown, text, len, b->d);
+			char *tname = xstrndup(name, n - 9);
+			mustache_set_add(b->tmpl, tname, f->shown, text, len, b->d);
 			free(tname);
 			free(text);
 		}
-		free(fs);
-		free(shown);
-		free(names.v[i]);
 	}
-	ptrs_free(&names);
 }
 
 static void load_templates(struct build *b)
 {
 	b->tmpl = mustache_set_new();
-	char *partials = path_join(b->templates, "partials");
-	load_template_dir(b, b->templates, "templates");
-	load_template_dir(b, partials, "templates/partials");
-	free(partials);
+	load_template_level(b, "");
+	load_template_level(b, "partials/");
 	static const char *const needed[] = {"home", "action", "theme", "chapter", "page",
 					     "list-actions", "list-themes", "guide-index",
 					     "contacts", "contact", "glossary", "bibliography",
@@ -234,6 +222,24 @@ static void render_one(void *ctx, size_t i)
 	json_decref(context);
 	size_t len = out.len;
 	stage_add(b->stage, p->path, buf_detach(&out), len);
+}
+
+/* Copies the set's assets/ into the output's assets/. */
+static void add_assets(struct build *b)
+{
+	for (size_t i = 0; i < b->tfiles.n; i++) {
+		const struct template_file *f = &b->tfiles.v[i];
+		if (strncmp(f->path, "assets/", 7))
+			continue;
+		if (f->irregular) {
+			diag_warning(b->d, f->shown, 0, 0, _("not a regular file: left out"));
+			continue;
+		}
+		size_t len;
+		char *data = template_file_read(f, LOAD_MAX_FILE_BYTES * 16ULL, &len, b->d);
+		if (data)
+			stage_add(b->stage, f->path, data, len);
+	}
 }
 
 /* Copies every regular file below src into the output under prefix. */
@@ -294,7 +300,7 @@ static void data_file_one(void *ctx, size_t i)
 {
 	struct build *b = ctx;
 	if (i == 1) {
-		search_add_files(b->stage, b->site, &b->plan, b->templates, b->o);
+		search_add_files(b->stage, b->site, &b->plan, &b->tfiles, b->o);
 		return;
 	}
 	struct buf data = BUF_INIT;
@@ -340,14 +346,12 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	defaults.root = root;
 	b.o = &defaults;
 	b.out = o->out ? xstrdup(o->out) : path_join(root, "public");
-	if (o->templates) {
-		b.templates = xstrdup(o->templates);
-	} else {
-		b.templates = path_join(root, "templates");
-		if (!is_dir(b.templates)) {
-			free(b.templates);
-			b.templates = xstrdup(FICHES_DATADIR "/templates");
-		}
+	b.templates = o->templates ? xstrdup(o->templates) : path_join(root, "templates");
+	template_files_open(&b.tfiles, b.templates);
+	if (o->templates && !is_dir(o->templates)) {
+		diag_error(d, o->templates, 0, 0, _("the templates directory given with --templates does not exist"));
+		status = BUILD_USAGE;
+		goto out;
 	}
 	if (!check_output_location(&b)) {
 		status = BUILD_USAGE;
@@ -392,9 +396,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 			goto out;
 		}
 	}
-	char *assets = path_join(b.templates, "assets");
-	add_tree(&b, assets, "templates/assets", "assets");
-	free(assets);
+	add_assets(&b);
 	char *media = path_join(b.site->content_dir, "media");
 	add_tree(&b, media, "content/media", "media");
 	free(media);
@@ -415,5 +417,6 @@ out:
 	site_free(b.site);
 	free(b.out);
 	free(b.templates);
+	template_files_free(&b.tfiles);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "path.h"
 #include "sitemap.h"
 #include "stage.h"
+#include "template_files.h"
 #include "xalloc.h"
 
 #include <cairo.h>
@@ -79,6 +80,23 @@ static unsigned long long hash_more(unsigned long long h, const char *data, size
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)data[i];
 		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Every file of the template set, path and bytes, in path order. */
+static unsigned long long hash_templates(unsigned long long h, const struct template_files *tf)
+{
+	for (size_t i = 0; i < tf->n; i++) {
+		const struct template_file *f = &tf->v[i];
+		if (f->irregular)
+			continue;
+		size_t len = 0;
+		char *data = template_file_read(f, (size_t)-1, &len, NULL);
+		h = hash_more(h, f->path, strlen(f->path) + 1);
+		if (data)
+			h = hash_more(h, data, len);
+		free(data);
 	}
 	return h;
 }
@@ -315,13 +333,13 @@ static const char sw_body[] =
 	"});\n";
 
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		       const char *templates_dir, const char *index, size_t index_len,
+		       const struct template_files *tf, const char *index, size_t index_len,
 		       int with_pdf, int with_worker)
 {
-	char *assets_dir = path_join(templates_dir, "assets");
-	char *css_path = path_join(assets_dir, "style.css");
+	const struct template_file *css_file = template_files_find(tf, "assets/style.css");
 	size_t css_len = 0;
-	char *css = read_all(css_path, &css_len);
+	char *css = css_file && !css_file->irregular ?
+		template_file_read(css_file, (size_t)-1, &css_len, NULL) : NULL;
 	char *accent = offline_css_colour(css, "--accent");
 	char *background = offline_css_colour(css, "--fond");
 	if (!accent)
@@ -348,7 +366,7 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	sitemap_site_json(s, &b);
 	h = hash_more(h, b.data, b.len);
 	buf_free(&b);
-	h = hash_tree(h, templates_dir);
+	h = hash_templates(h, tf);
 	char *media = path_join(s->content_dir, "media");
 	h = hash_tree(h, media);
 	h = hash_more(h, with_pdf ? "pdf" : "nopdf", with_pdf ? 3 : 5);
@@ -357,7 +375,9 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 
 	/* What to precache: pages in plan order, then assets and media, sorted. */
 	struct ptrs assets = {0}, media_files = {0};
-	list_files(assets_dir, "assets", &assets);
+	for (size_t i = 0; i < tf->n; i++)
+		if (!strncmp(tf->v[i].path, "assets/", 7) && !tf->v[i].irregular)
+			ptrs_add(&assets, xstrdup(tf->v[i].path));
 	list_files(media, "media", &media_files);
 	int all_pages = plan->n <= OFFLINE_MAX_PRECACHE_PAGES;
 	buf_printf(&b, "/* fiches : service worker, produit par « fiches build ». */\n"
@@ -409,6 +429,4 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	free(accent);
 	free(background);
 	free(css);
-	free(css_path);
-	free(assets_dir);
 }

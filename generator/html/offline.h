@@ -23,6 +23,7 @@
 #include "pages.h"
 
 struct stage;
+struct template_files;
 
 /*
  * Adds manifest.webmanifest, the icons and, when with_worker, sw.js to the
@@ -30,7 +31,7 @@ struct stage;
  * hashes); with_pdf tells whether pages link PDFs. Deterministic.
  */
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		       const char *templates_dir, const char *index, size_t index_len,
+		       const struct template_files *tf, const char *index, size_t index_len,
 		       int with_pdf, int with_worker);
 
 /* The colour of a custom property (« --accent: #1f4e79; ») in css, as "#rrggbb", or NULL. Caller frees. */

@@ -843,11 +843,11 @@ void search_index_js(const struct site *s, struct buf *out)
 }
 
 void search_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		      const char *templates_dir, const struct build_options *o)
+		      const struct template_files *tf, const struct build_options *o)
 {
 	struct buf index = BUF_INIT;
 	search_index_js(s, &index);
-	offline_add_files(st, s, plan, templates_dir, index.data, index.len, !o->no_pdf, !o->serve);
+	offline_add_files(st, s, plan, tf, index.data, index.len, !o->no_pdf, !o->serve);
 	size_t len = index.len;
 	stage_add(st, SEARCH_INDEX_PATH, buf_detach(&index), len);
 }

@@ -31,6 +31,7 @@
 #include "pages.h"
 
 struct stage;
+struct template_files;
 
 /* Path of the index in the output. */
 #define SEARCH_INDEX_PATH "assets/recherche-index.js"
@@ -63,6 +64,6 @@ void search_doc_texts(cmark_node *root, struct ptrs *out);
  * service worker for o->serve: a preview must never come from a cache.
  */
 void search_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		      const char *templates_dir, const struct build_options *o);
+		      const struct template_files *tf, const struct build_options *o);
 
 #endif

@@ -1,0 +1,152 @@
+/* The project's templates over the built-in ones; see template_files.h. */
+#include "template_files.h"
+#include "buf.h"
+#include "i18n.h"
+#include "model.h"
+#include "path.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int compare_files(const void *a, const void *b)
+{
+	return strcmp(((const struct template_file *)a)->path,
+		      ((const struct template_file *)b)->path);
+}
+
+/* Adds every entry below dir/rel (dot files left out: editors' and VCS' files). */
+static void list_project(const char *dir, const char *rel, struct template_files *t, size_t *cap)
+{
+	char *here = *rel ? path_join(dir, rel) : xstrdup(dir);
+	DIR *dp = opendir(here);
+	if (!dp) {
+		free(here);
+		return;
+	}
+	struct ptrs names = {0};
+	struct dirent *e;
+	while ((e = readdir(dp)))
+		if (e->d_name[0] != '.')
+			ptrs_add(&names, xstrdup(e->d_name));
+	closedir(dp);
+	for (size_t i = 0; i < names.n; i++) {
+		char *sub = *rel ? xasprintf("%s/%s", rel, (char *)names.v[i]) : xstrdup(names.v[i]);
+		char *fs = path_join(dir, sub);
+		struct stat st;
+		if (lstat(fs, &st) == 0 && S_ISDIR(st.st_mode)) {
+			list_project(dir, sub, t, cap);
+			free(fs);
+			free(sub);
+		} else {
+			if (t->n == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				t->v = xrealloc(t->v, *cap * sizeof *t->v);
+			}
+			t->v[t->n++] = (struct template_file){
+				.path = sub,
+				.shown = path_join("templates", sub),
+				.fs = fs,
+				.irregular = !(lstat(fs, &st) == 0 && S_ISREG(st.st_mode)),
+			};
+		}
+		free(names.v[i]);
+	}
+	ptrs_free(&names);
+	free(here);
+}
+
+void template_files_open(struct template_files *t, const char *dir)
+{
+	t->v = NULL;
+	t->n = 0;
+	size_t cap = 0;
+	if (dir)
+		list_project(dir, "", t, &cap);
+	size_t nproject = t->n;
+	if (nproject > 1)
+		qsort(t->v, nproject, sizeof *t->v, compare_files);
+	for (size_t i = 0; i < template_builtins_count; i++) {
+		const struct template_builtin *b = &template_builtins[i];
+		struct template_file key = {.path = (char *)b->path};
+		if (nproject && bsearch(&key, t->v, nproject, sizeof *t->v, compare_files))
+			continue;  /* the project's own file replaces it */
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			t->v = xrealloc(t->v, cap * sizeof *t->v);
+		}
+		char *plain = path_join("templates", b->path);
+		t->v[t->n++] = (struct template_file){
+			.path = xstrdup(b->path),
+			.shown = xasprintf(_("%s (built into fiches)"), plain),
+			.builtin = b,
+		};
+		free(plain);
+	}
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof *t->v, compare_files);
+}
+
+void template_files_free(struct template_files *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].path);
+		free(t->v[i].shown);
+		free(t->v[i].fs);
+	}
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+const struct template_file *template_files_find(const struct template_files *t, const char *path)
+{
+	struct template_file key = {.path = (char *)path};
+	return t->n ? bsearch(&key, t->v, t->n, sizeof *t->v, compare_files) : NULL;
+}
+
+char *template_file_read(const struct template_file *f, size_t max, size_t *len,
+			 struct diag *d)
+{
+	*len = 0;
+	if (!f->fs) {
+		char *copy = xmalloc(f->builtin->len + 1);
+		memcpy(copy, f->builtin->data, f->builtin->len + 1);
+		*len = f->builtin->len;
+		return copy;
+	}
+	int fd = open(f->fs, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && (unsigned long long)st.st_size > max) {
+		close(fd);
+		if (d)
+			diag_error(d, f->shown, 0, 0, _("file too large to publish"));
+		return NULL;
+	}
+	struct buf data = BUF_INIT;
+	char chunk[65536];
+	ssize_t r = -1;
+	while (fd >= 0 && (r = read(fd, chunk, sizeof chunk)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		buf_put(&data, chunk, (size_t)r);
+	}
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		if (d)
+			diag_error(d, f->shown, 0, 0, _("cannot read: %s"), strerror(e));
+		buf_free(&data);
+		return NULL;
+	}
+	*len = data.len;
+	return buf_detach(&data);
+}
