@@ -2,6 +2,13 @@
  * fiches: command line. Parses options, dispatches to a subcommand and maps
  * its result to the exit status: 0 ok, 1 content errors, 2 usage, 3 I/O or
  * internal failure. Nothing else lives here.
+ *
+ * Every subcommand is one entry of `commands` below: its name, the options
+ * it takes (keys into `options`), its synopsis and summary, and its handler.
+ * Its --help, the global help, the refusal of options it does not take and
+ * the « did you mean » hints are all made from these two tables, so adding
+ * a subcommand is one entry (and its handler), and man/fiches.1 is checked
+ * against them by tests/cli/t_man.py.
  */
 #include "build.h"
 #include "diag.h"
@@ -10,140 +17,361 @@
 #include "new.h"
 #include "pdf.h"
 #include "serve.h"
+#include "suggest.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #ifndef FICHES_VERSION
 #define FICHES_VERSION "0.1.0"
 #endif
 
-static void usage(FILE *f)
-{
-	fputs(_("Usage: fiches COMMAND [OPTIONS]\n"
-		"\n"
-		"Commands:\n"
-		"  build    [-C DIR] [-o OUT] [--strict] [-j N] [--no-pdf]   build the site into OUT (default DIR/public)\n"
-		"  check    [-C DIR] [--strict]                               validate everything, write nothing\n"
-		"  serve    [-C DIR] [-o OUT] [--port N] [--host ADDR]       build, serve on 127.0.0.1, rebuild on change\n"
-		"  new      action|theme \"Title\" [-C DIR]                  create the next fiche of a series\n"
-		"  booklet  [NAME | --theme ID | --logic ID | --public ID | --ids LIST] [--format a4|a5] [--impose] -o FILE.pdf\n"
-		"\n"
-		"Options:\n"
-		"  -C DIR        project root (reads DIR/content, uses DIR/templates)\n"
-		"  -o OUT        output directory (or file, for booklet)\n"
-		"  --strict      treat warnings as errors\n"
-		"  -j N          worker threads (default: number of cores)\n"
-		"  --no-pdf      do not make PDF files\n"
-		"  -h, --help    show this help\n"
-		"  --version     show the version\n"
-		"\n"
-		"Exit status: 0 ok, 1 content errors, 2 usage error, 3 I/O or internal failure.\n"
-		"See fiches(1) and fiches(5).\n"), f);
-}
+enum { OPT_STRICT = 256, OPT_NO_PDF, OPT_PORT, OPT_HOST, OPT_TEMPLATES, OPT_THEME,
+       OPT_LOGIC, OPT_PUBLIC, OPT_IDS, OPT_FORMAT, OPT_IMPOSE, OPT_TITLE };
 
-enum { OPT_STRICT = 256, OPT_NO_PDF, OPT_VERSION, OPT_PORT, OPT_HOST, OPT_TEMPLATES,
-       OPT_QUIET, OPT_THEME, OPT_LOGIC, OPT_PUBLIC, OPT_IDS, OPT_FORMAT, OPT_IMPOSE, OPT_TITLE };
-
-static const struct option long_options[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"strict", no_argument, NULL, OPT_STRICT},
-	{"no-pdf", no_argument, NULL, OPT_NO_PDF},
-	{"jobs", required_argument, NULL, 'j'},
-	{"output", required_argument, NULL, 'o'},
-	{"directory", required_argument, NULL, 'C'},
-	{"templates", required_argument, NULL, OPT_TEMPLATES},
-	{"port", required_argument, NULL, OPT_PORT},
-	{"host", required_argument, NULL, OPT_HOST},
-	{"quiet", no_argument, NULL, 'q'},
-	{"theme", required_argument, NULL, OPT_THEME},
-	{"logic", required_argument, NULL, OPT_LOGIC},
-	{"public", required_argument, NULL, OPT_PUBLIC},
-	{"ids", required_argument, NULL, OPT_IDS},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"impose", no_argument, NULL, OPT_IMPOSE},
-	{"title", required_argument, NULL, OPT_TITLE},
-	{NULL, 0, NULL, 0},
+/* One option, shared by every subcommand that takes it. */
+struct opt {
+	const char *name;        /* long name, without "--" */
+	int key;                 /* its short letter, or an OPT_ value */
+	const char *arg;         /* name of its argument in the help, NULL for a flag */
+	const char *help;        /* one line, translated when printed */
 };
+
+static const struct opt options[] = {
+	{"directory", 'C', "DIR", N_("project root: reads DIR/content (default: the current directory)")},
+	{"output", 'o', "OUT", N_("output directory (default: DIR/public)")},
+	{"strict", OPT_STRICT, NULL, N_("treat warnings as errors")},
+	{"jobs", 'j', "N", N_("worker threads, 1 to 256 (default: number of cores)")},
+	{"no-pdf", OPT_NO_PDF, NULL, N_("make no PDF files")},
+	{"templates", OPT_TEMPLATES, "DIR", N_("templates that replace the built-in ones, file by file (default: DIR/templates)")},
+	{"quiet", 'q', NULL, N_("print no summary line")},
+	{"port", OPT_PORT, "N", N_("port to listen on, 0 for any free port (default: 8000)")},
+	{"host", OPT_HOST, "ADDR", N_("numeric address to listen on (default: 127.0.0.1)")},
+	{"theme", OPT_THEME, "ID", N_("the fiches-actions of this theme, with the theme (repeatable)")},
+	{"logic", OPT_LOGIC, "ID", N_("the fiches-actions of this logic")},
+	{"public", OPT_PUBLIC, "ID", N_("the fiches for this public")},
+	{"ids", OPT_IDS, "LIST", N_("these documents, e.g. action:6,theme:1,guide:introduction")},
+	{"format", OPT_FORMAT, "A4|A5", N_("page size (default: the booklet's own, else A4)")},
+	{"impose", OPT_IMPOSE, NULL, N_("also write FILE-imposee.pdf: the pages two-up on A4, to fold")},
+	{"title", OPT_TITLE, "TEXT", N_("cover title (default: one made from the selection)")},
+	{"help", 'h', NULL, N_("show this help")},
+};
+#define NOPTIONS (sizeof options / sizeof *options)
 
 #define MAX_THEMES 64
 
+/* What the options said; each handler reads what its command takes. */
 struct args {
+	const char *command;
 	struct build_options build;
 	int port;
 	const char *host;
 	struct pdf_adhoc booklet;        /* fiches booklet selection */
 	const char *themes[MAX_THEMES];
-	int is_booklet;
 };
 
-/* Parses the common options after the subcommand. Returns 0, or 2 on a usage error. */
-static int parse_options(int argc, char **argv, struct args *a)
+struct command {
+	const char *name;
+	const char *synopsis;    /* what follows the name, translated when printed */
+	const char *summary;     /* one line for the global help */
+	const char *details;     /* a paragraph after the options, or NULL */
+	const int *keys;         /* options taken, 0-terminated ('h' is implied) */
+	int min_args, max_args;  /* operands after the options */
+	int needs_content;       /* reads DIR/content: hint -C when it is elsewhere */
+	int (*run)(struct args *a, int nargs, char **rest);
+};
+
+static int run_build(struct args *a, int nargs, char **rest);
+static int run_check(struct args *a, int nargs, char **rest);
+static int run_serve(struct args *a, int nargs, char **rest);
+static int run_new(struct args *a, int nargs, char **rest);
+static int run_booklet(struct args *a, int nargs, char **rest);
+
+static const int build_keys[] = {'C', 'o', OPT_STRICT, 'j', OPT_NO_PDF, OPT_TEMPLATES, 'q', 0};
+static const int check_keys[] = {'C', OPT_STRICT, 'j', OPT_TEMPLATES, 'q', 0};
+static const int serve_keys[] = {'C', 'o', OPT_PORT, OPT_HOST, OPT_STRICT, 'j', OPT_NO_PDF,
+				 OPT_TEMPLATES, 'q', 0};
+static const int new_keys[] = {'C', 0};
+static const int booklet_keys[] = {'C', 'o', OPT_THEME, OPT_LOGIC, OPT_PUBLIC, OPT_IDS,
+				   OPT_FORMAT, OPT_IMPOSE, OPT_TITLE, OPT_STRICT, 'q', 0};
+
+static const struct command commands[] = {
+	{"build", N_("[OPTIONS]"), N_("build the site into DIR/public (or OUT)"),
+	 N_("Nothing is written when the content has an error: the previous site stays as it was.\n"),
+	 build_keys, 0, 0, 1, run_build},
+	{"check", N_("[OPTIONS]"), N_("check everything, write nothing"), NULL,
+	 check_keys, 0, 0, 1, run_check},
+	{"serve", N_("[OPTIONS]"), N_("build, serve on 127.0.0.1, rebuild and reload on every change"),
+	 N_("Errors are shown in the terminal and over every page in the browser.\n"),
+	 serve_keys, 0, 0, 1, run_serve},
+	{"new", N_("KIND \"Title\" [OPTIONS]"), N_("create the next fiche of a series"),
+	 N_("KIND is action or theme. The file is created in DIR/content, never overwritten,\n"
+	    "and its path is printed.\n"),
+	 new_keys, 2, 2, 1, run_new},
+	{"booklet", N_("[NAME] [SELECTION] [OPTIONS] -o FILE.pdf"), N_("make one PDF booklet"),
+	 N_("NAME is a booklet of DIR/content/booklets/ or fiches-actions, fiches-thematiques,\n"
+	    "guide-complet; a SELECTION (--theme, --logic, --public, --ids) makes one of your own.\n"
+	    "With --impose (or impose: true in the booklet), FILE-imposee.pdf is written beside\n"
+	    "FILE.pdf. Every file written is named at the end.\n"),
+	 booklet_keys, 0, 1, 1, run_booklet},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static const struct opt *option_by_key(int key)
 {
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hC:o:j:q", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'h': usage(stdout); exit(0);
-		case OPT_VERSION: printf("fiches %s\n", FICHES_VERSION); exit(0);
-		case 'C': a->build.root = optarg; break;
-		case 'o': a->build.out = optarg; break;
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 256) {
-				fprintf(stderr, _("fiches: -j takes a number of threads from 1 to 256\n"));
-				return 2;
-			}
-			a->build.jobs = (int)n;
-			break;
-		}
-		case 'q': a->build.quiet = 1; break;
-		case OPT_STRICT: a->build.strict = 1; break;
-		case OPT_NO_PDF: a->build.no_pdf = 1; break;
-		case OPT_TEMPLATES: a->build.templates = optarg; break;
-		case OPT_PORT: {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 0 || n > 65535) {
-				fprintf(stderr, _("fiches: --port takes a number from 0 to 65535\n"));
-				return 2;
-			}
-			a->port = (int)n;
-			break;
-		}
-		case OPT_HOST: a->host = optarg; break;
-		case OPT_THEME:
-			if (a->booklet.nthemes == MAX_THEMES) {
-				fprintf(stderr, _("fiches: at most %d --theme options\n"), MAX_THEMES);
-				return 2;
-			}
-			a->themes[a->booklet.nthemes++] = optarg;
-			break;
-		case OPT_LOGIC: a->booklet.logic = optarg; break;
-		case OPT_PUBLIC: a->booklet.public_id = optarg; break;
-		case OPT_IDS: a->booklet.ids = optarg; break;
-		case OPT_TITLE: a->booklet.title = optarg; break;
-		case OPT_IMPOSE: a->booklet.impose = 1; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "a4") && strcmp(optarg, "a5")) {
-				fprintf(stderr, _("fiches: --format takes a4 or a5\n"));
-				return 2;
-			}
-			a->booklet.a5 = optarg[1] == '5';
-			break;
-		default:
-			fprintf(stderr, _("Try 'fiches --help'.\n"));
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if (options[i].key == key)
+			return &options[i];
+	return NULL;
+}
+
+static const struct command *command_by_name(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fputs(_("Usage: fiches COMMAND [OPTIONS]\n\nCommands:\n"), f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
+	fputs(_("\n"
+		"'fiches COMMAND --help' shows the options of a command.\n"
+		"'fiches --version' shows the version.\n"
+		"\n"
+		"Exit status: 0 ok, 1 content errors, 2 usage error, 3 I/O or internal failure.\n"
+		"See fiches(1) and fiches(5).\n"), f);
+}
+
+/* One option's line in a command's help: "  -C, --directory DIR   text". */
+static void option_help(FILE *f, const struct opt *o)
+{
+	char left[64];
+	if (o->key < 256)
+		snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+	else
+		snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	fprintf(f, "  %-24s %s\n", left, _(o->help));
+}
+
+static void command_usage(FILE *f, const struct command *c)
+{
+	fprintf(f, _("Usage: fiches %s %s\n"), c->name, _(c->synopsis));
+	fprintf(f, "\n%s.\n\n", _(c->summary));
+	fputs(_("Options:\n"), f);
+	for (const int *k = c->keys; *k; k++)
+		option_help(f, option_by_key(*k));
+	option_help(f, option_by_key('h'));
+	if (c->details)
+		fprintf(f, "\n%s", _(c->details));
+	fputs(_("\nSee fiches(1).\n"), f);
+}
+
+/* "--stict=x" → "stict", "-x" → "x": the name as the user typed it. */
+static char *typed_name(const char *arg)
+{
+	while (*arg == '-')
+		arg++;
+	return xstrndup(arg, strcspn(arg, "="));
+}
+
+/* Refuses an option the command does not take, with the likeliest fix. */
+static void unknown_option(const struct command *c, const char *arg)
+{
+	char *name = typed_name(arg);
+	fprintf(stderr, _("fiches %s: unknown option '%s'\n"), c->name, arg);
+	const char *names[NOPTIONS + 1];
+	size_t n = 0;
+	for (const int *k = c->keys; *k; k++)
+		names[n++] = option_by_key(*k)->name;
+	names[n++] = "help";
+	const char *close = suggest_closest(name, names, n);
+	const struct command *other = NULL;
+	for (size_t i = 0; i < NOPTIONS && !close && !other; i++) {
+		if (strcmp(options[i].name, name))
+			continue;
+		for (size_t j = 0; j < NCOMMANDS && !other; j++)
+			for (const int *k = commands[j].keys; *k; k++)
+				if (*k == options[i].key)
+					other = &commands[j];
+	}
+	if (close)
+		fprintf(stderr, _("Did you mean '--%s'?\n"), close);
+	else if (other)
+		fprintf(stderr, _("--%s is an option of 'fiches %s', not of 'fiches %s'.\n"),
+			name, other->name, c->name);
+	fprintf(stderr, _("Try 'fiches %s --help'.\n"), c->name);
+	free(name);
+}
+
+static int parse_number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (!*s || *end || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Takes one option of the command's. Returns 0, or 2 on a usage error. */
+static int take_option(struct args *a, int key, const char *arg)
+{
+	long n;
+	switch (key) {
+	case 'C': a->build.root = arg; break;
+	case 'o': a->build.out = arg; break;
+	case 'j':
+		if (parse_number(arg, 1, 256, &n)) {
+			fprintf(stderr, _("fiches: -j takes a number of threads from 1 to 256\n"));
 			return 2;
 		}
+		a->build.jobs = (int)n;
+		break;
+	case 'q': a->build.quiet = 1; break;
+	case OPT_STRICT: a->build.strict = 1; break;
+	case OPT_NO_PDF: a->build.no_pdf = 1; break;
+	case OPT_TEMPLATES: a->build.templates = arg; break;
+	case OPT_PORT:
+		if (parse_number(arg, 0, 65535, &n)) {
+			fprintf(stderr, _("fiches: --port takes a number from 0 to 65535\n"));
+			return 2;
+		}
+		a->port = (int)n;
+		break;
+	case OPT_HOST: a->host = arg; break;
+	case OPT_THEME:
+		if (a->booklet.nthemes == MAX_THEMES) {
+			fprintf(stderr, _("fiches: at most %d --theme options\n"), MAX_THEMES);
+			return 2;
+		}
+		a->themes[a->booklet.nthemes++] = arg;
+		break;
+	case OPT_LOGIC: a->booklet.logic = arg; break;
+	case OPT_PUBLIC: a->booklet.public_id = arg; break;
+	case OPT_IDS: a->booklet.ids = arg; break;
+	case OPT_TITLE: a->booklet.title = arg; break;
+	case OPT_IMPOSE: a->booklet.impose = 1; break;
+	case OPT_FORMAT:
+		if (strcasecmp(arg, "a4") && strcasecmp(arg, "a5")) {
+			fprintf(stderr, _("fiches: --format takes A4 or A5, not '%s'\n"), arg);
+			return 2;
+		}
+		a->booklet.a5 = arg[1] == '5';
+		break;
 	}
 	return 0;
 }
 
-static int run_build(struct args *a, int check_only)
+/*
+ * Parses the options of command c in argv[1..argc) (argv[0] is the command
+ * name); operands are left from *first on. Returns 0, -1 after --help
+ * (printed), or 2 on a usage error (explained on stderr).
+ */
+static int parse_options(const struct command *c, int argc, char **argv, struct args *a, int *first)
+{
+	struct option lo[NOPTIONS + 1];
+	char shorts[2 * NOPTIONS + 2] = ":";
+	size_t nlo = 0, ns = 1;
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		int taken = options[i].key == 'h';
+		for (const int *k = c->keys; *k && !taken; k++)
+			taken = *k == options[i].key;
+		if (!taken)
+			continue;
+		lo[nlo++] = (struct option){options[i].name, options[i].arg ? required_argument : no_argument,
+					    NULL, options[i].key};
+		if (options[i].key < 256) {
+			shorts[ns++] = (char)options[i].key;
+			if (options[i].arg)
+				shorts[ns++] = ':';
+		}
+	}
+	lo[nlo] = (struct option){NULL, 0, NULL, 0};
+	shorts[ns] = '\0';
+	opterr = 0;
+	optind = 1;
+	int key;
+	while ((key = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		if (key == 'h') {
+			command_usage(stdout, c);
+			return -1;
+		}
+		if (key == '?' || key == ':') {
+			char shown[3] = {'-', (char)optopt, '\0'};
+			const char *arg = optopt ? shown : argv[optind - 1];
+			if (key == '?') {
+				unknown_option(c, arg);
+			} else {
+				fprintf(stderr, _("fiches %s: option '%s' needs a value\n"), c->name, arg);
+				fprintf(stderr, _("Try 'fiches %s --help'.\n"), c->name);
+			}
+			return 2;
+		}
+		int rc = take_option(a, key, optarg);
+		if (rc)
+			return rc;
+	}
+	*first = optind;
+	return 0;
+}
+
+/*
+ * A command that reads DIR/content run where there is none: when a parent
+ * directory has one (the user is inside content/ or one of its folders),
+ * says which -C to use. Returns 1 when it did (the command is not run).
+ */
+static int content_elsewhere(const struct command *c, const struct args *a)
+{
+	const char *root = a->build.root ? a->build.root : ".";
+	struct stat st;
+	char *here = xasprintf("%s/content", root);
+	int found = stat(here, &st) == 0;
+	free(here);
+	if (found)
+		return 0;
+	char *up = strcmp(root, ".") ? xasprintf("%s/..", root) : xstrdup("..");
+	for (int level = 0; level < 4; level++) {
+		char *probe = xasprintf("%s/content", up);
+		found = stat(probe, &st) == 0 && S_ISDIR(st.st_mode);
+		free(probe);
+		if (found) {
+			char *missing = xasprintf("%s/content", root);
+			fprintf(stderr, _("%s: error: no content directory here, but %s has one: "
+					  "run 'fiches %s -C %s'\n"), missing, up, c->name, up);
+			free(missing);
+			free(up);
+			return 1;
+		}
+		char *next = xasprintf("%s/..", up);
+		free(up);
+		up = next;
+	}
+	free(up);
+	return 0;
+}
+
+/* "%zu errors, %zu warnings" with each count's plural form. */
+static char *counts(size_t errors, size_t warnings)
+{
+	char *e = xasprintf(ngettext("%zu error", "%zu errors", errors), errors);
+	char *w = xasprintf(ngettext("%zu warning", "%zu warnings", warnings), warnings);
+	char *both = xasprintf(_("%s, %s"), e, w);
+	free(e);
+	free(w);
+	return both;
+}
+
+static int build_or_check(struct args *a, int check_only)
 {
 	struct diag *d = diag_new();
 	diag_set_strict(d, a->build.strict);
@@ -153,23 +381,62 @@ static int run_build(struct args *a, int check_only)
 	size_t errors = diag_errors(d), warnings = diag_warnings(d);
 	diag_flush(d, stderr);
 	if (!a->build.quiet) {
-		if (status == BUILD_OK && !check_only)
-			fprintf(stderr, _("fiches: %u files, %u written, %u removed in %.2f s\n"),
-				stats.pages, stats.written, stats.removed, stats.seconds);
-		else if (status == BUILD_OK)
-			fprintf(stderr, _("fiches: no errors, %zu warnings\n"), warnings);
-		else if (status == BUILD_CONTENT_ERROR)
-			fprintf(stderr, _("fiches: %zu errors, %zu warnings: nothing written\n"),
-				errors, a->build.strict ? (size_t)0 : warnings);
+		if (status == BUILD_OK && !check_only) {
+			fprintf(stderr, ngettext("fiches: %u file", "fiches: %u files", stats.pages), stats.pages);
+			fprintf(stderr, ngettext(", %u written", ", %u written", stats.written), stats.written);
+			fprintf(stderr, ngettext(", %u removed in %.2f s\n", ", %u removed in %.2f s\n",
+						 stats.removed), stats.removed, stats.seconds);
+		} else if (status == BUILD_OK) {
+			fprintf(stderr, ngettext("fiches: no errors, %zu warning\n",
+						 "fiches: no errors, %zu warnings\n", warnings), warnings);
+		} else if (status == BUILD_CONTENT_ERROR) {
+			char *c = counts(errors, a->build.strict ? 0 : warnings);
+			fprintf(stderr, _("fiches: %s: nothing written\n"), c);
+			free(c);
+		}
 	}
 	diag_free(d);
 	return status;
 }
 
+static int run_build(struct args *a, int nargs, char **rest)
+{
+	return build_or_check(a, 0);
+}
+
+static int run_check(struct args *a, int nargs, char **rest)
+{
+	return build_or_check(a, 1);
+}
+
+static int run_serve(struct args *a, int nargs, char **rest)
+{
+	struct serve_options so = {.build = a->build, .host = a->host, .port = a->port};
+	return serve_run(&so);
+}
+
+static int run_new(struct args *a, int nargs, char **rest)
+{
+	struct diag *d = diag_new();
+	int rc = new_fiche(a->build.root ? a->build.root : ".", rest[0], rest[1], d);
+	diag_flush(d, stderr);
+	diag_free(d);
+	return rc;
+}
+
+/* Names a file the booklet wrote, with the full path so that it is found. */
+static void say_written(const char *path, const char *what)
+{
+	char *full = realpath(path, NULL);
+	fprintf(stderr, _("fiches: wrote %s (%s)\n"), full ? full : path, what);
+	free(full);
+}
+
 static int run_booklet(struct args *a, int nargs, char **rest)
 {
-	if (nargs > 1 || !a->build.out) {
-		fprintf(stderr, _("Usage: fiches booklet [NAME | --theme ID | --logic ID | --public ID | --ids LIST] [--format a4|a5] [--impose] -o FILE.pdf\n"));
+	if (!a->build.out) {
+		fprintf(stderr, _("fiches booklet: say where to write the PDF with -o FILE.pdf\n"));
+		fprintf(stderr, _("Try 'fiches %s --help'.\n"), "booklet");
 		return 2;
 	}
 	a->booklet.name = nargs ? rest[0] : NULL;
@@ -182,20 +449,44 @@ static int run_booklet(struct args *a, int nargs, char **rest)
 	struct diag *d = diag_new();
 	diag_set_strict(d, a->build.strict);
 	struct site *s = build_load(&a->build, d);
+	char *imposed = NULL;
 	int status;
 	if (!s || diag_errors(d)) {
 		status = 1;
 	} else {
 		a->booklet.base_url = s->base_url;
-		int rc = pdf_build_adhoc(s, &a->booklet, a->build.out, d);
+		int rc = pdf_build_adhoc(s, &a->booklet, a->build.out, d, &imposed);
 		status = rc < 0 ? 3 : rc;
 	}
 	diag_flush(d, stderr);
-	if (status == 0 && !a->build.quiet)
-		fprintf(stderr, _("fiches: wrote %s\n"), a->build.out);
+	if (status == 0 && !a->build.quiet) {
+		say_written(a->build.out, _("the booklet, pages in reading order"));
+		if (imposed)
+			say_written(imposed, _("the same pages imposed two per A4 sheet, to print and fold"));
+	}
+	free(imposed);
 	site_free(s);
 	diag_free(d);
 	return status;
+}
+
+/* The subcommand named, or NULL after saying what was probably meant. */
+static const struct command *find_command(const char *name)
+{
+	const struct command *c = command_by_name(name);
+	if (c)
+		return c;
+	fprintf(stderr, _("fiches: unknown command '%s'\n"), name);
+	const char *names[NCOMMANDS];
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	const char *close = suggest_closest(name, names, NCOMMANDS);
+	if (close)
+		fprintf(stderr, _("Did you mean 'fiches %s'?\n"), close);
+	else if (name[0] == '-')
+		fprintf(stderr, _("The command comes first: fiches COMMAND [OPTIONS].\n"));
+	fprintf(stderr, _("Try 'fiches --help'.\n"));
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -205,54 +496,44 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	const char *cmd = argv[1];
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-		usage(stdout);
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		const struct command *c = argc > 2 ? find_command(argv[2]) : NULL;
+		if (argc > 2 && !c)
+			return 2;
+		if (c)
+			command_usage(stdout, c);
+		else
+			usage(stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
 		printf("fiches %s\n", FICHES_VERSION);
 		return 0;
 	}
+	const struct command *c = find_command(name);
+	if (!c)
+		return 2;
 	struct args a = {0};
+	a.command = c->name;
 	a.port = 8000;
 	a.booklet.a5 = -1;
 	a.booklet.impose = -1;
 	a.booklet.source_date_epoch = -1;
-	int rc = parse_options(argc - 1, argv + 1, &a);
+	int first = 0;
+	int rc = parse_options(c, argc - 1, argv + 1, &a, &first);
 	if (rc)
-		return rc;
-	int nargs = argc - 1 - optind;
-	char **rest = argv + 1 + optind;
-	if (!strcmp(cmd, "build") || !strcmp(cmd, "check")) {
-		if (nargs > 0) {
-			fprintf(stderr, _("fiches: unexpected argument '%s'\n"), rest[0]);
-			return 2;
-		}
-		return run_build(&a, cmd[0] == 'c');
+		return rc < 0 ? 0 : rc;
+	int nargs = argc - 1 - first;
+	char **rest = argv + 1 + first;
+	if (nargs < c->min_args || nargs > c->max_args) {
+		if (nargs > c->max_args)
+			fprintf(stderr, _("fiches %s: unexpected argument '%s'\n"), c->name, rest[c->max_args]);
+		fprintf(stderr, _("Usage: fiches %s %s\n"), c->name, _(c->synopsis));
+		fprintf(stderr, _("Try 'fiches %s --help'.\n"), c->name);
+		return 2;
 	}
-	if (!strcmp(cmd, "serve")) {
-		if (nargs > 0) {
-			fprintf(stderr, _("fiches: unexpected argument '%s'\n"), rest[0]);
-			return 2;
-		}
-		struct serve_options so = {.build = a.build, .host = a.host, .port = a.port};
-		return serve_run(&so);
-	}
-	if (!strcmp(cmd, "booklet"))
-		return run_booklet(&a, nargs, rest);
-	if (!strcmp(cmd, "new")) {
-		if (nargs != 2) {
-			fprintf(stderr, _("Usage: fiches new action|theme \"Title\"\n"));
-			return 2;
-		}
-		struct diag *d = diag_new();
-		rc = new_fiche(a.build.root ? a.build.root : ".", rest[0], rest[1], d);
-		diag_flush(d, stderr);
-		diag_free(d);
-		return rc;
-	}
-	fprintf(stderr, _("fiches: unknown command '%s'\n"), cmd);
-	fprintf(stderr, _("Try 'fiches --help'.\n"));
-	return 2;
+	if (c->needs_content && content_elsewhere(c, &a))
+		return 1;
+	return c->run(&a, nargs, rest);
 }

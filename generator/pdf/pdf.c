@@ -896,8 +896,10 @@ static int write_file(const char *path, const struct buf *data, struct diag *d)
 }
 
 int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const char *out_file,
-		    struct diag *d)
+		    struct diag *d, char **imposed_file)
 {
+	if (imposed_file)
+		*imposed_file = NULL;
 	struct book *b = booklet_adhoc(s, sel, d);
 	if (!b)
 		return 1;
@@ -920,7 +922,10 @@ int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const cha
 					    xasprintf("%.*s-imposee.pdf", (int)(n - 4), out_file) :
 					    xasprintf("%s-imposee.pdf", out_file);
 				status = write_file(imp, &j.imposed, d);
-				free(imp);
+				if (status == 0 && imposed_file)
+					*imposed_file = imp;
+				else
+					free(imp);
 			}
 		}
 		buf_free(&j.pdf);

@@ -60,11 +60,12 @@ int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_opti
 
 /*
  * Typesets the booklet sel describes into out_file (and, when imposed,
- * the imposed version beside it: FILE-imposee.pdf). Returns 0, 1 when the
- * selection is wrong or empty (reported to d), or -1 after reporting an
- * I/O or typesetting failure.
+ * the imposed version beside it: FILE-imposee.pdf, whose path is then set
+ * in *imposed_file when that is not NULL; caller frees, NULL when none was
+ * written). Returns 0, 1 when the selection is wrong or empty (reported to
+ * d), or -1 after reporting an I/O or typesetting failure.
  */
 int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const char *out_file,
-		    struct diag *d);
+		    struct diag *d, char **imposed_file);
 
 #endif

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 		}
 		sel.themes = themes;
 		double t0 = now();
-		status = pdf_build_adhoc(s, &sel, argv[4], d);
+		status = pdf_build_adhoc(s, &sel, argv[4], d, NULL);
 		fprintf(stderr, "booklet: %.3f s\n", now() - t0);
 	} else {
 		struct stage *st = stage_new(argv[2]);
