@@ -87,8 +87,14 @@ static json_t *doc_ref(const struct cx *c, const struct doc *d)
 	json_t *v = json_object();
 	json_object_set_new(v, "kind", json_string_nocheck(doc_kind_scheme(d->kind)));
 	json_object_set_new(v, "kind_label", json_string_nocheck(doc_kind_label(d->kind)));
-	if (d->kind == DOC_ACTION || d->kind == DOC_THEME)
-		json_object_set_new(v, "number", json_integer(d->number));
+	/*
+	 * Every key a list item's template may test is set, null when the
+	 * document has no such value: Mustache looks a missing key up in the
+	 * enclosing contexts, so a chapter without "number" showed the number
+	 * of the fiche whose page listed it.
+	 */
+	json_object_set_new(v, "number", d->kind == DOC_PAGE ? json_null() : json_integer(d->number));
+	json_object_set_new(v, "is_page", json_boolean(d->kind == DOC_PAGE));
 	json_object_set_new(v, "is_action", json_boolean(d->kind == DOC_ACTION));
 	json_object_set_new(v, "is_theme", json_boolean(d->kind == DOC_THEME));
 	json_object_set_new(v, "title", json_string_nocheck(d->title));
@@ -99,10 +105,11 @@ static json_t *doc_ref(const struct cx *c, const struct doc *d)
 		json_object_set_new(v, "summary_html", json_string_nocheck(d->summary_html));
 	else if (d->summary)
 		json_object_set_new(v, "summary_html", inline_md(c, d->summary));
-	if (d->logic)
-		json_object_set_new(v, "logic", taxon_ref(c, d->logic));
-	if (d->status && strcmp(d->status, "active") != 0)
-		json_object_set_new(v, "status_label", json_string_nocheck(context_status_label(d->status)));
+	else
+		json_object_set_new(v, "summary_html", json_null());
+	json_object_set_new(v, "logic", d->logic ? taxon_ref(c, d->logic) : json_null());
+	json_object_set_new(v, "status_label", d->status && strcmp(d->status, "active") != 0 ?
+			    json_string_nocheck(context_status_label(d->status)) : json_null());
 	return v;
 }
 

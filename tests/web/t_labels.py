@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Derived labels on every page of the TAT site match their documents.
+
+Builds content/ without PDFs into a temporary directory, then reads every HTML
+page and checks that each « Chapitre N · Titre », « Fiche-action N · Titre » and
+« Fiche thématique N · Titre » names a real document with that number and that
+title (site.json is the reference), so a number leaking from the page's own
+document into a list (seen: one chapter called 1, 2, 4 or 5 depending on the
+page) fails. Also: no link whose whole text is a bare kind label (« Page »).
+"""
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
+KINDS = {"Chapitre": "guide", "Fiche-action": "actions", "Fiche thématique": "themes"}
+LABEL = re.compile(r"(Chapitre|Fiche-action|Fiche thématique)[ \u00a0](\d+) · ([^<]+)<")
+BARE = re.compile(r"<a [^>]*>(Page|Chapitre|Fiche-action|Fiche thématique)</a>")
+
+passed = failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def plain(title_html):
+    """The text of a title as the page shows it, typography undone."""
+    t = html.unescape(re.sub(r"<[^>]+>", "", title_html))
+    return t.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'").strip()
+
+
+def main():
+    out = tempfile.mkdtemp(prefix="fiches-labels-")
+    try:
+        p = subprocess.run([FICHES, "build", "--no-pdf", "-q", "-o", os.path.join(out, "public")],
+                           cwd=ROOT, capture_output=True, text=True,
+                           env=dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE=""))
+        check("TAT site builds", p.returncode == 0, p.stderr[-2000:])
+        if p.returncode != 0:
+            return
+        pub = os.path.join(out, "public")
+        with open(os.path.join(pub, "site.json"), encoding="utf-8") as f:
+            model = json.load(f)
+        titles = {kind: {d["number"]: plain(d["title"]) for d in model[key]}
+                  for kind, key in KINDS.items()}
+        pages = wrong = bare = labels = 0
+        first_wrong = first_bare = ""
+        for base, _, files in os.walk(pub):
+            for name in files:
+                if not name.endswith(".html"):
+                    continue
+                path = os.path.join(base, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                pages += 1
+                # The <title> ends with the site's name after another « · ».
+                text = re.sub(r"<title>.*?</title>", "", text, flags=re.S)
+                for kind, number, title in LABEL.findall(text):
+                    labels += 1
+                    expected = titles[kind].get(int(number))
+                    if expected is None or plain(title) != expected:
+                        wrong += 1
+                        first_wrong = first_wrong or (
+                            f"{os.path.relpath(path, pub)}: {kind} {number} · {plain(title)!r}"
+                            f" (site.json: {expected!r})")
+                for m in BARE.findall(text):
+                    bare += 1
+                    first_bare = first_bare or f"{os.path.relpath(path, pub)}: {m}"
+        check(f"pages read ({pages}) hold numbered labels ({labels})", pages > 50 and labels > 100)
+        check("every « Chapitre/Fiche N · Titre » matches its document", wrong == 0,
+              f"{wrong} wrong, first: {first_wrong}")
+        check("no link whose text is only a kind label", bare == 0,
+              f"{bare} such links, first: {first_bare}")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+main()
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
