@@ -30,6 +30,9 @@
 
 #define LINK_RGB 0x1a, 0x4f, 0x8b
 #define QR_SIZE 64.0
+/* A size of the type scale, and a space in lines of body text (style.h). */
+#define SIZE(name) (L->o.body_size * L->o.style->name)
+#define GAP(name) (L->pitch * L->o.style->name)
 
 struct lay {
 	const struct site *s;
@@ -52,6 +55,7 @@ struct lay {
 	const struct doc *doc;
 	size_t heading;         /* index into doc->headings */
 	size_t nnotes;          /* footnotes called so far in the document */
+	double pitch;           /* distance between two lines of body text */
 	unsigned page_refs;     /* page numbers asked so far (see lay_part) */
 };
 
@@ -209,7 +213,7 @@ static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bo
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_justify(l, justify);
 	pango_layout_set_alignment(l, align);
-	pango_layout_set_line_spacing(l, 1.22f);
+	pango_layout_set_line_spacing(l, (float)L->o.style->leading);
 	pango_layout_set_text(l, t->text.data ? t->text.data : "", (int)t->text.len);
 	pango_layout_set_attributes(l, t->attrs);
 	return l;
@@ -252,6 +256,17 @@ static PangoLayout *shaped_layout(struct lay *L, struct tb *t, double size, int 
 	return g_object_ref(e->layout);
 }
 
+/* Distance between the baselines of two lines of l's text (its font, its spacing). */
+static double line_pitch(PangoLayout *l)
+{
+	float spacing = pango_layout_get_line_spacing(l);
+	const PangoFontDescription *fd = pango_layout_get_font_description(l);
+	PangoFontMetrics *m = pango_context_get_metrics(pango_layout_get_context(l), fd, NULL);
+	double h = (double)pango_font_metrics_get_height(m) * (spacing > 0 ? spacing : 1) / PANGO_SCALE;
+	pango_font_metrics_unref(m);
+	return h;
+}
+
 void lay_measure(struct blk *b)
 {
 	if (!b->layout)
@@ -271,6 +286,18 @@ void lay_measure(struct blk *b)
 		i++;
 	} while (i < n && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+	/*
+	 * Pango puts the line spacing between lines only: the last line ends
+	 * at its glyphs' height. It is given its whole pitch, so that the
+	 * spaces set between blocks (style.h) come on top of one line of
+	 * text, and the gap between two items is never below that between
+	 * two lines of one item.
+	 */
+	if (n > 0) {
+		double pitch = n >= 2 ? b->line_top[n - 1] - b->line_top[n - 2] : line_pitch(b->layout);
+		if (b->line_top[n] - b->line_top[n - 1] < pitch)
+			b->line_top[n] = b->line_top[n - 1] + pitch;
+	}
 	if (b->kind == BLK_TEXT || b->kind == BLK_TOC)
 		b->h = b->line_top[n];
 }
@@ -532,7 +559,7 @@ static void paragraph(struct lay *L, struct flow *f, cmark_node *node, struct wh
 	struct where inner = *w;
 	int quotation = !w->quote && is_quotation(node);
 	if (quotation) {
-		inner.indent += 16;
+		inner.indent += L->o.style->quote_indent;
 		inner.quote = 1;
 	}
 	/* A paragraph made of one image is a figure. */
@@ -565,7 +592,7 @@ static void paragraph(struct lay *L, struct flow *f, cmark_node *node, struct wh
 				scale = L->o.width / ih;
 			b->width = iw * scale;
 			b->h = ih * scale;
-			b->before = b->after = size * 0.6;
+			b->before = b->after = GAP(block);
 			b->atomic = 1;
 			return;
 		}
@@ -576,21 +603,21 @@ static void paragraph(struct lay *L, struct flow *f, cmark_node *node, struct wh
 	tb_init(&t, 1);
 	t.italic_base = inner.quote;
 	inlines(L, &t, node);
-	struct blk *b = text_blk(L, f, &t, &inner, inner.quote ? size * 0.97 : size, 0,
+	struct blk *b = text_blk(L, f, &t, &inner, inner.quote ? SIZE(quote) : size, 0,
 				 inner.quote, 1);
 	tb_free(&t);
 	if (w->list_depth) {
 		b->tag = "LI";
 		b->marker = w->marker;
 		w->marker = NULL;
-		b->after = w->tight ? size * 0.2 : size * 0.45;
+		b->after = w->tight ? GAP(item) : GAP(item_loose);
 	} else {
-		b->after = size * 0.55;
+		b->after = GAP(para);
 	}
 	if (quotation) {
 		b->tag = "BlockQuote";
-		b->before = size * 0.3;
-		b->after = size * 0.8;
+		b->before = GAP(block);
+		b->after = GAP(block);
 	}
 }
 
@@ -599,7 +626,8 @@ static void heading(struct lay *L, struct flow *f, cmark_node *node, struct wher
 	int level = cmark_node_get_heading_level(node);
 	const struct heading *hd = L->doc && L->heading < L->doc->nheadings ?
 				   &L->doc->headings[L->heading++] : NULL;
-	double size = L->o.body_size * (level <= 1 ? 1.5 : level == 2 ? 1.25 : 1.08);
+	const struct style *st = L->o.style;
+	double size = L->o.body_size * (level <= 1 ? st->h1 : level == 2 ? st->h2 : level == 3 ? st->h3 : st->h4);
 	struct tb t;
 	tb_init(&t, 0);
 	inlines(L, &t, node);
@@ -618,8 +646,8 @@ static void heading(struct lay *L, struct flow *f, cmark_node *node, struct wher
 	tb_free(&t);
 	static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
 	b->tag = tags[level > 0 && level <= 6 ? level - 1 : 0];
-	b->before = size * (level <= 2 ? 0.9 : 0.6);
-	b->after = size * 0.35;
+	b->before = L->pitch * st->h_before[level < 1 ? 0 : level > 4 ? 3 : level - 1];
+	b->after = GAP(h_after);
 	b->keep_next = 1;
 	if (hd && L->doc) {
 		b->dest = lay_doc_dest(L->doc, hd->anchor);
@@ -636,7 +664,7 @@ static void list(struct lay *L, struct flow *f, cmark_node *node, struct where *
 	int number = cmark_node_get_list_start(node);
 	struct where inner = *w;
 	inner.list_depth++;
-	inner.indent += 14;
+	inner.indent += L->o.style->list_indent;
 	inner.tight = cmark_node_get_list_tight(node);
 	inner.quote = w->quote;
 	for (cmark_node *item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
@@ -645,7 +673,8 @@ static void list(struct lay *L, struct flow *f, cmark_node *node, struct where *
 			snprintf(mark, sizeof mark, "%d.", number++);
 		else
 			snprintf(mark, sizeof mark, "%s", inner.list_depth % 2 ? "•" : "–");
-		inner.marker = lay_text(L, mark, L->o.body_size, 0, 0, 14, PANGO_ALIGN_LEFT);
+		inner.marker = lay_text(L, mark, L->o.body_size, 0, 0, L->o.style->list_indent,
+					PANGO_ALIGN_LEFT);
 		size_t first = f->n;
 		blocks(L, f, item, &inner);
 		if (inner.marker) {
@@ -656,7 +685,7 @@ static void list(struct lay *L, struct flow *f, cmark_node *node, struct where *
 		(void)first;
 	}
 	if (f->n)
-		f->v[f->n - 1].after = L->o.body_size * 0.6;
+		f->v[f->n - 1].after = GAP(list_end);
 }
 
 static void code_block(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
@@ -671,9 +700,9 @@ static void code_block(struct lay *L, struct flow *f, cmark_node *node, struct w
 	attr(&t, pango_attr_family_new("DejaVu Sans Mono"), 0);
 	struct where inner = *w;
 	inner.indent += 8;
-	struct blk *b = text_blk(L, f, &t, &inner, L->o.body_size * 0.85, 0, 0, 0);
+	struct blk *b = text_blk(L, f, &t, &inner, SIZE(code), 0, 0, 0);
 	b->tag = "Code";
-	b->before = b->after = L->o.body_size * 0.5;
+	b->before = b->after = GAP(block);
 	tb_free(&t);
 }
 
@@ -704,7 +733,7 @@ static void table(struct lay *L, struct flow *f, cmark_node *node, struct where 
 	b->rows = xcalloc(nrows, sizeof *b->rows);
 	b->colw = xcalloc(ncols, sizeof *b->colw);
 	b->align = xcalloc(ncols, sizeof *b->align);
-	double size = L->o.body_size * 0.9;
+	double size = SIZE(table);
 	double *natural = xcalloc(ncols, sizeof *natural);
 	size_t ri = 0;
 	/* Pass 1: each cell's text, and the natural (unwrapped) width of each column. */
@@ -771,8 +800,8 @@ static void table(struct lay *L, struct flow *f, cmark_node *node, struct where 
 	}
 	free(cells);
 	free(natural);
-	b->before = L->o.body_size * 0.4;
-	b->after = L->o.body_size * 0.8;
+	b->before = GAP(block);
+	b->after = GAP(block);
 }
 
 static void block(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
@@ -792,7 +821,7 @@ static void block(struct lay *L, struct flow *f, cmark_node *node, struct where 
 		return;
 	case CMARK_NODE_BLOCK_QUOTE: {
 		struct where inner = *w;
-		inner.indent += 16;
+		inner.indent += L->o.style->quote_indent;
 		inner.quote = 1;
 		size_t first = f->n;
 		blocks(L, f, node, &inner);
@@ -800,7 +829,7 @@ static void block(struct lay *L, struct flow *f, cmark_node *node, struct where 
 			if (strcmp(f->v[i].tag, "P") == 0)
 				f->v[i].tag = "BlockQuote";
 		if (f->n > first)
-			f->v[f->n - 1].after = L->o.body_size * 0.8;
+			f->v[f->n - 1].after = GAP(block);
 		return;
 	}
 	case CMARK_NODE_CODE_BLOCK:
@@ -811,7 +840,7 @@ static void block(struct lay *L, struct flow *f, cmark_node *node, struct where 
 		b->tag = "Sect";
 		b->indent = w->indent;
 		b->h = 1;
-		b->before = b->after = L->o.body_size * 0.6;
+		b->before = b->after = GAP(block);
 		return;
 	}
 	case CMARK_NODE_HTML_BLOCK:
@@ -844,7 +873,7 @@ static struct blk *plain_para(struct lay *L, struct flow *f, const char *text, d
 	struct where w = {indent, 0, 0, 0, NULL};
 	struct blk *b = text_blk(L, f, &t, &w, size, bold, italic, 1);
 	tb_free(&t);
-	b->after = size * 0.35;
+	b->after = GAP(para);
 	return b;
 }
 
@@ -873,18 +902,18 @@ static void band(struct lay *L, struct flow *f, const struct doc *doc, const cha
 		b->qr_url = xasprintf("%s%s", L->o.base_url, doc->out_path);
 	double pad = small ? 5 : 12;
 	double tw = L->o.width - 2 * pad - (b->qr_url ? QR_SIZE + pad : 0);
-	double size = L->o.body_size * (small ? 1.3 : 2.0);
+	double size = small ? SIZE(band_small) : SIZE(band);
 	b->layout = lay_text(L, title, size, 1, 0, tw, PANGO_ALIGN_LEFT);
 	pango_layout_set_wrap(b->layout, PANGO_WRAP_WORD);
-	b->kicker = lay_text(L, kicker, L->o.body_size * 0.85, 1, 0, tw, PANGO_ALIGN_LEFT);
+	b->kicker = lay_text(L, kicker, SIZE(kicker), 1, 0, tw, PANGO_ALIGN_LEFT);
 	int kw, kh, w2, h2;
 	pango_layout_get_size(b->kicker, &kw, &kh);
 	pango_layout_get_size(b->layout, &w2, &h2);
 	b->h = 2 * pad + (double)kh / PANGO_SCALE + 3 + (double)h2 / PANGO_SCALE;
 	if (b->qr_url && b->h < QR_SIZE + 2 * pad)
 		b->h = QR_SIZE + 2 * pad;
-	b->after = L->o.body_size * (small ? 0.5 : 1.1);
-	b->before = small ? L->o.body_size * 1.2 : 0;
+	b->after = small ? GAP(para) : GAP(h_before[0]);
+	b->before = small ? GAP(h_before[0]) : 0;
 }
 
 static void join_taxa(struct buf *out, const struct ptrs *p)
@@ -912,9 +941,9 @@ static void doc_meta(struct lay *L, struct flow *f, const struct doc *doc)
 		buf_printf(&m, " · %s", strcmp(doc->status, "terminee") == 0 ? "Action terminée" :
 			   "En cours d'élaboration");
 	if (m.len) {
-		struct blk *b = plain_para(L, f, m.data, L->o.body_size * 0.85, 0, 0, 0);
+		struct blk *b = plain_para(L, f, m.data, SIZE(meta), 0, 0, 0);
 		pango_layout_set_justify(b->layout, FALSE);
-		b->after = L->o.body_size * 0.9;
+		b->after = GAP(h_before[1]);
 	}
 	buf_free(&m);
 }
@@ -933,8 +962,8 @@ static void summary(struct lay *L, struct flow *f, const struct doc *doc)
 		inlines(L, &t, p);
 	}
 	struct where w = {0, 0, 0, 0, NULL};
-	struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 1.08, 0, 1, 1);
-	b->after = L->o.body_size * 0.5;
+	struct blk *b = text_blk(L, f, &t, &w, SIZE(summary), 0, 1, 1);
+	b->after = GAP(para);
 	tb_free(&t);
 	cmark_node_free(root);
 }
@@ -950,8 +979,8 @@ static void footnotes(struct lay *L, struct flow *f, cmark_node *root)
 	struct blk *h = text_blk(L, f, &t, &w, L->o.body_size, 1, 0, 0);
 	h->tag = "H3";
 	h->keep_next = 1;
-	h->before = L->o.body_size * 0.8;
-	h->after = L->o.body_size * 0.3;
+	h->before = GAP(h_before[2]);
+	h->after = GAP(h_after);
 	tb_free(&t);
 	size_t i = 0;
 	for (cmark_node *def = cmark_node_first_child(root); def; def = cmark_node_next(def)) {
@@ -966,9 +995,9 @@ static void footnotes(struct lay *L, struct flow *f, cmark_node *root)
 				put_raw(&t, " ");
 			inlines(L, &t, p);
 		}
-		struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.85, 0, 0, 1);
+		struct blk *b = text_blk(L, f, &t, &w, SIZE(note), 0, 0, 1);
 		b->tag = "Note";
-		b->after = L->o.body_size * 0.25;
+		b->after = GAP(item);
 		tb_free(&t);
 		i++;
 	}
@@ -977,7 +1006,7 @@ static void footnotes(struct lay *L, struct flow *f, cmark_node *root)
 /* Name, then e-mail (a mailto link), phone, address, site. */
 static void contact_entry(struct lay *L, struct flow *f, const struct entry *e, int with_dest)
 {
-	double size = L->o.body_size * 0.92;
+	double size = SIZE(contact);
 	struct tb t;
 	tb_init(&t, 0);
 	size_t s0 = t.text.len;
@@ -1019,7 +1048,7 @@ static void contact_entry(struct lay *L, struct flow *f, const struct entry *e, 
 	struct where w = {0, 0, 0, 0, NULL};
 	struct blk *b = text_blk(L, f, &t, &w, size, 0, 0, 0);
 	b->atomic = 1;
-	b->after = size * 0.7;
+	b->after = GAP(entry);
 	if (with_dest)
 		b->dest = xasprintf("contact-%s", e->id);
 	tb_free(&t);
@@ -1033,11 +1062,11 @@ static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
 	struct tb t;
 	tb_init(&t, 0);
 	put_raw(&t, "Pour prendre contact");
-	struct blk *h = text_blk(L, f, &t, &w, L->o.body_size * 1.1, 1, 0, 0);
+	struct blk *h = text_blk(L, f, &t, &w, SIZE(h2), 1, 0, 0);
 	h->tag = "H2";
 	h->keep_next = 1;
-	h->before = L->o.body_size * 1.0;
-	h->after = L->o.body_size * 0.4;
+	h->before = GAP(h_before[1]);
+	h->after = GAP(h_after);
 	tb_free(&t);
 	struct ptrs seen = {0};
 	if (doc->carrier)
@@ -1098,8 +1127,8 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 		size_t s = t.text.len;
 		put_raw(&t, web);
 		add_link(&t, s, web, NULL);
-		struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.8, 0, 1, 0);
-		b->before = L->o.body_size;
+		struct blk *b = text_blk(L, f, &t, &w, SIZE(meta), 0, 1, 0);
+		b->before = GAP(h_before[1]);
 		tb_free(&t);
 		free(web);
 	}
@@ -1151,8 +1180,8 @@ static void glossary(struct lay *L, struct flow *f)
 				attr(&t, pango_attr_foreground_new(0x44 * 257, 0x44 * 257, 0x44 * 257), s);
 			}
 			struct where w = {0, 0, 0, 0, NULL};
-			struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.92, 0, 0, 1);
-			b->after = L->o.body_size * 0.55;
+			struct blk *b = text_blk(L, f, &t, &w, SIZE(contact), 0, 0, 1);
+			b->after = GAP(entry);
 			b->dest = xasprintf("sigle-%s", e->anchor);
 			tb_free(&t);
 		}
@@ -1226,8 +1255,8 @@ static void bibliography(struct lay *L, struct flow *f)
 			add_link(&t, u, url, NULL);
 		}
 		struct where w = {0, 0, 0, 0, NULL};
-		struct blk *b = text_blk(L, f, &t, &w, L->o.body_size * 0.92, 0, 0, 1);
-		b->after = L->o.body_size * 0.55;
+		struct blk *b = text_blk(L, f, &t, &w, SIZE(contact), 0, 0, 1);
+		b->after = GAP(entry);
 		b->dest = xasprintf("biblio-%s", e->anchor);
 		tb_free(&t);
 	}
@@ -1261,6 +1290,9 @@ struct lay *lay_new(const struct site *s, const struct book *b, const struct hyp
 	L->font = pango_font_description_new();
 	pango_font_description_set_family(L->font, o->family);
 	pango_font_description_set_size(L->font, (gint)(o->body_size * PANGO_SCALE));
+	PangoFontMetrics *m = pango_context_get_metrics(L->ctx, L->font, NULL);
+	L->pitch = (double)pango_font_metrics_get_height(m) * o->style->leading / PANGO_SCALE;
+	pango_font_metrics_unref(m);
 	return L;
 }
 
@@ -1345,7 +1377,7 @@ void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const cha
 	b->width = L->o.width - 40;
 	b->layout = make_layout(L, &t, L->o.body_size, 0, 0, b->width, 0, PANGO_ALIGN_LEFT);
 	b->toc_dest = xstrdup(dest);
-	b->after = L->o.body_size * 0.45;
+	b->after = GAP(toc_entry);
 	b->atomic = 1;
 	tb_free(&t);
 	lay_measure(b);

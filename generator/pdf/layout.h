@@ -16,6 +16,7 @@
 #include "booklet.h"
 #include "hyph.h"
 #include "model.h"
+#include "style.h"
 
 /* A link over text[start, end) of a layout: to uri, or to a destination of the PDF. */
 struct lay_link {
@@ -107,6 +108,7 @@ struct lay_options {
 	const char *family;     /* font family with regular, italic and bold */
 	double width;           /* text frame width */
 	double body_size;       /* body text size in points */
+	const struct style *style; /* type scale and spacing */
 	const char *base_url;   /* web address of the site ending in '/', or NULL */
 	lay_page_fn page_of;
 	void *page_ctx;

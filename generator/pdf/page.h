@@ -9,13 +9,7 @@
 #include <cairo.h>
 
 #include "layout.h"
-
-/* Page size and text frame, in points (1/72 inch). */
-struct page_geom {
-	double w, h;
-	double left, right, top, bottom;   /* margins */
-	double body_size;
-};
+#include "style.h"
 
 /* A piece of a block on a page. */
 struct frag {

@@ -29,6 +29,7 @@
 #include "qr.h"
 #include "shape_cache.h"
 #include "soft_hyphens.h"
+#include "style.h"
 #include "typo.h"
 #include "xalloc.h"
 
@@ -160,14 +161,6 @@ static const char *find_family(void)
 
 /* ---- one booklet ---- */
 
-static void geometry(int a5, struct page_geom *g)
-{
-	if (a5)
-		*g = (struct page_geom){419.53, 595.28, 42, 42, 52, 50, 9.5};
-	else
-		*g = (struct page_geom){595.28, 841.89, 64, 64, 70, 66, 10.5};
-}
-
 struct job {
 	const struct site *s;
 	const struct book *b;
@@ -183,6 +176,7 @@ struct job {
 struct doc_pages {
 	struct job *j;
 	struct page_geom g;
+	const struct style *style;
 	struct lay *L;
 	struct flow body, toc;
 	struct page_list bp, tp;
@@ -303,12 +297,13 @@ static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const 
 	if (!p->opens_doc) {
 		const char *left = dp->j->b->single ? (dp->j->s->title ? dp->j->s->title : "") :
 				   dp->j->b->title;
-		PangoLayout *l = lay_text(dp->L, left, bs * 0.8, 0, 0, fw * 0.45, PANGO_ALIGN_LEFT);
+		PangoLayout *l = lay_text(dp->L, left, bs * dp->style->furniture, 0, 0, fw * 0.45,
+					  PANGO_ALIGN_LEFT);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		show(cr, l, g->left, g->top - 30);
 		g_object_unref(l);
 		if (p->running) {
-			PangoLayout *r = lay_text(dp->L, p->running, bs * 0.8, 0, 1, fw * 0.53,
+			PangoLayout *r = lay_text(dp->L, p->running, bs * dp->style->furniture, 0, 1, fw * 0.53,
 						  PANGO_ALIGN_RIGHT);
 			pango_layout_set_ellipsize(r, PANGO_ELLIPSIZE_END);
 			show(cr, r, g->left + fw * 0.47, g->top - 30);
@@ -321,7 +316,7 @@ static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const 
 	}
 	char num[16];
 	snprintf(num, sizeof num, "%d", number);
-	PangoLayout *n = lay_text(dp->L, num, bs * 0.85, 0, 0, fw, PANGO_ALIGN_CENTER);
+	PangoLayout *n = lay_text(dp->L, num, bs * dp->style->furniture, 0, 0, fw, PANGO_ALIGN_CENTER);
 	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 	show(cr, n, g->left, g->h - g->bottom + 22);
 	g_object_unref(n);
@@ -355,7 +350,7 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 		draw_cover(dp, cr, tagged);
 	} else if (number <= dp->front) {
 		if (number == 2) {
-			PangoLayout *t = lay_text(dp->L, "Sommaire", dp->g.body_size * 2, 1, 0,
+			PangoLayout *t = lay_text(dp->L, "Sommaire", dp->g.body_size * dp->style->toc_title, 1, 0,
 						  dp->g.w - dp->g.left - dp->g.right, PANGO_ALIGN_LEFT);
 			if (tagged)
 				cairo_tag_begin(cr, "H1", "");
@@ -432,8 +427,10 @@ static void typeset(struct job *j)
 {
 	struct doc_pages dp = {0};
 	dp.j = j;
-	geometry(j->b->a5, &dp.g);
-	struct lay_options lo = {j->family, dp.g.w - dp.g.left - dp.g.right, dp.g.body_size,
+	const struct style *style = style_get(j->b->a5);
+	dp.g = style->page;
+	dp.style = style;
+	struct lay_options lo = {j->family, dp.g.w - dp.g.left - dp.g.right, dp.g.body_size, style,
 				 j->base_url, page_of, &dp.map};
 	dp.L = lay_new(j->s, j->b, j->h, &lo);
 	/*
