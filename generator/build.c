@@ -312,6 +312,11 @@ static void data_file_one(void *ctx, size_t i)
 	}
 }
 
+int build_makes_pdfs(const struct build_options *o)
+{
+	return !o->no_pdf && !o->pdf_later;
+}
+
 struct site *build_load(const struct build_options *o, struct diag *d)
 {
 	struct build b = {0};
@@ -376,10 +381,8 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	phase("summaries");
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;
-	if (o->pdf_later) {
-		stage_keep_prefix(b.stage, "pdf/");
-		stage_keep_prefix(b.stage, "print/");
-	}
+	if (!build_makes_pdfs(o))
+		pdf_keep_previous(b.stage);
 	b.plan = pages_plan(b.site);
 	/*
 	 * The data files (site.json, search index) do not depend on the pages:
@@ -388,7 +391,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	 */
 	pool_for(o->jobs, b.plan.n + 2, render_or_data_one, &b);
 	phase("render");
-	if (!o->no_pdf && !o->pdf_later) {
+	if (build_makes_pdfs(o)) {
 		phase("pdf");
 		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet};
 		if (pdf_build_site(b.site, b.stage, &po, d) < 0) {

@@ -16,7 +16,7 @@ struct build_options {
 	const char *templates;   /* templates directory; NULL: root/templates, else the installed ones */
 	int strict;              /* warnings are errors */
 	int jobs;                /* worker threads; 0 = number of cores */
-	int no_pdf;              /* skip PDF files */
+	int no_pdf;              /* skip PDF files; those already published are kept */
 	int pdf_later;           /* serve: pages link the PDFs, which are not remade now: the previous ones are kept */
 	int check_only;          /* validate everything, write nothing */
 	int serve;               /* output for `fiches serve`: inject the live-reload script */
@@ -46,6 +46,13 @@ struct site;
  * site_free's it) or NULL when content/ cannot be read.
  */
 struct site *build_load(const struct build_options *opts, struct diag *d);
+
+/*
+ * Whether a build with these options typesets the PDFs (and print/ pages).
+ * When it does not (--no-pdf, or serve's pages-first pass), the ones a
+ * previous build published are kept as they are (pdf_keep_previous).
+ */
+int build_makes_pdfs(const struct build_options *opts);
 
 /* Runs the pipeline. stats may be NULL. Returns a build_status. */
 int build_run(const struct build_options *opts, struct diag *d,

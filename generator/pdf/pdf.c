@@ -807,6 +807,12 @@ static size_t weight(const struct book *b)
 	return b->nparts * (b->summaries ? 1 : 8) + b->impose;
 }
 
+void pdf_keep_previous(struct stage *st)
+{
+	stage_keep_prefix(st, "pdf/");
+	stage_keep_prefix(st, "print/");
+}
+
 int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_options *o,
 		   struct diag *d)
 {

@@ -931,7 +931,7 @@ int serve_run(const struct serve_options *opts)
 		}
 		if (ev == WATCH_TIMEOUT) {
 			sse_notify(s, NULL);
-		} else if (ev == WATCH_CHANGED && b.no_pdf) {
+		} else if (ev == WATCH_CHANGED && !build_makes_pdfs(&b)) {
 			rebuild(s, &b, out, d, 0, 1);
 		} else if (ev == WATCH_CHANGED) {
 			/*
