@@ -296,10 +296,29 @@ static void sync_dir(const char *dir)
 	}
 }
 
+/*
+ * The directory the stage swaps: out_dir itself, or, when out_dir is a
+ * symbolic link (public -> /var/www/tat, the usual way to publish), the
+ * directory it leads to. The new tree is then built beside that directory
+ * and exchanged with it there: the link is left as the user made it and
+ * still names the old complete site or the new one. Caller frees.
+ */
+static char *swapped_dir(const char *out_dir)
+{
+	struct stat st;
+	if (lstat(out_dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(out_dir, NULL);
+		if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+			return real;
+		free(real);
+	}
+	return xstrdup(out_dir);
+}
+
 struct stage *stage_new(const char *out_dir)
 {
 	struct stage *st = xcalloc(1, sizeof *st);
-	st->out = xstrdup(out_dir);
+	st->out = swapped_dir(out_dir);
 	st->parent = parent_of(out_dir);
 	st->name = base_of(out_dir);
 	st->staging = xasprintf("%s/.%s.fiches-new", st->parent, st->name);
@@ -450,6 +469,11 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	/* Phase 2. */
 	struct stat out_st;
 	int have_out = lstat(st->out, &out_st) == 0;
+	if (have_out && S_ISLNK(out_st.st_mode)) {
+		diag_error(d, st->out, 0, 0,
+			   _("the output is a symbolic link to a directory that does not exist: create that directory or remove the link"));
+		goto out;
+	}
 	if (have_out && !S_ISDIR(out_st.st_mode)) {
 		diag_error(d, st->out, 0, 0, _("output exists and is not a directory"));
 		goto out;

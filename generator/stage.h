@@ -12,6 +12,8 @@
  *    renameat2(RENAME_EXCHANGE); the old tree is then removed.
  *
  * A build killed at any moment leaves the old complete tree or the new one.
+ * An output directory given as a symbolic link is swapped where the link
+ * leads (the link itself is left alone).
  * Files in the output directory that fiches did not create (not in its
  * manifest) are carried over, never deleted.
  */

@@ -11,6 +11,12 @@ next target is whichever site public/ does not hold.
 Kills: 200, as the issue asks (about 20 s); CRASH_KILLS=N for another
 number. The stage builds ".public.fiches-new" beside the output and
 swaps it in with renameat2(RENAME_EXCHANGE) (generator/stage.c).
+
+Then the same with public a symbolic link to www/site (the usual way to
+publish into a web server's tree): the swap happens beside www/site, and
+after every kill the link must still be there, unchanged, and lead to the
+old or the new complete site. CRASH_LINK_KILLS kills (40 by default, to
+stay quick).
 """
 import hashlib
 import os
@@ -65,6 +71,15 @@ def main():
         print(f"skip: {FICHES} not built")
         print("0 passed, 0 failed, 1 skipped")
         return 0
+    scenario(KILLS, linked=False)
+    scenario(int(os.environ.get("CRASH_LINK_KILLS", "40")), linked=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def scenario(kills, linked):
+    """kills random kills; linked: public is a symbolic link to www/site."""
+    label = "public -> www/site: " if linked else ""
     proj = tempfile.mkdtemp(prefix="fiches-crash-")
     shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(proj, "templates"))
     a = os.path.join(proj, "content-A")
@@ -85,25 +100,32 @@ def main():
 
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
     pub = os.path.join(proj, "public")
+    site_dir = proj
+    if linked:
+        site_dir = os.path.join(proj, "www")
+        os.makedirs(os.path.join(site_dir, "site"))
+        os.symlink(os.path.join("www", "site"), pub)
+
+    def link_intact():
+        return not linked or (os.path.islink(pub) and os.readlink(pub) == os.path.join("www", "site"))
     sites, took = {}, 0.0
     for site in "BA":
         use(proj, site)
         t0 = time.monotonic()
         r = subprocess.run([FICHES, "build", "--no-pdf", "-C", proj], capture_output=True, text=True, env=env)
         took = max(took, time.monotonic() - t0)
-        check(f"site {site} builds", r.returncode == 0, r.stderr)
+        check(f"{label}site {site} builds", r.returncode == 0 and link_intact(), r.stderr)
         if r.returncode:
-            print(f"{passed} passed, {failed} failed")
-            return 1
+            return
         sites[site] = manifest(pub)
-    check("A and B differ", sites["A"] != sites["B"])
+    check(f"{label}A and B differ", sites["A"] != sites["B"])
     # Kill delays cover the whole build: up to 1.5 times a full B build.
     longest = max(took, 0.05)
     rng = random.Random(int(os.environ.get("CRASH_SEED", "1")))
     current = "A"
     outcomes = {"old": 0, "new": 0}
     bad = []
-    for i in range(KILLS):
+    for i in range(kills):
         target = "B" if current == "A" else "A"
         use(proj, target)
         p = subprocess.Popen([FICHES, "build", "--no-pdf", "-C", proj], stdout=subprocess.DEVNULL,
@@ -111,7 +133,7 @@ def main():
         time.sleep(rng.uniform(0, longest * 1.5))
         p.send_signal(signal.SIGKILL)
         p.wait()
-        got = manifest(pub)
+        got = manifest(pub) if link_intact() else None
         if got == sites[current]:
             outcomes["old"] += 1
         elif got == sites[target]:
@@ -121,18 +143,17 @@ def main():
             kind = "missing" if got is None else "mixture"
             bad.append(f"kill {i} ({current}→{target}): {kind}")
             current = target if got and got.get("pages/nouvelle.html") else current
-    check(f"{KILLS} kills: public/ always the old or the new complete site "
+    check(f"{label}{kills} kills: public/ always the old or the new complete site "
           f"(old {outcomes['old']}, new {outcomes['new']})", not bad, "; ".join(bad[:5]))
-    check("both outcomes were reached", outcomes["old"] > 0 and outcomes["new"] > 0, str(outcomes))
+    check(f"{label}both outcomes were reached", outcomes["old"] > 0 and outcomes["new"] > 0, str(outcomes))
     # A normal build afterwards cleans the leftovers of the killed ones.
     use(proj, "A")
     r = subprocess.run([FICHES, "build", "--no-pdf", "-C", proj], capture_output=True, text=True, env=env)
-    left = [x for x in os.listdir(proj) if ".fiches-" in x]
-    check("a clean build after the kills gives site A and leaves no staging directory",
-          r.returncode == 0 and manifest(pub) == sites["A"] and not left, r.stderr + str(left))
+    left = [x for x in os.listdir(site_dir) if ".fiches-" in x]
+    check(f"{label}a clean build after the kills gives site A and leaves no staging directory",
+          r.returncode == 0 and link_intact() and manifest(pub) == sites["A"] and not left,
+          r.stderr + str(left))
     shutil.rmtree(proj, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
