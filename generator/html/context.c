@@ -20,10 +20,23 @@ struct cx {
 	const struct site *s;
 	const char *page;   /* output path of the page */
 	const struct context_options *o;
+	/*
+	 * base_url when links must be absolute: the 404 page is served at
+	 * whatever depth the missing URL had, where relative links break.
+	 */
+	const char *absolute;
 };
 
 static json_t *href(const struct cx *c, const char *target)
 {
+	if (c->absolute) {
+		/* "index.html" is the site's root URL itself. */
+		const char *t = strcmp(target, "index.html") == 0 ? "" : target;
+		char *abs = xasprintf("%s%s", c->absolute, t);
+		json_t *v = json_string_nocheck(abs);
+		free(abs);
+		return v;
+	}
 	char *rel = path_relative(c->page, target);
 	json_t *v = json_string_nocheck(rel);
 	free(rel);
@@ -189,11 +202,15 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 		json_object_set_new(site, "footer_html", inline_md(c, s->footer));
 	json_object_set_new(v, "site", site);
 	json_object_set_new(v, "lang", json_string_nocheck(s->language));
-	char *root = path_relative(c->page, "index.html");
-	/* "../index.html" → "../"; "index.html" → "" */
-	root[strlen(root) - strlen("index.html")] = '\0';
-	json_object_set_new(v, "root", json_string_nocheck(root));
-	free(root);
+	if (c->absolute) {
+		json_object_set_new(v, "root", json_string_nocheck(c->absolute));
+	} else {
+		char *root = path_relative(c->page, "index.html");
+		/* "../index.html" → "../"; "index.html" → "" */
+		root[strlen(root) - strlen("index.html")] = '\0';
+		json_object_set_new(v, "root", json_string_nocheck(root));
+		free(root);
+	}
 	json_object_set_new(v, "home_href", href(c, "index.html"));
 	json_object_set_new(v, "search_href", href(c, "recherche.html"));
 	json_object_set_new(v, "is_home", json_boolean(strcmp(c->page, "index.html") == 0));
@@ -539,11 +556,47 @@ static json_t *simple_page(const struct cx *c, const char *title)
 	return v;
 }
 
+/*
+ * The 404 page is served in place of any missing URL, at any depth. With
+ * base_url its links are absolute. Without, "site_dirs" lists the site's
+ * top-level directories so that a small script in its head can find the
+ * site's root in the URL and set <base> before anything is loaded.
+ */
+static json_t *not_found_page(struct cx *c, const struct page_plan *plan)
+{
+	if (c->s->base_url)
+		c->absolute = c->s->base_url;
+	json_t *v = simple_page(c, "Page introuvable");
+	if (c->absolute)
+		return v;
+	struct buf dirs = BUF_INIT;
+	buf_puts(&dirs, "[\"assets\",\"media\",\"pdf\",\"print\"");
+	struct ptrs seen = {0}; /* borrowed page paths, one per directory */
+	for (size_t i = 0; i < plan->n; i++) {
+		const char *path = plan->pages[i].path, *slash = strchr(path, '/');
+		if (!slash)
+			continue;
+		size_t len = (size_t)(slash - path), k;
+		for (k = 0; k < seen.n; k++)
+			if (!strncmp(seen.v[k], path, len + 1))
+				break;
+		if (k < seen.n)
+			continue;
+		ptrs_add(&seen, (void *)path);
+		/* Output directories are slugs: nothing to escape in a JSON string. */
+		buf_printf(&dirs, ",\"%.*s\"", (int)len, path);
+	}
+	ptrs_free(&seen);
+	buf_puts(&dirs, "]");
+	json_object_set_new(v, "site_dirs", json_string_nocheck(buf_cstr(&dirs)));
+	buf_free(&dirs);
+	return v;
+}
+
 json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 			 const struct page *p, const struct context_options *o)
 {
-	(void)plan;
-	struct cx c = {s, p->path, o};
+	struct cx c = {s, p->path, o, NULL};
 	switch (p->kind) {
 	case PAGE_HOME: return home_page(&c);
 	case PAGE_DOC: return doc_page(&c, p->subject);
@@ -562,7 +615,7 @@ json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 	case PAGE_TAXA_INDEX: return taxa_index(&c, p->taxa_kind);
 	case PAGE_TAXON: return taxon_page(&c, p->subject, p->taxa_kind);
 	case PAGE_SEARCH: return simple_page(&c, "Recherche");
-	case PAGE_NOT_FOUND: return simple_page(&c, "Page introuvable");
+	case PAGE_NOT_FOUND: return not_found_page(&c, plan);
 	}
 	return json_object();
 }

@@ -325,8 +325,13 @@ static const char sw_body[] =
 	"        return response;\n"
 	"      }).catch(function () {\n"
 	"        if (request.mode !== \"navigate\") return Response.error();\n"
-	"        return new Response(OFFLINE_PAGE, {status: 503,\n"
+	"        var offline = new Response(OFFLINE_PAGE, {status: 503,\n"
 	"          headers: {\"Content-Type\": \"text/html; charset=utf-8\"}});\n"
+	"        // Every page is precached: one that is not does not exist.\n"
+	"        if (!ALL_PAGES) return offline;\n"
+	"        return cache.match(new URL(\"404.html\", SCOPE).href).then(function (nf) {\n"
+	"          return nf ? new Response(nf.body, {status: 404, headers: nf.headers}) : offline;\n"
+	"        });\n"
 	"      });\n"
 	"    });\n"
 	"  }));\n"
@@ -383,7 +388,8 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	buf_printf(&b, "/* fiches : service worker, produit par « fiches build ». */\n"
 		       "\"use strict\";\n"
 		       "var VERSION = \"fiches-%016llx\";\n"
-		       "var PRECACHE = [", h);
+		       "var ALL_PAGES = %s;\n"
+		       "var PRECACHE = [", h, all_pages ? "true" : "false");
 	size_t count = 0;
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct page *p = &plan->pages[i];
