@@ -49,26 +49,6 @@ void ptrs_free(struct ptrs *p)
 	p->n = p->cap = 0;
 }
 
-const char *doc_kind_label(enum doc_kind kind)
-{
-	static const char *const labels[DOC_KINDS] = {
-		"Fiche-action", "Fiche thématique", "Chapitre", "Page"};
-	return labels[kind];
-}
-
-const char *doc_kind_dir(enum doc_kind kind)
-{
-	static const char *const dirs[DOC_KINDS] = {
-		"fiches-actions", "fiches-thematiques", "guide", "pages"};
-	return dirs[kind];
-}
-
-const char *doc_kind_scheme(enum doc_kind kind)
-{
-	static const char *const schemes[DOC_KINDS] = {"action", "theme", "guide", "page"};
-	return schemes[kind];
-}
-
 static int compare_doc_slugs(const void *a, const void *b)
 {
 	return strcmp((*(struct doc *const *)a)->slug, (*(struct doc *const *)b)->slug);
@@ -134,7 +114,7 @@ struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *
 					   compare_doc_slugs);
 		if (hit)
 			return *hit;
-		if (number < 0 || kind == DOC_PAGE)
+		if (number < 0 || !n || s->docs[kind][0]->desc->list == LIST_PLAIN)
 			return NULL;
 		/* The arrays are sorted by number. */
 		size_t lo = 0, hi = n;
@@ -150,7 +130,7 @@ struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *
 	for (size_t i = 0; i < n; i++) {
 		struct doc *d = s->docs[kind][i];
 		if (strcmp(d->slug, key) == 0 || (number >= 0 && d->number == number &&
-						  kind != DOC_PAGE))
+						  d->desc->list != LIST_PLAIN))
 			return d;
 	}
 	return NULL;
@@ -198,8 +178,8 @@ const struct heading *doc_find_anchor(const struct doc *d, const char *anchor)
 
 char *doc_display_title(const struct doc *d)
 {
-	if (d->kind == DOC_ACTION || d->kind == DOC_THEME)
-		return xasprintf("%s %d · %s", doc_kind_label(d->kind), d->number, d->title);
+	if (d->desc->list == LIST_NUMBERED)
+		return xasprintf("%s %d · %s", d->desc->label, d->number, d->title);
 	return xstrdup(d->title);
 }
 
@@ -257,7 +237,7 @@ static void free_doc(struct doc *d)
 		free(d->search_texts.v[i]);
 	free(d->out_path);
 	struct ptrs *lists[] = {&d->publics, &d->territories, &d->contacts, &d->fm_themes,
-				&d->includes, &d->themes, &d->actions, &d->links_to,
+				&d->fm_docs, &d->includes, &d->themes, &d->actions, &d->links_to,
 				&d->cited_by, &d->related, &d->glossary_used,
 				&d->entries_cited, &d->search_texts};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)

@@ -11,12 +11,19 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "kind.h"
+
 struct yaml_marks;
 struct gloss_index;
 struct md_paths;
 
-/* The four kinds of Markdown document. */
-enum doc_kind { DOC_ACTION, DOC_THEME, DOC_GUIDE, DOC_PAGE, DOC_KINDS };
+/*
+ * The kinds of Markdown document: the four built-in ones, whose derived
+ * relations (logics, themes ↔ actions, guide includes) are written for
+ * them, then those a project declares (DOC_BUILTIN.., described in kind.h).
+ * Arrays indexed by kind have DOC_KINDS slots; unused ones stay empty.
+ */
+enum doc_kind { DOC_ACTION, DOC_THEME, DOC_GUIDE, DOC_PAGE, DOC_BUILTIN, DOC_KINDS = KINDS_MAX };
 
 /* The kinds of cross-reference target (link schemes). */
 enum target_kind {
@@ -86,6 +93,7 @@ struct entry {
 /* One Markdown document: fiche-action, fiche-thématique, guide chapter or page. */
 struct doc {
 	enum doc_kind kind;
+	const struct kind *desc; /* its descriptor (kind.h) */
 	char *path;             /* as shown in diagnostics: "content/actions/06-x.md" */
 	char *fs_path;          /* path to open */
 	char *slug;             /* its id: front matter slug or file name without "NN-" */
@@ -115,6 +123,7 @@ struct doc {
 	struct entry *carrier;  /* actions: contact */
 	struct ptrs contacts;   /* struct entry * (contacts) */
 	struct ptrs fm_themes;  /* actions: struct doc * themes listed in front matter */
+	struct ptrs fm_docs;    /* struct doc * other documents named by front-matter fields */
 	struct ptrs includes;   /* guide: struct doc * fiches included after the body */
 
 	/* Derived by derive.c. */
@@ -162,6 +171,8 @@ struct site {
 	struct taxon *logics, *publics, *territories;
 	size_t nlogics, npublics, nterritories;
 
+	struct kind *extra_kinds;    /* the project's own kinds (kind_project.c), owned */
+	size_t nextra_kinds;
 	struct doc **docs[DOC_KINDS]; /* per kind, sorted by number then slug */
 	size_t ndocs[DOC_KINDS];
 
@@ -188,13 +199,6 @@ struct site {
 	struct gloss_index *gloss;   /* over glossary ids */
 	const char **sigles;         /* borrowed ids, index-aligned with glossary */
 };
-
-/* The French name of a kind, singular: « Fiche-action », « Fiche thématique »... */
-const char *doc_kind_label(enum doc_kind kind);
-/* Output directory of a kind: "fiches-actions", "fiches-thematiques", "guide", "pages". */
-const char *doc_kind_dir(enum doc_kind kind);
-/* Link scheme of a kind: "action", "theme", "guide", "page". */
-const char *doc_kind_scheme(enum doc_kind kind);
 
 /*
  * Builds the lookup table of a kind once its documents are sorted and their

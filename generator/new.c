@@ -31,17 +31,39 @@ static void put_yaml_string(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/*
+ * The front matter of a new document, from its kind's fields: the number,
+ * the title, a summary to rewrite, the first logic for a required one, an
+ * empty list for each list, the initial value the descriptor gives; other
+ * optional fields are left out (the documentation lists them).
+ */
+static void scaffold_fields(struct buf *b, const struct site *s, const struct kind *k,
+			    int number, const char *title)
+{
+	for (const struct kind_field *f = k->fields; f->name; f++) {
+		if (strcmp(f->name, "number") == 0) {
+			buf_printf(b, "number: %d\n", number);
+		} else if (strcmp(f->name, "title") == 0) {
+			buf_puts(b, "title: ");
+			put_yaml_string(b, title);
+			buf_putc(b, '\n');
+		} else if (f->type == FIELD_LONG_TEXT && (f->flags & FIELD_REQUIRED)) {
+			buf_printf(b, "%s: >-\n  Une ou deux phrases qui disent l’essentiel de la fiche.\n",
+				   f->name);
+		} else if (f->flags & FIELD_LIST) {
+			if (f->type != FIELD_INCLUDE)
+				buf_printf(b, "%s: []\n", f->name);
+		} else if (f->type == FIELD_TAXON && (f->flags & FIELD_REQUIRED)) {
+			buf_printf(b, "%s: %s\n", f->name,
+				   strcmp(f->ref, "logics") == 0 && s->nlogics ? s->logics[0].id : "");
+		} else if (f->initial) {
+			buf_printf(b, "%s: %s\n", f->name, f->initial);
+		}
+	}
+}
+
 int new_fiche(const char *root, const char *kind, const char *title, struct diag *d)
 {
-	enum doc_kind k;
-	if (strcmp(kind, "action") == 0)
-		k = DOC_ACTION;
-	else if (strcmp(kind, "theme") == 0)
-		k = DOC_THEME;
-	else {
-		diag_error(d, NULL, 0, 0, _("'fiches new' makes an 'action' or a 'theme', not '%s'"), kind);
-		return 2;
-	}
 	if (!*title) {
 		diag_error(d, NULL, 0, 0, _("the title is empty"));
 		return 2;
@@ -50,30 +72,27 @@ int new_fiche(const char *root, const char *kind, const char *title, struct diag
 	if (!s)
 		return 1;
 	schema_check(s, d);
+	int k = site_kind_by_name(s, kind, strlen(kind));
+	const struct kind *desc = k >= 0 ? site_kind(s, k) : NULL;
+	if (!desc || !desc->new_file) {
+		diag_error(d, NULL, 0, 0, _("'fiches new' makes an 'action' or a 'theme', not '%s'"), kind);
+		site_free(s);
+		return 2;
+	}
 	int next = 1;
 	for (size_t i = 0; i < s->ndocs[k]; i++)
 		if (s->docs[k][i]->number >= next)
 			next = s->docs[k][i]->number + 1;
 	char *slug = slug_from_text(title, strlen(title));
-	const char *dir = k == DOC_ACTION ? "actions" : "themes";
-	char *name = k == DOC_ACTION ? xasprintf("%02d-%s.md", next, slug) :
-				       xasprintf("%d-%s.md", next, slug);
-	char *subdir = path_join(s->content_dir, dir);
+	char *name = xasprintf(desc->new_file, next, slug);
+	char *subdir = path_join(s->content_dir, desc->content_dir);
 	char *file = path_join(subdir, name);
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "---\nnumber: %d\ntitle: ", next);
-	put_yaml_string(&b, title);
-	buf_puts(&b, "\nsummary: >-\n  Une ou deux phrases qui disent l’essentiel de la fiche.\n");
-	if (k == DOC_ACTION) {
-		buf_printf(&b, "logic: %s\nthemes: []\ncontacts: []\nterritories: []\n",
-			   s->nlogics ? s->logics[0].id : "");
-		buf_puts(&b, "publics: []\nstatus: en-elaboration\n");
-	} else {
-		buf_puts(&b, "publics: []\n");
-	}
+	buf_puts(&b, "---\n");
+	scaffold_fields(&b, s, desc, next, title);
 	buf_puts(&b, "---\n");
 	const json_t *sections = json_object_get(json_object_get(s->config, "sections"),
-						 k == DOC_ACTION ? "actions" : "themes");
+						 desc->content_dir);
 	size_t i;
 	const json_t *h;
 	json_array_foreach(sections, i, h)

@@ -63,16 +63,6 @@ static json_t *inline_md(const struct cx *c, const char *text)
 	return v;
 }
 
-const char *context_status_label(const char *status)
-{
-	if (!status)
-		return NULL;
-	if (strcmp(status, "en-elaboration") == 0)
-		return "En élaboration";
-	if (strcmp(status, "terminee") == 0)
-		return "Terminée";
-	return "En cours";
-}
 
 static json_t *taxon_ref(const struct cx *c, const struct taxon *t)
 {
@@ -98,15 +88,16 @@ static json_t *taxa_list(const struct cx *c, const struct ptrs *p)
 static json_t *doc_ref(const struct cx *c, const struct doc *d)
 {
 	json_t *v = json_object();
-	json_object_set_new(v, "kind", json_string_nocheck(doc_kind_scheme(d->kind)));
-	json_object_set_new(v, "kind_label", json_string_nocheck(doc_kind_label(d->kind)));
+	json_object_set_new(v, "kind", json_string_nocheck(d->desc->name));
+	json_object_set_new(v, "kind_label", json_string_nocheck(d->desc->label));
 	/*
 	 * Every key a list item's template may test is set, null when the
 	 * document has no such value: Mustache looks a missing key up in the
 	 * enclosing contexts, so a chapter without "number" showed the number
 	 * of the fiche whose page listed it.
 	 */
-	json_object_set_new(v, "number", d->kind == DOC_PAGE ? json_null() : json_integer(d->number));
+	json_object_set_new(v, "number", d->desc->list == LIST_PLAIN ? json_null() :
+					 json_integer(d->number));
 	json_object_set_new(v, "is_page", json_boolean(d->kind == DOC_PAGE));
 	json_object_set_new(v, "is_action", json_boolean(d->kind == DOC_ACTION));
 	json_object_set_new(v, "is_theme", json_boolean(d->kind == DOC_THEME));
@@ -121,8 +112,10 @@ static json_t *doc_ref(const struct cx *c, const struct doc *d)
 	else
 		json_object_set_new(v, "summary_html", json_null());
 	json_object_set_new(v, "logic", d->logic ? taxon_ref(c, d->logic) : json_null());
-	json_object_set_new(v, "status_label", d->status && strcmp(d->status, "active") != 0 ?
-			    json_string_nocheck(context_status_label(d->status)) : json_null());
+	const struct kind_field *status = kind_field(d->desc, "status");
+	int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
+	json_object_set_new(v, "status_label", shown ?
+			    json_string_nocheck(kind_enum_label(status, d->status)) : json_null());
 	return v;
 }
 
@@ -291,10 +284,12 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 		json_array_append_new(toc, h);
 	}
 	json_object_set_new(doc, "toc", toc);
-	if (d->kind == DOC_ACTION || d->kind == DOC_THEME) {
-		char *pdf = xasprintf("pdf/%s-%d-%s.pdf", doc_kind_scheme(d->kind), d->number, d->slug);
+	char *pdf_name = kind_pdf_name(d);
+	if (pdf_name) {
+		char *pdf = xasprintf("pdf/%s.pdf", pdf_name);
 		add_pdf(c, doc, pdf);
 		free(pdf);
+		free(pdf_name);
 	}
 	json_object_set_new(v, "doc", doc);
 	return v;
@@ -493,15 +488,19 @@ static json_t *taxon_page(const struct cx *c, const struct taxon *t, int which)
 	json_t *tx = taxon_ref(c, t);
 	if (t->description)
 		json_object_set_new(tx, "description_html", typo_html(t->description));
-	struct ptrs actions = {0}, themes = {0};
+	struct ptrs actions = {0}, themes = {0}, others = {0};
 	for (size_t i = 0; i < t->docs.n; i++) {
 		const struct doc *d = t->docs.v[i];
-		ptrs_add(d->kind == DOC_ACTION ? &actions : &themes, (void *)d);
+		ptrs_add(d->kind == DOC_ACTION ? &actions : d->kind == DOC_THEME ? &themes : &others,
+			 (void *)d);
 	}
 	json_object_set_new(tx, "actions", doc_list(c, &actions));
 	json_object_set_new(tx, "themes", doc_list(c, &themes));
+	if (others.n)
+		json_object_set_new(tx, "others", doc_list(c, &others));
 	ptrs_free(&actions);
 	ptrs_free(&themes);
+	ptrs_free(&others);
 	json_object_set_new(tx, "kind_label", json_string_nocheck(taxa_titles[which]));
 	const char *dirs[3] = {"logiques/index.html", "publics/index.html", "territoires/index.html"};
 	json_object_set_new(tx, "index_href", href(c, dirs[which]));
@@ -616,6 +615,14 @@ json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 	case PAGE_TAXON: return taxon_page(&c, p->subject, p->taxa_kind);
 	case PAGE_SEARCH: return simple_page(&c, "Recherche");
 	case PAGE_NOT_FOUND: return not_found_page(&c, plan);
+	case PAGE_LIST_KIND: {
+		const struct kind *desc = site_kind(s, p->taxa_kind);
+		json_t *v = base(&c, desc->label_plural, NULL);
+		json_object_set_new(v, "kind_label", json_string_nocheck(desc->label));
+		json_object_set_new(v, "fiches", all_docs(&c, (enum doc_kind)p->taxa_kind));
+		json_object_set_new(v, "count", json_integer((json_int_t)s->ndocs[p->taxa_kind]));
+		return v;
+	}
 	}
 	return json_object();
 }

@@ -24,7 +24,4 @@ json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 /* The whole content model as data (site.json). Caller json_decref's it. */
 json_t *context_site_json(const struct site *s);
 
-/* Status label: « En cours », « En élaboration », « Terminée ». */
-const char *context_status_label(const char *status);
-
 #endif

@@ -18,17 +18,23 @@ struct page_plan pages_plan(const struct site *s)
 {
 	struct page_plan p = {NULL, 0};
 	size_t cap = 0;
-	static const char *const doc_templates[DOC_KINDS] = {"action", "theme", "chapter", "page"};
 	add(&p, &cap, PAGE_HOME, xstrdup("index.html"), "home", NULL, 0);
 	add(&p, &cap, PAGE_LIST_ACTIONS, xstrdup("fiches-actions/index.html"), "list-actions", NULL, 0);
 	add(&p, &cap, PAGE_LIST_THEMES, xstrdup("fiches-thematiques/index.html"), "list-themes", NULL, 0);
 	add(&p, &cap, PAGE_GUIDE_INDEX, xstrdup("guide/index.html"), "guide-index", NULL, 0);
 	if (s->ndocs[DOC_PAGE])
 		add(&p, &cap, PAGE_PAGES_INDEX, xstrdup("pages/index.html"), "pages-index", NULL, 0);
-	for (int k = 0; k < DOC_KINDS; k++)
+	/* The built-in kinds' lists are above, with their own templates. */
+	for (size_t k = DOC_BUILTIN; k < site_nkinds(s); k++) {
+		const struct kind *desc = site_kind(s, (int)k);
+		if (desc->list_template)
+			add(&p, &cap, PAGE_LIST_KIND, xasprintf("%s/index.html", desc->out_dir),
+			    desc->list_template, NULL, (int)k);
+	}
+	for (size_t k = 0; k < site_nkinds(s); k++)
 		for (size_t i = 0; i < s->ndocs[k]; i++)
-			add(&p, &cap, PAGE_DOC, xstrdup(s->docs[k][i]->out_path), doc_templates[k],
-			    s->docs[k][i], 0);
+			add(&p, &cap, PAGE_DOC, xstrdup(s->docs[k][i]->out_path),
+			    s->docs[k][i]->desc->page_template, s->docs[k][i], 0);
 	add(&p, &cap, PAGE_CONTACTS, xstrdup("contacts/index.html"), "contacts", NULL, 0);
 	for (size_t i = 0; i < s->ncontacts; i++)
 		add(&p, &cap, PAGE_CONTACT, xstrdup(s->contacts[i].out_path), "contact",

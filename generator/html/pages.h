@@ -11,7 +11,8 @@
 enum page_kind {
 	PAGE_HOME, PAGE_DOC, PAGE_LIST_ACTIONS, PAGE_LIST_THEMES, PAGE_GUIDE_INDEX,
 	PAGE_PAGES_INDEX, PAGE_CONTACTS, PAGE_CONTACT, PAGE_GLOSSARY, PAGE_BIBLIO,
-	PAGE_TAXON, PAGE_TAXA_INDEX, PAGE_SEARCH, PAGE_NOT_FOUND
+	PAGE_TAXON, PAGE_TAXA_INDEX, PAGE_SEARCH, PAGE_NOT_FOUND,
+	PAGE_LIST_KIND         /* the list of a project's own kind (taxa_kind: the doc kind) */
 };
 
 struct page {
@@ -19,7 +20,8 @@ struct page {
 	char *path;            /* output path, relative to the output root (owned) */
 	const char *tmpl;      /* template name */
 	const void *subject;   /* struct doc *, struct entry *, struct taxon *, or NULL */
-	int taxa_kind;         /* PAGE_TAXA_INDEX / PAGE_TAXON: 0 logics, 1 publics, 2 territories */
+	int taxa_kind;         /* PAGE_TAXA_INDEX / PAGE_TAXON: 0 logics, 1 publics, 2 territories;
+				  PAGE_LIST_KIND: the enum doc_kind listed */
 };
 
 struct page_plan {

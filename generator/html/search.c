@@ -209,7 +209,16 @@ char *search_stem(const char *s, size_t n)
 
 /* ---- Records and sections ------------------------------------------------ */
 
-enum { KIND_CONTACT = DOC_KINDS, KIND_GLOSSARY, KIND_BIBLIO, KIND_COUNT };
+/*
+ * Record kinds, the index of their label in the index's "kinds": the
+ * built-in document kinds, the data kinds, then the project's own kinds.
+ */
+enum { KIND_CONTACT = DOC_BUILTIN, KIND_GLOSSARY, KIND_BIBLIO, KIND_EXTRA };
+
+static int record_kind(enum doc_kind k)
+{
+	return k < DOC_BUILTIN ? (int)k : KIND_EXTRA + (int)(k - DOC_BUILTIN);
+}
 
 struct record {
 	int kind, number;
@@ -365,8 +374,8 @@ void search_doc_texts(cmark_node *root, struct ptrs *out)
 /* A document's record and its sections, at its headings, in the order html.c numbers them. */
 static void add_doc(struct index *ix, const struct doc *d)
 {
-	int number = d->kind == DOC_ACTION || d->kind == DOC_THEME ? d->number : 0;
-	size_t rec = add_record(ix, (int)d->kind, number, d->title, d->out_path, d->summary);
+	int number = d->desc->list == LIST_NUMBERED ? d->number : 0;
+	size_t rec = add_record(ix, record_kind(d->kind), number, d->title, d->out_path, d->summary);
 	for (size_t i = 0; i < d->search_texts.n; i++) {
 		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
 		struct section *sec = i ? add_section(ix, rec, h ? h->text : "", h ? h->anchor : NULL) :
@@ -696,8 +705,8 @@ static void put_stems_of(struct buf *out, const struct word *words, size_t nword
 void search_index_js(const struct site *s, struct buf *out)
 {
 	struct index ix = {0};
-	for (int k = 0; k < DOC_KINDS; k++)
-		for (size_t i = 0; i < s->ndocs[k]; i++)
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k] && site_kind(s, (int)k)->search_weight; i++)
 			add_doc(&ix, s->docs[k][i]);
 	for (size_t i = 0; i < s->ncontacts; i++)
 		add_contact(&ix, &s->contacts[i]);
@@ -752,10 +761,13 @@ void search_index_js(const struct site *s, struct buf *out)
 
 	buf_puts(out, "/* fiches : index de recherche, produit par « fiches build ». */\n"
 		      "window.FICHES_RECHERCHE = {\"v\":1,\"kinds\":[");
-	static const char *const extra_kinds[] = {"Contact", "Glossaire", "Bibliographie"};
-	for (int k = 0; k < KIND_COUNT; k++) {
+	int nlabels = KIND_EXTRA + (int)s->nextra_kinds;
+	for (int k = 0; k < nlabels; k++) {
+		const struct kind *desc = k < DOC_BUILTIN ? kind_builtin(k) :
+					  k < KIND_EXTRA ? kind_data(TARGET_CONTACT + k - KIND_CONTACT) :
+							   site_kind(s, DOC_BUILTIN + k - KIND_EXTRA);
 		buf_puts(out, k ? "," : "");
-		put_json_string(out, k < DOC_KINDS ? doc_kind_label((enum doc_kind)k) : extra_kinds[k - DOC_KINDS]);
+		put_json_string(out, desc->label);
 	}
 	buf_puts(out, "],\n\"docs\":[");
 	for (size_t i = 0; i < ix.nrecs; i++) {

@@ -10,7 +10,7 @@ static json_t *ids_of_docs(const struct ptrs *p)
 	json_t *a = json_array();
 	for (size_t i = 0; i < p->n; i++) {
 		const struct doc *d = p->v[i];
-		char *ref = xasprintf("%s:%s", doc_kind_scheme(d->kind), d->slug);
+		char *ref = xasprintf("%s:%s", d->desc->name, d->slug);
 		json_array_append_new(a, json_string_nocheck(ref));
 		free(ref);
 	}
@@ -37,7 +37,7 @@ static json_t *doc_json(const struct doc *d)
 {
 	json_t *v = json_object();
 	json_object_set_new(v, "id", json_string_nocheck(d->slug));
-	json_object_set_new(v, "kind", json_string_nocheck(doc_kind_scheme(d->kind)));
+	json_object_set_new(v, "kind", json_string_nocheck(d->desc->name));
 	if (d->number)
 		json_object_set_new(v, "number", json_integer(d->number));
 	json_object_set_new(v, "title", json_string_nocheck(d->title));
@@ -63,6 +63,10 @@ static json_t *doc_json(const struct doc *d)
 	json_object_set_new(v, "links_to", ids_of_docs(&d->links_to));
 	json_object_set_new(v, "cited_by", ids_of_docs(&d->cited_by));
 	json_object_set_new(v, "includes", ids_of_docs(&d->includes));
+	if (d->fm_docs.n)
+		json_object_set_new(v, "refs", ids_of_docs(&d->fm_docs));
+	if (d->kind >= DOC_BUILTIN)
+		json_object_set_new(v, "fields", json_deep_copy(d->meta));
 	json_object_set_new(v, "glossary", ids_of_entries(&d->glossary_used));
 	json_t *h = json_array();
 	for (size_t i = 0; i < d->nheadings; i++)
@@ -144,28 +148,63 @@ static void put_docs(struct members *m, const char *key, const struct site *s, e
 	buf_putc(m->out, ']');
 }
 
+enum member_value { M_DOCS, M_BASE_URL, M_BIBLIO, M_CONTACTS, M_GLOSSARY, M_LANGUAGE, M_LOGICS,
+	      M_PUBLICS, M_SUBTITLE, M_TERRITORIES, M_TITLE };
+
+struct site_member {
+	const char *key;
+	enum member_value what;
+	int kind;       /* M_DOCS: the kind, listed under its content directory's name */
+};
+
+static int compare_members(const void *a, const void *b)
+{
+	return strcmp(((const struct site_member *)a)->key, ((const struct site_member *)b)->key);
+}
+
+static json_t *member_json(const struct site *s, enum member_value what)
+{
+	switch (what) {
+	case M_BASE_URL: return s->base_url ? json_string_nocheck(s->base_url) : NULL;
+	case M_BIBLIO: return entries_json(s->biblio, s->nbiblio, 0);
+	case M_CONTACTS: return entries_json(s->contacts, s->ncontacts, 1);
+	case M_GLOSSARY: return entries_json(s->glossary, s->nglossary, 0);
+	case M_LANGUAGE: return json_string_nocheck(s->language);
+	case M_LOGICS: return taxa_json(s->logics, s->nlogics);
+	case M_PUBLICS: return taxa_json(s->publics, s->npublics);
+	case M_SUBTITLE: return s->subtitle ? json_string_nocheck(s->subtitle) : NULL;
+	case M_TERRITORIES: return taxa_json(s->territories, s->nterritories);
+	case M_TITLE: return json_string_nocheck(s->title);
+	case M_DOCS: break;
+	}
+	return NULL;
+}
+
 /*
  * The same bytes as dumping one object holding everything with sorted keys
- * (the members below are in that order), but written a document at a time:
- * the whole site as jansson objects weighed several times the file.
+ * (the members are sorted here), but written a document at a time: the
+ * whole site as jansson objects weighed several times the file.
  */
 void sitemap_site_json(const struct site *s, struct buf *out)
 {
+	struct site_member v[DOC_KINDS + 10] = {
+		{"base_url", M_BASE_URL, 0}, {"bibliography", M_BIBLIO, 0},
+		{"contacts", M_CONTACTS, 0}, {"glossary", M_GLOSSARY, 0},
+		{"language", M_LANGUAGE, 0}, {"logics", M_LOGICS, 0}, {"publics", M_PUBLICS, 0},
+		{"subtitle", M_SUBTITLE, 0}, {"territories", M_TERRITORIES, 0},
+		{"title", M_TITLE, 0},
+	};
+	size_t n = 10;
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		v[n++] = (struct site_member){site_kind(s, (int)k)->content_dir, M_DOCS, (int)k};
+	qsort(v, n, sizeof *v, compare_members);
 	struct members m = {out, 0};
-	put_docs(&m, "actions", s, DOC_ACTION);
-	put_member(&m, "base_url", s->base_url ? json_string_nocheck(s->base_url) : NULL);
-	put_member(&m, "bibliography", entries_json(s->biblio, s->nbiblio, 0));
-	put_member(&m, "contacts", entries_json(s->contacts, s->ncontacts, 1));
-	put_member(&m, "glossary", entries_json(s->glossary, s->nglossary, 0));
-	put_docs(&m, "guide", s, DOC_GUIDE);
-	put_member(&m, "language", json_string_nocheck(s->language));
-	put_member(&m, "logics", taxa_json(s->logics, s->nlogics));
-	put_docs(&m, "pages", s, DOC_PAGE);
-	put_member(&m, "publics", taxa_json(s->publics, s->npublics));
-	put_member(&m, "subtitle", s->subtitle ? json_string_nocheck(s->subtitle) : NULL);
-	put_member(&m, "territories", taxa_json(s->territories, s->nterritories));
-	put_docs(&m, "themes", s, DOC_THEME);
-	put_member(&m, "title", json_string_nocheck(s->title));
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].what == M_DOCS)
+			put_docs(&m, v[i].key, s, (enum doc_kind)v[i].kind);
+		else
+			put_member(&m, v[i].key, member_json(s, v[i].what));
+	}
 	buf_puts(out, "}\n");
 }
 

@@ -227,7 +227,7 @@ static void parse_file_name(const char *name, int *number, char **slug)
 	}
 }
 
-static struct doc *load_doc(enum doc_kind kind, const char *fs_path,
+static struct doc *load_doc(enum doc_kind kind, const struct kind *desc, const char *fs_path,
 			    const char *display, const char *name, struct diag *d)
 {
 	size_t len;
@@ -236,6 +236,7 @@ static struct doc *load_doc(enum doc_kind kind, const char *fs_path,
 		return NULL;
 	struct doc *doc = xcalloc(1, sizeof *doc);
 	doc->kind = kind;
+	doc->desc = desc;
 	doc->path = xstrdup(display);
 	doc->fs_path = xstrdup(fs_path);
 	parse_file_name(name, &doc->number, &doc->slug);
@@ -260,6 +261,7 @@ static struct doc *load_doc(enum doc_kind kind, const char *fs_path,
 
 struct load_job {
 	enum doc_kind kind;
+	const struct kind *desc;
 	const char *dir, *display_dir;
 	char **names;
 	struct doc **docs;      /* by index of names; NULL when unreadable */
@@ -271,19 +273,20 @@ static void load_one(void *ctx, size_t i)
 	struct load_job *j = ctx;
 	char *fs = path_join(j->dir, j->names[i]);
 	char *display = path_join(j->display_dir, j->names[i]);
-	j->docs[i] = load_doc(j->kind, fs, display, j->names[i], j->d);
+	j->docs[i] = load_doc(j->kind, j->desc, fs, display, j->names[i], j->d);
 	free(fs);
 	free(display);
 }
 
-static void load_kind(struct site *s, enum doc_kind kind, const char *subdir,
-		      const char *content_real, struct diag *d)
+static void load_kind(struct site *s, enum doc_kind kind, const char *content_real,
+		      struct diag *d)
 {
-	char *dir = path_join(s->content_dir, subdir);
-	char *display_dir = path_join("content", subdir);
+	const struct kind *desc = site_kind(s, kind);
+	char *dir = path_join(s->content_dir, desc->content_dir);
+	char *display_dir = path_join("content", desc->content_dir);
 	size_t n;
 	char **names = list_dir(dir, display_dir, ".md", content_real, &n, d);
-	struct load_job job = {kind, dir, display_dir, names, xcalloc(n ? n : 1, sizeof *job.docs), d};
+	struct load_job job = {kind, desc, dir, display_dir, names, xcalloc(n ? n : 1, sizeof *job.docs), d};
 	/* Reading and YAML parsing on every core; the order stays the names'. */
 	pool_for(0, n, load_one, &job);
 	s->docs[kind] = job.docs;
@@ -376,20 +379,14 @@ struct site *load_site(const char *root, struct diag *d)
 		return NULL;
 	}
 	s->config = load_data_file(s, "site.yaml", &s->config_path, &s->config_marks, 1, d);
-	load_kind(s, DOC_ACTION, "actions", content_real, d);
-	load_kind(s, DOC_THEME, "themes", content_real, d);
-	load_kind(s, DOC_GUIDE, "guide", content_real, d);
-	load_kind(s, DOC_PAGE, "pages", content_real, d);
-	struct yaml_marks *m;
-	json_t *contacts = load_data_file(s, "contacts.yaml", &s->contacts_path, &m, 0, d);
-	s->contacts_data = contacts;
-	s->contacts_marks = m;
-	json_t *glossary = load_data_file(s, "glossary.yaml", &s->glossary_path, &m, 0, d);
-	s->glossary_data = glossary;
-	s->glossary_marks = m;
-	json_t *biblio = load_data_file(s, "bibliography.yaml", &s->biblio_path, &m, 0, d);
-	s->biblio_data = biblio;
-	s->biblio_marks = m;
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		load_kind(s, (enum doc_kind)k, content_real, d);
+	s->contacts_data = load_data_file(s, kind_data(TARGET_CONTACT)->data_file,
+					  &s->contacts_path, &s->contacts_marks, 0, d);
+	s->glossary_data = load_data_file(s, kind_data(TARGET_GLOSSARY)->data_file,
+					  &s->glossary_path, &s->glossary_marks, 0, d);
+	s->biblio_data = load_data_file(s, kind_data(TARGET_BIBLIO)->data_file,
+					&s->biblio_path, &s->biblio_marks, 0, d);
 	load_booklets(s, content_real, d);
 	return s;
 }

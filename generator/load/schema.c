@@ -210,6 +210,53 @@ static void warn_unknown_fields(const struct ctx *c, const json_t *obj,
 	}
 }
 
+/* The field names of a kind, for unknown-field warnings. Caller frees the array. */
+static const char **kind_field_names(const struct kind *k, size_t *n)
+{
+	*n = kind_nfields(k);
+	const char **names = xcalloc(*n + 1, sizeof *names);
+	for (size_t i = 0; i < *n; i++)
+		names[i] = k->fields[i].name;
+	return names;
+}
+
+static void warn_unknown_kind_fields(const struct ctx *c, const json_t *obj, const struct kind *k)
+{
+	size_t n;
+	const char **names = kind_field_names(k, &n);
+	warn_unknown_fields(c, obj, names, n);
+	free(names);
+}
+
+/*
+ * An enumerated value, given as its id, its label or a synonym (kind.h);
+ * stored back as the id so that everything after reads one spelling.
+ * NULL when absent or unknown (reported).
+ */
+static const char *get_enum(const struct ctx *c, json_t *obj, const struct kind_field *f)
+{
+	const char *text = get_string(c, obj, f->name, f->flags & FIELD_REQUIRED);
+	if (!text)
+		return NULL;
+	const struct kind_value *v = kind_enum_match(f, text);
+	if (!v) {
+		size_t n = 0;
+		while (f->values[n].id)
+			n++;
+		const char **ids = xcalloc(n + 1, sizeof *ids);
+		for (size_t i = 0; i < n; i++)
+			ids[i] = f->values[i].id;
+		int line, col;
+		at(c, obj, f->name, &line, &col);
+		unknown_id(c, line, col, _(f->noun), text, ids, n);
+		free(ids);
+		return NULL;
+	}
+	if (strcmp(text, v->id) != 0)
+		json_object_set_new_nocheck(obj, f->name, json_string_nocheck(v->id));
+	return v->id;
+}
+
 /* ---- Phase 1: site.yaml ------------------------------------------------ */
 
 static struct taxon *load_taxa(const struct ctx *c, const json_t *cfg, const char *key,
@@ -332,8 +379,10 @@ static void check_site(struct site *s, struct diag *d)
 		const char *key;
 		const json_t *v;
 		json_object_foreach((json_t *)sections, key, v) {
-			if (strcmp(key, "actions") && strcmp(key, "themes") && strcmp(key, "guide") &&
-			    strcmp(key, "pages")) {
+			int known = 0;
+			for (size_t k = 0; k < site_nkinds(s); k++)
+				known |= strcmp(key, site_kind(s, (int)k)->content_dir) == 0;
+			if (!known) {
 				at(&c, sections, key, &line, &col);
 				diag_error(d, s->config_path, line, col,
 					   _("unknown document type '%s' in sections"), key);
@@ -349,6 +398,54 @@ static void check_site(struct site *s, struct diag *d)
 
 /* ---- Phase 2: data files ---------------------------------------------- */
 
+static int is_web_url(const char *url)
+{
+	return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;
+}
+
+/* The fields of one entry other than its id and label, by their types in the descriptor. */
+static void check_entry_fields(const struct ctx *c, json_t *item, const struct kind *desc)
+{
+	int line, col;
+	for (const struct kind_field *f = desc->fields; f->name; f++) {
+		const json_t *v = json_object_get(item, f->name);
+		if (!v || json_is_null(v) || !strcmp(f->name, "id") ||
+		    !strcmp(f->name, desc->label_field))
+			continue;
+		if ((f->flags & FIELD_NUMBER_OK) && (json_is_integer(v) || json_is_real(v)))
+			continue;
+		switch (f->type) {
+		case FIELD_ENUM:
+			get_enum(c, item, f);
+			break;
+		case FIELD_STRINGS:
+			if (!json_is_array(v) && !json_is_string(v)) {
+				at(c, item, f->name, &line, &col);
+				diag_error(c->d, c->path, line, col,
+					   _("field '%s' must be a list of names"), f->name);
+			}
+			break;
+		case FIELD_URL: {
+			/* Links on the site: only web URLs, never javascript: or data:. */
+			const char *url = get_string(c, item, f->name, 0);
+			if (url && !is_web_url(url)) {
+				at(c, item, f->name, &line, &col);
+				diag_error(c->d, c->path, line, col,
+					   _("field '%s' must start with https:// or http://"), f->name);
+			}
+			break;
+		}
+		case FIELD_CONTACT:
+		case FIELD_YEAR:
+			/* organisation: linked once every contact is known; year: any text. */
+			break;
+		default:
+			get_string(c, item, f->name, 0);
+			break;
+		}
+	}
+}
+
 static struct entry *load_entries(struct diag *d, const char *path, json_t *data,
 				  const struct yaml_marks *marks, enum target_kind kind,
 				  size_t *count)
@@ -361,16 +458,7 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 		diag_error(d, path, 1, 1, _("must be a list of entries, each with an id"));
 		return xcalloc(1, sizeof(struct entry));
 	}
-	static const char *const contact_fields[] = {
-		"id", "name", "kind", "organisation", "role", "description", "email",
-		"phone", "address", "website", "note"};
-	static const char *const glossary_fields[] = {"id", "expansion", "definition", "url"};
-	static const char *const biblio_fields[] = {
-		"id", "authors", "title", "year", "publisher", "journal", "place", "url",
-		"abstract", "note", "pages", "volume"};
-	const char *const *fields = kind == TARGET_CONTACT ? contact_fields :
-				    kind == TARGET_GLOSSARY ? glossary_fields : biblio_fields;
-	size_t nfields = kind == TARGET_CONTACT ? 11 : kind == TARGET_GLOSSARY ? 4 : 12;
+	const struct kind *desc = kind_data(kind);
 	struct entry *v = xcalloc(json_array_size(data) + 1, sizeof *v);
 	size_t i;
 	json_t *item;
@@ -383,40 +471,14 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 			continue;
 		}
 		const char *id = get_string(&c, item, "id", 1);
-		const char *label = get_string(&c, item,
-					       kind == TARGET_CONTACT ? "name" :
-					       kind == TARGET_GLOSSARY ? "expansion" : "title", 1);
-		warn_unknown_fields(&c, item, fields, nfields);
-		/* Links on the site: only web URLs, never javascript: or data:. */
-		const char *url = get_string(&c, item, kind == TARGET_CONTACT ? "website" : "url", 0);
-		if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
-			int l2, c2;
-			at(&c, item, kind == TARGET_CONTACT ? "website" : "url", &l2, &c2);
-			diag_error(d, path, l2, c2, _("field '%s' must start with https:// or http://"),
-				   kind == TARGET_CONTACT ? "website" : "url");
-		}
-		if (kind == TARGET_CONTACT) {
-			get_string(&c, item, "email", 0);
-			get_string(&c, item, "phone", 0);
-			const char *k = get_string(&c, item, "kind", 0);
-			if (k && strcmp(k, "organisation") && strcmp(k, "person")) {
-				int l2, c2;
-				at(&c, item, "kind", &l2, &c2);
-				diag_error(d, path, l2, c2,
-					   _("kind must be 'organisation' or 'person', not '%s'"), k);
-			}
-		} else if (kind == TARGET_BIBLIO) {
-			const json_t *authors = json_object_get(item, "authors");
-			if (authors && !json_is_array(authors) && !json_is_string(authors)) {
-				int l2, c2;
-				at(&c, item, "authors", &l2, &c2);
-				diag_error(d, path, l2, c2, _("field 'authors' must be a list of names"));
-			}
-		}
+		const char *label = get_string(&c, item, desc->label_field, 1);
+		warn_unknown_kind_fields(&c, item, desc);
+		check_entry_fields(&c, item, desc);
 		if (!id || !label)
 			continue;
-		int id_ok = kind == TARGET_GLOSSARY ? 1 : slug_is_valid(id);
-		if (kind == TARGET_GLOSSARY) {
+		int sigle = kind_field(desc, "id")->type != FIELD_SLUG;
+		int id_ok = sigle ? 1 : slug_is_valid(id);
+		if (sigle) {
 			/* A sigle: letters and digits (CopilTAT, RdRD, ADDAP13). */
 			for (const char *p = id; *p; p++)
 				if (!ascii_isalnum(*p) && *p != '-' && *p != '_')
@@ -427,8 +489,7 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 		if (!id_ok) {
 			at(&c, item, "id", &line, &col);
 			diag_error(d, path, line, col,
-				   kind == TARGET_GLOSSARY ?
-				   _("sigle '%s' must be ASCII letters and digits") :
+				   sigle ? _("sigle '%s' must be ASCII letters and digits") :
 				   _("id '%s' must be lower-case letters, digits and '-'"), id);
 			continue;
 		}
@@ -449,9 +510,8 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 		e->data = json_incref(item);
 		e->line = line;
 		e->col = col;
-		e->out_path = kind == TARGET_CONTACT ? xasprintf("contacts/%s.html", id) :
-			      kind == TARGET_GLOSSARY ? xstrdup("glossaire.html") :
-							xstrdup("bibliographie.html");
+		e->out_path = desc->out_dir ? xasprintf("%s/%s.html", desc->out_dir, id) :
+					      xstrdup(desc->out_page);
 	}
 	return v;
 }
@@ -569,12 +629,158 @@ static void resolve_includes(const struct ctx *c, struct site *s, struct doc *do
 		struct doc *target = site_find_doc(s, k, colon + 1);
 		if (!target) {
 			const char **ids = doc_ids(s, k);
-			unknown_id(c, line, col, k == DOC_ACTION ? _("fiche-action") :
-				   _("fiche thématique"), colon + 1, ids, s->ndocs[k]);
+			unknown_id(c, line, col, _(kind_builtin(k)->noun), colon + 1, ids, s->ndocs[k]);
 			free(ids);
 			continue;
 		}
 		ptrs_add_unique(&doc->includes, target);
+	}
+}
+
+/* A taxonomy of site.yaml by its key. */
+static struct taxon *site_taxa(struct site *s, const char *key, size_t *n)
+{
+	if (strcmp(key, "logics") == 0) {
+		*n = s->nlogics;
+		return s->logics;
+	}
+	if (strcmp(key, "publics") == 0) {
+		*n = s->npublics;
+		return s->publics;
+	}
+	*n = s->nterritories;
+	return s->territories;
+}
+
+/* The number field: required, and a warning when it differs from the file name's. */
+static void check_number(const struct ctx *c, struct doc *doc, const struct kind_field *f)
+{
+	int file_number = doc->number, line, col;
+	doc->number = 0;
+	if (get_int(c, doc->meta, f->name, f->flags & FIELD_REQUIRED, f->min, f->max,
+		    &doc->number) && file_number && file_number != doc->number) {
+		at(c, doc->meta, f->name, &line, &col);
+		diag_warning(c->d, doc->path, line, col,
+			     _("number %d differs from the file name's %d"), doc->number, file_number);
+	}
+}
+
+/* References to documents of another kind: themes of an action, or any kind's. */
+static void resolve_doc_refs(const struct ctx *c, struct site *s, struct doc *doc,
+			     const struct kind_field *f)
+{
+	const json_t *list = get_id_list(c, doc->meta, f->name);
+	int target = site_kind_by_name(s, f->ref, strlen(f->ref));
+	struct ptrs *out = doc->kind == DOC_ACTION && target == DOC_THEME ? &doc->fm_themes :
+			   &doc->fm_docs;
+	for (size_t i = 0; list && target >= 0 && i < list_len(list); i++) {
+		const json_t *item = list_at(list, i);
+		struct doc *t = site_find_doc(s, (enum doc_kind)target, json_string_value(item));
+		if (t) {
+			ptrs_add_unique(out, t);
+			continue;
+		}
+		int line, col;
+		const char **ids = doc_ids(s, (enum doc_kind)target);
+		at_value(c, item, doc->meta, f->name, &line, &col);
+		unknown_id(c, line, col, _(f->noun), json_string_value(item), ids,
+			   s->ndocs[target]);
+		free(ids);
+	}
+}
+
+/* One front-matter field, checked by its type; what the model keeps of it is recorded on doc. */
+static void check_doc_field(const struct ctx *c, struct site *s, struct doc *doc,
+			    const struct kind_field *f)
+{
+	json_t *meta = doc->meta;
+	int required = f->flags & FIELD_REQUIRED, line, col;
+	switch (f->type) {
+	case FIELD_SLUG:
+		break; /* read first: other fields' messages name the document by it */
+	case FIELD_TEXT:
+	case FIELD_LONG_TEXT:
+	case FIELD_EMAIL:
+	case FIELD_URL: {
+		const char *v = get_string(c, meta, f->name, required);
+		if (v && f->type == FIELD_URL && !is_web_url(v)) {
+			at(c, meta, f->name, &line, &col);
+			diag_error(c->d, doc->path, line, col,
+				   _("field '%s' must start with https:// or http://"), f->name);
+		}
+		if (strcmp(f->name, "title") == 0)
+			doc->title = dup_or_null(v);
+		else if (strcmp(f->name, "summary") == 0)
+			doc->summary = dup_or_null(v);
+		else if (strcmp(f->name, "part") == 0)
+			doc->part = dup_or_null(v);
+		break;
+	}
+	case FIELD_INT:
+		if (strcmp(f->name, "number") == 0) {
+			check_number(c, doc, f);
+		} else {
+			int ignored;
+			get_int(c, meta, f->name, required, f->min, f->max, &ignored);
+		}
+		break;
+	case FIELD_YEAR: {
+		int year = 0;
+		get_int(c, meta, f->name, required, f->min ? f->min : 1900, f->max ? f->max : 2100,
+			&year);
+		if (strcmp(f->name, "since") == 0)
+			doc->since = year;
+		break;
+	}
+	case FIELD_ENUM: {
+		const char *v = get_enum(c, meta, f);
+		if (strcmp(f->name, "status") == 0)
+			doc->status = xstrdup(v ? v : f->values[0].id);
+		break;
+	}
+	case FIELD_TAXON: {
+		size_t n;
+		struct taxon *v = site_taxa(s, f->ref, &n);
+		if (f->flags & FIELD_LIST) {
+			resolve_taxa(c, meta, f->name, v, n, _(f->noun),
+				     strcmp(f->ref, "publics") == 0 ? &doc->publics : &doc->territories);
+			break;
+		}
+		const char *id = get_string(c, meta, f->name, required);
+		if (!id)
+			break;
+		doc->logic = site_find_taxon(v, n, id);
+		if (!doc->logic) {
+			const char **ids = xcalloc(n + 1, sizeof *ids);
+			for (size_t i = 0; i < n; i++)
+				ids[i] = v[i].id;
+			at(c, meta, f->name, &line, &col);
+			unknown_id(c, line, col, _(f->noun), id, ids, n);
+			free(ids);
+		}
+		break;
+	}
+	case FIELD_CONTACT:
+		if (f->flags & FIELD_LIST) {
+			const json_t *list = get_id_list(c, meta, f->name);
+			if (list)
+				resolve_contacts(c, s, meta, list, f->name, &doc->contacts);
+		} else if (get_string(c, meta, f->name, required)) {
+			struct ptrs found = {0};
+			resolve_contacts(c, s, meta, json_object_get(meta, f->name), f->name, &found);
+			doc->carrier = found.n ? found.v[0] : NULL;
+			ptrs_free(&found);
+		}
+		break;
+	case FIELD_DOC:
+		resolve_doc_refs(c, s, doc, f);
+		break;
+	case FIELD_INCLUDE:
+		resolve_includes(c, s, doc);
+		break;
+	case FIELD_STRINGS:
+		get_id_list(c, meta, f->name);
+		break;
 	}
 }
 
@@ -587,26 +793,14 @@ static void check_doc(struct site *s, struct doc *doc, struct diag *d)
 		diag_error(d, doc->path, 2, 1, _("front matter must be a mapping of fields"));
 		/* Later checks (menus, links) still name the document. */
 		doc->title = xstrdup(doc->slug);
-		doc->out_path = xasprintf("%s/%s.html", doc_kind_dir(doc->kind), doc->slug);
+		doc->out_path = xasprintf("%s/%s.html", doc->desc->out_dir, doc->slug);
 		return;
 	}
-	if (!doc->fm_line && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME || doc->kind == DOC_GUIDE)) {
+	if (!doc->fm_line && doc->desc->front_matter) {
 		diag_error(d, doc->path, 1, 1,
 			   _("missing front matter (a '---' line, the fields, a '---' line)"));
 	}
-	static const char *const action_fields[] = {
-		"number", "title", "summary", "logic", "themes", "carrier", "contacts", "since",
-		"territories", "publics", "status", "slug"};
-	static const char *const theme_fields[] = {"number", "title", "summary", "publics",
-						   "territories", "slug"};
-	static const char *const guide_fields[] = {"title", "part", "include", "summary", "slug"};
-	static const char *const page_fields[] = {"title", "summary", "slug"};
-	switch (doc->kind) {
-	case DOC_ACTION: warn_unknown_fields(&c, meta, action_fields, 12); break;
-	case DOC_THEME: warn_unknown_fields(&c, meta, theme_fields, 6); break;
-	case DOC_GUIDE: warn_unknown_fields(&c, meta, guide_fields, 5); break;
-	default: warn_unknown_fields(&c, meta, page_fields, 3); break;
-	}
+	warn_unknown_kind_fields(&c, meta, doc->desc);
 
 	const char *slug = get_string(&c, meta, "slug", 0);
 	if (slug) {
@@ -625,79 +819,11 @@ static void check_doc(struct site *s, struct doc *doc, struct diag *d)
 		free(doc->slug);
 		doc->slug = fixed;
 	}
-	doc->title = dup_or_null(get_string(&c, meta, "title", 1));
+	for (const struct kind_field *f = doc->desc->fields; f->name; f++)
+		check_doc_field(&c, s, doc, f);
 	if (!doc->title)
 		doc->title = xstrdup(doc->slug);
-	int needs_summary = doc->kind == DOC_ACTION || doc->kind == DOC_THEME;
-	doc->summary = dup_or_null(get_string(&c, meta, "summary", needs_summary));
-	if (doc->kind == DOC_ACTION || doc->kind == DOC_THEME) {
-		int file_number = doc->number;
-		doc->number = 0;
-		if (get_int(&c, meta, "number", 1, 1, 99999, &doc->number) && file_number &&
-		    file_number != doc->number) {
-			at(&c, meta, "number", &line, &col);
-			diag_warning(d, doc->path, line, col,
-				     _("number %d differs from the file name's %d"), doc->number,
-				     file_number);
-		}
-		resolve_taxa(&c, meta, "publics", s->publics, s->npublics, _("public"), &doc->publics);
-		resolve_taxa(&c, meta, "territories", s->territories, s->nterritories,
-			     _("territory"), &doc->territories);
-	}
-	if (doc->kind == DOC_ACTION) {
-		const char *logic = get_string(&c, meta, "logic", 1);
-		if (logic) {
-			doc->logic = site_find_taxon(s->logics, s->nlogics, logic);
-			if (!doc->logic) {
-				const char **ids = xcalloc(s->nlogics + 1, sizeof *ids);
-				for (size_t i = 0; i < s->nlogics; i++)
-					ids[i] = s->logics[i].id;
-				at(&c, meta, "logic", &line, &col);
-				unknown_id(&c, line, col, _("logic"), logic, ids, s->nlogics);
-				free(ids);
-			}
-		}
-		const char *carrier = get_string(&c, meta, "carrier", 0);
-		if (carrier) {
-			struct ptrs found = {0};
-			resolve_contacts(&c, s, meta, json_object_get(meta, "carrier"), "carrier",
-					 &found);
-			doc->carrier = found.n ? found.v[0] : NULL;
-			ptrs_free(&found);
-		}
-		const json_t *contacts = get_id_list(&c, meta, "contacts");
-		if (contacts)
-			resolve_contacts(&c, s, meta, contacts, "contacts", &doc->contacts);
-		const json_t *themes = get_id_list(&c, meta, "themes");
-		for (size_t i = 0; themes && i < list_len(themes); i++) {
-			const json_t *item = list_at(themes, i);
-			struct doc *t = site_find_doc(s, DOC_THEME, json_string_value(item));
-			if (t) {
-				ptrs_add_unique(&doc->fm_themes, t);
-				continue;
-			}
-			const char **ids = doc_ids(s, DOC_THEME);
-			at_value(&c, item, meta, "themes", &line, &col);
-			unknown_id(&c, line, col, _("theme"), json_string_value(item), ids,
-				   s->ndocs[DOC_THEME]);
-			free(ids);
-		}
-		get_int(&c, meta, "since", 0, 1900, 2100, &doc->since);
-		const char *status = get_string(&c, meta, "status", 0);
-		if (status && strcmp(status, "active") && strcmp(status, "en-elaboration") &&
-		    strcmp(status, "terminee")) {
-			static const char *const statuses[] = {"active", "en-elaboration", "terminee"};
-			at(&c, meta, "status", &line, &col);
-			unknown_id(&c, line, col, _("status"), status, statuses, 3);
-			status = NULL;
-		}
-		doc->status = xstrdup(status ? status : "active");
-	}
-	if (doc->kind == DOC_GUIDE) {
-		doc->part = dup_or_null(get_string(&c, meta, "part", 0));
-		resolve_includes(&c, s, doc);
-	}
-	doc->out_path = xasprintf("%s/%s.html", doc_kind_dir(doc->kind), doc->slug);
+	doc->out_path = xasprintf("%s/%s.html", doc->desc->out_dir, doc->slug);
 }
 
 static void check_menus(struct site *s, struct diag *d);
@@ -727,7 +853,7 @@ static void check_unique(struct site *s, enum doc_kind kind, struct diag *d)
 	struct doc **v = s->docs[kind];
 	size_t n = s->ndocs[kind];
 	int line, col;
-	if (kind == DOC_ACTION || kind == DOC_THEME) {
+	if (n && kind_field(v[0]->desc, "number")) {
 		for (size_t i = 1; i < n; i++) {
 			if (!v[i]->number || v[i]->number != v[i - 1]->number)
 				continue;
@@ -767,13 +893,20 @@ void schema_check(struct site *s, struct diag *d)
 		s->sigles[i] = s->glossary[i].id;
 	s->gloss = gloss_index_new(s->sigles, s->nglossary);
 
-	/* Themes first: actions refer to them by slug, which front matter may set. */
-	static const enum doc_kind order[] = {DOC_THEME, DOC_ACTION, DOC_PAGE, DOC_GUIDE};
-	for (size_t k = 0; k < 4; k++) {
+	/*
+	 * Themes first: actions refer to them by slug, which front matter may
+	 * set; the guide last, as its chapters include fiches.
+	 */
+	enum doc_kind order[DOC_KINDS] = {DOC_THEME, DOC_ACTION, DOC_PAGE};
+	size_t norder = 3;
+	for (size_t k = DOC_BUILTIN; k < site_nkinds(s); k++)
+		order[norder++] = (enum doc_kind)k;
+	order[norder++] = DOC_GUIDE;
+	for (size_t k = 0; k < norder; k++) {
 		enum doc_kind kind = order[k];
 		if (kind == DOC_GUIDE) {
 			/* Chapters include fiches, so every fiche must be known and sorted. */
-			for (int j = 0; j < DOC_KINDS; j++)
+			for (size_t j = 0; j < site_nkinds(s); j++)
 				qsort(s->docs[j], s->ndocs[j], sizeof *s->docs[j], compare_docs);
 		}
 		for (size_t i = 0; i < s->ndocs[kind]; i++)
@@ -881,9 +1014,8 @@ static void check_menus(struct site *s, struct diag *d)
 void schema_check_sections(struct site *s, struct diag *d)
 {
 	const json_t *sections = json_object_get(s->config, "sections");
-	static const char *const keys[DOC_KINDS] = {"actions", "themes", "guide", "pages"};
-	for (int k = 0; k < DOC_KINDS; k++) {
-		const json_t *required = json_object_get(sections, keys[k]);
+	for (size_t k = 0; k < site_nkinds(s); k++) {
+		const json_t *required = json_object_get(sections, site_kind(s, (int)k)->content_dir);
 		if (!json_is_array(required))
 			continue;
 		for (size_t i = 0; i < s->ndocs[k]; i++) {

@@ -91,27 +91,6 @@ void booklet_free_all(struct book *v, size_t n)
 	free(v);
 }
 
-static const char *kind_word(enum doc_kind k)
-{
-	switch (k) {
-	case DOC_ACTION: return _("fiche-action");
-	case DOC_THEME: return _("fiche thématique");
-	case DOC_GUIDE: return _("guide chapter");
-	default: return _("page");
-	}
-}
-
-/* A whole sentence per kind, so that translations can agree in gender. */
-static const char *unknown_doc_format(enum doc_kind k)
-{
-	switch (k) {
-	case DOC_ACTION: return _("unknown fiche-action '%s'");
-	case DOC_THEME: return _("unknown fiche thématique '%s'");
-	case DOC_GUIDE: return _("unknown guide chapter '%s'");
-	default: return _("unknown page '%s'");
-	}
-}
-
 /* One id (number or slug) of kind k; reports an unknown one. */
 static struct doc *find_doc(const struct site *s, const struct where *w, enum doc_kind k,
 			    const json_t *v, const json_t *parent, const char *key)
@@ -125,7 +104,8 @@ static struct doc *find_doc(const struct site *s, const struct where *w, enum do
 		id = json_string_value(v);
 	}
 	if (!id) {
-		report(w, v, parent, key, _("expected a number or an id of a %s"), kind_word(k), NULL);
+		report(w, v, parent, key, _("expected a number or an id of a %s"),
+		       _(site_kind(s, k)->noun), NULL);
 		return NULL;
 	}
 	struct doc *doc = site_find_doc(s, k, id);
@@ -134,7 +114,7 @@ static struct doc *find_doc(const struct site *s, const struct where *w, enum do
 		for (size_t i = 0; i < s->ndocs[k]; i++)
 			ids[i] = s->docs[k][i]->slug;
 		const char *near = suggest_closest(id, ids, s->ndocs[k]);
-		report(w, v, parent, key, unknown_doc_format(k), id, near);
+		report(w, v, parent, key, _(site_kind(s, k)->unknown_fmt), id, near);
 		free(ids);
 	}
 	return doc;
@@ -257,14 +237,16 @@ static void add_docs(const struct site *s, const struct where *w, struct book *b
 static void add_appendix(const struct where *w, struct book *b, enum part_kind kind,
 			 const json_t *v, const json_t *item, const char *key)
 {
-	if (json_is_true(v) || json_is_null(v))
+	/* "- glossary" (no value), "- glossary:" (null) and "- glossary: true" alike. */
+	if (!v || json_is_true(v) || json_is_null(v))
 		add_part(b, kind, NULL);
 	else if (!json_is_false(v))
 		report(w, v, item, key, _("'%s' must be true or false"), key, NULL);
 }
 
-static const char *const include_keys[] = {"guide", "actions", "themes", "pages", "glossary",
-					   "contacts", "bibliography"};
+/* Appendices; the kinds of documents are included by their content directory's name. */
+static const char *const appendix_keys[] = {"glossary", "contacts", "bibliography"};
+static const enum part_kind appendix_parts[] = {PART_GLOSSARY, PART_CONTACTS, PART_BIBLIO};
 
 static void add_include(const struct site *s, const struct where *w, struct book *b,
 			const json_t *item)
@@ -283,23 +265,24 @@ static void add_include(const struct site *s, const struct where *w, struct book
 		       NULL, NULL);
 		return;
 	}
-	if (strcmp(key, "guide") == 0)
-		add_docs(s, w, b, DOC_GUIDE, v, item, key);
-	else if (strcmp(key, "actions") == 0)
-		add_docs(s, w, b, DOC_ACTION, v, item, key);
-	else if (strcmp(key, "themes") == 0)
-		add_docs(s, w, b, DOC_THEME, v, item, key);
-	else if (strcmp(key, "pages") == 0)
-		add_docs(s, w, b, DOC_PAGE, v, item, key);
-	else if (strcmp(key, "glossary") == 0)
-		add_appendix(w, b, PART_GLOSSARY, v, item, key);
-	else if (strcmp(key, "contacts") == 0)
-		add_appendix(w, b, PART_CONTACTS, v, item, key);
-	else if (strcmp(key, "bibliography") == 0)
-		add_appendix(w, b, PART_BIBLIO, v, item, key);
-	else
-		report(w, json_is_string(item) ? item : NULL, item, key, _("unknown include '%s'"),
-		       key, suggest_closest(key, include_keys, sizeof include_keys / sizeof *include_keys));
+	const char *keys[DOC_KINDS + 3];
+	size_t nkeys = 0;
+	for (size_t k = 0; k < site_nkinds(s); k++) {
+		keys[nkeys++] = site_kind(s, (int)k)->content_dir;
+		if (strcmp(key, site_kind(s, (int)k)->content_dir) == 0) {
+			add_docs(s, w, b, (enum doc_kind)k, v, item, key);
+			return;
+		}
+	}
+	for (size_t i = 0; i < sizeof appendix_keys / sizeof *appendix_keys; i++) {
+		keys[nkeys++] = appendix_keys[i];
+		if (strcmp(key, appendix_keys[i]) == 0) {
+			add_appendix(w, b, appendix_parts[i], v, item, key);
+			return;
+		}
+	}
+	report(w, json_is_string(item) ? item : NULL, item, key, _("unknown include '%s'"), key,
+	       suggest_closest(key, keys, nkeys));
 }
 
 static char *opt_string(const struct where *w, const json_t *data, const char *key)
@@ -446,11 +429,14 @@ struct book *booklet_site(const struct site *s, size_t *n)
 	struct book *v = NULL;
 	size_t cap = 0;
 	*n = 0;
-	for (int k = DOC_ACTION; k <= DOC_THEME; k++) {
+	for (size_t k = 0; k < site_nkinds(s); k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			struct doc *doc = s->docs[k][i];
+			char *name = kind_pdf_name(doc);
+			if (!name)
+				break;
 			struct book *b = push(&v, n, &cap);
-			b->name = xasprintf("%s-%d-%s", doc_kind_scheme(doc->kind), doc->number, doc->slug);
+			b->name = name;
 			b->title = xstrdup(doc->title);
 			b->single = 1;
 			add_part(b, PART_DOC, doc);
@@ -481,12 +467,8 @@ static int add_ids(const struct site *s, struct book *b, const char *ids, struct
 	char *copy = xstrdup(ids), *save = NULL;
 	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 		char *colon = strchr(tok, ':');
-		enum doc_kind k = DOC_KINDS;
-		for (int i = 0; colon && i < DOC_KINDS; i++)
-			if ((size_t)(colon - tok) == strlen(doc_kind_scheme(i)) &&
-			    strncmp(tok, doc_kind_scheme(i), (size_t)(colon - tok)) == 0)
-				k = i;
-		struct doc *doc = k < DOC_KINDS ? site_find_doc(s, k, colon + 1) : NULL;
+		int k = colon ? site_kind_by_name(s, tok, (size_t)(colon - tok)) : -1;
+		struct doc *doc = k >= 0 ? site_find_doc(s, (enum doc_kind)k, colon + 1) : NULL;
 		if (!doc) {
 			diag_error(d, NULL, 0, 0, _("--ids: unknown document '%s' (write action:N, theme:ID, guide:ID or page:ID)"),
 				   tok);

@@ -109,8 +109,8 @@ static void rgb_of(const char *hex, double rgb[3], double r, double g, double b)
 char *lay_doc_dest(const struct doc *d, const char *anchor)
 {
 	if (anchor && *anchor)
-		return xasprintf("%s-%s-%s", doc_kind_scheme(d->kind), d->slug, anchor);
-	return xasprintf("%s-%s", doc_kind_scheme(d->kind), d->slug);
+		return xasprintf("%s-%s-%s", d->desc->name, d->slug, anchor);
+	return xasprintf("%s-%s", d->desc->name, d->slug);
 }
 
 static struct blk *new_blk(struct flow *f, enum blk_kind kind)
@@ -339,16 +339,6 @@ static size_t note_number(struct lay *L, const char *literal)
 	return n;
 }
 
-static const char *kind_lower(enum doc_kind k)
-{
-	switch (k) {
-	case DOC_ACTION: return "fiche-action";
-	case DOC_THEME: return "fiche thématique";
-	case DOC_GUIDE: return "chapitre";
-	default: return "page";
-	}
-}
-
 /* Is dest (an appendix entry) in this booklet? */
 static int has_part(const struct book *b, enum part_kind k)
 {
@@ -397,8 +387,8 @@ static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 		put_raw(t, " (");
 		size_t s2 = t->text.len;
 		char *ref;
-		if (target->kind == DOC_ACTION || target->kind == DOC_THEME)
-			ref = xasprintf("voir %s %d, p.\u00a0%d", kind_lower(target->kind),
+		if (target->desc->list == LIST_NUMBERED)
+			ref = xasprintf("voir %s %d, p.\u00a0%d", target->desc->label_lower,
 					target->number, page);
 		else
 			ref = xasprintf("voir p.\u00a0%d", page);
@@ -898,7 +888,7 @@ static void band(struct lay *L, struct flow *f, const struct doc *doc, const cha
 		rgb_of(NULL, b->rgb, 0.27, 0.24, 0.42);
 	else
 		rgb_of(NULL, b->rgb, 0.2, 0.25, 0.3);
-	if (doc && !small && L->o.base_url && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME))
+	if (doc && !small && L->o.base_url && doc->desc->list == LIST_NUMBERED)
 		b->qr_url = xasprintf("%s%s", L->o.base_url, doc->out_path);
 	double pad = small ? 5 : 12;
 	double tw = L->o.width - 2 * pad - (b->qr_url ? QR_SIZE + pad : 0);
@@ -925,9 +915,9 @@ static void join_taxa(struct buf *out, const struct ptrs *p)
 static void doc_meta(struct lay *L, struct flow *f, const struct doc *doc)
 {
 	struct buf m = BUF_INIT;
-	if (doc->kind == DOC_ACTION && doc->carrier)
+	if (doc->carrier)
 		buf_printf(&m, "Porteur : %s", doc->carrier->label);
-	if (doc->kind == DOC_ACTION && doc->since)
+	if (doc->since)
 		buf_printf(&m, "%sDepuis %d", m.len ? " · " : "", doc->since);
 	if (doc->publics.n) {
 		buf_puts(&m, m.len ? " · Publics : " : "Publics : ");
@@ -937,9 +927,9 @@ static void doc_meta(struct lay *L, struct flow *f, const struct doc *doc)
 		buf_puts(&m, m.len ? " · Territoires : " : "Territoires : ");
 		join_taxa(&m, &doc->territories);
 	}
-	if (doc->status && strcmp(doc->status, "active") != 0)
-		buf_printf(&m, " · %s", strcmp(doc->status, "terminee") == 0 ? "Action terminée" :
-			   "En cours d'élaboration");
+	const struct kind_field *status = kind_field(doc->desc, "status");
+	if (doc->status && status && strcmp(doc->status, status->values[0].id) != 0)
+		buf_printf(&m, " · %s", kind_enum_label(status, doc->status));
 	if (m.len) {
 		struct blk *b = plain_para(L, f, m.data, SIZE(meta), 0, 0, 0);
 		pango_layout_set_justify(b->layout, FALSE);
@@ -1056,7 +1046,7 @@ static void contact_entry(struct lay *L, struct flow *f, const struct entry *e, 
 
 static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
 {
-	if (doc->kind != DOC_ACTION || (!doc->carrier && !doc->contacts.n))
+	if (!doc->carrier && !doc->contacts.n)
 		return;
 	struct where w = {0, 0, 0, 0, NULL};
 	struct tb t;
@@ -1080,19 +1070,20 @@ static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
 
 static void kicker_of(const struct lay *L, const struct doc *doc, struct buf *out)
 {
-	switch (doc->kind) {
-	case DOC_ACTION:
-		buf_printf(out, "FICHE-ACTION %d", doc->number);
+	switch (doc->desc->list) {
+	case LIST_NUMBERED: {
+		/* « FICHE-ACTION 6 · Logique », « FICHE THÉMATIQUE 2 ». */
+		char *upper = g_utf8_strup(doc->desc->label, -1);
+		buf_printf(out, "%s %d", upper, doc->number);
+		g_free(upper);
 		if (doc->logic)
 			buf_printf(out, " · %s", doc->logic->label);
 		break;
-	case DOC_THEME:
-		buf_printf(out, "FICHE THÉMATIQUE %d", doc->number);
-		break;
-	case DOC_GUIDE:
+	}
+	case LIST_ORDERED:
 		buf_puts(out, doc->part ? doc->part : (L->s->title ? L->s->title : "Guide"));
 		break;
-	default:
+	case LIST_PLAIN:
 		buf_puts(out, L->s->title ? L->s->title : "");
 		break;
 	}
@@ -1107,7 +1098,7 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 	free(dest);
 	buf_free(&kicker);
 	summary(L, f, doc);
-	if (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)
+	if (doc->desc->list == LIST_NUMBERED)
 		doc_meta(L, f, doc);
 	if (L->b->summaries || !doc->body)
 		return;
@@ -1119,7 +1110,7 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 	footnotes(L, f, root);
 	cmark_node_free(root);
 	doc_contacts(L, f, doc);
-	if (L->o.base_url && (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)) {
+	if (L->o.base_url && doc->desc->list == LIST_NUMBERED) {
 		char *web = xasprintf("%s%s", L->o.base_url, doc->out_path);
 		struct tb t;
 		tb_init(&t, 0);

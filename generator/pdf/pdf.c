@@ -472,10 +472,8 @@ static void typeset(struct job *j)
 				if (b->kind != BLK_BAND)
 					continue;
 				char *kicker = NULL;
-				if (b->doc && (b->doc->kind == DOC_ACTION || b->doc->kind == DOC_THEME))
-					kicker = xasprintf("%s %d", b->doc->kind == DOC_ACTION ?
-							   "Fiche-action" : "Fiche thématique",
-							   b->doc->number);
+				if (b->doc && b->doc->desc->list == LIST_NUMBERED)
+					kicker = xasprintf("%s %d", b->doc->desc->label, b->doc->number);
 				lay_toc_entry(dp.L, &dp.toc, b->outline_title, kicker, b->dest);
 				free(kicker);
 			}

@@ -25,8 +25,8 @@ static void put_doc(const struct site *s, const struct book *b, const struct doc
 {
 	char *id = lay_doc_dest(doc, NULL);
 	buf_printf(out, "<article class=\"fiche-imprimee\" id=\"%s\">\n<header>", id);
-	if (doc->kind == DOC_ACTION || doc->kind == DOC_THEME)
-		buf_printf(out, "<p class=\"surtitre\">%s %d</p>", doc_kind_label(doc->kind), doc->number);
+	if (doc->desc->list == LIST_NUMBERED)
+		buf_printf(out, "<p class=\"surtitre\">%s %d</p>", doc->desc->label, doc->number);
 	buf_puts(out, "<h1>");
 	html_typo(doc->title, out);
 	buf_puts(out, "</h1>");

@@ -179,7 +179,7 @@ void derive_all(struct site *s)
 			sort_docs(&d->themes);
 			sort_docs(&d->actions);
 			sort_docs(&d->cited_by);
-			if (k != DOC_PAGE) {
+			if (d->desc->list != LIST_PLAIN) {
 				d->prev = prev;
 				if (prev)
 					prev->next = d;
@@ -201,6 +201,9 @@ void derive_all(struct site *s)
 				if (!inc->included_in)
 					inc->included_in = d;
 			}
+			/* Documents a front-matter field names cite it back. */
+			for (size_t j = 0; j < d->fm_docs.n; j++)
+				ptrs_add_unique(&((struct doc *)d->fm_docs.v[j])->cited_by, d);
 			for (size_t j = 0; j < d->glossary_used.n; j++)
 				((struct entry *)d->glossary_used.v[j])->used = 1;
 		}

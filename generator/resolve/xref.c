@@ -270,9 +270,27 @@ static void resolve_link(struct resolver *r)
 		cmark_node_set_url(r->node, "");
 		break;
 	case XREF_UNKNOWN: {
-		static const char *const names[] = {"action", "theme", "guide", "page", "contact",
-						    "glossary", "biblio", "http", "https", "mailto"};
-		report(r, _("unknown link type '%s:'%s"), key, "", suggest_closest(key, names, 10));
+		/* A project's own kind (ressource:3), or a mistake. */
+		int k = site_kind_by_name(r->s, x.key, x.key_len);
+		if (k >= 0) {
+			const char *rest = x.key + x.key_len + 1;
+			const char *hash = strchr(rest, '#');
+			free(key);
+			free(anchor);
+			key = hash ? xstrndup(rest, (size_t)(hash - rest)) : xstrdup(rest);
+			anchor = xstrdup(hash ? hash + 1 : "");
+			kind = (enum doc_kind)k;
+			break;
+		}
+		static const char *const others[] = {"contact", "glossary", "biblio", "http",
+						     "https", "mailto"};
+		const char *names[DOC_KINDS + sizeof others / sizeof *others];
+		size_t n = 0;
+		for (size_t j = 0; j < site_nkinds(r->s); j++)
+			names[n++] = site_kind(r->s, (int)j)->name;
+		for (size_t j = 0; j < sizeof others / sizeof *others; j++)
+			names[n++] = others[j];
+		report(r, _("unknown link type '%s:'%s"), key, "", suggest_closest(key, names, n));
 		break;
 	}
 	case XREF_ACTION: kind = DOC_ACTION; break;
@@ -290,8 +308,7 @@ static void resolve_link(struct resolver *r)
 	case XREF_CONTACT:
 	case XREF_GLOSSARY:
 	case XREF_BIBLIO: {
-		enum target_kind tk = x.scheme == XREF_CONTACT ? TARGET_CONTACT :
-				      x.scheme == XREF_GLOSSARY ? TARGET_GLOSSARY : TARGET_BIBLIO;
+		enum target_kind tk = TARGET_CONTACT + (x.scheme - XREF_CONTACT);
 		struct entry *e = site_find_entry(r->s, tk, key);
 		if (e) {
 			link_entry(r, e, anchor);
@@ -300,10 +317,8 @@ static void resolve_link(struct resolver *r)
 					  tk == TARGET_GLOSSARY ? r->s->glossary : r->s->biblio;
 			size_t n = tk == TARGET_CONTACT ? r->s->ncontacts :
 				   tk == TARGET_GLOSSARY ? r->s->nglossary : r->s->nbiblio;
-			const char *what = tk == TARGET_CONTACT ? _("contact") :
-					   tk == TARGET_GLOSSARY ? _("glossary entry") :
-								   _("bibliography entry");
-			report(r, _("unknown %s '%s'"), what, key, suggest_entry(v, n, key));
+			report(r, _("unknown %s '%s'"), _(kind_data(tk)->noun), key,
+			       suggest_entry(v, n, key));
 		}
 		break;
 	}
@@ -313,10 +328,8 @@ static void resolve_link(struct resolver *r)
 		if (target) {
 			link_doc(r, target, anchor);
 		} else {
-			const char *what = kind == DOC_ACTION ? _("fiche-action") :
-					   kind == DOC_THEME ? _("fiche thématique") :
-					   kind == DOC_GUIDE ? _("guide chapter") : _("page");
-			report(r, _("unknown %s '%s'"), what, key, suggest_doc(r->s, kind, key));
+			report(r, _("unknown %s '%s'"), _(site_kind(r->s, kind)->noun), key,
+			       suggest_doc(r->s, kind, key));
 		}
 	}
 	free(key);
@@ -415,7 +428,7 @@ void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node 
 
 void xref_finish(struct site *s, struct diag *d)
 {
-	for (int k = 0; k < DOC_KINDS; k++) {
+	for (size_t k = 0; k < site_nkinds(s); k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			struct doc *doc = s->docs[k][i];
 			for (size_t c = 0; c < doc->nanchor_checks; c++) {
