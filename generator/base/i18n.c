@@ -1,12 +1,124 @@
-/* Binding of the message catalogue; see i18n.h. */
+/*
+ * Binding of the message catalogue; see i18n.h.
+ *
+ * Two things stand between a French coordinator and French messages with
+ * plain gettext, and both are handled here:
+ *  - where the catalogue is: build/fiches must find build/locale without an
+ *    install step, an installed PREFIX/bin/fiches finds PREFIX/share/locale
+ *    wherever PREFIX is, so the directory is looked up next to the program
+ *    (/proc/self/exe) before the compiled-in LOCALEDIR;
+ *  - which language: glibc translates only when the LC_MESSAGES locale is
+ *    installed, and ignores LANGUAGE under the C locale. A machine with only
+ *    C.UTF-8 (no fr_FR locale generated) would print English for
+ *    LANG=fr_FR.UTF-8 and for LANGUAGE=fr. So when the environment asks for
+ *    a language that setlocale could not give, messages use C.UTF-8 (which
+ *    is always there and is not "C" for gettext) with LANGUAGE set to the
+ *    language asked for: gettext then reads our catalogue as usual.
+ */
 #include "i18n.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/local/share/locale"
 #endif
+
+static char bound_dir[PATH_MAX];
+
+/* "C", "POSIX", "C.UTF-8": names under which gettext does not translate. */
+static int is_c_locale(const char *name)
+{
+	return !name || !*name || !strcmp(name, "C") || !strcmp(name, "POSIX") ||
+	       !strncmp(name, "C.", 2);
+}
+
+/* 1 when dir holds a fiches catalogue for some language. */
+static int has_catalogue(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int found = 0;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char mo[PATH_MAX];
+		struct stat st;
+		if (snprintf(mo, sizeof mo, "%s/%s/LC_MESSAGES/fiches.mo", dir, e->d_name) < (int)sizeof mo &&
+		    stat(mo, &st) == 0 && S_ISREG(st.st_mode))
+			found = 1;
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * The catalogue directory: FICHES_LOCALEDIR, else locale/ beside the
+ * program (the build tree: build/fiches, build/locale), else
+ * ../share/locale from its directory (an install under any prefix), else
+ * the compiled-in LOCALEDIR.
+ */
+static void find_localedir(char *out, size_t size)
+{
+	const char *env = getenv("FICHES_LOCALEDIR");
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			static const char *const beside[] = {"locale", "../share/locale"};
+			for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+				char dir[PATH_MAX];
+				if (snprintf(dir, sizeof dir, "%s/%s", exe, beside[i]) < (int)sizeof dir &&
+				    has_catalogue(dir) && realpath(dir, out))
+					return;
+			}
+		}
+	}
+	snprintf(out, size, "%s", LOCALEDIR);
+}
+
+/* The language the environment asks for messages, in the order gettext reads it. */
+static const char *wanted_language(void)
+{
+	static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+/* Makes gettext translate into lang ("fr", "fr_FR.UTF-8", "fr:en"…) whatever the locale. */
+static void force_language(const char *lang)
+{
+	char value[128];
+	size_t n = strcspn(lang, ".@");     /* "fr_FR.UTF-8" → "fr_FR"; a list keeps its ':' */
+	if (strchr(lang, ':'))
+		n = strlen(lang);
+	snprintf(value, sizeof value, "%.*s", (int)n, lang);
+	for (char *p = value; *p; p++)   /* "fr-FR" (a site's language) → "fr_FR" */
+		if (*p == '-')
+			*p = '_';
+	if (is_c_locale(setlocale(LC_MESSAGES, NULL)))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	setenv("LANGUAGE", value, 1);
+}
 
 void i18n_init(void)
 {
@@ -15,9 +127,11 @@ void i18n_init(void)
 	setlocale(LC_NUMERIC, "C");
 	setlocale(LC_COLLATE, "C");
 	setlocale(LC_CTYPE, "C.UTF-8");
-	/* FICHES_LOCALEDIR lets the tests use the catalogue of the build tree. */
-	const char *dir = getenv("FICHES_LOCALEDIR");
-	bindtextdomain("fiches", dir && *dir ? dir : LOCALEDIR);
+	const char *lang = wanted_language();
+	if (lang && !is_c_locale(lang) && is_c_locale(setlocale(LC_MESSAGES, NULL)))
+		force_language(lang);
+	find_localedir(bound_dir, sizeof bound_dir);
+	bindtextdomain("fiches", bound_dir);
 	bind_textdomain_codeset("fiches", "UTF-8");
 	textdomain("fiches");
 }

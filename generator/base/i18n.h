@@ -11,7 +11,11 @@
 #define _(s) gettext(s)
 #define N_(s) (s)
 
-/* Binds the catalogue; call once from main. */
+/*
+ * Binds the catalogue, found next to the program (see i18n.c), and makes
+ * the language the environment asks for (LANGUAGE, LC_ALL, LC_MESSAGES,
+ * LANG) work even when its locale is not installed. Call once from main.
+ */
 void i18n_init(void);
 
 #endif

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""French by default where the user is French, with no install step (issue 13, item 1).
+
+No test here sets FICHES_LOCALEDIR: the program must find its catalogue
+itself, next to the executable (build/locale beside build/fiches, or
+PREFIX/share/locale from PREFIX/bin), and speak French for LANGUAGE=fr or
+LANG=fr_FR.UTF-8 even on a machine where no fr_FR locale is generated
+(Debian's default: only C.UTF-8). Counts use the French plural forms.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
+NNBSP = "\u202f"
+LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "FICHES_LOCALEDIR")
+
+passed = failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def env_with(**kw):
+    e = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS}
+    e["NO_COLOR"] = "1"
+    e.update(kw)
+    return e
+
+
+def run(args, fiches=FICHES, **kw):
+    p = subprocess.run([fiches] + args, capture_output=True, text=True, env=env_with(**kw),
+                       timeout=120)
+    return p.returncode, p.stderr
+
+
+def project(broken_themes=1):
+    """The fixture with broken_themes fiches naming an unknown theme."""
+    d = tempfile.mkdtemp(prefix="fiches-i18n-")
+    shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(d, "content"))
+    actions = os.path.join(d, "content", "actions")
+    done = 0
+    for name in sorted(os.listdir(actions)):
+        path = os.path.join(actions, name)
+        text = open(path, encoding="utf-8").read()
+        new = re.sub(r"^themes: \[[^\]]*\]$", "themes: [cadre-de-vi]", text, count=1, flags=re.M)
+        if new != text and done < broken_themes:
+            open(path, "w", encoding="utf-8").write(new)
+            done += 1
+    assert done == broken_themes, f"only {done} fiches have a themes: line"
+    return d
+
+
+FRENCH_ERROR = f"erreur: thème «{NNBSP}cadre-de-vi{NNBSP}» introuvable"
+ENGLISH_ERROR = "error: unknown theme 'cadre-de-vi'"
+
+
+def test_languages(proj):
+    fr_installed = any(l.lower().startswith("fr") for l in
+                       subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.split())
+    print(f"# fr locales generated on this machine: {fr_installed}")
+    cases = [
+        ("LANGUAGE=fr, LANG=C", dict(LANGUAGE="fr", LANG="C")),
+        ("LANGUAGE=fr alone", dict(LANGUAGE="fr")),
+        ("LANG=fr_FR.UTF-8", dict(LANG="fr_FR.UTF-8")),
+        ("LC_ALL=fr_FR.UTF-8", dict(LC_ALL="fr_FR.UTF-8")),
+        ("LC_MESSAGES=fr_FR.UTF-8, LANG=C.UTF-8", dict(LC_MESSAGES="fr_FR.UTF-8", LANG="C.UTF-8")),
+        ("LANGUAGE=fr_FR:en", dict(LANGUAGE="fr_FR:en", LANG="C.UTF-8")),
+    ]
+    for name, env in cases:
+        rc, err = run(["check", "-C", proj], **env)
+        check(f"{name}: French without FICHES_LOCALEDIR", rc == 1 and FRENCH_ERROR in err, err)
+        check(f"{name}: no English left", "unknown" not in err and "error:" not in err, err)
+    for name, env in [("LC_ALL=C", dict(LC_ALL="C")), ("LANG=C.UTF-8", dict(LANG="C.UTF-8")),
+                      ("no locale variable", {}),
+                      ("LANG=fr_FR.UTF-8, LANGUAGE=en", dict(LANG="fr_FR.UTF-8", LANGUAGE="en"))]:
+        rc, err = run(["check", "-C", proj], **env)
+        check(f"{name}: English", rc == 1 and ENGLISH_ERROR in err, err)
+
+
+def test_plurals():
+    for n, fr, en in ((1, "1 erreur, 0 avertissement", "1 error, 0 warnings"),
+                      (2, "2 erreurs, 0 avertissement", "2 errors, 0 warnings")):
+        proj = project(n)
+        rc, err = run(["check", "-C", proj], LANGUAGE="fr")
+        check(f"French count for {n}: « {fr} »", rc == 1 and fr in err, err)
+        rc, err = run(["check", "-C", proj], LC_ALL="C")
+        check(f"English count for {n}: « {en} »", rc == 1 and en in err, err)
+        check(f"no « 1 errors »", "1 errors" not in err)
+        shutil.rmtree(proj)
+
+
+def test_moved_copy(proj):
+    d = tempfile.mkdtemp(prefix="fiches-moved-")
+    shutil.copy2(FICHES, os.path.join(d, "fiches"))
+    shutil.copytree(os.path.join(os.path.dirname(FICHES), "locale"), os.path.join(d, "locale"))
+    rc, err = run(["check", "-C", proj], fiches=os.path.join(d, "fiches"), LANGUAGE="fr")
+    check("a copy of build/fiches with locale/ beside it speaks French", FRENCH_ERROR in err, err)
+    link = os.path.join(tempfile.mkdtemp(prefix="fiches-link-"), "fiches")
+    os.symlink(os.path.join(d, "fiches"), link)
+    rc, err = run(["check", "-C", proj], fiches=link, LANGUAGE="fr")
+    check("… also through a symbolic link to it", FRENCH_ERROR in err, err)
+    shutil.rmtree(os.path.dirname(link))
+    shutil.rmtree(d)
+
+
+def test_installed(proj):
+    dest = tempfile.mkdtemp(prefix="fiches-inst-")
+    prefix = "/opt/fiches-i18n-test"     # not the compiled-in prefix: found from the program
+    p = subprocess.run(["make", "-s", "install", "PREFIX=" + prefix, "DESTDIR=" + dest,
+                        "BUILD=" + os.path.dirname(FICHES)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    check("make install into DESTDIR", p.returncode == 0, p.stderr[-500:])
+    fiches = os.path.join(dest, prefix.lstrip("/"), "bin", "fiches")
+    rc, err = run(["check", "-C", proj], fiches=fiches, LANG="fr_FR.UTF-8")
+    check("the installed program finds PREFIX/share/locale wherever PREFIX is",
+          FRENCH_ERROR in err, err)
+    shutil.rmtree(dest)
+
+
+def main():
+    if not os.access(FICHES, os.X_OK):
+        print(f"{FICHES} not found: run make")
+        print("0 passed, 1 failed")
+        sys.exit(1)
+    proj = project()
+    try:
+        test_languages(proj)
+        test_plurals()
+        test_moved_copy(proj)
+        test_installed(proj)
+    finally:
+        shutil.rmtree(proj, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
