@@ -19,6 +19,7 @@
 #include "serve.h"
 #include "suggest.h"
 #include "xalloc.h"
+#include "yaml.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -409,8 +410,40 @@ static int run_check(struct args *a, int nargs, char **rest)
 	return build_or_check(a, 1);
 }
 
+/*
+ * The `language` of DIR/content/site.yaml ("fr" when it says none or
+ * cannot be read: the build reports why). Caller frees.
+ */
+static char *site_language(const char *root)
+{
+	char *path = xasprintf("%s/content/site.yaml", root ? root : ".");
+	char *lang = NULL;
+	FILE *f = fopen(path, "rb");
+	if (f) {
+		char *text = xmalloc(YAML_MAX_BYTES);
+		size_t n = fread(text, 1, YAML_MAX_BYTES, f);
+		struct diag *quiet = diag_new();
+		json_t *cfg = NULL;
+		if (n < YAML_MAX_BYTES && yaml_load(path, text, n, 0, quiet, &cfg, NULL) == 0) {
+			const char *v = json_string_value(json_object_get(cfg, "language"));
+			if (v && *v)
+				lang = xstrdup(v);
+		}
+		json_decref(cfg);
+		diag_free(quiet);
+		free(text);
+		fclose(f);
+	}
+	free(path);
+	return lang ? lang : xstrdup("fr");
+}
+
 static int run_serve(struct args *a, int nargs, char **rest)
 {
+	/* The overlay speaks the site's language whatever the terminal's (before any thread). */
+	char *lang = site_language(a->build.root);
+	i18n_site_language(lang);
+	free(lang);
 	struct serve_options so = {.build = a->build, .host = a->host, .port = a->port};
 	return serve_run(&so);
 }

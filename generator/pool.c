@@ -2,6 +2,7 @@
 #include "pool.h"
 #include "xalloc.h"
 
+#include <locale.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@ struct loop {
 	size_t n;
 	void (*fn)(void *ctx, size_t i);
 	void *ctx;
+	locale_t locale;        /* the caller's: workers translate messages as it does */
 };
 
 int pool_cores(void)
@@ -23,6 +25,8 @@ int pool_cores(void)
 static void *worker(void *arg)
 {
 	struct loop *l = arg;
+	if (l->locale != LC_GLOBAL_LOCALE)
+		uselocale(l->locale);
 	for (;;) {
 		size_t i = atomic_fetch_add(&l->next, 1);
 		if (i >= l->n)
@@ -34,7 +38,7 @@ static void *worker(void *arg)
 
 void pool_for(int jobs, size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
-	struct loop l = {0, n, fn, ctx};
+	struct loop l = {0, n, fn, ctx, uselocale((locale_t)0)};
 	if (jobs <= 0)
 		jobs = pool_cores();
 	if ((size_t)jobs > n)

@@ -135,3 +135,70 @@ void i18n_init(void)
 	bind_textdomain_codeset("fiches", "UTF-8");
 	textdomain("fiches");
 }
+
+/* The messages' language for site pages (serve's overlay), or 0 when it is the terminal's. */
+static locale_t site_locale;
+
+/* The language code of a locale or LANGUAGE value: "fr_FR.UTF-8" → "fr"; C → "". */
+static void language_code(const char *name, char *out, size_t size)
+{
+	if (is_c_locale(name))
+		name = "";
+	size_t n = strcspn(name, "_-.@:");
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), name);
+}
+
+/* The language gettext translates into now ("" for the untranslated English). */
+static void current_language(char *out, size_t size)
+{
+	const char *msgs = setlocale(LC_MESSAGES, NULL);
+	const char *language = getenv("LANGUAGE");
+	if (!msgs || !strcmp(msgs, "C") || !strcmp(msgs, "POSIX"))
+		language_code("C", out, size);
+	else
+		language_code(language && *language ? language : msgs, out, size);
+}
+
+void i18n_site_language(const char *lang)
+{
+	char want[32], now[32];
+	language_code(lang ? lang : "", want, sizeof want);
+	current_language(now, sizeof now);
+	if (!strcmp(want, now))
+		return;
+	char mo[PATH_MAX];
+	struct stat st;
+	int catalogue = *want &&
+			snprintf(mo, sizeof mo, "%s/%s/LC_MESSAGES/fiches.mo", bound_dir, want) < (int)sizeof mo &&
+			stat(mo, &st) == 0;
+	locale_t base = duplocale(LC_GLOBAL_LOCALE);
+	if (!base)
+		return;
+	if (catalogue) {
+		/*
+		 * gettext reads LANGUAGE for every thread whose LC_MESSAGES is
+		 * not "C": the terminal's threads get "C" (the untranslated
+		 * messages it asked for, since its own language is not ours
+		 * to show), the site's scope gets C.UTF-8 and so LANGUAGE.
+		 */
+		setlocale(LC_MESSAGES, "C");
+		setenv("LANGUAGE", want, 1);
+		site_locale = newlocale(LC_MESSAGES_MASK, "C.UTF-8", base);
+	} else {
+		/* No catalogue for the site's language: its messages are the untranslated ones. */
+		site_locale = newlocale(LC_MESSAGES_MASK, "C", base);
+	}
+	if (!site_locale)
+		freelocale(base);
+}
+
+locale_t i18n_site_begin(void)
+{
+	return site_locale ? uselocale(site_locale) : (locale_t)0;
+}
+
+void i18n_site_end(locale_t previous)
+{
+	if (previous)
+		uselocale(previous);
+}

@@ -715,10 +715,13 @@ static int rebuild(struct server *s, const struct build_options *b, const char *
 {
 	struct build_stats st = {0};
 	diag_clear(d);
+	/* Diagnostics in the site's language: the overlay shows them on its pages. */
+	locale_t terminal = i18n_site_begin();
 	int status = build_run(b, d, &st);
 	char *text = diag_to_string(d);
 	size_t errors = diag_errors(d);
 	diag_flush(d, stderr);
+	i18n_site_end(terminal);
 	if (status == BUILD_OK) {
 		if (first)
 			fprintf(stderr, _("fiches: built %u files in %.2f s\n"), st.pages, st.seconds);
@@ -727,7 +730,9 @@ static int rebuild(struct server *s, const struct build_options *b, const char *
 				st.seconds, st.written, st.removed);
 		publish(s, out, NULL, notify);
 	} else {
-		fprintf(stderr, _("fiches: %zu errors: still serving the last good build\n"), errors);
+		fprintf(stderr, ngettext("fiches: %zu error: still serving the last good build\n",
+					 "fiches: %zu errors: still serving the last good build\n", errors),
+			errors);
 		publish(s, out, text, notify);
 	}
 	free(text);

@@ -6,13 +6,19 @@ itself, next to the executable (build/locale beside build/fiches, or
 PREFIX/share/locale from PREFIX/bin), and speak French for LANGUAGE=fr or
 LANG=fr_FR.UTF-8 even on a machine where no fr_FR locale is generated
 (Debian's default: only C.UTF-8). Counts use the French plural forms.
+`fiches serve`'s overlay is French whatever the terminal's locale, because
+the site's language is fr.
 """
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
@@ -130,6 +136,43 @@ def test_installed(proj):
     shutil.rmtree(dest)
 
 
+def test_serve_overlay(proj):
+    """The overlay speaks French under LC_ALL=C; the terminal's own lines stay English."""
+    log = tempfile.NamedTemporaryFile(mode="w+", delete=False, suffix=".log")
+    proc = subprocess.Popen([FICHES, "serve", "-C", proj, "--port", "0", "--no-pdf"],
+                            stdout=log, stderr=subprocess.STDOUT,
+                            env=env_with(LC_ALL="C", LANGUAGE=""))
+    port, deadline = None, time.time() + 60
+    try:
+        while time.time() < deadline and proc.poll() is None and port is None:
+            m = re.search(r"at http://127\.0\.0\.1:(\d+)/", open(log.name).read())
+            port = int(m.group(1)) if m else None
+            time.sleep(0.05)
+        check("serve starts", port is not None, open(log.name).read())
+        if port is None:
+            return
+        try:
+            body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read().decode()
+        except urllib.error.HTTPError as e:     # no good build yet: the 404 page has the overlay
+            body = e.read().decode()
+        check("the overlay is shown", "Erreurs dans le contenu" in body)
+        items = re.findall(r"<li><code[^>]*>(.*?)</code></li>", body, re.S)
+        check("the overlay lists the diagnostic in French",
+              any("erreur: thème «" in i and "introuvable" in i for i in items), str(items))
+        check("no English in the overlay", not any("unknown" in i or "error:" in i for i in items),
+              str(items))
+        text = open(log.name).read()
+        check("the terminal's status line stays in its language (English)",
+              "Serving " in text and "still serving the last good build" in text, text)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        os.unlink(log.name)
+
+
 def main():
     if not os.access(FICHES, os.X_OK):
         print(f"{FICHES} not found: run make")
@@ -141,6 +184,7 @@ def main():
         test_plurals()
         test_moved_copy(proj)
         test_installed(proj)
+        test_serve_overlay(proj)
     finally:
         shutil.rmtree(proj, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
