@@ -129,4 +129,29 @@ const struct kind *site_kind(const struct site *s, int doc_kind);
 /* The kind whose name (link scheme) is name[0..n), or -1. */
 int site_kind_by_name(const struct site *s, const char *name, size_t n);
 
+/*
+ * Every kind of a site as JSON, from which the editor builds its forms:
+ *
+ *   {"kinds": [KIND...], "data": [KIND...]}
+ *   KIND   = {"name": "action", "label": "Fiche-action", "label_plural":
+ *             "Fiches-actions", "dir": "actions", "sections": ["Acteurs", …],
+ *             "fields": [FIELD...]}
+ *   FIELD  = {"name": "status", "type": "enum", "label": "Avancement",
+ *             "required": false, "list": false,
+ *             "values": [{"id": "active", "label": "En cours"}, …],   (enum)
+ *             "min": 1, "max": 99999,                         (int, year)
+ *             "ref": "logics",                                (taxon, doc)
+ *             "initial": "en-elaboration",                    (when a new one has it)
+ *             "choices": [{"id": "…", "label": "…"}, …]}     (taxon, contact, doc, include)
+ *
+ * type is one of text, long-text, int, year, enum, slug, url, email, taxon,
+ * contact, doc, include, strings. Data kinds carry "file" (contacts.yaml)
+ * instead of "dir" and no "sections". choices list what a reference may
+ * name now: taxonomy ids and labels, contact ids and names, documents'
+ * slugs and titles (with "number" for numbered kinds), and for include
+ * "actions", "themes", "action:N", "theme:SLUG". Keys without a value are
+ * left out. Caller json_decref's it.
+ */
+json_t *kind_describe_json(const struct site *s);
+
 #endif
