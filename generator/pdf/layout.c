@@ -79,6 +79,14 @@ struct tb {
 	int hyphenate;
 	int italic_base;        /* quotations: emphasis sets roman */
 	int in_link;
+	/*
+	 * What a link adds for paper (« , p. 44 », « (voir fiche-action 6,
+	 * p. 14) », a web address) waits here until the closing quotation
+	 * mark that follows the link is written: « Santal » (voir …), not
+	 * « Santal (voir …) ».
+	 */
+	char *pending;
+	char *pending_uri, *pending_dest;
 };
 
 /* Where a block sits: list nesting, quotation. */
@@ -143,6 +151,9 @@ static void tb_init(struct tb *t, int hyphenate)
 
 static void tb_free(struct tb *t)
 {
+	free(t->pending);
+	free(t->pending_uri);
+	free(t->pending_dest);
 	buf_free(&t->text);
 	if (t->attrs)
 		pango_attr_list_unref(t->attrs);
@@ -197,9 +208,47 @@ static void add_link(struct tb *t, size_t start, const char *uri, const char *de
 	attr(t, pango_attr_foreground_new(LINK_RGB * 257), start);
 }
 
+/*
+ * Writes the pending reference: text with the part between \x01 and \x02
+ * made a link (the markers are dropped).
+ */
+static void flush_pending(struct tb *t)
+{
+	if (!t->pending)
+		return;
+	char *p = t->pending;
+	t->pending = NULL;
+	char *open = strchr(p, '\x01'), *close = open ? strchr(open, '\x02') : NULL;
+	if (open && close) {
+		buf_put(&t->text, p, (size_t)(open - p));
+		size_t s = t->text.len;
+		buf_put(&t->text, open + 1, (size_t)(close - open - 1));
+		add_link(t, s, t->pending_uri, t->pending_dest);
+		buf_puts(&t->text, close + 1);
+	} else {
+		buf_puts(&t->text, p);
+	}
+	size_t n = t->text.len;
+	if (n)
+		t->typo.prev = (unsigned char)t->text.data[n - 1];
+	free(p);
+	free(t->pending_uri);
+	free(t->pending_dest);
+	t->pending_uri = t->pending_dest = NULL;
+}
+
+static void set_pending(struct tb *t, char *text, const char *uri, const char *dest)
+{
+	flush_pending(t);
+	t->pending = text;
+	t->pending_uri = uri ? xstrdup(uri) : NULL;
+	t->pending_dest = dest ? xstrdup(dest) : NULL;
+}
+
 static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bold, int italic,
 				double width, int justify, PangoAlignment align)
 {
+	flush_pending(t);
 	PangoLayout *l = pango_layout_new(L->ctx);
 	PangoFontDescription *f = pango_font_description_copy(L->font);
 	pango_font_description_set_size(f, (gint)(size * PANGO_SCALE));
@@ -226,6 +275,7 @@ static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bo
 static PangoLayout *shaped_layout(struct lay *L, struct tb *t, double size, int bold, int italic,
 				  double width, int justify)
 {
+	flush_pending(t);
 	struct buf key = BUF_INIT;
 	buf_printf(&key, "%a %d %d %a %d\n", size, bold, italic, width, justify);
 	if (t->text.len)
@@ -348,6 +398,68 @@ static int has_part(const struct book *b, enum part_kind k)
 	return 0;
 }
 
+/* An address as read: without scheme, « www. » or final slash. */
+static void url_core(const char *u, size_t n, const char **start, size_t *len)
+{
+	if (n >= 8 && strncmp(u, "https://", 8) == 0)
+		u += 8, n -= 8;
+	else if (n >= 7 && strncmp(u, "http://", 7) == 0)
+		u += 7, n -= 7;
+	else if (n >= 7 && strncmp(u, "mailto:", 7) == 0)
+		u += 7, n -= 7;
+	if (n >= 4 && strncmp(u, "www.", 4) == 0)
+		u += 4, n -= 4;
+	while (n && u[n - 1] == '/')
+		n--;
+	*start = u;
+	*len = n;
+}
+
+/* Does the link text already show the address url (give or take its scheme)? */
+static int shows_url(const char *text, const char *url)
+{
+	const char *u;
+	size_t n;
+	url_core(url, strlen(url), &u, &n);
+	if (n == 0)
+		return 1;
+	char *core = xstrndup(u, n);
+	int found = strstr(text, core) != NULL;
+	free(core);
+	return found;
+}
+
+/*
+ * Does the link text name the fiche itself (« fiche-action 10 », « fiche
+ * thématique 2 », « fiche 10 »)? Then only its page is added.
+ */
+static int names_fiche(const char *text, const struct doc *target)
+{
+	if (target->desc->list != LIST_NUMBERED)
+		return 0;
+	const char *const words[] = {target->desc->label_lower, "fiche", "fiche action",
+				     "fiche-action", "fiche thématique"};
+	char *low = xstrdup(text);
+	for (char *p = low; *p; p++)
+		*p = (char)ascii_tolower((unsigned char)*p);
+	int found = 0;
+	for (size_t w = 0; w < sizeof words / sizeof *words && !found; w++) {
+		size_t n = strlen(words[w]);
+		for (const char *p = strstr(low, words[w]); p && !found; p = strstr(p + 1, words[w])) {
+			const char *q = p + n;
+			/* A space, no-break or not (U+00A0, U+202F), then the number. */
+			while (*q == ' ' || (unsigned char)*q == 0xC2 || (unsigned char)*q == 0xA0 ||
+			       (unsigned char)*q == 0xE2 || (unsigned char)*q == 0x80 || (unsigned char)*q == 0xAF)
+				q++;
+			char *end;
+			long v = strtol(q, &end, 10);
+			found = end > q && v == target->number && !ascii_isdigit((unsigned char)*end);
+		}
+	}
+	free(low);
+	return found;
+}
+
 static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 {
 	const char *url = cmark_node_get_url(node);
@@ -356,22 +468,25 @@ static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 		inlines(L, t, node);
 		return;
 	}
+	flush_pending(t);
 	t->in_link = 1;
 	inlines(L, t, node);
 	t->in_link = 0;
+	flush_pending(t);
+	/* The link's text as written: without the hyphenation points. */
+	char *text = xstrndup(t->text.data + start, t->text.len - start);
+	size_t kept = 0;
+	for (size_t i = 0; text[i]; i++)
+		if (!((unsigned char)text[i] == 0xC2 && (unsigned char)text[i + 1] == 0xAD && ++i))
+			text[kept++] = text[i];
+	text[kept] = '\0';
 	size_t pl = strlen(XREF_INTERNAL);
 	if (strncmp(url, XREF_INTERNAL, pl) != 0) {
 		add_link(t, start, url, NULL);
-		char *text = xstrndup(t->text.data + start, t->text.len - start);
 		int is_http = strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
 		/* On paper the address must be readable when the text is not it. */
-		if (is_http && !strstr(text, url + (url[4] == 's' ? 8 : 7))) {
-			put_raw(t, " (");
-			size_t u = t->text.len;
-			put_raw(t, url);
-			add_link(t, u, url, NULL);
-			put_raw(t, ")");
-		}
+		if (is_http && !shows_url(text, url))
+			set_pending(t, xasprintf(" (\x01%s\x02)", url), url, NULL);
 		free(text);
 		return;
 	}
@@ -384,28 +499,21 @@ static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 		int page = L->o.page_of(L->o.page_ctx, dest);
 		L->page_refs++;
 		add_link(t, start, NULL, dest);
-		put_raw(t, " (");
-		size_t s2 = t->text.len;
 		char *ref;
-		if (target->desc->list == LIST_NUMBERED)
-			ref = xasprintf("voir %s %d, p.\u00a0%d", target->desc->label_lower,
+		if (names_fiche(text, target))
+			ref = xasprintf(", \x01p.\u00a0%d\x02", page);
+		else if (target->desc->list == LIST_NUMBERED)
+			ref = xasprintf(" (\x01voir %s %d, p.\u00a0%d\x02)", target->desc->label_lower,
 					target->number, page);
 		else
-			ref = xasprintf("voir p.\u00a0%d", page);
-		put_raw(t, ref);
-		free(ref);
-		add_link(t, s2, NULL, dest);
-		put_raw(t, ")");
+			ref = xasprintf(" (\x01voir p.\u00a0%d\x02)", page);
+		set_pending(t, ref, NULL, dest);
 		free(dest);
 	} else if (target && L->o.base_url) {
 		char *web = xasprintf("%s%s%s%s", L->o.base_url, target->out_path,
 				      anchor ? "#" : "", anchor ? anchor : "");
 		add_link(t, start, web, NULL);
-		put_raw(t, " (");
-		size_t s2 = t->text.len;
-		put_raw(t, web);
-		add_link(t, s2, web, NULL);
-		put_raw(t, ")");
+		set_pending(t, xasprintf(" (\x01%s\x02)", web), web, NULL);
 		free(web);
 	} else if (!target) {
 		/* Contacts, glossary, bibliography: to the appendix when the booklet has it. */
@@ -432,16 +540,47 @@ static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 		}
 		free(dest);
 	}
+	free(text);
 	free(anchor);
+}
+
+/*
+ * Length of the closing quotation marks at the start of s (with the space
+ * before a closing guillemet), which go before a pending reference.
+ */
+static size_t closing_quotes(const char *s)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t sp = 0;
+		while (s[i + sp] == ' ')
+			sp++;
+		if (!strncmp(s + i + sp, "\u00a0", 2) || !strncmp(s + i + sp, "\u202f", 3)) {
+			sp += (unsigned char)s[i + sp] == 0xC2 ? 2 : 3;
+		}
+		const char *q = s + i + sp;
+		if (!strncmp(q, "\u00bb", 2))
+			i += sp + 2;
+		else if (!sp && (*q == '"' || !strncmp(q, "\u201d", 3) || !strncmp(q, "\u2019", 3) || *q == '\''))
+			i += *q == '"' || *q == '\'' ? 1 : 3;
+		else
+			return i;
+	}
 }
 
 static void inline_node(struct lay *L, struct tb *t, cmark_node *node)
 {
+	if (cmark_node_get_type(node) != CMARK_NODE_TEXT)
+		flush_pending(t);
 	size_t start = t->text.len;
 	switch (cmark_node_get_type(node)) {
 	case CMARK_NODE_TEXT: {
 		const char *lit = cmark_node_get_literal(node);
-		put_text(L, t, lit, strlen(lit));
+		size_t n = strlen(lit), q = t->pending ? closing_quotes(lit) : 0;
+		if (q)
+			put_text(L, t, lit, q);
+		flush_pending(t);
+		put_text(L, t, lit + q, n - q);
 		return;
 	}
 	case CMARK_NODE_SOFTBREAK:
