@@ -40,14 +40,15 @@ OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libfiches.a
 BIN       = $(BUILD)/fiches
 
-# The templates built into the program (generator/html/template_files.h):
-# every file of templates/, in byte order, turned into C by a script. The
+# Files built into the program (generator/base/embedded.h): templates/, the
+# default templates and assets, and skeleton/, the project `fiches init`
+# writes; each turned into C by a script, files in byte order. The
 # directories are prerequisites too, so that adding or removing a file
-# regenerates it.
-TEMPLATE_FILES := $(shell find templates -type f ! -name '.*' ! -path '*/.*' | LC_ALL=C sort)
-TEMPLATE_DIRS  := $(shell find templates -type d ! -path '*/.*')
-EMBED_C   = $(BUILD)/gen/templates_embedded.c
-OBJ      += $(BUILD)/gen/templates_embedded.o
+# regenerates the table.
+embed_files = $(shell find $(1) -type f ! -name '.*' ! -path '*/.*' | LC_ALL=C sort)
+embed_dirs  = $(shell find $(1) -type d ! -path '*/.*')
+EMBED_O    := $(BUILD)/gen/templates_embedded.o $(BUILD)/gen/skeleton_embedded.o
+OBJ        += $(EMBED_O)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -64,12 +65,17 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(EMBED_C): scripts/embed-templates.sh $(TEMPLATE_FILES) $(TEMPLATE_DIRS)
+$(BUILD)/gen/templates_embedded.c: scripts/embed-files.sh $(call embed_files,templates) $(call embed_dirs,templates)
 	@mkdir -p $(dir $@)
-	sh scripts/embed-templates.sh $(TEMPLATE_FILES) > $@.tmp
+	sh scripts/embed-files.sh template_builtins templates $(call embed_files,templates) > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/gen/templates_embedded.o: $(EMBED_C)
+$(BUILD)/gen/skeleton_embedded.c: scripts/embed-files.sh $(call embed_files,skeleton) $(call embed_dirs,skeleton)
+	@mkdir -p $(dir $@)
+	sh scripts/embed-files.sh project_skeleton skeleton $(call embed_files,skeleton) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(OBJ)
@@ -138,13 +144,14 @@ FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-
 	-DFUZZ_SOURCE_ROOT='"$(CURDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(addprefix -iquote ,$(GEN_DIRS))
 FUZZ_TARGETS  := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
-FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/gen/templates_embedded.o
+FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/gen/templates_embedded.o \
+	$(FUZZ_DIR)/obj/gen/skeleton_embedded.o
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FUZZ_DIR)/obj/gen/templates_embedded.o: $(EMBED_C)
+$(FUZZ_DIR)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 

@@ -13,6 +13,7 @@
 #include "build.h"
 #include "diag.h"
 #include "i18n.h"
+#include "init.h"
 #include "model.h"
 #include "new.h"
 #include "pdf.h"
@@ -92,6 +93,7 @@ static int run_check(struct args *a, int nargs, char **rest);
 static int run_serve(struct args *a, int nargs, char **rest);
 static int run_new(struct args *a, int nargs, char **rest);
 static int run_booklet(struct args *a, int nargs, char **rest);
+static int run_init(struct args *a, int nargs, char **rest);
 
 static const int build_keys[] = {'C', 'o', OPT_STRICT, 'j', OPT_NO_PDF, OPT_TEMPLATES, 'q', 0};
 static const int check_keys[] = {'C', OPT_STRICT, 'j', OPT_TEMPLATES, 'q', 0};
@@ -100,6 +102,7 @@ static const int serve_keys[] = {'C', 'o', OPT_PORT, OPT_HOST, OPT_STRICT, 'j', 
 static const int new_keys[] = {'C', 0};
 static const int booklet_keys[] = {'C', 'o', OPT_THEME, OPT_LOGIC, OPT_PUBLIC, OPT_IDS,
 				   OPT_FORMAT, OPT_IMPOSE, OPT_TITLE, OPT_STRICT, 'q', 0};
+static const int init_keys[] = {0};
 
 static const struct command commands[] = {
 	{"build", N_("[OPTIONS]"), N_("build the site into DIR/public (or OUT)"),
@@ -120,6 +123,10 @@ static const struct command commands[] = {
 	    "With --impose (or impose: true in the booklet), FILE-imposee.pdf is written beside\n"
 	    "FILE.pdf. Every file written is named at the end.\n"),
 	 booklet_keys, 0, 1, 1, run_booklet},
+	{"init", N_("DIR"), N_("create a new project in DIR, with one example of each kind of document"),
+	 N_("DIR must be new or empty: nothing is ever overwritten. The project builds at once;\n"
+	    "the files it holds and what to do next are printed.\n"),
+	 init_keys, 1, 1, 0, run_init},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -501,6 +508,15 @@ static int run_booklet(struct args *a, int nargs, char **rest)
 	site_free(s);
 	diag_free(d);
 	return status;
+}
+
+static int run_init(struct args *a, int nargs, char **rest)
+{
+	struct diag *d = diag_new();
+	int rc = init_project(rest[0], d, stdout);
+	diag_flush(d, stderr);
+	diag_free(d);
+	return rc;
 }
 
 /* The subcommand named, or NULL after saying what was probably meant. */

@@ -72,7 +72,7 @@ void template_files_open(struct template_files *t, const char *dir)
 	if (nproject > 1)
 		qsort(t->v, nproject, sizeof *t->v, compare_files);
 	for (size_t i = 0; i < template_builtins_count; i++) {
-		const struct template_builtin *b = &template_builtins[i];
+		const struct embedded_file *b = &template_builtins[i];
 		struct template_file key = {.path = (char *)b->path};
 		if (nproject && bsearch(&key, t->v, nproject, sizeof *t->v, compare_files))
 			continue;  /* the project's own file replaces it */

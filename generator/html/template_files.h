@@ -7,7 +7,7 @@
  * set does not have is added.
  *
  * The built-in set is templates/ of the source tree at build time, turned
- * into C by scripts/embed-templates.sh (build/gen/templates_embedded.c).
+ * into C by scripts/embed-files.sh (build/gen/templates_embedded.c).
  */
 #ifndef FICHES_TEMPLATE_FILES_H
 #define FICHES_TEMPLATE_FILES_H
@@ -15,21 +15,13 @@
 #include <stddef.h>
 
 #include "diag.h"
-
-/* One file of the built-in set (the generated table). */
-struct template_builtin {
-	const char *path;              /* below templates/: "partials/card.mustache" */
-	const unsigned char *data;     /* followed by a NUL not counted in len */
-	size_t len;
-};
-extern const struct template_builtin template_builtins[];
-extern const size_t template_builtins_count;
+#include "embedded.h"
 
 struct template_file {
 	char *path;     /* below templates/, '/'-separated: "home.mustache", "assets/style.css" */
 	char *shown;    /* the name diagnostics give it */
 	char *fs;       /* the project's file on disk; NULL for a built-in file */
-	const struct template_builtin *builtin;  /* when fs is NULL */
+	const struct embedded_file *builtin;  /* when fs is NULL */
 	int irregular;  /* the project holds something else than a file there (left out) */
 };
 

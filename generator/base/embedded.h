@@ -1,0 +1,25 @@
+/*
+ * Files built into the program at build time: scripts/embed-files.sh turns
+ * a directory of the source tree into a table (build/gen/, not committed).
+ * Two tables exist: the default templates and assets (templates/, read
+ * through template_files.h) and the example project `fiches init` writes
+ * (skeleton/).
+ */
+#ifndef FICHES_EMBEDDED_H
+#define FICHES_EMBEDDED_H
+
+#include <stddef.h>
+
+struct embedded_file {
+	const char *path;              /* relative, '/'-separated: "partials/card.mustache" */
+	const unsigned char *data;     /* followed by a NUL not counted in len */
+	size_t len;
+};
+
+/* Sorted by path (bytes); each table ends with an entry whose path is NULL. */
+extern const struct embedded_file template_builtins[];
+extern const size_t template_builtins_count;
+extern const struct embedded_file project_skeleton[];
+extern const size_t project_skeleton_count;
+
+#endif
