@@ -10,8 +10,40 @@
 #include "xalloc.h"
 #include "yaml.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+static size_t ptr_hash(const void *x)
+{
+	uint64_t h = (uint64_t)(uintptr_t)x;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+/* Slot of x in the set, or the empty slot where it would go. */
+static size_t set_slot(const struct ptrs *p, const void *x)
+{
+	size_t mask = p->set_cap - 1, i = ptr_hash(x) & mask;
+	while (p->set[i] && p->set[i] != x)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* (Re)builds the set over v[0..n) with room for twice as many items. */
+static void set_rebuild(struct ptrs *p)
+{
+	size_t cap = 64;
+	while (cap < 4 * p->n)
+		cap *= 2;
+	free(p->set);
+	p->set = xcalloc(cap, sizeof *p->set);
+	p->set_cap = cap;
+	for (size_t i = 0; i < p->n; i++)
+		p->set[set_slot(p, p->v[i])] = p->v[i];
+}
 
 void ptrs_add(struct ptrs *p, void *x)
 {
@@ -20,10 +52,19 @@ void ptrs_add(struct ptrs *p, void *x)
 		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
 	}
 	p->v[p->n++] = x;
+	if (!p->set)
+		return;
+	if (2 * p->n < p->set_cap)
+		p->set[set_slot(p, x)] = x;
+	else
+		set_rebuild(p);
 }
 
 int ptrs_contains(const struct ptrs *p, const void *x)
 {
+	/* NULL marks the set's empty slots: look for it in v. */
+	if (p->set && x)
+		return p->set[set_slot(p, x)] == x;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->v[i] == x)
 			return 1;
@@ -32,6 +73,8 @@ int ptrs_contains(const struct ptrs *p, const void *x)
 
 void ptrs_add_unique(struct ptrs *p, void *x)
 {
+	if (!p->set && p->n >= PTRS_SET_MIN)
+		set_rebuild(p);
 	if (!ptrs_contains(p, x))
 		ptrs_add(p, x);
 }
@@ -45,8 +88,10 @@ void ptrs_add_unless_last(struct ptrs *p, void *x)
 void ptrs_free(struct ptrs *p)
 {
 	free(p->v);
+	free(p->set);
 	p->v = NULL;
-	p->n = p->cap = 0;
+	p->set = NULL;
+	p->n = p->cap = p->set_cap = 0;
 }
 
 static int compare_doc_slugs(const void *a, const void *b)

@@ -34,11 +34,23 @@ enum target_kind {
 	TARGET_TAXON      /* internal: a logique, public or territoire page */
 };
 
-/* A growable array of borrowed pointers (no duplicates when added with ptrs_add_unique). */
+/*
+ * A growable array of borrowed pointers (no duplicates when added with
+ * ptrs_add_unique). Once ptrs_add_unique sees PTRS_SET_MIN items, the list
+ * also keeps a hash set of them, so that ptrs_contains and ptrs_add_unique
+ * stay constant time on lists that grow with the corpus (a chapter
+ * including every action, a page linking every fiche). Items are added
+ * with ptrs_add* only and never removed but by ptrs_free; reordering v in
+ * place (qsort) is fine. A list without a set may be taken over by its
+ * caller (v, then ptrs nothing to free).
+ */
 struct ptrs {
 	void **v;
 	size_t n, cap;
+	void **set;       /* open addressing, NULL slots empty; NULL until ptrs_add_unique needs it */
+	size_t set_cap;   /* a power of two, more than twice the items */
 };
+#define PTRS_SET_MIN 16
 void ptrs_add(struct ptrs *p, void *x);
 void ptrs_add_unique(struct ptrs *p, void *x);
 /* Adds x unless it is the last item: for lists filled one source at a time. */

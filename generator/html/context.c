@@ -389,11 +389,15 @@ static json_t *contact_page(const struct cx *c, const struct entry *e)
 	json_t *card = contact_card(c, e);
 	json_object_set_new(card, "members", contact_list(c, &e->members));
 	json_object_set_new(card, "actions", doc_list(c, &e->actions));
-	struct ptrs other = {0};
+	/* The actions as a set: a contact may be named by thousands of them. */
+	struct ptrs actions = {0}, other = {0};
+	for (size_t i = 0; i < e->actions.n; i++)
+		ptrs_add_unique(&actions, e->actions.v[i]);
 	for (size_t i = 0; i < e->cited_by.n; i++)
-		if (!ptrs_contains(&e->actions, e->cited_by.v[i]))
+		if (!ptrs_contains(&actions, e->cited_by.v[i]))
 			ptrs_add(&other, e->cited_by.v[i]);
 	json_object_set_new(card, "cited_by", doc_list(c, &other));
+	ptrs_free(&actions);
 	ptrs_free(&other);
 	json_object_set_new(v, "contact", card);
 	return v;
