@@ -45,7 +45,7 @@ fi
 
 make -s -C bench >/dev/null
 mkdir -p "$out" "$logs"
-rm -f "$raw"
+rm -f "$raw" "$work/growth-failed"
 
 # Availability of each tool, decided once. fiches is being written while this
 # harness exists, so a missing or broken binary is reported, not fatal.
@@ -183,7 +183,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 	echo "| ---: | ---: | ---: | ---: |"
 	printf '%s' "$corpus_info"
 	echo
-	awk -v sizes="$SIZES" -v fok="$fiches_ok" -v hok="$hugo_ok" \
+	awk -v sizes="$SIZES" -v fok="$fiches_ok" -v hok="$hugo_ok" -v growth_flag="$work/growth-failed" \
 		-v fwhy="$fiches_why" -v hwhy="$hugo_why" \
 		-v fpages="$fiches_pages" -v hpages="$hugo_pages" '
 	function median(list,   a, n, i, j, t) {
@@ -244,6 +244,18 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 			printf "Scaling %s → %s fiches (×%g input), wall-time ratio: fiches %s, Hugo %s, floor %s.\n", \
 				lo, hi, hi / lo, ratio(W["fiches" SUBSEP hi], W["fiches" SUBSEP lo]), \
 				ratio(W["hugo" SUBSEP hi], W["hugo" SUBSEP lo]), ratio(W["floor" SUBSEP hi], W["floor" SUBSEP lo])
+			# Linear growth: ×k input may cost at most 1.05 k times the time
+			# (10 000 fiches at most 10.5 times 1 000), on wall time as the
+			# target is stated; CPU time is shown beside it.
+			limit = 1.05 * hi / lo
+			fw = ratio(W["fiches" SUBSEP hi], W["fiches" SUBSEP lo])
+			fc = ratio(C["fiches" SUBSEP hi], C["fiches" SUBSEP lo])
+			if (fok && fw != "n/a") {
+				met = fw + 0 <= limit
+				printf "Linear growth of fiches: wall ×%s, CPU ×%s, limit ×%.2f: %s.\n", fw, fc, limit, \
+					met ? "met" : "NOT MET (a cost that grows faster than the corpus)"
+				if (!met) print "fail" >growth_flag
+			}
 		}
 		if (!fok) { print ""; print "fiches: not available (" fwhy ")." }
 		if (!hok) { print ""; print "Hugo: not available (" hwhy ")." }
@@ -256,3 +268,8 @@ echo
 cat "$report"
 echo
 echo "report: bench/work/report.md"
+# make bench fails when fiches grows faster than its input.
+if [ -f "$work/growth-failed" ]; then
+	echo "run.sh: fiches' time grows faster than the corpus (see the report)" >&2
+	exit 1
+fi
