@@ -1,5 +1,6 @@
 /* UTF-8 helpers; see utf8.h. */
 #include "utf8.h"
+#include "i18n.h"
 
 #include <string.h>
 
@@ -121,4 +122,39 @@ void utf8_line_col(const char *s, size_t off, int *line, int *col)
 	}
 	*line = l;
 	*col = c;
+}
+
+const char *utf8_invisible_name(uint32_t cp)
+{
+	switch (cp) {
+	case 0x00A0: return _("non-breaking space");
+	case 0x202F: return _("narrow non-breaking space");
+	case 0x2007: case 0x2008: case 0x2009: case 0x200A:
+	case 0x2002: case 0x2003: case 0x2004: case 0x2005: case 0x2006:
+		return _("fixed-width space");
+	case 0x200B: return _("zero-width space");
+	case 0x200C: case 0x200D: case 0x2060: return _("zero-width joiner");
+	case 0x200E: case 0x200F: return _("direction mark");
+	case 0x00AD: return _("soft hyphen");
+	case 0xFEFF: return _("byte order mark");
+	default: return NULL;
+	}
+}
+
+int utf8_find_invisible(const char *s, size_t n, size_t *off, int *col, uint32_t *cp)
+{
+	int c = 1;
+	for (size_t i = 0; i < n;) {
+		uint32_t u;
+		size_t k = utf8_decode(s + i, n - i, &u);
+		if (utf8_invisible_name(u)) {
+			*off = i;
+			*col = c;
+			*cp = u;
+			return 1;
+		}
+		i += k;
+		c++;
+	}
+	return 0;
 }

@@ -31,6 +31,21 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Writes cp as UTF-8 into out (4 bytes room). Returns the length. */
 size_t utf8_encode(uint32_t cp, char *out);
 
+/*
+ * Characters a word processor pastes that cannot be seen: non-breaking and
+ * other fixed-width spaces, zero-width characters, soft hyphen, byte order
+ * mark. Returns the name to show ("non-breaking space", translated), or
+ * NULL for any other code point.
+ */
+const char *utf8_invisible_name(uint32_t cp);
+
+/*
+ * Finds the first invisible character (utf8_invisible_name) in s[0..n).
+ * Returns 1 and sets *off (byte offset), *col (1-based character column
+ * within s) and *cp; returns 0 when there is none.
+ */
+int utf8_find_invisible(const char *s, size_t n, size_t *off, int *col, uint32_t *cp);
+
 static inline int ascii_isalpha(int c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 static inline int ascii_isdigit(int c) { return c >= '0' && c <= '9'; }
 static inline int ascii_isalnum(int c) { return ascii_isalpha(c) || ascii_isdigit(c); }

@@ -48,6 +48,7 @@
  */
 #include <yaml.h>
 
+#include "buf.h"
 #include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -613,10 +614,20 @@ static int set_key(struct loader *l, const char *s, size_t n, int line, int col)
 	struct frame *f = top(l);
 	if (json_object_getn(f->node, s, n)) {
 		int fl = 0, fc = 0;
-		diag_error(l->d, l->path, line, col,
-			   _("duplicate key '%.*s'"), shown(s, n), s);
-		if (yaml_marks_find_key(l->marks, f->node, s, &fl, &fc) && strlen(s) == n)
-			diag_note(l->d, l->path, fl, fc, _("first defined here"));
+		/* One line: where the first one is belongs to the same mistake. */
+		if (!(yaml_marks_find_key(l->marks, f->node, s, &fl, &fc) && strlen(s) == n))
+			diag_error(l->d, l->path, line, col,
+				   _("duplicate key '%.*s'"), shown(s, n), s);
+		else if (n == 2 && memcmp(s, "id", 2) == 0 && l->depth >= 2 &&
+			 !l->stack[l->depth - 2].is_map)
+			/* A list of entries: the usual cause is a forgotten "- ". */
+			diag_error(l->d, l->path, line, col,
+				   _("a second 'id' in the same entry (the first is on line %d): "
+				     "start the new entry with '- '"), fl);
+		else
+			diag_error(l->d, l->path, line, col,
+				   _("duplicate field '%.*s' (the first is on line %d): keep only one"),
+				   shown(s, n), s, fl);
 		return -1;
 	}
 	f->key = xstrndup(s, n);
@@ -714,6 +725,25 @@ static int on_alias(struct loader *l, const yaml_event_t *e, int line, int col)
 	return 0;
 }
 
+/* A copy of s[0..n) without its invisible characters; *out_n its length. */
+static char *drop_invisible(const char *s, size_t n, size_t *out_n)
+{
+	char *out = xmalloc(n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!utf8_invisible_name(cp)) {
+			memcpy(out + o, s + i, k);
+			o += k;
+		}
+		i += k;
+	}
+	out[o] = '\0';
+	*out_n = o;
+	return out;
+}
+
 static int on_scalar(struct loader *l, const yaml_event_t *e, int line, int col)
 {
 	const char *s = (const char *)e->data.scalar.value;
@@ -740,6 +770,24 @@ static int on_scalar(struct loader *l, const yaml_event_t *e, int line, int col)
 	if (key) {
 		/* Keys are the scalar's text, whatever it would resolve to. */
 		json_decref(v);
+		size_t off;
+		int icol;
+		uint32_t cp;
+		if (utf8_find_invisible(s, n, &off, &icol, &cp)) {
+			/*
+			 * A word processor's non-breaking space before ':' (French
+			 * typography) makes "logic\u00a0" a field nobody knows. The key
+			 * is used without it, so the rest of the file is checked as meant.
+			 */
+			char *clean = drop_invisible(s, n, &n);
+			diag_warning(l->d, l->path, line, col + icol - 1,
+				     _("the field name '%s' holds an invisible character (%s, U+%04X) at "
+				       "column %d: delete it"), clean, utf8_invisible_name(cp),
+				     (unsigned)cp, col + icol - 1);
+			int r = set_key(l, clean, n, line, col);
+			free(clean);
+			return r;
+		}
 		return set_key(l, s, n, line, col);
 	}
 	record(l, v, line, col);
@@ -837,6 +885,97 @@ static char char_at(const struct loader *l, yaml_mark_t m)
 	return i < l->len ? l->text[i] : 0;
 }
 
+/* Line n (0-based) of the YAML text: its start and length without the newline. */
+static const char *nth_line(const struct loader *l, size_t n, size_t *len)
+{
+	size_t i = 0;
+	for (size_t k = 0; k < n && i < l->len; i++)
+		if (l->text[i] == '\n')
+			k++;
+	const char *end = memchr(l->text + i, '\n', l->len - i);
+	*len = end ? (size_t)(end - (l->text + i)) : l->len - i;
+	return l->text + i;
+}
+
+static size_t indent_of(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i;
+}
+
+static int blank_or_comment(const char *s, size_t n)
+{
+	size_t i = indent_of(s, n);
+	while (i < n && s[i] == '\t')
+		i++;
+	return i == n || s[i] == '#';
+}
+
+/*
+ * Splits a "key: value" line (after its indentation and an optional "- ").
+ * Returns 1 and the key and value (value without trailing spaces), or 0.
+ */
+static int split_field(const char *s, size_t n, const char **key, size_t *keylen,
+		       const char **value, size_t *valuelen)
+{
+	size_t i = indent_of(s, n);
+	if (i + 1 < n && s[i] == '-' && s[i + 1] == ' ')
+		i = i + 2 + indent_of(s + i + 2, n - i - 2);
+	size_t k = i;
+	while (k < n && s[k] != ':' && s[k] != ' ' && s[k] != '"' && s[k] != '\'' &&
+	       s[k] != '{' && s[k] != '[')
+		k++;
+	if (k == i || k + 1 >= n || s[k] != ':' || s[k + 1] != ' ')
+		return 0;
+	*key = s + i;
+	*keylen = k - i;
+	size_t v = k + 2;
+	while (v < n && s[v] == ' ')
+		v++;
+	size_t e = n;
+	while (e > v && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	*value = s + v;
+	*valuelen = e - v;
+	return 1;
+}
+
+/*
+ * The fix for a value YAML could not read: "key: <quote>value<quote>",
+ * with quote '"' (backslashes and quotes escaped) or '\'' (quotes doubled).
+ * Long values are cut ("…"): the hint shows the fix, not the whole text.
+ */
+static void quoted_field(struct buf *out, const char *key, size_t keylen,
+			 const char *value, size_t n, char quote)
+{
+	size_t shown_n = n;
+	if (shown_n > 60) {
+		shown_n = 60;
+		while (shown_n > 0 && ((unsigned char)value[shown_n] & 0xC0) == 0x80)
+			shown_n--;
+	}
+	buf_printf(out, "%.*s: %c", (int)keylen, key, quote);
+	for (size_t i = 0; i < shown_n; i++) {
+		if (quote == '"' && (value[i] == '"' || value[i] == '\\'))
+			buf_putc(out, '\\');
+		else if (quote == '\'' && value[i] == '\'')
+			buf_putc(out, '\'');
+		buf_putc(out, value[i]);
+	}
+	if (shown_n < n)
+		buf_puts(out, "…");
+	buf_putc(out, quote);
+}
+
+/*
+ * libyaml's problems, rewritten as what the person editing should do.
+ * The message names the line's own text when that makes the fix plain
+ * (a title holding " : ", a value starting with a quote, a field indented
+ * too far); libyaml's English words never reach the user, except for a
+ * problem this table does not know (then quoted after a general sentence).
+ */
 static void report_parser_error(struct loader *l, const yaml_parser_t *p)
 {
 	int line, col;
@@ -845,30 +984,137 @@ static void report_parser_error(struct loader *l, const yaml_parser_t *p)
 		fputs("fiches: out of memory\n", stderr);
 		abort();
 	}
-	const char *problem = p->problem ? p->problem : "unknown error";
+	const char *problem = p->problem ? p->problem : "";
+	const char *context = p->context ? p->context : "";
 	if (p->error == YAML_READER_ERROR) {
 		/* The reader counts bytes; our input is UTF-8 already checked. */
 		utf8_line_col(l->text, p->problem_offset, &line, &col);
 		line += l->line_offset;
-		diag_error(l->d, l->path, line, col, _("invalid YAML: %s"), problem);
+		if (strstr(problem, "control characters")) {
+			uint32_t cp = 0;
+			if (p->problem_offset < l->len)
+				utf8_decode(l->text + p->problem_offset, l->len - p->problem_offset, &cp);
+			diag_error(l->d, l->path, line, col,
+				   _("invalid YAML: an invisible control character (U+%04X) is here: delete it"),
+				   (unsigned)cp);
+		} else {
+			diag_error(l->d, l->path, line, col, _("invalid YAML: %s"), problem);
+		}
 		return;
 	}
 	line_col(l, p->problem_mark, &line, &col);
+	int cl = 0, cc = 0;
+	if (p->context)
+		line_col(l, p->context_mark, &cl, &cc);
+	size_t n, pn = 0;
+	const char *s = nth_line(l, p->problem_mark.line, &n);
+	const char *prev = NULL;
+	for (size_t k = p->problem_mark.line; k-- > 0;) {
+		prev = nth_line(l, k, &pn);
+		if (!blank_or_comment(prev, pn))
+			break;
+		prev = NULL;
+	}
+	const char *key, *value, *pkey, *pvalue;
+	size_t keylen, valuelen, pkeylen, pvaluelen;
+	struct buf fix = BUF_INIT;
+
 	if (char_at(l, p->problem_mark) == '\t' && p->error == YAML_SCANNER_ERROR) {
 		/* libyaml's wording hides the usual cause: an editor's tab. */
 		diag_error(l->d, l->path, line, col,
-			   _("invalid YAML: tabs cannot be used for indentation here, use spaces (%s)"),
-			   problem);
-		return;
-	}
-	if (p->context) {
-		int cl, cc;
-		line_col(l, p->context_mark, &cl, &cc);
-		diag_error(l->d, l->path, line, col, _("invalid YAML: %s (%s at %d:%d)"),
-			   problem, p->context, cl, cc);
+			   _("invalid YAML: a tab is used here to shift the line: replace it with spaces"));
+	} else if (strstr(problem, "tab character")) {
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: a tab is used here to shift the line: replace it with spaces"));
+	} else if (strcmp(problem, "mapping values are not allowed in this context") == 0 &&
+		   split_field(s, n, &key, &keylen, &value, &valuelen) &&
+		   value < s + n && (size_t)(value - s) < (size_t)p->problem_mark.column + 1 &&
+		   valuelen && value[0] != '"' && value[0] != '\'') {
+		/* A second ": " on a "key: value" line: the value holds a colon. */
+		quoted_field(&fix, key, keylen, value, valuelen, '"');
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: the value of '%.*s' holds \" : \": put the whole value "
+			     "between quotes: %s"), (int)keylen, key, buf_cstr(&fix));
+	} else if (strcmp(problem, "mapping values are not allowed in this context") == 0 &&
+		   prev && indent_of(s, n) > indent_of(prev, pn) &&
+		   split_field(prev, pn, &pkey, &pkeylen, &pvalue, &pvaluelen) && pvaluelen &&
+		   split_field(s, n, &key, &keylen, &value, &valuelen)) {
+		/* "  name: X\n   kind: y": the line continues X, then meets ": ". */
+		diag_error(l->d, l->path, line, (int)indent_of(s, n) + 1,
+			   _("invalid YAML: '%.*s' is indented more than '%.*s' on the line above: "
+			     "start both at the same column"),
+			   (int)keylen, key, (int)pkeylen, pkey);
+	} else if (strcmp(problem, "mapping values are not allowed in this context") == 0) {
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: \": \" cannot appear here: put the value that holds it "
+			     "between quotes, or check the indentation of the line"));
+	} else if (strcmp(problem, "did not find expected key") == 0 &&
+		   split_field(s, n, &key, &keylen, &value, &valuelen) && valuelen &&
+		   (value[0] == '"' || value[0] == '\'')) {
+		/* title: "Bus" de nuit: the quoted part ends, then text follows. */
+		quoted_field(&fix, key, keylen, value, valuelen, value[0] == '"' ? '\'' : '"');
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: the value of '%.*s' starts with a quote, so it must end "
+			     "with it: put the whole value between quotes: %s"),
+			   (int)keylen, key, buf_cstr(&fix));
+	} else if (strcmp(problem, "did not find expected key") == 0 ||
+		   strcmp(problem, "did not find expected '-' indicator") == 0) {
+		if (strcmp(problem, "did not find expected '-' indicator") == 0 &&
+		    split_field(s, n, &key, &keylen, &value, &valuelen))
+			diag_error(l->d, l->path, line, col,
+				   _("invalid YAML: this line is not part of the list above: start a "
+				     "new entry with '- ', or indent the line like the fields above it"));
+		else
+			diag_error(l->d, l->path, line, col,
+				   _("invalid YAML: this line does not line up with the lines above "
+				     "(%d:%d): check the spaces at the start of the line"), cl, cc);
+	} else if (strstr(problem, "did not find expected ',' or '}'")) {
+		line = cl;
+		col = cc;
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: the '{' here is never closed: add '}' at the end of "
+			     "the entry"));
+	} else if (strstr(problem, "did not find expected ',' or ']'")) {
+		line = cl;
+		col = cc;
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: the '[' here is never closed: add ']' at the end of "
+			     "the list"));
+	} else if (strcmp(problem, "found unexpected end of stream") == 0 &&
+		   strstr(context, "quoted scalar")) {
+		line = cl;
+		col = cc;
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: the quote opened here is never closed: add the closing "
+			     "quote at the end of the value"));
+	} else if (strcmp(problem, "could not find expected ':'") == 0) {
+		diag_error(l->d, l->path, cl, cc,
+			   _("invalid YAML: a line without ':' among the fields: write 'field: value', "
+			     "or indent the line to continue the value above"));
+	} else if (strcmp(problem, "block sequence entries are not allowed in this context") == 0) {
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: a list item '- ' cannot follow a value on the same line: "
+			     "put each item on its own line, or write the list as [a, b]"));
+	} else if (strcmp(problem, "found unknown escape character") == 0) {
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: a backslash '\\' between double quotes starts a special "
+			     "character: use single quotes, or write '\\\\'"));
+	} else if (strcmp(problem, "found character that cannot start any token") == 0) {
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: a value cannot start with '%c': put the value between "
+			     "quotes"), char_at(l, p->problem_mark));
+	} else if (strstr(problem, "did not find expected comment or line break")) {
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: after '|' or '>', the text starts on the next line, "
+			     "indented"));
+	} else if (strcmp(problem, "did not find expected node content") == 0) {
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: a value is missing here"));
 	} else {
-		diag_error(l->d, l->path, line, col, _("invalid YAML: %s"), problem);
+		diag_error(l->d, l->path, line, col,
+			   _("invalid YAML: this line cannot be read (%s)"), problem);
 	}
+	buf_free(&fix);
 }
 
 /* Input checks before libyaml sees the bytes. Returns -1 after reporting. */

@@ -32,7 +32,7 @@ static struct res load_n(const char *text, size_t len, int offset)
 	struct diag *d = diag_new();
 	r.rc = yaml_load("t.yaml", text, len, offset, d, &r.v, &r.m);
 	/* diag_to_string on an empty collector trips UBSan (qsort of NULL). */
-	r.msgs = diag_errors(d) ? diag_to_string(d) : strdup("");
+	r.msgs = diag_errors(d) || diag_warnings(d) ? diag_to_string(d) : strdup("");
 	diag_free(d);
 	if (r.rc == 0) {
 		assert_non_null(r.v);
@@ -194,12 +194,13 @@ static void test_duplicate_key(void **state)
 {
 	(void)state;
 	struct res r = load("a: 1\nb:\n  c: 2\n  c: 3\n", 1);
-	assert_error_at(&r, "t.yaml:5:3: error: duplicate key 'c'");
-	assert_non_null(strstr(r.msgs, "t.yaml:4:3: note: first defined here"));
+	/* One line: where the first one is, in the message itself. */
+	assert_error_at(&r, "t.yaml:5:3: error: duplicate field 'c' (the first is on line 4)");
+	assert_null(strstr(r.msgs, "note:"));
 	done(&r);
 	/* Same text, different quoting: still the same key. */
 	r = load("'1': a\n1: b\n", 0);
-	assert_error_at(&r, "t.yaml:2:1: error: duplicate key '1'");
+	assert_error_at(&r, "t.yaml:2:1: error: duplicate field '1'");
 	done(&r);
 }
 
@@ -238,7 +239,7 @@ static void test_alias_rules(void **state)
 	done(&r);
 	/* An anchored key may serve as a key or a value later. */
 	r = load("&k 12: a\nb: *k\n*k : c\n", 0);
-	assert_error_at(&r, "t.yaml:3:1: error: duplicate key '12'");
+	assert_error_at(&r, "t.yaml:3:1: error: duplicate field '12'");
 	done(&r);
 	r = load("&k 12: a\nb: *k\n", 0);
 	assert_int_equal(r.rc, 0);
@@ -309,7 +310,8 @@ static void test_tab_indentation(void **state)
 {
 	(void)state;
 	struct res r = load("title: x\nlist:\n  - a\n\t- b\n", 1);
-	assert_error_at(&r, "t.yaml:5:1: error: invalid YAML: tabs cannot be used for indentation");
+	assert_error_at(&r, "t.yaml:5:1: error: invalid YAML: a tab is used here to shift the line: "
+			    "replace it with spaces");
 	done(&r);
 }
 
@@ -317,9 +319,51 @@ static void test_libyaml_error(void **state)
 {
 	(void)state;
 	struct res r = load("a: [b, c\nd: e\n", 0);
-	/* libyaml notices at the ':' of the next line, where the flow cannot go on. */
-	assert_error_at(&r, "t.yaml:2:2: error: invalid YAML: did not find expected ',' or ']' "
-			    "(while parsing a flow sequence at 1:4)");
+	/*
+	 * libyaml notices at the ':' of the next line, where the flow cannot go
+	 * on; the fix is where the '[' opens, and no libyaml English is shown.
+	 */
+	assert_error_at(&r, "t.yaml:1:4: error: invalid YAML: the '[' here is never closed: add ']' "
+			    "at the end of the list");
+	done(&r);
+}
+
+/* libyaml's problems come out as what to do, with the line's own text. */
+static void test_problems_rewritten(void **state)
+{
+	(void)state;
+	struct res r = load("number: 1\ntitle: Médiation de nuit : la Busserine\n", 1);
+	assert_error_at(&r, "t.yaml:3:26: error: invalid YAML: the value of 'title' holds \" : \": "
+			    "put the whole value between quotes: "
+			    "title: \"Médiation de nuit : la Busserine\"");
+	done(&r);
+	r = load("title: \"Bus\" de nuit\n", 1);
+	assert_error_at(&r, "t.yaml:2:14: error: invalid YAML: the value of 'title' starts with a "
+			    "quote, so it must end with it: put the whole value between quotes: "
+			    "title: '\"Bus\" de nuit'");
+	done(&r);
+	r = load("- id: a\n  name: A\n   kind: person\n", 0);
+	assert_error_at(&r, "t.yaml:3:4: error: invalid YAML: 'kind' is indented more than 'name' "
+			    "on the line above");
+	done(&r);
+	r = load("- id: a\n  name: A\n  id: b\n", 0);
+	assert_error_at(&r, "t.yaml:3:3: error: a second 'id' in the same entry (the first is on "
+			    "line 1): start the new entry with '- '");
+	done(&r);
+	r = load("a: [b, c\n", 0);
+	assert_null(strstr(r.msgs, "while parsing"));
+	done(&r);
+}
+
+/* A non-breaking space pasted into a field name: a warning, and the field is read. */
+static void test_invisible_in_key(void **state)
+{
+	(void)state;
+	struct res r = load("title: x\nlogic\xc2\xa0: y\n", 0);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.msgs, "t.yaml:2:6: warning: the field name 'logic' holds an "
+				       "invisible character (non-breaking space, U+00A0) at column 6"));
+	assert_string_equal(json_string_value(json_object_get(r.v, "logic")), "y");
 	done(&r);
 }
 
@@ -509,6 +553,8 @@ int main(void)
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_tab_indentation),
 		cmocka_unit_test(test_libyaml_error),
+		cmocka_unit_test(test_problems_rewritten),
+		cmocka_unit_test(test_invisible_in_key),
 		cmocka_unit_test(test_yes_no_stay_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_tags),
