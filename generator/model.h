@@ -121,6 +121,8 @@ struct doc {
 	json_t *meta;           /* front matter mapping (owned) */
 	struct yaml_marks *marks; /* positions of meta values (owned) */
 	int fm_line;            /* file line of the opening '---' (1), or 0 without front matter */
+	int fm_broken;          /* the front matter could not be read (its error is reported):
+				   the file name gives the number and slug, no field is checked */
 	int body_offset;        /* file line = body_offset + line within body */
 	char *body;             /* Markdown text after the front matter (owned) */
 	size_t body_len;

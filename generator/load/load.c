@@ -19,10 +19,73 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Windows-1252's characters for bytes 0x80-0x9F (0: undefined there). */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+
+/*
+ * A file that is not UTF-8. When no byte of it forms a UTF-8 sequence and
+ * every byte means something in Windows-1252, it was almost surely saved
+ * in that encoding (or Latin-1, its subset): the message says so, shows
+ * what the byte is there (the accented letter the coordinator typed) and
+ * how to fix it. Otherwise (valid UTF-8 with a stray byte) the byte is
+ * named.
+ */
+static void report_encoding(struct diag *d, const char *display, const char *text,
+			    size_t n, size_t bad, int line, int col)
+{
+	int utf8_seen = 0, cp1252_ok = 1, c1_seen = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char b = (unsigned char)text[i];
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		size_t ok;
+		if (utf8_valid(text + i, n - i < 4 ? n - i : 4, &ok) || ok > 0) {
+			uint32_t cp;
+			size_t k = utf8_decode(text + i, n - i, &cp);
+			if (cp != 0xFFFD || k > 1) {
+				utf8_seen = 1;
+				i += k;
+				continue;
+			}
+		}
+		if (b < 0xA0) {
+			c1_seen = 1;
+			if (!cp1252_high[b - 0x80])
+				cp1252_ok = 0;
+		}
+		i++;
+	}
+	unsigned char b = (unsigned char)text[bad];
+	uint32_t cp = b < 0xA0 ? cp1252_high[b - 0x80] : b;
+	if (!utf8_seen && cp1252_ok && cp) {
+		char shown[5];
+		shown[utf8_encode(cp, shown)] = '\0';
+		diag_error(d, display, line, col,
+			   c1_seen ?
+			   _("the file is saved in the Windows-1252 encoding, not UTF-8 (this '%s' is "
+			     "byte 0x%02X): open it and save it again choosing the encoding UTF-8") :
+			   _("the file is saved in the Latin-1 (ISO-8859-1) or Windows-1252 encoding, "
+			     "not UTF-8 (this '%s' is byte 0x%02X): open it and save it again "
+			     "choosing the encoding UTF-8"),
+			   shown, b);
+	} else {
+		diag_error(d, display, line, col,
+			   _("a character here is not UTF-8 (byte 0x%02X), perhaps pasted from "
+			     "another document: type it again"), b);
+	}
+}
 
 char *load_text_file(const char *fs_path, const char *display, size_t *len,
 		     struct diag *d)
@@ -82,8 +145,7 @@ char *load_text_file(const char *fs_path, const char *display, size_t *len,
 		if (text[bad] == '\0')
 			diag_error(d, display, line, col, _("NUL byte in text file"));
 		else
-			diag_error(d, display, line, col,
-				   _("invalid UTF-8 (byte 0x%02X)"), (unsigned char)text[bad]);
+			report_encoding(d, display, text, n, bad, line, col);
 		free(text);
 		return NULL;
 	}
@@ -227,29 +289,105 @@ static void parse_file_name(const char *name, int *number, char **slug)
 	}
 }
 
+/*
+ * In an unclosed front matter (fm[0..n), file line 2 on), the first line
+ * that cannot be YAML of ours: a Markdown heading, or text at column 0
+ * that is not "field: ..." nor a list item. Returns its index (1-based,
+ * counted from the opening '---', so the file line is the result + 1) and
+ * sets *end to its offset; 0 when every line could be a field.
+ */
+static int guess_front_matter_end(const char *fm, size_t n, size_t *end)
+{
+	size_t pos = 0;
+	int line = 1;
+	while (pos < n) {
+		const char *nl = memchr(fm + pos, '\n', n - pos);
+		size_t len = nl ? (size_t)(nl - (fm + pos)) : n - pos;
+		const char *s = fm + pos;
+		int yaml_like = 1;
+		if (len && s[0] == '#')
+			yaml_like = 0; /* a heading (a YAML comment would be read the same) */
+		else if (len && s[0] != ' ' && s[0] != '\t' && s[0] != '-') {
+			size_t k = 0;
+			while (k < len && (ascii_isalnum((unsigned char)s[k]) || s[k] == '_' || s[k] == '-'))
+				k++;
+			yaml_like = k > 0 && k < len && s[k] == ':' && (k + 1 == len || s[k + 1] == ' ');
+		}
+		if (!yaml_like) {
+			*end = pos;
+			return line;
+		}
+		pos += len + 1;
+		line++;
+	}
+	return 0;
+}
+
 static struct doc *load_doc(enum doc_kind kind, const struct kind *desc, const char *fs_path,
 			    const char *display, const char *name, struct diag *d)
 {
 	size_t len;
 	char *text = load_text_file(fs_path, display, &len, d);
-	if (!text)
-		return NULL;
 	struct doc *doc = xcalloc(1, sizeof *doc);
 	doc->kind = kind;
 	doc->desc = desc;
 	doc->path = xstrdup(display);
 	doc->fs_path = xstrdup(fs_path);
 	parse_file_name(name, &doc->number, &doc->slug);
+	if (!text) {
+		/*
+		 * Reported (encoding, size, rights). The document stays, empty,
+		 * under its file name's number and slug: links to it are not
+		 * reported as unknown too.
+		 */
+		doc->fm_broken = 1;
+		doc->meta = json_object();
+		doc->body = xstrdup("");
+		return doc;
+	}
+	size_t blank = 0;
+	while (blank < len && ascii_isspace((unsigned char)text[blank]))
+		blank++;
+	if (blank == len) {
+		/* A file saved empty by mistake: one message, not one per field. */
+		diag_error(d, display, 1, 1,
+			   _("the file is empty: write its fields and text (see 'fiches new'), "
+			     "or delete it"));
+		doc->fm_broken = 1;
+	}
 	const char *fm, *body;
 	size_t fm_len;
 	int split = load_split_front_matter(text, len, &fm, &fm_len, &body, &doc->body_offset);
 	if (split < 0) {
-		diag_error(d, display, 1, 1, _("front matter opened with '---' is never closed"));
-	} else if (split > 0) {
+		doc->fm_line = 1;
+		/*
+		 * The closing '---' is missing. Where the Markdown seems to start
+		 * (a heading, a line of text), the coordinator adds it; the fields
+		 * above are still read so that nothing else is reported.
+		 */
+		size_t fm_end;
+		int end_line = guess_front_matter_end(fm, fm_len, &fm_end);
+		if (end_line) {
+			diag_error(d, display, end_line + 1, 1,
+				   _("the front matter opened with '---' on line 1 is never closed: "
+				     "add a line '---' before this one"));
+			fm_len = fm_end;
+			body = fm + fm_end;
+			doc->body_offset = end_line;
+		} else {
+			diag_error(d, display, 1, 1,
+				   _("the front matter opened with '---' is never closed: add a line "
+				     "'---' after the last field"));
+			doc->fm_broken = 1;
+		}
+	}
+	if (split != 0 && !doc->fm_broken) {
 		doc->fm_line = 1;
 		/* The YAML starts on file line 2. */
-		if (yaml_load(display, fm, fm_len, 1, d, &doc->meta, &doc->marks) < 0)
+		if (yaml_load(display, fm, fm_len, 1, d, &doc->meta, &doc->marks) < 0) {
 			doc->meta = NULL;
+			doc->fm_broken = 1;
+		}
 	}
 	if (!doc->meta)
 		doc->meta = json_object();

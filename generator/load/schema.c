@@ -657,8 +657,11 @@ static void check_number(const struct ctx *c, struct doc *doc, const struct kind
 {
 	int file_number = doc->number, line, col;
 	doc->number = 0;
-	if (get_int(c, doc->meta, f->name, f->flags & FIELD_REQUIRED, f->min, f->max,
-		    &doc->number) && file_number && file_number != doc->number) {
+	if (!get_int(c, doc->meta, f->name, f->flags & FIELD_REQUIRED, f->min, f->max,
+		     &doc->number)) {
+		/* Reported; links to it find it by its file name's number. */
+		doc->number = file_number;
+	} else if (file_number && file_number != doc->number) {
 		at(c, doc->meta, f->name, &line, &col);
 		diag_warning(c->d, doc->path, line, col,
 			     _("number %d differs from the file name's %d"), doc->number, file_number);
@@ -796,9 +799,22 @@ static void check_doc(struct site *s, struct doc *doc, struct diag *d)
 		doc->out_path = xasprintf("%s/%s.html", doc->desc->out_dir, doc->slug);
 		return;
 	}
+	if (doc->fm_broken) {
+		/*
+		 * Its error is reported. It keeps the number and slug of its file
+		 * name, so links to it are not reported as unknown too.
+		 */
+		doc->title = xstrdup(doc->slug);
+		doc->out_path = xasprintf("%s/%s.html", doc->desc->out_dir, doc->slug);
+		return;
+	}
 	if (!doc->fm_line && doc->desc->front_matter) {
 		diag_error(d, doc->path, 1, 1,
 			   _("missing front matter (a '---' line, the fields, a '---' line)"));
+		/* Every required field is missing with it: one message says it. */
+		doc->title = xstrdup(doc->slug);
+		doc->out_path = xasprintf("%s/%s.html", doc->desc->out_dir, doc->slug);
+		return;
 	}
 	warn_unknown_kind_fields(&c, meta, doc->desc);
 
@@ -1020,6 +1036,8 @@ void schema_check_sections(struct site *s, struct diag *d)
 			continue;
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			struct doc *doc = s->docs[k][i];
+			if (doc->fm_broken && !doc->body_len)
+				continue; /* the body is unknown: its front matter is unclosed */
 			size_t j;
 			const json_t *name;
 			json_array_foreach(required, j, name) {
