@@ -1,0 +1,1 @@
+content/actions/03-veille.md:4:27: error: the file is saved in the Latin-1 (ISO-8859-1) or Windows-1252 encoding, not UTF-8 (this 'é' is byte 0xE9): open it and save it again choosing the encoding UTF-8
