@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "html.h"
 #include "path.h"
+#include "typo.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -188,6 +189,9 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	json_t *v = json_object();
 	json_t *site = json_object();
 	json_object_set_new(site, "title", json_string_nocheck(s->title));
+	char *title_plain = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
+	json_object_set_new(site, "title_plain", json_string_nocheck(title_plain));
+	free(title_plain);
 	json_object_set_new(site, "title_html", typo_html(s->title));
 	if (s->subtitle)
 		json_object_set_new(site, "subtitle_html", typo_html(s->subtitle));
@@ -210,11 +214,17 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	if (s->ndocs[DOC_PAGE])
 		json_object_set_new(v, "pages_href", href(c, "pages/index.html"));
 	if (title) {
-		json_object_set_new(v, "page_title", json_string_nocheck(title));
+		/* Plain text for <title>, with the typography of the page (’, « »). */
+		char *plain = typo_plain(title, strlen(title));
+		json_object_set_new(v, "page_title", json_string_nocheck(plain));
+		free(plain);
 		json_object_set_new(v, "page_title_html", typo_html(title));
 	}
-	json_object_set_new(v, "description", json_string_nocheck(description ? description :
-							     (s->subtitle ? s->subtitle : s->title)));
+	const char *desc = description ? description : (s->subtitle ? s->subtitle : s->title);
+	char *desc_plain = desc ? typo_plain(desc, strlen(desc)) : NULL;
+	if (desc_plain)
+		json_object_set_new(v, "description", json_string_nocheck(desc_plain));
+	free(desc_plain);
 	if (s->base_url && strcmp(c->page, "404.html") != 0) {
 		char *canon = xasprintf("%s%s", s->base_url,
 					strcmp(c->page, "index.html") == 0 ? "" : c->page);

@@ -394,11 +394,19 @@ static void set_metadata(struct doc_pages *dp, cairo_surface_t *surf, const char
 	struct tm tm;
 	gmtime_r(&when, &tm);
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, s->title ? s->title : "");
+	/* Texts from YAML get the typography of the pages (’, « », spaces). */
+	char *t = typo_plain(title, strlen(title));
+	char *author = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, t);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, author);
+	free(t);
+	free(author);
 	const char *subject = dp->j->b->subtitle ? dp->j->b->subtitle : s->subtitle;
-	if (subject)
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, subject);
+	if (subject) {
+		char *sub = typo_plain(subject, strlen(subject));
+		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, sub);
+		free(sub);
+	}
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "fiches");
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
@@ -503,8 +511,10 @@ static void typeset(struct job *j)
 	dp.surface = surf;
 	set_metadata(&dp, surf, j->b->title);
 	cairo_t *cr = cairo_create(surf);
-	cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, j->b->title, "page=1",
+	char *root_title = typo_plain(j->b->title, strlen(j->b->title));
+	cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, root_title, "page=1",
 				      CAIRO_PDF_OUTLINE_FLAG_OPEN);
+	free(root_title);
 	for (int n = 1; n <= dp.total; n++) {
 		draw_page(&dp, cr, n, 1);
 		cairo_show_page(cr);
@@ -527,7 +537,7 @@ static void typeset(struct job *j)
 		cairo_surface_t *sheet = cairo_pdf_surface_create_for_stream(write_buf, &j->imposed,
 									     dp.g.h * 2 > 841 ? 841.89 : dp.g.h * 2,
 									     dp.g.h);
-		char *title = xasprintf("%s (imposé pour l'impression)", j->b->title);
+		char *title = xasprintf("%s (imposé pour l’impression)", j->b->title);
 		set_metadata(&dp, sheet, title);
 		free(title);
 		dp.surface = NULL;

@@ -23,8 +23,10 @@
  *  4. : gets U+00A0 the same way, except when it is directly followed by
  *     a letter, digit or / (10:55, 3:2, mailto:, action:6, http:).
  *  5. « and » get U+202F inside (a plain space or U+00A0 there is
- *     replaced, one is inserted otherwise); English " quotes are left as
- *     written.
+ *     replaced, one is inserted otherwise). A straight double quote " is
+ *     a guillemet: opening after a space, an opening bracket or dash, or
+ *     at block start, closing otherwise; inside « » it becomes “ or ”
+ *     (French quotes within quotes), without spaces.
  *  6. U+00A0 between a number and %, €, km, km², kg or m² (space replaced
  *     or inserted). Deliberately short: "4000 ans", "10 h", "5 m" are left.
  *  7. ' becomes ’ after a letter or before a letter, except between two
@@ -50,6 +52,8 @@
 #define RAQUO  0x00BBu
 #define RSQUO  0x2019u
 #define HELLIP 0x2026u
+#define LDQUO  0x201Cu
+#define RDQUO  0x201Du
 #define EURO   0x20ACu
 
 /* One call of typo_apply: the input, the pending text and the sink. */
@@ -205,6 +209,21 @@ static void space_before_mark(struct run *r, uint32_t space,
 	if (typo_is_word_char(peek(r, next)))
 		return;
 	put_cp(r, space);
+}
+
+/*
+ * Does a straight double quote between prev and next open a quotation?
+ * After a space, an opening bracket, a dash or an opening quote, or at
+ * block start; not when a space follows it inside a quotation (« le mot " »).
+ */
+static int opens_quote(uint32_t prev, uint32_t next, int depth)
+{
+	int after_open = prev == 0 || is_space(prev) || prev == '(' || prev == '[' ||
+			 prev == '{' || prev == LAQUO || prev == LDQUO || prev == '/' ||
+			 prev == 0x2013 || prev == 0x2014 || prev == '-';
+	if (!after_open)
+		return 0;
+	return !(depth > 0 && (next == 0 || is_space(next)));
 }
 
 /* Length of a URL starting at s[0..n), or 0. Runs to the next space. */
@@ -443,9 +462,22 @@ static size_t step(struct run *r, size_t i)
 		return i + l;
 	}
 	case LAQUO:
-		r->st->in_quote = 1;
+		r->st->in_quote++;
 		put_cp(r, cp);
 		return i + l;
+	case '"':
+		if (opens_quote(prev, peek(r, i + l), r->st->in_quote)) {
+			put_cp(r, r->st->in_quote ? LDQUO : LAQUO);
+			r->st->in_quote++;
+			return i + l;
+		}
+		if (r->st->in_quote > 1) {
+			put_cp(r, RDQUO);
+			r->st->in_quote--;
+			return i + l;
+		}
+		cp = RAQUO;
+		__attribute__((fallthrough)); /* a closing guillemet */
 	case RAQUO:
 		/* A space left by an earlier run stays: no second space. */
 		if (prev != NNBSP && prev != 0 &&

@@ -30,7 +30,7 @@ enum typo_span {
 /* Carries context from one text run to the next within a block. */
 struct typo_state {
 	uint32_t prev;     /* last code point emitted, 0 at block start */
-	int in_quote;      /* inside « » */
+	int in_quote;      /* quotations open: 1 inside « », 2 inside “ ” within them */
 };
 
 #define TYPO_STATE_INIT {0, 0}
