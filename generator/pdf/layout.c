@@ -846,6 +846,30 @@ static int cell_align(cmark_node *table, size_t col)
 
 #define CELL_PAD 4.0
 
+/* Width of the widest word of an unwrapped layout (its hyphenation points ignored). */
+static double widest_word(PangoLayout *l)
+{
+	const char *text = pango_layout_get_text(l);
+	int widest = 0;
+	for (int i = 0; text[i];) {
+		while (text[i] == ' ' || text[i] == '\n')
+			i++;
+		int j = i;
+		while (text[j] && text[j] != ' ' && text[j] != '\n')
+			j++;
+		if (j > i) {
+			PangoRectangle a, z;
+			pango_layout_index_to_pos(l, i, &a);
+			pango_layout_index_to_pos(l, j, &z);
+			int w = z.x - a.x;
+			if (z.y == a.y && w > widest)
+				widest = w;
+		}
+		i = j;
+	}
+	return (double)widest / PANGO_SCALE;
+}
+
 static void table(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
 {
 	size_t ncols = cmark_gfm_extensions_get_table_columns(node), nrows = 0;
@@ -864,6 +888,7 @@ static void table(struct lay *L, struct flow *f, cmark_node *node, struct where 
 	b->align = xcalloc(ncols, sizeof *b->align);
 	double size = SIZE(table);
 	double *natural = xcalloc(ncols, sizeof *natural);
+	double *least = xcalloc(ncols, sizeof *least);
 	size_t ri = 0;
 	/* Pass 1: each cell's text, and the natural (unwrapped) width of each column. */
 	struct tb *cells = xcalloc(nrows * ncols, sizeof *cells);
@@ -880,33 +905,40 @@ static void table(struct lay *L, struct flow *f, cmark_node *node, struct where 
 			pango_layout_set_width(probe, -1);
 			int pw, ph;
 			pango_layout_get_size(probe, &pw, &ph);
-			g_object_unref(probe);
 			double wpt = (double)pw / PANGO_SCALE + 2 * CELL_PAD + 1;
 			if (wpt > natural[ci])
 				natural[ci] = wpt;
+			double mpt = widest_word(probe) + 2 * CELL_PAD + 1;
+			if (mpt > least[ci])
+				least[ci] = mpt;
+			g_object_unref(probe);
 		}
 		for (; ci < ncols; ci++)
 			tb_init(&cells[ri * ncols + ci], 0);
 	}
 	for (size_t c = 0; c < ncols; c++)
 		b->align[c] = cell_align(node, c);
-	/* Columns narrower than a fair share keep their width; the others share the rest. */
-	double total = 0, fair = b->width / ncols, fixed = 0, wide = 0;
-	for (size_t c = 0; c < ncols; c++)
+	/*
+	 * Column widths as browsers size an automatic table: each column gets
+	 * at least its widest word (its minimum) and, when the frame allows,
+	 * its unwrapped width (its preferred width); the room between the two
+	 * is shared in proportion to what each column lacks.
+	 */
+	double total = 0, least_total = 0;
+	for (size_t c = 0; c < ncols; c++) {
+		if (least[c] > natural[c])
+			natural[c] = least[c];
 		total += natural[c];
-	if (total <= b->width) {
-		for (size_t c = 0; c < ncols; c++)
+		least_total += least[c];
+	}
+	for (size_t c = 0; c < ncols; c++) {
+		if (total <= b->width)
 			b->colw[c] = natural[c] * b->width / total;
-	} else {
-		for (size_t c = 0; c < ncols; c++) {
-			if (natural[c] <= fair)
-				fixed += natural[c];
-			else
-				wide += natural[c];
-		}
-		for (size_t c = 0; c < ncols; c++)
-			b->colw[c] = natural[c] <= fair ? natural[c] :
-				     natural[c] * (b->width - fixed) / wide;
+		else if (least_total >= b->width)
+			b->colw[c] = least[c] * b->width / least_total;
+		else
+			b->colw[c] = least[c] + (natural[c] - least[c]) * (b->width - least_total) /
+						(total - least_total);
 	}
 	/* Pass 2: lay each cell out at its column's width. */
 	for (size_t r = 0; r < nrows; r++) {
@@ -929,6 +961,7 @@ static void table(struct lay *L, struct flow *f, cmark_node *node, struct where 
 	}
 	free(cells);
 	free(natural);
+	free(least);
 	b->before = GAP(block);
 	b->after = GAP(block);
 }
