@@ -530,8 +530,12 @@ static const struct command *find_command(const char *name)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		names[i] = commands[i].name;
 	const char *close = suggest_closest(name, names, NCOMMANDS);
+	static const char *const global[] = {"--help", "--version"};
+	const char *option = name[0] == '-' ? suggest_closest(name, global, 2) : NULL;
 	if (close)
 		fprintf(stderr, _("Did you mean 'fiches %s'?\n"), close);
+	else if (option)
+		fprintf(stderr, _("Did you mean 'fiches %s'?\n"), option);
 	else if (name[0] == '-')
 		fprintf(stderr, _("The command comes first: fiches COMMAND [OPTIONS].\n"));
 	fprintf(stderr, _("Try 'fiches --help'.\n"));

@@ -724,7 +724,9 @@ static int rebuild(struct server *s, const struct build_options *b, const char *
 	i18n_site_end(terminal);
 	if (status == BUILD_OK) {
 		if (first)
-			fprintf(stderr, _("fiches: built %u files in %.2f s\n"), st.pages, st.seconds);
+			fprintf(stderr, ngettext("fiches: built %u file in %.2f s\n",
+						 "fiches: built %u files in %.2f s\n", st.pages),
+				st.pages, st.seconds);
 		else
 			fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed)\n"),
 				st.seconds, st.written, st.removed);
