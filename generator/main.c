@@ -174,7 +174,10 @@ static void option_help(FILE *f, const struct opt *o)
 static void command_usage(FILE *f, const struct command *c)
 {
 	fprintf(f, _("Usage: fiches %s %s\n"), c->name, _(c->synopsis));
-	fprintf(f, "\n%s.\n\n", _(c->summary));
+	/* The summary as a sentence: capital first letter (every summary starts with a-z). */
+	const char *summary = _(c->summary);
+	int first = summary[0] >= 'a' && summary[0] <= 'z' ? summary[0] - 'a' + 'A' : summary[0];
+	fprintf(f, "\n%c%s.\n\n", first, summary[0] ? summary + 1 : "");
 	fputs(_("Options:\n"), f);
 	for (const int *k = c->keys; *k; k++)
 		option_help(f, option_by_key(*k));
