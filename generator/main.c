@@ -356,6 +356,12 @@ static int content_elsewhere(const struct command *c, const struct args *a)
 		found = stat(probe, &st) == 0 && S_ISDIR(st.st_mode);
 		free(probe);
 		if (found) {
+			/* An absolute -C gets an absolute answer without "/..". */
+			char *real = root[0] == '/' ? realpath(up, NULL) : NULL;
+			if (real) {
+				free(up);
+				up = real;
+			}
 			char *missing = xasprintf("%s/content", root);
 			fprintf(stderr, _("%s: error: no content directory here, but %s has one: "
 					  "run 'fiches %s -C %s'\n"), missing, up, c->name, up);

@@ -157,7 +157,10 @@ def test_content_hint(proj):
     check("build two levels down suggests -C ../..", rc == 1 and "-C ../..'" in err, err)
     rc, _, err = run(["check", "-C", os.path.join(proj, "content")])
     check("-C pointing at content/ suggests its parent",
-          rc == 1 and f"-C {os.path.join(proj, 'content')}/..'" in err, err)
+          rc == 1 and f"run 'fiches check -C {os.path.realpath(proj)}'" in err, err)
+    rc, _, err = run(["check", "-C", "content"], cwd=proj)
+    check("a relative -C content suggests content/..",
+          rc == 1 and "run 'fiches check -C content/..'" in err, err)
     lonely = tempfile.mkdtemp(prefix="fiches-cli-empty-")
     rc, _, err = run(["check"], cwd=lonely)
     check("no content/ anywhere above: the plain error, no -C hint",
