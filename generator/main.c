@@ -16,7 +16,9 @@
 #include "init.h"
 #include "model.h"
 #include "new.h"
+#include "path.h"
 #include "pdf.h"
+#include "publish.h"
 #include "serve.h"
 #include "suggest.h"
 #include "xalloc.h"
@@ -94,6 +96,7 @@ static int run_serve(struct args *a, int nargs, char **rest);
 static int run_new(struct args *a, int nargs, char **rest);
 static int run_booklet(struct args *a, int nargs, char **rest);
 static int run_init(struct args *a, int nargs, char **rest);
+static int run_publish(struct args *a, int nargs, char **rest);
 
 static const int build_keys[] = {'C', 'o', OPT_STRICT, 'j', OPT_NO_PDF, OPT_TEMPLATES, 'q', 0};
 static const int check_keys[] = {'C', OPT_STRICT, 'j', OPT_TEMPLATES, 'q', 0};
@@ -103,6 +106,7 @@ static const int new_keys[] = {'C', 0};
 static const int booklet_keys[] = {'C', 'o', OPT_THEME, OPT_LOGIC, OPT_PUBLIC, OPT_IDS,
 				   OPT_FORMAT, OPT_IMPOSE, OPT_TITLE, OPT_STRICT, 'q', 0};
 static const int init_keys[] = {0};
+static const int publish_keys[] = {'C', 'o', OPT_STRICT, 'j', OPT_NO_PDF, OPT_TEMPLATES, 'q', 0};
 
 static const struct command commands[] = {
 	{"build", N_("[OPTIONS]"), N_("build the site into DIR/public (or OUT)"),
@@ -127,6 +131,12 @@ static const struct command commands[] = {
 	 N_("DIR must be new or empty: nothing is ever overwritten. The project builds at once;\n"
 	    "the files it holds and what to do next are printed.\n"),
 	 init_keys, 1, 1, 0, run_init},
+	{"publish", N_("[OPTIONS] DESTINATION"), N_("build the site, then copy it to a folder or a web server"),
+	 N_("DESTINATION is a folder (a USB stick, a shared folder) or user@server:folder, reached\n"
+	    "with rsync over ssh. Only what changed is sent. A site with errors is not published.\n"
+	    "Files at the destination that fiches did not publish there are never replaced or\n"
+	    "removed (DESTINATION/.fiches-published lists those it did).\n"),
+	 publish_keys, 1, 1, 1, run_publish},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -526,6 +536,37 @@ static int run_init(struct args *a, int nargs, char **rest)
 	diag_flush(d, stderr);
 	diag_free(d);
 	return rc;
+}
+
+/* Builds first, so that what is published is the content as it is now, without errors. */
+static int run_publish(struct args *a, int nargs, char **rest)
+{
+	int status = build_or_check(a, 0);
+	const char *dest = rest[0];
+	if (status != BUILD_OK) {
+		fprintf(stderr, _("fiches: nothing was published to %s\n"), dest);
+		return status;
+	}
+	char *site = a->build.out ? xstrdup(a->build.out) :
+		     path_join(a->build.root ? a->build.root : ".", "public");
+	struct diag *d = diag_new();
+	struct publish_stats st;
+	status = publish_run(site, dest, d, &st);
+	diag_flush(d, stderr);
+	if (status == 0 && !a->build.quiet) {
+		fprintf(stderr, ngettext("fiches: %u file published to %s", "fiches: %u files published to %s",
+					 st.files), st.files, dest);
+		fprintf(stderr, ngettext(", %u sent", ", %u sent", st.sent), st.sent);
+		fprintf(stderr, ngettext(", %u removed\n", ", %u removed\n", st.removed), st.removed);
+	} else if (status == 1 || status == 2) {
+		fprintf(stderr, _("fiches: nothing was published to %s\n"), dest);
+	} else if (status) {
+		fprintf(stderr, _("fiches: publishing to %s stopped; once the problem is fixed, run the same "
+				  "command again to finish (nothing already published is lost)\n"), dest);
+	}
+	diag_free(d);
+	free(site);
+	return status;
 }
 
 /* The subcommand named, or NULL after saying what was probably meant. */

@@ -9,7 +9,10 @@ build_pkgs="build-essential pkg-config gettext libcmark-gfm-dev libcmark-gfm-ext
 libyaml-dev libjansson-dev libpango1.0-dev libcairo2-dev libhyphen-dev hyphen-fr
 libqrencode-dev libstemmer-dev libmicrohttpd-dev fonts-dejavu-core fonts-dejavu-extra
 fonts-crosextra-carlito libmimalloc-dev"
-test_pkgs="libcmocka-dev poppler-utils qpdf mandoc chromium curl wrk clang valgrind time"
+# rsync and openssh-server: tests/publish/t_publish.py publishes over ssh to
+# an sshd it starts on a loopback port (skipped when they are missing).
+test_pkgs="libcmocka-dev poppler-utils qpdf mandoc chromium curl wrk clang valgrind time
+rsync openssh-server"
 # Commands that may come from another packaging of the same tool (Node.js
 # from NodeSource ships npm): installed from Debian only when missing.
 command -v python3 >/dev/null 2>&1 || test_pkgs="$test_pkgs python3"
