@@ -92,9 +92,12 @@ def test_refusals(proj):
     check("biuld: did you mean build", "Did you mean 'fiches build'?" in err, err)
     rc, _, err = run(["chek"])
     check("chek: did you mean check", rc == 2 and "'fiches check'" in err, err)
-    rc, _, err = run(["publier"])
+    rc, _, err = run(["traduire"])
     check("an unknown command far from all gets no guess",
-          rc == 2 and "unknown command 'publier'" in err and "Did you mean" not in err, err)
+          rc == 2 and "unknown command 'traduire'" in err and "Did you mean" not in err, err)
+    rc, _, err = run(["publier"])
+    check("publier (French): did you mean publish",
+          rc == 2 and "Did you mean 'fiches publish'?" in err, err)
     rc, _, err = run(["check", "--stict", "-C", proj])
     check("--stict: did you mean --strict", rc == 2 and "Did you mean '--strict'?" in err, err)
     rc, _, err = run(["build", "--no-pfd", "-C", proj])
