@@ -15,6 +15,7 @@
  */
 #include "layout.h"
 #include "bodies.h"
+#include "linebreak.h"
 #include "buf.h"
 #include "markdown.h"
 #include "shape_cache.h"
@@ -265,6 +266,8 @@ static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bo
 	pango_layout_set_line_spacing(l, (float)L->o.style->leading);
 	pango_layout_set_text(l, t->text.data ? t->text.data : "", (int)t->text.len);
 	pango_layout_set_attributes(l, t->attrs);
+	if (justify && width > 0)
+		linebreak_pull_in(l);
 	return l;
 }
 

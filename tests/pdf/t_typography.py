@@ -41,7 +41,7 @@ SHY = "\u00ad"
 
 # Checks that the booklets do not meet yet (issue 17): known failures.
 KNOWN = {
-    "overflow", "hyph-run", "page-turn", "url-hyphen", "loose", "footnotes",
+    "hyph-run", "page-turn", "url-hyphen", "loose", "footnotes",
     "single-line",
 }
 
@@ -161,7 +161,20 @@ def body_size(lines):
     return mode([l.h for l in lines if len(l.text) > 30]) or 10.0
 
 
-def measure_pdf(pdf, st, name, pages, heights):
+def text_frame(books, heights):
+    """Right and left edges of the text on even and odd pages: the most
+    common end and start of the long lines that do not end with a hyphen,
+    over every booklet of a format (a short fiche alone has too few)."""
+    long_lines = [(k, l) for pages in books for k, lines in enumerate(pages, 1) for l in lines
+                  if len(l.text) > 40 and not ends_hyphen(l) and not is_furniture(l, heights)]
+    edges = {}
+    for parity in (0, 1):
+        ls = [l for k, l in long_lines if k % 2 == parity] or [l for k, l in long_lines]
+        edges[parity] = (mode([l.x1 for l in ls]), mode([l.x0 for l in ls])) if ls else (None, None)
+    return edges
+
+
+def measure_pdf(pdf, st, name, pages, heights, edges):
     plain = run("pdftotext", pdf, "-").stdout
     st.add("pages", None, len(pages))
     calls, notes = [], []   # (order, number, page)
@@ -170,11 +183,7 @@ def measure_pdf(pdf, st, name, pages, heights):
     size = body_size([l for lines in pages for l in lines])
     # The text frame, on even and odd pages: the most common end (and start)
     # of the long lines that do not end with a hyphen.
-    edges = {}
-    for parity in (0, 1):
-        ls = [l for k, lines in enumerate(pages, 1) if k % 2 == parity for l in lines
-              if len(l.text) > 40 and not ends_hyphen(l) and not is_furniture(l, heights)]
-        edges[parity] = (mode([l.x1 for l in ls]), mode([l.x0 for l in ls])) if ls else (None, None)
+
     for pno, lines in enumerate(pages, 1):
         body = [l for l in lines if not is_furniture(l, heights)]
         if pno > 1 and len(body) == 1 and pno < len(pages):
@@ -305,21 +314,25 @@ def check_pages(pdf, pages, flat, st, name):
             st.add("ref-wrong", "%s « %s »" % (name, m.group(0)))
 
 
-def measure_dir(d, st, prefix=""):
-    names = sorted(n for n in os.listdir(d) if n.endswith(".pdf") and not n.endswith("-imposee.pdf"))
+def measure_dirs(dirs, st):
+    """Measures the reading-order PDFs of each (directory, prefix) together:
+    running heads and the text frame are learnt over every booklet of a
+    format (a short fiche alone has too few lines to show them)."""
+    files = [(os.path.join(d, n), prefix + n) for d, prefix in dirs for n in sorted(os.listdir(d))
+             if n.endswith(".pdf") and not n.endswith("-imposee.pdf")]
     per = {}
-    read = {n: pages_of(os.path.join(d, n)) for n in names}
-    # Running heads and page numbers sit at the same heights in every
-    # booklet of a format: learnt over all of them, so that a one-page
-    # fiche has its furniture recognised too.
+    read = {path: pages_of(path) for path, _ in files}
+    width = {path: page_width(path) for path, _ in files}
     formats = collections.defaultdict(list)
-    for n in names:
-        formats[page_width(os.path.join(d, n))] += read[n]
+    for path, _ in files:
+        formats[width[path]] += read[path]
     heights = {w: furniture_heights(p) for w, p in formats.items()}
-    for n in names:
+    frames = {w: text_frame([read[p] for p, _ in files if width[p] == w], heights[w]) for w in formats}
+    for path, name in files:
         one = Stats()
-        measure_pdf(os.path.join(d, n), one, prefix + n, read[n], heights[page_width(os.path.join(d, n))])
-        per[prefix + n] = one
+        w = width[path]
+        measure_pdf(path, one, name, read[path], heights[w], frames[w])
+        per[name] = one
         st.c.update(one.c)
         st.measure += one.measure
         for k, v in one.where.items():
@@ -356,9 +369,7 @@ def where(st, key):
 def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--report":
         st = Stats()
-        per = {}
-        for d in sys.argv[2:]:
-            per.update(measure_dir(d, st, os.path.basename(os.path.dirname(d.rstrip("/"))) + "/"))
+        per = measure_dirs([(d, os.path.basename(os.path.dirname(d.rstrip("/"))) + "/") for d in sys.argv[2:]], st)
         report(st, per)
         return
     tmp = tempfile.mkdtemp(prefix="t_typography.")
@@ -374,8 +385,7 @@ def main():
         r = run(FICHES, "build", "-q", "-C", fix, "-o", os.path.join(fix, "public"), env=env)
         check("fixture built", r.returncode == 0, r.stderr[-500:])
         st = Stats()
-        per = measure_dir(os.path.join(tat, "pdf"), st, "tat/")
-        per.update(measure_dir(os.path.join(fix, "public", "pdf"), st, "fixture/"))
+        per = measure_dirs([(os.path.join(tat, "pdf"), "tat/"), (os.path.join(fix, "public", "pdf"), "fixture/")], st)
         report(st, per)
         c = st.c
         check("booklets read back", c["pages"] > 150 and c["lines"] > 3000, "%d pages" % c["pages"])
