@@ -9,7 +9,8 @@ MANDIR    = $(PREFIX)/share/man
 LOCALEDIR = $(PREFIX)/share/locale
 
 CC       ?= cc
-PKGS      = libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd
+PKGS      = libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd \
+	libsodium
 WARN      = -Wall -Wextra -Wshadow -Wno-unused-parameter -Werror
 CFLAGS   ?= -O2 -g
 ifeq ($(SANITIZE),1)
@@ -128,6 +129,10 @@ clean:
 
 -include $(OBJ:.o=.d) $(BUILD)/generator/main.d
 
+# The editor's script and style are built into the program (.incbin).
+EDITOR_ASSETS := $(wildcard generator/serve/editor/*)
+$(BUILD)/generator/serve/edit_assets.o: $(EDITOR_ASSETS)
+
 # ---- Fuzzing and Valgrind (tests/fuzz, tests/sanitize; see docs/HARDENING.md) ----
 # `make fuzz` builds one libFuzzer binary per parser with clang (the generator
 # sources are recompiled with clang into build/fuzz, not taken from the gcc
@@ -176,4 +181,5 @@ valgrind: $(BIN)
 	FICHES=$(CURDIR)/$(BIN) sh tests/sanitize/t_valgrind.sh
 
 -include $(FUZZ_OBJ:.o=.d)
+$(FUZZ_DIR)/obj/generator/serve/edit_assets.o: $(EDITOR_ASSETS)
 # ---- end of fuzzing and Valgrind ----

@@ -317,14 +317,16 @@ int build_makes_pdfs(const struct build_options *o)
 	return !o->no_pdf && !o->pdf_later;
 }
 
-struct site *build_load(const struct build_options *o, struct diag *d)
+/* build_load, with one document's text read from elsewhere (ov may be NULL). */
+static struct site *load_checked(const struct build_options *o, const struct load_override *ov,
+				 struct diag *d)
 {
 	struct build b = {0};
 	b.o = o;
 	b.d = d;
 	markdown_init();
 	phase("start");
-	b.site = load_site(o->root ? o->root : ".", d);
+	b.site = load_site_override(o->root ? o->root : ".", ov, d);
 	if (!b.site)
 		return NULL;
 	phase("load");
@@ -337,6 +339,11 @@ struct site *build_load(const struct build_options *o, struct diag *d)
 	pdf_check_booklets(b.site, d);
 	phase("derive");
 	return b.site;
+}
+
+struct site *build_load(const struct build_options *o, struct diag *d)
+{
+	return load_checked(o, NULL, d);
 }
 
 int build_run(const struct build_options *o, struct diag *d, struct build_stats *stats)
@@ -421,5 +428,62 @@ out:
 	free(b.out);
 	free(b.templates);
 	template_files_free(&b.tfiles);
+	return status;
+}
+
+int build_preview(const struct build_options *o, const char *display, const char *read_path,
+		  struct diag *d, struct build_preview_page *page)
+{
+	struct build b = {0};
+	const char *root = o->root ? o->root : ".";
+	struct build_options defaults = *o;
+	defaults.root = root;
+	defaults.quiet = 1;
+	b.o = &defaults;
+	b.d = d;
+	memset(page, 0, sizeof *page);
+	b.templates = o->templates ? xstrdup(o->templates) : path_join(root, "templates");
+	template_files_open(&b.tfiles, b.templates);
+	struct load_override ov = {display, read_path};
+	int status = BUILD_CONTENT_ERROR;
+	b.site = load_checked(&defaults, &ov, d);
+	if (!b.site)
+		goto out;
+	load_templates(&b);
+	struct doc *doc = NULL;
+	for (size_t k = 0; k < site_nkinds(b.site) && !doc; k++)
+		for (size_t i = 0; i < b.site->ndocs[k] && !doc; i++)
+			if (strcmp(b.site->docs[k][i]->path, display) == 0)
+				doc = b.site->docs[k][i];
+	if (doc && doc->out_path)
+		page->out_path = xstrdup(doc->out_path);
+	/* Rendering assumes a checked model: with errors, no page. */
+	if (diag_errors(d) || !doc)
+		goto out;
+	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
+	b.copts.with_pdf = !o->no_pdf;
+	b.plan = pages_plan(b.site);
+	for (size_t i = 0; i < b.plan.n; i++) {
+		const struct page *p = &b.plan.pages[i];
+		if (p->kind != PAGE_DOC || p->subject != doc)
+			continue;
+		json_t *context = context_for_page(b.site, &b.plan, p, &b.copts);
+		struct buf html = BUF_INIT;
+		if (mustache_render(b.tmpl, p->tmpl, context, &html, d) == 0) {
+			page->html_len = html.len;
+			page->html = buf_detach(&html);
+		}
+		buf_free(&html);
+		json_decref(context);
+		break;
+	}
+	status = page->html ? BUILD_OK : BUILD_CONTENT_ERROR;
+out:
+	pages_free(&b.plan);
+	if (b.tmpl)
+		mustache_set_free(b.tmpl);
+	site_free(b.site);
+	template_files_free(&b.tfiles);
+	free(b.templates);
 	return status;
 }

@@ -58,4 +58,23 @@ int build_makes_pdfs(const struct build_options *opts);
 int build_run(const struct build_options *opts, struct diag *d,
 	      struct build_stats *stats);
 
+/* The page of one document, rendered from unsaved text (build_preview). */
+struct build_preview_page {
+	char *html;              /* the page as the build writes it, or NULL (owned) */
+	size_t html_len;
+	char *out_path;          /* its path in the site, e.g. "fiches-actions/x.html", or NULL (owned) */
+};
+
+/*
+ * Loads and checks the whole project as a build does, with the document
+ * shown as display ("content/actions/06-x.md") read from read_path instead
+ * of its file, then renders that document's page alone. Diagnostics go to
+ * d (every file's, as `fiches check` gives them). page->html is set only
+ * when there is no error. Nothing is written. Thread-safe with a build
+ * running elsewhere. Caller frees page->html and page->out_path. Returns
+ * BUILD_OK when the page was rendered, else BUILD_CONTENT_ERROR.
+ */
+int build_preview(const struct build_options *o, const char *display, const char *read_path,
+		  struct diag *d, struct build_preview_page *page);
+
 #endif

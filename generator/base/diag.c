@@ -174,6 +174,21 @@ char *diag_to_string(struct diag *d)
 	return buf_detach(&text);
 }
 
+void diag_each(struct diag *d, void (*fn)(void *ctx, const struct diag_view *m), void *ctx)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->nmsgs > 1)
+		qsort(d->msgs, d->nmsgs, sizeof *d->msgs, compare_messages);
+	for (size_t i = 0; i < d->nmsgs; i++) {
+		const struct message *m = &d->msgs[i];
+		struct diag_view v = {m->level,
+				      m->level == DIAG_ERROR || (m->level == DIAG_WARNING && d->strict),
+				      level_name(d, m->level), m->path, m->line, m->col, m->text};
+		fn(ctx, &v);
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
 void diag_clear(struct diag *d)
 {
 	pthread_mutex_lock(&d->lock);

@@ -53,6 +53,19 @@ void diag_flush(struct diag *d, FILE *out);
 /* Appends the collected messages, sorted and uncoloured, to a string (caller frees). */
 char *diag_to_string(struct diag *d);
 
+/* One collected message, as diag_each shows it (borrowed strings). */
+struct diag_view {
+	enum diag_level level;
+	int is_error;            /* an error, or a warning in strict mode */
+	const char *level_name;  /* translated: « erreur », « avertissement »… */
+	const char *path;        /* may be NULL */
+	int line, col;
+	const char *text;
+};
+
+/* Calls fn for every collected message, sorted as diag_flush prints them. */
+void diag_each(struct diag *d, void (*fn)(void *ctx, const struct diag_view *m), void *ctx);
+
 /* Forgets every message and count (used between rebuilds in serve). */
 void diag_clear(struct diag *d);
 

@@ -324,10 +324,11 @@ static int guess_front_matter_end(const char *fm, size_t n, size_t *end)
 }
 
 static struct doc *load_doc(enum doc_kind kind, const struct kind *desc, const char *fs_path,
+			    const char *read_path,
 			    const char *display, const char *name, struct diag *d)
 {
 	size_t len;
-	char *text = load_text_file(fs_path, display, &len, d);
+	char *text = load_text_file(read_path, display, &len, d);
 	struct doc *doc = xcalloc(1, sizeof *doc);
 	doc->kind = kind;
 	doc->desc = desc;
@@ -403,6 +404,7 @@ struct load_job {
 	const char *dir, *display_dir;
 	char **names;
 	struct doc **docs;      /* by index of names; NULL when unreadable */
+	const struct load_override *ov;
 	struct diag *d;
 };
 
@@ -411,20 +413,22 @@ static void load_one(void *ctx, size_t i)
 	struct load_job *j = ctx;
 	char *fs = path_join(j->dir, j->names[i]);
 	char *display = path_join(j->display_dir, j->names[i]);
-	j->docs[i] = load_doc(j->kind, j->desc, fs, display, j->names[i], j->d);
+	const char *read = j->ov && strcmp(j->ov->display, display) == 0 ? j->ov->read_path : fs;
+	j->docs[i] = load_doc(j->kind, j->desc, fs, read, display, j->names[i], j->d);
 	free(fs);
 	free(display);
 }
 
 static void load_kind(struct site *s, enum doc_kind kind, const char *content_real,
-		      struct diag *d)
+		      const struct load_override *ov, struct diag *d)
 {
 	const struct kind *desc = site_kind(s, kind);
 	char *dir = path_join(s->content_dir, desc->content_dir);
 	char *display_dir = path_join("content", desc->content_dir);
 	size_t n;
 	char **names = list_dir(dir, display_dir, ".md", content_real, &n, d);
-	struct load_job job = {kind, desc, dir, display_dir, names, xcalloc(n ? n : 1, sizeof *job.docs), d};
+	struct load_job job = {kind, desc, dir, display_dir, names, xcalloc(n ? n : 1, sizeof *job.docs),
+			       ov, d};
 	/* Reading and YAML parsing on every core; the order stays the names'. */
 	pool_for(0, n, load_one, &job);
 	s->docs[kind] = job.docs;
@@ -505,6 +509,12 @@ static void load_booklets(struct site *s, const char *content_real, struct diag 
 
 struct site *load_site(const char *root, struct diag *d)
 {
+	return load_site_override(root, NULL, d);
+}
+
+struct site *load_site_override(const char *root, const struct load_override *ov,
+				struct diag *d)
+{
 	struct site *s = xcalloc(1, sizeof *s);
 	s->root = xstrdup(root);
 	s->content_dir = path_join(root, "content");
@@ -518,7 +528,7 @@ struct site *load_site(const char *root, struct diag *d)
 	}
 	s->config = load_data_file(s, "site.yaml", &s->config_path, &s->config_marks, 1, d);
 	for (size_t k = 0; k < site_nkinds(s); k++)
-		load_kind(s, (enum doc_kind)k, content_real, d);
+		load_kind(s, (enum doc_kind)k, content_real, ov, d);
 	s->contacts_data = load_data_file(s, kind_data(TARGET_CONTACT)->data_file,
 					  &s->contacts_path, &s->contacts_marks, 0, d);
 	s->glossary_data = load_data_file(s, kind_data(TARGET_GLOSSARY)->data_file,

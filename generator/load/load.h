@@ -23,6 +23,21 @@
 struct site *load_site(const char *root, struct diag *d);
 
 /*
+ * One document read from elsewhere: `fiches serve`'s editor checks and
+ * previews unsaved text as if it were the file. The document keeps its
+ * own path (diagnostics, relative links); only its bytes come from
+ * read_path, through the same checks as any file.
+ */
+struct load_override {
+	const char *display;     /* "content/actions/06-x.md" */
+	const char *read_path;   /* file holding the text to use instead */
+};
+
+/* load_site with ov (may be NULL) in place of one document's file. */
+struct site *load_site_override(const char *root, const struct load_override *ov,
+				struct diag *d);
+
+/*
  * Reads a whole file, checks size and UTF-8, normalises CRLF and BOM.
  * Returns the NUL-terminated text (caller frees) and its length, or NULL
  * after reporting the problem as display:line:col.

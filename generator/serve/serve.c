@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "edit.h"
 #include "http_path.h"
 #include "i18n.h"
 #include "mime.h"
@@ -116,6 +117,8 @@ struct server {
 	const char *event_name;      /* "reload" or "error" (static) */
 	unsigned beat_seq;
 	int stopping;
+
+	struct edit *edit;           /* the writing workshop (/_edit/), or NULL when off */
 };
 
 static const char reload_script[] =
@@ -592,6 +595,9 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* Marks a request announced but not answered yet (first call of on_request). */
+static int first_call_marker;
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -599,7 +605,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct server *s = cls;
 	(void)version;
-	(void)upload_data;
+	/* The editor checks its own requests (secret, Host, Origin) and reads bodies. */
+	if (s->edit && edit_claims(url))
+		return edit_handle(s->edit, conn, url, method, upload_data, upload_data_size,
+				   req_cls);
 	/* Refused at once: libmicrohttpd then discards any body and closes. */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return answer_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -609,7 +618,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	 * make libmicrohttpd close the connection (the body, if any, is not
 	 * read yet), which costs a TCP handshake per request.
 	 */
-	static int first_call_marker;
 	if (*req_cls == NULL) {
 		*req_cls = &first_call_marker;
 		return MHD_YES;
@@ -635,6 +643,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	default:
 		return answer_text(conn, MHD_HTTP_BAD_REQUEST, "400 Requête refusée\n");
 	}
+}
+
+/* Frees what the editor kept for a finished request. */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (*req_cls && *req_cls != &first_call_marker)
+		edit_request_done(*req_cls);
+	*req_cls = NULL;
 }
 
 /* ------------------------------------------------------- build and state */
@@ -688,6 +708,8 @@ static void publish(struct server *s, const char *out, const char *diagnostics, 
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, reload_script);
+	if (s->edit)
+		buf_puts(&b, edit_snippet());
 	if (diagnostics)
 		overlay(&b, diagnostics);
 	char *snippet = buf_detach(&b);
@@ -886,6 +908,9 @@ int serve_run(const struct serve_options *opts)
 		goto out;
 	}
 
+	struct edit_options eo = {&b, port, addr.shown, addr.loopback, NULL};
+	s->edit = edit_new(&eo);
+
 	d = diag_new();
 	diag_set_strict(d, b.strict);
 	int status = rebuild(s, &b, out, d, 1, 1);
@@ -912,6 +937,7 @@ int serve_run(const struct serve_options *opts)
 				  MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				  MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, _("fiches: cannot start the HTTP server\n"));
@@ -926,6 +952,8 @@ int serve_run(const struct serve_options *opts)
 		fprintf(stderr, _("fiches: cannot watch for changes (%s): no automatic rebuilds\n"),
 			strerror(errno));
 	fprintf(stderr, _("Serving %s at http://%s:%d/ (Ctrl-C to stop)\n"), out, addr.shown, port);
+	if (s->edit)
+		edit_announce(s->edit);
 
 	for (;;) {
 		int ev = wait_event(w, sig_fd);
@@ -971,6 +999,7 @@ out:
 	if (d)
 		diag_free(d);
 	cache_clear(s);
+	edit_free(s->edit);
 	free(s->snippet);
 	free(s->root_real);
 	pthread_rwlock_destroy(&s->lock);

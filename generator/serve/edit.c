@@ -1,0 +1,333 @@
+/*
+ * The editor's entry point: per-run secret, request checks and routing;
+ * see edit.h. Pages, API and assets live in edit_page.c, edit_api.c and
+ * edit_assets.c.
+ */
+#include "edit.h"
+#include "edit_check.h"
+#include "edit_internal.h"
+#include "edit_path.h"
+
+#include "buf.h"
+#include "http_path.h"
+#include "i18n.h"
+#include "path.h"
+#include "xalloc.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* State of one editor request while its body arrives. */
+struct edit_req {
+	struct buf body;
+	int too_big;
+};
+
+static const char snippet[] =
+	"<script>/* fiches serve : lien vers l’atelier d’écriture (absent du site construit) */\n"
+	"(function(){var a=document.createElement(\"a\");"
+	"a.href=\"" EDIT_PREFIX "/ouvrir\"+location.pathname;a.textContent=\"Modifier\";"
+	"a.id=\"fiches-modifier\";a.setAttribute(\"lang\",\"fr\");"
+	"a.style.cssText=\"position:fixed;top:.5rem;right:.5rem;z-index:2147483646;"
+	"padding:.4rem .9rem;background:#1a1a1a;color:#fff;font:600 1rem/1.3 system-ui,sans-serif;"
+	"border-radius:.3rem;text-decoration:none;box-shadow:0 .1rem .4rem rgba(0,0,0,.4)\";"
+	"document.body.appendChild(a);})();</script>\n";
+
+const char *edit_snippet(void)
+{
+	return snippet;
+}
+
+struct edit *edit_new(const struct edit_options *o)
+{
+	if (!o->loopback && !o->password_file) {
+		fprintf(stderr, _("fiches: the writing workshop is off: on a non-loopback address it needs --edit-password-file FILE\n"));
+		return NULL;
+	}
+	if (!o->loopback) {
+		/* Password mode is not built yet: refusing beats an open editor. */
+		fprintf(stderr, _("fiches: the writing workshop is off: --edit-password-file is not supported yet\n"));
+		return NULL;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, _("fiches: the writing workshop is off: no source of randomness\n"));
+		return NULL;
+	}
+	const char *root = o->build->root ? o->build->root : ".";
+	char *content = path_join(root, "content");
+	char *content_real = realpath(content, NULL);
+	free(content);
+	if (!content_real) {
+		fprintf(stderr, _("fiches: the writing workshop is off: no content directory\n"));
+		return NULL;
+	}
+	struct edit *e = xcalloc(1, sizeof *e);
+	unsigned char raw[EDIT_SECRET_HEX / 2];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(e->secret, sizeof e->secret, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+	e->build = *o->build;
+	e->root = xstrdup(root);
+	e->build.root = e->root;
+	e->content_real = content_real;
+	e->port = o->port;
+	pthread_mutex_init(&e->save_lock, NULL);
+	snprintf(e->host_shown, sizeof e->host_shown, "%s", o->host_shown);
+	return e;
+}
+
+void edit_announce(const struct edit *e)
+{
+	fprintf(stderr, _("Writing workshop: http://%s:%d%s/?cle=%s (this address holds the key: keep it to yourself)\n"),
+		e->host_shown, e->port, EDIT_PREFIX, e->secret);
+}
+
+void edit_free(struct edit *e)
+{
+	if (!e)
+		return;
+	sodium_memzero(e->secret, sizeof e->secret);
+	pthread_mutex_destroy(&e->save_lock);
+	free(e->root);
+	free(e->content_real);
+	free(e);
+}
+
+int edit_claims(const char *url)
+{
+	size_t n = strlen(EDIT_PREFIX);
+	return strncmp(url, EDIT_PREFIX, n) == 0 && (url[n] == '\0' || url[n] == '/');
+}
+
+void edit_request_done(void *req_cls)
+{
+	struct edit_req *r = req_cls;
+	if (!r)
+		return;
+	buf_free(&r->body);
+	free(r);
+}
+
+/* ------------------------------------------------------------ replies */
+
+static void headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/*
+	 * Scripts only from the program; the preview frame is a sandboxed
+	 * srcdoc (no script runs in it); no other site may frame the editor.
+	 */
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+				"img-src 'self' data:; frame-src 'self'; frame-ancestors 'none'; "
+				"form-action 'self'; base-uri 'self'");
+}
+
+enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const char *type,
+			  char *body, size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	headers(r, type);
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result edit_send_text(struct MHD_Connection *conn, unsigned status, const char *text)
+{
+	return edit_send(conn, status, "text/plain; charset=utf-8", xstrdup(text), strlen(text));
+}
+
+enum MHD_Result edit_send_json(struct MHD_Connection *conn, unsigned status, json_t *v)
+{
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(v);
+	if (!text)
+		return MHD_NO;
+	return edit_send(conn, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+enum MHD_Result edit_redirect(struct MHD_Connection *conn, const char *location,
+			      const char *cookie)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	headers(r, "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+	if (cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_SEE_OTHER, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ------------------------------------------------------------- checks */
+
+static int secret_matches(const struct edit *e, const char *given)
+{
+	return given && strlen(given) == EDIT_SECRET_HEX &&
+	       sodium_memcmp(given, e->secret, EDIT_SECRET_HEX) == 0;
+}
+
+static const char refused_secret[] =
+	"403 Accès refusé : ouvrez l’atelier d’écriture par l’adresse affichée dans le terminal "
+	"au lancement de « fiches serve » (elle contient une clé propre à ce lancement).\n";
+
+/*
+ * The checks every editor request passes before anything else. Returns 0
+ * when it may go on, else the status it was refused with (already sent).
+ * *bootstrap is set for the start URL carrying the right ?cle=.
+ */
+static unsigned refuse(struct edit *e, struct MHD_Connection *conn, const char *method,
+		       int *bootstrap, enum MHD_Result *ret)
+{
+	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	*bootstrap = 0;
+	if (!edit_host_ok(host, e->port)) {
+		*ret = edit_send_text(conn, MHD_HTTP_FORBIDDEN,
+				      "403 Accès refusé : adresse du serveur inattendue (en-tête Host).\n");
+		return MHD_HTTP_FORBIDDEN;
+	}
+	int safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (!safe) {
+		const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+		if (!edit_origin_ok(origin, host)) {
+			*ret = edit_send_text(conn, MHD_HTTP_FORBIDDEN,
+					      "403 Accès refusé : requête venue d’un autre site (en-tête Origin).\n");
+			return MHD_HTTP_FORBIDDEN;
+		}
+	}
+	const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, EDIT_COOKIE);
+	if (secret_matches(e, cookie))
+		return 0;
+	const char *key = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cle");
+	if (safe && secret_matches(e, key)) {
+		*bootstrap = 1;
+		return 0;
+	}
+	*ret = edit_send_text(conn, MHD_HTTP_FORBIDDEN, refused_secret);
+	return MHD_HTTP_FORBIDDEN;
+}
+
+/* ------------------------------------------------------------- routing */
+
+/* url without the prefix: "" or "/..." */
+static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const char *url,
+			     const char *method, struct edit_req *r)
+{
+	int post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	const char *rest;
+	if (post) {
+		if (r->too_big)
+			return edit_send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+					      "413 Requête trop volumineuse.\n");
+		const char *body = buf_cstr(&r->body);
+		if (strcmp(url, "/api/apercu") == 0)
+			return edit_api_preview(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/enregistrer") == 0)
+			return edit_api_save(e, conn, body, r->body.len);
+		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
+	}
+	if (strcmp(url, "") == 0)
+		return edit_redirect(conn, EDIT_PREFIX "/", NULL);
+	if (strcmp(url, "/") == 0)
+		return edit_page_index(e, conn);
+	if (strcmp(url, "/api/catalogue") == 0)
+		return edit_api_catalogue(e, conn);
+	if (strncmp(url, "/static/", 8) == 0)
+		return edit_asset(conn, url + 8);
+	if (strncmp(url, "/cm/", 4) == 0) {
+		char *rel = NULL;
+		enum MHD_Result ret;
+		if (http_path_resolve(url + 3, &rel) == HTTP_PATH_OK)
+			ret = edit_codemirror(conn, rel);
+		else
+			ret = edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
+		free(rel);
+		return ret;
+	}
+	if ((rest = strncmp(url, "/ouvrir/", 8) == 0 ? url + 7 : NULL) || strcmp(url, "/ouvrir") == 0) {
+		char *rel = NULL;
+		enum MHD_Result ret;
+		if (rest && http_path_resolve(rest, &rel) == HTTP_PATH_OK)
+			ret = edit_page_open(e, conn, rel);
+		else
+			ret = edit_redirect(conn, EDIT_PREFIX "/", NULL);
+		free(rel);
+		return ret;
+	}
+	if (strncmp(url, "/fichier/", 9) == 0) {
+		char *rel = NULL;
+		enum MHD_Result ret;
+		if (http_path_resolve(url + 8, &rel) == HTTP_PATH_OK && edit_path_ok(rel))
+			ret = edit_page_editor(e, conn, rel);
+		else
+			ret = edit_send_text(conn, MHD_HTTP_BAD_REQUEST,
+					     "400 Ce chemin ne désigne pas une fiche de content/.\n");
+		free(rel);
+		return ret;
+	}
+	return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
+}
+
+enum MHD_Result edit_handle(struct edit *e, struct MHD_Connection *conn, const char *url,
+			    const char *method, const char *upload_data,
+			    size_t *upload_data_size, void **req_cls)
+{
+	struct edit_req *r = *req_cls;
+	if (!r) {
+		int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+			  strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		if (!get && strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
+			struct MHD_Response *resp = MHD_create_response_from_buffer(
+				0, NULL, MHD_RESPMEM_PERSISTENT);
+			if (!resp)
+				return MHD_NO;
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
+			enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+			MHD_destroy_response(resp);
+			return ret;
+		}
+		/* Refusals are answered before any body is read. */
+		int bootstrap;
+		enum MHD_Result ret;
+		if (refuse(e, conn, method, &bootstrap, &ret))
+			return ret;
+		if (bootstrap) {
+			char cookie[sizeof EDIT_COOKIE + EDIT_SECRET_HEX + 64];
+			snprintf(cookie, sizeof cookie, EDIT_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
+				 e->secret);
+			return edit_redirect(conn, EDIT_PREFIX "/", cookie);
+		}
+		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+								 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length && strtoull(length, NULL, 10) > EDIT_BODY_MAX)
+			return edit_send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+					      "413 Requête trop volumineuse.\n");
+		r = xcalloc(1, sizeof *r);
+		*req_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		if (!r->too_big && r->body.len + *upload_data_size <= EDIT_BODY_MAX)
+			buf_put(&r->body, upload_data, *upload_data_size);
+		else {
+			r->too_big = 1;
+			buf_free(&r->body);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return route(e, conn, url + strlen(EDIT_PREFIX), method, r);
+}

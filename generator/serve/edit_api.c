@@ -1,0 +1,294 @@
+/*
+ * The editor's JSON API: preview and check unsaved text, save it, list
+ * what the toolbar can insert. Bodies and answers are JSON; field names
+ * are French like the rest of what the coordinator's browser sees.
+ */
+#include "edit_internal.h"
+#include "edit_path.h"
+#include "edit_save.h"
+
+#include "buf.h"
+#include "diag.h"
+#include "kind.h"
+#include "load.h"
+#include "model.h"
+#include "path.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Answers 400 with a French message the editor shows as is. */
+static enum MHD_Result bad_request(struct MHD_Connection *conn, const char *message)
+{
+	return edit_send_json(conn, MHD_HTTP_BAD_REQUEST, json_pack("{s:s}", "erreur", message));
+}
+
+/*
+ * The request's JSON object with a valid "chemin"; NULL after answering
+ * (and *ret set) when the body or the path is refused.
+ */
+static json_t *parse_request(struct MHD_Connection *conn, const char *body, size_t len,
+			     const char **rel, enum MHD_Result *ret)
+{
+	json_error_t err;
+	json_t *req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(req)) {
+		json_decref(req);
+		*ret = bad_request(conn, "Requête illisible (JSON attendu).");
+		return NULL;
+	}
+	*rel = json_string_value(json_object_get(req, "chemin"));
+	if (!edit_path_ok(*rel)) {
+		json_decref(req);
+		*ret = bad_request(conn, "Ce chemin ne désigne pas une fiche de content/ "
+					 "(actions, themes, guide ou pages).");
+		return NULL;
+	}
+	return req;
+}
+
+/* The text field of req, checked like a file: UTF-8 (jansson's), size. */
+static const char *request_text(json_t *req, size_t *len)
+{
+	json_t *t = json_object_get(req, "texte");
+	if (!json_is_string(t))
+		return NULL;
+	*len = json_string_length(t);
+	return json_string_value(t);
+}
+
+/* ------------------------------------------------------------ preview */
+
+struct diag_collect {
+	json_t *list;
+};
+
+static void collect_one(void *ctx, const struct diag_view *m)
+{
+	struct diag_collect *c = ctx;
+	json_t *o = json_object();
+	json_object_set_new(o, "fichier", json_string(m->path ? m->path : ""));
+	json_object_set_new(o, "ligne", json_integer(m->line));
+	json_object_set_new(o, "colonne", json_integer(m->col));
+	json_object_set_new(o, "niveau", json_string(m->is_error ? "erreur" :
+						      m->level == DIAG_WARNING ? "avertissement" : "note"));
+	json_object_set_new(o, "message", json_string(m->text));
+	json_array_append_new(c->list, o);
+}
+
+/* html with <base href="/out_path"> after <head…>, so its relative URLs resolve. */
+static char *with_base(const char *html, size_t n, const char *out_path, size_t *out_len)
+{
+	const char *head = strstr(html, "<head");
+	const char *at = head ? strchr(head, '>') : NULL;
+	size_t cut = at ? (size_t)(at + 1 - html) : 0;
+	struct buf b = BUF_INIT;
+	buf_put(&b, html, cut);
+	buf_puts(&b, "<base href=\"/");
+	buf_put_html(&b, out_path, strlen(out_path));
+	buf_puts(&b, "\">");
+	buf_put(&b, html + cut, n - cut);
+	*out_len = b.len;
+	return buf_detach(&b);
+}
+
+enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len)
+{
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	size_t tlen;
+	const char *text = request_text(req, &tlen);
+	if (!text) {
+		json_decref(req);
+		return bad_request(conn, "Texte manquant.");
+	}
+	if (tlen > LOAD_MAX_FILE_BYTES) {
+		json_decref(req);
+		return edit_send_json(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				      json_pack("{s:s}", "erreur", "Texte trop long (4 Mio au plus)."));
+	}
+	/* The text goes through the loader as a file would: a memory file, never on disk. */
+	int fd = memfd_create("fiches-apercu", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, text, tlen) != (ssize_t)tlen) {
+		if (fd >= 0)
+			close(fd);
+		json_decref(req);
+		return edit_send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				      "500 Aperçu impossible (mémoire).\n");
+	}
+	char read_path[64];
+	snprintf(read_path, sizeof read_path, "/proc/self/fd/%d", fd);
+	char *display = path_join("content", rel);
+	struct diag *d = diag_new();
+	diag_set_strict(d, e->build.strict);
+	struct build_preview_page page;
+	build_preview(&e->build, display, read_path, d, &page);
+	close(fd);
+
+	json_t *out = json_object();
+	struct diag_collect c = {json_array()};
+	diag_each(d, collect_one, &c);
+	json_object_set_new(out, "diagnostics", c.list);
+	json_object_set_new(out, "fichier", json_string(display));
+	json_object_set_new(out, "erreurs", json_integer((json_int_t)diag_errors(d)));
+	json_object_set_new(out, "avertissements", json_integer((json_int_t)diag_warnings(d)));
+	json_object_set_new(out, "page", page.out_path ? json_string(page.out_path) : json_null());
+	if (page.html) {
+		size_t n;
+		char *html = with_base(page.html, page.html_len, page.out_path, &n);
+		json_t *h = json_stringn(html, n);
+		json_object_set_new(out, "html", h ? h : json_null());
+		free(html);
+	} else {
+		json_object_set_new(out, "html", json_null());
+	}
+	free(page.html);
+	free(page.out_path);
+	diag_free(d);
+	free(display);
+	json_decref(req);
+	return edit_send_json(conn, MHD_HTTP_OK, out);
+}
+
+/* --------------------------------------------------------------- save */
+
+enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
+			      size_t len)
+{
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	size_t tlen;
+	const char *text = request_text(req, &tlen);
+	const char *base = json_string_value(json_object_get(req, "base"));
+	if (!text || !base) {
+		json_decref(req);
+		return bad_request(conn, "Texte ou version de départ manquants.");
+	}
+	if (tlen > LOAD_MAX_FILE_BYTES) {
+		json_decref(req);
+		return edit_send_json(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				      json_pack("{s:s}", "erreur", "Texte trop long (4 Mio au plus)."));
+	}
+	char *path = edit_path_confine(e->content_real, rel);
+	if (!path) {
+		json_decref(req);
+		return edit_send_json(conn, MHD_HTTP_FORBIDDEN,
+				      json_pack("{s:s}", "erreur",
+						"Ce fichier est hors de content/ ou n’est pas un fichier ordinaire : "
+						"enregistrement refusé."));
+	}
+	pthread_mutex_lock(&e->save_lock);
+	size_t dlen = 0;
+	char *disk = edit_read(path, LOAD_MAX_FILE_BYTES * 2, &dlen);
+	int absent = !disk && errno == ENOENT;
+	char version[EDIT_VERSION_LEN + 1] = "";
+	if (disk)
+		edit_version(disk, dlen, version);
+	json_t *out;
+	unsigned status;
+	if (!disk && !absent) {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		out = json_pack("{s:s}", "erreur", "Le fichier sur le disque ne peut pas être lu.");
+	} else if (absent ? *base != '\0' : strcmp(base, version) != 0) {
+		/* Changed (or removed) on disk since the editor opened it. */
+		status = MHD_HTTP_CONFLICT;
+		out = json_pack("{s:b,s:s,s:s,s:b}", "conflit", 1, "disque", disk ? disk : "",
+				"version", version, "supprime", absent);
+	} else if (edit_write_atomic(path, text, tlen) < 0) {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		out = json_pack("{s:s}", "erreur", "Écriture impossible : le fichier n’a pas changé.");
+	} else {
+		char saved[EDIT_VERSION_LEN + 1];
+		edit_version(text, tlen, saved);
+		status = MHD_HTTP_OK;
+		out = json_pack("{s:s}", "version", saved);
+	}
+	pthread_mutex_unlock(&e->save_lock);
+	if (!out) /* json_pack refuses a disk text that is not UTF-8 */
+		out = json_pack("{s:b,s:s,s:s}", "conflit", 1, "disque",
+				"(le fichier sur le disque n’est pas du texte UTF-8)", "version", version);
+	free(disk);
+	free(path);
+	json_decref(req);
+	return edit_send_json(conn, status, out);
+}
+
+/* ---------------------------------------------------------- catalogue */
+
+struct site *edit_load_site(struct edit *e)
+{
+	struct diag *d = diag_new();
+	struct site *s = build_load(&e->build, d);
+	diag_free(d);
+	return s;
+}
+
+/* The link target of a document: "action:6", "guide:les-actions". */
+static char *doc_ref(const struct doc *d)
+{
+	if (d->desc->list == LIST_NUMBERED && d->number > 0)
+		return xasprintf("%s:%d", d->desc->name, d->number);
+	return xasprintf("%s:%s", d->desc->name, d->slug);
+}
+
+static json_t *doc_json(const struct doc *d)
+{
+	char *ref = doc_ref(d);
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "ref", ref, "type", d->desc->label,
+			      "titre", d->title ? d->title : d->slug, "fichier", d->path);
+	free(ref);
+	if (d->out_path)
+		json_object_set_new(o, "page", json_string(d->out_path));
+	json_t *anchors = json_array();
+	for (size_t i = 0; i < d->nheadings; i++)
+		json_array_append_new(anchors, json_pack("{s:s,s:s,s:i}", "ancre", d->headings[i].anchor,
+							 "texte", d->headings[i].text, "niveau",
+							 d->headings[i].level));
+	json_object_set_new(o, "ancres", anchors);
+	return o;
+}
+
+enum MHD_Result edit_api_catalogue(struct edit *e, struct MHD_Connection *conn)
+{
+	struct site *s = edit_load_site(e);
+	if (!s)
+		return edit_send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				      "500 Le contenu ne peut pas être lu.\n");
+	json_t *docs = json_array();
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			json_array_append_new(docs, doc_json(s->docs[k][i]));
+	json_t *gloss = json_array();
+	for (size_t i = 0; i < s->nglossary; i++) {
+		const char *exp = json_string_value(json_object_get(s->glossary[i].data, "expansion"));
+		json_array_append_new(gloss, json_pack("{s:s,s:s}", "sigle", s->glossary[i].id,
+						       "expansion", exp ? exp : ""));
+	}
+	json_t *media = json_array();
+	char *dir = path_join(s->content_dir, "media");
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	while (dp && (de = readdir(dp)))
+		if (de->d_name[0] != '.' && utf8_valid(de->d_name, strlen(de->d_name), NULL))
+			json_array_append_new(media, json_string(de->d_name));
+	if (dp)
+		closedir(dp);
+	free(dir);
+	site_free(s);
+	return edit_send_json(conn, MHD_HTTP_OK,
+			      json_pack("{s:o,s:o,s:o}", "documents", docs, "sigles", gloss, "images", media));
+}

@@ -1,0 +1,62 @@
+/*
+ * Shared by the editor's files (edit.c: security and routing; edit_page.c:
+ * HTML pages; edit_api.c: JSON API; edit_assets.c: scripts and styles).
+ * Not for the rest of the program: edit.h is the interface.
+ */
+#ifndef FICHES_EDIT_INTERNAL_H
+#define FICHES_EDIT_INTERNAL_H
+
+#include "build.h"
+#include "edit.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+
+/* Largest request body: a 4 MiB file as JSON, every byte escaped, fits. */
+#define EDIT_BODY_MAX ((size_t)24 * 1024 * 1024)
+#define EDIT_SECRET_HEX 64
+#define EDIT_COOKIE "fiches_atelier"
+
+struct edit {
+	char secret[EDIT_SECRET_HEX + 1];
+	struct build_options build;   /* copy; its strings are borrowed from serve_run */
+	char *root;                   /* project root (owned) */
+	char *content_real;           /* realpath of content/ (owned) */
+	int port;
+	char host_shown[64];          /* as in a URL */
+	pthread_mutex_t save_lock;    /* one save at a time: check-then-rename stays atomic for us */
+};
+
+/* Sends body (owned, freed here) with status and Content-Type type. */
+enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const char *type,
+			  char *body, size_t len);
+/* Sends a static French text. */
+enum MHD_Result edit_send_text(struct MHD_Connection *conn, unsigned status, const char *text);
+/* Sends v as JSON (takes the reference). */
+enum MHD_Result edit_send_json(struct MHD_Connection *conn, unsigned status, json_t *v);
+/* Sends a 303 to location. */
+enum MHD_Result edit_redirect(struct MHD_Connection *conn, const char *location,
+			      const char *cookie);
+
+/* Pages (edit_page.c). rel is edit_path_ok. */
+enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn);
+enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, const char *rel);
+/* /_edit/ouvrir/PAGE: the editor of the document whose page is PAGE, else the index. */
+enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, const char *page);
+
+/* API (edit_api.c): body is the request's JSON text (NUL-terminated). */
+enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len);
+enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
+			      size_t len);
+enum MHD_Result edit_api_catalogue(struct edit *e, struct MHD_Connection *conn);
+
+/* Assets (edit_assets.c): /_edit/static/NAME and /_edit/cm/PATH. */
+enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name);
+enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel);
+
+/* The site (loaded and checked) for pages that list documents. Caller site_free's it. */
+struct site *edit_load_site(struct edit *e);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * The editor's HTML pages: the list of documents and the editing page.
+ * Pages are small shells: the editing page carries its file's text and
+ * version as JSON; editor.js does the rest (CodeMirror, preview, save).
+ */
+#include "edit_internal.h"
+#include "edit_path.h"
+#include "edit_save.h"
+
+#include "buf.h"
+#include "kind.h"
+#include "load.h"
+#include "model.h"
+#include "path.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void page_start(struct buf *b, const char *title)
+{
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	buf_put_html(b, title, strlen(title));
+	buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"" EDIT_PREFIX "/static/editor.css\">\n");
+}
+
+static enum MHD_Result send_html(struct MHD_Connection *conn, unsigned status, struct buf *b)
+{
+	size_t n = b->len;
+	return edit_send(conn, status, "text/html; charset=utf-8", buf_detach(b), n);
+}
+
+/* "content/actions/06-x.md" → "actions/06-x.md" */
+static const char *content_rel(const char *display)
+{
+	return strncmp(display, "content/", 8) == 0 ? display + 8 : display;
+}
+
+static void put_doc_link(struct buf *b, const struct doc *d)
+{
+	buf_puts(b, "<li><a href=\"" EDIT_PREFIX "/fichier/");
+	const char *rel = content_rel(d->path);
+	buf_put_html(b, rel, strlen(rel));
+	buf_puts(b, "\">");
+	char *label = doc_display_title(d);
+	buf_put_html(b, label, strlen(label));
+	free(label);
+	buf_puts(b, "</a> <span class=\"chemin\">");
+	buf_put_html(b, rel, strlen(rel));
+	buf_puts(b, "</span></li>\n");
+}
+
+enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
+{
+	struct buf b = BUF_INIT;
+	page_start(&b, "Atelier d’écriture");
+	buf_puts(&b, "</head>\n<body class=\"index\">\n<header class=\"barre\"><p class=\"marque\">"
+		     "Atelier d’écriture</p><a href=\"/\">Voir le site</a></header>\n<main>\n"
+		     "<h1>Choisir un texte à modifier</h1>\n");
+	struct site *s = edit_load_site(e);
+	if (!s) {
+		buf_puts(&b, "<p>Le dossier content/ ne peut pas être lu.</p>\n");
+	} else {
+		for (size_t k = 0; k < site_nkinds(s); k++) {
+			if (!s->ndocs[k])
+				continue;
+			const char *heading = site_kind(s, (int)k)->label_plural;
+			buf_puts(&b, "<h2>");
+			buf_put_html(&b, heading, strlen(heading));
+			buf_puts(&b, "</h2>\n<ul class=\"documents\">\n");
+			for (size_t i = 0; i < s->ndocs[k]; i++)
+				put_doc_link(&b, s->docs[k][i]);
+			buf_puts(&b, "</ul>\n");
+		}
+		site_free(s);
+	}
+	buf_puts(&b, "</main>\n</body>\n</html>\n");
+	return send_html(conn, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, const char *page)
+{
+	struct site *s = edit_load_site(e);
+	char *location = NULL;
+	for (size_t k = 0; s && k < site_nkinds(s) && !location; k++)
+		for (size_t i = 0; i < s->ndocs[k] && !location; i++) {
+			const struct doc *d = s->docs[k][i];
+			if (d->out_path && strcmp(d->out_path, page) == 0 && edit_path_ok(content_rel(d->path)))
+				location = xasprintf(EDIT_PREFIX "/fichier/%s", content_rel(d->path));
+		}
+	site_free(s);
+	/* Names are [a-z0-9-] (schema) but a header must hold no control byte in any case. */
+	for (char *p = location; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			free(location);
+			location = NULL;
+			break;
+		}
+	enum MHD_Result ret = edit_redirect(conn, location ? location : EDIT_PREFIX "/", NULL);
+	free(location);
+	return ret;
+}
+
+/* Scripts of the editing page, CodeMirror's first (served from /usr/share/javascript). */
+static const char *const page_scripts[] = {
+	EDIT_PREFIX "/cm/lib/codemirror.js",
+	EDIT_PREFIX "/cm/addon/mode/overlay.js",
+	EDIT_PREFIX "/cm/mode/markdown/markdown.js",
+	EDIT_PREFIX "/cm/mode/yaml/yaml.js",
+	EDIT_PREFIX "/cm/mode/yaml-frontmatter/yaml-frontmatter.js",
+	EDIT_PREFIX "/cm/addon/edit/continuelist.js",
+	EDIT_PREFIX "/static/editor.js",
+};
+
+enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, const char *rel)
+{
+	char *path = edit_path_confine(e->content_real, rel);
+	size_t len = 0;
+	char *text = path ? edit_read(path, LOAD_MAX_FILE_BYTES, &len) : NULL;
+	free(path);
+	if (!text || !utf8_valid(text, len, NULL)) {
+		free(text);
+		return edit_send_text(conn, MHD_HTTP_NOT_FOUND,
+				      "404 Ce fichier n’existe pas dans content/, ou n’est pas du texte "
+				      "UTF-8 que l’atelier peut ouvrir.\n");
+	}
+	char version[EDIT_VERSION_LEN + 1];
+	edit_version(text, len, version);
+	json_t *data = json_pack("{s:s,s:s%,s:s}", "chemin", rel, "texte", text, len, "version", version);
+	free(text);
+	/* JSON_ESCAPE_SLASH: no "</script>" can end the data block early. */
+	char *json = data ? json_dumps(data, JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII) : NULL;
+	json_decref(data);
+	if (!json)
+		return edit_send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "500 Erreur interne.\n");
+
+	struct buf b = BUF_INIT;
+	char *title = xasprintf("Modifier %s — Atelier d’écriture", rel);
+	page_start(&b, title);
+	free(title);
+	buf_puts(&b, "<link rel=\"stylesheet\" href=\"" EDIT_PREFIX "/cm/lib/codemirror.css\">\n"
+		     "</head>\n<body class=\"editeur\">\n"
+		     "<header class=\"barre\">\n"
+		     "<a class=\"marque\" href=\"" EDIT_PREFIX "/\">Atelier d’écriture</a>\n"
+		     "<h1>Modifier <span class=\"chemin\">");
+	buf_put_html(&b, rel, strlen(rel));
+	buf_puts(&b, "</span></h1>\n"
+		     "<p id=\"etat\" role=\"status\" aria-live=\"polite\">Enregistré</p>\n"
+		     "<button type=\"button\" id=\"enregistrer\" class=\"principal\" "
+		     "aria-keyshortcuts=\"Control+S\">Enregistrer</button>\n"
+		     "<a id=\"voir\" href=\"/\" target=\"_blank\" rel=\"noopener\">Voir la page</a>\n"
+		     "</header>\n"
+		     "<div id=\"brouillon\" class=\"bandeau\" role=\"alert\" hidden></div>\n"
+		     "<main class=\"atelier\">\n"
+		     "<section class=\"source\" aria-labelledby=\"titre-texte\">\n"
+		     "<h2 id=\"titre-texte\">Texte</h2>\n"
+		     "<div id=\"outils\" role=\"toolbar\" aria-label=\"Mise en forme\" aria-controls=\"texte\"></div>\n"
+		     "<textarea id=\"texte\" aria-label=\"Texte de la fiche, en Markdown\" spellcheck=\"true\" "
+		     "lang=\"fr\"></textarea>\n"
+		     "<h2 id=\"titre-problemes\">Problèmes</h2>\n"
+		     "<p id=\"resume-problemes\" aria-live=\"polite\">Vérification en cours…</p>\n"
+		     "<ul id=\"problemes\" aria-labelledby=\"titre-problemes\"></ul>\n"
+		     "</section>\n"
+		     "<section class=\"apercu\" aria-labelledby=\"titre-apercu\">\n"
+		     "<h2 id=\"titre-apercu\">Aperçu</h2>\n"
+		     "<p id=\"etat-apercu\" aria-live=\"polite\"></p>\n"
+		     "<iframe id=\"apercu\" title=\"Aperçu de la page telle que le site l’affichera\" "
+		     "sandbox=\"allow-same-origin\"></iframe>\n"
+		     "</section>\n"
+		     "</main>\n"
+		     "<dialog id=\"choix\" aria-labelledby=\"choix-titre\">\n"
+		     "<form method=\"dialog\">\n<h2 id=\"choix-titre\"></h2>\n"
+		     "<label for=\"choix-filtre\" id=\"choix-etiquette\">Rechercher</label>\n"
+		     "<input id=\"choix-filtre\" type=\"search\" autocomplete=\"off\">\n"
+		     "<ul id=\"choix-liste\" aria-labelledby=\"choix-titre\"></ul>\n"
+		     "<div id=\"choix-extra\"></div>\n"
+		     "<p class=\"boutons\"><button value=\"annuler\">Annuler</button></p>\n"
+		     "</form>\n</dialog>\n"
+		     "<dialog id=\"conflit\" aria-labelledby=\"conflit-titre\">\n"
+		     "<h2 id=\"conflit-titre\">Le fichier a changé sur le disque</h2>\n"
+		     "<p>Quelqu’un (ou un autre programme) a modifié ce fichier depuis que vous l’avez ouvert. "
+		     "Votre texte n’est pas perdu : comparez les deux versions, puis choisissez.</p>\n"
+		     "<div class=\"deux-versions\">\n"
+		     "<div><h3>Votre version (non enregistrée)</h3><pre id=\"conflit-mien\" tabindex=\"0\"></pre></div>\n"
+		     "<div><h3>Version sur le disque</h3><pre id=\"conflit-disque\" tabindex=\"0\"></pre></div>\n"
+		     "</div>\n"
+		     "<p class=\"boutons\">"
+		     "<button type=\"button\" id=\"conflit-garder\" class=\"principal\">Enregistrer ma version à la place</button> "
+		     "<button type=\"button\" id=\"conflit-prendre\">Reprendre la version du disque</button> "
+		     "<button type=\"button\" id=\"conflit-fermer\">Fermer sans choisir</button></p>\n"
+		     "</dialog>\n"
+		     "<script type=\"application/json\" id=\"donnees\">");
+	buf_puts(&b, json);
+	free(json);
+	buf_puts(&b, "</script>\n");
+	for (size_t i = 0; i < sizeof page_scripts / sizeof *page_scripts; i++)
+		buf_printf(&b, "<script src=\"%s\"></script>\n", page_scripts[i]);
+	buf_puts(&b, "</body>\n</html>\n");
+	return send_html(conn, MHD_HTTP_OK, &b);
+}

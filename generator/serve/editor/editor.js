@@ -1,0 +1,517 @@
+/* fiches serve — atelier d'écriture : the editing page's script.
+ *
+ * Served by the program only (/_edit/static/editor.js), never copied into
+ * the built site. CodeMirror 5 (Debian's libjs-codemirror) is the editor
+ * component; without it a plain text area still works.
+ *
+ * Flow: every change is kept in localStorage at once (a crash loses
+ * nothing), then after a short pause the text is sent to /_edit/api/apercu,
+ * which checks it with the build's validator and renders the page with the
+ * build's renderer; the diagnostics go to the gutter and the list, the page
+ * to the preview frame. Saving names the version the text was edited from:
+ * the server refuses it when the file changed on disk since, and both
+ * versions are then shown side by side.
+ */
+(function () {
+  'use strict';
+
+  var PAUSE_MS = 50;        /* a pause in typing this long triggers a check */
+  var DRAFT_PREFIX = 'fiches-brouillon:';
+  var SET_ASIDE_PREFIX = 'fiches-version-ecartee:';
+
+  var data = JSON.parse(document.getElementById('donnees').textContent);
+  var chemin = data.chemin;
+  var fichier = 'content/' + chemin;
+  var base = data.version;        /* version of the disk text this text starts from */
+  var savedText = data.texte;     /* what the disk holds, as far as we know */
+  var lastErrors = 0;
+  var measures = window.__fichesMesures = { apercu: [], diagnostics: [], chargement: 0 };
+
+  var $ = function (id) { return document.getElementById(id); };
+  var statusEl = $('etat');
+
+  /* ------------------------------------------------------------ editor */
+
+  var textarea = $('texte');
+  var cm = null;
+  var editor;
+  if (window.CodeMirror) {
+    cm = window.CodeMirror.fromTextArea(textarea, {
+      mode: { name: 'yaml-frontmatter', base: 'markdown' },
+      lineNumbers: true,
+      lineWrapping: true,
+      inputStyle: 'contenteditable',
+      spellcheck: true,
+      screenReaderLabel: 'Texte de la fiche, en Markdown',
+      gutters: ['diagnostics', 'CodeMirror-linenumbers'],
+      extraKeys: {
+        'Enter': 'newlineAndIndentContinueMarkdownList',
+        'Ctrl-S': function () { save(false); },
+        'Cmd-S': function () { save(false); },
+        'Ctrl-B': function () { wrap('**', '**', 'texte en gras'); },
+        'Ctrl-I': function () { wrap('*', '*', 'texte en italique'); },
+        /* Tab leaves the editor (keyboard users must be able to get out). */
+        'Tab': false,
+        'Shift-Tab': false
+      }
+    });
+    cm.getWrapperElement().setAttribute('lang', 'fr');
+    editor = {
+      get: function () { return cm.getValue(); },
+      set: function (t) { cm.setValue(t); },
+      onChange: function (f) { cm.on('changes', f); },
+      selection: function () { return cm.getSelection(); },
+      replace: function (t, selectInner) {
+        cm.replaceSelection(t, selectInner ? 'around' : 'end');
+        cm.focus();
+      },
+      lineText: function () { return cm.getLine(cm.getCursor().line); },
+      prefixLines: function (prefix) {
+        var from = cm.getCursor('from').line, to = cm.getCursor('to').line;
+        cm.operation(function () {
+          for (var l = from; l <= to; l++) cm.replaceRange(prefix, { line: l, ch: 0 });
+        });
+        cm.focus();
+      },
+      append: function (t) {
+        var last = cm.lastLine();
+        cm.replaceRange(t, { line: last, ch: cm.getLine(last).length });
+      },
+      goTo: function (line, col) {
+        cm.focus();
+        cm.setCursor({ line: Math.max(0, line - 1), ch: Math.max(0, col - 1) });
+        cm.scrollIntoView(null, 80);
+      },
+      focus: function () { cm.focus(); }
+    };
+  } else {
+    /* No CodeMirror (libjs-codemirror missing): a plain text area. */
+    textarea.classList.add('simple');
+    var listeners = [];
+    textarea.addEventListener('input', function () { listeners.forEach(function (f) { f(); }); });
+    var sel = function () { return [textarea.selectionStart, textarea.selectionEnd]; };
+    editor = {
+      get: function () { return textarea.value; },
+      set: function (t) { textarea.value = t; listeners.forEach(function (f) { f(); }); },
+      onChange: function (f) { listeners.push(f); },
+      selection: function () { var s = sel(); return textarea.value.slice(s[0], s[1]); },
+      replace: function (t) { textarea.setRangeText(t, sel()[0], sel()[1], 'end'); textarea.focus(); listeners.forEach(function (f) { f(); }); },
+      lineText: function () { var v = textarea.value, s = sel()[0]; return v.slice(v.lastIndexOf('\n', s - 1) + 1, (v.indexOf('\n', s) + 1 || v.length + 1) - 1); },
+      prefixLines: function (prefix) { var v = textarea.value, s = v.lastIndexOf('\n', sel()[0] - 1) + 1; textarea.setRangeText(prefix, s, s, 'end'); textarea.focus(); listeners.forEach(function (f) { f(); }); },
+      append: function (t) { textarea.value += t; listeners.forEach(function (f) { f(); }); },
+      goTo: function (line) { var v = textarea.value, at = 0; for (var i = 1; i < line; i++) at = v.indexOf('\n', at) + 1; textarea.focus(); textarea.setSelectionRange(at, at); },
+      focus: function () { textarea.focus(); }
+    };
+  }
+
+  /* ------------------------------------------------------------ status */
+
+  function dirty() { return editor.get() !== savedText; }
+
+  function showStatus() {
+    if (dirty()) {
+      statusEl.textContent = 'Modifications non enregistrées';
+      statusEl.className = 'modifie';
+    } else if (lastErrors > 0) {
+      statusEl.textContent = 'Enregistré, avec des erreurs : le site garde sa dernière version correcte';
+      statusEl.className = 'erreurs';
+    } else {
+      statusEl.textContent = 'Enregistré';
+      statusEl.className = 'enregistre';
+    }
+  }
+
+  window.addEventListener('beforeunload', function (e) {
+    if (dirty()) { e.preventDefault(); e.returnValue = ''; return ''; }
+  });
+
+  /* ------------------------------------------------------------ drafts */
+
+  function storeDraft() {
+    try {
+      if (dirty())
+        localStorage.setItem(DRAFT_PREFIX + chemin, JSON.stringify({ texte: editor.get(), base: base, quand: Date.now() }));
+      else
+        localStorage.removeItem(DRAFT_PREFIX + chemin);
+    } catch (e) { /* storage full or refused: the beforeunload warning still holds */ }
+  }
+
+  function restoreDraft() {
+    var draft = null;
+    try { draft = JSON.parse(localStorage.getItem(DRAFT_PREFIX + chemin) || 'null'); } catch (e) { draft = null; }
+    if (!draft || typeof draft.texte !== 'string' || draft.texte === savedText) return;
+    editor.set(draft.texte);
+    base = draft.base || base;
+    var banner = $('brouillon');
+    var when = new Date(draft.quand || Date.now());
+    banner.textContent = '';
+    var p = document.createElement('p');
+    p.textContent = 'Texte non enregistré du ' + when.toLocaleString('fr-FR') +
+      ' retrouvé et rétabli. Enregistrez-le pour le garder' +
+      (draft.base !== data.version ? ' (le fichier a changé sur le disque depuis : l’enregistrement vous montrera les deux versions).' : '.');
+    var drop = document.createElement('button');
+    drop.type = 'button';
+    drop.textContent = 'Abandonner ce texte et reprendre celui du disque';
+    drop.addEventListener('click', function () {
+      if (!window.confirm('Abandonner le texte non enregistré ?')) return;
+      base = data.version;
+      editor.set(data.texte);
+      savedText = data.texte;
+      storeDraft();
+      banner.hidden = true;
+      showStatus();
+    });
+    banner.appendChild(p);
+    banner.appendChild(drop);
+    banner.hidden = false;
+  }
+
+  /* ------------------------------------------------- preview and checks */
+
+  var pauseTimer = null, inFlight = false, again = false, lastChange = 0, seq = 0;
+  var gutterMarks = [];
+  var frame = $('apercu');
+  var frameScroll = 0, framePending = null;
+
+  frame.addEventListener('load', function () {
+    try { frame.contentWindow.scrollTo(0, frameScroll); } catch (e) { /* not ready */ }
+    if (framePending !== null) {
+      measures.apercu.push(performance.now() - framePending);
+      framePending = null;
+    }
+  });
+
+  function levelLabel(d) {
+    return d.niveau === 'erreur' ? 'Erreur' : d.niveau === 'avertissement' ? 'Avertissement' : 'Note';
+  }
+
+  function showDiagnostics(list, errors, warnings) {
+    var ul = $('problemes');
+    ul.textContent = '';
+    if (cm) {
+      cm.operation(function () {
+        gutterMarks.forEach(function (l) {
+          cm.removeLineClass(l, 'background', 'ligne-erreur');
+          cm.removeLineClass(l, 'background', 'ligne-avertissement');
+        });
+        cm.clearGutter('diagnostics');
+      });
+      gutterMarks = [];
+    }
+    var mine = 0;
+    list.forEach(function (d) {
+      var here = d.fichier === fichier;
+      var li = document.createElement('li');
+      li.className = d.niveau;
+      var where = here ? (d.ligne > 0 ? 'ligne ' + d.ligne : 'ce fichier') : (d.fichier || 'fiches') + (d.ligne > 0 ? ', ligne ' + d.ligne : '');
+      var text = levelLabel(d) + ' (' + where + ') : ' + d.message;
+      if (here && d.ligne > 0) {
+        mine++;
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = text;
+        b.addEventListener('click', function () { editor.goTo(d.ligne, d.colonne); });
+        li.appendChild(b);
+        if (cm && d.ligne - 1 <= cm.lastLine()) {
+          var mark = document.createElement('span');
+          mark.className = 'marque-' + d.niveau;
+          mark.textContent = d.niveau === 'erreur' ? '✖' : '!';
+          mark.title = text;
+          cm.setGutterMarker(d.ligne - 1, 'diagnostics', mark);
+          cm.addLineClass(d.ligne - 1, 'background', d.niveau === 'erreur' ? 'ligne-erreur' : 'ligne-avertissement');
+          gutterMarks.push(d.ligne - 1);
+        }
+      } else {
+        li.textContent = text;
+      }
+      ul.appendChild(li);
+    });
+    var summary = $('resume-problemes');
+    if (!list.length) summary.textContent = 'Aucun problème.';
+    else summary.textContent = plural(errors, 'erreur', 'erreurs') + ', ' +
+      plural(warnings, 'avertissement', 'avertissements') +
+      (mine < list.length ? ' (dont ' + (list.length - mine) + ' dans d’autres fichiers)' : '') + '.';
+    summary.className = errors ? 'erreurs' : warnings ? 'avertissements' : 'ok';
+  }
+
+  function plural(n, one, many) { return n + '\u00a0' + (n > 1 ? many : one); }
+
+  function showPreview(r, startedAt) {
+    var note = $('etat-apercu');
+    if (r.page) $('voir').href = '/' + r.page;
+    if (r.html === null) {
+      note.textContent = r.erreurs ? 'Aperçu en attente : corrigez les erreurs ci-contre pour le voir à jour.' :
+        'Ce texte n’a pas de page à lui.';
+      note.className = 'attente';
+      return;
+    }
+    note.textContent = '';
+    note.className = '';
+    try { frameScroll = frame.contentWindow.scrollY || 0; } catch (e) { frameScroll = 0; }
+    framePending = startedAt;
+    frame.srcdoc = r.html;
+  }
+
+  function check() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    var startedAt = lastChange;
+    var mySeq = ++seq;
+    fetch('/_edit/api/apercu', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ chemin: chemin, texte: editor.get() })
+    }).then(function (resp) { return resp.json(); }).then(function (r) {
+      if (mySeq !== seq) return;
+      lastErrors = r.erreurs || 0;
+      showDiagnostics(r.diagnostics || [], r.erreurs || 0, r.avertissements || 0);
+      if (startedAt) measures.diagnostics.push(performance.now() - startedAt);
+      showPreview(r, startedAt);
+      showStatus();
+    }).catch(function () {
+      $('etat-apercu').textContent = 'Le serveur ne répond pas : « fiches serve » est-il toujours lancé ? Votre texte reste gardé dans ce navigateur.';
+      $('etat-apercu').className = 'attente';
+    }).then(function () {
+      inFlight = false;
+      if (again) { again = false; check(); }
+    });
+  }
+
+  editor.onChange(function () {
+    lastChange = performance.now();
+    storeDraft();
+    showStatus();
+    clearTimeout(pauseTimer);
+    pauseTimer = setTimeout(check, PAUSE_MS);
+  });
+
+  /* -------------------------------------------------------------- save */
+
+  var saving = false;
+
+  function save(overwrite, overwriteBase) {
+    if (saving) return;
+    saving = true;
+    var text = editor.get();
+    statusEl.textContent = 'Enregistrement…';
+    fetch('/_edit/api/enregistrer', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ chemin: chemin, texte: text, base: overwrite ? overwriteBase : base })
+    }).then(function (resp) {
+      return resp.json().then(function (r) { return { status: resp.status, r: r }; });
+    }).then(function (x) {
+      if (x.status === 200) {
+        base = x.r.version;
+        savedText = text;
+        data.version = base;
+        data.texte = text;
+        storeDraft();
+        $('brouillon').hidden = true;
+        showStatus();
+        if (editor.get() !== text) storeDraft();
+      } else if (x.status === 409) {
+        showConflict(text, x.r);
+      } else {
+        statusEl.textContent = 'Non enregistré : ' + (x.r.erreur || 'erreur ' + x.status) + ' Votre texte reste gardé dans ce navigateur.';
+        statusEl.className = 'erreurs';
+      }
+    }).catch(function () {
+      statusEl.textContent = 'Non enregistré : le serveur ne répond pas. Votre texte reste gardé dans ce navigateur.';
+      statusEl.className = 'erreurs';
+    }).then(function () { saving = false; });
+  }
+
+  $('enregistrer').addEventListener('click', function () { save(false); });
+  document.addEventListener('keydown', function (e) {
+    if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'S')) { e.preventDefault(); save(false); }
+  });
+
+  /* Lines of a and b, each marked when it has no counterpart in the other (LCS). */
+  function lineDiff(a, b) {
+    var x = a.split('\n'), y = b.split('\n');
+    var n = x.length, m = y.length;
+    if (n * m > 4e6) return { a: x.map(function (l) { return [l, false]; }), b: y.map(function (l) { return [l, false]; }) };
+    var L = [];
+    for (var i = 0; i <= n; i++) L.push(new Uint32Array(m + 1));
+    for (i = n - 1; i >= 0; i--)
+      for (var j = m - 1; j >= 0; j--)
+        L[i][j] = x[i] === y[j] ? L[i + 1][j + 1] + 1 : Math.max(L[i + 1][j], L[i][j + 1]);
+    var ka = x.map(function () { return true; }), kb = y.map(function () { return true; });
+    i = 0; j = 0;
+    while (i < n && j < m) {
+      if (x[i] === y[j]) { ka[i] = kb[j] = false; i++; j++; }
+      else if (L[i + 1][j] >= L[i][j + 1]) i++;
+      else j++;
+    }
+    return { a: x.map(function (l, k) { return [l, ka[k]]; }), b: y.map(function (l, k) { return [l, kb[k]]; }) };
+  }
+
+  function fillPre(pre, lines) {
+    pre.textContent = '';
+    lines.forEach(function (l, k) {
+      var span = document.createElement(l[1] ? 'mark' : 'span');
+      span.textContent = (k + 1 + '').padStart(4, ' ') + '  ' + l[0] + '\n';
+      pre.appendChild(span);
+    });
+  }
+
+  function showConflict(mine, r) {
+    var dlg = $('conflit');
+    var d = lineDiff(mine, r.disque || '');
+    fillPre($('conflit-mien'), d.a);
+    fillPre($('conflit-disque'), d.b);
+    statusEl.textContent = 'Non enregistré : le fichier a changé sur le disque';
+    statusEl.className = 'erreurs';
+    $('conflit-garder').onclick = function () { dlg.close(); save(true, r.version); };
+    $('conflit-prendre').onclick = function () {
+      /* The coordinator's text is set aside, not thrown away. */
+      try { localStorage.setItem(SET_ASIDE_PREFIX + chemin, JSON.stringify({ texte: mine, quand: Date.now() })); } catch (e) { /* ignore */ }
+      dlg.close();
+      base = r.version;
+      savedText = r.disque || '';
+      data.version = base;
+      data.texte = savedText;
+      editor.set(savedText);
+      storeDraft();
+      showStatus();
+    };
+    $('conflit-fermer').onclick = function () { dlg.close(); showStatus(); };
+    dlg.showModal();
+  }
+
+  /* ----------------------------------------------------------- toolbar */
+
+  var catalogue = null;
+  function loadCatalogue() {
+    if (!catalogue)
+      catalogue = fetch('/_edit/api/catalogue').then(function (r) { return r.json(); });
+    return catalogue;
+  }
+
+  function wrap(before, after, placeholder) {
+    var s = editor.selection();
+    editor.replace(before + (s || placeholder) + after, false);
+  }
+
+  function atLineStart(prefix, placeholder) {
+    if (editor.lineText().trim() === '' && placeholder) editor.replace(prefix + placeholder, false);
+    else editor.prefixLines(prefix);
+  }
+
+  function footnote() {
+    var text = editor.get(), n = 1;
+    var re = /\[\^(\d+)\]/g, m;
+    while ((m = re.exec(text))) n = Math.max(n, parseInt(m[1], 10) + 1);
+    editor.replace('[^' + n + ']', false);
+    editor.append((text.endsWith('\n') ? '' : '\n') + '\n[^' + n + ']: Texte de la note.\n');
+  }
+
+  /* The choice dialog: a filter and a list of buttons. */
+  function choose(title, items, label, onPick, extra) {
+    var dlg = $('choix');
+    $('choix-titre').textContent = title;
+    var filter = $('choix-filtre');
+    filter.value = '';
+    var list = $('choix-liste');
+    var extraBox = $('choix-extra');
+    extraBox.textContent = '';
+    if (extra) extraBox.appendChild(extra);
+    function render() {
+      var q = filter.value.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+      list.textContent = '';
+      items.filter(function (it) {
+        return !q || label(it).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').indexOf(q) >= 0;
+      }).slice(0, 200).forEach(function (it) {
+        var li = document.createElement('li');
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = label(it);
+        b.addEventListener('click', function () { onPick(it); });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+    }
+    filter.oninput = render;
+    render();
+    if (!dlg.open) dlg.showModal();
+    filter.focus();
+  }
+
+  function closeChoice() { $('choix').close(); editor.focus(); }
+
+  function linkToDoc() {
+    loadCatalogue().then(function (c) {
+      choose('Lien vers une fiche', c.documents, function (d) { return d.type + ' · ' + d.titre + ' (' + d.ref + ')'; }, function (d) {
+        var sections = [{ ancre: '', texte: 'Toute la fiche' }].concat(d.ancres || []);
+        choose('Section de « ' + d.titre + ' »', sections, function (a) { return a.ancre ? a.texte + ' (#' + a.ancre + ')' : a.texte; }, function (a) {
+          closeChoice();
+          editor.replace('[' + editor.selection() + '](' + d.ref + (a.ancre ? '#' + a.ancre : '') + ')', false);
+        });
+      });
+    });
+  }
+
+  function sigle() {
+    loadCatalogue().then(function (c) {
+      choose('Sigle du glossaire', c.sigles, function (g) { return g.sigle + (g.expansion ? ' — ' + g.expansion : ''); }, function (g) {
+        closeChoice();
+        editor.replace(g.sigle, false);
+      });
+    });
+  }
+
+  function image() {
+    loadCatalogue().then(function (c) {
+      var box = document.createElement('p');
+      var lab = document.createElement('label');
+      lab.htmlFor = 'choix-description';
+      lab.textContent = 'Description de l’image (lue à qui ne la voit pas) : ';
+      var input = document.createElement('input');
+      input.id = 'choix-description';
+      input.type = 'text';
+      box.appendChild(lab);
+      box.appendChild(input);
+      if (!c.images.length) {
+        var none = document.createElement('p');
+        none.textContent = 'Aucune image dans content/media/ pour l’instant.';
+        box.appendChild(none);
+      }
+      choose('Image de content/media/', c.images, function (n) { return n; }, function (n) {
+        var desc = input.value.trim();
+        if (!desc) { input.focus(); input.setAttribute('aria-invalid', 'true'); return; }
+        closeChoice();
+        editor.replace('![' + desc.replace(/[\[\]]/g, '') + '](../media/' + encodeURI(n) + ')', false);
+      }, box);
+    });
+  }
+
+  var tools = [
+    ['Section', 'Titre de section (##)', function () { atLineStart('## ', 'Titre de la section'); }],
+    ['Liste', 'Liste à puces', function () { atLineStart('- ', 'élément'); }],
+    ['Gras', 'Gras (Ctrl+B)', function () { wrap('**', '**', 'texte en gras'); }],
+    ['Italique', 'Italique (Ctrl+I)', function () { wrap('*', '*', 'texte en italique'); }],
+    ['Citation', 'Citation', function () { atLineStart('> ', 'citation'); }],
+    ['Tableau', 'Tableau', function () { editor.replace('\n| Colonne 1 | Colonne 2 |\n| --- | --- |\n| … | … |\n', false); }],
+    ['Note', 'Note de bas de page', footnote],
+    ['Lien vers une fiche…', 'Lien vers une fiche ou une de ses sections', linkToDoc],
+    ['Sigle…', 'Sigle du glossaire', sigle],
+    ['Image…', 'Image de content/media/', image]
+  ];
+  var bar = $('outils');
+  tools.forEach(function (t) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = t[0];
+    b.title = t[1];
+    b.addEventListener('click', t[2]);
+    bar.appendChild(b);
+  });
+
+  /* ------------------------------------------------------------- start */
+
+  restoreDraft();
+  showStatus();
+  check();
+  measures.chargement = performance.now();
+})();
