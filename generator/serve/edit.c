@@ -112,10 +112,10 @@ void edit_request_done(void *req_cls)
 
 /* ------------------------------------------------------------ replies */
 
-static void headers(struct MHD_Response *r, const char *type)
+static void headers(struct MHD_Response *r, const char *type, const char *cache)
 {
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
@@ -129,6 +129,20 @@ static void headers(struct MHD_Response *r, const char *type)
 				"form-action 'self'; base-uri 'self'");
 }
 
+enum MHD_Result edit_send_cached(struct MHD_Connection *conn, unsigned status, const char *type,
+				 char *body, size_t len, const char *cache)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	headers(r, type, cache);
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const char *type,
 			  char *body, size_t len)
 {
@@ -137,7 +151,7 @@ enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const ch
 		free(body);
 		return MHD_NO;
 	}
-	headers(r, type);
+	headers(r, type, "no-store");
 	enum MHD_Result ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -163,7 +177,7 @@ enum MHD_Result edit_redirect(struct MHD_Connection *conn, const char *location,
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
-	headers(r, "text/plain; charset=utf-8");
+	headers(r, "text/plain; charset=utf-8", "no-store");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
 	if (cookie)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);

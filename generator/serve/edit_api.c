@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Answers 400 with a French message the editor shows as is. */
@@ -129,12 +130,15 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 	}
 	char read_path[64];
 	snprintf(read_path, sizeof read_path, "/proc/self/fd/%d", fd);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	char *display = path_join("content", rel);
 	struct diag *d = diag_new();
 	diag_set_strict(d, e->build.strict);
 	struct build_preview_page page;
 	build_preview(&e->build, display, read_path, d, &page);
 	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	json_t *out = json_object();
 	struct diag_collect c = {json_array()};
@@ -144,6 +148,9 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 	json_object_set_new(out, "erreurs", json_integer((json_int_t)diag_errors(d)));
 	json_object_set_new(out, "avertissements", json_integer((json_int_t)diag_warnings(d)));
 	json_object_set_new(out, "page", page.out_path ? json_string(page.out_path) : json_null());
+	/* The server's share of the latency, for the measurements. */
+	json_object_set_new(out, "duree_ms", json_real((double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+						       (double)(t1.tv_nsec - t0.tv_nsec) / 1e6));
 	if (page.html) {
 		size_t n;
 		char *html = with_base(page.html, page.html_len, page.out_path, &n);

@@ -45,7 +45,8 @@ enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 	size_t n = (size_t)(end - data);
 	char *copy = xmalloc(n + 1);
 	memcpy(copy, data, n);
-	return edit_send(conn, MHD_HTTP_OK, type, copy, n);
+	/* Built into this binary: fixed for the run. */
+	return edit_send_cached(conn, MHD_HTTP_OK, type, copy, n, "private, max-age=3600");
 }
 
 static const char *const codemirror_files[] = {
@@ -78,5 +79,6 @@ enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel)
 	size_t len = strlen(rel);
 	const char *type = strcmp(rel + len - 4, ".css") == 0 ? "text/css; charset=utf-8"
 							       : "text/javascript; charset=utf-8";
-	return edit_send(conn, MHD_HTTP_OK, type, data, n);
+	/* Debian's files do not change while the program runs. */
+	return edit_send_cached(conn, MHD_HTTP_OK, type, data, n, "private, max-age=3600");
 }

@@ -31,6 +31,9 @@ struct edit {
 /* Sends body (owned, freed here) with status and Content-Type type. */
 enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const char *type,
 			  char *body, size_t len);
+/* edit_send with a Cache-Control of its own (for files that do not change during a run). */
+enum MHD_Result edit_send_cached(struct MHD_Connection *conn, unsigned status, const char *type,
+				 char *body, size_t len, const char *cache);
 /* Sends a static French text. */
 enum MHD_Result edit_send_text(struct MHD_Connection *conn, unsigned status, const char *text);
 /* Sends v as JSON (takes the reference). */

@@ -19,12 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void page_start(struct buf *b, const char *title)
+/* The head of a page; extra_css (may be NULL) comes before ours, which overrides it. */
+static void page_start(struct buf *b, const char *title, const char *extra_css)
 {
 	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	buf_put_html(b, title, strlen(title));
-	buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"" EDIT_PREFIX "/static/editor.css\">\n");
+	buf_puts(b, "</title>\n");
+	if (extra_css)
+		buf_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n", extra_css);
+	buf_puts(b, "<link rel=\"stylesheet\" href=\"" EDIT_PREFIX "/static/editor.css\">\n");
 }
 
 static enum MHD_Result send_html(struct MHD_Connection *conn, unsigned status, struct buf *b)
@@ -56,7 +60,7 @@ static void put_doc_link(struct buf *b, const struct doc *d)
 enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 {
 	struct buf b = BUF_INIT;
-	page_start(&b, "Atelier d’écriture");
+	page_start(&b, "Atelier d’écriture", NULL);
 	buf_puts(&b, "</head>\n<body class=\"index\">\n<header class=\"barre\"><p class=\"marque\">"
 		     "Atelier d’écriture</p><a href=\"/\">Voir le site</a></header>\n<main>\n"
 		     "<h1>Choisir un texte à modifier</h1>\n");
@@ -139,10 +143,9 @@ enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, co
 
 	struct buf b = BUF_INIT;
 	char *title = xasprintf("Modifier %s — Atelier d’écriture", rel);
-	page_start(&b, title);
+	page_start(&b, title, EDIT_PREFIX "/cm/lib/codemirror.css");
 	free(title);
-	buf_puts(&b, "<link rel=\"stylesheet\" href=\"" EDIT_PREFIX "/cm/lib/codemirror.css\">\n"
-		     "</head>\n<body class=\"editeur\">\n"
+	buf_puts(&b, "</head>\n<body class=\"editeur\">\n"
 		     "<header class=\"barre\">\n"
 		     "<a class=\"marque\" href=\"" EDIT_PREFIX "/\">Atelier d’écriture</a>\n"
 		     "<h1>Modifier <span class=\"chemin\">");

@@ -33,6 +33,7 @@
   /* ------------------------------------------------------------ editor */
 
   var textarea = $('texte');
+  textarea.value = data.texte;
   var cm = null;
   var editor;
   if (window.CodeMirror) {
@@ -40,7 +41,12 @@
       mode: { name: 'yaml-frontmatter', base: 'markdown' },
       lineNumbers: true,
       lineWrapping: true,
-      inputStyle: 'contenteditable',
+      /*
+       * The hidden-textarea input: with 'contenteditable', redrawing a line
+       * (a diagnostic marker arriving) while the keystroke was not read yet
+       * from the DOM loses it.
+       */
+      inputStyle: 'textarea',
       spellcheck: true,
       screenReaderLabel: 'Texte de la fiche, en Markdown',
       gutters: ['diagnostics', 'CodeMirror-linenumbers'],
@@ -56,6 +62,9 @@
       }
     });
     cm.getWrapperElement().setAttribute('lang', 'fr');
+    /* The scrolling area is reachable with the keyboard too (arrows scroll it). */
+    cm.getScrollerElement().setAttribute('tabindex', '0');
+    cm.getScrollerElement().setAttribute('aria-label', 'Défilement du texte');
     editor = {
       get: function () { return cm.getValue(); },
       set: function (t) { cm.setValue(t); },
@@ -265,7 +274,10 @@
       if (mySeq !== seq) return;
       lastErrors = r.erreurs || 0;
       showDiagnostics(r.diagnostics || [], r.erreurs || 0, r.avertissements || 0);
-      if (startedAt) measures.diagnostics.push(performance.now() - startedAt);
+      if (startedAt) {
+        measures.diagnostics.push(performance.now() - startedAt);
+        if (r.duree_ms !== undefined) (measures.serveur = measures.serveur || []).push(r.duree_ms);
+      }
       showPreview(r, startedAt);
       showStatus();
     }).catch(function () {

@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""The writing workshop of `fiches serve` (/_edit/) over real HTTP.
+
+Copies content/ into a temporary project, starts `fiches serve --port 0
+--no-pdf` and checks, with http.client (so that Host, Origin and cookies
+are what the test says): the secret (none or wrong → 403, the start URL
+sets an HttpOnly SameSite=Strict cookie), the Host header (an attacker's
+domain → 403), the Origin of state-changing requests (foreign or missing
+→ 403), paths confined to content/ (.., absolute, hidden, symbolic links
+→ refused, the target untouched), body limits (413), previews (the build's
+page and diagnostics), saves (exact bytes, atomic, no temporary file left,
+refused on a file changed on disk with the disk text returned), a save
+with errors (allowed; the site keeps its last good build), that nothing
+of the editor reaches public/, and that a non-loopback --host keeps the
+editor off. Standard library only.
+
+Prints "N passed, N failed[, N skipped]" last.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.environ.get("FICHES_ROOT") or os.path.dirname(os.path.dirname(HERE))
+FICHES = os.environ.get("FICHES") or os.path.join(REPO, "build", "fiches")
+ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
+DOC = "actions/06-habitants-a-l-epreuve-des-trafics.md"
+
+passed = failed = skipped = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + str(detail) if detail else ""))
+    return cond
+
+
+def finish():
+    line = "%d passed, %d failed" % (passed, failed)
+    if skipped:
+        line += ", %d skipped" % skipped
+    print(line)
+    sys.exit(1 if failed else 0)
+
+
+class Server:
+    def __init__(self, root, *extra):
+        self.log_path = os.path.join(root, "serve.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([FICHES, "serve", "-C", root, "--port", "0", "--no-pdf"] + list(extra),
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=ENV)
+        self.port = self.key = None
+        deadline = time.time() + 60
+        while time.time() < deadline and self.proc.poll() is None:
+            text = self.text()
+            m = re.search(r"at http://[0-9.\[\]:a-f]+?:(\d+)/", text)
+            if m:
+                self.port = int(m.group(1))
+                k = re.search(r"/_edit/\?cle=([0-9a-f]+)", text)
+                self.key = k.group(1) if k else None
+                break
+            time.sleep(0.05)
+
+    def text(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+def request(port, method, path, body=None, host=None, origin=None, cookie=None, headers=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    c.putheader("Host", host or "127.0.0.1:%d" % port)
+    if origin:
+        c.putheader("Origin", origin)
+    if cookie:
+        c.putheader("Cookie", cookie)
+    for k, v in (headers or {}).items():
+        c.putheader(k, v)
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        if not (headers and "Content-Length" in headers):
+            c.putheader("Content-Length", str(len(data)))
+        c.putheader("Content-Type", "application/json")
+    c.endheaders()
+    if data:
+        try:
+            c.send(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    r = c.getresponse()
+    out = (r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read())
+    c.close()
+    return out
+
+
+def as_json(raw):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return {}
+
+
+def main():
+    if not os.path.exists(FICHES):
+        global skipped
+        skipped += 1
+        print("skip: no " + FICHES)
+        finish()
+    tmp = tempfile.mkdtemp(prefix="fiches-editor-http-")
+    root = os.path.join(tmp, "projet")
+    os.mkdir(root)
+    shutil.copytree(os.path.join(REPO, "content"), os.path.join(root, "content"))
+    outside = os.path.join(tmp, "dehors.md")
+    with open(outside, "w") as f:
+        f.write("ne pas toucher\n")
+    srv = Server(root)
+    try:
+        if not check("serve starts and prints the workshop's start URL", srv.port and srv.key, srv.text()[-2000:]):
+            return
+        run(srv, root, outside)
+    finally:
+        srv.stop()
+    # A non-loopback address without a password file: no editor.
+    root2 = os.path.join(tmp, "projet2")
+    shutil.copytree(root, root2, ignore=shutil.ignore_patterns("public", "serve.log"))
+    srv2 = Server(root2, "--host", "0.0.0.0")
+    try:
+        check("--host 0.0.0.0 starts", srv2.port, srv2.text()[-1000:])
+        check("--host 0.0.0.0 says the workshop is off", "--edit-password-file" in srv2.text() and srv2.key is None,
+              srv2.text()[-1000:])
+        if srv2.port:
+            st, _, _ = request(srv2.port, "GET", "/_edit/")
+            check("--host 0.0.0.0: /_edit/ is not served", st == 404, st)
+    finally:
+        srv2.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(srv, root, outside):
+    port, key = srv.port, srv.key
+    good = "fiches_atelier=" + key
+    origin = "http://127.0.0.1:%d" % port
+    doc_path = os.path.join(root, "content", DOC)
+    with open(doc_path, encoding="utf-8") as f:
+        original = f.read()
+
+    # --- the secret
+    st, _, _ = request(port, "GET", "/_edit/")
+    check("no secret → 403", st == 403, st)
+    st, _, _ = request(port, "GET", "/_edit/fichier/" + DOC)
+    check("no secret, editor page → 403", st == 403, st)
+    st, _, _ = request(port, "GET", "/_edit/", cookie="fiches_atelier=" + "0" * 64)
+    check("wrong secret → 403", st == 403, st)
+    st, _, _ = request(port, "GET", "/_edit/?cle=" + "0" * 64)
+    check("wrong ?cle= → 403", st == 403, st)
+    st, h, _ = request(port, "GET", "/_edit/?cle=" + key)
+    cookie = h.get("set-cookie", "")
+    check("start URL → 303 to /_edit/", st == 303 and h.get("location") == "/_edit/", (st, h))
+    check("cookie holds the secret, HttpOnly, SameSite=Strict, Path=/",
+          cookie.startswith(good + ";") and "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie,
+          cookie)
+    st, h, body = request(port, "GET", "/_edit/", cookie=good)
+    check("with the cookie: the list of documents", st == 200 and DOC.encode() in body, st)
+    check("editor pages: CSP and no framing", "frame-ancestors 'none'" in h.get("content-security-policy", "")
+          and h.get("x-frame-options") == "DENY", h)
+    st, _, body = request(port, "POST", "/_edit/api/apercu", {"chemin": DOC, "texte": original}, origin=origin)
+    check("POST without the secret → 403", st == 403, st)
+
+    # --- Host (DNS rebinding)
+    for host in ["evil.example:%d" % port, "127.0.0.1.nip.io:%d" % port, "127.0.0.1:%d" % (port + 1),
+                 "127.0.0.1", "localhost.evil.example:%d" % port]:
+        st, _, _ = request(port, "GET", "/_edit/", host=host, cookie=good)
+        check("Host %s → 403" % host, st == 403, st)
+    st, _, _ = request(port, "GET", "/_edit/", host="localhost:%d" % port, cookie=good)
+    check("Host localhost:PORT → 200", st == 200, st)
+    st, _, _ = request(port, "POST", "/_edit/api/apercu", {"chemin": DOC, "texte": original},
+                       host="evil.example:%d" % port, origin="http://evil.example:%d" % port, cookie=good)
+    check("POST with a rebound Host and matching Origin → 403", st == 403, st)
+
+    # --- Origin
+    st, _, _ = request(port, "POST", "/_edit/api/apercu", {"chemin": DOC, "texte": original},
+                       origin="http://evil.example", cookie=good)
+    check("foreign Origin → 403", st == 403, st)
+    st, _, _ = request(port, "POST", "/_edit/api/apercu", {"chemin": DOC, "texte": original}, cookie=good)
+    check("POST without Origin → 403", st == 403, st)
+    st, _, _ = request(port, "POST", "/_edit/api/apercu", {"chemin": DOC, "texte": original},
+                       origin="null", cookie=good)
+    check("Origin null → 403", st == 403, st)
+    st, _, _ = request(port, "POST", "/_edit/api/enregistrer", {"chemin": DOC, "texte": "x", "base": ""},
+                       origin="http://127.0.0.1:%d" % (port + 1), cookie=good)
+    check("save from another port's Origin → 403", st == 403, st)
+    with open(doc_path, encoding="utf-8") as f:
+        check("refused requests changed nothing", f.read() == original)
+
+    # --- preview: the build's page and diagnostics
+    st, _, body = request(port, "POST", "/_edit/api/apercu", {"chemin": DOC, "texte": original}, origin=origin, cookie=good)
+    r = as_json(body)
+    with open(os.path.join(root, "public", "fiches-actions", "habitants-a-l-epreuve-des-trafics.html"), encoding="utf-8") as f:
+        built = f.read()
+    html = r.get("html") or ""
+    check("preview → 200, no diagnostic", st == 200 and r.get("diagnostics") == [] and r.get("erreurs") == 0, body[:300])
+    check("preview is the built page (plus <base>)",
+          re.sub(r'<base href="[^"]*">', "", html, count=1) == built, len(html))
+    broken = original.replace("logic: mobilisation-habitants", "logic: mobilisation-habitant")
+    st, _, body = request(port, "POST", "/_edit/api/apercu", {"chemin": DOC, "texte": broken}, origin=origin, cookie=good)
+    r = as_json(body)
+    diags = r.get("diagnostics") or []
+    line = original.split("\n").index("logic: mobilisation-habitants") + 1
+    check("preview of a broken text: its diagnostic at its line, no page",
+          st == 200 and r.get("html") is None and any(d["fichier"] == "content/" + DOC and d["ligne"] == line
+                                                      and d["niveau"] == "erreur" for d in diags), body[:400])
+    with open(doc_path, encoding="utf-8") as f:
+        check("preview wrote nothing", f.read() == original)
+
+    # --- paths
+    for bad in ["../site.yaml", "/etc/passwd", "actions/../../dehors.md", "actions/../site.yaml", "actions/.cache.md",
+                "site.yaml", "actions/sous/x.md", "actions\\x.md", "actions/", "actions/x.txt", "media/x.md", ""]:
+        st, _, _ = request(port, "POST", "/_edit/api/enregistrer", {"chemin": bad, "texte": "x", "base": ""},
+                           origin=origin, cookie=good)
+        check("save to %r refused (400)" % bad, st == 400, st)
+    for bad in ["/_edit/fichier/actions/%2e%2e/%2e%2e/dehors.md", "/_edit/fichier/..%2f..%2fdehors.md",
+                "/_edit/fichier//etc/passwd", "/_edit/fichier/actions/..%5c..%5cdehors.md"]:
+        st, _, body = request(port, "GET", bad, cookie=good)
+        check("GET %s refused" % bad, st in (400, 404) and b"ne pas toucher" not in body, st)
+    link = os.path.join(root, "content", "actions", "99-lien.md")
+    os.symlink(outside, link)
+    st, _, body = request(port, "GET", "/_edit/fichier/actions/99-lien.md", cookie=good)
+    check("a symbolic link out of content/ is not opened", st == 404 and b"ne pas toucher" not in body, st)
+    st, _, _ = request(port, "POST", "/_edit/api/enregistrer", {"chemin": "actions/99-lien.md", "texte": "pirate", "base": ""},
+                       origin=origin, cookie=good)
+    check("a symbolic link out of content/ is not written through (403)", st == 403, st)
+    os.unlink(link)
+    linkdir = os.path.join(tmp_dir(root), "dehors-dir")
+    os.makedirs(linkdir, exist_ok=True)
+    shutil.move(os.path.join(root, "content", "pages"), os.path.join(linkdir, "pages"))
+    os.symlink(os.path.join(linkdir, "pages"), os.path.join(root, "content", "pages"))
+    st, _, _ = request(port, "POST", "/_edit/api/enregistrer", {"chemin": "pages/credits.md", "texte": "pirate", "base": ""},
+                       origin=origin, cookie=good)
+    check("a directory linked out of content/ is not written into (403)", st == 403, st)
+    os.unlink(os.path.join(root, "content", "pages"))
+    shutil.move(os.path.join(linkdir, "pages"), os.path.join(root, "content", "pages"))
+    with open(outside) as f:
+        check("the file outside content/ is untouched", f.read() == "ne pas toucher\n")
+
+    # --- body limits
+    st, _, _ = request(port, "POST", "/_edit/api/apercu", b"{}", origin=origin, cookie=good,
+                       headers={"Content-Length": str(64 * 1024 * 1024)})
+    check("Content-Length over the limit → 413", st == 413, st)
+    big = "a" * (5 * 1024 * 1024)
+    st, _, _ = request(port, "POST", "/_edit/api/enregistrer", {"chemin": DOC, "texte": big, "base": ""},
+                       origin=origin, cookie=good)
+    check("a text over 4 MiB → 413", st == 413, st)
+    st, _, _ = request(port, "POST", "/_edit/api/apercu", b"{not json", origin=origin, cookie=good)
+    check("a body that is not JSON → 400", st == 400, st)
+    st, _, _ = request(port, "PUT", "/_edit/api/enregistrer", b"{}", origin=origin, cookie=good)
+    check("PUT → 405", st == 405, st)
+
+    # --- save
+    st, _, body = request(port, "GET", "/_edit/fichier/" + DOC, cookie=good)
+    m = re.search(rb'<script type="application/json" id="donnees">(.*?)</script>', body, re.S)
+    data = json.loads(m.group(1)) if m else {}
+    check("editor page carries the file's exact text", st == 200 and data.get("texte") == original, st)
+    version = data.get("version", "")
+    edited = original.replace("Dans les quartiers", "Dans les quartiers « édités »", 1) + "\r\nligne CRLF \u202f!\n"
+    st, _, body = request(port, "POST", "/_edit/api/enregistrer", {"chemin": DOC, "texte": edited, "base": version},
+                          origin=origin, cookie=good)
+    new_version = as_json(body).get("version", "")
+    with open(doc_path, "rb") as f:
+        check("save → 200 and the file holds the exact bytes", st == 200 and f.read() == edited.encode(), body[:200])
+    leftovers = [n for n in os.listdir(os.path.dirname(doc_path)) if n.startswith(".") or n.endswith(".tmp")]
+    check("no temporary file left beside it", not leftovers, leftovers)
+    # Another program changes the file: an editor still holding the old version is refused.
+    with open(doc_path, "a", encoding="utf-8", newline="") as f:
+        f.write("\nAjout fait ailleurs.\n")
+    with open(doc_path, encoding="utf-8", newline="") as f:
+        disk = f.read()
+    st, _, body = request(port, "POST", "/_edit/api/enregistrer", {"chemin": DOC, "texte": "mon texte", "base": new_version},
+                          origin=origin, cookie=good)
+    r = as_json(body)
+    check("save over a file changed on disk → 409 with the disk text", st == 409 and r.get("disque") == disk, (st, body[:200]))
+    with open(doc_path, encoding="utf-8", newline="") as f:
+        check("the refused save changed nothing", f.read() == disk)
+    st, _, body = request(port, "POST", "/_edit/api/enregistrer", {"chemin": DOC, "texte": original, "base": r.get("version")},
+                          origin=origin, cookie=good)
+    with open(doc_path, encoding="utf-8") as f:
+        check("save naming the disk's version → 200", st == 200 and f.read() == original, st)
+    st, _, body = request(port, "POST", "/_edit/api/enregistrer", {"chemin": "actions/98-nouvelle.md", "texte": "x", "base": "abc"},
+                          origin=origin, cookie=good)
+    check("save to a missing file with a version → 409", st == 409, st)
+
+    # --- a save with errors: allowed, the site keeps its last good build
+    served = os.path.join(root, "public", "fiches-actions", "habitants-a-l-epreuve-des-trafics.html")
+    wait_for(lambda: "Dans les quartiers «" not in read(served), 20)
+    before = read(served)
+    st, _, body = request(port, "GET", "/_edit/fichier/" + DOC, cookie=good)
+    m = re.search(rb'id="donnees">(.*?)</script>', body, re.S)
+    version = json.loads(m.group(1))["version"]
+    st, _, body = request(port, "POST", "/_edit/api/enregistrer", {"chemin": DOC, "texte": broken, "base": version},
+                          origin=origin, cookie=good)
+    check("a text with errors can be saved", st == 200, st)
+    ok = wait_for(lambda: "mobilisation-habitant'" in srv.text() or "mobilisation-habitant»" in srv.text(), 20)
+    check("the rebuild reports the error", ok, srv.text()[-500:])
+    check("the site keeps its last good build", read(served) == before)
+    st, _, page = request(port, "GET", "/fiches-actions/habitants-a-l-epreuve-des-trafics.html")
+    check("served pages show the error overlay and the « Modifier » link",
+          b"fiches-erreurs" in page and b"fiches-modifier" in page, st)
+
+    # --- never in the built site
+    found = []
+    for d, _, files in os.walk(os.path.join(root, "public")):
+        for n in files:
+            with open(os.path.join(d, n), "rb") as f:
+                b = f.read()
+            if b"_edit" in b or b"fiches-modifier" in b or b"fiches_atelier" in b:
+                found.append(n)
+    check("nothing of the editor in public/", not found, found[:5])
+    st, h, _ = request(port, "GET", "/_edit/ouvrir/fiches-actions/habitants-a-l-epreuve-des-trafics.html", cookie=good)
+    check("« Modifier » on a fiche's page opens its editor", st == 303 and h.get("location") == "/_edit/fichier/" + DOC, (st, h))
+    st, h, _ = request(port, "GET", "/_edit/ouvrir/index.html", cookie=good)
+    check("« Modifier » on a page with no file of its own opens the list", st == 303 and h.get("location") == "/_edit/", (st, h))
+    st, h, body = request(port, "GET", "/_edit/cm/lib/codemirror.js", cookie=good)
+    check("CodeMirror is served by the program", st == 200 and b"CodeMirror" in body[:2000], st)
+    st, _, _ = request(port, "GET", "/_edit/cm/../../../etc/passwd", cookie=good)
+    check("only the listed CodeMirror files are served", st in (400, 404), st)
+
+
+def tmp_dir(root):
+    return os.path.dirname(root)
+
+
+def read(p):
+    with open(p, encoding="utf-8") as f:
+        return f.read()
+
+
+def wait_for(cond, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+if __name__ == "__main__":
+    main()
+    finish()
