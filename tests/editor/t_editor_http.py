@@ -319,7 +319,8 @@ def run(srv, root, outside):
     st, _, body = request(port, "POST", "/_edit/api/enregistrer", {"chemin": DOC, "texte": broken, "base": version},
                           origin=origin, cookie=good)
     check("a text with errors can be saved", st == 200, st)
-    ok = wait_for(lambda: "mobilisation-habitant'" in srv.text() or "mobilisation-habitant»" in srv.text(), 20)
+    ok = wait_for(lambda: re.search(r"06-habitants-a-l-epreuve-des-trafics\.md:%d:\d+: .*mobilisation-habitant[^s]" % line,
+                                    srv.text()), 20)
     check("the rebuild reports the error", ok, srv.text()[-500:])
     check("the site keeps its last good build", read(served) == before)
     st, _, page = request(port, "GET", "/fiches-actions/habitants-a-l-epreuve-des-trafics.html")
