@@ -150,7 +150,7 @@ static void summary_one(void *ctx, size_t i)
 	struct build *b = ctx;
 	struct doc *d = site_doc_at(b->site, i);
 	struct buf out = BUF_INIT;
-	html_typo(d->title, &out);
+	html_typo_breakable(d->title, &out);
 	d->title_html = buf_detach(&out);
 	if (!d->summary || strstr(d->summary, "]("))
 		return;

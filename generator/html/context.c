@@ -48,7 +48,7 @@ static json_t *typo_html(const char *text)
 {
 	struct buf b = BUF_INIT;
 	if (text)
-		html_typo(text, &b);
+		html_typo_breakable(text, &b);
 	json_t *v = json_string_nocheck(buf_cstr(&b));
 	buf_free(&b);
 	return v;

@@ -12,6 +12,7 @@
 #include "xref.h"
 
 #include <cmark-gfm-core-extensions.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,10 +55,41 @@ static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
 		buf_puts(out, "</sup>");
 }
 
+/*
+ * As emit_typo, and a slash between two words becomes a break opportunity:
+ * a title such as « Trafics/Acteurs/Territoires » is one word to the
+ * browser, which on a phone broke it anywhere, without a hyphen.
+ */
+static void emit_title_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	struct buf *out = ctx;
+	if (kind != TYPO_TEXT) {
+		emit_typo(ctx, kind, s, n);
+		return;
+	}
+	size_t from = 0;
+	for (size_t i = 1; i + 1 < n; i++) {
+		/* Bytes >= 0x80 belong to letters (accented) in titles. */
+		if (s[i] == '/' && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80) &&
+		    (isalpha((unsigned char)s[i + 1]) || (unsigned char)s[i + 1] >= 0x80)) {
+			buf_put_html(out, s + from, i + 1 - from);
+			buf_puts(out, "<wbr>");
+			from = i + 1;
+		}
+	}
+	buf_put_html(out, s + from, n - from);
+}
+
 void html_typo(const char *text, struct buf *out)
 {
 	struct typo_state st = TYPO_STATE_INIT;
 	typo_apply(text, strlen(text), &st, emit_typo, out);
+}
+
+void html_typo_breakable(const char *text, struct buf *out)
+{
+	struct typo_state st = TYPO_STATE_INIT;
+	typo_apply(text, strlen(text), &st, emit_title_typo, out);
 }
 
 static void put_sigle(struct render *r, size_t which, const char *s, size_t n)

@@ -24,6 +24,9 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 
 /* Plain text with French typography, HTML-escaped, ordinals in <sup>. Appends to out. */
 void html_typo(const char *text, struct buf *out);
+/* As html_typo, with a break opportunity (<wbr>) after a slash between two
+ * words: for titles shown in the page, never inside <title> or attributes. */
+void html_typo_breakable(const char *text, struct buf *out);
 
 /* The URL to write in page_path for an internal URL ("fiches:/x/y.html#a") or any other. Caller frees. */
 char *html_url(const char *url, const char *page_path);
