@@ -206,6 +206,15 @@ static void load_templates(struct build *b)
 		if (!mustache_set_has(b->tmpl, needed[i]))
 			diag_error(b->d, b->templates, 0, 0, _("missing template '%s.mustache'"),
 				   needed[i]);
+	/* A project's own kinds bring their templates. */
+	for (size_t k = DOC_BUILTIN; k < site_nkinds(b->site); k++) {
+		const struct kind *desc = site_kind(b->site, (int)k);
+		const char *names[] = {desc->page_template, desc->list_template};
+		for (size_t i = 0; i < 2; i++)
+			if (names[i] && !mustache_set_has(b->tmpl, names[i]))
+				diag_error(b->d, b->templates, 0, 0,
+					   _("missing template '%s.mustache'"), names[i]);
+	}
 }
 
 static void render_one(void *ctx, size_t i)

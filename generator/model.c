@@ -4,6 +4,7 @@
  */
 #include "model.h"
 #include "glossary.h"
+#include "kinds.h"
 #include "md_paths.h"
 #include "slug.h"
 #include "utf8.h"
@@ -290,6 +291,17 @@ static void free_doc(struct doc *d)
 	free(d);
 }
 
+static void free_yaml_files(struct booklet *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].path);
+		json_decref(v[i].data);
+		yaml_marks_free(v[i].marks);
+	}
+	free(v);
+}
+
 void site_free(struct site *s)
 {
 	if (!s)
@@ -299,19 +311,15 @@ void site_free(struct site *s)
 			free_doc(s->docs[k][i]);
 		free(s->docs[k]);
 	}
+	kinds_free_project(s);
 	free_taxa(s->logics, s->nlogics);
 	free_taxa(s->publics, s->npublics);
 	free_taxa(s->territories, s->nterritories);
 	free_entries(s->contacts, s->ncontacts);
 	free_entries(s->glossary, s->nglossary);
 	free_entries(s->biblio, s->nbiblio);
-	for (size_t i = 0; i < s->nbooklets; i++) {
-		free(s->booklets[i].name);
-		free(s->booklets[i].path);
-		json_decref(s->booklets[i].data);
-		yaml_marks_free(s->booklets[i].marks);
-	}
-	free(s->booklets);
+	free_yaml_files(s->booklets, s->nbooklets);
+	free_yaml_files(s->kind_files, s->nkind_files);
 	for (size_t i = 0; i < s->nmenu; i++) {
 		free(s->menu[i].label);
 		free(s->menu[i].target);

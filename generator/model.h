@@ -155,12 +155,19 @@ struct doc {
 	struct doc *included_in;/* guide chapter including this fiche, or NULL */
 };
 
-/* A booklet definition from content/booklets/NAME.yaml. */
+/* A YAML file of a content directory: a booklet (content/booklets/NAME.yaml) or a kind (content/kinds/). */
 struct booklet {
 	char *name;             /* file name without .yaml */
 	char *path;             /* display path */
 	json_t *data;           /* the YAML mapping (owned) */
 	struct yaml_marks *marks;
+};
+
+/* Where a project's kind was described, for diagnostics (borrowed from the site). */
+struct kind_source {
+	const char *path;
+	const struct yaml_marks *marks;
+	const json_t *desc;
 };
 
 /* An entry of the main menu (site.yaml menus.main), resolved. */
@@ -185,8 +192,11 @@ struct site {
 	struct taxon *logics, *publics, *territories;
 	size_t nlogics, npublics, nterritories;
 
-	struct kind *extra_kinds;    /* the project's own kinds (kind_project.c), owned */
+	struct kind *extra_kinds;    /* the project's own kinds (load/kinds.c), owned */
+	struct kind_source *kind_sources; /* where each was described, index-aligned */
 	size_t nextra_kinds;
+	struct booklet *kind_files;  /* content/kinds/NAME.yaml as loaded (owned), see load/kinds.h */
+	size_t nkind_files;
 	struct doc **docs[DOC_KINDS]; /* per kind, sorted by number then slug */
 	size_t ndocs[DOC_KINDS];
 

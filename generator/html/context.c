@@ -254,6 +254,37 @@ static void add_pdf(const struct cx *c, json_t *v, const char *pdf_path)
 		json_object_set_new(v, "pdf_href", href(c, pdf_path));
 }
 
+/*
+ * A project's own kind: its fields by name for its template, enum values
+ * as their labels, references to documents as references, and "refs"
+ * (every document its front matter names).
+ */
+static void add_kind_fields(const struct cx *c, const struct doc *d, json_t *doc)
+{
+	json_t *fields = json_object();
+	for (const struct kind_field *f = d->desc->fields; f->name; f++) {
+		const json_t *v = json_object_get(d->meta, f->name);
+		if (!v || json_is_null(v))
+			continue;
+		if (f->type == FIELD_ENUM && json_is_string(v)) {
+			const char *label = kind_enum_label(f, json_string_value(v));
+			json_object_set_new(fields, f->name, json_string(label ? label : ""));
+		} else if (f->type == FIELD_DOC) {
+			struct ptrs named = {0};
+			int k = site_kind_by_name(c->s, f->ref, strlen(f->ref));
+			for (size_t i = 0; k >= 0 && i < d->fm_docs.n; i++)
+				if (((struct doc *)d->fm_docs.v[i])->kind == (enum doc_kind)k)
+					ptrs_add(&named, d->fm_docs.v[i]);
+			json_object_set_new(fields, f->name, doc_list(c, &named));
+			ptrs_free(&named);
+		} else if (json_is_string(v) || json_is_integer(v)) {
+			json_object_set_new(fields, f->name, json_deep_copy(v));
+		}
+	}
+	json_object_set_new(doc, "fields", fields);
+	json_object_set_new(doc, "refs", doc_list(c, &d->fm_docs));
+}
+
 static json_t *doc_page(const struct cx *c, const struct doc *d)
 {
 	char *title = doc_display_title(d);
@@ -294,6 +325,8 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 		json_array_append_new(toc, h);
 	}
 	json_object_set_new(doc, "toc", toc);
+	if (d->kind >= DOC_BUILTIN)
+		add_kind_fields(c, d, doc);
 	char *pdf_name = kind_pdf_name(d);
 	if (pdf_name) {
 		char *pdf = xasprintf("pdf/%s.pdf", pdf_name);

@@ -7,6 +7,7 @@
  * bytes so the build does not depend on the file system's order.
  */
 #include "load.h"
+#include "kinds.h"
 #include "pool.h"
 #include "buf.h"
 #include "i18n.h"
@@ -477,21 +478,25 @@ static json_t *load_data_file(struct site *s, const char *name, char **display_o
 	return value;
 }
 
-static void load_booklets(struct site *s, const char *content_real, struct diag *d)
+/* Every content/SUBDIR/NAME.yaml (booklets, kinds), in name order. */
+static struct booklet *load_yaml_dir(struct site *s, const char *subdir, const char *content_real,
+				     size_t *count, struct diag *d)
 {
-	char *dir = path_join(s->content_dir, "booklets");
+	char *dir = path_join(s->content_dir, subdir);
+	char *display_dir = path_join("content", subdir);
 	size_t n;
-	char **names = list_dir(dir, "content/booklets", ".yaml", content_real, &n, d);
-	s->booklets = xcalloc(n ? n : 1, sizeof *s->booklets);
+	char **names = list_dir(dir, display_dir, ".yaml", content_real, &n, d);
+	struct booklet *v = xcalloc(n ? n : 1, sizeof *v);
+	*count = 0;
 	for (size_t i = 0; i < n; i++) {
 		char *fs = path_join(dir, names[i]);
-		char *display = path_join("content/booklets", names[i]);
+		char *display = path_join(display_dir, names[i]);
 		size_t len;
 		char *text = load_text_file(fs, display, &len, d);
 		json_t *value = NULL;
 		struct yaml_marks *marks = NULL;
 		if (text && yaml_load(display, text, len, 0, d, &value, &marks) == 0) {
-			struct booklet *b = &s->booklets[s->nbooklets++];
+			struct booklet *b = &v[(*count)++];
 			b->name = xstrndup(names[i], strlen(names[i]) - 5);
 			b->path = display;
 			display = NULL;
@@ -505,6 +510,8 @@ static void load_booklets(struct site *s, const char *content_real, struct diag 
 	}
 	free(names);
 	free(dir);
+	free(display_dir);
+	return v;
 }
 
 struct site *load_site(const char *root, struct diag *d)
@@ -527,6 +534,15 @@ struct site *load_site_override(const char *root, const struct load_override *ov
 		return NULL;
 	}
 	s->config = load_data_file(s, "site.yaml", &s->config_path, &s->config_marks, 1, d);
+	/* The project's own kinds, before the documents: they add directories. */
+	const json_t *kinds = json_object_get(s->config, "kinds");
+	if (kinds)
+		kinds_add(s, s->config_path, s->config_marks, kinds, NULL, d);
+	s->kind_files = load_yaml_dir(s, "kinds", content_real, &s->nkind_files, d);
+	for (size_t i = 0; i < s->nkind_files; i++)
+		kinds_add(s, s->kind_files[i].path, s->kind_files[i].marks,
+			  s->kind_files[i].data, s->kind_files[i].name, d);
+	kinds_finish(s, d);
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		load_kind(s, (enum doc_kind)k, content_real, ov, d);
 	s->contacts_data = load_data_file(s, kind_data(TARGET_CONTACT)->data_file,
@@ -535,6 +551,6 @@ struct site *load_site_override(const char *root, const struct load_override *ov
 					  &s->glossary_path, &s->glossary_marks, 0, d);
 	s->biblio_data = load_data_file(s, kind_data(TARGET_BIBLIO)->data_file,
 					&s->biblio_path, &s->biblio_marks, 0, d);
-	load_booklets(s, content_real, d);
+	s->booklets = load_yaml_dir(s, "booklets", content_real, &s->nbooklets, d);
 	return s;
 }

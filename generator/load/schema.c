@@ -19,6 +19,7 @@
 #include "xalloc.h"
 #include "yaml.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -392,7 +393,8 @@ static void check_site(struct site *s, struct diag *d)
 	}
 	static const char *const fields[] = {"title", "subtitle", "language", "base_url",
 					     "footer", "logics", "publics", "territories",
-					     "sections", "menus", "allow_raw_html", "description"};
+					     "sections", "menus", "allow_raw_html", "description",
+					     "kinds"};
 	warn_unknown_fields(&c, cfg, fields, sizeof fields / sizeof *fields);
 }
 
@@ -668,17 +670,36 @@ static void check_number(const struct ctx *c, struct doc *doc, const struct kind
 	}
 }
 
-/* References to documents of another kind: themes of an action, or any kind's. */
+/*
+ * References to documents of another kind: themes of an action, or any
+ * kind's. Numbered kinds are named by number too (actions: [2, 6]).
+ */
 static void resolve_doc_refs(const struct ctx *c, struct site *s, struct doc *doc,
 			     const struct kind_field *f)
 {
-	const json_t *list = get_id_list(c, doc->meta, f->name);
 	int target = site_kind_by_name(s, f->ref, strlen(f->ref));
+	if (target < 0)
+		return; /* the kind's description says so, once */
+	const json_t *list = json_object_get(doc->meta, f->name);
+	int numbers = site_kind(s, target)->list == LIST_NUMBERED;
+	size_t n = json_is_array(list) ? json_array_size(list) : 1;
+	for (size_t i = 0; numbers && list && i < n; i++) {
+		const json_t *item = json_is_array(list) ? json_array_get(list, i) : list;
+		numbers = json_is_integer(item) || json_is_string(item);
+	}
+	if (!numbers)
+		list = get_id_list(c, doc->meta, f->name);
 	struct ptrs *out = doc->kind == DOC_ACTION && target == DOC_THEME ? &doc->fm_themes :
 			   &doc->fm_docs;
-	for (size_t i = 0; list && target >= 0 && i < list_len(list); i++) {
-		const json_t *item = list_at(list, i);
-		struct doc *t = site_find_doc(s, (enum doc_kind)target, json_string_value(item));
+	for (size_t i = 0; list && i < n; i++) {
+		const json_t *item = json_is_array(list) ? json_array_get(list, i) : list;
+		char num[24];
+		const char *id = json_string_value(item);
+		if (json_is_integer(item)) {
+			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(item));
+			id = num;
+		}
+		struct doc *t = site_find_doc(s, (enum doc_kind)target, id);
 		if (t) {
 			ptrs_add_unique(out, t);
 			continue;
@@ -686,8 +707,7 @@ static void resolve_doc_refs(const struct ctx *c, struct site *s, struct doc *do
 		int line, col;
 		const char **ids = doc_ids(s, (enum doc_kind)target);
 		at_value(c, item, doc->meta, f->name, &line, &col);
-		unknown_id(c, line, col, _(f->noun), json_string_value(item), ids,
-			   s->ndocs[target]);
+		unknown_id(c, line, col, _(f->noun), id, ids, s->ndocs[target]);
 		free(ids);
 	}
 }
@@ -1001,6 +1021,20 @@ static void check_menus(struct site *s, struct diag *d)
 		}
 		if (strncmp(href, "https://", 8) == 0 || strncmp(href, "http://", 7) == 0) {
 			add_menu(s, label, href, 1, "");
+			continue;
+		}
+		/* A project's kind with a list page, by its directory's name. */
+		const struct kind *own = NULL;
+		for (size_t j = DOC_BUILTIN; j < site_nkinds(s) && !own; j++)
+			if (site_kind(s, (int)j)->list_template &&
+			    strcmp(href, site_kind(s, (int)j)->content_dir) == 0)
+				own = site_kind(s, (int)j);
+		if (own) {
+			char *target = xasprintf("%s/index.html", own->out_dir);
+			char *section = xasprintf("%s/", own->out_dir);
+			add_menu(s, label, target, 0, section);
+			free(target);
+			free(section);
 			continue;
 		}
 		size_t k, n = sizeof menu_targets / sizeof *menu_targets;

@@ -1,5 +1,14 @@
 #!/usr/bin/env python3
-"""What the documentation shows and what French speakers type (issue 13, item 7).
+"""Kinds of content: a project's own kind, and what French speakers type.
+
+A kind a project adds (issue 14, item 1): tests/fixtures/kind-extra laid
+over tests/fixtures/basic declares « fiche-ressource » in one descriptor
+(content/kinds/ressource.yaml) and brings its two templates; the build
+makes its pages and list, resolves ressource:N links both ways, indexes it
+for search, writes its PDFs and lists it in site.json; `fiches new` makes
+one from the descriptor; mistakes in a descriptor are one error each.
+
+What the documentation shows and what French speakers type (issue 13, item 7).
 
 On copies of tests/fixtures/basic: booklet `include` items written as bare
 list items (`- glossary`, `- contacts`, `- bibliography`, `- actions`) build
@@ -19,6 +28,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
+EXTRA = os.path.join(ROOT, "tests", "fixtures", "kind-extra")
 
 passed = failed = 0
 
@@ -39,9 +49,13 @@ def run(args):
     return p.returncode, p.stdout + p.stderr
 
 
-def project():
+def project(extra=False):
     d = tempfile.mkdtemp(prefix="fiches-kinds-")
     shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(d, "content"))
+    if extra:
+        shutil.copytree(os.path.join(EXTRA, "content"), os.path.join(d, "content"),
+                        dirs_exist_ok=True)
+        shutil.copytree(os.path.join(EXTRA, "templates"), os.path.join(d, "templates"))
     return d
 
 
@@ -123,6 +137,81 @@ check("an unknown status is one error at its line",
 check("an unknown contact kind is one error at its line",
       re.search(r"contacts.yaml:\d+:\d+: error: unknown contact kind 'chat'", out), out)
 check("one message per mistake", out.count("error:") == 2, out)
+shutil.rmtree(proj)
+
+# ---- A kind the project adds: one descriptor and its templates -----------------
+proj = project(extra=True)
+with open(os.path.join(proj, "content", "site.yaml"), "a", encoding="utf-8") as f:
+    f.write("menus:\n  main:\n    - {label: La démarche, href: \"page:la-demarche\"}\n"
+            "    - {label: Ressources, href: ressources}\n")
+rc, out = run(["build", "-C", proj])
+check("the fixture with « fiche-ressource » builds without a message", rc == 0 and
+      "warning" not in out and "error" not in out, out)
+if rc == 0:
+    page = read(proj, "fiches-ressources/temoignages.html")
+    check("its page uses its own template", 'class="fiche fiche-ressource"' in page, page[:200])
+    check("its label and number", "Fiche-ressource 2" in page)
+    check("an enum value typed as its label (« Vidéo ») shows its label", "· Vidéo</p>" in page)
+    check("front-matter references to actions, by number and by slug",
+          'href="../fiches-actions/atelier-habitants.html"' in page and
+          'href="../fiches-actions/veille.html"' in page)
+    check("ressource:1 in its body is resolved", '<a href="guide-pratique.html">fiche 1</a>' in page)
+    check("backlinks from the page that links it", "../pages/ressources-utiles.html" in page)
+    check("previous and next within the kind", 'rel="prev"' in page)
+    links = read(proj, "pages/ressources-utiles.html")
+    check("an empty link text becomes « Fiche-ressource 1 · Titre »",
+          ">Fiche-ressource 1 · Guide pratique de la médiation de nuit</a>" in links, links[-800:])
+    check("a link to a section of it", 'href="../fiches-ressources/temoignages.html#pour-l-atelier"' in links)
+    lst = read(proj, "fiches-ressources/index.html")
+    check("its list page", "<h1>Fiches-ressources</h1>" in lst and lst.count('class="carte"') == 2)
+    check("the menu reaches the list page", 'href="../fiches-ressources/index.html"' in links)
+    site = json.loads(read(proj, "site.json"))
+    res = {r["id"]: r for r in site.get("ressources", [])}
+    check("site.json lists the kind under its directory's name",
+          sorted(res) == ["guide-pratique", "temoignages"], str(list(site)))
+    check("site.json: refs and the enum stored as its id",
+          res.get("temoignages", {}).get("refs") == ["action:atelier-habitants", "action:veille"] and
+          res["temoignages"].get("fields", {}).get("support") == "video", str(res.get("temoignages")))
+    maraude = [a for a in site["actions"] if a["id"] == "maraude"][0]
+    check("the action named in its front matter cites it back",
+          "ressource:guide-pratique" in maraude["cited_by"], str(maraude["cited_by"]))
+    index = read(proj, "assets/recherche-index.js")
+    check("search: the kind's label and its documents are indexed",
+          '"Fiche-ressource"' in index and "Témoignages d’habitants" in index or
+          "Témoignages d'habitants" in index)
+    check("its own PDF per document", os.path.exists(os.path.join(
+        proj, "public", "pdf", "ressource-1-guide-pratique.pdf")))
+    text = subprocess.run(["pdftotext", os.path.join(proj, "public", "pdf",
+                           "ressource-2-temoignages.pdf"), "-"], capture_output=True, text=True).stdout
+    check("the PDF's kicker names the kind", "FICHE-RESSOURCE 2" in text, text[:200])
+rc, out = run(["new", "ressource", "Un jeu de cartes", "-C", proj])
+new_file = os.path.join(proj, "content", "ressources", "03-un-jeu-de-cartes.md")
+check("fiches new makes a document of the project's kind", rc == 0 and os.path.exists(new_file), out)
+if os.path.exists(new_file):
+    with open(new_file, encoding="utf-8") as f:
+        text = f.read()
+    check("scaffolded from the descriptor's fields",
+          "number: 3\n" in text and "support: livre\n" in text and "actions: []\n" in text and
+          "publics: []\n" in text, text)
+    os.remove(new_file)
+shutil.rmtree(proj)
+
+proj = project(extra=True)
+edit(proj, "kinds/ressource.yaml", "type: enum", "type: enm")
+edit(proj, "kinds/ressource.yaml", "ref: action,", "ref: actoin,")
+rc, out = run(["check", "-C", proj])
+check("a mistaken field type is one error with a suggestion",
+      re.search(r"kinds/ressource.yaml:15:11: error: unknown field type 'enm' \(did you mean 'enum'\?\)", out), out)
+check("a reference to an unknown kind is one error with a suggestion",
+      re.search(r"kinds/ressource.yaml:25:\d+: error: unknown kind 'actoin' \(did you mean 'action'\?\)", out), out)
+check("a mistaken field keeps its kind: no error follows from it", out.count("error:") == 2, out)
+shutil.rmtree(proj)
+proj = project(extra=True)
+edit(proj, "pages/ressources-utiles.md", "(ressource:1)", "(ressource:9)")
+rc, out = run(["check", "-C", proj])
+check("a link to a missing document of the kind is one error",
+      rc != 0 and re.search(r"pages/ressources-utiles.md:5:\d+: error: unknown fiche-ressource '9'", out)
+      and out.count("error:") == 1, out)
 shutil.rmtree(proj)
 
 print(f"{passed} passed, {failed} failed")
