@@ -14,6 +14,7 @@
 #include "typo.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,10 +139,57 @@ static json_t *field(const struct entry *e, const char *key)
 	return NULL;
 }
 
+/* Sets name to v, or to null: see doc_ref on why a missing key is not enough. */
 static void set_field(json_t *obj, const char *name, json_t *v)
 {
-	if (v)
-		json_object_set_new(obj, name, v);
+	json_object_set_new(obj, name, v ? v : json_null());
+}
+
+/*
+ * A phone number as a tel: URI in international form (RFC 3966): « 04 95 04
+ * 96 32 » → +33495049632, so that it dials from any phone and any country.
+ * Short numbers (15, 119, 3114) and numbers already international stay as
+ * typed, digits only. NULL when there are no digits.
+ */
+static json_t *phone_uri(const char *phone)
+{
+	char digits[64];
+	size_t n = 0;
+	int plus = 0;
+	for (const char *p = phone; *p && n + 1 < sizeof digits; p++) {
+		if (*p == '+' && n == 0)
+			plus = 1;
+		else if (*p >= '0' && *p <= '9')
+			digits[n++] = *p;
+	}
+	digits[n] = '\0';
+	if (n == 0)
+		return NULL;
+	if (plus)
+		return json_sprintf("tel:+%s", digits);
+	if (n > 2 && digits[0] == '0' && digits[1] == '0')
+		return json_sprintf("tel:+%s", digits + 2);
+	if (n == 10 && digits[0] == '0')
+		return json_sprintf("tel:+33%s", digits + 1);
+	return json_sprintf("tel:%s", digits);
+}
+
+/* A map search for an address: a plain link, so nothing is asked before a tap. */
+static json_t *map_url(const char *address)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "https://www.openstreetmap.org/search?query=");
+	for (const unsigned char *p = (const unsigned char *)address; *p; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_')
+			buf_put(&b, (const char *)p, 1);
+		else if (*p == ' ' || *p == '\n')
+			buf_puts(&b, "+");
+		else
+			buf_printf(&b, "%%%02X", *p);
+	}
+	json_t *v = json_string_nocheck(buf_cstr(&b));
+	buf_free(&b);
+	return v;
 }
 
 static json_t *contact_card(const struct cx *c, const struct entry *e)
@@ -154,23 +202,35 @@ static json_t *contact_card(const struct cx *c, const struct entry *e)
 	const json_t *kind = json_object_get(e->data, "kind");
 	int person = json_is_string(kind) && strcmp(json_string_value(kind), "person") == 0;
 	json_object_set_new(v, "is_person", json_boolean(person));
-	set_field(v, "role", field(e, "role"));
+	/*
+	 * Every optional key is set, null when absent: cards are listed inside
+	 * {{#contacts.0}}, which puts the first card on the context stack, and a
+	 * person without a description showed her organisation's.
+	 */
+	const json_t *role = json_object_get(e->data, "role");
+	set_field(v, "role_html", json_is_string(role) ? typo_html(json_string_value(role)) : NULL);
 	set_field(v, "email", field(e, "email"));
 	set_field(v, "phone", field(e, "phone"));
+	const json_t *phone = json_object_get(e->data, "phone");
+	set_field(v, "phone_uri", json_is_string(phone) ? phone_uri(json_string_value(phone)) : NULL);
 	set_field(v, "website", field(e, "website"));
-	set_field(v, "address", field(e, "address"));
+	const json_t *address = json_object_get(e->data, "address");
+	set_field(v, "address_html", json_is_string(address) ? typo_html(json_string_value(address)) : NULL);
+	set_field(v, "address_map", json_is_string(address) ? map_url(json_string_value(address)) : NULL);
 	const json_t *desc = json_object_get(e->data, "description");
-	if (json_is_string(desc))
-		json_object_set_new(v, "description_html", inline_md(c, json_string_value(desc)));
+	set_field(v, "description_html", json_is_string(desc) ? inline_md(c, json_string_value(desc)) : NULL);
 	const json_t *note = json_object_get(e->data, "note");
-	if (json_is_string(note))
-		json_object_set_new(v, "note_html", inline_md(c, json_string_value(note)));
+	set_field(v, "note_html", json_is_string(note) ? inline_md(c, json_string_value(note)) : NULL);
+	json_t *org = NULL;
 	if (e->organisation) {
-		json_t *org = json_object();
-		json_object_set_new(org, "name", json_string_nocheck(e->organisation->label));
+		org = json_object();
+		json_object_set_new(org, "name_html", typo_html(e->organisation->label));
 		json_object_set_new(org, "href", href(c, e->organisation->out_path));
-		json_object_set_new(v, "organisation", org);
 	}
+	set_field(v, "organisation", org);
+	/* True only on the contact's own page, where its name is the title. */
+	json_object_set_new(v, "self", json_false());
+	json_object_set_new(v, "members", json_array());
 	return v;
 }
 
@@ -299,7 +359,20 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	json_object_set_new(doc, "territories", taxa_list(c, &d->territories));
 	json_object_set_new(doc, "themes", doc_list(c, &d->themes));
 	json_object_set_new(doc, "actions", doc_list(c, &d->actions));
-	json_object_set_new(doc, "cited_by", doc_list(c, &d->cited_by));
+	/* « Cité dans » leaves out the fiches the page already lists as its themes or actions. */
+	struct ptrs shown = {0}, other = {0};
+	for (size_t i = 0; i < d->themes.n; i++)
+		ptrs_add_unique(&shown, d->themes.v[i]);
+	for (size_t i = 0; i < d->actions.n; i++)
+		ptrs_add_unique(&shown, d->actions.v[i]);
+	for (size_t i = 0; i < d->cited_by.n; i++)
+		if (!ptrs_contains(&shown, d->cited_by.v[i]))
+			ptrs_add(&other, d->cited_by.v[i]);
+	json_object_set_new(doc, "cited_by", doc_list(c, &other));
+	ptrs_free(&shown);
+	ptrs_free(&other);
+	/* The body may have its own « Contacts » section: the cards are then « Coordonnées ». */
+	json_object_set_new(doc, "body_has_contacts", json_boolean(doc_find_anchor(d, "contacts") != NULL));
 	json_object_set_new(doc, "related", doc_list(c, &d->related));
 	json_object_set_new(doc, "includes", doc_list(c, &d->includes));
 	if (d->part)
@@ -430,6 +503,7 @@ static json_t *contact_page(const struct cx *c, const struct entry *e)
 {
 	json_t *v = base(c, e->label, NULL);
 	json_t *card = contact_card(c, e);
+	json_object_set_new(card, "self", json_true());
 	json_object_set_new(card, "members", contact_list(c, &e->members));
 	json_object_set_new(card, "actions", doc_list(c, &e->actions));
 	/* The actions as a set: a contact may be named by thousands of them. */
@@ -456,6 +530,8 @@ static json_t *glossary_page(const struct cx *c)
 		json_object_set_new(t, "sigle", json_string_nocheck(e->id));
 		json_object_set_new(t, "anchor", json_string_nocheck(e->anchor));
 		set_field(t, "expansion", field(e, "expansion"));
+		const json_t *exp = json_object_get(e->data, "expansion");
+		set_field(t, "expansion_html", json_is_string(exp) ? typo_html(json_string_value(exp)) : NULL);
 		const json_t *def = json_object_get(e->data, "definition");
 		if (json_is_string(def))
 			json_object_set_new(t, "definition_html", inline_md(c, json_string_value(def)));

@@ -79,6 +79,43 @@ def main():
                 for m in BARE.findall(text):
                     bare += 1
                     first_bare = first_bare or f"{os.path.relpath(path, pub)}: {m}"
+        spaces, tels, selflinks, twice = [], [], [], []
+        for base, _, files in os.walk(pub):
+            for name in files:
+                if not name.endswith(".html"):
+                    continue
+                rel = os.path.relpath(os.path.join(base, name), pub)
+                with open(os.path.join(base, name), encoding="utf-8") as f:
+                    page = f.read()
+                visible = re.sub(r"<(script|style|code|pre|title)\b.*?</\1>", "", page, flags=re.S)
+                visible = html.unescape(re.sub(r"<[^>]+>", "", visible))
+                for m in re.finditer(r".{0,20}( [:;!?»]|« ).{0,10}", visible):
+                    spaces.append(f"{rel}: {m.group(0)!r}")
+                for t in re.findall(r'href="(tel:[^"]*)"', page):
+                    if not re.fullmatch(r"tel:(\+[1-9]\d{6,14}|\d{2,6})", t):
+                        tels.append(f"{rel}: {t}")
+                if rel.startswith("contacts/") and name != "index.html":
+                    if re.search(r'href="%s"' % re.escape(name), page):
+                        selflinks.append(rel)
+                if rel.startswith("fiches-actions/") and 'id="cite-dans"' in page:
+                    themes = re.search(r"<dt>Thèmes</dt>(.*?)</dd>", page, re.S)
+                    cited = page[page.index('id="cite-dans"'):]
+                    cited = cited[:cited.find("</section>")]
+                    for href in re.findall(r'href="([^"]+)"', themes.group(1) if themes else ""):
+                        if f'href="{href}"' in cited:
+                            twice.append(f"{rel}: {href}")
+        check("no ordinary space before : ; ! ? » or after « in any page's text", not spaces,
+              f"{len(spaces)}: {spaces[:4]}")
+        check("phone links are international (tel:+33…) or short numbers", not tels, str(tels[:4]))
+        check("a contact's page does not link to itself", not selflinks, str(selflinks[:4]))
+        check("a fiche's themes are not listed again under « Cité dans »", not twice, str(twice[:4]))
+        with open(os.path.join(pub, "fiches-actions", "habitants-a-l-epreuve-des-trafics.html"),
+                  encoding="utf-8") as f:
+            fiche = f.read()
+        person = fiche[fiche.index("Anne-Marie Tagawa"):]
+        person = person[:person.index("</div>")]
+        check("a person's card does not show her organisation's description",
+              "porteur des actions" not in person, person[:300])
         check(f"pages read ({pages}) hold numbered labels ({labels})", pages > 50 and labels > 100)
         check("every « Chapitre/Fiche N · Titre » matches its document", wrong == 0,
               f"{wrong} wrong, first: {first_wrong}")
