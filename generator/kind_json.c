@@ -49,8 +49,12 @@ static json_t *choices(const struct site *s, const struct kind_field *f)
 			v = s->publics;
 			n = s->npublics;
 		}
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, choice(v[i].id, v[i].label));
+		for (size_t i = 0; i < n; i++) {
+			json_t *c = choice(v[i].id, v[i].label);
+			if (v[i].colour) /* logics: the editor shows each one's colour */
+				json_object_set_new(c, "colour", json_string(v[i].colour));
+			json_array_append_new(a, c);
+		}
 		break;
 	}
 	case FIELD_CONTACT:

@@ -251,6 +251,8 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 			return edit_api_preview(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/enregistrer") == 0)
 			return edit_api_save(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/champ") == 0)
+			return edit_api_field(e, conn, body, r->body.len);
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
 	}
 	if (strcmp(url, "") == 0)

@@ -4,6 +4,7 @@
  * are French like the rest of what the coordinator's browser sees.
  */
 #include "edit_internal.h"
+#include "edit_fm.h"
 #include "edit_path.h"
 #include "edit_save.h"
 
@@ -148,6 +149,9 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 	json_object_set_new(out, "erreurs", json_integer((json_int_t)diag_errors(d)));
 	json_object_set_new(out, "avertissements", json_integer((json_int_t)diag_warnings(d)));
 	json_object_set_new(out, "page", page.out_path ? json_string(page.out_path) : json_null());
+	/* The front matter as the form shows it (null when it does not parse). */
+	json_t *meta = edit_fm_parse(text, tlen);
+	json_object_set_new(out, "entete", meta ? meta : json_null());
 	/* The server's share of the latency, for the measurements. */
 	json_object_set_new(out, "duree_ms", json_real((double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 						       (double)(t1.tv_nsec - t0.tv_nsec) / 1e6));
@@ -234,6 +238,40 @@ enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const
 	return edit_send_json(conn, status, out);
 }
 
+/* ------------------------------------------------------------- a field */
+
+enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, const char *body,
+			       size_t len)
+{
+	(void)e;
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	size_t tlen;
+	const char *text = request_text(req, &tlen);
+	const char *name = json_string_value(json_object_get(req, "champ"));
+	json_t *value = json_object_get(req, "valeur");
+	int name_ok = name && *name && strlen(name) < 64;
+	for (const char *p = name; name_ok && *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_' || *p == '-' || (*p >= '0' && *p <= '9')))
+			name_ok = 0;
+	if (!text || !name_ok) {
+		json_decref(req);
+		return bad_request(conn, "Texte ou nom de champ manquants.");
+	}
+	size_t out_len;
+	const char *err;
+	char *out = edit_fm_set(text, tlen, name, value, &out_len, &err);
+	json_decref(req);
+	if (!out)
+		return edit_send_json(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, json_pack("{s:s}", "erreur", err));
+	json_t *t = json_stringn(out, out_len);
+	free(out);
+	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:o}", "texte", t ? t : json_null()));
+}
+
 /* ---------------------------------------------------------- catalogue */
 
 struct site *edit_load_site(struct edit *e)
@@ -295,7 +333,9 @@ enum MHD_Result edit_api_catalogue(struct edit *e, struct MHD_Connection *conn)
 	if (dp)
 		closedir(dp);
 	free(dir);
+	json_t *kinds = kind_describe_json(s);
 	site_free(s);
 	return edit_send_json(conn, MHD_HTTP_OK,
-			      json_pack("{s:o,s:o,s:o}", "documents", docs, "sigles", gloss, "images", media));
+			      json_pack("{s:o,s:o,s:o,s:o}", "documents", docs, "sigles", gloss, "images", media,
+					"genres", kinds));
 }

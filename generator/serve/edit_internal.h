@@ -53,6 +53,9 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 				 size_t len);
 enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
 			      size_t len);
+/* Sets one front matter field of {chemin, texte, champ, valeur}: {texte}, or 422 {erreur}. */
+enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, const char *body,
+			       size_t len);
 enum MHD_Result edit_api_catalogue(struct edit *e, struct MHD_Connection *conn);
 
 /* Assets (edit_assets.c): /_edit/static/NAME and /_edit/cm/PATH. */

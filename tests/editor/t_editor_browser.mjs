@@ -184,6 +184,46 @@ await step('fiche link', async () => {
   await editor.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 10000 });
 });
 
+await step('form', async () => {
+  await editor.locator('#champs fieldset').first().waitFor();
+  const before = await cmValue(editor);
+  // The logique: radio buttons with each one's colour and label.
+  const logic = editor.locator('fieldset.champ-taxon', { hasText: 'Soutien aux familles' }).first();
+  check('the logique is a choice of labels with their colour', await logic.locator('.pastille').count() >= 6);
+  await logic.getByLabel('Soutien aux familles et proches victimes de la violence des réseaux').check();
+  await editor.waitForFunction(() => document.querySelector('.CodeMirror').CodeMirror.getValue().includes('logic: soutien-familles'));
+  const afterLogic = await cmValue(editor);
+  const diffLines = (a, b) => { const x = a.split('\n'), y = b.split('\n'); return x.length === y.length ? x.filter((l, i) => l !== y[i]).length : -1; };
+  check('choosing a logique rewrites its line only', diffLines(before, afterLogic) === 1);
+  // A public: checkboxes labelled from site.yaml.
+  const publics = editor.locator('fieldset.champ-taxon', { has: editor.locator('legend', { hasText: /^Publics/ }) });
+  const box = publics.locator('.option', { hasText: 'Élus' }).first();
+  const hasElus = await box.count();
+  if (hasElus) {
+    await box.locator('input').check();
+    await editor.waitForFunction(() => /publics: \[[^\]]*elus/.test(document.querySelector('.CodeMirror').CodeMirror.getValue()));
+    check('checking a public adds its id to the list, one line changed', diffLines(afterLogic, await cmValue(editor)) === 1);
+  } else {
+    check('a public to check', false, await publics.textContent());
+  }
+  // The carrier: a searchable choice; an unknown id cannot be typed.
+  const carrier = editor.locator('fieldset.champ-contact', { has: editor.locator('legend', { hasText: /^Porteur/ }) }).first();
+  check('the carrier is chosen from a searchable list', await carrier.locator('input[type=search]').count() === 1 &&
+    await carrier.locator('input[type=text]').count() === 0);
+  // The preview follows.
+  await editor.waitForFunction(() => {
+    const d = document.getElementById('apercu').contentDocument;
+    return d && d.body && d.body.textContent.includes('Soutien aux familles');
+  }, null, { timeout: 10000 });
+  check('the preview shows the new logique', true);
+  // Typing in the text updates the form.
+  await cursorAfter(editor, 'since:');
+  await editor.keyboard.press('Backspace');
+  await editor.keyboard.type('3');
+  await editor.waitForFunction(() => document.getElementById('champ-since') && document.getElementById('champ-since').value === '2013', null, { timeout: 10000 })
+    .then(() => check('the form follows the text', true), () => check('the form follows the text', false));
+});
+
 await step('save and reload', async () => {
   const reloaded = site.waitForEvent('load', { timeout: 20000 });
   const t0 = Date.now();

@@ -273,6 +273,7 @@
     }).then(function (resp) { return resp.json(); }).then(function (r) {
       if (mySeq !== seq) return;
       lastErrors = r.erreurs || 0;
+      if (r.entete) { pendingMeta = r.entete; applyMeta(r.entete); }
       showDiagnostics(r.diagnostics || [], r.erreurs || 0, r.avertissements || 0);
       if (startedAt) {
         measures.diagnostics.push(performance.now() - startedAt);
@@ -391,6 +392,195 @@
     $('conflit-fermer').onclick = function () { dlg.close(); showStatus(); };
     dlg.showModal();
   }
+
+
+  /* -------------------------------------------------- front matter form */
+
+  /*
+   * Built from the kind's description (kind_describe_json): a control per
+   * field; references are chosen from lists, never typed. A change asks the
+   * server to rewrite that field's lines only, then the text is patched.
+   */
+  var fields = [];          /* {f, box, get, set} */
+  var lastMeta = null;
+
+  function applyText(next) {
+    var cur = editor.get();
+    if (cur === next) return;
+    var a = 0, b = 0;
+    while (a < cur.length && a < next.length && cur[a] === next[a]) a++;
+    while (b < cur.length - a && b < next.length - a && cur[cur.length - 1 - b] === next[next.length - 1 - b]) b++;
+    if (cm) cm.replaceRange(next.slice(a, next.length - b), cm.posFromIndex(a), cm.posFromIndex(cur.length - b));
+    else editor.set(next);
+  }
+
+  function sendField(entry) {
+    var value = entry.get();
+    entry.error.textContent = '';
+    fetch('/_edit/api/champ', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ chemin: chemin, texte: editor.get(), champ: entry.f.name, valeur: value })
+    }).then(function (resp) { return resp.json().then(function (r) { return { status: resp.status, r: r }; }); })
+      .then(function (x) {
+        if (x.status === 200 && typeof x.r.texte === 'string') applyText(x.r.texte);
+        else entry.error.textContent = x.r.erreur || 'Modification refusée.';
+      }).catch(function () { entry.error.textContent = 'Le serveur ne répond pas.'; });
+  }
+
+  var uid = 0;
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) if (attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function norm(t) { return (t || '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, ''); }
+
+  /* Checkboxes (list) or radio buttons (one) over choices, with a filter when long. */
+  function choiceControl(f, entry, box, choices) {
+    var state = f.list ? [] : null;
+    var listBox = el('div', { 'class': 'choix-champ' });
+    var filter = null;
+    if (choices.length > 8) {
+      var fid = 'filtre-' + (++uid);
+      var flabel = el('label', { 'for': fid, 'class': 'filtre' }, 'Rechercher dans la liste');
+      filter = el('input', { id: fid, type: 'search', autocomplete: 'off' });
+      box.appendChild(flabel);
+      box.appendChild(filter);
+      filter.addEventListener('input', function () {
+        var q = norm(filter.value);
+        [].forEach.call(listBox.children, function (row) {
+          row.hidden = q && norm(row.textContent).indexOf(q) < 0 && !row.querySelector('input').checked;
+        });
+      });
+    }
+    box.appendChild(listBox);
+    var group = 'g' + (++uid);
+    function render() {
+      listBox.textContent = '';
+      var known = {};
+      var all = choices.map(function (c) { known[c.id] = 1; return c; });
+      var current = f.list ? state : (state ? [state] : []);
+      current.forEach(function (id) { if (!known[id]) all.push({ id: id, label: id + ' (inconnu : à décocher)', unknown: true }); });
+      if (!f.list && !f.required) all.unshift({ id: '', label: 'Aucun' });
+      all.forEach(function (c) {
+        var id = 'c' + (++uid);
+        var row = el('div', { 'class': 'option' + (c.unknown ? ' inconnu' : '') });
+        var input = el('input', { id: id, type: f.list ? 'checkbox' : 'radio', name: group, value: c.id });
+        input.checked = f.list ? state.indexOf(c.id) >= 0 : (state || '') === c.id;
+        var label = el('label', { 'for': id });
+        if (c.colour) {
+          var sw = el('span', { 'class': 'pastille', 'aria-hidden': 'true' });
+          sw.style.background = c.colour;
+          label.appendChild(sw);
+        }
+        label.appendChild(document.createTextNode(c.label + (c.number ? ' (n° ' + c.number + ')' : '')));
+        input.addEventListener('change', function () {
+          if (f.list) {
+            if (input.checked) { if (state.indexOf(c.id) < 0) state.push(c.id); }
+            else state = state.filter(function (x) { return x !== c.id; });
+          } else {
+            state = c.id || null;
+          }
+          sendField(entry);
+        });
+        row.appendChild(input);
+        row.appendChild(label);
+        listBox.appendChild(row);
+      });
+    }
+    entry.get = function () { return f.list ? state.slice() : state; };
+    entry.set = function (v) {
+      if (f.list) state = Array.isArray(v) ? v.map(String) : (v === null || v === undefined ? [] : [String(v)]);
+      else state = v === null || v === undefined ? null : String(v);
+      render();
+    };
+    render();
+  }
+
+  function buildField(f) {
+    var entry = { f: f };
+    var box = el('div', { 'class': 'champ champ-' + f.type });
+    var id = 'champ-' + f.name;
+    var labelText = f.label + (f.required ? ' (obligatoire)' : '');
+    var grouped = ['taxon', 'contact', 'doc'].indexOf(f.type) >= 0;
+    var input;
+    if (grouped) {
+      var fs = el('fieldset', { 'class': 'champ champ-' + f.type });
+      fs.appendChild(el('legend', {}, labelText));
+      box = fs;
+      choiceControl(f, entry, fs, f.choices || []);
+    } else if (f.type === 'enum') {
+      box.appendChild(el('label', { 'for': id }, labelText));
+      input = el('select', { id: id });
+      box.appendChild(input);
+      entry.get = function () { return input.value || null; };
+      entry.set = function (v) {
+        input.textContent = '';
+        if (!f.required || v === null || v === undefined) input.appendChild(el('option', { value: '' }, '—'));
+        var found = false;
+        (f.values || []).forEach(function (c) { input.appendChild(el('option', { value: c.id }, c.label)); if (c.id === v) found = true; });
+        if (v && !found) input.appendChild(el('option', { value: v }, v + ' (inconnu)'));
+        input.value = v || '';
+      };
+      input.addEventListener('change', function () { sendField(entry); });
+    } else if (f.type === 'include' || f.type === 'strings') {
+      box.appendChild(el('p', { 'class': 'aide' }, labelText + ' : à modifier dans le texte.'));
+      entry.get = function () { return undefined; };
+      entry.set = function () {};
+    } else {
+      box.appendChild(el('label', { 'for': id }, labelText));
+      var number = f.type === 'int' || f.type === 'year';
+      input = el(f.type === 'long-text' ? 'textarea' : 'input', {
+        id: id, type: f.type === 'long-text' ? undefined : number ? 'number' : f.type === 'url' ? 'url' : f.type === 'email' ? 'email' : 'text',
+        min: number ? f.min : undefined, max: number ? f.max : undefined, rows: f.type === 'long-text' ? 4 : undefined,
+        lang: 'fr', 'aria-required': f.required ? 'true' : undefined
+      });
+      box.appendChild(input);
+      entry.get = function () {
+        var v = input.value.replace(/\s+/g, f.type === 'long-text' || f.type === 'text' ? ' ' : '').trim();
+        if (!v) return null;
+        return number ? (/^-?\d+$/.test(v) ? parseInt(v, 10) : v) : v;
+      };
+      entry.set = function (v) { input.value = v === null || v === undefined ? '' : String(v); };
+      input.addEventListener('change', function () { sendField(entry); });
+    }
+    entry.box = box;
+    entry.error = el('p', { 'class': 'erreur-champ', role: 'alert' });
+    box.appendChild(entry.error);
+    return entry;
+  }
+
+  function applyMeta(meta) {
+    if (!meta || !fields.length) return;
+    var active = document.activeElement;
+    var changed = JSON.stringify(meta) !== JSON.stringify(lastMeta);
+    if (!changed) return;
+    lastMeta = meta;
+    fields.forEach(function (entry) {
+      if (active && entry.box.contains(active) && active.type !== 'checkbox' && active.type !== 'radio') return;
+      var v = meta[entry.f.name];
+      entry.set(v === undefined ? null : v);
+    });
+  }
+
+  function buildForm() {
+    var dir = chemin.split('/')[0];
+    loadCatalogue().then(function (c) {
+      var kind = ((c.genres && c.genres.kinds) || []).filter(function (k) { return k.dir === dir; })[0];
+      var host = $('champs');
+      if (!kind) { $('fiche').hidden = true; return; }
+      kind.fields.forEach(function (f) {
+        var entry = buildField(f);
+        fields.push(entry);
+        host.appendChild(entry.box);
+      });
+      if (pendingMeta) applyMeta(pendingMeta);
+    });
+  }
+  var pendingMeta = null;
 
   /* ----------------------------------------------------------- toolbar */
 
@@ -524,6 +714,7 @@
 
   restoreDraft();
   showStatus();
+  buildForm();
   check();
   measures.chargement = performance.now();
 })();
