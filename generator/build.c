@@ -409,8 +409,17 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	phase("render");
 	if (build_makes_pdfs(o)) {
 		phase("pdf");
-		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet};
-		if (pdf_build_site(b.site, b.stage, &po, d) < 0) {
+		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet, NULL, NULL};
+		if (o->pdf_cancel) {
+			po.worker_root = root;
+			po.cancel = o->pdf_cancel;
+		}
+		int pdf = pdf_build_site(b.site, b.stage, &po, d);
+		if (pdf == PDF_CANCELLED) {
+			status = BUILD_CANCELLED;
+			goto out;
+		}
+		if (pdf < 0) {
 			status = BUILD_FAILURE;
 			goto out;
 		}

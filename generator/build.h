@@ -10,6 +10,8 @@
 
 #include "diag.h"
 
+struct pdf_cancel;
+
 struct build_options {
 	const char *root;        /* project root: root/content is read ("." by default) */
 	const char *out;         /* output directory; NULL means root/public */
@@ -21,6 +23,12 @@ struct build_options {
 	int check_only;          /* validate everything, write nothing */
 	int serve;               /* output for `fiches serve`: inject the live-reload script */
 	int quiet;               /* no progress or summary on stderr */
+	/*
+	 * serve: the process has threads, so the PDFs are typeset by a PDF
+	 * worker program (pdf_options.worker_root), and this may abandon the
+	 * pass (build_run then returns BUILD_CANCELLED, writing nothing).
+	 */
+	const struct pdf_cancel *pdf_cancel;
 };
 
 /* What a build did, for `serve` and the tests. */
@@ -35,7 +43,8 @@ enum build_status {
 	BUILD_OK = 0,            /* built (or checked) without error */
 	BUILD_CONTENT_ERROR = 1, /* content errors reported to d; nothing written */
 	BUILD_USAGE = 2,         /* the options cannot work (output inside content/…) */
-	BUILD_FAILURE = 3        /* I/O or internal failure, reported to d */
+	BUILD_FAILURE = 3,       /* I/O or internal failure, reported to d */
+	BUILD_CANCELLED = 4      /* pdf_cancel abandoned the PDF pass; nothing written */
 };
 
 struct site;

@@ -18,6 +18,7 @@
 #include "new.h"
 #include "path.h"
 #include "pdf.h"
+#include "pdf_worker.h"
 #include "publish.h"
 #include "serve.h"
 #include "suggest.h"
@@ -595,6 +596,9 @@ static const struct command *find_command(const char *name)
 int main(int argc, char **argv)
 {
 	i18n_init();
+	/* Not a user command: serve's PDF pass, started anew (pdf_worker.h). */
+	if (argc > 1 && strcmp(argv[1], PDF_WORKER_COMMAND) == 0)
+		return pdf_worker_main(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

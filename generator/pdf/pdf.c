@@ -42,7 +42,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -821,8 +824,54 @@ void pdf_keep_previous(struct stage *st)
 	stage_keep_prefix(st, "print/");
 }
 
-int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_options *o,
-		   struct diag *d)
+/*
+ * Where a pass's files go: the stage, or (in a PDF worker) a pipe to the
+ * process that owns the stage, as records:
+ *   'F' u64 path length, path, u64 data length, data   a file
+ *   'M' u64 length, message                             an error to report
+ *   'D'                                                 the pass is complete
+ */
+struct sink {
+	struct stage *st;
+	int fd;
+	int failed;             /* writing to fd failed */
+};
+
+static void put_record(struct sink *k, char type, const char *a, size_t alen, const char *b,
+		       size_t blen, int with_b)
+{
+	unsigned long long n = alen;
+	k->failed = k->failed || write_all(k->fd, &type, 1) < 0 ||
+		    write_all(k->fd, &n, sizeof n) < 0 || write_all(k->fd, a, alen) < 0;
+	if (with_b) {
+		n = blen;
+		k->failed = k->failed || write_all(k->fd, &n, sizeof n) < 0 ||
+			    write_all(k->fd, b, blen) < 0;
+	}
+}
+
+/* Hands a file to the sink, which frees data. */
+static void sink_file(struct sink *k, const char *path, char *data, size_t len)
+{
+	if (k->st) {
+		stage_add(k->st, path, data, len);
+		return;
+	}
+	put_record(k, 'F', path, strlen(path), data ? data : "", len, 1);
+	free(data);
+}
+
+static void sink_error(struct sink *k, struct diag *d, const char *msg)
+{
+	if (k->st)
+		diag_error(d, NULL, 0, 0, "%s", msg);
+	else
+		put_record(k, 'M', msg, strlen(msg), NULL, 0, 0);
+}
+
+/* Typesets every booklet of the site into the sink; 0, or -1 after reporting a failure. */
+static int site_pass(const struct site *s, const struct pdf_options *o, struct diag *d,
+		     struct sink *k)
 {
 	struct hyph *h = NULL;
 	const char *family = prepare(d, &h);
@@ -847,33 +896,35 @@ int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_opti
 	}
 	/* Longest first, so the big booklets do not end the run alone on one core. */
 	for (size_t i = 1; i < n; i++)
-		for (size_t k = i; k > 0 && weight(&books[r.order[k]]) > weight(&books[r.order[k - 1]]); k--) {
-			size_t t = r.order[k];
-			r.order[k] = r.order[k - 1];
-			r.order[k - 1] = t;
+		for (size_t k2 = i; k2 > 0 && weight(&books[r.order[k2]]) > weight(&books[r.order[k2 - 1]]); k2--) {
+			size_t t = r.order[k2];
+			r.order[k2] = r.order[k2 - 1];
+			r.order[k2 - 1] = t;
 		}
 	int status = typeset_all(&r, o->jobs);
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &r.jobs[i];
 		if (j->failed) {
-			diag_error(d, NULL, 0, 0, _("cannot typeset the booklet '%s': %s"), j->b->name,
-				   cairo_status_to_string(j->failed));
+			char *msg = xasprintf(_("cannot typeset the booklet '%s': %s"), j->b->name,
+					      cairo_status_to_string(j->failed));
+			sink_error(k, d, msg);
+			free(msg);
 			status = -1;
 		}
 		char *path = xasprintf("pdf/%s.pdf", j->b->name);
 		size_t len = j->pdf.len;
-		stage_add(st, path, buf_detach(&j->pdf), len);
+		sink_file(k, path, buf_detach(&j->pdf), len);
 		free(path);
 		if (j->imposed.len) {
 			path = xasprintf("pdf/%s-imposee.pdf", j->b->name);
 			len = j->imposed.len;
-			stage_add(st, path, buf_detach(&j->imposed), len);
+			sink_file(k, path, buf_detach(&j->imposed), len);
 			free(path);
 		}
 		if (j->html.len) {
 			path = xasprintf("print/%s.html", j->b->name);
 			len = j->html.len;
-			stage_add(st, path, buf_detach(&j->html), len);
+			sink_file(k, path, buf_detach(&j->html), len);
 			free(path);
 		}
 		buf_free(&j->imposed);
@@ -886,6 +937,182 @@ int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_opti
 	booklet_free_all(books, n);
 	hyph_free(h);
 	return status;
+}
+
+int pdf_stream_site(const struct site *s, const struct pdf_options *o, int fd, struct diag *d)
+{
+	struct sink k = {NULL, fd, 0};
+	int status = site_pass(s, o, d, &k);
+	if (status == 0 || !diag_errors(d))
+		put_record(&k, 'D', "", 0, NULL, 0, 0);
+	return k.failed ? -1 : status;
+}
+
+/* Reads a u64-length-prefixed field of msg at *off; NULL when msg is cut short. */
+static const char *take_field(const struct buf *msg, size_t *off, size_t *len)
+{
+	unsigned long long n;
+	if (msg->len - *off < sizeof n)
+		return NULL;
+	memcpy(&n, msg->data + *off, sizeof n);
+	*off += sizeof n;
+	if (msg->len - *off < n)
+		return NULL;
+	const char *p = msg->data + *off;
+	*off += (size_t)n;
+	*len = (size_t)n;
+	return p;
+}
+
+/* Stages the files of a worker's records; 0, or -1 when they are incomplete or report errors. */
+static int take_records(const struct buf *msg, struct stage *st, struct diag *d)
+{
+	size_t off = 0;
+	int status = 0;
+	while (off < msg->len) {
+		char type = msg->data[off++];
+		size_t alen, blen;
+		const char *a = take_field(msg, &off, &alen), *b = NULL;
+		if (!a)
+			return -1;
+		if (type == 'D')
+			return off == msg->len ? status : -1;
+		if (type == 'M') {
+			diag_error(d, NULL, 0, 0, "%.*s", (int)alen, a);
+			status = -1;
+			continue;
+		}
+		if (type != 'F' || !(b = take_field(msg, &off, &blen)))
+			return -1;
+		char *path = xstrndup(a, alen);
+		char *data = xmalloc(blen + 1);
+		memcpy(data, b, blen);
+		stage_add(st, path, data, blen);
+		free(path);
+	}
+	return -1;
+}
+
+/* 1 when one of the cancel descriptors is readable and its owner says stop. */
+static int cancel_requested(const struct pdf_cancel *c, const struct pollfd *p)
+{
+	for (size_t i = 0; i < c->nfds; i++)
+		if ((p[i].revents & (POLLIN | POLLHUP | POLLERR)) && c->stop(c->ctx, c->fds[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The pass in a separate program: this process has threads (the HTTP
+ * server's), and forking a process with live threads can leave a child
+ * waiting forever for a lock some thread held (docs/HARDENING.md). The
+ * program itself is started with posix_spawn as a PDF worker
+ * (PDF_WORKER_COMMAND), in a process group of its own: it loads the
+ * project again and typesets as `fiches build` does, forking one child per
+ * booklet from a process without threads, and sends the files back on a
+ * pipe. When o->cancel says stop, the whole group is killed at once.
+ */
+static int spawn_pass(const struct site *s, struct stage *st, const struct pdf_options *o,
+		      struct diag *d)
+{
+	char jobs[24], epoch[24];
+	snprintf(jobs, sizeof jobs, "%d", o->jobs);
+	snprintf(epoch, sizeof epoch, "%lld", resolve_epoch(o->source_date_epoch));
+	const char *url = o->base_url ? o->base_url : s->base_url;
+	char *const argv[] = {"fiches", PDF_WORKER_COMMAND, (char *)o->worker_root, jobs,
+			      (char *)(url ? url : ""), epoch, NULL};
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		diag_error(d, NULL, 0, 0, _("cannot start the PDF worker: %s"), strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	/* Its own group, a clean signal mask and default dispositions (serve blocks and ignores some). */
+	sigset_t none, defaults;
+	sigemptyset(&none);
+	sigemptyset(&defaults);
+	sigaddset(&defaults, SIGPIPE);
+	sigaddset(&defaults, SIGINT);
+	sigaddset(&defaults, SIGTERM);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &defaults);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+					POSIX_SPAWN_SETSIGDEF);
+	pid_t pid;
+	/* This very program, even if its file was replaced since it started. */
+	int err = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(fds[1]);
+	if (err) {
+		close(fds[0]);
+		diag_error(d, NULL, 0, 0, _("cannot start the PDF worker: %s"), strerror(err));
+		return -1;
+	}
+	const struct pdf_cancel *c = o->cancel;
+	size_t nc = c ? c->nfds : 0;
+	struct pollfd pfd[1 + nc];
+	struct buf msg = BUF_INIT;
+	int cancelled = 0, status = 0;
+	for (;;) {
+		for (size_t i = 0; i < nc; i++)
+			pfd[i] = (struct pollfd){c->fds[i], POLLIN, 0};
+		pfd[nc] = (struct pollfd){fds[0], POLLIN, 0};
+		if (poll(pfd, (nfds_t)(nc + 1), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			status = -1;
+			break;
+		}
+		if (nc && cancel_requested(c, pfd)) {
+			cancelled = 1;
+			break;
+		}
+		if (!(pfd[nc].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		char chunk[65536];
+		ssize_t got = read(fds[0], chunk, sizeof chunk);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		buf_put(&msg, chunk, (size_t)got);
+	}
+	if (cancelled || status < 0)
+		kill(-pid, SIGKILL);
+	close(fds[0]);
+	int wstatus = 0;
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	if (cancelled) {
+		/* Its children, in its group, died with it; none is left to reap here. */
+		buf_free(&msg);
+		return PDF_CANCELLED;
+	}
+	if (status == 0)
+		status = take_records(&msg, st, d);
+	buf_free(&msg);
+	if (!WIFEXITED(wstatus) || (WEXITSTATUS(wstatus) != 0 && status == 0)) {
+		diag_error(d, NULL, 0, 0, _("the PDF worker stopped before the booklets were typeset"));
+		status = -1;
+	} else if (status < 0 && !diag_errors(d)) {
+		diag_error(d, NULL, 0, 0, _("the PDF worker stopped before the booklets were typeset"));
+	}
+	return status;
+}
+
+int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_options *o,
+		   struct diag *d)
+{
+	if (o->worker_root)
+		return spawn_pass(s, st, o, d);
+	struct sink k = {st, -1, 0};
+	return site_pass(s, o, d, &k);
 }
 
 /* Writes data to path through a temporary file and a rename. */

@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "pdf_cancel.h"
 #include "stage.h"
 
 struct pdf_options {
@@ -21,7 +22,20 @@ struct pdf_options {
 	const char *base_url;        /* web address of the site ("https://x/"), or NULL: site's own */
 	long long source_date_epoch; /* date printed and stored in the PDFs; < 0: from $SOURCE_DATE_EPOCH, else a fixed date */
 	int progress;                /* draw a progress bar on stderr when it is a terminal */
+	/*
+	 * A process with live threads (serve) must not fork: with worker_root
+	 * set, the pass runs in the program itself started anew as a PDF
+	 * worker on that project root (posix_spawn), and cancel, when set, may
+	 * abandon it (pdf_build_site then returns PDF_CANCELLED).
+	 */
+	const char *worker_root;
+	const struct pdf_cancel *cancel;
 };
+
+/* The hidden subcommand of a PDF worker: fiches __pdf-worker ROOT JOBS BASE_URL EPOCH. */
+#define PDF_WORKER_COMMAND "__pdf-worker"
+/* pdf_build_site's status when cancel abandoned the pass: nothing was staged. */
+#define PDF_CANCELLED (-2)
 
 /* A selection for `fiches booklet`; unset fields are NULL / 0 / -1. */
 struct pdf_adhoc {
@@ -53,10 +67,17 @@ void pdf_check_booklets(const struct site *s, struct diag *d);
  * is imposed, and print/NAME.html for every booklet. The site must be
  * loaded, checked, resolved and derived. Returns 0, or -1 after reporting
  * a failure to d (missing font or hyphenation patterns: the message names
- * the Debian package).
+ * the Debian package), or PDF_CANCELLED (see pdf_options.cancel).
  */
 int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_options *o,
 		   struct diag *d);
+
+/*
+ * The PDF worker's side of pdf_build_site: typesets every PDF of the site
+ * and writes the files to fd as records for the process that spawned it.
+ * Returns 0, or -1 after a failure (reported to d, or sent on fd).
+ */
+int pdf_stream_site(const struct site *s, const struct pdf_options *o, int fd, struct diag *d);
 
 /*
  * Tells st to keep, as they are, the files a previous build's PDF pass

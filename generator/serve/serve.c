@@ -37,6 +37,7 @@
 #include "i18n.h"
 #include "mime.h"
 #include "path.h"
+#include "pdf_cancel.h"
 #include "watch.h"
 #include "xalloc.h"
 
@@ -740,6 +741,12 @@ static int rebuild(struct server *s, const struct build_options *b, const char *
 	/* Diagnostics in the site's language: the overlay shows them on its pages. */
 	locale_t terminal = i18n_site_begin();
 	int status = build_run(b, d, &st);
+	if (status == BUILD_CANCELLED) {
+		/* Nothing was written: the pages and PDFs being served stay as they are. */
+		i18n_site_end(terminal);
+		fprintf(stderr, _("fiches: PDF pass interrupted (a change or a stop); the pages come first\n"));
+		return status;
+	}
 	char *text = diag_to_string(d);
 	size_t errors = diag_errors(d);
 	diag_flush(d, stderr);
@@ -839,16 +846,31 @@ static int open_listener(struct listen_addr *a, int *port)
 
 /* ----------------------------------------------------------------- run */
 
-/* Waits for a change, a heartbeat time or a signal: watch_wait's codes. */
-static int wait_event(struct watch *w, int sig_fd)
+/* Waits for a change, timeout_ms or a signal: watch_wait's codes. */
+static int wait_event(struct watch *w, int sig_fd, int timeout_ms)
 {
 	if (w)
-		return watch_wait(w, sig_fd, HEARTBEAT_MS);
+		return watch_wait(w, sig_fd, timeout_ms);
 	struct pollfd p = {.fd = sig_fd, .events = POLLIN};
-	int r = poll(&p, 1, HEARTBEAT_MS);
+	int r = poll(&p, 1, timeout_ms);
 	if (r < 0)
 		return errno == EINTR ? WATCH_TIMEOUT : WATCH_ERROR;
 	return r > 0 ? WATCH_STOP : WATCH_TIMEOUT;
+}
+
+/* What may interrupt the PDF pass: a stop signal, or a relevant change. */
+struct pdf_stop {
+	struct watch *w;
+	int sig_fd;
+};
+
+/* pdf_cancel's question: the signal is left for the main loop to read, the change for watch_wait. */
+static int pdf_should_stop(void *ctx, int fd)
+{
+	struct pdf_stop *p = ctx;
+	if (fd == p->sig_fd || !p->w)
+		return 1;
+	return watch_absorb(p->w) != 0;
 }
 
 int serve_run(const struct serve_options *opts)
@@ -955,8 +977,27 @@ int serve_run(const struct serve_options *opts)
 	if (s->edit)
 		edit_announce(s->edit);
 
+	/*
+	 * After an edit the pages are rebuilt first (previous PDFs kept) and
+	 * published; the PDF pass comes next, in a PDF worker process (this
+	 * one has the HTTP threads and must not fork), and any further edit
+	 * or a stop signal abandons it at once: the edit's pages are rebuilt,
+	 * then the PDF pass starts over. pdf_due: a PDF pass is owed.
+	 */
+	struct pdf_stop stop = {NULL, sig_fd};
+	int stop_fds[2], nstop = 0;
+	struct pdf_cancel cancel = {stop_fds, 0, pdf_should_stop, &stop};
+	struct build_options full = b;
+	full.pdf_cancel = &cancel;
+	int pdf_due = 0;
 	for (;;) {
-		int ev = wait_event(w, sig_fd);
+		stop.w = w;
+		nstop = 0;
+		stop_fds[nstop++] = sig_fd;
+		if (w)
+			stop_fds[nstop++] = watch_fd(w);
+		cancel.nfds = (size_t)nstop;
+		int ev = wait_event(w, sig_fd, pdf_due ? 0 : HEARTBEAT_MS);
 		if (ev == WATCH_STOP) {
 			/* Consumed, so that it does not fire once unblocked. */
 			struct signalfd_siginfo info;
@@ -964,19 +1005,17 @@ int serve_run(const struct serve_options *opts)
 				info.ssi_signo = 0;
 			break;
 		}
-		if (ev == WATCH_TIMEOUT) {
+		if (ev == WATCH_TIMEOUT && pdf_due) {
+			/* The PDFs, without reloading the pages again; cancelled: still owed. */
+			pdf_due = rebuild(s, &full, out, d, 0, 0) == BUILD_CANCELLED;
+		} else if (ev == WATCH_TIMEOUT) {
 			sse_notify(s, NULL);
 		} else if (ev == WATCH_CHANGED && !build_makes_pdfs(&b)) {
 			rebuild(s, &b, out, d, 0, 1);
 		} else if (ev == WATCH_CHANGED) {
-			/*
-			 * Pages first, keeping the previous PDFs, so the edit shows
-			 * at once; then the PDFs, without reloading the pages again.
-			 */
 			struct build_options fast = b;
 			fast.pdf_later = 1;
-			if (rebuild(s, &fast, out, d, 0, 1) == BUILD_OK)
-				rebuild(s, &b, out, d, 0, 0);
+			pdf_due = rebuild(s, &fast, out, d, 0, 1) == BUILD_OK;
 		} else {
 			fprintf(stderr, _("fiches: watching for changes failed: %s\n"), strerror(errno));
 			watch_free(w);

@@ -47,6 +47,7 @@ struct watch {
 	int fd;
 	struct watched *dirs;   /* owned, with their paths */
 	size_t n, cap;
+	int pending;            /* watch_absorb saw a relevant change not yet returned by watch_wait */
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -250,28 +251,44 @@ static int wait_fds(struct watch *w, int stop_fd, int timeout_ms)
 	return r > 0;
 }
 
+int watch_fd(const struct watch *w)
+{
+	return w->fd;
+}
+
+int watch_absorb(struct watch *w)
+{
+	int r = drain(w);
+	if (r > 0)
+		w->pending = 1;
+	return r;
+}
+
 int watch_wait(struct watch *w, int stop_fd, int timeout_ms)
 {
 	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-	for (;;) {
+	while (!w->pending) {
 		int left = -1;
 		if (deadline >= 0) {
 			long long rest = deadline - now_ms();
-			if (rest <= 0)
-				return WATCH_TIMEOUT;
-			left = (int)rest;
+			left = rest > 0 ? (int)rest : 0;
 		}
+		/* Polled at least once, so that a zero timeout still sees what is there. */
 		int r = wait_fds(w, stop_fd, left);
 		if (r == WATCH_STOP || r < 0)
 			return r;
-		if (r == 0)
+		if (r == 0) {
+			if (deadline >= 0 && now_ms() >= deadline)
+				return WATCH_TIMEOUT;
 			continue;
+		}
 		r = drain(w);
 		if (r < 0)
 			return WATCH_ERROR;
 		if (r > 0)
 			break;
 	}
+	w->pending = 0;
 	/* A relevant change: let the burst settle. */
 	long long settle_end = now_ms() + MAX_SETTLE_MS;
 	for (;;) {

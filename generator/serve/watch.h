@@ -31,9 +31,20 @@ enum watch_event {
  * Waits for a relevant change, then keeps absorbing events until none came
  * for WATCH_DEBOUNCE_MS (at most one second, so that a file written without
  * pause still triggers rebuilds). stop_fd (-1 for none) ends the wait.
- * timeout_ms < 0 waits forever. Returns an enum watch_event.
+ * timeout_ms < 0 waits forever; 0 looks once at what is already there.
+ * Returns an enum watch_event.
  */
 int watch_wait(struct watch *w, int stop_fd, int timeout_ms);
+
+/*
+ * The inotify descriptor, to poll while doing something else (serve's PDF
+ * pass); when it is readable, watch_absorb reads what is pending without
+ * waiting and returns 1 when a relevant change is among it (0 when not,
+ * -1 on error). The change is not lost: the next watch_wait returns
+ * WATCH_CHANGED for it once the burst settles.
+ */
+int watch_fd(const struct watch *w);
+int watch_absorb(struct watch *w);
 
 /* Number of directories watched (for messages and tests). */
 size_t watch_count(const struct watch *w);

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	} else {
 		struct stage *st = stage_new(argv[2]);
 		struct pdf_options o = {getenv("PDF_JOBS") ? atoi(getenv("PDF_JOBS")) : 0,
-					argc > 3 ? argv[3] : NULL, -1, 1};
+					argc > 3 ? argv[3] : NULL, -1, 1, NULL, NULL};
 		double t0 = now();
 		status = pdf_build_site(s, st, &o, d) ? 3 : 0;
 		fprintf(stderr, "typeset: %.3f s\n", now() - t0);
