@@ -59,7 +59,8 @@ struct manifest_entry {
 struct stage {
 	char *out;            /* output directory as given */
 	char *parent, *name;  /* of out */
-	char *staging;        /* ".NAME.fiches-new" beside it */
+	char *staging;        /* ".NAME.fiches-new" beside it (inside it when in_place) */
+	int in_place;         /* out is a mount point: files are renamed into it one by one */
 	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
 	struct manifest_entry *old; /* sorted; read by stage_new, then only read */
 	size_t nold;
@@ -274,17 +275,41 @@ static char *base_of(const char *path)
 	return b;
 }
 
-/* Removes ".NAME.fiches-new" and ".NAME.fiches-old" left by a killed build. */
-static void clean_leftovers(const char *parent, const char *name)
+/*
+ * Removes ".NAME.fiches-new" and ".NAME.fiches-old" left by a killed build
+ * beside the output, and the staging tree of a killed in-place build
+ * inside it.
+ */
+static void clean_leftovers(const char *parent, const char *name, const char *out)
 {
 	const char *suffixes[] = {"fiches-new", "fiches-old"};
-	for (int i = 0; i < 2; i++) {
-		char *p = xasprintf("%s/.%s.%s", parent, name, suffixes[i]);
+	for (int i = 0; i < 3; i++) {
+		char *p = i < 2 ? xasprintf("%s/.%s.%s", parent, name, suffixes[i])
+				: path_join(out, STAGE_IN_PLACE_DIR);
 		struct stat st;
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
 			remove_tree(p);
 		free(p);
 	}
+}
+
+#ifndef STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_MOUNT_ROOT 0x00002000
+#endif
+
+/*
+ * 1 when dir is the root of a mounted file system (a USB stick, a share, a
+ * bind mount): it cannot be renamed, so no tree can be swapped with it.
+ */
+static int is_mount_root(const char *dir, const char *parent)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, dir, AT_STATX_SYNC_AS_STAT, 0, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	struct stat a, b;  /* kernels before 5.8: a device of its own */
+	return stat(dir, &a) == 0 && stat(parent, &b) == 0 && S_ISDIR(a.st_mode) &&
+	       a.st_dev != b.st_dev;
 }
 
 static void sync_dir(const char *dir)
@@ -321,7 +346,9 @@ struct stage *stage_new(const char *out_dir)
 	st->out = swapped_dir(out_dir);
 	st->parent = parent_of(out_dir);
 	st->name = base_of(out_dir);
-	st->staging = xasprintf("%s/.%s.fiches-new", st->parent, st->name);
+	st->in_place = is_mount_root(st->out, st->parent);
+	st->staging = st->in_place ? path_join(st->out, STAGE_IN_PLACE_DIR)
+				   : xasprintf("%s/.%s.fiches-new", st->parent, st->name);
 	pthread_mutex_init(&st->lock, NULL);
 	struct stat out_st;
 	if (lstat(st->out, &out_st) == 0 && S_ISDIR(out_st.st_mode))
@@ -375,7 +402,7 @@ static int make_staging(struct stage *st)
 		 * reported, instead of SIGXFSZ killing the build.
 		 */
 		signal(SIGXFSZ, SIG_IGN);
-		clean_leftovers(st->parent, st->name);
+		clean_leftovers(st->parent, st->name, st->out);
 		if (mkdir(st->staging, 0755) == 0) {
 			st->staging_made = 1;
 		} else {
@@ -446,6 +473,103 @@ static int keep_staged(struct stage *st, const char *rel)
 	free(src);
 	free(dest);
 	return ok ? 0 : -1;
+}
+
+/* Writes a manifest into the output through the staging tree (same file system) and a rename. */
+static int put_manifest(struct stage *st, const struct buf *text)
+{
+	char *tmp = path_join(st->staging, STAGE_MANIFEST), *dest = path_join(st->out, STAGE_MANIFEST);
+	int rc = write_file(tmp, buf_cstr(text), text->len);
+	if (rc == 0) {
+		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		rc = rename(tmp, dest);
+	}
+	free(tmp);
+	free(dest);
+	return rc;
+}
+
+/* Removes the directories rel leaves empty below the output. */
+static void remove_empty_parents(const char *root, const char *rel)
+{
+	char *p = xstrdup(rel);
+	for (char *slash = strrchr(p, '/'); slash; slash = strrchr(p, '/')) {
+		*slash = '\0';
+		char *full = path_join(root, p);
+		int gone = rmdir(full) == 0;
+		free(full);
+		if (!gone)
+			break;
+	}
+	free(p);
+}
+
+/*
+ * Commit into an output that is a mount point (see stage.h): 1. a manifest
+ * listing every file this commit may leave there: the old entries as they
+ * are (a changed file keeps its old entry until the end: a mismatch only
+ * makes the next build write it again) and each new file with a hash no
+ * content has; 2. the staged files synced, then renamed into place one by
+ * one; 3. the files no longer produced removed; 4. the final manifest.
+ */
+static int commit_in_place(struct stage *st, struct diag *d, const struct buf *final,
+			   const struct ptrs *carried)
+{
+	struct buf interim = BUF_INIT;
+	for (size_t i = 0; i < st->nold; i++)
+		buf_printf(&interim, "%016llx %zu %s\n", st->old[i].hash, st->old[i].len, st->old[i].path);
+	for (size_t i = 0; i < st->n; i++)
+		if (!find_manifest(st->old, st->nold, st->files[i].path))
+			buf_printf(&interim, "%016llx %zu %s\n", 0ULL, (size_t)0, st->files[i].path);
+	int rc = put_manifest(st, &interim);
+	buf_free(&interim);
+	if (rc < 0) {
+		diag_error(d, st->out, 0, 0, _("cannot write: %s"), strerror(errno));
+		return -1;
+	}
+	int sfd = open(st->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sfd >= 0) {
+		syncfs(sfd);
+		close(sfd);
+	}
+	for (size_t i = 0; i < st->n; i++) {
+		const struct out_file *f = &st->files[i];
+		if (f->unchanged)
+			continue;
+		char *src = path_join(st->staging, f->path), *dest = path_join(st->out, f->path);
+		int ok = rename(src, dest) == 0;
+		if (!ok && errno == ENOENT && mkdirs_for(st->out, f->path) == 0)
+			ok = rename(src, dest) == 0;
+		if (!ok)
+			diag_error(d, dest, 0, 0, _("cannot write: %s"), strerror(errno));
+		free(src);
+		free(dest);
+		if (!ok)
+			return -1;
+	}
+	for (size_t i = 0; i < st->nold; i++) {
+		const struct manifest_entry *m = &st->old[i];
+		struct out_file key = {m->path, 0, 0, 0};
+		if (bsearch(&key, st->files, st->n, sizeof *st->files, compare_files) ||
+		    ptrs_contains(carried, m))  /* produced, or kept as it is */
+			continue;
+		char *p = path_join(st->out, m->path);
+		if (unlink(p) == 0)
+			remove_empty_parents(st->out, m->path);
+		free(p);
+	}
+	if (put_manifest(st, final) < 0) {
+		diag_error(d, st->out, 0, 0, _("cannot write: %s"), strerror(errno));
+		return -1;
+	}
+	st->committed = 1;
+	sync_dir(st->out);
+	remove_tree(st->staging);
+	return 0;
 }
 
 int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
@@ -519,7 +643,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 
 	/* Phase 3: even when nothing else changes, a killed build's leftovers go. */
 	if (st->staging_made == 0)
-		clean_leftovers(st->parent, st->name);
+		clean_leftovers(st->parent, st->name, st->out);
 	if (have_out && st->old && changed == 0 && removed == 0) {
 		rc = 0;
 		goto out;
@@ -532,6 +656,10 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	if (!ready) {
 		diag_error(d, st->staging, 0, 0, _("cannot create the staging directory: %s"),
 			   strerror(st->staging_errno));
+		goto out;
+	}
+	if (st->in_place) {
+		rc = commit_in_place(st, d, &manifest, &carried);
 		goto out;
 	}
 	for (size_t i = 0; i < st->n; i++) {

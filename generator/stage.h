@@ -13,7 +13,13 @@
  *
  * A build killed at any moment leaves the old complete tree or the new one.
  * An output directory given as a symbolic link is swapped where the link
- * leads (the link itself is left alone).
+ * leads (the link itself is left alone). An output directory that is a
+ * mount point (a USB stick, a share) cannot be renamed, so nothing can be
+ * swapped with it: the new files are then staged inside it and renamed
+ * into place one by one, after a manifest that lists every file the build
+ * may leave there; a build killed at any moment leaves every file whole
+ * (its old or its new bytes) and listed, and the next build completes the
+ * site, but the site may be a mixture of the two until then.
  * Files in the output directory that fiches did not create (not in its
  * manifest) are carried over, never deleted.
  */
@@ -27,6 +33,8 @@
 
 /* Name of the manifest kept in the output directory. */
 #define STAGE_MANIFEST ".fiches-manifest"
+/* Staging tree inside an output directory that is a mount point. */
+#define STAGE_IN_PLACE_DIR ".fiches-new"
 
 struct stage;
 

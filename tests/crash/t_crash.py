@@ -15,8 +15,17 @@ swaps it in with renameat2(RENAME_EXCHANGE) (generator/stage.c).
 Then the same with public a symbolic link to www/site (the usual way to
 publish into a web server's tree): the swap happens beside www/site, and
 after every kill the link must still be there, unchanged, and lead to the
-old or the new complete site. CRASH_LINK_KILLS kills (40 by default, to
+old or the new complete site. CRASH_LINK_KILLS kills (30 by default, to
 stay quick).
+
+Then with public a mount point (a tmpfs mounted in a private mount
+namespace, `unshare -m`; skipped where mounting is not allowed): no tree
+can be swapped with a mount point, so the stage renames files into it one
+by one; after every kill each file must hold whole old or new bytes and be
+listed in the manifest (so the next build owns it), the file fiches did
+not make must stay, and a clean build must give exactly the site.
+CRASH_MOUNT_KILLS kills (24 by default), every other one aimed at the
+commit (right after its first manifest appears).
 """
 import hashlib
 import os
@@ -33,7 +42,7 @@ FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
 KILLS = int(os.environ.get("CRASH_KILLS", "200"))
 
-passed = failed = 0
+passed = failed = skipped = 0
 
 
 def check(name, cond, detail=""):
@@ -72,15 +81,127 @@ def main():
         print("0 passed, 0 failed, 1 skipped")
         return 0
     scenario(KILLS, linked=False)
-    scenario(int(os.environ.get("CRASH_LINK_KILLS", "40")), linked=True)
-    print(f"{passed} passed, {failed} failed")
+    scenario(int(os.environ.get("CRASH_LINK_KILLS", "30")), linked=True)
+    mounted_in_namespace()
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 
 
-def scenario(kills, linked):
-    """kills random kills; linked: public is a symbolic link to www/site."""
-    label = "public -> www/site: " if linked else ""
-    proj = tempfile.mkdtemp(prefix="fiches-crash-")
+def mounted_in_namespace():
+    """Runs scenario_mounted in a private mount namespace (unshare -m), where public/ can be a tmpfs."""
+    global passed, failed, skipped
+    kills = os.environ.get("CRASH_MOUNT_KILLS", "24")
+    unshare = shutil.which("unshare")
+    probe = unshare and subprocess.run([unshare, "-m", "sh", "-c", "mount -t tmpfs none /mnt"],
+                                       capture_output=True)
+    if not unshare or probe.returncode != 0:
+        skipped += 1
+        print("skip public as a mount point: cannot mount a file system in a private namespace here"
+              + ("" if not probe else ": " + probe.stderr.decode(errors="replace").strip()))
+        return
+    p = subprocess.run([unshare, "-m", sys.executable, os.path.abspath(__file__), "--mounted", kills],
+                       capture_output=True, text=True)
+    sys.stdout.write(p.stdout)
+    for line in p.stdout.splitlines():
+        passed += line.startswith("ok   ")
+        failed += line.startswith("FAIL ")
+    if p.returncode != 0 and "FAIL " not in p.stdout:
+        failed += 1
+        print("FAIL public as a mount point: the scenario did not run " + p.stderr[-500:])
+
+
+def listed(pub):
+    """The paths .fiches-manifest lists."""
+    try:
+        with open(os.path.join(pub, ".fiches-manifest"), encoding="utf-8") as f:
+            return {line.rstrip("\n").split(" ", 2)[2] for line in f if line.count(" ") >= 2}
+    except FileNotFoundError:
+        return set()
+
+
+def scenario_mounted(kills):
+    """public/ is a tmpfs mount point: no swap is possible; every file stays whole and listed."""
+    label = "public a mount point: "
+    proj = tempfile.mkdtemp(prefix="fiches-crash-mnt-")
+    make_sites(proj)
+    # Many small files make the renames and removals of a commit last long enough to be hit.
+    lot = os.path.join(proj, "content-B", "media", "lot")
+    os.makedirs(lot)
+    for n in range(1500):
+        with open(os.path.join(lot, f"f{n:04d}.txt"), "w") as fh:
+            fh.write(f"fichier {n}\n")
+    pub = os.path.join(proj, "public")
+    os.makedirs(pub)
+    subprocess.run(["mount", "-t", "tmpfs", "none", pub], check=True)
+    with open(os.path.join(pub, "a-moi.txt"), "w") as fh:
+        fh.write("un fichier que fiches n'a pas fait\n")
+    env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
+    sites, took = {}, 0.0
+
+    def use_link(site):
+        """content -> content-A or content-B: switching copies nothing (1500 media files)."""
+        link = os.path.join(proj, "content")
+        if os.path.isdir(link) and not os.path.islink(link):
+            shutil.rmtree(link)
+        tmp_link = link + ".new"
+        os.symlink("content-" + site, tmp_link)
+        os.replace(tmp_link, link)
+
+    def files():
+        got = manifest(pub) or {}
+        return {k: v for k, v in got.items() if k != ".fiches-manifest" and k != "a-moi.txt"
+                and not k.startswith(".fiches-new/")}
+    for site in "BA":
+        use_link(site)
+        t0 = time.monotonic()
+        r = subprocess.run([FICHES, "build", "--no-pdf", "-C", proj], capture_output=True, text=True, env=env)
+        took = max(took, time.monotonic() - t0)
+        check(f"{label}site {site} builds", r.returncode == 0, r.stderr)
+        if r.returncode:
+            return
+        sites[site] = files()
+    rng = random.Random(int(os.environ.get("CRASH_SEED", "1")))
+    target, bad = "B", []
+    for i in range(kills):
+        use_link(target)
+        mpath = os.path.join(pub, ".fiches-manifest")
+        before = os.stat(mpath).st_ino if os.path.exists(mpath) else None
+        p = subprocess.Popen([FICHES, "build", "--no-pdf", "-C", proj], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=env)
+        if i % 2:
+            # Aimed: right after the first manifest of the commit is in place, while files are renamed.
+            deadline = time.monotonic() + 30
+            while p.poll() is None and time.monotonic() < deadline:
+                try:
+                    if os.stat(mpath).st_ino != before:
+                        break
+                except FileNotFoundError:
+                    pass
+                time.sleep(0.0005)
+            time.sleep(rng.uniform(0, 0.01))
+        else:
+            time.sleep(rng.uniform(0, max(took, 0.05) * 1.5))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        got, names = files(), listed(pub)
+        torn = [k for k, v in got.items() if v not in (sites["A"].get(k), sites["B"].get(k))]
+        unlisted = [k for k in got if k not in names]
+        if torn or unlisted or not os.path.exists(os.path.join(pub, "a-moi.txt")):
+            bad.append(f"kill {i}: torn {torn[:3]} unlisted {unlisted[:3]}")
+        target = "A" if target == "B" else "B"
+    check(f"{label}{kills} kills: every file whole (old or new bytes) and listed in the manifest, "
+          "the file fiches did not make kept", not bad, "; ".join(bad[:5]))
+    use_link("A")
+    r = subprocess.run([FICHES, "build", "--no-pdf", "-C", proj], capture_output=True, text=True, env=env)
+    check(f"{label}a clean build after the kills gives exactly site A, no staging tree left",
+          r.returncode == 0 and files() == sites["A"] and not os.path.exists(os.path.join(pub, ".fiches-new"))
+          and os.path.exists(os.path.join(pub, "a-moi.txt")), r.stderr)
+    subprocess.run(["umount", pub])
+    shutil.rmtree(proj, ignore_errors=True)
+
+
+def make_sites(proj):
+    """proj/content-A (the fixture) and proj/content-B (changed), and the templates."""
     shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(proj, "templates"))
     a = os.path.join(proj, "content-A")
     shutil.copytree(os.path.join(FIXTURE, "content"), a)
@@ -97,6 +218,13 @@ def scenario(kills, linked):
     # A large media file makes the copy phase long enough to be hit too.
     with open(os.path.join(b, "media", "grand.bin"), "wb") as fh:
         fh.write(os.urandom(8 << 20))
+
+
+def scenario(kills, linked):
+    """kills random kills; linked: public is a symbolic link to www/site."""
+    label = "public -> www/site: " if linked else ""
+    proj = tempfile.mkdtemp(prefix="fiches-crash-")
+    make_sites(proj)
 
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
     pub = os.path.join(proj, "public")
@@ -157,4 +285,7 @@ def scenario(kills, linked):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--mounted"]:
+        scenario_mounted(int(sys.argv[2]))
+        sys.exit(1 if failed else 0)
     sys.exit(main())
