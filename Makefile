@@ -42,13 +42,17 @@ LIB       = $(BUILD)/libfiches.a
 BIN       = $(BUILD)/fiches
 
 # Files built into the program (generator/base/embedded.h): templates/, the
-# default templates and assets, and skeleton/, the project `fiches init`
-# writes; each turned into C by a script, files in byte order. The
+# default templates and assets, skeleton/, the project `fiches init`
+# writes, and the compiled message catalogues (build/locale, used when none
+# is found next to the program: see generator/base/i18n.c); each turned
+# into C by a script, files in byte order. The
 # directories are prerequisites too, so that adding or removing a file
 # regenerates the table.
 embed_files = $(shell find $(1) -type f ! -name '.*' ! -path '*/.*' | LC_ALL=C sort)
 embed_dirs  = $(shell find $(1) -type d ! -path '*/.*')
-EMBED_O    := $(BUILD)/gen/templates_embedded.o $(BUILD)/gen/skeleton_embedded.o
+MO_FILES   := $(patsubst po/%.po,$(BUILD)/locale/%/LC_MESSAGES/fiches.mo,$(wildcard po/*.po))
+EMBED_O    := $(BUILD)/gen/templates_embedded.o $(BUILD)/gen/skeleton_embedded.o \
+	$(BUILD)/gen/catalogue_embedded.o
 OBJ        += $(EMBED_O)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -76,6 +80,11 @@ $(BUILD)/gen/skeleton_embedded.c: scripts/embed-files.sh $(call embed_files,skel
 	sh scripts/embed-files.sh project_skeleton skeleton $(call embed_files,skeleton) > $@.tmp
 	mv $@.tmp $@
 
+$(BUILD)/gen/catalogue_embedded.c: scripts/embed-files.sh $(MO_FILES)
+	@mkdir -p $(dir $@)
+	sh scripts/embed-files.sh catalogue_builtins $(BUILD)/locale $(MO_FILES) > $@.tmp
+	mv $@.tmp $@
+
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -84,10 +93,10 @@ $(LIB): $(OBJ)
 	rm -f $@
 	ar rcs $@ $(OBJ)
 
-$(BIN): $(BUILD)/generator/main.o $(LIB) $(BUILD)/locale/fr/LC_MESSAGES/fiches.mo
+$(BIN): $(BUILD)/generator/main.o $(LIB) $(MO_FILES)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
 
-$(BUILD)/locale/fr/LC_MESSAGES/fiches.mo: po/fr.po
+$(BUILD)/locale/%/LC_MESSAGES/fiches.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ $<
 
@@ -150,7 +159,7 @@ FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(addprefix -iquote ,$(GEN_DIRS))
 FUZZ_TARGETS  := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/gen/templates_embedded.o \
-	$(FUZZ_DIR)/obj/gen/skeleton_embedded.o
+	$(FUZZ_DIR)/obj/gen/skeleton_embedded.o $(FUZZ_DIR)/obj/gen/catalogue_embedded.o
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,9 +1,9 @@
 /*
  * Files built into the program at build time: scripts/embed-files.sh turns
  * a directory of the source tree into a table (build/gen/, not committed).
- * Two tables exist: the default templates and assets (templates/, read
- * through template_files.h) and the example project `fiches init` writes
- * (skeleton/).
+ * Three tables exist: the default templates and assets (templates/, read
+ * through template_files.h), the example project `fiches init` writes
+ * (skeleton/) and the message catalogues (build/locale/, read by i18n.c).
  */
 #ifndef FICHES_EMBEDDED_H
 #define FICHES_EMBEDDED_H
@@ -21,5 +21,8 @@ extern const struct embedded_file template_builtins[];
 extern const size_t template_builtins_count;
 extern const struct embedded_file project_skeleton[];
 extern const size_t project_skeleton_count;
+/* The compiled catalogues, "fr/LC_MESSAGES/fiches.mo" (see i18n.c). */
+extern const struct embedded_file catalogue_builtins[];
+extern const size_t catalogue_builtins_count;
 
 #endif

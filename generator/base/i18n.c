@@ -6,7 +6,8 @@
  *  - where the catalogue is: build/fiches must find build/locale without an
  *    install step, an installed PREFIX/bin/fiches finds PREFIX/share/locale
  *    wherever PREFIX is, so the directory is looked up next to the program
- *    (/proc/self/exe) before the compiled-in LOCALEDIR;
+ *    (/proc/self/exe); a program copied on its own still has the catalogues
+ *    built into it, written once to a private directory for gettext;
  *  - which language: glibc translates only when the LC_MESSAGES locale is
  *    installed, and ignores LANGUAGE under the C locale. A machine with only
  *    C.UTF-8 (no fr_FR locale generated) would print English for
@@ -16,8 +17,11 @@
  *    language asked for: gettext then reads our catalogue as usual.
  */
 #include "i18n.h"
+#include "embedded.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <glib.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -61,12 +65,73 @@ static int has_catalogue(const char *dir)
 }
 
 /*
+ * Writes the catalogues built into the program (embedded.h) under a
+ * private directory, $XDG_RUNTIME_DIR (else $TMPDIR, else /tmp)
+ * /fiches-UID-DIGEST, and sets out to it. The digest of their bytes names
+ * the directory, so programs of different versions never share one, and
+ * a file there is only ever replaced whole (rename). The directory must be
+ * ours and closed to others, or nothing is used. Returns 0, or -1.
+ */
+static int write_builtin_catalogues(char *out, size_t size)
+{
+	if (!catalogue_builtins_count)
+		return -1;
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	for (const struct embedded_file *f = catalogue_builtins; f->path; f++) {
+		g_checksum_update(sum, (const guchar *)f->path, (gssize)strlen(f->path) + 1);
+		g_checksum_update(sum, f->data, (gssize)f->len);
+	}
+	const char *base = getenv("XDG_RUNTIME_DIR");
+	if (!base || base[0] != '/')
+		base = getenv("TMPDIR");
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	char dir[PATH_MAX];
+	int n = snprintf(dir, sizeof dir, "%s/fiches-%u-%.16s", base, (unsigned)getuid(),
+			 g_checksum_get_string(sum));
+	g_checksum_free(sum);
+	struct stat st;
+	if (n >= (int)sizeof dir || (mkdir(dir, 0700) != 0 && errno != EEXIST) ||
+	    lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+	    (st.st_mode & 077))
+		return -1;
+	for (const struct embedded_file *f = catalogue_builtins; f->path; f++) {
+		char path[PATH_MAX], tmp[PATH_MAX];
+		if (snprintf(path, sizeof path, "%s/%s", dir, f->path) >= (int)sizeof path ||
+		    snprintf(tmp, sizeof tmp, "%s/.tmp-%ld", dir, (long)getpid()) >= (int)sizeof tmp)
+			return -1;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == f->len)
+			continue;
+		/* The directories of "fr/LC_MESSAGES/fiches.mo", then the file. */
+		for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			int made = mkdir(path, 0700) == 0 || errno == EEXIST;
+			*p = '/';
+			if (!made)
+				return -1;
+		}
+		FILE *w = fopen(tmp, "wb");
+		int ok = w && fwrite(f->data, 1, f->len, w) == f->len;
+		if (w && fclose(w) != 0)
+			ok = 0;
+		if (!ok || rename(tmp, path) != 0) {
+			unlink(tmp);
+			return -1;
+		}
+	}
+	return snprintf(out, size, "%s", dir) < (int)size ? 0 : -1;
+}
+
+/*
  * The catalogue directory: FICHES_LOCALEDIR, else locale/ beside the
  * program (the build tree: build/fiches, build/locale), else
- * ../share/locale from its directory (an install under any prefix), else
- * the compiled-in LOCALEDIR.
+ * ../share/locale from its directory (an install under any prefix), else,
+ * when a translation is needed, the catalogues built into the program,
+ * else the compiled-in LOCALEDIR. The built-in ones come before LOCALEDIR:
+ * a program copied on its own is better served by its own catalogue than
+ * by whatever an older install left there.
  */
-static void find_localedir(char *out, size_t size)
+static void find_localedir(char *out, size_t size, int needed)
 {
 	const char *env = getenv("FICHES_LOCALEDIR");
 	if (env && *env) {
@@ -89,6 +154,8 @@ static void find_localedir(char *out, size_t size)
 			}
 		}
 	}
+	if (needed && write_builtin_catalogues(out, size) == 0)
+		return;
 	snprintf(out, size, "%s", LOCALEDIR);
 }
 
@@ -130,7 +197,7 @@ void i18n_init(void)
 	const char *lang = wanted_language();
 	if (lang && !is_c_locale(lang) && is_c_locale(setlocale(LC_MESSAGES, NULL)))
 		force_language(lang);
-	find_localedir(bound_dir, sizeof bound_dir);
+	find_localedir(bound_dir, sizeof bound_dir, lang && !is_c_locale(lang));
 	bindtextdomain("fiches", bound_dir);
 	bind_textdomain_codeset("fiches", "UTF-8");
 	textdomain("fiches");
@@ -171,6 +238,17 @@ void i18n_site_language(const char *lang)
 	int catalogue = *want &&
 			snprintf(mo, sizeof mo, "%s/%s/LC_MESSAGES/fiches.mo", bound_dir, want) < (int)sizeof mo &&
 			stat(mo, &st) == 0;
+	if (*want && !catalogue && !getenv("FICHES_LOCALEDIR")) {
+		/* The terminal needed no catalogue; the site does: the built-in ones. */
+		char dir[PATH_MAX];
+		if (write_builtin_catalogues(dir, sizeof dir) == 0 &&
+		    snprintf(mo, sizeof mo, "%s/%s/LC_MESSAGES/fiches.mo", dir, want) < (int)sizeof mo &&
+		    stat(mo, &st) == 0) {
+			snprintf(bound_dir, sizeof bound_dir, "%s", dir);
+			bindtextdomain("fiches", bound_dir);
+			catalogue = 1;
+		}
+	}
 	locale_t base = duplocale(LC_GLOBAL_LOCALE);
 	if (!base)
 		return;

@@ -122,6 +122,37 @@ def test_moved_copy(proj):
     shutil.rmtree(d)
 
 
+def test_lone_copy(proj):
+    """The program copied on its own: its built-in catalogue, written to a private directory."""
+    d = tempfile.mkdtemp(prefix="fiches-lone-")
+    runtime = tempfile.mkdtemp(prefix="fiches-runtime-")
+    shutil.copy2(FICHES, os.path.join(d, "fiches"))
+    lone = os.path.join(d, "fiches")
+    rc, err = run(["check", "-C", proj], fiches=lone, LANGUAGE="fr", XDG_RUNTIME_DIR=runtime)
+    check("a copy of build/fiches alone speaks French (built-in catalogue)", FRENCH_ERROR in err, err)
+    made = [os.path.join(b, f) for b, _, fs in os.walk(runtime) for f in fs]
+    check("… written once under $XDG_RUNTIME_DIR/fiches-UID-DIGEST",
+          len(made) == 1 and re.search(r"/fiches-\d+-[0-9a-f]{16}/fr/LC_MESSAGES/fiches\.mo$", made[0]),
+          str(made))
+    if made:
+        top = os.path.join(runtime, os.listdir(runtime)[0])
+        check("… in a directory closed to others", os.stat(top).st_mode & 0o077 == 0,
+              oct(os.stat(top).st_mode))
+        before = os.stat(made[0]).st_mtime_ns
+        run(["check", "-C", proj], fiches=lone, LANG="fr_FR.UTF-8", XDG_RUNTIME_DIR=runtime)
+        check("… and not rewritten by the next run", os.stat(made[0]).st_mtime_ns == before)
+        os.chmod(top, 0o755)
+        shutil.rmtree(os.path.join(top, "fr"))
+        rc, err = run(["check", "-C", proj], fiches=lone, LANGUAGE="fr", XDG_RUNTIME_DIR=runtime)
+        check("a private directory others can read is not used",
+              not os.path.exists(os.path.join(top, "fr")), str(os.listdir(top)))
+    rc, err = run(["check", "-C", proj], fiches=lone, LC_ALL="C", XDG_RUNTIME_DIR=d)
+    check("English needs no catalogue: nothing written",
+          ENGLISH_ERROR in err and sorted(os.listdir(d)) == ["fiches"], str(os.listdir(d)))
+    shutil.rmtree(d)
+    shutil.rmtree(runtime)
+
+
 def test_installed(proj):
     dest = tempfile.mkdtemp(prefix="fiches-inst-")
     prefix = "/opt/fiches-i18n-test"     # not the compiled-in prefix: found from the program
@@ -183,6 +214,7 @@ def main():
         test_languages(proj)
         test_plurals()
         test_moved_copy(proj)
+        test_lone_copy(proj)
         test_installed(proj)
         test_serve_overlay(proj)
     finally:
