@@ -8,7 +8,8 @@
    (long and short names) and every environment variable the program reads
    (getenv in generator/).
 3. fiches.5 documents every field of every kind (generator/kind.c), every
-   key of site.yaml and of its taxonomies (generator/load/schema.c), and
+   key of site.yaml and of its taxonomies (generator/load/schema.c), every
+   key and field type of a project's own kinds (generator/load/kinds.c), and
    every booklet key and include item (generator/pdf/booklet.c), each in the
    section of its file.
 
@@ -175,6 +176,21 @@ def test_fields():
     for target in re.findall(r"\{\"([a-z]+)\",", menu_targets or ""):
         check(f"fiches.5 lists the menu target {target}",
               re.search(rf"\bLi {target}\b", man.get("site.yaml", "")) is not None)
+
+    kinds_c = os.path.join(GEN, "load", "kinds.c")
+    if os.path.exists(kinds_c):
+        src = read(kinds_c)
+        text = man.get("Kinds of your own", "")
+        keys = set(re.findall(r"(?:text|flag)\(c, (?:desc|item), \"([a-z_]+)\"", src))
+        keys |= set(re.findall(r"json_object_get\((?:desc|item|field), \"([a-z_]+)\"\)", src))
+        check("kinds.c's description keys found", len(keys) >= 15, str(sorted(keys)))
+        for key in sorted(keys):
+            check(f"fiches.5 « Kinds of your own » documents {key}", documented(text, key))
+        types = re.findall(r"\[FIELD_[A-Z_]+\] = \"([a-z-]+)\"", src)
+        check("kinds.c's field types found", len(types) >= 10, str(types))
+        for t in types:
+            check(f"fiches.5 « Kinds of your own » lists the type {t}",
+                  re.search(rf"\bLi {re.escape(t)}\b", text) is not None)
 
     booklet = read(os.path.join(GEN, "pdf", "booklet.c"))
     text = man.get("Booklets", "")
