@@ -5,6 +5,7 @@
  */
 #include "edit.h"
 #include "edit_check.h"
+#include "edit_history.h"
 #include "edit_internal.h"
 #include "edit_path.h"
 
@@ -74,6 +75,7 @@ struct edit *edit_new(const struct edit_options *o)
 	e->content_real = content_real;
 	e->port = o->port;
 	pthread_mutex_init(&e->save_lock, NULL);
+	e->hist = history_open(e->root, e->content_real);
 	snprintf(e->host_shown, sizeof e->host_shown, "%s", o->host_shown);
 	return e;
 }
@@ -90,6 +92,7 @@ void edit_free(struct edit *e)
 		return;
 	sodium_memzero(e->secret, sizeof e->secret);
 	pthread_mutex_destroy(&e->save_lock);
+	history_close(e->hist);
 	free(e->root);
 	free(e->content_real);
 	free(e);
@@ -253,6 +256,12 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 			return edit_api_save(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/champ") == 0)
 			return edit_api_field(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/historique") == 0)
+			return edit_api_history(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/version") == 0)
+			return edit_api_version(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/retablir") == 0)
+			return edit_api_restore(e, conn, body, r->body.len);
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
 	}
 	if (strcmp(url, "") == 0)

@@ -5,6 +5,7 @@
  */
 #include "edit_internal.h"
 #include "edit_fm.h"
+#include "edit_history.h"
 #include "edit_path.h"
 #include "edit_save.h"
 
@@ -174,34 +175,23 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 
 /* --------------------------------------------------------------- save */
 
-enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
-			      size_t len)
+/*
+ * Writes text over rel when the disk still holds version base, then keeps
+ * the version in the history with message (NULL: one saying what changed).
+ * Answers the request.
+ */
+static enum MHD_Result save_text(struct edit *e, struct MHD_Connection *conn, const char *rel,
+				 const char *text, size_t tlen, const char *base, const char *message)
 {
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
-	size_t tlen;
-	const char *text = request_text(req, &tlen);
-	const char *base = json_string_value(json_object_get(req, "base"));
-	if (!text || !base) {
-		json_decref(req);
-		return bad_request(conn, "Texte ou version de départ manquants.");
-	}
-	if (tlen > LOAD_MAX_FILE_BYTES) {
-		json_decref(req);
+	if (tlen > LOAD_MAX_FILE_BYTES)
 		return edit_send_json(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 				      json_pack("{s:s}", "erreur", "Texte trop long (4 Mio au plus)."));
-	}
 	char *path = edit_path_confine(e->content_real, rel);
-	if (!path) {
-		json_decref(req);
+	if (!path)
 		return edit_send_json(conn, MHD_HTTP_FORBIDDEN,
 				      json_pack("{s:s}", "erreur",
 						"Ce fichier est hors de content/ ou n’est pas un fichier ordinaire : "
 						"enregistrement refusé."));
-	}
 	pthread_mutex_lock(&e->save_lock);
 	size_t dlen = 0;
 	char *disk = edit_read(path, LOAD_MAX_FILE_BYTES * 2, &dlen);
@@ -225,8 +215,11 @@ enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const
 	} else {
 		char saved[EDIT_VERSION_LEN + 1];
 		edit_version(text, tlen, saved);
+		char *m = message ? xstrdup(message) : history_message(rel, disk, dlen, text, tlen);
+		int kept = history_record(e->hist, rel, disk, dlen, text, tlen, m) == 0;
 		status = MHD_HTTP_OK;
-		out = json_pack("{s:s}", "version", saved);
+		out = json_pack("{s:s,s:b,s:s}", "version", saved, "historique", kept, "message", m);
+		free(m);
 	}
 	pthread_mutex_unlock(&e->save_lock);
 	if (!out) /* json_pack refuses a disk text that is not UTF-8 */
@@ -234,8 +227,95 @@ enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const
 				"(le fichier sur le disque n’est pas du texte UTF-8)", "version", version);
 	free(disk);
 	free(path);
-	json_decref(req);
 	return edit_send_json(conn, status, out);
+}
+
+enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
+			      size_t len)
+{
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	size_t tlen;
+	const char *text = request_text(req, &tlen);
+	const char *base = json_string_value(json_object_get(req, "base"));
+	if (!text || !base)
+		ret = bad_request(conn, "Texte ou version de départ manquants.");
+	else
+		ret = save_text(e, conn, rel, text, tlen, base, NULL);
+	json_decref(req);
+	return ret;
+}
+
+/* ------------------------------------------------------------- history */
+
+enum MHD_Result edit_api_history(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len)
+{
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	json_t *out = json_pack("{s:s,s:o}", "genre", history_kind(e->hist), "versions",
+				history_list(e->hist, rel));
+	json_decref(req);
+	return edit_send_json(conn, MHD_HTTP_OK, out);
+}
+
+enum MHD_Result edit_api_version(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len)
+{
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	const char *id = json_string_value(json_object_get(req, "id"));
+	size_t n = 0;
+	char *text = id ? history_text(e->hist, rel, id, &n) : NULL;
+	json_t *t = text ? json_stringn(text, n) : NULL;
+	free(text);
+	json_decref(req);
+	if (!t)
+		return edit_send_json(conn, MHD_HTTP_NOT_FOUND,
+				      json_pack("{s:s}", "erreur", "Cette version n’existe pas."));
+	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:o}", "texte", t));
+}
+
+enum MHD_Result edit_api_restore(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len)
+{
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	const char *id = json_string_value(json_object_get(req, "id"));
+	const char *base = json_string_value(json_object_get(req, "base"));
+	const char *date = json_string_value(json_object_get(req, "date"));
+	size_t n = 0;
+	char *text = id && base ? history_text(e->hist, rel, id, &n) : NULL;
+	if (!text) {
+		json_decref(req);
+		return edit_send_json(conn, MHD_HTTP_NOT_FOUND,
+				      json_pack("{s:s}", "erreur", "Cette version n’existe pas."));
+	}
+	/* A restore is a new version, saved like any text. */
+	char *label = history_message(rel, text, n, text, n);
+	char *colon = strstr(label, " : ");
+	if (colon)
+		*colon = '\0';
+	char *message = xasprintf("%s : rétablir la version du %s", label,
+				  date && strlen(date) < 40 ? date : id);
+	ret = save_text(e, conn, rel, text, n, base, message);
+	free(message);
+	free(label);
+	free(text);
+	json_decref(req);
+	return ret;
 }
 
 /* ------------------------------------------------------------- a field */

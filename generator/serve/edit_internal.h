@@ -26,6 +26,7 @@ struct edit {
 	int port;
 	char host_shown[64];          /* as in a URL */
 	pthread_mutex_t save_lock;    /* one save at a time: check-then-rename stays atomic for us */
+	struct history *hist;         /* where every save is kept (edit_history.h) */
 };
 
 /* Sends body (owned, freed here) with status and Content-Type type. */
@@ -53,6 +54,13 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 				 size_t len);
 enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
 			      size_t len);
+/* History: {chemin} → {genre, versions}; {chemin, id} → {texte}; {chemin, id, base, date} restores. */
+enum MHD_Result edit_api_history(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len);
+enum MHD_Result edit_api_version(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len);
+enum MHD_Result edit_api_restore(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len);
 /* Sets one front matter field of {chemin, texte, champ, valeur}: {texte}, or 422 {erreur}. */
 enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, const char *body,
 			       size_t len);

@@ -276,15 +276,43 @@ await step('conflict', async () => {
   check('« keep mine » saves it', fs.readFileSync(docFile, 'utf8') === mine);
 });
 
+await step('history', async () => {
+  const current = await cmValue(editor);
+  await editor.getByRole('button', { name: 'Historique' }).click();
+  await editor.locator('#historique-liste li button').first().waitFor();
+  const items = await editor.locator('#historique-liste li').allTextContents();
+  check('the history lists the saves, newest first, in French', items.length >= 4 && /Fiche-action 6 : /.test(items[0]), items.slice(0, 2).join(' | '));
+  const last = editor.locator('#historique-liste li').last();
+  await last.getByRole('button', { name: 'Comparer avec le texte actuel' }).click();
+  await editor.locator('#historique-diff').waitFor({ state: 'visible' });
+  check('a version is compared with the current text, side by side',
+    (await editor.locator('#historique-actuel').textContent()).includes('Brouillon qui doit survivre.') &&
+    !(await editor.locator('#historique-ancienne').textContent()).includes('Brouillon qui doit survivre.') &&
+    await editor.locator('#historique mark').count() > 0);
+  await last.getByRole('button', { name: 'Rétablir cette version' }).click();
+  await editor.waitForFunction(() => !document.querySelector('.CodeMirror').CodeMirror.getValue().includes('Brouillon qui doit survivre.'));
+  check('restoring the oldest version brings back the original text', fs.readFileSync(docFile, 'utf8') === original && await cmValue(editor) === original);
+  await editor.locator('#historique-liste li').first().waitFor();
+  check('the restore is a new version', /rétablir la version/.test(await editor.locator('#historique-liste li').first().textContent()));
+  check('the text before it stays in the history', current !== original);
+  await editor.locator('#historique-fermer').click();
+});
+
 await step('accessibility', async () => {
   const actx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   await actx.addCookies([{ name: 'fiches_atelier', value: started.url.split('cle=')[1], url: base }]);
   const p = await actx.newPage();
   const lines = [];
-  for (const [label, url] of [['editor', '_edit/fichier/' + DOC], ['list', '_edit/']]) {
+  for (const [label, url] of [['editor', '_edit/fichier/' + DOC], ['list', '_edit/'], ['history', '_edit/fichier/' + DOC]]) {
     await p.goto(base + url);
-    if (label === 'editor')
+    if (label !== 'list')
       await p.waitForFunction(() => document.getElementById('resume-problemes').textContent !== 'Vérification en cours…');
+    if (label === 'history') {
+      await p.getByRole('button', { name: 'Historique' }).click();
+      await p.locator('#historique-liste li button').first().waitFor();
+      await p.locator('#historique-liste li button').first().click();
+      await p.locator('#historique-diff').waitFor({ state: 'visible' });
+    }
     await p.addScriptTag({ content: AXE });
     const res = await p.evaluate(() => window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },

@@ -582,6 +582,83 @@
   }
   var pendingMeta = null;
 
+
+  /* ------------------------------------------------------------ history */
+
+  function post(url, body) {
+    return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (resp) { return resp.json().then(function (r) { return { status: resp.status, r: r }; }); });
+  }
+
+  function dateLabel(v) {
+    var d = new Date(v.quand * 1000);
+    return d.toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }) +
+      ' à ' + d.toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function openHistory() {
+    var dlg = $('historique');
+    $('historique-diff').hidden = true;
+    var list = $('historique-liste');
+    list.textContent = '';
+    post('/_edit/api/historique', { chemin: chemin }).then(function (x) {
+      $('historique-genre').textContent = x.r.genre === 'git' ?
+        'Chaque enregistrement est une version du dépôt git du projet.' :
+        'Chaque enregistrement est gardé dans le dossier .fiches/historique/ du projet.';
+      var versions = x.r.versions || [];
+      if (!versions.length) list.appendChild(el('li', {}, 'Aucune version enregistrée pour l’instant.'));
+      versions.forEach(function (v, i) {
+        var li = el('li');
+        li.appendChild(el('span', { 'class': 'quand' }, dateLabel(v) + (i === 0 ? ' (la plus récente)' : '')));
+        li.appendChild(el('span', { 'class': 'message' }, ' — ' + v.message + ' '));
+        var cmp = el('button', { type: 'button' }, 'Comparer avec le texte actuel');
+        cmp.addEventListener('click', function () {
+          post('/_edit/api/version', { chemin: chemin, id: v.id }).then(function (y) {
+            if (y.status !== 200) return;
+            var d = lineDiff(y.r.texte, editor.get());
+            $('historique-ancienne-titre').textContent = 'Version du ' + dateLabel(v);
+            fillPre($('historique-ancienne'), d.a);
+            fillPre($('historique-actuel'), d.b);
+            $('historique-diff').hidden = false;
+          });
+        });
+        var back = el('button', { type: 'button' }, 'Rétablir cette version');
+        back.addEventListener('click', function () { restore(v); });
+        li.appendChild(cmp);
+        li.appendChild(document.createTextNode(' '));
+        li.appendChild(back);
+        list.appendChild(li);
+      });
+    });
+    if (!dlg.open) dlg.showModal();
+  }
+
+  function restore(v) {
+    if (dirty() && !window.confirm('Le texte non enregistré sera remplacé par cette version. Continuer ?')) return;
+    post('/_edit/api/version', { chemin: chemin, id: v.id }).then(function (y) {
+      if (y.status !== 200) return;
+      var text = y.r.texte;
+      return post('/_edit/api/retablir', { chemin: chemin, id: v.id, base: base, date: dateLabel(v) }).then(function (x) {
+        if (x.status === 200) {
+          base = x.r.version;
+          savedText = text;
+          data.version = base;
+          data.texte = text;
+          editor.set(text);
+          storeDraft();
+          showStatus();
+          openHistory();
+        } else if (x.status === 409) {
+          $('historique').close();
+          showConflict(editor.get(), x.r);
+        }
+      });
+    });
+  }
+
+  $('ouvrir-historique').addEventListener('click', openHistory);
+  $('historique-fermer').addEventListener('click', function () { $('historique').close(); });
+
   /* ----------------------------------------------------------- toolbar */
 
   var catalogue = null;

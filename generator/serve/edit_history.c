@@ -1,0 +1,545 @@
+/* Versions of the workshop's saves; see edit_history.h. */
+#include "edit_history.h"
+
+#include "buf.h"
+#include "edit_fm.h"
+#include "edit_save.h"
+#include "kind.h"
+#include "load.h"
+#include "model.h"
+#include "path.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A document's history lists this many versions at most. */
+#define HISTORY_MAX 200
+/* Commits looked at when listing a document's versions. */
+#define HISTORY_WALK_MAX 5000
+
+struct history {
+	pthread_mutex_t lock;        /* libgit2 objects are not shared between threads */
+	git_repository *repo;        /* NULL: versions under dir */
+	char *content_prefix;        /* content/ relative to the repository's work tree, with '/' */
+	char *dir;                   /* root/.fiches/historique */
+};
+
+struct history *history_open(const char *root, const char *content_real)
+{
+	struct history *h = xcalloc(1, sizeof *h);
+	pthread_mutex_init(&h->lock, NULL);
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	if (git_repository_open_ext(&repo, content_real, 0, NULL) == 0 && !git_repository_is_bare(repo)) {
+		const char *wd = git_repository_workdir(repo);   /* ends with '/' */
+		char *wd_real = wd ? realpath(wd, NULL) : NULL;
+		size_t n = wd_real ? strlen(wd_real) : 0;
+		if (wd_real && strncmp(content_real, wd_real, n) == 0 &&
+		    (content_real[n] == '/' || content_real[n] == '\0')) {
+			h->repo = repo;
+			h->content_prefix = content_real[n] ? xasprintf("%s/", content_real + n + 1)
+							     : xstrdup("");
+			repo = NULL;
+		}
+		free(wd_real);
+	}
+	git_repository_free(repo);
+	if (!h->repo)
+		h->dir = path_join(root, ".fiches/historique");
+	return h;
+}
+
+void history_close(struct history *h)
+{
+	if (!h)
+		return;
+	git_repository_free(h->repo);
+	free(h->content_prefix);
+	free(h->dir);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	git_libgit2_shutdown();
+}
+
+const char *history_kind(const struct history *h)
+{
+	return h->repo ? "git" : "dossier";
+}
+
+/* ------------------------------------------------------------- message */
+
+/* The French way to name a field in « modifier … ». */
+static const char *field_phrase(const char *name)
+{
+	static const char *const phrases[][2] = {
+		{"title", "le titre"}, {"summary", "le résumé"}, {"logic", "la logique"},
+		{"themes", "les fiches thématiques liées"}, {"publics", "les publics"},
+		{"territories", "les territoires"}, {"carrier", "le porteur"},
+		{"contacts", "les contacts"}, {"status", "l’avancement"}, {"since", "l’année"},
+		{"number", "le numéro"}, {"slug", "l’identifiant"}, {"part", "la partie"},
+		{"include", "les fiches incluses"},
+	};
+	for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++)
+		if (strcmp(phrases[i][0], name) == 0)
+			return phrases[i][1];
+	return NULL;
+}
+
+/* « Fiche-action 6 », « Chapitre 4 », « Page credits » from the file's path. */
+static char *doc_label(const char *rel)
+{
+	const char *slash = strchr(rel, '/');
+	size_t dn = slash ? (size_t)(slash - rel) : 0;
+	const char *label = NULL;
+	for (int k = 0; k < DOC_BUILTIN; k++) {
+		const struct kind *d = kind_builtin(k);
+		if (strlen(d->content_dir) == dn && strncmp(d->content_dir, rel, dn) == 0)
+			label = d->label;
+	}
+	const char *name = slash ? slash + 1 : rel;
+	int number = 0, digits = 0;
+	while (name[digits] >= '0' && name[digits] <= '9' && digits < 6)
+		number = number * 10 + (name[digits++] - '0');
+	if (label && digits && name[digits] == '-')
+		return xasprintf("%s %d", label, number);
+	size_t n = strlen(name);
+	return xasprintf("%s %.*s", label ? label : "Fichier", (int)(n > 3 ? n - 3 : n), name);
+}
+
+char *history_message(const char *rel, const char *old, size_t old_len, const char *text,
+		      size_t len)
+{
+	char *label = doc_label(rel);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s : ", label);
+	free(label);
+	if (!old) {
+		buf_puts(&b, "créer");
+		return buf_detach(&b);
+	}
+	json_t *a = edit_fm_parse(old, old_len), *z = edit_fm_parse(text, len);
+	const char *parts[8];
+	size_t np = 0, others = 0;
+	if (a && z) {
+		const char *key;
+		json_t *v;
+		json_t *keys = json_object();
+		json_object_foreach(a, key, v) json_object_set(keys, key, json_true());
+		json_object_foreach(z, key, v) json_object_set(keys, key, json_true());
+		json_object_foreach(keys, key, v) {
+			if (json_equal(json_object_get(a, key), json_object_get(z, key)))
+				continue;
+			const char *p = field_phrase(key);
+			if (p && np < 6)
+				parts[np++] = p;
+			else
+				others++;
+		}
+		json_decref(keys);
+	} else {
+		parts[np++] = "l’en-tête";
+	}
+	/* The body: what follows the front matter. */
+	const char *fm, *body_a, *body_z;
+	size_t fl;
+	int off;
+	load_split_front_matter(old, old_len, &fm, &fl, &body_a, &off);
+	load_split_front_matter(text, len, &fm, &fl, &body_z, &off);
+	size_t ba = old_len - (size_t)(body_a - old), bz = len - (size_t)(body_z - text);
+	if (ba != bz || memcmp(body_a, body_z, ba) != 0)
+		parts[np++] = "le texte";
+	if (others)
+		parts[np++] = others > 1 ? "d’autres champs" : "un autre champ";
+	json_decref(a);
+	json_decref(z);
+	if (np == 0) {
+		buf_puts(&b, "enregistrer sans changement");
+		return buf_detach(&b);
+	}
+	buf_puts(&b, "modifier ");
+	for (size_t i = 0; i < np; i++) {
+		if (i)
+			buf_puts(&b, i + 1 == np ? " et " : ", ");
+		buf_puts(&b, parts[i]);
+	}
+	return buf_detach(&b);
+}
+
+/* ----------------------------------------------------------------- git */
+
+static git_signature *signature(git_repository *repo)
+{
+	git_signature *sig = NULL;
+	if (git_signature_default(&sig, repo) < 0)
+		git_signature_now(&sig, "Atelier d’écriture fiches", "atelier@fiches.invalid");
+	return sig;
+}
+
+/* The blob id of path in the tree of HEAD, when there is one. */
+static int head_blob(git_repository *repo, const char *path, git_oid *out, git_commit **head)
+{
+	git_oid hid;
+	*head = NULL;
+	if (git_reference_name_to_id(&hid, repo, "HEAD") < 0 || git_commit_lookup(head, repo, &hid) < 0)
+		return -1;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	int r = -1;
+	if (git_commit_tree(&tree, *head) == 0 && git_tree_entry_bypath(&e, tree, path) == 0) {
+		git_oid_cpy(out, git_tree_entry_id(e));
+		r = 0;
+	}
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	return r;
+}
+
+/* Commits path = text[0..len) on HEAD with message; the index entry follows. */
+static int git_commit_file(struct history *h, const char *path, const char *text, size_t len,
+			   const char *message)
+{
+	git_repository *repo = h->repo;
+	git_oid blob, tree_id, commit_id, old_blob;
+	git_commit *head = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_index *index = NULL;
+	git_signature *sig = NULL;
+	int r = -1;
+	if (git_blob_create_from_buffer(&blob, repo, text, len) < 0)
+		goto out;
+	int had = head_blob(repo, path, &old_blob, &head) == 0;
+	if (had && git_oid_equal(&old_blob, &blob)) {
+		r = 0; /* already this version */
+		goto out;
+	}
+	git_tree_update up = {GIT_TREE_UPDATE_UPSERT, blob, GIT_FILEMODE_BLOB, path};
+	if (head) {
+		if (git_commit_tree(&base, head) < 0 ||
+		    git_tree_create_updated(&tree_id, repo, base, 1, &up) < 0)
+			goto out;
+	} else {
+		/* No commit yet: a tree holding this file alone. */
+		git_treebuilder *tb = NULL;
+		if (git_treebuilder_new(&tb, repo, NULL) < 0)
+			goto out;
+		git_oid empty;
+		int ok = git_treebuilder_write(&empty, tb) == 0 && git_tree_lookup(&base, repo, &empty) == 0 &&
+			 git_tree_create_updated(&tree_id, repo, base, 1, &up) == 0;
+		git_treebuilder_free(tb);
+		if (!ok)
+			goto out;
+	}
+	if (git_tree_lookup(&tree, repo, &tree_id) < 0)
+		goto out;
+	sig = signature(repo);
+	const git_commit *parents[1] = {head};
+	if (!sig || git_commit_create(&commit_id, repo, "HEAD", sig, sig, "UTF-8", message, tree,
+				      head ? 1 : 0, parents) < 0)
+		goto out;
+	/* The index follows when it held HEAD's version (nothing else staged for this file). */
+	if (git_repository_index(&index, repo) == 0) {
+		const git_index_entry *ie = git_index_get_bypath(index, path, 0);
+		if (!ie || !had || git_oid_equal(&ie->id, &old_blob)) {
+			git_index_entry entry;
+			memset(&entry, 0, sizeof entry);
+			entry.mode = GIT_FILEMODE_BLOB;
+			entry.path = path;
+			git_index_add_from_buffer(index, &entry, text, len);
+			git_index_write(index);
+		}
+	}
+	r = 0;
+out:
+	git_index_free(index);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(head);
+	return r;
+}
+
+/* ---------------------------------------------------------- directory */
+
+/* The directory of rel's versions: .fiches/historique/actions/06-x.md/ */
+static char *version_dir(struct history *h, const char *rel)
+{
+	return path_join(h->dir, rel);
+}
+
+static int mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int r = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	free(p);
+	return r;
+}
+
+static int compare_desc(const void *a, const void *b)
+{
+	return -strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Version ids, newest first (caller frees each and the array). */
+static char **dir_versions(struct history *h, const char *rel, size_t *n)
+{
+	char *dir = version_dir(h, rel);
+	DIR *dp = opendir(dir);
+	free(dir);
+	struct ptrs ids = {0};
+	struct dirent *e;
+	while (dp && (e = readdir(dp))) {
+		size_t l = strlen(e->d_name);
+		if (e->d_name[0] != '.' && l > 3 && strcmp(e->d_name + l - 3, ".md") == 0)
+			ptrs_add(&ids, xstrndup(e->d_name, l - 3));
+	}
+	if (dp)
+		closedir(dp);
+	if (ids.n > 1)
+		qsort(ids.v, ids.n, sizeof *ids.v, compare_desc);
+	*n = ids.n;
+	return (char **)ids.v;
+}
+
+static int dir_record(struct history *h, const char *rel, const char *text, size_t len,
+		      const char *message)
+{
+	size_t n;
+	char **ids = dir_versions(h, rel, &n);
+	int same = 0;
+	if (n) {
+		size_t l;
+		char *last = history_text(h, rel, ids[0], &l);
+		same = last && l == len && memcmp(last, text, len) == 0;
+		free(last);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	if (same)
+		return 0;
+	char *dir = version_dir(h, rel);
+	if (mkdirs(dir) < 0) {
+		free(dir);
+		return -1;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	char id[64];
+	/* Sorts by time; the milliseconds keep two saves in a second apart. */
+	snprintf(id, sizeof id, "%04d%02d%02dT%02d%02d%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	char *file = xasprintf("%s/%s.md", dir, id), *note = xasprintf("%s/%s.txt", dir, id);
+	int r = edit_write_atomic(file, text, len) == 0 &&
+			edit_write_atomic(note, message, strlen(message)) == 0 ? 0 : -1;
+	free(file);
+	free(note);
+	free(dir);
+	return r;
+}
+
+/* ------------------------------------------------------------ interface */
+
+int history_record(struct history *h, const char *rel, const char *old, size_t old_len,
+		   const char *text, size_t len, const char *message)
+{
+	pthread_mutex_lock(&h->lock);
+	int r;
+	if (h->repo) {
+		char *path = xasprintf("%s%s", h->content_prefix, rel);
+		r = 0;
+		/* The text the save replaces, unless the repository has it already. */
+		if (old) {
+			git_oid blob, in_head;
+			git_commit *head = NULL;
+			int known = git_blob_create_from_buffer(&blob, h->repo, old, old_len) == 0 &&
+				    head_blob(h->repo, path, &in_head, &head) == 0 &&
+				    git_oid_equal(&blob, &in_head);
+			git_commit_free(head);
+			if (!known) {
+				char *label = doc_label(rel);
+				char *m = xasprintf("%s : version trouvée sur le disque avant modification", label);
+				r = git_commit_file(h, path, old, old_len, m);
+				free(m);
+				free(label);
+			}
+		}
+		if (r == 0)
+			r = git_commit_file(h, path, text, len, message);
+		free(path);
+	} else {
+		r = 0;
+		size_t n;
+		char **ids = dir_versions(h, rel, &n);
+		for (size_t i = 0; i < n; i++)
+			free(ids[i]);
+		free(ids);
+		if (old && n == 0) {
+			char *label = doc_label(rel);
+			char *m = xasprintf("%s : version d’origine", label);
+			r = dir_record(h, rel, old, old_len, m);
+			free(m);
+			free(label);
+			/* Distinct ids even within the same millisecond. */
+			usleep(2000);
+		}
+		if (r == 0)
+			r = dir_record(h, rel, text, len, message);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+static json_t *version_json(const char *id, long long when, const char *message)
+{
+	char date[64];
+	time_t t = (time_t)when;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+	return json_pack("{s:s,s:s,s:I,s:s}", "id", id, "date", date, "quand", (json_int_t)when,
+			 "message", message ? message : "");
+}
+
+json_t *history_list(struct history *h, const char *rel)
+{
+	json_t *out = json_array();
+	pthread_mutex_lock(&h->lock);
+	if (h->repo) {
+		char *path = xasprintf("%s%s", h->content_prefix, rel);
+		git_revwalk *walk = NULL;
+		if (git_revwalk_new(&walk, h->repo) == 0 && git_revwalk_push_head(walk) == 0) {
+			git_revwalk_sorting(walk, GIT_SORT_TIME);
+			git_oid id;
+			int seen = 0;
+			while (json_array_size(out) < HISTORY_MAX && seen++ < HISTORY_WALK_MAX &&
+			       git_revwalk_next(&id, walk) == 0) {
+				git_commit *c = NULL;
+				git_tree *t = NULL, *pt = NULL;
+				git_commit *parent = NULL;
+				git_tree_entry *e = NULL, *pe = NULL;
+				if (git_commit_lookup(&c, h->repo, &id) < 0)
+					continue;
+				int has = git_commit_tree(&t, c) == 0 && git_tree_entry_bypath(&e, t, path) == 0;
+				int phas = git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0 &&
+					   git_commit_tree(&pt, parent) == 0 &&
+					   git_tree_entry_bypath(&pe, pt, path) == 0;
+				if (has && (!phas || !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe)))) {
+					char hex[GIT_OID_HEXSZ + 1];
+					git_oid_tostr(hex, sizeof hex, &id);
+					json_array_append_new(out, version_json(hex, (long long)git_commit_time(c),
+										git_commit_summary(c)));
+				}
+				git_tree_entry_free(e);
+				git_tree_entry_free(pe);
+				git_tree_free(t);
+				git_tree_free(pt);
+				git_commit_free(parent);
+				git_commit_free(c);
+			}
+		}
+		git_revwalk_free(walk);
+		free(path);
+	} else {
+		size_t n;
+		char **ids = dir_versions(h, rel, &n);
+		char *dir = version_dir(h, rel);
+		for (size_t i = 0; i < n; i++) {
+			char *note = xasprintf("%s/%s.txt", dir, ids[i]);
+			size_t l;
+			char *msg = edit_read(note, 4096, &l);
+			struct tm tm = {0};
+			int ms = 0;
+			long long when = 0;
+			if (sscanf(ids[i], "%4d%2d%2dT%2d%2d%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+				   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) >= 6) {
+				tm.tm_year -= 1900;
+				tm.tm_mon -= 1;
+				when = (long long)timegm(&tm);
+			}
+			if (i < HISTORY_MAX)
+				json_array_append_new(out, version_json(ids[i], when, msg));
+			free(msg);
+			free(note);
+			free(ids[i]);
+		}
+		free(ids);
+		free(dir);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return out;
+}
+
+/* An id as the list gives it: 40 hex digits, or a time stamp [0-9T.Z]. */
+static int id_ok(const char *id, int git)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > 40)
+		return 0;
+	for (const char *p = id; *p; p++) {
+		int hex = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+		if (git ? !hex : !((*p >= '0' && *p <= '9') || *p == 'T' || *p == '.' || *p == 'Z'))
+			return 0;
+	}
+	return !git || n == GIT_OID_HEXSZ;
+}
+
+char *history_text(struct history *h, const char *rel, const char *id, size_t *len)
+{
+	if (!id_ok(id, h->repo != NULL))
+		return NULL;
+	if (!h->repo) {
+		char *dir = version_dir(h, rel);
+		char *file = xasprintf("%s/%s.md", dir, id);
+		char *text = edit_read(file, LOAD_MAX_FILE_BYTES, len);
+		free(file);
+		free(dir);
+		return text;
+	}
+	char *out = NULL;
+	pthread_mutex_lock(&h->lock);
+	char *path = xasprintf("%s%s", h->content_prefix, rel);
+	git_oid oid;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	if (git_oid_fromstr(&oid, id) == 0 && git_commit_lookup(&c, h->repo, &oid) == 0 &&
+	    git_commit_tree(&t, c) == 0 && git_tree_entry_bypath(&e, t, path) == 0 &&
+	    git_blob_lookup(&blob, h->repo, git_tree_entry_id(e)) == 0) {
+		size_t n = (size_t)git_blob_rawsize(blob);
+		if (n <= LOAD_MAX_FILE_BYTES) {
+			out = xmalloc(n + 1);
+			memcpy(out, git_blob_rawcontent(blob), n);
+			out[n] = '\0';
+			*len = n;
+		}
+	}
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	free(path);
+	pthread_mutex_unlock(&h->lock);
+	return out;
+}

@@ -1,0 +1,48 @@
+/*
+ * Every save of the writing workshop is kept. When content/ is inside a
+ * git repository, each save is a commit of that one file (libgit2), with
+ * a French message saying what changed (« Fiche-action 6 : modifier le
+ * résumé »); the index entry of the file follows, other staged work is
+ * left alone. Otherwise versions are files under .fiches/historique/
+ * beside content/. Before the first save of a document whose disk text
+ * is not in the history yet, that text is kept first: nothing the
+ * coordinator had is lost.
+ */
+#ifndef FICHES_EDIT_HISTORY_H
+#define FICHES_EDIT_HISTORY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct history;
+
+/* The history of the project whose content/ is content_real (root: the project root). */
+struct history *history_open(const char *root, const char *content_real);
+void history_close(struct history *h);
+
+/* "git" or "dossier": where versions go. */
+const char *history_kind(const struct history *h);
+
+/*
+ * Records that rel (relative to content/) now holds text[0..len), which
+ * replaced old[0..old_len) (old may be NULL: a new file). message is the
+ * French commit message. Returns 0, or -1 (the save itself stands; the
+ * caller reports that the version was not kept).
+ */
+int history_record(struct history *h, const char *rel, const char *old, size_t old_len,
+		   const char *text, size_t len, const char *message);
+
+/* The versions of rel, newest first: [{id, date, message}] (caller json_decref's). */
+json_t *history_list(struct history *h, const char *rel);
+
+/* The text of rel at version id (caller frees), or NULL. */
+char *history_text(struct history *h, const char *rel, const char *id, size_t *len);
+
+/*
+ * The French message for a save of rel from old to text: « Fiche-action 6 :
+ * modifier le titre et le texte ». Caller frees.
+ */
+char *history_message(const char *rel, const char *old, size_t old_len, const char *text,
+		      size_t len);
+
+#endif

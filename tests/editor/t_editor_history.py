@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Every save of the writing workshop is kept, in git or in .fiches/historique/.
+
+Two projects: one whose content/ is not in a git repository (versions go to
+.fiches/historique/ beside content/), one inside a git repository (each save
+is a commit through libgit2). In both: saves are listed newest first with a
+French message saying what changed, the text before the first save is kept
+too, a version's text comes back byte for byte, restoring one is a new
+version (and refused over a file changed on disk), bad ids are refused. In
+git: one commit per save touching that file only, the index follows (git
+status clean), other staged work is left alone. Standard library and the
+git command (skipped without it).
+
+Prints "N passed, N failed[, N skipped]" last.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import json
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
+
+DOC = "actions/06-habitants-a-l-epreuve-des-trafics.md"
+passed = failed = skipped = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + str(detail)[:400] if detail else ""))
+    return cond
+
+
+def api(srv, path, body):
+    st, _, raw = request(srv.port, "POST", path, body, origin="http://127.0.0.1:%d" % srv.port,
+                         cookie="fiches_atelier=" + srv.key)
+    try:
+        return st, json.loads(raw)
+    except ValueError:
+        return st, {}
+
+
+def version_of(srv, rel):
+    import re
+    st, _, body = request(srv.port, "GET", "/_edit/fichier/" + rel, cookie="fiches_atelier=" + srv.key)
+    m = re.search(rb'id="donnees">(.*?)</script>', body, re.S)
+    return json.loads(m.group(1))["version"]
+
+
+def git(cwd, *args):
+    return subprocess.run(["git", "-C", cwd] + list(args), capture_output=True, text=True,
+                          env=dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="t@example.org",
+                                   GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="t@example.org"))
+
+
+def scenario(label, root, in_git):
+    path = os.path.join(root, "content", DOC)
+    with open(path, encoding="utf-8", newline="") as f:
+        original = f.read()
+    srv = Server(root)
+    try:
+        if not check(label + ": serve starts", srv.port and srv.key, srv.text()[-500:]):
+            return
+        # Two saves: the title, then the body.
+        v = version_of(srv, DOC)
+        t1 = original.replace("title: Habitants à l'épreuve des trafics", "title: Habitants face aux trafics", 1)
+        st, r = api(srv, "/_edit/api/enregistrer", {"chemin": DOC, "texte": t1, "base": v})
+        check(label + ": save 1", st == 200 and r.get("historique") is True, r)
+        check(label + ": its message says what changed, in French",
+              r.get("message") == "Fiche-action 6 : modifier le titre", r.get("message"))
+        t2 = t1.replace("Dans les quartiers où", "Dans les quartiers populaires où", 1)
+        st, r = api(srv, "/_edit/api/enregistrer", {"chemin": DOC, "texte": t2, "base": r.get("version")})
+        check(label + ": save 2", st == 200 and r.get("message") == "Fiche-action 6 : modifier le texte", r)
+        st, r = api(srv, "/_edit/api/historique", {"chemin": DOC})
+        versions = r.get("versions") or []
+        check(label + ": history kind", r.get("genre") == ("git" if in_git else "dossier"), r.get("genre"))
+        msgs = [x["message"] for x in versions]
+        check(label + ": versions listed newest first, the text before the first save kept",
+              len(versions) >= 3 and msgs[0] == "Fiche-action 6 : modifier le texte" and
+              msgs[1] == "Fiche-action 6 : modifier le titre", msgs)
+        texts = []
+        for x in versions[:3]:
+            st, r = api(srv, "/_edit/api/version", {"chemin": DOC, "id": x["id"]})
+            texts.append(r.get("texte"))
+        check(label + ": each version's text comes back byte for byte", texts == [t2, t1, original],
+              [len(t or "") for t in texts])
+        # Restore the oldest: a new version.
+        oldest = versions[2]
+        st, r = api(srv, "/_edit/api/retablir", {"chemin": DOC, "id": oldest["id"], "base": "0" * 32, "date": "hier"})
+        check(label + ": restoring over a file changed since → 409", st == 409, st)
+        cur = version_of(srv, DOC)
+        st, r = api(srv, "/_edit/api/retablir", {"chemin": DOC, "id": oldest["id"], "base": cur, "date": "hier à 10:00"})
+        with open(path, encoding="utf-8", newline="") as f:
+            check(label + ": restore writes the old text", st == 200 and f.read() == original, (st, r))
+        st, r = api(srv, "/_edit/api/historique", {"chemin": DOC})
+        check(label + ": a restore is itself a new version",
+              (r.get("versions") or [{}])[0].get("message") == "Fiche-action 6 : rétablir la version du hier à 10:00",
+              (r.get("versions") or [{}])[0])
+        for bad in ["../../../etc/passwd", "", "zz", "0" * 40 if not in_git else "g" * 40, oldest["id"] + "/.."]:
+            st, r = api(srv, "/_edit/api/version", {"chemin": DOC, "id": bad})
+            check(label + ": version id %r refused" % bad[:20], st == 404, st)
+        st, r = api(srv, "/_edit/api/version", {"chemin": "../" + DOC, "id": oldest["id"]})
+        check(label + ": a path out of content/ refused", st == 400, st)
+        if in_git:
+            log = git(root, "log", "--format=%s", "--", "content/" + DOC).stdout.splitlines()
+            check("git: one commit per save, French messages",
+                  log[:3] == ["Fiche-action 6 : rétablir la version du hier à 10:00", "Fiche-action 6 : modifier le texte",
+                              "Fiche-action 6 : modifier le titre"], log[:4])
+            files = git(root, "show", "--name-only", "--format=", "HEAD").stdout.split()
+            check("git: the commit touches that file only", files == ["content/" + DOC], files)
+            status = git(root, "status", "--porcelain").stdout
+            check("git: the index follows (status clean for the file)", "06-habitants" not in status, status)
+            check("git: other staged work left alone", "A  content/pages/nouvelle.md" in status, status)
+        else:
+            d = os.path.join(root, ".fiches", "historique", DOC)
+            check("folder: versions under .fiches/historique/ beside content/",
+                  os.path.isdir(d) and len([n for n in os.listdir(d) if n.endswith(".md")]) >= 4,
+                  os.listdir(d) if os.path.isdir(d) else d)
+    finally:
+        srv.stop()
+
+
+def main():
+    global skipped
+    if not os.path.exists(FICHES):
+        skipped += 1
+        return
+    tmp = tempfile.mkdtemp(prefix="fiches-editor-history-")
+    try:
+        plain = os.path.join(tmp, "sans-git")
+        os.mkdir(plain)
+        shutil.copytree(os.path.join(REPO, "content"), os.path.join(plain, "content"))
+        scenario("folder", plain, False)
+        if shutil.which("git") is None:
+            skipped += 1
+            print("skip git: no git command")
+            return
+        repo = os.path.join(tmp, "avec-git")
+        os.mkdir(repo)
+        shutil.copytree(os.path.join(REPO, "content"), os.path.join(repo, "content"))
+        git(repo, "init", "-q")
+        git(repo, "add", "content")
+        git(repo, "commit", "-q", "-m", "initial")
+        with open(os.path.join(repo, "content", "pages", "nouvelle.md"), "w") as f:
+            f.write("---\ntitle: Nouvelle\n---\nTexte.\n")
+        git(repo, "add", "content/pages/nouvelle.md")
+        with open(os.path.join(repo, ".gitignore"), "w") as f:
+            f.write("public/\nserve.log\n")
+        scenario("git", repo, True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
+    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
+    sys.exit(1 if failed else 0)
