@@ -694,7 +694,8 @@ static void overlay(struct buf *b, const char *diagnostics)
 	if (lines == 0)
 		buf_puts(b, "<li>Erreur inattendue : voir le terminal.</li>\n");
 	if (more)
-		buf_printf(b, "<li>… et %d autres (voir le terminal).</li>\n", more);
+		buf_printf(b, "<li>… et %d %s (voir le terminal).</li>\n", more,
+			   more > 1 ? "autres" : "autre");
 	buf_puts(b, "</ul>\n<button type=\"button\" onclick=\"this.parentNode.remove()\" "
 		    "style=\"margin-top:.75rem;font:inherit;padding:.3rem .9rem;cursor:pointer\">"
 		    "Masquer</button>\n</div>\n");

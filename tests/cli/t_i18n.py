@@ -169,6 +169,10 @@ def test_installed(proj):
 
 def test_serve_overlay(proj):
     """The overlay speaks French under LC_ALL=C; the terminal's own lines stay English."""
+    # 200 more mistakes: the overlay shows 200 lines, then « … et 1 autre ».
+    page = os.path.join(proj, "content", "pages", "la-demarche.md")
+    with open(page, "a", encoding="utf-8") as f:
+        f.write("\n" + "".join(f"Voir [la fiche](action:{900 + i}).\n\n" for i in range(200)))
     log = tempfile.NamedTemporaryFile(mode="w+", delete=False, suffix=".log")
     proc = subprocess.Popen([FICHES, "serve", "-C", proj, "--port", "0", "--no-pdf"],
                             stdout=log, stderr=subprocess.STDOUT,
@@ -192,6 +196,9 @@ def test_serve_overlay(proj):
               any("erreur: thème «" in i and "introuvable" in i for i in items), str(items))
         check("no English in the overlay", not any("unknown" in i or "error:" in i for i in items),
               str(items))
+        check("the overlay lists 200 diagnostics", len(items) == 200, str(len(items)))
+        check("… then « … et 1 autre » (singular)", "… et 1 autre (voir le terminal)" in body,
+              re.findall(r"<li>… et[^<]*", body))
         text = open(log.name).read()
         check("the terminal's status line stays in its language (English)",
               "Serving " in text and "still serving the last good build" in text, text)
