@@ -2,6 +2,7 @@
  * Document bodies; see bodies.h.
  */
 #include "bodies.h"
+#include "lint.h"
 #include "markdown.h"
 #include "md_paths.h"
 #include "pool.h"
@@ -18,6 +19,7 @@ static void process_one(void *ctx, size_t i)
 	struct job *j = ctx;
 	struct doc *doc = site_doc_at(j->s, i);
 	cmark_node *root = markdown_parse_doc(j->s, doc, j->d);
+	lint_body(j->s, doc, root, j->d);
 	xref_resolve_doc(j->s, doc, root, j->d);
 	search_doc_texts(root, &doc->search_texts);
 	cmark_node_free(root);

@@ -48,8 +48,7 @@ static void scaffold_fields(struct buf *b, const struct site *s, const struct ki
 			put_yaml_string(b, title);
 			buf_putc(b, '\n');
 		} else if (f->type == FIELD_LONG_TEXT && (f->flags & FIELD_REQUIRED)) {
-			buf_printf(b, "%s: >-\n  Une ou deux phrases qui disent l’essentiel de la fiche.\n",
-				   f->name);
+			buf_printf(b, "%s: >-\n  " NEW_SUMMARY_PLACEHOLDER "\n", f->name);
 		} else if (f->flags & FIELD_LIST) {
 			if (f->type != FIELD_INCLUDE)
 				buf_printf(b, "%s: []\n", f->name);
@@ -97,7 +96,7 @@ int new_fiche(const char *root, const char *kind, const char *title, struct diag
 	const json_t *h;
 	json_array_foreach(sections, i, h)
 		if (json_is_string(h))
-			buf_printf(&b, "\n## %s\n\nÀ compléter.\n", json_string_value(h));
+			buf_printf(&b, "\n## %s\n\n" NEW_SECTION_PLACEHOLDER "\n", json_string_value(h));
 	int status = 0;
 	mkdir(subdir, 0755);
 	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

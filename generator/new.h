@@ -9,6 +9,14 @@
 #include "diag.h"
 
 /*
+ * The texts a new fiche starts with, for the coordinator to replace. The
+ * checks (resolve/lint.c) recognise them, so a fiche published with them
+ * left in gets a warning.
+ */
+#define NEW_SUMMARY_PLACEHOLDER "Une ou deux phrases qui disent l’essentiel de la fiche."
+#define NEW_SECTION_PLACEHOLDER "À compléter."
+
+/*
  * Creates root/content/<actions|themes>/NN-slug.md for title. Never
  * overwrites. Prints the created path on stdout. Returns an exit status
  * (0, 1 content problem such as an unreadable site.yaml, 2 bad kind, 3 I/O).

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "glossary.h"
 #include "i18n.h"
+#include "lint.h"
 #include "slug.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -1061,6 +1062,27 @@ static void check_menus(struct site *s, struct diag *d)
 	}
 }
 
+/*
+ * A required section that is absent: at the line that writes it another
+ * way ("### Acteurs"), unless lint.c reports that line already ("# Acteurs",
+ * "##Acteurs"), else at the body's first line.
+ */
+static void report_missing_section(const struct doc *doc, const char *name, struct diag *d)
+{
+	int line, col, level;
+	switch (lint_section_near_miss(doc, name, &line, &col, &level)) {
+	case 2:
+		break;
+	case 1:
+		diag_warning(d, doc->path, line, col,
+			     _("section '%s' must be a level-2 heading: write '## %s'"), name, name);
+		break;
+	default:
+		diag_warning(d, doc->path, doc->body_offset + 1, 1, _("missing section '## %s'"),
+			     name);
+	}
+}
+
 void schema_check_sections(struct site *s, struct diag *d)
 {
 	const json_t *sections = json_object_get(s->config, "sections");
@@ -1082,8 +1104,7 @@ void schema_check_sections(struct site *s, struct diag *d)
 					found = doc->headings[h].level == 2 &&
 						strcmp(doc->headings[h].text, json_string_value(name)) == 0;
 				if (!found)
-					diag_warning(d, doc->path, doc->body_offset + 1, 1,
-						     _("missing section '## %s'"), json_string_value(name));
+					report_missing_section(doc, json_string_value(name), d);
 			}
 		}
 	}

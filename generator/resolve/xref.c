@@ -11,6 +11,7 @@
 #include "xref.h"
 #include "buf.h"
 #include "i18n.h"
+#include "lint.h"
 #include "markdown.h"
 #include "md_paths.h"
 #include "path.h"
@@ -261,6 +262,9 @@ static void resolve_link(struct resolver *r)
 			if (!doc_find_anchor(r->doc, url + 1))
 				report(r, _("no section '%s' in this document%s"), url, "",
 				       suggest_anchor(r->doc, url + 1));
+		} else if (r->d) {
+			lint_relative_link(r->s, r->doc, markdown_line(r->doc, r->node),
+					   markdown_col(r->node), url, r->d);
 		}
 		break;
 	case XREF_UNSAFE:

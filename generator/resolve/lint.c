@@ -1,0 +1,743 @@
+/*
+ * Body checks; see lint.h.
+ *
+ * cmark never fails: what it cannot read as a link, an image or a heading
+ * it prints as text. These checks look for that text in the parsed tree (so
+ * code spans and code blocks are left alone) and in the raw lines (for what
+ * cmark drops, such as a footnote definition nobody calls), and point at the
+ * mistake's own line and column.
+ */
+#include "lint.h"
+#include "buf.h"
+#include "i18n.h"
+#include "markdown.h"
+#include "new.h"
+#include "pages.h"
+#include "path.h"
+#include "slug.h"
+#include "suggest.h"
+#include "utf8.h"
+#include "xalloc.h"
+#include "xref.h"
+#include "yaml.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+struct lint {
+	const struct site *s;
+	const struct doc *doc;
+	struct diag *d;
+};
+
+static void warn(const struct lint *l, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warn(const struct lint *l, int line, int col, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	diag_warning(l->d, l->doc->path, line, col, "%s", buf_cstr(&msg));
+	buf_free(&msg);
+}
+
+/* ---- positions ---------------------------------------------------------- */
+
+/* The text of doc's file line file_line (no newline), or NULL outside the body. */
+static const char *body_line(const struct doc *doc, int file_line, size_t *len)
+{
+	int want = file_line - doc->body_offset;
+	if (want < 1 || !doc->body)
+		return NULL;
+	const char *p = doc->body, *end = doc->body + doc->body_len;
+	for (int l = 1; l < want; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	return p;
+}
+
+static int count_chars(const char *s, size_t n)
+{
+	int c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+int lint_char_col(const struct doc *doc, int file_line, int byte_col)
+{
+	size_t len;
+	const char *t = body_line(doc, file_line, &len);
+	if (byte_col < 1)
+		return 1;
+	if (!t)
+		return byte_col;
+	size_t b = (size_t)byte_col - 1;
+	return count_chars(t, b < len ? b : len) + 1;
+}
+
+/*
+ * The character column of needle on file_line, looked for from byte column
+ * from (where cmark says the node starts), else anywhere on the line, else
+ * the node's own column.
+ */
+static int find_col(const struct doc *doc, int file_line, int from, const char *needle, size_t n)
+{
+	size_t len;
+	const char *t = body_line(doc, file_line, &len);
+	if (!t)
+		return from > 0 ? from : 1;
+	size_t start = from > 0 ? (size_t)from - 1 : 0;
+	if (start > len)
+		start = len;
+	const char *hit = memmem(t + start, len - start, needle, n);
+	if (!hit)
+		hit = memmem(t, len, needle, n);
+	if (!hit)
+		return lint_char_col(doc, file_line, from);
+	return count_chars(t, (size_t)(hit - t)) + 1;
+}
+
+/* At most max characters of s, with "…" when cut (caller frees). */
+static char *shorten(const char *s, int max)
+{
+	size_t i = 0;
+	int chars = 0;
+	while (s[i] && chars < max) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	return s[i] ? xasprintf("%.*s…", (int)i, s) : xstrdup(s);
+}
+
+/* Fenced code: ``` or ~~~ opens a block until the same fence, at least as long. */
+struct fence {
+	char ch;
+	size_t len;
+};
+
+/* Returns 1 when the line is a fence line or inside a fenced block. */
+static int in_fence(struct fence *f, const char *line, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && line[i] == ' ')
+		i++;
+	size_t k = i;
+	char c = i < n ? line[i] : 0;
+	while (k < n && line[k] == c && (c == '`' || c == '~'))
+		k++;
+	size_t run = k - i;
+	if (f->ch) {
+		if (c == f->ch && run >= f->len) {
+			size_t j = k;
+			while (j < n && (line[j] == ' ' || line[j] == '\t'))
+				j++;
+			if (j == n)
+				f->ch = 0;
+		}
+		return 1;
+	}
+	if (run >= 3) {
+		f->ch = c;
+		f->len = run;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- ids for a link written with spaces --------------------------------- */
+
+/* The id that scheme:key most likely meant (borrowed), or NULL. */
+static const char *likely_id(const struct site *s, enum xref_scheme scheme, const char *key)
+{
+	char *slug = slug_from_text(key, strlen(key));
+	const char *found = NULL;
+	const char **ids = NULL;
+	size_t n = 0;
+	enum doc_kind k = scheme == XREF_ACTION ? DOC_ACTION : scheme == XREF_THEME ? DOC_THEME :
+			  scheme == XREF_GUIDE ? DOC_GUIDE : scheme == XREF_PAGE ? DOC_PAGE : DOC_KINDS;
+	if (k != DOC_KINDS) {
+		struct doc *doc = site_find_doc(s, k, slug);
+		if (doc) {
+			found = doc->slug;
+		} else {
+			n = s->ndocs[k];
+			ids = xcalloc(n + 1, sizeof *ids);
+			for (size_t i = 0; i < n; i++)
+				ids[i] = s->docs[k][i]->slug;
+		}
+	} else if (scheme == XREF_CONTACT || scheme == XREF_BIBLIO || scheme == XREF_GLOSSARY) {
+		enum target_kind tk = scheme == XREF_CONTACT ? TARGET_CONTACT :
+				      scheme == XREF_BIBLIO ? TARGET_BIBLIO : TARGET_GLOSSARY;
+		struct entry *v = tk == TARGET_CONTACT ? s->contacts :
+				  tk == TARGET_BIBLIO ? s->biblio : s->glossary;
+		n = tk == TARGET_CONTACT ? s->ncontacts : tk == TARGET_BIBLIO ? s->nbiblio :
+									     s->nglossary;
+		ids = xcalloc(n + 1, sizeof *ids);
+		for (size_t i = 0; i < n; i++) {
+			ids[i] = v[i].id;
+			if (!strcasecmp(v[i].id, slug))
+				found = v[i].id;
+		}
+	}
+	if (!found && ids)
+		found = suggest_closest(slug, ids, n);
+	free(ids);
+	free(slug);
+	return found;
+}
+
+/* ---- text that cmark could not read ------------------------------------ */
+
+static void report_unparsed(const struct lint *l, int line, int col, int image,
+			    const char *label, const char *target)
+{
+	int spaces = strpbrk(target, " \t") != NULL || strstr(target, "\xC2\xA0") != NULL;
+	struct xref x;
+	xref_parse(target, &x);
+	if (image) {
+		if (spaces)
+			warn(l, line, col,
+			     _("image '%s' is printed as text because its path has spaces: write ![%s](<%s>) or rename the file without spaces"),
+			     target, label, target);
+		else
+			warn(l, line, col,
+			     _("'![%s](%s)' is printed as text, not shown as an image: check its brackets and parentheses"),
+			     label, target);
+		return;
+	}
+	if (x.scheme != XREF_NONE && x.scheme != XREF_UNKNOWN && x.scheme != XREF_UNSAFE &&
+	    x.scheme != XREF_MARKDOWN) {
+		char *key = xstrndup(x.key, x.key_len);
+		char *scheme = xstrndup(target, (size_t)(x.key - target));
+		const char *id = likely_id(l->s, x.scheme, key);
+		if (id)
+			warn(l, line, col,
+			     _("link '[%s](%s)' is printed as text because its target has spaces: write [%s](%s%s)"),
+			     label, target, label, scheme, id);
+		else
+			warn(l, line, col,
+			     _("link '[%s](%s)' is printed as text because its target has spaces: a link names an id, in lower-case letters, digits and '-'"),
+			     label, target);
+		free(scheme);
+		free(key);
+	} else if (spaces) {
+		warn(l, line, col,
+		     _("link '[%s](%s)' is printed as text because its target has spaces: write [%s](<%s>) or replace each space with %%20"),
+		     label, target, label, target);
+	} else {
+		warn(l, line, col,
+		     _("'[%s](%s)' is printed as text, not as a link: check its brackets and parentheses"),
+		     label, target);
+	}
+}
+
+/* "[text](target)" and "![alt](target)" left as text by cmark. */
+static void check_unparsed_links(const struct lint *l, int line, int bcol, const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "](")) != NULL; p += 2) {
+		const char *open = NULL;
+		int depth = 0;
+		for (const char *q = p; q > s;) {
+			q--;
+			if (*q == ']') {
+				depth++;
+			} else if (*q == '[') {
+				if (depth == 0) {
+					open = q;
+					break;
+				}
+				depth--;
+			}
+		}
+		if (!open || open[1] == '^')
+			continue;
+		const char *dest = p + 2, *close = NULL;
+		int par = 0;
+		for (const char *q = dest; *q; q++) {
+			if (*q == '(') {
+				par++;
+			} else if (*q == ')') {
+				if (par == 0) {
+					close = q;
+					break;
+				}
+				par--;
+			}
+		}
+		if (!close)
+			continue;
+		int image = open > s && open[-1] == '!';
+		const char *start = image ? open - 1 : open;
+		char *label = xstrndup(open + 1, (size_t)(p - open - 1));
+		char *target = xstrndup(dest, (size_t)(close - dest));
+		int col = find_col(l->doc, line, bcol, start, (size_t)(p + 2 - start));
+		report_unparsed(l, line, col, image, label, target);
+		free(target);
+		free(label);
+		p = close - 1;
+	}
+}
+
+static int is_label_byte(char c)
+{
+	return c != ']' && c != '[' && !ascii_isspace(c);
+}
+
+/* "[^2]" left as text: a footnote call whose definition does not exist. */
+static void check_footnote_calls(const struct lint *l, int line, int bcol, const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "[^")) != NULL; p += 2) {
+		const char *q = p + 2;
+		while (*q && is_label_byte(*q))
+			q++;
+		if (*q != ']' || q == p + 2)
+			continue;
+		int len = (int)(q - p - 2);
+		int col = find_col(l->doc, line, bcol, p, (size_t)(q + 1 - p));
+		warn(l, line, col,
+		     _("footnote '[^%.*s]' has no definition: add a line '[^%.*s]: the note' after the paragraph, or remove the call"),
+		     len, p + 2, len, p + 2);
+		p = q - 1;
+	}
+}
+
+/* Footnote definitions that nothing calls: cmark drops them without a word. */
+static void check_footnote_definitions(const struct lint *l)
+{
+	const struct doc *doc = l->doc;
+	const char *body = doc->body, *end = body + doc->body_len;
+	struct fence f = {0};
+	int line = doc->body_offset;
+	for (const char *p = body; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		line++;
+		size_t i = 0;
+		while (i < n && i < 3 && p[i] == ' ')
+			i++;
+		if (!in_fence(&f, p, n) && i + 3 < n && p[i] == '[' && p[i + 1] == '^') {
+			size_t k = i + 2;
+			while (k < n && is_label_byte(p[k]))
+				k++;
+			if (k < n - 1 && k > i + 2 && p[k] == ']' && p[k + 1] == ':') {
+				/* Called when "[^label]" appears anywhere but as a definition. */
+				size_t llen = k - i - 2;
+				const char *label = p + i + 2;
+				int called = 0;
+				for (const char *c = body; !called && (c = memmem(c, (size_t)(end - c), "[^", 2));
+				     c += 2) {
+					if ((size_t)(end - c) < llen + 3 ||
+					    strncasecmp(c + 2, label, llen) != 0 || c[llen + 2] != ']')
+						continue;
+					if (c + llen + 3 < end && c[llen + 3] == ':') {
+						const char *ls = c;
+						while (ls > body && ls[-1] == ' ')
+							ls--;
+						if (ls == body || ls[-1] == '\n')
+							continue;
+					}
+					called = 1;
+				}
+				if (!called)
+					warn(l, line, count_chars(p, i) + 1,
+					     _("footnote '[^%.*s]' is never called, so its note is left out: call it with '[^%.*s]' in the text, or remove it"),
+					     (int)llen, label, (int)llen, label);
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+/* ---- headings ------------------------------------------------------------ */
+
+/* Whether name is one of the sections site.yaml requires, of any kind. */
+static int is_section_name(const struct site *s, const char *name)
+{
+	const json_t *sections = json_object_get(s->config, "sections");
+	const char *key;
+	const json_t *list;
+	json_object_foreach((json_t *)sections, key, list) {
+		size_t i;
+		const json_t *h;
+		json_array_foreach(list, i, h)
+			if (json_is_string(h) && strcmp(json_string_value(h), name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* "##Objectifs": the number of '#' when text starts like a heading without its space. */
+static size_t hashes_without_space(const char *text)
+{
+	size_t h = 0;
+	while (text[h] == '#')
+		h++;
+	if (h == 0 || h > 6 || !text[h] || text[h] == '#' || ascii_isspace(text[h]))
+		return 0;
+	return h;
+}
+
+static void check_heading_like_paragraph(const struct lint *l, cmark_node *para)
+{
+	cmark_node *first = cmark_node_first_child(para);
+	if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT)
+		return;
+	const char *text = cmark_node_get_literal(first);
+	size_t h = text ? hashes_without_space(text) : 0;
+	if (!h)
+		return;
+	/* One '#' before a word is a hashtag unless the word is a section's name. */
+	if (h == 1 && !is_section_name(l->s, text + 1))
+		return;
+	int line = markdown_line(l->doc, para);
+	int col = find_col(l->doc, line, markdown_col(first), text, strlen(text));
+	warn(l, line, col, _("'%s' is printed as text, not as a heading: write '%.*s %s' (a space after the '#')"),
+	     text, (int)h, text, text + h);
+}
+
+static void check_level1_heading(const struct lint *l, cmark_node *heading)
+{
+	char *text = markdown_plain_text(heading);
+	int line = markdown_line(l->doc, heading);
+	int col = lint_char_col(l->doc, line, markdown_col(heading));
+	warn(l, line, col,
+	     _("level-1 heading '%s' in the body: the title is the page's only level-1 heading; write '## %s' for a section"),
+	     text, text);
+	free(text);
+}
+
+int lint_section_near_miss(const struct doc *doc, const char *name, int *line, int *col,
+			   int *level)
+{
+	char *want = slug_from_text(name, strlen(name));
+	const char *body = doc->body, *end = body + doc->body_len;
+	struct fence f = {0};
+	int l = doc->body_offset, found = 0;
+	for (const char *p = body; p < end && !found;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		l++;
+		size_t i = 0;
+		while (i < n && i < 3 && p[i] == ' ')
+			i++;
+		size_t h = i;
+		while (h < n && p[h] == '#')
+			h++;
+		if (!in_fence(&f, p, n) && h > i && h - i <= 6) {
+			int spaced = h < n && (p[h] == ' ' || p[h] == '\t');
+			size_t a = h, b = n;
+			while (a < b && (p[a] == ' ' || p[a] == '\t'))
+				a++;
+			while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t' || p[b - 1] == '#'))
+				b--;
+			char *got = slug_from_text(p + a, b - a);
+			if (b > a && strcmp(got, want) == 0) {
+				*line = l;
+				*col = count_chars(p, i) + 1;
+				*level = (int)(h - i);
+				found = !spaced || *level == 1 ? 2 : 1;
+			}
+			free(got);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	free(want);
+	return found;
+}
+
+/* ---- placeholders ---------------------------------------------------------- */
+
+/*
+ * Whether text is a placeholder: one `fiches new` writes, or the usual
+ * « à compléter », « TODO », « lorem ipsum » a coordinator leaves for later.
+ * Compared as slugs, so case, accents and punctuation do not matter.
+ */
+static int is_placeholder(const char *text)
+{
+	static const char *const starts[] = {"a-completer", "a-rediger", "a-remplir", "a-preciser",
+					     "a-ecrire", "texte-a-venir", "lorem-ipsum", "todo",
+					     "tbd", "xxx"};
+	static const char *const written[] = {NEW_SUMMARY_PLACEHOLDER, NEW_SECTION_PLACEHOLDER};
+	size_t n = strlen(text);
+	if (!n)
+		return 0;
+	char *slug = slug_from_text(text, n);
+	int hit = 0;
+	for (size_t i = 0; i < sizeof written / sizeof *written && !hit; i++) {
+		char *w = slug_from_text(written[i], strlen(written[i]));
+		hit = strcmp(slug, w) == 0;
+		free(w);
+	}
+	/* A short paragraph that starts with one: « À compléter par l’équipe. » */
+	for (size_t i = 0; i < sizeof starts / sizeof *starts && !hit && strlen(slug) <= 48; i++) {
+		size_t k = strlen(starts[i]);
+		hit = strncmp(slug, starts[i], k) == 0 && (slug[k] == '\0' || slug[k] == '-');
+	}
+	free(slug);
+	return hit;
+}
+
+static void check_placeholder_paragraph(const struct lint *l, cmark_node *para)
+{
+	char *text = markdown_plain_text(para);
+	if (is_placeholder(text)) {
+		char *shown = shorten(text, 60);
+		int line = markdown_line(l->doc, para);
+		warn(l, line, lint_char_col(l->doc, line, markdown_col(para)),
+		     _("placeholder text '%s' is still here: write this part of the fiche, or remove it"),
+		     shown);
+		free(shown);
+	}
+	free(text);
+}
+
+static void check_placeholder_fields(const struct lint *l)
+{
+	static const char *const fields[] = {"summary", "title", "subtitle"};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		const json_t *v = json_object_get(l->doc->meta, fields[i]);
+		if (!json_is_string(v) || !is_placeholder(json_string_value(v)))
+			continue;
+		int line = 1, col = 1;
+		if (l->doc->marks)
+			yaml_marks_find_key(l->doc->marks, l->doc->meta, fields[i], &line, &col);
+		char *shown = shorten(json_string_value(v), 60);
+		warn(l, line, col,
+		     _("placeholder text '%s' is still in '%s': write what this fiche is about"),
+		     shown, fields[i]);
+		free(shown);
+	}
+}
+
+/* ---- the walk --------------------------------------------------------------- */
+
+void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d)
+{
+	struct lint l = {s, doc, d};
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	int in_link = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
+			in_link += ev == CMARK_EVENT_ENTER ? 1 : -1;
+			continue;
+		}
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (type) {
+		case CMARK_NODE_TEXT: {
+			const char *text = cmark_node_get_literal(node);
+			if (!text || in_link)
+				break;
+			int line = markdown_line(doc, node), col = markdown_col(node);
+			check_unparsed_links(&l, line, col, text);
+			check_footnote_calls(&l, line, col, text);
+			break;
+		}
+		case CMARK_NODE_PARAGRAPH:
+			check_heading_like_paragraph(&l, node);
+			check_placeholder_paragraph(&l, node);
+			break;
+		case CMARK_NODE_HEADING:
+			if (cmark_node_get_heading_level(node) == 1)
+				check_level1_heading(&l, node);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	check_footnote_definitions(&l);
+	check_placeholder_fields(&l);
+}
+
+/* ---- links without a scheme ------------------------------------------------ */
+
+/* "www.reseaux13.fr", "reseaux13.fr/contact": a host name, not a file of the site. */
+static int looks_like_host(const char *path)
+{
+	if (strncasecmp(path, "www.", 4) == 0)
+		return 1;
+	size_t n = strcspn(path, "/");
+	const char *dot = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (path[i] == '.')
+			dot = path + i;
+		else if (!ascii_isalnum(path[i]) && path[i] != '-')
+			return 0;
+	}
+	if (!dot || dot == path)
+		return 0;
+	/* The last label: letters only, and not a file extension. */
+	size_t tld = (size_t)(path + n - dot - 1);
+	if (tld < 2 || tld > 6)
+		return 0;
+	for (const char *p = dot + 1; p < path + n; p++)
+		if (!ascii_isalpha(*p))
+			return 0;
+	static const char *const files[] = {"html", "htm", "pdf", "md", "png", "jpg", "jpeg",
+					    "gif", "svg", "webp", "txt", "doc", "docx", "odt",
+					    "ods", "xls", "xlsx", "csv", "zip", "mp3", "mp4",
+					    "yaml", "yml", "json", "css", "js", "xml", "epub"};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+		if (strlen(files[i]) == tld && strncasecmp(dot + 1, files[i], tld) == 0)
+			return 0;
+	return 1;
+}
+
+/* "a/b/../c/./d" → "a/c/d"; NULL when it climbs above the top. Caller frees. */
+static char *normalise(const char *path)
+{
+	char *out = xmalloc(strlen(path) + 1);
+	size_t n = 0;
+	const char *p = path;
+	while (*p) {
+		size_t len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (n == 0) {
+				free(out);
+				return NULL;
+			}
+			n--;
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			memcpy(out + n, p, len);
+			n += len;
+			if (p[len] == '/')
+				out[n++] = '/';
+		}
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* "%20" → " " (a link written for a browser names the file with its spaces). */
+static char *percent_decode(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	for (; *s; s++) {
+		int hi, lo;
+		if (*s == '%' && s[1] && s[2] &&
+		    (hi = ascii_isdigit(s[1]) ? s[1] - '0' : (s[1] | 32) - 'a' + 10) >= 0 && hi < 16 &&
+		    (lo = ascii_isdigit(s[2]) ? s[2] - '0' : (s[2] | 32) - 'a' + 10) >= 0 && lo < 16) {
+			*o++ = (char)(hi * 16 + lo);
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Whether the site's output has path (relative to its root), as built now or before. */
+static int site_has(const struct site *s, const char *path)
+{
+	if (!*path || path[strlen(path) - 1] == '/') {
+		char *index = xasprintf("%sindex.html", path);
+		int ok = site_has(s, index);
+		free(index);
+		return ok;
+	}
+	int ok = 0;
+	struct page_plan plan = pages_plan(s);
+	for (size_t i = 0; i < plan.n && !ok; i++)
+		ok = strcmp(plan.pages[i].path, path) == 0;
+	pages_free(&plan);
+	/* Files copied as they are, and what the PDF pass writes. */
+	if (!ok && strncmp(path, "media/", 6) == 0) {
+		char *f = path_join(s->content_dir, path);
+		ok = is_file(f);
+		free(f);
+	}
+	/* The templates' assets (maybe built into the program) and the PDF pass's files. */
+	if (!ok && (strncmp(path, "assets/", 7) == 0 || strncmp(path, "pdf/", 4) == 0 ||
+		    strncmp(path, "print/", 6) == 0))
+		ok = 1;
+	if (!ok) {
+		char *f = xasprintf("%s/public/%s", s->root, path);
+		ok = is_file(f);
+		free(f);
+	}
+	return ok;
+}
+
+void lint_relative_link(const struct site *s, const struct doc *doc, int line, int col,
+			const char *url, struct diag *d)
+{
+	if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?')
+		return;
+	/* https:, mailto:, tel:…: addresses, not files of the site. */
+	size_t scheme = 0;
+	while (ascii_isalnum(url[scheme]) || url[scheme] == '+' || url[scheme] == '-' ||
+	       url[scheme] == '.')
+		scheme++;
+	if (scheme > 0 && url[scheme] == ':' && ascii_isalpha(url[0]))
+		return;
+	char *path = xstrndup(url, strcspn(url, "#?"));
+	col = lint_char_col(doc, line, col);
+	if (strchr(path, '@') && !strchr(path, '/')) {
+		diag_warning(d, doc->path, line, col,
+			     _("link '%s' leads nowhere: an e-mail address is written mailto:%s"), url, url);
+	} else if (looks_like_host(path)) {
+		diag_warning(d, doc->path, line, col,
+			     _("link '%s' leads nowhere (it is read as a file of the site): write https://%s"),
+			     url, url);
+	} else {
+		char *file = percent_decode(path);
+		/* As written in content/, next to the document... */
+		char *dir = xstrdup(doc->fs_path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		char *src = path_join(dir, file);
+		int ok = is_file(src);
+		/* ...or as the page will find it on the site. */
+		if (!ok) {
+			char *odir = xstrdup(doc->out_path);
+			char *oslash = strrchr(odir, '/');
+			char *joined = oslash ? (oslash[1] = '\0', xasprintf("%s%s", odir, file)) :
+						xstrdup(file);
+			char *site_path = normalise(joined);
+			ok = site_path && site_has(s, site_path);
+			free(site_path);
+			free(joined);
+			free(odir);
+		}
+		if (!ok)
+			diag_warning(d, doc->path, line, col,
+				     _("link '%s' leads to no file of content/ nor page of the site: check the name, or write the full address https://…"),
+				     url);
+		free(src);
+		free(dir);
+		free(file);
+	}
+	free(path);
+}

@@ -1,0 +1,47 @@
+/*
+ * Checks of a document's body for mistakes that would otherwise be
+ * published silently: Markdown that cmark reads as plain text (a link or an
+ * image whose target has spaces, a heading without a space after its '#'),
+ * footnotes called without a definition or defined without a call, a
+ * level-1 heading in a body, and the placeholder texts `fiches new` writes.
+ * Each is a warning at the mistake's own line and column (an error with
+ * --strict).
+ */
+#ifndef FICHES_LINT_H
+#define FICHES_LINT_H
+
+#include "diag.h"
+#include "model.h"
+
+#include <cmark-gfm.h>
+
+/* Checks doc's parsed body (root, before or after xref) and its summary. */
+void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d);
+
+/*
+ * Where doc's body writes the required section name in a form that is not
+ * a level-2 heading: a heading of another level ("# Acteurs", "### Acteurs")
+ * or a line "##Acteurs" without the space. Returns 0 when there is none;
+ * 1 for a heading of another level than 1 (the caller reports it, at
+ * *line, *col, with its level in *level); 2 when lint_body already reports
+ * it (a level-1 heading or a missing space).
+ */
+int lint_section_near_miss(const struct doc *doc, const char *name, int *line, int *col,
+			   int *level);
+
+/*
+ * Checks a link without a scheme ("www.reseaux13.fr", "../docs/plan.pdf"),
+ * found at line, col of doc: a warning when it leads to no file of content/
+ * nor to a page of the site, with the fix when it is a web or e-mail
+ * address written without its https:// or mailto:.
+ */
+void lint_relative_link(const struct site *s, const struct doc *doc, int line, int col,
+			const char *url, struct diag *d);
+
+/*
+ * The column, counted in characters as every diagnostic does, of the byte
+ * column byte_col (1-based, as cmark gives it) of doc's file line.
+ */
+int lint_char_col(const struct doc *doc, int file_line, int byte_col);
+
+#endif
