@@ -7,6 +7,7 @@
  * → stage commit (the only disk write).
  */
 #include "build.h"
+#include "lint_files.h"
 #include "bodies.h"
 #include "buf.h"
 #include "context.h"
@@ -339,7 +340,9 @@ static struct site *load_checked(const struct build_options *o, const struct loa
 	if (!b.site)
 		return NULL;
 	phase("load");
+	lint_content_files(b.site, d);
 	schema_check(b.site, d);
+	lint_data_values(b.site, d);
 	phase("schema");
 	bodies_process(b.site, o->jobs, d);
 	phase("bodies");
