@@ -328,6 +328,7 @@ void site_free(struct site *s)
 	free(s->menu);
 	free(s->description);
 	json_decref(s->config);
+	json_decref(s->history);
 	yaml_marks_free(s->config_marks);
 	json_decref(s->contacts_data);
 	json_decref(s->glossary_data);

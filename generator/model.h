@@ -222,6 +222,10 @@ struct site {
 
 	struct gloss_index *gloss;   /* over glossary ids */
 	const char **sigles;         /* borrowed ids, index-aligned with glossary */
+
+	/* The last build's public/site.json (owned), read by hints.c when an id is unknown. */
+	json_t *history;
+	int history_read;
 };
 
 /*

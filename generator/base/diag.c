@@ -16,6 +16,7 @@ struct message {
 	int line, col;
 	size_t seq;  /* report order, the last sort key, keeps output stable */
 	char *text;  /* owned */
+	char *fold;  /* owned, NULL unless folded with the others of the same key */
 };
 
 struct diag {
@@ -38,6 +39,7 @@ static void free_messages(struct diag *d)
 	for (size_t i = 0; i < d->nmsgs; i++) {
 		free(d->msgs[i].path);
 		free(d->msgs[i].text);
+		free(d->msgs[i].fold);
 	}
 	d->nmsgs = 0;
 }
@@ -57,15 +59,17 @@ void diag_set_strict(struct diag *d, int strict)
 	d->strict = strict;
 }
 
-void diag_report(struct diag *d, enum diag_level level, const char *path,
-		 int line, int col, const char *fmt, ...)
+static void add(struct diag *d, enum diag_level level, const char *fold, const char *path,
+		int line, int col, const char *fmt, va_list ap)
 {
-	va_list ap;
 	struct buf text = BUF_INIT;
-	va_start(ap, fmt);
 	buf_vprintf(&text, fmt, ap);
-	va_end(ap);
 	pthread_mutex_lock(&d->lock);
+	/* A folded message counts once, however many places show it. */
+	int counted = 1;
+	for (size_t i = 0; fold && i < d->nmsgs && counted; i++)
+		if (d->msgs[i].fold && strcmp(d->msgs[i].fold, fold) == 0)
+			counted = 0;
 	if (d->nmsgs == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->msgs = xrealloc(d->msgs, d->cap * sizeof *d->msgs);
@@ -77,11 +81,30 @@ void diag_report(struct diag *d, enum diag_level level, const char *path,
 	m->col = col;
 	m->seq = d->seq++;
 	m->text = buf_detach(&text);
-	if (level == DIAG_ERROR)
+	m->fold = fold ? xstrdup(fold) : NULL;
+	if (counted && level == DIAG_ERROR)
 		d->errors++;
-	else if (level == DIAG_WARNING)
+	else if (counted && level == DIAG_WARNING)
 		d->warnings++;
 	pthread_mutex_unlock(&d->lock);
+}
+
+void diag_report(struct diag *d, enum diag_level level, const char *path,
+		 int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(d, level, NULL, path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void diag_report_folded(struct diag *d, enum diag_level level, const char *fold,
+			const char *path, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(d, level, fold, path, line, col, fmt, ap);
+	va_end(ap);
 }
 
 size_t diag_errors(const struct diag *d)
@@ -127,6 +150,18 @@ static void format_all(struct diag *d, struct buf *out, int colour)
 		qsort(d->msgs, d->nmsgs, sizeof *d->msgs, compare_messages);
 	for (size_t i = 0; i < d->nmsgs; i++) {
 		const struct message *m = &d->msgs[i];
+		/* Folded: the first in order speaks for the others. */
+		size_t others = 0;
+		int shown_before = 0;
+		for (size_t j = 0; m->fold && j < d->nmsgs; j++) {
+			if (j == i || !d->msgs[j].fold || strcmp(d->msgs[j].fold, m->fold) != 0)
+				continue;
+			if (j < i)
+				shown_before = 1;
+			others++;
+		}
+		if (shown_before)
+			continue;
 		int is_error = m->level == DIAG_ERROR ||
 			       (m->level == DIAG_WARNING && d->strict);
 		if (colour)
@@ -147,6 +182,10 @@ static void format_all(struct diag *d, struct buf *out, int colour)
 			buf_puts(out, "\033[0m");
 		buf_puts(out, " ");
 		buf_puts(out, m->text);
+		if (others)
+			buf_printf(out, ngettext(" (and %zu other reference to it)",
+						 " (and %zu other references to it)", others),
+				   others);
 		buf_puts(out, "\n");
 	}
 }

@@ -39,6 +39,16 @@ void diag_report(struct diag *d, enum diag_level level, const char *path,
 #define diag_note(d, path, line, col, ...) \
 	diag_report((d), DIAG_NOTE, (path), (line), (col), __VA_ARGS__)
 
+/*
+ * Like diag_report, for a mistake that shows in many places (an unknown id
+ * that several files name): the messages with the same fold key are
+ * printed once, at the first place in file order, ending with « and N
+ * other references to it », and count as one.
+ */
+void diag_report_folded(struct diag *d, enum diag_level level, const char *fold,
+			const char *path, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
 /* Errors, counting warnings as errors in strict mode. */
 size_t diag_errors(const struct diag *d);
 size_t diag_warnings(const struct diag *d);

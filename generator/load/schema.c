@@ -12,6 +12,7 @@
 #include "schema.h"
 #include "buf.h"
 #include "glossary.h"
+#include "hints.h"
 #include "i18n.h"
 #include "lint.h"
 #include "slug.h"
@@ -29,6 +30,7 @@ struct ctx {
 	struct diag *d;
 	const char *path;
 	const struct yaml_marks *marks;
+	const struct site *site; /* for the hints of unknown ids; may be NULL */
 };
 
 void schema_where(const struct yaml_marks *marks, const json_t *obj,
@@ -176,16 +178,19 @@ static const json_t *list_at(const json_t *v, size_t i)
 	return json_is_string(v) ? v : json_array_get(v, i);
 }
 
-/* Reports an unknown id with a "did you mean" from the known ones. */
+/* Reports an unknown id with a hint from the known ones (hints.c), once per id. */
 static void unknown_id(const struct ctx *c, int line, int col, const char *what,
 		       const char *id, const char *const *known, size_t nknown)
 {
-	const char *best = suggest_closest(id, known, nknown);
-	if (best)
-		diag_error(c->d, c->path, line, col, _("unknown %s '%s' (did you mean '%s'?)"),
-			   what, id, best);
-	else
-		diag_error(c->d, c->path, line, col, _("unknown %s '%s'"), what, id);
+	hints_report_unknown(c->d, c->site, -1, what, c->path, line, col, id, known, nknown);
+}
+
+/* The same for a document: the hint may come from its file or the last build. */
+static void unknown_doc(const struct ctx *c, int line, int col, enum doc_kind kind,
+			const char *what, const char *id, const char *const *known, size_t nknown)
+{
+	hints_report_unknown(c->d, c->site, (int)kind, what, c->path, line, col, id, known,
+			     nknown);
 }
 
 static void warn_unknown_fields(const struct ctx *c, const json_t *obj,
@@ -332,7 +337,7 @@ static struct taxon *load_taxa(const struct ctx *c, const json_t *cfg, const cha
 
 static void check_site(struct site *s, struct diag *d)
 {
-	struct ctx c = {d, s->config_path, s->config_marks};
+	struct ctx c = {d, s->config_path, s->config_marks, s};
 	json_t *cfg = s->config;
 	int line, col;
 	if (cfg && !json_is_object(cfg)) {
@@ -453,7 +458,7 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 				  const struct yaml_marks *marks, enum target_kind kind,
 				  size_t *count)
 {
-	struct ctx c = {d, path, marks};
+	struct ctx c = {d, path, marks, NULL};
 	*count = 0;
 	if (!data || json_is_null(data))
 		return xcalloc(1, sizeof(struct entry));
@@ -521,7 +526,7 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 
 static void link_organisations(struct site *s, struct diag *d)
 {
-	struct ctx c = {d, s->contacts_path, s->contacts_marks};
+	struct ctx c = {d, s->contacts_path, s->contacts_marks, s};
 	const char **ids = xcalloc(s->ncontacts + 1, sizeof *ids);
 	for (size_t i = 0; i < s->ncontacts; i++)
 		ids[i] = s->contacts[i].id;
@@ -632,7 +637,8 @@ static void resolve_includes(const struct ctx *c, struct site *s, struct doc *do
 		struct doc *target = site_find_doc(s, k, colon + 1);
 		if (!target) {
 			const char **ids = doc_ids(s, k);
-			unknown_id(c, line, col, _(kind_builtin(k)->noun), colon + 1, ids, s->ndocs[k]);
+			unknown_doc(c, line, col, k, _(kind_builtin(k)->noun), colon + 1, ids,
+				    s->ndocs[k]);
 			free(ids);
 			continue;
 		}
@@ -708,7 +714,8 @@ static void resolve_doc_refs(const struct ctx *c, struct site *s, struct doc *do
 		int line, col;
 		const char **ids = doc_ids(s, (enum doc_kind)target);
 		at_value(c, item, doc->meta, f->name, &line, &col);
-		unknown_id(c, line, col, _(f->noun), id, ids, s->ndocs[target]);
+		unknown_doc(c, line, col, (enum doc_kind)target, _(f->noun), id, ids,
+			    s->ndocs[target]);
 		free(ids);
 	}
 }
@@ -810,7 +817,7 @@ static void check_doc_field(const struct ctx *c, struct site *s, struct doc *doc
 
 static void check_doc(struct site *s, struct doc *doc, struct diag *d)
 {
-	struct ctx c = {d, doc->path, doc->marks};
+	struct ctx c = {d, doc->path, doc->marks, s};
 	const json_t *meta = doc->meta;
 	int line, col;
 	if (!json_is_object(meta)) {
@@ -986,7 +993,7 @@ static void add_menu(struct site *s, const char *label, const char *target, int 
  */
 static void check_menus(struct site *s, struct diag *d)
 {
-	struct ctx c = {d, s->config_path, s->config_marks};
+	struct ctx c = {d, s->config_path, s->config_marks, s};
 	const json_t *menus = json_object_get(s->config, "menus");
 	const json_t *main_menu = json_is_object(menus) ? json_object_get(menus, "main") : NULL;
 	int line, col;
@@ -1011,7 +1018,8 @@ static void check_menus(struct site *s, struct diag *d)
 			struct doc *p = site_find_doc(s, DOC_PAGE, href + 5);
 			if (!p) {
 				const char **ids = doc_ids(s, DOC_PAGE);
-				unknown_id(&c, line, col, _("page"), href + 5, ids, s->ndocs[DOC_PAGE]);
+				unknown_doc(&c, line, col, DOC_PAGE, _("page"), href + 5, ids,
+					    s->ndocs[DOC_PAGE]);
 				free(ids);
 				continue;
 			}

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "schema.h"
+#include "hints.h"
 #include "suggest.h"
 #include "xalloc.h"
 #include "yaml.h"
@@ -109,12 +110,16 @@ static struct doc *find_doc(const struct site *s, const struct where *w, enum do
 		return NULL;
 	}
 	struct doc *doc = site_find_doc(s, k, id);
-	if (!doc) {
+	if (!doc && w->d) {
 		const char **ids = xcalloc(s->ndocs[k] + 1, sizeof *ids);
 		for (size_t i = 0; i < s->ndocs[k]; i++)
 			ids[i] = s->docs[k][i]->slug;
-		const char *near = suggest_closest(id, ids, s->ndocs[k]);
-		report(w, v, parent, key, _(site_kind(s, k)->unknown_fmt), id, near);
+		int line = 0, col = 0;
+		if (w->def && (!w->def->marks || !yaml_marks_find(w->def->marks, v, &line, &col)))
+			schema_where(w->def->marks, parent, key, &line, &col);
+		/* Folded with the links to the same id, with the same hints. */
+		hints_report_unknown(w->d, s, (int)k, _(site_kind(s, k)->noun),
+				     w->def ? w->def->path : NULL, line, col, id, ids, s->ndocs[k]);
 		free(ids);
 	}
 	return doc;

@@ -7,6 +7,7 @@
  */
 #include "lint_files.h"
 #include "i18n.h"
+#include "kind.h"
 #include "path.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -106,10 +107,13 @@ static void check_folder(const struct site *s, const char *sub, const char *suff
 
 static void check_top(const struct site *s, struct diag *d)
 {
-	static const char *const files[] = {"site.yaml", "contacts.yaml", "glossary.yaml",
-					    "bibliography.yaml"};
-	static const char *const folders[] = {"actions", "themes", "guide", "pages", "booklets",
-					      "media"};
+	/* What load.c reads: the kinds' folders and data files (kind.c). */
+	const char *files[8] = {"site.yaml"}, *folders[DOC_KINDS + 2] = {"booklets", "media"};
+	size_t nfiles = 1, nfolders = 2;
+	for (int t = TARGET_CONTACT; t <= TARGET_BIBLIO && nfiles < 8; t++)
+		files[nfiles++] = kind_data(t)->data_file;
+	for (size_t k = 0; k < site_nkinds(s) && nfolders < DOC_KINDS + 2; k++)
+		folders[nfolders++] = site_kind(s, (int)k)->content_dir;
 	DIR *dp = opendir(s->content_dir);
 	if (!dp)
 		return;
@@ -123,7 +127,7 @@ static void check_top(const struct site *s, struct diag *d)
 		int is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
 		free(full);
 		const char *const *known = is_dir ? folders : files;
-		size_t nknown = is_dir ? 6 : 4;
+		size_t nknown = is_dir ? nfolders : nfiles;
 		int found = 0;
 		for (size_t i = 0; i < nknown; i++)
 			found |= strcmp(name, known[i]) == 0;
@@ -159,9 +163,8 @@ static void check_top(const struct site *s, struct diag *d)
 
 void lint_content_files(const struct site *s, struct diag *d)
 {
-	static const char *const md_folders[] = {"actions", "themes", "guide", "pages"};
-	for (size_t i = 0; i < sizeof md_folders / sizeof *md_folders; i++)
-		check_folder(s, md_folders[i], ".md", d);
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		check_folder(s, site_kind(s, (int)k)->content_dir, ".md", d);
 	check_folder(s, "booklets", ".yaml", d);
 	check_top(s, d);
 }

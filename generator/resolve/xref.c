@@ -10,6 +10,7 @@
  */
 #include "xref.h"
 #include "buf.h"
+#include "hints.h"
 #include "i18n.h"
 #include "lint.h"
 #include "markdown.h"
@@ -136,25 +137,34 @@ static void report(struct resolver *r, const char *fmt, const char *a, const cha
 			 fmt, a, b, suggestion);
 }
 
-/* Suggestion among documents of a kind: slugs and "number" forms. */
-static const char *suggest_doc(struct site *s, enum doc_kind kind, const char *key)
+/* The ids of a kind's documents, borrowed (caller frees the array). */
+static const char **doc_ids(struct site *s, enum doc_kind kind)
 {
 	const char **ids = xcalloc(s->ndocs[kind] + 1, sizeof *ids);
 	for (size_t i = 0; i < s->ndocs[kind]; i++)
 		ids[i] = s->docs[kind][i]->slug;
-	const char *best = suggest_closest(key, ids, s->ndocs[kind]);
-	free(ids);
-	return best;
+	return ids;
 }
 
-static const char *suggest_entry(struct entry *v, size_t n, const char *key)
+static const char **entry_ids(struct entry *v, size_t n)
 {
 	const char **ids = xcalloc(n + 1, sizeof *ids);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = v[i].id;
-	const char *best = suggest_closest(key, ids, n);
+	return ids;
+}
+
+/* An unknown id, with its hint, folded with the other references to it (hints.c). */
+static void report_unknown(struct resolver *r, int doc_kind, const char *what, const char *key,
+			   const char **ids, size_t n)
+{
+	if (r->d)
+		hints_report_unknown(r->d, r->s, doc_kind, what, r->doc->path,
+				     markdown_line(r->doc, r->node),
+				     lint_char_col(r->doc, markdown_line(r->doc, r->node),
+						   markdown_col(r->node)),
+				     key, ids, n);
 	free(ids);
-	return best;
 }
 
 static const char *suggest_anchor(const struct doc *doc, const char *anchor)
@@ -321,8 +331,7 @@ static void resolve_link(struct resolver *r)
 					  tk == TARGET_GLOSSARY ? r->s->glossary : r->s->biblio;
 			size_t n = tk == TARGET_CONTACT ? r->s->ncontacts :
 				   tk == TARGET_GLOSSARY ? r->s->nglossary : r->s->nbiblio;
-			report(r, _("unknown %s '%s'"), _(kind_data(tk)->noun), key,
-			       suggest_entry(v, n, key));
+			report_unknown(r, -1, _(kind_data(tk)->noun), key, entry_ids(v, n), n);
 		}
 		break;
 	}
@@ -332,8 +341,8 @@ static void resolve_link(struct resolver *r)
 		if (target) {
 			link_doc(r, target, anchor);
 		} else {
-			report(r, _("unknown %s '%s'"), _(site_kind(r->s, kind)->noun), key,
-			       suggest_doc(r->s, kind, key));
+			report_unknown(r, (int)kind, _(site_kind(r->s, kind)->noun), key,
+				       doc_ids(r->s, kind), r->s->ndocs[kind]);
 		}
 	}
 	free(key);
