@@ -1,0 +1,1 @@
+content/Contacts.yml: error: file not read: did you mean 'contacts.yaml'?

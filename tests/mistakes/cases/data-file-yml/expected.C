@@ -1,0 +1,1 @@
+content/Contacts.yml: warning: file not read: did you mean 'contacts.yaml'?

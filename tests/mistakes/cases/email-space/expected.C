@@ -1,0 +1,1 @@
+content/contacts.yaml:5:10: warning: e-mail address 'contact@centre-nord .example' is not valid: it contains a space

@@ -1,0 +1,1 @@
+content/actions/04-jardin.markdown: warning: file not read: only names ending in '.md' are; rename it '04-jardin.md'

@@ -1,0 +1,1 @@
+content/action: error: folder not read: did you mean 'actions'?

@@ -1,0 +1,1 @@
+content/action: warning: folder not read: did you mean 'actions'?

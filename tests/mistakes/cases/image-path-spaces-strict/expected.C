@@ -1,0 +1,1 @@
+content/actions/01-atelier-habitants.md:41:1: error: image '../media/Photo atelier été.png' is printed as text because its path has spaces: write ![Atelier](<../media/Photo atelier été.png>) or rename the file without spaces

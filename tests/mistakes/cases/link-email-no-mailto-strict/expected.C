@@ -1,0 +1,1 @@
+content/actions/01-atelier-habitants.md:41:1: error: link 'contact@centre-nord.example' leads nowhere: an e-mail address is written mailto:contact@centre-nord.example

@@ -1,0 +1,1 @@
+content/actions/01-atelier-habitants.md:7:10: error: unknown theme 'cadre-de-vie' (now 'cadre': the file was renamed; write 'slug: cadre-de-vie' in the front matter of content/themes/1-cadre.md to keep the old id, or change the references) (and 4 other references to it)

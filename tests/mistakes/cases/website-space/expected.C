@@ -1,0 +1,1 @@
+content/contacts.yaml:6:12: warning: web address 'https://www.centre nord.example' is not valid: it contains a space
