@@ -661,19 +661,30 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 /* ------------------------------------------------------- build and state */
 
 /* The overlay listing the diagnostics of a failed build (French, escaped). */
-static void overlay(struct buf *b, const char *diagnostics)
+/*
+ * The list of diagnostics over the page: errors when the build failed (the
+ * site shown is the last good one), else the warnings of a build that
+ * succeeded, so that what will be published broken is seen in the browser.
+ */
+static void overlay(struct buf *b, const char *diagnostics, int failed)
 {
-	buf_puts(b,
-		 "<div id=\"fiches-erreurs\" role=\"alert\" aria-labelledby=\"fiches-erreurs-titre\" lang=\"fr\" "
-		 "style=\"position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:60vh;"
-		 "overflow:auto;margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#1a1a1a;"
-		 "border-top:.3rem solid #b00020;box-shadow:0 -.2rem 1rem rgba(0,0,0,.35);"
-		 "font:1rem/1.45 system-ui,sans-serif;text-align:left\">\n"
-		 "<h2 id=\"fiches-erreurs-titre\" style=\"margin:0 0 .5rem;font-size:1.25rem;color:#8a0019\">"
-		 "Erreurs dans le contenu</h2>\n"
-		 "<p style=\"margin:0 0 .5rem\">La dernière construction a échoué : le site affiché est "
-		 "la dernière version correcte. Corrigez les erreurs ci-dessous ; la page se rechargera "
-		 "d’elle-même.</p>\n<ul style=\"margin:0;padding-left:1.25rem\">\n");
+	buf_printf(b,
+		   "<div id=\"fiches-erreurs\" role=\"%s\" aria-labelledby=\"fiches-erreurs-titre\" lang=\"fr\" "
+		   "style=\"position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:60vh;"
+		   "overflow:auto;margin:0;padding:1rem 1.25rem;background:%s;color:#1a1a1a;"
+		   "border-top:.3rem solid %s;box-shadow:0 -.2rem 1rem rgba(0,0,0,.35);"
+		   "font:1rem/1.45 system-ui,sans-serif;text-align:left\">\n"
+		   "<h2 id=\"fiches-erreurs-titre\" style=\"margin:0 0 .5rem;font-size:1.25rem;color:%s\">"
+		   "%s</h2>\n<p style=\"margin:0 0 .5rem\">%s</p>\n"
+		   "<ul style=\"margin:0;padding-left:1.25rem\">\n",
+		   failed ? "alert" : "status", failed ? "#fff4f4" : "#fff8e5",
+		   failed ? "#b00020" : "#a35a00", failed ? "#8a0019" : "#6b3b00",
+		   failed ? "Erreurs dans le contenu" : "Avertissements dans le contenu",
+		   failed ? "La dernière construction a échoué\u202f: le site affiché est la dernière "
+			    "version correcte. Corrigez les erreurs ci-dessous\u202f; la page se "
+			    "rechargera d’elle-même." :
+			    "Le site est à jour, mais ces points seraient publiés tels quels\u202f: "
+			    "corrigez-les\u202f; la page se rechargera d’elle-même.");
 	int lines = 0, more = 0;
 	for (const char *p = diagnostics; *p;) {
 		const char *nl = strchr(p, '\n');
@@ -706,14 +717,15 @@ static void overlay(struct buf *b, const char *diagnostics)
  * diagnostics is not NULL), empty cache, next generation; then wakes the
  * event streams.
  */
-static void publish(struct server *s, const char *out, const char *diagnostics, int notify)
+static void publish(struct server *s, const char *out, const char *diagnostics, int failed,
+		    int notify)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, reload_script);
 	if (s->edit)
 		buf_puts(&b, edit_snippet());
 	if (diagnostics)
-		overlay(&b, diagnostics);
+		overlay(&b, diagnostics, failed);
 	char *snippet = buf_detach(&b);
 	char *real = NULL;
 	if (!s->root_real)
@@ -726,8 +738,8 @@ static void publish(struct server *s, const char *out, const char *diagnostics, 
 	cache_clear(s);
 	s->gen++;
 	pthread_rwlock_unlock(&s->lock);
-	if (notify || diagnostics)
-		sse_notify(s, diagnostics ? "error" : "reload");
+	if (notify || failed)
+		sse_notify(s, failed ? "error" : "reload");
 }
 
 /*
@@ -760,12 +772,12 @@ static int rebuild(struct server *s, const struct build_options *b, const char *
 		else
 			fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed)\n"),
 				st.seconds, st.written, st.removed);
-		publish(s, out, NULL, notify);
+		publish(s, out, diag_warnings(d) ? text : NULL, 0, notify);
 	} else {
 		fprintf(stderr, ngettext("fiches: %zu error: still serving the last good build\n",
 					 "fiches: %zu errors: still serving the last good build\n", errors),
 			errors);
-		publish(s, out, text, notify);
+		publish(s, out, text, 1, notify);
 	}
 	free(text);
 	return status;

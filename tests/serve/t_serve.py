@@ -380,6 +380,22 @@ def live_reload(root, out, port):
     status, _, body = request(port, "GET", page)
     check("the overlay is gone", status == 200 and "Erreurs dans le contenu".encode() not in body)
 
+    # A warning does not stop the build, but the overlay lists it.
+    with open(fiche, "w", encoding="utf-8") as f:
+        f.write(original.rstrip("\n") + "\n\nVoir [le site](www.exemple.org).\n")
+    check("a warning sends data: reload", ev.wait_for(b"data: reload\n\n", WAIT),
+          repr(ev.data[-300:]))
+    status, _, body = request(port, "GET", page)
+    text = body.decode("utf-8", "replace")
+    check("the page shows the warnings overlay", status == 200 and
+          "Avertissements dans le contenu" in text and "www.exemple.org" in text, text[-600:])
+    check("the warning is not called an error", "Erreurs dans le contenu" not in text)
+    with open(fiche, "w", encoding="utf-8") as f:
+        f.write(original)
+    check("fixing the warning sends data: reload", ev.wait_for(b"data: reload\n\n", WAIT))
+    status, _, body = request(port, "GET", page)
+    check("the warnings overlay is gone", b"Avertissements dans le contenu" not in body)
+
     # A template change rebuilds too, and new subdirectories are watched.
     sub = os.path.join(root, "content", "media", "nouveau-dossier")
     os.makedirs(sub)
@@ -391,7 +407,8 @@ def live_reload(root, out, port):
 
     injected = [p for p in files_under(out, ".html")
                 if b"__fiches/events" in open(p, "rb").read()
-                or b"Erreurs dans le contenu" in open(p, "rb").read()]
+                or b"Erreurs dans le contenu" in open(p, "rb").read()
+                or b"Avertissements dans le contenu" in open(p, "rb").read()]
     check("nothing injected is written to disk", not injected, ", ".join(injected[:3]))
 
 
