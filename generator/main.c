@@ -414,6 +414,7 @@ static int build_or_check(struct args *a, int check_only)
 			fprintf(stderr, ngettext(", %u written", ", %u written", stats.written), stats.written);
 			fprintf(stderr, ngettext(", %u removed in %.2f s\n", ", %u removed in %.2f s\n",
 						 stats.removed), stats.removed, stats.seconds);
+			if (warnings) fprintf(stderr, ngettext("fiches: %zu warning above, published as it is\n", "fiches: %zu warnings above, published as they are\n", warnings), warnings);
 		} else if (status == BUILD_OK) {
 			fprintf(stderr, ngettext("fiches: no errors, %zu warning\n",
 						 "fiches: no errors, %zu warnings\n", warnings), warnings);
