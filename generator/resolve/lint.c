@@ -474,7 +474,8 @@ static int is_placeholder(const char *text)
 					     "tbd", "xxx"};
 	static const char *const written[] = {NEW_SUMMARY_PLACEHOLDER, NEW_SECTION_PLACEHOLDER};
 	size_t n = strlen(text);
-	if (!n)
+	/* Placeholders are short: a real paragraph is not slugged for nothing. */
+	if (!n || n > 160)
 		return 0;
 	char *slug = slug_from_text(text, n);
 	int hit = 0;

@@ -1,0 +1,128 @@
+/*
+ * Unit tests of the value checks of lint_files.c (e-mail addresses, phone
+ * numbers, web addresses, the intended name of an unread file) and of the
+ * folding of diagnostics (diag_report_folded).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "lint_files.h"
+
+static void test_email(void **state)
+{
+	(void)state;
+	assert_null(lint_email_problem("contact@centre-nord.example"));
+	assert_null(lint_email_problem("a.b+c@sous.domaine.fr"));
+	assert_null(lint_email_problem("élise@exemple.fr"));
+	assert_non_null(lint_email_problem("contact@nuitcalme .org"));
+	assert_non_null(lint_email_problem("contact@nuitcalme\xC2\xA0.org"));
+	assert_non_null(lint_email_problem("contact.nuitcalme.org"));
+	assert_non_null(lint_email_problem("a@@b.org"));
+	assert_non_null(lint_email_problem("@b.org"));
+	assert_non_null(lint_email_problem("a@b"));
+	assert_non_null(lint_email_problem("a@b..org"));
+	assert_non_null(lint_email_problem("a@b.org."));
+	assert_non_null(lint_email_problem("a,b@b.org"));
+	assert_non_null(lint_email_problem("a@b_c.org"));
+}
+
+static void test_phone(void **state)
+{
+	(void)state;
+	assert_true(lint_is_phone("04 95 04 96 32"));
+	assert_true(lint_is_phone("04.95.04.96.32"));
+	assert_true(lint_is_phone("+33 (0)4 95 04 96 32"));
+	assert_true(lint_is_phone("04\xC2\xA0" "95\xE2\x80\xAF" "04 96 32"));
+	assert_true(lint_is_phone("3919"));
+	assert_true(lint_is_phone("115"));
+	assert_false(lint_is_phone("voir le site"));
+	assert_false(lint_is_phone("04 95 O4 96 32"));
+	assert_false(lint_is_phone("12"));
+	assert_false(lint_is_phone("04 95 +33"));
+	assert_false(lint_is_phone("1234567890123456"));
+}
+
+static void test_url(void **state)
+{
+	(void)state;
+	assert_null(lint_url_problem("https://www.addap13.org"));
+	assert_null(lint_url_problem("http://pmb.cereq.fr/doc_num.php?explnum_id=881"));
+	assert_null(lint_url_problem("https://localhost:8000/x"));
+	assert_non_null(lint_url_problem("https://www.tapaj org"));
+	assert_non_null(lint_url_problem("https://"));
+	assert_non_null(lint_url_problem("https:///chemin"));
+	assert_non_null(lint_url_problem("https://intranet/page"));
+	assert_non_null(lint_url_problem("https://www..org"));
+	assert_non_null(lint_url_problem("https://ex_ample.org"));
+}
+
+static void test_url_space_after_host(void **state)
+{
+	(void)state;
+	/* A space anywhere: the address breaks in a browser. */
+	assert_non_null(lint_url_problem("https://exemple.org/mon fichier.pdf"));
+}
+
+static void expect_name(const char *name, const char *suffix, const char *want)
+{
+	char *got = lint_intended_name(name, suffix);
+	if (!want) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_intended_name(void **state)
+{
+	(void)state;
+	expect_name("02-maraude.MD", ".md", "02-maraude.md");
+	expect_name("02-maraude.Md", ".md", "02-maraude.md");
+	expect_name("02-maraude.md.txt", ".md", "02-maraude.md");
+	expect_name("02-maraude.markdown", ".md", "02-maraude.md");
+	expect_name("02-maraude.txt", ".md", "02-maraude.md");
+	expect_name("02-maraude.docx", ".md", NULL);
+	expect_name("atelier.yml", ".yaml", "atelier.yaml");
+	expect_name("atelier.YAML", ".yaml", "atelier.yaml");
+	expect_name("atelier.yaml.txt", ".yaml", "atelier.yaml");
+}
+
+static void test_folding(void **state)
+{
+	(void)state;
+	struct diag *d = diag_new();
+	diag_report_folded(d, DIAG_ERROR, "k", "b.md", 5, 1, "unknown theme 'x'");
+	diag_report_folded(d, DIAG_ERROR, "k", "a.md", 9, 2, "unknown theme 'x'");
+	diag_report_folded(d, DIAG_ERROR, "k", "a.md", 3, 4, "unknown theme 'x'");
+	diag_report_folded(d, DIAG_ERROR, "other", "a.md", 1, 1, "unknown theme 'y'");
+	diag_error(d, "a.md", 2, 1, "something else");
+	assert_int_equal(diag_errors(d), 3);
+	char *text = diag_to_string(d);
+	assert_string_equal(text,
+			    "a.md:1:1: error: unknown theme 'y'\n"
+			    "a.md:2:1: error: something else\n"
+			    "a.md:3:4: error: unknown theme 'x' (and 2 other references to it)\n");
+	free(text);
+	diag_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_phone),
+		cmocka_unit_test(test_url),
+		cmocka_unit_test(test_url_space_after_host),
+		cmocka_unit_test(test_intended_name),
+		cmocka_unit_test(test_folding),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
