@@ -329,6 +329,7 @@ void site_free(struct site *s)
 	free(s->description);
 	json_decref(s->config);
 	json_decref(s->history);
+	json_decref(s->hints);
 	yaml_marks_free(s->config_marks);
 	json_decref(s->contacts_data);
 	json_decref(s->glossary_data);

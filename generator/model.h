@@ -226,6 +226,7 @@ struct site {
 	/* The last build's public/site.json (owned), read by hints.c when an id is unknown. */
 	json_t *history;
 	int history_read;
+	json_t *hints;               /* hints.c's hint per unknown id, made once (owned) */
 };
 
 /*

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +26,54 @@ struct diag {
 	size_t nmsgs, cap;
 	size_t errors, warnings, seq;
 	int strict;
+	/* The fold keys reported so far (a hash set of owned strings), counted once each. */
+	char **folds;
+	size_t folds_cap, nfolds;
 };
+
+static size_t fold_hash(const char *key)
+{
+	size_t h = 1469598103934665603ULL;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+/* Adds key to the set of fold keys; returns 1 when it was not there. */
+static int fold_add(struct diag *d, const char *key)
+{
+	if (2 * (d->nfolds + 1) > d->folds_cap) {
+		char **old = d->folds;
+		size_t old_cap = d->folds_cap;
+		d->folds_cap = old_cap ? 2 * old_cap : 16;
+		d->folds = xcalloc(d->folds_cap, sizeof *d->folds);
+		for (size_t i = 0; i < old_cap; i++) {
+			if (!old[i])
+				continue;
+			size_t j = fold_hash(old[i]) & (d->folds_cap - 1);
+			while (d->folds[j])
+				j = (j + 1) & (d->folds_cap - 1);
+			d->folds[j] = old[i];
+		}
+		free(old);
+	}
+	size_t j = fold_hash(key) & (d->folds_cap - 1);
+	for (; d->folds[j]; j = (j + 1) & (d->folds_cap - 1))
+		if (strcmp(d->folds[j], key) == 0)
+			return 0;
+	d->folds[j] = xstrdup(key);
+	d->nfolds++;
+	return 1;
+}
+
+static void free_folds(struct diag *d)
+{
+	for (size_t i = 0; i < d->folds_cap; i++)
+		free(d->folds[i]);
+	free(d->folds);
+	d->folds = NULL;
+	d->folds_cap = d->nfolds = 0;
+}
 
 struct diag *diag_new(void)
 {
@@ -49,6 +97,7 @@ void diag_free(struct diag *d)
 	if (!d)
 		return;
 	free_messages(d);
+	free_folds(d);
 	free(d->msgs);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
@@ -66,10 +115,7 @@ static void add(struct diag *d, enum diag_level level, const char *fold, const c
 	buf_vprintf(&text, fmt, ap);
 	pthread_mutex_lock(&d->lock);
 	/* A folded message counts once, however many places show it. */
-	int counted = 1;
-	for (size_t i = 0; fold && i < d->nmsgs && counted; i++)
-		if (d->msgs[i].fold && strcmp(d->msgs[i].fold, fold) == 0)
-			counted = 0;
+	int counted = fold ? fold_add(d, fold) : 1;
 	if (d->nmsgs == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->msgs = xrealloc(d->msgs, d->cap * sizeof *d->msgs);
@@ -144,23 +190,48 @@ static const char *level_name(const struct diag *d, enum diag_level level)
 	}
 }
 
+/* Indices of folded messages (arg: the messages) by key, then in output order. */
+static int compare_folded(const void *a, const void *b, void *arg)
+{
+	const struct message *msgs = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(msgs[x].fold, msgs[y].fold);
+	return c ? c : (x > y) - (x < y);
+}
+
+/*
+ * For each sorted message, how many others its fold key hides behind it
+ * (others[i]), or SIZE_MAX when it is itself hidden. Caller frees.
+ */
+static size_t *fold_counts(const struct diag *d)
+{
+	size_t *others = xcalloc(d->nmsgs + 1, sizeof *others);
+	size_t *idx = xcalloc(d->nmsgs + 1, sizeof *idx), n = 0;
+	for (size_t i = 0; i < d->nmsgs; i++)
+		if (d->msgs[i].fold)
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof *idx, compare_folded, d->msgs);
+	for (size_t g = 0; g < n;) {
+		size_t e = g + 1;
+		while (e < n && strcmp(d->msgs[idx[e]].fold, d->msgs[idx[g]].fold) == 0)
+			others[idx[e++]] = SIZE_MAX;
+		others[idx[g]] = e - g - 1;
+		g = e;
+	}
+	free(idx);
+	return others;
+}
+
 static void format_all(struct diag *d, struct buf *out, int colour)
 {
 	if (d->nmsgs > 1)
 		qsort(d->msgs, d->nmsgs, sizeof *d->msgs, compare_messages);
+	size_t *folded = fold_counts(d);
 	for (size_t i = 0; i < d->nmsgs; i++) {
 		const struct message *m = &d->msgs[i];
 		/* Folded: the first in order speaks for the others. */
-		size_t others = 0;
-		int shown_before = 0;
-		for (size_t j = 0; m->fold && j < d->nmsgs; j++) {
-			if (j == i || !d->msgs[j].fold || strcmp(d->msgs[j].fold, m->fold) != 0)
-				continue;
-			if (j < i)
-				shown_before = 1;
-			others++;
-		}
-		if (shown_before)
+		size_t others = folded[i];
+		if (others == SIZE_MAX)
 			continue;
 		int is_error = m->level == DIAG_ERROR ||
 			       (m->level == DIAG_WARNING && d->strict);
@@ -188,6 +259,7 @@ static void format_all(struct diag *d, struct buf *out, int colour)
 				   others);
 		buf_puts(out, "\n");
 	}
+	free(folded);
 }
 
 void diag_flush(struct diag *d, FILE *out)
@@ -232,6 +304,7 @@ void diag_clear(struct diag *d)
 {
 	pthread_mutex_lock(&d->lock);
 	free_messages(d);
+	free_folds(d);
 	d->errors = d->warnings = 0;
 	pthread_mutex_unlock(&d->lock);
 }

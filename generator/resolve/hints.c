@@ -216,17 +216,47 @@ void hints_append(struct buf *msg, const struct site *s, int doc_kind, const cha
 	buf_free(&list);
 }
 
+/*
+ * The hint for one unknown id, made once per site however many references
+ * name it (a renamed theme may be named in hundreds of links).
+ */
+static char *cached_hint(const struct site *s, int doc_kind, const char *key, const char *id,
+			 const char *const *known, size_t n)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct buf hint = BUF_INIT;
+	if (!s) {
+		hints_append(&hint, s, doc_kind, id, known, n);
+		return buf_detach(&hint);
+	}
+	pthread_mutex_lock(&lock);
+	struct site *w = (struct site *)s; /* a cache: the site's content is unchanged */
+	if (!w->hints)
+		w->hints = json_object();
+	const char *done = json_string_value(json_object_get(w->hints, key));
+	if (done) {
+		buf_puts(&hint, done);
+	} else {
+		hints_append(&hint, s, doc_kind, id, known, n);
+		json_object_set_new(w->hints, key, json_stringn(buf_cstr(&hint), hint.len));
+	}
+	pthread_mutex_unlock(&lock);
+	return buf_detach(&hint);
+}
+
 void hints_report_unknown(struct diag *d, const struct site *s, int doc_kind, const char *what,
 			  const char *path, int line, int col, const char *id,
 			  const char *const *known, size_t n)
 {
-	struct buf msg = BUF_INIT;
-	buf_printf(&msg, _("unknown %s '%s'"), what, id);
-	hints_append(&msg, s, doc_kind, id, known, n);
 	/* A theme named in a front matter, a link or a booklet: one mistake. */
 	char *fold = doc_kind >= 0 ? xasprintf("unknown\037%d\037%s", doc_kind, id) :
 				     xasprintf("unknown\037%s\037%s", what, id);
+	char *hint = cached_hint(s, doc_kind, fold, id, known, n);
+	struct buf msg = BUF_INIT;
+	buf_printf(&msg, _("unknown %s '%s'"), what, id);
+	buf_puts(&msg, hint);
 	diag_report_folded(d, DIAG_ERROR, fold, path, line, col, "%s", buf_cstr(&msg));
-	free(fold);
 	buf_free(&msg);
+	free(hint);
+	free(fold);
 }

@@ -27,10 +27,100 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* ---- positions ---------------------------------------------------------- */
+
+struct lint_lines {
+	const struct doc *doc;
+	size_t *starts;   /* offset in doc->body of each body line */
+	size_t n;
+	/* The last column counted: the next one on the same line counts on from it. */
+	int memo_line;
+	size_t memo_byte;
+	int memo_chars;
+};
+
+struct lint_lines *lint_lines_new(const struct doc *doc)
+{
+	struct lint_lines *l = xcalloc(1, sizeof *l);
+	l->doc = doc;
+	size_t cap = 64;
+	l->starts = xmalloc(cap * sizeof *l->starts);
+	l->starts[l->n++] = 0;
+	for (size_t i = 0; doc->body && i < doc->body_len; i++) {
+		if (doc->body[i] != '\n')
+			continue;
+		if (l->n == cap) {
+			cap *= 2;
+			l->starts = xrealloc(l->starts, cap * sizeof *l->starts);
+		}
+		l->starts[l->n++] = i + 1;
+	}
+	return l;
+}
+
+void lint_lines_free(struct lint_lines *l)
+{
+	if (!l)
+		return;
+	free(l->starts);
+	free(l);
+}
+
+/* The text of file line file_line (no newline), or NULL outside the body. */
+static const char *body_line(const struct lint_lines *l, int file_line, size_t *len)
+{
+	int want = file_line - l->doc->body_offset;
+	if (want < 1 || (size_t)want > l->n || !l->doc->body)
+		return NULL;
+	size_t start = l->starts[want - 1];
+	size_t end = (size_t)want < l->n ? l->starts[want] - 1 : l->doc->body_len;
+	*len = end - start;
+	return l->doc->body + start;
+}
+
+static int count_chars(const char *s, size_t n)
+{
+	int c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/*
+ * Characters before byte b of file line file_line (text t). Problems are
+ * reported along a line in order, so a line of a thousand links is
+ * counted once, not once per link.
+ */
+static int chars_before(struct lint_lines *l, int file_line, const char *t, size_t b)
+{
+	if (l->memo_line != file_line || b < l->memo_byte) {
+		l->memo_line = file_line;
+		l->memo_byte = 0;
+		l->memo_chars = 0;
+	}
+	l->memo_chars += count_chars(t + l->memo_byte, b - l->memo_byte);
+	l->memo_byte = b;
+	return l->memo_chars;
+}
+
+int lint_lines_col(struct lint_lines *l, int file_line, int byte_col)
+{
+	size_t len;
+	const char *t = body_line(l, file_line, &len);
+	if (byte_col < 1)
+		return 1;
+	if (!t)
+		return byte_col;
+	size_t b = (size_t)byte_col - 1;
+	return chars_before(l, file_line, t, b < len ? b : len) + 1;
+}
+
 struct lint {
 	const struct site *s;
 	const struct doc *doc;
 	struct diag *d;
+	struct lint_lines *lines;
 };
 
 static void warn(const struct lint *l, int line, int col, const char *fmt, ...)
@@ -47,56 +137,15 @@ static void warn(const struct lint *l, int line, int col, const char *fmt, ...)
 	buf_free(&msg);
 }
 
-/* ---- positions ---------------------------------------------------------- */
-
-/* The text of doc's file line file_line (no newline), or NULL outside the body. */
-static const char *body_line(const struct doc *doc, int file_line, size_t *len)
-{
-	int want = file_line - doc->body_offset;
-	if (want < 1 || !doc->body)
-		return NULL;
-	const char *p = doc->body, *end = doc->body + doc->body_len;
-	for (int l = 1; l < want; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return NULL;
-		p = nl + 1;
-	}
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	*len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-	return p;
-}
-
-static int count_chars(const char *s, size_t n)
-{
-	int c = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			c++;
-	return c;
-}
-
-int lint_char_col(const struct doc *doc, int file_line, int byte_col)
-{
-	size_t len;
-	const char *t = body_line(doc, file_line, &len);
-	if (byte_col < 1)
-		return 1;
-	if (!t)
-		return byte_col;
-	size_t b = (size_t)byte_col - 1;
-	return count_chars(t, b < len ? b : len) + 1;
-}
-
 /*
  * The character column of needle on file_line, looked for from byte column
  * from (where cmark says the node starts), else anywhere on the line, else
  * the node's own column.
  */
-static int find_col(const struct doc *doc, int file_line, int from, const char *needle, size_t n)
+static int find_col(const struct lint *l, int file_line, int from, const char *needle, size_t n)
 {
 	size_t len;
-	const char *t = body_line(doc, file_line, &len);
+	const char *t = body_line(l->lines, file_line, &len);
 	if (!t)
 		return from > 0 ? from : 1;
 	size_t start = from > 0 ? (size_t)from - 1 : 0;
@@ -106,8 +155,8 @@ static int find_col(const struct doc *doc, int file_line, int from, const char *
 	if (!hit)
 		hit = memmem(t, len, needle, n);
 	if (!hit)
-		return lint_char_col(doc, file_line, from);
-	return count_chars(t, (size_t)(hit - t)) + 1;
+		return lint_lines_col(l->lines, file_line, from);
+	return chars_before(l->lines, file_line, t, (size_t)(hit - t)) + 1;
 }
 
 /* At most max characters of s, with "…" when cut (caller frees). */
@@ -246,13 +295,21 @@ static void report_unparsed(const struct lint *l, int line, int col, int image,
 	}
 }
 
-/* "[text](target)" and "![alt](target)" left as text by cmark. */
+/* A link target longer than this is not looked for (and no link has one). */
+#define LINT_MAX_TARGET 2048
+
+/*
+ * "[text](target)" and "![alt](target)" left as text by cmark. Each scan
+ * stops where the previous one ended, or after LINT_MAX_TARGET bytes, so
+ * that "](](](…" stays linear.
+ */
 static void check_unparsed_links(const struct lint *l, int line, int bcol, const char *s)
 {
-	for (const char *p = s; (p = strstr(p, "](")) != NULL; p += 2) {
+	const char *floor = s;
+	for (const char *p = s; (p = strstr(p, "](")) != NULL; floor = p += 2) {
 		const char *open = NULL;
 		int depth = 0;
-		for (const char *q = p; q > s;) {
+		for (const char *q = p; q > floor;) {
 			q--;
 			if (*q == ']') {
 				depth++;
@@ -268,7 +325,7 @@ static void check_unparsed_links(const struct lint *l, int line, int bcol, const
 			continue;
 		const char *dest = p + 2, *close = NULL;
 		int par = 0;
-		for (const char *q = dest; *q; q++) {
+		for (const char *q = dest; *q && q - dest < LINT_MAX_TARGET; q++) {
 			if (*q == '(') {
 				par++;
 			} else if (*q == ')') {
@@ -285,7 +342,8 @@ static void check_unparsed_links(const struct lint *l, int line, int bcol, const
 		const char *start = image ? open - 1 : open;
 		char *label = xstrndup(open + 1, (size_t)(p - open - 1));
 		char *target = xstrndup(dest, (size_t)(close - dest));
-		int col = find_col(l->doc, line, bcol, start, (size_t)(p + 2 - start));
+		/* The source holds at least the literal's bytes before it (escapes add some). */
+		int col = find_col(l, line, bcol + (int)(start - s), start, (size_t)(p + 2 - start));
 		report_unparsed(l, line, col, image, label, target);
 		free(target);
 		free(label);
@@ -308,7 +366,7 @@ static void check_footnote_calls(const struct lint *l, int line, int bcol, const
 		if (*q != ']' || q == p + 2)
 			continue;
 		int len = (int)(q - p - 2);
-		int col = find_col(l->doc, line, bcol, p, (size_t)(q + 1 - p));
+		int col = find_col(l, line, bcol + (int)(p - s), p, (size_t)(q + 1 - p));
 		warn(l, line, col,
 		     _("footnote '[^%.*s]' has no definition: add a line '[^%.*s]: the note' after the paragraph, or remove the call"),
 		     len, p + 2, len, p + 2);
@@ -316,11 +374,63 @@ static void check_footnote_calls(const struct lint *l, int line, int bcol, const
 	}
 }
 
-/* Footnote definitions that nothing calls: cmark drops them without a word. */
+/* A footnote label in the body: "[^label]". */
+struct label {
+	const char *p;
+	size_t n;
+};
+
+static int compare_labels(const void *a, const void *b)
+{
+	const struct label *x = a, *y = b;
+	int c = strncasecmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+	return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* Whether the "[^label]" at c is a definition: at a line start (3 spaces at most), then ':'. */
+static int is_definition(const char *body, const char *c, size_t n)
+{
+	if (c[n + 3] != ':')
+		return 0;
+	const char *ls = c;
+	int spaces = 0;
+	while (ls > body && ls[-1] == ' ' && spaces < 4) {
+		ls--;
+		spaces++;
+	}
+	return spaces <= 3 && (ls == body || ls[-1] == '\n');
+}
+
+/*
+ * Footnote definitions that nothing calls: cmark drops them without a
+ * word. A call is "[^label]" anywhere but at a definition; the calls are
+ * sorted once, so a long document stays n log n.
+ */
 static void check_footnote_definitions(const struct lint *l)
 {
 	const struct doc *doc = l->doc;
 	const char *body = doc->body, *end = body + doc->body_len;
+	if (!body || !memmem(body, doc->body_len, "[^", 2))
+		return;
+	struct label *calls = NULL;
+	size_t ncalls = 0, cap = 0;
+	for (const char *c = body; (c = memmem(c, (size_t)(end - c), "[^", 2)) != NULL; c += 2) {
+		const char *q = c + 2;
+		while (q < end && is_label_byte(*q))
+			q++;
+		if (q == end || *q != ']' || q == c + 2)
+			continue;
+		size_t n = (size_t)(q - c - 2);
+		if (q + 1 < end && is_definition(body, c, n))
+			continue;
+		if (ncalls == cap) {
+			cap = cap ? 2 * cap : 16;
+			calls = xrealloc(calls, cap * sizeof *calls);
+		}
+		calls[ncalls++] = (struct label){c + 2, n};
+	}
+	if (ncalls > 1)
+		qsort(calls, ncalls, sizeof *calls, compare_labels);
 	struct fence f = {0};
 	int line = doc->body_offset;
 	for (const char *p = body; p < end;) {
@@ -335,32 +445,16 @@ static void check_footnote_definitions(const struct lint *l)
 			while (k < n && is_label_byte(p[k]))
 				k++;
 			if (k < n - 1 && k > i + 2 && p[k] == ']' && p[k + 1] == ':') {
-				/* Called when "[^label]" appears anywhere but as a definition. */
-				size_t llen = k - i - 2;
-				const char *label = p + i + 2;
-				int called = 0;
-				for (const char *c = body; !called && (c = memmem(c, (size_t)(end - c), "[^", 2));
-				     c += 2) {
-					if ((size_t)(end - c) < llen + 3 ||
-					    strncasecmp(c + 2, label, llen) != 0 || c[llen + 2] != ']')
-						continue;
-					if (c + llen + 3 < end && c[llen + 3] == ':') {
-						const char *ls = c;
-						while (ls > body && ls[-1] == ' ')
-							ls--;
-						if (ls == body || ls[-1] == '\n')
-							continue;
-					}
-					called = 1;
-				}
-				if (!called)
+				struct label want = {p + i + 2, k - i - 2};
+				if (!ncalls || !bsearch(&want, calls, ncalls, sizeof *calls, compare_labels))
 					warn(l, line, count_chars(p, i) + 1,
 					     _("footnote '[^%.*s]' is never called, so its note is left out: call it with '[^%.*s]' in the text, or remove it"),
-					     (int)llen, label, (int)llen, label);
+					     (int)want.n, want.p, (int)want.n, want.p);
 			}
 		}
 		p = nl ? nl + 1 : end;
 	}
+	free(calls);
 }
 
 /* ---- headings ------------------------------------------------------------ */
@@ -405,7 +499,7 @@ static void check_heading_like_paragraph(const struct lint *l, cmark_node *para)
 	if (h == 1 && !is_section_name(l->s, text + 1))
 		return;
 	int line = markdown_line(l->doc, para);
-	int col = find_col(l->doc, line, markdown_col(first), text, strlen(text));
+	int col = find_col(l, line, markdown_col(first), text, strlen(text));
 	warn(l, line, col, _("'%s' is printed as text, not as a heading: write '%.*s %s' (a space after the '#')"),
 	     text, (int)h, text, text + h);
 }
@@ -414,7 +508,7 @@ static void check_level1_heading(const struct lint *l, cmark_node *heading)
 {
 	char *text = markdown_plain_text(heading);
 	int line = markdown_line(l->doc, heading);
-	int col = lint_char_col(l->doc, line, markdown_col(heading));
+	int col = lint_lines_col(l->lines, line, markdown_col(heading));
 	warn(l, line, col,
 	     _("level-1 heading '%s' in the body: the title is the page's only level-1 heading; write '## %s' for a section"),
 	     text, text);
@@ -499,7 +593,7 @@ static void check_placeholder_paragraph(const struct lint *l, cmark_node *para)
 	if (is_placeholder(text)) {
 		char *shown = shorten(text, 60);
 		int line = markdown_line(l->doc, para);
-		warn(l, line, lint_char_col(l->doc, line, markdown_col(para)),
+		warn(l, line, lint_lines_col(l->lines, line, markdown_col(para)),
 		     _("placeholder text '%s' is still here: write this part of the fiche, or remove it"),
 		     shown);
 		free(shown);
@@ -529,7 +623,7 @@ static void check_placeholder_fields(const struct lint *l)
 
 void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d)
 {
-	struct lint l = {s, doc, d};
+	struct lint l = {s, doc, d, lint_lines_new(doc)};
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	int in_link = 0;
@@ -567,6 +661,7 @@ void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, st
 	cmark_iter_free(it);
 	check_footnote_definitions(&l);
 	check_placeholder_fields(&l);
+	lint_lines_free(l.lines);
 }
 
 /* ---- links without a scheme ------------------------------------------------ */
@@ -703,7 +798,6 @@ void lint_relative_link(const struct site *s, const struct doc *doc, int line, i
 	if (scheme > 0 && url[scheme] == ':' && ascii_isalpha(url[0]))
 		return;
 	char *path = xstrndup(url, strcspn(url, "#?"));
-	col = lint_char_col(doc, line, col);
 	if (strchr(path, '@') && !strchr(path, '/')) {
 		diag_warning(d, doc->path, line, col,
 			     _("link '%s' leads nowhere: an e-mail address is written mailto:%s"), url, url);

@@ -30,18 +30,23 @@ int lint_section_near_miss(const struct doc *doc, const char *name, int *line, i
 			   int *level);
 
 /*
+ * Where each line of a document's body starts, so that a byte column
+ * (cmark's) becomes a character column (every diagnostic's) in constant
+ * time, however many problems a long document has.
+ */
+struct lint_lines;
+struct lint_lines *lint_lines_new(const struct doc *doc);
+void lint_lines_free(struct lint_lines *l);
+/* The character column of byte column byte_col (1-based) of file line file_line. */
+int lint_lines_col(struct lint_lines *l, int file_line, int byte_col);
+
+/*
  * Checks a link without a scheme ("www.reseaux13.fr", "../docs/plan.pdf"),
- * found at line, col of doc: a warning when it leads to no file of content/
- * nor to a page of the site, with the fix when it is a web or e-mail
- * address written without its https:// or mailto:.
+ * found at line, col (in characters) of doc: a warning when it leads to no
+ * file of content/ nor to a page of the site, with the fix when it is a
+ * web or e-mail address written without its https:// or mailto:.
  */
 void lint_relative_link(const struct site *s, const struct doc *doc, int line, int col,
 			const char *url, struct diag *d);
-
-/*
- * The column, counted in characters as every diagnostic does, of the byte
- * column byte_col (1-based, as cmark gives it) of doc's file line.
- */
-int lint_char_col(const struct doc *doc, int file_line, int byte_col);
 
 #endif

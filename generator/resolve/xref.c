@@ -115,7 +115,16 @@ struct resolver {
 	struct doc *doc;
 	cmark_node *node;
 	int defer_anchors;      /* other documents' headings may not be known yet */
+	struct lint_lines *lines; /* made at the first report that needs a character column */
 };
+
+/* The character column of the current node, as the checks of lint.c give it. */
+static int char_col(struct resolver *r)
+{
+	if (!r->lines)
+		r->lines = lint_lines_new(r->doc);
+	return lint_lines_col(r->lines, markdown_line(r->doc, r->node), markdown_col(r->node));
+}
 
 /* An error at path:line:col: fmt with a and b, then the suggestion when there is one. */
 static void error_at(struct diag *d, const char *path, int line, int col, const char *fmt,
@@ -160,10 +169,7 @@ static void report_unknown(struct resolver *r, int doc_kind, const char *what, c
 {
 	if (r->d)
 		hints_report_unknown(r->d, r->s, doc_kind, what, r->doc->path,
-				     markdown_line(r->doc, r->node),
-				     lint_char_col(r->doc, markdown_line(r->doc, r->node),
-						   markdown_col(r->node)),
-				     key, ids, n);
+				     markdown_line(r->doc, r->node), char_col(r), key, ids, n);
 	free(ids);
 }
 
@@ -274,7 +280,7 @@ static void resolve_link(struct resolver *r)
 				       suggest_anchor(r->doc, url + 1));
 		} else if (r->d) {
 			lint_relative_link(r->s, r->doc, markdown_line(r->doc, r->node),
-					   markdown_col(r->node), url, r->d);
+					   char_col(r), url, r->d);
 		}
 		break;
 	case XREF_UNSAFE:
@@ -428,14 +434,15 @@ static void resolve_tree(struct resolver *r, cmark_node *root)
 
 void xref_resolve_doc(struct site *s, struct doc *doc, cmark_node *root, struct diag *d)
 {
-	struct resolver r = {s, d, doc, NULL, 1};
+	struct resolver r = {s, d, doc, NULL, 1, NULL};
 	resolve_tree(&r, root);
+	lint_lines_free(r.lines);
 }
 
 void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node *root)
 {
 	/* Quiet mode records nothing on the site or the document: the casts write nothing. */
-	struct resolver r = {(struct site *)s, NULL, (struct doc *)doc, NULL, 0};
+	struct resolver r = {(struct site *)s, NULL, (struct doc *)doc, NULL, 0, NULL};
 	resolve_tree(&r, root);
 }
 
