@@ -11,6 +11,7 @@
 #include "path.h"
 #include "suggest.h"
 #include "utf8.h"
+#include "watch.h"
 #include "xalloc.h"
 #include "yaml.h"
 
@@ -26,10 +27,10 @@ static int ends_with_ci(const char *s, size_t n, const char *suffix)
 	return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
 }
 
+/* Hidden files and what editors leave while saving ("x~", "4913"): serve ignores them too. */
 static int is_backup(const char *name)
 {
-	size_t n = strlen(name);
-	return name[0] == '.' || name[n - 1] == '~' || (name[0] == '#' && name[n - 1] == '#');
+	return name[0] == '.' || watch_ignored_name(name);
 }
 
 /*

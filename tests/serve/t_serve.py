@@ -393,7 +393,13 @@ def live_reload(root, out, port):
     with open(fiche, "w", encoding="utf-8") as f:
         f.write(original)
     check("fixing the warning sends data: reload", ev.wait_for(b"data: reload\n\n", WAIT))
-    status, _, body = request(port, "GET", page)
+    # Saving may rebuild twice (truncate, then write): wait for the last one.
+    deadline = time.time() + WAIT
+    while True:
+        status, _, body = request(port, "GET", page)
+        if b"Avertissements dans le contenu" not in body or time.time() > deadline:
+            break
+        time.sleep(0.1)
     check("the warnings overlay is gone", b"Avertissements dans le contenu" not in body)
 
     # A template change rebuilds too, and new subdirectories are watched.
