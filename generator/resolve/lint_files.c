@@ -6,6 +6,7 @@
  * editor backups ("~") are nobody's content and stay unmentioned.
  */
 #include "lint_files.h"
+#include "buf.h"
 #include "i18n.h"
 #include "kind.h"
 #include "path.h"
@@ -109,11 +110,12 @@ static void check_folder(const struct site *s, const char *sub, const char *suff
 static void check_top(const struct site *s, struct diag *d)
 {
 	/* What load.c reads: the kinds' folders and data files (kind.c). */
-	const char *files[8] = {"site.yaml"}, *folders[DOC_KINDS + 2] = {"booklets", "media"};
-	size_t nfiles = 1, nfolders = 2;
+	const char *files[8] = {"site.yaml"};
+	const char *folders[DOC_KINDS + 3] = {"booklets", "media", "kinds"};
+	size_t nfiles = 1, nfolders = 3;
 	for (int t = TARGET_CONTACT; t <= TARGET_BIBLIO && nfiles < 8; t++)
 		files[nfiles++] = kind_data(t)->data_file;
-	for (size_t k = 0; k < site_nkinds(s) && nfolders < DOC_KINDS + 2; k++)
+	for (size_t k = 0; k < site_nkinds(s) && nfolders < DOC_KINDS + 3; k++)
 		folders[nfolders++] = site_kind(s, (int)k)->content_dir;
 	DIR *dp = opendir(s->content_dir);
 	if (!dp)
@@ -136,6 +138,10 @@ static void check_top(const struct site *s, struct diag *d)
 			continue;
 		char *shown = xasprintf("content/%s", name);
 		char *fix = is_dir ? NULL : lint_intended_name(name, ".yaml");
+		struct buf names = BUF_INIT;
+		for (size_t i = 0; i < nknown; i++)
+			buf_printf(&names, "%s%s%s", i ? ", " : "", known[i], is_dir ? "/" : "");
+		const char *list = buf_cstr(&names);
 		/* "Contacts.yml" → "contacts.yaml": the closest known name, case aside. */
 		char *lower = xstrdup(fix ? fix : name);
 		for (char *p = lower; *p; p++)
@@ -149,12 +155,12 @@ static void check_top(const struct site *s, struct diag *d)
 				     is_dir ? _("folder not read: did you mean '%s'?") :
 					      _("file not read: did you mean '%s'?"),
 				     best);
-		else if (is_dir)
-			diag_warning(d, shown, 0, 0,
-				     _("folder not read: content/ holds actions/, themes/, guide/, pages/, booklets/ and media/"));
 		else
 			diag_warning(d, shown, 0, 0,
-				     _("file not read: content/ holds site.yaml, contacts.yaml, glossary.yaml and bibliography.yaml (move it out of content/)"));
+				     is_dir ? _("folder not read: content/ holds the folders %s") :
+					      _("file not read: content/ holds the files %s (move it out of content/)"),
+				     list);
+		buf_free(&names);
 		free(lower);
 		free(fix);
 		free(shown);
@@ -167,6 +173,7 @@ void lint_content_files(const struct site *s, struct diag *d)
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		check_folder(s, site_kind(s, (int)k)->content_dir, ".md", d);
 	check_folder(s, "booklets", ".yaml", d);
+	check_folder(s, "kinds", ".yaml", d);
 	check_top(s, d);
 }
 
