@@ -194,6 +194,7 @@ struct site {
 
 	struct kind *extra_kinds;    /* the project's own kinds (load/kinds.c), owned */
 	struct kind_source *kind_sources; /* where each was described, index-aligned */
+	struct ptrs dropped_kinds;   /* char * (owned): names of kinds left out for a mistake */
 	size_t nextra_kinds;
 	struct booklet *kind_files;  /* content/kinds/NAME.yaml as loaded (owned), see load/kinds.h */
 	size_t nkind_files;

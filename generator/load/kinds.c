@@ -74,7 +74,7 @@ static char *text(struct kctx *c, const json_t *obj, const char *key, const char
 	}
 	if (!json_is_string(v) || !*json_string_value(v)) {
 		error_at(c, obj, key, _("field '%s' must be text, not %s"), key,
-			 json_is_string(v) ? _("empty") : _("a mapping"));
+			 json_is_string(v) ? _("empty") : schema_type_name(v));
 		return NULL;
 	}
 	return xstrdup(json_string_value(v));
@@ -356,6 +356,9 @@ static void add_kind(struct kctx *c, const json_t *desc, const char *default_nam
 	memset(k, 0, sizeof *k);
 	read_kind(c, desc, default_name, k);
 	if (c->bad) {
+		/* Links to it are not reported again, one per link. */
+		if (k->name)
+			ptrs_add(&s->dropped_kinds, xstrdup(k->name));
 		free_kind(k);
 		return;
 	}
@@ -399,6 +402,9 @@ void kinds_free_project(struct site *s)
 {
 	for (size_t i = 0; i < s->nextra_kinds; i++)
 		free_kind(&s->extra_kinds[i]);
+	for (size_t i = 0; i < s->dropped_kinds.n; i++)
+		free(s->dropped_kinds.v[i]);
+	ptrs_free(&s->dropped_kinds);
 	free(s->extra_kinds);
 	free(s->kind_sources);
 	s->kind_sources = NULL;

@@ -65,7 +65,7 @@ static void at_value(const struct ctx *c, const json_t *value, const json_t *par
 	at(c, parent, key, line, col);
 }
 
-static const char *type_name(const json_t *v)
+const char *schema_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return _("a mapping");
@@ -94,7 +94,7 @@ static const char *get_string(const struct ctx *c, const json_t *obj, const char
 	if (!json_is_string(v)) {
 		at(c, obj, key, &line, &col);
 		diag_error(c->d, c->path, line, col, _("field '%s' must be text, not %s"), key,
-			   type_name(v));
+			   schema_type_name(v));
 		return NULL;
 	}
 	const char *s = json_string_value(v);
@@ -127,7 +127,7 @@ static int get_int(const struct ctx *c, const json_t *obj, const char *key, int 
 	at(c, obj, key, &line, &col);
 	if (!json_is_integer(v)) {
 		diag_error(c->d, c->path, line, col, _("field '%s' must be a whole number, not %s"),
-			   key, type_name(v));
+			   key, schema_type_name(v));
 		return 0;
 	}
 	json_int_t n = json_integer_value(v);
@@ -152,7 +152,7 @@ static const json_t *get_id_list(const struct ctx *c, const json_t *obj, const c
 	if (!json_is_array(v)) {
 		at(c, obj, key, &line, &col);
 		diag_error(c->d, c->path, line, col, _("field '%s' must be a list, not %s"), key,
-			   type_name(v));
+			   schema_type_name(v));
 		return NULL;
 	}
 	size_t i;
@@ -161,7 +161,7 @@ static const json_t *get_id_list(const struct ctx *c, const json_t *obj, const c
 		if (!json_is_string(item)) {
 			at_value(c, item, obj, key, &line, &col);
 			diag_error(c->d, c->path, line, col,
-				   _("items of '%s' must be ids (text), not %s"), key, type_name(item));
+				   _("items of '%s' must be ids (text), not %s"), key, schema_type_name(item));
 			return NULL;
 		}
 	}
@@ -280,7 +280,7 @@ static struct taxon *load_taxa(const struct ctx *c, const json_t *cfg, const cha
 	if (!json_is_array(list)) {
 		at(c, cfg, key, &line, &col);
 		diag_error(c->d, c->path, line, col, _("field '%s' must be a list, not %s"), key,
-			   type_name(list));
+			   schema_type_name(list));
 		return xcalloc(1, sizeof(struct taxon));
 	}
 	struct taxon *v = xcalloc(json_array_size(list) + 1, sizeof *v);

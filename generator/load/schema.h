@@ -27,4 +27,7 @@ void schema_check_sections(struct site *s, struct diag *d);
 void schema_where(const struct yaml_marks *marks, const json_t *obj,
 		  const char *key, int *line, int *col);
 
+/* « text », « a list »…: what a YAML value is, in a message (translated). */
+const char *schema_type_name(const json_t *v);
+
 #endif

@@ -302,6 +302,10 @@ static void resolve_link(struct resolver *r)
 			kind = (enum doc_kind)k;
 			break;
 		}
+		for (size_t j = 0; j < r->s->dropped_kinds.n; j++)
+			if (strlen(r->s->dropped_kinds.v[j]) == x.key_len &&
+			    strncmp(r->s->dropped_kinds.v[j], x.key, x.key_len) == 0)
+				goto done; /* its description has the error */
 		static const char *const others[] = {"contact", "glossary", "biblio", "http",
 						     "https", "mailto"};
 		const char *names[DOC_KINDS + sizeof others / sizeof *others];
@@ -351,6 +355,7 @@ static void resolve_link(struct resolver *r)
 				       doc_ids(r->s, kind), r->s->ndocs[kind]);
 		}
 	}
+done:
 	free(key);
 	free(anchor);
 }

@@ -207,6 +207,13 @@ check("a reference to an unknown kind is one error with a suggestion",
 check("a mistaken field keeps its kind: no error follows from it", out.count("error:") == 2, out)
 shutil.rmtree(proj)
 proj = project(extra=True)
+edit(proj, "kinds/ressource.yaml", "label: Fiche-ressource", "label: [Fiche-ressource]")
+rc, out = run(["check", "-C", proj])
+check("a kind whose description is wrong is one error; links to it are not reported again",
+      rc != 0 and re.search(r"kinds/ressource.yaml:2:8: error: field 'label' must be text, not a list", out)
+      and out.count("error:") == 1, out)
+shutil.rmtree(proj)
+proj = project(extra=True)
 edit(proj, "pages/ressources-utiles.md", "(ressource:1)", "(ressource:9)")
 rc, out = run(["check", "-C", proj])
 check("a link to a missing document of the kind is one error",
