@@ -429,7 +429,8 @@ json_t *history_list(struct history *h, const char *rel)
 		char *path = xasprintf("%s%s", h->content_prefix, rel);
 		git_revwalk *walk = NULL;
 		if (git_revwalk_new(&walk, h->repo) == 0 && git_revwalk_push_head(walk) == 0) {
-			git_revwalk_sorting(walk, GIT_SORT_TIME);
+			/* Topological: saves within one second keep their order. */
+			git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 			git_oid id;
 			int seen = 0;
 			while (json_array_size(out) < HISTORY_MAX && seen++ < HISTORY_WALK_MAX &&

@@ -311,7 +311,7 @@ def run(srv, root, outside):
 
     # --- a save with errors: allowed, the site keeps its last good build
     served = os.path.join(root, "public", "fiches-actions", "habitants-a-l-epreuve-des-trafics.html")
-    wait_for(lambda: "Dans les quartiers «" not in read(served), 20)
+    wait_for(lambda: "édités" not in read(served), 20)
     before = read(served)
     st, _, body = request(port, "GET", "/_edit/fichier/" + DOC, cookie=good)
     m = re.search(rb'id="donnees">(.*?)</script>', body, re.S)
