@@ -414,7 +414,7 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 static json_t *list_actions(const struct cx *c)
 {
 	const struct site *s = c->s;
-	json_t *v = base(c, "Fiches-actions", "Les fiches-actions de la démarche, par logique d’action.");
+	json_t *v = base(c, kind_builtin(DOC_ACTION)->label_plural, "Les fiches-actions de la démarche, par logique d’action.");
 	json_t *groups = json_array();
 	for (size_t i = 0; i < s->nlogics; i++) {
 		const struct taxon *t = &s->logics[i];
@@ -441,7 +441,7 @@ static json_t *all_docs(const struct cx *c, enum doc_kind kind)
 
 static json_t *list_themes(const struct cx *c)
 {
-	json_t *v = base(c, "Fiches thématiques", "Les fiches thématiques : analyses et pistes d’action.");
+	json_t *v = base(c, kind_builtin(DOC_THEME)->label_plural, "Les fiches thématiques : analyses et pistes d’action.");
 	json_t *list = json_array();
 	for (size_t i = 0; i < c->s->ndocs[DOC_THEME]; i++) {
 		const struct doc *d = c->s->docs[DOC_THEME][i];

@@ -401,10 +401,10 @@ static const struct booklet *find_def(const struct site *s, const char *name)
 static int automatic(const struct site *s, const char *name, struct book *b)
 {
 	if (strcmp(name, "fiches-actions") == 0) {
-		b->title = xstrdup("Fiches-actions");
+		b->title = xstrdup(kind_builtin(DOC_ACTION)->label_plural);
 		add_all(s, b, DOC_ACTION);
 	} else if (strcmp(name, "fiches-thematiques") == 0) {
-		b->title = xstrdup("Fiches thématiques");
+		b->title = xstrdup(kind_builtin(DOC_THEME)->label_plural);
 		add_all(s, b, DOC_THEME);
 	} else if (strcmp(name, "guide-complet") == 0) {
 		b->title = xstrdup(s->title ? s->title : "Guide");
