@@ -266,8 +266,10 @@ static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bo
 	pango_layout_set_line_spacing(l, (float)L->o.style->leading);
 	pango_layout_set_text(l, t->text.data ? t->text.data : "", (int)t->text.len);
 	pango_layout_set_attributes(l, t->attrs);
-	if (justify && width > 0)
+	if (justify && width > 0) {
+		linebreak_total_fit(l);
 		linebreak_pull_in(l);
+	}
 	return l;
 }
 
@@ -1030,13 +1032,13 @@ static const char *data_str(const json_t *data, const char *key)
 
 /* A small paragraph from plain text (data files), typographed and hyphenated. */
 static struct blk *plain_para(struct lay *L, struct flow *f, const char *text, double size,
-			      int bold, int italic, double indent)
+			      int bold, int italic, double indent, int justify)
 {
 	struct tb t;
 	tb_init(&t, 1);
 	put_text(L, &t, text, strlen(text));
 	struct where w = {indent, 0, 0, 0, NULL};
-	struct blk *b = text_blk(L, f, &t, &w, size, bold, italic, 1);
+	struct blk *b = text_blk(L, f, &t, &w, size, bold, italic, justify);
 	tb_free(&t);
 	b->after = GAP(para);
 	return b;
@@ -1106,8 +1108,7 @@ static void doc_meta(struct lay *L, struct flow *f, const struct doc *doc)
 	if (doc->status && status && strcmp(doc->status, status->values[0].id) != 0)
 		buf_printf(&m, " · %s", kind_enum_label(status, doc->status));
 	if (m.len) {
-		struct blk *b = plain_para(L, f, m.data, SIZE(meta), 0, 0, 0);
-		pango_layout_set_justify(b->layout, FALSE);
+		struct blk *b = plain_para(L, f, m.data, SIZE(meta), 0, 0, 0, 0);
 		b->after = GAP(h_before[1]);
 	}
 	buf_free(&m);

@@ -57,3 +57,401 @@ void linebreak_pull_in(PangoLayout *l)
 		}
 	}
 }
+
+/* ---- total fit ---- */
+
+/* Demerits, in TeX's terms (The TeXbook, ch. 14), on Pango's widths. */
+#define LINE_PENALTY 10.0
+#define HYPHEN_PENALTY 50.0
+#define DOUBLE_HYPHEN_DEMERITS 3000.0
+#define FINAL_HYPHEN_DEMERITS 5000.0
+#define ADJ_DEMERITS 3000.0
+#define SHORT_LAST_DEMERITS 5000.0
+#define NO_SPACE_BADNESS 20000.0  /* worse than any loose line: Pango would space the letters */
+#define OVERFULL_DEMERITS 1e12
+/*
+ * A word space may stretch by half its width before the line counts as
+ * loose, and shrink by a fifth (linebreak_pull_in narrows the spaces of a
+ * line set wider than the frame).
+ */
+#define STRETCH 0.5
+#define SHRINK 0.2
+/* At most this many hyphenated lines in a row. */
+#define MAX_HYPHENS 2
+/* A last line of fewer characters is a lone fragment. */
+#define SHORT_LAST 8
+
+/* A place where a line may end, and the next one start. */
+struct cand {
+	int next_chr;     /* the next line starts at this character */
+	int next_x;       /* x of that character in the unwrapped paragraph */
+	int end_x;        /* x where this line's ink ends, its hyphen included */
+	int spaces;       /* expandable spaces before this line end, counted from the paragraph start */
+	int hyphen;       /* the line ends with a hyphen, added (soft hyphen) or the word's own */
+};
+
+struct node {
+	double demerits;  /* best total up to here; < 0: not reached */
+	int from;         /* candidate the line starts after; -1: the paragraph start */
+	int from_state;
+};
+
+/* State of a node: hyphenated lines in a row (0..MAX_HYPHENS) and fitness class (0..3). */
+#define STATES ((MAX_HYPHENS + 1) * 4)
+
+/* TeX's fitness classes: 0 tight, 1 decent, 2 loose, 3 very loose. */
+static int fitness_of(double r)
+{
+	return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1.0 ? 2 : 3;
+}
+
+/*
+ * Chooses the breaks of one paragraph: c[0..n) are its break opportunities
+ * in order, c[n - 1] its end; c[-1] stands for its start (first). Writes
+ * the chosen candidates into out (ascending, ending with n - 1) and
+ * returns their count.
+ */
+static int choose(const struct cand *c, int n, const struct cand *first, int width,
+		  double space_w, int *out)
+{
+	struct node *nodes = xmalloc((size_t)n * STATES * sizeof *nodes);
+	for (int i = 0; i < n * STATES; i++)
+		nodes[i].demerits = -1;
+	for (int from = -1; from < n - 1; from++) {
+		const struct cand *a = from < 0 ? first : &c[from];
+		for (int st = 0; st < STATES; st++) {
+			double base;
+			if (from < 0) {
+				if (st != 1)          /* the start: no hyphen before, decent fitness */
+					continue;
+				base = 0;
+			} else {
+				base = nodes[from * STATES + st].demerits;
+				if (base < 0)
+					continue;
+			}
+			int run = st / 4, prev_fit = st % 4;
+			int fits_once = 0;
+			for (int j = from + 1; j < n; j++) {
+				const struct cand *b = &c[j];
+				int w = b->end_x - a->next_x;
+				int last = j == n - 1;
+				double d;
+				int fit;
+				int sp = b->spaces - a->spaces;
+				double shrink = sp * space_w * SHRINK;
+				if (w > width && (last || w - width > shrink)) {
+					/* Overfull: only when nothing from here fits at all. */
+					if (fits_once)
+						break;
+					d = OVERFULL_DEMERITS;
+					fit = 1;
+				} else {
+					double r, bad;
+					if (last) {
+						r = 0;
+						bad = 0;
+					} else if (w > width) {
+						r = -(double)(w - width) / shrink;
+						bad = -100 * r * r * r;
+					} else if (sp > 0) {
+						r = (double)(width - w) / (sp * space_w * STRETCH);
+						bad = 100 * r * r * r;
+						if (bad > 10000)
+							bad = 10000;
+					} else {
+						r = 1;
+						bad = NO_SPACE_BADNESS;
+					}
+					fit = fitness_of(r);
+					d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
+					fits_once = 1;
+				}
+				if (b->hyphen) {
+					if (run >= MAX_HYPHENS)
+						continue;
+					d += HYPHEN_PENALTY * HYPHEN_PENALTY;
+					if (run)
+						d += DOUBLE_HYPHEN_DEMERITS;
+				}
+				if (last && from >= 0 && c[from].hyphen)
+					d += FINAL_HYPHEN_DEMERITS;
+				if (last && from >= 0 && b->next_chr - a->next_chr < SHORT_LAST)
+					d += SHORT_LAST_DEMERITS;
+				if (abs(fit - prev_fit) > 1)
+					d += ADJ_DEMERITS;
+				int nst = (b->hyphen ? run + 1 : 0) * 4 + fit;
+				struct node *nd = &nodes[j * STATES + nst];
+				if (nd->demerits < 0 || base + d < nd->demerits) {
+					nd->demerits = base + d;
+					nd->from = from;
+					nd->from_state = st;
+				}
+				if (w > width + shrink)
+					break;
+			}
+		}
+	}
+	int best = -1;
+	for (int st = 0; st < STATES; st++) {
+		double dm = nodes[(n - 1) * STATES + st].demerits;
+		if (dm >= 0 && (best < 0 || dm < nodes[(n - 1) * STATES + best].demerits))
+			best = st;
+	}
+	int count = 0;
+	if (best >= 0) {
+		/* Back from the end; then reversed in place. */
+		int j = n - 1, st = best;
+		while (j >= 0) {
+			out[count++] = j;
+			const struct node *nd = &nodes[j * STATES + st];
+			j = nd->from;
+			st = nd->from_state;
+		}
+		for (int a = 0, z = count - 1; a < z; a++, z--) {
+			int t = out[a];
+			out[a] = out[z];
+			out[z] = t;
+		}
+	}
+	free(nodes);
+	return count;
+}
+
+/*
+ * x[c] for every character c of the unwrapped layout u (n characters):
+ * where it starts on its line, from the glyphs' logical widths, in one
+ * pass (asking Pango index by index walks the runs each time).
+ */
+static void char_x(PangoLayout *u, const char *text, int n, const int *off, int *x)
+{
+	for (int c = 0; c <= n; c++)
+		x[c] = 0;
+	for (GSList *li = pango_layout_get_lines_readonly(u); li; li = li->next) {
+		PangoLayoutLine *line = li->data;
+		int at = 0;
+		for (GSList *ri = line->runs; ri; ri = ri->next) {
+			PangoGlyphItem *run = ri->data;
+			int first = (int)g_utf8_pointer_to_offset(text, text + run->item->offset);
+			int count = run->item->num_chars;
+			int *w = xmalloc((size_t)(count ? count : 1) * sizeof *w);
+			pango_glyph_item_get_logical_widths(run, text, w);
+			for (int k = 0; k < count && first + k < n; k++) {
+				x[first + k] = at;
+				at += w[k];
+			}
+			if (first + count <= n)
+				x[first + count] = at;
+			free(w);
+		}
+		/* The line's end (before its newline) keeps the last x. */
+		int end = (int)g_utf8_pointer_to_offset(text, text + line->start_index + line->length);
+		if (end <= n && line->length)
+			x[end] = x[end] ? x[end] : at;
+	}
+	(void)off;
+}
+
+/* Width of a hyphen in l's font. */
+static int hyphen_width(PangoLayout *l)
+{
+	PangoLayout *h = pango_layout_new(pango_layout_get_context(l));
+	pango_layout_set_font_description(h, pango_layout_get_font_description(l));
+	pango_layout_set_text(h, "-", 1);
+	int w, ht;
+	pango_layout_get_size(h, &w, &ht);
+	g_object_unref(h);
+	return w;
+}
+
+static int lines_start_at(PangoLayout *l, const int *starts, int n)
+{
+	if (pango_layout_get_line_count(l) != n)
+		return 0;
+	int i = 0;
+	for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next, i++)
+		if (((PangoLayoutLine *)li->data)->start_index != starts[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Does Pango's own (greedy) breaking of l need redoing: a line whose word
+ * spaces stretch past LOOSE times their width, more than MAX_HYPHENS
+ * hyphenated lines in a row, or a paragraph ending on a short fragment
+ * after a hyphen? Most paragraphs are set well enough greedily, and laying
+ * one out again costs a second shaping: only these are.
+ */
+#define LOOSE 1.8
+static int needs_total_fit(PangoLayout *l, const char *text)
+{
+	int n = pango_layout_get_line_count(l);
+	if (n < 2)
+		return 0;
+	/* The width of a space, from the last line (not justified), or the font. */
+	double space = pango_font_description_get_size(pango_layout_get_font_description(l)) * 0.2261;
+	int run = 0, i = 0, prev_hyphen = 0;
+	for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next, i++) {
+		PangoLayoutLine *line = li->data;
+		int end = line->start_index + line->length;
+		int hyphen = end >= 2 && (((unsigned char)text[end - 2] == 0xC2 && (unsigned char)text[end - 1] == 0xAD) ||
+					  text[end - 1] == '-');
+		run = hyphen ? run + 1 : 0;
+		if (run > MAX_HYPHENS)
+			return 1;
+		if (i == n - 1) {
+			if (prev_hyphen && g_utf8_strlen(text + line->start_index, line->length) < SHORT_LAST)
+				return 1;
+			break;
+		}
+		prev_hyphen = hyphen;
+		for (GSList *ri = line->runs; ri; ri = ri->next) {
+			PangoGlyphItem *gi = ri->data;
+			for (int g = 0; g < gi->glyphs->num_glyphs; g++) {
+				const char *p = text + gi->item->offset + gi->glyphs->log_clusters[g];
+				if (*p == ' ' && gi->glyphs->glyphs[g].geometry.width > LOOSE * space)
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int linebreak_total_fit(PangoLayout *l)
+{
+	int width = pango_layout_get_width(l);
+	const char *text = pango_layout_get_text(l);
+	int len = (int)strlen(text);
+	if (width <= 0 || len == 0)
+		return 0;
+	if (!needs_total_fit(l, text))
+		return 0;
+	PangoLayout *u = pango_layout_copy(l);
+	pango_layout_set_width(u, -1);
+	int nattrs;
+	const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(u, &nattrs);
+	int nchars = nattrs - 1;
+	int *off = xmalloc((size_t)(nchars + 1) * sizeof *off);
+	int *xs = xmalloc((size_t)(nchars + 1) * sizeof *xs);
+	int *spaces = xmalloc((size_t)(nchars + 1) * sizeof *spaces);
+	const char *p = text;
+	int sp = 0, space_total = 0, space_count = 0;
+	for (int k = 0; k < nchars; k++) {
+		off[k] = (int)(p - text);
+		spaces[k] = sp;
+		if (is_space_at(p))
+			sp++;
+		p = g_utf8_next_char(p);
+	}
+	off[nchars] = len;
+	spaces[nchars] = sp;
+	char_x(u, text, nchars, off, xs);
+	for (int k = 0; k < nchars && space_count < 64; k++) {
+		if (text[off[k]] == ' ' && xs[k + 1] > xs[k]) {
+			space_total += xs[k + 1] - xs[k];
+			space_count++;
+		}
+	}
+	double space_w = space_count ? (double)space_total / space_count :
+				       pango_font_description_get_size(pango_layout_get_font_description(l)) * 0.23;
+	int hyw = hyphen_width(l);
+	struct cand *cands = xmalloc((size_t)(nchars + 1) * sizeof *cands);
+	int *chosen = xmalloc((size_t)(nchars + 1) * sizeof *chosen);
+	int *starts = xmalloc((size_t)(nchars + 2) * sizeof *starts);
+	int nstarts = 0, ok = 1;
+	/* keep[i]: the soft hyphen at byte i is a chosen break. */
+	unsigned char *keep = xcalloc((size_t)len + 1, 1);
+	/* Paragraph by paragraph: Pango ends one at each mandatory break. */
+	int seg = 0;
+	while (seg < nchars && ok) {
+		int end = seg + 1;
+		while (end < nchars && !la[end].is_mandatory_break)
+			end++;
+		/* The paragraph's own text ends before its newline. */
+		int stop = end;
+		while (stop > seg && (text[off[stop - 1]] == '\n' || text[off[stop - 1]] == '\r'))
+			stop--;
+		struct cand start = {seg, xs[seg], 0, spaces[seg], 0};
+		int n = 0;
+		for (int k = seg + 1; k <= stop; k++) {
+			int is_end = k == stop;
+			if (!is_end && !la[k].is_line_break)
+				continue;
+			struct cand *cd = &cands[n++];
+			cd->next_chr = is_end ? end : k;
+			cd->next_x = is_end ? 0 : xs[k];
+			int e = k;
+			while (e > seg && la[e - 1].is_white)
+				e--;
+			int shy = !is_end && e == k && (unsigned char)text[off[k - 1]] == 0xC2 &&
+				  (unsigned char)text[off[k - 1] + 1] == 0xAD;
+			/* A line ending on a word's own hyphen (« fiche-⏎action ») counts as hyphenated too. */
+			int dash = !is_end && e == k && text[off[k - 1]] == '-';
+			cd->hyphen = shy || dash;
+			cd->end_x = xs[e] + (shy ? hyw : 0);
+			cd->spaces = spaces[e];
+		}
+		starts[nstarts++] = off[seg];
+		if (n > 1) {
+			int count = choose(cands, n, &start, width, space_w, chosen);
+			if (!count)
+				ok = 0;
+			for (int i = 0; i + 1 < count; i++) {
+				starts[nstarts++] = off[cands[chosen[i]].next_chr];
+				if (cands[chosen[i]].hyphen && off[cands[chosen[i]].next_chr] >= 2)
+					keep[off[cands[chosen[i]].next_chr] - 2] = 1;
+			}
+		}
+		seg = end;
+	}
+	g_object_unref(u);
+	int changed = 0;
+	char *orig_text = xstrdup(text);
+	if (ok) {
+		/*
+		 * Pango lets a line break at a soft hyphen even inside a range
+		 * where breaks are not allowed: the hyphenation points not chosen
+		 * become U+034F COMBINING GRAPHEME JOINER, two bytes like the soft
+		 * hyphen (no offset moves), invisible and shaped the same (an
+		 * empty glyph), and no break opportunity. soft_hyphens.c keeps it
+		 * out of the PDF's text.
+		 */
+		char *t2 = xstrdup(text);
+		for (int i = 0; i + 1 < len; i++)
+			if ((unsigned char)t2[i] == 0xC2 && (unsigned char)t2[i + 1] == 0xAD && !keep[i]) {
+				t2[i] = (char)0xCD;
+				t2[i + 1] = (char)0x8F;
+			}
+		pango_layout_set_text(l, t2, len);
+		free(t2);
+		PangoAttrList *orig = pango_layout_get_attributes(l);
+		PangoAttrList *attrs = orig ? pango_attr_list_copy(orig) : pango_attr_list_new();
+		if (orig)
+			pango_attr_list_ref(orig);
+		for (int i = 0; i < nstarts; i++) {
+			PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+			a->start_index = (guint)starts[i];
+			a->end_index = (guint)(i + 1 < nstarts ? starts[i + 1] : len);
+			pango_attr_list_insert(attrs, a);
+		}
+		pango_layout_set_attributes(l, attrs);
+		if (lines_start_at(l, starts, nstarts))
+			changed = 1;
+		else {
+			pango_layout_set_text(l, orig_text, len);
+			pango_layout_set_attributes(l, orig);
+		}
+		if (orig)
+			pango_attr_list_unref(orig);
+		pango_attr_list_unref(attrs);
+	}
+	free(orig_text);
+	free(xs);
+	free(keep);
+	free(off);
+	free(spaces);
+	free(cands);
+	free(chosen);
+	free(starts);
+	return changed;
+}

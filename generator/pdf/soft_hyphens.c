@@ -40,9 +40,14 @@ static void find_library_show(void)
 	library_show = (show_fn)dlsym(RTLD_NEXT, "cairo_show_text_glyphs");
 }
 
+/*
+ * A soft hyphen, or the U+034F that stands for one where the line breaking
+ * chose not to break (linebreak.c): both two bytes, both drawing nothing.
+ */
 static int is_shy(const char *s)
 {
-	return (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xAD;
+	return ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xAD) ||
+	       ((unsigned char)s[0] == 0xCD && (unsigned char)s[1] == 0x8F);
 }
 
 /* Bytes of s[0..n) without its soft hyphens, appended at out; returns the count. */
