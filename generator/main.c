@@ -37,7 +37,7 @@
 #endif
 
 enum { OPT_STRICT = 256, OPT_NO_PDF, OPT_PORT, OPT_HOST, OPT_TEMPLATES, OPT_THEME,
-       OPT_LOGIC, OPT_PUBLIC, OPT_IDS, OPT_FORMAT, OPT_IMPOSE, OPT_TITLE };
+       OPT_LOGIC, OPT_PUBLIC, OPT_IDS, OPT_FORMAT, OPT_IMPOSE, OPT_TITLE, OPT_EDIT_PASSWORD };
 
 /* One option, shared by every subcommand that takes it. */
 struct opt {
@@ -57,6 +57,7 @@ static const struct opt options[] = {
 	{"quiet", 'q', NULL, N_("print no summary line")},
 	{"port", OPT_PORT, "N", N_("port to listen on, 0 for any free port (default: 8000)")},
 	{"host", OPT_HOST, "ADDR", N_("numeric address to listen on (default: 127.0.0.1)")},
+	{"edit-password-file", OPT_EDIT_PASSWORD, "FILE", N_("writing workshop behind a password (needed off the loopback address); FILE holds it, replaced by its Argon2id hash")},
 	{"theme", OPT_THEME, "ID", N_("the fiches-actions of this theme, with the theme (repeatable)")},
 	{"logic", OPT_LOGIC, "ID", N_("the fiches-actions of this logic")},
 	{"public", OPT_PUBLIC, "ID", N_("the fiches for this public")},
@@ -76,6 +77,7 @@ struct args {
 	struct build_options build;
 	int port;
 	const char *host;
+	const char *edit_password_file;
 	struct pdf_adhoc booklet;        /* fiches booklet selection */
 	const char *themes[MAX_THEMES];
 };
@@ -101,8 +103,8 @@ static int run_publish(struct args *a, int nargs, char **rest);
 
 static const int build_keys[] = {'C', 'o', OPT_STRICT, 'j', OPT_NO_PDF, OPT_TEMPLATES, 'q', 0};
 static const int check_keys[] = {'C', OPT_STRICT, 'j', OPT_TEMPLATES, 'q', 0};
-static const int serve_keys[] = {'C', 'o', OPT_PORT, OPT_HOST, OPT_STRICT, 'j', OPT_NO_PDF,
-				 OPT_TEMPLATES, 'q', 0};
+static const int serve_keys[] = {'C', 'o', OPT_PORT, OPT_HOST, OPT_EDIT_PASSWORD, OPT_STRICT, 'j',
+				 OPT_NO_PDF, OPT_TEMPLATES, 'q', 0};
 static const int new_keys[] = {'C', 0};
 static const int booklet_keys[] = {'C', 'o', OPT_THEME, OPT_LOGIC, OPT_PUBLIC, OPT_IDS,
 				   OPT_FORMAT, OPT_IMPOSE, OPT_TITLE, OPT_STRICT, 'q', 0};
@@ -271,6 +273,7 @@ static int take_option(struct args *a, int key, const char *arg)
 		a->port = (int)n;
 		break;
 	case OPT_HOST: a->host = arg; break;
+	case OPT_EDIT_PASSWORD: a->edit_password_file = arg; break;
 	case OPT_THEME:
 		if (a->booklet.nthemes == MAX_THEMES) {
 			fprintf(stderr, _("fiches: at most %d --theme options\n"), MAX_THEMES);
@@ -472,7 +475,8 @@ static int run_serve(struct args *a, int nargs, char **rest)
 	char *lang = site_language(a->build.root);
 	i18n_site_language(lang);
 	free(lang);
-	struct serve_options so = {.build = a->build, .host = a->host, .port = a->port};
+	struct serve_options so = {.build = a->build, .host = a->host, .port = a->port,
+				   .edit_password_file = a->edit_password_file};
 	return serve_run(&so);
 }
 

@@ -7,6 +7,7 @@
 #include "edit_check.h"
 #include "edit_history.h"
 #include "edit_internal.h"
+#include "edit_password.h"
 #include "edit_path.h"
 
 #include "buf.h"
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* State of one editor request while its body arrives. */
 struct edit_req {
@@ -47,11 +49,6 @@ struct edit *edit_new(const struct edit_options *o)
 		fprintf(stderr, _("fiches: the writing workshop is off: on a non-loopback address it needs --edit-password-file FILE\n"));
 		return NULL;
 	}
-	if (!o->loopback) {
-		/* Password mode is not built yet: refusing beats an open editor. */
-		fprintf(stderr, _("fiches: the writing workshop is off: --edit-password-file is not supported yet\n"));
-		return NULL;
-	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, _("fiches: the writing workshop is off: no source of randomness\n"));
 		return NULL;
@@ -65,6 +62,16 @@ struct edit *edit_new(const struct edit_options *o)
 		return NULL;
 	}
 	struct edit *e = xcalloc(1, sizeof *e);
+	if (o->password_file) {
+		if (edit_password_load(o->password_file, e->password_hash) < 0) {
+			fprintf(stderr, _("fiches: the writing workshop is off\n"));
+			free(content_real);
+			free(e);
+			return NULL;
+		}
+		e->password = 1;
+	}
+	pthread_mutex_init(&e->login_lock, NULL);
 	unsigned char raw[EDIT_SECRET_HEX / 2];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(e->secret, sizeof e->secret, raw, sizeof raw);
@@ -82,6 +89,9 @@ struct edit *edit_new(const struct edit_options *o)
 
 void edit_announce(const struct edit *e)
 {
+	if (e->password)
+		fprintf(stderr, _("Writing workshop: http://%s:%d%s/ asks for the password (HTTPS, if needed, is the job of a reverse proxy in front)\n"),
+			e->host_shown, e->port, EDIT_PREFIX);
 	fprintf(stderr, _("Writing workshop: http://%s:%d%s/?cle=%s (this address holds the key: keep it to yourself)\n"),
 		e->host_shown, e->port, EDIT_PREFIX, e->secret);
 }
@@ -92,6 +102,8 @@ void edit_free(struct edit *e)
 		return;
 	sodium_memzero(e->secret, sizeof e->secret);
 	pthread_mutex_destroy(&e->save_lock);
+	pthread_mutex_destroy(&e->login_lock);
+	sodium_memzero(e->password_hash, sizeof e->password_hash);
 	history_close(e->hist);
 	free(e->root);
 	free(e->content_real);
@@ -206,8 +218,8 @@ static const char refused_secret[] =
  * when it may go on, else the status it was refused with (already sent).
  * *bootstrap is set for the start URL carrying the right ?cle=.
  */
-static unsigned refuse(struct edit *e, struct MHD_Connection *conn, const char *method,
-		       int *bootstrap, enum MHD_Result *ret)
+static unsigned refuse(struct edit *e, struct MHD_Connection *conn, const char *url,
+		       const char *method, int *bootstrap, enum MHD_Result *ret)
 {
 	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	*bootstrap = 0;
@@ -233,8 +245,78 @@ static unsigned refuse(struct edit *e, struct MHD_Connection *conn, const char *
 		*bootstrap = 1;
 		return 0;
 	}
+	if (e->password) {
+		/* The one request allowed without the secret: the password itself. */
+		if (!safe && strcmp(url, EDIT_PREFIX "/connexion") == 0)
+			return 0;
+		*ret = edit_page_login(conn, 0);
+		return MHD_HTTP_FORBIDDEN;
+	}
 	*ret = edit_send_text(conn, MHD_HTTP_FORBIDDEN, refused_secret);
 	return MHD_HTTP_FORBIDDEN;
+}
+
+static void set_cookie_header(const struct edit *e, char *out, size_t cap)
+{
+	snprintf(out, cap, EDIT_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict", e->secret);
+}
+
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The value of field name in a form body (application/x-www-form-urlencoded); caller frees. */
+static char *form_field(const char *body, size_t len, const char *name, size_t *out_len)
+{
+	size_t nl = strlen(name);
+	const char *p = body, *end = body + len;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if ((size_t)(stop - p) > nl && memcmp(p, name, nl) == 0 && p[nl] == '=') {
+			struct buf v = BUF_INIT;
+			for (const char *q = p + nl + 1; q < stop; q++) {
+				if (*q == '+') {
+					buf_putc(&v, ' ');
+				} else if (*q == '%' && q + 2 < stop &&
+					   hex_value(q[1]) >= 0 && hex_value(q[2]) >= 0) {
+					buf_putc(&v, (char)(hex_value(q[1]) * 16 + hex_value(q[2])));
+					q += 2;
+				} else {
+					buf_putc(&v, *q);
+				}
+			}
+			*out_len = v.len;
+			return buf_detach(&v);
+		}
+		p = stop + 1;
+	}
+	return NULL;
+}
+
+/* POST /_edit/connexion: the password opens the workshop (the cookie), slowly when wrong. */
+static enum MHD_Result login(struct edit *e, struct MHD_Connection *conn, const char *body, size_t len)
+{
+	if (!e->password)
+		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
+	size_t n = 0;
+	char *password = form_field(body, len, "motdepasse", &n);
+	pthread_mutex_lock(&e->login_lock);
+	int ok = password && n > 0 && n < 1024 && edit_password_check(e->password_hash, password, n);
+	if (!ok)
+		sleep(1); /* one guess a second at most, whoever asks */
+	pthread_mutex_unlock(&e->login_lock);
+	if (password) {
+		sodium_memzero(password, n);
+		free(password);
+	}
+	if (!ok)
+		return edit_page_login(conn, 1);
+	char cookie[sizeof EDIT_COOKIE + EDIT_SECRET_HEX + 64];
+	set_cookie_header(e, cookie, sizeof cookie);
+	return edit_redirect(conn, EDIT_PREFIX "/", cookie);
 }
 
 /* ------------------------------------------------------------- routing */
@@ -250,6 +332,8 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 			return edit_send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 					      "413 Requête trop volumineuse.\n");
 		const char *body = buf_cstr(&r->body);
+		if (strcmp(url, "/connexion") == 0)
+			return login(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/apercu") == 0)
 			return edit_api_preview(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/enregistrer") == 0)
@@ -327,12 +411,11 @@ enum MHD_Result edit_handle(struct edit *e, struct MHD_Connection *conn, const c
 		/* Refusals are answered before any body is read. */
 		int bootstrap;
 		enum MHD_Result ret;
-		if (refuse(e, conn, method, &bootstrap, &ret))
+		if (refuse(e, conn, url, method, &bootstrap, &ret))
 			return ret;
 		if (bootstrap) {
 			char cookie[sizeof EDIT_COOKIE + EDIT_SECRET_HEX + 64];
-			snprintf(cookie, sizeof cookie, EDIT_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
-				 e->secret);
+			set_cookie_header(e, cookie, sizeof cookie);
 			return edit_redirect(conn, EDIT_PREFIX "/", cookie);
 		}
 		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

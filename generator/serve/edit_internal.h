@@ -27,6 +27,9 @@ struct edit {
 	char host_shown[64];          /* as in a URL */
 	pthread_mutex_t save_lock;    /* one save at a time: check-then-rename stays atomic for us */
 	struct history *hist;         /* where every save is kept (edit_history.h) */
+	int password;                 /* --edit-password-file: a login page lets one in */
+	char password_hash[128];      /* Argon2id string (edit_password.h) */
+	pthread_mutex_t login_lock;   /* one password check at a time, slowed after a failure */
 };
 
 /* Sends body (owned, freed here) with status and Content-Type type. */
@@ -48,6 +51,9 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn);
 enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, const char *rel);
 /* /_edit/ouvrir/PAGE: the editor of the document whose page is PAGE, else the index. */
 enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, const char *page);
+
+/* The login page of password mode; failed: after a wrong password. Status 403. */
+enum MHD_Result edit_page_login(struct MHD_Connection *conn, int failed);
 
 /* API (edit_api.c): body is the request's JSON text (NUL-terminated). */
 enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, const char *body,

@@ -85,6 +85,24 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 	return send_html(conn, MHD_HTTP_OK, &b);
 }
 
+enum MHD_Result edit_page_login(struct MHD_Connection *conn, int failed)
+{
+	struct buf b = BUF_INIT;
+	page_start(&b, "Atelier d’écriture : mot de passe", NULL);
+	buf_puts(&b, "</head>\n<body class=\"index\">\n<header class=\"barre\"><p class=\"marque\">"
+		     "Atelier d’écriture</p><a href=\"/\">Voir le site</a></header>\n<main>\n"
+		     "<h1>Mot de passe de l’atelier</h1>\n");
+	if (failed)
+		buf_puts(&b, "<p class=\"erreur-champ\" role=\"alert\">Mot de passe incorrect.</p>\n");
+	buf_puts(&b, "<form method=\"post\" action=\"" EDIT_PREFIX "/connexion\">\n"
+		     "<p><label for=\"motdepasse\">Mot de passe</label><br>\n"
+		     "<input id=\"motdepasse\" name=\"motdepasse\" type=\"password\" "
+		     "autocomplete=\"current-password\" required autofocus></p>\n"
+		     "<p><button type=\"submit\" class=\"principal\">Entrer</button></p>\n"
+		     "</form>\n</main>\n</body>\n</html>\n");
+	return send_html(conn, MHD_HTTP_FORBIDDEN, &b);
+}
+
 enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, const char *page)
 {
 	struct site *s = edit_load_site(e);

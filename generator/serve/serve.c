@@ -943,7 +943,7 @@ int serve_run(const struct serve_options *opts)
 		goto out;
 	}
 
-	struct edit_options eo = {&b, port, addr.shown, addr.loopback, NULL};
+	struct edit_options eo = {&b, port, addr.shown, addr.loopback, opts->edit_password_file};
 	s->edit = edit_new(&eo);
 
 	d = diag_new();

@@ -12,6 +12,7 @@ struct serve_options {
 	struct build_options build;  /* from build.h; build.out is the directory served (NULL: root/public) */
 	const char *host;            /* "127.0.0.1" unless --host was given explicitly (NULL means that too) */
 	int port;                    /* default 8000; 0 = pick a free port and print it */
+	const char *edit_password_file; /* --edit-password-file: the workshop asks for this password (edit.h) */
 };
 
 /*
