@@ -15,8 +15,10 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct cx {
 	const struct site *s;
@@ -520,24 +522,74 @@ static json_t *contact_page(const struct cx *c, const struct entry *e)
 	return v;
 }
 
+/* Glossary entries in alphabetical order of their sigle, case ignored. */
+static int compare_sigles(const void *a, const void *b)
+{
+	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+	int d = strcasecmp(x->id, y->id);
+	return d ? d : strcmp(x->id, y->id);
+}
+
+/* The index letter of a sigle: its first letter, A–Z, or '#' for anything else. */
+static char index_letter(const char *id)
+{
+	unsigned char ch = (unsigned char)id[0];
+	return isalpha(ch) && ch < 0x80 ? (char)toupper(ch) : '#';
+}
+
 static json_t *glossary_page(const struct cx *c)
 {
 	json_t *v = base(c, "Glossaire", "Les sigles et termes employés dans les fiches, expliqués.");
+	const struct entry **sorted = xmalloc((c->s->nglossary + 1) * sizeof *sorted);
+	for (size_t i = 0; i < c->s->nglossary; i++)
+		sorted[i] = &c->s->glossary[i];
+	qsort(sorted, c->s->nglossary, sizeof *sorted, compare_sigles);
 	json_t *list = json_array();
+	char present[27] = {0}; /* A–Z, then '#' */
+	char last = 0;
 	for (size_t i = 0; i < c->s->nglossary; i++) {
-		const struct entry *e = &c->s->glossary[i];
+		const struct entry *e = sorted[i];
 		json_t *t = json_object();
 		json_object_set_new(t, "sigle", json_string_nocheck(e->id));
 		json_object_set_new(t, "anchor", json_string_nocheck(e->anchor));
+		char letter = index_letter(e->id);
+		/* The first entry of each letter carries the index's anchor. */
+		if (letter != last) {
+			char id[16];
+			snprintf(id, sizeof id, "lettre-%c", letter == '#' ? '0' : tolower((unsigned char)letter));
+			json_object_set_new(t, "letter_anchor", json_string_nocheck(id));
+			present[letter == '#' ? 26 : letter - 'A'] = 1;
+			last = letter;
+		} else {
+			json_object_set_new(t, "letter_anchor", json_null());
+		}
 		set_field(t, "expansion", field(e, "expansion"));
 		const json_t *exp = json_object_get(e->data, "expansion");
 		set_field(t, "expansion_html", json_is_string(exp) ? typo_html(json_string_value(exp)) : NULL);
 		const json_t *def = json_object_get(e->data, "definition");
-		if (json_is_string(def))
-			json_object_set_new(t, "definition_html", inline_md(c, json_string_value(def)));
+		set_field(t, "definition_html", json_is_string(def) ? inline_md(c, json_string_value(def)) : NULL);
 		json_object_set_new(t, "cited_by", doc_list(c, &e->cited_by));
 		json_array_append_new(list, t);
 	}
+	free(sorted);
+	json_t *letters = json_array();
+	for (int k = 0; k < 27; k++) {
+		char label[2] = {k < 26 ? (char)('A' + k) : '#', 0};
+		json_t *l = json_object();
+		json_object_set_new(l, "letter", json_string_nocheck(label));
+		if (present[k]) {
+			char href[16];
+			snprintf(href, sizeof href, "#lettre-%c", k < 26 ? 'a' + k : '0');
+			json_object_set_new(l, "href", json_string_nocheck(href));
+		} else {
+			json_object_set_new(l, "href", json_null());
+		}
+		if (k < 26 || present[k])
+			json_array_append_new(letters, l);
+		else
+			json_decref(l);
+	}
+	json_object_set_new(v, "letters", letters);
 	json_object_set_new(v, "terms", list);
 	return v;
 }

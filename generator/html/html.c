@@ -22,7 +22,7 @@ struct render {
 	const char *page;          /* output path of the page being written */
 	struct buf *out;
 	size_t heading;            /* index into doc->headings */
-	unsigned char *sigle_seen; /* per glossary entry: already linked on this page */
+	unsigned char *sigle_seen; /* per glossary entry: SIGLE_* bits */
 	struct typo_state typo;
 	int in_link;               /* no nested links: sigles inside links are not linked */
 	char **footnotes;          /* labels in order of first reference */
@@ -92,12 +92,15 @@ void html_typo_breakable(const char *text, struct buf *out)
 	typo_apply(text, strlen(text), &st, emit_title_typo, out);
 }
 
+/* Bits of render.sigle_seen: linked in the current section; linked in the document. */
+enum { SIGLE_IN_SECTION = 1, SIGLE_IN_DOC = 2 };
+
 static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 {
 	const struct entry *e = &r->s->glossary[which];
 	const json_t *exp = json_object_get(e->data, "expansion");
 	const char *title = json_is_string(exp) ? json_string_value(exp) : "";
-	int link = !r->in_link && r->sigle_seen && !r->sigle_seen[which];
+	int link = !r->in_link && r->sigle_seen && !(r->sigle_seen[which] & SIGLE_IN_SECTION);
 	if (link) {
 		char *href = path_relative(r->page, e->out_path);
 		buf_puts(r->out, "<a class=\"sigle\" href=\"");
@@ -106,7 +109,7 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 		buf_puts(r->out, e->anchor);
 		buf_puts(r->out, "\">");
 		free(href);
-		r->sigle_seen[which] = 1;
+		r->sigle_seen[which] |= SIGLE_IN_SECTION | SIGLE_IN_DOC;
 	}
 	buf_puts(r->out, "<abbr title=\"");
 	buf_put_html(r->out, title, strlen(title));
@@ -190,6 +193,10 @@ static void render_node(struct render *r, cmark_node *node)
 		const char *anchor = r->doc && r->heading < r->doc->nheadings ?
 				     r->doc->headings[r->heading++].anchor : NULL;
 		r->typo = (struct typo_state)TYPO_STATE_INIT;
+		/* A sigle is explained again (linked) at its first use in each section. */
+		if (r->sigle_seen && level <= 3)
+			for (size_t i = 0; i < r->s->nglossary; i++)
+				r->sigle_seen[i] &= (unsigned char)~SIGLE_IN_SECTION;
 		buf_printf(out, "<h%d", level);
 		if (anchor)
 			buf_printf(out, " id=\"%s\"", anchor);
@@ -371,6 +378,10 @@ static void render_footnotes(struct render *r, cmark_node *root)
 		return;
 	buf_puts(r->out, "<section class=\"notes\" aria-labelledby=\"notes-titre\">\n"
 			 "<h2 id=\"notes-titre\">Notes</h2>\n<ol>\n");
+	/* The notes are a section of their own. */
+	if (r->sigle_seen)
+		for (size_t i = 0; i < r->s->nglossary; i++)
+			r->sigle_seen[i] &= (unsigned char)~SIGLE_IN_SECTION;
 	/*
 	 * cmark-gfm moves the definitions to the end of the document in the
 	 * order of their first reference, which is the order of the numbers.
@@ -390,10 +401,46 @@ static void render_footnotes(struct render *r, cmark_node *root)
 	buf_puts(r->out, "</ol>\n</section>\n");
 }
 
+/*
+ * The sigles linked in the document, with their expansion and definition, in
+ * an inert <template>: site.js shows one in place when its link is tapped, so
+ * a phone need not leave the page (without JavaScript the link leads to the
+ * glossary entry).
+ */
+static void render_sigle_definitions(struct render *r)
+{
+	int any = 0;
+	for (size_t i = 0; i < r->s->nglossary; i++) {
+		if (!(r->sigle_seen[i] & SIGLE_IN_DOC))
+			continue;
+		const struct entry *e = &r->s->glossary[i];
+		if (!any++)
+			buf_puts(r->out, "<template class=\"sigles-definitions\">\n");
+		buf_printf(r->out, "<div data-sigle=\"%s\">", e->anchor);
+		const json_t *exp = json_object_get(e->data, "expansion");
+		if (json_is_string(exp)) {
+			buf_puts(r->out, "<p class=\"sigle-developpe\">");
+			html_typo(json_string_value(exp), r->out);
+			buf_puts(r->out, "</p>");
+		}
+		const json_t *def = json_object_get(e->data, "definition");
+		if (json_is_string(def)) {
+			buf_puts(r->out, "<p>");
+			html_render_markdown(r->s, json_string_value(def), r->page, 1, r->out);
+			buf_puts(r->out, "</p>");
+		}
+		buf_puts(r->out, "</div>\n");
+	}
+	if (any)
+		buf_puts(r->out, "</template>\n");
+}
+
 static void render_root(struct render *r, cmark_node *root)
 {
 	render_node(r, root);
 	render_footnotes(r, root);
+	if (r->doc && r->sigle_seen)
+		render_sigle_definitions(r);
 	for (size_t i = 0; i < r->nfootnotes; i++)
 		free(r->footnotes[i]);
 	free(r->footnotes);

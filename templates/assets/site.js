@@ -31,3 +31,62 @@
     }
   });
 })();
+
+// Un sigle touché s'explique sur place : son développement et sa définition
+// (tirés du glossaire, dans le <template> de la page) s'ouvrent sous le texte,
+// avec un lien vers le glossaire. Sans JavaScript, le lien mène au glossaire.
+(function () {
+  "use strict";
+  var store = document.querySelector("template.sigles-definitions");
+  if (!store) return;
+  var open = null;
+  function close(back) {
+    if (!open) return;
+    open.bubble.remove();
+    open.link.setAttribute("aria-expanded", "false");
+    if (back) open.link.focus();
+    open = null;
+  }
+  function show(link) {
+    var id = link.hash.slice(1);
+    var def = store.content.querySelector('[data-sigle="' + id + '"]');
+    if (!def) return false;
+    var bubble = document.createElement("span");
+    bubble.className = "sigle-bulle";
+    bubble.id = "bulle-" + id;
+    bubble.setAttribute("role", "group");
+    bubble.setAttribute("aria-label", link.textContent);
+    bubble.tabIndex = -1;
+    var body = def.cloneNode(true);
+    body.removeAttribute("data-sigle");
+    bubble.appendChild(body);
+    var more = document.createElement("a");
+    more.href = link.href;
+    more.textContent = "Voir dans le glossaire";
+    bubble.appendChild(more);
+    var shut = document.createElement("button");
+    shut.type = "button";
+    shut.className = "sigle-fermer";
+    shut.textContent = "Fermer";
+    shut.addEventListener("click", function () { close(true); });
+    bubble.appendChild(shut);
+    link.after(bubble);
+    link.setAttribute("aria-expanded", "true");
+    link.setAttribute("aria-controls", bubble.id);
+    open = { link: link, bubble: bubble };
+    bubble.focus();
+    return true;
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a.sigle");
+    if (open && !open.bubble.contains(e.target) && link !== open.link) close(false);
+    if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    if (open && open.link === link) { e.preventDefault(); close(true); return; }
+    if (show(link)) e.preventDefault();
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") close(true);
+  });
+  var links = document.querySelectorAll("a.sigle");
+  for (var i = 0; i < links.length; i++) links[i].setAttribute("aria-expanded", "false");
+})();

@@ -181,6 +181,56 @@ try {
   check('320px without JavaScript: every menu entry visible', m.menuTotal >= 5 && m.menuVisible === m.menuTotal,
     `${m.menuVisible}/${m.menuTotal}`);
   await nojs.close();
+  // Sigles at a tap (item 5): the first sigle of the RdRD chapter opens its
+  // expansion and definition in place, without leaving the page.
+  {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true, hasTouch: true,
+      serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    const chapter = fs.readdirSync(path.join(site, 'guide')).find((n) => /reduction-des-risques/.test(n));
+    await page.goto(srv.base + 'guide/' + chapter);
+    const url = page.url();
+    const sigle = page.locator('a.sigle').first();
+    const name = (await sigle.textContent()).trim();
+    await sigle.tap();
+    const bubble = page.locator('.sigle-bulle');
+    await bubble.waitFor({ timeout: 3000 });
+    const text = await bubble.textContent();
+    check(`a tapped sigle (${name}) shows its expansion and definition in place`,
+      page.url() === url && text.length > 40 && /glossaire/i.test(text) &&
+      (await sigle.getAttribute('aria-expanded')) === 'true', `${page.url()} ${text.slice(0, 80)}`);
+    await page.keyboard.press('Escape');
+    check('Escape closes it and gives the focus back to the sigle',
+      (await bubble.count()) === 0 && await sigle.evaluate((e) => e === document.activeElement));
+    // The first occurrence of each sigle in each section is tappable.
+    const counts = await page.evaluate(() => {
+      const seen = new Set(); let first = 0, tappable = 0;
+      for (const a of document.querySelectorAll('.corps abbr')) {
+        // Inside another link (a link's text) a sigle cannot be a link itself.
+        if (a.closest('a:not(.sigle)')) continue;
+        let h = null;
+        for (let n = a; n && !h; n = n.previousElementSibling || n.parentElement)
+          if (/^H[23]$/.test(n.tagName)) h = n;
+        const key = (h ? h.id : '') + '|' + a.textContent;
+        if (seen.has(key)) continue;
+        seen.add(key); first++;
+        if (a.closest('a.sigle')) tappable++;
+      }
+      return { first, tappable };
+    });
+    check('the first occurrence of each sigle in each section is tappable',
+      counts.first > 5 && counts.tappable === counts.first, JSON.stringify(counts));
+    // The glossary: an A–Z index, the target entry highlighted.
+    await page.goto(srv.base + 'glossaire.html#caarud');
+    const g = await page.evaluate(() => ({
+      letters: document.querySelectorAll('.index-az a').length,
+      target: getComputedStyle(document.querySelector('#caarud')).backgroundColor,
+      other: getComputedStyle(document.querySelector('dt:not(:target)')).backgroundColor,
+    }));
+    check('the glossary has an A–Z index and highlights the entry a link leads to',
+      g.letters >= 10 && g.target !== g.other, JSON.stringify(g));
+    await ctx.close();
+  }
   // axe-core at 320 px on every kind of page.
   const actx = await browser.newContext({ viewport: { width: 320, height: 800 }, isMobile: true, serviceWorkers: 'block' });
   const apage = await actx.newPage();
