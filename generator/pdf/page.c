@@ -535,6 +535,8 @@ static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *
 	pango_cairo_show_layout(cr, nl);
 	double dots_from = x + (double)(lr.x + lr.width) / PANGO_SCALE + 6;
 	cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+	/* The page number left a current point: without this, a hairline ran from it to the first dot. */
+	cairo_new_path(cr);
 	for (double dx = right - (double)nw / PANGO_SCALE - 8; dx > dots_from; dx -= 4.5) {
 		cairo_arc(cr, dx, base - 1, 0.45, 0, 6.2832);
 		cairo_fill(cr);
