@@ -209,6 +209,50 @@ static void put_word(const struct hyph *h, const char *w, size_t n, size_t nchar
 	pthread_mutex_unlock(&mh->lock);
 }
 
+/* Length of a web address (scheme:// or www.) or e-mail address at s[0..n), or 0. */
+static size_t address_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (n >= 4 && !strncmp(s, "www.", 4)) {
+		i = 4;
+	} else {
+		while (i < n && (ascii_isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+			i++;
+		int url = i > 0 && i + 3 <= n && !strncmp(s + i, "://", 3);
+		int mail = i > 0 && i < n && s[i] == '@';
+		if (!url && !mail)
+			return 0;
+		if (mail) {
+			/* local@domain.tld: the domain needs a dot. */
+			size_t j = i + 1, dot = 0;
+			while (j < n && (ascii_isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == '.'))
+				dot |= s[j++] == '.';
+			return dot ? j - (s[j - 1] == '.') : 0;
+		}
+		i += 3;
+	}
+	while (i < n && s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && (unsigned char)s[i] >= 0x21 &&
+	       !((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0))
+		i++;
+	/* A sentence's final punctuation or closing bracket is not part of it. */
+	while (i > 0 && (s[i - 1] == '.' || s[i - 1] == ',' || s[i - 1] == ';' || s[i - 1] == ':' ||
+			 s[i - 1] == ')' || s[i - 1] == '!' || s[i - 1] == '?'))
+		i--;
+	return i;
+}
+
+void hyph_address(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_putc(out, s[i]);
+		int after = s[i] == '/' || s[i] == '.' || s[i] == '@' || s[i] == '-' || s[i] == '?' ||
+			    s[i] == '&' || s[i] == '=' || s[i] == '_';
+		/* Not inside « :// » or a run of slashes, nor at the end. */
+		if (after && i + 1 < n && s[i + 1] != '/' && s[i + 1] != s[i])
+			buf_puts(out, "\u200b");
+	}
+}
+
 void hyph_insert(const struct hyph *h, const char *s, size_t n, struct buf *out)
 {
 	if (!h) {
@@ -220,6 +264,14 @@ void hyph_insert(const struct hyph *h, const char *s, size_t n, struct buf *out)
 	while (i < n) {
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
+		size_t a;
+		if (!is_letter(before) && !ascii_isdigit((int)before) && (a = address_len(s + i, n - i))) {
+			/* Web and e-mail addresses: never hyphenated, broken after / . @ - only. */
+			hyph_address(s + i, a, out);
+			i += a;
+			before = 'a';
+			continue;
+		}
 		if (!is_letter(cp)) {
 			buf_put(out, s + i, k);
 			before = cp;

@@ -28,10 +28,18 @@ void hyph_free(struct hyph *h);
 /*
  * Appends s[0..n) (valid UTF-8) to out with U+00AD at the hyphenation
  * points of its words. Words shorter than six letters, words written in
- * capitals (sigles) and words glued to digits are left whole. h may be
+ * capitals (sigles) and words glued to digits are left whole, and web
+ * and e-mail addresses are set with hyph_address. h may be
  * NULL (text copied unchanged). Thread-safe: the patterns are only read, and
  * the memo of the words already hyphenated is kept under a lock.
  */
 void hyph_insert(const struct hyph *h, const char *s, size_t n, struct buf *out);
+
+/*
+ * Appends the web or e-mail address s[0..n) to out with a zero-width space
+ * (U+200B) after each / . @ - ? & = _ inside it: a line may break there,
+ * and no hyphen is ever added to an address.
+ */
+void hyph_address(const char *s, size_t n, struct buf *out);
 
 #endif

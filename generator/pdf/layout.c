@@ -223,7 +223,10 @@ static void flush_pending(struct tb *t)
 	if (open && close) {
 		buf_put(&t->text, p, (size_t)(open - p));
 		size_t s = t->text.len;
-		buf_put(&t->text, open + 1, (size_t)(close - open - 1));
+		if (t->pending_uri)
+			hyph_address(open + 1, (size_t)(close - open - 1), &t->text);
+		else
+			buf_put(&t->text, open + 1, (size_t)(close - open - 1));
 		add_link(t, s, t->pending_uri, t->pending_dest);
 		buf_puts(&t->text, close + 1);
 	} else {
@@ -478,12 +481,18 @@ static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 	inlines(L, t, node);
 	t->in_link = 0;
 	flush_pending(t);
-	/* The link's text as written: without the hyphenation points. */
+	/* The link's text as written: without the hyphenation points and address breaks. */
 	char *text = xstrndup(t->text.data + start, t->text.len - start);
 	size_t kept = 0;
-	for (size_t i = 0; text[i]; i++)
-		if (!((unsigned char)text[i] == 0xC2 && (unsigned char)text[i + 1] == 0xAD && ++i))
+	for (size_t i = 0; text[i]; i++) {
+		const unsigned char *u = (const unsigned char *)text + i;
+		if (u[0] == 0xC2 && u[1] == 0xAD)
+			i += 1;
+		else if (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x8B)
+			i += 2;
+		else
 			text[kept++] = text[i];
+	}
 	text[kept] = '\0';
 	size_t pl = strlen(XREF_INTERNAL);
 	if (strncmp(url, XREF_INTERNAL, pl) != 0) {
@@ -1199,12 +1208,12 @@ static void contact_entry(struct lay *L, struct flow *f, const struct entry *e, 
 		put_raw(&t, "\n");
 		size_t s = t.text.len;
 		if (k == 0) {
-			buf_puts(&t.text, v);
+			hyph_address(v, strlen(v), &t.text);
 			char *uri = xasprintf("mailto:%s", v);
 			add_link(&t, s, uri, NULL);
 			free(uri);
 		} else if (k == 3) {
-			buf_puts(&t.text, v);
+			hyph_address(v, strlen(v), &t.text);
 			add_link(&t, s, v, NULL);
 		} else {
 			t.typo = (struct typo_state)TYPO_STATE_INIT;
@@ -1290,9 +1299,9 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 		char *web = xasprintf("%s%s", L->o.base_url, doc->out_path);
 		struct tb t;
 		tb_init(&t, 0);
-		put_raw(&t, "Cette fiche en ligne : ");
+		put_raw(&t, "Cette fiche en ligne\u00a0: ");
 		size_t s = t.text.len;
-		put_raw(&t, web);
+		hyph_address(web, strlen(web), &t.text);
 		add_link(&t, s, web, NULL);
 		struct blk *b = text_blk(L, f, &t, &w, SIZE(meta), 0, 1, 0);
 		b->before = GAP(h_before[1]);
@@ -1418,7 +1427,7 @@ static void bibliography(struct lay *L, struct flow *f)
 		if (url) {
 			put_raw(&t, " ");
 			size_t u = t.text.len;
-			buf_puts(&t.text, url);
+			hyph_address(url, strlen(url), &t.text);
 			add_link(&t, u, url, NULL);
 		}
 		struct where w = {0, 0, 0, 0, NULL};

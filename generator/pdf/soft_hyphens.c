@@ -41,22 +41,29 @@ static void find_library_show(void)
 }
 
 /*
- * A soft hyphen, or the U+034F that stands for one where the line breaking
- * chose not to break (linebreak.c): both two bytes, both drawing nothing.
+ * Bytes of an invisible break mark at s[0..n), or 0: a soft hyphen, the
+ * U+034F that stands for one where the line breaking chose not to break
+ * (linebreak.c), a zero-width space after a / or . of a web address
+ * (hyph.c). None of them draws anything.
  */
-static int is_shy(const char *s)
+static int mark_len(const char *s, int n)
 {
-	return ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xAD) ||
-	       ((unsigned char)s[0] == 0xCD && (unsigned char)s[1] == 0x8F);
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 2 && ((u[0] == 0xC2 && u[1] == 0xAD) || (u[0] == 0xCD && u[1] == 0x8F)))
+		return 2;
+	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x8B)
+		return 3;
+	return 0;
 }
 
-/* Bytes of s[0..n) without its soft hyphens, appended at out; returns the count. */
+/* Bytes of s[0..n) without its marks, appended at out; returns the count. */
 static int copy_without_shy(const char *s, int n, char *out)
 {
 	int k = 0;
 	for (int i = 0; i < n;) {
-		if (i + 1 < n && is_shy(s + i)) {
-			i += 2;
+		int m = mark_len(s + i, n - i);
+		if (m) {
+			i += m;
 			continue;
 		}
 		out[k++] = s[i++];
@@ -66,8 +73,8 @@ static int copy_without_shy(const char *s, int n, char *out)
 
 static int holds_shy(const char *s, int n)
 {
-	for (int i = 0; i + 1 < n; i++)
-		if (is_shy(s + i))
+	for (int i = 0; i < n; i++)
+		if (mark_len(s + i, n - i))
 			return 1;
 	return 0;
 }
@@ -92,7 +99,7 @@ void cairo_show_text_glyphs(cairo_t *cr, const char *utf8, int utf8_len, const c
 		const char *s = utf8 + at;
 		int n = clusters[c].num_bytes;
 		at += n;
-		int only_shy = n > 0 && n % 2 == 0 && copy_without_shy(s, n, text + tlen) == 0;
+		int only_shy = n > 0 && copy_without_shy(s, n, text + tlen) == 0;
 		if (only_shy && clusters[c].num_glyphs == 0) {
 			dropped++;                              /* draws nothing */
 			continue;

@@ -11,6 +11,7 @@ and plain `pdftotext`, and measures what a typographer would look at:
   hyph-run      runs of more than two consecutive hyphenated lines
   page-turn     a page whose last body line ends with a hyphen
   url-hyphen    a hyphen added inside a web address or an e-mail address
+                (and no zero-width space or U+034F left in the extracted text)
   loose         lines whose word spaces are above 1.8x the normal space
                 (lines above 1.5x are reported)
   footnotes     a footnote call whose note text starts on another page
@@ -41,7 +42,7 @@ SHY = "\u00ad"
 
 # Checks that the booklets do not meet yet (issue 17): known failures.
 KNOWN = {
-    "hyph-run", "page-turn", "url-hyphen", "loose", "footnotes",
+    "hyph-run", "page-turn", "loose", "footnotes",
     "single-line",
 }
 
@@ -250,6 +251,9 @@ def measure_pdf(pdf, st, name, pages, heights, edges):
     for m in re.finditer(r"(\S+) \((https?://\S+?)\)", flat):
         if norm_url(m.group(1)) == norm_url(m.group(2)):
             st.add("nested-ref", "%s « %s »" % (name, m.group(0)[:60]))
+    marks = plain.count("\u200b") + plain.count("\u034f")
+    if marks:
+        st.add("marks", "%s %d" % (name, marks), marks)
     q = plain.count('"')
     if q:
         i = plain.find('"')
@@ -400,6 +404,7 @@ def main():
         check("footnotes found", c["notes"] >= 12, "%d" % c["notes"])
         check("footnotes", c["footnotes"] == 0, "%d of %d: %s" % (c["footnotes"], c["notes"], where(st, "footnotes")))
         check("nested-ref", c["nested-ref"] == 0, "%d: %s" % (c["nested-ref"], where(st, "nested-ref")))
+        check("no break marks (U+200B, U+034F) in the text", c["marks"] == 0, where(st, "marks"))
         check("straight-quote", c["straight-quote"] == 0, "%d: %s" % (c["straight-quote"], where(st, "straight-quote")))
         check("sommaire entries found", c["toc"] >= 60, "%d" % c["toc"])
         check("sommaire exact", c["toc-wrong"] == 0, where(st, "toc-wrong"))
