@@ -63,6 +63,18 @@ static void scaffold_fields(struct buf *b, const struct site *s, const struct ki
 
 int new_fiche(const char *root, const char *kind, const char *title, struct diag *d)
 {
+	char *created = NULL;
+	int status = new_fiche_create(root, kind, title, d, &created);
+	if (created)
+		printf("%s\n", created);
+	free(created);
+	return status;
+}
+
+int new_fiche_create(const char *root, const char *kind, const char *title, struct diag *d,
+		     char **created)
+{
+	*created = NULL;
 	if (!*title) {
 		diag_error(d, NULL, 0, 0, _("the title is empty"));
 		return 2;
@@ -112,7 +124,7 @@ int new_fiche(const char *root, const char *kind, const char *title, struct diag
 		if (status)
 			diag_error(d, file, 0, 0, _("cannot write: %s"), strerror(errno));
 		else
-			printf("%s\n", file);
+			*created = xstrdup(file);
 	}
 	buf_free(&b);
 	free(file);

@@ -23,4 +23,8 @@
  */
 int new_fiche(const char *root, const char *kind, const char *title, struct diag *d);
 
+/* new_fiche without printing: *created is the new file's path (caller frees), or NULL. */
+int new_fiche_create(const char *root, const char *kind, const char *title, struct diag *d,
+		     char **created);
+
 #endif

@@ -267,8 +267,7 @@ static int hex_value(char c)
 	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* The value of field name in a form body (application/x-www-form-urlencoded); caller frees. */
-static char *form_field(const char *body, size_t len, const char *name, size_t *out_len)
+char *edit_form_field(const char *body, size_t len, const char *name, size_t *out_len)
 {
 	size_t nl = strlen(name);
 	const char *p = body, *end = body + len;
@@ -302,7 +301,7 @@ static enum MHD_Result login(struct edit *e, struct MHD_Connection *conn, const 
 	if (!e->password)
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
 	size_t n = 0;
-	char *password = form_field(body, len, "motdepasse", &n);
+	char *password = edit_form_field(body, len, "motdepasse", &n);
 	pthread_mutex_lock(&e->login_lock);
 	int ok = password && n > 0 && n < 1024 && edit_password_check(e->password_hash, password, n);
 	if (!ok)
@@ -334,6 +333,8 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 		const char *body = buf_cstr(&r->body);
 		if (strcmp(url, "/connexion") == 0)
 			return login(e, conn, body, r->body.len);
+		if (strcmp(url, "/creer") == 0)
+			return edit_create(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/apercu") == 0)
 			return edit_api_preview(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/enregistrer") == 0)

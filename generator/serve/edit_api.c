@@ -14,6 +14,7 @@
 #include "kind.h"
 #include "load.h"
 #include "model.h"
+#include "new.h"
 #include "path.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -350,6 +351,77 @@ enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, cons
 	json_t *t = json_stringn(out, out_len);
 	free(out);
 	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:o}", "texte", t ? t : json_null()));
+}
+
+/* ------------------------------------------------------------- create */
+
+static void collect_text(void *ctx, const struct diag_view *m)
+{
+	struct buf *b = ctx;
+	if (m->is_error) {
+		buf_puts(b, m->text);
+		buf_putc(b, '\n');
+	}
+}
+
+enum MHD_Result edit_create(struct edit *e, struct MHD_Connection *conn, const char *body,
+			    size_t len)
+{
+	size_t kn = 0, tn = 0;
+	char *kind = edit_form_field(body, len, "genre", &kn);
+	char *title = edit_form_field(body, len, "titre", &tn);
+	enum MHD_Result ret;
+	/* The title becomes a front matter value and a file name: one line of text. */
+	int ok = kind && title && tn > 0 && tn < 300 && strlen(title) == tn && strlen(kind) == kn &&
+		 utf8_valid(title, tn, NULL);
+	for (size_t i = 0; ok && i < tn; i++)
+		if ((unsigned char)title[i] < 0x20)
+			ok = 0;
+	if (!ok) {
+		ret = edit_send_text(conn, MHD_HTTP_BAD_REQUEST,
+				     "400 Donnez un titre d’une ligne pour la nouvelle fiche.\n");
+		goto out;
+	}
+	pthread_mutex_lock(&e->save_lock);
+	struct diag *d = diag_new();
+	char *created = NULL;
+	int status = new_fiche_create(e->root, kind, title, d, &created);
+	char *rel = NULL;
+	if (created) {
+		size_t cl = strlen(e->content_real);
+		char *real = realpath(created, NULL);
+		if (real && strncmp(real, e->content_real, cl) == 0 && real[cl] == '/')
+			rel = xstrdup(real + cl + 1);
+		free(real);
+		size_t n = 0;
+		char *text = rel ? edit_read(created, LOAD_MAX_FILE_BYTES, &n) : NULL;
+		if (text) {
+			char *m = history_message(rel, NULL, 0, text, n);
+			history_record(e->hist, rel, NULL, 0, text, n, m);
+			free(m);
+		}
+		free(text);
+	}
+	pthread_mutex_unlock(&e->save_lock);
+	if (status == 0 && rel && edit_path_ok(rel)) {
+		char *location = xasprintf(EDIT_PREFIX "/fichier/%s", rel);
+		ret = edit_redirect(conn, location, NULL);
+		free(location);
+	} else {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "La fiche n’a pas été créée :\n");
+		diag_each(d, collect_text, &b);
+		size_t n = b.len;
+		ret = edit_send(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "text/plain; charset=utf-8",
+				buf_detach(&b), n);
+	}
+	free(rel);
+	free(created);
+	diag_free(d);
+out:
+	free(kind);
+	free(title);
+	return ret;
 }
 
 /* ---------------------------------------------------------- catalogue */

@@ -76,6 +76,13 @@ enum MHD_Result edit_api_catalogue(struct edit *e, struct MHD_Connection *conn);
 enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name);
 enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel);
 
+/* The value of field name in a form body (application/x-www-form-urlencoded); caller frees. */
+char *edit_form_field(const char *body, size_t len, const char *name, size_t *out_len);
+
+/* POST /_edit/creer (form: genre, titre): `fiches new`, then the new file's editor (303). */
+enum MHD_Result edit_create(struct edit *e, struct MHD_Connection *conn, const char *body,
+			    size_t len);
+
 /* The site (loaded and checked) for pages that list documents. Caller site_free's it. */
 struct site *edit_load_site(struct edit *e);
 

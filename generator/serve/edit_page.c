@@ -68,6 +68,26 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 	if (!s) {
 		buf_puts(&b, "<p>Le dossier content/ ne peut pas être lu.</p>\n");
 	} else {
+		/* `fiches new` behind a form: the next number, the required sections. */
+		for (size_t k = 0; k < site_nkinds(s); k++) {
+			const struct kind *kd = site_kind(s, (int)k);
+			if (!kd->new_file)
+				continue;
+			char *id = xasprintf("nouveau-%s", kd->name);
+			buf_puts(&b, "<form class=\"nouvelle\" method=\"post\" action=\"" EDIT_PREFIX "/creer\">\n"
+				     "<input type=\"hidden\" name=\"genre\" value=\"");
+			buf_put_html(&b, kd->name, strlen(kd->name));
+			buf_printf(&b, "\">\n<label for=\"%s\">Nouvelle ", id);
+			char *lower = xstrdup(kd->label);
+			if (lower[0] >= 'A' && lower[0] <= 'Z')
+				lower[0] = (char)(lower[0] - 'A' + 'a');
+			buf_put_html(&b, lower, strlen(lower));
+			free(lower);
+			buf_printf(&b, "\xc2\xa0: titre</label>\n<input id=\"%s\" name=\"titre\" type=\"text\" required "
+				       "maxlength=\"200\" lang=\"fr\">\n<button type=\"submit\">Créer</button>\n</form>\n",
+				   id);
+			free(id);
+		}
 		for (size_t k = 0; k < site_nkinds(s); k++) {
 			if (!s->ndocs[k])
 				continue;

@@ -108,16 +108,38 @@ def scenario(label, root, in_git):
             check(label + ": version id %r refused" % bad[:20], st == 404, st)
         st, r = api(srv, "/_edit/api/version", {"chemin": "../" + DOC, "id": oldest["id"]})
         check(label + ": a path out of content/ refused", st == 400, st)
+        # « Nouvelle fiche-action »: `fiches new` behind a form, kept in the history.
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        st, h, _ = request(srv.port, "POST", "/_edit/creer", b"genre=action&titre=Atelier+cuisine+%C3%A0+l%27%C3%A9cole",
+                           headers=form, cookie="fiches_atelier=" + srv.key)
+        check(label + ": creating without Origin → 403", st == 403, st)
+        st, h, _ = request(srv.port, "POST", "/_edit/creer", b"genre=action&titre=Atelier+cuisine+%C3%A0+l%27%C3%A9cole",
+                           headers=form, origin="http://127.0.0.1:%d" % srv.port, cookie="fiches_atelier=" + srv.key)
+        new_rel = "actions/12-atelier-cuisine-a-l-ecole.md"
+        check(label + ": « Nouvelle fiche-action » creates the next number and opens its editor",
+              st == 303 and h.get("location") == "/_edit/fichier/" + new_rel and
+              os.path.exists(os.path.join(root, "content", new_rel)), (st, h.get("location")))
+        st, r = api(srv, "/_edit/api/historique", {"chemin": new_rel})
+        check(label + ": the creation is a version", [v["message"] for v in r.get("versions", [])][:1] ==
+              ["Fiche-action 12 : créer"], r.get("versions"))
+        st, _, body = request(srv.port, "POST", "/_edit/creer", b"genre=action&titre=", headers=form,
+                              origin="http://127.0.0.1:%d" % srv.port, cookie="fiches_atelier=" + srv.key)
+        check(label + ": an empty title → 400", st == 400, st)
+        st, _, body = request(srv.port, "POST", "/_edit/creer", b"genre=guide&titre=Chapitre", headers=form,
+                              origin="http://127.0.0.1:%d" % srv.port, cookie="fiches_atelier=" + srv.key)
+        check(label + ": a kind `fiches new` does not make → refused, in French", st == 422 and "pas été créée".encode() in body, st)
         if in_git:
             log = git(root, "log", "--format=%s", "--", "content/" + DOC).stdout.splitlines()
             check("git: one commit per save, French messages",
                   log[:3] == ["Fiche-action 6 : rétablir la version du hier à 10:00", "Fiche-action 6 : modifier le texte",
                               "Fiche-action 6 : modifier le titre"], log[:4])
-            files = git(root, "show", "--name-only", "--format=", "HEAD").stdout.split()
+            files = git(root, "show", "--name-only", "--format=", "HEAD~1").stdout.split()
             check("git: the commit touches that file only", files == ["content/" + DOC], files)
-            status = git(root, "status", "--porcelain").stdout
+            status = git(root, "status", "--porcelain", "--untracked-files=all").stdout
             check("git: the index follows (status clean for the file)", "06-habitants" not in status, status)
             check("git: other staged work left alone", "A  content/pages/nouvelle.md" in status, status)
+            check("git: the new fiche is committed", "12-atelier" not in status and
+                  git(root, "log", "-1", "--format=%s").stdout.strip() == "Fiche-action 12 : créer", status)
         else:
             d = os.path.join(root, ".fiches", "historique", DOC)
             check("folder: versions under .fiches/historique/ beside content/",
