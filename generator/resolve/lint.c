@@ -8,6 +8,7 @@
  * mistake's own line and column.
  */
 #include "lint.h"
+#include "lint_files.h"
 #include "buf.h"
 #include "i18n.h"
 #include "markdown.h"
@@ -785,6 +786,46 @@ static int site_has(const struct site *s, const char *path)
 	return ok;
 }
 
+/* mailto:, tel:, http(s):: an address that does not read as one. */
+static void check_address(const struct doc *doc, int line, int col, const char *url,
+			  size_t scheme, struct diag *d)
+{
+	char *name = xstrndup(url, scheme);
+	for (char *p = name; *p; p++)
+		*p = (char)ascii_tolower(*p);
+	const char *rest = url + scheme + 1;
+	if (strcmp(name, "mailto") == 0) {
+		/* Several addresses are separated by commas; ?subject=… is not one. */
+		char *list = percent_decode(rest);
+		list[strcspn(list, "?")] = '\0';
+		for (char *a = list, *next; a; a = next) {
+			next = strchr(a, ',');
+			if (next)
+				*next++ = '\0';
+			const char *why = lint_email_problem(a);
+			if (why) {
+				diag_warning(d, doc->path, line, col,
+					     _("e-mail address '%s' is not valid: %s"), a, why);
+				break;
+			}
+		}
+		free(list);
+	} else if (strcmp(name, "tel") == 0) {
+		char *number = percent_decode(rest);
+		if (!lint_is_phone(number))
+			diag_warning(d, doc->path, line, col,
+				     _("'%s' is not a phone number: write its digits, such as 04 91 00 00 00 or +33 4 91 00 00 00"),
+				     number);
+		free(number);
+	} else if (strcmp(name, "http") == 0 || strcmp(name, "https") == 0) {
+		const char *why = lint_url_problem(url);
+		if (why)
+			diag_warning(d, doc->path, line, col, _("web address '%s' is not valid: %s"),
+				     url, why);
+	}
+	free(name);
+}
+
 void lint_relative_link(const struct site *s, const struct doc *doc, int line, int col,
 			const char *url, struct diag *d)
 {
@@ -795,8 +836,10 @@ void lint_relative_link(const struct site *s, const struct doc *doc, int line, i
 	while (ascii_isalnum(url[scheme]) || url[scheme] == '+' || url[scheme] == '-' ||
 	       url[scheme] == '.')
 		scheme++;
-	if (scheme > 0 && url[scheme] == ':' && ascii_isalpha(url[0]))
+	if (scheme > 0 && url[scheme] == ':' && ascii_isalpha(url[0])) {
+		check_address(doc, line, col, url, scheme, d);
 		return;
+	}
 	char *path = xstrndup(url, strcspn(url, "#?"));
 	if (strchr(path, '@') && !strchr(path, '/')) {
 		diag_warning(d, doc->path, line, col,

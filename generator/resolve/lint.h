@@ -41,10 +41,12 @@ void lint_lines_free(struct lint_lines *l);
 int lint_lines_col(struct lint_lines *l, int file_line, int byte_col);
 
 /*
- * Checks a link without a scheme ("www.reseaux13.fr", "../docs/plan.pdf"),
- * found at line, col (in characters) of doc: a warning when it leads to no
- * file of content/ nor to a page of the site, with the fix when it is a
- * web or e-mail address written without its https:// or mailto:.
+ * Checks a link target that is not a cross-reference, found at line, col
+ * (in characters) of doc. Without a scheme ("www.reseaux13.fr",
+ * "../docs/plan.pdf"): a warning when it leads to no file of content/ nor
+ * to a page of the site, with the fix when it is a web or e-mail address
+ * written without its https:// or mailto:. With mailto:, tel:, http(s)::
+ * a warning when the address does not read as one.
  */
 void lint_relative_link(const struct site *s, const struct doc *doc, int line, int col,
 			const char *url, struct diag *d);

@@ -1,0 +1,1 @@
+content/actions/01-atelier-habitants.md:41:1: error: e-mail address 'contact@centre-nord..example' is not valid: the part after the '@' must be a domain such as exemple.org
