@@ -10,7 +10,7 @@ LOCALEDIR = $(PREFIX)/share/locale
 
 CC       ?= cc
 PKGS      = libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd \
-	libsodium libgit2
+	libsodium libgit2 libjpeg
 WARN      = -Wall -Wextra -Wshadow -Wno-unused-parameter -Werror
 CFLAGS   ?= -O2 -g
 ifeq ($(SANITIZE),1)

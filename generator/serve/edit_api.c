@@ -6,6 +6,7 @@
 #include "edit_internal.h"
 #include "edit_fm.h"
 #include "edit_history.h"
+#include "edit_image.h"
 #include "edit_path.h"
 #include "edit_save.h"
 
@@ -351,6 +352,36 @@ enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, cons
 	json_t *t = json_stringn(out, out_len);
 	free(out);
 	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:o}", "texte", t ? t : json_null()));
+}
+
+/* -------------------------------------------------------------- image */
+
+enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, const char *body,
+			       size_t len)
+{
+	const char *header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Nom-Fichier");
+	char *form = xasprintf("nom=%s", header ? header : "");
+	size_t n = 0;
+	char *name = edit_form_field(form, strlen(form), "nom", &n);
+	free(form);
+	if (len > EDIT_IMAGE_MAX_BYTES) {
+		free(name);
+		return edit_send_json(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				      json_pack("{s:s}", "erreur", "Image trop lourde (10 Mo au plus)."));
+	}
+	char *media = path_join(e->content_real, "media");
+	const char *err;
+	pthread_mutex_lock(&e->save_lock);
+	char *stored = edit_image_store(media, name && strlen(name) == n ? name : "", (const unsigned char *)body,
+					len, &err);
+	pthread_mutex_unlock(&e->save_lock);
+	free(media);
+	free(name);
+	if (!stored)
+		return edit_send_json(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, json_pack("{s:s}", "erreur", err));
+	json_t *out = json_pack("{s:s}", "nom", stored);
+	free(stored);
+	return edit_send_json(conn, MHD_HTTP_OK, out);
 }
 
 /* ------------------------------------------------------------- create */

@@ -79,6 +79,10 @@ enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel);
 /* The value of field name in a form body (application/x-www-form-urlencoded); caller frees. */
 char *edit_form_field(const char *body, size_t len, const char *name, size_t *out_len);
 
+/* POST /_edit/api/image: the body is the image, X-Nom-Fichier its name (percent-encoded): {nom}. */
+enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, const char *body,
+			       size_t len);
+
 /* POST /_edit/creer (form: genre, titre): `fiches new`, then the new file's editor (303). */
 enum MHD_Result edit_create(struct edit *e, struct MHD_Connection *conn, const char *body,
 			    size_t len);

@@ -383,6 +383,9 @@ def run(srv, root, outside):
     check("served pages show the error overlay and the « Modifier » link",
           b"fiches-erreurs" in page and b"fiches-modifier" in page, st)
 
+    # --- images
+    images(port, good, origin, root)
+
     # --- never in the built site
     found = []
     for d, _, files in os.walk(os.path.join(root, "public")):
@@ -400,6 +403,96 @@ def run(srv, root, outside):
     check("CodeMirror is served by the program", st == 200 and b"CodeMirror" in body[:2000], st)
     st, _, _ = request(port, "GET", "/_edit/cm/../../../etc/passwd", cookie=good)
     check("only the listed CodeMirror files are served", st in (400, 404), st)
+
+
+def png(width, height):
+    """A valid grey PNG of that size (standard library only)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    raw = b"".join(b"\x00" + bytes([(x * 7) & 0xff for x in range(width)]) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def jpeg(tmp, width, height):
+    """A JPEG of that size, drawn by pdftoppm from a one-page PDF; None without it."""
+    if not shutil.which("pdftoppm"):
+        return None
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R >>" % (width, height)]
+    stream = b"0.8 0.2 0.2 rg 0 0 %d %d re f" % (width // 2, height)
+    objs.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    out, offsets = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, o)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    pdf = os.path.join(tmp, "dessin.pdf")
+    with open(pdf, "wb") as f:
+        f.write(out)
+    subprocess.run(["pdftoppm", "-jpeg", "-r", "72", "-singlefile", pdf, os.path.join(tmp, "photo")], check=True)
+    with open(os.path.join(tmp, "photo.jpg"), "rb") as f:
+        return f.read()
+
+
+def image_size(data):
+    import struct
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return struct.unpack(">II", data[16:24])
+    i = 2
+    while i < len(data):
+        marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2):
+            h, w = struct.unpack(">HH", data[i + 5:i + 9])
+            return w, h
+        i += 2 + length
+    return None
+
+
+def images(port, good, origin, root):
+    media = os.path.join(root, "content", "media")
+
+    def up(data, name, **kw):
+        from urllib.parse import quote
+        st, _, body = request(port, "POST", "/_edit/api/image", data, cookie=good,
+                              headers={"X-Nom-Fichier": quote(name), "Content-Type": "application/octet-stream"}, **kw)
+        return st, as_json(body)
+    st, r = up(b"<?php echo 1; ?>", "photo.png", origin=origin)
+    check("an upload that is not an image (named .png) → refused by its content", st == 415 and "PNG" in r.get("erreur", ""), (st, r))
+    st, r = up(png(10, 10), "Petite image.png")
+    check("an upload without Origin → 403", st == 403, st)
+    small = png(10, 10)
+    st, r = up(small, "Petite image.png", origin=origin)
+    stored = os.path.join(media, r.get("nom", "?"))
+    check("a small PNG is stored as sent, under a safe name", st == 200 and r.get("nom") == "petite-image.png" and
+          open(stored, "rb").read() == small, (st, r))
+    st, r = up(small, "Petite image.png", origin=origin)
+    check("the same name again never overwrites", st == 200 and r.get("nom") == "petite-image-2.png", r)
+    st, r = up(png(2400, 12), "../../Écran très large.PNG", origin=origin)
+    name = r.get("nom", "")
+    check("a wide PNG gets a safe ASCII name inside content/media/",
+          st == 200 and name == "ecran-tres-large.png" and os.path.exists(os.path.join(media, name)), r)
+    if name:
+        check("…and is scaled down to 1600 px", image_size(open(os.path.join(media, name), "rb").read()) == (1600, 8),
+              image_size(open(os.path.join(media, name), "rb").read()))
+    photo = jpeg(tempfile.mkdtemp(), 2000, 1000)
+    if photo:
+        st, r = up(photo, "IMG_2043.JPG", origin=origin)
+        data = open(os.path.join(media, r.get("nom", "?")), "rb").read() if st == 200 else b""
+        check("a JPEG photo is re-encoded, scaled down to 1600 px", st == 200 and r.get("nom") == "img-2043.jpg" and
+              data[:3] == b"\xff\xd8\xff" and image_size(data) == (1600, 800), (st, r, image_size(data) if data else None))
+    st, r = up(b"\x89PNG\r\n\x1a\n" + b"\x00" * 4 + b"IHDR" + b"\xff" * 16, "bombe.png", origin=origin)
+    check("a broken or huge PNG is refused", st == 415, (st, r))
+    st, _, _ = request(port, "POST", "/_edit/api/image", b"x", cookie=good, origin=origin,
+                       headers={"Content-Length": str(30 * 1024 * 1024)})
+    check("an upload over the limit → 413", st == 413, st)
 
 
 def tmp_dir(root):

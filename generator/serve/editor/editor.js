@@ -751,6 +751,32 @@
       input.type = 'text';
       box.appendChild(lab);
       box.appendChild(input);
+      /* A new image: sent as it is, checked and named by the server. */
+      var up = document.createElement('p');
+      var flab = el('label', { 'for': 'choix-fichier' }, 'Ajouter une image (PNG ou photo JPEG, 10 Mo au plus) : ');
+      var file = el('input', { id: 'choix-fichier', type: 'file', accept: 'image/png,image/jpeg' });
+      var send = el('button', { type: 'button' }, 'Ajouter et insérer');
+      var msg = el('span', { role: 'status', 'class': 'erreur-champ' });
+      up.appendChild(flab);
+      up.appendChild(file);
+      up.appendChild(send);
+      up.appendChild(msg);
+      box.appendChild(up);
+      send.addEventListener('click', function () {
+        var f = file.files && file.files[0];
+        var desc = input.value.trim();
+        if (!desc) { input.focus(); input.setAttribute('aria-invalid', 'true'); msg.textContent = 'Décrivez d’abord l’image.'; return; }
+        if (!f) { file.focus(); msg.textContent = 'Choisissez un fichier.'; return; }
+        msg.textContent = 'Envoi…';
+        fetch('/_edit/api/image', { method: 'POST', headers: { 'X-Nom-Fichier': encodeURIComponent(f.name) }, body: f })
+          .then(function (resp) { return resp.json().then(function (r) { return { status: resp.status, r: r }; }); })
+          .then(function (x) {
+            if (x.status !== 200) { msg.textContent = x.r.erreur || 'Image refusée.'; return; }
+            catalogue = null;
+            closeChoice();
+            editor.replace('![' + desc.replace(/[\[\]]/g, '') + '](../media/' + x.r.nom + ')', false);
+          }).catch(function () { msg.textContent = 'Le serveur ne répond pas.'; });
+      });
       if (!c.images.length) {
         var none = document.createElement('p');
         none.textContent = 'Aucune image dans content/media/ pour l’instant.';
