@@ -83,7 +83,7 @@ struct kind {
 	const char *new_file;      /* `fiches new` file name, printf(number, slug), or NULL: not offered */
 	enum kind_list list;
 	int front_matter;          /* a document without front matter is an error */
-	int search_weight;         /* 0: not in the search index; otherwise indexed (all weigh 1 today) */
+	int search_weight;         /* 0: not in the search index; else its results' score is multiplied by it */
 	const struct kind_field *fields; /* ended by {NULL} */
 	/* Data kinds only (NULL for Markdown kinds). */
 	const char *data_file;     /* "contacts.yaml" under content/ */

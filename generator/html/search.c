@@ -7,6 +7,8 @@
  *   window.FICHES_RECHERCHE = {
  *     "v": 1,
  *     "kinds": ["Fiche-action", …],            type labels, by kind index
+ *     "weights": [1, 1, 2, …],                 only when a kind weighs other than 1:
+ *                                              its records' scores are multiplied by it
  *     "docs": [[kind, number, title, href, summary], …]   number 0 when none;
  *                                              href relative to the site root
  *     "sections": [[doc, heading, anchor, text], …]  section 0 of a record has
@@ -218,6 +220,14 @@ enum { KIND_CONTACT = DOC_BUILTIN, KIND_GLOSSARY, KIND_BIBLIO, KIND_EXTRA };
 static int record_kind(enum doc_kind k)
 {
 	return k < DOC_BUILTIN ? (int)k : KIND_EXTRA + (int)(k - DOC_BUILTIN);
+}
+
+/* The descriptor of a record kind. */
+static const struct kind *record_desc(const struct site *s, int k)
+{
+	return k < DOC_BUILTIN ? kind_builtin(k) :
+	       k < KIND_EXTRA ? kind_data(TARGET_CONTACT + k - KIND_CONTACT) :
+				site_kind(s, DOC_BUILTIN + k - KIND_EXTRA);
 }
 
 struct record {
@@ -761,13 +771,17 @@ void search_index_js(const struct site *s, struct buf *out)
 
 	buf_puts(out, "/* fiches : index de recherche, produit par « fiches build ». */\n"
 		      "window.FICHES_RECHERCHE = {\"v\":1,\"kinds\":[");
-	int nlabels = KIND_EXTRA + (int)s->nextra_kinds;
+	int nlabels = KIND_EXTRA + (int)s->nextra_kinds, weighted = 0;
 	for (int k = 0; k < nlabels; k++) {
-		const struct kind *desc = k < DOC_BUILTIN ? kind_builtin(k) :
-					  k < KIND_EXTRA ? kind_data(TARGET_CONTACT + k - KIND_CONTACT) :
-							   site_kind(s, DOC_BUILTIN + k - KIND_EXTRA);
+		const struct kind *desc = record_desc(s, k);
 		buf_puts(out, k ? "," : "");
 		put_json_string(out, desc->label);
+		weighted |= desc->search_weight != 1;
+	}
+	if (weighted) {
+		buf_puts(out, "],\"weights\":[");
+		for (int k = 0; k < nlabels; k++)
+			buf_printf(out, "%s%d", k ? "," : "", record_desc(s, k)->search_weight);
 	}
 	buf_puts(out, "],\n\"docs\":[");
 	for (size_t i = 0; i < ix.nrecs; i++) {

@@ -45,6 +45,7 @@
   function Engine(I) {
     var t0 = now();
     this.kinds = I.kinds;
+    this.weights = I.weights || null; // par sorte de fiche ; absent : toutes pèsent 1
     this.docs = I.docs;
     this.secs = I.sections;
     // Vocabulaire : voir put_words dans search.c.
@@ -117,8 +118,9 @@
       scan(sec[3], null, true);
       for (var t = 0; t < touched.length; t++) {
         var id = touched[t];
-        var sc = 8 * title[id] + 4 * head[id] + 3 * summ[id] +
-          (body[id] ? Math.min(1 + Math.log2(body[id]), 4) : 0);
+        var sc = (8 * title[id] + 4 * head[id] + 3 * summ[id] +
+          (body[id] ? Math.min(1 + Math.log2(body[id]), 4) : 0)) *
+          (this.weights ? this.weights[doc[0]] : 1);
         psec[id].push(si);
         pscore[id].push(sc);
         title[id] = head[id] = summ[id] = body[id] = 0;

@@ -179,6 +179,8 @@ if rc == 0:
     check("search: the kind's label and its documents are indexed",
           '"Fiche-ressource"' in index and "Témoignages d’habitants" in index or
           "Témoignages d'habitants" in index)
+    check("search: the descriptor's weight goes to the index (search: 2)",
+          '"weights":[1,1,1,1,1,1,1,2]' in index, index[:300])
     check("its own PDF per document", os.path.exists(os.path.join(
         proj, "public", "pdf", "ressource-1-guide-pratique.pdf")))
     text = subprocess.run(["pdftotext", os.path.join(proj, "public", "pdf",
@@ -201,9 +203,9 @@ edit(proj, "kinds/ressource.yaml", "type: enum", "type: enm")
 edit(proj, "kinds/ressource.yaml", "ref: action,", "ref: actoin,")
 rc, out = run(["check", "-C", proj])
 check("a mistaken field type is one error with a suggestion",
-      re.search(r"kinds/ressource.yaml:15:11: error: unknown field type 'enm' \(did you mean 'enum'\?\)", out), out)
+      re.search(r"kinds/ressource.yaml:16:11: error: unknown field type 'enm' \(did you mean 'enum'\?\)", out), out)
 check("a reference to an unknown kind is one error with a suggestion",
-      re.search(r"kinds/ressource.yaml:25:\d+: error: unknown kind 'actoin' \(did you mean 'action'\?\)", out), out)
+      re.search(r"kinds/ressource.yaml:26:\d+: error: unknown kind 'actoin' \(did you mean 'action'\?\)", out), out)
 check("a mistaken field keeps its kind: no error follows from it", out.count("error:") == 2, out)
 shutil.rmtree(proj)
 proj = project(extra=True)
