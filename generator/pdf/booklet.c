@@ -163,9 +163,24 @@ static const json_t *id_list(const struct site *s, const struct where *w, const 
 			ok = site_find_taxon(s->publics, s->npublics, id) != NULL;
 		else if (id)
 			ok = site_find_doc(s, DOC_THEME, id) != NULL;
-		if (!ok) {
+		if (!ok && !id) {
 			report(w, item, sel, key, strcmp(key, "publics") == 0 ? _("unknown public '%s'") :
-			       _("unknown fiche thématique '%s'"), id ? id : "?", NULL);
+			       _("unknown fiche thématique '%s'"), "?", NULL);
+		} else if (!ok && w->d) {
+			/* With the same hints, folded with the other references to the id. */
+			int publics = strcmp(key, "publics") == 0;
+			size_t nids = publics ? s->npublics : s->ndocs[DOC_THEME];
+			const char **ids = xcalloc(nids + 1, sizeof *ids);
+			for (size_t j = 0; j < nids; j++)
+				ids[j] = publics ? s->publics[j].id : s->docs[DOC_THEME][j]->slug;
+			int line = 0, col = 0;
+			if (w->def && (!w->def->marks ||
+				       !yaml_marks_find(w->def->marks, item, &line, &col)))
+				schema_where(w->def->marks, sel, key, &line, &col);
+			hints_report_unknown(w->d, s, publics ? -1 : DOC_THEME,
+					     publics ? _("public") : _(site_kind(s, DOC_THEME)->noun),
+					     w->def ? w->def->path : NULL, line, col, id, ids, nids);
+			free(ids);
 		}
 	}
 	return v;
@@ -199,10 +214,23 @@ static void add_selection(const struct site *s, const struct where *w, struct bo
 	const json_t *publics = id_list(s, w, sel, "publics");
 	const json_t *themes = k == DOC_ACTION ? id_list(s, w, sel, "themes") : NULL;
 	const json_t *logic = k == DOC_ACTION ? json_object_get(sel, "logic") : NULL;
-	if (logic && (!json_is_string(logic) ||
-		      !site_find_taxon(s->logics, s->nlogics, json_string_value(logic)))) {
-		report(w, logic, sel, "logic", _("unknown logique '%s'"),
-		       json_is_string(logic) ? json_string_value(logic) : "?", NULL);
+	if (logic && !json_is_string(logic)) {
+		report(w, logic, sel, "logic", _("unknown logique '%s'"), "?", NULL);
+		return;
+	}
+	if (logic && !site_find_taxon(s->logics, s->nlogics, json_string_value(logic))) {
+		if (w->d) {
+			const char **ids = xcalloc(s->nlogics + 1, sizeof *ids);
+			for (size_t j = 0; j < s->nlogics; j++)
+				ids[j] = s->logics[j].id;
+			int line = 0, col = 0;
+			if (w->def && (!w->def->marks ||
+				       !yaml_marks_find(w->def->marks, logic, &line, &col)))
+				schema_where(w->def->marks, sel, "logic", &line, &col);
+			hints_report_unknown(w->d, s, -1, _("logic"), w->def ? w->def->path : NULL,
+					     line, col, json_string_value(logic), ids, s->nlogics);
+			free(ids);
+		}
 		return;
 	}
 	for (size_t i = 0; i < s->ndocs[k]; i++) {
