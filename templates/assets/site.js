@@ -90,3 +90,35 @@
   var links = document.querySelectorAll("a.sigle");
   for (var i = 0; i < links.length; i++) links[i].setAttribute("aria-expanded", "false");
 })();
+
+// Un tableau plus large que l'écran défile dans sa boîte : on le dit, et on
+// le rend atteignable au clavier (flèches) et nommé pour les lecteurs d'écran.
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll(".tableau");
+  function mark() {
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i], wide = box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling;
+      var has = hint && hint.classList.contains("tableau-aide");
+      if (wide && !has) {
+        hint = document.createElement("p");
+        hint.className = "tableau-aide";
+        hint.textContent = "Tableau large\u00a0: faites-le glisser de côté pour tout lire.";
+        box.before(hint);
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Tableau qui défile de côté");
+      } else if (!wide && has) {
+        hint.remove();
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  }
+  if (boxes.length) {
+    mark();
+    window.addEventListener("resize", mark);
+  }
+})();

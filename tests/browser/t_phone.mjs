@@ -231,6 +231,29 @@ try {
       g.letters >= 10 && g.target !== g.other, JSON.stringify(g));
     await ctx.close();
   }
+  // Wide tables (item 6): at 320 px a table wider than the column scrolls in its
+  // box, says so, and can be scrolled from the keyboard; the Ressources chapter
+  // keeps its lists.
+  {
+    const ctx = await browser.newContext({ viewport: { width: 320, height: 800 }, isMobile: true, serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    const wide = [];
+    for (const name of fs.readdirSync(path.join(site, 'guide')).filter((n) => n.endsWith('.html'))) {
+      if (!fs.readFileSync(path.join(site, 'guide', name), 'utf8').includes('<table')) continue;
+      await page.goto(srv.base + 'guide/' + name);
+      wide.push(...await page.evaluate((n) => [...document.querySelectorAll('.tableau')]
+        .filter((b) => b.scrollWidth > b.clientWidth + 1)
+        .map((b) => ({ n, hint: !!(b.previousElementSibling && b.previousElementSibling.classList.contains('tableau-aide')),
+          focusable: b.tabIndex === 0 && !!b.getAttribute('aria-label') })), name));
+    }
+    check(`wide tables say they scroll and take the keyboard (${wide.length} at 320 px)`,
+      wide.length > 0 && wide.every((w) => w.hint && w.focusable), JSON.stringify(wide.slice(0, 3)));
+    const res = fs.readdirSync(path.join(site, 'guide')).find((n) => /ressources/.test(n));
+    const html = fs.readFileSync(path.join(site, 'guide', res), 'utf8');
+    check('the Ressources chapter keeps its lists (no « – qui peut signaler – »)',
+      !/– qui peut signaler –/.test(html) && (html.match(/<li>/g) || []).length >= 20);
+    await ctx.close();
+  }
   // axe-core at 320 px on every kind of page.
   const actx = await browser.newContext({ viewport: { width: 320, height: 800 }, isMobile: true, serviceWorkers: 'block' });
   const apage = await actx.newPage();
