@@ -86,7 +86,15 @@ int new_fiche_create(const char *root, const char *kind, const char *title, stru
 	int k = site_kind_by_name(s, kind, strlen(kind));
 	const struct kind *desc = k >= 0 ? site_kind(s, k) : NULL;
 	if (!desc || !desc->new_file) {
-		diag_error(d, NULL, 0, 0, _("'fiches new' makes an 'action' or a 'theme', not '%s'"), kind);
+		/* The kinds it makes: the built-in numbered ones and the project's. */
+		struct buf names = BUF_INIT;
+		for (size_t j = 0; j < site_nkinds(s); j++)
+			if (site_kind(s, (int)j)->new_file)
+				buf_printf(&names, "%s%s", names.len ? ", " : "",
+					   site_kind(s, (int)j)->name);
+		diag_error(d, NULL, 0, 0, _("'fiches new' makes one of these kinds: %s; not '%s'"),
+			   buf_cstr(&names), kind);
+		buf_free(&names);
 		site_free(s);
 		return 2;
 	}

@@ -196,6 +196,9 @@ if os.path.exists(new_file):
           "number: 3\n" in text and "support: livre\n" in text and "actions: []\n" in text and
           "publics: []\n" in text, text)
     os.remove(new_file)
+rc, out = run(["new", "ressourse", "Un jeu", "-C", proj])
+check("fiches new names the kinds it makes, the project's included",
+      rc == 2 and "makes one of these kinds: action, theme, ressource; not 'ressourse'" in out, out)
 shutil.rmtree(proj)
 
 proj = project(extra=True)

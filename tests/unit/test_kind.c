@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "kind.h"
+#include "kinds.h"
 #include "load.h"
 #include "model.h"
 #include "schema.h"
@@ -139,11 +140,51 @@ static void test_describe_fixture(void **state)
 	diag_free(d);
 }
 
+/* A kind the project adds is described like the built-in ones, with its choices. */
+static void test_describe_project_kind(void **state)
+{
+	(void)state;
+	struct diag *d = diag_new();
+	struct site *s = load_site("tests/fixtures/basic", d);
+	assert_non_null(s);
+	schema_check(s, d);
+	json_t *desc = json_loads(
+		"{\"label\": \"Fiche-ressource\", \"dir\": \"ressources\", \"fields\": ["
+		"{\"name\": \"number\", \"type\": \"int\", \"required\": true},"
+		"{\"name\": \"title\", \"type\": \"text\", \"required\": true},"
+		"{\"name\": \"support\", \"type\": \"enum\", \"values\": [{\"id\": \"video\", \"label\": \"Vidéo\"}]},"
+		"{\"name\": \"actions\", \"type\": \"doc\", \"ref\": \"action\", \"list\": true}]}",
+		0, NULL);
+	assert_non_null(desc);
+	kinds_add(s, "content/kinds/ressource.yaml", NULL, desc, "ressource", d);
+	kinds_finish(s, d);
+	assert_int_equal(diag_errors(d), 0);
+	assert_int_equal(site_nkinds(s), DOC_BUILTIN + 1);
+	json_t *v = kind_describe_json(s);
+	json_t *res = find_named(json_object_get(v, "kinds"), "ressource");
+	assert_non_null(res);
+	assert_string_equal(json_string_value(json_object_get(res, "dir")), "ressources");
+	const json_t *fields = json_object_get(res, "fields");
+	/* Its four fields, and the slug every document may set. */
+	assert_int_equal(json_array_size(fields), 5);
+	json_t *support = find_named(fields, "support");
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(json_object_get(support, "values"), 0), "label")), "Vidéo");
+	json_t *actions = find_named(fields, "actions");
+	assert_true(has_choice(actions, "maraude", "Maraude de réduction des risques"));
+	assert_int_equal(json_array_size(json_object_get(actions, "choices")), s->ndocs[DOC_ACTION]);
+	json_decref(v);
+	site_free(s);
+	json_decref(desc);
+	diag_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enum_synonyms),
 		cmocka_unit_test(test_describe_fixture),
+		cmocka_unit_test(test_describe_project_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
