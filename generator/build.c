@@ -465,7 +465,7 @@ int build_preview(const struct build_options *o, const char *display, const char
 	memset(page, 0, sizeof *page);
 	b.templates = o->templates ? xstrdup(o->templates) : path_join(root, "templates");
 	template_files_open(&b.tfiles, b.templates);
-	struct load_override ov = {display, read_path};
+	struct load_override ov = {display, read_path, 0};
 	int status = BUILD_CONTENT_ERROR;
 	b.site = load_checked(&defaults, &ov, d);
 	if (!b.site)
@@ -507,4 +507,17 @@ out:
 	template_files_free(&b.tfiles);
 	free(b.templates);
 	return status;
+}
+
+int build_check_without(const struct build_options *o, const char *display, struct diag *d)
+{
+	struct build_options defaults = *o;
+	defaults.root = o->root ? o->root : ".";
+	defaults.quiet = 1;
+	struct load_override ov = {display, NULL, 1};
+	struct site *s = load_checked(&defaults, &ov, d);
+	if (!s)
+		return BUILD_CONTENT_ERROR;
+	site_free(s);
+	return diag_errors(d) ? BUILD_CONTENT_ERROR : BUILD_OK;
 }

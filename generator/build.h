@@ -86,4 +86,11 @@ struct build_preview_page {
 int build_preview(const struct build_options *o, const char *display, const char *read_path,
 		  struct diag *d, struct build_preview_page *page);
 
+/*
+ * Checks the project as if the document shown as display were deleted
+ * (its file left out); diagnostics go to d. The editor compares them with
+ * a normal check to list what still refers to it. Returns a build_status.
+ */
+int build_check_without(const struct build_options *o, const char *display, struct diag *d);
+
 #endif

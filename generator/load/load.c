@@ -414,8 +414,9 @@ static void load_one(void *ctx, size_t i)
 	struct load_job *j = ctx;
 	char *fs = path_join(j->dir, j->names[i]);
 	char *display = path_join(j->display_dir, j->names[i]);
-	const char *read = j->ov && strcmp(j->ov->display, display) == 0 ? j->ov->read_path : fs;
-	j->docs[i] = load_doc(j->kind, j->desc, fs, read, display, j->names[i], j->d);
+	int over = j->ov && strcmp(j->ov->display, display) == 0;
+	j->docs[i] = over && j->ov->removed ? NULL :
+		     load_doc(j->kind, j->desc, fs, over ? j->ov->read_path : fs, display, j->names[i], j->d);
 	free(fs);
 	free(display);
 }

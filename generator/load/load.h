@@ -31,6 +31,7 @@ struct site *load_site(const char *root, struct diag *d);
 struct load_override {
 	const char *display;     /* "content/actions/06-x.md" */
 	const char *read_path;   /* file holding the text to use instead */
+	int removed;             /* or: the document is left out, as if deleted */
 };
 
 /* load_site with ov (may be NULL) in place of one document's file. */

@@ -333,6 +333,8 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 		const char *body = buf_cstr(&r->body);
 		if (strcmp(url, "/connexion") == 0)
 			return login(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/supprimer") == 0)
+			return edit_api_delete(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/image") == 0)
 			return edit_api_image(e, conn, body, r->body.len);
 		if (strcmp(url, "/creer") == 0)

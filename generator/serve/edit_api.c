@@ -354,6 +354,112 @@ enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, cons
 	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:o}", "texte", t ? t : json_null()));
 }
 
+/* ------------------------------------------------------------- delete */
+
+struct diag_set {
+	json_t *seen;       /* "path:line:col: text" of a normal check */
+	json_t *fresh;      /* messages only the check without the document has */
+	const char *skip;   /* the deleted document's own path */
+};
+
+static char *diag_key(const struct diag_view *m)
+{
+	return xasprintf("%s:%d:%d: %s", m->path ? m->path : "", m->line, m->col, m->text);
+}
+
+static void note_seen(void *ctx, const struct diag_view *m)
+{
+	struct diag_set *s = ctx;
+	char *k = diag_key(m);
+	json_object_set_new(s->seen, k, json_true());
+	free(k);
+}
+
+static void note_fresh(void *ctx, const struct diag_view *m)
+{
+	struct diag_set *s = ctx;
+	if (!m->is_error || (m->path && strcmp(m->path, s->skip) == 0))
+		return;
+	char *k = diag_key(m);
+	if (!json_object_get(s->seen, k))
+		json_array_append_new(s->fresh, json_pack("{s:s,s:i,s:s}", "fichier", m->path ? m->path : "",
+							  "ligne", m->line, "message", m->text));
+	free(k);
+}
+
+enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, const char *body,
+				size_t len)
+{
+	enum MHD_Result ret;
+	const char *rel;
+	json_t *req = parse_request(conn, body, len, &rel, &ret);
+	if (!req)
+		return ret;
+	const char *base = json_string_value(json_object_get(req, "base"));
+	char *path = base ? edit_path_confine(e->content_real, rel) : NULL;
+	if (!path) {
+		json_decref(req);
+		return bad_request(conn, "Version de départ manquante, ou fichier hors de content/.");
+	}
+	char *display = path_join("content", rel);
+	pthread_mutex_lock(&e->save_lock);
+	/* What refers to it: the errors a check without it has that a normal check has not. */
+	struct diag_set set = {json_object(), json_array(), display};
+	struct diag *d = diag_new();
+	struct site *s = build_load(&e->build, d);
+	site_free(s);
+	diag_each(d, note_seen, &set);
+	diag_free(d);
+	d = diag_new();
+	build_check_without(&e->build, display, d);
+	diag_each(d, note_fresh, &set);
+	diag_free(d);
+	size_t dlen = 0;
+	char *disk = edit_read(path, LOAD_MAX_FILE_BYTES * 2, &dlen);
+	char version[EDIT_VERSION_LEN + 1] = "";
+	if (disk)
+		edit_version(disk, dlen, version);
+	json_t *out;
+	unsigned status;
+	if (!disk) {
+		status = MHD_HTTP_NOT_FOUND;
+		out = json_pack("{s:s}", "erreur", "Ce fichier n’existe plus.");
+	} else if (strcmp(base, version) != 0) {
+		status = MHD_HTTP_CONFLICT;
+		out = json_pack("{s:b,s:s,s:s}", "conflit", 1, "disque", disk, "version", version);
+	} else if (json_array_size(set.fresh) > 0) {
+		status = MHD_HTTP_CONFLICT;
+		out = json_pack("{s:O}", "liens", set.fresh);
+	} else {
+		char *label = history_message(rel, disk, dlen, disk, dlen);
+		char *colon = strstr(label, " : ");
+		if (colon)
+			*colon = '\0';
+		char *m = xasprintf("%s : supprimer", label);
+		free(label);
+		if (history_record_removal(e->hist, rel, disk, dlen, m) < 0) {
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			out = json_pack("{s:s}", "erreur", "La version n’a pas pu être gardée dans l’historique : "
+							"rien n’a été supprimé.");
+		} else if (unlink(path) < 0) {
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			out = json_pack("{s:s}", "erreur", "Suppression impossible.");
+		} else {
+			status = MHD_HTTP_OK;
+			out = json_pack("{s:s}", "message", m);
+		}
+		free(m);
+	}
+	pthread_mutex_unlock(&e->save_lock);
+	json_decref(set.seen);
+	json_decref(set.fresh);
+	free(disk);
+	free(display);
+	free(path);
+	json_decref(req);
+	return edit_send_json(conn, status, out ? out : json_pack("{s:s}", "erreur", "Erreur interne."));
+}
+
 /* -------------------------------------------------------------- image */
 
 enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, const char *body,

@@ -319,6 +319,17 @@ static char **dir_versions(struct history *h, const char *rel, size_t *n)
 	return (char **)ids.v;
 }
 
+static int dir_write(struct history *h, const char *rel, const char *text, size_t len,
+		     const char *message);
+
+/* A version even when the text is the latest's (a removal keeps its own entry). */
+static int dir_record_forced(struct history *h, const char *rel, const char *text, size_t len,
+			     const char *message)
+{
+	usleep(2000); /* distinct from the version just before */
+	return dir_write(h, rel, text, len, message);
+}
+
 static int dir_record(struct history *h, const char *rel, const char *text, size_t len,
 		      const char *message)
 {
@@ -336,6 +347,12 @@ static int dir_record(struct history *h, const char *rel, const char *text, size
 	free(ids);
 	if (same)
 		return 0;
+	return dir_write(h, rel, text, len, message);
+}
+
+static int dir_write(struct history *h, const char *rel, const char *text, size_t len,
+		     const char *message)
+{
 	char *dir = version_dir(h, rel);
 	if (mkdirs(dir) < 0) {
 		free(dir);
@@ -358,7 +375,70 @@ static int dir_record(struct history *h, const char *rel, const char *text, size
 	return r;
 }
 
+/* Commits the removal of path (after committing old, when HEAD lacks it). */
+static int git_remove_file(struct history *h, const char *path, const char *message)
+{
+	git_repository *repo = h->repo;
+	git_oid tree_id, commit_id, old_blob;
+	git_commit *head = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_index *index = NULL;
+	git_signature *sig = NULL;
+	int r = -1;
+	if (head_blob(repo, path, &old_blob, &head) < 0 || git_commit_tree(&base, head) < 0)
+		goto out;
+	git_tree_update up = {GIT_TREE_UPDATE_REMOVE, {{0}}, GIT_FILEMODE_BLOB, path};
+	if (git_tree_create_updated(&tree_id, repo, base, 1, &up) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0)
+		goto out;
+	sig = signature(repo);
+	const git_commit *parents[1] = {head};
+	if (!sig || git_commit_create(&commit_id, repo, "HEAD", sig, sig, "UTF-8", message, tree, 1,
+				      parents) < 0)
+		goto out;
+	if (git_repository_index(&index, repo) == 0) {
+		const git_index_entry *ie = git_index_get_bypath(index, path, 0);
+		if (ie && git_oid_equal(&ie->id, &old_blob)) {
+			git_index_remove_bypath(index, path);
+			git_index_write(index);
+		}
+	}
+	r = 0;
+out:
+	git_index_free(index);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(head);
+	return r;
+}
+
 /* ------------------------------------------------------------ interface */
+
+int history_record_removal(struct history *h, const char *rel, const char *old, size_t old_len,
+			   const char *message)
+{
+	/* The last text first (a no-op when the history has it), then the removal. */
+	char *label = doc_label(rel);
+	char *m = xasprintf("%s : dernière version avant suppression", label);
+	free(label);
+	int r = history_record(h, rel, old, old_len, old, old_len, m);
+	free(m);
+	if (r < 0)
+		return -1;
+	pthread_mutex_lock(&h->lock);
+	if (h->repo) {
+		char *path = xasprintf("%s%s", h->content_prefix, rel);
+		r = git_remove_file(h, path, message);
+		free(path);
+	} else {
+		/* The folder keeps the text under the removal's message. */
+		r = dir_record_forced(h, rel, old, old_len, message);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
 
 int history_record(struct history *h, const char *rel, const char *old, size_t old_len,
 		   const char *text, size_t len, const char *message)
@@ -445,7 +525,9 @@ json_t *history_list(struct history *h, const char *rel)
 				int phas = git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0 &&
 					   git_commit_tree(&pt, parent) == 0 &&
 					   git_tree_entry_bypath(&pe, pt, path) == 0;
-				if (has && (!phas || !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe)))) {
+				/* A version of the file, or its removal. */
+				if ((has && (!phas || !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(pe)))) ||
+				    (!has && phas)) {
 					char hex[GIT_OID_HEXSZ + 1];
 					git_oid_tostr(hex, sizeof hex, &id);
 					json_array_append_new(out, version_json(hex, (long long)git_commit_time(c),

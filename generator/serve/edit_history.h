@@ -32,6 +32,14 @@ const char *history_kind(const struct history *h);
 int history_record(struct history *h, const char *rel, const char *old, size_t old_len,
 		   const char *text, size_t len, const char *message);
 
+/*
+ * Records that rel, which held old[0..old_len), is deleted: a commit
+ * removing it (git), or its last text kept as a version (folder). Call
+ * before removing the file. Returns 0 or -1 (then do not delete).
+ */
+int history_record_removal(struct history *h, const char *rel, const char *old, size_t old_len,
+			   const char *message);
+
 /* The versions of rel, newest first: [{id, date, message}] (caller json_decref's). */
 json_t *history_list(struct history *h, const char *rel);
 

@@ -79,6 +79,9 @@ enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel);
 /* The value of field name in a form body (application/x-www-form-urlencoded); caller frees. */
 char *edit_form_field(const char *body, size_t len, const char *name, size_t *out_len);
 
+/* {chemin, base}: deletes the document unless something refers to it (409 {liens}). */
+enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, const char *body,
+				size_t len);
 /* POST /_edit/api/image: the body is the image, X-Nom-Fichier its name (percent-encoded): {nom}. */
 enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, const char *body,
 			       size_t len);

@@ -128,18 +128,39 @@ def scenario(label, root, in_git):
         st, _, body = request(srv.port, "POST", "/_edit/creer", b"genre=guide&titre=Chapitre", headers=form,
                               origin="http://127.0.0.1:%d" % srv.port, cookie="fiches_atelier=" + srv.key)
         check(label + ": a kind `fiches new` does not make → refused, in French", st == 422 and "pas été créée".encode() in body, st)
+        # Deleting: refused while linked (listing the links), else kept in the history.
+        st, r = api(srv, "/_edit/api/supprimer", {"chemin": DOC, "base": version_of(srv, DOC)})
+        links = r.get("liens") or []
+        check(label + ": deleting a linked fiche is refused, with the texts that link to it",
+              st == 409 and any(l["fichier"].startswith("content/themes/") for l in links) and os.path.exists(path),
+              (st, links[:2]))
+        new_path = os.path.join(root, "content", new_rel)
+        st, r = api(srv, "/_edit/api/supprimer", {"chemin": new_rel, "base": "0" * 32})
+        check(label + ": deleting over a changed file → 409", st == 409 and os.path.exists(new_path), st)
+        st, r = api(srv, "/_edit/api/supprimer", {"chemin": new_rel, "base": version_of(srv, new_rel)})
+        check(label + ": an unlinked fiche is deleted", st == 200 and not os.path.exists(new_path), (st, r))
+        st, r = api(srv, "/_edit/api/historique", {"chemin": new_rel})
+        vs = r.get("versions") or []
+        check(label + ": the deletion is in the history", vs and vs[0]["message"] == "Fiche-action 12 : supprimer", vs[:2])
+        st, r2 = api(srv, "/_edit/api/version", {"chemin": new_rel, "id": vs[-1]["id"]} if vs else {})
+        st, r = api(srv, "/_edit/api/retablir", {"chemin": new_rel, "id": vs[-1]["id"] if vs else "", "base": "", "date": "avant"})
+        check(label + ": a deleted fiche can be restored from the history", st == 200 and os.path.exists(new_path) and
+              open(new_path, encoding="utf-8").read() == r2.get("texte"), (st, r))
         if in_git:
             log = git(root, "log", "--format=%s", "--", "content/" + DOC).stdout.splitlines()
             check("git: one commit per save, French messages",
                   log[:3] == ["Fiche-action 6 : rétablir la version du hier à 10:00", "Fiche-action 6 : modifier le texte",
                               "Fiche-action 6 : modifier le titre"], log[:4])
-            files = git(root, "show", "--name-only", "--format=", "HEAD~1").stdout.split()
+            sha = git(root, "log", "-1", "--format=%H", "--grep", "modifier le texte").stdout.strip()
+            files = git(root, "show", "--name-only", "--format=", sha).stdout.split()
             check("git: the commit touches that file only", files == ["content/" + DOC], files)
             status = git(root, "status", "--porcelain", "--untracked-files=all").stdout
             check("git: the index follows (status clean for the file)", "06-habitants" not in status, status)
             check("git: other staged work left alone", "A  content/pages/nouvelle.md" in status, status)
-            check("git: the new fiche is committed", "12-atelier" not in status and
-                  git(root, "log", "-1", "--format=%s").stdout.strip() == "Fiche-action 12 : créer", status)
+            check("git: the new fiche's creation, deletion and restore are commits", "12-atelier" not in status and
+                  git(root, "log", "-3", "--format=%s").stdout.split("\n")[:3] ==
+                  ["Fiche-action 12 : rétablir la version du avant", "Fiche-action 12 : supprimer", "Fiche-action 12 : créer"],
+                  git(root, "log", "-3", "--format=%s").stdout)
         else:
             d = os.path.join(root, ".fiches", "historique", DOC)
             check("folder: versions under .fiches/historique/ beside content/",

@@ -657,6 +657,37 @@
   }
 
   $('ouvrir-historique').addEventListener('click', openHistory);
+
+  /* Deleting: refused while other texts refer to it (listed); kept in the history. */
+  $('supprimer').addEventListener('click', function () {
+    $('suppression-liens').textContent = '';
+    $('suppression-oui').hidden = false;
+    $('suppression-titre').textContent = 'Supprimer ce texte ?';
+    $('suppression').showModal();
+  });
+  $('suppression-non').addEventListener('click', function () { $('suppression').close(); });
+  $('suppression-oui').addEventListener('click', function () {
+    post('/_edit/api/supprimer', { chemin: chemin, base: base }).then(function (x) {
+      if (x.status === 200) {
+        savedText = editor.get();
+        try { localStorage.removeItem(DRAFT_PREFIX + chemin); } catch (e) { /* ignore */ }
+        window.location.href = '/_edit/';
+        return;
+      }
+      var list = $('suppression-liens');
+      list.textContent = '';
+      $('suppression-oui').hidden = true;
+      if (x.r.liens) {
+        $('suppression-titre').textContent = 'Suppression refusée : d’autres textes y renvoient';
+        x.r.liens.forEach(function (l) {
+          list.appendChild(el('li', {}, l.fichier + (l.ligne ? ', ligne ' + l.ligne : '') + ' : ' + l.message));
+        });
+      } else {
+        $('suppression-titre').textContent = 'Suppression refusée';
+        list.appendChild(el('li', {}, x.r.conflit ? 'Le fichier a changé sur le disque : rechargez la page.' : (x.r.erreur || 'Erreur ' + x.status)));
+      }
+    });
+  });
   $('historique-fermer').addEventListener('click', function () { $('historique').close(); });
 
   /* ----------------------------------------------------------- toolbar */
