@@ -333,9 +333,16 @@ void lay_measure(struct blk *b)
 	b->nlines = n;
 	b->line_top = xcalloc((size_t)n + 1, sizeof *b->line_top);
 	b->baseline = xcalloc((size_t)n + 1, sizeof *b->baseline);
+	b->hyphen = xcalloc((size_t)n + 1, 1);
+	const char *text = pango_layout_get_text(b->layout);
 	PangoLayoutIter *it = pango_layout_get_iter(b->layout);
 	int i = 0;
 	do {
+		PangoLayoutLine *ln = pango_layout_iter_get_line_readonly(it);
+		int end = ln->start_index + ln->length;
+		b->hyphen[i] = end >= 2 && i + 1 < n &&
+			       (((unsigned char)text[end - 2] == 0xC2 && (unsigned char)text[end - 1] == 0xAD) ||
+				(text[end - 1] == '-' && end >= 2 && text[end - 2] != ' '));
 		PangoRectangle logical;
 		pango_layout_iter_get_line_extents(it, NULL, &logical);
 		b->line_top[i] = (double)logical.y / PANGO_SCALE;
@@ -1585,6 +1592,7 @@ void flow_free(struct flow *f)
 		free_links(b->links, b->nlinks);
 		free(b->line_top);
 		free(b->baseline);
+		free(b->hyphen);
 		for (size_t r = 0; r < b->nrows; r++) {
 			for (size_t c = 0; c < b->ncols; c++) {
 				if (b->rows[r].cells[c].layout)

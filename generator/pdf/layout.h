@@ -65,6 +65,7 @@ struct blk {
 	int nlines;
 	double *line_top;       /* nlines + 1 offsets: top of each line, then the bottom */
 	double *baseline;       /* nlines baselines, from the layout's top */
+	unsigned char *hyphen;  /* nlines flags: the line ends with a hyphen (a word cut there) */
 
 	/* BLK_TABLE */
 	struct lay_row *rows;

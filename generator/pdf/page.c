@@ -10,7 +10,8 @@
  *     never ends a page;
  *  3. a paragraph that does not fit is cut: at least two lines stay at the
  *     bottom (no orphan) and two go to the next page (no widow); one of
- *     fewer than four lines moves whole;
+ *     fewer than four lines moves whole; a line ending with a cut word
+ *     does not end the page when a line can go over with it;
  *  4. a table is cut between rows and its header rows drawn again on the
  *     next page.
  * A block taller than a whole page is placed anyway, so the loop always
@@ -131,6 +132,9 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 				int left = b->nlines - line, here = k - line;
 				if (left - here < MIN_LINES)
 					here = left - MIN_LINES;
+				/* No word cut across the page turn: its first half goes over too. */
+				if (here > MIN_LINES && b->hyphen && b->hyphen[line + here - 1])
+					here--;
 				if (here < MIN_LINES || (line == 0 && b->nlines < 2 * MIN_LINES))
 					here = 0;
 				if (here == 0 && y == top)
