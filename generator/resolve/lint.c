@@ -304,7 +304,54 @@ static void report_unparsed(const struct lint *l, int line, int col, int image,
  * stops where the previous one ended, or after LINT_MAX_TARGET bytes, so
  * that "](](](…" stays linear.
  */
-static void check_unparsed_links(const struct lint *l, int line, int bcol, const char *s)
+/*
+ * The '[' that opens "[**cadre** de vie](…)" when emphasis or code split
+ * the label: in a text node before node, on the same line. Sets *label to
+ * the label's plain text up to node (caller frees), *line and *col to the
+ * '[' (or the "![") and *image; returns 0 when there is none.
+ */
+static int open_before(const struct lint *l, cmark_node *node, char **label, int *line, int *col,
+		       int *image)
+{
+	struct buf between = BUF_INIT;
+	int found = 0;
+	for (cmark_node *prev = cmark_node_previous(node); prev && !found;
+	     prev = cmark_node_previous(prev)) {
+		cmark_node_type t = cmark_node_get_type(prev);
+		if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK || t == CMARK_NODE_LINK ||
+		    t == CMARK_NODE_IMAGE)
+			break;
+		char *text = t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE ?
+				     xstrdup(cmark_node_get_literal(prev) ? cmark_node_get_literal(prev) : "") :
+				     markdown_plain_text(prev);
+		const char *open = t == CMARK_NODE_TEXT ? strrchr(text, '[') : NULL;
+		if (open && open[1] != '^') {
+			struct buf b = BUF_INIT;
+			buf_puts(&b, open + 1);
+			buf_puts(&b, buf_cstr(&between));
+			*label = buf_detach(&b);
+			*image = open > text && open[-1] == '!';
+			const char *start = *image ? open - 1 : open;
+			*line = markdown_line(l->doc, prev);
+			*col = find_col(l, *line, markdown_col(prev) + (int)(start - text), start,
+					(size_t)(open + 1 - start));
+			found = 1;
+		} else {
+			/* Prepend: the walk goes backwards. */
+			struct buf b = BUF_INIT;
+			buf_puts(&b, text);
+			buf_puts(&b, buf_cstr(&between));
+			buf_free(&between);
+			between = b;
+		}
+		free(text);
+	}
+	buf_free(&between);
+	return found;
+}
+
+static void check_unparsed_links(const struct lint *l, cmark_node *node, int line, int bcol,
+				 const char *s)
 {
 	const char *floor = s;
 	for (const char *p = s; (p = strstr(p, "](")) != NULL; floor = p += 2) {
@@ -322,7 +369,12 @@ static void check_unparsed_links(const struct lint *l, int line, int bcol, const
 				depth--;
 			}
 		}
-		if (!open || open[1] == '^')
+		if (open && open[1] == '^')
+			continue;
+		char *split_label = NULL;
+		int split_line = 0, split_col = 0, split_image = 0;
+		if (!open && (floor != s ||
+			      !open_before(l, node, &split_label, &split_line, &split_col, &split_image)))
 			continue;
 		const char *dest = p + 2, *close = NULL;
 		int par = 0;
@@ -337,8 +389,23 @@ static void check_unparsed_links(const struct lint *l, int line, int bcol, const
 				par--;
 			}
 		}
-		if (!close)
+		if (!close) {
+			free(split_label);
 			continue;
+		}
+		if (!open) {
+			/* The label began in an earlier node: "[**cadre** de vie](…)". */
+			struct buf b = BUF_INIT;
+			buf_puts(&b, split_label);
+			buf_put(&b, s, (size_t)(p - s));
+			char *target = xstrndup(dest, (size_t)(close - dest));
+			report_unparsed(l, split_line, split_col, split_image, buf_cstr(&b), target);
+			free(target);
+			buf_free(&b);
+			free(split_label);
+			p = close - 1;
+			continue;
+		}
 		int image = open > s && open[-1] == '!';
 		const char *start = image ? open - 1 : open;
 		char *label = xstrndup(open + 1, (size_t)(p - open - 1));
@@ -643,7 +710,7 @@ void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, st
 			if (!text || in_link)
 				break;
 			int line = markdown_line(doc, node), col = markdown_col(node);
-			check_unparsed_links(&l, line, col, text);
+			check_unparsed_links(&l, node, line, col, text);
 			check_footnote_calls(&l, line, col, text);
 			break;
 		}
