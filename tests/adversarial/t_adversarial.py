@@ -4,7 +4,8 @@
 Each case starts from a copy of tests/fixtures/basic already built once
 (public/ exists), changes the project, runs `fiches build --no-pdf` under a
 2 GiB address-space limit (ulimit -v; not under ASan, which reserves more)
-and a time limit, then checks:
+and a CPU-time limit (RLIMIT_CPU; the wall-time limit is generous and only
+catches a build blocked without computing), then checks:
 
   refused  the exit status, a diagnostic naming the file (and the line when
            the row gives a needle), and public/ untouched (sha256 + mtime of
@@ -23,6 +24,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +34,11 @@ FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
 SANITIZED = os.environ.get("SANITIZE") == "1" or "sanitize" in FICHES
 MEM_LIMIT = 2 << 30
-TIME_LIMIT = 120 if SANITIZED else 60
+# Each build is bounded in CPU time (RLIMIT_CPU: a runaway loop dies with
+# SIGXCPU however busy the machine is) and, only to catch a build blocked
+# without using the CPU, in wall time, generously: neither is a speed check.
+CPU_LIMIT = 120 if SANITIZED else 60
+HANG_LIMIT = 900
 V = "content/actions/03-veille.md"
 
 passed = failed = 0
@@ -103,8 +109,14 @@ def unsafe(pub):
 
 
 def limits():
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT + 5))
     if not SANITIZED:
         resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 class Project:
@@ -401,13 +413,17 @@ def main():
                 limits()
                 if pre:
                     pre()
+            cpu0 = children_cpu()
             try:
                 cmd = [FICHES, "build"] + ([] if proj.pdf else ["--no-pdf"])
                 r = subprocess.run(cmd + ["-C", proj.root] + proj.args,
-                                   capture_output=True, env=env, timeout=TIME_LIMIT, preexec_fn=preexec)
+                                   capture_output=True, env=env, timeout=HANG_LIMIT, preexec_fn=preexec)
                 rc, err = r.returncode, r.stderr.decode("utf-8", "replace")
+                if rc == -signal.SIGXCPU:
+                    rc, err = f"over {CPU_LIMIT} s of CPU time", err
             except subprocess.TimeoutExpired:
-                rc, err = "timeout", ""
+                rc, err = f"blocked for {HANG_LIMIT} s", ""
+            cpu = children_cpu() - cpu0
             os.chmod(proj.root, 0o755)
             problems = []
             if rc != want:
@@ -437,7 +453,7 @@ def main():
             left = [x for x in os.listdir(proj.root) if ".fiches-" in x]
             if left:
                 problems.append(f"left behind: {left}")
-            check(f"{name}: status {want}" + (f", {mode}" if mode else ""), not problems,
+            check(f"{name}: status {want}" + (f", {mode}" if mode else "") + f" ({cpu:.1f} s CPU)", not problems,
                   "; ".join(problems) + ("\n" + err[:600] if problems else ""))
         finally:
             for c in proj.cleanup:
