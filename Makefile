@@ -150,7 +150,7 @@ $(BUILD)/generator/serve/edit_assets.o: $(EDITOR_ASSETS)
 # `make fuzz-smoke` runs each for FUZZ_SMOKE_SECONDS (what `make test` does).
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 300
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR       = build/fuzz
 FUZZ_SAN       = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
