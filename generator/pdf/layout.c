@@ -88,6 +88,11 @@ struct tb {
 	 */
 	char *pending;
 	char *pending_uri, *pending_dest;
+	/* Footnote calls: byte offset and number. */
+	struct {
+		int offset, number;
+	} *calls;
+	size_t ncalls;
 };
 
 /* Where a block sits: list nesting, quotation. */
@@ -152,6 +157,7 @@ static void tb_init(struct tb *t, int hyphenate)
 
 static void tb_free(struct tb *t)
 {
+	free(t->calls);
 	free(t->pending);
 	free(t->pending_uri);
 	free(t->pending_dest);
@@ -636,7 +642,11 @@ static void inline_node(struct lay *L, struct tb *t, cmark_node *node)
 	}
 	case CMARK_NODE_FOOTNOTE_REFERENCE: {
 		char num[24];
-		snprintf(num, sizeof num, "%zu", note_number(L, cmark_node_get_literal(node)));
+		size_t number = note_number(L, cmark_node_get_literal(node));
+		snprintf(num, sizeof num, "%zu", number);
+		t->calls = xrealloc(t->calls, (t->ncalls + 1) * sizeof *t->calls);
+		t->calls[t->ncalls].offset = (int)start;
+		t->calls[t->ncalls++].number = (int)number;
 		buf_puts(&t->text, num);
 		attr(t, pango_attr_rise_new(4 * PANGO_SCALE), start);
 		attr(t, pango_attr_scale_new(0.7), start);
@@ -673,6 +683,15 @@ static struct blk *text_blk(struct lay *L, struct flow *f, struct tb *t, const s
 	b->layout = shaped_layout(L, t, size, bold, italic, b->width, justify);
 	take_links(t, &b->links, &b->nlinks);
 	lay_measure(b);
+	if (t->ncalls) {
+		b->calls = xcalloc(t->ncalls, sizeof *b->calls);
+		for (size_t i = 0; i < t->ncalls; i++) {
+			int line = 0, x;
+			pango_layout_index_to_line_x(b->layout, t->calls[i].offset, 0, &line, &x);
+			b->calls[i] = (struct blk_call){line, t->calls[i].number, 0};
+		}
+		b->ncalls = t->ncalls;
+	}
 	return b;
 }
 
@@ -1150,29 +1169,46 @@ static void summary(struct lay *L, struct flow *f, const struct doc *doc)
 	cmark_node_free(root);
 }
 
-static void footnotes(struct lay *L, struct flow *f, cmark_node *root)
+/*
+ * The document's notes. A note called from running text (a paragraph or
+ * list item of blocks [first, f->n)) is a footnote: the paginator sets it
+ * at the foot of the page where its call is. Any other (called from a
+ * table, or never) is gathered under « Notes » at the end, as before.
+ */
+static void footnotes(struct lay *L, struct flow *f, cmark_node *root, size_t first)
 {
 	if (!L->nnotes)
 		return;
+	size_t body_end = f->n;
 	struct where w = {0, 0, 0, 0, NULL};
 	struct tb t;
-	tb_init(&t, 0);
-	put_raw(&t, "Notes");
-	struct blk *h = text_blk(L, f, &t, &w, L->o.body_size, 1, 0, 0);
-	h->tag = "H3";
-	h->keep_next = 1;
-	h->before = GAP(h_before[2]);
-	h->after = GAP(h_after);
-	tb_free(&t);
-	size_t i = 0;
+	int heading = 0, i = 0;
 	for (cmark_node *def = cmark_node_first_child(root); def; def = cmark_node_next(def)) {
 		if (cmark_node_get_type(def) != CMARK_NODE_FOOTNOTE_DEFINITION)
 			continue;
+		i++;
+		int called = 0;
+		for (size_t k = first; k < body_end; k++) {
+			const struct blk *c = &f->v[k];
+			for (size_t j = 0; j < c->ncalls; j++)
+				called |= c->calls[j].number == i && c->kind == BLK_TEXT && !c->atomic;
+		}
+		if (!called && !heading) {
+			tb_init(&t, 0);
+			put_raw(&t, "Notes");
+			struct blk *h = text_blk(L, f, &t, &w, L->o.body_size, 1, 0, 0);
+			h->tag = "H3";
+			h->keep_next = 1;
+			h->before = GAP(h_before[2]);
+			h->after = GAP(h_after);
+			tb_free(&t);
+			heading = 1;
+		}
 		tb_init(&t, 1);
 		char num[32];
-		snprintf(num, sizeof num, "%zu.\u00a0", i + 1);
+		snprintf(num, sizeof num, "%d.\u00a0", i);
 		put_raw(&t, num);
-		for (cmark_node *p = def ? cmark_node_first_child(def) : NULL; p; p = cmark_node_next(p)) {
+		for (cmark_node *p = cmark_node_first_child(def); p; p = cmark_node_next(p)) {
 			if (p != cmark_node_first_child(def))
 				put_raw(&t, " ");
 			inlines(L, &t, p);
@@ -1181,7 +1217,14 @@ static void footnotes(struct lay *L, struct flow *f, cmark_node *root)
 		b->tag = "Note";
 		b->after = GAP(item);
 		tb_free(&t);
-		i++;
+		if (called) {
+			b->footnote = 1;
+			size_t note = (size_t)(b - f->v);
+			for (size_t k = first; k < body_end; k++)
+				for (size_t j = 0; j < f->v[k].ncalls; j++)
+					if (f->v[k].calls[j].number == i)
+						f->v[k].calls[j].note = note - k;  /* relative: parts move between passes */
+		}
 	}
 }
 
@@ -1298,8 +1341,9 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 	L->heading = 0;
 	struct where w = {0, 0, 0, 0, NULL};
 	cmark_node *root = bodies_tree(L->s, doc);
+	size_t first = f->n;
 	blocks(L, f, root, &w);
-	footnotes(L, f, root);
+	footnotes(L, f, root, first);
 	cmark_node_free(root);
 	doc_contacts(L, f, doc);
 	if (L->o.base_url && doc->desc->list == LIST_NUMBERED) {
@@ -1593,6 +1637,7 @@ void flow_free(struct flow *f)
 		free(b->line_top);
 		free(b->baseline);
 		free(b->hyphen);
+		free(b->calls);
 		for (size_t r = 0; r < b->nrows; r++) {
 			for (size_t c = 0; c < b->ncols; c++) {
 				if (b->rows[r].cells[c].layout)

@@ -31,6 +31,13 @@ struct lay_cell {
 	size_t nlinks;
 };
 
+/* A footnote call in a text block. */
+struct blk_call {
+	int line;               /* the line it is on */
+	int number;             /* the note's number in its document */
+	size_t note;            /* the note's block is this many blocks after the call's, or 0 */
+};
+
 struct lay_row {
 	struct lay_cell *cells;  /* ncols of them */
 	double h;                /* height with padding */
@@ -66,6 +73,11 @@ struct blk {
 	double *line_top;       /* nlines + 1 offsets: top of each line, then the bottom */
 	double *baseline;       /* nlines baselines, from the layout's top */
 	unsigned char *hyphen;  /* nlines flags: the line ends with a hyphen (a word cut there) */
+
+	/* Footnotes called from this text: each is set at the foot of the page of its line. */
+	struct blk_call *calls;
+	size_t ncalls;
+	int footnote;           /* a footnote: placed with its call, not in the stream */
 
 	/* BLK_TABLE */
 	struct lay_row *rows;

@@ -75,6 +75,110 @@ static double full_h(const struct blk *b)
 	return b->h;
 }
 
+/* Room above the footnotes for their rule. */
+static double rule_room(const struct page_geom *g)
+{
+	return g->body_size * 1.1;
+}
+
+static double note_h(const struct blk *nb, int l0, int l1)
+{
+	return nb->line_top[l1] - nb->line_top[l0] + nb->after;
+}
+
+/* Is note block `note` (index) already among pg's footnotes? */
+static int has_note(const struct page_out *pg, size_t note)
+{
+	for (size_t i = 0; i < pg->nnotes; i++)
+		if (pg->notes[i].blk == note)
+			return 1;
+	return 0;
+}
+
+/* Room the notes called on line `line` of block i would add to pg. */
+static double line_notes_h(const struct flow *f, size_t i, int line, const struct page_out *pg,
+			   const struct page_geom *g, double pending)
+{
+	const struct blk *b = &f->v[i];
+	double h = 0;
+	for (size_t c = 0; c < b->ncalls; c++) {
+		if (b->calls[c].line != line || !b->calls[c].note)
+			continue;
+		size_t note = i + b->calls[c].note;
+		if (note >= f->n || has_note(pg, note))
+			continue;
+		h += note_h(&f->v[note], 0, f->v[note].nlines);
+	}
+	if (h > 0 && pg->notes_h == 0 && pending == 0)
+		h += rule_room(g);
+	return h;
+}
+
+static void add_note(struct page_out *pg, size_t note, int l0, int l1, double h, double rule)
+{
+	if (pg->nnotes == pg->notes_cap) {
+		pg->notes_cap = pg->notes_cap ? 2 * pg->notes_cap : 4;
+		pg->notes = xrealloc(pg->notes, pg->notes_cap * sizeof *pg->notes);
+	}
+	struct frag *fr = &pg->notes[pg->nnotes++];
+	memset(fr, 0, sizeof *fr);
+	fr->blk = note;
+	fr->line0 = l0;
+	fr->line1 = l1;
+	if (pg->notes_h == 0)
+		pg->notes_h = rule;
+	pg->notes_h += h;
+}
+
+/*
+ * Sets on pg the notes called from lines [l0, l1) of block i; the text of
+ * the page ends at y_end. A note taller than the room left keeps what fits
+ * (two lines at least) and the rest goes to the next page (*carry).
+ */
+static void attach_notes(const struct flow *f, size_t i, int l0, int l1, struct page_out *pg,
+			 const struct page_geom *g, double y_end, size_t *carry, int *carry_line)
+{
+	const struct blk *b = &f->v[i];
+	double bottom = g->h - g->bottom;
+	for (size_t c = 0; c < b->ncalls; c++) {
+		if (b->calls[c].line < l0 || b->calls[c].line >= l1 || !b->calls[c].note)
+			continue;
+		size_t note = i + b->calls[c].note;
+		if (note >= f->n || has_note(pg, note))
+			continue;
+		const struct blk *nb = &f->v[note];
+		double rule = pg->notes_h == 0 ? rule_room(g) : 0;
+		double room = bottom - y_end - pg->notes_h - rule;
+		int m = nb->nlines;
+		while (m > 0 && note_h(nb, 0, m) > room + 0.01)
+			m--;
+		if (m == nb->nlines || (m >= 2 && !*carry)) {
+			add_note(pg, note, 0, m, note_h(nb, 0, m), rule);
+			if (m < nb->nlines) {
+				*carry = note;
+				*carry_line = m;
+			}
+		} else {
+			/* Forced (a line alone on its page): set it whole anyway. */
+			add_note(pg, note, 0, nb->nlines, note_h(nb, 0, nb->nlines), rule);
+		}
+	}
+}
+
+/* A new page, starting with the rest of a note cut at the foot of the last one. */
+static struct page_out *next_page(struct page_list *out, const char *running, const struct flow *f,
+				  const struct page_geom *g, size_t *carry, int *carry_line)
+{
+	struct page_out *pg = new_page(out, running);
+	if (*carry) {
+		const struct blk *nb = &f->v[*carry];
+		add_note(pg, *carry, *carry_line, nb->nlines, note_h(nb, *carry_line, nb->nlines),
+			 rule_room(g));
+		*carry = 0;
+	}
+	return pg;
+}
+
 /* Height of the smallest piece block i may start a page with (see 2. above). */
 static double min_start(const struct flow *f, size_t i, double frame)
 {
@@ -98,17 +202,21 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 	memset(out, 0, sizeof *out);
 	struct page_out *pg = new_page(out, running);
 	double y = top;
+	size_t carry = 0;   /* a footnote continued on the next page, from carry_line */
+	int carry_line = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct blk *b = &f->v[i];
+		if (b->footnote)
+			continue;
 		if (b->page_break && pg->n) {
-			pg = new_page(out, running);
+			pg = next_page(out, running, f, g, &carry, &carry_line);
 			y = top;
 		}
 		if (b->running)
 			running = b->running;
 		double space = y > top ? b->before : 0;
-		if (y > top && y + space + min_start(f, i, frame) > bottom) {
-			pg = new_page(out, running);
+		if (y > top && y + space + min_start(f, i, frame) > bottom - pg->notes_h) {
+			pg = next_page(out, running, f, g, &carry, &carry_line);
 			y = top;
 			space = 0;
 		}
@@ -120,13 +228,21 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 			while (line < b->nlines) {
 				double base = b->line_top[line];
 				int k = line;
-				while (k < b->nlines && y + b->line_top[k + 1] - base <= bottom + 0.01)
+				double notes = 0;   /* room for the notes called from lines [line, k) */
+				while (k < b->nlines) {
+					double add = b->ncalls ? line_notes_h(f, i, k, pg, g, notes) : 0;
+					if (y + b->line_top[k + 1] - base > bottom - pg->notes_h - notes - add + 0.01)
+						break;
+					notes += add;
 					k++;
+				}
 				if (k == b->nlines) {
 					struct frag *fr = add_frag(pg, i, y);
 					fr->line0 = line;
 					fr->line1 = k;
 					y += b->line_top[k] - base;
+					if (b->ncalls)
+						attach_notes(f, i, line, k, pg, g, y, &carry, &carry_line);
 					break;
 				}
 				int left = b->nlines - line, here = k - line;
@@ -143,9 +259,12 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 					struct frag *fr = add_frag(pg, i, y);
 					fr->line0 = line;
 					fr->line1 = line + here;
+					if (b->ncalls)
+						attach_notes(f, i, line, line + here, pg, g,
+							     y + b->line_top[line + here] - base, &carry, &carry_line);
 					line += here;
 				}
-				pg = new_page(out, running);
+				pg = next_page(out, running, f, g, &carry, &carry_line);
 				y = top;
 			}
 		} else if (b->kind == BLK_TABLE) {
@@ -160,7 +279,7 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 			while (r < b->nrows) {
 				size_t k = r;
 				double h = hh;
-				while (k < b->nrows && y + h + b->rows[k].h <= bottom + 0.01)
+				while (k < b->nrows && y + h + b->rows[k].h <= bottom - pg->notes_h + 0.01)
 					h += b->rows[k++].h;
 				if (k == r && y == top)
 					h += b->rows[k++].h;
@@ -173,7 +292,7 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 					r = k;
 				}
 				if (r < b->nrows) {
-					pg = new_page(out, running);
+					pg = next_page(out, running, f, g, &carry, &carry_line);
 					y = top;
 					repeat = 1;
 				}
@@ -189,8 +308,10 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 
 void page_list_free(struct page_list *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->v[i].v);
+		free(p->v[i].notes);
+	}
 	free(p->v);
 	memset(p, 0, sizeof *p);
 }
@@ -605,5 +726,23 @@ void page_draw(const struct page_draw *pd, cairo_t *cr, const struct page_out *p
 		}
 		if (is_item(b) && !(next && is_item(next)))
 			tag_end(pd, cr, "L");
+	}
+	if (p->nnotes) {
+		/* The footnotes: a short rule, then each note, up from the bottom margin. */
+		double y = pd->g->h - pd->g->bottom - p->notes_h;
+		double x = pd->g->left, w = pd->g->w - pd->g->left - pd->g->right;
+		cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+		cairo_set_line_width(cr, 0.5);
+		cairo_move_to(cr, x, y + rule_room(pd->g) * 0.45);
+		cairo_line_to(cr, x + w * 0.3, y + rule_room(pd->g) * 0.45);
+		cairo_stroke(cr);
+		y += rule_room(pd->g);
+		for (size_t i = 0; i < p->nnotes; i++) {
+			struct frag fr = p->notes[i];
+			const struct blk *nb = &pd->f->v[fr.blk];
+			fr.y = y;
+			draw_text(pd, cr, nb, &fr, 0, 0);
+			y += note_h(nb, fr.line0, fr.line1);
+		}
 	}
 }

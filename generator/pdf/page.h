@@ -23,6 +23,9 @@ struct frag {
 struct page_out {
 	struct frag *v;
 	size_t n, cap;
+	struct frag *notes;    /* footnotes at the foot of the page, in order */
+	size_t nnotes, notes_cap;
+	double notes_h;        /* the room they take with the rule above them; 0: none */
 	const char *running;   /* running head (borrowed from the flow), or NULL */
 	int opens_doc;         /* a band sits at its top: no running head */
 };
@@ -36,7 +39,9 @@ struct page_list {
  * Cuts f into pages: headings and bands kept with the two first lines of
  * what follows, no paragraph line alone at the top or bottom of a page
  * (widows and orphans), tables cut between rows with their header
- * repeated, atomic blocks moved whole. Caller frees with page_list_free.
+ * repeated, atomic blocks moved whole, footnotes at the foot of the page
+ * of their call (a line whose note does not fit goes over with it).
+ * Caller frees with page_list_free.
  */
 void page_break_flow(const struct flow *f, const struct page_geom *g, struct page_list *out);
 void page_list_free(struct page_list *p);

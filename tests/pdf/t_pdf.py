@@ -97,9 +97,16 @@ def main():
                 check("tagged " + n, i.get("Tagged", "").strip() == "yes")
         fiche = os.path.join(pdfdir, "action-1-atelier-habitants.pdf")
         t = text(fiche)
-        words = ["Atelier des habitants", "Acteurs", "Objectifs", "Rompre", "Notes", "Pour prendre contact"]
+        words = ["Atelier des habitants", "Acteurs", "Objectifs", "Rompre", "Pour prendre contact"]
         pos = [t.find(w) for w in words]
         check("fiche text in order", all(p >= 0 for p in pos) and pos == sorted(pos), str(pos))
+        # The footnote is set at the foot of the page of its call (issue 17), below the text.
+        pages = t.split("\f")
+        call = [k for k, pg in enumerate(pages) if "Une note de bas de page" in pg]
+        note = [k for k, pg in enumerate(pages) if "Compte rendu de 2015" in pg]
+        check("footnote on the page of its call", call and call == note, "%s %s" % (call, note))
+        check("footnote below the text that calls it", call and
+              pages[call[0]].find("Compte rendu de 2015") > pages[call[0]].find("Une note de bas de page"))
         raw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", fiche, "-"],
                              capture_output=True).stdout
         check("narrow no-break space U+202F in the text (ToUnicode)", b"<202f>" in raw)

@@ -42,7 +42,7 @@ SHY = "\u00ad"
 
 # Checks that the booklets do not meet yet (issue 17): known failures.
 KNOWN = {
-    "hyph-run", "page-turn", "loose", "footnotes",
+    "hyph-run", "page-turn", "loose",
     "single-line",
 }
 
