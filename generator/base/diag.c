@@ -308,3 +308,16 @@ void diag_clear(struct diag *d)
 	d->errors = d->warnings = 0;
 	pthread_mutex_unlock(&d->lock);
 }
+
+void diag_move(struct diag *to, struct diag *from, enum diag_level min_level)
+{
+	pthread_mutex_lock(&from->lock);
+	for (size_t i = 0; i < from->nmsgs; i++) {
+		struct message *m = &from->msgs[i];
+		if (m->level >= min_level)
+			diag_report(to, m->level, m->path, m->line, m->col, "%s", m->text);
+	}
+	free_messages(from);
+	from->errors = from->warnings = 0;
+	pthread_mutex_unlock(&from->lock);
+}

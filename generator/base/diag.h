@@ -76,6 +76,14 @@ struct diag_view {
 /* Calls fn for every collected message, sorted as diag_flush prints them. */
 void diag_each(struct diag *d, void (*fn)(void *ctx, const struct diag_view *m), void *ctx);
 
+/*
+ * Moves the messages of from whose level is at least min_level into to
+ * (counted there), and forgets all of from's messages and counts. Lets a
+ * stage try something with a scratch collector and keep only what
+ * matters.
+ */
+void diag_move(struct diag *to, struct diag *from, enum diag_level min_level);
+
 /* Forgets every message and count (used between rebuilds in serve). */
 void diag_clear(struct diag *d);
 

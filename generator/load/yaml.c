@@ -297,6 +297,7 @@ struct loader {
 	struct yaml_marks *marks;
 	json_t *root;        /* current document's value, owned */
 	int root_height;
+	size_t err_line;     /* 0-based line of the first error, SIZE_MAX when none or unknown */
 };
 
 static void line_col(const struct loader *l, yaml_mark_t m, int *line, int *col)
@@ -1006,6 +1007,9 @@ static void report_parser_error(struct loader *l, const yaml_parser_t *p)
 	int cl = 0, cc = 0;
 	if (p->context)
 		line_col(l, p->context_mark, &cl, &cc);
+	/* An unclosed collection or quote: the mistake is where it opens. */
+	l->err_line = p->context && (strstr(context, "flow") || strstr(context, "quoted"))
+		      ? p->context_mark.line : p->problem_mark.line;
 	size_t n, pn = 0;
 	const char *s = nth_line(l, p->problem_mark.line, &n);
 	const char *prev = NULL;
@@ -1146,7 +1150,8 @@ static int check_input(struct loader *l, const char *text, size_t len)
  * or an array of documents.
  */
 static int load(const char *path, const char *text, size_t len, int line_offset,
-		struct diag *d, int single, json_t **out, struct yaml_marks **marks_out)
+		struct diag *d, int single, json_t **out, struct yaml_marks **marks_out,
+		size_t *err_line)
 {
 	struct loader l;
 	yaml_parser_t parser;
@@ -1159,6 +1164,8 @@ static int load(const char *path, const char *text, size_t len, int line_offset,
 	l.path = path;
 	l.line_offset = line_offset;
 	l.d = d;
+	l.err_line = SIZE_MAX;
+	*err_line = SIZE_MAX;
 	*out = NULL;
 	if (marks_out)
 		*marks_out = NULL;
@@ -1186,6 +1193,7 @@ static int load(const char *path, const char *text, size_t len, int line_offset,
 			goto out;
 		}
 		line_col(&l, e.start_mark, &line, &col);
+		l.err_line = e.start_mark.line;
 		int r = 0;
 		switch (e.type) {
 		case YAML_STREAM_START_EVENT:
@@ -1238,6 +1246,8 @@ static int load(const char *path, const char *text, size_t len, int line_offset,
 	}
 	rc = 0;
 out:
+	if (rc < 0)
+		*err_line = l.err_line;
 	yaml_parser_delete(&parser);
 	unwind(&l);
 	anchors_clear(&l.anchors);
@@ -1253,12 +1263,179 @@ out:
 int yaml_load(const char *path, const char *text, size_t len, int line_offset,
 	      struct diag *d, json_t **out, struct yaml_marks **marks)
 {
-	return load(path, text, len, line_offset, d, 1, out, marks);
+	size_t err_line;
+	return load(path, text, len, line_offset, d, 1, out, marks, &err_line);
 }
 
 int yaml_load_stream(const char *path, const char *text, size_t len,
 		     int line_offset, struct diag *d, json_t **out,
 		     struct yaml_marks **marks)
 {
-	return load(path, text, len, line_offset, d, 0, out, marks);
+	size_t err_line;
+	return load(path, text, len, line_offset, d, 0, out, marks, &err_line);
+}
+
+/* ---- recovery: a slip in one list item loses that item only ---------------- */
+
+/* Offsets of the starts of the lines of t[0..len); *n lines. Caller frees. */
+static size_t *line_starts(const char *t, size_t len, size_t *n)
+{
+	size_t cap = 64, k = 0;
+	size_t *v = xmalloc(cap * sizeof *v);
+	v[k++] = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] != '\n' || i + 1 >= len)
+			continue;
+		if (k == cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[k++] = i + 1;
+	}
+	*n = k;
+	return v;
+}
+
+struct text_line {
+	const char *s;
+	size_t n;
+	size_t indent;
+	int blank, item; /* blank or comment only; starts with "- " */
+};
+
+static struct text_line get_line(const char *t, size_t len, const size_t *starts,
+				 size_t nlines, size_t i)
+{
+	struct text_line l;
+	l.s = t + starts[i];
+	size_t end = i + 1 < nlines ? starts[i + 1] - 1 : len;
+	l.n = end - starts[i];
+	l.indent = indent_of(l.s, l.n);
+	l.blank = blank_or_comment(l.s, l.n);
+	l.item = !l.blank && l.s[l.indent] == '-' &&
+		 (l.indent + 1 == l.n || l.s[l.indent + 1] == ' ');
+	return l;
+}
+
+/*
+ * The lines [*first, *last] of the list item that holds line e: the
+ * outermost "- " item above e whose body contains it (in a file that is a
+ * list, a block at column 0 that lacks its "- " counts as an item).
+ * Returns 0 when e is not inside a list item (a top-level field of a
+ * mapping: there is no entry to drop).
+ */
+static int find_item(const char *t, size_t len, const size_t *starts, size_t nlines,
+		     size_t e, int root_is_list, size_t *first, size_t *last)
+{
+	if (e >= nlines)
+		e = nlines - 1;
+	while (e > 0 && get_line(t, len, starts, nlines, e).blank)
+		e--;
+	struct text_line el = get_line(t, len, starts, nlines, e);
+	/* m: the smallest indentation of the lines after j up to e; an item
+	   at line j holds e when it is less indented than all of them. */
+	size_t m = el.indent, found = el.item ? e : SIZE_MAX;
+	for (size_t j = e; j-- > 0;) {
+		struct text_line l = get_line(t, len, starts, nlines, j);
+		if (l.blank)
+			continue;
+		if (l.item && l.indent < m)
+			found = j;
+		if (l.indent < m)
+			m = l.indent;
+		if (l.indent == 0) {
+			if (!l.item && found == SIZE_MAX && root_is_list)
+				found = j;
+			break;
+		}
+	}
+	if (found == SIZE_MAX)
+		return 0;
+	size_t base = get_line(t, len, starts, nlines, found).indent;
+	size_t k = found + 1;
+	while (k < nlines) {
+		struct text_line l = get_line(t, len, starts, nlines, k);
+		if (!l.blank && l.indent <= base)
+			break;
+		k++;
+	}
+	*first = found;
+	*last = k - 1;
+	return 1;
+}
+
+/* Adds the ids written in s[0..n) ("id: x", "{id: x, ...}") to the set lost. */
+static void collect_ids(const char *s, size_t n, json_t *lost)
+{
+	for (size_t i = 0; i + 3 < n; i++) {
+		if (memcmp(s + i, "id:", 3) != 0 || (i > 0 && s[i - 1] != ' ' && s[i - 1] != '{' &&
+						      s[i - 1] != ',' && s[i - 1] != '\n'))
+			continue;
+		size_t v = i + 3;
+		while (v < n && s[v] == ' ')
+			v++;
+		char quote = v < n && (s[v] == '"' || s[v] == '\'') ? s[v++] : 0;
+		size_t e = v;
+		while (e < n && s[e] != '\n' && (quote ? s[e] != quote :
+		       (s[e] != ',' && s[e] != '}' && s[e] != '#')))
+			e++;
+		while (!quote && e > v && s[e - 1] == ' ')
+			e--;
+		if (e > v) {
+			char *id = xstrndup(s + v, e - v);
+			json_object_set_new(lost, id, json_true());
+			free(id);
+		}
+		i = e;
+	}
+}
+
+int yaml_load_recover(const char *path, const char *text, size_t len, struct diag *d,
+		      json_t **out, struct yaml_marks **marks, json_t *lost)
+{
+	/* Each retry drops one more item: a bound against a pathological file. */
+	enum { MAX_DROPPED = 50 };
+	char *work = xstrndup(text, len);
+	const char *t = work;
+	size_t tlen = len;
+	if (tlen >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) {
+		t += 3;
+		tlen -= 3;
+	}
+	size_t nlines;
+	size_t *starts = line_starts(t, tlen, &nlines);
+	int root_is_list = 0;
+	for (size_t i = 0; i < nlines; i++) {
+		struct text_line l = get_line(t, tlen, starts, nlines, i);
+		if (l.blank || (l.n >= 3 && memcmp(l.s, "---", 3) == 0))
+			continue;
+		root_is_list = l.item && l.indent == 0;
+		break;
+	}
+	struct diag *scratch = diag_new();
+	int rc = -1;
+	for (int dropped = 0;; dropped++) {
+		size_t err_line, first, last;
+		rc = load(path, work, len, 0, scratch, 1, out, marks, &err_line);
+		if (rc == 0) {
+			diag_move(d, scratch, DIAG_NOTE);
+			break;
+		}
+		/* The error of this attempt only: warnings come back with the next one. */
+		diag_move(d, scratch, DIAG_ERROR);
+		if (err_line == SIZE_MAX || dropped == MAX_DROPPED ||
+		    !find_item(t, tlen, starts, nlines, err_line, root_is_list, &first, &last))
+			break;
+		/* The item's lines become blank: every other line keeps its number. */
+		size_t from = starts[first];
+		size_t to = last + 1 < nlines ? starts[last + 1] - 1 : tlen;
+		collect_ids(t + from, to - from, lost);
+		for (size_t i = from; i < to; i++)
+			if (t[i] != '\n')
+				((char *)t)[i] = ' ';
+	}
+	diag_free(scratch);
+	free(starts);
+	free(work);
+	return rc;
 }

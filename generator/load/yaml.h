@@ -45,6 +45,18 @@ int yaml_load_stream(const char *path, const char *text, size_t len,
 		     struct yaml_marks **marks);
 
 /*
+ * Like yaml_load for a whole file, recovering from mistakes inside list
+ * items: when the error lies in an item of a list (an entry of
+ * contacts.yaml, a {id, label} of site.yaml), that item is dropped, its
+ * ids ("id: x") are added to the object lost (id -> true), and the rest is
+ * loaded again, so one slip loses one entry with one message. Returns 0
+ * when the rest loads (errors for dropped items are reported), -1 as
+ * yaml_load otherwise.
+ */
+int yaml_load_recover(const char *path, const char *text, size_t len, struct diag *d,
+		      json_t **out, struct yaml_marks **marks, json_t *lost);
+
+/*
  * The position (1-based line and column, offset included) where value
  * starts. value must belong to the tree the marks were made with. Returns
  * 1 when found, 0 otherwise (e.g. for jansson's shared true/false/null).

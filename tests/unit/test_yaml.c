@@ -367,6 +367,44 @@ static void test_invisible_in_key(void **state)
 	done(&r);
 }
 
+/* A slip in one list item drops that item only, and names its ids as lost. */
+static void test_recover_drops_one_item(void **state)
+{
+	(void)state;
+	const char *text = "- id: a\n  name: A\n- id: b\n  name: B\n   kind: x\n- id: c\n  name: C\n";
+	struct diag *d = diag_new();
+	json_t *v = NULL, *lost = json_object();
+	struct yaml_marks *m = NULL;
+	assert_int_equal(yaml_load_recover("t.yaml", text, strlen(text), d, &v, &m, lost), 0);
+	assert_int_equal(diag_errors(d), 1);
+	assert_int_equal(json_array_size(v), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 1), "id")), "c");
+	assert_non_null(json_object_get(lost, "b"));
+	assert_int_equal(json_object_size(lost), 1);
+	/* Lines keep their numbers after the drop. */
+	int line = 0, col = 0;
+	assert_true(yaml_marks_find(m, json_array_get(v, 1), &line, &col));
+	assert_int_equal(line, 6);
+	json_decref(v);
+	yaml_marks_free(m);
+	/* An unclosed '{' in a nested list: that item only. */
+	text = "title: T\nlogics:\n  - {id: a, label: A\n  - {id: b, label: B}\npublics: []\n";
+	json_object_clear(lost);
+	assert_int_equal(yaml_load_recover("t.yaml", text, strlen(text), d, &v, &m, lost), 0);
+	assert_int_equal(diag_errors(d), 2);
+	assert_int_equal(json_array_size(json_object_get(v, "logics")), 1);
+	assert_non_null(json_object_get(lost, "a"));
+	json_decref(v);
+	yaml_marks_free(m);
+	/* A top-level field of a mapping is not an item: the load fails as before. */
+	text = "title: a : b\nlogics: []\n";
+	assert_int_equal(yaml_load_recover("t.yaml", text, strlen(text), d, &v, &m, lost), -1);
+	assert_null(v);
+	assert_int_equal(diag_errors(d), 3);
+	json_decref(lost);
+	diag_free(d);
+}
+
 static void test_yes_no_stay_strings(void **state)
 {
 	(void)state;
@@ -555,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_libyaml_error),
 		cmocka_unit_test(test_problems_rewritten),
 		cmocka_unit_test(test_invisible_in_key),
+		cmocka_unit_test(test_recover_drops_one_item),
 		cmocka_unit_test(test_yes_no_stay_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_tags),
