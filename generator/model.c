@@ -182,6 +182,13 @@ struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *
 	return NULL;
 }
 
+int site_id_lost(const struct site *s, enum target_kind kind, const char *id)
+{
+	if ((int)kind >= 0 && kind <= TARGET_TAXON && s->lost_all[kind])
+		return 1;
+	return s->lost_ids && id && json_object_get(s->lost_ids, id) != NULL;
+}
+
 struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id)
 {
 	struct entry *v;
@@ -330,6 +337,7 @@ void site_free(struct site *s)
 	json_decref(s->config);
 	json_decref(s->history);
 	json_decref(s->hints);
+	json_decref(s->lost_ids);
 	yaml_marks_free(s->config_marks);
 	json_decref(s->contacts_data);
 	json_decref(s->glossary_data);

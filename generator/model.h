@@ -121,6 +121,7 @@ struct doc {
 	json_t *meta;           /* front matter mapping (owned) */
 	struct yaml_marks *marks; /* positions of meta values (owned) */
 	int fm_line;            /* file line of the opening '---' (1), or 0 without front matter */
+	int file_number;        /* the number its file name gives ("06-x.md": 6), 0 if none */
 	int fm_broken;          /* the front matter could not be read (its error is reported):
 				   the file name gives the number and slug, no field is checked */
 	int body_offset;        /* file line = body_offset + line within body */
@@ -207,6 +208,15 @@ struct site {
 	/* The data files as loaded (owned), interpreted by schema.c into the arrays above. */
 	json_t *contacts_data, *glossary_data, *biblio_data;
 	struct yaml_marks *contacts_marks, *glossary_marks, *biblio_marks;
+	/*
+	 * Definitions lost to an error already reported: entries of a data file
+	 * or items of site.yaml dropped by the YAML loader (lost_ids: id -> true),
+	 * or a whole file that could not be read (lost_all, indexed by
+	 * enum target_kind; TARGET_TAXON for site.yaml). References to them are
+	 * not reported again: one mistake, one message.
+	 */
+	json_t *lost_ids;       /* owned object, never NULL after load_site */
+	int lost_all[TARGET_TAXON + 1];
 
 	struct booklet *booklets;
 	size_t nbooklets;
@@ -244,6 +254,13 @@ struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *
 size_t site_ndocs_all(const struct site *s);
 struct doc *site_doc_at(const struct site *s, size_t i);
 struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id);
+
+/*
+ * 1 when a reference to id (an entry of kind, or a taxon for TARGET_TAXON)
+ * must not be reported as unknown: its definition was lost to an error
+ * already reported (see lost_ids).
+ */
+int site_id_lost(const struct site *s, enum target_kind kind, const char *id);
 struct taxon *site_find_taxon(struct taxon *v, size_t n, const char *id);
 const struct heading *doc_find_anchor(const struct doc *d, const char *anchor);
 

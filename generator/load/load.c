@@ -336,6 +336,7 @@ static struct doc *load_doc(enum doc_kind kind, const struct kind *desc, const c
 	doc->path = xstrdup(display);
 	doc->fs_path = xstrdup(fs_path);
 	parse_file_name(name, &doc->number, &doc->slug);
+	doc->file_number = doc->number;
 	if (!text) {
 		/*
 		 * Reported (encoding, size, rights). The document stays, empty,
@@ -446,7 +447,8 @@ static void load_kind(struct site *s, enum doc_kind kind, const char *content_re
 
 /* Loads content/NAME (a data file); *out stays NULL when the file is absent. */
 static json_t *load_data_file(struct site *s, const char *name, char **display_out,
-			      struct yaml_marks **marks, int required, struct diag *d)
+			      struct yaml_marks **marks, int required, enum target_kind what,
+			      struct diag *d)
 {
 	char *fs = path_join(s->content_dir, name);
 	char *display = path_join("content", name);
@@ -454,8 +456,10 @@ static json_t *load_data_file(struct site *s, const char *name, char **display_o
 	*marks = NULL;
 	json_t *value = NULL;
 	if (access(fs, F_OK) != 0) {
-		if (required)
+		if (required) {
 			diag_error(d, display, 0, 0, _("missing file"));
+			s->lost_all[what] = 1;
+		}
 		free(fs);
 		return NULL;
 	}
@@ -471,10 +475,12 @@ static json_t *load_data_file(struct site *s, const char *name, char **display_o
 	size_t len;
 	char *text = load_text_file(fs, display, &len, d);
 	free(fs);
-	if (!text)
-		return NULL;
-	if (yaml_load(display, text, len, 0, d, &value, marks) < 0)
+	/* A slip in one entry loses that entry only (yaml_load_recover). */
+	if (!text || yaml_load_recover(display, text, len, d, &value, marks, s->lost_ids) < 0) {
+		/* Reported: what the file defines is unknown, not missing. */
+		s->lost_all[what] = 1;
 		value = NULL;
+	}
 	free(text);
 	return value;
 }
@@ -534,7 +540,9 @@ struct site *load_site_override(const char *root, const struct load_override *ov
 		site_free(s);
 		return NULL;
 	}
-	s->config = load_data_file(s, "site.yaml", &s->config_path, &s->config_marks, 1, d);
+	s->lost_ids = json_object();
+	s->config = load_data_file(s, "site.yaml", &s->config_path, &s->config_marks, 1,
+				   TARGET_TAXON, d);
 	/* The project's own kinds, before the documents: they add directories. */
 	const json_t *kinds = json_object_get(s->config, "kinds");
 	if (kinds)
@@ -547,11 +555,11 @@ struct site *load_site_override(const char *root, const struct load_override *ov
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		load_kind(s, (enum doc_kind)k, content_real, ov, d);
 	s->contacts_data = load_data_file(s, kind_data(TARGET_CONTACT)->data_file,
-					  &s->contacts_path, &s->contacts_marks, 0, d);
+					  &s->contacts_path, &s->contacts_marks, 0, TARGET_CONTACT, d);
 	s->glossary_data = load_data_file(s, kind_data(TARGET_GLOSSARY)->data_file,
-					  &s->glossary_path, &s->glossary_marks, 0, d);
+					  &s->glossary_path, &s->glossary_marks, 0, TARGET_GLOSSARY, d);
 	s->biblio_data = load_data_file(s, kind_data(TARGET_BIBLIO)->data_file,
-					&s->biblio_path, &s->biblio_marks, 0, d);
+					&s->biblio_path, &s->biblio_marks, 0, TARGET_BIBLIO, d);
 	s->booklets = load_yaml_dir(s, "booklets", content_real, &s->nbooklets, d);
 	return s;
 }

@@ -30,7 +30,7 @@ struct ctx {
 	struct diag *d;
 	const char *path;
 	const struct yaml_marks *marks;
-	const struct site *site; /* for the hints of unknown ids; may be NULL */
+	const struct site *site; /* for references and their hints; may be NULL */
 };
 
 void schema_where(const struct yaml_marks *marks, const json_t *obj,
@@ -147,6 +147,35 @@ static const json_t *get_id_list(const struct ctx *c, const json_t *obj, const c
 	int line, col;
 	if (!v || json_is_null(v))
 		return NULL;
+	if (json_is_string(v) && strchr(json_string_value(v), ',')) {
+		/*
+		 * "themes: a, b" is one text for YAML. Said once, with the fix;
+		 * then read as the list meant, so each id is still checked.
+		 */
+		json_t *list = json_array();
+		struct buf fix = BUF_INIT;
+		const char *p = json_string_value(v);
+		while (*p) {
+			const char *e = strchr(p, ',');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			while (n && *p == ' ')
+				p++, n--;
+			while (n && p[n - 1] == ' ')
+				n--;
+			if (n) {
+				json_array_append_new(list, json_stringn(p, n));
+				buf_printf(&fix, "%s%.*s", json_array_size(list) > 1 ? ", " : "", (int)n, p);
+			}
+			p = e ? e + 1 : p + strlen(p);
+		}
+		at(c, obj, key, &line, &col);
+		diag_error(c->d, c->path, line, col,
+			   _("several ids in '%s' must be written between brackets: %s: [%s]"),
+			   key, key, buf_cstr(&fix));
+		buf_free(&fix);
+		json_object_set_new((json_t *)obj, key, list);
+		return list;
+	}
 	if (json_is_string(v))
 		return v;
 	if (!json_is_array(v)) {
@@ -178,10 +207,44 @@ static const json_t *list_at(const json_t *v, size_t i)
 	return json_is_string(v) ? v : json_array_get(v, i);
 }
 
+/*
+ * An unknown id that needs no "unknown" message: its definition was
+ * dropped with an error of its own (model.h, lost_ids), or it holds an
+ * invisible character pasted from a word processor (said with its
+ * column: the difference cannot be seen). Returns 1 when handled.
+ */
+static int said_otherwise(const struct ctx *c, int line, int col, const char *what,
+			  const char *id)
+{
+	if (c->site && site_id_lost(c->site, TARGET_DOC, id))
+		return 1;
+	size_t off;
+	int icol;
+	uint32_t cp;
+	if (!utf8_find_invisible(id, strlen(id), &off, &icol, &cp))
+		return 0;
+	struct buf clean = BUF_INIT;
+	for (const char *p = id; *p;) {
+		uint32_t u;
+		size_t k = utf8_decode(p, strlen(p), &u);
+		if (!utf8_invisible_name(u))
+			buf_put(&clean, p, k);
+		p += k;
+	}
+	diag_error(c->d, c->path, line, col + icol - 1,
+		   _("%s '%s' holds an invisible character (%s, U+%04X) at column %d: "
+		     "delete it"), what, buf_cstr(&clean), utf8_invisible_name(cp),
+		   (unsigned)cp, col + icol - 1);
+	buf_free(&clean);
+	return 1;
+}
+
 /* Reports an unknown id with a hint from the known ones (hints.c), once per id. */
 static void unknown_id(const struct ctx *c, int line, int col, const char *what,
 		       const char *id, const char *const *known, size_t nknown)
 {
+	if (said_otherwise(c, line, col, what, id))
+		return;
 	hints_report_unknown(c->d, c->site, -1, what, c->path, line, col, id, known, nknown);
 }
 
@@ -189,6 +252,8 @@ static void unknown_id(const struct ctx *c, int line, int col, const char *what,
 static void unknown_doc(const struct ctx *c, int line, int col, enum doc_kind kind,
 			const char *what, const char *id, const char *const *known, size_t nknown)
 {
+	if (said_otherwise(c, line, col, what, id))
+		return;
 	hints_report_unknown(c->d, c->site, (int)kind, what, c->path, line, col, id, known,
 			     nknown);
 }
@@ -273,8 +338,11 @@ static struct taxon *load_taxa(const struct ctx *c, const json_t *cfg, const cha
 	const json_t *list = json_object_get(cfg, key);
 	int line, col;
 	if (!list) {
-		at(c, cfg, NULL, &line, &col);
-		diag_error(c->d, c->path, line, col, _("missing required field '%s'"), key);
+		/* Unless site.yaml could not be read at all (its error is reported). */
+		if (!(c->site && c->site->lost_all[TARGET_TAXON])) {
+			at(c, cfg, NULL, &line, &col);
+			diag_error(c->d, c->path, line, col, _("missing required field '%s'"), key);
+		}
 		return xcalloc(1, sizeof(struct taxon));
 	}
 	if (!json_is_array(list)) {
@@ -341,14 +409,21 @@ static void check_site(struct site *s, struct diag *d)
 	json_t *cfg = s->config;
 	int line, col;
 	if (cfg && !json_is_object(cfg)) {
-		diag_error(d, s->config_path, 1, 1, _("site.yaml must be a mapping"));
+		if (json_is_null(cfg))
+			diag_error(d, s->config_path, 1, 1,
+				   _("site.yaml is empty: write the site's title, logics, publics and "
+				     "territories (see 'man 5 fiches')"));
+		else
+			diag_error(d, s->config_path, 1, 1, _("site.yaml must be a mapping"));
+		/* Its fields and ids are unknown, not missing: said once, here. */
+		s->lost_all[TARGET_TAXON] = 1;
 		cfg = NULL;
 	}
 	if (!cfg) {
 		json_decref(s->config);
 		s->config = cfg = json_object();
 	}
-	s->title = dup_or_null(get_string(&c, cfg, "title", 1));
+	s->title = dup_or_null(get_string(&c, cfg, "title", !s->lost_all[TARGET_TAXON]));
 	if (!s->title)
 		s->title = xstrdup("fiches");
 	s->subtitle = dup_or_null(get_string(&c, cfg, "subtitle", 0));
@@ -463,7 +538,8 @@ static struct entry *load_entries(struct diag *d, const char *path, json_t *data
 	if (!data || json_is_null(data))
 		return xcalloc(1, sizeof(struct entry));
 	if (!json_is_array(data)) {
-		diag_error(d, path, 1, 1, _("must be a list of entries, each with an id"));
+		diag_error(d, path, 1, 1,
+			   _("must be a list of entries, each starting with '- id:'"));
 		return xcalloc(1, sizeof(struct entry));
 	}
 	const struct kind *desc = kind_data(kind);
@@ -580,6 +656,8 @@ static void resolve_taxa(const struct ctx *c, const json_t *meta, const char *ke
 static void resolve_contacts(const struct ctx *c, struct site *s, const json_t *meta,
 			     const json_t *list, const char *key, struct ptrs *out)
 {
+	if (s->lost_all[TARGET_CONTACT])
+		return; /* contacts.yaml could not be read: reported there */
 	const char **ids = xcalloc(s->ncontacts + 1, sizeof *ids);
 	for (size_t i = 0; i < s->ncontacts; i++)
 		ids[i] = s->contacts[i].id;
@@ -661,20 +739,16 @@ static struct taxon *site_taxa(struct site *s, const char *key, size_t *n)
 	return s->territories;
 }
 
-/* The number field: required, and a warning when it differs from the file name's. */
+/* The number field: required (check_unique compares it with the file name's). */
 static void check_number(const struct ctx *c, struct doc *doc, const struct kind_field *f)
 {
-	int file_number = doc->number, line, col;
 	doc->number = 0;
 	if (!get_int(c, doc->meta, f->name, f->flags & FIELD_REQUIRED, f->min, f->max,
 		     &doc->number)) {
 		/* Reported; links to it find it by its file name's number. */
-		doc->number = file_number;
-	} else if (file_number && file_number != doc->number) {
-		at(c, doc->meta, f->name, &line, &col);
-		diag_warning(c->d, doc->path, line, col,
-			     _("number %d differs from the file name's %d"), doc->number, file_number);
+		doc->number = doc->file_number;
 	}
+	/* A number that differs from the file name's: check_unique says it, once. */
 }
 
 /*
@@ -770,6 +844,8 @@ static void check_doc_field(const struct ctx *c, struct site *s, struct doc *doc
 		break;
 	}
 	case FIELD_TAXON: {
+		if (s->lost_all[TARGET_TAXON])
+			break; /* site.yaml could not be read: reported there */
 		size_t n;
 		struct taxon *v = site_taxa(s, f->ref, &n);
 		if (f->flags & FIELD_LIST) {
@@ -898,15 +974,48 @@ static void check_unique(struct site *s, enum doc_kind kind, struct diag *d)
 	size_t n = s->ndocs[kind];
 	int line, col;
 	if (n && kind_field(v[0]->desc, "number")) {
+		char *said = xcalloc(n + 1, 1); /* v[i]'s number mistake is reported */
+		int renumbered = 0;
 		for (size_t i = 1; i < n; i++) {
 			if (!v[i]->number || v[i]->number != v[i - 1]->number)
 				continue;
-			struct doc *first = strcmp(v[i - 1]->path, v[i]->path) < 0 ? v[i - 1] : v[i];
-			struct doc *second = first == v[i] ? v[i - 1] : v[i];
+			size_t fi = strcmp(v[i - 1]->path, v[i]->path) < 0 ? i - 1 : i;
+			size_t si = fi == i ? i - 1 : i;
+			struct doc *first = v[fi], *second = v[si];
 			schema_where(second->marks, second->meta, "number", &line, &col);
-			diag_error(d, second->path, line, col, _("duplicate number %d (also %s)"),
-				   second->number, first->path);
+			int free_number = second->file_number && second->file_number != second->number;
+			for (size_t k = 0; free_number && k < n; k++)
+				free_number = v[k]->number != second->file_number;
+			said[si] = 1;
+			if (!free_number) {
+				diag_error(d, second->path, line, col, _("duplicate number %d (also %s)"),
+					   second->number, first->path);
+				continue;
+			}
+			/*
+			 * The number of another fiche, and the file name gives a free
+			 * one: a slip (a copied fiche, a typo). One message with both
+			 * numbers; links find it under its file name's number.
+			 */
+			diag_error(d, second->path, line, col,
+				   _("duplicate number %d (also %s): the file name says %d, write "
+				     "number: %d"), second->number, first->path, second->file_number,
+				   second->file_number);
+			second->number = second->file_number;
+			renumbered = 1;
 		}
+		for (size_t i = 0; i < n; i++) {
+			if (said[i] || v[i]->fm_broken || !v[i]->file_number ||
+			    v[i]->file_number == v[i]->number)
+				continue;
+			schema_where(v[i]->marks, v[i]->meta, "number", &line, &col);
+			diag_warning(d, v[i]->path, line, col,
+				     _("number %d differs from the file name's %d"), v[i]->number,
+				     v[i]->file_number);
+		}
+		free(said);
+		if (renumbered)
+			qsort(v, n, sizeof *v, compare_docs);
 	}
 	struct doc **by_slug = xcalloc(n + 1, sizeof *by_slug);
 	memcpy(by_slug, v, n * sizeof *v);
@@ -924,6 +1033,13 @@ static void check_unique(struct site *s, enum doc_kind kind, struct diag *d)
 void schema_check(struct site *s, struct diag *d)
 {
 	check_site(s, d);
+	/* A data file that is not a list is reported once (load_entries), not per use. */
+	if (s->contacts_data && !json_is_null(s->contacts_data) && !json_is_array(s->contacts_data))
+		s->lost_all[TARGET_CONTACT] = 1;
+	if (s->glossary_data && !json_is_null(s->glossary_data) && !json_is_array(s->glossary_data))
+		s->lost_all[TARGET_GLOSSARY] = 1;
+	if (s->biblio_data && !json_is_null(s->biblio_data) && !json_is_array(s->biblio_data))
+		s->lost_all[TARGET_BIBLIO] = 1;
 	s->contacts = load_entries(d, s->contacts_path, s->contacts_data, s->contacts_marks,
 				   TARGET_CONTACT, &s->ncontacts);
 	s->glossary = load_entries(d, s->glossary_path, s->glossary_data, s->glossary_marks,

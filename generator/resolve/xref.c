@@ -336,7 +336,8 @@ static void resolve_link(struct resolver *r)
 		struct entry *e = site_find_entry(r->s, tk, key);
 		if (e) {
 			link_entry(r, e, anchor);
-		} else {
+		} else if (!site_id_lost(r->s, tk, key)) {
+			/* (A lost entry's own error is reported in its data file.) */
 			struct entry *v = tk == TARGET_CONTACT ? r->s->contacts :
 					  tk == TARGET_GLOSSARY ? r->s->glossary : r->s->biblio;
 			size_t n = tk == TARGET_CONTACT ? r->s->ncontacts :
