@@ -1,0 +1,1 @@
+content/site.yaml: error: missing file
