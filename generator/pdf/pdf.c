@@ -292,26 +292,62 @@ static void draw_back_cover(struct doc_pages *dp, cairo_t *cr)
 		qr_draw(cr, dp->j->base_url, g->w - g->right - 64, y, 64);
 }
 
+/*
+ * A running head no wider than width: cut after a whole word, with « … »,
+ * never inside a word. Caller unrefs.
+ */
+static PangoLayout *running_head(struct doc_pages *dp, const char *text, double size, int italic,
+				 double width, PangoAlignment align)
+{
+	PangoLayout *l = lay_text(dp->L, text, size, 0, italic, 1e5, align);
+	pango_layout_set_width(l, -1);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	char *cut = xstrdup(text);
+	size_t n = strlen(cut);
+	while ((double)w / PANGO_SCALE > width && n > 0) {
+		/* Back to the previous space, then drop the punctuation before it. */
+		while (n > 0 && cut[n - 1] != ' ')
+			n--;
+		while (n > 0 && (cut[n - 1] == ' ' || cut[n - 1] == ',' || cut[n - 1] == ':' ||
+				 cut[n - 1] == ';' || cut[n - 1] == '-'))
+			n--;
+		if (n == 0)
+			break;
+		char *shown = xasprintf("%.*s…", (int)n, cut);
+		g_object_unref(l);
+		l = lay_text(dp->L, shown, size, 0, italic, 1e5, align);
+		pango_layout_set_width(l, -1);
+		free(shown);
+		pango_layout_get_size(l, &w, &h);
+	}
+	free(cut);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_alignment(l, align);
+	return l;
+}
+
+/*
+ * Running head and page number, mirrored: on a verso (even page) the
+ * booklet's title at the left and the number in the outer (left) corner;
+ * on a recto the current document's title at the right and the number in
+ * the right corner.
+ */
 static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const struct page_out *p)
 {
 	const struct page_geom *g = &dp->g;
 	double fw = g->w - g->left - g->right, bs = g->body_size;
+	int recto = number % 2 == 1;
+	PangoAlignment outer = recto ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
 	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
 	if (!p->opens_doc) {
-		const char *left = dp->j->b->single ? (dp->j->s->title ? dp->j->s->title : "") :
+		const char *book = dp->j->b->single ? (dp->j->s->title ? dp->j->s->title : "") :
 				   dp->j->b->title;
-		PangoLayout *l = lay_text(dp->L, left, bs * dp->style->furniture, 0, 0, fw * 0.45,
-					  PANGO_ALIGN_LEFT);
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		const char *head = recto && p->running ? p->running : book;
+		PangoLayout *l = running_head(dp, head, bs * dp->style->furniture, recto && p->running,
+					      fw, outer);
 		show(cr, l, g->left, g->top - 30);
 		g_object_unref(l);
-		if (p->running) {
-			PangoLayout *r = lay_text(dp->L, p->running, bs * dp->style->furniture, 0, 1, fw * 0.53,
-						  PANGO_ALIGN_RIGHT);
-			pango_layout_set_ellipsize(r, PANGO_ELLIPSIZE_END);
-			show(cr, r, g->left + fw * 0.47, g->top - 30);
-			g_object_unref(r);
-		}
 		cairo_set_line_width(cr, 0.4);
 		cairo_move_to(cr, g->left, g->top - 16);
 		cairo_line_to(cr, g->w - g->right, g->top - 16);
@@ -319,7 +355,7 @@ static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const 
 	}
 	char num[16];
 	snprintf(num, sizeof num, "%d", number);
-	PangoLayout *n = lay_text(dp->L, num, bs * dp->style->furniture, 0, 0, fw, PANGO_ALIGN_CENTER);
+	PangoLayout *n = lay_text(dp->L, num, bs * dp->style->furniture, 0, 0, fw, outer);
 	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 	show(cr, n, g->left, g->h - g->bottom + 22);
 	g_object_unref(n);

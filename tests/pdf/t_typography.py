@@ -219,6 +219,13 @@ def measure_pdf(pdf, st, name, pages, heights, edges):
                     st.add("loose-1.5", None)
                 if g > 1.8 * normal:
                     st.add("loose", "%s p. %d %.1fx « %s »" % (name, pno, g / normal, l.text[:30]))
+        # The page number, in the outer corner: right on a recto, left on a verso.
+        for l in lines:
+            if is_furniture(l, heights) and l.text.strip() == str(pno) and right is not None:
+                st.add("numbers", None)
+                outer = abs(l.x1 - right) < 2 if pno % 2 else abs(l.x0 - left) < 2
+                if not outer:
+                    st.add("number-inside", "%s p. %d" % (name, pno))
         text_lines = [l for l in body if not l.text.strip().isdigit()]
         last = [l for l in text_lines if l.h >= size - 0.5]
         if last and ends_hyphen(last[-1]) and pno < len(pages):
@@ -410,6 +417,9 @@ def main():
         check("sommaire exact", c["toc-wrong"] == 0, where(st, "toc-wrong"))
         check("page references found", c["refs"] >= 40, "%d" % c["refs"])
         check("page references exact", c["ref-wrong"] == 0, where(st, "ref-wrong"))
+        check("page numbers found", c["numbers"] > 300, "%d" % c["numbers"])
+        check("page numbers in the outer corner", c["number-inside"] == 0,
+              "%d: %s" % (c["number-inside"], where(st, "number-inside")))
         check("single-line", c["single-line"] == 0, "%d: %s" % (c["single-line"], where(st, "single-line")))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
