@@ -970,6 +970,22 @@ static void quoted_field(struct buf *out, const char *key, size_t keylen,
 	buf_putc(out, quote);
 }
 
+/* Line n starts with "field:" glued to its value ("title:Veille"): the field's name. */
+static int no_space_after_colon(const struct loader *l, size_t n, size_t *keylen,
+				const char **key)
+{
+	size_t len;
+	const char *s = nth_line(l, n, &len);
+	size_t i = indent_of(s, len), k = i;
+	while (k < len && (ascii_isalnum((unsigned char)s[k]) || s[k] == '_' || s[k] == '-'))
+		k++;
+	if (k == i || k + 1 >= len || s[k] != ':' || s[k + 1] == ' ')
+		return 0;
+	*key = s + i;
+	*keylen = k - i;
+	return 1;
+}
+
 /*
  * libyaml's problems, rewritten as what the person editing should do.
  * The message names the line's own text when that makes the fix plain
@@ -1091,6 +1107,11 @@ static void report_parser_error(struct loader *l, const yaml_parser_t *p)
 		diag_error(l->d, l->path, line, col,
 			   _("invalid YAML: the quote opened here is never closed: add the closing "
 			     "quote at the end of the value"));
+	} else if (strcmp(problem, "could not find expected ':'") == 0 &&
+		   no_space_after_colon(l, p->context_mark.line, &keylen, &key)) {
+		/* "title:Veille" is one word for YAML, not a field. */
+		diag_error(l->d, l->path, cl, cc + (int)keylen + 1,
+			   _("invalid YAML: a space is missing after '%.*s:'"), (int)keylen, key);
 	} else if (strcmp(problem, "could not find expected ':'") == 0) {
 		diag_error(l->d, l->path, cl, cc,
 			   _("invalid YAML: a line without ':' among the fields: write 'field: value', "
