@@ -53,7 +53,8 @@ def run(args, fiches=FICHES, **kw):
 
 
 def project(broken_themes=1):
-    """The fixture with broken_themes fiches naming an unknown theme."""
+    """The fixture with broken_themes fiches each naming its own unknown theme
+    (cadre-de-vi, then theme-inconnu-2…): distinct mistakes, one error each."""
     d = tempfile.mkdtemp(prefix="fiches-i18n-")
     shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(d, "content"))
     actions = os.path.join(d, "content", "actions")
@@ -61,7 +62,8 @@ def project(broken_themes=1):
     for name in sorted(os.listdir(actions)):
         path = os.path.join(actions, name)
         text = open(path, encoding="utf-8").read()
-        new = re.sub(r"^themes: \[[^\]]*\]$", "themes: [cadre-de-vi]", text, count=1, flags=re.M)
+        bad = "cadre-de-vi" if done == 0 else f"theme-inconnu-{done + 1}"
+        new = re.sub(r"^themes: \[[^\]]*\]$", f"themes: [{bad}]", text, count=1, flags=re.M)
         if new != text and done < broken_themes:
             open(path, "w", encoding="utf-8").write(new)
             done += 1
