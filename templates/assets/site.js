@@ -122,3 +122,30 @@
     window.addEventListener("resize", mark);
   }
 })();
+
+// Le bouton « Imprimer » (la feuille de style d'impression existe) n'apparaît
+// qu'avec JavaScript, qui seul sait lancer l'impression.
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button.imprimer");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+})();
+
+// Hors ligne : un bandeau le dit ; et le pied de page dit quand le site est
+// enregistré sur l'appareil (service worker actif), donc lisible sans réseau.
+(function () {
+  "use strict";
+  var banner = document.querySelector(".etat-reseau");
+  function update() { if (banner) banner.hidden = navigator.onLine !== false; }
+  window.addEventListener("online", update);
+  window.addEventListener("offline", update);
+  update();
+  var ready = document.querySelector(".hors-ligne-pret");
+  if (ready && "serviceWorker" in navigator && navigator.serviceWorker.controller)
+    ready.hidden = false;
+  else if (ready && "serviceWorker" in navigator)
+    navigator.serviceWorker.addEventListener("controllerchange", function () { ready.hidden = false; });
+})();

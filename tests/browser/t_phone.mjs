@@ -254,6 +254,33 @@ try {
       !/– qui peut signaler –/.test(html) && (html.match(/<li>/g) || []).length >= 20);
     await ctx.close();
   }
+  // Reading comforts (item 9): dark mode with its contrasts, the print button,
+  // « Haut de page », the offline banner.
+  {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true,
+      colorScheme: 'dark', serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    const contrast = [];
+    for (const p of ['index.html', 'fiches-actions/habitants-a-l-epreuve-des-trafics.html', 'glossaire.html']) {
+      await page.goto(srv.base + p);
+      await page.addScriptTag({ content: AXE });
+      const res = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast'] } }));
+      for (const v of res.violations) contrast.push(`${p}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+    }
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    check('dark mode: a dark page with no colour-contrast violation', /rgb\((\d{1,2}), (\d{1,2}), (\d{1,2})\)/.test(bg) && contrast.length === 0,
+      `${bg} ${contrast.slice(0, 3).join(' | ')}`);
+    await page.goto(srv.base + 'fiches-actions/habitants-a-l-epreuve-des-trafics.html');
+    check('a print button and « Haut de page » on a fiche',
+      await page.locator('button.imprimer').isVisible() && await page.locator('a.haut-de-page').count() === 1);
+    await ctx.setOffline(true);
+    await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+    check('offline, a banner says the pages come from the device', await page.locator('.etat-reseau').isVisible());
+    await ctx.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    check('back online, the banner goes', !(await page.locator('.etat-reseau').isVisible()));
+    await ctx.close();
+  }
   // axe-core at 320 px on every kind of page.
   const actx = await browser.newContext({ viewport: { width: 320, height: 800 }, isMobile: true, serviceWorkers: 'block' });
   const apage = await actx.newPage();
