@@ -381,6 +381,36 @@ static void add_outline(struct doc_pages *dp, const struct page_out *p)
 	}
 }
 
+/*
+ * A page left over before the back cover (so that it falls on a verso, or
+ * the sheets of an imposed booklet are full): a « Notes » page, ruled for
+ * the reader's own notes, rather than a blank one.
+ */
+static void draw_notes_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
+{
+	const struct page_geom *g = &dp->g;
+	double fw = g->w - g->left - g->right;
+	PangoLayout *t = lay_text(dp->L, "Notes", g->body_size * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
+	if (tagged)
+		cairo_tag_begin(cr, "H1", "");
+	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
+	show(cr, t, g->left, g->top);
+	if (tagged)
+		cairo_tag_end(cr, "H1");
+	double y = g->top + layout_h(t) + g->body_size * 2;
+	g_object_unref(t);
+	cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+	cairo_set_line_width(cr, 0.4);
+	for (double step = g->body_size * 2.2; y < g->h - g->bottom; y += step) {
+		cairo_move_to(cr, g->left, y);
+		cairo_line_to(cr, g->w - g->right, y);
+	}
+	cairo_stroke(cr);
+	struct page_out none = {0};
+	none.opens_doc = 1;
+	draw_furniture(dp, cr, number, &none);
+}
+
 /* Draws reading-order page `number` (1-based). */
 static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 {
@@ -411,6 +441,8 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 		page_draw(&pd, cr, p);
 	} else if (number == dp->back) {
 		draw_back_cover(dp, cr);
+	} else {
+		draw_notes_page(dp, cr, number, tagged);
 	}
 }
 
@@ -540,8 +572,11 @@ static void typeset(struct job *j)
 	dp.total = dp.front + (int)dp.bp.n;
 	if (!j->b->single) {
 		dp.total++;
+		/* The back cover is a verso: padded with « Notes » pages (draw_notes_page). */
 		if (j->b->impose)
 			dp.total = impose_padded(dp.total);
+		else if (dp.total % 2)
+			dp.total++;
 		dp.back = dp.total;
 	}
 

@@ -187,7 +187,8 @@ def measure_pdf(pdf, st, name, pages, heights, edges):
 
     for pno, lines in enumerate(pages, 1):
         body = [l for l in lines if not is_furniture(l, heights)]
-        if pno > 1 and len(body) == 1 and pno < len(pages):
+        # (A ruled « Notes » page before the back cover is padding by design.)
+        if pno > 1 and len(body) == 1 and pno < len(pages) and body[0].text != "Notes":
             st.add("single-line", "%s p. %d « %s »" % (name, pno, body[0].text[:40]))
         st.add("lines", None, len(body))
         right, left = edges[pno % 2]
@@ -297,6 +298,10 @@ def page_text(pages, n):
 def check_pages(pdf, pages, flat, st, name):
     """Sommaire entries and « fiche-action N, p. M » point where they say."""
     if len(pages) >= 2 and any(l.text == "Sommaire" for l in pages[1][:3]):
+        # A booklet with a sommaire has a back cover, which must be a verso.
+        st.add("booklets", None)
+        if len(pages) % 2:
+            st.add("back-recto", "%s (%d pages)" % (name, len(pages)))
         p = 2
         while p <= len(pages):
             lay = run("pdftotext", "-layout", "-f", str(p), "-l", str(p), pdf, "-").stdout
@@ -417,6 +422,8 @@ def main():
         check("sommaire exact", c["toc-wrong"] == 0, where(st, "toc-wrong"))
         check("page references found", c["refs"] >= 40, "%d" % c["refs"])
         check("page references exact", c["ref-wrong"] == 0, where(st, "ref-wrong"))
+        check("back cover on a verso", c["booklets"] >= 6 and c["back-recto"] == 0,
+              "%d booklets: %s" % (c["booklets"], where(st, "back-recto")))
         check("page numbers found", c["numbers"] > 300, "%d" % c["numbers"])
         check("page numbers in the outer corner", c["number-inside"] == 0,
               "%d: %s" % (c["number-inside"], where(st, "number-inside")))
