@@ -55,6 +55,7 @@ struct lay {
 	/* Per document being laid out. */
 	const struct doc *doc;
 	size_t heading;         /* index into doc->headings */
+	int tag_level;          /* level of the last heading tagged (the band is 1) */
 	size_t nnotes;          /* footnotes called so far in the document */
 	double pitch;           /* distance between two lines of body text */
 	unsigned page_refs;     /* page numbers asked so far (see lay_part) */
@@ -790,6 +791,26 @@ static void paragraph(struct lay *L, struct flow *f, cmark_node *node, struct wh
 	}
 }
 
+/*
+ * The structure tag of a heading of Markdown level `level`: never more than
+ * one level below the heading before it (a « ### » right under the title
+ * is an H2 for screen readers), the document's band being the H1.
+ */
+static const char *heading_tag(struct lay *L, int level)
+{
+	static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+	if (level < 1)
+		level = 1;
+	if (L->tag_level < 1)
+		L->tag_level = 1;
+	if (level > L->tag_level + 1)
+		level = L->tag_level + 1;
+	if (level > 6)
+		level = 6;
+	L->tag_level = level;
+	return tags[level - 1];
+}
+
 static void heading(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
 {
 	int level = cmark_node_get_heading_level(node);
@@ -813,8 +834,7 @@ static void heading(struct lay *L, struct flow *f, cmark_node *node, struct wher
 	}
 	struct blk *b = text_blk(L, f, &t, w, size, 1, level >= 4, 0);
 	tb_free(&t);
-	static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
-	b->tag = tags[level > 0 && level <= 6 ? level - 1 : 0];
+	b->tag = heading_tag(L, level);
 	b->before = L->pitch * st->h_before[level < 1 ? 0 : level > 4 ? 3 : level - 1];
 	b->after = GAP(h_after);
 	b->keep_next = 1;
@@ -1197,7 +1217,7 @@ static void footnotes(struct lay *L, struct flow *f, cmark_node *root, size_t fi
 			tb_init(&t, 0);
 			put_raw(&t, "Notes");
 			struct blk *h = text_blk(L, f, &t, &w, L->o.body_size, 1, 0, 0);
-			h->tag = "H3";
+			h->tag = heading_tag(L, 2);
 			h->keep_next = 1;
 			h->before = GAP(h_before[2]);
 			h->after = GAP(h_after);
@@ -1288,7 +1308,7 @@ static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
 	tb_init(&t, 0);
 	put_raw(&t, "Pour prendre contact");
 	struct blk *h = text_blk(L, f, &t, &w, SIZE(h2), 1, 0, 0);
-	h->tag = "H2";
+	h->tag = heading_tag(L, 2);
 	h->keep_next = 1;
 	h->before = GAP(h_before[1]);
 	h->after = GAP(h_after);
@@ -1339,6 +1359,7 @@ static void layout_doc(struct lay *L, struct flow *f, const struct doc *doc)
 		return;
 	L->doc = doc;
 	L->heading = 0;
+	L->tag_level = 1;
 	struct where w = {0, 0, 0, 0, NULL};
 	cmark_node *root = bodies_tree(L->s, doc);
 	size_t first = f->n;

@@ -370,9 +370,15 @@ static void add_outline(struct doc_pages *dp, const struct page_out *p)
 			continue;
 		char *dest = page_quote(b->dest);
 		char *link = xasprintf("dest=%s", dest);
-		if (b->outline == 1)
-			dp->outline_doc = cairo_pdf_surface_add_outline(dp->surface, 1,
-									b->outline_title, link, 0);
+		if (b->outline == 1) {
+			/* « Fiche-action 6 · Titre », as in the sommaire. */
+			char *title = b->doc && b->doc->desc->list == LIST_NUMBERED ?
+				      xasprintf("%s %d · %s", b->doc->desc->label, b->doc->number,
+						b->outline_title) :
+				      xstrdup(b->outline_title);
+			dp->outline_doc = cairo_pdf_surface_add_outline(dp->surface, 1, title, link, 0);
+			free(title);
+		}
 		else if (dp->outline_doc)
 			cairo_pdf_surface_add_outline(dp->surface, dp->outline_doc, b->outline_title,
 						      link, 0);
@@ -614,6 +620,10 @@ static void typeset(struct job *j)
 		char *title = xasprintf("%s (imposé pour l’impression)", j->b->title);
 		set_metadata(&dp, sheet, title);
 		free(title);
+		/* Said in the file: it is for the printer, and carries no structure. */
+		cairo_pdf_surface_set_metadata(sheet, CAIRO_PDF_METADATA_KEYWORDS,
+					       "imposition, fichier pour l’imprimeur, non balisé : "
+					       "pour lire ou pour l’accessibilité, prendre le PDF non imposé");
 		dp.surface = NULL;
 		impose_draw(sheet, dp.total, dp.g.w, dp.g.h, impose_cb, &dp);
 		cairo_surface_finish(sheet);
