@@ -691,6 +691,8 @@ static json_t *home_page(const struct cx *c)
 	for (size_t i = 0; i < s->npublics; i++) {
 		json_t *t = taxon_ref(c, &s->publics[i]);
 		json_object_set_new(t, "count", json_integer((json_int_t)s->publics[i].docs.n));
+		/* French plural for the templates: « 1 fiche », « 2 fiches ». */
+		json_object_set_new(t, "several", json_boolean(s->publics[i].docs.n > 1));
 		if (s->publics[i].description)
 			json_object_set_new(t, "description_html", typo_html(s->publics[i].description));
 		json_array_append_new(publics, t);
@@ -712,6 +714,9 @@ static json_t *home_page(const struct cx *c)
 	json_object_set_new(v, "action_count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
 	json_object_set_new(v, "theme_count", json_integer((json_int_t)s->ndocs[DOC_THEME]));
 	json_object_set_new(v, "chapter_count", json_integer((json_int_t)s->ndocs[DOC_GUIDE]));
+	json_object_set_new(v, "actions_several", json_boolean(s->ndocs[DOC_ACTION] > 1));
+	json_object_set_new(v, "themes_several", json_boolean(s->ndocs[DOC_THEME] > 1));
+	json_object_set_new(v, "chapters_several", json_boolean(s->ndocs[DOC_GUIDE] > 1));
 	json_object_set_new(v, "actions_href", href(c, "fiches-actions/index.html"));
 	json_object_set_new(v, "themes_href", href(c, "fiches-thematiques/index.html"));
 	json_object_set_new(v, "guide_href", href(c, "guide/index.html"));
