@@ -10,6 +10,7 @@
 #include "context.h"
 #include "buf.h"
 #include "html.h"
+#include "kind.h"
 #include "path.h"
 #include "typo.h"
 #include "xalloc.h"
@@ -89,6 +90,21 @@ static json_t *taxa_list(const struct cx *c, const struct ptrs *p)
 }
 
 /* A short reference to a document: for lists, links, cards. */
+/* The ids of a list of taxa, separated by spaces. */
+static json_t *id_words(const struct ptrs *taxa)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < taxa->n; i++) {
+		const struct taxon *t = taxa->v[i];
+		if (i)
+			buf_putc(&b, ' ');
+		buf_puts(&b, t->id);
+	}
+	json_t *v = json_string_nocheck(buf_cstr(&b));
+	buf_free(&b);
+	return v;
+}
+
 static json_t *doc_ref(const struct cx *c, const struct doc *d)
 {
 	json_t *v = json_object();
@@ -116,6 +132,10 @@ static json_t *doc_ref(const struct cx *c, const struct doc *d)
 	else
 		json_object_set_new(v, "summary_html", json_null());
 	json_object_set_new(v, "logic", d->logic ? taxon_ref(c, d->logic) : json_null());
+	/* Space-separated ids, for the list pages' filters (site.js). */
+	json_object_set_new(v, "filter_territories", id_words(&d->territories));
+	json_object_set_new(v, "filter_publics", id_words(&d->publics));
+	json_object_set_new(v, "filter_status", json_string_nocheck(d->status ? d->status : ""));
 	const struct kind_field *status = kind_field(d->desc, "status");
 	int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
 	json_object_set_new(v, "status_label", shown ?
@@ -376,6 +396,13 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	/* The body may have its own « Contacts » section: the cards are then « Coordonnées ». */
 	json_object_set_new(doc, "body_has_contacts", json_boolean(doc_find_anchor(d, "contacts") != NULL));
 	json_object_set_new(doc, "related", doc_list(c, &d->related));
+	/* The breadcrumb: home, then the list of the kind. */
+	json_t *crumb = json_object();
+	char *list = xasprintf("%s/index.html", d->desc->out_dir);
+	json_object_set_new(crumb, "label", json_string_nocheck(d->desc->label_plural));
+	json_object_set_new(crumb, "href", href(c, list));
+	free(list);
+	json_object_set_new(v, "crumb", crumb);
 	json_object_set_new(doc, "includes", doc_list(c, &d->includes));
 	if (d->part)
 		json_object_set_new(doc, "part_html", typo_html(d->part));
@@ -413,6 +440,25 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	return v;
 }
 
+/* The taxa that at least one fiche-action carries, for the list's filters. */
+static json_t *filter_choices(const struct taxon *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		int used = 0;
+		for (size_t k = 0; k < v[i].docs.n && !used; k++)
+			used = ((const struct doc *)v[i].docs.v[k])->kind == DOC_ACTION;
+		if (!used)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string_nocheck(v[i].id));
+		/* An <option> holds text only: no superscript ordinal there. */
+		json_object_set_new(o, "label", json_string_nocheck(v[i].label));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *list_actions(const struct cx *c)
 {
 	const struct site *s = c->s;
@@ -428,6 +474,17 @@ static json_t *list_actions(const struct cx *c)
 	}
 	/* Actions whose logic is unknown cannot happen in a successful build. */
 	json_object_set_new(v, "groups", groups);
+	json_object_set_new(v, "filter_territories", filter_choices(s->territories, s->nterritories));
+	json_object_set_new(v, "filter_publics", filter_choices(s->publics, s->npublics));
+	json_t *statuses = json_array();
+	const struct kind_field *f = kind_field(site_kind(s, DOC_ACTION), "status");
+	for (const struct kind_value *k = f ? f->values : NULL; k && k->id; k++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string_nocheck(k->id));
+		json_object_set_new(o, "label", json_string_nocheck(k->label));
+		json_array_append_new(statuses, o);
+	}
+	json_object_set_new(v, "filter_status", statuses);
 	json_object_set_new(v, "count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
 	add_pdf(c, v, "pdf/fiches-actions.pdf");
 	return v;

@@ -149,3 +149,38 @@
   else if (ready && "serviceWorker" in navigator)
     navigator.serviceWorker.addEventListener("controllerchange", function () { ready.hidden = false; });
 })();
+
+// Filtres de la liste des fiches-actions (territoire, public, statut). Sans
+// JavaScript, le formulaire reste caché et la liste est complète.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-filtres]");
+  if (!form) return;
+  var selects = form.querySelectorAll("select[data-filtre]");
+  var cards = document.querySelectorAll(".groupe .carte");
+  var count = form.querySelector(".filtres-compte");
+  form.hidden = false;
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  function apply() {
+    var shown = 0;
+    for (var i = 0; i < cards.length; i++) {
+      var ok = true;
+      for (var k = 0; k < selects.length && ok; k++) {
+        var want = selects[k].value;
+        if (!want) continue;
+        var have = (cards[i].getAttribute("data-" + selects[k].getAttribute("data-filtre")) || "").split(" ");
+        ok = have.indexOf(want) >= 0;
+      }
+      cards[i].hidden = !ok;
+      if (ok) shown++;
+    }
+    var groups = document.querySelectorAll(".groupe");
+    for (var g = 0; g < groups.length; g++)
+      groups[g].hidden = !groups[g].querySelector(".carte:not([hidden])");
+    var any = false;
+    for (var s = 0; s < selects.length; s++) any = any || !!selects[s].value;
+    count.textContent = !any ? "" : shown === 0 ? "Aucune action ne correspond." :
+      shown === 1 ? "1 action correspond." : shown + " actions correspondent.";
+  }
+  for (var i = 0; i < selects.length; i++) selects[i].addEventListener("change", apply);
+})();

@@ -281,6 +281,36 @@ try {
     check('back online, the banner goes', !(await page.locator('.etat-reseau').isVisible()));
     await ctx.close();
   }
+  // Filters on the list of fiches-actions, and the breadcrumb (item 9).
+  {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true, serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    await page.goto(srv.base + 'fiches-actions/index.html');
+    const all = await page.locator('.groupe .carte').count();
+    // The expected answer, from site.json: actions whose territories include 14e.
+    const model = JSON.parse(fs.readFileSync(path.join(site, 'site.json'), 'utf8'));
+    const want = model.actions.filter((a) => (a.territories || []).includes('14e')).length;
+    await page.selectOption('select[data-filtre="territoires"]', '14e');
+    const shown = await page.locator('.groupe .carte:visible').count();
+    const status = await page.locator('.filtres-compte').textContent();
+    check(`the territoire filter shows the ${want} actions of the 14e (of ${all})`,
+      shown === want && want > 0 && want < all && status.includes(String(want)), `${shown} shown, « ${status} »`);
+    await page.selectOption('select[data-filtre="statut"]', 'terminee');
+    const none = await page.locator('.groupe .carte:visible').count();
+    const want2 = model.actions.filter((a) => (a.territories || []).includes('14e') && a.status === 'terminee').length;
+    check('filters combine', none === want2, `${none} vs ${want2}`);
+    const nojs = await browser.newContext({ javaScriptEnabled: false });
+    const np = await nojs.newPage();
+    await np.goto(srv.base + 'fiches-actions/index.html');
+    check('without JavaScript the list is complete and the filters hidden',
+      await np.locator('.groupe .carte:visible').count() === all && !(await np.locator('form.filtres').isVisible()));
+    await np.goto(srv.base + 'fiches-actions/habitants-a-l-epreuve-des-trafics.html');
+    const crumbs = await np.locator('.fil-ariane li').allTextContents();
+    check('a fiche has a breadcrumb: Accueil › Fiches-actions › Fiche-action 6',
+      crumbs.join(' › ') === 'Accueil › Fiches-actions › Fiche-action 6', crumbs.join(' › '));
+    await nojs.close();
+    await ctx.close();
+  }
   // axe-core at 320 px on every kind of page.
   const actx = await browser.newContext({ viewport: { width: 320, height: 800 }, isMobile: true, serviceWorkers: 'block' });
   const apage = await actx.newPage();
