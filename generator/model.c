@@ -334,6 +334,12 @@ void site_free(struct site *s)
 	}
 	free(s->menu);
 	free(s->description);
+	for (size_t i = 0; i < s->nemergencies; i++) {
+		free(s->emergencies[i].label);
+		free(s->emergencies[i].number);
+		free(s->emergencies[i].description);
+	}
+	free(s->emergencies);
 	json_decref(s->config);
 	json_decref(s->history);
 	json_decref(s->hints);

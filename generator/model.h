@@ -179,6 +179,13 @@ struct menu_item {
 	char *section;    /* output path prefix that marks it current ("fiches-actions/") */
 };
 
+/* An emergency number of site.yaml `urgences`, shown on the « Que faire si… » page. */
+struct emergency {
+	char *label;        /* « Police secours » */
+	char *number;       /* as written: « 17 », « 0 800 23 13 13 » */
+	char *description;  /* optional: when to call, or NULL */
+};
+
 /* The whole project. */
 struct site {
 	char *root;             /* project root directory */
@@ -225,6 +232,8 @@ struct site {
 	size_t nmenu;
 	struct doc *intro;           /* the page presenting the démarche on the home page, or NULL */
 	char *description;           /* site.yaml description (home page meta), or NULL */
+	struct emergency *emergencies; /* site.yaml urgences, in order */
+	size_t nemergencies;
 
 	/* Lookup tables, sorted by id (built by site_index_*; NULL until then). */
 	struct doc **by_slug[DOC_KINDS];

@@ -292,6 +292,8 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	}
 	json_object_set_new(v, "home_href", href(c, "index.html"));
 	json_object_set_new(v, "search_href", href(c, "recherche.html"));
+	json_object_set_new(v, "what_to_do_href", pages_has_what_to_do(s) ?
+			    href(c, "que-faire.html") : json_null());
 	json_object_set_new(v, "is_home", json_boolean(strcmp(c->page, "index.html") == 0));
 	if (s->ndocs[DOC_PAGE])
 		json_object_set_new(v, "pages_href", href(c, "pages/index.html"));
@@ -829,6 +831,101 @@ static json_t *not_found_page(struct cx *c, const struct page_plan *plan)
 	return v;
 }
 
+/*
+ * The part of a rendered body under the heading whose id is anchor, up to
+ * the next heading of the same level, the notes or the sigles' template.
+ * Ids are dropped (several such parts share a page) and same-page links go
+ * to the document's own page. NULL when the body has no such heading.
+ */
+static char *body_section(const char *body, const char *anchor, const char *doc_href)
+{
+	char *open = xasprintf("<h2 id=\"%s\">", anchor);
+	const char *start = strstr(body, open);
+	free(open);
+	if (!start)
+		return NULL;
+	start = strstr(start, "</h2>");
+	if (!start)
+		return NULL;
+	start += 5;
+	const char *end = start + strlen(start);
+	static const char *const stops[] = {"<h2", "<section class=\"notes\"", "<template"};
+	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
+		const char *e = strstr(start, stops[i]);
+		if (e && e < end)
+			end = e;
+	}
+	struct buf b = BUF_INIT;
+	for (const char *p = start; p < end;) {
+		if (!strncmp(p, " id=\"", 5)) {
+			const char *q = memchr(p + 5, '"', (size_t)(end - p - 5));
+			if (q) {
+				p = q + 1;
+				continue;
+			}
+		}
+		if (!strncmp(p, "href=\"#", 7)) {
+			buf_puts(&b, "href=\"");
+			buf_puts(&b, doc_href);
+			p += 6;
+			continue;
+		}
+		buf_putc(&b, *p++);
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * « Que faire si… »: the numbers to call first (site.yaml urgences), then for
+ * each fiche thématique its « Comment faire ? » section, with the fiche and
+ * the organisations that carry its actions.
+ */
+static json_t *what_to_do_page(const struct cx *c)
+{
+	const struct site *s = c->s;
+	json_t *v = base(c, "Que faire si…", "Les numéros à appeler et comment agir, situation par situation.");
+	json_t *numbers = json_array();
+	for (size_t i = 0; i < s->nemergencies; i++) {
+		const struct emergency *e = &s->emergencies[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "label_html", typo_html(e->label));
+		json_object_set_new(o, "number", json_string_nocheck(e->number));
+		set_field(o, "phone_uri", phone_uri(e->number));
+		set_field(o, "description_html", e->description ? inline_md(c, e->description) : NULL);
+		json_array_append_new(numbers, o);
+	}
+	json_object_set_new(v, "emergencies", numbers);
+	json_t *situations = json_array();
+	for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++) {
+		const struct doc *d = s->docs[DOC_THEME][i];
+		if (!doc_find_anchor(d, PAGES_WHAT_TO_DO_ANCHOR))
+			continue;
+		struct buf body = BUF_INIT;
+		html_render_doc(s, d, c->page, &body);
+		char *page = path_relative(c->page, d->out_path);
+		char *part = body_section(buf_cstr(&body), PAGES_WHAT_TO_DO_ANCHOR, page);
+		free(page);
+		buf_free(&body);
+		if (!part)
+			continue;
+		json_t *o = doc_ref(c, d);
+		json_object_set_new(o, "how_html", json_string_nocheck(part));
+		free(part);
+		/* Whom to call: the carriers of the theme's actions, once each. */
+		struct ptrs carriers = {0};
+		for (size_t k = 0; k < d->actions.n; k++) {
+			const struct doc *a = d->actions.v[k];
+			if (a->carrier)
+				ptrs_add_unique(&carriers, a->carrier);
+		}
+		json_object_set_new(o, "carriers", contact_list(c, &carriers));
+		ptrs_free(&carriers);
+		json_array_append_new(situations, o);
+	}
+	json_object_set_new(v, "situations", situations);
+	return v;
+}
+
 json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 			 const struct page *p, const struct context_options *o)
 {
@@ -852,6 +949,7 @@ json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 	case PAGE_TAXON: return taxon_page(&c, p->subject, p->taxa_kind);
 	case PAGE_SEARCH: return simple_page(&c, "Recherche");
 	case PAGE_NOT_FOUND: return not_found_page(&c, plan);
+	case PAGE_WHAT_TO_DO: return what_to_do_page(&c);
 	case PAGE_LIST_KIND: {
 		const struct kind *desc = site_kind(s, p->taxa_kind);
 		json_t *v = base(&c, desc->label_plural, NULL);

@@ -49,9 +49,21 @@ struct page_plan pages_plan(const struct site *s)
 		for (size_t i = 0; i < ntaxa[t]; i++)
 			add(&p, &cap, PAGE_TAXON, xstrdup(taxa[t][i].out_path), "taxon", &taxa[t][i], t);
 	}
+	if (pages_has_what_to_do(s))
+		add(&p, &cap, PAGE_WHAT_TO_DO, xstrdup("que-faire.html"), "que-faire", NULL, 0);
 	add(&p, &cap, PAGE_SEARCH, xstrdup("recherche.html"), "search", NULL, 0);
 	add(&p, &cap, PAGE_NOT_FOUND, xstrdup("404.html"), "404", NULL, 0);
 	return p;
+}
+
+int pages_has_what_to_do(const struct site *s)
+{
+	if (s->nemergencies)
+		return 1;
+	for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++)
+		if (doc_find_anchor(s->docs[DOC_THEME][i], PAGES_WHAT_TO_DO_ANCHOR))
+			return 1;
+	return 0;
 }
 
 void pages_free(struct page_plan *plan)

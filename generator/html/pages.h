@@ -12,7 +12,8 @@ enum page_kind {
 	PAGE_HOME, PAGE_DOC, PAGE_LIST_ACTIONS, PAGE_LIST_THEMES, PAGE_GUIDE_INDEX,
 	PAGE_PAGES_INDEX, PAGE_CONTACTS, PAGE_CONTACT, PAGE_GLOSSARY, PAGE_BIBLIO,
 	PAGE_TAXON, PAGE_TAXA_INDEX, PAGE_SEARCH, PAGE_NOT_FOUND,
-	PAGE_LIST_KIND         /* the list of a project's own kind (taxa_kind: the doc kind) */
+	PAGE_LIST_KIND,        /* the list of a project's own kind (taxa_kind: the doc kind) */
+	PAGE_WHAT_TO_DO        /* « Que faire si… »: emergency numbers and « Comment faire ? » */
 };
 
 struct page {
@@ -28,6 +29,13 @@ struct page_plan {
 	struct page *pages;
 	size_t n;
 };
+
+/*
+ * The « Que faire si… » page exists when site.yaml lists emergency numbers or
+ * a fiche thématique has a « Comment faire ? » section (this anchor).
+ */
+#define PAGES_WHAT_TO_DO_ANCHOR "comment-faire"
+int pages_has_what_to_do(const struct site *s);
 
 /* Plans every HTML page of the site. Caller frees with pages_free. */
 struct page_plan pages_plan(const struct site *s);

@@ -403,6 +403,60 @@ static struct taxon *load_taxa(const struct ctx *c, const json_t *cfg, const cha
 	return v;
 }
 
+/*
+ * site.yaml `urgences`: a list of {label, number, description}, the numbers
+ * to call shown first on the « Que faire si… » page. A number may be written
+ * as YAML reads it, 17 or "0 800 23 13 13". A bad item is left out, with one
+ * error at its line.
+ */
+static void load_emergencies(const struct ctx *c, struct site *s, const json_t *cfg)
+{
+	const json_t *list = json_object_get(cfg, "urgences");
+	int line, col;
+	if (!list || json_is_null(list))
+		return;
+	if (!json_is_array(list)) {
+		at(c, cfg, "urgences", &line, &col);
+		diag_error(c->d, c->path, line, col,
+			   _("'urgences' must be a list of items with a label and a number"));
+		return;
+	}
+	s->emergencies = xcalloc(json_array_size(list) + 1, sizeof *s->emergencies);
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *item = json_array_get(list, i);
+		if (!json_is_object(item)) {
+			at_value(c, item, list, "urgences", &line, &col);
+			diag_error(c->d, c->path, line, col,
+				   _("each item of 'urgences' needs a label and a number "
+				     "(label: Police secours, number: 17)"));
+			continue;
+		}
+		const char *label = get_string(c, item, "label", 1);
+		const json_t *num = json_object_get(item, "number");
+		char *number = NULL;
+		if (json_is_integer(num))
+			number = xasprintf("%lld", (long long)json_integer_value(num));
+		else if (json_is_string(num) && strpbrk(json_string_value(num), "0123456789"))
+			number = xstrdup(json_string_value(num));
+		else {
+			at(c, item, num ? "number" : NULL, &line, &col);
+			diag_error(c->d, c->path, line, col,
+				   _("'number' must be a phone number, such as 17 or \"0 800 23 13 13\""));
+		}
+		const char *description = get_string(c, item, "description", 0);
+		static const char *const fields[] = {"label", "number", "description"};
+		warn_unknown_fields(c, item, fields, 3);
+		if (!label || !number) {
+			free(number);
+			continue;
+		}
+		struct emergency *e = &s->emergencies[s->nemergencies++];
+		e->label = xstrdup(label);
+		e->number = number;
+		e->description = dup_or_null(description);
+	}
+}
+
 static void check_site(struct site *s, struct diag *d)
 {
 	struct ctx c = {d, s->config_path, s->config_marks, s};
@@ -472,10 +526,11 @@ static void check_site(struct site *s, struct diag *d)
 			get_id_list(&c, sections, key);
 		}
 	}
+	load_emergencies(&c, s, cfg);
 	static const char *const fields[] = {"title", "subtitle", "language", "base_url",
 					     "footer", "logics", "publics", "territories",
 					     "sections", "menus", "allow_raw_html", "description",
-					     "kinds"};
+					     "kinds", "urgences"};
 	warn_unknown_fields(&c, cfg, fields, sizeof fields / sizeof *fields);
 }
 

@@ -43,7 +43,7 @@ const PAGES = [
   ['guide', 'guide/index.html'], ['chapter', first('guide')], ['page', first('pages')],
   ['contacts', 'contacts/index.html'], ['contact', first('contacts')], ['glossary', 'glossaire.html'],
   ['bibliography', 'bibliographie.html'], ['logique', first('logiques')], ['territoires', 'territoires/index.html'],
-  ['search', 'recherche.html?q=parents'], ['404', '404.html'],
+  ['search', 'recherche.html?q=parents'], ['404', '404.html'], ['que faire si', 'que-faire.html'],
 ].filter(([, p]) => p && fs.existsSync(path.join(site, p.replace(/\?.*/, ''))));
 
 // Runs in the page: measures overflow, menu, targets.
