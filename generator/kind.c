@@ -105,7 +105,7 @@ static const struct kind builtin[DOC_BUILTIN] = {
 		.label_lower = "fiche-action", .noun = N_("fiche-action"),
 		.unknown_fmt = N_("unknown fiche-action '%s'"), .content_dir = "actions",
 		.out_dir = "fiches-actions", .page_template = "action", .new_file = "%02d-%s.md",
-		.list = LIST_NUMBERED, .front_matter = 1, .search_weight = 1,
+		.list = LIST_NUMBERED, .front_matter = 1, .search_weight = KIND_SEARCH_DOCUMENT,
 		.fields = action_fields,
 	},
 	[DOC_THEME] = {
@@ -113,7 +113,7 @@ static const struct kind builtin[DOC_BUILTIN] = {
 		.label_lower = "fiche thématique", .noun = N_("fiche thématique"),
 		.unknown_fmt = N_("unknown fiche thématique '%s'"), .content_dir = "themes",
 		.out_dir = "fiches-thematiques", .page_template = "theme", .new_file = "%d-%s.md",
-		.list = LIST_NUMBERED, .front_matter = 1, .search_weight = 1,
+		.list = LIST_NUMBERED, .front_matter = 1, .search_weight = KIND_SEARCH_DOCUMENT,
 		.fields = theme_fields,
 	},
 	[DOC_GUIDE] = {
@@ -121,13 +121,13 @@ static const struct kind builtin[DOC_BUILTIN] = {
 		.label_lower = "chapitre", .noun = N_("guide chapter"),
 		.unknown_fmt = N_("unknown guide chapter '%s'"), .content_dir = "guide",
 		.out_dir = "guide", .page_template = "chapter", .list = LIST_ORDERED,
-		.front_matter = 1, .search_weight = 1, .fields = guide_fields,
+		.front_matter = 1, .search_weight = KIND_SEARCH_DOCUMENT, .fields = guide_fields,
 	},
 	[DOC_PAGE] = {
 		.name = "page", .label = "Page", .label_plural = "Pages", .label_lower = "page",
 		.noun = N_("page"), .unknown_fmt = N_("unknown page '%s'"), .content_dir = "pages",
 		.out_dir = "pages", .page_template = "page", .list = LIST_PLAIN,
-		.search_weight = 1, .fields = page_fields,
+		.search_weight = 4, .fields = page_fields,
 	},
 };
 
@@ -179,13 +179,13 @@ static const struct kind data_kinds[] = {
 	{
 		.name = "contact", .label = "Contact", .label_plural = "Contacts",
 		.label_lower = "contact", .noun = N_("contact"), .out_dir = "contacts",
-		.page_template = "contact", .search_weight = 1, .fields = contact_fields,
+		.page_template = "contact", .search_weight = 3, .fields = contact_fields,
 		.data_file = "contacts.yaml", .label_field = "name", .url_field = "website",
 		.out_page = "contacts/index.html",
 	},
 	{
 		.name = "glossary", .label = "Glossaire", .label_plural = "Glossaire",
-		.label_lower = "sigle", .noun = N_("glossary entry"), .search_weight = 1,
+		.label_lower = "sigle", .noun = N_("glossary entry"), .search_weight = 3,
 		.fields = glossary_fields, .data_file = "glossary.yaml",
 		.label_field = "expansion", .url_field = "url", .out_page = "glossaire.html",
 	},

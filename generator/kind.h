@@ -69,6 +69,14 @@ enum kind_list {
 	LIST_PLAIN     /* by slug, title only (pages) */
 };
 
+/*
+ * The search weight of the fiches and the guide, and of a project's own kind
+ * declared with `search: true`: what habitants come for. Pages weigh 4,
+ * contacts and the glossary 3, the bibliography 1 (a reference whose title
+ * holds the word must not hide the fiches that explain it).
+ */
+#define KIND_SEARCH_DOCUMENT 6
+
 struct kind {
 	const char *name;          /* "action": link scheme (action:6), `fiches new` argument, site.json kind */
 	const char *label;         /* « Fiche-action », « Chapitre »: before a number or as a type */

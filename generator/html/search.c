@@ -12,7 +12,8 @@
  *     "docs": [[kind, number, title, href, summary], …]   number 0 when none;
  *                                              href relative to the site root
  *     "sections": [[doc, heading, anchor, text], …]  section 0 of a record has
- *                                              heading and anchor ""
+ *                                              heading and anchor ""; in text, "\n"
+ *                                              ends a paragraph, list item or cell
  *     "words": " Aabandon Dord …",             folded vocabulary, sorted, front-coded,
  *                                              with the stem id of each word (put_words)
  *     "stop": "a au aux …",                    the stop words, for queries
@@ -288,13 +289,19 @@ static struct section *add_section(struct index *ix, size_t rec, const char *hea
 	return sec;
 }
 
+/* Whether the text ends with a separator (a space, or the end of a block). */
+static int ends_apart(const struct buf *b)
+{
+	return !b->len || b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n';
+}
+
 /* Appends s with every run of white space made one space (none at the start). */
 static void put_text(struct buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (ascii_isspace((unsigned char)c)) {
-			if (b->len && b->data[b->len - 1] != ' ')
+			if (!ends_apart(b))
 				buf_putc(b, ' ');
 		} else {
 			buf_putc(b, c);
@@ -304,14 +311,26 @@ static void put_text(struct buf *b, const char *s, size_t n)
 
 static void put_separator(struct buf *b)
 {
-	if (b->len && b->data[b->len - 1] != ' ')
+	if (!ends_apart(b))
 		buf_putc(b, ' ');
 }
 
 static void trim(struct buf *b)
 {
-	while (b->len && b->data[b->len - 1] == ' ')
+	while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n'))
 		b->data[--b->len] = '\0';
+}
+
+/*
+ * The end of a paragraph, list item or table cell: a newline, so that
+ * search.js can show « item · item » in snippets instead of gluing a list
+ * into one sentence.
+ */
+static void put_block_end(struct buf *b)
+{
+	trim(b);
+	if (b->len)
+		buf_putc(b, '\n');
 }
 
 static int is_block(cmark_node_type t)
@@ -349,7 +368,7 @@ void search_doc_texts(cmark_node *root, struct ptrs *out)
 			continue;
 		if (ev == CMARK_EVENT_EXIT) {
 			if (is_block(type))
-				put_separator(&text);
+				put_block_end(&text);
 			continue;
 		}
 		switch (type) {
@@ -373,7 +392,7 @@ void search_doc_texts(cmark_node *root, struct ptrs *out)
 			break;
 		default:
 			if (is_block(type))
-				put_separator(&text);
+				put_block_end(&text);
 			break;
 		}
 	}

@@ -305,13 +305,16 @@ static void read_kind(struct kctx *c, const json_t *desc, const char *default_na
 	if (k->list == LIST_NUMBERED)
 		k->new_file = xstrdup("%02d-%s.md");
 	k->front_matter = flag(c, desc, "front_matter", 1);
-	/* search: true | false | a whole weight (2: its results rank as if twice as relevant). */
+	/*
+	 * search: true (the weight of the built-in fiches) | false | a whole
+	 * weight 0–10 (3: half as relevant as a fiche, whose weight is 6).
+	 */
 	const json_t *search = json_object_get(desc, "search");
 	if (json_is_integer(search) && json_integer_value(search) >= 0 &&
 	    json_integer_value(search) <= 10)
 		k->search_weight = (int)json_integer_value(search);
 	else
-		k->search_weight = flag(c, desc, "search", 1);
+		k->search_weight = flag(c, desc, "search", 1) ? KIND_SEARCH_DOCUMENT : 0;
 	k->fields = read_fields(c, desc);
 	if (k->list == LIST_NUMBERED && !kind_field(k, "number"))
 		error_at(c, desc, "fields", _("kind '%s' is numbered: it needs a 'number' field of type int%s"),

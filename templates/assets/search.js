@@ -24,6 +24,8 @@
     "n|n|n|n|n|n|n|n|n|o|o|o|o|o|o|oe|oe|r|r|r|r|r|r|s|s|s|s|s|s|s|s|" +
     "t|t|t|t|t|t|u|u|u|u|u|u|u|u|u|u|u|u|w|w|y|y|y|z|z|z|z|z|z|s").split("|");
   var LISTBOX_MAX = 8, PAGE_MAX = 100;
+  // Attente après une frappe avant de chercher : un doigt rapide ne lance pas une recherche par lettre.
+  var DEBOUNCE_MS = 70;
 
   function fold(w) {
     var out = "";
@@ -34,6 +36,8 @@
     }
     return out;
   }
+
+  function correctionLabel(q) { return "Résultats pour «\u202F" + q + "\u202F»"; }
 
   function countLabel(n) {
     if (n === 0) return "Aucun résultat";
@@ -75,6 +79,13 @@
     this.stop = new Set(I.stop.split(" "));
     this.syn = new Map();
     for (i = 0; i < I.syn.length; i++) this.syn.set(I.syn[i][0], I.syn[i][1]);
+    // Les synonymes de content/recherche.yaml : mot → expressions (listes de racines).
+    this.alias = new Map();
+    for (i = 0; I.alias && i < I.alias.length; i++) this.alias.set(I.alias[i][0], I.alias[i][1]);
+    // Fins de paragraphe, d'élément de liste ou de cellule : « … · … » dans les extraits.
+    for (i = 0; i < this.secs.length; i++)
+      this.secs[i][3] = this.secs[i][3].replace(/([.!?:;…])?\n/g, function (m, p) { return p ? p + " " : " · "; });
+    this.fixes = new Map();
     this.byNumber = new Map();
     this.buildPostings();
     this.nsec = this.secs.length;
@@ -88,47 +99,76 @@
     return window.performance && performance.now ? performance.now() : Date.now();
   }
 
-  // Poids d'un mot selon sa place : titre et résumé avant le corps.
+  /*
+   * Score d'une racine dans une section, à la BM25 : le corps compte avec
+   * saturation (K1) et normalisation par la longueur de la section (B) ;
+   * s'y ajoutent le titre, les intertitres et le résumé (dans cet ordre
+   * de poids) ; le tout multiplié par l'idf de la racine et par le poids
+   * de la sorte de fiche (les fiches et le guide avant la bibliographie).
+   */
+  var K1 = 1.2, B = 0.75, F_TITLE = 3, F_HEAD = 2, F_SUMM = 1.5;
+  // « 9 » : la fiche numéro 9 avant les textes qui écrivent 9.
+  var NUMBER_SCORE = 1000;
+
   Engine.prototype.buildPostings = function () {
-    var n = this.nstems, self = this;
-    var title = new Uint8Array(n), head = new Uint8Array(n), summ = new Uint8Array(n);
-    var body = new Uint16Array(n), touched = [];
-    var psec = this.psec = new Array(n), pscore = this.pscore = new Array(n);
-    for (var k = 0; k < n; k++) { psec[k] = []; pscore[k] = []; }
-    function scan(text, arr, isBody) {
+    var n = this.nstems, self = this, nsec = this.secs.length;
+    var field = new Uint8Array(n), body = new Uint16Array(n), touched = [], len = 0;
+    var psec = this.psec = new Array(n), ptf = new Array(n), pfield = new Array(n);
+    var seclen = new Float64Array(nsec), titlelen = new Float64Array(nsec), total = 0;
+    for (var k = 0; k < n; k++) { psec[k] = []; ptf[k] = []; pfield[k] = []; }
+    function scan(text, bit) {
       if (!text) return;
       WORD.lastIndex = 0;
       var m;
       while ((m = WORD.exec(text))) {
+        if (bit < 2) len++;
         var id = self.vocab.get(fold(m[0]));
         if (id === undefined) continue;
-        if (!title[id] && !head[id] && !summ[id] && !body[id]) touched.push(id);
-        if (isBody) { if (body[id] < 65535) body[id]++; } else arr[id] = 1;
+        if (!field[id] && !body[id]) touched.push(id);
+        if (bit) field[id] |= bit; else if (body[id] < 65535) body[id]++;
       }
     }
-    for (var si = 0; si < this.secs.length; si++) {
+    for (var si = 0; si < nsec; si++) {
       var sec = this.secs[si], doc = this.docs[sec[0]];
+      len = 0;
       if (sec[1] === "" && sec[2] === "") {
-        scan(doc[2], title, false);
-        scan(doc[4], summ, false);
+        scan(doc[2], 1);
+        titlelen[si] = len;
+        len = 0;
+        scan(doc[4], 4);
         if (doc[1]) this.byNumber.set(doc[1], (this.byNumber.get(doc[1]) || []).concat([si]));
       } else {
-        scan(sec[1], head, false);
+        scan(sec[1], 2);
       }
-      scan(sec[3], null, true);
+      scan(sec[3], 0);
+      seclen[si] = len;
+      total += len;
       for (var t = 0; t < touched.length; t++) {
         var id = touched[t];
-        var sc = (8 * title[id] + 4 * head[id] + 3 * summ[id] +
-          (body[id] ? Math.min(1 + Math.log2(body[id]), 4) : 0)) *
-          (this.weights ? this.weights[doc[0]] : 1);
         psec[id].push(si);
-        pscore[id].push(sc);
-        title[id] = head[id] = summ[id] = body[id] = 0;
+        ptf[id].push(body[id]);
+        pfield[id].push(field[id]);
+        field[id] = body[id] = 0;
       }
       touched.length = 0;
     }
+    var avg = total / Math.max(1, nsec) || 1;
     this.idf = new Float64Array(n);
-    for (k = 0; k < n; k++) this.idf[k] = Math.log(1 + this.secs.length / (1 + psec[k].length));
+    var pscore = this.pscore = new Array(n);
+    for (k = 0; k < n; k++) {
+      var df = psec[k].length;
+      this.idf[k] = Math.log(1 + (nsec - df + 0.5) / (df + 0.5));
+      var sc = pscore[k] = new Float64Array(df);
+      for (var j = 0; j < df; j++) {
+        var s2 = psec[k][j], tf = ptf[k][j], f = pfield[k][j];
+        var v = tf ? (K1 + 1) * tf / (tf + K1 * (1 - B + B * seclen[s2] / avg)) : 0;
+        // Un titre court qui est le mot cherché (« CAARUD ») compte plus qu'un long qui le contient.
+        if (f & 1) v += F_TITLE * (0.5 + 1.5 / Math.sqrt(Math.max(1, titlelen[s2])));
+        if (f & 2) v += F_HEAD;
+        if (f & 4) v += F_SUMM;
+        sc[j] = v * (this.weights ? this.weights[this.docs[this.secs[s2][0]][0]] : 1);
+      }
+    }
   };
 
   // Premier indice des mots du vocabulaire (triés) qui commencent par p.
@@ -156,6 +196,51 @@
     return out;
   };
 
+  /*
+   * Le mot du vocabulaire le plus proche de f (faute de frappe) : distance
+   * d'édition 1 de 4 à 7 lettres, 2 à partir de 8 (une inversion de deux
+   * lettres compte pour 1) ; à distance égale, celui dont la racine est
+   * dans le plus de sections. null si aucun.
+   */
+  Engine.prototype.correct = function (f) {
+    if (this.fixes.has(f)) return this.fixes.get(f);
+    var max = f.length >= 8 ? 2 : f.length >= 4 ? 1 : 0, best = null, bestD = max + 1, bestN = -1;
+    for (var i = 0; max && i < this.words.length; i++) {
+      var w = this.words[i];
+      if (Math.abs(w.length - f.length) > max || /^[0-9]+$/.test(w)) continue;
+      var d = distance(f, w, bestD);
+      if (d > max || d > bestD) continue;
+      var n = this.psec[this.wstem[i]].length;
+      if (d < bestD || n > bestN) { best = i; bestD = d; bestN = n; }
+    }
+    var fix = best === null ? null : {word: this.words[best], stem: this.wstem[best]};
+    this.fixes.set(f, fix);
+    return fix;
+  };
+
+  // Distance d'édition (avec inversion de deux lettres voisines) ; au-delà de bound, bound + 1.
+  function distance(a, b, bound) {
+    var n = a.length, m = b.length, prev2 = null, prev = new Array(m + 1), cur;
+    for (var j = 0; j <= m; j++) prev[j] = j;
+    for (var i = 1; i <= n; i++) {
+      cur = new Array(m + 1);
+      cur[0] = i;
+      var low = i;
+      for (j = 1; j <= m; j++) {
+        var c = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + c);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+          v = Math.min(v, prev2[j - 2] + 1);
+        cur[j] = v;
+        if (v < low) low = v;
+      }
+      if (low > bound) return bound + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    return prev[m];
+  }
+
   Engine.prototype.parse = function (q) {
     var terms = [], m, last = null;
     WORD.lastIndex = 0;
@@ -163,30 +248,32 @@
       var f = fold(m[0]);
       last = {f: f, end: m.index + m[0].length};
       if (this.stop.has(f) || (f.length < 2 && !/^[0-9]+$/.test(f))) continue;
-      terms.push({f: f, end: last.end, cands: new Map(), prefix: null, syn: null});
+      terms.push({f: f, start: m.index, end: last.end, cands: new Map(), prefix: null, phrases: [], fixed: null});
     }
     var open = last && last.end === q.length;
     for (var i = 0; i < terms.length; i++) {
-      var t = terms[i], exact = this.vocab.get(t.f);
+      var t = terms[i], exact = this.vocab.get(t.f), k;
+      // Un pluriel absent du texte (« relogés ») : le singulier, sans rien corriger.
+      if (exact === undefined && /[sx]$/.test(t.f) && t.f.length > 3) exact = this.vocab.get(t.f.slice(0, -1));
       if (exact !== undefined) t.cands.set(exact, 1);
-      // Le dernier mot est peut-être en cours de frappe : ses suites comptent aussi.
-      if ((open && i === terms.length - 1) || exact === undefined) {
+      // Le dernier mot est peut-être en cours de frappe, ou le texte n'a que
+      // des formes plus longues (« vend » : vendent, vendus) : ses suites comptent aussi.
+      if ((open && i === terms.length - 1) || (exact === undefined && t.f.length >= 3)) {
         var ps = this.prefixStems(t.f);
-        for (var k = 0; k < ps.length; k++) if (!t.cands.has(ps[k])) t.cands.set(ps[k], 0.6);
-        if (ps.length) t.prefix = t.f;
+        for (k = 0; k < ps.length; k++) if (!t.cands.has(ps[k])) t.cands.set(ps[k], 0.6);
+        if (ps.length && exact === undefined) t.prefix = t.f;
       }
-      // Mot absent sous cette forme (« relogés ») : on raccourcit jusqu'à trouver une suite.
-      if (!t.cands.size && !/^[0-9]+$/.test(t.f)) {
-        for (var L = t.f.length - 1; L >= Math.max(3, Math.ceil(t.f.length * 0.6)); L--) {
-          var short = t.f.slice(0, L), st = this.prefixStems(short);
-          if (st.length) {
-            for (k = 0; k < st.length; k++) t.cands.set(st[k], 0.4);
-            t.prefix = short;
-            break;
-          }
+      this.addAliases(t, t.f);
+      // Mot inconnu (« parant », « polise ») : le mot le plus proche, et on le dit.
+      if (!t.cands.size && !t.phrases.length && !/^[0-9]+$/.test(t.f)) {
+        var fix = this.correct(t.f);
+        if (fix) {
+          t.cands.set(fix.stem, 0.9);
+          t.fixed = fix.word;
+          this.addAliases(t, fix.word);
         }
       }
-      if (this.syn.has(t.f)) t.syn = this.syn.get(t.f);
+      if (this.syn.has(t.f)) t.phrases.push(this.syn.get(t.f));
     }
     // Sens inverse : « centre d'accueil » trouve aussi les sections qui écrivent CAARUD.
     var self = this;
@@ -202,6 +289,28 @@
     });
     return terms;
   };
+
+  // Les synonymes du mot plié f (content/recherche.yaml) : une racine seule est une candidate de plus.
+  Engine.prototype.addAliases = function (t, f) {
+    var al = this.alias.get(f);
+    if (!al) return;
+    for (var k = 0; k < al.length; k++) {
+      if (al[k].length === 1) { if (!t.cands.has(al[k][0])) t.cands.set(al[k][0], 0.9); }
+      else t.phrases.push(al[k]);
+    }
+  };
+
+  // La requête telle qu'elle a été comprise (« parant » → « parent »), ou null si rien n'a été corrigé.
+  function corrected(q, terms) {
+    var out = "", pos = 0, any = false;
+    terms.forEach(function (t) {
+      if (!t.fixed) return;
+      out += q.slice(pos, t.start) + t.fixed;
+      pos = t.end;
+      any = true;
+    });
+    return any ? (out + q.slice(pos)).trim() : null;
+  }
 
   // Sections contenant toutes les racines ids, avec la somme de leurs scores.
   Engine.prototype.allOf = function (ids) {
@@ -233,16 +342,17 @@
           if (v > ts[sec]) { if (ts[sec] === 0) tt.push(sec); ts[sec] = v; }
         }
       }, this);
-      if (t.syn && t.syn.length) {
-        this.allOf(t.syn).forEach(function (v, s) {
-          v = 0.8 * v / t.syn.length;
+      t.phrases.forEach(function (ph) {
+        if (!ph.length) return;
+        this.allOf(ph).forEach(function (v, s) {
+          v = 0.8 * v / ph.length;
           if (v > ts[s]) { if (ts[s] === 0) tt.push(s); ts[s] = v; }
         });
-      }
+      }, this);
       if (/^[0-9]+$/.test(t.f)) {
         (this.byNumber.get(+t.f) || []).forEach(function (s) {
           if (ts[s] === 0) tt.push(s);
-          ts[s] = Math.max(ts[s], 20);
+          ts[s] = Math.max(ts[s], NUMBER_SCORE);
         });
       }
       for (i = 0; i < tt.length; i++) {
@@ -256,37 +366,41 @@
     }
     var best = 0;
     for (i = 0; i < touched.length; i++) if (hits[touched[i]] > best) best = hits[touched[i]];
-    // Un tas des « limit » meilleures : trier des dizaines de milliers de sections coûterait trop.
+    /*
+     * Classées d'abord par nombre de mots de la requête trouvés (une phrase
+     * comme « mon fils vend de la drogue »), puis par score. Un tas des
+     * « limit » meilleures : trier des dizaines de milliers de sections coûterait trop.
+     */
     var heap = [], count = 0;
-    function worse(a, b) { return a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]); }
+    function worse(a, b) { return a[2] < b[2] || (a[2] === b[2] && (a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]))); }
     for (i = 0; i < touched.length; i++) {
       sec = touched[i];
-      if (hits[sec] === best) {
-        count++;
-        var item = [sec, total[sec]];
-        if (heap.length < limit) {
-          heap.push(item);
-          for (k = heap.length - 1; k > 0;) {
-            var p = (k - 1) >> 1;
-            if (!worse(heap[k], heap[p])) break;
-            var x = heap[k]; heap[k] = heap[p]; heap[p] = x; k = p;
-          }
-        } else if (limit && worse(heap[0], item)) {
-          heap[0] = item;
-          for (k = 0; ;) {
-            var l = 2 * k + 1, r = l + 1, m = k;
-            if (l < heap.length && worse(heap[l], heap[m])) m = l;
-            if (r < heap.length && worse(heap[r], heap[m])) m = r;
-            if (m === k) break;
-            var y = heap[k]; heap[k] = heap[m]; heap[m] = y; k = m;
-          }
+      // Toute section trouvée compte et concourt aux premières places.
+      count++;
+      var item = [sec, total[sec], hits[sec]];
+      if (heap.length < limit) {
+        heap.push(item);
+        for (k = heap.length - 1; k > 0;) {
+          var p = (k - 1) >> 1;
+          if (!worse(heap[k], heap[p])) break;
+          var x = heap[k]; heap[k] = heap[p]; heap[p] = x; k = p;
+        }
+      } else if (limit && worse(heap[0], item)) {
+        heap[0] = item;
+        for (k = 0; ;) {
+          var l = 2 * k + 1, r = l + 1, m = k;
+          if (l < heap.length && worse(heap[l], heap[m])) m = l;
+          if (r < heap.length && worse(heap[r], heap[m])) m = r;
+          if (m === k) break;
+          var y = heap[k]; heap[k] = heap[m]; heap[m] = y; k = m;
         }
       }
       hits[sec] = 0;
       total[sec] = 0;
     }
     heap.sort(function (a, b) { return worse(a, b) ? 1 : worse(b, a) ? -1 : 0; });
-    return {terms: terms, total: count, partial: best < terms.length, results: heap};
+    return {terms: terms, total: count, partial: best < terms.length, results: heap,
+      corrected: corrected(q, terms)};
   };
 
   // Découpe text en morceaux [texte, surligné] ; matched dit si un mot plié est cherché.
@@ -310,7 +424,7 @@
     terms.forEach(function (t) {
       t.cands.forEach(function (w, id) { if (w >= 1 || !t.prefix) ids.add(id); });
       if (t.prefix) prefixes.push(t.prefix);
-      if (t.syn) t.syn.forEach(function (id) { ids.add(id); });
+      t.phrases.forEach(function (ph) { ph.forEach(function (id) { ids.add(id); }); });
     });
     return function (f) {
       var id = self.vocab.get(f);
@@ -405,10 +519,12 @@
 
   var CSS =
     ".recherche-entete{position:relative}" +
-    ".rr-liste{position:absolute;top:100%;left:0;right:0;z-index:30;margin:.25rem 0 0;padding:0;" +
-    "list-style:none;background:#fff;color:var(--encre,#1d2329);border:1px solid var(--trait,#d9d3ca);" +
-    "border-radius:.4rem;box-shadow:0 .5rem 1.5rem rgba(0,0,0,.25);max-height:70vh;overflow-y:auto;min-width:min(22rem,92vw)}" +
-    ".rr-liste[hidden]{display:none}" +
+    ".rr-boite{position:absolute;top:100%;left:0;right:0;z-index:30;margin:.25rem 0 0;" +
+    "background:#fff;color:var(--encre,#1d2329);border:1px solid var(--trait,#d9d3ca);" +
+    "border-radius:.4rem;box-shadow:0 .5rem 1.5rem rgba(0,0,0,.25);min-width:min(22rem,92vw)}" +
+    ".rr-boite[hidden],.rr-liste[hidden],.rr-correction[hidden]{display:none}" +
+    ".rr-liste{margin:0;padding:0;list-style:none;max-height:65vh;overflow-y:auto}" +
+    ".rr-correction{margin:0;padding:.4rem .75rem;font-size:.92rem;font-style:italic;border-bottom:1px solid var(--trait,#d9d3ca)}" +
     ".rr-option{padding:.5rem .75rem;border-bottom:1px solid var(--trait,#d9d3ca);cursor:pointer;line-height:1.35}" +
     ".rr-option:last-child{border-bottom:0}" +
     ".rr-option[aria-selected=true]{background:#e6edf5;box-shadow:inset 4px 0 0 var(--focus,#c2410c)}" +
@@ -424,7 +540,7 @@
     ".rr-resultats li{padding:.75rem 0;border-bottom:1px solid var(--trait,#d9d3ca)}" +
     ".rr-resultats h2{font-size:1.15rem;margin:.1rem 0 .25rem}" +
     ".rr-resultats p{margin:0}" +
-    "@media print{.rr-liste,.recherche-page{display:none!important}}";
+    "@media print{.rr-boite,.recherche-page{display:none!important}}";
 
   function addStyle() {
     if (document.getElementById("rr-style")) return;
@@ -449,7 +565,14 @@
     this.status = el("div", "visuellement-cache");
     this.status.setAttribute("role", "status");
     this.status.setAttribute("aria-live", "polite");
-    this.form.appendChild(this.list);
+    // La liste et, au-dessus, « Résultats pour « parent » » quand la requête a été corrigée.
+    this.box = el("div", "rr-boite");
+    this.box.hidden = true;
+    this.note = el("p", "rr-correction");
+    this.note.hidden = true;
+    this.box.appendChild(this.note);
+    this.box.appendChild(this.list);
+    this.form.appendChild(this.box);
     this.form.appendChild(this.status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -459,7 +582,11 @@
     this.active = -1;
     this.n = n;
     input.addEventListener("focus", function () { load(function () {}); });
-    input.addEventListener("input", function () { self.update(); });
+    this.timer = 0;
+    input.addEventListener("input", function () {
+      clearTimeout(self.timer);
+      self.timer = setTimeout(function () { self.update(); }, DEBOUNCE_MS);
+    });
     input.addEventListener("keydown", function (e) { self.key(e); });
     input.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
     this.list.addEventListener("mousedown", function (e) { e.preventDefault(); });
@@ -515,13 +642,18 @@
       this.options.push(all);
     }
     var open = this.options.length > 0;
+    this.note.textContent = r.corrected ? correctionLabel(r.corrected) : "";
+    this.note.hidden = !r.corrected;
     this.list.hidden = !open;
+    this.box.hidden = !open;
     this.input.setAttribute("aria-expanded", open ? "true" : "false");
-    this.status.textContent = countLabel(r.total);
+    this.status.textContent = (r.corrected ? correctionLabel(r.corrected) + "\u00A0: " : "") + countLabel(r.total);
   };
 
   Combobox.prototype.close = function () {
+    clearTimeout(this.timer);
     this.list.hidden = true;
+    this.box.hidden = true;
     this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
     this.setActive(-1);
@@ -547,12 +679,12 @@
     if (e.key === "ArrowDown" || e.key === "Down") {
       if (!n) return;
       e.preventDefault();
-      if (this.list.hidden) { this.list.hidden = false; this.input.setAttribute("aria-expanded", "true"); }
+      if (this.list.hidden) { this.list.hidden = this.box.hidden = false; this.input.setAttribute("aria-expanded", "true"); }
       this.setActive(this.active + 1 >= n ? 0 : this.active + 1);
     } else if (e.key === "ArrowUp" || e.key === "Up") {
       if (!n) return;
       e.preventDefault();
-      if (this.list.hidden) { this.list.hidden = false; this.input.setAttribute("aria-expanded", "true"); }
+      if (this.list.hidden) { this.list.hidden = this.box.hidden = false; this.input.setAttribute("aria-expanded", "true"); }
       this.setActive(this.active <= 0 ? n - 1 : this.active - 1);
     } else if (e.key === "Enter") {
       // Sans option choisie, le formulaire part vers recherche.html?q=…
@@ -583,7 +715,10 @@
       load(function (eng) {
         if (!eng) { status.textContent = "La recherche n’est pas disponible."; return; }
         var r = eng.search(query, PAGE_MAX), matched = eng.matcher(r.terms);
-        var label = countLabel(r.total) + " pour «\u202F" + query.trim() + "\u202F»";
+        var label = r.corrected ? correctionLabel(r.corrected) + " (aucune page ne contient «\u202F" +
+          r.terms.filter(function (t) { return t.fixed; }).map(function (t) { return query.slice(t.start, t.end); }).join(" ") +
+          "\u202F»)\u00A0: " + countLabel(r.total).toLowerCase() :
+          countLabel(r.total) + " pour «\u202F" + query.trim() + "\u202F»";
         if (r.total > r.results.length) label += " (les " + r.results.length + " premiers sont affichés)";
         if (r.partial && r.total) label += "\u00A0: aucune page ne contient tous les mots, voici les plus proches";
         status.textContent = label + ".";

@@ -179,8 +179,8 @@ if rc == 0:
     check("search: the kind's label and its documents are indexed",
           '"Fiche-ressource"' in index and "Témoignages d’habitants" in index or
           "Témoignages d'habitants" in index)
-    check("search: the descriptor's weight goes to the index (search: 2)",
-          '"weights":[1,1,1,1,1,1,1,2]' in index, index[:300])
+    check("search: the descriptor's weight goes to the index (search: 2, fiches 6, bibliography 1)",
+          '"weights":[6,6,6,4,3,3,1,2]' in index, index[:300])
     check("its own PDF per document", os.path.exists(os.path.join(
         proj, "public", "pdf", "ressource-1-guide-pratique.pdf")))
     text = subprocess.run(["pdftotext", os.path.join(proj, "public", "pdf",

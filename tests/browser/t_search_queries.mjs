@@ -1,0 +1,141 @@
+// What habitants type, and what the search must put first. Builds content/
+// (the TAT corpus) with `fiches build --no-pdf` (FICHES_SITE=dir uses a built
+// site instead), runs a table of realistic queries (typos, plurals, accents,
+// everyday words and sentences, synonyms of content/recherche.yaml) in
+// Debian's chromium, prints the table, and checks for each query:
+//  - the kind of the first result is one of the expected kinds;
+//  - a correction (« parant » → « parent ») is announced when expected, and
+//    only then; every highlighted word belongs to what was searched;
+//  - for « police », « école », « drogue »: a fiche or a chapter ranks above
+//    every bibliography entry.
+// Then in the page itself: the results page says « Résultats pour « parent » »,
+// the header's list shows it too, and a fast typist's keystrokes are debounced.
+// Prints ok/FAIL lines and a final « N passed, N failed, N skipped ».
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, FICHES, loadPlaywright, launch, buildSite } from './helpers.mjs';
+
+let passed = 0, failed = 0, skipped = 0;
+function check(name, cond, detail = '') {
+  if (cond) { passed++; console.log(`ok - ${name}`); }
+  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
+  return cond;
+}
+function finish(code) {
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(code ?? (failed ? 1 : 0));
+}
+
+const pw = await loadPlaywright();
+if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium')) {
+  console.log('skip - playwright-core or /usr/bin/chromium is missing');
+  skipped++;
+  finish(0);
+}
+let site, tmp = null;
+if (process.env.FICHES_SITE) site = path.resolve(process.env.FICHES_SITE);
+else if (fs.existsSync(FICHES)) ({ tmp, out: site } = buildSite(ROOT));
+else { check('a site to test', false, 'no build/fiches'); finish(1); }
+
+const FICHE = ['Fiche-action', 'Fiche thématique'];
+const DOC = [...FICHE, 'Chapitre'];
+// [query, expected kinds of the first result, expected correction or null, why]
+const TABLE = [
+  ['police', [...DOC, 'Contact'], null, 'a bibliography entry must not come first'],
+  ['école', DOC, null, 'accent'],
+  ['ecole', DOC, null, 'accent left out'],
+  ['drogue', DOC, null, 'no longer contacts and bibliography first'],
+  ['drogues', DOC, null, 'plural'],
+  ['relogement', ['Fiche-action'], null, 'fiche-action 9'],
+  ['relogés', ['Fiche-action'], null, 'plural of a form absent from the text: no correction'],
+  ['parant', FICHE, 'parent', 'typo (issue)'],
+  ['polise', [...DOC, 'Contact'], 'police', 'typo (issue)'],
+  ['vilence', ['Fiche-action'], 'violence', 'typo (issue)'],
+  ['violance', ['Fiche-action'], 'violence', 'typo'],
+  ['adolesence', ['Fiche thématique'], 'adolescence', 'typo in a long word'],
+  ['scolarisation', ['Fiche thématique'], null, 'a fiche thématique’s title'],
+  ['familles victimes', ['Fiche-action'], null, 'two words of a title'],
+  ['caarud', ['Glossaire'], null, 'a sigle'],
+  ['trafics', DOC, null, 'plural'],
+  ['guetteurs', DOC, null, 'a word of the street'],
+  ['que faire pour les jeunes', DOC, null, 'everyday question'],
+  ['reduction des risques', DOC, null, 'a phrase without accents'],
+  ['santé des jeunes', DOC, null, 'accent and plural'],
+  ['9', ['Fiche-action'], null, 'a fiche’s number'],
+];
+const ABOVE_BIBLIO = ['police', 'école', 'drogue'];
+
+const browser = await launch(pw);
+const page = await browser.newPage();
+await page.goto('file://' + path.join(site, 'index.html'));
+await page.evaluate(() => new Promise((r) => window.FichesRecherche.load(r)));
+
+const rows = [];
+for (const [q, kinds, fix, why] of TABLE) {
+  const r = await page.evaluate((q) => {
+    const F = window.FichesRecherche, res = F.search(q, 50);
+    const ds = res.results.map((x, i) => F.describe(res, i));
+    const marks = [];
+    for (const d of ds.slice(0, 8))
+      for (const part of [...d.title, ...(d.section || []), ...d.snippet])
+        if (part[1]) marks.push(F.fold(part[0]));
+    return { total: res.total, corrected: res.corrected, marks,
+      kinds: ds.map((d) => d.type.replace(/ [0-9]+$/, '')),
+      first: ds.length ? `${ds[0].type} · ${ds[0].title.map((p) => p[0]).join('')}${ds[0].section ? ' · ' + ds[0].section.map((p) => p[0]).join('') : ''}` : '' };
+  }, q);
+  const kindOk = r.kinds.length > 0 && kinds.includes(r.kinds[0]);
+  const fixOk = (r.corrected || null) === fix;
+  rows.push({ q, why, total: r.total, corrected: r.corrected || '', first: r.first, ok: kindOk && fixOk });
+  check(`« ${q} »: first result is ${kinds.join(' | ')}`, kindOk, r.first);
+  check(`« ${q} »: ${fix ? `corrected to « ${fix} »` : 'no correction announced'}`, fixOk, String(r.corrected));
+  if (fix) {
+    const stray = r.marks.filter((m) => !m.startsWith(fix.slice(0, 5)));
+    check(`« ${q} »: only words of « ${fix} » are highlighted`, r.marks.length > 0 && stray.length === 0, stray.join(' '));
+  }
+  if (ABOVE_BIBLIO.includes(q)) {
+    const doc = r.kinds.findIndex((k) => DOC.includes(k)), bib = r.kinds.indexOf('Bibliographie');
+    check(`« ${q} »: a fiche or chapter ranks above the bibliography`, doc >= 0 && (bib < 0 || doc < bib), `doc ${doc}, bibliography ${bib}`);
+  }
+}
+
+console.log('\n| Query | Why | Results | Understood as | First result |\n|---|---|---|---|---|');
+for (const r of rows)
+  console.log(`| ${r.q} | ${r.why} | ${r.total} | ${r.corrected} | ${r.ok ? '' : 'FAIL '}${r.first.slice(0, 90)} |`);
+console.log('');
+
+// The results page and the header's list announce the correction.
+const nb = '\u202F';
+await page.goto('file://' + path.join(site, 'recherche.html') + '?q=parant');
+await page.locator('.rr-resultats li').first().waitFor({ timeout: 5000 });
+const status = await page.locator('.rr-statut').textContent();
+check('recherche.html?q=parant says « Résultats pour « parent » »', status.includes(`Résultats pour «${nb}parent${nb}»`), status);
+const wrong = await page.locator('.rr-resultats mark').evaluateAll((ms) => ms.map((m) => m.textContent).filter((t) => !/^parent/i.test(t)));
+check('recherche.html?q=parant highlights only « parent(s) »', wrong.length === 0, wrong.join(' '));
+
+await page.goto('file://' + path.join(site, 'index.html'));
+const input = page.locator('form.recherche-entete input[name=q]').first();
+await input.focus();
+await page.evaluate(() => new Promise((r) => window.FichesRecherche.load(r)));
+await input.fill('polise');
+await page.locator('.rr-correction:visible').first().waitFor({ timeout: 5000 });
+const note = await page.locator('.rr-correction:visible').first().textContent();
+check('the header’s list says « Résultats pour « police » »', note === `Résultats pour «${nb}police${nb}»`, note);
+
+// Debounce: ten quick keystrokes, few searches, and the last one shown.
+await input.fill('');
+await page.evaluate(() => {
+  const e = window.FichesRecherche.engine(), search = e.search;
+  window.searchCalls = [];
+  e.search = function (q, limit) { window.searchCalls.push(q); return search.call(this, q, limit); };
+});
+await input.pressSequentially('relogement', { delay: 15 });
+await page.waitForFunction(() => window.searchCalls.includes('relogement'), null, { timeout: 5000 });
+const calls = await page.evaluate(() => window.searchCalls);
+check(`typing « relogement » fast searches at most 3 times, not at every letter (${calls.length}: ${calls.join(', ')})`,
+  calls.length <= 3 && calls[calls.length - 1] === 'relogement');
+const shown = await page.locator('.rr-liste:visible [role=option]').count();
+check('the header’s list shows the results of the last keystroke', shown > 0, `${shown}`);
+
+await browser.close();
+if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+finish();
