@@ -568,8 +568,9 @@ static void check_heading_like_paragraph(const struct lint *l, cmark_node *para)
 		return;
 	int line = markdown_line(l->doc, para);
 	int col = find_col(l, line, markdown_col(first), text, strlen(text));
+	/* "#Acteurs" names a section: sections are level 2. */
 	warn(l, line, col, _("'%s' is printed as text, not as a heading: write '%.*s %s' (a space after the '#')"),
-	     text, (int)h, text, text + h);
+	     text, h == 1 ? 2 : (int)h, "######", text + h);
 }
 
 static void check_level1_heading(const struct lint *l, cmark_node *heading)
