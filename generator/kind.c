@@ -43,6 +43,8 @@ static const struct kind_value contact_kind_values[] = {
 
 #define F_TITLE {.name = "title", .type = FIELD_TEXT, .flags = FIELD_REQUIRED, .label = "Titre"}
 #define F_SLUG {.name = "slug", .type = FIELD_SLUG, .label = "Identifiant (adresse de la page)"}
+/* The month the information dates from; site.yaml `updated` gives the default. */
+#define F_UPDATED {.name = "updated", .type = FIELD_MONTH, .label = "Informations datant de (mois et année)"}
 #define F_NUMBER {.name = "number", .type = FIELD_INT, .flags = FIELD_REQUIRED, \
 	.label = "Numéro", .min = 1, .max = 99999}
 #define F_PUBLICS {.name = "publics", .type = FIELD_TAXON, .flags = FIELD_LIST, \
@@ -69,6 +71,7 @@ static const struct kind_field action_fields[] = {
 	{.name = "status", .type = FIELD_ENUM, .label = "Avancement", .noun = N_("status"),
 	 .values = status_values, .initial = "en-elaboration"},
 	F_SLUG,
+	F_UPDATED,
 	F_END,
 };
 
@@ -79,6 +82,7 @@ static const struct kind_field theme_fields[] = {
 	F_PUBLICS,
 	F_TERRITORIES,
 	F_SLUG,
+	F_UPDATED,
 	F_END,
 };
 
@@ -89,6 +93,7 @@ static const struct kind_field guide_fields[] = {
 	 .label = "Fiches incluses après le chapitre"},
 	{.name = "summary", .type = FIELD_LONG_TEXT, .label = "Résumé"},
 	F_SLUG,
+	F_UPDATED,
 	F_END,
 };
 
@@ -96,6 +101,7 @@ static const struct kind_field page_fields[] = {
 	F_TITLE,
 	{.name = "summary", .type = FIELD_LONG_TEXT, .label = "Résumé"},
 	F_SLUG,
+	F_UPDATED,
 	F_END,
 };
 

@@ -35,7 +35,8 @@ enum field_type {
 	FIELD_CONTACT,   /* id(s) of contacts.yaml */
 	FIELD_DOC,       /* id(s) or number(s) of documents of the kind whose name is ref */
 	FIELD_INCLUDE,   /* guide: "actions", "themes", "action:N", "theme:ID" */
-	FIELD_STRINGS    /* a list of texts (authors) */
+	FIELD_STRINGS,   /* a list of texts (authors) */
+	FIELD_MONTH      /* a month and year: 2016-06, 06/2016, « juin 2016 » (base/month.h) */
 };
 
 /* Field flags. */

@@ -11,6 +11,7 @@ static const char *const type_names[] = {
 	[FIELD_YEAR] = "year", [FIELD_ENUM] = "enum", [FIELD_SLUG] = "slug", [FIELD_URL] = "url",
 	[FIELD_EMAIL] = "email", [FIELD_TAXON] = "taxon", [FIELD_CONTACT] = "contact",
 	[FIELD_DOC] = "doc", [FIELD_INCLUDE] = "include", [FIELD_STRINGS] = "strings",
+	[FIELD_MONTH] = "month",
 };
 
 static json_t *choice(const char *id, const char *label)

@@ -118,6 +118,7 @@ struct doc {
 	char *part;             /* guide: part title, or NULL */
 	char *status;           /* actions: active | en-elaboration | terminee */
 	int since;              /* actions: year, 0 when unknown */
+	int updated_year, updated_month; /* front matter `updated`, 0 when absent */
 	json_t *meta;           /* front matter mapping (owned) */
 	struct yaml_marks *marks; /* positions of meta values (owned) */
 	int fm_line;            /* file line of the opening '---' (1), or 0 without front matter */
@@ -232,6 +233,7 @@ struct site {
 	size_t nmenu;
 	struct doc *intro;           /* the page presenting the démarche on the home page, or NULL */
 	char *description;           /* site.yaml description (home page meta), or NULL */
+	int updated_year, updated_month; /* site.yaml `updated`: the default date of the information */
 	struct emergency *emergencies; /* site.yaml urgences, in order */
 	size_t nemergencies;
 

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "html.h"
 #include "kind.h"
+#include "month.h"
 #include "path.h"
 #include "typo.h"
 #include "xalloc.h"
@@ -398,6 +399,16 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	/* The body may have its own « Contacts » section: the cards are then « Coordonnées ». */
 	json_object_set_new(doc, "body_has_contacts", json_boolean(doc_find_anchor(d, "contacts") != NULL));
 	json_object_set_new(doc, "related", doc_list(c, &d->related));
+	/* « Informations de juin 2016 »: the fiche's own date, else the site's. */
+	int year = d->updated_year ? d->updated_year : c->s->updated_year;
+	int month = d->updated_year ? d->updated_month : c->s->updated_month;
+	if (year) {
+		char *phrase = month_phrase(year, month);
+		json_object_set_new(v, "updated_phrase", json_string_nocheck(phrase));
+		free(phrase);
+	} else {
+		json_object_set_new(v, "updated_phrase", json_null());
+	}
 	/* The breadcrumb: home, then the list of the kind. */
 	json_t *crumb = json_object();
 	char *list = xasprintf("%s/index.html", d->desc->out_dir);

@@ -97,6 +97,7 @@ static const char *const type_names[] = {
 	[FIELD_YEAR] = "year", [FIELD_ENUM] = "enum", [FIELD_SLUG] = "slug", [FIELD_URL] = "url",
 	[FIELD_EMAIL] = "email", [FIELD_TAXON] = "taxon", [FIELD_CONTACT] = "contact",
 	[FIELD_DOC] = "doc", [FIELD_INCLUDE] = "include", [FIELD_STRINGS] = "strings",
+	[FIELD_MONTH] = "month",
 };
 #define NTYPES (sizeof type_names / sizeof *type_names)
 

@@ -10,6 +10,7 @@
  *     to taxonomies, contacts and themes, unique numbers and slugs.
  */
 #include "schema.h"
+#include "month.h"
 #include "buf.h"
 #include "glossary.h"
 #include "hints.h"
@@ -404,6 +405,24 @@ static struct taxon *load_taxa(const struct ctx *c, const json_t *cfg, const cha
 }
 
 /*
+ * A month field (« updated: 2016-06 » or « juin 2016 »): its year and month,
+ * or one error saying how to write it. YAML may read 2016 alone as a number.
+ */
+static void get_month(const struct ctx *c, const json_t *obj, const char *key, int *year,
+		      int *month)
+{
+	const json_t *v = json_object_get(obj, key);
+	int line, col;
+	if (!v || json_is_null(v))
+		return;
+	if (json_is_string(v) && month_parse(json_string_value(v), year, month))
+		return;
+	at(c, obj, key, &line, &col);
+	diag_error(c->d, c->path, line, col,
+		   _("field '%s' must be a month and a year, such as 2016-06 or \"juin 2016\""), key);
+}
+
+/*
  * site.yaml `urgences`: a list of {label, number, description}, the numbers
  * to call shown first on the « Que faire si… » page. A number may be written
  * as YAML reads it, 17 or "0 800 23 13 13". A bad item is left out, with one
@@ -527,10 +546,11 @@ static void check_site(struct site *s, struct diag *d)
 		}
 	}
 	load_emergencies(&c, s, cfg);
+	get_month(&c, cfg, "updated", &s->updated_year, &s->updated_month);
 	static const char *const fields[] = {"title", "subtitle", "language", "base_url",
 					     "footer", "logics", "publics", "territories",
 					     "sections", "menus", "allow_raw_html", "description",
-					     "kinds", "urgences"};
+					     "kinds", "urgences", "updated"};
 	warn_unknown_fields(&c, cfg, fields, sizeof fields / sizeof *fields);
 }
 
@@ -892,6 +912,9 @@ static void check_doc_field(const struct ctx *c, struct site *s, struct doc *doc
 			doc->since = year;
 		break;
 	}
+	case FIELD_MONTH:
+		get_month(c, meta, f->name, &doc->updated_year, &doc->updated_month);
+		break;
 	case FIELD_ENUM: {
 		const char *v = get_enum(c, meta, f);
 		if (strcmp(f->name, "status") == 0)
