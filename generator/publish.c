@@ -28,6 +28,7 @@
  */
 #include "publish.h"
 #include "buf.h"
+#include "hash.h"
 #include "i18n.h"
 #include "model.h"
 #include "path.h"
@@ -61,7 +62,17 @@ struct pub_file {
 struct list {
 	struct pub_file *v;
 	size_t n, cap;
+	int legacy_hashes; /* parsed from a list without PUBLISH_LIST_HEADER */
 };
+
+/*
+ * The published list's first line. A list without it was written before
+ * the hash was fixed: its hashes are FNV-1a from this truncated offset
+ * basis, translated once by translate_legacy.
+ */
+#define PUBLISH_LIST_HEADER \
+	"# fiches publish 2: the files fiches published here (size, FNV-1a 64), replaced or removed only by it.\n"
+#define LEGACY_BASIS UINT64_C(1469598103934665603)
 
 static void list_add(struct list *l, const char *path, unsigned long long hash, size_t len,
 		     int pending)
@@ -130,7 +141,7 @@ static int hash_file(const char *path, unsigned long long *hash, size_t *len)
 	char *data = read_file(path, len);
 	if (!data)
 		return -1;
-	*hash = stage_hash(data, *len);
+	*hash = hash_bytes(data, *len);
 	free(data);
 	return 0;
 }
@@ -187,6 +198,8 @@ static int list_site(const char *root, const char *rel, struct list *out, struct
 static void parse_published(const char *text, struct list *out)
 {
 	const char *p = text;
+	size_t header = strlen(PUBLISH_LIST_HEADER);
+	out->legacy_hashes = p && *p && strncmp(p, PUBLISH_LIST_HEADER, header) != 0;
 	while (p && *p) {
 		const char *end = strchr(p, '\n');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
@@ -207,7 +220,7 @@ static void parse_published(const char *text, struct list *out)
 
 static void manifest_text(const struct list *l, struct buf *b)
 {
-	buf_puts(b, "# fiches publish: the files fiches published here, replaced or removed only by it.\n");
+	buf_puts(b, PUBLISH_LIST_HEADER);
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->v[i].pending)
 			buf_printf(b, "? %s\n", l->v[i].path);
@@ -343,6 +356,29 @@ static char *blocking_parent(const char *dest, const char *rel)
 
 enum action { KEEP, WRITE, ADOPT };
 
+/*
+ * A list written with the old hash: each listed file still holding the
+ * bytes it was published with gets the hash of those bytes; the others
+ * keep a hash their bytes do not have, so they count as changed here, as
+ * they were.
+ */
+static void translate_legacy(const char *dest, struct list *l)
+{
+	for (size_t i = 0; i < l->n && l->legacy_hashes; i++) {
+		struct pub_file *m = &l->v[i];
+		if (m->pending)
+			continue;
+		char *full = path_join(dest, m->path);
+		size_t len;
+		char *data = read_file(full, &len);
+		if (data && len == m->len && hash_more(LEGACY_BASIS, data, len) == m->hash)
+			m->hash = hash_bytes(data, len);
+		free(data);
+		free(full);
+	}
+	l->legacy_hashes = 0;
+}
+
 static int publish_dir(const char *site, const struct list *files, const char *dest,
 		       struct diag *d, struct publish_stats *stats)
 {
@@ -369,6 +405,7 @@ static int publish_dir(const char *site, const struct list *files, const char *d
 		return 3;
 	}
 	parse_published(mtext, &old);
+	translate_legacy(dest, &old);
 
 	/* 1. The plan. */
 	enum action *act = xcalloc(files->n + 1, sizeof *act);

@@ -20,6 +20,7 @@
  */
 #include "stage.h"
 #include "buf.h"
+#include "hash.h"
 #include "i18n.h"
 #include "model.h"
 #include "path.h"
@@ -49,6 +50,14 @@ struct out_file {
 	int unchanged;          /* the output holds these bytes already */
 };
 
+/*
+ * The manifest's first line: the format and the hash its lines hold. A
+ * manifest without it was written before the hash was fixed (FNV-1a with a
+ * truncated offset basis): its paths still say which files are ours, but
+ * its hashes match nothing, so every file is written again, once.
+ */
+#define MANIFEST_HEADER "# fiches manifest 2: size and FNV-1a 64 of each file fiches wrote here\n"
+
 /* What the previous build recorded. */
 struct manifest_entry {
 	char *path;
@@ -64,6 +73,7 @@ struct stage {
 	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
 	struct manifest_entry *old; /* sorted; read by stage_new, then only read */
 	size_t nold;
+	int old_hashes_known; /* the old manifest's hashes are ours (MANIFEST_HEADER) */
 	pthread_mutex_t lock; /* guards what follows */
 	struct out_file *files;
 	size_t n, cap;
@@ -73,16 +83,6 @@ struct stage {
 	char *write_failed;   /* first file that could not be written, and why */
 	int write_errno;
 };
-
-unsigned long long stage_hash(const char *data, size_t len)
-{
-	unsigned long long h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)data[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static int compare_files(const void *a, const void *b)
 {
@@ -95,9 +95,10 @@ static int compare_manifest(const void *a, const void *b)
 		      ((const struct manifest_entry *)b)->path);
 }
 
-static struct manifest_entry *read_manifest(const char *out, size_t *count)
+static struct manifest_entry *read_manifest(const char *out, size_t *count, int *hashes_known)
 {
 	*count = 0;
+	*hashes_known = 0;
 	char *p = path_join(out, STAGE_MANIFEST);
 	FILE *f = fopen(p, "r");
 	free(p);
@@ -106,7 +107,11 @@ static struct manifest_entry *read_manifest(const char *out, size_t *count)
 	struct manifest_entry *v = NULL;
 	size_t cap = 0;
 	char line[PATH_MAX + 64];
-	while (fgets(line, sizeof line, f)) {
+	for (int first = 1; fgets(line, sizeof line, f); first = 0) {
+		if (first && !strcmp(line, MANIFEST_HEADER)) {
+			*hashes_known = 1;
+			continue;
+		}
 		unsigned long long h;
 		size_t len;
 		int off = 0;
@@ -352,7 +357,7 @@ struct stage *stage_new(const char *out_dir)
 	pthread_mutex_init(&st->lock, NULL);
 	struct stat out_st;
 	if (lstat(st->out, &out_st) == 0 && S_ISDIR(out_st.st_mode))
-		st->old = read_manifest(st->out, &st->nold);
+		st->old = read_manifest(st->out, &st->nold, &st->old_hashes_known);
 	return st;
 }
 
@@ -426,11 +431,11 @@ static int write_staged(struct stage *st, const char *rel, const char *data, siz
 
 void stage_add(struct stage *st, const char *path, char *data, size_t len)
 {
-	unsigned long long h = stage_hash(data, len);
+	unsigned long long h = hash_bytes(data, len);
 	int unchanged = 0;
 	int writable = path_is_safe(path) && strcmp(path, STAGE_MANIFEST) != 0;
 	struct manifest_entry *m = writable ? find_manifest(st->old, st->nold, path) : NULL;
-	if (m && m->hash == h && m->len == len) {
+	if (m && st->old_hashes_known && m->hash == h && m->len == len) {
 		char *p = path_join(st->out, path);
 		struct stat fs;
 		/* Trust the manifest only while the file on disk still looks the same. */
@@ -520,6 +525,7 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 			   const struct ptrs *carried)
 {
 	struct buf interim = BUF_INIT;
+	buf_puts(&interim, MANIFEST_HEADER);
 	for (size_t i = 0; i < st->nold; i++)
 		buf_printf(&interim, "%016llx %zu %s\n", st->old[i].hash, st->old[i].len, st->old[i].path);
 	for (size_t i = 0; i < st->n; i++)
@@ -578,6 +584,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	struct ptrs existing = {0};
 	struct ptrs carried = {0};  /* struct manifest_entry *: old files kept as they are */
 	struct buf manifest = BUF_INIT;
+	buf_puts(&manifest, MANIFEST_HEADER);
 
 	/* Phase 1. */
 	qsort(st->files, st->n, sizeof *st->files, compare_files);

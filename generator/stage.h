@@ -68,7 +68,4 @@ void stage_keep_prefix(struct stage *st, const char *prefix);
  */
 int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats);
 
-/* 64-bit FNV-1a of data, used in the manifest. */
-unsigned long long stage_hash(const char *data, size_t len);
-
 #endif

@@ -1,6 +1,7 @@
 /* Diagnostics collector; see diag.h. */
 #include "diag.h"
 #include "buf.h"
+#include "hash.h"
 #include "i18n.h"
 #include "xalloc.h"
 
@@ -33,10 +34,7 @@ struct diag {
 
 static size_t fold_hash(const char *key)
 {
-	size_t h = 1469598103934665603ULL;
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return h;
+	return (size_t)hash_str(key);
 }
 
 /* Adds key to the set of fold keys; returns 1 when it was not there. */

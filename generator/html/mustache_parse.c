@@ -22,6 +22,7 @@
  */
 #include "mustache_parse.h"
 #include "buf.h"
+#include "hash.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "i18n.h"
@@ -80,12 +81,7 @@ struct tag {
 
 uint32_t mustache_parse_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)hash_bytes(s, n);
 }
 
 static void fail(struct parser *ps, int line, int col, const char *fmt, ...)

@@ -9,6 +9,7 @@
  */
 #include "offline.h"
 #include "buf.h"
+#include "hash.h"
 #include "path.h"
 #include "sitemap.h"
 #include "stage.h"
@@ -72,16 +73,6 @@ static char *read_all(const char *path, size_t *len)
 	fclose(f);
 	*len = b.len;
 	return b.data ? buf_detach(&b) : xstrdup("");
-}
-
-/* FNV-1a continued over more bytes (stage_hash starts from the offset basis). */
-static unsigned long long hash_more(unsigned long long h, const char *data, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)data[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
 }
 
 /* Every file of the template set, path and bytes, in path order. */
@@ -355,7 +346,7 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	struct buf b = BUF_INIT;
 	draw_icon(s, accent, 192, &b);
 	size_t len = b.len;
-	unsigned long long h = hash_more(stage_hash("fiches-sw-1", 11), b.data, b.len);
+	unsigned long long h = hash_more(hash_bytes("fiches-sw-1", 11), b.data, b.len);
 	stage_add(st, "assets/icone-192.png", buf_detach(&b), len);
 	draw_icon(s, accent, 512, &b);
 	len = b.len;

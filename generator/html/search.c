@@ -24,6 +24,7 @@
  * snippets read like the site.
  */
 #include "search.h"
+#include "hash.h"
 #include "markdown.h"
 #include "offline.h"
 #include "stage.h"
@@ -519,16 +520,6 @@ struct vocab {
 	struct sb_stemmer *sb;
 	struct buf scratch;
 };
-
-static unsigned long long hash_bytes(const char *s, size_t n)
-{
-	unsigned long long h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static void vocab_grow(struct vocab *vc)
 {

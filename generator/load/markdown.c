@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "cmark_special.h"
 #include "glossary.h"
+#include "hash.h"
 #include "i18n.h"
 #include "slug.h"
 #include "xalloc.h"
@@ -164,10 +165,7 @@ struct anchor_set {
 
 static size_t anchor_slot(const struct anchor_set *a, const char *key)
 {
-	size_t h = 1469598103934665603ULL;
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	size_t i = h & (a->cap - 1);
+	size_t i = (size_t)hash_str(key) & (a->cap - 1);
 	while (a->keys[i] && strcmp(a->keys[i], key) != 0)
 		i = (i + 1) & (a->cap - 1);
 	return i;

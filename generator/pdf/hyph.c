@@ -8,6 +8,7 @@
  * vector by character, not by byte.
  */
 #include "hyph.h"
+#include "hash.h"
 #include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -105,10 +106,7 @@ static uint32_t to_lower(uint32_t cp)
 
 static uint32_t hash_word(const char *w)
 {
-	uint32_t x = 2166136261u;
-	for (; *w; w++)
-		x = (x ^ (unsigned char)*w) * 16777619u;
-	return x;
+	return (uint32_t)hash_str(w);
 }
 
 static struct memo_entry *memo_slot(struct memo_entry *memo, size_t cap, const char *word, uint32_t hash)

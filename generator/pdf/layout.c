@@ -17,6 +17,7 @@
 #include "bodies.h"
 #include "linebreak.h"
 #include "buf.h"
+#include "hash.h"
 #include "markdown.h"
 #include "shape_cache.h"
 #include "slug.h"
@@ -299,9 +300,7 @@ static PangoLayout *shaped_layout(struct lay *L, struct tb *t, double size, int 
 	buf_putc(&key, '\0');
 	buf_puts(&key, attrs);
 	g_free(attrs);
-	unsigned long long h = 1469598103934665603ULL;
-	for (size_t i = 0; i < key.len; i++)
-		h = (h ^ (unsigned char)key.data[i]) * 1099511628211ULL;
+	unsigned long long h = hash_bytes(key.data, key.len);
 	if (!L->shaped)
 		L->shaped = xcalloc(SHAPED_BUCKETS, sizeof *L->shaped);
 	struct shaped **slot = &L->shaped[h % SHAPED_BUCKETS];

@@ -21,6 +21,7 @@
  * "l’ARS" and "« ARS »" match and "éARS" or "CAARUDs" do not.
  */
 #include "glossary.h"
+#include "hash.h"
 #include "typo.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -42,17 +43,6 @@ struct gloss_index {
 	size_t *lens[256];   /* per first byte: distinct lengths, longest first */
 	size_t nlens[256];
 };
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	/* FNV-1a: short keys, no adversary (the glossary is the site's own). */
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 static const struct slot *lookup(const struct gloss_index *g, const char *s,
 				 size_t n)

@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "edit.h"
+#include "hash.h"
 #include "http_path.h"
 #include "i18n.h"
 #include "mime.h"
@@ -141,12 +142,7 @@ static const char builtin_404[] =
 static uint32_t hash_key(const char *s)
 {
 	/* FNV-1a: paths are short and not attacker-chosen in bulk (loopback). */
-	uint32_t h = 2166136261u;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)hash_str(s);
 }
 
 /* Caller holds s->lock. */

@@ -152,7 +152,8 @@ def listed(pub):
     """The paths .fiches-manifest lists."""
     try:
         with open(os.path.join(pub, ".fiches-manifest"), encoding="utf-8") as f:
-            return {line.rstrip("\n").split(" ", 2)[2] for line in f if line.count(" ") >= 2}
+            return {line.rstrip("\n").split(" ", 2)[2] for line in f
+                    if line.count(" ") >= 2 and not line.startswith("#")}
     except FileNotFoundError:
         return set()
 

@@ -1,0 +1,29 @@
+/* 64-bit FNV-1a; see hash.h. */
+#include "hash.h"
+
+#define FNV1A64_PRIME UINT64_C(1099511628211)
+
+uint64_t hash_more(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= FNV1A64_PRIME;
+	}
+	return h;
+}
+
+uint64_t hash_bytes(const void *data, size_t len)
+{
+	return hash_more(HASH_FNV1A64_BASIS, data, len);
+}
+
+uint64_t hash_str(const char *s)
+{
+	uint64_t h = HASH_FNV1A64_BASIS;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		h ^= *p;
+		h *= FNV1A64_PRIME;
+	}
+	return h;
+}
