@@ -33,6 +33,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,7 +51,7 @@ struct build {
 	struct stage *stage;
 	struct page_plan plan;
 	struct context_options copts;
-	int render_failed;
+	atomic_int render_failed;  /* set by the rendering threads */
 };
 
 static double now(void)
@@ -228,7 +229,7 @@ static void render_one(void *ctx, size_t i)
 	json_t *context = context_for_page(b->site, &b->plan, p, &b->copts);
 	struct buf out = BUF_INIT;
 	if (mustache_render(b->tmpl, tmpl, context, &out, b->d) < 0)
-		b->render_failed = 1;
+		atomic_store(&b->render_failed, 1);
 	json_decref(context);
 	size_t len = out.len;
 	stage_add(b->stage, p->path, buf_detach(&out), len);
@@ -431,7 +432,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	char *media = path_join(b.site->content_dir, "media");
 	add_tree(&b, media, "content/media", "media");
 	free(media);
-	if (b.render_failed || diag_errors(d)) {
+	if (atomic_load(&b.render_failed) || diag_errors(d)) {
 		status = BUILD_CONTENT_ERROR;
 		goto out;
 	}

@@ -26,6 +26,7 @@
 #include "yaml.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,6 +601,13 @@ static const struct command *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * jansson's constructors return NULL when an allocation fails, and
+	 * the renderers build contexts with hundreds of unchecked calls:
+	 * through xmalloc a failed allocation stops the program with a
+	 * message instead. First, before any JSON value exists.
+	 */
+	json_set_alloc_funcs(xmalloc, free);
 	i18n_init();
 	/* Not a user command: serve's PDF pass, started anew (pdf_worker.h). */
 	if (argc > 1 && strcmp(argv[1], PDF_WORKER_COMMAND) == 0)

@@ -317,13 +317,28 @@ static int is_mount_root(const char *dir, const char *parent)
 	       a.st_dev != b.st_dev;
 }
 
-static void sync_dir(const char *dir)
+/* fsync of a directory (its entries), or of the whole file system with whole_fs: 0 or -1 (errno set). */
+static int sync_path(const char *dir, int whole_fs)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	if (fd < 0)
+		return -1;
+	int rc = whole_fs ? syncfs(fd) : fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/*
+ * After the swap: the new site is in place, only its durability across a
+ * power cut is in doubt, so a failure is a warning (the next build
+ * rewrites what a crash lost).
+ */
+static void sync_dir_after(struct diag *d, const char *dir)
+{
+	if (sync_path(dir, 0) < 0)
+		diag_warning(d, dir, 0, 0, _("cannot write: %s"), strerror(errno));
 }
 
 /*
@@ -487,12 +502,15 @@ static int put_manifest(struct stage *st, const struct buf *text)
 	int rc = write_file(tmp, buf_cstr(text), text->len);
 	if (rc == 0) {
 		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+		rc = fd < 0 ? -1 : fsync(fd);
 		if (fd >= 0) {
-			fsync(fd);
+			int e = errno;
 			close(fd);
+			errno = e;
 		}
-		rc = rename(tmp, dest);
 	}
+	if (rc == 0)
+		rc = rename(tmp, dest);
 	free(tmp);
 	free(dest);
 	return rc;
@@ -537,10 +555,9 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 		diag_error(d, st->out, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
-	int sfd = open(st->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sfd >= 0) {
-		syncfs(sfd);
-		close(sfd);
+	if (sync_path(st->staging, 1) < 0) {
+		diag_error(d, st->staging, 0, 0, _("cannot write: %s"), strerror(errno));
+		return -1;
 	}
 	for (size_t i = 0; i < st->n; i++) {
 		const struct out_file *f = &st->files[i];
@@ -573,7 +590,7 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 		return -1;
 	}
 	st->committed = 1;
-	sync_dir(st->out);
+	sync_dir_after(d, st->out);
 	remove_tree(st->staging);
 	return 0;
 }
@@ -713,10 +730,10 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	}
 
 	/* Phase 5. */
-	int sfd = open(st->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sfd >= 0) {
-		syncfs(sfd);
-		close(sfd);
+	/* Nothing is swapped in before it is on the disk: a failure leaves the old site. */
+	if (sync_path(st->staging, 1) < 0) {
+		diag_error(d, st->staging, 0, 0, _("cannot write: %s"), strerror(errno));
+		goto out;
 	}
 	if (have_out) {
 		if (syscall(SYS_renameat2, AT_FDCWD, st->staging, AT_FDCWD, st->out,
@@ -731,7 +748,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		goto out;
 	}
 	st->committed = 1;
-	sync_dir(st->parent);
+	sync_dir_after(d, st->parent);
 
 	/* Phase 6: the staging name now holds the old tree. */
 	if (have_out)

@@ -151,14 +151,23 @@ void diag_report_folded(struct diag *d, enum diag_level level, const char *fold,
 	va_end(ap);
 }
 
+/* The counters change under the lock while other threads report: read them under it too. */
 size_t diag_errors(const struct diag *d)
 {
-	return d->errors + (d->strict ? d->warnings : 0);
+	pthread_mutex_t *lock = (pthread_mutex_t *)&d->lock;
+	pthread_mutex_lock(lock);
+	size_t n = d->errors + (d->strict ? d->warnings : 0);
+	pthread_mutex_unlock(lock);
+	return n;
 }
 
 size_t diag_warnings(const struct diag *d)
 {
-	return d->warnings;
+	pthread_mutex_t *lock = (pthread_mutex_t *)&d->lock;
+	pthread_mutex_lock(lock);
+	size_t n = d->warnings;
+	pthread_mutex_unlock(lock);
+	return n;
 }
 
 static int compare_messages(const void *a, const void *b)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
+void xalloc_failed(void)
 {
 	fputs("fiches: out of memory\n", stderr);
 	abort();
@@ -16,7 +16,7 @@ void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (!p)
-		oom();
+		xalloc_failed();
 	return p;
 }
 
@@ -24,7 +24,7 @@ void *xcalloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (!p)
-		oom();
+		xalloc_failed();
 	return p;
 }
 
@@ -32,7 +32,7 @@ void *xrealloc(void *ptr, size_t size)
 {
 	void *p = realloc(ptr, size ? size : 1);
 	if (!p)
-		oom();
+		xalloc_failed();
 	return p;
 }
 
@@ -56,7 +56,7 @@ char *xasprintf(const char *fmt, ...)
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		oom();
+		xalloc_failed();
 	char *p = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -16,6 +16,11 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 /* Copy of the first n bytes plus a NUL. Caller frees. */
 char *xstrndup(const char *s, size_t n);
+/*
+ * Reports out of memory and aborts: for a library constructor that
+ * returned NULL because it could not allocate.
+ */
+void xalloc_failed(void) __attribute__((noreturn));
 /* printf into a new string. Caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -89,19 +89,22 @@ static struct {
 	char s[3];
 	unsigned char n;
 } fold_cache[192];
-static int fold_ready;
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
-static void fold_init(void)
+static void fold_fill(void)
 {
-	if (fold_ready)
-		return;
 	for (uint32_t cp = 0xC0; cp < 0x180; cp++) {
 		size_t n;
 		const char *p = fold_entry(cp, &n);
 		memcpy(fold_cache[cp - 0xC0].s, p, n);
 		fold_cache[cp - 0xC0].n = (unsigned char)n;
 	}
-	fold_ready = 1;
+}
+
+/* Several rendering threads fold text: the first fills the table, the others wait for it. */
+static void fold_init(void)
+{
+	pthread_once(&fold_once, fold_fill);
 }
 
 int search_is_word_char(uint32_t cp)
@@ -200,12 +203,21 @@ static void stemmer_key_create(void)
 	pthread_key_create(&stemmer_key, stemmer_free);
 }
 
+/* A French stemmer; with "french" built into libstemmer, NULL can only mean out of memory. */
+static struct sb_stemmer *new_stemmer(void)
+{
+	struct sb_stemmer *sb = sb_stemmer_new("french", "UTF_8");
+	if (!sb)
+		xalloc_failed();
+	return sb;
+}
+
 char *search_stem(const char *s, size_t n)
 {
 	pthread_once(&stemmer_once, stemmer_key_create);
 	struct sb_stemmer *sb = pthread_getspecific(stemmer_key);
 	if (!sb) {
-		sb = sb_stemmer_new("french", "UTF_8");
+		sb = new_stemmer();
 		pthread_setspecific(stemmer_key, sb);
 	}
 	return stem_with(sb, s, n);
@@ -737,7 +749,7 @@ void search_index_js(const struct site *s, struct buf *out)
 
 	/* Every spelling of the shipped text, stemmed once. */
 	struct vocab vc = {0};
-	vc.sb = sb_stemmer_new("french", "UTF_8");
+	vc.sb = new_stemmer();
 	for (size_t i = 0; i < ix.nrecs; i++) {
 		vocab_text(&vc, ix.recs[i].title);
 		vocab_text(&vc, ix.recs[i].summary);
