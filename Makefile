@@ -24,7 +24,9 @@ LDFLAGS  += -fsanitize=address,undefined
 BUILD    ?= build/sanitize
 endif
 BUILD    ?= build
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+# CPPFLAGS and LDFLAGS from the environment (Debian's hardening flags) go
+# into every compile and link line.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) \
 	-DLOCALEDIR='"$(LOCALEDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	$(addprefix -iquote ,$(GEN_DIRS)) -MMD -MP
@@ -99,7 +101,7 @@ $(LIB): $(OBJ)
 	ar rcs $@ $(OBJ)
 
 $(BIN): $(BUILD)/generator/main.o $(LIB) $(MO_FILES)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/fiches.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -158,7 +160,7 @@ FUZZ_SECONDS  ?= 300
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR       = build/fuzz
 FUZZ_SAN       = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 	-DLOCALEDIR='"$(LOCALEDIR)"' \
 	-DFUZZ_SOURCE_ROOT='"$(CURDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(addprefix -iquote ,$(GEN_DIRS))
@@ -179,7 +181,7 @@ $(FUZZ_DIR)/libfiches.a: $(FUZZ_OBJ)
 	ar rcs $@ $(FUZZ_OBJ)
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libfiches.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libfiches.a $(LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libfiches.a $(LIBS)
 
 .PHONY: fuzz-build fuzz-smoke valgrind
 fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
