@@ -75,7 +75,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SPEC_SRC := $(sort $(wildcard tests/spec/*.c))
 SPEC_BIN := $(SPEC_SRC:tests/spec/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps site test check-deps install clean format fuzz bench
+.PHONY: all deps site test check-deps install clean fuzz bench
 all: deps $(BIN) site
 
 deps:
@@ -144,9 +144,6 @@ bench: $(BIN)
 	@sh scripts/deps.sh bench
 	sh bench/run.sh
 	sh bench/pdf.sh
-
-format:
-	clang-format -i $$(find generator tests -name '*.[ch]')
 
 clean:
 	rm -rf build
