@@ -24,6 +24,7 @@
 #include "pool.h"
 #include "schema.h"
 #include "search.h"
+#include "synonyms.h"
 #include "sitemap.h"
 #include "stage.h"
 #include "template_files.h"
@@ -344,6 +345,7 @@ static struct site *load_checked(const struct build_options *o, const struct loa
 	lint_content_files(b.site, d);
 	schema_check(b.site, d);
 	lint_data_values(b.site, d);
+	b.site->synonyms = synonyms_load(b.site, d);
 	phase("schema");
 	bodies_process(b.site, o->jobs, d);
 	phase("bodies");

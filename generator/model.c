@@ -3,6 +3,7 @@
  * display labels and freeing the whole site.
  */
 #include "model.h"
+#include "synonyms.h"
 #include "glossary.h"
 #include "kinds.h"
 #include "md_paths.h"
@@ -345,6 +346,7 @@ void site_free(struct site *s)
 	json_decref(s->hints);
 	json_decref(s->lost_ids);
 	yaml_marks_free(s->config_marks);
+	synonyms_free(s->synonyms);
 	json_decref(s->contacts_data);
 	json_decref(s->glossary_data);
 	json_decref(s->biblio_data);

@@ -216,6 +216,7 @@ struct site {
 	/* The data files as loaded (owned), interpreted by schema.c into the arrays above. */
 	json_t *contacts_data, *glossary_data, *biblio_data;
 	struct yaml_marks *contacts_marks, *glossary_marks, *biblio_marks;
+	struct synonyms *synonyms; /* content/recherche.yaml (html/synonyms.h), owned; NULL: none */
 	/*
 	 * Definitions lost to an error already reported: entries of a data file
 	 * or items of site.yaml dropped by the YAML loader (lost_ids: id -> true),

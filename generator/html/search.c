@@ -18,6 +18,8 @@
  *                                              with the stem id of each word (put_words)
  *     "stop": "a au aux …",                    the stop words, for queries
  *     "syn": [["caarud", [stem ids]], …]       glossary sigle → stems of its expansion
+ *     "alias": [["shit", [[stem ids], …]], …]  content/recherche.yaml: a folded word →
+ *                                              its synonyms (a phrase: several stems)
  *   };
  *
  * Titles, headings and texts carry the French typography of the pages, so
@@ -28,6 +30,7 @@
 #include "markdown.h"
 #include "offline.h"
 #include "stage.h"
+#include "synonyms.h"
 #include "typo.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -734,6 +737,83 @@ static void put_stems_of(struct buf *out, const struct word *words, size_t nword
 	buf_putc(out, ']');
 }
 
+/*
+ * Appends the stem ids of phrase's words to out as a JSON array; returns 0
+ * (out unchanged) when one of its words is nowhere in the site: a synonym
+ * that cannot be found would only hide the others.
+ */
+static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb,
+		      const char **stems, const size_t *ids, size_t nstems)
+{
+	struct buf arr = BUF_INIT, f = BUF_INIT;
+	size_t n = strlen(phrase), i = 0, start = 0, count = 0;
+	int in_word = 0, ok = 1;
+	buf_putc(&arr, '[');
+	while (i <= n && ok) {
+		uint32_t cp = 0;
+		size_t k = i < n ? utf8_decode(phrase + i, n - i, &cp) : 1;
+		if (k == 0)
+			k = 1, cp = 0xFFFD;
+		int w = i < n && search_is_word_char(cp);
+		if (w && !in_word)
+			start = i;
+		else if (!w && in_word) {
+			buf_reset(&f);
+			search_fold(phrase + start, i - start, &f);
+			if (f.len >= 2 && !search_is_stop_word(buf_cstr(&f))) {
+				char *st = stem_with(sb, phrase + start, i - start);
+				const char **at = bsearch(&st, stems, nstems, sizeof *stems, compare_stem);
+				free(st);
+				if (at)
+					buf_printf(&arr, "%s%zu", count++ ? "," : "", ids[at - stems]);
+				else
+					ok = 0;
+			}
+		}
+		in_word = w;
+		i += k;
+	}
+	buf_putc(&arr, ']');
+	ok = ok && count;
+	if (ok)
+		buf_put(out, arr.data, arr.len);
+	buf_free(&arr);
+	buf_free(&f);
+	return ok;
+}
+
+/* The synonyms of content/recherche.yaml whose words the site holds (see the shape above). */
+static void put_aliases(struct buf *out, const struct synonyms *syn, struct sb_stemmer *sb,
+			const char **stems, const size_t *ids, size_t nstems)
+{
+	size_t nout = 0;
+	struct buf f = BUF_INIT, phrases = BUF_INIT;
+	for (size_t i = 0; syn && i < syn->n; i++) {
+		buf_reset(&f);
+		search_fold(syn->v[i].word, strlen(syn->v[i].word), &f);
+		buf_reset(&phrases);
+		size_t np = 0;
+		for (size_t k = 0; k < syn->v[i].targets.n; k++) {
+			size_t mark = phrases.len;
+			if (np)
+				buf_putc(&phrases, ',');
+			if (put_phrase(&phrases, syn->v[i].targets.v[k], sb, stems, ids, nstems))
+				np++;
+			else
+				phrases.len = mark;
+		}
+		if (!np || f.len < 2)
+			continue;
+		buf_puts(out, nout++ ? ",\n[" : "\n[");
+		put_json_string(out, buf_cstr(&f));
+		buf_puts(out, ",[");
+		buf_put(out, phrases.data, phrases.len);
+		buf_puts(out, "]]");
+	}
+	buf_free(&f);
+	buf_free(&phrases);
+}
+
 void search_index_js(const struct site *s, struct buf *out)
 {
 	struct index ix = {0};
@@ -789,7 +869,6 @@ void search_index_js(const struct site *s, struct buf *out)
 			ids[k] = next_id++;
 		all[i].stem_id = ids[k];
 	}
-	free(ids);
 
 	buf_puts(out, "/* fiches : index de recherche, produit par « fiches build ». */\n"
 		      "window.FICHES_RECHERCHE = {\"v\":1,\"kinds\":[");
@@ -864,8 +943,11 @@ void search_index_js(const struct site *s, struct buf *out)
 	}
 	buf_free(&f);
 	buf_free(&seen);
+	buf_puts(out, "],\n\"alias\":[");
+	put_aliases(out, s->synonyms, vc.sb, stems, ids, nstems);
 	buf_puts(out, "]};\n");
 
+	free(ids);
 	free(stems);
 	free(all);
 	for (size_t i = 0; i < vc.cap; i++) {

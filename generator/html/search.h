@@ -15,7 +15,8 @@
  * step (the unit test and the browser test check the shared table).
  *
  * Stop words and one-letter words are left out of the vocabulary. Glossary
- * expansions are shipped as synonyms of their sigle.
+ * expansions are shipped as synonyms of their sigle, and the synonyms of
+ * content/recherche.yaml (synonyms.h) as stems of the site's words.
  */
 #ifndef FICHES_SEARCH_H
 #define FICHES_SEARCH_H

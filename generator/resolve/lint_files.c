@@ -15,6 +15,7 @@
 #include "watch.h"
 #include "xalloc.h"
 #include "yaml.h"
+#include "synonyms.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -109,10 +110,10 @@ static void check_folder(const struct site *s, const char *sub, const char *suff
 
 static void check_top(const struct site *s, struct diag *d)
 {
-	/* What load.c reads: the kinds' folders and data files (kind.c). */
-	const char *files[8] = {"site.yaml"};
+	/* What load.c reads: the kinds' folders and data files (kind.c); the search's synonyms. */
+	const char *files[8] = {"site.yaml", SYNONYMS_FILE};
 	const char *folders[DOC_KINDS + 3] = {"booklets", "media", "kinds"};
-	size_t nfiles = 1, nfolders = 3;
+	size_t nfiles = 2, nfolders = 3;
 	for (int t = TARGET_CONTACT; t <= TARGET_BIBLIO && nfiles < 8; t++)
 		files[nfiles++] = kind_data(t)->data_file;
 	for (size_t k = 0; k < site_nkinds(s) && nfolders < DOC_KINDS + 3; k++)

@@ -62,8 +62,16 @@ const TABLE = [
   ['reduction des risques', DOC, null, 'a phrase without accents'],
   ['santé des jeunes', DOC, null, 'accent and plural'],
   ['9', ['Fiche-action'], null, 'a fiche’s number'],
+  // Words of the street, through content/recherche.yaml.
+  ['shit', DOC, null, 'synonym: cannabis (issue)'],
+  ['maman', FICHE, null, 'synonym: parents (issue)'],
+  ['flic', [...DOC, 'Contact'], null, 'synonym: police'],
+  ['dealer', DOC, null, 'synonym: trafic (issue)'],
+  ['harcelement', ['Fiche-action'], null, 'absent from the texts (issue): synonyms menaces, violence'],
+  ['mon fils vend de la drogue', DOC, null, 'everyday sentence (issue): stop words, synonyms'],
+  ['j’ai peur des dealers', FICHE, null, 'everyday sentence'],
 ];
-const ABOVE_BIBLIO = ['police', 'école', 'drogue'];
+const ABOVE_BIBLIO = ['police', 'école', 'drogue', 'flic'];
 
 const browser = await launch(pw);
 const page = await browser.newPage();

@@ -165,6 +165,7 @@ static void test_build_outputs(void **state)
 	assert_non_null(strstr(index, "\"sections\":["));
 	assert_non_null(strstr(index, "\"words\":\" A"));
 	assert_non_null(strstr(index, "\"syn\":["));
+	assert_non_null(strstr(index, "\"alias\":[")); /* content/recherche.yaml: none here */
 	assert_null(strstr(index, "</")); /* '<' is escaped in strings */
 	/* Section anchors are the page's heading ids. */
 	assert_non_null(strstr(index, "fiches-actions/"));
