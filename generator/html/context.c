@@ -561,6 +561,15 @@ static json_t *contacts_page(const struct cx *c)
 		json_t *card = contact_card(c, e);
 		json_object_set_new(card, "members", contact_list(c, &e->members));
 		json_object_set_new(card, "action_count", json_integer((json_int_t)e->actions.n));
+		/* Its territoires: those of the actions it carries or is a contact of. */
+		struct ptrs where = {0};
+		for (size_t k = 0; k < e->actions.n; k++) {
+			const struct doc *a = e->actions.v[k];
+			for (size_t t = 0; t < a->territories.n; t++)
+				ptrs_add_unique(&where, a->territories.v[t]);
+		}
+		json_object_set_new(card, "filter_territories", id_words(&where));
+		ptrs_free(&where);
 		if (json_is_true(json_object_get(card, "is_person")))
 			json_array_append_new(people, card);
 		else
@@ -568,6 +577,7 @@ static json_t *contacts_page(const struct cx *c)
 	}
 	json_object_set_new(v, "organisations", orgs);
 	json_object_set_new(v, "people", people);
+	json_object_set_new(v, "filter_territories", filter_choices(c->s->territories, c->s->nterritories));
 	return v;
 }
 

@@ -150,37 +150,53 @@
     navigator.serviceWorker.addEventListener("controllerchange", function () { ready.hidden = false; });
 })();
 
-// Filtres de la liste des fiches-actions (territoire, public, statut). Sans
-// JavaScript, le formulaire reste caché et la liste est complète.
+// Filtres d'une liste (fiches-actions : territoire, public, statut ; contacts :
+// texte, territoire, type). Sans JavaScript, le formulaire reste caché et la
+// liste est complète. data-elements désigne les éléments, data-groupes les
+// blocs à cacher quand ils n'en montrent plus aucun.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-filtres]");
   if (!form) return;
   var selects = form.querySelectorAll("select[data-filtre]");
-  var cards = document.querySelectorAll(".groupe .carte");
+  var text = form.querySelector("[data-filtre-texte]");
+  var items = document.querySelectorAll(form.getAttribute("data-elements"));
+  var groups = document.querySelectorAll(form.getAttribute("data-groupes") || "none");
   var count = form.querySelector(".filtres-compte");
+  var noun = form.getAttribute("data-nom") || "élément";
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
   form.hidden = false;
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   function apply() {
-    var shown = 0;
-    for (var i = 0; i < cards.length; i++) {
+    var shown = 0, any = false, words = text ? fold(text.value).split(/\s+/).filter(Boolean) : [];
+    for (var i = 0; i < items.length; i++) {
       var ok = true;
       for (var k = 0; k < selects.length && ok; k++) {
         var want = selects[k].value;
         if (!want) continue;
-        var have = (cards[i].getAttribute("data-" + selects[k].getAttribute("data-filtre")) || "").split(" ");
+        var have = (items[i].getAttribute("data-" + selects[k].getAttribute("data-filtre")) || "").split(" ");
         ok = have.indexOf(want) >= 0;
       }
-      cards[i].hidden = !ok;
+      if (ok && words.length) {
+        var hay = fold(items[i].textContent);
+        for (var w = 0; w < words.length && ok; w++) ok = hay.indexOf(words[w]) >= 0;
+      }
+      items[i].hidden = !ok;
       if (ok) shown++;
     }
-    var groups = document.querySelectorAll(".groupe");
-    for (var g = 0; g < groups.length; g++)
-      groups[g].hidden = !groups[g].querySelector(".carte:not([hidden])");
-    var any = false;
+    for (var g = 0; g < groups.length; g++) {
+      var inside = groups[g].querySelectorAll(form.getAttribute("data-elements").split(" ").pop());
+      var visible = false;
+      for (var n = 0; n < inside.length; n++) visible = visible || !inside[n].hidden;
+      if (inside.length) groups[g].hidden = !visible;
+    }
     for (var s = 0; s < selects.length; s++) any = any || !!selects[s].value;
-    count.textContent = !any ? "" : shown === 0 ? "Aucune action ne correspond." :
-      shown === 1 ? "1 action correspond." : shown + " actions correspondent.";
+    any = any || words.length > 0;
+    count.textContent = !any ? "" : shown === 0 ? "Aucun résultat." :
+      shown === 1 ? "1 " + noun + " correspond." : shown + " " + noun + "s correspondent.";
   }
   for (var i = 0; i < selects.length; i++) selects[i].addEventListener("change", apply);
+  if (text) text.addEventListener("input", apply);
 })();

@@ -299,6 +299,17 @@ try {
     const none = await page.locator('.groupe .carte:visible').count();
     const want2 = model.actions.filter((a) => (a.territories || []).includes('14e') && a.status === 'terminee').length;
     check('filters combine', none === want2, `${none} vs ${want2}`);
+    await page.goto(srv.base + 'contacts/index.html');
+    const everyone = await page.locator('.annuaire > li').count();
+    await page.selectOption('select[data-filtre="type"]', 'person');
+    const people = model.contacts.filter((x) => x.kind === 'person').length;
+    const shownPeople = await page.locator('.annuaire > li:visible').count();
+    await page.selectOption('select[data-filtre="type"]', '');
+    await page.fill('[data-filtre-texte]', 'agora');
+    const agora = await page.locator('.annuaire > li:visible').count();
+    check(`contacts filter by type (${people} people) and by text`,
+      shownPeople === people && people > 0 && agora >= 1 && agora < everyone,
+      `${shownPeople}/${people} people, ${agora} for « agora » of ${everyone}`);
     const nojs = await browser.newContext({ javaScriptEnabled: false });
     const np = await nojs.newPage();
     await np.goto(srv.base + 'fiches-actions/index.html');
