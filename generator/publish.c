@@ -266,13 +266,17 @@ static int replace_file(const char *dir, const char *rel, const char *data, size
 	char *tmp = path_join(dir, tmp_rel), *dest = path_join(dir, rel);
 	int rc = write_all(tmp, data, len);
 	if (rc == 0) {
+		/* Not renamed into place before its bytes are on the disk (a USB stick pulled out). */
 		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+		rc = fd < 0 ? -1 : fsync(fd);
 		if (fd >= 0) {
-			fsync(fd);
+			int e = errno;
 			close(fd);
+			errno = e;
 		}
-		rc = rename(tmp, dest);
 	}
+	if (rc == 0)
+		rc = rename(tmp, dest);
 	if (rc < 0) {
 		int e = errno;
 		unlink(tmp);
@@ -325,13 +329,17 @@ static void remove_empty_parents(const char *root, const char *rel)
 	free(p);
 }
 
-static void sync_tree(const char *dir)
+/* syncfs of dir's file system: 0, or -1 (errno set). */
+static int sync_tree(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		syncfs(fd);
-		close(fd);
-	}
+	if (fd < 0)
+		return -1;
+	int rc = syncfs(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }
 
 /* The first component of rel's parents that exists and is not a directory, or NULL. */
@@ -553,8 +561,11 @@ static int publish_dir(const char *site, const struct list *files, const char *d
 		if (write_published(dest, &next) < 0) {
 			diag_error(d, mpath, 0, 0, _("cannot write: %s"), strerror(errno));
 			status = 3;
+		} else if (sync_tree(dest) < 0) {
+			/* The files may not all be on the stick or share yet: say so, publish again. */
+			diag_error(d, dest, 0, 0, _("cannot write: %s"), strerror(errno));
+			status = 3;
 		}
-		sync_tree(dest);
 	}
 	buf_free(&now);
 out:
