@@ -367,6 +367,8 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	struct build b = {0};
 	b.o = o;
 	b.d = d;
+	struct stage_size *pdf_sizes = NULL;
+	size_t npdf_sizes = 0;
 	int status = BUILD_FAILURE;
 	const char *root = o->root ? o->root : ".";
 	struct build_options defaults = *o;
@@ -405,16 +407,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	b.copts.with_pdf = !o->no_pdf;
 	if (!build_makes_pdfs(o))
 		pdf_keep_previous(b.stage);
-	b.plan = pages_plan(b.site);
-	/*
-	 * The data files (site.json, search index) do not depend on the pages:
-	 * they go first in the same loop, so one core builds the index while
-	 * the other renders pages.
-	 */
-	pool_for(o->jobs, b.plan.n + 2, render_or_data_one, &b);
-	phase("render");
 	if (build_makes_pdfs(o)) {
-		phase("pdf");
 		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet, NULL, NULL};
 		if (o->pdf_cancel) {
 			po.worker_root = root;
@@ -429,7 +422,20 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 			status = BUILD_FAILURE;
 			goto out;
 		}
+		/* Typeset first, so that each page can give its PDF's size. */
+		pdf_sizes = stage_sizes(b.stage, "pdf/", &npdf_sizes);
+		b.copts.pdf_sizes = pdf_sizes;
+		b.copts.npdf_sizes = npdf_sizes;
+		phase("pdf");
 	}
+	b.plan = pages_plan(b.site);
+	/*
+	 * The data files (site.json, search index) do not depend on the pages:
+	 * they go first in the same loop, so one core builds the index while
+	 * the other renders pages.
+	 */
+	pool_for(o->jobs, b.plan.n + 2, render_or_data_one, &b);
+	phase("render");
 	add_assets(&b);
 	char *media = path_join(b.site->content_dir, "media");
 	add_tree(&b, media, "content/media", "media");
@@ -444,6 +450,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 out:
 	if (stats)
 		stats->seconds = now() - t0;
+	stage_sizes_free(pdf_sizes, npdf_sizes);
 	stage_free(b.stage);
 	pages_free(&b.plan);
 	if (b.tmpl)

@@ -61,6 +61,20 @@ void stage_add(struct stage *st, const char *path, char *data, size_t len);
  */
 void stage_keep_prefix(struct stage *st, const char *prefix);
 
+/* A staged file's path and size. */
+struct stage_size {
+	char *path;
+	size_t len;
+};
+
+/*
+ * The files added so far whose path starts with prefix, sorted by path (for
+ * bsearch with stage_size_compare). Caller frees with stage_sizes_free.
+ */
+struct stage_size *stage_sizes(struct stage *st, const char *prefix, size_t *n);
+int stage_size_compare(const void *a, const void *b);
+void stage_sizes_free(struct stage_size *v, size_t n);
+
 /*
  * Makes the output directory hold exactly the added files (see above).
  * Returns 0, or -1 after reporting an I/O failure to d, in which case the

@@ -13,6 +13,7 @@
 #include "kind.h"
 #include "month.h"
 #include "path.h"
+#include "stage.h"
 #include "typo.h"
 #include "xalloc.h"
 
@@ -333,10 +334,25 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	return v;
 }
 
+/* « 340 Ko », « 1,2 Mo »: a file's size as a French reader writes it. */
+static json_t *french_size(size_t len)
+{
+	if (len < 1000 * 1024)
+		return json_sprintf("%zu\u00a0Ko", (len + 1023) / 1024);
+	size_t tenths = (len * 10 + 512 * 1024) / (1024 * 1024);
+	return json_sprintf("%zu,%zu\u00a0Mo", tenths / 10, tenths % 10);
+}
+
 static void add_pdf(const struct cx *c, json_t *v, const char *pdf_path)
 {
-	if (c->o && c->o->with_pdf)
-		json_object_set_new(v, "pdf_href", href(c, pdf_path));
+	if (!c->o || !c->o->with_pdf)
+		return;
+	json_object_set_new(v, "pdf_href", href(c, pdf_path));
+	/* Its size, when the PDFs were typeset before the pages (fiches build). */
+	struct stage_size key = {(char *)pdf_path, 0};
+	const struct stage_size *found = c->o->pdf_sizes ?
+		bsearch(&key, c->o->pdf_sizes, c->o->npdf_sizes, sizeof key, stage_size_compare) : NULL;
+	json_object_set_new(v, "pdf_size", found ? french_size(found->len) : json_null());
 }
 
 /*

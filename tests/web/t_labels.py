@@ -121,6 +121,30 @@ def main():
               f"{wrong} wrong, first: {first_wrong}")
         check("no link whose text is only a kind label", bare == 0,
               f"{bare} such links, first: {first_bare}")
+        # With the PDFs: each link gives its PDF's real size (typeset before the pages).
+        p = subprocess.run([FICHES, "build", "-q", "-o", os.path.join(out, "full")],
+                           cwd=ROOT, capture_output=True, text=True,
+                           env=dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE=""))
+        check("TAT site builds with its PDFs", p.returncode == 0, p.stderr[-2000:])
+        full = os.path.join(out, "full")
+        sizes, wrong = 0, []
+        for base, _, files in os.walk(full):
+            for name in files:
+                if not name.endswith(".html"):
+                    continue
+                path = os.path.join(base, name)
+                with open(path, encoding="utf-8") as f:
+                    page = f.read()
+                for href, size in re.findall(r'href="([^"]+\.pdf)" download>[^<]*</a> '
+                                             r'<span class="taille-fichier">\(PDF, ([^)]+)\)', page):
+                    sizes += 1
+                    real = os.path.getsize(os.path.normpath(os.path.join(base, href)))
+                    value, unit = size.replace("\u00a0", " ").split(" ")
+                    shown = float(value.replace(",", ".")) * (1024 if unit == "Ko" else 1024 * 1024)
+                    if abs(shown - real) > (1024 if unit == "Ko" else 0.06 * 1024 * 1024):
+                        wrong.append(f"{os.path.relpath(path, full)}: {href} {size} vs {real} bytes")
+        check(f"every PDF link gives the PDF's size ({sizes} links)", sizes >= 15 and not wrong,
+              str(wrong[:3]))
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
