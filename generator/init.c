@@ -1,5 +1,6 @@
 /* A new project from the built-in skeleton; see init.h. */
 #include "init.h"
+#include "fileio.h"
 #include "embedded.h"
 #include "i18n.h"
 #include "model.h"
@@ -83,18 +84,11 @@ static int write_new_file(const char *path, const unsigned char *data, size_t le
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -1;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = w < 0 ? errno : ENOSPC;
-			close(fd);
-			errno = e;
-			return -2;
-		}
-		off += (size_t)w;
+	if (fd_write_all(fd, data, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -2;
 	}
 	return close(fd) == 0 ? 0 : -2;
 }

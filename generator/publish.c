@@ -27,6 +27,7 @@
  * and renames it.
  */
 #include "publish.h"
+#include "fileio.h"
 #include "buf.h"
 #include "hash.h"
 #include "i18n.h"
@@ -229,27 +230,6 @@ static void manifest_text(const struct list *l, struct buf *b)
 	}
 }
 
-static int write_all(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -1;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = w < 0 ? errno : ENOSPC;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	return close(fd);
-}
-
 /* dir/rel's temporary twin: dir/sub/.NAME.fiches-tmp. Caller frees. */
 static char *temp_name(const char *rel)
 {
@@ -264,7 +244,7 @@ static int replace_file(const char *dir, const char *rel, const char *data, size
 {
 	char *tmp_rel = temp_name(rel);
 	char *tmp = path_join(dir, tmp_rel), *dest = path_join(dir, rel);
-	int rc = write_all(tmp, data, len);
+	int rc = file_write(tmp, data, len);
 	if (rc == 0) {
 		/* Not renamed into place before its bytes are on the disk (a USB stick pulled out). */
 		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
@@ -314,20 +294,6 @@ static int mkdirs_for(const char *root, const char *rel)
 	return rc;
 }
 
-/* Removes the directories rel leaves empty, up to (not including) root. */
-static void remove_empty_parents(const char *root, const char *rel)
-{
-	char *p = xstrdup(rel);
-	for (char *slash = strrchr(p, '/'); slash; slash = strrchr(p, '/')) {
-		*slash = '\0';
-		char *full = path_join(root, p);
-		int gone = rmdir(full) == 0;
-		free(full);
-		if (!gone)
-			break;
-	}
-	free(p);
-}
 
 /* syncfs of dir's file system: 0, or -1 (errno set). */
 static int sync_tree(const char *dir)
@@ -544,7 +510,7 @@ static int publish_dir(const char *site, const struct list *files, const char *d
 		if (unlink(full) == 0) {
 			if (strstr(m->path, ".fiches-tmp") == NULL)
 				stats->removed++;
-			remove_empty_parents(dest, m->path);
+			dir_remove_empty_parents(dest, m->path);
 		} else if (errno != ENOENT) {
 			diag_warning(d, full, 0, 0, _("cannot remove: %s"), strerror(errno));
 		}
@@ -667,7 +633,7 @@ static int send_published(const char *tmpdir, const struct list *l, const char *
 	char *file = path_join(dir, PUBLISH_MANIFEST);
 	struct buf text = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
 	manifest_text(l, &text);
-	int rc = write_all(file, buf_cstr(&text), text.len);
+	int rc = file_write(file, buf_cstr(&text), text.len);
 	if (rc < 0) {
 		diag_error(d, file, 0, 0, _("cannot write: %s"), strerror(errno));
 	} else {
@@ -773,7 +739,7 @@ static int publish_remote(const char *site, const struct list *files, const char
 	for (size_t i = 0; i < next.n; i++)
 		put_pattern(&rules, next.v[i].path);
 	buf_puts(&rules, "- *\n");
-	if (write_all(filter, buf_cstr(&rules), rules.len) < 0) {
+	if (file_write(filter, buf_cstr(&rules), rules.len) < 0) {
 		diag_error(d, filter, 0, 0, _("cannot write: %s"), strerror(errno));
 		status = 3;
 		goto out;

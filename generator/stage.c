@@ -19,6 +19,7 @@
  * A staging tree that is not committed is removed by stage_free.
  */
 #include "stage.h"
+#include "fileio.h"
 #include "buf.h"
 #include "hash.h"
 #include "i18n.h"
@@ -156,27 +157,6 @@ static int mkdirs_for(const char *root, const char *rel)
 	return 0;
 }
 
-static int write_file(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -1;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = errno ? errno : ENOSPC;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	return close(fd);
-}
-
 static int copy_file(const char *from, const char *to)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -188,7 +168,7 @@ static int copy_file(const char *from, const char *to)
 	while ((r = read(in, chunk, sizeof chunk)) > 0)
 		buf_put(&b, chunk, (size_t)r);
 	close(in);
-	int rc = r < 0 ? -1 : write_file(to, buf_cstr(&b), b.len);
+	int rc = r < 0 ? -1 : file_write(to, buf_cstr(&b), b.len);
 	buf_free(&b);
 	if (rc == 0) {
 		struct stat st;
@@ -466,9 +446,9 @@ static int make_staging(struct stage *st)
 static int write_staged(struct stage *st, const char *rel, const char *data, size_t len)
 {
 	char *dest = path_join(st->staging, rel);
-	int rc = write_file(dest, data, len);
+	int rc = file_write(dest, data, len);
 	if (rc < 0 && errno == ENOENT && mkdirs_for(st->staging, rel) == 0)
-		rc = write_file(dest, data, len);
+		rc = file_write(dest, data, len);
 	free(dest);
 	return rc;
 }
@@ -528,7 +508,7 @@ static int keep_staged(struct stage *st, const char *rel)
 static int put_manifest(struct stage *st, const struct buf *text)
 {
 	char *tmp = path_join(st->staging, STAGE_MANIFEST), *dest = path_join(st->out, STAGE_MANIFEST);
-	int rc = write_file(tmp, buf_cstr(text), text->len);
+	int rc = file_write(tmp, buf_cstr(text), text->len);
 	if (rc == 0) {
 		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
 		rc = fd < 0 ? -1 : fsync(fd);
@@ -545,20 +525,6 @@ static int put_manifest(struct stage *st, const struct buf *text)
 	return rc;
 }
 
-/* Removes the directories rel leaves empty below the output. */
-static void remove_empty_parents(const char *root, const char *rel)
-{
-	char *p = xstrdup(rel);
-	for (char *slash = strrchr(p, '/'); slash; slash = strrchr(p, '/')) {
-		*slash = '\0';
-		char *full = path_join(root, p);
-		int gone = rmdir(full) == 0;
-		free(full);
-		if (!gone)
-			break;
-	}
-	free(p);
-}
 
 /*
  * Commit into an output that is a mount point (see stage.h): 1. a manifest
@@ -611,7 +577,7 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 			continue;
 		char *p = path_join(st->out, m->path);
 		if (unlink(p) == 0)
-			remove_empty_parents(st->out, m->path);
+			dir_remove_empty_parents(st->out, m->path);
 		free(p);
 	}
 	if (put_manifest(st, final) < 0) {
@@ -751,7 +717,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		}
 	}
 	char *mpath = path_join(st->staging, STAGE_MANIFEST);
-	int mok = write_file(mpath, buf_cstr(&manifest), manifest.len) == 0;
+	int mok = file_write(mpath, buf_cstr(&manifest), manifest.len) == 0;
 	free(mpath);
 	if (!mok) {
 		diag_error(d, st->staging, 0, 0, _("cannot write: %s"), strerror(errno));

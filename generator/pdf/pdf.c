@@ -16,6 +16,7 @@
  * SOURCE_DATE_EPOCH, so equal sources give equal bytes.
  */
 #include "pdf.h"
+#include "fileio.h"
 #include "booklet.h"
 #include "buf.h"
 #include "catalog.h"
@@ -673,21 +674,6 @@ static void progress(struct run *r)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* Writes all of data to fd; 0 or -1. */
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 /*
  * A child process typesets one booklet and sends back, on its pipe: the
@@ -701,11 +687,11 @@ static void child_typeset(struct job *j, int fd)
 		print_html(j->s, j->b, &j->html);
 	long long status = j->failed;
 	const struct buf *parts[3] = {&j->pdf, &j->imposed, &j->html};
-	int ok = write_all(fd, &status, sizeof status) == 0;
+	int ok = fd_write_all(fd, &status, sizeof status) == 0;
 	for (int k = 0; ok && k < 3; k++) {
 		unsigned long long len = parts[k]->len;
-		ok = write_all(fd, &len, sizeof len) == 0 &&
-		     write_all(fd, buf_cstr(parts[k]), parts[k]->len) == 0;
+		ok = fd_write_all(fd, &len, sizeof len) == 0 &&
+		     fd_write_all(fd, buf_cstr(parts[k]), parts[k]->len) == 0;
 	}
 	_exit(ok ? 0 : 1);
 }
@@ -922,12 +908,12 @@ static void put_record(struct sink *k, char type, const char *a, size_t alen, co
 		       size_t blen, int with_b)
 {
 	unsigned long long n = alen;
-	k->failed = k->failed || write_all(k->fd, &type, 1) < 0 ||
-		    write_all(k->fd, &n, sizeof n) < 0 || write_all(k->fd, a, alen) < 0;
+	k->failed = k->failed || fd_write_all(k->fd, &type, 1) < 0 ||
+		    fd_write_all(k->fd, &n, sizeof n) < 0 || fd_write_all(k->fd, a, alen) < 0;
 	if (with_b) {
 		n = blen;
-		k->failed = k->failed || write_all(k->fd, &n, sizeof n) < 0 ||
-			    write_all(k->fd, b, blen) < 0;
+		k->failed = k->failed || fd_write_all(k->fd, &n, sizeof n) < 0 ||
+			    fd_write_all(k->fd, b, blen) < 0;
 	}
 }
 

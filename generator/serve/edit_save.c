@@ -1,5 +1,6 @@
 /* Atomic saves and content versions; see edit_save.h. */
 #include "edit_save.h"
+#include "fileio.h"
 
 #include "path.h"
 #include "xalloc.h"
@@ -70,20 +71,6 @@ char *edit_read(const char *path, size_t max, size_t *len)
 	return text;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int edit_write_atomic(const char *path, const char *text, size_t len)
 {
 	const char *base = path_basename(path);
@@ -99,7 +86,7 @@ int edit_write_atomic(const char *path, const char *text, size_t len)
 	mode_t mode = 0644;
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
-	if (fchmod(fd, mode) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || fd_write_all(fd, text, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp);

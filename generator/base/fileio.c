@@ -1,0 +1,56 @@
+/* File-system helpers; see fileio.h. */
+#include "fileio.h"
+#include "path.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int fd_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int file_write(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -1;
+	if (fd_write_all(fd, data, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
+void dir_remove_empty_parents(const char *root, const char *rel)
+{
+	char *p = xstrdup(rel);
+	for (char *slash = strrchr(p, '/'); slash; slash = strrchr(p, '/')) {
+		*slash = '\0';
+		char *full = path_join(root, p);
+		int gone = rmdir(full) == 0;
+		free(full);
+		if (!gone)
+			break;
+	}
+	free(p);
+}
