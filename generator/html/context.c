@@ -32,6 +32,7 @@ struct cx {
 	 * whatever depth the missing URL had, where relative links break.
 	 */
 	const char *absolute;
+	const struct page_plan *plan; /* every page of the site */
 };
 
 static json_t *href(const struct cx *c, const char *target)
@@ -294,7 +295,7 @@ static json_t *base(const struct cx *c, const char *title, const char *descripti
 	}
 	json_object_set_new(v, "home_href", href(c, "index.html"));
 	json_object_set_new(v, "search_href", href(c, "recherche.html"));
-	json_object_set_new(v, "what_to_do_href", pages_has_what_to_do(s) ?
+	json_object_set_new(v, "what_to_do_href", c->plan->has_what_to_do ?
 			    href(c, "que-faire.html") : json_null());
 	json_object_set_new(v, "is_home", json_boolean(strcmp(c->page, "index.html") == 0));
 	if (s->ndocs[DOC_PAGE])
@@ -966,7 +967,7 @@ static json_t *what_to_do_page(const struct cx *c)
 json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 			 const struct page *p, const struct context_options *o)
 {
-	struct cx c = {s, p->path, o, NULL};
+	struct cx c = {s, p->path, o, NULL, plan};
 	switch (p->kind) {
 	case PAGE_HOME: return home_page(&c);
 	case PAGE_DOC: return doc_page(&c, p->subject);

@@ -14,9 +14,20 @@ static void add(struct page_plan *p, size_t *cap, enum page_kind kind, char *pat
 	p->pages[p->n++] = (struct page){kind, path, tmpl, subject, taxa_kind};
 }
 
+/* See PAGES_WHAT_TO_DO_ANCHOR in pages.h. */
+static int pages_has_what_to_do(const struct site *s)
+{
+	if (s->nemergencies)
+		return 1;
+	for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++)
+		if (doc_find_anchor(s->docs[DOC_THEME][i], PAGES_WHAT_TO_DO_ANCHOR))
+			return 1;
+	return 0;
+}
+
 struct page_plan pages_plan(const struct site *s)
 {
-	struct page_plan p = {NULL, 0};
+	struct page_plan p = {NULL, 0, 0};
 	size_t cap = 0;
 	add(&p, &cap, PAGE_HOME, xstrdup("index.html"), "home", NULL, 0);
 	add(&p, &cap, PAGE_LIST_ACTIONS, xstrdup("fiches-actions/index.html"), "list-actions", NULL, 0);
@@ -49,21 +60,12 @@ struct page_plan pages_plan(const struct site *s)
 		for (size_t i = 0; i < ntaxa[t]; i++)
 			add(&p, &cap, PAGE_TAXON, xstrdup(taxa[t][i].out_path), "taxon", &taxa[t][i], t);
 	}
-	if (pages_has_what_to_do(s))
+	p.has_what_to_do = pages_has_what_to_do(s);
+	if (p.has_what_to_do)
 		add(&p, &cap, PAGE_WHAT_TO_DO, xstrdup("que-faire.html"), "que-faire", NULL, 0);
 	add(&p, &cap, PAGE_SEARCH, xstrdup("recherche.html"), "search", NULL, 0);
 	add(&p, &cap, PAGE_NOT_FOUND, xstrdup("404.html"), "404", NULL, 0);
 	return p;
-}
-
-int pages_has_what_to_do(const struct site *s)
-{
-	if (s->nemergencies)
-		return 1;
-	for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++)
-		if (doc_find_anchor(s->docs[DOC_THEME][i], PAGES_WHAT_TO_DO_ANCHOR))
-			return 1;
-	return 0;
 }
 
 void pages_free(struct page_plan *plan)

@@ -28,6 +28,7 @@ struct page {
 struct page_plan {
 	struct page *pages;
 	size_t n;
+	int has_what_to_do;    /* the plan holds que-faire.html (every page links it) */
 };
 
 /*
@@ -35,7 +36,6 @@ struct page_plan {
  * a fiche thématique has a « Comment faire ? » section (this anchor).
  */
 #define PAGES_WHAT_TO_DO_ANCHOR "comment-faire"
-int pages_has_what_to_do(const struct site *s);
 
 /* Plans every HTML page of the site. Caller frees with pages_free. */
 struct page_plan pages_plan(const struct site *s);
