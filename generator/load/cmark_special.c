@@ -10,26 +10,50 @@
  *
  * Every parser fiches makes attaches the same extensions, so the
  * characters may as well stay on. This definition takes the place of the
- * library's (the library calls it through its PLT, so its own calls reach
- * this one): it passes "on" to the library's version and drops "off".
- * markdown_init parses one document before any worker thread starts, so
- * the tables are complete before they are shared, and are only read after.
+ * library's when the library calls it through its PLT: it passes "on" to
+ * the library's version and drops "off".
+ *
+ * Whether the library's calls reach it is not something a look-up can
+ * tell: a library linked with -Bsymbolic-functions (Ubuntu's default for
+ * its packages) calls its own copy directly, and an update could bring
+ * that without a rebuild of fiches. So markdown.c parses one document
+ * before any thread starts and asks how many calls arrived here
+ * (cmark_special_calls); only when they did, and the library's own
+ * version was found to forward to, do inline passes run in parallel.
+ * Otherwise they run one at a time, the library's own safe path.
  */
 #include "cmark_special.h"
 
 #include <cmark-gfm.h>
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 void cmark_manage_extensions_special_characters(cmark_parser *parser, int add);
 
 typedef void (*manage_fn)(cmark_parser *, int);
 
 static manage_fn library_manage;
+static atomic_ulong calls;
 
+/*
+ * The library's own definition: the next one after the program's or, when
+ * the dynamic linker's order does not give it (a library loaded with
+ * RTLD_LOCAL, say), the one in the file that holds cmark_parser_new.
+ */
 static void find_library_manage(void)
 {
-	library_manage = (manage_fn)dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters");
+	static const char name[] = "cmark_manage_extensions_special_characters";
+	manage_fn f = (manage_fn)dlsym(RTLD_NEXT, name);
+	Dl_info info;
+	if ((!f || f == cmark_manage_extensions_special_characters) &&
+	    dladdr((void *)cmark_parser_new, &info) && info.dli_fname) {
+		void *lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+		f = lib ? (manage_fn)dlsym(lib, name) : NULL;
+		if (lib)
+			dlclose(lib);
+	}
+	library_manage = f != cmark_manage_extensions_special_characters ? f : NULL;
 }
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -37,13 +61,18 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
 {
 	pthread_once(&once, find_library_manage);
+	atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
 	if (add && library_manage)
 		library_manage(parser, add);
 }
 
-int cmark_special_interposed(void)
+unsigned long cmark_special_calls(void)
+{
+	return atomic_load_explicit(&calls, memory_order_relaxed);
+}
+
+int cmark_special_forwards(void)
 {
 	pthread_once(&once, find_library_manage);
-	return library_manage != NULL &&
-	       library_manage != (manage_fn)cmark_manage_extensions_special_characters;
+	return library_manage != NULL;
 }

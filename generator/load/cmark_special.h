@@ -5,11 +5,10 @@
 #ifndef FICHES_CMARK_SPECIAL_H
 #define FICHES_CMARK_SPECIAL_H
 
-/*
- * 1 when the library's calls reach fiches' definition (it then found the
- * library's own to forward to); 0 when they do not, and parsing must not
- * run on more than one thread.
- */
-int cmark_special_interposed(void);
+/* Calls of the library that reached fiches' definition so far. */
+unsigned long cmark_special_calls(void);
+
+/* 1 when fiches' definition found the library's own to forward to. */
+int cmark_special_forwards(void);
 
 #endif

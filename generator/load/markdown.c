@@ -12,6 +12,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,16 +28,57 @@ static cmark_node *parse(const char *text, size_t len, int *deep_line);
 static int inlines_in_parallel;
 static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
 
+/* 1 when the tree holds a node of each type named in types. */
+static int holds_types(cmark_node *root, const char *const *types, size_t n)
+{
+	size_t found = 0;
+	unsigned seen = 0;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		const char *t = cmark_node_get_type_string(cmark_iter_get_node(it));
+		for (size_t i = 0; i < n; i++)
+			if (!(seen & 1u << i) && !strcmp(t, types[i])) {
+				seen |= 1u << i;
+				found++;
+			}
+	}
+	cmark_iter_free(it);
+	return found == n;
+}
+
 /*
  * One document parsed before any thread starts switches the extensions'
- * special characters on for good (see cmark_special.c).
+ * special characters on for good (see cmark_special.c), and proves the
+ * switch: the library's calls must have reached fiches' definition, which
+ * must have found the library's own, and the document must come out with
+ * its autolink and its strikethrough. Until then, and for good when the
+ * proof fails, inline passes take the mutex.
  */
 static void init_once(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
-	inlines_in_parallel = cmark_special_interposed();
 	static const char warm[] = "www.example.org ~~x~~ | a |\n";
-	cmark_node_free(parse(warm, sizeof warm - 1, NULL));
+	static const char *const expected[] = {"link", "strikethrough"};
+	unsigned long before = cmark_special_calls();
+	cmark_node *root = parse(warm, sizeof warm - 1, NULL);
+	int reached = cmark_special_calls() > before;
+	int right = holds_types(root, expected, 2);
+	cmark_node_free(root);
+	inlines_in_parallel = reached && cmark_special_forwards() && right;
+	if (!inlines_in_parallel && getenv("FICHES_DEBUG"))
+		fprintf(stderr, "fiches: cmark-gfm: %s; inline passes run one at a time\n",
+			!reached ? "the library's calls do not reach fiches' fix" :
+			!right   ? "the fix is reached but autolinks or strikethrough fail" :
+				   "the library's own function was not found");
+}
+
+int markdown_inlines_in_parallel(void)
+{
+	markdown_init();
+	return inlines_in_parallel;
 }
 
 void markdown_init(void)

@@ -22,6 +22,12 @@
 void markdown_init(void);
 
 /*
+ * 1 when documents' inline passes run in parallel: cmark-gfm's calls were
+ * shown to reach the fix of cmark_special.c (markdown.c, init_once).
+ */
+int markdown_inlines_in_parallel(void);
+
+/*
  * Parses doc->body, fills doc->headings and doc->glossary_used, and
  * returns the tree (caller frees with cmark_node_free). Thread-safe for
  * distinct documents (reads s->gloss and s->glossary only). Raw HTML is

@@ -62,7 +62,7 @@ static void test_parallel_parses_agree(void **state)
 {
 	(void)state;
 	markdown_init();
-	assert_true(cmark_special_interposed());
+	assert_true(markdown_inlines_in_parallel());
 	cmark_node *root = markdown_parse_string(doc, sizeof doc - 1);
 	count(root, &expected_links, &expected_struck);
 	cmark_node_free(root);
