@@ -413,7 +413,7 @@ int linebreak_total_fit(PangoLayout *l)
 		 * where breaks are not allowed: the hyphenation points not chosen
 		 * become U+034F COMBINING GRAPHEME JOINER, two bytes like the soft
 		 * hyphen (no offset moves), invisible and shaped the same (an
-		 * empty glyph), and no break opportunity. soft_hyphens.c keeps it
+		 * empty glyph), and no break opportunity. text_renderer.c keeps it
 		 * out of the PDF's text.
 		 */
 		char *t2 = xstrdup(text);

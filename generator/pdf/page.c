@@ -19,6 +19,7 @@
  */
 #include "page.h"
 #include "qr.h"
+#include "text_renderer.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -418,7 +419,7 @@ static void draw_lines(cairo_t *cr, PangoLayout *layout, int line0, int line1, d
 		if (line >= line0) {
 			double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
 			cairo_move_to(cr, x + (double)lr.x / PANGO_SCALE, y + base - first_top);
-			pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
+			text_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
 		}
 		line++;
 	} while (line < line1 && pango_layout_iter_next_line(it));
@@ -498,7 +499,7 @@ static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk 
 		cairo_move_to(cr, x - 4 - (double)mw / PANGO_SCALE,
 			      fr->y + b->baseline[0] - b->line_top[0] -
 			      (double)pango_layout_get_baseline(b->marker) / PANGO_SCALE);
-		pango_cairo_show_layout(cr, b->marker);
+		text_show_layout(cr, b->marker);
 		tag_end(pd, cr, "Lbl");
 	}
 	if (item && open_item)
@@ -530,7 +531,7 @@ static void draw_row(const struct page_draw *pd, cairo_t *cr, const struct blk *
 		tag_begin(pd, cr, row->header ? "TH" : "TD", NULL);
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 		cairo_move_to(cr, x + 4, y + 4);
-		pango_cairo_show_layout(cr, cell->layout);
+		text_show_layout(cr, cell->layout);
 		link_tags(pd, cr, cell->layout, cell->links, cell->nlinks, 0,
 			  pango_layout_get_line_count(cell->layout), x + 4, y + 4);
 		tag_end(pd, cr, row->header ? "TH" : "TD");
@@ -606,14 +607,14 @@ static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk 
 	else
 		cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
 	cairo_move_to(cr, x + pad + (b->small ? 4 : 0), y + pad);
-	pango_cairo_show_layout(cr, b->kicker);
+	text_show_layout(cr, b->kicker);
 	tag_begin(pd, cr, "H1", NULL);
 	if (b->small)
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 	else
 		cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_move_to(cr, x + pad + (b->small ? 4 : 0), y + pad + (double)kh / PANGO_SCALE + 3);
-	pango_cairo_show_layout(cr, b->layout);
+	text_show_layout(cr, b->layout);
 	tag_end(pd, cr, "H1");
 	if (b->qr_url) {
 		double s = b->h - 2 * pad < 64 ? b->h - 2 * pad : 64;
@@ -657,7 +658,7 @@ static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *
 	pango_layout_iter_free(it);
 	double nx = right - (double)nw / PANGO_SCALE;
 	cairo_move_to(cr, nx, base - (double)pango_layout_get_baseline(nl) / PANGO_SCALE);
-	pango_cairo_show_layout(cr, nl);
+	text_show_layout(cr, nl);
 	double dots_from = x + (double)(lr.x + lr.width) / PANGO_SCALE + 6;
 	cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
 	/* The page number left a current point: without this, a hairline ran from it to the first dot. */

@@ -29,8 +29,8 @@
 #include "printhtml.h"
 #include "qr.h"
 #include "shape_cache.h"
-#include "soft_hyphens.h"
 #include "style.h"
+#include "text_renderer.h"
 #include "typo.h"
 #include "xalloc.h"
 
@@ -200,7 +200,7 @@ static const char *const months[] = {"janvier", "février", "mars", "avril", "ma
 static void show(cairo_t *cr, PangoLayout *l, double x, double y)
 {
 	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, l);
+	text_show_layout(cr, l);
 }
 
 static double layout_h(PangoLayout *l)
@@ -644,7 +644,7 @@ static void typeset(struct job *j)
 		fprintf(stderr, "fiches: %s: shaping %lu requests, %lu sliced, %lu spliced, "
 			"%lu of %lu characters shaped; %lu soft hyphens kept out of the text\n",
 			j->b->name, st.requests, st.sliced, st.spliced, st.shaped_chars, st.requested_chars,
-			soft_hyphens_dropped());
+			text_renderer_dropped());
 	}
 	lay_free(dp.L);
 }

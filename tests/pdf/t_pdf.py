@@ -154,7 +154,7 @@ def main():
         alltext = "".join(text(os.path.join(pdfdir, n)) for n in names if not n.endswith("imposee.pdf"))
         check("a hyphenated line break", re.search("[a-zéè’]{2,}[-\u00ad]\n[a-zéè]", alltext) is not None)
         # Hyphenation points are soft hyphens in the text Pango lays out; only
-        # those drawn at a line break may reach the PDF's text (soft_hyphens.c).
+        # those drawn at a line break may reach the PDF's text (text_renderer.c).
         inside = re.findall("\\w+\u00ad\\w+", alltext)
         check("no soft hyphen inside an extracted word", not inside, " ".join(inside[:5]))
         raw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", guide, "-"],

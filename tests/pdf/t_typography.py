@@ -25,7 +25,7 @@ The text frame is not assumed: on each page the right edge is the most
 common end of the long lines that do not end with a hyphen, and the running
 heads and page numbers are the lines found at the same height on many
 pages. Hyphens added by the line breaking come out as U+00AD (soft hyphen,
-see generator/pdf/soft_hyphens.c), hyphens of the text as '-'.
+see generator/pdf/text_renderer.c), hyphens of the text as '-'.
 
 Checks not met yet are listed in KNOWN: they are reported as known
 failures (counted as skipped) and the test fails when one of them starts
