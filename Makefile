@@ -111,6 +111,14 @@ $(LIB): $(OBJ)
 $(BIN): $(BUILD)/generator/main.o $(LIB) $(MO_FILES)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
 
+# The program with its replacements of library functions hidden from the
+# libraries (tests/replacements/unreached.ver): the fallbacks' test.
+UNREACHED = $(BUILD)/tests/fiches-unreached
+$(UNREACHED): $(BUILD)/generator/main.o $(LIB) tests/replacements/unreached.ver
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--version-script=tests/replacements/unreached.ver -o $@ \
+		$(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
+
 $(BUILD)/locale/%/LC_MESSAGES/fiches.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ $<
@@ -128,7 +136,7 @@ site: $(BIN)
 
 test:
 	@sh scripts/deps.sh test
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SPEC_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SPEC_BIN) $(UNREACHED)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
 
 install: $(BIN)

@@ -20,6 +20,7 @@
 #include "pdf.h"
 #include "pdf_worker.h"
 #include "publish.h"
+#include "replacements.h"
 #include "serve.h"
 #include "suggest.h"
 #include "xalloc.h"
@@ -629,6 +630,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
 		printf("fiches %s\n", FICHES_VERSION);
+		replacements_print(stdout);
 		return 0;
 	}
 	const struct command *c = find_command(name);

@@ -680,8 +680,15 @@ static void progress(struct run *r)
  * status, then the PDF, the imposed PDF and the print HTML, each as a
  * length and its bytes.
  */
-static void child_typeset(struct job *j, int fd)
+/*
+ * Typesets one booklet in a child and sends the result. The first child
+ * also proves, with FICHES_DEBUG, whether Pango's shaping reaches the
+ * kept shapings (the parent must not start Pango: see prepare).
+ */
+static void child_typeset(struct job *j, int fd, int first)
 {
+	if (first && getenv("FICHES_DEBUG"))
+		shape_cache_status();
 	typeset(j);
 	if (!j->b->single)
 		print_html(j->s, j->b, &j->html);
@@ -764,7 +771,7 @@ static int typeset_all(struct run *r, int jobs)
 			}
 			if (pid == 0) {
 				close(fds[0]);
-				child_typeset(&r->jobs[job], fds[1]);
+				child_typeset(&r->jobs[job], fds[1], next == 1);
 			}
 			close(fds[1]);
 			for (int k = 0; k < jobs; k++) {

@@ -26,17 +26,36 @@
  *
  * tests/pdf/t_pdf.py builds every booklet of the TAT corpus with and
  * without the kept shapings (FICHES_SHAPE_CACHE=0) and compares the bytes.
+ *
+ * A kept shaping answers only a request with the same setting (struct
+ * setting): every input of hb_shape that HarfBuzz 3.3 to 6.x has. Later
+ * versions added some (synthetic bold in 7.0), which the comparison would
+ * miss, so the cache is compiled only against a HarfBuzz in that range
+ * (HB_VERSION_ATLEAST, at build time) and used only when the library
+ * loaded at run time is in it too (hb_version_atleast: a library updated
+ * without a rebuild). Outside it, and when Pango's calls do not reach this
+ * definition (shape_cache_status proves it with a real layout), every
+ * request is shaped by HarfBuzz itself: slower, never wrong.
  */
 #include "shape_cache.h"
 
 #include <hb.h>
+#include <pango/pangocairo.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
 
+/* The HarfBuzz versions whose shaping inputs struct setting covers. */
+#define HB_COVERED(atleast) (atleast(3, 3, 0) && !atleast(7, 0, 0))
+#define SHAPE_CACHE_BUILT HB_COVERED(HB_VERSION_ATLEAST)
+
+static atomic_ulong reached; /* hb_shape calls that arrived here */
+
+#if SHAPE_CACHE_BUILT
 /* Cuts tried before a hyphenated part is shaped again whole. */
 #define MAX_TRIES 4
 #define KEPT 8
@@ -144,16 +163,6 @@ void shape_cache_release(void)
 	if (scratch)
 		hb_buffer_destroy(scratch);
 	scratch = NULL;
-}
-
-void shape_cache_enable(int on)
-{
-	enabled = on;
-}
-
-struct shape_stats shape_cache_stats(void)
-{
-	return stats;
 }
 
 /* First glyph whose cluster is at least c (clusters rise with the glyphs). */
@@ -375,11 +384,17 @@ static void shape_and_keep(hb_font_t *font, hb_buffer_t *buf, const struct setti
 	k->used = ++clock_tick;
 }
 
+static int library_covered(int a, int b, int c)
+{
+	return hb_version_atleast((unsigned)a, (unsigned)b, (unsigned)c);
+}
+
 void hb_shape(hb_font_t *font, hb_buffer_t *buf, const hb_feature_t *features, unsigned int num_features)
 {
+	atomic_fetch_add_explicit(&reached, 1, memory_order_relaxed);
 	if (enabled < 0) {
 		const char *e = getenv("FICHES_SHAPE_CACHE");
-		enabled = !(e && strcmp(e, "0") == 0);
+		enabled = !(e && strcmp(e, "0") == 0) && HB_COVERED(library_covered);
 	}
 	unsigned n = hb_buffer_get_length(buf);
 	stats.requests++;
@@ -395,4 +410,78 @@ void hb_shape(hb_font_t *font, hb_buffer_t *buf, const hb_feature_t *features, u
 	if (answer(font, buf, &set))
 		return;
 	shape_and_keep(font, buf, &set);
+}
+#else
+static _Thread_local struct shape_stats stats;
+static _Atomic int enabled = 0;
+
+void shape_cache_release(void)
+{
+}
+#endif
+
+void shape_cache_enable(int on)
+{
+	enabled = on && SHAPE_CACHE_BUILT;
+}
+
+struct shape_stats shape_cache_stats(void)
+{
+	return stats;
+}
+
+/* Shapes one word through Pango, as the booklets do. */
+static void shape_through_pango(void)
+{
+	PangoFontMap *map = pango_cairo_font_map_new();
+	PangoContext *ctx = pango_font_map_create_context(map);
+	PangoLayout *l = pango_layout_new(ctx);
+	pango_layout_set_text(l, "Fiches", -1);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	g_object_unref(l);
+	g_object_unref(ctx);
+	g_object_unref(map);
+}
+
+enum shape_cache_status shape_cache_status(void)
+{
+	static _Atomic int status = -1;
+	if (status >= 0)
+		return (enum shape_cache_status)status;
+	enum shape_cache_status st;
+	const char *e = getenv("FICHES_SHAPE_CACHE");
+	if (!SHAPE_CACHE_BUILT) {
+		st = SHAPE_CACHE_NOT_BUILT;
+	} else if (!hb_version_atleast(3, 3, 0) || hb_version_atleast(7, 0, 0)) {
+		st = SHAPE_CACHE_LIBRARY_NEWER;
+	} else if (e && !strcmp(e, "0")) {
+		st = SHAPE_CACHE_OFF;
+	} else {
+		unsigned long before = atomic_load(&reached);
+		shape_through_pango();
+		st = atomic_load(&reached) > before ? SHAPE_CACHE_ACTIVE : SHAPE_CACHE_NOT_REACHED;
+	}
+	status = (int)st;
+	if (st != SHAPE_CACHE_ACTIVE && st != SHAPE_CACHE_OFF && getenv("FICHES_DEBUG"))
+		fprintf(stderr, "fiches: HarfBuzz %s: %s; every request is shaped by HarfBuzz\n",
+			hb_version_string(), shape_cache_status_text(st));
+	return st;
+}
+
+const char *shape_cache_status_text(enum shape_cache_status st)
+{
+	switch (st) {
+	case SHAPE_CACHE_ACTIVE:
+		return "kept shapings in use";
+	case SHAPE_CACHE_OFF:
+		return "kept shapings off (FICHES_SHAPE_CACHE=0)";
+	case SHAPE_CACHE_NOT_BUILT:
+		return "kept shapings not built for this HarfBuzz version";
+	case SHAPE_CACHE_LIBRARY_NEWER:
+		return "kept shapings off: the HarfBuzz loaded is outside the versions they cover";
+	case SHAPE_CACHE_NOT_REACHED:
+		return "Pango's calls do not reach the kept shapings";
+	}
+	return "";
 }

@@ -22,4 +22,19 @@ void shape_cache_enable(int on);
 
 struct shape_stats shape_cache_stats(void);
 
+enum shape_cache_status {
+	SHAPE_CACHE_ACTIVE,       /* Pango's calls reach it, HarfBuzz covered */
+	SHAPE_CACHE_OFF,          /* FICHES_SHAPE_CACHE=0 */
+	SHAPE_CACHE_NOT_BUILT,    /* compiled against an uncovered HarfBuzz */
+	SHAPE_CACHE_LIBRARY_NEWER, /* the HarfBuzz loaded is uncovered */
+	SHAPE_CACHE_NOT_REACHED,  /* a real Pango layout did not call it */
+};
+
+/*
+ * Whether the kept shapings are in use, proved once by shaping a word
+ * through Pango (says why not once on stderr with FICHES_DEBUG).
+ */
+enum shape_cache_status shape_cache_status(void);
+const char *shape_cache_status_text(enum shape_cache_status st);
+
 #endif

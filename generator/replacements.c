@@ -1,0 +1,52 @@
+/*
+ * The replacements of library functions, as they are in this process.
+ *
+ * fiches takes the place of two library functions for the libraries that
+ * call them: cmark-gfm's switch of its extensions' special characters
+ * (load/cmark_special.c, a thread-safety fix) and HarfBuzz's hb_shape for
+ * Pango (pdf/shape_cache.c, a cache). Neither can be trusted from a symbol
+ * look-up, so each is proved by a real call through the library, and when
+ * the proof fails the program takes the library's own path: inline passes
+ * one at a time, every shaping done by HarfBuzz. FICHES_DEBUG says so on
+ * stderr when it happens; --version says it always. The soft hyphens'
+ * filter is a PangoRenderer of its own (pdf/text_renderer.c) and needs no
+ * proof.
+ */
+#include "replacements.h"
+
+#include <cairo.h>
+#include <cmark-gfm.h>
+#include <hb.h>
+#include <pango/pango.h>
+
+#include "i18n.h"
+#include "markdown.h"
+#include "shape_cache.h"
+
+void replacements_print(FILE *out)
+{
+	fprintf(out, "cmark-gfm %s: %s\n", cmark_version_string(),
+		markdown_inlines_in_parallel()
+			? _("documents parsed in parallel (the thread-safety fix is reached)")
+			: _("documents' inline passes one at a time (the library's calls do not reach "
+			    "the thread-safety fix)"));
+	const char *shaping = "";
+	switch (shape_cache_status()) {
+	case SHAPE_CACHE_ACTIVE:
+		shaping = _("shapings kept and reused (Pango's calls reach the cache)");
+		break;
+	case SHAPE_CACHE_OFF:
+		shaping = _("kept shapings off (FICHES_SHAPE_CACHE=0)");
+		break;
+	case SHAPE_CACHE_NOT_BUILT:
+	case SHAPE_CACHE_LIBRARY_NEWER:
+		shaping = _("every shaping done by HarfBuzz (kept shapings cover HarfBuzz 3.3 to 6.x)");
+		break;
+	case SHAPE_CACHE_NOT_REACHED:
+		shaping = _("every shaping done by HarfBuzz (Pango's calls do not reach the cache)");
+		break;
+	}
+	fprintf(out, "HarfBuzz %s: %s\n", hb_version_string(), shaping);
+	fprintf(out, "Pango %s, Cairo %s: %s\n", pango_version_string(), cairo_version_string(),
+		_("text drawn by fiches' own Pango renderer (soft hyphens kept out of the text)"));
+}

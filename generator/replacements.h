@@ -1,0 +1,13 @@
+/*
+ * What `fiches --version` says of the two places where fiches takes a
+ * library function's place (see replacements.c).
+ */
+#ifndef FICHES_REPLACEMENTS_H
+#define FICHES_REPLACEMENTS_H
+
+#include <stdio.h>
+
+/* The libraries' versions and whether each replacement is in effect. */
+void replacements_print(FILE *out);
+
+#endif

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""The replacements of library functions prove themselves at run time
+(issue 14, item 4). build/tests/fiches-unreached is the same program linked
+with its replacements hidden from the libraries (unreached.ver), as when
+cmark-gfm binds its own calls (-Bsymbolic-functions) or Pango stops calling
+hb_shape: it must notice, say so (--version, FICHES_DEBUG once), take the
+libraries' own paths (inline passes one at a time, every shaping by
+HarfBuzz) and build the very same site and booklets. Prints
+"N passed, N failed" last."""
+import filecmp, os, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", "build")
+FICHES = os.environ.get("FICHES", os.path.join(ROOT, BUILD, "fiches"))
+UNREACHED = os.path.join(ROOT, BUILD, "tests", "fiches-unreached")
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + detail if detail else ""))
+
+
+def run(*cmd, env=None):
+    e = dict(os.environ, LANGUAGE="", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    e.pop("FICHES_DEBUG", None)
+    e.pop("FICHES_SHAPE_CACHE", None)
+    e.update(env or {})
+    return subprocess.run(cmd, capture_output=True, text=True, env=e, cwd=ROOT)
+
+
+def tree(root):
+    out = []
+    for d, _, files in os.walk(root):
+        out += [os.path.relpath(os.path.join(d, f), root) for f in files]
+    return sorted(out)
+
+
+def main():
+    if not os.path.exists(UNREACHED):
+        print("build/tests/fiches-unreached is missing: run make test")
+        print("0 passed, 1 failed")
+        return 1
+    v = run(FICHES, "--version").stdout
+    check("--version: documents parsed in parallel", "documents parsed in parallel" in v, v)
+    hb = [l for l in v.splitlines() if l.startswith("HarfBuzz ")]
+    check("--version: says what the shaping cache does", len(hb) == 1, v)
+    covered = hb and "kept shapings cover" not in hb[0]
+    if covered:
+        check("--version: shapings kept (Pango reaches the cache)", "shapings kept and reused" in hb[0], hb[0])
+    check("--version: the Pango renderer", "own Pango renderer" in v, v)
+    off = run(FICHES, "--version", env={"FICHES_SHAPE_CACHE": "0"}).stdout
+    check("--version: FICHES_SHAPE_CACHE=0 is reported", "FICHES_SHAPE_CACHE=0" in off or not covered, off)
+
+    u = run(UNREACHED, "--version").stdout
+    check("unreached: inline passes one at a time", "inline passes one at a time" in u, u)
+    check("unreached: every shaping by HarfBuzz", "every shaping done by HarfBuzz" in u, u)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        normal, fallback = os.path.join(tmp, "normal"), os.path.join(tmp, "fallback")
+        a = run(FICHES, "build", "-o", normal, env={"FICHES_DEBUG": "1"})
+        b = run(UNREACHED, "build", "-o", fallback, env={"FICHES_DEBUG": "1"})
+        check("normal build succeeds", a.returncode == 0, a.stderr[-800:])
+        check("fallback build succeeds", b.returncode == 0, b.stderr[-800:])
+        check("normal build: no fallback announced", "fiches: cmark-gfm:" not in a.stderr
+              and "do not reach" not in a.stderr, a.stderr[-800:])
+        lines = b.stderr.splitlines()
+        cm = [l for l in lines if l.startswith("fiches: cmark-gfm:")]
+        sh = [l for l in lines if l.startswith("fiches: HarfBuzz") and "do not reach" in l]
+        check("fallback: cmark-gfm's path announced once", len(cm) == 1, b.stderr[-800:])
+        check("fallback: HarfBuzz's path announced once", len(sh) == 1, b.stderr[-800:])
+        ta, tb = tree(normal), tree(fallback)
+        check("same files in both sites", ta == tb and len(ta) > 50,
+              "%d vs %d files" % (len(ta), len(tb)))
+        pdfs = [f for f in ta if f.endswith(".pdf")]
+        check("the site has booklets", len(pdfs) >= 5, str(pdfs))
+        differ = [f for f in ta if f in tb and not filecmp.cmp(os.path.join(normal, f),
+                                                               os.path.join(fallback, f), shallow=False)]
+        check("the fallbacks give the same bytes (pages, search, PDFs)", not differ, ", ".join(differ[:10]))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
