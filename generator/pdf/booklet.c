@@ -19,6 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* BOOKLET_TOC_MAX as the text of the message about it. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define BOOKLET_TOC_MAX_TEXT STR(BOOKLET_TOC_MAX)
+
 /* Where problems of one definition are reported. */
 struct where {
 	const struct booklet *def;  /* NULL for ad-hoc selections */
@@ -339,7 +344,17 @@ static int opt_bool(const struct where *w, const json_t *data, const char *key)
 }
 
 static const char *const def_keys[] = {"title", "subtitle", "format", "impose", "summaries",
-				       "include"};
+				       "sommaire", "include"};
+
+int booklet_toc_depth(const struct book *b)
+{
+	if (b->toc_depth)
+		return b->toc_depth;
+	for (size_t i = 0; i < b->nparts; i++)
+		if (b->parts[i].doc && b->parts[i].doc->desc->list == LIST_ORDERED)
+			return 2;
+	return 1;
+}
 
 /* Reads a definition; with w->d set, reports every problem. */
 static void interpret(const struct site *s, const struct where *w, struct book *b)
@@ -379,6 +394,13 @@ static void interpret(const struct site *s, const struct where *w, struct book *
 		report(w, json_object_get(data, "impose"), data, "impose",
 		       _("'impose' needs 'format: a5' (two A5 pages on each A4 sheet)%s"), "", NULL);
 	b->summaries = opt_bool(w, data, "summaries");
+	const json_t *depth = json_object_get(data, "sommaire");
+	if (depth && (!json_is_integer(depth) || json_integer_value(depth) < 1 ||
+		      json_integer_value(depth) > BOOKLET_TOC_MAX))
+		report(w, depth, data, "sommaire", _("'sommaire' must be a number from 1 to %s"),
+		       BOOKLET_TOC_MAX_TEXT, NULL);
+	else if (depth)
+		b->toc_depth = (int)json_integer_value(depth);
 	const json_t *inc = json_object_get(data, "include");
 	if (!json_is_array(inc)) {
 		report(w, inc, data, "include", _("a booklet needs an 'include' list%s"), "", NULL);

@@ -32,6 +32,12 @@ struct book {
 	int impose;        /* also publish NAME-imposee.pdf */
 	int summaries;     /* each fiche reduced to its summary */
 	int single;        /* one fiche alone: no cover, sommaire or back cover */
+	/*
+	 * Depth of the sommaire and of the bookmarks: 1 the documents (under
+	 * their parts), 2 also their sections (« ## ») and the fiches a chapter
+	 * includes, 3 one level more. 0: not said, booklet_toc_depth decides.
+	 */
+	int toc_depth;
 	struct part *parts;
 	size_t nparts, cap;
 };
@@ -55,6 +61,12 @@ void booklet_check(const struct site *s, struct diag *d);
  * unknown name or id, or an empty selection.
  */
 struct book *booklet_adhoc(const struct site *s, const struct pdf_adhoc *sel, struct diag *d);
+
+/* The sommaire depth of b: its own, else 2 when it holds guide chapters, else 1. */
+int booklet_toc_depth(const struct book *b);
+
+/* The largest `sommaire:` a definition may ask. */
+#define BOOKLET_TOC_MAX 3
 
 /* Index of doc in b's parts, or -1. */
 long booklet_find(const struct book *b, const struct doc *doc);

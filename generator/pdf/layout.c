@@ -839,10 +839,9 @@ static void heading(struct lay *L, struct flow *f, cmark_node *node, struct wher
 	b->keep_next = 1;
 	if (hd && L->doc) {
 		b->dest = lay_doc_dest(L->doc, hd->anchor);
-		if (level <= 2) {
-			b->outline = 2;
-			b->outline_title = typo_plain(hd->text, strlen(hd->text));
-		}
+		/* Every level: the booklet's `sommaire:` depth chooses (toc.c). */
+		b->outline = level < 2 ? 2 : level;
+		b->outline_title = typo_plain(hd->text, strlen(hd->text));
 	}
 }
 
@@ -1606,8 +1605,8 @@ void flow_move(struct flow *dst, struct flow *src, size_t from, size_t to)
 	}
 }
 
-void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const char *kicker,
-		   const char *dest)
+void lay_toc_entry(struct lay *L, struct flow *out, int depth, int kind, const char *title,
+		   const char *kicker, const char *dest)
 {
 	struct tb t;
 	tb_init(&t, 0);
@@ -1621,10 +1620,18 @@ void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const cha
 	put_text(L, &t, title, strlen(title));
 	struct blk *b = new_blk(out, BLK_TOC);
 	b->tag = "TOCI";
-	b->width = L->o.width - 40;
-	b->layout = make_layout(L, &t, L->o.body_size, 0, 0, b->width, 0, PANGO_ALIGN_LEFT);
+	b->toc_depth = depth;
+	/* Each level indented like a list level; parts bold, sections a size smaller. */
+	b->indent = depth * L->o.style->list_indent;
+	b->width = L->o.width - 40 - b->indent;
+	double size = kind == 2 ? SIZE(contact) : L->o.body_size;
+	b->layout = make_layout(L, &t, size, kind == 0, 0, b->width, 0, PANGO_ALIGN_LEFT);
 	b->toc_dest = xstrdup(dest);
 	b->after = GAP(toc_entry);
+	if (kind == 0) {
+		b->before = GAP(h_before[1]);
+		b->keep_next = 1;
+	}
 	b->atomic = 1;
 	tb_free(&t);
 	lay_measure(b);

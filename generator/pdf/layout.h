@@ -99,13 +99,14 @@ struct blk {
 
 	/* BLK_TOC */
 	char *toc_dest;
+	int toc_depth;          /* depth in the sommaire's tree: TOC elements nest by it */
 	PangoLayout *toc_number;/* filled at drawing time */
 
 	double h;               /* height (non-text blocks; text: line_top[nlines]) */
 
 	/* Navigation */
 	char *dest;             /* destination named at the block's top, or NULL */
-	int outline;            /* 1 document, 2 section, 0 none */
+	int outline;            /* 1 document (band), 2.. a heading of that Markdown level, 0 none */
 	char *outline_title;
 };
 
@@ -146,9 +147,13 @@ int lay_part(struct lay *L, struct flow *out, size_t i);
 /* Moves blocks [from, to) of src to the end of dst; src keeps empty blocks. */
 void flow_move(struct flow *dst, struct flow *src, size_t from, size_t to);
 
-/* One sommaire entry (level 1 documents, 2 sections) pointing to dest. */
-void lay_toc_entry(struct lay *L, struct flow *out, const char *title, const char *kicker,
-		   const char *dest);
+/*
+ * One sommaire entry pointing to dest, indented by its depth in the tree;
+ * kind 0 a part (bold, kept with the next entry), 1 a document, 2 a section
+ * (a size smaller): the values of enum toc_kind (toc.h).
+ */
+void lay_toc_entry(struct lay *L, struct flow *out, int depth, int kind, const char *title,
+		   const char *kicker, const char *dest);
 
 /* A plain layout of UTF-8 text with French typography, for covers and running heads. */
 PangoLayout *lay_text(struct lay *L, const char *text, double size, int bold, int italic,

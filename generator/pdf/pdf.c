@@ -31,6 +31,7 @@
 #include "shape_cache.h"
 #include "style.h"
 #include "text_renderer.h"
+#include "toc.h"
 #include "typo.h"
 #include "xalloc.h"
 
@@ -190,7 +191,7 @@ struct doc_pages {
 	int total;          /* pages of the reading-order file */
 	int back;           /* page number of the back cover, 0 when none */
 	cairo_surface_t *surface; /* while drawing the reading-order file */
-	int outline_doc;    /* outline id of the current document */
+	struct toc items;   /* what the sommaire and the bookmarks list */
 };
 
 static const char *const months[] = {"janvier", "février", "mars", "avril", "mai", "juin",
@@ -362,29 +363,27 @@ static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const 
 	g_object_unref(n);
 }
 
-static void add_outline(struct doc_pages *dp, const struct page_out *p)
+/*
+ * The bookmarks: under the booklet's title (outline item root), the same
+ * tree as the sommaire, each item a child of the last one a level up.
+ */
+static void add_outline(struct doc_pages *dp, int root)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		const struct frag *fr = &p->v[i];
-		const struct blk *b = &dp->body.v[fr->blk];
-		if (!b->outline || !b->dest || fr->line0 != 0 || fr->row0 > 0)
-			continue;
-		char *dest = page_quote(b->dest);
+	int parent[BOOKLET_TOC_MAX + 4];
+	int top = (int)(sizeof parent / sizeof *parent) - 1;
+	parent[0] = root;
+	for (size_t i = 0; i < dp->items.n; i++) {
+		const struct toc_item *it = &dp->items.v[i];
+		int d = it->depth < top ? it->depth : top - 1;
+		char *label = toc_label(it);
+		char *dest = page_quote(it->dest);
 		char *link = xasprintf("dest=%s", dest);
-		if (b->outline == 1) {
-			/* « Fiche-action 6 · Titre », as in the sommaire. */
-			char *title = b->doc && b->doc->desc->list == LIST_NUMBERED ?
-				      xasprintf("%s %d · %s", b->doc->desc->label, b->doc->number,
-						b->outline_title) :
-				      xstrdup(b->outline_title);
-			dp->outline_doc = cairo_pdf_surface_add_outline(dp->surface, 1, title, link, 0);
-			free(title);
-		}
-		else if (dp->outline_doc)
-			cairo_pdf_surface_add_outline(dp->surface, dp->outline_doc, b->outline_title,
-						      link, 0);
+		parent[d + 1] = cairo_pdf_surface_add_outline(dp->surface, parent[d], label, link,
+							      it->kind == TOC_PART ?
+							      CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
 		free(link);
 		free(dest);
+		free(label);
 	}
 }
 
@@ -443,8 +442,6 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 	} else if (number - dp->front <= (int)dp->bp.n) {
 		const struct page_out *p = &dp->bp.v[number - dp->front - 1];
 		draw_furniture(dp, cr, number, p);
-		if (tagged)
-			add_outline(dp, p);
 		page_draw(&pd, cr, p);
 	} else if (number == dp->back) {
 		draw_back_cover(dp, cr);
@@ -551,17 +548,15 @@ static void typeset(struct job *j)
 			start = next_start;
 			next_start = t;
 		}
+		if (pass == 0) {
+			/* A fiche alone has no sommaire; its bookmarks go down to its sections. */
+			toc_collect(&dp.body, j->b, j->b->single ? 2 : booklet_toc_depth(j->b), &dp.items);
+		}
 		if (pass == 0 && !j->b->single) {
-			/* Sommaire: one entry per document and appendix, below its title. */
-			for (size_t i = 0; i < dp.body.n; i++) {
-				const struct blk *b = &dp.body.v[i];
-				if (b->kind != BLK_BAND)
-					continue;
-				char *kicker = NULL;
-				if (b->doc && b->doc->desc->list == LIST_NUMBERED)
-					kicker = xasprintf("%s %d", b->doc->desc->label, b->doc->number);
-				lay_toc_entry(dp.L, &dp.toc, b->outline_title, kicker, b->dest);
-				free(kicker);
+			for (size_t i = 0; i < dp.items.n; i++) {
+				const struct toc_item *it = &dp.items.v[i];
+				lay_toc_entry(dp.L, &dp.toc, it->depth, (int)it->kind, it->title, it->kicker,
+					      it->dest);
 			}
 			struct page_geom tg = dp.g;
 			tg.top += dp.g.body_size * 4;
@@ -593,9 +588,10 @@ static void typeset(struct job *j)
 	set_metadata(&dp, surf, j->b->title);
 	cairo_t *cr = cairo_create(surf);
 	char *root_title = typo_plain(j->b->title, strlen(j->b->title));
-	cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, root_title, "page=1",
-				      CAIRO_PDF_OUTLINE_FLAG_OPEN);
+	int root = cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, root_title, "page=1",
+						 CAIRO_PDF_OUTLINE_FLAG_OPEN);
 	free(root_title);
+	add_outline(&dp, root);
 	for (int n = 1; n <= dp.total; n++) {
 		draw_page(&dp, cr, n, 1);
 		cairo_show_page(cr);
@@ -636,6 +632,7 @@ static void typeset(struct job *j)
 	}
 	flow_free(&dp.body);
 	flow_free(&dp.toc);
+	toc_free(&dp.items);
 	page_list_free(&dp.bp);
 	page_list_free(&dp.tp);
 	dests_free(&dp.map);

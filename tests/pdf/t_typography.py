@@ -315,7 +315,10 @@ def check_pages(pdf, pages, flat, st, name):
                     continue
                 st.add("toc", None)
                 got = page_text(pages, num)
-                if title not in got:
+                # A title may be cut after a hyphen of its own (« Trafics-Acteurs-|Territoires »,
+                # a part's title set as its first chapter's kicker), which the text
+                # extraction drops or spaces: compare without hyphens and spaces.
+                if re.sub(r"[-\s]", "", title) not in re.sub(r"[-\s]", "", got):
                     st.add("toc-wrong", "%s « %s » p. %d" % (name, title, num))
             if p > 2 and "Sommaire" in lay:
                 break
