@@ -339,72 +339,6 @@ static void set_rgb(cairo_t *cr, const double rgb[3])
 	cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
 }
 
-/* Emits the link tags of a layout's lines [line0, line1) drawn at (x, y_top). */
-static void link_tags(const struct page_draw *pd, cairo_t *cr, PangoLayout *layout,
-		      const struct lay_link *links, size_t nlinks, int line0, int line1,
-		      double x, double y_top)
-{
-	if (!pd->tagged || !nlinks)
-		return;
-	for (size_t li = 0; li < nlinks; li++) {
-		const struct lay_link *lk = &links[li];
-		if (lk->dest && pd->page_of(pd->ctx, lk->dest) <= 0)
-			continue;
-		char rects[2048];
-		size_t rl = 0;
-		PangoLayoutIter *it = pango_layout_get_iter(layout);
-		int line = 0;
-		double first_top = 0;
-		do {
-			PangoRectangle lr;
-			pango_layout_iter_get_line_extents(it, NULL, &lr);
-			if (line == line0)
-				first_top = (double)lr.y / PANGO_SCALE;
-			if (line >= line0 && line < line1) {
-				PangoLayoutLine *pl = pango_layout_iter_get_line_readonly(it);
-				int s = pl->start_index, e = pl->start_index + pl->length;
-				int a = lk->start > s ? lk->start : s, z = lk->end < e ? lk->end : e;
-				if (a < z) {
-					/*
-					 * Layout-level positions: they include alignment and
-					 * justification as drawn (the line-level call does not
-					 * always, which made link boxes vary between runs).
-					 */
-					PangoRectangle pa, pz;
-					pango_layout_index_to_pos(layout, a, &pa);
-					int xa = pa.x, xz = lr.x + lr.width;
-					if (z < e) {
-						pango_layout_index_to_pos(layout, z, &pz);
-						xz = pz.x;
-					}
-					if (xz < xa) {
-						int tmp = xa;
-						xa = xz;
-						xz = tmp;
-					}
-					double rx = x + (double)xa / PANGO_SCALE;
-					double ry = y_top + (double)lr.y / PANGO_SCALE - first_top;
-					if (rl < sizeof rects - 100)
-						rl += (size_t)snprintf(rects + rl, sizeof rects - rl, "%.2f %.2f %.2f %.2f ",
-								       rx, ry, (double)(xz - xa) / PANGO_SCALE,
-								       (double)lr.height / PANGO_SCALE);
-				}
-			}
-			line++;
-		} while (line < line1 && pango_layout_iter_next_line(it));
-		pango_layout_iter_free(it);
-		if (!rl)
-			continue;
-		rects[rl - 1] = '\0';
-		char *target = page_quote(lk->uri ? lk->uri : lk->dest);
-		char *attrs = xasprintf("rect=[%s] %s=%s", rects, lk->uri ? "uri" : "dest", target);
-		cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
-		cairo_tag_end(cr, CAIRO_TAG_LINK);
-		free(attrs);
-		free(target);
-	}
-}
-
 /* Draws lines [line0, line1) of layout with the top of line0 at (x, y). */
 static void draw_lines(cairo_t *cr, PangoLayout *layout, int line0, int line1, double x, double y)
 {
@@ -420,6 +354,152 @@ static void draw_lines(cairo_t *cr, PangoLayout *layout, int line0, int line1, d
 			double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
 			cairo_move_to(cr, x + (double)lr.x / PANGO_SCALE, y + base - first_top);
 			text_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
+		}
+		line++;
+	} while (line < line1 && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+/* Index of the link over byte `at` of the text, or -1 (a destination not placed is no link). */
+static int link_at(const struct page_draw *pd, const struct lay_link *links, size_t n, int at)
+{
+	for (size_t i = 0; i < n; i++)
+		if (at >= links[i].start && at < links[i].end)
+			return links[i].dest && pd->page_of(pd->ctx, links[i].dest) <= 0 ? -1 : (int)i;
+	return -1;
+}
+
+/* 1 when some link of the text is drawn as one. */
+static int has_live_link(const struct page_draw *pd, const struct lay_link *links, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!links[i].dest || pd->page_of(pd->ctx, links[i].dest) > 0)
+			return 1;
+	return 0;
+}
+
+static double run_width(const PangoGlyphItem *run)
+{
+	return (double)(run->start_x_offset + pango_glyph_string_get_width(run->glyphs) +
+			run->end_x_offset) / PANGO_SCALE;
+}
+
+/* The runs of one line grouped by the link they belong to, while it is drawn. */
+struct line_groups {
+	const struct page_draw *pd;
+	cairo_t *cr;
+	const struct lay_link *links;
+	const PangoGlyphItem **runs;  /* the line's runs, in order */
+	int *group;                   /* per run: its group */
+	int *link;                    /* per group: link index, or -1 (Span) */
+	double *x, *w;                /* per group: its extent on the line */
+	size_t nruns;
+	int open;                     /* the group whose element is open, or -1 */
+	double top, height;           /* the line's box */
+};
+
+static void close_group(struct line_groups *lg)
+{
+	if (lg->open < 0)
+		return;
+	cairo_tag_end(lg->cr, lg->link[lg->open] >= 0 ? CAIRO_TAG_LINK : "Span");
+	lg->open = -1;
+}
+
+/* Called by the renderer before each run: opens the element of the run's group. */
+static void at_run(void *ctx, const PangoGlyphItem *run)
+{
+	struct line_groups *lg = ctx;
+	size_t i = 0;
+	while (i < lg->nruns && lg->runs[i] != run)
+		i++;
+	if (i == lg->nruns || lg->group[i] == lg->open)
+		return;
+	close_group(lg);
+	int g = lg->group[i];
+	if (lg->link[g] >= 0) {
+		const struct lay_link *lk = &lg->links[lg->link[g]];
+		char *target = page_quote(lk->uri ? lk->uri : lk->dest);
+		char *attrs = xasprintf("rect=[%.2f %.2f %.2f %.2f] %s=%s", lg->x[g], lg->top, lg->w[g],
+					lg->height, lk->uri ? "uri" : "dest", target);
+		cairo_tag_begin(lg->cr, CAIRO_TAG_LINK, attrs);
+		free(attrs);
+		free(target);
+	} else {
+		cairo_tag_begin(lg->cr, "Span", "");
+	}
+	lg->open = g;
+}
+
+/*
+ * Draws one line of a text holding links: the runs of a link inside a
+ * Link element (the annotation over them, so that the element holds its
+ * OBJR and the marked content of its text), the other runs in Span
+ * elements. Cairo 1.16 marks the content of leaf elements only: the text
+ * of a P holding a Link, drawn in the P itself, would be in no element.
+ */
+static void draw_line_linked(const struct page_draw *pd, cairo_t *cr, PangoLayoutLine *line,
+			     const struct lay_link *links, size_t nlinks, double x, double base,
+			     double top, double height)
+{
+	struct line_groups lg = {pd, cr, links, NULL, NULL, NULL, NULL, NULL, 0, -1, top, height};
+	size_t n = g_slist_length(line->runs);
+	lg.runs = xcalloc(n + 1, sizeof *lg.runs);
+	lg.group = xcalloc(n + 1, sizeof *lg.group);
+	lg.link = xcalloc(n + 1, sizeof *lg.link);
+	lg.x = xcalloc(n + 1, sizeof *lg.x);
+	lg.w = xcalloc(n + 1, sizeof *lg.w);
+	int ng = 0;
+	double at = x;
+	for (GSList *r = line->runs; r; r = r->next) {
+		const PangoGlyphItem *run = r->data;
+		int li = link_at(pd, links, nlinks, run->item->offset);
+		if (!ng || lg.link[ng - 1] != li) {
+			lg.link[ng] = li;
+			lg.x[ng] = at;
+			ng++;
+		}
+		lg.w[ng - 1] += run_width(run);
+		lg.runs[lg.nruns] = run;
+		lg.group[lg.nruns++] = ng - 1;
+		at += run_width(run);
+	}
+	cairo_move_to(cr, x, base);
+	text_show_layout_line_runs(cr, line, at_run, &lg);
+	close_group(&lg);
+	free(lg.runs);
+	free(lg.group);
+	free(lg.link);
+	free(lg.x);
+	free(lg.w);
+}
+
+/*
+ * Draws lines [line0, line1) of a layout with the top of line0 at (x, y),
+ * its links tagged and annotated when the drawing is (see draw_line_linked).
+ */
+static void draw_text_lines(const struct page_draw *pd, cairo_t *cr, PangoLayout *layout,
+			    const struct lay_link *links, size_t nlinks, int line0, int line1,
+			    double x, double y)
+{
+	if (!pd->tagged || !has_live_link(pd, links, nlinks)) {
+		draw_lines(cr, layout, line0, line1, x, y);
+		return;
+	}
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	int line = 0;
+	double first_top = 0;
+	do {
+		PangoRectangle lr;
+		pango_layout_iter_get_line_extents(it, NULL, &lr);
+		if (line == line0)
+			first_top = (double)lr.y / PANGO_SCALE;
+		if (line >= line0) {
+			double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+			draw_line_linked(pd, cr, pango_layout_iter_get_line_readonly(it), links, nlinks,
+					 x + (double)lr.x / PANGO_SCALE, y + base - first_top,
+					 y + (double)lr.y / PANGO_SCALE - first_top,
+					 (double)lr.height / PANGO_SCALE);
 		}
 		line++;
 	} while (line < line1 && pango_layout_iter_next_line(it));
@@ -506,8 +586,7 @@ static void draw_text(const struct page_draw *pd, cairo_t *cr, const struct blk 
 		tag_begin(pd, cr, "LBody", NULL);
 	const char *tag = item ? "P" : b->tag;
 	tag_begin(pd, cr, tag, NULL);
-	draw_lines(cr, b->layout, fr->line0, fr->line1, x, fr->y);
-	link_tags(pd, cr, b->layout, b->links, b->nlinks, fr->line0, fr->line1, x, fr->y);
+	draw_text_lines(pd, cr, b->layout, b->links, b->nlinks, fr->line0, fr->line1, x, fr->y);
 	tag_end(pd, cr, tag);
 	if (item && close_item) {
 		tag_end(pd, cr, "LBody");
@@ -530,10 +609,8 @@ static void draw_row(const struct page_draw *pd, cairo_t *cr, const struct blk *
 		const struct lay_cell *cell = &row->cells[c];
 		tag_begin(pd, cr, row->header ? "TH" : "TD", NULL);
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		cairo_move_to(cr, x + 4, y + 4);
-		text_show_layout(cr, cell->layout);
-		link_tags(pd, cr, cell->layout, cell->links, cell->nlinks, 0,
-			  pango_layout_get_line_count(cell->layout), x + 4, y + 4);
+		draw_text_lines(pd, cr, cell->layout, cell->links, cell->nlinks, 0,
+				pango_layout_get_line_count(cell->layout), x + 4, y + 4);
 		tag_end(pd, cr, row->header ? "TH" : "TD");
 		x += b->colw[c];
 	}
@@ -633,15 +710,34 @@ static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk 
 	}
 }
 
+/*
+ * A sommaire entry: title, dot leaders, page number flush right. For
+ * screen readers the sommaire is a TOC of TOCI elements, nested as the
+ * entries are (a TOCI whose next entry is deeper holds a TOC of its
+ * children); each TOCI holds a Reference whose Link holds the entry's text
+ * and page number with the annotation. The leaders are no text: they stay
+ * out of every leaf element, and so are marked as artifacts (pdf_post.c).
+ */
 static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *b,
 		     const struct frag *fr)
 {
 	double x = pd->g->left + b->indent, right = pd->g->w - pd->g->right;
+	const struct blk *next = fr->blk + 1 < pd->f->n ? &pd->f->v[fr->blk + 1] : NULL;
 	int page = pd->page_of(pd->ctx, b->toc_dest);
+	if (fr->blk == 0)
+		tag_begin(pd, cr, "TOC", NULL);
 	tag_begin(pd, cr, "TOCI", NULL);
+	tag_begin(pd, cr, "Reference", NULL);
+	if (pd->tagged && page > 0) {
+		char *dest = page_quote(b->toc_dest);
+		char *attrs = xasprintf("rect=[%.2f %.2f %.2f %.2f] dest=%s", x, fr->y, right - x,
+					b->h, dest);
+		cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+		free(attrs);
+		free(dest);
+	}
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 	draw_lines(cr, b->layout, 0, b->nlines, x, fr->y);
-	/* Page number flush right on the last line's baseline, dot leaders between. */
 	char num[16];
 	snprintf(num, sizeof num, "%d", page);
 	PangoLayout *nl = pango_layout_new(pango_layout_get_context(b->layout));
@@ -659,6 +755,8 @@ static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *
 	double nx = right - (double)nw / PANGO_SCALE;
 	cairo_move_to(cr, nx, base - (double)pango_layout_get_baseline(nl) / PANGO_SCALE);
 	text_show_layout(cr, nl);
+	if (pd->tagged && page > 0)
+		cairo_tag_end(cr, CAIRO_TAG_LINK);
 	double dots_from = x + (double)(lr.x + lr.width) / PANGO_SCALE + 6;
 	cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
 	/* The page number left a current point: without this, a hairline ran from it to the first dot. */
@@ -668,16 +766,19 @@ static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *
 		cairo_fill(cr);
 	}
 	g_object_unref(nl);
-	if (pd->tagged && page > 0) {
-		char *dest = page_quote(b->toc_dest);
-		char *attrs = xasprintf("rect=[%.2f %.2f %.2f %.2f] dest=%s", x, fr->y, right - x,
-					b->h, dest);
-		cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
-		cairo_tag_end(cr, CAIRO_TAG_LINK);
-		free(attrs);
-		free(dest);
+	tag_end(pd, cr, "Reference");
+	if (next && next->toc_depth > b->toc_depth) {
+		/* Its children follow, in a TOC of their own inside this TOCI. */
+		tag_begin(pd, cr, "TOC", NULL);
+		return;
 	}
 	tag_end(pd, cr, "TOCI");
+	for (int d = b->toc_depth, nd = next ? next->toc_depth : 0; d > nd; d--) {
+		tag_end(pd, cr, "TOC");
+		tag_end(pd, cr, "TOCI");
+	}
+	if (!next)
+		tag_end(pd, cr, "TOC");
 }
 
 /*

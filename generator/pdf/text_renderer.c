@@ -39,6 +39,8 @@ typedef struct {
 	cairo_t *cr;
 	double x0, y0;        /* the current point the text is drawn from */
 	int text_glyphs;      /* the surface keeps text with its glyphs (PDF) */
+	void (*at_run)(void *ctx, const PangoGlyphItem *run); /* or NULL */
+	void *at_run_ctx;
 } TextRenderer;
 
 typedef struct {
@@ -230,6 +232,8 @@ static void draw_glyph_item(PangoRenderer *r, const char *text, PangoGlyphItem *
 	TextRenderer *t = (TextRenderer *)r;
 	PangoFont *font = gi->item->analysis.font;
 	PangoGlyphString *glyphs = gi->glyphs;
+	if (t->at_run)
+		t->at_run(t->at_run_ctx, gi);
 	if (!t->text_glyphs) {
 		draw_glyphs(r, font, glyphs, x, y);
 		return;
@@ -333,6 +337,17 @@ void text_show_layout_line(cairo_t *cr, PangoLayoutLine *line)
 {
 	int had;
 	TextRenderer *t = begin(cr, &had);
+	pango_renderer_draw_layout_line((PangoRenderer *)t, line, 0, 0);
+	end(t, had);
+}
+
+void text_show_layout_line_runs(cairo_t *cr, PangoLayoutLine *line,
+				void (*at_run)(void *ctx, const PangoGlyphItem *run), void *ctx)
+{
+	int had;
+	TextRenderer *t = begin(cr, &had);
+	t->at_run = at_run;
+	t->at_run_ctx = ctx;
 	pango_renderer_draw_layout_line((PangoRenderer *)t, line, 0, 0);
 	end(t, had);
 }
