@@ -684,7 +684,10 @@ static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk 
 	else
 		cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
 	cairo_move_to(cr, x + pad + (b->small ? 4 : 0), y + pad);
+	/* « FICHE-ACTION 6 · Logique », the part of a chapter: text, read before the title. */
+	tag_begin(pd, cr, "P", NULL);
 	text_show_layout(cr, b->kicker);
+	tag_end(pd, cr, "P");
 	tag_begin(pd, cr, "H1", NULL);
 	if (b->small)
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -696,17 +699,19 @@ static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk 
 	if (b->qr_url) {
 		double s = b->h - 2 * pad < 64 ? b->h - 2 * pad : 64;
 		double qx = x + b->width - pad - s, qy = y + (b->h - s) / 2;
-		figure_begin(pd, cr, "QR code de la fiche en ligne");
-		qr_draw(cr, b->qr_url, qx, qy, s);
-		tag_end(pd, cr, "Figure");
+		/* A Link holding the Figure: the annotation and what it shows are one element. */
 		if (pd->tagged) {
 			char *uri = page_quote(b->qr_url);
 			char *attrs = xasprintf("rect=[%.2f %.2f %.2f %.2f] uri=%s", qx, qy, s, s, uri);
 			cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
-			cairo_tag_end(cr, CAIRO_TAG_LINK);
 			free(attrs);
 			free(uri);
 		}
+		figure_begin(pd, cr, "QR code de la fiche en ligne");
+		qr_draw(cr, b->qr_url, qx, qy, s);
+		tag_end(pd, cr, "Figure");
+		if (pd->tagged)
+			cairo_tag_end(cr, CAIRO_TAG_LINK);
 	}
 }
 

@@ -16,6 +16,7 @@
  * SOURCE_DATE_EPOCH, so equal sources give equal bytes.
  */
 #include "pdf.h"
+#include "pdf_post.h"
 #include "fileio.h"
 #include "booklet.h"
 #include "buf.h"
@@ -224,22 +225,31 @@ static void draw_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
 	PangoLayout *k = lay_text(dp->L, s->title ? s->title : "", bs * 1.1, 1, 0, fw,
 				  PANGO_ALIGN_LEFT);
 	cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+	if (tagged)
+		cairo_tag_begin(cr, "P", "");
 	show(cr, k, g->left, y);
+	if (tagged)
+		cairo_tag_end(cr, "P");
 	y += layout_h(k) + bs * 1.5;
 	g_object_unref(k);
 	PangoLayout *t = lay_text(dp->L, b->title, bs * 3.2, 1, 0, fw, PANGO_ALIGN_LEFT);
+	/* The booklet's title is its first heading: H1, as the sommaire and the documents. */
 	if (tagged)
-		cairo_tag_begin(cr, "P", "");
+		cairo_tag_begin(cr, "H1", "");
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	show(cr, t, g->left, y);
 	if (tagged)
-		cairo_tag_end(cr, "P");
+		cairo_tag_end(cr, "H1");
 	y += layout_h(t) + bs;
 	g_object_unref(t);
 	if (b->subtitle && *b->subtitle) {
 		PangoLayout *st = lay_text(dp->L, b->subtitle, bs * 1.5, 0, 1, fw, PANGO_ALIGN_LEFT);
 		cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
+		if (tagged)
+			cairo_tag_begin(cr, "P", "");
 		show(cr, st, g->left, y);
+		if (tagged)
+			cairo_tag_end(cr, "P");
 		g_object_unref(st);
 	}
 	struct buf lines = BUF_INIT;
@@ -254,12 +264,16 @@ static void draw_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
 	PangoLayout *f = lay_text(dp->L, lines.data ? lines.data : "", bs * 1.05, 0, 0, fw,
 				  PANGO_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+	if (tagged && lines.len)
+		cairo_tag_begin(cr, "P", "");
 	show(cr, f, g->left, g->h - g->bottom - layout_h(f));
+	if (tagged && lines.len)
+		cairo_tag_end(cr, "P");
 	g_object_unref(f);
 	buf_free(&lines);
 }
 
-static void draw_back_cover(struct doc_pages *dp, cairo_t *cr)
+static void draw_back_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
 {
 	const struct site *s = dp->j->s;
 	const struct page_geom *g = &dp->g;
@@ -287,11 +301,22 @@ static void draw_back_cover(struct doc_pages *dp, cairo_t *cr)
 	PangoLayout *l = lay_text(dp->L, t.data, bs, 0, 0, fw - (dp->j->base_url ? 80 : 0),
 				  PANGO_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 1, 1, 1);
+	if (tagged)
+		cairo_tag_begin(cr, "P", "");
 	show(cr, l, g->left, y);
+	if (tagged)
+		cairo_tag_end(cr, "P");
 	g_object_unref(l);
 	buf_free(&t);
-	if (dp->j->base_url)
+	if (dp->j->base_url) {
+		if (tagged) {
+			cairo_tag_begin(cr, "Figure", "");
+			ptrs_add(&dp->alts, xstrdup("QR code du site"));
+		}
 		qr_draw(cr, dp->j->base_url, g->w - g->right - 64, y, 64);
+		if (tagged)
+			cairo_tag_end(cr, "Figure");
+	}
 }
 
 /*
@@ -444,7 +469,7 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 		draw_furniture(dp, cr, number, p);
 		page_draw(&pd, cr, p);
 	} else if (number == dp->back) {
-		draw_back_cover(dp, cr);
+		draw_back_cover(dp, cr, tagged);
 	} else {
 		draw_notes_page(dp, cr, number, tagged);
 	}
@@ -461,30 +486,56 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
-static void set_metadata(struct doc_pages *dp, cairo_surface_t *surf, const char *title)
+/* The document's metadata, for the Info dictionary (Cairo) and the XMP packet (pdf_post.c). */
+struct meta_texts {
+	char *title, *author, *subject, *keywords;
+	char date[32];
+	const char *lang;
+};
+
+static void meta_free(struct meta_texts *m)
+{
+	free(m->title);
+	free(m->author);
+	free(m->subject);
+	free(m->keywords);
+}
+
+static void set_metadata(struct doc_pages *dp, cairo_surface_t *surf, const char *title,
+			 const char *keywords, struct meta_texts *m)
 {
 	const struct site *s = dp->j->s;
-	char date[32];
+	memset(m, 0, sizeof *m);
 	time_t when = (time_t)(dp->j->epoch > 0 ? dp->j->epoch : FIXED_EPOCH);
 	struct tm tm;
 	gmtime_r(&when, &tm);
-	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(m->date, sizeof m->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* Texts from YAML get the typography of the pages (’, « », spaces). */
-	char *t = typo_plain(title, strlen(title));
-	char *author = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, t);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, author);
-	free(t);
-	free(author);
+	m->title = typo_plain(title, strlen(title));
+	m->author = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
+	m->lang = s->language ? s->language : "fr";
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, m->author);
 	const char *subject = dp->j->b->subtitle ? dp->j->b->subtitle : s->subtitle;
 	if (subject) {
-		char *sub = typo_plain(subject, strlen(subject));
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, sub);
-		free(sub);
+		m->subject = typo_plain(subject, strlen(subject));
+		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->subject);
+	}
+	if (keywords) {
+		m->keywords = xstrdup(keywords);
+		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, keywords);
 	}
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "fiches");
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, m->date);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, m->date);
+}
+
+/* Adds what Cairo cannot write (pdf_post.h): artifacts when tagged, and the XMP packet. */
+static void complete_pdf(struct job *j, struct buf *pdf, const struct meta_texts *m, int tagged)
+{
+	struct pdf_meta pm = {m->title, m->author, m->subject, m->keywords, m->lang, m->date, NULL};
+	if (pdf_post(pdf, &pm, tagged) < 0)
+		j->failed = CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* Records the page of every destination; 1 when some printed number changed. */
@@ -585,7 +636,8 @@ static void typeset(struct job *j)
 	/* Reading order. */
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &j->pdf, dp.g.w, dp.g.h);
 	dp.surface = surf;
-	set_metadata(&dp, surf, j->b->title);
+	struct meta_texts meta;
+	set_metadata(&dp, surf, j->b->title, NULL, &meta);
 	cairo_t *cr = cairo_create(surf);
 	char *root_title = typo_plain(j->b->title, strlen(j->b->title));
 	int root = cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, root_title, "page=1",
@@ -603,8 +655,10 @@ static void typeset(struct job *j)
 	cairo_surface_destroy(surf);
 	if (!j->failed) {
 		catalog_figure_alts(&j->pdf, &dp.alts);
-		catalog_complete(&j->pdf, j->s->language ? j->s->language : "fr", 1);
+		catalog_complete(&j->pdf, meta.lang, 1);
+		complete_pdf(j, &j->pdf, &meta, 1);
 	}
+	meta_free(&meta);
 	for (size_t i = 0; i < dp.alts.n; i++)
 		free(dp.alts.v[i]);
 	ptrs_free(&dp.alts);
@@ -615,20 +669,21 @@ static void typeset(struct job *j)
 									     dp.g.h * 2 > 841 ? 841.89 : dp.g.h * 2,
 									     dp.g.h);
 		char *title = xasprintf("%s (imposé pour l’impression)", j->b->title);
-		set_metadata(&dp, sheet, title);
-		free(title);
 		/* Said in the file: it is for the printer, and carries no structure. */
-		cairo_pdf_surface_set_metadata(sheet, CAIRO_PDF_METADATA_KEYWORDS,
-					       "imposition, fichier pour l’imprimeur, non balisé : "
-					       "pour lire ou pour l’accessibilité, prendre le PDF non imposé");
+		set_metadata(&dp, sheet, title, "imposition, fichier pour l’imprimeur, non balisé\u00a0: "
+			     "pour lire ou pour l’accessibilité, prendre le PDF non imposé", &meta);
+		free(title);
 		dp.surface = NULL;
 		impose_draw(sheet, dp.total, dp.g.w, dp.g.h, impose_cb, &dp);
 		cairo_surface_finish(sheet);
 		if (cairo_surface_status(sheet) != CAIRO_STATUS_SUCCESS)
 			j->failed = cairo_surface_status(sheet);
 		cairo_surface_destroy(sheet);
-		if (!j->failed)
-			catalog_complete(&j->imposed, j->s->language ? j->s->language : "fr", 0);
+		if (!j->failed) {
+			catalog_complete(&j->imposed, meta.lang, 0);
+			complete_pdf(j, &j->imposed, &meta, 0);
+		}
+		meta_free(&meta);
 	}
 	flow_free(&dp.body);
 	flow_free(&dp.toc);

@@ -1,0 +1,491 @@
+/*
+ * Rewriting Cairo's PDF; see pdf_post.h.
+ *
+ * Cairo 1.16 writes every object once ("N 0 obj" … "endobj"), no object
+ * streams, then a classic cross-reference table whose offsets are used to
+ * find the objects. The page content streams (FlateDecode, their /Length
+ * an indirect object) are inflated, marked and deflated again with a direct
+ * /Length; pages and the catalog get their keys; the XMP packet is a new
+ * object at the end. Objects are written back in their order, and the
+ * table is made anew. zlib's output depends only on its input and level,
+ * so equal sources still give equal bytes.
+ */
+#include "pdf_post.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* ---- content streams ---- */
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
+}
+
+static int is_delim(char c)
+{
+	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+	       c == '}' || c == '/' || c == '%';
+}
+
+static int op_is(const char *op, size_t n, const char *name)
+{
+	return strlen(name) == n && memcmp(op, name, n) == 0;
+}
+
+static int op_in(const char *op, size_t n, const char *const *names)
+{
+	for (; *names; names++)
+		if (op_is(op, n, *names))
+			return 1;
+	return 0;
+}
+
+/* An artifact never spans these: they open or close what marked content must nest with. */
+static const char *const closers[] = {"BDC", "BMC", "BT", "ET", "q", "Q", NULL};
+/* Drawing that starts here is content: text, a path, an image, a shading. */
+static const char *const text_ops[] = {"Tj", "TJ", "'", "\"", "Do", "sh", "BI", NULL};
+static const char *const path_ops[] = {"m", "re", "l", "c", "v", "y", "h", NULL};
+static const char *const paint_ops[] = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "n", NULL};
+
+/* Index just past the literal string starting at s[i] == '('. */
+static size_t skip_string(const char *s, size_t n, size_t i)
+{
+	int nest = 0;
+	for (; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '(')
+			nest++;
+		else if (s[i] == ')' && --nest == 0)
+			return i + 1;
+	}
+	return n;
+}
+
+/* Index just past the inline image data that follows "ID" at s[i]: up to "EI". */
+static size_t skip_inline_image(const char *s, size_t n, size_t i)
+{
+	for (i++; i + 1 < n; i++)
+		if (is_space(s[i - 1]) && s[i] == 'E' && s[i + 1] == 'I' && (i + 2 == n || is_space(s[i + 2])))
+			return i;
+	return n;
+}
+
+void pdf_mark_artifacts(const char *s, size_t n, struct buf *out)
+{
+	size_t i = 0, copied = 0, unit = (size_t)-1;
+	int depth = 0, open = 0, in_path = 0;
+	while (i < n) {
+		char c = s[i];
+		if (is_space(c)) {
+			i++;
+			continue;
+		}
+		if (c == '%') {
+			while (i < n && s[i] != '\n' && s[i] != '\r')
+				i++;
+			continue;
+		}
+		if (unit == (size_t)-1)
+			unit = i;
+		if (c == '(') {
+			i = skip_string(s, n, i);
+			continue;
+		}
+		if (c == '<') {
+			if (i + 1 < n && s[i + 1] == '<') {
+				i += 2;
+			} else {
+				while (i < n && s[i] != '>')
+					i++;
+				i++;
+			}
+			continue;
+		}
+		if (c == '>') {
+			i += i + 1 < n && s[i + 1] == '>' ? 2 : 1;
+			continue;
+		}
+		if (c == '[' || c == ']' || c == '{' || c == '}') {
+			i++;
+			continue;
+		}
+		if (c == '/') {
+			for (i++; i < n && !is_space(s[i]) && !is_delim(s[i]); i++)
+				;
+			continue;
+		}
+		size_t start = i;
+		while (i < n && !is_space(s[i]) && !is_delim(s[i]))
+			i++;
+		const char *op = s + start;
+		size_t len = i - start;
+		if ((*op >= '0' && *op <= '9') || *op == '-' || *op == '+' || *op == '.' ||
+		    op_is(op, len, "true") || op_is(op, len, "false") || op_is(op, len, "null"))
+			continue;   /* an operand */
+		/* An operator; its operands start at unit. */
+		if (open && op_in(op, len, closers)) {
+			buf_put(out, s + copied, unit - copied);
+			buf_puts(out, "EMC\n");
+			copied = unit;
+			open = 0;
+		}
+		if (op_is(op, len, "BDC") || op_is(op, len, "BMC"))
+			depth++;
+		else if (op_is(op, len, "EMC") && depth > 0)
+			depth--;
+		int starts = op_in(op, len, text_ops) ||
+			     (!in_path && (op_is(op, len, "m") || op_is(op, len, "re")));
+		if (depth == 0 && !open && starts) {
+			buf_put(out, s + copied, unit - copied);
+			buf_puts(out, "/Artifact BMC\n");
+			copied = unit;
+			open = 1;
+		}
+		if (op_in(op, len, path_ops))
+			in_path = 1;
+		else if (op_in(op, len, paint_ops))
+			in_path = 0;
+		if (op_is(op, len, "ID"))
+			i = skip_inline_image(s, n, i);
+		unit = (size_t)-1;
+	}
+	buf_put(out, s + copied, n - copied);
+	if (open)
+		buf_puts(out, "\nEMC\n");
+}
+
+/* ---- the file's objects ---- */
+
+struct obj {
+	unsigned num;
+	size_t off, end;      /* its bytes in the file */
+	char *repl;           /* replacement text, or NULL */
+	size_t repl_len;
+};
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct obj *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static const char *find_last(const char *s, size_t n, const char *what)
+{
+	size_t w = strlen(what);
+	for (size_t i = n >= w ? n - w + 1 : 0; i-- > 0;)
+		if (memcmp(s + i, what, w) == 0)
+			return s + i;
+	return NULL;
+}
+
+static const char *find_in(const char *s, const char *end, const char *what)
+{
+	size_t w = strlen(what);
+	if ((size_t)(end - s) < w)
+		return NULL;
+	return memmem(s, (size_t)(end - s), what, w);
+}
+
+static struct obj *find_obj(struct obj *v, size_t n, unsigned num)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].num == num)
+			return &v[i];
+	return NULL;
+}
+
+/* The integer an object holds ("N 0 obj\n   1234\nendobj"), or -1. */
+static long long obj_int(const char *s, const struct obj *o)
+{
+	const char *p = find_in(s + o->off, s + o->end, "obj");
+	if (!p)
+		return -1;
+	char *end;
+	long long v = strtoll(p + 3, &end, 10);
+	return end == p + 3 ? -1 : v;
+}
+
+/* The dictionary part of object o: from its "<<" to its "stream" or end. */
+static const char *dict_end(const char *s, const struct obj *o)
+{
+	const char *st = find_in(s + o->off, s + o->end, "\nstream\n");
+	return st ? st : s + o->end;
+}
+
+static void xml_escaped(struct buf *b, const char *t)
+{
+	for (; t && *t; t++) {
+		switch (*t) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		default: buf_putc(b, *t);
+		}
+	}
+}
+
+static void xmp_alt(struct buf *b, const char *tag, const char *text)
+{
+	if (!text || !*text)
+		return;
+	buf_printf(b, "   <%s><rdf:Alt><rdf:li xml:lang=\"x-default\">", tag);
+	xml_escaped(b, text);
+	buf_printf(b, "</rdf:li></rdf:Alt></%s>\n", tag);
+}
+
+static void xmp_list(struct buf *b, const char *tag, const char *kind, const char *text)
+{
+	if (!text || !*text)
+		return;
+	buf_printf(b, "   <%s><rdf:%s><rdf:li>", tag, kind);
+	xml_escaped(b, text);
+	buf_printf(b, "</rdf:li></rdf:%s></%s>\n", kind, tag);
+}
+
+static void xmp_simple(struct buf *b, const char *tag, const char *text)
+{
+	if (!text || !*text)
+		return;
+	buf_printf(b, "   <%s>", tag);
+	xml_escaped(b, text);
+	buf_printf(b, "</%s>\n", tag);
+}
+
+/* The XMP packet: Dublin Core, XMP basic and Adobe PDF schemas, as the Info dictionary says. */
+static void xmp_packet(struct buf *b, const struct pdf_meta *m)
+{
+	buf_puts(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+		    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+		    " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+		    "  <rdf:Description rdf:about=\"\"\n"
+		    "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+		    "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+		    "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+		    "   <dc:format>application/pdf</dc:format>\n");
+	xmp_alt(b, "dc:title", m->title);
+	xmp_list(b, "dc:creator", "Seq", m->author);
+	xmp_alt(b, "dc:description", m->subject);
+	xmp_list(b, "dc:language", "Bag", m->lang);
+	xmp_list(b, "dc:date", "Seq", m->date);
+	xmp_simple(b, "xmp:CreatorTool", "fiches");
+	xmp_simple(b, "xmp:CreateDate", m->date);
+	xmp_simple(b, "xmp:ModifyDate", m->date);
+	xmp_simple(b, "xmp:MetadataDate", m->date);
+	xmp_simple(b, "pdf:Producer", m->producer);
+	xmp_simple(b, "pdf:Keywords", m->keywords);
+	buf_puts(b, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
+}
+
+/* Object o's text with ins inserted after the first `after` of its dictionary. */
+static int insert_after(const char *s, struct obj *o, const char *after, const char *ins)
+{
+	const char *base = o->repl ? o->repl : s + o->off;
+	size_t len = o->repl ? o->repl_len : o->end - o->off;
+	const char *p = memmem(base, len, after, strlen(after));
+	if (!p)
+		return -1;
+	size_t at = (size_t)(p - base) + strlen(after);
+	struct buf b = BUF_INIT;
+	buf_put(&b, base, at);
+	buf_puts(&b, ins);
+	buf_put(&b, base + at, len - at);
+	free(o->repl);
+	o->repl_len = b.len;
+	o->repl = buf_detach(&b);
+	return 0;
+}
+
+/* Inflates, marks and deflates content stream object o. */
+static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o)
+{
+	const char *dend = dict_end(s, o);
+	if (dend == s + o->end || !find_in(s + o->off, dend, "/FlateDecode"))
+		return -1;
+	const char *lp = find_in(s + o->off, dend, "/Length ");
+	if (!lp)
+		return -1;
+	char *end;
+	unsigned long long a = strtoull(lp + 8, &end, 10);
+	long long len = (long long)a;
+	if (strncmp(end, " 0 R", 4) == 0) {
+		struct obj *lo = find_obj(v, nobj, (unsigned)a);
+		len = lo ? obj_int(s, lo) : -1;
+	}
+	const char *data = dend + strlen("\nstream\n");
+	if (len < 0 || data + len > s + o->end)
+		return -1;
+	/* Inflate. */
+	z_stream z = {0};
+	if (inflateInit(&z) != Z_OK)
+		return -1;
+	struct buf plain = BUF_INIT;
+	unsigned char chunk[65536];
+	z.next_in = (unsigned char *)data;
+	z.avail_in = (uInt)len;
+	int rc;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof chunk;
+		rc = inflate(&z, Z_NO_FLUSH);
+		buf_put(&plain, (const char *)chunk, sizeof chunk - z.avail_out);
+	} while (rc == Z_OK);
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		buf_free(&plain);
+		return -1;
+	}
+	struct buf marked = BUF_INIT;
+	pdf_mark_artifacts(plain.data ? plain.data : "", plain.len, &marked);
+	buf_free(&plain);
+	uLongf zlen = compressBound((uLong)marked.len);
+	unsigned char *zdata = xmalloc(zlen);
+	if (compress2(zdata, &zlen, (const Bytef *)(marked.data ? marked.data : ""), (uLong)marked.len,
+		      Z_DEFAULT_COMPRESSION) != Z_OK) {
+		free(zdata);
+		buf_free(&marked);
+		return -1;
+	}
+	buf_free(&marked);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%u 0 obj\n<< /Length %lu\n   /Filter /FlateDecode\n>>\nstream\n", o->num,
+		   (unsigned long)zlen);
+	buf_put(&b, (const char *)zdata, zlen);
+	buf_puts(&b, "\nendstream\nendobj\n");
+	free(zdata);
+	free(o->repl);
+	o->repl_len = b.len;
+	o->repl = buf_detach(&b);
+	return 0;
+}
+
+/* The Info dictionary's /Producer, a literal string, or NULL. Caller frees. */
+static char *producer_of(const char *s, size_t n)
+{
+	const char *p = memmem(s, n, "/Producer (", 11);
+	if (!p)
+		return NULL;
+	p += 11;
+	const char *e = memchr(p, ')', n - (size_t)(p - s));
+	return e && !memchr(p, '\\', (size_t)(e - p)) ? xstrndup(p, (size_t)(e - p)) : NULL;
+}
+
+int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
+{
+	const char *s = pdf->data;
+	size_t n = pdf->len;
+	if (!s)
+		return -1;
+	const char *xref = find_last(s, n, "\nxref\n");
+	const char *trailer = find_last(s, n, "\ntrailer\n");
+	const char *sx = find_last(s, n, "\nstartxref\n");
+	if (!xref || !trailer || !sx || xref > trailer || trailer > sx)
+		return -1;
+	size_t xref_at = (size_t)(xref - s) + 1;
+	char *end;
+	strtoul(xref + 6, &end, 10);
+	unsigned long count = strtoul(end, &end, 10);
+	while (end < s + n && is_space(*end))
+		end++;
+	if (count == 0 || (size_t)(s + n - end) < count * 20)
+		return -1;
+	struct obj *v = xcalloc(count, sizeof *v);
+	size_t nobj = 0;
+	for (unsigned long k = 0; k < count; k++) {
+		const char *line = end + k * 20;
+		if (line[17] != 'n')
+			continue;
+		size_t off = (size_t)strtoull(line, NULL, 10);
+		if (off >= xref_at) {
+			free(v);
+			return -1;
+		}
+		v[nobj++] = (struct obj){(unsigned)k, off, 0, NULL, 0};
+	}
+	qsort(v, nobj, sizeof *v, by_offset);
+	for (size_t i = 0; i < nobj; i++)
+		v[i].end = i + 1 < nobj ? v[i + 1].off : xref_at;
+	int status = 0;
+	unsigned meta_num = (unsigned)count;
+	int catalog = 0;
+	for (size_t i = 0; i < nobj && status == 0; i++) {
+		struct obj *o = &v[i];
+		const char *o_s = s + o->off, *de = dict_end(s, o);
+		const char *t = find_in(o_s, de, "/Type /Page");
+		if (tagged && t && t[11] != 's') {
+			const char *c = find_in(o_s, de, "/Contents ");
+			struct obj *co = c ? find_obj(v, nobj, (unsigned)strtoul(c + 10, NULL, 10)) : NULL;
+			if (!co || mark_content(s, v, nobj, co) < 0 ||
+			    insert_after(s, o, "/Type /Page", "\n   /Tabs /S") < 0)
+				status = -1;
+		}
+		if (find_in(o_s, de, "/Type /Catalog")) {
+			char *ins = xasprintf("\n   /Metadata %u 0 R%s", meta_num,
+					      tagged ? "\n   /ViewerPreferences << /DisplayDocTitle true >>" : "");
+			status = insert_after(s, o, "/Type /Catalog", ins);
+			free(ins);
+			catalog = 1;
+		}
+	}
+	if (!catalog)
+		status = -1;
+	if (status == 0) {
+		struct buf out = BUF_INIT;
+		buf_grow(&out, n + n / 8 + 4096);
+		buf_put(&out, s, nobj ? v[0].off : xref_at);
+		size_t *offs = xcalloc(count + 1, sizeof *offs);
+		for (size_t i = 0; i < nobj; i++) {
+			offs[v[i].num] = out.len;
+			if (v[i].repl)
+				buf_put(&out, v[i].repl, v[i].repl_len);
+			else
+				buf_put(&out, s + v[i].off, v[i].end - v[i].off);
+		}
+		struct pdf_meta m = *meta;
+		char *producer = m.producer ? NULL : producer_of(s, n);
+		if (!m.producer)
+			m.producer = producer;
+		struct buf x = BUF_INIT;
+		xmp_packet(&x, &m);
+		free(producer);
+		offs[meta_num] = out.len;
+		buf_printf(&out, "%u 0 obj\n<< /Type /Metadata\n   /Subtype /XML\n   /Length %zu\n>>\nstream\n",
+			   meta_num, x.len);
+		buf_put(&out, x.data, x.len);
+		buf_puts(&out, "\nendstream\nendobj\n");
+		buf_free(&x);
+		size_t new_xref = out.len;
+		buf_printf(&out, "xref\n0 %lu\n", count + 1);
+		for (unsigned long k = 0; k <= count; k++) {
+			if (offs[k])
+				buf_printf(&out, "%010zu 00000 n \n", offs[k]);
+			else
+				buf_puts(&out, "0000000000 65535 f \n");
+		}
+		free(offs);
+		/* The trailer, with one object more. */
+		const char *size = find_in(trailer, sx, "/Size ");
+		if (!size) {
+			buf_free(&out);
+			status = -1;
+		} else {
+			char *after;
+			strtoul(size + 6, &after, 10);
+			buf_put(&out, trailer + 1, (size_t)(size + 6 - trailer - 1));
+			buf_printf(&out, "%lu", count + 1);
+			buf_put(&out, after, (size_t)(sx - after));
+			buf_printf(&out, "\nstartxref\n%zu\n%%%%EOF\n", new_xref);
+			buf_free(pdf);
+			*pdf = out;
+		}
+	}
+	for (size_t i = 0; i < nobj; i++)
+		free(v[i].repl);
+	free(v);
+	return status;
+}
