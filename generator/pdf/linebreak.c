@@ -68,14 +68,28 @@ void linebreak_pull_in(PangoLayout *l)
 #define ADJ_DEMERITS 3000.0
 #define SHORT_LAST_DEMERITS 5000.0
 #define NO_SPACE_BADNESS 20000.0  /* worse than any loose line: Pango would space the letters */
+/*
+ * Constraints rather than preferences: a line whose word spaces stretch
+ * past MAX_SPACING times their width, or a paragraph ending on the short
+ * end of a word cut on the line before (« adapta-/tion. »), is only taken
+ * when nothing else fits. Such a line left in a justified paragraph makes
+ * it ragged (see linebreak_total_fit).
+ */
+#define TOO_LOOSE_DEMERITS 1e10
+#define FRAGMENT_DEMERITS 1e8
 #define OVERFULL_DEMERITS 1e12
 /*
  * A word space may stretch by half its width before the line counts as
  * loose, and shrink by a fifth (linebreak_pull_in narrows the spaces of a
- * line set wider than the frame).
+ * line set wider than the frame). Spaces wider than 1.75 times their width
+ * are too loose: the booklets allow 1.8 (tests/pdf/t_typography.py), and
+ * the reader's eye sees rivers beyond.
  */
 #define STRETCH 0.5
 #define SHRINK 0.2
+#define MAX_SPACING 1.75
+/* Ragged right: a line may fall short of the frame by this many ems before it counts as short. */
+#define RAGGED_STRETCH 3.0
 /* At most this many hyphenated lines in a row. */
 #define MAX_HYPHENS 2
 /* A last line of fewer characters is a lone fragment. */
@@ -87,13 +101,17 @@ struct cand {
 	int next_x;       /* x of that character in the unwrapped paragraph */
 	int end_x;        /* x where this line's ink ends, its hyphen included */
 	int spaces;       /* expandable spaces before this line end, counted from the paragraph start */
+	int next_spaces;  /* expandable spaces before the next line's start */
 	int hyphen;       /* the line ends with a hyphen, added (soft hyphen) or the word's own */
+	int traps_to;     /* traps (see choose) before this line's end */
+	int traps_from;   /* traps after the next line's first character */
 };
 
 struct node {
 	double demerits;  /* best total up to here; < 0: not reached */
 	int from;         /* candidate the line starts after; -1: the paragraph start */
 	int from_state;
+	int loose;        /* the line ending here is too loose */
 };
 
 /* State of a node: hyphenated lines in a row (0..MAX_HYPHENS) and fitness class (0..3). */
@@ -109,10 +127,14 @@ static int fitness_of(double r)
  * Chooses the breaks of one paragraph: c[0..n) are its break opportunities
  * in order, c[n - 1] its end; c[-1] stands for its start (first). Writes
  * the chosen candidates into out (ascending, ending with n - 1) and
- * returns their count.
+ * returns their count; *too_loose tells whether one of the lines chosen
+ * has its spaces stretched past MAX_SPACING. With ragged > 0 the lines
+ * are set flush left: a line may fall short by ragged (Pango units) at
+ * no more cost than a justified one stretched by STRETCH, and none is
+ * too loose.
  */
 static int choose(const struct cand *c, int n, const struct cand *first, int width,
-		  double space_w, int *out)
+		  double space_w, double ragged, int *out, int *too_loose)
 {
 	struct node *nodes = xmalloc((size_t)n * STATES * sizeof *nodes);
 	for (int i = 0; i < n * STATES; i++)
@@ -138,8 +160,16 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 				int last = j == n - 1;
 				double d;
 				int fit;
-				int sp = b->spaces - a->spaces;
-				double shrink = sp * space_w * SHRINK;
+				int sp = b->spaces - a->next_spaces;
+				/*
+				 * Pango may break a line too wide for its frame inside it
+				 * (after a dash, an apostrophe…), breaks disallowed or
+				 * not: a line holding such a place (a trap, found when
+				 * Pango did it) is never shrunk.
+				 */
+				int glued = b->traps_to > a->traps_from;
+				double shrink = ragged > 0 || glued ? 0 : sp * space_w * SHRINK;
+				int loose = 0;
 				if (w > width && (last || w - width > shrink)) {
 					/* Overfull: only when nothing from here fits at all. */
 					if (fits_once)
@@ -154,17 +184,26 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 					} else if (w > width) {
 						r = -(double)(w - width) / shrink;
 						bad = -100 * r * r * r;
+					} else if (ragged > 0) {
+						r = (double)(width - w) / ragged;
+						bad = 100 * r * r * r;
+						if (bad > 10000)
+							bad = 10000;
 					} else if (sp > 0) {
 						r = (double)(width - w) / (sp * space_w * STRETCH);
 						bad = 100 * r * r * r;
 						if (bad > 10000)
 							bad = 10000;
+						loose = 1 + (double)(width - w) / (sp * space_w) > MAX_SPACING;
 					} else {
 						r = 1;
 						bad = NO_SPACE_BADNESS;
+						loose = 1;
 					}
 					fit = fitness_of(r);
 					d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
+					if (loose)
+						d += TOO_LOOSE_DEMERITS;
 					fits_once = 1;
 				}
 				if (b->hyphen) {
@@ -177,7 +216,7 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 				if (last && from >= 0 && c[from].hyphen)
 					d += FINAL_HYPHEN_DEMERITS;
 				if (last && from >= 0 && b->next_chr - a->next_chr < SHORT_LAST)
-					d += SHORT_LAST_DEMERITS;
+					d += c[from].hyphen ? FRAGMENT_DEMERITS : SHORT_LAST_DEMERITS;
 				if (abs(fit - prev_fit) > 1)
 					d += ADJ_DEMERITS;
 				int nst = (b->hyphen ? run + 1 : 0) * 4 + fit;
@@ -186,6 +225,7 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 					nd->demerits = base + d;
 					nd->from = from;
 					nd->from_state = st;
+					nd->loose = loose;
 				}
 				if (w > width + shrink)
 					break;
@@ -199,12 +239,14 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 			best = st;
 	}
 	int count = 0;
+	*too_loose = 0;
 	if (best >= 0) {
 		/* Back from the end; then reversed in place. */
 		int j = n - 1, st = best;
 		while (j >= 0) {
 			out[count++] = j;
 			const struct node *nd = &nodes[j * STATES + st];
+			*too_loose |= nd->loose;
 			j = nd->from;
 			st = nd->from_state;
 		}
@@ -264,25 +306,15 @@ static int hyphen_width(PangoLayout *l)
 	return w;
 }
 
-static int lines_start_at(PangoLayout *l, const int *starts, int n)
-{
-	if (pango_layout_get_line_count(l) != n)
-		return 0;
-	int i = 0;
-	for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next, i++)
-		if (((PangoLayoutLine *)li->data)->start_index != starts[i])
-			return 0;
-	return 1;
-}
-
 /*
  * Does Pango's own (greedy) breaking of l need redoing: a line whose word
- * spaces stretch past LOOSE times their width, more than MAX_HYPHENS
+ * spaces stretch past LOOSE times their width (a line well within
+ * MAX_SPACING may have a better neighbour), more than MAX_HYPHENS
  * hyphenated lines in a row, or a paragraph ending on a short fragment
  * after a hyphen? Most paragraphs are set well enough greedily, and laying
  * one out again costs a second shaping: only these are.
  */
-#define LOOSE 1.8
+#define LOOSE 1.5
 static int needs_total_fit(PangoLayout *l, const char *text)
 {
 	int n = pango_layout_get_line_count(l);
@@ -358,56 +390,96 @@ int linebreak_total_fit(PangoLayout *l)
 	struct cand *cands = xmalloc((size_t)(nchars + 1) * sizeof *cands);
 	int *chosen = xmalloc((size_t)(nchars + 1) * sizeof *chosen);
 	int *starts = xmalloc((size_t)(nchars + 2) * sizeof *starts);
-	int nstarts = 0, ok = 1;
+	int nstarts = 0, ok = 1, ragged = 0, changed = 0;
 	/* keep[i]: the soft hyphen at byte i is a chosen break. */
 	unsigned char *keep = xcalloc((size_t)len + 1, 1);
-	/* Paragraph by paragraph: Pango ends one at each mandatory break. */
-	int seg = 0;
-	while (seg < nchars && ok) {
-		int end = seg + 1;
-		while (end < nchars && !la[end].is_mandatory_break)
-			end++;
-		/* The paragraph's own text ends before its newline. */
-		int stop = end;
-		while (stop > seg && (text[off[stop - 1]] == '\n' || text[off[stop - 1]] == '\r'))
-			stop--;
-		struct cand start = {seg, xs[seg], 0, spaces[seg], 0};
-		int n = 0;
-		for (int k = seg + 1; k <= stop; k++) {
-			int is_end = k == stop;
-			if (!is_end && !la[k].is_line_break)
-				continue;
-			struct cand *cd = &cands[n++];
-			cd->next_chr = is_end ? end : k;
-			cd->next_x = is_end ? 0 : xs[k];
-			int e = k;
-			while (e > seg && la[e - 1].is_white)
-				e--;
-			int shy = !is_end && e == k && (unsigned char)text[off[k - 1]] == 0xC2 &&
-				  (unsigned char)text[off[k - 1] + 1] == 0xAD;
-			/* A line ending on a word's own hyphen (« fiche-⏎action ») counts as hyphenated too. */
-			int dash = !is_end && e == k && text[off[k - 1]] == '-';
-			cd->hyphen = shy || dash;
-			cd->end_x = xs[e] + (shy ? hyw : 0);
-			cd->spaces = spaces[e];
-		}
-		starts[nstarts++] = off[seg];
-		if (n > 1) {
-			int count = choose(cands, n, &start, width, space_w, chosen);
-			if (!count)
-				ok = 0;
-			for (int i = 0; i + 1 < count; i++) {
-				starts[nstarts++] = off[cands[chosen[i]].next_chr];
-				if (cands[chosen[i]].hyphen && off[cands[chosen[i]].next_chr] >= 2)
-					keep[off[cands[chosen[i]].next_chr] - 2] = 1;
-			}
-		}
-		seg = end;
-	}
-	g_object_unref(u);
-	int changed = 0;
+	/* trap[c]: Pango broke a line too wide for its frame at character c (see choose). */
+	unsigned char *trap = xcalloc((size_t)nchars + 1, 1);
+	double em = pango_font_description_get_size(pango_layout_get_font_description(l));
+	/* l's text is replaced below, and the one read until then freed: a copy is read. */
 	char *orig_text = xstrdup(text);
-	if (ok) {
+	text = orig_text;
+	PangoAttrList *orig = pango_layout_get_attributes(l);
+	if (orig)
+		pango_attr_list_ref(orig);
+	/*
+	 * Justified first; when some line cannot be set without spaces too
+	 * loose (a long word that cannot be cut, a narrow column), the
+	 * paragraph is set flush left instead, as a typographer would, and
+	 * its breaks chosen again for an even right edge. When Pango does not
+	 * follow the breaks chosen, the place where it broke instead is
+	 * noted and the breaks chosen again, a few times at most.
+	 */
+	/* traps[c]: how many before character c. */
+	int *traps = xcalloc((size_t)nchars + 2, sizeof *traps);
+	for (int attempt = 0; attempt < 4 && !changed; attempt++) {
+		for (int c = 0; c < nchars; c++)
+			traps[c + 1] = traps[c] + trap[c];
+		traps[nchars + 1] = traps[nchars];
+		for (;;) {
+			int too_loose = 0;
+			nstarts = 0;
+			ok = 1;
+			memset(keep, 0, (size_t)len + 1);
+			/* Paragraph by paragraph: Pango ends one at each mandatory break. */
+			int seg = 0;
+			while (seg < nchars && ok) {
+				int end = seg + 1;
+				while (end < nchars && !la[end].is_mandatory_break)
+					end++;
+				/* The paragraph's own text ends before its newline. */
+				int stop = end;
+				while (stop > seg && (text[off[stop - 1]] == '\n' || text[off[stop - 1]] == '\r'))
+					stop--;
+				struct cand start = {seg, xs[seg], 0, spaces[seg], spaces[seg], 0, 0, traps[seg + 1]};
+				int n = 0;
+				for (int k = seg + 1; k <= stop; k++) {
+					int is_end = k == stop;
+					if (!is_end && !la[k].is_line_break)
+						continue;
+					struct cand *cd = &cands[n++];
+					cd->next_chr = is_end ? end : k;
+					cd->next_x = is_end ? 0 : xs[k];
+					int e = k;
+					while (e > seg && la[e - 1].is_white)
+						e--;
+					int shy = !is_end && e == k && (unsigned char)text[off[k - 1]] == 0xC2 &&
+						  (unsigned char)text[off[k - 1] + 1] == 0xAD;
+					/*
+					 * A line ending on a word's own hyphen (« fiche-⏎action »,
+					 * or « réseaux- » typed so) counts as hyphenated too.
+					 */
+					int dash = !is_end && e - 1 > seg && text[off[e - 1]] == '-' &&
+						   g_unichar_isalpha(g_utf8_get_char(text + off[e - 2]));
+					cd->hyphen = shy || dash;
+					cd->end_x = xs[e] + (shy ? hyw : 0);
+					cd->spaces = spaces[e];
+					cd->next_spaces = spaces[is_end ? end : k];
+					cd->traps_to = traps[k];
+					cd->traps_from = traps[k + 1 <= nchars ? k + 1 : nchars];
+				}
+				starts[nstarts++] = off[seg];
+				if (n > 1) {
+					int loose = 0;
+					int count = choose(cands, n, &start, width, space_w,
+							   ragged ? RAGGED_STRETCH * em : 0, chosen, &loose);
+					too_loose |= loose;
+					if (!count)
+						ok = 0;
+					for (int i = 0; i + 1 < count; i++) {
+						starts[nstarts++] = off[cands[chosen[i]].next_chr];
+						if (cands[chosen[i]].hyphen && off[cands[chosen[i]].next_chr] >= 2)
+							keep[off[cands[chosen[i]].next_chr] - 2] = 1;
+					}
+				}
+				seg = end;
+			}
+			if (!ok || !too_loose || ragged)
+				break;
+			ragged = 1;
+		}
+		if (!ok)
+			break;
 		/*
 		 * Pango lets a line break at a soft hyphen even inside a range
 		 * where breaks are not allowed: the hyphenation points not chosen
@@ -416,7 +488,7 @@ int linebreak_total_fit(PangoLayout *l)
 		 * empty glyph), and no break opportunity. text_renderer.c keeps it
 		 * out of the PDF's text.
 		 */
-		char *t2 = xstrdup(text);
+		char *t2 = xstrdup(orig_text);
 		for (int i = 0; i + 1 < len; i++)
 			if ((unsigned char)t2[i] == 0xC2 && (unsigned char)t2[i + 1] == 0xAD && !keep[i]) {
 				t2[i] = (char)0xCD;
@@ -424,28 +496,52 @@ int linebreak_total_fit(PangoLayout *l)
 			}
 		pango_layout_set_text(l, t2, len);
 		free(t2);
-		PangoAttrList *orig = pango_layout_get_attributes(l);
 		PangoAttrList *attrs = orig ? pango_attr_list_copy(orig) : pango_attr_list_new();
-		if (orig)
-			pango_attr_list_ref(orig);
 		for (int i = 0; i < nstarts; i++) {
-			PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
-			a->start_index = (guint)starts[i];
-			a->end_index = (guint)(i + 1 < nstarts ? starts[i + 1] : len);
-			pango_attr_list_insert(attrs, a);
+			PangoAttribute *at = pango_attr_allow_breaks_new(FALSE);
+			at->start_index = (guint)starts[i];
+			at->end_index = (guint)(i + 1 < nstarts ? starts[i + 1] : len);
+			pango_attr_list_insert(attrs, at);
 		}
 		pango_layout_set_attributes(l, attrs);
-		if (lines_start_at(l, starts, nstarts))
-			changed = 1;
-		else {
-			pango_layout_set_text(l, orig_text, len);
-			pango_layout_set_attributes(l, orig);
-		}
-		if (orig)
-			pango_attr_list_unref(orig);
 		pango_attr_list_unref(attrs);
+		pango_layout_set_justify(l, !ragged);
+		/* Where Pango's lines first differ from those chosen, or -1. */
+		int wrong = -1, i = 0;
+		for (GSList *li = pango_layout_get_lines_readonly(l); li && wrong < 0; li = li->next, i++) {
+			int at = ((PangoLayoutLine *)li->data)->start_index;
+			if (i >= nstarts || at != starts[i])
+				wrong = at;
+		}
+		if (wrong < 0 && i != nstarts)
+			wrong = len;
+		if (wrong < 0) {
+			changed = 1;
+			break;
+		}
+		/* Back to Pango's own breaks, and the place it broke at noted. */
+		pango_layout_set_text(l, orig_text, len);
+		pango_layout_set_attributes(l, orig);
+		pango_layout_set_justify(l, TRUE);
+		int lo = 0, hi = nchars;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (off[mid] < wrong)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo >= nchars || trap[lo])
+			break;
+		trap[lo] = 1;
+		ragged = 0;
 	}
+	g_object_unref(u);
+	if (orig)
+		pango_attr_list_unref(orig);
 	free(orig_text);
+	free(trap);
+	free(traps);
 	free(xs);
 	free(keep);
 	free(off);
@@ -455,3 +551,4 @@ int linebreak_total_fit(PangoLayout *l)
 	free(starts);
 	return changed;
 }
+

@@ -22,8 +22,10 @@
 /*
  * Chooses l's line breaks by total fit and constrains l to them (l must be
  * justified, with its width, text and attributes set). At most two
- * hyphenated lines in a row, no lone short last line when it can be
- * helped. Leaves l as Pango would break it when no better set of breaks
+ * hyphenated lines in a row, no word spaces stretched past 1.75 times
+ * their width, no lone short last line when it can be helped; a paragraph
+ * that cannot be justified without too loose a line is set flush left
+ * (l's justification is turned off). Leaves l as Pango would break it when no better set of breaks
  * is found or Pango does not follow it. Returns 1 when the breaks changed.
  */
 int linebreak_total_fit(PangoLayout *l);
