@@ -23,6 +23,13 @@ CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    ?= build/sanitize
 endif
+# ThreadSanitizer (TSAN=1): the unit tests, the thread tests and whole
+# builds of the TAT site run under it (tests/run.sh); any report fails.
+ifeq ($(TSAN),1)
+CFLAGS   += -O1 -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=thread
+BUILD    ?= build/tsan
+endif
 BUILD    ?= build
 # CPPFLAGS and LDFLAGS from the environment (Debian's hardening flags) go
 # into every compile and link line.
@@ -40,7 +47,7 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extension
 # compiler can link it (it ships no pkg-config file), not required:
 # without it the program is the same, slower. MIMALLOC=0 leaves it out.
 # Sanitizer builds keep the allocator ASan brings.
-ifneq ($(SANITIZE),1)
+ifneq ($(SANITIZE)$(TSAN),1)
 ifneq ($(MIMALLOC),0)
 HAVE_MIMALLOC := $(shell printf 'int main(void){return 0;}\n' | \
 	$(CC) -x c - -o /dev/null $(LDFLAGS) -lmimalloc >/dev/null 2>&1 && echo 1)
@@ -137,7 +144,7 @@ site: $(BIN)
 test:
 	@sh scripts/deps.sh test
 	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SPEC_BIN) $(UNREACHED)
-	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) TSAN=$(TSAN) sh tests/run.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

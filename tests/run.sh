@@ -14,6 +14,8 @@ export FICHES="$(pwd)/$BUILD/fiches"
 export FICHES_ROOT="$(pwd)"
 # Under the sanitizers, library-internal caches are not leaks of ours.
 export LSAN_OPTIONS="suppressions=$(pwd)/tests/sanitize/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# Under ThreadSanitizer, races inside uninstrumented libraries only.
+export TSAN_OPTIONS="suppressions=$(pwd)/tests/tsan/tsan.supp${TSAN_OPTIONS:+ $TSAN_OPTIONS}"
 passed=0 failed=0 skipped=0 broken=""
 outdir=tests/out
 mkdir -p "$outdir"
@@ -48,6 +50,16 @@ for t in "$BUILD"/tests/test_* "$BUILD"/tests/spec_*; do
 	case "$t" in *.d|*.o) continue ;; esac
 	run_one "$t" "$t"
 done
+# Under ThreadSanitizer (make test TSAN=1) the unit and thread tests above
+# and whole builds are what runs: the end-to-end suites add no threads of
+# their own, and would take an hour at TSan's speed.
+if [ "${TSAN:-}" = 1 ]; then
+	run_one tests/tsan/tsan_build.sh sh tests/tsan/tsan_build.sh
+	[ -n "$broken" ] && echo "failing:$broken"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit
+fi
 for t in tests/*/t_*.sh tests/*/t_*.py tests/*/t_*.mjs; do
 	[ -f "$t" ] || continue
 	case "$t" in
