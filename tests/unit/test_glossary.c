@@ -242,7 +242,7 @@ static void test_agrees_with_naive(void **state)
 static double now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -302,7 +302,11 @@ static void test_speed(void **state)
 	double dt = now() - t0;
 	print_message("10000 sigles, %zu bytes: %zu matches in %.3f s\n", t.len, found, dt);
 	assert_int_equal(found, expected);
-	assert_true(dt < 1.0);
+	/*
+	 * CPU time, generous: a scan that grew as sigles × text would take
+	 * minutes here; the limit catches that, not a slow or sanitized build.
+	 */
+	assert_true(dt < 20.0);
 	gloss_index_free(g);
 	buf_free(&t);
 	for (size_t i = 0; i < NSIG; i++)
