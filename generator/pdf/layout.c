@@ -14,6 +14,7 @@
  * the web address when the site has one.
  */
 #include "layout.h"
+#include "image.h"
 #include "bodies.h"
 #include "linebreak.h"
 #include "buf.h"
@@ -737,21 +738,23 @@ static void paragraph(struct lay *L, struct flow *f, cmark_node *node, struct wh
 		const char *url = cmark_node_get_url(only);
 		size_t pl = strlen(XREF_INTERNAL);
 		cairo_surface_t *img = NULL;
+		int orientation = 1;
 		if (url && strncmp(url, XREF_INTERNAL, pl) == 0) {
+			/* PNG, or JPEG embedded as it is (image.h); the check warned about the others. */
 			char *fs = xasprintf("%s/%s", L->s->content_dir, url + pl);
-			size_t n = strlen(fs);
-			if (n > 4 && strcmp(fs + n - 4, ".png") == 0)
-				img = cairo_image_surface_create_from_png(fs);
+			img = image_load_printable(fs, &orientation);
 			free(fs);
 		}
-		if (img && cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+		if (img) {
 			struct blk *b = new_blk(f, BLK_IMAGE);
 			b->tag = "Figure";
 			b->image = img;
+			b->orientation = orientation;
 			b->alt = markdown_plain_text(only);
 			b->indent = w->indent;
-			double iw = cairo_image_surface_get_width(img);
-			double ih = cairo_image_surface_get_height(img);
+			double iw, ih;
+			image_oriented_size(orientation, cairo_image_surface_get_width(img),
+					    cairo_image_surface_get_height(img), &iw, &ih);
 			/* 150 dpi at most, and never wider than the frame. */
 			double scale = 72.0 / 150.0;
 			b->width = iw * scale;
@@ -765,8 +768,6 @@ static void paragraph(struct lay *L, struct flow *f, cmark_node *node, struct wh
 			b->atomic = 1;
 			return;
 		}
-		if (img)
-			cairo_surface_destroy(img);
 	}
 	struct tb t;
 	tb_init(&t, 1);

@@ -88,6 +88,7 @@ struct blk {
 	/* BLK_IMAGE */
 	cairo_surface_t *image;
 	char *alt;
+	int orientation;        /* EXIF orientation of image (image.h), applied when drawn */
 
 	/* BLK_BAND */
 	const struct doc *doc;  /* the document it opens, or NULL (appendix) */

@@ -18,6 +18,7 @@
  * progresses.
  */
 #include "page.h"
+#include "image.h"
 #include "qr.h"
 #include "text_renderer.h"
 #include "xalloc.h"
@@ -649,11 +650,17 @@ static void draw_image(const struct page_draw *pd, cairo_t *cr, const struct blk
 		       const struct frag *fr)
 {
 	figure_begin(pd, cr, b->alt ? b->alt : "");
-	double iw = cairo_image_surface_get_width(b->image);
+	double sw = cairo_image_surface_get_width(b->image);
+	double sh = cairo_image_surface_get_height(b->image);
+	double iw, ih;
+	image_oriented_size(b->orientation, sw, sh, &iw, &ih);
 	double x = pd->g->left + b->indent;
+	cairo_matrix_t upright;
+	image_orientation_matrix(&upright, b->orientation, sw, sh);
 	cairo_save(cr);
 	cairo_translate(cr, x, fr->y);
 	cairo_scale(cr, b->width / iw, b->width / iw);
+	cairo_transform(cr, &upright);
 	cairo_set_source_surface(cr, b->image, 0, 0);
 	cairo_paint(cr);
 	cairo_restore(cr);

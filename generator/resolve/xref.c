@@ -11,6 +11,7 @@
 #include "xref.h"
 #include "buf.h"
 #include "hints.h"
+#include "image.h"
 #include "i18n.h"
 #include "lint.h"
 #include "markdown.h"
@@ -361,18 +362,6 @@ done:
 	free(anchor);
 }
 
-/* The booklets draw PNG images only (Cairo reads PNG). */
-static int is_png(const char *path)
-{
-	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-	unsigned char head[8];
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(head, 1, sizeof head, f) : 0;
-	if (f)
-		fclose(f);
-	return n == sizeof head && memcmp(head, sig, sizeof sig) == 0;
-}
-
 static void check_image(struct resolver *r)
 {
 	const char *url = cmark_node_get_url(r->node);
@@ -406,11 +395,17 @@ static void check_image(struct resolver *r)
 		report(r, _("image '%s' must be a file under content/media/%s"), url, "", NULL);
 	} else {
 		/* Before the URL is rewritten: url is the node's own string. */
-		if (r->d && !is_png(real))
+		struct image_info info;
+		if (r->d && image_probe_file(real, &info) < 0)
 			diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
 				     markdown_col(r->node),
-				     _("image '%s' is not a PNG file: the web pages show it, the booklets print its description instead"),
+				     _("image '%s' is neither a PNG nor a JPEG file: the web pages may show it, the booklets print its description instead"),
 				     url);
+		else if (r->d && info.unprintable)
+			diag_warning(r->d, r->doc->path, markdown_line(r->doc, r->node),
+				     markdown_col(r->node),
+				     _("image '%s' cannot be printed in the booklets: %s; they print its description instead"),
+				     url, _(info.unprintable));
 		char *internal = xasprintf(XREF_INTERNAL "%s", real + cl + 1);
 		cmark_node_set_url(r->node, internal);
 		free(internal);

@@ -42,7 +42,7 @@ def info(pdf):
 
 
 def driver(tmp):
-    pkgs = "libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd zlib"
+    pkgs = "libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd zlib libjpeg"
     cflags = run("pkg-config", "--cflags", *pkgs.split()).stdout.split()
     libs = run("pkg-config", "--libs", *pkgs.split()).stdout.split()
     incs = ["-I" + os.path.join(ROOT, "generator")] + ["-I" + os.path.join(ROOT, "generator", d)
