@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "edit_save.h"
+#include "image.h"
 #include "path.h"
 #include "slug.h"
 #include "xalloc.h"
@@ -19,18 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-enum image_type { IMAGE_NONE, IMAGE_PNG, IMAGE_JPEG };
-
-static enum image_type sniff(const unsigned char *d, size_t n)
-{
-	static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-	if (n >= 24 && memcmp(d, png, 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0)
-		return IMAGE_PNG;
-	if (n >= 4 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
-		return IMAGE_JPEG;
-	return IMAGE_NONE;
-}
 
 /* ------------------------------------------------------------------ PNG */
 
@@ -114,53 +103,43 @@ static void jpeg_fail(j_common_ptr c)
 	longjmp(((struct jerr *)c->err)->jump, 1);
 }
 
-/* Decodes, scales to at most EDIT_IMAGE_MAX_WIDTH and encodes again (no metadata). */
+/*
+ * Decodes (image.h: grey and CMYK made RGB), turns upright as its EXIF
+ * orientation says (the metadata is dropped below, the picture must not
+ * end up lying on its side), scales to at most EDIT_IMAGE_MAX_WIDTH and
+ * encodes again (no metadata).
+ */
 static char *jpeg_out(const unsigned char *d, size_t n, size_t *out_len)
 {
-	struct jpeg_decompress_struct in;
+	struct image_info info;
+	if (image_probe(d, n, &info) < 0 ||
+	    (unsigned long long)info.width * (unsigned long long)info.height > EDIT_IMAGE_MAX_PIXELS)
+		return NULL;
+	double upright_w, upright_h;
+	image_oriented_size(info.orientation, info.width, info.height, &upright_w, &upright_h);
+	/* libjpeg halves for free while decoding: as long as the result stays wide enough. */
+	int denom = 1;
+	while (denom < 8 && upright_w / (denom * 2) >= EDIT_IMAGE_MAX_WIDTH)
+		denom *= 2;
+	cairo_surface_t *stored = image_jpeg_decode(d, n, denom);
+	if (!stored)
+		return NULL;
+	cairo_surface_t *src = image_oriented(stored, info.orientation);
+	cairo_surface_destroy(stored);
 	struct jerr err;
-	cairo_surface_t *volatile src = NULL, *volatile dst = NULL;
+	cairo_surface_t *volatile dst = NULL;
 	unsigned char *volatile row = NULL;
 	/* In memory, not a register: libjpeg moves the buffer as it grows, longjmp may come after. */
 	unsigned char **mem = xcalloc(1, sizeof *mem);
 	unsigned long *mem_len = xcalloc(1, sizeof *mem_len);
 	char *volatile out = NULL;
-	in.err = jpeg_std_error(&err.pub);
-	err.pub.error_exit = jpeg_fail;
-	jpeg_create_decompress(&in);
-	/* One error manager for both: any libjpeg error comes back to this one setjmp. */
 	struct jpeg_compress_struct enc;
-	enc.err = &err.pub;
+	enc.err = jpeg_std_error(&err.pub);
+	err.pub.error_exit = jpeg_fail;
 	jpeg_create_compress(&enc);
 	if (setjmp(err.jump))
 		goto out;
-	jpeg_mem_src(&in, d, (unsigned long)n);
-	jpeg_read_header(&in, TRUE);
-	if ((unsigned long long)in.image_width * in.image_height > EDIT_IMAGE_MAX_PIXELS)
-		goto out;
-	in.out_color_space = JCS_RGB;
-	/* libjpeg halves for free while decoding: as long as the result stays wide enough. */
-	in.scale_num = 1;
-	in.scale_denom = 1;
-	while (in.scale_denom < 8 && in.image_width / (in.scale_denom * 2) >= EDIT_IMAGE_MAX_WIDTH)
-		in.scale_denom *= 2;
-	jpeg_start_decompress(&in);
-	int w = (int)in.output_width, h = (int)in.output_height;
-	src = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-	unsigned char *px = cairo_image_surface_get_data(src);
-	int stride = cairo_image_surface_get_stride(src);
-	row = xmalloc((size_t)w * 3);
-	while (in.output_scanline < in.output_height) {
-		JSAMPROW rows[1] = {row};
-		int y = (int)in.output_scanline;
-		jpeg_read_scanlines(&in, rows, 1);
-		uint32_t *line = (uint32_t *)(px + (size_t)y * (size_t)stride);
-		for (int x = 0; x < w; x++)
-			line[x] = 0xff000000u | (uint32_t)row[3 * x] << 16 | (uint32_t)row[3 * x + 1] << 8 |
-				  row[3 * x + 2];
-	}
-	jpeg_finish_decompress(&in);
-	cairo_surface_mark_dirty(src);
+	int w = cairo_image_surface_get_width(src);
 	cairo_surface_t *img = src;
 	if (w > EDIT_IMAGE_MAX_WIDTH) {
 		dst = scaled(src, EDIT_IMAGE_MAX_WIDTH, CAIRO_FORMAT_RGB24);
@@ -196,7 +175,6 @@ static char *jpeg_out(const unsigned char *d, size_t n, size_t *out_len)
 	*out_len = *mem_len;
 out:
 	jpeg_destroy_compress(&enc);
-	jpeg_destroy_decompress(&in);
 	free(*mem);
 	free(mem);
 	free(mem_len);
@@ -218,8 +196,12 @@ char *edit_image_store(const char *media_dir, const char *name, const unsigned c
 		*err = "Image trop lourde (10 Mo au plus).";
 		return NULL;
 	}
-	enum image_type t = sniff(data, n);
-	if (t == IMAGE_NONE) {
+	/* By content (image.h), never by name. */
+	struct image_info info;
+	enum image_kind t = image_probe(data, n, &info) == 0 ? info.kind :
+			    n >= 4 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff ? IMAGE_JPEG :
+			    IMAGE_UNKNOWN;
+	if (t == IMAGE_UNKNOWN) {
 		*err = "Ce fichier n’est ni une image PNG ni une photo JPEG (son contenu a été vérifié, pas seulement son nom).";
 		return NULL;
 	}
