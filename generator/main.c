@@ -19,6 +19,7 @@
 #include "path.h"
 #include "pdf.h"
 #include "pdf_worker.h"
+#include "booklet_worker.h"
 #include "publish.h"
 #include "replacements.h"
 #include "serve.h"
@@ -613,6 +614,9 @@ int main(int argc, char **argv)
 	/* Not a user command: serve's PDF pass, started anew (pdf_worker.h). */
 	if (argc > 1 && strcmp(argv[1], PDF_WORKER_COMMAND) == 0)
 		return pdf_worker_main(argc, argv);
+	/* Nor this: an ad-hoc booklet of the writing workshop (booklet_worker.h). */
+	if (argc > 1 && strcmp(argv[1], BOOKLET_WORKER_COMMAND) == 0)
+		return booklet_worker_main(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

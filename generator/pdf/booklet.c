@@ -541,7 +541,13 @@ struct book *booklet_adhoc(const struct site *s, const struct pdf_adhoc *sel, st
 	struct book *b = xcalloc(1, sizeof *b);
 	struct buf title = BUF_INIT;
 	int ok = 1;
-	if (sel->name) {
+	if (sel->def) {
+		struct where w = {sel->def, d};
+		size_t before = diag_errors(d);
+		interpret(s, &w, b);
+		if (diag_errors(d) > before)
+			ok = 0;
+	} else if (sel->name) {
 		const struct booklet *def = find_def(s, sel->name);
 		if (def) {
 			struct where w = {def, d};
@@ -590,7 +596,7 @@ struct book *booklet_adhoc(const struct site *s, const struct pdf_adhoc *sel, st
 	}
 	if (sel->ids && !add_ids(s, b, sel->ids, d))
 		ok = 0;
-	if (!sel->name)
+	if (!sel->name && !sel->def)
 		add_part(b, PART_GLOSSARY, NULL);
 	if (ok && b->nparts == 0) {
 		diag_error(d, NULL, 0, 0, _("the selection holds no document"));

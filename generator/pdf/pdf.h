@@ -40,6 +40,12 @@ struct pdf_options {
 /* A selection for `fiches booklet`; unset fields are NULL / 0 / -1. */
 struct pdf_adhoc {
 	const char *name;            /* a booklet of content/booklets/ or an automatic one (guide-complet…) */
+	/*
+	 * A definition held in memory, read exactly as a content/booklets/
+	 * NAME.yaml file (the workshop's ad-hoc booklets); its problems are
+	 * reported at def->path. Then name is NULL.
+	 */
+	const struct booklet *def;
 	const char *const *themes;   /* --theme ID…: actions of these themes, with the themes */
 	size_t nthemes;
 	const char *logic;           /* --logic ID: the actions of a logique */
