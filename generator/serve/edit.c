@@ -4,6 +4,7 @@
  * edit_assets.c.
  */
 #include "edit.h"
+#include "edit_adhoc.h"
 #include "edit_check.h"
 #include "edit_history.h"
 #include "edit_internal.h"
@@ -105,6 +106,7 @@ void edit_free(struct edit *e)
 	pthread_mutex_destroy(&e->login_lock);
 	sodium_memzero(e->password_hash, sizeof e->password_hash);
 	history_close(e->hist);
+	adhoc_free(e->adhoc);
 	free(e->root);
 	free(e->content_real);
 	free(e);
@@ -351,6 +353,10 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 			return edit_api_version(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/retablir") == 0)
 			return edit_api_restore(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/livret") == 0)
+			return edit_api_booklet(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/livret/enregistrer") == 0)
+			return edit_api_booklet_save(e, conn, body, r->body.len);
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
 	}
 	if (strcmp(url, "") == 0)
@@ -359,6 +365,12 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 		return edit_page_index(e, conn);
 	if (strcmp(url, "/api/catalogue") == 0)
 		return edit_api_catalogue(e, conn);
+	if (strcmp(url, "/livrets") == 0)
+		return edit_page_booklets(e, conn);
+	if (strncmp(url, "/livrets/", 9) == 0)
+		return edit_booklet_file(e, conn, url + 9);
+	if (strncmp(url, "/api/livret/", 12) == 0)
+		return edit_api_booklet_status(e, conn, url + 12);
 	if (strncmp(url, "/static/", 8) == 0)
 		return edit_asset(conn, url + 8);
 	if (strncmp(url, "/cm/", 4) == 0) {

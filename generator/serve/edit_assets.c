@@ -27,6 +27,8 @@
 
 EMBED(fiches_editor_js, "generator/serve/editor/editor.js");
 EMBED(fiches_editor_css, "generator/serve/editor/editor.css");
+EMBED(fiches_livrets_js, "generator/serve/editor/livrets.js");
+EMBED(fiches_livrets_css, "generator/serve/editor/livrets.css");
 
 enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 {
@@ -38,6 +40,14 @@ enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 	} else if (strcmp(name, "editor.css") == 0) {
 		data = fiches_editor_css;
 		end = fiches_editor_css_end;
+		type = "text/css; charset=utf-8";
+	} else if (strcmp(name, "livrets.js") == 0) {
+		data = fiches_livrets_js;
+		end = fiches_livrets_js_end;
+		type = "text/javascript; charset=utf-8";
+	} else if (strcmp(name, "livrets.css") == 0) {
+		data = fiches_livrets_css;
+		end = fiches_livrets_css_end;
 		type = "text/css; charset=utf-8";
 	} else {
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");

@@ -30,6 +30,7 @@ struct edit {
 	int password;                 /* --edit-password-file: a login page lets one in */
 	char password_hash[128];      /* Argon2id string (edit_password.h) */
 	pthread_mutex_t login_lock;   /* one password check at a time, slowed after a failure */
+	struct adhoc *adhoc;          /* ad-hoc booklets (edit_adhoc.h), made at the first one */
 };
 
 /* Sends body (owned, freed here) with status and Content-Type type. */
@@ -89,6 +90,15 @@ enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, cons
 /* POST /_edit/creer (form: genre, titre): `fiches new`, then the new file's editor (303). */
 enum MHD_Result edit_create(struct edit *e, struct MHD_Connection *conn, const char *body,
 			    size_t len);
+
+/* Booklets (edit_booklets.c): the page, an ad-hoc booklet, its state, its files, saving it. */
+enum MHD_Result edit_page_booklets(struct edit *e, struct MHD_Connection *conn);
+enum MHD_Result edit_api_booklet(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len);
+enum MHD_Result edit_api_booklet_status(struct edit *e, struct MHD_Connection *conn, const char *id);
+enum MHD_Result edit_booklet_file(struct edit *e, struct MHD_Connection *conn, const char *rest);
+enum MHD_Result edit_api_booklet_save(struct edit *e, struct MHD_Connection *conn, const char *body,
+				      size_t len);
 
 /* The site (loaded and checked) for pages that list documents. Caller site_free's it. */
 struct site *edit_load_site(struct edit *e);

@@ -62,7 +62,8 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 	struct buf b = BUF_INIT;
 	page_start(&b, "Atelier d’écriture", NULL);
 	buf_puts(&b, "</head>\n<body class=\"index\">\n<header class=\"barre\"><p class=\"marque\">"
-		     "Atelier d’écriture</p><a href=\"/\">Voir le site</a></header>\n<main>\n"
+		     "Atelier d’écriture</p><a href=\"" EDIT_PREFIX "/livrets\">Livrets</a> "
+		     "<a href=\"/\">Voir le site</a></header>\n<main>\n"
 		     "<h1>Choisir un texte à modifier</h1>\n");
 	struct site *s = edit_load_site(e);
 	if (!s) {
