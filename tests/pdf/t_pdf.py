@@ -178,12 +178,10 @@ def main():
         for kind, num, page in refs:
             got = text(guide, int(page), int(page))
             label = ("FICHE-ACTION " if kind == "fiche-action" else "FICHE THÉMATIQUE ") + num
-            check("« voir %s %s, p. %s »" % (kind, num, page), label in got or kind in got.lower())
+            check("« voir %s %s, p. %s »" % (kind, num, page), label in got, got[:200])
         js = json.loads(run("qpdf", "--json", guide).stdout or "{}")
         check("outline present", len(js.get("outlines", [])) >= 1)
-        annots = run("qpdf", "--qdf", "--object-streams=disable", guide, "-").stdout if False else \
-            subprocess.run(["qpdf", "--qdf", "--object-streams=disable", guide, "-"], capture_output=True).stdout
-        check("link annotations present", annots.count(b"/Subtype /Link") >= 5)
+        check("link annotations present", raw.count(b"/Subtype /Link") >= 5)
         # Imposition: ceil(n/4) sheets, two sides each, saddle-stitch order.
         a5 = os.path.join(pdfdir, "atelier.pdf")
         imp = os.path.join(pdfdir, "atelier-imposee.pdf")
@@ -197,8 +195,10 @@ def main():
             lines = text(imp, s + 1, s + 1, layout=True).splitlines()
             nums = [int(x) for l in lines for x in re.findall(r"(?<!\S)(\d{1,3})(?!\S)", l)
                     if l.strip() and re.fullmatch(r"\s*\d{1,3}(\s+\d{1,3})?\s*", l)]
-            check("imposed side %d shows pages %s" % (s + 1, want),
-                  all(x in want for x in nums) and nums == sorted(nums, key=want.index), str(nums))
+            # Every page carries its number but the covers (1 and m): a side
+            # shows exactly the numbers of its numbered pages, in place.
+            numbered = [p for p in want if 1 < p < m]
+            check("imposed side %d shows pages %s" % (s + 1, want), nums == numbered, str(nums))
         # Determinism: three builds, each with three typesetting workers.
         several = dict(env, PDF_JOBS="3")
 
