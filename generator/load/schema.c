@@ -503,6 +503,7 @@ static void check_site(struct site *s, struct diag *d)
 	const char *lang = get_string(&c, cfg, "language", 0);
 	s->language = xstrdup(lang ? lang : "fr");
 	s->footer = dup_or_null(get_string(&c, cfg, "footer", 0));
+	get_string(&c, cfg, "licence", 0);   /* checked here, printed by the booklets' colophon */
 	s->description = dup_or_null(get_string(&c, cfg, "description", 0));
 	const char *base = get_string(&c, cfg, "base_url", 0);
 	if (base) {
@@ -550,7 +551,7 @@ static void check_site(struct site *s, struct diag *d)
 	static const char *const fields[] = {"title", "subtitle", "language", "base_url",
 					     "footer", "logics", "publics", "territories",
 					     "sections", "menus", "allow_raw_html", "description",
-					     "kinds", "urgences", "updated"};
+					     "kinds", "urgences", "updated", "licence"};
 	warn_unknown_fields(&c, cfg, fields, sizeof fields / sizeof *fields);
 }
 

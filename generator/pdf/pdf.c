@@ -21,6 +21,7 @@
 #include "booklet.h"
 #include "buf.h"
 #include "catalog.h"
+#include "colophon.h"
 #include "hyph.h"
 #include "i18n.h"
 #include "impose.h"
@@ -191,6 +192,7 @@ struct doc_pages {
 	int front;          /* pages before the body: cover and sommaire */
 	int total;          /* pages of the reading-order file */
 	int back;           /* page number of the back cover, 0 when none */
+	int colophon;       /* page number of the colophon (the page before the back cover), or 0 */
 	cairo_surface_t *surface; /* while drawing the reading-order file */
 	struct toc items;   /* what the sommaire and the bookmarks list */
 };
@@ -442,6 +444,44 @@ static void draw_notes_page(struct doc_pages *dp, cairo_t *cr, int number, int t
 	draw_furniture(dp, cr, number, &none);
 }
 
+/*
+ * The colophon (colophon.c), on the page before the back cover: a heading,
+ * then its paragraphs in the small size of the appendices.
+ */
+static void draw_colophon(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
+{
+	const struct page_geom *g = &dp->g;
+	double fw = g->w - g->left - g->right, bs = g->body_size;
+	PangoLayout *t = lay_text(dp->L, "Colophon", bs * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
+	if (tagged)
+		cairo_tag_begin(cr, "H1", "");
+	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
+	show(cr, t, g->left, g->top);
+	if (tagged)
+		cairo_tag_end(cr, "H1");
+	double y = g->top + layout_h(t) + bs * 1.2;
+	g_object_unref(t);
+	struct ptrs paras = {0};
+	colophon_paragraphs(dp->j->s, dp->j->b, dp->j->epoch, dp->j->base_url, &paras);
+	cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+	for (size_t i = 0; i < paras.n; i++) {
+		PangoLayout *l = lay_text(dp->L, paras.v[i], bs * dp->style->contact, 0, 0, fw,
+					  PANGO_ALIGN_LEFT);
+		if (tagged)
+			cairo_tag_begin(cr, "P", "");
+		show(cr, l, g->left, y);
+		if (tagged)
+			cairo_tag_end(cr, "P");
+		y += layout_h(l) + bs * 0.8;
+		g_object_unref(l);
+		free(paras.v[i]);
+	}
+	ptrs_free(&paras);
+	struct page_out none = {0};
+	none.opens_doc = 1;
+	draw_furniture(dp, cr, number, &none);
+}
+
 /* Draws reading-order page `number` (1-based). */
 static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 {
@@ -468,6 +508,8 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 		const struct page_out *p = &dp->bp.v[number - dp->front - 1];
 		draw_furniture(dp, cr, number, p);
 		page_draw(&pd, cr, p);
+	} else if (number == dp->colophon) {
+		draw_colophon(dp, cr, number, tagged);
 	} else if (number == dp->back) {
 		draw_back_cover(dp, cr, tagged);
 	} else {
@@ -624,13 +666,15 @@ static void typeset(struct job *j)
 	free(again);
 	dp.total = dp.front + (int)dp.bp.n;
 	if (!j->b->single) {
-		dp.total++;
+		/* The colophon, then the back cover. */
+		dp.total += 2;
 		/* The back cover is a verso: padded with « Notes » pages (draw_notes_page). */
 		if (j->b->impose)
 			dp.total = impose_padded(dp.total);
 		else if (dp.total % 2)
 			dp.total++;
 		dp.back = dp.total;
+		dp.colophon = dp.total - 1;
 	}
 
 	/* Reading order. */
