@@ -15,7 +15,10 @@
  *  4. a table is cut between rows and its header rows drawn again on the
  *     next page.
  * A block taller than a whole page is placed anyway, so the loop always
- * progresses.
+ * progresses. The pages are then read for faults the walk cannot see
+ * ahead (a last page holding one line or one item, a word cut across the
+ * page turn that the rule of 3. could not move): each forces a break a
+ * little earlier, and the flow is cut again (find_fault).
  */
 #include "page.h"
 #include "image.h"
@@ -197,7 +200,32 @@ static double min_start(const struct flow *f, size_t i, double frame)
 	return h < frame ? h : frame;
 }
 
-void page_break_flow(const struct flow *f, const struct page_geom *g, struct page_list *out)
+/* A page break forced before line `line` of block `blk` (0: before the block). */
+struct force {
+	size_t blk;
+	int line;
+};
+
+static int forced_before(const struct force *fv, size_t nf, size_t blk)
+{
+	for (size_t k = 0; k < nf; k++)
+		if (fv[k].blk == blk && fv[k].line == 0)
+			return 1;
+	return 0;
+}
+
+/* The first line after `line` of block blk before which a break is forced, or 0. */
+static int forced_line(const struct force *fv, size_t nf, size_t blk, int line)
+{
+	int best = 0;
+	for (size_t k = 0; k < nf; k++)
+		if (fv[k].blk == blk && fv[k].line > line && (!best || fv[k].line < best))
+			best = fv[k].line;
+	return best;
+}
+
+static void paginate(const struct flow *f, const struct page_geom *g, struct page_list *out,
+		     const struct force *fv, size_t nf)
 {
 	double top = g->top, bottom = g->h - g->bottom, frame = bottom - top;
 	const char *running = NULL;
@@ -217,7 +245,8 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 		if (b->running)
 			running = b->running;
 		double space = y > top ? b->before : 0;
-		if (y > top && y + space + min_start(f, i, frame) > bottom - pg->notes_h) {
+		if (y > top && (forced_before(fv, nf, i) ||
+				y + space + min_start(f, i, frame) > bottom - pg->notes_h)) {
 			pg = next_page(out, running, f, g, &carry, &carry_line);
 			y = top;
 			space = 0;
@@ -237,6 +266,19 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 						break;
 					notes += add;
 					k++;
+				}
+				int cut = forced_line(fv, nf, i, line);
+				if (cut && cut <= k && cut < b->nlines) {
+					struct frag *fr = add_frag(pg, i, y);
+					fr->line0 = line;
+					fr->line1 = cut;
+					if (b->ncalls)
+						attach_notes(f, i, line, cut, pg, g, y + b->line_top[cut] - base,
+							     &carry, &carry_line);
+					line = cut;
+					pg = next_page(out, running, f, g, &carry, &carry_line);
+					y = top;
+					continue;
 				}
 				if (k == b->nlines) {
 					struct frag *fr = add_frag(pg, i, y);
@@ -306,6 +348,112 @@ void page_break_flow(const struct flow *f, const struct page_geom *g, struct pag
 		}
 		y += b->after;
 	}
+}
+
+/* Text lines on page pg (a table row or another block counts as two). */
+static int page_lines(const struct flow *f, const struct page_out *pg)
+{
+	int n = 0;
+	for (size_t k = 0; k < pg->n; k++) {
+		const struct blk *b = &f->v[pg->v[k].blk];
+		if (b->kind == BLK_TEXT || b->kind == BLK_TOC)
+			n += pg->v[k].line1 - pg->v[k].line0;
+		else
+			n += 2;
+	}
+	return n;
+}
+
+/*
+ * Where to force a break so that the end of page p (from its frag k on)
+ * goes over to the next page: before the frag's block, or a paragraph's
+ * last lines, keeping MIN_LINES on each side and a heading with what
+ * follows it. *fx is set and 1 returned, or 0 when nothing can move
+ * (the piece starts the page).
+ */
+static int move_over(const struct flow *f, const struct page_out *pg, size_t k, int lines,
+		     struct force *fx)
+{
+	const struct frag *fr = &pg->v[k];
+	const struct blk *b = &f->v[fr->blk];
+	if (b->kind == BLK_TEXT && !b->atomic && fr->line1 - lines - fr->line0 >= MIN_LINES &&
+	    b->nlines - (fr->line1 - lines) >= MIN_LINES) {
+		fx->blk = fr->blk;
+		fx->line = fr->line1 - lines;
+		return 1;
+	}
+	if (fr->line0 > 0 || fr->row0 > 0 || fr->repeat_header)
+		return 0;
+	/* The whole block, with the headings kept with it. */
+	while (k > 0 && f->v[pg->v[k - 1].blk].keep_next && pg->v[k - 1].line0 == 0)
+		k--;
+	if (k == 0)
+		return 0;
+	fx->blk = pg->v[k].blk;
+	fx->line = 0;
+	return 1;
+}
+
+/*
+ * The first fault of a pagination a break can mend, as the break that
+ * mends it: a page holding a single line, or a single list item after a
+ * page of the same list (balanced with lines of the page before); a page
+ * ending on a hyphenated line (the line goes over, or the paragraph).
+ */
+static int find_fault(const struct flow *f, const struct page_list *pl, struct force *fx)
+{
+	for (size_t p = 0; p < pl->n; p++) {
+		const struct page_out *pg = &pl->v[p];
+		if (!pg->n)
+			continue;
+		const struct frag *last = &pg->v[pg->n - 1];
+		const struct blk *lb = &f->v[last->blk];
+		if (p + 1 < pl->n && lb->kind == BLK_TEXT && lb->hyphen && last->line1 < lb->nlines &&
+		    last->line1 > 0 && lb->hyphen[last->line1 - 1] &&
+		    move_over(f, pg, pg->n - 1, 1, fx))
+			return 1;
+		if (p == 0 || f->v[pg->v[0].blk].page_break || pg->opens_doc)
+			continue;
+		const struct page_out *prev = &pl->v[p - 1];
+		if (!prev->n)
+			continue;
+		const struct blk *first = &f->v[pg->v[0].blk];
+		int single_item = pg->n == 1 && !strcmp(first->tag, "LI") && pg->v[0].line0 == 0 &&
+				  !strcmp(f->v[prev->v[prev->n - 1].blk].tag, "LI");
+		if ((page_lines(f, pg) == 1 || single_item) &&
+		    move_over(f, prev, prev->n - 1, MIN_LINES, fx))
+			return 1;
+	}
+	return 0;
+}
+
+void page_break_flow(const struct flow *f, const struct page_geom *g, struct page_list *out)
+{
+	/*
+	 * Paginated, then mended: each fault found forces a break earlier
+	 * and the flow is paginated again (it is only arithmetic), until
+	 * none is left or a few rounds have passed.
+	 */
+	struct force *fv = NULL;
+	size_t nf = 0;
+	paginate(f, g, out, fv, nf);
+	for (int round = 0; round < 24; round++) {
+		struct force fx;
+		if (!find_fault(f, out, &fx))
+			break;
+		int known = 0;
+		for (size_t k = 0; k < nf; k++)
+			known |= fv[k].blk == fx.blk && fv[k].line == fx.line;
+		if (known)
+			break;
+		fv = xrealloc(fv, (nf + 1) * sizeof *fv);
+		fv[nf++] = fx;
+		struct page_list next;
+		paginate(f, g, &next, fv, nf);
+		page_list_free(out);
+		*out = next;
+	}
+	free(fv);
 }
 
 void page_list_free(struct page_list *p)

@@ -40,7 +40,10 @@ struct page_list {
  * what follows, no paragraph line alone at the top or bottom of a page
  * (widows and orphans), tables cut between rows with their header
  * repeated, atomic blocks moved whole, footnotes at the foot of the page
- * of their call (a line whose note does not fit goes over with it).
+ * of their call (a line whose note does not fit goes over with it); then
+ * mended: no page holding a single line, or a single list item after a
+ * page of its list, and no page ending on a hyphenated line, lines or
+ * blocks being moved over to the next page where that helps.
  * Caller frees with page_list_free.
  */
 void page_break_flow(const struct flow *f, const struct page_geom *g, struct page_list *out);
