@@ -40,7 +40,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lower case of U+00C0..U+017F (generated from UnicodeData; İ has no one-letter lower case). */
+/*
+ * Lower case of U+00C0..U+017F (İ has no one-letter lower case). This table
+ * and fold_str are written and checked by scripts/gen-fold-tables.py.
+ */
 static const uint16_t lower_tab[192] = {
 	0x0e0, 0x0e1, 0x0e2, 0x0e3, 0x0e4, 0x0e5, 0x0e6, 0x0e7, 0x0e8, 0x0e9, 0x0ea, 0x0eb,
 	0x0ec, 0x0ed, 0x0ee, 0x0ef, 0x0f0, 0x0f1, 0x0f2, 0x0f3, 0x0f4, 0x0f5, 0x0f6, 0x0d7,
@@ -62,8 +65,8 @@ static const uint16_t lower_tab[192] = {
 
 /*
  * Folded form of U+00C0..U+017F, "|"-separated (× and ÷ empty: not letters).
- * assets/search.js carries the same string (FOLD): a change here must be made
- * there too.
+ * assets/search.js carries the same string (FOLD): scripts/gen-fold-tables.py
+ * computes both from Unicode's data and tests/web/t_fold_tables.py checks them.
  */
 static const char fold_str[] =
 	"a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|ss|"
