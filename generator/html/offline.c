@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "path.h"
+#include "search.h"
 #include "sitemap.h"
 #include "stage.h"
 #include "template_files.h"
@@ -329,7 +330,7 @@ static const char sw_body[] =
 	"});\n";
 
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		       const struct template_files *tf, const char *index, size_t index_len,
+		       const struct template_files *tf, const struct search_files *index,
 		       int with_pdf, int with_worker)
 {
 	const struct template_file *css_file = template_files_find(tf, "assets/style.css");
@@ -358,7 +359,10 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	stage_add(st, "manifest.webmanifest", buf_detach(&b), len);
 
 	/* The version: see the comment at the top. */
-	h = hash_more(h, index, index_len);
+	for (size_t i = 0; i < index->n; i++) {
+		h = hash_more(h, index->v[i].path, strlen(index->v[i].path) + 1);
+		h = hash_more(h, index->v[i].data, index->v[i].len);
+	}
 	sitemap_site_json(s, &b);
 	h = hash_more(h, b.data, b.len);
 	buf_free(&b);
@@ -390,10 +394,15 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 		put_json_string(&b, p->path);
 	}
 	static const char *const generated[] = {"assets/icone-192.png", "assets/icone-512.png",
-						"assets/recherche-index.js", "manifest.webmanifest"};
+						SEARCH_INDEX_PATH, "manifest.webmanifest"};
 	for (size_t i = 0; i < sizeof generated / sizeof *generated; i++) {
 		buf_puts(&b, ",\n  ");
 		put_json_string(&b, generated[i]);
+	}
+	/* The index's parts: all of them with all the pages, else as queries use them. */
+	for (size_t i = 1; all_pages && i < index->n; i++) {
+		buf_puts(&b, ",\n  ");
+		put_json_string(&b, index->v[i].path);
 	}
 	for (size_t i = 0; i < assets.n; i++) {
 		/* A file of templates/assets with a generated file's name is replaced by it. */

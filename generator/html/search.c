@@ -1,26 +1,40 @@
 /*
  * The search index; see search.h.
  *
- * Shape of assets/recherche-index.js (one line of JSON after the
- * assignment, keys in this order):
+ * Every file is a script calling FichesRechercheData(name, data), so that
+ * assets/search.js loads it with a <script> tag (file:// included). Numbers
+ * in strings are written with the 64 characters of digits64, five bits per
+ * character, low bits first, 32 meaning « more follows » (put_varint).
  *
- *   window.FICHES_RECHERCHE = {
- *     "v": 1,
- *     "kinds": ["Fiche-action", …],            type labels, by kind index
- *     "weights": [1, 1, 2, …],                 only when a kind weighs other than 1:
- *                                              its records' scores are multiplied by it
- *     "docs": [[kind, number, title, href, summary], …]   number 0 when none;
- *                                              href relative to the site root
- *     "sections": [[doc, heading, anchor, text], …]  section 0 of a record has
- *                                              heading and anchor ""; in text, "\n"
- *                                              ends a paragraph, list item or cell
- *     "words": " Aabandon Dord …",             folded vocabulary, sorted, front-coded,
- *                                              with the stem id of each word (put_words)
- *     "stop": "a au aux …",                    the stop words, for queries
- *     "syn": [["caarud", [stem ids]], …]       glossary sigle → stems of its expansion
- *     "alias": [["shit", [[stem ids], …]], …]  content/recherche.yaml: a folded word →
- *                                              its synonyms (a phrase: several stems)
- *   };
+ * assets/recherche-index.js, name "index", loaded first (keys in this order):
+ *   "v": 2, "kinds": [label, …]            type labels, by kind index
+ *   "weights": [6, 6, …]                   only when a kind weighs other than 1 (already
+ *                                          in the scores; for readers of the index)
+ *   "nsec", "nrec"                         sections and records
+ *   "head": 512, "levels", "range"         see HEAD_POSTINGS and quantise
+ *   "words": " Aabandon Dord …"            folded vocabulary, sorted, front-coded, with the
+ *                                          stem id of each word (put_words)
+ *   "df": numbers                          sections holding each stem, by stem id
+ *   "shards": numbers                      first stem of each postings shard, as gaps
+ *   "texts": numbers                       first section of each text fragment, as gaps
+ *   "h": "…"                               version of the parts (search.js asks ?v=h)
+ *   "num": numbers                         (section gap, number) of numbered records'
+ *                                          first sections: « 9 » finds fiche 9
+ *   "stop": "a au aux …"                   the stop words, for queries
+ *   "syn": [["caarud", [stem ids]], …]     glossary sigle → stems of its expansion
+ *   "alias": [["shit", [[stem ids], …]], …] content/recherche.yaml: a folded word → its
+ *                                          synonyms (a phrase: several stems)
+ *
+ * assets/recherche/pN.js, "pN": [postings of each stem of the shard, in stem order]: a
+ *   string of (section gap, score in two characters) pairs by section; for a stem in
+ *   more than HEAD_POSTINGS sections, only its best HEAD_POSTINGS.
+ * assets/recherche/mK.js, "mK": all the postings of such a stem K.
+ * assets/recherche/tN.js, "tN": {"r": first record, "s": first section,
+ *   "docs": [[kind, number, title, href, summary], …]   number 0 when none; href
+ *                                                        relative to the site root
+ *   "secs": [[record - r, heading, anchor, text], …]}   a record's section 0 has heading
+ *                                                        and anchor ""; in text, "\n"
+ *                                                        ends a paragraph, list item or cell
  *
  * Titles, headings and texts carry the French typography of the pages, so
  * snippets read like the site.
@@ -36,6 +50,8 @@
 #include "xalloc.h"
 
 #include <libstemmer.h>
+#include <math.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -530,6 +546,20 @@ struct spelling {
 	char *folded;           /* NULL: stop word or too short, not indexed */
 	char *stem;
 	unsigned long count;
+	uint32_t id;            /* order of first meeting: what token lists hold */
+};
+
+/* The words of the text in order, as spelling ids (NO_WORD: counted, never indexed). */
+#define NO_WORD UINT32_MAX
+
+struct tokens {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+/* One text (a title, a summary, a heading, a section's body) in the token list. */
+struct span {
+	size_t from, to;
 };
 
 struct vocab {
@@ -537,6 +567,8 @@ struct vocab {
 	size_t n, cap;
 	struct sb_stemmer *sb;
 	struct buf scratch;
+	struct spelling **by_id; /* by id; pointers into v, valid once counting is over */
+	struct tokens toks;
 };
 
 static void vocab_grow(struct vocab *vc)
@@ -556,6 +588,15 @@ static void vocab_grow(struct vocab *vc)
 	vc->cap = cap;
 }
 
+static void put_token(struct tokens *t, uint32_t id)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 65536;
+		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+	}
+	t->v[t->n++] = id;
+}
+
 /* Counts one word of the text (w[0..n) made of word characters). */
 static void vocab_add(struct vocab *vc, const char *w, size_t n)
 {
@@ -563,8 +604,10 @@ static void vocab_add(struct vocab *vc, const char *w, size_t n)
 	lower(w, n, &vc->scratch);
 	const char *key = buf_cstr(&vc->scratch);
 	size_t klen = vc->scratch.len;
-	if (klen > 64)
-		return; /* not a word a reader types: a URL piece, a hash */
+	if (klen > 64) {
+		put_token(&vc->toks, NO_WORD); /* not a word a reader types: a URL piece, a hash */
+		return;
+	}
 	if ((vc->n + 1) * 2 > vc->cap)
 		vocab_grow(vc);
 	unsigned long long h = hash_bytes(key, klen);
@@ -572,6 +615,7 @@ static void vocab_add(struct vocab *vc, const char *w, size_t n)
 	while (vc->v[j].lower) {
 		if (vc->v[j].hash == h && strcmp(vc->v[j].lower, key) == 0) {
 			vc->v[j].count++;
+			put_token(&vc->toks, vc->v[j].id);
 			return;
 		}
 		j = (j + 1) & (vc->cap - 1);
@@ -580,7 +624,8 @@ static void vocab_add(struct vocab *vc, const char *w, size_t n)
 	sp->lower = xstrdup(key);
 	sp->hash = h;
 	sp->count = 1;
-	vc->n++;
+	sp->id = (uint32_t)vc->n++;
+	put_token(&vc->toks, sp->id);
 	struct buf f = BUF_INIT;
 	search_fold(key, klen, &f);
 	if (f.len >= 2 && !search_is_stop_word(buf_cstr(&f))) {
@@ -590,10 +635,12 @@ static void vocab_add(struct vocab *vc, const char *w, size_t n)
 	buf_free(&f);
 }
 
-static void vocab_text(struct vocab *vc, const char *s)
+/* Counts the words of s and returns where their tokens are. */
+static struct span vocab_text(struct vocab *vc, const char *s)
 {
+	struct span sp = {vc->toks.n, vc->toks.n};
 	if (!s)
-		return;
+		return sp;
 	size_t n = strlen(s), i = 0, start = 0;
 	int in_word = 0;
 	while (i < n) {
@@ -611,6 +658,8 @@ static void vocab_text(struct vocab *vc, const char *s)
 	}
 	if (in_word)
 		vocab_add(vc, s + start, n - start);
+	sp.to = vc->toks.n;
+	return sp;
 }
 
 /* A folded word and the stem it gets (several spellings may fold alike). */
@@ -817,8 +866,361 @@ static void put_aliases(struct buf *out, const struct synonyms *syn, struct sb_s
 	buf_free(&phrases);
 }
 
-void search_index_js(const struct site *s, struct buf *out)
+/* ---- Postings ------------------------------------------------------------ */
+
+/*
+ * The score of a stem in a section, BM25-like: the body's term frequency
+ * saturated (K1) and normalised by the section's length (B); plus bonuses
+ * for the title (more for a short title), the headings and the summary;
+ * all multiplied by the weight of the record's kind. search.js multiplies
+ * it by the stem's idf, which it computes from the stem's section count.
+ */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define F_TITLE 3.0
+#define F_HEAD 2.0
+#define F_SUMM 1.5
+
+/*
+ * Scores travel as 12 bits on a log scale from 2^-12 to 2^12 (steps of
+ * 0.4 %): two characters of the 64-letter alphabet below.
+ */
+#define SCORE_LEVELS 4096
+#define SCORE_RANGE 24.0
+
+/*
+ * A stem found in more sections than this is shipped twice: its best
+ * HEAD_POSTINGS sections (by score) in its shard, all of them in a file
+ * of its own, fetched only when the query names the word itself (not for
+ * a prefix being typed). The best HEAD_POSTINGS give the exact first
+ * results of a one-word prefix: a section among the first n is among the
+ * first n of the stem that gives it its score.
+ */
+#define HEAD_POSTINGS 512
+/* A postings shard closes once it holds this many bytes; a text fragment likewise. */
+#define SHARD_BYTES 16384
+#define TEXT_BYTES 16384
+
+/* The 64 characters of the index's numbers: none needs escaping in a JavaScript string. */
+static const char digits64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* An unsigned number, five bits per character, low bits first; 32 marks « more follows ». */
+static void put_varint(struct buf *b, size_t v)
 {
+	while (v >= 32) {
+		buf_putc(b, digits64[32 | (v & 31)]);
+		v >>= 5;
+	}
+	buf_putc(b, digits64[v]);
+}
+
+static unsigned quantise(double v)
+{
+	double q = (log2(v) + SCORE_RANGE / 2) * SCORE_LEVELS / SCORE_RANGE;
+	if (!(q > 0))
+		return 0;
+	if (q > SCORE_LEVELS - 1)
+		return SCORE_LEVELS - 1;
+	return (unsigned)lround(q);
+}
+
+struct postings {
+	size_t nstems;
+	size_t *start;          /* stem k's postings: [start[k], start[k + 1]), by section */
+	uint32_t *sec;
+	uint16_t *score;        /* quantised */
+	size_t nsec;
+	struct ptrs numbered;   /* first sections of numbered records, as "sec,number" pairs */
+};
+
+/* Per-section state of the scan: which stems the section holds, where and how often. */
+struct scan {
+	uint8_t *field;         /* 1 title, 2 heading, 4 summary */
+	uint16_t *body;
+	uint32_t *touched;
+	size_t ntouched;
+	const int32_t *stem_of; /* spelling id → stem id, -1 when not indexed */
+	const uint32_t *toks;
+};
+
+/* Adds a text's words to the section's counts; returns how many words it has. */
+static size_t scan_span(struct scan *sc, struct span sp, int bit)
+{
+	for (size_t i = sp.from; i < sp.to; i++) {
+		uint32_t t = sc->toks[i];
+		if (t == NO_WORD || sc->stem_of[t] < 0)
+			continue;
+		uint32_t k = (uint32_t)sc->stem_of[t];
+		if (!sc->field[k] && !sc->body[k])
+			sc->touched[sc->ntouched++] = k;
+		if (bit)
+			sc->field[k] |= (uint8_t)bit;
+		else if (sc->body[k] < 65535)
+			sc->body[k]++;
+	}
+	return sp.to - sp.from;
+}
+
+/* A record's first section: no heading, no anchor (what search.js shows as the record itself). */
+static int is_first_section(const struct section *sec)
+{
+	return (!sec->heading || !*sec->heading) && (!sec->anchor || !*sec->anchor);
+}
+
+/* Scans section si: its words, title and summary (first section) or heading. Returns the body's length. */
+static size_t scan_section(struct scan *sc, const struct index *ix, size_t si,
+			   const struct span *rspan, const struct span *sspan, size_t *titlelen)
+{
+	const struct section *sec = &ix->secs[si];
+	*titlelen = 0;
+	if (is_first_section(sec)) {
+		*titlelen = scan_span(sc, rspan[2 * sec->record], 1);
+		scan_span(sc, rspan[2 * sec->record + 1], 4);
+	} else {
+		scan_span(sc, sspan[2 * si], 2);
+	}
+	return scan_span(sc, sspan[2 * si + 1], 0);
+}
+
+static void compute_postings(const struct site *s, const struct index *ix, const struct vocab *vc,
+			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
+			     const struct span *sspan, struct postings *p)
+{
+	struct scan sc = {xcalloc(nstems + 1, 1), xcalloc(nstems + 1, sizeof(uint16_t)),
+			  xcalloc(nstems + 1, sizeof(uint32_t)), 0, stem_of, vc->toks.v};
+	size_t nsec = ix->nsecs, *df = xcalloc(nstems + 1, sizeof *df);
+	uint32_t *seclen = xcalloc(nsec + 1, sizeof *seclen), *titlelen = xcalloc(nsec + 1, sizeof *titlelen);
+	double total = 0;
+	for (size_t si = 0; si < nsec; si++) {
+		size_t tl;
+		seclen[si] = (uint32_t)scan_section(&sc, ix, si, rspan, sspan, &tl);
+		titlelen[si] = (uint32_t)tl;
+		total += seclen[si];
+		for (size_t t = 0; t < sc.ntouched; t++) {
+			df[sc.touched[t]]++;
+			sc.field[sc.touched[t]] = 0;
+			sc.body[sc.touched[t]] = 0;
+		}
+		sc.ntouched = 0;
+	}
+	p->nstems = nstems;
+	p->nsec = nsec;
+	p->start = xcalloc(nstems + 1, sizeof *p->start);
+	for (size_t k = 0; k < nstems; k++)
+		p->start[k + 1] = p->start[k] + df[k];
+	size_t n = p->start[nstems];
+	p->sec = xmalloc((n + 1) * sizeof *p->sec);
+	p->score = xmalloc((n + 1) * sizeof *p->score);
+	int nkinds = KIND_EXTRA + (int)s->nextra_kinds;
+	double *weight = xmalloc((size_t)nkinds * sizeof *weight);
+	for (int k = 0; k < nkinds; k++)
+		weight[k] = record_desc(s, k)->search_weight;
+	double avg = nsec && total > 0 ? total / (double)nsec : 1;
+	for (size_t k = 0; k < nstems; k++)
+		df[k] = p->start[k];    /* now the next free place of each stem */
+	for (size_t si = 0; si < nsec; si++) {
+		size_t tl;
+		scan_section(&sc, ix, si, rspan, sspan, &tl);
+		const struct record *r = &ix->recs[ix->secs[si].record];
+		for (size_t t = 0; t < sc.ntouched; t++) {
+			uint32_t k = sc.touched[t];
+			unsigned tf = sc.body[k], f = sc.field[k];
+			double v = tf ? (BM25_K1 + 1) * tf /
+				(tf + BM25_K1 * (1 - BM25_B + BM25_B * seclen[si] / avg)) : 0;
+			if (f & 1)
+				v += F_TITLE * (0.5 + 1.5 / sqrt(titlelen[si] > 1 ? titlelen[si] : 1));
+			if (f & 2)
+				v += F_HEAD;
+			if (f & 4)
+				v += F_SUMM;
+			size_t at = df[k]++;
+			p->sec[at] = (uint32_t)si;
+			p->score[at] = (uint16_t)quantise(v * weight[r->kind]);
+			sc.field[k] = 0;
+			sc.body[k] = 0;
+		}
+		sc.ntouched = 0;
+		if (is_first_section(&ix->secs[si]) && r->number)
+			ptrs_add(&p->numbered, xasprintf("%zu,%d", si, r->number));
+	}
+	free(weight);
+	free(df);
+	free(seclen);
+	free(titlelen);
+	free(sc.field);
+	free(sc.body);
+	free(sc.touched);
+}
+
+static void postings_free(struct postings *p)
+{
+	free(p->start);
+	free(p->sec);
+	free(p->score);
+	for (size_t i = 0; i < p->numbered.n; i++)
+		free(p->numbered.v[i]);
+	ptrs_free(&p->numbered);
+}
+
+/* Postings as section deltas and scores (see put_varint and quantise). */
+static void put_postings(struct buf *b, const uint32_t *sec, const uint16_t *score, size_t n)
+{
+	uint32_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		put_varint(b, sec[i] - prev);
+		prev = sec[i];
+		buf_putc(b, digits64[score[i] >> 6]);
+		buf_putc(b, digits64[score[i] & 63]);
+	}
+}
+
+/* For qsort_r-free sorting: the postings being ranked. */
+struct ranked {
+	uint32_t sec;
+	uint16_t score;
+};
+
+static int compare_best(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->sec < y->sec ? -1 : x->sec > y->sec;
+}
+
+static int compare_sec(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	return x->sec < y->sec ? -1 : x->sec > y->sec;
+}
+
+/* The best HEAD_POSTINGS postings of stem k, in section order. */
+static void put_head(struct buf *b, const struct postings *p, size_t k)
+{
+	size_t from = p->start[k], n = p->start[k + 1] - from;
+	struct ranked *r = xmalloc(n * sizeof *r);
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct ranked){p->sec[from + i], p->score[from + i]};
+	qsort(r, n, sizeof *r, compare_best);
+	qsort(r, HEAD_POSTINGS, sizeof *r, compare_sec);
+	uint32_t *sec = xmalloc(HEAD_POSTINGS * sizeof *sec);
+	uint16_t *score = xmalloc(HEAD_POSTINGS * sizeof *score);
+	for (size_t i = 0; i < HEAD_POSTINGS; i++) {
+		sec[i] = r[i].sec;
+		score[i] = r[i].score;
+	}
+	put_postings(b, sec, score, HEAD_POSTINGS);
+	free(sec);
+	free(score);
+	free(r);
+}
+
+/* ---- Output files -------------------------------------------------------- */
+
+static void add_file(struct search_files *out, char *path, struct buf *b)
+{
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 64;
+		out->v = xrealloc(out->v, out->cap * sizeof *out->v);
+	}
+	size_t len = b->len;
+	out->v[out->n++] = (struct search_file){path, b->data ? buf_detach(b) : xstrdup(""), len};
+}
+
+void search_files_free(struct search_files *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].path);
+		free(f->v[i].data);
+	}
+	free(f->v);
+	*f = (struct search_files){0};
+}
+
+#define PART_CALL "FichesRechercheData("
+
+/* The postings shards and the files of the large stems; the first stem of each shard to meta. */
+static void put_shards(const struct postings *p, struct buf *meta, struct search_files *out)
+{
+	struct buf b = BUF_INIT;
+	size_t nshards = 0, first = 0, prev_first = 0;
+	for (size_t k = 0; k <= p->nstems; k++) {
+		if (k == p->nstems || (k > first && b.len >= SHARD_BYTES)) {
+			if (k == first)
+				break;
+			buf_puts(&b, "\"]);\n");
+			struct buf file = BUF_INIT;
+			buf_printf(&file, PART_CALL "\"p%zu\",[\"", nshards);
+			buf_put(&file, b.data, b.len);
+			add_file(out, xasprintf(SEARCH_PARTS_DIR "/p%zu.js", nshards), &file);
+			buf_reset(&b);
+			put_varint(meta, first - prev_first);
+			prev_first = first;
+			nshards++;
+			first = k;
+			if (k == p->nstems)
+				break;
+		}
+		if (k > first)
+			buf_puts(&b, "\",\"");
+		size_t df = p->start[k + 1] - p->start[k];
+		if (df > HEAD_POSTINGS) {
+			put_head(&b, p, k);
+			struct buf file = BUF_INIT;
+			buf_printf(&file, PART_CALL "\"m%zu\",\"", k);
+			put_postings(&file, p->sec + p->start[k], p->score + p->start[k], df);
+			buf_puts(&file, "\");\n");
+			add_file(out, xasprintf(SEARCH_PARTS_DIR "/m%zu.js", k), &file);
+		} else {
+			put_postings(&b, p->sec + p->start[k], p->score + p->start[k], df);
+		}
+	}
+	buf_free(&b);
+}
+
+/* The text fragments: whole records, their sections' texts for snippets. First section of each to meta. */
+static void put_texts(const struct index *ix, struct buf *meta, struct search_files *out)
+{
+	struct buf b = BUF_INIT;
+	size_t nfrags = 0, rec = 0, sec = 0, prev_sec = 0;
+	while (rec < ix->nrecs) {
+		size_t first_rec = rec, first_sec = sec, bytes = 0, k = sec;
+		buf_printf(&b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nfrags, first_rec, first_sec);
+		while (rec < ix->nrecs && (rec == first_rec || bytes < TEXT_BYTES)) {
+			const struct record *r = &ix->recs[rec];
+			buf_printf(&b, "%s\n[%d,%d,", rec > first_rec ? "," : "", r->kind, r->number);
+			put_json_string(&b, r->title);
+			buf_putc(&b, ',');
+			put_json_string(&b, r->href);
+			buf_putc(&b, ',');
+			put_json_string(&b, r->summary);
+			buf_putc(&b, ']');
+			for (; k < ix->nsecs && ix->secs[k].record == rec; k++)
+				bytes += strlen(section_text(&ix->secs[k])) + 64;
+			rec++;
+		}
+		buf_puts(&b, "],\"secs\":[");
+		for (; sec < ix->nsecs && ix->secs[sec].record < rec; sec++) {
+			const struct section *sc = &ix->secs[sec];
+			buf_printf(&b, "%s\n[%zu,", sec > first_sec ? "," : "", sc->record - first_rec);
+			put_json_string(&b, sc->heading);
+			buf_putc(&b, ',');
+			put_json_string(&b, sc->anchor);
+			buf_putc(&b, ',');
+			put_json_string(&b, section_text(sc));
+			buf_putc(&b, ']');
+		}
+		buf_puts(&b, "]});\n");
+		add_file(out, xasprintf(SEARCH_PARTS_DIR "/t%zu.js", nfrags), &b);
+		put_varint(meta, first_sec - prev_sec);
+		prev_sec = first_sec;
+		nfrags++;
+	}
+}
+
+void search_index_files(const struct site *s, struct search_files *out)
+{
+	size_t base = out->n;
 	struct index ix = {0};
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		for (size_t i = 0; i < s->ndocs[k] && site_kind(s, (int)k)->search_weight; i++)
@@ -830,16 +1232,18 @@ void search_index_js(const struct site *s, struct buf *out)
 	for (size_t i = 0; i < s->nbiblio; i++)
 		add_biblio(&ix, &s->biblio[i]);
 
-	/* Every spelling of the shipped text, stemmed once. */
+	/* Every spelling of the shipped text, stemmed once; the words of each text as tokens. */
 	struct vocab vc = {0};
 	vc.sb = new_stemmer();
+	struct span *rspan = xcalloc(2 * ix.nrecs + 1, sizeof *rspan);
+	struct span *sspan = xcalloc(2 * ix.nsecs + 1, sizeof *sspan);
 	for (size_t i = 0; i < ix.nrecs; i++) {
-		vocab_text(&vc, ix.recs[i].title);
-		vocab_text(&vc, ix.recs[i].summary);
+		rspan[2 * i] = vocab_text(&vc, ix.recs[i].title);
+		rspan[2 * i + 1] = vocab_text(&vc, ix.recs[i].summary);
 	}
 	for (size_t i = 0; i < ix.nsecs; i++) {
-		vocab_text(&vc, ix.secs[i].heading);
-		vocab_text(&vc, section_text(&ix.secs[i]));
+		sspan[2 * i] = vocab_text(&vc, ix.secs[i].heading);
+		sspan[2 * i + 1] = vocab_text(&vc, section_text(&ix.secs[i]));
 	}
 
 	/* Folded words, one stem each; stems numbered in sorted order. */
@@ -872,49 +1276,63 @@ void search_index_js(const struct site *s, struct buf *out)
 			ids[k] = next_id++;
 		all[i].stem_id = ids[k];
 	}
+	/* Each spelling's stem, as search.js finds it: through its folded form. */
+	int32_t *stem_of = xmalloc((vc.n + 1) * sizeof *stem_of);
+	for (size_t i = 0; i < vc.cap; i++) {
+		const struct spelling *sp = &vc.v[i];
+		if (!sp->lower)
+			continue;
+		size_t at = sp->folded ? find_word(all, nwords, sp->folded) : (size_t)-1;
+		stem_of[sp->id] = at == (size_t)-1 ? -1 : (int32_t)all[at].stem_id;
+	}
+	struct postings post = {0};
+	compute_postings(s, &ix, &vc, stem_of, next_id, rspan, sspan, &post);
 
-	buf_puts(out, "/* fiches : index de recherche, produit par « fiches build ». */\n"
-		      "window.FICHES_RECHERCHE = {\"v\":1,\"kinds\":[");
+	struct buf meta = BUF_INIT;
+	buf_puts(&meta, "/* fiches : index de recherche, produit par « fiches build ». */\n"
+		      PART_CALL "\"index\",{\"v\":2,\"kinds\":[");
 	int nlabels = KIND_EXTRA + (int)s->nextra_kinds, weighted = 0;
 	for (int k = 0; k < nlabels; k++) {
 		const struct kind *desc = record_desc(s, k);
-		buf_puts(out, k ? "," : "");
-		put_json_string(out, desc->label);
+		buf_puts(&meta, k ? "," : "");
+		put_json_string(&meta, desc->label);
 		weighted |= desc->search_weight != 1;
 	}
 	if (weighted) {
-		buf_puts(out, "],\"weights\":[");
+		/* Already in the scores; written for whoever reads the index. */
+		buf_puts(&meta, "],\"weights\":[");
 		for (int k = 0; k < nlabels; k++)
-			buf_printf(out, "%s%d", k ? "," : "", record_desc(s, k)->search_weight);
+			buf_printf(&meta, "%s%d", k ? "," : "", record_desc(s, k)->search_weight);
 	}
-	buf_puts(out, "],\n\"docs\":[");
-	for (size_t i = 0; i < ix.nrecs; i++) {
-		const struct record *r = &ix.recs[i];
-		buf_printf(out, "%s\n[%d,%d,", i ? "," : "", r->kind, r->number);
-		put_json_string(out, r->title);
-		buf_putc(out, ',');
-		put_json_string(out, r->href);
-		buf_putc(out, ',');
-		put_json_string(out, r->summary);
-		buf_putc(out, ']');
+	buf_printf(&meta, "],\n\"nsec\":%zu,\"nrec\":%zu,\"head\":%d,\"levels\":%d,\"range\":%g,\n\"words\":\"",
+		   ix.nsecs, ix.nrecs, HEAD_POSTINGS, SCORE_LEVELS, SCORE_RANGE);
+	put_words(&meta, all, nwords);
+	buf_puts(&meta, "\",\n\"df\":\"");
+	for (size_t k = 0; k < post.nstems; k++)
+		put_varint(&meta, post.start[k + 1] - post.start[k]);
+	buf_puts(&meta, "\",\n\"shards\":\"");
+	put_shards(&post, &meta, out);
+	buf_puts(&meta, "\",\n\"texts\":\"");
+	put_texts(&ix, &meta, out);
+	/* The parts' version: search.js asks for them with it (?v=), so no cache mixes two builds. */
+	unsigned long long version = hash_bytes("fiches-recherche-2", 18);
+	for (size_t i = base; i < out->n; i++)
+		version = hash_more(version, out->v[i].data, out->v[i].len);
+	buf_printf(&meta, "\",\n\"h\":\"%016llx", version);
+	buf_puts(&meta, "\",\n\"num\":\"");
+	size_t prev_sec = 0;
+	for (size_t i = 0; i < post.numbered.n; i++) {
+		size_t sec = 0;
+		int number = 0;
+		sscanf(post.numbered.v[i], "%zu,%d", &sec, &number);
+		put_varint(&meta, sec - prev_sec);
+		put_varint(&meta, (size_t)number);
+		prev_sec = sec;
 	}
-	buf_puts(out, "],\n\"sections\":[");
-	for (size_t i = 0; i < ix.nsecs; i++) {
-		const struct section *sec = &ix.secs[i];
-		buf_printf(out, "%s\n[%zu,", i ? "," : "", sec->record);
-		put_json_string(out, sec->heading);
-		buf_putc(out, ',');
-		put_json_string(out, sec->anchor);
-		buf_putc(out, ',');
-		put_json_string(out, section_text(sec));
-		buf_putc(out, ']');
-	}
-	buf_puts(out, "],\n\"words\":\"");
-	put_words(out, all, nwords);
-	buf_puts(out, "\",\n\"stop\":\"");
+	buf_puts(&meta, "\",\n\"stop\":\"");
 	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++)
-		buf_printf(out, "%s%s", i ? " " : "", stop_words[i]);
-	buf_puts(out, "\",\n\"syn\":[");
+		buf_printf(&meta, "%s%s", i ? " " : "", stop_words[i]);
+	buf_puts(&meta, "\",\n\"syn\":[");
 	/* Sigles of one word; spellings folding alike (MILDECA, MILDeCA) keep the first. */
 	size_t nsyn = 0;
 	struct buf f = BUF_INIT, seen = BUF_INIT;
@@ -937,19 +1355,28 @@ void search_index_js(const struct site *s, struct buf *out)
 		if (dup)
 			continue;
 		char *t = typo_plain(expansion, strlen(expansion));
-		buf_puts(out, nsyn++ ? ",\n[" : "\n[");
-		put_json_string(out, buf_cstr(&f));
-		buf_putc(out, ',');
-		put_stems_of(out, all, nwords, t);
-		buf_putc(out, ']');
+		buf_puts(&meta, nsyn++ ? ",\n[" : "\n[");
+		put_json_string(&meta, buf_cstr(&f));
+		buf_putc(&meta, ',');
+		put_stems_of(&meta, all, nwords, t);
+		buf_putc(&meta, ']');
 		free(t);
 	}
 	buf_free(&f);
 	buf_free(&seen);
-	buf_puts(out, "],\n\"alias\":[");
-	put_aliases(out, s->synonyms, vc.sb, stems, ids, nstems);
-	buf_puts(out, "]};\n");
+	buf_puts(&meta, "],\n\"alias\":[");
+	put_aliases(&meta, s->synonyms, vc.sb, stems, ids, nstems);
+	buf_puts(&meta, "]});\n");
+	/* The index first: search_add_files and the tests count on it. */
+	add_file(out, xstrdup(SEARCH_INDEX_PATH), &meta);
+	struct search_file first = out->v[out->n - 1];
+	memmove(out->v + base + 1, out->v + base, (out->n - 1 - base) * sizeof *out->v);
+	out->v[base] = first;
 
+	postings_free(&post);
+	free(stem_of);
+	free(rspan);
+	free(sspan);
 	free(ids);
 	free(stems);
 	free(all);
@@ -959,6 +1386,7 @@ void search_index_js(const struct site *s, struct buf *out)
 		free(vc.v[i].stem);
 	}
 	free(vc.v);
+	free(vc.toks.v);
 	buf_free(&vc.scratch);
 	sb_stemmer_delete(vc.sb);
 	for (size_t i = 0; i < ix.nrecs; i++) {
@@ -978,9 +1406,12 @@ void search_index_js(const struct site *s, struct buf *out)
 void search_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
 		      const struct template_files *tf, const struct build_options *o)
 {
-	struct buf index = BUF_INIT;
-	search_index_js(s, &index);
-	offline_add_files(st, s, plan, tf, index.data, index.len, !o->no_pdf, !o->serve);
-	size_t len = index.len;
-	stage_add(st, SEARCH_INDEX_PATH, buf_detach(&index), len);
+	struct search_files files = {0};
+	search_index_files(s, &files);
+	offline_add_files(st, s, plan, tf, &files, !o->no_pdf, !o->serve);
+	for (size_t i = 0; i < files.n; i++) {
+		stage_add(st, files.v[i].path, files.v[i].data, files.v[i].len);
+		files.v[i].data = NULL;
+	}
+	search_files_free(&files);
 }

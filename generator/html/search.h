@@ -1,18 +1,20 @@
 /*
  * The search index: every fiche, guide chapter, page, contact, glossary
  * entry and bibliography reference, split into sections at its headings,
- * written as a script (assets/recherche-index.js) that assigns a global,
- * so assets/search.js can load it with a <script> tag, which works from
- * file:// where fetch() does not.
+ * written as scripts (assets/recherche-index.js and assets/recherche/…)
+ * that each call a global function, so assets/search.js can load them with
+ * <script> tags, which work from file:// where fetch() does not.
  *
  * Words are the runs of ASCII letters and digits and Latin-1/Latin
  * Extended-A letters (U+00C0–U+017F except × ÷); they are lower-cased,
  * accent-folded (é → e, œ → oe) and stemmed with the Snowball French
- * stemmer at build time. The browser gets the section texts (for
- * snippets) and the vocabulary mapped to stem ids: it builds the postings
- * itself while loading, which keeps the shipped file about the size of the
- * text. assets/search.js folds and splits with the same rules: keep both in
- * step (the unit test and the browser test check the shared table).
+ * stemmer at build time, and the postings (which sections hold each stem,
+ * with its score there) computed here too. The browser first loads a small
+ * script with the vocabulary, then only the postings shards and the text
+ * fragments (for snippets) a query needs, each a script too, so that a
+ * query on a large site transfers a few hundred kilobytes at most.
+ * assets/search.js folds and splits with the same rules: keep both in step
+ * (the unit test and the browser test check the shared table).
  *
  * Stop words and one-letter words are left out of the vocabulary. Glossary
  * expansions are shipped as synonyms of their sigle, and the synonyms of
@@ -49,8 +51,28 @@ int search_is_stop_word(const char *folded);
 /* The folded Snowball stem of a word (any case, accents allowed). Caller frees. Not thread-safe. */
 char *search_stem(const char *s, size_t n);
 
-/* The whole index script for site s. Appends to out. Deterministic. */
-void search_index_js(const struct site *s, struct buf *out);
+/* Where the index's other parts go: postings shards, large stems, text fragments. */
+#define SEARCH_PARTS_DIR "assets/recherche"
+
+/* One file of the index: a path in the output and its bytes (owned). */
+struct search_file {
+	char *path;
+	char *data;
+	size_t len;
+};
+
+struct search_files {
+	struct search_file *v;
+	size_t n, cap;
+};
+
+/*
+ * The index of site s, in pieces (see the shape at the top of search.c):
+ * SEARCH_INDEX_PATH first, then the parts. Appends to out. Deterministic.
+ */
+void search_index_files(const struct site *s, struct search_files *out);
+
+void search_files_free(struct search_files *f);
 
 /*
  * The plain text (with French typography) of each section of a parsed

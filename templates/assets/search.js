@@ -2,12 +2,15 @@
  * fiches — recherche dans le navigateur (amélioration facultative : sans
  * JavaScript, la page recherche.html renvoie vers les listes).
  *
- * L'index (assets/recherche-index.js, produit par generator/html/search.c)
- * est chargé par une balise <script>, pas par fetch(), pour fonctionner
- * aussi depuis file:// ; il n'est chargé qu'au premier focus d'un champ de
- * recherche, pour que les pages restent légères. Il contient le texte des
- * sections et le vocabulaire déjà racinisé (Snowball, français) : les
- * listes d'occurrences sont construites ici, au chargement.
+ * L'index (produit par generator/html/search.c) est en morceaux, chacun un
+ * script chargé par une balise <script>, pas par fetch(), pour fonctionner
+ * aussi depuis file:// : assets/recherche-index.js (le vocabulaire déjà
+ * racinisé, Snowball, français, et de quoi trouver le reste), chargé au
+ * premier contact avec un champ de recherche ; puis, dans
+ * assets/recherche/, seulement les listes d'occurrences (avec leurs scores,
+ * calculés à la construction) et les textes (pour les extraits) dont une
+ * requête a besoin. Sur un grand site, une requête ne transfère ainsi que
+ * quelques centaines de kilo-octets.
  *
  * Les mots sont découpés et « pliés » (minuscules, sans accents) comme dans
  * search.c : WORD et FOLD doivent rester identiques aux siens.
@@ -23,9 +26,16 @@
     "h|h|h|h|i|i|i|i|i|i|i|i|i|i|ij|ij|j|j|k|k|k|l|l|l|l|l|l|l|l|l|l|" +
     "n|n|n|n|n|n|n|n|n|o|o|o|o|o|o|oe|oe|r|r|r|r|r|r|s|s|s|s|s|s|s|s|" +
     "t|t|t|t|t|t|u|u|u|u|u|u|u|u|u|u|u|u|w|w|y|y|y|z|z|z|z|z|z|s").split("|");
-  var LISTBOX_MAX = 8, PAGE_MAX = 100;
-  // Attente après une frappe avant de chercher : un doigt rapide ne lance pas une recherche par lettre.
-  var DEBOUNCE_MS = 70;
+  // La page de résultats en classe PAGE_MAX et en montre PAGE_STEP à la fois (les textes viennent à la demande).
+  var LISTBOX_MAX = 8, PAGE_MAX = 100, PAGE_STEP = 20;
+  /*
+   * Une frappe lance la recherche à la tâche suivante : des frappes venues
+   * ensemble n'en font qu'une, et celles qui arrivent pendant une recherche
+   * sont regroupées en une seule, lancée à sa fin avec le dernier texte
+   * (Combobox.update). Aucune attente de plus : chaque frappe a ses
+   * résultats dès qu'ils sont prêts.
+   */
+  var DEBOUNCE_MS = 0;
 
   function fold(w) {
     var out = "";
@@ -39,19 +49,51 @@
 
   function correctionLabel(q) { return "Résultats pour «\u202F" + q + "\u202F»"; }
 
-  function countLabel(n) {
+  // atLeast : le nombre n'est qu'un minimum (search, sur un grand site).
+  function countLabel(n, atLeast) {
     if (n === 0) return "Aucun résultat";
-    return n.toLocaleString("fr-FR") + (n === 1 ? " résultat" : " résultats");
+    return (atLeast ? "Au moins " : "") + n.toLocaleString("fr-FR") + (n === 1 ? " résultat" : " résultats");
   }
 
   /* ---- Moteur ----------------------------------------------------------- */
 
+  // Les nombres de l'index : 64 caractères, 5 bits par caractère, 32 : « la suite vient » (put_varint).
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var CODE = new Int8Array(128);
+  for (var d64 = 0; d64 < 64; d64++) CODE[DIGITS.charCodeAt(d64)] = d64;
+
+  function varints(s) {
+    var out = [], i = 0;
+    while (i < s.length) {
+      var v = 0, shift = 1, c;
+      do { c = CODE[s.charCodeAt(i++)]; v += (c & 31) * shift; shift *= 32; } while (c & 32);
+      out.push(v);
+    }
+    return out;
+  }
+
+  // Les débuts (premier élément de chaque morceau) : écrits en écarts.
+  function starts(s) {
+    var v = varints(s), acc = 0;
+    for (var i = 0; i < v.length; i++) v[i] = acc += v[i];
+    return v;
+  }
+
+  // Le morceau dont le premier élément est le dernier à ne pas dépasser x.
+  function pieceOf(firsts, x) {
+    var lo = 0, hi = firsts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= x) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
   function Engine(I) {
     var t0 = now();
     this.kinds = I.kinds;
-    this.weights = I.weights || null; // par sorte de fiche ; absent : toutes pèsent 1
-    this.docs = I.docs;
-    this.secs = I.sections;
+    this.nsec = I.nsec;
+    this.head = I.head;
     // Vocabulaire : voir put_words dans search.c.
     var words = [], wstem = [], s = I.words, i = 0, prev = "", next = 0, cur = -1;
     while (i < s.length) {
@@ -74,21 +116,34 @@
     this.words = words;
     this.wstem = wstem;
     this.nstems = next;
-    this.vocab = new Map();
-    for (i = 0; i < words.length; i++) this.vocab.set(words[i], wstem[i]);
+    // Nombre de sections de chaque racine : idf, ordre des suites d'un préfixe, corrections.
+    this.df = new Uint32Array(varints(I.df));
+    this.idf = new Float64Array(next);
+    for (i = 0; i < next; i++) this.idf[i] = Math.log(1 + (this.nsec - this.df[i] + 0.5) / (this.df[i] + 0.5));
+    this.shards = starts(I.shards);
+    this.texts = starts(I.texts);
+    this.version = I.h || "";
+    // Les scores : 12 bits sur une échelle logarithmique (quantise dans search.c).
+    this.level = new Float64Array(I.levels);
+    for (i = 0; i < I.levels; i++) this.level[i] = Math.pow(2, i * I.range / I.levels - I.range / 2);
+    this.byNumber = new Map();
+    var num = varints(I.num), sec = 0;
+    for (i = 0; i + 1 < num.length; i += 2) {
+      sec += num[i];
+      this.byNumber.set(num[i + 1], (this.byNumber.get(num[i + 1]) || []).concat([sec]));
+    }
     this.stop = new Set(I.stop.split(" "));
     this.syn = new Map();
     for (i = 0; i < I.syn.length; i++) this.syn.set(I.syn[i][0], I.syn[i][1]);
     // Les synonymes de content/recherche.yaml : mot → expressions (listes de racines).
     this.alias = new Map();
     for (i = 0; I.alias && i < I.alias.length; i++) this.alias.set(I.alias[i][0], I.alias[i][1]);
-    // Fins de paragraphe, d'élément de liste ou de cellule : « … · … » dans les extraits.
-    for (i = 0; i < this.secs.length; i++)
-      this.secs[i][3] = this.secs[i][3].replace(/([.!?:;…])?\n/g, function (m, p) { return p ? p + " " : " · "; });
     this.fixes = new Map();
-    this.byNumber = new Map();
-    this.buildPostings();
-    this.nsec = this.secs.length;
+    // Morceaux chargés : chaînes des tessons, listes décodées, fragments de texte.
+    this.shardData = new Map();
+    this.fullData = new Map();
+    this.textData = new Map();
+    this.decoded = new Map();
     this.total = new Float64Array(this.nsec);
     this.hits = new Uint8Array(this.nsec);
     this.tscore = new Float64Array(this.nsec);
@@ -100,75 +155,84 @@
   }
 
   /*
-   * Score d'une racine dans une section, à la BM25 : le corps compte avec
-   * saturation (K1) et normalisation par la longueur de la section (B) ;
-   * s'y ajoutent le titre, les intertitres et le résumé (dans cet ordre
-   * de poids) ; le tout multiplié par l'idf de la racine et par le poids
-   * de la sorte de fiche (les fiches et le guide avant la bibliographie).
+   * Le score d'une racine dans une section (à la BM25, calculé par
+   * search.c avec les poids des champs et des sortes de fiches) est
+   * multiplié ici par l'idf de la racine et par le poids de la candidate
+   * (1 le mot lui-même, moins pour une suite, un synonyme, une correction).
    */
-  var K1 = 1.2, B = 0.75, F_TITLE = 3, F_HEAD = 2, F_SUMM = 1.5;
+  // Une suite du dernier mot en cours de frappe (« hab » → habitants).
+  var PREFIX_WEIGHT = 0.6;
   // « 9 » : la fiche numéro 9 avant les textes qui écrivent 9.
   var NUMBER_SCORE = 1000;
 
-  Engine.prototype.buildPostings = function () {
-    var n = this.nstems, self = this, nsec = this.secs.length;
-    var field = new Uint8Array(n), body = new Uint16Array(n), touched = [], len = 0;
-    var psec = this.psec = new Array(n), ptf = new Array(n), pfield = new Array(n);
-    var seclen = new Float64Array(nsec), titlelen = new Float64Array(nsec), total = 0;
-    for (var k = 0; k < n; k++) { psec[k] = []; ptf[k] = []; pfield[k] = []; }
-    function scan(text, bit) {
-      if (!text) return;
-      WORD.lastIndex = 0;
-      var m;
-      while ((m = WORD.exec(text))) {
-        if (bit < 2) len++;
-        var id = self.vocab.get(fold(m[0]));
-        if (id === undefined) continue;
-        if (!field[id] && !body[id]) touched.push(id);
-        if (bit) field[id] |= bit; else if (body[id] < 65535) body[id]++;
-      }
+  // Les occurrences d'une racine, [sections, scores] : toutes (whole) ou, pour une racine très
+  // fréquente, ses this.head meilleures (de quoi classer les premiers résultats d'un préfixe).
+  Engine.prototype.postings = function (id, whole) {
+    var big = this.df[id] > this.head, key = big && whole ? -1 - id : id;
+    var got = this.decoded.get(key);
+    if (got) return got;
+    var s = big && whole ? this.fullData.get(id) : this.shardData.get(pieceOf(this.shards, id));
+    if (typeof s !== "string") s = s ? s[id - this.shards[pieceOf(this.shards, id)]] : "";
+    var n = big && !whole ? this.head : this.df[id];
+    var secs = new Uint32Array(n), sc = new Float64Array(n), i = 0, k = 0, sec = 0, lv = this.level;
+    while (k < n && i < s.length) {
+      var v = 0, shift = 1, c;
+      do { c = CODE[s.charCodeAt(i++)]; v += (c & 31) * shift; shift *= 32; } while (c & 32);
+      sec += v;
+      secs[k] = sec;
+      sc[k++] = lv[CODE[s.charCodeAt(i)] * 64 + CODE[s.charCodeAt(i + 1)]];
+      i += 2;
     }
-    for (var si = 0; si < nsec; si++) {
-      var sec = this.secs[si], doc = this.docs[sec[0]];
-      len = 0;
-      if (sec[1] === "" && sec[2] === "") {
-        scan(doc[2], 1);
-        titlelen[si] = len;
-        len = 0;
-        scan(doc[4], 4);
-        if (doc[1]) this.byNumber.set(doc[1], (this.byNumber.get(doc[1]) || []).concat([si]));
-      } else {
-        scan(sec[1], 2);
-      }
-      scan(sec[3], 0);
-      seclen[si] = len;
-      total += len;
-      for (var t = 0; t < touched.length; t++) {
-        var id = touched[t];
-        psec[id].push(si);
-        ptf[id].push(body[id]);
-        pfield[id].push(field[id]);
-        field[id] = body[id] = 0;
-      }
-      touched.length = 0;
+    got = [secs, sc];
+    this.decoded.set(key, got);
+    return got;
+  };
+
+  // Les morceaux d'index qu'il faut pour les racines des termes (candidates et expressions).
+  Engine.prototype.needed = function (terms) {
+    var names = new Set(), self = this;
+    function want(id, whole) {
+      var sh = pieceOf(self.shards, id);
+      if (!self.shardData.has(sh)) names.add("p" + sh);
+      if (whole && self.df[id] > self.head && !self.fullData.has(id)) names.add("m" + id);
     }
-    var avg = total / Math.max(1, nsec) || 1;
-    this.idf = new Float64Array(n);
-    var pscore = this.pscore = new Array(n);
-    for (k = 0; k < n; k++) {
-      var df = psec[k].length;
-      this.idf[k] = Math.log(1 + (nsec - df + 0.5) / (df + 0.5));
-      var sc = pscore[k] = new Float64Array(df);
-      for (var j = 0; j < df; j++) {
-        var s2 = psec[k][j], tf = ptf[k][j], f = pfield[k][j];
-        var v = tf ? (K1 + 1) * tf / (tf + K1 * (1 - B + B * seclen[s2] / avg)) : 0;
-        // Un titre court qui est le mot cherché (« CAARUD ») compte plus qu'un long qui le contient.
-        if (f & 1) v += F_TITLE * (0.5 + 1.5 / Math.sqrt(Math.max(1, titlelen[s2])));
-        if (f & 2) v += F_HEAD;
-        if (f & 4) v += F_SUMM;
-        sc[j] = v * (this.weights ? this.weights[this.docs[this.secs[s2][0]][0]] : 1);
-      }
+    terms.forEach(function (t) {
+      t.cands.forEach(function (w, id) { want(id, w !== PREFIX_WEIGHT); });
+      t.phrases.forEach(function (ph) { ph.forEach(function (id) { want(id, true); }); });
+    });
+    return names;
+  };
+
+  // Les sections qui n'ont pas encore leur texte (pour les extraits) : les noms de leurs fragments.
+  Engine.prototype.textsFor = function (items) {
+    var names = new Set();
+    for (var i = 0; i < items.length; i++) {
+      var f = pieceOf(this.texts, items[i][0]);
+      if (!this.textData.has(f)) names.add("t" + f);
     }
+    return names;
+  };
+
+  // Range un morceau chargé (nom et données du script).
+  Engine.prototype.store = function (name, data) {
+    var n = +name.slice(1);
+    if (name[0] === "p") this.shardData.set(n, data);
+    else if (name[0] === "m") this.fullData.set(n, data);
+    else if (name[0] === "t") this.textData.set(n, data);
+  };
+
+  // La section si : [fiche, intertitre, ancre, texte], fiche = [sorte, numéro, titre, lien, résumé].
+  Engine.prototype.section = function (si) {
+    var t = this.textData.get(pieceOf(this.texts, si)), sec = t.secs[si - t.s];
+    // Fins de paragraphe, d'élément de liste ou de cellule : « … · … » dans les extraits (une fois).
+    if (sec.length === 4) sec.push(sec[3].replace(/([.!?:;…])?\n/g, function (m, p) { return p ? p + " " : " · "; }));
+    return [t.docs[sec[0]], sec[1], sec[2], sec[4]];
+  };
+
+  // La racine du mot plié f, undefined s'il n'est pas dans le vocabulaire (trié : pas de table à construire).
+  Engine.prototype.stemOf = function (f) {
+    var i = this.lowerBound(f);
+    return this.words[i] === f ? this.wstem[i] : undefined;
   };
 
   // Premier indice des mots du vocabulaire (triés) qui commencent par p.
@@ -189,8 +253,8 @@
       if (!seen.has(id)) { seen.add(id); out.push(id); }
     }
     if (out.length > 40) {
-      var ps = this.psec;
-      out.sort(function (a, b) { return ps[b].length - ps[a].length || a - b; });
+      var df = this.df;
+      out.sort(function (a, b) { return df[b] - df[a] || a - b; });
       out.length = 40;
     }
     return out;
@@ -210,7 +274,7 @@
       if (Math.abs(w.length - f.length) > max || /^[0-9]+$/.test(w)) continue;
       var d = distance(f, w, bestD);
       if (d > max || d > bestD) continue;
-      var n = this.psec[this.wstem[i]].length;
+      var n = this.df[this.wstem[i]];
       if (d < bestD || n > bestN) { best = i; bestD = d; bestN = n; }
     }
     var fix = best === null ? null : {word: this.words[best], stem: this.wstem[best]};
@@ -252,15 +316,15 @@
     }
     var open = last && last.end === q.length;
     for (var i = 0; i < terms.length; i++) {
-      var t = terms[i], exact = this.vocab.get(t.f), k;
+      var t = terms[i], exact = this.stemOf(t.f), k;
       // Un pluriel absent du texte (« relogés ») : le singulier, sans rien corriger.
-      if (exact === undefined && /[sx]$/.test(t.f) && t.f.length > 3) exact = this.vocab.get(t.f.slice(0, -1));
+      if (exact === undefined && /[sx]$/.test(t.f) && t.f.length > 3) exact = this.stemOf(t.f.slice(0, -1));
       if (exact !== undefined) t.cands.set(exact, 1);
       // Le dernier mot est peut-être en cours de frappe, ou le texte n'a que
       // des formes plus longues (« vend » : vendent, vendus) : ses suites comptent aussi.
       if ((open && i === terms.length - 1) || (exact === undefined && t.f.length >= 3)) {
         var ps = this.prefixStems(t.f);
-        for (k = 0; k < ps.length; k++) if (!t.cands.has(ps[k])) t.cands.set(ps[k], 0.6);
+        for (k = 0; k < ps.length; k++) if (!t.cands.has(ps[k])) t.cands.set(ps[k], PREFIX_WEIGHT);
         if (ps.length && exact === undefined) t.prefix = t.f;
       }
       this.addAliases(t, t.f);
@@ -278,10 +342,10 @@
     // Sens inverse : « centre d'accueil » trouve aussi les sections qui écrivent CAARUD.
     var self = this;
     this.syn.forEach(function (exp, sigle) {
-      var sid = self.vocab.get(sigle), inExp = [];
+      var sid = self.stemOf(sigle), inExp = [];
       if (sid === undefined) return;
       for (var j = 0; j < terms.length; j++) {
-        var e = self.vocab.get(terms[j].f);
+        var e = self.stemOf(terms[j].f);
         if (e !== undefined && exp.indexOf(e) >= 0) inExp.push(terms[j]);
       }
       if (inExp.length && inExp.length >= Math.min(2, exp.length))
@@ -316,7 +380,7 @@
   Engine.prototype.allOf = function (ids) {
     var acc = null;
     for (var i = 0; i < ids.length; i++) {
-      var m = new Map(), ps = this.psec[ids[i]], sc = this.pscore[ids[i]];
+      var P = this.postings(ids[i], true), m = new Map(), ps = P[0], sc = P[1];
       for (var k = 0; k < ps.length; k++)
         if (!acc || acc.has(ps[k])) m.set(ps[k], (acc ? acc.get(ps[k]) : 0) + sc[k] * this.idf[ids[i]]);
       acc = m;
@@ -327,15 +391,34 @@
 
   /*
    * Les sections qui contiennent tous les mots (à défaut : le plus grand
-   * nombre d'entre eux), classées. Renvoie {terms, total, results: [[section, score]]}.
+   * nombre d'entre eux), classées : une promesse de {terms, total, results:
+   * [[section, score]], corrected, partial, atLeast}, une fois chargés les
+   * morceaux d'index nécessaires et les textes des « shown » premiers
+   * résultats (tous par défaut). atLeast : total n'est qu'un minimum (sur un
+   * grand site, les suites d'un préfixe très fréquentes ne sont lues que
+   * dans leurs meilleures sections).
    */
-  Engine.prototype.search = function (q, limit) {
-    var terms = this.parse(q), total = this.total, hits = this.hits, ts = this.tscore;
+  Engine.prototype.search = function (q, limit, shown) {
+    var self = this, terms = this.parse(q);
+    return load.parts(this.needed(terms)).then(function () {
+      var r = self.rank(q, terms, limit);
+      return self.withTexts(r.results.slice(0, shown === undefined ? limit : shown)).then(function () { return r; });
+    });
+  };
+
+  // Une promesse tenue quand les textes des résultats items sont là.
+  Engine.prototype.withTexts = function (items) {
+    return load.parts(this.textsFor(items));
+  };
+
+  Engine.prototype.rank = function (q, terms, limit) {
+    var total = this.total, hits = this.hits, ts = this.tscore, atLeast = false;
     var touched = [], tt = [], i, k, sec;
     for (var ti = 0; ti < terms.length; ti++) {
       var t = terms[ti];
       t.cands.forEach(function (w, id) {
-        var ps = this.psec[id], sc = this.pscore[id], idf = this.idf[id];
+        var P = this.postings(id, w !== PREFIX_WEIGHT), ps = P[0], sc = P[1], idf = this.idf[id];
+        if (ps.length < this.df[id]) atLeast = true;
         for (k = 0; k < ps.length; k++) {
           var v = w * sc[k] * idf;
           sec = ps[k];
@@ -400,7 +483,7 @@
     }
     heap.sort(function (a, b) { return worse(a, b) ? 1 : worse(b, a) ? -1 : 0; });
     return {terms: terms, total: count, partial: best < terms.length, results: heap,
-      corrected: corrected(q, terms)};
+      corrected: corrected(q, terms), atLeast: atLeast};
   };
 
   // Découpe text en morceaux [texte, surligné] ; matched dit si un mot plié est cherché.
@@ -427,7 +510,7 @@
       t.phrases.forEach(function (ph) { ph.forEach(function (id) { ids.add(id); }); });
     });
     return function (f) {
-      var id = self.vocab.get(f);
+      var id = self.stemOf(f);
       if (id !== undefined && ids.has(id)) return true;
       for (var i = 0; i < prefixes.length; i++) if (f.lastIndexOf(prefixes[i], 0) === 0) return true;
       return false;
@@ -458,7 +541,7 @@
 
   // Ce qu'une page montre d'un résultat.
   Engine.prototype.describe = function (item, matched) {
-    var sec = this.secs[item[0]], doc = this.docs[sec[0]];
+    var sec = this.section(item[0]), doc = sec[0];
     var type = this.kinds[doc[0]] + (doc[1] ? " " + doc[1] : "");
     var text = sec[3];
     var inBody = false;
@@ -480,26 +563,59 @@
   var script = document.currentScript;
   var assetsBase = script ? script.src.replace(/[^\/]*$/, "") : "assets/";
   var rootURL = new URL("../", assetsBase).href;
-  var engine = null, loading = false, waiting = [];
+  var engine = null, waiting = [];
 
+  /*
+   * Chaque morceau d'index est un script qui appelle FichesRechercheData(nom,
+   * données) : une balise <script> par morceau, depuis file:// aussi (où
+   * fetch() est refusé). Un morceau demandé deux fois n'est chargé qu'une.
+   */
+  var arrived = new Map(), pending = new Map();
+  window.FichesRechercheData = function (name, data) {
+    arrived.set(name, data);
+  };
+
+  function part(name) {
+    var p = pending.get(name);
+    if (p) return p;
+    p = new Promise(function (resolveP, reject) {
+      var tag = document.createElement("script");
+      tag.src = name === "index" ? assetsBase + "recherche-index.js" :
+        assetsBase + "recherche/" + name + ".js" + (engine && engine.version ? "?v=" + engine.version : "");
+      tag.onload = function () {
+        tag.remove();
+        if (!arrived.has(name)) { reject(new Error(name)); return; }
+        var data = arrived.get(name);
+        arrived.delete(name);
+        if (engine && name !== "index") engine.store(name, data);
+        resolveP(data);
+      };
+      tag.onerror = function () { tag.remove(); pending.delete(name); reject(new Error(name)); };
+      document.head.appendChild(tag);
+    });
+    pending.set(name, p);
+    return p;
+  }
+
+  // Promesse tenue quand tous les morceaux names (un Set) sont chargés.
+  load.parts = function (names) {
+    var all = [];
+    names.forEach(function (n) { all.push(part(n)); });
+    return Promise.all(all);
+  };
+
+  // Rappelle callback avec le moteur, ou null si l'index n'a pu être chargé (un prochain appel réessaie).
   function load(callback) {
     if (engine) { callback(engine); return; }
     waiting.push(callback);
-    if (loading) return;
-    loading = true;
-    function done() {
-      var I = window.FICHES_RECHERCHE;
-      engine = I ? new Engine(I) : null;
+    if (waiting.length > 1) return;
+    part("index").then(function (I) {
+      engine = new Engine(I);
+    }, function () {}).then(function () {
       var w = waiting;
       waiting = [];
       w.forEach(function (cb) { cb(engine); });
-    }
-    if (window.FICHES_RECHERCHE) { done(); return; }
-    var tag = document.createElement("script");
-    tag.src = assetsBase + "recherche-index.js";
-    tag.onload = done;
-    tag.onerror = function () { loading = false; done(); };
-    document.head.appendChild(tag);
+    });
   }
 
   function resolve(href) { return new URL(href, rootURL).href; }
@@ -540,6 +656,9 @@
     ".rr-resultats li{padding:.75rem 0;border-bottom:1px solid var(--trait,#d9d3ca)}" +
     ".rr-resultats h2{font-size:1.15rem;margin:.1rem 0 .25rem}" +
     ".rr-resultats p{margin:0}" +
+    ".rr-resultats .rr-plus{border-bottom:0}" +
+    ".rr-plus button{font:inherit;min-height:44px;padding:.5rem 1rem;border:2px solid var(--accent,#1f4e79);" +
+    "border-radius:.25rem;background:#fff;color:var(--accent,#1f4e79);cursor:pointer}" +
     "@media print{.rr-boite,.recherche-page{display:none!important}}";
 
   function addStyle() {
@@ -581,6 +700,8 @@
     this.options = [];
     this.active = -1;
     this.n = n;
+    // L'index se charge dès que le doigt touche le champ, avant même le focus.
+    input.addEventListener("pointerdown", function () { load(function () {}); });
     input.addEventListener("focus", function () { load(function () {}); });
     this.timer = 0;
     input.addEventListener("input", function () {
@@ -596,18 +717,28 @@
     });
   }
 
+  // Une recherche à la fois ; les frappes venues pendant en relancent une, avec le dernier texte.
   Combobox.prototype.update = function () {
     var q = this.input.value, self = this;
     if (q.trim().length < 2) { this.close(); this.status.textContent = ""; return; }
+    if (this.busy) { this.again = true; return; }
+    this.busy = true;
+    function done() {
+      self.busy = false;
+      if (self.again) { self.again = false; if (self.input.value !== q) self.update(); }
+    }
     load(function (eng) {
-      if (self.input.value !== q) return;
-      if (!eng) { self.status.textContent = "La recherche n’est pas disponible."; return; }
-      self.render(eng, q);
+      if (!eng) { self.status.textContent = "La recherche n’est pas disponible."; done(); return; }
+      eng.search(q, LISTBOX_MAX).then(function (r) {
+        if (self.input.value === q) self.render(eng, q, r);
+      }, function () {
+        self.status.textContent = "La recherche n’est pas disponible.";
+      }).then(done);
     });
   };
 
-  Combobox.prototype.render = function (eng, q) {
-    var r = eng.search(q, LISTBOX_MAX), matched = eng.matcher(r.terms), self = this;
+  Combobox.prototype.render = function (eng, q, r) {
+    var matched = eng.matcher(r.terms), self = this;
     this.list.textContent = "";
     this.options = [];
     this.active = -1;
@@ -633,7 +764,7 @@
       self.options.push(li);
     });
     if (r.total > r.results.length) {
-      var all = el("li", "rr-option rr-tous", "Voir les " + countLabel(r.total));
+      var all = el("li", "rr-option rr-tous", "Voir les " + countLabel(r.total, r.atLeast).toLowerCase());
       all.id = "rr-" + this.n + "-tous";
       all.setAttribute("role", "option");
       all.setAttribute("aria-selected", "false");
@@ -647,7 +778,7 @@
     this.list.hidden = !open;
     this.box.hidden = !open;
     this.input.setAttribute("aria-expanded", open ? "true" : "false");
-    this.status.textContent = (r.corrected ? correctionLabel(r.corrected) + "\u00A0: " : "") + countLabel(r.total);
+    this.status.textContent = (r.corrected ? correctionLabel(r.corrected) + "\u00A0: " : "") + countLabel(r.total, r.atLeast);
   };
 
   Combobox.prototype.close = function () {
@@ -708,22 +839,33 @@
     if (form) form.hidden = false;
     var q = new URLSearchParams(window.location.search).get("q") || "";
     if (input) input.value = q;
+    var seq = 0;
     function show(query) {
+      var token = ++seq;
       list.textContent = "";
       if (query.trim().length < 2) { status.textContent = query.trim() ? "Tapez au moins deux lettres." : ""; return; }
       status.textContent = "Recherche…";
       load(function (eng) {
         if (!eng) { status.textContent = "La recherche n’est pas disponible."; return; }
-        var r = eng.search(query, PAGE_MAX), matched = eng.matcher(r.terms);
-        var label = r.corrected ? correctionLabel(r.corrected) + " (aucune page ne contient «\u202F" +
-          r.terms.filter(function (t) { return t.fixed; }).map(function (t) { return query.slice(t.start, t.end); }).join(" ") +
-          "\u202F»)\u00A0: " + countLabel(r.total).toLowerCase() :
-          countLabel(r.total) + " pour «\u202F" + query.trim() + "\u202F»";
-        if (r.total > r.results.length) label += " (les " + r.results.length + " premiers sont affichés)";
-        if (r.partial && r.total) label += "\u00A0: aucune page ne contient tous les mots, voici les plus proches";
-        status.textContent = label + ".";
-        list.textContent = "";
-        r.results.forEach(function (item) {
+        eng.search(query, PAGE_MAX, PAGE_STEP).then(function (r) {
+          if (token !== seq) return;
+          var matched = eng.matcher(r.terms), count = countLabel(r.total, r.atLeast);
+          var label = r.corrected ? correctionLabel(r.corrected) + " (aucune page ne contient «\u202F" +
+            r.terms.filter(function (t) { return t.fixed; }).map(function (t) { return query.slice(t.start, t.end); }).join(" ") +
+            "\u202F»)\u00A0: " + count.toLowerCase() :
+            count + " pour «\u202F" + query.trim() + "\u202F»";
+          if (r.total > r.results.length) label += " (les " + r.results.length + " premiers sont proposés)";
+          if (r.partial && r.total) label += "\u00A0: aucune page ne contient tous les mots, voici les plus proches";
+          status.textContent = label + ".";
+          list.textContent = "";
+          more(eng, r, matched, 0);
+        }, function () {
+          if (token === seq) status.textContent = "La recherche n’est pas disponible.";
+        });
+      });
+      // Les résultats de from à from + PAGE_STEP, puis un bouton pour les suivants.
+      function more(eng, r, matched, from) {
+        r.results.slice(from, from + PAGE_STEP).forEach(function (item) {
           var d = eng.describe(item, matched), li = el("li");
           li.appendChild(el("p", "rr-type", d.type));
           var h = el("h2"), a = el("a", null, d.title);
@@ -739,7 +881,23 @@
           if (d.snippet.length) li.appendChild(el("p", "rr-extrait", d.snippet));
           list.appendChild(li);
         });
-      });
+        var next = from + PAGE_STEP;
+        if (next >= r.results.length) return;
+        var li = el("li", "rr-plus"), button = el("button", null, "Afficher les résultats suivants");
+        button.type = "button";
+        li.appendChild(button);
+        list.appendChild(li);
+        button.addEventListener("click", function () {
+          button.disabled = true;
+          eng.withTexts(r.results.slice(next, next + PAGE_STEP)).then(function () {
+            if (token !== seq) return;
+            li.remove();
+            more(eng, r, matched, next);
+            var first = list.children[next];
+            if (first && first.querySelector) { var link = first.querySelector("a"); if (link) link.focus(); }
+          }, function () { button.disabled = false; });
+        });
+      }
     }
     show(q);
     if (input) {
@@ -760,6 +918,12 @@
     addStyle();
     var fields = document.querySelectorAll("form.recherche-entete input[name=q]");
     for (var i = 0; i < fields.length; i++) new Combobox(fields[i]);
+    // Le vocabulaire (quelques dizaines de ko) se charge quand la page n'a plus rien à faire :
+    // la première frappe trouve le moteur prêt. Le reste de l'index attend les requêtes.
+    if (fields.length) {
+      var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 500); };
+      idle(function () { load(function () {}); }, {timeout: 2000});
+    }
     var box = document.querySelector("[data-recherche]");
     if (box) ResultsPage(box);
   }
@@ -769,6 +933,7 @@
     load: load,
     fold: fold,
     FOLD: FOLD,
+    // Une promesse : les résultats, leurs textes chargés (describe les montre alors).
     search: function (q, limit) { return engine.search(q, limit || LISTBOX_MAX); },
     describe: function (r, i) { return engine.describe(r.results[i], engine.matcher(r.terms)); },
     engine: function () { return engine; }

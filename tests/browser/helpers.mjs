@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -48,9 +49,15 @@ const TYPES = {
   '.xml': 'application/xml', '.txt': 'text/plain',
 };
 
-// A static server for dir on 127.0.0.1 (port chosen by the system). Records every path asked.
-export function serve(dir) {
+// Text types a server may send compressed (as `fiches serve` does).
+const TEXT_TYPES = new Set(['.html', '.css', '.js', '.json', '.svg', '.webmanifest', '.xml', '.txt']);
+
+// A static server for dir on 127.0.0.1 (port chosen by the system). Records every path asked;
+// with gzip, sends text compressed to a client that accepts it, like `fiches serve`.
+// sent(re): the bytes of bodies sent so far, for the paths re matches (all without).
+export function serve(dir, { gzip = false } = {}) {
   const requests = [];
+  const sentLog = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     let rel = decodeURIComponent(url.pathname);
@@ -66,13 +73,21 @@ export function serve(dir) {
       body = fs.existsSync(nf) ? fs.readFileSync(nf) : Buffer.from('not found');
     }
     const type = status === 404 ? TYPES['.html'] : (TYPES[path.extname(file)] || 'application/octet-stream');
-    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
+    const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache' };
+    if (gzip && status === 200 && TEXT_TYPES.has(path.extname(file)) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+      body = zlib.gzipSync(body, { level: 9 });
+      headers['Content-Encoding'] = 'gzip';
+      headers['Vary'] = 'Accept-Encoding';
+    }
+    if (req.method !== 'HEAD') sentLog.push([rel, body.length]);
+    res.writeHead(status, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
       resolve({ server, port, base: `http://127.0.0.1:${port}/`, requests,
+        sent: (re) => sentLog.reduce((n, [p, b]) => n + (!re || re.test(p) ? b : 0), 0),
         close: () => new Promise((r) => server.close(r)) });
     });
   });
@@ -90,13 +105,13 @@ export const TIMING_QUERIES = ['relogement', 'reloger', 'relogés', 'ecole', 'é
 // Runs in the page: times `rounds` passes over the queries with performance.now(), ms per query.
 export async function timeQueries(page, queries, rounds = 20) {
   return page.evaluate(({ queries, rounds }) => new Promise((resolve) => {
-    window.FichesRecherche.load((eng) => {
+    window.FichesRecherche.load(async (eng) => {
       const times = [];
       let results = 0, warmMax = 0;
       for (let r = 0; r < rounds; r++) {
         for (const q of queries) {
           const t0 = performance.now();
-          const res = window.FichesRecherche.search(q, 8);
+          const res = await window.FichesRecherche.search(q, 8);
           // What the listbox shows is part of the answer: the snippets too.
           for (let i = 0; i < res.results.length; i++) window.FichesRecherche.describe(res, i);
           const dt = performance.now() - t0;
@@ -127,4 +142,78 @@ export function htmlBytes(dir) {
   };
   walk(dir);
   return { total, pages };
+}
+
+// What habitants type, one fresh page each, for the phone timings below.
+export const PHONE_QUERIES = ['relogement', 'école', 'caarud', 'habitants', 'trafic de drogue', 'violence',
+  'parents', 'santé des jeunes', 'polise', 'prévention', 'mon fils vend de la drogue', 'logement'];
+
+const pick = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
+};
+
+/*
+ * A phone typing in the header's search field: for each query, a fresh
+ * context and page (nothing cached), the CPU slowed `rate` times (CDP
+ * Emulation.setCPUThrottlingRate), a tap on the field, then the query typed
+ * one key every `keyMs` ms. In the page, every input event and every update
+ * of the result count (the end of a rendering) is timed with
+ * performance.now(). Per query: « first » = from the keystroke that makes
+ * the query searchable (its second letter; the tap came one key before) to
+ * the first results shown; « keys » = for each later keystroke, to the first
+ * rendering that includes it. srv (optional, from serve()) counts the bytes
+ * of the index's files sent during each query. Returns the figures and
+ * their p50/p95.
+ */
+export async function phoneTimings(browser, base, queries, { rate = 4, keyMs = 150, srv = null } = {}) {
+  const firsts = [], keys = [], bytes = [], perQuery = [];
+  for (const q of queries) {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true,
+      hasTouch: true, serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(60000);
+    await page.goto(base + 'index.html');
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    await page.evaluate(() => {
+      const input = document.querySelector('#q-entete');
+      const status = input.form.querySelector('[role=status]');
+      window.phone = { keys: [], shows: [] };
+      document.addEventListener('input', () => window.phone.keys.push([input.value, performance.now()]), true);
+      new MutationObserver(() => {
+        if (!input.form.querySelector('[role=listbox]').hidden || /^Aucun/.test(status.textContent))
+          window.phone.shows.push([input.value, performance.now()]);
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    const INDEX = /^\/assets\/recherche/;
+    const sent0 = srv ? srv.sent(INDEX) : 0;
+    await page.tap('#q-entete');
+    for (const ch of q) {
+      await page.keyboard.type(ch);
+      await page.waitForTimeout(keyMs);
+    }
+    // The last rendering: the one for the whole query.
+    await page.waitForFunction((q) => window.phone.shows.some((s) => s[0] === q), q, { timeout: 60000 });
+    const t = await page.evaluate(() => window.phone);
+    const sent = srv ? srv.sent(INDEX) - sent0 : 0;
+    let first = null;
+    const lat = [];
+    for (const [value, at] of t.keys) {
+      if (value.trim().length < 2) continue;
+      // The first rendering of this value or of a longer one typed after it.
+      const shown = t.shows.find((s) => s[1] >= at && s[0].length >= value.length && s[0].startsWith(value));
+      if (!shown) continue;
+      if (first === null) first = shown[1] - at;
+      else lat.push(shown[1] - at);
+    }
+    firsts.push(first);
+    keys.push(...lat);
+    bytes.push(sent);
+    perQuery.push({ q, first, keys: lat, bytes: sent });
+    await ctx.close();
+  }
+  return { perQuery, firstP50: pick(firsts, 0.5), firstP95: pick(firsts, 0.95), firstMax: Math.max(...firsts),
+    keyP50: pick(keys, 0.5), keyP95: pick(keys, 0.95), keyMax: Math.max(...keys), keyCount: keys.length,
+    bytesP50: pick(bytes, 0.5), bytesMax: Math.max(...bytes) };
 }

@@ -80,8 +80,8 @@ await page.evaluate(() => new Promise((r) => window.FichesRecherche.load(r)));
 
 const rows = [];
 for (const [q, kinds, fix, why] of TABLE) {
-  const r = await page.evaluate((q) => {
-    const F = window.FichesRecherche, res = F.search(q, 50);
+  const r = await page.evaluate(async (q) => {
+    const F = window.FichesRecherche, res = await F.search(q, 50);
     const ds = res.results.map((x, i) => F.describe(res, i));
     const marks = [];
     for (const d of ds.slice(0, 8))

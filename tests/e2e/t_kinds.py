@@ -175,7 +175,10 @@ if rc == 0:
     maraude = [a for a in site["actions"] if a["id"] == "maraude"][0]
     check("the action named in its front matter cites it back",
           "ressource:guide-pratique" in maraude["cited_by"], str(maraude["cited_by"]))
-    index = read(proj, "assets/recherche-index.js")
+    # The index and its parts (the records' titles are in the text fragments).
+    parts = os.path.join(proj, "public", "assets", "recherche")
+    index = read(proj, "assets/recherche-index.js") + "".join(
+        read(proj, "assets/recherche/" + f) for f in sorted(os.listdir(parts)))
     check("search: the kind's label and its documents are indexed",
           '"Fiche-ressource"' in index and "Témoignages d’habitants" in index or
           "Témoignages d'habitants" in index)

@@ -55,8 +55,19 @@ def index(proj):
 
 
 def alias(text):
-    m = re.search(r'"alias":(\[.*\])\};\s*$', text, re.S)
+    m = re.search(r'"alias":(\[.*\])\}\);\s*$', text, re.S)
     return m.group(1) if m else None
+
+
+def texts(proj):
+    """The sections' texts: the index's text fragments, assets/recherche/t*.js."""
+    parts = os.path.join(proj, "public", "assets", "recherche")
+    out = ""
+    for f in sorted(os.listdir(parts)):
+        if f.startswith("t"):
+            with open(os.path.join(parts, f), encoding="utf-8") as fp:
+                out += fp.read()
+    return out
 
 
 tmp = tempfile.mkdtemp(prefix="fiches-synonyms-")
@@ -68,7 +79,7 @@ try:
           r.returncode == 0 and index(proj)[-200:])
 
     # Words of the fixture: find one common enough to serve as a synonym.
-    words = re.findall(r"[a-zà-ÿ]{6,}", index(proj).split('"sections":')[1].lower())
+    words = re.findall(r"[a-zà-ÿ]{6,}", texts(proj).split('"secs":', 1)[1].lower())
     common, other = sorted(set(words), key=lambda w: (-words.count(w), w))[:2]
     good = (f"# Synonymes\nsynonymes:\n  Flic: {common}\n  came: [{common}, motquinexistepas]\n"
             f"  deal: {common} {other}\n  absent: motquinexistepas\n")

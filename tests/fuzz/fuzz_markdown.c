@@ -132,8 +132,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						  strstr(doc->fs_path, "fuzz.md")))
 					render_page(s, &plan, &plan.pages[i]);
 			}
-			search_index_js(s, &out);
-			buf_free(&out);
+			struct search_files index = {0};
+			search_index_files(s, &index);
+			search_files_free(&index);
 			pages_free(&plan);
 		}
 		site_free(s);

@@ -146,7 +146,8 @@ static void test_build_outputs(void **state)
 	char tmpl[] = "/tmp/fiches-test-search-XXXXXX";
 	assert_non_null(mkdtemp(tmpl));
 	char *one = build_fixture(tmpl, "one"), *two = build_fixture(tmpl, "two");
-	static const char *const files[] = {"assets/recherche-index.js", "sw.js", "manifest.webmanifest",
+	static const char *const files[] = {"assets/recherche-index.js", "assets/recherche/p0.js",
+					    "assets/recherche/t0.js", "sw.js", "manifest.webmanifest",
 					    "assets/icone-192.png", "assets/icone-512.png"};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		char *p1 = xasprintf("%s/%s", one, files[i]), *p2 = xasprintf("%s/%s", two, files[i]);
@@ -161,19 +162,32 @@ static void test_build_outputs(void **state)
 	}
 	char *ip = xasprintf("%s/assets/recherche-index.js", one);
 	char *index = slurp(ip, NULL);
-	assert_non_null(strstr(index, "window.FICHES_RECHERCHE = {\"v\":1,\"kinds\":[\"Fiche-action\""));
-	assert_non_null(strstr(index, "\"sections\":["));
+	assert_non_null(strstr(index, "FichesRechercheData(\"index\",{\"v\":2,\"kinds\":[\"Fiche-action\""));
 	assert_non_null(strstr(index, "\"words\":\" A"));
+	assert_non_null(strstr(index, "\"df\":\""));
+	assert_non_null(strstr(index, "\"shards\":\"A")); /* the first shard starts at stem 0 */
+	assert_non_null(strstr(index, "\"texts\":\"A"));  /* the first fragment at section 0 */
 	assert_non_null(strstr(index, "\"syn\":["));
 	assert_non_null(strstr(index, "\"alias\":[")); /* content/recherche.yaml: none here */
-	assert_null(strstr(index, "</")); /* '<' is escaped in strings */
+	/* The parts: a postings shard and a text fragment, with the records' pages. */
+	char *pp = xasprintf("%s/assets/recherche/p0.js", one), *tp = xasprintf("%s/assets/recherche/t0.js", one);
+	char *shard = slurp(pp, NULL), *text = slurp(tp, NULL);
+	assert_non_null(shard);
+	assert_non_null(text);
+	assert_non_null(strstr(shard, "FichesRechercheData(\"p0\",[\""));
+	assert_non_null(strstr(text, "FichesRechercheData(\"t0\",{\"r\":0,\"s\":0,\"docs\":["));
+	assert_null(strstr(text, "</")); /* '<' is escaped in strings */
 	/* Section anchors are the page's heading ids. */
-	assert_non_null(strstr(index, "fiches-actions/"));
+	assert_non_null(strstr(text, "fiches-actions/"));
+	assert_non_null(strstr(text, "\"secs\":["));
+	free(shard); free(text); free(pp); free(tp);
 	char *sp = xasprintf("%s/sw.js", one);
 	char *sw = slurp(sp, NULL);
 	assert_non_null(strstr(sw, "var VERSION = \"fiches-"));
 	assert_non_null(strstr(sw, "\"index.html\""));
 	assert_non_null(strstr(sw, "\"assets/recherche-index.js\""));
+	assert_non_null(strstr(sw, "\"assets/recherche/p0.js\"")); /* a small site: every part */
+	assert_non_null(strstr(sw, "\"assets/recherche/t0.js\""));
 	/* Relative URLs only in the precache list. */
 	char *list = strstr(sw, "var PRECACHE = ["), *end = list ? strstr(list, "];") : NULL;
 	assert_non_null(end);
