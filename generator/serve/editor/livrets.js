@@ -84,7 +84,8 @@
     result.className = 'pret';
     result.textContent = '';
     var h = document.createElement('p');
-    h.textContent = 'Livret «' + NNBSP + state.titre + NNBSP + '» composé en ' + state.secondes + NBSP + 's' + NNBSP + ':';
+    h.textContent = 'Livret «' + NNBSP + state.titre + NNBSP + '» composé ' +
+      (state.secondes < 1 ? 'en moins d’une seconde' : 'en ' + state.secondes + NBSP + 's') + NNBSP + ':';
     result.appendChild(h);
     var base = fileName(state.titre);
     var pdf = link('/_edit/livrets/' + state.id + '/livret.pdf', 'Télécharger le PDF', state.pdf, base + '.pdf');
