@@ -183,5 +183,6 @@ def main():
         print("%d passed, %d failed" % (passed, failed))
 
 
-main()
-sys.exit(1 if failed else 0)
+if __name__ == "__main__":
+    main()
+    sys.exit(1 if failed else 0)
