@@ -1298,9 +1298,42 @@ static void contact_entry(struct lay *L, struct flow *f, const struct entry *e, 
 	tb_free(&t);
 }
 
+/*
+ * Does the document's own text already give the way to reach contact e:
+ * its e-mail and phone when it has them, else a link to it? A fiche's
+ * « Contacts » section often does, and « Pour prendre contact » would
+ * only repeat it (and take a page of its own).
+ */
+static int shown_in_body(const struct doc *doc, const struct entry *e)
+{
+	static const char *const keys[] = {"email", "e-mail", "phone"};
+	if (!doc->body)
+		return 0;
+	int any = 0;
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		const char *v = data_str(e->data, keys[k]);
+		if (!v)
+			continue;
+		any = 1;
+		if (!strstr(doc->body, v))
+			return 0;
+	}
+	if (any)
+		return 1;
+	char *link = xasprintf("contact:%s)", e->id);
+	int found = strstr(doc->body, link) != NULL;
+	free(link);
+	return found;
+}
+
 static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
 {
-	if (!doc->carrier && !doc->contacts.n)
+	int any = 0;
+	if (doc->carrier && !shown_in_body(doc, doc->carrier))
+		any = 1;
+	for (size_t i = 0; i < doc->contacts.n && !any; i++)
+		any = !shown_in_body(doc, doc->contacts.v[i]);
+	if (!any)
 		return;
 	struct where w = {0, 0, 0, 0, NULL};
 	struct tb t;
@@ -1313,10 +1346,11 @@ static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
 	h->after = GAP(h_after);
 	tb_free(&t);
 	struct ptrs seen = {0};
-	if (doc->carrier)
+	if (doc->carrier && !shown_in_body(doc, doc->carrier))
 		ptrs_add_unique(&seen, doc->carrier);
 	for (size_t i = 0; i < doc->contacts.n; i++)
-		ptrs_add_unique(&seen, doc->contacts.v[i]);
+		if (!shown_in_body(doc, doc->contacts.v[i]))
+			ptrs_add_unique(&seen, doc->contacts.v[i]);
 	for (size_t i = 0; i < seen.n; i++)
 		contact_entry(L, f, seen.v[i], 0);
 	ptrs_free(&seen);

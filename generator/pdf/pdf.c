@@ -599,11 +599,48 @@ static void place_dests(struct doc_pages *dp)
 	}
 }
 
+/* Pages the body of j's booklet takes in style st (its page numbers unknown). */
+static size_t body_pages(struct job *j, const struct style *st)
+{
+	struct dests map = {0};
+	struct lay_options lo = {j->family, st->page.w - st->page.left - st->page.right,
+				 st->page.body_size, st, j->base_url, page_of, &map};
+	struct lay *L = lay_new(j->s, j->b, j->h, &lo);
+	struct flow f = {0};
+	lay_book(L, &f);
+	struct page_list pl;
+	page_break_flow(&f, &st->page, &pl);
+	size_t n = pl.n;
+	page_list_free(&pl);
+	flow_free(&f);
+	lay_free(L);
+	dests_free(&map);
+	return n;
+}
+
+/*
+ * A fiche alone fits one page when its text does: one that spills onto a
+ * second page is tried a little tighter (style_tighten), and set so when
+ * that holds it on one page.
+ */
+static const struct style *fitting_style(struct job *j, const struct style *base, struct style *tight)
+{
+	if (!j->b->single || body_pages(j, base) != 2)
+		return base;
+	for (int step = 1; step <= STYLE_TIGHTEN_STEPS; step++) {
+		style_tighten(base, step, tight);
+		if (body_pages(j, tight) == 1)
+			return tight;
+	}
+	return base;
+}
+
 static void typeset(struct job *j)
 {
 	struct doc_pages dp = {0};
 	dp.j = j;
-	const struct style *style = style_get(j->b->a5);
+	struct style tight;
+	const struct style *style = fitting_style(j, style_get(j->b->a5), &tight);
 	dp.g = style->page;
 	dp.style = style;
 	struct lay_options lo = {j->family, dp.g.w - dp.g.left - dp.g.right, dp.g.body_size, style,

@@ -27,3 +27,21 @@ const struct style *style_get(int is_a5)
 {
 	return is_a5 ? &a5 : &a4;
 }
+
+void style_tighten(const struct style *base, int step, struct style *out)
+{
+	*out = *base;
+	double k = step >= 2 ? 0.65 : 0.8;
+	out->leading = step >= 2 ? 1.14 : 1.17;
+	if (step >= 2)
+		out->page.body_size -= 0.5;
+	out->para *= k;
+	out->item *= k;
+	out->item_loose *= k;
+	out->list_end *= k;
+	out->block *= k;
+	for (int i = 0; i < 4; i++)
+		out->h_before[i] *= k;
+	out->h_after *= k;
+	out->entry *= k;
+}
