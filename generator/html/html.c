@@ -111,9 +111,12 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 		free(href);
 		r->sigle_seen[which] |= SIGLE_IN_SECTION | SIGLE_IN_DOC;
 	}
+	/* The expansion comes from YAML: the same typography as the text. */
+	char *typeset = typo_plain(title, strlen(title));
 	buf_puts(r->out, "<abbr title=\"");
-	buf_put_html(r->out, title, strlen(title));
+	buf_put_html(r->out, typeset, strlen(typeset));
 	buf_puts(r->out, "\">");
+	free(typeset);
 	buf_put_html(r->out, s, n);
 	buf_puts(r->out, "</abbr>");
 	if (link)
