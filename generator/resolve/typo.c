@@ -29,6 +29,8 @@
  *     (French quotes within quotes), without spaces.
  *  6. U+00A0 between a number and %, €, km, km², kg or m² (space replaced
  *     or inserted). Deliberately short: "4000 ans", "10 h", "5 m" are left.
+ *     A time written "9 h 30" is unambiguous and gets U+00A0 on both sides
+ *     of its h (only when spaced so: "9h30" is left).
  *  7. ' becomes ’ after a letter or before a letter, except between two
  *     digits (5'10, feet). ... becomes … (exactly three dots).
  *
@@ -399,6 +401,27 @@ static size_t unit_len(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * At s, "h 30" of "9 h 30": the h alone after a number and a space, then
+ * one space and two digits ending the word.
+ */
+static int time_h_minutes(const struct run *r, const char *s, size_t n)
+{
+	uint32_t prev = r->st->prev;
+	if (!(prev == ' ' || prev == NBSP))
+		return 0;
+	uint32_t p2 = prev2(r);
+	if (!(p2 < 0x80 && ascii_isdigit((int)p2)))
+		return 0;
+	if (n < 4 || s[1] != ' ' || !ascii_isdigit((unsigned char)s[2]) ||
+	    !ascii_isdigit((unsigned char)s[3]))
+		return 0;
+	uint32_t after = 0;
+	if (n > 4)
+		utf8_decode(s + 4, n - 4, &after);
+	return !typo_is_word_char(after);
+}
+
 /* Before % € or a unit: U+00A0 after a number, replacing a plain space. */
 static void space_before_unit(struct run *r)
 {
@@ -510,6 +533,14 @@ static size_t step(struct run *r, size_t i)
 	case NBSP:
 		put_cp(r, prev == LAQUO ? NNBSP : cp);
 		return i + l;
+	case 'h':
+		if (time_h_minutes(r, s, n)) {
+			space_before_unit(r);
+			put_cp(r, 'h');
+			put_cp(r, NBSP);
+			return i + 2;
+		}
+		break;
 	case 'k':
 	case 'm':
 		if ((k = unit_len(s, n))) {
