@@ -419,7 +419,8 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 			goto out;
 		}
 		if (pdf < 0) {
-			status = BUILD_FAILURE;
+			/* A leaflet too long for its panels is the content's fault, not the machine's. */
+			status = pdf == PDF_TOO_LONG ? BUILD_CONTENT_ERROR : BUILD_FAILURE;
 			goto out;
 		}
 		/* Typeset first, so that each page can give its PDF's size. */

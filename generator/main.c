@@ -529,7 +529,10 @@ static int run_booklet(struct args *a, int nargs, char **rest)
 	diag_flush(d, stderr);
 	if (status == 0 && !a->build.quiet) {
 		say_written(a->build.out, _("the booklet, pages in reading order"));
-		if (imposed)
+		size_t n = imposed ? strlen(imposed) : 0;
+		if (n > 11 && strcmp(imposed + n - 11, "-traits.pdf") == 0)
+			say_written(imposed, _("the same sides with crop and fold marks, for a print shop"));
+		else if (imposed)
 			say_written(imposed, _("the same pages imposed two per A4 sheet, to print and fold"));
 	}
 	free(imposed);

@@ -8,6 +8,7 @@
  * brings the fiches it includes right after itself.
  */
 #include "booklet.h"
+#include "fold.h"
 #include "buf.h"
 #include "i18n.h"
 #include "schema.h"
@@ -344,7 +345,7 @@ static int opt_bool(const struct where *w, const json_t *data, const char *key)
 }
 
 static const char *const def_keys[] = {"title", "subtitle", "format", "impose", "summaries",
-				       "sommaire", "include"};
+				       "sommaire", "include", "panels"};
 
 int booklet_toc_depth(const struct book *b)
 {
@@ -384,12 +385,16 @@ static void interpret(const struct site *s, const struct where *w, struct book *
 	}
 	b->subtitle = opt_string(w, data, "subtitle");
 	char *format = opt_string(w, data, "format");
-	if (format && strcmp(format, "a5") != 0 && strcmp(format, "a4") != 0)
+	b->def = w->def;
+	b->fold = format && strcmp(format, "depliant") == 0 ? FOLD_DEPLIANT :
+		  format && strcmp(format, "plaquette") == 0 ? FOLD_PLAQUETTE : FOLD_NONE;
+	if (format && !b->fold && strcmp(format, "a5") != 0 && strcmp(format, "a4") != 0)
 		report(w, json_object_get(data, "format"), data, "format",
-		       _("format must be 'a4' or 'a5', not '%s'"), format, NULL);
-	b->a5 = format && strcmp(format, "a5") == 0;
+		       _("format must be 'a4', 'a5', 'depliant' or 'plaquette', not '%s'"), format, NULL);
+	/* A plaquette is A5 pages, always imposed: its A4 sheet is what gets printed. */
+	b->a5 = (format && strcmp(format, "a5") == 0) || b->fold == FOLD_PLAQUETTE;
 	free(format);
-	b->impose = opt_bool(w, data, "impose");
+	b->impose = opt_bool(w, data, "impose") || b->fold == FOLD_PLAQUETTE;
 	if (b->impose && !b->a5)
 		report(w, json_object_get(data, "impose"), data, "impose",
 		       _("'impose' needs 'format: a5' (two A5 pages on each A4 sheet)%s"), "", NULL);
@@ -401,6 +406,12 @@ static void interpret(const struct site *s, const struct where *w, struct book *
 		       BOOKLET_TOC_MAX_TEXT, NULL);
 	else if (depth)
 		b->toc_depth = (int)json_integer_value(depth);
+	if (b->fold || json_object_get(data, "panels")) {
+		/* A leaflet's content is its panels (fold.c reads and checks them). */
+		if (w->d)
+			fold_check(s, w->def, b->fold, w->d);
+		return;
+	}
 	const json_t *inc = json_object_get(data, "include");
 	if (!json_is_array(inc)) {
 		report(w, inc, data, "include", _("a booklet needs an 'include' list%s"), "", NULL);
@@ -507,7 +518,7 @@ struct book *booklet_site(const struct site *s, size_t *n)
 		struct where w = {&s->booklets[i], NULL};
 		struct book *b = push(&v, n, &cap);
 		interpret(s, &w, b);
-		if (b->nparts == 0) {
+		if (b->nparts == 0 && !b->fold) {
 			booklet_free(b);
 			(*n)--;
 		}
@@ -598,7 +609,7 @@ struct book *booklet_adhoc(const struct site *s, const struct pdf_adhoc *sel, st
 		ok = 0;
 	if (!sel->name && !sel->def)
 		add_part(b, PART_GLOSSARY, NULL);
-	if (ok && b->nparts == 0) {
+	if (ok && b->nparts == 0 && !b->fold) {
 		diag_error(d, NULL, 0, 0, _("the selection holds no document"));
 		ok = 0;
 	}
@@ -610,9 +621,10 @@ struct book *booklet_adhoc(const struct site *s, const struct pdf_adhoc *sel, st
 		b->subtitle = xstrdup(s->title ? s->title : "");
 	}
 	buf_free(&title);
-	if (sel->a5 >= 0)
+	/* A leaflet's format and imposition are its fold's. */
+	if (sel->a5 >= 0 && !b->fold)
 		b->a5 = sel->a5;
-	if (sel->impose >= 0)
+	if (sel->impose >= 0 && !b->fold)
 		b->impose = sel->impose;
 	if (b->impose)
 		b->a5 = 1;

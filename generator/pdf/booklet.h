@@ -24,6 +24,13 @@ struct part {
 	struct doc *doc;   /* PART_DOC: borrowed */
 };
 
+/* Booklets folded from one sheet rather than bound (fold.h). */
+enum book_fold {
+	FOLD_NONE,
+	FOLD_DEPLIANT,   /* A4 landscape, both sides, roll-folded in three: six panels */
+	FOLD_PLAQUETTE   /* A4 folded in half: four A5 pages, printed two-up */
+};
+
 struct book {
 	char *name;        /* output base name: "guide-complet", "action-6-slug" */
 	char *title;       /* cover title */
@@ -38,6 +45,8 @@ struct book {
 	 * includes, 3 one level more. 0: not said, booklet_toc_depth decides.
 	 */
 	int toc_depth;
+	enum book_fold fold; /* a leaflet: its content is def's `panels`, not parts */
+	const struct booklet *def; /* its content/booklets/ definition (borrowed), or NULL */
 	struct part *parts;
 	size_t nparts, cap;
 };

@@ -1625,6 +1625,27 @@ int lay_part(struct lay *L, struct flow *out, size_t i)
 	return L->page_refs != before;
 }
 
+void lay_markdown(struct lay *L, struct flow *out, const char *md)
+{
+	cmark_node *root = markdown_parse_string(md, strlen(md));
+	struct where w = {0, 0, 0, 0, NULL};
+	L->doc = NULL;
+	L->tag_level = 1;
+	blocks(L, out, root, &w);
+	cmark_node_free(root);
+}
+
+struct blk *lay_para(struct lay *L, struct flow *out, const char *text, double size, int bold,
+		     int italic, double indent, int justify)
+{
+	return plain_para(L, out, text, size, bold, italic, indent, justify);
+}
+
+double lay_pitch(const struct lay *L)
+{
+	return L->pitch;
+}
+
 void lay_book(struct lay *L, struct flow *out)
 {
 	for (size_t i = 0; i < L->b->nparts; i++)

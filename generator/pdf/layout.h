@@ -145,6 +145,20 @@ void lay_book(struct lay *L, struct flow *out);
  */
 int lay_part(struct lay *L, struct flow *out, size_t i);
 
+/*
+ * Lays out Markdown text that belongs to no document (a leaflet's panel),
+ * appending its blocks to out; headings are tagged from H2 (the panel's
+ * title is its H1).
+ */
+void lay_markdown(struct lay *L, struct flow *out, const char *md);
+
+/* A paragraph of plain text with the typography of the booklets (hyphenated). */
+struct blk *lay_para(struct lay *L, struct flow *out, const char *text, double size, int bold,
+		     int italic, double indent, int justify);
+
+/* Distance between two lines of body text. */
+double lay_pitch(const struct lay *L);
+
 /* Moves blocks [from, to) of src to the end of dst; src keeps empty blocks. */
 void flow_move(struct flow *dst, struct flow *src, size_t from, size_t to);
 

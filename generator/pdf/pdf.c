@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "colophon.h"
+#include "fold.h"
 #include "hyph.h"
 #include "i18n.h"
 #include "impose.h"
@@ -177,6 +178,7 @@ struct job {
 	long long epoch;
 	struct buf pdf, imposed, html;
 	cairo_status_t failed;  /* CAIRO_STATUS_SUCCESS (0) or why the PDF is wrong */
+	struct buf error;       /* a leaflet's text too long: "LINE:COL:message" lines (fold.h) */
 };
 
 /* Everything drawn for one booklet, shared by the reading-order and imposed files. */
@@ -637,6 +639,15 @@ static const struct style *fitting_style(struct job *j, const struct style *base
 
 static void typeset(struct job *j)
 {
+	if (j->b->fold) {
+		struct fold_out fo = {BUF_INIT, BUF_INIT, BUF_INIT, 0};
+		fold_typeset(j->s, j->b, j->h, j->family, j->base_url, j->epoch, &fo);
+		j->pdf = fo.pdf;
+		j->imposed = fo.print;
+		j->error = fo.error;
+		j->failed = fo.failed;
+		return;
+	}
 	struct doc_pages dp = {0};
 	dp.j = j;
 	struct style tight;
@@ -823,12 +834,12 @@ static void child_typeset(struct job *j, int fd, int first)
 	if (first && getenv("FICHES_DEBUG"))
 		shape_cache_status();
 	typeset(j);
-	if (!j->b->single)
+	if (!j->b->single && !j->b->fold)
 		print_html(j->s, j->b, &j->html);
 	long long status = j->failed;
-	const struct buf *parts[3] = {&j->pdf, &j->imposed, &j->html};
+	const struct buf *parts[4] = {&j->pdf, &j->imposed, &j->html, &j->error};
 	int ok = fd_write_all(fd, &status, sizeof status) == 0;
-	for (int k = 0; ok && k < 3; k++) {
+	for (int k = 0; ok && k < 4; k++) {
 		unsigned long long len = parts[k]->len;
 		ok = fd_write_all(fd, &len, sizeof len) == 0 &&
 		     fd_write_all(fd, buf_cstr(parts[k]), parts[k]->len) == 0;
@@ -846,8 +857,8 @@ static int take_result(struct job *j, const struct buf *msg)
 	memcpy(&status, msg->data, sizeof status);
 	off += sizeof status;
 	j->failed = (int)status;
-	struct buf *parts[3] = {&j->pdf, &j->imposed, &j->html};
-	for (int k = 0; k < 3; k++) {
+	struct buf *parts[4] = {&j->pdf, &j->imposed, &j->html, &j->error};
+	for (int k = 0; k < 4; k++) {
 		unsigned long long len;
 		if (msg->len - off < sizeof len)
 			return -1;
@@ -1076,6 +1087,29 @@ static void sink_error(struct sink *k, struct diag *d, const char *msg)
 		put_record(k, 'M', msg, strlen(msg), NULL, 0, 0);
 }
 
+/*
+ * Reports each "LINE:COL:message" of a leaflet's errors at its line of the
+ * definition (to d, or as a record of a worker's pipe); k NULL: to d.
+ */
+static void report_fold_errors(const struct job *j, struct sink *k, struct diag *d)
+{
+	const char *path = j->b->def ? j->b->def->path : NULL;
+	char *text = xstrndup(j->error.data, j->error.len), *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int line = 0, col = 0, used = 0;
+		if (sscanf(l, "%d:%d:%n", &line, &col, &used) < 2 || !used)
+			continue;
+		if (k && !k->st) {
+			char *msg = xasprintf("%s:%d:%d: %s", path ? path : "", line, col, l + used);
+			sink_error(k, d, msg);
+			free(msg);
+		} else {
+			diag_error(d, path, line, col, "%s", l + used);
+		}
+	}
+	free(text);
+}
+
 /* Typesets every booklet of the site into the sink; 0, or -1 after reporting a failure. */
 static int site_pass(const struct site *s, const struct pdf_options *o, struct diag *d,
 		     struct sink *k)
@@ -1098,7 +1132,7 @@ static int site_pass(const struct site *s, const struct pdf_options *o, struct d
 	long long epoch = resolve_epoch(o->source_date_epoch);
 	for (size_t i = 0; i < n; i++) {
 		r.jobs[i] = (struct job){s, &books[i], h, family, url, epoch, BUF_INIT, BUF_INIT,
-					 BUF_INIT, 0};
+					 BUF_INIT, 0, BUF_INIT};
 		r.order[i] = i;
 	}
 	/* Longest first, so the big booklets do not end the run alone on one core. */
@@ -1118,12 +1152,23 @@ static int site_pass(const struct site *s, const struct pdf_options *o, struct d
 			free(msg);
 			status = -1;
 		}
+		if (j->error.len) {
+			/* A leaflet that does not fit: reported, and none of its files. */
+			report_fold_errors(j, k, d);
+			if (status == 0)
+				status = PDF_TOO_LONG;
+			buf_free(&j->error);
+			buf_free(&j->pdf);
+			buf_free(&j->imposed);
+			continue;
+		}
 		char *path = xasprintf("pdf/%s.pdf", j->b->name);
 		size_t len = j->pdf.len;
 		sink_file(k, path, buf_detach(&j->pdf), len);
 		free(path);
 		if (j->imposed.len) {
-			path = xasprintf("pdf/%s-imposee.pdf", j->b->name);
+			path = xasprintf("pdf/%s%s.pdf", j->b->name,
+					 j->b->fold ? fold_print_suffix(j->b) : "-imposee");
 			len = j->imposed.len;
 			sink_file(k, path, buf_detach(&j->imposed), len);
 			free(path);
@@ -1354,18 +1399,23 @@ int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const cha
 	char *url = base_url(s, sel->base_url);
 	if (family) {
 		struct job j = {s, b, h, family, url, resolve_epoch(sel->source_date_epoch),
-				BUF_INIT, BUF_INIT, BUF_INIT, 0};
+				BUF_INIT, BUF_INIT, BUF_INIT, 0, BUF_INIT};
 		typeset(&j);
-		if (j.failed) {
+		if (j.error.len) {
+			/* Too long for its panels: said at its line, and nothing written. */
+			report_fold_errors(&j, NULL, d);
+			status = 1;
+		} else if (j.failed) {
 			diag_error(d, out_file, 0, 0, _("cannot typeset the booklet '%s': %s"), b->name,
 				   cairo_status_to_string(j.failed));
 		} else {
 			status = write_file(out_file, &j.pdf, d);
 			if (status == 0 && j.imposed.len) {
 				size_t n = strlen(out_file);
+				const char *suffix = b->fold ? fold_print_suffix(b) : "-imposee";
 				char *imp = n > 4 && strcmp(out_file + n - 4, ".pdf") == 0 ?
-					    xasprintf("%.*s-imposee.pdf", (int)(n - 4), out_file) :
-					    xasprintf("%s-imposee.pdf", out_file);
+					    xasprintf("%.*s%s.pdf", (int)(n - 4), out_file, suffix) :
+					    xasprintf("%s%s.pdf", out_file, suffix);
 				status = write_file(imp, &j.imposed, d);
 				if (status == 0 && imposed_file)
 					*imposed_file = imp;
@@ -1376,6 +1426,7 @@ int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const cha
 		buf_free(&j.pdf);
 		buf_free(&j.imposed);
 		buf_free(&j.html);
+		buf_free(&j.error);
 	}
 	free(url);
 	hyph_free(h);

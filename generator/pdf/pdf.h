@@ -36,6 +36,8 @@ struct pdf_options {
 #define PDF_WORKER_COMMAND "__pdf-worker"
 /* pdf_build_site's status when cancel abandoned the pass: nothing was staged. */
 #define PDF_CANCELLED (-2)
+/* pdf_build_site's status when a leaflet's text does not fit (a content error, reported at its line). */
+#define PDF_TOO_LONG (-3)
 
 /* A selection for `fiches booklet`; unset fields are NULL / 0 / -1. */
 struct pdf_adhoc {
@@ -73,7 +75,8 @@ void pdf_check_booklets(const struct site *s, struct diag *d);
  * is imposed, and print/NAME.html for every booklet. The site must be
  * loaded, checked, resolved and derived. Returns 0, or -1 after reporting
  * a failure to d (missing font or hyphenation patterns: the message names
- * the Debian package), or PDF_CANCELLED (see pdf_options.cancel).
+ * the Debian package), PDF_TOO_LONG after reporting a leaflet whose text
+ * does not fit its panels, or PDF_CANCELLED (see pdf_options.cancel).
  */
 int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_options *o,
 		   struct diag *d);

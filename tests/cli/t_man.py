@@ -198,6 +198,11 @@ def test_fields():
     check("booklet.c's keys found", len(keys) >= 5, str(keys))
     for key in keys:
         check(f"fiches.5 « Booklets » documents the key {key}", documented(text, key))
+    panels = read(os.path.join(GEN, "pdf", "fold_panels.c"))
+    pkeys = re.findall(r"\"([a-z]+)\"", array_body(panels, r"static const char \*const panel_keys\[\]") or "")
+    check("fold_panels.c's panel keys found", len(pkeys) >= 5, str(pkeys))
+    for key in pkeys:
+        check(f"fiches.5 « Booklets » documents the panel key {key}", documented(text, key))
     appendices = re.findall(r"\"([a-z]+)\"",
                             array_body(booklet, r"static const char \*const appendix_keys\[\]") or "")
     dirs = re.findall(r"\.content_dir = \"([a-z]+)\"", kind)
