@@ -357,6 +357,52 @@ static void add_pdf(const struct cx *c, json_t *v, const char *pdf_path)
 }
 
 /*
+ * The booklets of content/booklets/, in name order, each with its PDF and
+ * size (only when PDFs are made): for the guide's list of booklets, and,
+ * leaflets_only, for the home page's plaquette. A leaflet's second file
+ * (imposed, or with crop and fold marks) is offered beside it.
+ */
+static json_t *booklet_list(const struct cx *c, int leaflets_only)
+{
+	json_t *list = json_array();
+	if (!c->o || !c->o->with_pdf)
+		return list;
+	for (size_t i = 0; i < c->s->nbooklets; i++) {
+		const struct booklet *b = &c->s->booklets[i];
+		const char *title = json_string_value(json_object_get(b->data, "title"));
+		const char *format = json_string_value(json_object_get(b->data, "format"));
+		int depliant = format && strcmp(format, "depliant") == 0;
+		int plaquette = format && strcmp(format, "plaquette") == 0;
+		int imposed = json_is_true(json_object_get(b->data, "impose"));
+		if (!title || (leaflets_only && !depliant && !plaquette))
+			continue;
+		json_t *v = json_object();
+		json_object_set_new(v, "title_html", typo_html(title));
+		char *pdf = xasprintf("pdf/%s.pdf", b->name);
+		add_pdf(c, v, pdf);
+		free(pdf);
+		json_object_set_new(v, "format", json_string(
+			depliant ? "dépliant A4 plié en trois" : plaquette ? "plaquette A5, une feuille A4 pliée" :
+			format && strcmp(format, "a5") == 0 ? "livret A5" : "A4"));
+		if (depliant || plaquette || imposed) {
+			json_t *second = json_object();
+			char *file = xasprintf("pdf/%s%s.pdf", b->name, depliant ? "-traits" : "-imposee");
+			add_pdf(c, second, file);
+			free(file);
+			json_object_set_new(second, "label", json_string(
+				depliant ? "avec traits de coupe et de pli, pour un imprimeur" :
+				"imposé sur A4, à imprimer recto verso et plier"));
+			json_object_set_new(v, "print", second);
+		} else {
+			/* Found here, false: not looked up in the enclosing item. */
+			json_object_set_new(v, "print", json_null());
+		}
+		json_array_append_new(list, v);
+	}
+	return list;
+}
+
+/*
  * A project's own kind: its fields by name for its template, enum values
  * as their labels, references to documents as references, and "refs"
  * (every document its front matter names).
@@ -566,6 +612,7 @@ static json_t *guide_index(const struct cx *c)
 	}
 	json_object_set_new(v, "parts", parts);
 	add_pdf(c, v, "pdf/guide-complet.pdf");
+	json_object_set_new(v, "booklets", booklet_list(c, 0));
 	return v;
 }
 
@@ -818,6 +865,7 @@ static json_t *home_page(const struct cx *c)
 	json_object_set_new(v, "themes_href", href(c, "fiches-thematiques/index.html"));
 	json_object_set_new(v, "guide_href", href(c, "guide/index.html"));
 	json_object_set_new(v, "themes", all_docs(c, DOC_THEME));
+	json_object_set_new(v, "leaflets", booklet_list(c, 1));
 	return v;
 }
 
