@@ -335,7 +335,7 @@ def measure_dirs(dirs, st):
     running heads and the text frame are learnt over every booklet of a
     format (a short fiche alone has too few lines to show them)."""
     files = [(os.path.join(d, n), prefix + n) for d, prefix in dirs for n in sorted(os.listdir(d))
-             if n.endswith(".pdf") and not n.endswith("-imposee.pdf")]
+             if n.endswith(".pdf") and not n.endswith(("-imposee.pdf", "-traits.pdf"))]
     per = {}
     read = {path: pages_of(path) for path, _ in files}
     width = {path: page_width(path) for path, _ in files}
