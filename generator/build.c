@@ -19,6 +19,7 @@
 #include "model.h"
 #include "mustache.h"
 #include "pages.h"
+#include "precompress.h"
 #include "path.h"
 #include "pdf.h"
 #include "pool.h"
@@ -249,6 +250,8 @@ static void add_assets(struct build *b)
 		}
 		size_t len;
 		char *data = template_file_read(f, LOAD_MAX_FILE_BYTES * 16ULL, &len, b->d);
+		if (data && !b->o->serve)
+			precompress_add(b->stage, f->path, data, len); /* before stage_add takes data */
 		if (data)
 			stage_add(b->stage, f->path, data, len);
 	}

@@ -43,6 +43,7 @@
 #include "hash.h"
 #include "markdown.h"
 #include "offline.h"
+#include "precompress.h"
 #include "stage.h"
 #include "synonyms.h"
 #include "typo.h"
@@ -1409,6 +1410,9 @@ void search_add_files(struct stage *st, const struct site *s, const struct page_
 	struct search_files files = {0};
 	search_index_files(s, &files);
 	offline_add_files(st, s, plan, tf, &files, !o->no_pdf, !o->serve);
+	/* The first file, fetched by every visitor who searches: precompressed (not for a preview). */
+	if (!o->serve && files.n)
+		precompress_add(st, files.v[0].path, files.v[0].data, files.v[0].len);
 	for (size_t i = 0; i < files.n; i++) {
 		stage_add(st, files.v[i].path, files.v[i].data, files.v[i].len);
 		files.v[i].data = NULL;

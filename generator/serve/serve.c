@@ -33,12 +33,14 @@
 #include "buf.h"
 #include "diag.h"
 #include "edit.h"
+#include "gzip.h"
 #include "hash.h"
 #include "http_path.h"
 #include "i18n.h"
 #include "mime.h"
 #include "path.h"
 #include "pdf_cancel.h"
+#include "serve_gzip.h"
 #include "watch.h"
 #include "xalloc.h"
 
@@ -327,7 +329,7 @@ struct loaded {
  * links are followed only while they stay below the root (realpath), so a
  * link in the output pointing at /etc is refused, not served.
  */
-static struct loaded load_file(const char *root, const char *rel, const char *snippet)
+static struct loaded load_file(const char *root, const char *rel, const char *snippet, int gz)
 {
 	struct loaded L = {LOAD_MISSING, NULL, 0, 0};
 	if (!root)
@@ -374,11 +376,24 @@ static struct loaded load_file(const char *root, const char *rel, const char *sn
 		if (html) {
 			L.resp = html_response(data, size, snippet, &L.bytes);
 		} else {
-			L.resp = MHD_create_response_from_buffer(size, data, MHD_RESPMEM_MUST_FREE);
-			if (L.resp)
-				common_headers(L.resp, mime_type(rel));
-			else
+			/* gz: the client takes gzip and the file is text (serve_gzip.h). */
+			size_t zlen = 0;
+			char *z = gz ? gzip_compress(data, size, &zlen) : NULL;
+			if (z) {
 				free(data);
+				data = z;
+				size = zlen;
+			}
+			L.resp = MHD_create_response_from_buffer(size, data, MHD_RESPMEM_MUST_FREE);
+			if (L.resp) {
+				common_headers(L.resp, mime_type(rel));
+				if (z)
+					MHD_add_response_header(L.resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+				if (gz)
+					MHD_add_response_header(L.resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+			} else {
+				free(data);
+			}
 			L.bytes = size;
 		}
 		L.cacheable = 1;
@@ -415,7 +430,7 @@ static enum MHD_Result answer_not_found(struct server *s, struct MHD_Connection 
 	const char *root;
 	char *snippet;
 	snapshot(s, &gen, &root, &snippet);
-	struct loaded L = load_file(root, "404.html", snippet);
+	struct loaded L = load_file(root, "404.html", snippet, 0);
 	const char *key = "404.html";
 	if (L.kind != LOAD_FILE) {
 		key = BUILTIN_404_KEY;
@@ -438,21 +453,32 @@ static enum MHD_Result answer_file(struct server *s, struct MHD_Connection *conn
 				   const char *url, const char *rel)
 {
 	enum MHD_Result ret;
-	if (cache_serve(s, conn, rel, MHD_HTTP_OK, &ret))
+	int gz = serve_gzip_wanted(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							       MHD_HTTP_HEADER_ACCEPT_ENCODING), rel);
+	char *gzkey = gz ? serve_gzip_key(rel) : NULL;
+	const char *key = gz ? gzkey : rel;
+	if (cache_serve(s, conn, key, MHD_HTTP_OK, &ret)) {
+		free(gzkey);
 		return ret;
+	}
 	unsigned long gen;
 	const char *root;
 	char *snippet;
 	snapshot(s, &gen, &root, &snippet);
-	struct loaded L = load_file(root, rel, snippet);
+	struct loaded L = load_file(root, rel, snippet, gz);
 	free(snippet);
+	if (L.kind != LOAD_FILE) {
+		free(gzkey);
+		gzkey = NULL;
+	}
 	switch (L.kind) {
 	case LOAD_FILE:
 		ret = MHD_queue_response(conn, MHD_HTTP_OK, L.resp);
 		if (L.cacheable)
-			cache_offer(s, rel, gen, L.resp, L.bytes);
+			cache_offer(s, key, gen, L.resp, L.bytes);
 		else
 			MHD_destroy_response(L.resp);
+		free(gzkey);
 		return ret;
 	case LOAD_DIR:
 		return answer_redirect(conn, url);
