@@ -557,11 +557,56 @@ static size_t step(struct run *r, size_t i)
 	return i + l;
 }
 
+/*
+ * Bytes at s[0..n) that step would copy unchanged when the previous code
+ * point is not part of a word (and is not «, which asks for a space after
+ * it): a space, punctuation no rule looks at, or the first letter of a word
+ * that can start no URL, e-mail address, ordinal or unit. 0 when step must
+ * look. Saves step's look-ahead at most word starts of running text.
+ */
+static size_t plain_at_word_start(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (c >= 0x80) {
+		uint32_t cp;
+		size_t l = utf8_decode(s, n, &cp);
+		if (cp == LAQUO || cp == RAQUO || cp == EURO || cp == NBSP || cp == 0xFFFD)
+			return 0;
+		return l;
+	}
+	if (ascii_isalpha(c)) {
+		/* Roman numerals (ordinals), www. and units go through step. */
+		if (roman_value((char)c) || (c | 32) == 'w' ||
+		    ((c == 'k' || c == 'm') && unit_len(s, n)))
+			return 0;
+		/* A URL scheme or an e-mail's local part is a run of these, then : or @. */
+		size_t i = 1;
+		while (i < n && is_local_char((unsigned char)s[i]))
+			i++;
+		return i < n && (s[i] == '@' || s[i] == ':') ? 0 : 1;
+	}
+	switch (c) {
+	case ' ': case '\t': case '\n': case '(': case ')': case '[': case ']':
+	case '{': case '}': case ',': case '/': case '*': case '=': case '<': case '>':
+	case '&': case '#': case '|': case '^': case '`': case '~': case '$':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* typo_is_word_char, with the test for ASCII (most text) inline. */
+static inline int word_char(uint32_t cp)
+{
+	return cp < 0x80 ? ascii_isalnum((int)cp) : typo_is_word_char(cp);
+}
+
 void typo_apply(const char *s, size_t n, struct typo_state *st,
 		typo_emit_fn emit, void *ctx)
 {
 	struct run r = {s, n, st, BUF_INIT, emit, ctx};
-	size_t i = 0;
+	/* s[from..i) goes out unchanged and is appended to r.out in one piece. */
+	size_t i = 0, from = 0;
 	while (i < n) {
 		/*
 		 * Inside a word, letters and digits go through unchanged (what
@@ -570,7 +615,7 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 		 */
 		uint32_t prev = st->prev;
 		size_t j = i;
-		while (j < n && typo_is_word_char(prev)) {
+		while (j < n && word_char(prev)) {
 			unsigned char c = (unsigned char)s[j];
 			if (c < 0x80) {
 				if (!ascii_isalnum(c) || ((c == 'k' || c == 'm') && prev < 0x80 &&
@@ -587,15 +632,34 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 			prev = cp;
 			j += l;
 		}
+		/* Between words: what step would copy as it is, without its look-ahead. */
+		if (j == i && prev != LAQUO) {
+			size_t k = plain_at_word_start(s + i, n - i);
+			if (k == 1)
+				prev = (unsigned char)s[i];
+			else if (k)
+				utf8_decode(s + i, k, &prev);
+			j = i + k;
+		}
 		if (j > i) {
-			buf_put(&r.out, s + i, j - i);
 			st->prev = prev;
 			i = j;
-		} else {
-			i = step(&r, i);
+			continue;
 		}
+		/* step rewrites the end of the pending text: it must hold everything before i. */
+		if (i > from)
+			buf_put(&r.out, s + from, i - from);
+		i = step(&r, i);
+		from = i;
 	}
-	flush(&r);
+	if (r.out.len == 0) {
+		/* Nothing rewritten since the last span: the rest goes out from the input. */
+		if (n > from)
+			emit(ctx, TYPO_TEXT, s + from, n - from);
+	} else {
+		buf_put(&r.out, s + from, n - from);
+		flush(&r);
+	}
 	buf_free(&r.out);
 }
 
