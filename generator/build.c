@@ -405,6 +405,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	}
 
 	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
+	context_prepare(b.site);
 	phase("summaries");
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;
@@ -496,6 +497,7 @@ int build_preview(const struct build_options *o, const char *display, const char
 	if (diag_errors(d) || !doc)
 		goto out;
 	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
+	context_prepare(b.site);
 	b.copts.with_pdf = !o->no_pdf;
 	b.plan = pages_plan(b.site);
 	for (size_t i = 0; i < b.plan.n; i++) {

@@ -242,6 +242,7 @@ static void free_taxa(struct taxon *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].id);
 		free(v[i].label);
+		free(v[i].label_html);
 		free(v[i].colour);
 		free(v[i].description);
 		free(v[i].out_path);
@@ -255,6 +256,8 @@ static void free_entries(struct entry *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].id);
 		free(v[i].label);
+		free(v[i].label_html);
+		free(v[i].sigle_html);
 		free(v[i].anchor);
 		free(v[i].out_path);
 		json_decref(v[i].data);

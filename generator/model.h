@@ -79,6 +79,7 @@ struct heading {
 struct taxon {
 	char *id;
 	char *label;
+	char *label_html;   /* the label with French typography, as HTML (before rendering) */
 	char *colour;       /* "#rrggbb" for logics, NULL otherwise */
 	char *description;  /* optional one-liner (publics on the home page) */
 	char *out_path;     /* its page, e.g. "logiques/mobilisation-habitants.html" */
@@ -91,6 +92,8 @@ struct entry {
 	enum target_kind kind;  /* TARGET_CONTACT, TARGET_GLOSSARY or TARGET_BIBLIO */
 	char *id;
 	char *label;            /* name (contact), sigle (glossary), title (biblio) */
+	char *label_html;       /* contacts: the name with French typography, as HTML (before rendering) */
+	char *sigle_html;       /* glossary: its definition as pages carry it, when the same on every page */
 	char *anchor;           /* slug of the id, for glossary and bibliography anchors */
 	char *out_path;         /* its page (contacts) or list page (others) */
 	json_t *data;           /* the YAML mapping (owned reference) */

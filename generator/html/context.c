@@ -61,6 +61,33 @@ static json_t *typo_html(const char *text)
 	return v;
 }
 
+/* A label typeset by context_prepare, or typeset now. */
+static json_t *label_html(const char *html, const char *text)
+{
+	return html ? json_string_nocheck(html) : typo_html(text);
+}
+
+static char *typeset(const char *text)
+{
+	struct buf b = BUF_INIT;
+	html_typo_breakable(text ? text : "", &b);
+	return buf_detach(&b);
+}
+
+void context_prepare(struct site *s)
+{
+	struct taxon *taxa[] = {s->logics, s->publics, s->territories};
+	size_t ntaxa[] = {s->nlogics, s->npublics, s->nterritories};
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < ntaxa[k]; i++)
+			if (!taxa[k][i].label_html)
+				taxa[k][i].label_html = typeset(taxa[k][i].label);
+	for (size_t i = 0; i < s->ncontacts; i++)
+		if (!s->contacts[i].label_html)
+			s->contacts[i].label_html = typeset(s->contacts[i].label);
+	html_prepare_glossary(s);
+}
+
 static json_t *inline_md(const struct cx *c, const char *text)
 {
 	struct buf b = BUF_INIT;
@@ -77,7 +104,7 @@ static json_t *taxon_ref(const struct cx *c, const struct taxon *t)
 	json_t *v = json_object();
 	json_object_set_new(v, "id", json_string_nocheck(t->id));
 	json_object_set_new(v, "label", json_string_nocheck(t->label));
-	json_object_set_new(v, "label_html", typo_html(t->label));
+	json_object_set_new(v, "label_html", label_html(t->label_html, t->label));
 	json_object_set_new(v, "href", href(c, t->out_path));
 	if (t->colour)
 		json_object_set_new(v, "colour", json_string_nocheck(t->colour));
@@ -222,7 +249,7 @@ static json_t *contact_card(const struct cx *c, const struct entry *e)
 	json_t *v = json_object();
 	json_object_set_new(v, "id", json_string_nocheck(e->id));
 	json_object_set_new(v, "name", json_string_nocheck(e->label));
-	json_object_set_new(v, "name_html", typo_html(e->label));
+	json_object_set_new(v, "name_html", label_html(e->label_html, e->label));
 	json_object_set_new(v, "href", href(c, e->out_path));
 	const json_t *kind = json_object_get(e->data, "kind");
 	int person = json_is_string(kind) && strcmp(json_string_value(kind), "person") == 0;
@@ -249,7 +276,8 @@ static json_t *contact_card(const struct cx *c, const struct entry *e)
 	json_t *org = NULL;
 	if (e->organisation) {
 		org = json_object();
-		json_object_set_new(org, "name_html", typo_html(e->organisation->label));
+		json_object_set_new(org, "name_html", label_html(e->organisation->label_html,
+								 e->organisation->label));
 		json_object_set_new(org, "href", href(c, e->organisation->out_path));
 	}
 	set_field(v, "organisation", org);

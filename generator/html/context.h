@@ -21,6 +21,13 @@ struct context_options {
 	const char *build_id;   /* short hash of the build, for cache busting (service worker) */
 };
 
+/*
+ * Typesets once, before the pages are rendered, the labels that appear on
+ * thousands of pages (taxa, contacts' names): each page then copies them.
+ * Pages render without it too, typesetting them each time.
+ */
+void context_prepare(struct site *s);
+
 /* The context for page p. Caller json_decref's it. */
 json_t *context_for_page(const struct site *s, const struct page_plan *plan,
 			 const struct page *p, const struct context_options *o);

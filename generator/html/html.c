@@ -410,6 +410,40 @@ static void render_footnotes(struct render *r, cmark_node *root)
  * a phone need not leave the page (without JavaScript the link leads to the
  * glossary entry).
  */
+/* One sigle's <div> in that <template>, its definition's links relative to page. */
+static void put_sigle_definition(const struct site *s, const struct entry *e, const char *page,
+				 struct buf *out)
+{
+	buf_printf(out, "<div data-sigle=\"%s\">", e->anchor);
+	const json_t *exp = json_object_get(e->data, "expansion");
+	if (json_is_string(exp)) {
+		buf_puts(out, "<p class=\"sigle-developpe\">");
+		html_typo(json_string_value(exp), out);
+		buf_puts(out, "</p>");
+	}
+	const json_t *def = json_object_get(e->data, "definition");
+	if (json_is_string(def)) {
+		buf_puts(out, "<p>");
+		html_render_markdown(s, json_string_value(def), page, 1, out);
+		buf_puts(out, "</p>");
+	}
+	buf_puts(out, "</div>\n");
+}
+
+void html_prepare_glossary(struct site *s)
+{
+	for (size_t i = 0; i < s->nglossary; i++) {
+		struct entry *e = &s->glossary[i];
+		const json_t *def = json_object_get(e->data, "definition");
+		/* Without '[' the definition has no link, image or note: no URL relative to a page. */
+		if (e->sigle_html || (json_is_string(def) && strchr(json_string_value(def), '[')))
+			continue;
+		struct buf b = BUF_INIT;
+		put_sigle_definition(s, e, "", &b);
+		e->sigle_html = buf_detach(&b);
+	}
+}
+
 static void render_sigle_definitions(struct render *r)
 {
 	int any = 0;
@@ -419,20 +453,10 @@ static void render_sigle_definitions(struct render *r)
 		const struct entry *e = &r->s->glossary[i];
 		if (!any++)
 			buf_puts(r->out, "<template class=\"sigles-definitions\">\n");
-		buf_printf(r->out, "<div data-sigle=\"%s\">", e->anchor);
-		const json_t *exp = json_object_get(e->data, "expansion");
-		if (json_is_string(exp)) {
-			buf_puts(r->out, "<p class=\"sigle-developpe\">");
-			html_typo(json_string_value(exp), r->out);
-			buf_puts(r->out, "</p>");
-		}
-		const json_t *def = json_object_get(e->data, "definition");
-		if (json_is_string(def)) {
-			buf_puts(r->out, "<p>");
-			html_render_markdown(r->s, json_string_value(def), r->page, 1, r->out);
-			buf_puts(r->out, "</p>");
-		}
-		buf_puts(r->out, "</div>\n");
+		if (e->sigle_html)
+			buf_puts(r->out, e->sigle_html);
+		else
+			put_sigle_definition(r->s, e, r->page, r->out);
 	}
 	if (any)
 		buf_puts(r->out, "</template>\n");

@@ -22,6 +22,12 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 void html_render_markdown(const struct site *s, const char *text, const char *page_path,
 			  int inline_only, struct buf *out);
 
+/*
+ * Renders once, before the pages, the glossary definitions that pages carry
+ * for their sigles (entry.sigle_html) when they are the same on every page.
+ */
+void html_prepare_glossary(struct site *s);
+
 /* Plain text with French typography, HTML-escaped, ordinals in <sup>. Appends to out. */
 void html_typo(const char *text, struct buf *out);
 /* As html_typo, with a break opportunity (<wbr>) after a slash between two
