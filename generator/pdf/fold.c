@@ -119,6 +119,7 @@ struct fold {
 	size_t npanels;
 	double text_w, pitch;
 	int tagged;
+	struct ptrs alts;           /* char *: text alternatives of the Figures drawn, in order */
 };
 
 static void set_rgb(cairo_t *cr, const double rgb[3])
@@ -293,7 +294,7 @@ static void measure_docs(struct fold *F, struct panel *p, const struct ptrs *doc
 {
 	double bs = F->style.page.body_size;
 	for (size_t i = 0; i < docs->n; i++)
-		measure_doc(F, p, docs->v[i], i ? bs * 0.35 : before, i == 0, i + 1 == docs->n);
+		measure_doc(F, p, docs->v[i], i ? bs * 0.5 : before, i == 0, i + 1 == docs->n);
 }
 
 static const char *data_str(const json_t *data, const char *key)
@@ -427,10 +428,16 @@ static void measure_panel(struct fold *F, struct panel *p)
 		p->reserved = r ? r + bs * 1.5 : 0;
 		p->bottom -= p->reserved;
 	}
-	double gap = F->pitch * F->style.block;
+	/* Between items a full line: a list and the paragraph after it must not run together. */
+	double gap = F->pitch;
 	for (size_t i = 0; i < p->def->nitems; i++) {
 		const struct fold_item *it = &p->def->items[i];
 		double before = p->npieces ? gap : 0;
+		/* Under a heading that ends the text before, the list follows closely. */
+		const struct piece *last = p->npieces ? &p->pieces[p->npieces - 1] : NULL;
+		if (last && last->kind == PIECE_FLOW && last->flow.n &&
+		    last->flow.v[last->flow.n - 1].tag[0] == 'H')
+			before = last->flow.v[last->flow.n - 1].after;
 		switch (it->kind) {
 		case FOLD_TEXT:
 			measure_text(F, p, it->text, before);
@@ -498,7 +505,7 @@ static void draw_piece(struct fold *F, cairo_t *cr, const struct piece *pc, doub
 		g.right = 0;
 		g.w = F->text_w;
 		g.top = 0;
-		struct page_draw pd = {&pc->flow, &g, F->tagged, no_page, NULL, NULL};
+		struct page_draw pd = {&pc->flow, &g, F->tagged, no_page, NULL, &F->alts};
 		cairo_save(cr);
 		cairo_translate(cr, x, y);
 		page_draw(&pd, cr, &pc->placed);
@@ -621,6 +628,7 @@ static void draw_back(struct fold *F, cairo_t *cr, const struct panel *p, double
 		cairo_stroke(cr);
 		if (F->tagged) {
 			cairo_tag_begin(cr, "Figure", "");
+			ptrs_add(&F->alts, xasprintf("QR code : %s", F->base_url));
 		}
 		qr_draw(cr, F->base_url, x - 2, y, QR_SIZE);
 		tag_end(F, cr, "Figure");
@@ -867,6 +875,7 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 	/* Drawn: cover, flap, back, inside 1–3. Read: cover, inside 1–3, flap, back. */
 	static const int reading[6] = {0, 3, 4, 5, 1, 2};
 	if (!out->failed) {
+		catalog_figure_alts(&out->pdf, &F->alts);
 		reorder_tree(&out->pdf, reading, 6);
 		complete(&out->pdf, lang, 1);
 	}
@@ -915,8 +924,10 @@ static void write_plaquette(struct fold *F, struct fold_out *out, long long epoc
 	}
 	cairo_destroy(cr);
 	finish(surf, out);
-	if (!out->failed)
+	if (!out->failed) {
+		catalog_figure_alts(&out->pdf, &F->alts);
 		complete(&out->pdf, lang, 1);
+	}
 
 	surf = cairo_pdf_surface_create_for_stream(write_buf, &out->print, SHEET_W, SHEET_H);
 	char *title = xasprintf("%s (imposé pour l’impression)", F->b->title);
@@ -957,6 +968,9 @@ static void free_panels(struct fold *F)
 				g_object_unref(ls[k]);
 	}
 	free(F->panels);
+	for (size_t i = 0; i < F->alts.n; i++)
+		free(F->alts.v[i]);
+	ptrs_free(&F->alts);
 }
 
 void fold_typeset(const struct site *s, const struct book *b, const struct hyph *h,

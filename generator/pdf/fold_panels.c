@@ -11,6 +11,8 @@
  *       themes: all                   # or [cadre-de-vie]
  *       contacts: [copiltat, reseaux-13]
  *       urgences: true                # site.yaml's numbers to call
+ *       note: |                       # Markdown again, after a list (a
+ *         …                           # mapping cannot say text twice)
  *
  * The keys of a panel are shown in the order they are written. One
  * reader serves the check (with a diag: every problem at its line) and the
@@ -28,7 +30,7 @@
 #include <string.h>
 
 static const char *const panel_keys[] = {"title", "text", "logics", "actions", "themes",
-					 "contacts", "urgences"};
+					 "contacts", "urgences", "note"};
 #define NPANEL_KEYS (sizeof panel_keys / sizeof *panel_keys)
 
 /* Where value (or, when it has no mark, key of parent) is written. */
@@ -151,13 +153,13 @@ static int read_panel(const struct site *s, const struct booklet *def, const jso
 	position(def, panel, NULL, NULL, &p->line, &p->col);
 	if (!json_is_object(panel)) {
 		report(d, def, panel, NULL, NULL,
-		       _("each panel must be a mapping (title, text, logics, actions, themes, contacts, urgences)"));
+		       _("each panel must be a mapping (title, text, logics, actions, themes, contacts, urgences, note)"));
 		return -1;
 	}
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)panel, key, v) {
-		if (strcmp(key, "title") == 0 || strcmp(key, "text") == 0) {
+		if (strcmp(key, "title") == 0 || strcmp(key, "text") == 0 || strcmp(key, "note") == 0) {
 			if (!json_is_string(v)) {
 				char *msg = xasprintf(_("'%s' must be text"), key);
 				report(d, def, v, panel, key, msg);
