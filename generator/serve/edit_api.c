@@ -480,12 +480,25 @@ enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, cons
 	pthread_mutex_lock(&e->save_lock);
 	char *stored = edit_image_store(media, name && strlen(name) == n ? name : "", (const unsigned char *)body,
 					len, &err);
+	int kept = 0;
+	if (stored) {
+		/* The image as stored (maybe scaled, re-encoded) goes to the history like any file. */
+		char *rel = path_join("media", stored), *fs = path_join(media, stored);
+		size_t sn = 0;
+		char *bytes = edit_read(fs, EDIT_IMAGE_MAX_BYTES * 2, &sn);
+		char *m = xasprintf("Image %s\xc2\xa0: ajouter", stored);
+		kept = bytes && history_record(e->hist, rel, NULL, 0, bytes, sn, m) == 0;
+		free(m);
+		free(bytes);
+		free(fs);
+		free(rel);
+	}
 	pthread_mutex_unlock(&e->save_lock);
 	free(media);
 	free(name);
 	if (!stored)
 		return edit_send_json(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, json_pack("{s:s}", "erreur", err));
-	json_t *out = json_pack("{s:s}", "nom", stored);
+	json_t *out = json_pack("{s:s,s:b}", "nom", stored, "historique", kept);
 	free(stored);
 	return edit_send_json(conn, MHD_HTTP_OK, out);
 }

@@ -25,6 +25,8 @@
 #define HISTORY_MAX 200
 /* Commits looked at when listing a document's versions. */
 #define HISTORY_WALK_MAX 5000
+/* A version read back: a text (4 MiB) or an uploaded image (10 MB). */
+#define HISTORY_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
 struct history {
 	pthread_mutex_t lock;        /* libgit2 objects are not shared between threads */
@@ -94,7 +96,7 @@ static const char *field_phrase(const char *name)
 	return NULL;
 }
 
-/* « Fiche-action 6 », « Chapitre 4 », « Page credits » from the file's path. */
+/* « Fiche-action 6 », « Chapitre 4 », « Page credits », « Contacts » from the file's path. */
 static char *doc_label(const char *rel)
 {
 	const char *slash = strchr(rel, '/');
@@ -106,6 +108,18 @@ static char *doc_label(const char *rel)
 			label = d->label;
 	}
 	const char *name = slash ? slash + 1 : rel;
+	if (!label) {
+		/* Data files, booklets and images: named by what they hold. */
+		for (int t = TARGET_CONTACT; t <= TARGET_BIBLIO; t++)
+			if (!slash && strcmp(rel, kind_data(t)->data_file) == 0)
+				return xstrdup(kind_data(t)->label_plural);
+		if (!slash && strcmp(rel, "site.yaml") == 0)
+			return xstrdup("Réglages du site");
+		if (dn == 8 && strncmp(rel, "booklets", 8) == 0)
+			return xasprintf("Livret %s", name);
+		if (dn == 5 && strncmp(rel, "media", 5) == 0)
+			return xasprintf("Image %s", name);
+	}
 	int number = 0, digits = 0;
 	while (name[digits] >= '0' && name[digits] <= '9' && digits < 6)
 		number = number * 10 + (name[digits++] - '0');
@@ -275,6 +289,14 @@ static char *version_dir(struct history *h, const char *rel)
 	return path_join(h->dir, rel);
 }
 
+/* Versions keep their file's extension (.md, .yaml, .png…), so they open as what they are. */
+static const char *version_ext(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	const char *dot = strrchr(base ? base + 1 : rel, '.');
+	return dot && dot[1] && strlen(dot) <= 6 ? dot : ".md";
+}
+
 static int mkdirs(const char *dir)
 {
 	char *p = xstrdup(dir);
@@ -304,12 +326,14 @@ static char **dir_versions(struct history *h, const char *rel, size_t *n)
 	char *dir = version_dir(h, rel);
 	DIR *dp = opendir(dir);
 	free(dir);
+	const char *ext = version_ext(rel);
+	size_t el = strlen(ext);
 	struct ptrs ids = {0};
 	struct dirent *e;
 	while (dp && (e = readdir(dp))) {
 		size_t l = strlen(e->d_name);
-		if (e->d_name[0] != '.' && l > 3 && strcmp(e->d_name + l - 3, ".md") == 0)
-			ptrs_add(&ids, xstrndup(e->d_name, l - 3));
+		if (e->d_name[0] != '.' && l > el && strcmp(e->d_name + l - el, ext) == 0)
+			ptrs_add(&ids, xstrndup(e->d_name, l - el));
 	}
 	if (dp)
 		closedir(dp);
@@ -366,7 +390,7 @@ static int dir_write(struct history *h, const char *rel, const char *text, size_
 	/* Sorts by time; the milliseconds keep two saves in a second apart. */
 	snprintf(id, sizeof id, "%04d%02d%02dT%02d%02d%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
-	char *file = xasprintf("%s/%s.md", dir, id), *note = xasprintf("%s/%s.txt", dir, id);
+	char *file = xasprintf("%s/%s%s", dir, id, version_ext(rel)), *note = xasprintf("%s/%s.txt", dir, id);
 	int r = edit_write_atomic(file, text, len) == 0 &&
 			edit_write_atomic(note, message, strlen(message)) == 0 ? 0 : -1;
 	free(file);
@@ -410,6 +434,146 @@ out:
 	git_tree_free(tree);
 	git_tree_free(base);
 	git_commit_free(head);
+	return r;
+}
+
+/*
+ * One commit on HEAD setting paths[i] to data[i] (NULL: removing it; a
+ * path absent from HEAD is then left alone). Index entries follow the
+ * ones that held HEAD's version. No commit when the tree would not change.
+ */
+static int git_commit_many(struct history *h, char *const *paths, const char *const *data,
+			   const size_t *lens, size_t n, const char *message)
+{
+	git_repository *repo = h->repo;
+	git_commit *head = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_index *index = NULL;
+	git_signature *sig = NULL;
+	git_tree_update *up = xcalloc(n ? n : 1, sizeof *up);
+	git_oid *before = xcalloc(n ? n : 1, sizeof *before);
+	int *had = xcalloc(n ? n : 1, sizeof *had);
+	size_t nup = 0;
+	int r = -1;
+	git_oid hid, tree_id, commit_id;
+	if (git_reference_name_to_id(&hid, repo, "HEAD") == 0 && git_commit_lookup(&head, repo, &hid) == 0) {
+		if (git_commit_tree(&base, head) < 0)
+			goto out;
+	} else {
+		git_treebuilder *tb = NULL;
+		git_oid empty;
+		int ok = git_treebuilder_new(&tb, repo, NULL) == 0 && git_treebuilder_write(&empty, tb) == 0 &&
+			 git_tree_lookup(&base, repo, &empty) == 0;
+		git_treebuilder_free(tb);
+		if (!ok)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		git_tree_entry *e = NULL;
+		had[i] = git_tree_entry_bypath(&e, base, paths[i]) == 0;
+		if (had[i])
+			git_oid_cpy(&before[i], git_tree_entry_id(e));
+		git_tree_entry_free(e);
+		if (!data[i]) {
+			if (had[i])
+				up[nup++] = (git_tree_update){GIT_TREE_UPDATE_REMOVE, {{0}}, GIT_FILEMODE_BLOB, paths[i]};
+			continue;
+		}
+		git_oid blob;
+		if (git_blob_create_from_buffer(&blob, repo, data[i], lens[i]) < 0)
+			goto out;
+		up[nup++] = (git_tree_update){GIT_TREE_UPDATE_UPSERT, blob, GIT_FILEMODE_BLOB, paths[i]};
+	}
+	if (git_tree_create_updated(&tree_id, repo, base, nup, up) < 0)
+		goto out;
+	if (git_oid_equal(&tree_id, git_tree_id(base))) {
+		r = 0; /* the history has these versions already */
+		goto out;
+	}
+	if (git_tree_lookup(&tree, repo, &tree_id) < 0)
+		goto out;
+	sig = signature(repo);
+	const git_commit *parents[1] = {head};
+	if (!sig || git_commit_create(&commit_id, repo, "HEAD", sig, sig, "UTF-8", message, tree,
+				      head ? 1 : 0, parents) < 0)
+		goto out;
+	if (git_repository_index(&index, repo) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			const git_index_entry *ie = git_index_get_bypath(index, paths[i], 0);
+			/* The index held HEAD's version: nothing else is staged for this path. */
+			int followed = ie && had[i] && git_oid_equal(&ie->id, &before[i]);
+			if (!data[i]) {
+				if (followed)
+					git_index_remove_bypath(index, paths[i]);
+				continue;
+			}
+			if (ie && had[i] && !followed)
+				continue;
+			git_index_entry entry;
+			memset(&entry, 0, sizeof entry);
+			entry.mode = GIT_FILEMODE_BLOB;
+			entry.path = paths[i];
+			git_index_add_from_buffer(index, &entry, data[i], lens[i]);
+		}
+		git_index_write(index);
+	}
+	r = 0;
+out:
+	free(up);
+	free(before);
+	free(had);
+	git_index_free(index);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(head);
+	return r;
+}
+
+int history_record_batch(struct history *h, const struct history_change *c, size_t n,
+			 const char *message)
+{
+	if (!h->repo) {
+		/* The folder: one version per file, each under the operation's message. */
+		int r = 0;
+		for (size_t i = 0; i < n && r == 0; i++)
+			r = c[i].text ? history_record(h, c[i].rel, c[i].old, c[i].old_len, c[i].text, c[i].len,
+						       message)
+				      : history_record_removal(h, c[i].rel, c[i].old, c[i].old_len, message);
+		return r;
+	}
+	pthread_mutex_lock(&h->lock);
+	char **paths = xcalloc(n ? n : 1, sizeof *paths);
+	const char **data = xcalloc(n ? n : 1, sizeof *data);
+	size_t *lens = xcalloc(n ? n : 1, sizeof *lens);
+	for (size_t i = 0; i < n; i++)
+		paths[i] = xasprintf("%s%s", h->content_prefix, c[i].rel);
+	/* First the disk texts the history lacks (a no-op when HEAD has them all)… */
+	size_t m = 0;
+	char **old_paths = xcalloc(n ? n : 1, sizeof *old_paths);
+	for (size_t i = 0; i < n; i++)
+		if (c[i].old) {
+			old_paths[m] = paths[i];
+			data[m] = c[i].old;
+			lens[m++] = c[i].old_len;
+		}
+	char *first = xasprintf("Versions trouvées sur le disque avant : %s", message);
+	int r = git_commit_many(h, old_paths, data, lens, m, first);
+	free(first);
+	free(old_paths);
+	/* …then the operation itself, in one commit. */
+	for (size_t i = 0; i < n; i++) {
+		data[i] = c[i].text;
+		lens[i] = c[i].len;
+	}
+	if (r == 0)
+		r = git_commit_many(h, paths, data, lens, n, message);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(data);
+	free(lens);
+	pthread_mutex_unlock(&h->lock);
 	return r;
 }
 
@@ -593,8 +757,8 @@ char *history_text(struct history *h, const char *rel, const char *id, size_t *l
 		return NULL;
 	if (!h->repo) {
 		char *dir = version_dir(h, rel);
-		char *file = xasprintf("%s/%s.md", dir, id);
-		char *text = edit_read(file, LOAD_MAX_FILE_BYTES, len);
+		char *file = xasprintf("%s/%s%s", dir, id, version_ext(rel));
+		char *text = edit_read(file, HISTORY_MAX_BYTES, len);
 		free(file);
 		free(dir);
 		return text;
@@ -611,7 +775,7 @@ char *history_text(struct history *h, const char *rel, const char *id, size_t *l
 	    git_commit_tree(&t, c) == 0 && git_tree_entry_bypath(&e, t, path) == 0 &&
 	    git_blob_lookup(&blob, h->repo, git_tree_entry_id(e)) == 0) {
 		size_t n = (size_t)git_blob_rawsize(blob);
-		if (n <= LOAD_MAX_FILE_BYTES) {
+		if (n <= HISTORY_MAX_BYTES) {
 			out = xmalloc(n + 1);
 			memcpy(out, git_blob_rawcontent(blob), n);
 			out[n] = '\0';

@@ -40,6 +40,25 @@ int history_record(struct history *h, const char *rel, const char *old, size_t o
 int history_record_removal(struct history *h, const char *rel, const char *old, size_t old_len,
 			   const char *message);
 
+/* One file of an operation touching several (a renumbering and the links it rewrote). */
+struct history_change {
+	const char *rel;              /* relative to content/ */
+	const char *old;              /* the text replaced, or NULL: a new file */
+	size_t old_len;
+	const char *text;             /* the new text, or NULL: the file is removed */
+	size_t len;
+};
+
+/*
+ * Records changes[0..n) as one operation: in git, one commit holding them
+ * all (preceded, when some disk text was not HEAD's, by one commit of
+ * those texts); in the folder, one version per file under message (a
+ * removed file keeps its last text there). Call before changing the
+ * files. Returns 0 or -1 (nothing was recorded in git).
+ */
+int history_record_batch(struct history *h, const struct history_change *changes, size_t n,
+			 const char *message);
+
 /* The versions of rel, newest first: [{id, date, message}] (caller json_decref's). */
 json_t *history_list(struct history *h, const char *rel);
 

@@ -109,3 +109,41 @@ out:
 	errno = e;
 	return e ? -1 : 0;
 }
+
+char *edit_write_prepare(const char *path, const char *text, size_t len, const char *mode_from)
+{
+	const char *base = path_basename(path);
+	char *dir = xstrndup(path, (size_t)(base - path));
+	char *tmp = xasprintf("%s.%s-XXXXXX.tmp", dir, base);
+	free(dir);
+	int fd = mkstemps(tmp, 4);
+	if (fd < 0) {
+		free(tmp);
+		return NULL;
+	}
+	struct stat st;
+	mode_t mode = 0644;
+	if (stat(path, &st) == 0 || (mode_from && stat(mode_from, &st) == 0))
+		mode = st.st_mode & 07777;
+	if (fchmod(fd, mode) < 0 || fd_write_all(fd, text, len) < 0 || fsync(fd) < 0 || close(fd) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		errno = e;
+		return NULL;
+	}
+	return tmp;
+}
+
+void edit_sync_dir(const char *path)
+{
+	const char *base = path_basename(path);
+	char *dir = xstrndup(path, (size_t)(base - path));
+	int dfd = open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}

@@ -31,4 +31,17 @@ char *edit_read(const char *path, size_t max, size_t *len);
  */
 int edit_write_atomic(const char *path, const char *text, size_t len);
 
+/*
+ * The first half of edit_write_atomic, for operations writing several
+ * files at once: text[0..len) written and fsync'd to a hidden temporary
+ * file in the directory of path (mode of path when it exists, else of
+ * mode_from, else 0644). Returns its name (caller frees), or NULL with
+ * errno set. The caller renames it into place (or links it, to create
+ * without overwriting) and calls edit_sync_dir, or unlinks it.
+ */
+char *edit_write_prepare(const char *path, const char *text, size_t len, const char *mode_from);
+
+/* fsync of the directory holding path: a rename in it is then durable. */
+void edit_sync_dir(const char *path);
+
 #endif
