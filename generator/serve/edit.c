@@ -135,7 +135,12 @@ static void headers(struct MHD_Response *r, const char *type, const char *cache)
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/*
+	 * same-origin, not no-referrer: with no-referrer Chromium sends
+	 * "Origin: null" on a form's POST, which the Origin check refuses.
+	 * Other sites still get no referrer.
+	 */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	/*
 	 * Scripts only from the program; the preview frame is a sandboxed
 	 * srcdoc (no script runs in it); no other site may frame the editor.
