@@ -362,6 +362,10 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 			return edit_api_booklet(e, conn, body, r->body.len);
 		if (strcmp(url, "/api/livret/enregistrer") == 0)
 			return edit_api_booklet_save(e, conn, body, r->body.len);
+		if (strcmp(url, "/api/renommer") == 0)
+			return edit_api_rename(e, conn, body, r->body.len);
+		if (strncmp(url, "/donnees/", 9) == 0)
+			return edit_data_post(e, conn, url + 9, body, r->body.len);
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
 	}
 	if (strcmp(url, "") == 0)
@@ -376,6 +380,8 @@ static enum MHD_Result route(struct edit *e, struct MHD_Connection *conn, const 
 		return edit_booklet_file(e, conn, url + 9);
 	if (strncmp(url, "/api/livret/", 12) == 0)
 		return edit_api_booklet_status(e, conn, url + 12);
+	if (strncmp(url, "/donnees/", 9) == 0)
+		return edit_data_get(e, conn, url + 9);
 	if (strncmp(url, "/static/", 8) == 0)
 		return edit_asset(conn, url + 8);
 	if (strncmp(url, "/cm/", 4) == 0) {

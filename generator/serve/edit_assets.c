@@ -29,6 +29,7 @@ EMBED(fiches_editor_js, "generator/serve/editor/editor.js");
 EMBED(fiches_editor_css, "generator/serve/editor/editor.css");
 EMBED(fiches_livrets_js, "generator/serve/editor/livrets.js");
 EMBED(fiches_livrets_css, "generator/serve/editor/livrets.css");
+EMBED(fiches_rename_js, "generator/serve/editor/rename.js");
 
 enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 {
@@ -36,6 +37,10 @@ enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 	if (strcmp(name, "editor.js") == 0) {
 		data = fiches_editor_js;
 		end = fiches_editor_js_end;
+		type = "text/javascript; charset=utf-8";
+	} else if (strcmp(name, "rename.js") == 0) {
+		data = fiches_rename_js;
+		end = fiches_rename_js_end;
 		type = "text/javascript; charset=utf-8";
 	} else if (strcmp(name, "editor.css") == 0) {
 		data = fiches_editor_css;

@@ -100,6 +100,26 @@ enum MHD_Result edit_booklet_file(struct edit *e, struct MHD_Connection *conn, c
 enum MHD_Result edit_api_booklet_save(struct edit *e, struct MHD_Connection *conn, const char *body,
 				      size_t len);
 
+/*
+ * POST /_edit/api/renommer {chemin, numero, identifiant[, appliquer, versions]}
+ * (edit_rename.c): the changes renumbering or renaming a document makes,
+ * or, with appliquer and the versions they were shown with, the operation.
+ */
+enum MHD_Result edit_api_rename(struct edit *e, struct MHD_Connection *conn, const char *body,
+				size_t len);
+
+/*
+ * Contacts and glossary entries, one at a time (edit_data.c): rest is the
+ * URL after /_edit/donnees/ ("contact/", "glossary/ARS", …).
+ */
+enum MHD_Result edit_data_get(struct edit *e, struct MHD_Connection *conn, const char *rest);
+enum MHD_Result edit_data_post(struct edit *e, struct MHD_Connection *conn, const char *rest,
+			       const char *body, size_t len);
+
+/* The form of the entries a site page shows (its contact, the glossary), or NULL; caller frees. */
+struct site;
+char *edit_data_page_for(const struct site *s, const char *page);
+
 /* The site (loaded and checked) for pages that list documents. Caller site_free's it. */
 struct site *edit_load_site(struct edit *e);
 

@@ -100,6 +100,9 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 				put_doc_link(&b, s->docs[k][i]);
 			buf_puts(&b, "</ul>\n");
 		}
+		buf_puts(&b, "<h2>Données</h2>\n<ul class=\"documents\">\n"
+			     "<li><a href=\"" EDIT_PREFIX "/donnees/contact/\">Contacts</a></li>\n"
+			     "<li><a href=\"" EDIT_PREFIX "/donnees/glossary/\">Glossaire</a></li>\n</ul>\n");
 		site_free(s);
 	}
 	buf_puts(&b, "</main>\n</body>\n</html>\n");
@@ -134,6 +137,8 @@ enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, cons
 			if (d->out_path && strcmp(d->out_path, page) == 0 && edit_path_ok(content_rel(d->path)))
 				location = xasprintf(EDIT_PREFIX "/fichier/%s", content_rel(d->path));
 		}
+	if (s && !location)
+		location = edit_data_page_for(s, page); /* a contact's page, the glossary */
 	site_free(s);
 	/* Names are [a-z0-9-] (schema) but a header must hold no control byte in any case. */
 	for (char *p = location; p && *p; p++)
@@ -156,6 +161,7 @@ static const char *const page_scripts[] = {
 	EDIT_PREFIX "/cm/mode/yaml-frontmatter/yaml-frontmatter.js",
 	EDIT_PREFIX "/cm/addon/edit/continuelist.js",
 	EDIT_PREFIX "/static/editor.js",
+	EDIT_PREFIX "/static/rename.js",
 };
 
 enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, const char *rel)

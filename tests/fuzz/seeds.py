@@ -59,6 +59,8 @@ def main():
     for p in yamls:
         add("fuzz_yaml", b"\x04" + read(p))
         add("fuzz_yaml", b"\x05" + read(p))
+        if os.path.basename(p) in ("contacts.yaml", "glossary.yaml", "bibliography.yaml"):
+            add("fuzz_data_entry", read(p)[:16000])
     for p in sorted(glob.glob(os.path.join(SHARED, "yaml-suite", "*", "in.yaml"))):
         add("fuzz_yaml", b"\x05" + read(p))
     for p in sorted(glob.glob(os.path.join(SHARED, "mustache-spec", "*.json"))):

@@ -116,6 +116,8 @@
   /* ------------------------------------------------------------ status */
 
   function dirty() { return editor.get() !== savedText; }
+  /* For rename.js: a renaming starts from the saved text. */
+  window.fichesAtelier = { modifie: dirty };
 
   function showStatus() {
     if (dirty()) {

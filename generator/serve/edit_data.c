@@ -1,0 +1,825 @@
+/*
+ * The workshop's forms over contacts.yaml and glossary.yaml, one entry at
+ * a time (/_edit/donnees/…): the list of entries, a form per entry built
+ * from the data kind's descriptor (kind.h), adding and deleting an entry.
+ * Plain HTML forms (they work without a script). A form carries the
+ * version of its entry's bytes: a save is refused when that entry changed
+ * on disk meanwhile, whatever happened to the others. Every change goes
+ * to the history; a deletion is refused while something refers to the
+ * entry (edit_refs.h), with the referrers listed.
+ *
+ *   GET  /_edit/donnees/KIND/            the entries     (KIND: contact, glossary)
+ *   GET  /_edit/donnees/KIND/ID          the entry's form
+ *   GET  /_edit/donnees/nouveau/KIND     an empty form
+ *   POST /_edit/donnees/KIND/ID          save (fields, base)
+ *   POST /_edit/donnees/KIND/ID/supprimer  delete (base)
+ *   POST /_edit/donnees/nouveau/KIND     add
+ *   POST /_edit/donnees/api/entree       {texte, id, valeurs} → {texte, champs}: the
+ *                                        same rewrite on a given text, nothing written
+ */
+#include "edit_internal.h"
+#include "edit_data.h"
+#include "edit_history.h"
+#include "edit_refs.h"
+#include "edit_save.h"
+
+#include "buf.h"
+#include "kind.h"
+#include "load.h"
+#include "model.h"
+#include "path.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The data kinds with forms. */
+static const int data_kinds[] = {TARGET_CONTACT, TARGET_GLOSSARY};
+
+static const struct kind *kind_named(const char *name, size_t n, int *target)
+{
+	for (size_t i = 0; i < sizeof data_kinds / sizeof *data_kinds; i++) {
+		const struct kind *k = kind_data(data_kinds[i]);
+		if (strlen(k->name) == n && memcmp(k->name, name, n) == 0) {
+			*target = data_kinds[i];
+			return k;
+		}
+	}
+	return NULL;
+}
+
+/* An entry id as it may appear in a URL: what the schema accepts for sigles and slugs. */
+static int id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > 100 || !utf8_valid(id, n, NULL))
+		return 0;
+	for (const char *p = id; *p; p++)
+		if ((unsigned char)*p < 0x20 || strchr("/\\?#%&\"'<>", *p) || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+static void put_html(struct buf *b, const char *s)
+{
+	buf_put_html(b, s, strlen(s));
+}
+
+/* An id in a URL path: percent-encoded but for unreserved bytes. */
+static void put_url_id(struct buf *b, const char *id)
+{
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p))
+			buf_putc(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
+/* EDIT_PREFIX/donnees/KIND/ID + suffix (caller frees). */
+static char *entry_url(const struct kind *k, const char *id, const char *suffix)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, EDIT_PREFIX "/donnees/%s/", k->name);
+	put_url_id(&b, id);
+	buf_puts(&b, suffix);
+	return buf_detach(&b);
+}
+
+/* The head of a workshop page, the same as edit_page.c's. */
+static void page_start(struct buf *b, const char *title)
+{
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	put_html(b, title);
+	buf_puts(b, " — Atelier d’écriture</title>\n"
+		    "<link rel=\"stylesheet\" href=\"" EDIT_PREFIX "/static/editor.css\">\n"
+		    "</head>\n<body class=\"index donnees\">\n<header class=\"barre\">"
+		    "<a class=\"marque\" href=\"" EDIT_PREFIX "/\">Atelier d’écriture</a>"
+		    "<a href=\"/\">Voir le site</a></header>\n<main>\n");
+}
+
+static enum MHD_Result page_send(struct MHD_Connection *conn, unsigned status, struct buf *b)
+{
+	buf_puts(b, "</main>\n</body>\n</html>\n");
+	size_t n = b->len;
+	return edit_send(conn, status, "text/html; charset=utf-8", buf_detach(b), n);
+}
+
+/* The data file of kind k: its path, its text. */
+static char *read_data(struct edit *e, const struct kind *k, size_t *len, char **path)
+{
+	*path = path_join(e->content_real, k->data_file);
+	char *text = edit_read(*path, LOAD_MAX_FILE_BYTES, len);
+	if (!text && errno == ENOENT) {
+		*len = 0;
+		return xstrdup("");
+	}
+	return text;
+}
+
+static long find_entry(const struct data_entry *v, long n, const char *id)
+{
+	for (long i = 0; i < n; i++)
+		if (v[i].id && strcmp(v[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+static void entry_version(const char *text, const struct data_entry *d, char out[EDIT_VERSION_LEN + 1])
+{
+	edit_version(text + d->start, d->end - d->start, out);
+}
+
+/* The value of a field as the form shows it. */
+static char *field_text(const json_t *v)
+{
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	if (json_is_array(v)) {
+		struct buf b = BUF_INIT;
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (i)
+				buf_putc(&b, '\n');
+			if (json_is_string(x))
+				buf_puts(&b, json_string_value(x));
+		}
+		return buf_detach(&b);
+	}
+	return xstrdup("");
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+	return strcmp(x->label, y->label);
+}
+
+/* One control per field of the descriptor; values: the entry (or what was posted). */
+static void put_fields(struct buf *b, const struct kind *k, const json_t *values, int new_entry,
+		       const struct site *s, const char *self)
+{
+	for (const struct kind_field *f = k->fields; f->name; f++) {
+		char *value = field_text(json_object_get(values, f->name));
+		int required = (f->flags & FIELD_REQUIRED) != 0;
+		buf_printf(b, "<p class=\"champ\"><label for=\"champ-%s\">", f->name);
+		put_html(b, f->label);
+		if (required)
+			buf_puts(b, " <span class=\"requis\">(obligatoire)</span>");
+		buf_puts(b, "</label><br>\n");
+		if (strcmp(f->name, "id") == 0 && !new_entry) {
+			/* Other files name the entry by its id: it does not change here. */
+			buf_printf(b, "<input id=\"champ-%s\" type=\"text\" readonly value=\"", f->name);
+			put_html(b, value);
+			buf_puts(b, "\" aria-describedby=\"aide-id\"> <span id=\"aide-id\" class=\"aide\">"
+				    "L’identifiant ne change pas : d’autres textes l’utilisent.</span>");
+		} else if (f->type == FIELD_LONG_TEXT || f->type == FIELD_STRINGS) {
+			buf_printf(b, "<textarea id=\"champ-%s\" name=\"%s\" rows=\"4\" lang=\"fr\"%s>", f->name, f->name,
+				   required ? " required" : "");
+			put_html(b, value);
+			buf_puts(b, "</textarea>");
+		} else if (f->type == FIELD_ENUM) {
+			buf_printf(b, "<select id=\"champ-%s\" name=\"%s\">\n<option value=\"\">(non précisé)</option>\n",
+				   f->name, f->name);
+			for (const struct kind_value *kv = f->values; kv && kv->id; kv++) {
+				buf_puts(b, "<option value=\"");
+				put_html(b, kv->id);
+				buf_printf(b, "\"%s>", strcmp(kv->id, value) == 0 ? " selected" : "");
+				put_html(b, kv->label);
+				buf_puts(b, "</option>\n");
+			}
+			buf_puts(b, "</select>");
+		} else if (f->type == FIELD_CONTACT && s) {
+			buf_printf(b, "<select id=\"champ-%s\" name=\"%s\">\n<option value=\"\">(aucun)</option>\n",
+				   f->name, f->name);
+			const struct entry **sorted = xcalloc(s->ncontacts + 1, sizeof *sorted);
+			for (size_t i = 0; i < s->ncontacts; i++)
+				sorted[i] = &s->contacts[i];
+			qsort(sorted, s->ncontacts, sizeof *sorted, compare_names);
+			int found = !*value;
+			for (size_t i = 0; i < s->ncontacts; i++) {
+				if (self && strcmp(sorted[i]->id, self) == 0)
+					continue;
+				found |= strcmp(sorted[i]->id, value) == 0;
+				buf_puts(b, "<option value=\"");
+				put_html(b, sorted[i]->id);
+				buf_printf(b, "\"%s>", strcmp(sorted[i]->id, value) == 0 ? " selected" : "");
+				put_html(b, sorted[i]->label);
+				buf_puts(b, "</option>\n");
+			}
+			if (!found) {
+				buf_puts(b, "<option selected value=\"");
+				put_html(b, value);
+				buf_puts(b, "\">");
+				put_html(b, value);
+				buf_puts(b, " (inconnu)</option>\n");
+			}
+			free(sorted);
+			buf_puts(b, "</select>");
+		} else {
+			const char *type = f->type == FIELD_EMAIL ? "email" : f->type == FIELD_URL ? "url" : "text";
+			buf_printf(b, "<input id=\"champ-%s\" name=\"%s\" type=\"%s\" lang=\"fr\"%s value=\"", f->name,
+				   f->name, type, required ? " required" : "");
+			put_html(b, value);
+			buf_puts(b, "\">");
+		}
+		buf_puts(b, "</p>\n");
+		free(value);
+	}
+}
+
+/* The posted values of kind k's fields: name -> string, or null (emptied). */
+static json_t *posted_values(const struct kind *k, const char *body, size_t len, int with_id,
+			     const char **err)
+{
+	json_t *v = json_object();
+	*err = NULL;
+	for (const struct kind_field *f = k->fields; f->name; f++) {
+		if (strcmp(f->name, "id") == 0 && !with_id)
+			continue;
+		size_t n = 0;
+		char *raw = edit_form_field(body, len, f->name, &n);
+		if (!raw)
+			continue; /* not in the form: left as it is */
+		/* Browsers send CR LF in text areas. */
+		struct buf clean = BUF_INIT;
+		int ok = strlen(raw) == n && utf8_valid(raw, n, NULL);
+		for (size_t i = 0; ok && i < n; i++) {
+			unsigned char c = (unsigned char)raw[i];
+			if (c == '\r')
+				continue;
+			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+				ok = 0;
+			buf_putc(&clean, (char)c);
+		}
+		free(raw);
+		/* Spaces around a value are slips, never meaning. */
+		const char *t = buf_cstr(&clean);
+		size_t a = 0, z = clean.len;
+		while (a < z && strchr(" \t\n", t[a]))
+			a++;
+		while (z > a && strchr(" \t\n", t[z - 1]))
+			z--;
+		if (!ok) {
+			*err = "Un champ contient des caractères de contrôle : rien n’a été enregistré.";
+		} else if (z == a) {
+			if (f->flags & FIELD_REQUIRED)
+				*err = "Un champ obligatoire est vide : rien n’a été enregistré.";
+			json_object_set_new(v, f->name, json_null());
+		} else if (f->type != FIELD_LONG_TEXT && memchr(t + a, '\n', z - a)) {
+			*err = "Un champ d’une ligne contient un retour à la ligne : rien n’a été enregistré.";
+		} else if (f->type == FIELD_ENUM && !kind_enum_match(f, t + a)) {
+			*err = "Une valeur proposée par une liste est inconnue : rien n’a été enregistré.";
+		} else {
+			json_object_set_new(v, f->name, json_stringn(t + a, z - a));
+		}
+		buf_free(&clean);
+		if (*err)
+			break;
+	}
+	if (*err) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Keeps only the values that differ from the entry's (so unchanged fields keep their lines). */
+static void drop_unchanged(json_t *values, const json_t *current)
+{
+	const char *key;
+	json_t *v, *tmp;
+	json_object_foreach_safe(values, tmp, key, v) {
+		json_t *c = json_object_get(current, key);
+		char *shown = c ? field_text(c) : NULL;
+		int same = (json_is_null(v) && !c) ||
+			   (json_is_string(v) && shown && strcmp(shown, json_string_value(v)) == 0);
+		free(shown);
+		if (same)
+			json_object_del(values, key);
+	}
+}
+
+/* « le nom, la description » from the labels of the changed fields. */
+static char *changed_phrase(const struct kind *k, const json_t *values)
+{
+	struct buf b = BUF_INIT;
+	size_t i = 0, n = json_object_size(values);
+	for (const struct kind_field *f = k->fields; f->name; f++) {
+		if (!json_object_get(values, f->name))
+			continue;
+		if (i)
+			buf_puts(&b, i + 1 == n ? " et " : ", ");
+		char *label = xstrdup(f->label);
+		if (label[0] >= 'A' && label[0] <= 'Z')
+			label[0] = (char)(label[0] - 'A' + 'a');
+		buf_puts(&b, label);
+		free(label);
+		i++;
+	}
+	return buf_detach(&b);
+}
+
+/* ----------------------------------------------------------------- pages */
+
+static enum MHD_Result list_page(struct edit *e, struct MHD_Connection *conn, const struct kind *k)
+{
+	struct buf b = BUF_INIT;
+	page_start(&b, k->label_plural);
+	buf_puts(&b, "<h1>");
+	put_html(&b, k->label_plural);
+	buf_printf(&b, "</h1>\n<p><a href=\"" EDIT_PREFIX "/donnees/nouveau/%s\">Ajouter une entrée</a></p>\n",
+		   k->name);
+	size_t len;
+	char *path;
+	char *text = read_data(e, k, &len, &path);
+	free(path);
+	struct data_entry *v = NULL;
+	long n = text ? data_entries(text, len, &v) : -1;
+	if (n < 0) {
+		buf_puts(&b, "<p>Ce fichier ne peut pas être lu comme une liste d’entrées : corrigez-le "
+			     "dans un éditeur de texte.</p>\n");
+	} else {
+		buf_puts(&b, "<ul class=\"documents\">\n");
+		for (long i = 0; i < n; i++) {
+			if (!v[i].id)
+				continue;
+			json_t *fields = data_entry_fields(text, &v[i]);
+			const char *label = json_string_value(json_object_get(fields, k->label_field));
+			char *url = entry_url(k, v[i].id, "");
+			buf_printf(&b, "<li><a href=\"%s\">", url);
+			free(url);
+			put_html(&b, v[i].id);
+			buf_puts(&b, "</a>");
+			if (label) {
+				buf_puts(&b, " <span class=\"chemin\">");
+				put_html(&b, label);
+				buf_puts(&b, "</span>");
+			}
+			buf_puts(&b, "</li>\n");
+			json_decref(fields);
+		}
+		buf_puts(&b, "</ul>\n");
+	}
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	free(text);
+	return page_send(conn, MHD_HTTP_OK, &b);
+}
+
+/*
+ * The form of entry id (NULL: a new one), with values (NULL: the entry's),
+ * a message (NULL: none; saved: a confirmation) and status.
+ */
+static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
+				 const char *id, const json_t *posted, const char *message, int saved,
+				 unsigned status)
+{
+	size_t len;
+	char *path;
+	char *text = read_data(e, k, &len, &path);
+	free(path);
+	struct data_entry *v = NULL;
+	long n = text ? data_entries(text, len, &v) : -1;
+	long at = id && n > 0 ? find_entry(v, n, id) : -1;
+	if (id && at < 0) {
+		data_entries_free(v, n > 0 ? (size_t)n : 0);
+		free(text);
+		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Cette entrée n’existe pas (ou plus).\n");
+	}
+	json_t *current = at >= 0 ? data_entry_fields(text, &v[at]) : json_object();
+	char version[EDIT_VERSION_LEN + 1] = "";
+	if (at >= 0)
+		entry_version(text, &v[at], version);
+	struct buf b = BUF_INIT;
+	char *title = id ? xasprintf("%s « %s »", k->label, id) : xasprintf("Nouvelle entrée : %s", k->label_lower);
+	page_start(&b, title);
+	buf_printf(&b, "<p><a href=\"" EDIT_PREFIX "/donnees/%s/\">", k->name);
+	put_html(&b, k->label_plural);
+	buf_puts(&b, " : toutes les entrées</a></p>\n<h1>");
+	put_html(&b, title);
+	buf_puts(&b, "</h1>\n");
+	free(title);
+	if (message)
+		buf_printf(&b, "<p class=\"%s\" role=\"%s\">", saved ? "confirme" : "erreur-champ",
+			   saved ? "status" : "alert");
+	if (message) {
+		put_html(&b, message);
+		buf_puts(&b, "</p>\n");
+	}
+	if (at >= 0 && !v[at].editable)
+		buf_puts(&b, "<p class=\"erreur-champ\" role=\"alert\">Cette entrée est écrite sous une forme que "
+			     "l’atelier ne sait pas modifier : modifiez-la dans le fichier.</p>\n");
+	struct site *s = edit_load_site(e);
+	char *action = id ? entry_url(k, id, "") : xasprintf(EDIT_PREFIX "/donnees/nouveau/%s", k->name);
+	buf_printf(&b, "<form method=\"post\" action=\"%s\">\n<input type=\"hidden\" name=\"base\" value=\"",
+		   action);
+	free(action);
+	buf_puts(&b, version);
+	buf_puts(&b, "\">\n");
+	json_t *shown = json_deep_copy(current);
+	if (posted)
+		json_object_update(shown, (json_t *)posted);
+	put_fields(&b, k, shown, id == NULL, s, id);
+	json_decref(shown);
+	buf_printf(&b, "<p class=\"boutons\"><button type=\"submit\" class=\"principal\">%s</button></p>\n</form>\n",
+		   id ? "Enregistrer" : "Ajouter");
+	if (id) {
+		char *del = entry_url(k, id, "/supprimer");
+		buf_printf(&b, "<form method=\"post\" class=\"suppression\" action=\"%s\">\n", del);
+		free(del);
+		buf_printf(&b, "<input type=\"hidden\" name=\"base\" value=\"%s\">\n"
+			       "<p><button type=\"submit\">Supprimer cette entrée…</button> "
+			       "<span class=\"aide\">Refusé tant que d’autres textes y renvoient ; "
+			       "l’entrée reste dans l’historique.</span></p>\n</form>\n", version);
+	}
+	site_free(s);
+	json_decref(current);
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	free(text);
+	return page_send(conn, status, &b);
+}
+
+/* ----------------------------------------------------------------- saves */
+
+/* Writes text over the data file and keeps it in the history; 0 or -1. */
+static int write_data(struct edit *e, const struct kind *k, const char *path, const char *old, size_t old_len,
+		      const char *text, size_t len, const char *message)
+{
+	if (edit_write_atomic(path, text, len) < 0)
+		return -1;
+	history_record(e->hist, k->data_file, old_len || old ? old : NULL, old_len, text, len, message);
+	return 0;
+}
+
+static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
+				  const char *id, const char *body, size_t len)
+{
+	const char *err;
+	json_t *values = posted_values(k, body, len, 0, &err);
+	size_t bn = 0;
+	char *base = edit_form_field(body, len, "base", &bn);
+	if (!values || !base) {
+		free(base);
+		enum MHD_Result r = form_page(e, conn, k, id, values, err ? err : "Formulaire incomplet.", 0,
+					      MHD_HTTP_UNPROCESSABLE_CONTENT);
+		json_decref(values);
+		return r;
+	}
+	pthread_mutex_lock(&e->save_lock);
+	size_t tlen;
+	char *path;
+	char *text = read_data(e, k, &tlen, &path);
+	struct data_entry *v = NULL;
+	long n = text ? data_entries(text, tlen, &v) : -1;
+	long at = n > 0 ? find_entry(v, n, id) : -1;
+	const char *message = NULL;
+	unsigned status = 0;
+	char version[EDIT_VERSION_LEN + 1] = "";
+	if (at >= 0)
+		entry_version(text, &v[at], version);
+	if (at < 0) {
+		message = "Cette entrée n’existe plus dans le fichier : rien n’a été enregistré.";
+		status = MHD_HTTP_CONFLICT;
+	} else if (strcmp(version, base) != 0) {
+		message = "Cette entrée a changé dans le fichier depuis l’ouverture du formulaire : rien n’a été "
+			  "enregistré. Le formulaire montre vos valeurs ; comparez-les avec celles du fichier "
+			  "(rechargez la page pour les voir), puis enregistrez de nouveau.";
+		status = MHD_HTTP_CONFLICT;
+	} else {
+		json_t *current = data_entry_fields(text, &v[at]);
+		drop_unchanged(values, current);
+		json_decref(current);
+		if (json_object_size(values) == 0) {
+			message = "Aucun changement.";
+		} else {
+			size_t nlen;
+			char *next = data_entry_set(text, tlen, &v[at], values, &nlen, &err);
+			char *phrase = changed_phrase(k, values);
+			char *m = xasprintf("%s : modifier « %s » (%s)", k->label_plural, id, phrase);
+			free(phrase);
+			if (!next) {
+				message = err;
+				status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+			} else if (write_data(e, k, path, text, tlen, next, nlen, m) < 0) {
+				message = "Écriture impossible : le fichier n’a pas changé.";
+				status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			}
+			free(m);
+			free(next);
+		}
+	}
+	pthread_mutex_unlock(&e->save_lock);
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	free(text);
+	free(path);
+	free(base);
+	enum MHD_Result r;
+	if (status) {
+		r = form_page(e, conn, k, at >= 0 || status != MHD_HTTP_CONFLICT ? id : NULL, values, message, 0, status);
+	} else {
+		char *location = entry_url(k, id, "?enregistre=1");
+		r = edit_redirect(conn, location, NULL);
+		free(location);
+	}
+	json_decref(values);
+	return r;
+}
+
+static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
+				 int target, const char *body, size_t len)
+{
+	const char *err;
+	json_t *values = posted_values(k, body, len, 1, &err);
+	const char *id = json_string_value(json_object_get(values, "id"));
+	if (values && (!id || !id_ok(id)))
+		err = "Donnez un identifiant sans barre oblique, guillemet ni signe # % & ? < >.";
+	if (values && id && target == TARGET_CONTACT) {
+		for (const char *p = id; *p && !err; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+				err = "L’identifiant d’un contact ne contient que des lettres minuscules sans accent, des "
+				      "chiffres et des traits d’union (par exemple « centre-social-agora »).";
+	}
+	if (!values || err) {
+		enum MHD_Result r = form_page(e, conn, k, NULL, values, err ? err : "Formulaire incomplet.", 0,
+					      MHD_HTTP_UNPROCESSABLE_CONTENT);
+		json_decref(values);
+		return r;
+	}
+	const char *order[32];
+	size_t no = 0;
+	for (const struct kind_field *f = k->fields; f->name && no < 31; f++)
+		order[no++] = f->name;
+	order[no] = NULL;
+	pthread_mutex_lock(&e->save_lock);
+	size_t tlen;
+	char *path;
+	char *text = read_data(e, k, &tlen, &path);
+	struct data_entry *v = NULL;
+	long n = text ? data_entries(text, tlen, &v) : -1;
+	const char *message = NULL;
+	unsigned status = 0;
+	if (n < 0) {
+		message = "Le fichier ne peut pas être lu comme une liste d’entrées : rien n’a été ajouté.";
+		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+	} else if (find_entry(v, n, id) >= 0) {
+		message = "Cet identifiant est déjà pris : choisissez-en un autre. Rien n’a été ajouté.";
+		status = MHD_HTTP_CONFLICT;
+	} else {
+		size_t nlen;
+		char *next = data_entry_add(text, tlen, values, order, &nlen, &err);
+		char *m = xasprintf("%s : ajouter « %s »", k->label_plural, id);
+		if (!next) {
+			message = err;
+			status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		} else if (write_data(e, k, path, text, tlen, next, nlen, m) < 0) {
+			message = "Écriture impossible : le fichier n’a pas changé.";
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		}
+		free(m);
+		free(next);
+	}
+	(void)target;
+	pthread_mutex_unlock(&e->save_lock);
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	free(text);
+	free(path);
+	enum MHD_Result r;
+	if (status) {
+		r = form_page(e, conn, k, NULL, values, message, 0, status);
+	} else {
+		char *location = entry_url(k, id, "?enregistre=1");
+		r = edit_redirect(conn, location, NULL);
+		free(location);
+	}
+	json_decref(values);
+	return r;
+}
+
+static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
+				    int target, const char *id, const char *body, size_t len)
+{
+	size_t bn = 0;
+	char *base = edit_form_field(body, len, "base", &bn);
+	pthread_mutex_lock(&e->save_lock);
+	/* What refers to it, found as the build finds links and ids. */
+	struct site *s = edit_load_site(e);
+	struct ref_scan scan = {0};
+	struct ref_target t = {.entry_kind = (enum target_kind)target, .entry_id = id};
+	if (s)
+		refs_scan(s, &t, &scan);
+	size_t tlen;
+	char *path;
+	char *text = read_data(e, k, &tlen, &path);
+	struct data_entry *v = NULL;
+	long n = text ? data_entries(text, tlen, &v) : -1;
+	long at = n > 0 ? find_entry(v, n, id) : -1;
+	char version[EDIT_VERSION_LEN + 1] = "";
+	if (at >= 0)
+		entry_version(text, &v[at], version);
+	unsigned status = 0;
+	const char *message = NULL;
+	if (!s) {
+		message = "Le dossier content/ ne peut pas être lu : rien n’a été supprimé.";
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+	} else if (at < 0) {
+		message = "Cette entrée n’existe plus.";
+		status = MHD_HTTP_NOT_FOUND;
+	} else if (!base || strcmp(base, version) != 0) {
+		message = "Cette entrée a changé depuis l’ouverture du formulaire : rien n’a été supprimé.";
+		status = MHD_HTTP_CONFLICT;
+	} else if (scan.nfiles) {
+		status = MHD_HTTP_CONFLICT; /* the referrers are listed below */
+	} else {
+		size_t nlen;
+		char *next = data_entry_remove(text, tlen, v, (size_t)n, (size_t)at, &nlen);
+		char *m = xasprintf("%s : supprimer « %s »", k->label_plural, id);
+		if (write_data(e, k, path, text, tlen, next, nlen, m) < 0) {
+			message = "Écriture impossible : le fichier n’a pas changé.";
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		}
+		free(m);
+		free(next);
+	}
+	pthread_mutex_unlock(&e->save_lock);
+	enum MHD_Result r;
+	if (status == MHD_HTTP_CONFLICT && !message) {
+		struct buf b = BUF_INIT;
+		char *title = xasprintf("Suppression refusée : %s « %s »", k->label_lower, id);
+		page_start(&b, title);
+		buf_puts(&b, "<h1>");
+		put_html(&b, title);
+		free(title);
+		buf_puts(&b, "</h1>\n<p role=\"alert\">Ces textes renvoient encore à cette entrée. Retirez ces "
+			     "renvois d’abord, puis supprimez-la. Rien n’a été supprimé.</p>\n<ul class=\"liens\">\n");
+		for (size_t i = 0; i < scan.nfiles; i++)
+			for (size_t j = 0; j < scan.files[i].nhits; j++) {
+				buf_puts(&b, "<li><span class=\"chemin\">content/");
+				put_html(&b, scan.files[i].rel);
+				buf_printf(&b, ":%d</span></li>\n", scan.files[i].hits[j].line);
+			}
+		char *back = entry_url(k, id, "");
+		buf_printf(&b, "</ul>\n<p><a href=\"%s\">Revenir à l’entrée</a></p>\n", back);
+		free(back);
+		r = page_send(conn, status, &b);
+	} else if (status) {
+		r = form_page(e, conn, k, at >= 0 ? id : NULL, NULL, message, 0, status);
+	} else {
+		char *location = xasprintf(EDIT_PREFIX "/donnees/%s/?supprime=1", k->name);
+		r = edit_redirect(conn, location, NULL);
+		free(location);
+	}
+	refs_free(&scan);
+	site_free(s);
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	free(text);
+	free(path);
+	free(base);
+	return r;
+}
+
+/* ------------------------------------------------------------ API (tests) */
+
+/* {texte, id, valeurs}: the text with that entry changed, and its fields read back; nothing is written. */
+static enum MHD_Result api_entry(struct MHD_Connection *conn, const char *body, size_t len)
+{
+	json_error_t jerr;
+	json_t *req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *text = json_string_value(json_object_get(req, "texte"));
+	const char *id = json_string_value(json_object_get(req, "id"));
+	json_t *values = json_object_get(req, "valeurs");
+	if (!text || !id || !json_is_object(values)) {
+		json_decref(req);
+		return edit_send_json(conn, MHD_HTTP_BAD_REQUEST,
+				      json_pack("{s:s}", "erreur", "Texte, identifiant ou valeurs manquants."));
+	}
+	size_t tlen = json_string_length(json_object_get(req, "texte"));
+	struct data_entry *v = NULL;
+	long n = data_entries(text, tlen, &v);
+	long at = n > 0 ? find_entry(v, n, id) : -1;
+	json_t *out;
+	unsigned status = MHD_HTTP_OK;
+	const char *err = "Cette entrée n’existe pas.";
+	size_t nlen;
+	char *next = at >= 0 ? data_entry_set(text, tlen, &v[at], values, &nlen, &err) : NULL;
+	if (next) {
+		/* The entry read back from the new text: what the test compares. */
+		struct data_entry *w = NULL;
+		long wn = data_entries(next, nlen, &w);
+		long wat = wn > 0 ? find_entry(w, wn, id) : -1;
+		json_t *fields = wat >= 0 ? data_entry_fields(next, &w[wat]) : NULL;
+		data_entries_free(w, wn > 0 ? (size_t)wn : 0);
+		json_t *t = json_stringn(next, nlen);
+		out = json_pack("{s:o,s:o}", "texte", t ? t : json_null(), "champs", fields ? fields : json_null());
+	} else {
+		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		out = json_pack("{s:s}", "erreur", err);
+	}
+	free(next);
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	json_decref(req);
+	return edit_send_json(conn, status, out);
+}
+
+/* ----------------------------------------------------------------- routing */
+
+/* Splits "KIND/ID[/supprimer]" (raw URL: ids are percent-decoded). */
+static const struct kind *parse_rest(const char *rest, int *target, char **id, int *remove)
+{
+	const char *slash = strchr(rest, '/');
+	*id = NULL;
+	*remove = 0;
+	if (!slash)
+		return NULL;
+	const struct kind *k = kind_named(rest, (size_t)(slash - rest), target);
+	if (!k)
+		return NULL;
+	const char *raw = slash + 1;
+	const char *tail = strchr(raw, '/');
+	if (tail && strcmp(tail, "/supprimer") == 0)
+		*remove = 1;
+	else if (tail)
+		return NULL;
+	size_t rn = tail ? (size_t)(tail - raw) : strlen(raw);
+	if (rn) {
+		char *form = xasprintf("i=%.*s", (int)rn, raw);
+		size_t n = 0;
+		char *decoded = edit_form_field(form, strlen(form), "i", &n);
+		free(form);
+		/* '+' is a plus in a path, not a space. */
+		if (decoded && memchr(raw, '+', rn)) {
+			free(decoded);
+			decoded = NULL;
+		}
+		if (!decoded || strlen(decoded) != n || !id_ok(decoded)) {
+			free(decoded);
+			return NULL;
+		}
+		*id = decoded;
+	}
+	return k;
+}
+
+enum MHD_Result edit_data_get(struct edit *e, struct MHD_Connection *conn, const char *rest)
+{
+	int target, remove;
+	char *id = NULL;
+	const struct kind *k;
+	if (strncmp(rest, "nouveau/", 8) == 0 && (k = kind_named(rest + 8, strlen(rest + 8), &target)))
+		return form_page(e, conn, k, NULL, NULL, NULL, 0, MHD_HTTP_OK);
+	k = parse_rest(rest, &target, &id, &remove);
+	if (!k || remove) {
+		free(id);
+		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
+	}
+	enum MHD_Result r;
+	if (!id) {
+		r = list_page(e, conn, k);
+	} else {
+		int saved = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "enregistre") != NULL;
+		r = form_page(e, conn, k, id, NULL, saved ? "Enregistré." : NULL, saved, MHD_HTTP_OK);
+	}
+	free(id);
+	return r;
+}
+
+enum MHD_Result edit_data_post(struct edit *e, struct MHD_Connection *conn, const char *rest,
+			       const char *body, size_t len)
+{
+	int target, remove;
+	char *id = NULL;
+	const struct kind *k;
+	if (strcmp(rest, "api/entree") == 0)
+		return api_entry(conn, body, len);
+	if (strncmp(rest, "nouveau/", 8) == 0 && (k = kind_named(rest + 8, strlen(rest + 8), &target)))
+		return add_entry(e, conn, k, target, body, len);
+	k = parse_rest(rest, &target, &id, &remove);
+	if (!k || !id) {
+		free(id);
+		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
+	}
+	enum MHD_Result r = remove ? delete_entry(e, conn, k, target, id, body, len)
+				   : save_entry(e, conn, k, id, body, len);
+	free(id);
+	return r;
+}
+
+char *edit_data_page_for(const struct site *s, const char *page)
+{
+	for (size_t i = 0; i < sizeof data_kinds / sizeof *data_kinds; i++) {
+		const struct kind *k = kind_data(data_kinds[i]);
+		if (k->out_page && strcmp(k->out_page, page) == 0)
+			return xasprintf(EDIT_PREFIX "/donnees/%s/", k->name);
+	}
+	for (size_t i = 0; i < s->ncontacts; i++)
+		if (s->contacts[i].out_path && strcmp(s->contacts[i].out_path, page) == 0 &&
+		    id_ok(s->contacts[i].id))
+			return entry_url(kind_data(TARGET_CONTACT), s->contacts[i].id, "");
+	return NULL;
+}

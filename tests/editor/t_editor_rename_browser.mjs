@@ -1,0 +1,209 @@
+// Renumbering from the writing workshop, and the contacts forms, in Debian's
+// chromium (playwright-core), on a copy of the TAT corpus served by
+// `fiches serve --no-pdf`:
+//  - keyboard only: Tab from the top of fiche-action 4's editor reaches
+//    « Renuméroter ou renommer… », Enter opens the dialog, typing 12 and
+//    Enter lists the changes (file, line, before, after) and writes nothing,
+//    Enter on « Appliquer ces changements » applies them;
+//  - the browser lands on the editor of actions/12-santal.md; the links are
+//    rewritten on disk (themes 5 and 6, guide chapter 4, the démarche page);
+//    the served site is rebuilt (fiche-action 12 on its page, theme 6 links
+//    to it);
+//  - a taken number is refused in the dialog with a French message;
+//  - a contact's page « Modifier » opens the contact's form; the form is
+//    filled and sent with the keyboard alone; the file changes in that entry;
+//  - axe-core on the dialog with its changes, the contacts list and a
+//    contact's form: no serious or critical violation.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { ROOT, FICHES, loadPlaywright, launch } from '../browser/helpers.mjs';
+
+const OUT = path.join(ROOT, 'tests', 'out');
+fs.mkdirSync(OUT, { recursive: true });
+
+let passed = 0, failed = 0, skipped = 0;
+function check(name, cond, detail = '') {
+  if (cond) { passed++; console.log(`ok - ${name}`); }
+  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
+  return cond;
+}
+function finish() {
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(failed ? 1 : 0);
+}
+async function step(name, fn) {
+  try { await fn(); } catch (e) { check(name, false, (e && e.stack || String(e)).split('\n').slice(0, 4).join(' | ')); }
+}
+
+const pw = await loadPlaywright();
+if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium') || !fs.existsSync(FICHES)) {
+  console.log('skip - playwright-core, /usr/bin/chromium or build/fiches is missing');
+  skipped++;
+  finish();
+}
+const require = createRequire(path.join(ROOT, 'tests', 'browser', 'package.json'));
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fiches-editor-rename-'));
+const root = path.join(tmp, 'projet');
+fs.mkdirSync(root);
+fs.cpSync(path.join(ROOT, 'content'), path.join(root, 'content'), { recursive: true });
+const content = path.join(root, 'content');
+const read = (rel) => fs.readFileSync(path.join(content, rel), 'utf8');
+const snapshot = () => {
+  const out = {};
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p); else out[path.relative(content, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(content);
+  return out;
+};
+
+let log = '';
+const server = spawn(FICHES, ['serve', '-C', root, '--port', '0', '--no-pdf'],
+  { env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C', LANGUAGE: '' } });
+server.stdout.on('data', (b) => { log += b; });
+server.stderr.on('data', (b) => { log += b; });
+const started = await new Promise((resolve) => {
+  const t0 = Date.now();
+  const poll = setInterval(() => {
+    const m = log.match(/http:\/\/127\.0\.0\.1:(\d+)\/_edit\/\?cle=([0-9a-f]+)/);
+    if (m && /Serving/.test(log)) { clearInterval(poll); resolve({ port: +m[1], url: m[0] }); }
+    else if (Date.now() - t0 > 60000 || server.exitCode !== null) { clearInterval(poll); resolve(null); }
+  }, 50);
+});
+if (!check('serve prints the workshop start URL', started, log.slice(-1000))) { server.kill(); finish(); }
+const base = `http://127.0.0.1:${started.port}/`;
+
+const browser = await launch(pw);
+// bypassCSP: axe-core is injected as an inline script (the workshop's CSP allows none).
+const ctx = await browser.newContext({ viewport: { width: 1300, height: 900 }, serviceWorkers: 'block', bypassCSP: true });
+const page = await ctx.newPage();
+await page.goto(started.url);
+const axeLines = [];
+
+async function axe(p, label) {
+  await p.addScriptTag({ content: AXE });
+  const res = await p.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  const serious = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of res.violations) axeLines.push(`${label}: ${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  check(`axe: no serious or critical violation on the ${label}`, serious.length === 0,
+    serious.map((v) => `${v.id} on ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`).join(' | '));
+}
+
+// Tab from the top of the page until the element whose id is wanted has the focus.
+async function tabTo(p, id, max = 40) {
+  await p.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press('Tab');
+    if (await p.evaluate((x) => document.activeElement && document.activeElement.id === x, id)) return true;
+  }
+  return false;
+}
+
+await step('renumbering with the keyboard', async () => {
+  await page.goto(base + '_edit/fichier/actions/04-santal.md');
+  await page.waitForFunction(() => document.getElementById('resume-problemes').textContent !== 'Vérification en cours…');
+  check('« Renuméroter ou renommer… » is reached with Tab', await tabTo(page, 'renommer-ouvrir'));
+  await page.keyboard.press('Enter');
+  await page.locator('#renommer').waitFor({ state: 'visible' });
+  check('the dialog opens with the focus in the number field',
+    await page.evaluate(() => document.activeElement.id === 'renommer-numero' && document.activeElement.value === '4'));
+  // A number already taken.
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('6');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('renommer-erreur').textContent !== '');
+  const refusal = await page.locator('#renommer-erreur').textContent();
+  check('a number taken is refused in French, naming the other fiche',
+    /Le numéro 6 est déjà pris par/.test(refusal) && /Habitants/.test(refusal), refusal);
+  const before = snapshot();
+  await page.locator('#renommer-numero').focus();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('12');
+  await page.keyboard.press('Enter');
+  await page.locator('#renommer-changements').waitFor({ state: 'visible' });
+  const rows = await page.locator('#renommer-changements tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  const files = new Set(rows.map((r) => r[0]));
+  check('the changes are listed: file, line, before, after',
+    rows.length >= 5 && ['content/themes/5-adolescence-construction-identitaire-sante.md',
+      'content/themes/6-expertise-des-habitants.md', 'content/guide/04-colonne-vertebrale.md',
+      'content/pages/la-demarche-tat.md', 'content/actions/04-santal.md'].every((f) => files.has(f)) &&
+      rows.some((r) => r[2].includes('action:4') && r[3].includes('action:12')), JSON.stringify(rows.slice(0, 3)));
+  const summary = await page.locator('#renommer-resume').textContent();
+  check('the summary says what will happen, in French',
+    /Fiche-action 4 renumérotée en 12 \(\d+ liens mis à jour\)/.test(summary) &&
+      summary.includes('content/actions/12-santal.md'), summary);
+  check('nothing is written before the confirmation', JSON.stringify(snapshot()) === JSON.stringify(before));
+  await axe(page, 'renumbering dialog with its changes');
+  check('« Appliquer » has the focus after the preview',
+    await page.evaluate(() => document.activeElement.id === 'renommer-appliquer'));
+  await Promise.all([
+    page.waitForURL(/\/_edit\/fichier\/actions\/12-santal\.md$/, { timeout: 30000 }),
+    page.keyboard.press('Enter'),
+  ]);
+  check('the browser goes to the editor of the fiche under its new name', true);
+  const after = snapshot();
+  check('the file moved and its number changed', !after['actions/04-santal.md'] &&
+    /^---\nnumber: 12\n/.test(after['actions/12-santal.md'] || ''));
+  check('the links are rewritten on disk',
+    after['themes/6-expertise-des-habitants.md'].includes('[fiche-action 4](action:12)') &&
+    after['guide/04-colonne-vertebrale.md'].includes('[Santal](action:12)') &&
+    !after['themes/6-expertise-des-habitants.md'].includes('(action:4)'));
+  // The site is rebuilt.
+  let ok = false;
+  for (let i = 0; i < 150 && !ok; i++) {
+    const r = await ctx.request.get(base + 'fiches-actions/santal.html');
+    ok = r.status() === 200 && /Fiche-action(\s|&nbsp;|\u00a0)+12/.test(await r.text());
+    if (!ok) await new Promise((res) => setTimeout(res, 200));
+  }
+  check('the site page shows fiche-action 12 after the rebuild', ok);
+  const theme = await (await ctx.request.get(base + 'fiches-thematiques/expertise-des-habitants.html')).text();
+  check('theme 6 links to the renumbered fiche', /href="[^"]*fiches-actions\/santal\.html"/.test(theme));
+});
+
+await step('contacts forms', async () => {
+  await page.goto(base + 'contacts/copiltat.html');
+  await Promise.all([page.waitForURL(/\/_edit\/donnees\/contact\/copiltat$/), page.locator('#fiches-modifier').click()]);
+  check('« Modifier » on a contact page opens its form', true);
+  await axe(page, 'contact form');
+  const before = read('contacts.yaml');
+  check('the name field is reached with Tab', await tabTo(page, 'champ-name'));
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('Comité de pilotage de la démarche TAT');
+  let reached = false;
+  for (let i = 0; i < 30 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement.type === 'submit' &&
+      document.activeElement.textContent === 'Enregistrer');
+  }
+  check('« Enregistrer » is reached with Tab', reached);
+  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+  await page.waitForURL(/enregistre=1$/, { timeout: 5000 }).catch(async () => {
+    console.log('# form page after submit: ' + (await page.content()).slice(0, 600));
+  });
+  check('the form confirms the save', (await page.locator('.confirme').textContent()).includes('Enregistré'));
+  const after = read('contacts.yaml');
+  check('only the name line of that entry changed', after === before.replace(
+    '  name: Comité de pilotage TAT (CopilTAT)\n', '  name: Comité de pilotage de la démarche TAT\n'));
+  await page.goto(base + '_edit/donnees/contact/');
+  await axe(page, 'contacts list');
+  await page.goto(base + '_edit/donnees/nouveau/glossary');
+  await axe(page, 'new glossary entry form');
+  await page.screenshot({ path: path.join(OUT, 'editor-contact-form.png'), fullPage: false });
+});
+
+fs.writeFileSync(path.join(OUT, 'editor-rename-axe.txt'), axeLines.join('\n') + '\n');
+await browser.close();
+server.kill('SIGINT');
+fs.rmSync(tmp, { recursive: true, force: true });
+finish();
