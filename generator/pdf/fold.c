@@ -854,12 +854,34 @@ static void finish(cairo_surface_t *surf, struct fold_out *out)
 	cairo_surface_destroy(surf);
 }
 
+/*
+ * Bookmarks, one per panel in reading order (the cover by the leaflet's
+ * title), each to its panel's place: a reader on a screen goes through
+ * the leaflet as it unfolds.
+ */
+static void add_outline(struct fold *F, cairo_surface_t *surf)
+{
+	for (size_t i = 0; i < F->npanels; i++) {
+		const struct panel *p = &F->panels[i];
+		const char *t = p->role == ROLE_COVER ? F->b->title : p->def->title;
+		if (!t)
+			continue;
+		int page = F->b->fold == FOLD_DEPLIANT ? p->side + 1 : (int)i + 1;
+		char *title = typo_plain(t, strlen(t));
+		char *link = xasprintf("page=%d pos=[%.2f 0]", page, p->x);
+		cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, title, link, 0);
+		free(link);
+		free(title);
+	}
+}
+
 static void write_depliant(struct fold *F, struct fold_out *out, long long epoch)
 {
 	const char *lang = F->s->language ? F->s->language : "fr";
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &out->pdf, SHEET_W,
 								     SHEET_H);
 	metadata(F, surf, F->b->title, duplex_note, epoch);
+	add_outline(F, surf);
 	cairo_t *cr = cairo_create(surf);
 	F->tagged = 1;
 	/* One Document holding the six panels, so that they can be put in reading order. */
@@ -913,6 +935,7 @@ static void write_plaquette(struct fold *F, struct fold_out *out, long long epoc
 		"à retourner sur le bord court, puis à plier en deux.";
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &out->pdf, A5_W, A5_H);
 	metadata(F, surf, F->b->title, note, epoch);
+	add_outline(F, surf);
 	cairo_t *cr = cairo_create(surf);
 	F->tagged = 1;
 	cairo_tag_begin(cr, "Document", "");

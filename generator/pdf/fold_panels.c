@@ -198,8 +198,10 @@ static int read_panel(const struct site *s, const struct booklet *def, const jso
 			if (d) {
 				char *msg = xasprintf(_("unknown panel key '%s'"), key);
 				const char *near = suggest_closest(key, panel_keys, NPANEL_KEYS);
-				int line, col;
-				position(def, NULL, panel, key, &line, &col);
+				int line = 0, col = 0;
+				/* At the key itself, where the mistake is. */
+				if (!def->marks || !yaml_marks_find_key(def->marks, panel, key, &line, &col))
+					position(def, NULL, panel, key, &line, &col);
 				if (near)
 					diag_error(d, def->path, line, col, _("%s (did you mean '%s'?)"), msg, near);
 				else

@@ -181,6 +181,13 @@ def depliant(tmp, env):
           -1 not in pos and pos == sorted(pos), heads)
     check("one Document of six Sect (one per panel)", sects == 6, sects)
     check("poppler reads the structure tree without warnings", "Warning" not in err, err[:300])
+    qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", out, "-"], capture_output=True).stdout
+    check("the QR code is a Figure with its text alternative",
+          b"/S /Figure" in qdf and re.search(rb"/Alt <feff0051005200200063006f00640065", qdf) is not None)
+    outline = subprocess.run(["qpdf", "--json", "--json-key=outlines", out], capture_output=True, text=True).stdout
+    titles = re.findall(r'"title": "([^"]*)"', outline)
+    check("bookmarks: one per panel, in reading order",
+          [t[:6] for t in titles] == ["Agir e", "La dém", "Six lo", "Commen", "Que fa", "Contac"], titles)
 
     # The same sources give the same bytes.
     again = os.path.join(tmp, "out2", "plaquette.pdf")
@@ -267,7 +274,43 @@ def plaquette(tmp, env):
               for p in (1, 2)}
     bad = panels_of(ws, frames)
     check("plaquette: every word within its page's text frame", not bad, bad[:5])
+
+    # Published by fiches build beside the booklets, linked with its size.
+    pub = os.path.join(tmp, "pub")
+    r = run(FICHES, "build", "-q", "-C", site, "-o", pub, env=env)
+    check("fiches build with a plaquette", r.returncode == 0, r.stderr)
+    if r.returncode == 0:
+        check("published: pdf/quatre.pdf and pdf/quatre-imposee.pdf",
+              all(os.path.exists(os.path.join(pub, "pdf", n)) for n in ("quatre.pdf", "quatre-imposee.pdf")))
+        home = open(os.path.join(pub, "index.html"), encoding="utf-8").read()
+        check("home page links the plaquette with its size",
+              re.search(r'href="pdf/quatre\.pdf" download>L’atelier en quatre pages</a> '
+                        r'<span class="taille-fichier">\(plaquette A5[^)]*PDF, \d+\u00a0Ko\)', home)
+              is not None, re.findall(r".{0,80}quatre.{0,120}", home))
+        guide = open(os.path.join(pub, "guide/index.html"), encoding="utf-8").read()
+        check("the guide's list of booklets has the plaquette and its imposed sheet",
+              'href="../pdf/quatre.pdf"' in guide and 'href="../pdf/quatre-imposee.pdf"' in guide
+              and 'href="../pdf/atelier.pdf"' in guide)
     return site
+
+
+def mistakes(tmp, site, env):
+    """fiches check reads the panels: each mistake at its line, nothing typeset."""
+    bad = os.path.join(site, "content/booklets/faux.yaml")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("title: Faux\nformat: depliant\npanels:\n  - text: Un.\n  - titre: Deux\n"
+                "  - contacts: [personne-inconnue]\n")
+    r = run(FICHES, "check", "-C", site, env=env)
+    out = r.stdout + r.stderr
+    check("fiches check: a wrong dépliant is a content error (exit 1)", r.returncode == 1, r.returncode)
+    check("fiches check: the panel count, at 'panels'",
+          re.search(r"faux\.yaml:4:\d+: error: a depliant has 6 panels .*, not 3", out) is not None, out)
+    check("fiches check: an unknown panel key, with the near one",
+          re.search(r"faux\.yaml:5:5: error: unknown panel key 'titre' \(did you mean 'title'\?\)", out)
+          is not None, out)
+    check("fiches check: an unknown contact, at its line",
+          re.search(r"faux\.yaml:6:\d+: error: unknown contact 'personne-inconnue'", out) is not None, out)
+    os.remove(bad)
 
 
 def too_long(tmp, site, env):
@@ -304,6 +347,7 @@ def main():
     try:
         depliant(tmp, env)
         site = plaquette(tmp, env)
+        mistakes(tmp, site, env)
         too_long(tmp, site, env)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
