@@ -16,6 +16,7 @@
  *                                          stem id of each word (put_words)
  *   "df": numbers                          sections holding each stem, by stem id
  *   "shards": numbers                      first stem of each postings shard, as gaps
+ *   "pbytes"                               the shards' bytes (search.js preloads them when few)
  *   "texts": numbers                       first section of each text fragment, as gaps
  *   "h": "…"                               version of the parts (search.js asks ?v=h)
  *   "num": numbers                         (section gap, number) of numbered records'
@@ -1140,11 +1141,14 @@ void search_files_free(struct search_files *f)
 
 #define PART_CALL "FichesRechercheData("
 
-/* The postings shards and the files of the large stems; the first stem of each shard to meta. */
-static void put_shards(const struct postings *p, struct buf *meta, struct search_files *out)
+/*
+ * The postings shards and the files of the large stems; the first stem of
+ * each shard to meta. Returns the bytes of the shards.
+ */
+static size_t put_shards(const struct postings *p, struct buf *meta, struct search_files *out)
 {
 	struct buf b = BUF_INIT;
-	size_t nshards = 0, first = 0, prev_first = 0;
+	size_t nshards = 0, first = 0, prev_first = 0, bytes = 0;
 	for (size_t k = 0; k <= p->nstems; k++) {
 		if (k == p->nstems || (k > first && b.len >= SHARD_BYTES)) {
 			if (k == first)
@@ -1153,6 +1157,7 @@ static void put_shards(const struct postings *p, struct buf *meta, struct search
 			struct buf file = BUF_INIT;
 			buf_printf(&file, PART_CALL "\"p%zu\",[\"", nshards);
 			buf_put(&file, b.data, b.len);
+			bytes += file.len;
 			add_file(out, xasprintf(SEARCH_PARTS_DIR "/p%zu.js", nshards), &file);
 			buf_reset(&b);
 			put_varint(meta, first - prev_first);
@@ -1177,6 +1182,7 @@ static void put_shards(const struct postings *p, struct buf *meta, struct search
 		}
 	}
 	buf_free(&b);
+	return bytes;
 }
 
 /* The text fragments: whole records, their sections' texts for snippets. First section of each to meta. */
@@ -1312,8 +1318,8 @@ void search_index_files(const struct site *s, struct search_files *out)
 	for (size_t k = 0; k < post.nstems; k++)
 		put_varint(&meta, post.start[k + 1] - post.start[k]);
 	buf_puts(&meta, "\",\n\"shards\":\"");
-	put_shards(&post, &meta, out);
-	buf_puts(&meta, "\",\n\"texts\":\"");
+	size_t shard_bytes = put_shards(&post, &meta, out);
+	buf_printf(&meta, "\",\n\"pbytes\":%zu,\"texts\":\"", shard_bytes);
 	put_texts(&ix, &meta, out);
 	/* The parts' version: search.js asks for them with it (?v=), so no cache mixes two builds. */
 	unsigned long long version = hash_bytes("fiches-recherche-2", 18);

@@ -36,6 +36,8 @@
    * résultats dès qu'ils sont prêts.
    */
   var DEBOUNCE_MS = 0;
+  // Listes d'occurrences chargées d'avance, quand la page est inactive, si elles ne pèsent pas plus.
+  var PRELOAD_BYTES = 131072;
 
   function fold(w) {
     var out = "";
@@ -121,6 +123,7 @@
     this.idf = new Float64Array(next);
     for (i = 0; i < next; i++) this.idf[i] = Math.log(1 + (this.nsec - this.df[i] + 0.5) / (this.df[i] + 0.5));
     this.shards = starts(I.shards);
+    this.shardBytes = I.pbytes || 0;
     this.texts = starts(I.texts);
     this.version = I.h || "";
     // Les scores : 12 bits sur une échelle logarithmique (quantise dans search.c).
@@ -920,9 +923,18 @@
     for (var i = 0; i < fields.length; i++) new Combobox(fields[i]);
     // Le vocabulaire (quelques dizaines de ko) se charge quand la page n'a plus rien à faire :
     // la première frappe trouve le moteur prêt. Le reste de l'index attend les requêtes.
+    // Sur un petit site, les listes d'occurrences aussi (PRELOAD_BYTES au plus) : la première frappe
+    // n'attend plus que les textes de ses résultats.
     if (fields.length) {
       var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 500); };
-      idle(function () { load(function () {}); }, {timeout: 2000});
+      idle(function () {
+        load(function (eng) {
+          if (!eng || eng.shardBytes > PRELOAD_BYTES) return;
+          var names = new Set();
+          for (var k = 0; k < eng.shards.length; k++) names.add("p" + k);
+          idle(function () { load.parts(names).catch(function () {}); }, {timeout: 2000});
+        });
+      }, {timeout: 2000});
     }
     var box = document.querySelector("[data-recherche]");
     if (box) ResultsPage(box);
