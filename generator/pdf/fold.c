@@ -23,6 +23,7 @@
 #include "page.h"
 #include "qr.h"
 #include "style.h"
+#include "text_renderer.h"
 #include "typo.h"
 #include "xalloc.h"
 
@@ -489,7 +490,7 @@ static void draw_stripe(const struct fold *F, cairo_t *cr, double x, double y, d
 static void show(cairo_t *cr, PangoLayout *l, double x, double y)
 {
 	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, l);
+	text_show_layout(cr, l);
 }
 
 static void draw_piece(struct fold *F, cairo_t *cr, const struct piece *pc, double x, double y)

@@ -7,7 +7,7 @@ hb_shape: it must notice, say so (--version, FICHES_DEBUG once), take the
 libraries' own paths (inline passes one at a time, every shaping by
 HarfBuzz) and build the very same site and booklets. Prints
 "N passed, N failed" last."""
-import filecmp, os, subprocess, sys, tempfile
+import filecmp, os, re, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", "build")
@@ -56,6 +56,17 @@ def main():
     check("--version: the Pango renderer", "own Pango renderer" in v, v)
     off = run(FICHES, "--version", env={"FICHES_SHAPE_CACHE": "0"}).stdout
     check("--version: FICHES_SHAPE_CACHE=0 is reported", "FICHES_SHAPE_CACHE=0" in off or not covered, off)
+
+    # Every text of the PDFs goes through the renderer that keeps soft
+    # hyphens out of the text (generator/pdf/text_renderer.c).
+    direct = []
+    for d, _, files in os.walk(os.path.join(ROOT, "generator")):
+        for f in files:
+            if f.endswith(".c") and f != "text_renderer.c":
+                src = open(os.path.join(d, f), encoding="utf-8").read()
+                if re.search(r"pango_cairo_show_(layout|layout_line|glyph_item|glyph_string)\s*\(", src):
+                    direct.append(f)
+    check("PDF text drawn only through text_renderer.c", not direct, ", ".join(direct))
 
     u = run(UNREACHED, "--version").stdout
     check("unreached: inline passes one at a time", "inline passes one at a time" in u, u)
