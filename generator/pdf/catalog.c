@@ -109,8 +109,7 @@ int catalog_complete(struct buf *pdf, const char *lang, int marked)
 	return rc;
 }
 
-/* A PDF text string: UTF-16BE with its byte order mark, in hexadecimal. */
-static char *pdf_text_string(const char *utf8)
+char *catalog_text_string(const char *utf8)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<FEFF");
@@ -148,7 +147,7 @@ int catalog_figure_alts(struct buf *pdf, const struct ptrs *alts)
 	if (found == alts->n) {
 		char **text = xcalloc(alts->n, sizeof *text);
 		for (size_t i = 0; i < alts->n; i++) {
-			char *str = pdf_text_string(alts->v[i]);
+			char *str = catalog_text_string(alts->v[i]);
 			text[i] = xasprintf("\n   /Alt %s", str);
 			free(str);
 		}

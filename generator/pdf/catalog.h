@@ -27,4 +27,7 @@ int catalog_complete(struct buf *pdf, const char *lang, int marked);
  */
 int catalog_figure_alts(struct buf *pdf, const struct ptrs *alts);
 
+/* A PDF text string: UTF-16BE with its byte order mark, in hexadecimal (<FEFF…>). Caller frees. */
+char *catalog_text_string(const char *utf8);
+
 #endif

@@ -11,6 +11,7 @@
  * so equal sources still give equal bytes.
  */
 #include "pdf_post.h"
+#include "catalog.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -364,6 +365,116 @@ static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o
 	return 0;
 }
 
+/* The literal string at p (just past its '('), unescaped, up to end. Caller frees. */
+static char *literal(const char *p, const char *end)
+{
+	struct buf b = BUF_INIT;
+	int nest = 0;
+	for (; p < end; p++) {
+		if (*p == '\\' && p + 1 < end) {
+			p++;
+			buf_putc(&b, *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p == 't' ? '\t' : *p);
+			continue;
+		}
+		if (*p == '(')
+			nest++;
+		if (*p == ')' && nest-- == 0)
+			break;
+		buf_putc(&b, *p);
+	}
+	buf_putc(&b, '\0');
+	return buf_detach(&b);
+}
+
+/* Reading-order page number of each page object, from Cairo's one-level page tree. */
+struct page_nums {
+	unsigned *obj;
+	size_t n;
+	const struct obj *names;   /* the named destinations' object, or NULL */
+};
+
+static void page_nums(const char *s, const struct obj *v, size_t nobj, struct page_nums *pn)
+{
+	pn->obj = NULL;
+	pn->n = 0;
+	pn->names = NULL;
+	for (size_t i = 0; i < nobj && !pn->names; i++)
+		if (find_in(s + v[i].off, dict_end(s, &v[i]), "<< /Names ["))
+			pn->names = &v[i];
+	for (size_t i = 0; i < nobj; i++) {
+		const char *o = s + v[i].off, *de = dict_end(s, &v[i]);
+		const char *kids = find_in(o, de, "/Type /Pages") ? find_in(o, de, "/Kids [") : NULL;
+		if (!kids)
+			continue;
+		const char *p = kids + 7, *close = memchr(p, ']', (size_t)(de - p));
+		while (p && close && p < close) {
+			char *e;
+			unsigned long num = strtoul(p, &e, 10);
+			if (e == p)
+				break;
+			pn->obj = xrealloc(pn->obj, (pn->n + 1) * sizeof *pn->obj);
+			pn->obj[pn->n++] = (unsigned)num;
+			p = memchr(e, 'R', (size_t)(close - e));
+			p = p ? p + 1 : NULL;
+		}
+		return;
+	}
+}
+
+/* The page (1-based) the named destination `name` is on, or 0. */
+static int dest_page(const char *s, const struct page_nums *pn, const char *name)
+{
+	if (!pn->names)
+		return 0;
+	char *key = xasprintf("(%s) [", name);
+	int page = 0;
+	const char *k = find_in(s + pn->names->off, s + pn->names->end, key);
+	if (k) {
+		unsigned num = (unsigned)strtoul(k + strlen(key), NULL, 10);
+		for (size_t p = 0; p < pn->n && !page; p++)
+			if (pn->obj[p] == num)
+				page = (int)p + 1;
+	}
+	free(key);
+	return page;
+}
+
+/*
+ * The alternate description a link annotation needs (PDF/UA, 7.18.5): where
+ * it goes, in words: « Aller à la page 44 », « Lien vers https://… »,
+ * « Écrire à x@y.fr ». Returns 0, or -1 when o is no link (left as it is).
+ */
+static int describe_link(const char *s, const struct page_nums *pn, struct obj *o)
+{
+	const char *os = s + o->off, *de = dict_end(s, o);
+	if (!find_in(os, de, "/Subtype /Link") || find_in(os, de, "/Contents"))
+		return -1;
+	char *text = NULL;
+	const char *d = find_in(os, de, "/Dest (");
+	const char *u = find_in(os, de, "/URI (");
+	if (d) {
+		char *name = literal(d + 7, de);
+		int page = dest_page(s, pn, name);
+		free(name);
+		if (page)
+			text = xasprintf("Aller à la page %d", page);
+	} else if (u) {
+		char *uri = literal(u + 6, de);
+		text = strncmp(uri, "mailto:", 7) == 0 ? xasprintf("Écrire à %s", uri + 7) :
+		       xasprintf("Lien vers %s", uri);
+		free(uri);
+	}
+	if (!text)
+		return -1;
+	char *str = catalog_text_string(text);
+	char *ins = xasprintf("\n   /Contents %s", str);
+	int rc = insert_after(s, o, "/Subtype /Link", ins);
+	free(ins);
+	free(str);
+	free(text);
+	return rc;
+}
+
 /* The Info dictionary's /Producer, a literal string, or NULL. Caller frees. */
 static char *producer_of(const char *s, size_t n)
 {
@@ -413,6 +524,8 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
 	int status = 0;
 	unsigned meta_num = (unsigned)count;
 	int catalog = 0;
+	struct page_nums pn;
+	page_nums(s, v, nobj, &pn);
 	for (size_t i = 0; i < nobj && status == 0; i++) {
 		struct obj *o = &v[i];
 		const char *o_s = s + o->off, *de = dict_end(s, o);
@@ -424,6 +537,8 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
 			    insert_after(s, o, "/Type /Page", "\n   /Tabs /S") < 0)
 				status = -1;
 		}
+		if (tagged)
+			describe_link(s, &pn, o);
 		if (find_in(o_s, de, "/Type /Catalog")) {
 			char *ins = xasprintf("\n   /Metadata %u 0 R%s", meta_num,
 					      tagged ? "\n   /ViewerPreferences << /DisplayDocTitle true >>" : "");
@@ -432,6 +547,7 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
 			catalog = 1;
 		}
 	}
+	free(pn.obj);
 	if (!catalog)
 		status = -1;
 	if (status == 0) {

@@ -6,8 +6,9 @@
  *    artifact (Cairo 1.16 has no Artifact tag);
  *  - an XMP metadata stream (title, creator, description, language, dates),
  *    the place PDF readers and archives look, which Cairo does not write;
- *  - /Tabs /S on the pages (annotations in structure order) and
- *    /DisplayDocTitle, for screen readers.
+ *  - /Tabs /S on the pages (annotations in structure order),
+ *    /DisplayDocTitle, and a /Contents text on each link annotation saying
+ *    where it goes, for screen readers.
  * The file is rewritten object by object with a new cross-reference table.
  */
 #ifndef FICHES_PDF_POST_H

@@ -12,7 +12,8 @@ validator and a reader would look at (there is no veraPDF in Debian):
   TOC         the sommaire is a TOC right after its H1; every TOCI holds a
               Reference holding a Link; TOCs nest as deep as the sommaire
   links       every Link element holds its annotation (OBJR) and what the
-              annotation covers: marked text, or the QR code's Figure
+              annotation covers: marked text, or the QR code's Figure; each
+              annotation's /Contents says where it goes (« Aller à la page 44 »)
   artifacts   nothing is drawn outside marked content; the page furniture
               (running heads, page numbers) is Artifact content on every
               page between the covers
@@ -151,6 +152,25 @@ def check_booklet(name, pdf, expect_depth):
     check(name + ": one Link element per link annotation (%d)" % annots, annots == len(links),
           "%d annotations, %d elements" % (annots, len(links)))
 
+    # Each link annotation says where it goes (its alternate description, PDF/UA 7.18.5).
+    dmap = dests(doc)
+    undescribed = []
+    for p in doc.pages:
+        for a in (doc.value(p).get("/Annots") or []):
+            a = doc.value(a)
+            if a.get("/Subtype") != "/Link":
+                continue
+            text = re.sub(r"^u:", "", a.get("/Contents", ""))
+            if a.get("/Dest"):
+                ok = text == "Aller à la page %s" % dmap.get(a["/Dest"])
+            else:
+                uri = re.sub(r"^u:", "", doc.value(a.get("/A", {})).get("/URI", ""))
+                ok = text in ("Lien vers " + uri, "Écrire à " + uri[7:])
+            if not ok:
+                undescribed.append(text or a.get("/Dest"))
+    check(name + ": each link annotation says where it goes (/Contents)", annots and not undescribed,
+          undescribed[:5])
+
     # Artifacts: nothing unmarked; furniture is artifact on every inner page.
     unmarked = [(i + 1, op) for i in range(npages) for op in doc.unmarked_drawing(i)]
     check(name + ": nothing drawn outside marked content", not unmarked, unmarked[:5])
@@ -184,7 +204,6 @@ def check_booklet(name, pdf, expect_depth):
           (len(items), max(d for d, _ in items) + 1 if items else 0),
           [d for d, _ in items] == depths, list(zip([d for d, _ in items], depths))[:12])
     # The sommaire pages: until the first page of the body (the first entry's page).
-    dmap = dests(doc)
     first_body = min((dmap.get(l) for l in dmap.keys() if dmap.get(l)), default=3)
     som = list(range(2, first_body))
     som_text = norm("".join(pdftext(pdf, p, p) for p in som))
