@@ -278,9 +278,10 @@ static PangoLayout *make_layout(struct lay *L, struct tb *t, double size, int bo
 	pango_layout_set_line_spacing(l, (float)L->o.style->leading);
 	pango_layout_set_text(l, t->text.data ? t->text.data : "", (int)t->text.len);
 	pango_layout_set_attributes(l, t->attrs);
-	if (justify && width > 0) {
+	if (width > 0) {
 		linebreak_total_fit(l);
-		linebreak_pull_in(l);
+		if (justify)
+			linebreak_pull_in(l);
 	}
 	return l;
 }

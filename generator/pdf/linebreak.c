@@ -73,7 +73,7 @@ void linebreak_pull_in(PangoLayout *l)
  * past MAX_SPACING times their width, or a paragraph ending on the short
  * end of a word cut on the line before (« adapta-/tion. »), is only taken
  * when nothing else fits. Such a line left in a justified paragraph makes
- * it ragged (see linebreak_total_fit).
+ * it ragged (see linebreak_total_fit), where it can mostly be helped.
  */
 #define TOO_LOOSE_DEMERITS 1e10
 #define FRAGMENT_DEMERITS 1e8
@@ -98,6 +98,8 @@ void linebreak_pull_in(PangoLayout *l)
 /* A place where a line may end, and the next one start. */
 struct cand {
 	int next_chr;     /* the next line starts at this character */
+	int end_vis;      /* characters before this line's ink ends, soft hyphens not counted */
+	int next_vis;     /* characters before the next line, soft hyphens not counted */
 	int next_x;       /* x of that character in the unwrapped paragraph */
 	int end_x;        /* x where this line's ink ends, its hyphen included */
 	int spaces;       /* expandable spaces before this line end, counted from the paragraph start */
@@ -111,7 +113,7 @@ struct node {
 	double demerits;  /* best total up to here; < 0: not reached */
 	int from;         /* candidate the line starts after; -1: the paragraph start */
 	int from_state;
-	int loose;        /* the line ending here is too loose */
+	int loose;        /* the line ending here is too loose, or a lone fragment */
 };
 
 /* State of a node: hyphenated lines in a row (0..MAX_HYPHENS) and fitness class (0..3). */
@@ -128,7 +130,7 @@ static int fitness_of(double r)
  * in order, c[n - 1] its end; c[-1] stands for its start (first). Writes
  * the chosen candidates into out (ascending, ending with n - 1) and
  * returns their count; *too_loose tells whether one of the lines chosen
- * has its spaces stretched past MAX_SPACING. With ragged > 0 the lines
+ * has its spaces stretched past MAX_SPACING, or is a lone fragment. With ragged > 0 the lines
  * are set flush left: a line may fall short by ragged (Pango units) at
  * no more cost than a justified one stretched by STRETCH, and none is
  * too loose.
@@ -215,8 +217,14 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 				}
 				if (last && from >= 0 && c[from].hyphen)
 					d += FINAL_HYPHEN_DEMERITS;
-				if (last && from >= 0 && b->next_chr - a->next_chr < SHORT_LAST)
-					d += c[from].hyphen ? FRAGMENT_DEMERITS : SHORT_LAST_DEMERITS;
+				if (last && from >= 0 && b->end_vis - a->next_vis < SHORT_LAST) {
+					if (c[from].hyphen) {
+						d += FRAGMENT_DEMERITS;
+						loose = 1;
+					} else {
+						d += SHORT_LAST_DEMERITS;
+					}
+				}
 				if (abs(fit - prev_fit) > 1)
 					d += ADJ_DEMERITS;
 				int nst = (b->hyphen ? run + 1 : 0) * 4 + fit;
@@ -315,28 +323,46 @@ static int hyphen_width(PangoLayout *l)
  * one out again costs a second shaping: only these are.
  */
 #define LOOSE 1.5
+/* Characters of text[0, n) that show: soft hyphens and line ends left out. */
+static int visible_chars(const char *text, int n)
+{
+	int count = 0;
+	for (const char *p = text; p < text + n; p = g_utf8_next_char(p))
+		count += !((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xAD) && *p != '\n';
+	return count;
+}
+
 static int needs_total_fit(PangoLayout *l, const char *text)
 {
 	int n = pango_layout_get_line_count(l);
 	if (n < 2)
 		return 0;
+	int len = (int)strlen(text), justified = pango_layout_get_justify(l);
 	/* The width of a space, from the last line (not justified), or the font. */
 	double space = pango_font_description_get_size(pango_layout_get_font_description(l)) * 0.2261;
-	int run = 0, i = 0, prev_hyphen = 0;
-	for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next, i++) {
+	int run = 0, prev_hyphen = 0;
+	for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next) {
 		PangoLayoutLine *line = li->data;
 		int end = line->start_index + line->length;
-		int hyphen = end >= 2 && (((unsigned char)text[end - 2] == 0xC2 && (unsigned char)text[end - 1] == 0xAD) ||
-					  text[end - 1] == '-');
+		/* The last line of a paragraph: of the layout, or before a line break. */
+		int last = end >= len || end == 0 || text[end - 1] == '\n' || text[end] == '\n';
+		if (last) {
+			if (prev_hyphen && visible_chars(text + line->start_index, line->length) < SHORT_LAST)
+				return 1;
+			run = prev_hyphen = 0;
+			continue;
+		}
+		int e = end;
+		while (e > line->start_index && text[e - 1] == ' ')
+			e--;
+		int hyphen = e >= 2 && (((unsigned char)text[e - 2] == 0xC2 && (unsigned char)text[e - 1] == 0xAD) ||
+					text[e - 1] == '-');
 		run = hyphen ? run + 1 : 0;
 		if (run > MAX_HYPHENS)
 			return 1;
-		if (i == n - 1) {
-			if (prev_hyphen && g_utf8_strlen(text + line->start_index, line->length) < SHORT_LAST)
-				return 1;
-			break;
-		}
 		prev_hyphen = hyphen;
+		if (!justified)
+			continue;
 		for (GSList *ri = line->runs; ri; ri = ri->next) {
 			PangoGlyphItem *gi = ri->data;
 			for (int g = 0; g < gi->glyphs->num_glyphs; g++) {
@@ -377,6 +403,11 @@ int linebreak_total_fit(PangoLayout *l)
 	}
 	off[nchars] = len;
 	spaces[nchars] = sp;
+	/* vis[c]: characters before c that are not soft hyphens (the length of a lone fragment). */
+	int *vis = xmalloc((size_t)(nchars + 1) * sizeof *vis);
+	vis[0] = 0;
+	for (int k = 0; k < nchars; k++)
+		vis[k + 1] = vis[k] + !((unsigned char)text[off[k]] == 0xC2 && (unsigned char)text[off[k] + 1] == 0xAD);
 	char_x(u, text, nchars, off, xs);
 	for (int k = 0; k < nchars && space_count < 64; k++) {
 		if (text[off[k]] == ' ' && xs[k + 1] > xs[k]) {
@@ -390,7 +421,9 @@ int linebreak_total_fit(PangoLayout *l)
 	struct cand *cands = xmalloc((size_t)(nchars + 1) * sizeof *cands);
 	int *chosen = xmalloc((size_t)(nchars + 1) * sizeof *chosen);
 	int *starts = xmalloc((size_t)(nchars + 2) * sizeof *starts);
-	int nstarts = 0, ok = 1, ragged = 0, changed = 0;
+	/* A layout set flush left is only ever broken ragged. */
+	int flush_left = !pango_layout_get_justify(l);
+	int nstarts = 0, ok = 1, ragged = flush_left, changed = 0;
 	/* keep[i]: the soft hyphen at byte i is a chosen break. */
 	unsigned char *keep = xcalloc((size_t)len + 1, 1);
 	/* trap[c]: Pango broke a line too wide for its frame at character c (see choose). */
@@ -431,7 +464,8 @@ int linebreak_total_fit(PangoLayout *l)
 				int stop = end;
 				while (stop > seg && (text[off[stop - 1]] == '\n' || text[off[stop - 1]] == '\r'))
 					stop--;
-				struct cand start = {seg, xs[seg], 0, spaces[seg], spaces[seg], 0, 0, traps[seg + 1]};
+				struct cand start = {seg, vis[seg], vis[seg], xs[seg], 0, spaces[seg], spaces[seg], 0, 0,
+						     traps[seg + 1]};
 				int n = 0;
 				for (int k = seg + 1; k <= stop; k++) {
 					int is_end = k == stop;
@@ -454,6 +488,8 @@ int linebreak_total_fit(PangoLayout *l)
 					cd->hyphen = shy || dash;
 					cd->end_x = xs[e] + (shy ? hyw : 0);
 					cd->spaces = spaces[e];
+					cd->end_vis = vis[e];
+					cd->next_vis = vis[cd->next_chr];
 					cd->next_spaces = spaces[is_end ? end : k];
 					cd->traps_to = traps[k];
 					cd->traps_from = traps[k + 1 <= nchars ? k + 1 : nchars];
@@ -522,7 +558,7 @@ int linebreak_total_fit(PangoLayout *l)
 		/* Back to Pango's own breaks, and the place it broke at noted. */
 		pango_layout_set_text(l, orig_text, len);
 		pango_layout_set_attributes(l, orig);
-		pango_layout_set_justify(l, TRUE);
+		pango_layout_set_justify(l, !flush_left);
 		int lo = 0, hi = nchars;
 		while (lo < hi) {
 			int mid = (lo + hi) / 2;
@@ -534,7 +570,7 @@ int linebreak_total_fit(PangoLayout *l)
 		if (lo >= nchars || trap[lo])
 			break;
 		trap[lo] = 1;
-		ragged = 0;
+		ragged = flush_left;
 	}
 	g_object_unref(u);
 	if (orig)
@@ -542,6 +578,7 @@ int linebreak_total_fit(PangoLayout *l)
 	free(orig_text);
 	free(trap);
 	free(traps);
+	free(vis);
 	free(xs);
 	free(keep);
 	free(off);

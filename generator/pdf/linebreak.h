@@ -20,8 +20,9 @@
 #include <pango/pango.h>
 
 /*
- * Chooses l's line breaks by total fit and constrains l to them (l must be
- * justified, with its width, text and attributes set). At most two
+ * Chooses l's line breaks by total fit and constrains l to them (l with its
+ * width, text and attributes set; a layout not justified is broken for
+ * an even right edge). At most two
  * hyphenated lines in a row, no word spaces stretched past 1.75 times
  * their width, no lone short last line when it can be helped; a paragraph
  * that cannot be justified without too loose a line is set flush left

@@ -20,6 +20,11 @@ and plain `pdftotext`, and measures what a typographer would look at:
   straight-quote  straight double quotes " in the text
   sommaire / p. N  sommaire entries and « fiche-action N, p. M » land right
   single-line   a page holding a single line of text
+  single-item   a page holding a single list item (its bullet line, then
+                only lines indented under it) after a page
+  fragment      a paragraph ending on a lone fragment: a line of body text
+                that ends with a hyphen followed by a last line of fewer
+                than 8 characters (« adapta-/tion. »)
 
 The text frame is not assumed: on each page the right edge is the most
 common end of the long lines that do not end with a hyphen, and the running
@@ -188,6 +193,9 @@ def measure_pdf(pdf, st, name, pages, heights, edges):
         if pno > 1 and len(body) == 1 and pno < len(pages) and body[0].text != "Notes":
             st.add("single-line", "%s p. %d « %s »" % (name, pno, body[0].text[:40]))
         st.add("lines", None, len(body))
+        if pno > 1 and pno < len(pages) and body and re.match(r"(•|–|\d+\.)\s", body[0].text) and \
+                all(l.x0 > body[0].x0 + 3 for l in body[1:]):
+            st.add("single-item", "%s p. %d « %s »" % (name, pno, body[0].text[:40]))
         right, left = edges[pno % 2]
         for i, l in enumerate(body):
             hy = ends_hyphen(l)
@@ -198,6 +206,10 @@ def measure_pdf(pdf, st, name, pages, heights, edges):
                     st.add("hyph-run", "%s p. %d « %s »" % (name, pno, l.text[-30:]))
             else:
                 prev_hyph = 0
+            if hy and i + 1 < len(body) and right is not None and l.h >= size - 0.5:
+                nxt = body[i + 1]
+                if len(nxt.text) < 8 and nxt.x1 < right - 20 and abs(nxt.y0 - l.y0) < 3 * l.h:
+                    st.add("fragment", "%s p. %d « %s/%s »" % (name, pno, l.words[-1][4], nxt.text))
             if l.words[-1][4].endswith(SHY) and i + 1 < len(body):
                 joined = l.words[-1][4][:-1] + body[i + 1].words[0][4]
                 if URLISH.search(joined):
@@ -368,14 +380,16 @@ def report(st, per=None):
           (c["notes"], c["footnotes"], c["nested-ref"], c["straight-quote"]))
     print("sommaire entries %d (wrong %d), page references %d (wrong %d), single-line pages %d" %
           (c["toc"], c["toc-wrong"], c["refs"], c["ref-wrong"], c["single-line"]))
+    print("single-item pages %d, lone fragments %d" % (c["single-item"], c["fragment"]))
     if per:
         for n, s in per.items():
             m = statistics.median(s.measure) if s.measure else 0
             print("  %-60s measure %3.0f hyph %3d over %3d runs %2d turn %2d url %2d loose %2d/%2d notes %2d/%2d"
-                  " refs %2d q %3d single %d" %
+                  " refs %2d q %3d single %d item %d frag %d pages %d" %
                   (n, m, s.c["hyphenated"], s.c["overflow"], s.c["hyph-run"], s.c["page-turn"],
                    s.c["url-hyphen"], s.c["loose"], s.c["loose-1.5"], s.c["footnotes"], s.c["notes"],
-                   s.c["nested-ref"], s.c["straight-quote"], s.c["single-line"]))
+                   s.c["nested-ref"], s.c["straight-quote"], s.c["single-line"], s.c["single-item"],
+                   s.c["fragment"], s.c["pages"]))
 
 
 def where(st, key):
@@ -428,6 +442,8 @@ def main():
         check("page numbers in the outer corner", c["number-inside"] == 0,
               "%d: %s" % (c["number-inside"], where(st, "number-inside")))
         check("single-line", c["single-line"] == 0, "%d: %s" % (c["single-line"], where(st, "single-line")))
+        check("single-item", c["single-item"] == 0, "%d: %s" % (c["single-item"], where(st, "single-item")))
+        check("fragment", c["fragment"] == 0, "%d: %s" % (c["fragment"], where(st, "fragment")))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
