@@ -71,6 +71,7 @@ struct stage {
 	char *parent, *name;  /* of out */
 	char *staging;        /* ".NAME.fiches-new" beside it (inside it when in_place) */
 	int in_place;         /* out is a mount point: files are renamed into it one by one */
+	int patch;            /* stage_set_patch: in place, every old file kept, no sync */
 	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
 	struct manifest_entry *old; /* sorted; read by stage_new, then only read */
 	size_t nold;
@@ -414,6 +415,15 @@ void stage_keep_prefix(struct stage *st, const char *prefix)
 	ptrs_add(&st->keep, xstrdup(prefix));
 }
 
+void stage_set_patch(struct stage *st)
+{
+	st->patch = 1;
+	st->in_place = 1;
+	free(st->staging);
+	st->staging = path_join(st->out, STAGE_IN_PLACE_DIR);
+	stage_keep_prefix(st, "");
+}
+
 static int kept(const struct stage *st, const char *path)
 {
 	for (size_t i = 0; i < st->keep.n; i++)
@@ -509,7 +519,7 @@ static int put_manifest(struct stage *st, const struct buf *text)
 {
 	char *tmp = path_join(st->staging, STAGE_MANIFEST), *dest = path_join(st->out, STAGE_MANIFEST);
 	int rc = file_write(tmp, buf_cstr(text), text->len);
-	if (rc == 0) {
+	if (rc == 0 && !st->patch) {
 		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
 		rc = fd < 0 ? -1 : fsync(fd);
 		if (fd >= 0) {
@@ -550,7 +560,7 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 		diag_error(d, st->out, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
-	if (sync_path(st->staging, 1) < 0) {
+	if (!st->patch && sync_path(st->staging, 1) < 0) {
 		diag_error(d, st->staging, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
@@ -585,7 +595,8 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 		return -1;
 	}
 	st->committed = 1;
-	sync_dir_after(d, st->out);
+	if (!st->patch)
+		sync_dir_after(d, st->out);
 	remove_tree(st->staging);
 	return 0;
 }
@@ -646,13 +657,28 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 			continue;
 		char *p = path_join(st->out, m->path);
 		struct stat fs;
-		if (kept(st, m->path) && lstat(p, &fs) == 0 && S_ISREG(fs.st_mode)) {
+		if (kept(st, m->path) && lstat(p, &fs) == 0 && S_ISREG(fs.st_mode))
 			ptrs_add(&carried, m);
-			buf_printf(&manifest, "%016llx %zu %s\n", m->hash, m->len, m->path);
-		} else {
+		else
 			removed++;
-		}
 		free(p);
+	}
+	if (carried.n) {
+		/* Kept files among the others in path order: the manifest a full build would write. */
+		buf_free(&manifest);
+		buf_puts(&manifest, MANIFEST_HEADER);
+		size_t c = 0;
+		for (size_t i = 0; i < st->n || c < carried.n;) {
+			const struct manifest_entry *m = c < carried.n ? carried.v[c] : NULL;
+			const struct out_file *f = i < st->n ? &st->files[i] : NULL;
+			if (m && (!f || strcmp(m->path, f->path) < 0)) {
+				buf_printf(&manifest, "%016llx %zu %s\n", m->hash, m->len, m->path);
+				c++;
+			} else {
+				buf_printf(&manifest, "%016llx %zu %s\n", f->hash, f->len, f->path);
+				i++;
+			}
+		}
 	}
 	if (stats) {
 		stats->pages = (unsigned)st->n;

@@ -61,6 +61,20 @@ void stage_add(struct stage *st, const char *path, char *data, size_t len);
  */
 void stage_keep_prefix(struct stage *st, const char *prefix);
 
+/*
+ * Patch mode, for `fiches serve`'s incremental rebuilds: the files added
+ * are only those that may have changed, and every other file of the
+ * previous build stays as it is (as stage_keep_prefix("") would). Commit
+ * renames the changed files into the output one by one, between two
+ * manifests (the first lists every file that may be left there, with no
+ * hash for the new ones), like an output that is a mount point: a
+ * process killed at any moment leaves every file whole and the next
+ * build completes the site. Nothing is synced to the disk: a preview's
+ * output is remade by any build, and a sync would cost more than the
+ * rebuild. Call before the first stage_add.
+ */
+void stage_set_patch(struct stage *st);
+
 /* A staged file's path and size. */
 struct stage_size {
 	char *path;
