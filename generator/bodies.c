@@ -14,15 +14,19 @@ struct job {
 	struct diag *d;
 };
 
+void bodies_process_doc(struct site *s, struct doc *doc, struct diag *d)
+{
+	cmark_node *root = markdown_parse_doc(s, doc, d);
+	lint_body(s, doc, root, d);
+	xref_resolve_doc(s, doc, root, d);
+	search_doc_texts(root, &doc->search_texts);
+	cmark_node_free(root);
+}
+
 static void process_one(void *ctx, size_t i)
 {
 	struct job *j = ctx;
-	struct doc *doc = site_doc_at(j->s, i);
-	cmark_node *root = markdown_parse_doc(j->s, doc, j->d);
-	lint_body(j->s, doc, root, j->d);
-	xref_resolve_doc(j->s, doc, root, j->d);
-	search_doc_texts(root, &doc->search_texts);
-	cmark_node_free(root);
+	bodies_process_doc(j->s, site_doc_at(j->s, i), j->d);
 }
 
 void bodies_process(struct site *s, int jobs, struct diag *d)

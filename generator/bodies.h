@@ -23,6 +23,13 @@
  */
 void bodies_process(struct site *s, int jobs, struct diag *d);
 
+/*
+ * One document's body, as bodies_process does for each (doc need not be
+ * in s: serve checks a new version of a document against the site of the
+ * last build). The checks that need every body are not made.
+ */
+void bodies_process_doc(struct site *s, struct doc *doc, struct diag *d);
+
 /* doc's body parsed again with its links resolved. Caller frees with cmark_node_free. */
 cmark_node *bodies_tree(const struct site *s, const struct doc *doc);
 

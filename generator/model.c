@@ -268,7 +268,7 @@ static void free_entries(struct entry *v, size_t n)
 	free(v);
 }
 
-static void free_doc(struct doc *d)
+void doc_free(struct doc *d)
 {
 	free(d->path);
 	free(d->fs_path);
@@ -319,7 +319,7 @@ void site_free(struct site *s)
 		return;
 	for (int k = 0; k < DOC_KINDS; k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++)
-			free_doc(s->docs[k][i]);
+			doc_free(s->docs[k][i]);
 		free(s->docs[k]);
 	}
 	kinds_free_project(s);

@@ -282,6 +282,9 @@ const struct heading *doc_find_anchor(const struct doc *d, const char *anchor);
 /* The « Fiche-action 6 · Titre » label used for empty link texts. Caller frees. */
 char *doc_display_title(const struct doc *d);
 
+/* Frees a document and everything it owns (site_free calls it for each). */
+void doc_free(struct doc *d);
+
 void site_free(struct site *s);
 
 #endif

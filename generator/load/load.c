@@ -400,6 +400,19 @@ static struct doc *load_doc(enum doc_kind kind, const struct kind *desc, const c
 	return doc;
 }
 
+struct doc *load_doc_alone(const struct site *s, enum doc_kind kind, const char *display,
+			   const char *read_path, struct diag *d)
+{
+	const char *name = path_basename(display);
+	const struct kind *desc = site_kind(s, kind);
+	char *dir = path_join(s->content_dir, desc->content_dir);
+	char *fs = path_join(dir, name);
+	struct doc *doc = load_doc(kind, desc, fs, read_path ? read_path : fs, display, name, d);
+	free(fs);
+	free(dir);
+	return doc;
+}
+
 struct load_job {
 	enum doc_kind kind;
 	const struct kind *desc;

@@ -39,6 +39,15 @@ struct site *load_site_override(const char *root, const struct load_override *ov
 				struct diag *d);
 
 /*
+ * Reads the document of kind shown as display ("content/actions/06-x.md")
+ * from read_path, as load_site does, into a new struct doc that is in no
+ * site (serve's incremental rebuilds and the editor's checks put it in
+ * place of the loaded one). Problems go to d. Caller frees with doc_free.
+ */
+struct doc *load_doc_alone(const struct site *s, enum doc_kind kind, const char *display,
+			   const char *read_path, struct diag *d);
+
+/*
  * Reads a whole file, checks size and UTF-8, normalises CRLF and BOM.
  * Returns the NUL-terminated text (caller frees) and its length, or NULL
  * after reporting the problem as display:line:col.

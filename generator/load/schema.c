@@ -970,7 +970,7 @@ static void check_doc_field(const struct ctx *c, struct site *s, struct doc *doc
 	}
 }
 
-static void check_doc(struct site *s, struct doc *doc, struct diag *d)
+void schema_check_doc(struct site *s, struct doc *doc, struct diag *d)
 {
 	struct ctx c = {d, doc->path, doc->marks, s};
 	const json_t *meta = doc->meta;
@@ -1047,7 +1047,7 @@ static int compare_slug_then_path(const void *a, const void *b)
  * documents are sorted by number; a copy is sorted by slug). The second
  * file in path order gets the error.
  */
-static void check_unique(struct site *s, enum doc_kind kind, struct diag *d)
+void schema_check_unique(struct site *s, enum doc_kind kind, struct diag *d)
 {
 	struct doc **v = s->docs[kind];
 	size_t n = s->ndocs[kind];
@@ -1149,9 +1149,9 @@ void schema_check(struct site *s, struct diag *d)
 				qsort(s->docs[j], s->ndocs[j], sizeof *s->docs[j], compare_docs);
 		}
 		for (size_t i = 0; i < s->ndocs[kind]; i++)
-			check_doc(s, s->docs[kind][i], d);
+			schema_check_doc(s, s->docs[kind][i], d);
 		qsort(s->docs[kind], s->ndocs[kind], sizeof *s->docs[kind], compare_docs);
-		check_unique(s, kind, d);
+		schema_check_unique(s, kind, d);
 		site_index_docs(s, kind);
 	}
 	check_menus(s, d);
@@ -1286,6 +1286,24 @@ static void report_missing_section(const struct doc *doc, const char *name, stru
 	}
 }
 
+static void check_sections(const json_t *required, const struct doc *doc, struct diag *d)
+{
+	if (doc->fm_broken && !doc->body_len)
+		return; /* the body is unknown: its front matter is unclosed */
+	size_t j;
+	const json_t *name;
+	json_array_foreach(required, j, name) {
+		if (!json_is_string(name))
+			continue;
+		int found = 0;
+		for (size_t h = 0; h < doc->nheadings && !found; h++)
+			found = doc->headings[h].level == 2 &&
+				strcmp(doc->headings[h].text, json_string_value(name)) == 0;
+		if (!found)
+			report_missing_section(doc, json_string_value(name), d);
+	}
+}
+
 void schema_check_sections(struct site *s, struct diag *d)
 {
 	const json_t *sections = json_object_get(s->config, "sections");
@@ -1293,22 +1311,15 @@ void schema_check_sections(struct site *s, struct diag *d)
 		const json_t *required = json_object_get(sections, site_kind(s, (int)k)->content_dir);
 		if (!json_is_array(required))
 			continue;
-		for (size_t i = 0; i < s->ndocs[k]; i++) {
-			struct doc *doc = s->docs[k][i];
-			if (doc->fm_broken && !doc->body_len)
-				continue; /* the body is unknown: its front matter is unclosed */
-			size_t j;
-			const json_t *name;
-			json_array_foreach(required, j, name) {
-				if (!json_is_string(name))
-					continue;
-				int found = 0;
-				for (size_t h = 0; h < doc->nheadings && !found; h++)
-					found = doc->headings[h].level == 2 &&
-						strcmp(doc->headings[h].text, json_string_value(name)) == 0;
-				if (!found)
-					report_missing_section(doc, json_string_value(name), d);
-			}
-		}
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			check_sections(required, s->docs[k][i], d);
 	}
+}
+
+void schema_check_doc_sections(const struct site *s, const struct doc *doc, struct diag *d)
+{
+	const json_t *sections = json_object_get(s->config, "sections");
+	const json_t *required = json_object_get(sections, doc->desc->content_dir);
+	if (json_is_array(required))
+		check_sections(required, doc, d);
 }
