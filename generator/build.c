@@ -364,9 +364,170 @@ struct site *build_load(const struct build_options *o, struct diag *d)
 	return load_checked(o, NULL, d);
 }
 
+struct build_kept {
+	struct build_options o;   /* as the build ran; root, out and templates owned below */
+	char *root;
+	struct site *site;
+	char *out;
+	char *templates;
+	struct template_files tfiles;
+	struct mustache_set *tmpl;
+	struct context_options copts;  /* pdf_sizes owned */
+	struct stage_size *pdf_sizes;
+	size_t npdf_sizes;
+};
+
+/* Moves what b made into *o->keep (see build_options.keep). */
+static void keep_build(struct build *b, const struct build_options *o,
+		       struct stage_size *pdf_sizes, size_t npdf_sizes)
+{
+	struct build_kept *k = xcalloc(1, sizeof *k);
+	k->o = *o;
+	k->root = xstrdup(o->root);
+	k->o.root = k->root;
+	k->o.keep = NULL;
+	k->o.pdf_cancel = NULL;
+	k->site = b->site;
+	b->site = NULL;
+	k->out = b->out;
+	b->out = NULL;
+	k->o.out = k->out;
+	k->templates = b->templates;
+	b->templates = NULL;
+	k->o.templates = o->templates ? k->templates : NULL;
+	k->tfiles = b->tfiles;
+	memset(&b->tfiles, 0, sizeof b->tfiles);
+	k->tmpl = b->tmpl;
+	b->tmpl = NULL;
+	k->copts = b->copts;
+	k->pdf_sizes = pdf_sizes;
+	k->npdf_sizes = npdf_sizes;
+	*o->keep = k;
+}
+
+void build_kept_free(struct build_kept *k)
+{
+	if (!k)
+		return;
+	site_free(k->site);
+	if (k->tmpl)
+		mustache_set_free(k->tmpl);
+	template_files_free(&k->tfiles);
+	stage_sizes_free(k->pdf_sizes, k->npdf_sizes);
+	free(k->out);
+	free(k->templates);
+	free(k->root);
+	free(k);
+}
+
+struct site *build_kept_site(struct build_kept *k)
+{
+	return k->site;
+}
+
+const struct build_options *build_kept_options(const struct build_kept *k)
+{
+	return &k->o;
+}
+
+/* A struct build over k, for the rendering functions above. */
+static void build_from_kept(struct build *b, struct build_kept *k, struct diag *d)
+{
+	memset(b, 0, sizeof *b);
+	b->o = &k->o;
+	b->d = d;
+	b->site = k->site;
+	b->out = k->out;
+	b->templates = k->templates;
+	b->tfiles = k->tfiles;
+	b->tmpl = k->tmpl;
+	b->copts = k->copts;
+}
+
+void build_kept_summary(struct build_kept *k, struct doc *doc)
+{
+	struct build b;
+	build_from_kept(&b, k, NULL);
+	free(doc->title_html);
+	free(doc->summary_html);
+	doc->title_html = doc->summary_html = NULL;
+	/* summary_one takes an index: doc's among every kind's. */
+	size_t at = doc->index;
+	for (size_t kind = 0; kind < (size_t)doc->kind; kind++)
+		at += k->site->ndocs[kind];
+	summary_one(&b, at);
+}
+
+struct kept_render {
+	struct build *b;
+	const unsigned char *dirty;
+	size_t *pages;            /* indices into b->plan of the pages to render */
+	size_t npages;
+};
+
+static void kept_render_one(void *ctx, size_t i)
+{
+	struct kept_render *r = ctx;
+	if (i < 2)
+		data_file_one(r->b, i);
+	else
+		render_one(r->b, r->pages[i - 2]);
+}
+
+int build_kept_render(struct build_kept *k, const struct page_plan *plan,
+		      const unsigned char *dirty, struct diag *d, struct build_stats *stats)
+{
+	double t0 = now();
+	struct build b;
+	build_from_kept(&b, k, d);
+	b.plan = *plan;
+	b.stage = stage_new(k->out);
+	stage_set_patch(b.stage);
+	struct kept_render r = {&b, dirty, xcalloc(plan->n + 1, sizeof *r.pages), 0};
+	for (size_t i = 0; i < plan->n; i++)
+		if (dirty[i])
+			r.pages[r.npages++] = i;
+	pool_for(k->o.jobs, r.npages + 2, kept_render_one, &r);
+	int status;
+	if (atomic_load(&b.render_failed) || diag_errors(d))
+		status = BUILD_CONTENT_ERROR;
+	else
+		status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
+	if (stats)
+		stats->seconds = now() - t0;
+	stage_free(b.stage);
+	free(r.pages);
+	return status;
+}
+
+int build_kept_page(struct build_kept *k, const struct page_plan *plan, size_t i,
+		    struct diag *d, char **html, size_t *len)
+{
+	struct build b;
+	build_from_kept(&b, k, d);
+	const struct page *p = &plan->pages[i];
+	const char *tmpl = p->tmpl;
+	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(b.tmpl, tmpl))
+		tmpl = "taxa";
+	json_t *context = context_for_page(k->site, plan, p, &k->copts);
+	struct buf out = BUF_INIT;
+	int rc = mustache_render(b.tmpl, tmpl, context, &out, d);
+	json_decref(context);
+	*len = out.len;
+	*html = buf_detach(&out);
+	if (rc < 0) {
+		free(*html);
+		*html = NULL;
+		return BUILD_CONTENT_ERROR;
+	}
+	return BUILD_OK;
+}
+
 int build_run(const struct build_options *o, struct diag *d, struct build_stats *stats)
 {
 	double t0 = now();
+	if (o->keep)
+		*o->keep = NULL;
 	struct build b = {0};
 	b.o = o;
 	b.d = d;
@@ -452,6 +613,11 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	phase("extras");
 	status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
 	phase("stage");
+	if (status == BUILD_OK && o->keep) {
+		keep_build(&b, &defaults, pdf_sizes, npdf_sizes);
+		pdf_sizes = NULL;
+		npdf_sizes = 0;
+	}
 out:
 	if (stats)
 		stats->seconds = now() - t0;

@@ -11,6 +11,7 @@
 #include "diag.h"
 
 struct pdf_cancel;
+struct build_kept;
 
 struct build_options {
 	const char *root;        /* project root: root/content is read ("." by default) */
@@ -29,6 +30,13 @@ struct build_options {
 	 * pass (build_run then returns BUILD_CANCELLED, writing nothing).
 	 */
 	const struct pdf_cancel *pdf_cancel;
+	/*
+	 * serve: when not NULL and the build succeeds (and writes), *keep
+	 * receives what it made (the checked model, the templates, the page
+	 * options) instead of it being freed, for incremental rebuilds
+	 * (incremental.h). Otherwise *keep is set to NULL.
+	 */
+	struct build_kept **keep;
 };
 
 /* What a build did, for `serve` and the tests. */
@@ -92,5 +100,35 @@ int build_preview(const struct build_options *o, const char *display, const char
  * a normal check to list what still refers to it. Returns a build_status.
  */
 int build_check_without(const struct build_options *o, const char *display, struct diag *d);
+
+/* ------------------------------------------------ kept builds (serve) */
+
+struct page_plan;
+struct doc;
+
+void build_kept_free(struct build_kept *k);
+
+/* The model the build made (owned by k; incremental.c updates it in place). */
+struct site *build_kept_site(struct build_kept *k);
+
+/* What the build wrote, for the diagnostics of the next rebuild. */
+const struct build_options *build_kept_options(const struct build_kept *k);
+
+/* The title and summary HTML of one document, as the build makes them for each. */
+void build_kept_summary(struct build_kept *k, struct doc *doc);
+
+/*
+ * Renders the pages of plan whose dirty[i] is set, and the data files
+ * (site.json, sitemap, search index), with the options and templates of
+ * the kept build, and writes those whose bytes changed into the output
+ * directory, leaving every other file as it is (stage_set_patch).
+ * Returns a build_status.
+ */
+int build_kept_render(struct build_kept *k, const struct page_plan *plan,
+		      const unsigned char *dirty, struct diag *d, struct build_stats *stats);
+
+/* One page of plan rendered to memory (caller frees *html). BUILD_OK or BUILD_CONTENT_ERROR. */
+int build_kept_page(struct build_kept *k, const struct page_plan *plan, size_t i,
+		    struct diag *d, char **html, size_t *len);
 
 #endif
