@@ -37,6 +37,7 @@
 #include "hash.h"
 #include "http_path.h"
 #include "i18n.h"
+#include "incremental.h"
 #include "mime.h"
 #include "path.h"
 #include "pdf_cancel.h"
@@ -768,20 +769,25 @@ static void publish(struct server *s, const char *out, const char *diagnostics, 
  * Runs one build, prints its outcome and publishes it; open pages reload
  * when notify is set (or on errors). Returns its build_status.
  */
-static int rebuild(struct server *s, const struct build_options *b, const char *out,
-		   struct diag *d, int first, int notify)
+static int rebuild(struct server *s, struct incr *inc, const struct build_options *opts,
+		   const char *out, struct diag *d, int first, int notify)
 {
 	struct build_stats st = {0};
+	struct build_kept *kept = NULL;
+	struct build_options b = *opts;
+	b.keep = &kept;
 	diag_clear(d);
 	/* Diagnostics in the site's language: the overlay shows them on its pages. */
 	locale_t terminal = i18n_site_begin();
-	int status = build_run(b, d, &st);
+	int status = build_run(&b, d, &st);
 	if (status == BUILD_CANCELLED) {
-		/* Nothing was written: the pages and PDFs being served stay as they are. */
+		/* Nothing was written: the pages and PDFs being served stay as they are, and the model. */
 		i18n_site_end(terminal);
 		fprintf(stderr, _("fiches: PDF pass interrupted (a change or a stop); the pages come first\n"));
 		return status;
 	}
+	/* The model of what is now on disk, for the next change (before the messages are flushed). */
+	incr_reset(inc, kept, d);
 	char *text = diag_to_string(d);
 	size_t errors = diag_errors(d);
 	diag_flush(d, stderr);
@@ -801,6 +807,34 @@ static int rebuild(struct server *s, const struct build_options *b, const char *
 			errors);
 		publish(s, out, text, 1, notify);
 	}
+	free(text);
+	return status;
+}
+
+/*
+ * After the files paths[0..n) changed (NULL: unknown changes): the
+ * incremental rebuild when it can be made (incremental.h), else a full
+ * one with b. Publishes the outcome like rebuild. Returns a build_status.
+ */
+static int rebuild_changed(struct server *s, struct incr *inc, const struct build_options *b,
+			   const char *out, struct diag *d, const char *const *paths, size_t n)
+{
+	if (!paths || !incr_ready(inc))
+		return rebuild(s, inc, b, out, d, 0, 1);
+	struct build_stats st = {0};
+	diag_clear(d);
+	locale_t terminal = i18n_site_begin();
+	int status = incr_update(inc, paths, n, d, &st);
+	if (status == INCR_FALLBACK) {
+		i18n_site_end(terminal);
+		return rebuild(s, inc, b, out, d, 0, 1);
+	}
+	char *text = diag_to_string(d);
+	diag_flush(d, stderr);
+	i18n_site_end(terminal);
+	fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed), only what the change shows\n"),
+		st.seconds, st.written, st.removed);
+	publish(s, out, diag_warnings(d) ? text : NULL, 0, 1);
 	free(text);
 	return status;
 }
@@ -914,6 +948,7 @@ int serve_run(const struct serve_options *opts)
 	struct MHD_Daemon *daemon = NULL;
 	struct watch *w = NULL;
 	struct diag *d = NULL;
+	struct incr *inc = NULL;
 	char *out = NULL, *content = NULL, *templates = NULL;
 	struct server *s = xcalloc(1, sizeof *s);
 	pthread_rwlock_init(&s->lock, NULL);
@@ -970,7 +1005,8 @@ int serve_run(const struct serve_options *opts)
 
 	d = diag_new();
 	diag_set_strict(d, b.strict);
-	int status = rebuild(s, &b, out, d, 1, 1);
+	inc = incr_new();
+	int status = rebuild(s, inc, &b, out, d, 1, 1);
 	if (status == BUILD_USAGE || status == BUILD_FAILURE) {
 		rc = status == BUILD_USAGE ? 2 : 3;
 		goto out;
@@ -1042,15 +1078,28 @@ int serve_run(const struct serve_options *opts)
 		}
 		if (ev == WATCH_TIMEOUT && pdf_due) {
 			/* The PDFs, without reloading the pages again; cancelled: still owed. */
-			pdf_due = rebuild(s, &full, out, d, 0, 0) == BUILD_CANCELLED;
+			pdf_due = rebuild(s, inc, &full, out, d, 0, 0) == BUILD_CANCELLED;
 		} else if (ev == WATCH_TIMEOUT) {
 			sse_notify(s, NULL);
-		} else if (ev == WATCH_CHANGED && !build_makes_pdfs(&b)) {
-			rebuild(s, &b, out, d, 0, 1);
 		} else if (ev == WATCH_CHANGED) {
+			/* Only what changed is read again and only the pages it shows are made again. */
+			size_t nchanged;
+			const char *const *changed = watch_changes(w, &nchanged);
+			char **names = NULL;
+			if (changed) {
+				names = xcalloc(nchanged + 1, sizeof *names);
+				for (size_t i = 0; i < nchanged; i++)
+					names[i] = xstrdup(changed[i]);
+			}
+			watch_changes_clear(w);
 			struct build_options fast = b;
-			fast.pdf_later = 1;
-			pdf_due = rebuild(s, &fast, out, d, 0, 1) == BUILD_OK;
+			fast.pdf_later = build_makes_pdfs(&b);
+			int built = rebuild_changed(s, inc, &fast, out, d, (const char *const *)names,
+						     nchanged);
+			pdf_due = build_makes_pdfs(&b) && built == BUILD_OK;
+			for (size_t i = 0; names && i < nchanged; i++)
+				free(names[i]);
+			free(names);
 		} else {
 			fprintf(stderr, _("fiches: watching for changes failed: %s\n"), strerror(errno));
 			watch_free(w);
@@ -1072,6 +1121,7 @@ out:
 	watch_free(w);
 	if (d)
 		diag_free(d);
+	incr_free(inc);
 	cache_clear(s);
 	edit_free(s->edit);
 	free(s->snippet);

@@ -48,7 +48,51 @@ struct watch {
 	struct watched *dirs;   /* owned, with their paths */
 	size_t n, cap;
 	int pending;            /* watch_absorb saw a relevant change not yet returned by watch_wait */
+	char **changed;         /* owned: "DIR/NAME" of each file changed, once */
+	size_t nchanged, capchanged;
+	int unnamed;            /* a change that no file name says (see watch_changes) */
 };
+
+static const char *path_of(const struct watch *w, int wd);
+
+/* Beyond this many files changed at once, a full rebuild is as quick. */
+#define MAX_NAMED 1024
+
+/* Notes that the file name in directory wd changed. */
+static void note_change(struct watch *w, int wd, const struct inotify_event *ev)
+{
+	const char *dir = path_of(w, wd);
+	if (!dir || !ev->len || (ev->mask & (IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF)) ||
+	    w->nchanged >= MAX_NAMED) {
+		w->unnamed = 1;
+		return;
+	}
+	char *path = xasprintf("%s/%s", dir, ev->name);
+	for (size_t i = 0; i < w->nchanged; i++)
+		if (strcmp(w->changed[i], path) == 0) {
+			free(path);
+			return;
+		}
+	if (w->nchanged == w->capchanged) {
+		w->capchanged = w->capchanged ? w->capchanged * 2 : 8;
+		w->changed = xrealloc(w->changed, w->capchanged * sizeof *w->changed);
+	}
+	w->changed[w->nchanged++] = path;
+}
+
+const char *const *watch_changes(const struct watch *w, size_t *n)
+{
+	*n = w->nchanged;
+	return w->unnamed ? NULL : (const char *const *)w->changed;
+}
+
+void watch_changes_clear(struct watch *w)
+{
+	for (size_t i = 0; i < w->nchanged; i++)
+		free(w->changed[i]);
+	w->nchanged = 0;
+	w->unnamed = 0;
+}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -183,6 +227,8 @@ void watch_free(struct watch *w)
 	for (size_t i = 0; i < w->n; i++)
 		free(w->dirs[i].path);
 	free(w->dirs);
+	watch_changes_clear(w);
+	free(w->changed);
 	free(w);
 }
 
@@ -211,6 +257,7 @@ static int drain(struct watch *w)
 			p += sizeof *ev + ev->len;
 			if (ev->mask & IN_Q_OVERFLOW) {
 				relevant = 1;
+				w->unnamed = 1;
 				continue;
 			}
 			if (ev->mask & IN_IGNORED) {
@@ -219,6 +266,7 @@ static int drain(struct watch *w)
 			}
 			if (ev->len && watch_ignored_name(ev->name))
 				continue;
+			note_change(w, ev->wd, ev);
 			if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
 				const char *parent = path_of(w, ev->wd);
 				if (parent) {

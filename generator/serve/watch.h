@@ -46,6 +46,17 @@ int watch_wait(struct watch *w, int stop_fd, int timeout_ms);
 int watch_fd(const struct watch *w);
 int watch_absorb(struct watch *w);
 
+/*
+ * The files changed since watch_changes_clear (or watch_new), as
+ * "DIR/NAME" under the directories given to watch_new, each once, in the
+ * order first seen; *n their number. Returns NULL when the changes cannot
+ * all be named (a directory created, removed or moved, the kernel's queue
+ * overflowed, too many files): then anything may have changed. The
+ * strings belong to w until watch_changes_clear.
+ */
+const char *const *watch_changes(const struct watch *w, size_t *n);
+void watch_changes_clear(struct watch *w);
+
 /* Number of directories watched (for messages and tests). */
 size_t watch_count(const struct watch *w);
 

@@ -1,0 +1,649 @@
+/*
+ * Incremental rebuilds; see incremental.h.
+ *
+ * Diagnostics. A full build's messages are of two sorts: those of one
+ * document's own checks (loading, front matter, body, sections), at that
+ * document's path, and those of the whole-site checks that read several
+ * documents (anchors in other documents, duplicate or odd numbers,
+ * booklets), made again at every update. The state keeps all the
+ * messages of the last build and, apart, those of the whole-site checks;
+ * an update's messages are the kept ones minus the whole-site ones and
+ * minus those at the paths of the documents read again, plus what these
+ * documents' checks and the whole-site checks now say.
+ *
+ * Which documents are read again: those that changed, and, when the title
+ * of one changed, those linking to it, whose link texts and search texts
+ * show that title.
+ */
+#include "incremental.h"
+
+#include "bodies.h"
+#include "derive.h"
+#include "hash.h"
+#include "load.h"
+#include "model.h"
+#include "pages.h"
+#include "path.h"
+#include "pdf.h"
+#include "schema.h"
+#include "xalloc.h"
+#include "xref.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* More documents read again than this: a full build is as quick. */
+#define INCR_MAX_DOCS 256
+
+struct dmsg {
+	enum diag_level level;
+	char *path;     /* may be NULL */
+	int line, col;
+	char *text;
+};
+
+struct dlist {
+	struct dmsg *v;
+	size_t n, cap;
+};
+
+struct incr {
+	struct build_kept *kept;
+	struct dlist all;      /* every message of the last build */
+	struct dlist global;   /* those made by the whole-site checks */
+	int inline_links;      /* Markdown outside bodies (summaries, data, footer) has links */
+};
+
+/* ------------------------------------------------------------ messages */
+
+static void dlist_add(struct dlist *l, enum diag_level level, const char *path, int line,
+		      int col, const char *text)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = (struct dmsg){level, path ? xstrdup(path) : NULL, line, col, xstrdup(text)};
+}
+
+static void dlist_clear(struct dlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].path);
+		free(l->v[i].text);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static void collect(void *ctx, const struct diag_view *m)
+{
+	dlist_add(ctx, m->level, m->path, m->line, m->col, m->text);
+}
+
+/* The messages of d, sorted as printed (d is not changed). */
+static void dlist_from(struct dlist *l, struct diag *d)
+{
+	diag_each(d, collect, l);
+}
+
+static int same_msg(const struct dmsg *a, const struct dmsg *b)
+{
+	return a->level == b->level && a->line == b->line && a->col == b->col &&
+	       !strcmp(a->text, b->text) &&
+	       (a->path == b->path || (a->path && b->path && !strcmp(a->path, b->path)));
+}
+
+/* ----------------------------------------------------------- the state */
+
+struct incr *incr_new(void)
+{
+	return xcalloc(1, sizeof(struct incr));
+}
+
+void incr_drop(struct incr *inc)
+{
+	build_kept_free(inc->kept);
+	inc->kept = NULL;
+	dlist_clear(&inc->all);
+	dlist_clear(&inc->global);
+}
+
+void incr_free(struct incr *inc)
+{
+	if (!inc)
+		return;
+	incr_drop(inc);
+	free(inc);
+}
+
+int incr_ready(const struct incr *inc)
+{
+	return inc->kept != NULL;
+}
+
+/* Derived relations, emptied before they are made again from the documents. */
+static void reset_derived(struct site *s)
+{
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			struct doc *d = s->docs[k][i];
+			struct ptrs *lists[] = {&d->themes, &d->actions, &d->cited_by, &d->related};
+			for (size_t j = 0; j < sizeof lists / sizeof *lists; j++) {
+				ptrs_free(lists[j]);
+				memset(lists[j], 0, sizeof *lists[j]);
+			}
+			d->prev = d->next = d->included_in = NULL;
+		}
+	struct taxon *taxa[3] = {s->logics, s->publics, s->territories};
+	size_t ntaxa[3] = {s->nlogics, s->npublics, s->nterritories};
+	for (int t = 0; t < 3; t++)
+		for (size_t i = 0; i < ntaxa[t]; i++) {
+			ptrs_free(&taxa[t][i].docs);
+			memset(&taxa[t][i].docs, 0, sizeof taxa[t][i].docs);
+		}
+	struct entry *entries[3] = {s->contacts, s->glossary, s->biblio};
+	size_t nentries[3] = {s->ncontacts, s->nglossary, s->nbiblio};
+	for (int t = 0; t < 3; t++)
+		for (size_t i = 0; i < nentries[t]; i++) {
+			struct entry *e = &entries[t][i];
+			ptrs_free(&e->cited_by);
+			ptrs_free(&e->actions);
+			memset(&e->cited_by, 0, sizeof e->cited_by);
+			memset(&e->actions, 0, sizeof e->actions);
+			e->used = 0;
+		}
+}
+
+/*
+ * The whole-site part of a build, from the documents' own data: the
+ * derived relations (as bodies_process's end and derive_all make them)
+ * and the checks that read several documents. Messages go to d.
+ */
+static void whole_site(struct site *s, struct diag *d)
+{
+	reset_derived(s);
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		schema_check_unique(s, (enum doc_kind)k, d);
+	xref_finish(s, d);
+	derive_all(s);
+	pdf_check_booklets(s, d);
+}
+
+static int has_link(const char *md)
+{
+	return md && strstr(md, "](") != NULL;
+}
+
+/* Whether any string of a YAML value holds a Markdown link. */
+static int json_has_link(const json_t *v)
+{
+	if (json_is_string(v))
+		return has_link(json_string_value(v));
+	size_t i;
+	const char *key;
+	json_t *x;
+	if (json_is_array(v))
+		json_array_foreach(v, i, x)
+			if (json_has_link(x))
+				return 1;
+	if (json_is_object(v))
+		json_object_foreach((json_t *)v, key, x)
+			if (json_has_link(x))
+				return 1;
+	return 0;
+}
+
+/*
+ * Markdown rendered with the page (summaries with links, data files'
+ * descriptions, the footer) shows the titles of the documents it links
+ * to with an empty text, on pages this module cannot name: a changed
+ * title then needs a full build.
+ */
+static int inline_links(const struct site *s)
+{
+	if (has_link(s->footer) || json_has_link(s->contacts_data) ||
+	    json_has_link(s->glossary_data) || json_has_link(s->biblio_data))
+		return 1;
+	for (size_t i = 0; i < s->nemergencies; i++)
+		if (has_link(s->emergencies[i].description))
+			return 1;
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			if (has_link(s->docs[k][i]->summary))
+				return 1;
+	return 0;
+}
+
+void incr_reset(struct incr *inc, struct build_kept *kept, struct diag *d)
+{
+	incr_drop(inc);
+	if (!kept)
+		return;
+	inc->kept = kept;
+	dlist_from(&inc->all, d);
+	struct site *s = build_kept_site(kept);
+	/* The same relations again (the result is the build's), and the checks' messages apart. */
+	struct diag *g = diag_new();
+	whole_site(s, g);
+	dlist_from(&inc->global, g);
+	diag_free(g);
+	inc->inline_links = inline_links(s);
+}
+
+/* ------------------------------------------------------- page inputs */
+
+/* What a page reads, hashed; and whether it reads a document read again. */
+struct sig {
+	uint64_t h;
+	int touched;
+	struct doc *const *changed;
+	size_t nchanged;
+};
+
+static void sig_ptr(struct sig *g, const void *p)
+{
+	g->h = hash_more(g->h, &p, sizeof p);
+	for (size_t i = 0; p && i < g->nchanged && !g->touched; i++)
+		g->touched = p == (const void *)g->changed[i];
+}
+
+static void sig_list(struct sig *g, const struct ptrs *l)
+{
+	g->h = hash_more(g->h, &l->n, sizeof l->n);
+	for (size_t i = 0; i < l->n; i++)
+		sig_ptr(g, l->v[i]);
+}
+
+static void sig_kind(struct sig *g, const struct site *s, enum doc_kind kind)
+{
+	for (size_t i = 0; i < s->ndocs[kind]; i++)
+		sig_ptr(g, s->docs[kind][i]);
+}
+
+static void sig_taxa(struct sig *g, const struct taxon *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sig_list(g, &v[i].docs);
+}
+
+static void sig_doc(struct sig *g, const struct doc *d)
+{
+	sig_ptr(g, d);
+	const struct ptrs *lists[] = {&d->themes, &d->actions, &d->cited_by, &d->related,
+				      &d->includes, &d->fm_docs, &d->links_to, &d->contacts};
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+		sig_list(g, lists[i]);
+	sig_ptr(g, d->prev);
+	sig_ptr(g, d->next);
+	sig_ptr(g, d->included_in);
+	sig_ptr(g, d->carrier);
+}
+
+/*
+ * Every record the context of page p reads (context.c), in order: the
+ * documents it shows and the lists they come from. Records are compared
+ * by address, which an update keeps.
+ */
+static void sig_page(struct sig *g, const struct site *s, const struct page *p)
+{
+	switch (p->kind) {
+	case PAGE_DOC:
+		sig_doc(g, p->subject);
+		break;
+	case PAGE_HOME:
+		sig_kind(g, s, DOC_PAGE);
+		sig_kind(g, s, DOC_THEME);
+		sig_ptr(g, s->intro);
+		sig_taxa(g, s->publics, s->npublics);
+		sig_taxa(g, s->logics, s->nlogics);
+		break;
+	case PAGE_LIST_ACTIONS:
+		sig_taxa(g, s->logics, s->nlogics);
+		sig_taxa(g, s->publics, s->npublics);
+		sig_taxa(g, s->territories, s->nterritories);
+		break;
+	case PAGE_LIST_THEMES:
+	case PAGE_WHAT_TO_DO:
+		sig_taxa(g, s->territories, s->nterritories);
+		for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++) {
+			sig_ptr(g, s->docs[DOC_THEME][i]);
+			sig_list(g, &s->docs[DOC_THEME][i]->actions);
+		}
+		break;
+	case PAGE_GUIDE_INDEX:
+		for (size_t i = 0; i < s->ndocs[DOC_GUIDE]; i++) {
+			sig_ptr(g, s->docs[DOC_GUIDE][i]);
+			sig_list(g, &s->docs[DOC_GUIDE][i]->includes);
+		}
+		break;
+	case PAGE_PAGES_INDEX:
+		sig_kind(g, s, DOC_PAGE);
+		break;
+	case PAGE_LIST_KIND:
+		sig_kind(g, s, (enum doc_kind)p->taxa_kind);
+		break;
+	case PAGE_CONTACTS:
+		sig_taxa(g, s->territories, s->nterritories);
+		for (size_t i = 0; i < s->ncontacts; i++)
+			sig_list(g, &s->contacts[i].actions);
+		break;
+	case PAGE_CONTACT: {
+		const struct entry *e = p->subject;
+		sig_list(g, &e->actions);
+		sig_list(g, &e->cited_by);
+		break;
+	}
+	case PAGE_GLOSSARY:
+		for (size_t i = 0; i < s->nglossary; i++)
+			sig_list(g, &s->glossary[i].cited_by);
+		break;
+	case PAGE_BIBLIO:
+		for (size_t i = 0; i < s->nbiblio; i++)
+			sig_list(g, &s->biblio[i].cited_by);
+		break;
+	case PAGE_TAXA_INDEX: {
+		const struct taxon *taxa[3] = {s->logics, s->publics, s->territories};
+		size_t n[3] = {s->nlogics, s->npublics, s->nterritories};
+		sig_taxa(g, taxa[p->taxa_kind], n[p->taxa_kind]);
+		break;
+	}
+	case PAGE_TAXON:
+		sig_list(g, &((const struct taxon *)p->subject)->docs);
+		break;
+	case PAGE_SEARCH:
+	case PAGE_NOT_FOUND:
+		/* Site-wide values and the plan's directories, which an update keeps. */
+		break;
+	}
+}
+
+static void sign_pages(const struct site *s, const struct page_plan *plan,
+		       struct doc *const *changed, size_t nchanged, uint64_t *h,
+		       unsigned char *touched)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct sig g = {HASH_FNV1A64_BASIS, 0, changed, nchanged};
+		sig_page(&g, s, &plan->pages[i]);
+		h[i] = g.h;
+		touched[i] |= (unsigned char)g.touched;
+	}
+}
+
+static int same_plan(const struct page_plan *a, const struct page_plan *b)
+{
+	if (a->n != b->n || a->has_what_to_do != b->has_what_to_do)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->pages[i].kind != b->pages[i].kind || a->pages[i].subject != b->pages[i].subject ||
+		    strcmp(a->pages[i].path, b->pages[i].path) != 0)
+			return 0;
+	return 1;
+}
+
+/* ---------------------------------------------------------- documents */
+
+/* The document of the site shown as display, or NULL. */
+static struct doc *find_doc(const struct site *s, const char *display)
+{
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			if (strcmp(s->docs[k][i]->path, display) == 0)
+				return s->docs[k][i];
+	return NULL;
+}
+
+/* The documents read again, with their previous contents (struct doc moved aside). */
+struct reread {
+	struct doc **docs;       /* in the site */
+	struct doc **old;        /* their previous contents, owned */
+	size_t n, cap;
+};
+
+static int in_reread(const struct reread *r, const struct doc *d)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->docs[i] == d)
+			return 1;
+	return 0;
+}
+
+static void reread_add(struct reread *r, struct doc *d)
+{
+	if (in_reread(r, d))
+		return;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->docs = xrealloc(r->docs, r->cap * sizeof *r->docs);
+		r->old = xrealloc(r->old, r->cap * sizeof *r->old);
+	}
+	r->docs[r->n] = d;
+	r->old[r->n++] = NULL;
+}
+
+static void reread_free(struct reread *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->old[i])
+			doc_free(r->old[i]);
+	free(r->docs);
+	free(r->old);
+}
+
+/*
+ * Reads r->docs[from..] again from their files, in place: each struct
+ * doc gets the new contents and r->old the previous ones. Front matter
+ * checked in schema_check's order of kinds (themes, actions, pages, the
+ * project's kinds, the guide). 0, or -1 when a document's number, slug or
+ * page changed.
+ */
+static int reread_docs(struct site *s, struct reread *r, size_t from, struct diag *d)
+{
+	for (size_t i = from; i < r->n; i++) {
+		struct doc *doc = r->docs[i];
+		struct doc *fresh = load_doc_alone(s, doc->kind, doc->path, NULL, d);
+		struct doc tmp = *doc;
+		*doc = *fresh;
+		*fresh = tmp;
+		doc->index = fresh->index;
+		r->old[i] = fresh;
+	}
+	enum doc_kind order[DOC_KINDS] = {DOC_THEME, DOC_ACTION, DOC_PAGE};
+	size_t norder = 3;
+	for (size_t k = DOC_BUILTIN; k < site_nkinds(s); k++)
+		order[norder++] = (enum doc_kind)k;
+	order[norder++] = DOC_GUIDE;
+	for (size_t o = 0; o < norder; o++)
+		for (size_t i = from; i < r->n; i++) {
+			struct doc *doc = r->docs[i];
+			if (doc->kind != order[o])
+				continue;
+			schema_check_doc(s, doc, d);
+			const struct doc *was = r->old[i];
+			if (doc->number != was->number || strcmp(doc->slug, was->slug) != 0 ||
+			    !doc->out_path || !was->out_path || strcmp(doc->out_path, was->out_path) != 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* 1 when a menu item leads to doc's page (its label may be doc's title). */
+static int in_menu(const struct site *s, const struct doc *doc)
+{
+	for (size_t i = 0; i < s->nmenu; i++)
+		if (!s->menu[i].external && strcmp(s->menu[i].target, doc->out_path) == 0)
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- update */
+
+/*
+ * The changed documents named by paths, added to r. 0, or -1 when a path
+ * is anything else than the file of a document the site has.
+ */
+static int changed_docs(const struct site *s, const char *const *paths, size_t n,
+			struct reread *r)
+{
+	size_t cl = strlen(s->content_dir);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = paths[i];
+		if (strncmp(p, s->content_dir, cl) != 0 || p[cl] != '/')
+			return -1;
+		char *display = path_join("content", p + cl + 1);
+		struct doc *doc = find_doc(s, display);
+		free(display);
+		struct stat st;
+		int exists = lstat(p, &st) == 0;
+		/* A file made and gone within the burst (sed -i's, an editor's) changed nothing. */
+		if (!doc && !exists)
+			continue;
+		if (!doc || !exists || !S_ISREG(st.st_mode))
+			return -1;
+		reread_add(r, doc);
+		if (r->n > INCR_MAX_DOCS)
+			return -1;
+	}
+	return r->n ? 0 : -1;
+}
+
+/* Whether a message is one of list's (by value). */
+static int listed(const struct dlist *list, const struct dmsg *m, unsigned char *used)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (!used[i] && same_msg(&list->v[i], m)) {
+			used[i] = 1;
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * The messages after the update: the kept ones but the whole-site checks'
+ * and those at the documents read again, then fresh (their own checks and
+ * the whole-site ones). Reported to d; the state keeps them too.
+ */
+static void merge_messages(struct incr *inc, const struct reread *r, struct diag *fresh_docs,
+			   struct diag *fresh_global, struct diag *d)
+{
+	struct dlist all = {0}, global = {0};
+	unsigned char *used = xcalloc(inc->global.n + 1, 1);
+	for (size_t i = 0; i < inc->all.n; i++) {
+		const struct dmsg *m = &inc->all.v[i];
+		if (listed(&inc->global, m, used))
+			continue;
+		int reread = 0;
+		for (size_t j = 0; m->path && j < r->n && !reread; j++)
+			reread = strcmp(m->path, r->docs[j]->path) == 0;
+		if (!reread)
+			dlist_add(&all, m->level, m->path, m->line, m->col, m->text);
+	}
+	free(used);
+	dlist_from(&all, fresh_docs);
+	dlist_from(&global, fresh_global);
+	for (size_t i = 0; i < global.n; i++)
+		dlist_add(&all, global.v[i].level, global.v[i].path, global.v[i].line,
+			  global.v[i].col, global.v[i].text);
+	for (size_t i = 0; i < all.n; i++)
+		diag_report(d, all.v[i].level, all.v[i].path, all.v[i].line, all.v[i].col, "%s",
+			    all.v[i].text);
+	dlist_clear(&inc->all);
+	dlist_clear(&inc->global);
+	inc->all = all;
+	inc->global = global;
+}
+
+int incr_update(struct incr *inc, const char *const *paths, size_t n, struct diag *d,
+		struct build_stats *stats)
+{
+	if (!inc->kept)
+		return INCR_FALLBACK;
+	struct build_kept *kept = inc->kept;
+	struct site *s = build_kept_site(kept);
+	struct reread r = {0};
+	struct page_plan before = {0}, after = {0};
+	uint64_t *h_before = NULL, *h_after = NULL;
+	unsigned char *dirty = NULL;
+	struct diag *docs_d = diag_new(), *global_d = diag_new();
+	int strict = build_kept_options(kept)->strict;
+	diag_set_strict(docs_d, strict);
+	diag_set_strict(global_d, strict);
+	int status = INCR_FALLBACK;
+	if (changed_docs(s, paths, n, &r) < 0)
+		goto out;
+
+	/* What every page reads now, before anything moves. */
+	before = pages_plan(s);
+	h_before = xcalloc(before.n + 1, sizeof *h_before);
+	dirty = xcalloc(before.n + 1, 1);
+	sign_pages(s, &before, r.docs, r.n, h_before, dirty);
+
+	if (reread_docs(s, &r, 0, docs_d) < 0)
+		goto drop;
+	/* A new title shows in the texts of the links to it: read those documents again too. */
+	size_t first = r.n;
+	for (size_t i = 0; i < first; i++) {
+		const struct doc *doc = r.docs[i];
+		if (!strcmp(doc->title, r.old[i]->title))
+			continue;
+		if (inc->inline_links || in_menu(s, doc))
+			goto drop;
+		const struct ptrs *citers = &r.old[i]->cited_by;
+		for (size_t j = 0; j < citers->n; j++)
+			if (ptrs_contains(&((struct doc *)citers->v[j])->links_to, doc))
+				reread_add(&r, citers->v[j]);
+	}
+	if (r.n > INCR_MAX_DOCS || reread_docs(s, &r, first, docs_d) < 0)
+		goto drop;
+	for (size_t i = 0; i < r.n; i++) {
+		bodies_process_doc(s, r.docs[i], docs_d);
+		schema_check_doc_sections(s, r.docs[i], docs_d);
+	}
+	whole_site(s, global_d);
+	if (diag_errors(docs_d) || diag_errors(global_d))
+		goto drop;
+	for (size_t i = 0; i < r.n; i++)
+		build_kept_summary(kept, r.docs[i]);
+
+	after = pages_plan(s);
+	if (!same_plan(&before, &after))
+		goto drop;
+	h_after = xcalloc(after.n + 1, sizeof *h_after);
+	sign_pages(s, &after, r.docs, r.n, h_after, dirty);
+	for (size_t i = 0; i < after.n; i++)
+		dirty[i] |= h_before[i] != h_after[i];
+
+	merge_messages(inc, &r, docs_d, global_d, d);
+	status = build_kept_render(kept, &after, dirty, d, stats);
+	if (status != BUILD_OK)
+		goto drop;
+	inc->inline_links = inline_links(s);
+	if (getenv("FICHES_TIMING")) {
+		size_t pages = 0;
+		for (size_t i = 0; i < after.n; i++)
+			pages += dirty[i];
+		fprintf(stderr, "fiches: incremental: %zu documents read again, %zu of %zu pages rendered\n",
+			r.n, pages, after.n);
+	}
+	goto out;
+drop:
+	/*
+	 * The model is half updated (or a page could not be made, or written):
+	 * only a full build can say what the site should be, and report it.
+	 */
+	status = INCR_FALLBACK;
+	incr_drop(inc);
+out:
+	reread_free(&r);
+	pages_free(&before);
+	pages_free(&after);
+	free(h_before);
+	free(h_after);
+	free(dirty);
+	diag_free(docs_d);
+	diag_free(global_d);
+	return status;
+}

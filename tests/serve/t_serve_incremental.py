@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""Incremental rebuilds of `fiches serve` give what a full build gives.
+
+Copies the TAT corpus (content/) into a temporary project, starts
+`fiches serve --no-pdf`, then applies a series of edits the way the
+editor saves (a temporary file renamed over the fiche) or in place: a
+title, a logique, a link added then removed, the themes, a paragraph, a
+summary, a theme's body linking an action, a missing section (a warning)
+and its fix, a broken link (an error) and its fix, a new fiche and its
+removal. After each one it waits for the rebuild, checks that it was the
+incremental one when it can be (the server says so) and that the open
+pages were told to reload, then compares every file of the output,
+byte for byte, with a fresh `fiches build --no-pdf` of the same content.
+Last, SIGTERM must stop the server (a hang fails; the time is printed).
+
+Times are printed, never asserted (bench/serve.mjs measures them).
+Prints "N passed, N failed[, N skipped]" last; exits non-zero on failure.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.environ.get("FICHES_ROOT") or os.path.dirname(os.path.dirname(HERE))
+FICHES = os.environ.get("FICHES") or os.path.join(REPO, "build", "fiches")
+WAIT = 120  # seconds allowed for a rebuild: only a hang fails
+ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
+INCREMENTAL = "only what the change shows"
+REBUILT = re.compile(r"^fiches: (rebuilt in .*|\d+ errors?: still serving.*)$", re.M)
+
+passed = failed = skipped = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + detail if detail else ""))
+    return cond
+
+
+def finish():
+    line = "%d passed, %d failed" % (passed, failed)
+    if skipped:
+        line += ", %d skipped" % skipped
+    print(line)
+    sys.exit(1 if failed else 0)
+
+
+class Events:
+    """A Server-Sent Events reader on a raw HTTP/1.0 socket."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=0.2)
+        self.sock.sendall(b"GET /__fiches/events HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n")
+        self.data = b""
+
+    def take(self, needle, seconds):
+        deadline = time.time() + seconds
+        while needle not in self.data and time.time() < deadline:
+            try:
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    break
+                self.data += chunk
+            except socket.timeout:
+                pass
+        if needle not in self.data:
+            return False
+        self.data = self.data[self.data.index(needle) + len(needle):]
+        return True
+
+
+def tree(top):
+    """Every file below top: relative path -> bytes."""
+    out = {}
+    for d, _, names in os.walk(top):
+        for n in names:
+            p = os.path.join(d, n)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, top)] = f.read()
+    return out
+
+
+def compare(name, served, reference):
+    a, b = tree(served), tree(reference)
+    only_a = sorted(set(a) - set(b))
+    only_b = sorted(set(b) - set(a))
+    differ = sorted(k for k in set(a) & set(b) if a[k] != b[k])
+    detail = "; ".join(x for x in [
+        "only served: " + ", ".join(only_a[:5]) if only_a else "",
+        "only built: " + ", ".join(only_b[:5]) if only_b else "",
+        "different: " + ", ".join(differ[:8]) if differ else ""] if x)
+    return check(name + ": the served output is byte for byte a fresh build's (%d files)" % len(b),
+                 not only_a and not only_b and not differ, detail)
+
+
+class Project:
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.root = os.path.join(tmp, "proj")
+        os.makedirs(self.root)
+        shutil.copytree(os.path.join(REPO, "content"), os.path.join(self.root, "content"))
+        self.out = os.path.join(self.root, "public")
+        self.builds = 0
+
+    def path(self, rel):
+        return os.path.join(self.root, "content", rel)
+
+    def read(self, rel):
+        with open(self.path(rel), encoding="utf-8") as f:
+            return f.read()
+
+    def write(self, rel, text, atomic=True):
+        p = self.path(rel)
+        if atomic:
+            # As the editor saves: a hidden temporary file renamed over the fiche.
+            tmp = os.path.join(os.path.dirname(p), "." + os.path.basename(p) + "-x1y2z3.tmp")
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.rename(tmp, p)
+        else:
+            with open(p, "w", encoding="utf-8") as f:
+                f.write(text)
+
+    def fresh_build(self):
+        self.builds += 1
+        ref = os.path.join(self.tmp, "ref%d" % self.builds)
+        r = subprocess.run([FICHES, "build", "--no-pdf", "-C", self.root, "-o", ref],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, timeout=600)
+        return r.returncode, ref, r.stderr.decode("utf-8", "replace")
+
+
+def start(project):
+    log_path = os.path.join(project.tmp, "serve.log")
+    log = open(log_path, "w")
+    proc = subprocess.Popen([FICHES, "serve", "-C", project.root, "--port", "0", "--no-pdf"],
+                            stdout=log, stderr=subprocess.STDOUT, env=ENV)
+    deadline = time.time() + WAIT
+    port = None
+    while time.time() < deadline and proc.poll() is None and port is None:
+        with open(log_path, errors="replace") as f:
+            m = re.search(r"at http://127\.0\.0\.1:(\d+)/", f.read())
+        if m:
+            port = int(m.group(1))
+        else:
+            time.sleep(0.05)
+    return proc, log, log_path, port
+
+
+def main():
+    if not os.access(FICHES, os.X_OK):
+        global skipped
+        skipped += 1
+        print("skip t_serve_incremental: %s does not exist yet (run make)" % FICHES)
+        finish()
+    with tempfile.TemporaryDirectory() as tmp:
+        run(tmp)
+    finish()
+
+
+def run(tmp):
+    project = Project(tmp)
+    proc, log, log_path, port = start(project)
+    if not check("serve starts on the TAT corpus", port is not None):
+        proc.kill()
+        return
+    events = Events(port)
+    seen = [0]
+
+    def log_text():
+        with open(log_path, errors="replace") as f:
+            return f.read()
+
+    def wait_rebuild():
+        """The line of the next rebuild, or None after WAIT seconds."""
+        deadline = time.time() + WAIT
+        while time.time() < deadline:
+            lines = REBUILT.findall(log_text())
+            if len(lines) > seen[0]:
+                seen[0] = len(lines)
+                # Nothing more may be pending: the burst of one save is one rebuild.
+                time.sleep(0.1)
+                lines = REBUILT.findall(log_text())
+                seen[0] = len(lines)
+                return lines[-1]
+            time.sleep(0.01)
+        return None
+
+    seen[0] = len(REBUILT.findall(log_text()))
+
+    def step(name, rel, change, incremental=True, atomic=True, fails=False):
+        before = project.read(rel) if os.path.exists(project.path(rel)) else None
+        text = change(before)
+        if text is None:
+            os.unlink(project.path(rel))
+        else:
+            check(name + ": the edit changes the file", text != before)
+            project.write(rel, text, atomic)
+        t0 = time.time()
+        line = wait_rebuild()
+        took = time.time() - t0
+        if not check(name + ": rebuilt", line is not None, "no rebuild within %d s" % WAIT):
+            return
+        print("     %s: %.0f ms from the save to the end of the rebuild (%s)" % (name, took * 1000, line))
+        if fails:
+            check(name + ": the error is reported", "still serving" in line, line)
+            check(name + ": the open pages are told", events.take(b"data: error", WAIT))
+            status, _, err = project.fresh_build()
+            check(name + ": a full build fails too", status == 1, err[-300:])
+            return
+        check(name + ": the open pages reload", events.take(b"data: reload", WAIT))
+        if incremental:
+            check(name + ": incremental", INCREMENTAL in line, line)
+        else:
+            check(name + ": full rebuild", INCREMENTAL not in line, line)
+        status, ref, err = project.fresh_build()
+        if check(name + ": a full build succeeds", status == 0, err[-300:]):
+            compare(name, project.out, ref)
+            shutil.rmtree(ref)
+        return err
+
+    A6 = "actions/06-habitants-a-l-epreuve-des-trafics.md"
+
+    def sub(pattern, repl, count=1):
+        def f(text):
+            new, n = re.subn(pattern, repl, text, count=count, flags=re.M)
+            return new if n else text
+        return f
+
+    step("title", A6, sub(r"^title: .*$", "title: Habitants face à l'épreuve des trafics"))
+    step("logique", A6, sub(r"^logic: mobilisation-habitants$", "logic: soutien-familles"))
+    step("link added", A6, sub(r"^## Acteurs$", "Voir aussi [](action:2) et [le cadre](theme:cadre-de-vie#de-quoi-s-agit-il).\n\n## Acteurs"))
+    step("link removed", A6, sub(r"^Voir aussi .*\n\n", ""))
+    step("themes", A6, sub(r"^themes: \[cadre-de-vie, ", "themes: [intervention-sociale-et-positionnement-professionnel, "))
+    step("body", A6, sub(r"Un groupe de 18 habitants", "Un groupe de vingt habitants"), atomic=False)
+    step("summary", A6, sub(r"^  Depuis 2012,", "  Depuis l’année 2012,"))
+    step("theme body links an action", "themes/1-cadre-de-vie.md",
+         sub(r"^## ", "La [fiche-action 10](action:10) y contribue aussi.\n\n## "))
+    step("guide chapter", "guide/01-introduction.md", sub(r"\.\n", " (modifié).\n"))
+
+    # A warning: the site is rebuilt, the overlay lists it.
+    err = step("missing section (warning)", A6, sub(r"^## Objectifs$", "Objectifs"))
+    if err is not None:
+        warnings = len(re.findall(r": warning: ", err))
+        check("the full build warns too", warnings > 0, err[-300:])
+        body = http_get(port, "/fiches-actions/habitants-a-l-epreuve-des-trafics.html")
+        shown = len(re.findall(r"<li><code", body))
+        check("the overlay lists the full build's warnings", shown == warnings,
+              "%d shown, %d from fiches build" % (shown, warnings))
+    step("section back", A6, sub(r"^Objectifs$", "## Objectifs"))
+    body = http_get(port, "/fiches-actions/habitants-a-l-epreuve-des-trafics.html")
+    check("no overlay once fixed", "fiches-erreurs" not in body)
+
+    # An error: nothing is written; the fix is a full rebuild, then incremental again.
+    snapshot = os.path.join(tmp, "before-error")
+    shutil.copytree(project.out, snapshot)
+    step("broken link", A6, sub(r"^## Acteurs$", "Voir [la fiche](action:999).\n\n## Acteurs"), fails=True)
+    compare("broken link: the last good site stays", project.out, snapshot)
+    step("broken link fixed", A6, sub(r"^Voir \[la fiche\]\(action:999\)\.\n\n", ""), incremental=False)
+    step("after the fix", A6, sub(r"^title: .*$", "title: Habitants à l'épreuve des trafics"))
+
+    # New and deleted files: full rebuilds.
+    new = "actions/12-nouvelle-action.md"
+    template = project.read(A6)
+
+    def create(_):
+        t = re.sub(r"^number: 6$", "number: 12", template, flags=re.M)
+        return re.sub(r"^title: .*$", "title: Une nouvelle action", t, flags=re.M)
+    step("new fiche", new, create, incremental=False)
+    step("edit of the new fiche", new, sub(r"^title: .*$", "title: Une action nouvelle"))
+    step("deleted fiche", new, lambda _: None, incremental=False)
+
+    # SIGTERM stops the server whatever it does (a hang fails; the time is printed).
+    t0 = time.time()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        code = proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait()
+    print("     SIGTERM to exit: %.0f ms" % ((time.time() - t0) * 1000))
+    check("SIGTERM stops the server with status 0", code == 0, "status %s" % code)
+    log.close()
+
+
+def http_get(port, path):
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("GET", path)
+    body = c.getresponse().read().decode("utf-8", "replace")
+    c.close()
+    return body
+
+
+if __name__ == "__main__":
+    main()
