@@ -460,7 +460,7 @@ void build_kept_summary(struct build_kept *k, struct doc *doc)
 
 struct kept_render {
 	struct build *b;
-	const unsigned char *dirty;
+	size_t ndata;             /* 2 with the data files, else 0 */
 	size_t *pages;            /* indices into b->plan of the pages to render */
 	size_t npages;
 };
@@ -468,14 +468,15 @@ struct kept_render {
 static void kept_render_one(void *ctx, size_t i)
 {
 	struct kept_render *r = ctx;
-	if (i < 2)
+	if (i < r->ndata)
 		data_file_one(r->b, i);
 	else
-		render_one(r->b, r->pages[i - 2]);
+		render_one(r->b, r->pages[i - r->ndata]);
 }
 
 int build_kept_render(struct build_kept *k, const struct page_plan *plan,
-		      const unsigned char *dirty, struct diag *d, struct build_stats *stats)
+		      const unsigned char *dirty, int with_data, struct diag *d,
+		      struct build_stats *stats)
 {
 	double t0 = now();
 	struct build b;
@@ -483,16 +484,18 @@ int build_kept_render(struct build_kept *k, const struct page_plan *plan,
 	b.plan = *plan;
 	b.stage = stage_new(k->out);
 	stage_set_patch(b.stage);
-	struct kept_render r = {&b, dirty, xcalloc(plan->n + 1, sizeof *r.pages), 0};
-	for (size_t i = 0; i < plan->n; i++)
+	struct kept_render r = {&b, with_data ? 2 : 0, xcalloc(plan->n + 1, sizeof *r.pages), 0};
+	for (size_t i = 0; dirty && i < plan->n; i++)
 		if (dirty[i])
 			r.pages[r.npages++] = i;
-	pool_for(k->o.jobs, r.npages + 2, kept_render_one, &r);
+	pool_for(k->o.jobs, r.npages + r.ndata, kept_render_one, &r);
+	phase("render");
 	int status;
 	if (atomic_load(&b.render_failed) || diag_errors(d))
 		status = BUILD_CONTENT_ERROR;
 	else
 		status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
+	phase("stage");
 	if (stats)
 		stats->seconds = now() - t0;
 	stage_free(b.stage);

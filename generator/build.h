@@ -118,14 +118,15 @@ const struct build_options *build_kept_options(const struct build_kept *k);
 void build_kept_summary(struct build_kept *k, struct doc *doc);
 
 /*
- * Renders the pages of plan whose dirty[i] is set, and the data files
- * (site.json, sitemap, search index), with the options and templates of
- * the kept build, and writes those whose bytes changed into the output
- * directory, leaving every other file as it is (stage_set_patch).
- * Returns a build_status.
+ * Renders the pages of plan whose dirty[i] is set (dirty may be NULL:
+ * none), and the data files (site.json, sitemap, search index) when
+ * with_data is set, with the options and templates of the kept build,
+ * and writes those whose bytes changed into the output directory, leaving
+ * every other file as it is (stage_set_patch). Returns a build_status.
  */
 int build_kept_render(struct build_kept *k, const struct page_plan *plan,
-		      const unsigned char *dirty, struct diag *d, struct build_stats *stats);
+		      const unsigned char *dirty, int with_data, struct diag *d,
+		      struct build_stats *stats);
 
 /* One page of plan rendered to memory (caller frees *html). BUILD_OK or BUILD_CONTENT_ERROR. */
 int build_kept_page(struct build_kept *k, const struct page_plan *plan, size_t i,

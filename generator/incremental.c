@@ -34,6 +34,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+/* FICHES_TIMING=1: the time of each step of an update on stderr (for bench/). */
+static double step_clock(const char *name, double last)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (name && getenv("FICHES_TIMING"))
+		fprintf(stderr, "fiches: incremental %-10s %.3f s\n", name, t - last);
+	return t;
+}
 
 /* More documents read again than this: a full build is as quick. */
 #define INCR_MAX_DOCS 256
@@ -55,6 +67,7 @@ struct incr {
 	struct dlist all;      /* every message of the last build */
 	struct dlist global;   /* those made by the whole-site checks */
 	int inline_links;      /* Markdown outside bodies (summaries, data, footer) has links */
+	int data_due;          /* the pages are updated, the data files not yet */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -108,6 +121,7 @@ void incr_drop(struct incr *inc)
 {
 	build_kept_free(inc->kept);
 	inc->kept = NULL;
+	inc->data_due = 0;
 	dlist_clear(&inc->all);
 	dlist_clear(&inc->global);
 }
@@ -236,58 +250,124 @@ void incr_reset(struct incr *inc, struct build_kept *kept, struct diag *d)
 
 /* ------------------------------------------------------- page inputs */
 
-/* What a page reads, hashed; and whether it reads a document read again. */
+/*
+ * What a page reads, hashed, and whether it shows a document read again
+ * in full (its own page, or « Que faire si… » showing a theme's text).
+ * A document a page only lists or links (context.c's doc_ref: title,
+ * summary, number, logique, publics, territoires, status, page) counts by
+ * the hash of those fields, so that an edit of a fiche's text alone does
+ * not make every list of fiches again.
+ */
 struct sig {
 	uint64_t h;
 	int touched;
 	struct doc *const *changed;
 	size_t nchanged;
+	const uint64_t *refs;       /* by document: hash of what doc_ref shows */
+	const size_t *kind_start;   /* first index in refs of each kind */
 };
 
-static void sig_ptr(struct sig *g, const void *p)
+static uint64_t hash_text(uint64_t h, const char *s)
 {
-	g->h = hash_more(g->h, &p, sizeof p);
-	for (size_t i = 0; p && i < g->nchanged && !g->touched; i++)
-		g->touched = p == (const void *)g->changed[i];
+	size_t n = s ? strlen(s) + 1 : 0;
+	h = hash_more(h, &n, sizeof n);
+	return s ? hash_more(h, s, n) : h;
 }
 
-static void sig_list(struct sig *g, const struct ptrs *l)
+/* Hash of what a list item or a link shows of d (doc_ref, doc_display_title, guide parts). */
+static uint64_t ref_hash(const struct doc *d)
 {
-	g->h = hash_more(g->h, &l->n, sizeof l->n);
+	uint64_t h = HASH_FNV1A64_BASIS;
+	h = hash_more(h, &d->number, sizeof d->number);
+	h = hash_text(h, d->title);
+	h = hash_text(h, d->title_html);
+	h = hash_text(h, d->summary);
+	h = hash_text(h, d->summary_html);
+	h = hash_text(h, d->out_path);
+	h = hash_text(h, d->status);
+	h = hash_text(h, d->part);
+	h = hash_more(h, &d->logic, sizeof d->logic);
+	const struct ptrs *lists[] = {&d->publics, &d->territories};
+	for (size_t i = 0; i < 2; i++) {
+		h = hash_more(h, &lists[i]->n, sizeof lists[i]->n);
+		if (lists[i]->n)
+			h = hash_more(h, lists[i]->v, lists[i]->n * sizeof *lists[i]->v);
+	}
+	return h;
+}
+
+/* The address alone: a record whose data an update does not change (entries, taxa). */
+static void sig_addr(struct sig *g, const void *p)
+{
+	g->h = hash_more(g->h, &p, sizeof p);
+}
+
+/* A document shown in full: the page is made again when it is read again. */
+static void sig_whole(struct sig *g, const struct doc *d)
+{
+	sig_addr(g, d);
+	for (size_t i = 0; d && i < g->nchanged && !g->touched; i++)
+		g->touched = d == g->changed[i];
+}
+
+/* A document listed or linked: its address and what a list shows of it. */
+static void sig_ref(struct sig *g, const struct doc *d)
+{
+	sig_addr(g, d);
+	if (d) {
+		uint64_t r = g->refs[g->kind_start[d->kind] + d->index];
+		g->h = hash_more(g->h, &r, sizeof r);
+	}
+}
+
+static void sig_count(struct sig *g, size_t n)
+{
+	g->h = hash_more(g->h, &n, sizeof n);
+}
+
+static void sig_refs(struct sig *g, const struct ptrs *l)
+{
+	sig_count(g, l->n);
 	for (size_t i = 0; i < l->n; i++)
-		sig_ptr(g, l->v[i]);
+		sig_ref(g, l->v[i]);
+}
+
+static void sig_addrs(struct sig *g, const struct ptrs *l)
+{
+	sig_count(g, l->n);
+	for (size_t i = 0; i < l->n; i++)
+		sig_addr(g, l->v[i]);
 }
 
 static void sig_kind(struct sig *g, const struct site *s, enum doc_kind kind)
 {
+	sig_count(g, s->ndocs[kind]);
 	for (size_t i = 0; i < s->ndocs[kind]; i++)
-		sig_ptr(g, s->docs[kind][i]);
+		sig_ref(g, s->docs[kind][i]);
 }
 
-static void sig_taxa(struct sig *g, const struct taxon *v, size_t n)
+/* Taxa pages and filters: which documents carry each (counts, kinds). */
+static void sig_taxa(struct sig *g, const struct taxon *v, size_t n, int refs)
 {
 	for (size_t i = 0; i < n; i++)
-		sig_list(g, &v[i].docs);
+		(refs ? sig_refs : sig_addrs)(g, &v[i].docs);
 }
 
 static void sig_doc(struct sig *g, const struct doc *d)
 {
-	sig_ptr(g, d);
-	const struct ptrs *lists[] = {&d->themes, &d->actions, &d->cited_by, &d->related,
-				      &d->includes, &d->fm_docs, &d->links_to, &d->contacts};
-	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
-		sig_list(g, lists[i]);
-	sig_ptr(g, d->prev);
-	sig_ptr(g, d->next);
-	sig_ptr(g, d->included_in);
-	sig_ptr(g, d->carrier);
+	sig_whole(g, d);
+	const struct ptrs *refs[] = {&d->themes, &d->actions, &d->cited_by, &d->related,
+				     &d->includes, &d->fm_docs, &d->links_to};
+	for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
+		sig_refs(g, refs[i]);
+	sig_ref(g, d->prev);
+	sig_ref(g, d->next);
+	sig_ref(g, d->included_in);
+	sig_addrs(g, &d->contacts);
+	sig_addr(g, d->carrier);
 }
 
-/*
- * Every record the context of page p reads (context.c), in order: the
- * documents it shows and the lists they come from. Records are compared
- * by address, which an update keeps.
- */
+/* Every record the context of page p reads (context.c), in order. */
 static void sig_page(struct sig *g, const struct site *s, const struct page *p)
 {
 	switch (p->kind) {
@@ -297,27 +377,36 @@ static void sig_page(struct sig *g, const struct site *s, const struct page *p)
 	case PAGE_HOME:
 		sig_kind(g, s, DOC_PAGE);
 		sig_kind(g, s, DOC_THEME);
-		sig_ptr(g, s->intro);
-		sig_taxa(g, s->publics, s->npublics);
-		sig_taxa(g, s->logics, s->nlogics);
+		sig_ref(g, s->intro);
+		sig_taxa(g, s->publics, s->npublics, 0);
+		sig_taxa(g, s->logics, s->nlogics, 0);
 		break;
 	case PAGE_LIST_ACTIONS:
-		sig_taxa(g, s->logics, s->nlogics);
-		sig_taxa(g, s->publics, s->npublics);
-		sig_taxa(g, s->territories, s->nterritories);
+		sig_taxa(g, s->logics, s->nlogics, 1);
+		sig_taxa(g, s->publics, s->npublics, 0);
+		sig_taxa(g, s->territories, s->nterritories, 0);
 		break;
 	case PAGE_LIST_THEMES:
-	case PAGE_WHAT_TO_DO:
-		sig_taxa(g, s->territories, s->nterritories);
 		for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++) {
-			sig_ptr(g, s->docs[DOC_THEME][i]);
-			sig_list(g, &s->docs[DOC_THEME][i]->actions);
+			sig_ref(g, s->docs[DOC_THEME][i]);
+			sig_refs(g, &s->docs[DOC_THEME][i]->actions);
+		}
+		break;
+	case PAGE_WHAT_TO_DO:
+		/* Each theme's « Comment faire ? » text, and the carriers of its actions. */
+		for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++) {
+			const struct doc *t = s->docs[DOC_THEME][i];
+			sig_whole(g, t);
+			sig_ref(g, t);
+			sig_count(g, t->actions.n);
+			for (size_t j = 0; j < t->actions.n; j++)
+				sig_addr(g, ((const struct doc *)t->actions.v[j])->carrier);
 		}
 		break;
 	case PAGE_GUIDE_INDEX:
 		for (size_t i = 0; i < s->ndocs[DOC_GUIDE]; i++) {
-			sig_ptr(g, s->docs[DOC_GUIDE][i]);
-			sig_list(g, &s->docs[DOC_GUIDE][i]->includes);
+			sig_ref(g, s->docs[DOC_GUIDE][i]);
+			sig_refs(g, &s->docs[DOC_GUIDE][i]->includes);
 		}
 		break;
 	case PAGE_PAGES_INDEX:
@@ -327,32 +416,32 @@ static void sig_page(struct sig *g, const struct site *s, const struct page *p)
 		sig_kind(g, s, (enum doc_kind)p->taxa_kind);
 		break;
 	case PAGE_CONTACTS:
-		sig_taxa(g, s->territories, s->nterritories);
+		sig_taxa(g, s->territories, s->nterritories, 0);
 		for (size_t i = 0; i < s->ncontacts; i++)
-			sig_list(g, &s->contacts[i].actions);
+			sig_refs(g, &s->contacts[i].actions);
 		break;
 	case PAGE_CONTACT: {
 		const struct entry *e = p->subject;
-		sig_list(g, &e->actions);
-		sig_list(g, &e->cited_by);
+		sig_refs(g, &e->actions);
+		sig_refs(g, &e->cited_by);
 		break;
 	}
 	case PAGE_GLOSSARY:
 		for (size_t i = 0; i < s->nglossary; i++)
-			sig_list(g, &s->glossary[i].cited_by);
+			sig_refs(g, &s->glossary[i].cited_by);
 		break;
 	case PAGE_BIBLIO:
 		for (size_t i = 0; i < s->nbiblio; i++)
-			sig_list(g, &s->biblio[i].cited_by);
+			sig_refs(g, &s->biblio[i].cited_by);
 		break;
 	case PAGE_TAXA_INDEX: {
 		const struct taxon *taxa[3] = {s->logics, s->publics, s->territories};
 		size_t n[3] = {s->nlogics, s->npublics, s->nterritories};
-		sig_taxa(g, taxa[p->taxa_kind], n[p->taxa_kind]);
+		sig_taxa(g, taxa[p->taxa_kind], n[p->taxa_kind], 0);
 		break;
 	}
 	case PAGE_TAXON:
-		sig_list(g, &((const struct taxon *)p->subject)->docs);
+		sig_refs(g, &((const struct taxon *)p->subject)->docs);
 		break;
 	case PAGE_SEARCH:
 	case PAGE_NOT_FOUND:
@@ -365,12 +454,20 @@ static void sign_pages(const struct site *s, const struct page_plan *plan,
 		       struct doc *const *changed, size_t nchanged, uint64_t *h,
 		       unsigned char *touched)
 {
+	size_t kind_start[DOC_KINDS + 1] = {0};
+	for (size_t k = 0; k < DOC_KINDS; k++)
+		kind_start[k + 1] = kind_start[k] + s->ndocs[k];
+	uint64_t *refs = xcalloc(kind_start[DOC_KINDS] + 1, sizeof *refs);
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			refs[kind_start[k] + i] = ref_hash(s->docs[k][i]);
 	for (size_t i = 0; i < plan->n; i++) {
-		struct sig g = {HASH_FNV1A64_BASIS, 0, changed, nchanged};
+		struct sig g = {HASH_FNV1A64_BASIS, 0, changed, nchanged, refs, kind_start};
 		sig_page(&g, s, &plan->pages[i]);
 		h[i] = g.h;
 		touched[i] |= (unsigned char)g.touched;
 	}
+	free(refs);
 }
 
 static int same_plan(const struct page_plan *a, const struct page_plan *b)
@@ -572,6 +669,7 @@ int incr_update(struct incr *inc, const char *const *paths, size_t n, struct dia
 	diag_set_strict(docs_d, strict);
 	diag_set_strict(global_d, strict);
 	int status = INCR_FALLBACK;
+	double t = step_clock(NULL, 0);
 	if (changed_docs(s, paths, n, &r) < 0)
 		goto out;
 
@@ -580,6 +678,7 @@ int incr_update(struct incr *inc, const char *const *paths, size_t n, struct dia
 	h_before = xcalloc(before.n + 1, sizeof *h_before);
 	dirty = xcalloc(before.n + 1, 1);
 	sign_pages(s, &before, r.docs, r.n, h_before, dirty);
+	t = step_clock("inputs", t);
 
 	if (reread_docs(s, &r, 0, docs_d) < 0)
 		goto drop;
@@ -602,7 +701,9 @@ int incr_update(struct incr *inc, const char *const *paths, size_t n, struct dia
 		bodies_process_doc(s, r.docs[i], docs_d);
 		schema_check_doc_sections(s, r.docs[i], docs_d);
 	}
+	t = step_clock("documents", t);
 	whole_site(s, global_d);
+	t = step_clock("relations", t);
 	if (diag_errors(docs_d) || diag_errors(global_d))
 		goto drop;
 	for (size_t i = 0; i < r.n; i++)
@@ -617,7 +718,10 @@ int incr_update(struct incr *inc, const char *const *paths, size_t n, struct dia
 		dirty[i] |= h_before[i] != h_after[i];
 
 	merge_messages(inc, &r, docs_d, global_d, d);
-	status = build_kept_render(kept, &after, dirty, d, stats);
+	t = step_clock("pages", t);
+	status = build_kept_render(kept, &after, dirty, 0, d, stats);
+	t = step_clock("render", t);
+	inc->data_due = 1;
 	if (status != BUILD_OK)
 		goto drop;
 	inc->inline_links = inline_links(s);
@@ -645,5 +749,24 @@ out:
 	free(dirty);
 	diag_free(docs_d);
 	diag_free(global_d);
+	return status;
+}
+
+int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats)
+{
+	if (!inc->kept || !inc->data_due)
+		return BUILD_OK;
+	double t = step_clock(NULL, 0);
+	struct page_plan plan = pages_plan(build_kept_site(inc->kept));
+	struct diag *scratch = diag_new();
+	int status = build_kept_render(inc->kept, &plan, NULL, 1, scratch, stats);
+	step_clock("data files", t);
+	pages_free(&plan);
+	inc->data_due = 0;
+	if (status != BUILD_OK) {
+		diag_move(d, scratch, DIAG_NOTE);
+		incr_drop(inc);
+	}
+	diag_free(scratch);
 	return status;
 }

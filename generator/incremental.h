@@ -65,4 +65,13 @@ int incr_ready(const struct incr *inc);
 int incr_update(struct incr *inc, const char *const *paths, size_t n, struct diag *d,
 		struct build_stats *stats);
 
+/*
+ * The data files (site.json, sitemap, search index) after an update:
+ * incr_update writes the pages only, so that the open page can reload at
+ * once; these follow (at 10 000 fiches they weigh 75 MB). BUILD_OK when
+ * written (or none was due); otherwise the state is dropped and a full
+ * build is needed (reported to d). stats may be NULL.
+ */
+int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats);
+
 #endif

@@ -832,9 +832,24 @@ static int rebuild_changed(struct server *s, struct incr *inc, const struct buil
 	char *text = diag_to_string(d);
 	diag_flush(d, stderr);
 	i18n_site_end(terminal);
-	fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed), only what the change shows\n"),
-		st.seconds, st.written, st.removed);
+	/* The open pages reload now; the data files (search index, site.json) follow. */
 	publish(s, out, diag_warnings(d) ? text : NULL, 0, 1);
+	struct build_stats data = {0};
+	struct diag *failure = diag_new();
+	terminal = i18n_site_begin();
+	int written = incr_update_data(inc, failure, &data);
+	i18n_site_end(terminal);
+	if (written != BUILD_OK) {
+		diag_flush(failure, stderr);
+		diag_free(failure);
+		free(text);
+		return rebuild(s, inc, b, out, d, 0, 1);
+	}
+	diag_free(failure);
+	/* What a request read meanwhile from the old data files is not kept. */
+	publish(s, out, diag_warnings(d) ? text : NULL, 0, 0);
+	fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed), only what the change shows\n"),
+		st.seconds + data.seconds, st.written + data.written, st.removed + data.removed);
 	free(text);
 	return status;
 }
