@@ -29,6 +29,7 @@
 #include "xalloc.h"
 #include "xref.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ struct incr {
 	struct dlist global;   /* those made by the whole-site checks */
 	int inline_links;      /* Markdown outside bodies (summaries, data, footer) has links */
 	int data_due;          /* the pages are updated, the data files not yet */
+	pthread_mutex_t lock;  /* serve's main thread updates, the editor's threads preview */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -114,10 +116,13 @@ static int same_msg(const struct dmsg *a, const struct dmsg *b)
 
 struct incr *incr_new(void)
 {
-	return xcalloc(1, sizeof(struct incr));
+	struct incr *inc = xcalloc(1, sizeof *inc);
+	pthread_mutex_init(&inc->lock, NULL);
+	return inc;
 }
 
-void incr_drop(struct incr *inc)
+/* incr_drop with the lock held. */
+static void drop(struct incr *inc)
 {
 	build_kept_free(inc->kept);
 	inc->kept = NULL;
@@ -126,17 +131,28 @@ void incr_drop(struct incr *inc)
 	dlist_clear(&inc->global);
 }
 
+void incr_drop(struct incr *inc)
+{
+	pthread_mutex_lock(&inc->lock);
+	drop(inc);
+	pthread_mutex_unlock(&inc->lock);
+}
+
 void incr_free(struct incr *inc)
 {
 	if (!inc)
 		return;
-	incr_drop(inc);
+	drop(inc);
+	pthread_mutex_destroy(&inc->lock);
 	free(inc);
 }
 
 int incr_ready(const struct incr *inc)
 {
-	return inc->kept != NULL;
+	pthread_mutex_lock((pthread_mutex_t *)&inc->lock);
+	int ready = inc->kept != NULL;
+	pthread_mutex_unlock((pthread_mutex_t *)&inc->lock);
+	return ready;
 }
 
 /* Derived relations, emptied before they are made again from the documents. */
@@ -232,11 +248,19 @@ static int inline_links(const struct site *s)
 	return 0;
 }
 
+static void reset(struct incr *inc, struct build_kept *kept, struct diag *d);
+
 void incr_reset(struct incr *inc, struct build_kept *kept, struct diag *d)
 {
-	incr_drop(inc);
-	if (!kept)
-		return;
+	pthread_mutex_lock(&inc->lock);
+	drop(inc);
+	if (kept)
+		reset(inc, kept, d);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+static void reset(struct incr *inc, struct build_kept *kept, struct diag *d)
+{
 	inc->kept = kept;
 	dlist_from(&inc->all, d);
 	struct site *s = build_kept_site(kept);
@@ -653,8 +677,8 @@ static void merge_messages(struct incr *inc, const struct reread *r, struct diag
 	inc->global = global;
 }
 
-int incr_update(struct incr *inc, const char *const *paths, size_t n, struct diag *d,
-		struct build_stats *stats)
+static int update(struct incr *inc, const char *const *paths, size_t n, struct diag *d,
+		  struct build_stats *stats)
 {
 	if (!inc->kept)
 		return INCR_FALLBACK;
@@ -739,7 +763,7 @@ drop:
 	 * only a full build can say what the site should be, and report it.
 	 */
 	status = INCR_FALLBACK;
-	incr_drop(inc);
+	drop(inc);
 out:
 	reread_free(&r);
 	pages_free(&before);
@@ -752,7 +776,16 @@ out:
 	return status;
 }
 
-int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats)
+int incr_update(struct incr *inc, const char *const *paths, size_t n, struct diag *d,
+		struct build_stats *stats)
+{
+	pthread_mutex_lock(&inc->lock);
+	int status = update(inc, paths, n, d, stats);
+	pthread_mutex_unlock(&inc->lock);
+	return status;
+}
+
+static int update_data(struct incr *inc, struct diag *d, struct build_stats *stats)
 {
 	if (!inc->kept || !inc->data_due)
 		return BUILD_OK;
@@ -765,8 +798,101 @@ int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats
 	inc->data_due = 0;
 	if (status != BUILD_OK) {
 		diag_move(d, scratch, DIAG_NOTE);
-		incr_drop(inc);
+		drop(inc);
 	}
 	diag_free(scratch);
+	return status;
+}
+
+int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats)
+{
+	pthread_mutex_lock(&inc->lock);
+	int status = update_data(inc, d, stats);
+	pthread_mutex_unlock(&inc->lock);
+	return status;
+}
+
+/* Swaps the contents of two documents; a keeps its place (index) in the site. */
+static void swap_docs(struct doc *a, struct doc *b)
+{
+	struct doc tmp = *a;
+	*a = *b;
+	*b = tmp;
+	size_t index = a->index;
+	a->index = b->index;
+	b->index = index;
+}
+
+static int preview(struct incr *inc, const char *display, const char *read_path, struct diag *d,
+		   struct build_preview_page *page)
+{
+	if (!inc->kept)
+		return INCR_FALLBACK;
+	struct build_kept *kept = inc->kept;
+	struct site *s = build_kept_site(kept);
+	struct doc *doc = find_doc(s, display);
+	if (!doc)
+		return INCR_FALLBACK;
+	int strict = build_kept_options(kept)->strict;
+	struct diag *own = diag_new(), *global = diag_new();
+	diag_set_strict(own, strict);
+	diag_set_strict(global, strict);
+	/* The unsaved text in place of the saved one: same struct doc, so every link to it holds. */
+	struct doc *saved = load_doc_alone(s, doc->kind, display, read_path, own);
+	swap_docs(doc, saved);
+	schema_check_doc(s, doc, own);
+	int status = INCR_FALLBACK;
+	if (doc->number != saved->number || strcmp(doc->slug, saved->slug) != 0 || !doc->out_path ||
+	    !saved->out_path || strcmp(doc->out_path, saved->out_path) != 0) {
+		/* Nothing else was touched yet: the saved version goes back as it was. */
+		swap_docs(doc, saved);
+		doc_free(saved);
+		goto out;
+	}
+	bodies_process_doc(s, doc, own);
+	schema_check_doc_sections(s, doc, own);
+	whole_site(s, global);
+	/* The project's messages: the kept ones but this document's and the whole-site checks'. */
+	unsigned char *used = xcalloc(inc->global.n + 1, 1);
+	for (size_t i = 0; i < inc->all.n; i++) {
+		const struct dmsg *m = &inc->all.v[i];
+		if (listed(&inc->global, m, used) || (m->path && !strcmp(m->path, display)))
+			continue;
+		diag_report(d, m->level, m->path, m->line, m->col, "%s", m->text);
+	}
+	free(used);
+	diag_move(d, own, DIAG_NOTE);
+	diag_move(d, global, DIAG_NOTE);
+	page->out_path = xstrdup(doc->out_path);
+	if (!diag_errors(d)) {
+		build_kept_summary(kept, doc);
+		struct page_plan plan = pages_plan(s);
+		for (size_t i = 0; i < plan.n; i++)
+			if (plan.pages[i].kind == PAGE_DOC && plan.pages[i].subject == doc) {
+				build_kept_page(kept, &plan, i, d, &page->html, &page->html_len);
+				break;
+			}
+		pages_free(&plan);
+	}
+	status = page->html ? BUILD_OK : BUILD_CONTENT_ERROR;
+	/* The saved version back, and the relations as they were. */
+	swap_docs(doc, saved);
+	doc_free(saved);
+	struct diag *again = diag_new();
+	whole_site(s, again);
+	diag_free(again);
+out:
+	diag_free(own);
+	diag_free(global);
+	return status;
+}
+
+int incr_preview(struct incr *inc, const char *display, const char *read_path, struct diag *d,
+		 struct build_preview_page *page)
+{
+	memset(page, 0, sizeof *page);
+	pthread_mutex_lock(&inc->lock);
+	int status = preview(inc, display, read_path, d, page);
+	pthread_mutex_unlock(&inc->lock);
 	return status;
 }

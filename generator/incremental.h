@@ -32,7 +32,11 @@
 #include "build.h"
 #include "diag.h"
 
-/* Returned by incr_update when a full build is needed (nothing was written). */
+/*
+ * Every function below may be called from any thread: the state has a
+ * lock of its own. Returned by incr_update when a full build is needed
+ * (nothing was written).
+ */
 #define INCR_FALLBACK (-1)
 
 struct incr;
@@ -73,5 +77,20 @@ int incr_update(struct incr *inc, const char *const *paths, size_t n, struct dia
  * build is needed (reported to d). stats may be NULL.
  */
 int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats);
+
+/*
+ * The editor's check and preview of unsaved text (build_preview's
+ * contract) against the kept model, without loading the project: the
+ * document shown as display is read from read_path, checked and resolved
+ * alone in place of its saved version, the relations and whole-site
+ * checks are made again, its page is rendered when there is no error,
+ * then the saved version is put back. d receives every diagnostic of the
+ * project as `fiches check` gives them. INCR_FALLBACK when the state
+ * cannot answer (none kept, a new document, a changed number, slug or
+ * page): call build_preview. Thread-safe with the updates above (one at a
+ * time).
+ */
+int incr_preview(struct incr *inc, const char *display, const char *read_path, struct diag *d,
+		 struct build_preview_page *page);
 
 #endif

@@ -78,6 +78,7 @@ struct edit *edit_new(const struct edit_options *o)
 	sodium_bin2hex(e->secret, sizeof e->secret, raw, sizeof raw);
 	sodium_memzero(raw, sizeof raw);
 	e->build = *o->build;
+	e->incr = o->incr;
 	e->root = xstrdup(root);
 	e->build.root = e->root;
 	e->content_real = content_real;

@@ -32,6 +32,7 @@ struct edit_options {
 	const char *host_shown;             /* as in a URL: "127.0.0.1", "[::1]" */
 	int loopback;                       /* listening on a loopback address only */
 	const char *password_file;          /* --edit-password-file, or NULL */
+	struct incr *incr;                  /* the model of the last build, for checks (incremental.h); borrowed */
 };
 
 /*

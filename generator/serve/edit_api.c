@@ -12,6 +12,8 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "i18n.h"
+#include "incremental.h"
 #include "kind.h"
 #include "load.h"
 #include "model.h"
@@ -140,7 +142,15 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 	struct diag *d = diag_new();
 	diag_set_strict(d, e->build.strict);
 	struct build_preview_page page;
-	build_preview(&e->build, display, read_path, d, &page);
+	/* Messages in the site's language, as the overlay and the build give them. */
+	locale_t terminal = i18n_site_begin();
+	/* Against the model of the last build (one document checked); else the whole project is loaded. */
+	int whole = !e->incr || incr_preview(e->incr, display, read_path, d, &page) == INCR_FALLBACK;
+	if (whole) {
+		diag_clear(d);
+		build_preview(&e->build, display, read_path, d, &page);
+	}
+	i18n_site_end(terminal);
 	close(fd);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
@@ -155,6 +165,8 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 	/* The front matter as the form shows it (null when it does not parse). */
 	json_t *meta = edit_fm_parse(text, tlen);
 	json_object_set_new(out, "entete", meta ? meta : json_null());
+	/* How it was checked: this document against the last build's model, or the whole project loaded. */
+	json_object_set_new(out, "controle", json_string(whole ? "projet" : "document"));
 	/* The server's share of the latency, for the measurements. */
 	json_object_set_new(out, "duree_ms", json_real((double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 						       (double)(t1.tv_nsec - t0.tv_nsec) / 1e6));

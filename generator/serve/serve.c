@@ -1015,12 +1015,12 @@ int serve_run(const struct serve_options *opts)
 		goto out;
 	}
 
-	struct edit_options eo = {&b, port, addr.shown, addr.loopback, opts->edit_password_file};
+	inc = incr_new();
+	struct edit_options eo = {&b, port, addr.shown, addr.loopback, opts->edit_password_file, inc};
 	s->edit = edit_new(&eo);
 
 	d = diag_new();
 	diag_set_strict(d, b.strict);
-	inc = incr_new();
 	int status = rebuild(s, inc, &b, out, d, 1, 1);
 	if (status == BUILD_USAGE || status == BUILD_FAILURE) {
 		rc = status == BUILD_USAGE ? 2 : 3;
@@ -1136,9 +1136,9 @@ out:
 	watch_free(w);
 	if (d)
 		diag_free(d);
-	incr_free(inc);
 	cache_clear(s);
 	edit_free(s->edit);
+	incr_free(inc);
 	free(s->snippet);
 	free(s->root_real);
 	pthread_rwlock_destroy(&s->lock);

@@ -269,6 +269,11 @@ def run(tmp):
     step("broken link fixed", A6, sub(r"^Voir \[la fiche\]\(action:999\)\.\n\n", ""), incremental=False)
     step("after the fix", A6, sub(r"^title: .*$", "title: Habitants à l'épreuve des trafics"))
 
+    # The editor's check and preview: against the kept model, as the build would say and show.
+    key = re.search(r"/_edit/\?cle=([0-9a-f]+)", log_text())
+    if check("the workshop's key is printed", key is not None):
+        previews(project, port, "fiches_atelier=" + key.group(1), A6, step)
+
     # New and deleted files: full rebuilds.
     new = "actions/12-nouvelle-action.md"
     template = project.read(A6)
@@ -291,6 +296,69 @@ def run(tmp):
     print("     SIGTERM to exit: %.0f ms" % ((time.time() - t0) * 1000))
     check("SIGTERM stops the server with status 0", code == 0, "status %s" % code)
     log.close()
+
+
+def api(port, cookie, what, body):
+    import http.client
+    import json
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    data = json.dumps(body).encode()
+    c.request("POST", "/_edit/api/" + what, body=data, headers={
+        "Host": "127.0.0.1:%d" % port, "Origin": "http://127.0.0.1:%d" % port, "Cookie": cookie,
+        "Content-Type": "application/json"})
+    r = c.getresponse()
+    out = json.loads(r.read() or b"{}")
+    c.close()
+    return out
+
+
+def diag_set(diags):
+    return sorted((d["fichier"], d["ligne"], d["colonne"], d["niveau"]) for d in diags)
+
+
+def previews(project, port, cookie, rel, step):
+    original = project.read(rel)
+    page = "fiches-actions/habitants-a-l-epreuve-des-trafics.html"
+    r = api(port, cookie, "apercu", {"chemin": rel, "texte": original})
+    check("preview: one document checked against the kept model", r.get("controle") == "document", r.get("controle"))
+    with open(os.path.join(project.out, page), encoding="utf-8") as f:
+        built = f.read()
+    html = re.sub(r'<base href="[^"]*">', "", r.get("html") or "", count=1)
+    check("preview of the saved text: no diagnostic, the page as built",
+          r.get("diagnostics") == [] and html == built, str(r.get("diagnostics"))[:200])
+    # Unsaved changes that touch the relations: the preview is the page once saved.
+    changed = re.sub(r"^title: .*$", "title: Des habitants et des trafics", original, count=1, flags=re.M)
+    changed = re.sub(r"^themes: \[[^,]*, ", "themes: [", changed, count=1, flags=re.M)
+    changed = re.sub(r"^## Acteurs$", "Voir [](action:3).\n\n## Acteurs", changed, count=1, flags=re.M)
+    r = api(port, cookie, "apercu", {"chemin": rel, "texte": changed})
+    preview_html = re.sub(r'<base href="[^"]*">', "", r.get("html") or "", count=1)
+    check("preview of changed text: checked alone", r.get("controle") == "document", r.get("controle"))
+    r2 = api(port, cookie, "apercu", {"chemin": rel, "texte": original})
+    check("the saved version is back after a preview",
+          re.sub(r'<base href="[^"]*">', "", r2.get("html") or "", count=1) == built)
+    step("preview then save", rel, lambda _: changed)
+    with open(os.path.join(project.out, page), encoding="utf-8") as f:
+        check("the preview was the page as saved and built", preview_html == f.read())
+    # A warning and an error: the same diagnostics as `fiches check` of the saved text.
+    for name, text in [("missing section", re.sub(r"^## Objectifs$", "Objectifs", changed, count=1, flags=re.M)),
+                       ("unknown logique", changed.replace("logic: ", "logic: x", 1))]:
+        r = api(port, cookie, "apercu", {"chemin": rel, "texte": text})
+        # fiches check of a copy of the project holding that text.
+        copy = os.path.join(project.tmp, "check-" + name.replace(" ", "-"))
+        shutil.copytree(os.path.join(project.root, "content"), os.path.join(copy, "content"))
+        with open(os.path.join(copy, "content", rel), "w", encoding="utf-8") as f:
+            f.write(text)
+        res = subprocess.run([FICHES, "check", "-C", copy], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=ENV, timeout=600)
+        expected = sorted(set(re.findall(r"^(content/[^:\n]+):(\d+):(\d+): (error|warning):",
+                                         res.stderr.decode(), re.M)))
+        got = sorted(set((d["fichier"], str(d["ligne"]), str(d["colonne"]),
+                          "error" if d["niveau"] == "erreur" else "warning") for d in r.get("diagnostics") or []))
+        check("preview with a %s: the diagnostics of fiches check" % name,
+              got == expected and len(got) > 0 and r.get("controle") == "document", "%s vs %s" % (got, expected))
+        shown = r.get("html") is None if name == "unknown logique" else r.get("html") is not None
+        check("preview with a %s: the page is shown only without error" % name, shown)
+    step("back to the saved text", rel, lambda _: original)
 
 
 def http_get(port, path):
