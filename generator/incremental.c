@@ -63,12 +63,22 @@ struct dlist {
 	size_t n, cap;
 };
 
+/* What lists show of each document, by position (kind_start[kind] + index). */
+struct refs {
+	size_t kind_start[DOC_KINDS + 1];
+	uint64_t *h;
+};
+
 struct incr {
 	struct build_kept *kept;
 	struct dlist all;      /* every message of the last build */
 	struct dlist global;   /* those made by the whole-site checks */
+	struct dlist structural; /* those of schema_check_unique: numbers and slugs, which an update keeps */
 	int inline_links;      /* Markdown outside bodies (summaries, data, footer) has links */
 	int data_due;          /* the pages are updated, the data files not yet */
+	struct page_plan plan; /* the pages of the kept model */
+	struct refs refs;      /* what lists show of each document */
+	uint64_t *sigs;        /* each page's inputs (sign_pages), plan order */
 	pthread_mutex_t lock;  /* serve's main thread updates, the editor's threads preview */
 };
 
@@ -129,6 +139,12 @@ static void drop(struct incr *inc)
 	inc->data_due = 0;
 	dlist_clear(&inc->all);
 	dlist_clear(&inc->global);
+	dlist_clear(&inc->structural);
+	pages_free(&inc->plan);
+	free(inc->refs.h);
+	inc->refs.h = NULL;
+	free(inc->sigs);
+	inc->sigs = NULL;
 }
 
 void incr_drop(struct incr *inc)
@@ -196,8 +212,6 @@ static void reset_derived(struct site *s)
 static void whole_site(struct site *s, struct diag *d)
 {
 	reset_derived(s);
-	for (size_t k = 0; k < site_nkinds(s); k++)
-		schema_check_unique(s, (enum doc_kind)k, d);
 	xref_finish(s, d);
 	derive_all(s);
 	pdf_check_booklets(s, d);
@@ -249,6 +263,10 @@ static int inline_links(const struct site *s)
 }
 
 static void reset(struct incr *inc, struct build_kept *kept, struct diag *d);
+static void refs_make(struct refs *r, const struct site *s);
+static void sign_pages(const struct site *s, const struct page_plan *plan, const struct refs *refs,
+		       struct doc *const *changed, size_t nchanged, uint64_t *h,
+		       unsigned char *touched);
 
 void incr_reset(struct incr *inc, struct build_kept *kept, struct diag *d)
 {
@@ -268,8 +286,20 @@ static void reset(struct incr *inc, struct build_kept *kept, struct diag *d)
 	struct diag *g = diag_new();
 	whole_site(s, g);
 	dlist_from(&inc->global, g);
+	diag_clear(g);
+	/* Numbers and slugs do not change in an update: what this says at a document's path stays. */
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		schema_check_unique(s, (enum doc_kind)k, g);
+	dlist_from(&inc->structural, g);
 	diag_free(g);
 	inc->inline_links = inline_links(s);
+	/* What each page reads now, to compare with after the next update. */
+	inc->plan = pages_plan(s);
+	refs_make(&inc->refs, s);
+	inc->sigs = xcalloc(inc->plan.n + 1, sizeof *inc->sigs);
+	unsigned char *unused = xcalloc(inc->plan.n + 1, 1);
+	sign_pages(s, &inc->plan, &inc->refs, NULL, 0, inc->sigs, unused);
+	free(unused);
 }
 
 /* ------------------------------------------------------- page inputs */
@@ -474,24 +504,35 @@ static void sig_page(struct sig *g, const struct site *s, const struct page *p)
 	}
 }
 
-static void sign_pages(const struct site *s, const struct page_plan *plan,
+
+static void refs_make(struct refs *r, const struct site *s)
+{
+	memset(r->kind_start, 0, sizeof r->kind_start);
+	for (size_t k = 0; k < DOC_KINDS; k++)
+		r->kind_start[k + 1] = r->kind_start[k] + s->ndocs[k];
+	r->h = xcalloc(r->kind_start[DOC_KINDS] + 1, sizeof *r->h);
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			r->h[r->kind_start[k] + i] = ref_hash(s->docs[k][i]);
+}
+
+/* After an update: only the documents read again can show anything new. */
+static void refs_update(struct refs *r, struct doc *const *docs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		r->h[r->kind_start[docs[i]->kind] + docs[i]->index] = ref_hash(docs[i]);
+}
+
+static void sign_pages(const struct site *s, const struct page_plan *plan, const struct refs *refs,
 		       struct doc *const *changed, size_t nchanged, uint64_t *h,
 		       unsigned char *touched)
 {
-	size_t kind_start[DOC_KINDS + 1] = {0};
-	for (size_t k = 0; k < DOC_KINDS; k++)
-		kind_start[k + 1] = kind_start[k] + s->ndocs[k];
-	uint64_t *refs = xcalloc(kind_start[DOC_KINDS] + 1, sizeof *refs);
-	for (size_t k = 0; k < site_nkinds(s); k++)
-		for (size_t i = 0; i < s->ndocs[k]; i++)
-			refs[kind_start[k] + i] = ref_hash(s->docs[k][i]);
 	for (size_t i = 0; i < plan->n; i++) {
-		struct sig g = {HASH_FNV1A64_BASIS, 0, changed, nchanged, refs, kind_start};
+		struct sig g = {HASH_FNV1A64_BASIS, 0, changed, nchanged, refs->h, refs->kind_start};
 		sig_page(&g, s, &plan->pages[i]);
 		h[i] = g.h;
 		touched[i] |= (unsigned char)g.touched;
 	}
-	free(refs);
 }
 
 static int same_plan(const struct page_plan *a, const struct page_plan *b)
@@ -652,6 +693,7 @@ static void merge_messages(struct incr *inc, const struct reread *r, struct diag
 {
 	struct dlist all = {0}, global = {0};
 	unsigned char *used = xcalloc(inc->global.n + 1, 1);
+	unsigned char *kept = xcalloc(inc->structural.n + 1, 1);
 	for (size_t i = 0; i < inc->all.n; i++) {
 		const struct dmsg *m = &inc->all.v[i];
 		if (listed(&inc->global, m, used))
@@ -659,10 +701,11 @@ static void merge_messages(struct incr *inc, const struct reread *r, struct diag
 		int reread = 0;
 		for (size_t j = 0; m->path && j < r->n && !reread; j++)
 			reread = strcmp(m->path, r->docs[j]->path) == 0;
-		if (!reread)
+		if (!reread || listed(&inc->structural, m, kept))
 			dlist_add(&all, m->level, m->path, m->line, m->col, m->text);
 	}
 	free(used);
+	free(kept);
 	dlist_from(&all, fresh_docs);
 	dlist_from(&global, fresh_global);
 	for (size_t i = 0; i < global.n; i++)
@@ -677,6 +720,88 @@ static void merge_messages(struct incr *inc, const struct reread *r, struct diag
 	inc->global = global;
 }
 
+/*
+ * Whether doc's relations to other records are those of was (its previous
+ * contents): then every derived relation of the site is as it was.
+ */
+static int same_ptrs(const struct ptrs *a, const struct ptrs *b)
+{
+	return a->n == b->n && (!a->n || !memcmp(a->v, b->v, a->n * sizeof *a->v));
+}
+
+static int same_relations(const struct doc *doc, const struct doc *was)
+{
+	const struct ptrs *now[] = {&doc->fm_themes, &doc->fm_docs, &doc->includes, &doc->links_to,
+				    &doc->entries_cited, &doc->glossary_used, &doc->publics,
+				    &doc->territories, &doc->contacts};
+	const struct ptrs *then[] = {&was->fm_themes, &was->fm_docs, &was->includes, &was->links_to,
+				     &was->entries_cited, &was->glossary_used, &was->publics,
+				     &was->territories, &was->contacts};
+	for (size_t i = 0; i < sizeof now / sizeof *now; i++)
+		if (!same_ptrs(now[i], then[i]))
+			return 0;
+	return doc->logic == was->logic && doc->carrier == was->carrier;
+}
+
+/* Moves the relations other documents give to a document from one of its contents to the other. */
+static void swap_derived(struct doc *a, struct doc *b)
+{
+	struct ptrs *la[] = {&a->themes, &a->actions, &a->cited_by, &a->related};
+	struct ptrs *lb[] = {&b->themes, &b->actions, &b->cited_by, &b->related};
+	for (size_t i = 0; i < sizeof la / sizeof *la; i++) {
+		struct ptrs tmp = *la[i];
+		*la[i] = *lb[i];
+		*lb[i] = tmp;
+	}
+	struct doc *p = a->prev, *n = a->next, *in = a->included_in;
+	a->prev = b->prev;
+	a->next = b->next;
+	a->included_in = b->included_in;
+	b->prev = p;
+	b->next = n;
+	b->included_in = in;
+}
+
+/*
+ * The whole-site part after documents[0..n) were read again (olds: their
+ * previous contents). When none of them changed its relations, the
+ * derived ones are taken back from the previous contents and only the
+ * checks that read several documents run again; otherwise everything is
+ * made again (whole_site). Returns 1 when the relations are as they were.
+ */
+static int relations_after(struct site *s, struct doc **docs, struct doc **olds, size_t n,
+			   struct diag *d)
+{
+	int same = 1;
+	for (size_t i = 0; i < n && same; i++)
+		same = same_relations(docs[i], olds[i]);
+	if (!same) {
+		whole_site(s, d);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		swap_derived(docs[i], olds[i]);
+	xref_check_anchors(s, d);
+	pdf_check_booklets(s, d);
+	return 1;
+}
+
+/* Pages showing one of docs[0..n) whole: their own pages, « Que faire si… » for a theme. */
+static void mark_whole(const struct page_plan *plan, struct doc *const *docs, size_t n,
+		       unsigned char *dirty)
+{
+	int theme = 0;
+	for (size_t i = 0; i < n; i++)
+		theme |= docs[i]->kind == DOC_THEME;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct page *p = &plan->pages[i];
+		if (p->kind == PAGE_WHAT_TO_DO && theme)
+			dirty[i] = 1;
+		for (size_t j = 0; p->kind == PAGE_DOC && j < n && !dirty[i]; j++)
+			dirty[i] = p->subject == docs[j];
+	}
+}
+
 static int update(struct incr *inc, const char *const *paths, size_t n, struct diag *d,
 		  struct build_stats *stats)
 {
@@ -685,8 +810,7 @@ static int update(struct incr *inc, const char *const *paths, size_t n, struct d
 	struct build_kept *kept = inc->kept;
 	struct site *s = build_kept_site(kept);
 	struct reread r = {0};
-	struct page_plan before = {0}, after = {0};
-	uint64_t *h_before = NULL, *h_after = NULL;
+	struct page_plan after = {0};
 	unsigned char *dirty = NULL;
 	struct diag *docs_d = diag_new(), *global_d = diag_new();
 	int strict = build_kept_options(kept)->strict;
@@ -696,13 +820,6 @@ static int update(struct incr *inc, const char *const *paths, size_t n, struct d
 	double t = step_clock(NULL, 0);
 	if (changed_docs(s, paths, n, &r) < 0)
 		goto out;
-
-	/* What every page reads now, before anything moves. */
-	before = pages_plan(s);
-	h_before = xcalloc(before.n + 1, sizeof *h_before);
-	dirty = xcalloc(before.n + 1, 1);
-	sign_pages(s, &before, r.docs, r.n, h_before, dirty);
-	t = step_clock("inputs", t);
 
 	if (reread_docs(s, &r, 0, docs_d) < 0)
 		goto drop;
@@ -726,21 +843,33 @@ static int update(struct incr *inc, const char *const *paths, size_t n, struct d
 		schema_check_doc_sections(s, r.docs[i], docs_d);
 	}
 	t = step_clock("documents", t);
-	whole_site(s, global_d);
-	t = step_clock("relations", t);
+	int same = relations_after(s, r.docs, r.old, r.n, global_d);
+	t = step_clock(same ? "anchors" : "relations", t);
 	if (diag_errors(docs_d) || diag_errors(global_d))
 		goto drop;
 	for (size_t i = 0; i < r.n; i++)
 		build_kept_summary(kept, r.docs[i]);
 
 	after = pages_plan(s);
-	if (!same_plan(&before, &after))
+	if (!same_plan(&inc->plan, &after))
 		goto drop;
-	h_after = xcalloc(after.n + 1, sizeof *h_after);
-	sign_pages(s, &after, r.docs, r.n, h_after, dirty);
-	for (size_t i = 0; i < after.n; i++)
-		dirty[i] |= h_before[i] != h_after[i];
-
+	dirty = xcalloc(after.n + 1, 1);
+	mark_whole(&after, r.docs, r.n, dirty);
+	int shown_same = 1;
+	for (size_t i = 0; i < r.n; i++) {
+		uint64_t h = ref_hash(r.docs[i]);
+		shown_same &= h == inc->refs.h[inc->refs.kind_start[r.docs[i]->kind] + r.docs[i]->index];
+	}
+	if (!same || !shown_same) {
+		/* Lists or what they show changed: every page's inputs against the kept ones. */
+		refs_update(&inc->refs, r.docs, r.n);
+		uint64_t *h = xcalloc(after.n + 1, sizeof *h);
+		sign_pages(s, &after, &inc->refs, r.docs, r.n, h, dirty);
+		for (size_t i = 0; i < after.n; i++)
+			dirty[i] |= h[i] != inc->sigs[i];
+		free(inc->sigs);
+		inc->sigs = h;
+	}
 	merge_messages(inc, &r, docs_d, global_d, d);
 	t = step_clock("pages", t);
 	status = build_kept_render(kept, &after, dirty, 0, d, stats);
@@ -753,8 +882,8 @@ static int update(struct incr *inc, const char *const *paths, size_t n, struct d
 		size_t pages = 0;
 		for (size_t i = 0; i < after.n; i++)
 			pages += dirty[i];
-		fprintf(stderr, "fiches: incremental: %zu documents read again, %zu of %zu pages rendered\n",
-			r.n, pages, after.n);
+		fprintf(stderr, "fiches: incremental: %zu documents read again, relations %s, %zu of %zu pages rendered\n",
+			r.n, same ? "kept" : "made again", pages, after.n);
 	}
 	goto out;
 drop:
@@ -766,10 +895,7 @@ drop:
 	drop(inc);
 out:
 	reread_free(&r);
-	pages_free(&before);
 	pages_free(&after);
-	free(h_before);
-	free(h_after);
 	free(dirty);
 	diag_free(docs_d);
 	diag_free(global_d);
@@ -851,16 +977,19 @@ static int preview(struct incr *inc, const char *display, const char *read_path,
 	}
 	bodies_process_doc(s, doc, own);
 	schema_check_doc_sections(s, doc, own);
-	whole_site(s, global);
+	int same = relations_after(s, &doc, &saved, 1, global);
 	/* The project's messages: the kept ones but this document's and the whole-site checks'. */
 	unsigned char *used = xcalloc(inc->global.n + 1, 1);
+	unsigned char *kept_msg = xcalloc(inc->structural.n + 1, 1);
 	for (size_t i = 0; i < inc->all.n; i++) {
 		const struct dmsg *m = &inc->all.v[i];
-		if (listed(&inc->global, m, used) || (m->path && !strcmp(m->path, display)))
+		if (listed(&inc->global, m, used) ||
+		    (m->path && !strcmp(m->path, display) && !listed(&inc->structural, m, kept_msg)))
 			continue;
 		diag_report(d, m->level, m->path, m->line, m->col, "%s", m->text);
 	}
 	free(used);
+	free(kept_msg);
 	diag_move(d, own, DIAG_NOTE);
 	diag_move(d, global, DIAG_NOTE);
 	page->out_path = xstrdup(doc->out_path);
@@ -877,10 +1006,14 @@ static int preview(struct incr *inc, const char *display, const char *read_path,
 	status = page->html ? BUILD_OK : BUILD_CONTENT_ERROR;
 	/* The saved version back, and the relations as they were. */
 	swap_docs(doc, saved);
+	if (same) {
+		swap_derived(doc, saved);
+	} else {
+		struct diag *again = diag_new();
+		whole_site(s, again);
+		diag_free(again);
+	}
 	doc_free(saved);
-	struct diag *again = diag_new();
-	whole_site(s, again);
-	diag_free(again);
 out:
 	diag_free(own);
 	diag_free(global);

@@ -655,10 +655,15 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		struct out_file key = {m->path, 0, 0, 0};
 		if (bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
 			continue;
+		if (st->patch) {
+			/* Not looked at one by one (thousands): a file gone is written again by the next build. */
+			ptrs_add_unique(&carried, m);
+			continue;
+		}
 		char *p = path_join(st->out, m->path);
 		struct stat fs;
 		if (kept(st, m->path) && lstat(p, &fs) == 0 && S_ISREG(fs.st_mode))
-			ptrs_add(&carried, m);
+			ptrs_add_unique(&carried, m);
 		else
 			removed++;
 		free(p);

@@ -447,11 +447,11 @@ void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node 
 	resolve_tree(&r, root);
 }
 
-void xref_finish(struct site *s, struct diag *d)
+void xref_check_anchors(const struct site *s, struct diag *d)
 {
 	for (size_t k = 0; k < site_nkinds(s); k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
-			struct doc *doc = s->docs[k][i];
+			const struct doc *doc = s->docs[k][i];
 			for (size_t c = 0; c < doc->nanchor_checks; c++) {
 				const struct anchor_check *a = &doc->anchor_checks[c];
 				if (doc_find_anchor(a->target, a->anchor))
@@ -459,6 +459,16 @@ void xref_finish(struct site *s, struct diag *d)
 				error_at(d, doc->path, a->line, a->col, _("no section '#%s' in %s"),
 					 a->anchor, a->target->path, suggest_anchor(a->target, a->anchor));
 			}
+		}
+	}
+}
+
+void xref_finish(struct site *s, struct diag *d)
+{
+	xref_check_anchors(s, d);
+	for (size_t k = 0; k < site_nkinds(s); k++) {
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			struct doc *doc = s->docs[k][i];
 			/* Backlinks in document order, as the documents are listed. */
 			for (size_t t = 0; t < doc->links_to.n; t++)
 				ptrs_add_unless_last(&((struct doc *)doc->links_to.v[t])->cited_by, doc);

@@ -52,6 +52,9 @@ void xref_resolve_doc(struct site *s, struct doc *doc, cmark_node *root, struct 
  */
 void xref_finish(struct site *s, struct diag *d);
 
+/* Its first half alone: the anchors of links to other documents (serve's incremental rebuilds). */
+void xref_check_anchors(const struct site *s, struct diag *d);
+
 /*
  * The same rewriting on a tree of doc parsed again after the checks (for
  * its page or booklet), with no diagnostics and nothing recorded.
