@@ -47,7 +47,7 @@ def main_fragment(path):
     m = re.search(r"<main\b.*?</main>", page, re.S)
     # A PDF's size changes with every byte of it: the PDF text is compared
     # on its own below, so the size is left out of the page fragment.
-    main = re.sub(r"\(PDF, [0-9\u202f\u00a0 ,]+ [kKM]o\)", "(PDF, … Ko)", m.group(0)) if m else None
+    main = re.sub(r"\(PDF, [0-9\u202f\u00a0 ,]+[kKM]o\)", "(PDF, … Ko)", m.group(0)) if m else None
     return (main or "(no <main> in %s)" % path) + "\n"
 
 
