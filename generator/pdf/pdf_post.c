@@ -539,6 +539,12 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
 		}
 		if (tagged)
 			describe_link(s, &pn, o);
+		if (tagged && find_in(o_s, de, "/S /Note")) {
+			/* PDF/UA (7.9) wants each Note element to have an ID of its own. */
+			char *id = xasprintf("\n   /ID (note-%u)", o->num);
+			status = insert_after(s, o, "/S /Note", id);
+			free(id);
+		}
 		if (find_in(o_s, de, "/Type /Catalog")) {
 			char *ins = xasprintf("\n   /Metadata %u 0 R%s", meta_num,
 					      tagged ? "\n   /ViewerPreferences << /DisplayDocTitle true >>" : "");

@@ -7,8 +7,8 @@
  *  - an XMP metadata stream (title, creator, description, language, dates),
  *    the place PDF readers and archives look, which Cairo does not write;
  *  - /Tabs /S on the pages (annotations in structure order),
- *    /DisplayDocTitle, and a /Contents text on each link annotation saying
- *    where it goes, for screen readers.
+ *    /DisplayDocTitle, a /Contents text on each link annotation saying
+ *    where it goes, and an /ID on each Note element, for screen readers.
  * The file is rewritten object by object with a new cross-reference table.
  */
 #ifndef FICHES_PDF_POST_H

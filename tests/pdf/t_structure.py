@@ -171,6 +171,11 @@ def check_booklet(name, pdf, expect_depth):
     check(name + ": each link annotation says where it goes (/Contents)", annots and not undescribed,
           undescribed[:5])
 
+    notes = [n for n, _ in nodes if n["type"] == "Note"]
+    ids = [doc.value(n["ref"]).get("/ID") for n in notes]
+    check(name + ": each Note element has an ID of its own (%d notes)" % len(notes),
+          all(ids) and len(set(ids)) == len(ids), ids[:5])
+
     # Artifacts: nothing unmarked; furniture is artifact on every inner page.
     unmarked = [(i + 1, op) for i in range(npages) for op in doc.unmarked_drawing(i)]
     check(name + ": nothing drawn outside marked content", not unmarked, unmarked[:5])
