@@ -1,6 +1,7 @@
 #!/bin/sh
-# bench/run.sh [SIZES...]: times fiches, Hugo and the single-core floor on
-# the same synthetic corpora, in one run, and reports medians and ratios.
+# bench/run.sh [SIZES...]: times fiches, Hugo, the single-core CPU floor and
+# the write floor on the same synthetic corpora, in one run, and reports
+# medians, ratios and whether issue 16's targets are met.
 #
 #   SIZES    numbers of fiches (default: 1000 10000)
 #   ROUNDS   timed rounds per tool and size (default 5)
@@ -9,10 +10,17 @@
 #
 # Each round runs the tools one after the other, so a machine that
 # slows down during the run (thermal limits, a noisy neighbour) penalises all
-# three alike; medians then drop the outliers. Every build writes into a
-# fresh, absent output directory: a cold full build, never an incremental one.
+# alike; medians then drop the outliers. Every build writes into a fresh,
+# absent output directory: a cold full build, never an incremental one.
 # The input files are in the page cache (an untimed warm-up run reads them
-# first), so the figures measure work, not the disk.
+# first), so the figures measure work, not reading the disk.
+#
+# No output is deleted before the end of the run, and each timed run starts
+# after a sync: on ext4 without a journal, creating a file skips every inode
+# freed in the last minutes (five if not yet written back), so a tool timed
+# right after another's output was removed paid for that removal, by the
+# order of the tools. The corpora are only generated again when gencorpus
+# or the Hugo templates changed, for the same reason.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,7 +52,6 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 make -s -C bench >/dev/null
-mkdir -p "$out" "$logs"
 rm -f "$raw" "$work/growth-failed"
 
 # Availability of each tool, decided once. fiches is being written while this
@@ -65,9 +72,12 @@ if command -v hugo >/dev/null; then
 fi
 
 # measure TOOL SIZE ROUND CMD...: appends "tool size round status wall KiB user sys".
+# The previous runs' files are written back first (untimed), so that no
+# run pays for another's.
 measure() {
 	tool=$1 size=$2 round=$3
 	shift 3
+	sync
 	tf=$out/time.txt
 	status=0
 	/usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$logs/$tool-$size.log" 2>&1 || status=$?
@@ -80,22 +90,35 @@ measure() {
 
 count_html() { find "$1" -name '*.html' 2>/dev/null | wc -l | tr -d ' '; }
 
+# Outputs of an interrupted run, removed before anything is timed.
+rm -rf "$out"
+mkdir -p "$out" "$logs"
+
+# What a corpus is made from: regenerated only when that changes.
+stamp="$(cksum <"$work/bin/gencorpus") $(find bench/hugo-layouts -type f -exec cksum {} + | sort | cksum) ${SEED:-}"
 corpus_info=""
 for n in $SIZES; do
 	c=$work/c$n
 	echo "== corpus c$n"
-	rm -rf "$c"
-	info=$("$work/bin/gencorpus" "$n" "$c" ${SEED:+"$SEED"})
-	echo "$info"
+	if [ -f "$c/.stamp" ] && [ "$(cat "$c/.stamp")" = "$stamp" ]; then
+		info=$(cat "$c/.info")
+		echo "$info (kept)"
+	else
+		rm -rf "$c"
+		info=$("$work/bin/gencorpus" "$n" "$c" ${SEED:+"$SEED"})
+		echo "$info"
+		cp -R bench/hugo-layouts "$c/hugo/layouts"
+		# fiches uses DIR/templates when present: point it at the repository's
+		# templates, so the bench measures the templates the project ships.
+		ln -s "$root/templates" "$c/templates"
+		echo "$info" >"$c/.info"
+		echo "$stamp" >"$c/.stamp"
+	fi
 	mdfiles=$(find "$c/content" -name '*.md' | wc -l | tr -d ' ')
 	mb=$(find "$c/content" -type f -exec cat {} + | wc -c | awk '{ printf "%.1f", $1 / 1e6 }')
 	body=$(echo "$info" | sed -n 's/.*average body \([0-9]*\) bytes.*/\1/p')
 	corpus_info="$corpus_info| $n | $mdfiles | $mb | $body |
 "
-	cp -R bench/hugo-layouts "$c/hugo/layouts"
-	# fiches uses DIR/templates when present: point it at the repository's
-	# templates, so the bench measures the templates the project ships.
-	ln -s "$root/templates" "$c/templates"
 done
 
 # An untimed warm-up per tool and size: checks that the corpus builds,
@@ -104,11 +127,10 @@ fiches_pages="" hugo_pages=""
 for n in $SIZES; do
 	c=$work/c$n
 	if [ "$fiches_ok" = 1 ]; then
-		rm -rf "$out/fiches-warm"
-		if "$FICHES" build --no-pdf -C "$c" -o "$out/fiches-warm" >"$logs/fiches-$n-warmup.log" 2>&1; then
-			fiches_pages="$fiches_pages $n:$(count_html "$out/fiches-warm")"
+		if "$FICHES" build --no-pdf -C "$c" -o "$out/fiches-warm-$n" >"$logs/fiches-$n-warmup.log" 2>&1; then
+			fiches_pages="$fiches_pages $n:$(count_html "$out/fiches-warm-$n")"
 			# The files the build writes, for the write floor.
-			(cd "$out/fiches-warm" && find . -type f -printf '%s %P\n') >"$work/files-$n.txt"
+			(cd "$out/fiches-warm-$n" && find . -type f -printf '%s %P\n') >"$work/files-$n.txt"
 		else
 			st=$?
 			fiches_ok=0
@@ -116,66 +138,65 @@ for n in $SIZES; do
 			echo "fiches: $fiches_why" >&2
 			head -n 20 "$logs/fiches-$n-warmup.log" >&2
 		fi
-		rm -rf "$out/fiches-warm"
 	fi
 	if [ "$hugo_ok" = 1 ]; then
-		rm -rf "$out/hugo-warm"
-		if hugo --quiet -s "$c/hugo" -d "$out/hugo-warm" >"$logs/hugo-$n-warmup.log" 2>&1; then
-			hugo_pages="$hugo_pages $n:$(count_html "$out/hugo-warm")"
+		if hugo --quiet -s "$c/hugo" -d "$out/hugo-warm-$n" >"$logs/hugo-$n-warmup.log" 2>&1; then
+			hugo_pages="$hugo_pages $n:$(count_html "$out/hugo-warm-$n")"
 		else
 			hugo_ok=0
 			hugo_why="build of c$n failed, see bench/work/logs/hugo-$n-warmup.log"
 			echo "hugo: $hugo_why" >&2
 		fi
-		rm -rf "$out/hugo-warm"
 	fi
 	"$work/bin/floor" "$c/content" >"$logs/floor-$n-warmup.log"
 done
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$work/load.txt"
 for n in $SIZES; do
 	c=$work/c$n
 	r=1
 	while [ "$r" -le "$ROUNDS" ]; do
-		printf '== c%s round %s/%s:' "$n" "$r" "$ROUNDS"
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		echo "$load" >>"$work/load.txt"
+		printf '== c%s round %s/%s (load %s):' "$n" "$r" "$ROUNDS" "$load"
 		if [ "$fiches_ok" = 1 ]; then
-			d=$out/fiches-$n-$r
-			rm -rf "$d"
-			measure fiches "$n" "$r" "$FICHES" build --no-pdf -C "$c" -o "$d" || true
-			rm -rf "$d"
+			measure fiches "$n" "$r" "$FICHES" build --no-pdf -C "$c" -o "$out/fiches-$n-$r" || true
 			printf ' fiches %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
 		fi
 		if [ "$hugo_ok" = 1 ]; then
-			d=$out/hugo-$n-$r
-			rm -rf "$d"
-			measure hugo "$n" "$r" hugo --quiet -s "$c/hugo" -d "$d" || true
-			rm -rf "$d"
+			measure hugo "$n" "$r" hugo --quiet -s "$c/hugo" -d "$out/hugo-$n-$r" || true
 			printf ' hugo %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
 		fi
 		measure floor "$n" "$r" "$work/bin/floor" "$c/content" || true
 		printf ' floor %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
 		if [ -f "$work/files-$n.txt" ]; then
-			d=$out/write-$n-$r
-			rm -rf "$d"
-			measure write "$n" "$r" "$work/bin/writefloor" "$work/files-$n.txt" "$d" || true
-			rm -rf "$d"
-			printf ' write %ss' "$(tail -n 1 "$raw" | cut -d' ' -f5)"
+			if measure writesync "$n" "$r" "$work/bin/writefloor" "$work/files-$n.txt" "$out/write-$n-$r"; then
+				# The creation alone, as writefloor timed it inside the run.
+				created=$(sed -n 's/.*created in \([0-9.]*\) s.*/\1/p' "$logs/writesync-$n.log")
+				tail -n 1 "$raw" | awk -v c="$created" '{ $1 = "write"; $5 = c; print }' >>"$raw"
+				printf ' write %ss (with sync %ss)' "$created" "$(tail -n 2 "$raw" | head -n 1 | cut -d' ' -f5)"
+			fi
 		fi
 		echo
 		r=$((r + 1))
 	done
 done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Medians and ratios, printed and written as Markdown.
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+loads=$(sort -n "$work/load.txt" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }')
 {
 	echo "# fiches benchmark"
 	echo
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPU(s) ${cpu:+($cpu)}, $ROUNDS rounds, medians."
+	echo "Load average (1, 5, 15 min): $load_start at the start, $load_end at the end; $loads (1 min) when the rounds began."
 	echo
 	echo "- fiches: $( [ "$fiches_ok" = 1 ] && echo "$fiches_version" || echo "not available: $fiches_why")"
 	echo "- Hugo: $( [ "$hugo_ok" = 1 ] && echo "$hugo_version" || echo "not available: $hugo_why")"
 	echo "- floor: libyaml $(pkg-config --modversion yaml-0.1) + cmark-gfm $(pkg-config --modversion libcmark-gfm), one thread"
-	echo "- write: bench/writefloor creating the files of fiches' output (same paths and sizes, filler bytes) on two threads, nothing else"
+	echo "- write: bench/writefloor creating the files of fiches' output (same paths and sizes, filler bytes) on two threads, nothing else; write+sync: then one syncfs, as fiches does before swapping its tree in"
 	echo
 	echo "Corpus (bench/gencorpus):"
 	echo
@@ -199,26 +220,36 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 		return "-"
 	}
 	function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : sprintf("%.2f", a / b) }
+	# target(VALUE, OP, LIMIT): "met" or "NOT MET" ("n/a" without a value).
+	function target(v, op, lim) {
+		if (v == "n/a") return "n/a"
+		return (op == ">=" ? v + 0 >= lim : v + 0 <= lim) ? "met" : "NOT MET"
+	}
 	{
 		k = $1 SUBSEP $2
 		if ($4 != 0) { failed[k]++; next }
 		wall[k] = wall[k] " " $5; rss[k] = rss[k] " " $6; cpu[k] = cpu[k] " " ($7 + $8)
+		walls[k] = walls[k] (walls[k] == "" ? "" : ", ") $5
 	}
 	END {
 		ns = split(sizes, sz, " ")
-		split("fiches hugo floor write", tools, " ")
-		print "| fiches | tool | wall s | CPU s (user+sys) | peak MiB | HTML pages |"
-		print "| ---: | --- | ---: | ---: | ---: | ---: |"
-		for (i = 1; i <= ns; i++) for (t = 1; t <= 4; t++) {
+		split("fiches hugo floor write writesync", tools, " ")
+		print "| fiches | tool | wall s | single rounds, wall s | CPU s (user+sys) | peak MiB | HTML pages |"
+		print "| ---: | --- | ---: | --- | ---: | ---: | ---: |"
+		for (i = 1; i <= ns; i++) for (t = 1; t <= 5; t++) {
 			n = sz[i]; tool = tools[t]; k = tool SUBSEP n
-			if (tool == "fiches" && !fok) { printf "| %s | fiches | not available | | | |\n", n; continue }
-			if (tool == "hugo" && !hok) { printf "| %s | hugo | not available | | | |\n", n; continue }
-			if (tool == "write" && wall[k] == "" && !failed[k]) continue
-			if (wall[k] == "") { printf "| %s | %s | failed (%d runs) | | | |\n", n, tool, failed[k]; continue }
+			name = tool == "writesync" ? "write+sync" : tool
+			if (tool == "fiches" && !fok) { printf "| %s | fiches | not available | | | | |\n", n; continue }
+			if (tool == "hugo" && !hok) { printf "| %s | hugo | not available | | | | |\n", n; continue }
+			if ((tool == "write" || tool == "writesync") && wall[k] == "" && !failed[k]) continue
+			if (wall[k] == "") { printf "| %s | %s | failed (%d runs) | | | | |\n", n, name, failed[k]; continue }
 			W[k] = median(wall[k]); M[k] = median(rss[k]) / 1024; C[k] = median(cpu[k])
 			pg = tool == "fiches" ? pages(fpages, n) : tool == "hugo" ? pages(hpages, n) : \
-			     tool == "write" ? "(files only)" : "(in memory)"
-			printf "| %s | %s | %.2f | %.2f | %.1f | %s |\n", n, tool, W[k], C[k], M[k], pg
+			     tool == "floor" ? "(in memory)" : "(files only)"
+			if (tool == "write")
+				printf "| %s | write | %.2f | %s | | | %s |\n", n, W[k], walls[k], pg
+			else
+				printf "| %s | %s | %.2f | %s | %.2f | %.1f | %s |\n", n, name, W[k], walls[k], C[k], M[k], pg
 		}
 		print ""
 		hdr = "| ratio |"; for (i = 1; i <= ns; i++) hdr = hdr " " sz[i] " fiches |"; print hdr
@@ -229,21 +260,28 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 		line = "| fiches / Hugo, peak memory (lower: fiches leaner) |"
 		for (i = 1; i <= ns; i++) line = line " " ratio(M["fiches" SUBSEP sz[i]], M["hugo" SUBSEP sz[i]]) " |"
 		print line
-		line = "| fiches / floor, wall time (distance to the single-core floor) |"
+		line = "| fiches / write floor, wall time (creating the files alone) |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["write" SUBSEP sz[i]]) " |"
+		print line
+		line = "| fiches / write+sync floor, wall time |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["writesync" SUBSEP sz[i]]) " |"
+		print line
+		line = "| Hugo / write floor, wall time |"
+		for (i = 1; i <= ns; i++) line = line " " ratio(W["hugo" SUBSEP sz[i]], W["write" SUBSEP sz[i]]) " |"
+		print line
+		line = "| fiches / CPU floor, wall time |"
 		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["floor" SUBSEP sz[i]]) " |"
 		print line
-		line = "| write floor / floor, wall time (creating the output files alone) |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(W["write" SUBSEP sz[i]], W["floor" SUBSEP sz[i]]) " |"
-		print line
-		line = "| fiches / (floor + write floor), wall time |"
+		line = "| fiches / (CPU floor + write floor), wall time |"
 		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["floor" SUBSEP sz[i]] + W["write" SUBSEP sz[i]]) " |"
 		print line
 		if (ns >= 2) {
 			lo = sz[1]; hi = sz[ns]
 			print ""
-			printf "Scaling %s → %s fiches (×%g input), wall-time ratio: fiches %s, Hugo %s, floor %s.\n", \
+			printf "Scaling %s → %s fiches (×%g input), wall-time ratio: fiches %s, Hugo %s, CPU floor %s, write floor %s.\n", \
 				lo, hi, hi / lo, ratio(W["fiches" SUBSEP hi], W["fiches" SUBSEP lo]), \
-				ratio(W["hugo" SUBSEP hi], W["hugo" SUBSEP lo]), ratio(W["floor" SUBSEP hi], W["floor" SUBSEP lo])
+				ratio(W["hugo" SUBSEP hi], W["hugo" SUBSEP lo]), ratio(W["floor" SUBSEP hi], W["floor" SUBSEP lo]), \
+				ratio(W["write" SUBSEP hi], W["write" SUBSEP lo])
 			# Linear growth: ×k input may cost at most 1.05 k times the time
 			# (10 000 fiches at most 10.5 times 1 000), on wall time as the
 			# target is stated; CPU time is shown beside it.
@@ -257,12 +295,32 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
 				if (!met) print "fail" >growth_flag
 			}
 		}
+		# Issue 16 targets, at the sizes measured.
+		print ""
+		print "| target (issue 16) | measured | |"
+		print "| --- | ---: | --- |"
+		for (i = 1; i <= ns; i++) {
+			n = sz[i]
+			want = n >= 10000 ? 10 : n >= 1000 ? 5 : 0
+			if (!want) continue
+			v = ratio(W["hugo" SUBSEP n], W["fiches" SUBSEP n])
+			printf "| %s fiches: at least %d× faster than Hugo | %s× | %s |\n", n, want, v, target(v, ">=", want)
+		}
+		for (i = 1; i <= ns; i++) {
+			v = ratio(M["fiches" SUBSEP sz[i]], M["hugo" SUBSEP sz[i]])
+			printf "| %s fiches: peak memory at most 1/4 of Hugo'"'"'s | %s | %s |\n", sz[i], v, target(v, "<=", 0.25)
+		}
+		if (ns >= 2)
+			printf "| %s fiches at most %.1f× the time of %s | ×%s | %s |\n", hi, limit, lo, fw, target(fw, "<=", limit)
 		if (!fok) { print ""; print "fiches: not available (" fwhy ")." }
 		if (!hok) { print ""; print "Hugo: not available (" hwhy ")." }
 	}' "$raw"
 	echo
 	echo "Raw figures (tool size round status wall-s peak-KiB user-s sys-s): bench/work/raw.txt."
 } >"$report"
+
+# The outputs go only now that nothing is timed any more.
+rm -rf "$out"
 
 echo
 cat "$report"
