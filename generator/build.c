@@ -310,7 +310,7 @@ static void add_buffer(struct build *b, const char *path, struct buf *data)
 	stage_add(b->stage, path, buf_detach(data), len);
 }
 
-/* Task 0: site.json and sitemap.xml; task 1: the search index and offline files. */
+/* Task 0: sitemap.xml; task 1: the search index and offline files, site.json with them. */
 static void data_file_one(void *ctx, size_t i)
 {
 	struct build *b = ctx;
@@ -319,8 +319,6 @@ static void data_file_one(void *ctx, size_t i)
 		return;
 	}
 	struct buf data = BUF_INIT;
-	sitemap_site_json(b->site, &data);
-	add_buffer(b, "site.json", &data);
 	if (b->site->base_url) {
 		sitemap_xml(b->site, &b->plan, &data);
 		add_buffer(b, "sitemap.xml", &data);

@@ -363,9 +363,11 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 		h = hash_more(h, index->v[i].path, strlen(index->v[i].path) + 1);
 		h = hash_more(h, index->v[i].data, index->v[i].len);
 	}
+	/* site.json is made here once, for the version and for the output. */
 	sitemap_site_json(s, &b);
 	h = hash_more(h, b.data, b.len);
-	buf_free(&b);
+	len = b.len;
+	stage_add(st, "site.json", buf_detach(&b), len);
 	h = hash_templates(h, tf);
 	char *media = path_join(s->content_dir, "media");
 	h = hash_tree(h, media);

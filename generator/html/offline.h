@@ -27,8 +27,8 @@ struct stage;
 struct template_files;
 
 /*
- * Adds manifest.webmanifest, the icons and, when with_worker, sw.js to the
- * stage. index holds the search index's files (part of what the cache
+ * Adds manifest.webmanifest, the icons, site.json (which the version hashes:
+ * it is made once, here) and, when with_worker, sw.js to the stage. index holds the search index's files (part of what the cache
  * version hashes; on a site small enough to precache every page, all of
  * them are precached, else only the first, the others being cached as
  * queries use them); with_pdf tells whether pages link PDFs. Deterministic.
