@@ -159,6 +159,7 @@ bench: $(BIN)
 	@sh scripts/deps.sh bench
 	sh bench/run.sh
 	sh bench/pdf.sh
+	sh bench/search/run.sh
 
 clean:
 	rm -rf build

@@ -2,7 +2,9 @@
 # bench/search/run.sh [N]: the search budget on a synthetic corpus of N
 # fiches (default 10000) and on the TAT corpus: index size against the HTML,
 # load time and query time in Debian's chromium (performance.now() around
-# each query, snippets included). Report: bench/search/report.md.
+# each query, snippets included) and a phone typing (CPU 4x slower, file://
+# and http with gzip: first results, each keystroke, bytes per query).
+# Report: bench/search/report.md.
 #
 #   FICHES   the fiches binary (default build/fiches)
 # The corpus comes from bench/gencorpus (bench/work/cN, reused when present).

@@ -18,6 +18,8 @@
  *   "shards": numbers                      first stem of each postings shard, as gaps
  *   "pbytes"                               the shards' bytes (search.js preloads them when few)
  *   "texts": numbers                       first section of each text fragment, as gaps
+ *   "tbytes"                               the fragments' bytes (search.js loads them all
+ *                                          when the reader touches a field of a small site)
  *   "h": "…"                               version of the parts (search.js asks ?v=h)
  *   "num": numbers                         (section gap, number) of numbered records'
  *                                          first sections: « 9 » finds fiche 9
@@ -1185,11 +1187,14 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 	return bytes;
 }
 
-/* The text fragments: whole records, their sections' texts for snippets. First section of each to meta. */
-static void put_texts(const struct index *ix, struct buf *meta, struct search_files *out)
+/*
+ * The text fragments: whole records, their sections' texts for snippets.
+ * First section of each to meta. Returns the fragments' bytes.
+ */
+static size_t put_texts(const struct index *ix, struct buf *meta, struct search_files *out)
 {
 	struct buf b = BUF_INIT;
-	size_t nfrags = 0, rec = 0, sec = 0, prev_sec = 0;
+	size_t nfrags = 0, rec = 0, sec = 0, prev_sec = 0, total = 0;
 	while (rec < ix->nrecs) {
 		size_t first_rec = rec, first_sec = sec, bytes = 0, k = sec;
 		buf_printf(&b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nfrags, first_rec, first_sec);
@@ -1218,11 +1223,13 @@ static void put_texts(const struct index *ix, struct buf *meta, struct search_fi
 			buf_putc(&b, ']');
 		}
 		buf_puts(&b, "]});\n");
+		total += b.len;
 		add_file(out, xasprintf(SEARCH_PARTS_DIR "/t%zu.js", nfrags), &b);
 		put_varint(meta, first_sec - prev_sec);
 		prev_sec = first_sec;
 		nfrags++;
 	}
+	return total;
 }
 
 void search_index_files(const struct site *s, struct search_files *out)
@@ -1320,12 +1327,13 @@ void search_index_files(const struct site *s, struct search_files *out)
 	buf_puts(&meta, "\",\n\"shards\":\"");
 	size_t shard_bytes = put_shards(&post, &meta, out);
 	buf_printf(&meta, "\",\n\"pbytes\":%zu,\"texts\":\"", shard_bytes);
-	put_texts(&ix, &meta, out);
+	size_t text_bytes = put_texts(&ix, &meta, out);
+	buf_printf(&meta, "\",\n\"tbytes\":%zu,", text_bytes);
 	/* The parts' version: search.js asks for them with it (?v=), so no cache mixes two builds. */
 	unsigned long long version = hash_bytes("fiches-recherche-2", 18);
 	for (size_t i = base; i < out->n; i++)
 		version = hash_more(version, out->v[i].data, out->v[i].len);
-	buf_printf(&meta, "\",\n\"h\":\"%016llx", version);
+	buf_printf(&meta, "\"h\":\"%016llx", version);
 	buf_puts(&meta, "\",\n\"num\":\"");
 	size_t prev_sec = 0;
 	for (size_t i = 0; i < post.numbered.n; i++) {

@@ -38,6 +38,8 @@
   var DEBOUNCE_MS = 0;
   // Listes d'occurrences chargées d'avance, quand la page est inactive, si elles ne pèsent pas plus.
   var PRELOAD_BYTES = 131072;
+  // Un index entier de cette taille au plus se charge au premier contact avec un champ.
+  var SMALL_INDEX_BYTES = 524288;
 
   function fold(w) {
     var out = "";
@@ -124,6 +126,7 @@
     for (i = 0; i < next; i++) this.idf[i] = Math.log(1 + (this.nsec - this.df[i] + 0.5) / (this.df[i] + 0.5));
     this.shards = starts(I.shards);
     this.shardBytes = I.pbytes || 0;
+    this.textBytes = I.tbytes || 0;
     this.texts = starts(I.texts);
     this.version = I.h || "";
     // Les scores : 12 bits sur une échelle logarithmique (quantise dans search.c).
@@ -703,9 +706,20 @@
     this.options = [];
     this.active = -1;
     this.n = n;
-    // L'index se charge dès que le doigt touche le champ, avant même le focus.
-    input.addEventListener("pointerdown", function () { load(function () {}); });
-    input.addEventListener("focus", function () { load(function () {}); });
+    // L'index se charge dès que le doigt touche le champ, avant même le focus ; sur un petit site,
+    // l'index entier (SMALL_INDEX_BYTES au plus), pendant que les premières lettres se tapent.
+    function touched() {
+      load(function (eng) {
+        if (!eng || eng.whole || eng.shardBytes + eng.textBytes > SMALL_INDEX_BYTES) return;
+        eng.whole = true;
+        var names = new Set(), k;
+        for (k = 0; k < eng.shards.length; k++) names.add("p" + k);
+        for (k = 0; k < eng.texts.length; k++) names.add("t" + k);
+        load.parts(names).catch(function () { eng.whole = false; });
+      });
+    }
+    input.addEventListener("pointerdown", touched);
+    input.addEventListener("focus", touched);
     this.timer = 0;
     input.addEventListener("input", function () {
       clearTimeout(self.timer);

@@ -13,8 +13,8 @@
 // measures the same at 10 000 fiches). Speed is never asserted here, the
 // machine being shared: the checks are that every query shows its results
 // (a hang fails), that they are the results the engine gives for the query,
-// that a query loads only pieces of the index, and that the pieces come
-// gzipped.
+// that the index comes in pieces and that a query transfers at most 300 KB
+// of it (a byte count, not a time).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,8 +68,9 @@ for (const [label, base, opts] of [['file://', pathToFileURL(site).href + '/', {
     console.log(`# ${label} « ${p.q} »: first ${p.first === null ? '-' : p.first.toFixed(0)} ms; keys ${p.keys.map((k) => k.toFixed(0)).join(' ')}` +
       (opts.srv ? `; ${p.bytes} bytes of index` : ''));
   if (opts.srv) {
-    check(`${label}: a query loads part of the index only (max ${rows.at(-1)[1].bytesMax} bytes sent, index ${indexBytes} bytes)`,
-      t.bytesMax > 0 && t.bytesMax < indexBytes);
+    // Bytes are counted, not timed: the budget of issue 16 holds on any machine.
+    check(`${label}: a query transfers at most 300 KB of index (max ${t.bytesMax} bytes, index ${indexBytes} bytes uncompressed)`,
+      t.bytesMax > 0 && t.bytesMax <= 300 * 1024);
   }
 }
 // The listbox shows what the engine ranks for the whole query.
