@@ -267,68 +267,6 @@ static void manifest(const struct site *s, const char *accent, const char *backg
 
 /* ---- Service worker ------------------------------------------------------ */
 
-/* What every version of sw.js does; VERSION and PRECACHE come before it. */
-static const char sw_body[] =
-	"var SCOPE = self.registration.scope;\n"
-	"\n"
-	"// Directory URLs are served by their index.html; queries do not name other pages.\n"
-	"function key(url) {\n"
-	"  var u = new URL(url);\n"
-	"  u.search = \"\";\n"
-	"  u.hash = \"\";\n"
-	"  if (u.pathname.slice(-1) === \"/\") u.pathname += \"index.html\";\n"
-	"  return u.href;\n"
-	"}\n"
-	"\n"
-	"self.addEventListener(\"install\", function (event) {\n"
-	"  event.waitUntil(caches.open(VERSION).then(function (cache) {\n"
-	"    // cache: \"reload\" so the HTTP cache never hands back a page of the previous build.\n"
-	"    return cache.addAll(PRECACHE.map(function (p) {\n"
-	"      return new Request(new URL(p, SCOPE).href, {cache: \"reload\"});\n"
-	"    }));\n"
-	"  }).then(function () { return self.skipWaiting(); }));\n"
-	"});\n"
-	"\n"
-	"self.addEventListener(\"activate\", function (event) {\n"
-	"  event.waitUntil(caches.keys().then(function (names) {\n"
-	"    return Promise.all(names.filter(function (n) {\n"
-	"      return n.indexOf(\"fiches-\") === 0 && n !== VERSION;\n"
-	"    }).map(function (n) { return caches.delete(n); }));\n"
-	"  }).then(function () { return self.clients.claim(); }));\n"
-	"});\n"
-	"\n"
-	"var OFFLINE_PAGE = \"<!DOCTYPE html><html lang=\\\"fr\\\"><head><meta charset=\\\"utf-8\\\">\" +\n"
-	"  \"<meta name=\\\"viewport\\\" content=\\\"width=device-width, initial-scale=1\\\">\" +\n"
-	"  \"<title>Hors ligne</title></head><body style=\\\"font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem\\\">\" +\n"
-	"  \"<h1>Hors ligne</h1><p>Cette page n\\u2019a pas encore été enregistrée sur cet appareil \" +\n"
-	"  \"et le réseau ne répond pas.</p><p><a href=\\\"\" + SCOPE + \"\\\">Revenir à l\\u2019accueil</a></p></body></html>\";\n"
-	"\n"
-	"self.addEventListener(\"fetch\", function (event) {\n"
-	"  var request = event.request;\n"
-	"  if (request.method !== \"GET\" || request.url.indexOf(SCOPE) !== 0) return;\n"
-	"  var k = key(request.url);\n"
-	"  event.respondWith(caches.open(VERSION).then(function (cache) {\n"
-	"    return cache.match(k).then(function (hit) {\n"
-	"      if (hit) return hit;\n"
-	"      // Not precached (a PDF, a page of a large site): fetch it and keep it.\n"
-	"      return fetch(request).then(function (response) {\n"
-	"        if (response.ok && response.type === \"basic\" && !request.headers.has(\"range\"))\n"
-	"          cache.put(k, response.clone());\n"
-	"        return response;\n"
-	"      }).catch(function () {\n"
-	"        if (request.mode !== \"navigate\") return Response.error();\n"
-	"        var offline = new Response(OFFLINE_PAGE, {status: 503,\n"
-	"          headers: {\"Content-Type\": \"text/html; charset=utf-8\"}});\n"
-	"        // Every page is precached: one that is not does not exist.\n"
-	"        if (!ALL_PAGES) return offline;\n"
-	"        return cache.match(new URL(\"404.html\", SCOPE).href).then(function (nf) {\n"
-	"          return nf ? new Response(nf.body, {status: 404, headers: nf.headers}) : offline;\n"
-	"        });\n"
-	"      });\n"
-	"    });\n"
-	"  }));\n"
-	"});\n";
-
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
 		       const struct template_files *tf, const struct search_files *index,
 		       int with_pdf, int with_worker)
@@ -421,9 +359,20 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 		put_json_string(&b, media_files.v[i]);
 	}
 	buf_puts(&b, "\n];\n\n");
-	buf_puts(&b, sw_body);
+	/*
+	 * What every version does: templates/service-worker.js, the project's
+	 * or the built-in one. Without it the site has no worker, and
+	 * sw-register.js then registers none.
+	 */
+	const struct template_file *body_file = template_files_find(tf, "service-worker.js");
+	size_t body_len = 0;
+	char *body = body_file && !body_file->irregular ?
+		template_file_read(body_file, (size_t)-1, &body_len, NULL) : NULL;
+	if (body)
+		buf_put(&b, body, body_len);
+	free(body);
 	len = b.len;
-	if (with_worker)
+	if (with_worker && body)
 		stage_add(st, "sw.js", buf_detach(&b), len);
 	buf_free(&b);
 
