@@ -74,6 +74,17 @@ struct dests {
 	struct dest *b[DEST_BUCKETS];
 };
 
+
+/* The PDF worker's process group while one runs, else 0 (pdf_cancel_kill_worker). */
+static atomic_int worker_group;
+
+void pdf_cancel_kill_worker(void)
+{
+	int pid = atomic_load(&worker_group);
+	if (pid > 0)
+		kill(-pid, SIGKILL);
+}
+
 static unsigned hash(const char *s)
 {
 	unsigned h = 2166136261u;
@@ -1298,6 +1309,8 @@ static int spawn_pass(const struct site *s, struct stage *st, const struct pdf_o
 	pid_t pid;
 	/* This very program, even if its file was replaced since it started. */
 	int err = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, environ);
+	if (!err)
+		atomic_store(&worker_group, pid);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(fds[1]);
@@ -1341,6 +1354,7 @@ static int spawn_pass(const struct site *s, struct stage *st, const struct pdf_o
 	int wstatus = 0;
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
+	atomic_store(&worker_group, 0);
 	if (cancelled) {
 		/* Its children, in its group, died with it; none is left to reap here. */
 		buf_free(&msg);

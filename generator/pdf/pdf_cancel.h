@@ -17,4 +17,10 @@ struct pdf_cancel {
 	void *ctx;
 };
 
+/*
+ * Kills the PDF worker's process group if one runs (async-signal-safe):
+ * for a server ending at once (serve/stop.h), so that no worker outlives it.
+ */
+void pdf_cancel_kill_worker(void);
+
 #endif

@@ -41,6 +41,7 @@
 #include "mime.h"
 #include "path.h"
 #include "pdf_cancel.h"
+#include "stop.h"
 #include "serve_gzip.h"
 #include "watch.h"
 #include "xalloc.h"
@@ -964,6 +965,7 @@ int serve_run(const struct serve_options *opts)
 	struct watch *w = NULL;
 	struct diag *d = NULL;
 	struct incr *inc = NULL;
+	struct stop_watch *stopper = NULL;
 	char *out = NULL, *content = NULL, *templates = NULL;
 	struct server *s = xcalloc(1, sizeof *s);
 	pthread_rwlock_init(&s->lock, NULL);
@@ -1021,7 +1023,19 @@ int serve_run(const struct serve_options *opts)
 
 	d = diag_new();
 	diag_set_strict(d, b.strict);
+	/*
+	 * A stop signal during a build that cannot be interrupted ends the
+	 * process (stop.h). With PDFs, the first build forks one process per
+	 * booklet, which a process with threads must not do: the watch starts
+	 * after it then.
+	 */
+	if (!build_makes_pdfs(&b))
+		stopper = stop_watch_new(sig_fd);
+	stop_watch_busy(stopper, 1);
 	int status = rebuild(s, inc, &b, out, d, 1, 1);
+	stop_watch_busy(stopper, 0);
+	if (!stopper)
+		stopper = stop_watch_new(sig_fd);
 	if (status == BUILD_USAGE || status == BUILD_FAILURE) {
 		rc = status == BUILD_USAGE ? 2 : 3;
 		goto out;
@@ -1091,6 +1105,7 @@ int serve_run(const struct serve_options *opts)
 				info.ssi_signo = 0;
 			break;
 		}
+		stop_watch_busy(stopper, 1);
 		if (ev == WATCH_TIMEOUT && pdf_due) {
 			/* The PDFs, without reloading the pages again; cancelled: still owed. */
 			pdf_due = rebuild(s, inc, &full, out, d, 0, 0) == BUILD_CANCELLED;
@@ -1120,6 +1135,7 @@ int serve_run(const struct serve_options *opts)
 			watch_free(w);
 			w = NULL;
 		}
+		stop_watch_busy(stopper, 0);
 	}
 
 out:
@@ -1129,6 +1145,7 @@ out:
 		usleep(50 * 1000);
 		MHD_stop_daemon(daemon);
 	}
+	stop_watch_free(stopper);
 	if (listen_fd >= 0)
 		close(listen_fd);
 	if (sig_fd >= 0)

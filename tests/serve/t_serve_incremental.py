@@ -165,7 +165,47 @@ def main():
         finish()
     with tempfile.TemporaryDirectory() as tmp:
         run(tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        sigterm_during_build(tmp)
     finish()
+
+
+def sigterm_during_build(tmp):
+    """SIGTERM while the first build of a large corpus runs: the server ends, status 0."""
+    gen = os.path.join(REPO, "bench", "work", "bin", "gencorpus")
+    if not os.access(gen, os.X_OK):
+        subprocess.run(["make", "-C", os.path.join(REPO, "bench"), "work/bin/gencorpus"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not os.access(gen, os.X_OK):
+        global skipped
+        skipped += 1
+        print("skip SIGTERM during a build: bench/work/bin/gencorpus cannot be built")
+        return
+    root = os.path.join(tmp, "big")
+    subprocess.run([gen, "3000", root], stdout=subprocess.DEVNULL, check=True)
+    log_path = os.path.join(tmp, "serve.log")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([FICHES, "serve", "-C", root, "--port", "0", "--no-pdf"],
+                                stdout=log, stderr=subprocess.STDOUT, env=ENV)
+        time.sleep(1.0)
+        with open(log_path, errors="replace") as f:
+            building = "Serving" not in f.read()
+        t0 = time.time()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+    print("     SIGTERM during the first build of 3000 fiches (%s): %.0f ms to exit"
+          % ("still building" if building else "already serving", (time.time() - t0) * 1000))
+    check("SIGTERM during a build stops the server with status 0", code == 0, "status %s" % code)
+    # What it left is completed by the next build.
+    out = os.path.join(root, "public")
+    r = subprocess.run([FICHES, "build", "--no-pdf", "-C", root, "-o", out], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=ENV, timeout=1200)
+    check("the next build completes the output", r.returncode == 0 and
+          not os.path.exists(os.path.join(root, ".public.fiches-new")), r.stderr.decode()[-300:])
 
 
 def run(tmp):
