@@ -575,9 +575,9 @@ static size_t plain_at_word_start(const char *s, size_t n)
 		return l;
 	}
 	if (ascii_isalpha(c)) {
-		/* Roman numerals (ordinals), www. and units go through step. */
+		/* Roman numerals (ordinals), www., units and the h of 9 h 30 go through step. */
 		if (roman_value((char)c) || (c | 32) == 'w' ||
-		    ((c == 'k' || c == 'm') && unit_len(s, n)))
+		    ((c == 'k' || c == 'm') && unit_len(s, n)) || (c == 'h' && n > 1 && s[1] == ' '))
 			return 0;
 		/* A URL scheme or an e-mail's local part is a run of these, then : or @. */
 		size_t i = 1;
