@@ -149,10 +149,11 @@ await step('typing', async () => {
   // A mistake: an unknown logique. Its diagnostic appears at its line, then goes away.
   const line = await cursorAfter(editor, 'logic:');
   await editor.keyboard.type('-inconnue', { delay: 100 });
-  await editor.waitForFunction(() => [...document.querySelectorAll('#problemes li.erreur')].some((li) => li.textContent.includes("inconnue'")),
+  // In French, as the site's language: the unknown id between « ».
+  await editor.waitForFunction(() => [...document.querySelectorAll('#problemes li.erreur')].some((li) => li.textContent.includes('«\u202fmobilisation-habitants-inconnue\u202f»')),
     null, { timeout: 10000 });
   const item = await editor.locator('#problemes li.erreur').first().textContent();
-  check('a diagnostic appears in the list, at its line', item.includes('ligne ' + line) && item.includes('inconnue'), item);
+  check('a diagnostic appears in the list, at its line, in French', item.includes('ligne ' + line) && item.includes('«\u202fmobilisation-habitants-inconnue\u202f» introuvable'), item);
   check('…and in the gutter', await editor.locator('.CodeMirror .marque-erreur').count() === 1);
   check('the preview waits, and says why', (await editor.locator('#etat-apercu').textContent()).includes('corrigez'));
   for (let i = 0; i < '-inconnue'.length; i++) await editor.keyboard.press('Backspace', { delay: 90 });
