@@ -160,6 +160,8 @@ bench: $(BIN)
 	sh bench/run.sh
 	sh bench/pdf.sh
 	sh bench/search/run.sh
+	@sh scripts/deps.sh test
+	node bench/serve.mjs
 
 clean:
 	rm -rf build

@@ -1,0 +1,261 @@
+// bench/serve.mjs: how quickly `fiches serve` answers a coordinator, in
+// Debian's chromium driven by playwright-core (run by `make bench`).
+//
+//   node bench/serve.mjs            TAT corpus (with and without PDFs), then 10 000 fiches
+//   SAVES=20 BIG=10000 BIG_SAVES=10 PDF=1
+//
+// On a copy of the TAT corpus (content/):
+//  - save to reload: the site page of fiche-action 6 is open; its text is
+//    saved through the workshop's API (as « Enregistrer » does) with a new
+//    sentence; the time runs from the request until the open page has
+//    reloaded (its load event) and shows the sentence. SAVES saves, one
+//    second apart, with `--no-pdf` and, with PDF=1, with the PDF pass
+//    running between saves (each save interrupts it);
+//  - diagnostics and preview after a pause in typing: the editor's own
+//    measures (window.__fichesMesures, from the last keystroke, its 50 ms
+//    pause included) while words are typed with 350 ms pauses, and the
+//    server's share (duree_ms);
+//  - editor cold load: a fresh tab to the editor of fiche 6 until its first
+//    check is shown;
+//  - SIGTERM: from the signal until the process is gone, while the PDF pass
+//    runs.
+// Then on bench/gencorpus's BIG fiches (no PDFs: the pass would take an
+// hour there): save to reload of fiche-action 42, BIG_SAVES saves.
+//
+// Medians and 95th percentiles go to stdout and bench/work/serve.md.
+// Nothing is asserted: tests/serve/t_serve_incremental.py checks that the
+// output is right.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { ROOT, FICHES, loadPlaywright, launch } from '../tests/browser/helpers.mjs';
+
+const SAVES = +(process.env.SAVES || 20);
+const BIG = +(process.env.BIG ?? 10000);
+const BIG_SAVES = +(process.env.BIG_SAVES || 10);
+const PDF = process.env.PDF !== '0';
+const WORK = path.join(ROOT, 'bench', 'work');
+fs.mkdirSync(WORK, { recursive: true });
+
+const pct = (a, p) => a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.ceil(a.length * p) - 1)] : NaN;
+const fmt = (a) => a.length ? `${Math.round(pct(a, 0.5))} ms median, ${Math.round(pct(a, 0.95))} ms p95 (n=${a.length}, min ${Math.round(Math.min(...a))}, max ${Math.round(Math.max(...a))})` : 'not measured';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const report = [];
+function say(line) { console.log(line); report.push(line); }
+
+const pw = await loadPlaywright();
+if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium') || !fs.existsSync(FICHES)) {
+  console.log('bench/serve.mjs: playwright-core (tests/browser), /usr/bin/chromium or build/fiches is missing');
+  process.exit(2);
+}
+
+// A running `fiches serve` on project root; resolves once it serves.
+const servers = new Set();
+process.on('exit', () => { for (const p of servers) if (p.exitCode === null) p.kill('SIGKILL'); });
+
+async function startServer(root, extra, timeoutMs) {
+  let log = '';
+  const proc = spawn(FICHES, ['serve', '-C', root, '--port', '0', ...extra],
+    { env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C', LANGUAGE: '' } });
+  proc.stdout.on('data', (b) => { log += b; });
+  proc.stderr.on('data', (b) => { log += b; });
+  servers.add(proc);
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs && proc.exitCode === null) {
+    const m = log.match(/http:\/\/127\.0\.0\.1:(\d+)\/_edit\/\?cle=([0-9a-f]+)/);
+    if (m && /Serving/.test(log)) return { proc, port: +m[1], key: m[2], startUrl: m[0], log: () => log, startMs: Date.now() - t0 };
+    await sleep(50);
+  }
+  proc.kill('SIGKILL');
+  throw new Error('serve did not start: ' + log.slice(-500));
+}
+
+// POST /_edit/api/NAME with the workshop's cookie; resolves to [status, json].
+function api(srv, name, body) {
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: srv.port, method: 'POST', path: '/_edit/api/' + name,
+      headers: { Host: `127.0.0.1:${srv.port}`, Origin: `http://127.0.0.1:${srv.port}`,
+        Cookie: 'fiches_atelier=' + srv.key, 'Content-Type': 'application/json', 'Content-Length': data.length } },
+    (res) => { let b = ''; res.on('data', (c) => { b += c; }); res.on('end', () => resolve([res.statusCode, JSON.parse(b || '{}')])); });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+// Saves text over doc (relative to content/) as the editor does; returns the new version.
+async function save(srv, doc, text, base) {
+  let [st, r] = await api(srv, 'enregistrer', { chemin: doc, texte: text, base });
+  if (st === 409) [st, r] = await api(srv, 'enregistrer', { chemin: doc, texte: text, base: r.version });
+  if (st !== 200) throw new Error('save refused: ' + st + ' ' + JSON.stringify(r).slice(0, 200));
+  return r.version;
+}
+
+// The open page reloads by itself after each save: time from the save to its load event.
+async function saveToReload(srv, page, doc, file, n, pauseMs) {
+  const times = [];
+  let text = fs.readFileSync(file, 'utf8');
+  let version = '';
+  const rebuilt = () => (srv.log().match(/^fiches: (rebuilt in|\d+ errors?:)/gm) || []).length;
+  for (let i = 0; i < n; i++) {
+    const before = rebuilt();
+    const marker = `Mesure ${i} ${Date.now()}.`;
+    const next = text.replace(/\n## /, `\n${marker}\n\n## `);
+    const reloaded = page.waitForEvent('load', { timeout: 120000 });
+    const t0 = performance.now();
+    version = await save(srv, doc, next, version);
+    await reloaded;
+    const t1 = performance.now();
+    const shown = await page.evaluate((m) => document.body.textContent.replace(/\u00ad/g, '').includes(m), marker);
+    if (shown) times.push(t1 - t0);
+    else console.log(`  save ${i}: the page reloaded without the change (not counted)`);
+    // The next save once this rebuild is over (the data files follow the reload).
+    for (const t = Date.now(); rebuilt() === before && Date.now() - t < 120000;) await sleep(20);
+    await sleep(pauseMs);
+  }
+  // The fiche as it was.
+  await save(srv, doc, text, version);
+  await page.waitForEvent('load', { timeout: 120000 }).catch(() => {});
+  return times;
+}
+
+// CPU time (user + system) the server has used so far, in ms: independent of the machine's load.
+function cpuMs(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (+fields[11] + +fields[12]) * 1000 / 100;  // utime, stime in clock ticks (USER_HZ 100)
+}
+
+// The server's own account of its rebuilds (the data files, written after the reload, included).
+function serverRebuilds(srv) {
+  const lines = srv.log().split('\n').filter((l) => /^fiches: rebuilt in /.test(l));
+  const incr = lines.filter((l) => l.includes('only what the change shows'))
+    .map((l) => 1000 * parseFloat(l.match(/rebuilt in ([0-9.]+) s/)[1]));
+  say(`- server: ${incr.length} incremental rebuilds of ${lines.length}, each ${fmt(incr)} (pages, then the data files after the reload)`);
+}
+
+async function tat(browser, withPdf) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fiches-bench-serve-'));
+  const root = path.join(tmp, 'projet');
+  fs.mkdirSync(root);
+  fs.cpSync(path.join(ROOT, 'content'), path.join(root, 'content'), { recursive: true });
+  const DOC = 'actions/06-habitants-a-l-epreuve-des-trafics.md';
+  const PAGE = 'fiches-actions/habitants-a-l-epreuve-des-trafics.html';
+  const srv = await startServer(root, withPdf ? [] : ['--no-pdf'], 600000);
+  const label = withPdf ? 'TAT, PDFs typeset between saves' : 'TAT, --no-pdf';
+  say(`\n### ${label}\n`);
+  say(`- first build and start: ${srv.startMs} ms`);
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+  const start = await ctx.newPage();
+  await start.goto(srv.startUrl);  // sets the cookie
+  await start.close();
+  const site = await ctx.newPage();
+  await site.goto(`http://127.0.0.1:${srv.port}/${PAGE}`, { timeout: 120000 });
+  const cpu0 = cpuMs(srv.proc.pid);
+  const times = await saveToReload(srv, site, DOC, path.join(root, 'content', DOC), SAVES, 1000);
+  say(`- save to reload of the open site page: ${fmt(times)} (target 150 ms)`);
+  say(`- server CPU per save (save, history, rebuild, serving the reload): ${Math.round((cpuMs(srv.proc.pid) - cpu0) / (SAVES + 1))} ms`);
+  serverRebuilds(srv);
+
+  if (!withPdf) {
+    // Editor cold load: a fresh tab until its first check.
+    const loads = [];
+    for (let i = 0; i < 6; i++) {
+      const p = await ctx.newPage();
+      const t0 = performance.now();
+      await p.goto(`http://127.0.0.1:${srv.port}/_edit/fichier/${DOC}`);
+      await p.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 60000 });
+      loads.push(performance.now() - t0);
+      await p.close();
+    }
+    say(`- editor cold load, to its first check shown: ${fmt(loads.slice(1))} (target 300 ms; first tab ${Math.round(loads[0])} ms)`);
+    // Diagnostics and preview after a pause in typing.
+    const ed = await ctx.newPage();
+    ed.on('dialog', (d) => d.accept());
+    await ed.goto(`http://127.0.0.1:${srv.port}/_edit/fichier/${DOC}`);
+    await ed.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 60000 });
+    await ed.evaluate(() => {
+      const cm = document.querySelector('.CodeMirror').CodeMirror;
+      for (let l = 0; l <= cm.lastLine(); l++)
+        if (cm.getLine(l).startsWith('Dans les quartiers où')) { cm.focus(); cm.setCursor({ line: l, ch: cm.getLine(l).length }); return; }
+    });
+    const cpuTyping = cpuMs(srv.proc.pid);
+    const words = ' Une phrase tapee mot a mot pour mesurer le temps de reponse du serveur pendant la saisie avec des pauses courtes entre les mots et une erreur'.split(' ').filter(Boolean);
+    for (const w of words) {
+      await ed.keyboard.type(' ' + w, { delay: 60 });
+      await ed.waitForTimeout(350);
+    }
+    await ed.waitForTimeout(1000);
+    const m = await ed.evaluate(() => window.__fichesMesures);
+    const checks = (m.diagnostics || []).length;
+    if (checks) say(`- server CPU per check and preview while typing: ${Math.round((cpuMs(srv.proc.pid) - cpuTyping) / checks)} ms (${checks} checks)`);
+    say(`- diagnostics shown after the last keystroke (its 50 ms pause included): ${fmt(m.diagnostics || [])} (target 100 ms)`);
+    say(`- preview shown after the last keystroke: ${fmt(m.apercu || [])} (target 100 ms)`);
+    say(`- server's share of a check and preview (duree_ms): ${fmt(m.serveur || [])}`);
+    const [, r] = await api(srv, 'apercu', { chemin: DOC, texte: fs.readFileSync(path.join(root, 'content', DOC), 'utf8') });
+    say(`- checked as: ${r.controle === 'document' ? 'one document against the kept model' : 'the whole project loaded'}`);
+    await ed.close();
+  } else {
+    // SIGTERM while the PDF pass runs (a save starts one).
+    const text = fs.readFileSync(path.join(root, 'content', DOC), 'utf8');
+    await save(srv, DOC, text.replace(/\n## /, '\nAvant l’arrêt.\n\n## '), '');
+    await sleep(1500);
+    const busy = /PDF|pdf/.test(srv.log().slice(-2000));
+    const t0 = performance.now();
+    srv.proc.kill('SIGTERM');
+    await new Promise((r) => srv.proc.exitCode !== null ? r() : srv.proc.on('exit', r));
+    say(`- SIGTERM to exit, 1.5 s after a save (PDF pass ${busy ? 'running' : 'state unknown'}): ${Math.round(performance.now() - t0)} ms, status ${srv.proc.exitCode} (target 1 s)`);
+  }
+  await ctx.close();
+  if (srv.proc.exitCode === null) {
+    srv.proc.kill('SIGTERM');
+    await new Promise((r) => srv.proc.exitCode !== null ? r() : srv.proc.on('exit', r));
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+async function big(browser) {
+  const gen = path.join(WORK, 'bin', 'gencorpus');
+  if (!fs.existsSync(gen)) spawnSync('make', ['-C', path.join(ROOT, 'bench')], { stdio: 'inherit' });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fiches-bench-serve-big-'));
+  const root = path.join(tmp, 'c');
+  const g = spawnSync(gen, [String(BIG), root], { encoding: 'utf8' });
+  if (g.status !== 0) throw new Error('gencorpus failed: ' + g.stderr);
+  say(`\n### ${BIG} fiches (bench/gencorpus), --no-pdf\n`);
+  const srv = await startServer(root, ['--no-pdf'], 1800000);
+  say(`- first build and start: ${(srv.startMs / 1000).toFixed(1)} s`);
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+  // The cookie the start URL sets (its page, the list of 10 000 documents, is not what is measured).
+  await ctx.addCookies([{ name: 'fiches_atelier', value: srv.key, url: `http://127.0.0.1:${srv.port}/` }]);
+  const name = fs.readdirSync(path.join(root, 'content', 'actions')).find((n) => /^0*42-/.test(n));
+  const DOC = 'actions/' + name;
+  const slug = fs.readFileSync(path.join(root, 'content', DOC), 'utf8').match(/^slug: (.*)$/m);
+  const PAGE = 'fiches-actions/' + (slug ? slug[1] : name.replace(/^\d+-/, '').replace(/\.md$/, '')) + '.html';
+  const site = await ctx.newPage();
+  await site.goto(`http://127.0.0.1:${srv.port}/${PAGE}`, { timeout: 120000 });
+  const cpu0 = cpuMs(srv.proc.pid);
+  const times = await saveToReload(srv, site, DOC, path.join(root, 'content', DOC), BIG_SAVES, 3000);
+  say(`- save to reload of one fiche's open page: ${fmt(times)} (target 300 ms)`);
+  say(`- server CPU per save (save, history, rebuild with the data files, serving the reload): ${Math.round((cpuMs(srv.proc.pid) - cpu0) / (BIG_SAVES + 1))} ms`);
+  serverRebuilds(srv);
+  const [, r] = await api(srv, 'apercu', { chemin: DOC, texte: fs.readFileSync(path.join(root, 'content', DOC), 'utf8') });
+  say(`- one check and preview of that fiche: ${Math.round(r.duree_ms)} ms on the server (${r.controle === 'document' ? 'one document against the kept model' : 'the whole project loaded'})`);
+  await ctx.close();
+  srv.proc.kill('SIGTERM');
+  await new Promise((r2) => srv.proc.exitCode !== null ? r2() : srv.proc.on('exit', r2));
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+const browser = await launch(pw);
+say(`## fiches serve, measured in Chromium (${new Date().toISOString().slice(0, 16)}Z, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+try {
+  await tat(browser, false);
+  if (PDF) await tat(browser, true);
+  if (BIG > 0) await big(browser);
+} finally {
+  await browser.close();
+}
+say(`\nload average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+fs.writeFileSync(path.join(WORK, 'serve.md'), report.join('\n') + '\n');
