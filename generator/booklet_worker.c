@@ -13,6 +13,14 @@
 #include <string.h>
 #include <sys/resource.h>
 
+int booklet_worker_cpu_seconds(void)
+{
+	const char *v = getenv("FICHES_BOOKLET_CPU_SECONDS");
+	char *end;
+	long n = v && *v ? strtol(v, &end, 10) : 0;
+	return v && *v && !*end && n >= 1 && n <= 3600 ? (int)n : BOOKLET_WORKER_CPU_SECONDS;
+}
+
 int booklet_worker_main(int argc, char **argv)
 {
 	if (argc != 6) {
@@ -26,8 +34,12 @@ int booklet_worker_main(int argc, char **argv)
 	 * by the kernel rather than left to eat a core.
 	 */
 	setpriority(PRIO_PROCESS, 0, 10);
-	struct rlimit cpu = {BOOKLET_WORKER_CPU_SECONDS, BOOKLET_WORKER_CPU_SECONDS + 5};
+	rlim_t limit = (rlim_t)booklet_worker_cpu_seconds();
+	struct rlimit cpu = {limit, limit + 5};
 	setrlimit(RLIMIT_CPU, &cpu);
+	/* Stopped by SIGXCPU, it must not leave a core file in the project. */
+	struct rlimit core = {0, 0};
+	setrlimit(RLIMIT_CORE, &core);
 
 	struct build_options bo = {0};
 	bo.root = argv[2];

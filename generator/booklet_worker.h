@@ -15,6 +15,14 @@
 #define BOOKLET_WORKER_CPU_SECONDS 120
 
 /*
+ * The limit in force: BOOKLET_WORKER_CPU_SECONDS, or
+ * $FICHES_BOOKLET_CPU_SECONDS when it holds a number from 1 to 3600 (a
+ * slow machine, or a test of the guard). The server reads it too, to say
+ * why a worker stopped.
+ */
+int booklet_worker_cpu_seconds(void);
+
+/*
  * Lowers its own priority and sets its CPU limit, loads the project at
  * argv[2] as a build does, reads the definition at argv[3] and typesets
  * it into argv[4] (and, when imposed, OUT-imposee.pdf beside it), with

@@ -85,6 +85,7 @@ struct edit *edit_new(const struct edit_options *o)
 	e->port = o->port;
 	pthread_mutex_init(&e->save_lock, NULL);
 	e->hist = history_open(e->root, e->content_real);
+	e->adhoc = adhoc_new(e->root);
 	snprintf(e->host_shown, sizeof e->host_shown, "%s", o->host_shown);
 	return e;
 }

@@ -145,8 +145,8 @@ static char *failure_message(const struct job *j, const struct buf *out, int wst
 		return xasprintf("La composition a dépassé %d\u202fminutes et a été arrêtée.",
 				 ADHOC_WALL_SECONDS / 60);
 	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGXCPU)
-		return xasprintf("La composition a dépassé %d\u202fsecondes de calcul et a été arrêtée.",
-				 BOOKLET_WORKER_CPU_SECONDS);
+		return xasprintf("La composition a dépassé %d\u202fseconde%s de calcul et a été arrêtée.",
+				 booklet_worker_cpu_seconds(), booklet_worker_cpu_seconds() > 1 ? "s" : "");
 	if (WIFSIGNALED(wstatus))
 		return xasprintf("La composition s’est arrêtée (signal %d).", WTERMSIG(wstatus));
 	struct buf b = BUF_INIT;

@@ -521,15 +521,6 @@ static long check_definition(const struct site *s, const char *text, size_t len,
 
 /* ---------------------------------------------------------------- API */
 
-static struct adhoc *adhoc_of(struct edit *e)
-{
-	pthread_mutex_lock(&e->save_lock);
-	if (!e->adhoc)
-		e->adhoc = adhoc_new(e->root);
-	pthread_mutex_unlock(&e->save_lock);
-	return e->adhoc;
-}
-
 static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, const char *text)
 {
 	return edit_send_json(conn, status, json_pack("{s:s}", "erreur", text));
@@ -572,7 +563,7 @@ enum MHD_Result edit_api_booklet(struct edit *e, struct MHD_Connection *conn, co
 	}
 	json_decref(errors);
 	char id[ADHOC_ID_LEN + 1];
-	enum adhoc_start_status st = adhoc_start(adhoc_of(e), yaml, strlen(yaml), title, id);
+	enum adhoc_start_status st = adhoc_start(e->adhoc, yaml, strlen(yaml), title, id);
 	free(yaml);
 	if (st == ADHOC_BUSY)
 		ret = send_error(conn, MHD_HTTP_TOO_MANY_REQUESTS,
@@ -593,7 +584,7 @@ out:
 /* GET /_edit/api/livret/ID: the job's state (edit_adhoc.h). */
 enum MHD_Result edit_api_booklet_status(struct edit *e, struct MHD_Connection *conn, const char *id)
 {
-	json_t *v = e->adhoc ? adhoc_status(e->adhoc, id) : NULL;
+	json_t *v = adhoc_status(e->adhoc, id);
 	if (!v)
 		return send_error(conn, MHD_HTTP_NOT_FOUND,
 				  "Ce livret n’est plus disponible\u202f: composez-le de nouveau.");
@@ -609,7 +600,7 @@ enum MHD_Result edit_booklet_file(struct edit *e, struct MHD_Connection *conn, c
 	int imposed = slash && strcmp(slash + 1, "livret-imposee.pdf") == 0;
 	size_t len = 0;
 	char *data = NULL;
-	if (slash && (imposed || strcmp(slash + 1, "livret.pdf") == 0) && e->adhoc)
+	if (slash && (imposed || strcmp(slash + 1, "livret.pdf") == 0))
 		data = adhoc_file(e->adhoc, id, imposed, &len);
 	if (data)
 		ret = edit_send(conn, MHD_HTTP_OK, "application/pdf", data, len);
@@ -629,7 +620,7 @@ enum MHD_Result edit_api_booklet_save(struct edit *e, struct MHD_Connection *con
 	const char *name = json_string_value(json_object_get(req, "nom"));
 	enum MHD_Result ret;
 	size_t n = 0;
-	char *text = id && e->adhoc ? adhoc_definition(e->adhoc, id, &n) : NULL;
+	char *text = id ? adhoc_definition(e->adhoc, id, &n) : NULL;
 	if (!name || !slug_is_valid(name) || strlen(name) > 60) {
 		ret = send_error(conn, MHD_HTTP_UNPROCESSABLE_CONTENT,
 				 "Nom refusé\u202f: lettres minuscules sans accents, chiffres et tirets (60 au plus).");

@@ -30,7 +30,7 @@ struct edit {
 	int password;                 /* --edit-password-file: a login page lets one in */
 	char password_hash[128];      /* Argon2id string (edit_password.h) */
 	pthread_mutex_t login_lock;   /* one password check at a time, slowed after a failure */
-	struct adhoc *adhoc;          /* ad-hoc booklets (edit_adhoc.h), made at the first one */
+	struct adhoc *adhoc;          /* ad-hoc booklets (edit_adhoc.h); its directory is made at the first one */
 	struct incr *incr;            /* serve's kept model: checks without loading the project (borrowed) */
 };
 

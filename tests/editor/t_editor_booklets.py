@@ -66,6 +66,41 @@ def page_size(path):
     return (float(m.group(1)), float(m.group(2))) if m else None
 
 
+def cpu_guard(tmp):
+    """The worker's CPU limit (here 1 s, through FICHES_BOOKLET_CPU_SECONDS) stops a
+    booklet of the whole TAT guide, and the page is told why, in French."""
+    root = os.path.join(tmp, "tat")
+    os.mkdir(root)
+    shutil.copytree(os.path.join(REPO, "content"), os.path.join(root, "content"))
+    base.ENV["FICHES_BOOKLET_CPU_SECONDS"] = "1"
+    srv = base.Server(root)
+    try:
+        if not check("serve starts on the TAT corpus", srv.port and srv.key, srv.text()[-500:]):
+            return
+        cookie = "fiches_atelier=" + srv.key
+        st, h, page = base.request(srv.port, "GET", "/_edit/livrets", cookie=cookie)
+        chapters = re.findall(r'value="(guide:[a-z0-9-]+)"', page.decode())
+        st, h, raw = base.request(srv.port, "POST", "/_edit/api/livret", cookie=cookie,
+                                  origin="http://127.0.0.1:%d" % srv.port,
+                                  body={"selon": "liste", "valeurs": chapters, "format": "a4"})
+        v = base.as_json(raw) or {}
+        check("a booklet of the whole guide is accepted", st == 202 and len(chapters) > 5, (st, raw[:200]))
+        state = {}
+        deadline = time.time() + 120
+        while st == 202 and time.time() < deadline:
+            state = base.as_json(base.request(srv.port, "GET", "/_edit/api/livret/" + v["id"], cookie=cookie)[2]) or {}
+            if state.get("etat") != "en-cours":
+                break
+            time.sleep(0.2)
+        check("stopped by the CPU limit, the page told so in French",
+              state.get("etat") == "echec" and "dépassé 1\u202fseconde de calcul" in state.get("message", ""), state)
+        core = [n for n in os.listdir(root) if n.startswith("core")]
+        check("no core file left in the project", not core, core)
+    finally:
+        srv.stop()
+        base.ENV.pop("FICHES_BOOKLET_CPU_SECONDS", None)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="t_editor_booklets.")
     root = os.path.join(tmp, "projet")
@@ -272,6 +307,9 @@ def main():
         srv.stop()
         left = [d for d in os.listdir(tmpdir) if d.startswith("fiches-livrets-")]
         check("the temporary directory is removed when the server stops", not left, left)
+    try:
+        cpu_guard(tmp)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
         print("%d passed, %d failed" % (passed, failed))
 
