@@ -78,7 +78,11 @@ static void put_pdf_cell(struct buf *b, const char *out, const char *name, const
 	char *path = path_join(out, rel);
 	size_t size = 0;
 	long pages = pdf_pages_file(path, &size);
-	buf_printf(b, "<td data-livret=\"%s\" data-fichier=\"%s\"", name, file);
+	buf_puts(b, "<td data-livret=\"");
+	put_html(b, name);
+	buf_puts(b, "\" data-fichier=\"");
+	put_html(b, file);
+	buf_puts(b, "\"");
 	if (pages > 0)
 		buf_printf(b, " data-pages=\"%ld\"", pages);
 	buf_puts(b, ">");
@@ -119,7 +123,9 @@ static void put_booklets_table(struct buf *b, const struct edit *e, const struct
 		size_t docs = 0;
 		for (size_t k = 0; k < bk->nparts; k++)
 			docs += bk->parts[k].kind == PART_DOC;
-		buf_printf(b, "<tr id=\"livret-%s\"><th scope=\"row\">", bk->name);
+		buf_puts(b, "<tr id=\"livret-");
+		put_html(b, bk->name);
+		buf_puts(b, "\"><th scope=\"row\">");
 		put_html(b, bk->title);
 		buf_puts(b, "<br><span class=\"chemin\">");
 		put_html(b, src ? src : "livret automatique");
