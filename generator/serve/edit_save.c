@@ -125,9 +125,14 @@ char *edit_write_prepare(const char *path, const char *text, size_t len, const c
 	mode_t mode = 0644;
 	if (stat(path, &st) == 0 || (mode_from && stat(mode_from, &st) == 0))
 		mode = st.st_mode & 07777;
-	if (fchmod(fd, mode) < 0 || fd_write_all(fd, text, len) < 0 || fsync(fd) < 0 || close(fd) < 0) {
-		int e = errno;
-		close(fd);
+	int failed = fchmod(fd, mode) < 0 || fd_write_all(fd, text, len) < 0 || fsync(fd) < 0;
+	int e = errno;
+	/* Closed once, whatever happened (a failed close has closed it too). */
+	if (close(fd) < 0 && !failed) {
+		failed = 1;
+		e = errno;
+	}
+	if (failed) {
 		unlink(tmp);
 		free(tmp);
 		errno = e;

@@ -145,6 +145,7 @@ await step('renumbering with the keyboard', async () => {
       summary.includes('content/actions/12-santal.md'), summary);
   check('nothing is written before the confirmation', JSON.stringify(snapshot()) === JSON.stringify(before));
   await axe(page, 'renumbering dialog with its changes');
+  await page.screenshot({ path: path.join(OUT, 'editor-rename-dialog.png') });
   check('« Appliquer » has the focus after the preview',
     await page.evaluate(() => document.activeElement.id === 'renommer-appliquer'));
   await Promise.all([
