@@ -418,8 +418,8 @@ static json_t *booklet_list(const struct cx *c, int leaflets_only)
 			add_pdf(c, second, file);
 			free(file);
 			json_object_set_new(second, "label", json_string(
-				depliant ? "avec traits de coupe et de pli, pour un imprimeur" :
-				"imposé sur A4, à imprimer recto verso et plier"));
+				depliant ? "Version pour un imprimeur, avec traits de coupe et de pli" :
+				"Version imposée sur A4, à imprimer recto verso et plier"));
 			json_object_set_new(v, "print", second);
 		} else {
 			/* Found here, false: not looked up in the enclosing item. */
