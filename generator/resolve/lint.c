@@ -22,6 +22,7 @@
 #include "xref.h"
 #include "yaml.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -630,23 +631,33 @@ int lint_section_near_miss(const struct doc *doc, const char *name, int *line, i
  * « à compléter », « TODO », « lorem ipsum » a coordinator leaves for later.
  * Compared as slugs, so case, accents and punctuation do not matter.
  */
+/* The slugs of what `fiches new` writes, made once: every paragraph is compared with them. */
+static const char *const placeholders_written[] = {NEW_SUMMARY_PLACEHOLDER, NEW_SECTION_PLACEHOLDER};
+#define NPLACEHOLDERS_WRITTEN (sizeof placeholders_written / sizeof *placeholders_written)
+static char *placeholder_slugs[NPLACEHOLDERS_WRITTEN];
+static pthread_once_t placeholder_slugs_once = PTHREAD_ONCE_INIT;
+
+static void make_placeholder_slugs(void)
+{
+	for (size_t i = 0; i < NPLACEHOLDERS_WRITTEN; i++)
+		placeholder_slugs[i] = slug_from_text(placeholders_written[i],
+						      strlen(placeholders_written[i]));
+}
+
 static int is_placeholder(const char *text)
 {
 	static const char *const starts[] = {"a-completer", "a-rediger", "a-remplir", "a-preciser",
 					     "a-ecrire", "texte-a-venir", "lorem-ipsum", "todo",
 					     "tbd", "xxx"};
-	static const char *const written[] = {NEW_SUMMARY_PLACEHOLDER, NEW_SECTION_PLACEHOLDER};
 	size_t n = strlen(text);
 	/* Placeholders are short: a real paragraph is not slugged for nothing. */
 	if (!n || n > 160)
 		return 0;
+	pthread_once(&placeholder_slugs_once, make_placeholder_slugs);
 	char *slug = slug_from_text(text, n);
 	int hit = 0;
-	for (size_t i = 0; i < sizeof written / sizeof *written && !hit; i++) {
-		char *w = slug_from_text(written[i], strlen(written[i]));
-		hit = strcmp(slug, w) == 0;
-		free(w);
-	}
+	for (size_t i = 0; i < NPLACEHOLDERS_WRITTEN && !hit; i++)
+		hit = strcmp(slug, placeholder_slugs[i]) == 0;
 	/* A short paragraph that starts with one: « À compléter par l’équipe. » */
 	for (size_t i = 0; i < sizeof starts / sizeof *starts && !hit && strlen(slug) <= 48; i++) {
 		size_t k = strlen(starts[i]);
