@@ -129,9 +129,16 @@ static void put_booklets_table(struct buf *b, const struct edit *e, const struct
 		put_html(b, bk->title);
 		buf_puts(b, "<br><span class=\"chemin\">");
 		put_html(b, src ? src : "livret automatique");
-		buf_printf(b, "</span></th><td>%s</td><td>%zu\xc2\xa0" "document%s%s</td>",
-			   bk->a5 ? "A5" : "A4", docs, docs > 1 ? "s" : "",
-			   bk->summaries ? " (résumés)" : "");
+		buf_puts(b, "</span></th>");
+		if (bk->fold == FOLD_DEPLIANT)
+			/* A leaflet's content is its panels, not documents. */
+			buf_puts(b, "<td>Dépliant A4 plié en trois</td><td>6\xc2\xa0volets</td>");
+		else if (bk->fold == FOLD_PLAQUETTE)
+			buf_puts(b, "<td>Plaquette A4 pliée en deux</td><td>4\xc2\xa0pages</td>");
+		else
+			buf_printf(b, "<td>%s</td><td>%zu\xc2\xa0" "document%s%s</td>",
+				   bk->a5 ? "A5" : "A4", docs, docs > 1 ? "s" : "",
+				   bk->summaries ? " (résumés)" : "");
 		char *file = xasprintf("%s.pdf", bk->name);
 		put_pdf_cell(b, out, bk->name, file, "PDF");
 		free(file);
@@ -140,7 +147,8 @@ static void put_booklets_table(struct buf *b, const struct edit *e, const struct
 			put_pdf_cell(b, out, bk->name, file, "PDF imposé");
 			free(file);
 		} else {
-			buf_puts(b, "<td><span class=\"detail\">Sans objet (A4)</span></td>");
+			buf_printf(b, "<td><span class=\"detail\">Sans objet (%s)</span></td>",
+				   bk->fold == FOLD_DEPLIANT ? "dépliant" : "A4");
 		}
 		buf_puts(b, "</tr>\n");
 	}
