@@ -53,11 +53,22 @@ def children(pid):
 
 
 def group_alive(pgid):
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except ProcessLookupError:
-        return False
+    """Whether a process of group pgid still runs. A killed process stays a
+    zombie until its parent (or init, for the worker's own children) reaps
+    it, which on a loaded machine can come after the server's event: a
+    zombie runs nothing, so it does not count."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 def wait_worker(pid, seconds):
