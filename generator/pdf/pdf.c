@@ -1058,6 +1058,8 @@ void pdf_keep_previous(struct stage *st)
  * process that owns the stage, as records:
  *   'F' u64 path length, path, u64 data length, data   a file
  *   'M' u64 length, message                             an error to report
+ *   'L' u64 path length, path, u64 length, "LINE:COL:message"
+ *                                                       a leaflet too long, at its line
  *   'D'                                                 the pass is complete
  */
 struct sink {
@@ -1111,9 +1113,7 @@ static void report_fold_errors(const struct job *j, struct sink *k, struct diag 
 		if (sscanf(l, "%d:%d:%n", &line, &col, &used) < 2 || !used)
 			continue;
 		if (k && !k->st) {
-			char *msg = xasprintf("%s:%d:%d: %s", path ? path : "", line, col, l + used);
-			sink_error(k, d, msg);
-			free(msg);
+			put_record(k, 'L', path ? path : "", path ? strlen(path) : 0, l, strlen(l), 1);
 		} else {
 			diag_error(d, path, line, col, "%s", l + used);
 		}
@@ -1243,6 +1243,19 @@ static int take_records(const struct buf *msg, struct stage *st, struct diag *d)
 		if (type == 'M') {
 			diag_error(d, NULL, 0, 0, "%.*s", (int)alen, a);
 			status = -1;
+			continue;
+		}
+		if (type == 'L') {
+			if (!(b = take_field(msg, &off, &blen)))
+				return -1;
+			char *path = xstrndup(a, alen), *where = xstrndup(b, blen);
+			int line = 0, col = 0, used = 0;
+			if (sscanf(where, "%d:%d:%n", &line, &col, &used) >= 2 && used)
+				diag_error(d, alen ? path : NULL, line, col, "%s", where + used);
+			free(path);
+			free(where);
+			if (status == 0)
+				status = PDF_TOO_LONG;
 			continue;
 		}
 		if (type != 'F' || !(b = take_field(msg, &off, &blen)))

@@ -334,6 +334,13 @@ def too_long(tmp, site, env):
     check("in French: « N lignes de trop dans le volet 3 »",
           re.search(r"trop\.yaml:%d:\d+: erreur ?: \d+ lignes de trop dans le volet 3" % line,
                     r.stderr.replace("\u202f", " ")) is not None, r.stderr)
+    # The PDF worker `fiches serve` starts sends the error with its place, not as bare text.
+    w = subprocess.run([FICHES, "__pdf-worker", site, "1", "", "1700000000"], capture_output=True, env=env)
+    rec = re.search(rb"L.{8}(content/booklets/trop\.yaml).{8}(\d+):\d+:(\d+) lines too many in panel 3",
+                    w.stdout, re.S)
+    check("serve's PDF worker reports the panel at its line", rec is not None and int(rec.group(2)) == line,
+          w.stdout[-300:] + w.stderr[-300:])
+    check("serve's PDF worker sends no file of the overfull dépliant", b"pdf/trop.pdf" not in w.stdout)
     dest = os.path.join(tmp, "public")
     r = run(FICHES, "build", "-C", site, "-o", dest, env=env)
     check("overfull dépliant: fiches build exits 1 (content error)", r.returncode == 1, r.returncode)
