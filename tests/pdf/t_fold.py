@@ -17,6 +17,9 @@
 Prints "N passed, N failed" last."""
 import os, re, shutil, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pdfstruct  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", "build")
 FICHES = os.environ.get("FICHES", os.path.join(ROOT, BUILD, "fiches"))
@@ -104,6 +107,14 @@ def common(name, pdf, tagged=True):
     check("fonts embedded in " + name, fonts and all(l.split()[-5] == "yes" for l in fonts), fonts)
     if tagged:
         check("tagged " + name, info(pdf).get("Tagged") == "yes")
+    # As the booklets (pdf_post.c): XMP metadata in every file, and in a
+    # tagged one nothing drawn outside marked content (bands, rules and
+    # marks are artifacts).
+    doc = pdfstruct.Doc(pdf)
+    check("XMP metadata in " + name, doc.xmp() is not None)
+    if tagged:
+        unmarked = [(i + 1, op) for i in range(len(doc.pages)) for op in doc.unmarked_drawing(i)]
+        check("nothing drawn outside marked content in " + name, not unmarked, unmarked[:5])
 
 
 def depliant(tmp, env):
