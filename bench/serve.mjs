@@ -2,7 +2,7 @@
 // Debian's chromium driven by playwright-core (run by `make bench`).
 //
 //   node bench/serve.mjs            TAT corpus (with and without PDFs), then 10 000 fiches
-//   SAVES=20 BIG=10000 BIG_SAVES=10 PDF=1
+//   SAVES=20 BIG=10000 BIG_SAVES=10 PDF=1 TAT=1 (TAT=0: the large corpus only)
 //
 // On a copy of the TAT corpus (content/):
 //  - save to reload: the site page of fiche-action 6 is open; its text is
@@ -251,8 +251,10 @@ async function big(browser) {
 const browser = await launch(pw);
 say(`## fiches serve, measured in Chromium (${new Date().toISOString().slice(0, 16)}Z, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 try {
-  await tat(browser, false);
-  if (PDF) await tat(browser, true);
+  if (process.env.TAT !== '0') {
+    await tat(browser, false);
+    if (PDF) await tat(browser, true);
+  }
   if (BIG > 0) await big(browser);
 } finally {
   await browser.close();
