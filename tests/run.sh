@@ -19,15 +19,22 @@ export TSAN_OPTIONS="suppressions=$(pwd)/tests/tsan/tsan.supp${TSAN_OPTIONS:+ $T
 passed=0 failed=0 skipped=0 broken=""
 outdir=tests/out
 mkdir -p "$outdir"
+: >"$outdir/durations.txt"
 
 run_one() {
 	name=$1; shift
 	case "$name" in *"${ONLY:-}"*) ;; *) return ;; esac
 	log="$outdir/$(echo "$name" | tr '/' '_').log"
 	echo "== $name"
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	status=$?
+	t1=$(date +%s)
 	tail -n 40 "$log"
+	# Wall seconds per suite, kept in tests/out/durations.txt: where the
+	# time of `make test` goes (it must stay within 8 minutes on 2 cores).
+	echo "-- $name: $((t1 - t0)) s"
+	echo "$((t1 - t0)) $name" >>"$outdir/durations.txt"
 	p=0 f=0 s=0
 	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -n "$line" ]; then
