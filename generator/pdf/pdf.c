@@ -32,6 +32,7 @@
 #include "printhtml.h"
 #include "qr.h"
 #include "shape_cache.h"
+#include "spawn_self.h"
 #include "style.h"
 #include "text_renderer.h"
 #include "toc.h"
@@ -48,7 +49,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1302,30 +1302,10 @@ static int spawn_pass(const struct site *s, struct stage *st, const struct pdf_o
 		diag_error(d, NULL, 0, 0, _("cannot start the PDF worker: %s"), strerror(errno));
 		return -1;
 	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawnattr_t attr;
-	posix_spawnattr_init(&attr);
-	/* Its own group, a clean signal mask and default dispositions (serve blocks and ignores some). */
-	sigset_t none, defaults;
-	sigemptyset(&none);
-	sigemptyset(&defaults);
-	sigaddset(&defaults, SIGPIPE);
-	sigaddset(&defaults, SIGINT);
-	sigaddset(&defaults, SIGTERM);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &defaults);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-					POSIX_SPAWN_SETSIGDEF);
 	pid_t pid;
-	/* This very program, even if its file was replaced since it started. */
-	int err = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, environ);
+	int err = spawn_self(argv, NULL, fds[1], 0, &pid);
 	if (!err)
 		atomic_store(&worker_group, pid);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
 	close(fds[1]);
 	if (err) {
 		close(fds[0]);

@@ -5,6 +5,7 @@
 #include "edit_save.h"
 #include "path.h"
 #include "pdf_pages.h"
+#include "spawn_self.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -14,7 +15,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,32 +292,10 @@ static int spawn_worker(struct adhoc *a, struct job *j)
 	int fds[2];
 	int status = -1;
 	if (pipe2(fds, O_CLOEXEC) == 0) {
-		posix_spawn_file_actions_t fa;
-		posix_spawn_file_actions_init(&fa);
-		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-		posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-		posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-		posix_spawnattr_t attr;
-		posix_spawnattr_init(&attr);
-		/* Its own group (killed as a whole), a clean mask, default dispositions. */
-		sigset_t none, defaults;
-		sigemptyset(&none);
-		sigemptyset(&defaults);
-		sigaddset(&defaults, SIGPIPE);
-		sigaddset(&defaults, SIGINT);
-		sigaddset(&defaults, SIGTERM);
-		sigaddset(&defaults, SIGXCPU);
-		posix_spawnattr_setpgroup(&attr, 0);
-		posix_spawnattr_setsigmask(&attr, &none);
-		posix_spawnattr_setsigdefault(&attr, &defaults);
-		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-						POSIX_SPAWN_SETSIGDEF);
 		char **env = worker_env();
 		pid_t pid;
-		int err = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, env);
+		int err = spawn_self(argv, env, fds[1], SPAWN_SELF_STDERR, &pid);
 		free(env);
-		posix_spawn_file_actions_destroy(&fa);
-		posix_spawnattr_destroy(&attr);
 		close(fds[1]);
 		if (err) {
 			close(fds[0]);
