@@ -905,6 +905,8 @@ static int cell_align(cmark_node *table, size_t col)
 }
 
 #define CELL_PAD 4.0
+/* The smallest size a wide table is set in, against its own (7.4 pt for 9.2). */
+#define TABLE_MIN_SCALE 0.8
 
 /* Width of the widest word of an unwrapped layout (its hyphenation points ignored). */
 static double widest_word(PangoLayout *l)
@@ -930,6 +932,31 @@ static double widest_word(PangoLayout *l)
 	return (double)widest / PANGO_SCALE;
 }
 
+/* Each column's unwrapped and widest-word width, cells set in size points. */
+static void measure_columns(struct lay *L, const struct blk *b, struct tb *cells, double size,
+			    double *natural, double *least)
+{
+	size_t ncols = b->ncols;
+	memset(natural, 0, ncols * sizeof *natural);
+	memset(least, 0, ncols * sizeof *least);
+	for (size_t r = 0; r < b->nrows; r++)
+		for (size_t c = 0; c < ncols; c++) {
+			struct tb *t = &cells[r * ncols + c];
+			PangoLayout *probe = make_layout(L, t, size, b->rows[r].header, 0, -1, 0,
+							 PANGO_ALIGN_LEFT);
+			pango_layout_set_width(probe, -1);
+			int pw, ph;
+			pango_layout_get_size(probe, &pw, &ph);
+			double wpt = (double)pw / PANGO_SCALE + 2 * CELL_PAD + 1;
+			if (wpt > natural[c])
+				natural[c] = wpt;
+			double mpt = widest_word(probe) + 2 * CELL_PAD + 1;
+			if (mpt > least[c])
+				least[c] = mpt;
+			g_object_unref(probe);
+		}
+}
+
 static void table(struct lay *L, struct flow *f, cmark_node *node, struct where *w)
 {
 	size_t ncols = cmark_gfm_extensions_get_table_columns(node), nrows = 0;
@@ -950,31 +977,37 @@ static void table(struct lay *L, struct flow *f, cmark_node *node, struct where 
 	double *natural = xcalloc(ncols, sizeof *natural);
 	double *least = xcalloc(ncols, sizeof *least);
 	size_t ri = 0;
-	/* Pass 1: each cell's text, and the natural (unwrapped) width of each column. */
+	/* Pass 1: each cell's text. */
 	struct tb *cells = xcalloc(nrows * ncols, sizeof *cells);
 	for (cmark_node *r = cmark_node_first_child(node); r; r = cmark_node_next(r), ri++) {
 		b->rows[ri].header = cmark_gfm_extensions_get_table_row_is_header(r);
 		b->rows[ri].cells = xcalloc(ncols, sizeof *b->rows[ri].cells);
 		size_t ci = 0;
 		for (cmark_node *c = cmark_node_first_child(r); c && ci < ncols; c = cmark_node_next(c), ci++) {
-			struct tb *t = &cells[ri * ncols + ci];
-			tb_init(t, 1);
-			inlines(L, t, c);
-			PangoLayout *probe = make_layout(L, t, size, b->rows[ri].header, 0, -1, 0,
-							 PANGO_ALIGN_LEFT);
-			pango_layout_set_width(probe, -1);
-			int pw, ph;
-			pango_layout_get_size(probe, &pw, &ph);
-			double wpt = (double)pw / PANGO_SCALE + 2 * CELL_PAD + 1;
-			if (wpt > natural[ci])
-				natural[ci] = wpt;
-			double mpt = widest_word(probe) + 2 * CELL_PAD + 1;
-			if (mpt > least[ci])
-				least[ci] = mpt;
-			g_object_unref(probe);
+			tb_init(&cells[ri * ncols + ci], 1);
+			inlines(L, &cells[ri * ncols + ci], c);
 		}
 		for (; ci < ncols; ci++)
 			tb_init(&cells[ri * ncols + ci], 0);
+	}
+	/*
+	 * The natural (unwrapped) and least (widest word) width of each column.
+	 * When even the widest words do not fit the frame side by side, they
+	 * would be cut anywhere (« Homm/es »): the table is measured again in a
+	 * smaller size, as a typesetter sets a wide table, down to
+	 * TABLE_MIN_SCALE of its own size.
+	 */
+	double pads = (double)ncols * (2 * CELL_PAD + 1), room = b->width - pads;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		measure_columns(L, b, cells, size, natural, least);
+		double words = -pads, smallest = SIZE(table) * TABLE_MIN_SCALE;
+		for (size_t c = 0; c < ncols; c++)
+			words += least[c];
+		if (words <= room || size <= smallest || room <= 0)
+			break;
+		/* Text widths scale with the size; a little under, for rounding. */
+		double smaller = size * room / words * 0.98;
+		size = smaller > smallest ? smaller : smallest;
 	}
 	for (size_t c = 0; c < ncols; c++)
 		b->align[c] = cell_align(node, c);
