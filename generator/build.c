@@ -398,8 +398,6 @@ static void keep_build(struct build *b, const struct build_options *o,
 	k->tmpl = b->tmpl;
 	b->tmpl = NULL;
 	k->copts = b->copts;
-	/* The cache's references are this build's: later renders follow edits. */
-	k->copts.cache = NULL;
 	k->pdf_sizes = pdf_sizes;
 	k->npdf_sizes = npdf_sizes;
 	*o->keep = k;
@@ -603,7 +601,6 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	 * they go first in the same loop, so one core builds the index while
 	 * the other renders pages.
 	 */
-	b.copts.cache = context_cache_new();
 	pool_for(o->jobs, b.plan.n + 2, render_or_data_one, &b);
 	phase("render");
 	add_assets(&b);
@@ -626,7 +623,6 @@ out:
 	if (stats)
 		stats->seconds = now() - t0;
 	stage_sizes_free(pdf_sizes, npdf_sizes);
-	context_cache_free(b.copts.cache);
 	stage_free(b.stage);
 	pages_free(&b.plan);
 	if (b.tmpl)

@@ -18,8 +18,6 @@
 #include "xalloc.h"
 
 #include <ctype.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,115 +173,11 @@ static json_t *doc_ref(const struct cx *c, const struct doc *d)
 	return v;
 }
 
-/* One shared reference: a document as seen from the pages of one directory. */
-struct cached_ref {
-	const struct doc *doc;
-	char *dir;              /* "" or "fiches-actions/": the page's directory */
-	json_t *ref;            /* the cache's reference */
-};
-
-struct context_cache {
-	pthread_mutex_t lock;   /* guards what follows */
-	struct cached_ref *slots; /* open addressing, linear probing */
-	size_t cap, n;          /* cap a power of two */
-};
-
-struct context_cache *context_cache_new(void)
-{
-	struct context_cache *k = xcalloc(1, sizeof *k);
-	pthread_mutex_init(&k->lock, NULL);
-	k->cap = 1024;
-	k->slots = xcalloc(k->cap, sizeof *k->slots);
-	return k;
-}
-
-void context_cache_free(struct context_cache *k)
-{
-	if (!k)
-		return;
-	for (size_t i = 0; i < k->cap; i++) {
-		free(k->slots[i].dir);
-		json_decref(k->slots[i].ref);
-	}
-	free(k->slots);
-	pthread_mutex_destroy(&k->lock);
-	free(k);
-}
-
-static size_t cache_hash(const struct doc *d, const char *dir, size_t dirlen)
-{
-	size_t h = (size_t)(uintptr_t)d * 0x9E3779B97F4A7C15ull;
-	for (size_t i = 0; i < dirlen; i++)
-		h = (h ^ (unsigned char)dir[i]) * 0x100000001B3ull;
-	return h ^ (h >> 29);
-}
-
-/* The slot of (d, dir), or the empty slot where it goes; call with the lock held. */
-static struct cached_ref *cache_slot(struct context_cache *k, const struct doc *d,
-				     const char *dir, size_t dirlen)
-{
-	size_t mask = k->cap - 1;
-	for (size_t i = cache_hash(d, dir, dirlen) & mask;; i = (i + 1) & mask) {
-		struct cached_ref *r = &k->slots[i];
-		if (!r->ref || (r->doc == d && strlen(r->dir) == dirlen &&
-				memcmp(r->dir, dir, dirlen) == 0))
-			return r;
-	}
-}
-
-static void cache_grow(struct context_cache *k)
-{
-	struct cached_ref *old = k->slots;
-	size_t oldcap = k->cap;
-	k->cap *= 2;
-	k->slots = xcalloc(k->cap, sizeof *k->slots);
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].ref)
-			*cache_slot(k, old[i].doc, old[i].dir, strlen(old[i].dir)) = old[i];
-	free(old);
-}
-
-/*
- * doc_ref, shared through the build's cache when there is one: a new
- * reference to a value that must not be modified. Links are relative to
- * the page's directory only, so the pages of a directory share it; the 404
- * page's absolute links are never cached.
- */
-static json_t *doc_ref_shared(const struct cx *c, const struct doc *d)
-{
-	struct context_cache *k = c->o ? c->o->cache : NULL;
-	if (!k || c->absolute)
-		return doc_ref(c, d);
-	const char *slash = strrchr(c->page, '/');
-	size_t dirlen = slash ? (size_t)(slash - c->page) + 1 : 0;
-	pthread_mutex_lock(&k->lock);
-	struct cached_ref *r = cache_slot(k, d, c->page, dirlen);
-	json_t *v = json_incref(r->ref);
-	pthread_mutex_unlock(&k->lock);
-	if (v)
-		return v;
-	/* Built outside the lock; when another thread was quicker, its value is kept. */
-	json_t *fresh = doc_ref(c, d);
-	pthread_mutex_lock(&k->lock);
-	if (2 * (k->n + 1) > k->cap)
-		cache_grow(k);
-	r = cache_slot(k, d, c->page, dirlen);
-	if (!r->ref) {
-		*r = (struct cached_ref){d, xstrndup(c->page, dirlen), fresh};
-		k->n++;
-		fresh = NULL;
-	}
-	v = json_incref(r->ref);
-	pthread_mutex_unlock(&k->lock);
-	json_decref(fresh);
-	return v;
-}
-
 static json_t *doc_list(const struct cx *c, const struct ptrs *p)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, doc_ref_shared(c, p->v[i]));
+		json_array_append_new(a, doc_ref(c, p->v[i]));
 	return a;
 }
 
@@ -622,11 +516,11 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 		json_object_set_new(doc, "carrier", contact_card(c, d->carrier));
 	json_object_set_new(doc, "contacts", contact_list(c, &d->contacts));
 	if (d->prev)
-		json_object_set_new(doc, "prev", doc_ref_shared(c, d->prev));
+		json_object_set_new(doc, "prev", doc_ref(c, d->prev));
 	if (d->next)
-		json_object_set_new(doc, "next", doc_ref_shared(c, d->next));
+		json_object_set_new(doc, "next", doc_ref(c, d->next));
 	if (d->included_in)
-		json_object_set_new(doc, "included_in", doc_ref_shared(c, d->included_in));
+		json_object_set_new(doc, "included_in", doc_ref(c, d->included_in));
 	json_t *toc = json_array();
 	for (size_t i = 0; i < d->nheadings; i++) {
 		if (d->headings[i].level != 2)
@@ -704,7 +598,7 @@ static json_t *all_docs(const struct cx *c, enum doc_kind kind)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < c->s->ndocs[kind]; i++)
-		json_array_append_new(a, doc_ref_shared(c, c->s->docs[kind][i]));
+		json_array_append_new(a, doc_ref(c, c->s->docs[kind][i]));
 	return a;
 }
 
@@ -987,7 +881,7 @@ static json_t *home_page(const struct cx *c)
 	for (size_t i = 0; i < s->nterritories; i++)
 		json_array_append_new(json_object_get(v, "territories"), taxon_ref(c, &s->territories[i]));
 	if (s->intro)
-		json_object_set_new(v, "intro", doc_ref_shared(c, s->intro));
+		json_object_set_new(v, "intro", doc_ref(c, s->intro));
 	json_object_set_new(v, "pages", all_docs(c, DOC_PAGE));
 	json_object_set_new(v, "action_count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
 	json_object_set_new(v, "theme_count", json_integer((json_int_t)s->ndocs[DOC_THEME]));

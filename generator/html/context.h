@@ -13,25 +13,13 @@
 
 /* Options that change what pages show. */
 struct stage_size;
-struct context_cache;
 
 struct context_options {
 	int with_pdf;           /* link each fiche's PDF */
 	const struct stage_size *pdf_sizes; /* the PDFs typeset, sorted by path, or NULL */
 	size_t npdf_sizes;
 	const char *build_id;   /* short hash of the build, for cache busting (service worker) */
-	struct context_cache *cache; /* references shared by the pages of one build, or NULL */
 };
-
-/*
- * A document's reference in a list (title, link, summary, logic, filters)
- * is the same on every page of a directory: with a cache, each is built
- * once per directory and shared by the pages' contexts (jansson counts
- * references atomically; the shared values are never modified). A cache
- * lives for one build, whose model it must not outlive; thread-safe.
- */
-struct context_cache *context_cache_new(void);
-void context_cache_free(struct context_cache *k);
 
 /*
  * Typesets once, before the pages are rendered, the labels that appear on
