@@ -68,15 +68,18 @@ def page_size(path):
 
 def cpu_guard(tmp):
     """The worker's CPU limit (here 1 s, through FICHES_BOOKLET_CPU_SECONDS) stops a
-    booklet of several hundred pages (one fiche made long), and the page is told why,
+    booklet of some two thousand pages (one fiche made long), and the page is told why,
     in French."""
     root = os.path.join(tmp, "long")
     shutil.copytree(FIXTURE, root)
     fiche = os.path.join(root, "content", "actions", "03-veille.md")
     words = ("veille", "quartier", "habitants", "réunion", "association", "trafic", "écoute",
              "partenaires", "territoire", "prévention", "locataires", "médiation")
+    # About 3 MB (under the 4 MiB cap of a file), some 2 000 A5 pages: far
+    # more than 1 s of CPU on any machine (1 MB, 756 pages, was typeset
+    # within the second on an idle one).
     paragraphs = []
-    for i in range(2500):
+    for i in range(6500):
         paragraphs.append(" ".join("%s%s" % (words[(i * 7 + k) % len(words)], "," if k % 9 == 8 else "")
                                    for k in range(60)).capitalize() + ".")
     with open(fiche, "a", encoding="utf-8") as f:
