@@ -161,6 +161,7 @@ bench: $(BIN)
 	sh bench/pdf.sh
 	sh bench/search/run.sh
 	@sh scripts/deps.sh test
+	SEARCH_PHONE_QUERIES=10 node tests/browser/t_search_phone.mjs
 	node bench/serve.mjs
 
 clean:
