@@ -109,17 +109,19 @@ static enum MHD_Result page_send(struct MHD_Connection *conn, unsigned status, s
 	return edit_send(conn, status, "text/html; charset=utf-8", buf_detach(b), n);
 }
 
-/* The data file of kind k: its path, its text. */
-static char *read_data(struct edit *e, const struct kind *k, size_t *len, char **path)
-{
-	*path = path_join(e->content_real, k->data_file);
-	char *text = edit_read(*path, LOAD_MAX_FILE_BYTES, len);
-	if (!text && errno == ENOENT) {
-		*len = 0;
-		return xstrdup("");
-	}
-	return text;
-}
+/*
+ * A data file read and cut into its entries, one of them looked up: what
+ * every handler starts from (a form, a save, an addition, a deletion).
+ */
+struct data_file {
+	char *path;                         /* the file (owned); NULL for a given text */
+	char *text;                         /* its bytes (owned), NULL when unreadable */
+	size_t len;
+	struct data_entry *v;               /* its entries (owned) */
+	long n;                             /* their count, -1 when not a list of entries */
+	long at;                            /* the entry looked up, -1 when absent */
+	char version[EDIT_VERSION_LEN + 1]; /* that entry's bytes' version, "" when absent */
+};
 
 static long find_entry(const struct data_entry *v, long n, const char *id)
 {
@@ -129,9 +131,36 @@ static long find_entry(const struct data_entry *v, long n, const char *id)
 	return -1;
 }
 
-static void entry_version(const char *text, const struct data_entry *d, char out[EDIT_VERSION_LEN + 1])
+/* Cuts f->text into entries and looks id up (NULL: none). */
+static void data_file_cut(struct data_file *f, const char *id)
 {
-	edit_version(text + d->start, d->end - d->start, out);
+	f->v = NULL;
+	f->n = f->text ? data_entries(f->text, f->len, &f->v) : -1;
+	f->at = id && f->n > 0 ? find_entry(f->v, f->n, id) : -1;
+	f->version[0] = '\0';
+	if (f->at >= 0)
+		edit_version(f->text + f->v[f->at].start, f->v[f->at].end - f->v[f->at].start, f->version);
+}
+
+/* The data file of kind k (an absent file is an empty list), entry id looked up. */
+static void data_file_open(struct edit *e, const struct kind *k, const char *id, struct data_file *f)
+{
+	memset(f, 0, sizeof *f);
+	f->path = path_join(e->content_real, k->data_file);
+	f->text = edit_read(f->path, LOAD_MAX_FILE_BYTES, &f->len);
+	if (!f->text && errno == ENOENT) {
+		f->len = 0;
+		f->text = xstrdup("");
+	}
+	data_file_cut(f, id);
+}
+
+static void data_file_close(struct data_file *f)
+{
+	data_entries_free(f->v, f->n > 0 ? (size_t)f->n : 0);
+	free(f->text);
+	free(f->path);
+	memset(f, 0, sizeof *f);
 }
 
 /* The value of a field as the form shows it. */
@@ -337,21 +366,18 @@ static enum MHD_Result list_page(struct edit *e, struct MHD_Connection *conn, co
 	put_html(&b, k->label_plural);
 	buf_printf(&b, "</h1>\n<p><a href=\"" EDIT_PREFIX "/donnees/nouveau/%s\">Ajouter une entrée</a></p>\n",
 		   k->name);
-	size_t len;
-	char *path;
-	char *text = read_data(e, k, &len, &path);
-	free(path);
-	struct data_entry *v = NULL;
-	long n = text ? data_entries(text, len, &v) : -1;
-	if (n < 0) {
+	struct data_file f;
+	data_file_open(e, k, NULL, &f);
+	const struct data_entry *v = f.v;
+	if (f.n < 0) {
 		buf_puts(&b, "<p>Ce fichier ne peut pas être lu comme une liste d’entrées : corrigez-le "
 			     "dans un éditeur de texte.</p>\n");
 	} else {
 		buf_puts(&b, "<ul class=\"documents\">\n");
-		for (long i = 0; i < n; i++) {
+		for (long i = 0; i < f.n; i++) {
 			if (!v[i].id)
 				continue;
-			json_t *fields = data_entry_fields(text, &v[i]);
+			json_t *fields = data_entry_fields(f.text, &v[i]);
 			const char *label = json_string_value(json_object_get(fields, k->label_field));
 			char *url = entry_url(k, v[i].id, "");
 			buf_printf(&b, "<li><a href=\"%s\">", url);
@@ -368,8 +394,7 @@ static enum MHD_Result list_page(struct edit *e, struct MHD_Connection *conn, co
 		}
 		buf_puts(&b, "</ul>\n");
 	}
-	data_entries_free(v, n > 0 ? (size_t)n : 0);
-	free(text);
+	data_file_close(&f);
 	return page_send(conn, MHD_HTTP_OK, &b);
 }
 
@@ -381,22 +406,15 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 				 const char *id, const json_t *posted, const char *message, int saved,
 				 unsigned status)
 {
-	size_t len;
-	char *path;
-	char *text = read_data(e, k, &len, &path);
-	free(path);
-	struct data_entry *v = NULL;
-	long n = text ? data_entries(text, len, &v) : -1;
-	long at = id && n > 0 ? find_entry(v, n, id) : -1;
-	if (id && at < 0) {
-		data_entries_free(v, n > 0 ? (size_t)n : 0);
-		free(text);
+	struct data_file f;
+	data_file_open(e, k, id, &f);
+	if (id && f.at < 0) {
+		data_file_close(&f);
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Cette entrée n’existe pas (ou plus).\n");
 	}
-	json_t *current = at >= 0 ? data_entry_fields(text, &v[at]) : json_object();
-	char version[EDIT_VERSION_LEN + 1] = "";
-	if (at >= 0)
-		entry_version(text, &v[at], version);
+	long at = f.at;
+	const char *version = f.version;
+	json_t *current = at >= 0 ? data_entry_fields(f.text, &f.v[at]) : json_object();
 	struct buf b = BUF_INIT;
 	char *title = id ? xasprintf("%s « %s »", k->label, id) : xasprintf("Nouvelle entrée : %s", k->label_lower);
 	page_start(&b, title);
@@ -413,7 +431,7 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 		put_html(&b, message);
 		buf_puts(&b, "</p>\n");
 	}
-	if (at >= 0 && !v[at].editable)
+	if (at >= 0 && !f.v[at].editable)
 		buf_puts(&b, "<p class=\"erreur-champ\" role=\"alert\">Cette entrée est écrite sous une forme que "
 			     "l’atelier ne sait pas modifier : modifiez-la dans le fichier.</p>\n");
 	struct site *s = edit_load_site(e);
@@ -441,20 +459,19 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 	}
 	site_free(s);
 	json_decref(current);
-	data_entries_free(v, n > 0 ? (size_t)n : 0);
-	free(text);
+	data_file_close(&f);
 	return page_send(conn, status, &b);
 }
 
 /* ----------------------------------------------------------------- saves */
 
 /* Writes text over the data file and keeps it in the history; 0 or -1. */
-static int write_data(struct edit *e, const struct kind *k, const char *path, const char *old, size_t old_len,
-		      const char *text, size_t len, const char *message)
+static int write_data(struct edit *e, const struct kind *k, const struct data_file *f, const char *text,
+		      size_t len, const char *message)
 {
-	if (edit_write_atomic(path, text, len) < 0)
+	if (edit_write_atomic(f->path, text, len) < 0)
 		return -1;
-	history_record(e->hist, k->data_file, old_len || old ? old : NULL, old_len, text, len, message);
+	history_record(e->hist, k->data_file, f->len || f->text ? f->text : NULL, f->len, text, len, message);
 	return 0;
 }
 
@@ -473,41 +490,35 @@ static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, c
 		return r;
 	}
 	pthread_mutex_lock(&e->save_lock);
-	size_t tlen;
-	char *path;
-	char *text = read_data(e, k, &tlen, &path);
-	struct data_entry *v = NULL;
-	long n = text ? data_entries(text, tlen, &v) : -1;
-	long at = n > 0 ? find_entry(v, n, id) : -1;
+	struct data_file f;
+	data_file_open(e, k, id, &f);
+	long at = f.at;
 	const char *message = NULL;
 	unsigned status = 0;
-	char version[EDIT_VERSION_LEN + 1] = "";
-	if (at >= 0)
-		entry_version(text, &v[at], version);
 	if (at < 0) {
 		message = "Cette entrée n’existe plus dans le fichier : rien n’a été enregistré.";
 		status = MHD_HTTP_CONFLICT;
-	} else if (strcmp(version, base) != 0) {
+	} else if (strcmp(f.version, base) != 0) {
 		message = "Cette entrée a changé dans le fichier depuis l’ouverture du formulaire : rien n’a été "
 			  "enregistré. Le formulaire montre vos valeurs ; comparez-les avec celles du fichier "
 			  "(rechargez la page pour les voir), puis enregistrez de nouveau.";
 		status = MHD_HTTP_CONFLICT;
 	} else {
-		json_t *current = data_entry_fields(text, &v[at]);
+		json_t *current = data_entry_fields(f.text, &f.v[at]);
 		drop_unchanged(values, current);
 		json_decref(current);
 		if (json_object_size(values) == 0) {
 			message = "Aucun changement.";
 		} else {
 			size_t nlen;
-			char *next = data_entry_set(text, tlen, &v[at], values, &nlen, &err);
+			char *next = data_entry_set(f.text, f.len, &f.v[at], values, &nlen, &err);
 			char *phrase = changed_phrase(k, values);
 			char *m = xasprintf("%s : modifier « %s » (%s)", k->label_plural, id, phrase);
 			free(phrase);
 			if (!next) {
 				message = err;
 				status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-			} else if (write_data(e, k, path, text, tlen, next, nlen, m) < 0) {
+			} else if (write_data(e, k, &f, next, nlen, m) < 0) {
 				message = "Écriture impossible : le fichier n’a pas changé.";
 				status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 			}
@@ -516,9 +527,7 @@ static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, c
 		}
 	}
 	pthread_mutex_unlock(&e->save_lock);
-	data_entries_free(v, n > 0 ? (size_t)n : 0);
-	free(text);
-	free(path);
+	data_file_close(&f);
 	free(base);
 	enum MHD_Result r;
 	if (status) {
@@ -558,27 +567,24 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 		order[no++] = f->name;
 	order[no] = NULL;
 	pthread_mutex_lock(&e->save_lock);
-	size_t tlen;
-	char *path;
-	char *text = read_data(e, k, &tlen, &path);
-	struct data_entry *v = NULL;
-	long n = text ? data_entries(text, tlen, &v) : -1;
+	struct data_file f;
+	data_file_open(e, k, id, &f);
 	const char *message = NULL;
 	unsigned status = 0;
-	if (n < 0) {
+	if (f.n < 0) {
 		message = "Le fichier ne peut pas être lu comme une liste d’entrées : rien n’a été ajouté.";
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-	} else if (find_entry(v, n, id) >= 0) {
+	} else if (f.at >= 0) {
 		message = "Cet identifiant est déjà pris : choisissez-en un autre. Rien n’a été ajouté.";
 		status = MHD_HTTP_CONFLICT;
 	} else {
 		size_t nlen;
-		char *next = data_entry_add(text, tlen, values, order, &nlen, &err);
+		char *next = data_entry_add(f.text, f.len, values, order, &nlen, &err);
 		char *m = xasprintf("%s : ajouter « %s »", k->label_plural, id);
 		if (!next) {
 			message = err;
 			status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-		} else if (write_data(e, k, path, text, tlen, next, nlen, m) < 0) {
+		} else if (write_data(e, k, &f, next, nlen, m) < 0) {
 			message = "Écriture impossible : le fichier n’a pas changé.";
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		}
@@ -587,9 +593,7 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 	}
 	(void)target;
 	pthread_mutex_unlock(&e->save_lock);
-	data_entries_free(v, n > 0 ? (size_t)n : 0);
-	free(text);
-	free(path);
+	data_file_close(&f);
 	enum MHD_Result r;
 	if (status) {
 		r = form_page(e, conn, k, NULL, values, message, 0, status);
@@ -614,15 +618,9 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 	struct ref_target t = {.entry_kind = (enum target_kind)target, .entry_id = id};
 	if (s)
 		refs_scan(s, &t, &scan);
-	size_t tlen;
-	char *path;
-	char *text = read_data(e, k, &tlen, &path);
-	struct data_entry *v = NULL;
-	long n = text ? data_entries(text, tlen, &v) : -1;
-	long at = n > 0 ? find_entry(v, n, id) : -1;
-	char version[EDIT_VERSION_LEN + 1] = "";
-	if (at >= 0)
-		entry_version(text, &v[at], version);
+	struct data_file f;
+	data_file_open(e, k, id, &f);
+	long at = f.at;
 	unsigned status = 0;
 	const char *message = NULL;
 	if (!s) {
@@ -631,16 +629,16 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 	} else if (at < 0) {
 		message = "Cette entrée n’existe plus.";
 		status = MHD_HTTP_NOT_FOUND;
-	} else if (!base || strcmp(base, version) != 0) {
+	} else if (!base || strcmp(base, f.version) != 0) {
 		message = "Cette entrée a changé depuis l’ouverture du formulaire : rien n’a été supprimé.";
 		status = MHD_HTTP_CONFLICT;
 	} else if (scan.nfiles) {
 		status = MHD_HTTP_CONFLICT; /* the referrers are listed below */
 	} else {
 		size_t nlen;
-		char *next = data_entry_remove(text, tlen, v, (size_t)n, (size_t)at, &nlen);
+		char *next = data_entry_remove(f.text, f.len, f.v, (size_t)f.n, (size_t)at, &nlen);
 		char *m = xasprintf("%s : supprimer « %s »", k->label_plural, id);
-		if (write_data(e, k, path, text, tlen, next, nlen, m) < 0) {
+		if (write_data(e, k, &f, next, nlen, m) < 0) {
 			message = "Écriture impossible : le fichier n’a pas changé.";
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		}
@@ -677,9 +675,7 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 	}
 	refs_free(&scan);
 	site_free(s);
-	data_entries_free(v, n > 0 ? (size_t)n : 0);
-	free(text);
-	free(path);
+	data_file_close(&f);
 	free(base);
 	return r;
 }
@@ -699,22 +695,20 @@ static enum MHD_Result api_entry(struct MHD_Connection *conn, const char *body, 
 		return edit_send_json(conn, MHD_HTTP_BAD_REQUEST,
 				      json_pack("{s:s}", "erreur", "Texte, identifiant ou valeurs manquants."));
 	}
-	size_t tlen = json_string_length(json_object_get(req, "texte"));
-	struct data_entry *v = NULL;
-	long n = data_entries(text, tlen, &v);
-	long at = n > 0 ? find_entry(v, n, id) : -1;
+	/* The given text, borrowed: data_file_close is not called on f. */
+	struct data_file f = {.text = (char *)text, .len = json_string_length(json_object_get(req, "texte"))};
+	data_file_cut(&f, id);
 	json_t *out;
 	unsigned status = MHD_HTTP_OK;
 	const char *err = "Cette entrée n’existe pas.";
 	size_t nlen;
-	char *next = at >= 0 ? data_entry_set(text, tlen, &v[at], values, &nlen, &err) : NULL;
+	char *next = f.at >= 0 ? data_entry_set(f.text, f.len, &f.v[f.at], values, &nlen, &err) : NULL;
 	if (next) {
 		/* The entry read back from the new text: what the test compares. */
-		struct data_entry *w = NULL;
-		long wn = data_entries(next, nlen, &w);
-		long wat = wn > 0 ? find_entry(w, wn, id) : -1;
-		json_t *fields = wat >= 0 ? data_entry_fields(next, &w[wat]) : NULL;
-		data_entries_free(w, wn > 0 ? (size_t)wn : 0);
+		struct data_file w = {.text = next, .len = nlen};
+		data_file_cut(&w, id);
+		json_t *fields = w.at >= 0 ? data_entry_fields(next, &w.v[w.at]) : NULL;
+		data_entries_free(w.v, w.n > 0 ? (size_t)w.n : 0);
 		json_t *t = json_stringn(next, nlen);
 		out = json_pack("{s:o,s:o}", "texte", t ? t : json_null(), "champs", fields ? fields : json_null());
 	} else {
@@ -722,7 +716,7 @@ static enum MHD_Result api_entry(struct MHD_Connection *conn, const char *body, 
 		out = json_pack("{s:s}", "erreur", err);
 	}
 	free(next);
-	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	data_entries_free(f.v, f.n > 0 ? (size_t)f.n : 0);
 	json_decref(req);
 	return edit_send_json(conn, status, out);
 }
