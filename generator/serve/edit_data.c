@@ -804,12 +804,21 @@ enum MHD_Result edit_data_post(struct edit *e, struct MHD_Connection *conn, cons
 	return r;
 }
 
-char *edit_data_page_for(const struct site *s, const char *page)
+char *edit_data_page_for(const struct site *s, const char *page, const char *anchor)
 {
 	for (size_t i = 0; i < sizeof data_kinds / sizeof *data_kinds; i++) {
 		const struct kind *k = kind_data(data_kinds[i]);
-		if (k->out_page && strcmp(k->out_page, page) == 0)
-			return xasprintf(EDIT_PREFIX "/donnees/%s/", k->name);
+		if (!k->out_page || strcmp(k->out_page, page) != 0)
+			continue;
+		/* An entry of the list (its anchor on the page), else the whole list. */
+		const struct entry *v = data_kinds[i] == TARGET_GLOSSARY ? s->glossary
+					: data_kinds[i] == TARGET_BIBLIO ? s->biblio : NULL;
+		size_t n = data_kinds[i] == TARGET_GLOSSARY ? s->nglossary
+			   : data_kinds[i] == TARGET_BIBLIO ? s->nbiblio : 0;
+		for (size_t j = 0; anchor && j < n; j++)
+			if (v[j].anchor && strcmp(v[j].anchor, anchor) == 0 && id_ok(v[j].id))
+				return entry_url(k, v[j].id, "");
+		return xasprintf(EDIT_PREFIX "/donnees/%s/", k->name);
 	}
 	for (size_t i = 0; i < s->ncontacts; i++)
 		if (s->contacts[i].out_path && strcmp(s->contacts[i].out_path, page) == 0 &&

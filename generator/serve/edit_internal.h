@@ -117,9 +117,13 @@ enum MHD_Result edit_data_get(struct edit *e, struct MHD_Connection *conn, const
 enum MHD_Result edit_data_post(struct edit *e, struct MHD_Connection *conn, const char *rest,
 			       const char *body, size_t len);
 
-/* The form of the entries a site page shows (its contact, the glossary), or NULL; caller frees. */
+/*
+ * The form of the entries a site page shows (its contact, the glossary),
+ * or NULL; with anchor (an entry's id on a list page, or NULL) that
+ * entry's form. Caller frees.
+ */
 struct site;
-char *edit_data_page_for(const struct site *s, const char *page);
+char *edit_data_page_for(const struct site *s, const char *page, const char *anchor);
 
 /* The site (loaded and checked) for pages that list documents. Caller site_free's it. */
 struct site *edit_load_site(struct edit *e);

@@ -138,7 +138,8 @@ enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, cons
 				location = xasprintf(EDIT_PREFIX "/fichier/%s", content_rel(d->path));
 		}
 	if (s && !location)
-		location = edit_data_page_for(s, page); /* a contact's page, the glossary */
+		location = edit_data_page_for(s, page, /* a contact's page, the glossary or one of its entries */
+					      MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "entree"));
 	site_free(s);
 	/* Names are [a-z0-9-] (schema) but a header must hold no control byte in any case. */
 	for (char *p = location; p && *p; p++)

@@ -15,8 +15,8 @@ form (fields from the descriptor), a save changing one entry only, a stale
 form refused (409) with nothing written, adding an entry (sorted place in
 the glossary), an id already taken, deleting an entry something refers to
 refused with the referrers listed (file:line), deleting an unreferenced one,
-the history of every change, and « Modifier » on a contact's page and on the
-glossary page leading to their forms.
+the history of every change, and « Modifier » on a contact's page, on the
+glossary page and on each glossary entry (?entree=ANCHOR) leading to their forms.
 
 Prints "N passed, N failed[, N skipped]" last.
 """
@@ -279,6 +279,33 @@ def main():
         st, h, _ = get(srv, "/_edit/ouvrir/glossaire.html")
         check("« Modifier » on the glossary opens its entries",
               st == 303 and h.get("location") == "/_edit/donnees/glossary/", (st, h.get("location")))
+        # Each entry of a list page has its own « Modifier » (?entree=ANCHOR, the entry's id on the page).
+        st, h, _ = get(srv, "/_edit/ouvrir/glossaire.html?entree=ars")
+        check("« Modifier » on a glossary entry opens THAT entry's form",
+              st == 303 and h.get("location") == "/_edit/donnees/glossary/ARS", (st, h.get("location")))
+        st, h, _ = get(srv, "/_edit/ouvrir/glossaire.html?entree=ccas")
+        check("…an entry added since the last build is found too once rebuilt, else the list",
+              st == 303 and h.get("location") in ("/_edit/donnees/glossary/CCAS", "/_edit/donnees/glossary/"),
+              (st, h.get("location")))
+        st, h, _ = get(srv, "/_edit/ouvrir/glossaire.html?entree=nexiste-pas")
+        check("…an unknown anchor opens the list",
+              st == 303 and h.get("location") == "/_edit/donnees/glossary/", (st, h.get("location")))
+        st, _, body = request(srv.port, "GET", "/glossaire.html")
+        anchors = re.findall(rb'<dt id="([^"]+)"', body)
+        sigles = set(re.findall(r"^- id: (\S+)", read(glossary), re.M))
+        bad = []
+        for a in anchors:
+            st, h, _ = get(srv, "/_edit/ouvrir/glossaire.html?entree=" + a.decode())
+            loc = h.get("location", "")
+            sig = urllib.parse.unquote(loc.rsplit("/", 1)[-1])
+            if st != 303 or not loc.startswith("/_edit/donnees/glossary/") or sig not in sigles:
+                bad.append((a, st, loc))
+        check("every entry of the built glossary page maps to its own form (%d)" % len(anchors),
+              len(anchors) > 40 and not bad, bad[:3])
+        st, _, body = request(srv.port, "GET", "/contacts/")
+        check("the snippet that adds the per-entry links is on the served pages (not on disk)",
+              b"fiches-modifier-entree" in body and b"entree=" in body and
+              b"fiches-modifier-entree" not in open(os.path.join(root, "public", "glossaire.html"), "rb").read())
         deadline = time.time() + 30
         ok = False
         while time.time() < deadline and not ok:

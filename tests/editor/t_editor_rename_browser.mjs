@@ -12,8 +12,11 @@
 //  - a taken number is refused in the dialog with a French message;
 //  - a contact's page « Modifier » opens the contact's form; the form is
 //    filled and sent with the keyboard alone; the file changes in that entry;
+//  - on the site's glossary and contacts list, each entry's own « Modifier »
+//    (named after its entry, reached with the keyboard) opens that entry's form;
 //  - axe-core on the dialog with its changes, the contacts list and a
-//    contact's form: no serious or critical violation.
+//    contact's form, the glossary and contacts pages with their per-entry
+//    links: no serious or critical violation.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -201,6 +204,32 @@ await step('contacts forms', async () => {
   await page.goto(base + '_edit/donnees/nouveau/glossary');
   await axe(page, 'new glossary entry form');
   await page.screenshot({ path: path.join(OUT, 'editor-contact-form.png'), fullPage: false });
+});
+
+await step('per-entry « Modifier » on the glossary and the contacts list', async () => {
+  await page.goto(base + 'glossaire.html');
+  const links = page.locator('dl.glossaire > dt > a.fiches-modifier-entree');
+  const dts = await page.locator('dl.glossaire > dt').count();
+  check('each glossary entry has its own « Modifier » link', dts > 40 && (await links.count()) === dts,
+    `${await links.count()} links, ${dts} entries`);
+  const ars = page.locator('dt#ars > a.fiches-modifier-entree');
+  check('its accessible name says which entry', (await ars.getAttribute('aria-label')) === 'Modifier \u00ab\u202fARS\u202f\u00bb',
+    await ars.getAttribute('aria-label'));
+  await axe(page, 'glossary page with its « Modifier » links');
+  await ars.focus();
+  check('the link takes the keyboard focus', await page.evaluate(() =>
+    document.activeElement.classList.contains('fiches-modifier-entree') && document.activeElement.tabIndex >= 0));
+  await Promise.all([page.waitForURL(/\/_edit\/donnees\/glossary\/ARS$/), page.keyboard.press('Enter')]);
+  check('Enter on the ARS entry\'s « Modifier » opens the ARS form', (await page.inputValue('#champ-id')) === 'ARS');
+  await page.goto(base + 'contacts/');
+  const allo = page.locator('ul.annuaire > li:has(h3 a[href$="allo-mairie.html"]) a.fiches-modifier-entree');
+  check('each contact of the list has its own « Modifier » link',
+    (await page.locator('ul.annuaire > li a.fiches-modifier-entree').count()) === (await page.locator('ul.annuaire > li').count()));
+  await axe(page, 'contacts page with its « Modifier » links');
+  await allo.focus();
+  await Promise.all([page.waitForURL(/\/_edit\/donnees\/contact\/allo-mairie$/), page.keyboard.press('Enter')]);
+  check('Enter on a contact\'s « Modifier » in the list opens that contact\'s form',
+    (await page.inputValue('#champ-id')) === 'allo-mairie');
 });
 
 fs.writeFileSync(path.join(OUT, 'editor-rename-axe.txt'), axeLines.join('\n') + '\n');
