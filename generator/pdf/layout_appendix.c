@@ -4,6 +4,7 @@
  * document's « Pour prendre contact » shares.
  */
 #include "layout_internal.h"
+#include "layout_words.h"
 #include "hyph.h"
 #include "xalloc.h"
 
@@ -80,7 +81,7 @@ void lay_glossary(struct lay *L, struct flow *f)
 	for (size_t i = 0; i < L->s->nglossary; i++)
 		count += !any || used[i];
 	if (count) {
-		lay_band(L, f, NULL, "Annexe", "Sigles et abréviations", "annexe-sigles", 0);
+		lay_band(L, f, NULL, WORDS_APPENDIX, WORDS_GLOSSARY, "annexe-sigles", 0);
 		for (size_t i = 0; i < L->s->nglossary; i++) {
 			if (any && !used[i])
 				continue;
@@ -128,7 +129,7 @@ void lay_contacts(struct lay *L, struct flow *f)
 		for (size_t i = 0; i < L->s->ncontacts; i++)
 			ptrs_add(&seen, &L->s->contacts[i]);
 	if (seen.n) {
-		lay_band(L, f, NULL, "Annexe", "Contacts", "annexe-contacts", 0);
+		lay_band(L, f, NULL, WORDS_APPENDIX, WORDS_CONTACTS, "annexe-contacts", 0);
 		/* In contacts.yaml order, so the appendix reads like the web page. */
 		for (size_t i = 0; i < L->s->ncontacts; i++)
 			if (ptrs_contains(&seen, &L->s->contacts[i]))
@@ -141,7 +142,7 @@ void lay_bibliography(struct lay *L, struct flow *f)
 {
 	if (!L->s->nbiblio)
 		return;
-	lay_band(L, f, NULL, "Annexe", "Bibliographie", "annexe-bibliographie", 0);
+	lay_band(L, f, NULL, WORDS_APPENDIX, WORDS_BIBLIOGRAPHY, "annexe-bibliographie", 0);
 	for (size_t i = 0; i < L->s->nbiblio; i++) {
 		const struct entry *e = &L->s->biblio[i];
 		struct tb t;

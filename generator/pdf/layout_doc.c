@@ -4,6 +4,7 @@
  * its text does not already give, and its web address.
  */
 #include "layout_internal.h"
+#include "layout_words.h"
 #include "bodies.h"
 #include "hyph.h"
 #include "markdown.h"
@@ -78,20 +79,20 @@ static void doc_meta(struct lay *L, struct flow *f, const struct doc *doc)
 {
 	struct buf m = BUF_INIT;
 	if (doc->carrier)
-		buf_printf(&m, "Porteur : %s", doc->carrier->label);
+		buf_printf(&m, WORDS_CARRIER, doc->carrier->label);
 	if (doc->since)
-		buf_printf(&m, "%sDepuis %d", m.len ? " · " : "", doc->since);
+		buf_printf(&m, "%s" WORDS_SINCE, m.len ? WORDS_DETAILS_SEP : "", doc->since);
 	if (doc->publics.n) {
-		buf_puts(&m, m.len ? " · Publics : " : "Publics : ");
+		buf_puts(&m, m.len ? WORDS_DETAILS_SEP WORDS_PUBLICS : WORDS_PUBLICS);
 		join_taxa(&m, &doc->publics);
 	}
 	if (doc->territories.n) {
-		buf_puts(&m, m.len ? " · Territoires : " : "Territoires : ");
+		buf_puts(&m, m.len ? WORDS_DETAILS_SEP WORDS_TERRITORIES : WORDS_TERRITORIES);
 		join_taxa(&m, &doc->territories);
 	}
 	const struct kind_field *status = kind_field(doc->desc, "status");
 	if (doc->status && status && strcmp(doc->status, status->values[0].id) != 0)
-		buf_printf(&m, " · %s", kind_enum_label(status, doc->status));
+		buf_printf(&m, WORDS_DETAILS_SEP "%s", kind_enum_label(status, doc->status));
 	if (m.len) {
 		struct blk *b = lay_para(L, f, m.data, SIZE(meta), 0, 0, 0, 0);
 		b->after = GAP(h_before[1]);
@@ -145,7 +146,7 @@ static void footnotes(struct lay *L, struct flow *f, cmark_node *root, size_t fi
 		}
 		if (!called && !heading) {
 			tb_init(&t, 0);
-			tb_put_raw(&t, "Notes");
+			tb_put_raw(&t, WORDS_NOTES);
 			struct blk *h = lay_text_blk(L, f, &t, &w, L->o.body_size, 1, 0, 0);
 			h->tag = lay_heading_tag(L, 2);
 			h->keep_next = 1;
@@ -218,7 +219,7 @@ static void doc_contacts(struct lay *L, struct flow *f, const struct doc *doc)
 	struct where w = {0, 0, 0, 0, NULL};
 	struct tb t;
 	tb_init(&t, 0);
-	tb_put_raw(&t, "Pour prendre contact");
+	tb_put_raw(&t, WORDS_HOW_TO_CONTACT);
 	struct blk *h = lay_text_blk(L, f, &t, &w, SIZE(h2), 1, 0, 0);
 	h->tag = lay_heading_tag(L, 2);
 	h->keep_next = 1;
@@ -249,7 +250,7 @@ static void kicker_of(const struct lay *L, const struct doc *doc, struct buf *ou
 		break;
 	}
 	case LIST_ORDERED:
-		buf_puts(out, doc->part ? doc->part : (L->s->title ? L->s->title : "Guide"));
+		buf_puts(out, doc->part ? doc->part : (L->s->title ? L->s->title : WORDS_GUIDE));
 		break;
 	case LIST_PLAIN:
 		buf_puts(out, L->s->title ? L->s->title : "");
@@ -284,7 +285,7 @@ void lay_document(struct lay *L, struct flow *f, const struct doc *doc)
 		char *web = xasprintf("%s%s", L->o.base_url, doc->out_path);
 		struct tb t;
 		tb_init(&t, 0);
-		tb_put_raw(&t, "Cette fiche en ligne\u00a0: ");
+		tb_put_raw(&t, WORDS_ONLINE);
 		size_t s = t.text.len;
 		hyph_address(web, strlen(web), &t.text);
 		tb_add_link(&t, s, web, NULL);

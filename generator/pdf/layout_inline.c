@@ -6,6 +6,7 @@
  * prints the web address when the site has one.
  */
 #include "layout_internal.h"
+#include "layout_words.h"
 #include "hyph.h"
 #include "markdown.h"
 #include "utf8.h"
@@ -77,8 +78,7 @@ static int names_fiche(const char *text, const struct doc *target)
 {
 	if (target->desc->list != LIST_NUMBERED)
 		return 0;
-	const char *const words[] = {target->desc->label_lower, "fiche", "fiche action",
-				     "fiche-action", "fiche thématique"};
+	const char *const words[] = {target->desc->label_lower, WORDS_FICHE_NAMES};
 	char *low = xstrdup(text);
 	for (char *p = low; *p; p++)
 		*p = (char)ascii_tolower((unsigned char)*p);
@@ -147,12 +147,12 @@ static void link_node(struct lay *L, struct tb *t, cmark_node *node)
 		tb_add_link(t, start, NULL, dest);
 		char *ref;
 		if (names_fiche(text, target))
-			ref = xasprintf(", \x01p.\u00a0%d\x02", page);
+			ref = xasprintf(WORDS_PAGE, page);
 		else if (target->desc->list == LIST_NUMBERED)
-			ref = xasprintf(" (\x01voir %s %d, p.\u00a0%d\x02)", target->desc->label_lower,
+			ref = xasprintf(WORDS_SEE_NUMBERED, target->desc->label_lower,
 					target->number, page);
 		else
-			ref = xasprintf(" (\x01voir p.\u00a0%d\x02)", page);
+			ref = xasprintf(WORDS_SEE_PAGE, page);
 		tb_set_pending(t, ref, NULL, dest);
 		free(dest);
 	} else if (target && L->o.base_url) {
