@@ -12,8 +12,10 @@
  */
 #include "pdf_post.h"
 #include "catalog.h"
+#include "pool.h"
 #include "xalloc.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,6 +367,59 @@ static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o
 	return 0;
 }
 
+/* The page content streams to mark, marked on the cores (mark_pages). */
+struct marking {
+	const char *s;
+	struct obj *v;
+	size_t nobj;
+	struct obj **contents;
+	atomic_int failed;
+};
+
+static void mark_one(void *ctx, size_t i)
+{
+	struct marking *m = ctx;
+	if (mark_content(m->s, m->v, m->nobj, m->contents[i]) < 0)
+		atomic_store(&m->failed, 1);
+}
+
+/*
+ * Marks the content stream of every page. Inflating, marking and deflating
+ * them again is a twentieth of a booklet's work, each stream on its own:
+ * they are shared between two threads, each writing only the replacement
+ * of the streams it takes, so the bytes do not depend on the order.
+ */
+static int mark_pages(const char *s, struct obj *v, size_t nobj)
+{
+	struct marking m = {s, v, nobj, xcalloc(nobj + 1, sizeof *m.contents), 0};
+	size_t n = 0;
+	int status = 0;
+	for (size_t i = 0; i < nobj && status == 0; i++) {
+		const char *o_s = s + v[i].off, *de = dict_end(s, &v[i]);
+		const char *t = find_in(o_s, de, "/Type /Page");
+		if (!t || t[11] == 's')
+			continue;
+		const char *c = find_in(o_s, de, "/Contents ");
+		struct obj *co = c ? find_obj(v, nobj, (unsigned)strtoul(c + 10, NULL, 10)) : NULL;
+		if (!co) {
+			status = -1;
+			break;
+		}
+		/* A stream two pages share is marked once. */
+		int seen = 0;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = m.contents[k] == co;
+		if (!seen)
+			m.contents[n++] = co;
+	}
+	if (status == 0) {
+		pool_for(2, n, mark_one, &m);
+		status = atomic_load(&m.failed) ? -1 : 0;
+	}
+	free(m.contents);
+	return status;
+}
+
 /* The literal string at p (just past its '('), unescaped, up to end. Caller frees. */
 static char *literal(const char *p, const char *end)
 {
@@ -526,17 +581,14 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
 	int catalog = 0;
 	struct page_nums pn;
 	page_nums(s, v, nobj, &pn);
+	if (tagged)
+		status = mark_pages(s, v, nobj);
 	for (size_t i = 0; i < nobj && status == 0; i++) {
 		struct obj *o = &v[i];
 		const char *o_s = s + o->off, *de = dict_end(s, o);
 		const char *t = find_in(o_s, de, "/Type /Page");
-		if (tagged && t && t[11] != 's') {
-			const char *c = find_in(o_s, de, "/Contents ");
-			struct obj *co = c ? find_obj(v, nobj, (unsigned)strtoul(c + 10, NULL, 10)) : NULL;
-			if (!co || mark_content(s, v, nobj, co) < 0 ||
-			    insert_after(s, o, "/Type /Page", "\n   /Tabs /S") < 0)
-				status = -1;
-		}
+		if (tagged && t && t[11] != 's' && insert_after(s, o, "/Type /Page", "\n   /Tabs /S") < 0)
+			status = -1;
 		if (tagged)
 			describe_link(s, &pn, o);
 		if (tagged && find_in(o_s, de, "/S /Note")) {
