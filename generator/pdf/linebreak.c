@@ -135,12 +135,81 @@ static int fitness_of(double r)
  * no more cost than a justified one stretched by STRETCH, and none is
  * too loose.
  */
+/*
+ * The line from one candidate to another, whatever the state it starts
+ * in: measured once and read by each of the up to STATES states reached
+ * at its start (most of the cost of choose when measured per state).
+ */
+struct span {
+	int from;         /* the candidate the line starts after, for which this is valid; -2: none */
+	int overfull;     /* wider than the frame even with its spaces shrunk */
+	int past;         /* no later line from the same start can fit */
+	int fit;          /* fitness class (not overfull) */
+	int loose;        /* too loose (not overfull) */
+	double d;         /* demerits of its spacing alone (not overfull) */
+};
+
+static void measure_span(struct span *sp_out, const struct cand *a, const struct cand *b, int last,
+			 int width, double space_w, double ragged)
+{
+	int w = b->end_x - a->next_x;
+	int sp = b->spaces - a->next_spaces;
+	/*
+	 * Pango may break a line too wide for its frame inside it
+	 * (after a dash, an apostrophe…), breaks disallowed or
+	 * not: a line holding such a place (a trap, found when
+	 * Pango did it) is never shrunk.
+	 */
+	int glued = b->traps_to > a->traps_from;
+	double shrink = ragged > 0 || glued ? 0 : sp * space_w * SHRINK;
+	sp_out->past = w > width + shrink;
+	sp_out->overfull = w > width && (last || w - width > shrink);
+	sp_out->loose = 0;
+	sp_out->fit = 1;
+	sp_out->d = 0;
+	if (sp_out->overfull)
+		return;
+	double r, bad;
+	int loose = 0;
+	if (last) {
+		r = 0;
+		bad = 0;
+	} else if (w > width) {
+		r = -(double)(w - width) / shrink;
+		bad = -100 * r * r * r;
+	} else if (ragged > 0) {
+		r = (double)(width - w) / ragged;
+		bad = 100 * r * r * r;
+		if (bad > 10000)
+			bad = 10000;
+	} else if (sp > 0) {
+		r = (double)(width - w) / (sp * space_w * STRETCH);
+		bad = 100 * r * r * r;
+		if (bad > 10000)
+			bad = 10000;
+		loose = 1 + (double)(width - w) / (sp * space_w) > MAX_SPACING;
+	} else {
+		r = 1;
+		bad = NO_SPACE_BADNESS;
+		loose = 1;
+	}
+	sp_out->fit = fitness_of(r);
+	double d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
+	if (loose)
+		d += TOO_LOOSE_DEMERITS;
+	sp_out->d = d;
+	sp_out->loose = loose;
+}
+
 static int choose(const struct cand *c, int n, const struct cand *first, int width,
 		  double space_w, double ragged, int *out, int *too_loose)
 {
 	struct node *nodes = xmalloc((size_t)n * STATES * sizeof *nodes);
 	for (int i = 0; i < n * STATES; i++)
 		nodes[i].demerits = -1;
+	struct span *spans = xmalloc((size_t)n * sizeof *spans);
+	for (int i = 0; i < n; i++)
+		spans[i].from = -2;
 	for (int from = -1; from < n - 1; from++) {
 		const struct cand *a = from < 0 ? first : &c[from];
 		for (int st = 0; st < STATES; st++) {
@@ -158,54 +227,25 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 			int fits_once = 0;
 			for (int j = from + 1; j < n; j++) {
 				const struct cand *b = &c[j];
-				int w = b->end_x - a->next_x;
 				int last = j == n - 1;
+				struct span *span = &spans[j];
+				if (span->from != from) {
+					measure_span(span, a, b, last, width, space_w, ragged);
+					span->from = from;
+				}
 				double d;
 				int fit;
-				int sp = b->spaces - a->next_spaces;
-				/*
-				 * Pango may break a line too wide for its frame inside it
-				 * (after a dash, an apostrophe…), breaks disallowed or
-				 * not: a line holding such a place (a trap, found when
-				 * Pango did it) is never shrunk.
-				 */
-				int glued = b->traps_to > a->traps_from;
-				double shrink = ragged > 0 || glued ? 0 : sp * space_w * SHRINK;
 				int loose = 0;
-				if (w > width && (last || w - width > shrink)) {
+				if (span->overfull) {
 					/* Overfull: only when nothing from here fits at all. */
 					if (fits_once)
 						break;
 					d = OVERFULL_DEMERITS;
 					fit = 1;
 				} else {
-					double r, bad;
-					if (last) {
-						r = 0;
-						bad = 0;
-					} else if (w > width) {
-						r = -(double)(w - width) / shrink;
-						bad = -100 * r * r * r;
-					} else if (ragged > 0) {
-						r = (double)(width - w) / ragged;
-						bad = 100 * r * r * r;
-						if (bad > 10000)
-							bad = 10000;
-					} else if (sp > 0) {
-						r = (double)(width - w) / (sp * space_w * STRETCH);
-						bad = 100 * r * r * r;
-						if (bad > 10000)
-							bad = 10000;
-						loose = 1 + (double)(width - w) / (sp * space_w) > MAX_SPACING;
-					} else {
-						r = 1;
-						bad = NO_SPACE_BADNESS;
-						loose = 1;
-					}
-					fit = fitness_of(r);
-					d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
-					if (loose)
-						d += TOO_LOOSE_DEMERITS;
+					d = span->d;
+					fit = span->fit;
+					loose = span->loose;
 					fits_once = 1;
 				}
 				if (b->hyphen) {
@@ -235,11 +275,12 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 					nd->from_state = st;
 					nd->loose = loose;
 				}
-				if (w > width + shrink)
+				if (span->past)
 					break;
 			}
 		}
 	}
+	free(spans);
 	int best = -1;
 	for (int st = 0; st < STATES; st++) {
 		double dm = nodes[(n - 1) * STATES + st].demerits;
