@@ -18,6 +18,7 @@
  *   "shards": numbers                      first stem of each postings shard, as gaps
  *   "pbytes"                               the shards' bytes (search.js preloads them when few)
  *   "texts": numbers                       first section of each text fragment, as gaps
+ *                                          (about one record a fragment on a large site)
  *   "tbytes"                               the fragments' bytes (search.js loads them all
  *                                          when the reader touches a field of a small site)
  *   "h": "…"                               version of the parts (search.js asks ?v=h)
@@ -901,9 +902,19 @@ static void put_aliases(struct buf *out, const struct synonyms *syn, struct sb_s
  * first n of the stem that gives it its score.
  */
 #define HEAD_POSTINGS 512
-/* A postings shard closes once it holds this many bytes; a text fragment likewise. */
+/* A postings shard closes once it holds this many bytes. */
 #define SHARD_BYTES 16384
+/*
+ * A text fragment closes once it holds this many bytes of text. Every
+ * result shown needs its fragment, so on a large site, where the eight
+ * results of a keystroke come from eight fragments, a fragment holds about
+ * one record, as Pagefind's per-page fragments do (eight 16 KB fragments
+ * made 150 KB to read for one keystroke at 10 000 fiches). A small site's
+ * whole index loads on first touch: there fewer, larger files are cheaper.
+ */
 #define TEXT_BYTES 16384
+#define TEXT_BYTES_LARGE 4096
+#define LARGE_TEXTS (1024 * 1024)
 
 /* The 64 characters of the index's numbers: none needs escaping in a JavaScript string. */
 static const char digits64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -1194,11 +1205,14 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 static size_t put_texts(const struct index *ix, struct buf *meta, struct search_files *out)
 {
 	struct buf b = BUF_INIT;
-	size_t nfrags = 0, rec = 0, sec = 0, prev_sec = 0, total = 0;
+	size_t nfrags = 0, rec = 0, sec = 0, prev_sec = 0, total = 0, all = 0;
+	for (size_t k = 0; k < ix->nsecs; k++)
+		all += strlen(section_text(&ix->secs[k])) + 64;
+	size_t frag_bytes = all > LARGE_TEXTS ? TEXT_BYTES_LARGE : TEXT_BYTES;
 	while (rec < ix->nrecs) {
 		size_t first_rec = rec, first_sec = sec, bytes = 0, k = sec;
 		buf_printf(&b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nfrags, first_rec, first_sec);
-		while (rec < ix->nrecs && (rec == first_rec || bytes < TEXT_BYTES)) {
+		while (rec < ix->nrecs && (rec == first_rec || bytes < frag_bytes)) {
 			const struct record *r = &ix->recs[rec];
 			buf_printf(&b, "%s\n[%d,%d,", rec > first_rec ? "," : "", r->kind, r->number);
 			put_json_string(&b, r->title);
