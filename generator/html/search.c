@@ -25,14 +25,20 @@
  *   "num": numbers                         (section gap, number) of numbered records'
  *                                          first sections: « 9 » finds fiche 9
  *   "stop": "a au aux …"                   the stop words, for queries
- *   "syn": [["caarud", [stem ids]], …]     glossary sigle → stems of its expansion
- *   "alias": [["shit", [[stem ids], …]], …] content/recherche.yaml: a folded word → its
- *                                          synonyms (a phrase: several stems)
+ *   "fshards": numbers                     first phrase of each phrase shard, as gaps
+ *   "syn": [["caarud", [stem ids], q], …]  glossary sigle → stems of its expansion; q, its
+ *                                          phrase number, when it has two stems or more
+ *   "alias": [["shit", [[stem ids], …], [q, …]], …] content/recherche.yaml: a folded word →
+ *                                          its synonyms (a phrase: several stems); the
+ *                                          phrase numbers (-1: one stem) only when one has
+ *                                          several stems
  *
  * assets/recherche/pN.js, "pN": [postings of each stem of the shard, in stem order]: a
  *   string of (section gap, score in two characters) pairs by section; for a stem in
  *   more than HEAD_POSTINGS sections, only its best HEAD_POSTINGS.
  * assets/recherche/mK.js, "mK": all the postings of such a stem K.
+ * assets/recherche/fN.js, "fN": [postings of each phrase of the shard]: the sections
+ *   holding every stem of the phrase, scored with the sum of score × idf of its stems.
  * assets/recherche/tN.js, "tN": {"r": first record, "s": first section,
  *   "docs": [[kind, number, title, href, summary], …]   number 0 when none; href
  *                                                        relative to the site root
@@ -765,11 +771,60 @@ static size_t find_word(const struct word *words, size_t n, const char *folded)
 	return (size_t)-1;
 }
 
-/* Stem ids of the indexed words of text, appended as a JSON array. */
-static void put_stems_of(struct buf *out, const struct word *words, size_t nwords, const char *text)
+/*
+ * The phrases of several words (a sigle's expansion, a synonym of
+ * content/recherche.yaml) whose postings the index ships already
+ * intersected (put_phrase_files): their stem ids, phrase q being
+ * ids[from[q]..from[q + 1]).
+ */
+struct phrases {
+	size_t *ids, nids, capids;
+	size_t *from, n, cap;   /* from[n] == nids */
+};
+
+static void phrase_id(struct phrases *ph, size_t id)
+{
+	if (ph->nids == ph->capids) {
+		ph->capids = ph->capids ? ph->capids * 2 : 64;
+		ph->ids = xrealloc(ph->ids, ph->capids * sizeof *ph->ids);
+	}
+	ph->ids[ph->nids++] = id;
+}
+
+/* Keeps the ids added since the last phrase as phrase n (returned) when there are two or more; else drops them, -1. */
+static long phrase_close(struct phrases *ph)
+{
+	if (ph->n + 2 > ph->cap) {
+		ph->cap = ph->cap ? ph->cap * 2 : 16;
+		ph->from = xrealloc(ph->from, ph->cap * sizeof *ph->from);
+	}
+	if (!ph->n)
+		ph->from[0] = 0;
+	if (ph->nids - ph->from[ph->n] < 2) {
+		ph->nids = ph->from[ph->n];
+		return -1;
+	}
+	ph->from[++ph->n] = ph->nids;
+	return (long)ph->n - 1;
+}
+
+static void phrases_free(struct phrases *ph)
+{
+	free(ph->ids);
+	free(ph->from);
+}
+
+/*
+ * Stem ids of the indexed words of text, appended as a JSON array; with
+ * two or more, then « ,q », q its phrase in ph.
+ */
+static void put_stems_of(struct buf *out, const struct word *words, size_t nwords, const char *text,
+			 struct phrases *ph)
 {
 	buf_putc(out, '[');
 	size_t n = strlen(text), i = 0, start = 0, count = 0;
+	if (!ph->n && ph->cap == 0)
+		phrase_close(ph);       /* from[0] = 0 */
 	int in_word = 0;
 	struct buf f = BUF_INIT;
 	while (i <= n) {
@@ -784,14 +839,19 @@ static void put_stems_of(struct buf *out, const struct word *words, size_t nword
 			buf_reset(&f);
 			search_fold(text + start, i - start, &f);
 			size_t at = f.len ? find_word(words, nwords, buf_cstr(&f)) : (size_t)-1;
-			if (at != (size_t)-1)
+			if (at != (size_t)-1) {
 				buf_printf(out, "%s%zu", count++ ? "," : "", words[at].stem_id);
+				phrase_id(ph, words[at].stem_id);
+			}
 		}
 		in_word = w;
 		i += k;
 	}
 	buf_free(&f);
 	buf_putc(out, ']');
+	long q = phrase_close(ph);
+	if (q >= 0)
+		buf_printf(out, ",%ld", q);
 }
 
 /*
@@ -800,8 +860,11 @@ static void put_stems_of(struct buf *out, const struct word *words, size_t nword
  * that cannot be found would only hide the others.
  */
 static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb,
-		      const char **stems, const size_t *ids, size_t nstems)
+		      const char **stems, const size_t *ids, size_t nstems, struct phrases *ph,
+		      long *q)
 {
+	if (!ph->n && ph->cap == 0)
+		phrase_close(ph);       /* from[0] = 0 */
 	struct buf arr = BUF_INIT, f = BUF_INIT;
 	size_t n = strlen(phrase), i = 0, start = 0, count = 0;
 	int in_word = 0, ok = 1;
@@ -821,10 +884,12 @@ static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb
 				char *st = stem_with(sb, phrase + start, i - start);
 				const char **at = bsearch(&st, stems, nstems, sizeof *stems, compare_stem);
 				free(st);
-				if (at)
+				if (at) {
 					buf_printf(&arr, "%s%zu", count++ ? "," : "", ids[at - stems]);
-				else
+					phrase_id(ph, ids[at - stems]);
+				} else {
 					ok = 0;
+				}
 			}
 		}
 		in_word = w;
@@ -832,8 +897,12 @@ static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb
 	}
 	buf_putc(&arr, ']');
 	ok = ok && count;
-	if (ok)
+	if (ok) {
 		buf_put(out, arr.data, arr.len);
+		*q = phrase_close(ph);
+	} else {
+		ph->nids = ph->from[ph->n];
+	}
 	buf_free(&arr);
 	buf_free(&f);
 	return ok;
@@ -841,34 +910,47 @@ static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb
 
 /* The synonyms of content/recherche.yaml whose words the site holds (see the shape above). */
 static void put_aliases(struct buf *out, const struct synonyms *syn, struct sb_stemmer *sb,
-			const char **stems, const size_t *ids, size_t nstems)
+			const char **stems, const size_t *ids, size_t nstems, struct phrases *ph)
 {
 	size_t nout = 0;
-	struct buf f = BUF_INIT, phrases = BUF_INIT;
+	struct buf f = BUF_INIT, phrases = BUF_INIT, qs = BUF_INIT;
 	for (size_t i = 0; syn && i < syn->n; i++) {
 		buf_reset(&f);
 		search_fold(syn->v[i].word, strlen(syn->v[i].word), &f);
 		buf_reset(&phrases);
+		buf_reset(&qs);
 		size_t np = 0;
+		int any_q = 0;
+		if (f.len < 2)
+			continue;
 		for (size_t k = 0; k < syn->v[i].targets.n; k++) {
 			size_t mark = phrases.len;
+			long q = -1;
 			if (np)
 				buf_putc(&phrases, ',');
-			if (put_phrase(&phrases, syn->v[i].targets.v[k], sb, stems, ids, nstems))
+			if (put_phrase(&phrases, syn->v[i].targets.v[k], sb, stems, ids, nstems, ph, &q)) {
+				buf_printf(&qs, "%s%ld", np ? "," : "", q);
+				any_q |= q >= 0;
 				np++;
-			else
+			} else {
 				phrases.len = mark;
+			}
 		}
-		if (!np || f.len < 2)
+		if (!np)
 			continue;
 		buf_puts(out, nout++ ? ",\n[" : "\n[");
 		put_json_string(out, buf_cstr(&f));
 		buf_puts(out, ",[");
 		buf_put(out, phrases.data, phrases.len);
+		if (any_q) {
+			buf_puts(out, "],[");
+			buf_put(out, qs.data, qs.len);
+		}
 		buf_puts(out, "]]");
 	}
 	buf_free(&f);
 	buf_free(&phrases);
+	buf_free(&qs);
 }
 
 /* ---- Postings ------------------------------------------------------------ */
@@ -1130,6 +1212,93 @@ static void put_head(struct buf *b, const struct postings *p, size_t k)
 	free(r);
 }
 
+/* A score as search.js reads it (Engine's level table). */
+static double level(unsigned q)
+{
+	return pow(2, q * SCORE_RANGE / SCORE_LEVELS - SCORE_RANGE / 2);
+}
+
+/* A stem's idf, as search.js computes it from the section counts. */
+static double idf(const struct postings *p, size_t k)
+{
+	double df = (double)(p->start[k + 1] - p->start[k]);
+	return log(1 + ((double)p->nsec - df + 0.5) / (df + 0.5));
+}
+
+#define PART_CALL "FichesRechercheData("
+
+static void add_file(struct search_files *out, char *path, struct buf *b);
+
+/*
+ * The postings of the phrases (fN.js, "fN": [postings of each phrase from
+ * the shard's first, in phrase order]): the sections holding every stem of
+ * the phrase, each with the sum of the stems' scores times their idf, what
+ * search.js computed from the stems' whole postings before (a sigle's
+ * expansion needed the full postings of several frequent words, 380 KB at
+ * 10 000 fiches, where its intersection is a few kilobytes). Shards close
+ * at SHARD_BYTES; the first phrase of each to meta, as gaps.
+ */
+static void put_phrase_files(const struct postings *p, const struct phrases *ph, struct buf *meta,
+			     struct search_files *out)
+{
+	struct buf b = BUF_INIT;
+	size_t first = 0, prev_first = 0, nshards = 0;
+	for (size_t q = 0; q <= ph->n; q++) {
+		if (q == ph->n || (q > first && b.len >= SHARD_BYTES)) {
+			if (q == first)
+				break;
+			struct buf file = BUF_INIT;
+			buf_printf(&file, PART_CALL "\"f%zu\",[\"", nshards);
+			buf_put(&file, b.data, b.len);
+			buf_puts(&file, "\"]);\n");
+			add_file(out, xasprintf(SEARCH_PARTS_DIR "/f%zu.js", nshards), &file);
+			buf_reset(&b);
+			put_varint(meta, first - prev_first);
+			prev_first = first;
+			nshards++;
+			first = q;
+			if (q == ph->n)
+				break;
+		}
+		if (q > first)
+			buf_puts(&b, "\",\"");
+		const size_t *ids = ph->ids + ph->from[q];
+		size_t nids = ph->from[q + 1] - ph->from[q];
+		size_t k0 = ids[0], n = p->start[k0 + 1] - p->start[k0];
+		uint32_t *sec = xmalloc((n + 1) * sizeof *sec);
+		double *v = xmalloc((n + 1) * sizeof *v);
+		double w0 = idf(p, k0);
+		for (size_t i = 0; i < n; i++) {
+			sec[i] = p->sec[p->start[k0] + i];
+			v[i] = level(p->score[p->start[k0] + i]) * w0;
+		}
+		for (size_t j = 1; j < nids && n; j++) {
+			size_t k = ids[j], at = p->start[k], end = p->start[k + 1], kept = 0;
+			double w = idf(p, k);
+			for (size_t i = 0; i < n; i++) {
+				while (at < end && p->sec[at] < sec[i])
+					at++;
+				if (at < end && p->sec[at] == sec[i]) {
+					sec[kept] = sec[i];
+					v[kept++] = v[i] + level(p->score[at]) * w;
+				}
+			}
+			n = kept;
+		}
+		uint32_t prev = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned sc = quantise(v[i]);
+			put_varint(&b, sec[i] - prev);
+			prev = sec[i];
+			buf_putc(&b, digits64[sc >> 6]);
+			buf_putc(&b, digits64[sc & 63]);
+		}
+		free(sec);
+		free(v);
+	}
+	buf_free(&b);
+}
+
 /* ---- Output files -------------------------------------------------------- */
 
 static void add_file(struct search_files *out, char *path, struct buf *b)
@@ -1151,8 +1320,6 @@ void search_files_free(struct search_files *f)
 	free(f->v);
 	*f = (struct search_files){0};
 }
-
-#define PART_CALL "FichesRechercheData("
 
 /*
  * The postings shards and the files of the large stems; the first stem of
@@ -1343,25 +1510,13 @@ void search_index_files(const struct site *s, struct search_files *out)
 	buf_printf(&meta, "\",\n\"pbytes\":%zu,\"texts\":\"", shard_bytes);
 	size_t text_bytes = put_texts(&ix, &meta, out);
 	buf_printf(&meta, "\",\n\"tbytes\":%zu,", text_bytes);
-	/* The parts' version: search.js asks for them with it (?v=), so no cache mixes two builds. */
-	unsigned long long version = hash_bytes("fiches-recherche-2", 18);
-	for (size_t i = base; i < out->n; i++)
-		version = hash_more(version, out->v[i].data, out->v[i].len);
-	buf_printf(&meta, "\"h\":\"%016llx", version);
-	buf_puts(&meta, "\",\n\"num\":\"");
-	size_t prev_sec = 0;
-	for (size_t i = 0; i < post.numbered.n; i++) {
-		size_t sec = 0;
-		int number = 0;
-		sscanf(post.numbered.v[i], "%zu,%d", &sec, &number);
-		put_varint(&meta, sec - prev_sec);
-		put_varint(&meta, (size_t)number);
-		prev_sec = sec;
-	}
-	buf_puts(&meta, "\",\n\"stop\":\"");
-	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++)
-		buf_printf(&meta, "%s%s", i ? " " : "", stop_words[i]);
-	buf_puts(&meta, "\",\n\"syn\":[");
+	/*
+	 * The sigles and synonyms first: their phrases' files are parts of the
+	 * index, which the version covers.
+	 */
+	struct buf tail = BUF_INIT;
+	struct phrases phr = {0};
+	buf_puts(&tail, "\",\n\"syn\":[");
 	/* Sigles of one word; spellings folding alike (MILDECA, MILDeCA) keep the first. */
 	size_t nsyn = 0;
 	struct buf f = BUF_INIT, seen = BUF_INIT;
@@ -1384,18 +1539,45 @@ void search_index_files(const struct site *s, struct search_files *out)
 		if (dup)
 			continue;
 		char *t = typo_plain(expansion, strlen(expansion));
-		buf_puts(&meta, nsyn++ ? ",\n[" : "\n[");
-		put_json_string(&meta, buf_cstr(&f));
-		buf_putc(&meta, ',');
-		put_stems_of(&meta, all, nwords, t);
-		buf_putc(&meta, ']');
+		buf_puts(&tail, nsyn++ ? ",\n[" : "\n[");
+		put_json_string(&tail, buf_cstr(&f));
+		buf_putc(&tail, ',');
+		put_stems_of(&tail, all, nwords, t, &phr);
+		buf_putc(&tail, ']');
 		free(t);
 	}
 	buf_free(&f);
 	buf_free(&seen);
-	buf_puts(&meta, "],\n\"alias\":[");
-	put_aliases(&meta, s->synonyms, vc.sb, stems, ids, nstems);
-	buf_puts(&meta, "]});\n");
+	buf_puts(&tail, "],\n\"alias\":[");
+	put_aliases(&tail, s->synonyms, vc.sb, stems, ids, nstems, &phr);
+	buf_puts(&tail, "]});\n");
+	struct buf fshards = BUF_INIT;
+	put_phrase_files(&post, &phr, &fshards, out);
+	phrases_free(&phr);
+
+	/* The parts' version: search.js asks for them with it (?v=), so no cache mixes two builds. */
+	unsigned long long version = hash_bytes("fiches-recherche-2", 18);
+	for (size_t i = base; i < out->n; i++)
+		version = hash_more(version, out->v[i].data, out->v[i].len);
+	buf_printf(&meta, "\"h\":\"%016llx", version);
+	buf_puts(&meta, "\",\n\"num\":\"");
+	size_t prev_sec = 0;
+	for (size_t i = 0; i < post.numbered.n; i++) {
+		size_t sec = 0;
+		int number = 0;
+		sscanf(post.numbered.v[i], "%zu,%d", &sec, &number);
+		put_varint(&meta, sec - prev_sec);
+		put_varint(&meta, (size_t)number);
+		prev_sec = sec;
+	}
+	buf_puts(&meta, "\",\n\"stop\":\"");
+	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++)
+		buf_printf(&meta, "%s%s", i ? " " : "", stop_words[i]);
+	buf_puts(&meta, "\",\n\"fshards\":\"");
+	buf_put(&meta, fshards.data, fshards.len);
+	buf_free(&fshards);
+	buf_put(&meta, tail.data, tail.len);
+	buf_free(&tail);
 	/* The index first: search_add_files and the tests count on it. */
 	add_file(out, xstrdup(SEARCH_INDEX_PATH), &meta);
 	struct search_file first = out->v[out->n - 1];

@@ -140,14 +140,24 @@
     }
     this.stop = new Set(I.stop.split(" "));
     this.syn = new Map();
-    for (i = 0; i < I.syn.length; i++) this.syn.set(I.syn[i][0], I.syn[i][1]);
+    this.fshards = starts(I.fshards || "");
+    // Une expression de plusieurs mots a ses occurrences déjà croisées dans le morceau « f » + q (ph.q).
+    for (i = 0; i < I.syn.length; i++) {
+      if (I.syn[i].length > 2) I.syn[i][1].q = I.syn[i][2];
+      this.syn.set(I.syn[i][0], I.syn[i][1]);
+    }
     // Les synonymes de content/recherche.yaml : mot → expressions (listes de racines).
     this.alias = new Map();
-    for (i = 0; I.alias && i < I.alias.length; i++) this.alias.set(I.alias[i][0], I.alias[i][1]);
+    for (i = 0; I.alias && i < I.alias.length; i++) {
+      var al = I.alias[i];
+      for (var a = 0; al[2] && a < al[1].length; a++) if (al[2][a] >= 0) al[1][a].q = al[2][a];
+      this.alias.set(al[0], al[1]);
+    }
     this.fixes = new Map();
     // Morceaux chargés : chaînes des tessons, listes décodées, fragments de texte.
     this.shardData = new Map();
     this.fullData = new Map();
+    this.phraseData = new Map();
     this.textData = new Map();
     this.decoded = new Map();
     this.total = new Float64Array(this.nsec);
@@ -204,7 +214,10 @@
     }
     terms.forEach(function (t) {
       t.cands.forEach(function (w, id) { want(id, w !== PREFIX_WEIGHT); });
-      t.phrases.forEach(function (ph) { ph.forEach(function (id) { want(id, true); }); });
+      t.phrases.forEach(function (ph) {
+        if (ph.q === undefined) ph.forEach(function (id) { want(id, true); });
+        else if (!self.phraseData.has(pieceOf(self.fshards, ph.q))) names.add("f" + pieceOf(self.fshards, ph.q));
+      });
     });
     return names;
   };
@@ -225,6 +238,7 @@
     if (name[0] === "p") this.shardData.set(n, data);
     else if (name[0] === "m") this.fullData.set(n, data);
     else if (name[0] === "t") this.textData.set(n, data);
+    else if (name[0] === "f") this.phraseData.set(n, data);
   };
 
   // La section si : [fiche, intertitre, ancre, texte], fiche = [sorte, numéro, titre, lien, résumé].
@@ -384,6 +398,19 @@
 
   // Sections contenant toutes les racines ids, avec la somme de leurs scores.
   Engine.prototype.allOf = function (ids) {
+    if (ids.q !== undefined) {
+      // Croisées à la construction (put_phrase_files) : sections et sommes déjà faites.
+      var sh = pieceOf(this.fshards, ids.q), d = this.phraseData.get(sh);
+      var s = d ? d[ids.q - this.fshards[sh]] : "", out = new Map(), j = 0, at = 0, lv = this.level;
+      while (j < s.length) {
+        var v = 0, shift = 1, c;
+        do { c = CODE[s.charCodeAt(j++)]; v += (c & 31) * shift; shift *= 32; } while (c & 32);
+        at += v;
+        out.set(at, lv[CODE[s.charCodeAt(j)] * 64 + CODE[s.charCodeAt(j + 1)]]);
+        j += 2;
+      }
+      return out;
+    }
     var acc = null;
     for (var i = 0; i < ids.length; i++) {
       var P = this.postings(ids[i], true), m = new Map(), ps = P[0], sc = P[1];
@@ -715,6 +742,7 @@
         var names = new Set(), k;
         for (k = 0; k < eng.shards.length; k++) names.add("p" + k);
         for (k = 0; k < eng.texts.length; k++) names.add("t" + k);
+        for (k = 0; k < eng.fshards.length; k++) names.add("f" + k);
         load.parts(names).catch(function () { eng.whole = false; });
       });
     }
@@ -946,6 +974,7 @@
           if (!eng || eng.shardBytes > PRELOAD_BYTES) return;
           var names = new Set();
           for (var k = 0; k < eng.shards.length; k++) names.add("p" + k);
+          for (k = 0; k < eng.fshards.length; k++) names.add("f" + k);
           idle(function () { load.parts(names).catch(function () {}); }, {timeout: 2000});
         });
       }, {timeout: 2000});

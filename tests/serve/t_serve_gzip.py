@@ -73,8 +73,10 @@ def static(root):
 
 def served(root, port):
     out = os.path.join(root, "public")
-    parts = sorted(os.listdir(os.path.join(out, "assets", "recherche")))
-    for rel in ["assets/recherche-index.js", "assets/recherche/" + parts[0], "assets/search.js",
+    # The largest part: a phrase shard (f0.js) may be a few bytes, too small to compress.
+    pdir = os.path.join(out, "assets", "recherche")
+    part = max(sorted(os.listdir(pdir)), key=lambda p: os.path.getsize(os.path.join(pdir, p)))
+    for rel in ["assets/recherche-index.js", "assets/recherche/" + part, "assets/search.js",
                 "assets/style.css"]:
         with open(os.path.join(out, rel), "rb") as f:
             plain = f.read()
