@@ -493,7 +493,13 @@
       sec = touched[i];
       // Toute section trouvée compte et concourt aux premières places.
       count++;
-      var item = [sec, total[sec], hits[sec]];
+      var ht = hits[sec], tot = total[sec], h0 = heap[0];
+      hits[sec] = 0;
+      total[sec] = 0;
+      // Pas de tableau pour une section qui n'entre pas dans le tas (des dizaines de milliers pour « re »).
+      if (heap.length >= limit && !(limit && (h0[2] < ht || (h0[2] === ht && (h0[1] < tot || (h0[1] === tot && h0[0] > sec))))))
+        continue;
+      var item = [sec, tot, ht];
       if (heap.length < limit) {
         heap.push(item);
         for (k = heap.length - 1; k > 0;) {
@@ -511,8 +517,6 @@
           var y = heap[k]; heap[k] = heap[m]; heap[m] = y; k = m;
         }
       }
-      hits[sec] = 0;
-      total[sec] = 0;
     }
     heap.sort(function (a, b) { return worse(a, b) ? 1 : worse(b, a) ? -1 : 0; });
     return {terms: terms, total: count, partial: best < terms.length, results: heap,
