@@ -13,6 +13,9 @@
  *   GET  /_edit/donnees/nouveau/KIND     an empty form
  *   POST /_edit/donnees/KIND/ID          save (fields, base)
  *   POST /_edit/donnees/KIND/ID/supprimer  delete (base)
+ *   POST /_edit/donnees/KIND/ID/renommer   a new id (nouvel): the changes to every file
+ *                                        that refers to it, then, with appliquer and the
+ *                                        versions shown, the operation (edit_rename.c)
  *   POST /_edit/donnees/nouveau/KIND     add
  *   POST /_edit/donnees/api/entree       {texte, id, valeurs} → {texte, champs}: the
  *                                        same rewrite on a given text, nothing written
@@ -204,11 +207,11 @@ static void put_fields(struct buf *b, const struct kind *k, const json_t *values
 			buf_puts(b, " <span class=\"requis\">(obligatoire)</span>");
 		buf_puts(b, "</label><br>\n");
 		if (strcmp(f->name, "id") == 0 && !new_entry) {
-			/* Other files name the entry by its id: it does not change here. */
+			/* Other files name the entry by its id: it changes through « Changer l’identifiant ». */
 			buf_printf(b, "<input id=\"champ-%s\" type=\"text\" readonly value=\"", f->name);
 			put_html(b, value);
 			buf_puts(b, "\" aria-describedby=\"aide-id\"> <span id=\"aide-id\" class=\"aide\">"
-				    "L’identifiant ne change pas : d’autres textes l’utilisent.</span>");
+				    "L’identifiant se change plus bas : les textes qui l’utilisent suivent.");
 		} else if (f->type == FIELD_LONG_TEXT || f->type == FIELD_STRINGS) {
 			buf_printf(b, "<textarea id=\"champ-%s\" name=\"%s\" rows=\"4\" lang=\"fr\"%s>", f->name, f->name,
 				   required ? " required" : "");
@@ -456,6 +459,18 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 			       "<p><button type=\"submit\">Supprimer cette entrée…</button> "
 			       "<span class=\"aide\">Refusé tant que d’autres textes y renvoient ; "
 			       "l’entrée reste dans l’historique.</span></p>\n</form>\n", version);
+		char *ren = entry_url(k, id, "/renommer");
+		buf_printf(&b, "<section aria-labelledby=\"renommer-titre\">\n<h2 id=\"renommer-titre\">Changer "
+			       "l’identifiant</h2>\n<form method=\"post\" action=\"%s\">\n", ren);
+		free(ren);
+		buf_puts(&b, "<p><label for=\"renommer-nouvel\">Nouvel identifiant</label><br>\n"
+			     "<input id=\"renommer-nouvel\" name=\"nouvel\" type=\"text\" required spellcheck=\"false\" "
+			     "autocomplete=\"off\" aria-describedby=\"renommer-aide\" value=\"");
+		put_html(&b, id);
+		buf_puts(&b, "\"> <span id=\"renommer-aide\" class=\"aide\">Chaque texte qui y renvoie sera réécrit"
+			     " ; la liste des changements s’affiche d’abord, rien n’est modifié avant votre "
+			     "confirmation.</span></p>\n<p><button type=\"submit\">Voir les changements…</button></p>\n"
+			     "</form>\n</section>\n");
 	}
 	site_free(s);
 	json_decref(current);
@@ -680,6 +695,127 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 	return r;
 }
 
+/* ---------------------------------------------------------------- renaming */
+
+/* One cell of the changes table: text with the part that differs from other marked. */
+static void put_diff_cell(struct buf *b, const char *text, const char *other, const char *tag)
+{
+	size_t n = strlen(text), m = strlen(other), a = 0, z = 0;
+	while (a < n && a < m && text[a] == other[a])
+		a++;
+	while (a > 0 && ((unsigned char)text[a] & 0xc0) == 0x80)
+		a--; /* never inside a character */
+	while (z < n - a && z < m - a && text[n - 1 - z] == other[m - 1 - z])
+		z++;
+	while (z > 0 && ((unsigned char)text[n - z] & 0xc0) == 0x80)
+		z--;
+	buf_puts(b, "<td>");
+	buf_put_html(b, text, a);
+	buf_printf(b, "<%s>", tag);
+	buf_put_html(b, text + a, n - z - a);
+	buf_printf(b, "</%s>", tag);
+	buf_put_html(b, text + n - z, z);
+	buf_puts(b, "</td>");
+}
+
+/*
+ * POST …/ID/renommer (nouvel[, appliquer, versions]): the changes giving
+ * the entry a new id, shown as a table with a confirmation form carrying
+ * the files' versions; confirmed, the operation, then the entry's form
+ * under its new id.
+ */
+static enum MHD_Result rename_entry(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
+				    int target, const char *id, const char *body, size_t len)
+{
+	size_t n = 0;
+	char *raw = edit_form_field(body, len, "nouvel", &n);
+	char *vtext = edit_form_field(body, len, "versions", &n);
+	char *apply = edit_form_field(body, len, "appliquer", &n);
+	/* Spaces around an id are slips. */
+	char *new_id = xstrdup(raw ? raw : "");
+	size_t a = strspn(new_id, " \t\r\n"), z = strlen(new_id);
+	while (z > a && strchr(" \t\r\n", new_id[z - 1]))
+		z--;
+	memmove(new_id, new_id + a, z - a);
+	new_id[z - a] = '\0';
+	json_t *versions = vtext ? json_loads(vtext, 0, NULL) : NULL;
+	unsigned status;
+	json_t *out = edit_rename_entry(e, target, id, new_id, apply != NULL, versions, &status);
+	enum MHD_Result r;
+	const char *err = json_string_value(json_object_get(out, "erreur"));
+	if (status != MHD_HTTP_OK) {
+		struct buf m = BUF_INIT;
+		buf_puts(&m, err ? err : "Erreur.");
+		json_t *files = json_object_get(out, "fichiers");
+		size_t i;
+		json_t *f;
+		json_array_foreach(files, i, f) {
+			buf_puts(&m, i ? ", " : " (");
+			buf_puts(&m, json_string_value(f) ? json_string_value(f) : "");
+			if (i + 1 == json_array_size(files))
+				buf_putc(&m, ')');
+		}
+		r = form_page(e, conn, k, id, NULL, buf_cstr(&m), 0, status);
+		buf_free(&m);
+	} else if (apply) {
+		char *location = xasprintf("%s?renomme=1", json_string_value(json_object_get(out, "adresse")));
+		r = edit_redirect(conn, location, NULL);
+		free(location);
+	} else {
+		struct buf b = BUF_INIT;
+		char *title = xasprintf("Renommer « %s » en « %s »", id, new_id);
+		page_start(&b, title);
+		char *back = entry_url(k, id, "");
+		buf_printf(&b, "<p><a href=\"%s\">Revenir à l’entrée sans rien changer</a></p>\n<h1>", back);
+		put_html(&b, title);
+		free(title);
+		json_t *changes = json_object_get(out, "changements");
+		json_t *files = json_object_get(out, "versions");
+		size_t nfiles = json_object_size(files);
+		buf_puts(&b, "</h1>\n<p id=\"renommer-resume\">");
+		put_html(&b, json_string_value(json_object_get(out, "message")));
+		buf_printf(&b, ". %zu fichier%s %s modifié%s. Rien n’est écrit avant votre confirmation.</p>\n", nfiles,
+			   nfiles > 1 ? "s" : "", nfiles > 1 ? "seront" : "sera", nfiles > 1 ? "s" : "");
+		buf_puts(&b, "<div class=\"tableau-changements\" tabindex=\"0\" role=\"region\" "
+			     "aria-labelledby=\"renommer-resume\">\n<table>\n<caption>Lignes modifiées</caption>\n"
+			     "<thead><tr><th scope=\"col\">Fichier</th><th scope=\"col\">Ligne</th>"
+			     "<th scope=\"col\">Avant</th><th scope=\"col\">Après</th></tr></thead>\n<tbody>\n");
+		size_t i;
+		json_t *c;
+		json_array_foreach(changes, i, c) {
+			const char *before = json_string_value(json_object_get(c, "avant"));
+			const char *after = json_string_value(json_object_get(c, "apres"));
+			buf_puts(&b, "<tr><td class=\"chemin\">");
+			put_html(&b, json_string_value(json_object_get(c, "fichier")));
+			buf_printf(&b, "</td><td>%lld</td>", (long long)json_integer_value(json_object_get(c, "ligne")));
+			put_diff_cell(&b, before ? before : "", after ? after : "", "del");
+			put_diff_cell(&b, after ? after : "", before ? before : "", "ins");
+			buf_puts(&b, "</tr>\n");
+		}
+		buf_puts(&b, "</tbody>\n</table>\n</div>\n");
+		char *action = entry_url(k, id, "/renommer");
+		buf_printf(&b, "<form method=\"post\" action=\"%s\">\n<input type=\"hidden\" name=\"nouvel\" value=\"", action);
+		free(action);
+		put_html(&b, new_id);
+		char *vjson = json_dumps(files, JSON_COMPACT | JSON_SORT_KEYS);
+		buf_puts(&b, "\">\n<input type=\"hidden\" name=\"appliquer\" value=\"1\">\n"
+			     "<input type=\"hidden\" name=\"versions\" value=\"");
+		put_html(&b, vjson ? vjson : "{}");
+		free(vjson);
+		buf_printf(&b, "\">\n<p class=\"boutons\"><button type=\"submit\" class=\"principal\" autofocus>"
+			       "Appliquer ces changements</button> <a href=\"%s\">Annuler</a></p>\n</form>\n", back);
+		free(back);
+		r = page_send(conn, MHD_HTTP_OK, &b);
+	}
+	json_decref(out);
+	json_decref(versions);
+	free(new_id);
+	free(raw);
+	free(vtext);
+	free(apply);
+	return r;
+}
+
 /* ------------------------------------------------------------ API (tests) */
 
 /* {texte, id, valeurs}: the text with that entry changed, and its fields read back; nothing is written. */
@@ -723,12 +859,15 @@ static enum MHD_Result api_entry(struct MHD_Connection *conn, const char *body, 
 
 /* ----------------------------------------------------------------- routing */
 
-/* Splits "KIND/ID[/supprimer]" (raw URL: ids are percent-decoded). */
-static const struct kind *parse_rest(const char *rest, int *target, char **id, int *remove)
+/* What a POST to an entry does. */
+enum entry_action { ENTRY_SAVE, ENTRY_DELETE, ENTRY_RENAME };
+
+/* Splits "KIND/ID[/supprimer|/renommer]" (raw URL: ids are percent-decoded). */
+static const struct kind *parse_rest(const char *rest, int *target, char **id, enum entry_action *action)
 {
 	const char *slash = strchr(rest, '/');
 	*id = NULL;
-	*remove = 0;
+	*action = ENTRY_SAVE;
 	if (!slash)
 		return NULL;
 	const struct kind *k = kind_named(rest, (size_t)(slash - rest), target);
@@ -737,7 +876,9 @@ static const struct kind *parse_rest(const char *rest, int *target, char **id, i
 	const char *raw = slash + 1;
 	const char *tail = strchr(raw, '/');
 	if (tail && strcmp(tail, "/supprimer") == 0)
-		*remove = 1;
+		*action = ENTRY_DELETE;
+	else if (tail && strcmp(tail, "/renommer") == 0)
+		*action = ENTRY_RENAME;
 	else if (tail)
 		return NULL;
 	size_t rn = tail ? (size_t)(tail - raw) : strlen(raw);
@@ -762,13 +903,14 @@ static const struct kind *parse_rest(const char *rest, int *target, char **id, i
 
 enum MHD_Result edit_data_get(struct edit *e, struct MHD_Connection *conn, const char *rest)
 {
-	int target, remove;
+	int target;
+	enum entry_action action;
 	char *id = NULL;
 	const struct kind *k;
 	if (strncmp(rest, "nouveau/", 8) == 0 && (k = kind_named(rest + 8, strlen(rest + 8), &target)))
 		return form_page(e, conn, k, NULL, NULL, NULL, 0, MHD_HTTP_OK);
-	k = parse_rest(rest, &target, &id, &remove);
-	if (!k || remove) {
+	k = parse_rest(rest, &target, &id, &action);
+	if (!k || action != ENTRY_SAVE) {
 		free(id);
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
 	}
@@ -777,7 +919,11 @@ enum MHD_Result edit_data_get(struct edit *e, struct MHD_Connection *conn, const
 		r = list_page(e, conn, k);
 	} else {
 		int saved = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "enregistre") != NULL;
-		r = form_page(e, conn, k, id, NULL, saved ? "Enregistré." : NULL, saved, MHD_HTTP_OK);
+		int renamed = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "renomme") != NULL;
+		const char *said = renamed ? "Identifiant changé : les textes qui y renvoient ont été réécrits "
+					     "(voyez l’historique)."
+				   : saved ? "Enregistré." : NULL;
+		r = form_page(e, conn, k, id, NULL, said, saved || renamed, MHD_HTTP_OK);
 	}
 	free(id);
 	return r;
@@ -786,20 +932,22 @@ enum MHD_Result edit_data_get(struct edit *e, struct MHD_Connection *conn, const
 enum MHD_Result edit_data_post(struct edit *e, struct MHD_Connection *conn, const char *rest,
 			       const char *body, size_t len)
 {
-	int target, remove;
+	int target;
+	enum entry_action action;
 	char *id = NULL;
 	const struct kind *k;
 	if (strcmp(rest, "api/entree") == 0)
 		return api_entry(conn, body, len);
 	if (strncmp(rest, "nouveau/", 8) == 0 && (k = kind_named(rest + 8, strlen(rest + 8), &target)))
 		return add_entry(e, conn, k, target, body, len);
-	k = parse_rest(rest, &target, &id, &remove);
+	k = parse_rest(rest, &target, &id, &action);
 	if (!k || !id) {
 		free(id);
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND, "404 Introuvable.\n");
 	}
-	enum MHD_Result r = remove ? delete_entry(e, conn, k, target, id, body, len)
-				   : save_entry(e, conn, k, id, body, len);
+	enum MHD_Result r = action == ENTRY_DELETE ? delete_entry(e, conn, k, target, id, body, len)
+			    : action == ENTRY_RENAME ? rename_entry(e, conn, k, target, id, body, len)
+						     : save_entry(e, conn, k, id, body, len);
 	free(id);
 	return r;
 }

@@ -110,6 +110,18 @@ enum MHD_Result edit_api_rename(struct edit *e, struct MHD_Connection *conn, con
 				size_t len);
 
 /*
+ * Giving a data entry (contact, glossary entry, reference) a new id, every
+ * reference across content/ rewritten (edit_rename.c): with apply 0, the
+ * changes {changements: [{fichier, ligne, avant, apres}], versions,
+ * message, liens, adresse}; with apply and the versions shown, the
+ * operation ({message, liens, adresse, historique}), refused (409
+ * {erreur, fichiers}) when a file moved on. Errors: {erreur}. *status is
+ * the HTTP status; caller json_decref's.
+ */
+json_t *edit_rename_entry(struct edit *e, int target, const char *id, const char *new_id, int apply,
+			  json_t *versions, unsigned *status);
+
+/*
  * Contacts and glossary entries, one at a time (edit_data.c): rest is the
  * URL after /_edit/donnees/ ("contact/", "glossary/ARS", …).
  */

@@ -3,6 +3,7 @@
 #include "edit_save.h"
 
 #include "buf.h"
+#include "glossary.h"
 #include "kind.h"
 #include "load.h"
 #include "markdown.h"
@@ -27,6 +28,8 @@ struct scanner {
 	const struct doc *from;        /* its document, NULL for a data file */
 	int booklet;                   /* a booklet: include items name documents */
 	int contacts;                  /* contacts.yaml: `organisation:` names a contact */
+	int data;                      /* a data file: its entries' `id:` values are not text */
+	struct gloss_index *sigle;     /* renaming a glossary entry: its sigle alone, or NULL */
 	struct buf problem;
 };
 
@@ -71,10 +74,11 @@ static void add_hit(struct scanner *sc, size_t start, size_t end, char *replacem
 	f->hits[f->nhits++] = (struct ref_hit){start, end, line_of(f->text, start), replacement};
 }
 
-static int hit_at(const struct scanner *sc, size_t start)
+/* Whether a hit lies in [start, start + n): that destination is taken (hits start at its key). */
+static int hit_at(const struct scanner *sc, size_t start, size_t n)
 {
 	for (size_t i = 0; i < sc->f->nhits; i++)
-		if (sc->f->hits[i].start == start)
+		if (sc->f->hits[i].start >= start && sc->f->hits[i].start < start + (n ? n : 1))
 			return 1;
 	return 0;
 }
@@ -117,10 +121,14 @@ static int doc_key_matches(struct scanner *sc, int kind, const char *key, size_t
 	return hit;
 }
 
-static int entry_key_matches(struct scanner *sc, enum target_kind kind, const char *key, size_t n)
+/* Whether key[0..n) names the target entry; *repl: its new id, or NULL when it stays. */
+static int entry_key_matches(struct scanner *sc, enum target_kind kind, const char *key, size_t n, char **repl)
 {
-	return !sc->t->doc && sc->t->entry_kind == kind && strlen(sc->t->entry_id) == n &&
-	       memcmp(sc->t->entry_id, key, n) == 0;
+	int hit = !sc->t->doc && sc->t->entry_kind == kind && strlen(sc->t->entry_id) == n &&
+		  memcmp(sc->t->entry_id, key, n) == 0;
+	if (repl)
+		*repl = hit && sc->t->new_entry_id ? xstrdup(sc->t->new_entry_id) : NULL;
+	return hit;
 }
 
 /*
@@ -148,9 +156,11 @@ static int url_matches(struct scanner *sc, const char *url, size_t *ko, size_t *
 	if (kind >= 0)
 		return doc_key_matches(sc, kind, x.key, x.key_len, repl);
 	if (x.scheme == XREF_CONTACT)
-		return entry_key_matches(sc, TARGET_CONTACT, x.key, x.key_len);
+		return entry_key_matches(sc, TARGET_CONTACT, x.key, x.key_len, repl);
 	if (x.scheme == XREF_GLOSSARY)
-		return entry_key_matches(sc, TARGET_GLOSSARY, x.key, x.key_len);
+		return entry_key_matches(sc, TARGET_GLOSSARY, x.key, x.key_len, repl);
+	if (x.scheme == XREF_BIBLIO)
+		return entry_key_matches(sc, TARGET_BIBLIO, x.key, x.key_len, repl);
 	if (x.scheme == XREF_MARKDOWN && sc->from && sc->t->doc) {
 		char *rel = xstrndup(x.key, x.key_len);
 		const struct doc *d = md_paths_find(sc->paths, sc->from, rel);
@@ -252,10 +262,40 @@ static size_t find_destination(struct scanner *sc, size_t a, size_t b, const cha
 		if (!m)
 			break;
 		p = (size_t)(m - t);
-		if (destination_at(t, a, b, p, n, want) && !in_code_span(t, a, p, b) && !hit_at(sc, p))
+		if (destination_at(t, a, b, p, n, want) && !in_code_span(t, a, p, b) && !hit_at(sc, p, n))
 			return p;
 	}
 	return (size_t)-1;
+}
+
+/* Whether pos lies in an inline link's destination, "](…)" or "](<…>)", of t[a..pos). */
+static int in_link_destination(const char *t, size_t a, size_t pos)
+{
+	size_t i = pos;
+	while (i > a && !strchr(" \t\r\n()<>[]", t[i - 1]))
+		i--;
+	if (i > a && t[i - 1] == '<')
+		i--;
+	return i >= a + 2 && t[i - 1] == '(' && t[i - 2] == ']';
+}
+
+/*
+ * The places of the renamed sigle in t[a..b) as the build finds it (whole
+ * words, glossary.h), outside code spans and link destinations. With hits,
+ * each one is recorded with the new id; returns their count.
+ */
+static size_t sigle_places(struct scanner *sc, const char *t, size_t a, size_t b, int hits)
+{
+	size_t count = 0, start = 0, pos, len, which;
+	while (gloss_index_find(sc->sigle, t + a, b - a, start, &pos, &len, &which)) {
+		start = pos + len;
+		if (in_code_span(t, a, a + pos, b) || in_link_destination(t, a, a + pos))
+			continue;
+		count++;
+		if (hits)
+			add_hit(sc, a + pos, a + pos + len, xstrdup(sc->t->new_entry_id));
+	}
+	return count;
 }
 
 /* Byte offset of the start of 1-based line `line` of t[0..len), at most len. */
@@ -276,6 +316,20 @@ static size_t line_end(const char *t, size_t len, size_t at)
 
 /* ------------------------------------------------------ Markdown bodies */
 
+/*
+ * The block whose lines hold an inline node. cmark-gfm gives inline nodes
+ * a line of their own, but does not count a hard line break's newline
+ * ("\\" at the end of a line): a link after one is numbered a line too
+ * early. The enclosing block's lines are right.
+ */
+static cmark_node *enclosing_block(cmark_node *node)
+{
+	while (node && ((cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ||
+			cmark_node_get_start_line(node) == 0))
+		node = cmark_node_parent(node);
+	return node;
+}
+
 struct code_lines {
 	int *from, *to;
 	size_t n;
@@ -287,6 +341,60 @@ static int in_code_block(const struct code_lines *c, int line)
 		if (line >= c->from[i] && line <= c->to[i])
 			return 1;
 	return 0;
+}
+
+/*
+ * The renamed sigle in the text of a Markdown body: the build marks up the
+ * sigle in every text node (html.c put_text). Inline nodes have no
+ * position, so the words are counted per enclosing block, then found in
+ * that block's lines; when both counts differ (the sigle inside raw HTML,
+ * an autolink…) the place is reported rather than guessed.
+ */
+static void scan_sigles(struct scanner *sc, cmark_node *root, size_t off, size_t n)
+{
+	const char *t = sc->f->text;
+	struct block_count {
+		int from, to;
+		size_t words;
+	} *blocks = NULL;
+	size_t nblocks = 0;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_TEXT)
+			continue;
+		const char *lit = cmark_node_get_literal(node);
+		size_t words = 0, start = 0, pos, len, which, ln = lit ? strlen(lit) : 0;
+		while (lit && gloss_index_find(sc->sigle, lit, ln, start, &pos, &len, &which)) {
+			words++;
+			start = pos + len;
+		}
+		if (!words)
+			continue;
+		cmark_node *block = enclosing_block(node);
+		int from = block ? cmark_node_get_start_line(block) : 1;
+		int to = block ? cmark_node_get_end_line(block) : from;
+		size_t i = 0;
+		while (i < nblocks && (blocks[i].from != from || blocks[i].to != to))
+			i++;
+		if (i == nblocks) {
+			blocks = xrealloc(blocks, (nblocks + 1) * sizeof *blocks);
+			blocks[nblocks++] = (struct block_count){from, to, 0};
+		}
+		blocks[i].words += words;
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < nblocks; i++) {
+		size_t a = line_start(t, off + n, off, 1, blocks[i].from);
+		size_t b = line_end(t, off + n, line_start(t, off + n, a, blocks[i].from,
+						    blocks[i].to > blocks[i].from ? blocks[i].to : blocks[i].from));
+		if (sigle_places(sc, t, a, b, 0) == blocks[i].words)
+			sigle_places(sc, t, a, b, 1);
+		else
+			add_problem(sc, a);
+	}
+	free(blocks);
 }
 
 /*
@@ -324,15 +432,21 @@ static void scan_markdown(struct scanner *sc, size_t off, size_t n)
 		char *repl;
 		if (!url || !url_matches(sc, url, &ko, &kl, &repl))
 			continue;
-		/* Inline nodes have no position: the enclosing block has. */
-		cmark_node *block = node;
-		while (block && cmark_node_get_start_line(block) == 0)
-			block = cmark_node_parent(block);
-		int bl = block ? cmark_node_get_start_line(block) : 1;
-		int el = block ? cmark_node_get_end_line(block) : bl;
+		/* The node's own lines first (a [text][label] link must not take an autolink's place below). */
+		cmark_node *own = node;
+		while (own && cmark_node_get_start_line(own) == 0)
+			own = cmark_node_parent(own);
+		int bl = own ? cmark_node_get_start_line(own) : 1;
+		int el = own ? cmark_node_get_end_line(own) : bl;
 		size_t a = line_start(t, off + n, off, 1, bl);
 		size_t b = line_end(t, off + n, line_start(t, off + n, a, bl, el > bl ? el : bl));
 		size_t p = find_destination(sc, a, b, url, AT_INLINE);
+		cmark_node *block = enclosing_block(node);
+		if (p == (size_t)-1 && block && block != own && cmark_node_get_end_line(block) > el) {
+			/* Then down to the end of its block: see enclosing_block. */
+			size_t c = line_end(t, off + n, line_start(t, off + n, a, bl, cmark_node_get_end_line(block)));
+			p = find_destination(sc, a, c, url, AT_INLINE);
+		}
 		if (p == (size_t)-1) {
 			/* [text][label]: the destination is in a definition line. */
 			size_t q = off;
@@ -352,6 +466,8 @@ static void scan_markdown(struct scanner *sc, size_t off, size_t n)
 		add_hit(sc, p + ko, p + ko + kl, repl);
 	}
 	cmark_iter_free(it);
+	if (sc->sigle)
+		scan_sigles(sc, root, off, n);
 	cmark_node_free(root);
 	free(code.from);
 	free(code.to);
@@ -418,7 +534,7 @@ static void whole_scalar(struct scanner *sc, size_t start, size_t end, int style
 }
 
 /* A scalar value: an id by its place, a link as a whole, or Markdown holding links. */
-static void yaml_value(struct scanner *sc, const struct frame *st, size_t depth, const char *value,
+static void yaml_value_links(struct scanner *sc, const struct frame *st, size_t depth, const char *value,
 		       int style, size_t start, size_t end)
 {
 	const struct site *s = sc->s;
@@ -436,6 +552,9 @@ static void yaml_value(struct scanner *sc, const struct frame *st, size_t depth,
 	} else if (sc->booklet && key && owner >= 2 && !st[owner - 1].map &&
 		   key_at(st, depth, owner - 2) && strcmp(key_at(st, depth, owner - 2), "include") == 0) {
 		kind = kind_by_dir(s, key); /* - actions: [1, 6] ; - guide: introduction */
+	} else if (sc->booklet && key && strcmp(key, "contacts") == 0 && owner >= 2 && !st[owner - 1].map &&
+		   key_at(st, depth, owner - 2) && strcmp(key_at(st, depth, owner - 2), "panels") == 0) {
+		contact = 1; /* a leaflet's panel: - contacts: [copiltat, reseaux-13] (fold_panels.c) */
 	} else if (sc->contacts && key && owner == 1 && strcmp(key, "organisation") == 0) {
 		contact = 1;
 	}
@@ -445,8 +564,8 @@ static void yaml_value(struct scanner *sc, const struct frame *st, size_t depth,
 		whole_scalar(sc, start, end, style, value, 0, n, repl);
 		return;
 	}
-	if (contact && entry_key_matches(sc, TARGET_CONTACT, value, n)) {
-		whole_scalar(sc, start, end, style, value, 0, n, NULL);
+	if (contact && entry_key_matches(sc, TARGET_CONTACT, value, n, &repl)) {
+		whole_scalar(sc, start, end, style, value, 0, n, repl);
 		return;
 	}
 	size_t ko, kl;
@@ -481,6 +600,35 @@ static void yaml_value(struct scanner *sc, const struct frame *st, size_t depth,
 		cmark_iter_free(it);
 	if (root)
 		cmark_node_free(root);
+}
+
+/*
+ * A scalar value: its references (yaml_value_links), then, when a glossary
+ * entry is renamed, its sigle written in the text. Addresses and the data
+ * files' `id:` values are not text.
+ */
+static void yaml_value(struct scanner *sc, const struct frame *st, size_t depth, const char *value,
+		       int style, size_t start, size_t end)
+{
+	yaml_value_links(sc, st, depth, value, style, start, end);
+	if (!sc->sigle || strstr(value, "://") || strchr(value, '@'))
+		return;
+	const char *key = depth && st[depth - 1].map ? st[depth - 1].key : NULL;
+	if (sc->data && depth == 2 && key && strcmp(key, "id") == 0)
+		return;
+	size_t n = strlen(value);
+	size_t words = 0, from = 0, pos, len, which;
+	while (gloss_index_find(sc->sigle, value, n, from, &pos, &len, &which)) {
+		from = pos + len;
+		words += !in_link_destination(value, 0, pos);
+	}
+	if (!words)
+		return;
+	/* A sigle has no space, quote or escape in it: it stands in the scalar's bytes as in its value. */
+	if (sigle_places(sc, sc->f->text, start, end, 0) == words)
+		sigle_places(sc, sc->f->text, start, end, 1);
+	else
+		add_problem(sc, start);
 }
 
 /* Every scalar of the YAML at t[off..off+n). Returns -1 when it does not parse. */
@@ -622,6 +770,8 @@ int refs_scan(const struct site *s, const struct ref_target *t, struct ref_scan 
 	sc.paths = s->md_paths;
 	if (!sc.paths)
 		sc.paths = sc.own_paths = md_paths_build(s);
+	if (!t->doc && t->entry_kind == TARGET_GLOSSARY && t->new_entry_id)
+		sc.sigle = gloss_index_new(&t->entry_id, 1);
 	int r = 0;
 	for (size_t i = 0; i < site_ndocs_all(s); i++) {
 		const struct doc *d = site_doc_at(s, i);
@@ -637,9 +787,10 @@ int refs_scan(const struct site *s, const struct ref_target *t, struct ref_scan 
 		int exists = access(fs, F_OK) == 0;
 		free(fs);
 		sc.contacts = s->contacts_path && data[i] == content_rel(s->contacts_path);
+		sc.data = i > 0;
 		if (exists && scan_file(&sc, out, data[i], NULL) < 0)
 			r = -1;
-		sc.contacts = 0;
+		sc.contacts = sc.data = 0;
 	}
 	for (size_t i = 0; i < s->nbooklets; i++) {
 		sc.booklet = 1;
@@ -651,6 +802,7 @@ int refs_scan(const struct site *s, const struct ref_target *t, struct ref_scan 
 		out->problem = buf_detach(&sc.problem);
 	buf_free(&sc.problem);
 	md_paths_free(sc.own_paths);
+	gloss_index_free(sc.sigle);
 	return r;
 }
 

@@ -29,6 +29,9 @@ struct ref_target {
 	int new_number;               /* 0: the number stays */
 	const char *new_slug;         /* NULL: the slug stays */
 	const char *new_file;         /* the new file name (no directory), NULL: stays */
+	const char *new_entry_id;     /* an entry's new id, NULL: stays. For a glossary entry the
+				       * sigle written in texts is a reference too (the build marks
+				       * it up): those words are found and rewritten as well */
 };
 
 /* One reference in a file's text. */

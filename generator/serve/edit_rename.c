@@ -10,6 +10,7 @@
  * overwriting anything. The whole operation is one history entry.
  */
 #include "edit_internal.h"
+#include "edit_data.h"
 #include "edit_fm.h"
 #include "edit_history.h"
 #include "edit_path.h"
@@ -21,12 +22,14 @@
 #include "load.h"
 #include "model.h"
 #include "path.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,6 +52,7 @@ struct plan {
 	size_t links;         /* references rewritten, the document's own fields aside */
 	char *new_rel;        /* where the document will be */
 	char *message;        /* the history's French message */
+	char *address;        /* where the workshop opens the result, or NULL */
 };
 
 static void plan_free(struct plan *p)
@@ -62,6 +66,7 @@ static void plan_free(struct plan *p)
 	free(p->files);
 	free(p->new_rel);
 	free(p->message);
+	free(p->address);
 	memset(p, 0, sizeof *p);
 }
 
@@ -244,7 +249,8 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 		goto out;
 	}
 	p->links = refs_count_rewrites(&scan);
-	struct plan_file *own = NULL;
+	/* An index, not a pointer: plan_add moves the files. */
+	size_t own_at = (size_t)-1;
 	for (size_t i = 0; i < scan.nfiles; i++) {
 		struct ref_file *rf = &scan.files[i];
 		if (!refs_count_rewrites(&(struct ref_scan){rf, 1, NULL}) && strcmp(rf->rel, rel) != 0)
@@ -255,8 +261,9 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 		f->old_len = rf->len;
 		rf->text = NULL;
 		if (strcmp(rf->rel, rel) == 0)
-			own = f;
+			own_at = p->n - 1;
 	}
+	struct plan_file *own = own_at != (size_t)-1 ? &p->files[own_at] : NULL;
 	if (!own) {
 		own = plan_add(p, rel);
 		char *fs = path_join(e->content_real, rel);
@@ -298,6 +305,189 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 		buf_puts(&m, " (aucun lien à mettre à jour)");
 	p->message = buf_detach(&m);
 out:
+	refs_free(&scan);
+	site_free(s);
+	if (status)
+		plan_free(p);
+	return status;
+}
+
+/*
+ * A new id for an entry of kind target. Contacts and references: what a
+ * file name takes (links and URLs carry it). Glossary entries: the sigle
+ * as texts write it (letters of any alphabet, digits, '-', '.', '’'), one
+ * word, so that the build finds it in the text and `glossary:X` links
+ * parse. Never a word YAML would read as something else than text.
+ */
+static const char *entry_id_problem(int target, const char *id)
+{
+	static const char *const reserved[] = {"true", "false", "null", "~", ".inf", ".nan", NULL};
+	size_t n = strlen(id), digits = 0;
+	for (size_t i = 0; reserved[i]; i++)
+		if (strcasecmp(id, reserved[i]) == 0)
+			return "Cet identifiant serait lu comme une valeur et non comme un texte : choisissez-en un autre.";
+	for (const char *p = id; *p; p++)
+		digits += *p >= '0' && *p <= '9';
+	if (n && digits == n)
+		return "Un identifiant ne peut pas être fait que de chiffres.";
+	if (target != TARGET_GLOSSARY) {
+		if (!slug_ok(id))
+			return "L’identifiant ne peut contenir que des lettres minuscules sans accent, des chiffres et des "
+			       "traits d’union (par exemple « centre-social-agora »).";
+		return NULL;
+	}
+	if (n == 0 || n > 60 || !utf8_valid(id, n, NULL))
+		return "Donnez un sigle d’un seul mot, de 60 caractères au plus.";
+	const unsigned char *u = (const unsigned char *)id;
+	if (!(u[0] >= 0x80 || (u[0] >= '0' && u[0] <= '9') || ((u[0] | 0x20) >= 'a' && (u[0] | 0x20) <= 'z')))
+		return "Un sigle commence par une lettre ou un chiffre.";
+	for (; *u; u++)
+		if (!(*u >= 0x80 || (*u >= '0' && *u <= '9') || ((*u | 0x20) >= 'a' && (*u | 0x20) <= 'z') ||
+		      *u == '-' || *u == '.'))
+			return "Un sigle ne contient que des lettres, des chiffres, des points et des traits d’union, "
+			       "sans espace (les textes l’écrivent ainsi pour qu’il soit expliqué).";
+	if (strstr(id, "\xc2\xa0") || strstr(id, "\xe2\x80\xaf") || strstr(id, "\xe2\x80\x89"))
+		return "Un sigle ne contient pas d’espace.";
+	return NULL;
+}
+
+/* The entries of the data file's text and the index of id there, or -1. */
+static long entry_index(const char *text, size_t len, const char *id, struct data_entry **v, long *n)
+{
+	*n = data_entries(text, len, v);
+	for (long i = 0; i < *n; i++)
+		if ((*v)[i].id && strcmp((*v)[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * The plan for giving entry id of kind target the id new_id: every
+ * reference across content/ (edit_refs.h) and the entry's own `id:` line
+ * (edit_data.h: that entry's lines only). Returns 0, or the HTTP status
+ * with *err a French sentence (caller frees).
+ */
+static unsigned plan_make_entry(struct edit *e, int target, const char *id, const char *new_id, struct plan *p,
+				char **err)
+{
+	memset(p, 0, sizeof *p);
+	const struct kind *k = kind_data(target);
+	const char *bad = entry_id_problem(target, new_id);
+	if (bad) {
+		*err = xstrdup(bad);
+		return MHD_HTTP_UNPROCESSABLE_CONTENT;
+	}
+	if (strcmp(new_id, id) == 0) {
+		*err = xstrdup("Rien à changer : donnez un autre identifiant.");
+		return MHD_HTTP_UNPROCESSABLE_CONTENT;
+	}
+	struct site *s = edit_load_site(e);
+	if (!s) {
+		*err = xstrdup("Le dossier content/ ne peut pas être lu.");
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+	unsigned status = 0;
+	struct ref_scan scan = {0};
+	struct data_entry *v = NULL;
+	long n = -1;
+	/* The file as it is on disk, not the model: an entry added since the last build counts. */
+	char *fs = path_join(e->content_real, k->data_file);
+	size_t disk_len = 0;
+	char *disk = edit_read(fs, LOAD_MAX_FILE_BYTES, &disk_len);
+	free(fs);
+	long at = disk ? entry_index(disk, disk_len, id, &v, &n) : -1;
+	long taken = -1;
+	for (long i = 0; i < n && taken < 0; i++)
+		if (v[i].id && (target == TARGET_GLOSSARY ? strcmp(v[i].id, new_id) : strcasecmp(v[i].id, new_id)) == 0)
+			taken = i;
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	v = NULL;
+	n = -1;
+	if (at < 0) {
+		*err = xasprintf("Cette entrée n’existe plus dans content/%s : rien n’a été changé.", k->data_file);
+		status = MHD_HTTP_NOT_FOUND;
+		goto out;
+	}
+	if (taken >= 0) {
+		*err = xasprintf("L’identifiant « %s » est déjà pris par une autre entrée de content/%s : "
+				 "rien n’a été changé.", new_id, k->data_file);
+		status = MHD_HTTP_CONFLICT;
+		goto out;
+	}
+	struct ref_target t = {.entry_kind = (enum target_kind)target, .entry_id = id, .new_entry_id = new_id};
+	int scanned = refs_scan(s, &t, &scan);
+	if (scanned < 0 || scan.problem) {
+		*err = xasprintf("Des renvois à cette entrée ne peuvent pas être réécrits automatiquement (%s) : "
+				 "corrigez-les à la main, puis recommencez. Rien n’a été changé.",
+				 scan.problem ? scan.problem : "fichier illisible");
+		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		goto out;
+	}
+	p->links = refs_count_rewrites(&scan);
+	/* An index, not a pointer: plan_add moves the files. */
+	size_t own_at = (size_t)-1;
+	for (size_t i = 0; i < scan.nfiles; i++) {
+		struct ref_file *rf = &scan.files[i];
+		if (!refs_count_rewrites(&(struct ref_scan){rf, 1, NULL}))
+			continue;
+		struct plan_file *f = plan_add(p, rf->rel);
+		f->text = refs_apply(rf, &f->len);
+		f->old = rf->text;
+		f->old_len = rf->len;
+		rf->text = NULL;
+		if (strcmp(rf->rel, k->data_file) == 0)
+			own_at = p->n - 1;
+	}
+	struct plan_file *own = own_at != (size_t)-1 ? &p->files[own_at] : NULL;
+	if (!own) {
+		own = plan_add(p, k->data_file);
+		own->old = disk;
+		own->old_len = disk_len;
+		disk = NULL;
+		own->text = xmalloc(own->old_len + 1);
+		memcpy(own->text, own->old, own->old_len + 1);
+		own->len = own->old_len;
+	} else if (own->old_len != disk_len || memcmp(own->old, disk, disk_len) != 0) {
+		*err = xstrdup("Le fichier vient de changer pendant la lecture : recommencez.");
+		status = MHD_HTTP_CONFLICT;
+		goto out;
+	}
+	/* The entry's own id, on its line only (the references in it were rewritten above). */
+	at = entry_index(own->text, own->len, id, &v, &n);
+	const char *ferr = NULL;
+	json_t *values = json_pack("{s:s}", "id", new_id);
+	size_t nl = 0;
+	char *next = at >= 0 ? data_entry_set(own->text, own->len, &v[at], values, &nl, &ferr) : NULL;
+	json_decref(values);
+	if (!next) {
+		*err = xasprintf("L’entrée ne peut pas être modifiée : %s", ferr ? ferr : "introuvable.");
+		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		goto out;
+	}
+	free(own->text);
+	own->text = next;
+	own->len = nl;
+	p->new_rel = xstrdup(k->data_file);
+	/* « Contacts : renommer « copiltat » en « comite-pilotage » (4 références mises à jour) » */
+	struct buf m = BUF_INIT;
+	buf_printf(&m, "%s : renommer « %s » en « %s »", k->label_plural, id, new_id);
+	if (p->links)
+		buf_printf(&m, " (%zu référence%s mise%s à jour)", p->links, p->links > 1 ? "s" : "",
+			   p->links > 1 ? "s" : "");
+	else
+		buf_puts(&m, " (aucune référence à mettre à jour)");
+	p->message = buf_detach(&m);
+	struct buf a = BUF_INIT;
+	buf_printf(&a, EDIT_PREFIX "/donnees/%s/", k->name);
+	for (const unsigned char *c = (const unsigned char *)new_id; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("-._~", *c))
+			buf_putc(&a, (char)*c);
+		else
+			buf_printf(&a, "%%%02X", *c);
+	p->address = buf_detach(&a);
+out:
+	data_entries_free(v, n > 0 ? (size_t)n : 0);
+	free(disk);
 	refs_free(&scan);
 	site_free(s);
 	if (status)
@@ -385,6 +575,8 @@ static json_t *plan_json(const struct plan *p, const char *rel)
 	free(from);
 	free(to);
 	json_object_set_new(out, "message", json_string(p->message));
+	if (p->address)
+		json_object_set_new(out, "adresse", json_string(p->address));
 	return out;
 }
 
@@ -510,6 +702,74 @@ undo:
 	return r == 0 ? 0 : -1;
 }
 
+/*
+ * Shows the plan (apply 0) or applies it with the versions it was shown
+ * with. Call with the save lock held. Returns the answer; *status its HTTP
+ * status.
+ */
+static json_t *plan_run(struct edit *e, struct plan *p, const char *rel, int apply, json_t *versions,
+			unsigned *status)
+{
+	if (!apply) {
+		*status = MHD_HTTP_OK;
+		return plan_json(p, rel);
+	}
+	json_t *stale = json_is_object(versions) ? moved_on(p, versions) : json_array();
+	const char *werr;
+	if (stale) {
+		*status = MHD_HTTP_CONFLICT;
+		return json_pack("{s:s,s:o}", "erreur",
+				 "Des fichiers ont changé depuis l’aperçu : rien n’a été appliqué. "
+				 "Regardez de nouveau les changements avant de confirmer.",
+				 "fichiers", stale);
+	}
+	if (plan_write(e, p, &werr) < 0) {
+		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		return json_pack("{s:s}", "erreur", werr);
+	}
+	struct history_change *c = xcalloc(2 * p->n + 1, sizeof *c);
+	size_t nc = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_file *f = &p->files[i];
+		if (f->new_rel) {
+			c[nc++] = (struct history_change){f->rel, f->old, f->old_len, NULL, 0};
+			c[nc++] = (struct history_change){f->new_rel, NULL, 0, f->text, f->len};
+		} else {
+			c[nc++] = (struct history_change){f->rel, f->old, f->old_len, f->text, f->len};
+		}
+	}
+	int kept = history_record_batch(e->hist, c, nc, p->message) == 0;
+	free(c);
+	*status = MHD_HTTP_OK;
+	json_t *out = json_pack("{s:s,s:s,s:I,s:b}", "nouveau_chemin", p->new_rel, "message", p->message,
+				"liens", (json_int_t)p->links, "historique", kept);
+	if (out && p->address)
+		json_object_set_new(out, "adresse", json_string(p->address));
+	return out;
+}
+
+json_t *edit_rename_entry(struct edit *e, int target, const char *id, const char *new_id, int apply,
+			  json_t *versions, unsigned *status)
+{
+	struct plan p;
+	char *err = NULL;
+	json_t *out;
+	pthread_mutex_lock(&e->save_lock);
+	*status = plan_make_entry(e, target, id, new_id, &p, &err);
+	if (*status)
+		out = json_pack("{s:s}", "erreur", err);
+	else
+		out = plan_run(e, &p, kind_data(target)->data_file, apply, versions, status);
+	pthread_mutex_unlock(&e->save_lock);
+	plan_free(&p);
+	free(err);
+	if (!out) {
+		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		out = json_pack("{s:s}", "erreur", "Erreur interne.");
+	}
+	return out;
+}
+
 enum MHD_Result edit_api_rename(struct edit *e, struct MHD_Connection *conn, const char *body, size_t len)
 {
 	json_error_t jerr;
@@ -535,42 +795,10 @@ enum MHD_Result edit_api_rename(struct edit *e, struct MHD_Connection *conn, con
 	unsigned status;
 	pthread_mutex_lock(&e->save_lock);
 	status = plan_make(e, rel, number, slug, &p, &err);
-	if (status) {
+	if (status)
 		out = json_pack("{s:s}", "erreur", err);
-	} else if (!apply) {
-		status = MHD_HTTP_OK;
-		out = plan_json(&p, rel);
-	} else {
-		json_t *stale = json_is_object(versions) ? moved_on(&p, versions) : json_array();
-		const char *werr;
-		if (stale) {
-			status = MHD_HTTP_CONFLICT;
-			out = json_pack("{s:s,s:o}", "erreur",
-					"Des fichiers ont changé depuis l’aperçu : rien n’a été appliqué. "
-					"Regardez de nouveau les changements avant de confirmer.",
-					"fichiers", stale);
-		} else if (plan_write(e, &p, &werr) < 0) {
-			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-			out = json_pack("{s:s}", "erreur", werr);
-		} else {
-			struct history_change *c = xcalloc(p.n + 1, sizeof *c);
-			size_t nc = 0;
-			for (size_t i = 0; i < p.n; i++) {
-				const struct plan_file *f = &p.files[i];
-				if (f->new_rel) {
-					c[nc++] = (struct history_change){f->rel, f->old, f->old_len, NULL, 0};
-					c[nc++] = (struct history_change){f->new_rel, NULL, 0, f->text, f->len};
-				} else {
-					c[nc++] = (struct history_change){f->rel, f->old, f->old_len, f->text, f->len};
-				}
-			}
-			int kept = history_record_batch(e->hist, c, nc, p.message) == 0;
-			free(c);
-			status = MHD_HTTP_OK;
-			out = json_pack("{s:s,s:s,s:I,s:b}", "nouveau_chemin", p.new_rel, "message", p.message,
-					"liens", (json_int_t)p.links, "historique", kept);
-		}
-	}
+	else
+		out = plan_run(e, &p, rel, apply, versions, &status);
 	pthread_mutex_unlock(&e->save_lock);
 	if (!status || !out)
 		out = json_pack("{s:s}", "erreur", "Erreur interne.");

@@ -12,6 +12,7 @@
 //  - a taken number is refused in the dialog with a French message;
 //  - a contact's page « Modifier » opens the contact's form; the form is
 //    filled and sent with the keyboard alone; the file changes in that entry;
+//  - a contact's id changed with the keyboard alone: preview, then apply;
 //  - on the site's glossary and contacts list, each entry's own « Modifier »
 //    (named after its entry, reached with the keyboard) opens that entry's form;
 //  - axe-core on the dialog with its changes, the contacts list and a
@@ -230,6 +231,27 @@ await step('per-entry « Modifier » on the glossary and the contacts list', asy
   await Promise.all([page.waitForURL(/\/_edit\/donnees\/contact\/allo-mairie$/), page.keyboard.press('Enter')]);
   check('Enter on a contact\'s « Modifier » in the list opens that contact\'s form',
     (await page.inputValue('#champ-id')) === 'allo-mairie');
+});
+
+await step('a contact\'s id changed with the keyboard', async () => {
+  await page.goto(base + '_edit/donnees/contact/bus-31-32');
+  check('« Nouvel identifiant » is reached with Tab', await tabTo(page, 'renommer-nouvel', 60));
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('bus-31-32-marseille');
+  await Promise.all([page.waitForURL(/\/renommer$/), page.keyboard.press('Enter')]);
+  const rows = await page.locator('.tableau-changements tbody tr').count();
+  check('Enter shows the changes, nothing written yet', rows >= 4 && read('contacts.yaml').includes('- id: bus-31-32\n'),
+    `${rows} rows`);
+  await axe(page, 'contact id change preview');
+  check('« Appliquer ces changements » has the focus', await page.evaluate(() =>
+    document.activeElement && document.activeElement.textContent === 'Appliquer ces changements'));
+  await Promise.all([page.waitForURL(/\/_edit\/donnees\/contact\/bus-31-32-marseille\?renomme=1$/),
+    page.keyboard.press('Enter')]);
+  check('Enter applies them: the entry\'s form under its new id says so',
+    (await page.locator('.confirme').textContent()).includes('Identifiant changé'));
+  check('the entry and the fiche\'s links follow on disk',
+    read('contacts.yaml').includes('- id: bus-31-32-marseille\n') &&
+    !/contact:bus-31-32\)|bus-31-32,/.test(read('actions/07-reduction-des-risques-lies-aux-usages.md')));
 });
 
 fs.writeFileSync(path.join(OUT, 'editor-rename-axe.txt'), axeLines.join('\n') + '\n');
