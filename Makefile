@@ -65,8 +65,9 @@ BIN       = $(BUILD)/fiches
 
 # Files built into the program (generator/base/embedded.h): templates/, the
 # default templates and assets, skeleton/, the project `fiches init`
-# writes, and the compiled message catalogues (build/locale, used when none
-# is found next to the program: see generator/base/i18n.c); each turned
+# writes, the compiled message catalogues (build/locale, used when none
+# is found next to the program: see generator/base/i18n.c) and
+# generator/serve/panel/, what `fiches serve` adds to pages; each turned
 # into C by a script, files in byte order. The
 # directories are prerequisites too, so that adding or removing a file
 # regenerates the table.
@@ -74,7 +75,7 @@ embed_files = $(shell find $(1) -type f ! -name '.*' ! -path '*/.*' | LC_ALL=C s
 embed_dirs  = $(shell find $(1) -type d ! -path '*/.*')
 MO_FILES   := $(patsubst po/%.po,$(BUILD)/locale/%/LC_MESSAGES/fiches.mo,$(wildcard po/*.po))
 EMBED_O    := $(BUILD)/gen/templates_embedded.o $(BUILD)/gen/skeleton_embedded.o \
-	$(BUILD)/gen/catalogue_embedded.o
+	$(BUILD)/gen/catalogue_embedded.o $(BUILD)/gen/serve_embedded.o
 OBJ        += $(EMBED_O)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -100,6 +101,13 @@ $(BUILD)/gen/templates_embedded.c: scripts/embed-files.sh $(call embed_files,tem
 $(BUILD)/gen/skeleton_embedded.c: scripts/embed-files.sh $(call embed_files,skeleton) $(call embed_dirs,skeleton)
 	@mkdir -p $(dir $@)
 	sh scripts/embed-files.sh project_skeleton skeleton $(call embed_files,skeleton) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/gen/serve_embedded.c: scripts/embed-files.sh $(call embed_files,generator/serve/panel) \
+		$(call embed_dirs,generator/serve/panel)
+	@mkdir -p $(dir $@)
+	sh scripts/embed-files.sh serve_panel_files generator/serve/panel \
+		$(call embed_files,generator/serve/panel) > $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/gen/catalogue_embedded.c: scripts/embed-files.sh $(MO_FILES)
@@ -190,7 +198,8 @@ FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) -g -O1 $(FUZZ_SAN) -fsanitiz
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(addprefix -iquote ,$(GEN_DIRS))
 FUZZ_TARGETS  := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/gen/templates_embedded.o \
-	$(FUZZ_DIR)/obj/gen/skeleton_embedded.o $(FUZZ_DIR)/obj/gen/catalogue_embedded.o
+	$(FUZZ_DIR)/obj/gen/skeleton_embedded.o $(FUZZ_DIR)/obj/gen/catalogue_embedded.o \
+	$(FUZZ_DIR)/obj/gen/serve_embedded.o
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

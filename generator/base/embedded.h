@@ -1,9 +1,11 @@
 /*
  * Files built into the program at build time: scripts/embed-files.sh turns
  * a directory of the source tree into a table (build/gen/, not committed).
- * Three tables exist: the default templates and assets (templates/, read
+ * Four tables exist: the default templates and assets (templates/, read
  * through template_files.h), the example project `fiches init` writes
- * (skeleton/) and the message catalogues (build/locale/, read by i18n.c).
+ * (skeleton/), the message catalogues (build/locale/, read by i18n.c) and
+ * what `fiches serve` adds to pages (generator/serve/panel/, read by
+ * serve_panel.c).
  */
 #ifndef FICHES_EMBEDDED_H
 #define FICHES_EMBEDDED_H
@@ -24,5 +26,8 @@ extern const size_t project_skeleton_count;
 /* The compiled catalogues, "fr/LC_MESSAGES/fiches.mo" (see i18n.c). */
 extern const struct embedded_file catalogue_builtins[];
 extern const size_t catalogue_builtins_count;
+/* The preview server's scripts, style and pages: "reload.js", "404.html"… */
+extern const struct embedded_file serve_panel_files[];
+extern const size_t serve_panel_files_count;
 
 #endif

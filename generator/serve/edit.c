@@ -29,34 +29,6 @@ struct edit_req {
 	int too_big;
 };
 
-static const char snippet[] =
-	"<script>/* fiches serve : lien vers l’atelier d’écriture (absent du site construit) */\n"
-	"(function(){var a=document.createElement(\"a\");"
-	"a.href=\"" EDIT_PREFIX "/ouvrir\"+location.pathname;a.textContent=\"Modifier\";"
-	"a.id=\"fiches-modifier\";a.setAttribute(\"lang\",\"fr\");"
-	"a.style.cssText=\"position:fixed;top:.5rem;right:.5rem;z-index:2147483646;"
-	"padding:.4rem .9rem;background:#1a1a1a;color:#fff;font:600 1rem/1.3 system-ui,sans-serif;"
-	"border-radius:.3rem;text-decoration:none;box-shadow:0 .1rem .4rem rgba(0,0,0,.4)\";"
-	"document.body.appendChild(a);"
-	/* One more link on each entry of the glossary, bibliography and contacts lists:
-	 * the page's own link opens the whole list, this one that entry's form. */
-	"var L=document.querySelectorAll(\"dl.glossaire>dt[id],ul.bibliographie>li[id],ul.annuaire>li\");"
-	"for(var i=0;i<L.length;i++){var el=L[i],h=el.querySelector(\"h3 a[href]\"),m=document.createElement(\"a\"),"
-	"n=h?h.textContent:el.tagName==\"DT\"?el.textContent:el.id;"
-	"m.href=\"" EDIT_PREFIX "/ouvrir\"+(h?new URL(h.getAttribute(\"href\"),location.href).pathname:"
-	"location.pathname+\"?entree=\"+encodeURIComponent(el.id));"
-	"m.className=\"fiches-modifier-entree\";m.textContent=\"Modifier\";m.setAttribute(\"lang\",\"fr\");"
-	"m.setAttribute(\"aria-label\",\"Modifier \u00ab\u202f\"+n.trim()+\"\u202f\u00bb\");"
-	"m.style.cssText=\"margin-left:.6em;font:600 .8rem/1.3 system-ui,sans-serif\";"
-	"(h?h.parentNode.parentNode.insertBefore(document.createElement(\"p\"),h.parentNode.nextSibling):"
-	"el.tagName==\"DT\"?el:el.firstElementChild||el).appendChild(m);}"
-	"})();</script>\n";
-
-const char *edit_snippet(void)
-{
-	return snippet;
-}
-
 struct edit *edit_new(const struct edit_options *o)
 {
 	if (!o->loopback && !o->password_file) {

@@ -60,7 +60,4 @@ enum MHD_Result edit_handle(struct edit *e, struct MHD_Connection *conn, const c
 /* Frees a request state set by edit_handle (NULL is fine). */
 void edit_request_done(void *req_cls);
 
-/* HTML injected into every served page while the editor is on: the « Modifier » link. */
-const char *edit_snippet(void);
-
 #endif

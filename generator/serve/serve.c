@@ -39,6 +39,7 @@
 #include "i18n.h"
 #include "incremental.h"
 #include "mime.h"
+#include "serve_panel.h"
 #include "path.h"
 #include "pdf_cancel.h"
 #include "stop.h"
@@ -65,7 +66,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EVENTS_PATH "/__fiches/events"
 #define HEARTBEAT_MS 15000
 /* Two polling threads: one per core of the machines we target. */
 #define POOL_THREADS 2u
@@ -85,8 +85,6 @@
 #define HTML_MAX (32u * 1024u * 1024u)
 #define CACHE_MAX_BYTES ((size_t)256 * 1024 * 1024)
 #define CACHE_BUCKETS 1024u
-/* The overlay lists at most this many diagnostics. */
-#define OVERLAY_MAX_LINES 200
 /* Key of the built-in 404 page in the cache: no request path is empty. */
 #define BUILTIN_404_KEY ""
 
@@ -125,21 +123,8 @@ struct server {
 	int stopping;
 
 	struct edit *edit;           /* the writing workshop (/_edit/), or NULL when off */
+	struct panel *panel;         /* what pages get injected (main thread) */
 };
-
-static const char reload_script[] =
-	"<script>/* fiches serve: rechargement automatique (absent du site construit) */\n"
-	"(function(){if(!window.EventSource)return;"
-	"var es=new EventSource(\"" EVENTS_PATH "\");"
-	"es.onmessage=function(e){if(e.data===\"reload\"||e.data===\"error\"){es.close();location.reload();}};"
-	"})();</script>\n";
-
-static const char builtin_404[] =
-	"<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\">"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	"<title>Page introuvable</title></head>\n<body>\n<main>\n"
-	"<h1>Page introuvable</h1>\n<p>Cette adresse ne correspond à aucune page du site. "
-	"<a href=\"/\">Retour à l’accueil</a></p>\n</main>\n</body>\n</html>\n";
 
 /* ---------------------------------------------------------------- cache */
 
@@ -436,8 +421,9 @@ static enum MHD_Result answer_not_found(struct server *s, struct MHD_Connection 
 	const char *key = "404.html";
 	if (L.kind != LOAD_FILE) {
 		key = BUILTIN_404_KEY;
-		L.resp = html_response(xstrdup(builtin_404), sizeof builtin_404 - 1, snippet,
-				       &L.bytes);
+		size_t n;
+		const char *page = panel_404(&n);
+		L.resp = html_response(xstrndup(page, n), n, snippet, &L.bytes);
 		L.cacheable = 1;
 	}
 	free(snippet);
@@ -684,58 +670,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 /* ------------------------------------------------------- build and state */
 
-/* The overlay listing the diagnostics of a failed build (French, escaped). */
-/*
- * The list of diagnostics over the page: errors when the build failed (the
- * site shown is the last good one), else the warnings of a build that
- * succeeded, so that what will be published broken is seen in the browser.
- */
-static void overlay(struct buf *b, const char *diagnostics, int failed)
-{
-	buf_printf(b,
-		   "<div id=\"fiches-erreurs\" role=\"%s\" aria-labelledby=\"fiches-erreurs-titre\" lang=\"fr\" "
-		   "style=\"position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:60vh;"
-		   "overflow:auto;margin:0;padding:1rem 1.25rem;background:%s;color:#1a1a1a;"
-		   "border-top:.3rem solid %s;box-shadow:0 -.2rem 1rem rgba(0,0,0,.35);"
-		   "font:1rem/1.45 system-ui,sans-serif;text-align:left\">\n"
-		   "<h2 id=\"fiches-erreurs-titre\" style=\"margin:0 0 .5rem;font-size:1.25rem;color:%s\">"
-		   "%s</h2>\n<p style=\"margin:0 0 .5rem\">%s</p>\n"
-		   "<ul style=\"margin:0;padding-left:1.25rem\">\n",
-		   failed ? "alert" : "status", failed ? "#fff4f4" : "#fff8e5",
-		   failed ? "#b00020" : "#a35a00", failed ? "#8a0019" : "#6b3b00",
-		   failed ? "Erreurs dans le contenu" : "Avertissements dans le contenu",
-		   failed ? "La dernière construction a échoué\u202f: le site affiché est la dernière "
-			    "version correcte. Corrigez les erreurs ci-dessous\u202f; la page se "
-			    "rechargera d’elle-même." :
-			    "Le site est à jour, mais ces points seraient publiés tels quels\u202f: "
-			    "corrigez-les\u202f; la page se rechargera d’elle-même.");
-	int lines = 0, more = 0;
-	for (const char *p = diagnostics; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n > 0) {
-			if (lines < OVERLAY_MAX_LINES) {
-				buf_puts(b, "<li><code style=\"white-space:pre-wrap;overflow-wrap:anywhere;"
-					    "font-size:.95rem\">");
-				buf_put_html(b, p, n);
-				buf_puts(b, "</code></li>\n");
-			} else {
-				more++;
-			}
-			lines++;
-		}
-		p += n + (nl != NULL);
-	}
-	if (lines == 0)
-		buf_puts(b, "<li>Erreur inattendue : voir le terminal.</li>\n");
-	if (more)
-		buf_printf(b, "<li>… et %d %s (voir le terminal).</li>\n", more,
-			   more > 1 ? "autres" : "autre");
-	buf_puts(b, "</ul>\n<button type=\"button\" onclick=\"this.parentNode.remove()\" "
-		    "style=\"margin-top:.75rem;font:inherit;padding:.3rem .9rem;cursor:pointer\">"
-		    "Masquer</button>\n</div>\n");
-}
-
 /*
  * Publishes the outcome of a build: new snippet (with the overlay when
  * diagnostics is not NULL), empty cache, next generation; then wakes the
@@ -745,11 +679,7 @@ static void publish(struct server *s, const char *out, const char *diagnostics, 
 		    int notify)
 {
 	struct buf b = BUF_INIT;
-	buf_puts(&b, reload_script);
-	if (s->edit)
-		buf_puts(&b, edit_snippet());
-	if (diagnostics)
-		overlay(&b, diagnostics, failed);
+	panel_snippet(s->panel, &b, s->edit != NULL, diagnostics, failed);
 	char *snippet = buf_detach(&b);
 	char *real = NULL;
 	if (!s->root_real)
@@ -970,7 +900,10 @@ int serve_run(const struct serve_options *opts)
 	struct server *s = xcalloc(1, sizeof *s);
 	pthread_rwlock_init(&s->lock, NULL);
 	pthread_mutex_init(&s->sse_lock, NULL);
-	s->snippet = xstrdup(reload_script);
+	s->panel = panel_new();
+	struct buf first = BUF_INIT;
+	panel_snippet(s->panel, &first, 0, NULL, 0);
+	s->snippet = buf_detach(&first);
 	s->event_name = "reload";
 
 	sigset_t stop_set, old_set;
@@ -1157,6 +1090,7 @@ out:
 	edit_free(s->edit);
 	incr_free(inc);
 	free(s->snippet);
+	panel_free(s->panel);
 	free(s->root_real);
 	pthread_rwlock_destroy(&s->lock);
 	pthread_mutex_destroy(&s->sse_lock);

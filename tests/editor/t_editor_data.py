@@ -310,7 +310,7 @@ def main():
         ok = False
         while time.time() < deadline and not ok:
             st, _, body = request(srv.port, "GET", "/contacts/copiltat.html")
-            ok = st == 200 and "Comité de pilotage TAT<".encode() in body and b'id="fiches-modifier"' in body
+            ok = st == 200 and "Comité de pilotage TAT<".encode() in body and b'a.id = "fiches-modifier"' in body
             time.sleep(0.2)
         check("the contact's page is rebuilt with the change and carries the « Modifier » link", ok)
         st, _, body = get(srv, "/_edit/")
