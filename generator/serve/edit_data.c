@@ -1,5 +1,6 @@
 /*
- * The workshop's forms over contacts.yaml and glossary.yaml, one entry at
+ * The workshop's forms over contacts.yaml, glossary.yaml and
+ * bibliography.yaml, one entry at
  * a time (/_edit/donnees/…): the list of entries, a form per entry built
  * from the data kind's descriptor (kind.h), adding and deleting an entry.
  * Plain HTML forms (they work without a script). A form carries the
@@ -8,7 +9,7 @@
  * to the history; a deletion is refused while something refers to the
  * entry (edit_refs.h), with the referrers listed.
  *
- *   GET  /_edit/donnees/KIND/            the entries     (KIND: contact, glossary)
+ *   GET  /_edit/donnees/KIND/            the entries     (KIND: contact, glossary, biblio)
  *   GET  /_edit/donnees/KIND/ID          the entry's form
  *   GET  /_edit/donnees/nouveau/KIND     an empty form
  *   POST /_edit/donnees/KIND/ID          save (fields, base)
@@ -39,7 +40,7 @@
 #include <string.h>
 
 /* The data kinds with forms. */
-static const int data_kinds[] = {TARGET_CONTACT, TARGET_GLOSSARY};
+static const int data_kinds[] = {TARGET_CONTACT, TARGET_GLOSSARY, TARGET_BIBLIO};
 
 static const struct kind *kind_named(const char *name, size_t n, int *target)
 {
@@ -213,10 +214,19 @@ static void put_fields(struct buf *b, const struct kind *k, const json_t *values
 			buf_puts(b, "\" aria-describedby=\"aide-id\"> <span id=\"aide-id\" class=\"aide\">"
 				    "L’identifiant se change plus bas : les textes qui l’utilisent suivent.");
 		} else if (f->type == FIELD_LONG_TEXT || f->type == FIELD_STRINGS) {
-			buf_printf(b, "<textarea id=\"champ-%s\" name=\"%s\" rows=\"4\" lang=\"fr\"%s>", f->name, f->name,
-				   required ? " required" : "");
+			int list = f->type == FIELD_STRINGS;
+			buf_printf(b, "<textarea id=\"champ-%s\" name=\"%s\" rows=\"4\" lang=\"fr\"%s%s%s%s>", f->name,
+				   f->name, required ? " required" : "", list ? " aria-describedby=\"aide-" : "",
+				   list ? f->name : "", list ? "\"" : "");
 			put_html(b, value);
 			buf_puts(b, "</textarea>");
+			if (list)
+				buf_printf(b, " <span id=\"aide-%s\" class=\"aide\">Un par ligne.</span>", f->name);
+		} else if (f->type == FIELD_YEAR || f->type == FIELD_INT) {
+			buf_printf(b, "<input id=\"champ-%s\" name=\"%s\" type=\"text\" inputmode=\"numeric\" "
+				      "autocomplete=\"off\" size=\"6\"%s value=\"", f->name, f->name, required ? " required" : "");
+			put_html(b, value);
+			buf_puts(b, "\">");
 		} else if (f->type == FIELD_ENUM) {
 			buf_printf(b, "<select id=\"champ-%s\" name=\"%s\">\n<option value=\"\">(non précisé)</option>\n",
 				   f->name, f->name);
@@ -305,6 +315,33 @@ static json_t *posted_values(const struct kind *k, const char *body, size_t len,
 			if (f->flags & FIELD_REQUIRED)
 				*err = "Un champ obligatoire est vide : rien n’a été enregistré.";
 			json_object_set_new(v, f->name, json_null());
+		} else if (f->type == FIELD_STRINGS) {
+			/* One value a line (authors): blank lines and spaces around each are slips. */
+			json_t *list = json_array();
+			for (size_t i = a; i < z;) {
+				const char *nl = memchr(t + i, '\n', z - i);
+				size_t e = nl ? (size_t)(nl - t) : z, x = i, y = e;
+				while (x < y && strchr(" \t", t[x]))
+					x++;
+				while (y > x && strchr(" \t", t[y - 1]))
+					y--;
+				if (y > x)
+					json_array_append_new(list, json_stringn(t + x, y - x));
+				i = e + 1;
+			}
+			json_object_set_new(v, f->name, list);
+		} else if (f->type == FIELD_YEAR || f->type == FIELD_INT) {
+			int lo = f->type == FIELD_YEAR ? 1900 : f->min, hi = f->type == FIELD_YEAR ? 2100 : f->max;
+			long long number = 0;
+			size_t i = a;
+			while (i < z && t[i] >= '0' && t[i] <= '9' && number < 100000000)
+				number = number * 10 + (t[i++] - '0');
+			if (i < z || number < lo || number > hi)
+				*err = f->type == FIELD_YEAR ? "L’année s’écrit en chiffres, entre 1900 et 2100 (par exemple "
+							       "2013) : rien n’a été enregistré."
+							     : "Un nombre est attendu : rien n’a été enregistré.";
+			else
+				json_object_set_new(v, f->name, json_integer(number));
 		} else if (f->type != FIELD_LONG_TEXT && memchr(t + a, '\n', z - a)) {
 			*err = "Un champ d’une ligne contient un retour à la ligne : rien n’a été enregistré.";
 		} else if (f->type == FIELD_ENUM && !kind_enum_match(f, t + a)) {
@@ -331,8 +368,10 @@ static void drop_unchanged(json_t *values, const json_t *current)
 	json_object_foreach_safe(values, tmp, key, v) {
 		json_t *c = json_object_get(current, key);
 		char *shown = c ? field_text(c) : NULL;
-		int same = (json_is_null(v) && !c) ||
-			   (json_is_string(v) && shown && strcmp(shown, json_string_value(v)) == 0);
+		char *posted = json_is_null(v) ? NULL : field_text(v);
+		/* As the form shows them: a list by its lines, a number by its digits. */
+		int same = (json_is_null(v) && !c) || (posted && shown && strcmp(shown, posted) == 0);
+		free(posted);
 		free(shown);
 		if (same)
 			json_object_del(values, key);
@@ -564,10 +603,11 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 	const char *id = json_string_value(json_object_get(values, "id"));
 	if (values && (!id || !id_ok(id)))
 		err = "Donnez un identifiant sans barre oblique, guillemet ni signe # % & ? < >.";
-	if (values && id && target == TARGET_CONTACT) {
+	const struct kind_field *idf = kind_field(k, "id");
+	if (values && id && idf && idf->type == FIELD_SLUG) {
 		for (const char *p = id; *p && !err; p++)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-				err = "L’identifiant d’un contact ne contient que des lettres minuscules sans accent, des "
+				err = "L’identifiant ne contient que des lettres minuscules sans accent, des "
 				      "chiffres et des traits d’union (par exemple « centre-social-agora »).";
 	}
 	if (!values || err) {

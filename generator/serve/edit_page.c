@@ -102,7 +102,8 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 		}
 		buf_puts(&b, "<h2>Données</h2>\n<ul class=\"documents\">\n"
 			     "<li><a href=\"" EDIT_PREFIX "/donnees/contact/\">Contacts</a></li>\n"
-			     "<li><a href=\"" EDIT_PREFIX "/donnees/glossary/\">Glossaire</a></li>\n</ul>\n");
+			     "<li><a href=\"" EDIT_PREFIX "/donnees/glossary/\">Glossaire</a></li>\n"
+			     "<li><a href=\"" EDIT_PREFIX "/donnees/biblio/\">Bibliographie</a></li>\n</ul>\n");
 		site_free(s);
 	}
 	buf_puts(&b, "</main>\n</body>\n</html>\n");

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Contacts and glossary entries, one at a time, in the writing workshop.
+"""Contacts, glossary entries and references, one at a time, in the writing workshop.
 
 Round trip, over every entry of content/contacts.yaml, content/glossary.yaml,
 every contacts.yaml and glossary.yaml of tests/fixtures/ and a hand-written
@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -171,9 +172,9 @@ def main():
     try:
         if not check("serve starts", srv.port and srv.key, srv.text()[-800:]):
             return
-        files = [os.path.join(REPO, "content", "contacts.yaml"), os.path.join(REPO, "content", "glossary.yaml")]
-        files += sorted(glob.glob(os.path.join(REPO, "tests", "fixtures", "**", "contacts.yaml"), recursive=True))
-        files += sorted(glob.glob(os.path.join(REPO, "tests", "fixtures", "**", "glossary.yaml"), recursive=True))
+        files = [os.path.join(REPO, "content", n) for n in ("contacts.yaml", "glossary.yaml", "bibliography.yaml")]
+        for n in ("contacts.yaml", "glossary.yaml", "bibliography.yaml"):
+            files += sorted(glob.glob(os.path.join(REPO, "tests", "fixtures", "**", n), recursive=True))
         for path in files:
             with open(path, encoding="utf-8", newline="") as f:
                 round_trip(srv, os.path.relpath(path, REPO), f.read())
@@ -271,6 +272,62 @@ def main():
         versions = sorted(v for v in os.listdir(d) if v.endswith(".yaml")) if os.path.isdir(d) else []
         with open(os.path.join(d, versions[0]), encoding="utf-8", newline="") as f:
             check("…the original text first, byte for byte", f.read() == before)
+
+        # The bibliography: the same forms, a list of authors (one a line) and a year.
+        biblio = os.path.join(root, "content", "bibliography.yaml")
+        st, _, body = get(srv, "/_edit/donnees/biblio/")
+        nrefs = len(re.findall(r"^- id: ", read(biblio), re.M))
+        check("the bibliography list links every reference",
+              st == 200 and body.count(b'href="/_edit/donnees/biblio/') == nrefs, (st, nrefs))
+        st, _, body = get(srv, "/_edit/donnees/biblio/alouti-2013")
+        page = body.decode()
+        check("a reference's form: authors one a line in a text area, the year, the title",
+              st == 200 and '<textarea id="champ-authors"' in page and ">Fériel Alouti</textarea>" in page and
+              'id="champ-year"' in page and 'value="2013"' in page and 'id="champ-title"' in page, page[:300])
+        base = re.search(r'name="base" value="([0-9a-f]+)"', page).group(1)
+        before = read(biblio)
+        rng = [r for r in entry_ranges(before) if before.split("\n")[r[0]].endswith("id: alouti-2013")][0]
+        for label, values in (("a year in letters", {"year": "deux mille treize"}),
+                              ("a year out of range", {"year": "213"}),
+                              ("the title emptied", {"title": " "})):
+            st, _, body = post(srv, "/_edit/donnees/biblio/alouti-2013", dict(values, base=base), form=True)
+            check("bibliography: %s is refused (422), nothing written" % label,
+                  st == 422 and read(biblio) == before and "rien n’a été enregistré" in body.decode(), st)
+        st, _, _ = post(srv, "/_edit/donnees/biblio/alouti-2013",
+                        {"base": base, "authors": "Fériel Alouti\r\n  Jean Dupont \r\n\r\n", "year": "2014",
+                         "title": "A Marseille des citoyens s'organisent pour comprendre le trafic de drogue"},
+                        form=True)
+        after = read(biblio)
+        check("bibliography: authors and year saved on their own lines, the list's style kept, the rest byte for byte",
+              st == 303 and after == before.replace("  authors: [Fériel Alouti]\n  title:",
+                                                    "  authors: [Fériel Alouti, Jean Dupont]\n  title:", 1)
+              .replace("  year: 2013\n  journal: Les Inrockuptibles", "  year: 2014\n  journal: Les Inrockuptibles", 1)
+              and changed_within(before, after, rng), [l for l in after.split("\n") if "Alouti" in l or "2014" in l])
+        st, h, _ = post(srv, "/_edit/donnees/nouveau/biblio",
+                        {"id": "Dupont 2020", "title": "Un titre"}, form=True)
+        check("bibliography: an id with capitals and a space is refused (422)", st == 422 and read(biblio) == after, st)
+        st, h, _ = post(srv, "/_edit/donnees/nouveau/biblio",
+                        {"id": "dupont-2020", "authors": "Jean Dupont\nMarie Durand", "title": "Un titre",
+                         "year": "2020", "publisher": "Éditions du quartier"}, form=True)
+        b2 = read(biblio)
+        ids = re.findall(r"^- id: (\S+)", b2, re.M)
+        check("bibliography: a new reference is added at its sorted place, authors as a list, year a number",
+              st == 303 and ids == sorted(ids) and "dupont-2020" in ids and
+              "- id: dupont-2020\n  authors: [Jean Dupont, Marie Durand]\n  title: Un titre\n  year: 2020\n"
+              "  publisher: Éditions du quartier\n\n- id: duport-2011\n" in b2,
+              (st, b2[b2.find("dupont-2020") - 5:][:200]))
+        st, _, body = get(srv, "/_edit/donnees/biblio/roche-2013")
+        base = re.search(rb'name="base" value="([0-9a-f]+)"', body).group(1).decode()
+        st, _, body = post(srv, "/_edit/donnees/biblio/roche-2013/supprimer", {"base": base}, form=True)
+        check("bibliography: deleting a reference still cited is refused, the citing chapters listed",
+              st == 409 and "content/guide/10-impact-des-actions.md:63" in body.decode() and read(biblio) == b2,
+              (st, re.findall(r"content/[^<]*", body.decode())[:6]))
+        st, h, _ = get(srv, "/_edit/ouvrir/bibliographie.html?entree=roche-2013")
+        check("« Modifier » on a reference of the bibliography page opens its form",
+              st == 303 and h.get("location") == "/_edit/donnees/biblio/roche-2013", (st, h.get("location")))
+        r = subprocess.run([FICHES, "check", "-C", root], capture_output=True, text=True,
+                           env=dict(os.environ, LANG="C", LC_ALL="C"))
+        check("bibliography: `fiches check` reads the edited file without error", r.returncode == 0, r.stderr[-500:])
 
         # « Modifier » on the site's pages of entries.
         st, h, _ = get(srv, "/_edit/ouvrir/contacts/copiltat.html")

@@ -1,4 +1,4 @@
-// Renumbering from the writing workshop, and the contacts forms, in Debian's
+// Renumbering from the writing workshop, and the data entries' forms, in Debian's
 // chromium (playwright-core), on a copy of the TAT corpus served by
 // `fiches serve --no-pdf`:
 //  - keyboard only: Tab from the top of fiche-action 4's editor reaches
@@ -13,7 +13,7 @@
 //  - a contact's page « Modifier » opens the contact's form; the form is
 //    filled and sent with the keyboard alone; the file changes in that entry;
 //  - a contact's id changed with the keyboard alone: preview, then apply;
-//  - on the site's glossary and contacts list, each entry's own « Modifier »
+//  - on the site's glossary, bibliography and contacts list, each entry's own « Modifier »
 //    (named after its entry, reached with the keyboard) opens that entry's form;
 //  - axe-core on the dialog with its changes, the contacts list and a
 //    contact's form, the glossary and contacts pages with their per-entry
@@ -222,6 +222,14 @@ await step('per-entry « Modifier » on the glossary and the contacts list', asy
     document.activeElement.classList.contains('fiches-modifier-entree') && document.activeElement.tabIndex >= 0));
   await Promise.all([page.waitForURL(/\/_edit\/donnees\/glossary\/ARS$/), page.keyboard.press('Enter')]);
   check('Enter on the ARS entry\'s « Modifier » opens the ARS form', (await page.inputValue('#champ-id')) === 'ARS');
+  await page.goto(base + 'bibliographie.html');
+  const refs = await page.locator('ul.bibliographie > li[id]').count();
+  check('each reference of the bibliography has its own « Modifier » link',
+    refs > 20 && (await page.locator('ul.bibliographie > li[id] a.fiches-modifier-entree').count()) === refs);
+  await Promise.all([page.waitForURL(/\/_edit\/donnees\/biblio\/alouti-2013$/),
+    page.locator('li#alouti-2013 a.fiches-modifier-entree').click()]);
+  check('it opens that reference\'s form', (await page.inputValue('#champ-title')).startsWith('A Marseille'));
+  await axe(page, 'reference form');
   await page.goto(base + 'contacts/');
   const allo = page.locator('ul.annuaire > li:has(h3 a[href$="allo-mairie.html"]) a.fiches-modifier-entree');
   check('each contact of the list has its own « Modifier » link',
