@@ -25,7 +25,8 @@
 
 extern char **environ;
 
-enum state { RUNNING, READY, FAILED };
+/* A job waits in QUEUED (oldest first) until the one RUNNING is done. */
+enum state { RUNNING, READY, FAILED, QUEUED };
 
 struct job {
 	char id[ADHOC_ID_LEN + 1];
@@ -51,6 +52,7 @@ struct adhoc {
 	size_t n;
 	pthread_t monitor;
 	int monitor_live;       /* a monitor thread exists and is not joined */
+	int monitor_busy;       /* it watches a job and will start the queued ones: no other may */
 	int closing;
 };
 
@@ -122,7 +124,7 @@ void adhoc_free(struct adhoc *a)
 	pthread_mutex_unlock(&a->lock);
 	join_monitor(a);
 	for (size_t i = 0; i < a->n; i++)
-		job_free(a->jobs[i]);
+		job_free(a->jobs[i]); /* queued ones never started */
 	if (a->cache)
 		remove_tree(a->cache);
 	free(a->cache);
@@ -169,6 +171,34 @@ static char *failure_message(const struct job *j, const struct buf *out, int wst
 	return buf_detach(&b);
 }
 
+static int spawn_worker(struct adhoc *a, struct job *j);
+
+/*
+ * The oldest queued job started (RUNNING), or NULL when none waits or the
+ * server stops; then the monitor's work is over (monitor_busy cleared).
+ * A job whose worker cannot start fails and the next one is tried. Lock held.
+ */
+static struct job *start_next(struct adhoc *a)
+{
+	for (size_t i = 0; i < a->n && !a->closing; i++) {
+		struct job *j = a->jobs[i];
+		if (j->state != QUEUED)
+			continue;
+		j->started = now();
+		if (spawn_worker(a, j) == 0) {
+			j->state = RUNNING;
+			return j;
+		}
+		j->state = FAILED;
+		j->message = xstrdup("La composition n’a pas pu être lancée (programme introuvable ?).");
+	}
+	a->monitor_busy = 0;
+	return NULL;
+}
+
+static void watch_job(struct adhoc *a, struct job *j);
+
+/* Watches the running job, then each queued one in turn, in the order they came. */
 static void *monitor(void *arg)
 {
 	struct adhoc *a = arg;
@@ -177,9 +207,21 @@ static void *monitor(void *arg)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->jobs[i]->state == RUNNING)
 			j = a->jobs[i];
-	pthread_mutex_unlock(&a->lock);
 	if (!j)
-		return NULL;
+		j = start_next(a);
+	pthread_mutex_unlock(&a->lock);
+	while (j) {
+		watch_job(a, j);
+		pthread_mutex_lock(&a->lock);
+		j = start_next(a);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return NULL;
+}
+
+/* Waits for j's worker (killing it past its time or when the server stops) and records the result. */
+static void watch_job(struct adhoc *a, struct job *j)
+{
 	struct buf out = BUF_INIT;
 	int timed_out = 0, killed = 0;
 	for (;;) {
@@ -241,7 +283,6 @@ static void *monitor(void *arg)
 	j->pid = 0;
 	j->state = ok ? READY : FAILED;
 	pthread_mutex_unlock(&a->lock);
-	return NULL;
 }
 
 /* -------------------------------------------------------------- start */
@@ -253,17 +294,19 @@ static void prune(struct adhoc *a)
 	size_t k = 0;
 	for (size_t i = 0; i < a->n; i++) {
 		struct job *j = a->jobs[i];
-		if (j->state != RUNNING && t - j->started > ADHOC_KEEP_SECONDS)
+		if ((j->state == READY || j->state == FAILED) && t - j->started > ADHOC_KEEP_SECONDS)
 			job_free(j);
 		else
 			a->jobs[k++] = j;
 	}
 	a->n = k;
-	if (a->n == ADHOC_KEEP && a->jobs[0]->state != RUNNING) {
-		job_free(a->jobs[0]);
-		memmove(a->jobs, a->jobs + 1, (a->n - 1) * sizeof *a->jobs);
-		a->n--;
-	}
+	/* The oldest finished one makes room (never one running or waiting). */
+	for (size_t i = 0; a->n == ADHOC_KEEP && i < a->n; i++)
+		if (a->jobs[i]->state == READY || a->jobs[i]->state == FAILED) {
+			job_free(a->jobs[i]);
+			memmove(a->jobs + i, a->jobs + i + 1, (a->n - i - 1) * sizeof *a->jobs);
+			a->n--;
+		}
 }
 
 /* The worker's environment: ours, with its messages in French (the page's language). */
@@ -315,13 +358,21 @@ enum adhoc_start_status adhoc_start(struct adhoc *a, const char *yaml, size_t le
 {
 	pthread_mutex_lock(&a->lock);
 	enum adhoc_start_status status = ADHOC_FAILED;
+	size_t waiting = 0;
 	for (size_t i = 0; i < a->n; i++)
-		if (a->jobs[i]->state == RUNNING) {
-			pthread_mutex_unlock(&a->lock);
-			return ADHOC_BUSY;
-		}
-	/* The last monitor has finished (no job runs): collect its thread. */
-	join_monitor(a);
+		waiting += a->jobs[i]->state == QUEUED;
+	if (waiting >= ADHOC_QUEUE_MAX) {
+		pthread_mutex_unlock(&a->lock);
+		return ADHOC_BUSY;
+	}
+	/*
+	 * While a monitor watches a job, it starts this one after the others:
+	 * one worker at a time, and no request lost. Otherwise the last monitor
+	 * is done: collect its thread and start a new one.
+	 */
+	int queue = a->monitor_busy;
+	if (!queue)
+		join_monitor(a);
 	prune(a);
 	if (!a->cache) {
 		const char *tmp = getenv("TMPDIR");
@@ -345,13 +396,22 @@ enum adhoc_start_status adhoc_start(struct adhoc *a, const char *yaml, size_t le
 	j->yaml[len] = '\0';
 	j->yaml_len = len;
 	j->title = xstrdup(title);
-	j->state = RUNNING;
+	j->state = queue ? QUEUED : RUNNING;
 	j->started = now();
 	j->pages = j->pages_imposed = -1;
 	if (mkdir(j->dir, 0700) != 0)
 		goto out;
 	def = path_join(j->dir, "livret.yaml");
-	if (edit_write_atomic(def, yaml, len) != 0 || spawn_worker(a, j) != 0)
+	if (edit_write_atomic(def, yaml, len) != 0)
+		goto out;
+	if (queue) {
+		a->jobs[a->n++] = j;
+		memcpy(id, j->id, sizeof j->id);
+		j = NULL;
+		status = ADHOC_QUEUED;
+		goto out;
+	}
+	if (spawn_worker(a, j) != 0)
 		goto out;
 	if (pthread_create(&a->monitor, NULL, monitor, a) != 0) {
 		kill(-j->pid, SIGKILL);
@@ -360,6 +420,7 @@ enum adhoc_start_status adhoc_start(struct adhoc *a, const char *yaml, size_t le
 		goto out;
 	}
 	a->monitor_live = 1;
+	a->monitor_busy = 1;
 	a->jobs[a->n++] = j;
 	memcpy(id, j->id, sizeof j->id);
 	j = NULL;
@@ -389,10 +450,17 @@ json_t *adhoc_status(struct adhoc *a, const char *id)
 	struct job *j = find(a, id);
 	json_t *v = NULL;
 	if (j) {
-		static const char *const names[] = {"en-cours", "pret", "echec"};
-		double secs = j->state == RUNNING ? now() - j->started : j->seconds;
+		static const char *const names[] = {"en-cours", "pret", "echec", "en-attente"};
+		double secs = j->state == RUNNING || j->state == QUEUED ? now() - j->started : j->seconds;
 		v = json_pack("{s:s,s:s,s:i,s:s}", "id", j->id, "etat", names[j->state], "secondes",
 			      (int)(secs + 0.5), "titre", j->title);
+		if (j->state == QUEUED) {
+			/* Its place: the booklets typeset or waiting before it. */
+			int ahead = 0;
+			for (size_t i = 0; i < a->n && a->jobs[i] != j; i++)
+				ahead += a->jobs[i]->state == RUNNING || a->jobs[i]->state == QUEUED;
+			json_object_set_new(v, "avant", json_integer(ahead));
+		}
 		if (j->message)
 			json_object_set_new(v, "message", json_string(j->message));
 		if (j->state == READY) {

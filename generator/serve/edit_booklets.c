@@ -581,14 +581,15 @@ enum MHD_Result edit_api_booklet(struct edit *e, struct MHD_Connection *conn, co
 	free(yaml);
 	if (st == ADHOC_BUSY)
 		ret = send_error(conn, MHD_HTTP_TOO_MANY_REQUESTS,
-				 "Un autre livret est en cours de composition\u202f: réessayez dans un instant.");
+				 "Déjà " ADHOC_QUEUE_MAX_TEXT " livrets attendent d’être composés\u00a0: réessayez quand "
+				 "l’un d’eux sera prêt. Votre choix n’a pas été perdu, il est toujours dans le formulaire.");
 	else if (st == ADHOC_FAILED)
 		ret = send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				 "La composition n’a pas pu être lancée (dossier temporaire ou programme).");
 	else
 		ret = edit_send_json(conn, MHD_HTTP_ACCEPTED,
-				     json_pack("{s:s,s:I,s:s}", "id", id, "documents", (json_int_t)docs,
-					       "titre", title));
+				     json_pack("{s:s,s:I,s:s,s:b}", "id", id, "documents", (json_int_t)docs,
+					       "titre", title, "en_attente", st == ADHOC_QUEUED));
 out:
 	free(title);
 	site_free(s);

@@ -19,7 +19,10 @@ directory:
   an existing booklet's name and a bad name are refused, nothing changed;
   the saved booklet then builds (`fiches build`) and is listed;
 - nothing of it reaches public/ or content/ (but the saved definition);
-  the temporary directory is removed when the server stops.
+  the temporary directory is removed when the server stops;
+- requests made while a booklet is typeset (its worker paused) wait in a
+  queue, each told its place; a fifth waiting one is refused (429) in
+  French; one worker at a time; all are typeset, in the order they came.
 
 Prints "N passed, N failed" last.
 """
@@ -27,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -293,6 +297,70 @@ def main():
             listed_now = 'id="livret-choix-atelier"' in get("/_edit/livrets")[2].decode()
             time.sleep(0.2)
         check("the saved booklet is listed on the page", listed_now)
+
+        # -- a second request while one is typeset: queued in order, never lost, one worker at a time.
+        # The running worker is paused (SIGSTOP) so that the queue is seen whatever the machine's speed.
+        def workers():
+            out = []
+            for pid in os.listdir("/proc"):
+                try:
+                    with open("/proc/%s/cmdline" % pid, "rb") as f:
+                        cmd = f.read().split(b"\0")
+                    with open("/proc/%s/stat" % pid) as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                if ppid == srv.proc.pid and b"__pdf-booklet" in cmd:
+                    out.append(int(pid))
+            return out
+
+        one = {"selon": "liste", "valeurs": ["action:1"], "format": "a4"}
+        # The first one is the longest (a theme in A5, imposed): time to find its worker and pause it.
+        st1, _, r1 = post("/_edit/api/livret", dict(req, titre="Premier"))
+        first = base.as_json(r1) or {}
+        paused = []
+        deadline = time.time() + 30
+        while st1 == 202 and not paused and time.time() < deadline:
+            paused = workers()
+            time.sleep(0.05)
+        for pid in paused:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            queued = []
+            for n in range(5):
+                st, _, raw = post("/_edit/api/livret", dict(one, titre="Suivant %d" % (n + 1)))
+                queued.append((st, base.as_json(raw) or {}))
+            states = [base.as_json(get("/_edit/api/livret/" + v.get("id", "x"))[2]) or {} for st, v in queued[:4]]
+            check("queue: the running one is typeset by one worker", st1 == 202 and len(paused) == 1 and
+                  first.get("en_attente") is False, (st1, paused, first))
+            check("queue: four more requests are accepted (202) and said to wait",
+                  all(st == 202 and v.get("en_attente") is True for st, v in queued[:4]), queued[:4])
+            check("queue: each knows its place (1, 2, 3, 4 booklets before it)",
+                  [(x.get("etat"), x.get("avant")) for x in states] == [("en-attente", k) for k in (1, 2, 3, 4)],
+                  states)
+            check("queue: a fifth waiting one is refused (429) with a French sentence, nothing dropped silently",
+                  queued[4][0] == 429 and "attendent" in queued[4][1].get("erreur", ""), queued[4])
+            check("queue: still one worker while they wait", workers() == paused, workers())
+        finally:
+            for pid in paused:
+                os.kill(pid, signal.SIGCONT)
+        order = [first.get("id")] + [v.get("id") for st, v in queued[:4]]
+        done = {}
+        seen_two = False
+        deadline = time.time() + 240
+        while len(done) < 5 and time.time() < deadline:
+            seen_two |= len(workers()) > 1
+            for jid in order:
+                if jid not in done:
+                    v = base.as_json(get("/_edit/api/livret/%s" % jid)[2]) or {}
+                    if v.get("etat") in ("pret", "echec"):
+                        done[jid] = (time.time(), v)
+            time.sleep(0.1)
+        check("queue: all five are typeset (none lost), never two workers at once",
+              len(done) == 5 and all(v.get("etat") == "pret" for _, v in done.values()) and not seen_two,
+              ({k: v.get("etat") for k, (_, v) in done.items()}, seen_two))
+        check("queue: in the order they came",
+              len(done) == 5 and [t for t, _ in (done[j] for j in order)] == sorted(t for t, _ in done.values()))
 
         # -- a content error: the worker says why
         fiche = os.path.join(root, "content", "actions", "03-veille.md")

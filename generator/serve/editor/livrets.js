@@ -113,6 +113,16 @@
     }).then(function (r) {
       if (!r.ok) { finish(); say(r.v.erreur || 'Livret introuvable.', 'erreur'); return; }
       var s = r.v;
+      if (s.etat === 'en-attente') {
+        /* Another booklet is being typeset: this one waits its turn, in order. */
+        result.setAttribute('aria-busy', 'true');
+        result.className = 'attente';
+        result.textContent = '«' + NNBSP + s.titre + NNBSP + '» attend son tour' + NNBSP + ': ' +
+          (s.avant > 1 ? s.avant + ' livrets passent avant lui' : 'un livret passe avant lui') +
+          ' (' + s.secondes + NBSP + 's d’attente).';
+        timer = setTimeout(poll, 500);
+        return;
+      }
       if (s.etat === 'en-cours') {
         result.setAttribute('aria-busy', 'true');
         result.className = 'attente';
