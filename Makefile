@@ -30,6 +30,17 @@ CFLAGS   += -O1 -fsanitize=thread -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=thread
 BUILD    ?= build/tsan
 endif
+# STATIC=1: cmark-gfm linked from its static libraries (Debian's
+# libcmark-gfm-dev ships them), in build/static. fiches' replacement of a
+# cmark-gfm function (generator/load/cmark_special.c) cannot take the
+# library's place there and would clash with it (« multiple definition »):
+# it is left out, and documents' inline passes run one at a time, as
+# `fiches --version` says. The other libraries stay shared: Debian ships
+# no static Pango or HarfBuzz.
+ifeq ($(STATIC),1)
+CPPFLAGS += -DFICHES_STATIC_CMARK
+BUILD    ?= build/static
+endif
 BUILD    ?= build
 # CPPFLAGS and LDFLAGS from the environment (Debian's hardening flags) go
 # into every compile and link line.
@@ -39,6 +50,14 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) \
 	$(addprefix -iquote ,$(GEN_DIRS)) -MMD -MP
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions \
 	-lhyphen -lstemmer -lpthread -lm
+# The same with cmark-gfm's static libraries (STATIC=1, and the test binary
+# fiches-static-cmark below).
+CMARK_STATIC_LIBS = -Wl,-Bstatic -lcmark-gfm-extensions -lcmark-gfm -Wl,-Bdynamic \
+	$(filter-out -lcmark-gfm,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) \
+	-lhyphen -lstemmer -lpthread -lm
+ifeq ($(STATIC),1)
+LIBS      = $(CMARK_STATIC_LIBS)
+endif
 
 # mimalloc takes malloc's place in the whole process, libraries included (it
 # comes first among the shared libraries): a build allocates and frees
@@ -134,6 +153,19 @@ $(UNREACHED): $(BUILD)/generator/main.o $(LIB) tests/replacements/unreached.ver
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--version-script=tests/replacements/unreached.ver -o $@ \
 		$(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
 
+# The program linked with cmark-gfm's static libraries, as STATIC=1 links
+# it, without compiling everything again: only cmark_special.c differs
+# (FICHES_STATIC_CMARK), and its object, linked before the library,
+# keeps the library's own from being taken. tests/replacements checks it.
+STATIC_CMARK = $(BUILD)/tests/fiches-static-cmark
+$(BUILD)/tests/cmark_special_static.o: generator/load/cmark_special.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFICHES_STATIC_CMARK -c $< -o $@
+$(STATIC_CMARK): $(BUILD)/generator/main.o $(BUILD)/tests/cmark_special_static.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(BUILD)/tests/cmark_special_static.o \
+		$(MALLOC_LIBS) $(LIB) $(CMARK_STATIC_LIBS)
+
 $(BUILD)/locale/%/LC_MESSAGES/fiches.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ $<
@@ -151,7 +183,7 @@ site: $(BIN)
 
 test:
 	@sh scripts/deps.sh test
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SPEC_BIN) $(UNREACHED)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SPEC_BIN) $(UNREACHED) $(STATIC_CMARK)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) TSAN=$(TSAN) sh tests/run.sh
 
 install: $(BIN)

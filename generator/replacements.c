@@ -19,17 +19,22 @@
 #include <hb.h>
 #include <pango/pango.h>
 
+#include "cmark_special.h"
 #include "i18n.h"
 #include "markdown.h"
 #include "shape_cache.h"
 
 void replacements_print(FILE *out)
 {
-	fprintf(out, "cmark-gfm %s: %s\n", cmark_version_string(),
+	const char *parsing =
 		markdown_inlines_in_parallel()
 			? _("documents parsed in parallel (the thread-safety fix is reached)")
+		: !cmark_special_built()
+			? _("documents' inline passes one at a time (linked statically: built without "
+			    "the thread-safety fix)")
 			: _("documents' inline passes one at a time (the library's calls do not reach "
-			    "the thread-safety fix)"));
+			    "the thread-safety fix)");
+	fprintf(out, "cmark-gfm %s: %s\n", cmark_version_string(), parsing);
 	const char *shaping = "";
 	switch (shape_cache_status()) {
 	case SHAPE_CACHE_ACTIVE:

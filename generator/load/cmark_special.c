@@ -21,8 +21,34 @@
  * (cmark_special_calls); only when they did, and the library's own
  * version was found to forward to, do inline passes run in parallel.
  * Otherwise they run one at a time, the library's own safe path.
+ *
+ * Linked with cmark-gfm's static library (make STATIC=1), the program
+ * would hold two definitions of the function: the link fails with
+ * « multiple definition », and no call could be taken over anyway, since
+ * the library's calls are bound inside the program. Such builds define
+ * FICHES_STATIC_CMARK and leave the replacement out: the proof above then
+ * sees no call and the inline passes run one at a time.
  */
 #include "cmark_special.h"
+
+#ifdef FICHES_STATIC_CMARK
+
+unsigned long cmark_special_calls(void)
+{
+	return 0;
+}
+
+int cmark_special_forwards(void)
+{
+	return 0;
+}
+
+int cmark_special_built(void)
+{
+	return 0;
+}
+
+#else
 
 #include <cmark-gfm.h>
 #include <dlfcn.h>
@@ -76,3 +102,10 @@ int cmark_special_forwards(void)
 	pthread_once(&once, find_library_manage);
 	return library_manage != NULL;
 }
+
+int cmark_special_built(void)
+{
+	return 1;
+}
+
+#endif

@@ -11,4 +11,10 @@ unsigned long cmark_special_calls(void);
 /* 1 when fiches' definition found the library's own to forward to. */
 int cmark_special_forwards(void);
 
+/*
+ * 0 when the program was built without the fix (FICHES_STATIC_CMARK:
+ * cmark-gfm linked statically, where it cannot take the library's place).
+ */
+int cmark_special_built(void);
+
 #endif

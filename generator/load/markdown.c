@@ -70,6 +70,7 @@ static void init_once(void)
 	inlines_in_parallel = reached && cmark_special_forwards() && right;
 	if (!inlines_in_parallel && getenv("FICHES_DEBUG"))
 		fprintf(stderr, "fiches: cmark-gfm: %s; inline passes run one at a time\n",
+			!cmark_special_built() ? "built without fiches' fix (linked statically)" :
 			!reached ? "the library's calls do not reach fiches' fix" :
 			!right   ? "the fix is reached but autolinks or strikethrough fail" :
 				   "the library's own function was not found");

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""cmark-gfm linked statically (issue 14: « multiple definition of
+cmark_manage_extensions_special_characters »). build/tests/fiches-static-cmark
+is the program as `make STATIC=1` links it: cmark-gfm's static libraries,
+fiches' replacement of their function left out (FICHES_STATIC_CMARK). It must
+link at all, hold no shared cmark-gfm, say in --version and once with
+FICHES_DEBUG that inline passes run one at a time, and build the basic
+fixture (with an autolink and a strikethrough, the extensions whose switch
+the replacement guards) exactly as the shared-library program does. Prints "N passed, N failed" last."""
+import filecmp, glob, os, shutil, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", "build")
+FICHES = os.environ.get("FICHES", os.path.join(ROOT, BUILD, "fiches"))
+STATIC = os.path.join(ROOT, BUILD, "tests", "fiches-static-cmark")
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
+EXTRA = "\nVoir www.example.org, l’ancienne adresse ~~www.example.net~~ n’existe plus.\n"
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + detail if detail else ""))
+
+
+def run(*cmd, env=None):
+    e = dict(os.environ, LANGUAGE="", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    e.pop("FICHES_DEBUG", None)
+    e.update(env or {})
+    return subprocess.run(cmd, capture_output=True, text=True, env=e, cwd=ROOT)
+
+
+def tree(root):
+    out = []
+    for d, _, files in os.walk(root):
+        out += [os.path.relpath(os.path.join(d, f), root) for f in files]
+    return sorted(out)
+
+
+def main():
+    if not os.path.exists(STATIC):
+        print("build/tests/fiches-static-cmark is missing: run make test")
+        print("0 passed, 1 failed")
+        return 1
+    ldd = run("ldd", STATIC).stdout
+    check("no shared cmark-gfm in the static build", "libcmark-gfm" not in ldd, ldd)
+    check("the shared build does use the shared cmark-gfm", "libcmark-gfm" in run("ldd", FICHES).stdout)
+    v = run(STATIC, "--version").stdout
+    line = [l for l in v.splitlines() if l.startswith("cmark-gfm ")]
+    check("--version: inline passes one at a time, linked statically",
+          len(line) == 1 and "one at a time" in line[0] and "statically" in line[0], v)
+    with tempfile.TemporaryDirectory() as tmp:
+        project = os.path.join(tmp, "project")
+        shutil.copytree(FIXTURE, project)
+        fiche = sorted(glob.glob(os.path.join(project, "content", "actions", "*.md")))[0]
+        with open(fiche, "a", encoding="utf-8") as f:
+            f.write(EXTRA)
+        shared, static = os.path.join(tmp, "shared"), os.path.join(tmp, "static")
+        a = run(FICHES, "build", "--no-pdf", "-C", project, "-o", shared)
+        b = run(STATIC, "build", "--no-pdf", "-C", project, "-o", static, env={"FICHES_DEBUG": "1"})
+        check("shared build succeeds", a.returncode == 0, a.stderr[-800:])
+        check("static build succeeds", b.returncode == 0, b.stderr[-800:])
+        said = [l for l in b.stderr.splitlines() if l.startswith("fiches: cmark-gfm:")]
+        check("FICHES_DEBUG: the static path announced once",
+              len(said) == 1 and "linked statically" in said[0], b.stderr[-800:])
+        ta, tb = tree(shared), tree(static)
+        check("same files in both sites", ta == tb and len(ta) > 10, "%d vs %d files" % (len(ta), len(tb)))
+        differ = [f for f in ta if f in tb and not filecmp.cmp(os.path.join(shared, f),
+                                                               os.path.join(static, f), shallow=False)]
+        check("same bytes in both sites", not differ, ", ".join(differ[:10]))
+        slug = os.path.splitext(os.path.basename(fiche))[0]
+        pages = [f for f in tb if f.endswith(".html") and slug.split("-", 1)[-1] in f and "actions" in f]
+        html = open(os.path.join(static, pages[0]), encoding="utf-8").read() if pages else ""
+        check("static build: the autolink is a link", 'href="http://www.example.org"' in html, str(pages))
+        check("static build: the strikethrough is struck", '<del><a href="http://www.example.net"' in html,
+              str(pages))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
