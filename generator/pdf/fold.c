@@ -21,7 +21,7 @@
 #include "impose.h"
 #include "layout.h"
 #include "page.h"
-#include "pdf_post.h"
+#include "pdf_info.h"
 #include "qr.h"
 #include "style.h"
 #include "text_renderer.h"
@@ -55,8 +55,6 @@
 #define PLAQUETTE_BODY 10.0
 /* The printer's file of a dépliant: this much paper around the trim for the marks. */
 #define MARKS (12 * MM)
-/* When no date is given: the TAT report's month, as the booklets (pdf.c). */
-#define FIXED_EPOCH 1464739200LL
 #define QR_SIZE 66.0
 
 static const double ink[3] = {0.11, 0.26, 0.33};      /* covers and titles, as the booklets */
@@ -710,54 +708,6 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* One file's metadata, for Cairo's Info dictionary and the XMP packet (pdf_post.c). */
-struct fold_meta {
-	char *title, *author, *subject;
-	const char *keywords, *lang;
-	char date[32];
-};
-
-static void metadata(const struct fold *F, cairo_surface_t *surf, const char *title,
-		     const char *keywords, long long epoch, struct fold_meta *m)
-{
-	const struct site *s = F->s;
-	memset(m, 0, sizeof *m);
-	time_t when = (time_t)(epoch > 0 ? epoch : FIXED_EPOCH);
-	struct tm tm;
-	gmtime_r(&when, &tm);
-	strftime(m->date, sizeof m->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	m->title = typo_plain(title, strlen(title));
-	m->author = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
-	m->keywords = keywords;
-	m->lang = s->language ? s->language : "fr";
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, m->author);
-	const char *subject = F->b->subtitle ? F->b->subtitle : s->subtitle;
-	if (subject) {
-		m->subject = typo_plain(subject, strlen(subject));
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->subject);
-	}
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, keywords);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "fiches");
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, m->date);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, m->date);
-}
-
-/*
- * What Cairo cannot write, as for the booklets (pdf_post.h): the XMP
- * packet, and with tagged the untagged drawing (bands, rules, fold and crop
- * marks) marked as artifacts. Frees m's texts.
- */
-static void post(struct buf *pdf, struct fold_meta *m, int tagged, cairo_status_t *failed)
-{
-	struct pdf_meta pm = {m->title, m->author, m->subject, m->keywords, m->lang, m->date, NULL};
-	if (!*failed && pdf_post(pdf, &pm, tagged) < 0)
-		*failed = CAIRO_STATUS_WRITE_ERROR;
-	free(m->title);
-	free(m->author);
-	free(m->subject);
-}
-
 /*
  * Puts the panels (the Sect children of the Document element, in drawing
  * order) in the order perm gives: element k of the new order is the
@@ -903,8 +853,8 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 	const char *lang = F->s->language ? F->s->language : "fr";
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &out->pdf, SHEET_W,
 								     SHEET_H);
-	struct fold_meta meta;
-	metadata(F, surf, F->b->title, duplex_note, epoch, &meta);
+	struct pdf_info meta;
+	pdf_info_set(&meta, surf, F->s, F->b->title, F->b->subtitle, duplex_note, epoch);
 	add_outline(F, surf);
 	cairo_t *cr = cairo_create(surf);
 	F->tagged = 1;
@@ -925,12 +875,13 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 		reorder_tree(&out->pdf, reading, 6);
 		complete(&out->pdf, lang, 1);
 	}
-	post(&out->pdf, &meta, 1, &out->failed);
+	pdf_info_post(&out->pdf, &meta, 1, &out->failed);
+	pdf_info_free(&meta);
 
 	surf = cairo_pdf_surface_create_for_stream(write_buf, &out->print, SHEET_W + 2 * MARKS,
 						   SHEET_H + 2 * MARKS);
 	char *title = xasprintf("%s (traits de coupe et de pli, pour l’imprimeur)", F->b->title);
-	metadata(F, surf, title, duplex_note, epoch, &meta);
+	pdf_info_set(&meta, surf, F->s, title, F->b->subtitle, duplex_note, epoch);
 	free(title);
 	cr = cairo_create(surf);
 	F->tagged = 0;
@@ -949,7 +900,8 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 	finish(surf, out);
 	if (!out->failed)
 		complete(&out->print, lang, 0);
-	post(&out->print, &meta, 0, &out->failed);
+	pdf_info_post(&out->print, &meta, 0, &out->failed);
+	pdf_info_free(&meta);
 }
 
 static void write_plaquette(struct fold *F, struct fold_out *out, long long epoch)
@@ -960,8 +912,8 @@ static void write_plaquette(struct fold *F, struct fold_out *out, long long epoc
 		"le fichier -imposee.pdf les met sur une feuille A4 recto verso, "
 		"à retourner sur le bord court, puis à plier en deux.";
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &out->pdf, A5_W, A5_H);
-	struct fold_meta meta;
-	metadata(F, surf, F->b->title, note, epoch, &meta);
+	struct pdf_info meta;
+	pdf_info_set(&meta, surf, F->s, F->b->title, F->b->subtitle, note, epoch);
 	add_outline(F, surf);
 	cairo_t *cr = cairo_create(surf);
 	F->tagged = 1;
@@ -978,18 +930,20 @@ static void write_plaquette(struct fold *F, struct fold_out *out, long long epoc
 		catalog_figure_alts(&out->pdf, &F->alts);
 		complete(&out->pdf, lang, 1);
 	}
-	post(&out->pdf, &meta, 1, &out->failed);
+	pdf_info_post(&out->pdf, &meta, 1, &out->failed);
+	pdf_info_free(&meta);
 
 	surf = cairo_pdf_surface_create_for_stream(write_buf, &out->print, SHEET_W, SHEET_H);
 	char *title = xasprintf("%s (imposé pour l’impression)", F->b->title);
-	metadata(F, surf, title, note, epoch, &meta);
+	pdf_info_set(&meta, surf, F->s, title, F->b->subtitle, note, epoch);
 	free(title);
 	F->tagged = 0;
 	impose_draw(surf, (int)F->npanels, A5_W, A5_H, impose_page, F);
 	finish(surf, out);
 	if (!out->failed)
 		complete(&out->print, lang, 0);
-	post(&out->print, &meta, 0, &out->failed);
+	pdf_info_post(&out->print, &meta, 0, &out->failed);
+	pdf_info_free(&meta);
 }
 
 const char *fold_print_suffix(const struct book *b)

@@ -16,7 +16,7 @@
  * SOURCE_DATE_EPOCH, so equal sources give equal bytes.
  */
 #include "pdf.h"
-#include "pdf_post.h"
+#include "pdf_info.h"
 #include "fileio.h"
 #include "booklet.h"
 #include "buf.h"
@@ -57,8 +57,6 @@
 
 #define MAX_PASSES 4
 #define DEST_BUCKETS 1024
-/* When no date is given: the TAT report's month, so builds stay reproducible. */
-#define FIXED_EPOCH 1464739200LL
 
 /* ---- destinations: name → page, remembering what the layout was told ---- */
 
@@ -541,58 +539,6 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* The document's metadata, for the Info dictionary (Cairo) and the XMP packet (pdf_post.c). */
-struct meta_texts {
-	char *title, *author, *subject, *keywords;
-	char date[32];
-	const char *lang;
-};
-
-static void meta_free(struct meta_texts *m)
-{
-	free(m->title);
-	free(m->author);
-	free(m->subject);
-	free(m->keywords);
-}
-
-static void set_metadata(struct doc_pages *dp, cairo_surface_t *surf, const char *title,
-			 const char *keywords, struct meta_texts *m)
-{
-	const struct site *s = dp->j->s;
-	memset(m, 0, sizeof *m);
-	time_t when = (time_t)(dp->j->epoch > 0 ? dp->j->epoch : FIXED_EPOCH);
-	struct tm tm;
-	gmtime_r(&when, &tm);
-	strftime(m->date, sizeof m->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	/* Texts from YAML get the typography of the pages (’, « », spaces). */
-	m->title = typo_plain(title, strlen(title));
-	m->author = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
-	m->lang = s->language ? s->language : "fr";
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, m->author);
-	const char *subject = dp->j->b->subtitle ? dp->j->b->subtitle : s->subtitle;
-	if (subject) {
-		m->subject = typo_plain(subject, strlen(subject));
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->subject);
-	}
-	if (keywords) {
-		m->keywords = xstrdup(keywords);
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, keywords);
-	}
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "fiches");
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, m->date);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, m->date);
-}
-
-/* Adds what Cairo cannot write (pdf_post.h): artifacts when tagged, and the XMP packet. */
-static void complete_pdf(struct job *j, struct buf *pdf, const struct meta_texts *m, int tagged)
-{
-	struct pdf_meta pm = {m->title, m->author, m->subject, m->keywords, m->lang, m->date, NULL};
-	if (pdf_post(pdf, &pm, tagged) < 0)
-		j->failed = CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* Records the page of every destination; 1 when some printed number changed. */
 static void place_dests(struct doc_pages *dp)
 {
@@ -739,8 +685,8 @@ static void typeset(struct job *j)
 	/* Reading order. */
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &j->pdf, dp.g.w, dp.g.h);
 	dp.surface = surf;
-	struct meta_texts meta;
-	set_metadata(&dp, surf, j->b->title, NULL, &meta);
+	struct pdf_info meta;
+	pdf_info_set(&meta, surf, j->s, j->b->title, j->b->subtitle, NULL, j->epoch);
 	cairo_t *cr = cairo_create(surf);
 	char *root_title = typo_plain(j->b->title, strlen(j->b->title));
 	int root = cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, root_title, "page=1",
@@ -759,9 +705,9 @@ static void typeset(struct job *j)
 	if (!j->failed) {
 		catalog_figure_alts(&j->pdf, &dp.alts);
 		catalog_complete(&j->pdf, meta.lang, 1);
-		complete_pdf(j, &j->pdf, &meta, 1);
+		pdf_info_post(&j->pdf, &meta, 1, &j->failed);
 	}
-	meta_free(&meta);
+	pdf_info_free(&meta);
 	for (size_t i = 0; i < dp.alts.n; i++)
 		free(dp.alts.v[i]);
 	ptrs_free(&dp.alts);
@@ -773,8 +719,9 @@ static void typeset(struct job *j)
 									     dp.g.h);
 		char *title = xasprintf("%s (imposé pour l’impression)", j->b->title);
 		/* Said in the file: it is for the printer, and carries no structure. */
-		set_metadata(&dp, sheet, title, "imposition, fichier pour l’imprimeur, non balisé\u00a0: "
-			     "pour lire ou pour l’accessibilité, prendre le PDF non imposé", &meta);
+		pdf_info_set(&meta, sheet, j->s, title, j->b->subtitle,
+			     "imposition, fichier pour l’imprimeur, non balisé\u00a0: "
+			     "pour lire ou pour l’accessibilité, prendre le PDF non imposé", j->epoch);
 		free(title);
 		dp.surface = NULL;
 		impose_draw(sheet, dp.total, dp.g.w, dp.g.h, impose_cb, &dp);
@@ -784,9 +731,9 @@ static void typeset(struct job *j)
 		cairo_surface_destroy(sheet);
 		if (!j->failed) {
 			catalog_complete(&j->imposed, meta.lang, 0);
-			complete_pdf(j, &j->imposed, &meta, 0);
+			pdf_info_post(&j->imposed, &meta, 0, &j->failed);
 		}
-		meta_free(&meta);
+		pdf_info_free(&meta);
 	}
 	flow_free(&dp.body);
 	flow_free(&dp.toc);
