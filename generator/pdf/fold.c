@@ -127,18 +127,6 @@ static void set_rgb(cairo_t *cr, const double rgb[3])
 	cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
 }
 
-static void rgb_of(const char *hex, double rgb[3], const double fallback[3])
-{
-	unsigned v;
-	if (hex && hex[0] == '#' && strlen(hex) == 7 && sscanf(hex + 1, "%6x", &v) == 1) {
-		rgb[0] = ((v >> 16) & 0xff) / 255.0;
-		rgb[1] = ((v >> 8) & 0xff) / 255.0;
-		rgb[2] = (v & 0xff) / 255.0;
-	} else {
-		memcpy(rgb, fallback, 3 * sizeof *rgb);
-	}
-}
-
 static double height(PangoLayout *l)
 {
 	int w, h;
@@ -243,7 +231,7 @@ static void measure_doc(struct fold *F, struct panel *p, const struct doc *d, do
 {
 	double bs = F->style.page.body_size, chip = bs * 1.6;
 	struct piece *pc = add_piece(p, PIECE_ENTRY, before);
-	rgb_of(d->kind == DOC_ACTION && d->logic ? d->logic->colour : NULL, pc->rgb,
+	lay_colour(d->kind == DOC_ACTION && d->logic ? d->logic->colour : NULL, pc->rgb,
 	       d->kind == DOC_ACTION ? ink : theme_rgb);
 	char num[16];
 	snprintf(num, sizeof num, "%d", d->number);
@@ -266,7 +254,7 @@ static void measure_logics(struct fold *F, struct panel *p, int with_actions, do
 	for (size_t i = 0; i < s->nlogics; i++) {
 		const struct taxon *t = &s->logics[i];
 		struct piece *pc = add_piece(p, PIECE_BAND, i ? bs * (with_actions ? 0.9 : 0.3) : before);
-		rgb_of(t->colour, pc->rgb, ink);
+		lay_colour(t->colour, pc->rgb, ink);
 		pc->a = label(F, t->label, bs * 0.95, 1, 0, F->text_w - 14, PANGO_ALIGN_LEFT);
 		pc->h = height(pc->a) + bs * 0.8;
 		if (i == 0)
@@ -297,12 +285,6 @@ static void measure_docs(struct fold *F, struct panel *p, const struct ptrs *doc
 		measure_doc(F, p, docs->v[i], i ? bs * 0.5 : before, i == 0, i + 1 == docs->n);
 }
 
-static const char *data_str(const json_t *data, const char *key)
-{
-	const json_t *v = json_object_get(data, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static void measure_contacts(struct fold *F, struct panel *p, const struct ptrs *entries,
 			     double before)
 {
@@ -312,8 +294,8 @@ static void measure_contacts(struct fold *F, struct panel *p, const struct ptrs 
 		struct piece *pc = add_piece(p, PIECE_CONTACT, i ? bs * 0.55 : before);
 		pc->a = label(F, e->label, bs, 1, 0, F->text_w, PANGO_ALIGN_LEFT);
 		struct buf how = BUF_INIT;
-		const char *phone = data_str(e->data, "phone"), *mail = data_str(e->data, "email");
-		const char *web = data_str(e->data, "website");
+		const char *phone = lay_data_str(e->data, "phone"), *mail = lay_data_str(e->data, "email");
+		const char *web = lay_data_str(e->data, "website");
 		if (phone)
 			buf_printf(&how, "Tél. %s", phone);
 		if (mail)
@@ -479,7 +461,7 @@ static void draw_stripe(const struct fold *F, cairo_t *cr, double x, double y, d
 	size_t n = F->s->nlogics;
 	for (size_t i = 0; i < n; i++) {
 		double rgb[3];
-		rgb_of(F->s->logics[i].colour, rgb, ink);
+		lay_colour(F->s->logics[i].colour, rgb, ink);
 		set_rgb(cr, rgb);
 		cairo_rectangle(cr, x + w * (double)i / (double)n, y, w / (double)n + 0.2, h);
 		cairo_fill(cr);

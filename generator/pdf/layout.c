@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A colour written #rrggbb, or (r, g, b) when there is none. */
-void lay_rgb_of(const char *hex, double rgb[3], double r, double g, double b)
+void lay_colour(const char *hex, double rgb[3], const double fallback[3])
 {
 	unsigned v;
 	if (hex && hex[0] == '#' && strlen(hex) == 7 && sscanf(hex + 1, "%6x", &v) == 1) {
@@ -21,9 +20,7 @@ void lay_rgb_of(const char *hex, double rgb[3], double r, double g, double b)
 		rgb[1] = ((v >> 8) & 0xff) / 255.0;
 		rgb[2] = (v & 0xff) / 255.0;
 	} else {
-		rgb[0] = r;
-		rgb[1] = g;
-		rgb[2] = b;
+		memcpy(rgb, fallback, 3 * sizeof *rgb);
 	}
 }
 
@@ -47,7 +44,6 @@ struct blk *lay_new_blk(struct flow *f, enum blk_kind kind)
 	return b;
 }
 
-/* A string of an entry's data, or NULL. */
 const char *lay_data_str(const json_t *data, const char *key)
 {
 	const json_t *v = json_object_get(data, key);

@@ -177,6 +177,12 @@ PangoLayout *lay_text(struct lay *L, const char *text, double size, int bold, in
 /* Destination name of a document, or of one of its sections when anchor is set. Caller frees. */
 char *lay_doc_dest(const struct doc *d, const char *anchor);
 
+/* A colour the content writes #rrggbb, or fallback when it writes none (or another form). */
+void lay_colour(const char *hex, double rgb[3], const double fallback[3]);
+
+/* The string under key in an entry's data (contacts, glossary…), or NULL. */
+const char *lay_data_str(const json_t *data, const char *key);
+
 /* Computes line metrics of a text block (called by lay_* for every block). */
 void lay_measure(struct blk *b);
 

@@ -165,7 +165,8 @@ static void heading(struct lay *L, struct flow *f, cmark_node *node, struct wher
 	if (L->doc) {
 		/* Headings in the document's colour, darkened to read as text; links keep theirs. */
 		double rgb[3];
-		lay_rgb_of(L->doc->logic ? L->doc->logic->colour : NULL, rgb, 0.2, 0.25, 0.35);
+		lay_colour(L->doc->logic ? L->doc->logic->colour : NULL, rgb,
+			   (const double[3]){0.2, 0.25, 0.35});
 		PangoAttribute *a = pango_attr_foreground_new((guint16)(rgb[0] * 0.8 * 65535),
 							      (guint16)(rgb[1] * 0.8 * 65535),
 							      (guint16)(rgb[2] * 0.8 * 65535));

@@ -46,11 +46,12 @@ void lay_band(struct lay *L, struct flow *f, const struct doc *doc, const char *
 	b->outline_title = typo_plain(title, strlen(title));
 	b->running = xstrdup(b->outline_title);
 	if (doc && doc->kind == DOC_ACTION)
-		lay_rgb_of(doc->logic ? doc->logic->colour : NULL, b->rgb, 0.2, 0.3, 0.4);
+		lay_colour(doc->logic ? doc->logic->colour : NULL, b->rgb,
+			   (const double[3]){0.2, 0.3, 0.4});
 	else if (doc && doc->kind == DOC_THEME)
-		lay_rgb_of(NULL, b->rgb, 0.27, 0.24, 0.42);
+		lay_colour(NULL, b->rgb, (const double[3]){0.27, 0.24, 0.42});
 	else
-		lay_rgb_of(NULL, b->rgb, 0.2, 0.25, 0.3);
+		lay_colour(NULL, b->rgb, (const double[3]){0.2, 0.25, 0.3});
 	if (doc && !small && L->o.base_url && doc->desc->list == LIST_NUMBERED)
 		b->qr_url = xasprintf("%s%s", L->o.base_url, doc->out_path);
 	double pad = small ? 5 : 12;

@@ -90,9 +90,7 @@ struct where {
 };
 
 /* layout.c */
-void lay_rgb_of(const char *hex, double rgb[3], double r, double g, double b);
 struct blk *lay_new_blk(struct flow *f, enum blk_kind kind);
-const char *lay_data_str(const json_t *data, const char *key);
 
 /* layout_text.c: the text builder */
 void tb_init(struct tb *t, int hyphenate);
