@@ -218,6 +218,16 @@ static void show(cairo_t *cr, PangoLayout *l, double x, double y)
 	text_show_layout(cr, l);
 }
 
+/* show, the text being a structure element tag (P, H1) when the drawing is tagged. */
+static void show_as(cairo_t *cr, int tagged, const char *tag, PangoLayout *l, double x, double y)
+{
+	if (tagged)
+		cairo_tag_begin(cr, tag, "");
+	show(cr, l, x, y);
+	if (tagged)
+		cairo_tag_end(cr, tag);
+}
+
 static double layout_h(PangoLayout *l)
 {
 	int w, h;
@@ -238,31 +248,19 @@ static void draw_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
 	PangoLayout *k = lay_text(dp->L, s->title ? s->title : "", bs * 1.1, 1, 0, fw,
 				  PANGO_ALIGN_LEFT);
 	cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
-	if (tagged)
-		cairo_tag_begin(cr, "P", "");
-	show(cr, k, g->left, y);
-	if (tagged)
-		cairo_tag_end(cr, "P");
+	show_as(cr, tagged, "P", k, g->left, y);
 	y += layout_h(k) + bs * 1.5;
 	g_object_unref(k);
 	PangoLayout *t = lay_text(dp->L, b->title, bs * 3.2, 1, 0, fw, PANGO_ALIGN_LEFT);
 	/* The booklet's title is its first heading: H1, as the sommaire and the documents. */
-	if (tagged)
-		cairo_tag_begin(cr, "H1", "");
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	show(cr, t, g->left, y);
-	if (tagged)
-		cairo_tag_end(cr, "H1");
+	show_as(cr, tagged, "H1", t, g->left, y);
 	y += layout_h(t) + bs;
 	g_object_unref(t);
 	if (b->subtitle && *b->subtitle) {
 		PangoLayout *st = lay_text(dp->L, b->subtitle, bs * 1.5, 0, 1, fw, PANGO_ALIGN_LEFT);
 		cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
-		if (tagged)
-			cairo_tag_begin(cr, "P", "");
-		show(cr, st, g->left, y);
-		if (tagged)
-			cairo_tag_end(cr, "P");
+		show_as(cr, tagged, "P", st, g->left, y);
 		g_object_unref(st);
 	}
 	struct buf lines = BUF_INIT;
@@ -314,11 +312,7 @@ static void draw_back_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
 	PangoLayout *l = lay_text(dp->L, t.data, bs, 0, 0, fw - (dp->j->base_url ? 80 : 0),
 				  PANGO_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	if (tagged)
-		cairo_tag_begin(cr, "P", "");
-	show(cr, l, g->left, y);
-	if (tagged)
-		cairo_tag_end(cr, "P");
+	show_as(cr, tagged, "P", l, g->left, y);
 	g_object_unref(l);
 	buf_free(&t);
 	if (dp->j->base_url) {
@@ -435,12 +429,8 @@ static void draw_notes_page(struct doc_pages *dp, cairo_t *cr, int number, int t
 	const struct page_geom *g = &dp->g;
 	double fw = g->w - g->left - g->right;
 	PangoLayout *t = lay_text(dp->L, "Notes", g->body_size * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
-	if (tagged)
-		cairo_tag_begin(cr, "H1", "");
 	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
-	show(cr, t, g->left, g->top);
-	if (tagged)
-		cairo_tag_end(cr, "H1");
+	show_as(cr, tagged, "H1", t, g->left, g->top);
 	double y = g->top + layout_h(t) + g->body_size * 2;
 	g_object_unref(t);
 	cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
@@ -464,12 +454,8 @@ static void draw_colophon(struct doc_pages *dp, cairo_t *cr, int number, int tag
 	const struct page_geom *g = &dp->g;
 	double fw = g->w - g->left - g->right, bs = g->body_size;
 	PangoLayout *t = lay_text(dp->L, "Colophon", bs * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
-	if (tagged)
-		cairo_tag_begin(cr, "H1", "");
 	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
-	show(cr, t, g->left, g->top);
-	if (tagged)
-		cairo_tag_end(cr, "H1");
+	show_as(cr, tagged, "H1", t, g->left, g->top);
 	double y = g->top + layout_h(t) + bs * 1.2;
 	g_object_unref(t);
 	struct ptrs paras = {0};
@@ -478,11 +464,7 @@ static void draw_colophon(struct doc_pages *dp, cairo_t *cr, int number, int tag
 	for (size_t i = 0; i < paras.n; i++) {
 		PangoLayout *l = lay_text(dp->L, paras.v[i], bs * dp->style->contact, 0, 0, fw,
 					  PANGO_ALIGN_LEFT);
-		if (tagged)
-			cairo_tag_begin(cr, "P", "");
-		show(cr, l, g->left, y);
-		if (tagged)
-			cairo_tag_end(cr, "P");
+		show_as(cr, tagged, "P", l, g->left, y);
 		y += layout_h(l) + bs * 0.8;
 		g_object_unref(l);
 		free(paras.v[i]);
@@ -503,12 +485,8 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 		if (number == 2) {
 			PangoLayout *t = lay_text(dp->L, "Sommaire", dp->g.body_size * dp->style->toc_title, 1, 0,
 						  dp->g.w - dp->g.left - dp->g.right, PANGO_ALIGN_LEFT);
-			if (tagged)
-				cairo_tag_begin(cr, "H1", "");
 			cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
-			show(cr, t, dp->g.left, dp->g.top);
-			if (tagged)
-				cairo_tag_end(cr, "H1");
+			show_as(cr, tagged, "H1", t, dp->g.left, dp->g.top);
 			g_object_unref(t);
 		}
 		pd.f = &dp->toc;
