@@ -488,27 +488,6 @@ static void set_rgb(cairo_t *cr, const double rgb[3])
 	cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
 }
 
-/* Draws lines [line0, line1) of layout with the top of line0 at (x, y). */
-static void draw_lines(cairo_t *cr, PangoLayout *layout, int line0, int line1, double x, double y)
-{
-	PangoLayoutIter *it = pango_layout_get_iter(layout);
-	int line = 0;
-	double first_top = 0;
-	do {
-		PangoRectangle lr;
-		pango_layout_iter_get_line_extents(it, NULL, &lr);
-		if (line == line0)
-			first_top = (double)lr.y / PANGO_SCALE;
-		if (line >= line0) {
-			double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-			cairo_move_to(cr, x + (double)lr.x / PANGO_SCALE, y + base - first_top);
-			text_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
-		}
-		line++;
-	} while (line < line1 && pango_layout_iter_next_line(it));
-	pango_layout_iter_free(it);
-}
-
 /* Index of the link over byte `at` of the text, or -1 (a destination not placed is no link). */
 static int link_at(const struct page_draw *pd, const struct lay_link *links, size_t n, int at)
 {
@@ -626,15 +605,14 @@ static void draw_line_linked(const struct page_draw *pd, cairo_t *cr, PangoLayou
 /*
  * Draws lines [line0, line1) of a layout with the top of line0 at (x, y),
  * its links tagged and annotated when the drawing is (see draw_line_linked).
+ * Every text of the page comes through here: paragraphs, table cells,
+ * sommaire entries.
  */
 static void draw_text_lines(const struct page_draw *pd, cairo_t *cr, PangoLayout *layout,
 			    const struct lay_link *links, size_t nlinks, int line0, int line1,
 			    double x, double y)
 {
-	if (!pd->tagged || !has_live_link(pd, links, nlinks)) {
-		draw_lines(cr, layout, line0, line1, x, y);
-		return;
-	}
+	int linked = pd->tagged && has_live_link(pd, links, nlinks);
 	PangoLayoutIter *it = pango_layout_get_iter(layout);
 	int line = 0;
 	double first_top = 0;
@@ -645,10 +623,15 @@ static void draw_text_lines(const struct page_draw *pd, cairo_t *cr, PangoLayout
 			first_top = (double)lr.y / PANGO_SCALE;
 		if (line >= line0) {
 			double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-			draw_line_linked(pd, cr, pango_layout_iter_get_line_readonly(it), links, nlinks,
-					 x + (double)lr.x / PANGO_SCALE, y + base - first_top,
-					 y + (double)lr.y / PANGO_SCALE - first_top,
-					 (double)lr.height / PANGO_SCALE);
+			PangoLayoutLine *ln = pango_layout_iter_get_line_readonly(it);
+			if (linked) {
+				draw_line_linked(pd, cr, ln, links, nlinks, x + (double)lr.x / PANGO_SCALE,
+						 y + base - first_top, y + (double)lr.y / PANGO_SCALE - first_top,
+						 (double)lr.height / PANGO_SCALE);
+			} else {
+				cairo_move_to(cr, x + (double)lr.x / PANGO_SCALE, y + base - first_top);
+				text_show_layout_line(cr, ln);
+			}
 		}
 		line++;
 	} while (line < line1 && pango_layout_iter_next_line(it));
@@ -897,7 +880,7 @@ static void draw_toc(const struct page_draw *pd, cairo_t *cr, const struct blk *
 		free(dest);
 	}
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-	draw_lines(cr, b->layout, 0, b->nlines, x, fr->y);
+	draw_text_lines(pd, cr, b->layout, NULL, 0, 0, b->nlines, x, fr->y);
 	char num[16];
 	snprintf(num, sizeof num, "%d", page);
 	PangoLayout *nl = pango_layout_new(pango_layout_get_context(b->layout));
