@@ -8,21 +8,13 @@
  * table itself) moves by the inserted length.
  */
 #include "catalog.h"
+#include "pdf_post.h"
 #include "utf8.h"
 #include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *find_last(const char *s, size_t n, const char *what)
-{
-	size_t w = strlen(what);
-	for (size_t i = n >= w ? n - w + 1 : 0; i-- > 0;)
-		if (memcmp(s + i, what, w) == 0)
-			return s + i;
-	return NULL;
-}
 
 /*
  * Inserts text[i] at byte at[i] (ascending) of the PDF in pdf and moves
@@ -33,8 +25,8 @@ static int insert_texts(struct buf *pdf, const size_t *at, char *const *text, si
 {
 	const char *s = pdf->data;
 	size_t n = pdf->len;
-	const char *xref = find_last(s, n, "\nxref\n");
-	const char *sx = find_last(s, n, "\nstartxref\n");
+	const char *xref = pdf_find_last(s, n, "\nxref\n");
+	const char *sx = pdf_find_last(s, n, "\nstartxref\n");
 	if (!xref || !sx || xref > sx)
 		return -1;
 	size_t xref_at = (size_t)(xref - s) + 1;
@@ -98,7 +90,7 @@ int catalog_complete(struct buf *pdf, const char *lang, int marked)
 {
 	if (!pdf->data)
 		return -1;
-	const char *cat = find_last(pdf->data, pdf->len, "/Type /Catalog");
+	const char *cat = pdf_find_last(pdf->data, pdf->len, "/Type /Catalog");
 	if (!cat)
 		return -1;
 	size_t at = (size_t)(cat - pdf->data) + strlen("/Type /Catalog");

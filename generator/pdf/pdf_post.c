@@ -177,7 +177,7 @@ static int by_offset(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static const char *find_last(const char *s, size_t n, const char *what)
+const char *pdf_find_last(const char *s, size_t n, const char *what)
 {
 	size_t w = strlen(what);
 	for (size_t i = n >= w ? n - w + 1 : 0; i-- > 0;)
@@ -547,9 +547,9 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
 	size_t n = pdf->len;
 	if (!s)
 		return -1;
-	const char *xref = find_last(s, n, "\nxref\n");
-	const char *trailer = find_last(s, n, "\ntrailer\n");
-	const char *sx = find_last(s, n, "\nstartxref\n");
+	const char *xref = pdf_find_last(s, n, "\nxref\n");
+	const char *trailer = pdf_find_last(s, n, "\ntrailer\n");
+	const char *sx = pdf_find_last(s, n, "\nstartxref\n");
 	if (!xref || !trailer || !sx || xref > trailer || trailer > sx)
 		return -1;
 	size_t xref_at = (size_t)(xref - s) + 1;

@@ -42,4 +42,7 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged);
  */
 void pdf_mark_artifacts(const char *data, size_t n, struct buf *out);
 
+/* The last what in s[0..n) (a file's trailer, its catalog), or NULL. */
+const char *pdf_find_last(const char *s, size_t n, const char *what);
+
 #endif
