@@ -84,13 +84,7 @@ static int write_new_file(const char *path, const unsigned char *data, size_t le
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -1;
-	if (fd_write_all(fd, data, len) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -2;
-	}
-	return close(fd) == 0 ? 0 : -2;
+	return fd_write_close(fd, data, len) == 0 ? 0 : -2;
 }
 
 static void next_steps(const char *dir, FILE *out)

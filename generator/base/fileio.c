@@ -27,11 +27,8 @@ int fd_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int file_write(const char *path, const void *data, size_t len)
+int fd_write_close(int fd, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -1;
 	if (fd_write_all(fd, data, len) < 0) {
 		int e = errno;
 		close(fd);
@@ -39,6 +36,14 @@ int file_write(const char *path, const void *data, size_t len)
 		return -1;
 	}
 	return close(fd);
+}
+
+int file_write(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -1;
+	return fd_write_close(fd, data, len);
 }
 
 void dir_remove_empty_parents(const char *root, const char *rel)

@@ -13,6 +13,9 @@
  */
 int fd_write_all(int fd, const void *data, size_t len);
 
+/* fd_write_all, then closes fd whatever happened. 0, or -1 with the failure's errno. */
+int fd_write_close(int fd, const void *data, size_t len);
+
 /*
  * Writes data to path as a new or replaced file (0644, never through a
  * symbolic link). 0, or -1 with errno set; a failed write leaves the file
