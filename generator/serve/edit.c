@@ -64,6 +64,7 @@ struct edit *edit_new(const struct edit_options *o)
 	sodium_memzero(raw, sizeof raw);
 	e->build = *o->build;
 	e->incr = o->incr;
+	e->expect = o->expect;
 	e->root = xstrdup(root);
 	e->build.root = e->root;
 	e->content_real = content_real;
@@ -161,6 +162,21 @@ enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const ch
 		return MHD_NO;
 	}
 	headers(r, type, "no-store");
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result edit_send_timed(struct MHD_Connection *conn, unsigned status, const char *type,
+				char *body, size_t len, const char *server_timing)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	headers(r, type, "no-store");
+	MHD_add_response_header(r, "Server-Timing", server_timing);
 	enum MHD_Result ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -33,6 +33,7 @@ struct edit_options {
 	int loopback;                       /* listening on a loopback address only */
 	const char *password_file;          /* --edit-password-file, or NULL */
 	struct incr *incr;                  /* the model of the last build, for checks (incremental.h); borrowed */
+	struct watch_expect *expect;        /* where saves announce their file to the watcher (watch.h); borrowed, may be NULL */
 };
 
 /*

@@ -32,6 +32,7 @@ struct edit {
 	pthread_mutex_t login_lock;   /* one password check at a time, slowed after a failure */
 	struct adhoc *adhoc;          /* ad-hoc booklets (edit_adhoc.h); its directory is made at the first one */
 	struct incr *incr;            /* serve's kept model: checks without loading the project (borrowed) */
+	struct watch_expect *expect;  /* a save announces its file: the rebuild starts without waiting for quiet (borrowed) */
 };
 
 /* Sends body (owned, freed here) with status and Content-Type type. */
@@ -40,6 +41,9 @@ enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const ch
 /* edit_send with a Cache-Control of its own (for files that do not change during a run). */
 enum MHD_Result edit_send_cached(struct MHD_Connection *conn, unsigned status, const char *type,
 				 char *body, size_t len, const char *cache);
+/* edit_send with a Server-Timing header (the server's phases, for the browser's measures). */
+enum MHD_Result edit_send_timed(struct MHD_Connection *conn, unsigned status, const char *type,
+				char *body, size_t len, const char *server_timing);
 /* Sends a static French text. */
 enum MHD_Result edit_send_text(struct MHD_Connection *conn, unsigned status, const char *text);
 /* Sends v as JSON (takes the reference). */

@@ -44,6 +44,7 @@
 #include "pdf_cancel.h"
 #include "stop.h"
 #include "serve_gzip.h"
+#include "serve_timing.h"
 #include "watch.h"
 #include "xalloc.h"
 
@@ -752,6 +753,8 @@ static int rebuild_changed(struct server *s, struct incr *inc, const struct buil
 {
 	if (!paths || !incr_ready(inc))
 		return rebuild(s, inc, b, out, d, 0, 1);
+	struct phase ph;
+	phase_begin(&ph);
 	struct build_stats st = {0};
 	diag_clear(d);
 	locale_t terminal = i18n_site_begin();
@@ -765,6 +768,7 @@ static int rebuild_changed(struct server *s, struct incr *inc, const struct buil
 	i18n_site_end(terminal);
 	/* The open pages reload now; the data files (search index, site.json) follow. */
 	publish(s, out, diag_warnings(d) ? text : NULL, 0, 1);
+	phase_end(&ph, "pages-reload-sent");
 	struct build_stats data = {0};
 	struct diag *failure = diag_new();
 	terminal = i18n_site_begin();
@@ -779,6 +783,7 @@ static int rebuild_changed(struct server *s, struct incr *inc, const struct buil
 	diag_free(failure);
 	/* What a request read meanwhile from the old data files is not kept. */
 	publish(s, out, diag_warnings(d) ? text : NULL, 0, 0);
+	phase_end(&ph, "data-files");
 	fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed), only what the change shows\n"),
 		st.seconds + data.seconds, st.written + data.written, st.removed + data.removed);
 	free(text);
@@ -895,6 +900,7 @@ int serve_run(const struct serve_options *opts)
 	struct watch *w = NULL;
 	struct diag *d = NULL;
 	struct incr *inc = NULL;
+	struct watch_expect *expect = watch_expect_new(); /* the workshop's saves, announced to the watcher */
 	struct stop_watch *stopper = NULL;
 	char *out = NULL, *content = NULL, *templates = NULL;
 	struct server *s = xcalloc(1, sizeof *s);
@@ -951,7 +957,7 @@ int serve_run(const struct serve_options *opts)
 	}
 
 	inc = incr_new();
-	struct edit_options eo = {&b, port, addr.shown, addr.loopback, opts->edit_password_file, inc};
+	struct edit_options eo = {&b, port, addr.shown, addr.loopback, opts->edit_password_file, inc, expect};
 	s->edit = edit_new(&eo);
 
 	d = diag_new();
@@ -1003,6 +1009,8 @@ int serve_run(const struct serve_options *opts)
 
 	const char *dirs[2] = {content, templates};
 	w = watch_new(dirs, 2);
+	if (w)
+		watch_set_expect(w, expect);
 	if (!w)
 		fprintf(stderr, _("fiches: cannot watch for changes (%s): no automatic rebuilds\n"),
 			strerror(errno));
@@ -1088,6 +1096,7 @@ out:
 		diag_free(d);
 	cache_clear(s);
 	edit_free(s->edit);
+	watch_expect_free(expect);
 	incr_free(inc);
 	free(s->snippet);
 	panel_free(s->panel);

@@ -16,12 +16,14 @@
  */
 #include "watch.h"
 
+#include "serve_timing.h"
 #include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -51,6 +53,20 @@ struct watch {
 	char **changed;         /* owned: "DIR/NAME" of each file changed, once */
 	size_t nchanged, capchanged;
 	int unnamed;            /* a change that no file name says (see watch_changes) */
+	struct watch_expect *expect; /* borrowed, or NULL */
+};
+
+/* Announced writes: few at a time (one save), forgotten after EXPECT_MS. */
+#define EXPECT_MAX 16
+#define EXPECT_MS 1000
+
+struct watch_expect {
+	pthread_mutex_t lock;
+	struct {
+		unsigned long long dev, ino;
+		long long until;    /* now_ms() after which it is forgotten */
+	} v[EXPECT_MAX];
+	size_t n;
 };
 
 static const char *path_of(const struct watch *w, int wd);
@@ -128,6 +144,85 @@ static long long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct watch_expect *watch_expect_new(void)
+{
+	struct watch_expect *x = xcalloc(1, sizeof *x);
+	pthread_mutex_init(&x->lock, NULL);
+	return x;
+}
+
+void watch_expect_free(struct watch_expect *x)
+{
+	if (!x)
+		return;
+	pthread_mutex_destroy(&x->lock);
+	free(x);
+}
+
+/* Drops the announcements past their time; caller holds x->lock. */
+static void expect_prune(struct watch_expect *x, long long now)
+{
+	for (size_t i = x->n; i-- > 0;)
+		if (x->v[i].until < now)
+			x->v[i] = x->v[--x->n];
+}
+
+void watch_expect_file(struct watch_expect *x, unsigned long long dev, unsigned long long ino)
+{
+	if (!x)
+		return;
+	long long now = now_ms();
+	pthread_mutex_lock(&x->lock);
+	expect_prune(x, now);
+	if (x->n == EXPECT_MAX)
+		x->v[0] = x->v[--x->n];   /* the oldest slot goes; at worst a burst waits its quiet time */
+	x->v[x->n].dev = dev;
+	x->v[x->n].ino = ino;
+	x->v[x->n].until = now + EXPECT_MS;
+	x->n++;
+	pthread_mutex_unlock(&x->lock);
+}
+
+void watch_set_expect(struct watch *w, struct watch_expect *x)
+{
+	w->expect = x;
+}
+
+/*
+ * 1 when every change of the burst so far is a file announced with
+ * watch_expect_file (those announcements are then used up).
+ */
+static int all_expected(struct watch *w)
+{
+	if (!w->expect || w->unnamed || w->nchanged == 0)
+		return 0;
+	struct watch_expect *x = w->expect;
+	pthread_mutex_lock(&x->lock);
+	long long now = now_ms();
+	expect_prune(x, now);
+	unsigned char used[EXPECT_MAX] = {0};
+	int all = 1;
+	for (size_t i = 0; i < w->nchanged && all; i++) {
+		struct stat st;
+		all = 0;
+		if (lstat(w->changed[i], &st) != 0)
+			break;
+		for (size_t j = 0; j < x->n && !all; j++)
+			if (x->v[j].dev == (unsigned long long)st.st_dev &&
+			    x->v[j].ino == (unsigned long long)st.st_ino)
+				all = used[j] = 1;
+	}
+	if (all) {
+		/* Used up: past their time, so the next prune drops them. */
+		for (size_t j = 0; j < x->n; j++)
+			if (used[j])
+				x->v[j].until = now - 1;
+		expect_prune(x, now);
+	}
+	pthread_mutex_unlock(&x->lock);
+	return all;
 }
 
 static void remember(struct watch *w, int wd, const char *path)
@@ -337,17 +432,27 @@ int watch_wait(struct watch *w, int stop_fd, int timeout_ms)
 			break;
 	}
 	w->pending = 0;
-	/* A relevant change: let the burst settle. */
+	/* A relevant change: let the burst settle (at once when it is our own announced write). */
 	long long settle_end = now_ms() + MAX_SETTLE_MS;
+	struct phase ph;
+	phase_begin(&ph);
 	for (;;) {
 		long long rest = settle_end - now_ms();
-		if (rest <= 0)
+		if (rest <= 0) {
+			phase_end(&ph, "watch-settle");
 			return WATCH_CHANGED;
+		}
+		if (all_expected(w)) {
+			phase_end(&ph, "watch-announced");
+			return WATCH_CHANGED;
+		}
 		int r = wait_fds(w, stop_fd, rest < WATCH_DEBOUNCE_MS ? (int)rest : WATCH_DEBOUNCE_MS);
 		if (r == WATCH_STOP || r < 0)
 			return r;
-		if (r == 0)
+		if (r == 0) {
+			phase_end(&ph, "watch-settle");
 			return WATCH_CHANGED;
+		}
 		if (drain(w) < 0)
 			return WATCH_ERROR;
 	}

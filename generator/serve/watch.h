@@ -57,6 +57,28 @@ int watch_absorb(struct watch *w);
 const char *const *watch_changes(const struct watch *w, size_t *n);
 void watch_changes_clear(struct watch *w);
 
+/*
+ * Files this program writes whole itself (the workshop's saves: written
+ * beside, synced, then renamed into place). Their burst is over as soon as
+ * the rename is seen, so waiting for WATCH_DEBOUNCE_MS of quiet would only
+ * delay the reload. Shared between the thread that writes (any) and the
+ * one that waits (watch_wait); it outlives the watch, which may be dropped.
+ */
+struct watch_expect;
+struct watch_expect *watch_expect_new(void);
+void watch_expect_free(struct watch_expect *x);
+/*
+ * Announces that the file with this device and inode (the temporary file,
+ * before it is renamed into place) is about to appear. Thread-safe. An
+ * announcement not seen within a second is forgotten.
+ */
+void watch_expect_file(struct watch_expect *x, unsigned long long dev, unsigned long long ino);
+/*
+ * From now on, a burst whose changed files are all announced ones (by
+ * device and inode, so any spelling of the path matches) ends at once.
+ */
+void watch_set_expect(struct watch *w, struct watch_expect *x);
+
 /* Number of directories watched (for messages and tests). */
 size_t watch_count(const struct watch *w);
 
