@@ -938,6 +938,18 @@ int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats
 	return status;
 }
 
+int incr_read_site(struct incr *inc, void (*read)(const struct site *s, void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&inc->lock);
+	int status = INCR_FALLBACK;
+	if (inc->kept) {
+		read(build_kept_site(inc->kept), ctx);
+		status = 0;
+	}
+	pthread_mutex_unlock(&inc->lock);
+	return status;
+}
+
 /* Swaps the contents of two documents; a keeps its place (index) in the site. */
 static void swap_docs(struct doc *a, struct doc *b)
 {

@@ -79,6 +79,15 @@ int incr_update(struct incr *inc, const char *const *paths, size_t n, struct dia
 int incr_update_data(struct incr *inc, struct diag *d, struct build_stats *stats);
 
 /*
+ * Calls read(site, ctx) on the kept model with the state locked, so that
+ * no update or preview changes it meanwhile (read must not change it
+ * either, nor keep pointers into it), and returns 0; INCR_FALLBACK
+ * without calling it when no model is kept (the last build failed). For
+ * the editor's lists, which would otherwise load the whole project.
+ */
+int incr_read_site(struct incr *inc, void (*read)(const struct site *s, void *ctx), void *ctx);
+
+/*
  * The editor's check and preview of unsaved text (build_preview's
  * contract) against the kept model, without loading the project: the
  * document shown as display is read from read_path, checked and resolved

@@ -8,6 +8,7 @@
 #include "edit_save.h"
 
 #include "buf.h"
+#include "incremental.h"
 #include "kind.h"
 #include "load.h"
 #include "model.h"
@@ -128,20 +129,36 @@ enum MHD_Result edit_page_login(struct MHD_Connection *conn, int failed)
 	return send_html(conn, MHD_HTTP_FORBIDDEN, &b);
 }
 
+struct page_owner {
+	const char *page;   /* a page of the site */
+	const char *entry;  /* ?entree=: one entry of a data page, or NULL */
+	char *location;     /* the editor of what it shows, or NULL */
+};
+
+static void find_page_owner(const struct site *s, void *ctx)
+{
+	struct page_owner *o = ctx;
+	for (size_t k = 0; k < site_nkinds(s) && !o->location; k++)
+		for (size_t i = 0; i < s->ndocs[k] && !o->location; i++) {
+			const struct doc *d = s->docs[k][i];
+			if (d->out_path && strcmp(d->out_path, o->page) == 0 && edit_path_ok(content_rel(d->path)))
+				o->location = xasprintf(EDIT_PREFIX "/fichier/%s", content_rel(d->path));
+		}
+	if (!o->location)  /* a contact's page, the glossary or one of its entries */
+		o->location = edit_data_page_for(s, o->page, o->entry);
+}
+
 enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, const char *page)
 {
-	struct site *s = edit_load_site(e);
-	char *location = NULL;
-	for (size_t k = 0; s && k < site_nkinds(s) && !location; k++)
-		for (size_t i = 0; i < s->ndocs[k] && !location; i++) {
-			const struct doc *d = s->docs[k][i];
-			if (d->out_path && strcmp(d->out_path, page) == 0 && edit_path_ok(content_rel(d->path)))
-				location = xasprintf(EDIT_PREFIX "/fichier/%s", content_rel(d->path));
-		}
-	if (s && !location)
-		location = edit_data_page_for(s, page, /* a contact's page, the glossary or one of its entries */
-					      MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "entree"));
-	site_free(s);
+	/* « Modifier » on a site page: the model the last build kept says whose page it is. */
+	struct page_owner o = {page, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "entree"), NULL};
+	if (!e->incr || incr_read_site(e->incr, find_page_owner, &o) != 0) {
+		struct site *s = edit_load_site(e);
+		if (s)
+			find_page_owner(s, &o);
+		site_free(s);
+	}
+	char *location = o.location;
 	/* Names are [a-z0-9-] (schema) but a header must hold no control byte in any case. */
 	for (char *p = location; p && *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
