@@ -68,6 +68,13 @@
 #include <unistd.h>
 
 #define HEARTBEAT_MS 15000
+/*
+ * After an incremental update's reload event, the data files (search
+ * index, site.json) and then the PDF pass wait this long, so that the open
+ * pages reload (their HTML, style sheet, scripts) without sharing the two
+ * cores with them. A change meanwhile is built first.
+ */
+#define DATA_DELAY_MS 150
 /* Two polling threads: one per core of the machines we target. */
 #define POOL_THREADS 2u
 /*
@@ -697,6 +704,15 @@ static void publish(struct server *s, const char *out, const char *diagnostics, 
 		sse_notify(s, failed ? "error" : "reload");
 }
 
+/* Empties the cache for the next generation, the snippet (and overlay) kept. */
+static void cache_forget(struct server *s)
+{
+	pthread_rwlock_wrlock(&s->lock);
+	cache_clear(s);
+	s->gen++;
+	pthread_rwlock_unlock(&s->lock);
+}
+
 /*
  * Runs one build, prints its outcome and publishes it; open pages reload
  * when notify is set (or on errors). Returns its build_status.
@@ -747,12 +763,18 @@ static int rebuild(struct server *s, struct incr *inc, const struct build_option
  * After the files paths[0..n) changed (NULL: unknown changes): the
  * incremental rebuild when it can be made (incremental.h), else a full
  * one with b. Publishes the outcome like rebuild. Returns a build_status.
+ * An incremental update writes the pages and reloads the open ones; its
+ * data files are then owed (*data_due set, pages: what was written), for
+ * rebuild_data once the reload had the machine to itself.
  */
 static int rebuild_changed(struct server *s, struct incr *inc, const struct build_options *b,
-			   const char *out, struct diag *d, const char *const *paths, size_t n)
+			   const char *out, struct diag *d, const char *const *paths, size_t n,
+			   int *data_due, struct build_stats *pages)
 {
-	if (!paths || !incr_ready(inc))
+	if (!paths || !incr_ready(inc)) {
+		*data_due = 0;
 		return rebuild(s, inc, b, out, d, 0, 1);
+	}
 	struct phase ph;
 	phase_begin(&ph);
 	struct build_stats st = {0};
@@ -761,6 +783,7 @@ static int rebuild_changed(struct server *s, struct incr *inc, const struct buil
 	int status = incr_update(inc, paths, n, d, &st);
 	if (status == INCR_FALLBACK) {
 		i18n_site_end(terminal);
+		*data_due = 0;
 		return rebuild(s, inc, b, out, d, 0, 1);
 	}
 	char *text = diag_to_string(d);
@@ -769,25 +792,40 @@ static int rebuild_changed(struct server *s, struct incr *inc, const struct buil
 	/* The open pages reload now; the data files (search index, site.json) follow. */
 	publish(s, out, diag_warnings(d) ? text : NULL, 0, 1);
 	phase_end(&ph, "pages-reload-sent");
+	free(text);
+	/* Changes made while data files were owed: one line when they are written, for all. */
+	if (!*data_due)
+		*pages = (struct build_stats){0};
+	pages->seconds += st.seconds;
+	pages->written += st.written;
+	pages->removed += st.removed;
+	*data_due = 1;
+	return status;
+}
+
+/* The data files owed after incremental updates (rebuild_changed); a full build if they fail. */
+static int rebuild_data(struct server *s, struct incr *inc, const struct build_options *b,
+			const char *out, struct diag *d, const struct build_stats *pages)
+{
+	struct phase ph;
+	phase_begin(&ph);
 	struct build_stats data = {0};
 	struct diag *failure = diag_new();
-	terminal = i18n_site_begin();
+	locale_t terminal = i18n_site_begin();
 	int written = incr_update_data(inc, failure, &data);
 	i18n_site_end(terminal);
 	if (written != BUILD_OK) {
 		diag_flush(failure, stderr);
 		diag_free(failure);
-		free(text);
 		return rebuild(s, inc, b, out, d, 0, 1);
 	}
 	diag_free(failure);
-	/* What a request read meanwhile from the old data files is not kept. */
-	publish(s, out, diag_warnings(d) ? text : NULL, 0, 0);
+	/* What a request read meanwhile from the old data files is not kept (the overlay stays). */
+	cache_forget(s);
 	phase_end(&ph, "data-files");
 	fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed), only what the change shows\n"),
-		st.seconds + data.seconds, st.written + data.written, st.removed + data.removed);
-	free(text);
-	return status;
+		pages->seconds + data.seconds, pages->written + data.written, pages->removed + data.removed);
+	return BUILD_OK;
 }
 
 /* ------------------------------------------------------------ listening */
@@ -1031,6 +1069,11 @@ int serve_run(const struct serve_options *opts)
 	struct build_options full = b;
 	full.pdf_cancel = &cancel;
 	int pdf_due = 0;
+	/* data_due: an incremental update's data files are owed (rebuild_data), pages: its stats so far. */
+	int data_due = 0;
+	struct build_stats pages = {0};
+	struct build_options fast = b;
+	fast.pdf_later = build_makes_pdfs(&b);
 	for (;;) {
 		stop.w = w;
 		nstop = 0;
@@ -1038,7 +1081,7 @@ int serve_run(const struct serve_options *opts)
 		if (w)
 			stop_fds[nstop++] = watch_fd(w);
 		cancel.nfds = (size_t)nstop;
-		int ev = wait_event(w, sig_fd, pdf_due ? 0 : HEARTBEAT_MS);
+		int ev = wait_event(w, sig_fd, data_due ? DATA_DELAY_MS : pdf_due ? 0 : HEARTBEAT_MS);
 		if (ev == WATCH_STOP) {
 			/* Consumed, so that it does not fire once unblocked. */
 			struct signalfd_siginfo info;
@@ -1047,7 +1090,11 @@ int serve_run(const struct serve_options *opts)
 			break;
 		}
 		stop_watch_busy(stopper, 1);
-		if (ev == WATCH_TIMEOUT && pdf_due) {
+		if (ev == WATCH_TIMEOUT && data_due) {
+			data_due = 0;
+			int built = rebuild_data(s, inc, &fast, out, d, &pages);
+			pdf_due = build_makes_pdfs(&b) && built == BUILD_OK;
+		} else if (ev == WATCH_TIMEOUT && pdf_due) {
 			/* The PDFs, without reloading the pages again; cancelled: still owed. */
 			pdf_due = rebuild(s, inc, &full, out, d, 0, 0) == BUILD_CANCELLED;
 		} else if (ev == WATCH_TIMEOUT) {
@@ -1063,10 +1110,8 @@ int serve_run(const struct serve_options *opts)
 					names[i] = xstrdup(changed[i]);
 			}
 			watch_changes_clear(w);
-			struct build_options fast = b;
-			fast.pdf_later = build_makes_pdfs(&b);
 			int built = rebuild_changed(s, inc, &fast, out, d, (const char *const *)names,
-						     nchanged);
+						     nchanged, &data_due, &pages);
 			pdf_due = build_makes_pdfs(&b) && built == BUILD_OK;
 			for (size_t i = 0; names && i < nchanged; i++)
 				free(names[i]);
