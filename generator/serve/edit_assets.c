@@ -30,6 +30,7 @@ EMBED(fiches_editor_css, "generator/serve/editor/editor.css");
 EMBED(fiches_livrets_js, "generator/serve/editor/livrets.js");
 EMBED(fiches_livrets_css, "generator/serve/editor/livrets.css");
 EMBED(fiches_rename_js, "generator/serve/editor/rename.js");
+EMBED(fiches_precheck_js, "generator/serve/editor/precheck.js");
 
 enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 {
@@ -37,6 +38,10 @@ enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 	if (strcmp(name, "editor.js") == 0) {
 		data = fiches_editor_js;
 		end = fiches_editor_js_end;
+		type = "text/javascript; charset=utf-8";
+	} else if (strcmp(name, "precheck.js") == 0) {
+		data = fiches_precheck_js;
+		end = fiches_precheck_js_end;
 		type = "text/javascript; charset=utf-8";
 	} else if (strcmp(name, "rename.js") == 0) {
 		data = fiches_rename_js;

@@ -171,8 +171,12 @@ enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, cons
 	return ret;
 }
 
-/* Scripts of the editing page, CodeMirror's first (served from /usr/share/javascript). */
+/*
+ * Scripts of the editing page: the first check sent early, then CodeMirror
+ * (served from /usr/share/javascript), then ours.
+ */
 static const char *const page_scripts[] = {
+	EDIT_PREFIX "/static/precheck.js",
 	EDIT_PREFIX "/cm/lib/codemirror.js",
 	EDIT_PREFIX "/cm/addon/mode/overlay.js",
 	EDIT_PREFIX "/cm/mode/markdown/markdown.js",

@@ -327,11 +327,15 @@
     inFlight = true;
     var startedAt = lastChange;
     var mySeq = ++seq;
-    fetch('/_edit/api/apercu', {
+    var text = editor.get();
+    /* The first check may have been sent already, before CodeMirror loaded (precheck.js). */
+    var early = window.__fichesPremierControle;
+    window.__fichesPremierControle = null;
+    (early && early.texte === text ? early.reponse : fetch('/_edit/api/apercu', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ chemin: chemin, texte: editor.get() })
-    }).then(function (resp) { return resp.json(); }).then(function (r) {
+      body: JSON.stringify({ chemin: chemin, texte: text })
+    })).then(function (resp) { return resp.json(); }).then(function (r) {
       if (mySeq !== seq) return;
       lastErrors = r.erreurs || 0;
       if (r.entete) { pendingMeta = r.entete; applyMeta(r.entete); }
