@@ -12,11 +12,16 @@
 //    second apart, with `--no-pdf` and, with PDF=1, with the PDF pass
 //    running between saves (each save interrupts it);
 //  - diagnostics and preview after a pause in typing: the editor's own
-//    measures (window.__fichesMesures, from the last keystroke, its 50 ms
+//    measures (window.__fichesMesures, from the last keystroke, its 25 ms
 //    pause included) while words are typed with 350 ms pauses, and the
 //    server's share (duree_ms);
-//  - editor cold load: a fresh tab to the editor of fiche 6 until its first
-//    check is shown;
+//  - editor cold load: a fresh browser context (nothing cached) and a fresh
+//    tab (CodeMirror cached) to the editor of fiche 6 until its first check
+//    is shown, with the renderer's CPU time (CDP Performance.getMetrics);
+//  - where a save's time goes: the server runs with FICHES_TIMING=1 and
+//    prints each phase (serve_timing.h) with its wall and CPU time; the
+//    reloaded page's own navigation timings split the browser's share.
+//    CPU times do not depend on the machine's load, wall times do;
 //  - SIGTERM: from the signal until the process is gone, while the PDF pass
 //    runs.
 // Then on bench/gencorpus's BIG fiches (no PDFs: the pass would take an
@@ -58,7 +63,7 @@ process.on('exit', () => { for (const p of servers) if (p.exitCode === null) p.k
 async function startServer(root, extra, timeoutMs) {
   let log = '';
   const proc = spawn(FICHES, ['serve', '-C', root, '--port', '0', ...extra],
-    { env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C', LANGUAGE: '' } });
+    { env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C', LANGUAGE: '', FICHES_TIMING: '1' } });
   proc.stdout.on('data', (b) => { log += b; });
   proc.stderr.on('data', (b) => { log += b; });
   servers.add(proc);
@@ -93,9 +98,27 @@ async function save(srv, doc, text, base) {
   return r.version;
 }
 
+// The server's phases (serve_timing.h) logged since offset: name -> {wall: [], cpu: []}.
+function phases(srv, offset = 0) {
+  const out = {};
+  for (const m of srv.log().slice(offset).matchAll(/^fiches: phase (\S+) at [0-9.]+ ms: ([0-9.]+) ms, cpu ([0-9.]+) ms$/gm)) {
+    const p = out[m[1]] = out[m[1]] || { wall: [], cpu: [] };
+    p.wall.push(+m[2]);
+    p.cpu.push(+m[3]);
+  }
+  return out;
+}
+const fmt1 = (a) => a.length ? `${pct(a, 0.5).toFixed(1)}/${pct(a, 0.95).toFixed(1)}` : '-';
+function sayPhases(srv, offset, names) {
+  const ph = phases(srv, offset);
+  for (const n of names.filter((x) => ph[x]))
+    say(`  - ${n}: wall ${fmt1(ph[n].wall)} ms, CPU ${fmt1(ph[n].cpu)} ms (median/p95, n=${ph[n].cpu.length})`);
+}
+
 // The open page reloads by itself after each save: time from the save to its load event.
 async function saveToReload(srv, page, doc, file, n, pauseMs) {
   const times = [];
+  const split = { navigation: [], html: [], scripts: [], load: [] };
   let text = fs.readFileSync(file, 'utf8');
   let version = '';
   const rebuilt = () => (srv.log().match(/^fiches: (rebuilt in|\d+ errors?:)/gm) || []).length;
@@ -104,10 +127,19 @@ async function saveToReload(srv, page, doc, file, n, pauseMs) {
     const marker = `Mesure ${i} ${Date.now()}.`;
     const next = text.replace(/\n## /, `\n${marker}\n\n## `);
     const reloaded = page.waitForEvent('load', { timeout: 120000 });
-    const t0 = performance.now();
+    const t0 = performance.now(), epoch0 = Date.now();
     version = await save(srv, doc, next, version);
     await reloaded;
     const t1 = performance.now();
+    // The browser's share: from the save to the reload's start, its HTML, its scripts, its load event.
+    const nav = await page.evaluate(() => {
+      const e = performance.getEntriesByType('navigation')[0];
+      return { origin: performance.timeOrigin, html: e.responseEnd, dcl: e.domContentLoadedEventEnd, load: e.loadEventEnd || performance.now() };
+    });
+    split.navigation.push(nav.origin - epoch0);
+    split.html.push(nav.html);
+    split.scripts.push(nav.dcl - nav.html);
+    split.load.push(nav.load - nav.dcl);
     const shown = await page.evaluate((m) => document.body.textContent.replace(/\u00ad/g, '').includes(m), marker);
     if (shown) times.push(t1 - t0);
     else console.log(`  save ${i}: the page reloaded without the change (not counted)`);
@@ -118,7 +150,15 @@ async function saveToReload(srv, page, doc, file, n, pauseMs) {
   // The fiche as it was.
   await save(srv, doc, text, version);
   await page.waitForEvent('load', { timeout: 120000 }).catch(() => {});
+  say(`- the browser's share, median/p95: save to the reload's start ${fmt1(split.navigation)} ms (the server's work and its event), ` +
+    `the page's HTML ${fmt1(split.html)} ms, its scripts and style ${fmt1(split.scripts)} ms, to its load event ${fmt1(split.load)} ms`);
   return times;
+}
+
+// The renderer's CPU time so far (s), from CDP: independent of the load, like the server's.
+async function rendererCpu(cdp) {
+  const m = (await cdp.send('Performance.getMetrics')).metrics;
+  return (m.find((x) => x.name === 'ProcessTime') || { value: NaN }).value;
 }
 
 // CPU time (user + system) the server has used so far, in ms: independent of the machine's load.
@@ -154,23 +194,43 @@ async function tat(browser, withPdf) {
   const site = await ctx.newPage();
   await site.goto(`http://127.0.0.1:${srv.port}/${PAGE}`, { timeout: 120000 });
   const cpu0 = cpuMs(srv.proc.pid);
+  const logAt = srv.log().length;
   const times = await saveToReload(srv, site, DOC, path.join(root, 'content', DOC), SAVES, 1000);
   say(`- save to reload of the open site page: ${fmt(times)} (target 150 ms)`);
   say(`- server CPU per save (save, history, rebuild, serving the reload): ${Math.round((cpuMs(srv.proc.pid) - cpu0) / (SAVES + 1))} ms`);
+  say('- server phases of a save (FICHES_TIMING; the reload is sent at the end of pages-reload-sent):');
+  sayPhases(srv, logAt, ['save-write', 'save-rename', 'save-sync-dir', 'save-history', 'watch-announced', 'watch-settle', 'pages-reload-sent', 'data-files']);
   serverRebuilds(srv);
 
   if (!withPdf) {
-    // Editor cold load: a fresh tab until its first check.
+    // Editor cold load: a fresh browser context (empty cache), then fresh tabs (CodeMirror cached), until the first check.
+    const editorUrl = `http://127.0.0.1:${srv.port}/_edit/fichier/${DOC}`;
+    const firstCheck = (p) => p.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 60000 });
+    const cold = [], coldCpu = [];
+    for (let i = 0; i < 6; i++) {
+      const c = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+      await c.addCookies([{ name: 'fiches_atelier', value: srv.key, url: `http://127.0.0.1:${srv.port}/` }]);
+      const p = await c.newPage();
+      const cdp = await c.newCDPSession(p);
+      await cdp.send('Performance.enable');
+      const t0 = performance.now();
+      await p.goto(editorUrl);
+      await firstCheck(p);
+      cold.push(performance.now() - t0);
+      coldCpu.push(1000 * await rendererCpu(cdp));
+      await c.close();
+    }
+    say(`- editor cold load (new browser context, nothing cached), to its first check shown: ${fmt(cold)} (target 300 ms); renderer CPU ${fmt1(coldCpu)} ms`);
     const loads = [];
     for (let i = 0; i < 6; i++) {
       const p = await ctx.newPage();
       const t0 = performance.now();
-      await p.goto(`http://127.0.0.1:${srv.port}/_edit/fichier/${DOC}`);
-      await p.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 60000 });
+      await p.goto(editorUrl);
+      await firstCheck(p);
       loads.push(performance.now() - t0);
       await p.close();
     }
-    say(`- editor cold load, to its first check shown: ${fmt(loads.slice(1))} (target 300 ms; first tab ${Math.round(loads[0])} ms)`);
+    say(`- editor load in a new tab (scripts cached), to its first check shown: ${fmt(loads.slice(1))} (first tab ${Math.round(loads[0])} ms)`);
     // Diagnostics and preview after a pause in typing.
     const ed = await ctx.newPage();
     ed.on('dialog', (d) => d.accept());
@@ -182,6 +242,10 @@ async function tat(browser, withPdf) {
         if (cm.getLine(l).startsWith('Dans les quartiers où')) { cm.focus(); cm.setCursor({ line: l, ch: cm.getLine(l).length }); return; }
     });
     const cpuTyping = cpuMs(srv.proc.pid);
+    const typingLog = srv.log().length;
+    const edCdp = await ctx.newCDPSession(ed);
+    await edCdp.send('Performance.enable');
+    const rendererTyping = await rendererCpu(edCdp);
     const words = ' Une phrase tapee mot a mot pour mesurer le temps de reponse du serveur pendant la saisie avec des pauses courtes entre les mots et une erreur'.split(' ').filter(Boolean);
     for (const w of words) {
       await ed.keyboard.type(' ' + w, { delay: 60 });
@@ -190,8 +254,11 @@ async function tat(browser, withPdf) {
     await ed.waitForTimeout(1000);
     const m = await ed.evaluate(() => window.__fichesMesures);
     const checks = (m.diagnostics || []).length;
-    if (checks) say(`- server CPU per check and preview while typing: ${Math.round((cpuMs(srv.proc.pid) - cpuTyping) / checks)} ms (${checks} checks)`);
-    say(`- diagnostics shown after the last keystroke (its 50 ms pause included): ${fmt(m.diagnostics || [])} (target 100 ms)`);
+    if (checks) say(`- server CPU per check and preview while typing: ${Math.round((cpuMs(srv.proc.pid) - cpuTyping) / checks)} ms (${checks} checks); ` +
+      `the editor's renderer CPU per check ${Math.round(1000 * (await rendererCpu(edCdp) - rendererTyping) / checks)} ms (typing included)`);
+    say('- server phases of a check (FICHES_TIMING):');
+    sayPhases(srv, typingLog, ['preview-check', 'preview-check-project', 'preview-answer']);
+    say(`- diagnostics shown after the last keystroke (its 25 ms pause included): ${fmt(m.diagnostics || [])} (target 100 ms)`);
     say(`- preview shown after the last keystroke: ${fmt(m.apercu || [])} (target 100 ms)`);
     say(`- server's share of a check and preview (duree_ms): ${fmt(m.serveur || [])}`);
     const [, r] = await api(srv, 'apercu', { chemin: DOC, texte: fs.readFileSync(path.join(root, 'content', DOC), 'utf8') });
