@@ -17,64 +17,156 @@ static json_t *ids_of_docs(const struct ptrs *p)
 	return a;
 }
 
-static json_t *ids_of_taxa(const struct ptrs *p)
+/*
+ * A string as jansson's json_dumps writes it (without JSON_ENSURE_ASCII):
+ * \\ \" \b \f \n \r \t, other control characters as \u00XX in capitals, the
+ * rest as it is. The documents are written here directly, without
+ * jansson objects (a quarter of the cost of site.json was building,
+ * sorting and freeing them), in the same bytes.
+ */
+static void put_jstr_body(struct buf *b, const char *s)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, json_string_nocheck(((const struct taxon *)p->v[i])->id));
-	return a;
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_put(b, run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\b': buf_puts(b, "\\b"); break;
+		case '\f': buf_puts(b, "\\f"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default: buf_printf(b, "\\u%04X", c); break;
+		}
+	}
+	buf_puts(b, run);
 }
 
-static json_t *ids_of_entries(const struct ptrs *p)
+static void put_jstr(struct buf *b, const char *s)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, json_string_nocheck(((const struct entry *)p->v[i])->id));
-	return a;
+	buf_putc(b, '"');
+	put_jstr_body(b, s);
+	buf_putc(b, '"');
 }
 
-static json_t *doc_json(const struct doc *d)
+/* "key": of an object whose first member is at *count == 0. */
+static void put_jkey(struct buf *b, int *count, const char *key)
 {
-	json_t *v = json_object();
-	json_object_set_new(v, "id", json_string_nocheck(d->slug));
-	json_object_set_new(v, "kind", json_string_nocheck(d->desc->name));
-	if (d->number)
-		json_object_set_new(v, "number", json_integer(d->number));
-	json_object_set_new(v, "title", json_string_nocheck(d->title));
-	if (d->summary)
-		json_object_set_new(v, "summary", json_string_nocheck(d->summary));
-	json_object_set_new(v, "url", json_string_nocheck(d->out_path));
-	json_object_set_new(v, "source", json_string_nocheck(d->path));
-	if (d->logic)
-		json_object_set_new(v, "logic", json_string_nocheck(d->logic->id));
-	if (d->status)
-		json_object_set_new(v, "status", json_string_nocheck(d->status));
-	if (d->since)
-		json_object_set_new(v, "since", json_integer(d->since));
-	if (d->part)
-		json_object_set_new(v, "part", json_string_nocheck(d->part));
+	buf_puts(b, (*count)++ ? ",\"" : "{\"");
+	buf_puts(b, key);
+	buf_puts(b, "\":");
+}
+
+/* A string member; none when value is NULL (as jansson leaves out a NULL value). */
+static void put_jstr_member(struct buf *b, int *count, const char *key, const char *value)
+{
+	if (!value)
+		return;
+	put_jkey(b, count, key);
+	put_jstr(b, value);
+}
+
+static void put_jint_member(struct buf *b, int *count, const char *key, long long value)
+{
+	put_jkey(b, count, key);
+	buf_printf(b, "%lld", value);
+}
+
+static void put_doc_ids(struct buf *b, int *count, const char *key, const struct ptrs *p)
+{
+	put_jkey(b, count, key);
+	buf_putc(b, '[');
+	for (size_t i = 0; i < p->n; i++) {
+		const struct doc *d = p->v[i];
+		buf_puts(b, i ? ",\"" : "\"");
+		put_jstr_body(b, d->desc->name);
+		buf_putc(b, ':');
+		put_jstr_body(b, d->slug);
+		buf_putc(b, '"');
+	}
+	buf_putc(b, ']');
+}
+
+static void put_taxon_ids(struct buf *b, int *count, const char *key, const struct ptrs *p)
+{
+	put_jkey(b, count, key);
+	buf_putc(b, '[');
+	for (size_t i = 0; i < p->n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		put_jstr(b, ((const struct taxon *)p->v[i])->id);
+	}
+	buf_putc(b, ']');
+}
+
+static void put_entry_ids(struct buf *b, int *count, const char *key, const struct ptrs *p)
+{
+	put_jkey(b, count, key);
+	buf_putc(b, '[');
+	for (size_t i = 0; i < p->n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		put_jstr(b, ((const struct entry *)p->v[i])->id);
+	}
+	buf_putc(b, ']');
+}
+
+/* A document's record, its members in the order of JSON_SORT_KEYS (strcmp). */
+static void put_doc(struct buf *b, const struct doc *d)
+{
+	int n = 0;
+	put_doc_ids(b, &n, "actions", &d->actions);
 	if (d->carrier)
-		json_object_set_new(v, "carrier", json_string_nocheck(d->carrier->id));
-	json_object_set_new(v, "publics", ids_of_taxa(&d->publics));
-	json_object_set_new(v, "territories", ids_of_taxa(&d->territories));
-	json_object_set_new(v, "contacts", ids_of_entries(&d->contacts));
-	json_object_set_new(v, "themes", ids_of_docs(&d->themes));
-	json_object_set_new(v, "actions", ids_of_docs(&d->actions));
-	json_object_set_new(v, "links_to", ids_of_docs(&d->links_to));
-	json_object_set_new(v, "cited_by", ids_of_docs(&d->cited_by));
-	json_object_set_new(v, "includes", ids_of_docs(&d->includes));
+		put_jstr_member(b, &n, "carrier", d->carrier->id);
+	put_doc_ids(b, &n, "cited_by", &d->cited_by);
+	put_entry_ids(b, &n, "contacts", &d->contacts);
+	if (d->kind >= DOC_BUILTIN && d->meta) {
+		put_jkey(b, &n, "fields");
+		char *text = json_dumps(d->meta, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		buf_puts(b, text ? text : "null");
+		free(text);
+	}
+	put_entry_ids(b, &n, "glossary", &d->glossary_used);
+	put_jkey(b, &n, "headings");
+	buf_putc(b, '[');
+	for (size_t i = 0, k = 0; i < d->nheadings; i++) {
+		const struct heading *h = &d->headings[i];
+		if (!h->text || !h->anchor)
+			continue;       /* json_pack gave NULL: nothing appended */
+		buf_puts(b, k++ ? ",{\"anchor\":" : "{\"anchor\":");
+		put_jstr(b, h->anchor);
+		buf_printf(b, ",\"level\":%d,\"text\":", h->level);
+		put_jstr(b, h->text);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	put_jstr_member(b, &n, "id", d->slug);
+	put_doc_ids(b, &n, "includes", &d->includes);
+	put_jstr_member(b, &n, "kind", d->desc->name);
+	put_doc_ids(b, &n, "links_to", &d->links_to);
+	if (d->logic)
+		put_jstr_member(b, &n, "logic", d->logic->id);
+	if (d->number)
+		put_jint_member(b, &n, "number", d->number);
+	put_jstr_member(b, &n, "part", d->part);
+	put_taxon_ids(b, &n, "publics", &d->publics);
 	if (d->fm_docs.n)
-		json_object_set_new(v, "refs", ids_of_docs(&d->fm_docs));
-	if (d->kind >= DOC_BUILTIN)
-		json_object_set_new(v, "fields", json_deep_copy(d->meta));
-	json_object_set_new(v, "glossary", ids_of_entries(&d->glossary_used));
-	json_t *h = json_array();
-	for (size_t i = 0; i < d->nheadings; i++)
-		json_array_append_new(h, json_pack("{s:s, s:s, s:i}", "text", d->headings[i].text,
-						   "anchor", d->headings[i].anchor, "level",
-						   d->headings[i].level));
-	json_object_set_new(v, "headings", h);
-	return v;
+		put_doc_ids(b, &n, "refs", &d->fm_docs);
+	if (d->since)
+		put_jint_member(b, &n, "since", d->since);
+	put_jstr_member(b, &n, "source", d->path);
+	put_jstr_member(b, &n, "status", d->status);
+	put_jstr_member(b, &n, "summary", d->summary);
+	put_taxon_ids(b, &n, "territories", &d->territories);
+	put_doc_ids(b, &n, "themes", &d->themes);
+	put_jstr_member(b, &n, "title", d->title);
+	put_jstr_member(b, &n, "url", d->out_path);
+	buf_putc(b, '}');
 }
 
 static json_t *entries_json(const struct entry *v, size_t n, int with_actions)
@@ -143,7 +235,7 @@ static void put_docs(struct members *m, const char *key, const struct site *s, e
 	for (size_t i = 0; i < s->ndocs[kind]; i++) {
 		if (i)
 			buf_putc(m->out, ',');
-		put_json(m->out, doc_json(s->docs[kind][i]));
+		put_doc(m->out, s->docs[kind][i]);
 	}
 	buf_putc(m->out, ']');
 }
