@@ -167,7 +167,15 @@ void search_fold(const char *s, size_t n, struct buf *out)
 /* Lower case without folding: the form the Snowball stemmer expects. */
 static void lower(const char *s, size_t n, struct buf *out)
 {
-	size_t i = 0;
+	/* Most words are ASCII: copied whole, then lowered in place (one call, not one a byte). */
+	size_t i = 0, from = out->len;
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	if (i) {
+		buf_put(out, s, i);
+		for (size_t j = from; j < out->len; j++)
+			out->data[j] = (char)ascii_tolower((unsigned char)out->data[j]);
+	}
 	while (i < n) {
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
@@ -655,11 +663,11 @@ static struct span vocab_text(struct vocab *vc, const char *s)
 	size_t n = strlen(s), i = 0, start = 0;
 	int in_word = 0;
 	while (i < n) {
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		if (k == 0)
+		uint32_t cp = (unsigned char)s[i];
+		size_t k = 1;
+		if (cp >= 0x80 && (k = utf8_decode(s + i, n - i, &cp)) == 0)
 			k = 1, cp = 0xFFFD;
-		int w = search_is_word_char(cp);
+		int w = cp < 0x80 ? ascii_isalnum((int)cp) : search_is_word_char(cp);
 		if (w && !in_word)
 			start = i;
 		else if (!w && in_word)
@@ -699,27 +707,39 @@ static int compare_stem(const void *a, const void *b)
 
 /* ---- Output -------------------------------------------------------------- */
 
+/* Whether byte p starts something put_json_string escapes. */
+static int json_escaped(const unsigned char *p)
+{
+	return *p < 0x20 || *p == '"' || *p == '\\' || *p == '<' ||
+	       (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9));
+}
+
+/* s as a JSON string that a <script> can hold; the runs between escapes are copied whole. */
 static void put_json_string(struct buf *out, const char *s)
 {
 	buf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
+	for (; *p; p++) {
+		if (!json_escaped(p))
+			continue;
+		buf_put(out, (const char *)run, (size_t)(p - run));
 		switch (*p) {
 		case '"': buf_puts(out, "\\\""); break;
 		case '\\': buf_puts(out, "\\\\"); break;
 		case '\n': buf_puts(out, "\\n"); break;
 		case '\t': buf_puts(out, "\\t"); break;
 		case '<': buf_puts(out, "\\u003c"); break; /* never "</script" in a script */
+		case 0xE2:
+			/* U+2028/2029 end a line in older JavaScript string literals. */
+			buf_puts(out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+			p += 2;
+			break;
 		default:
-			if (*p < 0x20)
-				buf_printf(out, "\\u%04x", *p);
-			else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
-				/* U+2028/2029 end a line in older JavaScript string literals. */
-				buf_puts(out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
-				p += 2;
-			} else
-				buf_putc(out, (char)*p);
+			buf_printf(out, "\\u%04x", *p);
 		}
+		run = p + 1;
 	}
+	buf_put(out, (const char *)run, (size_t)(p - run));
 	buf_putc(out, '"');
 }
 
@@ -1171,45 +1191,43 @@ static void put_postings(struct buf *b, const uint32_t *sec, const uint16_t *sco
 	}
 }
 
-/* For qsort_r-free sorting: the postings being ranked. */
-struct ranked {
-	uint32_t sec;
-	uint16_t score;
-};
-
-static int compare_best(const void *a, const void *b)
-{
-	const struct ranked *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return x->sec < y->sec ? -1 : x->sec > y->sec;
-}
-
-static int compare_sec(const void *a, const void *b)
-{
-	const struct ranked *x = a, *y = b;
-	return x->sec < y->sec ? -1 : x->sec > y->sec;
-}
-
-/* The best HEAD_POSTINGS postings of stem k, in section order. */
+/*
+ * The best HEAD_POSTINGS postings of stem k, in section order: the
+ * highest scores, ties going to the first sections. Scores have
+ * SCORE_LEVELS values, so the lowest score kept comes from a count of
+ * each; the postings, already in section order, are then filtered in one
+ * pass (two sorts of every posting of each frequent stem before).
+ */
 static void put_head(struct buf *b, const struct postings *p, size_t k)
 {
 	size_t from = p->start[k], n = p->start[k + 1] - from;
-	struct ranked *r = xmalloc(n * sizeof *r);
+	uint32_t *count = xcalloc(SCORE_LEVELS, sizeof *count);
 	for (size_t i = 0; i < n; i++)
-		r[i] = (struct ranked){p->sec[from + i], p->score[from + i]};
-	qsort(r, n, sizeof *r, compare_best);
-	qsort(r, HEAD_POSTINGS, sizeof *r, compare_sec);
+		count[p->score[from + i]]++;
+	size_t above = 0;       /* postings scoring more than low */
+	unsigned low = SCORE_LEVELS - 1;
+	while (above + count[low] < HEAD_POSTINGS) {
+		above += count[low];
+		low--;
+	}
+	size_t at_low = HEAD_POSTINGS - above; /* the first ones by section of score low */
+	free(count);
 	uint32_t *sec = xmalloc(HEAD_POSTINGS * sizeof *sec);
 	uint16_t *score = xmalloc(HEAD_POSTINGS * sizeof *score);
-	for (size_t i = 0; i < HEAD_POSTINGS; i++) {
-		sec[i] = r[i].sec;
-		score[i] = r[i].score;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t sc = p->score[from + i];
+		int keep = sc > low || (sc == low && at_low > 0);
+		if (keep && sc == low)
+			at_low--;
+		if (keep) {
+			sec[m] = p->sec[from + i];
+			score[m++] = sc;
+		}
 	}
-	put_postings(b, sec, score, HEAD_POSTINGS);
+	put_postings(b, sec, score, m);
 	free(sec);
 	free(score);
-	free(r);
 }
 
 /* A score as search.js reads it (Engine's level table). */
