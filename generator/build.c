@@ -18,22 +18,18 @@
 #include "markdown.h"
 #include "model.h"
 #include "mustache.h"
+#include "output.h"
 #include "pages.h"
-#include "precompress.h"
 #include "path.h"
 #include "pdf.h"
 #include "pool.h"
 #include "schema.h"
-#include "search.h"
 #include "synonyms.h"
-#include "sitemap.h"
 #include "stage.h"
 #include "template_files.h"
 #include "xalloc.h"
 #include "xref.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -53,7 +49,6 @@ struct build {
 	struct stage *stage;
 	struct page_plan plan;
 	struct context_options copts;
-	atomic_int render_failed;  /* set by the rendering threads */
 };
 
 static double now(void)
@@ -78,7 +73,7 @@ static long resident_kib(void)
 }
 
 /* FICHES_TIMING=1 prints the time of each phase on stderr (for bench/). */
-static void phase(const char *name)
+void build_phase(const char *name)
 {
 	static double last;
 	static int on = -1;
@@ -162,18 +157,6 @@ static void summary_one(void *ctx, size_t i)
 	d->summary_html = buf_detach(&out);
 }
 
-static void render_one(void *ctx, size_t i);
-static void data_file_one(void *ctx, size_t i);
-
-/* Items 0 and 1 are the data files, then one item per page. */
-static void render_or_data_one(void *ctx, size_t i)
-{
-	if (i < 2)
-		data_file_one(ctx, i);
-	else
-		render_one(ctx, i - 2);
-}
-
 /* Adds the templates of one level of the set: "" (top) or "partials/". */
 static void load_template_level(struct build *b, const char *prefix)
 {
@@ -221,110 +204,6 @@ static void load_templates(struct build *b)
 	}
 }
 
-static void render_one(void *ctx, size_t i)
-{
-	struct build *b = ctx;
-	const struct page *p = &b->plan.pages[i];
-	const char *tmpl = p->tmpl;
-	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(b->tmpl, tmpl))
-		tmpl = "taxa";
-	json_t *context = context_for_page(b->site, &b->plan, p, &b->copts);
-	struct buf out = BUF_INIT;
-	if (mustache_render(b->tmpl, tmpl, context, &out, b->d) < 0)
-		atomic_store(&b->render_failed, 1);
-	json_decref(context);
-	size_t len = out.len;
-	stage_add(b->stage, p->path, buf_detach(&out), len);
-}
-
-/* Copies the set's assets/ into the output's assets/. */
-static void add_assets(struct build *b)
-{
-	for (size_t i = 0; i < b->tfiles.n; i++) {
-		const struct template_file *f = &b->tfiles.v[i];
-		if (strncmp(f->path, "assets/", 7))
-			continue;
-		if (f->irregular) {
-			diag_warning(b->d, f->shown, 0, 0, _("not a regular file: left out"));
-			continue;
-		}
-		size_t len;
-		char *data = template_file_read(f, LOAD_MAX_FILE_BYTES * 16ULL, &len, b->d);
-		if (data && !b->o->serve)
-			precompress_add(b->stage, f->path, data, len); /* before stage_add takes data */
-		if (data)
-			stage_add(b->stage, f->path, data, len);
-	}
-}
-
-/* Copies every regular file below src into the output under prefix. */
-static void add_tree(struct build *b, const char *src, const char *display, const char *prefix)
-{
-	DIR *dp = opendir(src);
-	if (!dp)
-		return;
-	struct ptrs names = {0};
-	struct dirent *e;
-	while ((e = readdir(dp)))
-		if (e->d_name[0] != '.')
-			ptrs_add(&names, xstrdup(e->d_name));
-	closedir(dp);
-	for (size_t i = 0; i < names.n; i++) {
-		const char *name = names.v[i];
-		char *fs = path_join(src, name), *shown = path_join(display, name);
-		char *dest = path_join(prefix, name);
-		struct stat st;
-		if (lstat(fs, &st) == 0 && S_ISDIR(st.st_mode)) {
-			add_tree(b, fs, shown, dest);
-		} else if (lstat(fs, &st) == 0 && S_ISREG(st.st_mode)) {
-			if ((unsigned long long)st.st_size > LOAD_MAX_FILE_BYTES * 16ULL) {
-				diag_error(b->d, shown, 0, 0, _("file too large to publish"));
-			} else {
-				FILE *f = fopen(fs, "rb");
-				struct buf data = BUF_INIT;
-				char chunk[65536];
-				size_t r;
-				while (f && (r = fread(chunk, 1, sizeof chunk, f)) > 0)
-					buf_put(&data, chunk, r);
-				if (f)
-					fclose(f);
-				else
-					diag_error(b->d, shown, 0, 0, _("cannot read: %s"), strerror(errno));
-				size_t len = data.len;
-				stage_add(b->stage, dest, buf_detach(&data), len);
-			}
-		} else {
-			diag_warning(b->d, shown, 0, 0, _("not a regular file: left out"));
-		}
-		free(fs);
-		free(shown);
-		free(dest);
-		free(names.v[i]);
-	}
-	ptrs_free(&names);
-}
-
-static void add_buffer(struct build *b, const char *path, struct buf *data)
-{
-	size_t len = data->len;
-	stage_add(b->stage, path, buf_detach(data), len);
-}
-
-/* Task 0: sitemap.xml; task 1: the search index and offline files, site.json with them. */
-static void data_file_one(void *ctx, size_t i)
-{
-	struct build *b = ctx;
-	if (i == 1) {
-		search_add_files(b->stage, b->site, &b->plan, &b->tfiles, b->o);
-		return;
-	}
-	struct buf data = BUF_INIT;
-	if (b->site->base_url) {
-		sitemap_xml(b->site, &b->plan, &data);
-		add_buffer(b, "sitemap.xml", &data);
-	}
-}
-
 int build_makes_pdfs(const struct build_options *o)
 {
 	return !o->no_pdf && !o->pdf_later;
@@ -338,22 +217,22 @@ static struct site *load_checked(const struct build_options *o, const struct loa
 	b.o = o;
 	b.d = d;
 	markdown_init();
-	phase("start");
+	build_phase("start");
 	b.site = load_site_override(o->root ? o->root : ".", ov, d);
 	if (!b.site)
 		return NULL;
-	phase("load");
+	build_phase("load");
 	lint_content_files(b.site, d);
 	schema_check(b.site, d);
 	lint_data_values(b.site, d);
 	b.site->synonyms = synonyms_load(b.site, d);
-	phase("schema");
+	build_phase("schema");
 	bodies_process(b.site, o->jobs, d);
-	phase("bodies");
+	build_phase("bodies");
 	schema_check_sections(b.site, d);
 	derive_all(b.site);
 	pdf_check_booklets(b.site, d);
-	phase("derive");
+	build_phase("derive");
 	return b.site;
 }
 
@@ -456,20 +335,18 @@ void build_kept_summary(struct build_kept *k, struct doc *doc)
 	summary_one(&b, at);
 }
 
-struct kept_render {
-	struct build *b;
-	size_t ndata;             /* 2 with the data files, else 0 */
-	size_t *pages;            /* indices into b->plan of the pages to render */
-	size_t npages;
-};
-
-static void kept_render_one(void *ctx, size_t i)
+/* What the outputs read, over b (whose plan and stage are set). */
+static void output_run_of(struct output_run *run, struct build *b)
 {
-	struct kept_render *r = ctx;
-	if (i < r->ndata)
-		data_file_one(r->b, i);
-	else
-		render_one(r->b, r->pages[i - r->ndata]);
+	memset(run, 0, sizeof *run);
+	run->o = b->o;
+	run->d = b->d;
+	run->site = b->site;
+	run->plan = &b->plan;
+	run->tfiles = &b->tfiles;
+	run->tmpl = b->tmpl;
+	run->copts = &b->copts;
+	run->stage = b->stage;
 }
 
 int build_kept_render(struct build_kept *k, const struct page_plan *plan,
@@ -482,38 +359,26 @@ int build_kept_render(struct build_kept *k, const struct page_plan *plan,
 	b.plan = *plan;
 	b.stage = stage_new(k->out);
 	stage_set_patch(b.stage);
-	struct kept_render r = {&b, with_data ? 2 : 0, xcalloc(plan->n + 1, sizeof *r.pages), 0};
-	for (size_t i = 0; dirty && i < plan->n; i++)
-		if (dirty[i])
-			r.pages[r.npages++] = i;
-	pool_for(k->o.jobs, r.npages + r.ndata, kept_render_one, &r);
-	phase("render");
+	struct output_run run;
+	output_run_of(&run, &b);
+	output_run_pass(&run, OUTPUT_EDIT_PAGES | (with_data ? OUTPUT_EDIT_DATA : 0), dirty);
 	int status;
-	if (atomic_load(&b.render_failed) || diag_errors(d))
+	if (atomic_load(&run.failed) || diag_errors(d))
 		status = BUILD_CONTENT_ERROR;
 	else
 		status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
-	phase("stage");
+	build_phase("stage");
 	if (stats)
 		stats->seconds = now() - t0;
 	stage_free(b.stage);
-	free(r.pages);
 	return status;
 }
 
 int build_kept_page(struct build_kept *k, const struct page_plan *plan, size_t i,
 		    struct diag *d, char **html, size_t *len)
 {
-	struct build b;
-	build_from_kept(&b, k, d);
-	const struct page *p = &plan->pages[i];
-	const char *tmpl = p->tmpl;
-	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(b.tmpl, tmpl))
-		tmpl = "taxa";
-	json_t *context = context_for_page(k->site, plan, p, &k->copts);
 	struct buf out = BUF_INIT;
-	int rc = mustache_render(b.tmpl, tmpl, context, &out, d);
-	json_decref(context);
+	int rc = output_page_html(k->tmpl, k->site, plan, &plan->pages[i], &k->copts, d, &out);
 	*len = out.len;
 	*html = buf_detach(&out);
 	if (rc < 0) {
@@ -568,52 +433,24 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 
 	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
 	context_prepare(b.site);
-	phase("summaries");
+	build_phase("summaries");
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;
-	if (!build_makes_pdfs(o))
-		pdf_keep_previous(b.stage);
-	if (build_makes_pdfs(o)) {
-		struct pdf_options po = {o->jobs, b.site->base_url, -1, !o->quiet, NULL, NULL};
-		if (o->pdf_cancel) {
-			po.worker_root = root;
-			po.cancel = o->pdf_cancel;
-		}
-		int pdf = pdf_build_site(b.site, b.stage, &po, d);
-		if (pdf == PDF_CANCELLED) {
-			status = BUILD_CANCELLED;
-			goto out;
-		}
-		if (pdf < 0) {
-			/* A leaflet too long for its panels is the content's fault, not the machine's. */
-			status = pdf == PDF_TOO_LONG ? BUILD_CONTENT_ERROR : BUILD_FAILURE;
-			goto out;
-		}
-		/* Typeset first, so that each page can give its PDF's size. */
-		pdf_sizes = stage_sizes(b.stage, "pdf/", &npdf_sizes);
-		b.copts.pdf_sizes = pdf_sizes;
-		b.copts.npdf_sizes = npdf_sizes;
-		phase("pdf");
-	}
 	b.plan = pages_plan(b.site);
-	/*
-	 * The data files (site.json, search index) do not depend on the pages:
-	 * they go first in the same loop, so one core builds the index while
-	 * the other renders pages.
-	 */
-	pool_for(o->jobs, b.plan.n + 2, render_or_data_one, &b);
-	phase("render");
-	add_assets(&b);
-	char *media = path_join(b.site->content_dir, "media");
-	add_tree(&b, media, "content/media", "media");
-	free(media);
-	if (atomic_load(&b.render_failed) || diag_errors(d)) {
+	struct output_run run;
+	output_run_of(&run, &b);
+	status = output_run_pass(&run, OUTPUT_FULL, NULL);
+	/* The PDF pass's sizes, which the pages gave: kept for serve's rebuilds. */
+	pdf_sizes = run.pdf_sizes;
+	npdf_sizes = run.npdf_sizes;
+	if (status != BUILD_OK)
+		goto out;
+	if (atomic_load(&run.failed) || diag_errors(d)) {
 		status = BUILD_CONTENT_ERROR;
 		goto out;
 	}
-	phase("extras");
 	status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
-	phase("stage");
+	build_phase("stage");
 	if (status == BUILD_OK && o->keep) {
 		keep_build(&b, &defaults, pdf_sizes, npdf_sizes);
 		pdf_sizes = NULL;
@@ -671,14 +508,12 @@ int build_preview(const struct build_options *o, const char *display, const char
 		const struct page *p = &b.plan.pages[i];
 		if (p->kind != PAGE_DOC || p->subject != doc)
 			continue;
-		json_t *context = context_for_page(b.site, &b.plan, p, &b.copts);
 		struct buf html = BUF_INIT;
-		if (mustache_render(b.tmpl, p->tmpl, context, &html, d) == 0) {
+		if (output_page_html(b.tmpl, b.site, &b.plan, p, &b.copts, d, &html) == 0) {
 			page->html_len = html.len;
 			page->html = buf_detach(&html);
 		}
 		buf_free(&html);
-		json_decref(context);
 		break;
 	}
 	status = page->html ? BUILD_OK : BUILD_CONTENT_ERROR;

@@ -67,9 +67,13 @@ struct site *build_load(const struct build_options *opts, struct diag *d);
 /*
  * Whether a build with these options typesets the PDFs (and print/ pages).
  * When it does not (--no-pdf, or serve's pages-first pass), the ones a
- * previous build published are kept as they are (pdf_keep_previous).
+ * previous build published are kept as they are (the keep-previous rule
+ * of output/output.h).
  */
 int build_makes_pdfs(const struct build_options *opts);
+
+/* With FICHES_TIMING set, prints the time since the last phase on stderr (for bench/). */
+void build_phase(const char *name);
 
 /* Runs the pipeline. stats may be NULL. Returns a build_status. */
 int build_run(const struct build_options *opts, struct diag *d,
@@ -119,8 +123,9 @@ void build_kept_summary(struct build_kept *k, struct doc *doc);
 
 /*
  * Renders the pages of plan whose dirty[i] is set (dirty may be NULL:
- * none), and the data files (site.json, sitemap, search index) when
- * with_data is set, with the options and templates of the kept build,
+ * none), and the outputs made again after an edit (the data files:
+ * site.json, sitemap, search index; OUTPUT_AFTER_EDIT) when with_data is
+ * set, with the options and templates of the kept build,
  * and writes those whose bytes changed into the output directory, leaving
  * every other file as it is (stage_set_patch). Returns a build_status.
  */

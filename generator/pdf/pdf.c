@@ -972,12 +972,6 @@ static size_t weight(const struct book *b)
 	return b->nparts * (b->summaries ? 1 : 8) + b->impose;
 }
 
-void pdf_keep_previous(struct stage *st)
-{
-	stage_keep_prefix(st, "pdf/");
-	stage_keep_prefix(st, "print/");
-}
-
 /*
  * Where a pass's files go: the stage, or (in a PDF worker) a pipe to the
  * process that owns the stage, as records:

@@ -89,14 +89,6 @@ int pdf_build_site(const struct site *s, struct stage *st, const struct pdf_opti
 int pdf_stream_site(const struct site *s, const struct pdf_options *o, int fd, struct diag *d);
 
 /*
- * Tells st to keep, as they are, the files a previous build's PDF pass
- * published (pdf/, print/) when this build does not make them: `build
- * --no-pdf` and the pages-first pass of `serve` must not delete published
- * booklets. The one place that knows which directories the PDF pass owns.
- */
-void pdf_keep_previous(struct stage *st);
-
-/*
  * Typesets the booklet sel describes into out_file (and, when imposed,
  * the imposed version beside it: FILE-imposee.pdf, whose path is then set
  * in *imposed_file when that is not NULL; caller frees, NULL when none was

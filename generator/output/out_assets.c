@@ -1,0 +1,41 @@
+/*
+ * The template set's assets/ (the project's over the built-in ones),
+ * copied into the output's assets/, precompressed for a published site.
+ * Serial and after the others: a project's own file stays the last word
+ * over a generated one of the same name.
+ */
+#include "output.h"
+
+#include "i18n.h"
+#include "load.h"
+#include "precompress.h"
+
+#include <string.h>
+
+static void render(struct output_run *run, void *state, size_t i)
+{
+	(void)state;
+	(void)i;
+	const struct template_files *tf = run->tfiles;
+	for (size_t k = 0; k < tf->n; k++) {
+		const struct template_file *f = &tf->v[k];
+		if (strncmp(f->path, "assets/", 7))
+			continue;
+		if (f->irregular) {
+			diag_warning(run->d, f->shown, 0, 0, _("not a regular file: left out"));
+			continue;
+		}
+		size_t len;
+		char *data = template_file_read(f, LOAD_MAX_FILE_BYTES * 16ULL, &len, run->d);
+		if (data && !run->o->serve)
+			precompress_add(run->stage, f->path, data, len); /* before stage_add takes data */
+		if (data)
+			stage_add(run->stage, f->path, data, len);
+	}
+}
+
+const struct output output_assets = {
+	.name = "assets",
+	.when = OUTPUT_SERIAL,
+	.render = render,
+};

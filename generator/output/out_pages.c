@@ -1,0 +1,39 @@
+/*
+ * The HTML pages: one item per page of the plan, each rendered with its
+ * template from the page's context (html/context.c). The PDF pass runs
+ * before (output table order), so each page can give its PDFs' sizes.
+ */
+#include "output.h"
+
+#include "buf.h"
+
+int output_page_html(struct mustache_set *tmpl, const struct site *s, const struct page_plan *plan,
+		     const struct page *p, const struct context_options *copts, struct diag *d,
+		     struct buf *out)
+{
+	const char *name = p->tmpl;
+	/* A project's templates from before the pages index show it with the taxa's. */
+	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(tmpl, name))
+		name = "taxa";
+	json_t *context = context_for_page(s, plan, p, copts);
+	int rc = mustache_render(tmpl, name, context, out, d);
+	json_decref(context);
+	return rc < 0 ? -1 : 0;
+}
+
+static void render(struct output_run *run, void *state, size_t i)
+{
+	(void)state;
+	const struct page *p = &run->plan->pages[i];
+	struct buf out = BUF_INIT;
+	if (output_page_html(run->tmpl, run->site, run->plan, p, run->copts, run->d, &out) < 0)
+		atomic_store(&run->failed, 1);
+	size_t len = out.len;
+	stage_add(run->stage, p->path, buf_detach(&out), len);
+}
+
+const struct output output_pages = {
+	.name = "pages",
+	.when = OUTPUT_PER_PAGE,
+	.render = render,
+};

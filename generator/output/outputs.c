@@ -1,0 +1,18 @@
+/*
+ * The outputs of the program, in the order they run (output.h): the PDFs
+ * first (the pages give their sizes), the one-item outputs before the
+ * pages (one core makes the search index while the other renders pages),
+ * the copied files last. A new output: its file in this directory and a
+ * line here. Alone in its file so that a test can link its own table.
+ */
+#include "output.h"
+
+const struct output *const output_table[] = {
+	&output_pdf,
+	&output_sitemap,
+	&output_search,
+	&output_pages,
+	&output_assets,
+	&output_media,
+	NULL,
+};
