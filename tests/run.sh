@@ -15,6 +15,7 @@
 # directories and ports), and none asserts wall time, so running them side
 # by side changes how long they take, not what they check. TEST_JOBS=1 runs
 # them one after the other, in discovery order.
+# The browser suites share one Chromium (tests/lib/browser_server.mjs).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 BUILD=${BUILD:-build}
@@ -123,6 +124,29 @@ if [ "$jobs" -gt 1 ]; then
 	done | sort -t$'\t' -k1,1nr -k2,2n | cut -f3-)
 fi
 
+# One Chromium for the browser suites, when there are some to run.
+browser_pid=""
+if printf '%s\n' "${suites[@]}" | grep -q '\.mjs'$'\t' && command -v node >/dev/null 2>&1; then
+	ws="$outdir/browser.ws"
+	rm -f "$ws" "$ws.pid"
+	if [ -n "$gnu_time" ]; then
+		# Its CPU time is the browser suites' too: reported at the end.
+		"$gnu_time" -q -f '%U %S' -o "$outdir/browser_server.cpu" \
+			node tests/lib/browser_server.mjs "$ws" >"$outdir/browser_server.log" 2>&1 &
+	else
+		node tests/lib/browser_server.mjs "$ws" >"$outdir/browser_server.log" 2>&1 &
+	fi
+	browser_pid=$!
+	for _ in $(seq 600); do
+		[ -s "$ws" ] || ! kill -0 "$browser_pid" 2>/dev/null && break
+		sleep 0.1
+	done
+	if [ -s "$ws" ]; then
+		FICHES_BROWSER_WS=$(cat "$ws")
+		export FICHES_BROWSER_WS
+	fi
+fi
+
 declare -A running=()
 finish_one() {
 	# Reports every suite that has finished.
@@ -152,6 +176,20 @@ while [ "${#running[@]}" -gt 0 ]; do
 	wait -n 2>/dev/null
 	finish_one
 done
+
+if [ -n "$browser_pid" ]; then
+	# The server itself (GNU time would not pass SIGTERM on): it closes
+	# Chromium and exits, then GNU time writes its CPU time.
+	kill "$(cat "$outdir/browser.ws.pid" 2>/dev/null || echo "$browser_pid")" 2>/dev/null
+	wait "$browser_pid" 2>/dev/null
+	rm -f "$outdir/browser.ws" "$outdir/browser.ws.pid"
+	cpu=$(awk '{ printf "%.1f", $1 + $2 }' "$outdir/browser_server.cpu" 2>/dev/null)
+	rm -f "$outdir/browser_server.cpu"
+	if [ -n "$cpu" ]; then
+		echo "-- shared Chromium (the browser suites' pages): CPU $cpu s"
+		echo "- $cpu (shared-chromium)" >>"$outdir/durations.txt"
+	fi
+fi
 
 [ -n "$broken" ] && echo "failing:$broken"
 echo "$passed passed, $failed failed, $skipped skipped"

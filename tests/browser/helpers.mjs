@@ -24,9 +24,18 @@ export async function loadPlaywright() {
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// The browser of a suite: the one Chromium tests/run.sh started for every
+// browser suite (tests/lib/browser_server.mjs), when it did, else a
+// Chromium of the suite's own. Either way the suite makes its own contexts
+// (browser.newContext/newPage) and closes the browser at its end: for a
+// shared Chromium that closes this suite's contexts and connection only.
 export async function launch(pw) {
+  if (process.env.FICHES_BROWSER_WS)
+    return pw.chromium.connect(process.env.FICHES_BROWSER_WS);
   return pw.chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
   });
