@@ -1,0 +1,225 @@
+"""What the Python tests of fiches share, so that a test holds its checks only.
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+    from fichestest import check, skip, finish, fiches, ROOT, FICHES, FIXTURE
+
+- where things are: ROOT (the checkout), FICHES (the program under test,
+  $FICHES as tests/run.sh exports it), FIXTURE (tests/fixtures/basic),
+  TEMPLATES, CONTENT (the TAT corpus);
+- check()/skip() count and print « ok   name » / « FAIL name: detail » /
+  « skip name: why »; finish() prints the line tests/run.sh adds to its
+  totals (« N passed, N failed[, N skipped] ») and exits 1 on a failure;
+- fiches() runs the program in the C locale without colours;
+- project() copies a fixture into a fresh temporary directory;
+- Serve starts `fiches serve --port 0` and reads the port (and the
+  workshop's key) from what it prints; request() speaks HTTP to it with
+  exactly the Host, Origin and cookie a test gives.
+Standard library only.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", "build")
+FICHES = os.environ.get("FICHES") or os.path.join(ROOT, BUILD, "fiches")
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
+TEMPLATES = os.path.join(ROOT, "templates")
+CONTENT = os.path.join(ROOT, "content")
+# The environment of every run of the program: English messages (the C
+# locale; tests of the French ones set LANGUAGE/LC_ALL themselves), no colours.
+ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
+
+passed = failed = skipped = 0
+_lock = threading.Lock()        # checks may come from several threads (tests/crash)
+
+
+def check(name, cond, detail="", limit=None):
+    """Counts and prints one check; returns cond, so that a test can stop
+    when what follows depends on it. limit: the most characters of detail shown."""
+    global passed, failed
+    with _lock:
+        if cond:
+            passed += 1
+            print("ok   " + name, flush=True)
+        else:
+            failed += 1
+            text = str(detail)
+            if limit is not None:
+                text = text[:limit]
+            print("FAIL " + name + (": " + text if text else ""), flush=True)
+    return cond
+
+
+def skip(name, why=""):
+    """A check that cannot run here (a tool missing, not root): counted apart."""
+    global skipped
+    with _lock:
+        skipped += 1
+        print("skip " + name + (": " + why if why else ""), flush=True)
+
+
+def summary():
+    line = "%d passed, %d failed" % (passed, failed)
+    if skipped:
+        line += ", %d skipped" % skipped
+    return line
+
+
+def finish():
+    """Prints the summary line (the last of the output) and exits."""
+    print(summary(), flush=True)
+    sys.exit(1 if failed else 0)
+
+
+def require_program():
+    """Skips the whole test when the program is not built yet."""
+    if not os.access(FICHES, os.X_OK):
+        skip(os.path.basename(sys.argv[0]), FICHES + " is not built (run make)")
+        finish()
+
+
+def environ(env=None):
+    """ENV updated with env (a value None removes the variable)."""
+    e = dict(ENV)
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    return e
+
+
+def run(cmd, env=None, **kw):
+    """Runs cmd with its output captured as text, in environ(env)."""
+    return subprocess.run(cmd, capture_output=True, text=True, env=environ(env), **kw)
+
+
+def fiches(*args, env=None, **kw):
+    """Runs the program: (status, stdout, stderr)."""
+    p = run([FICHES] + [str(a) for a in args], env=env, **kw)
+    return p.returncode, p.stdout, p.stderr
+
+
+def project(fixture=FIXTURE, templates=False, tmp=None, name="projet"):
+    """A copy of fixture (a project directory, or CONTENT: then it becomes
+    the copy's content/) in a fresh temporary directory; with templates,
+    the repository's templates beside it. Returns the copy's root."""
+    tmp = tmp or tempfile.mkdtemp(prefix="fiches-test-")
+    root = os.path.join(tmp, name)
+    if os.path.abspath(fixture) == CONTENT:
+        os.makedirs(root)
+        shutil.copytree(CONTENT, os.path.join(root, "content"))
+    else:
+        shutil.copytree(fixture, root, symlinks=True)
+    if templates and not os.path.isdir(os.path.join(root, "templates")):
+        shutil.copytree(TEMPLATES, os.path.join(root, "templates"))
+    return root
+
+
+def read(path, mode="r"):
+    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+        return f.read()
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "wb" if isinstance(data, bytes) else "w", **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as f:
+        f.write(data)
+
+
+def wait_for(cond, seconds, step=0.05):
+    """Polls cond until it holds or seconds pass (a limit that catches a hang,
+    never a speed check); returns whether it held."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if cond():
+            return True
+        time.sleep(step)
+    return bool(cond())
+
+
+class Serve:
+    """`fiches serve -C root --port 0 [--no-pdf] extra…`, its output in a log
+    file; port (None when it did not start within timeout s of wall time)
+    and key (the workshop's secret, when it printed its start URL)."""
+
+    PORT = re.compile(r"at http://[0-9.\[\]:a-f]+?:(\d+)/")
+    KEY = re.compile(r"/_edit/\?cle=([0-9a-f]+)")
+
+    def __init__(self, root, *extra, pdf=False, env=None, timeout=60, log_path=None, fiches=None,
+                 stop_signal=signal.SIGTERM):
+        self.log_path = log_path or os.path.join(root, "serve.log")
+        self.log = open(self.log_path, "w")
+        self.stop_signal = stop_signal
+        e = environ(env)
+        cmd = [fiches or FICHES, "serve", "-C", root, "--port", "0"] + ([] if pdf else ["--no-pdf"]) + list(extra)
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=e)
+        self.port = self.key = None
+        deadline = time.time() + timeout
+        while time.time() < deadline and self.proc.poll() is None:
+            text = self.text()
+            m = self.PORT.search(text)
+            if m:
+                self.port = int(m.group(1))
+                k = self.KEY.search(text)
+                self.key = k.group(1) if k else None
+                break
+            time.sleep(0.05)
+
+    def text(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def url(self, path="/"):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def stop(self):
+        """Stops the server (stop_signal, then SIGKILL after 10 s); its status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(self.stop_signal)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+def request(port, method, path, body=None, host=None, origin=None, cookie=None, headers=None):
+    """One HTTP request with exactly these headers: (status, headers with
+    lower-case names, body bytes). A dict or list body is sent as JSON."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    c.putheader("Host", host or "127.0.0.1:%d" % port)
+    if origin:
+        c.putheader("Origin", origin)
+    if cookie:
+        c.putheader("Cookie", cookie)
+    for k, v in (headers or {}).items():
+        c.putheader(k, v)
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        if not (headers and "Content-Length" in headers):
+            c.putheader("Content-Length", str(len(data)))
+        c.putheader("Content-Type", "application/json")
+    c.endheaders()
+    if data:
+        try:
+            c.send(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    r = c.getresponse()
+    out = (r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read())
+    c.close()
+    return out
