@@ -29,9 +29,9 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, FICHES, FIXTURE, check, finish, require_program  # noqa: E402
+
 SANITIZED = os.environ.get("SANITIZE") == "1" or "sanitize" in FICHES
 MEM_LIMIT = 2 << 30
 # Each build is bounded in CPU time (RLIMIT_CPU: a runaway loop dies with
@@ -40,18 +40,6 @@ MEM_LIMIT = 2 << 30
 CPU_LIMIT = 120 if SANITIZED else 60
 HANG_LIMIT = 900
 V = "content/actions/03-veille.md"
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def digest(path, skip=None):
@@ -400,10 +388,7 @@ def line_of(data, needle):
 
 
 def main():
-    if not os.access(FICHES, os.X_OK):
-        print(f"skip: {FICHES} not built")
-        print("0 passed, 0 failed, 1 skipped")
-        return 0
+    require_program()
     base = tempfile.mkdtemp(prefix="fiches-adv-base-")
     shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(base, "content"))
     shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(base, "templates"))
@@ -411,8 +396,7 @@ def main():
     p = subprocess.run([FICHES, "build", "--no-pdf", "-C", base], capture_output=True, text=True, env=env)
     check("baseline build", p.returncode == 0, p.stderr)
     if p.returncode:
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        finish()
     # The templates' own inline scripts: only the 404 page may have one.
     inline_pages = []
     for d, _, files in os.walk(os.path.join(base, "public")):
@@ -496,8 +480,7 @@ def main():
             shutil.rmtree(proj.dir, ignore_errors=True)
     shutil.rmtree(base, ignore_errors=True)
     print(f"{len(CASES)} cases")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    finish()
 
 
 if __name__ == "__main__":

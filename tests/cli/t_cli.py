@@ -14,37 +14,20 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import FICHES, FIXTURE, TEMPLATES, check, finish, run as run_cmd  # noqa: E402
 
 
 def run(args, cwd=None, env=None, fiches=FICHES):
-    e = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
-    e.pop("FICHES_LOCALEDIR", None)
-    if env:
-        e.update(env)
-    p = subprocess.run([fiches] + args, cwd=cwd, capture_output=True, text=True, env=e,
-                       timeout=120)
+    # Messages from the program's own catalogue, never an installed one.
+    p = run_cmd([fiches] + args, env=dict(env or {}, FICHES_LOCALEDIR=None), cwd=cwd, timeout=120)
     return p.returncode, p.stdout, p.stderr
 
 
 def project():
     d = tempfile.mkdtemp(prefix="fiches-cli-")
     shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(d, "content"))
-    shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(d, "templates"))
+    shutil.copytree(TEMPLATES, os.path.join(d, "templates"))
     return d
 
 
@@ -186,8 +169,7 @@ def main():
         test_content_hint(proj)
     finally:
         shutil.rmtree(proj, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

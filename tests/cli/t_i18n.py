@@ -20,23 +20,11 @@ import time
 import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, FICHES, FIXTURE, check, finish  # noqa: E402
+
 NNBSP = "\u202f"
 LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "FICHES_LOCALEDIR")
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def env_with(**kw):
@@ -228,8 +216,7 @@ def main():
         test_serve_overlay(proj)
     finally:
         shutil.rmtree(proj, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

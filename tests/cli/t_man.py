@@ -23,22 +23,12 @@ import shutil
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, check, finish  # noqa: E402
+
 GEN = os.path.join(ROOT, "generator")
 MAN1 = os.path.join(ROOT, "man", "fiches.1")
 MAN5 = os.path.join(ROOT, "man", "fiches.5")
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def read(path):
@@ -218,8 +208,7 @@ def main():
     test_options()
     test_environment()
     test_fields()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

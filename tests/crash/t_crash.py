@@ -43,27 +43,16 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fichestest  # noqa: E402
+from fichestest import ROOT, FICHES, FIXTURE, check, skip, finish, require_program  # noqa: E402
+
 KILLS = int(os.environ.get("CRASH_KILLS", "200"))
 WORKERS = max(1, int(os.environ.get("CRASH_WORKERS", "4")))
 SCRATCH = os.environ.get("CRASH_TMPDIR") or (
     "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None)
 
-passed = failed = skipped = 0
 lock = threading.Lock()
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    with lock:
-        if cond:
-            passed += 1
-            print(f"ok   {name}", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name} {detail}", flush=True)
 
 
 def manifest(path, cache=None):
@@ -102,10 +91,7 @@ def use(proj, site):
 
 
 def main():
-    if not os.access(FICHES, os.X_OK):
-        print(f"skip: {FICHES} not built")
-        print("0 passed, 0 failed, 1 skipped")
-        return 0
+    require_program()
     link_kills = int(os.environ.get("CRASH_LINK_KILLS", "30"))
     for linked, total in ((False, KILLS), (True, link_kills)):
         share = [total // WORKERS + (1 if k < total % WORKERS else 0) for k in range(WORKERS)]
@@ -121,31 +107,28 @@ def main():
         check(f"{label}{total} kills made, both outcomes reached (old {old}, new {new})",
               old + new == total and old > 0 and new > 0, str(done))
     mounted_in_namespace()
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 1 if failed else 0
+    finish()
 
 
 def mounted_in_namespace():
     """Runs scenario_mounted in a private mount namespace (unshare -m), where public/ can be a tmpfs."""
-    global passed, failed, skipped
     kills = os.environ.get("CRASH_MOUNT_KILLS", "24")
     unshare = shutil.which("unshare")
     probe = unshare and subprocess.run([unshare, "-m", "sh", "-c", "mount -t tmpfs none /mnt"],
                                        capture_output=True)
     if not unshare or probe.returncode != 0:
-        skipped += 1
-        print("skip public as a mount point: cannot mount a file system in a private namespace here"
-              + ("" if not probe else ": " + probe.stderr.decode(errors="replace").strip()))
+        skip("public as a mount point", "cannot mount a file system in a private namespace here"
+             + ("" if not probe else ": " + probe.stderr.decode(errors="replace").strip()))
         return
     p = subprocess.run([unshare, "-m", sys.executable, os.path.abspath(__file__), "--mounted", kills],
                        capture_output=True, text=True)
     sys.stdout.write(p.stdout)
+    # Its checks count here, as if made in this process.
     for line in p.stdout.splitlines():
-        passed += line.startswith("ok   ")
-        failed += line.startswith("FAIL ")
+        fichestest.passed += line.startswith("ok   ")
+        fichestest.failed += line.startswith("FAIL ")
     if p.returncode != 0 and "FAIL " not in p.stdout:
-        failed += 1
-        print("FAIL public as a mount point: the scenario did not run " + p.stderr[-500:])
+        check("public as a mount point: the scenario ran", False, p.stderr[-500:])
 
 
 def listed(pub):
@@ -342,5 +325,5 @@ def scenario(kills, linked, worker=0):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--mounted"]:
         scenario_mounted(int(sys.argv[2]))
-        sys.exit(1 if failed else 0)
+        sys.exit(1 if fichestest.failed else 0)
     sys.exit(main())

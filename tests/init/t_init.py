@@ -16,22 +16,11 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, FICHES, check, finish  # noqa: E402
+
 BUILD = os.path.dirname(FICHES)
 SKELETON = os.path.join(ROOT, "skeleton")
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def run(args, french=False):
@@ -134,8 +123,7 @@ def main():
     rc, out, err = run(["init", full], french=True)
     check("in French: the refusal", rc == 1 and "n’est pas vide" in err, err)
     shutil.rmtree(tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    finish()
 
 
 if __name__ == "__main__":

@@ -15,22 +15,8 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
-TEMPLATES = os.path.join(ROOT, "templates")
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import FICHES, FIXTURE, TEMPLATES, check, finish  # noqa: E402
 
 
 def run(args, env=None):
@@ -129,8 +115,7 @@ def main():
     check("--templates with a directory that does not exist: usage error, nothing written",
           rc == 2 and "nowhere: error:" in err and digest(pub) == before, err)
     shutil.rmtree(tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    finish()
 
 
 if __name__ == "__main__":

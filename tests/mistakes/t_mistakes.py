@@ -35,13 +35,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import FICHES, FIXTURE, TEMPLATES, check, finish  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
 BUILD_DIR = os.path.dirname(os.path.abspath(FICHES))
 LOCALEDIR = os.path.join(BUILD_DIR, "locale")
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
-TEMPLATES = os.path.join(ROOT, "templates")
 CASES = os.path.join(HERE, "cases")
 SANITIZED = os.environ.get("SANITIZE") == "1" or "sanitize" in FICHES
 TIMEOUT = 120 if SANITIZED else 30
@@ -233,33 +232,22 @@ def main(argv):
     names = [a for a in argv if not a.startswith("--")]
     if not names:
         names = sorted(n for n in os.listdir(CASES) if os.path.isdir(os.path.join(CASES, n)))
-    passed = failed = 0
     scratch = tempfile.mkdtemp(prefix="fiches-mistakes-")
     try:
         base = prepare_base(scratch)
         for name in names:
             if not os.path.isdir(os.path.join(CASES, name)):
-                print(f"FAIL {name}: no such case in {CASES}")
-                failed += 1
+                check(name, False, f"no such case in {CASES}")
                 continue
             case = Case(name)
             if update:
                 print(f"update {name}")
             problems = run_case(case, base, scratch, update)
             shutil.rmtree(os.path.join(scratch, name), ignore_errors=True)
-            if problems:
-                failed += 1
-                print(f"FAIL {name}: {case.title}")
-                for p in problems:
-                    print("  " + p)
-            else:
-                passed += 1
-                print(f"ok   {name}")
+            check(name, not problems, case.title + "".join("\n  " + p for p in problems))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
-
+    finish()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

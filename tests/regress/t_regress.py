@@ -15,23 +15,11 @@ and read `git diff tests/regress/expected` before committing it.
 Prints "N passed, N failed" last."""
 import difflib, glob, json, os, re, shutil, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, FICHES, FIXTURE, check, finish  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-BUILD = os.environ.get("BUILD", "build")
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, BUILD, "fiches"))
-FIXTURE = os.path.join(ROOT, "tests/fixtures/basic")
 EXPECTED = os.path.join(HERE, "expected")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + ("\n" + detail if detail else ""))
 
 
 def front_matter(path):
@@ -128,8 +116,7 @@ def main():
         check("the corpus builds", r.returncode == 0, r.stderr[-2000:])
         check("the cases are valid content (no warning)", "warning" not in r.stderr, r.stderr[-2000:])
         if r.returncode:
-            print("%d passed, %d failed" % (passed, failed))
-            return 1
+            finish()
         with open(os.path.join(site, "site.json"), encoding="utf-8") as f:
             data = json.load(f)
         actions = {str(a["number"]): a for a in data["actions"]}
@@ -148,8 +135,7 @@ def main():
             compare(name + ".json", json.dumps(rec, ensure_ascii=False, indent=1, sort_keys=True) + "\n", update)
     if update:
         return 0
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    finish()
 
 
 if __name__ == "__main__":

@@ -9,21 +9,10 @@ HarfBuzz) and build the very same site and booklets. Prints
 "N passed, N failed" last."""
 import filecmp, os, re, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("BUILD", "build")
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, BUILD, "fiches"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, BUILD, FICHES, check, finish  # noqa: E402
+
 UNREACHED = os.path.join(ROOT, BUILD, "tests", "fiches-unreached")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
 
 
 def run(*cmd, env=None):
@@ -93,8 +82,7 @@ def main():
         differ = [f for f in ta if f in tb and not filecmp.cmp(os.path.join(normal, f),
                                                                os.path.join(fallback, f), shallow=False)]
         check("the fallbacks give the same bytes (pages, search, PDFs)", not differ, ", ".join(differ[:10]))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    finish()
 
 
 if __name__ == "__main__":

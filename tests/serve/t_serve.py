@@ -22,77 +22,24 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.environ.get("FICHES_ROOT") or os.path.dirname(os.path.dirname(HERE))
-FICHES = os.environ.get("FICHES") or os.path.join(REPO, "build", "fiches")
-FIXTURE = os.path.join(REPO, "tests", "fixtures", "basic")
-TEMPLATES = os.path.join(REPO, "templates")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, FICHES, FIXTURE, TEMPLATES, ENV, Serve, check, skip, finish  # noqa: E402
+
+REPO = ROOT
 SENTINEL = "TOP-SECRET-6c1f0e"
 WAIT = 30  # seconds allowed for a rebuild to be announced
-# English messages: the test reads the "Serving ... at http://..." line.
-ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
-
-passed = failed = skipped = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
-    return cond
-
-
-def finish():
-    line = "%d passed, %d failed" % (passed, failed)
-    if skipped:
-        line += ", %d skipped" % skipped
-    print(line)
-    sys.exit(1 if failed else 0)
 
 
 def skip_all(reason):
-    global skipped
-    skipped += 1
-    print("skip t_serve: " + reason)
+    skip("t_serve", reason)
     finish()
 
 
-class Server:
-    """A running `fiches serve`; stderr is collected in a file."""
+class Server(Serve):
+    """A running `fiches serve`, stopped with SIGINT (Ctrl-C) as a coordinator does."""
 
     def __init__(self, root, *extra, pdf=False, timeout=60):
-        self.log_path = os.path.join(root, "serve.log")
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [FICHES, "serve", "-C", root, "--port", "0"] + ([] if pdf else ["--no-pdf"]) + list(extra),
-            stdout=self.log, stderr=subprocess.STDOUT, env=ENV)
-        self.port = None
-        deadline = time.time() + timeout
-        while time.time() < deadline and self.proc.poll() is None:
-            m = re.search(r"at http://127\.0\.0\.1:(\d+)/", self.text())
-            if m:
-                self.port = int(m.group(1))
-                break
-            time.sleep(0.05)
-
-    def text(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        return self.proc.returncode
+        super().__init__(root, *extra, pdf=pdf, timeout=timeout, stop_signal=signal.SIGINT)
 
 
 def request(port, method, path, headers=None):

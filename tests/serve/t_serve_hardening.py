@@ -15,30 +15,14 @@ import resource
 import shutil
 import signal
 import socket
-import subprocess
 import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.environ.get("FICHES_ROOT") or os.path.dirname(os.path.dirname(HERE))
-FICHES = os.environ.get("FICHES") or os.path.join(REPO, "build", "fiches")
-FIXTURE = os.path.join(REPO, "tests", "fixtures", "basic")
-ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import FICHES, Serve, check, finish, project, require_program  # noqa: E402
+
 SANITIZED = os.environ.get("SANITIZE") == "1" or "sanitize" in FICHES
 RSS_LIMIT_MB = 600 if SANITIZED else 200
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
 
 
 def exchange(port, data, timeout=10):
@@ -76,31 +60,16 @@ def rss_kb(pid):
 
 
 def main():
-    if not os.access(FICHES, os.X_OK):
-        print(f"skip: {FICHES} not built")
-        print("0 passed, 0 failed, 1 skipped")
-        return 0
+    require_program()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
-    root = tempfile.mkdtemp(prefix="fiches-serve-h-")
-    shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(root, "content"))
-    shutil.copytree(os.path.join(REPO, "templates"), os.path.join(root, "templates"))
-    log_path = os.path.join(root, "serve.log")
-    log = open(log_path, "w")
-    proc = subprocess.Popen([FICHES, "serve", "-C", root, "--port", "0", "--no-pdf"],
-                            stdout=log, stderr=subprocess.STDOUT, env=ENV)
-    port = None
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None and not port:
-        with open(log_path, errors="replace") as f:
-            m = re.search(r"at http://127\.0\.0\.1:(\d+)/", f.read())
-        port = int(m.group(1)) if m else None
-        time.sleep(0.05)
+    root = project(templates=True)
+    srv = Serve(root, stop_signal=signal.SIGINT)
+    proc, port = srv.proc, srv.port
     if not port:
-        check("serve starts", False, open(log_path, errors="replace").read()[-500:])
-        proc.kill()
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        check("serve starts", False, srv.text()[-500:])
+        srv.stop()
+        finish()
     try:
         check("normal request", get(port) == 200)
         host = b"Host: 127.0.0.1\r\n"
@@ -164,17 +133,9 @@ def main():
         check("still serving after the connections close", get(port) == 200)
         check("server still running", proc.poll() is None)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        log.close()
-        shutil.rmtree(root, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        srv.stop()
+        shutil.rmtree(os.path.dirname(root), ignore_errors=True)
+    finish()
 
 
 if __name__ == "__main__":

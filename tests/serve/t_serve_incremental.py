@@ -26,34 +26,12 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.environ.get("FICHES_ROOT") or os.path.dirname(os.path.dirname(HERE))
-FICHES = os.environ.get("FICHES") or os.path.join(REPO, "build", "fiches")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT as REPO, FICHES, ENV, check, skip, finish  # noqa: E402
+
 WAIT = 120  # seconds allowed for a rebuild: only a hang fails
-ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
 INCREMENTAL = "only what the change shows"
 REBUILT = re.compile(r"^fiches: (rebuilt in .*|\d+ errors?: still serving.*)$", re.M)
-
-passed = failed = skipped = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
-    return cond
-
-
-def finish():
-    line = "%d passed, %d failed" % (passed, failed)
-    if skipped:
-        line += ", %d skipped" % skipped
-    print(line)
-    sys.exit(1 if failed else 0)
 
 
 class Events:
@@ -159,9 +137,7 @@ def start(project):
 
 def main():
     if not os.access(FICHES, os.X_OK):
-        global skipped
-        skipped += 1
-        print("skip t_serve_incremental: %s does not exist yet (run make)" % FICHES)
+        skip("t_serve_incremental", "%s does not exist yet (run make)" % FICHES)
         finish()
     with tempfile.TemporaryDirectory() as tmp:
         run(tmp)
@@ -177,9 +153,7 @@ def sigterm_during_build(tmp):
         subprocess.run(["make", "-C", os.path.join(REPO, "bench"), "work/bin/gencorpus"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if not os.access(gen, os.X_OK):
-        global skipped
-        skipped += 1
-        print("skip SIGTERM during a build: bench/work/bin/gencorpus cannot be built")
+        skip("SIGTERM during a build", "bench/work/bin/gencorpus cannot be built")
         return
     root = os.path.join(tmp, "big")
     subprocess.run([gen, "3000", root], stdout=subprocess.DEVNULL, check=True)

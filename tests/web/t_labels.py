@@ -17,23 +17,12 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build", "fiches"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, FICHES, check, finish  # noqa: E402
+
 KINDS = {"Chapitre": "guide", "Fiche-action": "actions", "Fiche thématique": "themes"}
 LABEL = re.compile(r"(Chapitre|Fiche-action|Fiche thématique)[ \u00a0](\d+) · ([^<]+)<")
 BARE = re.compile(r"<a [^>]*>(Page|Chapitre|Fiche-action|Fiche thématique)</a>")
-
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def plain(title_html):
@@ -150,5 +139,4 @@ def main():
 
 
 main()
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
