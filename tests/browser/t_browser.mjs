@@ -17,39 +17,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { ROOT, FICHES, loadPlaywright, launch, buildSite, serve, timeQueries, TIMING_QUERIES,
+import { check, skip, step, finish, needBrowser, OUT, AXE } from '../lib/suite.mjs';
+import { ROOT, FICHES, launch, buildSite, serve, timeQueries, TIMING_QUERIES,
   htmlBytes } from './helpers.mjs';
 
-const OUT = path.join(ROOT, 'tests', 'out');
 const SCREENS = path.join(OUT, 'screens');
 fs.mkdirSync(SCREENS, { recursive: true });
 
-let passed = 0, failed = 0, skipped = 0;
-function check(name, cond, detail = '') {
-  if (cond) { passed++; console.log(`ok - ${name}`); }
-  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
-  return cond;
-}
-function finish(code) {
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(code ?? (failed ? 1 : 0));
-}
-async function step(name, fn) {
-  try { await fn(); } catch (e) { check(name, false, (e && e.stack || String(e)).split('\n').slice(0, 3).join(' | ')); }
-}
 
-const pw = await loadPlaywright();
-if (!pw) {
-  console.log('skip - playwright-core is not installed (run: cd tests/browser && npm ci)');
-  skipped++;
-  finish(0);
-}
-if (!fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium')) {
-  console.log('skip - /usr/bin/chromium is missing (apt-get install chromium)');
-  skipped++;
-  finish(0);
-}
+const pw = await needBrowser({ program: false });
 
 let site, tmp = null;
 if (process.env.FICHES_SITE) site = path.resolve(process.env.FICHES_SITE);
@@ -59,8 +35,6 @@ else { check('a site to test', false, 'no build/fiches and no public/'); finish(
 site = fs.realpathSync(site);
 console.log(`# site: ${site}`);
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const pdfBuilt = fs.existsSync(path.join(site, 'pdf'));
 
 const srv = await serve(site);
@@ -329,7 +303,7 @@ await step('e. offline', async () => {
 
 /* ---- e'. The preview server registers no worker ------------------------- */
 await step('e. fiches serve', async () => {
-  if (!fs.existsSync(FICHES) || process.env.FICHES_SITE) { skipped++; return; }
+  if (!fs.existsSync(FICHES) || process.env.FICHES_SITE) { skip('e. fiches serve: no program, or a site given'); return; }
   const { spawn } = await import('node:child_process');
   const outDir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'fiches-serve-'));
   const child = spawn(FICHES, ['serve', '--port', '0', '--no-pdf', '-C', ROOT, '-o', path.join(outDir, 'site')],

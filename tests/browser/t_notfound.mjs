@@ -10,24 +10,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { FICHES, ROOT, loadPlaywright, launch } from './helpers.mjs';
+import { check, finish, needBrowser } from '../lib/suite.mjs';
+import { FICHES, ROOT, launch } from './helpers.mjs';
 
-let passed = 0, failed = 0, skipped = 0;
-function check(name, cond, detail = '') {
-  if (cond) { passed++; console.log(`ok - ${name}`); }
-  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
-  return cond;
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
-}
-const pw = await loadPlaywright();
-if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium')) {
-  console.log('skip - playwright-core or /usr/bin/chromium missing');
-  skipped++;
-  finish();
-}
+const pw = await needBrowser({ program: false });
 
 // A static server that serves dir under prefix ('/' or '/tat/') and the site's
 // 404.html, with status 404, for anything missing, as a web server configured

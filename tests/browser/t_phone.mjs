@@ -10,26 +10,10 @@
 //  - axe-core at 320 px: no serious or critical violation.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { ROOT, FICHES, loadPlaywright, launch, serve, buildSite } from './helpers.mjs';
+import { check, finish, needBrowser, AXE } from '../lib/suite.mjs';
+import { ROOT, launch, serve, buildSite } from './helpers.mjs';
 
-let passed = 0, failed = 0, skipped = 0;
-function check(name, cond, detail = '') {
-  if (cond) { passed++; console.log(`ok - ${name}`); }
-  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
-}
-const pw = await loadPlaywright();
-if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium') || !fs.existsSync(FICHES)) {
-  console.log('skip - playwright-core, /usr/bin/chromium or build/fiches missing');
-  skipped++;
-  finish();
-}
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const pw = await needBrowser();
 const { tmp, out } = buildSite(ROOT);
 const site = fs.realpathSync(out);
 const first = (dir) => {
