@@ -20,24 +20,12 @@ import os, re, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pdfstruct  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("BUILD", "build")
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, BUILD, "fiches"))
-FIXTURE = os.path.join(ROOT, "tests/fixtures/basic")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, BUILD, FICHES, FIXTURE, check, finish  # noqa: E402
+
 MM = 72 / 25.4
 W, H = 841.89, 595.28
 PANEL, FLAP = 100 * MM, W - 200 * MM
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail else ""))
 
 
 def run(*cmd, **kw):
@@ -369,8 +357,6 @@ def main():
         too_long(tmp, site, env)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -6,21 +6,10 @@ of the sommaire and of « p. N » references, outline and links, imposition
 order, determinism. Prints "N passed, N failed" last."""
 import json, math, os, re, shutil, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("BUILD", "build")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, BUILD, FICHES, FIXTURE, check, finish  # noqa: E402
+
 LIB = os.path.join(ROOT, BUILD, "libfiches.a")
-FIXTURE = os.path.join(ROOT, "tests/fixtures/basic")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
 
 
 def run(*cmd, **kw):
@@ -235,8 +224,7 @@ def main():
         check("ad-hoc unknown id refused", r.returncode != 0 and "action:99" in r.stderr, r.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        print("%d passed, %d failed" % (passed, failed))
 
 
 main()
-sys.exit(1 if failed else 0)
+finish()

@@ -9,20 +9,9 @@ about at its Markdown line. The rendered page shows each picture upright
 (its quadrants where they belong). Prints "N passed, N failed" last."""
 import os, re, shutil, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, "build/fiches"))
-FIXTURE = os.path.join(ROOT, "tests/fixtures/basic")
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, FICHES, FIXTURE, check, finish  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
 
 
 def run(*cmd, **kw):
@@ -180,9 +169,8 @@ def main():
               str(ratio))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        print("%d passed, %d failed" % (passed, failed))
 
 
 if __name__ == "__main__":
     main()
-    sys.exit(1 if failed else 0)
+    finish()
