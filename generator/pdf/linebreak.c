@@ -310,7 +310,7 @@ static int choose(const struct cand *c, int n, const struct cand *first, int wid
 }
 
 /*
- * x[c] for every character c of the unwrapped layout u (n characters):
+ * x[c] for every character c of the layout u, laid out unwrapped (n characters):
  * where it starts on its line, from the glyphs' logical widths, in one
  * pass (asking Pango index by index walks the runs each time).
  */
@@ -426,10 +426,17 @@ int linebreak_total_fit(PangoLayout *l)
 		return 0;
 	if (!needs_total_fit(l, text))
 		return 0;
-	PangoLayout *u = pango_layout_copy(l);
-	pango_layout_set_width(u, -1);
+	/*
+	 * The break opportunities are those of l's own layout (a change of
+	 * width keeps them, Pango finds them again only for a new text or new
+	 * attributes), copied: l's text is replaced below. The widths are
+	 * those of l laid out unwrapped, its width set back after: a copy of
+	 * l would find the break opportunities a second time.
+	 */
 	int nattrs;
-	const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(u, &nattrs);
+	const PangoLogAttr *l_attrs = pango_layout_get_log_attrs_readonly(l, &nattrs);
+	PangoLogAttr *la = xmalloc((size_t)nattrs * sizeof *la);
+	memcpy(la, l_attrs, (size_t)nattrs * sizeof *la);
 	int nchars = nattrs - 1;
 	int *off = xmalloc((size_t)(nchars + 1) * sizeof *off);
 	int *xs = xmalloc((size_t)(nchars + 1) * sizeof *xs);
@@ -450,7 +457,9 @@ int linebreak_total_fit(PangoLayout *l)
 	vis[0] = 0;
 	for (int k = 0; k < nchars; k++)
 		vis[k + 1] = vis[k] + !((unsigned char)text[off[k]] == 0xC2 && (unsigned char)text[off[k] + 1] == 0xAD);
-	char_x(u, text, nchars, off, xs);
+	pango_layout_set_width(l, -1);
+	char_x(l, text, nchars, off, xs);
+	pango_layout_set_width(l, width);
 	for (int k = 0; k < nchars && space_count < 64; k++) {
 		if (text[off[k]] == ' ' && xs[k + 1] > xs[k]) {
 			space_total += xs[k + 1] - xs[k];
@@ -614,7 +623,7 @@ int linebreak_total_fit(PangoLayout *l)
 		trap[lo] = 1;
 		ragged = flush_left;
 	}
-	g_object_unref(u);
+	free(la);
 	if (orig)
 		pango_attr_list_unref(orig);
 	free(orig_text);
