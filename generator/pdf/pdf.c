@@ -721,10 +721,10 @@ static void typeset(struct job *j)
 	dests_free(&dp.map);
 	if (getenv("FICHES_TIMING")) {
 		struct shape_stats st = shape_cache_stats();
-		fprintf(stderr, "fiches: %s: shaping %lu requests, %lu sliced, %lu spliced, "
-			"%lu of %lu characters shaped; %lu soft hyphens kept out of the text\n",
-			j->b->name, st.requests, st.sliced, st.spliced, st.shaped_chars, st.requested_chars,
-			text_renderer_dropped());
+		fprintf(stderr, "fiches: %s: shaping %lu requests, %lu sliced, %lu spliced, %lu joined "
+			"(%lu words kept), %lu of %lu characters shaped; %lu soft hyphens kept out of the text\n",
+			j->b->name, st.requests, st.sliced, st.spliced, st.joined, st.pieces_kept,
+			st.shaped_chars, st.requested_chars, text_renderer_dropped());
 	}
 	lay_free(dp.L);
 }

@@ -19,6 +19,11 @@
  *   - when Pango adds a hyphen after the part, with the slice up to the
  *     last cut that is safe to concatenate before its end, followed by the
  *     real shaping of the rest and the hyphen (HarfBuzz's own recipe).
+ *   - when the part is the same text with grapheme joiners in place of
+ *     some soft hyphens (linebreak.c, once it has chosen the breaks),
+ *     with the slices of the words without one and the words holding
+ *     one shaped on their own, joined where HarfBuzz marks both sides
+ *     safe to concatenate (answer_joined); such words are kept by text.
  * Any other request goes to HarfBuzz (hb_shape_full), and is kept.
  * Only left-to-right Latin and common text is answered this way: other
  * scripts' shapers read the context around a part, which a buffer does
@@ -47,6 +52,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "hash.h"
 #include "xalloc.h"
 
 /* The HarfBuzz versions whose shaping inputs struct setting covers. */
@@ -156,8 +163,11 @@ static void kept_clear(struct kept *k)
 	memset(k, 0, sizeof *k);
 }
 
+static void pieces_free(void);
+
 void shape_cache_release(void)
 {
+	pieces_free();
 	for (size_t i = 0; i < KEPT; i++)
 		kept_clear(&kept[i]);
 	if (scratch)
@@ -202,9 +212,17 @@ static int is_hyphen(hb_codepoint_t c)
 	return c == 0x2010 || c == '-';
 }
 
-/* Where in k the request's text starts, and how many characters match. */
+#define SOFT_HYPHEN 0x00AD
+#define GRAPHEME_JOINER 0x034F
+
+/*
+ * Where in k the request's text starts, and how many characters match;
+ * *joined counts those where k has a soft hyphen and the request a
+ * grapheme joiner in its place (linebreak.c: a hyphenation point not
+ * chosen), which answer_joined answers.
+ */
 static int locate(const struct kept *k, const hb_glyph_info_t *req, unsigned n, unsigned *start,
-		  unsigned *matched)
+		  unsigned *matched, unsigned *joined)
 {
 	unsigned lo = 0, hi = k->n;
 	while (lo < hi) {
@@ -216,12 +234,18 @@ static int locate(const struct kept *k, const hb_glyph_info_t *req, unsigned n, 
 	}
 	if (lo >= k->n || k->clusters[lo] != req[0].cluster)
 		return 0;
-	unsigned m = 0;
-	while (m < n && lo + m < k->n && k->chars[lo + m] == req[m].codepoint &&
-	       k->clusters[lo + m] == req[m].cluster)
+	unsigned m = 0, j = 0;
+	while (m < n && lo + m < k->n && k->clusters[lo + m] == req[m].cluster) {
+		if (k->chars[lo + m] != req[m].codepoint) {
+			if (k->chars[lo + m] != SOFT_HYPHEN || req[m].codepoint != GRAPHEME_JOINER)
+				break;
+			j++;
+		}
 		m++;
+	}
 	*start = lo;
 	*matched = m;
+	*joined = j;
 	return 1;
 }
 
@@ -316,15 +340,25 @@ static int answer_hyphenated(const struct kept *k, hb_font_t *font, hb_buffer_t 
 	return 0;
 }
 
+static int answer_joined(const struct kept *k, hb_font_t *font, hb_buffer_t *buf, const struct setting *set,
+			 unsigned s);
+
 static int answer(hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
 {
 	unsigned n;
 	const hb_glyph_info_t *req = hb_buffer_get_glyph_infos(buf, &n);
 	for (size_t i = 0; i < KEPT; i++) {
 		struct kept *k = &kept[i];
-		unsigned s, m;
-		if (!k->n || !same_setting(&k->set, set) || !locate(k, req, n, &s, &m))
+		unsigned s, m, joined;
+		if (!k->n || !same_setting(&k->set, set) || !locate(k, req, n, &s, &m, &joined))
 			continue;
+		if (joined) {
+			if (m == n && answer_joined(k, font, buf, set, s)) {
+				stats.joined++;
+				return 1;
+			}
+			continue;
+		}
 		if (m == n) {
 			long g0 = safe_cut(k, s), g1 = safe_cut(k, s + m);
 			if (g0 < 0 || g1 < 0)
@@ -352,27 +386,20 @@ static void *copy(const void *p, size_t size)
 	return c;
 }
 
-/* Shapes for real and keeps the result in place of the least recently used. */
-static void shape_and_keep(hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
+/* The entry to replace: the least recently used, emptied. */
+static struct kept *kept_slot(void)
 {
 	struct kept *k = &kept[0];
 	for (size_t i = 1; i < KEPT; i++)
 		if (kept[i].used < k->used)
 			k = &kept[i];
 	kept_clear(k);
-	unsigned n;
-	const hb_glyph_info_t *in = hb_buffer_get_glyph_infos(buf, &n);
-	k->n = n;
-	k->chars = xmalloc(n * sizeof *k->chars);
-	k->clusters = xmalloc(n * sizeof *k->clusters);
-	for (unsigned i = 0; i < n; i++) {
-		k->chars[i] = in[i].codepoint;
-		k->clusters[i] = in[i].cluster;
-	}
-	/* Marks where joining separately shaped text is safe (answer_hyphenated). */
-	hb_buffer_set_flags(buf, set->flags | HB_BUFFER_FLAG_PRODUCE_UNSAFE_TO_CONCAT);
-	hb_shape_full(font, buf, set->features, set->nfeatures, NULL);
-	stats.shaped_chars += n;
+	return k;
+}
+
+/* Keeps in k the setting and the glyphs of buf, the shaping of k's text. */
+static void keep_glyphs(struct kept *k, hb_buffer_t *buf, const struct setting *set)
+{
 	const hb_glyph_info_t *out = hb_buffer_get_glyph_infos(buf, &k->nglyphs);
 	k->infos = copy(out, k->nglyphs * sizeof *k->infos);
 	k->pos = copy(hb_buffer_get_glyph_positions(buf, NULL), k->nglyphs * sizeof *k->pos);
@@ -382,6 +409,279 @@ static void shape_and_keep(hb_font_t *font, hb_buffer_t *buf, const struct setti
 	k->set.coords = k->coords;
 	k->set.features = k->features;
 	k->used = ++clock_tick;
+}
+
+/* Shapes for real and keeps the result in place of the least recently used. */
+static void shape_and_keep(hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
+{
+	struct kept *k = kept_slot();
+	unsigned n;
+	const hb_glyph_info_t *in = hb_buffer_get_glyph_infos(buf, &n);
+	k->n = n;
+	k->chars = xmalloc(n * sizeof *k->chars);
+	k->clusters = xmalloc(n * sizeof *k->clusters);
+	for (unsigned i = 0; i < n; i++) {
+		k->chars[i] = in[i].codepoint;
+		k->clusters[i] = in[i].cluster;
+	}
+	/* Marks where joining separately shaped text is safe (answer_hyphenated, answer_joined). */
+	hb_buffer_set_flags(buf, set->flags | HB_BUFFER_FLAG_PRODUCE_UNSAFE_TO_CONCAT);
+	hb_shape_full(font, buf, set->features, set->nfeatures, NULL);
+	stats.shaped_chars += n;
+	keep_glyphs(k, buf, set);
+}
+
+/* Where a word starts in k, after a space, at a cut safe to concatenate. */
+static int word_cut(const struct kept *k, unsigned i)
+{
+	return i > 0 && k->chars[i - 1] == ' ' && concat_cut(k, i) >= 0;
+}
+
+/* Glyphs being gathered (answer_joined). */
+struct glyph_run {
+	hb_glyph_info_t *infos;
+	hb_glyph_position_t *pos;
+	unsigned n, cap;
+};
+
+static void run_add(struct glyph_run *r, const hb_glyph_info_t *infos, const hb_glyph_position_t *pos,
+		    unsigned n)
+{
+	if (r->n + n > r->cap) {
+		r->cap = (r->n + n) * 2;
+		r->infos = xrealloc(r->infos, r->cap * sizeof *r->infos);
+		r->pos = xrealloc(r->pos, r->cap * sizeof *r->pos);
+	}
+	if (n) {
+		memcpy(r->infos + r->n, infos, n * sizeof *infos);
+		memcpy(r->pos + r->n, pos, n * sizeof *pos);
+	}
+	r->n += n;
+}
+
+/*
+ * The words answer_joined shapes, by setting and text: the same words
+ * come back in paragraph after paragraph (« dé-mar-che » with its
+ * hyphenation points not chosen). Their glyphs' clusters are kept
+ * relative to the word's first character, whose bytes are the same
+ * wherever the word is.
+ */
+struct piece {
+	struct piece *next;
+	uint64_t hash;
+	char *key;
+	size_t key_len;
+	long np;                        /* glyphs before the probe; -1: does not join */
+	hb_glyph_info_t *infos;
+	hb_glyph_position_t *pos;
+};
+
+#define PIECE_BUCKETS 4096
+static _Thread_local struct piece **pieces;
+
+static void pieces_free(void)
+{
+	for (size_t i = 0; pieces && i < PIECE_BUCKETS; i++) {
+		struct piece *p = pieces[i];
+		while (p) {
+			struct piece *next = p->next;
+			free(p->key);
+			free(p->infos);
+			free(p->pos);
+			free(p);
+			p = next;
+		}
+	}
+	free(pieces);
+	pieces = NULL;
+}
+
+/* Everything shape_piece's answer depends on, as bytes. */
+static void piece_key(struct buf *key, const struct setting *set, hb_buffer_flags_t flags, int at_start,
+		      const hb_codepoint_t *text, unsigned len)
+{
+	const struct setting *s = set;
+	buf_put(key, (const char *)&s->font, sizeof s->font);
+	buf_put(key, (const char *)&s->face, sizeof s->face);
+	buf_put(key, (const char *)&s->x_scale, sizeof s->x_scale);
+	buf_put(key, (const char *)&s->y_scale, sizeof s->y_scale);
+	buf_put(key, (const char *)&s->x_ppem, sizeof s->x_ppem);
+	buf_put(key, (const char *)&s->y_ppem, sizeof s->y_ppem);
+	buf_put(key, (const char *)&s->ptem, sizeof s->ptem);
+	buf_put(key, (const char *)&s->slant, sizeof s->slant);
+	buf_put(key, (const char *)&s->ncoords, sizeof s->ncoords);
+	if (s->ncoords)
+		buf_put(key, (const char *)s->coords, s->ncoords * sizeof *s->coords);
+	buf_put(key, (const char *)&s->props.direction, sizeof s->props.direction);
+	buf_put(key, (const char *)&s->props.script, sizeof s->props.script);
+	buf_put(key, (const char *)&s->props.language, sizeof s->props.language);
+	buf_put(key, (const char *)&flags, sizeof flags);
+	buf_put(key, (const char *)&s->level, sizeof s->level);
+	buf_put(key, (const char *)&s->invisible, sizeof s->invisible);
+	buf_put(key, (const char *)&s->replacement, sizeof s->replacement);
+	buf_put(key, (const char *)&s->not_found, sizeof s->not_found);
+	buf_put(key, (const char *)&s->nfeatures, sizeof s->nfeatures);
+	if (s->nfeatures)
+		buf_put(key, (const char *)s->features, s->nfeatures * sizeof *s->features);
+	buf_put(key, (const char *)&at_start, sizeof at_start);
+	buf_put(key, (const char *)text, len * sizeof *text);
+}
+
+/*
+ * Shapes text[a, b) (k's clusters), and the character at b when probe,
+ * and checks that it joins the glyphs around it: its first glyph safe to
+ * concatenate when a is not the request's start, and the probe's too
+ * (HarfBuzz's recipe for the end of a part: shape a little more, and
+ * read the flag there). Returns the entry holding the glyphs before the
+ * probe (np < 0 when it does not join).
+ */
+static const struct piece *shape_piece(const struct kept *k, hb_font_t *font, const struct setting *set,
+				       const hb_codepoint_t *text, unsigned a, unsigned b, int probe,
+				       int at_start, int at_end)
+{
+	hb_buffer_flags_t flags = set->flags | HB_BUFFER_FLAG_PRODUCE_UNSAFE_TO_CONCAT;
+	if (!at_start)
+		flags &= ~(hb_buffer_flags_t)HB_BUFFER_FLAG_BOT;
+	if (!at_end)
+		flags &= ~(hb_buffer_flags_t)HB_BUFFER_FLAG_EOT;
+	unsigned len = b - a + (probe ? 1 : 0);
+	struct buf key = BUF_INIT;
+	piece_key(&key, set, flags, at_start, text + a, len);
+	uint64_t h = hash_bytes(key.data, key.len);
+	if (!pieces)
+		pieces = xcalloc(PIECE_BUCKETS, sizeof *pieces);
+	struct piece **slot = &pieces[h % PIECE_BUCKETS];
+	for (struct piece *p = *slot; p; p = p->next) {
+		if (p->hash == h && p->key_len == key.len && !memcmp(p->key, key.data, key.len)) {
+			buf_free(&key);
+			stats.pieces_kept++;
+			return p;
+		}
+	}
+	struct piece *p = xcalloc(1, sizeof *p);
+	p->hash = h;
+	p->key_len = key.len;
+	p->key = buf_detach(&key);
+	p->next = *slot;
+	*slot = p;
+	p->np = -1;
+	if (!scratch)
+		scratch = hb_buffer_create();
+	hb_buffer_reset(scratch);
+	hb_buffer_set_segment_properties(scratch, &set->props);
+	hb_buffer_set_flags(scratch, flags);
+	hb_buffer_set_cluster_level(scratch, set->level);
+	hb_buffer_set_invisible_glyph(scratch, set->invisible);
+	hb_buffer_set_replacement_codepoint(scratch, set->replacement);
+	hb_buffer_set_not_found_glyph(scratch, set->not_found);
+	hb_buffer_add_codepoints(scratch, text, (int)k->n, a, (int)len);
+	hb_glyph_info_t *in = hb_buffer_get_glyph_infos(scratch, NULL);
+	uint32_t c0 = k->clusters[a];
+	for (unsigned i = 0; i < len; i++)
+		in[i].cluster = k->clusters[a + i] - c0;
+	hb_shape_full(font, scratch, set->features, set->nfeatures, NULL);
+	stats.shaped_chars += len;
+	unsigned np;
+	const hb_glyph_info_t *pi = hb_buffer_get_glyph_infos(scratch, &np);
+	if (!at_start && (!np || pi[0].cluster != 0 ||
+			  (hb_glyph_info_get_glyph_flags(&pi[0]) & HB_GLYPH_FLAG_UNSAFE_TO_CONCAT)))
+		return p;
+	unsigned g = np;
+	if (probe) {
+		uint32_t cb = k->clusters[b] - c0;
+		g = 0;
+		while (g < np && pi[g].cluster < cb)
+			g++;
+		if (g >= np || pi[g].cluster != cb ||
+		    (hb_glyph_info_get_glyph_flags(&pi[g]) & HB_GLYPH_FLAG_UNSAFE_TO_CONCAT))
+			return p;
+	}
+	p->np = g;
+	p->infos = copy(pi, g * sizeof *p->infos);
+	p->pos = copy(hb_buffer_get_glyph_positions(scratch, NULL), g * sizeof *p->pos);
+	return p;
+}
+
+/*
+ * The request is k's characters from s, with grapheme joiners where k has
+ * soft hyphens: the text linebreak.c gives Pango once it has chosen the
+ * breaks. A joiner is not skipped by the font's lookups as a soft hyphen
+ * is, so the words holding one may shape otherwise. The other words keep
+ * k's glyphs: the request is cut where words start at a place k's shaping
+ * marks safe to concatenate, each word with a joiner shaped for real, and
+ * the parts joined where HarfBuzz says joining is safe on both sides
+ * (hb-buffer.h, HB_GLYPH_FLAG_UNSAFE_TO_CONCAT). The result is kept, for
+ * Pango's requests of its lines. 0 when some join is not safe.
+ */
+static int answer_joined(const struct kept *k, hb_font_t *font, hb_buffer_t *buf, const struct setting *set,
+			 unsigned s)
+{
+	unsigned n;
+	const hb_glyph_info_t *req = hb_buffer_get_glyph_infos(buf, &n);
+	unsigned e = s + n;
+	long g_start = safe_cut(k, s), g_end = safe_cut(k, e);
+	if (g_start < 0 || g_end < 0)
+		return 0;
+	hb_codepoint_t *text = copy(k->chars, k->n * sizeof *text);
+	for (unsigned i = 0; i < n; i++)
+		text[s + i] = req[i].codepoint;
+	struct glyph_run out = {0};
+	unsigned i = s;
+	long g = g_start;
+	int ok = 1;
+	while (ok) {
+		unsigned q = i;
+		while (q < e && text[q] == k->chars[q])
+			q++;
+		if (q >= e) {
+			run_add(&out, k->infos + g, k->pos + g, (unsigned)(g_end - g));
+			break;
+		}
+		unsigned a = q, b = q + 1;
+		while (a > i && !word_cut(k, a))
+			a--;
+		while (b < e && !word_cut(k, b))
+			b++;
+		long ga = a == s ? g_start : concat_cut(k, a);
+		long gb = b == e ? g_end : concat_cut(k, b);
+		const struct piece *p = ga < 0 || gb < 0 ? NULL :
+					shape_piece(k, font, set, text, a, b, b < e, a == s, b == e);
+		if (!p || p->np < 0) {
+			ok = 0;
+			break;
+		}
+		run_add(&out, k->infos + g, k->pos + g, (unsigned)(ga - g));
+		unsigned at = out.n;
+		run_add(&out, p->infos, p->pos, (unsigned)p->np);
+		for (unsigned c = at; c < out.n; c++)
+			out.infos[c].cluster += k->clusters[a];
+		i = b;
+		g = gb;
+	}
+	free(text);
+	if (ok) {
+		hb_codepoint_t *chars = xmalloc(n * sizeof *chars);
+		uint32_t *clusters = xmalloc(n * sizeof *clusters);
+		for (unsigned c = 0; c < n; c++) {
+			chars[c] = req[c].codepoint;
+			clusters[c] = req[c].cluster;
+		}
+		ok = put_glyphs(buf, out.infos, out.pos, out.n, NULL, NULL, 0);
+		if (ok) {
+			/* k may be the entry replaced: it is not read from here on. */
+			struct kept *nk = kept_slot();
+			nk->n = n;
+			nk->chars = chars;
+			nk->clusters = clusters;
+			keep_glyphs(nk, buf, set);
+		} else {
+			free(chars);
+			free(clusters);
+		}
+	}
+	free(out.infos);
+	free(out.pos);
+	return ok;
 }
 
 static int library_covered(int a, int b, int c)

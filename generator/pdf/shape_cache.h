@@ -10,6 +10,8 @@ struct shape_stats {
 	unsigned long requests;        /* hb_shape calls */
 	unsigned long sliced;          /* answered with a slice of a kept shaping */
 	unsigned long spliced;         /* a slice and a short hyphenated tail */
+	unsigned long joined;          /* soft hyphens become joiners: the words holding one shaped again */
+	unsigned long pieces_kept;     /* such words answered from an earlier shaping of theirs */
 	unsigned long requested_chars; /* characters in all requests */
 	unsigned long shaped_chars;    /* characters HarfBuzz actually shaped */
 };
