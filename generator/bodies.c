@@ -9,29 +9,40 @@
 #include "search.h"
 #include "xref.h"
 
+#include <stdlib.h>
+
 struct job {
 	struct site *s;
+	const struct body_sink *sink;
 	struct diag *d;
 };
 
-void bodies_process_doc(struct site *s, struct doc *doc, struct diag *d)
+static void process_doc(struct site *s, struct doc *doc, const struct body_sink *sink,
+			struct diag *d)
 {
 	cmark_node *root = markdown_parse_doc(s, doc, d);
 	lint_body(s, doc, root, d);
 	xref_resolve_doc(s, doc, root, d);
 	search_doc_texts(root, &doc->search_texts);
+	if (sink)
+		sink->keep(sink->ctx, s, doc, root);
 	cmark_node_free(root);
+}
+
+void bodies_process_doc(struct site *s, struct doc *doc, struct diag *d)
+{
+	process_doc(s, doc, NULL, d);
 }
 
 static void process_one(void *ctx, size_t i)
 {
 	struct job *j = ctx;
-	bodies_process_doc(j->s, site_doc_at(j->s, i), j->d);
+	process_doc(j->s, site_doc_at(j->s, i), j->sink, j->d);
 }
 
-void bodies_process(struct site *s, int jobs, struct diag *d)
+void bodies_process(struct site *s, int jobs, const struct body_sink *sink, struct diag *d)
 {
-	struct job j = {s, d};
+	struct job j = {s, sink, d};
 	/* Before the threads start: they only read it. */
 	md_paths_free(s->md_paths);
 	s->md_paths = md_paths_build(s);
@@ -41,6 +52,8 @@ void bodies_process(struct site *s, int jobs, struct diag *d)
 
 cmark_node *bodies_tree(const struct site *s, const struct doc *doc)
 {
+	if (!doc->body && doc->body_len)
+		abort(); /* let go by body_store_release_sources: nothing was to read it again */
 	cmark_node *root = markdown_parse_body(doc);
 	xref_resolve_quiet(s, doc, root);
 	return root;

@@ -5,8 +5,10 @@
  * thousand fiches would hold half a gigabyte of trees between the checks
  * and the pages. So each body is parsed, checked, resolved and mined for
  * what later stages need (headings, sigles, links, search texts) on its
- * own, and its tree freed at once; the page and the booklets that show a
- * body parse it again (bodies_tree), which costs less than keeping it.
+ * own, and its tree freed at once. An output that shows the bodies keeps
+ * what it needs of each tree through a sink before it goes (the HTML
+ * output renders the body once: html/body_store.h); the booklets, and the
+ * pages when nothing was kept, parse the body again (bodies_tree).
  */
 #ifndef FICHES_BODIES_H
 #define FICHES_BODIES_H
@@ -17,11 +19,22 @@
 #include <cmark-gfm.h>
 
 /*
+ * What an output keeps of each body: keep() is called on the thread that
+ * processed doc, with its tree parsed, resolved and mined, just before the
+ * tree is freed. It must not change the tree nor the site.
+ */
+struct body_sink {
+	void (*keep)(void *ctx, const struct site *s, const struct doc *doc, cmark_node *root);
+	void *ctx;
+};
+
+/*
  * Every document's body, on up to `jobs` threads (<= 0: one per core),
  * then the checks that need all of them (anchors in other documents,
- * backlinks). Diagnostics go to d.
+ * backlinks). Each tree is handed to sink first when sink is not NULL.
+ * Diagnostics go to d.
  */
-void bodies_process(struct site *s, int jobs, struct diag *d);
+void bodies_process(struct site *s, int jobs, const struct body_sink *sink, struct diag *d);
 
 /*
  * One document's body, as bodies_process does for each (doc need not be
@@ -30,7 +43,10 @@ void bodies_process(struct site *s, int jobs, struct diag *d);
  */
 void bodies_process_doc(struct site *s, struct doc *doc, struct diag *d);
 
-/* doc's body parsed again with its links resolved. Caller frees with cmark_node_free. */
+/*
+ * doc's body parsed again with its links resolved (doc->body must not have
+ * been let go). Caller frees with cmark_node_free.
+ */
 cmark_node *bodies_tree(const struct site *s, const struct doc *doc);
 
 #endif

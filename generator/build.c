@@ -9,6 +9,7 @@
 #include "build.h"
 #include "lint_files.h"
 #include "bodies.h"
+#include "body_store.h"
 #include "buf.h"
 #include "context.h"
 #include "html.h"
@@ -49,6 +50,7 @@ struct build {
 	struct stage *stage;
 	struct page_plan plan;
 	struct context_options copts;
+	struct body_store *bodies;   /* the bodies rendered at their first pass, until their pages take them */
 };
 
 static double now(void)
@@ -209,9 +211,12 @@ int build_makes_pdfs(const struct build_options *o)
 	return !o->no_pdf && !o->pdf_later;
 }
 
-/* build_load, with one document's text read from elsewhere (ov may be NULL). */
+/*
+ * build_load, with one document's text read from elsewhere (ov may be NULL);
+ * with bodies, each body is also rendered into a new store there.
+ */
 static struct site *load_checked(const struct build_options *o, const struct load_override *ov,
-				 struct diag *d)
+				 struct body_store **bodies, struct diag *d)
 {
 	struct build b = {0};
 	b.o = o;
@@ -227,7 +232,12 @@ static struct site *load_checked(const struct build_options *o, const struct loa
 	lint_data_values(b.site, d);
 	b.site->synonyms = synonyms_load(b.site, d);
 	build_phase("schema");
-	bodies_process(b.site, o->jobs, d);
+	struct body_sink sink;
+	if (bodies) {
+		*bodies = body_store_new(b.site);
+		sink = body_store_sink(*bodies);
+	}
+	bodies_process(b.site, o->jobs, bodies ? &sink : NULL, d);
 	build_phase("bodies");
 	schema_check_sections(b.site, d);
 	derive_all(b.site);
@@ -238,7 +248,7 @@ static struct site *load_checked(const struct build_options *o, const struct loa
 
 struct site *build_load(const struct build_options *o, struct diag *d)
 {
-	return load_checked(o, NULL, d);
+	return load_checked(o, NULL, NULL, d);
 }
 
 struct build_kept {
@@ -277,6 +287,7 @@ static void keep_build(struct build *b, const struct build_options *o,
 	k->tmpl = b->tmpl;
 	b->tmpl = NULL;
 	k->copts = b->copts;
+	k->copts.bodies = NULL;   /* freed with the build: later pages parse their body again */
 	k->pdf_sizes = pdf_sizes;
 	k->npdf_sizes = npdf_sizes;
 	*o->keep = k;
@@ -416,7 +427,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		status = BUILD_USAGE;
 		goto out;
 	}
-	b.site = build_load(&defaults, d);
+	b.site = load_checked(&defaults, NULL, &b.bodies, d);
 	if (!b.site) {
 		status = BUILD_CONTENT_ERROR;
 		goto out;
@@ -431,11 +442,15 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		goto out;
 	}
 
+	/* Checks done, no booklet and no later rebuild: only the kept HTML is read now. */
+	if (o->no_pdf && !o->pdf_later && !o->keep)
+		body_store_release_sources(b.bodies, b.site);
 	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
 	context_prepare(b.site);
 	build_phase("summaries");
 	b.stage = stage_new(b.out);
 	b.copts.with_pdf = !o->no_pdf;
+	b.copts.bodies = b.bodies;
 	b.plan = pages_plan(b.site);
 	struct output_run run;
 	output_run_of(&run, &b);
@@ -461,6 +476,7 @@ out:
 		stats->seconds = now() - t0;
 	stage_sizes_free(pdf_sizes, npdf_sizes);
 	stage_free(b.stage);
+	body_store_free(b.bodies);
 	pages_free(&b.plan);
 	if (b.tmpl)
 		mustache_set_free(b.tmpl);
@@ -486,7 +502,7 @@ int build_preview(const struct build_options *o, const char *display, const char
 	template_files_open(&b.tfiles, b.templates);
 	struct load_override ov = {display, read_path, 0};
 	int status = BUILD_CONTENT_ERROR;
-	b.site = load_checked(&defaults, &ov, d);
+	b.site = load_checked(&defaults, &ov, NULL, d);
 	if (!b.site)
 		goto out;
 	load_templates(&b);
@@ -533,7 +549,7 @@ int build_check_without(const struct build_options *o, const char *display, stru
 	defaults.root = o->root ? o->root : ".";
 	defaults.quiet = 1;
 	struct load_override ov = {display, NULL, 1};
-	struct site *s = load_checked(&defaults, &ov, d);
+	struct site *s = load_checked(&defaults, &ov, NULL, d);
 	if (!s)
 		return BUILD_CONTENT_ERROR;
 	site_free(s);

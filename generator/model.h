@@ -129,7 +129,8 @@ struct doc {
 	int fm_broken;          /* the front matter could not be read (its error is reported):
 				   the file name gives the number and slug, no field is checked */
 	int body_offset;        /* file line = body_offset + line within body */
-	char *body;             /* Markdown text after the front matter (owned) */
+	char *body;             /* Markdown text after the front matter (owned); NULL once
+				   a build has kept all it shows of it (html/body_store.h) */
 	size_t body_len;
 	struct heading *headings; /* in document order (owned) */
 	size_t nheadings;

@@ -8,6 +8,7 @@
  * otherwise be a noticeable part of the render.
  */
 #include "context.h"
+#include "body_store.h"
 #include "buf.h"
 #include "html.h"
 #include "kind.h"
@@ -468,7 +469,14 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	free(title);
 	json_t *doc = doc_ref(c, d);
 	struct buf body = BUF_INIT;
-	html_render_doc(c->s, d, c->page, &body);
+	struct html_body kept;
+	if (c->o && c->o->bodies && !strcmp(c->page, d->out_path) &&
+	    body_store_take(c->o->bodies, d, &kept)) {
+		html_put_body(c->s, d, &kept, &body);
+		html_body_free(&kept);
+	} else {
+		html_render_doc(c->s, d, c->page, &body);
+	}
 	json_object_set_new(doc, "body_html", json_stringn_nocheck(buf_cstr(&body), body.len));
 	buf_free(&body);
 	json_object_set_new(doc, "publics", taxa_list(c, &d->publics));

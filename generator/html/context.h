@@ -13,12 +13,14 @@
 
 /* Options that change what pages show. */
 struct stage_size;
+struct body_store;
 
 struct context_options {
 	int with_pdf;           /* link each fiche's PDF */
 	const struct stage_size *pdf_sizes; /* the PDFs typeset, sorted by path, or NULL */
 	size_t npdf_sizes;
 	const char *build_id;   /* short hash of the build, for cache busting (service worker) */
+	struct body_store *bodies; /* bodies rendered at their first pass (body_store.h), or NULL */
 };
 
 /*

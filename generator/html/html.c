@@ -444,34 +444,44 @@ void html_prepare_glossary(struct site *s)
 	}
 }
 
-static void render_sigle_definitions(struct render *r)
+/* The <template> of sigle definitions, for the glossary entries in sigles (ascending). */
+static void put_sigle_definitions(const struct site *s, const size_t *sigles, size_t n,
+				  const char *page, struct buf *out)
 {
-	int any = 0;
-	for (size_t i = 0; i < r->s->nglossary; i++) {
-		if (!(r->sigle_seen[i] & SIGLE_IN_DOC))
-			continue;
-		const struct entry *e = &r->s->glossary[i];
-		if (!any++)
-			buf_puts(r->out, "<template class=\"sigles-definitions\">\n");
+	if (!n)
+		return;
+	buf_puts(out, "<template class=\"sigles-definitions\">\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = &s->glossary[sigles[i]];
 		if (e->sigle_html)
-			buf_puts(r->out, e->sigle_html);
+			buf_puts(out, e->sigle_html);
 		else
-			put_sigle_definition(r->s, e, r->page, r->out);
+			put_sigle_definition(s, e, page, out);
 	}
-	if (any)
-		buf_puts(r->out, "</template>\n");
+	buf_puts(out, "</template>\n");
 }
 
+/* The glossary entries linked in the document rendered by r, ascending. */
+static size_t *sigles_linked(const struct render *r, size_t *n)
+{
+	size_t *v = NULL;
+	*n = 0;
+	for (size_t i = 0; i < r->s->nglossary; i++)
+		if (r->sigle_seen[i] & SIGLE_IN_DOC) {
+			v = xrealloc(v, (*n + 1) * sizeof *v);
+			v[(*n)++] = i;
+		}
+	return v;
+}
+
+/* The body and its notes; the caller frees r->sigle_seen. */
 static void render_root(struct render *r, cmark_node *root)
 {
 	render_node(r, root);
 	render_footnotes(r, root);
-	if (r->doc && r->sigle_seen)
-		render_sigle_definitions(r);
 	for (size_t i = 0; i < r->nfootnotes; i++)
 		free(r->footnotes[i]);
 	free(r->footnotes);
-	free(r->sigle_seen);
 }
 
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
@@ -482,8 +492,40 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
 	cmark_node_free(root);
+	size_t n;
+	size_t *sigles = sigles_linked(&r, &n);
+	put_sigle_definitions(s, sigles, n, page, out);
+	free(sigles);
+	free(r.sigle_seen);
 }
 
+void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
+		      struct html_body *body)
+{
+	struct buf out = BUF_INIT;
+	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0};
+	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
+	render_root(&r, root);
+	body->sigles = sigles_linked(&r, &body->nsigles);
+	free(r.sigle_seen);
+	body->len = out.len;
+	/* Kept until the page is written: no slack. */
+	body->html = xrealloc(buf_detach(&out), body->len + 1);
+}
+
+void html_put_body(const struct site *s, const struct doc *doc, const struct html_body *body,
+		   struct buf *out)
+{
+	buf_put(out, body->html, body->len);
+	put_sigle_definitions(s, body->sigles, body->nsigles, doc->out_path, out);
+}
+
+void html_body_free(struct html_body *body)
+{
+	free(body->html);
+	free(body->sigles);
+	*body = (struct html_body){0};
+}
 void html_render_markdown(const struct site *s, const char *text, const char *page,
 			  int inline_only, struct buf *out)
 {

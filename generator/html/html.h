@@ -11,9 +11,32 @@
 #include "buf.h"
 #include "model.h"
 
+#include <cmark-gfm.h>
+
 /* Renders doc's body as seen from the output page page_path. Appends to out. */
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page_path,
 		     struct buf *out);
+
+/*
+ * A body as its own page shows it, rendered from the tree of the body's
+ * first pass (bodies.h) so that it need not be parsed again: the HTML up
+ * to its notes, and the sigles linked in it, whose definitions close the
+ * page (html_put_body writes them, as html_render_doc does).
+ */
+struct html_body {
+	char *html;           /* owned */
+	size_t len;
+	size_t *sigles;       /* indexes into site->glossary, ascending (owned) */
+	size_t nsigles;
+};
+
+/* Renders root, doc's resolved tree, as seen from doc->out_path. Thread-safe. */
+void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
+		      struct html_body *body);
+/* Appends what html_render_doc(s, doc, doc->out_path, out) appends, from body. */
+void html_put_body(const struct site *s, const struct doc *doc, const struct html_body *body,
+		   struct buf *out);
+void html_body_free(struct html_body *body);
 
 /*
  * Renders a standalone Markdown string (a summary, a data-file field) with

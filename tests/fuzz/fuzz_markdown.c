@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		schema_check(s, d);
 		if (opt & 4)
 			s->allow_html = 1;
-		bodies_process(s, 1, d);
+		bodies_process(s, 1, NULL, d);
 		schema_check_sections(s, d);
 		derive_all(s);
 		/* The body again as a standalone string (data-file fields take this path). */

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	schema_check(s, d);
-	bodies_process(s, 1, d);
+	bodies_process(s, 1, NULL, d);
 	schema_check_sections(s, d);
 	derive_all(s);
 	pdf_check_booklets(s, d);

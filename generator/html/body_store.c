@@ -1,0 +1,107 @@
+/* Bodies rendered at their first pass; see body_store.h. */
+#include "body_store.h"
+#include "pages.h"
+#include "xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+struct slot {
+	const struct doc *doc;   /* borrowed: the document the slot is for, NULL when unused */
+	struct html_body body;   /* empty until kept, and again once taken */
+	int kept;
+};
+
+/*
+ * Slots in open addressing keyed by the document's address (documents'
+ * positions are final only after derive_all, which runs after the bodies).
+ * The table is complete before any thread starts and never grows: threads
+ * only fill and empty the slots of their own documents.
+ */
+struct body_store {
+	struct slot *slots;
+	size_t cap;              /* a power of two, more than twice the documents */
+};
+
+static size_t slot_at(const struct body_store *st, const struct doc *doc)
+{
+	uintptr_t h = (uintptr_t)doc;
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9e3779b97f4a7c15u;
+	size_t i = (size_t)(h >> 7) & (st->cap - 1);
+	while (st->slots[i].doc && st->slots[i].doc != doc)
+		i = (i + 1) & (st->cap - 1);
+	return i;
+}
+
+struct body_store *body_store_new(const struct site *s)
+{
+	struct body_store *st = xcalloc(1, sizeof *st);
+	size_t n = site_ndocs_all(s);
+	st->cap = 16;
+	while (st->cap < 2 * n + 1)
+		st->cap *= 2;
+	st->slots = xcalloc(st->cap, sizeof *st->slots);
+	for (size_t k = 0; k < DOC_KINDS; k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			st->slots[slot_at(st, s->docs[k][i])].doc = s->docs[k][i];
+	return st;
+}
+
+/* doc's slot, or NULL when doc is not one the store was made for. */
+static struct slot *slot_of(struct body_store *st, const struct doc *doc)
+{
+	struct slot *slot = &st->slots[slot_at(st, doc)];
+	return slot->doc == doc ? slot : NULL;
+}
+
+static void keep(void *ctx, const struct site *s, const struct doc *doc, cmark_node *root)
+{
+	struct slot *slot = slot_of(ctx, doc);
+	if (!slot || !doc->out_path)
+		return;
+	html_body_free(&slot->body);
+	html_render_body(s, doc, root, &slot->body);
+	slot->kept = 1;
+}
+
+struct body_sink body_store_sink(struct body_store *st)
+{
+	return (struct body_sink){keep, st};
+}
+
+int body_store_take(struct body_store *st, const struct doc *doc, struct html_body *body)
+{
+	struct slot *slot = slot_of(st, doc);
+	if (!slot || !slot->kept)
+		return 0;
+	*body = slot->body;
+	slot->body = (struct html_body){0};
+	slot->kept = 0;
+	return 1;
+}
+
+void body_store_release_sources(const struct body_store *st, struct site *s)
+{
+	for (size_t k = 0; k < DOC_KINDS; k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			struct doc *doc = s->docs[k][i];
+			const struct slot *slot = &st->slots[slot_at(st, doc)];
+			/* « Que faire si… » renders the themes' « Comment faire ? » sections from their Markdown. */
+			if (slot->doc != doc || !slot->kept ||
+			    (doc->kind == DOC_THEME && doc_find_anchor(doc, PAGES_WHAT_TO_DO_ANCHOR)))
+				continue;
+			free(doc->body);
+			doc->body = NULL;
+		}
+}
+
+void body_store_free(struct body_store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->cap; i++)
+		html_body_free(&st->slots[i].body);
+	free(st->slots);
+	free(st);
+}
