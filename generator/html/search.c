@@ -167,31 +167,33 @@ void search_fold(const char *s, size_t n, struct buf *out)
 /* Lower case without folding: the form the Snowball stemmer expects. */
 static void lower(const char *s, size_t n, struct buf *out)
 {
-	/* Most words are ASCII: copied whole, then lowered in place (one call, not one a byte). */
-	size_t i = 0, from = out->len;
-	while (i < n && (unsigned char)s[i] < 0x80)
-		i++;
-	if (i) {
-		buf_put(out, s, i);
-		for (size_t j = from; j < out->len; j++)
-			out->data[j] = (char)ascii_tolower((unsigned char)out->data[j]);
-	}
+	/*
+	 * Written in place, a byte at a time without a call for ASCII: this
+	 * runs on every word of the site. A code point's lower case has as many
+	 * bytes as itself; 4 bytes each is room enough whatever the input.
+	 */
+	buf_grow(out, 4 * n);
+	char *w = out->data + out->len;
+	size_t i = 0;
 	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			*w++ = (char)ascii_tolower(c);
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
 		if (k == 0) {
 			i++;
 			continue;
 		}
-		if (cp < 0x80) {
-			buf_putc(out, (char)ascii_tolower((int)cp));
-		} else {
-			char enc[4];
-			uint32_t l = cp >= 0xC0 && cp < 0x180 ? lower_tab[cp - 0xC0] : cp;
-			buf_put(out, enc, utf8_encode(l, enc));
-		}
+		uint32_t l = cp >= 0xC0 && cp < 0x180 ? lower_tab[cp - 0xC0] : cp;
+		w += utf8_encode(l, w);
 		i += k;
 	}
+	out->len = (size_t)(w - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* Folded French stop words, sorted (bsearch). Words a reader never searches for alone. */
