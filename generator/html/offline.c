@@ -19,6 +19,7 @@
 
 #include <cairo.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,57 @@ static void draw_icon(const struct site *s, const char *accent, int size, struct
 	cairo_surface_destroy(sf);
 }
 
+/*
+ * The icons depend only on the accent colour and the logiques' colours, yet
+ * drawing them and encoding them as PNG (zlib over 512 x 512 pixels) is half
+ * of what `fiches serve` spends on the data files after each save. The last
+ * icon of each size is kept with the colours it was drawn from, for the life
+ * of the process; a change of colour draws it again.
+ */
+struct kept_icon {
+	char *key;		/* accent and logique colours, as draw_icon reads them */
+	char *png;
+	size_t len;
+};
+
+static pthread_mutex_t kept_icons_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kept_icon kept_icons[2];	/* [0]: 192 px, [1]: 512 px */
+
+/* What draw_icon's drawing depends on besides the size. Caller frees. */
+static char *icon_key(const struct site *s, const char *accent)
+{
+	struct buf key = BUF_INIT;
+	buf_puts(&key, accent);
+	for (size_t i = 0; i < s->nlogics && i < 6; i++) {
+		buf_putc(&key, '\n');
+		buf_puts(&key, s->logics[i].colour ? s->logics[i].colour : "");
+	}
+	if (!s->nlogics)
+		buf_puts(&key, "\n-");
+	return buf_detach(&key);
+}
+
+/* Appends the PNG of the icon at this size to out, drawn or kept. */
+static void put_icon(const struct site *s, const char *accent, int size, struct buf *out)
+{
+	struct kept_icon *kept = &kept_icons[size == 192 ? 0 : 1];
+	char *key = icon_key(s, accent);
+	pthread_mutex_lock(&kept_icons_lock);
+	if (!kept->key || strcmp(kept->key, key) != 0) {
+		struct buf png = BUF_INIT;
+		draw_icon(s, accent, size, &png);
+		free(kept->key);
+		free(kept->png);
+		kept->len = png.len;
+		kept->png = buf_detach(&png);
+		kept->key = key;
+		key = NULL;
+	}
+	buf_put(out, kept->png, kept->len);
+	pthread_mutex_unlock(&kept_icons_lock);
+	free(key);
+}
+
 /* ---- Manifest ------------------------------------------------------------ */
 
 /* site.yaml short_title, else the title when short, else its initials (« TAT »). Caller frees. */
@@ -283,11 +335,11 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 		background = xstrdup("#ffffff");
 
 	struct buf b = BUF_INIT;
-	draw_icon(s, accent, 192, &b);
+	put_icon(s, accent, 192, &b);
 	size_t len = b.len;
 	unsigned long long h = hash_more(hash_bytes("fiches-sw-1", 11), b.data, b.len);
 	stage_add(st, "assets/icone-192.png", buf_detach(&b), len);
-	draw_icon(s, accent, 512, &b);
+	put_icon(s, accent, 512, &b);
 	len = b.len;
 	h = hash_more(h, b.data, b.len);
 	stage_add(st, "assets/icone-512.png", buf_detach(&b), len);

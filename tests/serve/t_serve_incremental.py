@@ -288,6 +288,10 @@ def run(tmp):
     if check("the workshop's key is printed", key is not None):
         previews(project, port, "fiches_atelier=" + key.group(1), A6, step)
 
+    # A logique's colour: a full rebuild, and the icons (kept between builds by
+    # serve) drawn again in the new colour, as a fresh build draws them.
+    step("logique colour", "site.yaml", sub(r'colour: "#1d6b4f"', 'colour: "#1d6b50"'), incremental=False)
+
     # New and deleted files: full rebuilds.
     new = "actions/12-nouvelle-action.md"
     template = project.read(A6)
