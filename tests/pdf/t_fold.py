@@ -357,6 +357,7 @@ def main():
         too_long(tmp, site, env)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    finish()
 
 
 if __name__ == "__main__":
