@@ -53,7 +53,7 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extension
 # The same with cmark-gfm's static libraries (STATIC=1, and the test binary
 # fiches-static-cmark below).
 CMARK_STATIC_LIBS = -Wl,-Bstatic -lcmark-gfm-extensions -lcmark-gfm -Wl,-Bdynamic \
-	$(filter-out -lcmark-gfm,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) \
+	$(filter-out -lcmark-gfm -lcmark-gfm-extensions,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) \
 	-lhyphen -lstemmer -lpthread -lm
 ifeq ($(STATIC),1)
 LIBS      = $(CMARK_STATIC_LIBS)
