@@ -9,23 +9,12 @@ fixture (with an autolink and a strikethrough, the extensions whose switch
 the replacement guards) exactly as the shared-library program does. Prints "N passed, N failed" last."""
 import filecmp, glob, os, shutil, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("BUILD", "build")
-FICHES = os.environ.get("FICHES", os.path.join(ROOT, BUILD, "fiches"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import ROOT, BUILD, FICHES, check, finish  # noqa: E402
+
 STATIC = os.path.join(ROOT, BUILD, "tests", "fiches-static-cmark")
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
 EXTRA = "\nVoir www.example.org, l’ancienne adresse ~~www.example.net~~ n’existe plus.\n"
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
 
 
 def run(*cmd, env=None):
@@ -43,10 +32,8 @@ def tree(root):
 
 
 def main():
-    if not os.path.exists(STATIC):
-        print("build/tests/fiches-static-cmark is missing: run make test")
-        print("0 passed, 1 failed")
-        return 1
+    if not check("build/tests/fiches-static-cmark is built (make test links it)", os.path.exists(STATIC)):
+        finish()
     ldd = run("ldd", STATIC).stdout
     check("no shared cmark-gfm in the static build", "libcmark-gfm" not in ldd, ldd)
     check("the shared build does use the shared cmark-gfm", "libcmark-gfm" in run("ldd", FICHES).stdout)
@@ -79,9 +66,8 @@ def main():
         check("static build: the autolink is a link", 'href="http://www.example.org"' in html, str(pages))
         check("static build: the strikethrough is struck", '<del><a href="http://www.example.net"' in html,
               str(pages))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
