@@ -39,21 +39,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import t_editor_http as base  # noqa: E402  (Server, request: the same client as the other workshop tests)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import check, finish  # noqa: E402
+
 REPO = base.REPO
 FICHES = base.FICHES
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "basic")
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail else ""))
-    return cond
 
 
 def run(*cmd):
@@ -389,8 +380,7 @@ def main():
         cpu_guard(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        print("%d passed, %d failed" % (passed, failed))
 
 
 main()
-sys.exit(1 if failed else 0)
+finish()

@@ -22,6 +22,7 @@ Prints "N passed, N failed[, N skipped]" last.
 """
 import difflib
 import glob
+import functools
 import json
 import os
 import re
@@ -35,7 +36,12 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
 
-passed = failed = skipped = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fichestest  # noqa: E402
+from fichestest import skip, finish  # noqa: E402
+
+# A failed check shows at most 600 characters of its detail (whole pages, JSON).
+check = functools.partial(fichestest.check, limit=600)
 
 HAND = """# Contacts écrits à la main : liste indentée, guillemets, commentaires.
 
@@ -52,17 +58,6 @@ HAND = """# Contacts écrits à la main : liste indentée, guillemets, commentai
     name: Deuxième
     email: deux@example.org
 """
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail)[:600] if detail else ""))
-    return cond
 
 
 def post(srv, path, body, form=False):
@@ -159,10 +154,8 @@ def round_trip(srv, label, text):
 
 
 def main():
-    global skipped
     if not os.path.exists(FICHES):
-        skipped += 1
-        print("skip: no " + FICHES)
+        skip("t_editor_data", "no " + FICHES)
         return
     tmp = tempfile.mkdtemp(prefix="fiches-editor-data-")
     root = os.path.join(tmp, "projet")
@@ -380,5 +373,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
-    sys.exit(1 if failed else 0)
+    finish()

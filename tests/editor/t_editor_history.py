@@ -13,6 +13,7 @@ git command (skipped without it).
 
 Prints "N passed, N failed[, N skipped]" last.
 """
+import functools
 import os
 import shutil
 import subprocess
@@ -23,19 +24,14 @@ import json
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fichestest  # noqa: E402
+from fichestest import skip, finish  # noqa: E402
+
+# A failed check shows at most 400 characters of its detail (whole pages, JSON).
+check = functools.partial(fichestest.check, limit=400)
+
 DOC = "actions/06-habitants-a-l-epreuve-des-trafics.md"
-passed = failed = skipped = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail)[:400] if detail else ""))
-    return cond
 
 
 def api(srv, path, body):
@@ -171,9 +167,8 @@ def scenario(label, root, in_git):
 
 
 def main():
-    global skipped
     if not os.path.exists(FICHES):
-        skipped += 1
+        skip("t_editor_history", "no " + FICHES)
         return
     tmp = tempfile.mkdtemp(prefix="fiches-editor-history-")
     try:
@@ -182,8 +177,7 @@ def main():
         shutil.copytree(os.path.join(REPO, "content"), os.path.join(plain, "content"))
         scenario("folder", plain, False)
         if shutil.which("git") is None:
-            skipped += 1
-            print("skip git: no git command")
+            skip("git", "no git command")
             return
         repo = os.path.join(tmp, "avec-git")
         os.mkdir(repo)
@@ -203,5 +197,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
-    sys.exit(1 if failed else 0)
+    finish()

@@ -24,6 +24,7 @@ the same text inside a code span and a fenced code block:
 Prints "N passed, N failed[, N skipped]" last.
 """
 import base64
+import functools
 import json
 import os
 import re
@@ -38,7 +39,13 @@ import struct
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
 
-passed = failed = skipped = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fichestest  # noqa: E402
+from fichestest import skip, finish  # noqa: E402
+
+# A failed check shows at most 600 characters of its detail (whole pages, JSON).
+check = functools.partial(fichestest.check, limit=600)
+
 OLD = "actions/04-santal.md"
 NEW = "actions/12-santal.md"
 PAGE = "pages/credits.md"
@@ -59,17 +66,6 @@ Dans du code : `[pas un lien](action:4)` reste tel quel.
 
 [grp]: action:4
 """
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail)[:600] if detail else ""))
-    return cond
 
 
 def api(srv, body, path="/_edit/api/renommer"):
@@ -303,10 +299,8 @@ def scenario(label, root, in_git):
 
 
 def main():
-    global skipped
     if not os.path.exists(FICHES):
-        skipped += 1
-        print("skip: no " + FICHES)
+        skip("t_editor_rename", "no " + FICHES)
         return
     tmp = tempfile.mkdtemp(prefix="fiches-editor-rename-")
     try:
@@ -322,8 +316,7 @@ def main():
         shutil.copytree(plain, repo)
         scenario("folder", plain, False)
         if shutil.which("git") is None:
-            skipped += 1
-            print("skip git: no git command")
+            skip("git", "no git command")
             return
         git(repo, "init", "-q")
         with open(os.path.join(repo, ".gitignore"), "w") as f:
@@ -337,5 +330,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
-    sys.exit(1 if failed else 0)
+    finish()

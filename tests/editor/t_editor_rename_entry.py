@@ -24,6 +24,7 @@ HTTP, as a coordinator would, mistakes included:
 
 Prints "N passed, N failed[, N skipped]" last.
 """
+import functools
 import html
 import json
 import os
@@ -38,18 +39,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
 from t_editor_data import post, get  # noqa: E402
 
-passed = failed = skipped = 0
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fichestest  # noqa: E402
+from fichestest import skip, finish  # noqa: E402
 
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail)[:800] if detail else ""))
-    return cond
+# A failed check shows at most 800 characters of its detail (whole pages).
+check = functools.partial(fichestest.check, limit=800)
 
 
 def snapshot(content):
@@ -101,10 +97,8 @@ def changed_lines(before, after):
 
 
 def main():
-    global skipped
     if not os.path.exists(FICHES):
-        skipped += 1
-        print("skip: no " + FICHES)
+        skip("t_editor_rename_entry", "no " + FICHES)
         return
     tmp = tempfile.mkdtemp(prefix="fiches-editor-rename-entry-")
     root = os.path.join(tmp, "projet")
@@ -269,5 +263,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
-    sys.exit(1 if failed else 0)
+    finish()

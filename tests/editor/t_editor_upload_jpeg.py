@@ -23,19 +23,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pdf"))
 import t_editor_http as base  # noqa: E402
 import t_pdf_jpeg as printed  # noqa: E402  (the quadrant reader of the booklet test)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fichestest import check, finish  # noqa: E402
+
 FIXTURE = os.path.join(base.REPO, "tests", "fixtures", "basic")
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail else ""))
-    return cond
 
 
 def jpeg_frame(data):
@@ -113,8 +104,7 @@ def main():
     finally:
         srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-        print("%d passed, %d failed" % (passed, failed))
 
 
 main()
-sys.exit(1 if failed else 0)
+finish()
