@@ -410,6 +410,35 @@ void stage_sizes_free(struct stage_size *v, size_t n)
 	free(v);
 }
 
+static int compare_hashes(const void *a, const void *b)
+{
+	return strcmp(((const struct stage_hash *)a)->path, ((const struct stage_hash *)b)->path);
+}
+
+struct stage_hash *stage_hashes(struct stage *st, const char *prefix, size_t *n)
+{
+	size_t plen = strlen(prefix), count = 0;
+	pthread_mutex_lock(&st->lock);
+	struct stage_hash *v = xcalloc(st->n + 1, sizeof *v);
+	for (size_t i = 0; i < st->n; i++) {
+		if (strncmp(st->files[i].path, prefix, plen) != 0)
+			continue;
+		v[count].path = xstrdup(st->files[i].path);
+		v[count++].hash = st->files[i].hash;
+	}
+	pthread_mutex_unlock(&st->lock);
+	qsort(v, count, sizeof *v, compare_hashes);
+	*n = count;
+	return v;
+}
+
+void stage_hashes_free(struct stage_hash *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
 void stage_keep_prefix(struct stage *st, const char *prefix)
 {
 	ptrs_add(&st->keep, xstrdup(prefix));

@@ -89,6 +89,20 @@ struct stage_size *stage_sizes(struct stage *st, const char *prefix, size_t *n);
 int stage_size_compare(const void *a, const void *b);
 void stage_sizes_free(struct stage_size *v, size_t n);
 
+/* A staged file's path and hash (hash_bytes of its bytes, as the manifest records them). */
+struct stage_hash {
+	char *path;
+	unsigned long long hash;
+};
+
+/*
+ * The files added so far whose path starts with prefix, with their
+ * hashes, sorted by path: what an output reads of the files others made
+ * (output.h, needs). Caller frees with stage_hashes_free.
+ */
+struct stage_hash *stage_hashes(struct stage *st, const char *prefix, size_t *n);
+void stage_hashes_free(struct stage_hash *v, size_t n);
+
 /*
  * Makes the output directory hold exactly the added files (see above).
  * Returns 0, or -1 after reporting an I/O failure to d, in which case the

@@ -5,14 +5,16 @@
  * themselves are rendered in parallel straight into the stage: the content
  * model (site.json), the search index (all the text), every template and
  * asset, the media files, the list of pages and whether PDFs are linked.
- * Any edit a coordinator can make changes one of them.
+ * Any edit a coordinator can make changes one of them. The index and
+ * site.json are other outputs' files (out_offline.c needs them): their
+ * hashes are the stage's, taken as each file was added, so their bytes
+ * are not hashed a second time here.
  */
 #include "offline.h"
 #include "buf.h"
 #include "hash.h"
 #include "path.h"
 #include "search.h"
-#include "sitemap.h"
 #include "stage.h"
 #include "template_files.h"
 #include "xalloc.h"
@@ -319,9 +321,17 @@ static void manifest(const struct site *s, const char *accent, const char *backg
 
 /* ---- Service worker ------------------------------------------------------ */
 
+/* The hash h continued over a staged file's path and the stage's hash of its bytes. */
+static unsigned long long hash_staged(unsigned long long h, const struct stage_hash *f)
+{
+	char hex[17];
+	snprintf(hex, sizeof hex, "%016llx", f->hash);
+	h = hash_more(h, f->path, strlen(f->path) + 1);
+	return hash_more(h, hex, 16);
+}
+
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		       const struct template_files *tf, const struct search_files *index,
-		       int with_pdf, int with_worker)
+		       const struct template_files *tf, int with_pdf, int with_worker)
 {
 	const struct template_file *css_file = template_files_find(tf, "assets/style.css");
 	size_t css_len = 0;
@@ -337,7 +347,7 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	struct buf b = BUF_INIT;
 	put_icon(s, accent, 192, &b);
 	size_t len = b.len;
-	unsigned long long h = hash_more(hash_bytes("fiches-sw-1", 11), b.data, b.len);
+	unsigned long long h = hash_more(hash_bytes("fiches-sw-2", 11), b.data, b.len);
 	stage_add(st, "assets/icone-192.png", buf_detach(&b), len);
 	put_icon(s, accent, 512, &b);
 	len = b.len;
@@ -348,16 +358,19 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	h = hash_more(h, b.data, b.len);
 	stage_add(st, "manifest.webmanifest", buf_detach(&b), len);
 
-	/* The version: see the comment at the top. */
-	for (size_t i = 0; i < index->n; i++) {
-		h = hash_more(h, index->v[i].path, strlen(index->v[i].path) + 1);
-		h = hash_more(h, index->v[i].data, index->v[i].len);
-	}
-	/* site.json is made here once, for the version and for the output. */
-	sitemap_site_json(s, &b);
-	h = hash_more(h, b.data, b.len);
-	len = b.len;
-	stage_add(st, "site.json", buf_detach(&b), len);
+	/* The version: see the comment at the top. The index, its parts (by path), site.json. */
+	size_t nindex, nparts, njson;
+	struct stage_hash *index = stage_hashes(st, SEARCH_INDEX_PATH, &nindex);
+	struct stage_hash *parts = stage_hashes(st, SEARCH_PARTS_DIR "/", &nparts);
+	struct stage_hash *json = stage_hashes(st, "site.json", &njson);
+	for (size_t i = 0; i < nindex; i++)
+		if (!strcmp(index[i].path, SEARCH_INDEX_PATH))
+			h = hash_staged(h, &index[i]);
+	for (size_t i = 0; i < nparts; i++)
+		h = hash_staged(h, &parts[i]);
+	for (size_t i = 0; i < njson; i++)
+		if (!strcmp(json[i].path, "site.json"))
+			h = hash_staged(h, &json[i]);
 	h = hash_templates(h, tf);
 	char *media = path_join(s->content_dir, "media");
 	h = hash_tree(h, media);
@@ -392,9 +405,9 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 		put_json_string(&b, generated[i]);
 	}
 	/* The index's parts: all of them with all the pages, else as queries use them. */
-	for (size_t i = 1; all_pages && i < index->n; i++) {
+	for (size_t i = 0; all_pages && i < nparts; i++) {
 		buf_puts(&b, ",\n  ");
-		put_json_string(&b, index->v[i].path);
+		put_json_string(&b, parts[i].path);
 	}
 	for (size_t i = 0; i < assets.n; i++) {
 		/* A file of templates/assets with a generated file's name is replaced by it. */
@@ -434,6 +447,9 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 		free(media_files.v[i]);
 	ptrs_free(&assets);
 	ptrs_free(&media_files);
+	stage_hashes_free(index, nindex);
+	stage_hashes_free(parts, nparts);
+	stage_hashes_free(json, njson);
 	free(media);
 	free(accent);
 	free(background);

@@ -22,20 +22,19 @@
 #include "model.h"
 #include "pages.h"
 
-struct search_files;
 struct stage;
 struct template_files;
 
 /*
- * Adds manifest.webmanifest, the icons, site.json (which the version hashes:
- * it is made once, here) and, when with_worker, sw.js to the stage. index holds the search index's files (part of what the cache
- * version hashes; on a site small enough to precache every page, all of
- * them are precached, else only the first, the others being cached as
- * queries use them); with_pdf tells whether pages link PDFs. Deterministic.
+ * Adds manifest.webmanifest, the icons and, when with_worker, sw.js to the
+ * stage. The search index's files and site.json must be in the stage
+ * already: the cache version covers them through the stage's hashes (on a
+ * site small enough to precache every page, the index's parts are all
+ * precached, else only its first file, the others being cached as queries
+ * use them). with_pdf tells whether pages link PDFs. Deterministic.
  */
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		       const struct template_files *tf, const struct search_files *index,
-		       int with_pdf, int with_worker);
+		       const struct template_files *tf, int with_pdf, int with_worker);
 
 /* The colour of a custom property (« --accent: #1f4e79; ») in css, as "#rrggbb", or NULL. Caller frees. */
 char *offline_css_colour(const char *css, const char *property);

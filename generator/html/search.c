@@ -52,8 +52,6 @@
 #include "search.h"
 #include "hash.h"
 #include "markdown.h"
-#include "offline.h"
-#include "precompress.h"
 #include "stage.h"
 #include "synonyms.h"
 #include "typo.h"
@@ -1598,7 +1596,7 @@ void search_index_files(const struct site *s, struct search_files *out)
 	buf_free(&fshards);
 	buf_put(&meta, tail.data, tail.len);
 	buf_free(&tail);
-	/* The index first: search_add_files and the tests count on it. */
+	/* The index first: out_search.c precompresses it, and the tests count on it. */
 	add_file(out, xstrdup(SEARCH_INDEX_PATH), &meta);
 	struct search_file first = out->v[out->n - 1];
 	memmove(out->v + base + 1, out->v + base, (out->n - 1 - base) * sizeof *out->v);
@@ -1632,20 +1630,4 @@ void search_index_files(const struct site *s, struct search_files *out)
 	}
 	free(ix.recs);
 	free(ix.secs);
-}
-
-void search_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		      const struct template_files *tf, const struct build_options *o)
-{
-	struct search_files files = {0};
-	search_index_files(s, &files);
-	offline_add_files(st, s, plan, tf, &files, !o->no_pdf, !o->serve);
-	/* The first file, fetched by every visitor who searches: precompressed (not for a preview). */
-	if (!o->serve && files.n)
-		precompress_add(st, files.v[0].path, files.v[0].data, files.v[0].len);
-	for (size_t i = 0; i < files.n; i++) {
-		stage_add(st, files.v[i].path, files.v[i].data, files.v[i].len);
-		files.v[i].data = NULL;
-	}
-	search_files_free(&files);
 }

@@ -82,11 +82,4 @@ void search_files_free(struct search_files *f);
  */
 void search_doc_texts(cmark_node *root, struct ptrs *out);
 
-/*
- * Adds the index and the offline files (offline.h) to the stage; no
- * service worker for o->serve: a preview must never come from a cache.
- */
-void search_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
-		      const struct template_files *tf, const struct build_options *o);
-
 #endif

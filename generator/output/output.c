@@ -6,19 +6,35 @@
 
 #include <stdlib.h>
 
-/* One output's items in the pass's loop. */
+/* One output's items in a pass. */
 struct lane {
 	const struct output *out;
 	void *state;
-	size_t start, n;         /* its items are the loop's [start, start + n) */
+	size_t n;                /* its number of items in this pass */
 	size_t *pick;            /* item k is pick[k] (dirty pages), or NULL: k */
+	int serial;              /* run after the loop, on the calling thread */
+	int held;                /* out of the loop: run when the lanes it needs are done */
+	size_t start;            /* in the loop, its items are [start, start + n) */
+	atomic_size_t left;      /* its items not done yet */
+	atomic_size_t waiting;   /* held: the lanes it needs that are not done yet */
 };
 
 struct loop {
 	struct output_run *run;
-	struct lane *lanes;
+	struct lane *lanes;      /* every lane of the pass, in table order */
 	size_t nlanes;
+	struct lane **in_loop;   /* the lanes of the parallel loop, by start */
+	size_t nin_loop;
 };
+
+/* 1 when a's output names b's among its needs. */
+static int needs(const struct lane *a, const struct lane *b)
+{
+	for (size_t k = 0; a->out->needs && a->out->needs[k]; k++)
+		if (a->out->needs[k] == b->out)
+			return 1;
+	return 0;
+}
 
 static int makes(const struct output *out, unsigned pass, const struct build_options *o)
 {
@@ -44,15 +60,37 @@ static void keep_previous(struct output_run *run)
 	}
 }
 
+static void run_item(struct loop *l, struct lane *lane, size_t at);
+
+/*
+ * Item `at` of lane is done: when it was the lane's last, the held lanes
+ * waiting for it and for nothing else now run, here.
+ */
+static void item_done(struct loop *l, struct lane *lane)
+{
+	if (atomic_fetch_sub(&lane->left, 1) != 1)
+		return;
+	for (size_t k = 0; k < l->nlanes; k++) {
+		struct lane *m = &l->lanes[k];
+		if (m->held && needs(m, lane) && atomic_fetch_sub(&m->waiting, 1) == 1)
+			for (size_t i = 0; i < m->n; i++)
+				run_item(l, m, i);
+	}
+}
+
+static void run_item(struct loop *l, struct lane *lane, size_t at)
+{
+	lane->out->render(l->run, lane->state, lane->pick ? lane->pick[at] : at);
+	item_done(l, lane);
+}
+
 static void item(void *ctx, size_t i)
 {
 	struct loop *l = ctx;
 	size_t k = 0;
-	while (i >= l->lanes[k].start + l->lanes[k].n)
+	while (i >= l->in_loop[k]->start + l->in_loop[k]->n)
 		k++;
-	const struct lane *lane = &l->lanes[k];
-	size_t at = i - lane->start;
-	lane->out->render(l->run, lane->state, lane->pick ? lane->pick[at] : at);
+	run_item(l, l->in_loop[k], i - l->in_loop[k]->start);
 }
 
 /* Fills lane's count (and pick) for pass. */
@@ -78,6 +116,30 @@ static void count(struct output_run *run, struct lane *lane, unsigned pass,
 			lane->pick[lane->n++] = i;
 }
 
+/*
+ * Where each lane's items run: serial ones (and those needing a serial
+ * one) after the loop; those needing a lane with items held out of it
+ * until that lane is done; the others in the loop, in table order.
+ */
+static void place(struct loop *l)
+{
+	for (size_t k = 0; k < l->nlanes; k++) {
+		struct lane *m = &l->lanes[k];
+		atomic_init(&m->left, m->n);
+		atomic_init(&m->waiting, 0);
+		m->serial = (m->out->when & OUTPUT_SERIAL) != 0;
+		size_t waiting = 0;
+		for (size_t j = 0; j < k; j++) {
+			if (!needs(m, &l->lanes[j]))
+				continue;
+			m->serial |= l->lanes[j].serial;
+			waiting += l->lanes[j].n > 0;
+		}
+		m->held = !m->serial && waiting > 0;
+		atomic_init(&m->waiting, waiting);
+	}
+}
+
 int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *dirty)
 {
 	size_t ntable = 0;
@@ -85,51 +147,52 @@ int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *
 		ntable++;
 	if (pass & OUTPUT_FULL)
 		keep_previous(run);
-	struct lane *lanes = xcalloc(ntable + 1, sizeof *lanes);
-	size_t nlanes = 0;
+	struct loop l = {run, xcalloc(ntable + 1, sizeof *l.lanes), 0, NULL, 0};
 	for (size_t k = 0; k < ntable && !run->status; k++) {
 		const struct output *out = output_table[k];
 		if (!makes(out, pass, run->o))
 			continue;
-		lanes[nlanes].out = out;
+		struct lane *lane = &l.lanes[l.nlanes++];
+		lane->out = out;
 		if (out->begin) {
-			out->begin(run, &lanes[nlanes].state);
+			out->begin(run, &lane->state);
 			build_phase(out->name);
 		}
-		nlanes++;
 	}
 	if (!run->status) {
+		for (size_t k = 0; k < l.nlanes; k++)
+			count(run, &l.lanes[k], pass, dirty);
+		place(&l);
 		/* The parallel items first, in table order, then the serial ones. */
-		struct loop par = {run, xcalloc(nlanes + 1, sizeof *par.lanes), 0};
+		l.in_loop = xcalloc(l.nlanes + 1, sizeof *l.in_loop);
 		size_t total = 0;
-		for (size_t k = 0; k < nlanes; k++) {
-			count(run, &lanes[k], pass, dirty);
-			if (lanes[k].out->when & OUTPUT_SERIAL)
+		for (size_t k = 0; k < l.nlanes; k++) {
+			struct lane *lane = &l.lanes[k];
+			if (lane->serial || lane->held)
 				continue;
-			lanes[k].start = total;
-			total += lanes[k].n;
-			par.lanes[par.nlanes++] = lanes[k];
+			lane->start = total;
+			total += lane->n;
+			l.in_loop[l.nin_loop++] = lane;
 		}
-		pool_for(run->o->jobs, total, item, &par);
+		pool_for(run->o->jobs, total, item, &l);
 		build_phase("render");
-		free(par.lanes);
 		int serial = 0;
-		for (size_t k = 0; k < nlanes; k++) {
-			if (!(lanes[k].out->when & OUTPUT_SERIAL))
+		for (size_t k = 0; k < l.nlanes; k++) {
+			if (!l.lanes[k].serial)
 				continue;
-			for (size_t i = 0; i < lanes[k].n; i++)
-				lanes[k].out->render(run, lanes[k].state,
-						     lanes[k].pick ? lanes[k].pick[i] : i);
+			for (size_t i = 0; i < l.lanes[k].n; i++)
+				run_item(&l, &l.lanes[k], i);
 			serial = 1;
 		}
 		if (serial)
 			build_phase("extras");
+		free(l.in_loop);
 	}
-	for (size_t k = 0; k < nlanes; k++) {
-		if (lanes[k].out->finish)
-			lanes[k].out->finish(run, lanes[k].state);
-		free(lanes[k].pick);
+	for (size_t k = 0; k < l.nlanes; k++) {
+		if (l.lanes[k].out->finish)
+			l.lanes[k].out->finish(run, l.lanes[k].state);
+		free(l.lanes[k].pick);
 	}
-	free(lanes);
+	free(l.lanes);
 	return run->status ? run->status : BUILD_OK;
 }

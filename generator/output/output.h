@@ -1,7 +1,7 @@
 /*
- * What a build writes, one output at a time: the HTML pages, the sitemap,
- * the search index with the offline files and site.json, the PDF booklets
- * with their print pages, the template assets, the media. Each output is a
+ * What a build writes, one output at a time: the PDF booklets, their
+ * print pages, the HTML pages, the sitemap, the search index, site.json,
+ * the offline files, the template assets, the media. Each output is a
  * `struct output` in its own file of this directory (out_*.c); the table
  * of them is outputs.c, and build.c runs whatever that table lists
  * (output_run_pass): a new output (an EPUB, say) is one file here and one
@@ -12,6 +12,12 @@
  * outputs' items in one parallel loop, in table order: the outputs of one
  * item each that take long (the search index) come first, so one core
  * makes them while the other renders pages.
+ *
+ * An output that reads files of others (the offline files, whose service
+ * worker's version covers the search index and site.json) names them in
+ * its needs: its items run once theirs are done, on the thread that
+ * finished the last of them, and it reads what they made from the stage
+ * (stage_hashes: each file's path and hash), never from them.
  *
  * The keep-previous rule lives here alone: an output that does not run in
  * a build (the PDFs under --no-pdf or serve's pages-first pass) keeps the
@@ -73,6 +79,14 @@ struct output {
 	/* Path prefixes of the files it writes and no other output does ("pdf/"); NULL-ended, or NULL. */
 	const char *const *owns;
 	/*
+	 * The outputs whose files it reads from the stage, NULL-ended, or
+	 * NULL: its items start after all of theirs in a pass that makes
+	 * them (they must come before it in the table, as in any table
+	 * order). In a pass that does not make one of them, it does not wait
+	 * for it, and finds in the stage only what the pass made.
+	 */
+	const struct output *const *needs;
+	/*
 	 * Before any item, on the calling thread, in table order (may be
 	 * NULL): sets *state for the calls below. An output made in one pass
 	 * that others need first (the PDFs, whose sizes the pages give) does
@@ -91,8 +105,8 @@ struct output {
 extern const struct output *const output_table[];
 
 /* The outputs of the table, for a test's own table (tests/unit/test_output.c). */
-extern const struct output output_pdf, output_sitemap, output_search, output_pages,
-	output_assets, output_media;
+extern const struct output output_pdf, output_print, output_sitemap, output_search,
+	output_site_json, output_offline, output_pages, output_assets, output_media;
 
 /* Which outputs a call to output_run_pass makes (OUTPUT_FULL, or the two others or'ed). */
 enum output_pass {

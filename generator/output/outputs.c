@@ -11,6 +11,8 @@ const struct output *const output_table[] = {
 	&output_pdf,
 	&output_sitemap,
 	&output_search,
+	&output_site_json,
+	&output_offline,
 	&output_pages,
 	&output_assets,
 	&output_media,

@@ -435,6 +435,30 @@ def test_image_not_png():
     shutil.rmtree(proj)
 
 
+def worker_version(proj, out):
+    rc, _, err = run(["build", "-q", "--no-pdf", "-C", proj, "-o", out])
+    with open(os.path.join(out, "sw.js"), encoding="utf-8") as f:
+        m = re.search(r'var VERSION = "([^"]+)"', f.read())
+    return rc, err, m.group(1) if m else None
+
+
+def test_worker_version():
+    """The service worker's version follows the search index and site.json,
+    which it covers through the stage's hashes of their files (out_offline.c
+    needs those outputs): the same site keeps it, a changed text changes it."""
+    proj = fresh_project()
+    out = os.path.join(proj, "out")
+    rc, err, v1 = worker_version(proj, out)
+    rc2, _, v2 = worker_version(proj, out)
+    check("sw.js has a version, the same when nothing changed", rc == 0 and rc2 == 0 and v1 and v1 == v2, err)
+    fiche = os.path.join(proj, "content", "actions", "03-veille.md")
+    with open(fiche, "a", encoding="utf-8") as f:
+        f.write("\nUn mot nouveau : zygomatique.\n")
+    rc, err, v3 = worker_version(proj, out)
+    check("a word added to a fiche's text gives sw.js a new version", rc == 0 and v3 and v3 != v1, err)
+    shutil.rmtree(proj)
+
+
 def test_install():
     dest = tempfile.mkdtemp(prefix="fiches-install-")
     p = subprocess.run(["make", "-s", "install", "PREFIX=/usr", "DESTDIR=" + dest, "BUILD=" + os.path.dirname(FICHES)],
@@ -456,5 +480,6 @@ if __name__ == "__main__":
     test_new()
     test_base_url_and_colour()
     test_image_not_png()
+    test_worker_version()
     test_install()
     finish()

@@ -13,8 +13,12 @@
  *    them (the keep-previous rule), even a deleted document's, which the
  *    next build with the PDF pass removes.
  *
- * serve's incremental rebuild (build_kept_render) makes « notes » again
- * after an edit and never « epub ».
+ *  - « toc », one item that needs « notes » and « epub » (output.h,
+ *    needs): it runs after every item of « notes », reads their files
+ *    from the stage, and does not wait for « epub » when it does not run.
+ *
+ * serve's incremental rebuild (build_kept_render) makes « notes » and
+ * « toc » again after an edit and never « epub ».
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "build.h"
 #include "output.h"
 #include "pages.h"
@@ -43,6 +48,10 @@ struct seen {
 };
 
 static struct seen notes_seen, epub_seen;
+
+/* « toc »: its calls, and what it found done when it ran. */
+static atomic_int toc_calls;
+static size_t toc_notes_done, toc_notes_staged, toc_ndocs;
 
 static void seen_begin(struct seen *s, const struct output_run *run)
 {
@@ -86,6 +95,13 @@ static void notes_begin(struct output_run *run, void **state)
 static void notes_render(struct output_run *run, void *state, size_t i)
 {
 	assert_ptr_equal(state, &notes_seen);
+	/*
+	 * The last document slowly: were « toc » in the loop like any
+	 * output, the other thread would take it meanwhile and see « notes »
+	 * unfinished. (No time is measured; the pause only widens that window.)
+	 */
+	if (i + 1 == notes_seen.ndocs)
+		usleep(100 * 1000);
 	seen_render(&notes_seen, i);
 	put_doc_file(run, "notes", i);
 }
@@ -138,11 +154,49 @@ static const struct output output_epub = {
 	.finish = epub_finish,
 };
 
+/* Records how much of « notes » was done, and writes a file listing what it staged. */
+static void toc_render(struct output_run *run, void *state, size_t i)
+{
+	(void)state;
+	(void)i;
+	atomic_fetch_add(&toc_calls, 1);
+	toc_ndocs = site_ndocs_all(run->site);
+	toc_notes_done = (size_t)atomic_load(&notes_seen.total);
+	size_t n;
+	struct stage_hash *v = stage_hashes(run->stage, "notes/", &n);
+	toc_notes_staged = n;
+	struct buf list = BUF_INIT;
+	for (size_t k = 0; k < n; k++)
+		buf_printf(&list, "%s %016llx\n", v[k].path, v[k].hash);
+	stage_hashes_free(v, n);
+	size_t len = list.len;
+	stage_add(run->stage, "toc.txt", buf_detach(&list), len);
+}
+
+static const struct output *const toc_needs[] = {&output_notes, &output_epub, NULL};
+
+static const struct output output_toc = {
+	.name = "toc",
+	.when = OUTPUT_AFTER_EDIT,
+	.needs = toc_needs,
+	.render = toc_render,
+};
+
 /* This binary's table: it replaces generator/output/outputs.c at link time. */
 const struct output *const output_table[] = {
-	&output_sitemap, &output_search, &output_epub, &output_pages, &output_notes,
-	&output_assets,  &output_media,  NULL,
+	&output_sitemap, &output_search, &output_site_json, &output_offline, &output_epub,
+	&output_notes,   &output_toc,    &output_pages,     &output_assets,  &output_media,
+	NULL,
 };
+
+/* « toc » ran once, after every item of « notes », and saw all their files. */
+static void assert_toc_after_notes(void)
+{
+	assert_int_equal(atomic_load(&toc_calls), 1);
+	assert_true(toc_ndocs >= 5);
+	assert_int_equal(toc_notes_done, toc_ndocs);
+	assert_int_equal(toc_notes_staged, toc_ndocs);
+}
 
 static char root[] = "/tmp/fiches-test-output-XXXXXX";
 
@@ -173,6 +227,7 @@ static void build(int with_pdf, struct build_kept **keep)
 {
 	reset(&notes_seen);
 	reset(&epub_seen);
+	atomic_store(&toc_calls, 0);
 	char *out = xasprintf("%s/out", root);
 	struct build_options o = {0};
 	o.root = root;
@@ -219,14 +274,19 @@ static void test_outputs_from_table(void **state)
 	assert_true(exists("epub/page-en-trop.txt"));
 	assert_true(exists("notes/page-la-demarche.txt"));
 	assert_true(exists("epub/page-la-demarche.txt"));
+	assert_toc_after_notes();
+	assert_true(exists("toc.txt"));
 	assert_true(exists("index.html"));
 	assert_true(exists("assets/recherche-index.js"));
+	assert_true(exists("site.json"));
+	assert_true(exists("sw.js"));
 	assert_false(exists("pdf")); /* no PDF output in this table */
 
 	/* The page deleted, --no-pdf: « epub » does not run and keeps its files. */
 	sh("rm '%s/content/pages/en-trop.md'%s", root, "");
 	build(0, NULL);
 	assert_every_doc_once(&notes_seen);
+	assert_toc_after_notes(); /* not waiting for « epub », which does not run */
 	assert_int_equal(epub_seen.begun, 0);
 	assert_int_equal(atomic_load(&epub_seen.total), 0);
 	assert_false(exists("notes/page-en-trop.txt"));
@@ -246,18 +306,22 @@ static void test_outputs_from_table(void **state)
 	assert_non_null(kept);
 	reset(&notes_seen);
 	reset(&epub_seen);
+	atomic_store(&toc_calls, 0);
 	struct page_plan plan = pages_plan(build_kept_site(kept));
 	struct diag *d = diag_new();
 	assert_int_equal(build_kept_render(kept, &plan, NULL, 1, d, NULL), BUILD_OK);
 	assert_every_doc_once(&notes_seen);
+	assert_toc_after_notes();
 	assert_int_equal(epub_seen.begun, 0);
-	/* The pages alone: neither. */
+	/* The pages alone: none of them. */
 	reset(&notes_seen);
+	atomic_store(&toc_calls, 0);
 	unsigned char *dirty = xcalloc(plan.n, 1);
 	dirty[0] = 1;
 	assert_int_equal(build_kept_render(kept, &plan, dirty, 0, d, NULL), BUILD_OK);
 	assert_int_equal(notes_seen.begun, 0);
 	assert_int_equal(epub_seen.begun, 0);
+	assert_int_equal(atomic_load(&toc_calls), 0);
 	assert_true(exists("epub/page-la-demarche.txt"));
 	free(dirty);
 	diag_free(d);
