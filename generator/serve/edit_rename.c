@@ -79,6 +79,39 @@ static struct plan_file *plan_add(struct plan *p, const char *rel)
 	return f;
 }
 
+/* The file's new text starts as a copy of its disk text (old). */
+static void plan_file_start(struct plan_file *f)
+{
+	f->text = xmalloc(f->old_len + 1);
+	memcpy(f->text, f->old, f->old_len + 1);
+	f->len = f->old_len;
+}
+
+/*
+ * Moves into p every file of scan with a reference rewritten (its disk
+ * text and its rewritten one), and own_rel's file even without one when
+ * keep_own. Returns own_rel's index in p->files (an index, not a pointer:
+ * plan_add moves the files), or (size_t)-1 when it is not there.
+ */
+static size_t plan_take_scan(struct plan *p, struct ref_scan *scan, const char *own_rel, int keep_own)
+{
+	size_t own_at = (size_t)-1;
+	for (size_t i = 0; i < scan->nfiles; i++) {
+		struct ref_file *rf = &scan->files[i];
+		int own = strcmp(rf->rel, own_rel) == 0;
+		if (!refs_count_rewrites(&(struct ref_scan){rf, 1, NULL}) && !(keep_own && own))
+			continue;
+		struct plan_file *f = plan_add(p, rf->rel);
+		f->text = refs_apply(rf, &f->len);
+		f->old = rf->text;
+		f->old_len = rf->len;
+		rf->text = NULL;
+		if (own)
+			own_at = p->n - 1;
+	}
+	return own_at;
+}
+
 static int slug_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -249,20 +282,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 		goto out;
 	}
 	p->links = refs_count_rewrites(&scan);
-	/* An index, not a pointer: plan_add moves the files. */
-	size_t own_at = (size_t)-1;
-	for (size_t i = 0; i < scan.nfiles; i++) {
-		struct ref_file *rf = &scan.files[i];
-		if (!refs_count_rewrites(&(struct ref_scan){rf, 1, NULL}) && strcmp(rf->rel, rel) != 0)
-			continue;
-		struct plan_file *f = plan_add(p, rf->rel);
-		f->text = refs_apply(rf, &f->len);
-		f->old = rf->text;
-		f->old_len = rf->len;
-		rf->text = NULL;
-		if (strcmp(rf->rel, rel) == 0)
-			own_at = p->n - 1;
-	}
+	size_t own_at = plan_take_scan(p, &scan, rel, 1);
 	struct plan_file *own = own_at != (size_t)-1 ? &p->files[own_at] : NULL;
 	if (!own) {
 		own = plan_add(p, rel);
@@ -274,9 +294,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 			goto out;
 		}
-		own->text = xmalloc(own->old_len + 1);
-		memcpy(own->text, own->old, own->old_len + 1);
-		own->len = own->old_len;
+		plan_file_start(own);
 	}
 	/* Its own front matter: number: and slug: when it has them. */
 	const char *ferr = NULL;
@@ -424,29 +442,14 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 		goto out;
 	}
 	p->links = refs_count_rewrites(&scan);
-	/* An index, not a pointer: plan_add moves the files. */
-	size_t own_at = (size_t)-1;
-	for (size_t i = 0; i < scan.nfiles; i++) {
-		struct ref_file *rf = &scan.files[i];
-		if (!refs_count_rewrites(&(struct ref_scan){rf, 1, NULL}))
-			continue;
-		struct plan_file *f = plan_add(p, rf->rel);
-		f->text = refs_apply(rf, &f->len);
-		f->old = rf->text;
-		f->old_len = rf->len;
-		rf->text = NULL;
-		if (strcmp(rf->rel, k->data_file) == 0)
-			own_at = p->n - 1;
-	}
+	size_t own_at = plan_take_scan(p, &scan, k->data_file, 0);
 	struct plan_file *own = own_at != (size_t)-1 ? &p->files[own_at] : NULL;
 	if (!own) {
 		own = plan_add(p, k->data_file);
 		own->old = disk;
 		own->old_len = disk_len;
 		disk = NULL;
-		own->text = xmalloc(own->old_len + 1);
-		memcpy(own->text, own->old, own->old_len + 1);
-		own->len = own->old_len;
+		plan_file_start(own);
 	} else if (own->old_len != disk_len || memcmp(own->old, disk, disk_len) != 0) {
 		*err = xstrdup("Le fichier vient de changer pendant la lecture : recommencez.");
 		status = MHD_HTTP_CONFLICT;
