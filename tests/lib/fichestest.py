@@ -10,7 +10,8 @@
   « skip name: why »; finish() prints the line tests/run.sh adds to its
   totals (« N passed, N failed[, N skipped] ») and exits 1 on a failure;
 - fiches() runs the program in the C locale without colours;
-- project() copies a fixture into a fresh temporary directory;
+- project() copies a fixture into a fresh temporary directory; files()
+  lists the files below a directory;
 - Serve starts `fiches serve --port 0` and reads the port (and the
   workshop's key) from what it prints; request() speaks HTTP to it with
   exactly the Host, Origin and cookie a test gives.
@@ -123,6 +124,14 @@ def project(fixture=FIXTURE, templates=False, tmp=None, name="projet"):
     if templates and not os.path.isdir(os.path.join(root, "templates")):
         shutil.copytree(TEMPLATES, os.path.join(root, "templates"))
     return root
+
+
+def files(root):
+    """The paths of the files below root, relative to it, sorted."""
+    out = []
+    for d, _, names in os.walk(root):
+        out += [os.path.relpath(os.path.join(d, n), root) for n in names]
+    return sorted(out)
 
 
 def read(path, mode="r"):

@@ -7,27 +7,21 @@ hb_shape: it must notice, say so (--version, FICHES_DEBUG once), take the
 libraries' own paths (inline passes one at a time, every shaping by
 HarfBuzz) and build the very same site and booklets. Prints
 "N passed, N failed" last."""
-import filecmp, os, re, subprocess, sys, tempfile
+import filecmp, os, re, sys, tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fichestest  # noqa: E402
 from fichestest import ROOT, BUILD, FICHES, check, finish  # noqa: E402
 
 UNREACHED = os.path.join(ROOT, BUILD, "tests", "fiches-unreached")
 
 
+# Messages in English, texts in UTF-8, and none of the switches the test sets itself.
+LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "FICHES_DEBUG": None, "FICHES_SHAPE_CACHE": None}
+
+
 def run(*cmd, env=None):
-    e = dict(os.environ, LANGUAGE="", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-    e.pop("FICHES_DEBUG", None)
-    e.pop("FICHES_SHAPE_CACHE", None)
-    e.update(env or {})
-    return subprocess.run(cmd, capture_output=True, text=True, env=e, cwd=ROOT)
-
-
-def tree(root):
-    out = []
-    for d, _, files in os.walk(root):
-        out += [os.path.relpath(os.path.join(d, f), root) for f in files]
-    return sorted(out)
+    return fichestest.run(list(cmd), env={**LOCALE, **(env or {})}, cwd=ROOT)
 
 
 def main():
@@ -74,7 +68,7 @@ def main():
         sh = [l for l in lines if l.startswith("fiches: HarfBuzz") and "do not reach" in l]
         check("fallback: cmark-gfm's path announced once", len(cm) == 1, b.stderr[-800:])
         check("fallback: HarfBuzz's path announced once", len(sh) == 1, b.stderr[-800:])
-        ta, tb = tree(normal), tree(fallback)
+        ta, tb = fichestest.files(normal), fichestest.files(fallback)
         check("same files in both sites", ta == tb and len(ta) > 50,
               "%d vs %d files" % (len(ta), len(tb)))
         pdfs = [f for f in ta if f.endswith(".pdf")]

@@ -7,9 +7,10 @@ link at all, hold no shared cmark-gfm, say in --version and once with
 FICHES_DEBUG that inline passes run one at a time, and build the basic
 fixture (with an autolink and a strikethrough, the extensions whose switch
 the replacement guards) exactly as the shared-library program does. Prints "N passed, N failed" last."""
-import filecmp, glob, os, shutil, subprocess, sys, tempfile
+import filecmp, glob, os, shutil, sys, tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fichestest  # noqa: E402
 from fichestest import ROOT, BUILD, FICHES, check, finish  # noqa: E402
 
 STATIC = os.path.join(ROOT, BUILD, "tests", "fiches-static-cmark")
@@ -17,18 +18,12 @@ FIXTURE = os.path.join(ROOT, "tests", "fixtures", "basic")
 EXTRA = "\nVoir www.example.org, l’ancienne adresse ~~www.example.net~~ n’existe plus.\n"
 
 
+# Messages in English, texts in UTF-8, and none of the switches the test sets itself.
+LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "FICHES_DEBUG": None}
+
+
 def run(*cmd, env=None):
-    e = dict(os.environ, LANGUAGE="", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-    e.pop("FICHES_DEBUG", None)
-    e.update(env or {})
-    return subprocess.run(cmd, capture_output=True, text=True, env=e, cwd=ROOT)
-
-
-def tree(root):
-    out = []
-    for d, _, files in os.walk(root):
-        out += [os.path.relpath(os.path.join(d, f), root) for f in files]
-    return sorted(out)
+    return fichestest.run(list(cmd), env={**LOCALE, **(env or {})}, cwd=ROOT)
 
 
 def main():
@@ -55,7 +50,7 @@ def main():
         said = [l for l in b.stderr.splitlines() if l.startswith("fiches: cmark-gfm:")]
         check("FICHES_DEBUG: the static path announced once",
               len(said) == 1 and "linked statically" in said[0], b.stderr[-800:])
-        ta, tb = tree(shared), tree(static)
+        ta, tb = fichestest.files(shared), fichestest.files(static)
         check("same files in both sites", ta == tb and len(ta) > 10, "%d vs %d files" % (len(ta), len(tb)))
         differ = [f for f in ta if f in tb and not filecmp.cmp(os.path.join(shared, f),
                                                                os.path.join(static, f), shallow=False)]
