@@ -245,16 +245,9 @@ static int replace_file(const char *dir, const char *rel, const char *data, size
 	char *tmp_rel = temp_name(rel);
 	char *tmp = path_join(dir, tmp_rel), *dest = path_join(dir, rel);
 	int rc = file_write(tmp, data, len);
-	if (rc == 0) {
-		/* Not renamed into place before its bytes are on the disk (a USB stick pulled out). */
-		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-		rc = fd < 0 ? -1 : fsync(fd);
-		if (fd >= 0) {
-			int e = errno;
-			close(fd);
-			errno = e;
-		}
-	}
+	/* Not renamed into place before its bytes are on the disk (a USB stick pulled out). */
+	if (rc == 0)
+		rc = file_sync(tmp);
 	if (rc == 0)
 		rc = rename(tmp, dest);
 	if (rc < 0) {

@@ -548,15 +548,8 @@ static int put_manifest(struct stage *st, const struct buf *text)
 {
 	char *tmp = path_join(st->staging, STAGE_MANIFEST), *dest = path_join(st->out, STAGE_MANIFEST);
 	int rc = file_write(tmp, buf_cstr(text), text->len);
-	if (rc == 0 && !st->patch) {
-		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-		rc = fd < 0 ? -1 : fsync(fd);
-		if (fd >= 0) {
-			int e = errno;
-			close(fd);
-			errno = e;
-		}
-	}
+	if (rc == 0 && !st->patch)
+		rc = file_sync(tmp);
 	if (rc == 0)
 		rc = rename(tmp, dest);
 	free(tmp);

@@ -46,6 +46,18 @@ int file_write(const char *path, const void *data, size_t len)
 	return fd_write_close(fd, data, len);
 }
 
+int file_sync(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 void dir_remove_empty_parents(const char *root, const char *rel)
 {
 	char *p = xstrdup(rel);

@@ -23,6 +23,13 @@ int fd_write_close(int fd, const void *data, size_t len);
  */
 int file_write(const char *path, const void *data, size_t len);
 
+/*
+ * Flushes the file at path to the disk (fsync), so that a rename into
+ * place never shows a file whose bytes a power cut can lose. 0, or -1
+ * with errno set.
+ */
+int file_sync(const char *path);
+
 /* Removes the directories rel (a path below root) leaves empty, up to root (kept). */
 void dir_remove_empty_parents(const char *root, const char *rel);
 
