@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const kind_field_type_names[FIELD_TYPES] = {
+	[FIELD_TEXT] = "text", [FIELD_LONG_TEXT] = "long-text", [FIELD_INT] = "int",
+	[FIELD_YEAR] = "year", [FIELD_ENUM] = "enum", [FIELD_SLUG] = "slug", [FIELD_URL] = "url",
+	[FIELD_EMAIL] = "email", [FIELD_TAXON] = "taxon", [FIELD_CONTACT] = "contact",
+	[FIELD_DOC] = "doc", [FIELD_INCLUDE] = "include", [FIELD_STRINGS] = "strings",
+	[FIELD_MONTH] = "month",
+};
+
 /* ---- Values of enumerated fields ---------------------------------------- */
 
 static const char *const active_synonyms[] = {"actif", "active", "en cours", "en-cours",

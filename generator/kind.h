@@ -38,6 +38,14 @@ enum field_type {
 	FIELD_STRINGS,   /* a list of texts (authors) */
 	FIELD_MONTH      /* a month and year: 2016-06, 06/2016, « juin 2016 » (base/month.h) */
 };
+#define FIELD_TYPES (FIELD_MONTH + 1)
+
+/*
+ * Each field type's name, as a project's kinds file writes it (load/kinds.c
+ * reads it) and as the editor's forms read it (kind_json.c): one table, so
+ * that the two can never disagree.
+ */
+extern const char *const kind_field_type_names[FIELD_TYPES];
 
 /* Field flags. */
 #define FIELD_REQUIRED 1u /* missing or empty is an error */

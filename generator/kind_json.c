@@ -6,14 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = {
-	[FIELD_TEXT] = "text", [FIELD_LONG_TEXT] = "long-text", [FIELD_INT] = "int",
-	[FIELD_YEAR] = "year", [FIELD_ENUM] = "enum", [FIELD_SLUG] = "slug", [FIELD_URL] = "url",
-	[FIELD_EMAIL] = "email", [FIELD_TAXON] = "taxon", [FIELD_CONTACT] = "contact",
-	[FIELD_DOC] = "doc", [FIELD_INCLUDE] = "include", [FIELD_STRINGS] = "strings",
-	[FIELD_MONTH] = "month",
-};
-
 static json_t *choice(const char *id, const char *label)
 {
 	json_t *c = json_object();
@@ -85,7 +77,7 @@ static json_t *field_json(const struct site *s, const struct kind_field *f)
 {
 	json_t *v = json_object();
 	json_object_set_new(v, "name", json_string(f->name));
-	json_object_set_new(v, "type", json_string(type_names[f->type]));
+	json_object_set_new(v, "type", json_string(kind_field_type_names[f->type]));
 	json_object_set_new(v, "label", json_string(f->label));
 	json_object_set_new(v, "required", json_boolean(f->flags & FIELD_REQUIRED));
 	json_object_set_new(v, "list", json_boolean(f->flags & FIELD_LIST));

@@ -92,15 +92,6 @@ static int flag(struct kctx *c, const json_t *obj, const char *key, int def)
 	return json_is_true(v);
 }
 
-static const char *const type_names[] = {
-	[FIELD_TEXT] = "text", [FIELD_LONG_TEXT] = "long-text", [FIELD_INT] = "int",
-	[FIELD_YEAR] = "year", [FIELD_ENUM] = "enum", [FIELD_SLUG] = "slug", [FIELD_URL] = "url",
-	[FIELD_EMAIL] = "email", [FIELD_TAXON] = "taxon", [FIELD_CONTACT] = "contact",
-	[FIELD_DOC] = "doc", [FIELD_INCLUDE] = "include", [FIELD_STRINGS] = "strings",
-	[FIELD_MONTH] = "month",
-};
-#define NTYPES (sizeof type_names / sizeof *type_names)
-
 static const char *const taxonomies[] = {"logics", "publics", "territories"};
 
 static void free_values(struct kind_value *v)
@@ -173,12 +164,12 @@ static void read_field(struct kctx *c, const json_t *item, struct kind_field *f)
 	f->name = text(c, item, "name", NULL);
 	char *type = text(c, item, "type", "text");
 	size_t t;
-	for (t = 0; type && t < NTYPES; t++)
-		if (type_names[t] && strcmp(type, type_names[t]) == 0)
+	for (t = 0; type && t < FIELD_TYPES; t++)
+		if (kind_field_type_names[t] && strcmp(type, kind_field_type_names[t]) == 0)
 			break;
-	if (type && t == NTYPES)
-		unknown(c, item, "type", _("field type"), type, type_names, NTYPES);
-	f->type = t < NTYPES ? (enum field_type)t : FIELD_TEXT;
+	if (type && t == FIELD_TYPES)
+		unknown(c, item, "type", _("field type"), type, kind_field_type_names, FIELD_TYPES);
+	f->type = t < FIELD_TYPES ? (enum field_type)t : FIELD_TEXT;
 	free(type);
 	f->flags = (flag(c, item, "required", 0) ? FIELD_REQUIRED : 0) |
 		   (flag(c, item, "list", 0) ? FIELD_LIST : 0);
