@@ -9,7 +9,7 @@
  * The rules are deliberately narrower than what a general web server
  * accepts: every file the generator writes has a plain, safe relative name
  * (path_is_safe), so anything unusual is either an attack or a typo, and
- * refusing it early keeps serve.c simple.
+ * refusing it early keeps serve_files.c simple.
  */
 #include "http_path.h"
 

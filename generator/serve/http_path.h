@@ -2,7 +2,7 @@
  * Request path → file under the output root, for `fiches serve`.
  *
  * Pure string work (no I/O), so it can be unit-tested and fuzzed on its
- * own: serve.c then opens the result relative to the output root and
+ * own: serve_files.c then opens the result relative to the output root and
  * checks with realpath that symbolic links do not lead outside it.
  */
 #ifndef FICHES_HTTP_PATH_H
@@ -31,7 +31,7 @@ enum http_path_status {
  *
  * On HTTP_PATH_OK, *rel receives the decoded path relative to the output
  * root: "/" gives "index.html", "/dir/" gives "dir/index.html", "/a/b.html"
- * gives "a/b.html", "/dir" gives "dir" (serve.c redirects it to "/dir/"
+ * gives "a/b.html", "/dir" gives "dir" (serve_files.c redirects it to "/dir/"
  * when it is a directory). Caller frees *rel. On any other status *rel is
  * set to NULL. Returns an enum http_path_status, which is also the HTTP
  * status to answer with.

@@ -1,0 +1,285 @@
+/* The answers for the files of the output directory; see serve_files.h. */
+#include "serve_files.h"
+
+#include "gzip.h"
+#include "mime.h"
+#include "path.h"
+#include "serve_gzip.h"
+#include "serve_panel.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Files up to this size are cached in memory; larger ones are sent from disk. */
+#define CACHE_FILE_MAX (4u * 1024u * 1024u)
+/* HTML files are read whole to inject the snippet; beyond this, served as is. */
+#define HTML_MAX (32u * 1024u * 1024u)
+/* Key of the built-in 404 page in the cache: no request path is empty. */
+#define BUILTIN_404_KEY ""
+
+void serve_headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+}
+
+enum MHD_Result serve_answer_text(struct MHD_Connection *conn, unsigned status, const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+								 MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	serve_headers(r, "text/plain; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result answer_redirect(struct MHD_Connection *conn, const char *url)
+{
+	/* url passed http_path_resolve: no control byte can reach the header. */
+	char *location = xasprintf("%s/", url);
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret = MHD_NO;
+	if (r) {
+		serve_headers(r, "text/plain; charset=utf-8");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+		ret = MHD_queue_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r);
+		MHD_destroy_response(r);
+	}
+	free(location);
+	return ret;
+}
+
+/* Position of the last "</body" in html[0..n), case-insensitively, or n. */
+static size_t body_end(const char *html, size_t n)
+{
+	static const char tag[] = "</body";
+	size_t m = sizeof tag - 1;
+	for (size_t i = n >= m ? n - m + 1 : 0; i-- > 0;) {
+		if (html[i] != '<')
+			continue;
+		size_t k = 1;
+		while (k < m && (html[i + k] | 0x20) == tag[k])
+			k++;
+		if (k == m)
+			return i;
+	}
+	return n;
+}
+
+/*
+ * A response for an HTML page with the snippet injected before </body>
+ * (appended when there is none). Takes html (heap) and frees it.
+ */
+static struct MHD_Response *html_response(char *html, size_t n, const char *snippet,
+					  size_t *bytes)
+{
+	size_t sn = strlen(snippet), at = body_end(html, n);
+	char *out = xmalloc(n + sn + 1);
+	memcpy(out, html, at);
+	memcpy(out + at, snippet, sn);
+	memcpy(out + at + sn, html + at, n - at);
+	free(html);
+	*bytes = n + sn;
+	struct MHD_Response *r = MHD_create_response_from_buffer(n + sn, out, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(out);
+		return NULL;
+	}
+	serve_headers(r, "text/html; charset=utf-8");
+	return r;
+}
+
+/* Reads exactly n bytes from fd into a new buffer (caller frees), or NULL. */
+static char *read_all(int fd, size_t n)
+{
+	char *data = xmalloc(n + 1);
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, data + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(data);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	data[n] = '\0';
+	return data;
+}
+
+enum load_kind { LOAD_FILE, LOAD_DIR, LOAD_OUTSIDE, LOAD_MISSING, LOAD_FAILED };
+
+struct loaded {
+	enum load_kind kind;
+	struct MHD_Response *resp;   /* LOAD_FILE: one reference, for the caller */
+	int cacheable;
+	size_t bytes;
+};
+
+/*
+ * Opens rel under the output root and prepares its response. Symbolic
+ * links are followed only while they stay below the root (realpath), so a
+ * link in the output pointing at /etc is refused, not served.
+ */
+static struct loaded load_file(const char *root, const char *rel, const char *snippet, int gz)
+{
+	struct loaded L = {LOAD_MISSING, NULL, 0, 0};
+	if (!root)
+		return L;
+	char *full = path_join(root, rel);
+	char *real = realpath(full, NULL);
+	free(full);
+	if (!real)
+		return L;
+	size_t rn = strlen(root);
+	if (strcmp(real, root) == 0) {
+		L.kind = LOAD_DIR;
+		free(real);
+		return L;
+	}
+	if (strncmp(real, root, rn) != 0 || real[rn] != '/') {
+		L.kind = LOAD_OUTSIDE;
+		free(real);
+		return L;
+	}
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(real);
+	if (fd < 0)
+		return L;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		close(fd);
+		return L;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		L.kind = LOAD_DIR;
+		return L;
+	}
+	size_t size = (size_t)st.st_size;
+	int html = mime_is_html(rel);
+	if ((html && size <= HTML_MAX) || size <= CACHE_FILE_MAX) {
+		char *data = read_all(fd, size);
+		close(fd);
+		if (!data) {
+			L.kind = LOAD_FAILED;
+			return L;
+		}
+		if (html) {
+			L.resp = html_response(data, size, snippet, &L.bytes);
+		} else {
+			/* gz: the client takes gzip and the file is text (serve_gzip.h). */
+			size_t zlen = 0;
+			char *z = gz ? gzip_compress(data, size, &zlen) : NULL;
+			if (z) {
+				free(data);
+				data = z;
+				size = zlen;
+			}
+			L.resp = MHD_create_response_from_buffer(size, data, MHD_RESPMEM_MUST_FREE);
+			if (L.resp) {
+				serve_headers(L.resp, mime_type(rel));
+				if (z)
+					MHD_add_response_header(L.resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+				if (gz)
+					MHD_add_response_header(L.resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+			} else {
+				free(data);
+			}
+			L.bytes = size;
+		}
+		L.cacheable = 1;
+	} else {
+		/* Big PDFs: sent from the descriptor, which libmicrohttpd closes. */
+		L.resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+		if (L.resp)
+			serve_headers(L.resp, mime_type(rel));
+		else
+			close(fd);
+	}
+	L.kind = L.resp ? LOAD_FILE : LOAD_FAILED;
+	return L;
+}
+
+enum MHD_Result serve_answer_not_found(struct serve_cache *c, struct MHD_Connection *conn)
+{
+	enum MHD_Result ret;
+	if (serve_cache_answer(c, conn, "404.html", MHD_HTTP_NOT_FOUND, &ret) ||
+	    serve_cache_answer(c, conn, BUILTIN_404_KEY, MHD_HTTP_NOT_FOUND, &ret))
+		return ret;
+	struct cache_snapshot now;
+	serve_cache_snapshot(c, &now);
+	struct loaded L = load_file(now.root, "404.html", now.snippet, 0);
+	const char *key = "404.html";
+	if (L.kind != LOAD_FILE) {
+		key = BUILTIN_404_KEY;
+		size_t n;
+		const char *page = panel_404(&n);
+		L.resp = html_response(xstrndup(page, n), n, now.snippet, &L.bytes);
+		L.cacheable = 1;
+	}
+	free(now.snippet);
+	if (!L.resp)
+		return MHD_NO;
+	ret = MHD_queue_response(conn, MHD_HTTP_NOT_FOUND, L.resp);
+	if (L.cacheable)
+		serve_cache_offer(c, key, now.gen, L.resp, L.bytes);
+	else
+		MHD_destroy_response(L.resp);
+	return ret;
+}
+
+enum MHD_Result serve_answer_file(struct serve_cache *c, struct MHD_Connection *conn,
+				   const char *url, const char *rel)
+{
+	enum MHD_Result ret;
+	int gz = serve_gzip_wanted(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							       MHD_HTTP_HEADER_ACCEPT_ENCODING), rel);
+	char *gzkey = gz ? serve_gzip_key(rel) : NULL;
+	const char *key = gz ? gzkey : rel;
+	if (serve_cache_answer(c, conn, key, MHD_HTTP_OK, &ret)) {
+		free(gzkey);
+		return ret;
+	}
+	struct cache_snapshot now;
+	serve_cache_snapshot(c, &now);
+	struct loaded L = load_file(now.root, rel, now.snippet, gz);
+	free(now.snippet);
+	if (L.kind != LOAD_FILE) {
+		free(gzkey);
+		gzkey = NULL;
+	}
+	switch (L.kind) {
+	case LOAD_FILE:
+		ret = MHD_queue_response(conn, MHD_HTTP_OK, L.resp);
+		if (L.cacheable)
+			serve_cache_offer(c, key, now.gen, L.resp, L.bytes);
+		else
+			MHD_destroy_response(L.resp);
+		free(gzkey);
+		return ret;
+	case LOAD_DIR:
+		return answer_redirect(conn, url);
+	case LOAD_OUTSIDE:
+		return serve_answer_text(conn, MHD_HTTP_FORBIDDEN, "403 Accès refusé\n");
+	case LOAD_FAILED:
+		return serve_answer_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   "500 Erreur de lecture\n");
+	case LOAD_MISSING:
+		break;
+	}
+	return serve_answer_not_found(c, conn);
+}
