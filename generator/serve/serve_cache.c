@@ -2,6 +2,7 @@
 #include "serve_cache.h"
 
 #include "hash.h"
+#include "path.h"
 #include "xalloc.h"
 
 #include <pthread.h>
@@ -18,6 +19,7 @@ struct entry {
 	uint32_t hash;
 	size_t bytes;                /* body size, for the cache budget */
 	struct MHD_Response *resp;   /* one reference owned by the cache */
+	struct cache_origin from;    /* its strings owned (rel NULL: not kept across builds) */
 	struct entry *next;
 };
 
@@ -49,6 +51,8 @@ static void entry_free(struct entry *e)
 {
 	MHD_destroy_response(e->resp);
 	free(e->key);
+	free((char *)e->from.rel);
+	free((char *)e->from.real);
 	free(e);
 }
 
@@ -107,33 +111,124 @@ void serve_cache_snapshot(struct serve_cache *c, struct cache_snapshot *s)
 	pthread_rwlock_unlock(&c->lock);
 }
 
+void cache_origin_set(struct cache_origin *o, const struct stat *st, const struct timespec *read_at)
+{
+	o->dev = st->st_dev;
+	o->ino = st->st_ino;
+	o->mtime = st->st_mtim;
+	o->size = st->st_size;
+	long long age = ((long long)read_at->tv_sec - (long long)st->st_mtim.tv_sec) * 1000000000LL +
+			(read_at->tv_nsec - st->st_mtim.tv_nsec);
+	o->settled = age >= CACHE_SETTLE_NS;
+}
+
 void serve_cache_offer(struct serve_cache *c, const char *key, unsigned long gen,
-		       struct MHD_Response *resp, size_t bytes)
+		       struct MHD_Response *resp, size_t bytes, const struct cache_origin *from)
 {
 	uint32_t h = hash_key(key);
+	/* Copied before the lock: the other threads wait for no allocation. */
+	struct entry *e = xmalloc(sizeof *e);
+	e->key = xstrdup(key);
+	e->hash = h;
+	e->bytes = bytes;
+	e->resp = resp;
+	e->from = *from;
+	e->from.rel = from->rel && from->real ? xstrdup(from->rel) : NULL;
+	e->from.real = e->from.rel ? xstrdup(from->real) : NULL;
 	pthread_rwlock_wrlock(&c->lock);
 	if (c->gen == gen && !find(c, key, h) && c->bytes + bytes <= CACHE_MAX_BYTES) {
-		struct entry *e = xmalloc(sizeof *e);
-		e->key = xstrdup(key);
-		e->hash = h;
-		e->bytes = bytes;
-		e->resp = resp;
 		e->next = c->buckets[h % CACHE_BUCKETS];
 		c->buckets[h % CACHE_BUCKETS] = e;
 		c->bytes += bytes;
-		resp = NULL;
+		e = NULL;
 	}
 	pthread_rwlock_unlock(&c->lock);
-	if (resp)
-		MHD_destroy_response(resp);
+	if (e)
+		entry_free(e);
 }
 
-void serve_cache_publish(struct serve_cache *c, const char *out, char *snippet)
+/*
+ * An entry publish checks against the disk. Only the main thread frees
+ * entries and the HTTP threads never change one once cached, so e stays
+ * good and readable between the read and the write lock.
+ */
+struct check {
+	const struct entry *e;
+	int keep;
+};
+
+/* Caller holds c->lock. The entries that may be kept, to be checked against the disk. */
+static struct check *checks_take(struct serve_cache *c, int snippet_changed, size_t *n)
+{
+	struct check *k = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (size_t i = 0; i < CACHE_BUCKETS; i++) {
+		for (const struct entry *e = c->buckets[i]; e; e = e->next) {
+			if (!e->from.rel || !e->from.settled || (e->from.injected && snippet_changed))
+				continue;
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				k = xrealloc(k, cap * sizeof *k);
+			}
+			k[(*n)++] = (struct check){e, 0};
+		}
+	}
+	return k;
+}
+
+/* 1 when from->rel below root is still the file it was read from (same real path and identity). */
+static int unchanged(const char *root, const struct cache_origin *from)
+{
+	char *full = path_join(root, from->rel);
+	char *real = realpath(full, NULL);
+	free(full);
+	int same = real && strcmp(real, from->real) == 0;
+	free(real);
+	struct stat st;
+	return same && stat(from->real, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == from->dev &&
+	       st.st_ino == from->ino && st.st_size == from->size &&
+	       st.st_mtim.tv_sec == from->mtime.tv_sec && st.st_mtim.tv_nsec == from->mtime.tv_nsec;
+}
+
+static int by_entry(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct check *)a)->e, y = (uintptr_t)((const struct check *)b)->e;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether e was checked and found unchanged; k sorted by entry. */
+static int kept(const struct check *k, size_t n, const struct entry *e)
+{
+	struct check key = {.e = e};
+	const struct check *found = n ? bsearch(&key, k, n, sizeof *k, by_entry) : NULL;
+	return found && found->keep;
+}
+
+void serve_cache_publish(struct serve_cache *c, const char *out, char *snippet,
+			 struct cache_publish_stats *stats)
 {
 	char *real = NULL;
-	/* root_real is only written here, on the main thread: reading it unlocked is safe. */
+	/* root_real and snippet are only written here, on the main thread: reading them unlocked is safe. */
 	if (!c->root_real)
 		real = realpath(out, NULL);
+	const char *root = c->root_real ? c->root_real : real;
+	int snippet_changed = snippet && strcmp(snippet, c->snippet) != 0;
+	/*
+	 * The entries are checked against the disk under the read lock only:
+	 * requests are still answered from the cache meanwhile (the build has
+	 * already written what they may read). An entry added then is not
+	 * among the checked ones, and is dropped below with the changed ones.
+	 */
+	size_t n = 0;
+	pthread_rwlock_rdlock(&c->lock);
+	struct check *k = root ? checks_take(c, snippet_changed, &n) : NULL;
+	pthread_rwlock_unlock(&c->lock);
+	for (size_t i = 0; i < n; i++)
+		k[i].keep = unchanged(root, &k[i].e->from);
+	if (n)
+		qsort(k, n, sizeof *k, by_entry);
+	size_t nkept = 0, ndropped = 0;
 	pthread_rwlock_wrlock(&c->lock);
 	if (real)
 		c->root_real = real;
@@ -141,7 +236,24 @@ void serve_cache_publish(struct serve_cache *c, const char *out, char *snippet)
 		free(c->snippet);
 		c->snippet = snippet;
 	}
-	clear(c);
+	for (size_t i = 0; i < CACHE_BUCKETS; i++) {
+		struct entry **at = &c->buckets[i];
+		while (*at) {
+			struct entry *e = *at;
+			if (kept(k, n, e)) {
+				at = &e->next;
+				nkept++;
+				continue;
+			}
+			*at = e->next;
+			c->bytes -= e->bytes;
+			entry_free(e);
+			ndropped++;
+		}
+	}
 	c->gen++;
 	pthread_rwlock_unlock(&c->lock);
+	free(k);
+	if (stats)
+		*stats = (struct cache_publish_stats){nkept, ndropped};
 }

@@ -15,14 +15,36 @@
  * under the write lock and bumps the generation; a request that read a
  * file under an older generation does not put it in the cache, so what a
  * request read during a build never outlives it.
+ *
+ * Kept across builds. A build rewrites only the files whose bytes
+ * changed: every other file of the output keeps its inode, modification
+ * time and size (the stage hard-links it into the new tree, or leaves it
+ * in place). So a response is kept through a publication when the file
+ * it was read from is still the same by that identity (device, inode,
+ * modification time to the nanosecond, size; found at the same real path)
+ * and, for a page, the snippet did not change; the style sheet and
+ * scripts are then not read and compressed again after every save. A
+ * file written less than CACHE_SETTLE_NS before it was read is not kept:
+ * a rewrite in the same tick of the file system's clock (2 s on FAT)
+ * could leave the same identity to other bytes. A file rewritten in place
+ * with its old modification time put back by hand (touch -d) is not seen
+ * either, as by make or rsync.
  */
 #ifndef FICHES_SERVE_CACHE_H
 #define FICHES_SERVE_CACHE_H
 
 #include <microhttpd.h>
 #include <stddef.h>
+#include <sys/stat.h>
+#include <time.h>
 
 struct serve_cache;
+
+/*
+ * A file read this soon after its last write is not kept across builds:
+ * longer than any local file system's timestamp step (FAT's 2 s).
+ */
+#define CACHE_SETTLE_NS (3LL * 1000000000LL)
 
 /* An empty cache whose pages get snippet (copied). */
 struct serve_cache *serve_cache_new(const char *snippet);
@@ -43,19 +65,42 @@ struct cache_snapshot {
 };
 void serve_cache_snapshot(struct serve_cache *c, struct cache_snapshot *s);
 
+/* What a response was made from: what says whether it still holds after a build. */
+struct cache_origin {
+	const char *rel;       /* the file below the output, or NULL: made from no file (never kept across builds) */
+	const char *real;      /* its realpath when it was read */
+	dev_t dev;             /* its identity when it was read (fstat of the descriptor read) */
+	ino_t ino;
+	struct timespec mtime;
+	off_t size;
+	int settled;           /* written CACHE_SETTLE_NS or more before it was read */
+	int injected;          /* a page: made with the snippet */
+};
+
+/* Sets o's identity from st, the file's fstat taken after read_at (CLOCK_REALTIME). */
+void cache_origin_set(struct cache_origin *o, const struct stat *st, const struct timespec *read_at);
+
 /*
  * Hands resp (one reference, given up by the caller) to the cache if it
  * was made under generation gen and fits the budget; drops it otherwise.
- * bytes: its body's size.
+ * bytes: its body's size; from: what it was made from (copied).
  */
 void serve_cache_offer(struct serve_cache *c, const char *key, unsigned long gen,
-		       struct MHD_Response *resp, size_t bytes);
+		       struct MHD_Response *resp, size_t bytes, const struct cache_origin *from);
+
+/* What a publication did to the cache. */
+struct cache_publish_stats {
+	size_t kept, dropped;
+};
 
 /*
- * Publishes a build's output (main thread): the output directory out
- * (its realpath is taken the first time), the new snippet (owned; NULL
- * keeps the current one), the cache emptied and the next generation begun.
+ * Publishes a build's output (main thread, once the build has written
+ * it): the output directory out (its realpath is taken the first time),
+ * the new snippet (owned; NULL keeps the current one), the responses
+ * whose file did not change kept and the others dropped, the next
+ * generation begun. Fills *stats when not NULL.
  */
-void serve_cache_publish(struct serve_cache *c, const char *out, char *snippet);
+void serve_cache_publish(struct serve_cache *c, const char *out, char *snippet,
+			 struct cache_publish_stats *stats);
 
 #endif

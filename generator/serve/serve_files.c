@@ -6,6 +6,7 @@
 #include "path.h"
 #include "serve_gzip.h"
 #include "serve_panel.h"
+#include "serve_timing.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Files up to this size are cached in memory; larger ones are sent from disk. */
@@ -127,7 +129,15 @@ struct loaded {
 	struct MHD_Response *resp;   /* LOAD_FILE: one reference, for the caller */
 	int cacheable;
 	size_t bytes;
+	struct cache_origin from;    /* what resp was made from (LOAD_FILE; rel NULL otherwise) */
+	char *real;                  /* from.real, owned: free with loaded_free */
 };
+
+static void loaded_free(struct loaded *L)
+{
+	free(L->real);
+	L->real = NULL;
+}
 
 /*
  * Opens rel under the output root and prepares its response. Symbolic
@@ -136,7 +146,7 @@ struct loaded {
  */
 static struct loaded load_file(const char *root, const char *rel, const char *snippet, int gz)
 {
-	struct loaded L = {LOAD_MISSING, NULL, 0, 0};
+	struct loaded L = {.kind = LOAD_MISSING};
 	if (!root)
 		return L;
 	char *full = path_join(root, rel);
@@ -156,16 +166,27 @@ static struct loaded load_file(const char *root, const char *rel, const char *sn
 		return L;
 	}
 	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	free(real);
-	if (fd < 0)
+	if (fd < 0) {
+		free(real);
 		return L;
+	}
+	/* Before the fstat: how long before its reading the file was last written. */
+	struct timespec read_at;
+	clock_gettime(CLOCK_REALTIME, &read_at);
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
 		close(fd);
+		free(real);
 		return L;
 	}
+	L.real = real;
+	L.from.rel = rel;
+	L.from.real = real;
+	L.from.injected = mime_is_html(rel);
+	cache_origin_set(&L.from, &st, &read_at);
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
+		loaded_free(&L);
 		L.kind = LOAD_DIR;
 		return L;
 	}
@@ -175,6 +196,7 @@ static struct loaded load_file(const char *root, const char *rel, const char *sn
 		char *data = read_all(fd, size);
 		close(fd);
 		if (!data) {
+			loaded_free(&L);
 			L.kind = LOAD_FAILED;
 			return L;
 		}
@@ -225,20 +247,26 @@ enum MHD_Result serve_answer_not_found(struct serve_cache *c, struct MHD_Connect
 	struct loaded L = load_file(now.root, "404.html", now.snippet, 0);
 	const char *key = "404.html";
 	if (L.kind != LOAD_FILE) {
+		/* Made from no file: not kept across builds (a 404.html may come). */
 		key = BUILTIN_404_KEY;
+		loaded_free(&L);
+		L.from = (struct cache_origin){0};
 		size_t n;
 		const char *page = panel_404(&n);
 		L.resp = html_response(xstrndup(page, n), n, now.snippet, &L.bytes);
 		L.cacheable = 1;
 	}
 	free(now.snippet);
-	if (!L.resp)
+	if (!L.resp) {
+		loaded_free(&L);
 		return MHD_NO;
+	}
 	ret = MHD_queue_response(conn, MHD_HTTP_NOT_FOUND, L.resp);
 	if (L.cacheable)
-		serve_cache_offer(c, key, now.gen, L.resp, L.bytes);
+		serve_cache_offer(c, key, now.gen, L.resp, L.bytes, &L.from);
 	else
 		MHD_destroy_response(L.resp);
+	loaded_free(&L);
 	return ret;
 }
 
@@ -254,21 +282,27 @@ enum MHD_Result serve_answer_file(struct serve_cache *c, struct MHD_Connection *
 		free(gzkey);
 		return ret;
 	}
+	struct phase ph;
+	phase_begin(&ph);
 	struct cache_snapshot now;
 	serve_cache_snapshot(c, &now);
 	struct loaded L = load_file(now.root, rel, now.snippet, gz);
 	free(now.snippet);
 	if (L.kind != LOAD_FILE) {
+		loaded_free(&L);
 		free(gzkey);
 		gzkey = NULL;
 	}
 	switch (L.kind) {
 	case LOAD_FILE:
+		/* A miss: the file read, its page injected or its text compressed. */
+		phase_end(&ph, "answer-read");
 		ret = MHD_queue_response(conn, MHD_HTTP_OK, L.resp);
 		if (L.cacheable)
-			serve_cache_offer(c, key, now.gen, L.resp, L.bytes);
+			serve_cache_offer(c, key, now.gen, L.resp, L.bytes, &L.from);
 		else
 			MHD_destroy_response(L.resp);
+		loaded_free(&L);
 		free(gzkey);
 		return ret;
 	case LOAD_DIR:

@@ -9,6 +9,20 @@
 #include <stdlib.h>
 
 /*
+ * The cache's next generation: the responses whose file the build left as
+ * it was are kept (snippet: the new one, owned, or NULL to keep it).
+ * FICHES_TIMING says how many.
+ */
+static void publish_cache(const struct rebuilder *r, char *snippet)
+{
+	struct cache_publish_stats st;
+	serve_cache_publish(r->cache, r->out, snippet, &st);
+	if (phase_enabled())
+		fprintf(stderr, "fiches: cache after the build: %zu responses kept, %zu dropped\n", st.kept,
+			st.dropped);
+}
+
+/*
  * Publishes the outcome of a build: new snippet (with the overlay when
  * diagnostics is not NULL), the cache's next generation; then wakes the
  * event streams.
@@ -17,7 +31,7 @@ static void publish(const struct rebuilder *r, const char *diagnostics, int fail
 {
 	struct buf b = BUF_INIT;
 	panel_snippet(r->panel, &b, r->edit, diagnostics, failed);
-	serve_cache_publish(r->cache, r->out, buf_detach(&b));
+	publish_cache(r, buf_detach(&b));
 	if (notify || failed)
 		serve_events_notify(r->events, failed ? "error" : "reload");
 }
@@ -117,7 +131,7 @@ int serve_rebuild_data(const struct rebuilder *r, const struct build_options *b,
 	}
 	diag_free(failure);
 	/* What a request read meanwhile from the old data files is not kept (the overlay stays). */
-	serve_cache_publish(r->cache, r->out, NULL);
+	publish_cache(r, NULL);
 	phase_end(&ph, "data-files");
 	fprintf(stderr, _("fiches: rebuilt in %.2f s (%u written, %u removed), only what the change shows\n"),
 		pages->seconds + data.seconds, pages->written + data.written, pages->removed + data.removed);
