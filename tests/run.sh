@@ -107,6 +107,7 @@ done
 # their own, and would take an hour at TSan's speed.
 if [ "${TSAN:-}" = 1 ]; then
 	add tests/tsan/tsan_build.sh "sh tests/tsan/tsan_build.sh"
+	add tests/tsan/tsan_serve.py "python3 tests/tsan/tsan_serve.py"
 else
 	for t in tests/*/t_*.sh tests/*/t_*.py tests/*/t_*.mjs; do
 		[ -f "$t" ] || continue
