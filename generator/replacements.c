@@ -1,14 +1,17 @@
 /*
  * The replacements of library functions, as they are in this process.
  *
- * fiches takes the place of two library functions for the libraries that
+ * fiches takes the place of library functions for the libraries that
  * call them: cmark-gfm's switch of its extensions' special characters
- * (load/cmark_special.c, a thread-safety fix) and HarfBuzz's hb_shape for
- * Pango (pdf/shape_cache.c, a cache). Neither can be trusted from a symbol
- * look-up, so each is proved by a real call through the library, and when
- * the proof fails the program takes the library's own path: inline passes
- * one at a time, every shaping done by HarfBuzz. FICHES_DEBUG says so on
- * stderr when it happens; --version says it always. The soft hyphens'
+ * (load/cmark_special.c, a thread-safety fix), HarfBuzz's hb_shape for
+ * Pango (pdf/shape_cache.c, a cache), HarfBuzz's colour-glyph checks for
+ * Pango (pdf/color_glyphs.c, answered once per font face). None can be trusted from
+ * a symbol look-up, so each is proved by a real call through the library.
+ * When the first two are not reached the program takes the library's own
+ * path: inline passes one at a time, every shaping done by HarfBuzz
+ * (FICHES_DEBUG says so on stderr when it happens); the third gives the
+ * same answers either way, only slower. --version says it
+ * always. The soft hyphens'
  * filter is a PangoRenderer of its own (pdf/text_renderer.c) and needs no
  * proof.
  */
@@ -20,6 +23,7 @@
 #include <pango/pango.h>
 
 #include "cmark_special.h"
+#include "color_glyphs.h"
 #include "i18n.h"
 #include "markdown.h"
 #include "shape_cache.h"
@@ -52,6 +56,10 @@ void replacements_print(FILE *out)
 		break;
 	}
 	fprintf(out, "HarfBuzz %s: %s\n", hb_version_string(), shaping);
+	fprintf(out, "Pango %s, HarfBuzz %s: %s\n", pango_version_string(), hb_version_string(),
+		color_glyphs_reached() ? _("colour-glyph checks answered once per font face (Pango's calls reach them)")
+				       : _("colour-glyph checks made by HarfBuzz for every glyph (Pango's calls do not "
+					   "reach fiches' answers)"));
 	fprintf(out, "Pango %s, Cairo %s: %s\n", pango_version_string(), cairo_version_string(),
 		_("text drawn by fiches' own Pango renderer (soft hyphens kept out of the text)"));
 }
