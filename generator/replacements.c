@@ -5,12 +5,14 @@
  * call them: cmark-gfm's switch of its extensions' special characters
  * (load/cmark_special.c, a thread-safety fix), HarfBuzz's hb_shape for
  * Pango (pdf/shape_cache.c, a cache), HarfBuzz's colour-glyph checks for
- * Pango (pdf/color_glyphs.c, answered once per font face). None can be trusted from
+ * Pango (pdf/color_glyphs.c, answered once per font face) and zlib's
+ * deflateInit_ for Cairo (pdf/content_deflate.c: page content streams
+ * written stored, since pdf_post deflates them). None can be trusted from
  * a symbol look-up, so each is proved by a real call through the library.
  * When the first two are not reached the program takes the library's own
  * path: inline passes one at a time, every shaping done by HarfBuzz
- * (FICHES_DEBUG says so on stderr when it happens); the third gives the
- * same answers either way, only slower. --version says it
+ * (FICHES_DEBUG says so on stderr when it happens); the last two give the
+ * same answers and bytes either way, only slower. --version says it
  * always. The soft hyphens'
  * filter is a PangoRenderer of its own (pdf/text_renderer.c) and needs no
  * proof.
@@ -24,6 +26,7 @@
 
 #include "cmark_special.h"
 #include "color_glyphs.h"
+#include "content_deflate.h"
 #include "i18n.h"
 #include "markdown.h"
 #include "shape_cache.h"
@@ -60,6 +63,11 @@ void replacements_print(FILE *out)
 		color_glyphs_reached() ? _("colour-glyph checks answered once per font face (Pango's calls reach them)")
 				       : _("colour-glyph checks made by HarfBuzz for every glyph (Pango's calls do not "
 					   "reach fiches' answers)"));
+	fprintf(out, "Cairo %s, zlib %s: %s\n", cairo_version_string(), zlibVersion(),
+		content_deflate_reached()
+			? _("page content streams deflated once (Cairo's calls reach fiches' deflateInit_)")
+			: _("page content streams deflated twice (Cairo's calls do not reach fiches' "
+			    "deflateInit_)"));
 	fprintf(out, "Pango %s, Cairo %s: %s\n", pango_version_string(), cairo_version_string(),
 		_("text drawn by fiches' own Pango renderer (soft hyphens kept out of the text)"));
 }

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "colophon.h"
+#include "content_deflate.h"
 #include "fold.h"
 #include "hyph.h"
 #include "i18n.h"
@@ -673,7 +674,10 @@ static void typeset(struct job *j)
 	add_outline(&dp, root);
 	for (int n = 1; n <= dp.total; n++) {
 		draw_page(&dp, cr, n, 1);
+		/* Cairo writes the page's content stream now; pdf_post deflates it. */
+		content_deflate_stored(1);
 		cairo_show_page(cr);
+		content_deflate_stored(0);
 	}
 	cairo_destroy(cr);
 	cairo_surface_finish(surf);

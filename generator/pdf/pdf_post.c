@@ -5,7 +5,7 @@
  * streams, then a classic cross-reference table whose offsets are used to
  * find the objects. The page content streams (FlateDecode, their /Length
  * an indirect object) are inflated, marked and deflated again with a direct
- * /Length; pages and the catalog get their keys; the XMP packet is a new
+ * /Length, also written into the indirect one; pages and the catalog get their keys; the XMP packet is a new
  * object at the end. Objects are written back in their order, and the
  * table is made anew. zlib's output depends only on its input and level,
  * so equal sources still give equal bytes.
@@ -316,8 +316,9 @@ static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o
 	char *end;
 	unsigned long long a = strtoull(lp + 8, &end, 10);
 	long long len = (long long)a;
+	struct obj *lo = NULL;
 	if (strncmp(end, " 0 R", 4) == 0) {
-		struct obj *lo = find_obj(v, nobj, (unsigned)a);
+		lo = find_obj(v, nobj, (unsigned)a);
 		len = lo ? obj_int(s, lo) : -1;
 	}
 	const char *data = dend + strlen("\nstream\n");
@@ -364,6 +365,17 @@ static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o
 	free(o->repl);
 	o->repl_len = b.len;
 	o->repl = buf_detach(&b);
+	/*
+	 * Cairo's length object, no longer referred to, holds the length of
+	 * ours: the bytes then do not depend on how Cairo compressed the
+	 * stream (stored, content_deflate.c, or deflated when that is not
+	 * reached). Each stream has its own, so threads write apart.
+	 */
+	if (lo) {
+		free(lo->repl);
+		lo->repl = xasprintf("%u 0 obj\n   %lu\nendobj\n", lo->num, (unsigned long)zlen);
+		lo->repl_len = strlen(lo->repl);
+	}
 	return 0;
 }
 

@@ -2,10 +2,10 @@
 """The replacements of library functions prove themselves at run time
 (issue 14, item 4). build/tests/fiches-unreached is the same program linked
 with its replacements hidden from the libraries (unreached.ver), as when
-cmark-gfm binds its own calls (-Bsymbolic-functions), or Pango stops calling
-hb_shape or HarfBuzz's colour-glyph checks: it must notice, say so
-(--version, FICHES_DEBUG once), take the libraries' own paths (inline
-passes one at a time, every shaping by
+cmark-gfm binds its own calls (-Bsymbolic-functions), Pango stops calling
+hb_shape or HarfBuzz's colour-glyph checks, or Cairo stops calling zlib's
+deflateInit_: it must notice, say so (--version, FICHES_DEBUG once), take
+the libraries' own paths (inline passes one at a time, every shaping by
 HarfBuzz) and build the very same site and booklets. Prints
 "N passed, N failed" last."""
 import filecmp, os, re, sys, tempfile
@@ -39,6 +39,7 @@ def main():
         check("--version: shapings kept (Pango reaches the cache)", "shapings kept and reused" in hb[0], hb[0])
     check("--version: the Pango renderer", "own Pango renderer" in v, v)
     check("--version: colour-glyph checks answered per face", "answered once per font face" in v, v)
+    check("--version: content streams deflated once", "deflated once" in v, v)
     off = run(FICHES, "--version", env={"FICHES_SHAPE_CACHE": "0"}).stdout
     check("--version: FICHES_SHAPE_CACHE=0 is reported", "FICHES_SHAPE_CACHE=0" in off or not covered, off)
 
@@ -57,6 +58,7 @@ def main():
     check("unreached: inline passes one at a time", "inline passes one at a time" in u, u)
     check("unreached: every shaping by HarfBuzz", "every shaping done by HarfBuzz" in u, u)
     check("unreached: colour-glyph checks by HarfBuzz", "made by HarfBuzz for every glyph" in u, u)
+    check("unreached: content streams deflated by Cairo too", "deflated twice" in u, u)
 
     with tempfile.TemporaryDirectory() as tmp:
         normal, fallback = os.path.join(tmp, "normal"), os.path.join(tmp, "fallback")
