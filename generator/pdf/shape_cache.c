@@ -24,7 +24,10 @@
  *     with the slices of the words without one and the words holding
  *     one shaped on their own, joined where HarfBuzz marks both sides
  *     safe to concatenate (answer_joined); such words are kept by text.
- * Any other request goes to HarfBuzz (hb_shape_full), and is kept.
+ * Any other request is assembled from its words, each shaped on its own
+ * (or kept from an earlier paragraph) and joined where HarfBuzz marks
+ * both sides safe to concatenate (shape_by_words), or, when some join is
+ * not safe, shaped by HarfBuzz (hb_shape_full); either way it is kept.
  * Only left-to-right Latin and common text is answered this way: other
  * scripts' shapers read the context around a part, which a buffer does
  * not give back.
@@ -411,7 +414,12 @@ static void keep_glyphs(struct kept *k, hb_buffer_t *buf, const struct setting *
 	k->used = ++clock_tick;
 }
 
-/* Shapes for real and keeps the result in place of the least recently used. */
+static int shape_by_words(const struct kept *k, hb_font_t *font, hb_buffer_t *buf, const struct setting *set);
+
+/*
+ * Shapes (from its words' shapings when they join, else for real) and
+ * keeps the result in place of the least recently used.
+ */
 static void shape_and_keep(hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
 {
 	struct kept *k = kept_slot();
@@ -426,8 +434,12 @@ static void shape_and_keep(hb_font_t *font, hb_buffer_t *buf, const struct setti
 	}
 	/* Marks where joining separately shaped text is safe (answer_hyphenated, answer_joined). */
 	hb_buffer_set_flags(buf, set->flags | HB_BUFFER_FLAG_PRODUCE_UNSAFE_TO_CONCAT);
-	hb_shape_full(font, buf, set->features, set->nfeatures, NULL);
-	stats.shaped_chars += n;
+	if (shape_by_words(k, font, buf, set)) {
+		stats.worded++;
+	} else {
+		hb_shape_full(font, buf, set->features, set->nfeatures, NULL);
+		stats.shaped_chars += n;
+	}
 	keep_glyphs(k, buf, set);
 }
 
@@ -496,34 +508,55 @@ static void pieces_free(void)
 	pieces = NULL;
 }
 
-/* Everything shape_piece's answer depends on, as bytes. */
+/* Everything shape_piece's answer depends on, as bytes: asked once a word. */
 static void piece_key(struct buf *key, const struct setting *set, hb_buffer_flags_t flags, int at_start,
 		      const hb_codepoint_t *text, unsigned len)
 {
 	const struct setting *s = set;
-	buf_put(key, (const char *)&s->font, sizeof s->font);
-	buf_put(key, (const char *)&s->face, sizeof s->face);
-	buf_put(key, (const char *)&s->x_scale, sizeof s->x_scale);
-	buf_put(key, (const char *)&s->y_scale, sizeof s->y_scale);
-	buf_put(key, (const char *)&s->x_ppem, sizeof s->x_ppem);
-	buf_put(key, (const char *)&s->y_ppem, sizeof s->y_ppem);
-	buf_put(key, (const char *)&s->ptem, sizeof s->ptem);
-	buf_put(key, (const char *)&s->slant, sizeof s->slant);
-	buf_put(key, (const char *)&s->ncoords, sizeof s->ncoords);
+	struct {
+		hb_font_t *font;
+		hb_face_t *face;
+		int x_scale, y_scale;
+		unsigned x_ppem, y_ppem;
+		float ptem, slant;
+		unsigned ncoords, nfeatures;
+		hb_direction_t direction;
+		hb_script_t script;
+		hb_language_t language;
+		hb_buffer_flags_t flags;
+		hb_buffer_cluster_level_t level;
+		hb_codepoint_t invisible, replacement, not_found;
+		int at_start;
+	} fixed;
+	/* Padding bytes too are compared. */
+	memset(&fixed, 0, sizeof fixed);
+	fixed.font = s->font;
+	fixed.face = s->face;
+	fixed.x_scale = s->x_scale;
+	fixed.y_scale = s->y_scale;
+	fixed.x_ppem = s->x_ppem;
+	fixed.y_ppem = s->y_ppem;
+	fixed.ptem = s->ptem;
+	fixed.slant = s->slant;
+	fixed.ncoords = s->ncoords;
+	fixed.nfeatures = s->nfeatures;
+	fixed.direction = s->props.direction;
+	fixed.script = s->props.script;
+	fixed.language = s->props.language;
+	fixed.flags = flags;
+	fixed.level = s->level;
+	fixed.invisible = s->invisible;
+	fixed.replacement = s->replacement;
+	fixed.not_found = s->not_found;
+	fixed.at_start = at_start;
+	size_t need = sizeof fixed + s->ncoords * sizeof *s->coords + s->nfeatures * sizeof *s->features +
+		      len * sizeof *text;
+	buf_grow(key, need);
+	buf_put(key, (const char *)&fixed, sizeof fixed);
 	if (s->ncoords)
 		buf_put(key, (const char *)s->coords, s->ncoords * sizeof *s->coords);
-	buf_put(key, (const char *)&s->props.direction, sizeof s->props.direction);
-	buf_put(key, (const char *)&s->props.script, sizeof s->props.script);
-	buf_put(key, (const char *)&s->props.language, sizeof s->props.language);
-	buf_put(key, (const char *)&flags, sizeof flags);
-	buf_put(key, (const char *)&s->level, sizeof s->level);
-	buf_put(key, (const char *)&s->invisible, sizeof s->invisible);
-	buf_put(key, (const char *)&s->replacement, sizeof s->replacement);
-	buf_put(key, (const char *)&s->not_found, sizeof s->not_found);
-	buf_put(key, (const char *)&s->nfeatures, sizeof s->nfeatures);
 	if (s->nfeatures)
 		buf_put(key, (const char *)s->features, s->nfeatures * sizeof *s->features);
-	buf_put(key, (const char *)&at_start, sizeof at_start);
 	buf_put(key, (const char *)text, len * sizeof *text);
 }
 
@@ -679,6 +712,45 @@ static int answer_joined(const struct kept *k, hb_font_t *font, hb_buffer_t *buf
 			free(clusters);
 		}
 	}
+	free(out.infos);
+	free(out.pos);
+	return ok;
+}
+
+/*
+ * A request no kept shaping answers, from the shapings of its words: each
+ * paragraph's text was shaped whole, though most of its words come back
+ * from paragraph to paragraph (« de », « les », « réduction »), and
+ * HarfBuzz's work per character is the same for a word alone. The text
+ * k holds (the request) is cut before each space, each piece (« ␣mot, »)
+ * shaped in its context with the character after it as a probe, and kept
+ * by text and setting (shape_piece, the same pieces answer_joined keeps).
+ * The pieces are joined where HarfBuzz marks both sides safe to
+ * concatenate (the first glyph of a piece, and the probe: hb-buffer.h,
+ * HB_GLYPH_FLAG_UNSAFE_TO_CONCAT), which gives the glyphs of the whole
+ * shaped at once. 0 when some join is not safe: the caller shapes it whole.
+ */
+static int shape_by_words(const struct kept *k, hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
+{
+	unsigned n = k->n;
+	struct glyph_run out = {0};
+	int ok = 1;
+	for (unsigned a = 0, b; a < n && ok; a = b) {
+		b = a + 1;
+		while (b < n && !(k->chars[b - 1] == ' ' && k->chars[b] != ' '))
+			b++;
+		const struct piece *p = shape_piece(k, font, set, k->chars, a, b, b < n, a == 0, b == n);
+		if (p->np < 0) {
+			ok = 0;
+			break;
+		}
+		unsigned at = out.n;
+		run_add(&out, p->infos, p->pos, (unsigned)p->np);
+		for (unsigned c = at; c < out.n; c++)
+			out.infos[c].cluster += k->clusters[a];
+	}
+	if (ok)
+		ok = put_glyphs(buf, out.infos, out.pos, out.n, NULL, NULL, 0);
 	free(out.infos);
 	free(out.pos);
 	return ok;
