@@ -1,8 +1,8 @@
 /*
- * The PDF booklets and their print pages (pdf/, print/; generator/pdf):
- * typeset in one pass, in the begin step, before any page, since each
- * page gives its PDFs' sizes. Only in builds that typeset the PDFs:
- * --no-pdf and serve's pages-first pass keep the previous ones.
+ * The PDF booklets (pdf/; generator/pdf): typeset in one pass, in the
+ * begin step, before any page, since each page gives its PDFs' sizes.
+ * Only in builds that typeset the PDFs: --no-pdf and serve's pages-first
+ * pass keep the previous ones. Their print pages are out_print.c's.
  */
 #include "output.h"
 
@@ -40,7 +40,7 @@ static size_t none(const struct output_run *run, void *state)
 	return 0;
 }
 
-static const char *const owns[] = {"pdf/", "print/", NULL};
+static const char *const owns[] = {"pdf/", NULL};
 
 const struct output output_pdf = {
 	.name = "pdf",

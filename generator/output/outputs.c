@@ -13,6 +13,7 @@ const struct output *const output_table[] = {
 	&output_search,
 	&output_site_json,
 	&output_offline,
+	&output_print,
 	&output_pages,
 	&output_assets,
 	&output_media,

@@ -30,7 +30,6 @@
 #include "layout.h"
 #include "page.h"
 #include "pool.h"
-#include "printhtml.h"
 #include "qr.h"
 #include "shape_cache.h"
 #include "spawn_self.h"
@@ -186,7 +185,7 @@ struct job {
 	const char *family;
 	const char *base_url;
 	long long epoch;
-	struct buf pdf, imposed, html;
+	struct buf pdf, imposed;
 	cairo_status_t failed;  /* CAIRO_STATUS_SUCCESS (0) or why the PDF is wrong */
 	struct buf error;       /* a leaflet's text too long: "LINE:COL:message" lines (fold.h) */
 };
@@ -761,7 +760,7 @@ static void progress(struct run *r)
 
 /*
  * A child process typesets one booklet and sends back, on its pipe: the
- * status, then the PDF, the imposed PDF and the print HTML, each as a
+ * status, then the PDF, the imposed PDF and a leaflet's errors, each as a
  * length and its bytes.
  */
 /*
@@ -774,12 +773,10 @@ static void child_typeset(struct job *j, int fd, int first)
 	if (first && getenv("FICHES_DEBUG"))
 		shape_cache_status();
 	typeset(j);
-	if (!j->b->single && !j->b->fold)
-		print_html(j->s, j->b, &j->html);
 	long long status = j->failed;
-	const struct buf *parts[4] = {&j->pdf, &j->imposed, &j->html, &j->error};
+	const struct buf *parts[3] = {&j->pdf, &j->imposed, &j->error};
 	int ok = fd_write_all(fd, &status, sizeof status) == 0;
-	for (int k = 0; ok && k < 4; k++) {
+	for (int k = 0; ok && k < 3; k++) {
 		unsigned long long len = parts[k]->len;
 		ok = fd_write_all(fd, &len, sizeof len) == 0 &&
 		     fd_write_all(fd, buf_cstr(parts[k]), parts[k]->len) == 0;
@@ -797,8 +794,8 @@ static int take_result(struct job *j, const struct buf *msg)
 	memcpy(&status, msg->data, sizeof status);
 	off += sizeof status;
 	j->failed = (int)status;
-	struct buf *parts[4] = {&j->pdf, &j->imposed, &j->html, &j->error};
-	for (int k = 0; k < 4; k++) {
+	struct buf *parts[3] = {&j->pdf, &j->imposed, &j->error};
+	for (int k = 0; k < 3; k++) {
 		unsigned long long len;
 		if (msg->len - off < sizeof len)
 			return -1;
@@ -1066,7 +1063,7 @@ static int site_pass(const struct site *s, const struct pdf_options *o, struct d
 	long long epoch = resolve_epoch(o->source_date_epoch);
 	for (size_t i = 0; i < n; i++) {
 		r.jobs[i] = (struct job){s, &books[i], h, family, url, epoch, BUF_INIT, BUF_INIT,
-					 BUF_INIT, 0, BUF_INIT};
+					 0, BUF_INIT};
 		r.order[i] = i;
 	}
 	/* Longest first, so the big booklets do not end the run alone on one core. */
@@ -1107,14 +1104,7 @@ static int site_pass(const struct site *s, const struct pdf_options *o, struct d
 			sink_file(k, path, buf_detach(&j->imposed), len);
 			free(path);
 		}
-		if (j->html.len) {
-			path = xasprintf("print/%s.html", j->b->name);
-			len = j->html.len;
-			sink_file(k, path, buf_detach(&j->html), len);
-			free(path);
-		}
 		buf_free(&j->imposed);
-		buf_free(&j->html);
 	}
 	pthread_mutex_destroy(&r.lock);
 	free(r.jobs);
@@ -1329,7 +1319,7 @@ int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const cha
 	char *url = base_url(s, sel->base_url);
 	if (family) {
 		struct job j = {s, b, h, family, url, resolve_epoch(sel->source_date_epoch),
-				BUF_INIT, BUF_INIT, BUF_INIT, 0, BUF_INIT};
+				BUF_INIT, BUF_INIT, 0, BUF_INIT};
 		typeset(&j);
 		if (j.error.len) {
 			/* Too long for its panels: said at its line, and nothing written. */
@@ -1355,7 +1345,6 @@ int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const cha
 		}
 		buf_free(&j.pdf);
 		buf_free(&j.imposed);
-		buf_free(&j.html);
 		buf_free(&j.error);
 	}
 	free(url);

@@ -1,7 +1,8 @@
 /*
  * Printable booklets: every PDF of the site (one per fiche, the automatic
- * and the defined booklets, their imposed versions), the print/ HTML
- * pages, and ad-hoc booklets for `fiches booklet`.
+ * and the defined booklets, their imposed versions) and ad-hoc booklets
+ * for `fiches booklet`. The print/ HTML pages are an output of their own
+ * (output/out_print.c, printhtml.h).
  *
  * Typesetting is Pango (shaping, French hyphenation, justification) on a
  * Cairo PDF surface written to memory; files go to the stage. Output is
@@ -72,7 +73,7 @@ void pdf_check_booklets(const struct site *s, struct diag *d);
  * pdf/fiches-actions.pdf, pdf/fiches-thematiques.pdf, pdf/guide-complet.pdf
  * (automatic), pdf/NAME.pdf for each content/booklets/NAME.yaml (replacing
  * an automatic booklet of the same name) and pdf/NAME-imposee.pdf when it
- * is imposed, and print/NAME.html for every booklet. The site must be
+ * is imposed. The site must be
  * loaded, checked, resolved and derived. Returns 0, or -1 after reporting
  * a failure to d (missing font or hyphenation patterns: the message names
  * the Debian package), PDF_TOO_LONG after reporting a leaflet whose text

@@ -1,7 +1,8 @@
 /*
- * Test driver for the PDF stage until build.c calls it: loads a project
- * with the same calls build.c makes, then typesets every PDF into OUT (via
- * the stage) or one ad-hoc booklet into a file.
+ * Test driver for the PDF stage: loads a project with the same calls
+ * build.c makes, then typesets every PDF into OUT (via the stage), with the
+ * print pages of the print output (output/out_print.c) as a build writes
+ * them beside, or one ad-hoc booklet into a file.
  *
  *   pdf_driver ROOT OUT [BASE_URL]                    whole site → OUT/pdf, OUT/print
  *   pdf_driver ROOT --booklet NAME|- FILE [a5] [impose] [--ids LIST] [--theme ID]
@@ -13,6 +14,7 @@
 #include "derive.h"
 #include "diag.h"
 #include "load.h"
+#include "output.h"
 #include "markdown.h"
 #include "pdf.h"
 #include "schema.h"
@@ -84,6 +86,14 @@ int main(int argc, char **argv)
 		double t0 = now();
 		status = pdf_build_site(s, st, &o, d) ? 3 : 0;
 		fprintf(stderr, "typeset: %.3f s\n", now() - t0);
+		if (!status) {
+			struct output_run run = {.d = d, .site = s, .stage = st};
+			void *state = NULL;
+			output_print.begin(&run, &state);
+			for (size_t i = 0, n = output_print.count(&run, state); i < n; i++)
+				output_print.render(&run, state, i);
+			output_print.finish(&run, state);
+		}
 		if (!status && stage_commit(st, d, NULL) != 0)
 			status = 3;
 		stage_free(st);
