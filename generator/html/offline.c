@@ -17,10 +17,10 @@
 #include "search.h"
 #include "stage.h"
 #include "template_files.h"
+#include "tree.h"
 #include "xalloc.h"
 
 #include <cairo.h>
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,30 +35,24 @@ static int compare_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The list being made by list_files, and the prefix of its paths. */
+struct listing {
+	const char *prefix;
+	struct ptrs *out;
+};
+
+static void add_regular(void *ctx, const struct tree_entry *e)
+{
+	const struct listing *l = ctx;
+	if (e->regular)
+		ptrs_add(l->out, *l->prefix ? path_join(l->prefix, e->rel) : xstrdup(e->rel));
+}
+
 /* Relative paths of the regular files below dir (prefix/name…), sorted. */
 static void list_files(const char *dir, const char *prefix, struct ptrs *out)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return;
-	struct dirent *e;
-	while ((e = readdir(dp))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *fs = path_join(dir, e->d_name);
-		char *rel = *prefix ? path_join(prefix, e->d_name) : xstrdup(e->d_name);
-		struct stat st;
-		if (lstat(fs, &st) == 0 && S_ISDIR(st.st_mode)) {
-			list_files(fs, rel, out);
-			free(rel);
-		} else if (lstat(fs, &st) == 0 && S_ISREG(st.st_mode)) {
-			ptrs_add(out, rel);
-		} else {
-			free(rel);
-		}
-		free(fs);
-	}
-	closedir(dp);
+	struct listing l = {prefix, out};
+	tree_walk(dir, add_regular, &l);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, compare_str);
 }

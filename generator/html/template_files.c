@@ -4,9 +4,9 @@
 #include "i18n.h"
 #include "model.h"
 #include "path.h"
+#include "tree.h"
 #include "xalloc.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -20,54 +20,37 @@ static int compare_files(const void *a, const void *b)
 		      ((const struct template_file *)b)->path);
 }
 
-/* Adds every entry below dir/rel (dot files left out: editors' and VCS' files). */
-static void list_project(const char *dir, const char *rel, struct template_files *t, size_t *cap)
+/* The set being listed, for add_project. */
+struct listing {
+	struct template_files *t;
+	size_t cap;
+};
+
+/* Adds an entry of the project's templates/ (tree_walk leaves dot files out). */
+static void add_project(void *ctx, const struct tree_entry *e)
 {
-	char *here = *rel ? path_join(dir, rel) : xstrdup(dir);
-	DIR *dp = opendir(here);
-	if (!dp) {
-		free(here);
-		return;
+	struct listing *l = ctx;
+	struct template_files *t = l->t;
+	if (t->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		t->v = xrealloc(t->v, l->cap * sizeof *t->v);
 	}
-	struct ptrs names = {0};
-	struct dirent *e;
-	while ((e = readdir(dp)))
-		if (e->d_name[0] != '.')
-			ptrs_add(&names, xstrdup(e->d_name));
-	closedir(dp);
-	for (size_t i = 0; i < names.n; i++) {
-		char *sub = *rel ? xasprintf("%s/%s", rel, (char *)names.v[i]) : xstrdup(names.v[i]);
-		char *fs = path_join(dir, sub);
-		struct stat st;
-		if (lstat(fs, &st) == 0 && S_ISDIR(st.st_mode)) {
-			list_project(dir, sub, t, cap);
-			free(fs);
-			free(sub);
-		} else {
-			if (t->n == *cap) {
-				*cap = *cap ? *cap * 2 : 64;
-				t->v = xrealloc(t->v, *cap * sizeof *t->v);
-			}
-			t->v[t->n++] = (struct template_file){
-				.path = sub,
-				.shown = path_join("templates", sub),
-				.fs = fs,
-				.irregular = !(lstat(fs, &st) == 0 && S_ISREG(st.st_mode)),
-			};
-		}
-		free(names.v[i]);
-	}
-	ptrs_free(&names);
-	free(here);
+	t->v[t->n++] = (struct template_file){
+		.path = xstrdup(e->rel),
+		.shown = path_join("templates", e->rel),
+		.fs = xstrdup(e->fs),
+		.irregular = !e->regular,
+	};
 }
 
 void template_files_open(struct template_files *t, const char *dir)
 {
 	t->v = NULL;
 	t->n = 0;
-	size_t cap = 0;
+	struct listing l = {t, 0};
 	if (dir)
-		list_project(dir, "", t, &cap);
+		tree_walk(dir, add_project, &l);
+	size_t cap = l.cap;
 	size_t nproject = t->n;
 	if (nproject > 1)
 		qsort(t->v, nproject, sizeof *t->v, compare_files);
