@@ -8,6 +8,7 @@
  * brings the fiches it includes right after itself.
  */
 #include "booklet.h"
+#include "layout_words.h"
 #include "fold.h"
 #include "buf.h"
 #include "i18n.h"
@@ -468,7 +469,7 @@ static int automatic(const struct site *s, const char *name, struct book *b)
 		b->title = xstrdup(kind_builtin(DOC_THEME)->label_plural);
 		add_all(s, b, DOC_THEME);
 	} else if (strcmp(name, "guide-complet") == 0) {
-		b->title = xstrdup(s->title ? s->title : "Guide");
+		b->title = xstrdup(s->title ? s->title : WORDS_GUIDE);
 		for (size_t i = 0; i < s->ndocs[DOC_GUIDE]; i++)
 			add_doc(b, s->docs[DOC_GUIDE][i]);
 		/* Fiches no chapter includes come after the chapters, by series. */
@@ -617,7 +618,7 @@ struct book *booklet_adhoc(const struct site *s, const struct pdf_adhoc *sel, st
 		free(b->title);
 		b->title = xstrdup(sel->title);
 	} else if (!b->title) {
-		b->title = title.len ? xstrdup(title.data) : xstrdup("Sélection de fiches");
+		b->title = title.len ? xstrdup(title.data) : xstrdup(WORDS_SELECTION);
 		b->subtitle = xstrdup(s->title ? s->title : "");
 	}
 	buf_free(&title);

@@ -8,6 +8,7 @@
  * inventing one.
  */
 #include "colophon.h"
+#include "layout_words.h"
 #include "buf.h"
 #include "month.h"
 #include "typo.h"
@@ -17,9 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const months[] = {"janvier", "février", "mars", "avril", "mai", "juin",
-				     "juillet", "août", "septembre", "octobre", "novembre",
-				     "décembre"};
+static const char *const months[] = {WORDS_MONTHS};
 
 static void add(struct ptrs *paras, const char *text)
 {
@@ -48,39 +47,39 @@ void colophon_paragraphs(const struct site *s, const struct book *b, long long e
 	}
 	if (year) {
 		char *phrase = month_phrase(year, month);
-		buf_printf(&t, "Informations %s : à vérifier avant de réimprimer ce livret.", phrase);
+		buf_printf(&t, WORDS_COLOPHON_DATE, phrase);
 		free(phrase);
 		add(paras, t.data);
 		buf_reset(&t);
 	}
 
 	if (s->footer && *s->footer) {
-		buf_printf(&t, "Source et crédits : %s", s->footer);
+		buf_printf(&t, WORDS_COLOPHON_CREDITS, s->footer);
 		add(paras, t.data);
 		buf_reset(&t);
 	}
 
 	const char *licence = json_string_value(json_object_get(s->config, "licence"));
 	if (licence && *licence)
-		buf_printf(&t, "Licence : %s", licence);
+		buf_printf(&t, WORDS_COLOPHON_LICENCE, licence);
 	else
-		buf_puts(&t, "Licence : aucune n'est indiquée ; les textes restent la propriété de leurs auteurs.");
+		buf_puts(&t, WORDS_COLOPHON_NO_LICENCE);
 	add(paras, t.data);
 	buf_reset(&t);
 
-	buf_puts(&t, "Livret composé par le programme fiches à partir des fiches et du guide du site");
+	buf_puts(&t, WORDS_COLOPHON_MADE);
 	if (epoch > 0) {
 		time_t when = (time_t)epoch;
 		struct tm tm;
 		gmtime_r(&when, &tm);
-		buf_printf(&t, ", édition de %s %d", months[tm.tm_mon], tm.tm_year + 1900);
+		buf_printf(&t, WORDS_COLOPHON_EDITION, months[tm.tm_mon], tm.tm_year + 1900);
 	}
 	buf_putc(&t, '.');
 	add(paras, t.data);
 	buf_reset(&t);
 
 	if (base_url) {
-		buf_printf(&t, "En ligne\u00a0: %s", base_url);
+		buf_printf(&t, WORDS_COLOPHON_ONLINE, base_url);
 		ptrs_add(paras, buf_detach(&t));
 	}
 	buf_free(&t);

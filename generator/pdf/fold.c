@@ -16,6 +16,7 @@
  *    two-up on one A4 sheet in fold order (impose.c).
  */
 #include "fold.h"
+#include "layout_words.h"
 #include "catalog.h"
 #include "i18n.h"
 #include "impose.h"
@@ -297,7 +298,7 @@ static void measure_contacts(struct fold *F, struct panel *p, const struct ptrs 
 		const char *phone = lay_data_str(e->data, "phone"), *mail = lay_data_str(e->data, "email");
 		const char *web = lay_data_str(e->data, "website");
 		if (phone)
-			buf_printf(&how, "Tél. %s", phone);
+			buf_printf(&how, WORDS_FOLD_PHONE, phone);
 		if (mail)
 			buf_printf(&how, "%s%s", how.len ? "\n" : "", mail);
 		if (!phone && !mail && web)
@@ -349,11 +350,9 @@ static void measure_urgences(struct fold *F, struct panel *p, double before)
 /* « Informations de juin 2016 »: the date of the content, as on every fiche. */
 static char *edition_line(const struct site *s)
 {
-	static const char *const months[] = {"janvier", "février", "mars", "avril", "mai", "juin",
-					     "juillet", "août", "septembre", "octobre", "novembre",
-					     "décembre"};
+	static const char *const months[] = {WORDS_MONTHS};
 	if (s->updated_year > 0 && s->updated_month >= 1 && s->updated_month <= 12)
-		return xasprintf("Informations de %s %d", months[s->updated_month - 1],
+		return xasprintf(WORDS_FOLD_DATE, months[s->updated_month - 1],
 				 s->updated_year);
 	return NULL;
 }
@@ -399,8 +398,7 @@ static void measure_panel(struct fold *F, struct panel *p)
 			r += height(p->footer);
 		}
 		if (F->base_url) {
-			char *t = xasprintf("Les fiches, le guide et les livrets à imprimer, en ligne :\n%s",
-					    F->base_url);
+			char *t = xasprintf(WORDS_FOLD_ONLINE, F->base_url);
 			p->web = label(F, t, bs * 0.9, 0, 0, F->text_w - QR_SIZE - bs, PANGO_ALIGN_LEFT);
 			pango_layout_set_wrap(p->web, PANGO_WRAP_WORD_CHAR);
 			free(t);
@@ -610,7 +608,7 @@ static void draw_back(struct fold *F, cairo_t *cr, const struct panel *p, double
 		cairo_stroke(cr);
 		if (F->tagged) {
 			cairo_tag_begin(cr, "Figure", "");
-			ptrs_add(&F->alts, xasprintf("QR code : %s", F->base_url));
+			ptrs_add(&F->alts, xasprintf(WORDS_FOLD_QR, F->base_url));
 		}
 		qr_draw(cr, F->base_url, x - 2, y, QR_SIZE);
 		tag_end(F, cr, "Figure");
@@ -747,11 +745,7 @@ static void complete(struct buf *pdf, const char *lang, int marked)
 	catalog_complete(pdf, lang, marked);
 }
 
-static const char *const duplex_note =
-	"Dépliant A4 roulé en trois volets. Impression recto verso : retourner sur le bord court. "
-	"Page 1 : côté extérieur (rabat, dos, couverture) ; page 2 : côté intérieur. "
-	"Plis à 97 mm et 197 mm du bord gauche du côté extérieur ; le rabat de 97 mm se replie "
-	"à l’intérieur.";
+static const char *const duplex_note = WORDS_FOLD_DUPLEX_NOTE;
 
 /* Crop marks at the corners and fold marks above and below the trim, all outside it. */
 static void draw_marks(cairo_t *cr, int side)
@@ -792,7 +786,7 @@ static void draw_marks(cairo_t *cr, int side)
 
 static void draw_print_note(struct fold *F, cairo_t *cr, int side)
 {
-	char *t = xasprintf("%s — %s", side ? "Page 2 : côté intérieur" : "Page 1 : côté extérieur",
+	char *t = xasprintf("%s — %s", side ? WORDS_FOLD_INSIDE : WORDS_FOLD_OUTSIDE,
 			    duplex_note);
 	PangoLayout *l = label(F, t, 6, 0, 0, SHEET_W - 2 * MARKS, PANGO_ALIGN_LEFT);
 	free(t);
@@ -862,7 +856,7 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 
 	surf = cairo_pdf_surface_create_for_stream(write_buf, &out->print, SHEET_W + 2 * MARKS,
 						   SHEET_H + 2 * MARKS);
-	char *title = xasprintf("%s (traits de coupe et de pli, pour l’imprimeur)", F->b->title);
+	char *title = xasprintf(WORDS_FOLD_MARKS_TITLE, F->b->title);
 	pdf_info_set(&meta, surf, F->s, title, F->b->subtitle, duplex_note, epoch);
 	free(title);
 	cr = cairo_create(surf);
@@ -889,10 +883,7 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 static void write_plaquette(struct fold *F, struct fold_out *out, long long epoch)
 {
 	const char *lang = F->s->language ? F->s->language : "fr";
-	static const char *const note =
-		"Plaquette A5 : quatre pages (couverture, deux pages intérieures, dos) ; "
-		"le fichier -imposee.pdf les met sur une feuille A4 recto verso, "
-		"à retourner sur le bord court, puis à plier en deux.";
+	static const char *const note = WORDS_PLAQUETTE_NOTE;
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &out->pdf, A5_W, A5_H);
 	struct pdf_info meta;
 	pdf_info_set(&meta, surf, F->s, F->b->title, F->b->subtitle, note, epoch);
@@ -916,7 +907,7 @@ static void write_plaquette(struct fold *F, struct fold_out *out, long long epoc
 	pdf_info_free(&meta);
 
 	surf = cairo_pdf_surface_create_for_stream(write_buf, &out->print, SHEET_W, SHEET_H);
-	char *title = xasprintf("%s (imposé pour l’impression)", F->b->title);
+	char *title = xasprintf(WORDS_IMPOSED_TITLE, F->b->title);
 	pdf_info_set(&meta, surf, F->s, title, F->b->subtitle, note, epoch);
 	free(title);
 	F->tagged = 0;

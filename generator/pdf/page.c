@@ -21,6 +21,7 @@
  * little earlier, and the flow is cut again (find_fault).
  */
 #include "page.h"
+#include "layout_words.h"
 #include "image.h"
 #include "qr.h"
 #include "text_renderer.h"
@@ -845,7 +846,7 @@ static void draw_band(const struct page_draw *pd, cairo_t *cr, const struct blk 
 			free(attrs);
 			free(uri);
 		}
-		figure_begin(pd, cr, "QR code de la fiche en ligne");
+		figure_begin(pd, cr, WORDS_FICHE_QR);
 		qr_draw(cr, b->qr_url, qx, qy, s);
 		tag_end(pd, cr, "Figure");
 		if (pd->tagged)

@@ -16,6 +16,7 @@
  * SOURCE_DATE_EPOCH, so equal sources give equal bytes.
  */
 #include "pdf.h"
+#include "layout_words.h"
 #include "pdf_info.h"
 #include "fileio.h"
 #include "booklet.h"
@@ -208,9 +209,7 @@ struct doc_pages {
 	struct toc items;   /* what the sommaire and the bookmarks list */
 };
 
-static const char *const months[] = {"janvier", "février", "mars", "avril", "mai", "juin",
-				     "juillet", "août", "septembre", "octobre", "novembre",
-				     "décembre"};
+static const char *const months[] = {WORDS_MONTHS};
 
 static void show(cairo_t *cr, PangoLayout *l, double x, double y)
 {
@@ -270,7 +269,7 @@ static void draw_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
 		time_t when = (time_t)dp->j->epoch;
 		struct tm tm;
 		gmtime_r(&when, &tm);
-		buf_printf(&lines, "Édition de %s %d", months[tm.tm_mon], tm.tm_year + 1900);
+		buf_printf(&lines, WORDS_EDITION, months[tm.tm_mon], tm.tm_year + 1900);
 	}
 	PangoLayout *f = lay_text(dp->L, lines.data ? lines.data : "", bs * 1.05, 0, 0, fw,
 				  PANGO_ALIGN_LEFT);
@@ -318,7 +317,7 @@ static void draw_back_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
 	if (dp->j->base_url) {
 		if (tagged) {
 			cairo_tag_begin(cr, "Figure", "");
-			ptrs_add(&dp->alts, xstrdup("QR code du site"));
+			ptrs_add(&dp->alts, xstrdup(WORDS_SITE_QR));
 		}
 		qr_draw(cr, dp->j->base_url, g->w - g->right - 64, y, 64);
 		if (tagged)
@@ -428,7 +427,7 @@ static void draw_notes_page(struct doc_pages *dp, cairo_t *cr, int number, int t
 {
 	const struct page_geom *g = &dp->g;
 	double fw = g->w - g->left - g->right;
-	PangoLayout *t = lay_text(dp->L, "Notes", g->body_size * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
+	PangoLayout *t = lay_text(dp->L, WORDS_NOTES, g->body_size * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
 	show_as(cr, tagged, "H1", t, g->left, g->top);
 	double y = g->top + layout_h(t) + g->body_size * 2;
@@ -453,7 +452,7 @@ static void draw_colophon(struct doc_pages *dp, cairo_t *cr, int number, int tag
 {
 	const struct page_geom *g = &dp->g;
 	double fw = g->w - g->left - g->right, bs = g->body_size;
-	PangoLayout *t = lay_text(dp->L, "Colophon", bs * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
+	PangoLayout *t = lay_text(dp->L, WORDS_COLOPHON, bs * dp->style->h1, 1, 0, fw, PANGO_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
 	show_as(cr, tagged, "H1", t, g->left, g->top);
 	double y = g->top + layout_h(t) + bs * 1.2;
@@ -483,7 +482,7 @@ static void draw_page(struct doc_pages *dp, cairo_t *cr, int number, int tagged)
 		draw_cover(dp, cr, tagged);
 	} else if (number <= dp->front) {
 		if (number == 2) {
-			PangoLayout *t = lay_text(dp->L, "Sommaire", dp->g.body_size * dp->style->toc_title, 1, 0,
+			PangoLayout *t = lay_text(dp->L, WORDS_CONTENTS, dp->g.body_size * dp->style->toc_title, 1, 0,
 						  dp->g.w - dp->g.left - dp->g.right, PANGO_ALIGN_LEFT);
 			cairo_set_source_rgb(cr, 0.11, 0.26, 0.33);
 			show_as(cr, tagged, "H1", t, dp->g.left, dp->g.top);
@@ -698,11 +697,10 @@ static void typeset(struct job *j)
 		cairo_surface_t *sheet = cairo_pdf_surface_create_for_stream(write_buf, &j->imposed,
 									     dp.g.h * 2 > 841 ? 841.89 : dp.g.h * 2,
 									     dp.g.h);
-		char *title = xasprintf("%s (imposé pour l’impression)", j->b->title);
+		char *title = xasprintf(WORDS_IMPOSED_TITLE, j->b->title);
 		/* Said in the file: it is for the printer, and carries no structure. */
-		pdf_info_set(&meta, sheet, j->s, title, j->b->subtitle,
-			     "imposition, fichier pour l’imprimeur, non balisé\u00a0: "
-			     "pour lire ou pour l’accessibilité, prendre le PDF non imposé", j->epoch);
+		pdf_info_set(&meta, sheet, j->s, title, j->b->subtitle, WORDS_IMPOSED_KEYWORDS,
+			     j->epoch);
 		free(title);
 		dp.surface = NULL;
 		impose_draw(sheet, dp.total, dp.g.w, dp.g.h, impose_cb, &dp);

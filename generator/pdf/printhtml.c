@@ -3,11 +3,13 @@
  *
  * The documents are rendered by the web renderer (html.c) as seen from
  * print/NAME.html, so links and images resolve relative to that page;
- * each document gets the id its PDF destination has.
+ * each document gets the id its PDF destination has. Its own words are
+ * the booklets' (layout_words.h).
  */
 #include "printhtml.h"
 #include "html.h"
 #include "layout.h"
+#include "layout_words.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -44,7 +46,7 @@ static void put_doc(const struct site *s, const struct book *b, const struct doc
 
 static void put_glossary(const struct site *s, const struct book *b, struct buf *out)
 {
-	buf_puts(out, "<section id=\"annexe-sigles\"><h1>Sigles et abréviations</h1>\n<dl>\n");
+	buf_puts(out, "<section id=\"annexe-sigles\"><h1>" WORDS_GLOSSARY "</h1>\n<dl>\n");
 	for (size_t i = 0; i < s->nglossary; i++) {
 		const struct entry *e = &s->glossary[i];
 		int used = 0, any = 0;
@@ -73,7 +75,7 @@ static void put_glossary(const struct site *s, const struct book *b, struct buf 
 
 static void put_contacts(const struct site *s, struct buf *out)
 {
-	buf_puts(out, "<section id=\"annexe-contacts\"><h1>Contacts</h1>\n");
+	buf_puts(out, "<section id=\"annexe-contacts\"><h1>" WORDS_CONTACTS "</h1>\n");
 	for (size_t i = 0; i < s->ncontacts; i++) {
 		const struct entry *e = &s->contacts[i];
 		const char *mail = str(e->data, "email"), *phone = str(e->data, "phone");
@@ -98,7 +100,7 @@ static void put_contacts(const struct site *s, struct buf *out)
 
 static void put_biblio(const struct site *s, struct buf *out)
 {
-	buf_puts(out, "<section id=\"annexe-bibliographie\"><h1>Bibliographie</h1>\n<ul>\n");
+	buf_puts(out, "<section id=\"annexe-bibliographie\"><h1>" WORDS_BIBLIOGRAPHY "</h1>\n<ul>\n");
 	for (size_t i = 0; i < s->nbiblio; i++) {
 		const struct entry *e = &s->biblio[i];
 		buf_printf(out, "<li id=\"biblio-%s\"><cite>", e->anchor);
@@ -128,7 +130,7 @@ void print_html(const struct site *s, const struct book *b, struct buf *out)
 		html_typo(b->subtitle, out);
 		buf_puts(out, "</p>");
 	}
-	buf_puts(out, "</header>\n<nav aria-label=\"Sommaire\"><h2>Sommaire</h2><ol>\n");
+	buf_puts(out, "</header>\n<nav aria-label=\"" WORDS_CONTENTS "\"><h2>" WORDS_CONTENTS "</h2><ol>\n");
 	for (size_t i = 0; i < b->nparts; i++) {
 		const struct doc *doc = b->parts[i].doc;
 		if (!doc)
