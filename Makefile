@@ -209,9 +209,20 @@ clean:
 
 -include $(OBJ:.o=.d) $(BUILD)/generator/main.d
 
-# The editor's script and style are built into the program (.incbin).
+# The editor's script and style are built into the program (.incbin), and
+# so is CodeMirror from libjs-codemirror, as one minified script and its
+# style sheet (scripts/codemirror-bundle.sh; uglifyjs when installed). One
+# path for every build variant: edit_assets.c names it.
 EDITOR_ASSETS := $(wildcard generator/serve/editor/*)
-$(BUILD)/generator/serve/edit_assets.o: $(EDITOR_ASSETS)
+CODEMIRROR_DIR ?= /usr/share/javascript/codemirror
+CM_BUNDLE := build/gen/codemirror-atelier
+$(CM_BUNDLE).js: scripts/codemirror-bundle.sh $(wildcard $(CODEMIRROR_DIR)/lib/codemirror.js \
+		$(CODEMIRROR_DIR)/lib/codemirror.css $(CODEMIRROR_DIR)/addon/mode/overlay.js \
+		$(CODEMIRROR_DIR)/mode/markdown/markdown.js $(CODEMIRROR_DIR)/mode/yaml/yaml.js \
+		$(CODEMIRROR_DIR)/mode/yaml-frontmatter/yaml-frontmatter.js \
+		$(CODEMIRROR_DIR)/addon/edit/continuelist.js)
+	sh scripts/codemirror-bundle.sh $(CODEMIRROR_DIR) $(CM_BUNDLE)
+$(BUILD)/generator/serve/edit_assets.o: $(EDITOR_ASSETS) $(CM_BUNDLE).js
 
 # ---- Fuzzing and Valgrind (tests/fuzz, tests/sanitize; see docs/HARDENING.md) ----
 # `make fuzz` builds one libFuzzer binary per parser with clang (the generator
@@ -233,6 +244,7 @@ FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/gen/templates_em
 	$(FUZZ_DIR)/obj/gen/skeleton_embedded.o $(FUZZ_DIR)/obj/gen/catalogue_embedded.o \
 	$(FUZZ_DIR)/obj/gen/serve_embedded.o
 
+$(FUZZ_DIR)/obj/generator/serve/edit_assets.o: $(EDITOR_ASSETS) $(CM_BUNDLE).js
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@

@@ -109,6 +109,65 @@ static char *with_base(const char *html, size_t n, const char *out_path, size_t 
 	return buf_detach(&b);
 }
 
+json_t *edit_check_answer(struct edit *e, const char *rel, const char *text, size_t tlen,
+			  struct phase *ph, double *check_ms)
+{
+	/* The text goes through the loader as a file would: a memory file, never on disk. */
+	int fd = memfd_create("fiches-apercu", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, text, tlen) != (ssize_t)tlen) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	char read_path[64];
+	snprintf(read_path, sizeof read_path, "/proc/self/fd/%d", fd);
+	char *display = path_join("content", rel);
+	struct diag *d = diag_new();
+	diag_set_strict(d, e->build.strict);
+	struct build_preview_page page;
+	/* Messages in the site's language, as the overlay and the build give them. */
+	locale_t terminal = i18n_site_begin();
+	/* Against the model of the last build (one document checked); else the whole project is loaded. */
+	int whole = !e->incr || incr_preview(e->incr, display, read_path, d, &page) == INCR_FALLBACK;
+	if (whole) {
+		diag_clear(d);
+		build_preview(&e->build, display, read_path, d, &page);
+	}
+	i18n_site_end(terminal);
+	close(fd);
+	*check_ms = phase_end(ph, whole ? "preview-check-project" : "preview-check");
+
+	json_t *out = json_object();
+	struct diag_collect c = {json_array()};
+	diag_each(d, collect_one, &c);
+	json_object_set_new(out, "diagnostics", c.list);
+	json_object_set_new(out, "fichier", json_string(display));
+	json_object_set_new(out, "erreurs", json_integer((json_int_t)diag_errors(d)));
+	json_object_set_new(out, "avertissements", json_integer((json_int_t)diag_warnings(d)));
+	json_object_set_new(out, "page", page.out_path ? json_string(page.out_path) : json_null());
+	/* The front matter as the form shows it (null when it does not parse). */
+	json_t *meta = edit_fm_parse(text, tlen);
+	json_object_set_new(out, "entete", meta ? meta : json_null());
+	/* How it was checked: this document against the last build's model, or the whole project loaded. */
+	json_object_set_new(out, "controle", json_string(whole ? "projet" : "document"));
+	/* The server's share of the latency, for the measurements. */
+	json_object_set_new(out, "duree_ms", json_real(*check_ms));
+	if (page.html) {
+		size_t n;
+		char *html = with_base(page.html, page.html_len, page.out_path, &n);
+		json_t *h = json_stringn(html, n);
+		json_object_set_new(out, "html", h ? h : json_null());
+		free(html);
+	} else {
+		json_object_set_new(out, "html", json_null());
+	}
+	free(page.html);
+	free(page.out_path);
+	diag_free(d);
+	free(display);
+	return out;
+}
+
 enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, const char *body,
 				 size_t len)
 {
@@ -128,64 +187,14 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 		return edit_send_json(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 				      json_pack("{s:s}", "erreur", "Texte trop long (4 Mio au plus)."));
 	}
-	/* The text goes through the loader as a file would: a memory file, never on disk. */
-	int fd = memfd_create("fiches-apercu", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, text, tlen) != (ssize_t)tlen) {
-		if (fd >= 0)
-			close(fd);
-		json_decref(req);
-		return edit_send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				      "500 Aperçu impossible (mémoire).\n");
-	}
-	char read_path[64];
-	snprintf(read_path, sizeof read_path, "/proc/self/fd/%d", fd);
+	double check_ms;
 	struct phase ph;
 	phase_begin(&ph);
-	char *display = path_join("content", rel);
-	struct diag *d = diag_new();
-	diag_set_strict(d, e->build.strict);
-	struct build_preview_page page;
-	/* Messages in the site's language, as the overlay and the build give them. */
-	locale_t terminal = i18n_site_begin();
-	/* Against the model of the last build (one document checked); else the whole project is loaded. */
-	int whole = !e->incr || incr_preview(e->incr, display, read_path, d, &page) == INCR_FALLBACK;
-	if (whole) {
-		diag_clear(d);
-		build_preview(&e->build, display, read_path, d, &page);
-	}
-	i18n_site_end(terminal);
-	close(fd);
-	double check_ms = phase_end(&ph, whole ? "preview-check-project" : "preview-check");
-
-	json_t *out = json_object();
-	struct diag_collect c = {json_array()};
-	diag_each(d, collect_one, &c);
-	json_object_set_new(out, "diagnostics", c.list);
-	json_object_set_new(out, "fichier", json_string(display));
-	json_object_set_new(out, "erreurs", json_integer((json_int_t)diag_errors(d)));
-	json_object_set_new(out, "avertissements", json_integer((json_int_t)diag_warnings(d)));
-	json_object_set_new(out, "page", page.out_path ? json_string(page.out_path) : json_null());
-	/* The front matter as the form shows it (null when it does not parse). */
-	json_t *meta = edit_fm_parse(text, tlen);
-	json_object_set_new(out, "entete", meta ? meta : json_null());
-	/* How it was checked: this document against the last build's model, or the whole project loaded. */
-	json_object_set_new(out, "controle", json_string(whole ? "projet" : "document"));
-	/* The server's share of the latency, for the measurements. */
-	json_object_set_new(out, "duree_ms", json_real(check_ms));
-	if (page.html) {
-		size_t n;
-		char *html = with_base(page.html, page.html_len, page.out_path, &n);
-		json_t *h = json_stringn(html, n);
-		json_object_set_new(out, "html", h ? h : json_null());
-		free(html);
-	} else {
-		json_object_set_new(out, "html", json_null());
-	}
-	free(page.html);
-	free(page.out_path);
-	diag_free(d);
-	free(display);
+	json_t *out = edit_check_answer(e, rel, text, tlen, &ph, &check_ms);
 	json_decref(req);
+	if (!out)
+		return edit_send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				      "500 Aperçu impossible (mémoire).\n");
 	char *answer = json_dumps(out, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(out);
 	double answer_ms = phase_end(&ph, "preview-answer");
@@ -245,7 +254,7 @@ static enum MHD_Result save_text(struct edit *e, struct MHD_Connection *conn, co
 	if (!path)
 		return edit_send_json(conn, MHD_HTTP_FORBIDDEN,
 				      json_pack("{s:s}", "erreur",
-						"Ce fichier est hors de content/ ou n’est pas un fichier ordinaire : "
+						"Ce fichier est hors de content/ ou n’est pas un fichier ordinaire\u202f: "
 						"enregistrement refusé."));
 	struct phase ph;
 	phase_begin(&ph);
@@ -268,7 +277,7 @@ static enum MHD_Result save_text(struct edit *e, struct MHD_Connection *conn, co
 				"version", version, "supprime", absent);
 	} else if (write_announced(e, path, text, tlen, &ph) < 0) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		out = json_pack("{s:s}", "erreur", "Écriture impossible : le fichier n’a pas changé.");
+		out = json_pack("{s:s}", "erreur", "Écriture impossible\u202f: le fichier n’a pas changé.");
 	} else {
 		char saved[EDIT_VERSION_LEN + 1];
 		edit_version(text, tlen, saved);
@@ -495,7 +504,7 @@ enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, con
 		free(label);
 		if (history_record_removal(e->hist, rel, disk, dlen, m) < 0) {
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-			out = json_pack("{s:s}", "erreur", "La version n’a pas pu être gardée dans l’historique : "
+			out = json_pack("{s:s}", "erreur", "La version n’a pas pu être gardée dans l’historique\u202f: "
 							"rien n’a été supprimé.");
 		} else if (unlink(path) < 0) {
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -615,7 +624,7 @@ enum MHD_Result edit_create(struct edit *e, struct MHD_Connection *conn, const c
 		free(location);
 	} else {
 		struct buf b = BUF_INIT;
-		buf_puts(&b, "La fiche n’a pas été créée :\n");
+		buf_puts(&b, "La fiche n’a pas été créée\u202f:\n");
 		diag_each(d, collect_text, &b);
 		size_t n = b.len;
 		ret = edit_send(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, "text/plain; charset=utf-8",

@@ -1,9 +1,10 @@
 /*
  * The editor's own script and style, built into the program (so the
  * editor works wherever the binary runs, and never lands in public/), and
- * CodeMirror 5 from Debian's libjs-codemirror, read from its installed
- * directory: no CDN, works offline. Only the files the editing page loads
- * are served from there.
+ * CodeMirror 5 from Debian's libjs-codemirror: built in too, as one
+ * minified script and its style sheet (scripts/codemirror-bundle.sh), or,
+ * when FICHES_CODEMIRROR_DIR names another copy or nothing was built in,
+ * read file by file from its installed directory. No CDN, works offline.
  */
 #include "edit_internal.h"
 
@@ -30,7 +31,9 @@ EMBED(fiches_editor_css, "generator/serve/editor/editor.css");
 EMBED(fiches_livrets_js, "generator/serve/editor/livrets.js");
 EMBED(fiches_livrets_css, "generator/serve/editor/livrets.css");
 EMBED(fiches_rename_js, "generator/serve/editor/rename.js");
-EMBED(fiches_precheck_js, "generator/serve/editor/precheck.js");
+/* Made by the Makefile from libjs-codemirror (empty without it). */
+EMBED(fiches_cm_js, "build/gen/codemirror-atelier.js");
+EMBED(fiches_cm_css, "build/gen/codemirror-atelier.css");
 
 enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 {
@@ -38,10 +41,6 @@ enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name)
 	if (strcmp(name, "editor.js") == 0) {
 		data = fiches_editor_js;
 		end = fiches_editor_js_end;
-		type = "text/javascript; charset=utf-8";
-	} else if (strcmp(name, "precheck.js") == 0) {
-		data = fiches_precheck_js;
-		end = fiches_precheck_js_end;
 		type = "text/javascript; charset=utf-8";
 	} else if (strcmp(name, "rename.js") == 0) {
 		data = fiches_rename_js;
@@ -79,8 +78,28 @@ static const char *const codemirror_files[] = {
 	"addon/edit/continuelist.js",
 };
 
+int edit_codemirror_built_in(void)
+{
+	const char *dir = getenv("FICHES_CODEMIRROR_DIR");
+	return !(dir && *dir) && fiches_cm_js_end - fiches_cm_js > 0;
+}
+
 enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel)
 {
+	if (strcmp(rel, "atelier.js") == 0 || strcmp(rel, "atelier.css") == 0) {
+		int js = rel[8] == 'j';
+		const char *data = js ? fiches_cm_js : fiches_cm_css;
+		size_t n = (size_t)((js ? fiches_cm_js_end : fiches_cm_css_end) - data);
+		if (n == 0)
+			return edit_send_text(conn, MHD_HTTP_NOT_FOUND,
+					      "404 CodeMirror manque\u202f: installez le paquet Debian libjs-codemirror.\n");
+		char *copy = xmalloc(n + 1);
+		memcpy(copy, data, n);
+		/* Built into this binary: fixed for the run. */
+		return edit_send_cached(conn, MHD_HTTP_OK,
+					js ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8", copy, n,
+					"private, max-age=3600");
+	}
 	int known = 0;
 	for (size_t i = 0; i < sizeof codemirror_files / sizeof *codemirror_files; i++)
 		if (strcmp(rel, codemirror_files[i]) == 0)
@@ -95,7 +114,7 @@ enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel)
 	if (!data)
 		/* editor.js falls back to a plain text area. */
 		return edit_send_text(conn, MHD_HTTP_NOT_FOUND,
-				      "404 CodeMirror manque : installez le paquet Debian libjs-codemirror.\n");
+				      "404 CodeMirror manque\u202f: installez le paquet Debian libjs-codemirror.\n");
 	size_t len = strlen(rel);
 	const char *type = strcmp(rel + len - 4, ".css") == 0 ? "text/css; charset=utf-8"
 							       : "text/javascript; charset=utf-8";

@@ -64,6 +64,16 @@ enum MHD_Result edit_page_login(struct MHD_Connection *conn, int failed);
 /* API (edit_api.c): body is the request's JSON text (NUL-terminated). */
 enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, const char *body,
 				 size_t len);
+/*
+ * The check and preview of text as the document rel (read by the loader
+ * from a memory file): {diagnostics, erreurs, avertissements, page, html, entete,
+ * controle, duree_ms}, the answer of /_edit/api/apercu; also the first
+ * check the editing page carries. ph was begun by the caller; the check
+ * ends it (*check_ms: its wall time). NULL when no memory file can be made.
+ */
+struct phase;
+json_t *edit_check_answer(struct edit *e, const char *rel, const char *text, size_t tlen,
+			  struct phase *ph, double *check_ms);
 enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
 			      size_t len);
 /* History: {chemin} → {genre, versions}; {chemin, id} → {texte}; {chemin, id, base, date} restores. */
@@ -81,6 +91,8 @@ enum MHD_Result edit_api_catalogue(struct edit *e, struct MHD_Connection *conn);
 /* Assets (edit_assets.c): /_edit/static/NAME and /_edit/cm/PATH. */
 enum MHD_Result edit_asset(struct MHD_Connection *conn, const char *name);
 enum MHD_Result edit_codemirror(struct MHD_Connection *conn, const char *rel);
+/* 1 when the page loads the built-in CodeMirror (/_edit/cm/atelier.js), 0 for the files of a directory. */
+int edit_codemirror_built_in(void);
 
 /* The value of field name in a form body (application/x-www-form-urlencoded); caller frees. */
 char *edit_form_field(const char *body, size_t len, const char *name, size_t *out_len);

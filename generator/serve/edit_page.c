@@ -13,6 +13,7 @@
 #include "load.h"
 #include "model.h"
 #include "path.h"
+#include "serve_timing.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -85,7 +86,7 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 				lower[0] = (char)(lower[0] - 'A' + 'a');
 			buf_put_html(&b, lower, strlen(lower));
 			free(lower);
-			buf_printf(&b, "\xc2\xa0: titre</label>\n<input id=\"%s\" name=\"titre\" type=\"text\" required "
+			buf_printf(&b, "\u202f: titre</label>\n<input id=\"%s\" name=\"titre\" type=\"text\" required "
 				       "maxlength=\"200\" lang=\"fr\">\n<button type=\"submit\">Créer</button>\n</form>\n",
 				   id);
 			free(id);
@@ -114,7 +115,7 @@ enum MHD_Result edit_page_index(struct edit *e, struct MHD_Connection *conn)
 enum MHD_Result edit_page_login(struct MHD_Connection *conn, int failed)
 {
 	struct buf b = BUF_INIT;
-	page_start(&b, "Atelier d’écriture : mot de passe", NULL);
+	page_start(&b, "Atelier d’écriture\u202f: mot de passe", NULL);
 	buf_puts(&b, "</head>\n<body class=\"index\">\n<header class=\"barre\"><p class=\"marque\">"
 		     "Atelier d’écriture</p><a href=\"/\">Voir le site</a></header>\n<main>\n"
 		     "<h1>Mot de passe de l’atelier</h1>\n");
@@ -172,20 +173,30 @@ enum MHD_Result edit_page_open(struct edit *e, struct MHD_Connection *conn, cons
 }
 
 /*
- * Scripts of the editing page: the first check sent early, then CodeMirror
- * (served from /usr/share/javascript), then ours.
+ * Scripts of the editing page. editor.js runs as soon as the page is parsed,
+ * on the plain text area (the first check already in the page): the text,
+ * the problems and the preview show without waiting for CodeMirror, which
+ * is deferred (run after parsing, in order) and takes the text area's place
+ * after the first paint.
  */
-static const char *const page_scripts[] = {
-	EDIT_PREFIX "/static/precheck.js",
+static const char *const codemirror_built_in[] = {
+	EDIT_PREFIX "/cm/atelier.js",
+};
+/* FICHES_CODEMIRROR_DIR, or nothing built in: Debian's files one by one, in this order. */
+static const char *const codemirror_files[] = {
 	EDIT_PREFIX "/cm/lib/codemirror.js",
 	EDIT_PREFIX "/cm/addon/mode/overlay.js",
 	EDIT_PREFIX "/cm/mode/markdown/markdown.js",
 	EDIT_PREFIX "/cm/mode/yaml/yaml.js",
 	EDIT_PREFIX "/cm/mode/yaml-frontmatter/yaml-frontmatter.js",
 	EDIT_PREFIX "/cm/addon/edit/continuelist.js",
-	EDIT_PREFIX "/static/editor.js",
-	EDIT_PREFIX "/static/rename.js",
 };
+
+static void put_scripts(struct buf *b, const char *const *src, size_t n, const char *attr)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "<script src=\"%s\"%s></script>\n", src[i], attr);
+}
 
 enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, const char *rel)
 {
@@ -201,17 +212,29 @@ enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, co
 	}
 	char version[EDIT_VERSION_LEN + 1];
 	edit_version(text, len, version);
-	json_t *data = json_pack("{s:s,s:s%,s:s}", "chemin", rel, "texte", text, len, "version", version);
-	free(text);
+	/*
+	 * The first check of the text as opened, carried by the page: the
+	 * problems and the preview show as soon as editor.js runs, without a
+	 * request (a draft restored from the browser is checked anew).
+	 */
+	struct phase ph;
+	double check_ms;
+	phase_begin(&ph);
+	json_t *first = edit_check_answer(e, rel, text, len, &ph, &check_ms);
+	json_t *data = json_pack("{s:s,s:s%,s:s,s:o*}", "chemin", rel, "texte", text, len, "version", version,
+				 "premier", first);
 	/* JSON_ESCAPE_SLASH: no "</script>" can end the data block early. */
 	char *json = data ? json_dumps(data, JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII) : NULL;
 	json_decref(data);
-	if (!json)
+	if (!json) {
+		free(text);
 		return edit_send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "500 Erreur interne.\n");
+	}
 
 	struct buf b = BUF_INIT;
 	char *title = xasprintf("Modifier %s — Atelier d’écriture", rel);
-	page_start(&b, title, EDIT_PREFIX "/cm/lib/codemirror.css");
+	int built_in = edit_codemirror_built_in();
+	page_start(&b, title, NULL);
 	free(title);
 	buf_puts(&b, "</head>\n<body class=\"editeur\">\n"
 		     "<header class=\"barre\">\n"
@@ -230,13 +253,17 @@ enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, co
 		     "<main class=\"atelier\">\n"
 		     "<section class=\"source\" aria-labelledby=\"titre-texte\">\n"
 		     "<details id=\"fiche\" open>\n<summary><h2>Informations de la fiche</h2></summary>\n"
-		     "<p class=\"aide\">Ces champs modifient le haut du texte (entre les lignes ---) ; "
+		     "<p class=\"aide\">Ces champs modifient le haut du texte (entre les lignes ---)\u202f; "
 		     "seules les lignes du champ changé sont réécrites.</p>\n"
 		     "<div id=\"champs\"></div>\n</details>\n"
 		     "<h2 id=\"titre-texte\">Texte</h2>\n"
 		     "<div id=\"outils\" role=\"toolbar\" aria-label=\"Mise en forme\" aria-controls=\"texte\"></div>\n"
 		     "<textarea id=\"texte\" aria-label=\"Texte de la fiche, en Markdown\" spellcheck=\"true\" "
-		     "lang=\"fr\"></textarea>\n"
+		     "lang=\"fr\" class=\"simple\">\n");
+	/* The text itself, readable and editable at the first paint (the newline above is the parser's). */
+	buf_put_html(&b, text, len);
+	free(text);
+	buf_puts(&b, "</textarea>\n"
 		     "<h2 id=\"titre-problemes\">Problèmes</h2>\n"
 		     "<p id=\"resume-problemes\" aria-live=\"polite\">Vérification en cours…</p>\n"
 		     "<ul id=\"problemes\" aria-labelledby=\"titre-problemes\"></ul>\n"
@@ -259,7 +286,7 @@ enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, co
 		     "<dialog id=\"conflit\" aria-labelledby=\"conflit-titre\">\n"
 		     "<h2 id=\"conflit-titre\">Le fichier a changé sur le disque</h2>\n"
 		     "<p>Quelqu’un (ou un autre programme) a modifié ce fichier depuis que vous l’avez ouvert. "
-		     "Votre texte n’est pas perdu : comparez les deux versions, puis choisissez.</p>\n"
+		     "Votre texte n’est pas perdu\u202f: comparez les deux versions, puis choisissez.</p>\n"
 		     "<div class=\"deux-versions\">\n"
 		     "<div><h3>Votre version (non enregistrée)</h3><pre id=\"conflit-mien\" tabindex=\"0\"></pre></div>\n"
 		     "<div><h3>Version sur le disque</h3><pre id=\"conflit-disque\" tabindex=\"0\"></pre></div>\n"
@@ -270,7 +297,7 @@ enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, co
 		     "<button type=\"button\" id=\"conflit-fermer\">Fermer sans choisir</button></p>\n"
 		     "</dialog>\n"
 		     "<dialog id=\"suppression\" aria-labelledby=\"suppression-titre\">\n"
-		     "<h2 id=\"suppression-titre\">Supprimer ce texte ?</h2>\n"
+		     "<h2 id=\"suppression-titre\">Supprimer ce texte\u202f?</h2>\n"
 		     "<p id=\"suppression-texte\">Il restera dans l’historique du projet, d’où il pourra être "
 		     "rétabli. La suppression est refusée tant que d’autres textes y renvoient.</p>\n"
 		     "<ul id=\"suppression-liens\"></ul>\n"
@@ -292,8 +319,19 @@ enum MHD_Result edit_page_editor(struct edit *e, struct MHD_Connection *conn, co
 	buf_puts(&b, json);
 	free(json);
 	buf_puts(&b, "</script>\n");
-	for (size_t i = 0; i < sizeof page_scripts / sizeof *page_scripts; i++)
-		buf_printf(&b, "<script src=\"%s\"></script>\n", page_scripts[i]);
+	buf_puts(&b, "<script src=\"" EDIT_PREFIX "/static/editor.js\"></script>\n");
+	/*
+	 * CodeMirror's style sheet after the page's content and editor.js: the
+	 * first paint does not wait for it; the deferred scripts below do.
+	 */
+	buf_printf(&b, "<link rel=\"stylesheet\" href=\"%s\">\n",
+		   built_in ? EDIT_PREFIX "/cm/atelier.css" : EDIT_PREFIX "/cm/lib/codemirror.css");
+	if (built_in)
+		put_scripts(&b, codemirror_built_in, sizeof codemirror_built_in / sizeof *codemirror_built_in,
+			    " defer");
+	else
+		put_scripts(&b, codemirror_files, sizeof codemirror_files / sizeof *codemirror_files, " defer");
+	buf_puts(&b, "<script src=\"" EDIT_PREFIX "/static/rename.js\" defer></script>\n");
 	buf_puts(&b, "</body>\n</html>\n");
 	return send_html(conn, MHD_HTTP_OK, &b);
 }

@@ -114,6 +114,8 @@ await step('open', async () => {
   await editor.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.');
   latency.load.push(Date.now() - t0);
   check('« Modifier » opens the editor of the fiche', editor.url() === base + '_edit/fichier/' + DOC, editor.url());
+  // CodeMirror takes the text area's place after the first paint.
+  await editor.waitForSelector('.CodeMirror');
   check('CodeMirror with line numbers', await editor.locator('.CodeMirror .CodeMirror-linenumber').count() > 10);
   check('the editor holds the file', await cmValue(editor) === original);
   await editor.waitForFunction(() => { const d = document.getElementById('apercu').contentDocument; return d && d.querySelector('h1'); });
@@ -128,6 +130,42 @@ await step('open', async () => {
     latency.load.push(Date.now() - t);
     await p.close();
   }
+});
+
+await step('text area first, then CodeMirror', async () => {
+  // CodeMirror held back: the page must show the text and its problems without it,
+  // and what is typed meanwhile must be in CodeMirror once it arrives.
+  const p = await ctx.newPage();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await p.route((u) => u.pathname.startsWith('/_edit/cm/') && u.pathname.endsWith('.js'),
+    async (route) => { await held; await route.continue(); });
+  // (Not to DOMContentLoaded: it waits for the deferred scripts, CodeMirror among them.)
+  await p.goto(base + '_edit/fichier/' + DOC, { waitUntil: 'commit' });
+  await p.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.');
+  check('before CodeMirror: the text is in the text area, the problems are listed',
+    !(await p.locator('.CodeMirror').count()) && await p.inputValue('#texte') === original);
+  await p.waitForFunction(() => { const d = document.getElementById('apercu').contentDocument; return d && d.querySelector('h1'); });
+  check('before CodeMirror: the preview shows the page', (await previewH1(p)).includes('trafics'));
+  await p.evaluate(() => { const t = document.getElementById('texte'); const at = t.value.indexOf('\n## '); t.focus(); t.setSelectionRange(at, at); });
+  await p.keyboard.type(' Tapé avant CodeMirror.');
+  await p.waitForFunction(() => document.getElementById('etat').textContent === 'Modifications non enregistrées');
+  release();
+  await p.waitForSelector('.CodeMirror');
+  const after = await p.evaluate(() => {
+    const cm = document.querySelector('.CodeMirror').CodeMirror;
+    return { text: cm.getValue(), at: cm.indexFromPos(cm.getCursor()), focus: cm.hasFocus() };
+  });
+  const expected = original.replace('\n## ', ' Tapé avant CodeMirror.\n## ');
+  check('what was typed in the text area is in CodeMirror, cursor and focus kept',
+    after.text === expected && after.at === original.indexOf('\n## ') + ' Tapé avant CodeMirror.'.length && after.focus,
+    JSON.stringify({ at: after.at, focus: after.focus, same: after.text === expected }));
+  await p.keyboard.type(' Et après.');
+  check('typing goes on in CodeMirror', (await cmValue(p)).includes('Tapé avant CodeMirror. Et après.'));
+  // Not saved: the draft is dropped so that the next steps start from the file.
+  await p.evaluate(() => { for (const k of Object.keys(localStorage)) localStorage.removeItem(k); });
+  p.on('dialog', (d) => d.accept());
+  await p.close({ runBeforeUnload: false });
 });
 
 await step('typing', async () => {
@@ -306,8 +344,10 @@ await step('accessibility', async () => {
   const lines = [];
   for (const [label, url] of [['editor', '_edit/fichier/' + DOC], ['list', '_edit/'], ['history', '_edit/fichier/' + DOC]]) {
     await p.goto(base + url);
-    if (label !== 'list')
+    if (label !== 'list') {
       await p.waitForFunction(() => document.getElementById('resume-problemes').textContent !== 'Vérification en cours…');
+      await p.waitForSelector('.CodeMirror');
+    }
     if (label === 'history') {
       await p.getByRole('button', { name: 'Historique' }).click();
       await p.locator('#historique-liste li button').first().waitFor();
@@ -326,6 +366,7 @@ await step('accessibility', async () => {
   fs.writeFileSync(path.join(OUT, 'editor-axe.txt'), lines.join('\n') + '\n');
   // Keyboard: from the text, Tab leaves the editor for the next control.
   await p.goto(base + '_edit/fichier/' + DOC);
+  await p.waitForSelector('.CodeMirror');
   await p.evaluate(() => document.querySelector('.CodeMirror').CodeMirror.focus());
   await p.keyboard.press('Tab');
   const after = await p.evaluate(() => document.activeElement === document.querySelector('.CodeMirror').CodeMirror.getInputField() ? 'editor' : document.activeElement.tagName);

@@ -32,11 +32,91 @@
 
   /* ------------------------------------------------------------ editor */
 
+  /*
+   * The page comes with the text in a plain text area, readable and
+   * editable at the first paint; CodeMirror (deferred scripts) takes its
+   * place once the page has been painted (upgrade(), below). Until then
+   * the text area is the editor: checks, saves and the toolbar work on it.
+   */
   var textarea = $('texte');
-  textarea.value = data.texte;
+  /* Typed into before this script ran: that text is the coordinator's, kept. */
+  if (textarea.value === textarea.defaultValue && textarea.value !== data.texte) textarea.value = data.texte;
   var cm = null;
-  var editor;
-  if (window.CodeMirror) {
+  var listeners = [];
+  function changed() { listeners.forEach(function (f) { f(); }); }
+  textarea.addEventListener('input', function () { if (!cm) changed(); });
+  var sel = function () { return [textarea.selectionStart, textarea.selectionEnd]; };
+  var editor = {
+    get: function () { return cm ? cm.getValue() : textarea.value; },
+    set: function (t) {
+      if (cm) cm.setValue(t);
+      else { textarea.value = t; changed(); }
+    },
+    onChange: function (f) { listeners.push(f); },
+    selection: function () {
+      if (cm) return cm.getSelection();
+      var s = sel(); return textarea.value.slice(s[0], s[1]);
+    },
+    replace: function (t, selectInner) {
+      if (cm) { cm.replaceSelection(t, selectInner ? 'around' : 'end'); cm.focus(); return; }
+      textarea.setRangeText(t, sel()[0], sel()[1], selectInner ? 'select' : 'end');
+      textarea.focus();
+      changed();
+    },
+    lineText: function () {
+      if (cm) return cm.getLine(cm.getCursor().line);
+      var v = textarea.value, s = sel()[0];
+      return v.slice(v.lastIndexOf('\n', s - 1) + 1, (v.indexOf('\n', s) + 1 || v.length + 1) - 1);
+    },
+    prefixLines: function (prefix) {
+      if (cm) {
+        var from = cm.getCursor('from').line, to = cm.getCursor('to').line;
+        cm.operation(function () {
+          for (var l = from; l <= to; l++) cm.replaceRange(prefix, { line: l, ch: 0 });
+        });
+        cm.focus();
+        return;
+      }
+      var v = textarea.value, at = v.lastIndexOf('\n', sel()[0] - 1) + 1;
+      textarea.setRangeText(prefix, at, at, 'end');
+      textarea.focus();
+      changed();
+    },
+    append: function (t) {
+      if (cm) {
+        var last = cm.lastLine();
+        cm.replaceRange(t, { line: last, ch: cm.getLine(last).length });
+        return;
+      }
+      textarea.value += t;
+      changed();
+    },
+    goTo: function (line, col) {
+      if (cm) {
+        cm.focus();
+        cm.setCursor({ line: Math.max(0, line - 1), ch: Math.max(0, col - 1) });
+        cm.scrollIntoView(null, 80);
+        return;
+      }
+      var v = textarea.value, at = 0;
+      for (var i = 1; i < line; i++) at = v.indexOf('\n', at) + 1;
+      at = Math.min(v.length, at + Math.max(0, (col || 1) - 1));
+      textarea.focus();
+      textarea.setSelectionRange(at, at);
+    },
+    focus: function () { if (cm) cm.focus(); else textarea.focus(); }
+  };
+
+  /*
+   * CodeMirror in place of the text area, with what was typed there, the
+   * selection, the focus and the scroll position: nothing typed before is
+   * lost (fromTextArea reads the text area's value in this same task).
+   */
+  function upgrade() {
+    if (cm || !window.CodeMirror) return;
+    var hadFocus = document.activeElement === textarea;
+    var selStart = textarea.selectionStart, selEnd = textarea.selectionEnd, top = textarea.scrollTop;
+    textarea.classList.remove('simple');
     cm = window.CodeMirror.fromTextArea(textarea, {
       mode: { name: 'yaml-frontmatter', base: 'markdown' },
       lineNumbers: true,
@@ -65,53 +145,38 @@
     /* The scrolling area is reachable with the keyboard too (arrows scroll it). */
     cm.getScrollerElement().setAttribute('tabindex', '0');
     cm.getScrollerElement().setAttribute('aria-label', 'Défilement du texte');
-    editor = {
-      get: function () { return cm.getValue(); },
-      set: function (t) { cm.setValue(t); },
-      onChange: function (f) { cm.on('changes', f); },
-      selection: function () { return cm.getSelection(); },
-      replace: function (t, selectInner) {
-        cm.replaceSelection(t, selectInner ? 'around' : 'end');
-        cm.focus();
-      },
-      lineText: function () { return cm.getLine(cm.getCursor().line); },
-      prefixLines: function (prefix) {
-        var from = cm.getCursor('from').line, to = cm.getCursor('to').line;
-        cm.operation(function () {
-          for (var l = from; l <= to; l++) cm.replaceRange(prefix, { line: l, ch: 0 });
-        });
-        cm.focus();
-      },
-      append: function (t) {
-        var last = cm.lastLine();
-        cm.replaceRange(t, { line: last, ch: cm.getLine(last).length });
-      },
-      goTo: function (line, col) {
-        cm.focus();
-        cm.setCursor({ line: Math.max(0, line - 1), ch: Math.max(0, col - 1) });
-        cm.scrollIntoView(null, 80);
-      },
-      focus: function () { cm.focus(); }
-    };
-  } else {
-    /* No CodeMirror (libjs-codemirror missing): a plain text area. */
-    textarea.classList.add('simple');
-    var listeners = [];
-    textarea.addEventListener('input', function () { listeners.forEach(function (f) { f(); }); });
-    var sel = function () { return [textarea.selectionStart, textarea.selectionEnd]; };
-    editor = {
-      get: function () { return textarea.value; },
-      set: function (t) { textarea.value = t; listeners.forEach(function (f) { f(); }); },
-      onChange: function (f) { listeners.push(f); },
-      selection: function () { var s = sel(); return textarea.value.slice(s[0], s[1]); },
-      replace: function (t) { textarea.setRangeText(t, sel()[0], sel()[1], 'end'); textarea.focus(); listeners.forEach(function (f) { f(); }); },
-      lineText: function () { var v = textarea.value, s = sel()[0]; return v.slice(v.lastIndexOf('\n', s - 1) + 1, (v.indexOf('\n', s) + 1 || v.length + 1) - 1); },
-      prefixLines: function (prefix) { var v = textarea.value, s = v.lastIndexOf('\n', sel()[0] - 1) + 1; textarea.setRangeText(prefix, s, s, 'end'); textarea.focus(); listeners.forEach(function (f) { f(); }); },
-      append: function (t) { textarea.value += t; listeners.forEach(function (f) { f(); }); },
-      goTo: function (line) { var v = textarea.value, at = 0; for (var i = 1; i < line; i++) at = v.indexOf('\n', at) + 1; textarea.focus(); textarea.setSelectionRange(at, at); },
-      focus: function () { textarea.focus(); }
-    };
+    cm.setSelection(cm.posFromIndex(selStart), cm.posFromIndex(selEnd));
+    cm.scrollTo(null, top);
+    if (hadFocus) cm.focus();
+    cm.on('changes', changed);
+    /* The problems already listed get their marks in the gutter. */
+    if (lastShown) showDiagnostics(lastShown.list, lastShown.errors, lastShown.warnings);
+    measures.codemirror = performance.now();
   }
+
+  /*
+   * After the deferred scripts (CodeMirror) have run, and once the page
+   * with its text and problems has been painted: a frame, then a task (a
+   * hidden tab has no frames: the timer does it then). The first preview
+   * follows (afterUpgrade): its page's layout would only delay the editor.
+   */
+  var settled = false, afterUpgrade = [];
+  function flush() {
+    settled = true;
+    afterUpgrade.splice(0).forEach(function (f) { f(); });
+  }
+  function settle() {
+    upgrade();
+    flush();
+  }
+  /* CodeMirror slow to come (a slow link): the preview does not wait for it. */
+  setTimeout(flush, 400);
+  function upgradeAfterPaint() {
+    requestAnimationFrame(function () { setTimeout(settle, 0); });
+    setTimeout(settle, 250);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', upgradeAfterPaint);
+  else upgradeAfterPaint();
 
   /* ------------------------------------------------------------ status */
 
@@ -124,7 +189,7 @@
       statusEl.textContent = 'Modifications non enregistrées';
       statusEl.className = 'modifie';
     } else if (lastErrors > 0) {
-      statusEl.textContent = 'Enregistré, avec des erreurs : le site garde sa dernière version correcte';
+      statusEl.textContent = 'Enregistré, avec des erreurs\u202f: le site garde sa dernière version correcte';
       statusEl.className = 'erreurs';
     } else {
       statusEl.textContent = 'Enregistré';
@@ -159,12 +224,12 @@
     var p = document.createElement('p');
     p.textContent = 'Texte non enregistré du ' + when.toLocaleString('fr-FR') +
       ' retrouvé et rétabli. Enregistrez-le pour le garder' +
-      (draft.base !== data.version ? ' (le fichier a changé sur le disque depuis : l’enregistrement vous montrera les deux versions).' : '.');
+      (draft.base !== data.version ? ' (le fichier a changé sur le disque depuis\u202f: l’enregistrement vous montrera les deux versions).' : '.');
     var drop = document.createElement('button');
     drop.type = 'button';
     drop.textContent = 'Abandonner ce texte et reprendre celui du disque';
     drop.addEventListener('click', function () {
-      if (!window.confirm('Abandonner le texte non enregistré ?')) return;
+      if (!window.confirm('Abandonner le texte non enregistré\u202f?')) return;
       base = data.version;
       editor.set(data.texte);
       savedText = data.texte;
@@ -243,7 +308,9 @@
     return d.niveau === 'erreur' ? 'Erreur' : d.niveau === 'avertissement' ? 'Avertissement' : 'Note';
   }
 
+  var lastShown = null;
   function showDiagnostics(list, errors, warnings) {
+    lastShown = { list: list, errors: errors, warnings: warnings };
     var ul = $('problemes');
     ul.textContent = '';
     if (cm) {
@@ -298,7 +365,7 @@
     var note = $('etat-apercu');
     if (r.page) $('voir').href = '/' + r.page;
     if (r.html === null) {
-      note.textContent = r.erreurs ? 'Aperçu en attente : corrigez les erreurs ci-contre pour le voir à jour.' :
+      note.textContent = r.erreurs ? 'Aperçu en attente\u202f: corrigez les erreurs ci-contre pour le voir à jour.' :
         'Ce texte n’a pas de page à lui.';
       note.className = 'attente';
       return;
@@ -328,14 +395,14 @@
     var startedAt = lastChange;
     var mySeq = ++seq;
     var text = editor.get();
-    /* The first check may have been sent already, before CodeMirror loaded (precheck.js). */
-    var early = window.__fichesPremierControle;
-    window.__fichesPremierControle = null;
-    (early && early.texte === text ? early.reponse : fetch('/_edit/api/apercu', {
+    /* The first check came with the page (data.premier), for the text as opened. */
+    var first = data.premier;
+    data.premier = null;
+    (first && text === data.texte ? Promise.resolve(first) : fetch('/_edit/api/apercu', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ chemin: chemin, texte: text })
-    })).then(function (resp) { return resp.json(); }).then(function (r) {
+    }).then(function (resp) { return resp.json(); })).then(function (r) {
       if (mySeq !== seq) return;
       lastErrors = r.erreurs || 0;
       if (r.entete) { pendingMeta = r.entete; applyMeta(r.entete); }
@@ -344,10 +411,12 @@
         measures.diagnostics.push(performance.now() - startedAt);
         if (r.duree_ms !== undefined) (measures.serveur = measures.serveur || []).push(r.duree_ms);
       }
-      showPreview(r, startedAt);
+      /* The first preview waits for CodeMirror's upgrade: the editor first, then the page. */
+      if (settled) showPreview(r, startedAt);
+      else afterUpgrade.push(function () { showPreview(r, startedAt); });
       showStatus();
     }).catch(function () {
-      $('etat-apercu').textContent = 'Le serveur ne répond pas : « fiches serve » est-il toujours lancé ? Votre texte reste gardé dans ce navigateur.';
+      $('etat-apercu').textContent = 'Le serveur ne répond pas\u202f: «\u202ffiches serve\u202f» est-il toujours lancé\u202f? Votre texte reste gardé dans ce navigateur.';
       $('etat-apercu').className = 'attente';
     }).then(function () {
       inFlight = false;
@@ -391,11 +460,11 @@
       } else if (x.status === 409) {
         showConflict(text, x.r);
       } else {
-        statusEl.textContent = 'Non enregistré : ' + (x.r.erreur || 'erreur ' + x.status) + ' Votre texte reste gardé dans ce navigateur.';
+        statusEl.textContent = 'Non enregistré\u202f: ' + (x.r.erreur || 'erreur ' + x.status) + ' Votre texte reste gardé dans ce navigateur.';
         statusEl.className = 'erreurs';
       }
     }).catch(function () {
-      statusEl.textContent = 'Non enregistré : le serveur ne répond pas. Votre texte reste gardé dans ce navigateur.';
+      statusEl.textContent = 'Non enregistré\u202f: le serveur ne répond pas. Votre texte reste gardé dans ce navigateur.';
       statusEl.className = 'erreurs';
     }).then(function () { saving = false; });
   }
@@ -439,7 +508,7 @@
     var d = lineDiff(mine, r.disque || '');
     fillPre($('conflit-mien'), d.a);
     fillPre($('conflit-disque'), d.b);
-    statusEl.textContent = 'Non enregistré : le fichier a changé sur le disque';
+    statusEl.textContent = 'Non enregistré\u202f: le fichier a changé sur le disque';
     statusEl.className = 'erreurs';
     $('conflit-garder').onclick = function () { dlg.close(); save(true, r.version); };
     $('conflit-prendre').onclick = function () {
@@ -528,7 +597,7 @@
       var known = {};
       var all = choices.map(function (c) { known[c.id] = 1; return c; });
       var current = f.list ? state : (state ? [state] : []);
-      current.forEach(function (id) { if (!known[id]) all.push({ id: id, label: id + ' (inconnu : à décocher)', unknown: true }); });
+      current.forEach(function (id) { if (!known[id]) all.push({ id: id, label: id + ' (inconnu\u202f: à décocher)', unknown: true }); });
       if (!f.list && !f.required) all.unshift({ id: '', label: 'Aucun' });
       all.forEach(function (c) {
         var id = 'c' + (++uid);
@@ -699,7 +768,7 @@
   }
 
   function restore(v) {
-    if (dirty() && !window.confirm('Le texte non enregistré sera remplacé par cette version. Continuer ?')) return;
+    if (dirty() && !window.confirm('Le texte non enregistré sera remplacé par cette version. Continuer\u202f?')) return;
     post('/_edit/api/version', { chemin: chemin, id: v.id }).then(function (y) {
       if (y.status !== 200) return;
       var text = y.r.texte;
@@ -727,7 +796,7 @@
   $('supprimer').addEventListener('click', function () {
     $('suppression-liens').textContent = '';
     $('suppression-oui').hidden = false;
-    $('suppression-titre').textContent = 'Supprimer ce texte ?';
+    $('suppression-titre').textContent = 'Supprimer ce texte\u202f?';
     $('suppression').showModal();
   });
   $('suppression-non').addEventListener('click', function () { $('suppression').close(); });
@@ -743,13 +812,13 @@
       list.textContent = '';
       $('suppression-oui').hidden = true;
       if (x.r.liens) {
-        $('suppression-titre').textContent = 'Suppression refusée : d’autres textes y renvoient';
+        $('suppression-titre').textContent = 'Suppression refusée\u202f: d’autres textes y renvoient';
         x.r.liens.forEach(function (l) {
           list.appendChild(el('li', {}, l.fichier + (l.ligne ? ', ligne ' + l.ligne : '') + ' : ' + l.message));
         });
       } else {
         $('suppression-titre').textContent = 'Suppression refusée';
-        list.appendChild(el('li', {}, x.r.conflit ? 'Le fichier a changé sur le disque : rechargez la page.' : (x.r.erreur || 'Erreur ' + x.status)));
+        list.appendChild(el('li', {}, x.r.conflit ? 'Le fichier a changé sur le disque\u202f: rechargez la page.' : (x.r.erreur || 'Erreur ' + x.status)));
       }
     });
   });
@@ -819,7 +888,7 @@
     loadCatalogue().then(function (c) {
       choose('Lien vers une fiche', c.documents, function (d) { return d.type + ' · ' + d.titre + ' (' + d.ref + ')'; }, function (d) {
         var sections = [{ ancre: '', texte: 'Toute la fiche' }].concat(d.ancres || []);
-        choose('Section de « ' + d.titre + ' »', sections, function (a) { return a.ancre ? a.texte + ' (#' + a.ancre + ')' : a.texte; }, function (a) {
+        choose('Section de «\u202f' + d.titre + '\u202f»', sections, function (a) { return a.ancre ? a.texte + ' (#' + a.ancre + ')' : a.texte; }, function (a) {
           closeChoice();
           editor.replace('[' + editor.selection() + '](' + d.ref + (a.ancre ? '#' + a.ancre : '') + ')', false);
         });
@@ -841,7 +910,7 @@
       var box = document.createElement('p');
       var lab = document.createElement('label');
       lab.htmlFor = 'choix-description';
-      lab.textContent = 'Description de l’image (lue à qui ne la voit pas) : ';
+      lab.textContent = 'Description de l’image (lue à qui ne la voit pas)\u202f: ';
       var input = document.createElement('input');
       input.id = 'choix-description';
       input.type = 'text';
@@ -849,7 +918,7 @@
       box.appendChild(input);
       /* A new image: sent as it is, checked and named by the server. */
       var up = document.createElement('p');
-      var flab = el('label', { 'for': 'choix-fichier' }, 'Ajouter une image (PNG ou photo JPEG, 10 Mo au plus) : ');
+      var flab = el('label', { 'for': 'choix-fichier' }, 'Ajouter une image (PNG ou photo JPEG, 10 Mo au plus)\u202f: ');
       var file = el('input', { id: 'choix-fichier', type: 'file', accept: 'image/png,image/jpeg' });
       var send = el('button', { type: 'button' }, 'Ajouter et insérer');
       var msg = el('span', { role: 'status', 'class': 'erreur-champ' });
