@@ -220,8 +220,8 @@ static int secret_matches(const struct edit *e, const char *given)
 }
 
 static const char refused_secret[] =
-	"403 Accès refusé : ouvrez l’atelier d’écriture par l’adresse affichée dans le terminal "
-	"au lancement de « fiches serve » (elle contient une clé propre à ce lancement).\n";
+	"403 Accès refusé\u202f: ouvrez l’atelier d’écriture par l’adresse affichée dans le terminal "
+	"au lancement de «\u202ffiches serve\u202f» (elle contient une clé propre à ce lancement).\n";
 
 /*
  * The checks every editor request passes before anything else. Returns 0
@@ -235,7 +235,7 @@ static unsigned refuse(struct edit *e, struct MHD_Connection *conn, const char *
 	*bootstrap = 0;
 	if (!edit_host_ok(host, e->port)) {
 		*ret = edit_send_text(conn, MHD_HTTP_FORBIDDEN,
-				      "403 Accès refusé : adresse du serveur inattendue (en-tête Host).\n");
+				      "403 Accès refusé\u202f: adresse du serveur inattendue (en-tête Host).\n");
 		return MHD_HTTP_FORBIDDEN;
 	}
 	int safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
@@ -243,7 +243,7 @@ static unsigned refuse(struct edit *e, struct MHD_Connection *conn, const char *
 		const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
 		if (!edit_origin_ok(origin, host)) {
 			*ret = edit_send_text(conn, MHD_HTTP_FORBIDDEN,
-					      "403 Accès refusé : requête venue d’un autre site (en-tête Origin).\n");
+					      "403 Accès refusé\u202f: requête venue d’un autre site (en-tête Origin).\n");
 			return MHD_HTTP_FORBIDDEN;
 		}
 	}

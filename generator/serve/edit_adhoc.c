@@ -190,7 +190,7 @@ static struct job *start_next(struct adhoc *a)
 			return j;
 		}
 		j->state = FAILED;
-		j->message = xstrdup("La composition n’a pas pu être lancée (programme introuvable ?).");
+		j->message = xstrdup("La composition n’a pas pu être lancée (programme introuvable\u202f?).");
 	}
 	a->monitor_busy = 0;
 	return NULL;

@@ -581,7 +581,7 @@ enum MHD_Result edit_api_booklet(struct edit *e, struct MHD_Connection *conn, co
 	free(yaml);
 	if (st == ADHOC_BUSY)
 		ret = send_error(conn, MHD_HTTP_TOO_MANY_REQUESTS,
-				 "Déjà " ADHOC_QUEUE_MAX_TEXT " livrets attendent d’être composés\u00a0: réessayez quand "
+				 "Déjà " ADHOC_QUEUE_MAX_TEXT " livrets attendent d’être composés\u202f: réessayez quand "
 				 "l’un d’eux sera prêt. Votre choix n’a pas été perdu, il est toujours dans le formulaire.");
 	else if (st == ADHOC_FAILED)
 		ret = send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,

@@ -212,7 +212,7 @@ static void put_fields(struct buf *b, const struct kind *k, const json_t *values
 			buf_printf(b, "<input id=\"champ-%s\" type=\"text\" readonly value=\"", f->name);
 			put_html(b, value);
 			buf_puts(b, "\" aria-describedby=\"aide-id\"> <span id=\"aide-id\" class=\"aide\">"
-				    "L’identifiant se change plus bas : les textes qui l’utilisent suivent.");
+				    "L’identifiant se change plus bas\u202f: les textes qui l’utilisent suivent.");
 		} else if (f->type == FIELD_LONG_TEXT || f->type == FIELD_STRINGS) {
 			int list = f->type == FIELD_STRINGS;
 			buf_printf(b, "<textarea id=\"champ-%s\" name=\"%s\" rows=\"4\" lang=\"fr\"%s%s%s%s>", f->name,
@@ -338,8 +338,8 @@ static json_t *posted_values(const struct kind *k, const char *body, size_t len,
 				number = number * 10 + (t[i++] - '0');
 			if (i < z || number < lo || number > hi)
 				*err = f->type == FIELD_YEAR ? "L’année s’écrit en chiffres, entre 1900 et 2100 (par exemple "
-							       "2013) : rien n’a été enregistré."
-							     : "Un nombre est attendu : rien n’a été enregistré.";
+							       "2013)\u202f: rien n’a été enregistré."
+							     : "Un nombre est attendu\u202f: rien n’a été enregistré.";
 			else
 				json_object_set_new(v, f->name, json_integer(number));
 		} else if (f->type != FIELD_LONG_TEXT && memchr(t + a, '\n', z - a)) {
@@ -412,7 +412,7 @@ static enum MHD_Result list_page(struct edit *e, struct MHD_Connection *conn, co
 	data_file_open(e, k, NULL, &f);
 	const struct data_entry *v = f.v;
 	if (f.n < 0) {
-		buf_puts(&b, "<p>Ce fichier ne peut pas être lu comme une liste d’entrées : corrigez-le "
+		buf_puts(&b, "<p>Ce fichier ne peut pas être lu comme une liste d’entrées\u202f: corrigez-le "
 			     "dans un éditeur de texte.</p>\n");
 	} else {
 		buf_puts(&b, "<ul class=\"documents\">\n");
@@ -458,7 +458,7 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 	const char *version = f.version;
 	json_t *current = at >= 0 ? data_entry_fields(f.text, &f.v[at]) : json_object();
 	struct buf b = BUF_INIT;
-	char *title = id ? xasprintf("%s « %s »", k->label, id) : xasprintf("Nouvelle entrée : %s", k->label_lower);
+	char *title = id ? xasprintf("%s « %s »", k->label, id) : xasprintf("Nouvelle entrée\u202f: %s", k->label_lower);
 	page_start(&b, title);
 	buf_printf(&b, "<p><a href=\"" EDIT_PREFIX "/donnees/%s/\">", k->name);
 	put_html(&b, k->label_plural);
@@ -475,7 +475,7 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 	}
 	if (at >= 0 && !f.v[at].editable)
 		buf_puts(&b, "<p class=\"erreur-champ\" role=\"alert\">Cette entrée est écrite sous une forme que "
-			     "l’atelier ne sait pas modifier : modifiez-la dans le fichier.</p>\n");
+			     "l’atelier ne sait pas modifier\u202f: modifiez-la dans le fichier.</p>\n");
 	struct site *s = edit_load_site(e);
 	char *action = id ? entry_url(k, id, "") : xasprintf(EDIT_PREFIX "/donnees/nouveau/%s", k->name);
 	buf_printf(&b, "<form method=\"post\" action=\"%s\">\n<input type=\"hidden\" name=\"base\" value=\"",
@@ -496,7 +496,7 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 		free(del);
 		buf_printf(&b, "<input type=\"hidden\" name=\"base\" value=\"%s\">\n"
 			       "<p><button type=\"submit\">Supprimer cette entrée…</button> "
-			       "<span class=\"aide\">Refusé tant que d’autres textes y renvoient ; "
+			       "<span class=\"aide\">Refusé tant que d’autres textes y renvoient\u202f; "
 			       "l’entrée reste dans l’historique.</span></p>\n</form>\n", version);
 		char *ren = entry_url(k, id, "/renommer");
 		buf_printf(&b, "<section aria-labelledby=\"renommer-titre\">\n<h2 id=\"renommer-titre\">Changer "
@@ -550,11 +550,11 @@ static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, c
 	const char *message = NULL;
 	unsigned status = 0;
 	if (at < 0) {
-		message = "Cette entrée n’existe plus dans le fichier : rien n’a été enregistré.";
+		message = "Cette entrée n’existe plus dans le fichier\u202f: rien n’a été enregistré.";
 		status = MHD_HTTP_CONFLICT;
 	} else if (strcmp(f.version, base) != 0) {
-		message = "Cette entrée a changé dans le fichier depuis l’ouverture du formulaire : rien n’a été "
-			  "enregistré. Le formulaire montre vos valeurs ; comparez-les avec celles du fichier "
+		message = "Cette entrée a changé dans le fichier depuis l’ouverture du formulaire\u202f: rien n’a été "
+			  "enregistré. Le formulaire montre vos valeurs\u202f; comparez-les avec celles du fichier "
 			  "(rechargez la page pour les voir), puis enregistrez de nouveau.";
 		status = MHD_HTTP_CONFLICT;
 	} else {
@@ -573,7 +573,7 @@ static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, c
 				message = err;
 				status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 			} else if (write_data(e, k, &f, next, nlen, m) < 0) {
-				message = "Écriture impossible : le fichier n’a pas changé.";
+				message = "Écriture impossible\u202f: le fichier n’a pas changé.";
 				status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 			}
 			free(m);
@@ -608,7 +608,7 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 		for (const char *p = id; *p && !err; p++)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
 				err = "L’identifiant ne contient que des lettres minuscules sans accent, des "
-				      "chiffres et des traits d’union (par exemple « centre-social-agora »).";
+				      "chiffres et des traits d’union (par exemple «\u202fcentre-social-agora\u202f»).";
 	}
 	if (!values || err) {
 		enum MHD_Result r = form_page(e, conn, k, NULL, values, err ? err : "Formulaire incomplet.", 0,
@@ -627,10 +627,10 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 	const char *message = NULL;
 	unsigned status = 0;
 	if (f.n < 0) {
-		message = "Le fichier ne peut pas être lu comme une liste d’entrées : rien n’a été ajouté.";
+		message = "Le fichier ne peut pas être lu comme une liste d’entrées\u202f: rien n’a été ajouté.";
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 	} else if (f.at >= 0) {
-		message = "Cet identifiant est déjà pris : choisissez-en un autre. Rien n’a été ajouté.";
+		message = "Cet identifiant est déjà pris\u202f: choisissez-en un autre. Rien n’a été ajouté.";
 		status = MHD_HTTP_CONFLICT;
 	} else {
 		size_t nlen;
@@ -640,7 +640,7 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 			message = err;
 			status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		} else if (write_data(e, k, &f, next, nlen, m) < 0) {
-			message = "Écriture impossible : le fichier n’a pas changé.";
+			message = "Écriture impossible\u202f: le fichier n’a pas changé.";
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		}
 		free(m);
@@ -679,13 +679,13 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 	unsigned status = 0;
 	const char *message = NULL;
 	if (!s) {
-		message = "Le dossier content/ ne peut pas être lu : rien n’a été supprimé.";
+		message = "Le dossier content/ ne peut pas être lu\u202f: rien n’a été supprimé.";
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	} else if (at < 0) {
 		message = "Cette entrée n’existe plus.";
 		status = MHD_HTTP_NOT_FOUND;
 	} else if (!base || strcmp(base, f.version) != 0) {
-		message = "Cette entrée a changé depuis l’ouverture du formulaire : rien n’a été supprimé.";
+		message = "Cette entrée a changé depuis l’ouverture du formulaire\u202f: rien n’a été supprimé.";
 		status = MHD_HTTP_CONFLICT;
 	} else if (scan.nfiles) {
 		status = MHD_HTTP_CONFLICT; /* the referrers are listed below */
@@ -694,7 +694,7 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 		char *next = data_entry_remove(f.text, f.len, f.v, (size_t)f.n, (size_t)at, &nlen);
 		char *m = xasprintf("%s : supprimer « %s »", k->label_plural, id);
 		if (write_data(e, k, &f, next, nlen, m) < 0) {
-			message = "Écriture impossible : le fichier n’a pas changé.";
+			message = "Écriture impossible\u202f: le fichier n’a pas changé.";
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		}
 		free(m);
@@ -960,7 +960,7 @@ enum MHD_Result edit_data_get(struct edit *e, struct MHD_Connection *conn, const
 	} else {
 		int saved = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "enregistre") != NULL;
 		int renamed = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "renomme") != NULL;
-		const char *said = renamed ? "Identifiant changé : les textes qui y renvoient ont été réécrits "
+		const char *said = renamed ? "Identifiant changé\u202f: les textes qui y renvoient ont été réécrits "
 					     "(voyez l’historique)."
 				   : saved ? "Enregistré." : NULL;
 		r = form_page(e, conn, k, id, NULL, said, saved || renamed, MHD_HTTP_OK);

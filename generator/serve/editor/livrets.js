@@ -135,7 +135,7 @@
       else say('Le livret n’a pas pu être composé' + NNBSP + ': ' + (s.message || ''), 'erreur');
     }).catch(function () {
       finish();
-      say('Le serveur ne répond plus' + NNBSP + ': « fiches serve » est-il arrêté' + NNBSP + '?', 'erreur');
+      say('Le serveur ne répond plus' + NNBSP + ': «\u202ffiches serve\u202f» est-il arrêté' + NNBSP + '?', 'erreur');
     });
   }
 
@@ -185,7 +185,7 @@
       poll();
     }).catch(function () {
       finish();
-      say('Le serveur ne répond plus' + NNBSP + ': « fiches serve » est-il arrêté' + NNBSP + '?', 'erreur');
+      say('Le serveur ne répond plus' + NNBSP + ': «\u202ffiches serve\u202f» est-il arrêté' + NNBSP + '?', 'erreur');
     });
   });
 
