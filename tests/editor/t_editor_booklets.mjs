@@ -8,6 +8,9 @@
 //    then both downloads; both files pass qpdf --check, their page counts
 //    (pdfinfo) are the ones shown; « Enregistrer ce livret » saves it;
 //  - the hand-picked list filters as one types;
+//  - the queue: while one booklet is typeset (its worker paused), four
+//    other tabs are each told their place in French, a fifth is refused
+//    with a sentence and keeps its choice; the queue then moves on;
 //  - axe-core: no serious or critical violation, before and after;
 //  - everything is reachable with the keyboard: Tab reaches the form's
 //    controls and the button, arrow keys change the choice, Enter composes.
@@ -175,6 +178,80 @@ await step('save', async () => {
   const refused = await page.waitForFunction(() => /déjà/.test(document.getElementById('enregistrer-etat').textContent),
     null, { timeout: 10000 }).then(() => true, () => false);
   check('the same name again is refused', refused, await page.locator('#enregistrer-etat').textContent());
+});
+
+// The booklet worker(s) of our server: children running `fiches __pdf-booklet`.
+function bookletWorkers() {
+  const out = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = +stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      if (ppid === server.pid && cmd.includes('__pdf-booklet')) out.push(+pid);
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+await step('queue', async () => {
+  // Other coordinators' tabs while one booklet is typeset: each is told its place in the
+  // queue, in French; the fifth waiting one is refused with a sentence, its choice kept.
+  // The running worker is paused (SIGSTOP), so the queue is seen whatever the machine's speed.
+  const compose = async (p, title, how) => {
+    await p.goto(base + '_edit/livrets');
+    await p.locator('#livret-titre').fill(title);
+    await how(p);
+    await p.locator('#composer-bouton').click();
+  };
+  const first = await ctx.newPage();
+  await compose(first, 'En tête de file', async (p) => { await p.locator('#theme-cadre-de-vie').check(); await p.locator('#format-a5').check(); });
+  let paused = [];
+  for (const t = Date.now(); !paused.length && Date.now() - t < 30000;) {
+    paused = bookletWorkers();
+    if (!paused.length) await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const pid of paused) process.kill(pid, 'SIGSTOP');
+  const tabs = [];
+  try {
+    check('queue: one booklet is being typeset', paused.length === 1, paused.length);
+    const oneFiche = async (p) => {
+      await p.locator('#selon-liste').check();
+      await p.locator('#liste-fiches input').first().check();
+      await p.locator('#format-a4').check();
+    };
+    for (let n = 1; n <= 5; n++) {
+      const p = await ctx.newPage();
+      await compose(p, `Atelier ${n}`, oneFiche);
+      tabs.push(p);
+      if (n <= 4)
+        await p.waitForFunction((t) => document.getElementById('resultat').textContent.includes(t + '\u202f» attend son tour'),
+          `Atelier ${n}`, { timeout: 20000 });
+    }
+    const said = [];
+    for (const p of tabs.slice(0, 4)) said.push(await p.locator('#resultat').textContent());
+    check('queue: each waiting tab says so in French, with its place',
+      said[0].startsWith('«\u202fAtelier 1\u202f» attend son tour\u202f: un livret passe avant lui (') &&
+      [2, 3, 4].every((k) => said[k - 1].startsWith(`«\u202fAtelier ${k}\u202f» attend son tour\u202f: ${k} livrets passent avant lui (`)) &&
+      said.every((t) => /\(\d+\u00a0s d’attente\)\.$/.test(t)), said.join(' | '));
+    check('queue: the waiting result is marked busy for screen readers',
+      await tabs[0].locator('#resultat').getAttribute('aria-busy') === 'true');
+    const fifth = tabs[4];
+    await fifth.waitForFunction(() => document.getElementById('resultat').className === 'erreur', null, { timeout: 20000 });
+    const refused = await fifth.locator('#resultat').textContent();
+    check('queue: a fifth waiting one is refused with a French sentence and its typography',
+      /^Déjà 4 livrets attendent d’être composés\u202f: réessayez quand /.test(refused) && !/ [:;?!]/.test(refused), refused);
+    check('queue: the refused choice stays in the form, the button usable again',
+      await fifth.locator('#livret-titre').inputValue() === 'Atelier 5' &&
+      await fifth.locator('#liste-fiches input:checked').count() === 1 && await fifth.locator('#composer-bouton').isEnabled());
+  } finally {
+    for (const pid of paused) process.kill(pid, 'SIGCONT');
+  }
+  // Going on: the first waiting tab leaves the queue once the booklet before it is done.
+  const moved = await tabs[0].waitForFunction(() => !/attend son tour/.test(document.getElementById('resultat').textContent),
+    null, { timeout: 180000 }).then(() => true, () => false);
+  check('queue: it moves on, in order, once the paused booklet is done', moved, await tabs[0].locator('#resultat').textContent());
+  for (const p of [first, ...tabs]) await p.close();
 });
 
 fs.writeFileSync(path.join(OUT, 'editor-booklets-axe.txt'), axeLines.join('\n') + '\n');
