@@ -16,8 +16,11 @@
 //    pause included) while words are typed with 350 ms pauses, and the
 //    server's share (duree_ms);
 //  - editor cold load: a fresh browser context (nothing cached) and a fresh
-//    tab (CodeMirror cached) to the editor of fiche 6 until its first check
-//    is shown, with the renderer's CPU time (CDP Performance.getMetrics);
+//    tab (CodeMirror cached) to the editor of fiche 6: when its text and
+//    first check are painted, when CodeMirror is in place (both measured in
+//    the page), with the renderer's CPU time (CDP Performance.getMetrics);
+//    COLD=8 loads each; BEFORE=path/to/other/fiches alternates that program's
+//    loads with this one's (a paired before/after in one run);
 //  - where a save's time goes: the server runs with FICHES_TIMING=1 and
 //    prints each phase (serve_timing.h) with its wall and CPU time; the
 //    reloaded page's own navigation timings split the browser's share.
@@ -41,6 +44,8 @@ const SAVES = +(process.env.SAVES || 20);
 const BIG = +(process.env.BIG ?? 10000);
 const BIG_SAVES = +(process.env.BIG_SAVES || 10);
 const PDF = process.env.PDF !== '0';
+const BEFORE = process.env.BEFORE || '';  // another build of fiches, for a paired cold-load comparison
+const COLD = +(process.env.COLD || 8);
 const WORK = path.join(ROOT, 'bench', 'work');
 fs.mkdirSync(WORK, { recursive: true });
 
@@ -60,9 +65,9 @@ if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium') || !fs.ex
 const servers = new Set();
 process.on('exit', () => { for (const p of servers) if (p.exitCode === null) p.kill('SIGKILL'); });
 
-async function startServer(root, extra, timeoutMs) {
+async function startServer(root, extra, timeoutMs, bin = FICHES) {
   let log = '';
-  const proc = spawn(FICHES, ['serve', '-C', root, '--port', '0', ...extra],
+  const proc = spawn(bin, ['serve', '-C', root, '--port', '0', ...extra],
     { env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C', LANGUAGE: '', FICHES_TIMING: '1' } });
   proc.stdout.on('data', (b) => { log += b; });
   proc.stderr.on('data', (b) => { log += b; });
@@ -176,6 +181,73 @@ function serverRebuilds(srv) {
   say(`- server: ${incr.length} incremental rebuilds of ${lines.length}, each ${fmt(incr)} (pages, then the data files after the reload)`);
 }
 
+/*
+ * The editor's cold load, measured in the page itself (from its navigation
+ * start; a probe from outside would wait behind whatever task the page
+ * runs): when the text and its first check are shown (the animation frame
+ * after « Aucun problème. » is set, i.e. the paint that shows it), when
+ * CodeMirror has taken the text area's place, the first contentful paint;
+ * with the renderer's CPU time up to the load event (Performance.getMetrics),
+ * and the wall time from the request to the first check seen from outside.
+ * A fresh browser context each time (nothing cached), then new tabs of one
+ * context (the scripts cached). Several servers are alternated (BEFORE).
+ */
+async function coldLoads(browser, servers, doc, warmCtx) {
+  const probe = () => {
+    const t = window.__coldLoad = {};
+    const mark = (k) => { if (t[k] === undefined) { t[k] = null; requestAnimationFrame(() => { t[k] = performance.now(); }); } };
+    new MutationObserver(() => {
+      const r = document.getElementById('resume-problemes');
+      if (r && r.textContent === 'Aucun problème.') mark('check');
+      if (document.querySelector('.CodeMirror')) mark('cm');
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') t.fcp = e.startTime; })
+      .observe({ type: 'paint', buffered: true });
+  };
+  const once = async (page, url) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.addInitScript(probe);
+    const t0 = performance.now();
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 60000 });
+    const wall = performance.now() - t0;
+    await page.waitForFunction(() => window.__coldLoad.check && window.__coldLoad.cm && document.readyState === 'complete', null, { timeout: 60000 });
+    const t = await page.evaluate(() => window.__coldLoad);
+    const cpu = 1000 * await rendererCpu(cdp);
+    return { wall, check: t.check, cm: t.cm, fcp: t.fcp, cpu };
+  };
+  for (const s of servers) s.cold = []; for (const s of servers) s.tabs = [];
+  for (let i = 0; i < COLD; i++) for (const s of servers) {
+    const c = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+    await c.addCookies([{ name: 'fiches_atelier', value: s.srv.key, url: `http://127.0.0.1:${s.srv.port}/` }]);
+    s.cold.push(await once(await c.newPage(), `http://127.0.0.1:${s.srv.port}/_edit/fichier/${doc}`));
+    await c.close();
+  }
+  for (const s of servers) {
+    s.ctx = s.srv === servers[0].srv ? warmCtx : await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+    await s.ctx.addCookies([{ name: 'fiches_atelier', value: s.srv.key, url: `http://127.0.0.1:${s.srv.port}/` }]);
+  }
+  for (let i = 0; i < COLD; i++) for (const s of servers) {
+    const p = await s.ctx.newPage();
+    s.tabs.push(await once(p, `http://127.0.0.1:${s.srv.port}/_edit/fichier/${doc}`));
+    await p.close();
+  }
+  const col = (a, k) => a.map((x) => x[k]).filter((x) => typeof x === 'number');
+  for (const s of servers) {
+    for (const [what, a] of [['fresh browser context, nothing cached', s.cold], ['new tab, scripts cached', s.tabs.slice(1)]]) {
+      say(`- editor cold load (${s.label}), ${what}, median/p95 ms (n=${a.length}): text and first check painted ${fmt1(col(a, 'check'))}, ` +
+        `CodeMirror in place ${fmt1(col(a, 'cm'))}, first contentful paint ${fmt1(col(a, 'fcp'))} (from the navigation's start); ` +
+        `first check seen from outside ${fmt1(col(a, 'wall'))} (from the request); renderer CPU to the load event ${fmt1(col(a, 'cpu'))} (target 300 ms)`);
+    }
+    if (s.ctx !== warmCtx) await s.ctx.close();
+    if (s.srv !== servers[0].srv) {
+      s.srv.proc.kill('SIGTERM');
+      await new Promise((r) => s.srv.proc.exitCode !== null ? r() : s.srv.proc.on('exit', r));
+    }
+  }
+}
+
 async function tat(browser, withPdf) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fiches-bench-serve-'));
   const root = path.join(tmp, 'projet');
@@ -203,39 +275,22 @@ async function tat(browser, withPdf) {
   serverRebuilds(srv);
 
   if (!withPdf) {
-    // Editor cold load: a fresh browser context (empty cache), then fresh tabs (CodeMirror cached), until the first check.
-    const editorUrl = `http://127.0.0.1:${srv.port}/_edit/fichier/${DOC}`;
-    const firstCheck = (p) => p.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 60000 });
-    const cold = [], coldCpu = [];
-    for (let i = 0; i < 6; i++) {
-      const c = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
-      await c.addCookies([{ name: 'fiches_atelier', value: srv.key, url: `http://127.0.0.1:${srv.port}/` }]);
-      const p = await c.newPage();
-      const cdp = await c.newCDPSession(p);
-      await cdp.send('Performance.enable');
-      const t0 = performance.now();
-      await p.goto(editorUrl);
-      await firstCheck(p);
-      cold.push(performance.now() - t0);
-      coldCpu.push(1000 * await rendererCpu(cdp));
-      await c.close();
+    // Editor cold load: a fresh browser context (empty cache), then fresh tabs (CodeMirror cached).
+    const servers = [{ label: 'this program', srv }];
+    if (BEFORE) {
+      // The same measure of another program (BEFORE=path), alternated with this one: a paired comparison.
+      const broot = path.join(tmp, 'avant');
+      fs.mkdirSync(broot);
+      fs.cpSync(path.join(ROOT, 'content'), path.join(broot, 'content'), { recursive: true });
+      servers.push({ label: 'BEFORE=' + BEFORE, srv: await startServer(broot, ['--no-pdf'], 600000, BEFORE) });
     }
-    say(`- editor cold load (new browser context, nothing cached), to its first check shown: ${fmt(cold)} (target 300 ms); renderer CPU ${fmt1(coldCpu)} ms`);
-    const loads = [];
-    for (let i = 0; i < 6; i++) {
-      const p = await ctx.newPage();
-      const t0 = performance.now();
-      await p.goto(editorUrl);
-      await firstCheck(p);
-      loads.push(performance.now() - t0);
-      await p.close();
-    }
-    say(`- editor load in a new tab (scripts cached), to its first check shown: ${fmt(loads.slice(1))} (first tab ${Math.round(loads[0])} ms)`);
+    await coldLoads(browser, servers, DOC, ctx);
     // Diagnostics and preview after a pause in typing.
     const ed = await ctx.newPage();
     ed.on('dialog', (d) => d.accept());
     await ed.goto(`http://127.0.0.1:${srv.port}/_edit/fichier/${DOC}`);
     await ed.waitForFunction(() => document.getElementById('resume-problemes').textContent === 'Aucun problème.', null, { timeout: 60000 });
+    await ed.waitForSelector('.CodeMirror');
     await ed.evaluate(() => {
       const cm = document.querySelector('.CodeMirror').CodeMirror;
       for (let l = 0; l <= cm.lastLine(); l++)
