@@ -2,7 +2,7 @@
  * Mustache template set and renderer (see mustache.h).
  *
  * Stage: HTML rendering. Input: templates compiled by mustache_parse.c and
- * a jansson value as context. Output: appended to the caller's buffer.
+ * a value (mvalue.h) as context. Output: appended to the caller's buffer.
  *
  * The set is a hash table of compiled templates, owned by the set. Rendering
  * walks the node tree; all its state (context stack, indentation, depth
@@ -12,6 +12,7 @@
  */
 #include "mustache.h"
 #include "mustache_parse.h"
+#include "mvalue_json.h"
 #include "xalloc.h"
 #include "i18n.h"
 
@@ -37,7 +38,8 @@ struct render {
 	const struct mustache_set *set;
 	struct buf *out;
 	struct diag *d;
-	const json_t **ctx;	/* the context stack, bottom first; owned */
+	void *user;		/* handed to views (mvalue.h) */
+	struct mval *ctx;	/* the context stack, bottom first; owned */
 	size_t nctx, capctx;
 	/*
 	 * Indentation of the standalone partials being rendered, concatenated;
@@ -126,7 +128,7 @@ int mustache_set_has(const struct mustache_set *set, const char *name)
 
 /* ---- rendering ---- */
 
-static void push(struct render *r, const json_t *v)
+static void push(struct render *r, struct mval v)
 {
 	if (r->nctx == r->capctx) {
 		r->capctx = r->capctx ? r->capctx * 2 : 16;
@@ -139,61 +141,62 @@ static void push(struct render *r, const json_t *v)
  * An extension to the spec (whose names never index lists): "list.0" is the
  * first item, so a template can test "is this list non-empty" once.
  */
-static const json_t *array_index(const json_t *array, const struct slice *part)
+static int list_index(const struct mval *list, const struct slice *part, struct mval *out)
 {
 	size_t i = 0;
 	if (part->n == 0 || part->n > 9)
-		return NULL;
+		return 0;
 	for (size_t k = 0; k < part->n; k++) {
 		if (part->p[k] < '0' || part->p[k] > '9')
-			return NULL;
+			return 0;
 		i = i * 10 + (size_t)(part->p[k] - '0');
 	}
-	return json_array_get(array, i);
+	if (i >= mval_count(list))
+		return 0;
+	*out = mval_item(list, i);
+	return 1;
 }
 
 /*
  * The spec's lookup: "." is the top of the stack; otherwise the first part
  * is searched from the top of the stack down, and the other parts only
- * inside what it found. NULL when not found.
+ * inside what it found. 0 when not found.
  */
-static const json_t *lookup(const struct render *r, const struct mname *name)
+static int lookup(const struct render *r, const struct mname *name, struct mval *out)
 {
-	if (name->nparts == 0)
-		return r->ctx[r->nctx - 1];
-	const json_t *v = NULL;
-	for (size_t i = r->nctx; i-- > 0;) {
-		if (json_is_object(r->ctx[i])) {
-			v = json_object_getn(r->ctx[i], name->parts[0].p, name->parts[0].n);
-			if (v)
-				break;
-		}
+	if (name->nparts == 0) {
+		*out = r->ctx[r->nctx - 1];
+		return 1;
 	}
-	for (size_t k = 1; v && k < name->nparts; k++) {
-		if (json_is_array(v))
-			v = array_index(v, &name->parts[k]);
+	int found = 0;
+	for (size_t i = r->nctx; i-- > 0 && !found;)
+		found = mval_get(&r->ctx[i], name->parts[0].p, name->parts[0].n, r->user, out);
+	for (size_t k = 1; found && k < name->nparts; k++) {
+		struct mval v = *out;
+		if (v.type == MVAL_LIST || v.type == MVAL_VIEWS)
+			found = list_index(&v, &name->parts[k], out);
 		else
-			v = json_is_object(v) ?
-				json_object_getn(v, name->parts[k].p, name->parts[k].n) : NULL;
+			found = mval_get(&v, name->parts[k].p, name->parts[k].n, r->user, out);
 	}
-	return v;
+	return found;
 }
 
 /* Falsey as in JavaScript Mustache: missing, null, false, "", 0, []. */
-static int truthy(const json_t *v)
+static int truthy(const struct mval *v)
 {
-	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_NULL:
-	case JSON_FALSE:
+	switch (v->type) {
+	case MVAL_NULL:
+	case MVAL_FALSE:
 		return 0;
-	case JSON_ARRAY:
-		return json_array_size(v) > 0;
-	case JSON_STRING:
-		return json_string_length(v) > 0;
-	case JSON_INTEGER:
-		return json_integer_value(v) != 0;
-	case JSON_REAL:
-		return json_real_value(v) != 0.0;
+	case MVAL_LIST:
+	case MVAL_VIEWS:
+		return mval_count(v) > 0;
+	case MVAL_STR:
+		return v->n > 0;
+	case MVAL_INT:
+		return v->i != 0;
+	case MVAL_REAL:
+		return v->r != 0.0;
 	default:
 		return 1;
 	}
@@ -211,31 +214,29 @@ static void put_real(struct buf *out, double x)
 	buf_puts(out, s);
 }
 
-static void put_value(struct buf *out, const json_t *v, int raw)
+static void put_value(struct buf *out, const struct mval *v, int raw)
 {
-	if (!v)
-		return;
-	switch (json_typeof(v)) {
-	case JSON_STRING:
+	switch (v->type) {
+	case MVAL_STR:
 		if (raw)
-			buf_put(out, json_string_value(v), json_string_length(v));
+			buf_put(out, v->s, v->n);
 		else
-			buf_put_html(out, json_string_value(v), json_string_length(v));
+			buf_put_html(out, v->s, v->n);
 		break;
-	case JSON_INTEGER:
-		buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case MVAL_INT:
+		buf_printf(out, "%lld", v->i);
 		break;
-	case JSON_REAL:
-		put_real(out, json_real_value(v));
+	case MVAL_REAL:
+		put_real(out, v->r);
 		break;
-	case JSON_TRUE:
+	case MVAL_TRUE:
 		buf_puts(out, "true");
 		break;
-	case JSON_FALSE:
+	case MVAL_FALSE:
 		buf_puts(out, "false");
 		break;
 	default:
-		/* Objects and arrays have no text form; null is empty (spec). */
+		/* Objects and lists have no text form; null is empty (spec). */
 		break;
 	}
 }
@@ -259,10 +260,12 @@ static int enter(struct render *r, const struct mtemplate *t, const struct mnode
 static int render_section(struct render *r, const struct mtemplate *t,
 			  const struct mnode *node)
 {
-	const json_t *v = lookup(r, &node->sec.name);
+	struct mval v;
+	if (!lookup(r, &node->sec.name, &v))
+		v = mv_null();
 	int rc = 0;
 	if (node->kind == MNODE_INVERTED) {
-		if (truthy(v))
+		if (truthy(&v))
 			return 0;
 		if (enter(r, t, node) < 0)
 			return -1;
@@ -270,13 +273,14 @@ static int render_section(struct render *r, const struct mtemplate *t,
 		r->nest--;
 		return rc;
 	}
-	if (!truthy(v))
+	if (!truthy(&v))
 		return 0;
 	if (enter(r, t, node) < 0)
 		return -1;
-	if (json_is_array(v)) {
-		for (size_t i = 0; rc == 0 && i < json_array_size(v); i++) {
-			push(r, json_array_get(v, i));
+	if (v.type == MVAL_LIST || v.type == MVAL_VIEWS) {
+		size_t n = mval_count(&v);
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			push(r, mval_item(&v, i));
 			rc = render_nodes(r, t, node->sec.kids, node->sec.nkids);
 			r->nctx--;
 		}
@@ -288,7 +292,6 @@ static int render_section(struct render *r, const struct mtemplate *t,
 	r->nest--;
 	return rc;
 }
-
 /*
  * A standalone partial indents each line of its template by the tag's
  * indentation, on top of the indentation it is itself rendered with; an
@@ -341,9 +344,12 @@ static int render_nodes(struct render *r, const struct mtemplate *t,
 				buf_put(r->out, r->indent.data + r->ind_from,
 					r->indent.len - r->ind_from);
 			break;
-		case MNODE_VAR:
-			put_value(r->out, lookup(r, &node->var.name), node->var.raw);
+		case MNODE_VAR: {
+			struct mval v;
+			if (lookup(r, &node->var.name, &v))
+				put_value(r->out, &v, node->var.raw);
 			break;
+		}
 		case MNODE_SECTION:
 		case MNODE_INVERTED:
 			if (render_section(r, t, node) < 0)
@@ -358,8 +364,9 @@ static int render_nodes(struct render *r, const struct mtemplate *t,
 	return 0;
 }
 
-int mustache_render(const struct mustache_set *set, const char *name,
-		    const json_t *context, struct buf *out, struct diag *d)
+int mustache_render_value(const struct mustache_set *set, const char *name,
+			  const struct mval *context, void *user, struct buf *out,
+			  struct diag *d)
 {
 	size_t n = strlen(name);
 	const struct mtemplate *t = find(set, name, n, mustache_parse_hash(name, n));
@@ -372,12 +379,23 @@ int mustache_render(const struct mustache_set *set, const char *name,
 	r.set = set;
 	r.out = out;
 	r.d = d;
-	push(&r, context);
+	r.user = user;
+	push(&r, *context);
 	/* Even an empty result leaves out NUL-terminated, as buf promises. */
 	buf_grow(out, 0);
 	out->data[out->len] = '\0';
 	int rc = render_nodes(&r, t, t->nodes, t->nnodes);
 	free(r.ctx);
 	buf_free(&r.indent);
+	return rc;
+}
+
+int mustache_render(const struct mustache_set *set, const char *name,
+		    const json_t *context, struct buf *out, struct diag *d)
+{
+	struct arena a = ARENA_INIT;
+	struct mval v = mval_from_json(&a, context);
+	int rc = mustache_render_value(set, name, &v, NULL, out, d);
+	arena_free(&a);
 	return rc;
 }

@@ -1,6 +1,8 @@
 /*
  * The project's Mustache engine: a set of named, compiled templates and a
- * renderer over jansson values. It knows nothing of fiches.
+ * renderer over values (mvalue.h: built in an arena, or views over the
+ * caller's own data), or over jansson values through an adapter. It knows
+ * nothing of fiches.
  *
  * Conforms to the official Mustache spec (interpolation, sections,
  * inverted, comments, partials, set delimiters). {{x}} escapes & < > " '
@@ -29,6 +31,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "mvalue.h"
 
 struct mustache_set;
 
@@ -53,12 +56,20 @@ int mustache_set_has(const struct mustache_set *set, const char *name);
 
 /*
  * Renders template `name` with context as the bottom of the context stack,
- * appending to out. A missing partial renders as the empty string (spec).
+ * appending to out; user is handed to the views' lookups (mvalue.h). A missing partial renders as the empty string (spec).
  * Partial recursion deeper than MUSTACHE_MAX_DEPTH is an error. Returns 0,
  * or -1 when name is unknown or the depth limit is hit (reported to d when
  * d is not NULL).
  */
 #define MUSTACHE_MAX_DEPTH 64
+int mustache_render_value(const struct mustache_set *set, const char *name,
+			  const struct mval *context, void *user, struct buf *out,
+			  struct diag *d);
+
+/*
+ * The same over JSON data (the spec's tests, the preview server's panel):
+ * context is converted for the render (mvalue_json.h), then let go.
+ */
 int mustache_render(const struct mustache_set *set, const char *name,
 		    const json_t *context, struct buf *out, struct diag *d);
 

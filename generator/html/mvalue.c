@@ -1,0 +1,89 @@
+/* Mustache values; see mvalue.h. */
+#include "mvalue.h"
+
+#include <string.h>
+
+struct mval mv_str(const char *s)
+{
+	return s ? mv_strn(s, strlen(s)) : mv_null();
+}
+
+struct mobj *mobj_new(struct arena *a, struct mval base)
+{
+	struct mobj *o = arena_alloc(a, sizeof *o);
+	o->base = base;
+	return o;
+}
+
+void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
+{
+	size_t n = strlen(key);
+	for (size_t i = 0; i < o->n; i++)
+		if (o->f[i].keylen == n && memcmp(o->f[i].key, key, n) == 0) {
+			o->f[i].v = v;
+			return;
+		}
+	if (o->n == o->cap) {
+		/* The old array stays in the arena until the render ends: small. */
+		size_t cap = o->cap ? o->cap * 2 : 8;
+		struct mfield *f = arena_alloc(a, cap * sizeof *f);
+		if (o->n)
+			memcpy(f, o->f, o->n * sizeof *f);
+		o->f = f;
+		o->cap = cap;
+	}
+	o->f[o->n++] = (struct mfield){key, n, v};
+}
+
+struct mlist *mlist_new(struct arena *a)
+{
+	return arena_alloc(a, sizeof(struct mlist));
+}
+
+void mlist_push(struct arena *a, struct mlist *l, struct mval v)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct mval *items = arena_alloc(a, cap * sizeof *items);
+		if (l->n)
+			memcpy(items, l->v, l->n * sizeof *items);
+		l->v = items;
+		l->cap = cap;
+	}
+	l->v[l->n++] = v;
+}
+
+int mval_get(const struct mval *v, const char *name, size_t n, void *user, struct mval *out)
+{
+	while (v->type == MVAL_OBJ) {
+		const struct mobj *o = v->obj;
+		for (size_t i = 0; i < o->n; i++)
+			if (o->f[i].keylen == n && memcmp(o->f[i].key, name, n) == 0) {
+				*out = o->f[i].v;
+				return 1;
+			}
+		v = &o->base;
+	}
+	if (v->type == MVAL_VIEW)
+		return v->view->get(v->subject, name, n, user, out);
+	return 0;
+}
+
+size_t mval_count(const struct mval *v)
+{
+	switch (v->type) {
+	case MVAL_LIST:
+		return v->list->n;
+	case MVAL_VIEWS:
+		return v->n;
+	default:
+		return 0;
+	}
+}
+
+struct mval mval_item(const struct mval *v, size_t i)
+{
+	if (v->type == MVAL_LIST)
+		return v->list->v[i];
+	return mv_view(v->view, v->items[i]);
+}

@@ -1,0 +1,128 @@
+/*
+ * The values a Mustache template renders: strings, numbers, booleans,
+ * null, objects and lists, built in an arena for one render, and views.
+ *
+ * A view is an object that is not built: a lookup asks its class for one
+ * name of one subject (a document, say) and the value is made then. A
+ * list of views is a borrowed array of subjects sharing one class. Lists
+ * that thousands of pages show cost nothing to "build" this way, and a
+ * view reads its subject as it is when the template renders.
+ *
+ * An object may extend a base (an object or a view): its own fields are
+ * looked up first, then the base's, so a page adds to a shared reference
+ * without copying it.
+ *
+ * Strings are borrowed: the caller keeps them alive until the render ends
+ * (model strings, literals, or copies in the render's arena).
+ */
+#ifndef FICHES_MVALUE_H
+#define FICHES_MVALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+enum mval_type {
+	MVAL_NULL,	/* zero: a zeroed struct mval is null */
+	MVAL_FALSE,
+	MVAL_TRUE,
+	MVAL_INT,
+	MVAL_REAL,
+	MVAL_STR,	/* s[0..n) */
+	MVAL_OBJ,	/* obj */
+	MVAL_LIST,	/* list */
+	MVAL_VIEW,	/* view over subject */
+	MVAL_VIEWS,	/* view over each of items[0..n) */
+};
+
+struct mval;
+
+/*
+ * A class of views. get sets *out to the value of name[0..n) for subject
+ * and returns 1, or returns 0 when the subject has no such name (Mustache
+ * then looks in the enclosing contexts: a name the template may test on
+ * every item is better returned as null). user is the render's user
+ * pointer (mustache_render_value); strings made by get must live until
+ * the render ends (in an arena user gives, typically).
+ */
+struct mview {
+	int (*get)(const void *subject, const char *name, size_t n, void *user,
+		   struct mval *out);
+};
+
+struct mobj;
+struct mlist;
+
+struct mval {
+	uint8_t type;		/* enum mval_type */
+	size_t n;		/* MVAL_STR: bytes; MVAL_VIEWS: items */
+	union {
+		const char *s;
+		long long i;
+		double r;
+		const struct mobj *obj;
+		const struct mlist *list;
+		const void *subject;
+		const void *const *items;
+	};
+	const struct mview *view;	/* MVAL_VIEW, MVAL_VIEWS */
+};
+
+struct mfield {
+	const char *key;	/* borrowed */
+	size_t keylen;
+	struct mval v;
+};
+
+struct mobj {
+	struct mval base;	/* MVAL_NULL, or the object or view extended */
+	struct mfield *f;	/* in the arena */
+	size_t n, cap;
+};
+
+struct mlist {
+	struct mval *v;		/* in the arena */
+	size_t n, cap;
+};
+
+/* Constructors (no allocation; strings borrowed). */
+static inline struct mval mv_null(void) { return (struct mval){.type = MVAL_NULL}; }
+static inline struct mval mv_bool(int b) { return (struct mval){.type = b ? MVAL_TRUE : MVAL_FALSE}; }
+static inline struct mval mv_int(long long i) { return (struct mval){.type = MVAL_INT, .i = i}; }
+static inline struct mval mv_real(double r) { return (struct mval){.type = MVAL_REAL, .r = r}; }
+struct mval mv_str(const char *s);	/* NULL gives null */
+static inline struct mval mv_strn(const char *s, size_t n)
+{
+	return (struct mval){.type = MVAL_STR, .n = n, .s = s};
+}
+static inline struct mval mv_obj(const struct mobj *o) { return (struct mval){.type = MVAL_OBJ, .obj = o}; }
+static inline struct mval mv_list(const struct mlist *l) { return (struct mval){.type = MVAL_LIST, .list = l}; }
+static inline struct mval mv_view(const struct mview *c, const void *subject)
+{
+	return (struct mval){.type = MVAL_VIEW, .subject = subject, .view = c};
+}
+static inline struct mval mv_views(const struct mview *c, const void *const *items, size_t n)
+{
+	return (struct mval){.type = MVAL_VIEWS, .n = n, .items = items, .view = c};
+}
+
+/* A new empty object in a, extending base (mv_null() for none). */
+struct mobj *mobj_new(struct arena *a, struct mval base);
+/* Sets key (borrowed) to v, replacing the value of a key already set. */
+void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v);
+/* A new empty list in a. */
+struct mlist *mlist_new(struct arena *a);
+void mlist_push(struct arena *a, struct mlist *l, struct mval v);
+
+/*
+ * The value of name[0..n) in v (an object or a view), into *out: 1 when
+ * found, 0 when v has no such name or is not an object.
+ */
+int mval_get(const struct mval *v, const char *name, size_t n, void *user, struct mval *out);
+
+/* Items of a list or list of views (0 for any other value), and item i. */
+size_t mval_count(const struct mval *v);
+struct mval mval_item(const struct mval *v, size_t i);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * Mustache values (mvalue.h) rendered by the engine: objects that extend a
+ * base, views looked up by name, lists of views, and what a lookup falls
+ * back to when a view has no such name.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "arena.h"
+#include "mustache.h"
+#include "mvalue.h"
+
+/* A view over an int: "n" is the int, "twice" is computed, "none" is null. */
+struct counted {
+	int value;
+};
+
+static int counted_get(const void *subject, const char *name, size_t n, void *user,
+		       struct mval *out)
+{
+	const struct counted *c = subject;
+	struct arena *a = user;
+	if (n == 1 && name[0] == 'n') {
+		*out = mv_int(c->value);
+		return 1;
+	}
+	if (n == 5 && !memcmp(name, "twice", 5)) {
+		char *s = arena_alloc(a, 16);
+		s[0] = (char)('0' + 2 * c->value % 10);
+		*out = mv_str(s);
+		return 1;
+	}
+	if (n == 4 && !memcmp(name, "none", 4)) {
+		*out = mv_null();
+		return 1;
+	}
+	return 0;
+}
+
+static const struct mview counted_view = {counted_get};
+
+static char *render(const char *tmpl, const struct mval *v, struct arena *a)
+{
+	struct mustache_set *set = mustache_set_new();
+	assert_int_equal(mustache_set_add(set, "t", "t", tmpl, strlen(tmpl), NULL), 0);
+	struct buf out = BUF_INIT;
+	assert_int_equal(mustache_render_value(set, "t", v, a, &out, NULL), 0);
+	mustache_set_free(set);
+	return buf_detach(&out);
+}
+
+static void expect(const char *tmpl, const struct mval *v, struct arena *a, const char *want)
+{
+	char *got = render(tmpl, v, a);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_views(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct counted items[3] = {{1}, {2}, {3}};
+	const void *ptrs[3] = {&items[0], &items[1], &items[2]};
+	struct mobj *root = mobj_new(&a, mv_null());
+	mobj_set(&a, root, "n", mv_int(9));
+	mobj_set(&a, root, "none", mv_str("outer"));
+	mobj_set(&a, root, "list", mv_views(&counted_view, ptrs, 3));
+	mobj_set(&a, root, "empty", mv_views(&counted_view, NULL, 0));
+	mobj_set(&a, root, "one", mv_view(&counted_view, &items[1]));
+	struct mval v = mv_obj(root);
+	/* Each item is on the stack: its own n, computed values, and "none" found null. */
+	expect("{{#list}}{{n}}{{twice}}[{{none}}] {{/list}}", &v, &a, "12[] 24[] 36[] ");
+	/* A name the view does not have is looked up below it. */
+	expect("{{#one}}{{missing}}{{list.2.n}}{{/one}}", &v, &a, "3");
+	expect("{{#empty}}x{{/empty}}{{^empty}}none{{/empty}}{{#list.0}}first{{/list.0}}", &v, &a, "nonefirst");
+	expect("{{one.twice}}{{list.3.n}}", &v, &a, "4");
+	arena_free(&a);
+}
+
+static void test_extension(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct counted item = {4};
+	/* An object over a view: its own fields first, then the view's. */
+	struct mobj *ext = mobj_new(&a, mv_view(&counted_view, &item));
+	mobj_set(&a, ext, "extra", mv_str("e"));
+	mobj_set(&a, ext, "twice", mv_str("own"));
+	/* An object over an object, and a key set twice keeps the last value. */
+	struct mobj *outer = mobj_new(&a, mv_obj(ext));
+	mobj_set(&a, outer, "extra", mv_str("first"));
+	mobj_set(&a, outer, "extra", mv_str("last"));
+	struct mobj *root = mobj_new(&a, mv_null());
+	mobj_set(&a, root, "x", mv_obj(outer));
+	struct mval v = mv_obj(root);
+	expect("{{#x}}{{n}} {{twice}} {{extra}}{{/x}}", &v, &a, "4 own last");
+	arena_free(&a);
+}
+
+static void test_scalars(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct mobj *root = mobj_new(&a, mv_null());
+	mobj_set(&a, root, "s", mv_strn("<a&b>xyz", 5));
+	mobj_set(&a, root, "zero", mv_int(0));
+	mobj_set(&a, root, "real", mv_real(1.5));
+	mobj_set(&a, root, "t", mv_bool(1));
+	mobj_set(&a, root, "f", mv_bool(0));
+	mobj_set(&a, root, "empty", mv_str(""));
+	struct mval v = mv_obj(root);
+	expect("{{s}}|{{{s}}}|{{zero}}|{{real}}|{{t}}|{{f}}", &v, &a,
+	       "&lt;a&amp;b&gt;|<a&b>|0|1.5|true|false");
+	expect("{{#zero}}a{{/zero}}{{#f}}b{{/f}}{{#empty}}c{{/empty}}{{#t}}d{{/t}}{{#real}}e{{/real}}",
+	       &v, &a, "de");
+	arena_free(&a);
+}
+
+/* Large and many allocations all end with the arena (run under ASan/valgrind). */
+static void test_arena(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	char *big = arena_alloc(&a, 100000);
+	big[99999] = 'x';
+	for (int i = 0; i < 10000; i++) {
+		char *s = arena_strdup(&a, "some text");
+		assert_string_equal(s, "some text");
+	}
+	char *kept = arena_adopt(&a, strdup("adopted"));
+	assert_string_equal(kept, "adopted");
+	assert_int_equal(big[99999], 'x');
+	arena_free(&a);
+	arena_free(&a); /* empty again: freeing twice is harmless */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_extension),
+		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_arena),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
