@@ -3,9 +3,12 @@
  * *_html field is already escaped HTML, every other string is plain text
  * the template escapes.
  *
- * Strings go in with json_string_nocheck: every text was checked as UTF-8
- * when its file was read, and jansson's check of each page's body would
- * otherwise be a noticeable part of the render.
+ * A page's context is built in its own arena (mvalue.h), freed when the
+ * page is rendered: model strings are borrowed, strings made for the page
+ * are copied or adopted into the arena. The references to documents and
+ * taxa that lists show (thousands on a list page, the same on every page
+ * that lists them) are not built at all: they are views that read the
+ * document or taxon when the template asks for one of their fields.
  */
 #include "context.h"
 #include "body_store.h"
@@ -13,6 +16,7 @@
 #include "html.h"
 #include "kind.h"
 #include "month.h"
+#include "mustache.h"
 #include "path.h"
 #include "stage.h"
 #include "typo.h"
@@ -34,38 +38,77 @@ struct cx {
 	 */
 	const char *absolute;
 	const struct page_plan *plan; /* every page of the site */
+	struct arena *a;    /* the page's: every value built for it */
 };
 
-static json_t *href(const struct cx *c, const char *target)
+struct page_context {
+	struct arena arena;
+	struct cx cx;       /* the views' user pointer while rendering */
+	struct mval root;
+};
+
+/* s, which the caller malloc'd, owned by the page's arena from now on. */
+static struct mval own(const struct cx *c, char *s)
+{
+	return s ? mv_str(arena_adopt(c->a, s)) : mv_null();
+}
+
+/* A copy of s in the page's arena (null for NULL). */
+static struct mval copy(const struct cx *c, const char *s)
+{
+	return s ? mv_str(arena_strdup(c->a, s)) : mv_null();
+}
+
+static struct mval own_buf(const struct cx *c, struct buf *b)
+{
+	size_t len = b->len;
+	buf_grow(b, 0); /* NUL-terminated even when empty */
+	return mv_strn(arena_adopt(c->a, buf_detach(b)), len);
+}
+
+static struct mobj *obj(const struct cx *c)
+{
+	return mobj_new(c->a, mv_null());
+}
+
+static void set(const struct cx *c, struct mobj *o, const char *key, struct mval v)
+{
+	mobj_set(c->a, o, key, v);
+}
+
+/*
+ * Sets key to the string s, borrowed from the model, or leaves it unset
+ * when s is NULL (what the jansson contexts did: no key, and the lookup goes
+ * on in the enclosing contexts).
+ */
+static void set_str(const struct cx *c, struct mobj *o, const char *key, const char *s)
+{
+	if (s)
+		mobj_set(c->a, o, key, mv_str(s));
+}
+
+static struct mval href(const struct cx *c, const char *target)
 {
 	if (c->absolute) {
 		/* "index.html" is the site's root URL itself. */
 		const char *t = strcmp(target, "index.html") == 0 ? "" : target;
-		char *abs = xasprintf("%s%s", c->absolute, t);
-		json_t *v = json_string_nocheck(abs);
-		free(abs);
-		return v;
+		return own(c, xasprintf("%s%s", c->absolute, t));
 	}
-	char *rel = path_relative(c->page, target);
-	json_t *v = json_string_nocheck(rel);
-	free(rel);
-	return v;
+	return own(c, path_relative(c->page, target));
 }
 
-static json_t *typo_html(const char *text)
+static struct mval typo_html(const struct cx *c, const char *text)
 {
 	struct buf b = BUF_INIT;
 	if (text)
 		html_typo_breakable(text, &b);
-	json_t *v = json_string_nocheck(buf_cstr(&b));
-	buf_free(&b);
-	return v;
+	return own_buf(c, &b);
 }
 
 /* A label typeset by context_prepare, or typeset now. */
-static json_t *label_html(const char *html, const char *text)
+static struct mval label_html(const struct cx *c, const char *html, const char *text)
 {
-	return html ? json_string_nocheck(html) : typo_html(text);
+	return html ? mv_str(html) : typo_html(c, text);
 }
 
 static char *typeset(const char *text)
@@ -89,40 +132,71 @@ void context_prepare(struct site *s)
 	html_prepare_glossary(s);
 }
 
-static json_t *inline_md(const struct cx *c, const char *text)
+static struct mval inline_md(const struct cx *c, const char *text)
 {
 	struct buf b = BUF_INIT;
 	if (text)
 		html_render_markdown(c->s, text, c->page, 1, &b);
-	json_t *v = json_string_nocheck(buf_cstr(&b));
-	buf_free(&b);
-	return v;
+	return own_buf(c, &b);
 }
 
-
-static json_t *taxon_ref(const struct cx *c, const struct taxon *t)
+/* Does name[0..n) spell lit? For the views' lookups. */
+static int is(const char *name, size_t n, const char *lit)
 {
-	json_t *v = json_object();
-	json_object_set_new(v, "id", json_string_nocheck(t->id));
-	json_object_set_new(v, "label", json_string_nocheck(t->label));
-	json_object_set_new(v, "label_html", label_html(t->label_html, t->label));
-	json_object_set_new(v, "href", href(c, t->out_path));
-	if (t->colour)
-		json_object_set_new(v, "colour", json_string_nocheck(t->colour));
-	return v;
+	return strlen(lit) == n && memcmp(name, lit, n) == 0;
 }
 
-static json_t *taxa_list(const struct cx *c, const struct ptrs *p)
+/* A found string, or not found at all for NULL (see set_str). */
+static int found_str(struct mval *out, const char *s)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, taxon_ref(c, p->v[i]));
-	return a;
+	*out = mv_str(s);
+	return s != NULL;
 }
 
-/* A short reference to a document: for lists, links, cards. */
+/* A taxon's short reference, as a view: id, label, label_html, href, colour. */
+static int taxon_get(const void *subject, const char *name, size_t n, void *user,
+		     struct mval *out)
+{
+	const struct taxon *t = subject;
+	const struct cx *c = user;
+	if (is(name, n, "id"))
+		return found_str(out, t->id);
+	if (is(name, n, "label"))
+		return found_str(out, t->label);
+	if (is(name, n, "label_html")) {
+		*out = label_html(c, t->label_html, t->label);
+		return 1;
+	}
+	if (is(name, n, "href")) {
+		*out = href(c, t->out_path);
+		return 1;
+	}
+	if (is(name, n, "colour"))
+		return found_str(out, t->colour);
+	return 0;
+}
+
+static const struct mview taxon_view = {taxon_get};
+
+static struct mval taxon_ref(const struct taxon *t)
+{
+	return mv_view(&taxon_view, t);
+}
+
+/* A taxon's reference with fields of its own added. */
+static struct mobj *taxon_ext(const struct cx *c, const struct taxon *t)
+{
+	return mobj_new(c->a, taxon_ref(t));
+}
+
+/* The taxa of p (borrowed: the model's list). */
+static struct mval taxa_list(const struct ptrs *p)
+{
+	return mv_views(&taxon_view, (const void *const *)p->v, p->n);
+}
+
 /* The ids of a list of taxa, separated by spaces. */
-static json_t *id_words(const struct ptrs *taxa)
+static struct mval id_words(const struct cx *c, const struct ptrs *taxa)
 {
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < taxa->n; i++) {
@@ -131,80 +205,154 @@ static json_t *id_words(const struct ptrs *taxa)
 			buf_putc(&b, ' ');
 		buf_puts(&b, t->id);
 	}
-	json_t *v = json_string_nocheck(buf_cstr(&b));
-	buf_free(&b);
-	return v;
+	return own_buf(c, &b);
 }
 
-static json_t *doc_ref(const struct cx *c, const struct doc *d)
+/*
+ * A short reference to a document, for lists, links, cards: a view.
+ *
+ * Every name a list item's template may test is found, null when the
+ * document has no such value: Mustache looks a missing name up in the
+ * enclosing contexts, so a chapter without "number" showed the number of
+ * the fiche whose page listed it.
+ */
+static int doc_get(const void *subject, const char *name, size_t n, void *user,
+		   struct mval *out)
 {
-	json_t *v = json_object();
-	json_object_set_new(v, "kind", json_string_nocheck(d->desc->name));
-	json_object_set_new(v, "kind_label", json_string_nocheck(d->desc->label));
-	/*
-	 * Every key a list item's template may test is set, null when the
-	 * document has no such value: Mustache looks a missing key up in the
-	 * enclosing contexts, so a chapter without "number" showed the number
-	 * of the fiche whose page listed it.
-	 */
-	json_object_set_new(v, "number", d->desc->list == LIST_PLAIN ? json_null() :
-					 json_integer(d->number));
-	json_object_set_new(v, "is_page", json_boolean(d->kind == DOC_PAGE));
-	json_object_set_new(v, "is_action", json_boolean(d->kind == DOC_ACTION));
-	json_object_set_new(v, "is_theme", json_boolean(d->kind == DOC_THEME));
-	json_object_set_new(v, "title", json_string_nocheck(d->title));
-	json_object_set_new(v, "title_html", d->title_html ? json_string_nocheck(d->title_html) :
-							     typo_html(d->title));
-	json_object_set_new(v, "href", href(c, d->out_path));
-	if (d->summary_html)
-		json_object_set_new(v, "summary_html", json_string_nocheck(d->summary_html));
-	else if (d->summary)
-		json_object_set_new(v, "summary_html", inline_md(c, d->summary));
-	else
-		json_object_set_new(v, "summary_html", json_null());
-	json_object_set_new(v, "logic", d->logic ? taxon_ref(c, d->logic) : json_null());
-	/* Space-separated ids, for the list pages' filters (site.js). */
-	json_object_set_new(v, "filter_territories", id_words(&d->territories));
-	json_object_set_new(v, "filter_publics", id_words(&d->publics));
-	json_object_set_new(v, "filter_status", json_string_nocheck(d->status ? d->status : ""));
-	const struct kind_field *status = kind_field(d->desc, "status");
-	int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
-	json_object_set_new(v, "status_label", shown ?
-			    json_string_nocheck(kind_enum_label(status, d->status)) : json_null());
-	return v;
+	const struct doc *d = subject;
+	const struct cx *c = user;
+	switch (n) {
+	case 4:
+		if (is(name, n, "kind"))
+			return found_str(out, d->desc->name);
+		if (is(name, n, "href")) {
+			*out = href(c, d->out_path);
+			return 1;
+		}
+		break;
+	case 5:
+		if (is(name, n, "title"))
+			return found_str(out, d->title);
+		if (is(name, n, "logic")) {
+			*out = d->logic ? taxon_ref(d->logic) : mv_null();
+			return 1;
+		}
+		break;
+	case 6:
+		if (is(name, n, "number")) {
+			*out = d->desc->list == LIST_PLAIN ? mv_null() : mv_int(d->number);
+			return 1;
+		}
+		break;
+	case 7:
+		if (is(name, n, "is_page")) {
+			*out = mv_bool(d->kind == DOC_PAGE);
+			return 1;
+		}
+		break;
+	case 8:
+		if (is(name, n, "is_theme")) {
+			*out = mv_bool(d->kind == DOC_THEME);
+			return 1;
+		}
+		break;
+	case 9:
+		if (is(name, n, "is_action")) {
+			*out = mv_bool(d->kind == DOC_ACTION);
+			return 1;
+		}
+		break;
+	case 10:
+		if (is(name, n, "kind_label"))
+			return found_str(out, d->desc->label);
+		if (is(name, n, "title_html")) {
+			*out = d->title_html ? mv_str(d->title_html) : typo_html(c, d->title);
+			return 1;
+		}
+		break;
+	case 12:
+		if (is(name, n, "summary_html")) {
+			*out = d->summary_html ? mv_str(d->summary_html) :
+			       d->summary ? inline_md(c, d->summary) : mv_null();
+			return 1;
+		}
+		if (is(name, n, "status_label")) {
+			const struct kind_field *status = kind_field(d->desc, "status");
+			int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
+			if (!shown) {
+				*out = mv_null();
+				return 1;
+			}
+			return found_str(out, kind_enum_label(status, d->status));
+		}
+		break;
+	case 13:
+		if (is(name, n, "filter_status"))
+			return found_str(out, d->status ? d->status : "");
+		break;
+	case 14:
+		/* Space-separated ids, for the list pages' filters (site.js). */
+		if (is(name, n, "filter_publics")) {
+			*out = id_words(c, &d->publics);
+			return 1;
+		}
+		break;
+	case 18:
+		if (is(name, n, "filter_territories")) {
+			*out = id_words(c, &d->territories);
+			return 1;
+		}
+		break;
+	}
+	return 0;
 }
 
-static json_t *doc_list(const struct cx *c, const struct ptrs *p)
+static const struct mview doc_view = {doc_get};
+
+static struct mval doc_ref(const struct doc *d)
 {
-	json_t *a = json_array();
+	return mv_view(&doc_view, d);
+}
+
+/* A document's reference with fields of its own added. */
+static struct mobj *doc_ext(const struct cx *c, const struct doc *d)
+{
+	return mobj_new(c->a, doc_ref(d));
+}
+
+/* The documents of p, borrowed: p must outlive the page (the model's lists). */
+static struct mval doc_list(const struct ptrs *p)
+{
+	return mv_views(&doc_view, (const void *const *)p->v, p->n);
+}
+
+/* The documents of p, a list made for this page: copied into the arena. */
+static struct mval doc_list_copy(const struct cx *c, const struct ptrs *p)
+{
+	const void **items = arena_alloc(c->a, (p->n ? p->n : 1) * sizeof *items);
 	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, doc_ref(c, p->v[i]));
-	return a;
+		items[i] = p->v[i];
+	return mv_views(&doc_view, items, p->n);
 }
 
-static json_t *field(const struct entry *e, const char *key)
+/* A field of an entry's YAML data, a string or an integer as text, else NULL. */
+static struct mval field(const struct cx *c, const struct entry *e, const char *key)
 {
 	const json_t *v = json_object_get(e->data, key);
 	if (json_is_string(v))
-		return json_string_nocheck(json_string_value(v));
+		return mv_str(json_string_value(v));
 	if (json_is_integer(v))
-		return json_sprintf("%lld", (long long)json_integer_value(v));
-	return NULL;
-}
-
-/* Sets name to v, or to null: see doc_ref on why a missing key is not enough. */
-static void set_field(json_t *obj, const char *name, json_t *v)
-{
-	json_object_set_new(obj, name, v ? v : json_null());
+		return own(c, xasprintf("%lld", (long long)json_integer_value(v)));
+	return mv_null();
 }
 
 /*
  * A phone number as a tel: URI in international form (RFC 3966): « 04 95 04
  * 96 32 » → +33495049632, so that it dials from any phone and any country.
  * Short numbers (15, 119, 3114) and numbers already international stay as
- * typed, digits only. NULL when there are no digits.
+ * typed, digits only. Null when there are no digits.
  */
-static json_t *phone_uri(const char *phone)
+static struct mval phone_uri(const struct cx *c, const char *phone)
 {
 	char digits[64];
 	size_t n = 0;
@@ -217,18 +365,18 @@ static json_t *phone_uri(const char *phone)
 	}
 	digits[n] = '\0';
 	if (n == 0)
-		return NULL;
+		return mv_null();
 	if (plus)
-		return json_sprintf("tel:+%s", digits);
+		return own(c, xasprintf("tel:+%s", digits));
 	if (n > 2 && digits[0] == '0' && digits[1] == '0')
-		return json_sprintf("tel:+%s", digits + 2);
+		return own(c, xasprintf("tel:+%s", digits + 2));
 	if (n == 10 && digits[0] == '0')
-		return json_sprintf("tel:+33%s", digits + 1);
-	return json_sprintf("tel:%s", digits);
+		return own(c, xasprintf("tel:+33%s", digits + 1));
+	return own(c, xasprintf("tel:%s", digits));
 }
 
 /* A map search for an address: a plain link, so nothing is asked before a tap. */
-static json_t *map_url(const char *address)
+static struct mval map_url(const struct cx *c, const char *address)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "https://www.openstreetmap.org/search?query=");
@@ -240,149 +388,147 @@ static json_t *map_url(const char *address)
 		else
 			buf_printf(&b, "%%%02X", *p);
 	}
-	json_t *v = json_string_nocheck(buf_cstr(&b));
-	buf_free(&b);
-	return v;
+	return own_buf(c, &b);
 }
 
-static json_t *contact_card(const struct cx *c, const struct entry *e)
+/* The string value of key in an entry's data, or NULL. */
+static const char *data_str(const struct entry *e, const char *key)
 {
-	json_t *v = json_object();
-	json_object_set_new(v, "id", json_string_nocheck(e->id));
-	json_object_set_new(v, "name", json_string_nocheck(e->label));
-	json_object_set_new(v, "name_html", label_html(e->label_html, e->label));
-	json_object_set_new(v, "href", href(c, e->out_path));
-	const json_t *kind = json_object_get(e->data, "kind");
-	int person = json_is_string(kind) && strcmp(json_string_value(kind), "person") == 0;
-	json_object_set_new(v, "is_person", json_boolean(person));
+	return json_string_value(json_object_get(e->data, key));
+}
+
+static struct mobj *contact_card(const struct cx *c, const struct entry *e)
+{
+	struct mobj *v = obj(c);
+	set_str(c, v, "id", e->id);
+	set_str(c, v, "name", e->label);
+	set(c, v, "name_html", label_html(c, e->label_html, e->label));
+	set(c, v, "href", href(c, e->out_path));
+	const char *kind = data_str(e, "kind");
+	set(c, v, "is_person", mv_bool(kind && strcmp(kind, "person") == 0));
 	/*
 	 * Every optional key is set, null when absent: cards are listed inside
 	 * {{#contacts.0}}, which puts the first card on the context stack, and a
 	 * person without a description showed her organisation's.
 	 */
-	const json_t *role = json_object_get(e->data, "role");
-	set_field(v, "role_html", json_is_string(role) ? typo_html(json_string_value(role)) : NULL);
-	set_field(v, "email", field(e, "email"));
-	set_field(v, "phone", field(e, "phone"));
-	const json_t *phone = json_object_get(e->data, "phone");
-	set_field(v, "phone_uri", json_is_string(phone) ? phone_uri(json_string_value(phone)) : NULL);
-	set_field(v, "website", field(e, "website"));
-	const json_t *address = json_object_get(e->data, "address");
-	set_field(v, "address_html", json_is_string(address) ? typo_html(json_string_value(address)) : NULL);
-	set_field(v, "address_map", json_is_string(address) ? map_url(json_string_value(address)) : NULL);
-	const json_t *desc = json_object_get(e->data, "description");
-	set_field(v, "description_html", json_is_string(desc) ? inline_md(c, json_string_value(desc)) : NULL);
-	const json_t *note = json_object_get(e->data, "note");
-	set_field(v, "note_html", json_is_string(note) ? inline_md(c, json_string_value(note)) : NULL);
-	json_t *org = NULL;
+	const char *role = data_str(e, "role");
+	set(c, v, "role_html", role ? typo_html(c, role) : mv_null());
+	set(c, v, "email", field(c, e, "email"));
+	set(c, v, "phone", field(c, e, "phone"));
+	const char *phone = data_str(e, "phone");
+	set(c, v, "phone_uri", phone ? phone_uri(c, phone) : mv_null());
+	set(c, v, "website", field(c, e, "website"));
+	const char *address = data_str(e, "address");
+	set(c, v, "address_html", address ? typo_html(c, address) : mv_null());
+	set(c, v, "address_map", address ? map_url(c, address) : mv_null());
+	const char *desc = data_str(e, "description");
+	set(c, v, "description_html", desc ? inline_md(c, desc) : mv_null());
+	const char *note = data_str(e, "note");
+	set(c, v, "note_html", note ? inline_md(c, note) : mv_null());
+	struct mval org = mv_null();
 	if (e->organisation) {
-		org = json_object();
-		json_object_set_new(org, "name_html", label_html(e->organisation->label_html,
-								 e->organisation->label));
-		json_object_set_new(org, "href", href(c, e->organisation->out_path));
+		struct mobj *o = obj(c);
+		set(c, o, "name_html", label_html(c, e->organisation->label_html,
+						  e->organisation->label));
+		set(c, o, "href", href(c, e->organisation->out_path));
+		org = mv_obj(o);
 	}
-	set_field(v, "organisation", org);
+	set(c, v, "organisation", org);
 	/* True only on the contact's own page, where its name is the title. */
-	json_object_set_new(v, "self", json_false());
-	json_object_set_new(v, "members", json_array());
+	set(c, v, "self", mv_bool(0));
+	set(c, v, "members", mv_list(mlist_new(c->a)));
 	return v;
 }
 
-static json_t *contact_list(const struct cx *c, const struct ptrs *p)
+static struct mval contact_list(const struct cx *c, const struct ptrs *p)
 {
-	json_t *a = json_array();
+	struct mlist *a = mlist_new(c->a);
 	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(a, contact_card(c, p->v[i]));
-	return a;
+		mlist_push(c->a, a, mv_obj(contact_card(c, p->v[i])));
+	return mv_list(a);
 }
 
 /* The context every page shares: site, navigation, root-relative assets. */
-static json_t *base(const struct cx *c, const char *title, const char *description)
+static struct mobj *base(const struct cx *c, const char *title, const char *description)
 {
 	const struct site *s = c->s;
-	json_t *v = json_object();
-	json_t *site = json_object();
-	json_object_set_new(site, "title", json_string_nocheck(s->title));
-	char *title_plain = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
-	json_object_set_new(site, "title_plain", json_string_nocheck(title_plain));
-	free(title_plain);
-	json_object_set_new(site, "title_html", typo_html(s->title));
+	struct mobj *v = obj(c);
+	struct mobj *site = obj(c);
+	set_str(c, site, "title", s->title);
+	set(c, site, "title_plain",
+	    own(c, typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0)));
+	set(c, site, "title_html", typo_html(c, s->title));
 	if (s->subtitle)
-		json_object_set_new(site, "subtitle_html", typo_html(s->subtitle));
+		set(c, site, "subtitle_html", typo_html(c, s->subtitle));
 	if (s->footer)
-		json_object_set_new(site, "footer_html", inline_md(c, s->footer));
-	json_object_set_new(v, "site", site);
-	json_object_set_new(v, "lang", json_string_nocheck(s->language));
+		set(c, site, "footer_html", inline_md(c, s->footer));
+	set(c, v, "site", mv_obj(site));
+	set_str(c, v, "lang", s->language);
 	if (c->absolute) {
-		json_object_set_new(v, "root", json_string_nocheck(c->absolute));
+		set_str(c, v, "root", c->absolute);
 	} else {
 		char *root = path_relative(c->page, "index.html");
 		/* "../index.html" → "../"; "index.html" → "" */
 		root[strlen(root) - strlen("index.html")] = '\0';
-		json_object_set_new(v, "root", json_string_nocheck(root));
-		free(root);
+		set(c, v, "root", own(c, root));
 	}
-	json_object_set_new(v, "home_href", href(c, "index.html"));
-	json_object_set_new(v, "search_href", href(c, "recherche.html"));
-	json_object_set_new(v, "what_to_do_href", c->plan->has_what_to_do ?
-			    href(c, "que-faire.html") : json_null());
-	json_object_set_new(v, "is_home", json_boolean(strcmp(c->page, "index.html") == 0));
+	set(c, v, "home_href", href(c, "index.html"));
+	set(c, v, "search_href", href(c, "recherche.html"));
+	set(c, v, "what_to_do_href", c->plan->has_what_to_do ?
+	    href(c, "que-faire.html") : mv_null());
+	set(c, v, "is_home", mv_bool(strcmp(c->page, "index.html") == 0));
 	if (s->ndocs[DOC_PAGE])
-		json_object_set_new(v, "pages_href", href(c, "pages/index.html"));
+		set(c, v, "pages_href", href(c, "pages/index.html"));
 	if (title) {
 		/* Plain text for <title>, with the typography of the page (’, « »). */
-		char *plain = typo_plain(title, strlen(title));
-		json_object_set_new(v, "page_title", json_string_nocheck(plain));
-		free(plain);
-		json_object_set_new(v, "page_title_html", typo_html(title));
+		set(c, v, "page_title", own(c, typo_plain(title, strlen(title))));
+		set(c, v, "page_title_html", typo_html(c, title));
 	}
 	const char *desc = description ? description : (s->subtitle ? s->subtitle : s->title);
-	char *desc_plain = desc ? typo_plain(desc, strlen(desc)) : NULL;
-	if (desc_plain)
-		json_object_set_new(v, "description", json_string_nocheck(desc_plain));
-	free(desc_plain);
-	if (s->base_url && strcmp(c->page, "404.html") != 0) {
-		char *canon = xasprintf("%s%s", s->base_url,
-					strcmp(c->page, "index.html") == 0 ? "" : c->page);
-		json_object_set_new(v, "canonical", json_string_nocheck(canon));
-		free(canon);
-	}
+	if (desc)
+		set(c, v, "description", own(c, typo_plain(desc, strlen(desc))));
+	if (s->base_url && strcmp(c->page, "404.html") != 0)
+		set(c, v, "canonical", own(c, xasprintf("%s%s", s->base_url,
+				strcmp(c->page, "index.html") == 0 ? "" : c->page)));
 	if (c->o && c->o->build_id)
-		json_object_set_new(v, "build_id", json_string_nocheck(c->o->build_id));
-	json_t *nav = json_array();
+		set_str(c, v, "build_id", c->o->build_id);
+	struct mlist *nav = mlist_new(c->a);
 	for (size_t i = 0; i < s->nmenu; i++) {
 		const struct menu_item *m = &s->menu[i];
-		json_t *item = json_object();
-		json_object_set_new(item, "label", json_string_nocheck(m->label));
-		json_object_set_new(item, "href", m->external ? json_string_nocheck(m->target) : href(c, m->target));
+		struct mobj *item = obj(c);
+		set_str(c, item, "label", m->label);
+		if (m->external)
+			set_str(c, item, "href", m->target);
+		else
+			set(c, item, "href", href(c, m->target));
 		int current = !m->external && *m->section &&
 			      strncmp(c->page, m->section, strlen(m->section)) == 0;
-		json_object_set_new(item, "current", json_boolean(current));
-		json_array_append_new(nav, item);
+		set(c, item, "current", mv_bool(current));
+		mlist_push(c->a, nav, mv_obj(item));
 	}
-	json_object_set_new(v, "nav", nav);
+	set(c, v, "nav", mv_list(nav));
 	return v;
 }
 
 /* « 340 Ko », « 1,2 Mo »: a file's size as a French reader writes it. */
-static json_t *french_size(size_t len)
+static struct mval french_size(const struct cx *c, size_t len)
 {
 	if (len < 1000 * 1024)
-		return json_sprintf("%zu\u00a0Ko", (len + 1023) / 1024);
+		return own(c, xasprintf("%zu\u00a0Ko", (len + 1023) / 1024));
 	size_t tenths = (len * 10 + 512 * 1024) / (1024 * 1024);
-	return json_sprintf("%zu,%zu\u00a0Mo", tenths / 10, tenths % 10);
+	return own(c, xasprintf("%zu,%zu\u00a0Mo", tenths / 10, tenths % 10));
 }
 
-static void add_pdf(const struct cx *c, json_t *v, const char *pdf_path)
+static void add_pdf(const struct cx *c, struct mobj *v, const char *pdf_path)
 {
 	if (!c->o || !c->o->with_pdf)
 		return;
-	json_object_set_new(v, "pdf_href", href(c, pdf_path));
+	set(c, v, "pdf_href", href(c, pdf_path));
 	/* Its size, when the PDFs were typeset before the pages (fiches build). */
 	struct stage_size key = {(char *)pdf_path, 0};
 	const struct stage_size *found = c->o->pdf_sizes ?
 		bsearch(&key, c->o->pdf_sizes, c->o->npdf_sizes, sizeof key, stage_size_compare) : NULL;
-	json_object_set_new(v, "pdf_size", found ? french_size(found->len) : json_null());
+	set(c, v, "pdf_size", found ? french_size(c, found->len) : mv_null());
 }
 
 /*
@@ -391,11 +537,11 @@ static void add_pdf(const struct cx *c, json_t *v, const char *pdf_path)
  * leaflets_only, for the home page's plaquette. A leaflet's second file
  * (imposed, or with crop and fold marks) is offered beside it.
  */
-static json_t *booklet_list(const struct cx *c, int leaflets_only)
+static struct mval booklet_list(const struct cx *c, int leaflets_only)
 {
-	json_t *list = json_array();
+	struct mlist *list = mlist_new(c->a);
 	if (!c->o || !c->o->with_pdf)
-		return list;
+		return mv_list(list);
 	for (size_t i = 0; i < c->s->nbooklets; i++) {
 		const struct booklet *b = &c->s->booklets[i];
 		const char *title = json_string_value(json_object_get(b->data, "title"));
@@ -405,30 +551,30 @@ static json_t *booklet_list(const struct cx *c, int leaflets_only)
 		int imposed = json_is_true(json_object_get(b->data, "impose"));
 		if (!title || (leaflets_only && !depliant && !plaquette))
 			continue;
-		json_t *v = json_object();
-		json_object_set_new(v, "title_html", typo_html(title));
+		struct mobj *v = obj(c);
+		set(c, v, "title_html", typo_html(c, title));
 		char *pdf = xasprintf("pdf/%s.pdf", b->name);
 		add_pdf(c, v, pdf);
 		free(pdf);
-		json_object_set_new(v, "format", json_string(
+		set(c, v, "format", mv_str(
 			depliant ? "dépliant A4 plié en trois" : plaquette ? "plaquette A5, une feuille A4 pliée" :
 			format && strcmp(format, "a5") == 0 ? "livret A5" : "A4"));
 		if (depliant || plaquette || imposed) {
-			json_t *second = json_object();
+			struct mobj *second = obj(c);
 			char *file = xasprintf("pdf/%s%s.pdf", b->name, depliant ? "-traits" : "-imposee");
 			add_pdf(c, second, file);
 			free(file);
-			json_object_set_new(second, "label", json_string(
+			set(c, second, "label", mv_str(
 				depliant ? "Version pour un imprimeur, avec traits de coupe et de pli" :
 				"Version imposée sur A4, à imprimer recto verso et plier"));
-			json_object_set_new(v, "print", second);
+			set(c, v, "print", mv_obj(second));
 		} else {
 			/* Found here, false: not looked up in the enclosing item. */
-			json_object_set_new(v, "print", json_null());
+			set(c, v, "print", mv_null());
 		}
-		json_array_append_new(list, v);
+		mlist_push(c->a, list, mv_obj(v));
 	}
-	return list;
+	return mv_list(list);
 }
 
 /*
@@ -436,38 +582,40 @@ static json_t *booklet_list(const struct cx *c, int leaflets_only)
  * as their labels, references to documents as references, and "refs"
  * (every document its front matter names).
  */
-static void add_kind_fields(const struct cx *c, const struct doc *d, json_t *doc)
+static void add_kind_fields(const struct cx *c, const struct doc *d, struct mobj *doc)
 {
-	json_t *fields = json_object();
+	struct mobj *fields = obj(c);
 	for (const struct kind_field *f = d->desc->fields; f->name; f++) {
 		const json_t *v = json_object_get(d->meta, f->name);
 		if (!v || json_is_null(v))
 			continue;
 		if (f->type == FIELD_ENUM && json_is_string(v)) {
 			const char *label = kind_enum_label(f, json_string_value(v));
-			json_object_set_new(fields, f->name, json_string(label ? label : ""));
+			set(c, fields, f->name, mv_str(label ? label : ""));
 		} else if (f->type == FIELD_DOC) {
 			struct ptrs named = {0};
 			int k = site_kind_by_name(c->s, f->ref, strlen(f->ref));
 			for (size_t i = 0; k >= 0 && i < d->fm_docs.n; i++)
 				if (((struct doc *)d->fm_docs.v[i])->kind == (enum doc_kind)k)
 					ptrs_add(&named, d->fm_docs.v[i]);
-			json_object_set_new(fields, f->name, doc_list(c, &named));
+			set(c, fields, f->name, doc_list_copy(c, &named));
 			ptrs_free(&named);
-		} else if (json_is_string(v) || json_is_integer(v)) {
-			json_object_set_new(fields, f->name, json_deep_copy(v));
+		} else if (json_is_string(v)) {
+			set(c, fields, f->name, mv_str(json_string_value(v)));
+		} else if (json_is_integer(v)) {
+			set(c, fields, f->name, mv_int((long long)json_integer_value(v)));
 		}
 	}
-	json_object_set_new(doc, "fields", fields);
-	json_object_set_new(doc, "refs", doc_list(c, &d->fm_docs));
+	set(c, doc, "fields", mv_obj(fields));
+	set(c, doc, "refs", doc_list(&d->fm_docs));
 }
 
-static json_t *doc_page(const struct cx *c, const struct doc *d)
+static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 {
 	char *title = doc_display_title(d);
-	json_t *v = base(c, title, d->summary);
+	struct mobj *v = base(c, title, d->summary);
 	free(title);
-	json_t *doc = doc_ref(c, d);
+	struct mobj *doc = doc_ext(c, d);
 	struct buf body = BUF_INIT;
 	struct html_body kept;
 	if (c->o && c->o->bodies && !strcmp(c->page, d->out_path) &&
@@ -477,12 +625,11 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	} else {
 		html_render_doc(c->s, d, c->page, &body);
 	}
-	json_object_set_new(doc, "body_html", json_stringn_nocheck(buf_cstr(&body), body.len));
-	buf_free(&body);
-	json_object_set_new(doc, "publics", taxa_list(c, &d->publics));
-	json_object_set_new(doc, "territories", taxa_list(c, &d->territories));
-	json_object_set_new(doc, "themes", doc_list(c, &d->themes));
-	json_object_set_new(doc, "actions", doc_list(c, &d->actions));
+	set(c, doc, "body_html", own_buf(c, &body));
+	set(c, doc, "publics", taxa_list(&d->publics));
+	set(c, doc, "territories", taxa_list(&d->territories));
+	set(c, doc, "themes", doc_list(&d->themes));
+	set(c, doc, "actions", doc_list(&d->actions));
 	/* « Cité dans » leaves out the fiches the page already lists as its themes or actions. */
 	struct ptrs shown = {0}, other = {0};
 	for (size_t i = 0; i < d->themes.n; i++)
@@ -492,53 +639,47 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 	for (size_t i = 0; i < d->cited_by.n; i++)
 		if (!ptrs_contains(&shown, d->cited_by.v[i]))
 			ptrs_add(&other, d->cited_by.v[i]);
-	json_object_set_new(doc, "cited_by", doc_list(c, &other));
+	set(c, doc, "cited_by", doc_list_copy(c, &other));
 	ptrs_free(&shown);
 	ptrs_free(&other);
 	/* The body may have its own « Contacts » section: the cards are then « Coordonnées ». */
-	json_object_set_new(doc, "body_has_contacts", json_boolean(doc_find_anchor(d, "contacts") != NULL));
-	json_object_set_new(doc, "related", doc_list(c, &d->related));
+	set(c, doc, "body_has_contacts", mv_bool(doc_find_anchor(d, "contacts") != NULL));
+	set(c, doc, "related", doc_list(&d->related));
 	/* « Informations de juin 2016 »: the fiche's own date, else the site's. */
 	int year = d->updated_year ? d->updated_year : c->s->updated_year;
 	int month = d->updated_year ? d->updated_month : c->s->updated_month;
-	if (year) {
-		char *phrase = month_phrase(year, month);
-		json_object_set_new(v, "updated_phrase", json_string_nocheck(phrase));
-		free(phrase);
-	} else {
-		json_object_set_new(v, "updated_phrase", json_null());
-	}
+	set(c, v, "updated_phrase", year ? own(c, month_phrase(year, month)) : mv_null());
 	/* The breadcrumb: home, then the list of the kind. */
-	json_t *crumb = json_object();
+	struct mobj *crumb = obj(c);
 	char *list = xasprintf("%s/index.html", d->desc->out_dir);
-	json_object_set_new(crumb, "label", json_string_nocheck(d->desc->label_plural));
-	json_object_set_new(crumb, "href", href(c, list));
+	set_str(c, crumb, "label", d->desc->label_plural);
+	set(c, crumb, "href", href(c, list));
 	free(list);
-	json_object_set_new(v, "crumb", crumb);
-	json_object_set_new(doc, "includes", doc_list(c, &d->includes));
+	set(c, v, "crumb", mv_obj(crumb));
+	set(c, doc, "includes", doc_list(&d->includes));
 	if (d->part)
-		json_object_set_new(doc, "part_html", typo_html(d->part));
+		set(c, doc, "part_html", typo_html(c, d->part));
 	if (d->since)
-		json_object_set_new(doc, "since", json_integer(d->since));
+		set(c, doc, "since", mv_int(d->since));
 	if (d->carrier)
-		json_object_set_new(doc, "carrier", contact_card(c, d->carrier));
-	json_object_set_new(doc, "contacts", contact_list(c, &d->contacts));
+		set(c, doc, "carrier", mv_obj(contact_card(c, d->carrier)));
+	set(c, doc, "contacts", contact_list(c, &d->contacts));
 	if (d->prev)
-		json_object_set_new(doc, "prev", doc_ref(c, d->prev));
+		set(c, doc, "prev", doc_ref(d->prev));
 	if (d->next)
-		json_object_set_new(doc, "next", doc_ref(c, d->next));
+		set(c, doc, "next", doc_ref(d->next));
 	if (d->included_in)
-		json_object_set_new(doc, "included_in", doc_ref(c, d->included_in));
-	json_t *toc = json_array();
+		set(c, doc, "included_in", doc_ref(d->included_in));
+	struct mlist *toc = mlist_new(c->a);
 	for (size_t i = 0; i < d->nheadings; i++) {
 		if (d->headings[i].level != 2)
 			continue;
-		json_t *h = json_object();
-		json_object_set_new(h, "text_html", typo_html(d->headings[i].text));
-		json_object_set_new(h, "anchor", json_string_nocheck(d->headings[i].anchor));
-		json_array_append_new(toc, h);
+		struct mobj *h = obj(c);
+		set(c, h, "text_html", typo_html(c, d->headings[i].text));
+		set_str(c, h, "anchor", d->headings[i].anchor);
+		mlist_push(c->a, toc, mv_obj(h));
 	}
-	json_object_set_new(doc, "toc", toc);
+	set(c, doc, "toc", mv_list(toc));
 	if (d->kind >= DOC_BUILTIN)
 		add_kind_fields(c, d, doc);
 	char *pdf_name = kind_pdf_name(d);
@@ -548,119 +689,118 @@ static json_t *doc_page(const struct cx *c, const struct doc *d)
 		free(pdf);
 		free(pdf_name);
 	}
-	json_object_set_new(v, "doc", doc);
+	set(c, v, "doc", mv_obj(doc));
 	return v;
 }
 
 /* The taxa that at least one fiche-action carries, for the list's filters. */
-static json_t *filter_choices(const struct taxon *v, size_t n)
+static struct mval filter_choices(const struct cx *c, const struct taxon *v, size_t n)
 {
-	json_t *a = json_array();
+	struct mlist *a = mlist_new(c->a);
 	for (size_t i = 0; i < n; i++) {
 		int used = 0;
 		for (size_t k = 0; k < v[i].docs.n && !used; k++)
 			used = ((const struct doc *)v[i].docs.v[k])->kind == DOC_ACTION;
 		if (!used)
 			continue;
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_string_nocheck(v[i].id));
+		struct mobj *o = obj(c);
+		set_str(c, o, "id", v[i].id);
 		/* An <option> holds text only: no superscript ordinal there. */
-		json_object_set_new(o, "label", json_string_nocheck(v[i].label));
-		json_array_append_new(a, o);
+		set_str(c, o, "label", v[i].label);
+		mlist_push(c->a, a, mv_obj(o));
 	}
-	return a;
+	return mv_list(a);
 }
 
-static json_t *list_actions(const struct cx *c)
+static struct mobj *list_actions(const struct cx *c)
 {
 	const struct site *s = c->s;
-	json_t *v = base(c, kind_builtin(DOC_ACTION)->label_plural, "Les fiches-actions de la démarche, par logique d’action.");
-	json_t *groups = json_array();
+	struct mobj *v = base(c, kind_builtin(DOC_ACTION)->label_plural, "Les fiches-actions de la démarche, par logique d’action.");
+	struct mlist *groups = mlist_new(c->a);
 	for (size_t i = 0; i < s->nlogics; i++) {
 		const struct taxon *t = &s->logics[i];
 		if (!t->docs.n)
 			continue;
-		json_t *g = taxon_ref(c, t);
-		json_object_set_new(g, "fiches", doc_list(c, &t->docs));
-		json_array_append_new(groups, g);
+		struct mobj *g = taxon_ext(c, t);
+		set(c, g, "fiches", doc_list(&t->docs));
+		mlist_push(c->a, groups, mv_obj(g));
 	}
 	/* Actions whose logic is unknown cannot happen in a successful build. */
-	json_object_set_new(v, "groups", groups);
-	json_object_set_new(v, "filter_territories", filter_choices(s->territories, s->nterritories));
-	json_object_set_new(v, "filter_publics", filter_choices(s->publics, s->npublics));
-	json_t *statuses = json_array();
+	set(c, v, "groups", mv_list(groups));
+	set(c, v, "filter_territories", filter_choices(c, s->territories, s->nterritories));
+	set(c, v, "filter_publics", filter_choices(c, s->publics, s->npublics));
+	struct mlist *statuses = mlist_new(c->a);
 	const struct kind_field *f = kind_field(site_kind(s, DOC_ACTION), "status");
 	for (const struct kind_value *k = f ? f->values : NULL; k && k->id; k++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_string_nocheck(k->id));
-		json_object_set_new(o, "label", json_string_nocheck(k->label));
-		json_array_append_new(statuses, o);
+		struct mobj *o = obj(c);
+		set_str(c, o, "id", k->id);
+		set_str(c, o, "label", k->label);
+		mlist_push(c->a, statuses, mv_obj(o));
 	}
-	json_object_set_new(v, "filter_status", statuses);
-	json_object_set_new(v, "count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
+	set(c, v, "filter_status", mv_list(statuses));
+	set(c, v, "count", mv_int((long long)s->ndocs[DOC_ACTION]));
 	add_pdf(c, v, "pdf/fiches-actions.pdf");
 	return v;
 }
 
-static json_t *all_docs(const struct cx *c, enum doc_kind kind)
+/* Every document of a kind, borrowed from the site. */
+static struct mval all_docs(const struct cx *c, enum doc_kind kind)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < c->s->ndocs[kind]; i++)
-		json_array_append_new(a, doc_ref(c, c->s->docs[kind][i]));
-	return a;
+	return mv_views(&doc_view, (const void *const *)c->s->docs[kind], c->s->ndocs[kind]);
 }
 
-static json_t *list_themes(const struct cx *c)
+static struct mobj *list_themes(const struct cx *c)
 {
-	json_t *v = base(c, kind_builtin(DOC_THEME)->label_plural, "Les fiches thématiques : analyses et pistes d’action.");
-	json_t *list = json_array();
+	struct mobj *v = base(c, kind_builtin(DOC_THEME)->label_plural, "Les fiches thématiques : analyses et pistes d’action.");
+	struct mlist *list = mlist_new(c->a);
 	for (size_t i = 0; i < c->s->ndocs[DOC_THEME]; i++) {
 		const struct doc *d = c->s->docs[DOC_THEME][i];
-		json_t *r = doc_ref(c, d);
-		json_object_set_new(r, "actions", doc_list(c, &d->actions));
-		json_array_append_new(list, r);
+		struct mobj *r = doc_ext(c, d);
+		set(c, r, "actions", doc_list(&d->actions));
+		mlist_push(c->a, list, mv_obj(r));
 	}
-	json_object_set_new(v, "fiches", list);
+	set(c, v, "fiches", mv_list(list));
 	add_pdf(c, v, "pdf/fiches-thematiques.pdf");
 	return v;
 }
 
-static json_t *guide_index(const struct cx *c)
+static struct mobj *guide_index(const struct cx *c)
 {
-	json_t *v = base(c, "Guide", "Le guide complet de la démarche, chapitre par chapitre.");
-	json_t *parts = json_array();
-	json_t *current = NULL;
+	struct mobj *v = base(c, "Guide", "Le guide complet de la démarche, chapitre par chapitre.");
+	struct mlist *parts = mlist_new(c->a);
+	struct mlist *chapters = NULL;
 	const char *current_part = "\x01";
 	for (size_t i = 0; i < c->s->ndocs[DOC_GUIDE]; i++) {
 		const struct doc *d = c->s->docs[DOC_GUIDE][i];
 		const char *part = d->part ? d->part : "";
 		if (strcmp(part, current_part) != 0) {
-			current = json_object();
+			struct mobj *current = obj(c);
 			if (*part)
-				json_object_set_new(current, "part_html", typo_html(part));
-			json_object_set_new(current, "chapters", json_array());
-			json_array_append_new(parts, current);
+				set(c, current, "part_html", typo_html(c, part));
+			chapters = mlist_new(c->a);
+			set(c, current, "chapters", mv_list(chapters));
+			mlist_push(c->a, parts, mv_obj(current));
 			current_part = part;
 		}
-		json_t *r = doc_ref(c, d);
-		json_object_set_new(r, "includes", doc_list(c, &d->includes));
-		json_array_append_new(json_object_get(current, "chapters"), r);
+		struct mobj *r = doc_ext(c, d);
+		set(c, r, "includes", doc_list(&d->includes));
+		mlist_push(c->a, chapters, mv_obj(r));
 	}
-	json_object_set_new(v, "parts", parts);
+	set(c, v, "parts", mv_list(parts));
 	add_pdf(c, v, "pdf/guide-complet.pdf");
-	json_object_set_new(v, "booklets", booklet_list(c, 0));
+	set(c, v, "booklets", booklet_list(c, 0));
 	return v;
 }
 
-static json_t *contacts_page(const struct cx *c)
+static struct mobj *contacts_page(const struct cx *c)
 {
-	json_t *v = base(c, "Contacts", "Les structures et personnes à contacter.");
-	json_t *orgs = json_array(), *people = json_array();
+	struct mobj *v = base(c, "Contacts", "Les structures et personnes à contacter.");
+	struct mlist *orgs = mlist_new(c->a), *people = mlist_new(c->a);
 	for (size_t i = 0; i < c->s->ncontacts; i++) {
 		const struct entry *e = &c->s->contacts[i];
-		json_t *card = contact_card(c, e);
-		json_object_set_new(card, "members", contact_list(c, &e->members));
-		json_object_set_new(card, "action_count", json_integer((json_int_t)e->actions.n));
+		struct mobj *card = contact_card(c, e);
+		set(c, card, "members", contact_list(c, &e->members));
+		set(c, card, "action_count", mv_int((long long)e->actions.n));
 		/* Its territoires: those of the actions it carries or is a contact of. */
 		struct ptrs where = {0};
 		for (size_t k = 0; k < e->actions.n; k++) {
@@ -668,26 +808,25 @@ static json_t *contacts_page(const struct cx *c)
 			for (size_t t = 0; t < a->territories.n; t++)
 				ptrs_add_unique(&where, a->territories.v[t]);
 		}
-		json_object_set_new(card, "filter_territories", id_words(&where));
+		set(c, card, "filter_territories", id_words(c, &where));
 		ptrs_free(&where);
-		if (json_is_true(json_object_get(card, "is_person")))
-			json_array_append_new(people, card);
-		else
-			json_array_append_new(orgs, card);
+		const char *kind = data_str(e, "kind");
+		int person = kind && strcmp(kind, "person") == 0;
+		mlist_push(c->a, person ? people : orgs, mv_obj(card));
 	}
-	json_object_set_new(v, "organisations", orgs);
-	json_object_set_new(v, "people", people);
-	json_object_set_new(v, "filter_territories", filter_choices(c->s->territories, c->s->nterritories));
+	set(c, v, "organisations", mv_list(orgs));
+	set(c, v, "people", mv_list(people));
+	set(c, v, "filter_territories", filter_choices(c, c->s->territories, c->s->nterritories));
 	return v;
 }
 
-static json_t *contact_page(const struct cx *c, const struct entry *e)
+static struct mobj *contact_page(const struct cx *c, const struct entry *e)
 {
-	json_t *v = base(c, e->label, NULL);
-	json_t *card = contact_card(c, e);
-	json_object_set_new(card, "self", json_true());
-	json_object_set_new(card, "members", contact_list(c, &e->members));
-	json_object_set_new(card, "actions", doc_list(c, &e->actions));
+	struct mobj *v = base(c, e->label, NULL);
+	struct mobj *card = contact_card(c, e);
+	set(c, card, "self", mv_bool(1));
+	set(c, card, "members", contact_list(c, &e->members));
+	set(c, card, "actions", doc_list(&e->actions));
 	/* The actions as a set: a contact may be named by thousands of them. */
 	struct ptrs actions = {0}, other = {0};
 	for (size_t i = 0; i < e->actions.n; i++)
@@ -695,10 +834,10 @@ static json_t *contact_page(const struct cx *c, const struct entry *e)
 	for (size_t i = 0; i < e->cited_by.n; i++)
 		if (!ptrs_contains(&actions, e->cited_by.v[i]))
 			ptrs_add(&other, e->cited_by.v[i]);
-	json_object_set_new(card, "cited_by", doc_list(c, &other));
+	set(c, card, "cited_by", doc_list_copy(c, &other));
 	ptrs_free(&actions);
 	ptrs_free(&other);
-	json_object_set_new(v, "contact", card);
+	set(c, v, "contact", mv_obj(card));
 	return v;
 }
 
@@ -717,71 +856,70 @@ static char index_letter(const char *id)
 	return isalpha(ch) && ch < 0x80 ? (char)toupper(ch) : '#';
 }
 
-static json_t *glossary_page(const struct cx *c)
+static struct mobj *glossary_page(const struct cx *c)
 {
-	json_t *v = base(c, "Glossaire", "Les sigles et termes employés dans les fiches, expliqués.");
+	struct mobj *v = base(c, "Glossaire", "Les sigles et termes employés dans les fiches, expliqués.");
 	const struct entry **sorted = xmalloc((c->s->nglossary + 1) * sizeof *sorted);
 	for (size_t i = 0; i < c->s->nglossary; i++)
 		sorted[i] = &c->s->glossary[i];
 	qsort(sorted, c->s->nglossary, sizeof *sorted, compare_sigles);
-	json_t *list = json_array();
+	struct mlist *list = mlist_new(c->a);
 	char present[27] = {0}; /* A–Z, then '#' */
 	char last = 0;
 	for (size_t i = 0; i < c->s->nglossary; i++) {
 		const struct entry *e = sorted[i];
-		json_t *t = json_object();
-		json_object_set_new(t, "sigle", json_string_nocheck(e->id));
-		json_object_set_new(t, "anchor", json_string_nocheck(e->anchor));
+		struct mobj *t = obj(c);
+		set_str(c, t, "sigle", e->id);
+		set_str(c, t, "anchor", e->anchor);
 		char letter = index_letter(e->id);
 		/* The first entry of each letter carries the index's anchor. */
 		if (letter != last) {
 			char id[16];
 			snprintf(id, sizeof id, "lettre-%c", letter == '#' ? '0' : tolower((unsigned char)letter));
-			json_object_set_new(t, "letter_anchor", json_string_nocheck(id));
+			set(c, t, "letter_anchor", copy(c, id));
 			present[letter == '#' ? 26 : letter - 'A'] = 1;
 			last = letter;
 		} else {
-			json_object_set_new(t, "letter_anchor", json_null());
+			set(c, t, "letter_anchor", mv_null());
 		}
-		set_field(t, "expansion", field(e, "expansion"));
-		const json_t *exp = json_object_get(e->data, "expansion");
-		set_field(t, "expansion_html", json_is_string(exp) ? typo_html(json_string_value(exp)) : NULL);
-		const json_t *def = json_object_get(e->data, "definition");
-		set_field(t, "definition_html", json_is_string(def) ? inline_md(c, json_string_value(def)) : NULL);
-		json_object_set_new(t, "cited_by", doc_list(c, &e->cited_by));
-		json_array_append_new(list, t);
+		set(c, t, "expansion", field(c, e, "expansion"));
+		const char *exp = data_str(e, "expansion");
+		set(c, t, "expansion_html", exp ? typo_html(c, exp) : mv_null());
+		const char *def = data_str(e, "definition");
+		set(c, t, "definition_html", def ? inline_md(c, def) : mv_null());
+		set(c, t, "cited_by", doc_list(&e->cited_by));
+		mlist_push(c->a, list, mv_obj(t));
 	}
 	free(sorted);
-	json_t *letters = json_array();
+	struct mlist *letters = mlist_new(c->a);
 	for (int k = 0; k < 27; k++) {
+		if (k == 26 && !present[k])
+			continue;
 		char label[2] = {k < 26 ? (char)('A' + k) : '#', 0};
-		json_t *l = json_object();
-		json_object_set_new(l, "letter", json_string_nocheck(label));
+		struct mobj *l = obj(c);
+		set(c, l, "letter", copy(c, label));
 		if (present[k]) {
 			char href[16];
 			snprintf(href, sizeof href, "#lettre-%c", k < 26 ? 'a' + k : '0');
-			json_object_set_new(l, "href", json_string_nocheck(href));
+			set(c, l, "href", copy(c, href));
 		} else {
-			json_object_set_new(l, "href", json_null());
+			set(c, l, "href", mv_null());
 		}
-		if (k < 26 || present[k])
-			json_array_append_new(letters, l);
-		else
-			json_decref(l);
+		mlist_push(c->a, letters, mv_obj(l));
 	}
-	json_object_set_new(v, "letters", letters);
-	json_object_set_new(v, "terms", list);
+	set(c, v, "letters", mv_list(letters));
+	set(c, v, "terms", mv_list(list));
 	return v;
 }
 
-static json_t *biblio_page(const struct cx *c)
+static struct mobj *biblio_page(const struct cx *c)
 {
-	json_t *v = base(c, "Bibliographie", "Ouvrages, articles et rapports de référence.");
-	json_t *list = json_array();
+	struct mobj *v = base(c, "Bibliographie", "Ouvrages, articles et rapports de référence.");
+	struct mlist *list = mlist_new(c->a);
 	for (size_t i = 0; i < c->s->nbiblio; i++) {
 		const struct entry *e = &c->s->biblio[i];
-		json_t *r = json_object();
-		json_object_set_new(r, "anchor", json_string_nocheck(e->anchor));
+		struct mobj *r = obj(c);
+		set_str(c, r, "anchor", e->anchor);
 		const json_t *authors = json_object_get(e->data, "authors");
 		struct buf a = BUF_INIT;
 		if (json_is_string(authors)) {
@@ -797,122 +935,123 @@ static json_t *biblio_page(const struct cx *c)
 			}
 		}
 		if (a.len)
-			json_object_set_new(r, "authors_html", typo_html(buf_cstr(&a)));
+			set(c, r, "authors_html", typo_html(c, buf_cstr(&a)));
 		buf_free(&a);
-		json_object_set_new(r, "title_html", typo_html(e->label));
-		set_field(r, "year", field(e, "year"));
-		set_field(r, "publisher", field(e, "publisher"));
-		set_field(r, "journal", field(e, "journal"));
-		set_field(r, "place", field(e, "place"));
-		set_field(r, "url", field(e, "url"));
-		const json_t *abs = json_object_get(e->data, "abstract");
-		if (json_is_string(abs))
-			json_object_set_new(r, "abstract_html", inline_md(c, json_string_value(abs)));
-		json_object_set_new(r, "cited_by", doc_list(c, &e->cited_by));
-		json_array_append_new(list, r);
+		set(c, r, "title_html", typo_html(c, e->label));
+		set(c, r, "year", field(c, e, "year"));
+		set(c, r, "publisher", field(c, e, "publisher"));
+		set(c, r, "journal", field(c, e, "journal"));
+		set(c, r, "place", field(c, e, "place"));
+		set(c, r, "url", field(c, e, "url"));
+		const char *abs = data_str(e, "abstract");
+		if (abs)
+			set(c, r, "abstract_html", inline_md(c, abs));
+		set(c, r, "cited_by", doc_list(&e->cited_by));
+		mlist_push(c->a, list, mv_obj(r));
 	}
-	json_object_set_new(v, "references", list);
+	set(c, v, "references", mv_list(list));
 	return v;
 }
 
 static const char *const taxa_titles[3] = {"Logiques d’action", "Publics", "Territoires"};
 
-static json_t *taxa_index(const struct cx *c, int which)
+static struct mobj *taxa_index(const struct cx *c, int which)
 {
-	json_t *v = base(c, taxa_titles[which], NULL);
+	struct mobj *v = base(c, taxa_titles[which], NULL);
 	const struct taxon *taxa[3] = {c->s->logics, c->s->publics, c->s->territories};
 	size_t n[3] = {c->s->nlogics, c->s->npublics, c->s->nterritories};
-	json_t *list = json_array();
+	struct mlist *list = mlist_new(c->a);
 	for (size_t i = 0; i < n[which]; i++) {
-		json_t *t = taxon_ref(c, &taxa[which][i]);
-		json_object_set_new(t, "count", json_integer((json_int_t)taxa[which][i].docs.n));
+		struct mobj *t = taxon_ext(c, &taxa[which][i]);
+		set(c, t, "count", mv_int((long long)taxa[which][i].docs.n));
 		if (taxa[which][i].description)
-			json_object_set_new(t, "description_html", typo_html(taxa[which][i].description));
-		json_array_append_new(list, t);
+			set(c, t, "description_html", typo_html(c, taxa[which][i].description));
+		mlist_push(c->a, list, mv_obj(t));
 	}
-	json_object_set_new(v, "taxa", list);
+	set(c, v, "taxa", mv_list(list));
 	return v;
 }
 
-static json_t *taxon_page(const struct cx *c, const struct taxon *t, int which)
+static struct mobj *taxon_page(const struct cx *c, const struct taxon *t, int which)
 {
 	static const char *const prefixes[3] = {"Logique d’action : ", "Public : ", "Territoire : "};
 	char *title = xasprintf("%s%s", prefixes[which], t->label);
-	json_t *v = base(c, title, NULL);
+	struct mobj *v = base(c, title, NULL);
 	free(title);
-	json_t *tx = taxon_ref(c, t);
+	struct mobj *tx = taxon_ext(c, t);
 	if (t->description)
-		json_object_set_new(tx, "description_html", typo_html(t->description));
+		set(c, tx, "description_html", typo_html(c, t->description));
 	struct ptrs actions = {0}, themes = {0}, others = {0};
 	for (size_t i = 0; i < t->docs.n; i++) {
 		const struct doc *d = t->docs.v[i];
 		ptrs_add(d->kind == DOC_ACTION ? &actions : d->kind == DOC_THEME ? &themes : &others,
 			 (void *)d);
 	}
-	json_object_set_new(tx, "actions", doc_list(c, &actions));
-	json_object_set_new(tx, "themes", doc_list(c, &themes));
+	set(c, tx, "actions", doc_list_copy(c, &actions));
+	set(c, tx, "themes", doc_list_copy(c, &themes));
 	if (others.n)
-		json_object_set_new(tx, "others", doc_list(c, &others));
+		set(c, tx, "others", doc_list_copy(c, &others));
 	ptrs_free(&actions);
 	ptrs_free(&themes);
 	ptrs_free(&others);
-	json_object_set_new(tx, "kind_label", json_string_nocheck(taxa_titles[which]));
+	set(c, tx, "kind_label", mv_str(taxa_titles[which]));
 	const char *dirs[3] = {"logiques/index.html", "publics/index.html", "territoires/index.html"};
-	json_object_set_new(tx, "index_href", href(c, dirs[which]));
-	json_object_set_new(v, "taxon", tx);
+	set(c, tx, "index_href", href(c, dirs[which]));
+	set(c, v, "taxon", mv_obj(tx));
 	return v;
 }
 
-static json_t *home_page(const struct cx *c)
+static struct mobj *home_page(const struct cx *c)
 {
 	const struct site *s = c->s;
-	json_t *v = base(c, NULL, s->description ? s->description : s->subtitle);
-	json_t *publics = json_array();
+	struct mobj *v = base(c, NULL, s->description ? s->description : s->subtitle);
+	struct mlist *publics = mlist_new(c->a);
 	for (size_t i = 0; i < s->npublics; i++) {
-		json_t *t = taxon_ref(c, &s->publics[i]);
-		json_object_set_new(t, "count", json_integer((json_int_t)s->publics[i].docs.n));
+		struct mobj *t = taxon_ext(c, &s->publics[i]);
+		set(c, t, "count", mv_int((long long)s->publics[i].docs.n));
 		/* French plural for the templates: « 1 fiche », « 2 fiches ». */
-		json_object_set_new(t, "several", json_boolean(s->publics[i].docs.n > 1));
+		set(c, t, "several", mv_bool(s->publics[i].docs.n > 1));
 		if (s->publics[i].description)
-			json_object_set_new(t, "description_html", typo_html(s->publics[i].description));
-		json_array_append_new(publics, t);
+			set(c, t, "description_html", typo_html(c, s->publics[i].description));
+		mlist_push(c->a, publics, mv_obj(t));
 	}
-	json_object_set_new(v, "publics", publics);
-	json_t *logics = json_array();
+	set(c, v, "publics", mv_list(publics));
+	struct mlist *logics = mlist_new(c->a);
 	for (size_t i = 0; i < s->nlogics; i++) {
-		json_t *t = taxon_ref(c, &s->logics[i]);
-		json_object_set_new(t, "count", json_integer((json_int_t)s->logics[i].docs.n));
-		json_array_append_new(logics, t);
+		struct mobj *t = taxon_ext(c, &s->logics[i]);
+		set(c, t, "count", mv_int((long long)s->logics[i].docs.n));
+		mlist_push(c->a, logics, mv_obj(t));
 	}
-	json_object_set_new(v, "logics", logics);
-	json_object_set_new(v, "territories", json_array());
+	set(c, v, "logics", mv_list(logics));
+	struct mlist *territories = mlist_new(c->a);
 	for (size_t i = 0; i < s->nterritories; i++)
-		json_array_append_new(json_object_get(v, "territories"), taxon_ref(c, &s->territories[i]));
+		mlist_push(c->a, territories, taxon_ref(&s->territories[i]));
+	set(c, v, "territories", mv_list(territories));
 	if (s->intro)
-		json_object_set_new(v, "intro", doc_ref(c, s->intro));
-	json_object_set_new(v, "pages", all_docs(c, DOC_PAGE));
-	json_object_set_new(v, "action_count", json_integer((json_int_t)s->ndocs[DOC_ACTION]));
-	json_object_set_new(v, "theme_count", json_integer((json_int_t)s->ndocs[DOC_THEME]));
-	json_object_set_new(v, "chapter_count", json_integer((json_int_t)s->ndocs[DOC_GUIDE]));
-	json_object_set_new(v, "actions_several", json_boolean(s->ndocs[DOC_ACTION] > 1));
-	json_object_set_new(v, "themes_several", json_boolean(s->ndocs[DOC_THEME] > 1));
-	json_object_set_new(v, "chapters_several", json_boolean(s->ndocs[DOC_GUIDE] > 1));
-	json_object_set_new(v, "actions_href", href(c, "fiches-actions/index.html"));
-	json_object_set_new(v, "themes_href", href(c, "fiches-thematiques/index.html"));
-	json_object_set_new(v, "guide_href", href(c, "guide/index.html"));
-	json_object_set_new(v, "themes", all_docs(c, DOC_THEME));
-	json_object_set_new(v, "leaflets", booklet_list(c, 1));
+		set(c, v, "intro", doc_ref(s->intro));
+	set(c, v, "pages", all_docs(c, DOC_PAGE));
+	set(c, v, "action_count", mv_int((long long)s->ndocs[DOC_ACTION]));
+	set(c, v, "theme_count", mv_int((long long)s->ndocs[DOC_THEME]));
+	set(c, v, "chapter_count", mv_int((long long)s->ndocs[DOC_GUIDE]));
+	set(c, v, "actions_several", mv_bool(s->ndocs[DOC_ACTION] > 1));
+	set(c, v, "themes_several", mv_bool(s->ndocs[DOC_THEME] > 1));
+	set(c, v, "chapters_several", mv_bool(s->ndocs[DOC_GUIDE] > 1));
+	set(c, v, "actions_href", href(c, "fiches-actions/index.html"));
+	set(c, v, "themes_href", href(c, "fiches-thematiques/index.html"));
+	set(c, v, "guide_href", href(c, "guide/index.html"));
+	set(c, v, "themes", all_docs(c, DOC_THEME));
+	set(c, v, "leaflets", booklet_list(c, 1));
 	return v;
 }
 
-static json_t *simple_page(const struct cx *c, const char *title)
+static struct mobj *simple_page(const struct cx *c, const char *title)
 {
-	json_t *v = base(c, title, NULL);
-	json_object_set_new(v, "actions_href", href(c, "fiches-actions/index.html"));
-	json_object_set_new(v, "themes_href", href(c, "fiches-thematiques/index.html"));
-	json_object_set_new(v, "guide_href", href(c, "guide/index.html"));
-	json_object_set_new(v, "contacts_href", href(c, "contacts/index.html"));
-	json_object_set_new(v, "glossary_href", href(c, "glossaire.html"));
+	struct mobj *v = base(c, title, NULL);
+	set(c, v, "actions_href", href(c, "fiches-actions/index.html"));
+	set(c, v, "themes_href", href(c, "fiches-thematiques/index.html"));
+	set(c, v, "guide_href", href(c, "guide/index.html"));
+	set(c, v, "contacts_href", href(c, "contacts/index.html"));
+	set(c, v, "glossary_href", href(c, "glossaire.html"));
 	return v;
 }
 
@@ -922,11 +1061,11 @@ static json_t *simple_page(const struct cx *c, const char *title)
  * top-level directories so that a small script in its head can find the
  * site's root in the URL and set <base> before anything is loaded.
  */
-static json_t *not_found_page(struct cx *c, const struct page_plan *plan)
+static struct mobj *not_found_page(struct cx *c, const struct page_plan *plan)
 {
 	if (c->s->base_url)
 		c->absolute = c->s->base_url;
-	json_t *v = simple_page(c, "Page introuvable");
+	struct mobj *v = simple_page(c, "Page introuvable");
 	if (c->absolute)
 		return v;
 	struct buf dirs = BUF_INIT;
@@ -948,8 +1087,7 @@ static json_t *not_found_page(struct cx *c, const struct page_plan *plan)
 	}
 	ptrs_free(&seen);
 	buf_puts(&dirs, "]");
-	json_object_set_new(v, "site_dirs", json_string_nocheck(buf_cstr(&dirs)));
-	buf_free(&dirs);
+	set(c, v, "site_dirs", own_buf(c, &dirs));
 	return v;
 }
 
@@ -1002,22 +1140,22 @@ static char *body_section(const char *body, const char *anchor, const char *doc_
  * each fiche thématique its « Comment faire ? » section, with the fiche and
  * the organisations that carry its actions.
  */
-static json_t *what_to_do_page(const struct cx *c)
+static struct mobj *what_to_do_page(const struct cx *c)
 {
 	const struct site *s = c->s;
-	json_t *v = base(c, "Que faire si…", "Les numéros à appeler et comment agir, situation par situation.");
-	json_t *numbers = json_array();
+	struct mobj *v = base(c, "Que faire si…", "Les numéros à appeler et comment agir, situation par situation.");
+	struct mlist *numbers = mlist_new(c->a);
 	for (size_t i = 0; i < s->nemergencies; i++) {
 		const struct emergency *e = &s->emergencies[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "label_html", typo_html(e->label));
-		json_object_set_new(o, "number", json_string_nocheck(e->number));
-		set_field(o, "phone_uri", phone_uri(e->number));
-		set_field(o, "description_html", e->description ? inline_md(c, e->description) : NULL);
-		json_array_append_new(numbers, o);
+		struct mobj *o = obj(c);
+		set(c, o, "label_html", typo_html(c, e->label));
+		set_str(c, o, "number", e->number);
+		set(c, o, "phone_uri", phone_uri(c, e->number));
+		set(c, o, "description_html", e->description ? inline_md(c, e->description) : mv_null());
+		mlist_push(c->a, numbers, mv_obj(o));
 	}
-	json_object_set_new(v, "emergencies", numbers);
-	json_t *situations = json_array();
+	set(c, v, "emergencies", mv_list(numbers));
+	struct mlist *situations = mlist_new(c->a);
 	for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++) {
 		const struct doc *d = s->docs[DOC_THEME][i];
 		if (!doc_find_anchor(d, PAGES_WHAT_TO_DO_ANCHOR))
@@ -1030,9 +1168,8 @@ static json_t *what_to_do_page(const struct cx *c)
 		buf_free(&body);
 		if (!part)
 			continue;
-		json_t *o = doc_ref(c, d);
-		json_object_set_new(o, "how_html", json_string_nocheck(part));
-		free(part);
+		struct mobj *o = doc_ext(c, d);
+		set(c, o, "how_html", own(c, part));
 		/* Whom to call: the carriers of the theme's actions, once each. */
 		struct ptrs carriers = {0};
 		for (size_t k = 0; k < d->actions.n; k++) {
@@ -1040,46 +1177,69 @@ static json_t *what_to_do_page(const struct cx *c)
 			if (a->carrier)
 				ptrs_add_unique(&carriers, a->carrier);
 		}
-		json_object_set_new(o, "carriers", contact_list(c, &carriers));
+		set(c, o, "carriers", contact_list(c, &carriers));
 		ptrs_free(&carriers);
-		json_array_append_new(situations, o);
+		mlist_push(c->a, situations, mv_obj(o));
 	}
-	json_object_set_new(v, "situations", situations);
+	set(c, v, "situations", mv_list(situations));
 	return v;
 }
 
-json_t *context_for_page(const struct site *s, const struct page_plan *plan,
-			 const struct page *p, const struct context_options *o)
+static struct mobj *page_value(struct cx *c, const struct page *p)
 {
-	struct cx c = {s, p->path, o, NULL, plan};
+	const struct site *s = c->s;
 	switch (p->kind) {
-	case PAGE_HOME: return home_page(&c);
-	case PAGE_DOC: return doc_page(&c, p->subject);
-	case PAGE_LIST_ACTIONS: return list_actions(&c);
-	case PAGE_LIST_THEMES: return list_themes(&c);
-	case PAGE_GUIDE_INDEX: return guide_index(&c);
+	case PAGE_HOME: return home_page(c);
+	case PAGE_DOC: return doc_page(c, p->subject);
+	case PAGE_LIST_ACTIONS: return list_actions(c);
+	case PAGE_LIST_THEMES: return list_themes(c);
+	case PAGE_GUIDE_INDEX: return guide_index(c);
 	case PAGE_PAGES_INDEX: {
-		json_t *v = base(&c, "À propos", NULL);
-		json_object_set_new(v, "pages", all_docs(&c, DOC_PAGE));
+		struct mobj *v = base(c, "À propos", NULL);
+		set(c, v, "pages", all_docs(c, DOC_PAGE));
 		return v;
 	}
-	case PAGE_CONTACTS: return contacts_page(&c);
-	case PAGE_CONTACT: return contact_page(&c, p->subject);
-	case PAGE_GLOSSARY: return glossary_page(&c);
-	case PAGE_BIBLIO: return biblio_page(&c);
-	case PAGE_TAXA_INDEX: return taxa_index(&c, p->taxa_kind);
-	case PAGE_TAXON: return taxon_page(&c, p->subject, p->taxa_kind);
-	case PAGE_SEARCH: return simple_page(&c, "Recherche");
-	case PAGE_NOT_FOUND: return not_found_page(&c, plan);
-	case PAGE_WHAT_TO_DO: return what_to_do_page(&c);
+	case PAGE_CONTACTS: return contacts_page(c);
+	case PAGE_CONTACT: return contact_page(c, p->subject);
+	case PAGE_GLOSSARY: return glossary_page(c);
+	case PAGE_BIBLIO: return biblio_page(c);
+	case PAGE_TAXA_INDEX: return taxa_index(c, p->taxa_kind);
+	case PAGE_TAXON: return taxon_page(c, p->subject, p->taxa_kind);
+	case PAGE_SEARCH: return simple_page(c, "Recherche");
+	case PAGE_NOT_FOUND: return not_found_page(c, c->plan);
+	case PAGE_WHAT_TO_DO: return what_to_do_page(c);
 	case PAGE_LIST_KIND: {
 		const struct kind *desc = site_kind(s, p->taxa_kind);
-		json_t *v = base(&c, desc->label_plural, NULL);
-		json_object_set_new(v, "kind_label", json_string_nocheck(desc->label));
-		json_object_set_new(v, "fiches", all_docs(&c, (enum doc_kind)p->taxa_kind));
-		json_object_set_new(v, "count", json_integer((json_int_t)s->ndocs[p->taxa_kind]));
+		struct mobj *v = base(c, desc->label_plural, NULL);
+		set_str(c, v, "kind_label", desc->label);
+		set(c, v, "fiches", all_docs(c, (enum doc_kind)p->taxa_kind));
+		set(c, v, "count", mv_int((long long)s->ndocs[p->taxa_kind]));
 		return v;
 	}
 	}
-	return json_object();
+	return obj(c);
+}
+
+struct page_context *context_for_page(const struct site *s, const struct page_plan *plan,
+				      const struct page *p, const struct context_options *o)
+{
+	struct page_context *pc = xcalloc(1, sizeof *pc);
+	pc->arena = (struct arena)ARENA_INIT;
+	pc->cx = (struct cx){s, p->path, o, NULL, plan, &pc->arena};
+	pc->root = mv_obj(page_value(&pc->cx, p));
+	return pc;
+}
+
+int context_render(struct page_context *pc, const struct mustache_set *set,
+		   const char *name, struct buf *out, struct diag *d)
+{
+	return mustache_render_value(set, name, &pc->root, &pc->cx, out, d);
+}
+
+void context_free(struct page_context *pc)
+{
+	if (!pc)
+		return;
+	arena_free(&pc->arena);
+	free(pc);
 }

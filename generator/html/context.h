@@ -1,13 +1,14 @@
 /*
- * One page's template context: the jansson value a Mustache template sees.
- * Built from the model for one struct page; every URL in it is relative to
- * that page. Thread-safe (reads the model, builds a fresh value).
+ * One page's template context: the value a Mustache template sees
+ * (mvalue.h), built from the model for one struct page; every URL in it is
+ * relative to that page. Thread-safe: it reads the model, and what it
+ * builds belongs to the page's context alone.
  */
 #ifndef FICHES_CONTEXT_H
 #define FICHES_CONTEXT_H
 
-#include <jansson.h>
-
+#include "buf.h"
+#include "diag.h"
 #include "model.h"
 #include "pages.h"
 
@@ -30,11 +31,21 @@ struct context_options {
  */
 void context_prepare(struct site *s);
 
-/* The context for page p. Caller json_decref's it. */
-json_t *context_for_page(const struct site *s, const struct page_plan *plan,
-			 const struct page *p, const struct context_options *o);
+struct page_context;
+struct mustache_set;
 
-/* The whole content model as data (site.json). Caller json_decref's it. */
-json_t *context_site_json(const struct site *s);
+/*
+ * The context for page p: s, plan, p and o must outlive it (its values
+ * borrow the model's strings and read the model when rendered). Caller
+ * frees with context_free.
+ */
+struct page_context *context_for_page(const struct site *s, const struct page_plan *plan,
+				      const struct page *p, const struct context_options *o);
+
+/* Renders template name of set with the page's context (mustache_render_value). */
+int context_render(struct page_context *pc, const struct mustache_set *set,
+		   const char *name, struct buf *out, struct diag *d);
+
+void context_free(struct page_context *pc);
 
 #endif

@@ -15,9 +15,9 @@ int output_page_html(struct mustache_set *tmpl, const struct site *s, const stru
 	/* A project's templates from before the pages index show it with the taxa's. */
 	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(tmpl, name))
 		name = "taxa";
-	json_t *context = context_for_page(s, plan, p, copts);
-	int rc = mustache_render(tmpl, name, context, out, d);
-	json_decref(context);
+	struct page_context *context = context_for_page(s, plan, p, copts);
+	int rc = context_render(context, tmpl, name, out, d);
+	context_free(context);
 	return rc < 0 ? -1 : 0;
 }
 

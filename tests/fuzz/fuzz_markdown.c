@@ -84,13 +84,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void render_page(const struct site *s, const struct page_plan *plan,
 			const struct page *p)
 {
-	struct context_options o = {0, "fuzz"};
-	json_t *ctx = context_for_page(s, plan, p, &o);
+	struct context_options o = {.build_id = "fuzz"};
+	struct page_context *ctx = context_for_page(s, plan, p, &o);
 	struct buf out = BUF_INIT;
 	const char *tmpl = mustache_set_has(templates, p->tmpl) ? p->tmpl : "taxa";
-	mustache_render(templates, tmpl, ctx, &out, NULL);
+	context_render(ctx, templates, tmpl, &out, NULL);
 	buf_free(&out);
-	json_decref(ctx);
+	context_free(ctx);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
