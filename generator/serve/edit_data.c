@@ -310,10 +310,10 @@ static json_t *posted_values(const struct kind *k, const char *body, size_t len,
 		while (z > a && strchr(" \t\n", t[z - 1]))
 			z--;
 		if (!ok) {
-			*err = "Un champ contient des caractères de contrôle : rien n’a été enregistré.";
+			*err = "Un champ contient des caractères de contrôle\u202f: rien n’a été enregistré.";
 		} else if (z == a) {
 			if (f->flags & FIELD_REQUIRED)
-				*err = "Un champ obligatoire est vide : rien n’a été enregistré.";
+				*err = "Un champ obligatoire est vide\u202f: rien n’a été enregistré.";
 			json_object_set_new(v, f->name, json_null());
 		} else if (f->type == FIELD_STRINGS) {
 			/* One value a line (authors): blank lines and spaces around each are slips. */
@@ -343,9 +343,9 @@ static json_t *posted_values(const struct kind *k, const char *body, size_t len,
 			else
 				json_object_set_new(v, f->name, json_integer(number));
 		} else if (f->type != FIELD_LONG_TEXT && memchr(t + a, '\n', z - a)) {
-			*err = "Un champ d’une ligne contient un retour à la ligne : rien n’a été enregistré.";
+			*err = "Un champ d’une ligne contient un retour à la ligne\u202f: rien n’a été enregistré.";
 		} else if (f->type == FIELD_ENUM && !kind_enum_match(f, t + a)) {
-			*err = "Une valeur proposée par une liste est inconnue : rien n’a été enregistré.";
+			*err = "Une valeur proposée par une liste est inconnue\u202f: rien n’a été enregistré.";
 		} else {
 			json_object_set_new(v, f->name, json_stringn(t + a, z - a));
 		}
@@ -458,11 +458,11 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 	const char *version = f.version;
 	json_t *current = at >= 0 ? data_entry_fields(f.text, &f.v[at]) : json_object();
 	struct buf b = BUF_INIT;
-	char *title = id ? xasprintf("%s « %s »", k->label, id) : xasprintf("Nouvelle entrée\u202f: %s", k->label_lower);
+	char *title = id ? xasprintf("%s «\u202f%s\u202f»", k->label, id) : xasprintf("Nouvelle entrée\u202f: %s", k->label_lower);
 	page_start(&b, title);
 	buf_printf(&b, "<p><a href=\"" EDIT_PREFIX "/donnees/%s/\">", k->name);
 	put_html(&b, k->label_plural);
-	buf_puts(&b, " : toutes les entrées</a></p>\n<h1>");
+	buf_puts(&b, "\u202f: toutes les entrées</a></p>\n<h1>");
 	put_html(&b, title);
 	buf_puts(&b, "</h1>\n");
 	free(title);
@@ -704,7 +704,7 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 	enum MHD_Result r;
 	if (status == MHD_HTTP_CONFLICT && !message) {
 		struct buf b = BUF_INIT;
-		char *title = xasprintf("Suppression refusée : %s « %s »", k->label_lower, id);
+		char *title = xasprintf("Suppression refusée\u202f: %s «\u202f%s\u202f»", k->label_lower, id);
 		page_start(&b, title);
 		buf_puts(&b, "<h1>");
 		put_html(&b, title);

@@ -243,7 +243,7 @@ char *data_entry_set(const char *text, size_t len, const struct data_entry *e, c
 	char *fm = e->editable ? as_front_matter(text, e, &n) : NULL;
 	if (!fm) {
 		*err = "Cette entrée est écrite sous une forme que l’atelier ne sait pas modifier "
-		       "(liste entre accolades, commentaire dans la marge) : modifiez-la dans le fichier.";
+		       "(liste entre accolades, commentaire dans la marge)\u202f: modifiez-la dans le fichier.";
 		return NULL;
 	}
 	const char *key;

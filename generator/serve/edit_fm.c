@@ -247,7 +247,7 @@ char *edit_fm_set(const char *text, size_t len, const char *name, const json_t *
 	*err = NULL;
 	json_t *before = edit_fm_parse(text, len);
 	if (!before) {
-		*err = "Le début du fichier (entre les lignes ---) est illisible : corrigez-le dans le texte d’abord.";
+		*err = "Le début du fichier (entre les lignes ---) est illisible\u202f: corrigez-le dans le texte d’abord.";
 		return NULL;
 	}
 	json_t *current = json_object_get(before, name);
@@ -374,6 +374,6 @@ char *edit_fm_set(const char *text, size_t len, const char *name, const json_t *
 refuse:
 	buf_free(&out);
 	json_decref(before);
-	*err = "Cette valeur ne peut pas être écrite sans risque ici : modifiez-la dans le texte.";
+	*err = "Cette valeur ne peut pas être écrite sans risque ici\u202f: modifiez-la dans le texte.";
 	return NULL;
 }
