@@ -7,8 +7,9 @@
  * page is rendered: model strings are borrowed, strings made for the page
  * are copied or adopted into the arena. The references to documents and
  * taxa that lists show (thousands on a list page, the same on every page
- * that lists them) are not built at all: they are views that read the
- * document or taxon when the template asks for one of their fields.
+ * that lists them) and the contacts' cards are not built at all: they are
+ * views that read the document, taxon or contact when the template asks
+ * for one of their fields.
  */
 #include "context.h"
 #include "body_store.h"
@@ -39,6 +40,18 @@ struct cx {
 	const char *absolute;
 	const struct page_plan *plan; /* every page of the site */
 	struct arena *a;    /* the page's: every value built for it */
+	/*
+	 * The last values a view made at some cost, by subject and name: a
+	 * template tests a field, then writes it ({{#role_html}}, {{{role_html}}}),
+	 * and each lookup would make it again. A ring: the lookups of one card
+	 * come together.
+	 */
+	struct memo {
+		const void *subject;
+		const char *name;   /* the literal the view compares with */
+		struct mval v;
+	} memo[8];
+	unsigned memo_next;
 };
 
 struct page_context {
@@ -151,6 +164,23 @@ static int found_str(struct mval *out, const char *s)
 {
 	*out = mv_str(s);
 	return s != NULL;
+}
+
+/* A value a view made for subject's name before, on this page. */
+static int memo_get(const struct cx *c, const void *subject, const char *name, struct mval *out)
+{
+	for (size_t i = 0; i < sizeof c->memo / sizeof *c->memo; i++)
+		if (c->memo[i].subject == subject && c->memo[i].name == name) {
+			*out = c->memo[i].v;
+			return 1;
+		}
+	return 0;
+}
+
+static void memo_put(struct cx *c, const void *subject, const char *name, struct mval v)
+{
+	c->memo[c->memo_next] = (struct memo){subject, name, v};
+	c->memo_next = (c->memo_next + 1) % (sizeof c->memo / sizeof *c->memo);
 }
 
 /* A taxon's short reference, as a view: id, label, label_html, href, colour. */
@@ -397,55 +427,151 @@ static const char *data_str(const struct entry *e, const char *key)
 	return json_string_value(json_object_get(e->data, key));
 }
 
-static struct mobj *contact_card(const struct cx *c, const struct entry *e)
+/* A contact's organisation, inside its card: name_html and href only. */
+static int organisation_get(const void *subject, const char *name, size_t n, void *user,
+			    struct mval *out)
 {
-	struct mobj *v = obj(c);
-	set_str(c, v, "id", e->id);
-	set_str(c, v, "name", e->label);
-	set(c, v, "name_html", label_html(c, e->label_html, e->label));
-	set(c, v, "href", href(c, e->out_path));
-	const char *kind = data_str(e, "kind");
-	set(c, v, "is_person", mv_bool(kind && strcmp(kind, "person") == 0));
-	/*
-	 * Every optional key is set, null when absent: cards are listed inside
-	 * {{#contacts.0}}, which puts the first card on the context stack, and a
-	 * person without a description showed her organisation's.
-	 */
-	const char *role = data_str(e, "role");
-	set(c, v, "role_html", role ? typo_html(c, role) : mv_null());
-	set(c, v, "email", field(c, e, "email"));
-	set(c, v, "phone", field(c, e, "phone"));
-	const char *phone = data_str(e, "phone");
-	set(c, v, "phone_uri", phone ? phone_uri(c, phone) : mv_null());
-	set(c, v, "website", field(c, e, "website"));
-	const char *address = data_str(e, "address");
-	set(c, v, "address_html", address ? typo_html(c, address) : mv_null());
-	set(c, v, "address_map", address ? map_url(c, address) : mv_null());
-	const char *desc = data_str(e, "description");
-	set(c, v, "description_html", desc ? inline_md(c, desc) : mv_null());
-	const char *note = data_str(e, "note");
-	set(c, v, "note_html", note ? inline_md(c, note) : mv_null());
-	struct mval org = mv_null();
-	if (e->organisation) {
-		struct mobj *o = obj(c);
-		set(c, o, "name_html", label_html(c, e->organisation->label_html,
-						  e->organisation->label));
-		set(c, o, "href", href(c, e->organisation->out_path));
-		org = mv_obj(o);
+	const struct entry *e = subject;
+	const struct cx *c = user;
+	if (is(name, n, "name_html")) {
+		*out = label_html(c, e->label_html, e->label);
+		return 1;
 	}
-	set(c, v, "organisation", org);
-	/* True only on the contact's own page, where its name is the title. */
-	set(c, v, "self", mv_bool(0));
-	set(c, v, "members", mv_list(mlist_new(c->a)));
-	return v;
+	if (is(name, n, "href")) {
+		*out = href(c, e->out_path);
+		return 1;
+	}
+	return 0;
 }
 
-static struct mval contact_list(const struct cx *c, const struct ptrs *p)
+static const struct mview organisation_view = {organisation_get};
+
+static const struct mview contact_view;
+
+/*
+ * The value of field `name` of a card, made by make from the string at key
+ * in the contact's data, null without one; made once per card and page
+ * (see struct cx's memo).
+ */
+static int contact_made(struct cx *c, const struct entry *e, const char *name, const char *key,
+			struct mval (*make)(const struct cx *, const char *), struct mval *out)
 {
-	struct mlist *a = mlist_new(c->a);
+	if (memo_get(c, e, name, out))
+		return 1;
+	const char *s = data_str(e, key);
+	*out = s ? make(c, s) : mv_null();
+	memo_put(c, e, name, *out);
+	return 1;
+}
+
+/*
+ * A contact's card, as a view. Every optional name is found, null when
+ * absent: cards are listed inside {{#contacts.0}}, which puts the first
+ * card on the context stack, and a person without a description showed
+ * her organisation's.
+ */
+static int contact_get(const void *subject, const char *name, size_t n, void *user,
+		       struct mval *out)
+{
+	const struct entry *e = subject;
+	struct cx *c = user;
+	const char *s;
+	switch (n) {
+	case 2:
+		if (is(name, n, "id"))
+			return found_str(out, e->id);
+		break;
+	case 4:
+		if (is(name, n, "name"))
+			return found_str(out, e->label);
+		if (is(name, n, "href")) {
+			*out = href(c, e->out_path);
+			return 1;
+		}
+		/* True only on the contact's own page, where its name is the title. */
+		if (is(name, n, "self")) {
+			*out = mv_bool(0);
+			return 1;
+		}
+		break;
+	case 5:
+		if (is(name, n, "email")) {
+			*out = field(c, e, "email");
+			return 1;
+		}
+		if (is(name, n, "phone")) {
+			*out = field(c, e, "phone");
+			return 1;
+		}
+		break;
+	case 7:
+		if (is(name, n, "website")) {
+			*out = field(c, e, "website");
+			return 1;
+		}
+		if (is(name, n, "members")) {
+			*out = mv_views(&contact_view, NULL, 0);
+			return 1;
+		}
+		break;
+	case 9:
+		if (is(name, n, "name_html")) {
+			*out = label_html(c, e->label_html, e->label);
+			return 1;
+		}
+		if (is(name, n, "is_person")) {
+			s = data_str(e, "kind");
+			*out = mv_bool(s && strcmp(s, "person") == 0);
+			return 1;
+		}
+		if (is(name, n, "role_html"))
+			return contact_made(c, e, "role_html", "role", typo_html, out);
+		if (is(name, n, "phone_uri"))
+			return contact_made(c, e, "phone_uri", "phone", phone_uri, out);
+		if (is(name, n, "note_html"))
+			return contact_made(c, e, "note_html", "note", inline_md, out);
+		break;
+	case 11:
+		if (is(name, n, "address_map"))
+			return contact_made(c, e, "address_map", "address", map_url, out);
+		break;
+	case 12:
+		if (is(name, n, "address_html"))
+			return contact_made(c, e, "address_html", "address", typo_html, out);
+		if (is(name, n, "organisation")) {
+			*out = e->organisation ? mv_view(&organisation_view, e->organisation) : mv_null();
+			return 1;
+		}
+		break;
+	case 16:
+		if (is(name, n, "description_html"))
+			return contact_made(c, e, "description_html", "description", inline_md, out);
+		break;
+	}
+	return 0;
+}
+
+static const struct mview contact_view = {contact_get};
+
+/* A contact's card with fields of its own added. */
+static struct mobj *contact_ext(const struct cx *c, const struct entry *e)
+{
+	return mobj_new(c->a, mv_view(&contact_view, e));
+}
+
+/* The contacts of p, borrowed: p must outlive the page (the model's lists). */
+static struct mval contact_list(const struct ptrs *p)
+{
+	return mv_views(&contact_view, (const void *const *)p->v, p->n);
+}
+
+/* The contacts of p, a list made for this page: copied into the arena. */
+static struct mval contact_list_copy(const struct cx *c, const struct ptrs *p)
+{
+	const void **items = arena_alloc(c->a, (p->n ? p->n : 1) * sizeof *items);
 	for (size_t i = 0; i < p->n; i++)
-		mlist_push(c->a, a, mv_obj(contact_card(c, p->v[i])));
-	return mv_list(a);
+		items[i] = p->v[i];
+	return mv_views(&contact_view, items, p->n);
 }
 
 /* The context every page shares: site, navigation, root-relative assets. */
@@ -662,8 +788,8 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 	if (d->since)
 		set(c, doc, "since", mv_int(d->since));
 	if (d->carrier)
-		set(c, doc, "carrier", mv_obj(contact_card(c, d->carrier)));
-	set(c, doc, "contacts", contact_list(c, &d->contacts));
+		set(c, doc, "carrier", mv_view(&contact_view, d->carrier));
+	set(c, doc, "contacts", contact_list(&d->contacts));
 	if (d->prev)
 		set(c, doc, "prev", doc_ref(d->prev));
 	if (d->next)
@@ -798,8 +924,8 @@ static struct mobj *contacts_page(const struct cx *c)
 	struct mlist *orgs = mlist_new(c->a), *people = mlist_new(c->a);
 	for (size_t i = 0; i < c->s->ncontacts; i++) {
 		const struct entry *e = &c->s->contacts[i];
-		struct mobj *card = contact_card(c, e);
-		set(c, card, "members", contact_list(c, &e->members));
+		struct mobj *card = contact_ext(c, e);
+		set(c, card, "members", contact_list(&e->members));
 		set(c, card, "action_count", mv_int((long long)e->actions.n));
 		/* Its territoires: those of the actions it carries or is a contact of. */
 		struct ptrs where = {0};
@@ -823,9 +949,9 @@ static struct mobj *contacts_page(const struct cx *c)
 static struct mobj *contact_page(const struct cx *c, const struct entry *e)
 {
 	struct mobj *v = base(c, e->label, NULL);
-	struct mobj *card = contact_card(c, e);
+	struct mobj *card = contact_ext(c, e);
 	set(c, card, "self", mv_bool(1));
-	set(c, card, "members", contact_list(c, &e->members));
+	set(c, card, "members", contact_list(&e->members));
 	set(c, card, "actions", doc_list(&e->actions));
 	/* The actions as a set: a contact may be named by thousands of them. */
 	struct ptrs actions = {0}, other = {0};
@@ -1177,7 +1303,7 @@ static struct mobj *what_to_do_page(const struct cx *c)
 			if (a->carrier)
 				ptrs_add_unique(&carriers, a->carrier);
 		}
-		set(c, o, "carriers", contact_list(c, &carriers));
+		set(c, o, "carriers", contact_list_copy(c, &carriers));
 		ptrs_free(&carriers);
 		mlist_push(c->a, situations, mv_obj(o));
 	}
@@ -1225,7 +1351,7 @@ struct page_context *context_for_page(const struct site *s, const struct page_pl
 {
 	struct page_context *pc = xcalloc(1, sizeof *pc);
 	pc->arena = (struct arena)ARENA_INIT;
-	pc->cx = (struct cx){s, p->path, o, NULL, plan, &pc->arena};
+	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan, .a = &pc->arena};
 	pc->root = mv_obj(page_value(&pc->cx, p));
 	return pc;
 }
