@@ -6,7 +6,6 @@
 #include "markdown.h"
 #include "md_paths.h"
 #include "pool.h"
-#include "search.h"
 #include "xref.h"
 
 #include <stdlib.h>
@@ -23,15 +22,15 @@ static void process_doc(struct site *s, struct doc *doc, const struct body_sink 
 	cmark_node *root = markdown_parse_doc(s, doc, d);
 	lint_body(s, doc, root, d);
 	xref_resolve_doc(s, doc, root, d);
-	search_doc_texts(root, &doc->search_texts);
 	if (sink)
 		sink->keep(sink->ctx, s, doc, root);
 	cmark_node_free(root);
 }
 
-void bodies_process_doc(struct site *s, struct doc *doc, struct diag *d)
+void bodies_process_doc(struct site *s, struct doc *doc, const struct body_sink *sink,
+			struct diag *d)
 {
-	process_doc(s, doc, NULL, d);
+	process_doc(s, doc, sink, d);
 }
 
 static void process_one(void *ctx, size_t i)

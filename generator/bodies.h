@@ -4,11 +4,12 @@
  * A parsed body weighs about ten times its Markdown; a site of ten
  * thousand fiches would hold half a gigabyte of trees between the checks
  * and the pages. So each body is parsed, checked, resolved and mined for
- * what later stages need (headings, sigles, links, search texts) on its
- * own, and its tree freed at once. An output that shows the bodies keeps
- * what it needs of each tree through a sink before it goes (the HTML
- * output renders the body once: html/body_store.h); the booklets, and the
- * pages when nothing was kept, parse the body again (bodies_tree).
+ * what later stages need (headings, sigles, links) on its own, and its
+ * tree freed at once. An output that shows the bodies keeps what it needs
+ * of each tree through a sink before it goes (the HTML output renders the
+ * body once, with the search index's texts: html/body_store.h); the
+ * booklets, and the pages when nothing was kept, parse the body again
+ * (bodies_tree).
  */
 #ifndef FICHES_BODIES_H
 #define FICHES_BODIES_H
@@ -39,9 +40,11 @@ void bodies_process(struct site *s, int jobs, const struct body_sink *sink, stru
 /*
  * One document's body, as bodies_process does for each (doc need not be
  * in s: serve checks a new version of a document against the site of the
- * last build). The checks that need every body are not made.
+ * last build), its tree handed to sink when not NULL. The checks that need
+ * every body are not made.
  */
-void bodies_process_doc(struct site *s, struct doc *doc, struct diag *d);
+void bodies_process_doc(struct site *s, struct doc *doc, const struct body_sink *sink,
+			struct diag *d);
 
 /*
  * doc's body parsed again with its links resolved (doc->body must not have

@@ -259,7 +259,8 @@ struct build_kept {
 	char *templates;
 	struct template_files tfiles;
 	struct mustache_set *tmpl;
-	struct context_options copts;  /* pdf_sizes owned */
+	struct context_options copts;  /* pdf_sizes owned; bodies: the store below */
+	struct body_store *bodies;     /* the search texts, renewed for each document read again */
 	struct stage_size *pdf_sizes;
 	size_t npdf_sizes;
 };
@@ -287,7 +288,10 @@ static void keep_build(struct build *b, const struct build_options *o,
 	k->tmpl = b->tmpl;
 	b->tmpl = NULL;
 	k->copts = b->copts;
-	k->copts.bodies = NULL;   /* freed with the build: later pages parse their body again */
+	/* Its HTML is let go: later pages parse their body again. */
+	k->bodies = b->bodies;
+	b->bodies = NULL;
+	body_store_release_bodies(k->bodies);
 	k->pdf_sizes = pdf_sizes;
 	k->npdf_sizes = npdf_sizes;
 	*o->keep = k;
@@ -297,6 +301,7 @@ void build_kept_free(struct build_kept *k)
 {
 	if (!k)
 		return;
+	body_store_free(k->bodies);
 	site_free(k->site);
 	if (k->tmpl)
 		mustache_set_free(k->tmpl);
@@ -311,6 +316,11 @@ void build_kept_free(struct build_kept *k)
 struct site *build_kept_site(struct build_kept *k)
 {
 	return k->site;
+}
+
+struct body_store *build_kept_bodies(struct build_kept *k)
+{
+	return k->bodies;
 }
 
 const struct build_options *build_kept_options(const struct build_kept *k)

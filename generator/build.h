@@ -12,6 +12,7 @@
 
 struct pdf_cancel;
 struct build_kept;
+struct body_store;
 
 struct build_options {
 	const char *root;        /* project root: root/content is read ("." by default) */
@@ -114,6 +115,9 @@ void build_kept_free(struct build_kept *k);
 
 /* The model the build made (owned by k; incremental.c updates it in place). */
 struct site *build_kept_site(struct build_kept *k);
+
+/* The texts rendered from k's bodies (html/body_store.h), the search texts among them. */
+struct body_store *build_kept_bodies(struct build_kept *k);
 
 /* What the build wrote, for the diagnostics of the next rebuild. */
 const struct build_options *build_kept_options(const struct build_kept *k);

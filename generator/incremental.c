@@ -18,6 +18,7 @@
 #include "incremental.h"
 
 #include "bodies.h"
+#include "body_store.h"
 #include "derive.h"
 #include "hash.h"
 #include "load.h"
@@ -838,8 +839,9 @@ static int update(struct incr *inc, const char *const *paths, size_t n, struct d
 	}
 	if (r.n > INCR_MAX_DOCS || reread_docs(s, &r, first, docs_d) < 0)
 		goto drop;
+	struct body_sink texts = body_store_texts_sink(build_kept_bodies(kept));
 	for (size_t i = 0; i < r.n; i++) {
-		bodies_process_doc(s, r.docs[i], docs_d);
+		bodies_process_doc(s, r.docs[i], &texts, docs_d);
 		schema_check_doc_sections(s, r.docs[i], docs_d);
 	}
 	t = step_clock("documents", t);
@@ -987,7 +989,7 @@ static int preview(struct incr *inc, const char *display, const char *read_path,
 		doc_free(saved);
 		goto out;
 	}
-	bodies_process_doc(s, doc, own);
+	bodies_process_doc(s, doc, NULL, own);
 	schema_check_doc_sections(s, doc, own);
 	int same = relations_after(s, &doc, &saved, 1, global);
 	/* The project's messages: the kept ones but this document's and the whole-site checks'. */

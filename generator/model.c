@@ -290,13 +290,11 @@ void doc_free(struct doc *d)
 	for (size_t i = 0; i < d->nanchor_checks; i++)
 		free(d->anchor_checks[i].anchor);
 	free(d->anchor_checks);
-	for (size_t i = 0; i < d->search_texts.n; i++)
-		free(d->search_texts.v[i]);
 	free(d->out_path);
 	struct ptrs *lists[] = {&d->publics, &d->territories, &d->contacts, &d->fm_themes,
 				&d->fm_docs, &d->includes, &d->themes, &d->actions, &d->links_to,
 				&d->cited_by, &d->related, &d->glossary_used,
-				&d->entries_cited, &d->search_texts};
+				&d->entries_cited};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		ptrs_free(lists[i]);
 	free(d);

@@ -153,7 +153,6 @@ struct doc {
 	struct ptrs entries_cited; /* struct entry * (contacts, glossary, bibliography) it links to */
 	struct anchor_check *anchor_checks; /* links to other documents' sections, checked later */
 	size_t nanchor_checks;
-	struct ptrs search_texts;  /* char *: text of each section for the search index (0: before the first heading) */
 	struct ptrs cited_by;   /* struct doc * linking to this one (backlinks) */
 	struct ptrs related;    /* struct doc * of the same kind, most related first */
 	struct ptrs glossary_used; /* struct entry * sigles found in its text */

@@ -10,6 +10,7 @@ struct slot {
 	const struct doc *doc;   /* borrowed: the document the slot is for, NULL when unused */
 	struct html_body body;   /* empty until kept, and again once taken */
 	int kept;
+	struct ptrs texts;       /* char *: the search texts of its sections (owned) */
 };
 
 /*
@@ -55,19 +56,52 @@ static struct slot *slot_of(struct body_store *st, const struct doc *doc)
 	return slot->doc == doc ? slot : NULL;
 }
 
+static void texts_free(struct ptrs *texts)
+{
+	for (size_t i = 0; i < texts->n; i++)
+		free(texts->v[i]);
+	ptrs_free(texts);
+}
+
 static void keep(void *ctx, const struct site *s, const struct doc *doc, cmark_node *root)
 {
 	struct slot *slot = slot_of(ctx, doc);
 	if (!slot || !doc->out_path)
 		return;
 	html_body_free(&slot->body);
-	html_render_body(s, doc, root, &slot->body);
+	texts_free(&slot->texts);
+	html_render_body(s, doc, root, &slot->body, &slot->texts);
 	slot->kept = 1;
+}
+
+/* As keep, the search texts only: the page will parse its body again. */
+static void keep_texts(void *ctx, const struct site *s, const struct doc *doc, cmark_node *root)
+{
+	struct slot *slot = slot_of(ctx, doc);
+	if (!slot || !doc->out_path)
+		return;
+	texts_free(&slot->texts);
+	struct html_body scratch = {0};
+	html_render_body(s, doc, root, &scratch, &slot->texts);
+	html_body_free(&scratch);
 }
 
 struct body_sink body_store_sink(struct body_store *st)
 {
 	return (struct body_sink){keep, st};
+}
+
+struct body_sink body_store_texts_sink(struct body_store *st)
+{
+	return (struct body_sink){keep_texts, st};
+}
+
+const struct ptrs *body_store_texts(const struct body_store *st, const struct doc *doc)
+{
+	if (!st)
+		return NULL;
+	const struct slot *slot = &st->slots[slot_at(st, doc)];
+	return slot->doc == doc ? &slot->texts : NULL;
 }
 
 int body_store_take(struct body_store *st, const struct doc *doc, struct html_body *body)
@@ -96,12 +130,22 @@ void body_store_release_sources(const struct body_store *st, struct site *s)
 		}
 }
 
+void body_store_release_bodies(struct body_store *st)
+{
+	for (size_t i = 0; i < st->cap; i++) {
+		html_body_free(&st->slots[i].body);
+		st->slots[i].kept = 0;
+	}
+}
+
 void body_store_free(struct body_store *st)
 {
 	if (!st)
 		return;
-	for (size_t i = 0; i < st->cap; i++)
+	for (size_t i = 0; i < st->cap; i++) {
 		html_body_free(&st->slots[i].body);
+		texts_free(&st->slots[i].texts);
+	}
 	free(st->slots);
 	free(st);
 }

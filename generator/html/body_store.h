@@ -1,8 +1,10 @@
 /*
- * The bodies a build's pages show, rendered during the bodies' first pass
- * (bodies.h) from the tree that pass parsed, and kept until each fiche's
- * page takes its own: each body is parsed once per build instead of twice.
- * The HTML output owns it; the model holds no rendered body.
+ * The texts rendered from the bodies during their first pass (bodies.h),
+ * from the tree that pass parsed: the HTML each page shows, kept until the
+ * page takes it, so that each body is parsed once per build instead of
+ * twice; and the plain text of each section for the search index, written
+ * as the body is typeset (html_render_body), so that it is typeset once.
+ * The render phase owns them; the model holds no rendered text.
  *
  * A slot is filled by the thread that processed its document and taken by
  * the thread that renders its page, never both at once (the bodies' pass
@@ -25,6 +27,19 @@ struct body_store *body_store_new(const struct site *s);
 struct body_sink body_store_sink(struct body_store *st);
 
 /*
+ * A sink that renews the search texts only (serve's rebuilds, whose pages
+ * parse their body again): a document's slot must exist.
+ */
+struct body_sink body_store_texts_sink(struct body_store *st);
+
+/*
+ * The search texts of doc's sections (char *, owned by the store): first
+ * what comes before the first heading, then one per heading. NULL when st
+ * is NULL or has no slot for doc; empty when doc has no page.
+ */
+const struct ptrs *body_store_texts(const struct body_store *st, const struct doc *doc);
+
+/*
  * Moves doc's rendered body into *body and returns 1, or returns 0 when the
  * store has none for doc. Caller frees *body with html_body_free.
  */
@@ -39,6 +54,9 @@ int body_store_take(struct body_store *st, const struct doc *doc, struct html_bo
  * check that quotes them is done.
  */
 void body_store_release_sources(const struct body_store *st, struct site *s);
+
+/* Lets go of the HTML not taken (pages rendered later parse their body again); the texts stay. */
+void body_store_release_bodies(struct body_store *st);
 
 void body_store_free(struct body_store *st);
 

@@ -7,6 +7,7 @@
 #include "glossary.h"
 #include "markdown.h"
 #include "path.h"
+#include "search_text.h"
 #include "typo.h"
 #include "xalloc.h"
 #include "xref.h"
@@ -27,6 +28,14 @@ struct render {
 	int in_link;               /* no nested links: sigles inside links are not linked */
 	char **footnotes;          /* labels in order of first reference */
 	size_t nfootnotes;
+	/*
+	 * The search index's texts (search_text.h), written as the body is
+	 * typeset so that its text is typeset once: the section being
+	 * written, and the sections done. NULL when not wanted.
+	 */
+	struct buf *plain;
+	struct ptrs *texts;
+	int in_heading;            /* a heading's text is the section's name, not its text */
 };
 
 char *html_url(const char *url, const char *page)
@@ -53,6 +62,20 @@ static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
 	buf_put_html(out, s, n);
 	if (kind == TYPO_SUPERSCRIPT)
 		buf_puts(out, "</sup>");
+}
+
+/* As emit_typo, and the text into the search text (see struct render). */
+static void emit_typo_plain(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	struct render *r = ctx;
+	emit_typo(r->out, kind, s, n);
+	search_text_put(r->plain, s, n);
+}
+
+/* Whether r writes the search text at this point. */
+static int plain_on(const struct render *r)
+{
+	return r->plain && !r->in_heading;
 }
 
 /*
@@ -119,6 +142,8 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 	free(typeset);
 	buf_put_html(r->out, s, n);
 	buf_puts(r->out, "</abbr>");
+	if (plain_on(r))
+		search_text_put(r->plain, s, n);
 	if (link)
 		buf_puts(r->out, "</a>");
 	/* Sigles end in a letter or digit: what follows is glued to a word. */
@@ -128,12 +153,65 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 static void put_text(struct render *r, const char *text)
 {
 	size_t n = strlen(text), start = 0, pos, len, which;
+	typo_emit_fn emit = plain_on(r) ? emit_typo_plain : emit_typo;
+	void *ctx = plain_on(r) ? (void *)r : (void *)r->out;
 	while (r->s->gloss && gloss_index_find(r->s->gloss, text, n, start, &pos, &len, &which)) {
-		typo_apply(text + start, pos - start, &r->typo, emit_typo, r->out);
+		typo_apply(text + start, pos - start, &r->typo, emit, ctx);
 		put_sigle(r, which, text + pos, len);
 		start = pos + len;
 	}
-	typo_apply(text + start, n - start, &r->typo, emit_typo, r->out);
+	typo_apply(text + start, n - start, &r->typo, emit, ctx);
+}
+
+/* The search text of a block's start or end (none inside a heading). */
+static void plain_block_end(struct render *r)
+{
+	if (plain_on(r))
+		search_text_block_end(r->plain);
+}
+
+static void plain_literal(struct render *r, const char *lit)
+{
+	if (!plain_on(r))
+		return;
+	search_text_put(r->plain, lit, strlen(lit));
+	search_text_separator(r->plain);
+}
+
+/*
+ * An image's description, which its page shows only in an attribute: the
+ * search text has its words with French typography, each text run on its own.
+ */
+static void plain_image(struct render *r, cmark_node *image)
+{
+	if (!plain_on(r))
+		return;
+	cmark_iter *it = cmark_iter_new(image);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_TEXT: {
+			const char *lit = cmark_node_get_literal(node);
+			char *t = typo_plain(lit, strlen(lit));
+			search_text_put(r->plain, t, strlen(t));
+			free(t);
+			break;
+		}
+		case CMARK_NODE_CODE:
+			plain_literal(r, cmark_node_get_literal(node));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			search_text_separator(r->plain);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
 }
 
 static size_t footnote_number(struct render *r, const char *label)
@@ -187,7 +265,9 @@ static void render_node(struct render *r, cmark_node *node)
 		r->typo = (struct typo_state)TYPO_STATE_INIT;
 		if (!tight)
 			buf_puts(out, "<p>");
+		plain_block_end(r);
 		render_children(r, node);
+		plain_block_end(r);
 		buf_puts(out, tight ? "\n" : "</p>\n");
 		return;
 	}
@@ -204,13 +284,20 @@ static void render_node(struct render *r, cmark_node *node)
 		if (anchor)
 			buf_printf(out, " id=\"%s\"", anchor);
 		buf_puts(out, ">");
+		/* Each heading begins a section of the search texts. */
+		if (plain_on(r))
+			search_text_keep(r->plain, r->texts);
+		r->in_heading++;
 		render_children(r, node);
+		r->in_heading--;
 		buf_printf(out, "</h%d>\n", level);
 		return;
 	}
 	case CMARK_NODE_BLOCK_QUOTE:
 		buf_puts(out, "<blockquote>\n");
+		plain_block_end(r);
 		render_children(r, node);
+		plain_block_end(r);
 		buf_puts(out, "</blockquote>\n");
 		return;
 	case CMARK_NODE_LIST: {
@@ -220,13 +307,17 @@ static void render_node(struct render *r, cmark_node *node)
 			buf_printf(out, "<ol start=\"%d\">\n", start);
 		else
 			buf_puts(out, ordered ? "<ol>\n" : "<ul>\n");
+		plain_block_end(r);
 		render_children(r, node);
+		plain_block_end(r);
 		buf_puts(out, ordered ? "</ol>\n" : "</ul>\n");
 		return;
 	}
 	case CMARK_NODE_ITEM:
 		buf_puts(out, "<li>");
+		plain_block_end(r);
 		render_children(r, node);
+		plain_block_end(r);
 		buf_puts(out, "</li>\n");
 		return;
 	case CMARK_NODE_CODE_BLOCK: {
@@ -234,15 +325,19 @@ static void render_node(struct render *r, cmark_node *node)
 		buf_puts(out, "<pre><code>");
 		buf_put_html(out, lit, strlen(lit));
 		buf_puts(out, "</code></pre>\n");
+		plain_literal(r, lit);
 		return;
 	}
 	case CMARK_NODE_HTML_BLOCK:
 	case CMARK_NODE_HTML_INLINE:
 		if (r->s->allow_html)
 			buf_puts(out, cmark_node_get_literal(node));
+		if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK)
+			plain_block_end(r);
 		return;
 	case CMARK_NODE_THEMATIC_BREAK:
 		buf_puts(out, "<hr>\n");
+		plain_block_end(r);
 		return;
 	case CMARK_NODE_FOOTNOTE_DEFINITION:
 		/* Printed after the body, in reference order. */
@@ -253,10 +348,14 @@ static void render_node(struct render *r, cmark_node *node)
 	case CMARK_NODE_SOFTBREAK:
 		buf_putc(out, '\n');
 		r->typo.prev = ' ';
+		if (plain_on(r))
+			search_text_separator(r->plain);
 		return;
 	case CMARK_NODE_LINEBREAK:
 		buf_puts(out, "<br>\n");
 		r->typo.prev = ' ';
+		if (plain_on(r))
+			search_text_separator(r->plain);
 		return;
 	case CMARK_NODE_CODE: {
 		const char *lit = cmark_node_get_literal(node);
@@ -264,6 +363,7 @@ static void render_node(struct render *r, cmark_node *node)
 		buf_put_html(out, lit, strlen(lit));
 		buf_puts(out, "</code>");
 		r->typo.prev = 'x';
+		plain_literal(r, lit);
 		return;
 	}
 	case CMARK_NODE_EMPH:
@@ -313,6 +413,7 @@ static void render_node(struct render *r, cmark_node *node)
 			buf_puts(out, "\" loading=\"lazy\">");
 		}
 		free(alt);
+		plain_image(r, node);
 		return;
 	}
 	case CMARK_NODE_FOOTNOTE_REFERENCE: {
@@ -348,7 +449,9 @@ static void render_node(struct render *r, cmark_node *node)
 					buf_printf(out, " style=\"text-align:%s\"", align);
 				buf_puts(out, ">");
 				r->typo = (struct typo_state)TYPO_STATE_INIT;
+				plain_block_end(r);
 				render_children(r, cell);
+				plain_block_end(r);
 				buf_puts(out, header ? "</th>" : "</td>");
 			}
 			buf_puts(out, "</tr>\n");
@@ -395,7 +498,9 @@ static void render_footnotes(struct render *r, cmark_node *root)
 			def = cmark_node_next(def);
 		buf_printf(r->out, "<li id=\"note-%zu\">", i + 1);
 		if (def) {
+			plain_block_end(r);
 			render_children(r, def);
+			plain_block_end(r);
 			def = cmark_node_next(def);
 		}
 		buf_printf(r->out, "<a class=\"retour-note\" href=\"#appel-%zu\" "
@@ -487,7 +592,7 @@ static void render_root(struct render *r, cmark_node *root)
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
 		     struct buf *out)
 {
-	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0};
+	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -500,12 +605,15 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 }
 
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
-		      struct html_body *body)
+		      struct html_body *body, struct ptrs *texts)
 {
-	struct buf out = BUF_INIT;
-	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0};
+	struct buf out = BUF_INIT, plain = BUF_INIT;
+	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
+			   texts ? &plain : NULL, texts, 0};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
 	render_root(&r, root);
+	if (texts)
+		search_text_keep(&plain, texts);
 	body->sigles = sigles_linked(&r, &body->nsigles);
 	free(r.sigle_seen);
 	body->len = out.len;
@@ -530,7 +638,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 			  int inline_only, struct buf *out)
 {
 	cmark_node *root = markdown_parse_string(text, strlen(text));
-	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0};
+	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0};
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {

@@ -30,9 +30,14 @@ struct html_body {
 	size_t nsigles;
 };
 
-/* Renders root, doc's resolved tree, as seen from doc->out_path. Thread-safe. */
+/*
+ * Renders root, doc's resolved tree, as seen from doc->out_path. Thread-safe.
+ * When texts is not NULL, the plain text of each section (search_text.h)
+ * is appended to it as it is typeset, as a char * the caller owns: first
+ * what comes before the first heading, then one per heading.
+ */
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
-		      struct html_body *body);
+		      struct html_body *body, struct ptrs *texts);
 /* Appends what html_render_doc(s, doc, doc->out_path, out) appends, from body. */
 void html_put_body(const struct site *s, const struct doc *doc, const struct html_body *body,
 		   struct buf *out);

@@ -50,6 +50,8 @@
  * snippets read like the site.
  */
 #include "search.h"
+#include "body_store.h"
+#include "search_text.h"
 #include "hash.h"
 #include "markdown.h"
 #include "stage.h"
@@ -293,7 +295,7 @@ struct record {
 struct section {
 	size_t record;
 	char *heading, *anchor;
-	const char *shared;     /* a document's section: its text, owned by the document */
+	const char *shared;     /* a document's section: its text, owned by the body store */
 	struct buf text;        /* otherwise (contacts, glossary, bibliography): built here */
 };
 
@@ -343,129 +345,23 @@ static struct section *add_section(struct index *ix, size_t rec, const char *hea
 	return sec;
 }
 
-/* Whether the text ends with a separator (a space, or the end of a block). */
-static int ends_apart(const struct buf *b)
-{
-	return !b->len || b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n';
-}
-
-/* Appends s with every run of white space made one space (none at the start). */
-static void put_text(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (ascii_isspace((unsigned char)c)) {
-			if (!ends_apart(b))
-				buf_putc(b, ' ');
-		} else {
-			buf_putc(b, c);
-		}
-	}
-}
-
-static void put_separator(struct buf *b)
-{
-	if (!ends_apart(b))
-		buf_putc(b, ' ');
-}
-
-static void trim(struct buf *b)
-{
-	while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n'))
-		b->data[--b->len] = '\0';
-}
-
 /*
- * The end of a paragraph, list item or table cell: a newline, so that
- * search.js can show « item · item » in snippets instead of gluing a list
- * into one sentence.
+ * A document's record and its sections, at its headings, in the order html.c
+ * numbers them; texts (body_store.h) holds the sections' plain texts, NULL
+ * when the store has none for the document.
  */
-static void put_block_end(struct buf *b)
-{
-	trim(b);
-	if (b->len)
-		buf_putc(b, '\n');
-}
-
-static int is_block(cmark_node_type t)
-{
-	return (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
-}
-
-/* Adds the trimmed text to out, at its own size: it stays for the whole build. */
-static void keep_text(struct buf *text, struct ptrs *out)
-{
-	trim(text);
-	size_t len = text->len;
-	ptrs_add(out, xrealloc(buf_detach(text), len + 1));
-}
-
-void search_doc_texts(cmark_node *root, struct ptrs *out)
-{
-	struct buf text = BUF_INIT;
-	int in_heading = 0;
-	cmark_iter *it = cmark_iter_new(root);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type type = cmark_node_get_type(node);
-		if (type == CMARK_NODE_HEADING) {
-			if (ev == CMARK_EVENT_ENTER) {
-				keep_text(&text, out);
-				in_heading = 1;
-			} else {
-				in_heading = 0;
-			}
-			continue;
-		}
-		if (in_heading)
-			continue;
-		if (ev == CMARK_EVENT_EXIT) {
-			if (is_block(type))
-				put_block_end(&text);
-			continue;
-		}
-		switch (type) {
-		case CMARK_NODE_TEXT: {
-			const char *lit = cmark_node_get_literal(node);
-			char *t = typo_plain(lit, strlen(lit));
-			put_text(&text, t, strlen(t));
-			free(t);
-			break;
-		}
-		case CMARK_NODE_CODE:
-		case CMARK_NODE_CODE_BLOCK: {
-			const char *lit = cmark_node_get_literal(node);
-			put_text(&text, lit, strlen(lit));
-			put_separator(&text);
-			break;
-		}
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			put_separator(&text);
-			break;
-		default:
-			if (is_block(type))
-				put_block_end(&text);
-			break;
-		}
-	}
-	cmark_iter_free(it);
-	keep_text(&text, out);
-}
-
-/* A document's record and its sections, at its headings, in the order html.c numbers them. */
-static void add_doc(struct index *ix, const struct doc *d)
+static void add_doc(struct index *ix, const struct doc *d, const struct ptrs *texts)
 {
 	int number = d->desc->list == LIST_NUMBERED ? d->number : 0;
 	size_t rec = add_record(ix, record_kind(d->kind), number, d->title, d->out_path, d->summary);
-	for (size_t i = 0; i < d->search_texts.n; i++) {
+	size_t n = texts ? texts->n : 0;
+	for (size_t i = 0; i < n; i++) {
 		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
 		struct section *sec = i ? add_section(ix, rec, h ? h->text : "", h ? h->anchor : NULL) :
 					  add_section(ix, rec, NULL, NULL);
-		sec->shared = d->search_texts.v[i];
+		sec->shared = texts->v[i];
 	}
-	if (!d->search_texts.n)
+	if (!n)
 		add_section(ix, rec, NULL, NULL);
 }
 
@@ -483,8 +379,8 @@ static void put_markdown(struct buf *b, const char *text)
 	cmark_node *root = markdown_parse_string(text, strlen(text));
 	char *plain = markdown_plain_text(root);
 	char *t = typo_plain(plain, strlen(plain));
-	put_separator(b);
-	put_text(b, t, strlen(t));
+	search_text_separator(b);
+	search_text_put(b, t, strlen(t));
 	free(t);
 	free(plain);
 	cmark_node_free(root);
@@ -510,11 +406,11 @@ static void add_contact(struct index *ix, const struct entry *e)
 	for (size_t i = 0; i < sizeof plain_fields / sizeof *plain_fields; i++) {
 		const char *v = field_str(e, plain_fields[i]);
 		if (v) {
-			put_separator(&sec->text);
-			put_text(&sec->text, v, strlen(v));
+			search_text_separator(&sec->text);
+			search_text_put(&sec->text, v, strlen(v));
 		}
 	}
-	trim(&sec->text);
+	search_text_trim(&sec->text);
 }
 
 static void add_glossary(struct index *ix, const struct entry *e)
@@ -524,7 +420,7 @@ static void add_glossary(struct index *ix, const struct entry *e)
 	free(href);
 	struct section *sec = add_section(ix, rec, NULL, NULL);
 	put_markdown(&sec->text, field_str(e, "definition"));
-	trim(&sec->text);
+	search_text_trim(&sec->text);
 }
 
 static void add_biblio(struct index *ix, const struct entry *e)
@@ -553,7 +449,7 @@ static void add_biblio(struct index *ix, const struct entry *e)
 	buf_free(&summary);
 	struct section *sec = add_section(ix, rec, NULL, NULL);
 	put_markdown(&sec->text, field_str(e, "abstract"));
-	trim(&sec->text);
+	search_text_trim(&sec->text);
 }
 
 /* ---- Vocabulary ---------------------------------------------------------- */
@@ -1431,13 +1327,14 @@ static size_t put_texts(const struct index *ix, struct buf *meta, struct search_
 	return total;
 }
 
-void search_index_files(const struct site *s, struct search_files *out)
+void search_index_files(const struct site *s, const struct body_store *texts,
+			struct search_files *out)
 {
 	size_t base = out->n;
 	struct index ix = {0};
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		for (size_t i = 0; i < s->ndocs[k] && site_kind(s, (int)k)->search_weight; i++)
-			add_doc(&ix, s->docs[k][i]);
+			add_doc(&ix, s->docs[k][i], body_store_texts(texts, s->docs[k][i]));
 	for (size_t i = 0; i < s->ncontacts; i++)
 		add_contact(&ix, &s->contacts[i]);
 	for (size_t i = 0; i < s->nglossary; i++)

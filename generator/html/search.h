@@ -33,6 +33,7 @@
 #include "model.h"
 #include "pages.h"
 
+struct body_store;
 struct stage;
 struct template_files;
 
@@ -69,17 +70,11 @@ struct search_files {
 /*
  * The index of site s, in pieces (see the shape at the top of search.c):
  * SEARCH_INDEX_PATH first, then the parts. Appends to out. Deterministic.
+ * The documents' texts are those texts holds (body_store.h; NULL: none).
  */
-void search_index_files(const struct site *s, struct search_files *out);
+void search_index_files(const struct site *s, const struct body_store *texts,
+			struct search_files *out);
 
 void search_files_free(struct search_files *f);
-
-/*
- * The plain text (with French typography) of each section of a parsed
- * body, appended to out as char * (the caller owns them): first what comes
- * before the first heading, then one per heading. The search index is made
- * from these, kept on the document, so the trees need not stay in memory.
- */
-void search_doc_texts(cmark_node *root, struct ptrs *out);
 
 #endif

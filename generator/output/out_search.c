@@ -15,7 +15,7 @@ static void render(struct output_run *run, void *state, size_t i)
 	(void)state;
 	(void)i;
 	struct search_files files = {0};
-	search_index_files(run->site, &files);
+	search_index_files(run->site, run->copts->bodies, &files);
 	if (!run->o->serve && files.n)
 		precompress_add(run->stage, files.v[0].path, files.v[0].data, files.v[0].len);
 	for (size_t k = 0; k < files.n; k++) {

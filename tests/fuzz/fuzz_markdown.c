@@ -12,6 +12,7 @@
  * As in a build, pages are rendered only when the checks found no error.
  */
 #include "bodies.h"
+#include "body_store.h"
 #include "buf.h"
 #include "context.h"
 #include "derive.h"
@@ -114,7 +115,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		schema_check(s, d);
 		if (opt & 4)
 			s->allow_html = 1;
-		bodies_process(s, 1, NULL, d);
+		struct body_store *texts = body_store_new(s);
+		struct body_sink sink = body_store_texts_sink(texts);
+		bodies_process(s, 1, &sink, d);
 		schema_check_sections(s, d);
 		derive_all(s);
 		/* The body again as a standalone string (data-file fields take this path). */
@@ -133,10 +136,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					render_page(s, &plan, &plan.pages[i]);
 			}
 			struct search_files index = {0};
-			search_index_files(s, &index);
+			search_index_files(s, texts, &index);
 			search_files_free(&index);
 			pages_free(&plan);
 		}
+		body_store_free(texts);
 		site_free(s);
 	}
 	free(diag_to_string(d));
