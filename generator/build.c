@@ -455,6 +455,9 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	/* Checks done, no booklet and no later rebuild: only the kept HTML is read now. */
 	if (o->no_pdf && !o->pdf_later && !o->keep)
 		body_store_release_sources(b.bodies, b.site);
+	/* Only the index reads the search texts, once, unless a later rebuild makes it again. */
+	if (!o->keep)
+		body_store_texts_once(b.bodies);
 	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
 	context_prepare(b.site);
 	build_phase("summaries");

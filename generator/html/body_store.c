@@ -22,6 +22,7 @@ struct slot {
 struct body_store {
 	struct slot *slots;
 	size_t cap;              /* a power of two, more than twice the documents */
+	int texts_once;          /* the search texts are let go once read */
 };
 
 static size_t slot_at(const struct body_store *st, const struct doc *doc)
@@ -128,6 +129,20 @@ void body_store_release_sources(const struct body_store *st, struct site *s)
 			free(doc->body);
 			doc->body = NULL;
 		}
+}
+
+void body_store_texts_once(struct body_store *st)
+{
+	st->texts_once = 1;
+}
+
+void body_store_texts_read(struct body_store *st, const struct doc *doc)
+{
+	if (!st || !st->texts_once)
+		return;
+	struct slot *slot = slot_of(st, doc);
+	if (slot)
+		texts_free(&slot->texts);
 }
 
 void body_store_release_bodies(struct body_store *st)

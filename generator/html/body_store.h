@@ -55,6 +55,16 @@ int body_store_take(struct body_store *st, const struct doc *doc, struct html_bo
  */
 void body_store_release_sources(const struct body_store *st, struct site *s);
 
+/*
+ * The search texts are read once (a build that is not kept, as serve's
+ * is): body_store_texts_read then lets a document's go, so that they are
+ * not all held while the index's files are made.
+ */
+void body_store_texts_once(struct body_store *st);
+
+/* The index is done with doc's search texts (its thread only reads doc's). */
+void body_store_texts_read(struct body_store *st, const struct doc *doc);
+
 /* Lets go of the HTML not taken (pages rendered later parse their body again); the texts stay. */
 void body_store_release_bodies(struct body_store *st);
 

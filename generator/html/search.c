@@ -290,6 +290,7 @@ static const struct kind *record_desc(const struct site *s, int k)
 struct record {
 	int kind, number;
 	char *title, *href, *summary;
+	const struct doc *doc;  /* a document's record: its texts are in the index's store */
 };
 
 struct section {
@@ -305,6 +306,7 @@ static const char *section_text(const struct section *sec)
 }
 
 struct index {
+	struct body_store *texts; /* the documents' sections' texts (body_store.h), or NULL */
 	struct record *recs;
 	size_t nrecs, caprecs;
 	struct section *secs;
@@ -325,7 +327,7 @@ static size_t add_record(struct index *ix, int kind, int number, const char *tit
 		ix->recs = xrealloc(ix->recs, ix->caprecs * sizeof *ix->recs);
 	}
 	ix->recs[ix->nrecs] = (struct record){kind, number, typo(title), xstrdup(href),
-					      summary && *summary ? typo(summary) : NULL};
+					      summary && *summary ? typo(summary) : NULL, NULL};
 	return ix->nrecs++;
 }
 
@@ -354,6 +356,7 @@ static void add_doc(struct index *ix, const struct doc *d, const struct ptrs *te
 {
 	int number = d->desc->list == LIST_NUMBERED ? d->number : 0;
 	size_t rec = add_record(ix, record_kind(d->kind), number, d->title, d->out_path, d->summary);
+	ix->recs[rec].doc = d;
 	size_t n = texts ? texts->n : 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
@@ -1318,6 +1321,10 @@ static size_t put_texts(const struct index *ix, struct buf *meta, struct search_
 			buf_putc(&b, ']');
 		}
 		buf_puts(&b, "]});\n");
+		/* Nothing reads these texts again: the store lets them go if the build does not keep them. */
+		for (size_t r = first_rec; r < rec; r++)
+			if (ix->recs[r].doc)
+				body_store_texts_read(ix->texts, ix->recs[r].doc);
 		total += b.len;
 		add_file(out, xasprintf(SEARCH_PARTS_DIR "/t%zu.js", nfrags), &b);
 		put_varint(meta, first_sec - prev_sec);
@@ -1327,11 +1334,12 @@ static size_t put_texts(const struct index *ix, struct buf *meta, struct search_
 	return total;
 }
 
-void search_index_files(const struct site *s, const struct body_store *texts,
+void search_index_files(const struct site *s, struct body_store *texts,
 			struct search_files *out)
 {
 	size_t base = out->n;
 	struct index ix = {0};
+	ix.texts = texts;
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		for (size_t i = 0; i < s->ndocs[k] && site_kind(s, (int)k)->search_weight; i++)
 			add_doc(&ix, s->docs[k][i], body_store_texts(texts, s->docs[k][i]));

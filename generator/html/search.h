@@ -70,9 +70,10 @@ struct search_files {
 /*
  * The index of site s, in pieces (see the shape at the top of search.c):
  * SEARCH_INDEX_PATH first, then the parts. Appends to out. Deterministic.
- * The documents' texts are those texts holds (body_store.h; NULL: none).
+ * The documents' texts are those texts holds (body_store.h; NULL: none),
+ * each marked read once written (body_store_texts_read).
  */
-void search_index_files(const struct site *s, const struct body_store *texts,
+void search_index_files(const struct site *s, struct body_store *texts,
 			struct search_files *out);
 
 void search_files_free(struct search_files *f);
