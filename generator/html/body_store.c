@@ -11,6 +11,8 @@ struct slot {
 	struct html_body body;   /* empty until kept, and again once taken */
 	int kept;
 	struct ptrs texts;       /* char *: the search texts of its sections (owned) */
+	char *what_to_do;        /* a theme's « Comment faire ? » for « Que faire si… » (owned), or NULL */
+	int what_to_do_kept;     /* what_to_do is kept, NULL when the body has no such section */
 };
 
 /*
@@ -73,6 +75,11 @@ static void keep(void *ctx, const struct site *s, const struct doc *doc, cmark_n
 	texts_free(&slot->texts);
 	html_render_body(s, doc, root, &slot->body, &slot->texts);
 	slot->kept = 1;
+	free(slot->what_to_do);
+	slot->what_to_do = NULL;
+	slot->what_to_do_kept = doc->kind == DOC_THEME && doc_find_anchor(doc, PAGES_WHAT_TO_DO_ANCHOR);
+	if (slot->what_to_do_kept)
+		slot->what_to_do = html_what_to_do(s, doc, root);
 }
 
 /* As keep, the search texts only: the page will parse its body again. */
@@ -105,6 +112,17 @@ const struct ptrs *body_store_texts(const struct body_store *st, const struct do
 	return slot->doc == doc ? &slot->texts : NULL;
 }
 
+int body_store_take_what_to_do(struct body_store *st, const struct doc *doc, char **part)
+{
+	struct slot *slot = st ? slot_of(st, doc) : NULL;
+	if (!slot || !slot->what_to_do_kept)
+		return 0;
+	*part = slot->what_to_do;
+	slot->what_to_do = NULL;
+	slot->what_to_do_kept = 0;
+	return 1;
+}
+
 int body_store_take(struct body_store *st, const struct doc *doc, struct html_body *body)
 {
 	struct slot *slot = slot_of(st, doc);
@@ -122,9 +140,8 @@ void body_store_release_sources(const struct body_store *st, struct site *s)
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			struct doc *doc = s->docs[k][i];
 			const struct slot *slot = &st->slots[slot_at(st, doc)];
-			/* « Que faire si… » renders the themes' « Comment faire ? » sections from their Markdown. */
-			if (slot->doc != doc || !slot->kept ||
-			    (doc->kind == DOC_THEME && doc_find_anchor(doc, PAGES_WHAT_TO_DO_ANCHOR)))
+			/* « Que faire si… » has the themes' « Comment faire ? » sections from keep(). */
+			if (slot->doc != doc || !slot->kept)
 				continue;
 			free(doc->body);
 			doc->body = NULL;
@@ -150,6 +167,9 @@ void body_store_release_bodies(struct body_store *st)
 	for (size_t i = 0; i < st->cap; i++) {
 		html_body_free(&st->slots[i].body);
 		st->slots[i].kept = 0;
+		free(st->slots[i].what_to_do);
+		st->slots[i].what_to_do = NULL;
+		st->slots[i].what_to_do_kept = 0;
 	}
 }
 
@@ -160,6 +180,7 @@ void body_store_free(struct body_store *st)
 	for (size_t i = 0; i < st->cap; i++) {
 		html_body_free(&st->slots[i].body);
 		texts_free(&st->slots[i].texts);
+		free(st->slots[i].what_to_do);
 	}
 	free(st->slots);
 	free(st);

@@ -4,7 +4,9 @@
  * page takes it, so that each body is parsed once per build instead of
  * twice; and the plain text of each section for the search index, written
  * as the body is typeset (html_render_body), so that it is typeset once.
- * The render phase owns them; the model holds no rendered text.
+ * A theme's « Comment faire ? » section, which « Que faire si… » shows,
+ * is cut from the same tree. The render phase owns them; the model holds
+ * no rendered text.
  *
  * A slot is filled by the thread that processed its document and taken by
  * the thread that renders its page, never both at once (the bodies' pass
@@ -46,12 +48,19 @@ const struct ptrs *body_store_texts(const struct body_store *st, const struct do
 int body_store_take(struct body_store *st, const struct doc *doc, struct html_body *body);
 
 /*
+ * Moves into *part a theme's « Comment faire ? » section as « Que faire
+ * si… » shows it (html_what_to_do; NULL when the body has none) and
+ * returns 1, or returns 0 when the store has none for doc (st may be NULL).
+ * Caller frees *part.
+ */
+int body_store_take_what_to_do(struct body_store *st, const struct doc *doc, char **part);
+
+/*
  * Lets go of the Markdown of each document whose page's HTML is kept
  * (doc->body NULL), so that the kept HTML does not come on top of it
- * during the render, except where another page parses it again (a fiche
- * thématique's « Comment faire ? » section). Only when nothing else of the
- * build will read the bodies (no booklets, no later rebuild) and every
- * check that quotes them is done.
+ * during the render (a theme's « Comment faire ? » section is kept too).
+ * Only when nothing else of the build will read the bodies (no booklets,
+ * no later rebuild) and every check that quotes them is done.
  */
 void body_store_release_sources(const struct body_store *st, struct site *s);
 

@@ -1218,50 +1218,6 @@ static struct mobj *not_found_page(struct cx *c, const struct page_plan *plan)
 }
 
 /*
- * The part of a rendered body under the heading whose id is anchor, up to
- * the next heading of the same level, the notes or the sigles' template.
- * Ids are dropped (several such parts share a page) and same-page links go
- * to the document's own page. NULL when the body has no such heading.
- */
-static char *body_section(const char *body, const char *anchor, const char *doc_href)
-{
-	char *open = xasprintf("<h2 id=\"%s\">", anchor);
-	const char *start = strstr(body, open);
-	free(open);
-	if (!start)
-		return NULL;
-	start = strstr(start, "</h2>");
-	if (!start)
-		return NULL;
-	start += 5;
-	const char *end = start + strlen(start);
-	static const char *const stops[] = {"<h2", "<section class=\"notes\"", "<template"};
-	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
-		const char *e = strstr(start, stops[i]);
-		if (e && e < end)
-			end = e;
-	}
-	struct buf b = BUF_INIT;
-	for (const char *p = start; p < end;) {
-		if (!strncmp(p, " id=\"", 5)) {
-			const char *q = memchr(p + 5, '"', (size_t)(end - p - 5));
-			if (q) {
-				p = q + 1;
-				continue;
-			}
-		}
-		if (!strncmp(p, "href=\"#", 7)) {
-			buf_puts(&b, "href=\"");
-			buf_puts(&b, doc_href);
-			p += 6;
-			continue;
-		}
-		buf_putc(&b, *p++);
-	}
-	return buf_detach(&b);
-}
-
-/*
  * « Que faire si… »: the numbers to call first (site.yaml urgences), then for
  * each fiche thématique its « Comment faire ? » section, with the fiche and
  * the organisations that carry its actions.
@@ -1286,12 +1242,10 @@ static struct mobj *what_to_do_page(const struct cx *c)
 		const struct doc *d = s->docs[DOC_THEME][i];
 		if (!doc_find_anchor(d, PAGES_WHAT_TO_DO_ANCHOR))
 			continue;
-		struct buf body = BUF_INIT;
-		html_render_doc(s, d, c->page, &body);
-		char *page = path_relative(c->page, d->out_path);
-		char *part = body_section(buf_cstr(&body), PAGES_WHAT_TO_DO_ANCHOR, page);
-		free(page);
-		buf_free(&body);
+		char *part;
+		/* Cut from the body's first pass, or else rendered again from its Markdown. */
+		if (!c->o || !body_store_take_what_to_do(c->o->bodies, d, &part))
+			part = html_what_to_do(s, d, NULL);
 		if (!part)
 			continue;
 		struct mobj *o = doc_ext(c, d);

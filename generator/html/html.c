@@ -6,6 +6,7 @@
 #include "bodies.h"
 #include "glossary.h"
 #include "markdown.h"
+#include "pages.h"
 #include "path.h"
 #include "search_text.h"
 #include "typo.h"
@@ -602,6 +603,68 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 	put_sigle_definitions(s, sigles, n, page, out);
 	free(sigles);
 	free(r.sigle_seen);
+}
+
+/*
+ * The part of a rendered body under the heading whose id is anchor, up to
+ * the next heading of the same level, the notes or the sigles' template.
+ * Ids are dropped (several such parts share a page) and same-page links go
+ * to the document's own page. NULL when the body has no such heading.
+ */
+static char *body_section(const char *body, const char *anchor, const char *doc_href)
+{
+	char *open = xasprintf("<h2 id=\"%s\">", anchor);
+	const char *start = strstr(body, open);
+	free(open);
+	if (!start)
+		return NULL;
+	start = strstr(start, "</h2>");
+	if (!start)
+		return NULL;
+	start += 5;
+	const char *end = start + strlen(start);
+	static const char *const stops[] = {"<h2", "<section class=\"notes\"", "<template"};
+	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
+		const char *e = strstr(start, stops[i]);
+		if (e && e < end)
+			end = e;
+	}
+	struct buf b = BUF_INIT;
+	for (const char *p = start; p < end;) {
+		if (!strncmp(p, " id=\"", 5)) {
+			const char *q = memchr(p + 5, '"', (size_t)(end - p - 5));
+			if (q) {
+				p = q + 1;
+				continue;
+			}
+		}
+		if (!strncmp(p, "href=\"#", 7)) {
+			buf_puts(&b, "href=\"");
+			buf_puts(&b, doc_href);
+			p += 6;
+			continue;
+		}
+		buf_putc(&b, *p++);
+	}
+	return buf_detach(&b);
+}
+
+char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *root)
+{
+	struct buf body = BUF_INIT;
+	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, &body, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
+			   NULL, NULL, 0};
+	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
+	cmark_node *own = root ? NULL : bodies_tree(s, doc);
+	render_root(&r, root ? root : own);
+	if (own)
+		cmark_node_free(own);
+	free(r.sigle_seen);
+	char *page = path_relative(PAGES_WHAT_TO_DO_PATH, doc->out_path);
+	char *part = body_section(buf_cstr(&body), PAGES_WHAT_TO_DO_ANCHOR, page);
+	free(page);
+	buf_free(&body);
+	return part;
 }
 
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,

@@ -38,6 +38,16 @@ struct html_body {
  */
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
 		      struct html_body *body, struct ptrs *texts);
+/*
+ * The « Comment faire ? » section of doc's body (PAGES_WHAT_TO_DO_ANCHOR)
+ * as the « Que faire si… » page shows it: the HTML under that heading, up
+ * to the next one of its level, the notes or the sigles' template, with
+ * no ids and same-page links made links to doc's page. From root, doc's
+ * resolved tree, or when NULL from doc's Markdown parsed again. NULL when
+ * the body has no such section. Caller frees.
+ */
+char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *root);
+
 /* Appends what html_render_doc(s, doc, doc->out_path, out) appends, from body. */
 void html_put_body(const struct site *s, const struct doc *doc, const struct html_body *body,
 		   struct buf *out);

@@ -62,7 +62,7 @@ struct page_plan pages_plan(const struct site *s)
 	}
 	p.has_what_to_do = pages_has_what_to_do(s);
 	if (p.has_what_to_do)
-		add(&p, &cap, PAGE_WHAT_TO_DO, xstrdup("que-faire.html"), "que-faire", NULL, 0);
+		add(&p, &cap, PAGE_WHAT_TO_DO, xstrdup(PAGES_WHAT_TO_DO_PATH), "que-faire", NULL, 0);
 	add(&p, &cap, PAGE_SEARCH, xstrdup("recherche.html"), "search", NULL, 0);
 	add(&p, &cap, PAGE_NOT_FOUND, xstrdup("404.html"), "404", NULL, 0);
 	return p;

@@ -36,6 +36,7 @@ struct page_plan {
  * a fiche thématique has a « Comment faire ? » section (this anchor).
  */
 #define PAGES_WHAT_TO_DO_ANCHOR "comment-faire"
+#define PAGES_WHAT_TO_DO_PATH "que-faire.html"
 
 /* Plans every HTML page of the site. Caller frees with pages_free. */
 struct page_plan pages_plan(const struct site *s);
