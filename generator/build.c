@@ -145,18 +145,11 @@ static int check_output_location(struct build *b)
 	return ok;
 }
 
-/* Summaries appear on many pages: render each once, unless a link makes it page-dependent. */
+/* Titles and summaries appear on many pages: each rendered once, into the body store. */
 static void summary_one(void *ctx, size_t i)
 {
 	struct build *b = ctx;
-	struct doc *d = site_doc_at(b->site, i);
-	struct buf out = BUF_INIT;
-	html_typo_breakable(d->title, &out);
-	d->title_html = buf_detach(&out);
-	if (!d->summary || strstr(d->summary, "]("))
-		return;
-	html_render_markdown(b->site, d->summary, "", 1, &out);
-	d->summary_html = buf_detach(&out);
+	body_store_summarise(b->bodies, b->site, site_doc_at(b->site, i));
 }
 
 /* Adds the templates of one level of the set: "" (top) or "partials/". */
@@ -344,16 +337,7 @@ static void build_from_kept(struct build *b, struct build_kept *k, struct diag *
 
 void build_kept_summary(struct build_kept *k, struct doc *doc)
 {
-	struct build b;
-	build_from_kept(&b, k, NULL);
-	free(doc->title_html);
-	free(doc->summary_html);
-	doc->title_html = doc->summary_html = NULL;
-	/* summary_one takes an index: doc's among every kind's. */
-	size_t at = doc->index;
-	for (size_t kind = 0; kind < (size_t)doc->kind; kind++)
-		at += k->site->ndocs[kind];
-	summary_one(&b, at);
+	body_store_summarise(k->bodies, k->site, doc);
 }
 
 /* What the outputs read, over b (whose plan and stage are set). */
@@ -529,7 +513,7 @@ int build_preview(const struct build_options *o, const char *display, const char
 	/* Rendering assumes a checked model: with errors, no page. */
 	if (diag_errors(d) || !doc)
 		goto out;
-	pool_for(o->jobs, site_ndocs_all(b.site), summary_one, &b);
+	/* No body store: the page renders the titles and summaries it shows. */
 	context_prepare(b.site);
 	b.copts.with_pdf = !o->no_pdf;
 	b.plan = pages_plan(b.site);

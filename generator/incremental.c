@@ -334,10 +334,9 @@ static uint64_t ref_hash(const struct doc *d)
 {
 	uint64_t h = HASH_FNV1A64_BASIS;
 	h = hash_more(h, &d->number, sizeof d->number);
+	/* Their HTML (html/body_store.h) follows from these two alone. */
 	h = hash_text(h, d->title);
-	h = hash_text(h, d->title_html);
 	h = hash_text(h, d->summary);
-	h = hash_text(h, d->summary_html);
 	h = hash_text(h, d->out_path);
 	h = hash_text(h, d->status);
 	h = hash_text(h, d->part);

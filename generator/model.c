@@ -275,8 +275,6 @@ void doc_free(struct doc *d)
 	free(d->slug);
 	free(d->title);
 	free(d->summary);
-	free(d->summary_html);
-	free(d->title_html);
 	free(d->part);
 	free(d->status);
 	json_decref(d->meta);

@@ -115,8 +115,6 @@ struct doc {
 	int number;             /* actions/themes: front matter number; guide: file order; pages: 0 */
 	char *title;
 	char *summary;          /* may be NULL for guide chapters and pages */
-	char *title_html;       /* the title with French typography, as HTML */
-	char *summary_html;     /* rendered once when it holds no link (links depend on the page), else NULL */
 	size_t index;           /* position in site->docs[kind] */
 	char *part;             /* guide: part title, or NULL */
 	char *status;           /* actions: active | en-elaboration | terminee */

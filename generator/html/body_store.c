@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct slot {
 	const struct doc *doc;   /* borrowed: the document the slot is for, NULL when unused */
@@ -13,6 +14,8 @@ struct slot {
 	struct ptrs texts;       /* char *: the search texts of its sections (owned) */
 	char *what_to_do;        /* a theme's « Comment faire ? » for « Que faire si… » (owned), or NULL */
 	int what_to_do_kept;     /* what_to_do is kept, NULL when the body has no such section */
+	char *title_html;        /* the title with French typography (owned), or NULL */
+	char *summary_html;      /* the summary when no link makes it page-dependent (owned), or NULL */
 };
 
 /*
@@ -112,6 +115,39 @@ const struct ptrs *body_store_texts(const struct body_store *st, const struct do
 	return slot->doc == doc ? &slot->texts : NULL;
 }
 
+void body_store_summarise(struct body_store *st, const struct site *s, const struct doc *doc)
+{
+	struct slot *slot = slot_of(st, doc);
+	if (!slot)
+		return;
+	free(slot->title_html);
+	free(slot->summary_html);
+	slot->summary_html = NULL;
+	struct buf out = BUF_INIT;
+	html_typo_breakable(doc->title, &out);
+	slot->title_html = buf_detach(&out);
+	if (!doc->summary || strstr(doc->summary, "]("))
+		return;
+	html_render_markdown(s, doc->summary, "", 1, &out);
+	slot->summary_html = buf_detach(&out);
+}
+
+const char *body_store_title_html(const struct body_store *st, const struct doc *doc)
+{
+	if (!st)
+		return NULL;
+	const struct slot *slot = &st->slots[slot_at(st, doc)];
+	return slot->doc == doc ? slot->title_html : NULL;
+}
+
+const char *body_store_summary_html(const struct body_store *st, const struct doc *doc)
+{
+	if (!st)
+		return NULL;
+	const struct slot *slot = &st->slots[slot_at(st, doc)];
+	return slot->doc == doc ? slot->summary_html : NULL;
+}
+
 int body_store_take_what_to_do(struct body_store *st, const struct doc *doc, char **part)
 {
 	struct slot *slot = st ? slot_of(st, doc) : NULL;
@@ -181,6 +217,8 @@ void body_store_free(struct body_store *st)
 		html_body_free(&st->slots[i].body);
 		texts_free(&st->slots[i].texts);
 		free(st->slots[i].what_to_do);
+		free(st->slots[i].title_html);
+		free(st->slots[i].summary_html);
 	}
 	free(st->slots);
 	free(st);

@@ -5,8 +5,9 @@
  * twice; and the plain text of each section for the search index, written
  * as the body is typeset (html_render_body), so that it is typeset once.
  * A theme's « Comment faire ? » section, which « Que faire si… » shows,
- * is cut from the same tree. The render phase owns them; the model holds
- * no rendered text.
+ * is cut from the same tree, and each title and summary rendered once
+ * for the lists (body_store_summarise). The render phase owns them; the
+ * model holds no rendered text.
  *
  * A slot is filled by the thread that processed its document and taken by
  * the thread that renders its page, never both at once (the bodies' pass
@@ -46,6 +47,19 @@ const struct ptrs *body_store_texts(const struct body_store *st, const struct do
  * store has none for doc. Caller frees *body with html_body_free.
  */
 int body_store_take(struct body_store *st, const struct doc *doc, struct html_body *body);
+
+/*
+ * Renders doc's title and summary as lists and links show them (on many
+ * pages: once), into doc's slot; a summary holding a link depends on the
+ * page and is not kept. Thread-safe for distinct documents.
+ */
+void body_store_summarise(struct body_store *st, const struct site *s, const struct doc *doc);
+
+/* doc's title with French typography, as HTML, or NULL when not kept (st may be NULL). */
+const char *body_store_title_html(const struct body_store *st, const struct doc *doc);
+
+/* doc's summary as HTML, or NULL when not kept (then rendered for the page at hand). */
+const char *body_store_summary_html(const struct body_store *st, const struct doc *doc);
 
 /*
  * Moves into *part a theme's « Comment faire ? » section as « Que faire

@@ -296,14 +296,15 @@ static int doc_get(const void *subject, const char *name, size_t n, void *user,
 		if (is(name, n, "kind_label"))
 			return found_str(out, d->desc->label);
 		if (is(name, n, "title_html")) {
-			*out = d->title_html ? mv_str(d->title_html) : typo_html(c, d->title);
+			const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d);
+			*out = kept ? mv_str(kept) : typo_html(c, d->title);
 			return 1;
 		}
 		break;
 	case 12:
 		if (is(name, n, "summary_html")) {
-			*out = d->summary_html ? mv_str(d->summary_html) :
-			       d->summary ? inline_md(c, d->summary) : mv_null();
+			const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d);
+			*out = kept ? mv_str(kept) : d->summary ? inline_md(c, d->summary) : mv_null();
 			return 1;
 		}
 		if (is(name, n, "status_label")) {
