@@ -1225,7 +1225,13 @@ static void add_file(struct search_files *out, char *path, struct buf *b)
 		out->v = xrealloc(out->v, out->cap * sizeof *out->v);
 	}
 	size_t len = b->len;
-	out->v[out->n++] = (struct search_file){path, b->data ? buf_detach(b) : xstrdup(""), len};
+	char *data = b->data ? buf_detach(b) : xstrdup("");
+	out->version = hash_more(out->version, data, len);
+	if (out->stage) {
+		stage_add(out->stage, path, data, len);
+		data = NULL;
+	}
+	out->v[out->n++] = (struct search_file){path, data, len};
 }
 
 void search_files_free(struct search_files *f)
@@ -1338,6 +1344,7 @@ void search_index_files(const struct site *s, struct body_store *texts,
 			struct search_files *out)
 {
 	size_t base = out->n;
+	out->version = hash_bytes("fiches-recherche-2", 18);
 	struct index ix = {0};
 	ix.texts = texts;
 	for (size_t k = 0; k < site_nkinds(s); k++)
@@ -1479,10 +1486,8 @@ void search_index_files(const struct site *s, struct body_store *texts,
 	phrases_free(&phr);
 
 	/* The parts' version: search.js asks for them with it (?v=), so no cache mixes two builds. */
-	unsigned long long version = hash_bytes("fiches-recherche-2", 18);
-	for (size_t i = base; i < out->n; i++)
-		version = hash_more(version, out->v[i].data, out->v[i].len);
-	buf_printf(&meta, "\"h\":\"%016llx", version);
+	/* Every part is made: their hash is the version. */
+	buf_printf(&meta, "\"h\":\"%016llx", out->version);
 	buf_puts(&meta, "\",\n\"num\":\"");
 	size_t prev_sec = 0;
 	for (size_t i = 0; i < post.numbered.n; i++) {
@@ -1502,7 +1507,10 @@ void search_index_files(const struct site *s, struct body_store *texts,
 	buf_put(&meta, tail.data, tail.len);
 	buf_free(&tail);
 	/* The index first: out_search.c precompresses it, and the tests count on it. */
+	struct stage *stage = out->stage;
+	out->stage = NULL;
 	add_file(out, xstrdup(SEARCH_INDEX_PATH), &meta);
+	out->stage = stage;
 	struct search_file first = out->v[out->n - 1];
 	memmove(out->v + base + 1, out->v + base, (out->n - 1 - base) * sizeof *out->v);
 	out->v[base] = first;
