@@ -1412,6 +1412,11 @@ void search_index_files(const struct site *s, struct body_store *texts,
 	}
 	struct postings post = {0};
 	compute_postings(s, &ix, &vc, stem_of, next_id, rspan, sspan, &post);
+	/* The texts as tokens served the postings only: let them go before the files are made. */
+	free(rspan);
+	free(sspan);
+	free(vc.toks.v);
+	vc.toks = (struct tokens){0};
 
 	struct buf meta = BUF_INIT;
 	buf_puts(&meta, "/* fiches : index de recherche, produit par « fiches build ». */\n"
@@ -1517,8 +1522,6 @@ void search_index_files(const struct site *s, struct body_store *texts,
 
 	postings_free(&post);
 	free(stem_of);
-	free(rspan);
-	free(sspan);
 	free(ids);
 	free(stems);
 	free(all);
@@ -1528,7 +1531,6 @@ void search_index_files(const struct site *s, struct body_store *texts,
 		free(vc.v[i].stem);
 	}
 	free(vc.v);
-	free(vc.toks.v);
 	buf_free(&vc.scratch);
 	sb_stemmer_delete(vc.sb);
 	for (size_t i = 0; i < ix.nrecs; i++) {
