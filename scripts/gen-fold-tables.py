@@ -2,7 +2,7 @@
 """The search's folding tables, from Unicode's data (Python's unicodedata).
 
 Search folds words to lower case without accents, in the generator
-(generator/html/search.c: lower_tab, the lower case of U+00C0..U+017F that
+(generator/html/search_fold.c: lower_tab, the lower case of U+00C0..U+017F that
 the stemmer is given, and fold_str, the folded form of each) and in the
 browser (templates/assets/*.js: FOLD, the same string). The three must
 agree with each other and with Unicode: this script computes them.
@@ -42,7 +42,7 @@ FOLDS = [fold(cp) for cp in range(FIRST, END)]
 LOWERS = [lower(cp) for cp in range(FIRST, END)]
 assert all(re.fullmatch(r"[a-z]*", f) for f in FOLDS)
 
-C_FILE = os.path.join(ROOT, "generator/html/search.c")
+C_FILE = os.path.join(ROOT, "generator/html/search_fold.c")
 C_FOLD = re.compile(r"(static const char fold_str\[\] =\n)((?:\t\"[^\"]*\"\n?)+);")
 C_LOWER = re.compile(r"(static const uint16_t lower_tab\[192\] = \{\n)([^}]*)(\};)")
 JS_FOLD = re.compile(r"(var FOLD = \()((?:\"[^\"]*\"(?: \+)?\s*)+)(\)\.split\(\"\|\"\))")

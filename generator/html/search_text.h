@@ -6,7 +6,7 @@
  *
  * The HTML renderer (html.c) writes a body's sections in this form while
  * it typesets the body for its page, so that the text is typeset once;
- * the index (search.c) writes data-file fields the same way.
+ * the index (search_records.c) writes data-file fields the same way.
  */
 #ifndef FICHES_SEARCH_TEXT_H
 #define FICHES_SEARCH_TEXT_H

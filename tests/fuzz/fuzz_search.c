@@ -1,9 +1,9 @@
 /*
- * Fuzz target: the search tokenizer and stemmer wrapper (search.c):
- * words split with search_is_word_char, folded, checked against the stop
- * words and stemmed with Snowball. Input: UTF-8 text (invalid bytes decode
- * as U+FFFD, as in utf8_decode). Checks that a folded word is ASCII
- * lower-case letters and digits.
+ * Fuzz target: the search tokenizer and stemmer wrapper (search_fold.c,
+ * search_stem.c): words split with search_is_word_char, folded, checked
+ * against the stop words and stemmed with Snowball. Input: UTF-8 text
+ * (invalid bytes decode as U+FFFD, as in utf8_decode). Checks that a
+ * folded word is ASCII lower-case letters and digits.
  */
 #include "buf.h"
 #include "search.h"

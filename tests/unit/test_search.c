@@ -1,5 +1,5 @@
 /*
- * Unit tests of the search index (html/search.c) and the offline files
+ * Unit tests of the search index (html/search*.c) and the offline files
  * (html/offline.c): folding, word characters, stop words, Snowball stems,
  * then a real build of tests/fixtures/basic (with the repository's
  * templates) whose index, service worker and manifest are checked, and

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The search's folding tables (search.c's lower_tab and fold_str, the FOLD
+"""The search's folding tables (search_fold.c's lower_tab and fold_str, the FOLD
 string of the browser's search) agree with each other and with Unicode:
 scripts/gen-fold-tables.py --check computes them from Python's unicodedata.
 Prints "N passed, N failed" last."""

@@ -1,0 +1,203 @@
+/*
+ * Shared by the search index's files; the rest of the program uses search.h.
+ *
+ *   search.c           the index files: shards, text fragments, phrase
+ *                      files and the index itself (search_index_files)
+ *   search_fold.c      word characters, lower case and folding, stop words
+ *   search_stem.c      the Snowball stemmer, one per thread
+ *   search_records.c   the records and sections taken from the site
+ *   search_vocab.c     the vocabulary: spellings, their stems, the tokens
+ *   search_words.c     JSON strings, the front-coded words, sigles and
+ *                      synonyms as stem ids and phrases
+ *   search_postings.c  the postings and their scores
+ *   search_text.c      the texts, typeset with the page body (search_text.h)
+ */
+#ifndef FICHES_SEARCH_INTERNAL_H
+#define FICHES_SEARCH_INTERNAL_H
+
+#include "search.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sb_stemmer;
+struct synonyms;
+
+/* ---- search_fold.c ---- */
+
+/* Lower case without folding: the form the Snowball stemmer expects. Appends to out. */
+void search_lower(const char *s, size_t n, struct buf *out);
+
+/* The stop words, sorted; the index ships them for queries. */
+extern const char *const search_stop_words[];
+extern const size_t search_nstop_words;
+
+/* ---- search_stem.c ---- */
+
+/* The folded stem of s[0..n) with stemmer sb. Caller frees. */
+char *search_stem_with(struct sb_stemmer *sb, const char *s, size_t n);
+
+/* A new French stemmer (never NULL). Caller deletes it (sb_stemmer_delete). */
+struct sb_stemmer *search_new_stemmer(void);
+
+/* ---- search_records.c ---- */
+
+/*
+ * Record kinds, the index of their label in the index's "kinds": the
+ * built-in document kinds, the data kinds, then the project's own kinds.
+ */
+enum { KIND_CONTACT = DOC_BUILTIN, KIND_GLOSSARY, KIND_BIBLIO, KIND_EXTRA };
+
+struct record {
+	int kind, number;
+	char *title, *href, *summary;
+	const struct doc *doc;  /* a document's record: its texts are in the index's store */
+};
+
+struct section {
+	size_t record;
+	char *heading, *anchor;
+	const char *shared;     /* a document's section: its text, owned by the body store */
+	struct buf text;        /* otherwise (contacts, glossary, bibliography): built here */
+};
+
+struct index {
+	struct body_store *texts; /* the documents' sections' texts (body_store.h), or NULL */
+	struct record *recs;
+	size_t nrecs, caprecs;
+	struct section *secs;
+	size_t nsecs, capsecs;
+};
+
+/* The descriptor of record kind k. */
+const struct kind *search_record_desc(const struct site *s, int k);
+/* A section's text, wherever it is held. */
+const char *search_section_text(const struct section *sec);
+/* A data entry's string field, or NULL. */
+const char *search_field_str(const struct entry *e, const char *key);
+/* Fills ix (zeroed) with the records and sections of s; texts as for search_index_files. */
+void search_records_collect(struct index *ix, const struct site *s, struct body_store *texts);
+void search_records_free(struct index *ix);
+
+/* ---- search_vocab.c ---- */
+
+/* One distinct lower-case spelling met in the text. */
+struct spelling {
+	char *lower;            /* key */
+	unsigned long long hash;
+	char *folded;           /* NULL: stop word or too short, not indexed */
+	char *stem;
+	unsigned long count;
+	uint32_t id;            /* order of first meeting: what token lists hold */
+};
+
+/* The words of the text in order, as spelling ids (NO_WORD: counted, never indexed). */
+#define NO_WORD UINT32_MAX
+
+struct tokens {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+/* One text (a title, a summary, a heading, a section's body) in the token list. */
+struct span {
+	size_t from, to;
+};
+
+struct vocab {
+	struct spelling *v;     /* open addressing, cap a power of two */
+	size_t n, cap;
+	struct sb_stemmer *sb;
+	struct buf scratch;
+	struct spelling **by_id; /* by id; pointers into v, valid once counting is over */
+	struct tokens toks;
+};
+
+/* A folded word and the stem it gets (several spellings may fold alike). */
+struct word {
+	const char *folded, *stem;
+	unsigned long count;
+	size_t stem_id;
+};
+
+/* Counts the words of s and returns where their tokens are. */
+struct span search_vocab_text(struct vocab *vc, const char *s);
+/* qsort orders: words by folded form, the most frequent spelling first; stems (strings). */
+int search_compare_word_choice(const void *a, const void *b);
+int search_compare_stem(const void *a, const void *b);
+/* The index of folded in the sorted, distinct words, or (size_t)-1. */
+size_t search_find_word(const struct word *words, size_t n, const char *folded);
+
+/* ---- search_words.c ---- */
+
+/*
+ * The phrases of several words (a sigle's expansion, a synonym of
+ * content/recherche.yaml) whose postings the index ships already
+ * intersected (put_phrase_files): their stem ids, phrase q being
+ * ids[from[q]..from[q + 1]).
+ */
+struct phrases {
+	size_t *ids, nids, capids;
+	size_t *from, n, cap;   /* from[n] == nids */
+};
+
+/* s as a JSON string that a <script> can hold (NULL: ""). */
+void search_put_json_string(struct buf *out, const char *s);
+/* The vocabulary in one string, front-coded (see search_words.c). */
+void search_put_words(struct buf *out, const struct word *words, size_t nwords);
+/* Stem ids of the indexed words of text, as a JSON array; then « ,q », q their phrase in ph. */
+void search_put_stems_of(struct buf *out, const struct word *words, size_t nwords, const char *text,
+			 struct phrases *ph);
+/* The synonyms of content/recherche.yaml whose words the site holds (see search.c). */
+void search_put_aliases(struct buf *out, const struct synonyms *syn, struct sb_stemmer *sb,
+			const char **stems, const size_t *ids, size_t nstems, struct phrases *ph);
+void search_phrases_free(struct phrases *ph);
+
+/* ---- search_postings.c ---- */
+
+/*
+ * Scores travel as 12 bits on a log scale from 2^-12 to 2^12 (steps of
+ * 0.4 %): two characters of the 64-letter alphabet below.
+ */
+#define SCORE_LEVELS 4096
+#define SCORE_RANGE 24.0
+
+/*
+ * A stem found in more sections than this is shipped twice: its best
+ * HEAD_POSTINGS sections (by score) in its shard, all of them in a file
+ * of its own, fetched only when the query names the word itself (not for
+ * a prefix being typed). The best HEAD_POSTINGS give the exact first
+ * results of a one-word prefix: a section among the first n is among the
+ * first n of the stem that gives it its score.
+ */
+#define HEAD_POSTINGS 512
+
+struct postings {
+	size_t nstems;
+	size_t *start;          /* stem k's postings: [start[k], start[k + 1]), by section */
+	uint32_t *sec;
+	uint16_t *score;        /* quantised */
+	size_t nsec;
+	struct ptrs numbered;   /* first sections of numbered records, as "sec,number" pairs */
+};
+
+/* The 64 characters of the index's numbers: none needs escaping in a JavaScript string. */
+extern const char search_digits64[];
+/* An unsigned number, five bits per character, low bits first; 32 marks « more follows ». */
+void search_put_varint(struct buf *b, size_t v);
+/* A score on SCORE_LEVELS levels (log scale). */
+unsigned search_quantise(double v);
+/* The postings of the nstems stems, from the tokens of the records' and sections' texts. */
+void search_compute_postings(const struct site *s, const struct index *ix, const struct vocab *vc,
+			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
+			     const struct span *sspan, struct postings *p);
+void search_postings_free(struct postings *p);
+/* Postings as section deltas and scores. */
+void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *score, size_t n);
+/* The best HEAD_POSTINGS postings of stem k, in section order. */
+void search_put_head(struct buf *b, const struct postings *p, size_t k);
+/* A score as search.js reads it; a stem's idf as search.js computes it. */
+double search_level(unsigned q);
+double search_idf(const struct postings *p, size_t k);
+
+#endif

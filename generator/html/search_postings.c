@@ -1,0 +1,241 @@
+/*
+ * The postings: which sections hold each stem and its score there
+ * (BM25-like, quantised on a log scale), written as search.js reads them.
+ * Apart from the index files because the scoring is its own piece of
+ * arithmetic, which search.js mirrors (search_level, search_idf), and the
+ * one to tune.
+ */
+#include "search_internal.h"
+#include "xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/*
+ * The score of a stem in a section, BM25-like: the body's term frequency
+ * saturated (K1) and normalised by the section's length (B); plus bonuses
+ * for the title (more for a short title), the headings and the summary;
+ * all multiplied by the weight of the record's kind. search.js multiplies
+ * it by the stem's idf, which it computes from the stem's section count.
+ */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define F_TITLE 3.0
+#define F_HEAD 2.0
+#define F_SUMM 1.5
+
+/* The 64 characters of the index's numbers: none needs escaping in a JavaScript string. */
+const char search_digits64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* An unsigned number, five bits per character, low bits first; 32 marks « more follows ». */
+void search_put_varint(struct buf *b, size_t v)
+{
+	while (v >= 32) {
+		buf_putc(b, search_digits64[32 | (v & 31)]);
+		v >>= 5;
+	}
+	buf_putc(b, search_digits64[v]);
+}
+
+unsigned search_quantise(double v)
+{
+	double q = (log2(v) + SCORE_RANGE / 2) * SCORE_LEVELS / SCORE_RANGE;
+	if (!(q > 0))
+		return 0;
+	if (q > SCORE_LEVELS - 1)
+		return SCORE_LEVELS - 1;
+	return (unsigned)lround(q);
+}
+
+/* Per-section state of the scan: which stems the section holds, where and how often. */
+struct scan {
+	uint8_t *field;         /* 1 title, 2 heading, 4 summary */
+	uint16_t *body;
+	uint32_t *touched;
+	size_t ntouched;
+	const int32_t *stem_of; /* spelling id → stem id, -1 when not indexed */
+	const uint32_t *toks;
+};
+
+/* Adds a text's words to the section's counts; returns how many words it has. */
+static size_t scan_span(struct scan *sc, struct span sp, int bit)
+{
+	for (size_t i = sp.from; i < sp.to; i++) {
+		uint32_t t = sc->toks[i];
+		if (t == NO_WORD || sc->stem_of[t] < 0)
+			continue;
+		uint32_t k = (uint32_t)sc->stem_of[t];
+		if (!sc->field[k] && !sc->body[k])
+			sc->touched[sc->ntouched++] = k;
+		if (bit)
+			sc->field[k] |= (uint8_t)bit;
+		else if (sc->body[k] < 65535)
+			sc->body[k]++;
+	}
+	return sp.to - sp.from;
+}
+
+/* A record's first section: no heading, no anchor (what search.js shows as the record itself). */
+static int is_first_section(const struct section *sec)
+{
+	return (!sec->heading || !*sec->heading) && (!sec->anchor || !*sec->anchor);
+}
+
+/* Scans section si: its words, title and summary (first section) or heading. Returns the body's length. */
+static size_t scan_section(struct scan *sc, const struct index *ix, size_t si,
+			   const struct span *rspan, const struct span *sspan, size_t *titlelen)
+{
+	const struct section *sec = &ix->secs[si];
+	*titlelen = 0;
+	if (is_first_section(sec)) {
+		*titlelen = scan_span(sc, rspan[2 * sec->record], 1);
+		scan_span(sc, rspan[2 * sec->record + 1], 4);
+	} else {
+		scan_span(sc, sspan[2 * si], 2);
+	}
+	return scan_span(sc, sspan[2 * si + 1], 0);
+}
+
+void search_compute_postings(const struct site *s, const struct index *ix, const struct vocab *vc,
+			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
+			     const struct span *sspan, struct postings *p)
+{
+	struct scan sc = {xcalloc(nstems + 1, 1), xcalloc(nstems + 1, sizeof(uint16_t)),
+			  xcalloc(nstems + 1, sizeof(uint32_t)), 0, stem_of, vc->toks.v};
+	size_t nsec = ix->nsecs, *df = xcalloc(nstems + 1, sizeof *df);
+	uint32_t *seclen = xcalloc(nsec + 1, sizeof *seclen), *titlelen = xcalloc(nsec + 1, sizeof *titlelen);
+	double total = 0;
+	for (size_t si = 0; si < nsec; si++) {
+		size_t tl;
+		seclen[si] = (uint32_t)scan_section(&sc, ix, si, rspan, sspan, &tl);
+		titlelen[si] = (uint32_t)tl;
+		total += seclen[si];
+		for (size_t t = 0; t < sc.ntouched; t++) {
+			df[sc.touched[t]]++;
+			sc.field[sc.touched[t]] = 0;
+			sc.body[sc.touched[t]] = 0;
+		}
+		sc.ntouched = 0;
+	}
+	p->nstems = nstems;
+	p->nsec = nsec;
+	p->start = xcalloc(nstems + 1, sizeof *p->start);
+	for (size_t k = 0; k < nstems; k++)
+		p->start[k + 1] = p->start[k] + df[k];
+	size_t n = p->start[nstems];
+	p->sec = xmalloc((n + 1) * sizeof *p->sec);
+	p->score = xmalloc((n + 1) * sizeof *p->score);
+	int nkinds = KIND_EXTRA + (int)s->nextra_kinds;
+	double *weight = xmalloc((size_t)nkinds * sizeof *weight);
+	for (int k = 0; k < nkinds; k++)
+		weight[k] = search_record_desc(s, k)->search_weight;
+	double avg = nsec && total > 0 ? total / (double)nsec : 1;
+	for (size_t k = 0; k < nstems; k++)
+		df[k] = p->start[k];    /* now the next free place of each stem */
+	for (size_t si = 0; si < nsec; si++) {
+		size_t tl;
+		scan_section(&sc, ix, si, rspan, sspan, &tl);
+		const struct record *r = &ix->recs[ix->secs[si].record];
+		for (size_t t = 0; t < sc.ntouched; t++) {
+			uint32_t k = sc.touched[t];
+			unsigned tf = sc.body[k], f = sc.field[k];
+			double v = tf ? (BM25_K1 + 1) * tf /
+				(tf + BM25_K1 * (1 - BM25_B + BM25_B * seclen[si] / avg)) : 0;
+			if (f & 1)
+				v += F_TITLE * (0.5 + 1.5 / sqrt(titlelen[si] > 1 ? titlelen[si] : 1));
+			if (f & 2)
+				v += F_HEAD;
+			if (f & 4)
+				v += F_SUMM;
+			size_t at = df[k]++;
+			p->sec[at] = (uint32_t)si;
+			p->score[at] = (uint16_t)search_quantise(v * weight[r->kind]);
+			sc.field[k] = 0;
+			sc.body[k] = 0;
+		}
+		sc.ntouched = 0;
+		if (is_first_section(&ix->secs[si]) && r->number)
+			ptrs_add(&p->numbered, xasprintf("%zu,%d", si, r->number));
+	}
+	free(weight);
+	free(df);
+	free(seclen);
+	free(titlelen);
+	free(sc.field);
+	free(sc.body);
+	free(sc.touched);
+}
+
+void search_postings_free(struct postings *p)
+{
+	free(p->start);
+	free(p->sec);
+	free(p->score);
+	for (size_t i = 0; i < p->numbered.n; i++)
+		free(p->numbered.v[i]);
+	ptrs_free(&p->numbered);
+}
+
+/* Postings as section deltas and scores (see search_put_varint and search_quantise). */
+void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *score, size_t n)
+{
+	uint32_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		search_put_varint(b, sec[i] - prev);
+		prev = sec[i];
+		buf_putc(b, search_digits64[score[i] >> 6]);
+		buf_putc(b, search_digits64[score[i] & 63]);
+	}
+}
+
+/*
+ * The best HEAD_POSTINGS postings of stem k, in section order: the
+ * highest scores, ties going to the first sections. Scores have
+ * SCORE_LEVELS values, so the lowest score kept comes from a count of
+ * each; the postings, already in section order, are then filtered in one
+ * pass (two sorts of every posting of each frequent stem before).
+ */
+void search_put_head(struct buf *b, const struct postings *p, size_t k)
+{
+	size_t from = p->start[k], n = p->start[k + 1] - from;
+	uint32_t *count = xcalloc(SCORE_LEVELS, sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		count[p->score[from + i]]++;
+	size_t above = 0;       /* postings scoring more than low */
+	unsigned low = SCORE_LEVELS - 1;
+	while (above + count[low] < HEAD_POSTINGS) {
+		above += count[low];
+		low--;
+	}
+	size_t at_low = HEAD_POSTINGS - above; /* the first ones by section of score low */
+	free(count);
+	uint32_t *sec = xmalloc(HEAD_POSTINGS * sizeof *sec);
+	uint16_t *score = xmalloc(HEAD_POSTINGS * sizeof *score);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t sc = p->score[from + i];
+		int keep = sc > low || (sc == low && at_low > 0);
+		if (keep && sc == low)
+			at_low--;
+		if (keep) {
+			sec[m] = p->sec[from + i];
+			score[m++] = sc;
+		}
+	}
+	search_put_postings(b, sec, score, m);
+	free(sec);
+	free(score);
+}
+
+/* A score as search.js reads it (Engine's level table). */
+double search_level(unsigned q)
+{
+	return pow(2, q * SCORE_RANGE / SCORE_LEVELS - SCORE_RANGE / 2);
+}
+
+/* A stem's idf, as search.js computes it from the section counts. */
+double search_idf(const struct postings *p, size_t k)
+{
+	double df = (double)(p->start[k + 1] - p->start[k]);
+	return log(1 + ((double)p->nsec - df + 0.5) / (df + 0.5));
+}

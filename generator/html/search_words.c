@@ -1,0 +1,253 @@
+/*
+ * The index's JSON text: strings a <script> can hold, the front-coded
+ * vocabulary, and the stem ids of the sigles' expansions and of the
+ * synonyms of content/recherche.yaml with the phrases (several stems) they
+ * make. Apart from the index files because this is the format search.js
+ * parses word by word, kept in one place with the shape it must match.
+ */
+#include "search_internal.h"
+#include "synonyms.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Whether byte p starts something search_put_json_string escapes. */
+static int json_escaped(const unsigned char *p)
+{
+	return *p < 0x20 || *p == '"' || *p == '\\' || *p == '<' ||
+	       (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9));
+}
+
+/* s as a JSON string that a <script> can hold; the runs between escapes are copied whole. */
+void search_put_json_string(struct buf *out, const char *s)
+{
+	buf_putc(out, '"');
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
+	for (; *p; p++) {
+		if (!json_escaped(p))
+			continue;
+		buf_put(out, (const char *)run, (size_t)(p - run));
+		switch (*p) {
+		case '"': buf_puts(out, "\\\""); break;
+		case '\\': buf_puts(out, "\\\\"); break;
+		case '\n': buf_puts(out, "\\n"); break;
+		case '\t': buf_puts(out, "\\t"); break;
+		case '<': buf_puts(out, "\\u003c"); break; /* never "</script" in a script */
+		case 0xE2:
+			/* U+2028/2029 end a line in older JavaScript string literals. */
+			buf_puts(out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+			p += 2;
+			break;
+		default:
+			buf_printf(out, "\\u%04x", *p);
+		}
+		run = p + 1;
+	}
+	buf_put(out, (const char *)run, (size_t)(p - run));
+	buf_putc(out, '"');
+}
+
+/*
+ * The vocabulary in one string, front-coded. Each word is written as a
+ * separator, one capital letter giving how many leading bytes it shares
+ * with the previous word (A = 0 … Z = 25), then the rest of the word
+ * (folded words are lower-case ASCII, so the letter cannot be misread).
+ * The separator gives the stem: « » a new stem (the next id), « + » the
+ * previous word's stem, « |N » stem N, met earlier. Words sharing a stem
+ * sort next to each other nearly always, so stems cost about one byte.
+ */
+void search_put_words(struct buf *out, const struct word *words, size_t nwords)
+{
+	size_t next_id = 0;
+	for (size_t i = 0; i < nwords; i++) {
+		const char *w = words[i].folded;
+		size_t common = 0;
+		if (i) {
+			const char *p = words[i - 1].folded;
+			while (common < 25 && p[common] && p[common] == w[common])
+				common++;
+		}
+		if (i && words[i].stem_id == words[i - 1].stem_id)
+			buf_putc(out, '+');
+		else if (words[i].stem_id == next_id) {
+			buf_putc(out, ' ');
+			next_id++;
+		} else
+			buf_printf(out, "|%zu", words[i].stem_id);
+		buf_putc(out, (char)('A' + common));
+		buf_puts(out, w + common);
+	}
+}
+
+static void phrase_id(struct phrases *ph, size_t id)
+{
+	if (ph->nids == ph->capids) {
+		ph->capids = ph->capids ? ph->capids * 2 : 64;
+		ph->ids = xrealloc(ph->ids, ph->capids * sizeof *ph->ids);
+	}
+	ph->ids[ph->nids++] = id;
+}
+
+/* Keeps the ids added since the last phrase as phrase n (returned) when there are two or more; else drops them, -1. */
+static long phrase_close(struct phrases *ph)
+{
+	if (ph->n + 2 > ph->cap) {
+		ph->cap = ph->cap ? ph->cap * 2 : 16;
+		ph->from = xrealloc(ph->from, ph->cap * sizeof *ph->from);
+	}
+	if (!ph->n)
+		ph->from[0] = 0;
+	if (ph->nids - ph->from[ph->n] < 2) {
+		ph->nids = ph->from[ph->n];
+		return -1;
+	}
+	ph->from[++ph->n] = ph->nids;
+	return (long)ph->n - 1;
+}
+
+void search_phrases_free(struct phrases *ph)
+{
+	free(ph->ids);
+	free(ph->from);
+}
+
+/*
+ * Stem ids of the indexed words of text, appended as a JSON array; with
+ * two or more, then « ,q », q its phrase in ph.
+ */
+void search_put_stems_of(struct buf *out, const struct word *words, size_t nwords, const char *text,
+			 struct phrases *ph)
+{
+	buf_putc(out, '[');
+	size_t n = strlen(text), i = 0, start = 0, count = 0;
+	if (!ph->n && ph->cap == 0)
+		phrase_close(ph);       /* from[0] = 0 */
+	int in_word = 0;
+	struct buf f = BUF_INIT;
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t k = i < n ? utf8_decode(text + i, n - i, &cp) : 1;
+		if (k == 0)
+			k = 1, cp = 0xFFFD;
+		int w = i < n && search_is_word_char(cp);
+		if (w && !in_word)
+			start = i;
+		else if (!w && in_word) {
+			buf_reset(&f);
+			search_fold(text + start, i - start, &f);
+			size_t at = f.len ? search_find_word(words, nwords, buf_cstr(&f)) : (size_t)-1;
+			if (at != (size_t)-1) {
+				buf_printf(out, "%s%zu", count++ ? "," : "", words[at].stem_id);
+				phrase_id(ph, words[at].stem_id);
+			}
+		}
+		in_word = w;
+		i += k;
+	}
+	buf_free(&f);
+	buf_putc(out, ']');
+	long q = phrase_close(ph);
+	if (q >= 0)
+		buf_printf(out, ",%ld", q);
+}
+
+/*
+ * Appends the stem ids of phrase's words to out as a JSON array; returns 0
+ * (out unchanged) when one of its words is nowhere in the site: a synonym
+ * that cannot be found would only hide the others.
+ */
+static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb,
+		      const char **stems, const size_t *ids, size_t nstems, struct phrases *ph,
+		      long *q)
+{
+	if (!ph->n && ph->cap == 0)
+		phrase_close(ph);       /* from[0] = 0 */
+	struct buf arr = BUF_INIT, f = BUF_INIT;
+	size_t n = strlen(phrase), i = 0, start = 0, count = 0;
+	int in_word = 0, ok = 1;
+	buf_putc(&arr, '[');
+	while (i <= n && ok) {
+		uint32_t cp = 0;
+		size_t k = i < n ? utf8_decode(phrase + i, n - i, &cp) : 1;
+		if (k == 0)
+			k = 1, cp = 0xFFFD;
+		int w = i < n && search_is_word_char(cp);
+		if (w && !in_word)
+			start = i;
+		else if (!w && in_word) {
+			buf_reset(&f);
+			search_fold(phrase + start, i - start, &f);
+			if (f.len >= 2 && !search_is_stop_word(buf_cstr(&f))) {
+				char *st = search_stem_with(sb, phrase + start, i - start);
+				const char **at = bsearch(&st, stems, nstems, sizeof *stems, search_compare_stem);
+				free(st);
+				if (at) {
+					buf_printf(&arr, "%s%zu", count++ ? "," : "", ids[at - stems]);
+					phrase_id(ph, ids[at - stems]);
+				} else {
+					ok = 0;
+				}
+			}
+		}
+		in_word = w;
+		i += k;
+	}
+	buf_putc(&arr, ']');
+	ok = ok && count;
+	if (ok) {
+		buf_put(out, arr.data, arr.len);
+		*q = phrase_close(ph);
+	} else {
+		ph->nids = ph->from[ph->n];
+	}
+	buf_free(&arr);
+	buf_free(&f);
+	return ok;
+}
+
+/* The synonyms of content/recherche.yaml whose words the site holds (see the shape above). */
+void search_put_aliases(struct buf *out, const struct synonyms *syn, struct sb_stemmer *sb,
+			const char **stems, const size_t *ids, size_t nstems, struct phrases *ph)
+{
+	size_t nout = 0;
+	struct buf f = BUF_INIT, phrases = BUF_INIT, qs = BUF_INIT;
+	for (size_t i = 0; syn && i < syn->n; i++) {
+		buf_reset(&f);
+		search_fold(syn->v[i].word, strlen(syn->v[i].word), &f);
+		buf_reset(&phrases);
+		buf_reset(&qs);
+		size_t np = 0;
+		int any_q = 0;
+		if (f.len < 2)
+			continue;
+		for (size_t k = 0; k < syn->v[i].targets.n; k++) {
+			size_t mark = phrases.len;
+			long q = -1;
+			if (np)
+				buf_putc(&phrases, ',');
+			if (put_phrase(&phrases, syn->v[i].targets.v[k], sb, stems, ids, nstems, ph, &q)) {
+				buf_printf(&qs, "%s%ld", np ? "," : "", q);
+				any_q |= q >= 0;
+				np++;
+			} else {
+				phrases.len = mark;
+			}
+		}
+		if (!np)
+			continue;
+		buf_puts(out, nout++ ? ",\n[" : "\n[");
+		search_put_json_string(out, buf_cstr(&f));
+		buf_puts(out, ",[");
+		buf_put(out, phrases.data, phrases.len);
+		if (any_q) {
+			buf_puts(out, "],[");
+			buf_put(out, qs.data, qs.len);
+		}
+		buf_puts(out, "]]");
+	}
+	buf_free(&f);
+	buf_free(&phrases);
+	buf_free(&qs);
+}
