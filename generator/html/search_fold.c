@@ -87,9 +87,7 @@ static void fold_init(void)
 
 int search_is_word_char(uint32_t cp)
 {
-	if (cp < 0x80)
-		return ascii_isalnum((int)cp);
-	return cp >= 0xC0 && cp < 0x180 && cp != 0xD7 && cp != 0xF7;
+	return search_word_char(cp);
 }
 
 void search_fold(const char *s, size_t n, struct buf *out)

@@ -90,7 +90,7 @@ struct span search_vocab_text(struct vocab *vc, const char *s)
 		size_t k = 1;
 		if (cp >= 0x80 && (k = utf8_decode(s + i, n - i, &cp)) == 0)
 			k = 1, cp = 0xFFFD;
-		int w = cp < 0x80 ? ascii_isalnum((int)cp) : search_is_word_char(cp);
+		int w = cp < 0x80 ? ascii_isalnum((int)cp) : search_word_char(cp);
 		if (w && !in_word)
 			start = i;
 		else if (!w && in_word)
@@ -114,11 +114,6 @@ int search_compare_word_choice(const void *a, const void *b)
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
 	return strcmp(x->stem, y->stem);
-}
-
-int search_compare_stem(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 size_t search_find_word(const struct word *words, size_t n, const char *folded)

@@ -131,7 +131,7 @@ void search_put_stems_of(struct buf *out, const struct word *words, size_t nword
 		size_t k = i < n ? utf8_decode(text + i, n - i, &cp) : 1;
 		if (k == 0)
 			k = 1, cp = 0xFFFD;
-		int w = i < n && search_is_word_char(cp);
+		int w = i < n && search_word_char(cp);
 		if (w && !in_word)
 			start = i;
 		else if (!w && in_word) {
@@ -173,7 +173,7 @@ static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb
 		size_t k = i < n ? utf8_decode(phrase + i, n - i, &cp) : 1;
 		if (k == 0)
 			k = 1, cp = 0xFFFD;
-		int w = i < n && search_is_word_char(cp);
+		int w = i < n && search_word_char(cp);
 		if (w && !in_word)
 			start = i;
 		else if (!w && in_word) {
