@@ -18,7 +18,7 @@ struct entry {
 	char *key;                   /* relative path, owned */
 	uint32_t hash;
 	size_t bytes;                /* body size, for the cache budget */
-	struct MHD_Response *resp;   /* one reference owned by the cache */
+	struct cache_answer a;       /* its response: one reference owned by the cache */
 	struct cache_origin from;    /* its strings owned (rel NULL: not kept across builds) */
 	struct entry *next;
 };
@@ -49,7 +49,7 @@ static struct entry *find(struct serve_cache *c, const char *key, uint32_t h)
 
 static void entry_free(struct entry *e)
 {
-	MHD_destroy_response(e->resp);
+	MHD_destroy_response(e->a.resp);
 	free(e->key);
 	free((char *)e->from.rel);
 	free((char *)e->from.real);
@@ -90,14 +90,22 @@ void serve_cache_free(struct serve_cache *c)
 	free(c);
 }
 
+enum MHD_Result serve_queue_answer(struct MHD_Connection *conn, unsigned status,
+				   const struct cache_answer *a, const char *if_none_match)
+{
+	if (status == MHD_HTTP_OK && a->etag[0] && http_etag_none_match(if_none_match, a->etag))
+		return MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, a->resp);
+	return MHD_queue_response(conn, status, a->resp);
+}
+
 int serve_cache_answer(struct serve_cache *c, struct MHD_Connection *conn, const char *key,
-		       unsigned status, enum MHD_Result *ret)
+		       unsigned status, const char *if_none_match, enum MHD_Result *ret)
 {
 	uint32_t h = hash_key(key);
 	pthread_rwlock_rdlock(&c->lock);
 	struct entry *e = find(c, key, h);
 	if (e)
-		*ret = MHD_queue_response(conn, status, e->resp);
+		*ret = serve_queue_answer(conn, status, &e->a, if_none_match);
 	pthread_rwlock_unlock(&c->lock);
 	return e != NULL;
 }
@@ -123,7 +131,7 @@ void cache_origin_set(struct cache_origin *o, const struct stat *st, const struc
 }
 
 void serve_cache_offer(struct serve_cache *c, const char *key, unsigned long gen,
-		       struct MHD_Response *resp, size_t bytes, const struct cache_origin *from)
+		       const struct cache_answer *a, size_t bytes, const struct cache_origin *from)
 {
 	uint32_t h = hash_key(key);
 	/* Copied before the lock: the other threads wait for no allocation. */
@@ -131,7 +139,7 @@ void serve_cache_offer(struct serve_cache *c, const char *key, unsigned long gen
 	e->key = xstrdup(key);
 	e->hash = h;
 	e->bytes = bytes;
-	e->resp = resp;
+	e->a = *a;
 	e->from = *from;
 	e->from.rel = from->rel && from->real ? xstrdup(from->rel) : NULL;
 	e->from.real = e->from.rel ? xstrdup(from->real) : NULL;

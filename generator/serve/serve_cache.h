@@ -33,6 +33,8 @@
 #ifndef FICHES_SERVE_CACHE_H
 #define FICHES_SERVE_CACHE_H
 
+#include "http_etag.h"
+
 #include <microhttpd.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -51,11 +53,31 @@ struct serve_cache *serve_cache_new(const char *snippet);
 void serve_cache_free(struct serve_cache *c);
 
 /*
- * Queues the cached response for key with status, if there is one.
- * Returns 1 and sets *ret when it did.
+ * A ready answer: the response (one reference, owned by whoever holds
+ * the answer) and its entity tag, also in its ETag header.
+ */
+struct cache_answer {
+	struct MHD_Response *resp;
+	char etag[HTTP_ETAG_SIZE];           /* "": no validator */
+};
+
+/*
+ * Queues a with status, or with 304 when status is 200 and
+ * if_none_match (the request's If-None-Match, or NULL) lists its tag.
+ * Other statuses ignore the condition (RFC 9110 §13.2.1). The 304 is the
+ * same response: libmicrohttpd sends no body with a 304, and its headers
+ * are the 200's (ETag, Cache-Control, Vary; Content-Length the 200's, as
+ * RFC 9110 §8.6 allows).
+ */
+enum MHD_Result serve_queue_answer(struct MHD_Connection *conn, unsigned status,
+				   const struct cache_answer *a, const char *if_none_match);
+
+/*
+ * Queues the cached answer for key with status (serve_queue_answer), if
+ * there is one. Returns 1 and sets *ret when it did.
  */
 int serve_cache_answer(struct serve_cache *c, struct MHD_Connection *conn, const char *key,
-		       unsigned status, enum MHD_Result *ret);
+		       unsigned status, const char *if_none_match, enum MHD_Result *ret);
 
 /* What a request that missed needs, taken at once under the read lock. */
 struct cache_snapshot {
@@ -81,12 +103,12 @@ struct cache_origin {
 void cache_origin_set(struct cache_origin *o, const struct stat *st, const struct timespec *read_at);
 
 /*
- * Hands resp (one reference, given up by the caller) to the cache if it
- * was made under generation gen and fits the budget; drops it otherwise.
- * bytes: its body's size; from: what it was made from (copied).
+ * Hands a (its reference given up by the caller) to the cache if it was
+ * made under generation gen and fits the budget; drops it otherwise. bytes: the body's size; from: what it was made from
+ * (copied).
  */
 void serve_cache_offer(struct serve_cache *c, const char *key, unsigned long gen,
-		       struct MHD_Response *resp, size_t bytes, const struct cache_origin *from);
+		       const struct cache_answer *a, size_t bytes, const struct cache_origin *from);
 
 /* What a publication did to the cache. */
 struct cache_publish_stats {

@@ -2,6 +2,7 @@
 #include "serve_files.h"
 
 #include "gzip.h"
+#include "http_etag.h"
 #include "mime.h"
 #include "path.h"
 #include "serve_gzip.h"
@@ -63,6 +64,18 @@ static enum MHD_Result answer_redirect(struct MHD_Connection *conn, const char *
 	return ret;
 }
 
+/*
+ * Gives a (its response made) a validator: the tag of body[0..n), the
+ * uncompressed bytes it sends (gz: sent gzipped), kept in a and sent as
+ * its ETag header.
+ */
+static void add_validator(struct cache_answer *a, const void *body, size_t n, int gz)
+{
+	http_etag_make(a->etag, body, n, gz);
+	if (MHD_add_response_header(a->resp, MHD_HTTP_HEADER_ETAG, a->etag) != MHD_YES)
+		a->etag[0] = '\0';
+}
+
 /* Position of the last "</body" in html[0..n), case-insensitively, or n. */
 static size_t body_end(const char *html, size_t n)
 {
@@ -81,12 +94,14 @@ static size_t body_end(const char *html, size_t n)
 }
 
 /*
- * A response for an HTML page with the snippet injected before </body>
- * (appended when there is none). Takes html (heap) and frees it.
+ * The answer for an HTML page with the snippet injected before </body>
+ * (appended when there is none), its tag made from the bytes sent. Takes
+ * html (heap) and frees it. a->resp NULL when out of memory.
  */
-static struct MHD_Response *html_response(char *html, size_t n, const char *snippet,
-					  size_t *bytes)
+static struct cache_answer html_response(char *html, size_t n, const char *snippet,
+					 size_t *bytes)
 {
+	struct cache_answer a = {0};
 	size_t sn = strlen(snippet), at = body_end(html, n);
 	char *out = xmalloc(n + sn + 1);
 	memcpy(out, html, at);
@@ -94,13 +109,15 @@ static struct MHD_Response *html_response(char *html, size_t n, const char *snip
 	memcpy(out + at + sn, html + at, n - at);
 	free(html);
 	*bytes = n + sn;
-	struct MHD_Response *r = MHD_create_response_from_buffer(n + sn, out, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
+	a.resp = MHD_create_response_from_buffer(n + sn, out, MHD_RESPMEM_MUST_FREE);
+	if (!a.resp) {
 		free(out);
-		return NULL;
+		return a;
 	}
-	serve_headers(r, "text/html; charset=utf-8");
-	return r;
+	serve_headers(a.resp, "text/html; charset=utf-8");
+	/* out lives as long as the response, which is still ours. */
+	add_validator(&a, out, n + sn, 0);
+	return a;
 }
 
 /* Reads exactly n bytes from fd into a new buffer (caller frees), or NULL. */
@@ -126,7 +143,7 @@ enum load_kind { LOAD_FILE, LOAD_DIR, LOAD_OUTSIDE, LOAD_MISSING, LOAD_FAILED };
 
 struct loaded {
 	enum load_kind kind;
-	struct MHD_Response *resp;   /* LOAD_FILE: one reference, for the caller */
+	struct cache_answer a;       /* LOAD_FILE: one reference to its response, for the caller */
 	int cacheable;
 	size_t bytes;
 	struct cache_origin from;    /* what resp was made from (LOAD_FILE; rel NULL otherwise) */
@@ -201,46 +218,48 @@ static struct loaded load_file(const char *root, const char *rel, const char *sn
 			return L;
 		}
 		if (html) {
-			L.resp = html_response(data, size, snippet, &L.bytes);
+			L.a = html_response(data, size, snippet, &L.bytes);
 		} else {
 			/* gz: the client takes gzip and the file is text (serve_gzip.h). */
 			size_t zlen = 0;
 			char *z = gz ? gzip_compress(data, size, &zlen) : NULL;
-			if (z) {
-				free(data);
-				data = z;
-				size = zlen;
-			}
-			L.resp = MHD_create_response_from_buffer(size, data, MHD_RESPMEM_MUST_FREE);
-			if (L.resp) {
-				serve_headers(L.resp, mime_type(rel));
+			char *sent = z ? z : data;
+			size_t sent_n = z ? zlen : size;
+			L.a.resp = MHD_create_response_from_buffer(sent_n, sent, MHD_RESPMEM_MUST_FREE);
+			if (L.a.resp) {
+				serve_headers(L.a.resp, mime_type(rel));
 				if (z)
-					MHD_add_response_header(L.resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+					MHD_add_response_header(L.a.resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 				if (gz)
-					MHD_add_response_header(L.resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+					MHD_add_response_header(L.a.resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+				/* Tagged from the plain bytes, marked when sent gzipped (http_etag.h). */
+				add_validator(&L.a, data, size, z != NULL);
 			} else {
-				free(data);
+				free(sent);
 			}
-			L.bytes = size;
+			if (z)
+				free(data);
+			L.bytes = sent_n;
 		}
 		L.cacheable = 1;
 	} else {
 		/* Big PDFs: sent from the descriptor, which libmicrohttpd closes. */
-		L.resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
-		if (L.resp)
-			serve_headers(L.resp, mime_type(rel));
+		/* No validator: it would mean reading the whole file at every request. */
+		L.a.resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+		if (L.a.resp)
+			serve_headers(L.a.resp, mime_type(rel));
 		else
 			close(fd);
 	}
-	L.kind = L.resp ? LOAD_FILE : LOAD_FAILED;
+	L.kind = L.a.resp ? LOAD_FILE : LOAD_FAILED;
 	return L;
 }
 
 enum MHD_Result serve_answer_not_found(struct serve_cache *c, struct MHD_Connection *conn)
 {
 	enum MHD_Result ret;
-	if (serve_cache_answer(c, conn, "404.html", MHD_HTTP_NOT_FOUND, &ret) ||
-	    serve_cache_answer(c, conn, BUILTIN_404_KEY, MHD_HTTP_NOT_FOUND, &ret))
+	if (serve_cache_answer(c, conn, "404.html", MHD_HTTP_NOT_FOUND, NULL, &ret) ||
+	    serve_cache_answer(c, conn, BUILTIN_404_KEY, MHD_HTTP_NOT_FOUND, NULL, &ret))
 		return ret;
 	struct cache_snapshot now;
 	serve_cache_snapshot(c, &now);
@@ -253,19 +272,19 @@ enum MHD_Result serve_answer_not_found(struct serve_cache *c, struct MHD_Connect
 		L.from = (struct cache_origin){0};
 		size_t n;
 		const char *page = panel_404(&n);
-		L.resp = html_response(xstrndup(page, n), n, now.snippet, &L.bytes);
+		L.a = html_response(xstrndup(page, n), n, now.snippet, &L.bytes);
 		L.cacheable = 1;
 	}
 	free(now.snippet);
-	if (!L.resp) {
+	if (!L.a.resp) {
 		loaded_free(&L);
 		return MHD_NO;
 	}
-	ret = MHD_queue_response(conn, MHD_HTTP_NOT_FOUND, L.resp);
+	ret = serve_queue_answer(conn, MHD_HTTP_NOT_FOUND, &L.a, NULL);
 	if (L.cacheable)
-		serve_cache_offer(c, key, now.gen, L.resp, L.bytes, &L.from);
+		serve_cache_offer(c, key, now.gen, &L.a, L.bytes, &L.from);
 	else
-		MHD_destroy_response(L.resp);
+		MHD_destroy_response(L.a.resp);
 	loaded_free(&L);
 	return ret;
 }
@@ -278,7 +297,9 @@ enum MHD_Result serve_answer_file(struct serve_cache *c, struct MHD_Connection *
 							       MHD_HTTP_HEADER_ACCEPT_ENCODING), rel);
 	char *gzkey = gz ? serve_gzip_key(rel) : NULL;
 	const char *key = gz ? gzkey : rel;
-	if (serve_cache_answer(c, conn, key, MHD_HTTP_OK, &ret)) {
+	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						      MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (serve_cache_answer(c, conn, key, MHD_HTTP_OK, inm, &ret)) {
 		free(gzkey);
 		return ret;
 	}
@@ -297,11 +318,11 @@ enum MHD_Result serve_answer_file(struct serve_cache *c, struct MHD_Connection *
 	case LOAD_FILE:
 		/* A miss: the file read, its page injected or its text compressed. */
 		phase_end(&ph, "answer-read");
-		ret = MHD_queue_response(conn, MHD_HTTP_OK, L.resp);
+		ret = serve_queue_answer(conn, MHD_HTTP_OK, &L.a, inm);
 		if (L.cacheable)
-			serve_cache_offer(c, key, now.gen, L.resp, L.bytes, &L.from);
+			serve_cache_offer(c, key, now.gen, &L.a, L.bytes, &L.from);
 		else
-			MHD_destroy_response(L.resp);
+			MHD_destroy_response(L.a.resp);
 		loaded_free(&L);
 		free(gzkey);
 		return ret;
