@@ -220,8 +220,8 @@ loads=$(sort -n "$work/load.txt" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { pr
 		return "-"
 	}
 	function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : sprintf("%.2f", a / b) }
-	# exact(A, B): A / B unrounded, for judging a target (0.2533 of Hugo's
-	# memory is not within a quarter, though it prints as 0.25).
+	# exact(A, B): A / B unrounded, for judging a target (a memory ratio of 0.2533
+	# is not within a quarter, though it prints as 0.25).
 	function exact(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : a / b }
 	# target(VALUE, OP, LIMIT): "met" or "NOT MET" ("n/a" without a value).
 	function target(v, op, lim) {
