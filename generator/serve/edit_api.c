@@ -372,10 +372,10 @@ enum MHD_Result edit_api_restore(struct edit *e, struct MHD_Connection *conn, co
 	}
 	/* A restore is a new version, saved like any text. */
 	char *label = history_message(rel, text, n, text, n);
-	char *colon = strstr(label, " : ");
+	char *colon = strstr(label, " : ");
 	if (colon)
 		*colon = '\0';
-	char *message = xasprintf("%s : rétablir la version du %s", label,
+	char *message = xasprintf("%s : rétablir la version du %s", label,
 				  date && strlen(date) < 40 ? date : id);
 	ret = save_text(e, conn, rel, text, n, base, message);
 	free(message);
@@ -497,10 +497,10 @@ enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, con
 		out = json_pack("{s:O}", "liens", set.fresh);
 	} else {
 		char *label = history_message(rel, disk, dlen, disk, dlen);
-		char *colon = strstr(label, " : ");
+		char *colon = strstr(label, " : ");
 		if (colon)
 			*colon = '\0';
-		char *m = xasprintf("%s : supprimer", label);
+		char *m = xasprintf("%s : supprimer", label);
 		free(label);
 		if (history_record_removal(e->hist, rel, disk, dlen, m) < 0) {
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -551,7 +551,7 @@ enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, cons
 		char *rel = path_join("media", stored), *fs = path_join(media, stored);
 		size_t sn = 0;
 		char *bytes = edit_read(fs, EDIT_IMAGE_MAX_BYTES * 2, &sn);
-		char *m = xasprintf("Image %s\xc2\xa0: ajouter", stored);
+		char *m = xasprintf("Image %s\u202f: ajouter", stored);
 		kept = bytes && history_record(e->hist, rel, NULL, 0, bytes, sn, m) == 0;
 		free(m);
 		free(bytes);

@@ -567,7 +567,7 @@ static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, c
 			size_t nlen;
 			char *next = data_entry_set(f.text, f.len, &f.v[at], values, &nlen, &err);
 			char *phrase = changed_phrase(k, values);
-			char *m = xasprintf("%s : modifier « %s » (%s)", k->label_plural, id, phrase);
+			char *m = xasprintf("%s : modifier « %s » (%s)", k->label_plural, id, phrase);
 			free(phrase);
 			if (!next) {
 				message = err;
@@ -635,7 +635,7 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 	} else {
 		size_t nlen;
 		char *next = data_entry_add(f.text, f.len, values, order, &nlen, &err);
-		char *m = xasprintf("%s : ajouter « %s »", k->label_plural, id);
+		char *m = xasprintf("%s : ajouter « %s »", k->label_plural, id);
 		if (!next) {
 			message = err;
 			status = MHD_HTTP_UNPROCESSABLE_CONTENT;
@@ -692,7 +692,7 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 	} else {
 		size_t nlen;
 		char *next = data_entry_remove(f.text, f.len, f.v, (size_t)f.n, (size_t)at, &nlen);
-		char *m = xasprintf("%s : supprimer « %s »", k->label_plural, id);
+		char *m = xasprintf("%s : supprimer « %s »", k->label_plural, id);
 		if (write_data(e, k, &f, next, nlen, m) < 0) {
 			message = "Écriture impossible\u202f: le fichier n’a pas changé.";
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;

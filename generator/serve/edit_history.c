@@ -134,7 +134,7 @@ char *history_message(const char *rel, const char *old, size_t old_len, const ch
 {
 	char *label = doc_label(rel);
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s : ", label);
+	buf_printf(&b, "%s : ", label);
 	free(label);
 	if (!old) {
 		buf_puts(&b, "créer");
@@ -584,7 +584,7 @@ int history_record_removal(struct history *h, const char *rel, const char *old, 
 {
 	/* The last text first (a no-op when the history has it), then the removal. */
 	char *label = doc_label(rel);
-	char *m = xasprintf("%s : dernière version avant suppression", label);
+	char *m = xasprintf("%s : dernière version avant suppression", label);
 	free(label);
 	int r = history_record(h, rel, old, old_len, old, old_len, m);
 	free(m);
@@ -622,7 +622,7 @@ int history_record(struct history *h, const char *rel, const char *old, size_t o
 			git_commit_free(head);
 			if (!known) {
 				char *label = doc_label(rel);
-				char *m = xasprintf("%s : version trouvée sur le disque avant modification", label);
+				char *m = xasprintf("%s : version trouvée sur le disque avant modification", label);
 				r = git_commit_file(h, path, old, old_len, m);
 				free(m);
 				free(label);
@@ -640,7 +640,7 @@ int history_record(struct history *h, const char *rel, const char *old, size_t o
 		free(ids);
 		if (old && n == 0) {
 			char *label = doc_label(rel);
-			char *m = xasprintf("%s : version d’origine", label);
+			char *m = xasprintf("%s : version d’origine", label);
 			r = dir_record(h, rel, old, old_len, m);
 			free(m);
 			free(label);

@@ -473,7 +473,7 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 	p->new_rel = xstrdup(k->data_file);
 	/* « Contacts : renommer « copiltat » en « comite-pilotage » (4 références mises à jour) » */
 	struct buf m = BUF_INIT;
-	buf_printf(&m, "%s : renommer « %s » en « %s »", k->label_plural, id, new_id);
+	buf_printf(&m, "%s : renommer « %s » en « %s »", k->label_plural, id, new_id);
 	if (p->links)
 		buf_printf(&m, " (%zu référence%s mise%s à jour)", p->links, p->links > 1 ? "s" : "",
 			   p->links > 1 ? "s" : "");

@@ -320,7 +320,7 @@ await step('history', async () => {
   await editor.getByRole('button', { name: 'Historique' }).click();
   await editor.locator('#historique-liste li button').first().waitFor();
   const items = await editor.locator('#historique-liste li').allTextContents();
-  check('the history lists the saves, newest first, in French', items.length >= 4 && /Fiche-action 6 : /.test(items[0]), items.slice(0, 2).join(' | '));
+  check('the history lists the saves, newest first, in French', items.length >= 4 && /Fiche-action 6\u202f: /.test(items[0]), items.slice(0, 2).join(' | '));
   const last = editor.locator('#historique-liste li').last();
   await last.getByRole('button', { name: 'Comparer avec le texte actuel' }).click();
   await editor.locator('#historique-diff').waitFor({ state: 'visible' });

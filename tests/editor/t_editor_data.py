@@ -256,9 +256,9 @@ def main():
             if v.endswith(".txt"):
                 with open(os.path.join(d, v), encoding="utf-8") as f:
                     msgs.append(f.read())
-        nb = "\u00a0"
+        nb = "\u202f"
         check("the history keeps every change of contacts.yaml with its message",
-              msgs == ["Contacts : version d’origine",
+              msgs == ["Contacts\u202f: version d’origine",
                        "Contacts%s: modifier «%scopiltat%s» (nom)" % (nb, nb, nb),
                        "Contacts%s: ajouter «%snouveau-contact%s»" % (nb, nb, nb),
                        "Contacts%s: supprimer «%snouveau-contact%s»" % (nb, nb, nb)], msgs)

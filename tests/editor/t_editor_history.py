@@ -70,17 +70,17 @@ def scenario(label, root, in_git):
         st, r = api(srv, "/_edit/api/enregistrer", {"chemin": DOC, "texte": t1, "base": v})
         check(label + ": save 1", st == 200 and r.get("historique") is True, r)
         check(label + ": its message says what changed, in French",
-              r.get("message") == "Fiche-action 6 : modifier le titre", r.get("message"))
+              r.get("message") == "Fiche-action 6\u202f: modifier le titre", r.get("message"))
         t2 = t1.replace("Dans les quartiers où", "Dans les quartiers populaires où", 1)
         st, r = api(srv, "/_edit/api/enregistrer", {"chemin": DOC, "texte": t2, "base": r.get("version")})
-        check(label + ": save 2", st == 200 and r.get("message") == "Fiche-action 6 : modifier le texte", r)
+        check(label + ": save 2", st == 200 and r.get("message") == "Fiche-action 6\u202f: modifier le texte", r)
         st, r = api(srv, "/_edit/api/historique", {"chemin": DOC})
         versions = r.get("versions") or []
         check(label + ": history kind", r.get("genre") == ("git" if in_git else "dossier"), r.get("genre"))
         msgs = [x["message"] for x in versions]
         check(label + ": versions listed newest first, the text before the first save kept",
-              len(versions) >= 3 and msgs[0] == "Fiche-action 6 : modifier le texte" and
-              msgs[1] == "Fiche-action 6 : modifier le titre", msgs)
+              len(versions) >= 3 and msgs[0] == "Fiche-action 6\u202f: modifier le texte" and
+              msgs[1] == "Fiche-action 6\u202f: modifier le titre", msgs)
         texts = []
         for x in versions[:3]:
             st, r = api(srv, "/_edit/api/version", {"chemin": DOC, "id": x["id"]})
@@ -97,7 +97,7 @@ def scenario(label, root, in_git):
             check(label + ": restore writes the old text", st == 200 and f.read() == original, (st, r))
         st, r = api(srv, "/_edit/api/historique", {"chemin": DOC})
         check(label + ": a restore is itself a new version",
-              (r.get("versions") or [{}])[0].get("message") == "Fiche-action 6 : rétablir la version du hier à 10:00",
+              (r.get("versions") or [{}])[0].get("message") == "Fiche-action 6\u202f: rétablir la version du hier à 10:00",
               (r.get("versions") or [{}])[0])
         for bad in ["../../../etc/passwd", "", "zz", "0" * 40 if not in_git else "g" * 40, oldest["id"] + "/.."]:
             st, r = api(srv, "/_edit/api/version", {"chemin": DOC, "id": bad})
@@ -117,7 +117,7 @@ def scenario(label, root, in_git):
               os.path.exists(os.path.join(root, "content", new_rel)), (st, h.get("location")))
         st, r = api(srv, "/_edit/api/historique", {"chemin": new_rel})
         check(label + ": the creation is a version", [v["message"] for v in r.get("versions", [])][:1] ==
-              ["Fiche-action 12 : créer"], r.get("versions"))
+              ["Fiche-action 12\u202f: créer"], r.get("versions"))
         st, _, body = request(srv.port, "POST", "/_edit/creer", b"genre=action&titre=", headers=form,
                               origin="http://127.0.0.1:%d" % srv.port, cookie="fiches_atelier=" + srv.key)
         check(label + ": an empty title → 400", st == 400, st)
@@ -137,7 +137,7 @@ def scenario(label, root, in_git):
         check(label + ": an unlinked fiche is deleted", st == 200 and not os.path.exists(new_path), (st, r))
         st, r = api(srv, "/_edit/api/historique", {"chemin": new_rel})
         vs = r.get("versions") or []
-        check(label + ": the deletion is in the history", vs and vs[0]["message"] == "Fiche-action 12 : supprimer", vs[:2])
+        check(label + ": the deletion is in the history", vs and vs[0]["message"] == "Fiche-action 12\u202f: supprimer", vs[:2])
         st, r2 = api(srv, "/_edit/api/version", {"chemin": new_rel, "id": vs[-1]["id"]} if vs else {})
         st, r = api(srv, "/_edit/api/retablir", {"chemin": new_rel, "id": vs[-1]["id"] if vs else "", "base": "", "date": "avant"})
         check(label + ": a deleted fiche can be restored from the history", st == 200 and os.path.exists(new_path) and
@@ -145,8 +145,8 @@ def scenario(label, root, in_git):
         if in_git:
             log = git(root, "log", "--format=%s", "--", "content/" + DOC).stdout.splitlines()
             check("git: one commit per save, French messages",
-                  log[:3] == ["Fiche-action 6 : rétablir la version du hier à 10:00", "Fiche-action 6 : modifier le texte",
-                              "Fiche-action 6 : modifier le titre"], log[:4])
+                  log[:3] == ["Fiche-action 6\u202f: rétablir la version du hier à 10:00", "Fiche-action 6\u202f: modifier le texte",
+                              "Fiche-action 6\u202f: modifier le titre"], log[:4])
             sha = git(root, "log", "-1", "--format=%H", "--grep", "modifier le texte").stdout.strip()
             files = git(root, "show", "--name-only", "--format=", sha).stdout.split()
             check("git: the commit touches that file only", files == ["content/" + DOC], files)
@@ -155,7 +155,7 @@ def scenario(label, root, in_git):
             check("git: other staged work left alone", "A  content/pages/nouvelle.md" in status, status)
             check("git: the new fiche's creation, deletion and restore are commits", "12-atelier" not in status and
                   git(root, "log", "-3", "--format=%s").stdout.split("\n")[:3] ==
-                  ["Fiche-action 12 : rétablir la version du avant", "Fiche-action 12 : supprimer", "Fiche-action 12 : créer"],
+                  ["Fiche-action 12\u202f: rétablir la version du avant", "Fiche-action 12\u202f: supprimer", "Fiche-action 12\u202f: créer"],
                   git(root, "log", "-3", "--format=%s").stdout)
         else:
             d = os.path.join(root, ".fiches", "historique", DOC)

@@ -284,7 +284,7 @@ def scenario(label, root, in_git):
         if in_git:
             shown = subprocess.run(["git", "-C", root, "show", "HEAD:content/media/" + name], capture_output=True)
             check(label + ": the image is committed byte for byte", shown.stdout == stored and
-                  git(root, "log", "-1", "--format=%s").stdout.strip() == "Image %s\u00a0: ajouter" % name)
+                  git(root, "log", "-1", "--format=%s").stdout.strip() == "Image %s\u202f: ajouter" % name)
         else:
             d = os.path.join(root, ".fiches", "historique", "media", name)
             versions = sorted(os.listdir(d)) if os.path.isdir(d) else []

@@ -204,7 +204,7 @@ def main():
                 if f.endswith(".txt"):
                     with open(os.path.join(d, f), encoding="utf-8") as fh:
                         msgs.add((os.path.relpath(d, hist), fh.read()))
-        nb, nn = "\u00a0", "\u202f"
+        nb, nn = "\u202f", "\u202f"
         want = "Contacts%s: renommer «%scopiltat%s» en «%scomite-de-pilotage-tat%s» (%d références mises à jour)" % (
             nb, nn, nn, nn, nn, len(listed) - 1)
         kept = {d for d, m in msgs if m == want}
