@@ -394,6 +394,12 @@ fs.writeFileSync(path.join(OUT, 'editor-latency.md'), report.join('\n'));
 for (const l of report.slice(2, 8)) console.log('# ' + l.slice(2));
 
 await browser.close();
-server.kill('SIGINT');
+// The server may still be publishing a rebuild (its staging tree under the
+// project): remove the project only once it has exited.
+await new Promise((resolve) => {
+  if (server.exitCode !== null || server.signalCode !== null) return resolve();
+  server.on('exit', resolve);
+  server.kill('SIGINT');
+});
 fs.rmSync(tmp, { recursive: true, force: true });
 finish();

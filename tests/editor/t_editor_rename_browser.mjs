@@ -264,6 +264,12 @@ await step('a contact\'s id changed with the keyboard', async () => {
 
 fs.writeFileSync(path.join(OUT, 'editor-rename-axe.txt'), axeLines.join('\n') + '\n');
 await browser.close();
-server.kill('SIGINT');
+// The server may still be publishing a rebuild (its staging tree under the
+// project): remove the project only once it has exited.
+await new Promise((resolve) => {
+  if (server.exitCode !== null || server.signalCode !== null) return resolve();
+  server.on('exit', resolve);
+  server.kill('SIGINT');
+});
 fs.rmSync(tmp, { recursive: true, force: true });
 finish();
