@@ -19,6 +19,7 @@
  * A staging tree that is not committed is removed by stage_free.
  */
 #include "stage.h"
+#include "hex.h"
 #include "fileio.h"
 #include "buf.h"
 #include "hash.h"
@@ -124,17 +125,6 @@ static void manifest_line(struct buf *b, unsigned long long hash, size_t len, co
 	buf_put(b, head, k);
 	buf_puts(b, path);
 	buf_putc(b, '\n');
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*

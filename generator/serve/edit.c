@@ -4,6 +4,7 @@
  * edit_assets.c.
  */
 #include "edit.h"
+#include "hex.h"
 #include "edit_adhoc.h"
 #include "edit_check.h"
 #include "edit_history.h"
@@ -269,12 +270,6 @@ static unsigned refuse(struct edit *e, struct MHD_Connection *conn, const char *
 static void set_cookie_header(const struct edit *e, char *out, size_t cap)
 {
 	snprintf(out, cap, EDIT_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict", e->secret);
-}
-
-static int hex_value(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
 char *edit_form_field(const char *body, size_t len, const char *name, size_t *out_len)

@@ -12,6 +12,7 @@
  * refusing it early keeps serve_files.c simple.
  */
 #include "http_path.h"
+#include "hex.h"
 
 #include "utf8.h"
 #include "xalloc.h"
@@ -22,17 +23,6 @@
 size_t http_path_length(const char *target)
 {
 	return strcspn(target, "?#");
-}
-
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
