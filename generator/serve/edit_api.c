@@ -40,34 +40,50 @@ static enum MHD_Result bad_request(struct MHD_Connection *conn, const char *mess
 	return edit_send_json(conn, MHD_HTTP_BAD_REQUEST, json_pack("{s:s}", "erreur", message));
 }
 
+/* A request of the JSON API whose "chemin" names a document of content/. */
+struct api_request {
+	json_t *json;     /* the body's object; owned by answer_request, released after the answer */
+	const char *rel;  /* its "chemin" (edit_path_ok), a string inside json */
+};
+
+/* What answers one kind of request; the request and its strings are borrowed for the call. */
+typedef enum MHD_Result (*api_answer)(struct edit *e, struct MHD_Connection *conn,
+				       const struct api_request *r);
+
 /*
- * The request's JSON object with a valid "chemin"; NULL after answering
- * (and *ret set) when the body or the path is refused.
+ * Parses body and lets answer reply when it is a JSON object with a valid
+ * "chemin"; answers 400 otherwise. The one place requests are parsed and
+ * released, so that no answer has to remember either.
  */
-static json_t *parse_request(struct MHD_Connection *conn, const char *body, size_t len,
-			     const char **rel, enum MHD_Result *ret)
+static enum MHD_Result answer_request(struct edit *e, struct MHD_Connection *conn, const char *body,
+				      size_t len, api_answer answer)
 {
 	json_error_t err;
-	json_t *req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_object(req)) {
-		json_decref(req);
-		*ret = bad_request(conn, "Requête illisible (JSON attendu).");
-		return NULL;
-	}
-	*rel = json_string_value(json_object_get(req, "chemin"));
-	if (!edit_path_ok(*rel)) {
-		json_decref(req);
-		*ret = bad_request(conn, "Ce chemin ne désigne pas une fiche de content/ "
-					 "(actions, themes, guide ou pages).");
-		return NULL;
-	}
-	return req;
+	struct api_request r;
+	r.json = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+	r.rel = json_string_value(json_object_get(r.json, "chemin")); /* NULL when json is not an object */
+	enum MHD_Result ret;
+	if (!json_is_object(r.json))
+		ret = bad_request(conn, "Requête illisible (JSON attendu).");
+	else if (!edit_path_ok(r.rel))
+		ret = bad_request(conn, "Ce chemin ne désigne pas une fiche de content/ "
+					"(actions, themes, guide ou pages).");
+	else
+		ret = answer(e, conn, &r);
+	json_decref(r.json);
+	return ret;
 }
 
-/* The text field of req, checked like a file: UTF-8 (jansson's), size. */
-static const char *request_text(json_t *req, size_t *len)
+/* The string field key of the request, or NULL. */
+static const char *request_string(const struct api_request *r, const char *key)
 {
-	json_t *t = json_object_get(req, "texte");
+	return json_string_value(json_object_get(r->json, key));
+}
+
+/* The text field of the request, checked like a file: UTF-8 (jansson's), size. */
+static const char *request_text(const struct api_request *r, size_t *len)
+{
+	json_t *t = json_object_get(r->json, "texte");
 	if (!json_is_string(t))
 		return NULL;
 	*len = json_string_length(t);
@@ -168,30 +184,20 @@ json_t *edit_check_answer(struct edit *e, const char *rel, const char *text, siz
 	return out;
 }
 
-enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, const char *body,
-				 size_t len)
+static enum MHD_Result answer_preview(struct edit *e, struct MHD_Connection *conn,
+				      const struct api_request *r)
 {
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
 	size_t tlen;
-	const char *text = request_text(req, &tlen);
-	if (!text) {
-		json_decref(req);
+	const char *text = request_text(r, &tlen);
+	if (!text)
 		return bad_request(conn, "Texte manquant.");
-	}
-	if (tlen > LOAD_MAX_FILE_BYTES) {
-		json_decref(req);
+	if (tlen > LOAD_MAX_FILE_BYTES)
 		return edit_send_json(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 				      json_pack("{s:s}", "erreur", "Texte trop long (4 Mio au plus)."));
-	}
 	double check_ms;
 	struct phase ph;
 	phase_begin(&ph);
-	json_t *out = edit_check_answer(e, rel, text, tlen, &ph, &check_ms);
-	json_decref(req);
+	json_t *out = edit_check_answer(e, r->rel, text, tlen, &ph, &check_ms);
 	if (!out)
 		return edit_send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				      "500 Aperçu impossible (mémoire).\n");
@@ -205,6 +211,12 @@ enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, co
 	snprintf(timing, sizeof timing, "check;dur=%.2f, json;dur=%.2f", check_ms, answer_ms);
 	return edit_send_timed(conn, MHD_HTTP_OK, "application/json; charset=utf-8", answer, strlen(answer),
 			       timing);
+}
+
+enum MHD_Result edit_api_preview(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len)
+{
+	return answer_request(e, conn, body, len, answer_preview);
 }
 
 /* --------------------------------------------------------------- save */
@@ -240,6 +252,21 @@ static int write_announced(struct edit *e, const char *path, const char *text, s
 }
 
 /*
+ * The document at path as a save or a deletion finds it: its text (caller
+ * frees; NULL with errno set when it cannot be read, ENOENT when absent)
+ * and its version ("" without a text), which the request's "base" must be.
+ */
+static char *disk_text(const char *path, size_t *len, char version[EDIT_VERSION_LEN + 1])
+{
+	*len = 0;
+	version[0] = '\0';
+	char *disk = edit_read(path, LOAD_MAX_FILE_BYTES * 2, len);
+	if (disk)
+		edit_version(disk, *len, version);
+	return disk;
+}
+
+/*
  * Writes text over rel when the disk still holds version base, then keeps
  * the version in the history with message (NULL: one saying what changed).
  * Answers the request.
@@ -259,12 +286,10 @@ static enum MHD_Result save_text(struct edit *e, struct MHD_Connection *conn, co
 	struct phase ph;
 	phase_begin(&ph);
 	pthread_mutex_lock(&e->save_lock);
-	size_t dlen = 0;
-	char *disk = edit_read(path, LOAD_MAX_FILE_BYTES * 2, &dlen);
+	size_t dlen;
+	char version[EDIT_VERSION_LEN + 1];
+	char *disk = disk_text(path, &dlen, version);
 	int absent = !disk && errno == ENOENT;
-	char version[EDIT_VERSION_LEN + 1] = "";
-	if (disk)
-		edit_version(disk, dlen, version);
 	json_t *out;
 	unsigned status;
 	if (!disk && !absent) {
@@ -297,79 +322,70 @@ static enum MHD_Result save_text(struct edit *e, struct MHD_Connection *conn, co
 	return edit_send_json(conn, status, out);
 }
 
+static enum MHD_Result answer_save(struct edit *e, struct MHD_Connection *conn,
+				   const struct api_request *r)
+{
+	size_t tlen;
+	const char *text = request_text(r, &tlen);
+	const char *base = request_string(r, "base");
+	if (!text || !base)
+		return bad_request(conn, "Texte ou version de départ manquants.");
+	return save_text(e, conn, r->rel, text, tlen, base, NULL);
+}
+
 enum MHD_Result edit_api_save(struct edit *e, struct MHD_Connection *conn, const char *body,
 			      size_t len)
 {
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
-	size_t tlen;
-	const char *text = request_text(req, &tlen);
-	const char *base = json_string_value(json_object_get(req, "base"));
-	if (!text || !base)
-		ret = bad_request(conn, "Texte ou version de départ manquants.");
-	else
-		ret = save_text(e, conn, rel, text, tlen, base, NULL);
-	json_decref(req);
-	return ret;
+	return answer_request(e, conn, body, len, answer_save);
 }
 
 /* ------------------------------------------------------------- history */
 
+static enum MHD_Result answer_history(struct edit *e, struct MHD_Connection *conn,
+				      const struct api_request *r)
+{
+	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:s,s:o}", "genre", history_kind(e->hist),
+							   "versions", history_list(e->hist, r->rel)));
+}
+
 enum MHD_Result edit_api_history(struct edit *e, struct MHD_Connection *conn, const char *body,
 				 size_t len)
 {
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
-	json_t *out = json_pack("{s:s,s:o}", "genre", history_kind(e->hist), "versions",
-				history_list(e->hist, rel));
-	json_decref(req);
-	return edit_send_json(conn, MHD_HTTP_OK, out);
+	return answer_request(e, conn, body, len, answer_history);
 }
 
-enum MHD_Result edit_api_version(struct edit *e, struct MHD_Connection *conn, const char *body,
-				 size_t len)
+static enum MHD_Result answer_version(struct edit *e, struct MHD_Connection *conn,
+				      const struct api_request *r)
 {
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
-	const char *id = json_string_value(json_object_get(req, "id"));
+	const char *id = request_string(r, "id");
 	size_t n = 0;
-	char *text = id ? history_text(e->hist, rel, id, &n) : NULL;
+	char *text = id ? history_text(e->hist, r->rel, id, &n) : NULL;
 	json_t *t = text ? json_stringn(text, n) : NULL;
 	free(text);
-	json_decref(req);
 	if (!t)
 		return edit_send_json(conn, MHD_HTTP_NOT_FOUND,
 				      json_pack("{s:s}", "erreur", "Cette version n’existe pas."));
 	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:o}", "texte", t));
 }
 
-enum MHD_Result edit_api_restore(struct edit *e, struct MHD_Connection *conn, const char *body,
+enum MHD_Result edit_api_version(struct edit *e, struct MHD_Connection *conn, const char *body,
 				 size_t len)
 {
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
-	const char *id = json_string_value(json_object_get(req, "id"));
-	const char *base = json_string_value(json_object_get(req, "base"));
-	const char *date = json_string_value(json_object_get(req, "date"));
+	return answer_request(e, conn, body, len, answer_version);
+}
+
+static enum MHD_Result answer_restore(struct edit *e, struct MHD_Connection *conn,
+				      const struct api_request *r)
+{
+	const char *rel = r->rel;
+	const char *id = request_string(r, "id");
+	const char *base = request_string(r, "base");
+	const char *date = request_string(r, "date");
 	size_t n = 0;
 	char *text = id && base ? history_text(e->hist, rel, id, &n) : NULL;
-	if (!text) {
-		json_decref(req);
+	if (!text)
 		return edit_send_json(conn, MHD_HTTP_NOT_FOUND,
 				      json_pack("{s:s}", "erreur", "Cette version n’existe pas."));
-	}
 	/* A restore is a new version, saved like any text. */
 	char *label = history_message(rel, text, n, text, n);
 	char *colon = strstr(label, " : ");
@@ -377,46 +393,49 @@ enum MHD_Result edit_api_restore(struct edit *e, struct MHD_Connection *conn, co
 		*colon = '\0';
 	char *message = xasprintf("%s : rétablir la version du %s", label,
 				  date && strlen(date) < 40 ? date : id);
-	ret = save_text(e, conn, rel, text, n, base, message);
+	enum MHD_Result ret = save_text(e, conn, rel, text, n, base, message);
 	free(message);
 	free(label);
 	free(text);
-	json_decref(req);
 	return ret;
+}
+
+enum MHD_Result edit_api_restore(struct edit *e, struct MHD_Connection *conn, const char *body,
+				 size_t len)
+{
+	return answer_request(e, conn, body, len, answer_restore);
 }
 
 /* ------------------------------------------------------------- a field */
 
-enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, const char *body,
-			       size_t len)
+static enum MHD_Result answer_field(struct edit *e, struct MHD_Connection *conn,
+				    const struct api_request *r)
 {
 	(void)e;
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
 	size_t tlen;
-	const char *text = request_text(req, &tlen);
-	const char *name = json_string_value(json_object_get(req, "champ"));
-	json_t *value = json_object_get(req, "valeur");
+	const char *text = request_text(r, &tlen);
+	const char *name = request_string(r, "champ");
+	json_t *value = json_object_get(r->json, "valeur");
 	int name_ok = name && *name && strlen(name) < 64;
 	for (const char *p = name; name_ok && *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || *p == '_' || *p == '-' || (*p >= '0' && *p <= '9')))
 			name_ok = 0;
-	if (!text || !name_ok) {
-		json_decref(req);
+	if (!text || !name_ok)
 		return bad_request(conn, "Texte ou nom de champ manquants.");
-	}
 	size_t out_len;
 	const char *err;
 	char *out = edit_fm_set(text, tlen, name, value, &out_len, &err);
-	json_decref(req);
 	if (!out)
 		return edit_send_json(conn, MHD_HTTP_UNPROCESSABLE_CONTENT, json_pack("{s:s}", "erreur", err));
 	json_t *t = json_stringn(out, out_len);
 	free(out);
 	return edit_send_json(conn, MHD_HTTP_OK, json_pack("{s:o}", "texte", t ? t : json_null()));
+}
+
+enum MHD_Result edit_api_field(struct edit *e, struct MHD_Connection *conn, const char *body,
+			       size_t len)
+{
+	return answer_request(e, conn, body, len, answer_field);
 }
 
 /* ------------------------------------------------------------- delete */
@@ -452,20 +471,14 @@ static void note_fresh(void *ctx, const struct diag_view *m)
 	free(k);
 }
 
-enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, const char *body,
-				size_t len)
+static enum MHD_Result answer_delete(struct edit *e, struct MHD_Connection *conn,
+				     const struct api_request *r)
 {
-	enum MHD_Result ret;
-	const char *rel;
-	json_t *req = parse_request(conn, body, len, &rel, &ret);
-	if (!req)
-		return ret;
-	const char *base = json_string_value(json_object_get(req, "base"));
+	const char *rel = r->rel;
+	const char *base = request_string(r, "base");
 	char *path = base ? edit_path_confine(e->content_real, rel) : NULL;
-	if (!path) {
-		json_decref(req);
+	if (!path)
 		return bad_request(conn, "Version de départ manquante, ou fichier hors de content/.");
-	}
 	char *display = path_join("content", rel);
 	pthread_mutex_lock(&e->save_lock);
 	/* What refers to it: the errors a check without it has that a normal check has not. */
@@ -479,11 +492,9 @@ enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, con
 	build_check_without(&e->build, display, d);
 	diag_each(d, note_fresh, &set);
 	diag_free(d);
-	size_t dlen = 0;
-	char *disk = edit_read(path, LOAD_MAX_FILE_BYTES * 2, &dlen);
-	char version[EDIT_VERSION_LEN + 1] = "";
-	if (disk)
-		edit_version(disk, dlen, version);
+	size_t dlen;
+	char version[EDIT_VERSION_LEN + 1];
+	char *disk = disk_text(path, &dlen, version);
 	json_t *out;
 	unsigned status;
 	if (!disk) {
@@ -521,8 +532,13 @@ enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, con
 	free(disk);
 	free(display);
 	free(path);
-	json_decref(req);
 	return edit_send_json(conn, status, out ? out : json_pack("{s:s}", "erreur", "Erreur interne."));
+}
+
+enum MHD_Result edit_api_delete(struct edit *e, struct MHD_Connection *conn, const char *body,
+				size_t len)
+{
+	return answer_request(e, conn, body, len, answer_delete);
 }
 
 /* -------------------------------------------------------------- image */
