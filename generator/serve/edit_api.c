@@ -387,15 +387,10 @@ static enum MHD_Result answer_restore(struct edit *e, struct MHD_Connection *con
 		return edit_send_json(conn, MHD_HTTP_NOT_FOUND,
 				      json_pack("{s:s}", "erreur", "Cette version n’existe pas."));
 	/* A restore is a new version, saved like any text. */
-	char *label = history_message(rel, text, n, text, n);
-	char *colon = strstr(label, " : ");
-	if (colon)
-		*colon = '\0';
-	char *message = xasprintf("%s : rétablir la version du %s", label,
-				  date && strlen(date) < 40 ? date : id);
+	char *message = history_message_fmt(rel, "rétablir la version du %s",
+					    date && strlen(date) < 40 ? date : id);
 	enum MHD_Result ret = save_text(e, conn, rel, text, n, base, message);
 	free(message);
-	free(label);
 	free(text);
 	return ret;
 }
@@ -507,12 +502,7 @@ static enum MHD_Result answer_delete(struct edit *e, struct MHD_Connection *conn
 		status = MHD_HTTP_CONFLICT;
 		out = json_pack("{s:O}", "liens", set.fresh);
 	} else {
-		char *label = history_message(rel, disk, dlen, disk, dlen);
-		char *colon = strstr(label, " : ");
-		if (colon)
-			*colon = '\0';
-		char *m = xasprintf("%s : supprimer", label);
-		free(label);
+		char *m = history_message_fmt(rel, "supprimer");
 		if (history_record_removal(e->hist, rel, disk, dlen, m) < 0) {
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 			out = json_pack("{s:s}", "erreur", "La version n’a pas pu être gardée dans l’historique\u202f: "
@@ -567,7 +557,7 @@ enum MHD_Result edit_api_image(struct edit *e, struct MHD_Connection *conn, cons
 		char *rel = path_join("media", stored), *fs = path_join(media, stored);
 		size_t sn = 0;
 		char *bytes = edit_read(fs, EDIT_IMAGE_MAX_BYTES * 2, &sn);
-		char *m = xasprintf("Image %s\u202f: ajouter", stored);
+		char *m = history_message_fmt(rel, "ajouter");
 		kept = bytes && history_record(e->hist, rel, NULL, 0, bytes, sn, m) == 0;
 		free(m);
 		free(bytes);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <git2.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,13 +130,30 @@ static char *doc_label(const char *rel)
 	return xasprintf("%s %.*s", label ? label : "Fichier", (int)(n > 3 ? n - 3 : n), name);
 }
 
+/* « Fiche-action 6 : », the start of every message about rel. */
+static void put_label(struct buf *b, const char *rel)
+{
+	char *label = doc_label(rel);
+	buf_printf(b, "%s : ", label);
+	free(label);
+}
+
+char *history_message_fmt(const char *rel, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	put_label(&b, rel);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return buf_detach(&b);
+}
+
 char *history_message(const char *rel, const char *old, size_t old_len, const char *text,
 		      size_t len)
 {
-	char *label = doc_label(rel);
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s : ", label);
-	free(label);
+	put_label(&b, rel);
 	if (!old) {
 		buf_puts(&b, "créer");
 		return buf_detach(&b);
@@ -583,9 +601,7 @@ int history_record_removal(struct history *h, const char *rel, const char *old, 
 			   const char *message)
 {
 	/* The last text first (a no-op when the history has it), then the removal. */
-	char *label = doc_label(rel);
-	char *m = xasprintf("%s : dernière version avant suppression", label);
-	free(label);
+	char *m = history_message_fmt(rel, "dernière version avant suppression");
 	int r = history_record(h, rel, old, old_len, old, old_len, m);
 	free(m);
 	if (r < 0)
@@ -621,11 +637,9 @@ int history_record(struct history *h, const char *rel, const char *old, size_t o
 				    git_oid_equal(&blob, &in_head);
 			git_commit_free(head);
 			if (!known) {
-				char *label = doc_label(rel);
-				char *m = xasprintf("%s : version trouvée sur le disque avant modification", label);
+				char *m = history_message_fmt(rel, "version trouvée sur le disque avant modification");
 				r = git_commit_file(h, path, old, old_len, m);
 				free(m);
-				free(label);
 			}
 		}
 		if (r == 0)
@@ -639,11 +653,9 @@ int history_record(struct history *h, const char *rel, const char *old, size_t o
 			free(ids[i]);
 		free(ids);
 		if (old && n == 0) {
-			char *label = doc_label(rel);
-			char *m = xasprintf("%s : version d’origine", label);
+			char *m = history_message_fmt(rel, "version d’origine");
 			r = dir_record(h, rel, old, old_len, m);
 			free(m);
-			free(label);
 			/* Distinct ids even within the same millisecond. */
 			usleep(2000);
 		}

@@ -72,4 +72,10 @@ char *history_text(struct history *h, const char *rel, const char *id, size_t *l
 char *history_message(const char *rel, const char *old, size_t old_len, const char *text,
 		      size_t len);
 
+/*
+ * The French message for another operation on rel: « Fiche-action 6 : »
+ * followed by fmt's text (« supprimer »). Caller frees.
+ */
+char *history_message_fmt(const char *rel, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif
