@@ -13,8 +13,10 @@
 - project() copies a fixture into a fresh temporary directory; files()
   lists the files below a directory;
 - Serve starts `fiches serve --port 0` and reads the port (and the
-  workshop's key) from what it prints; request() speaks HTTP to it with
-  exactly the Host, Origin and cookie a test gives.
+  workshop's key) from what it prints (Serve.copy_of: on a fresh copy of
+  a fixture, removed with the server at the end of a `with` block);
+  request() speaks HTTP to it with exactly the Host, Origin and cookie a
+  test gives.
 Standard library only.
 """
 import http.client
@@ -159,13 +161,17 @@ def wait_for(cond, seconds, step=0.05):
 class Serve:
     """`fiches serve -C root --port 0 [--no-pdf] extra…`, its output in a log
     file; port (None when it did not start within timeout s of wall time)
-    and key (the workshop's secret, when it printed its start URL)."""
+    and key (the workshop's secret, when it printed its start URL). As a
+    context manager, stopped (and its copy removed, see copy_of) at the end
+    of the block."""
 
     PORT = re.compile(r"at http://[0-9.\[\]:a-f]+?:(\d+)/")
     KEY = re.compile(r"/_edit/\?cle=([0-9a-f]+)")
 
     def __init__(self, root, *extra, pdf=False, env=None, timeout=60, log_path=None, fiches=None,
                  stop_signal=signal.SIGTERM):
+        self.root = root
+        self.tmp = None                 # the directory copy_of made, removed by close()
         self.log_path = log_path or os.path.join(root, "serve.log")
         self.log = open(self.log_path, "w")
         self.stop_signal = stop_signal
@@ -184,6 +190,32 @@ class Serve:
                 break
             time.sleep(0.05)
 
+    @classmethod
+    def copy_of(cls, fixture=FIXTURE, *extra, templates=True, prefix="fiches-serve-", **options):
+        """Serve(root, *extra, **options) on project(fixture, templates) in a
+        fresh temporary directory named prefix…, which close() removes."""
+        tmp = tempfile.mkdtemp(prefix=prefix)
+        try:
+            srv = cls(project(fixture, templates=templates, tmp=tmp), *extra, **options)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        srv.tmp = tmp
+        return srv
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """stop(), then removes the copy copy_of made."""
+        self.stop()
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
     def text(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as f:
             return f.read()
@@ -192,7 +224,8 @@ class Serve:
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
     def stop(self):
-        """Stops the server (stop_signal, then SIGKILL after 10 s); its status."""
+        """Stops the server (stop_signal, then SIGKILL after 10 s); its status.
+        Again once stopped: the same status."""
         if self.proc.poll() is None:
             self.proc.send_signal(self.stop_signal)
             try:

@@ -26,13 +26,11 @@ Prints "N passed, N failed[, N skipped]" last; exits non-zero on failure.
 import gzip
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import FICHES, FIXTURE, TEMPLATES, Serve, check, finish, request, skip  # noqa: E402
+from fichestest import Serve, check, finish, request, require_program  # noqa: E402
 
 WAIT = 60  # seconds: a build that takes longer hangs
 HOUR_NS = 3600 * 10**9
@@ -68,23 +66,11 @@ def wait_builds(srv, n):
 
 
 def main():
-    if not os.access(FICHES, os.X_OK):
-        skip("t_serve_cache", "no %s" % FICHES)
-        finish()
-    tmp = tempfile.mkdtemp(prefix="fiches-serve-cache-")
-    try:
-        root = os.path.join(tmp, "projet")
-        shutil.copytree(FIXTURE, root)
-        if not os.path.isdir(os.path.join(root, "templates")):
-            shutil.copytree(TEMPLATES, os.path.join(root, "templates"))
-        srv = Serve(root, env={"FICHES_TIMING": "1"})
-        try:
-            if check("server starts and prints its address", srv.port is not None, srv.text()):
-                run(root, srv)
-        finally:
-            check("stops with status 0", srv.stop() == 0)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    require_program()
+    with Serve.copy_of(prefix="fiches-serve-cache-", env={"FICHES_TIMING": "1"}) as srv:
+        if check("server starts and prints its address", srv.port is not None, srv.text()):
+            run(srv.root, srv)
+        check("stops with status 0", srv.stop() == 0)
     finish()
 
 

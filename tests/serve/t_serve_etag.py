@@ -24,13 +24,11 @@ Prints "N passed, N failed[, N skipped]" last; exits non-zero on failure.
 import gzip
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import FICHES, FIXTURE, TEMPLATES, Serve, check, finish, request, skip  # noqa: E402
+from fichestest import Serve, check, finish, request, require_program  # noqa: E402
 
 WAIT = 60  # seconds: a build that takes longer hangs
 CSS = "assets/style.css"
@@ -71,23 +69,11 @@ def wait_change(port, rel, old, gz=False):
 
 
 def main():
-    if not os.access(FICHES, os.X_OK):
-        skip("t_serve_etag", "no %s" % FICHES)
-        finish()
-    tmp = tempfile.mkdtemp(prefix="fiches-serve-etag-")
-    try:
-        root = os.path.join(tmp, "projet")
-        shutil.copytree(FIXTURE, root)
-        if not os.path.isdir(os.path.join(root, "templates")):
-            shutil.copytree(TEMPLATES, os.path.join(root, "templates"))
-        srv = Serve(root)
-        try:
-            if check("server starts and prints its address", srv.port is not None, srv.text()):
-                run(root, srv.port)
-        finally:
-            check("stops with status 0", srv.stop() == 0)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    require_program()
+    with Serve.copy_of(prefix="fiches-serve-etag-") as srv:
+        if check("server starts and prints its address", srv.port is not None, srv.text()):
+            run(srv.root, srv.port)
+        check("stops with status 0", srv.stop() == 0)
     finish()
 
 

@@ -17,15 +17,13 @@ Prints "N passed, N failed" last.
 import hashlib
 import os
 import re
-import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT, FICHES, FIXTURE, TEMPLATES, Serve, check, finish, request, skip  # noqa: E402
+from fichestest import ROOT, FICHES, Serve, check, finish, request, skip  # noqa: E402
 
 WAIT = 300  # seconds for one build under TSan: longer is a hang
 SUPP = os.path.join(ROOT, "tests", "tsan", "tsan.supp")
@@ -57,27 +55,16 @@ def main():
     if "tsan" not in FICHES or not os.access(FICHES, os.X_OK):
         skip("tsan_serve", "not a ThreadSanitizer build: %s" % FICHES)
         finish()
-    tmp = tempfile.mkdtemp(prefix="fiches-tsan-serve-")
-    try:
-        root = os.path.join(tmp, "projet")
-        shutil.copytree(FIXTURE, root)
-        if not os.path.isdir(os.path.join(root, "templates")):
-            shutil.copytree(TEMPLATES, os.path.join(root, "templates"))
-        env = {"TSAN_OPTIONS": "exitcode=66 halt_on_error=0 second_deadlock_stack=1 suppressions=" + SUPP}
-        srv = Serve(root, env=env, timeout=WAIT)
-        status = None
-        try:
-            if check("serve starts under TSan", srv.port is not None, srv.text()[-3000:]):
-                run(root, srv)
-        finally:
-            status = srv.stop()
+    env = {"TSAN_OPTIONS": "exitcode=66 halt_on_error=0 second_deadlock_stack=1 suppressions=" + SUPP}
+    with Serve.copy_of(prefix="fiches-tsan-serve-", env=env, timeout=WAIT) as srv:
+        if check("serve starts under TSan", srv.port is not None, srv.text()[-3000:]):
+            run(srv.root, srv)
+        status = srv.stop()
         log = srv.text()
-        races = log.count("WARNING: ThreadSanitizer")
-        check("SIGTERM with streams open: status 0", status == 0, "status %s" % status)
-        check("no ThreadSanitizer report", races == 0,
-              "\n".join(log[log.find("WARNING: ThreadSanitizer"):].splitlines()[:60]))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    races = log.count("WARNING: ThreadSanitizer")
+    check("SIGTERM with streams open: status 0", status == 0, "status %s" % status)
+    check("no ThreadSanitizer report", races == 0,
+          "\n".join(log[log.find("WARNING: ThreadSanitizer"):].splitlines()[:60]))
     finish()
 
 
