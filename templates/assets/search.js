@@ -13,13 +13,14 @@
  * quelques centaines de kilo-octets.
  *
  * Les mots sont découpés et « pliés » (minuscules, sans accents) comme dans
- * search.c : WORD et FOLD doivent rester identiques aux siens.
+ * generator/html/search_fold.c : WORD et FOLD doivent rester identiques aux
+ * siens.
  */
 (function () {
   "use strict";
 
   var WORD = /[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F]+/g;
-  // Forme pliée de U+00C0…U+017F (même chaîne que fold_str dans search.c).
+  // Forme pliée de U+00C0…U+017F (même chaîne que fold_str dans search_fold.c).
   var FOLD = ("a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|ss|" +
     "a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|y|" +
     "a|a|a|a|a|a|c|c|c|c|c|c|c|c|d|d|d|d|e|e|e|e|e|e|e|e|e|e|g|g|g|g|g|g|g|g|" +
@@ -98,7 +99,7 @@
     this.kinds = I.kinds;
     this.nsec = I.nsec;
     this.head = I.head;
-    // Vocabulaire : voir put_words dans search.c.
+    // Vocabulaire : voir search_put_words dans search_words.c.
     var words = [], wstem = [], s = I.words, i = 0, prev = "", next = 0, cur = -1;
     while (i < s.length) {
       var c = s[i++], id;
@@ -129,7 +130,7 @@
     this.textBytes = I.tbytes || 0;
     this.texts = starts(I.texts);
     this.version = I.h || "";
-    // Les scores : 12 bits sur une échelle logarithmique (quantise dans search.c).
+    // Les scores : 12 bits sur une échelle logarithmique (search_quantise dans search_postings.c).
     this.level = new Float64Array(I.levels);
     for (i = 0; i < I.levels; i++) this.level[i] = Math.pow(2, i * I.range / I.levels - I.range / 2);
     this.byNumber = new Map();
@@ -172,7 +173,7 @@
 
   /*
    * Le score d'une racine dans une section (à la BM25, calculé par
-   * search.c avec les poids des champs et des sortes de fiches) est
+   * search_postings.c avec les poids des champs et des sortes de fiches) est
    * multiplié ici par l'idf de la racine et par le poids de la candidate
    * (1 le mot lui-même, moins pour une suite, un synonyme, une correction).
    */
