@@ -206,99 +206,6 @@ char *history_message(const char *rel, const char *old, size_t old_len, const ch
 	return buf_detach(&b);
 }
 
-/* ----------------------------------------------------------------- git */
-
-static git_signature *signature(git_repository *repo)
-{
-	git_signature *sig = NULL;
-	if (git_signature_default(&sig, repo) < 0)
-		git_signature_now(&sig, "Atelier d’écriture fiches", "atelier@fiches.invalid");
-	return sig;
-}
-
-/* The blob id of path in the tree of HEAD, when there is one. */
-static int head_blob(git_repository *repo, const char *path, git_oid *out, git_commit **head)
-{
-	git_oid hid;
-	*head = NULL;
-	if (git_reference_name_to_id(&hid, repo, "HEAD") < 0 || git_commit_lookup(head, repo, &hid) < 0)
-		return -1;
-	git_tree *tree = NULL;
-	git_tree_entry *e = NULL;
-	int r = -1;
-	if (git_commit_tree(&tree, *head) == 0 && git_tree_entry_bypath(&e, tree, path) == 0) {
-		git_oid_cpy(out, git_tree_entry_id(e));
-		r = 0;
-	}
-	git_tree_entry_free(e);
-	git_tree_free(tree);
-	return r;
-}
-
-/* Commits path = text[0..len) on HEAD with message; the index entry follows. */
-static int git_commit_file(struct history *h, const char *path, const char *text, size_t len,
-			   const char *message)
-{
-	git_repository *repo = h->repo;
-	git_oid blob, tree_id, commit_id, old_blob;
-	git_commit *head = NULL;
-	git_tree *base = NULL, *tree = NULL;
-	git_index *index = NULL;
-	git_signature *sig = NULL;
-	int r = -1;
-	if (git_blob_create_from_buffer(&blob, repo, text, len) < 0)
-		goto out;
-	int had = head_blob(repo, path, &old_blob, &head) == 0;
-	if (had && git_oid_equal(&old_blob, &blob)) {
-		r = 0; /* already this version */
-		goto out;
-	}
-	git_tree_update up = {GIT_TREE_UPDATE_UPSERT, blob, GIT_FILEMODE_BLOB, path};
-	if (head) {
-		if (git_commit_tree(&base, head) < 0 ||
-		    git_tree_create_updated(&tree_id, repo, base, 1, &up) < 0)
-			goto out;
-	} else {
-		/* No commit yet: a tree holding this file alone. */
-		git_treebuilder *tb = NULL;
-		if (git_treebuilder_new(&tb, repo, NULL) < 0)
-			goto out;
-		git_oid empty;
-		int ok = git_treebuilder_write(&empty, tb) == 0 && git_tree_lookup(&base, repo, &empty) == 0 &&
-			 git_tree_create_updated(&tree_id, repo, base, 1, &up) == 0;
-		git_treebuilder_free(tb);
-		if (!ok)
-			goto out;
-	}
-	if (git_tree_lookup(&tree, repo, &tree_id) < 0)
-		goto out;
-	sig = signature(repo);
-	const git_commit *parents[1] = {head};
-	if (!sig || git_commit_create(&commit_id, repo, "HEAD", sig, sig, "UTF-8", message, tree,
-				      head ? 1 : 0, parents) < 0)
-		goto out;
-	/* The index follows when it held HEAD's version (nothing else staged for this file). */
-	if (git_repository_index(&index, repo) == 0) {
-		const git_index_entry *ie = git_index_get_bypath(index, path, 0);
-		if (!ie || !had || git_oid_equal(&ie->id, &old_blob)) {
-			git_index_entry entry;
-			memset(&entry, 0, sizeof entry);
-			entry.mode = GIT_FILEMODE_BLOB;
-			entry.path = path;
-			git_index_add_from_buffer(index, &entry, text, len);
-			git_index_write(index);
-		}
-	}
-	r = 0;
-out:
-	git_index_free(index);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	git_tree_free(base);
-	git_commit_free(head);
-	return r;
-}
-
 /* ---------------------------------------------------------- directory */
 
 /* The directory of rel's versions: .fiches/historique/actions/06-x.md/ */
@@ -417,42 +324,14 @@ static int dir_write(struct history *h, const char *rel, const char *text, size_
 	return r;
 }
 
-/* Commits the removal of path (after committing old, when HEAD lacks it). */
-static int git_remove_file(struct history *h, const char *path, const char *message)
+/* ----------------------------------------------------------------- git */
+
+static git_signature *signature(git_repository *repo)
 {
-	git_repository *repo = h->repo;
-	git_oid tree_id, commit_id, old_blob;
-	git_commit *head = NULL;
-	git_tree *base = NULL, *tree = NULL;
-	git_index *index = NULL;
 	git_signature *sig = NULL;
-	int r = -1;
-	if (head_blob(repo, path, &old_blob, &head) < 0 || git_commit_tree(&base, head) < 0)
-		goto out;
-	git_tree_update up = {GIT_TREE_UPDATE_REMOVE, {{0}}, GIT_FILEMODE_BLOB, path};
-	if (git_tree_create_updated(&tree_id, repo, base, 1, &up) < 0 ||
-	    git_tree_lookup(&tree, repo, &tree_id) < 0)
-		goto out;
-	sig = signature(repo);
-	const git_commit *parents[1] = {head};
-	if (!sig || git_commit_create(&commit_id, repo, "HEAD", sig, sig, "UTF-8", message, tree, 1,
-				      parents) < 0)
-		goto out;
-	if (git_repository_index(&index, repo) == 0) {
-		const git_index_entry *ie = git_index_get_bypath(index, path, 0);
-		if (ie && git_oid_equal(&ie->id, &old_blob)) {
-			git_index_remove_bypath(index, path);
-			git_index_write(index);
-		}
-	}
-	r = 0;
-out:
-	git_index_free(index);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	git_tree_free(base);
-	git_commit_free(head);
-	return r;
+	if (git_signature_default(&sig, repo) < 0)
+		git_signature_now(&sig, "Atelier d’écriture fiches", "atelier@fiches.invalid");
+	return sig;
 }
 
 /*
@@ -460,7 +339,7 @@ out:
  * path absent from HEAD is then left alone). Index entries follow the
  * ones that held HEAD's version. No commit when the tree would not change.
  */
-static int git_commit_many(struct history *h, char *const *paths, const char *const *data,
+static int git_commit_many(struct history *h, const char *const *paths, const char *const *data,
 			   const size_t *lens, size_t n, const char *message)
 {
 	git_repository *repo = h->repo;
@@ -548,6 +427,21 @@ out:
 	return r;
 }
 
+/* Commits path = text[0..len) on HEAD with message (none when HEAD has it); the index entry follows. */
+static int git_commit_file(struct history *h, const char *path, const char *text, size_t len,
+			   const char *message)
+{
+	return git_commit_many(h, &path, &text, &len, 1, message);
+}
+
+/* Commits the removal of path (none when HEAD lacks it); the index entry follows. */
+static int git_remove_file(struct history *h, const char *path, const char *message)
+{
+	const char *none = NULL;
+	size_t zero = 0;
+	return git_commit_many(h, &path, &none, &zero, 1, message);
+}
+
 int history_record_batch(struct history *h, const struct history_change *c, size_t n,
 			 const char *message)
 {
@@ -568,7 +462,7 @@ int history_record_batch(struct history *h, const struct history_change *c, size
 		paths[i] = xasprintf("%s%s", h->content_prefix, c[i].rel);
 	/* First the disk texts the history lacks (a no-op when HEAD has them all)… */
 	size_t m = 0;
-	char **old_paths = xcalloc(n ? n : 1, sizeof *old_paths);
+	const char **old_paths = xcalloc(n ? n : 1, sizeof *old_paths);
 	for (size_t i = 0; i < n; i++)
 		if (c[i].old) {
 			old_paths[m] = paths[i];
@@ -585,7 +479,7 @@ int history_record_batch(struct history *h, const struct history_change *c, size
 		lens[i] = c[i].len;
 	}
 	if (r == 0)
-		r = git_commit_many(h, paths, data, lens, n, message);
+		r = git_commit_many(h, (const char *const *)paths, data, lens, n, message);
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
@@ -628,19 +522,11 @@ int history_record(struct history *h, const char *rel, const char *old, size_t o
 	if (h->repo) {
 		char *path = xasprintf("%s%s", h->content_prefix, rel);
 		r = 0;
-		/* The text the save replaces, unless the repository has it already. */
+		/* The text the save replaces (no commit when the repository has it already). */
 		if (old) {
-			git_oid blob, in_head;
-			git_commit *head = NULL;
-			int known = git_blob_create_from_buffer(&blob, h->repo, old, old_len) == 0 &&
-				    head_blob(h->repo, path, &in_head, &head) == 0 &&
-				    git_oid_equal(&blob, &in_head);
-			git_commit_free(head);
-			if (!known) {
-				char *m = history_message_fmt(rel, "version trouvée sur le disque avant modification");
-				r = git_commit_file(h, path, old, old_len, m);
-				free(m);
-			}
+			char *m = history_message_fmt(rel, "version trouvée sur le disque avant modification");
+			r = git_commit_file(h, path, old, old_len, m);
+			free(m);
 		}
 		if (r == 0)
 			r = git_commit_file(h, path, text, len, message);
