@@ -469,7 +469,7 @@ int history_record_batch(struct history *h, const struct history_change *c, size
 			data[m] = c[i].old;
 			lens[m++] = c[i].old_len;
 		}
-	char *first = xasprintf("Versions trouvées sur le disque avant : %s", message);
+	char *first = xasprintf("Versions trouvées sur le disque avant : %s", message);
 	int r = git_commit_many(h, old_paths, data, lens, m, first);
 	free(first);
 	free(old_paths);

@@ -127,7 +127,7 @@ static int slug_ok(const char *s)
 static char *doc_name(const struct doc *d)
 {
 	char *t = doc_display_title(d);
-	char *out = xasprintf("« %s »", t);
+	char *out = xasprintf("« %s »", t);
 	free(t);
 	return out;
 }
@@ -176,14 +176,14 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 			doc = site_doc_at(s, i);
 	free(display);
 	if (!doc) {
-		*err = xstrdup("Ce texte n’est pas chargé par le site (en-tête illisible ?) : corrigez-le d’abord.");
+		*err = xstrdup("Ce texte n’est pas chargé par le site (en-tête illisible ?) : corrigez-le d’abord.");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		goto out;
 	}
 	const struct kind *k = doc->desc;
 	int numbered = k->list == LIST_NUMBERED;
 	if (number && !numbered) {
-		*err = xasprintf("Les textes de type « %s » n’ont pas de numéro : changez leur identifiant.",
+		*err = xasprintf("Les textes de type « %s » n’ont pas de numéro : changez leur identifiant.",
 				 k->label_lower);
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		goto out;
@@ -195,7 +195,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 	}
 	if (slug && !slug_ok(slug)) {
 		*err = xstrdup("L’identifiant ne peut contenir que des lettres minuscules sans accent, des "
-			       "chiffres et des traits d’union (par exemple « parcours-sante-jeunes »).");
+			       "chiffres et des traits d’union (par exemple « parcours-sante-jeunes »).");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		goto out;
 	}
@@ -204,7 +204,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 	if (slug && strcmp(slug, doc->slug) == 0)
 		slug = NULL;
 	if (!number && !slug) {
-		*err = xstrdup("Rien à changer : donnez un autre numéro ou un autre identifiant.");
+		*err = xstrdup("Rien à changer : donnez un autre numéro ou un autre identifiant.");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		goto out;
 	}
@@ -215,7 +215,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 			continue;
 		if (number && o->number == number) {
 			char *name = doc_name(o);
-			*err = xasprintf("Le numéro %d est déjà pris par %s (%s) : rien n’a été changé.", number, name,
+			*err = xasprintf("Le numéro %d est déjà pris par %s (%s) : rien n’a été changé.", number, name,
 					 o->path);
 			free(name);
 			status = MHD_HTTP_CONFLICT;
@@ -223,7 +223,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 		}
 		if (slug && strcmp(o->slug, slug) == 0) {
 			char *name = doc_name(o);
-			*err = xasprintf("L’identifiant « %s » est déjà pris par %s (%s) : rien n’a été changé.", slug,
+			*err = xasprintf("L’identifiant « %s » est déjà pris par %s (%s) : rien n’a été changé.", slug,
 					 name, o->path);
 			free(name);
 			status = MHD_HTTP_CONFLICT;
@@ -254,7 +254,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 	p->new_rel = xasprintf("%.*s%s", (int)(base - rel), rel, new_base);
 	int moves = strcmp(p->new_rel, rel) != 0;
 	if (moves && (!edit_path_ok(p->new_rel) || strlen(p->new_rel) >= EDIT_PATH_MAX)) {
-		*err = xstrdup("Ce nom de fichier n’est pas possible : choisissez un identifiant plus court.");
+		*err = xstrdup("Ce nom de fichier n’est pas possible : choisissez un identifiant plus court.");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		free(new_base);
 		goto out;
@@ -264,7 +264,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 		int exists = access(fs, F_OK) == 0 || errno != ENOENT;
 		free(fs);
 		if (exists) {
-			*err = xasprintf("Le fichier content/%s existe déjà : rien n’a été changé.", p->new_rel);
+			*err = xasprintf("Le fichier content/%s existe déjà : rien n’a été changé.", p->new_rel);
 			status = MHD_HTTP_CONFLICT;
 			free(new_base);
 			goto out;
@@ -275,7 +275,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 	int scanned = refs_scan(s, &t, &scan);
 	free(new_base);
 	if (scanned < 0 || scan.problem) {
-		*err = xasprintf("Des liens vers ce texte ne peuvent pas être réécrits automatiquement (%s) : "
+		*err = xasprintf("Des liens vers ce texte ne peuvent pas être réécrits automatiquement (%s) : "
 				 "corrigez-les à la main, puis recommencez. Rien n’a été changé.",
 				 scan.problem ? scan.problem : "fichier illisible");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
@@ -300,7 +300,7 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 	const char *ferr = NULL;
 	if ((number && set_field(&own->text, &own->len, "number", json_integer(number), &ferr) < 0) ||
 	    (slug && set_field(&own->text, &own->len, "slug", json_string(slug), &ferr) < 0)) {
-		*err = xasprintf("L’en-tête de ce texte ne peut pas être modifié : %s", ferr ? ferr : "");
+		*err = xasprintf("L’en-tête de ce texte ne peut pas être modifié : %s", ferr ? ferr : "");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		goto out;
 	}
@@ -343,7 +343,7 @@ static const char *entry_id_problem(int target, const char *id)
 	size_t n = strlen(id), digits = 0;
 	for (size_t i = 0; reserved[i]; i++)
 		if (strcasecmp(id, reserved[i]) == 0)
-			return "Cet identifiant serait lu comme une valeur et non comme un texte : choisissez-en un autre.";
+			return "Cet identifiant serait lu comme une valeur et non comme un texte : choisissez-en un autre.";
 	for (const char *p = id; *p; p++)
 		digits += *p >= '0' && *p <= '9';
 	if (n && digits == n)
@@ -396,7 +396,7 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 		return MHD_HTTP_UNPROCESSABLE_CONTENT;
 	}
 	if (strcmp(new_id, id) == 0) {
-		*err = xstrdup("Rien à changer : donnez un autre identifiant.");
+		*err = xstrdup("Rien à changer : donnez un autre identifiant.");
 		return MHD_HTTP_UNPROCESSABLE_CONTENT;
 	}
 	struct site *s = edit_load_site(e);
@@ -422,12 +422,12 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 	v = NULL;
 	n = -1;
 	if (at < 0) {
-		*err = xasprintf("Cette entrée n’existe plus dans content/%s : rien n’a été changé.", k->data_file);
+		*err = xasprintf("Cette entrée n’existe plus dans content/%s : rien n’a été changé.", k->data_file);
 		status = MHD_HTTP_NOT_FOUND;
 		goto out;
 	}
 	if (taken >= 0) {
-		*err = xasprintf("L’identifiant « %s » est déjà pris par une autre entrée de content/%s : "
+		*err = xasprintf("L’identifiant « %s » est déjà pris par une autre entrée de content/%s : "
 				 "rien n’a été changé.", new_id, k->data_file);
 		status = MHD_HTTP_CONFLICT;
 		goto out;
@@ -435,7 +435,7 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 	struct ref_target t = {.entry_kind = (enum target_kind)target, .entry_id = id, .new_entry_id = new_id};
 	int scanned = refs_scan(s, &t, &scan);
 	if (scanned < 0 || scan.problem) {
-		*err = xasprintf("Des renvois à cette entrée ne peuvent pas être réécrits automatiquement (%s) : "
+		*err = xasprintf("Des renvois à cette entrée ne peuvent pas être réécrits automatiquement (%s) : "
 				 "corrigez-les à la main, puis recommencez. Rien n’a été changé.",
 				 scan.problem ? scan.problem : "fichier illisible");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
@@ -451,7 +451,7 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 		disk = NULL;
 		plan_file_start(own);
 	} else if (own->old_len != disk_len || memcmp(own->old, disk, disk_len) != 0) {
-		*err = xstrdup("Le fichier vient de changer pendant la lecture : recommencez.");
+		*err = xstrdup("Le fichier vient de changer pendant la lecture : recommencez.");
 		status = MHD_HTTP_CONFLICT;
 		goto out;
 	}
@@ -463,7 +463,7 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 	char *next = at >= 0 ? data_entry_set(own->text, own->len, &v[at], values, &nl, &ferr) : NULL;
 	json_decref(values);
 	if (!next) {
-		*err = xasprintf("L’entrée ne peut pas être modifiée : %s", ferr ? ferr : "introuvable.");
+		*err = xasprintf("L’entrée ne peut pas être modifiée : %s", ferr ? ferr : "introuvable.");
 		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		goto out;
 	}
@@ -651,7 +651,7 @@ static int plan_write(struct edit *e, const struct plan *p, const char **err)
 	char **tmp = xcalloc(p->n, sizeof *tmp), **dest = xcalloc(p->n, sizeof *dest);
 	char *old_path = NULL;
 	int r = -1;
-	*err = "Écriture impossible (disque plein ou droits ?) : rien n’a été changé.";
+	*err = "Écriture impossible (disque plein ou droits ?) : rien n’a été changé.";
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_file *f = &p->files[i];
 		char *src = confine(e->content_real, f->rel);
@@ -670,15 +670,15 @@ static int plan_write(struct edit *e, const struct plan *p, const char **err)
 	/* The moved document first: link() never replaces a file that appeared meanwhile. */
 	for (size_t i = 0; i < p->n; i++)
 		if (p->files[i].new_rel && link(tmp[i], dest[i]) < 0) {
-			*err = errno == EEXIST ? "Le nouveau nom vient d’être pris par un autre fichier : rien n’a été changé."
-					       : "Le nouveau fichier ne peut pas être créé : rien n’a été changé.";
+			*err = errno == EEXIST ? "Le nouveau nom vient d’être pris par un autre fichier : rien n’a été changé."
+					       : "Le nouveau fichier ne peut pas être créé : rien n’a été changé.";
 			goto undo;
 		}
 	for (size_t i = 0; i < p->n; i++) {
 		if (p->files[i].new_rel) {
 			unlink(tmp[i]);
 		} else if (rename(tmp[i], dest[i]) < 0) {
-			*err = "Un fichier n’a pas pu être remplacé : l’opération est restée incomplète, "
+			*err = "Un fichier n’a pas pu être remplacé : l’opération est restée incomplète, "
 			       "voyez l’historique.";
 			r = -2;
 		}
@@ -722,7 +722,7 @@ static json_t *plan_run(struct edit *e, struct plan *p, const char *rel, int app
 	if (stale) {
 		*status = MHD_HTTP_CONFLICT;
 		return json_pack("{s:s,s:o}", "erreur",
-				 "Des fichiers ont changé depuis l’aperçu : rien n’a été appliqué. "
+				 "Des fichiers ont changé depuis l’aperçu : rien n’a été appliqué. "
 				 "Regardez de nouveau les changements avant de confirmer.",
 				 "fichiers", stale);
 	}
