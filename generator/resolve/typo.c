@@ -4,7 +4,8 @@
  * Stage: resolve/render. Input: the UTF-8 text of one Markdown text node
  * (or a title), plus the state left by the previous run of the same block.
  * Output: a sequence of TEXT and SUPERSCRIPT spans given to a callback.
- * Owns: one scratch buffer per call, freed before returning.
+ * Owns: the pending text of one call, in the call's frame unless it
+ * outgrows it (then allocated and freed before returning).
  *
  * The rules, in the order they are tried at each code point:
  *
@@ -45,7 +46,9 @@
 #include "typo.h"
 #include "buf.h"
 #include "utf8.h"
+#include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define NBSP   0x00A0u
@@ -58,15 +61,50 @@
 #define RDQUO  0x201Du
 #define EURO   0x20ACu
 
+/*
+ * TEXT not yet emitted, which the rules may rewrite at its end. It lives
+ * in the run's own bytes while it is short (nearly every text node), so a
+ * call allocates nothing.
+ */
+struct pending {
+	char *data;         /* local, or allocated once it outgrows it */
+	size_t len, cap;
+	char local[256];
+};
+
 /* One call of typo_apply: the input, the pending text and the sink. */
 struct run {
 	const char *s;
 	size_t n;
 	struct typo_state *st;
-	struct buf out;     /* TEXT not yet emitted: rules may rewrite its end */
+	struct pending out;
 	typo_emit_fn emit;
 	void *ctx;
 };
+
+/* Room for n more bytes in the pending text. */
+static void pending_room(struct pending *p, size_t n)
+{
+	if (p->len + n <= p->cap)
+		return;
+	size_t cap = p->cap * 2;
+	while (cap < p->len + n)
+		cap *= 2;
+	if (p->data == p->local) {
+		p->data = xmalloc(cap);
+		memcpy(p->data, p->local, p->len);
+	} else {
+		p->data = xrealloc(p->data, cap);
+	}
+	p->cap = cap;
+}
+
+static void pending_put(struct pending *p, const char *s, size_t n)
+{
+	pending_room(p, n);
+	memcpy(p->data + p->len, s, n);
+	p->len += n;
+}
 
 int typo_is_word_char(uint32_t cp)
 {
@@ -136,8 +174,8 @@ static uint32_t cp_before(const char *p, size_t end, size_t *start)
 
 static void put_cp(struct run *r, uint32_t cp)
 {
-	char tmp[4];
-	buf_put(&r->out, tmp, utf8_encode(cp, tmp));
+	pending_room(&r->out, 4);
+	r->out.len += utf8_encode(cp, r->out.data + r->out.len);
 	r->st->prev = cp;
 }
 
@@ -146,7 +184,7 @@ static void put_raw(struct run *r, const char *p, size_t n)
 	size_t start;
 	if (n == 0)
 		return;
-	buf_put(&r->out, p, n);
+	pending_put(&r->out, p, n);
 	r->st->prev = cp_before(r->out.data, r->out.len, &start);
 }
 
@@ -154,7 +192,7 @@ static void flush(struct run *r)
 {
 	if (r->out.len)
 		r->emit(r->ctx, TYPO_TEXT, r->out.data, r->out.len);
-	buf_reset(&r->out);
+	r->out.len = 0;
 }
 
 /*
@@ -173,7 +211,6 @@ static int drop_space(struct run *r, const uint32_t *spaces)
 		if (last != *spaces)
 			continue;
 		r->out.len = start;
-		r->out.data[start] = '\0';
 		r->st->prev = cp_before(r->out.data, start, &before);
 		return 1;
 	}
@@ -344,11 +381,13 @@ static int roman_canonical(const char *s, size_t n)
  */
 static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
 {
-	static const struct { const char *s; int only; } sufs[] = {
+#define SUF(text, only) {text, sizeof text - 1, only}
+	static const struct { const char *s; size_t len; int only; } sufs[] = {
 		/* longest first; only: 1 after "1"/"I" only, 2 after "2"/"II" only */
-		{"\xc3\xa8me", 0}, {"eme", 0}, {"\xc3\xa8re", 1}, {"nde", 2},
-		{"er", 1}, {"re", 1}, {"nd", 2}, {"e", 0},
+		SUF("\xc3\xa8me", 0), SUF("eme", 0), SUF("\xc3\xa8re", 1), SUF("nde", 2),
+		SUF("er", 1), SUF("re", 1), SUF("nd", 2), SUF("e", 0),
 	};
+#undef SUF
 	size_t i = 0;
 	int roman = 0;
 	while (i < n && ascii_isdigit(s[i]))
@@ -358,13 +397,16 @@ static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
 			i++;
 		if (i == 0)
 			return 0;
-		/* Single letters: C, D, L, M, V + e are words (Ce, De, Le, Me). */
-		if (i == 1 ? !(s[0] == 'I' || s[0] == 'X') : !roman_canonical(s, i))
-			return 0;
 		roman = 1;
 	}
+	/* Every suffix starts with è, e, n or r: most numbers and capitals stop here. */
+	if (i >= n || !(s[i] == 'e' || s[i] == 'n' || s[i] == 'r' || s[i] == '\xc3'))
+		return 0;
+	/* Single letters: C, D, L, M, V + e are words (Ce, De, Le, Me). */
+	if (roman && (i == 1 ? !(s[0] == 'I' || s[0] == 'X') : !roman_canonical(s, i)))
+		return 0;
 	for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++) {
-		size_t l = strlen(sufs[k].s);
+		size_t l = sufs[k].len;
 		uint32_t after = 0;
 		if (i + l > n || memcmp(s + i, sufs[k].s, l) != 0)
 			continue;
@@ -558,109 +600,248 @@ static size_t step(struct run *r, size_t i)
 }
 
 /*
- * Bytes at s[0..n) that step would copy unchanged when the previous code
- * point is not part of a word (and is not «, which asks for a space after
- * it): a space, punctuation no rule looks at, or the first letter of a word
- * that can start no URL, e-mail address, ordinal or unit. 0 when step must
- * look. Saves step's look-ahead at most word starts of running text.
+ * What the rules may do at a byte, for typo_apply's scan. Only the bytes
+ * of a rule go through step; runs of the others are copied in one piece.
+ * A letter or digit matters only where a word starts (URL, e-mail address,
+ * ordinal, unit, the h of 9 h 30), k and m also after a digit (10km).
  */
-static size_t plain_at_word_start(const char *s, size_t n)
+enum byte_class {
+	B_PLAIN = 0, /* ASCII that no rule looks at: spaces, most punctuation, @ */
+	B_LETTER,    /* an ASCII letter without a rule of its own */
+	B_ROMAN,     /* I V X L C D M: a Roman ordinal */
+	B_W,         /* w W: www. */
+	B_KM,        /* k m: km, km², kg, m² */
+	B_H,         /* h: 9 h 30 */
+	B_DIGIT,
+	B_DOT,       /* . : an ellipsis, or an e-mail address */
+	B_LOCAL,     /* _ + - : an e-mail address */
+	B_RULE,      /* ; ! ? : " ' %: always through step */
+	B_LEAD2,     /* first byte of a 2-, 3- or 4-byte sequence */
+	B_LEAD3,
+	B_LEAD4,
+	B_BAD        /* never the first byte of a valid sequence: step copies it */
+};
+
+static const unsigned char byte_class[256] = {
+	['a' ... 'g'] = B_LETTER, ['h'] = B_H, ['i' ... 'j'] = B_LETTER,
+	['k'] = B_KM, ['l'] = B_LETTER, ['m'] = B_KM, ['n' ... 'v'] = B_LETTER,
+	['w'] = B_W, ['x' ... 'z'] = B_LETTER,
+	['A' ... 'B'] = B_LETTER, ['C' ... 'D'] = B_ROMAN, ['E' ... 'H'] = B_LETTER,
+	['I'] = B_ROMAN, ['J' ... 'K'] = B_LETTER, ['L' ... 'M'] = B_ROMAN,
+	['N' ... 'U'] = B_LETTER, ['V'] = B_ROMAN, ['W'] = B_W, ['X'] = B_ROMAN,
+	['Y' ... 'Z'] = B_LETTER,
+	['0' ... '9'] = B_DIGIT,
+	['.'] = B_DOT,
+	['_'] = B_LOCAL, ['+'] = B_LOCAL, ['-'] = B_LOCAL,
+	[';'] = B_RULE, ['!'] = B_RULE, ['?'] = B_RULE, [':'] = B_RULE,
+	['"'] = B_RULE, ['\''] = B_RULE, ['%'] = B_RULE,
+	[0x80 ... 0xC1] = B_BAD,
+	[0xC2 ... 0xDF] = B_LEAD2,
+	[0xE0 ... 0xEF] = B_LEAD3,
+	[0xF0 ... 0xF4] = B_LEAD4,
+	[0xF5 ... 0xFF] = B_BAD,
+};
+
+/* ASCII letters: inside a word, no rule looks at them (but k and m after a digit). */
+static int letter_byte(unsigned char c)
 {
-	unsigned char c = (unsigned char)s[0];
-	if (c >= 0x80) {
-		uint32_t cp;
-		size_t l = utf8_decode(s, n, &cp);
-		if (cp == LAQUO || cp == RAQUO || cp == EURO || cp == NBSP || cp == 0xFFFD)
-			return 0;
-		return l;
-	}
-	if (ascii_isalpha(c)) {
-		/* Roman numerals (ordinals), www., units and the h of 9 h 30 go through step. */
-		if (roman_value((char)c) || (c | 32) == 'w' ||
-		    ((c == 'k' || c == 'm') && unit_len(s, n)) || (c == 'h' && n > 1 && s[1] == ' '))
-			return 0;
-		/* A URL scheme or an e-mail's local part is a run of these, then : or @. */
-		size_t i = 1;
-		while (i < n && is_local_char((unsigned char)s[i]))
-			i++;
-		return i < n && (s[i] == '@' || s[i] == ':') ? 0 : 1;
-	}
-	switch (c) {
-	case ' ': case '\t': case '\n': case '(': case ')': case '[': case ']':
-	case '{': case '}': case ',': case '/': case '*': case '=': case '<': case '>':
-	case '&': case '#': case '|': case '^': case '`': case '~': case '$':
-		return 1;
-	default:
-		return 0;
-	}
+	return (unsigned)(byte_class[c] - B_LETTER) <= B_H - B_LETTER;
 }
 
-/* typo_is_word_char, with the test for ASCII (most text) inline. */
-static inline int word_char(uint32_t cp)
+/*
+ * 1 when step may find an e-mail address or a URL with a scheme at s[i]:
+ * the run of local characters from i ends at an '@', or at "://" (a
+ * scheme is made of local characters). www. is looked for on its own.
+ */
+static inline int may_be_address(const char *s, size_t n, size_t i)
 {
-	return cp < 0x80 ? ascii_isalnum((int)cp) : typo_is_word_char(cp);
+	while (i < n && is_local_char((unsigned char)s[i]))
+		i++;
+	return i < n && (s[i] == '@' || (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/'));
+}
+
+/* 1 when step may find an ordinal at s[0..n). */
+static int may_be_ordinal(const char *s, size_t n)
+{
+	size_t num, suf;
+	/* A number of one or two characters then e, è, n or r: most words and numbers stop here. */
+	if (n < 2 || !(s[1] == 'e' || s[1] == 'n' || s[1] == 'r' || s[1] == '\xc3' ||
+		       ascii_isdigit(s[1]) || roman_value(s[1])))
+		return 0;
+	return ordinal(s, n, &num, &suf);
+}
+
+/* 1 when step may find a unit at s[0..n) (a k or an m). */
+static int may_be_unit(const char *s, size_t n)
+{
+	if (n < 2 || !(s[1] == 'm' || s[1] == 'g' || s[1] == '\xc2'))
+		return 0;
+	return unit_len(s, n) != 0;
+}
+
+static int www_at(const char *s, size_t n)
+{
+	return n >= 4 && (s[0] | 32) == 'w' && (s[1] | 32) == 'w' &&
+	       (s[2] | 32) == 'w' && s[3] == '.';
+}
+
+/* What the previous code point means for the bytes that follow. */
+enum scan_state {
+	S_APART,   /* not part of a word: a word may start here */
+	S_WORD,    /* a letter (or another word character) */
+	S_NUMBER,  /* an ASCII digit: k or m may start a unit */
+	S_LAQUO    /* «: the next code point goes through step */
+};
+
+static enum scan_state state_after(uint32_t prev)
+{
+	if (prev < 0x80)
+		return ascii_isdigit((int)prev) ? S_NUMBER
+		       : ascii_isalpha((int)prev) ? S_WORD : S_APART;
+	if (prev == LAQUO)
+		return S_LAQUO;
+	return typo_is_word_char(prev) ? S_WORD : S_APART;
+}
+
+/* The last code point of s[0..end), valid UTF-8 that the scan went over. */
+static uint32_t last_cp(const char *s, size_t end)
+{
+	size_t start;
+	unsigned char c = (unsigned char)s[end - 1];
+	return c < 0x80 ? c : cp_before(s, end, &start);
+}
+
+/*
+ * After a word's first letter at s[i - 1], the bytes of the same word
+ * that no rule looks at: ASCII letters and the Latin-1 letters (é è à ç
+ * ô…: U+00C0-U+00FF but × and ÷). Returns where they end.
+ */
+static size_t skip_letters(const char *s, size_t n, size_t i)
+{
+	for (;;) {
+		while (i < n && letter_byte((unsigned char)s[i]))
+			i++;
+		if (i + 1 < n && s[i] == '\xc3' && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+		    s[i + 1] != '\x97' && s[i + 1] != '\xb7') {
+			i += 2;
+			continue;
+		}
+		return i;
+	}
 }
 
 void typo_apply(const char *s, size_t n, struct typo_state *st,
 		typo_emit_fn emit, void *ctx)
 {
-	struct run r = {s, n, st, BUF_INIT, emit, ctx};
-	/* s[from..i) goes out unchanged and is appended to r.out in one piece. */
-	size_t i = 0, from = 0;
+	struct run r;   /* not zeroed: out.local is written before it is read */
+	r.s = s;
+	r.n = n;
+	r.st = st;
+	r.emit = emit;
+	r.ctx = ctx;
+	r.out.data = r.out.local;
+	r.out.len = 0;
+	r.out.cap = sizeof r.out.local;
+	/*
+	 * s[from..i) goes out unchanged and is appended to r.out in one
+	 * piece; s[scan..i) was gone over without step, so st->prev is its
+	 * last code point when scan < i.
+	 */
+	size_t i = 0, from = 0, scan = 0;
+	enum scan_state state = state_after(st->prev);
 	while (i < n) {
-		/*
-		 * Inside a word, letters and digits go through unchanged (what
-		 * step would do for each, one at a time), except k and m after a
-		 * digit, which may start a unit.
-		 */
-		uint32_t prev = st->prev;
-		size_t j = i;
-		while (j < n && word_char(prev)) {
-			unsigned char c = (unsigned char)s[j];
-			if (c < 0x80) {
-				if (!ascii_isalnum(c) || ((c == 'k' || c == 'm') && prev < 0x80 &&
-							   ascii_isdigit((int)prev)))
-					break;
-				prev = c;
-				j++;
-				continue;
-			}
+		unsigned char c = (unsigned char)s[i];
+		if (state == S_LAQUO)
+			goto rule;
+		switch ((enum byte_class)byte_class[c]) {
+		case B_PLAIN:
+			i++;
+			state = S_APART;
+			continue;
+		case B_LETTER:
+			break;
+		case B_ROMAN:
+			if (state == S_APART && may_be_ordinal(s + i, n - i))
+				goto rule;
+			break;
+		case B_W:
+			if (state == S_APART && www_at(s + i, n - i))
+				goto rule;
+			break;
+		case B_KM:
+			if (state == S_NUMBER || (state == S_APART && may_be_unit(s + i, n - i)))
+				goto rule;
+			break;
+		case B_H:
+			if (state == S_APART && i + 1 < n && s[i + 1] == ' ')
+				goto rule;
+			break;
+		case B_DIGIT:
+			if (state == S_APART && (may_be_ordinal(s + i, n - i) ||
+						 may_be_address(s, n, i)))
+				goto rule;
+			i++;
+			state = S_NUMBER;
+			continue;
+		case B_DOT:
+		case B_LOCAL:
+			if ((c == '.' && i + 1 < n && s[i + 1] == '.') ||
+			    (state == S_APART && may_be_address(s, n, i)))
+				goto rule;
+			i++;
+			state = S_APART;
+			continue;
+		case B_LEAD2:
+		case B_LEAD3:
+		case B_LEAD4: {
 			uint32_t cp;
-			size_t l = utf8_decode(s + j, n - j, &cp);
-			if (!l || !typo_is_word_char(cp))
-				break;
-			prev = cp;
-			j += l;
-		}
-		/* Between words: what step would copy as it is, without its look-ahead. */
-		if (j == i && prev != LAQUO) {
-			size_t k = plain_at_word_start(s + i, n - i);
-			if (k == 1)
-				prev = (unsigned char)s[i];
-			else if (k)
-				utf8_decode(s + i, k, &prev);
-			j = i + k;
-		}
-		if (j > i) {
-			st->prev = prev;
-			i = j;
+			size_t l = utf8_decode(s + i, n - i, &cp);
+			if ((l == 1 && cp == 0xFFFD) || cp == LAQUO || cp == RAQUO || cp == EURO)
+				goto rule;
+			i += l;
+			state = typo_is_word_char(cp) ? S_WORD : S_APART;
 			continue;
 		}
+		case B_RULE:
+		case B_BAD:
+			goto rule;
+		}
+		/* A letter: the rest of the word's letters go through as they are. */
+		if (state == S_APART) {
+			/* At a word start, an address ends the word's ASCII letters. */
+			size_t end = i + 1;
+			while (end < n && letter_byte((unsigned char)s[end]))
+				end++;
+			if (end < n && (unsigned char)s[end] < 0x80 && s[end] != ' ' &&
+			    may_be_address(s, n, end))
+				goto rule;
+			i = end;
+		}
+		i = skip_letters(s, n, i + (state != S_APART));
+		state = S_WORD;
+		continue;
+	rule:
 		/* step rewrites the end of the pending text: it must hold everything before i. */
 		if (i > from)
-			buf_put(&r.out, s + from, i - from);
+			pending_put(&r.out, s + from, i - from);
+		if (i > scan)
+			st->prev = last_cp(s, i);
 		i = step(&r, i);
-		from = i;
+		from = scan = i;
+		state = state_after(st->prev);
 	}
+	if (n > scan)
+		st->prev = last_cp(s, n);
 	if (r.out.len == 0) {
 		/* Nothing rewritten since the last span: the rest goes out from the input. */
 		if (n > from)
 			emit(ctx, TYPO_TEXT, s + from, n - from);
 	} else {
-		buf_put(&r.out, s + from, n - from);
+		pending_put(&r.out, s + from, n - from);
 		flush(&r);
 	}
-	buf_free(&r.out);
+	if (r.out.data != r.out.local)
+		free(r.out.data);
 }
 
 static void plain_emit(void *ctx, enum typo_span kind, const char *s, size_t n)
