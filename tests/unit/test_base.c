@@ -1,4 +1,4 @@
-/* Unit tests of the base modules: slugs, paths, UTF-8, suggestions, diagnostics. */
+/* Unit tests of the base modules: slugs, paths, UTF-8, suggestions, diagnostics, HTML escaping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "path.h"
 #include "slug.h"
@@ -107,6 +108,26 @@ static void test_diag(void **state)
 	diag_free(d);
 }
 
+/* Escapes at the first and last byte, side by side, and none at all. */
+static void test_html_escape(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{"", ""},
+		{"rien à échapper", "rien à échapper"},
+		{"<a href=\"x\">l'été & co</a>", "&lt;a href=&quot;x&quot;&gt;l&#39;été &amp; co&lt;/a&gt;"},
+		{"&&<<>>\"\"''", "&amp;&amp;&lt;&lt;&gt;&gt;&quot;&quot;&#39;&#39;"},
+		{"é&", "é&amp;"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "[");
+		buf_put_html(&b, cases[i].in, strlen(cases[i].in));
+		assert_string_equal(buf_cstr(&b) + 1, cases[i].want);
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_diag),
+		cmocka_unit_test(test_html_escape),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
