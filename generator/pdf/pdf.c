@@ -30,6 +30,7 @@
 #include "impose.h"
 #include "layout.h"
 #include "page.h"
+#include "part_lanes.h"
 #include "pool.h"
 #include "qr.h"
 #include "shape_cache.h"
@@ -113,6 +114,21 @@ static int page_of(void *ctx, const char *name)
 	return e->page;
 }
 
+/* page_of for typesetters on two threads (part_lanes.h). */
+struct locked_dests {
+	struct dests *m;
+	pthread_mutex_t lock;
+};
+
+static int page_of_locked(void *ctx, const char *name)
+{
+	struct locked_dests *ld = ctx;
+	pthread_mutex_lock(&ld->lock);
+	int page = page_of(ld->m, name);
+	pthread_mutex_unlock(&ld->lock);
+	return page;
+}
+
 /* 1 when every page number given to the layout is still right. */
 static int dests_stable(struct dests *m)
 {
@@ -189,6 +205,7 @@ struct job {
 	struct buf pdf, imposed;
 	cairo_status_t failed;  /* CAIRO_STATUS_SUCCESS (0) or why the PDF is wrong */
 	struct buf error;       /* a leaflet's text too long: "LINE:COL:message" lines (fold.h) */
+	int lanes;              /* threads its parts may be laid out on (part_lanes.h); 0 is one */
 };
 
 /* Everything drawn for one booklet, shared by the reading-order and imposed files. */
@@ -571,6 +588,77 @@ static const struct style *fitting_style(struct job *j, const struct style *base
 	return base;
 }
 
+/*
+ * Lays the booklet out until the page numbers it prints are those of its
+ * pages (at most MAX_PASSES times), the sommaire once. Pass 0 lays out
+ * every part; later passes lay out again only the parts that print page
+ * numbers, and move the others' blocks over. With pl, the parts are laid
+ * out on two lanes (part_lanes.h); returns -1 when Pango's race caught a
+ * font there, else 0.
+ */
+static int lay_passes(struct doc_pages *dp, struct part_lanes *pl)
+{
+	struct job *j = dp->j;
+	size_t nparts = j->b->nparts;
+	size_t *start = xcalloc(nparts + 1, sizeof *start);
+	int *again = xcalloc(nparts + 1, sizeof *again);
+	int *owner = xmalloc((nparts + 1) * sizeof *owner);
+	unsigned char *todo = xcalloc(nparts + 1, 1);
+	struct flow *parts = xcalloc(nparts + 1, sizeof *parts);
+	int caught = 0;
+	for (size_t i = 0; i < nparts; i++)
+		owner[i] = -1;
+	for (int pass = 0; pass < MAX_PASSES; pass++) {
+		page_list_free(&dp->bp);
+		for (size_t i = 0; i < nparts; i++)
+			todo[i] = pass == 0 || again[i];
+		part_lanes_lay(pl, dp->L, nparts, todo, owner, parts, again);
+		struct flow next = {0};
+		for (size_t i = 0; i < nparts; i++) {
+			size_t at = next.n;
+			if (todo[i]) {
+				flow_move(&next, &parts[i], 0, parts[i].n);
+				flow_free(&parts[i]);
+			} else {
+				flow_move(&next, &dp->body, start[i], start[i + 1]);
+			}
+			start[i] = at;
+		}
+		start[nparts] = next.n;
+		flow_free(&dp->body);
+		dp->body = next;
+		if (pl && !lay_fonts_measured(&dp->body)) {
+			caught = 1;
+			break;
+		}
+		if (pass == 0) {
+			/* A fiche alone has no sommaire; its bookmarks go down to its sections. */
+			toc_collect(&dp->body, j->b, j->b->single ? 2 : booklet_toc_depth(j->b), &dp->items);
+		}
+		if (pass == 0 && !j->b->single) {
+			for (size_t i = 0; i < dp->items.n; i++) {
+				const struct toc_item *it = &dp->items.v[i];
+				lay_toc_entry(dp->L, &dp->toc, it->depth, (int)it->kind, it->title, it->kicker,
+					      it->dest);
+			}
+			struct page_geom tg = dp->g;
+			tg.top += dp->g.body_size * 4;
+			page_break_flow(&dp->toc, &tg, &dp->tp);
+			dp->front = 1 + (int)dp->tp.n;
+		}
+		page_break_flow(&dp->body, &dp->g, &dp->bp);
+		place_dests(dp);
+		if (dests_stable(&dp->map))
+			break;
+	}
+	free(start);
+	free(again);
+	free(owner);
+	free(todo);
+	free(parts);
+	return caught ? -1 : 0;
+}
+
 static void typeset(struct job *j)
 {
 	if (j->b->fold) {
@@ -588,64 +676,36 @@ static void typeset(struct job *j)
 	const struct style *style = fitting_style(j, style_get(j->b->a5), &tight);
 	dp.g = style->page;
 	dp.style = style;
+	struct locked_dests ld = {&dp.map, PTHREAD_MUTEX_INITIALIZER};
 	struct lay_options lo = {j->family, dp.g.w - dp.g.left - dp.g.right, dp.g.body_size, style,
-				 j->base_url, page_of, &dp.map};
+				 j->base_url, page_of_locked, &ld};
 	dp.L = lay_new(j->s, j->b, j->h, &lo);
-	/*
-	 * Pass 0 lays out every part; later passes lay out again only the
-	 * parts that print page numbers, and move the others' blocks over.
-	 */
-	size_t nparts = j->b->nparts;
-	size_t *start = xcalloc(nparts + 1, sizeof *start);
-	size_t *next_start = xcalloc(nparts + 1, sizeof *next_start);
-	int *again = xcalloc(nparts + 1, sizeof *again);
-	for (int pass = 0; pass < MAX_PASSES; pass++) {
+	struct part_lanes *pl = j->lanes > 1 && j->b->nparts > 1 ?
+				part_lanes_start(j->s, j->b, j->h, &lo) : NULL;
+	if (lay_passes(&dp, pl) < 0) {
+		if (getenv("FICHES_TIMING"))
+			fprintf(stderr, "fiches: %s: a font caught by Pango's race, laid out again on one thread\n",
+				j->b->name);
+		/*
+		 * Pango's race caught a font (part_lanes.h): everything laid out
+		 * again on this thread alone, from a typesetter and page numbers
+		 * as new.
+		 */
+		part_lanes_free(pl);
+		pl = NULL;
+		flow_free(&dp.body);
+		flow_free(&dp.toc);
+		toc_free(&dp.items);
 		page_list_free(&dp.bp);
-		if (pass == 0) {
-			for (size_t i = 0; i < nparts; i++) {
-				start[i] = dp.body.n;
-				again[i] = lay_part(dp.L, &dp.body, i);
-			}
-			start[nparts] = dp.body.n;
-		} else {
-			struct flow next = {0};
-			for (size_t i = 0; i < nparts; i++) {
-				next_start[i] = next.n;
-				if (again[i])
-					lay_part(dp.L, &next, i);
-				else
-					flow_move(&next, &dp.body, start[i], start[i + 1]);
-			}
-			next_start[nparts] = next.n;
-			flow_free(&dp.body);
-			dp.body = next;
-			size_t *t = start;
-			start = next_start;
-			next_start = t;
-		}
-		if (pass == 0) {
-			/* A fiche alone has no sommaire; its bookmarks go down to its sections. */
-			toc_collect(&dp.body, j->b, j->b->single ? 2 : booklet_toc_depth(j->b), &dp.items);
-		}
-		if (pass == 0 && !j->b->single) {
-			for (size_t i = 0; i < dp.items.n; i++) {
-				const struct toc_item *it = &dp.items.v[i];
-				lay_toc_entry(dp.L, &dp.toc, it->depth, (int)it->kind, it->title, it->kicker,
-					      it->dest);
-			}
-			struct page_geom tg = dp.g;
-			tg.top += dp.g.body_size * 4;
-			page_break_flow(&dp.toc, &tg, &dp.tp);
-			dp.front = 1 + (int)dp.tp.n;
-		}
-		page_break_flow(&dp.body, &dp.g, &dp.bp);
-		place_dests(&dp);
-		if (dests_stable(&dp.map))
-			break;
+		page_list_free(&dp.tp);
+		dests_free(&dp.map);
+		dp.front = 0;
+		lay_free(dp.L);
+		dp.L = lay_new(j->s, j->b, j->h, &lo);
+		lay_passes(&dp, NULL);
 	}
-	free(start);
-	free(next_start);
-	free(again);
+	/* No part is laid out from here: the second lane ends while the pages are drawn. */
+	part_lanes_finish(pl);
 	dp.total = dp.front + (int)dp.bp.n;
 	if (!j->b->single) {
 		/* The colophon, then the back cover. */
@@ -723,11 +783,13 @@ static void typeset(struct job *j)
 	if (getenv("FICHES_TIMING")) {
 		struct shape_stats st = shape_cache_stats();
 		fprintf(stderr, "fiches: %s: shaping %lu requests, %lu sliced, %lu spliced, %lu joined "
-			"(%lu words kept), %lu of %lu characters shaped; %lu soft hyphens kept out of the text\n",
+			"(%lu words kept), %lu of %lu characters shaped; %lu soft hyphens kept out of the text; "
+			"%lu fonts measured again\n",
 			j->b->name, st.requests, st.sliced, st.spliced, st.joined, st.pieces_kept,
-			st.shaped_chars, st.requested_chars, text_renderer_dropped());
+			st.shaped_chars, st.requested_chars, text_renderer_dropped(), part_lanes_fonts_repaired());
 	}
 	lay_free(dp.L);
+	part_lanes_free(pl);
 }
 
 /* ---- the site ---- */
@@ -1061,7 +1123,7 @@ static int site_pass(const struct site *s, const struct pdf_options *o, struct d
 	long long epoch = resolve_epoch(o->source_date_epoch);
 	for (size_t i = 0; i < n; i++) {
 		r.jobs[i] = (struct job){s, &books[i], h, family, url, epoch, BUF_INIT, BUF_INIT,
-					 0, BUF_INIT};
+					 0, BUF_INIT, 1};
 		r.order[i] = i;
 	}
 	/* Longest first, so the big booklets do not end the run alone on one core. */
@@ -1317,7 +1379,11 @@ int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const cha
 	char *url = base_url(s, sel->base_url);
 	if (family) {
 		struct job j = {s, b, h, family, url, resolve_epoch(sel->source_date_epoch),
-				BUF_INIT, BUF_INIT, 0, BUF_INIT};
+				BUF_INIT, BUF_INIT, 0, BUF_INIT, part_lanes_wanted()};
+		/*
+		 * One booklet in this process: its parts on two lanes. A site's
+		 * booklets are typeset one per core already (typeset_all).
+		 */
 		typeset(&j);
 		if (j.error.len) {
 			/* Too long for its panels: said at its line, and nothing written. */

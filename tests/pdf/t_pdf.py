@@ -216,6 +216,12 @@ def main():
                                 env=dict(env, FICHES_SHAPE_CACHE="0"), capture_output=True, text=True)
             same = r1.returncode == 0 and r2.returncode == 0 and open(kept, "rb").read() == open(unkept, "rb").read()
             check("TAT guide: same bytes without the kept shapings", same, r1.stderr + r2.stderr)
+            # Its parts laid out on two threads (generator/pdf/part_lanes.c) or one: the same bytes.
+            alone = os.path.join(tmp, "guide-one-lane.pdf")
+            r3 = subprocess.run([fiches, "booklet", "guide-complet", "-q", "-o", alone], cwd=ROOT,
+                                env=dict(env, FICHES_LAYOUT_LANES="1"), capture_output=True, text=True)
+            same = r1.returncode == 0 and r3.returncode == 0 and open(kept, "rb").read() == open(alone, "rb").read()
+            check("TAT guide: same bytes with its parts laid out on one thread", same, r3.stderr)
         # Ad-hoc booklet.
         adhoc = os.path.join(tmp, "selection.pdf")
         r = run(exe, FIXTURE, "--booklet", "-", adhoc, "--ids", "action:1,theme:cadre-de-vie", env=env)
