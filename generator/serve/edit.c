@@ -140,8 +140,12 @@ static void headers(struct MHD_Response *r, const char *type, const char *cache)
 				"form-action 'self'; base-uri 'self'");
 }
 
-enum MHD_Result edit_send_cached(struct MHD_Connection *conn, unsigned status, const char *type,
-				 char *body, size_t len, const char *cache)
+/*
+ * Sends body (owned, freed here) with the editor's headers, Cache-Control
+ * cache and, when not NULL, a Server-Timing header.
+ */
+static enum MHD_Result send_body(struct MHD_Connection *conn, unsigned status, const char *type,
+				 char *body, size_t len, const char *cache, const char *server_timing)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
@@ -149,38 +153,29 @@ enum MHD_Result edit_send_cached(struct MHD_Connection *conn, unsigned status, c
 		return MHD_NO;
 	}
 	headers(r, type, cache);
+	if (server_timing)
+		MHD_add_response_header(r, "Server-Timing", server_timing);
 	enum MHD_Result ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+enum MHD_Result edit_send_cached(struct MHD_Connection *conn, unsigned status, const char *type,
+				 char *body, size_t len, const char *cache)
+{
+	return send_body(conn, status, type, body, len, cache, NULL);
 }
 
 enum MHD_Result edit_send(struct MHD_Connection *conn, unsigned status, const char *type,
 			  char *body, size_t len)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(body);
-		return MHD_NO;
-	}
-	headers(r, type, "no-store");
-	enum MHD_Result ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
-	return ret;
+	return send_body(conn, status, type, body, len, "no-store", NULL);
 }
 
 enum MHD_Result edit_send_timed(struct MHD_Connection *conn, unsigned status, const char *type,
 				char *body, size_t len, const char *server_timing)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(body);
-		return MHD_NO;
-	}
-	headers(r, type, "no-store");
-	MHD_add_response_header(r, "Server-Timing", server_timing);
-	enum MHD_Result ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
-	return ret;
+	return send_body(conn, status, type, body, len, "no-store", server_timing);
 }
 
 enum MHD_Result edit_send_text(struct MHD_Connection *conn, unsigned status, const char *text)
