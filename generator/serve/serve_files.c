@@ -157,6 +157,22 @@ static void loaded_free(struct loaded *L)
 }
 
 /*
+ * Queues L's answer (If-None-Match inm), then hands its response to the
+ * cache under key when it may be kept there, or lets it go; frees L.
+ */
+static enum MHD_Result queue_loaded(struct serve_cache *c, struct MHD_Connection *conn, unsigned status,
+				    const char *key, unsigned long gen, struct loaded *L, const char *inm)
+{
+	enum MHD_Result ret = serve_queue_answer(conn, status, &L->a, inm);
+	if (L->cacheable)
+		serve_cache_offer(c, key, gen, &L->a, L->bytes, &L->from);
+	else
+		MHD_destroy_response(L->a.resp);
+	loaded_free(L);
+	return ret;
+}
+
+/*
  * Opens rel under the output root and prepares its response. Symbolic
  * links are followed only while they stay below the root (realpath), so a
  * link in the output pointing at /etc is refused, not served.
@@ -280,13 +296,7 @@ enum MHD_Result serve_answer_not_found(struct serve_cache *c, struct MHD_Connect
 		loaded_free(&L);
 		return MHD_NO;
 	}
-	ret = serve_queue_answer(conn, MHD_HTTP_NOT_FOUND, &L.a, NULL);
-	if (L.cacheable)
-		serve_cache_offer(c, key, now.gen, &L.a, L.bytes, &L.from);
-	else
-		MHD_destroy_response(L.a.resp);
-	loaded_free(&L);
-	return ret;
+	return queue_loaded(c, conn, MHD_HTTP_NOT_FOUND, key, now.gen, &L, NULL);
 }
 
 enum MHD_Result serve_answer_file(struct serve_cache *c, struct MHD_Connection *conn,
@@ -318,12 +328,7 @@ enum MHD_Result serve_answer_file(struct serve_cache *c, struct MHD_Connection *
 	case LOAD_FILE:
 		/* A miss: the file read, its page injected or its text compressed. */
 		phase_end(&ph, "answer-read");
-		ret = serve_queue_answer(conn, MHD_HTTP_OK, &L.a, inm);
-		if (L.cacheable)
-			serve_cache_offer(c, key, now.gen, &L.a, L.bytes, &L.from);
-		else
-			MHD_destroy_response(L.a.resp);
-		loaded_free(&L);
+		ret = queue_loaded(c, conn, MHD_HTTP_OK, key, now.gen, &L, inm);
 		free(gzkey);
 		return ret;
 	case LOAD_DIR:
