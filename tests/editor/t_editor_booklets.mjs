@@ -17,40 +17,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { ROOT, FICHES, loadPlaywright, launch } from '../browser/helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { launch } from '../browser/helpers.mjs';
+import { ROOT, OUT, AXE, check, step, finish, needBrowser, serve } from '../lib/suite.mjs';
 
-const OUT = path.join(ROOT, 'tests', 'out');
-fs.mkdirSync(OUT, { recursive: true });
-
-let passed = 0, failed = 0, skipped = 0;
-function check(name, cond, detail = '') {
-  if (cond) { passed++; console.log(`ok - ${name}`); }
-  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
-  return cond;
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
-}
-async function step(name, fn) {
-  try { await fn(); } catch (e) { check(name, false, (e && e.stack || String(e)).split('\n').slice(0, 4).join(' | ')); }
-}
 const pdfPages = (file) => {
   const m = spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout.match(/Pages:\s+(\d+)/);
   return m ? +m[1] : -1;
 };
 const qpdfOk = (file) => spawnSync('qpdf', ['--check', file], { encoding: 'utf8' }).status === 0;
 
-const pw = await loadPlaywright();
-if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium') || !fs.existsSync(FICHES)) {
-  console.log('skip - playwright-core, /usr/bin/chromium or build/fiches is missing');
-  skipped++;
-  finish();
-}
-const require = createRequire(path.join(ROOT, 'tests', 'browser', 'package.json'));
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const pw = await needBrowser();
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fiches-booklets-browser-'));
 const root = path.join(tmp, 'projet');
@@ -58,22 +35,11 @@ fs.cpSync(path.join(ROOT, 'tests', 'fixtures', 'basic'), root, { recursive: true
 const scratch = path.join(tmp, 'tmp');
 fs.mkdirSync(scratch);
 
-let log = '';
-const server = spawn(FICHES, ['serve', '-C', root, '--port', '0'],
-  { env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C', LANGUAGE: '', TMPDIR: scratch } });
-server.stdout.on('data', (b) => { log += b; });
-server.stderr.on('data', (b) => { log += b; });
 const pdfFile = path.join(root, 'public', 'pdf', 'atelier.pdf');
-const started = await new Promise((resolve) => {
-  const t0 = Date.now();
-  const poll = setInterval(() => {
-    const m = log.match(/http:\/\/127\.0\.0\.1:(\d+)\/_edit\/\?cle=([0-9a-f]+)/);
-    // The site's booklets come with the PDF pass, after the pages.
-    if (m && fs.existsSync(pdfFile)) { clearInterval(poll); resolve({ port: +m[1], url: m[0] }); }
-    else if (Date.now() - t0 > 180000 || server.exitCode !== null) { clearInterval(poll); resolve(null); }
-  }, 100);
-});
-if (!check('serve starts and typesets the site\'s booklets', started, log.slice(-1000))) { server.kill(); finish(); }
+// The site's booklets come with the PDF pass, after the pages.
+const server = await serve(root, [], { env: { TMPDIR: scratch }, ready: () => fs.existsSync(pdfFile), timeout: 180000 });
+const started = server.started;
+if (!check('serve starts and typesets the site\'s booklets', started, server.log().slice(-1000))) { await server.stop(); finish(); }
 const base = `http://127.0.0.1:${started.port}/`;
 
 const browser = await launch(pw);
@@ -188,7 +154,7 @@ function bookletWorkers() {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = +stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-      if (ppid === server.pid && cmd.includes('__pdf-booklet')) out.push(+pid);
+      if (ppid === server.proc.pid && cmd.includes('__pdf-booklet')) out.push(+pid);
     } catch { /* gone meanwhile */ }
   }
   return out;
@@ -256,8 +222,7 @@ await step('queue', async () => {
 
 fs.writeFileSync(path.join(OUT, 'editor-booklets-axe.txt'), axeLines.join('\n') + '\n');
 await browser.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.exitCode !== null ? r() : server.on('exit', r));
+await server.stop('SIGTERM');
 check('the server removes its temporary booklets when it stops',
   fs.readdirSync(scratch).filter((d) => d.startsWith('fiches-livrets-')).length === 0, fs.readdirSync(scratch).join(' '));
 fs.rmSync(tmp, { recursive: true, force: true });

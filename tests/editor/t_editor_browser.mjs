@@ -19,37 +19,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { ROOT, FICHES, loadPlaywright, launch } from '../browser/helpers.mjs';
+import { launch } from '../browser/helpers.mjs';
+import { ROOT, OUT, AXE, check, step, finish, needBrowser, serve } from '../lib/suite.mjs';
 
 const DOC = 'actions/06-habitants-a-l-epreuve-des-trafics.md';
 const PAGE = 'fiches-actions/habitants-a-l-epreuve-des-trafics.html';
-const OUT = path.join(ROOT, 'tests', 'out');
-fs.mkdirSync(OUT, { recursive: true });
 
-let passed = 0, failed = 0, skipped = 0;
-function check(name, cond, detail = '') {
-  if (cond) { passed++; console.log(`ok - ${name}`); }
-  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
-  return cond;
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
-}
-async function step(name, fn) {
-  try { await fn(); } catch (e) { check(name, false, (e && e.stack || String(e)).split('\n').slice(0, 4).join(' | ')); }
-}
-
-const pw = await loadPlaywright();
-if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium') || !fs.existsSync(FICHES)) {
-  console.log('skip - playwright-core, /usr/bin/chromium or build/fiches is missing');
-  skipped++;
-  finish();
-}
-const require = createRequire(path.join(ROOT, 'tests', 'browser', 'package.json'));
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const pw = await needBrowser();
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fiches-editor-browser-'));
 const root = path.join(tmp, 'projet');
@@ -58,20 +34,9 @@ fs.cpSync(path.join(ROOT, 'content'), path.join(root, 'content'), { recursive: t
 const docFile = path.join(root, 'content', DOC);
 const original = fs.readFileSync(docFile, 'utf8');
 
-let log = '';
-const server = spawn(FICHES, ['serve', '-C', root, '--port', '0', '--no-pdf'],
-  { env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C', LANGUAGE: '' } });
-server.stdout.on('data', (b) => { log += b; });
-server.stderr.on('data', (b) => { log += b; });
-const started = await new Promise((resolve) => {
-  const t0 = Date.now();
-  const poll = setInterval(() => {
-    const m = log.match(/http:\/\/127\.0\.0\.1:(\d+)\/_edit\/\?cle=([0-9a-f]+)/);
-    if (m && /Serving/.test(log)) { clearInterval(poll); resolve({ port: +m[1], url: m[0] }); }
-    else if (Date.now() - t0 > 60000 || server.exitCode !== null) { clearInterval(poll); resolve(null); }
-  }, 50);
-});
-if (!check('serve prints the workshop start URL', started, log.slice(-1000))) { server.kill(); finish(); }
+const server = await serve(root, ['--no-pdf']);
+const started = server.started;
+if (!check('serve prints the workshop start URL', started, server.log().slice(-1000))) { await server.stop(); finish(); }
 const base = `http://127.0.0.1:${started.port}/`;
 
 const browser = await launch(pw);
@@ -396,10 +361,6 @@ for (const l of report.slice(2, 8)) console.log('# ' + l.slice(2));
 await browser.close();
 // The server may still be publishing a rebuild (its staging tree under the
 // project): remove the project only once it has exited.
-await new Promise((resolve) => {
-  if (server.exitCode !== null || server.signalCode !== null) return resolve();
-  server.on('exit', resolve);
-  server.kill('SIGINT');
-});
+await server.stop('SIGINT');
 fs.rmSync(tmp, { recursive: true, force: true });
 finish();
