@@ -24,17 +24,31 @@
 #define F_HEAD 2.0
 #define F_SUMM 1.5
 
+/* Scores kept within a section for term frequencies below this (see search_compute_postings). */
+#define SCORE_MEMO_TF 32
+
 /* The 64 characters of the index's numbers: none needs escaping in a JavaScript string. */
 const char search_digits64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Room for the characters of a number of 64 bits. */
+#define VARINT_MAX 13
+
+static inline char *varint_at(char *w, size_t v)
+{
+	while (v >= 32) {
+		*w++ = search_digits64[32 | (v & 31)];
+		v >>= 5;
+	}
+	*w++ = search_digits64[v];
+	return w;
+}
 
 /* An unsigned number, five bits per character, low bits first; 32 marks « more follows ». */
 void search_put_varint(struct buf *b, size_t v)
 {
-	while (v >= 32) {
-		buf_putc(b, search_digits64[32 | (v & 31)]);
-		v >>= 5;
-	}
-	buf_putc(b, search_digits64[v]);
+	buf_grow(b, VARINT_MAX);
+	b->len = (size_t)(varint_at(b->data + b->len, v) - b->data);
+	b->data[b->len] = '\0';
 }
 
 unsigned search_quantise(double v)
@@ -132,6 +146,15 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 	double avg = nsec && total > 0 ? total / (double)nsec : 1;
 	for (size_t k = 0; k < nstems; k++)
 		df[k] = p->start[k];    /* now the next free place of each stem */
+	/*
+	 * Within a section a score depends on the term frequency and the fields
+	 * only, and most stems of a section share a few of them: each score is
+	 * computed once a section (its log2 was most of the cost), the same way.
+	 */
+	struct {
+		size_t section;         /* + 1: 0 marks nothing computed yet */
+		uint16_t score;
+	} known[8][SCORE_MEMO_TF] = {{{0, 0}}};
 	for (size_t si = 0; si < nsec; si++) {
 		size_t tl;
 		scan_section(&sc, ix, si, rspan, sspan, &tl);
@@ -139,17 +162,25 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 		for (size_t t = 0; t < sc.ntouched; t++) {
 			uint32_t k = sc.touched[t];
 			unsigned tf = sc.body[k], f = sc.field[k];
-			double v = tf ? (BM25_K1 + 1) * tf /
-				(tf + BM25_K1 * (1 - BM25_B + BM25_B * seclen[si] / avg)) : 0;
-			if (f & 1)
-				v += F_TITLE * (0.5 + 1.5 / sqrt(titlelen[si] > 1 ? titlelen[si] : 1));
-			if (f & 2)
-				v += F_HEAD;
-			if (f & 4)
-				v += F_SUMM;
 			size_t at = df[k]++;
 			p->sec[at] = (uint32_t)si;
-			p->score[at] = (uint16_t)search_quantise(v * weight[r->kind]);
+			if (tf < SCORE_MEMO_TF && known[f][tf].section == si + 1) {
+				p->score[at] = known[f][tf].score;
+			} else {
+				double v = tf ? (BM25_K1 + 1) * tf /
+					(tf + BM25_K1 * (1 - BM25_B + BM25_B * seclen[si] / avg)) : 0;
+				if (f & 1)
+					v += F_TITLE * (0.5 + 1.5 / sqrt(titlelen[si] > 1 ? titlelen[si] : 1));
+				if (f & 2)
+					v += F_HEAD;
+				if (f & 4)
+					v += F_SUMM;
+				p->score[at] = (uint16_t)search_quantise(v * weight[r->kind]);
+				if (tf < SCORE_MEMO_TF) {
+					known[f][tf].section = si + 1;
+					known[f][tf].score = p->score[at];
+				}
+			}
 			sc.field[k] = 0;
 			sc.body[k] = 0;
 		}
@@ -179,13 +210,20 @@ void search_postings_free(struct postings *p)
 /* Postings as section deltas and scores (see search_put_varint and search_quantise). */
 void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *score, size_t n)
 {
+	if (!n)
+		return;
+	/* Written in place: a gap of 32 bits takes 7 characters at most, a score 2. */
+	buf_grow(b, n * 9);
+	char *w = b->data + b->len;
 	uint32_t prev = 0;
 	for (size_t i = 0; i < n; i++) {
-		search_put_varint(b, sec[i] - prev);
+		w = varint_at(w, sec[i] - prev);
 		prev = sec[i];
-		buf_putc(b, search_digits64[score[i] >> 6]);
-		buf_putc(b, search_digits64[score[i] & 63]);
+		*w++ = search_digits64[score[i] >> 6];
+		*w++ = search_digits64[score[i] & 63];
 	}
+	b->len = (size_t)(w - b->data);
+	b->data[b->len] = '\0';
 }
 
 /*
