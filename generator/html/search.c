@@ -239,7 +239,11 @@ static size_t put_texts(const struct index *ix, struct buf *meta, struct search_
 		buf_printf(&b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nfrags, first_rec, first_sec);
 		while (rec < ix->nrecs && (rec == first_rec || bytes < frag_bytes)) {
 			const struct record *r = &ix->recs[rec];
-			buf_printf(&b, "%s\n[%d,%d,", rec > first_rec ? "," : "", r->kind, r->number);
+			buf_puts(&b, rec > first_rec ? ",\n[" : "\n[");
+			search_put_number(&b, r->kind);
+			buf_putc(&b, ',');
+			search_put_number(&b, r->number);
+			buf_putc(&b, ',');
 			search_put_json_string(&b, r->title);
 			buf_putc(&b, ',');
 			search_put_json_string(&b, r->href);
@@ -253,7 +257,9 @@ static size_t put_texts(const struct index *ix, struct buf *meta, struct search_
 		buf_puts(&b, "],\"secs\":[");
 		for (; sec < ix->nsecs && ix->secs[sec].record < rec; sec++) {
 			const struct section *sc = &ix->secs[sec];
-			buf_printf(&b, "%s\n[%zu,", sec > first_sec ? "," : "", sc->record - first_rec);
+			buf_puts(&b, sec > first_sec ? ",\n[" : "\n[");
+			search_put_number(&b, (long long)(sc->record - first_rec));
+			buf_putc(&b, ',');
 			search_put_json_string(&b, sc->heading);
 			buf_putc(&b, ',');
 			search_put_json_string(&b, sc->anchor);
@@ -457,7 +463,6 @@ void search_index_files(const struct site *s, struct body_store *texts,
 		free(vc.v[i].stem);
 	}
 	free(vc.v);
-	buf_free(&vc.scratch);
 	sb_stemmer_delete(vc.sb);
 	search_records_free(&ix);
 }

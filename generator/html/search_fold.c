@@ -85,9 +85,12 @@ static void fold_init(void)
 	pthread_once(&fold_once, fold_fill);
 }
 
+/* The rule search_next_word applies to bytes (word_char2), for one character. */
 int search_is_word_char(uint32_t cp)
 {
-	return search_word_char(cp);
+	if (cp < 0x80)
+		return ascii_isalnum((int)cp);
+	return cp >= 0xC0 && cp < 0x180 && cp != 0xD7 && cp != 0xF7;
 }
 
 void search_fold(const char *s, size_t n, struct buf *out)
@@ -137,6 +140,89 @@ void search_lower(const char *s, size_t n, struct buf *out)
 	}
 	out->len = (size_t)(w - out->data);
 	out->data[out->len] = '\0';
+}
+
+/* The lower case of the ASCII word characters (letters and digits), 0 for the other bytes. */
+static const char ascii_word_lower[128] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0, 0, 0, 0, 0, 0,
+	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+};
+
+/*
+ * Whether p starts a word character of two bytes: U+00C0..U+017F (lead
+ * bytes C3..C5), but for × and ÷, which are not letters. p[1] may be the
+ * text's NUL, which is no continuation byte.
+ */
+static inline int word_char2(const unsigned char *p)
+{
+	return p[0] >= 0xC3 && p[0] <= 0xC5 && (p[1] & 0xC0) == 0x80 &&
+	       !(p[0] == 0xC3 && (p[1] == 0x97 || p[1] == 0xB7));
+}
+
+void search_split_init(struct search_split *sp, const char *s)
+{
+	sp->s = (const unsigned char *)s;
+	sp->i = 0;
+	sp->word = s;
+	sp->len = 0;
+}
+
+/*
+ * A word character is ASCII or two bytes (search_is_word_char), so any other
+ * byte from 0x80 up is stepped over one at a time: the bytes a decoder
+ * would take with it are continuation bytes, which start no word, so the
+ * words are those found by decoding every character. The text's NUL ends
+ * every loop (it is no word character). Each word is put in lower case as
+ * it is read: this runs on every byte of the site's text, and a
+ * character's lower case has as many bytes as itself.
+ */
+int search_next_word(struct search_split *sp)
+{
+	const unsigned char *s = sp->s;
+	size_t i = sp->i;
+	for (;; i++) {
+		unsigned c = s[i];
+		if (c < 0x80 ? ascii_word_lower[c] != 0 : word_char2(s + i))
+			break;
+		if (!c) {
+			sp->i = i;
+			return 0;
+		}
+	}
+	size_t from = i;
+	char *w = sp->lower, *end = sp->lower + SEARCH_WORD_MAX;
+	for (;;) {
+		unsigned c = s[i];
+		if (c < 0x80) {
+			char l = ascii_word_lower[c];
+			if (!l)
+				break;
+			if (w < end)
+				*w++ = l;
+			i++;
+		} else if (word_char2(s + i)) {
+			if (w < end) {
+				uint32_t l = lower_tab[(((c & 0x1F) << 6) | (s[i + 1] & 0x3F)) - 0xC0];
+				*w++ = (char)(0xC0 | (l >> 6));
+				*w++ = (char)(0x80 | (l & 0x3F));
+			}
+			i += 2;
+		} else {
+			break;
+		}
+	}
+	sp->word = (const char *)s + from;
+	sp->len = i - from;
+	sp->i = i;
+	if (sp->len <= SEARCH_WORD_MAX)
+		memset(sp->lower + sp->len, 0, 8);
+	return 1;
 }
 
 /* Folded French stop words, sorted (bsearch). Words a reader never searches for alone. */

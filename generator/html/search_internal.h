@@ -27,16 +27,30 @@ struct synonyms;
 
 /* ---- search_fold.c ---- */
 
+/* Longest word indexed, in bytes: longer is not a word a reader types (a URL piece, a hash). */
+#define SEARCH_WORD_MAX 64
+
 /*
- * search_is_word_char, inline: the files that split text into words call it
- * on every character (a call from search_vocab.c cost 0.3 % of a TAT build).
+ * The words of a text as every part of the index splits it (search.js
+ * alike): runs of word characters (search_is_word_char), one after the other,
+ * each with its lower case.
  */
-static inline int search_word_char(uint32_t cp)
-{
-	if (cp < 0x80)
-		return ascii_isalnum((int)cp);
-	return cp >= 0xC0 && cp < 0x180 && cp != 0xD7 && cp != 0xF7;
-}
+struct search_split {
+	const unsigned char *s;
+	size_t i;
+	const char *word;       /* the current word: word[0..len) */
+	size_t len;
+	/*
+	 * Its lower case (as many bytes) when len <= SEARCH_WORD_MAX, then
+	 * zeros up to the next multiple of 8 at least.
+	 */
+	char lower[SEARCH_WORD_MAX + 8];
+};
+
+/* The words of s (NUL-terminated) from its start. */
+void search_split_init(struct search_split *sp, const char *s);
+/* The next word into sp; 0 at the end of the text. */
+int search_next_word(struct search_split *sp);
 
 /* Lower case without folding: the form the Snowball stemmer expects. Appends to out. */
 void search_lower(const char *s, size_t n, struct buf *out);
@@ -97,6 +111,7 @@ void search_records_free(struct index *ix);
 /* One distinct lower-case spelling met in the text. */
 struct spelling {
 	char *lower;            /* key */
+	uint32_t len;           /* its bytes */
 	unsigned long long hash;
 	char *folded;           /* NULL: stop word or too short, not indexed */
 	char *stem;
@@ -121,7 +136,6 @@ struct vocab {
 	struct spelling *v;     /* open addressing, cap a power of two */
 	size_t n, cap;
 	struct sb_stemmer *sb;
-	struct buf scratch;
 	struct spelling **by_id; /* by id; pointers into v, valid once counting is over */
 	struct tokens toks;
 };
@@ -158,6 +172,8 @@ struct phrases {
 	size_t *from, n, cap;   /* from[n] == nids */
 };
 
+/* A number in decimal, as printf's %lld writes it (printf costs more than the texts it separates). */
+void search_put_number(struct buf *out, long long v);
 /* s as a JSON string that a <script> can hold (NULL: ""). */
 void search_put_json_string(struct buf *out, const char *s);
 /* The vocabulary in one string, front-coded (see search_words.c). */

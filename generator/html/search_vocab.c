@@ -30,7 +30,7 @@ static void vocab_grow(struct vocab *vc)
 	vc->cap = cap;
 }
 
-static void put_token(struct tokens *t, uint32_t id)
+static inline void put_token(struct tokens *t, uint32_t id)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 65536;
@@ -39,23 +39,51 @@ static void put_token(struct tokens *t, uint32_t id)
 	t->v[t->n++] = id;
 }
 
-/* Counts one word of the text (w[0..n) made of word characters). */
-static void vocab_add(struct vocab *vc, const char *w, size_t n)
+/*
+ * The hash of a spelling, eight bytes at a time: key is zero-padded to a
+ * multiple of 8. Only the table's order depends on it, which no output
+ * does (words are sorted, tokens are ids).
+ */
+static inline unsigned long long spelling_hash(const char *key, size_t n)
 {
-	buf_reset(&vc->scratch);
-	search_lower(w, n, &vc->scratch);
-	const char *key = buf_cstr(&vc->scratch);
-	size_t klen = vc->scratch.len;
-	if (klen > 64) {
-		put_token(&vc->toks, NO_WORD); /* not a word a reader types: a URL piece, a hash */
+	uint64_t h = n * UINT64_C(0x9E3779B97F4A7C15);
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t x;
+		memcpy(&x, key + i, 8);
+		h = (h ^ x) * UINT64_C(0xFF51AFD7ED558CCD);
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+/* Whether two spellings of n bytes, both zero-padded to a multiple of 8, are the same. */
+static inline int same_spelling(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* Counts the word that ws has just read. */
+static void vocab_add(struct vocab *vc, const struct search_split *ws)
+{
+	size_t n = ws->len;
+	if (n > SEARCH_WORD_MAX) {
+		put_token(&vc->toks, NO_WORD);
 		return;
 	}
+	const char *key = ws->lower;
 	if ((vc->n + 1) * 2 > vc->cap)
 		vocab_grow(vc);
-	unsigned long long h = hash_bytes(key, klen);
+	unsigned long long h = spelling_hash(key, n);
 	size_t j = h & (vc->cap - 1);
 	while (vc->v[j].lower) {
-		if (vc->v[j].hash == h && strcmp(vc->v[j].lower, key) == 0) {
+		if (vc->v[j].hash == h && vc->v[j].len == n && same_spelling(vc->v[j].lower, key, n)) {
 			vc->v[j].count++;
 			put_token(&vc->toks, vc->v[j].id);
 			return;
@@ -63,16 +91,20 @@ static void vocab_add(struct vocab *vc, const char *w, size_t n)
 		j = (j + 1) & (vc->cap - 1);
 	}
 	struct spelling *sp = &vc->v[j];
-	sp->lower = xstrdup(key);
+	/* Kept zero-padded like key, which is (its NUL included). */
+	size_t padded = (n + 8) & ~(size_t)7;
+	sp->lower = xmalloc(padded);
+	memcpy(sp->lower, key, padded);
+	sp->len = (uint32_t)n;
 	sp->hash = h;
 	sp->count = 1;
 	sp->id = (uint32_t)vc->n++;
 	put_token(&vc->toks, sp->id);
 	struct buf f = BUF_INIT;
-	search_fold(key, klen, &f);
+	search_fold(key, n, &f);
 	if (f.len >= 2 && !search_is_stop_word(buf_cstr(&f))) {
 		sp->folded = buf_detach(&f);
-		sp->stem = search_stem_with(vc->sb, key, klen);
+		sp->stem = search_stem_with(vc->sb, key, n);
 	}
 	buf_free(&f);
 }
@@ -83,23 +115,10 @@ struct span search_vocab_text(struct vocab *vc, const char *s)
 	struct span sp = {vc->toks.n, vc->toks.n};
 	if (!s)
 		return sp;
-	size_t n = strlen(s), i = 0, start = 0;
-	int in_word = 0;
-	while (i < n) {
-		uint32_t cp = (unsigned char)s[i];
-		size_t k = 1;
-		if (cp >= 0x80 && (k = utf8_decode(s + i, n - i, &cp)) == 0)
-			k = 1, cp = 0xFFFD;
-		int w = cp < 0x80 ? ascii_isalnum((int)cp) : search_word_char(cp);
-		if (w && !in_word)
-			start = i;
-		else if (!w && in_word)
-			vocab_add(vc, s + start, i - start);
-		in_word = w;
-		i += k;
-	}
-	if (in_word)
-		vocab_add(vc, s + start, n - start);
+	struct search_split ws;
+	search_split_init(&ws, s);
+	while (search_next_word(&ws))
+		vocab_add(vc, &ws);
 	sp.to = vc->toks.n;
 	return sp;
 }

@@ -13,20 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether byte p starts something search_put_json_string escapes. */
-static int json_escaped(const unsigned char *p)
-{
-	return *p < 0x20 || *p == '"' || *p == '\\' || *p == '<' ||
-	       (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9));
-}
+/*
+ * Bytes that may start something search_put_json_string escapes: controls,
+ * « " », « \ », « < », and 0xE2, the first byte of U+2028 and U+2029 (and
+ * of other characters, written as they are). NUL ends the string.
+ */
+static const unsigned char json_stop[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, [0xE2] = 1,
+};
 
 /* s as a JSON string that a <script> can hold; the runs between escapes are copied whole. */
 void search_put_json_string(struct buf *out, const char *s)
 {
 	buf_putc(out, '"');
 	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
-	for (; *p; p++) {
-		if (!json_escaped(p))
+	for (;; p++) {
+		while (!json_stop[*p])
+			p++;
+		if (!*p)
+			break;
+		if (*p == 0xE2 && !(p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
 			continue;
 		buf_put(out, (const char *)run, (size_t)(p - run));
 		switch (*p) {
@@ -113,6 +121,43 @@ void search_phrases_free(struct phrases *ph)
 	free(ph->from);
 }
 
+/* The words of a text folded, one after the other: the sigles' expansions and the synonyms. */
+struct folded_words {
+	struct search_split split;
+	struct buf folded;      /* the current word's folded form */
+};
+
+static void folded_words_init(struct folded_words *fw, const char *text)
+{
+	search_split_init(&fw->split, text);
+	fw->folded = (struct buf)BUF_INIT;
+}
+
+/* The next word (fw->split), folded into fw->folded; 0 at the end of the text (the buffer is let go). */
+static int next_folded(struct folded_words *fw)
+{
+	if (!search_next_word(&fw->split)) {
+		buf_free(&fw->folded);
+		return 0;
+	}
+	buf_reset(&fw->folded);
+	search_fold(fw->split.word, fw->split.len, &fw->folded);
+	return 1;
+}
+
+void search_put_number(struct buf *out, long long v)
+{
+	char d[24];
+	size_t n = 0;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	do
+		d[sizeof d - ++n] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		d[sizeof d - ++n] = '-';
+	buf_put(out, d + sizeof d - n, n);
+}
+
 /*
  * Stem ids of the indexed words of text, appended as a JSON array; with
  * two or more, then « ,q », q its phrase in ph.
@@ -121,32 +166,20 @@ void search_put_stems_of(struct buf *out, const struct word *words, size_t nword
 			 struct phrases *ph)
 {
 	buf_putc(out, '[');
-	size_t n = strlen(text), i = 0, start = 0, count = 0;
+	size_t count = 0;
 	if (!ph->n && ph->cap == 0)
 		phrase_close(ph);       /* from[0] = 0 */
-	int in_word = 0;
-	struct buf f = BUF_INIT;
-	while (i <= n) {
-		uint32_t cp = 0;
-		size_t k = i < n ? utf8_decode(text + i, n - i, &cp) : 1;
-		if (k == 0)
-			k = 1, cp = 0xFFFD;
-		int w = i < n && search_word_char(cp);
-		if (w && !in_word)
-			start = i;
-		else if (!w && in_word) {
-			buf_reset(&f);
-			search_fold(text + start, i - start, &f);
-			size_t at = f.len ? search_find_word(words, nwords, buf_cstr(&f)) : (size_t)-1;
-			if (at != (size_t)-1) {
-				buf_printf(out, "%s%zu", count++ ? "," : "", words[at].stem_id);
-				phrase_id(ph, words[at].stem_id);
-			}
+	struct folded_words fw;
+	folded_words_init(&fw, text);
+	while (next_folded(&fw)) {
+		size_t at = fw.folded.len ? search_find_word(words, nwords, buf_cstr(&fw.folded)) : (size_t)-1;
+		if (at != (size_t)-1) {
+			if (count++)
+				buf_putc(out, ',');
+			search_put_number(out, (long long)words[at].stem_id);
+			phrase_id(ph, words[at].stem_id);
 		}
-		in_word = w;
-		i += k;
 	}
-	buf_free(&f);
 	buf_putc(out, ']');
 	long q = phrase_close(ph);
 	if (q >= 0)
@@ -164,35 +197,26 @@ static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb
 {
 	if (!ph->n && ph->cap == 0)
 		phrase_close(ph);       /* from[0] = 0 */
-	struct buf arr = BUF_INIT, f = BUF_INIT;
-	size_t n = strlen(phrase), i = 0, start = 0, count = 0;
-	int in_word = 0, ok = 1;
+	struct buf arr = BUF_INIT;
+	size_t count = 0;
+	int ok = 1;
 	buf_putc(&arr, '[');
-	while (i <= n && ok) {
-		uint32_t cp = 0;
-		size_t k = i < n ? utf8_decode(phrase + i, n - i, &cp) : 1;
-		if (k == 0)
-			k = 1, cp = 0xFFFD;
-		int w = i < n && search_word_char(cp);
-		if (w && !in_word)
-			start = i;
-		else if (!w && in_word) {
-			buf_reset(&f);
-			search_fold(phrase + start, i - start, &f);
-			if (f.len >= 2 && !search_is_stop_word(buf_cstr(&f))) {
-				char *st = search_stem_with(sb, phrase + start, i - start);
-				const char **at = bsearch(&st, stems, nstems, sizeof *stems, search_compare_stem);
-				free(st);
-				if (at) {
-					buf_printf(&arr, "%s%zu", count++ ? "," : "", ids[at - stems]);
-					phrase_id(ph, ids[at - stems]);
-				} else {
-					ok = 0;
-				}
-			}
+	struct folded_words fw;
+	folded_words_init(&fw, phrase);
+	while (next_folded(&fw)) {
+		if (!ok || fw.folded.len < 2 || search_is_stop_word(buf_cstr(&fw.folded)))
+			continue;
+		char *st = search_stem_with(sb, fw.split.word, fw.split.len);
+		const char **at = bsearch(&st, stems, nstems, sizeof *stems, search_compare_stem);
+		free(st);
+		if (at) {
+			if (count++)
+				buf_putc(&arr, ',');
+			search_put_number(&arr, (long long)ids[at - stems]);
+			phrase_id(ph, ids[at - stems]);
+		} else {
+			ok = 0;
 		}
-		in_word = w;
-		i += k;
 	}
 	buf_putc(&arr, ']');
 	ok = ok && count;
@@ -203,7 +227,6 @@ static int put_phrase(struct buf *out, const char *phrase, struct sb_stemmer *sb
 		ph->nids = ph->from[ph->n];
 	}
 	buf_free(&arr);
-	buf_free(&f);
 	return ok;
 }
 

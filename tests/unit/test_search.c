@@ -20,6 +20,8 @@
 #include "diag.h"
 #include "offline.h"
 #include "search.h"
+#include "search_internal.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static char *fold(const char *s)
@@ -60,6 +62,91 @@ static void test_word_chars(void **state)
 	assert_false(search_is_word_char(0x202F));
 	assert_false(search_is_word_char('-'));
 	assert_false(search_is_word_char(0xAB));  /* « */
+}
+
+/*
+ * The words of s as a decoder finds them (every character decoded, a word
+ * a run of search_is_word_char), each as its bytes and lower case:
+ * « word|lower » joined by spaces.
+ */
+static char *words_decoded(const char *s)
+{
+	struct buf out = BUF_INIT;
+	size_t n = strlen(s), i = 0, start = 0;
+	int in_word = 0;
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t k = i < n ? utf8_decode(s + i, n - i, &cp) : 1;
+		int w = i < n && search_is_word_char(cp);
+		if (w && !in_word)
+			start = i;
+		else if (!w && in_word) {
+			buf_put(&out, s + start, i - start);
+			buf_putc(&out, '|');
+			search_lower(s + start, i - start, &out);
+			buf_putc(&out, ' ');
+		}
+		in_word = w;
+		i += k;
+	}
+	return buf_detach(&out);
+}
+
+/* The same from search_next_word, which steps over other bytes one at a time. */
+static char *words_split(const char *s)
+{
+	struct buf out = BUF_INIT;
+	struct search_split sp;
+	search_split_init(&sp, s);
+	while (search_next_word(&sp)) {
+		buf_put(&out, sp.word, sp.len);
+		buf_putc(&out, '|');
+		if (sp.len <= SEARCH_WORD_MAX) {
+			buf_put(&out, sp.lower, sp.len);
+			for (size_t i = sp.len; i % 8; i++)
+				assert_int_equal(sp.lower[i], 0);
+		} else {
+			search_lower(sp.word, sp.len, &out);
+		}
+		buf_putc(&out, ' ');
+	}
+	return buf_detach(&out);
+}
+
+static void test_split_words(void **state)
+{
+	(void)state;
+	static const char *const cases[] = {
+		"", "École ÉCOLE Œuvre", "a×b c÷d", "l’été « ŸÀ » 13e",
+		"\xC3", "x\xC3", "\xC3\xA9\xC3", "\xE2\xC3\xA9" "t\xC3\xA9", "\xF0\x9F\xC3\xA9",
+		"\xC0\x80" "a\xE0\x80\x80" "b\xED\xA0\x80" "c", "\xC4\xB0stanbul \xC5\xBF",
+		"\xC2\xA0mot\xC6\x80mot\xC5",
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+		"ééééééééééééééééééééééééééééééééé ééééééééééééééééééééééééééééééééx",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *a = words_decoded(cases[i]), *b = words_split(cases[i]);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
+	/* Random bytes, weighted towards the lead and continuation bytes of words. */
+	static const unsigned char alphabet[] = {'a', 'Z', '7', ' ', '-', 0x80, 0x97, 0xA9, 0xB7,
+						 0xBF, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6, 0xE2, 0xF0};
+	uint32_t seed = 12345;
+	char text[40];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(round % 39);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = (char)alphabet[(seed >> 16) % sizeof alphabet];
+		}
+		text[n] = '\0';
+		char *a = words_decoded(text), *b = words_split(text);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
 }
 
 static void test_stop_words(void **state)
@@ -210,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_word_chars),
+		cmocka_unit_test(test_split_words),
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_stems),
 		cmocka_unit_test(test_css_colour),
