@@ -138,6 +138,11 @@ static int is_space(uint32_t cp)
 	       cp == NBSP || cp == NNBSP || cp == 0x2009;
 }
 
+static int is_digit_cp(uint32_t cp)
+{
+	return cp < 0x80 && ascii_isdigit((int)cp);
+}
+
 /* What may stand right before a mark that gets an inserted space. */
 static int is_closing(uint32_t cp)
 {
@@ -408,7 +413,10 @@ static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
 	for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++) {
 		size_t l = sufs[k].len;
 		uint32_t after = 0;
-		if (i + l > n || memcmp(s + i, sufs[k].s, l) != 0)
+		size_t j = 0;
+		while (j < l && i + j < n && s[i + j] == sufs[k].s[j])
+			j++;
+		if (j < l)
 			continue;
 		if (sufs[k].only == 1 && !(i == 1 && s[0] == (roman ? 'I' : '1')))
 			continue;
@@ -424,6 +432,24 @@ static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * 0 when ordinal() cannot find one at s[0..n), from its first two bytes:
+ * a number of one character is followed by its suffix (e, è, n or r),
+ * and is I or X when Roman; a longer number goes on. Saves the call at
+ * most word starts.
+ */
+static int ordinal_may_start(const char *s, size_t n)
+{
+	if (n < 2)
+		return 0;
+	int suffix = s[1] == 'e' || s[1] == 'n' || s[1] == 'r' || s[1] == '\xc3';
+	if (ascii_isdigit(s[0]))
+		return suffix || ascii_isdigit(s[1]);
+	if (!roman_value(s[0]))
+		return 0;
+	return suffix ? s[0] == 'I' || s[0] == 'X' : roman_value(s[1]) != 0;
 }
 
 /* Length of a unit (km², km, kg, m²) at s[0..n) that ends a word, or 0. */
@@ -495,14 +521,13 @@ static size_t step(struct run *r, size_t i)
 	prev = r->st->prev;
 
 	if (!typo_is_word_char(prev)) {
-		uint32_t p2 = prev2(r);
 		if ((k = url_len(s, n)) || (k = email_len(s, n))) {
 			put_raw(r, s, k);
 			return i + k;
 		}
 		/* 1,5e or 2.3e: the digits after a decimal mark are no ordinal. */
-		if (!((prev == ',' || prev == '.') && p2 < 0x80 && ascii_isdigit((int)p2)) &&
-		    ordinal(s, n, &num, &suf)) {
+		if (ordinal_may_start(s, n) && ordinal(s, n, &num, &suf) &&
+		    !((prev == ',' || prev == '.') && is_digit_cp(prev2(r)))) {
 			put_raw(r, s, num);
 			flush(r);
 			r->emit(r->ctx, TYPO_SUPERSCRIPT, s + num, suf);
@@ -664,11 +689,7 @@ static inline int may_be_address(const char *s, size_t n, size_t i)
 static int may_be_ordinal(const char *s, size_t n)
 {
 	size_t num, suf;
-	/* A number of one or two characters then e, è, n or r: most words and numbers stop here. */
-	if (n < 2 || !(s[1] == 'e' || s[1] == 'n' || s[1] == 'r' || s[1] == '\xc3' ||
-		       ascii_isdigit(s[1]) || roman_value(s[1])))
-		return 0;
-	return ordinal(s, n, &num, &suf);
+	return ordinal_may_start(s, n) && ordinal(s, n, &num, &suf);
 }
 
 /* 1 when step may find a unit at s[0..n) (a k or an m). */
@@ -711,23 +732,25 @@ static uint32_t last_cp(const char *s, size_t end)
 	return c < 0x80 ? c : cp_before(s, end, &start);
 }
 
-/*
- * After a word's first letter at s[i - 1], the bytes of the same word
- * that no rule looks at: ASCII letters and the Latin-1 letters (é è à ç
- * ô…: U+00C0-U+00FF but × and ÷). Returns where they end.
- */
-static size_t skip_letters(const char *s, size_t n, size_t i)
+/* Where the ASCII letters from s[i] end. */
+static size_t letters_end(const char *s, size_t n, size_t i)
 {
-	for (;;) {
-		while (i < n && letter_byte((unsigned char)s[i]))
-			i++;
-		if (i + 1 < n && s[i] == '\xc3' && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
-		    s[i + 1] != '\x97' && s[i + 1] != '\xb7') {
-			i += 2;
-			continue;
-		}
-		return i;
-	}
+	while (i < n && letter_byte((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/*
+ * s[i] ends a run of ASCII letters: where the word's letters that no
+ * rule looks at end, with the Latin-1 letters (é è à ç ô…: U+00C0-U+00FF
+ * but × and ÷) and the ASCII letters after them.
+ */
+static size_t letters_after(const char *s, size_t n, size_t i)
+{
+	while (i + 1 < n && s[i] == '\xc3' && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+	       s[i + 1] != '\x97' && s[i + 1] != '\xb7')
+		i = letters_end(s, n, i + 2);
+	return i;
 }
 
 void typo_apply(const char *s, size_t n, struct typo_state *st,
@@ -807,17 +830,12 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 			goto rule;
 		}
 		/* A letter: the rest of the word's letters go through as they are. */
-		if (state == S_APART) {
-			/* At a word start, an address ends the word's ASCII letters. */
-			size_t end = i + 1;
-			while (end < n && letter_byte((unsigned char)s[end]))
-				end++;
-			if (end < n && (unsigned char)s[end] < 0x80 && s[end] != ' ' &&
-			    may_be_address(s, n, end))
-				goto rule;
-			i = end;
-		}
-		i = skip_letters(s, n, i + (state != S_APART));
+		size_t end = letters_end(s, n, i + 1);
+		/* At a word start, an address ends the word's ASCII letters. */
+		if (state == S_APART && end < n && (unsigned char)s[end] < 0x80 && s[end] != ' ' &&
+		    may_be_address(s, n, end))
+			goto rule;
+		i = letters_after(s, n, end);
 		state = S_WORD;
 		continue;
 	rule:
