@@ -16,7 +16,7 @@
   workshop's key) from what it prints (Serve.copy_of: on a fresh copy of
   a fixture, removed with the server at the end of a `with` block);
   request() speaks HTTP to it with exactly the Host, Origin and cookie a
-  test gives.
+  test gives; Events reads its live-reload stream.
 Standard library only.
 """
 import http.client
@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -235,6 +236,36 @@ class Serve:
                 self.proc.wait()
         self.log.close()
         return self.proc.returncode
+
+
+class Events:
+    """The live-reload stream of a running `fiches serve` (Server-Sent
+    Events), read on a raw HTTP/1.0 socket: no chunking to undo."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=0.2)
+        self.sock.sendall(b"GET /__fiches/events HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n")
+        self.data = b""
+
+    def wait_for(self, needle, seconds):
+        """Reads until needle comes (then drops what was read up to its end)
+        or seconds pass; whether it came."""
+        deadline = time.time() + seconds
+        while needle not in self.data and time.time() < deadline:
+            try:
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    break
+                self.data += chunk
+            except socket.timeout:
+                pass
+        if needle not in self.data:
+            return False
+        self.data = self.data[self.data.index(needle) + len(needle):]
+        return True
+
+    def close(self):
+        self.sock.close()
 
 
 def request(port, method, path, body=None, host=None, origin=None, cookie=None, headers=None):

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT, FICHES, FIXTURE, TEMPLATES, ENV, Serve, check, skip, finish  # noqa: E402
+from fichestest import ROOT, FICHES, FIXTURE, TEMPLATES, ENV, Events, Serve, check, skip, finish  # noqa: E402, F401
 
 REPO = ROOT
 SENTINEL = "TOP-SECRET-6c1f0e"
@@ -66,33 +66,6 @@ def raw(port, target, method="GET"):
     s.close()
     m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
     return (int(m.group(1)) if m else 0), data.partition(b"\r\n\r\n")[2]
-
-
-class Events:
-    """A Server-Sent Events reader on a raw HTTP/1.0 socket (no chunking)."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=1)
-        self.sock.sendall(b"GET /__fiches/events HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n")
-        self.data = b""
-
-    def wait_for(self, needle, seconds):
-        deadline = time.time() + seconds
-        while needle not in self.data and time.time() < deadline:
-            try:
-                chunk = self.sock.recv(4096)
-                if not chunk:
-                    break
-                self.data += chunk
-            except socket.timeout:
-                pass
-        found = needle in self.data
-        if found:
-            self.data = self.data[self.data.index(needle) + len(needle):]
-        return found
-
-    def close(self):
-        self.sock.close()
 
 
 def files_under(top, suffix=""):

@@ -20,42 +20,17 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT as REPO, FICHES, ENV, check, skip, finish  # noqa: E402
+from fichestest import ROOT as REPO, FICHES, ENV, Events, check, skip, finish  # noqa: E402
 
 WAIT = 120  # seconds allowed for a rebuild: only a hang fails
 INCREMENTAL = "only what the change shows"
 REBUILT = re.compile(r"^fiches: (rebuilt in .*|\d+ errors?: still serving.*)$", re.M)
-
-
-class Events:
-    """A Server-Sent Events reader on a raw HTTP/1.0 socket."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=0.2)
-        self.sock.sendall(b"GET /__fiches/events HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n")
-        self.data = b""
-
-    def take(self, needle, seconds):
-        deadline = time.time() + seconds
-        while needle not in self.data and time.time() < deadline:
-            try:
-                chunk = self.sock.recv(4096)
-                if not chunk:
-                    break
-                self.data += chunk
-            except socket.timeout:
-                pass
-        if needle not in self.data:
-            return False
-        self.data = self.data[self.data.index(needle) + len(needle):]
-        return True
 
 
 def tree(top):
@@ -228,11 +203,11 @@ def run(tmp):
         print("     %s: %.0f ms from the save to the end of the rebuild (%s)" % (name, took * 1000, line))
         if fails:
             check(name + ": the error is reported", "still serving" in line, line)
-            check(name + ": the open pages are told", events.take(b"data: error", WAIT))
+            check(name + ": the open pages are told", events.wait_for(b"data: error", WAIT))
             status, _, err = project.fresh_build()
             check(name + ": a full build fails too", status == 1, err[-300:])
             return
-        check(name + ": the open pages reload", events.take(b"data: reload", WAIT))
+        check(name + ": the open pages reload", events.wait_for(b"data: reload", WAIT))
         if incremental:
             check(name + ": incremental", INCREMENTAL in line, line)
         else:

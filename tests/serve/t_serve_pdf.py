@@ -18,7 +18,6 @@ Latencies are printed; the bounds checked are generous wall limits that
 only catch a server waiting for the whole PDF pass or hanging.
 """
 import os
-import re
 import shutil
 import signal
 import subprocess
