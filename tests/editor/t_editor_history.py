@@ -16,17 +16,16 @@ Prints "N passed, N failed[, N skipped]" last.
 import functools
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import json
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
+from t_editor_http import Server, request, FICHES  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
-from fichestest import skip, finish  # noqa: E402
+from fichestest import CONTENT, git, git_repository, project, skip, finish  # noqa: E402
 
 # A failed check shows at most 400 characters of its detail (whole pages, JSON).
 check = functools.partial(fichestest.check, limit=400)
@@ -48,12 +47,6 @@ def version_of(srv, rel):
     st, _, body = request(srv.port, "GET", "/_edit/fichier/" + rel, cookie="fiches_atelier=" + srv.key)
     m = re.search(rb'id="donnees">(.*?)</script>', body, re.S)
     return json.loads(m.group(1))["version"]
-
-
-def git(cwd, *args):
-    return subprocess.run(["git", "-C", cwd] + list(args), capture_output=True, text=True,
-                          env=dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="t@example.org",
-                                   GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="t@example.org"))
 
 
 def scenario(label, root, in_git):
@@ -172,19 +165,12 @@ def main():
         return
     tmp = tempfile.mkdtemp(prefix="fiches-editor-history-")
     try:
-        plain = os.path.join(tmp, "sans-git")
-        os.mkdir(plain)
-        shutil.copytree(os.path.join(REPO, "content"), os.path.join(plain, "content"))
-        scenario("folder", plain, False)
+        scenario("folder", project(CONTENT, tmp=tmp, name="sans-git"), False)
         if shutil.which("git") is None:
             skip("git", "no git command")
             return
-        repo = os.path.join(tmp, "avec-git")
-        os.mkdir(repo)
-        shutil.copytree(os.path.join(REPO, "content"), os.path.join(repo, "content"))
-        git(repo, "init", "-q")
-        git(repo, "add", "content")
-        git(repo, "commit", "-q", "-m", "initial")
+        repo = project(CONTENT, tmp=tmp, name="avec-git")
+        git_repository(repo, "content")
         with open(os.path.join(repo, "content", "pages", "nouvelle.md"), "w") as f:
             f.write("---\ntitle: Nouvelle\n---\nTexte.\n")
         git(repo, "add", "content/pages/nouvelle.md")

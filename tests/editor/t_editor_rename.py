@@ -23,7 +23,6 @@ the same text inside a code span and a fenced code block:
 
 Prints "N passed, N failed[, N skipped]" last.
 """
-import base64
 import functools
 import json
 import os
@@ -37,11 +36,11 @@ import zlib
 import struct
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
+from t_editor_http import Server, request, FICHES  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
-from fichestest import skip, finish  # noqa: E402
+from fichestest import CONTENT, git, git_repository, project, skip, finish  # noqa: E402
 
 # A failed check shows at most 600 characters of its detail (whole pages, JSON).
 check = functools.partial(fichestest.check, limit=600)
@@ -86,12 +85,6 @@ def snapshot(root):
             with open(p, "rb") as fh:
                 out[os.path.relpath(p, top)] = fh.read()
     return out
-
-
-def git(cwd, *args):
-    return subprocess.run(["git", "-C", cwd] + list(args), capture_output=True, text=True,
-                          env=dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="t@example.org",
-                                   GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="t@example.org"))
 
 
 def tiny_png():
@@ -304,9 +297,7 @@ def main():
         return
     tmp = tempfile.mkdtemp(prefix="fiches-editor-rename-")
     try:
-        plain = os.path.join(tmp, "sans-git")
-        os.mkdir(plain)
-        shutil.copytree(os.path.join(REPO, "content"), os.path.join(plain, "content"))
+        plain = project(CONTENT, tmp=tmp, name="sans-git")
         with open(os.path.join(plain, "content", PAGE), "a", encoding="utf-8") as f:
             f.write(FIXTURE)
         chk = subprocess.run([FICHES, "check", "-C", plain], capture_output=True, text=True,
@@ -318,11 +309,9 @@ def main():
         if shutil.which("git") is None:
             skip("git", "no git command")
             return
-        git(repo, "init", "-q")
         with open(os.path.join(repo, ".gitignore"), "w") as f:
             f.write("public/\nserve.log\n.fiches/\n")
-        git(repo, "add", "content", ".gitignore")
-        git(repo, "commit", "-q", "-m", "initial")
+        git_repository(repo, "content", ".gitignore")
         scenario("git", repo, True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

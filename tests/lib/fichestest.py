@@ -11,7 +11,8 @@
   totals (« N passed, N failed[, N skipped] ») and exits 1 on a failure;
 - fiches() runs the program in the C locale without colours;
 - project() copies a fixture into a fresh temporary directory; files()
-  lists the files below a directory;
+  lists the files below a directory; git() and git_repository() for the
+  tests that need one;
 - Serve starts `fiches serve --port 0` and reads the port (and the
   workshop's key) from what it prints (Serve.copy_of: on a fresh copy of
   a fixture, removed with the server at the end of a `with` block);
@@ -127,6 +128,21 @@ def project(fixture=FIXTURE, templates=False, tmp=None, name="projet"):
     if templates and not os.path.isdir(os.path.join(root, "templates")):
         shutil.copytree(TEMPLATES, os.path.join(root, "templates"))
     return root
+
+
+def git(cwd, *args):
+    """git in cwd, as a fixed author (the tests' own commits); the
+    CompletedProcess, its output as text."""
+    return subprocess.run(["git", "-C", cwd] + list(args), capture_output=True, text=True,
+                          env=dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="t@example.org",
+                                   GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="t@example.org"))
+
+
+def git_repository(root, *paths):
+    """Makes root a git repository whose first commit, « initial », holds paths."""
+    git(root, "init", "-q")
+    git(root, "add", *paths)
+    git(root, "commit", "-q", "-m", "initial")
 
 
 def files(root):
