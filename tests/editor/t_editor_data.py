@@ -26,10 +26,8 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
@@ -38,7 +36,7 @@ from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
-from fichestest import skip, finish  # noqa: E402
+from fichestest import CONTENT, skip, finish  # noqa: E402
 
 # A failed check shows at most 600 characters of its detail (whole pages, JSON).
 check = functools.partial(fichestest.check, limit=600)
@@ -157,12 +155,8 @@ def main():
     if not os.path.exists(FICHES):
         skip("t_editor_data", "no " + FICHES)
         return
-    tmp = tempfile.mkdtemp(prefix="fiches-editor-data-")
-    root = os.path.join(tmp, "projet")
-    os.mkdir(root)
-    shutil.copytree(os.path.join(REPO, "content"), os.path.join(root, "content"))
-    srv = Server(root)
-    try:
+    with Server.copy_of(CONTENT, templates=False, prefix="fiches-editor-data-") as srv:
+        root = srv.root
         if not check("serve starts", srv.port and srv.key, srv.text()[-800:]):
             return
         files = [os.path.join(REPO, "content", n) for n in ("contacts.yaml", "glossary.yaml", "bibliography.yaml")]
@@ -366,9 +360,6 @@ def main():
         st, _, body = get(srv, "/_edit/")
         check("the workshop's index links the contacts and the glossary",
               b'href="/_edit/donnees/contact/"' in body and b'href="/_edit/donnees/glossary/"' in body)
-    finally:
-        srv.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

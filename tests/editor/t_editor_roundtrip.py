@@ -16,12 +16,11 @@ Prints "N passed, N failed" last.
 import difflib
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_editor_http import Server, request, REPO, FICHES  # noqa: E402
+from t_editor_http import Server, request, FICHES  # noqa: E402
+from fichestest import CONTENT  # noqa: E402
 
 passed = failed = 0
 failures = []
@@ -93,12 +92,8 @@ def main():
     if not os.path.exists(FICHES):
         print("0 passed, 0 failed, 1 skipped")
         return
-    tmp = tempfile.mkdtemp(prefix="fiches-editor-roundtrip-")
-    root = os.path.join(tmp, "projet")
-    os.mkdir(root)
-    shutil.copytree(os.path.join(REPO, "content"), os.path.join(root, "content"))
-    srv = Server(root)
-    try:
+    with Server.copy_of(CONTENT, templates=False, prefix="fiches-editor-roundtrip-") as srv:
+        root = srv.root
         if not check("serve starts", srv.port and srv.key, srv.text()[-1000:]):
             return
         files = []
@@ -159,9 +154,6 @@ def main():
         check("a value of the wrong shape: refused", st == 422, st)
         st, r = api(srv.port, srv.key, "/_edit/api/champ", {"chemin": rel, "texte": text, "champ": "Title: x", "valeur": "y"})
         check("a field name that is not a key: refused", st == 400, st)
-    finally:
-        srv.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
