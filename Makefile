@@ -74,6 +74,8 @@ endif
 endif
 ifeq ($(HAVE_MIMALLOC),1)
 MALLOC_LIBS = -Wl,--no-as-needed -lmimalloc -Wl,--as-needed
+# main.c then sets mimalloc's options (FICHES_MIMALLOC; see its main()).
+$(BUILD)/generator/main.o: ALL_CFLAGS += -DFICHES_MIMALLOC
 endif
 
 GEN_DIRS := generator $(sort $(dir $(wildcard generator/*/*.h)))
