@@ -13,6 +13,7 @@
 #include "offline.h"
 #include "buf.h"
 #include "hash.h"
+#include "icon_png.h"
 #include "path.h"
 #include "search.h"
 #include "stage.h"
@@ -162,12 +163,6 @@ static void set_hex(cairo_t *cr, const char *hex)
 			     (v & 255) / 255.0);
 }
 
-static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	buf_put(closure, (const char *)data, len);
-	return CAIRO_STATUS_SUCCESS;
-}
-
 /*
  * A fiche on the site's colour: a white sheet with a folded corner and one
  * line per logique d'action in its colour. The drawing stays inside the
@@ -208,7 +203,8 @@ static void draw_icon(const struct site *s, const char *accent, int size, struct
 	}
 	cairo_destroy(cr);
 	cairo_surface_flush(sf);
-	cairo_surface_write_to_png_stream(sf, png_write, out);
+	icon_png_rgb24(cairo_image_surface_get_data(sf), size, size, cairo_image_surface_get_stride(sf),
+		       out);
 	cairo_surface_destroy(sf);
 }
 

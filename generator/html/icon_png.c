@@ -1,0 +1,228 @@
+/* PNG of an RGB24 image in libpng's bytes; see icon_png.h. */
+#include "icon_png.h"
+#include "xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* libpng's PNG_ZBUF_SIZE: the most bytes of compressed data in one IDAT chunk. */
+#define IDAT_MAX 8192
+#define FILTERS 5
+
+static void put_be32(struct buf *out, uint32_t v)
+{
+	char b[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
+	buf_put(out, b, 4);
+}
+
+static void put_chunk(struct buf *out, const char *type, const unsigned char *data, size_t len)
+{
+	put_be32(out, (uint32_t)len);
+	buf_put(out, type, 4);
+	if (len)
+		buf_put(out, (const char *)data, len);
+	uLong crc = crc32(0L, (const Bytef *)type, 4);
+	if (len)
+		crc = crc32(crc, data, (uInt)len);
+	put_be32(out, (uint32_t)crc);
+}
+
+static unsigned paeth(unsigned a, unsigned b, unsigned c)
+{
+	int p = (int)a + (int)b - (int)c;
+	int pa = abs(p - (int)a), pb = abs(p - (int)b), pc = abs(p - (int)c);
+	if (pa <= pb && pa <= pc)
+		return a;
+	return pb <= pc ? b : c;
+}
+
+static size_t byte_sum(const unsigned char *v, size_t n)
+{
+	size_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += v[i] < 128 ? v[i] : 256u - v[i];
+	return sum;
+}
+
+/*
+ * row filtered with filter f (1 to 4) against prev into out; returns
+ * libpng's sum. One loop per filter, so that the compiler vectorises the
+ * first three.
+ */
+static size_t filter_row(int f, const unsigned char *row, const unsigned char *prev, size_t n,
+			 unsigned char *out)
+{
+	size_t lead = n < 3 ? n : 3;    /* the first pixel: a and c are 0 */
+	switch (f) {
+	case 1:
+		memcpy(out, row, lead);
+		for (size_t i = 3; i < n; i++)
+			out[i] = (unsigned char)(row[i] - row[i - 3]);
+		break;
+	case 2:
+		for (size_t i = 0; i < n; i++)
+			out[i] = (unsigned char)(row[i] - prev[i]);
+		break;
+	case 3:
+		for (size_t i = 0; i < lead; i++)
+			out[i] = (unsigned char)(row[i] - (prev[i] >> 1));
+		for (size_t i = 3; i < n; i++)
+			out[i] = (unsigned char)(row[i] - ((row[i - 3] + prev[i]) >> 1));
+		break;
+	default:
+		for (size_t i = 0; i < lead; i++)
+			out[i] = (unsigned char)(row[i] - prev[i]);
+		for (size_t i = 3; i < n; i++)
+			out[i] = (unsigned char)(row[i] - paeth(row[i - 3], prev[i], prev[i - 3]));
+		break;
+	}
+	return byte_sum(out, n);
+}
+
+/*
+ * libpng's optimize_cmf: the zlib header of an image of at most 16 KiB
+ * names the smallest window that holds it (the stream is the same).
+ */
+static void optimize_cmf(unsigned char *data, size_t data_size)
+{
+	if (data_size > 16384 || (data[0] & 0x0f) != 8 || (data[0] & 0xf0) > 0x70)
+		return;
+	unsigned cinfo = data[0] >> 4, half = 1u << (cinfo + 7);
+	if (data_size > half)
+		return;
+	do {
+		half >>= 1;
+		cinfo--;
+	} while (cinfo > 0 && data_size <= half);
+	unsigned cmf = (data[0] & 0x0fu) | (cinfo << 4), flg = data[1] & 0xe0u;
+	flg += 0x1f - ((cmf << 8) + flg) % 0x1f;
+	data[0] = (unsigned char)cmf;
+	data[1] = (unsigned char)flg;
+}
+
+/* The compressed data so far as one IDAT chunk; the first has its header adjusted. */
+static void put_idat(struct buf *out, unsigned char *zbuf, size_t len, size_t image_size,
+		     int *first)
+{
+	if (*first && len >= 2)
+		optimize_cmf(zbuf, image_size);
+	*first = 0;
+	put_chunk(out, "IDAT", zbuf, len);
+}
+
+/* Feeds n bytes to z, flushing full IDAT chunks of zbuf into out. */
+static int deflate_into(z_stream *z, const unsigned char *in, size_t n, int flush,
+			unsigned char *zbuf, size_t image_size, int *first, struct buf *out)
+{
+	z->next_in = (Bytef *)in;
+	z->avail_in = (uInt)n;
+	for (;;) {
+		int rc = deflate(z, flush);
+		if (rc == Z_STREAM_ERROR)
+			return -1;
+		if (z->avail_out == 0) {
+			put_idat(out, zbuf, IDAT_MAX, image_size, first);
+			z->next_out = zbuf;
+			z->avail_out = IDAT_MAX;
+			continue;
+		}
+		if (flush == Z_FINISH ? rc == Z_STREAM_END : z->avail_in == 0)
+			return 0;
+		if (rc == Z_BUF_ERROR)
+			return -1;
+	}
+}
+
+int icon_png_rgb24(const unsigned char *data, int width, int height, int stride, struct buf *out)
+{
+	size_t n = (size_t)width * 3, start = out->len;
+	unsigned char *rows[3], *filtered[FILTERS], zbuf[IDAT_MAX];
+	for (int k = 0; k < 3; k++)
+		rows[k] = xcalloc(n ? n : 1, 1);   /* the rows y, y-1, y-2; zeros above the image */
+	for (int f = 0; f < FILTERS; f++)
+		filtered[f] = xmalloc(n + 1);
+	buf_put(out, "\x89PNG\r\n\x1a\n", 8);
+	unsigned char ihdr[13] = {0};
+	for (int k = 0; k < 4; k++) {
+		ihdr[k] = (unsigned char)((uint32_t)width >> (24 - 8 * k));
+		ihdr[4 + k] = (unsigned char)((uint32_t)height >> (24 - 8 * k));
+	}
+	ihdr[8] = 8;    /* bits per sample */
+	ihdr[9] = 2;    /* RGB */
+	put_chunk(out, "IHDR", ihdr, sizeof ihdr);
+	static const unsigned char white[6] = {0, 255, 0, 255, 0, 255};
+	put_chunk(out, "bKGD", white, sizeof white);
+
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	/* libpng's png_deflate_claim: a window no larger than a small image needs. */
+	size_t image_size = (size_t)height * (n + 1);
+	int window_bits = 15, first = 1;
+	if (image_size <= 16384) {
+		unsigned half = 1u << (window_bits - 1);
+		while (image_size + 262 <= half) {
+			half >>= 1;
+			window_bits--;
+		}
+	}
+	int rc = deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_FILTERED);
+	z.next_out = zbuf;
+	z.avail_out = IDAT_MAX;
+	/* libpng's png_write_start_row: no filter that reads a row or a pixel the image lacks. */
+	int allowed[FILTERS] = {1, width > 1, height > 1, width > 1 && height > 1, width > 1 && height > 1};
+	int best = 0, same_before = 0;
+	for (int y = 0; rc == Z_OK && y < height; y++) {
+		unsigned char *row = rows[0];
+		rows[0] = rows[2];
+		rows[2] = rows[1];
+		rows[1] = row;  /* now rows[1] is y-1's, rows[2] y-2's; rows[0] takes y */
+		row = rows[0];
+		const uint32_t *px = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+		for (int x = 0; x < width; x++) {
+			row[3 * x] = (unsigned char)(px[x] >> 16);
+			row[3 * x + 1] = (unsigned char)(px[x] >> 8);
+			row[3 * x + 2] = (unsigned char)px[x];
+		}
+		/*
+		 * The filters read this row and the one above: when both are
+		 * those of the row before, so are its filter and its bytes.
+		 */
+		int same = memcmp(row, rows[1], n) == 0;
+		if (!(same && same_before)) {
+			filtered[0][0] = 0;
+			memcpy(filtered[0] + 1, row, n);
+			size_t mins = byte_sum(row, n);
+			best = 0;
+			for (int f = 1; f < FILTERS; f++) {
+				if (!allowed[f])
+					continue;
+				filtered[f][0] = (unsigned char)f;
+				size_t sum = filter_row(f, row, rows[1], n, filtered[f] + 1);
+				if (sum < mins) {
+					mins = sum;
+					best = f;
+				}
+			}
+		}
+		same_before = same;
+		if (deflate_into(&z, filtered[best], n + 1, Z_NO_FLUSH, zbuf, image_size, &first, out) < 0)
+			rc = Z_STREAM_ERROR;
+	}
+	if (rc == Z_OK && deflate_into(&z, NULL, 0, Z_FINISH, zbuf, image_size, &first, out) < 0)
+		rc = Z_STREAM_ERROR;
+	if (rc == Z_OK && z.avail_out < IDAT_MAX)
+		put_idat(out, zbuf, IDAT_MAX - z.avail_out, image_size, &first);
+	deflateEnd(&z);
+	for (int k = 0; k < 3; k++)
+		free(rows[k]);
+	for (int f = 0; f < FILTERS; f++)
+		free(filtered[f]);
+	if (rc != Z_OK) {
+		out->len = start;
+		return -1;
+	}
+	put_chunk(out, "IEND", NULL, 0);
+	return 0;
+}
