@@ -29,14 +29,14 @@ struct part_lanes *part_lanes_start(const struct site *s, const struct book *b, 
 				    const struct lay_options *o);
 
 /*
- * Lays out every part i of the booklet with todo[i] into out[i] (an empty
+ * Lays out every part i of booklet b with todo[i] into out[i] (an empty
  * flow), again[i] getting lay_part's answer: on L (the caller's thread)
  * and, when pl is not NULL, on the second lane at the same time. owner[i]
  * is the lane that laid part i out before (-1: none yet, either takes
  * it; 0: L; 1: the second lane), whose cache holds its paragraphs; it is
  * set for the parts laid out here.
  */
-void part_lanes_lay(struct part_lanes *pl, struct lay *L, size_t nparts, const unsigned char *todo,
+void part_lanes_lay(struct part_lanes *pl, struct lay *L, const struct book *b, const unsigned char *todo,
 		    int *owner, struct flow *out, int *again);
 
 /*

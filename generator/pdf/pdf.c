@@ -612,7 +612,7 @@ static int lay_passes(struct doc_pages *dp, struct part_lanes *pl)
 		page_list_free(&dp->bp);
 		for (size_t i = 0; i < nparts; i++)
 			todo[i] = pass == 0 || again[i];
-		part_lanes_lay(pl, dp->L, nparts, todo, owner, parts, again);
+		part_lanes_lay(pl, dp->L, j->b, todo, owner, parts, again);
 		struct flow next = {0};
 		for (size_t i = 0; i < nparts; i++) {
 			size_t at = next.n;
