@@ -427,12 +427,10 @@ void search_index_files(const struct site *s, struct body_store *texts,
 	buf_printf(&meta, "\"h\":\"%016llx", out->version);
 	buf_puts(&meta, "\",\n\"num\":\"");
 	size_t prev_sec = 0;
-	for (size_t i = 0; i < post.numbered.n; i++) {
-		size_t sec = 0;
-		int number = 0;
-		sscanf(post.numbered.v[i], "%zu,%d", &sec, &number);
+	for (size_t i = 0; i < post.nnumbered; i++) {
+		size_t sec = post.numbered[i].sec;
 		search_put_varint(&meta, sec - prev_sec);
-		search_put_varint(&meta, (size_t)number);
+		search_put_varint(&meta, (size_t)post.numbered[i].number);
 		prev_sec = sec;
 	}
 	buf_puts(&meta, "\",\n\"stop\":\"");

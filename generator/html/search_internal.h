@@ -211,7 +211,11 @@ struct postings {
 	uint32_t *sec;
 	uint16_t *score;        /* quantised */
 	size_t nsec;
-	struct ptrs numbered;   /* first sections of numbered records, as "sec,number" pairs */
+	struct numbered {
+		size_t sec;     /* the first section of a numbered record */
+		int number;     /* and its number */
+	} *numbered;            /* in section order */
+	size_t nnumbered, capnumbered;
 };
 
 /* The 64 characters of the index's numbers: none needs escaping in a JavaScript string. */

@@ -9,6 +9,7 @@
 #include "xalloc.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 /*
@@ -63,28 +64,38 @@ unsigned search_quantise(double v)
 
 /* Per-section state of the scan: which stems the section holds, where and how often. */
 struct scan {
-	uint8_t *field;         /* 1 title, 2 heading, 4 summary */
-	uint16_t *body;
+	/*
+	 * Each stem's count in the body (low 16 bits, at most 65535) and the
+	 * fields holding it (FIELD_SHIFT up: 1 title, 2 heading, 4 summary);
+	 * one word, so that a stem is new to the section when it is 0.
+	 */
+	uint32_t *state;
 	uint32_t *touched;
 	size_t ntouched;
 	const int32_t *stem_of; /* spelling id → stem id, -1 when not indexed */
 	const uint32_t *toks;
 };
 
-/* Adds a text's words to the section's counts; returns how many words it has. */
-static size_t scan_span(struct scan *sc, struct span sp, int bit)
+#define FIELD_SHIFT 16
+#define BODY_MAX 65535u
+
+/* Adds a text's words to the section's counts (bit: its field, 0 the body); returns how many words it has. */
+static size_t scan_span(struct scan *sc, struct span sp, unsigned bit)
 {
+	const uint32_t *toks = sc->toks;
+	const int32_t *stem_of = sc->stem_of;
+	uint32_t *state = sc->state;
 	for (size_t i = sp.from; i < sp.to; i++) {
-		uint32_t t = sc->toks[i];
-		if (t == NO_WORD || sc->stem_of[t] < 0)
+		uint32_t t = toks[i];
+		if (t == NO_WORD || stem_of[t] < 0)
 			continue;
-		uint32_t k = (uint32_t)sc->stem_of[t];
-		if (!sc->field[k] && !sc->body[k])
+		uint32_t k = (uint32_t)stem_of[t], st = state[k];
+		if (!st)
 			sc->touched[sc->ntouched++] = k;
 		if (bit)
-			sc->field[k] |= (uint8_t)bit;
-		else if (sc->body[k] < 65535)
-			sc->body[k]++;
+			state[k] = st | bit << FIELD_SHIFT;
+		else if ((st & BODY_MAX) < BODY_MAX)
+			state[k] = st + 1;
 	}
 	return sp.to - sp.from;
 }
@@ -114,8 +125,8 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
 			     const struct span *sspan, struct postings *p)
 {
-	struct scan sc = {xcalloc(nstems + 1, 1), xcalloc(nstems + 1, sizeof(uint16_t)),
-			  xcalloc(nstems + 1, sizeof(uint32_t)), 0, stem_of, vc->toks.v};
+	struct scan sc = {xcalloc(nstems + 1, sizeof(uint32_t)), xcalloc(nstems + 1, sizeof(uint32_t)), 0,
+			  stem_of, vc->toks.v};
 	size_t nsec = ix->nsecs, *df = xcalloc(nstems + 1, sizeof *df);
 	uint32_t *seclen = xcalloc(nsec + 1, sizeof *seclen), *titlelen = xcalloc(nsec + 1, sizeof *titlelen);
 	double total = 0;
@@ -126,8 +137,7 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 		total += seclen[si];
 		for (size_t t = 0; t < sc.ntouched; t++) {
 			df[sc.touched[t]]++;
-			sc.field[sc.touched[t]] = 0;
-			sc.body[sc.touched[t]] = 0;
+			sc.state[sc.touched[t]] = 0;
 		}
 		sc.ntouched = 0;
 	}
@@ -161,7 +171,7 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 		const struct record *r = &ix->recs[ix->secs[si].record];
 		for (size_t t = 0; t < sc.ntouched; t++) {
 			uint32_t k = sc.touched[t];
-			unsigned tf = sc.body[k], f = sc.field[k];
+			unsigned tf = sc.state[k] & BODY_MAX, f = sc.state[k] >> FIELD_SHIFT;
 			size_t at = df[k]++;
 			p->sec[at] = (uint32_t)si;
 			if (tf < SCORE_MEMO_TF && known[f][tf].section == si + 1) {
@@ -181,19 +191,22 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 					known[f][tf].score = p->score[at];
 				}
 			}
-			sc.field[k] = 0;
-			sc.body[k] = 0;
+			sc.state[k] = 0;
 		}
 		sc.ntouched = 0;
-		if (is_first_section(&ix->secs[si]) && r->number)
-			ptrs_add(&p->numbered, xasprintf("%zu,%d", si, r->number));
+		if (is_first_section(&ix->secs[si]) && r->number) {
+			if (p->nnumbered == p->capnumbered) {
+				p->capnumbered = p->capnumbered ? p->capnumbered * 2 : 64;
+				p->numbered = xrealloc(p->numbered, p->capnumbered * sizeof *p->numbered);
+			}
+			p->numbered[p->nnumbered++] = (struct numbered){si, r->number};
+		}
 	}
 	free(weight);
 	free(df);
 	free(seclen);
 	free(titlelen);
-	free(sc.field);
-	free(sc.body);
+	free(sc.state);
 	free(sc.touched);
 }
 
@@ -202,9 +215,7 @@ void search_postings_free(struct postings *p)
 	free(p->start);
 	free(p->sec);
 	free(p->score);
-	for (size_t i = 0; i < p->numbered.n; i++)
-		free(p->numbered.v[i]);
-	ptrs_free(&p->numbered);
+	free(p->numbered);
 }
 
 /* Postings as section deltas and scores (see search_put_varint and search_quantise). */
@@ -265,10 +276,21 @@ void search_put_head(struct buf *b, const struct postings *p, size_t k)
 	free(score);
 }
 
+/* The value of each score level, made once (pow was most of the phrases' cost). */
+static double level_value[SCORE_LEVELS];
+static pthread_once_t level_once = PTHREAD_ONCE_INIT;
+
+static void level_fill(void)
+{
+	for (unsigned q = 0; q < SCORE_LEVELS; q++)
+		level_value[q] = pow(2, q * SCORE_RANGE / SCORE_LEVELS - SCORE_RANGE / 2);
+}
+
 /* A score as search.js reads it (Engine's level table). */
 double search_level(unsigned q)
 {
-	return pow(2, q * SCORE_RANGE / SCORE_LEVELS - SCORE_RANGE / 2);
+	pthread_once(&level_once, level_fill);
+	return level_value[q];
 }
 
 /* A stem's idf, as search.js computes it from the section counts. */
