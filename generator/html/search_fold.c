@@ -142,8 +142,13 @@ void search_lower(const char *s, size_t n, struct buf *out)
 	out->data[out->len] = '\0';
 }
 
-/* The lower case of the ASCII word characters (letters and digits), 0 for the other bytes. */
-static const char ascii_word_lower[128] = {
+/*
+ * What each byte of a text is to the word splitter: the lower case of an
+ * ASCII word character (a letter or a digit), LEAD2 for the first byte of
+ * a two-byte one (U+00C0..U+017F), 0 for the other bytes.
+ */
+#define LEAD2 1
+static const unsigned char word_byte[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -152,17 +157,17 @@ static const char ascii_word_lower[128] = {
 	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
 	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
 	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+	[0xC3] = LEAD2, [0xC4] = LEAD2, [0xC5] = LEAD2,
 };
 
 /*
- * Whether p starts a word character of two bytes: U+00C0..U+017F (lead
- * bytes C3..C5), but for × and ÷, which are not letters. p[1] may be the
- * text's NUL, which is no continuation byte.
+ * Whether p, whose first byte is LEAD2, starts a word character: U+00C0..
+ * U+017F but for × and ÷, which are not letters. p[1] may be the text's
+ * NUL, which is no continuation byte.
  */
 static inline int word_char2(const unsigned char *p)
 {
-	return p[0] >= 0xC3 && p[0] <= 0xC5 && (p[1] & 0xC0) == 0x80 &&
-	       !(p[0] == 0xC3 && (p[1] == 0x97 || p[1] == 0xB7));
+	return (p[1] & 0xC0) == 0x80 && !(p[0] == 0xC3 && (p[1] == 0x97 || p[1] == 0xB7));
 }
 
 void search_split_init(struct search_split *sp, const char *s)
@@ -174,52 +179,57 @@ void search_split_init(struct search_split *sp, const char *s)
 }
 
 /*
- * A word character is ASCII or two bytes (search_is_word_char), so any other
- * byte from 0x80 up is stepped over one at a time: the bytes a decoder
- * would take with it are continuation bytes, which start no word, so the
- * words are those found by decoding every character. The text's NUL ends
- * every loop (it is no word character). Each word is put in lower case as
- * it is read: this runs on every byte of the site's text, and a
+ * A word character is ASCII or two bytes (search_is_word_char), so any
+ * other byte from 0x80 up is stepped over one at a time: the bytes a
+ * decoder would take with it are continuation bytes, which start no word,
+ * so the words are those found by decoding every character. The text's NUL
+ * ends every loop (it is no word character). Each word is put in lower
+ * case as it is read: this runs on every byte of the site's text, and a
  * character's lower case has as many bytes as itself.
  */
 int search_next_word(struct search_split *sp)
 {
-	const unsigned char *s = sp->s;
-	size_t i = sp->i;
-	for (;; i++) {
-		unsigned c = s[i];
-		if (c < 0x80 ? ascii_word_lower[c] != 0 : word_char2(s + i))
+	const unsigned char *p = sp->s + sp->i;
+	for (;; p++) {
+		unsigned b = word_byte[*p];
+		if (b > LEAD2 || (b == LEAD2 && word_char2(p)))
 			break;
-		if (!c) {
-			sp->i = i;
+		if (!*p) {
+			sp->i = (size_t)(p - sp->s);
 			return 0;
 		}
 	}
-	size_t from = i;
+	const unsigned char *from = p;
+	/* Lower case for the first SEARCH_WORD_MAX bytes (a character more fits: lower has room). */
 	char *w = sp->lower, *end = sp->lower + SEARCH_WORD_MAX;
-	for (;;) {
-		unsigned c = s[i];
-		if (c < 0x80) {
-			char l = ascii_word_lower[c];
-			if (!l)
-				break;
-			if (w < end)
-				*w++ = l;
-			i++;
-		} else if (word_char2(s + i)) {
-			if (w < end) {
-				uint32_t l = lower_tab[(((c & 0x1F) << 6) | (s[i + 1] & 0x3F)) - 0xC0];
-				*w++ = (char)(0xC0 | (l >> 6));
-				*w++ = (char)(0x80 | (l & 0x3F));
-			}
-			i += 2;
+	while (w < end) {
+		unsigned b = word_byte[*p];
+		if (b > LEAD2) {
+			*w++ = (char)b;
+			p++;
+		} else if (b == LEAD2 && word_char2(p)) {
+			uint32_t l = lower_tab[(((p[0] & 0x1F) << 6) | (p[1] & 0x3F)) - 0xC0];
+			*w++ = (char)(0xC0 | (l >> 6));
+			*w++ = (char)(0x80 | (l & 0x3F));
+			p += 2;
 		} else {
-			break;
+			goto done;
 		}
 	}
-	sp->word = (const char *)s + from;
-	sp->len = i - from;
-	sp->i = i;
+	/* A longer word (never indexed): only where it ends. */
+	for (;;) {
+		unsigned b = word_byte[*p];
+		if (b > LEAD2)
+			p++;
+		else if (b == LEAD2 && word_char2(p))
+			p += 2;
+		else
+			break;
+	}
+done:
+	sp->word = (const char *)from;
+	sp->len = (size_t)(p - from);
+	sp->i = (size_t)(p - sp->s);
 	if (sp->len <= SEARCH_WORD_MAX)
 		memset(sp->lower + sp->len, 0, 8);
 	return 1;

@@ -123,6 +123,11 @@ static void test_split_words(void **state)
 		"\xC2\xA0mot\xC6\x80mot\xC5",
 		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
 		"ééééééééééééééééééééééééééééééééé ééééééééééééééééééééééééééééééééx",
+		/* 64 bytes, 65 and 64 with a last character of two bytes, 65 with one across 64 */
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcÉ",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabÉ.",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdÉ",
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *a = words_decoded(cases[i]), *b = words_split(cases[i]);
