@@ -128,6 +128,57 @@ int mustache_set_has(const struct mustache_set *set, const char *name)
 
 /* ---- rendering ---- */
 
+/*
+ * Appends to the page being rendered. The buffer keeps room for its NUL,
+ * written once at the end of the render (mustache_render_value), not after
+ * every piece.
+ */
+static inline void put(struct buf *out, const char *s, size_t n)
+{
+	if (out->cap - out->len <= n)
+		buf_grow(out, n);
+	memcpy(out->data + out->len, s, n);
+	out->len += n;
+}
+
+/* The bytes HTML escaping replaces, with their entity. */
+static const char *const html_entity[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+static const unsigned char html_entity_len[256] = {
+	['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5,
+};
+
+/* s[0..n) escaped for HTML text and attributes: runs of safe bytes copied at once. */
+static void put_html(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		const unsigned char *run = p;
+		while (p < end && !html_entity_len[*p])
+			p++;
+		put(out, (const char *)run, (size_t)(p - run));
+		if (p == end)
+			break;
+		put(out, html_entity[*p], html_entity_len[*p]);
+		p++;
+	}
+}
+
+/* A decimal integer, as printf's %lld writes it. */
+static void put_int(struct buf *out, long long x)
+{
+	char s[24], *p = s + sizeof s;
+	unsigned long long u = x < 0 ? 0 - (unsigned long long)x : (unsigned long long)x;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (x < 0)
+		*--p = '-';
+	put(out, p, (size_t)(s + sizeof s - p));
+}
+
 static void push(struct render *r, struct mval v)
 {
 	if (r->nctx == r->capctx) {
@@ -170,13 +221,15 @@ static int lookup(const struct render *r, const struct mname *name, struct mval 
 	}
 	int found = 0;
 	for (size_t i = r->nctx; i-- > 0 && !found;)
-		found = mval_get(&r->ctx[i], name->parts[0].p, name->parts[0].n, r->user, out);
+		found = mval_get_key(&r->ctx[i], name->parts[0].p, name->parts[0].n,
+				     name->keys[0], r->user, out);
 	for (size_t k = 1; found && k < name->nparts; k++) {
 		struct mval v = *out;
 		if (v.type == MVAL_LIST || v.type == MVAL_VIEWS)
 			found = list_index(&v, &name->parts[k], out);
 		else
-			found = mval_get(&v, name->parts[k].p, name->parts[k].n, r->user, out);
+			found = mval_get_key(&v, name->parts[k].p, name->parts[k].n,
+					     name->keys[k], r->user, out);
 	}
 	return found;
 }
@@ -211,7 +264,7 @@ static void put_real(struct buf *out, double x)
 		if (strtod(s, NULL) == x)
 			break;
 	}
-	buf_puts(out, s);
+	put(out, s, strlen(s));
 }
 
 static void put_value(struct buf *out, const struct mval *v, int raw)
@@ -219,21 +272,21 @@ static void put_value(struct buf *out, const struct mval *v, int raw)
 	switch (v->type) {
 	case MVAL_STR:
 		if (raw)
-			buf_put(out, v->s, v->n);
+			put(out, v->s, v->n);
 		else
-			buf_put_html(out, v->s, v->n);
+			put_html(out, v->s, v->n);
 		break;
 	case MVAL_INT:
-		buf_printf(out, "%lld", v->i);
+		put_int(out, v->i);
 		break;
 	case MVAL_REAL:
 		put_real(out, v->r);
 		break;
 	case MVAL_TRUE:
-		buf_puts(out, "true");
+		put(out, "true", 4);
 		break;
 	case MVAL_FALSE:
-		buf_puts(out, "false");
+		put(out, "false", 5);
 		break;
 	default:
 		/* Objects and lists have no text form; null is empty (spec). */
@@ -336,13 +389,19 @@ static int render_nodes(struct render *r, const struct mtemplate *t,
 	for (size_t i = 0; i < n; i++) {
 		const struct mnode *node = &nodes[i];
 		switch (node->kind) {
+		case MNODE_RUN:
+			if (r->indent.len == r->ind_from) {
+				put(r->out, node->run.text.p, node->run.text.n);
+				i += node->run.skip;
+			}
+			break;
 		case MNODE_TEXT:
-			buf_put(r->out, node->text.p, node->text.n);
+			put(r->out, node->text.p, node->text.n);
 			break;
 		case MNODE_INDENT:
 			if (r->indent.len > r->ind_from)
-				buf_put(r->out, r->indent.data + r->ind_from,
-					r->indent.len - r->ind_from);
+				put(r->out, r->indent.data + r->ind_from,
+				    r->indent.len - r->ind_from);
 			break;
 		case MNODE_VAR: {
 			struct mval v;
@@ -385,6 +444,7 @@ int mustache_render_value(const struct mustache_set *set, const char *name,
 	buf_grow(out, 0);
 	out->data[out->len] = '\0';
 	int rc = render_nodes(&r, t, t->nodes, t->nnodes);
+	out->data[out->len] = '\0';
 	free(r.ctx);
 	buf_free(&r.indent);
 	return rc;

@@ -21,6 +21,7 @@
  * template size whatever its shape.
  */
 #include "mustache_parse.h"
+#include "mvalue.h"
 #include "buf.h"
 #include "hash.h"
 #include "utf8.h"
@@ -247,6 +248,8 @@ static int line_start(const struct parser *ps, size_t p)
  */
 static void emit_text(struct parser *ps, size_t a, size_t b, int mark_b)
 {
+	struct frame *f = &ps->stack[ps->depth];
+	size_t first = f->n;
 	size_t p = a;
 	while (p < b) {
 		if (line_start(ps, p))
@@ -260,19 +263,35 @@ static void emit_text(struct parser *ps, size_t a, size_t b, int mark_b)
 	}
 	if (mark_b && b < ps->len && line_start(ps, b))
 		add_node(ps, MNODE_INDENT, 0, 0);
+	/*
+	 * [a, b) is contiguous in the source: one RUN node before the group
+	 * writes it at once where the INDENT nodes would write nothing.
+	 */
+	size_t added = f->discard ? 0 : f->n - first;
+	if (added < 2)
+		return;
+	add_node(ps, MNODE_RUN, 0, 0);
+	struct mnode run = f->v[f->n - 1];
+	memmove(&f->v[first + 1], &f->v[first], added * sizeof *f->v);
+	run.run.text = (struct slice){ps->src + a, b - a};
+	run.run.skip = added;
+	f->v[first] = run;
 }
 
 /* Splits a variable or section name on dots; 0 when malformed. */
 static int parse_name(struct slice raw, struct mname *out)
 {
 	out->parts = NULL;
+	out->keys = NULL;
 	out->nparts = 0;
 	if (raw.n == 1 && raw.p[0] == '.')
 		return 1;
 	size_t count = 1;
 	for (size_t i = 0; i < raw.n; i++)
 		count += raw.p[i] == '.';
-	out->parts = xmalloc(count * sizeof *out->parts);
+	/* One block: the parts, then their keys (slices keep it aligned). */
+	out->parts = xmalloc(count * (sizeof *out->parts + sizeof *out->keys));
+	out->keys = (uint64_t *)(out->parts + count);
 	size_t start = 0;
 	for (size_t i = 0; i <= raw.n; i++) {
 		if (i < raw.n && raw.p[i] != '.')
@@ -282,6 +301,7 @@ static int parse_name(struct slice raw, struct mname *out)
 			out->parts = NULL;
 			return 0;
 		}
+		out->keys[out->nparts] = mval_key(raw.p + start, i - start);
 		out->parts[out->nparts++] = (struct slice){raw.p + start, i - start};
 		start = i + 1;
 	}
@@ -319,7 +339,7 @@ static void open_section(struct parser *ps, const struct tag *tg)
 {
 	struct mname name;
 	if (!compile_name(ps, tg, &name))
-		name = (struct mname){NULL, 0};
+		name = (struct mname){NULL, NULL, 0};
 	if (ps->depth + 1 == ps->cap) {
 		ps->cap *= 2;
 		ps->stack = xrealloc(ps->stack, ps->cap * sizeof *ps->stack);

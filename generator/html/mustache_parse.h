@@ -28,11 +28,15 @@ enum mnode_kind {
 	MNODE_SECTION,	/* {{#x}}...{{/x}} */
 	MNODE_INVERTED,	/* {{^x}}...{{/x}} */
 	MNODE_PARTIAL,	/* {{>x}} */
+	MNODE_RUN,	/* the text of the next run.skip TEXT and INDENT nodes,
+			 * one slice: written instead of them when no partial
+			 * indentation applies (the common case) */
 };
 
 /* A dotted name, split once at compile time. */
 struct mname {
 	struct slice *parts;	/* owned array; bytes borrowed from the source */
+	uint64_t *keys;		/* mval_key of each part; in the parts' block */
 	size_t nparts;		/* 0 for the implicit iterator "." */
 };
 
@@ -41,6 +45,10 @@ struct mnode {
 	int line, col;		/* of the tag, 1-based, column in characters */
 	union {
 		struct slice text;			/* MNODE_TEXT */
+		struct {
+			struct slice text;
+			size_t skip;
+		} run;					/* MNODE_RUN */
 		struct {
 			struct mname name;
 			int raw;			/* no HTML escaping */

@@ -18,8 +18,9 @@ struct mobj *mobj_new(struct arena *a, struct mval base)
 void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
 {
 	size_t n = strlen(key);
+	uint64_t k = mval_key(key, n);
 	for (size_t i = 0; i < o->n; i++)
-		if (o->f[i].keylen == n && memcmp(o->f[i].key, key, n) == 0) {
+		if (o->f[i].k == k && o->f[i].keylen == n && memcmp(o->f[i].key, key, n) == 0) {
 			o->f[i].v = v;
 			return;
 		}
@@ -32,7 +33,7 @@ void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
 		o->f = f;
 		o->cap = cap;
 	}
-	o->f[o->n++] = (struct mfield){key, n, v};
+	o->f[o->n++] = (struct mfield){key, n, k, v};
 }
 
 struct mlist *mlist_new(struct arena *a)
@@ -55,10 +56,17 @@ void mlist_push(struct arena *a, struct mlist *l, struct mval v)
 
 int mval_get(const struct mval *v, const char *name, size_t n, void *user, struct mval *out)
 {
+	return mval_get_key(v, name, n, mval_key(name, n), user, out);
+}
+
+int mval_get_key(const struct mval *v, const char *name, size_t n, uint64_t key, void *user,
+		 struct mval *out)
+{
 	while (v->type == MVAL_OBJ) {
 		const struct mobj *o = v->obj;
 		for (size_t i = 0; i < o->n; i++)
-			if (o->f[i].keylen == n && memcmp(o->f[i].key, name, n) == 0) {
+			if (o->f[i].k == key && o->f[i].keylen == n &&
+			    (n <= 7 || memcmp(o->f[i].key + 7, name + 7, n - 7) == 0)) {
 				*out = o->f[i].v;
 				return 1;
 			}

@@ -72,6 +72,7 @@ struct mval {
 struct mfield {
 	const char *key;	/* borrowed */
 	size_t keylen;
+	uint64_t k;		/* mval_key(key, keylen) */
 	struct mval v;
 };
 
@@ -116,10 +117,28 @@ struct mlist *mlist_new(struct arena *a);
 void mlist_push(struct arena *a, struct mlist *l, struct mval v);
 
 /*
+ * A name's quick key: its length (255 for longer ones) and its first 7
+ * bytes. Two names with different keys differ; with the same key, only
+ * the bytes after the seventh are left to compare. Templates compute the
+ * keys of their names once, when compiled, and fields theirs when set, so
+ * a lookup compares one integer per field.
+ */
+static inline uint64_t mval_key(const char *s, size_t n)
+{
+	uint64_t k = n < 255 ? n : 255;
+	for (size_t i = 0; i < n && i < 7; i++)
+		k |= (uint64_t)(unsigned char)s[i] << (8 * (i + 1));
+	return k;
+}
+
+/*
  * The value of name[0..n) in v (an object or a view), into *out: 1 when
  * found, 0 when v has no such name or is not an object.
  */
 int mval_get(const struct mval *v, const char *name, size_t n, void *user, struct mval *out);
+/* The same, with key = mval_key(name, n) computed by the caller. */
+int mval_get_key(const struct mval *v, const char *name, size_t n, uint64_t key, void *user,
+		 struct mval *out);
 
 /* Items of a list or list of views (0 for any other value), and item i. */
 size_t mval_count(const struct mval *v);

@@ -327,6 +327,19 @@ static void test_values(void **state)
 		      " \"l\": [], \"o\": {}, \"t\": \"x\"}",
 		      "89");
 	expect_render("{{^m}}1{{/m}}{{^s}}2{{/s}}{{^o}}3{{/o}}", "{\"s\": \"\", \"o\": {}}", "12");
+	/* Integers written without printf, at both ends of their range. */
+	expect_render("{{a}} {{b}} {{c}} {{d}}",
+		      "{\"a\": 0, \"b\": -9223372036854775808, \"c\": 9223372036854775807,"
+		      " \"d\": -10}",
+		      "0 -9223372036854775808 9223372036854775807 -10");
+	/* Escaping: runs of safe bytes around entities, at both ends. */
+	expect_render("{{x}}", "{\"x\": \"&&é<<x>>\\\"''\"}",
+		      "&amp;&amp;é&lt;&lt;x&gt;&gt;&quot;&#39;&#39;");
+	/* Names alike in length and first bytes (their quick keys are equal). */
+	expect_render("{{abcdefgh1}}{{abcdefgh2}}{{abcdefgh22}}{{abcdefg}}{{abcdefh}}",
+		      "{\"abcdefgh2\": \"2\", \"abcdefgh1\": \"1\", \"abcdefgh22\": \"3\","
+		      " \"abcdefg\": \"4\", \"abcdefh\": \"5\"}",
+		      "12345");
 	/* Dotted names resolve the first part through the stack only. */
 	expect_render("{{#a}}{{b.c}}{{/a}}", "{\"a\": {\"b\": {}}, \"b\": {\"c\": \"no\"}}", "");
 	expect_render("{{#items}}{{name}}:{{site}},{{/items}}",
