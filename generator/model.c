@@ -258,6 +258,10 @@ static void free_entries(struct entry *v, size_t n)
 		free(v[i].label);
 		free(v[i].label_html);
 		free(v[i].sigle_html);
+		free(v[i].role_html);
+		free(v[i].address_html);
+		free(v[i].address_map);
+		free(v[i].phone_uri);
 		free(v[i].anchor);
 		free(v[i].out_path);
 		json_decref(v[i].data);
@@ -366,6 +370,9 @@ void site_free(struct site *s)
 	free(s->config_path);
 	free(s->title);
 	free(s->subtitle);
+	free(s->title_plain);
+	free(s->title_html);
+	free(s->subtitle_html);
 	free(s->language);
 	free(s->footer);
 	free(s->base_url);

@@ -94,6 +94,13 @@ struct entry {
 	char *label;            /* name (contact), sigle (glossary), title (biblio) */
 	char *label_html;       /* contacts: the name with French typography, as HTML (before rendering) */
 	char *sigle_html;       /* glossary: its definition as pages carry it, when the same on every page */
+	/*
+	 * contacts: the texts of their card that are the same on every page,
+	 * made once by context_prepare (html/context.c) when card_made; each
+	 * is NULL when the contact has no such field.
+	 */
+	int card_made;
+	char *role_html, *address_html, *address_map, *phone_uri;
 	char *anchor;           /* slug of the id, for glossary and bibliography anchors */
 	char *out_path;         /* its page (contacts) or list page (others) */
 	json_t *data;           /* the YAML mapping (owned reference) */
@@ -197,6 +204,8 @@ struct site {
 	struct yaml_marks *config_marks;
 	char *config_path;      /* "content/site.yaml" */
 	char *title, *subtitle, *language, *footer, *base_url;
+	/* title and subtitle typeset for every page by context_prepare, or NULL until then */
+	char *title_plain, *title_html, *subtitle_html;
 	int allow_html;         /* site.yaml allow_raw_html: true */
 
 	struct taxon *logics, *publics, *territories;

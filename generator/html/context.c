@@ -131,20 +131,6 @@ static char *typeset(const char *text)
 	return buf_detach(&b);
 }
 
-void context_prepare(struct site *s)
-{
-	struct taxon *taxa[] = {s->logics, s->publics, s->territories};
-	size_t ntaxa[] = {s->nlogics, s->npublics, s->nterritories};
-	for (size_t k = 0; k < 3; k++)
-		for (size_t i = 0; i < ntaxa[k]; i++)
-			if (!taxa[k][i].label_html)
-				taxa[k][i].label_html = typeset(taxa[k][i].label);
-	for (size_t i = 0; i < s->ncontacts; i++)
-		if (!s->contacts[i].label_html)
-			s->contacts[i].label_html = typeset(s->contacts[i].label);
-	html_prepare_glossary(s);
-}
-
 static struct mval inline_md(const struct cx *c, const char *text)
 {
 	struct buf b = BUF_INIT;
@@ -383,7 +369,7 @@ static struct mval field(const struct cx *c, const struct entry *e, const char *
  * Short numbers (15, 119, 3114) and numbers already international stay as
  * typed, digits only. Null when there are no digits.
  */
-static struct mval phone_uri(const struct cx *c, const char *phone)
+static char *phone_uri_text(const char *phone)
 {
 	char digits[64];
 	size_t n = 0;
@@ -396,18 +382,23 @@ static struct mval phone_uri(const struct cx *c, const char *phone)
 	}
 	digits[n] = '\0';
 	if (n == 0)
-		return mv_null();
+		return NULL;
 	if (plus)
-		return own(c, xasprintf("tel:+%s", digits));
+		return xasprintf("tel:+%s", digits);
 	if (n > 2 && digits[0] == '0' && digits[1] == '0')
-		return own(c, xasprintf("tel:+%s", digits + 2));
+		return xasprintf("tel:+%s", digits + 2);
 	if (n == 10 && digits[0] == '0')
-		return own(c, xasprintf("tel:+33%s", digits + 1));
-	return own(c, xasprintf("tel:%s", digits));
+		return xasprintf("tel:+33%s", digits + 1);
+	return xasprintf("tel:%s", digits);
+}
+
+static struct mval phone_uri(const struct cx *c, const char *phone)
+{
+	return own(c, phone_uri_text(phone));
 }
 
 /* A map search for an address: a plain link, so nothing is asked before a tap. */
-static struct mval map_url(const struct cx *c, const char *address)
+static char *map_url_text(const char *address)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "https://www.openstreetmap.org/search?query=");
@@ -419,13 +410,55 @@ static struct mval map_url(const struct cx *c, const char *address)
 		else
 			buf_printf(&b, "%%%02X", *p);
 	}
-	return own_buf(c, &b);
+	return buf_detach(&b);
+}
+
+static struct mval map_url(const struct cx *c, const char *address)
+{
+	return own(c, map_url_text(address));
 }
 
 /* The string value of key in an entry's data, or NULL. */
 static const char *data_str(const struct entry *e, const char *key)
 {
 	return json_string_value(json_object_get(e->data, key));
+}
+
+/* A copy of what make gives for the string at key in e's data, or NULL without one. */
+static char *card_text(const struct entry *e, const char *key, char *(*make)(const char *))
+{
+	const char *s = data_str(e, key);
+	return s ? make(s) : NULL;
+}
+
+void context_prepare(struct site *s)
+{
+	struct taxon *taxa[] = {s->logics, s->publics, s->territories};
+	size_t ntaxa[] = {s->nlogics, s->npublics, s->nterritories};
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < ntaxa[k]; i++)
+			if (!taxa[k][i].label_html)
+				taxa[k][i].label_html = typeset(taxa[k][i].label);
+	for (size_t i = 0; i < s->ncontacts; i++) {
+		struct entry *e = &s->contacts[i];
+		if (!e->label_html)
+			e->label_html = typeset(e->label);
+		/* A card's texts that do not depend on the page (see contact_get). */
+		if (!e->card_made) {
+			e->role_html = card_text(e, "role", typeset);
+			e->address_html = card_text(e, "address", typeset);
+			e->address_map = card_text(e, "address", map_url_text);
+			e->phone_uri = card_text(e, "phone", phone_uri_text);
+			e->card_made = 1;
+		}
+	}
+	/* The site's title and subtitle, in the head of every page. */
+	if (!s->title_html) {
+		s->title_plain = typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0);
+		s->title_html = typeset(s->title);
+		s->subtitle_html = s->subtitle ? typeset(s->subtitle) : NULL;
+	}
+	html_prepare_glossary(s);
 }
 
 /* A contact's organisation, inside its card: name_html and href only. */
@@ -462,6 +495,17 @@ static int contact_made(struct cx *c, const struct entry *e, const char *name, c
 	const char *s = data_str(e, key);
 	*out = s ? make(c, s) : mv_null();
 	memo_put(c, e, name, *out);
+	return 1;
+}
+
+/* A card's text made by context_prepare, else made now (see contact_made). */
+static int contact_text(struct cx *c, const struct entry *e, const char *made, const char *name,
+			const char *key, struct mval (*make)(const struct cx *, const char *),
+			struct mval *out)
+{
+	if (!e->card_made)
+		return contact_made(c, e, name, key, make, out);
+	*out = made ? mv_str(made) : mv_null();
 	return 1;
 }
 
@@ -526,19 +570,20 @@ static int contact_get(const void *subject, const char *name, size_t n, void *us
 			return 1;
 		}
 		if (is(name, n, "role_html"))
-			return contact_made(c, e, "role_html", "role", typo_html, out);
+			return contact_text(c, e, e->role_html, "role_html", "role", typo_html, out);
 		if (is(name, n, "phone_uri"))
-			return contact_made(c, e, "phone_uri", "phone", phone_uri, out);
+			return contact_text(c, e, e->phone_uri, "phone_uri", "phone", phone_uri, out);
 		if (is(name, n, "note_html"))
 			return contact_made(c, e, "note_html", "note", inline_md, out);
 		break;
 	case 11:
 		if (is(name, n, "address_map"))
-			return contact_made(c, e, "address_map", "address", map_url, out);
+			return contact_text(c, e, e->address_map, "address_map", "address", map_url, out);
 		break;
 	case 12:
 		if (is(name, n, "address_html"))
-			return contact_made(c, e, "address_html", "address", typo_html, out);
+			return contact_text(c, e, e->address_html, "address_html", "address", typo_html,
+					    out);
 		if (is(name, n, "organisation")) {
 			*out = e->organisation ? mv_view(&organisation_view, e->organisation) : mv_null();
 			return 1;
@@ -582,11 +627,13 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 	struct mobj *v = obj(c);
 	struct mobj *site = obj(c);
 	set_str(c, site, "title", s->title);
-	set(c, site, "title_plain",
+	/* Typeset by context_prepare, or now. */
+	set(c, site, "title_plain", s->title_plain ? mv_str(s->title_plain) :
 	    own(c, typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0)));
-	set(c, site, "title_html", typo_html(c, s->title));
+	set(c, site, "title_html", s->title_html ? mv_str(s->title_html) : typo_html(c, s->title));
 	if (s->subtitle)
-		set(c, site, "subtitle_html", typo_html(c, s->subtitle));
+		set(c, site, "subtitle_html", s->subtitle_html ? mv_str(s->subtitle_html) :
+		    typo_html(c, s->subtitle));
 	if (s->footer)
 		set(c, site, "footer_html", inline_md(c, s->footer));
 	set(c, v, "site", mv_obj(site));
