@@ -100,6 +100,33 @@ static void set_str(const struct cx *c, struct mobj *o, const char *key, const c
 		mobj_set(c->a, o, key, mv_str(s));
 }
 
+/*
+ * path_relative(c->page, target), written straight into the page's arena:
+ * pages make thousands of links, and the malloc'd copy, its growth and its
+ * adoption cost more than the path itself.
+ */
+static struct mval relative(const struct cx *c, const char *target)
+{
+	const char *from = c->page;
+	/* Skip the directories both paths share. */
+	size_t common = 0;
+	for (size_t i = 0; from[i] && target[i] && from[i] == target[i]; i++)
+		if (from[i] == '/')
+			common = i + 1;
+	size_t ups = 0;
+	for (const char *p = from + common; *p; p++)
+		ups += *p == '/';
+	const char *tail = target + common;
+	size_t ntail = strlen(tail), n = 3 * ups + ntail;
+	if (n == 0)
+		return mv_strn("./", 2);
+	char *s = arena_alloc(c->a, n + 1), *w = s;
+	for (size_t i = 0; i < ups; i++, w += 3)
+		memcpy(w, "../", 3);
+	memcpy(w, tail, ntail + 1);
+	return mv_strn(s, n);
+}
+
 static struct mval href(const struct cx *c, const char *target)
 {
 	if (c->absolute) {
@@ -107,7 +134,7 @@ static struct mval href(const struct cx *c, const char *target)
 		const char *t = strcmp(target, "index.html") == 0 ? "" : target;
 		return own(c, xasprintf("%s%s", c->absolute, t));
 	}
-	return own(c, path_relative(c->page, target));
+	return relative(c, target);
 }
 
 static struct mval typo_html(const struct cx *c, const char *text)
