@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /*
  * Sections and partials open at once while rendering. Compile-time limits
@@ -149,14 +152,34 @@ static const unsigned char html_entity_len[256] = {
 	['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5,
 };
 
+/* The first byte of p[0..end) that HTML escaping replaces, or end. */
+static const unsigned char *next_special(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	/* Sixteen bytes at a time (every x86-64 has SSE2). */
+	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+		      quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+	for (; end - p >= 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)));
+		int mask = _mm_movemask_epi8(_mm_or_si128(hit, _mm_cmpeq_epi8(v, apos)));
+		if (mask)
+			return p + __builtin_ctz((unsigned)mask);
+	}
+#endif
+	while (p < end && !html_entity_len[*p])
+		p++;
+	return p;
+}
+
 /* s[0..n) escaped for HTML text and attributes: runs of safe bytes copied at once. */
 static void put_html(struct buf *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
 		const unsigned char *run = p;
-		while (p < end && !html_entity_len[*p])
-			p++;
+		p = next_special(p, end);
 		put(out, (const char *)run, (size_t)(p - run));
 		if (p == end)
 			break;

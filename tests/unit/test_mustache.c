@@ -335,6 +335,9 @@ static void test_values(void **state)
 	/* Escaping: runs of safe bytes around entities, at both ends. */
 	expect_render("{{x}}", "{\"x\": \"&&é<<x>>\\\"''\"}",
 		      "&amp;&amp;é&lt;&lt;x&gt;&gt;&quot;&#39;&#39;");
+	/* Longer than the 16-byte scan: entities before, across and after its blocks. */
+	expect_render("{{x}}", "{\"x\": \"0123456789abcde<0123456789abcdef>0123456789abcdef0\\\"\"}",
+		      "0123456789abcde&lt;0123456789abcdef&gt;0123456789abcdef0&quot;");
 	/* Names alike in length and first bytes (their quick keys are equal). */
 	expect_render("{{abcdefgh1}}{{abcdefgh2}}{{abcdefgh22}}{{abcdefg}}{{abcdefh}}",
 		      "{\"abcdefgh2\": \"2\", \"abcdefgh1\": \"1\", \"abcdefgh22\": \"3\","
