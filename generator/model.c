@@ -373,6 +373,7 @@ void site_free(struct site *s)
 	free(s->title_plain);
 	free(s->title_html);
 	free(s->subtitle_html);
+	free(s->footer_html);
 	free(s->language);
 	free(s->footer);
 	free(s->base_url);

@@ -206,6 +206,8 @@ struct site {
 	char *title, *subtitle, *language, *footer, *base_url;
 	/* title and subtitle typeset for every page by context_prepare, or NULL until then */
 	char *title_plain, *title_html, *subtitle_html;
+	/* footer rendered once by context_prepare when no page changes it (no link), else NULL */
+	char *footer_html;
 	int allow_html;         /* site.yaml allow_raw_html: true */
 
 	struct taxon *logics, *publics, *territories;

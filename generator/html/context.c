@@ -458,6 +458,26 @@ static char *card_text(const struct entry *e, const char *key, char *(*make)(con
 	return s ? make(s) : NULL;
 }
 
+/*
+ * The site's footer as every page shows it, or NULL when it depends on the
+ * page. A page changes the footer's Markdown only through its links, made
+ * relative to it: rendered for the home page and for a page two
+ * directories down that no target shares, the same bytes mean it has none.
+ */
+static char *footer_once(const struct site *s)
+{
+	struct buf home = BUF_INIT, deep = BUF_INIT;
+	html_render_markdown(s, s->footer, "index.html", 1, &home);
+	html_render_markdown(s, s->footer, "\x01/\x01/page.html", 1, &deep);
+	int same = home.len == deep.len && (home.len == 0 || memcmp(home.data, deep.data, home.len) == 0);
+	buf_free(&deep);
+	if (!same) {
+		buf_free(&home);
+		return NULL;
+	}
+	return buf_detach(&home);
+}
+
 void context_prepare(struct site *s)
 {
 	struct taxon *taxa[] = {s->logics, s->publics, s->territories};
@@ -486,6 +506,8 @@ void context_prepare(struct site *s)
 		s->subtitle_html = s->subtitle ? typeset(s->subtitle) : NULL;
 	}
 	html_prepare_glossary(s);
+	if (s->footer && !s->footer_html)
+		s->footer_html = footer_once(s);
 }
 
 /* A contact's organisation, inside its card: name_html and href only. */
@@ -662,7 +684,8 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 		set(c, site, "subtitle_html", s->subtitle_html ? mv_str(s->subtitle_html) :
 		    typo_html(c, s->subtitle));
 	if (s->footer)
-		set(c, site, "footer_html", inline_md(c, s->footer));
+		set(c, site, "footer_html", s->footer_html ? mv_str(s->footer_html) :
+		    inline_md(c, s->footer));
 	set(c, v, "site", mv_obj(site));
 	set_str(c, v, "lang", s->language);
 	if (c->absolute) {
