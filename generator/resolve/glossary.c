@@ -143,6 +143,36 @@ static int word_before(const char *s, size_t i)
 	return typo_is_word_char(cp);
 }
 
+/*
+ * Whether a sigle starts at s[p], a word start whose first byte begins
+ * some sigle: tries that byte's lengths, longest first.
+ */
+static int match_at(const struct gloss_index *g, const char *s, size_t n, size_t p,
+		    size_t *pos, size_t *len, size_t *which)
+{
+	unsigned char c = (unsigned char)s[p];
+	for (size_t k = 0; k < g->nlens[c]; k++) {
+		size_t L = g->lens[c][k], after;
+		const struct slot *e;
+		if (L > n - p)
+			continue;
+		if (p + L < n && typo_is_word_char(cp_at(s, n, p + L, &after)))
+			continue;
+		if ((e = lookup(g, s + p, L))) {
+			*pos = p;
+			*len = L;
+			*which = e->which;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* ASCII letters and digits: the ASCII word characters of typo_is_word_char. */
+static const unsigned char ascii_word[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+};
+
 int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 		     size_t start, size_t *pos, size_t *len, size_t *which)
 {
@@ -154,25 +184,18 @@ int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 	while (p < n) {
 		unsigned char c = (unsigned char)s[p];
 		size_t l;
-		uint32_t cp;
-		if (!prev_word && g->nlens[c]) {
-			for (size_t k = 0; k < g->nlens[c]; k++) {
-				size_t L = g->lens[c][k], after;
-				const struct slot *e;
-				if (L > n - p)
-					continue;
-				if (p + L < n && typo_is_word_char(cp_at(s, n, p + L, &after)))
-					continue;
-				if ((e = lookup(g, s + p, L))) {
-					*pos = p;
-					*len = L;
-					*which = e->which;
-					return 1;
-				}
-			}
+		if (!prev_word && g->nlens[c] && match_at(g, s, n, p, pos, len, which))
+			return 1;
+		if (c < 0x80) {
+			prev_word = ascii_word[c];
+			p++;
+			/* No sigle starts inside a word: its ASCII letters and digits go by at once. */
+			if (prev_word)
+				while (p < n && ascii_word[(unsigned char)s[p]])
+					p++;
+			continue;
 		}
-		cp = cp_at(s, n, p, &l);
-		prev_word = typo_is_word_char(cp);
+		prev_word = typo_is_word_char(cp_at(s, n, p, &l));
 		p += l;
 	}
 	return 0;
