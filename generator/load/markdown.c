@@ -12,6 +12,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,9 +155,10 @@ cmark_node *markdown_parse_string(const char *text, size_t len)
 	return parse(text, len, NULL);
 }
 
-static void plain_text(cmark_node *node, struct buf *out)
+/* Stops once out holds more than max bytes. */
+static void plain_text(cmark_node *node, struct buf *out, size_t max)
 {
-	for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
+	for (cmark_node *c = cmark_node_first_child(node); c && out->len <= max; c = cmark_node_next(c)) {
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -167,7 +169,7 @@ static void plain_text(cmark_node *node, struct buf *out)
 			buf_putc(out, ' ');
 			break;
 		default:
-			plain_text(c, out);
+			plain_text(c, out, max);
 		}
 	}
 }
@@ -175,7 +177,18 @@ static void plain_text(cmark_node *node, struct buf *out)
 char *markdown_plain_text(cmark_node *node)
 {
 	struct buf out = BUF_INIT;
-	plain_text(node, &out);
+	plain_text(node, &out, SIZE_MAX);
+	return buf_detach(&out);
+}
+
+char *markdown_plain_text_max(cmark_node *node, size_t max)
+{
+	struct buf out = BUF_INIT;
+	plain_text(node, &out, max);
+	if (out.len > max) {
+		buf_free(&out);
+		return NULL;
+	}
 	return buf_detach(&out);
 }
 

@@ -48,6 +48,9 @@ cmark_node *markdown_parse_string(const char *text, size_t len);
 /* Plain text of a node's inline content (headings, link texts). Caller frees. */
 char *markdown_plain_text(cmark_node *node);
 
+/* The same, or NULL when it is longer than max bytes (found without making all of it). */
+char *markdown_plain_text_max(cmark_node *node, size_t max);
+
 /* File line of a node of doc. */
 int markdown_line(const struct doc *doc, cmark_node *node);
 int markdown_col(cmark_node *node);

@@ -48,14 +48,13 @@ struct lint_lines *lint_lines_new(const struct doc *doc)
 	size_t cap = 64;
 	l->starts = xmalloc(cap * sizeof *l->starts);
 	l->starts[l->n++] = 0;
-	for (size_t i = 0; doc->body && i < doc->body_len; i++) {
-		if (doc->body[i] != '\n')
-			continue;
+	const char *body = doc->body, *end = body + (body ? doc->body_len : 0);
+	for (const char *nl; body && (nl = memchr(body, '\n', (size_t)(end - body))); body = nl + 1) {
 		if (l->n == cap) {
 			cap *= 2;
 			l->starts = xrealloc(l->starts, cap * sizeof *l->starts);
 		}
-		l->starts[l->n++] = i + 1;
+		l->starts[l->n++] = (size_t)(nl + 1 - doc->body);
 	}
 	return l;
 }
@@ -122,8 +121,15 @@ struct lint {
 	const struct site *s;
 	const struct doc *doc;
 	struct diag *d;
-	struct lint_lines *lines;
+	struct lint_lines *lines; /* made at the first report that needs a character column */
 };
+
+static struct lint_lines *lines_of(struct lint *l)
+{
+	if (!l->lines)
+		l->lines = lint_lines_new(l->doc);
+	return l->lines;
+}
 
 static void warn(const struct lint *l, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -144,10 +150,10 @@ static void warn(const struct lint *l, int line, int col, const char *fmt, ...)
  * from (where cmark says the node starts), else anywhere on the line, else
  * the node's own column.
  */
-static int find_col(const struct lint *l, int file_line, int from, const char *needle, size_t n)
+static int find_col(struct lint *l, int file_line, int from, const char *needle, size_t n)
 {
 	size_t len;
-	const char *t = body_line(l->lines, file_line, &len);
+	const char *t = body_line(lines_of(l), file_line, &len);
 	if (!t)
 		return from > 0 ? from : 1;
 	size_t start = from > 0 ? (size_t)from - 1 : 0;
@@ -157,8 +163,8 @@ static int find_col(const struct lint *l, int file_line, int from, const char *n
 	if (!hit)
 		hit = memmem(t, len, needle, n);
 	if (!hit)
-		return lint_lines_col(l->lines, file_line, from);
-	return chars_before(l->lines, file_line, t, (size_t)(hit - t)) + 1;
+		return lint_lines_col(lines_of(l), file_line, from);
+	return chars_before(lines_of(l), file_line, t, (size_t)(hit - t)) + 1;
 }
 
 /* At most max characters of s, with "…" when cut (caller frees). */
@@ -254,7 +260,7 @@ static const char *likely_id(const struct site *s, enum xref_scheme scheme, cons
 
 /* ---- text that cmark could not read ------------------------------------ */
 
-static void report_unparsed(const struct lint *l, int line, int col, int image,
+static void report_unparsed(struct lint *l, int line, int col, int image,
 			    const char *label, const char *target)
 {
 	int spaces = strpbrk(target, " \t") != NULL || strstr(target, "\xC2\xA0") != NULL;
@@ -311,7 +317,7 @@ static void report_unparsed(const struct lint *l, int line, int col, int image,
  * the label's plain text up to node (caller frees), *line and *col to the
  * '[' (or the "![") and *image; returns 0 when there is none.
  */
-static int open_before(const struct lint *l, cmark_node *node, char **label, int *line, int *col,
+static int open_before(struct lint *l, cmark_node *node, char **label, int *line, int *col,
 		       int *image)
 {
 	struct buf between = BUF_INIT;
@@ -351,7 +357,7 @@ static int open_before(const struct lint *l, cmark_node *node, char **label, int
 	return found;
 }
 
-static void check_unparsed_links(const struct lint *l, cmark_node *node, int line, int bcol,
+static void check_unparsed_links(struct lint *l, cmark_node *node, int line, int bcol,
 				 const char *s)
 {
 	const char *floor = s;
@@ -426,7 +432,7 @@ static int is_label_byte(char c)
 }
 
 /* "[^2]" left as text: a footnote call whose definition does not exist. */
-static void check_footnote_calls(const struct lint *l, int line, int bcol, const char *s)
+static void check_footnote_calls(struct lint *l, int line, int bcol, const char *s)
 {
 	for (const char *p = s; (p = strstr(p, "[^")) != NULL; p += 2) {
 		const char *q = p + 2;
@@ -475,15 +481,26 @@ static int is_definition(const char *body, const char *c, size_t n)
  * word. A call is "[^label]" anywhere but at a definition; the calls are
  * sorted once, so a long document stays n log n.
  */
-static void check_footnote_definitions(const struct lint *l)
+/* The first "[^" in [p, end), or NULL (memchr is quicker than memmem at a pair). */
+static const char *find_caret_bracket(const char *p, const char *end)
+{
+	while (p < end && (p = memchr(p, '[', (size_t)(end - p))) != NULL) {
+		if (p + 1 < end && p[1] == '^')
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+static void check_footnote_definitions(struct lint *l)
 {
 	const struct doc *doc = l->doc;
 	const char *body = doc->body, *end = body + doc->body_len;
-	if (!body || !memmem(body, doc->body_len, "[^", 2))
+	if (!body || !find_caret_bracket(body, end))
 		return;
 	struct label *calls = NULL;
 	size_t ncalls = 0, cap = 0;
-	for (const char *c = body; (c = memmem(c, (size_t)(end - c), "[^", 2)) != NULL; c += 2) {
+	for (const char *c = body; (c = find_caret_bracket(c, end)) != NULL; c += 2) {
 		const char *q = c + 2;
 		while (q < end && is_label_byte(*q))
 			q++;
@@ -555,7 +572,7 @@ static size_t hashes_without_space(const char *text)
 	return h;
 }
 
-static void check_heading_like_paragraph(const struct lint *l, cmark_node *para)
+static void check_heading_like_paragraph(struct lint *l, cmark_node *para)
 {
 	cmark_node *first = cmark_node_first_child(para);
 	if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT)
@@ -574,11 +591,11 @@ static void check_heading_like_paragraph(const struct lint *l, cmark_node *para)
 	     text, h == 1 ? 2 : (int)h, "######", text + h);
 }
 
-static void check_level1_heading(const struct lint *l, cmark_node *heading)
+static void check_level1_heading(struct lint *l, cmark_node *heading)
 {
 	char *text = markdown_plain_text(heading);
 	int line = markdown_line(l->doc, heading);
-	int col = lint_lines_col(l->lines, line, markdown_col(heading));
+	int col = lint_lines_col(lines_of(l), line, markdown_col(heading));
 	warn(l, line, col,
 	     _("level-1 heading '%s' in the body: the title is the page's only level-1 heading; write '## %s' for a section"),
 	     text, text);
@@ -644,14 +661,16 @@ static void make_placeholder_slugs(void)
 						      strlen(placeholders_written[i]));
 }
 
+/* Placeholders are short: a real paragraph is not slugged for nothing. */
+#define PLACEHOLDER_MAX 160
+
 static int is_placeholder(const char *text)
 {
 	static const char *const starts[] = {"a-completer", "a-rediger", "a-remplir", "a-preciser",
 					     "a-ecrire", "texte-a-venir", "lorem-ipsum", "todo",
 					     "tbd", "xxx"};
 	size_t n = strlen(text);
-	/* Placeholders are short: a real paragraph is not slugged for nothing. */
-	if (!n || n > 160)
+	if (!n || n > PLACEHOLDER_MAX)
 		return 0;
 	pthread_once(&placeholder_slugs_once, make_placeholder_slugs);
 	char *slug = slug_from_text(text, n);
@@ -659,21 +678,24 @@ static int is_placeholder(const char *text)
 	for (size_t i = 0; i < NPLACEHOLDERS_WRITTEN && !hit; i++)
 		hit = strcmp(slug, placeholder_slugs[i]) == 0;
 	/* A short paragraph that starts with one: « À compléter par l’équipe. » */
-	for (size_t i = 0; i < sizeof starts / sizeof *starts && !hit && strlen(slug) <= 48; i++) {
+	size_t len = strlen(slug);
+	for (size_t i = 0; i < sizeof starts / sizeof *starts && !hit && len <= 48; i++) {
 		size_t k = strlen(starts[i]);
-		hit = strncmp(slug, starts[i], k) == 0 && (slug[k] == '\0' || slug[k] == '-');
+		hit = slug[0] == starts[i][0] && strncmp(slug, starts[i], k) == 0 &&
+		      (slug[k] == '\0' || slug[k] == '-');
 	}
 	free(slug);
 	return hit;
 }
 
-static void check_placeholder_paragraph(const struct lint *l, cmark_node *para)
+static void check_placeholder_paragraph(struct lint *l, cmark_node *para)
 {
-	char *text = markdown_plain_text(para);
-	if (is_placeholder(text)) {
+	/* A longer paragraph's text is not even put together. */
+	char *text = markdown_plain_text_max(para, PLACEHOLDER_MAX);
+	if (text && is_placeholder(text)) {
 		char *shown = shorten(text, 60);
 		int line = markdown_line(l->doc, para);
-		warn(l, line, lint_lines_col(l->lines, line, markdown_col(para)),
+		warn(l, line, lint_lines_col(lines_of(l), line, markdown_col(para)),
 		     _("placeholder text '%s' is still here: write this part of the fiche, or remove it"),
 		     shown);
 		free(shown);
@@ -681,7 +703,7 @@ static void check_placeholder_paragraph(const struct lint *l, cmark_node *para)
 	free(text);
 }
 
-static void check_placeholder_fields(const struct lint *l)
+static void check_placeholder_fields(struct lint *l)
 {
 	static const char *const fields[] = {"summary", "title", "subtitle"};
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
@@ -703,7 +725,7 @@ static void check_placeholder_fields(const struct lint *l)
 
 void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d)
 {
-	struct lint l = {s, doc, d, lint_lines_new(doc)};
+	struct lint l = {s, doc, d, NULL};
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	int in_link = 0;
