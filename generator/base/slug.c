@@ -1,6 +1,5 @@
 /* Slugs from French text; see slug.h. */
 #include "slug.h"
-#include "buf.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -32,44 +31,55 @@ const char *slug_fold_codepoint(unsigned cp)
 	}
 }
 
+/* A slug keeps at most this many bytes. */
+#define SLUG_MAX 128
+
 char *slug_from_text(const char *s, size_t n)
 {
-	struct buf out = BUF_INIT;
+	/*
+	 * Written byte by byte into a local array (every page's anchors and
+	 * lint's placeholder check slug many short texts): before each
+	 * character fewer than SLUG_MAX bytes are out, and one character adds
+	 * at most a dash and a two-letter folding.
+	 */
+	char out[SLUG_MAX + 3];
+	size_t len = 0;
 	int pending_dash = 0;
 	size_t i = 0;
-	while (i < n && out.len < 128) {
-		uint32_t cp;
-		size_t len = utf8_decode(s + i, n - i, &cp);
-		i += len;
-		char one[2] = {0, 0};
+	while (i < n && len < SLUG_MAX) {
+		unsigned char c = (unsigned char)s[i];
 		const char *fold;
-		if (cp < 128) {
-			if (ascii_isalnum((int)cp)) {
-				one[0] = (char)ascii_tolower((int)cp);
+		char one[2] = {0, 0};
+		if (c < 0x80) {
+			i++;
+			if (ascii_isalnum(c)) {
+				one[0] = (char)ascii_tolower(c);
 				fold = one;
 			} else {
 				fold = "";
 			}
 		} else {
+			uint32_t cp;
+			i += utf8_decode(s + i, n - i, &cp);
 			fold = slug_fold_codepoint(cp);
 		}
 		if (*fold) {
-			if (pending_dash && out.len)
-				buf_putc(&out, '-');
+			if (pending_dash && len)
+				out[len++] = '-';
 			pending_dash = 0;
-			buf_puts(&out, fold);
+			while (*fold)
+				out[len++] = *fold++;
 		} else {
 			pending_dash = 1;
 		}
 	}
-	if (out.len > 128)
-		out.len = 128;
-	while (out.len && out.data[out.len - 1] == '-')
-		out.len--;
-	if (out.len == 0)
-		buf_puts(&out, "section");
-	out.data[out.len] = '\0';
-	return buf_detach(&out);
+	if (len > SLUG_MAX)
+		len = SLUG_MAX;
+	while (len && out[len - 1] == '-')
+		len--;
+	if (len == 0)
+		return xstrdup("section");
+	return xstrndup(out, len);
 }
 
 int slug_is_valid(const char *s)
