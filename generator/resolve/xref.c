@@ -198,10 +198,17 @@ static void set_text(cmark_node *link, const char *text)
 
 static void set_internal_url(cmark_node *link, const char *out_path, const char *anchor)
 {
-	char *url = anchor && *anchor ? xasprintf(XREF_INTERNAL "%s#%s", out_path, anchor) :
-					xasprintf(XREF_INTERNAL "%s", out_path);
-	cmark_node_set_url(link, url);
-	free(url);
+	/* Put together by hand: printf's formatting was most of a resolved link's cost. */
+	struct buf url = BUF_INIT;
+	buf_puts(&url, XREF_INTERNAL);
+	/* A target without a page has no path: "(null)", as printf wrote it. */
+	buf_puts(&url, out_path ? out_path : "(null)");
+	if (anchor && *anchor) {
+		buf_putc(&url, '#');
+		buf_puts(&url, anchor);
+	}
+	cmark_node_set_url(link, buf_cstr(&url));
+	buf_free(&url);
 }
 
 static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
