@@ -118,7 +118,7 @@ static struct mark_entry *mark_slot(const struct yaml_marks *m, const void *obj,
 static void marks_grow(struct yaml_marks *m)
 {
 	struct yaml_marks old = *m;
-	m->cap = old.cap ? old.cap * 2 : 256;
+	m->cap = old.cap ? old.cap * 2 : 32;
 	m->v = xcalloc(m->cap, sizeof *m->v);
 	for (size_t i = 0; i < old.cap; i++) {
 		if (!old.v[i].obj)
