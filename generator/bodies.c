@@ -4,6 +4,7 @@
 #include "bodies.h"
 #include "lint.h"
 #include "markdown.h"
+#include "md_arena.h"
 #include "md_paths.h"
 #include "pool.h"
 #include "xref.h"
@@ -19,12 +20,17 @@ struct job {
 static void process_doc(struct site *s, struct doc *doc, const struct body_sink *sink,
 			struct diag *d)
 {
+	/*
+	 * The tree lives in an arena of its own, let go as a whole once the
+	 * sink has copied what it keeps (md_arena.h): no free per node.
+	 */
+	struct md_arena *arena = md_arena_open();
 	cmark_node *root = markdown_parse_doc(s, doc, d);
 	lint_body(s, doc, root, d);
 	xref_resolve_doc(s, doc, root, d);
 	if (sink)
 		sink->keep(sink->ctx, s, doc, root);
-	cmark_node_free(root);
+	md_arena_close(arena);
 }
 
 void bodies_process_doc(struct site *s, struct doc *doc, const struct body_sink *sink,

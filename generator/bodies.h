@@ -22,7 +22,9 @@
 /*
  * What an output keeps of each body: keep() is called on the thread that
  * processed doc, with its tree parsed, resolved and mined, just before the
- * tree is freed. It must not change the tree nor the site.
+ * tree is freed. It must not change the tree nor the site, and must copy
+ * what it keeps: the tree, its strings and any tree keep() parses on the
+ * way live in an arena let go right after (load/md_arena.h).
  */
 struct body_sink {
 	void (*keep)(void *ctx, const struct site *s, const struct doc *doc, cmark_node *root);

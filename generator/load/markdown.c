@@ -7,6 +7,7 @@
 #include "glossary.h"
 #include "hash.h"
 #include "i18n.h"
+#include "md_arena.h"
 #include "slug.h"
 #include "xalloc.h"
 
@@ -126,7 +127,7 @@ static int prune_deep(cmark_node *root)
 
 static cmark_node *parse(const char *text, size_t len, int *deep_line)
 {
-	cmark_parser *parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+	cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_FOOTNOTES, md_arena_mem());
 	for (size_t i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
 		if (ext)

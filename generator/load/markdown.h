@@ -29,7 +29,8 @@ int markdown_inlines_in_parallel(void);
 
 /*
  * Parses doc->body, fills doc->headings and doc->glossary_used, and
- * returns the tree (caller frees with cmark_node_free). Thread-safe for
+ * returns the tree (caller frees with cmark_node_free, or with the arena
+ * open on this thread: every parse below allocates in it, md_arena.h). Thread-safe for
  * distinct documents (reads s->gloss and s->glossary only). Raw HTML is
  * reported (a warning) unless the site allows it.
  */

@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "lint.h"
 #include "markdown.h"
+#include "md_arena.h"
 #include "md_paths.h"
 #include "path.h"
 #include "slug.h"
@@ -191,7 +192,8 @@ static int has_children(cmark_node *node)
 
 static void set_text(cmark_node *link, const char *text)
 {
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	/* In the tree's own arena when it has one (md_arena.h). */
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, md_arena_mem());
 	cmark_node_set_literal(t, text);
 	cmark_node_append_child(link, t);
 }
