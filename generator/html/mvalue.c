@@ -34,7 +34,6 @@ void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
 		o->cap = cap;
 	}
 	o->f[o->n++] = (struct mfield){key, n, k, v};
-	o->has |= mval_key_bit(k);
 }
 
 struct mlist *mlist_new(struct arena *a)
@@ -63,10 +62,9 @@ int mval_get(const struct mval *v, const char *name, size_t n, void *user, struc
 int mval_get_key(const struct mval *v, const char *name, size_t n, uint64_t key, void *user,
 		 struct mval *out)
 {
-	uint64_t bit = mval_key_bit(key);
 	while (v->type == MVAL_OBJ) {
 		const struct mobj *o = v->obj;
-		for (size_t i = 0; (o->has & bit) && i < o->n; i++)
+		for (size_t i = 0; i < o->n; i++)
 			if (o->f[i].k == key && o->f[i].keylen == n &&
 			    (n <= 7 || memcmp(o->f[i].key + 7, name + 7, n - 7) == 0)) {
 				*out = o->f[i].v;

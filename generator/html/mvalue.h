@@ -80,8 +80,6 @@ struct mobj {
 	struct mval base;	/* MVAL_NULL, or the object or view extended */
 	struct mfield *f;	/* in the arena */
 	size_t n, cap;
-	uint64_t has;		/* mval_key_bit of every key set: a clear bit
-				 * means the name is not here, without a scan */
 };
 
 struct mlist {
@@ -131,12 +129,6 @@ static inline uint64_t mval_key(const char *s, size_t n)
 	for (size_t i = 0; i < n && i < 7; i++)
 		k |= (uint64_t)(unsigned char)s[i] << (8 * (i + 1));
 	return k;
-}
-
-/* One bit of 64 chosen by a key, for struct mobj's has. */
-static inline uint64_t mval_key_bit(uint64_t key)
-{
-	return (uint64_t)1 << ((key * 0x9E3779B97F4A7C15u) >> 58);
 }
 
 /*
