@@ -118,6 +118,10 @@ static void test_html_escape(void **state)
 		{"<a href=\"x\">l'été & co</a>", "&lt;a href=&quot;x&quot;&gt;l&#39;été &amp; co&lt;/a&gt;"},
 		{"&&<<>>\"\"''", "&amp;&amp;&lt;&lt;&gt;&gt;&quot;&quot;&#39;&#39;"},
 		{"é&", "é&amp;"},
+		/* Longer than a 16-byte block: entities before, across and after blocks. */
+		{"0123456789abcde<0123456789abcdef>0123456789abcdef0\"x'",
+		 "0123456789abcde&lt;0123456789abcdef&gt;0123456789abcdef0&quot;x&#39;"},
+		{"0123456789abcdef0123456789abcdef&", "0123456789abcdef0123456789abcdef&amp;"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct buf b = BUF_INIT;
