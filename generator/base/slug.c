@@ -3,6 +3,7 @@
 #include "utf8.h"
 #include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ASCII folding of Latin-1 Supplement letters U+00C0..U+00FF. */
@@ -33,20 +34,21 @@ const char *slug_fold_codepoint(unsigned cp)
 
 /* A slug keeps at most this many bytes. */
 #define SLUG_MAX 128
+/* The slug of a text without a letter or a digit. */
+#define SLUG_EMPTY "section"
 
-char *slug_from_text(const char *s, size_t n)
+/*
+ * Writes the slug of s[0..n) into out until the text ends or out holds
+ * max bytes or more (a character adds at most a dash and a two-letter
+ * folding: out needs max + 2 bytes); returns its length. The bytes
+ * written never end with a dash: one is added only before a letter.
+ */
+static size_t slug_write(const char *s, size_t n, char *out, size_t max)
 {
-	/*
-	 * Written byte by byte into a local array (every page's anchors and
-	 * lint's placeholder check slug many short texts): before each
-	 * character fewer than SLUG_MAX bytes are out, and one character adds
-	 * at most a dash and a two-letter folding.
-	 */
-	char out[SLUG_MAX + 3];
 	size_t len = 0;
 	int pending_dash = 0;
 	size_t i = 0;
-	while (i < n && len < SLUG_MAX) {
+	while (i < n && len < max) {
 		unsigned char c = (unsigned char)s[i];
 		const char *fold;
 		char one[2] = {0, 0};
@@ -73,13 +75,44 @@ char *slug_from_text(const char *s, size_t n)
 			pending_dash = 1;
 		}
 	}
+	return len;
+}
+
+char *slug_from_text(const char *s, size_t n)
+{
+	/*
+	 * Written byte by byte into a local array (every page's anchors and
+	 * lint's placeholder check slug many short texts), then copied once.
+	 */
+	char out[SLUG_MAX + 2];
+	size_t len = slug_write(s, n, out, SLUG_MAX);
 	if (len > SLUG_MAX)
 		len = SLUG_MAX;
 	while (len && out[len - 1] == '-')
 		len--;
 	if (len == 0)
-		return xstrdup("section");
+		return xstrdup(SLUG_EMPTY);
 	return xstrndup(out, len);
+}
+
+char *slug_from_text_max(const char *s, size_t n, size_t max)
+{
+	if (max + 1 >= SLUG_MAX) {
+		char *slug = slug_from_text(s, n);
+		if (strlen(slug) <= max)
+			return slug;
+		free(slug);
+		return NULL;
+	}
+	char out[SLUG_MAX + 2];
+	size_t len = slug_write(s, n, out, max + 1);
+	/*
+	 * Below SLUG_MAX - 1 bytes the slug is neither cut nor ends with a
+	 * dash, so the bytes written are all of it, or more than max.
+	 */
+	if (len == 0)
+		return sizeof SLUG_EMPTY - 1 <= max ? xstrdup(SLUG_EMPTY) : NULL;
+	return len <= max ? xstrndup(out, len) : NULL;
 }
 
 int slug_is_valid(const char *s)

@@ -12,6 +12,12 @@
 char *slug_from_text(const char *s, size_t n);
 
 /*
+ * slug_from_text(s, n), or NULL when it would be longer than max bytes:
+ * then only the text that makes its first max + 1 bytes is read.
+ */
+char *slug_from_text_max(const char *s, size_t n, size_t max);
+
+/*
  * Returns 1 when s is a valid slug: 1 to 128 characters of [a-z0-9-],
  * not starting or ending with '-'. Such a slug is always a safe single
  * path component.

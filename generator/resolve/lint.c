@@ -654,11 +654,18 @@ static const char *const placeholders_written[] = {NEW_SUMMARY_PLACEHOLDER, NEW_
 static char *placeholder_slugs[NPLACEHOLDERS_WRITTEN];
 static pthread_once_t placeholder_slugs_once = PTHREAD_ONCE_INIT;
 
+/* The longest slug is_placeholder compares: a written one, or a short paragraph's. */
+#define PLACEHOLDER_SLUG_SHORT 48
+static size_t placeholder_slug_max = PLACEHOLDER_SLUG_SHORT;
+
 static void make_placeholder_slugs(void)
 {
-	for (size_t i = 0; i < NPLACEHOLDERS_WRITTEN; i++)
+	for (size_t i = 0; i < NPLACEHOLDERS_WRITTEN; i++) {
 		placeholder_slugs[i] = slug_from_text(placeholders_written[i],
 						      strlen(placeholders_written[i]));
+		if (strlen(placeholder_slugs[i]) > placeholder_slug_max)
+			placeholder_slug_max = strlen(placeholder_slugs[i]);
+	}
 }
 
 /* Placeholders are short: a real paragraph is not slugged for nothing. */
@@ -673,13 +680,16 @@ static int is_placeholder(const char *text)
 	if (!n || n > PLACEHOLDER_MAX)
 		return 0;
 	pthread_once(&placeholder_slugs_once, make_placeholder_slugs);
-	char *slug = slug_from_text(text, n);
+	/* A slug longer than every one compared below is none of them: not made. */
+	char *slug = slug_from_text_max(text, n, placeholder_slug_max);
+	if (!slug)
+		return 0;
 	int hit = 0;
 	for (size_t i = 0; i < NPLACEHOLDERS_WRITTEN && !hit; i++)
 		hit = strcmp(slug, placeholder_slugs[i]) == 0;
 	/* A short paragraph that starts with one: « À compléter par l’équipe. » */
 	size_t len = strlen(slug);
-	for (size_t i = 0; i < sizeof starts / sizeof *starts && !hit && len <= 48; i++) {
+	for (size_t i = 0; i < sizeof starts / sizeof *starts && !hit && len <= PLACEHOLDER_SLUG_SHORT; i++) {
 		size_t k = strlen(starts[i]);
 		hit = slug[0] == starts[i][0] && strncmp(slug, starts[i], k) == 0 &&
 		      (slug[k] == '\0' || slug[k] == '-');
