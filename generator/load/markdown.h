@@ -1,6 +1,6 @@
 /*
- * Markdown stage: each document's body parsed with cmark-gfm and its
- * extensions (table, strikethrough, autolink, tagfilter, footnotes), its
+ * Markdown stage: each document's body parsed with cmark-gfm and the
+ * extensions it can need (table, strikethrough, autolink, footnotes), its
  * headings and their anchors collected, and the glossary sigles its text
  * uses. Positions are file positions: body line + the front matter's offset.
  */

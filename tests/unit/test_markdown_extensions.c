@@ -1,0 +1,107 @@
+/*
+ * markdown.c attaches to each parse only the syntax extensions its text
+ * can need (a table needs a '|', strikethrough a '~', a footnote a '^',
+ * an autolink "www.", "://" or '@'; a '&' may hide any of them). The trees
+ * must be those of a parser with every extension: checked here, source
+ * positions included, on texts that use each extension, that come close
+ * to one without its byte, and with that byte taken out.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "markdown.h"
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+static const char *const texts[] = {
+	"| a | b |\n|---|---|\n| c | d |\n",
+	"a | b\n--|--\nc | d\n",
+	"~~barré~~ et ~simple~ et ~~~ pas fermé\n",
+	"Voir www.exemple.org, WWW.EXEMPLE.ORG, https://tat.example/x?y=1 et ftp://f.example.\n",
+	"Écrire à contact@exemple.org, mailto:a@b.example ou xmpp:c@d.example.\n",
+	"Une note[^1] et une autre[^deux].\n\n[^1]: La première.\n[^deux]: La seconde.\n",
+	"Appel sans note [^x], crochets [\\^y] et [^] vides.\n",
+	"Entités : a&#64;b.example, &#126;&#126;x&#126;&#126;, [&#94;1] et &#124;\n\n[^1]: note\n",
+	"www sans point, http:/ un seul trait, : deux points, wwww.x.example\n",
+	"> Citation avec `code | pipe` et ~~barré~~\n>\n> - liste www.exemple.org\n",
+	"```\n| pas un tableau |\n|---|\n```\n\n    ~~code~~\n",
+	"*emphase* **forte** [lien](action:3) ![image](media/x.png) <span>html</span>\n",
+	"Titre\n=====\n\n## Section\n\nTexte : avec des deux-points : partout.\n",
+};
+
+static char *full_xml(const char *text)
+{
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+	static const char *const names[] = {"table", "strikethrough", "autolink", "tagfilter"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(names[i]));
+	cmark_parser_feed(p, text, strlen(text));
+	cmark_node *root = cmark_parser_finish(p);
+	char *x = cmark_render_xml(root, CMARK_OPT_SOURCEPOS);
+	cmark_parser_free(p);
+	cmark_node_free(root);
+	return x;
+}
+
+static void same_tree(const char *text)
+{
+	cmark_node *root = markdown_parse_string(text, strlen(text));
+	char *got = cmark_render_xml(root, CMARK_OPT_SOURCEPOS);
+	cmark_node_free(root);
+	char *want = full_xml(text);
+	if (strcmp(got, want) != 0)
+		print_error("text: %s\n", text);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
+/* text without any of the bytes of drop (caller frees). */
+static char *without(const char *text, const char *drop)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+	for (const char *p = text; *p; p++)
+		if (!strchr(drop, *p))
+			*o++ = *p;
+	*o = '\0';
+	return out;
+}
+
+static void test_same_trees(void **state)
+{
+	(void)state;
+	markdown_init();
+	static const char *const drops[] = {"", "&", "&|", "&~", "&^", "&@", "&|~^@", "&:/"};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		for (size_t k = 0; k < sizeof drops / sizeof *drops; k++) {
+			char *t = without(texts[i], drops[k]);
+			same_tree(t);
+			free(t);
+		}
+	/* All of them at once, in one document. */
+	char all[4096] = "";
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		strcat(all, texts[i]);
+		strcat(all, "\n");
+	}
+	for (size_t k = 0; k < sizeof drops / sizeof *drops; k++) {
+		char *t = without(all, drops[k]);
+		same_tree(t);
+		free(t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_trees),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
