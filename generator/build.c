@@ -74,20 +74,64 @@ static long resident_kib(void)
 	return kib;
 }
 
-/* FICHES_TIMING=1 prints the time of each phase on stderr (for bench/). */
+/* The phases' sums since the first, for build_phase_total. */
+static struct {
+	double wall, cpu, critical, idle;
+} phase_sum;
+
+/*
+ * FICHES_TIMING=1 prints the time of each phase on stderr (for bench/);
+ * FICHES_TIMING=2 adds its CPU time, its critical path (the main thread's
+ * serial part plus each parallel loop's busiest thread: its length on idle
+ * cores, whatever the load) and the core time left idle meanwhile.
+ */
 void build_phase(const char *name)
 {
-	static double last;
-	static int on = -1;
-	if (on < 0)
-		on = getenv("FICHES_TIMING") != NULL;
-	if (!on)
+	static double last, last_cpu, last_main;
+	int level = pool_timing();
+	if (!level)
 		return;
 	double t = now();
 	if (last > 0)
 		fprintf(stderr, "fiches: %-12s %.3f s  %6ld MiB resident\n", name, t - last,
 			resident_kib() / 1024);
+	if (level >= 2) {
+		double cpu = pool_clock(CLOCK_PROCESS_CPUTIME_ID);
+		double main_cpu = pool_clock(CLOCK_THREAD_CPUTIME_ID);
+		struct pool_time pt;
+		pool_time_take(&pt);
+		if (last == 0)
+			fprintf(stderr, "fiches: %-12s cpu %.3f s before it (start-up)\n", name, cpu);
+		if (last > 0) {
+			int cores = pt.cores > 0 ? pt.cores : pool_cores();
+			double serial = main_cpu - last_main - pt.caller;
+			if (serial < 0)
+				serial = 0;
+			double critical = serial + pt.span, idle = pt.idle + serial * (cores - 1);
+			fprintf(stderr,
+				"fiches: %-12s cpu %.3f s, critical path %.3f s (serial %.3f, "
+				"parallel %.3f), idle cores %.3f s\n",
+				"", cpu - last_cpu, critical, serial, pt.span, idle);
+			phase_sum.wall += t - last;
+			phase_sum.cpu += cpu - last_cpu;
+			phase_sum.critical += critical;
+			phase_sum.idle += idle;
+		}
+		last_cpu = cpu;
+		last_main = main_cpu;
+	}
 	last = t;
+}
+
+/* FICHES_TIMING=2: the sums of the phases printed since the start. */
+static void build_phase_total(void)
+{
+	if (pool_timing() < 2)
+		return;
+	fprintf(stderr,
+		"fiches: %-12s %.3f s, cpu %.3f s, critical path %.3f s, idle cores %.3f s\n",
+		"total", phase_sum.wall, phase_sum.cpu, phase_sum.critical, phase_sum.idle);
+	memset(&phase_sum, 0, sizeof phase_sum);
 }
 
 static int is_dir(const char *p)
@@ -463,6 +507,7 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 	}
 	status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
 	build_phase("stage");
+	build_phase_total();
 	if (status == BUILD_OK && o->keep) {
 		keep_build(&b, &defaults, pdf_sizes, npdf_sizes);
 		pdf_sizes = NULL;
@@ -481,6 +526,7 @@ out:
 	free(b.out);
 	free(b.templates);
 	template_files_free(&b.tfiles);
+	build_phase("free");
 	return status;
 }
 

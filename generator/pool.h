@@ -7,6 +7,7 @@
 #define FICHES_POOL_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* Number of online cores (at least 1). */
 int pool_cores(void);
@@ -16,5 +17,25 @@ int pool_cores(void);
  * one per core), and returns when all are done.
  */
 void pool_for(int jobs, size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+
+/* FICHES_TIMING's level: 0 unset, 1 phases, 2 also each thread of each loop (read once). */
+int pool_timing(void);
+
+/* clock_gettime(id) in seconds. */
+double pool_clock(clockid_t id);
+
+/*
+ * FICHES_TIMING=2: what the parallel loops cost since the last call, in
+ * CPU seconds (thread CPU clocks, so a loaded machine changes them little):
+ * span, the sum of each loop's busiest thread (its length on idle cores);
+ * work, every thread's; caller, the calling thread's share; idle, what the
+ * cores a loop was given left unused while its busiest thread worked.
+ */
+struct pool_time {
+	double span, work, caller, idle;
+	unsigned loops;
+	int cores;      /* the last loop's number of threads asked for (kept across calls) */
+};
+void pool_time_take(struct pool_time *t);
 
 #endif

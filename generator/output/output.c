@@ -4,7 +4,9 @@
 #include "pool.h"
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 /* One output's items in a pass. */
 struct lane {
@@ -17,6 +19,8 @@ struct lane {
 	size_t start;            /* in the loop, its items are [start, start + n) */
 	atomic_size_t left;      /* its items not done yet */
 	atomic_size_t waiting;   /* held: the lanes it needs that are not done yet */
+	/* FICHES_TIMING=2: its items' thread CPU, and when the first began and the last ended (ns). */
+	atomic_ullong cpu_ns, sys_us, first_ns, last_ns;
 };
 
 struct loop {
@@ -25,6 +29,8 @@ struct loop {
 	size_t nlanes;
 	struct lane **in_loop;   /* the lanes of the parallel loop, by start */
 	size_t nin_loop;
+	int timed;               /* FICHES_TIMING=2 */
+	double start;            /* the loop's start (monotonic seconds), when timed */
 };
 
 /* 1 when a's output names b's among its needs. */
@@ -78,10 +84,51 @@ static void item_done(struct loop *l, struct lane *lane)
 	}
 }
 
+static unsigned long long ns_since(double start)
+{
+	return (unsigned long long)((pool_clock(CLOCK_MONOTONIC) - start) * 1e9);
+}
+
 static void run_item(struct loop *l, struct lane *lane, size_t at)
 {
+	if (!l->timed) {
+		lane->out->render(l->run, lane->state, lane->pick ? lane->pick[at] : at);
+		item_done(l, lane);
+		return;
+	}
+	unsigned long long begun = ns_since(l->start), first = 0;
+	double cpu = pool_clock(CLOCK_THREAD_CPUTIME_ID);
+	struct rusage r0, r1;
+	getrusage(RUSAGE_THREAD, &r0);
 	lane->out->render(l->run, lane->state, lane->pick ? lane->pick[at] : at);
+	getrusage(RUSAGE_THREAD, &r1);
+	atomic_fetch_add(&lane->cpu_ns,
+			 (unsigned long long)((pool_clock(CLOCK_THREAD_CPUTIME_ID) - cpu) * 1e9));
+	long long sys = (r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) * 1000000LL +
+			(r1.ru_stime.tv_usec - r0.ru_stime.tv_usec);
+	atomic_fetch_add(&lane->sys_us, sys > 0 ? (unsigned long long)sys : 0);
+	atomic_compare_exchange_strong(&lane->first_ns, &first, begun);
+	unsigned long long end = ns_since(l->start), seen = atomic_load(&lane->last_ns);
+	while (end > seen && !atomic_compare_exchange_weak(&lane->last_ns, &seen, end))
+		;
 	item_done(l, lane);
+}
+
+/* FICHES_TIMING=2: each output's CPU time and when, in the pass, its items ran. */
+static void report_lanes(const struct loop *l)
+{
+	for (size_t k = 0; k < l->nlanes; k++) {
+		const struct lane *m = &l->lanes[k];
+		if (!m->n)
+			continue;
+		fprintf(stderr,
+			"fiches:   %-10s %5zu items, cpu %.3f s (system %.3f), from %.3f to %.3f s%s\n",
+			m->out->name, m->n, (double)atomic_load(&m->cpu_ns) / 1e9,
+			(double)atomic_load(&m->sys_us) / 1e6,
+			(double)atomic_load(&m->first_ns) / 1e9,
+			(double)atomic_load(&m->last_ns) / 1e9,
+			m->serial ? " (serial)" : m->held ? " (held for its needs)" : "");
+	}
 }
 
 static void item(void *ctx, size_t i)
@@ -127,6 +174,10 @@ static void place(struct loop *l)
 		struct lane *m = &l->lanes[k];
 		atomic_init(&m->left, m->n);
 		atomic_init(&m->waiting, 0);
+		atomic_init(&m->cpu_ns, 0);
+		atomic_init(&m->sys_us, 0);
+		atomic_init(&m->first_ns, 0);
+		atomic_init(&m->last_ns, 0);
 		m->serial = (m->out->when & OUTPUT_SERIAL) != 0;
 		size_t waiting = 0;
 		for (size_t j = 0; j < k; j++) {
@@ -147,7 +198,7 @@ int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *
 		ntable++;
 	if (pass & OUTPUT_FULL)
 		keep_previous(run);
-	struct loop l = {run, xcalloc(ntable + 1, sizeof *l.lanes), 0, NULL, 0};
+	struct loop l = {run, xcalloc(ntable + 1, sizeof *l.lanes), 0, NULL, 0, 0, 0};
 	for (size_t k = 0; k < ntable && !run->status; k++) {
 		const struct output *out = output_table[k];
 		if (!makes(out, pass, run->o))
@@ -174,6 +225,8 @@ int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *
 			total += lane->n;
 			l.in_loop[l.nin_loop++] = lane;
 		}
+		l.timed = pool_timing() >= 2;
+		l.start = l.timed ? pool_clock(CLOCK_MONOTONIC) : 0;
 		pool_for(run->o->jobs, total, item, &l);
 		build_phase("render");
 		int serial = 0;
@@ -186,6 +239,8 @@ int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *
 		}
 		if (serial)
 			build_phase("extras");
+		if (l.timed)
+			report_lanes(&l);
 		free(l.in_loop);
 	}
 	for (size_t k = 0; k < l.nlanes; k++) {
