@@ -19,6 +19,8 @@ struct loop {
 	void (*fn)(void *ctx, size_t i);
 	void *ctx;
 	locale_t locale;        /* the caller's: workers translate messages as it does */
+	void (*idle)(void *ctx, int last);   /* pool_for_idle's, or NULL */
+	atomic_int active;      /* threads that have not run out of items */
 	/*
 	 * FICHES_TIMING=2 only. Each thread's CPU clock and CPU seconds; when
 	 * one runs out of items, the others' CPU clocks then (tail[k][j]):
@@ -102,6 +104,8 @@ static void *worker(void *arg)
 			break;
 		l->fn(l->ctx, i);
 	}
+	if (l->idle)
+		l->idle(l->ctx, atomic_fetch_sub(&l->active, 1) == 1);
 	if (l->timed)
 		ran_out(l, k);
 	return NULL;
@@ -146,11 +150,20 @@ static void report(struct loop *l, int cores, double start, double caller)
 
 void pool_for(int jobs, size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
+	pool_for_idle(jobs, n, fn, NULL, ctx);
+}
+
+void pool_for_idle(int jobs, size_t n, void (*fn)(void *ctx, size_t i),
+		   void (*idle)(void *ctx, int last), void *ctx)
+{
 	struct loop *l = xcalloc(1, sizeof *l);
 	atomic_init(&l->next, 0);
 	atomic_init(&l->threads, 0);
+	/* The calling thread counts from the start: no other is the last before it ran out. */
+	atomic_init(&l->active, 1);
 	l->n = n;
 	l->fn = fn;
+	l->idle = idle;
 	l->ctx = ctx;
 	l->locale = uselocale((locale_t)0);
 	if (jobs <= 0)
@@ -171,9 +184,13 @@ void pool_for(int jobs, size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 		pthread_t *threads = xcalloc((size_t)jobs, sizeof *threads);
 		int started = 0;
 		/* The calling thread works too; extra threads only when they start. */
-		for (int t = 1; t < jobs; t++)
+		for (int t = 1; t < jobs; t++) {
+			atomic_fetch_add(&l->active, 1);
 			if (pthread_create(&threads[started], NULL, worker, l) == 0)
 				started++;
+			else
+				atomic_fetch_sub(&l->active, 1);
+		}
 		worker(l);
 		for (int t = 0; t < started; t++)
 			pthread_join(threads[t], NULL);

@@ -18,6 +18,15 @@ int pool_cores(void);
  */
 void pool_for(int jobs, size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
 
+/*
+ * pool_for, and each thread, once no item is left for it, calls
+ * idle(ctx, last) before it returns: last is 1 for the last thread to run
+ * out (the others may still be inside fn until then), 0 for the others,
+ * which may wait there for work the last hands them until it is done.
+ */
+void pool_for_idle(int jobs, size_t n, void (*fn)(void *ctx, size_t i),
+		   void (*idle)(void *ctx, int last), void *ctx);
+
 /* FICHES_TIMING's level: 0 unset, 1 phases, 2 also each thread of each loop (read once). */
 int pool_timing(void);
 

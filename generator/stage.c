@@ -35,6 +35,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,27 @@ struct stage {
 	int committed;
 	char *write_failed;   /* first file that could not be written, and why */
 	int write_errno;
+	/*
+	 * Files handed to threads that have nothing else to do (stage_help):
+	 * queued only while one waits, so nothing piles up in memory while
+	 * every thread renders. Guarded by lock; helpers is also read without it.
+	 */
+	pthread_cond_t handed;      /* a file was queued, the queue closed, or the last in flight done */
+	struct handoff *queue, *queue_tail;
+	size_t queued, in_flight;
+	atomic_int helpers;         /* threads waiting in stage_help */
+	int closed;                 /* stage_help_end: no more hand-offs */
 };
+
+/* A file stage_add handed to a helper: stage_add's arguments, path copied. */
+struct handoff {
+	struct handoff *next;
+	char *path, *data;
+	size_t len;
+};
+
+/* At most this many files wait for a helper; past it, the thread that made one writes it. */
+#define STAGE_HANDOFF_MAX 64
 
 static int compare_files(const void *a, const void *b)
 {
@@ -418,6 +439,8 @@ struct stage *stage_new(const char *out_dir)
 	st->staging = st->in_place ? path_join(st->out, STAGE_IN_PLACE_DIR)
 				   : xasprintf("%s/.%s.fiches-new", st->parent, st->name);
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->handed, NULL);
+	atomic_init(&st->helpers, 0);
 	struct stat out_st;
 	if (lstat(st->out, &out_st) == 0 && S_ISDIR(out_st.st_mode))
 		st->old = read_manifest(st->out, &st->nold, &st->old_hashes_known);
@@ -444,6 +467,13 @@ void stage_free(struct stage *st)
 	free(st->name);
 	free(st->staging);
 	free(st->write_failed);
+	for (struct handoff *h = st->queue, *next; h; h = next) {
+		next = h->next;
+		free(h->path);
+		free(h->data);
+		free(h);
+	}
+	pthread_cond_destroy(&st->handed);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
@@ -456,6 +486,7 @@ int stage_size_compare(const void *a, const void *b)
 struct stage_size *stage_sizes(struct stage *st, const char *prefix, size_t *n)
 {
 	size_t plen = strlen(prefix), count = 0;
+	stage_flush(st);
 	pthread_mutex_lock(&st->lock);
 	struct stage_size *v = xcalloc(st->n + 1, sizeof *v);
 	for (size_t i = 0; i < st->n; i++) {
@@ -485,6 +516,7 @@ static int compare_hashes(const void *a, const void *b)
 struct stage_hash *stage_hashes(struct stage *st, const char *prefix, size_t *n)
 {
 	size_t plen = strlen(prefix), count = 0;
+	stage_flush(st);
 	pthread_mutex_lock(&st->lock);
 	struct stage_hash *v = xcalloc(st->n + 1, sizeof *v);
 	for (size_t i = 0; i < st->n; i++) {
@@ -559,7 +591,8 @@ static int write_staged(struct stage *st, const char *rel, const char *data, siz
 	return rc;
 }
 
-void stage_add(struct stage *st, const char *path, char *data, size_t len)
+/* stage_add's work, on the thread that calls it. */
+static void add_now(struct stage *st, const char *path, char *data, size_t len)
 {
 	unsigned long long h = hash_bytes(data, len);
 	int unchanged = 0;
@@ -593,6 +626,84 @@ void stage_add(struct stage *st, const char *path, char *data, size_t len)
 		st->files = xrealloc(st->files, st->cap * sizeof *st->files);
 	}
 	st->files[st->n++] = (struct out_file){xstrdup(path), len, h, unchanged};
+	pthread_mutex_unlock(&st->lock);
+}
+
+void stage_add(struct stage *st, const char *path, char *data, size_t len)
+{
+	if (atomic_load(&st->helpers) > 0) {
+		pthread_mutex_lock(&st->lock);
+		if (atomic_load(&st->helpers) > 0 && !st->closed &&
+		    st->queued < STAGE_HANDOFF_MAX) {
+			struct handoff *h = xmalloc(sizeof *h);
+			*h = (struct handoff){NULL, xstrdup(path), data, len};
+			if (st->queue_tail)
+				st->queue_tail->next = h;
+			else
+				st->queue = h;
+			st->queue_tail = h;
+			st->queued++;
+			pthread_cond_signal(&st->handed);
+			pthread_mutex_unlock(&st->lock);
+			return;
+		}
+		pthread_mutex_unlock(&st->lock);
+	}
+	add_now(st, path, data, len);
+}
+
+/*
+ * With the lock held: takes the queue's first file, writes it without the
+ * lock, and takes the lock again. 0 when the queue was empty.
+ */
+static int write_one_handed(struct stage *st)
+{
+	struct handoff *h = st->queue;
+	if (!h)
+		return 0;
+	st->queue = h->next;
+	if (!st->queue)
+		st->queue_tail = NULL;
+	st->queued--;
+	st->in_flight++;
+	pthread_mutex_unlock(&st->lock);
+	add_now(st, h->path, h->data, h->len);
+	free(h->path);
+	free(h);
+	pthread_mutex_lock(&st->lock);
+	if (--st->in_flight == 0 && !st->queue)
+		pthread_cond_broadcast(&st->handed);
+	return 1;
+}
+
+void stage_help(struct stage *st)
+{
+	pthread_mutex_lock(&st->lock);
+	atomic_fetch_add(&st->helpers, 1);
+	while (!st->closed || st->queue) {
+		if (!write_one_handed(st))
+			pthread_cond_wait(&st->handed, &st->lock);
+	}
+	atomic_fetch_sub(&st->helpers, 1);
+	pthread_mutex_unlock(&st->lock);
+}
+
+void stage_help_end(struct stage *st)
+{
+	pthread_mutex_lock(&st->lock);
+	st->closed = 1;
+	pthread_cond_broadcast(&st->handed);
+	pthread_mutex_unlock(&st->lock);
+	stage_flush(st);
+}
+
+void stage_flush(struct stage *st)
+{
+	pthread_mutex_lock(&st->lock);
+	while (write_one_handed(st))
+		;
+	while (st->in_flight)
+		pthread_cond_wait(&st->handed, &st->lock);
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -697,6 +808,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	struct ptrs carried = {0};  /* struct manifest_entry *: old files kept as they are */
 	struct buf manifest = BUF_INIT;
 	buf_puts(&manifest, MANIFEST_HEADER);
+	stage_flush(st);
 
 	/* Phase 1. */
 	qsort(st->files, st->n, sizeof *st->files, compare_files);

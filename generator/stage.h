@@ -55,6 +55,20 @@ void stage_free(struct stage *st);
 void stage_add(struct stage *st, const char *path, char *data, size_t len);
 
 /*
+ * For a thread with nothing else to do while others still make files
+ * (the outputs' loop once it has no item left): writes, with their hashes,
+ * the files the other threads' stage_add hand it, until stage_help_end.
+ * While a thread waits here, stage_add queues its file (a few at most)
+ * and returns instead of writing it. stage_hashes, stage_sizes and
+ * stage_commit see every file added before them, handed or not.
+ */
+void stage_help(struct stage *st);
+/* No more hand-offs: the helpers return once the queue is written; returns when it is. */
+void stage_help_end(struct stage *st);
+/* Returns when every file handed to a helper so far is written (on this thread if need be). */
+void stage_flush(struct stage *st);
+
+/*
  * Files of the previous build under prefix (e.g. "pdf/") that this build
  * does not produce are kept as they are instead of removed: `serve` shows
  * an edit at once and typesets the PDFs in a second pass.

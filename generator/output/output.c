@@ -140,6 +140,19 @@ static void item(void *ctx, size_t i)
 	run_item(l, l->in_loop[k], i - l->in_loop[k]->start);
 }
 
+/*
+ * A thread of the loop has no item left: it writes the files the others
+ * still make (stage_help) until the last one runs out, which ends that.
+ */
+static void idle(void *ctx, int last)
+{
+	struct loop *l = ctx;
+	if (last)
+		stage_help_end(l->run->stage);
+	else
+		stage_help(l->run->stage);
+}
+
 /* Fills lane's count (and pick) for pass. */
 static void count(struct output_run *run, struct lane *lane, unsigned pass,
 		  const unsigned char *dirty)
@@ -227,7 +240,7 @@ int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *
 		}
 		l.timed = pool_timing() >= 2;
 		l.start = l.timed ? pool_clock(CLOCK_MONOTONIC) : 0;
-		pool_for(run->o->jobs, total, item, &l);
+		pool_for_idle(run->o->jobs, total, item, idle, &l);
 		build_phase("render");
 		int serial = 0;
 		for (size_t k = 0; k < l.nlanes; k++) {
