@@ -153,6 +153,15 @@ static void idle(void *ctx, int last)
 		stage_help(l->run->stage);
 }
 
+/* 1 when item i of a lane of one item per page (all of them) is a page gathering many documents. */
+static int gathers(const struct output_run *run, size_t all, size_t i)
+{
+	if (all != run->plan->n)
+		return 0;
+	enum page_kind kind = run->plan->pages[i].kind;
+	return kind != PAGE_DOC && kind != PAGE_CONTACT;
+}
+
 /* Fills lane's count (and pick) for pass. */
 static void count(struct output_run *run, struct lane *lane, unsigned pass,
 		  const unsigned char *dirty)
@@ -166,13 +175,33 @@ static void count(struct output_run *run, struct lane *lane, unsigned pass,
 		lane->n = run->plan->n;
 	else
 		lane->n = 1;
-	if (!(pass & OUTPUT_EDIT_PAGES) || !(out->when & OUTPUT_PER_PAGE))
+	if (!(out->when & OUTPUT_PER_PAGE))
 		return;
-	size_t all = lane->n;
+	/*
+	 * No large item left for the end, when one thread would work alone:
+	 * the pages that gather many documents (every page but one document's
+	 * or one contact's; « Que faire si… » is 30 MB at 10 000 fiches, the
+	 * glossary and the taxa 1-2 MB each, a fiche's page 30 kB) are at the
+	 * plan's end; they go after half of the others, the largest (last in
+	 * the plan) first. Not at the start either: there they would come on
+	 * top of the search index's and site.json's memory, made first.
+	 * After an edit, only the dirty pages.
+	 */
+	size_t all = lane->n, single = 0;
+	int edit = (pass & OUTPUT_EDIT_PAGES) != 0;
 	lane->pick = xcalloc(all + 1, sizeof *lane->pick);
+	for (size_t i = 0; i < all; i++)
+		single += (!edit || (dirty && dirty[i])) && !gathers(run, all, i);
 	lane->n = 0;
-	for (size_t i = 0; dirty && i < all; i++)
-		if (dirty[i])
+	size_t i = 0;
+	for (; i < all && lane->n < single / 2; i++)
+		if ((!edit || (dirty && dirty[i])) && !gathers(run, all, i))
+			lane->pick[lane->n++] = i;
+	for (size_t g = all; g-- > 0;)
+		if ((!edit || (dirty && dirty[g])) && gathers(run, all, g))
+			lane->pick[lane->n++] = g;
+	for (; i < all; i++)
+		if ((!edit || (dirty && dirty[i])) && !gathers(run, all, i))
 			lane->pick[lane->n++] = i;
 }
 
