@@ -32,6 +32,7 @@
 #include "xref.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,6 +439,25 @@ int build_kept_page(struct build_kept *k, const struct page_plan *plan, size_t i
 	return BUILD_OK;
 }
 
+/* What a build that keeps nothing no longer reads once its outputs are made. */
+struct model_parts {
+	struct body_store *bodies;
+	struct page_plan plan;
+	struct mustache_set *tmpl;
+	struct site *site;
+};
+
+static void *free_model(void *arg)
+{
+	struct model_parts *m = arg;
+	body_store_free(m->bodies);
+	pages_free(&m->plan);
+	if (m->tmpl)
+		mustache_set_free(m->tmpl);
+	site_free(m->site);
+	return NULL;
+}
+
 int build_run(const struct build_options *o, struct diag *d, struct build_stats *stats)
 {
 	double t0 = now();
@@ -505,7 +525,19 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		status = BUILD_CONTENT_ERROR;
 		goto out;
 	}
+	/* The model goes on another thread while the commit waits for the disk. */
+	pthread_t freer;
+	struct model_parts parts = {b.bodies, b.plan, b.tmpl, b.site};
+	int freeing = !o->keep && pthread_create(&freer, NULL, free_model, &parts) == 0;
+	if (freeing) {
+		b.bodies = NULL;
+		memset(&b.plan, 0, sizeof b.plan);
+		b.tmpl = NULL;
+		b.site = NULL;
+	}
 	status = stage_commit(b.stage, d, stats) == 0 ? BUILD_OK : BUILD_FAILURE;
+	if (freeing)
+		pthread_join(freer, NULL);
 	build_phase("stage");
 	build_phase_total();
 	if (status == BUILD_OK && o->keep) {
