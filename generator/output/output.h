@@ -11,7 +11,10 @@
  * is new / render / free. Items are rendered on the build's threads, all
  * outputs' items in one parallel loop, in table order: the outputs of one
  * item each that take long (the search index) come first, so one core
- * makes them while the other renders pages.
+ * makes them while the other renders pages. The pages that gather many
+ * documents (the largest) come after half of the others, never last; and
+ * a thread left without items writes and hashes the files the others
+ * still make (stage_help), so neither core waits for the other's end.
  *
  * An output that reads files of others (the offline files, whose service
  * worker's version covers the search index and site.json) names them in
