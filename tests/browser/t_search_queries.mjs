@@ -13,25 +13,10 @@
 // Prints ok/FAIL lines and a final « N passed, N failed, N skipped ».
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, FICHES, loadPlaywright, launch, buildSite } from './helpers.mjs';
+import { ROOT, FICHES, launch, buildSite } from './helpers.mjs';
+import { check, finish, needBrowser } from '../lib/suite.mjs';
 
-let passed = 0, failed = 0, skipped = 0;
-function check(name, cond, detail = '') {
-  if (cond) { passed++; console.log(`ok - ${name}`); }
-  else { failed++; console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`); }
-  return cond;
-}
-function finish(code) {
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(code ?? (failed ? 1 : 0));
-}
-
-const pw = await loadPlaywright();
-if (!pw || !fs.existsSync(process.env.CHROMIUM || '/usr/bin/chromium')) {
-  console.log('skip - playwright-core or /usr/bin/chromium is missing');
-  skipped++;
-  finish(0);
-}
+const pw = await needBrowser({ program: false });
 let site, tmp = null;
 if (process.env.FICHES_SITE) site = path.resolve(process.env.FICHES_SITE);
 else if (fs.existsSync(FICHES)) ({ tmp, out: site } = buildSite(ROOT));
