@@ -15,6 +15,7 @@
 
 #include "cmark_special.h"
 #include "markdown.h"
+#include "threads_agree.h"
 
 #include <cmark-gfm.h>
 
@@ -68,16 +69,7 @@ static void test_parallel_parses_agree(void **state)
 	cmark_node_free(root);
 	assert_int_equal(expected_links, 5);
 	assert_int_equal(expected_struck, 3);
-	pthread_t t[THREADS];
-	int wrong[THREADS] = {0};
-	for (int i = 0; i < THREADS; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, worker, &wrong[i]), 0);
-	int total = 0;
-	for (int i = 0; i < THREADS; i++) {
-		pthread_join(t[i], NULL);
-		total += wrong[i];
-	}
-	assert_int_equal(total, 0);
+	assert_int_equal(threads_wrong_count(worker, THREADS), 0);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "markdown.h"
+#include "threads_agree.h"
 #include "md_arena.h"
 
 #include <cmark-gfm.h>
@@ -124,16 +125,7 @@ static void *worker(void *arg)
 static void test_threads(void **state)
 {
 	(void)state;
-	pthread_t t[THREADS];
-	int wrong[THREADS] = {0};
-	for (int i = 0; i < THREADS; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, worker, &wrong[i]), 0);
-	int total = 0;
-	for (int i = 0; i < THREADS; i++) {
-		pthread_join(t[i], NULL);
-		total += wrong[i];
-	}
-	assert_int_equal(total, 0);
+	assert_int_equal(threads_wrong_count(worker, THREADS), 0);
 }
 
 int main(void)
