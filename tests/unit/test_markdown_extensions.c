@@ -50,12 +50,36 @@ static char *full_xml(const char *text)
 	return x;
 }
 
+/*
+ * The text the library may be given: markdown.c writes a '[' followed by
+ * "&#94;" as "&#91;^" because the library reads freed memory on the former
+ * (test_caret_reference); the reference parser gets the same text, without
+ * the read. The texts above hold no other form of the reference.
+ */
+static char *as_given(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+	for (const char *p = text; *p;) {
+		if (strncmp(p, "[&#94;", 6) == 0) {
+			memcpy(o, "&#91;^", 6);
+			o += 6;
+			p += 6;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 static void same_tree(const char *text)
 {
 	cmark_node *root = markdown_parse_string(text, strlen(text));
 	char *got = cmark_render_xml(root, CMARK_OPT_SOURCEPOS);
 	cmark_node_free(root);
-	char *want = full_xml(text);
+	char *given = strstr(text, "^") ? as_given(text) : NULL;
+	char *want = full_xml(given ? given : text);
+	free(given);
 	if (strcmp(got, want) != 0)
 		print_error("text: %s\n", text);
 	assert_string_equal(got, want);
@@ -98,10 +122,32 @@ static void test_same_trees(void **state)
 	}
 }
 
+/* A '[' then a reference to '^': one text node "[^1]", read without error
+ * (the sanitizer build catches the library's read of freed memory). */
+static void test_caret_reference(void **state)
+{
+	(void)state;
+	markdown_init();
+	static const char *const texts_with_caret[] = {
+		"[&#94;1]\n\n[^1]: note\n", "[&#x5E;1] et [&Hat;2]\n", "[&#0094;1] note[^a]\n\n[^a]: b\n",
+	};
+	static const char *const shown[] = {"[^1]", "[^1] et [^2]", "[^1] note"};
+	for (size_t i = 0; i < sizeof texts_with_caret / sizeof *texts_with_caret; i++) {
+		cmark_node *root = markdown_parse_string(texts_with_caret[i], strlen(texts_with_caret[i]));
+		char *plain = cmark_render_plaintext(root, 0, 0);
+		if (!strstr(plain, shown[i]))
+			print_error("got: %s\n", plain);
+		assert_non_null(strstr(plain, shown[i]));
+		free(plain);
+		cmark_node_free(root);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_trees),
+		cmocka_unit_test(test_caret_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
