@@ -1,4 +1,6 @@
 // bench/search/bench.mjs TAT_SITE BIG_SITE N: writes the search budget report (Markdown) on stdout.
+// TAT_SITE or BIG_SITE may be "-" (that corpus left out). ENGINE=0 leaves part 3 out
+// (bench/search/phone.sh, the quick measurement).
 //  1. The index against the HTML: its first file (loaded when a page is idle), all its
 //     parts, gzipped too.
 //  2. A phone (issue 16 item 4): CPU 4x slower (CDP), PHONE_QUERIES typed in a fresh
@@ -16,6 +18,7 @@ import { loadPlaywright, launch, serve, timeQueries, TIMING_QUERIES, htmlBytes, 
 
 const [tat, big, n] = process.argv.slice(2);
 const ROUNDS = +(process.env.ROUNDS || 2);
+const ENGINE = process.env.ENGINE !== '0';
 const pw = await loadPlaywright();
 if (!pw) { console.error('playwright-core missing: cd tests/browser && npm ci'); process.exit(3); }
 const browser = await launch(pw);
@@ -27,8 +30,9 @@ const phone = ['| corpus | from | first results p50 | p95 | max | keystrokes | k
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
 const engine = ['| corpus | sections | words | load ms | queries | median ms | p95 ms | max ms |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+const detail = [];
 const f = (x) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(0));
-for (const [label, dir, rounds] of [['TAT', tat, 20], [`${n} fiches`, big, 3]]) {
+for (const [label, dir, rounds] of [['TAT', tat, 20], [`${n} fiches`, big, 3]].filter((c) => c[1] !== '-')) {
   const html = htmlBytes(dir);
   const first = fs.readFileSync(path.join(dir, 'assets', 'recherche-index.js'));
   const partsDir = path.join(dir, 'assets', 'recherche');
@@ -45,10 +49,14 @@ for (const [label, dir, rounds] of [['TAT', tat, 20], [`${n} fiches`, big, 3]]) 
     const t0 = Date.now();
     const t = await phoneTimings(browser, base, PHONE_QUERIES, { rate: 4, keyMs: 100, rounds: ROUNDS, ...opts });
     phone.push(`| ${label} | ${from} | ${f(t.firstP50)} ms | ${f(t.firstP95)} ms | ${f(t.firstMax)} ms | ${t.keyCount} | ${f(t.keyP50)} ms | ${f(t.keyP95)} ms | ${f(t.keyMax)} ms | ${opts.srv ? t.bytesP50 : '-'} | ${opts.srv ? t.bytesMax : '-'} |`);
-    for (const p of t.perQuery)
-      console.error(`${label} ${from} « ${p.q} »: first ${f(p.first)} ms, keys ${p.keys.map(f).join(' ')}${opts.srv ? `, ${p.bytes} bytes` : ''}`);
+    for (const p of t.perQuery) {
+      const line = `${label}, ${from}, « ${p.q} »: first ${f(p.first)} ms, keys ${p.keys.map(f).join(' ')}${opts.srv ? `, ${p.bytes} bytes` : ''}`;
+      detail.push(`- ${line}`);
+      console.error(line);
+    }
     console.error(`${label} ${from}: ${Date.now() - t0} ms wall`);
   }
+  if (!ENGINE) { await srv.close(); continue; }
   const ctx = await browser.newContext({ serviceWorkers: 'block' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(120000);
@@ -62,8 +70,9 @@ lines.push('## Index against the HTML', '', ...sizes, '',
   'The first file (vocabulary, stem counts, where the rest is) loads when a page with a search field is idle; the parts (postings shards, large stems, text fragments) as queries need them.', '',
   '## On a phone (CPU 4× slower)', '', ...phone, '',
   `Queries: ${PHONE_QUERIES.map((q) => `« ${q} »`).join(', ')}; a fresh page each, tap 1 s after it shows, one key every 100 ms; the least of ${ROUNDS} rounds per figure. Budgets (issue 16): first results within 200 ms of the keystroke that makes the query searchable, each further keystroke within 50 ms, at most 300 KB transferred per query.`, '',
-  '## The engine alone (no throttling)', '', ...engine, '',
-  `Queries: ${TIMING_QUERIES.map((q) => `« ${q} »`).join(', ')}; each timed alone (index parts loaded on first use), with the snippets of the 8 results a listbox shows.`, '',
+  ...(ENGINE ? ['## The engine alone (no throttling)', '', ...engine, '',
+    `Queries: ${TIMING_QUERIES.map((q) => `« ${q} »`).join(', ')}; each timed alone (index parts loaded on first use), with the snippets of the 8 results a listbox shows.`, '']
+    : ['## Each query (the least of its rounds; keys: each keystroke after the first results)', '', ...detail, '']),
   `Load average at the end: ${load()}.`, '');
 console.log(lines.join('\n'));
 await browser.close();

@@ -23,7 +23,8 @@ if [ ! -f "$corpus/content/site.yaml" ]; then
 	rm -rf "$corpus"
 	bench/work/bin/gencorpus "$N" "$corpus"
 fi
-rm -rf "$work/site$N" "$work/tat"
+# The build replaces its output directory: nothing is deleted first (mass
+# deletions slow every file creation on this ext4 for a minute).
 "$FICHES" build --no-pdf -C "$corpus" --templates templates -o "$work/site$N"
 "$FICHES" build --no-pdf -C . -o "$work/tat"
 node "$here/bench.mjs" "$work/tat" "$work/site$N" "$N" >"$here/report.md"
