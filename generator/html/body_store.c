@@ -76,13 +76,12 @@ static void keep(void *ctx, const struct site *s, const struct doc *doc, cmark_n
 		return;
 	html_body_free(&slot->body);
 	texts_free(&slot->texts);
-	html_render_body(s, doc, root, &slot->body, &slot->texts);
-	slot->kept = 1;
 	free(slot->what_to_do);
 	slot->what_to_do = NULL;
 	slot->what_to_do_kept = doc->kind == DOC_THEME && doc_find_anchor(doc, PAGES_WHAT_TO_DO_ANCHOR);
-	if (slot->what_to_do_kept)
-		slot->what_to_do = html_what_to_do(s, doc, root);
+	html_render_body(s, doc, root, &slot->body, &slot->texts,
+			 slot->what_to_do_kept ? &slot->what_to_do : NULL);
+	slot->kept = 1;
 }
 
 /* As keep, the search texts only: the page will parse its body again. */
@@ -93,7 +92,7 @@ static void keep_texts(void *ctx, const struct site *s, const struct doc *doc, c
 		return;
 	texts_free(&slot->texts);
 	struct html_body scratch = {0};
-	html_render_body(s, doc, root, &scratch, &slot->texts);
+	html_render_body(s, doc, root, &scratch, &slot->texts, NULL);
 	html_body_free(&scratch);
 }
 

@@ -37,7 +37,42 @@ struct render {
 	struct buf *plain;
 	struct ptrs *texts;
 	int in_heading;            /* a heading's text is the section's name, not its text */
+	/*
+	 * The links written relative to the page, recorded while a theme's
+	 * « Comment faire ? » section is cut from its first render (see
+	 * html_render_body): they alone differ when « Que faire si… » shows
+	 * it. NULL when not recorded.
+	 */
+	struct page_links *links;
 };
+
+/* Where out holds a path relative to the page: out->data[at..at+len), escaped, for target. */
+struct page_link {
+	size_t at, len;
+	const char *target;        /* borrowed: the path from the site's root */
+};
+
+struct page_links {
+	struct page_link *v;
+	size_t n, cap;
+};
+
+/* Writes the path from r->page to target, escaped, and records it when r records links. */
+static void put_page_path(struct render *r, const char *target)
+{
+	char *rel = path_relative(r->page, target);
+	size_t at = r->out->len;
+	buf_put_html(r->out, rel, strlen(rel));
+	free(rel);
+	struct page_links *l = r->links;
+	if (!l)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = (struct page_link){at, r->out->len - at, target};
+}
 
 char *html_url(const char *url, const char *page)
 {
@@ -47,12 +82,14 @@ char *html_url(const char *url, const char *page)
 	return xstrdup(url);
 }
 
-static void put_attr_url(struct buf *out, const char *url, const char *page)
+static void put_attr_url(struct render *r, const char *url)
 {
-	char *u = html_url(url, page);
 	/* Escape for an attribute; keep the URL's own percent-encoding. */
-	buf_put_html(out, u, strlen(u));
-	free(u);
+	size_t pl = strlen(XREF_INTERNAL);
+	if (strncmp(url, XREF_INTERNAL, pl) == 0)
+		put_page_path(r, url + pl);
+	else
+		buf_put_html(r->out, url, strlen(url));
 }
 
 static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
@@ -126,13 +163,11 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 	const char *title = json_is_string(exp) ? json_string_value(exp) : "";
 	int link = !r->in_link && r->sigle_seen && !(r->sigle_seen[which] & SIGLE_IN_SECTION);
 	if (link) {
-		char *href = path_relative(r->page, e->out_path);
 		buf_puts(r->out, "<a class=\"sigle\" href=\"");
-		buf_put_html(r->out, href, strlen(href));
+		put_page_path(r, e->out_path);
 		buf_puts(r->out, "#");
 		buf_puts(r->out, e->anchor);
 		buf_puts(r->out, "\">");
-		free(href);
 		r->sigle_seen[which] |= SIGLE_IN_SECTION | SIGLE_IN_DOC;
 	}
 	/* The expansion comes from YAML: the same typography as the text. */
@@ -384,7 +419,7 @@ static void render_node(struct render *r, cmark_node *node)
 				       strncmp(url, "https://", 8) == 0);
 		if (url && *url && !r->in_link) {
 			buf_puts(out, "<a href=\"");
-			put_attr_url(out, url, r->page);
+			put_attr_url(r, url);
 			buf_puts(out, "\"");
 			if (title && *title) {
 				buf_puts(out, " title=\"");
@@ -408,7 +443,7 @@ static void render_node(struct render *r, cmark_node *node)
 		char *alt = markdown_plain_text(node);
 		if (url && *url) {
 			buf_puts(out, "<img src=\"");
-			put_attr_url(out, url, r->page);
+			put_attr_url(r, url);
 			buf_puts(out, "\" alt=\"");
 			buf_put_html(out, alt, strlen(alt));
 			buf_puts(out, "\" loading=\"lazy\">");
@@ -593,7 +628,7 @@ static void render_root(struct render *r, cmark_node *root)
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
 		     struct buf *out)
 {
-	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0};
+	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -630,55 +665,97 @@ static char *body_section(const char *body, const char *anchor, const char *doc_
 			end = e;
 	}
 	struct buf b = BUF_INIT;
+	/* The bytes between the places where an id or a same-page link starts go in one piece. */
+	const char *from = start;
 	for (const char *p = start; p < end;) {
-		if (!strncmp(p, " id=\"", 5)) {
+		if (*p == ' ' && !strncmp(p, " id=\"", 5)) {
 			const char *q = memchr(p + 5, '"', (size_t)(end - p - 5));
 			if (q) {
-				p = q + 1;
+				buf_put(&b, from, (size_t)(p - from));
+				from = p = q + 1;
 				continue;
 			}
 		}
-		if (!strncmp(p, "href=\"#", 7)) {
+		if (*p == 'h' && !strncmp(p, "href=\"#", 7)) {
+			buf_put(&b, from, (size_t)(p - from));
 			buf_puts(&b, "href=\"");
 			buf_puts(&b, doc_href);
-			p += 6;
+			from = p += 6;
 			continue;
 		}
-		buf_putc(&b, *p++);
+		p++;
 	}
+	buf_put(&b, from, (size_t)(end - from));
 	return buf_detach(&b);
+}
+
+/* The « Comment faire ? » section of body, rendered from « Que faire si… », as html_what_to_do gives it. */
+static char *what_to_do_part(const struct doc *doc, const char *body)
+{
+	char *page = path_relative(PAGES_WHAT_TO_DO_PATH, doc->out_path);
+	char *part = body_section(body, PAGES_WHAT_TO_DO_ANCHOR, page);
+	free(page);
+	return part;
 }
 
 char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *root)
 {
 	struct buf body = BUF_INIT;
 	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, &body, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   NULL, NULL, 0};
+			   NULL, NULL, 0, NULL};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
 	if (own)
 		cmark_node_free(own);
 	free(r.sigle_seen);
-	char *page = path_relative(PAGES_WHAT_TO_DO_PATH, doc->out_path);
-	char *part = body_section(buf_cstr(&body), PAGES_WHAT_TO_DO_ANCHOR, page);
-	free(page);
+	char *part = what_to_do_part(doc, buf_cstr(&body));
 	buf_free(&body);
 	return part;
 }
 
+/*
+ * What rendering body's tree from « Que faire si… » would give: the same
+ * bytes but the paths relative to the page (links), written again from
+ * there.
+ */
+static char *as_from_what_to_do(const struct buf *body, const struct page_links *links)
+{
+	struct buf b = BUF_INIT;
+	size_t from = 0;
+	buf_grow(&b, body->len + 64);
+	for (size_t i = 0; i < links->n; i++) {
+		const struct page_link *l = &links->v[i];
+		buf_put(&b, body->data + from, l->at - from);
+		char *rel = path_relative(PAGES_WHAT_TO_DO_PATH, l->target);
+		buf_put_html(&b, rel, strlen(rel));
+		free(rel);
+		from = l->at + l->len;
+	}
+	buf_put(&b, body->data + from, body->len - from);
+	return buf_detach(&b);
+}
+
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
-		      struct html_body *body, struct ptrs *texts)
+		      struct html_body *body, struct ptrs *texts, char **what_to_do)
 {
 	struct buf out = BUF_INIT, plain = BUF_INIT;
+	struct page_links links = {0};
 	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   texts ? &plain : NULL, texts, 0};
+			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
 	render_root(&r, root);
 	if (texts)
 		search_text_keep(&plain, texts);
 	body->sigles = sigles_linked(&r, &body->nsigles);
 	free(r.sigle_seen);
+	if (what_to_do) {
+		/* The section from this render: the tree is not rendered a second time. */
+		char *from_there = links.n ? as_from_what_to_do(&out, &links) : NULL;
+		*what_to_do = what_to_do_part(doc, from_there ? from_there : buf_cstr(&out));
+		free(from_there);
+		free(links.v);
+	}
 	body->len = out.len;
 	/* Kept until the page is written: no slack. */
 	body->html = xrealloc(buf_detach(&out), body->len + 1);
@@ -701,7 +778,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 			  int inline_only, struct buf *out)
 {
 	cmark_node *root = markdown_parse_string(text, strlen(text));
-	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0};
+	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL};
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {

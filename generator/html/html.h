@@ -34,10 +34,12 @@ struct html_body {
  * Renders root, doc's resolved tree, as seen from doc->out_path. Thread-safe.
  * When texts is not NULL, the plain text of each section (search_text.h)
  * is appended to it as it is typeset, as a char * the caller owns: first
- * what comes before the first heading, then one per heading.
+ * what comes before the first heading, then one per heading. When
+ * what_to_do is not NULL, *what_to_do is what html_what_to_do(s, doc, root)
+ * returns, cut from the same render (caller frees).
  */
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
-		      struct html_body *body, struct ptrs *texts);
+		      struct html_body *body, struct ptrs *texts, char **what_to_do);
 /*
  * The « Comment faire ? » section of doc's body (PAGES_WHAT_TO_DO_ANCHOR)
  * as the « Que faire si… » page shows it: the HTML under that heading, up
