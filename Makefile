@@ -10,7 +10,7 @@ LOCALEDIR = $(PREFIX)/share/locale
 
 CC       ?= cc
 PKGS      = libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd zlib \
-	libsodium libgit2 libjpeg
+	libsodium libgit2 libjpeg libxxhash
 # Warnings are errors only when asked (WERROR=1, as CI does): a packager's
 # newer compiler may warn about code this one accepts.
 WARN      = -Wall -Wextra -Wshadow -Wno-unused-parameter

@@ -2,9 +2,10 @@
  * Publishing the built site; see publish.h.
  *
  * Both ways start from the same lists: the site's files (path, size,
- * FNV-1a of the bytes, as the stage's manifest) and DEST/.fiches-published,
- * the files a previous publish put there. While a publish runs, the list
- * at the destination names every file it may have created, marked
+ * XXH3 64 of the bytes, as the stage's manifest) and
+ * DEST/.fiches-published, the files a previous publish put there. While a
+ * publish runs, the list at the destination names every file it may have
+ * created, marked
  * "pending" (bytes unknown) for those being written, so that a publish
  * interrupted at any moment still leaves every file of fiches listed, and
  * the next publish replaces or removes it.
@@ -60,18 +61,28 @@ struct pub_file {
 	int pending;   /* being written: bytes unknown */
 };
 
+/* What a published list's hashes are: the current one, or an older one, translated once. */
+enum list_hashes {
+	LIST_XXH3,         /* PUBLISH_LIST_HEADER: hash_content */
+	LIST_FNV1A,        /* PUBLISH_LIST_HEADER_FNV1A: FNV-1a 64 */
+	LIST_FNV1A_LEGACY, /* no such first line: FNV-1a from LEGACY_BASIS */
+};
+
 struct list {
 	struct pub_file *v;
 	size_t n, cap;
-	int legacy_hashes; /* parsed from a list without PUBLISH_LIST_HEADER */
+	enum list_hashes hashes; /* as parsed; translate_legacy makes it LIST_XXH3 */
 };
 
 /*
- * The published list's first line. A list without it was written before
- * the hash was fixed: its hashes are FNV-1a from this truncated offset
- * basis, translated once by translate_legacy.
+ * The published list's first line. Lists written before are translated
+ * once by translate_legacy: "publish 2" holds FNV-1a 64; a list without
+ * either line was written before the hash was fixed: FNV-1a from a
+ * truncated offset basis.
  */
 #define PUBLISH_LIST_HEADER \
+	"# fiches publish 3: the files fiches published here (size, XXH3 64), replaced or removed only by it.\n"
+#define PUBLISH_LIST_HEADER_FNV1A \
 	"# fiches publish 2: the files fiches published here (size, FNV-1a 64), replaced or removed only by it.\n"
 #define LEGACY_BASIS UINT64_C(1469598103934665603)
 
@@ -110,39 +121,13 @@ static void list_free(struct list *l)
 	*l = (struct list){0};
 }
 
-/* The whole file, or NULL (errno set). Caller frees. */
-static char *read_file(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	ssize_t r;
-	while ((r = read(fd, chunk, sizeof chunk)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			buf_free(&b);
-			errno = e;
-			return NULL;
-		}
-		buf_put(&b, chunk, (size_t)r);
-	}
-	close(fd);
-	*len = b.len;
-	return buf_detach(&b);
-}
-
 /* Hash and size of a file, or -1 (errno set). */
 static int hash_file(const char *path, unsigned long long *hash, size_t *len)
 {
-	char *data = read_file(path, len);
+	char *data = file_read(path, len);
 	if (!data)
 		return -1;
-	*hash = hash_bytes(data, *len);
+	*hash = hash_content(data, *len);
 	free(data);
 	return 0;
 }
@@ -199,8 +184,9 @@ static int list_site(const char *root, const char *rel, struct list *out, struct
 static void parse_published(const char *text, struct list *out)
 {
 	const char *p = text;
-	size_t header = strlen(PUBLISH_LIST_HEADER);
-	out->legacy_hashes = p && *p && strncmp(p, PUBLISH_LIST_HEADER, header) != 0;
+	out->hashes = !p || !*p || !strncmp(p, PUBLISH_LIST_HEADER, strlen(PUBLISH_LIST_HEADER)) ? LIST_XXH3 :
+		      !strncmp(p, PUBLISH_LIST_HEADER_FNV1A, strlen(PUBLISH_LIST_HEADER_FNV1A)) ? LIST_FNV1A :
+		      LIST_FNV1A_LEGACY;
 	while (p && *p) {
 		const char *end = strchr(p, '\n');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
@@ -324,26 +310,27 @@ static char *blocking_parent(const char *dest, const char *rel)
 enum action { KEEP, WRITE, ADOPT };
 
 /*
- * A list written with the old hash: each listed file still holding the
- * bytes it was published with gets the hash of those bytes; the others
- * keep a hash their bytes do not have, so they count as changed here, as
- * they were.
+ * A list written with an older hash: each listed file still holding the
+ * bytes it was published with (same size, same old hash) gets the
+ * hash_content of those bytes; the others keep a hash their bytes do not
+ * have, so they count as changed here, as they were.
  */
 static void translate_legacy(const char *dest, struct list *l)
 {
-	for (size_t i = 0; i < l->n && l->legacy_hashes; i++) {
+	uint64_t basis = l->hashes == LIST_FNV1A ? HASH_FNV1A64_BASIS : LEGACY_BASIS;
+	for (size_t i = 0; i < l->n && l->hashes != LIST_XXH3; i++) {
 		struct pub_file *m = &l->v[i];
 		if (m->pending)
 			continue;
 		char *full = path_join(dest, m->path);
 		size_t len;
-		char *data = read_file(full, &len);
-		if (data && len == m->len && hash_more(LEGACY_BASIS, data, len) == m->hash)
-			m->hash = hash_bytes(data, len);
+		char *data = file_read(full, &len);
+		if (data && len == m->len && hash_fnv1a_more(basis, data, len) == m->hash)
+			m->hash = hash_content(data, len);
 		free(data);
 		free(full);
 	}
-	l->legacy_hashes = 0;
+	l->hashes = LIST_XXH3;
 }
 
 static int publish_dir(const char *site, const struct list *files, const char *dest,
@@ -365,7 +352,7 @@ static int publish_dir(const char *site, const struct list *files, const char *d
 	struct list old = {0}, next = {0};
 	char *mpath = path_join(dest, PUBLISH_MANIFEST);
 	size_t mlen;
-	char *mtext = read_file(mpath, &mlen);
+	char *mtext = file_read(mpath, &mlen);
 	if (!mtext && errno != ENOENT) {
 		diag_error(d, mpath, 0, 0, _("cannot read: %s"), strerror(errno));
 		free(mpath);
@@ -478,7 +465,7 @@ static int publish_dir(const char *site, const struct list *files, const char *d
 		const struct pub_file *f = &files->v[i];
 		char *src = path_join(site, f->path);
 		size_t len;
-		char *data = read_file(src, &len);
+		char *data = file_read(src, &len);
 		if (!data) {
 			diag_error(d, src, 0, 0, _("cannot read: %s"), strerror(errno));
 			status = 3;
@@ -572,11 +559,11 @@ static int run_rsync(char *const argv[], const char *tmpdir, struct buf *out, st
 			;
 		status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
 		size_t len;
-		char *text = read_file(out_path, &len);
+		char *text = file_read(out_path, &len);
 		if (text)
 			buf_put(out, text, len);
 		free(text);
-		text = read_file(err_path, &len);
+		text = file_read(err_path, &len);
 		if (text)
 			buf_put(err, text, len);
 		free(text);
@@ -701,7 +688,7 @@ static int publish_remote(const char *site, const struct list *files, const char
 		goto out;
 	}
 	size_t len;
-	old_text = rc == 0 ? read_file(local_list, &len) : NULL;
+	old_text = rc == 0 ? file_read(local_list, &len) : NULL;
 	parse_published(old_text, &old);
 
 	/*

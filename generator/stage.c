@@ -55,12 +55,26 @@ struct out_file {
 };
 
 /*
- * The manifest's first line: the format and the hash its lines hold. A
- * manifest without it was written before the hash was fixed (FNV-1a with a
- * truncated offset basis): its paths still say which files are ours, but
- * its hashes match nothing, so every file is written again, once.
+ * The manifest's first line: the format and the hash its lines hold
+ * (hash_content). Older manifests are still read:
+ *  - "manifest 2" holds FNV-1a 64 (hash_fnv1a_more): a file is unchanged
+ *    when its bytes have that FNV-1a, and the manifest written then holds
+ *    XXH3 (the FNV-1a is computed only in that one build, only for files
+ *    of the same size);
+ *  - a manifest without a first line was written before the hash was fixed
+ *    (FNV-1a with a truncated offset basis): its paths still say which
+ *    files are ours, but its hashes match nothing, so every file is
+ *    written again, once.
  */
-#define MANIFEST_HEADER "# fiches manifest 2: size and FNV-1a 64 of each file fiches wrote here\n"
+#define MANIFEST_HEADER "# fiches manifest 3: size and XXH3 64 of each file fiches wrote here\n"
+#define MANIFEST_HEADER_FNV1A "# fiches manifest 2: size and FNV-1a 64 of each file fiches wrote here\n"
+
+/* What an old manifest's hashes are. */
+enum manifest_hashes {
+	HASHES_UNKNOWN,  /* no first line: match nothing */
+	HASHES_FNV1A,    /* manifest 2 */
+	HASHES_XXH3,     /* manifest 3, MANIFEST_HEADER: hash_content */
+};
 
 /* What the previous build recorded. */
 struct manifest_entry {
@@ -78,7 +92,7 @@ struct stage {
 	struct ptrs keep;     /* char *: prefixes of old files kept when not produced */
 	struct manifest_entry *old; /* sorted; read by stage_new, then only read */
 	size_t nold;
-	int old_hashes_known; /* the old manifest's hashes are ours (MANIFEST_HEADER) */
+	enum manifest_hashes old_hashes; /* what the old manifest's hashes are */
 	pthread_mutex_t lock; /* guards what follows */
 	struct out_file *files;
 	size_t n, cap;
@@ -181,10 +195,11 @@ static int manifest_fields(const char *line, unsigned long long *h, size_t *len,
 	return 2;
 }
 
-static struct manifest_entry *read_manifest(const char *out, size_t *count, int *hashes_known)
+static struct manifest_entry *read_manifest(const char *out, size_t *count,
+					    enum manifest_hashes *hashes)
 {
 	*count = 0;
-	*hashes_known = 0;
+	*hashes = HASHES_UNKNOWN;
 	char *p = path_join(out, STAGE_MANIFEST);
 	FILE *f = fopen(p, "r");
 	free(p);
@@ -195,7 +210,11 @@ static struct manifest_entry *read_manifest(const char *out, size_t *count, int 
 	char line[PATH_MAX + 64];
 	for (int first = 1; fgets(line, sizeof line, f); first = 0) {
 		if (first && !strcmp(line, MANIFEST_HEADER)) {
-			*hashes_known = 1;
+			*hashes = HASHES_XXH3;
+			continue;
+		}
+		if (first && !strcmp(line, MANIFEST_HEADER_FNV1A)) {
+			*hashes = HASHES_FNV1A;
 			continue;
 		}
 		unsigned long long h;
@@ -227,6 +246,52 @@ static struct manifest_entry *find_manifest(struct manifest_entry *v, size_t n, 
 {
 	struct manifest_entry key = {(char *)path, 0, 0};
 	return n ? bsearch(&key, v, n, sizeof *v, compare_manifest) : NULL;
+}
+
+/* Whether m records data[0..len), whose hash_content is h, in the old manifest's hash. */
+static int recorded(const struct stage *st, const struct manifest_entry *m, unsigned long long h,
+		    const char *data, size_t len)
+{
+	if (m->len != len)
+		return 0;
+	switch (st->old_hashes) {
+	case HASHES_XXH3:
+		return m->hash == h;
+	case HASHES_FNV1A:
+		return m->hash == hash_fnv1a_more(HASH_FNV1A64_BASIS, data, len);
+	case HASHES_UNKNOWN:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The hash the new manifest records for an old file kept as it is: its
+ * own from a manifest 3; from a manifest 2, hash_content of the file when
+ * it still holds the bytes recorded (read once, in the first build after
+ * the change of hash); else the old value, which matches nothing, so the
+ * file is written again when the site makes it next.
+ */
+static unsigned long long kept_hash(const struct stage *st, const struct manifest_entry *m)
+{
+	if (st->old_hashes != HASHES_FNV1A)
+		return m->hash;
+	char *p = path_join(st->out, m->path);
+	size_t len = 0;
+	char *data = file_read(p, &len);
+	unsigned long long h = m->hash;
+	if (data && len == m->len && hash_fnv1a_more(HASH_FNV1A64_BASIS, data, len) == m->hash)
+		h = hash_content(data, len);
+	free(data);
+	free(p);
+	return h;
+}
+
+/* The first line of a manifest whose hashes are of this kind ("" for none). */
+static const char *manifest_header(enum manifest_hashes kind)
+{
+	return kind == HASHES_XXH3 ? MANIFEST_HEADER :
+	       kind == HASHES_FNV1A ? MANIFEST_HEADER_FNV1A : "";
 }
 
 static int mkdirs_for(const char *root, const char *rel)
@@ -443,7 +508,7 @@ struct stage *stage_new(const char *out_dir)
 	atomic_init(&st->helpers, 0);
 	struct stat out_st;
 	if (lstat(st->out, &out_st) == 0 && S_ISDIR(out_st.st_mode))
-		st->old = read_manifest(st->out, &st->nold, &st->old_hashes_known);
+		st->old = read_manifest(st->out, &st->nold, &st->old_hashes);
 	return st;
 }
 
@@ -594,11 +659,11 @@ static int write_staged(struct stage *st, const char *rel, const char *data, siz
 /* stage_add's work, on the thread that calls it. */
 static void add_now(struct stage *st, const char *path, char *data, size_t len)
 {
-	unsigned long long h = hash_bytes(data, len);
+	unsigned long long h = hash_content(data, len);
 	int unchanged = 0;
 	int writable = path_is_safe(path) && strcmp(path, STAGE_MANIFEST) != 0;
 	struct manifest_entry *m = writable ? find_manifest(st->old, st->nold, path) : NULL;
-	if (m && st->old_hashes_known && m->hash == h && m->len == len) {
+	if (m && recorded(st, m, h, data, len)) {
 		char *p = path_join(st->out, path);
 		struct stat fs;
 		/* Trust the manifest only while the file on disk still looks the same. */
@@ -748,7 +813,8 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 			   const struct ptrs *carried)
 {
 	struct buf interim = BUF_INIT;
-	buf_puts(&interim, MANIFEST_HEADER);
+	/* The old entries' hashes are the old manifest's kind. */
+	buf_puts(&interim, manifest_header(st->old_hashes));
 	for (size_t i = 0; i < st->nold; i++)
 		manifest_line(&interim, st->old[i].hash, st->old[i].len, st->old[i].path);
 	for (size_t i = 0; i < st->n; i++)
@@ -878,7 +944,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 			const struct manifest_entry *m = c < carried.n ? carried.v[c] : NULL;
 			const struct out_file *f = i < st->n ? &st->files[i] : NULL;
 			if (m && (!f || strcmp(m->path, f->path) < 0)) {
-				manifest_line(&manifest, m->hash, m->len, m->path);
+				manifest_line(&manifest, kept_hash(st, m), m->len, m->path);
 				c++;
 			} else {
 				manifest_line(&manifest, f->hash, f->len, f->path);
@@ -895,7 +961,8 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	/* Phase 3: even when nothing else changes, a killed build's leftovers go. */
 	if (st->staging_made == 0)
 		clean_leftovers(st->parent, st->name, st->out);
-	if (have_out && st->old && changed == 0 && removed == 0) {
+	/* (An older manifest is written anew in the current format, once.) */
+	if (have_out && st->old && changed == 0 && removed == 0 && st->old_hashes == HASHES_XXH3) {
 		rc = 0;
 		goto out;
 	}

@@ -103,7 +103,7 @@ struct stage_size *stage_sizes(struct stage *st, const char *prefix, size_t *n);
 int stage_size_compare(const void *a, const void *b);
 void stage_sizes_free(struct stage_size *v, size_t n);
 
-/* A staged file's path and hash (hash_bytes of its bytes, as the manifest records them). */
+/* A staged file's path and hash (hash_content of its bytes, as the manifest records them). */
 struct stage_hash {
 	char *path;
 	unsigned long long hash;

@@ -8,7 +8,8 @@ what=${1:-build}
 build_pkgs="build-essential pkg-config gettext libcmark-gfm-dev libcmark-gfm-extensions-dev
 libyaml-dev libjansson-dev libpango1.0-dev libcairo2-dev libhyphen-dev hyphen-fr
 libqrencode-dev libstemmer-dev libmicrohttpd-dev fonts-dejavu-core fonts-dejavu-extra
-fonts-crosextra-carlito libmimalloc-dev libsodium-dev libjs-codemirror uglifyjs libgit2-dev libjpeg-dev zlib1g-dev"
+fonts-crosextra-carlito libmimalloc-dev libsodium-dev libjs-codemirror uglifyjs libgit2-dev libjpeg-dev zlib1g-dev
+libxxhash-dev"
 # rsync and openssh-server: tests/publish/t_publish.py publishes over ssh to
 # an sshd it starts on a loopback port (skipped when they are missing).
 test_pkgs="libcmocka-dev poppler-utils qpdf mandoc chromium curl wrk clang valgrind time

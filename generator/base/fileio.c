@@ -1,5 +1,6 @@
 /* File-system helpers; see fileio.h. */
 #include "fileio.h"
+#include "buf.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -44,6 +45,31 @@ int file_write(const char *path, const void *data, size_t len)
 	if (fd < 0)
 		return -1;
 	return fd_write_close(fd, data, len);
+}
+
+char *file_read(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	ssize_t r;
+	while ((r = read(fd, chunk, sizeof chunk)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			buf_free(&b);
+			errno = e;
+			return NULL;
+		}
+		buf_put(&b, chunk, (size_t)r);
+	}
+	close(fd);
+	*len = b.len;
+	return buf_detach(&b);
 }
 
 int file_sync(const char *path)

@@ -24,6 +24,12 @@ int fd_write_close(int fd, const void *data, size_t len);
 int file_write(const char *path, const void *data, size_t len);
 
 /*
+ * The whole file at path (never through a symbolic link), or NULL with
+ * errno set; *len its size. The caller frees it.
+ */
+char *file_read(const char *path, size_t *len);
+
+/*
  * Flushes the file at path to the disk (fsync), so that a rename into
  * place never shows a file whose bytes a power cut can lose. 0, or -1
  * with errno set.

@@ -1,9 +1,21 @@
-/* 64-bit FNV-1a; see hash.h. */
+/* XXH3 64 fingerprints and FNV-1a table hashes; see hash.h. */
 #include "hash.h"
+
+#include <xxhash.h>
 
 #define FNV1A64_PRIME UINT64_C(1099511628211)
 
+uint64_t hash_content(const void *data, size_t len)
+{
+	return XXH3_64bits(data, len);
+}
+
 uint64_t hash_more(uint64_t h, const void *data, size_t len)
+{
+	return XXH3_64bits_withSeed(data, len, h);
+}
+
+uint64_t hash_fnv1a_more(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	for (size_t i = 0; i < len; i++) {
@@ -15,7 +27,7 @@ uint64_t hash_more(uint64_t h, const void *data, size_t len)
 
 uint64_t hash_bytes(const void *data, size_t len)
 {
-	return hash_more(HASH_FNV1A64_BASIS, data, len);
+	return hash_fnv1a_more(HASH_FNV1A64_BASIS, data, len);
 }
 
 uint64_t hash_str(const char *s)
