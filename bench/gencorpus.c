@@ -133,6 +133,33 @@ static void write_file(const char *path, const char *data, size_t len)
 		die(path);
 }
 
+/* DIR/REL. */
+static void write_in(const char *dir, const char *rel, const char *data, size_t len)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	write_file(path, data, len);
+}
+
+/* A data file of fiches' tree, content/NAME; B is let go. */
+static void write_data(const char *dir, const char *name, struct buf *b)
+{
+	char rel[256];
+	snprintf(rel, sizeof rel, "content/%s", name);
+	write_in(dir, rel, b->p, b->n);
+	free(b->p);
+}
+
+/* A page both trees read as it is: content/REL and hugo/content/REL. */
+static void write_both(const char *dir, const char *rel, const struct buf *b)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "content/%s", rel);
+	write_in(dir, path, b->p, b->n);
+	snprintf(path, sizeof path, "hugo/content/%s", rel);
+	write_in(dir, path, b->p, b->n);
+}
+
 /* ---- vocabulary -------------------------------------------------------- */
 
 /* Noun phrases carry their article so that sentences read as French
@@ -459,26 +486,19 @@ static void put_cap(struct buf *b, const char *s)
 
 static int np_plural(const char *np) { return strncmp(np, "les ", 4) == 0; }
 
-/* "de" + noun phrase with the French contractions. */
-static void put_de(struct buf *b, const char *np)
+/* PREP + noun phrase, contracted with "le" into LE and with "les" into LES. */
+static void put_contracted(struct buf *b, const char *np, const char *prep, const char *le, const char *les)
 {
 	if (strncmp(np, "le ", 3) == 0)
-		bprintf(b, "du %s", np + 3);
+		bprintf(b, "%s %s", le, np + 3);
 	else if (strncmp(np, "les ", 4) == 0)
-		bprintf(b, "des %s", np + 4);
+		bprintf(b, "%s %s", les, np + 4);
 	else
-		bprintf(b, "de %s", np);
+		bprintf(b, "%s %s", prep, np);
 }
 
-static void put_a(struct buf *b, const char *np)
-{
-	if (strncmp(np, "le ", 3) == 0)
-		bprintf(b, "au %s", np + 3);
-	else if (strncmp(np, "les ", 4) == 0)
-		bprintf(b, "aux %s", np + 4);
-	else
-		bprintf(b, "à %s", np);
-}
+static void put_de(struct buf *b, const char *np) { put_contracted(b, np, "de", "du", "des"); }
+static void put_a(struct buf *b, const char *np) { put_contracted(b, np, "à", "au", "aux"); }
 
 static void put_verb(struct buf *b, const char *forms, int plural)
 {
@@ -566,24 +586,27 @@ static void md_path(struct buf *b, const struct ctx *c, const char *kind)
 		bprintf(b, "../%s/", kind);
 }
 
+/* [LABEL](content/KIND/FILE ANCHOR) as a relative link. */
+static void md_link(struct buf *b, const struct ctx *c, const char *label, const char *kind, const char *file,
+		    const char *anchor)
+{
+	bprintf(b, "[%s](", label);
+	md_path(b, c, kind);
+	bprintf(b, "%s%s)", file, anchor);
+}
+
 /* Real corpora mix scheme links and relative .md links (the README offers
  * both), some with a section anchor. */
 static void link_action(struct buf *b, const struct ctx *c, unsigned n)
 {
 	const struct fiche *a = &actions[n - 1];
+	char file[600];
+	snprintf(file, sizeof file, "%05u-%s.md", a->number, a->slug);
 	switch (rn(6)) {
 	case 0: bprintf(b, "[](action:%u)", n); break;
 	case 1: bprintf(b, "[la fiche-action %u](action:%u)", n, n); break;
-	case 2:
-		bprintf(b, "[%s](", a->title);
-		md_path(b, c, "actions");
-		bprintf(b, "%05u-%s.md)", a->number, a->slug);
-		break;
-	case 3:
-		bputs(b, "[ses objectifs](");
-		md_path(b, c, "actions");
-		bprintf(b, "%05u-%s.md#objectifs)", a->number, a->slug);
-		break;
+	case 2: md_link(b, c, a->title, "actions", file, ""); break;
+	case 3: md_link(b, c, "ses objectifs", "actions", file, "#objectifs"); break;
 	default: bprintf(b, "[%s](action:%s)", a->title, a->slug); break;
 	}
 }
@@ -591,19 +614,13 @@ static void link_action(struct buf *b, const struct ctx *c, unsigned n)
 static void link_theme(struct buf *b, const struct ctx *c, unsigned i)
 {
 	const struct fiche *t = &themes[i];
+	char file[600];
+	snprintf(file, sizeof file, "%u-%s.md", t->number, t->slug);
 	switch (rn(6)) {
 	case 0: bprintf(b, "[](theme:%s)", t->slug); break;
 	case 1: bprintf(b, "[comment faire](theme:%s#comment-faire)", t->slug); break;
-	case 2:
-		bputs(b, "[](");
-		md_path(b, c, "themes");
-		bprintf(b, "%u-%s.md)", t->number, t->slug);
-		break;
-	case 3:
-		bputs(b, "[les méthodes](");
-		md_path(b, c, "themes");
-		bprintf(b, "%u-%s.md#les-methodes-et-les-outils)", t->number, t->slug);
-		break;
+	case 2: md_link(b, c, "", "themes", file, ""); break;
+	case 3: md_link(b, c, "les méthodes", "themes", file, "#les-methodes-et-les-outils"); break;
 	default: bprintf(b, "[%s](theme:%s)", t->title, t->slug); break;
 	}
 }
@@ -658,6 +675,15 @@ static void put_foot(struct buf *b, struct ctx *c)
 		bprintf(b, "[^%u]", ++c->nfoot);
 }
 
+/* " VERB OBJECT" after a subject, the verb plural when PLURAL. */
+static void put_predicate(struct buf *b, struct ctx *c, int plural)
+{
+	bputs(b, " ");
+	put_verb(b, PICK(verbs), plural);
+	bputs(b, " ");
+	put_object(b, c);
+}
+
 static void sentence(struct buf *b, struct ctx *c)
 {
 	unsigned r = rn(100);
@@ -671,10 +697,7 @@ static void sentence(struct buf *b, struct ctx *c)
 		} else {
 			put_cap(b, subj);
 		}
-		bputs(b, " ");
-		put_verb(b, PICK(verbs), np_plural(subj));
-		bputs(b, " ");
-		put_object(b, c);
+		put_predicate(b, c, np_plural(subj));
 		if (chance(40)) {
 			bputs(b, " ");
 			put_de(b, PICK(np_words));
@@ -715,10 +738,7 @@ static void sentence(struct buf *b, struct ctx *c)
 		case 0:
 			bprintf(b, "En %u, %u %% ", y, range(3, 95));
 			put_de(b, PICK(np_words));
-			bputs(b, " ");
-			put_verb(b, PICK(verbs), 1);
-			bputs(b, " ");
-			put_object(b, c);
+			put_predicate(b, c, 1);
 			break;
 		case 1:
 			bprintf(b, "Dans le %ue arrondissement, %u%% ", range(13, 16), range(3, 95));
@@ -742,20 +762,15 @@ static void sentence(struct buf *b, struct ctx *c)
 		put_object(b, c);
 		bputs(b, ", ");
 		bputs(b, subj);
-		bputs(b, " ");
-		put_verb(b, PICK(verbs), np_plural(subj));
-		bputs(b, " ");
-		put_object(b, c);
+		put_predicate(b, c, np_plural(subj));
 		bputs(b, " ");
 		bputs(b, PICK(adverbs));
 		bputs(b, ".");
 	} else if (r < 86) {
 		/* A sigle used in running text, left to automatic markup. */
 		unsigned s = rn(COUNT(sigles));
-		bprintf(b, "Le %s et %s ", sigles[s].id, PICK(np_words));
-		put_verb(b, PICK(verbs), 1);
-		bputs(b, " ");
-		put_object(b, c);
+		bprintf(b, "Le %s et %s", sigles[s].id, PICK(np_words));
+		put_predicate(b, c, 1);
 		bputs(b, chance(20) ? " !" : ".");
 	} else if (r < 93) {
 		/* A cross-reference sentence. */
@@ -770,16 +785,10 @@ static void sentence(struct buf *b, struct ctx *c)
 			c->self->slug);
 	} else {
 		put_cap(b, subj);
-		bputs(b, " ");
-		put_verb(b, PICK(verbs), np_plural(subj));
-		bputs(b, " ");
-		put_object(b, c);
+		put_predicate(b, c, np_plural(subj));
 		bputs(b, " ; ");
 		bputs(b, PICK(np_words));
-		bputs(b, " ");
-		put_verb(b, PICK(verbs), 0);
-		bputs(b, " ");
-		put_object(b, c);
+		put_predicate(b, c, 0);
 		bputs(b, ".");
 	}
 }
@@ -1084,6 +1093,19 @@ static void theme_body(struct buf *b, const struct fiche *f)
 	footnotes(b, &c);
 }
 
+/* A fiche's file into B: front matter and body; returns the body's size. */
+static size_t fiche_text(struct buf *b, const struct fiche *f, int is_action)
+{
+	breset(b);
+	front_matter(b, f, is_action);
+	size_t fm = b->n;
+	if (is_action)
+		action_body(b, f);
+	else
+		theme_body(b, f);
+	return b->n - fm;
+}
+
 /* ---- data files -------------------------------------------------------- */
 
 static void write_site(const char *dir)
@@ -1110,10 +1132,7 @@ static void write_site(const char *dir)
 	for (unsigned i = 0; i < COUNT(theme_sections); i++)
 		bprintf(&b, "    - \"%s\"\n", theme_sections[i]);
 	bputs(&b, "footer: \"Corpus synthétique généré par bench/gencorpus.\"\n");
-	char path[4096];
-	snprintf(path, sizeof path, "%s/content/site.yaml", dir);
-	write_file(path, b.p, b.n);
-	free(b.p);
+	write_data(dir, "site.yaml", &b);
 }
 
 static void gen_contacts(unsigned n)
@@ -1158,10 +1177,7 @@ static void write_contacts(const char *dir)
 		if (chance(50))
 			bprintf(&b, "  note: \"Présent %s depuis %u.\"\n", PICK(places), range(1990, 2015));
 	}
-	char path[4096];
-	snprintf(path, sizeof path, "%s/content/contacts.yaml", dir);
-	write_file(path, b.p, b.n);
-	free(b.p);
+	write_data(dir, "contacts.yaml", &b);
 }
 
 static void write_glossary(const char *dir)
@@ -1170,10 +1186,7 @@ static void write_glossary(const char *dir)
 	for (unsigned i = 0; i < COUNT(sigles); i++)
 		bprintf(&b, "- id: %s\n  expansion: \"%s\"\n  definition: \"%s\"\n", sigles[i].id, sigles[i].expansion,
 			sigles[i].definition);
-	char path[4096];
-	snprintf(path, sizeof path, "%s/content/glossary.yaml", dir);
-	write_file(path, b.p, b.n);
-	free(b.p);
+	write_data(dir, "glossary.yaml", &b);
 }
 
 static void write_bibliography(const char *dir)
@@ -1185,10 +1198,7 @@ static void write_bibliography(const char *dir)
 		bprintf(&b, " et %s\"\n  year: %u\n  publisher: \"%s\"\n", PICK(np_words), range(1995, 2016),
 			chance(50) ? "CEREQ" : "Transverscité");
 	}
-	char path[4096];
-	snprintf(path, sizeof path, "%s/content/bibliography.yaml", dir);
-	write_file(path, b.p, b.n);
-	free(b.p);
+	write_data(dir, "bibliography.yaml", &b);
 }
 
 /* Guide chapters; identical in both trees except the include list, which
@@ -1222,11 +1232,9 @@ static void write_guide(const char *dir, struct buf *b, unsigned *files, size_t 
 			if (s == 2)
 				bullets(b, &c, 3, 6, 0);
 		}
-		char path[4096];
-		snprintf(path, sizeof path, "%s/content/guide/%02u-%s.md", dir, i + 1, chapters[i][0]);
-		write_file(path, b->p, b->n);
-		snprintf(path, sizeof path, "%s/hugo/content/guide/%02u-%s.md", dir, i + 1, chapters[i][0]);
-		write_file(path, b->p, b->n);
+		char rel[512];
+		snprintf(rel, sizeof rel, "guide/%02u-%s.md", i + 1, chapters[i][0]);
+		write_both(dir, rel, b);
 		(*files)++;
 		*bytes += b->n - body;
 	}
@@ -1263,21 +1271,29 @@ static void write_hugo_config(const char *dir)
 		"\n"
 		"[minify]\n"
 		"  minifyOutput = false\n";
-	char path[4096];
-	snprintf(path, sizeof path, "%s/hugo/hugo.toml", dir);
-	write_file(path, cfg, sizeof cfg - 1);
-	snprintf(path, sizeof path, "%s/hugo/content/_index.md", dir);
-	static const char home[] = "---\ntitle: Accueil\n---\nLa démarche TAT réunit habitants et professionnels.\n";
-	write_file(path, home, sizeof home - 1);
-	snprintf(path, sizeof path, "%s/hugo/content/actions/_index.md", dir);
-	static const char la[] = "---\ntitle: Fiches-actions\n---\n";
-	write_file(path, la, sizeof la - 1);
-	snprintf(path, sizeof path, "%s/hugo/content/themes/_index.md", dir);
-	static const char lt[] = "---\ntitle: Fiches-thématiques\n---\n";
-	write_file(path, lt, sizeof lt - 1);
-	snprintf(path, sizeof path, "%s/hugo/content/guide/_index.md", dir);
-	static const char lg[] = "---\ntitle: Guide\n---\n";
-	write_file(path, lg, sizeof lg - 1);
+	write_in(dir, "hugo/hugo.toml", cfg, sizeof cfg - 1);
+	static const char *const lists[][2] = {
+		{"hugo/content/_index.md", "---\ntitle: Accueil\n---\nLa démarche TAT réunit habitants et professionnels.\n"},
+		{"hugo/content/actions/_index.md", "---\ntitle: Fiches-actions\n---\n"},
+		{"hugo/content/themes/_index.md", "---\ntitle: Fiches-thématiques\n---\n"},
+		{"hugo/content/guide/_index.md", "---\ntitle: Guide\n---\n"},
+	};
+	for (unsigned i = 0; i < COUNT(lists); i++)
+		write_in(dir, lists[i][0], lists[i][1], strlen(lists[i][1]));
+}
+
+/* One of 0..N-1 not among the K of TAKEN when DISTINCT. */
+static unsigned pick_new(const unsigned *taken, unsigned k, unsigned n, int distinct)
+{
+	unsigned v;
+	int dup;
+	do {
+		v = rn(n);
+		dup = 0;
+		for (unsigned j = 0; j < k; j++)
+			dup |= taken[j] == v;
+	} while (dup && distinct);
+	return v;
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -1336,31 +1352,15 @@ int main(int argc, char **argv)
 		gen_summary(a);
 		a->logic = rn(COUNT(logics));
 		a->nthemes = range(1, 3);
-		for (unsigned k = 0; k < a->nthemes; k++) {
-			unsigned t;
-			int dup;
-			do { /* distinct themes: a duplicate would be an error */
-				t = rn(nthemes);
-				dup = 0;
-				for (unsigned j = 0; j < k; j++)
-					dup |= a->themes[j] == t;
-			} while (dup && nthemes > 3);
-			a->themes[k] = t;
-		}
+		/* Distinct themes: a duplicate would be an error (a corpus of
+		 * fewer than four themes has to accept some). */
+		for (unsigned k = 0; k < a->nthemes; k++)
+			a->themes[k] = pick_new(a->themes, k, nthemes, nthemes > 3);
 		a->carrier = rn(ncontacts / 2 ? ncontacts / 2 : 1);
 		a->contacts[0] = a->carrier;
 		a->ncontacts = range(1, 4);
-		for (unsigned k = 1; k < a->ncontacts; k++) {
-			unsigned ct;
-			int dup;
-			do {
-				ct = rn(ncontacts);
-				dup = 0;
-				for (unsigned j = 0; j < k; j++)
-					dup |= a->contacts[j] == ct;
-			} while (dup);
-			a->contacts[k] = ct;
-		}
+		for (unsigned k = 1; k < a->ncontacts; k++)
+			a->contacts[k] = pick_new(a->contacts, k, ncontacts, 1);
 		a->since = range(1998, 2016);
 		a->status = rn(COUNT(statuses));
 		a->pub_mask = (1u << rn(COUNT(publics))) | (chance(70) ? 1u << rn(COUNT(publics)) : 0);
@@ -1378,25 +1378,15 @@ int main(int argc, char **argv)
 	unsigned files = 0;
 	for (unsigned i = 0; i < nactions; i++) {
 		const struct fiche *a = &actions[i];
-		breset(&b);
-		front_matter(&b, a, 1);
-		size_t fm = b.n;
-		action_body(&b, a);
-		body_bytes += b.n - fm;
+		body_bytes += fiche_text(&b, a, 1);
 		total_bytes += b.n;
-		snprintf(path, sizeof path, "%s/content/actions/%05u-%s.md", dir, a->number, a->slug);
-		write_file(path, b.p, b.n);
-		snprintf(path, sizeof path, "%s/hugo/content/actions/%05u-%s.md", dir, a->number, a->slug);
-		write_file(path, b.p, b.n);
+		snprintf(path, sizeof path, "actions/%05u-%s.md", a->number, a->slug);
+		write_both(dir, path, &b);
 		files++;
 	}
 	for (unsigned i = 0; i < nthemes; i++) {
 		const struct fiche *t = &themes[i];
-		breset(&b);
-		front_matter(&b, t, 0);
-		size_t fm = b.n;
-		theme_body(&b, t);
-		body_bytes += b.n - fm;
+		body_bytes += fiche_text(&b, t, 0);
 		total_bytes += b.n;
 		snprintf(path, sizeof path, "%s/content/themes/%u-%s.md", dir, t->number, t->slug);
 		write_file(path, b.p, b.n);
