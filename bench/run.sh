@@ -220,6 +220,17 @@ loads=$(sort -n "$work/load.txt" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { pr
 		return "-"
 	}
 	function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : sprintf("%.2f", a / b) }
+	# ratio_row(LABEL, F, A, B[, C]): a row of the ratio table, F[A] / F[B]
+	# (/ (F[B] + F[C]) when C is given) at each size.
+	function ratio_row(label, f, a, b, c,   line, i, d) {
+		line = "| " label " |"
+		for (i = 1; i <= ns; i++) {
+			d = f[b SUBSEP sz[i]]
+			if (c != "") d = d + f[c SUBSEP sz[i]]
+			line = line " " ratio(f[a SUBSEP sz[i]], d) " |"
+		}
+		print line
+	}
 	# exact(A, B): A / B unrounded, for judging a target (a memory ratio of 0.2533
 	# is not within a quarter, though it prints as 0.25).
 	function exact(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : a / b }
@@ -257,27 +268,13 @@ loads=$(sort -n "$work/load.txt" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { pr
 		print ""
 		hdr = "| ratio |"; for (i = 1; i <= ns; i++) hdr = hdr " " sz[i] " fiches |"; print hdr
 		hdr = "| --- |"; for (i = 1; i <= ns; i++) hdr = hdr " ---: |"; print hdr
-		line = "| Hugo / fiches, wall time (higher: fiches faster) |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(W["hugo" SUBSEP sz[i]], W["fiches" SUBSEP sz[i]]) " |"
-		print line
-		line = "| fiches / Hugo, peak memory (lower: fiches leaner) |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(M["fiches" SUBSEP sz[i]], M["hugo" SUBSEP sz[i]]) " |"
-		print line
-		line = "| fiches / write floor, wall time (creating the files alone) |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["write" SUBSEP sz[i]]) " |"
-		print line
-		line = "| fiches / write+sync floor, wall time |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["writesync" SUBSEP sz[i]]) " |"
-		print line
-		line = "| Hugo / write floor, wall time |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(W["hugo" SUBSEP sz[i]], W["write" SUBSEP sz[i]]) " |"
-		print line
-		line = "| fiches / CPU floor, wall time |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["floor" SUBSEP sz[i]]) " |"
-		print line
-		line = "| fiches / (CPU floor + write floor), wall time |"
-		for (i = 1; i <= ns; i++) line = line " " ratio(W["fiches" SUBSEP sz[i]], W["floor" SUBSEP sz[i]] + W["write" SUBSEP sz[i]]) " |"
-		print line
+		ratio_row("Hugo / fiches, wall time (higher: fiches faster)", W, "hugo", "fiches")
+		ratio_row("fiches / Hugo, peak memory (lower: fiches leaner)", M, "fiches", "hugo")
+		ratio_row("fiches / write floor, wall time (creating the files alone)", W, "fiches", "write")
+		ratio_row("fiches / write+sync floor, wall time", W, "fiches", "writesync")
+		ratio_row("Hugo / write floor, wall time", W, "hugo", "write")
+		ratio_row("fiches / CPU floor, wall time", W, "fiches", "floor")
+		ratio_row("fiches / (CPU floor + write floor), wall time", W, "fiches", "floor", "write")
 		if (ns >= 2) {
 			lo = sz[1]; hi = sz[ns]
 			print ""
