@@ -15,20 +15,13 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import FICHES, FIXTURE, TEMPLATES, check, finish, run as run_cmd  # noqa: E402
+from fichestest import FICHES, check, finish, project, run as run_cmd, require_built  # noqa: E402
 
 
 def run(args, cwd=None, env=None, fiches=FICHES):
     # Messages from the program's own catalogue, never an installed one.
     p = run_cmd([fiches] + args, env=dict(env or {}, FICHES_LOCALEDIR=None), cwd=cwd, timeout=120)
     return p.returncode, p.stdout, p.stderr
-
-
-def project():
-    d = tempfile.mkdtemp(prefix="fiches-cli-")
-    shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(d, "content"))
-    shutil.copytree(TEMPLATES, os.path.join(d, "templates"))
-    return d
 
 
 def long_options(help_text):
@@ -157,18 +150,15 @@ def test_content_hint(proj):
 
 
 def main():
-    if not os.access(FICHES, os.X_OK):
-        print(f"{FICHES} not found: run make")
-        print("0 passed, 1 failed")
-        sys.exit(1)
-    proj = project()
+    require_built()
+    proj = project(templates=True)
     try:
         test_help()
         test_refusals(proj)
         test_booklet(proj)
         test_content_hint(proj)
     finally:
-        shutil.rmtree(proj, ignore_errors=True)
+        shutil.rmtree(os.path.dirname(proj), ignore_errors=True)
     finish()
 
 

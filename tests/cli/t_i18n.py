@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT, FICHES, FIXTURE, check, finish  # noqa: E402
+from fichestest import ROOT, FICHES, FIXTURE, check, finish, require_built  # noqa: E402
 
 NNBSP = "\u202f"
 LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "FICHES_LOCALEDIR")
@@ -202,10 +202,7 @@ def test_serve_overlay(proj):
 
 
 def main():
-    if not os.access(FICHES, os.X_OK):
-        print(f"{FICHES} not found: run make")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+    require_built()
     proj = project()
     try:
         test_languages(proj)

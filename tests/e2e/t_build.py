@@ -6,7 +6,6 @@ HTML by parsing it (html.parser), then runs one build per kind of bad input and
 checks the diagnostic (file, line, column where it applies), the exit status,
 and that public/ is byte-for-byte as it was.
 """
-import hashlib
 import html.parser
 import os
 import re
@@ -16,36 +15,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT, FICHES, FIXTURE, TEMPLATES, check, finish  # noqa: E402
+from fichestest import ROOT, FICHES, check, fiches, finish, project, read, require_built, sha256, stamp, tree, write  # noqa: E402
 
 NNBSP, NBSP = "\u202f", "\u00a0"
-
-
-def run(args, cwd=None, env=None):
-    e = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="")
-    if env:
-        e.update(env)
-    p = subprocess.run([FICHES] + args, cwd=cwd, capture_output=True, text=True, env=e)
-    return p.returncode, p.stdout, p.stderr
-
-
-def fresh_project():
-    d = tempfile.mkdtemp(prefix="fiches-e2e-")
-    shutil.copytree(os.path.join(FIXTURE, "content"), os.path.join(d, "content"))
-    shutil.copytree(TEMPLATES, os.path.join(d, "templates"))
-    return d
-
-
-def tree_digest(path):
-    """Relative path → (sha256, mtime_ns) for every file below path."""
-    out = {}
-    for base, _, files in os.walk(path):
-        for f in files:
-            p = os.path.join(base, f)
-            with open(p, "rb") as fh:
-                out[os.path.relpath(p, path)] = (hashlib.sha256(fh.read()).hexdigest(),
-                                                 os.stat(p).st_mtime_ns)
-    return out
 
 
 class Page(html.parser.HTMLParser):
@@ -91,16 +63,15 @@ class Page(html.parser.HTMLParser):
 
 def parse(path):
     p = Page()
-    with open(path, encoding="utf-8") as f:
-        p.raw = f.read()
-        p.feed(p.raw)
+    p.raw = read(path)
+    p.feed(p.raw)
     p.body = "".join(p.text)
     return p
 
 
 def test_good_build():
-    proj = fresh_project()
-    rc, _, err = run(["build", "-C", proj, "--no-pdf"])
+    proj = project(templates=True)
+    rc, _, err = fiches("build", "-C", proj, "--no-pdf")
     check("fixture builds", rc == 0, err)
     pub = os.path.join(proj, "public")
     if rc != 0:
@@ -184,24 +155,22 @@ def test_good_build():
           all(a.get("src", "").endswith("assets/site.js") or a.get("src", "").endswith(".js")
               for t, a in home.tags if t == "script"))
     # Reproducible: a second project built elsewhere gives identical bytes.
-    proj2 = fresh_project()
-    rc2, _, _ = run(["build", "-C", proj2, "--no-pdf", "-j", "1"])
-    d1 = {k: v[0] for k, v in tree_digest(pub).items()}
-    d2 = {k: v[0] for k, v in tree_digest(os.path.join(proj2, "public")).items()}
+    proj2 = project(templates=True)
+    rc2, _, _ = fiches("build", "-C", proj2, "--no-pdf", "-j", "1")
+    d1 = tree(pub, sha256)
+    d2 = tree(os.path.join(proj2, "public"), sha256)
     check("two builds give identical bytes (also across -j)", rc2 == 0 and d1 == d2,
           str(set(d1.items()) ^ set(d2.items()))[:300])
     # A rebuild with no change writes nothing.
-    before = tree_digest(pub)
-    rc3, _, err3 = run(["build", "-C", proj, "--no-pdf"])
-    check("no-change rebuild keeps every file and mtime", rc3 == 0 and tree_digest(pub) == before, err3)
+    before = tree(pub, stamp)
+    rc3, _, err3 = fiches("build", "-C", proj, "--no-pdf")
+    check("no-change rebuild keeps every file and mtime", rc3 == 0 and tree(pub, stamp) == before, err3)
     # Editing one fiche rewrites only files whose bytes change.
     p = os.path.join(proj, "content", "actions", "03-veille.md")
-    with open(p, encoding="utf-8") as f:
-        text = f.read()
-    with open(p, "w", encoding="utf-8") as f:
-        f.write(text.replace("Observer.", "Observer attentivement."))
-    run(["build", "-C", proj, "--no-pdf"])
-    after = tree_digest(pub)
+    text = read(p)
+    write(p, text.replace("Observer.", "Observer attentivement."))
+    fiches("build", "-C", proj, "--no-pdf")
+    after = tree(pub, stamp)
     changed = sorted(k for k in after if after[k] != before.get(k))
     check("one edit rewrites only the changed pages",
           "fiches-actions/veille.html" in changed and "fiches-actions/maraude.html" not in changed,
@@ -209,17 +178,16 @@ def test_good_build():
     # A file fiches did not create survives rebuilds.
     with open(os.path.join(pub, "robots.txt"), "w") as f:
         f.write("User-agent: *\n")
-    run(["build", "-C", proj, "--no-pdf"])
+    fiches("build", "-C", proj, "--no-pdf")
     check("files fiches did not create are kept", os.path.exists(os.path.join(pub, "robots.txt")))
     # CRLF and BOM are accepted.
-    with open(p, encoding="utf-8") as f:
-        text = f.read()
+    text = read(p)
     with open(p, "wb") as f:
         f.write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
-    rc4, _, err4 = run(["build", "-C", proj, "--no-pdf"])
+    rc4, _, err4 = fiches("build", "-C", proj, "--no-pdf")
     check("CRLF and BOM accepted", rc4 == 0, err4)
-    shutil.rmtree(proj)
-    shutil.rmtree(proj2)
+    shutil.rmtree(os.path.dirname(proj))
+    shutil.rmtree(os.path.dirname(proj2))
 
 
 def line_of(text, needle):
@@ -258,8 +226,8 @@ BAD = [
 
 
 def test_bad_inputs():
-    proj = fresh_project()
-    rc, _, err = run(["build", "-C", proj, "--no-pdf"])
+    proj = project(templates=True)
+    rc, _, err = fiches("build", "-C", proj, "--no-pdf")
     if rc != 0:
         check("baseline build for bad-input tests", False, err)
         return
@@ -267,25 +235,21 @@ def test_bad_inputs():
     content = os.path.join(proj, "content")
     for name, rel, change, needle, fragment, opts in BAD:
         path = os.path.join(content, rel)
-        with open(path, encoding="utf-8") as f:
-            orig = f.read()
+        orig = read(path)
         bad = change(orig)
         assert bad != orig, name
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(bad)
-        before = tree_digest(pub)
-        rc, _, err = run(["build", "-C", proj, "--no-pdf"] + opts)
+        write(path, bad)
+        before = tree(pub, stamp)
+        rc, _, err = fiches("build", "-C", proj, "--no-pdf", *opts)
         shown = f"content/{rel}"
         pattern = re.escape(shown) + (f":{line_of(bad, needle)}:" if needle else r"(:\d+)?")
         ok = (rc == 1 and re.search(pattern + r".*(error|erreur).*" if needle else pattern, err)
-              and fragment in err and tree_digest(pub) == before)
+              and fragment in err and tree(pub, stamp) == before)
         check(f"bad input: {name}", ok, f"rc={rc} want {pattern} + {fragment!r}\n{err}")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(orig)
+        write(path, orig)
     # Raw bytes cases.
     path = os.path.join(content, "actions", "03-veille.md")
-    with open(path, "rb") as f:
-        orig = f.read()
+    orig = read(path, "rb")
     cases = [
         ("invalid UTF-8", orig.replace(b"Observer", b"Obs\xe9rver"), b"Obs", "UTF-8"),
         ("NUL byte", orig.replace(b"Observer", b"Obs\x00rver"), b"Obs", "NUL"),
@@ -298,63 +262,60 @@ def test_bad_inputs():
     for name, data, needle, fragment in cases:
         with open(path, "wb") as f:
             f.write(data)
-        before = tree_digest(pub)
-        rc, _, err = run(["build", "-C", proj, "--no-pdf"])
+        before = tree(pub, stamp)
+        rc, _, err = fiches("build", "-C", proj, "--no-pdf")
         want = "content/actions/03-veille.md:"
         if needle:
             line = data[:data.index(needle)].count(b"\n") + 1
             want += f"{line}:"
-        check(f"bad input: {name}", rc == 1 and want in err and fragment in err and tree_digest(pub) == before,
+        check(f"bad input: {name}", rc == 1 and want in err and fragment in err and tree(pub, stamp) == before,
               f"rc={rc} want {want!r} {fragment!r}\n{err[:500]}")
     with open(path, "wb") as f:
         f.write(orig)
     # Template syntax error: reported at templates/x.mustache:line:col.
     tpath = os.path.join(proj, "templates", "page.mustache")
-    with open(tpath, encoding="utf-8") as f:
-        torig = f.read()
-    with open(tpath, "w", encoding="utf-8") as f:
-        f.write(torig.replace("{{/doc}}", "{{/docs}}"))
-    before = tree_digest(pub)
-    rc, _, err = run(["build", "-C", proj, "--no-pdf"])
+    torig = read(tpath)
+    write(tpath, torig.replace("{{/doc}}", "{{/docs}}"))
+    before = tree(pub, stamp)
+    rc, _, err = fiches("build", "-C", proj, "--no-pdf")
     check("template syntax error at templates/page.mustache:line:col",
-          rc == 1 and re.search(r"templates/page\.mustache:\d+:\d+", err) and tree_digest(pub) == before, err)
-    with open(tpath, "w", encoding="utf-8") as f:
-        f.write(torig)
+          rc == 1 and re.search(r"templates/page\.mustache:\d+:\d+", err) and tree(pub, stamp) == before, err)
+    write(tpath, torig)
     # check writes nothing; output inside content/ is refused.
     shutil.rmtree(pub)
-    rc, _, err = run(["check", "-C", proj])
+    rc, _, err = fiches("check", "-C", proj)
     left = sorted(os.listdir(pub))[:10] if os.path.exists(pub) else None
     check("check writes nothing", rc == 0 and left is None, f"rc={rc} public/={left} {err}")
-    rc, _, err = run(["build", "-C", proj, "-o", os.path.join(content, "out")])
+    rc, _, err = fiches("build", "-C", proj, "-o", os.path.join(content, "out"))
     check("output inside content/ refused (usage, exit 2)", rc == 2 and not os.path.exists(os.path.join(content, "out")), err)
-    rc, _, _ = run(["frobnicate"])
+    rc, _, _ = fiches("frobnicate")
     check("unknown command is a usage error", rc == 2)
-    rc, out, _ = run(["--version"])
+    rc, out, _ = fiches("--version")
     check("--version", rc == 0 and out.startswith("fiches "))
-    shutil.rmtree(proj)
+    shutil.rmtree(os.path.dirname(proj))
 
 
 def test_new():
-    proj = fresh_project()
-    rc, out, err = run(["new", "action", "Nouvelle action : essai", "-C", proj])
+    proj = project(templates=True)
+    rc, out, err = fiches("new", "action", "Nouvelle action : essai", "-C", proj)
     created = out.strip()
     check("new action scaffolds the next number", rc == 0 and created.endswith("04-nouvelle-action-essai.md"), err + out)
-    rc, _, err = run(["check", "-C", proj])
+    rc, _, err = fiches("check", "-C", proj)
     check("scaffolded fiche passes check", rc == 0, err)
     first = open(created, encoding="utf-8").read()
-    rc, out, err = run(["new", "action", "Nouvelle action : essai", "-C", proj])
+    rc, out, err = fiches("new", "action", "Nouvelle action : essai", "-C", proj)
     check("a second new takes the next number and leaves the first file alone",
           rc == 0 and out.strip().endswith("05-nouvelle-action-essai.md") and
           open(created, encoding="utf-8").read() == first, err + out)
-    shutil.rmtree(proj)
+    shutil.rmtree(os.path.dirname(proj))
 
 
 def test_base_url_and_colour():
-    proj = fresh_project()
+    proj = project(templates=True)
     site = os.path.join(proj, "content", "site.yaml")
     with open(site, "a", encoding="utf-8") as f:
         f.write("base_url: https://exemple.org/tat\n")
-    rc, _, err = run(["build", "-C", proj, "--no-pdf"])
+    rc, _, err = fiches("build", "-C", proj, "--no-pdf")
     pub = os.path.join(proj, "public")
     sm = os.path.join(pub, "sitemap.xml")
     ok = rc == 0 and os.path.exists(sm)
@@ -369,10 +330,8 @@ def test_base_url_and_colour():
     check("canonical link with base_url", canon == ["https://exemple.org/tat/fiches-actions/atelier-habitants.html"], str(canon))
     # Colour only on a terminal, never with NO_COLOR.
     p = os.path.join(proj, "content", "actions", "03-veille.md")
-    with open(p, encoding="utf-8") as f:
-        text = f.read()
-    with open(p, "w", encoding="utf-8") as f:
-        f.write(text.replace("(action:atelier-habitants)", "(action:absent)"))
+    text = read(p)
+    write(p, text.replace("(action:atelier-habitants)", "(action:absent)"))
     import pty
     def on_tty(extra_env, args=("check", "-C", proj)):
         env = dict(os.environ, LC_ALL="C", LANGUAGE="")
@@ -396,47 +355,44 @@ def test_base_url_and_colour():
     check("diagnostics coloured on a terminal", "\x1b[" in coloured and "absent" in coloured, repr(coloured[:200]))
     plain = on_tty({"NO_COLOR": "1"})
     check("no colour with NO_COLOR", "\x1b[" not in plain and "absent" in plain, repr(plain[:200]))
-    _, _, err = run(["check", "-C", proj])
+    _, _, err = fiches("check", "-C", proj)
     check("no colour when not a terminal", "\x1b[" not in err and "absent" in err)
     # The booklets' progress bar: drawn on a terminal, absent from logs.
-    with open(p, "w", encoding="utf-8") as f:
-        f.write(text)
+    write(p, text)
     out = os.path.join(proj, "out-pdf")
     bar = on_tty({}, ("build", "-C", proj, "-o", out))
     steps = re.findall(r"\rPDF \[[# ]+\] (\d+)/(\d+)", bar)
     check("progress bar on a terminal while booklets are made",
           len(steps) >= 2 and steps[-1][0] == steps[-1][1], repr(bar[:300]))
     shutil.rmtree(out, ignore_errors=True)
-    code, _, err = run(["build", "-C", proj, "-o", out])
+    code, _, err = fiches("build", "-C", proj, "-o", out)
     check("no progress bar when not a terminal", code == 0 and "PDF [" not in err and "\r" not in err, err[:300])
-    shutil.rmtree(proj)
+    shutil.rmtree(os.path.dirname(proj))
 
 
 def test_image_not_png():
     """A JPEG is published and shown on the web; the booklets cannot draw it: a warning says so."""
-    proj = fresh_project()
+    proj = project(templates=True)
     with open(os.path.join(proj, "content", "media", "photo.jpg"), "wb") as f:
         f.write(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64)
     rel = os.path.join("actions", "02-maraude.md")
     path = os.path.join(proj, "content", rel)
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    text = read(path)
     text += "\n![Photo de la maraude](../media/photo.jpg)\n"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    write(path, text)
     line = text.count("\n", 0, text.index("![Photo"))  + 1
-    rc, _, err = run(["build", "-C", proj, "-o", os.path.join(proj, "out")])
+    rc, _, err = fiches("build", "-C", proj, "-o", os.path.join(proj, "out"))
     want = f"content/{rel}:{line}:1: warning"
     check("a non-PNG image: warning with file:line, build goes on",
           rc == 0 and want in err and "photo.jpg" in err and "PNG" in err, f"rc={rc} want {want}\n{err}")
     page = parse(os.path.join(proj, "out", "fiches-actions", "maraude.html"))
     srcs = [a.get("src") for t, a in page.tags if t == "img"]
     check("the non-PNG image is on the web page", "../media/photo.jpg" in srcs, str(srcs))
-    shutil.rmtree(proj)
+    shutil.rmtree(os.path.dirname(proj))
 
 
 def worker_version(proj, out):
-    rc, _, err = run(["build", "-q", "--no-pdf", "-C", proj, "-o", out])
+    rc, _, err = fiches("build", "-q", "--no-pdf", "-C", proj, "-o", out)
     with open(os.path.join(out, "sw.js"), encoding="utf-8") as f:
         m = re.search(r'var VERSION = "([^"]+)"', f.read())
     return rc, err, m.group(1) if m else None
@@ -446,7 +402,7 @@ def test_worker_version():
     """The service worker's version follows the search index and site.json,
     which it covers through the stage's hashes of their files (out_offline.c
     needs those outputs): the same site keeps it, a changed text changes it."""
-    proj = fresh_project()
+    proj = project(templates=True)
     out = os.path.join(proj, "out")
     rc, err, v1 = worker_version(proj, out)
     rc2, _, v2 = worker_version(proj, out)
@@ -456,7 +412,7 @@ def test_worker_version():
         f.write("\nUn mot nouveau : zygomatique.\n")
     rc, err, v3 = worker_version(proj, out)
     check("a word added to a fiche's text gives sw.js a new version", rc == 0 and v3 and v3 != v1, err)
-    shutil.rmtree(proj)
+    shutil.rmtree(os.path.dirname(proj))
 
 
 def test_install():
@@ -471,10 +427,7 @@ def test_install():
 
 
 if __name__ == "__main__":
-    if not os.access(FICHES, os.X_OK):
-        print(f"{FICHES} not built")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+    require_built()
     test_good_build()
     test_bad_inputs()
     test_new()

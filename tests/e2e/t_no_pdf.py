@@ -9,34 +9,24 @@ or removes them. Also: the pages of a --no-pdf build do not link PDFs, and
 the next full build brings the links back and removes a booklet whose
 source was deleted.
 """
-import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import FICHES, FIXTURE, check, finish  # noqa: E402
+from fichestest import FIXTURE, check, fiches, finish, read, require_built, stamp, tree  # noqa: E402
 
 
 def build(proj, *extra):
-    env = dict(os.environ, NO_COLOR="1", LC_ALL="C", LANGUAGE="", SOURCE_DATE_EPOCH="1700000000")
-    p = subprocess.run([FICHES, "build", "-j", "2", "-C", proj] + list(extra),
-                       capture_output=True, text=True, env=env)
-    return p.returncode, p.stderr
+    rc, _, err = fiches("build", "-j", "2", "-C", proj, *extra, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    return rc, err
 
 
 def files_under(pub, *prefixes):
-    out = {}
-    for prefix in prefixes:
-        for base, _, files in os.walk(os.path.join(pub, prefix)):
-            for f in files:
-                p = os.path.join(base, f)
-                with open(p, "rb") as fh:
-                    out[os.path.relpath(p, pub)] = (hashlib.sha256(fh.read()).hexdigest(),
-                                                    os.stat(p).st_mtime_ns)
-    return out
+    """(sha256, mtime) of the files below pub's prefixes, by path relative to pub."""
+    return {os.path.join(prefix, rel): v for prefix in prefixes
+            for rel, v in tree(os.path.join(pub, prefix), stamp).items()}
 
 
 def main():
@@ -58,8 +48,7 @@ def main():
     check("--no-pdf keeps every PDF and print page, bytes and mtimes",
           rc == 0 and kept == published, f"{err} lost: {sorted(set(published) - set(kept))}")
     check("--no-pdf reports no file removed", " 0 removed" in err, err)
-    with open(os.path.join(pub, "fiches-actions", "maraude.html"), encoding="utf-8") as f:
-        page = f.read()
+    page = read(os.path.join(pub, "fiches-actions", "maraude.html"))
     check("the page was rebuilt, without PDF links", "Un paragraphe ajouté" in page and ".pdf" not in page)
     with open(os.path.join(pub, ".fiches-manifest"), encoding="utf-8") as f:
         listed = {line.split(" ", 2)[2].rstrip("\n") for line in f
@@ -74,8 +63,7 @@ def main():
           rc == 0 and os.path.exists(os.path.join(pub, "pdf", "atelier.pdf")), err)
     rc, err = build(proj)
     after = files_under(pub, "pdf", "print")
-    with open(os.path.join(pub, "fiches-actions", "maraude.html"), encoding="utf-8") as f:
-        page = f.read()
+    page = read(os.path.join(pub, "fiches-actions", "maraude.html"))
     check("the next full build remakes the PDFs, links them and removes the deleted booklet",
           rc == 0 and ".pdf" in page and "pdf/atelier.pdf" not in after
           and "print/atelier.html" not in after
@@ -85,8 +73,5 @@ def main():
 
 
 if __name__ == "__main__":
-    if not os.access(FICHES, os.X_OK):
-        print(f"{FICHES} not built")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+    require_built()
     sys.exit(main())

@@ -19,7 +19,6 @@ the very manifest a fresh build writes, carried files (PDFs under
 nothing, rewrites the list as a fresh publish writes it, and still refuses
 a file changed by hand.
 """
-import hashlib
 import os
 import re
 import shutil
@@ -28,7 +27,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import FICHES, FIXTURE, check, finish  # noqa: E402
+import fichestest  # noqa: E402
+from fichestest import FICHES, FIXTURE, check, finish, sha256  # noqa: E402
 
 OLD_BASIS = 1469598103934665603  # the truncated offset basis of earlier versions
 FNV_BASIS = 14695981039346656037  # FNV-1a 64's offset basis (manifest 2, publish 2)
@@ -51,15 +51,8 @@ def run(*args):
 
 
 def tree(d, skip=(".fiches-manifest", ".fiches-published")):
-    out = {}
-    for base, _, files in os.walk(d):
-        for f in files:
-            p = os.path.join(base, f)
-            rel = os.path.relpath(p, d)
-            if rel not in skip:
-                with open(p, "rb") as fh:
-                    out[rel] = hashlib.sha256(fh.read()).hexdigest()
-    return out
+    """sha256 of every file below d but skip's."""
+    return {rel: v for rel, v in fichestest.tree(d, sha256).items() if rel not in skip}
 
 
 def make_old(d, name, header=None, basis=OLD_BASIS):

@@ -42,20 +42,10 @@ from t_editor_data import post, get  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
-from fichestest import skip, finish  # noqa: E402
+from fichestest import skip, finish, tree  # noqa: E402
 
 # A failed check shows at most 800 characters of its detail (whole pages).
 check = functools.partial(fichestest.check, limit=800)
-
-
-def snapshot(content):
-    out = {}
-    for d, _, files in os.walk(content):
-        for f in files:
-            p = os.path.join(d, f)
-            with open(p, "rb") as fh:
-                out[os.path.relpath(p, content)] = fh.read()
-    return out
 
 
 def alert(body):
@@ -119,7 +109,7 @@ def main():
               st == 200 and 'action="%s/renommer"' % url in body.decode() and 'id="renommer-nouvel"' in body.decode())
 
         # The coordinator's mistakes: nothing is written.
-        before = snapshot(content)
+        before = tree(content)
         for label, new, want in (
                 ("an id already taken (another contact)", "reseaux-13", 409),
                 ("an empty id", "   ", 422),
@@ -132,14 +122,14 @@ def main():
                   st == want and bool(alert(body)), (st, alert(body)))
         st, _, body = post(srv, "/_edit/donnees/contact/nexiste-pas/renommer", {"nouvel": "autre"}, form=True)
         check("an entry that does not exist: 404", st == 404, st)
-        check("…and none of these wrote anything", snapshot(content) == before)
+        check("…and none of these wrote anything", tree(content) == before)
 
         # The preview.
         st, _, body = post(srv, url + "/renommer", {"nouvel": " comite-de-pilotage-tat "}, form=True)
         table = rows(body)
         files = {r[0] for r in table}
         check("the preview lists the changes (200), nothing written",
-              st == 200 and snapshot(content) == before and len(table) >= 10, (st, len(table), alert(body)))
+              st == 200 and tree(content) == before and len(table) >= 10, (st, len(table), alert(body)))
         check("…the entry's own id line",
               ("content/contacts.yaml", 8, "- id: copiltat", "- id: comite-de-pilotage-tat") in table,
               [r for r in table if r[0] == "content/contacts.yaml"])
@@ -162,23 +152,23 @@ def main():
         fiche = os.path.join(content, "actions", "09-soutien-aux-familles-et-proches.md")
         with open(fiche, "a", encoding="utf-8") as f:
             f.write("\nUne ligne ajoutée ailleurs pendant l’aperçu.\n")
-        moved = snapshot(content)
+        moved = tree(content)
         st, _, body = post(srv, url + "/renommer",
                            {"nouvel": "comite-de-pilotage-tat", "appliquer": "1", "versions": versions}, form=True)
         check("a file changed since the preview: refused (409), the file named, nothing written",
-              st == 409 and "09-soutien" in alert(body) and snapshot(content) == moved, (st, alert(body)))
+              st == 409 and "09-soutien" in alert(body) and tree(content) == moved, (st, alert(body)))
 
         # Preview again, then apply.
         st, _, body = post(srv, url + "/renommer", {"nouvel": "comite-de-pilotage-tat"}, form=True)
         table = rows(body)
         versions = hidden(body, "versions")
-        before = snapshot(content)
+        before = tree(content)
         st, h, body = post(srv, url + "/renommer",
                            {"nouvel": "comite-de-pilotage-tat", "appliquer": "1", "versions": versions}, form=True)
         check("« Appliquer » answers 303 to the renamed entry's form",
               st == 303 and h.get("location") == "/_edit/donnees/contact/comite-de-pilotage-tat?renomme=1",
               (st, h.get("location"), alert(body)))
-        after = snapshot(content)
+        after = tree(content)
         diff = changed_lines(before, after)
         listed = {(r[0][len("content/"):], r[1], r[2], r[3]) for r in table}
         actual = {(f, ln, a, b) for f, v in diff.items() if isinstance(v, list) for (ln, a, b) in v}
@@ -221,10 +211,10 @@ def main():
         # Deleting an entry still referenced: refused with the referrers, the leaflet among them.
         st, _, body = get(srv, "/_edit/donnees/contact/reseaux-13")
         base = re.search(rb'name="base" value="([0-9a-f]+)"', body).group(1).decode()
-        before = snapshot(content)
+        before = tree(content)
         st, _, body = post(srv, "/_edit/donnees/contact/reseaux-13/supprimer", {"base": base}, form=True)
         check("deleting a contact still referenced is refused, the leaflet's panel listed",
-              st == 409 and "content/booklets/plaquette.yaml:94" in body.decode() and snapshot(content) == before,
+              st == 409 and "content/booklets/plaquette.yaml:94" in body.decode() and tree(content) == before,
               (st, re.findall(r"content/[^<]*", body.decode())[:12]))
 
         # A glossary sigle: links and the sigle in the texts follow.
@@ -238,10 +228,10 @@ def main():
         check("the preview of a sigle lists its uses in the texts", st == 200 and len(table) >= 3,
               (st, alert(body), table[:3]))
         versions = hidden(body, "versions")
-        before = snapshot(content)
+        before = tree(content)
         st, h, _ = post(srv, gurl + "/renommer", {"nouvel": "CLSPD-13", "appliquer": "1", "versions": versions},
                         form=True)
-        after = snapshot(content)
+        after = tree(content)
         words_left = [f for f, b in after.items() if f.endswith(".md") and re.search(rb"\bCLSPD\b(?!-13)", b)]
         check("…applied: the sigle follows in every text (no CLSPD left but the code span)",
               st == 303 and words_left == ["pages/credits.md"] and

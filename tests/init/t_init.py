@@ -12,43 +12,32 @@ messages are French with the French catalogue.
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT, FICHES, check, finish  # noqa: E402
+from fichestest import ROOT, FICHES, check, fiches, finish, read, require_built, tree  # noqa: E402
 
 BUILD = os.path.dirname(FICHES)
 SKELETON = os.path.join(ROOT, "skeleton")
 
 
 def run(args, french=False):
-    env = dict(os.environ, NO_COLOR="1", LC_ALL="C.UTF-8", LANGUAGE="")
+    """The program in C.UTF-8; in French, from the build's catalogue, with french."""
+    env = {"LC_ALL": "C.UTF-8"}
     if french:
         env.update(LANGUAGE="fr", FICHES_LOCALEDIR=os.path.join(BUILD, "locale"))
-    p = subprocess.run([FICHES] + args, capture_output=True, text=True, env=env)
-    return p.returncode, p.stdout, p.stderr
-
-
-def files_below(d):
-    out = {}
-    for base, _, files in os.walk(d):
-        for f in files:
-            p = os.path.join(base, f)
-            with open(p, "rb") as fh:
-                out[os.path.relpath(p, d)] = fh.read()
-    return out
+    return fiches(*args, env=env)
 
 
 def main():
     tmp = tempfile.mkdtemp(prefix="fiches-init-")
     proj = os.path.join(tmp, "associations", "mon-site")
     rc, out, err = run(["init", proj])
-    written = files_below(proj)
+    written = tree(proj)
     check("init into a new directory (its parent made too): exit 0", rc == 0, err)
     check("the project is skeleton/, byte for byte, and has no templates/",
-          written == files_below(SKELETON) and not os.path.exists(os.path.join(proj, "templates")),
+          written == tree(SKELETON) and not os.path.exists(os.path.join(proj, "templates")),
           str(sorted(written)))
     kinds = ["content/site.yaml", "content/contacts.yaml", "content/glossary.yaml",
              "content/bibliography.yaml"]
@@ -70,8 +59,7 @@ def main():
               "pdf/livret-atelier-imposee.pdf", "print/livret-atelier.html"]
     missing = [p for p in expect if not os.path.isfile(os.path.join(pub, p))]
     check("every example is published, with its booklet (imposed too)", not missing, str(missing))
-    with open(os.path.join(pub, "fiches-actions", "jardin-partage.html"), encoding="utf-8") as f:
-        page = f.read()
+    page = read(os.path.join(pub, "fiches-actions", "jardin-partage.html"))
     check("the fiche-action's links resolve (theme, contact, bibliography, sigle)",
           "lien-entre-voisins.html" in page and "Camille Martin" in page and "Paugam" in page
           and "<abbr" in page, page[:300])
@@ -102,8 +90,8 @@ def main():
           and "not empty" in err, err)
     rc, out, err = run(["init", proj])
     check("init over an existing project: refused, the project unchanged",
-          rc == 1 and files_below(proj).keys() >= written.keys()
-          and all(files_below(proj)[p] == written[p] for p in written), err)
+          rc == 1 and tree(proj).keys() >= written.keys()
+          and all(tree(proj)[p] == written[p] for p in written), err)
     a_file = os.path.join(tmp, "fichier")
     with open(a_file, "w") as f:
         f.write("x\n")
@@ -112,7 +100,7 @@ def main():
     empty = os.path.join(tmp, "vide")
     os.makedirs(empty)
     rc, out, err = run(["init", empty])
-    check("init into an existing empty directory: exit 0", rc == 0 and files_below(empty) == written, err)
+    check("init into an existing empty directory: exit 0", rc == 0 and tree(empty) == written, err)
     rc, out, err = run(["init"])
     check("init without DIR: usage error", rc == 2, err)
 
@@ -127,8 +115,5 @@ def main():
 
 
 if __name__ == "__main__":
-    if not os.access(FICHES, os.X_OK):
-        print(f"{FICHES} not built")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+    require_built()
     sys.exit(main())

@@ -9,10 +9,13 @@
 - check()/skip() count and print « ok   name » / « FAIL name: detail » /
   « skip name: why »; finish() prints the line tests/run.sh adds to its
   totals (« N passed, N failed[, N skipped] ») and exits 1 on a failure;
+  require_built() fails the whole test, require_program() skips it, when
+  the program is not built;
 - fiches() runs the program in the C locale without colours;
 - project() copies a fixture into a fresh temporary directory; files()
-  lists the files below a directory; git() and git_repository() for the
-  tests that need one;
+  lists the files below a directory, tree() maps them to their bytes (or
+  to sha256() or stamp() of each, to compare builds); git() and
+  git_repository() for the tests that need one;
 - Serve starts `fiches serve --port 0` and reads the port (and the
   workshop's key) from what it prints (Serve.copy_of: on a fresh copy of
   a fixture, removed with the server at the end of a `with` block);
@@ -20,6 +23,7 @@
   test gives; Events reads its live-reload stream.
 Standard library only.
 """
+import hashlib
 import http.client
 import json
 import os
@@ -83,6 +87,14 @@ def finish():
     """Prints the summary line (the last of the output) and exits."""
     print(summary(), flush=True)
     sys.exit(1 if failed else 0)
+
+
+def require_built():
+    """Fails the whole test when the program is not built yet: a suite
+    that cannot run its checks must not pass unseen."""
+    if not os.access(FICHES, os.X_OK):
+        check(os.path.basename(sys.argv[0]), False, FICHES + " is not built (run make)")
+        finish()
 
 
 def require_program():
@@ -151,6 +163,27 @@ def files(root):
     for d, _, names in os.walk(root):
         out += [os.path.relpath(os.path.join(d, n), root) for n in names]
     return sorted(out)
+
+
+def tree(root, value=None):
+    """Every file below root (none when root does not exist): its path
+    relative to root -> value(its path), by default its bytes."""
+    out = {}
+    for d, _, names in os.walk(root):
+        for n in names:
+            p = os.path.join(d, n)
+            out[os.path.relpath(p, root)] = value(p) if value else read(p, "rb")
+    return out
+
+
+def sha256(path):
+    """The hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(read(path, "rb")).hexdigest()
+
+
+def stamp(path):
+    """(sha256, mtime in ns): a file rewritten with the same bytes differs."""
+    return sha256(path), os.stat(path).st_mtime_ns
 
 
 def read(path, mode="r"):

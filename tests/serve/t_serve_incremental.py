@@ -26,22 +26,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT as REPO, FICHES, ENV, Events, check, skip, finish  # noqa: E402
+from fichestest import ROOT as REPO, FICHES, ENV, Events, check, skip, finish, tree  # noqa: E402
 
 WAIT = 120  # seconds allowed for a rebuild: only a hang fails
 INCREMENTAL = "only what the change shows"
 REBUILT = re.compile(r"^fiches: (rebuilt in .*|\d+ errors?: still serving.*)$", re.M)
-
-
-def tree(top):
-    """Every file below top: relative path -> bytes."""
-    out = {}
-    for d, _, names in os.walk(top):
-        for n in names:
-            p = os.path.join(d, n)
-            with open(p, "rb") as f:
-                out[os.path.relpath(p, top)] = f.read()
-    return out
 
 
 def compare(name, served, reference):
