@@ -15,17 +15,15 @@ Prints "N passed, N failed[, N skipped]" last.
 """
 import functools
 import os
-import shutil
 import sys
-import tempfile
 import json
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_editor_http import Server, request, FICHES  # noqa: E402
+from t_editor_http import Server, request  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
-from fichestest import CONTENT, git, git_repository, project, skip, finish  # noqa: E402
+from fichestest import CONTENT, folder_then_git, git, git_repository, project, finish  # noqa: E402
 
 # A failed check shows at most 400 characters of its detail (whole pages, JSON).
 check = functools.partial(fichestest.check, limit=400)
@@ -159,26 +157,22 @@ def scenario(label, root, in_git):
         srv.stop()
 
 
+def git_project(tmp):
+    """A repository holding content/, one more page staged (other work the
+    saves leave alone)."""
+    repo = project(CONTENT, tmp=tmp, name="avec-git")
+    git_repository(repo, "content")
+    with open(os.path.join(repo, "content", "pages", "nouvelle.md"), "w") as f:
+        f.write("---\ntitle: Nouvelle\n---\nTexte.\n")
+    git(repo, "add", "content/pages/nouvelle.md")
+    with open(os.path.join(repo, ".gitignore"), "w") as f:
+        f.write("public/\nserve.log\n")
+    return repo
+
+
 def main():
-    if not os.path.exists(FICHES):
-        skip("t_editor_history", "no " + FICHES)
-        return
-    tmp = tempfile.mkdtemp(prefix="fiches-editor-history-")
-    try:
-        scenario("folder", project(CONTENT, tmp=tmp, name="sans-git"), False)
-        if shutil.which("git") is None:
-            skip("git", "no git command")
-            return
-        repo = project(CONTENT, tmp=tmp, name="avec-git")
-        git_repository(repo, "content")
-        with open(os.path.join(repo, "content", "pages", "nouvelle.md"), "w") as f:
-            f.write("---\ntitle: Nouvelle\n---\nTexte.\n")
-        git(repo, "add", "content/pages/nouvelle.md")
-        with open(os.path.join(repo, ".gitignore"), "w") as f:
-            f.write("public/\nserve.log\n")
-        scenario("git", repo, True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    folder_then_git("t_editor_history", scenario, lambda tmp: project(CONTENT, tmp=tmp, name="sans-git"),
+                    git_project)
 
 
 if __name__ == "__main__":

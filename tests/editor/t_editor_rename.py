@@ -30,7 +30,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import zlib
 import struct
@@ -40,7 +39,7 @@ from t_editor_http import Server, request, FICHES  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
-from fichestest import CONTENT, git, git_repository, project, skip, finish  # noqa: E402
+from fichestest import CONTENT, folder_then_git, git, git_repository, project, finish  # noqa: E402
 
 # A failed check shows at most 600 characters of its detail (whole pages, JSON).
 check = functools.partial(fichestest.check, limit=600)
@@ -77,14 +76,8 @@ def api(srv, body, path="/_edit/api/renommer"):
 
 
 def snapshot(root):
-    out = {}
-    top = os.path.join(root, "content")
-    for d, _, files in os.walk(top):
-        for f in files:
-            p = os.path.join(d, f)
-            with open(p, "rb") as fh:
-                out[os.path.relpath(p, top)] = fh.read()
-    return out
+    """The bytes of every file of root's content/."""
+    return fichestest.tree(os.path.join(root, "content"))
 
 
 def tiny_png():
@@ -291,30 +284,29 @@ def scenario(label, root, in_git):
         srv.stop()
 
 
+def folder_project(tmp):
+    """The corpus with the test page, its links checked; a copy of it, made
+    before the first scenario changes it, waits for git_project."""
+    plain = project(CONTENT, tmp=tmp, name="sans-git")
+    with open(os.path.join(plain, "content", PAGE), "a", encoding="utf-8") as f:
+        f.write(FIXTURE)
+    chk = subprocess.run([FICHES, "check", "-C", plain], capture_output=True, text=True,
+                         env=dict(os.environ, LC_ALL="C", LANGUAGE=""))
+    check("the test page's links all resolve before the operation", chk.returncode == 0, chk.stderr[-800:])
+    shutil.copytree(plain, os.path.join(tmp, "avec-git"))
+    return plain
+
+
+def git_project(tmp):
+    repo = os.path.join(tmp, "avec-git")
+    with open(os.path.join(repo, ".gitignore"), "w") as f:
+        f.write("public/\nserve.log\n.fiches/\n")
+    git_repository(repo, "content", ".gitignore")
+    return repo
+
+
 def main():
-    if not os.path.exists(FICHES):
-        skip("t_editor_rename", "no " + FICHES)
-        return
-    tmp = tempfile.mkdtemp(prefix="fiches-editor-rename-")
-    try:
-        plain = project(CONTENT, tmp=tmp, name="sans-git")
-        with open(os.path.join(plain, "content", PAGE), "a", encoding="utf-8") as f:
-            f.write(FIXTURE)
-        chk = subprocess.run([FICHES, "check", "-C", plain], capture_output=True, text=True,
-                             env=dict(os.environ, LC_ALL="C", LANGUAGE=""))
-        check("the test page's links all resolve before the operation", chk.returncode == 0, chk.stderr[-800:])
-        repo = os.path.join(tmp, "avec-git")
-        shutil.copytree(plain, repo)
-        scenario("folder", plain, False)
-        if shutil.which("git") is None:
-            skip("git", "no git command")
-            return
-        with open(os.path.join(repo, ".gitignore"), "w") as f:
-            f.write("public/\nserve.log\n.fiches/\n")
-        git_repository(repo, "content", ".gitignore")
-        scenario("git", repo, True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    folder_then_git("t_editor_rename", scenario, folder_project, git_project)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@
 - project() copies a fixture into a fresh temporary directory; files()
   lists the files below a directory, tree() maps them to their bytes (or
   to sha256() or stamp() of each, to compare builds); git() and
-  git_repository() for the tests that need one;
+  git_repository() for the tests that need one, folder_then_git() for a
+  scenario played without git and in a repository;
 - Serve starts `fiches serve --port 0` and reads the port (and the
   workshop's key) from what it prints (Serve.copy_of: on a fresh copy of
   a fixture, removed with the server at the end of a `with` block);
@@ -155,6 +156,26 @@ def git_repository(root, *paths):
     git(root, "init", "-q")
     git(root, "add", *paths)
     git(root, "commit", "-q", "-m", "initial")
+
+
+def folder_then_git(name, scenario, folder_project, git_project):
+    """scenario(label, root, in_git) on a project whose content/ is in no git
+    repository (label « folder »), then on one in a repository (« git »;
+    skipped without the git command). folder_project(tmp) and
+    git_project(tmp) make them in one temporary directory, removed at the
+    end; git_project is called after the first scenario has run."""
+    if not os.path.exists(FICHES):
+        skip(name, "no " + FICHES)
+        return
+    tmp = tempfile.mkdtemp(prefix="fiches-%s-" % name)
+    try:
+        scenario("folder", folder_project(tmp), False)
+        if shutil.which("git") is None:
+            skip("git", "no git command")
+            return
+        scenario("git", git_project(tmp), True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def files(root):
