@@ -4,7 +4,8 @@ XMP metadata, from `qpdf --json` (objects, with the streams decoded).
 
 There is no veraPDF in Debian: the checks a PDF/UA validator would make
 on our files are written here, on what qpdf reads, and each returns the
-problems it finds (an empty list: the check holds)."""
+problems it finds (an empty list: the check holds). pdftext() and
+pdfinfo() read a PDF's text and Info dictionary back with poppler."""
 import base64
 import json
 import re
@@ -13,6 +14,22 @@ import xml.etree.ElementTree as ET
 
 OPS = re.compile(rb"/(\w+)\s*(<<[^>]*>>\s*)?BDC|/(\w+)\s+BMC|\bEMC\b|\bTJ|\bTj|'|\"")
 PAINT = re.compile(rb"(?<![\w/])(f\*?|S|B\*?|b\*?|Do|sh)\s*$")
+
+
+def pdftext(pdf, first=None, last=None, layout=False):
+    """pdftotext's text of pages first..last (all by default; last: first)."""
+    cmd = ["pdftotext"]
+    if first:
+        cmd += ["-f", str(first), "-l", str(last or first)]
+    if layout:
+        cmd.append("-layout")
+    return subprocess.run(cmd + [pdf, "-"], capture_output=True, text=True).stdout
+
+
+def pdfinfo(pdf):
+    """pdfinfo's fields (« Pages », « Page size », « Title »…), stripped."""
+    out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    return dict((k.strip(), v.strip()) for k, v in (l.split(":", 1) for l in out.splitlines() if ":" in l))
 
 
 class Doc:

@@ -9,25 +9,14 @@ import json, math, os, re, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fichestest import ROOT, BUILD, FICHES, FIXTURE, check, finish  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pdfstruct import pdfinfo, pdftext  # noqa: E402
+
 LIB = os.path.join(ROOT, BUILD, "libfiches.a")
 
 
 def run(*cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
-
-
-def text(pdf, first=None, last=None, layout=False):
-    cmd = ["pdftotext"]
-    if first:
-        cmd += ["-f", str(first), "-l", str(last or first)]
-    if layout:
-        cmd.append("-layout")
-    return run(*cmd, pdf, "-").stdout
-
-
-def info(pdf):
-    out = run("pdfinfo", pdf).stdout
-    return dict(l.split(":", 1) for l in out.splitlines() if ":" in l)
 
 
 def driver(tmp):
@@ -72,7 +61,7 @@ def main():
             check("qpdf --check " + n, run("qpdf", "--check", p).returncode == 0)
             fonts = run("pdffonts", p).stdout.splitlines()[2:]
             check("fonts embedded in " + n, fonts and all(l.split()[-5] == "yes" for l in fonts))
-            i = info(p)
+            i = pdfinfo(p)
             imposed = n.endswith("-imposee.pdf")
             size = i.get("Page size", "")
             if imposed:
@@ -85,7 +74,7 @@ def main():
             if not imposed:
                 check("tagged " + n, i.get("Tagged", "").strip() == "yes")
         fiche = os.path.join(pdfdir, "action-1-atelier-habitants.pdf")
-        t = text(fiche)
+        t = pdftext(fiche)
         words = ["Atelier des habitants", "Acteurs", "Objectifs", "Rompre", "Pour prendre contact"]
         pos = [t.find(w) for w in words]
         check("fiche text in order", all(p >= 0 for p in pos) and pos == sorted(pos), str(pos))
@@ -139,8 +128,8 @@ def main():
         check("Figure elements carry their /Alt", "Carte du quartier" in figures and
               "QR code de la fiche en ligne" in figures, str(alts))
         guide = os.path.join(pdfdir, "guide-complet.pdf")
-        gt = text(guide)
-        alltext = "".join(text(os.path.join(pdfdir, n)) for n in names if not n.endswith("imposee.pdf"))
+        gt = pdftext(guide)
+        alltext = "".join(pdftext(os.path.join(pdfdir, n)) for n in names if not n.endswith("imposee.pdf"))
         check("a hyphenated line break", re.search("[a-zéè’]{2,}[-\u00ad]\n[a-zéè]", alltext) is not None)
         # Hyphenation points are soft hyphens in the text Pango lays out; only
         # those drawn at a line break may reach the PDF's text (text_renderer.c).
@@ -152,20 +141,20 @@ def main():
         check("no empty soft-hyphen spans in the page content",
               re.search(rb"/ActualText <feff00ad> >> BDC\s*EMC", raw) is None)
         # Sommaire: every entry's page starts with that entry's title.
-        npages = int(info(guide)["Pages"])
-        som = text(guide, 2, 2, layout=True)
+        npages = int(pdfinfo(guide)["Pages"])
+        som = pdftext(guide, 2, 2, layout=True)
         entries = re.findall(r"^(.+?)\s*\.?\s*(\d+)\s*$", som, re.M)
         entries = [(a.strip(" ."), int(b)) for a, b in entries if int(b) > 2]
         check("sommaire lists entries", len(entries) >= 5, str(entries))
         for title, page in entries:
             title = title.split("·")[-1].strip()
-            got = text(guide, page, page)
+            got = pdftext(guide, page, page)
             check("sommaire '%s' → p. %d" % (title, page), title in got.replace("\n", " "))
         # « voir fiche-action 2, p. N » points to the page where it starts.
         refs = re.findall(r"voir (fiche-action|fiche thématique) (\d+),\s*p\.\s*(\d+)", gt.replace("\n", " "))
         check("cross-references with pages", len(refs) >= 1, gt[:0])
         for kind, num, page in refs:
-            got = text(guide, int(page), int(page))
+            got = pdftext(guide, int(page), int(page))
             label = ("FICHE-ACTION " if kind == "fiche-action" else "FICHE THÉMATIQUE ") + num
             check("« voir %s %s, p. %s »" % (kind, num, page), label in got, got[:200])
         js = json.loads(run("qpdf", "--json", guide).stdout or "{}")
@@ -174,14 +163,14 @@ def main():
         # Imposition: ceil(n/4) sheets, two sides each, saddle-stitch order.
         a5 = os.path.join(pdfdir, "atelier.pdf")
         imp = os.path.join(pdfdir, "atelier-imposee.pdf")
-        n = int(info(a5)["Pages"])
-        sides = int(info(imp)["Pages"])
+        n = int(pdfinfo(a5)["Pages"])
+        sides = int(pdfinfo(imp)["Pages"])
         check("imposed sides = 2 × ceil(pages/4)", sides == 2 * math.ceil(n / 4), "%d %d" % (n, sides))
         m = 4 * math.ceil(n / 4)
         for s in range(sides):
             i = s // 2
             want = (m - 2 * i, 2 * i + 1) if s % 2 == 0 else (2 * i + 2, m - 2 * i - 1)
-            lines = text(imp, s + 1, s + 1, layout=True).splitlines()
+            lines = pdftext(imp, s + 1, s + 1, layout=True).splitlines()
             nums = [int(x) for l in lines for x in re.findall(r"(?<!\S)(\d{1,3})(?!\S)", l)
                     if l.strip() and re.fullmatch(r"\s*\d{1,3}(\s+\d{1,3})?\s*", l)]
             # Every page carries its number but the covers (1 and m): a side

@@ -39,7 +39,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pdfstruct import Doc  # noqa: E402
+from pdfstruct import Doc, pdfinfo, pdftext  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fichestest import ROOT, FICHES, check, finish  # noqa: E402
@@ -47,20 +47,6 @@ from fichestest import ROOT, FICHES, check, finish  # noqa: E402
 
 def run(*cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
-
-
-def pdftext(pdf, first=None, last=None, layout=False):
-    cmd = ["pdftotext"]
-    if first:
-        cmd += ["-f", str(first), "-l", str(last or first)]
-    if layout:
-        cmd.append("-layout")
-    return run(*cmd, pdf, "-").stdout
-
-
-def info(pdf):
-    return dict((k.strip(), v.strip()) for k, v in
-                (l.split(":", 1) for l in run("pdfinfo", pdf).stdout.splitlines() if ":" in l))
 
 
 def norm(s):
@@ -177,7 +163,7 @@ def check_booklet(name, pdf, expect_depth):
     ns = {"dc": "http://purl.org/dc/elements/1.1/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
     check(name + ": an XMP metadata stream that parses", x is not None)
     if x is not None:
-        i = info(pdf)
+        i = pdfinfo(pdf)
         title = x.find(".//dc:title/rdf:Alt/rdf:li", ns)
         creator = x.find(".//dc:creator/rdf:Seq/rdf:li", ns)
         lang = x.find(".//dc:language/rdf:Bag/rdf:li", ns)
@@ -272,7 +258,7 @@ def main():
 
         imposed = os.path.join(tmp, "atelier-habitants-imposee.pdf")
         check("imposed: qpdf --check", run("qpdf", "--check", imposed).returncode == 0)
-        i = info(imposed)
+        i = pdfinfo(imposed)
         check("imposed: untagged", i.get("Tagged") == "no", i.get("Tagged"))
         x = Doc(imposed).xmp()
         ns = {"pdf": "http://ns.adobe.com/pdf/1.3/"}
