@@ -519,14 +519,43 @@ static enum MHD_Result form_page(struct edit *e, struct MHD_Connection *conn, co
 
 /* ----------------------------------------------------------------- saves */
 
-/* Writes text over the data file and keeps it in the history; 0 or -1. */
-static int write_data(struct edit *e, const struct kind *k, const struct data_file *f, const char *text,
-		      size_t len, const char *message)
+/*
+ * Writes text, the data file's next version made by data_entry_*, over the
+ * data file and keeps it in the history under the version message: 0, or the
+ * status of the refusal, its words in *refusal (text NULL: data_entry_* refused,
+ * for the reason why).
+ */
+static unsigned write_data(struct edit *e, const struct kind *k, const struct data_file *f, const char *text,
+			   size_t len, const char *why, const char *message, const char **refusal)
 {
-	if (edit_write_atomic(f->path, text, len) < 0)
-		return -1;
+	if (!text) {
+		*refusal = why;
+		return MHD_HTTP_UNPROCESSABLE_CONTENT;
+	}
+	if (edit_write_atomic(f->path, text, len) < 0) {
+		*refusal = "Écriture impossible\u202f: le fichier n’a pas changé.";
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
 	history_record(e->hist, k->data_file, f->len || f->text ? f->text : NULL, f->len, text, len, message);
 	return 0;
+}
+
+/* The answer to a save or an addition: the form again with the refusal
+ * (form_id: the entry it edits, NULL for a new one), or the saved entry. */
+static enum MHD_Result saved_answer(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
+				    const char *form_id, const char *id, json_t *values, const char *refusal,
+				    unsigned status)
+{
+	enum MHD_Result r;
+	if (status) {
+		r = form_page(e, conn, k, form_id, values, refusal, 0, status);
+	} else {
+		char *location = entry_url(k, id, "?enregistre=1");
+		r = edit_redirect(conn, location, NULL);
+		free(location);
+	}
+	json_decref(values);
+	return r;
 }
 
 static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
@@ -569,13 +598,7 @@ static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, c
 			char *phrase = changed_phrase(k, values);
 			char *m = xasprintf("%s : modifier « %s » (%s)", k->label_plural, id, phrase);
 			free(phrase);
-			if (!next) {
-				message = err;
-				status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-			} else if (write_data(e, k, &f, next, nlen, m) < 0) {
-				message = "Écriture impossible\u202f: le fichier n’a pas changé.";
-				status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-			}
+			status = write_data(e, k, &f, next, nlen, err, m, &message);
 			free(m);
 			free(next);
 		}
@@ -583,16 +606,8 @@ static enum MHD_Result save_entry(struct edit *e, struct MHD_Connection *conn, c
 	pthread_mutex_unlock(&e->save_lock);
 	data_file_close(&f);
 	free(base);
-	enum MHD_Result r;
-	if (status) {
-		r = form_page(e, conn, k, at >= 0 || status != MHD_HTTP_CONFLICT ? id : NULL, values, message, 0, status);
-	} else {
-		char *location = entry_url(k, id, "?enregistre=1");
-		r = edit_redirect(conn, location, NULL);
-		free(location);
-	}
-	json_decref(values);
-	return r;
+	return saved_answer(e, conn, k, at >= 0 || status != MHD_HTTP_CONFLICT ? id : NULL, id, values, message,
+			    status);
 }
 
 static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
@@ -636,29 +651,14 @@ static enum MHD_Result add_entry(struct edit *e, struct MHD_Connection *conn, co
 		size_t nlen;
 		char *next = data_entry_add(f.text, f.len, values, order, &nlen, &err);
 		char *m = xasprintf("%s : ajouter « %s »", k->label_plural, id);
-		if (!next) {
-			message = err;
-			status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-		} else if (write_data(e, k, &f, next, nlen, m) < 0) {
-			message = "Écriture impossible\u202f: le fichier n’a pas changé.";
-			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		}
+		status = write_data(e, k, &f, next, nlen, err, m, &message);
 		free(m);
 		free(next);
 	}
 	(void)target;
 	pthread_mutex_unlock(&e->save_lock);
 	data_file_close(&f);
-	enum MHD_Result r;
-	if (status) {
-		r = form_page(e, conn, k, NULL, values, message, 0, status);
-	} else {
-		char *location = entry_url(k, id, "?enregistre=1");
-		r = edit_redirect(conn, location, NULL);
-		free(location);
-	}
-	json_decref(values);
-	return r;
+	return saved_answer(e, conn, k, NULL, id, values, message, status);
 }
 
 static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn, const struct kind *k,
@@ -693,10 +693,7 @@ static enum MHD_Result delete_entry(struct edit *e, struct MHD_Connection *conn,
 		size_t nlen;
 		char *next = data_entry_remove(f.text, f.len, f.v, (size_t)f.n, (size_t)at, &nlen);
 		char *m = xasprintf("%s : supprimer « %s »", k->label_plural, id);
-		if (write_data(e, k, &f, next, nlen, m) < 0) {
-			message = "Écriture impossible\u202f: le fichier n’a pas changé.";
-			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		}
+		status = write_data(e, k, &f, next, nlen, NULL, m, &message);
 		free(m);
 		free(next);
 	}
