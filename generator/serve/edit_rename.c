@@ -154,6 +154,21 @@ static int set_field(char **text, size_t *len, const char *name, json_t *value, 
 }
 
 /*
+ * After refs_scan: 0 when every reference to what moves can be rewritten;
+ * else 422, *err saying that what refers to it (who: « Des liens vers ce
+ * texte ») must be corrected by hand (caller frees).
+ */
+static unsigned unrewritable(int scanned, const struct ref_scan *scan, const char *who, char **err)
+{
+	if (scanned >= 0 && !scan->problem)
+		return 0;
+	*err = xasprintf("%s ne peuvent pas être réécrits automatiquement (%s) : "
+			 "corrigez-les à la main, puis recommencez. Rien n’a été changé.",
+			 who, scan->problem ? scan->problem : "fichier illisible");
+	return MHD_HTTP_UNPROCESSABLE_CONTENT;
+}
+
+/*
  * The plan for moving document rel to number (0: stays) and slug (NULL:
  * stays). Returns 0, or the HTTP status with *err a French sentence
  * (caller frees).
@@ -274,13 +289,9 @@ static unsigned plan_make(struct edit *e, const char *rel, int number, const cha
 			       .new_file = moves ? new_base : NULL};
 	int scanned = refs_scan(s, &t, &scan);
 	free(new_base);
-	if (scanned < 0 || scan.problem) {
-		*err = xasprintf("Des liens vers ce texte ne peuvent pas être réécrits automatiquement (%s) : "
-				 "corrigez-les à la main, puis recommencez. Rien n’a été changé.",
-				 scan.problem ? scan.problem : "fichier illisible");
-		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+	status = unrewritable(scanned, &scan, "Des liens vers ce texte", err);
+	if (status)
 		goto out;
-	}
 	p->links = refs_count_rewrites(&scan);
 	size_t own_at = plan_take_scan(p, &scan, rel, 1);
 	struct plan_file *own = own_at != (size_t)-1 ? &p->files[own_at] : NULL;
@@ -434,13 +445,9 @@ static unsigned plan_make_entry(struct edit *e, int target, const char *id, cons
 	}
 	struct ref_target t = {.entry_kind = (enum target_kind)target, .entry_id = id, .new_entry_id = new_id};
 	int scanned = refs_scan(s, &t, &scan);
-	if (scanned < 0 || scan.problem) {
-		*err = xasprintf("Des renvois à cette entrée ne peuvent pas être réécrits automatiquement (%s) : "
-				 "corrigez-les à la main, puis recommencez. Rien n’a été changé.",
-				 scan.problem ? scan.problem : "fichier illisible");
-		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+	status = unrewritable(scanned, &scan, "Des renvois à cette entrée", err);
+	if (status)
 		goto out;
-	}
 	p->links = refs_count_rewrites(&scan);
 	size_t own_at = plan_take_scan(p, &scan, k->data_file, 0);
 	struct plan_file *own = own_at != (size_t)-1 ? &p->files[own_at] : NULL;
