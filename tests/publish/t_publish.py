@@ -18,7 +18,6 @@ packages); without them these cases are skipped and counted as such. The
 same guarantees: only what changed is sent, files not published by fiches
 are kept, a removed page is removed, an unreachable server is an error.
 """
-import hashlib
 import os
 import random
 import shutil
@@ -30,7 +29,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import FICHES, check, skip, finish  # noqa: E402
+from fichestest import FICHES, check, skip, finish, require_built, sha256, tree, write  # noqa: E402
 
 
 ENV = dict(os.environ, NO_COLOR="1", LC_ALL="C.UTF-8", LANGUAGE="")
@@ -43,17 +42,10 @@ def fiches(*args, env=None):
 
 def state(d, skip_list=True):
     """Relative path → (sha256, inode, mtime_ns) of every file below d."""
-    out = {}
-    for base, _, files in os.walk(d):
-        for f in files:
-            p = os.path.join(base, f)
-            rel = os.path.relpath(p, d)
-            if skip_list and rel == ".fiches-published":
-                continue
-            st = os.stat(p)
-            with open(p, "rb") as fh:
-                out[rel] = (hashlib.sha256(fh.read()).hexdigest(), st.st_ino, st.st_mtime_ns)
-    return out
+    def identity(p):
+        st = os.stat(p)
+        return sha256(p), st.st_ino, st.st_mtime_ns
+    return {rel: v for rel, v in tree(d, identity).items() if not (skip_list and rel == ".fiches-published")}
 
 
 def site_files(pub):
@@ -80,6 +72,18 @@ def remove_page(proj):
         f.writelines(lines)
 
 
+# Files someone else put at a destination, which publishing never touches.
+FOREIGN = {"a-moi.txt": "à garder\n", "photos/atelier.txt": "à garder aussi\n",
+           "pages/notes.txt": "dans un dossier du site\n"}
+
+
+def add_foreign(dest):
+    """Writes FOREIGN's files at dest; returns their paths."""
+    for rel, text in FOREIGN.items():
+        write(os.path.join(dest, rel), text)
+    return set(FOREIGN)
+
+
 def append(proj, rel, text):
     with open(os.path.join(proj, "content", rel), "a", encoding="utf-8") as f:
         f.write(text)
@@ -101,17 +105,10 @@ def test_directory(tmp):
           rc == 0 and "0 sent, 0 removed" in err and state(dest, skip_list=False) == first, err)
 
     # Someone adds files at the destination; a page goes; a fiche changes.
-    with open(os.path.join(dest, "a-moi.txt"), "w") as f:
-        f.write("à garder\n")
-    os.makedirs(os.path.join(dest, "photos"))
-    with open(os.path.join(dest, "photos", "atelier.txt"), "w") as f:
-        f.write("à garder aussi\n")
-    with open(os.path.join(dest, "pages", "notes.txt"), "w") as f:
-        f.write("dans un dossier du site\n")
+    mine = add_foreign(dest)
     remove_page(proj)
     rc, _, err = fiches("publish", "--no-pdf", "-C", proj, dest)
     got = dest_files(dest)
-    mine = {"a-moi.txt", "photos/atelier.txt", "pages/notes.txt"}
     check("the files added at the destination are kept",
           rc == 0 and mine <= set(got), err + str(sorted(mine - set(got))))
     check("the removed page is removed at the destination, the rest is the site",
@@ -284,17 +281,10 @@ def test_ssh(tmp):
         first = state(remote)
         rc, _, err = fiches("publish", "--no-pdf", "-C", proj, dest, env=env)
         check(names[1], rc == 0 and "0 sent, 0 removed" in err and state(remote) == first, err)
-        with open(os.path.join(remote, "a-moi.txt"), "w") as f:
-            f.write("à garder\n")
-        os.makedirs(os.path.join(remote, "photos"))
-        with open(os.path.join(remote, "photos", "atelier.txt"), "w") as f:
-            f.write("à garder aussi\n")
-        with open(os.path.join(remote, "pages", "notes.txt"), "w") as f:
-            f.write("dans un dossier du site\n")
+        mine = add_foreign(remote)
         remove_page(proj)
         rc, _, err = fiches("publish", "--no-pdf", "-C", proj, dest, env=env)
         got = dest_files(remote)
-        mine = {"a-moi.txt", "photos/atelier.txt", "pages/notes.txt"}
         check(names[2], rc == 0 and mine <= set(got) and "pages/la-demarche.html" not in got
               and {k: v for k, v in got.items() if k not in mine} == site_files(pub),
               err + str(sorted(set(got) ^ set(site_files(pub)))))
@@ -326,8 +316,5 @@ def main():
 
 
 if __name__ == "__main__":
-    if not os.access(FICHES, os.X_OK):
-        print(f"{FICHES} not built")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+    require_built()
     sys.exit(main())
