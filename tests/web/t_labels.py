@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT, FICHES, check, finish  # noqa: E402
+from fichestest import ROOT, FICHES, check, finish, read  # noqa: E402
 
 KINDS = {"Chapitre": "guide", "Fiche-action": "actions", "Fiche thématique": "themes"}
 LABEL = re.compile(r"(Chapitre|Fiche-action|Fiche thématique)[ \u00a0](\d+) · ([^<]+)<")
@@ -29,6 +29,15 @@ def plain(title_html):
     """The text of a title as the page shows it, typography undone."""
     t = html.unescape(re.sub(r"<[^>]+>", "", title_html))
     return t.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'").strip()
+
+
+def html_pages(root):
+    """(path relative to root, text) of every HTML page below root."""
+    for base, _, files in os.walk(root):
+        for name in files:
+            if name.endswith(".html"):
+                path = os.path.join(base, name)
+                yield os.path.relpath(path, root), read(path)
 
 
 def main():
@@ -47,52 +56,41 @@ def main():
                   for kind, key in KINDS.items()}
         pages = wrong = bare = labels = 0
         first_wrong = first_bare = ""
-        for base, _, files in os.walk(pub):
-            for name in files:
-                if not name.endswith(".html"):
-                    continue
-                path = os.path.join(base, name)
-                with open(path, encoding="utf-8") as f:
-                    text = f.read()
-                pages += 1
-                # The <title> ends with the site's name after another « · ».
-                text = re.sub(r"<title>.*?</title>", "", text, flags=re.S)
-                for kind, number, title in LABEL.findall(text):
-                    labels += 1
-                    expected = titles[kind].get(int(number))
-                    if expected is None or plain(title) != expected:
-                        wrong += 1
-                        first_wrong = first_wrong or (
-                            f"{os.path.relpath(path, pub)}: {kind} {number} · {plain(title)!r}"
-                            f" (site.json: {expected!r})")
-                for m in BARE.findall(text):
-                    bare += 1
-                    first_bare = first_bare or f"{os.path.relpath(path, pub)}: {m}"
+        for rel, text in html_pages(pub):
+            pages += 1
+            # The <title> ends with the site's name after another « · ».
+            text = re.sub(r"<title>.*?</title>", "", text, flags=re.S)
+            for kind, number, title in LABEL.findall(text):
+                labels += 1
+                expected = titles[kind].get(int(number))
+                if expected is None or plain(title) != expected:
+                    wrong += 1
+                    first_wrong = first_wrong or (
+                        f"{rel}: {kind} {number} · {plain(title)!r}"
+                        f" (site.json: {expected!r})")
+            for m in BARE.findall(text):
+                bare += 1
+                first_bare = first_bare or f"{rel}: {m}"
         spaces, tels, selflinks, twice = [], [], [], []
-        for base, _, files in os.walk(pub):
-            for name in files:
-                if not name.endswith(".html"):
-                    continue
-                rel = os.path.relpath(os.path.join(base, name), pub)
-                with open(os.path.join(base, name), encoding="utf-8") as f:
-                    page = f.read()
-                visible = re.sub(r"<(script|style|code|pre|title)\b.*?</\1>", "", page, flags=re.S)
-                visible = html.unescape(re.sub(r"<[^>]+>", "", visible))
-                for m in re.finditer(r".{0,20}( [:;!?»]|« ).{0,10}", visible):
-                    spaces.append(f"{rel}: {m.group(0)!r}")
-                for t in re.findall(r'href="(tel:[^"]*)"', page):
-                    if not re.fullmatch(r"tel:(\+[1-9]\d{6,14}|\d{2,6})", t):
-                        tels.append(f"{rel}: {t}")
-                if rel.startswith("contacts/") and name != "index.html":
-                    if re.search(r'href="%s"' % re.escape(name), page):
-                        selflinks.append(rel)
-                if rel.startswith("fiches-actions/") and 'id="cite-dans"' in page:
-                    themes = re.search(r"<dt>Thèmes</dt>(.*?)</dd>", page, re.S)
-                    cited = page[page.index('id="cite-dans"'):]
-                    cited = cited[:cited.find("</section>")]
-                    for href in re.findall(r'href="([^"]+)"', themes.group(1) if themes else ""):
-                        if f'href="{href}"' in cited:
-                            twice.append(f"{rel}: {href}")
+        for rel, page in html_pages(pub):
+            name = os.path.basename(rel)
+            visible = re.sub(r"<(script|style|code|pre|title)\b.*?</\1>", "", page, flags=re.S)
+            visible = html.unescape(re.sub(r"<[^>]+>", "", visible))
+            for m in re.finditer(r".{0,20}( [:;!?»]|« ).{0,10}", visible):
+                spaces.append(f"{rel}: {m.group(0)!r}")
+            for t in re.findall(r'href="(tel:[^"]*)"', page):
+                if not re.fullmatch(r"tel:(\+[1-9]\d{6,14}|\d{2,6})", t):
+                    tels.append(f"{rel}: {t}")
+            if rel.startswith("contacts/") and name != "index.html":
+                if re.search(r'href="%s"' % re.escape(name), page):
+                    selflinks.append(rel)
+            if rel.startswith("fiches-actions/") and 'id="cite-dans"' in page:
+                themes = re.search(r"<dt>Thèmes</dt>(.*?)</dd>", page, re.S)
+                cited = page[page.index('id="cite-dans"'):]
+                cited = cited[:cited.find("</section>")]
+                for href in re.findall(r'href="([^"]+)"', themes.group(1) if themes else ""):
+                    if f'href="{href}"' in cited:
+                        twice.append(f"{rel}: {href}")
         check("no ordinary space before : ; ! ? » or after « in any page's text", not spaces,
               f"{len(spaces)}: {spaces[:4]}")
         check("phone links are international (tel:+33…) or short numbers", not tels, str(tels[:4]))
@@ -117,21 +115,16 @@ def main():
         check("TAT site builds with its PDFs", p.returncode == 0, p.stderr[-2000:])
         full = os.path.join(out, "full")
         sizes, wrong = 0, []
-        for base, _, files in os.walk(full):
-            for name in files:
-                if not name.endswith(".html"):
-                    continue
-                path = os.path.join(base, name)
-                with open(path, encoding="utf-8") as f:
-                    page = f.read()
-                for href, size in re.findall(r'href="([^"]+\.pdf)" download>[^<]*</a> '
-                                             r'<span class="taille-fichier">\(PDF, ([^)]+)\)', page):
-                    sizes += 1
-                    real = os.path.getsize(os.path.normpath(os.path.join(base, href)))
-                    value, unit = size.replace("\u00a0", " ").split(" ")
-                    shown = float(value.replace(",", ".")) * (1024 if unit == "Ko" else 1024 * 1024)
-                    if abs(shown - real) > (1024 if unit == "Ko" else 0.06 * 1024 * 1024):
-                        wrong.append(f"{os.path.relpath(path, full)}: {href} {size} vs {real} bytes")
+        for rel, page in html_pages(full):
+            base = os.path.join(full, os.path.dirname(rel))
+            for href, size in re.findall(r'href="([^"]+\.pdf)" download>[^<]*</a> '
+                                         r'<span class="taille-fichier">\(PDF, ([^)]+)\)', page):
+                sizes += 1
+                real = os.path.getsize(os.path.normpath(os.path.join(base, href)))
+                value, unit = size.replace("\u00a0", " ").split(" ")
+                shown = float(value.replace(",", ".")) * (1024 if unit == "Ko" else 1024 * 1024)
+                if abs(shown - real) > (1024 if unit == "Ko" else 0.06 * 1024 * 1024):
+                    wrong.append(f"{rel}: {href} {size} vs {real} bytes")
         check(f"every PDF link gives the PDF's size ({sizes} links)", sizes >= 15 and not wrong,
               str(wrong[:3]))
     finally:
