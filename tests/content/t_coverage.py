@@ -170,29 +170,26 @@ def units(lines):
     return out
 
 
+def part(lines, start, end, after, titles, label):
+    """The fiches of the part of the source between the lines start and end
+    (looked for from line after): their end line, and (label % N, title,
+    lines) for each fiche, from the line after its title to the next one's."""
+    first = index_of(lines, start, after)
+    last = index_of(lines, end, first)
+    starts = []
+    pos = first
+    for title in titles:
+        pos = index_of(lines, title, pos + 1)
+        starts.append(pos)
+    ends = starts[1:] + [last]
+    return last, [(label % (n + 1), title, lines[starts[n] + 1:ends[n]]) for n, title in enumerate(titles)]
+
+
 def spans(lines):
-    fiches = []
-    a0 = index_of(lines, ACTIONS_START)
-    a1 = index_of(lines, ACTIONS_END, a0)
-    starts = []
-    pos = a0
-    for title in ACTION_TITLES:
-        pos = index_of(lines, title, pos + 1)
-        starts.append(pos)
-    for n, title in enumerate(ACTION_TITLES):
-        end = starts[n + 1] if n + 1 < len(starts) else a1
-        fiches.append(("fiche-action %d" % (n + 1), title, lines[starts[n] + 1:end]))
-    t0 = index_of(lines, THEMES_START, a1)
-    t1 = index_of(lines, THEMES_END, t0)
-    pos = t0  # the list « Fiche 1, Le cadre de vie »... does not match a title line
-    starts = []
-    for title in THEME_TITLES:
-        pos = index_of(lines, title, pos + 1)
-        starts.append(pos)
-    for n, title in enumerate(THEME_TITLES):
-        end = starts[n + 1] if n + 1 < len(starts) else t1
-        fiches.append(("fiche-thématique %d" % (n + 1), title, lines[starts[n] + 1:end]))
-    return fiches
+    a1, actions = part(lines, ACTIONS_START, ACTIONS_END, 0, ACTION_TITLES, "fiche-action %d")
+    # (The list « Fiche 1, Le cadre de vie »... after THEMES_START does not match a title line.)
+    _, themes = part(lines, THEMES_START, THEMES_END, a1, THEME_TITLES, "fiche-thématique %d")
+    return actions + themes
 
 
 # ---- content ------------------------------------------------------------------
