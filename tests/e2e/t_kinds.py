@@ -56,6 +56,17 @@ def edit(proj, rel, old, new):
         f.write(text.replace(old, new, 1))
 
 
+def checked(*edits, extra=False):
+    """`fiches check` of a fresh project (with the extra kind) after each
+    edit (rel, old, new): its status and output."""
+    proj = project(extra)
+    for rel, old, new in edits:
+        edit(proj, rel, old, new)
+    rc, out = run(["check", "-C", proj])
+    shutil.rmtree(proj)
+    return rc, out
+
+
 def read(proj, rel):
     with open(os.path.join(proj, "public", rel), encoding="utf-8") as f:
         return f.read()
@@ -116,16 +127,13 @@ if rc == 0:
     check("the page shows the label « Terminée »", "Terminée" in page)
 shutil.rmtree(proj)
 
-proj = project()
-edit(proj, "actions/03-veille.md", "publics: [habitants]", "publics: [habitants]\nstatus: suspendue")
-edit(proj, "contacts.yaml", "kind: person", "kind: chat")
-rc, out = run(["check", "-C", proj])
+rc, out = checked(("actions/03-veille.md", "publics: [habitants]", "publics: [habitants]\nstatus: suspendue"),
+                  ("contacts.yaml", "kind: person", "kind: chat"))
 check("an unknown status is one error at its line",
       rc != 0 and re.search(r"actions/03-veille.md:8:9: error: unknown status 'suspendue'", out), out)
 check("an unknown contact kind is one error at its line",
       re.search(r"contacts.yaml:\d+:\d+: error: unknown contact kind 'chat'", out), out)
 check("one message per mistake", out.count("error:") == 2, out)
-shutil.rmtree(proj)
 
 # ---- A kind the project adds: one descriptor and its templates -----------------
 proj = project(extra=True)
@@ -192,29 +200,20 @@ check("fiches new names the kinds it makes, the project's included",
       rc == 2 and "makes one of these kinds: action, theme, ressource; not 'ressourse'" in out, out)
 shutil.rmtree(proj)
 
-proj = project(extra=True)
-edit(proj, "kinds/ressource.yaml", "type: enum", "type: enm")
-edit(proj, "kinds/ressource.yaml", "ref: action,", "ref: actoin,")
-rc, out = run(["check", "-C", proj])
+rc, out = checked(("kinds/ressource.yaml", "type: enum", "type: enm"),
+                  ("kinds/ressource.yaml", "ref: action,", "ref: actoin,"), extra=True)
 check("a mistaken field type is one error with a suggestion",
       re.search(r"kinds/ressource.yaml:16:11: error: unknown field type 'enm' \(did you mean 'enum'\?\)", out), out)
 check("a reference to an unknown kind is one error with a suggestion",
       re.search(r"kinds/ressource.yaml:26:\d+: error: unknown kind 'actoin' \(did you mean 'action'\?\)", out), out)
 check("a mistaken field keeps its kind: no error follows from it", out.count("error:") == 2, out)
-shutil.rmtree(proj)
-proj = project(extra=True)
-edit(proj, "kinds/ressource.yaml", "label: Fiche-ressource", "label: [Fiche-ressource]")
-rc, out = run(["check", "-C", proj])
+rc, out = checked(("kinds/ressource.yaml", "label: Fiche-ressource", "label: [Fiche-ressource]"), extra=True)
 check("a kind whose description is wrong is one error; links to it are not reported again",
       rc != 0 and re.search(r"kinds/ressource.yaml:2:8: error: field 'label' must be text, not a list", out)
       and out.count("error:") == 1, out)
-shutil.rmtree(proj)
-proj = project(extra=True)
-edit(proj, "pages/ressources-utiles.md", "(ressource:1)", "(ressource:9)")
-rc, out = run(["check", "-C", proj])
+rc, out = checked(("pages/ressources-utiles.md", "(ressource:1)", "(ressource:9)"), extra=True)
 check("a link to a missing document of the kind is one error",
       rc != 0 and re.search(r"pages/ressources-utiles.md:5:\d+: error: unknown fiche-ressource '9'", out)
       and out.count("error:") == 1, out)
-shutil.rmtree(proj)
 
 finish()
