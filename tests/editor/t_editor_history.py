@@ -19,7 +19,7 @@ import sys
 import json
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_editor_http import Server, request  # noqa: E402
+from t_editor_http import Server, api, request  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
@@ -29,15 +29,6 @@ from fichestest import CONTENT, folder_then_git, git, git_repository, project, f
 check = functools.partial(fichestest.check, limit=400)
 
 DOC = "actions/06-habitants-a-l-epreuve-des-trafics.md"
-
-
-def api(srv, path, body):
-    st, _, raw = request(srv.port, "POST", path, body, origin="http://127.0.0.1:%d" % srv.port,
-                         cookie="fiches_atelier=" + srv.key)
-    try:
-        return st, json.loads(raw)
-    except ValueError:
-        return st, {}
 
 
 def version_of(srv, rel):

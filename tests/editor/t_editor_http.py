@@ -30,7 +30,7 @@ from fichestest import ROOT as REPO, FICHES, ENV, Serve, request, check, skip, f
 
 DOC = "actions/06-habitants-a-l-epreuve-des-trafics.md"
 # `fiches serve --no-pdf` on a project, stopped with SIGTERM; the other
-# workshop tests take it (and request, REPO, FICHES) from here.
+# workshop tests take it (and request, api, REPO, FICHES) from here.
 Server = Serve
 
 
@@ -39,6 +39,15 @@ def as_json(raw):
         return json.loads(raw)
     except ValueError:
         return {}
+
+
+def api(srv, path, body):
+    """POSTs body as JSON to path as the workshop's own pages do (their
+    origin, the workshop's cookie): the status and the JSON answer ({}
+    when it is not JSON)."""
+    st, _, raw = request(srv.port, "POST", path, body, origin="http://127.0.0.1:%d" % srv.port,
+                         cookie="fiches_atelier=" + srv.key)
+    return st, as_json(raw)
 
 
 def main():

@@ -35,7 +35,7 @@ import zlib
 import struct
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_editor_http import Server, request, FICHES  # noqa: E402
+from t_editor_http import Server, api, request, FICHES  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fichestest  # noqa: E402
@@ -66,13 +66,8 @@ Dans du code : `[pas un lien](action:4)` reste tel quel.
 """
 
 
-def api(srv, body, path="/_edit/api/renommer"):
-    st, _, raw = request(srv.port, "POST", path, body, origin="http://127.0.0.1:%d" % srv.port,
-                         cookie="fiches_atelier=" + srv.key)
-    try:
-        return st, json.loads(raw)
-    except ValueError:
-        return st, {}
+def rename(srv, body):
+    return api(srv, "/_edit/api/renommer", body)
 
 
 def snapshot(root):
@@ -107,7 +102,7 @@ def scenario(label, root, in_git):
         before = snapshot(root)
 
         # The preview: the changes listed, nothing written.
-        st, r = api(srv, {"chemin": OLD, "numero": 12})
+        st, r = rename(srv, {"chemin": OLD, "numero": 12})
         check(label + ": preview answers 200", st == 200, r)
         check(label + ": preview writes nothing", snapshot(root) == before)
         check(label + ": the new path and message",
@@ -142,16 +137,16 @@ def scenario(label, root, in_git):
               (n_links, counted))
 
         # Refusals: nothing written.
-        st, t = api(srv, {"chemin": OLD, "numero": 6})
+        st, t = rename(srv, {"chemin": OLD, "numero": 6})
         check(label + ": a number taken → 409, French message naming the other fiche",
               st == 409 and "déjà pris" in t.get("erreur", "") and "06-habitants" in t.get("erreur", ""), (st, t))
-        st, t = api(srv, {"chemin": OLD, "identifiant": "parcours-sante-jeunes"})
+        st, t = rename(srv, {"chemin": OLD, "identifiant": "parcours-sante-jeunes"})
         check(label + ": an identifier taken → 409", st == 409 and "déjà pris" in t.get("erreur", ""), (st, t))
-        st, t = api(srv, {"chemin": OLD, "identifiant": "Pas Bon"})
+        st, t = rename(srv, {"chemin": OLD, "identifiant": "Pas Bon"})
         check(label + ": a bad identifier → 422", st == 422 and "minuscules" in t.get("erreur", ""), (st, t))
-        st, t = api(srv, {"chemin": OLD, "numero": 4})
+        st, t = rename(srv, {"chemin": OLD, "numero": 4})
         check(label + ": nothing to change → 422", st == 422 and "Rien à changer" in t.get("erreur", ""), (st, t))
-        st, t = api(srv, {"chemin": "guide/01-introduction.md", "numero": 3})
+        st, t = rename(srv, {"chemin": "guide/01-introduction.md", "numero": 3})
         check(label + ": a guide chapter has no number to change", st == 422, (st, t))
         check(label + ": refusals write nothing", snapshot(root) == before)
 
@@ -160,19 +155,19 @@ def scenario(label, root, in_git):
         with open(theme, "a", encoding="utf-8") as f:
             f.write("\nUne phrase ajoutée ailleurs.\n")
         changed = snapshot(root)
-        st, t = api(srv, {"chemin": OLD, "numero": 12, "appliquer": True, "versions": r.get("versions")})
+        st, t = rename(srv, {"chemin": OLD, "numero": 12, "appliquer": True, "versions": r.get("versions")})
         check(label + ": a file changed since the preview → 409 naming it",
               st == 409 and "content/themes/6-expertise-des-habitants.md" in t.get("fichiers", []) and
               "changé depuis l’aperçu" in t.get("erreur", ""), (st, t))
         check(label + ": the refused apply wrote nothing", snapshot(root) == changed)
-        st, t = api(srv, {"chemin": OLD, "numero": 12, "appliquer": True})
+        st, t = rename(srv, {"chemin": OLD, "numero": 12, "appliquer": True})
         check(label + ": an apply without versions is refused", st == 409 and snapshot(root) == changed, (st, t))
 
         if in_git:
             commits_before = int(git(root, "rev-list", "--count", "HEAD").stdout.strip() or 0)
         # Apply after a fresh preview.
-        st, r = api(srv, {"chemin": OLD, "numero": 12})
-        st, a = api(srv, {"chemin": OLD, "numero": 12, "appliquer": True, "versions": r.get("versions")})
+        st, r = rename(srv, {"chemin": OLD, "numero": 12})
+        st, a = rename(srv, {"chemin": OLD, "numero": 12, "appliquer": True, "versions": r.get("versions")})
         check(label + ": apply answers 200 with the message", st == 200 and a.get("message") == r.get("message") and
               a.get("historique") is True, (st, a))
         after = snapshot(root)
@@ -238,17 +233,17 @@ def scenario(label, root, in_git):
                     with open(os.path.join(hist, NEW, v), encoding="utf-8") as f:
                         msgs.append(f.read())
             check(label + ": the new name's version carries the message", a.get("message") in msgs, msgs)
-            st, h = api(srv, {"chemin": PAGE}, "/_edit/api/historique")
+            st, h = api(srv, "/_edit/api/historique", {"chemin": PAGE})
             check(label + ": every rewritten file has the version, listed by the editor",
                   st == 200 and h["versions"] and h["versions"][0]["message"] == a.get("message"), h)
 
         # Renaming a page: site.yaml's menu and the booklets follow.
-        st, r = api(srv, {"chemin": "pages/la-demarche-tat.md", "identifiant": "la-demarche"})
+        st, r = rename(srv, {"chemin": "pages/la-demarche-tat.md", "identifiant": "la-demarche"})
         files = set(c["fichier"] for c in r.get("changements", []))
         check(label + ": renaming a page lists site.yaml and the booklets",
               st == 200 and {"content/site.yaml", "content/booklets/synthese.yaml",
                              "content/booklets/atelier-habitants.yaml"} <= files, (st, sorted(files)))
-        st, a = api(srv, {"chemin": "pages/la-demarche-tat.md", "identifiant": "la-demarche", "appliquer": True,
+        st, a = rename(srv, {"chemin": "pages/la-demarche-tat.md", "identifiant": "la-demarche", "appliquer": True,
                           "versions": r.get("versions")})
         check(label + ": …and applies", st == 200 and a.get("message", "").startswith(
             "Page la-demarche-tat renommée en la-demarche ("), (st, a))
