@@ -110,6 +110,20 @@ def main():
     finish()
 
 
+def sigterm(proc, seconds):
+    """SIGTERM to proc: its exit status (killed when it has not exited within
+    seconds, so that a hang fails the check) and the milliseconds it took,
+    printed, never asserted."""
+    t0 = time.time()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        code = proc.wait(seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait()
+    return code, (time.time() - t0) * 1000
+
+
 def sigterm_during_build(tmp):
     """SIGTERM while the first build of a large corpus runs: the server ends, status 0."""
     gen = os.path.join(REPO, "bench", "work", "bin", "gencorpus")
@@ -128,15 +142,9 @@ def sigterm_during_build(tmp):
         time.sleep(1.0)
         with open(log_path, errors="replace") as f:
             building = "Serving" not in f.read()
-        t0 = time.time()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            code = proc.wait()
+        code, ms = sigterm(proc, 60)
     print("     SIGTERM during the first build of 3000 fiches (%s): %.0f ms to exit"
-          % ("still building" if building else "already serving", (time.time() - t0) * 1000))
+          % ("still building" if building else "already serving", ms))
     check("SIGTERM during a build stops the server with status 0", code == 0, "status %s" % code)
     # What it left is completed by the next build.
     out = os.path.join(root, "public")
@@ -268,14 +276,8 @@ def run(tmp):
     step("deleted fiche", new, lambda _: None, incremental=False)
 
     # SIGTERM stops the server whatever it does (a hang fails; the time is printed).
-    t0 = time.time()
-    proc.send_signal(signal.SIGTERM)
-    try:
-        code = proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        code = proc.wait()
-    print("     SIGTERM to exit: %.0f ms" % ((time.time() - t0) * 1000))
+    code, ms = sigterm(proc, 30)
+    print("     SIGTERM to exit: %.0f ms" % ms)
     check("SIGTERM stops the server with status 0", code == 0, "status %s" % code)
     log.close()
 
