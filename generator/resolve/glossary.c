@@ -8,8 +8,10 @@
  * by gloss_index_free.
  *
  * A sigle can only start where a word starts, and must end where a word
- * ends, so the scan decodes the text once, and at each word start whose
- * first byte begins some sigle it tries that byte's sigle lengths, longest
+ * ends. The scan looks only at the bytes that begin some sigle (found
+ * sixteen bytes at a time: sigles are mostly capitals, which are few in
+ * text), and at those that start a word and whose next byte is the second
+ * of some sigle beginning so, it tries that byte's sigle lengths, longest
  * first: a length is looked up in the hash table only when the text has a
  * word boundary right after it. The cost is linear in the text, times the
  * few distinct lengths sharing a first byte, whatever the number of
@@ -29,6 +31,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct slot {
 	const char *s;  /* borrowed sigle; NULL for an empty slot */
@@ -42,7 +47,23 @@ struct gloss_index {
 	size_t mask;
 	size_t *lens[256];   /* per first byte: distinct lengths, longest first */
 	size_t nlens[256];
+	int any;             /* some sigle is indexed */
+	unsigned char lo, hi; /* the first bytes of the sigles lie in [lo, hi] */
+	/* Bit (first << 8 | second): some sigle starts with those bytes (any second for one byte). */
+	uint64_t pairs[65536 / 64];
 };
+
+static void add_pair(struct gloss_index *g, unsigned char first, unsigned char second)
+{
+	unsigned k = (unsigned)first << 8 | second;
+	g->pairs[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
+static int has_pair(const struct gloss_index *g, unsigned char first, unsigned char second)
+{
+	unsigned k = (unsigned)first << 8 | second;
+	return (int)(g->pairs[k / 64] >> (k % 64) & 1);
+}
 
 static const struct slot *lookup(const struct gloss_index *g, const char *s,
 				 size_t n)
@@ -97,7 +118,18 @@ struct gloss_index *gloss_index_new(const char *const *sigles, size_t n)
 		for (i = (size_t)h & g->mask; g->slots[i].s; i = (i + 1) & g->mask)
 			;
 		g->slots[i] = (struct slot){s, len, w, h};
-		add_length(g, (unsigned char)s[0], len);
+		unsigned char first = (unsigned char)s[0];
+		add_length(g, first, len);
+		if (len == 1)
+			for (unsigned c = 0; c < 256; c++)
+				add_pair(g, first, (unsigned char)c);
+		else
+			add_pair(g, first, (unsigned char)s[1]);
+		if (!g->any || first < g->lo)
+			g->lo = first;
+		if (!g->any || first > g->hi)
+			g->hi = first;
+		g->any = 1;
 	}
 	for (size_t c = 0; c < 256; c++)
 		if (g->nlens[c] > 1)
@@ -127,6 +159,11 @@ static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
 	return cp;
 }
 
+/* ASCII letters and digits: the ASCII word characters of typo_is_word_char. */
+static const unsigned char ascii_word[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+};
+
 /* 1 when a word character ends just before byte i of s. */
 static int word_before(const char *s, size_t i)
 {
@@ -134,6 +171,8 @@ static int word_before(const char *s, size_t i)
 	uint32_t cp;
 	if (i == 0)
 		return 0;
+	if ((unsigned char)s[i - 1] < 0x80)
+		return ascii_word[(unsigned char)s[i - 1]];
 	/* Back over at most three continuation bytes to the lead byte. */
 	while (j > 0 && i - j < 3 && ((unsigned char)s[j - 1] & 0xC0) == 0x80)
 		j--;
@@ -168,35 +207,46 @@ static int match_at(const struct gloss_index *g, const char *s, size_t n, size_t
 	return 0;
 }
 
-/* ASCII letters and digits: the ASCII word characters of typo_is_word_char. */
-static const unsigned char ascii_word[256] = {
-	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
-};
+/*
+ * The first byte of s[i..n) in [g->lo, g->hi], where every sigle's first
+ * byte lies, or n. A continuation byte found so begins no sigle.
+ */
+static size_t next_candidate(const struct gloss_index *g, const char *s, size_t n, size_t i)
+{
+	unsigned char span = (unsigned char)(g->hi - g->lo);
+#ifdef __SSE2__
+	const __m128i lo = _mm_set1_epi8((char)g->lo), top = _mm_set1_epi8((char)span);
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), lo);
+		/* v - lo <= span, unsigned: min(v - lo, span) is v - lo. */
+		int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, top), v));
+		if (mask)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	/* The tail byte by byte: a copy to pad it to sixteen bytes costs more. */
+	for (; i < n; i++)
+		if ((unsigned char)((unsigned char)s[i] - g->lo) <= span)
+			return i;
+	return n;
+}
 
 int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 		     size_t start, size_t *pos, size_t *len, size_t *which)
 {
-	int prev_word;
-	size_t p = start;
-	if (!g || start >= n)
+	if (!g || !g->any || start >= n)
 		return 0;
-	prev_word = word_before(s, start);
-	while (p < n) {
+	/*
+	 * Byte p is a code point's first (a continuation byte begins no
+	 * sigle), so word_before tells what a scan from start would have
+	 * found there.
+	 */
+	for (size_t p = next_candidate(g, s, n, start); p < n; p = next_candidate(g, s, n, p + 1)) {
 		unsigned char c = (unsigned char)s[p];
-		size_t l;
-		if (!prev_word && g->nlens[c] && match_at(g, s, n, p, pos, len, which))
-			return 1;
-		if (c < 0x80) {
-			prev_word = ascii_word[c];
-			p++;
-			/* No sigle starts inside a word: its ASCII letters and digits go by at once. */
-			if (prev_word)
-				while (p < n && ascii_word[(unsigned char)s[p]])
-					p++;
+		if (!g->nlens[c] || (p + 1 < n && !has_pair(g, c, (unsigned char)s[p + 1])))
 			continue;
-		}
-		prev_word = typo_is_word_char(cp_at(s, n, p, &l));
-		p += l;
+		if (!word_before(s, p) && match_at(g, s, n, p, pos, len, which))
+			return 1;
 	}
 	return 0;
 }
