@@ -262,6 +262,9 @@ static void free_entries(struct entry *v, size_t n)
 		free(v[i].address_html);
 		free(v[i].address_map);
 		free(v[i].phone_uri);
+		free(v[i].email);
+		free(v[i].phone);
+		free(v[i].website);
 		free(v[i].anchor);
 		free(v[i].out_path);
 		json_decref(v[i].data);

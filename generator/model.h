@@ -101,6 +101,8 @@ struct entry {
 	 */
 	int card_made;
 	char *role_html, *address_html, *address_map, *phone_uri;
+	char *email, *phone, *website; /* as text: a string, or an integer in decimal */
+	int is_person;          /* data's kind is "person" */
 	char *anchor;           /* slug of the id, for glossary and bibliography anchors */
 	char *out_path;         /* its page (contacts) or list page (others) */
 	json_t *data;           /* the YAML mapping (owned reference) */

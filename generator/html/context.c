@@ -32,6 +32,7 @@
 struct cx {
 	const struct site *s;
 	const char *page;   /* output path of the page */
+	size_t page_dirs;   /* its '/': how deep it is (relative's "../" count) */
 	const struct context_options *o;
 	/*
 	 * base_url when links must be absolute: the 404 page is served at
@@ -52,6 +53,9 @@ struct cx {
 		struct mval v;
 	} memo[8];
 	unsigned memo_next;
+	/* The field "status" of the kind last asked for one (doc_get's status_label). */
+	const struct kind *status_kind;
+	const struct kind_field *status_field;
 };
 
 struct page_context {
@@ -108,14 +112,17 @@ static void set_str(const struct cx *c, struct mobj *o, const char *key, const c
 static struct mval relative(const struct cx *c, const char *target)
 {
 	const char *from = c->page;
-	/* Skip the directories both paths share. */
-	size_t common = 0;
-	for (size_t i = 0; from[i] && target[i] && from[i] == target[i]; i++)
-		if (from[i] == '/')
+	/*
+	 * Skip the directories both paths share; the page's other directories
+	 * are each a "../" (its depth is counted once, in context_for_page).
+	 */
+	size_t common = 0, shared = 0;
+	for (size_t i = 0; from[i] && from[i] == target[i]; i++)
+		if (from[i] == '/') {
 			common = i + 1;
-	size_t ups = 0;
-	for (const char *p = from + common; *p; p++)
-		ups += *p == '/';
+			shared++;
+		}
+	size_t ups = c->page_dirs - shared;
 	const char *tail = target + common;
 	size_t ntail = strlen(tail), n = 3 * ups + ntail;
 	if (n == 0)
@@ -238,17 +245,23 @@ static struct mval taxa_list(const struct ptrs *p)
 	return mv_views(&taxon_view, (const void *const *)p->v, p->n);
 }
 
-/* The ids of a list of taxa, separated by spaces. */
+/* The ids of a list of taxa, separated by spaces, written into the page's arena. */
 static struct mval id_words(const struct cx *c, const struct ptrs *taxa)
 {
-	struct buf b = BUF_INIT;
+	size_t n = taxa->n ? taxa->n - 1 : 0;
+	for (size_t i = 0; i < taxa->n; i++)
+		n += strlen(((const struct taxon *)taxa->v[i])->id);
+	char *s = arena_alloc(c->a, n + 1), *w = s;
 	for (size_t i = 0; i < taxa->n; i++) {
-		const struct taxon *t = taxa->v[i];
+		const char *id = ((const struct taxon *)taxa->v[i])->id;
+		size_t len = strlen(id);
 		if (i)
-			buf_putc(&b, ' ');
-		buf_puts(&b, t->id);
+			*w++ = ' ';
+		memcpy(w, id, len);
+		w += len;
 	}
-	return own_buf(c, &b);
+	*w = '\0';
+	return mv_strn(s, n);
 }
 
 /*
@@ -263,7 +276,7 @@ static int doc_get(const void *subject, const char *name, size_t n, void *user,
 		   struct mval *out)
 {
 	const struct doc *d = subject;
-	const struct cx *c = user;
+	struct cx *c = user;
 	switch (n) {
 	case 4:
 		if (is(name, n, "kind"))
@@ -321,7 +334,11 @@ static int doc_get(const void *subject, const char *name, size_t n, void *user,
 			return 1;
 		}
 		if (is(name, n, "status_label")) {
-			const struct kind_field *status = kind_field(d->desc, "status");
+			if (c->status_kind != d->desc) {
+				c->status_kind = d->desc;
+				c->status_field = kind_field(d->desc, "status");
+			}
+			const struct kind_field *status = c->status_field;
 			int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
 			if (!shown) {
 				*out = mv_null();
@@ -379,7 +396,18 @@ static struct mval doc_list_copy(const struct cx *c, const struct ptrs *p)
 	return mv_views(&doc_view, items, p->n);
 }
 
-/* A field of an entry's YAML data, a string or an integer as text, else NULL. */
+/* A field of an entry's YAML data, a string or an integer as text, else NULL. Caller frees. */
+static char *field_text(const struct entry *e, const char *key)
+{
+	const json_t *v = json_object_get(e->data, key);
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	return NULL;
+}
+
+/* The same, borrowed from the data or in the page's arena. */
 static struct mval field(const struct cx *c, const struct entry *e, const char *key)
 {
 	const json_t *v = json_object_get(e->data, key);
@@ -388,6 +416,13 @@ static struct mval field(const struct cx *c, const struct entry *e, const char *
 	if (json_is_integer(v))
 		return own(c, xasprintf("%lld", (long long)json_integer_value(v)));
 	return mv_null();
+}
+
+/* The same, for a card: made by context_prepare when card_made, else now. */
+static struct mval card_field(const struct cx *c, const struct entry *e, const char *made,
+			      const char *key)
+{
+	return e->card_made ? mv_str(made) : field(c, e, key);
 }
 
 /*
@@ -496,6 +531,11 @@ void context_prepare(struct site *s)
 			e->address_html = card_text(e, "address", typeset);
 			e->address_map = card_text(e, "address", map_url_text);
 			e->phone_uri = card_text(e, "phone", phone_uri_text);
+			e->email = field_text(e, "email");
+			e->phone = field_text(e, "phone");
+			e->website = field_text(e, "website");
+			const char *kind = data_str(e, "kind");
+			e->is_person = kind && strcmp(kind, "person") == 0;
 			e->card_made = 1;
 		}
 	}
@@ -590,17 +630,17 @@ static int contact_get(const void *subject, const char *name, size_t n, void *us
 		break;
 	case 5:
 		if (is(name, n, "email")) {
-			*out = field(c, e, "email");
+			*out = card_field(c, e, e->email, "email");
 			return 1;
 		}
 		if (is(name, n, "phone")) {
-			*out = field(c, e, "phone");
+			*out = card_field(c, e, e->phone, "phone");
 			return 1;
 		}
 		break;
 	case 7:
 		if (is(name, n, "website")) {
-			*out = field(c, e, "website");
+			*out = card_field(c, e, e->website, "website");
 			return 1;
 		}
 		if (is(name, n, "members")) {
@@ -614,6 +654,10 @@ static int contact_get(const void *subject, const char *name, size_t n, void *us
 			return 1;
 		}
 		if (is(name, n, "is_person")) {
+			if (e->card_made) {
+				*out = mv_bool(e->is_person);
+				return 1;
+			}
 			s = data_str(e, "kind");
 			*out = mv_bool(s && strcmp(s, "person") == 0);
 			return 1;
@@ -1404,6 +1448,8 @@ struct page_context *context_for_page(const struct site *s, const struct page_pl
 	struct page_context *pc = xcalloc(1, sizeof *pc);
 	pc->arena = (struct arena)ARENA_INIT;
 	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan, .a = &pc->arena};
+	for (const char *q = p->path; *q; q++)
+		pc->cx.page_dirs += *q == '/';
 	pc->root = mv_obj(page_value(&pc->cx, p));
 	return pc;
 }
