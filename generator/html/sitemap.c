@@ -4,6 +4,33 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* The first byte of p[0..end) that JSON escapes (control, '"', '\\'), or end. */
+static const char *next_jspecial(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	/* Sixteen bytes at a time: c <= 0x1f (unsigned), '"' or '\\'. */
+	const __m128i ctl = _mm_set1_epi8(0x1f), quot = _mm_set1_epi8('"'),
+		      bs = _mm_set1_epi8('\\');
+	for (; end - p >= 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, quot), _mm_cmpeq_epi8(v, bs)));
+		int mask = _mm_movemask_epi8(hit);
+		if (mask)
+			return p + __builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == '"' || c == '\\')
+			break;
+	}
+	return p;
+}
 
 /*
  * A string as jansson's json_dumps writes it (without JSON_ENSURE_ASCII):
@@ -14,16 +41,15 @@
  */
 static void put_jstr_body(struct buf *b, const char *s)
 {
-	const char *run = s, *p = s;
-	for (;; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+	const char *p = s, *end = s + strlen(s);
+	for (;;) {
+		const char *run = p;
+		p = next_jspecial(p, end);
 		if (p > run)
 			buf_put(b, run, (size_t)(p - run));
-		if (!c)
+		if (p == end)
 			return;
-		run = p + 1;
+		unsigned char c = (unsigned char)*p++;
 		switch (c) {
 		case '"': buf_put(b, "\\\"", 2); break;
 		case '\\': buf_put(b, "\\\\", 2); break;
@@ -80,25 +106,74 @@ static void put_jint_member(struct buf *b, int *count, const char *key, long lon
 	put_jint(b, value);
 }
 
+/*
+ * Each document's reference as site.json writes it, "kind:slug" with its
+ * quotes: made once, copied wherever a list names the document (tens of
+ * thousands of times, where escaping both strings each time was half of
+ * site.json's cost).
+ */
+struct doc_refs {
+	struct buf text;
+	size_t *at[DOC_KINDS];  /* s->docs[k][i] is text[at[k][i]..at[k][i + 1]) */
+	const struct site *s;
+};
+
+static void put_doc_ref_now(struct buf *b, const struct doc *d)
+{
+	buf_putc(b, '"');
+	put_jstr_body(b, d->desc->name);
+	buf_putc(b, ':');
+	put_jstr_body(b, d->slug);
+	buf_putc(b, '"');
+}
+
+static void doc_refs_make(struct doc_refs *r, const struct site *s)
+{
+	*r = (struct doc_refs){.text = BUF_INIT, .s = s};
+	for (size_t k = 0; k < DOC_KINDS; k++) {
+		r->at[k] = xmalloc((s->ndocs[k] + 1) * sizeof *r->at[k]);
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			r->at[k][i] = r->text.len;
+			put_doc_ref_now(&r->text, s->docs[k][i]);
+		}
+		r->at[k][s->ndocs[k]] = r->text.len;
+	}
+}
+
+static void doc_refs_free(struct doc_refs *r)
+{
+	for (size_t k = 0; k < DOC_KINDS; k++)
+		free(r->at[k]);
+	buf_free(&r->text);
+}
+
+static void put_doc_ref(struct buf *b, const struct doc_refs *r, const struct doc *d)
+{
+	size_t k = (size_t)d->kind, i = d->index;
+	if (k < DOC_KINDS && i < r->s->ndocs[k] && r->s->docs[k][i] == d)
+		buf_put(b, r->text.data + r->at[k][i], r->at[k][i + 1] - r->at[k][i]);
+	else
+		put_doc_ref_now(b, d);
+}
+
 /* ["kind:slug",…]: the documents of p by reference. */
-static void put_doc_list(struct buf *b, const struct ptrs *p)
+static void put_doc_list(struct buf *b, const struct doc_refs *r, const struct ptrs *p)
 {
 	buf_putc(b, '[');
 	for (size_t i = 0; i < p->n; i++) {
 		const struct doc *d = p->v[i];
-		buf_puts(b, i ? ",\"" : "\"");
-		put_jstr_body(b, d->desc->name);
-		buf_putc(b, ':');
-		put_jstr_body(b, d->slug);
-		buf_putc(b, '"');
+		if (i)
+			buf_putc(b, ',');
+		put_doc_ref(b, r, d);
 	}
 	buf_putc(b, ']');
 }
 
-static void put_doc_ids(struct buf *b, int *count, const char *key, const struct ptrs *p)
+static void put_doc_ids(struct buf *b, const struct doc_refs *r, int *count, const char *key,
+			const struct ptrs *p)
 {
 	put_jkey(b, count, key);
-	put_doc_list(b, p);
+	put_doc_list(b, r, p);
 }
 
 static void put_taxon_ids(struct buf *b, int *count, const char *key, const struct ptrs *p)
@@ -126,13 +201,13 @@ static void put_entry_ids(struct buf *b, int *count, const char *key, const stru
 }
 
 /* A document's record, its members in the order of JSON_SORT_KEYS (strcmp). */
-static void put_doc(struct buf *b, const struct doc *d)
+static void put_doc(struct buf *b, const struct doc_refs *r, const struct doc *d)
 {
 	int n = 0;
-	put_doc_ids(b, &n, "actions", &d->actions);
+	put_doc_ids(b, r, &n, "actions", &d->actions);
 	if (d->carrier)
 		put_jstr_member(b, &n, "carrier", d->carrier->id);
-	put_doc_ids(b, &n, "cited_by", &d->cited_by);
+	put_doc_ids(b, r, &n, "cited_by", &d->cited_by);
 	put_entry_ids(b, &n, "contacts", &d->contacts);
 	if (d->kind >= DOC_BUILTIN && d->meta) {
 		put_jkey(b, &n, "fields");
@@ -157,9 +232,9 @@ static void put_doc(struct buf *b, const struct doc *d)
 	}
 	buf_putc(b, ']');
 	put_jstr_member(b, &n, "id", d->slug);
-	put_doc_ids(b, &n, "includes", &d->includes);
+	put_doc_ids(b, r, &n, "includes", &d->includes);
 	put_jstr_member(b, &n, "kind", d->desc->name);
-	put_doc_ids(b, &n, "links_to", &d->links_to);
+	put_doc_ids(b, r, &n, "links_to", &d->links_to);
 	if (d->logic)
 		put_jstr_member(b, &n, "logic", d->logic->id);
 	if (d->number)
@@ -167,14 +242,14 @@ static void put_doc(struct buf *b, const struct doc *d)
 	put_jstr_member(b, &n, "part", d->part);
 	put_taxon_ids(b, &n, "publics", &d->publics);
 	if (d->fm_docs.n)
-		put_doc_ids(b, &n, "refs", &d->fm_docs);
+		put_doc_ids(b, r, &n, "refs", &d->fm_docs);
 	if (d->since)
 		put_jint_member(b, &n, "since", d->since);
 	put_jstr_member(b, &n, "source", d->path);
 	put_jstr_member(b, &n, "status", d->status);
 	put_jstr_member(b, &n, "summary", d->summary);
 	put_taxon_ids(b, &n, "territories", &d->territories);
-	put_doc_ids(b, &n, "themes", &d->themes);
+	put_doc_ids(b, r, &n, "themes", &d->themes);
 	put_jstr_member(b, &n, "title", d->title);
 	put_jstr_member(b, &n, "url", d->out_path);
 	buf_putc(b, '}');
@@ -210,7 +285,8 @@ static int compare_entry_members(const void *a, const void *b)
  * those members set would write it (the copies were a third of site.json's
  * cost). Returns 0, writing nothing, where that copy was not appended.
  */
-static int put_entry(struct buf *b, const struct entry *e, int with_actions)
+static int put_entry(struct buf *b, const struct doc_refs *r, const struct entry *e,
+		     int with_actions)
 {
 	if (!e->data)
 		return 0;
@@ -245,21 +321,22 @@ static int put_entry(struct buf *b, const struct entry *e, int with_actions)
 		else if (!strcmp(v[i].key, "url"))
 			put_jstr(b, e->out_path);
 		else
-			put_doc_list(b, !strcmp(v[i].key, "cited_by") ? &e->cited_by : &e->actions);
+			put_doc_list(b, r, !strcmp(v[i].key, "cited_by") ? &e->cited_by : &e->actions);
 	}
 	buf_putc(b, '}');
 	free(v);
 	return 1;
 }
 
-static void put_entries(struct buf *b, const struct entry *v, size_t n, int with_actions)
+static void put_entries(struct buf *b, const struct doc_refs *r, const struct entry *v, size_t n,
+			int with_actions)
 {
 	buf_putc(b, '[');
 	for (size_t i = 0, k = 0; i < n; i++) {
 		size_t before = b->len;
 		if (k)
 			buf_putc(b, ',');
-		if (put_entry(b, &v[i], with_actions))
+		if (put_entry(b, r, &v[i], with_actions))
 			k++;
 		else
 			b->len = before;
@@ -268,7 +345,7 @@ static void put_entries(struct buf *b, const struct entry *v, size_t n, int with
 }
 
 /* Logics, publics or territories: {colour, documents, id, label, url}, as json_pack made them. */
-static void put_taxa(struct buf *b, const struct taxon *v, size_t n)
+static void put_taxa(struct buf *b, const struct doc_refs *r, const struct taxon *v, size_t n)
 {
 	buf_putc(b, '[');
 	for (size_t i = 0, k = 0; i < n; i++) {
@@ -281,7 +358,7 @@ static void put_taxa(struct buf *b, const struct taxon *v, size_t n)
 			buf_putc(b, ',');
 		}
 		buf_puts(b, "\"documents\":");
-		put_doc_list(b, &v[i].docs);
+		put_doc_list(b, r, &v[i].docs);
 		buf_puts(b, ",\"id\":");
 		put_jstr(b, v[i].id);
 		buf_puts(b, ",\"label\":");
@@ -306,6 +383,7 @@ static void put_json(struct buf *out, json_t *value)
 struct members {
 	struct buf *out;
 	int count;
+	const struct doc_refs *refs;
 };
 
 static void put_key(struct members *m, const char *key)
@@ -331,7 +409,7 @@ static void put_docs(struct members *m, const char *key, const struct site *s, e
 	for (size_t i = 0; i < s->ndocs[kind]; i++) {
 		if (i)
 			buf_putc(m->out, ',');
-		put_doc(m->out, s->docs[kind][i]);
+		put_doc(m->out, m->refs, s->docs[kind][i]);
 	}
 	buf_putc(m->out, ']');
 }
@@ -359,12 +437,12 @@ static void put_site_member(struct members *m, const char *key, const struct sit
 	case M_LANGUAGE: put_member(m, key, json_string_nocheck(s->language)); break;
 	case M_SUBTITLE: put_member(m, key, s->subtitle ? json_string_nocheck(s->subtitle) : NULL); break;
 	case M_TITLE: put_member(m, key, json_string_nocheck(s->title)); break;
-	case M_BIBLIO: put_key(m, key); put_entries(m->out, s->biblio, s->nbiblio, 0); break;
-	case M_CONTACTS: put_key(m, key); put_entries(m->out, s->contacts, s->ncontacts, 1); break;
-	case M_GLOSSARY: put_key(m, key); put_entries(m->out, s->glossary, s->nglossary, 0); break;
-	case M_LOGICS: put_key(m, key); put_taxa(m->out, s->logics, s->nlogics); break;
-	case M_PUBLICS: put_key(m, key); put_taxa(m->out, s->publics, s->npublics); break;
-	case M_TERRITORIES: put_key(m, key); put_taxa(m->out, s->territories, s->nterritories); break;
+	case M_BIBLIO: put_key(m, key); put_entries(m->out, m->refs, s->biblio, s->nbiblio, 0); break;
+	case M_CONTACTS: put_key(m, key); put_entries(m->out, m->refs, s->contacts, s->ncontacts, 1); break;
+	case M_GLOSSARY: put_key(m, key); put_entries(m->out, m->refs, s->glossary, s->nglossary, 0); break;
+	case M_LOGICS: put_key(m, key); put_taxa(m->out, m->refs, s->logics, s->nlogics); break;
+	case M_PUBLICS: put_key(m, key); put_taxa(m->out, m->refs, s->publics, s->npublics); break;
+	case M_TERRITORIES: put_key(m, key); put_taxa(m->out, m->refs, s->territories, s->nterritories); break;
 	case M_DOCS: break;
 	}
 }
@@ -387,7 +465,9 @@ void sitemap_site_json(const struct site *s, struct buf *out)
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		v[n++] = (struct site_member){site_kind(s, (int)k)->content_dir, M_DOCS, (int)k};
 	qsort(v, n, sizeof *v, compare_members);
-	struct members m = {out, 0};
+	struct doc_refs refs;
+	doc_refs_make(&refs, s);
+	struct members m = {out, 0, &refs};
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].what == M_DOCS)
 			put_docs(&m, v[i].key, s, (enum doc_kind)v[i].kind);
@@ -395,6 +475,7 @@ void sitemap_site_json(const struct site *s, struct buf *out)
 			put_site_member(&m, v[i].key, s, v[i].what);
 	}
 	buf_puts(out, "}\n");
+	doc_refs_free(&refs);
 }
 
 static void put_xml(struct buf *out, const char *s)
