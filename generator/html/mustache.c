@@ -176,20 +176,50 @@ static const unsigned char html_entity_len[256] = {
 	['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5,
 };
 
-/* The first byte of p[0..end) that HTML escaping replaces, or end. */
-static const unsigned char *next_special(const unsigned char *p, const unsigned char *end)
+#ifdef __SSE2__
+/* Bit i set when v's byte i is one that HTML escaping replaces. */
+static inline unsigned special_bits(__m128i v)
+{
+	__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+						_mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+				   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+						_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+}
+#endif
+
+/*
+ * The first byte of p[0..end) that HTML escaping replaces, or end; the
+ * string began at start (start <= p), so the bytes before p may be read
+ * again, never those outside it.
+ */
+static const unsigned char *next_special(const unsigned char *start, const unsigned char *p,
+					 const unsigned char *end)
 {
 #ifdef __SSE2__
 	/* Sixteen bytes at a time (every x86-64 has SSE2). */
-	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-		      quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
 	for (; end - p >= 16; p += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-					   _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)));
-		int mask = _mm_movemask_epi8(_mm_or_si128(hit, _mm_cmpeq_epi8(v, apos)));
+		unsigned mask = special_bits(_mm_loadu_si128((const __m128i *)(const void *)p));
 		if (mask)
-			return p + __builtin_ctz((unsigned)mask);
+			return p + __builtin_ctz(mask);
+	}
+	if (p == end)
+		return end;
+	if (end - start >= 16) {
+		/* The tail: the string's last sixteen bytes, those before p left out. */
+		const unsigned char *q = end - 16;
+		unsigned mask = special_bits(_mm_loadu_si128((const __m128i *)(const void *)q)) >>
+				(unsigned)(p - q);
+		return mask ? p + __builtin_ctz(mask) : end;
+	}
+	if (end - p >= 8) {
+		/* 8 to 15 bytes: the first eight and the last eight, at once. */
+		__m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)p),
+					       _mm_loadl_epi64((const __m128i *)(const void *)(end - 8)));
+		unsigned mask = special_bits(v);
+		if (mask & 0xff)
+			return p + __builtin_ctz(mask);
+		return mask ? end - 8 + (__builtin_ctz(mask) - 8) : end;
 	}
 #endif
 	while (p < end && !html_entity_len[*p])
@@ -203,7 +233,7 @@ static void put_html(struct buf *out, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
 		const unsigned char *run = p;
-		p = next_special(p, end);
+		p = next_special((const unsigned char *)s, p, end);
 		put(out, (const char *)run, (size_t)(p - run));
 		if (p == end)
 			break;
