@@ -205,16 +205,28 @@
     return got;
   };
 
+  /*
+   * Une requête d'un seul mot n'a besoin que des this.head meilleures
+   * occurrences de chacune de ses racines pour ses limit premiers résultats
+   * (limit ≤ head) : une section classée parmi eux par une racine est parmi
+   * les head meilleures de cette racine (mêmes égalités départagées par le
+   * numéro de section que search_put_head). Les occurrences entières d'une
+   * racine fréquente (jusqu'à 120 ko) ne servent qu'à croiser plusieurs mots.
+   */
+  Engine.prototype.headsSuffice = function (terms, limit) {
+    return terms.length === 1 && limit <= this.head;
+  };
+
   // Les morceaux d'index qu'il faut pour les racines des termes (candidates et expressions).
-  Engine.prototype.needed = function (terms) {
-    var names = new Set(), self = this;
+  Engine.prototype.needed = function (terms, limit) {
+    var names = new Set(), self = this, heads = this.headsSuffice(terms, limit);
     function want(id, whole) {
       var sh = pieceOf(self.shards, id);
       if (!self.shardData.has(sh)) names.add("p" + sh);
       if (whole && self.df[id] > self.head && !self.fullData.has(id)) names.add("m" + id);
     }
     terms.forEach(function (t) {
-      t.cands.forEach(function (w, id) { want(id, w !== PREFIX_WEIGHT); });
+      t.cands.forEach(function (w, id) { want(id, w !== PREFIX_WEIGHT && !heads); });
       t.phrases.forEach(function (ph) {
         if (ph.q === undefined) ph.forEach(function (id) { want(id, true); });
         else if (!self.phraseData.has(pieceOf(self.fshards, ph.q))) names.add("f" + pieceOf(self.fshards, ph.q));
@@ -434,7 +446,7 @@
    */
   Engine.prototype.search = function (q, limit, shown) {
     var self = this, terms = this.parse(q);
-    return load.parts(this.needed(terms)).then(function () {
+    return load.parts(this.needed(terms, limit)).then(function () {
       var r = self.rank(q, terms, limit);
       return self.withTexts(r.results.slice(0, shown === undefined ? limit : shown)).then(function () { return r; });
     });
@@ -447,12 +459,13 @@
 
   Engine.prototype.rank = function (q, terms, limit) {
     var total = this.total, hits = this.hits, ts = this.tscore, atLeast = false;
-    var touched = [], tt = [], i, k, sec;
+    var touched = [], tt = [], i, k, sec, heads = this.headsSuffice(terms, limit), most = 0;
     for (var ti = 0; ti < terms.length; ti++) {
       var t = terms[ti];
       t.cands.forEach(function (w, id) {
-        var P = this.postings(id, w !== PREFIX_WEIGHT), ps = P[0], sc = P[1], idf = this.idf[id];
+        var P = this.postings(id, w !== PREFIX_WEIGHT && !heads), ps = P[0], sc = P[1], idf = this.idf[id];
         if (ps.length < this.df[id]) atLeast = true;
+        if (this.df[id] > most) most = this.df[id];
         for (k = 0; k < ps.length; k++) {
           var v = w * sc[k] * idf;
           sec = ps[k];
@@ -520,6 +533,12 @@
       }
     }
     heap.sort(function (a, b) { return worse(a, b) ? 1 : worse(b, a) ? -1 : 0; });
+    // Un seul mot lu dans ses meilleures occurrences : au moins autant de résultats que sa racine
+    // la plus fréquente a de sections, exactement autant si elle est sa seule racine.
+    if (heads && atLeast) {
+      if (most > count) count = most;
+      if (terms[0].cands.size === 1 && !terms[0].phrases.length && !/^[0-9]+$/.test(terms[0].f)) atLeast = false;
+    }
     return {terms: terms, total: count, partial: best < terms.length, results: heap,
       corrected: corrected(q, terms), atLeast: atLeast};
   };
