@@ -31,10 +31,11 @@
   var LISTBOX_MAX = 8, PAGE_MAX = 100, PAGE_STEP = 20;
   /*
    * Une frappe lance la recherche à la tâche suivante : des frappes venues
-   * ensemble n'en font qu'une, et celles qui arrivent pendant une recherche
-   * sont regroupées en une seule, lancée à sa fin avec le dernier texte
-   * (Combobox.update). Aucune attente de plus : chaque frappe a ses
-   * résultats dès qu'ils sont prêts.
+   * ensemble n'en font qu'une. Une frappe arrivée pendant une recherche
+   * lance la sienne sans l'attendre ; la précédente, devenue inutile,
+   * s'arrête à sa prochaine étape (ses morceaux d'index en chemin servent
+   * encore) : chaque frappe a ses résultats dès que les siens sont prêts
+   * (Combobox.update).
    */
   var DEBOUNCE_MS = 0;
   // Listes d'occurrences chargées d'avance, quand la page est inactive, si elles ne pèsent pas plus.
@@ -444,9 +445,11 @@
    * grand site, les suites d'un préfixe très fréquentes ne sont lues que
    * dans leurs meilleures sections).
    */
-  Engine.prototype.search = function (q, limit, shown) {
+  Engine.prototype.search = function (q, limit, shown, live) {
     var self = this, terms = this.parse(q);
     return load.parts(this.needed(terms, limit)).then(function () {
+      // Une recherche que plus personne n'attend (live() faux) s'arrête là : null.
+      if (live && !live()) return null;
       var r = self.rank(q, terms, limit);
       return self.withTexts(r.results.slice(0, shown === undefined ? limit : shown)).then(function () { return r; });
     });
@@ -773,6 +776,7 @@
     input.addEventListener("pointerdown", touched);
     input.addEventListener("focus", touched);
     this.timer = 0;
+    this.gen = 0;
     input.addEventListener("input", function () {
       clearTimeout(self.timer);
       self.timer = setTimeout(function () { self.update(); }, DEBOUNCE_MS);
@@ -786,23 +790,19 @@
     });
   }
 
-  // Une recherche à la fois ; les frappes venues pendant en relancent une, avec le dernier texte.
+  // La recherche du dernier texte ; celle d'un texte précédent s'arrête (voir DEBOUNCE_MS).
   Combobox.prototype.update = function () {
-    var q = this.input.value, self = this;
+    var q = this.input.value, self = this, gen = ++this.gen;
+    function live() { return self.gen === gen && self.input.value === q; }
     if (q.trim().length < 2) { this.close(); this.status.textContent = ""; return; }
-    if (this.busy) { this.again = true; return; }
-    this.busy = true;
-    function done() {
-      self.busy = false;
-      if (self.again) { self.again = false; if (self.input.value !== q) self.update(); }
-    }
     load(function (eng) {
-      if (!eng) { self.status.textContent = "La recherche n’est pas disponible."; done(); return; }
-      eng.search(q, LISTBOX_MAX).then(function (r) {
-        if (self.input.value === q) self.render(eng, q, r);
+      if (!live()) return;
+      if (!eng) { self.status.textContent = "La recherche n’est pas disponible."; return; }
+      eng.search(q, LISTBOX_MAX, undefined, live).then(function (r) {
+        if (r && live()) self.render(eng, q, r);
       }, function () {
-        self.status.textContent = "La recherche n’est pas disponible.";
-      }).then(done);
+        if (live()) self.status.textContent = "La recherche n’est pas disponible.";
+      });
     });
   };
 
