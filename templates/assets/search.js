@@ -35,7 +35,9 @@
    * lance la sienne sans l'attendre ; la précédente, devenue inutile,
    * s'arrête à sa prochaine étape (ses morceaux d'index en chemin servent
    * encore) : chaque frappe a ses résultats dès que les siens sont prêts
-   * (Combobox.update).
+   * (Combobox.update). La première lettre fait venir les listes
+   * d'occurrences de ses mots (Engine.letterParts) pendant que la
+   * deuxième se tape.
    */
   var DEBOUNCE_MS = 0;
   // Listes d'occurrences chargées d'avance, quand la page est inactive, si elles ne pèsent pas plus.
@@ -455,6 +457,17 @@
     });
   };
 
+  // Les morceaux des listes d'occurrences des mots qui commencent par la lettre c (pas encore là).
+  Engine.prototype.letterParts = function (c) {
+    var f = fold(c), names = new Set();
+    if (f.length !== 1 || this.whole) return names;
+    for (var i = this.lowerBound(f); i < this.words.length && this.words[i][0] === f; i++) {
+      var sh = pieceOf(this.shards, this.wstem[i]);
+      if (!this.shardData.has(sh)) names.add("p" + sh);
+    }
+    return names;
+  };
+
   // Une promesse tenue quand les textes des résultats items sont là.
   Engine.prototype.withTexts = function (items) {
     return load.parts(this.textsFor(items));
@@ -780,6 +793,8 @@
     input.addEventListener("input", function () {
       clearTimeout(self.timer);
       self.timer = setTimeout(function () { self.update(); }, DEBOUNCE_MS);
+      var v = input.value.trim();
+      if (v.length === 1) load(function (eng) { if (eng) load.parts(eng.letterParts(v)).catch(function () {}); });
     });
     input.addEventListener("keydown", function (e) { self.key(e); });
     input.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
