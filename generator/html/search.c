@@ -59,6 +59,7 @@
 #include "xalloc.h"
 
 #include <libstemmer.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,84 +225,259 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 }
 
 /*
- * The text fragments: whole records, their sections' texts for snippets.
- * First section of each to meta. Returns the fragments' bytes.
+ * The index is made in work items (search.h): one per group of text
+ * fragments, each reading its records' words into a vocabulary of its own
+ * and writing its fragments, then the last to end merges the groups in
+ * their order and makes the rest. The groups, their fragments and so every
+ * byte are fixed by the site alone, never by the threads.
  */
-static size_t put_texts(const struct index *ix, struct buf *meta, struct search_files *out)
+#define GROUPS 8
+
+struct group {
+	size_t frag_from, frag_to;      /* its fragments */
+	struct vocab vc;                /* the words of its records and sections (own ids) */
+	struct buf *texts;              /* its fragments' files, held until the postings' are hashed */
+};
+
+struct search_job {
+	const struct site *s;
+	struct search_files *out;
+	size_t base;                    /* the index's place in out */
+	struct index ix;
+	struct span *rspan, *sspan;     /* each text's tokens, in its group's list until merged */
+	size_t nfrags;
+	size_t *frag_rec, *frag_sec;    /* each fragment's first record and section; [nfrags]: the ends */
+	struct group *groups;
+	size_t ngroups;
+	atomic_size_t left;             /* groups not done */
+};
+
+/*
+ * The text fragments: whole records, closing once they hold frag_bytes of
+ * text (the bytes counted with 64 more a section).
+ */
+static void plan_fragments(struct search_job *j)
 {
-	struct buf b = BUF_INIT;
-	size_t nfrags = 0, rec = 0, sec = 0, prev_sec = 0, total = 0, all = 0;
-	for (size_t k = 0; k < ix->nsecs; k++)
-		all += strlen(search_section_text(&ix->secs[k])) + 64;
+	const struct index *ix = &j->ix;
+	size_t *len = xmalloc((ix->nsecs + 1) * sizeof *len), all = 0;
+	for (size_t k = 0; k < ix->nsecs; k++) {
+		len[k] = strlen(search_section_text(&ix->secs[k])) + 64;
+		all += len[k];
+	}
 	size_t frag_bytes = all > LARGE_TEXTS ? TEXT_BYTES_LARGE : TEXT_BYTES;
+	j->frag_rec = xmalloc((ix->nrecs + 1) * sizeof *j->frag_rec);
+	j->frag_sec = xmalloc((ix->nrecs + 1) * sizeof *j->frag_sec);
+	size_t *frag_len = xmalloc((ix->nrecs + 1) * sizeof *frag_len);
+	size_t rec = 0, k = 0, nf = 0;
 	while (rec < ix->nrecs) {
-		size_t first_rec = rec, first_sec = sec, bytes = 0, k = sec;
-		buf_printf(&b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nfrags, first_rec, first_sec);
+		size_t first_rec = rec, bytes = 0;
+		j->frag_rec[nf] = rec;
+		j->frag_sec[nf] = k;
 		while (rec < ix->nrecs && (rec == first_rec || bytes < frag_bytes)) {
-			const struct record *r = &ix->recs[rec];
-			buf_puts(&b, rec > first_rec ? ",\n[" : "\n[");
-			search_put_number(&b, r->kind);
-			buf_putc(&b, ',');
-			search_put_number(&b, r->number);
-			buf_putc(&b, ',');
-			search_put_json_string(&b, r->title);
-			buf_putc(&b, ',');
-			search_put_json_string(&b, r->href);
-			buf_putc(&b, ',');
-			search_put_json_string(&b, r->summary);
-			buf_putc(&b, ']');
 			for (; k < ix->nsecs && ix->secs[k].record == rec; k++)
-				bytes += strlen(search_section_text(&ix->secs[k])) + 64;
+				bytes += len[k];
 			rec++;
 		}
-		buf_puts(&b, "],\"secs\":[");
-		for (; sec < ix->nsecs && ix->secs[sec].record < rec; sec++) {
-			const struct section *sc = &ix->secs[sec];
-			buf_puts(&b, sec > first_sec ? ",\n[" : "\n[");
-			search_put_number(&b, (long long)(sc->record - first_rec));
-			buf_putc(&b, ',');
-			search_put_json_string(&b, sc->heading);
-			buf_putc(&b, ',');
-			search_put_json_string(&b, sc->anchor);
-			buf_putc(&b, ',');
-			search_put_json_string(&b, search_section_text(sc));
-			buf_putc(&b, ']');
+		for (; k < ix->nsecs && ix->secs[k].record < rec; k++)
+			bytes += len[k];
+		frag_len[nf++] = bytes;
+	}
+	j->frag_rec[nf] = ix->nrecs;
+	j->frag_sec[nf] = ix->nsecs;
+	j->nfrags = nf;
+	/* Groups of about as many bytes; at least one, whose end makes the index. */
+	j->ngroups = nf < GROUPS ? (nf ? nf : 1) : GROUPS;
+	j->groups = xcalloc(j->ngroups, sizeof *j->groups);
+	size_t f = 0, done = 0;
+	for (size_t g = 0; g < j->ngroups; g++) {
+		j->groups[g].frag_from = f;
+		size_t want = (all / j->ngroups) * (g + 1);
+		while (f < nf && (g == j->ngroups - 1 || done < want || f == j->groups[g].frag_from) &&
+		       nf - f > j->ngroups - 1 - g)
+			done += frag_len[f++];
+		if (g == j->ngroups - 1)
+			f = nf;
+		j->groups[g].frag_to = f;
+	}
+	free(frag_len);
+	free(len);
+}
+
+/* Fragment nf: records [first_rec, end_rec), sections from first_sec. */
+static void put_fragment(const struct index *ix, size_t nf, size_t first_rec, size_t end_rec,
+			 size_t first_sec, struct buf *b)
+{
+	buf_printf(b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nf, first_rec, first_sec);
+	for (size_t rec = first_rec; rec < end_rec; rec++) {
+		const struct record *r = &ix->recs[rec];
+		buf_puts(b, rec > first_rec ? ",\n[" : "\n[");
+		search_put_number(b, r->kind);
+		buf_putc(b, ',');
+		search_put_number(b, r->number);
+		buf_putc(b, ',');
+		search_put_json_string(b, r->title);
+		buf_putc(b, ',');
+		search_put_json_string(b, r->href);
+		buf_putc(b, ',');
+		search_put_json_string(b, r->summary);
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "],\"secs\":[");
+	for (size_t sec = first_sec; sec < ix->nsecs && ix->secs[sec].record < end_rec; sec++) {
+		const struct section *sc = &ix->secs[sec];
+		buf_puts(b, sec > first_sec ? ",\n[" : "\n[");
+		search_put_number(b, (long long)(sc->record - first_rec));
+		buf_putc(b, ',');
+		search_put_json_string(b, sc->heading);
+		buf_putc(b, ',');
+		search_put_json_string(b, sc->anchor);
+		buf_putc(b, ',');
+		search_put_json_string(b, search_section_text(sc));
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "]});\n");
+}
+
+/* Group g's work: the words of its texts, then its fragments; its texts are then let go. */
+static void run_group(struct search_job *j, size_t g)
+{
+	struct group *gr = &j->groups[g];
+	const struct index *ix = &j->ix;
+	size_t r0 = j->frag_rec[gr->frag_from], r1 = j->frag_rec[gr->frag_to];
+	size_t s0 = j->frag_sec[gr->frag_from], s1 = j->frag_sec[gr->frag_to];
+	/* No stemmer: a spelling is stemmed once in all, when the groups merge, not once a group. */
+	for (size_t i = r0; i < r1; i++) {
+		j->rspan[2 * i] = search_vocab_text(&gr->vc, ix->recs[i].title);
+		j->rspan[2 * i + 1] = search_vocab_text(&gr->vc, ix->recs[i].summary);
+	}
+	for (size_t i = s0; i < s1; i++) {
+		j->sspan[2 * i] = search_vocab_text(&gr->vc, ix->secs[i].heading);
+		j->sspan[2 * i + 1] = search_vocab_text(&gr->vc, search_section_text(&ix->secs[i]));
+	}
+	gr->texts = xcalloc(gr->frag_to - gr->frag_from + 1, sizeof *gr->texts);
+	for (size_t f = gr->frag_from; f < gr->frag_to; f++)
+		put_fragment(ix, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f],
+			     &gr->texts[f - gr->frag_from]);
+	/* Nothing reads these texts again: the store lets them go if the build does not keep them. */
+	for (size_t r = r0; r < r1; r++)
+		if (ix->recs[r].doc)
+			body_store_texts_read(ix->texts, ix->recs[r].doc);
+}
+
+/*
+ * The groups' fragments, in order, after the postings (the version hashes
+ * the parts in that order). First section of each to meta. Returns the
+ * fragments' bytes.
+ */
+static size_t put_texts(struct search_job *j, struct buf *meta)
+{
+	size_t total = 0, prev_sec = 0;
+	for (size_t g = 0; g < j->ngroups; g++) {
+		struct group *gr = &j->groups[g];
+		for (size_t f = gr->frag_from; f < gr->frag_to; f++) {
+			struct buf *b = &gr->texts[f - gr->frag_from];
+			total += b->len;
+			add_file(j->out, xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f), b);
+			search_put_varint(meta, j->frag_sec[f] - prev_sec);
+			prev_sec = j->frag_sec[f];
 		}
-		buf_puts(&b, "]});\n");
-		/* Nothing reads these texts again: the store lets them go if the build does not keep them. */
-		for (size_t r = first_rec; r < rec; r++)
-			if (ix->recs[r].doc)
-				body_store_texts_read(ix->texts, ix->recs[r].doc);
-		total += b.len;
-		add_file(out, xasprintf(SEARCH_PARTS_DIR "/t%zu.js", nfrags), &b);
-		search_put_varint(meta, first_sec - prev_sec);
-		prev_sec = first_sec;
-		nfrags++;
+		free(gr->texts);
+		gr->texts = NULL;
 	}
 	return total;
+}
+
+/* The groups' words in one vocabulary, in group order; their spans then point into its tokens. */
+static void merge_groups(struct search_job *j, struct vocab *vc)
+{
+	for (size_t g = 0; g < j->ngroups; g++) {
+		struct group *gr = &j->groups[g];
+		size_t base = search_vocab_merge(vc, &gr->vc);
+		size_t r0 = j->frag_rec[gr->frag_from], r1 = j->frag_rec[gr->frag_to];
+		size_t s0 = j->frag_sec[gr->frag_from], s1 = j->frag_sec[gr->frag_to];
+		for (size_t i = 2 * r0; i < 2 * r1; i++) {
+			j->rspan[i].from += base;
+			j->rspan[i].to += base;
+		}
+		for (size_t i = 2 * s0; i < 2 * s1; i++) {
+			j->sspan[i].from += base;
+			j->sspan[i].to += base;
+		}
+	}
+}
+
+static void finish_index(struct search_job *j);
+
+struct search_job *search_job_new(const struct site *s, struct body_store *texts,
+				  struct search_files *out)
+{
+	struct search_job *j = xcalloc(1, sizeof *j);
+	j->s = s;
+	j->out = out;
+	j->base = out->n;
+	out->version = hash_bytes("fiches-recherche-2", 18);
+	search_records_collect(&j->ix, s, texts);
+	j->rspan = xcalloc(2 * j->ix.nrecs + 1, sizeof *j->rspan);
+	j->sspan = xcalloc(2 * j->ix.nsecs + 1, sizeof *j->sspan);
+	plan_fragments(j);
+	atomic_init(&j->left, j->ngroups);
+	return j;
+}
+
+size_t search_job_items(const struct search_job *j)
+{
+	return j->ngroups;
+}
+
+int search_job_run(struct search_job *j, size_t i)
+{
+	run_group(j, i);
+	if (atomic_fetch_sub(&j->left, 1) != 1)
+		return 0;
+	finish_index(j);
+	return 1;
+}
+
+void search_job_free(struct search_job *j)
+{
+	if (!j)
+		return;
+	for (size_t g = 0; g < j->ngroups; g++) {
+		struct group *gr = &j->groups[g];
+		for (size_t f = 0; gr->texts && f < gr->frag_to - gr->frag_from; f++)
+			buf_free(&gr->texts[f]);
+		free(gr->texts);
+		search_vocab_free(&gr->vc);
+	}
+	free(j->groups);
+	free(j->frag_rec);
+	free(j->frag_sec);
+	free(j->rspan);
+	free(j->sspan);
+	search_records_free(&j->ix);
+	free(j);
 }
 
 void search_index_files(const struct site *s, struct body_store *texts,
 			struct search_files *out)
 {
-	size_t base = out->n;
-	out->version = hash_bytes("fiches-recherche-2", 18);
-	struct index ix = {0};
-	search_records_collect(&ix, s, texts);
+	struct search_job *j = search_job_new(s, texts, out);
+	for (size_t i = 0; i < search_job_items(j); i++)
+		search_job_run(j, i);
+	search_job_free(j);
+}
 
-	/* Every spelling of the shipped text, stemmed once; the words of each text as tokens. */
+/* What the last group to end makes: the vocabulary, the postings, every file in order. */
+static void finish_index(struct search_job *j)
+{
+	const struct site *s = j->s;
+	struct search_files *out = j->out;
+	size_t base = j->base;
+	struct index ix = j->ix;
+	struct span *rspan = j->rspan, *sspan = j->sspan;
 	struct vocab vc = {0};
 	vc.sb = search_new_stemmer();
-	struct span *rspan = xcalloc(2 * ix.nrecs + 1, sizeof *rspan);
-	struct span *sspan = xcalloc(2 * ix.nsecs + 1, sizeof *sspan);
-	for (size_t i = 0; i < ix.nrecs; i++) {
-		rspan[2 * i] = search_vocab_text(&vc, ix.recs[i].title);
-		rspan[2 * i + 1] = search_vocab_text(&vc, ix.recs[i].summary);
-	}
-	for (size_t i = 0; i < ix.nsecs; i++) {
-		sspan[2 * i] = search_vocab_text(&vc, ix.secs[i].heading);
-		sspan[2 * i + 1] = search_vocab_text(&vc, search_section_text(&ix.secs[i]));
-	}
+	merge_groups(j, &vc);
 
 	/* Folded words, one stem each; stems numbered in sorted order. */
 	struct word *all = xcalloc(vc.n + 1, sizeof *all);
@@ -347,6 +523,7 @@ void search_index_files(const struct site *s, struct body_store *texts,
 	/* The texts as tokens served the postings only: let them go before the files are made. */
 	free(rspan);
 	free(sspan);
+	j->rspan = j->sspan = NULL;
 	free(vc.toks.v);
 	vc.toks = (struct tokens){0};
 
@@ -375,7 +552,7 @@ void search_index_files(const struct site *s, struct body_store *texts,
 	buf_puts(&meta, "\",\n\"shards\":\"");
 	size_t shard_bytes = put_shards(&post, &meta, out);
 	buf_printf(&meta, "\",\n\"pbytes\":%zu,\"texts\":\"", shard_bytes);
-	size_t text_bytes = put_texts(&ix, &meta, out);
+	size_t text_bytes = put_texts(j, &meta);
 	buf_printf(&meta, "\",\n\"tbytes\":%zu,", text_bytes);
 	/*
 	 * The sigles and synonyms first: their phrases' files are parts of the
@@ -455,13 +632,6 @@ void search_index_files(const struct site *s, struct body_store *texts,
 	free(ids);
 	free(stems);
 	free(all);
-	for (size_t i = 0; i < vc.cap; i++) {
-		free(vc.v[i].lower);
-		free(vc.v[i].folded);
-		free(vc.v[i].stem);
-	}
-	free(vc.v);
-	sb_stemmer_delete(vc.sb);
-	search_records_free(&ix);
+	search_vocab_free(&vc);
 }
 

@@ -84,6 +84,22 @@ struct search_files {
 void search_index_files(const struct site *s, struct body_store *texts,
 			struct search_files *out);
 
+/*
+ * The same index in work items that may run on several threads at once
+ * (output/out_search.c), with the same bytes however they are scheduled:
+ * search_job_new collects the records (reading the model and texts), each
+ * item reads the words of a group of records and writes their text
+ * fragments, and the item that ends last makes the rest and fills out as
+ * search_index_files does. out must live until then.
+ */
+struct search_job;
+struct search_job *search_job_new(const struct site *s, struct body_store *texts,
+				  struct search_files *out);
+size_t search_job_items(const struct search_job *j);
+/* Item i (any thread, each once); returns 1 when it was the last, out then being complete. */
+int search_job_run(struct search_job *j, size_t i);
+void search_job_free(struct search_job *j);
+
 void search_files_free(struct search_files *f);
 
 #endif

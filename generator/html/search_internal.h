@@ -147,8 +147,18 @@ struct word {
 	size_t stem_id;
 };
 
-/* Counts the words of s and returns where their tokens are. */
+/*
+ * Counts the words of s and returns where their tokens are. New spellings
+ * are folded and stemmed when vc has a stemmer (sb), else when merged.
+ */
 struct span search_vocab_text(struct vocab *vc, const char *s);
+/*
+ * Moves part's spellings and tokens into vc (part is left empty); returns
+ * where part's tokens now start in vc's (its spans move by as much).
+ */
+size_t search_vocab_merge(struct vocab *vc, struct vocab *part);
+/* Frees vc's spellings, tokens and stemmer. */
+void search_vocab_free(struct vocab *vc);
 /* qsort orders: words by folded form, the most frequent spelling first; stems (strings). */
 int search_compare_word_choice(const void *a, const void *b);
 /* Inline, so that the bsearch of stems (inline in glibc) inlines it too. */

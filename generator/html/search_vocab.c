@@ -10,6 +10,7 @@
 #include "utf8.h"
 #include "xalloc.h"
 
+#include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,19 @@ static inline int same_spelling(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* Counts the word that ws has just read. */
+/* The folded form and stem of a new spelling (neither for a stop word or a one-letter word). */
+static void spelling_stem(struct vocab *vc, struct spelling *sp)
+{
+	struct buf f = BUF_INIT;
+	search_fold(sp->lower, sp->len, &f);
+	if (f.len >= 2 && !search_is_stop_word(buf_cstr(&f))) {
+		sp->folded = buf_detach(&f);
+		sp->stem = search_stem_with(vc->sb, sp->lower, sp->len);
+	}
+	buf_free(&f);
+}
+
+/* Counts the word that ws has just read; stems it when new, if vc has a stemmer. */
 static void vocab_add(struct vocab *vc, const struct search_split *ws)
 {
 	size_t n = ws->len;
@@ -100,13 +113,74 @@ static void vocab_add(struct vocab *vc, const struct search_split *ws)
 	sp->count = 1;
 	sp->id = (uint32_t)vc->n++;
 	put_token(&vc->toks, sp->id);
-	struct buf f = BUF_INIT;
-	search_fold(key, n, &f);
-	if (f.len >= 2 && !search_is_stop_word(buf_cstr(&f))) {
-		sp->folded = buf_detach(&f);
-		sp->stem = search_stem_with(vc->sb, key, n);
+	if (vc->sb)
+		spelling_stem(vc, sp);
+}
+
+/*
+ * Moves part's spellings into vc, in part's table order: a spelling vc
+ * has adds its count, a new one takes the next id and is stemmed with
+ * vc's stemmer if part had none. No output depends on
+ * the ids (see spelling_hash). Then part's tokens after vc's, as vc's ids.
+ */
+size_t search_vocab_merge(struct vocab *vc, struct vocab *part)
+{
+	uint32_t *map = xmalloc((part->n + 1) * sizeof *map);
+	for (size_t i = 0; i < part->cap; i++) {
+		struct spelling *from = &part->v[i];
+		if (!from->lower)
+			continue;
+		if ((vc->n + 1) * 2 > vc->cap)
+			vocab_grow(vc);
+		size_t j = from->hash & (vc->cap - 1);
+		while (vc->v[j].lower && !(vc->v[j].hash == from->hash && vc->v[j].len == from->len &&
+					   same_spelling(vc->v[j].lower, from->lower, from->len)))
+			j = (j + 1) & (vc->cap - 1);
+		struct spelling *to = &vc->v[j];
+		if (to->lower) {
+			to->count += from->count;
+			free(from->lower);
+			free(from->folded);
+			free(from->stem);
+		} else {
+			*to = *from;
+			to->id = (uint32_t)vc->n++;
+			/* A part read without a stemmer: each spelling stemmed once, here. */
+			if (!to->folded && vc->sb)
+				spelling_stem(vc, to);
+		}
+		map[from->id] = to->id;
 	}
-	buf_free(&f);
+	size_t base = vc->toks.n, n = part->toks.n;
+	if (base + n > vc->toks.cap) {
+		vc->toks.cap = base + n;
+		vc->toks.v = xrealloc(vc->toks.v, (vc->toks.cap + 1) * sizeof *vc->toks.v);
+	}
+	const uint32_t *t = part->toks.v;
+	uint32_t *w = vc->toks.v + base;
+	for (size_t i = 0; i < n; i++)
+		w[i] = t[i] == NO_WORD ? NO_WORD : map[t[i]];
+	vc->toks.n = base + n;
+	free(map);
+	free(part->v);
+	free(part->toks.v);
+	*part = (struct vocab){0};
+	return base;
+}
+
+void search_vocab_free(struct vocab *vc)
+{
+	for (size_t i = 0; i < vc->cap; i++) {
+		free(vc->v[i].lower);
+		free(vc->v[i].folded);
+		free(vc->v[i].stem);
+	}
+	free(vc->v);
+	free(vc->toks.v);
+	free(vc->by_id);
+	if (vc->sb)
+		sb_stemmer_delete(vc->sb);
+	*vc = (struct vocab){0};
 }
 
 /* Counts the words of s and returns where their tokens are. */
