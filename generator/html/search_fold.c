@@ -9,8 +9,13 @@
 #include "utf8.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /*
  * Lower case of U+00C0..U+017F (İ has no one-letter lower case). This table
@@ -173,6 +178,7 @@ static inline int word_char2(const unsigned char *p)
 void search_split_init(struct search_split *sp, const char *s)
 {
 	sp->s = (const unsigned char *)s;
+	sp->end = sp->s + strlen(s);
 	sp->i = 0;
 	sp->word = s;
 	sp->len = 0;
@@ -203,6 +209,32 @@ int search_next_word(struct search_split *sp)
 	/* Lower case for the first SEARCH_WORD_MAX bytes (a character more fits: lower has room). */
 	char *w = sp->lower, *end = sp->lower + SEARCH_WORD_MAX;
 	while (w < end) {
+#ifdef __SSE2__
+		/*
+		 * A run of ASCII letters and digits, 16 bytes a step (most words
+		 * are ASCII): their lower case is the byte with 0x20 set (digits
+		 * have it). The 16 bytes read end at the text's NUL at most; the
+		 * 16 written may pass the word's end (lower has room, and what
+		 * follows the word is set below).
+		 */
+		if (sp->end - p >= 15) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+			__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+						       _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+			__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+						      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+			_mm_storeu_si128((__m128i *)w, low);
+			unsigned run = (unsigned)__builtin_ctz(~m);
+			p += run;
+			w += run;
+			if (run == 16)
+				continue;
+			if (word_byte[*p] != LEAD2)
+				goto done;
+		}
+#endif
 		unsigned b = word_byte[*p];
 		if (b > LEAD2) {
 			*w++ = (char)b;

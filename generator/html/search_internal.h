@@ -37,14 +37,16 @@ struct synonyms;
  */
 struct search_split {
 	const unsigned char *s;
+	const unsigned char *end; /* the text's NUL: blocks of 16 bytes are read up to it */
 	size_t i;
 	const char *word;       /* the current word: word[0..len) */
 	size_t len;
 	/*
 	 * Its lower case (as many bytes) when len <= SEARCH_WORD_MAX, then
-	 * zeros up to the next multiple of 8 at least.
+	 * zeros up to the next multiple of 8 at least. Room for a block of 16
+	 * written from its SEARCH_WORD_MAX-th byte.
 	 */
-	char lower[SEARCH_WORD_MAX + 8];
+	char lower[SEARCH_WORD_MAX + 16];
 };
 
 /* The words of s (NUL-terminated) from its start. */

@@ -152,6 +152,26 @@ static void test_split_words(void **state)
 		free(a);
 		free(b);
 	}
+	/*
+	 * Longer texts, mostly ASCII, with the bytes either side of the letter
+	 * and digit ranges: search_next_word reads them 16 bytes at a time.
+	 */
+	static const unsigned char ascii[] = {'a', 'z', 'A', 'Z', '0', '9', 'm', 'M', '5', '@', '[',
+					      '`', '{', '/', ':', ' ', 0x7F, 0xC3, 0xA9, 0x97, 0xC5, 0x92};
+	char longer[100];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(round % 99);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % 64;
+			longer[i] = (char)(r < sizeof ascii ? ascii[r] : 'a' + r % 26);
+		}
+		longer[n] = '\0';
+		char *a = words_decoded(longer), *b = words_split(longer);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
 }
 
 static void test_stop_words(void **state)
