@@ -174,6 +174,63 @@ static void test_split_words(void **state)
 	}
 }
 
+/* search_put_json_string's rules, one byte at a time. */
+static char *json_reference(const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"')
+			buf_puts(&b, "\\\"");
+		else if (*p == '\\')
+			buf_puts(&b, "\\\\");
+		else if (*p == '\n')
+			buf_puts(&b, "\\n");
+		else if (*p == '\t')
+			buf_puts(&b, "\\t");
+		else if (*p == '<')
+			buf_puts(&b, "\\u003c");
+		else if (*p < 0x20)
+			buf_printf(&b, "\\u%04x", *p);
+		else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+			buf_puts(&b, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+			p += 2;
+		} else
+			buf_putc(&b, (char)*p);
+	}
+	buf_putc(&b, '"');
+	return buf_detach(&b);
+}
+
+/* JSON strings (read 16 bytes at a time) against the rules, on random texts of every length. */
+static void test_json_strings(void **state)
+{
+	(void)state;
+	static const unsigned char alphabet[] = {'a', ' ', '"', '\\', '<', '\n', '\t', 0x01, 0x1F, 0x20,
+						 0x7F, 0x80, 0xA8, 0xA9, 0xE2, 0xE2, 0xC3, 0xFF};
+	uint32_t seed = 4242;
+	char text[100];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(round % 99);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % 48;
+			text[i] = (char)(r < sizeof alphabet ? alphabet[r] : 'a' + r % 26);
+		}
+		text[n] = '\0';
+		struct buf b = BUF_INIT;
+		search_put_json_string(&b, text);
+		char *want = json_reference(text);
+		assert_string_equal(buf_cstr(&b), want);
+		free(want);
+		buf_free(&b);
+	}
+	struct buf b = BUF_INIT;
+	search_put_json_string(&b, NULL);
+	assert_string_equal(buf_cstr(&b), "\"\"");
+	buf_free(&b);
+}
+
 static void test_stop_words(void **state)
 {
 	(void)state;
@@ -323,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_word_chars),
 		cmocka_unit_test(test_split_words),
+		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_stems),
 		cmocka_unit_test(test_css_colour),
