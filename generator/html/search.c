@@ -81,6 +81,7 @@
 #define PART_CALL "FichesRechercheData("
 
 static void add_file(struct search_files *out, char *path, struct buf *b);
+static void add_staged(struct search_files *out, char *path, struct buf *b);
 
 /*
  * The postings of the phrases (fN.js, "fN": [postings of each phrase from
@@ -168,6 +169,18 @@ static void add_file(struct search_files *out, char *path, struct buf *b)
 		data = NULL;
 	}
 	out->v[out->n++] = (struct search_file){path, data, len};
+}
+
+/* A part its maker staged already: its bytes join the version, then go. */
+static void add_staged(struct search_files *out, char *path, struct buf *b)
+{
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 64;
+		out->v = xrealloc(out->v, out->cap * sizeof *out->v);
+	}
+	out->version = hash_more(out->version, b->data ? b->data : "", b->len);
+	out->v[out->n++] = (struct search_file){path, NULL, b->len};
+	buf_free(b);
 }
 
 void search_files_free(struct search_files *f)
@@ -355,9 +368,22 @@ static void run_group(struct search_job *j, size_t g)
 		j->sspan[2 * i + 1] = search_vocab_text(&gr->vc, search_section_text(&ix->secs[i]));
 	}
 	gr->texts = xcalloc(gr->frag_to - gr->frag_from + 1, sizeof *gr->texts);
-	for (size_t f = gr->frag_from; f < gr->frag_to; f++)
-		put_fragment(ix, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f],
-			     &gr->texts[f - gr->frag_from]);
+	for (size_t f = gr->frag_from; f < gr->frag_to; f++) {
+		struct buf *b = &gr->texts[f - gr->frag_from];
+		put_fragment(ix, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f], b);
+		/*
+		 * Written now, on this thread (a file a record on a large site:
+		 * their creation is most of the fragments' cost), a copy: the
+		 * version needs these bytes after the postings' (put_texts).
+		 */
+		if (j->out->stage) {
+			char *copy = xmalloc(b->len + 1);
+			memcpy(copy, b->data, b->len + 1);
+			char *path = xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f);
+			stage_add(j->out->stage, path, copy, b->len);
+			free(path);
+		}
+	}
 	/* Nothing reads these texts again: the store lets them go if the build does not keep them. */
 	for (size_t r = r0; r < r1; r++)
 		if (ix->recs[r].doc)
@@ -377,7 +403,13 @@ static size_t put_texts(struct search_job *j, struct buf *meta)
 		for (size_t f = gr->frag_from; f < gr->frag_to; f++) {
 			struct buf *b = &gr->texts[f - gr->frag_from];
 			total += b->len;
-			add_file(j->out, xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f), b);
+			char *path = xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f);
+			if (j->out->stage) {
+				/* Staged by its group already: only its bytes in the version. */
+				add_staged(j->out, path, b);
+			} else {
+				add_file(j->out, path, b);
+			}
 			search_put_varint(meta, j->frag_sec[f] - prev_sec);
 			prev_sec = j->frag_sec[f];
 		}
