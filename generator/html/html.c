@@ -102,12 +102,15 @@ static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
 		buf_puts(out, "</sup>");
 }
 
-/* As emit_typo, and the text into the search text (see struct render). */
+/* As emit_typo, and the text into the search text (see struct render), in one pass. */
 static void emit_typo_plain(void *ctx, enum typo_span kind, const char *s, size_t n)
 {
 	struct render *r = ctx;
-	emit_typo(r->out, kind, s, n);
-	search_text_put(r->plain, s, n);
+	if (kind == TYPO_SUPERSCRIPT)
+		buf_puts(r->out, "<sup>");
+	search_text_put_html(r->out, r->plain, s, n);
+	if (kind == TYPO_SUPERSCRIPT)
+		buf_puts(r->out, "</sup>");
 }
 
 /* Whether r writes the search text at this point. */

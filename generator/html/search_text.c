@@ -4,6 +4,9 @@
 #include "xalloc.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Whether the text ends with a separator (a space, or the end of a block). */
 static int ends_apart(const struct buf *b)
@@ -36,6 +39,109 @@ void search_text_put(struct buf *b, const char *s, size_t n)
 			b->data[b->len++] = ' ';
 	}
 	b->data[b->len] = '\0';
+}
+
+/* What search_text_put_html does with a byte. */
+enum put_class {
+	PUT_BOTH = 0,  /* the same byte to both */
+	PUT_WHITE,     /* itself to the HTML, one space for a run to the plain text */
+	PUT_ENTITY     /* an entity to the HTML (buf_put_html's), itself to the plain text */
+};
+
+static const unsigned char put_class[256] = {
+	[' '] = PUT_WHITE, ['\t'] = PUT_WHITE, ['\n'] = PUT_WHITE, ['\r'] = PUT_WHITE,
+	['\f'] = PUT_WHITE, ['\v'] = PUT_WHITE,
+	['&'] = PUT_ENTITY, ['<'] = PUT_ENTITY, ['>'] = PUT_ENTITY, ['"'] = PUT_ENTITY,
+	['\''] = PUT_ENTITY,
+};
+
+/* Writes the byte c, one search_text_put_html does not simply copy to both, at *h and *p. */
+static inline void put_special(char c, char **h, char **p, const char *p0)
+{
+	switch ((enum put_class)put_class[(unsigned char)c]) {
+	case PUT_BOTH:
+		*(*h)++ = c;
+		*(*p)++ = c;
+		return;
+	case PUT_WHITE:
+		*(*h)++ = c;
+		/* The first of a run gives a space; the next ones find it there. */
+		if (*p != p0 && (*p)[-1] != ' ' && (*p)[-1] != '\n')
+			*(*p)++ = ' ';
+		return;
+	case PUT_ENTITY: {
+		const char *e = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" :
+				c == '"' ? "&quot;" : "&#39;";
+		size_t l = strlen(e);
+		memcpy(*h, e, l);
+		*h += l;
+		*(*p)++ = c;
+		return;
+	}
+	}
+}
+
+/* Room for n more bytes and the NUL, without a call when there is. */
+static inline void room(struct buf *b, size_t n)
+{
+	if (b->cap < b->len + n + 1)
+		buf_grow(b, n);
+}
+
+void search_text_put_html(struct buf *html, struct buf *plain, const char *s, size_t n)
+{
+	if (n == 0) {
+		buf_put(html, s, 0);
+		return;
+	}
+	/*
+	 * Room once (an entity is at most six bytes; sixteen more for the
+	 * blocks written whole), then the bytes written through pointers.
+	 */
+	room(html, 6 * n + 16);
+	room(plain, n + 16);
+	char *h = html->data + html->len, *p = plain->data + plain->len;
+	const char *const p0 = plain->data;
+	size_t i = 0;
+#ifdef __SSE2__
+	/* Sixteen bytes at a time to both, up to the first that is not simply copied. */
+	const __m128i space = _mm_set1_epi8(' '), amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'),
+		      gt = _mm_set1_epi8('>'), quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+	while (n - i >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, space), v);
+		__m128i hit = _mm_or_si128(_mm_or_si128(low, _mm_cmpeq_epi8(v, amp)),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)));
+		hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, quot), _mm_cmpeq_epi8(v, apos)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		_mm_storeu_si128((__m128i *)(void *)h, v);
+		_mm_storeu_si128((__m128i *)(void *)p, v);
+		if (!mask) {
+			i += 16;
+			h += 16;
+			p += 16;
+			continue;
+		}
+		unsigned k = (unsigned)__builtin_ctz(mask);
+		i += k;
+		h += k;
+		p += k;
+		put_special(s[i++], &h, &p, p0);
+	}
+#endif
+	for (; i < n; i++) {
+		char c = s[i];
+		if (__builtin_expect(put_class[(unsigned char)c] == PUT_BOTH, 1)) {
+			*h++ = c;
+			*p++ = c;
+		} else {
+			put_special(c, &h, &p, p0);
+		}
+	}
+	html->len = (size_t)(h - html->data);
+	html->data[html->len] = '\0';
+	plain->len = (size_t)(p - plain->data);
+	plain->data[plain->len] = '\0';
 }
 
 void search_text_separator(struct buf *b)

@@ -19,6 +19,13 @@
 /* Appends s[0..n) with every run of ASCII white space made one space (none at the start). */
 void search_text_put(struct buf *b, const char *s, size_t n);
 
+/*
+ * Appends s[0..n) to html escaped as buf_put_html does, and to plain as
+ * search_text_put does, in one pass over its bytes: the renderer's text
+ * runs, which go to both.
+ */
+void search_text_put_html(struct buf *html, struct buf *plain, const char *s, size_t n);
+
 /* A space, unless the text is empty or already ends with one or a newline. */
 void search_text_separator(struct buf *b);
 
