@@ -7,11 +7,13 @@
  * Pango (pdf/shape_cache.c, a cache), HarfBuzz's colour-glyph checks for
  * Pango (pdf/color_glyphs.c, answered once per font face) and zlib's
  * deflateInit_ for Cairo (pdf/content_deflate.c: page content streams
- * written stored, since pdf_post deflates them). None can be trusted from
+ * written stored, since pdf_post deflates them) and glibc's __snprintf_chk
+ * for Cairo (pdf/cairo_numbers.c: the numbers it writes, formatted without
+ * stdio). None can be trusted from
  * a symbol look-up, so each is proved by a real call through the library.
  * When the first two are not reached the program takes the library's own
  * path: inline passes one at a time, every shaping done by HarfBuzz
- * (FICHES_DEBUG says so on stderr when it happens); the last two give the
+ * (FICHES_DEBUG says so on stderr when it happens); the last three give the
  * same answers and bytes either way, only slower. --version says it
  * always. The soft hyphens'
  * filter is a PangoRenderer of its own (pdf/text_renderer.c) and needs no
@@ -26,6 +28,7 @@
 
 #include "cmark_special.h"
 #include "color_glyphs.h"
+#include "cairo_numbers.h"
 #include "content_deflate.h"
 #include "i18n.h"
 #include "markdown.h"
@@ -68,6 +71,12 @@ void replacements_print(FILE *out)
 			? _("page content streams deflated once (Cairo's calls reach fiches' deflateInit_)")
 			: _("page content streams deflated twice (Cairo's calls do not reach fiches' "
 			    "deflateInit_)"));
+	fprintf(out, "Cairo %s: %s\n", cairo_version_string(),
+		cairo_numbers_reached()
+			? _("numbers of the pages formatted without stdio (Cairo's calls reach fiches' "
+			    "__snprintf_chk)")
+			: _("numbers of the pages formatted by glibc (Cairo's calls do not reach fiches' "
+			    "__snprintf_chk)"));
 	fprintf(out, "Pango %s, Cairo %s: %s\n", pango_version_string(), cairo_version_string(),
 		_("text drawn by fiches' own Pango renderer (soft hyphens kept out of the text)"));
 }

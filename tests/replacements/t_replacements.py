@@ -4,7 +4,7 @@
 with its replacements hidden from the libraries (unreached.ver), as when
 cmark-gfm binds its own calls (-Bsymbolic-functions), Pango stops calling
 hb_shape or HarfBuzz's colour-glyph checks, or Cairo stops calling zlib's
-deflateInit_: it must notice, say so (--version, FICHES_DEBUG once), take
+deflateInit_ or glibc's __snprintf_chk: it must notice, say so (--version, FICHES_DEBUG once), take
 the libraries' own paths (inline passes one at a time, every shaping by
 HarfBuzz) and build the very same site and booklets. Prints
 "N passed, N failed" last."""
@@ -40,6 +40,7 @@ def main():
     check("--version: the Pango renderer", "own Pango renderer" in v, v)
     check("--version: colour-glyph checks answered per face", "answered once per font face" in v, v)
     check("--version: content streams deflated once", "deflated once" in v, v)
+    check("--version: page numbers formatted without stdio", "formatted without stdio" in v, v)
     off = run(FICHES, "--version", env={"FICHES_SHAPE_CACHE": "0"}).stdout
     check("--version: FICHES_SHAPE_CACHE=0 is reported", "FICHES_SHAPE_CACHE=0" in off or not covered, off)
 
@@ -59,6 +60,7 @@ def main():
     check("unreached: every shaping by HarfBuzz", "every shaping done by HarfBuzz" in u, u)
     check("unreached: colour-glyph checks by HarfBuzz", "made by HarfBuzz for every glyph" in u, u)
     check("unreached: content streams deflated by Cairo too", "deflated twice" in u, u)
+    check("unreached: page numbers formatted by glibc", "formatted by glibc" in u, u)
 
     with tempfile.TemporaryDirectory() as tmp:
         normal, fallback = os.path.join(tmp, "normal"), os.path.join(tmp, "fallback")
