@@ -851,7 +851,7 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 		reorder_tree(&out->pdf, reading, 6);
 		complete(&out->pdf, lang, 1);
 	}
-	pdf_info_post(&out->pdf, &meta, 1, &out->failed);
+	pdf_info_post(&out->pdf, &meta, 1, NULL, &out->failed);
 	pdf_info_free(&meta);
 
 	surf = cairo_pdf_surface_create_for_stream(write_buf, &out->print, SHEET_W + 2 * MARKS,
@@ -876,7 +876,7 @@ static void write_depliant(struct fold *F, struct fold_out *out, long long epoch
 	finish(surf, out);
 	if (!out->failed)
 		complete(&out->print, lang, 0);
-	pdf_info_post(&out->print, &meta, 0, &out->failed);
+	pdf_info_post(&out->print, &meta, 0, NULL, &out->failed);
 	pdf_info_free(&meta);
 }
 
@@ -903,7 +903,7 @@ static void write_plaquette(struct fold *F, struct fold_out *out, long long epoc
 		catalog_figure_alts(&out->pdf, &F->alts);
 		complete(&out->pdf, lang, 1);
 	}
-	pdf_info_post(&out->pdf, &meta, 1, &out->failed);
+	pdf_info_post(&out->pdf, &meta, 1, NULL, &out->failed);
 	pdf_info_free(&meta);
 
 	surf = cairo_pdf_surface_create_for_stream(write_buf, &out->print, SHEET_W, SHEET_H);
@@ -915,7 +915,7 @@ static void write_plaquette(struct fold *F, struct fold_out *out, long long epoc
 	finish(surf, out);
 	if (!out->failed)
 		complete(&out->print, lang, 0);
-	pdf_info_post(&out->print, &meta, 0, &out->failed);
+	pdf_info_post(&out->print, &meta, 0, NULL, &out->failed);
 	pdf_info_free(&meta);
 }
 

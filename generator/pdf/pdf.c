@@ -24,6 +24,7 @@
 #include "catalog.h"
 #include "colophon.h"
 #include "content_deflate.h"
+#include "content_marks.h"
 #include "fold.h"
 #include "hyph.h"
 #include "i18n.h"
@@ -730,23 +731,33 @@ static void typeset(struct job *j)
 						 CAIRO_PDF_OUTLINE_FLAG_OPEN);
 	free(root_title);
 	add_outline(&dp, root);
+	/*
+	 * With two lanes, the second core is idle from here: each page's
+	 * content stream is marked there (content_marks.h) while the next
+	 * page is drawn.
+	 */
+	struct content_marks *marks = pl ? content_marks_start() : NULL;
 	for (int n = 1; n <= dp.total; n++) {
 		draw_page(&dp, cr, n, 1);
 		/* Cairo writes the page's content stream now; pdf_post deflates it. */
+		size_t from = j->pdf.len;
 		content_deflate_stored(1);
 		cairo_show_page(cr);
 		content_deflate_stored(0);
+		content_marks_page(marks, j->pdf.data, from, j->pdf.len);
 	}
 	cairo_destroy(cr);
 	cairo_surface_finish(surf);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		j->failed = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);
+	content_marks_done(marks);
 	if (!j->failed) {
 		catalog_figure_alts(&j->pdf, &dp.alts);
 		catalog_complete(&j->pdf, meta.lang, 1);
-		pdf_info_post(&j->pdf, &meta, 1, &j->failed);
+		pdf_info_post(&j->pdf, &meta, 1, marks, &j->failed);
 	}
+	content_marks_free(marks);
 	pdf_info_free(&meta);
 	for (size_t i = 0; i < dp.alts.n; i++)
 		free(dp.alts.v[i]);
@@ -770,7 +781,7 @@ static void typeset(struct job *j)
 		cairo_surface_destroy(sheet);
 		if (!j->failed) {
 			catalog_complete(&j->imposed, meta.lang, 0);
-			pdf_info_post(&j->imposed, &meta, 0, &j->failed);
+			pdf_info_post(&j->imposed, &meta, 0, NULL, &j->failed);
 		}
 		pdf_info_free(&meta);
 	}

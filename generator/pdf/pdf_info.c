@@ -38,10 +38,11 @@ void pdf_info_set(struct pdf_info *m, cairo_surface_t *surf, const struct site *
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, m->date);
 }
 
-void pdf_info_post(struct buf *pdf, const struct pdf_info *m, int tagged, cairo_status_t *failed)
+void pdf_info_post(struct buf *pdf, const struct pdf_info *m, int tagged, struct content_marks *marks,
+		   cairo_status_t *failed)
 {
 	struct pdf_meta pm = {m->title, m->author, m->subject, m->keywords, m->lang, m->date, NULL};
-	if (!*failed && pdf_post(pdf, &pm, tagged) < 0)
+	if (!*failed && pdf_post(pdf, &pm, tagged, marks) < 0)
 		*failed = CAIRO_STATUS_WRITE_ERROR;
 }
 

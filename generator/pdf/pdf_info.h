@@ -33,10 +33,13 @@ void pdf_info_set(struct pdf_info *m, cairo_surface_t *surf, const struct site *
 		  const char *title, const char *subtitle, const char *keywords, long long epoch);
 
 /*
- * pdf_post (pdf_post.h) with m's texts as the XMP packet's, unless *failed
- * is set already; sets it when the file is not as expected.
+ * pdf_post (pdf_post.h) with m's texts as the XMP packet's and the page
+ * content streams marks holds (NULL: none), unless *failed is set
+ * already; sets it when the file is not as expected.
  */
-void pdf_info_post(struct buf *pdf, const struct pdf_info *m, int tagged, cairo_status_t *failed);
+struct content_marks;
+void pdf_info_post(struct buf *pdf, const struct pdf_info *m, int tagged, struct content_marks *marks,
+		   cairo_status_t *failed);
 
 void pdf_info_free(struct pdf_info *m);
 

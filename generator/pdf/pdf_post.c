@@ -12,6 +12,7 @@
  */
 #include "pdf_post.h"
 #include "catalog.h"
+#include "content_marks.h"
 #include "pool.h"
 #include "xalloc.h"
 
@@ -304,26 +305,8 @@ static int insert_after(const char *s, struct obj *o, const char *after, const c
 	return 0;
 }
 
-/* Inflates, marks and deflates content stream object o. */
-static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o)
+int pdf_remark_stream(const char *data, size_t len, unsigned char **zdata, size_t *zlen)
 {
-	const char *dend = dict_end(s, o);
-	if (dend == s + o->end || !find_in(s + o->off, dend, "/FlateDecode"))
-		return -1;
-	const char *lp = find_in(s + o->off, dend, "/Length ");
-	if (!lp)
-		return -1;
-	char *end;
-	unsigned long long a = strtoull(lp + 8, &end, 10);
-	long long len = (long long)a;
-	struct obj *lo = NULL;
-	if (strncmp(end, " 0 R", 4) == 0) {
-		lo = find_obj(v, nobj, (unsigned)a);
-		len = lo ? obj_int(s, lo) : -1;
-	}
-	const char *data = dend + strlen("\nstream\n");
-	if (len < 0 || data + len > s + o->end)
-		return -1;
 	/* Inflate. */
 	z_stream z = {0};
 	if (inflateInit(&z) != Z_OK)
@@ -347,15 +330,48 @@ static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o
 	struct buf marked = BUF_INIT;
 	pdf_mark_artifacts(plain.data ? plain.data : "", plain.len, &marked);
 	buf_free(&plain);
-	uLongf zlen = compressBound((uLong)marked.len);
-	unsigned char *zdata = xmalloc(zlen);
-	if (compress2(zdata, &zlen, (const Bytef *)(marked.data ? marked.data : ""), (uLong)marked.len,
+	uLongf zl = compressBound((uLong)marked.len);
+	unsigned char *zd = xmalloc(zl);
+	if (compress2(zd, &zl, (const Bytef *)(marked.data ? marked.data : ""), (uLong)marked.len,
 		      Z_DEFAULT_COMPRESSION) != Z_OK) {
-		free(zdata);
+		free(zd);
 		buf_free(&marked);
 		return -1;
 	}
 	buf_free(&marked);
+	*zdata = zd;
+	*zlen = zl;
+	return 0;
+}
+
+/*
+ * Inflates, marks and deflates content stream object o, or takes what
+ * marks (content_marks.h) made of the same bytes while the pages were drawn.
+ */
+static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o, struct content_marks *marks)
+{
+	const char *dend = dict_end(s, o);
+	if (dend == s + o->end || !find_in(s + o->off, dend, "/FlateDecode"))
+		return -1;
+	const char *lp = find_in(s + o->off, dend, "/Length ");
+	if (!lp)
+		return -1;
+	char *end;
+	unsigned long long a = strtoull(lp + 8, &end, 10);
+	long long len = (long long)a;
+	struct obj *lo = NULL;
+	if (strncmp(end, " 0 R", 4) == 0) {
+		lo = find_obj(v, nobj, (unsigned)a);
+		len = lo ? obj_int(s, lo) : -1;
+	}
+	const char *data = dend + strlen("\nstream\n");
+	if (len < 0 || data + len > s + o->end)
+		return -1;
+	unsigned char *zdata;
+	size_t zlen;
+	if (!content_marks_take(marks, data, (size_t)len, &zdata, &zlen) &&
+	    pdf_remark_stream(data, (size_t)len, &zdata, &zlen) < 0)
+		return -1;
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "%u 0 obj\n<< /Length %lu\n   /Filter /FlateDecode\n>>\nstream\n", o->num,
 		   (unsigned long)zlen);
@@ -385,13 +401,14 @@ struct marking {
 	struct obj *v;
 	size_t nobj;
 	struct obj **contents;
+	struct content_marks *marks;
 	atomic_int failed;
 };
 
 static void mark_one(void *ctx, size_t i)
 {
 	struct marking *m = ctx;
-	if (mark_content(m->s, m->v, m->nobj, m->contents[i]) < 0)
+	if (mark_content(m->s, m->v, m->nobj, m->contents[i], m->marks) < 0)
 		atomic_store(&m->failed, 1);
 }
 
@@ -401,9 +418,9 @@ static void mark_one(void *ctx, size_t i)
  * they are shared between two threads, each writing only the replacement
  * of the streams it takes, so the bytes do not depend on the order.
  */
-static int mark_pages(const char *s, struct obj *v, size_t nobj)
+static int mark_pages(const char *s, struct obj *v, size_t nobj, struct content_marks *marks)
 {
-	struct marking m = {s, v, nobj, xcalloc(nobj + 1, sizeof *m.contents), 0};
+	struct marking m = {s, v, nobj, xcalloc(nobj + 1, sizeof *m.contents), marks, 0};
 	size_t n = 0;
 	int status = 0;
 	for (size_t i = 0; i < nobj && status == 0; i++) {
@@ -553,7 +570,7 @@ static char *producer_of(const char *s, size_t n)
 	return e && !memchr(p, '\\', (size_t)(e - p)) ? xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
-int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
+int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged, struct content_marks *marks)
 {
 	const char *s = pdf->data;
 	size_t n = pdf->len;
@@ -594,7 +611,7 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged)
 	struct page_nums pn;
 	page_nums(s, v, nobj, &pn);
 	if (tagged)
-		status = mark_pages(s, v, nobj);
+		status = mark_pages(s, v, nobj, marks);
 	for (size_t i = 0; i < nobj && status == 0; i++) {
 		struct obj *o = &v[i];
 		const char *o_s = s + o->off, *de = dict_end(s, o);

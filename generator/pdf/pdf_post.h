@@ -16,6 +16,10 @@
 
 #include "buf.h"
 
+#include <stddef.h>
+
+struct content_marks;
+
 /* What the XMP packet says; texts are UTF-8, NULL when absent. */
 struct pdf_meta {
 	const char *title;
@@ -31,9 +35,17 @@ struct pdf_meta {
  * Rewrites the PDF in pdf (as Cairo 1.16 writes it): with tagged set, marks
  * untagged page content as artifacts and sets /Tabs and /DisplayDocTitle;
  * always adds the XMP metadata of meta. Returns 0, or -1 when the file is
- * not laid out as expected (pdf is then left unchanged).
+ * not laid out as expected (pdf is then left unchanged). marks, when not
+ * NULL, holds page content streams already marked (content_marks.h).
  */
-int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged);
+int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged, struct content_marks *marks);
+
+/*
+ * A page content stream (FlateDecode data[0..len)) inflated, marked
+ * (pdf_mark_artifacts) and deflated again into *zdata (malloc'd, *zlen
+ * bytes): what pdf_post writes for it. 0, or -1 when it does not inflate.
+ */
+int pdf_remark_stream(const char *data, size_t len, unsigned char **zdata, size_t *zlen);
 
 /*
  * The content stream data[0..n) with every run of drawing outside marked
