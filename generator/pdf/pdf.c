@@ -225,6 +225,15 @@ struct doc_pages {
 	int colophon;       /* page number of the colophon (the page before the back cover), or 0 */
 	cairo_surface_t *surface; /* while drawing the reading-order file */
 	struct toc items;   /* what the sommaire and the bookmarks list */
+	struct head *heads; /* running heads laid out so far (running_head_of) */
+	size_t nheads;
+};
+
+/* A running head's layout, kept: the same few heads come back on every page of a chapter. */
+struct head {
+	char *text;
+	int recto;
+	PangoLayout *layout;
 };
 
 static const char *const months[] = {WORDS_MONTHS};
@@ -379,6 +388,25 @@ static PangoLayout *running_head(struct doc_pages *dp, const char *text, double 
 }
 
 /*
+ * The running head of text on a recto or a verso (in the chapter's
+ * italic or not), laid out once per booklet: drawing the same layout
+ * again writes the same bytes.
+ */
+static PangoLayout *running_head_of(struct doc_pages *dp, const char *text, int recto, int italic)
+{
+	for (size_t i = 0; i < dp->nheads; i++)
+		if (dp->heads[i].recto == recto && strcmp(dp->heads[i].text, text) == 0)
+			return dp->heads[i].layout;
+	const struct page_geom *g = &dp->g;
+	/* italic is recto && a running head: the text alone does not say it. */
+	PangoLayout *l = running_head(dp, text, g->body_size * dp->style->furniture, italic,
+				      g->w - g->left - g->right, recto ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+	dp->heads = xrealloc(dp->heads, (dp->nheads + 1) * sizeof *dp->heads);
+	dp->heads[dp->nheads++] = (struct head){xstrdup(text), recto, l};
+	return l;
+}
+
+/*
  * Running head and page number, mirrored: on a verso (even page) the
  * booklet's title at the left and the number in the outer (left) corner;
  * on a recto the current document's title at the right and the number in
@@ -395,10 +423,7 @@ static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const 
 		const char *book = dp->j->b->single ? (dp->j->s->title ? dp->j->s->title : "") :
 				   dp->j->b->title;
 		const char *head = recto && p->running ? p->running : book;
-		PangoLayout *l = running_head(dp, head, bs * dp->style->furniture, recto && p->running,
-					      fw, outer);
-		show(cr, l, g->left, g->top - 30);
-		g_object_unref(l);
+		show(cr, running_head_of(dp, head, recto, recto && p->running), g->left, g->top - 30);
 		cairo_set_line_width(cr, 0.4);
 		cairo_move_to(cr, g->left, g->top - 16);
 		cairo_line_to(cr, g->w - g->right, g->top - 16);
@@ -785,6 +810,11 @@ static void typeset(struct job *j)
 		}
 		pdf_info_free(&meta);
 	}
+	for (size_t i = 0; i < dp.nheads; i++) {
+		free(dp.heads[i].text);
+		g_object_unref(dp.heads[i].layout);
+	}
+	free(dp.heads);
 	flow_free(&dp.body);
 	flow_free(&dp.toc);
 	toc_free(&dp.items);
