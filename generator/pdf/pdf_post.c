@@ -665,10 +665,18 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged, struct co
 		size_t new_xref = out.len;
 		buf_printf(&out, "xref\n0 %lu\n", count + 1);
 		for (unsigned long k = 0; k <= count; k++) {
-			if (offs[k])
+			if (offs[k] >= 10000000000u) {
 				buf_printf(&out, "%010zu 00000 n \n", offs[k]);
-			else
+			} else if (offs[k]) {
+				/* "%010zu 00000 n \n" written by hand: a line per object, 11 M instructions in printf. */
+				char line[21];
+				memcpy(line, "0000000000 00000 n \n", sizeof line);
+				for (size_t at = offs[k], d = 10; at; at /= 10)
+					line[--d] = (char)('0' + at % 10);
+				buf_put(&out, line, 20);
+			} else {
 				buf_puts(&out, "0000000000 65535 f \n");
+			}
 		}
 		free(offs);
 		/* The trailer, with one object more. */
