@@ -20,7 +20,7 @@ def run(*cmd, **kw):
 
 
 def driver(tmp):
-    pkgs = "libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd zlib libjpeg"
+    pkgs = "libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd zlib libjpeg libxxhash"
     cflags = run("pkg-config", "--cflags", *pkgs.split()).stdout.split()
     libs = run("pkg-config", "--libs", *pkgs.split()).stdout.split()
     incs = ["-I" + os.path.join(ROOT, "generator")] + ["-I" + os.path.join(ROOT, "generator", d)
