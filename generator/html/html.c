@@ -57,13 +57,29 @@ struct page_links {
 	size_t n, cap;
 };
 
+/*
+ * Appends path_relative(from, to), HTML-escaped, without making it first:
+ * its "../" and "./" need no escaping, and escaping goes byte by byte.
+ */
+static void put_path_relative(struct buf *out, const char *from, const char *to)
+{
+	size_t common = 0, start = out->len;
+	for (size_t i = 0; from[i] && to[i] && from[i] == to[i]; i++)
+		if (from[i] == '/')
+			common = i + 1;
+	for (const char *c = from + common; *c; c++)
+		if (*c == '/')
+			buf_put(out, "../", 3);
+	buf_put_html(out, to + common, strlen(to + common));
+	if (out->len == start)
+		buf_put(out, "./", 2);
+}
+
 /* Writes the path from r->page to target, escaped, and records it when r records links. */
 static void put_page_path(struct render *r, const char *target)
 {
-	char *rel = path_relative(r->page, target);
 	size_t at = r->out->len;
-	buf_put_html(r->out, rel, strlen(rel));
-	free(rel);
+	put_path_relative(r->out, r->page, target);
 	struct page_links *l = r->links;
 	if (!l)
 		return;
@@ -730,9 +746,7 @@ static char *as_from_what_to_do(const struct buf *body, const struct page_links 
 	for (size_t i = 0; i < links->n; i++) {
 		const struct page_link *l = &links->v[i];
 		buf_put(&b, body->data + from, l->at - from);
-		char *rel = path_relative(PAGES_WHAT_TO_DO_PATH, l->target);
-		buf_put_html(&b, rel, strlen(rel));
-		free(rel);
+		put_path_relative(&b, PAGES_WHAT_TO_DO_PATH, l->target);
 		from = l->at + l->len;
 	}
 	buf_put(&b, body->data + from, body->len - from);
