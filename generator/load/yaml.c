@@ -129,20 +129,32 @@ static void marks_grow(struct yaml_marks *m)
 	free(old.v);
 }
 
-static void marks_put(struct yaml_marks *m, const void *obj, const char *key,
-		      size_t keylen, int line, int col)
+/*
+ * Records a position; a key's own copy is made, unless owned: then key is
+ * the caller's malloc'd copy, which the table takes (or frees).
+ */
+static void marks_put_key(struct yaml_marks *m, const void *obj, char *owned, const char *key,
+			  size_t keylen, int line, int col)
 {
 	if ((m->n + 1) * 10 > m->cap * 7)
 		marks_grow(m);
 	struct mark_entry *e = mark_slot(m, obj, key, keylen);
 	if (!e->obj) {
 		e->obj = obj;
-		e->key = key ? xstrndup(key, keylen) : NULL;
+		e->key = owned ? owned : key ? xstrndup(key, keylen) : NULL;
 		e->keylen = keylen;
 		m->n++;
+	} else {
+		free(owned);
 	}
 	e->line = line;
 	e->col = col;
+}
+
+static void marks_put(struct yaml_marks *m, const void *obj, const char *key,
+		      size_t keylen, int line, int col)
+{
+	marks_put_key(m, obj, NULL, key, keylen, line, col);
 }
 
 /* Shared singletons have no identity of their own: never recorded. */
@@ -463,19 +475,29 @@ static int parse_float(const char *s, size_t n, json_t **out)
 	return 1;
 }
 
-/* The YAML 1.2 core schema for an untagged plain scalar. */
+/*
+ * The YAML 1.2 core schema for an untagged plain scalar. Most scalars are
+ * text: the null and boolean words have at most 5 bytes, and every number
+ * (.inf and .nan included) starts with a digit, a sign or a dot, so other
+ * scalars skip those tests. The text is valid UTF-8 without NUL (the input
+ * was checked, libyaml refuses bad escapes, scalar_value refuses "\0"),
+ * so jansson need not check it again.
+ */
 static json_t *resolve_plain(const char *s, size_t n)
 {
 	json_t *v;
-	if (is_one_of(s, n, null_words))
-		return json_null();
-	if (is_one_of(s, n, true_words))
-		return json_true();
-	if (is_one_of(s, n, false_words))
-		return json_false();
-	if (parse_int(s, n, &v) || parse_float(s, n, &v))
+	if (n <= 5) {
+		if (is_one_of(s, n, null_words))
+			return json_null();
+		if (is_one_of(s, n, true_words))
+			return json_true();
+		if (is_one_of(s, n, false_words))
+			return json_false();
+	}
+	if (n > 0 && (ascii_isdigit((unsigned char)s[0]) || s[0] == '-' || s[0] == '+' || s[0] == '.') &&
+	    (parse_int(s, n, &v) || parse_float(s, n, &v)))
 		return v;
-	return json_stringn(s, n);
+	return json_stringn_nocheck(s, n);
 }
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
@@ -558,8 +580,8 @@ static json_t *scalar_value(struct loader *l, const yaml_event_t *e, int line, i
 		/* Untagged, or a tag we do not know: resolved by its kind. */
 		v = resolve_plain(s, n);
 	} else {
-		/* Quoted and block scalars, and the non-specific tag "!". */
-		v = json_stringn(s, n);
+		/* Quoted and block scalars, and the non-specific tag "!" (UTF-8: see resolve_plain). */
+		v = json_stringn_nocheck(s, n);
 	}
 	if (!v) {
 		/* libyaml checks escapes, so only a NUL in a key gets here. */
@@ -594,8 +616,8 @@ static void attach(struct loader *l, json_t *v, int height)
 		f->height = height + 1;
 	if (f->is_map) {
 		json_object_setn_new_nocheck(f->node, f->key, f->keylen, v);
-		marks_put(l->marks, f->node, f->key, f->keylen, f->key_line, f->key_col);
-		free(f->key);
+		/* The key's copy goes to the position table. */
+		marks_put_key(l->marks, f->node, f->key, f->key, f->keylen, f->key_line, f->key_col);
 		f->key = NULL;
 		f->have_key = 0;
 	} else {
@@ -745,6 +767,15 @@ static char *drop_invisible(const char *s, size_t n, size_t *out_n)
 	return out;
 }
 
+/* No byte of s[0..n) above 0x7F: no invisible character (they are all above U+009F). */
+static int ascii_only(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 static int on_scalar(struct loader *l, const yaml_event_t *e, int line, int col)
 {
 	const char *s = (const char *)e->data.scalar.value;
@@ -774,7 +805,7 @@ static int on_scalar(struct loader *l, const yaml_event_t *e, int line, int col)
 		size_t off;
 		int icol;
 		uint32_t cp;
-		if (utf8_find_invisible(s, n, &off, &icol, &cp)) {
+		if (!ascii_only(s, n) && utf8_find_invisible(s, n, &off, &icol, &cp)) {
 			/*
 			 * A word processor's non-breaking space before ':' (French
 			 * typography) makes "logic\u00a0" a field nobody knows. The key
