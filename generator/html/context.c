@@ -950,7 +950,8 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 	set(c, doc, "toc", mv_list(toc));
 	if (d->kind >= DOC_BUILTIN)
 		add_kind_fields(c, d, doc);
-	char *pdf_name = kind_pdf_name(d);
+	/* Its PDF, in builds that make them (add_pdf does nothing otherwise). */
+	char *pdf_name = c->o && c->o->with_pdf ? kind_pdf_name(d) : NULL;
 	if (pdf_name) {
 		char *pdf = xasprintf("pdf/%s.pdf", pdf_name);
 		add_pdf(c, doc, pdf);
