@@ -359,6 +359,12 @@ async function big(browser) {
     const g = spawnSync(gen, [String(BIG), root], { encoding: 'utf8' });
     if (g.status !== 0) throw new Error('gencorpus failed: ' + g.stderr);
   }
+  // Its own git repository: the workshop commits each save to the repository holding the
+  // project, which would otherwise be this checkout's (bench/work is inside it).
+  if (!fs.existsSync(path.join(root, '.git'))) {
+    const gi = spawnSync('git', ['init', '-q', root], { encoding: 'utf8' });
+    if (gi.status !== 0) throw new Error('git init failed: ' + gi.stderr);
+  }
   say(`\n### ${BIG} fiches (bench/gencorpus, in ${path.relative(ROOT, root)}), --no-pdf\n`);
   const srv = await startServer(root, ['--no-pdf'], 1800000);
   say(`- first build and start: ${(srv.startMs / 1000).toFixed(1)} s`);
