@@ -9,34 +9,24 @@ Whatever the thread count and whichever item ends last, every file of the
 index must have the same bytes. The corpus (bench/gencorpus, 100 fiches)
 has more text fragments than the index has groups, so several groups run.
 """
-import hashlib
 import os
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import FICHES, ROOT, check, finish, skip  # noqa: E402
+from fichestest import FICHES, check, finish, gencorpus, sha256, skip, tree  # noqa: E402
 
 
 def index_files(pub):
-    out = {}
-    for base, _, files in os.walk(os.path.join(pub, "assets")):
-        for f in files:
-            p = os.path.join(base, f)
-            rel = os.path.relpath(p, pub)
-            if rel.startswith("assets/recherche"):
-                with open(p, "rb") as fh:
-                    out[rel] = hashlib.sha256(fh.read()).hexdigest()
-    return out
+    """sha256 of the search index's files (assets/recherche*)."""
+    return {"assets/" + rel: v for rel, v in tree(os.path.join(pub, "assets"), sha256).items()
+            if rel.startswith("recherche")}
 
 
 def main():
-    gen = os.path.join(ROOT, "bench", "work", "bin", "gencorpus")
-    if not os.access(gen, os.X_OK):
-        subprocess.run(["make", "-C", os.path.join(ROOT, "bench"), "work/bin/gencorpus"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not os.access(gen, os.X_OK):
+    gen = gencorpus()
+    if not gen:
         skip("search index across -j", "bench/work/bin/gencorpus cannot be built")
         finish()
         return

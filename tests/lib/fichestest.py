@@ -12,7 +12,8 @@
   require_built() fails the whole test, require_program() skips it, when
   the program is not built;
 - fiches() runs the program in the C locale without colours;
-- project() copies a fixture into a fresh temporary directory; files()
+- project() copies a fixture into a fresh temporary directory, gencorpus()
+  is the synthetic corpus generator of bench/; files()
   lists the files below a directory, tree() maps them to their bytes (or
   to sha256() or stamp() of each, to compare builds); git() and
   git_repository() for the tests that need one, folder_then_git() for a
@@ -141,6 +142,16 @@ def project(fixture=FIXTURE, templates=False, tmp=None, name="projet"):
     if templates and not os.path.isdir(os.path.join(root, "templates")):
         shutil.copytree(TEMPLATES, os.path.join(root, "templates"))
     return root
+
+
+def gencorpus():
+    """bench/gencorpus (N DIR [SEED] writes a synthetic corpus), built when
+    missing; None when it cannot be built."""
+    gen = os.path.join(ROOT, "bench", "work", "bin", "gencorpus")
+    if not os.access(gen, os.X_OK):
+        subprocess.run(["make", "-C", os.path.join(ROOT, "bench"), "work/bin/gencorpus"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return gen if os.access(gen, os.X_OK) else None
 
 
 def git(cwd, *args):

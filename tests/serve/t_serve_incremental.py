@@ -26,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fichestest import ROOT as REPO, FICHES, ENV, Events, check, skip, finish, tree  # noqa: E402
+from fichestest import ROOT as REPO, FICHES, ENV, Events, check, skip, finish, gencorpus, tree  # noqa: E402
 
 WAIT = 120  # seconds allowed for a rebuild: only a hang fails
 INCREMENTAL = "only what the change shows"
@@ -126,11 +126,8 @@ def sigterm(proc, seconds):
 
 def sigterm_during_build(tmp):
     """SIGTERM while the first build of a large corpus runs: the server ends, status 0."""
-    gen = os.path.join(REPO, "bench", "work", "bin", "gencorpus")
-    if not os.access(gen, os.X_OK):
-        subprocess.run(["make", "-C", os.path.join(REPO, "bench"), "work/bin/gencorpus"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not os.access(gen, os.X_OK):
+    gen = gencorpus()
+    if not gen:
         skip("SIGTERM during a build", "bench/work/bin/gencorpus cannot be built")
         return
     root = os.path.join(tmp, "big")
