@@ -116,6 +116,14 @@ void search_text_put_html(struct buf *html, struct buf *plain, const char *s, si
 		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
 		_mm_storeu_si128((__m128i *)(void *)h, v);
 		_mm_storeu_si128((__m128i *)(void *)p, v);
+		/*
+		 * Plain spaces alone, none beside another and none first when the
+		 * text ends apart, as in most prose: the block is the same in both.
+		 */
+		unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space));
+		if (mask == spaces && !(spaces & spaces >> 1) &&
+		    !(spaces & 1 && (p == p0 || p[-1] == ' ' || p[-1] == '\n')))
+			mask = 0;
 		if (!mask) {
 			i += 16;
 			h += 16;
