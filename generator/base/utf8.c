@@ -63,10 +63,39 @@ size_t utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+/*
+ * The bytes of v (in memory order) that are not in 1..0x7F, as their high
+ * bits: 0 for eight ASCII bytes without NUL. A 0 byte borrows into its own
+ * high bit; a borrow only marks bytes above one already marked, so the
+ * lowest mark is exact.
+ */
+static uint64_t not_ascii(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	return (v | (v - ones)) & highs;
+}
+
 int utf8_valid(const char *s, size_t n, size_t *bad)
 {
 	size_t i = 0;
 	while (i < n) {
+		/*
+		 * Eight ASCII bytes at a time: French text is mostly ASCII, and
+		 * every file read is checked whole (1.5 % of a build, byte by byte).
+		 */
+		if (n - i >= 8) {
+			uint64_t v;
+			memcpy(&v, s + i, 8);
+			uint64_t mark = not_ascii(v);
+			if (!mark) {
+				i += 8;
+				continue;
+			}
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* Straight to the first byte that is not ASCII (accents are frequent). */
+			i += (size_t)__builtin_ctzll(mark) / 8;
+#endif
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c == 0) {
 			if (bad)
@@ -95,6 +124,13 @@ size_t utf8_normalise_input(char *s, size_t n)
 	size_t r = 0, w = 0;
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		r = 3;
+	/* Up to the first CR nothing changes but the BOM's place: memchr, not a byte loop. */
+	const char *cr = memchr(s + r, '\r', n - r);
+	size_t keep = (cr ? (size_t)(cr - s) : n) - r;
+	if (r)
+		memmove(s, s + r, keep);
+	r += keep;
+	w = keep;
 	while (r < n) {
 		char c = s[r++];
 		if (c == '\r') {

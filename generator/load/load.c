@@ -153,20 +153,20 @@ char *load_text_file(const char *fs_path, const char *display, size_t *len,
 	}
 	n = utf8_normalise_input(text, n);
 	text[n] = '\0';
-	size_t line_start = 0;
-	int line = 1;
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || text[i] == '\n') {
-			if (i - line_start > LOAD_MAX_LINE_BYTES) {
-				diag_error(d, display, line, 1,
-					   _("line too long (%zu bytes, limit %u)"),
-					   i - line_start, LOAD_MAX_LINE_BYTES);
-				free(text);
-				return NULL;
-			}
-			line++;
-			line_start = i + 1;
+	/* A file shorter than the limit has no line longer than it: no scan. */
+	const char *line_start = text, *end = text + n;
+	for (int line = 1; n > LOAD_MAX_LINE_BYTES; line++) {
+		const char *nl = memchr(line_start, '\n', (size_t)(end - line_start));
+		size_t line_len = (size_t)((nl ? nl : end) - line_start);
+		if (line_len > LOAD_MAX_LINE_BYTES) {
+			diag_error(d, display, line, 1, _("line too long (%zu bytes, limit %u)"),
+				   line_len, LOAD_MAX_LINE_BYTES);
+			free(text);
+			return NULL;
 		}
+		if (!nl)
+			break;
+		line_start = nl + 1;
 	}
 	*len = n;
 	return text;

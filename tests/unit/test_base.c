@@ -77,6 +77,21 @@ static void test_utf8(void **state)
 	size_t n = utf8_normalise_input(text, strlen(text));
 	assert_int_equal(n, 5);
 	assert_memory_equal(text, "a\nb\nc", 5);
+	/* Past the eight-byte ASCII blocks: a NUL, a stray byte, a BOM and CR far in. */
+	assert_false(utf8_valid("abcdefgh\0ijklmnop", 17, &bad));
+	assert_int_equal(bad, 8);
+	assert_false(utf8_valid("abcdefghijklmn\xC3(", 16, &bad));
+	assert_int_equal(bad, 14);
+	assert_true(utf8_valid("abcdefghé«»ijklmnopqrstu", strlen("abcdefghé«»ijklmnopqrstu"),
+			       &bad));
+	char far[] = "\xEF\xBB\xBF" "abcdefghijkl\r\nmnop";
+	n = utf8_normalise_input(far, strlen(far));
+	assert_int_equal(n, 17);
+	assert_memory_equal(far, "abcdefghijkl\nmnop", 18);
+	char plain[] = "\xEF\xBB\xBF" "no return";
+	n = utf8_normalise_input(plain, strlen(plain));
+	assert_string_equal(plain, "no return");
+	assert_int_equal(n, 9);
 	int line, col;
 	utf8_line_col("ab\néé x", 8, &line, &col);
 	assert_int_equal(line, 2);
