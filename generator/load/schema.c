@@ -16,6 +16,7 @@
 #include "hints.h"
 #include "i18n.h"
 #include "lint.h"
+#include "pool.h"
 #include "slug.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -295,6 +296,15 @@ static const char **kind_field_names(const struct kind *k, size_t *n)
 
 static void warn_unknown_kind_fields(const struct ctx *c, const json_t *obj, const struct kind *k)
 {
+	/* Nearly always every key is a field: no array of names is made then. */
+	const char *key;
+	const json_t *v;
+	int unknown = 0;
+	json_object_foreach((json_t *)obj, key, v)
+		if (!kind_field(k, key))
+			unknown = 1;
+	if (!unknown)
+		return;
 	size_t n;
 	const char **names = kind_field_names(k, &n);
 	warn_unknown_fields(c, obj, names, n);
@@ -705,8 +715,9 @@ static void link_organisations(struct site *s, struct diag *d)
 
 /* ---- Phase 3: front matter of each document --------------------------- */
 
+/* noun: untranslated (N_), translated only for a message: most lists name known ids. */
 static void resolve_taxa(const struct ctx *c, const json_t *meta, const char *key,
-			 struct taxon *v, size_t n, const char *what, struct ptrs *out)
+			 struct taxon *v, size_t n, const char *noun, struct ptrs *out)
 {
 	const json_t *list = get_id_list(c, meta, key);
 	if (!list)
@@ -724,7 +735,7 @@ static void resolve_taxa(const struct ctx *c, const json_t *meta, const char *ke
 		}
 		int line, col;
 		at_value(c, item, meta, key, &line, &col);
-		unknown_id(c, line, col, what, id, ids, n);
+		unknown_id(c, line, col, _(noun), id, ids, n);
 	}
 	free(ids);
 }
@@ -928,7 +939,7 @@ static void check_doc_field(const struct ctx *c, struct site *s, struct doc *doc
 		size_t n;
 		struct taxon *v = site_taxa(s, f->ref, &n);
 		if (f->flags & FIELD_LIST) {
-			resolve_taxa(c, meta, f->name, v, n, _(f->noun),
+			resolve_taxa(c, meta, f->name, v, n, f->noun,
 				     strcmp(f->ref, "publics") == 0 ? &doc->publics : &doc->territories);
 			break;
 		}
@@ -1109,6 +1120,54 @@ void schema_check_unique(struct site *s, enum doc_kind kind, struct diag *d)
 	free(by_slug);
 }
 
+/*
+ * A kind whose documents name documents of the same kind: checking one
+ * reads the others' slugs and titles (look-ups, hints) while they are
+ * being set, so its documents are checked one after the other.
+ */
+static int names_own_kind(const struct site *s, enum doc_kind kind)
+{
+	for (const struct kind_field *f = site_kind(s, kind)->fields; f->name; f++)
+		if (f->type == FIELD_DOC && site_kind_by_name(s, f->ref, strlen(f->ref)) == (int)kind)
+			return 1;
+	return 0;
+}
+
+/* Documents per item of the parallel check. */
+#define CHECK_RUN 64
+
+struct check_job {
+	struct site *s;
+	enum doc_kind kind;
+	struct diag *d;
+};
+
+static void check_run(void *ctx, size_t r)
+{
+	struct check_job *j = ctx;
+	size_t n = j->s->ndocs[j->kind], end = (r + 1) * CHECK_RUN < n ? (r + 1) * CHECK_RUN : n;
+	for (size_t i = r * CHECK_RUN; i < end; i++)
+		schema_check_doc(j->s, j->s->docs[j->kind][i], j->d);
+}
+
+/*
+ * Every document of kind, on every core unless it names its own kind.
+ * Each document's check writes only that document and reports only at
+ * its path, so the messages sort as in one thread (diag.h: by path, line,
+ * column, then report order, which each document's messages keep).
+ */
+static void check_kind(struct site *s, enum doc_kind kind, struct diag *d)
+{
+	size_t n = s->ndocs[kind];
+	if (n <= CHECK_RUN || names_own_kind(s, kind)) {
+		for (size_t i = 0; i < n; i++)
+			schema_check_doc(s, s->docs[kind][i], d);
+		return;
+	}
+	struct check_job j = {s, kind, d};
+	pool_for(0, (n + CHECK_RUN - 1) / CHECK_RUN, check_run, &j);
+}
+
 void schema_check(struct site *s, struct diag *d)
 {
 	check_site(s, d);
@@ -1148,8 +1207,7 @@ void schema_check(struct site *s, struct diag *d)
 			for (size_t j = 0; j < site_nkinds(s); j++)
 				qsort(s->docs[j], s->ndocs[j], sizeof *s->docs[j], compare_docs);
 		}
-		for (size_t i = 0; i < s->ndocs[kind]; i++)
-			schema_check_doc(s, s->docs[kind][i], d);
+		check_kind(s, kind, d);
 		qsort(s->docs[kind], s->ndocs[kind], sizeof *s->docs[kind], compare_docs);
 		schema_check_unique(s, kind, d);
 		site_index_docs(s, kind);
