@@ -279,6 +279,7 @@ void doc_free(struct doc *d)
 {
 	free(d->path);
 	free(d->fs_path);
+	free(d->content_key);
 	free(d->slug);
 	free(d->title);
 	free(d->summary);

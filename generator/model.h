@@ -120,6 +120,7 @@ struct doc {
 	const struct kind *desc; /* its descriptor (kind.h) */
 	char *path;             /* as shown in diagnostics: "content/actions/06-x.md" */
 	char *fs_path;          /* path to open */
+	char *content_key;      /* its real path, "content/" first, from the load's listing; NULL: not listed (md_paths.c) */
 	char *slug;             /* its id: front matter slug or file name without "NN-" */
 	int number;             /* actions/themes: front matter number; guide: file order; pages: 0 */
 	char *title;

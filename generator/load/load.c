@@ -222,7 +222,33 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted names of the regular entries of dir with the given suffix. */
+/*
+ * The entry "NAME\0KEY" of a listing: KEY is the file's real path with
+ * content_real spelled "content" (what md_paths.c looks relative links
+ * up by), made here where the real path is known anyway.
+ */
+static char *listed(const char *name, size_t nl, const char *key_dir, size_t kl,
+		    const char *key_name)
+{
+	size_t knl = strlen(key_name);
+	char *e = xmalloc(nl + 1 + kl + 1 + knl + 1), *k = e + nl + 1;
+	memcpy(e, name, nl + 1);
+	memcpy(k, key_dir, kl);
+	k[kl] = '/';
+	memcpy(k + kl + 1, key_name, knl + 1);
+	return e;
+}
+
+/* The key of an entry of list_dir (its name's compare and free are the entry's). */
+static const char *listed_key(const char *entry)
+{
+	return entry + strlen(entry) + 1;
+}
+
+/*
+ * Sorted entries of the regular files of dir with the given suffix: each
+ * its name, a NUL and its key (listed).
+ */
 static char **list_dir(const char *dir, const char *display, const char *suffix,
 		       const char *content_real, size_t *count, struct diag *d)
 {
@@ -239,6 +265,11 @@ static char **list_dir(const char *dir, const char *display, const char *suffix,
 	 * component of the path, 11 system calls a fiche, on one core).
 	 */
 	char *dir_real = realpath(dir, NULL);
+	/* The keys of the directory's regular files: "content" + its real path under content/. */
+	int dir_inside = dir_real && strncmp(dir_real, content_real, cl) == 0 &&
+			 (dir_real[cl] == '/' || dir_real[cl] == '\0');
+	char *key_dir = dir_inside ? xasprintf("content%s", dir_real + cl) : NULL;
+	size_t kl = key_dir ? strlen(key_dir) : 0;
 	while ((e = readdir(dp))) {
 		const char *name = e->d_name;
 		size_t nl = strlen(name);
@@ -249,6 +280,10 @@ static char **list_dir(const char *dir, const char *display, const char *suffix,
 		if (names.n >= LOAD_MAX_FILES) {
 			diag_error(d, display, 0, 0, _("too many files (limit %d)"), LOAD_MAX_FILES);
 			break;
+		}
+		if (key_dir && e->d_type == DT_REG) {
+			ptrs_add(&names, listed(name, nl, key_dir, kl, name));
+			continue;
 		}
 		/* Every entry, not only links: the directory itself may be a link. */
 		char *real = dir_real && e->d_type == DT_REG ? path_join(dir_real, name) : NULL;
@@ -264,9 +299,10 @@ static char **list_dir(const char *dir, const char *display, const char *suffix,
 			free(real);
 			continue;
 		}
+		ptrs_add(&names, listed(name, nl, "content", 7, real + cl + 1));
 		free(real);
-		ptrs_add(&names, xstrdup(name));
 	}
+	free(key_dir);
 	free(dir_real);
 	closedir(dp);
 	if (names.n > 1)
@@ -437,6 +473,8 @@ static void load_one(void *ctx, size_t i)
 	int over = j->ov && strcmp(j->ov->display, display) == 0;
 	j->docs[i] = over && j->ov->removed ? NULL :
 		     load_doc(j->kind, j->desc, fs, over ? j->ov->read_path : fs, display, j->names[i], j->d);
+	if (j->docs[i])
+		j->docs[i]->content_key = xstrdup(listed_key(j->names[i]));
 	free(fs);
 	free(display);
 }

@@ -81,8 +81,11 @@ struct md_paths *md_paths_build(const struct site *s)
 		for (size_t i = 0; i < s->ndocs[k]; i++, order++) {
 			struct doc *doc = s->docs[k][i];
 			t->v[t->n++] = (struct md_entry){xstrdup(doc->path), doc, 0, order};
-			char *real = s->content_real ? real_path_of(doc, &dir_fs, &dir_real) : NULL;
-			char *key = real ? content_key(s, real) : NULL;
+			/* The load's listing knew it: no lstat nor path to make for each document. */
+			char *real = !doc->content_key && s->content_real ?
+				     real_path_of(doc, &dir_fs, &dir_real) : NULL;
+			char *key = doc->content_key ? xstrdup(doc->content_key) :
+				    real ? content_key(s, real) : NULL;
 			if (key && strcmp(key, doc->path) != 0)
 				t->v[t->n++] = (struct md_entry){key, doc, 1, order};
 			else
