@@ -174,6 +174,45 @@ static void derive_related(struct site *s, enum doc_kind kind)
 	pool_for(0, (n + RELATED_RUN - 1) / RELATED_RUN, related_run, &j);
 }
 
+struct sort_job {
+	struct site *s;
+	size_t first[DOC_KINDS + 1];  /* item of each kind's first document */
+	size_t nkinds;
+};
+
+static void sort_one(void *ctx, size_t i)
+{
+	struct sort_job *j = ctx;
+	size_t k = 0;
+	while (i >= j->first[k + 1])
+		k++;
+	struct doc *d = j->s->docs[k][i - j->first[k]];
+	sort_docs(&d->themes);
+	sort_docs(&d->actions);
+	sort_docs(&d->cited_by);
+}
+
+/*
+ * Each document's themes, actions and cited_by sorted on every core, when
+ * no front matter names documents: then nothing is added to these lists
+ * after the first two loops of derive_all, and sorting them all first
+ * gives what sorting each in turn does. Returns 0 (nothing sorted) when
+ * some document has fm_docs: the loop sorts in turn, as the order of its
+ * additions to cited_by requires.
+ */
+static int sort_lists_first(struct site *s)
+{
+	struct sort_job j = {.s = s, .nkinds = DOC_KINDS};
+	for (size_t k = 0; k < j.nkinds; k++) {
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			if (s->docs[k][i]->fm_docs.n)
+				return 0;
+		j.first[k + 1] = j.first[k] + s->ndocs[k];
+	}
+	pool_for(0, j.first[j.nkinds], sort_one, &j);
+	return 1;
+}
+
 void derive_all(struct site *s)
 {
 	for (int k = 0; k < DOC_KINDS; k++)
@@ -198,13 +237,16 @@ void derive_all(struct site *s)
 			ptrs_add_unique(&a->themes, t);
 		}
 	}
+	int sorted = sort_lists_first(s);
 	for (int k = 0; k < DOC_KINDS; k++) {
 		struct doc *prev = NULL;
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			struct doc *d = s->docs[k][i];
-			sort_docs(&d->themes);
-			sort_docs(&d->actions);
-			sort_docs(&d->cited_by);
+			if (!sorted) {
+				sort_docs(&d->themes);
+				sort_docs(&d->actions);
+				sort_docs(&d->cited_by);
+			}
 			if (d->desc->list != LIST_PLAIN) {
 				d->prev = prev;
 				if (prev)
