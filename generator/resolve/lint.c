@@ -751,7 +751,8 @@ void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, st
 		switch (type) {
 		case CMARK_NODE_TEXT: {
 			const char *text = cmark_node_get_literal(node);
-			if (!text || in_link)
+			/* Both checks need a '[' or a ']' ("](", "[^"): most texts have none. */
+			if (!text || in_link || !strpbrk(text, "[]"))
 				break;
 			int line = markdown_line(doc, node), col = markdown_col(node);
 			check_unparsed_links(&l, node, line, col, text);
