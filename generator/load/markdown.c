@@ -159,18 +159,27 @@ void markdown_init(void)
 static int prune_deep(cmark_node *root)
 {
 	struct ptrs cut = {0};
+	/*
+	 * The nodes entered and not left: once popped back to a node's
+	 * parent, they are its ancestors, so its depth is their number (one
+	 * cmark_node_parent a node, not one per ancestor). Leaves, which have
+	 * no exit event, are popped by the next node entered.
+	 */
+	cmark_node *open[MARKDOWN_MAX_DEPTH + 1];
+	size_t nopen = 0;
 	int line = 0;
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		cmark_node *node = cmark_iter_get_node(it), *p = node;
-		int depth = 0;
-		while ((p = cmark_node_parent(p)) && depth <= MARKDOWN_MAX_DEPTH)
-			depth++;
-		if (depth <= MARKDOWN_MAX_DEPTH)
+		cmark_node *node = cmark_iter_get_node(it), *p = cmark_node_parent(node);
+		while (nopen && open[nopen - 1] != p)
+			nopen--;
+		if (nopen <= MARKDOWN_MAX_DEPTH) {
+			open[nopen++] = node;
 			continue;
+		}
 		ptrs_add(&cut, node);
 		for (p = node; !line && p; p = cmark_node_parent(p))
 			line = cmark_node_get_start_line(p);
