@@ -78,6 +78,15 @@ MALLOC_LIBS = -Wl,--no-as-needed -lmimalloc -Wl,--as-needed
 $(BUILD)/generator/main.o: ALL_CFLAGS += -DFICHES_MIMALLOC
 endif
 
+# libxxhash's run-time dispatch (XXH3 with AVX2 or AVX-512 where the CPU has
+# them, SSE2 otherwise) when the library was built with it, as Debian's is on
+# amd64; the same hash values either way (generator/base/hash.c).
+HAVE_XXH_DISPATCH := $(shell printf '#include <xxh_x86dispatch.h>\nint main(void){return (int)XXH3_64bits_dispatch("", 0);}\n' | \
+	$(CC) -x c - -o /dev/null $(LDFLAGS) -lxxhash >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_XXH_DISPATCH),1)
+$(BUILD)/generator/base/hash.o: ALL_CFLAGS += -DFICHES_XXH_DISPATCH
+endif
+
 GEN_DIRS := generator $(sort $(dir $(wildcard generator/*/*.h)))
 SRC      := $(shell find generator -name '*.c' ! -name main.c | sort)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)

@@ -2,6 +2,10 @@
 #include "hash.h"
 
 #include <xxhash.h>
+#ifdef FICHES_XXH_DISPATCH
+/* XXH3 through the library's dispatch: AVX2 or AVX-512 when the CPU has them, same values. */
+#include <xxh_x86dispatch.h>
+#endif
 
 #define FNV1A64_PRIME UINT64_C(1099511628211)
 
