@@ -358,6 +358,7 @@ static void run_group(struct search_job *j, size_t g)
 	const struct index *ix = &j->ix;
 	size_t r0 = j->frag_rec[gr->frag_from], r1 = j->frag_rec[gr->frag_to];
 	size_t s0 = j->frag_sec[gr->frag_from], s1 = j->frag_sec[gr->frag_to];
+	search_records_typeset(&j->ix, r0, r1, s0, s1);
 	/* No stemmer: a spelling is stemmed once in all, when the groups merge, not once a group. */
 	for (size_t i = r0; i < r1; i++) {
 		j->rspan[2 * i] = search_vocab_text(&gr->vc, ix->recs[i].title);

@@ -79,13 +79,14 @@ enum { KIND_CONTACT = DOC_BUILTIN, KIND_GLOSSARY, KIND_BIBLIO, KIND_EXTRA };
 
 struct record {
 	int kind, number;
-	char *title, *href, *summary;
+	char *title, *href, *summary; /* a document's: NULL until search_records_typeset */
 	const struct doc *doc;  /* a document's record: its texts are in the index's store */
 };
 
 struct section {
 	size_t record;
 	char *heading, *anchor;
+	const char *raw_heading; /* a document's heading, typeset by search_records_typeset */
 	const char *shared;     /* a document's section: its text, owned by the body store */
 	struct buf text;        /* otherwise (contacts, glossary, bibliography): built here */
 };
@@ -106,6 +107,12 @@ const char *search_section_text(const struct section *sec);
 const char *search_field_str(const struct entry *e, const char *key);
 /* Fills ix (zeroed) with the records and sections of s; texts as for search_index_files. */
 void search_records_collect(struct index *ix, const struct site *s, struct body_store *texts);
+/*
+ * The typography of the documents' titles, summaries and headings of
+ * records [r0, r1) and sections [s0, s1), left by search_records_collect
+ * to the index's items (the pages' typography is most of collecting).
+ */
+void search_records_typeset(struct index *ix, size_t r0, size_t r1, size_t s0, size_t s1);
 void search_records_free(struct index *ix);
 
 /* ---- search_vocab.c ---- */

@@ -61,6 +61,7 @@ static struct section *add_section(struct index *ix, size_t rec, const char *hea
 	struct section *sec = &ix->secs[ix->nsecs++];
 	sec->record = rec;
 	sec->heading = heading ? typo(heading) : NULL;
+	sec->raw_heading = NULL;
 	sec->anchor = anchor ? xstrdup(anchor) : NULL;
 	sec->shared = NULL;
 	sec->text = (struct buf)BUF_INIT;
@@ -75,13 +76,14 @@ static struct section *add_section(struct index *ix, size_t rec, const char *hea
 static void add_doc(struct index *ix, const struct doc *d, const struct ptrs *texts)
 {
 	int number = d->desc->list == LIST_NUMBERED ? d->number : 0;
-	size_t rec = add_record(ix, record_kind(d->kind), number, d->title, d->out_path, d->summary);
+	/* Title, summary and headings typeset later (search_records_typeset), on the items' threads. */
+	size_t rec = add_record(ix, record_kind(d->kind), number, NULL, d->out_path, NULL);
 	ix->recs[rec].doc = d;
 	size_t n = texts ? texts->n : 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
-		struct section *sec = i ? add_section(ix, rec, h ? h->text : "", h ? h->anchor : NULL) :
-					  add_section(ix, rec, NULL, NULL);
+		struct section *sec = add_section(ix, rec, NULL, h ? h->anchor : NULL);
+		sec->raw_heading = i ? (h ? h->text : "") : NULL;
 		sec->shared = texts->v[i];
 	}
 	if (!n)
@@ -188,6 +190,20 @@ void search_records_collect(struct index *ix, const struct site *s, struct body_
 		add_glossary(ix, &s->glossary[i]);
 	for (size_t i = 0; i < s->nbiblio; i++)
 		add_biblio(ix, &s->biblio[i]);
+}
+
+void search_records_typeset(struct index *ix, size_t r0, size_t r1, size_t s0, size_t s1)
+{
+	for (size_t i = r0; i < r1; i++) {
+		struct record *r = &ix->recs[i];
+		if (!r->doc)
+			continue;
+		r->title = typo(r->doc->title);
+		r->summary = r->doc->summary && *r->doc->summary ? typo(r->doc->summary) : NULL;
+	}
+	for (size_t i = s0; i < s1; i++)
+		if (ix->secs[i].raw_heading)
+			ix->secs[i].heading = typo(ix->secs[i].raw_heading);
 }
 
 void search_records_free(struct index *ix)
