@@ -88,9 +88,10 @@ void search_index_files(const struct site *s, struct body_store *texts,
  * The same index in work items that may run on several threads at once
  * (output/out_search.c), with the same bytes however they are scheduled:
  * search_job_new collects the records (reading the model and texts), each
- * item reads the words of a group of records and writes their text
- * fragments, and the item that ends last makes the rest and fills out as
- * search_index_files does. out must live until then.
+ * item reads the words of a group of records, writes their text
+ * fragments and merges the words into the index's vocabulary, and the
+ * item that ends last makes the rest and fills out as search_index_files
+ * does. out must live until then.
  */
 struct search_job;
 struct search_job *search_job_new(const struct site *s, struct body_store *texts,

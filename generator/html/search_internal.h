@@ -162,10 +162,10 @@ struct word {
  */
 struct span search_vocab_text(struct vocab *vc, const char *s);
 /*
- * Moves part's spellings and tokens into vc (part is left empty); returns
- * where part's tokens now start in vc's (its spans move by as much).
+ * Moves part's spellings into vc and hands its tokens, now vc's ids, to
+ * *toks (the spans into them stand); part is left empty.
  */
-size_t search_vocab_merge(struct vocab *vc, struct vocab *part);
+void search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks);
 /* Frees vc's spellings, tokens and stemmer. */
 void search_vocab_free(struct vocab *vc);
 /* qsort orders: words by folded form, the most frequent spelling first; stems (strings). */
@@ -243,8 +243,11 @@ extern const char search_digits64[];
 void search_put_varint(struct buf *b, size_t v);
 /* A score on SCORE_LEVELS levels (log scale). */
 unsigned search_quantise(double v);
-/* The postings of the nstems stems, from the tokens of the records' and sections' texts. */
-void search_compute_postings(const struct site *s, const struct index *ix, const struct vocab *vc,
+/*
+ * The postings of the nstems stems, from the tokens of the records' and
+ * sections' texts: section k's and its record's spans point into toks_of[k].
+ */
+void search_compute_postings(const struct site *s, const struct index *ix, const uint32_t *const *toks_of,
 			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
 			     const struct span *sspan, struct postings *p);
 void search_postings_free(struct postings *p);

@@ -73,7 +73,8 @@ struct scan {
 	uint32_t *touched;
 	size_t ntouched;
 	const int32_t *stem_of; /* spelling id → stem id, -1 when not indexed */
-	const uint32_t *toks;
+	const uint32_t *toks;   /* the current section's tokens */
+	const uint32_t *const *toks_of; /* each section's (its group's) */
 };
 
 #define FIELD_SHIFT 16
@@ -111,6 +112,7 @@ static size_t scan_section(struct scan *sc, const struct index *ix, size_t si,
 			   const struct span *rspan, const struct span *sspan, size_t *titlelen)
 {
 	const struct section *sec = &ix->secs[si];
+	sc->toks = sc->toks_of[si];
 	*titlelen = 0;
 	if (is_first_section(sec)) {
 		*titlelen = scan_span(sc, rspan[2 * sec->record], 1);
@@ -121,12 +123,12 @@ static size_t scan_section(struct scan *sc, const struct index *ix, size_t si,
 	return scan_span(sc, sspan[2 * si + 1], 0);
 }
 
-void search_compute_postings(const struct site *s, const struct index *ix, const struct vocab *vc,
+void search_compute_postings(const struct site *s, const struct index *ix, const uint32_t *const *toks_of,
 			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
 			     const struct span *sspan, struct postings *p)
 {
 	struct scan sc = {xcalloc(nstems + 1, sizeof(uint32_t)), xcalloc(nstems + 1, sizeof(uint32_t)), 0,
-			  stem_of, vc->toks.v};
+			  stem_of, NULL, toks_of};
 	size_t nsec = ix->nsecs, *df = xcalloc(nstems + 1, sizeof *df);
 	uint32_t *seclen = xcalloc(nsec + 1, sizeof *seclen), *titlelen = xcalloc(nsec + 1, sizeof *titlelen);
 	double total = 0;

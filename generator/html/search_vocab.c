@@ -120,10 +120,11 @@ static void vocab_add(struct vocab *vc, const struct search_split *ws)
 /*
  * Moves part's spellings into vc, in part's table order: a spelling vc
  * has adds its count, a new one takes the next id and is stemmed with
- * vc's stemmer if part had none. No output depends on
- * the ids (see spelling_hash). Then part's tokens after vc's, as vc's ids.
+ * vc's stemmer if part had none. Then part's tokens, as vc's ids, to
+ * *toks (the caller's now). No output depends on
+ * the ids (see spelling_hash).
  */
-size_t search_vocab_merge(struct vocab *vc, struct vocab *part)
+void search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks)
 {
 	uint32_t *map = xmalloc((part->n + 1) * sizeof *map);
 	for (size_t i = 0; i < part->cap; i++) {
@@ -151,21 +152,14 @@ size_t search_vocab_merge(struct vocab *vc, struct vocab *part)
 		}
 		map[from->id] = to->id;
 	}
-	size_t base = vc->toks.n, n = part->toks.n;
-	if (base + n > vc->toks.cap) {
-		vc->toks.cap = base + n;
-		vc->toks.v = xrealloc(vc->toks.v, (vc->toks.cap + 1) * sizeof *vc->toks.v);
-	}
-	const uint32_t *t = part->toks.v;
-	uint32_t *w = vc->toks.v + base;
-	for (size_t i = 0; i < n; i++)
-		w[i] = t[i] == NO_WORD ? NO_WORD : map[t[i]];
-	vc->toks.n = base + n;
+	/* part's tokens become vc's ids where they are: no copy of the largest array of the index. */
+	uint32_t *t = part->toks.v;
+	for (size_t i = 0, n = part->toks.n; i < n; i++)
+		t[i] = t[i] == NO_WORD ? NO_WORD : map[t[i]];
+	*toks = part->toks;
 	free(map);
 	free(part->v);
-	free(part->toks.v);
 	*part = (struct vocab){0};
-	return base;
 }
 
 void search_vocab_free(struct vocab *vc)
