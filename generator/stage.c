@@ -803,11 +803,14 @@ static int put_manifest(struct stage *st, const struct buf *text)
 
 /*
  * Commit into an output that is a mount point (see stage.h): 1. a manifest
- * listing every file this commit may leave there: the old entries as they
- * are (a changed file keeps its old entry until the end: a mismatch only
- * makes the next build write it again) and each new file with a hash no
- * content has; 2. the staged files synced, then renamed into place one by
- * one; 3. the files no longer produced removed; 4. the final manifest.
+ * listing every file this commit may leave there: the old entries of the
+ * files it leaves as they are, and every file it writes (new or changed)
+ * with a size and hash no content has; 2. the staged files synced, then
+ * renamed into place one by one; 3. the files no longer produced removed;
+ * 4. the final manifest. A changed file must not keep its old entry: after
+ * a kill between its rename and the final manifest it holds the new bytes,
+ * and the next build, if it makes the old bytes again (the site edited
+ * back), would trust the entry and leave the new ones there.
  */
 static int commit_in_place(struct stage *st, struct diag *d, const struct buf *final,
 			   const struct ptrs *carried)
@@ -815,8 +818,15 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 	struct buf interim = BUF_INIT;
 	/* The old entries' hashes are the old manifest's kind. */
 	buf_puts(&interim, manifest_header(st->old_hashes));
-	for (size_t i = 0; i < st->nold; i++)
-		manifest_line(&interim, st->old[i].hash, st->old[i].len, st->old[i].path);
+	for (size_t i = 0; i < st->nold; i++) {
+		const struct manifest_entry *m = &st->old[i];
+		struct out_file key = {m->path, 0, 0, 0};
+		const struct out_file *f = bsearch(&key, st->files, st->n, sizeof *st->files, compare_files);
+		if (f && !f->unchanged)
+			manifest_line(&interim, 0ULL, (size_t)0, m->path);
+		else
+			manifest_line(&interim, m->hash, m->len, m->path);
+	}
 	for (size_t i = 0; i < st->n; i++)
 		if (!find_manifest(st->old, st->nold, st->files[i].path))
 			manifest_line(&interim, 0ULL, (size_t)0, st->files[i].path);

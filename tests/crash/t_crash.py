@@ -27,8 +27,10 @@ Then with public a mount point (a tmpfs mounted in a private mount
 namespace, `unshare -m`; skipped where mounting is not allowed): no tree
 can be swapped with a mount point, so the stage renames files into it one
 by one; after every kill each file must hold whole old or new bytes and be
-listed in the manifest (so the next build owns it), the file fiches did
-not make must stay, and a clean build must give exactly the site.
+listed in the manifest (so the next build owns it), never with the entry a
+clean build of the other site records (the next build of that site would
+trust it and leave the file as it is), the file fiches did not make must
+stay, and a clean build must give exactly the site.
 CRASH_MOUNT_KILLS kills (24 by default), every other one aimed at the
 commit (right after its first manifest appears).
 """
@@ -131,14 +133,24 @@ def mounted_in_namespace():
         check("public as a mount point: the scenario ran", False, p.stderr[-500:])
 
 
-def listed(pub):
-    """The paths .fiches-manifest lists."""
+def entries(pub):
+    """Path → "size hash" of every file .fiches-manifest lists."""
     try:
         with open(os.path.join(pub, ".fiches-manifest"), encoding="utf-8") as f:
-            return {line.rstrip("\n").split(" ", 2)[2] for line in f
-                    if line.count(" ") >= 2 and not line.startswith("#")}
+            return {parts[2]: parts[0] + " " + parts[1]
+                    for parts in (line.rstrip("\n").split(" ", 2) for line in f
+                                  if line.count(" ") >= 2 and not line.startswith("#"))}
     except FileNotFoundError:
-        return set()
+        return {}
+
+
+def stale(recorded, got, clean):
+    """Files whose manifest entry is the one a clean build of a site records
+    while they hold other bytes: the next build of that site would trust the
+    entry and leave them as they are. clean: site → (its manifest entries,
+    its files' hashes)."""
+    return [k for k, e in recorded.items() if k in got
+            and any(e == ent.get(k) and got[k] != hashes.get(k) for ent, hashes in clean.values())]
 
 
 def scenario_mounted(kills):
@@ -158,7 +170,7 @@ def scenario_mounted(kills):
     with open(os.path.join(pub, "a-moi.txt"), "w") as fh:
         fh.write("un fichier que fiches n'a pas fait\n")
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
-    sites, took = {}, 0.0
+    sites, clean, took = {}, {}, 0.0
 
     def use_link(site):
         """content -> content-A or content-B: switching copies nothing (1500 media files)."""
@@ -182,6 +194,7 @@ def scenario_mounted(kills):
         if r.returncode:
             return
         sites[site] = files()
+        clean[site] = (entries(pub), sites[site])
     rng = random.Random(int(os.environ.get("CRASH_SEED", "1")))
     target, bad = "B", []
     for i in range(kills):
@@ -205,14 +218,16 @@ def scenario_mounted(kills):
             time.sleep(rng.uniform(0, max(took, 0.05) * 1.5))
         p.send_signal(signal.SIGKILL)
         p.wait()
-        got, names = files(), listed(pub)
+        got, recorded = files(), entries(pub)
         torn = [k for k, v in got.items() if v not in (sites["A"].get(k), sites["B"].get(k))]
-        unlisted = [k for k in got if k not in names]
-        if torn or unlisted or not os.path.exists(os.path.join(pub, "a-moi.txt")):
-            bad.append(f"kill {i}: torn {torn[:3]} unlisted {unlisted[:3]}")
+        unlisted = [k for k in got if k not in recorded]
+        trusted = stale(recorded, got, clean)
+        if torn or unlisted or trusted or not os.path.exists(os.path.join(pub, "a-moi.txt")):
+            bad.append(f"kill {i}: torn {torn[:3]} unlisted {unlisted[:3]} "
+                       f"listed with the other site's hash {trusted[:3]}")
         target = "A" if target == "B" else "B"
     check(f"{label}{kills} kills: every file whole (old or new bytes) and listed in the manifest, "
-          "the file fiches did not make kept", not bad, "; ".join(bad[:5]))
+          "never with the hash of bytes it does not hold, the file fiches did not make kept", not bad, "; ".join(bad[:5]))
     use_link("A")
     r = subprocess.run([FICHES, "build", "--no-pdf", "-C", proj], capture_output=True, text=True, env=env)
     check(f"{label}a clean build after the kills gives exactly site A, no staging tree left",
