@@ -104,30 +104,38 @@ void search_text_put_html(struct buf *html, struct buf *plain, const char *s, si
 	const char *const p0 = plain->data;
 	size_t i = 0;
 #ifdef __SSE2__
-	/* Sixteen bytes at a time to both, up to the first that is not simply copied. */
+	/*
+	 * Sixteen bytes at a time to both (then eight, for the short runs most
+	 * text nodes are), up to the first that is not simply copied.
+	 */
 	const __m128i space = _mm_set1_epi8(' '), amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'),
 		      gt = _mm_set1_epi8('>'), quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-	while (n - i >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+	while (n - i >= 8) {
+		int wide = n - i >= 16;
+		unsigned width = wide ? 16 : 8, all = wide ? 0xFFFFu : 0xFFu;
+		__m128i v = wide ? _mm_loadu_si128((const __m128i *)(const void *)(s + i))
+				 : _mm_loadl_epi64((const __m128i *)(const void *)(s + i));
 		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, space), v);
 		__m128i hit = _mm_or_si128(_mm_or_si128(low, _mm_cmpeq_epi8(v, amp)),
 					   _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)));
 		hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, quot), _mm_cmpeq_epi8(v, apos)));
-		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		/* Eight bytes: the zeros loaded above them are no text. */
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit) & all;
+		/* Sixteen bytes stored either way: the room above has them. */
 		_mm_storeu_si128((__m128i *)(void *)h, v);
 		_mm_storeu_si128((__m128i *)(void *)p, v);
 		/*
 		 * Plain spaces alone, none beside another and none first when the
 		 * text ends apart, as in most prose: the block is the same in both.
 		 */
-		unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space));
+		unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) & all;
 		if (mask == spaces && !(spaces & spaces >> 1) &&
 		    !(spaces & 1 && (p == p0 || p[-1] == ' ' || p[-1] == '\n')))
 			mask = 0;
 		if (!mask) {
-			i += 16;
-			h += 16;
-			p += 16;
+			i += width;
+			h += width;
+			p += width;
 			continue;
 		}
 		unsigned k = (unsigned)__builtin_ctz(mask);
