@@ -223,6 +223,14 @@ static size_t next_candidate(const struct gloss_index *g, const char *s, size_t 
 		if (mask)
 			return i + (size_t)__builtin_ctz((unsigned)mask);
 	}
+	if (n - i >= 8) {
+		/* Eight bytes (text runs are short); the zeros loaded above them are no text. */
+		__m128i v = _mm_sub_epi8(_mm_loadl_epi64((const __m128i *)(const void *)(s + i)), lo);
+		int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, top), v)) & 0xFF;
+		if (mask)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+		i += 8;
+	}
 #endif
 	/* The tail byte by byte: a copy to pad it to sixteen bytes costs more. */
 	for (; i < n; i++)
