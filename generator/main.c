@@ -520,7 +520,9 @@ static int run_booklet(struct args *a, int nargs, char **rest)
 	}
 	struct diag *d = diag_new();
 	diag_set_strict(d, a->build.strict);
+	pdf_fonts_warm_start();  /* fontconfig reads its caches while the project loads */
 	struct site *s = build_load(&a->build, d);
+	pdf_fonts_warm_wait();
 	char *imposed = NULL;
 	int status;
 	if (!s || diag_errors(d)) {

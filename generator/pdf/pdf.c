@@ -166,6 +166,29 @@ static const struct font_choice fonts[] = {
 	{"DejaVu Sans", "fonts-dejavu-core"},
 };
 
+static pthread_t fonts_warm_thread;
+static int fonts_warming;
+
+static void *fonts_warm(void *unused)
+{
+	(void)unused;
+	FcInit();
+	return NULL;
+}
+
+void pdf_fonts_warm_start(void)
+{
+	if (!fonts_warming)
+		fonts_warming = pthread_create(&fonts_warm_thread, NULL, fonts_warm, NULL) == 0;
+}
+
+void pdf_fonts_warm_wait(void)
+{
+	if (fonts_warming)
+		pthread_join(fonts_warm_thread, NULL);
+	fonts_warming = 0;
+}
+
 /* The first family with regular, bold and italic faces installed, or NULL. */
 static const char *find_family(void)
 {

@@ -99,4 +99,18 @@ int pdf_stream_site(const struct site *s, const struct pdf_options *o, int fd, s
 int pdf_build_adhoc(const struct site *s, const struct pdf_adhoc *sel, const char *out_file,
 		    struct diag *d, char **imposed_file);
 
+/*
+ * fontconfig's first call reads its configuration and the font caches
+ * (about 23 M instructions, a few milliseconds). A command that will
+ * typeset in this process calls pdf_fonts_warm_start before loading the
+ * project, so that this happens on another core meanwhile, and
+ * pdf_fonts_warm_wait before typesetting. Only fontconfig is called (no
+ * Pango, no GLib thread), and the thread has ended when the wait returns,
+ * so nothing of it is left when the process forks. When the thread cannot
+ * start, the wait does nothing and the first typesetting reads the
+ * configuration as before.
+ */
+void pdf_fonts_warm_start(void);
+void pdf_fonts_warm_wait(void);
+
 #endif
