@@ -298,12 +298,16 @@ static inline int get_part(const struct render *r, const struct mval *v, const s
 	for (;;) {
 		if (v->type == MVAL_OBJ) {
 			const struct mobj *o = v->obj;
-			for (const struct mfield *f = o->f, *end = f + o->n; f < end; f++)
+			/* By index: an empty object may have no field array (f NULL), and
+			 * NULL + 0 is undefined behaviour in C. */
+			for (size_t i = 0; i < o->n; i++) {
+				const struct mfield *f = &o->f[i];
 				if (f->k == key && (part->n <= 7 || (f->keylen == part->n &&
 					memcmp(f->key + 7, part->p + 7, part->n - 7) == 0))) {
 					*out = f->v;
 					return 1;
 				}
+			}
 			v = &o->base;
 		} else if (v->type == MVAL_VIEW) {
 			return v->view->get(v->subject, part->p, part->n, r->user, out);
