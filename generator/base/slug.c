@@ -115,6 +115,11 @@ char *slug_from_text_max(const char *s, size_t n, size_t max)
 	return len <= max ? xstrndup(out, len) : NULL;
 }
 
+size_t slug_prefix(const char *s, size_t n, char *out, size_t max)
+{
+	return slug_write(s, n, out, max);
+}
+
 int slug_is_valid(const char *s)
 {
 	size_t n = strlen(s);

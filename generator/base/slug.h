@@ -18,6 +18,16 @@ char *slug_from_text(const char *s, size_t n);
 char *slug_from_text_max(const char *s, size_t n, size_t max);
 
 /*
+ * Writes into out (room for max + 2 bytes, max below 100) the first bytes of the slug of
+ * s[0..n), reading no more of the text than they need; returns how many:
+ * max or more, or fewer when the slug is shorter (then all of it, 0 for a
+ * text without a letter or a digit, whose slug is "section"). Its first
+ * max bytes, or all when fewer, are the slug's own: a caller can rule a
+ * slug out by its start without making it. Not NUL-terminated.
+ */
+size_t slug_prefix(const char *s, size_t n, char *out, size_t max);
+
+/*
  * Returns 1 when s is a valid slug: 1 to 128 characters of [a-z0-9-],
  * not starting or ending with '-'. Such a slug is always a safe single
  * path component.

@@ -37,6 +37,32 @@ static void test_slugs(void **state)
 	assert_false(slug_is_valid(""));
 }
 
+/* slug_prefix's first bytes are those of the whole slug, however the text goes on. */
+static void check_slug_prefix(const char *in, size_t max, const char *want)
+{
+	char out[16];
+	size_t len = slug_prefix(in, strlen(in), out, max);
+	assert_true(len >= strlen(want));
+	assert_memory_equal(out, want, strlen(want));
+	char *whole = slug_from_text(in, strlen(in));
+	size_t k = len < max ? len : max;
+	assert_true(len >= max || strlen(whole) == len);
+	assert_memory_equal(out, whole, k);
+	free(whole);
+}
+
+static void test_slug_prefix(void **state)
+{
+	(void)state;
+	check_slug_prefix("À compléter par l’équipe.", 8, "a-comple");
+	check_slug_prefix("Œuvre « cœur »", 4, "oeuv");
+	check_slug_prefix("  -- Le local", 8, "le-local");
+	check_slug_prefix("TBD", 8, "tbd");
+	check_slug_prefix("a ; b", 2, "a-");
+	char out[4];
+	assert_int_equal(slug_prefix("« ? »", strlen("« ? »"), out, 2), 0);
+}
+
 static void check_rel(const char *from, const char *to, const char *want)
 {
 	char *r = path_relative(from, to);
@@ -151,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slugs),
+		cmocka_unit_test(test_slug_prefix),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_suggest),
