@@ -193,31 +193,12 @@ static int deflate_into(z_stream *z, const unsigned char *in, size_t n, int flus
 	}
 }
 
-int icon_png_rgb24(const unsigned char *data, int width, int height, int stride, struct buf *out)
+/* zlib set as libpng sets it for an image of image_size filtered bytes (png_deflate_claim). */
+static int deflate_start(z_stream *z, size_t image_size, int level, int strategy)
 {
-	size_t n = (size_t)width * 3, start = out->len;
-	unsigned char *rows[3], *filtered[FILTERS], zbuf[IDAT_MAX];
-	for (int k = 0; k < 3; k++)
-		rows[k] = xcalloc(n ? n : 1, 1);   /* the rows y, y-1, y-2; zeros above the image */
-	for (int f = 0; f < FILTERS; f++)
-		filtered[f] = xmalloc(n + 1);
-	buf_put(out, "\x89PNG\r\n\x1a\n", 8);
-	unsigned char ihdr[13] = {0};
-	for (int k = 0; k < 4; k++) {
-		ihdr[k] = (unsigned char)((uint32_t)width >> (24 - 8 * k));
-		ihdr[4 + k] = (unsigned char)((uint32_t)height >> (24 - 8 * k));
-	}
-	ihdr[8] = 8;    /* bits per sample */
-	ihdr[9] = 2;    /* RGB */
-	put_chunk(out, "IHDR", ihdr, sizeof ihdr);
-	static const unsigned char white[6] = {0, 255, 0, 255, 0, 255};
-	put_chunk(out, "bKGD", white, sizeof white);
-
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	/* libpng's png_deflate_claim: a window no larger than a small image needs. */
-	size_t image_size = (size_t)height * (n + 1);
-	int window_bits = 15, first = 1;
+	memset(z, 0, sizeof *z);
+	/* A window no larger than a small image needs. */
+	int window_bits = 15;
 	if (image_size <= 16384) {
 		unsigned half = 1u << (window_bits - 1);
 		while (image_size + 262 <= half) {
@@ -225,7 +206,153 @@ int icon_png_rgb24(const unsigned char *data, int width, int height, int stride,
 			window_bits--;
 		}
 	}
-	int rc = deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_FILTERED);
+	return deflateInit2(z, level, Z_DEFLATED, window_bits, 8, strategy);
+}
+
+static void put_header(struct buf *out, int width, int height, int colour_type)
+{
+	buf_put(out, "\x89PNG\r\n\x1a\n", 8);
+	unsigned char ihdr[13] = {0};
+	for (int k = 0; k < 4; k++) {
+		ihdr[k] = (unsigned char)((uint32_t)width >> (24 - 8 * k));
+		ihdr[4 + k] = (unsigned char)((uint32_t)height >> (24 - 8 * k));
+	}
+	ihdr[8] = 8;    /* bits per sample (per index for a palette) */
+	ihdr[9] = (unsigned char)colour_type;
+	put_chunk(out, "IHDR", ihdr, sizeof ihdr);
+}
+
+#define PALETTE_MAX 256
+#define COLOUR_SLOTS 1024     /* open addressing, at most a quarter full */
+
+struct palette {
+	uint32_t key[COLOUR_SLOTS];     /* 0: free; else the colour | 1 << 24 */
+	unsigned char index[COLOUR_SLOTS];
+	unsigned char rgb[3 * PALETTE_MAX];
+	int n;
+};
+
+/* The colour's index in pal, added when new; -1 when the palette is full. */
+static int colour_index(struct palette *pal, uint32_t colour)
+{
+	uint32_t key = (colour & 0xffffff) | 1u << 24;
+	size_t i = (key * 0x9e3779b1u) >> 22;
+	for (;; i = (i + 1) & (COLOUR_SLOTS - 1)) {
+		if (pal->key[i] == key)
+			return pal->index[i];
+		if (!pal->key[i])
+			break;
+	}
+	if (pal->n == PALETTE_MAX)
+		return -1;
+	pal->key[i] = key;
+	pal->index[i] = (unsigned char)pal->n;
+	pal->rgb[3 * pal->n] = (unsigned char)(colour >> 16);
+	pal->rgb[3 * pal->n + 1] = (unsigned char)(colour >> 8);
+	pal->rgb[3 * pal->n + 2] = (unsigned char)colour;
+	return pal->n++;
+}
+
+/*
+ * The image as palette indices, each row led by filter byte 0 (none, as
+ * the PNG specification advises for palettes), into rows (height x
+ * (width + 1) bytes). Returns the index of white (for bKGD), or -1 when
+ * the image and white need more than 256 colours. A row equal to the one
+ * above (the icons are bands of them) takes its indices at once.
+ */
+static int index_rows(const unsigned char *data, int width, int height, int stride,
+		      struct palette *pal, unsigned char *rows)
+{
+	size_t n = (size_t)width + 1, bytes = (size_t)width * 4;
+	for (int y = 0; y < height; y++) {
+		const unsigned char *line = data + (size_t)y * (size_t)stride;
+		unsigned char *row = rows + (size_t)y * n;
+		if (y > 0 && memcmp(line, line - stride, bytes) == 0) {
+			memcpy(row, row - n, n);
+			continue;
+		}
+		row[0] = 0;
+		const uint32_t *px = (const uint32_t *)(const void *)line;
+		uint32_t last = 0;
+		int at = -1;
+		for (int x = 0; x < width; x++) {
+			if (at < 0 || ((px[x] ^ last) & 0xffffff)) {
+				last = px[x];
+				at = colour_index(pal, last);
+				if (at < 0)
+					return -1;
+			}
+			row[1 + x] = (unsigned char)at;
+		}
+	}
+	return colour_index(pal, 0xffffff);
+}
+
+/*
+ * An image of at most 256 colours (the icons: flat colours and their
+ * antialiased edges, some sixty) as an indexed PNG: a third of the bytes
+ * to compress and no filter to choose. Zlib's run-length strategy finds
+ * the runs of one colour along a row, which is what these images are made
+ * of, at a fraction of the default search's cost for the same size.
+ * Returns 1 when written, 0 when the image has too many colours, -1 when
+ * zlib fails (out then as it was).
+ */
+static int indexed_png(const unsigned char *data, int width, int height, int stride,
+		       struct buf *out)
+{
+	size_t n = (size_t)width + 1, image_size = (size_t)height * n, start = out->len;
+	struct palette *pal = xcalloc(1, sizeof *pal);
+	unsigned char *rows = xmalloc(image_size ? image_size : 1);
+	int white = index_rows(data, width, height, stride, pal, rows);
+	int rc = Z_OK, written = 0;
+	if (white >= 0) {
+		put_header(out, width, height, 3);
+		put_chunk(out, "PLTE", pal->rgb, 3 * (size_t)pal->n);
+		unsigned char bkgd = (unsigned char)white;
+		put_chunk(out, "bKGD", &bkgd, 1);
+		z_stream z;
+		unsigned char zbuf[IDAT_MAX];
+		int first = 1;
+		rc = deflate_start(&z, image_size, Z_DEFAULT_COMPRESSION, Z_RLE);
+		z.next_out = zbuf;
+		z.avail_out = IDAT_MAX;
+		if (rc == Z_OK && deflate_into(&z, rows, image_size, Z_FINISH, zbuf, image_size, &first,
+					       out) < 0)
+			rc = Z_STREAM_ERROR;
+		if (rc == Z_OK && z.avail_out < IDAT_MAX)
+			put_idat(out, zbuf, IDAT_MAX - z.avail_out, image_size, &first);
+		deflateEnd(&z);
+		if (rc == Z_OK)
+			put_chunk(out, "IEND", NULL, 0);
+		written = 1;
+	}
+	free(rows);
+	free(pal);
+	if (rc != Z_OK) {
+		out->len = start;
+		return -1;
+	}
+	return written;
+}
+
+/* More than 256 colours: RGB, in the bytes Cairo's libpng writes (see icon_png.h). */
+static int rgb_png(const unsigned char *data, int width, int height, int stride, struct buf *out)
+
+{
+	size_t n = (size_t)width * 3, start = out->len;
+	unsigned char *rows[3], *filtered[FILTERS], zbuf[IDAT_MAX];
+	for (int k = 0; k < 3; k++)
+		rows[k] = xcalloc(n ? n : 1, 1);   /* the rows y, y-1, y-2; zeros above the image */
+	for (int f = 0; f < FILTERS; f++)
+		filtered[f] = xmalloc(n + 1);
+	put_header(out, width, height, 2);    /* RGB */
+	static const unsigned char white[6] = {0, 255, 0, 255, 0, 255};
+	put_chunk(out, "bKGD", white, sizeof white);
+
+	z_stream z;
+	size_t image_size = (size_t)height * (n + 1);
+	int first = 1;
+	int rc = deflate_start(&z, image_size, Z_DEFAULT_COMPRESSION, Z_FILTERED);
 	z.next_out = zbuf;
 	z.avail_out = IDAT_MAX;
 	/* libpng's png_write_start_row: no filter that reads a row or a pixel the image lacks. */
@@ -283,4 +410,12 @@ int icon_png_rgb24(const unsigned char *data, int width, int height, int stride,
 	}
 	put_chunk(out, "IEND", NULL, 0);
 	return 0;
+}
+
+int icon_png_rgb24(const unsigned char *data, int width, int height, int stride, struct buf *out)
+{
+	int rc = indexed_png(data, width, height, stride, out);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	return rgb_png(data, width, height, stride, out);
 }
