@@ -70,8 +70,7 @@ enum {
 	OUTPUT_AFTER_EDIT = 1 << 2,
 	/*
 	 * Its items run on the calling thread after every other item, in
-	 * table order: files another output may also write (a project's
-	 * assets over the generated icons) stay the last word.
+	 * table order (the media, copied last).
 	 */
 	OUTPUT_SERIAL = 1 << 3,
 };
