@@ -1,15 +1,20 @@
 /*
  * Unit tests of struct ptrs (model.c): ptrs_add_unique and ptrs_contains
  * give the same answers with and without the hash set a long list gets,
- * after the list is reordered in place, and for NULL items.
+ * after the list is reordered in place, and for NULL items; doc_display_title
+ * writes what printf did.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "kind.h"
 #include "model.h"
 
 #define N 5000
@@ -77,11 +82,37 @@ static void test_short_lists(void **state)
 	ptrs_free(&p);
 }
 
+/* doc_display_title writes by hand what "%s %d · %s" printed. */
+static void test_display_title(void **state)
+{
+	(void)state;
+	static const int numbers[] = {0, 7, 42, 2026, -3, INT_MAX, INT_MIN};
+	struct kind k = {0};
+	k.label = "Fiche-action";
+	k.list = LIST_NUMBERED;
+	struct doc d = {0};
+	d.desc = &k;
+	d.title = "Maraude « de nuit »";
+	for (size_t i = 0; i < sizeof numbers / sizeof *numbers; i++) {
+		char want[128];
+		d.number = numbers[i];
+		snprintf(want, sizeof want, "%s %d · %s", k.label, d.number, d.title);
+		char *got = doc_display_title(&d);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	k.list = LIST_PLAIN;
+	char *plain = doc_display_title(&d);
+	assert_string_equal(plain, d.title);
+	free(plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unique),
 		cmocka_unit_test(test_short_lists),
+		cmocka_unit_test(test_display_title),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
