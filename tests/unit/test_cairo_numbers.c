@@ -117,6 +117,42 @@ static void test_integers_and_truncation(void **st)
 	assert_string_equal(b, "ab-0a");
 }
 
+/* The integer formats Cairo's output streams use, and their neighbours, against glibc. */
+static void test_integer_formats(void **st)
+{
+	(void)st;
+	static const char *const ints[] = {"%d", "%5d", "%05d", "%u", "%03o", "%o", "%04x", "%02x",
+					   "%x", "%04X", "%X", "%12u", "%040d", "%41d"};
+	static const char *const longs[] = {"%ld", "%010ld", "%lu", "%lx", "%020lX", "%3ld"};
+	static const int widths[] = {0, 1, 2, 4, 7, 40, 41, -3};
+	char a[64], b[64];
+	for (int i = 0; i < 20000; i++) {
+		uint64_t r = next();
+		/* Small, large and extreme values, both signs. */
+		int x = i % 4 == 0 ? (int)(r % 300) - 150 : i % 4 == 1 ? (int)r : i % 4 == 2 ? -2147483647 - 1 : 2147483647;
+		long l = i % 3 == 0 ? (long)r : i % 3 == 1 ? (long)(r % 100000) - 50000 : (long)(-9223372036854775807L - 1);
+		for (size_t k = 0; k < sizeof ints / sizeof *ints; k++) {
+			assert_int_equal(glibc(a, sizeof a, ints[k], x), __snprintf_chk(b, sizeof b, 1, sizeof b, ints[k], x));
+			assert_string_equal(a, b);
+		}
+		for (size_t k = 0; k < sizeof longs / sizeof *longs; k++) {
+			assert_int_equal(glibc(a, sizeof a, longs[k], l), __snprintf_chk(b, sizeof b, 1, sizeof b, longs[k], l));
+			assert_string_equal(a, b);
+		}
+		int w = widths[i % (int)(sizeof widths / sizeof *widths)];
+		assert_int_equal(glibc(a, sizeof a, "%0*x", w, (unsigned)x),
+				 __snprintf_chk(b, sizeof b, 1, sizeof b, "%0*x", w, (unsigned)x));
+		assert_string_equal(a, b);
+	}
+	/* Truncated: what fits is kept, the answer is the whole length. */
+	for (size_t n = 0; n < 12; n++) {
+		memset(a, 'x', sizeof a);
+		memset(b, 'x', sizeof b);
+		assert_int_equal(glibc(a, n, "%010ld", 1234567L), __snprintf_chk(b, n, 1, sizeof b, "%010ld", 1234567L));
+		assert_memory_equal(a, b, sizeof a);
+	}
+}
+
 static void test_reached(void **st)
 {
 	(void)st;
@@ -130,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_random_doubles),
 		cmocka_unit_test(test_ties_and_edges),
 		cmocka_unit_test(test_integers_and_truncation),
+		cmocka_unit_test(test_integer_formats),
 		cmocka_unit_test(test_reached),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
