@@ -70,9 +70,16 @@ static int insert_texts(struct buf *pdf, const size_t *at, char *const *text, si
 				k++;
 			off += before[k];
 		}
-		char entry[21];
-		snprintf(entry, sizeof entry, "%010llu", off);
-		buf_put(&out, entry, 10);
+		if (off >= 10000000000ull) {
+			buf_printf(&out, "%010llu", off);
+		} else {
+			/* "%010llu" written by hand: a line per object, on the main thread. */
+			char entry[10];
+			memset(entry, '0', sizeof entry);
+			for (size_t d = sizeof entry; off; off /= 10)
+				entry[--d] = (char)('0' + off % 10);
+			buf_put(&out, entry, 10);
+		}
 		buf_put(&out, line + 10, 10);
 	}
 	const char *sxv = sx + strlen("\nstartxref\n");
@@ -101,6 +108,18 @@ int catalog_complete(struct buf *pdf, const char *lang, int marked)
 	return rc;
 }
 
+/* "%04X" of a UTF-16 code unit, without printf: a link's description is a few hundred of them. */
+static void put_hex4(struct buf *b, uint32_t u)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (u > 0xFFFF) {
+		buf_printf(b, "%04X", u); /* past U+10FFFF: printf's wider answer */
+		return;
+	}
+	char d[4] = {hex[u >> 12 & 15], hex[u >> 8 & 15], hex[u >> 4 & 15], hex[u & 15]};
+	buf_put(b, d, sizeof d);
+}
+
 char *catalog_text_string(const char *utf8)
 {
 	struct buf b = BUF_INIT;
@@ -111,9 +130,10 @@ char *catalog_text_string(const char *utf8)
 		i += utf8_decode(utf8 + i, n - i, &cp);
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
-			buf_printf(&b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+			put_hex4(&b, 0xD800 + (cp >> 10));
+			put_hex4(&b, 0xDC00 + (cp & 0x3FF));
 		} else {
-			buf_printf(&b, "%04X", cp);
+			put_hex4(&b, cp);
 		}
 	}
 	buf_putc(&b, '>');

@@ -168,6 +168,7 @@ void pdf_mark_artifacts(const char *s, size_t n, struct buf *out)
 struct obj {
 	unsigned num;
 	size_t off, end;      /* its bytes in the file */
+	size_t dend;          /* where its dictionary ends: its "\nstream\n", else end */
 	char *repl;           /* replacement text, or NULL */
 	size_t repl_len;
 };
@@ -187,12 +188,26 @@ const char *pdf_find_last(const char *s, size_t n, const char *what)
 	return NULL;
 }
 
+/*
+ * The first `what` in [s, end), or NULL. Dictionaries are a few hundred
+ * bytes, searched for a dozen keys each: there, the first byte found with
+ * memchr and the rest compared costs less than memmem's set-up.
+ */
 static const char *find_in(const char *s, const char *end, const char *what)
 {
 	size_t w = strlen(what);
 	if ((size_t)(end - s) < w)
 		return NULL;
-	return memmem(s, (size_t)(end - s), what, w);
+	if (end - s > 1024)
+		return memmem(s, (size_t)(end - s), what, w);
+	for (const char *last = end - w; s <= last; s++) {
+		s = memchr(s, what[0], (size_t)(last - s) + 1);
+		if (!s)
+			return NULL;
+		if (memcmp(s + 1, what + 1, w - 1) == 0)
+			return s;
+	}
+	return NULL;
 }
 
 static struct obj *find_obj(struct obj *v, size_t n, unsigned num)
@@ -214,11 +229,10 @@ static long long obj_int(const char *s, const struct obj *o)
 	return end == p + 3 ? -1 : v;
 }
 
-/* The dictionary part of object o: from its "<<" to its "stream" or end. */
+/* The end of object o's dictionary part (from its "<<" to its "stream" or end), found once. */
 static const char *dict_end(const char *s, const struct obj *o)
 {
-	const char *st = find_in(s + o->off, s + o->end, "\nstream\n");
-	return st ? st : s + o->end;
+	return s + o->dend;
 }
 
 static void xml_escaped(struct buf *b, const char *t)
@@ -600,11 +614,14 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged, struct co
 			free(v);
 			return -1;
 		}
-		v[nobj++] = (struct obj){(unsigned)k, off, 0, NULL, 0};
+		v[nobj++] = (struct obj){(unsigned)k, off, 0, 0, NULL, 0};
 	}
 	qsort(v, nobj, sizeof *v, by_offset);
-	for (size_t i = 0; i < nobj; i++)
+	for (size_t i = 0; i < nobj; i++) {
 		v[i].end = i + 1 < nobj ? v[i + 1].off : xref_at;
+		const char *st = find_in(s + v[i].off, s + v[i].end, "\nstream\n");
+		v[i].dend = st ? (size_t)(st - s) : v[i].end;
+	}
 	int status = 0;
 	unsigned meta_num = (unsigned)count;
 	int catalog = 0;
