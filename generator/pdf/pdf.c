@@ -708,6 +708,72 @@ static int lay_passes(struct doc_pages *dp, struct part_lanes *pl)
 	return caught ? -1 : 0;
 }
 
+/*
+ * What a booklet's typesetting holds until its file is made: the flows'
+ * layouts, the running heads, the typesetters and their font maps (about
+ * 23 M instructions to free in the complete guide). With two lanes the
+ * second core is idle once the pages are drawn, so they are freed there
+ * while this thread completes the file (catalog, pdf_post); typeset joins
+ * that thread before it returns. From release_start on, only the thread
+ * frees or reads them.
+ */
+struct release {
+	struct doc_pages *dp;
+	struct part_lanes *pl;
+	pthread_t thread;
+	int state; /* 0: not released, 1: released here, 2: a thread releases them */
+};
+
+static void release_now(struct doc_pages *dp, struct part_lanes *pl)
+{
+	for (size_t i = 0; i < dp->nheads; i++) {
+		free(dp->heads[i].text);
+		g_object_unref(dp->heads[i].layout);
+	}
+	free(dp->heads);
+	flow_free(&dp->body);
+	flow_free(&dp->toc);
+	toc_free(&dp->items);
+	page_list_free(&dp->bp);
+	page_list_free(&dp->tp);
+	dests_free(&dp->map);
+	lay_free(dp->L);
+	part_lanes_free(pl);
+}
+
+static void *release_main(void *arg)
+{
+	struct release *r = arg;
+	release_now(r->dp, r->pl);
+	return NULL;
+}
+
+/* No page is drawn from here: dp's layouts and typesetters released, on a thread with two lanes. */
+static void release_start(struct release *r, struct doc_pages *dp, struct part_lanes *pl)
+{
+	if (r->state)
+		return;
+	r->dp = dp;
+	r->pl = pl;
+	r->state = 1;
+	if (pl) {
+		/* The kept shapings are this thread's own (shape_cache.c): released here, as lay_free would. */
+		shape_cache_release();
+		if (pthread_create(&r->thread, NULL, release_main, r) == 0) {
+			r->state = 2;
+			return;
+		}
+	}
+	release_now(dp, pl);
+}
+
+static void release_join(struct release *r)
+{
+	if (r->state == 2)
+		pthread_join(r->thread, NULL);
+	r->state = 1;
+}
+
 static void typeset(struct job *j)
 {
 	if (j->b->fold) {
@@ -799,6 +865,9 @@ static void typeset(struct job *j)
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		j->failed = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);
+	struct release rel = {0};
+	if (!j->b->impose)
+		release_start(&rel, &dp, pl);
 	content_marks_done(marks);
 	if (!j->failed) {
 		catalog_figure_alts(&j->pdf, &dp.alts);
@@ -827,23 +896,15 @@ static void typeset(struct job *j)
 		if (cairo_surface_status(sheet) != CAIRO_STATUS_SUCCESS)
 			j->failed = cairo_surface_status(sheet);
 		cairo_surface_destroy(sheet);
+		release_start(&rel, &dp, pl);
 		if (!j->failed) {
 			catalog_complete(&j->imposed, meta.lang, 0);
 			pdf_info_post(&j->imposed, &meta, 0, NULL, &j->failed);
 		}
 		pdf_info_free(&meta);
 	}
-	for (size_t i = 0; i < dp.nheads; i++) {
-		free(dp.heads[i].text);
-		g_object_unref(dp.heads[i].layout);
-	}
-	free(dp.heads);
-	flow_free(&dp.body);
-	flow_free(&dp.toc);
-	toc_free(&dp.items);
-	page_list_free(&dp.bp);
-	page_list_free(&dp.tp);
-	dests_free(&dp.map);
+	release_start(&rel, &dp, pl);
+	release_join(&rel);
 	if (getenv("FICHES_TIMING")) {
 		struct shape_stats st = shape_cache_stats();
 		fprintf(stderr, "fiches: %s: shaping %lu requests, %lu sliced, %lu spliced, %lu joined "
@@ -852,8 +913,6 @@ static void typeset(struct job *j)
 			j->b->name, st.requests, st.sliced, st.spliced, st.joined, st.pieces_kept,
 			st.shaped_chars, st.requested_chars, text_renderer_dropped(), part_lanes_fonts_repaired());
 	}
-	lay_free(dp.L);
-	part_lanes_free(pl);
 }
 
 /* ---- the site ---- */
