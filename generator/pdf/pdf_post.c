@@ -182,9 +182,19 @@ static int by_offset(const void *a, const void *b)
 const char *pdf_find_last(const char *s, size_t n, const char *what)
 {
 	size_t w = strlen(what);
-	for (size_t i = n >= w ? n - w + 1 : 0; i-- > 0;)
-		if (memcmp(s + i, what, w) == 0)
-			return s + i;
+	if (!w)
+		return s + n;
+	if (n < w)
+		return NULL;
+	/* Backwards from the last place it fits, stopping only where its first byte is. */
+	for (size_t left = n - w + 1; left > 0;) {
+		const char *p = memrchr(s, what[0], left);
+		if (!p)
+			return NULL;
+		if (memcmp(p, what, w) == 0)
+			return p;
+		left = (size_t)(p - s);
+	}
 	return NULL;
 }
 
