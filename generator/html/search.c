@@ -8,7 +8,7 @@
  * (search_put_varint).
  *
  * assets/recherche-index.js, name "index", loaded first (keys in this order):
- *   "v": 2, "kinds": [label, …]            type labels, by kind index
+ *   "v": 3, "kinds": [label, …]            type labels, by kind index
  *   "weights": [6, 6, …]                   only when a kind weighs other than 1 (already
  *                                          in the scores; for readers of the index)
  *   "nsec", "nrec"                         sections and records
@@ -22,6 +22,9 @@
  *                                          (about one record a fragment on a large site)
  *   "tbytes"                               the fragments' bytes (search.js loads them all
  *                                          when the reader touches a field of a small site)
+ *   "docs": numbers                        first section of each record list, as gaps
+ *   "dbytes"                               the record lists' bytes (search.js loads them all
+ *                                          when the reader touches a field)
  *   "h": "…"                               version of the parts (search.js asks ?v=h)
  *   "num": numbers                         (section gap, number) of numbered records'
  *                                          first sections: « 9 » finds fiche 9
@@ -40,9 +43,17 @@
  * assets/recherche/mK.js, "mK": all the postings of such a stem K.
  * assets/recherche/fN.js, "fN": [postings of each phrase of the shard]: the sections
  *   holding every stem of the phrase, scored with the sum of score × idf of its stems.
- * assets/recherche/tN.js, "tN": {"r": first record, "s": first section,
- *   "docs": [[kind, number, title, href, summary], …]   number 0 when none; href
- *                                                        relative to the site root
+ * assets/recherche/dN.js, "dN": what a result list shows before the snippets, for
+ *   whole records (a few files for the whole site, loaded when a field is touched, so
+ *   that a keystroke's list waits for no file; Pagefind's metadata, apart from its
+ *   per-page fragments): {"r": first record, "s": first section,
+ *   "k": numbers                           each record's kind
+ *   "n": numbers                           each record's number (0: none), as the
+ *                                          zigzag of its difference to the previous one's
+ *   "c": numbers                           each record's count of sections
+ *   "t": [title, …]}                       each record's title
+ * assets/recherche/tN.js, "tN": the snippets' texts, {"r": first record, "s": first section,
+ *   "docs": [[href, summary], …]                        href relative to the site root
  *   "secs": [[record - r, heading, anchor, text], …]}   a record's section 0 has heading
  *                                                        and anchor ""; in text, "\n"
  *                                                        ends a paragraph, list item or cell
@@ -78,6 +89,11 @@
 #define TEXT_BYTES 16384
 #define TEXT_BYTES_LARGE 4096
 #define LARGE_TEXTS (1024 * 1024)
+/*
+ * A record list (dN.js) closes once it holds this many bytes: 7 files at
+ * 10 000 fiches (titles are most of them), loaded side by side on touch.
+ */
+#define DOC_BYTES 65536
 
 #define PART_CALL "FichesRechercheData("
 
@@ -339,12 +355,6 @@ static void put_fragment(const struct index *ix, size_t nf, size_t first_rec, si
 	for (size_t rec = first_rec; rec < end_rec; rec++) {
 		const struct record *r = &ix->recs[rec];
 		buf_puts(b, rec > first_rec ? ",\n[" : "\n[");
-		search_put_number(b, r->kind);
-		buf_putc(b, ',');
-		search_put_number(b, r->number);
-		buf_putc(b, ',');
-		search_put_json_string(b, r->title);
-		buf_putc(b, ',');
 		search_put_json_string(b, r->href);
 		buf_putc(b, ',');
 		search_put_json_string(b, r->summary);
@@ -445,6 +455,74 @@ static size_t put_texts(struct search_job *j, struct buf *meta)
 	return total;
 }
 
+/* One record list (dN.js) from the record data gathered for it. */
+static void put_doc_file(struct search_files *out, size_t nd, size_t first_rec, size_t first_sec,
+			 const struct buf *k, const struct buf *n, const struct buf *c, const struct buf *t)
+{
+	struct buf file = BUF_INIT;
+	buf_printf(&file, PART_CALL "\"d%zu\",{\"r\":%zu,\"s\":%zu,\"k\":\"", nd, first_rec, first_sec);
+	buf_put(&file, k->data, k->len);
+	buf_puts(&file, "\",\"n\":\"");
+	buf_put(&file, n->data, n->len);
+	buf_puts(&file, "\",\"c\":\"");
+	buf_put(&file, c->data, c->len);
+	buf_puts(&file, "\",\"t\":[");
+	buf_put(&file, t->data, t->len);
+	buf_puts(&file, "]});\n");
+	add_file(out, xasprintf(SEARCH_PARTS_DIR "/d%zu.js", nd), &file);
+}
+
+/*
+ * The record lists: each record's kind, number, count of sections and
+ * title, whole records, closing at DOC_BYTES; the first section of each to
+ * meta, as gaps. Returns their bytes.
+ */
+static size_t put_docs(const struct index *ix, struct buf *meta, struct search_files *out)
+{
+	size_t *count = xcalloc(ix->nrecs + 1, sizeof *count);
+	for (size_t i = 0; i < ix->nsecs; i++)
+		count[ix->secs[i].record]++;
+	struct buf k = BUF_INIT, n = BUF_INIT, c = BUF_INIT, t = BUF_INIT;
+	size_t nd = 0, first_rec = 0, first_sec = 0, sec = 0, prev_first = 0, bytes = 0;
+	long long prev_number = 0;
+	for (size_t rec = 0; rec <= ix->nrecs; rec++) {
+		if (rec == ix->nrecs || (rec > first_rec && t.len + c.len + n.len + k.len >= DOC_BYTES)) {
+			if (rec == first_rec)
+				break;
+			size_t before = out->n;
+			put_doc_file(out, nd++, first_rec, first_sec, &k, &n, &c, &t);
+			bytes += out->v[before].len;
+			search_put_varint(meta, first_sec - prev_first);
+			prev_first = first_sec;
+			buf_reset(&k);
+			buf_reset(&n);
+			buf_reset(&c);
+			buf_reset(&t);
+			first_rec = rec;
+			first_sec = sec;
+			prev_number = 0;
+			if (rec == ix->nrecs)
+				break;
+		}
+		const struct record *r = &ix->recs[rec];
+		search_put_varint(&k, (size_t)r->kind);
+		long long d = (long long)r->number - prev_number;
+		search_put_varint(&n, d >= 0 ? (size_t)d * 2 : (size_t)(-d) * 2 - 1);
+		prev_number = r->number;
+		search_put_varint(&c, count[rec]);
+		if (rec > first_rec)
+			buf_puts(&t, ",\n");
+		search_put_json_string(&t, r->title);
+		sec += count[rec];
+	}
+	buf_free(&k);
+	buf_free(&n);
+	buf_free(&c);
+	buf_free(&t);
+	free(count);
+	return bytes;
+}
+
 static void finish_index(struct search_job *j);
 
 struct search_job *search_job_new(const struct site *s, struct body_store *texts,
@@ -454,7 +532,7 @@ struct search_job *search_job_new(const struct site *s, struct body_store *texts
 	j->s = s;
 	j->out = out;
 	j->base = out->n;
-	out->version = hash_bytes("fiches-recherche-2", 18);
+	out->version = hash_bytes("fiches-recherche-3", 18);
 	search_records_collect(&j->ix, s, texts);
 	j->rspan = xcalloc(2 * j->ix.nrecs + 1, sizeof *j->rspan);
 	j->sspan = xcalloc(2 * j->ix.nsecs + 1, sizeof *j->sspan);
@@ -580,7 +658,7 @@ static void finish_index(struct search_job *j)
 
 	struct buf meta = BUF_INIT;
 	buf_puts(&meta, "/* fiches : index de recherche, produit par « fiches build ». */\n"
-		      PART_CALL "\"index\",{\"v\":2,\"kinds\":[");
+		      PART_CALL "\"index\",{\"v\":3,\"kinds\":[");
 	int nlabels = KIND_EXTRA + (int)s->nextra_kinds, weighted = 0;
 	for (int k = 0; k < nlabels; k++) {
 		const struct kind *desc = search_record_desc(s, k);
@@ -604,7 +682,9 @@ static void finish_index(struct search_job *j)
 	size_t shard_bytes = put_shards(&post, &meta, out);
 	buf_printf(&meta, "\",\n\"pbytes\":%zu,\"texts\":\"", shard_bytes);
 	size_t text_bytes = put_texts(j, &meta);
-	buf_printf(&meta, "\",\n\"tbytes\":%zu,", text_bytes);
+	buf_printf(&meta, "\",\n\"tbytes\":%zu,\"docs\":\"", text_bytes);
+	size_t doc_bytes = put_docs(&ix, &meta, out);
+	buf_printf(&meta, "\",\n\"dbytes\":%zu,", doc_bytes);
 	/*
 	 * The sigles and synonyms first: their phrases' files are parts of the
 	 * index, which the version covers.

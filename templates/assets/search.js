@@ -7,10 +7,13 @@
  * aussi depuis file:// : assets/recherche-index.js (le vocabulaire déjà
  * racinisé, Snowball, français, et de quoi trouver le reste), chargé au
  * premier contact avec un champ de recherche ; puis, dans
- * assets/recherche/, seulement les listes d'occurrences (avec leurs scores,
- * calculés à la construction) et les textes (pour les extraits) dont une
- * requête a besoin. Sur un grand site, une requête ne transfère ainsi que
- * quelques centaines de kilo-octets.
+ * assets/recherche/, les listes de fiches (sorte, numéro, titre : ce que la
+ * liste de résultats montre avant les extraits, quelques fichiers chargés
+ * quand le doigt touche le champ), et seulement les listes d'occurrences
+ * (avec leurs scores, calculés à la construction) et les textes (pour les
+ * extraits) dont une requête a besoin. Sur un grand site, une requête ne
+ * transfère ainsi que quelques centaines de kilo-octets ; la liste de
+ * résultats paraît sans attendre de fichier, les extraits suivent.
  *
  * Les mots sont découpés et « pliés » (minuscules, sans accents) comme dans
  * generator/html/search_fold.c : WORD et FOLD doivent rester identiques aux
@@ -44,6 +47,16 @@
   var PRELOAD_BYTES = 131072;
   // Un index entier de cette taille au plus se charge au premier contact avec un champ.
   var SMALL_INDEX_BYTES = 524288;
+  // Les listes de fiches (titres) de cette taille au plus (418 ko à 10 000 fiches) se chargent au premier
+  // contact avec un champ ; au-delà, celles des résultats, à la demande.
+  var DOCS_TOUCH_BYTES = 1048576;
+  /*
+   * Les extraits d'une liste de résultats (les textes de ses fiches, un
+   * fichier par fiche sur un grand site) se chargent quand la frappe marque
+   * cette pause : la liste de chaque frappe paraît avec ses titres, les
+   * textes des listes aussitôt remplacées ne sont pas transférés.
+   */
+  var SNIPPET_PAUSE_MS = 150;
 
   function fold(w) {
     var out = "";
@@ -132,6 +145,8 @@
     this.shardBytes = I.pbytes || 0;
     this.textBytes = I.tbytes || 0;
     this.texts = starts(I.texts);
+    this.docs = starts(I.docs || "");
+    this.docBytes = I.dbytes || 0;
     this.version = I.h || "";
     // Les scores : 12 bits sur une échelle logarithmique (search_quantise dans search_postings.c).
     this.level = new Float64Array(I.levels);
@@ -163,6 +178,7 @@
     this.fullData = new Map();
     this.phraseData = new Map();
     this.textData = new Map();
+    this.docData = new Map();
     this.decoded = new Map();
     this.total = new Float64Array(this.nsec);
     this.hits = new Uint8Array(this.nsec);
@@ -238,15 +254,37 @@
     return names;
   };
 
-  // Les sections qui n'ont pas encore leur texte (pour les extraits) : les noms de leurs fragments.
-  Engine.prototype.textsFor = function (items) {
+  /*
+   * Les morceaux qui manquent pour montrer les résultats items : leurs
+   * listes de fiches (titres) et, avec texts, leurs textes (extraits, liens).
+   */
+  Engine.prototype.partsFor = function (items, texts) {
     var names = new Set();
     for (var i = 0; i < items.length; i++) {
+      var d = pieceOf(this.docs, items[i][0]);
+      if (!this.docData.has(d)) names.add("d" + d);
       var f = pieceOf(this.texts, items[i][0]);
-      if (!this.textData.has(f)) names.add("t" + f);
+      if (texts && !this.textData.has(f)) names.add("t" + f);
     }
     return names;
   };
+
+  // Les textes des résultats items sont-ils là ?
+  Engine.prototype.hasTexts = function (items) {
+    for (var i = 0; i < items.length; i++) if (!this.textData.has(pieceOf(this.texts, items[i][0]))) return false;
+    return true;
+  };
+
+  // Une liste de fiches décodée : [sorte, numéro, titre] de chacune, et la fiche de chaque section.
+  function docList(D) {
+    var k = varints(D.k), n = varints(D.n), c = varints(D.c), recs = [], secRec = [], num = 0;
+    for (var i = 0; i < k.length; i++) {
+      num += n[i] & 1 ? -(n[i] + 1) / 2 : n[i] / 2;
+      recs.push([k[i], num, D.t[i]]);
+      for (var j = 0; j < c[i]; j++) secRec.push(i);
+    }
+    return {s: D.s, recs: recs, secRec: secRec};
+  }
 
   // Range un morceau chargé (nom et données du script).
   Engine.prototype.store = function (name, data) {
@@ -255,11 +293,20 @@
     else if (name[0] === "m") this.fullData.set(n, data);
     else if (name[0] === "t") this.textData.set(n, data);
     else if (name[0] === "f") this.phraseData.set(n, data);
+    else if (name[0] === "d") this.docData.set(n, docList(data));
   };
 
-  // La section si : [fiche, intertitre, ancre, texte], fiche = [sorte, numéro, titre, lien, résumé].
+  // La fiche de la section si : [sorte, numéro, titre] (sa liste de fiches chargée).
+  Engine.prototype.record = function (si) {
+    var d = this.docData.get(pieceOf(this.docs, si));
+    return d.recs[d.secRec[si - d.s]];
+  };
+
+  // La section si : [[lien, résumé], intertitre, ancre, texte], ou null si son texte n'est pas là.
   Engine.prototype.section = function (si) {
-    var t = this.textData.get(pieceOf(this.texts, si)), sec = t.secs[si - t.s];
+    var t = this.textData.get(pieceOf(this.texts, si));
+    if (!t) return null;
+    var sec = t.secs[si - t.s];
     // Fins de paragraphe, d'élément de liste ou de cellule : « … · … » dans les extraits (une fois).
     if (sec.length === 4) sec.push(sec[3].replace(/([.!?:;…])?\n/g, function (m, p) { return p ? p + " " : " · "; }));
     return [t.docs[sec[0]], sec[1], sec[2], sec[4]];
@@ -442,18 +489,22 @@
    * Les sections qui contiennent tous les mots (à défaut : le plus grand
    * nombre d'entre eux), classées : une promesse de {terms, total, results:
    * [[section, score]], corrected, partial, atLeast}, une fois chargés les
-   * morceaux d'index nécessaires et les textes des « shown » premiers
-   * résultats (tous par défaut). atLeast : total n'est qu'un minimum (sur un
+   * morceaux d'index nécessaires, les titres des « listed » premiers
+   * résultats et les textes des « shown » premiers (tous par défaut ;
+   * listed : shown par défaut). atLeast : total n'est qu'un minimum (sur un
    * grand site, les suites d'un préfixe très fréquentes ne sont lues que
    * dans leurs meilleures sections).
    */
-  Engine.prototype.search = function (q, limit, shown, live) {
+  Engine.prototype.search = function (q, limit, shown, live, listed) {
     var self = this, terms = this.parse(q);
+    if (shown === undefined) shown = limit;
     return load.parts(this.needed(terms, limit)).then(function () {
       // Une recherche que plus personne n'attend (live() faux) s'arrête là : null.
       if (live && !live()) return null;
       var r = self.rank(q, terms, limit);
-      return self.withTexts(r.results.slice(0, shown === undefined ? limit : shown)).then(function () { return r; });
+      var names = self.partsFor(r.results.slice(0, shown), true);
+      self.partsFor(r.results.slice(0, listed === undefined ? shown : listed), false).forEach(function (n) { names.add(n); });
+      return load.parts(names).then(function () { return r; });
     });
   };
 
@@ -468,9 +519,9 @@
     return names;
   };
 
-  // Une promesse tenue quand les textes des résultats items sont là.
+  // Une promesse tenue quand les titres et les textes des résultats items sont là.
   Engine.prototype.withTexts = function (items) {
-    return load.parts(this.textsFor(items));
+    return load.parts(this.partsFor(items, true));
   };
 
   Engine.prototype.rank = function (q, terms, limit) {
@@ -612,23 +663,30 @@
     return parts;
   }
 
-  // Ce qu'une page montre d'un résultat.
+  /*
+   * Ce qu'une page montre d'un résultat (sa fiche chargée) ; sans son texte
+   * encore, le titre seul : partial, ni intertitre, ni extrait, ni lien.
+   */
   Engine.prototype.describe = function (item, matched) {
-    var sec = this.section(item[0]), doc = sec[0];
-    var type = this.kinds[doc[0]] + (doc[1] ? " " + doc[1] : "");
-    var text = sec[3];
-    var inBody = false;
+    var rec = this.record(item[0]), sec = this.section(item[0]);
+    var d = {
+      type: this.kinds[rec[0]] + (rec[1] ? " " + rec[1] : ""),
+      title: highlight(rec[2], matched, 0, rec[2].length),
+      section: null,
+      snippet: [],
+      href: null,
+      score: item[1],
+      partial: !sec
+    };
+    if (!sec) return d;
+    var doc = sec[0], text = sec[3], inBody = false;
     WORD.lastIndex = 0;
     for (var m; (m = WORD.exec(text));) if (matched(fold(m[0]))) { inBody = true; break; }
-    if (!inBody && sec[1] === "" && doc[4]) text = doc[4];
-    return {
-      type: type,
-      title: highlight(doc[2], matched, 0, doc[2].length),
-      section: sec[1] ? highlight(sec[1], matched, 0, sec[1].length) : null,
-      snippet: snippet(text, matched),
-      href: doc[3] + (sec[2] ? "#" + sec[2] : ""),
-      score: item[1]
-    };
+    if (!inBody && sec[1] === "" && doc[1]) text = doc[1];
+    if (sec[1]) d.section = highlight(sec[1], matched, 0, sec[1].length);
+    d.snippet = snippet(text, matched);
+    d.href = doc[0] + (sec[2] ? "#" + sec[2] : "");
+    return d;
   };
 
   /* ---- Chargement --------------------------------------------------------- */
@@ -773,25 +831,32 @@
     this.options = [];
     this.active = -1;
     this.n = n;
-    // L'index se charge dès que le doigt touche le champ, avant même le focus ; sur un petit site,
-    // l'index entier (SMALL_INDEX_BYTES au plus), pendant que les premières lettres se tapent.
+    // L'index se charge dès que le doigt touche le champ, avant même le focus, avec les listes de
+    // fiches (les titres des résultats) ; sur un petit site, l'index entier (SMALL_INDEX_BYTES au
+    // plus), pendant que les premières lettres se tapent.
     function touched() {
       load(function (eng) {
-        if (!eng || eng.whole || eng.shardBytes + eng.textBytes > SMALL_INDEX_BYTES) return;
-        eng.whole = true;
+        if (!eng) return;
         var names = new Set(), k;
-        for (k = 0; k < eng.shards.length; k++) names.add("p" + k);
-        for (k = 0; k < eng.texts.length; k++) names.add("t" + k);
-        for (k = 0; k < eng.fshards.length; k++) names.add("f" + k);
-        load.parts(names).catch(function () { eng.whole = false; });
+        if (eng.docBytes <= DOCS_TOUCH_BYTES)
+          for (k = 0; k < eng.docs.length; k++) if (!eng.docData.has(k)) names.add("d" + k);
+        if (!eng.whole && eng.shardBytes + eng.textBytes <= SMALL_INDEX_BYTES) {
+          eng.whole = true;
+          for (k = 0; k < eng.shards.length; k++) names.add("p" + k);
+          for (k = 0; k < eng.texts.length; k++) names.add("t" + k);
+          for (k = 0; k < eng.fshards.length; k++) names.add("f" + k);
+        }
+        if (names.size) load.parts(names).catch(function () { eng.whole = false; });
       });
     }
     input.addEventListener("pointerdown", touched);
     input.addEventListener("focus", touched);
     this.timer = 0;
+    this.snippetTimer = 0;
     this.gen = 0;
     input.addEventListener("input", function () {
       clearTimeout(self.timer);
+      clearTimeout(self.snippetTimer);
       self.timer = setTimeout(function () { self.update(); }, DEBOUNCE_MS);
       var v = input.value.trim();
       if (v.length === 1) load(function (eng) { if (eng) load.parts(eng.letterParts(v)).catch(function () {}); });
@@ -810,19 +875,28 @@
     var q = this.input.value, self = this, gen = ++this.gen;
     function live() { return self.gen === gen && self.input.value === q; }
     if (q.trim().length < 2) { this.close(); this.status.textContent = ""; return; }
+    function unavailable() { if (live()) self.status.textContent = "La recherche n’est pas disponible."; }
     load(function (eng) {
       if (!live()) return;
-      if (!eng) { self.status.textContent = "La recherche n’est pas disponible."; return; }
-      eng.search(q, LISTBOX_MAX, undefined, live).then(function (r) {
-        if (r && live()) self.render(eng, q, r);
-      }, function () {
-        if (live()) self.status.textContent = "La recherche n’est pas disponible.";
-      });
+      if (!eng) { unavailable(); return; }
+      // La liste avec ses titres dès que le classement est fait ; les extraits après une pause.
+      eng.search(q, LISTBOX_MAX, 0, live, LISTBOX_MAX).then(function (r) {
+        if (!r || !live()) return;
+        self.render(eng, q, r);
+        if (eng.hasTexts(r.results)) return;
+        self.snippetTimer = setTimeout(function () {
+          if (!live()) return;
+          eng.withTexts(r.results).then(function () { if (live()) self.render(eng, q, r); }, unavailable);
+        }, SNIPPET_PAUSE_MS);
+      }, unavailable);
     });
   };
 
+  // La liste des résultats r de q ; rendue une seconde fois quand les extraits arrivent.
   Combobox.prototype.render = function (eng, q, r) {
-    var matched = eng.matcher(r.terms), self = this;
+    var matched = eng.matcher(r.terms), self = this, again = this.shown === r;
+    var active = again ? this.active : -1, complete = true;
+    this.shown = r;
     this.list.textContent = "";
     this.options = [];
     this.active = -1;
@@ -833,7 +907,10 @@
       li.id = "rr-" + self.n + "-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
-      li.dataset.href = resolve(d.href);
+      // Sans texte encore, le lien vient avec lui (go).
+      if (d.partial) complete = false;
+      else li.dataset.href = resolve(d.href);
+      li.item = item;
       li.appendChild(el("span", "rr-type", d.type));
       var title = el("span", "rr-titre", d.title);
       if (d.section) {
@@ -862,11 +939,17 @@
     this.list.hidden = !open;
     this.box.hidden = !open;
     this.input.setAttribute("aria-expanded", open ? "true" : "false");
-    this.status.textContent = (r.corrected ? correctionLabel(r.corrected) + "\u00A0: " : "") + countLabel(r.total, r.atLeast);
+    // Les tests et les mesures savent ainsi si les extraits sont là.
+    this.list.dataset.extraits = complete ? "oui" : "non";
+    var label = (r.corrected ? correctionLabel(r.corrected) + "\u00A0: " : "") + countLabel(r.total, r.atLeast);
+    // Une seconde fois (les extraits), rien de neuf à annoncer.
+    if (!again || this.status.textContent !== label) this.status.textContent = label;
+    if (active >= 0 && active < this.options.length) this.setActive(active);
   };
 
   Combobox.prototype.close = function () {
     clearTimeout(this.timer);
+    clearTimeout(this.snippetTimer);
     this.list.hidden = true;
     this.box.hidden = true;
     this.input.setAttribute("aria-expanded", "false");
@@ -885,8 +968,17 @@
     if (li.scrollIntoView) li.scrollIntoView({block: "nearest"});
   };
 
+  // Un résultat dont le texte n'est pas encore là attend son lien.
   Combobox.prototype.go = function (i) {
-    if (i >= 0 && this.options[i]) window.location.href = this.options[i].dataset.href;
+    var li = this.options[i];
+    if (i < 0 || !li) return;
+    if (li.dataset.href) { window.location.href = li.dataset.href; return; }
+    load(function (eng) {
+      if (eng) eng.withTexts([li.item]).then(function () {
+        var d = eng.describe(li.item, function () { return false; });
+        window.location.href = resolve(d.href);
+      });
+    });
   };
 
   Combobox.prototype.key = function (e) {
@@ -1010,10 +1102,11 @@
       var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 500); };
       idle(function () {
         load(function (eng) {
-          if (!eng || eng.shardBytes > PRELOAD_BYTES) return;
+          if (!eng || eng.shardBytes + eng.docBytes > PRELOAD_BYTES) return;
           var names = new Set();
           for (var k = 0; k < eng.shards.length; k++) names.add("p" + k);
           for (k = 0; k < eng.fshards.length; k++) names.add("f" + k);
+          for (k = 0; k < eng.docs.length; k++) names.add("d" + k);
           idle(function () { load.parts(names).catch(function () {}); }, {timeout: 2000});
         });
       }, {timeout: 2000});

@@ -172,15 +172,17 @@ const pick = (xs, p) => {
  * of the result count (the end of a rendering) is timed with
  * performance.now(). Per query: « first » = from the keystroke that makes
  * the query searchable (its second letter; the tap came one key before) to
- * the first results shown; « keys » = for each later keystroke, to the first
- * rendering that includes it. srv (optional, from serve()) counts the bytes
- * of the index's files sent during each query. With rounds > 1, each query
+ * the first results shown (their titles: the snippets follow when typing
+ * pauses); « keys » = for each later keystroke, to the first rendering that
+ * includes it; « snippets » = from the last keystroke to the list with all
+ * its snippets (data-extraits="oui"). srv (optional, from serve()) counts the
+ * bytes of the index's files sent during each query, snippets included. With rounds > 1, each query
  * is typed that many times and each figure is the least of its rounds (on a
  * shared machine, what the page costs, less the other programs' bursts).
  * Returns the figures and their p50/p95.
  */
 export async function phoneTimings(browser, base, queries, { rate = 4, keyMs = 150, readMs = 1000, srv = null, rounds = 1 } = {}) {
-  const firsts = [], keys = [], bytes = [], perQuery = [];
+  const firsts = [], keys = [], bytes = [], snips = [], perQuery = [];
   for (const q of queries) {
     let best = null;
     for (let round = 0; round < rounds; round++) {
@@ -190,16 +192,19 @@ export async function phoneTimings(browser, base, queries, { rate = 4, keyMs = 1
         best.first = one.first === null || best.first === null ? null : Math.min(best.first, one.first);
         best.keys = best.keys.map((k, i) => (i < one.keys.length ? Math.min(k, one.keys[i]) : k));
         best.bytes = Math.min(best.bytes, one.bytes);
+        best.snippets = Math.min(best.snippets, one.snippets);
       }
     }
     firsts.push(best.first);
+    if (Number.isFinite(best.snippets)) snips.push(best.snippets);
     keys.push(...best.keys);
     bytes.push(best.bytes);
     perQuery.push({ q, ...best });
   }
   return { perQuery, firstP50: pick(firsts, 0.5), firstP95: pick(firsts, 0.95), firstMax: Math.max(...firsts),
     keyP50: pick(keys, 0.5), keyP95: pick(keys, 0.95), keyMax: Math.max(...keys), keyCount: keys.length,
-    bytesP50: pick(bytes, 0.5), bytesMax: Math.max(...bytes) };
+    bytesP50: pick(bytes, 0.5), bytesMax: Math.max(...bytes),
+    snippetsP50: pick(snips, 0.5), snippetsP95: pick(snips, 0.95) };
 }
 
 // One query typed in a fresh page: see phoneTimings.
@@ -215,12 +220,16 @@ async function typeOnce(browser, base, q, { rate, keyMs, readMs, srv }) {
     await page.evaluate(() => {
       const input = document.querySelector('#q-entete');
       const status = input.form.querySelector('[role=status]');
-      window.phone = { keys: [], shows: [] };
+      window.phone = { keys: [], shows: [], complete: [] };
       document.addEventListener('input', () => window.phone.keys.push([input.value, performance.now()]), true);
       new MutationObserver(() => {
         if (!input.form.querySelector('[role=listbox]').hidden || /^Aucun/.test(status.textContent))
           window.phone.shows.push([input.value, performance.now()]);
       }).observe(status, { childList: true, characterData: true, subtree: true });
+      const list = input.form.querySelector('[role=listbox]');
+      new MutationObserver(() => {
+        if (list.dataset.extraits === 'oui') window.phone.complete.push([input.value, performance.now()]);
+      }).observe(list, { attributes: true, attributeFilter: ['data-extraits'], childList: true });
     });
     const INDEX = /^\/assets\/recherche/;
     const sent0 = srv ? srv.sent(INDEX) : 0;
@@ -232,6 +241,11 @@ async function typeOnce(browser, base, q, { rate, keyMs, readMs, srv }) {
     }
     // The last rendering: the one for the whole query.
     await page.waitForFunction((q) => window.phone.shows.some((s) => s[0] === q), q, { timeout: 60000 });
+    // Its snippets (the bytes of the query include their texts).
+    await page.waitForFunction((q) => {
+      const list = document.querySelector('#q-entete').form.querySelector('[role=listbox]');
+      return list.hidden || (list.dataset.extraits === 'oui' && window.phone.complete.some((s) => s[0] === q));
+    }, q, { timeout: 60000 });
     const t = await page.evaluate(() => window.phone);
     const sent = srv ? srv.sent(INDEX) - sent0 : 0;
     let first = null;
@@ -244,7 +258,9 @@ async function typeOnce(browser, base, q, { rate, keyMs, readMs, srv }) {
       if (first === null) first = shown[1] - at;
       else lat.push(shown[1] - at);
     }
+    const lastKey = t.keys.length ? t.keys[t.keys.length - 1][1] : 0;
+    const done = t.complete.find((s) => s[0] === q && s[1] >= lastKey);
     await ctx.close();
-    return { first, keys: lat, bytes: sent };
+    return { first, keys: lat, bytes: sent, snippets: done ? done[1] - lastKey : NaN };
   }
 }

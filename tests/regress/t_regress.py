@@ -67,17 +67,49 @@ def search_parts(site):
     return parts
 
 
+DIGITS64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def varints(s):
+    """The index's numbers: five bits a character, 32 meaning « more follows »."""
+    out, v, shift = [], 0, 1
+    for ch in s:
+        c = DIGITS64.index(ch)
+        v += (c & 31) * shift
+        shift *= 32
+        if not c & 32:
+            out.append(v)
+            v, shift = 0, 1
+    return out
+
+
+def record_meta(parts, rec):
+    """Kind, number and title of record rec, from the record lists (dN)."""
+    for name, part in parts.items():
+        if not (name.startswith("d") and isinstance(part, dict)):
+            continue
+        if not part["r"] <= rec < part["r"] + len(part["t"]):
+            continue
+        number = 0
+        for i, z in enumerate(varints(part["n"])):
+            number += -(z + 1) // 2 if z & 1 else z // 2
+            if part["r"] + i == rec:
+                return varints(part["k"])[i], number, part["t"][i]
+    return None, None, None
+
+
 def search_records(parts, href):
     for name, part in sorted(parts.items()):
         if not (name.startswith("t") and isinstance(part, dict) and "docs" in part):
             continue
         for k, doc in enumerate(part["docs"]):
-            if doc[3] != href:
+            if doc[0] != href:
                 continue
             rec = part["r"] + k
             kinds = parts.get("index", {}).get("kinds", [])
-            kind = kinds[doc[0]] if isinstance(doc[0], int) and doc[0] < len(kinds) else doc[0]
-            out = ["kind: %s · number: %s\ntitle: %s\nsummary: %s\n" % (kind, doc[1], doc[2], doc[4])]
+            kind_id, number, title = record_meta(parts, rec)
+            kind = kinds[kind_id] if isinstance(kind_id, int) and kind_id < len(kinds) else kind_id
+            out = ["kind: %s · number: %s\ntitle: %s\nsummary: %s\n" % (kind, number, title, doc[1])]
             for sec in part["secs"]:
                 if part["r"] + sec[0] == rec:
                     head = "## %s #%s" % (sec[1], sec[2]) if sec[1] else "## (before the first heading)"

@@ -316,7 +316,7 @@ static void test_build_outputs(void **state)
 	assert_non_null(mkdtemp(tmpl));
 	char *one = build_fixture(tmpl, "one"), *two = build_fixture(tmpl, "two");
 	static const char *const files[] = {"assets/recherche-index.js", "assets/recherche/p0.js",
-					    "assets/recherche/t0.js", "sw.js", "manifest.webmanifest",
+					    "assets/recherche/t0.js", "assets/recherche/d0.js", "sw.js", "manifest.webmanifest",
 					    "assets/icone-192.png", "assets/icone-512.png"};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		char *p1 = xasprintf("%s/%s", one, files[i]), *p2 = xasprintf("%s/%s", two, files[i]);
@@ -331,11 +331,13 @@ static void test_build_outputs(void **state)
 	}
 	char *ip = xasprintf("%s/assets/recherche-index.js", one);
 	char *index = slurp(ip, NULL);
-	assert_non_null(strstr(index, "FichesRechercheData(\"index\",{\"v\":2,\"kinds\":[\"Fiche-action\""));
+	assert_non_null(strstr(index, "FichesRechercheData(\"index\",{\"v\":3,\"kinds\":[\"Fiche-action\""));
 	assert_non_null(strstr(index, "\"words\":\" A"));
 	assert_non_null(strstr(index, "\"df\":\""));
 	assert_non_null(strstr(index, "\"shards\":\"A")); /* the first shard starts at stem 0 */
 	assert_non_null(strstr(index, "\"texts\":\"A"));  /* the first fragment at section 0 */
+	assert_non_null(strstr(index, "\"docs\":\"A"));   /* the first record list at section 0 */
+	assert_non_null(strstr(index, "\"dbytes\":"));
 	assert_non_null(strstr(index, "\"syn\":["));
 	assert_non_null(strstr(index, "\"alias\":[")); /* content/recherche.yaml: none here */
 	/* The parts: a postings shard and a text fragment, with the records' pages. */
@@ -349,6 +351,17 @@ static void test_build_outputs(void **state)
 	/* Section anchors are the page's heading ids. */
 	assert_non_null(strstr(text, "fiches-actions/"));
 	assert_non_null(strstr(text, "\"secs\":["));
+	/* What a result list shows before the snippets: kinds, numbers, counts of sections, titles. */
+	char *dp = xasprintf("%s/assets/recherche/d0.js", one);
+	char *docs = slurp(dp, NULL);
+	assert_non_null(docs);
+	assert_non_null(strstr(docs, "FichesRechercheData(\"d0\",{\"r\":0,\"s\":0,\"k\":\""));
+	assert_non_null(strstr(docs, "\",\"n\":\""));
+	assert_non_null(strstr(docs, "\",\"c\":\""));
+	assert_non_null(strstr(docs, "\",\"t\":[\""));
+	assert_null(strstr(docs, "</"));
+	assert_null(strstr(docs, "fiches-actions/")); /* the links come with the texts */
+	free(docs); free(dp);
 	free(shard); free(text); free(pp); free(tp);
 	char *sp = xasprintf("%s/sw.js", one);
 	char *sw = slurp(sp, NULL);
@@ -357,6 +370,7 @@ static void test_build_outputs(void **state)
 	assert_non_null(strstr(sw, "\"assets/recherche-index.js\""));
 	assert_non_null(strstr(sw, "\"assets/recherche/p0.js\"")); /* a small site: every part */
 	assert_non_null(strstr(sw, "\"assets/recherche/t0.js\""));
+	assert_non_null(strstr(sw, "\"assets/recherche/d0.js\""));
 	/* Relative URLs only in the precache list. */
 	char *list = strstr(sw, "var PRECACHE = ["), *end = list ? strstr(list, "];") : NULL;
 	assert_non_null(end);
