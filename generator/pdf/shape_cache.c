@@ -21,9 +21,13 @@
  *     real shaping of the rest and the hyphen (HarfBuzz's own recipe).
  *   - when the part is the same text with grapheme joiners in place of
  *     some soft hyphens (linebreak.c, once it has chosen the breaks),
- *     with the slices of the words without one and the words holding
- *     one shaped on their own, joined where HarfBuzz marks both sides
- *     safe to concatenate (answer_joined); such words are kept by text.
+ *     as the text with the soft hyphens, when HarfBuzz shapes each
+ *     joiner as the soft hyphen (joiner_skippable, joiner_as_soft): the
+ *     lines total fit chose are then drawn with the glyphs the paragraph
+ *     was shaped with; else with the slices of the words without one and
+ *     the words holding one shaped on their own, joined where HarfBuzz
+ *     marks both sides safe to concatenate (answer_joined); such words
+ *     are kept by text.
  * Any other request is assembled from its words, each shaped on its own
  * (or kept from an earlier paragraph) and joined where HarfBuzz marks
  * both sides safe to concatenate (shape_by_words), or, when some join is
@@ -48,6 +52,7 @@
 #include "shape_cache.h"
 
 #include <hb.h>
+#include <hb-ot.h>
 #include <pango/pangocairo.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -219,13 +224,43 @@ static int is_hyphen(hb_codepoint_t c)
 #define GRAPHEME_JOINER 0x034F
 
 /*
+ * Does a grapheme joiner at req[i] (of n) shape as a soft hyphen would?
+ * HarfBuzz hides a joiner from the font's lookups (it is not skipped by
+ * them, where a soft hyphen is) only to keep marks from being reordered
+ * across it: after normalisation it makes skippable again every joiner
+ * that is neither the first nor the last character of the buffer and
+ * whose next character has the combining class 0 (hb-ot-shape-normalize.cc,
+ * HarfBuzz issue 554). Both are then default ignorables, skipped by every
+ * lookup that does not name their glyph (see joiner_as_soft), zero-width
+ * and drawn as the invisible glyph. The next character must not be a mark
+ * either: its own class comes from the font, not from Unicode.
+ */
+static int joiner_skippable(hb_unicode_funcs_t *uf, const hb_glyph_info_t *req, unsigned i, unsigned n)
+{
+	if (i == 0 || i + 1 >= n)
+		return 0;
+	hb_codepoint_t next = req[i + 1].codepoint;
+	if (hb_unicode_combining_class(uf, next) != HB_UNICODE_COMBINING_CLASS_NOT_REORDERED)
+		return 0;
+	switch (hb_unicode_general_category(uf, next)) {
+	case HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK:
+	case HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK:
+	case HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK:
+		return 0;
+	default:
+		return next != GRAPHEME_JOINER && next != SOFT_HYPHEN;
+	}
+}
+
+/*
  * Where in k the request's text starts, and how many characters match;
  * *joined counts those where k has a soft hyphen and the request a
  * grapheme joiner in its place (linebreak.c: a hyphenation point not
- * chosen), which answer_joined answers.
+ * chosen), *skippable those of them joiner_skippable finds shaped as
+ * the soft hyphen was.
  */
-static int locate(const struct kept *k, const hb_glyph_info_t *req, unsigned n, unsigned *start,
-		  unsigned *matched, unsigned *joined)
+static int locate(const struct kept *k, const hb_glyph_info_t *req, unsigned n, hb_unicode_funcs_t *uf,
+		  unsigned *start, unsigned *matched, unsigned *joined, unsigned *skippable)
 {
 	unsigned lo = 0, hi = k->n;
 	while (lo < hi) {
@@ -237,18 +272,20 @@ static int locate(const struct kept *k, const hb_glyph_info_t *req, unsigned n, 
 	}
 	if (lo >= k->n || k->clusters[lo] != req[0].cluster)
 		return 0;
-	unsigned m = 0, j = 0;
+	unsigned m = 0, j = 0, sk = 0;
 	while (m < n && lo + m < k->n && k->clusters[lo + m] == req[m].cluster) {
 		if (k->chars[lo + m] != req[m].codepoint) {
 			if (k->chars[lo + m] != SOFT_HYPHEN || req[m].codepoint != GRAPHEME_JOINER)
 				break;
 			j++;
+			sk += joiner_skippable(uf, req, m, n);
 		}
 		m++;
 	}
 	*start = lo;
 	*matched = m;
 	*joined = j;
+	*skippable = sk;
 	return 1;
 }
 
@@ -346,22 +383,68 @@ static int answer_hyphenated(const struct kept *k, hb_font_t *font, hb_buffer_t 
 static int answer_joined(const struct kept *k, hb_font_t *font, hb_buffer_t *buf, const struct setting *set,
 			 unsigned s);
 
+/* Answers of joiner_as_soft, on the face: 1 no, 2 yes. */
+static hb_user_data_key_t joiner_key;
+
+/*
+ * Do the face's lookups skip a soft hyphen and a grapheme joiner alike?
+ * A default ignorable that a lookup skips may still be matched when the
+ * lookup names its glyph (OT::skipping_iterator_t: a skippable glyph that
+ * matches is taken). So neither the soft hyphen's glyph nor the joiner's
+ * (nor the glyph HarfBuzz puts for a character the font lacks) may be in
+ * any glyph set of a GSUB or GPOS lookup. Asked once per face (its user
+ * data: a face made later at a freed face's address does not inherit it).
+ */
+static int joiner_as_soft(const struct setting *set)
+{
+	void *said = hb_face_get_user_data(set->face, &joiner_key);
+	if (said)
+		return said == (void *)2;
+	hb_codepoint_t glyphs[3], g;
+	unsigned ng = 0;
+	if (hb_font_get_nominal_glyph(set->font, SOFT_HYPHEN, &g))
+		glyphs[ng++] = g;
+	if (hb_font_get_nominal_glyph(set->font, GRAPHEME_JOINER, &g))
+		glyphs[ng++] = g;
+	glyphs[ng++] = set->not_found;
+	hb_set_t *named = hb_set_create();
+	static const hb_tag_t tables[] = {HB_OT_TAG_GSUB, HB_OT_TAG_GPOS};
+	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
+		unsigned lookups = hb_ot_layout_table_get_lookup_count(set->face, tables[t]);
+		for (unsigned l = 0; l < lookups; l++)
+			hb_ot_layout_lookup_collect_glyphs(set->face, tables[t], l, named, named, named, named);
+	}
+	int ok = hb_set_allocation_successful(named);
+	for (unsigned i = 0; i < ng && ok; i++)
+		ok = !hb_set_has(named, glyphs[i]);
+	hb_set_destroy(named);
+	hb_face_set_user_data(set->face, &joiner_key, (void *)(uintptr_t)(ok ? 2 : 1), NULL, 1);
+	return ok;
+}
+
 static int answer(hb_font_t *font, hb_buffer_t *buf, const struct setting *set)
 {
 	unsigned n;
 	const hb_glyph_info_t *req = hb_buffer_get_glyph_infos(buf, &n);
+	hb_unicode_funcs_t *uf = hb_buffer_get_unicode_funcs(buf);
 	for (size_t i = 0; i < KEPT; i++) {
 		struct kept *k = &kept[i];
-		unsigned s, m, joined;
-		if (!k->n || !same_setting(&k->set, set) || !locate(k, req, n, &s, &m, &joined))
+		unsigned s, m, joined, skippable;
+		if (!k->n || !same_setting(&k->set, set) || !locate(k, req, n, uf, &s, &m, &joined, &skippable))
 			continue;
-		if (joined) {
+		/*
+		 * Every joiner shaped as the soft hyphen k has there: the
+		 * request is k's text for HarfBuzz, answered as below.
+		 */
+		if (joined && (skippable < joined || !joiner_as_soft(set))) {
 			if (m == n && answer_joined(k, font, buf, set, s)) {
 				stats.joined++;
 				return 1;
 			}
 			continue;
 		}
+		if (joined)
+			stats.joiners_skipped += joined;
 		if (m == n) {
 			long g0 = safe_cut(k, s), g1 = safe_cut(k, s + m);
 			if (g0 < 0 || g1 < 0)
@@ -638,8 +721,10 @@ static const struct piece *shape_piece(const struct kept *k, hb_font_t *font, co
 /*
  * The request is k's characters from s, with grapheme joiners where k has
  * soft hyphens: the text linebreak.c gives Pango once it has chosen the
- * breaks. A joiner is not skipped by the font's lookups as a soft hyphen
- * is, so the words holding one may shape otherwise. The other words keep
+ * breaks, when some joiner may not shape as the soft hyphen did (it is
+ * not always skipped by the font's lookups as a soft hyphen is:
+ * joiner_skippable, joiner_as_soft), so the words holding one may shape
+ * otherwise. The other words keep
  * k's glyphs: the request is cut where words start at a place k's shaping
  * marks safe to concatenate, each word with a joiner shaped for real, and
  * the parts joined where HarfBuzz says joining is safe on both sides

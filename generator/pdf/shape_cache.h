@@ -11,6 +11,7 @@ struct shape_stats {
 	unsigned long sliced;          /* answered with a slice of a kept shaping */
 	unsigned long spliced;         /* a slice and a short hyphenated tail */
 	unsigned long joined;          /* soft hyphens become joiners: the words holding one shaped again */
+	unsigned long joiners_skipped; /* joiners answered from the soft hyphen's shaping instead */
 	unsigned long worded;          /* new requests answered from their words' shapings */
 	unsigned long pieces_kept;     /* words answered from an earlier shaping of theirs */
 	unsigned long requested_chars; /* characters in all requests */
