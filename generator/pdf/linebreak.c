@@ -343,15 +343,52 @@ static void char_x(PangoLayout *u, const char *text, int n, const int *off, int 
 	(void)off;
 }
 
-/* Width of a hyphen in l's font. */
+/* The hyphen widths hyphen_width measured in a context, by font description. */
+struct hyphen_widths {
+	guint serial;       /* the context's, when they were measured */
+	GHashTable *by_font;
+};
+
+static void hyphen_widths_free(gpointer p)
+{
+	struct hyphen_widths *hw = p;
+	g_hash_table_unref(hw->by_font);
+	g_free(hw);
+}
+
+/*
+ * Width of a hyphen in l's font: a layout of "-" in l's context and font
+ * (nothing else of l), measured once per font and kept on the context
+ * until the context changes (pango_context_get_serial). A context is only
+ * used on its own typesetter's thread.
+ */
 static int hyphen_width(PangoLayout *l)
 {
-	PangoLayout *h = pango_layout_new(pango_layout_get_context(l));
-	pango_layout_set_font_description(h, pango_layout_get_font_description(l));
+	PangoContext *ctx = pango_layout_get_context(l);
+	const PangoFontDescription *fd = pango_layout_get_font_description(l);
+	struct hyphen_widths *hw = g_object_get_data(G_OBJECT(ctx), "fiches-hyphen-widths");
+	if (!hw) {
+		hw = g_new0(struct hyphen_widths, 1);
+		hw->serial = pango_context_get_serial(ctx);
+		hw->by_font = g_hash_table_new_full((GHashFunc)pango_font_description_hash,
+						    (GEqualFunc)pango_font_description_equal,
+						    (GDestroyNotify)pango_font_description_free, NULL);
+		g_object_set_data_full(G_OBJECT(ctx), "fiches-hyphen-widths", hw, hyphen_widths_free);
+	} else if (hw->serial != pango_context_get_serial(ctx)) {
+		g_hash_table_remove_all(hw->by_font);
+		hw->serial = pango_context_get_serial(ctx);
+	}
+	gpointer kept;
+	if (fd && g_hash_table_lookup_extended(hw->by_font, fd, NULL, &kept))
+		return GPOINTER_TO_INT(kept);
+	PangoLayout *h = pango_layout_new(ctx);
+	pango_layout_set_font_description(h, fd);
 	pango_layout_set_text(h, "-", 1);
 	int w, ht;
 	pango_layout_get_size(h, &w, &ht);
 	g_object_unref(h);
+	if (fd)
+		g_hash_table_insert(hw->by_font, pango_font_description_copy(fd), GINT_TO_POINTER(w));
 	return w;
 }
 
