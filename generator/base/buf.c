@@ -91,6 +91,17 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+void buf_put_uint(struct buf *b, size_t v)
+{
+	char tmp[24];
+	size_t k = sizeof tmp;
+	do {
+		tmp[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_put_small(b, tmp + k, sizeof tmp - k);
+}
+
 /* The first byte of s[i..n) that buf_put_html replaces, or n. */
 static size_t next_html_special(const char *s, size_t n, size_t i)
 {

@@ -39,4 +39,23 @@ void buf_free(struct buf *b);
 /* Appends s with HTML escaping of & < > " '. */
 void buf_put_html(struct buf *b, const char *s, size_t n);
 
+/*
+ * Appends a string literal: its length known at compile time, the copy
+ * inlined, buf_grow called only when the room is short. For the tags a
+ * renderer writes around every node (strlen and two calls each otherwise).
+ */
+#define buf_put_lit(b, lit) buf_put_small((b), "" lit, sizeof(lit) - 1)
+
+static inline void buf_put_small(struct buf *b, const char *s, size_t n)
+{
+	if (b->cap < b->len + n + 1)
+		buf_grow(b, n);
+	__builtin_memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+/* Appends v in decimal (no printf: headings and note numbers are written per node). */
+void buf_put_uint(struct buf *b, size_t v);
+
 #endif

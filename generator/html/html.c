@@ -112,10 +112,10 @@ static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
 {
 	struct buf *out = ctx;
 	if (kind == TYPO_SUPERSCRIPT)
-		buf_puts(out, "<sup>");
+		buf_put_lit(out, "<sup>");
 	buf_put_html(out, s, n);
 	if (kind == TYPO_SUPERSCRIPT)
-		buf_puts(out, "</sup>");
+		buf_put_lit(out, "</sup>");
 }
 
 /* As emit_typo, and the text into the search text (see struct render), in one pass. */
@@ -123,10 +123,10 @@ static void emit_typo_plain(void *ctx, enum typo_span kind, const char *s, size_
 {
 	struct render *r = ctx;
 	if (kind == TYPO_SUPERSCRIPT)
-		buf_puts(r->out, "<sup>");
+		buf_put_lit(r->out, "<sup>");
 	search_text_put_html(r->out, r->plain, s, n);
 	if (kind == TYPO_SUPERSCRIPT)
-		buf_puts(r->out, "</sup>");
+		buf_put_lit(r->out, "</sup>");
 }
 
 /* Whether r writes the search text at this point. */
@@ -153,7 +153,7 @@ static void emit_title_typo(void *ctx, enum typo_span kind, const char *s, size_
 		if (s[i] == '/' && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80) &&
 		    (isalpha((unsigned char)s[i + 1]) || (unsigned char)s[i + 1] >= 0x80)) {
 			buf_put_html(out, s + from, i + 1 - from);
-			buf_puts(out, "<wbr>");
+			buf_put_lit(out, "<wbr>");
 			from = i + 1;
 		}
 	}
@@ -182,25 +182,25 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 	const char *title = json_is_string(exp) ? json_string_value(exp) : "";
 	int link = !r->in_link && r->sigle_seen && !(r->sigle_seen[which] & SIGLE_IN_SECTION);
 	if (link) {
-		buf_puts(r->out, "<a class=\"sigle\" href=\"");
+		buf_put_lit(r->out, "<a class=\"sigle\" href=\"");
 		put_page_path(r, e->out_path);
-		buf_puts(r->out, "#");
+		buf_put_lit(r->out, "#");
 		buf_puts(r->out, e->anchor);
-		buf_puts(r->out, "\">");
+		buf_put_lit(r->out, "\">");
 		r->sigle_seen[which] |= SIGLE_IN_SECTION | SIGLE_IN_DOC;
 	}
 	/* The expansion comes from YAML: the same typography as the text. */
 	char *typeset = typo_plain(title, strlen(title));
-	buf_puts(r->out, "<abbr title=\"");
+	buf_put_lit(r->out, "<abbr title=\"");
 	buf_put_html(r->out, typeset, strlen(typeset));
-	buf_puts(r->out, "\">");
+	buf_put_lit(r->out, "\">");
 	free(typeset);
 	buf_put_html(r->out, s, n);
-	buf_puts(r->out, "</abbr>");
+	buf_put_lit(r->out, "</abbr>");
 	if (plain_on(r))
 		search_text_put(r->plain, s, n);
 	if (link)
-		buf_puts(r->out, "</a>");
+		buf_put_lit(r->out, "</a>");
 	/* Sigles end in a letter or digit: what follows is glued to a word. */
 	r->typo.prev = 'A';
 }
@@ -303,10 +303,20 @@ static const char *table_align(cmark_node *cell)
 
 static void render_children(struct render *r, cmark_node *node);
 
+/* Appends v in decimal, as %d would (list starts and heading levels: no printf per node). */
+static void put_int(struct buf *out, int v)
+{
+	if (v < 0) {
+		buf_put_lit(out, "-");
+		buf_put_uint(out, (size_t)0 - (size_t)(long)v);
+		return;
+	}
+	buf_put_uint(out, (size_t)v);
+}
+
 static void render_node(struct render *r, cmark_node *node)
 {
 	struct buf *out = r->out;
-	const char *type = cmark_node_get_type_string(node);
 	switch (cmark_node_get_type(node)) {
 	case CMARK_NODE_DOCUMENT:
 		render_children(r, node);
@@ -319,11 +329,14 @@ static void render_node(struct render *r, cmark_node *node)
 			    cmark_node_get_list_tight(list);
 		r->typo = (struct typo_state)TYPO_STATE_INIT;
 		if (!tight)
-			buf_puts(out, "<p>");
+			buf_put_lit(out, "<p>");
 		plain_block_end(r);
 		render_children(r, node);
 		plain_block_end(r);
-		buf_puts(out, tight ? "\n" : "</p>\n");
+		if (tight)
+			buf_put_lit(out, "\n");
+		else
+			buf_put_lit(out, "</p>\n");
 		return;
 	}
 	case CMARK_NODE_HEADING: {
@@ -335,51 +348,66 @@ static void render_node(struct render *r, cmark_node *node)
 		if (r->sigle_seen && level <= 3)
 			for (size_t i = 0; i < r->s->nglossary; i++)
 				r->sigle_seen[i] &= (unsigned char)~SIGLE_IN_SECTION;
-		buf_printf(out, "<h%d", level);
-		if (anchor)
-			buf_printf(out, " id=\"%s\"", anchor);
-		buf_puts(out, ">");
+		buf_put_lit(out, "<h");
+		put_int(out, level);
+		if (anchor) {
+			buf_put_lit(out, " id=\"");
+			buf_puts(out, anchor);
+			buf_put_lit(out, "\"");
+		}
+		buf_put_lit(out, ">");
 		/* Each heading begins a section of the search texts. */
 		if (plain_on(r))
 			search_text_keep(r->plain, r->texts);
 		r->in_heading++;
 		render_children(r, node);
 		r->in_heading--;
-		buf_printf(out, "</h%d>\n", level);
+		buf_put_lit(out, "</h");
+		put_int(out, level);
+		buf_put_lit(out, ">\n");
 		return;
 	}
 	case CMARK_NODE_BLOCK_QUOTE:
-		buf_puts(out, "<blockquote>\n");
+		buf_put_lit(out, "<blockquote>\n");
 		plain_block_end(r);
 		render_children(r, node);
 		plain_block_end(r);
-		buf_puts(out, "</blockquote>\n");
+		buf_put_lit(out, "</blockquote>\n");
 		return;
 	case CMARK_NODE_LIST: {
 		int ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
 		int start = cmark_node_get_list_start(node);
 		if (ordered && start != 1)
-			buf_printf(out, "<ol start=\"%d\">\n", start);
-		else
-			buf_puts(out, ordered ? "<ol>\n" : "<ul>\n");
+		{
+			buf_put_lit(out, "<ol start=\"");
+			put_int(out, start);
+			buf_put_lit(out, "\">\n");
+		} else if (ordered) {
+			buf_put_lit(out, "<ol>\n");
+		} else {
+			buf_put_lit(out, "<ul>\n");
+		}
 		plain_block_end(r);
 		render_children(r, node);
 		plain_block_end(r);
-		buf_puts(out, ordered ? "</ol>\n" : "</ul>\n");
+		if (ordered)
+			buf_put_lit(out, "</ol>\n");
+		else
+			buf_put_lit(out, "</ul>\n");
 		return;
 	}
 	case CMARK_NODE_ITEM:
-		buf_puts(out, "<li>");
+		buf_put_lit(out, "<li>");
 		plain_block_end(r);
 		render_children(r, node);
 		plain_block_end(r);
-		buf_puts(out, "</li>\n");
+		buf_put_lit(out, "</li>\n");
 		return;
 	case CMARK_NODE_CODE_BLOCK: {
 		const char *lit = cmark_node_get_literal(node);
-		buf_puts(out, "<pre><code>");
+		buf_put_lit(out, "<pre><code>");
 		buf_put_html(out, lit, strlen(lit));
-		buf_puts(out, "</code></pre>\n");
+		buf_put_lit(out, "</code></pre>\n");
 		plain_literal(r, lit);
 		return;
 	}
@@ -391,7 +419,7 @@ static void render_node(struct render *r, cmark_node *node)
 			plain_block_end(r);
 		return;
 	case CMARK_NODE_THEMATIC_BREAK:
-		buf_puts(out, "<hr>\n");
+		buf_put_lit(out, "<hr>\n");
 		plain_block_end(r);
 		return;
 	case CMARK_NODE_FOOTNOTE_DEFINITION:
@@ -407,29 +435,29 @@ static void render_node(struct render *r, cmark_node *node)
 			search_text_separator(r->plain);
 		return;
 	case CMARK_NODE_LINEBREAK:
-		buf_puts(out, "<br>\n");
+		buf_put_lit(out, "<br>\n");
 		r->typo.prev = ' ';
 		if (plain_on(r))
 			search_text_separator(r->plain);
 		return;
 	case CMARK_NODE_CODE: {
 		const char *lit = cmark_node_get_literal(node);
-		buf_puts(out, "<code>");
+		buf_put_lit(out, "<code>");
 		buf_put_html(out, lit, strlen(lit));
-		buf_puts(out, "</code>");
+		buf_put_lit(out, "</code>");
 		r->typo.prev = 'x';
 		plain_literal(r, lit);
 		return;
 	}
 	case CMARK_NODE_EMPH:
-		buf_puts(out, "<em>");
+		buf_put_lit(out, "<em>");
 		render_children(r, node);
-		buf_puts(out, "</em>");
+		buf_put_lit(out, "</em>");
 		return;
 	case CMARK_NODE_STRONG:
-		buf_puts(out, "<strong>");
+		buf_put_lit(out, "<strong>");
 		render_children(r, node);
-		buf_puts(out, "</strong>");
+		buf_put_lit(out, "</strong>");
 		return;
 	case CMARK_NODE_LINK: {
 		const char *url = cmark_node_get_url(node);
@@ -437,21 +465,21 @@ static void render_node(struct render *r, cmark_node *node)
 		int external = url && (strncmp(url, "http://", 7) == 0 ||
 				       strncmp(url, "https://", 8) == 0);
 		if (url && *url && !r->in_link) {
-			buf_puts(out, "<a href=\"");
+			buf_put_lit(out, "<a href=\"");
 			put_attr_url(r, url);
-			buf_puts(out, "\"");
+			buf_put_lit(out, "\"");
 			if (title && *title) {
-				buf_puts(out, " title=\"");
+				buf_put_lit(out, " title=\"");
 				buf_put_html(out, title, strlen(title));
-				buf_puts(out, "\"");
+				buf_put_lit(out, "\"");
 			}
 			if (external)
-				buf_puts(out, " rel=\"noopener\"");
-			buf_puts(out, ">");
+				buf_put_lit(out, " rel=\"noopener\"");
+			buf_put_lit(out, ">");
 			r->in_link++;
 			render_children(r, node);
 			r->in_link--;
-			buf_puts(out, "</a>");
+			buf_put_lit(out, "</a>");
 		} else {
 			render_children(r, node);
 		}
@@ -461,11 +489,11 @@ static void render_node(struct render *r, cmark_node *node)
 		const char *url = cmark_node_get_url(node);
 		char *alt = markdown_plain_text(node);
 		if (url && *url) {
-			buf_puts(out, "<img src=\"");
+			buf_put_lit(out, "<img src=\"");
 			put_attr_url(r, url);
-			buf_puts(out, "\" alt=\"");
+			buf_put_lit(out, "\" alt=\"");
 			buf_put_html(out, alt, strlen(alt));
-			buf_puts(out, "\" loading=\"lazy\">");
+			buf_put_lit(out, "\" loading=\"lazy\">");
 		}
 		free(alt);
 		plain_image(r, node);
@@ -474,54 +502,72 @@ static void render_node(struct render *r, cmark_node *node)
 	case CMARK_NODE_FOOTNOTE_REFERENCE: {
 		const char *label = cmark_node_get_literal(node);
 		size_t n = footnote_number(r, label ? label : "");
-		buf_printf(out, "<sup class=\"appel-note\"><a href=\"#note-%zu\" id=\"appel-%zu\" "
-			   "aria-label=\"Note %zu\">%zu</a></sup>", n, n, n, n);
+		buf_put_lit(out, "<sup class=\"appel-note\"><a href=\"#note-");
+		buf_put_uint(out, n);
+		buf_put_lit(out, "\" id=\"appel-");
+		buf_put_uint(out, n);
+		buf_put_lit(out, "\" aria-label=\"Note ");
+		buf_put_uint(out, n);
+		buf_put_lit(out, "\">");
+		buf_put_uint(out, n);
+		buf_put_lit(out, "</a></sup>");
 		return;
 	}
 	default:
 		break;
 	}
+	/* The extensions' nodes (tables, strikethrough) are known by name. */
+	const char *type = cmark_node_get_type_string(node);
 	if (strcmp(type, "table") == 0) {
-		buf_puts(out, "<div class=\"tableau\"><table>\n");
+		buf_put_lit(out, "<div class=\"tableau\"><table>\n");
 		int in_head = 0, body_open = 0;
 		for (cmark_node *row = cmark_node_first_child(node); row; row = cmark_node_next(row)) {
 			int header = cmark_gfm_extensions_get_table_row_is_header(row);
 			if (header && !in_head) {
-				buf_puts(out, "<thead>\n");
+				buf_put_lit(out, "<thead>\n");
 				in_head = 1;
 			} else if (!header && !body_open) {
 				if (in_head)
-					buf_puts(out, "</thead>\n");
+					buf_put_lit(out, "</thead>\n");
 				in_head = 0;
-				buf_puts(out, "<tbody>\n");
+				buf_put_lit(out, "<tbody>\n");
 				body_open = 1;
 			}
-			buf_puts(out, "<tr>");
+			buf_put_lit(out, "<tr>");
 			for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
 				const char *align = table_align(cell);
-				buf_puts(out, header ? "<th scope=\"col\"" : "<td");
-				if (align)
-					buf_printf(out, " style=\"text-align:%s\"", align);
-				buf_puts(out, ">");
+				if (header)
+					buf_put_lit(out, "<th scope=\"col\"");
+				else
+					buf_put_lit(out, "<td");
+				if (align) {
+					buf_put_lit(out, " style=\"text-align:");
+					buf_puts(out, align);
+					buf_put_lit(out, "\"");
+				}
+				buf_put_lit(out, ">");
 				r->typo = (struct typo_state)TYPO_STATE_INIT;
 				plain_block_end(r);
 				render_children(r, cell);
 				plain_block_end(r);
-				buf_puts(out, header ? "</th>" : "</td>");
+				if (header)
+					buf_put_lit(out, "</th>");
+				else
+					buf_put_lit(out, "</td>");
 			}
-			buf_puts(out, "</tr>\n");
+			buf_put_lit(out, "</tr>\n");
 		}
 		if (in_head)
-			buf_puts(out, "</thead>\n");
+			buf_put_lit(out, "</thead>\n");
 		if (body_open)
-			buf_puts(out, "</tbody>\n");
-		buf_puts(out, "</table></div>\n");
+			buf_put_lit(out, "</tbody>\n");
+		buf_put_lit(out, "</table></div>\n");
 		return;
 	}
 	if (strcmp(type, "strikethrough") == 0) {
-		buf_puts(out, "<del>");
+		buf_put_lit(out, "<del>");
 		render_children(r, node);
-		buf_puts(out, "</del>");
+		buf_put_lit(out, "</del>");
 		return;
 	}
 	render_children(r, node);
@@ -537,7 +583,7 @@ static void render_footnotes(struct render *r, cmark_node *root)
 {
 	if (!r->nfootnotes)
 		return;
-	buf_puts(r->out, "<section class=\"notes\" aria-labelledby=\"notes-titre\">\n"
+	buf_put_lit(r->out, "<section class=\"notes\" aria-labelledby=\"notes-titre\">\n"
 			 "<h2 id=\"notes-titre\">Notes</h2>\n<ol>\n");
 	/* The notes are a section of their own. */
 	if (r->sigle_seen)
@@ -551,17 +597,22 @@ static void render_footnotes(struct render *r, cmark_node *root)
 	for (size_t i = 0; i < r->nfootnotes; i++) {
 		while (def && cmark_node_get_type(def) != CMARK_NODE_FOOTNOTE_DEFINITION)
 			def = cmark_node_next(def);
-		buf_printf(r->out, "<li id=\"note-%zu\">", i + 1);
+		buf_put_lit(r->out, "<li id=\"note-");
+		buf_put_uint(r->out, i + 1);
+		buf_put_lit(r->out, "\">");
 		if (def) {
 			plain_block_end(r);
 			render_children(r, def);
 			plain_block_end(r);
 			def = cmark_node_next(def);
 		}
-		buf_printf(r->out, "<a class=\"retour-note\" href=\"#appel-%zu\" "
-			   "aria-label=\"Retour à l’appel de note %zu\">↩</a></li>\n", i + 1, i + 1);
+		buf_put_lit(r->out, "<a class=\"retour-note\" href=\"#appel-");
+		buf_put_uint(r->out, i + 1);
+		buf_put_lit(r->out, "\" aria-label=\"Retour à l’appel de note ");
+		buf_put_uint(r->out, i + 1);
+		buf_put_lit(r->out, "\">↩</a></li>\n");
 	}
-	buf_puts(r->out, "</ol>\n</section>\n");
+	buf_put_lit(r->out, "</ol>\n</section>\n");
 }
 
 /*
@@ -574,20 +625,22 @@ static void render_footnotes(struct render *r, cmark_node *root)
 static void put_sigle_definition(const struct site *s, const struct entry *e, const char *page,
 				 struct buf *out)
 {
-	buf_printf(out, "<div data-sigle=\"%s\">", e->anchor);
+	buf_put_lit(out, "<div data-sigle=\"");
+	buf_puts(out, e->anchor);
+	buf_put_lit(out, "\">");
 	const json_t *exp = json_object_get(e->data, "expansion");
 	if (json_is_string(exp)) {
-		buf_puts(out, "<p class=\"sigle-developpe\">");
+		buf_put_lit(out, "<p class=\"sigle-developpe\">");
 		html_typo(json_string_value(exp), out);
-		buf_puts(out, "</p>");
+		buf_put_lit(out, "</p>");
 	}
 	const json_t *def = json_object_get(e->data, "definition");
 	if (json_is_string(def)) {
-		buf_puts(out, "<p>");
+		buf_put_lit(out, "<p>");
 		html_render_markdown(s, json_string_value(def), page, 1, out);
-		buf_puts(out, "</p>");
+		buf_put_lit(out, "</p>");
 	}
-	buf_puts(out, "</div>\n");
+	buf_put_lit(out, "</div>\n");
 }
 
 void html_prepare_glossary(struct site *s)
@@ -610,7 +663,7 @@ static void put_sigle_definitions(const struct site *s, const size_t *sigles, si
 {
 	if (!n)
 		return;
-	buf_puts(out, "<template class=\"sigles-definitions\">\n");
+	buf_put_lit(out, "<template class=\"sigles-definitions\">\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct entry *e = &s->glossary[sigles[i]];
 		if (e->sigle_html)
@@ -618,7 +671,7 @@ static void put_sigle_definitions(const struct site *s, const size_t *sigles, si
 		else
 			put_sigle_definition(s, e, page, out);
 	}
-	buf_puts(out, "</template>\n");
+	buf_put_lit(out, "</template>\n");
 }
 
 /* The glossary entries linked in the document rendered by r, ascending. */
@@ -697,7 +750,7 @@ static char *body_section(const char *body, const char *anchor, const char *doc_
 		}
 		if (*p == 'h' && !strncmp(p, "href=\"#", 7)) {
 			buf_put(&b, from, (size_t)(p - from));
-			buf_puts(&b, "href=\"");
+			buf_put_lit(&b, "href=\"");
 			buf_puts(&b, doc_href);
 			from = p += 6;
 			continue;
