@@ -814,9 +814,20 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
 			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL};
 	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
-	render_root(&r, root);
+	/*
+	 * Room for what the body usually gives (its HTML is about its
+	 * Markdown's size and a half), so that the page is not grown by
+	 * doubling from nothing, each step a copy; the search text's buffer
+	 * serves every section in turn.
+	 */
+	buf_grow(&out, (doc->body ? strlen(doc->body) : 0) * 3 / 2 + 1024);
 	if (texts)
+		buf_grow(&plain, 1024);
+	render_root(&r, root);
+	if (texts) {
 		search_text_keep(&plain, texts);
+		buf_free(&plain);
+	}
 	body->sigles = sigles_linked(&r, &body->nsigles);
 	free(r.sigle_seen);
 	if (what_to_do) {

@@ -182,6 +182,10 @@ void search_text_block_end(struct buf *b)
 void search_text_keep(struct buf *b, struct ptrs *out)
 {
 	search_text_trim(b);
-	size_t len = b->len;
-	ptrs_add(out, xrealloc(buf_detach(b), len + 1));
+	/* A copy at its size: b keeps its room for the next section (no growing again from nothing). */
+	char *text = xmalloc(b->len + 1);
+	memcpy(text, buf_cstr(b), b->len);
+	text[b->len] = '\0';
+	ptrs_add(out, text);
+	buf_reset(b);
 }

@@ -35,7 +35,10 @@ void search_text_trim(struct buf *b);
 /* The end of a block: trimmed, then a newline unless empty. */
 void search_text_block_end(struct buf *b);
 
-/* Adds the trimmed text to out as a char * at its own size (it stays for the build); b is emptied. */
+/*
+ * Adds the trimmed text to out as a char * at its own size (it stays for
+ * the build); b is emptied but keeps its memory, which its owner frees.
+ */
 void search_text_keep(struct buf *b, struct ptrs *out);
 
 #endif
