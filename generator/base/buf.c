@@ -1,14 +1,12 @@
 /* Growable byte buffer; see buf.h. */
 #include "buf.h"
+#include "bytescan.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 void buf_grow(struct buf *b, size_t extra)
 {
@@ -102,32 +100,10 @@ void buf_put_uint(struct buf *b, size_t v)
 	buf_put_small(b, tmp + k, sizeof tmp - k);
 }
 
-/* The first byte of s[i..n) that buf_put_html replaces, or n. */
-static size_t next_html_special(const char *s, size_t n, size_t i)
-{
-#ifdef __SSE2__
-	/* Sixteen bytes at a time (every x86-64 has SSE2): text runs are mostly long. */
-	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-		      quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-	for (; n - i >= 16; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-					   _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)));
-		int mask = _mm_movemask_epi8(_mm_or_si128(hit, _mm_cmpeq_epi8(v, apos)));
-		if (mask)
-			return i + (size_t)__builtin_ctz((unsigned)mask);
-	}
-#endif
-	for (; i < n; i++)
-		if (s[i] == '&' || s[i] == '<' || s[i] == '>' || s[i] == '"' || s[i] == '\'')
-			return i;
-	return n;
-}
-
 void buf_put_html(struct buf *b, const char *s, size_t n)
 {
 	size_t start = 0;
-	for (size_t i = next_html_special(s, n, 0); i < n; i = next_html_special(s, n, start)) {
+	for (size_t i = bytescan_next_html(s, n, 0); i < n; i = bytescan_next_html(s, n, start)) {
 		const char *rep = NULL;
 		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
