@@ -334,6 +334,74 @@ static void test_random_idempotence(void **state)
 	}
 }
 
+/*
+ * The scan's shortcuts (a word's letters sixteen or eight at a time, the
+ * Latin-1 letters without decoding) against the byte-by-byte scan: the
+ * same file compiled again with TYPO_PLAIN_SCAN, its functions renamed.
+ * Texts from pieces that put a rule's first byte, a word start, an
+ * accented letter or the end of a block at every offset (each text is
+ * also given from each of its first sixteen bytes), with entry states of
+ * every kind: the same spans, the same state after.
+ */
+#define TYPO_PLAIN_SCAN
+#define typo_apply ref_typo_apply
+#define typo_plain ref_typo_plain
+#define typo_is_word_char ref_typo_is_word_char
+#include "../../generator/resolve/typo.c"
+#undef typo_apply
+#undef typo_plain
+#undef typo_is_word_char
+#undef TYPO_PLAIN_SCAN
+
+static void emit_marked(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	buf_putc(ctx, kind == TYPO_SUPERSCRIPT ? '^' : '|');
+	buf_put(ctx, s, n);
+}
+
+static void test_scan_shortcuts(void **state)
+{
+	(void)state;
+	static const char *pieces[] = {
+		"a", "e", "z", "Le ", "La", "Il", "DDCS", "XIXe", "XXI\xc3\xa8me", "1er", "2nd",
+		"13e", "I", "X", "Ce", " ", "  ", "\t", "\n", "www.x.fr", "WWW.x", "ww", "w",
+		"km", "kg", "km\xc2\xb2", "m\xc2\xb2", "k", "m", "mm", "h", "h ", "9 h 30",
+		"jean.dupont@example.org", "http://a.b/c", "\xc3\xa9", "\xc3\x89", "\xc3\x97",
+		"\xc3\xb7", "\xc3", "\x80", "\xc2\xa0", "\xe2\x80\xaf", "\xc2\xab", "\xc2\xbb",
+		"'", "\"", ";", "!", "?", ":", "%", "\xe2\x82\xac", "...", ".", ",", "-", "(",
+		"42", "1,5e", "solidarit\xc3\xa9", "l'immeuble", "Voir aussi ", "mairie",
+		"hommes", "wagon", "Xavier", "Ir\xc3\xa8ne", "h\xc3\xa9", "abcdefghijklmnop",
+	};
+	static const uint32_t prevs[] = {0, ' ', 'a', '1', 0xAB, 0xBB, 0x202F, ',', 0xE9};
+	const size_t np = sizeof pieces / sizeof *pieces, nprev = sizeof prevs / sizeof *prevs;
+	uint32_t seed = 2026;
+	for (int round = 0; round < 2000; round++) {
+		struct buf in = BUF_INIT;
+		int len = (int)(seed % 30);
+		for (int k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			buf_puts(&in, pieces[(seed >> 8) % np]);
+		}
+		seed = seed * 1103515245u + 12345u;
+		struct typo_state entry = {prevs[(seed >> 8) % nprev], (int)(seed >> 20) % 3};
+		for (size_t off = 0; off < 17 && off < in.len; off++) {
+			struct buf got = BUF_INIT, want = BUF_INIT;
+			struct typo_state st_got = entry, st_want = entry;
+			typo_apply(in.data + off, in.len - off, &st_got, emit_marked, &got);
+			ref_typo_apply(in.data + off, in.len - off, &st_want, emit_marked, &want);
+			if (strcmp(buf_cstr(&got), buf_cstr(&want)) != 0)
+				print_error("shortcuts: [%s] -> [%s], byte by byte: [%s]\n",
+					    in.data + off, buf_cstr(&got), buf_cstr(&want));
+			assert_string_equal(buf_cstr(&got), buf_cstr(&want));
+			assert_int_equal(st_got.prev, st_want.prev);
+			assert_int_equal(st_got.in_quote, st_want.in_quote);
+			buf_free(&got);
+			buf_free(&want);
+		}
+		buf_free(&in);
+	}
+}
+
 int main(void)
 {
 	size_t n, i;
@@ -345,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_word_chars),
 		cmocka_unit_test(test_random_idempotence),
+		cmocka_unit_test(test_scan_shortcuts),
 	};
 	size_t nfixed = sizeof fixed / sizeof fixed[0];
 	struct CMUnitTest *tests = xcalloc(n + nfixed, sizeof *tests);
