@@ -241,10 +241,12 @@ async function typeOnce(browser, base, q, { rate, keyMs, readMs, srv }) {
     }
     // The last rendering: the one for the whole query.
     await page.waitForFunction((q) => window.phone.shows.some((s) => s[0] === q), q, { timeout: 60000 });
-    // Its snippets (the bytes of the query include their texts).
+    // Its snippets (the bytes of the query include their texts); a search.js that
+    // rendered them with the titles (before data-extraits) is done already.
     await page.waitForFunction((q) => {
       const list = document.querySelector('#q-entete').form.querySelector('[role=listbox]');
-      return list.hidden || (list.dataset.extraits === 'oui' && window.phone.complete.some((s) => s[0] === q));
+      return list.hidden || list.dataset.extraits === undefined ||
+        (list.dataset.extraits === 'oui' && window.phone.complete.some((s) => s[0] === q));
     }, q, { timeout: 60000 });
     const t = await page.evaluate(() => window.phone);
     const sent = srv ? srv.sent(INDEX) - sent0 : 0;
