@@ -17,6 +17,7 @@
 #include "xalloc.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,10 +166,29 @@ void pdf_mark_artifacts(const char *s, size_t n, struct buf *out)
 
 /* ---- the file's objects ---- */
 
+/* The keys pdf_post looks for in the objects' dictionaries (key_text). */
+enum key {
+	K_TYPE_PAGE, K_TYPE_PAGES, K_TYPE_CATALOG, K_CONTENTS_SP, K_CONTENTS, K_SUBTYPE_LINK, K_S_NOTE,
+	K_NAMES, K_KIDS, K_DEST, K_URI, K_FLATE, K_LENGTH, NKEYS
+};
+
+/* Each key, its length, and where its '/' is. */
+#define KEY(t, slash) {t, sizeof t - 1, slash}
+static const struct {
+	const char *text;
+	size_t len, slash;
+} key_text[NKEYS] = {
+	KEY("/Type /Page", 0), KEY("/Type /Pages", 0), KEY("/Type /Catalog", 0), KEY("/Contents ", 0),
+	KEY("/Contents", 0), KEY("/Subtype /Link", 0), KEY("/S /Note", 0), KEY("<< /Names [", 3),
+	KEY("/Kids [", 0), KEY("/Dest (", 0), KEY("/URI (", 0), KEY("/FlateDecode", 0), KEY("/Length ", 0),
+};
+#undef KEY
+
 struct obj {
 	unsigned num;
 	size_t off, end;      /* its bytes in the file */
 	size_t dend;          /* where its dictionary ends: its "\nstream\n", else end */
+	uint32_t key[NKEYS];  /* 1 + where each key first is in [off, dend), from off; 0: nowhere */
 	char *repl;           /* replacement text, or NULL */
 	size_t repl_len;
 };
@@ -237,6 +257,34 @@ static long long obj_int(const char *s, const struct obj *o)
 	char *end;
 	long long v = strtoll(p + 3, &end, 10);
 	return end == p + 3 ? -1 : v;
+}
+
+/*
+ * Where each key of key_text first is in object o's dictionary: what
+ * find_in(off, dend, key) answers, for all the keys in one pass. Every key
+ * has a '/' (at `slash`), so each occurrence is found at a '/' of the
+ * dictionary, and the first found is the first.
+ */
+static void find_keys(const char *s, struct obj *o)
+{
+	const char *from = s + o->off, *end = s + o->dend;
+	memset(o->key, 0, sizeof o->key);
+	for (const char *q = from; q < end && (q = memchr(q, '/', (size_t)(end - q))) != NULL; q++) {
+		for (int k = 0; k < NKEYS; k++) {
+			size_t len = key_text[k].len, slash = key_text[k].slash;
+			if (o->key[k] || q + 1 >= end || q[1] != key_text[k].text[slash + 1])
+				continue;
+			const char *at = q - slash;
+			if (at >= from && (size_t)(end - at) >= len && memcmp(at, key_text[k].text, len) == 0)
+				o->key[k] = (uint32_t)(at - from) + 1;
+		}
+	}
+}
+
+/* Where key k first is in object o's dictionary, or NULL (find_keys). */
+static const char *key_in(const char *s, const struct obj *o, enum key k)
+{
+	return o->key[k] ? s + o->off + o->key[k] - 1 : NULL;
 }
 
 /* The end of object o's dictionary part (from its "<<" to its "stream" or end), found once. */
@@ -375,9 +423,9 @@ int pdf_remark_stream(const char *data, size_t len, unsigned char **zdata, size_
 static int mark_content(const char *s, struct obj *v, size_t nobj, struct obj *o, struct content_marks *marks)
 {
 	const char *dend = dict_end(s, o);
-	if (dend == s + o->end || !find_in(s + o->off, dend, "/FlateDecode"))
+	if (dend == s + o->end || !key_in(s, o, K_FLATE))
 		return -1;
-	const char *lp = find_in(s + o->off, dend, "/Length ");
+	const char *lp = key_in(s, o, K_LENGTH);
 	if (!lp)
 		return -1;
 	char *end;
@@ -448,11 +496,10 @@ static int mark_pages(const char *s, struct obj *v, size_t nobj, struct content_
 	size_t n = 0;
 	int status = 0;
 	for (size_t i = 0; i < nobj && status == 0; i++) {
-		const char *o_s = s + v[i].off, *de = dict_end(s, &v[i]);
-		const char *t = find_in(o_s, de, "/Type /Page");
+		const char *t = key_in(s, &v[i], K_TYPE_PAGE);
 		if (!t || t[11] == 's')
 			continue;
-		const char *c = find_in(o_s, de, "/Contents ");
+		const char *c = key_in(s, &v[i], K_CONTENTS_SP);
 		struct obj *co = c ? find_obj(v, nobj, (unsigned)strtoul(c + 10, NULL, 10)) : NULL;
 		if (!co) {
 			status = -1;
@@ -507,11 +554,11 @@ static void page_nums(const char *s, const struct obj *v, size_t nobj, struct pa
 	pn->n = 0;
 	pn->names = NULL;
 	for (size_t i = 0; i < nobj && !pn->names; i++)
-		if (find_in(s + v[i].off, dict_end(s, &v[i]), "<< /Names ["))
+		if (key_in(s, &v[i], K_NAMES))
 			pn->names = &v[i];
 	for (size_t i = 0; i < nobj; i++) {
-		const char *o = s + v[i].off, *de = dict_end(s, &v[i]);
-		const char *kids = find_in(o, de, "/Type /Pages") ? find_in(o, de, "/Kids [") : NULL;
+		const char *de = dict_end(s, &v[i]);
+		const char *kids = key_in(s, &v[i], K_TYPE_PAGES) ? key_in(s, &v[i], K_KIDS) : NULL;
 		if (!kids)
 			continue;
 		const char *p = kids + 7, *close = memchr(p, ']', (size_t)(de - p));
@@ -554,12 +601,12 @@ static int dest_page(const char *s, const struct page_nums *pn, const char *name
  */
 static int describe_link(const char *s, const struct page_nums *pn, struct obj *o)
 {
-	const char *os = s + o->off, *de = dict_end(s, o);
-	if (!find_in(os, de, "/Subtype /Link") || find_in(os, de, "/Contents"))
+	const char *de = dict_end(s, o);
+	if (!key_in(s, o, K_SUBTYPE_LINK) || key_in(s, o, K_CONTENTS))
 		return -1;
 	char *text = NULL;
-	const char *d = find_in(os, de, "/Dest (");
-	const char *u = find_in(os, de, "/URI (");
+	const char *d = key_in(s, o, K_DEST);
+	const char *u = key_in(s, o, K_URI);
 	if (d) {
 		char *name = literal(d + 7, de);
 		int page = dest_page(s, pn, name);
@@ -624,13 +671,14 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged, struct co
 			free(v);
 			return -1;
 		}
-		v[nobj++] = (struct obj){(unsigned)k, off, 0, 0, NULL, 0};
+		v[nobj++] = (struct obj){.num = (unsigned)k, .off = off};
 	}
 	qsort(v, nobj, sizeof *v, by_offset);
 	for (size_t i = 0; i < nobj; i++) {
 		v[i].end = i + 1 < nobj ? v[i + 1].off : xref_at;
 		const char *st = find_in(s + v[i].off, s + v[i].end, "\nstream\n");
 		v[i].dend = st ? (size_t)(st - s) : v[i].end;
+		find_keys(s, &v[i]);
 	}
 	int status = 0;
 	unsigned meta_num = (unsigned)count;
@@ -641,19 +689,18 @@ int pdf_post(struct buf *pdf, const struct pdf_meta *meta, int tagged, struct co
 		status = mark_pages(s, v, nobj, marks);
 	for (size_t i = 0; i < nobj && status == 0; i++) {
 		struct obj *o = &v[i];
-		const char *o_s = s + o->off, *de = dict_end(s, o);
-		const char *t = find_in(o_s, de, "/Type /Page");
+		const char *t = key_in(s, o, K_TYPE_PAGE);
 		if (tagged && t && t[11] != 's' && insert_after(s, o, "/Type /Page", "\n   /Tabs /S") < 0)
 			status = -1;
 		if (tagged)
 			describe_link(s, &pn, o);
-		if (tagged && find_in(o_s, de, "/S /Note")) {
+		if (tagged && key_in(s, o, K_S_NOTE)) {
 			/* PDF/UA (7.9) wants each Note element to have an ID of its own. */
 			char *id = xasprintf("\n   /ID (note-%u)", o->num);
 			status = insert_after(s, o, "/S /Note", id);
 			free(id);
 		}
-		if (find_in(o_s, de, "/Type /Catalog")) {
+		if (key_in(s, o, K_TYPE_CATALOG)) {
 			char *ins = xasprintf("\n   /Metadata %u 0 R%s", meta_num,
 					      tagged ? "\n   /ViewerPreferences << /DisplayDocTitle true >>" : "");
 			status = insert_after(s, o, "/Type /Catalog", ins);
