@@ -172,6 +172,7 @@ struct part_lanes {
 	pthread_cond_t cond;
 	unsigned long asked, done;  /* calls given to the lane, and finished by it */
 	int quit;
+	int joined;             /* the lane's thread has ended (part_lanes_idle_typesetter) */
 	struct share *sh;
 	double cpu[2];          /* CPU seconds each lane spent laying parts out (FICHES_TIMING) */
 };
@@ -323,12 +324,24 @@ void part_lanes_finish(struct part_lanes *pl)
 	pthread_mutex_unlock(&pl->lock);
 }
 
+struct lay *part_lanes_idle_typesetter(struct part_lanes *pl)
+{
+	if (!pl)
+		return NULL;
+	part_lanes_finish(pl);
+	if (!pl->joined)
+		pthread_join(pl->thread, NULL);
+	pl->joined = 1;
+	return pl->L;
+}
+
 void part_lanes_free(struct part_lanes *pl)
 {
 	if (!pl)
 		return;
 	part_lanes_finish(pl);
-	pthread_join(pl->thread, NULL);
+	if (!pl->joined)
+		pthread_join(pl->thread, NULL);
 	if (getenv("FICHES_TIMING"))
 		fprintf(stderr, "fiches: parts laid out in %.3f s of CPU on this thread, %.3f s on the second\n",
 			pl->cpu[0], pl->cpu[1]);

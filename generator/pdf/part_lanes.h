@@ -45,6 +45,13 @@ void part_lanes_lay(struct part_lanes *pl, struct lay *L, const struct book *b, 
  */
 void part_lanes_finish(struct part_lanes *pl);
 
+/*
+ * Lets the second lane go and waits for its thread to end; its typesetter,
+ * idle from then on, is the caller's to use on one thread at a time until
+ * part_lanes_free (pdf.c lays the page furniture out with it). NULL for NULL.
+ */
+struct lay *part_lanes_idle_typesetter(struct part_lanes *pl);
+
 /* Waits for the lane's thread and frees its typesetter (after the flows are drawn). */
 void part_lanes_free(struct part_lanes *pl);
 

@@ -233,6 +233,8 @@ struct job {
 };
 
 /* Everything drawn for one booklet, shared by the reading-order and imposed files. */
+struct furniture;
+
 struct doc_pages {
 	struct job *j;
 	struct page_geom g;
@@ -250,6 +252,7 @@ struct doc_pages {
 	struct toc items;   /* what the sommaire and the bookmarks list */
 	struct head *heads; /* running heads laid out so far (running_head_of) */
 	size_t nheads;
+	struct furniture *fur; /* page numbers and running heads laid out ahead, or NULL */
 };
 
 /* A running head's layout, kept: the same few heads come back on every page of a chapter. */
@@ -379,10 +382,10 @@ static void draw_back_cover(struct doc_pages *dp, cairo_t *cr, int tagged)
  * A running head no wider than width: cut after a whole word, with « … »,
  * never inside a word. Caller unrefs.
  */
-static PangoLayout *running_head(struct doc_pages *dp, const char *text, double size, int italic,
+static PangoLayout *running_head(struct lay *L, const char *text, double size, int italic,
 				 double width, PangoAlignment align)
 {
-	PangoLayout *l = lay_text(dp->L, text, size, 0, italic, 1e5, align);
+	PangoLayout *l = lay_text(L, text, size, 0, italic, 1e5, align);
 	pango_layout_set_width(l, -1);
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
@@ -399,7 +402,7 @@ static PangoLayout *running_head(struct doc_pages *dp, const char *text, double 
 			break;
 		char *shown = xasprintf("%.*s…", (int)n, cut);
 		g_object_unref(l);
-		l = lay_text(dp->L, shown, size, 0, italic, 1e5, align);
+		l = lay_text(L, shown, size, 0, italic, 1e5, align);
 		pango_layout_set_width(l, -1);
 		free(shown);
 		pango_layout_get_size(l, &w, &h);
@@ -415,18 +418,167 @@ static PangoLayout *running_head(struct doc_pages *dp, const char *text, double 
  * italic or not), laid out once per booklet: drawing the same layout
  * again writes the same bytes.
  */
-static PangoLayout *running_head_of(struct doc_pages *dp, const char *text, int recto, int italic)
+static PangoLayout *running_head_of(const struct doc_pages *dp, struct lay *L, struct head **heads,
+				    size_t *nheads, const char *text, int recto, int italic)
 {
-	for (size_t i = 0; i < dp->nheads; i++)
-		if (dp->heads[i].recto == recto && strcmp(dp->heads[i].text, text) == 0)
-			return dp->heads[i].layout;
+	for (size_t i = 0; i < *nheads; i++)
+		if ((*heads)[i].recto == recto && strcmp((*heads)[i].text, text) == 0)
+			return (*heads)[i].layout;
 	const struct page_geom *g = &dp->g;
 	/* italic is recto && a running head: the text alone does not say it. */
-	PangoLayout *l = running_head(dp, text, g->body_size * dp->style->furniture, italic,
+	PangoLayout *l = running_head(L, text, g->body_size * dp->style->furniture, italic,
 				      g->w - g->left - g->right, recto ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-	dp->heads = xrealloc(dp->heads, (dp->nheads + 1) * sizeof *dp->heads);
-	dp->heads[dp->nheads++] = (struct head){xstrdup(text), recto, l};
+	*heads = xrealloc(*heads, (*nheads + 1) * sizeof **heads);
+	(*heads)[(*nheads)++] = (struct head){xstrdup(text), recto, l};
 	return l;
+}
+
+/* The running head page `number` shows above p (a recto shows its document's), or NULL. */
+static const char *head_text(const struct doc_pages *dp, int number, const struct page_out *p)
+{
+	if (p->opens_doc)
+		return NULL;
+	const char *book = dp->j->b->single ? (dp->j->s->title ? dp->j->s->title : "") : dp->j->b->title;
+	return number % 2 == 1 && p->running ? p->running : book;
+}
+
+/* Page `number`'s number, laid out by L (caller unrefs). */
+static PangoLayout *number_layout(const struct doc_pages *dp, struct lay *L, int number)
+{
+	const struct page_geom *g = &dp->g;
+	char num[16];
+	snprintf(num, sizeof num, "%d", number);
+	return lay_text(L, num, g->body_size * dp->style->furniture, 0, 0, g->w - g->left - g->right,
+			number % 2 == 1 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+}
+
+/*
+ * The page furniture, laid out ahead on the idle core. With two lanes the
+ * second lane's typesetter has nothing left to do once the parts are laid
+ * out (part_lanes_idle_typesetter), and the second core little: a thread
+ * of its own lays out each page's number and running head with it, in
+ * page order, while this thread draws and Cairo writes the pages. Fonts of
+ * either lane's font map give the same glyphs and positions (as for the
+ * parts the lanes lay out), so the bytes do not change; the layouts are
+ * the furniture's, freed with the booklet's (release_now).
+ */
+struct furniture {
+	const struct doc_pages *dp;
+	struct part_lanes *pl;
+	struct lay *L;             /* the idle lane's typesetter: this thread's alone */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int total;
+	const struct page_out **page; /* [total + 1]: what page n's furniture was laid out for */
+	PangoLayout **num;         /* [total + 1]: page n's number */
+	PangoLayout **head;        /* [total + 1]: page n's running head (in heads), or NULL */
+	struct head *heads;        /* the distinct heads, laid out once each */
+	size_t nheads;
+	int ready;                 /* pages 1 to ready are laid out */
+};
+
+/* What draw_page passes draw_furniture for page n, or NULL when it draws none (covers). */
+static const struct page_out *furniture_page(const struct doc_pages *dp, int n, const struct page_out *none)
+{
+	if (dp->front && n == 1)
+		return NULL;
+	if (n <= dp->front)
+		return n >= 2 && (size_t)(n - 2) < dp->tp.n ? &dp->tp.v[n - 2] : NULL;
+	if (n - dp->front <= (int)dp->bp.n)
+		return &dp->bp.v[n - dp->front - 1];
+	return n == dp->back ? NULL : none;
+}
+
+static void *furniture_main(void *arg)
+{
+	struct furniture *fu = arg;
+	static const struct page_out none = {.opens_doc = 1};
+	/* Waited for here, not on the drawing thread: the lane lets go of its kept shapings as it ends. */
+	fu->L = part_lanes_idle_typesetter(fu->pl);
+	for (int n = 1; n <= fu->total; n++) {
+		const struct page_out *p = furniture_page(fu->dp, n, &none);
+		PangoLayout *num = p ? number_layout(fu->dp, fu->L, n) : NULL, *head = NULL;
+		const char *text = p ? head_text(fu->dp, n, p) : NULL;
+		if (text)
+			head = running_head_of(fu->dp, fu->L, &fu->heads, &fu->nheads, text, n % 2 == 1,
+					       n % 2 == 1 && p->running);
+		pthread_mutex_lock(&fu->lock);
+		fu->page[n] = p;
+		fu->num[n] = num;
+		fu->head[n] = head;
+		fu->ready = n;
+		pthread_cond_broadcast(&fu->cond);
+		pthread_mutex_unlock(&fu->lock);
+	}
+	/* The kept shapings are this thread's, and name the lane's fonts. */
+	shape_cache_release();
+	return NULL;
+}
+
+/* Starts laying the furniture out with the second lane's typesetter; NULL with one lane. */
+static struct furniture *furniture_start(const struct doc_pages *dp, struct part_lanes *pl)
+{
+	if (!pl)
+		return NULL;
+	struct furniture *fu = xcalloc(1, sizeof *fu);
+	fu->dp = dp;
+	fu->pl = pl;
+	fu->total = dp->total;
+	fu->page = xcalloc((size_t)dp->total + 1, sizeof *fu->page);
+	fu->num = xcalloc((size_t)dp->total + 1, sizeof *fu->num);
+	fu->head = xcalloc((size_t)dp->total + 1, sizeof *fu->head);
+	pthread_mutex_init(&fu->lock, NULL);
+	pthread_cond_init(&fu->cond, NULL);
+	if (pthread_create(&fu->thread, NULL, furniture_main, fu) != 0) {
+		pthread_cond_destroy(&fu->cond);
+		pthread_mutex_destroy(&fu->lock);
+		free(fu->page);
+		free(fu->num);
+		free(fu->head);
+		free(fu);
+		return NULL;
+	}
+	return fu;
+}
+
+/* Page n's furniture from fu, waiting for it; 0 when fu laid it out for another page_out than p. */
+static int furniture_take(struct furniture *fu, int n, const struct page_out *p, PangoLayout **num,
+			  PangoLayout **head)
+{
+	if (!fu || n < 1 || n > fu->total)
+		return 0;
+	pthread_mutex_lock(&fu->lock);
+	while (fu->ready < n)
+		pthread_cond_wait(&fu->cond, &fu->lock);
+	int ok = fu->page[n] == p || (fu->page[n] && p && fu->page[n]->opens_doc && p->opens_doc &&
+				       !fu->page[n]->running && !p->running);
+	*num = fu->num[n];
+	*head = fu->head[n];
+	pthread_mutex_unlock(&fu->lock);
+	return ok && *num;
+}
+
+/* Waits for fu's thread and frees its layouts (before the typesetter they name). */
+static void furniture_free(struct furniture *fu)
+{
+	if (!fu)
+		return;
+	pthread_join(fu->thread, NULL);
+	for (int n = 1; n <= fu->total; n++)
+		if (fu->num[n])
+			g_object_unref(fu->num[n]);
+	for (size_t i = 0; i < fu->nheads; i++) {
+		free(fu->heads[i].text);
+		g_object_unref(fu->heads[i].layout);
+	}
+	free(fu->heads);
+	free(fu->page);
+	free(fu->num);
+	free(fu->head);
+	pthread_cond_destroy(&fu->cond);
+	pthread_mutex_destroy(&fu->lock);
+	free(fu);
 }
 
 /*
@@ -438,26 +590,25 @@ static PangoLayout *running_head_of(struct doc_pages *dp, const char *text, int 
 static void draw_furniture(struct doc_pages *dp, cairo_t *cr, int number, const struct page_out *p)
 {
 	const struct page_geom *g = &dp->g;
-	double fw = g->w - g->left - g->right, bs = g->body_size;
 	int recto = number % 2 == 1;
-	PangoAlignment outer = recto ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+	PangoLayout *ahead_num = NULL, *ahead_head = NULL;
+	int ahead = furniture_take(dp->fur, number, p, &ahead_num, &ahead_head);
 	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
 	if (!p->opens_doc) {
-		const char *book = dp->j->b->single ? (dp->j->s->title ? dp->j->s->title : "") :
-				   dp->j->b->title;
-		const char *head = recto && p->running ? p->running : book;
-		show(cr, running_head_of(dp, head, recto, recto && p->running), g->left, g->top - 30);
+		const char *head = head_text(dp, number, p);
+		show(cr, ahead ? ahead_head : running_head_of(dp, dp->L, &dp->heads, &dp->nheads, head, recto,
+							     recto && p->running),
+		     g->left, g->top - 30);
 		cairo_set_line_width(cr, 0.4);
 		cairo_move_to(cr, g->left, g->top - 16);
 		cairo_line_to(cr, g->w - g->right, g->top - 16);
 		cairo_stroke(cr);
 	}
-	char num[16];
-	snprintf(num, sizeof num, "%d", number);
-	PangoLayout *n = lay_text(dp->L, num, bs * dp->style->furniture, 0, 0, fw, outer);
+	PangoLayout *n = ahead ? ahead_num : number_layout(dp, dp->L, number);
 	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 	show(cr, n, g->left, g->h - g->bottom + 22);
-	g_object_unref(n);
+	if (!ahead)
+		g_object_unref(n);
 }
 
 /*
@@ -726,6 +877,8 @@ struct release {
 
 static void release_now(struct doc_pages *dp, struct part_lanes *pl)
 {
+	furniture_free(dp->fur);
+	dp->fur = NULL;
 	for (size_t i = 0; i < dp->nheads; i++) {
 		free(dp->heads[i].text);
 		g_object_unref(dp->heads[i].layout);
@@ -833,6 +986,8 @@ static void typeset(struct job *j)
 		dp.back = dp.total;
 		dp.colophon = dp.total - 1;
 	}
+	/* With two lanes, the page numbers and running heads are laid out ahead on the idle core. */
+	dp.fur = furniture_start(&dp, pl);
 
 	/* Reading order. */
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_buf, &j->pdf, dp.g.w, dp.g.h);
