@@ -54,9 +54,12 @@
    * Les extraits d'une liste de résultats (les textes de ses fiches, un
    * fichier par fiche sur un grand site) se chargent quand la frappe marque
    * cette pause : la liste de chaque frappe paraît avec ses titres, les
-   * textes des listes aussitôt remplacées ne sont pas transférés.
+   * textes des listes aussitôt remplacées ne sont pas transférés. Plus
+   * longue que l'intervalle entre deux touches sur un téléphone (200 à
+   * 300 ms) : à 150 ms, une frappe lente chargeait les textes de presque
+   * chaque liste, et une longue requête passait 300 ko à 10 000 fiches.
    */
-  var SNIPPET_PAUSE_MS = 150;
+  var SNIPPET_PAUSE_MS = 350;
 
   function fold(w) {
     var out = "";
