@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;   /* NUL-terminated once anything was appended; NULL when empty and never grown */
@@ -23,9 +24,35 @@ struct slice {
 #define BUF_INIT {NULL, 0, 0}
 
 void buf_grow(struct buf *b, size_t extra);
-void buf_put(struct buf *b, const char *s, size_t n);
-void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+
+/*
+ * The appends are inline: they are called millions of times a build
+ * (Mustache, the body HTML, the search index), mostly for a few bytes,
+ * and buf_grow is called only when the room is short. buf_puts of a
+ * literal gets its length when compiling.
+ */
+static inline void buf_put(struct buf *b, const char *s, size_t n)
+{
+	if (b->cap < b->len + n + 1)
+		buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void buf_puts(struct buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+static inline void buf_putc(struct buf *b, char c)
+{
+	if (b->cap < b->len + 2)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Empties the buffer, keeping its memory. */
