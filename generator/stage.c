@@ -12,7 +12,8 @@
  *  - stage_commit: 1. refuses unsafe or duplicate paths; 2. decides what
  *    changed or went; 3. stops there when nothing did; 4. completes the
  *    staging tree: hard links for unchanged files and for files fiches did
- *    not create, the manifest; 5. syncfs, then exchanges it with the
+ *    not create, the manifest; 5. syncfs (a thread has started the
+ *    write-back of every 16 MiB written meanwhile), then exchanges it with the
  *    output directory (or renames it in place when there was none), syncs
  *    the parent directory; 6. removes the old tree, now at the staging
  *    name.
@@ -111,6 +112,20 @@ struct stage {
 	size_t queued, in_flight;
 	atomic_int helpers;         /* threads waiting in stage_help */
 	int closed;                 /* stage_help_end: no more hand-offs */
+	/*
+	 * Early write-back (flusher_main): a thread that asks the kernel to
+	 * write the files staged so far while the build goes on. flush_fd,
+	 * the staging directory opened before any file is written, also
+	 * serves the final syncfs, so a write-back error since then is
+	 * reported whichever syncfs meets it. The flags are guarded by lock.
+	 */
+	int flush_fd;               /* -1 when none (patch mode, or not staged yet) */
+	int flusher_started;
+	int flush_wanted, flush_stop;
+	int flush_errno;            /* the first failed background syncfs */
+	pthread_t flusher;
+	pthread_cond_t flush_cond;
+	atomic_size_t unflushed;    /* bytes written since the last request */
 };
 
 /* A file stage_add handed to a helper: stage_add's arguments, path copied. */
@@ -122,6 +137,17 @@ struct handoff {
 
 /* At most this many files wait for a helper; past it, the thread that made one writes it. */
 #define STAGE_HANDOFF_MAX 64
+
+/*
+ * Bytes written into the staging tree after which their write-back is
+ * started (flusher_main). The kernel keeps a build's files dirty in
+ * memory until the final syncfs (below its background threshold, a tenth
+ * of the memory), which then waited for all of them at once: 0.4 s at
+ * 10 000 fiches (374 MB) with the machine's CPUs idle. Written back by
+ * slices while the pages render, the final syncfs finds only the last
+ * slice and the metadata.
+ */
+#define STAGE_FLUSH_BYTES ((size_t)16 << 20)
 
 static int compare_files(const void *a, const void *b)
 {
@@ -494,6 +520,91 @@ static char *swapped_dir(const char *out_dir)
 	return xstrdup(out_dir);
 }
 
+/*
+ * The early write-back thread: a syncfs of the staging tree's file system
+ * each time STAGE_FLUSH_BYTES more were written. The kernel's flusher does
+ * the writing; this thread only waits for it, so the renderers go on.
+ * Errors are kept for the final sync (sync_staging) to report.
+ */
+static void *flusher_main(void *arg)
+{
+	struct stage *st = arg;
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		while (!st->flush_wanted && !st->flush_stop)
+			pthread_cond_wait(&st->flush_cond, &st->lock);
+		if (st->flush_stop)
+			break;
+		st->flush_wanted = 0;
+		pthread_mutex_unlock(&st->lock);
+		int rc = syncfs(st->flush_fd), e = errno;
+		pthread_mutex_lock(&st->lock);
+		if (rc < 0 && !st->flush_errno)
+			st->flush_errno = e;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/* Starts the flusher for a staging directory just made; call with the lock held. */
+static void flusher_start(struct stage *st)
+{
+	if (st->patch)
+		return;  /* a preview's patch is never synced */
+	st->flush_fd = open(st->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->flush_fd < 0)
+		return;  /* the final sync opens the directory itself */
+	/* Signals stay with the main thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	st->flusher_started = pthread_create(&st->flusher, NULL, flusher_main, st) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Asks for the write-back of what was written since the last request, once there is enough. */
+static void flusher_count(struct stage *st, size_t len)
+{
+	if (!st->flusher_started ||
+	    atomic_fetch_add(&st->unflushed, len) + len < STAGE_FLUSH_BYTES)
+		return;
+	atomic_store(&st->unflushed, 0);
+	pthread_mutex_lock(&st->lock);
+	st->flush_wanted = 1;
+	pthread_cond_signal(&st->flush_cond);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Stops the flusher (after the syncfs it is in, if any). */
+static void flusher_stop(struct stage *st)
+{
+	pthread_mutex_lock(&st->lock);
+	int started = st->flusher_started;
+	st->flush_stop = 1;
+	st->flusher_started = 0;
+	pthread_cond_signal(&st->flush_cond);
+	pthread_mutex_unlock(&st->lock);
+	if (started)
+		pthread_join(st->flusher, NULL);
+}
+
+/*
+ * The staging tree's file system flushed to the disk before anything is
+ * swapped in: 0, or -1 with errno set (a background syncfs's failure
+ * included).
+ */
+static int sync_staging(struct stage *st)
+{
+	flusher_stop(st);
+	if (st->flush_errno) {
+		errno = st->flush_errno;
+		return -1;
+	}
+	if (st->flush_fd >= 0)
+		return syncfs(st->flush_fd);
+	return sync_path(st->staging, 1);
+}
+
 struct stage *stage_new(const char *out_dir)
 {
 	struct stage *st = xcalloc(1, sizeof *st);
@@ -505,7 +616,10 @@ struct stage *stage_new(const char *out_dir)
 				   : xasprintf("%s/.%s.fiches-new", st->parent, st->name);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->handed, NULL);
+	pthread_cond_init(&st->flush_cond, NULL);
 	atomic_init(&st->helpers, 0);
+	atomic_init(&st->unflushed, 0);
+	st->flush_fd = -1;
 	struct stat out_st;
 	if (lstat(st->out, &out_st) == 0 && S_ISDIR(out_st.st_mode))
 		st->old = read_manifest(st->out, &st->nold, &st->old_hashes);
@@ -516,6 +630,9 @@ void stage_free(struct stage *st)
 {
 	if (!st)
 		return;
+	flusher_stop(st);
+	if (st->flush_fd >= 0)
+		close(st->flush_fd);
 	if (st->staging_made == 1 && !st->committed)
 		remove_tree(st->staging);
 	for (size_t i = 0; i < st->n; i++)
@@ -539,6 +656,7 @@ void stage_free(struct stage *st)
 		free(h);
 	}
 	pthread_cond_destroy(&st->handed);
+	pthread_cond_destroy(&st->flush_cond);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
@@ -637,6 +755,7 @@ static int make_staging(struct stage *st)
 		clean_leftovers(st->parent, st->name, st->out);
 		if (mkdir(st->staging, 0755) == 0) {
 			st->staging_made = 1;
+			flusher_start(st);
 		} else {
 			st->staging_made = -1;
 			st->staging_errno = errno;
@@ -674,7 +793,9 @@ static void add_now(struct stage *st, const char *path, char *data, size_t len)
 		pthread_mutex_lock(&st->lock);
 		int ready = make_staging(st) == 0;
 		pthread_mutex_unlock(&st->lock);
-		if (ready && write_staged(st, path, data, len) < 0) {
+		if (ready && write_staged(st, path, data, len) == 0)
+			flusher_count(st, len);
+		else if (ready) {
 			int e = errno;
 			pthread_mutex_lock(&st->lock);
 			if (!st->write_failed) {
@@ -836,7 +957,7 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 		diag_error(d, st->out, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
-	if (!st->patch && sync_path(st->staging, 1) < 0) {
+	if (!st->patch && sync_staging(st) < 0) {
 		diag_error(d, st->staging, 0, 0, _("cannot write: %s"), strerror(errno));
 		return -1;
 	}
@@ -1035,7 +1156,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 
 	/* Phase 5. */
 	/* Nothing is swapped in before it is on the disk: a failure leaves the old site. */
-	if (sync_path(st->staging, 1) < 0) {
+	if (sync_staging(st) < 0) {
 		diag_error(d, st->staging, 0, 0, _("cannot write: %s"), strerror(errno));
 		goto out;
 	}
