@@ -67,12 +67,12 @@ static void put_path_relative(struct buf *out, const char *from, const char *to)
 	for (size_t i = 0; from[i] && to[i] && from[i] == to[i]; i++)
 		if (from[i] == '/')
 			common = i + 1;
-	for (const char *c = from + common; *c; c++)
-		if (*c == '/')
-			buf_put(out, "../", 3);
+	/* A "../" per directory left in from (strchr: its file name is most of it). */
+	for (const char *c = strchr(from + common, '/'); c; c = strchr(c + 1, '/'))
+		buf_put_lit(out, "../");
 	buf_put_html(out, to + common, strlen(to + common));
 	if (out->len == start)
-		buf_put(out, "./", 2);
+		buf_put_lit(out, "./");
 }
 
 /* Writes the path from r->page to target, escaped, and records it when r records links. */
