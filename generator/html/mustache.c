@@ -256,7 +256,7 @@ static void put_int(struct buf *out, long long x)
 	put(out, p, (size_t)(s + sizeof s - p));
 }
 
-static void push(struct render *r, struct mval v)
+static inline void push(struct render *r, struct mval v)
 {
 	if (r->nctx == r->capctx) {
 		r->capctx = r->capctx ? r->capctx * 2 : 16;
@@ -322,7 +322,7 @@ static inline int get_part(const struct render *r, const struct mval *v, const s
  * is searched from the top of the stack down, and the other parts only
  * inside what it found. 0 when not found.
  */
-static int lookup(const struct render *r, const struct mname *name, struct mval *out)
+static inline __attribute__((always_inline)) int lookup(const struct render *r, const struct mname *name, struct mval *out)
 {
 	if (name->nparts == 0) {
 		*out = r->ctx[r->nctx - 1];
@@ -342,7 +342,7 @@ static int lookup(const struct render *r, const struct mname *name, struct mval 
 }
 
 /* Falsey as in JavaScript Mustache: missing, null, false, "", 0, []. */
-static int truthy(const struct mval *v)
+static inline int truthy(const struct mval *v)
 {
 	switch (v->type) {
 	case MVAL_NULL:

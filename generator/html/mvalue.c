@@ -3,11 +3,6 @@
 
 #include <string.h>
 
-struct mval mv_str(const char *s)
-{
-	return s ? mv_strn(s, strlen(s)) : mv_null();
-}
-
 struct mobj *mobj_new(struct arena *a, struct mval base)
 {
 	struct mobj *o = arena_alloc(a, sizeof *o);

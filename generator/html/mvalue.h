@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -92,7 +93,11 @@ static inline struct mval mv_null(void) { return (struct mval){.type = MVAL_NULL
 static inline struct mval mv_bool(int b) { return (struct mval){.type = b ? MVAL_TRUE : MVAL_FALSE}; }
 static inline struct mval mv_int(long long i) { return (struct mval){.type = MVAL_INT, .i = i}; }
 static inline struct mval mv_real(double r) { return (struct mval){.type = MVAL_REAL, .r = r}; }
-struct mval mv_str(const char *s);	/* NULL gives null */
+/* NULL gives null. Inline: the views answer most names with a string of the model. */
+static inline struct mval mv_str(const char *s)
+{
+	return s ? (struct mval){.type = MVAL_STR, .n = strlen(s), .s = s} : mv_null();
+}
 static inline struct mval mv_strn(const char *s, size_t n)
 {
 	return (struct mval){.type = MVAL_STR, .n = n, .s = s};
