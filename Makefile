@@ -7,6 +7,7 @@ BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/fiches
 MANDIR    = $(PREFIX)/share/man
 LOCALEDIR = $(PREFIX)/share/locale
+PKGLIBDIR = $(PREFIX)/lib/fiches
 
 CC       ?= cc
 PKGS      = libcmark-gfm yaml-0.1 jansson pangocairo pangoft2 cairo fontconfig libqrencode libmicrohttpd zlib \
@@ -88,10 +89,58 @@ $(BUILD)/generator/base/hash.o: ALL_CFLAGS += -DFICHES_XXH_DISPATCH
 endif
 
 GEN_DIRS := generator $(sort $(dir $(wildcard generator/*/*.h)))
-SRC      := $(shell find generator -name '*.c' ! -name main.c | sort)
+SRC      := $(shell find generator -name '*.c' ! -name main.c ! -name pdf_plugin.c ! -name serve_plugin.c | sort)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libfiches.a
 BIN       = $(BUILD)/fiches
+
+# The PDF stack and the server as plugins (generator/pdf_plugin.h,
+# serve_plugin.h, plugin_load.h; README, « Libraries »):
+# the objects of generator/pdf that call Pango, HarfBuzz, fontconfig,
+# libqrencode or libhyphen go into fiches-pdf.so, which the program loads
+# (dlopen) the first time a PDF is wanted, so that `fiches build --no-pdf`,
+# `check`, `new` and serve's pages map none of them; generator/serve (but
+# watch.c and serve_timing.c, which the build calls) goes into fiches-serve.so with libmicrohttpd,
+# libgit2 and libsodium, loaded by `fiches serve` only. What the rest of the
+# program calls in generator/pdf without typesetting (booklet definitions,
+# image sizes, print pages) and the replacements of libc's and zlib's
+# functions, which must be in the executable to come first in the global
+# scope (generator/replacements.c), stay in the program. The program
+# exports (--dynamic-list) what the plugin calls in it and keeps those
+# objects (-u), both listed from the plugin's undefined symbols.
+# libfiches.a keeps every object: test drivers call the PDF stack directly.
+PDF_IN_PROGRAM := $(addprefix generator/pdf/,booklet.c fold_panels.c image.c printhtml.c doc_dest.c \
+	cairo_numbers.c content_deflate.c)
+PLUGIN_SRC := $(filter-out $(PDF_IN_PROGRAM),$(wildcard generator/pdf/*.c)) \
+	generator/pdf_plugin_table.c generator/replacements_pdf.c
+PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
+PLUGIN     = $(BUILD)/fiches-pdf.so
+PLUGIN_LIBS = $(shell pkg-config --libs pangocairo pangoft2 cairo fontconfig libqrencode zlib jansson 2>/dev/null) \
+	-lhyphen -lpthread -lm
+PLUGIN_LDFLAGS = -shared -Wl,-Bsymbolic-functions
+SERVE_SRC  := $(filter-out generator/serve/watch.c generator/serve/serve_timing.c,$(wildcard generator/serve/*.c)) \
+	generator/serve_plugin_table.c
+SERVE_OBJ  := $(SERVE_SRC:%.c=$(BUILD)/%.o)
+SERVE_PLUGIN = $(BUILD)/fiches-serve.so
+SERVE_LIBS = $(shell pkg-config --libs libmicrohttpd libsodium libgit2 libjpeg cairo jansson zlib 2>/dev/null) \
+	-lpthread -lm
+ALL_PLUGIN_OBJ := $(PLUGIN_OBJ) $(SERVE_OBJ)
+CORE_PKGS  = glib-2.0 $(filter-out pangocairo pangoft2 fontconfig libqrencode libmicrohttpd libsodium libgit2,$(PKGS))
+CORE_LIB   = $(BUILD)/libfiches-core.a
+CORE_OBJ   = $(filter-out $(ALL_PLUGIN_OBJ),$(OBJ)) $(BUILD)/generator/pdf_plugin.o \
+	$(BUILD)/generator/serve_plugin.o
+CORE_LIBS  = -Wl,--as-needed $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lcmark-gfm-extensions \
+	-lstemmer -lpthread -lm -ldl
+CORE_CMARK_STATIC_LIBS = -Wl,--as-needed -Wl,-Bstatic -lcmark-gfm-extensions -lcmark-gfm -Wl,-Bdynamic \
+	$(filter-out -lcmark-gfm -lcmark-gfm-extensions,$(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)) \
+	-lstemmer -lpthread -lm -ldl
+ifeq ($(STATIC),1)
+CORE_LIBS  = $(CORE_CMARK_STATIC_LIBS)
+endif
+# What the plugin calls in the program: exported, and kept from the archive.
+PLUGIN_EXPORTS = $(BUILD)/fiches-pdf.exports
+PLUGIN_KEEP    = $(BUILD)/fiches-pdf.keep
+CORE_LINK      = -Wl,--dynamic-list=$(PLUGIN_EXPORTS) @$(PLUGIN_KEEP)
 
 # Files built into the program (generator/base/embedded.h): templates/, the
 # default templates and assets, skeleton/, the project `fiches init`
@@ -153,16 +202,57 @@ $(LIB): $(OBJ)
 	rm -f $@
 	ar rcs $@ $(OBJ)
 
-$(BIN): $(BUILD)/generator/main.o $(LIB) $(MO_FILES)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
+# Position-independent: linked into a shared object (and into test drivers).
+# They depend on the Makefile so that objects compiled before this rule are rebuilt with it.
+$(ALL_PLUGIN_OBJ): ALL_CFLAGS += -fPIC -fno-semantic-interposition
+$(ALL_PLUGIN_OBJ): Makefile
+$(BUILD)/generator/plugin_load.o: ALL_CFLAGS += -DPKGLIBDIR='"$(PKGLIBDIR)"'
+
+$(CORE_LIB): $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $(CORE_OBJ)
+
+$(PLUGIN): $(PLUGIN_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PLUGIN_LDFLAGS) -o $@ $(PLUGIN_OBJ) -Wl,--as-needed $(PLUGIN_LIBS)
+$(SERVE_PLUGIN): $(SERVE_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PLUGIN_LDFLAGS) -o $@ $(SERVE_OBJ) -Wl,--as-needed $(SERVE_LIBS)
+
+# Every symbol the plugin's objects leave undefined is exported when the
+# program defines it (the others, libraries' symbols, are ignored by the
+# linker); those the program's own objects define are kept with -u. The
+# replacements are exported whoever calls them.
+$(PLUGIN_EXPORTS): $(ALL_PLUGIN_OBJ)
+	{ echo '{'; echo '	__snprintf_chk;'; echo '	deflateInit_;'; \
+	  nm -u $(ALL_PLUGIN_OBJ) | awk '$$1 == "U" || $$1 == "w" { print "\t" $$2 ";" }' | sort -u; \
+	  echo '};'; } > $@.tmp
+	mv $@.tmp $@
+$(PLUGIN_KEEP): $(ALL_PLUGIN_OBJ) $(CORE_OBJ)
+	nm -u $(ALL_PLUGIN_OBJ) | awk '$$1 == "U" || $$1 == "w" { print $$2 }' | sort -u > $@.u
+	nm -g --defined-only $(CORE_OBJ) | awk 'NF == 3 { print $$3 }' | sort -u > $@.d
+	comm -12 $@.u $@.d | sed 's/^/-Wl,-u,/' > $@.tmp
+	rm -f $@.u $@.d
+	mv $@.tmp $@
+
+$(BIN): $(BUILD)/generator/main.o $(CORE_LIB) $(PLUGIN_EXPORTS) $(PLUGIN_KEEP) $(PLUGIN) $(SERVE_PLUGIN) \
+		$(MO_FILES)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(CORE_LINK) -o $@ $(BUILD)/generator/main.o $(MALLOC_LIBS) $(CORE_LIB) \
+		$(CORE_LIBS)
 
 # The program with its replacements of library functions hidden from the
 # libraries (tests/replacements/unreached.ver): the fallbacks' test.
+# Its plugin, named after it, hides them too.
 UNREACHED = $(BUILD)/tests/fiches-unreached
-$(UNREACHED): $(BUILD)/generator/main.o $(LIB) tests/replacements/unreached.ver
+UNREACHED_PLUGIN = $(BUILD)/tests/fiches-unreached-pdf.so
+$(UNREACHED_PLUGIN): $(PLUGIN_OBJ) tests/replacements/unreached.ver
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--version-script=tests/replacements/unreached.ver -o $@ \
-		$(BUILD)/generator/main.o $(MALLOC_LIBS) $(LIB) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PLUGIN_LDFLAGS) -Wl,--version-script=tests/replacements/unreached.ver \
+		-o $@ $(PLUGIN_OBJ) -Wl,--as-needed $(PLUGIN_LIBS)
+$(UNREACHED): $(BUILD)/generator/main.o $(CORE_LIB) $(PLUGIN_EXPORTS) $(PLUGIN_KEEP) $(UNREACHED_PLUGIN) \
+		$(SERVE_PLUGIN) tests/replacements/unreached.ver
+	@mkdir -p $(dir $@)
+	ln -sf ../fiches-serve.so $@-serve.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--version-script=tests/replacements/unreached.ver $(CORE_LINK) -o $@ \
+		$(BUILD)/generator/main.o $(MALLOC_LIBS) $(CORE_LIB) $(CORE_LIBS)
 
 # The program linked with cmark-gfm's static libraries, as STATIC=1 links
 # it, without compiling everything again: only cmark_special.c differs
@@ -172,10 +262,14 @@ STATIC_CMARK = $(BUILD)/tests/fiches-static-cmark
 $(BUILD)/tests/cmark_special_static.o: generator/load/cmark_special.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DFICHES_STATIC_CMARK -c $< -o $@
-$(STATIC_CMARK): $(BUILD)/generator/main.o $(BUILD)/tests/cmark_special_static.o $(LIB)
+# Its plugin is the program's (a link beside it).
+$(STATIC_CMARK): $(BUILD)/generator/main.o $(BUILD)/tests/cmark_special_static.o $(CORE_LIB) \
+		$(PLUGIN_EXPORTS) $(PLUGIN_KEEP) $(PLUGIN) $(SERVE_PLUGIN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/generator/main.o $(BUILD)/tests/cmark_special_static.o \
-		$(MALLOC_LIBS) $(LIB) $(CMARK_STATIC_LIBS)
+	ln -sf ../fiches-serve.so $@-serve.so
+	$(CC) $(CFLAGS) $(LDFLAGS) $(CORE_LINK) -o $@ $(BUILD)/generator/main.o \
+		$(BUILD)/tests/cmark_special_static.o $(MALLOC_LIBS) $(CORE_LIB) $(CORE_CMARK_STATIC_LIBS)
+	ln -sf ../fiches-pdf.so $@-pdf.so
 
 $(BUILD)/locale/%/LC_MESSAGES/fiches.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -201,6 +295,9 @@ install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(LOCALEDIR)/fr/LC_MESSAGES
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fiches
+	install -d $(DESTDIR)$(PKGLIBDIR)
+	install -m 644 $(PLUGIN) $(DESTDIR)$(PKGLIBDIR)/fiches-pdf.so
+	install -m 644 $(SERVE_PLUGIN) $(DESTDIR)$(PKGLIBDIR)/fiches-serve.so
 	cp -R templates $(DESTDIR)$(DATADIR)/
 	install -m 644 man/fiches.1 $(DESTDIR)$(MANDIR)/man1/fiches.1
 	install -m 644 man/fiches.5 $(DESTDIR)$(MANDIR)/man5/fiches.5
@@ -218,7 +315,7 @@ bench: $(BIN)
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(BUILD)/generator/main.d
+-include $(OBJ:.o=.d) $(BUILD)/generator/main.d $(BUILD)/generator/pdf_plugin.d $(BUILD)/generator/serve_plugin.d
 
 # The editor's script and style are built into the program (.incbin), and
 # so is CodeMirror from libjs-codemirror, as one minified script and its

@@ -10,4 +10,7 @@
 /* The libraries' versions and whether each replacement is in effect. */
 void replacements_print(FILE *out);
 
+/* The lines about the PDF stack (replacements_pdf.c, in fiches-pdf.so). */
+void replacements_pdf_print(FILE *out);
+
 #endif

@@ -24,13 +24,6 @@ void lay_colour(const char *hex, double rgb[3], const double fallback[3])
 	}
 }
 
-char *lay_doc_dest(const struct doc *d, const char *anchor)
-{
-	if (anchor && *anchor)
-		return xasprintf("%s-%s-%s", d->desc->name, d->slug, anchor);
-	return xasprintf("%s-%s", d->desc->name, d->slug);
-}
-
 struct blk *lay_new_blk(struct flow *f, enum blk_kind kind)
 {
 	if (f->n == f->cap) {
