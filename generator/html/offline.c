@@ -110,6 +110,13 @@ static unsigned long long hash_tree(unsigned long long h, const char *dir)
 	return h;
 }
 
+int offline_reserved_asset(const char *path)
+{
+	size_t n = strlen(SEARCH_PARTS_DIR);
+	return !strncmp(path, SEARCH_INDEX_PATH, strlen(SEARCH_INDEX_PATH)) ||
+	       (!strncmp(path, SEARCH_PARTS_DIR, n) && path[n] == '/');
+}
+
 char *offline_css_colour(const char *css, const char *property)
 {
 	if (!css)
@@ -334,17 +341,27 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 	if (!background)
 		background = xstrdup("#ffffff");
 
+	/*
+	 * A project that puts its own logo in templates/assets/icone-192.png
+	 * (or -512) keeps it: the assets' output copies it, and the drawn one
+	 * is not made. The worker's version still covers it (hash_templates).
+	 */
+	unsigned long long h = hash_bytes("fiches-sw-2", 11);
+	static const int icon_sizes[] = {192, 512};
 	struct buf b = BUF_INIT;
-	put_icon(s, accent, 192, &b);
-	size_t len = b.len;
-	unsigned long long h = hash_more(hash_bytes("fiches-sw-2", 11), b.data, b.len);
-	stage_add(st, "assets/icone-192.png", buf_detach(&b), len);
-	put_icon(s, accent, 512, &b);
-	len = b.len;
-	h = hash_more(h, b.data, b.len);
-	stage_add(st, "assets/icone-512.png", buf_detach(&b), len);
+	for (size_t i = 0; i < sizeof icon_sizes / sizeof *icon_sizes; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "assets/icone-%d.png", icon_sizes[i]);
+		const struct template_file *own = template_files_find(tf, path);
+		if (own && !own->irregular)
+			continue;
+		put_icon(s, accent, icon_sizes[i], &b);
+		size_t icon_len = b.len;
+		h = hash_more(h, b.data, b.len);
+		stage_add(st, path, buf_detach(&b), icon_len);
+	}
 	manifest(s, accent, background, &b);
-	len = b.len;
+	size_t len = b.len;
 	h = hash_more(h, b.data, b.len);
 	stage_add(st, "manifest.webmanifest", buf_detach(&b), len);
 
@@ -400,7 +417,7 @@ void offline_add_files(struct stage *st, const struct site *s, const struct page
 		put_json_string(&b, parts[i].path);
 	}
 	for (size_t i = 0; i < assets.n; i++) {
-		/* A file of templates/assets with a generated file's name is replaced by it. */
+		/* Listed once: an icon of the project's is already above. */
 		int dup = 0;
 		for (size_t j = 0; j < sizeof generated / sizeof *generated; j++)
 			dup |= strcmp(assets.v[i], generated[j]) == 0;

@@ -9,7 +9,8 @@
  *  - manifest.webmanifest: French name and short name, start_url ".",
  *    standalone, the colours of the site's style sheet;
  *  - assets/icone-192.png, assets/icone-512.png drawn with cairo in those
- *    colours and the colours of the logiques d'action.
+ *    colours and the colours of the logiques d'action, unless the project's
+ *    templates/assets/ has its own.
  *
  * assets/sw-register.js registers the worker only over http: and https:
  * (not from a USB stick, where file:// has no service workers).
@@ -35,6 +36,14 @@ struct template_files;
  */
 void offline_add_files(struct stage *st, const struct site *s, const struct page_plan *plan,
 		       const struct template_files *tf, int with_pdf, int with_worker);
+
+/*
+ * Whether path (below the output) is a file the build writes itself under
+ * assets/ and a project's templates/assets/ may not replace: the search
+ * index and its parts (a project's copy would be staged twice and would
+ * not match the pages). The icons are not: a project's own icon is kept.
+ */
+int offline_reserved_asset(const char *path);
 
 /* The colour of a custom property (« --accent: #1f4e79; ») in css, as "#rrggbb", or NULL. Caller frees. */
 char *offline_css_colour(const char *css, const char *property);

@@ -9,10 +9,14 @@
  */
 #include "output.h"
 
+#include "gzip.h"
 #include "i18n.h"
 #include "load.h"
+#include "offline.h"
 #include "precompress.h"
+#include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void render(struct output_run *run, void *state, size_t i)
@@ -27,6 +31,26 @@ static void render(struct output_run *run, void *state, size_t i)
 		if (f->irregular) {
 			diag_warning(run->d, f->shown, 0, 0, _("not a regular file: left out"));
 			continue;
+		}
+		/* A name the build writes itself: the stage takes each path once. */
+		if (offline_reserved_asset(f->path)) {
+			diag_warning(run->d, f->shown, 0, 0,
+				     _("fiches writes a file of this name itself (the search index): "
+				       "this one is left out; rename it"));
+			continue;
+		}
+		size_t plen = strlen(f->path);
+		if (plen > 3 && !strcmp(f->path + plen - 3, ".gz")) {
+			char *plain = xstrndup(f->path, plen - 3);
+			const struct template_file *src = template_files_find(tf, plain);
+			int made_here = src && !src->irregular && gzip_worth_type(plain);
+			free(plain);
+			if (made_here) {
+				diag_warning(run->d, f->shown, 0, 0,
+					     _("fiches compresses the file of the same name without .gz "
+					       "itself: this copy is left out"));
+				continue;
+			}
 		}
 		size_t len;
 		char *data = template_file_read(f, LOAD_MAX_FILE_BYTES * 16ULL, &len, run->d);

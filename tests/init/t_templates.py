@@ -6,7 +6,9 @@ with a copy of the source tree's templates/; a project's templates/NAME
 replaces that one file (a page template, a partial, an asset) and the rest
 still comes from the built-in set; an error in a project's partial is
 reported at its own file; --templates DIR plays the part of templates/, and
-a DIR that does not exist is a usage error.
+a DIR that does not exist is a usage error. A project's asset with the name
+of a file the build writes (an icon, the search index, a .gz) never stops
+the build.
 """
 import os
 import shutil
@@ -55,6 +57,30 @@ def main():
     sw = read(os.path.join(pub, "sw.js"))
     check("the service worker precaches the project asset and has a new version",
           "\"assets/logo.svg\"" in sw and got["sw.js"] != builtin["sw.js"])
+
+    # Names the build writes itself. The project's own icon replaces the
+    # drawn one; a copy of the search index, or a .gz of an asset the build
+    # compresses itself, is left out with one warning each; never an
+    # internal error (the stage takes each path once).
+    icon = b"\x89PNG\r\n\x1a\n" + b"logo du projet" * 8
+    write(os.path.join(own, "templates", "assets", "icone-192.png"), icon)
+    write(os.path.join(own, "templates", "assets", "recherche-index.js"), "var x = 1;\n")
+    write(os.path.join(own, "templates", "assets", "site.js.gz"), "pas un gzip\n")
+    rc, _, err = fiches("build", "--no-pdf", "-C", own)
+    got = tree(pub, sha256)
+    with open(os.path.join(pub, "assets", "icone-192.png"), "rb") as f:
+        kept = f.read() == icon
+    check("the project's assets/icone-192.png replaces the drawn icon; the 512 px one is still drawn",
+          rc == 0 and kept and got.get("assets/icone-512.png") == builtin["assets/icone-512.png"], err)
+    check("a copy of the search index in templates/assets: one warning at that file, the build's index kept",
+          err.count("templates/assets/recherche-index.js: warning:") == 1 and
+          got.get("assets/recherche-index.js") == builtin["assets/recherche-index.js"] and
+          "internal error" not in err, err)
+    check("templates/assets/site.js.gz beside site.js: one warning, the build compresses site.js itself",
+          err.count("templates/assets/site.js.gz: warning:") == 1 and
+          got.get("assets/site.js.gz") == builtin["assets/site.js.gz"], err)
+    for name in ("icone-192.png", "recherche-index.js", "site.js.gz"):
+        os.unlink(os.path.join(own, "templates", "assets", name))
 
     # A syntax error in the project's partial is reported at that file.
     write(os.path.join(own, "templates", "partials", "card.mustache"), "{{#x}}\n")
