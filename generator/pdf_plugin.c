@@ -8,11 +8,9 @@
 #include "pdf_plugin.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdatomic.h>
 
 #include "booklet.h"
-#include "i18n.h"
 #include "plugin_load.h"
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -21,14 +19,9 @@ static char why_not[2048];  /* French, without the program's name */
 
 static void load(void)
 {
-	const struct pdf_plugin_entry *e = plugin_load("pdf", PDF_PLUGIN_SYMBOL, why_not, sizeof why_not);
-	if (e && (e->abi != PDF_PLUGIN_ABI || e->size != sizeof *e)) {
-		snprintf(why_not, sizeof why_not,
-			 _("the module %s of fiches does not belong to this program; reinstall fiches"),
-			 "pdf");
-		e = NULL;
-	}
-	atomic_store(&loaded, e);
+	atomic_store(&loaded, (const struct pdf_plugin_entry *)plugin_load(
+				      "pdf", PDF_PLUGIN_SYMBOL, PDF_PLUGIN_ABI,
+				      sizeof(struct pdf_plugin_entry), why_not, sizeof why_not));
 }
 
 const struct pdf_plugin_entry *pdf_plugin(const char **why)

@@ -21,13 +21,13 @@
 #include <stdio.h>
 
 #include "pdf.h"
+#include "plugin_load.h"
 
 /* Raised whenever the table or what it passes changes: a stale plugin is refused. */
 #define PDF_PLUGIN_ABI 1
 
 struct pdf_plugin_entry {
-	unsigned abi;           /* PDF_PLUGIN_ABI */
-	unsigned size;          /* sizeof (struct pdf_plugin_entry) */
+	struct plugin_stamp stamp;  /* {PDF_PLUGIN_ABI, sizeof (struct pdf_plugin_entry)} */
 	int (*build_site)(const struct site *s, struct stage *st, const struct pdf_options *o,
 			  struct diag *d);
 	int (*stream_site)(const struct site *s, const struct pdf_options *o, int fd,

@@ -6,8 +6,7 @@
 #include "replacements.h"
 
 const struct pdf_plugin_entry fiches_pdf_plugin = {
-	.abi = PDF_PLUGIN_ABI,
-	.size = sizeof(struct pdf_plugin_entry),
+	.stamp = {PDF_PLUGIN_ABI, sizeof(struct pdf_plugin_entry)},
 	.build_site = pdf_build_site,
 	.stream_site = pdf_stream_site,
 	.build_adhoc = pdf_build_adhoc,

@@ -21,7 +21,8 @@ static void copy_message(char *to, size_t size, const char *from)
 	to[n] = '\0';
 }
 
-const void *plugin_load(const char *name, const char *symbol, char *why, size_t whysize)
+const void *plugin_load(const char *name, const char *symbol, unsigned abi, unsigned size,
+			char *why, size_t whysize)
 {
 	char exe[PATH_MAX] = "";
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -58,12 +59,13 @@ const void *plugin_load(const char *name, const char *symbol, char *why, size_t 
 			 name, err, name);
 		return NULL;
 	}
-	const void *sym = dlsym(h, symbol);
-	if (!sym) {
+	const struct plugin_stamp *sym = dlsym(h, symbol);
+	if (!sym || sym->abi != abi || sym->size != size) {
 		snprintf(why, whysize, _("the module %s of fiches does not belong to this program; "
 					 "reinstall fiches"),
 			 name);
 		dlclose(h);
+		return NULL;
 	}
 	return sym;
 }

@@ -19,6 +19,22 @@
  * program is /proc/self/exe, as for the message catalogues (base/i18n.c).
  * The plugin stays loaded to the end of the process.
  */
-const void *plugin_load(const char *name, const char *symbol, char *why, size_t whysize);
+/*
+ * The first member of every plugin's table: the table's version and size
+ * as the plugin was built. A plugin from another build of fiches has a
+ * different stamp and is refused rather than called through a table of
+ * another shape.
+ */
+struct plugin_stamp {
+	unsigned abi;   /* the table's ABI number (PDF_PLUGIN_ABI, SERVE_PLUGIN_ABI) */
+	unsigned size;  /* sizeof the whole table */
+};
+
+/*
+ * ... and checks that the symbol, a table whose first member is a struct
+ * plugin_stamp, carries the stamp {abi, size} this program expects.
+ */
+const void *plugin_load(const char *name, const char *symbol, unsigned abi, unsigned size,
+			char *why, size_t whysize);
 
 #endif

@@ -7,20 +7,14 @@
 
 #include <stdio.h>
 
-#include "i18n.h"
 #include "plugin_load.h"
 
 int serve_run(const struct serve_options *opts)
 {
 	char why[2048];
-	const struct serve_plugin_entry *e =
-		plugin_load("serve", SERVE_PLUGIN_SYMBOL, why, sizeof why);
-	if (e && (e->abi != SERVE_PLUGIN_ABI || e->size != sizeof *e)) {
-		snprintf(why, sizeof why,
-			 _("the module %s of fiches does not belong to this program; reinstall fiches"),
-			 "serve");
-		e = NULL;
-	}
+	const struct serve_plugin_entry *e = plugin_load(
+		"serve", SERVE_PLUGIN_SYMBOL, SERVE_PLUGIN_ABI, sizeof(struct serve_plugin_entry), why,
+		sizeof why);
 	if (!e) {
 		fprintf(stderr, "fiches: %s\n", why);
 		return 1;

@@ -10,14 +10,14 @@
 #ifndef FICHES_SERVE_PLUGIN_H
 #define FICHES_SERVE_PLUGIN_H
 
+#include "plugin_load.h"
 #include "serve.h"
 
 /* Raised whenever the table or what it passes changes: a stale plugin is refused. */
 #define SERVE_PLUGIN_ABI 1
 
 struct serve_plugin_entry {
-	unsigned abi;           /* SERVE_PLUGIN_ABI */
-	unsigned size;          /* sizeof (struct serve_plugin_entry) */
+	struct plugin_stamp stamp;  /* {SERVE_PLUGIN_ABI, sizeof (struct serve_plugin_entry)} */
 	int (*run)(const struct serve_options *opts);
 };
 

@@ -2,7 +2,6 @@
 #include "serve_plugin.h"
 
 const struct serve_plugin_entry fiches_serve_plugin = {
-	.abi = SERVE_PLUGIN_ABI,
-	.size = sizeof(struct serve_plugin_entry),
+	.stamp = {SERVE_PLUGIN_ABI, sizeof(struct serve_plugin_entry)},
 	.run = serve_run,
 };
