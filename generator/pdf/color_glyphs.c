@@ -21,9 +21,9 @@
  */
 
 #include "color_glyphs.h"
+#include "pango_probe.h"
 
 #include <dlfcn.h>
-#include <pango/pangocairo.h>
 #include <stdatomic.h>
 #include <stddef.h>
 
@@ -121,15 +121,7 @@ int color_glyphs_reached(void)
 	if (status >= 0)
 		return status;
 	unsigned long before = atomic_load(&reached);
-	PangoFontMap *map = pango_cairo_font_map_new();
-	PangoContext *ctx = pango_font_map_create_context(map);
-	PangoLayout *l = pango_layout_new(ctx);
-	pango_layout_set_text(l, "Fiches", -1);
-	int w, h;
-	pango_layout_get_size(l, &w, &h);
-	g_object_unref(l);
-	g_object_unref(ctx);
-	g_object_unref(map);
+	pango_probe_word();
 	status = atomic_load(&reached) > before;
 	return status;
 }

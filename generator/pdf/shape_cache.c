@@ -50,6 +50,7 @@
  * request is shaped by HarfBuzz itself: slower, never wrong.
  */
 #include "shape_cache.h"
+#include "pango_probe.h"
 
 #include <hb.h>
 #include <hb-ot.h>
@@ -887,20 +888,6 @@ struct shape_stats shape_cache_stats(void)
 	return stats;
 }
 
-/* Shapes one word through Pango, as the booklets do. */
-static void shape_through_pango(void)
-{
-	PangoFontMap *map = pango_cairo_font_map_new();
-	PangoContext *ctx = pango_font_map_create_context(map);
-	PangoLayout *l = pango_layout_new(ctx);
-	pango_layout_set_text(l, "Fiches", -1);
-	int w, h;
-	pango_layout_get_size(l, &w, &h);
-	g_object_unref(l);
-	g_object_unref(ctx);
-	g_object_unref(map);
-}
-
 enum shape_cache_status shape_cache_status(void)
 {
 	static _Atomic int status = -1;
@@ -916,7 +903,7 @@ enum shape_cache_status shape_cache_status(void)
 		st = SHAPE_CACHE_OFF;
 	} else {
 		unsigned long before = atomic_load(&reached);
-		shape_through_pango();
+		pango_probe_word();
 		st = atomic_load(&reached) > before ? SHAPE_CACHE_ACTIVE : SHAPE_CACHE_NOT_REACHED;
 	}
 	status = (int)st;
