@@ -110,7 +110,7 @@ BIN       = $(BUILD)/fiches
 # objects (-u), both listed from the plugin's undefined symbols.
 # libfiches.a keeps every object: test drivers call the PDF stack directly.
 PDF_IN_PROGRAM := $(addprefix generator/pdf/,booklet.c fold_panels.c image.c printhtml.c doc_dest.c \
-	cairo_numbers.c content_deflate.c)
+	cairo_numbers.c content_deflate.c cairo_probe.c)
 PLUGIN_SRC := $(filter-out $(PDF_IN_PROGRAM),$(wildcard generator/pdf/*.c)) \
 	generator/pdf_plugin_table.c generator/replacements_pdf.c
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
