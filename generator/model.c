@@ -96,23 +96,33 @@ void ptrs_free(struct ptrs *p)
 	p->n = p->cap = p->set_cap = 0;
 }
 
-static int compare_doc_slugs(const void *a, const void *b)
+/* The hash of a document's number in docs_by_number (ptr_hash's mix). */
+static uint64_t number_hash(int number)
 {
-	return strcmp((*(struct doc *const *)a)->slug, (*(struct doc *const *)b)->slug);
-}
-
-static int compare_entry_ids(const void *a, const void *b)
-{
-	return strcmp((*(struct entry *const *)a)->id, (*(struct entry *const *)b)->id);
+	uint64_t h = (uint64_t)(unsigned)number + 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
 }
 
 void site_index_docs(struct site *s, enum doc_kind kind)
 {
-	free(s->by_slug[kind]);
 	size_t n = s->ndocs[kind];
-	s->by_slug[kind] = xcalloc(n + 1, sizeof *s->by_slug[kind]);
-	memcpy(s->by_slug[kind], s->docs[kind], n * sizeof *s->docs[kind]);
-	qsort(s->by_slug[kind], n, sizeof *s->by_slug[kind], compare_doc_slugs);
+	keytab_free(&s->docs_by_slug[kind]);
+	keytab_free(&s->docs_by_number[kind]);
+	keytab_init(&s->docs_by_slug[kind], n);
+	int numbered = n && s->docs[kind][0]->desc->list != LIST_PLAIN;
+	if (numbered)
+		keytab_init(&s->docs_by_number[kind], n);
+	/* In series order: of two documents sharing a key, the first is found. */
+	for (size_t i = 0; i < n; i++) {
+		struct doc *d = s->docs[kind][i];
+		keytab_add(&s->docs_by_slug[kind], keytab_hash(d->slug, strlen(d->slug)), d);
+		if (numbered)
+			keytab_add(&s->docs_by_number[kind], number_hash(d->number), d);
+	}
+	s->docs_indexed[kind] = 1;
 }
 
 void site_index_entries(struct site *s)
@@ -120,12 +130,13 @@ void site_index_entries(struct site *s)
 	struct entry *v[3] = {s->contacts, s->glossary, s->biblio};
 	size_t n[3] = {s->ncontacts, s->nglossary, s->nbiblio};
 	for (int k = 0; k < 3; k++) {
-		free(s->entries_by_id[k]);
-		s->entries_by_id[k] = xcalloc(n[k] + 1, sizeof *s->entries_by_id[k]);
+		keytab_free(&s->entries_by_id[k]);
+		keytab_init(&s->entries_by_id[k], n[k]);
 		for (size_t i = 0; i < n[k]; i++)
-			s->entries_by_id[k][i] = &v[k][i];
-		qsort(s->entries_by_id[k], n[k], sizeof *s->entries_by_id[k], compare_entry_ids);
+			keytab_add(&s->entries_by_id[k], keytab_hash(v[k][i].id, strlen(v[k][i].id)),
+				   &v[k][i]);
 	}
+	s->entries_indexed = 1;
 }
 
 size_t site_ndocs_all(const struct site *s)
@@ -146,34 +157,39 @@ struct doc *site_doc_at(const struct site *s, size_t i)
 	return s->docs[k][i];
 }
 
+/* key as a document number: all digits, at most six; else -1. */
+static int key_number(const char *key)
+{
+	size_t len = 0;
+	for (; key[len]; len++)
+		if (!ascii_isdigit(key[len]))
+			return -1;
+	return len && len < 7 ? atoi(key) : -1;
+}
+
 struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *key)
 {
-	int is_number = *key != '\0';
-	for (const char *c = key; *c; c++)
-		if (!ascii_isdigit(*c))
-			is_number = 0;
-	int number = is_number && strlen(key) < 7 ? atoi(key) : -1;
 	size_t n = s->ndocs[kind];
-	if (s->by_slug[kind]) {
-		struct doc probe = {0}, *pp = &probe;
-		probe.slug = (char *)key;
-		struct doc **hit = bsearch(&pp, s->by_slug[kind], n, sizeof *s->by_slug[kind],
-					   compare_doc_slugs);
-		if (hit)
-			return *hit;
+	if (s->docs_indexed[kind]) {
+		const struct keytab *slugs = &s->docs_by_slug[kind];
+		uint64_t h = keytab_hash(key, strlen(key));
+		size_t pos = keytab_home(slugs, h);
+		for (struct doc *d; (d = keytab_next(slugs, h, &pos));)
+			if (strcmp(d->slug, key) == 0)
+				return d;
+		/* Not a slug: a number perhaps. */
+		int number = key_number(key);
 		if (number < 0 || !n || s->docs[kind][0]->desc->list == LIST_PLAIN)
 			return NULL;
-		/* The arrays are sorted by number. */
-		size_t lo = 0, hi = n;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (s->docs[kind][mid]->number < number)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		return lo < n && s->docs[kind][lo]->number == number ? s->docs[kind][lo] : NULL;
+		const struct keytab *numbers = &s->docs_by_number[kind];
+		h = number_hash(number);
+		pos = keytab_home(numbers, h);
+		for (struct doc *d; (d = keytab_next(numbers, h, &pos));)
+			if (d->number == number)
+				return d;
+		return NULL;
 	}
+	int number = key_number(key);
 	for (size_t i = 0; i < n; i++) {
 		struct doc *d = s->docs[kind][i];
 		if (strcmp(d->slug, key) == 0 || (number >= 0 && d->number == number &&
@@ -201,12 +217,14 @@ struct entry *site_find_entry(const struct site *s, enum target_kind kind, const
 	case TARGET_BIBLIO: v = s->biblio; n = s->nbiblio; k = 2; break;
 	default: return NULL;
 	}
-	if (s->entries_by_id[k]) {
-		struct entry probe = {0}, *pp = &probe;
-		probe.id = (char *)id;
-		struct entry **hit = bsearch(&pp, s->entries_by_id[k], n,
-					     sizeof *s->entries_by_id[k], compare_entry_ids);
-		return hit ? *hit : NULL;
+	if (s->entries_indexed) {
+		const struct keytab *ids = &s->entries_by_id[k];
+		uint64_t h = keytab_hash(id, strlen(id));
+		size_t pos = keytab_home(ids, h);
+		for (struct entry *e; (e = keytab_next(ids, h, &pos));)
+			if (strcmp(e->id, id) == 0)
+				return e;
+		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i].id, id) == 0)
@@ -387,10 +405,12 @@ void site_free(struct site *s)
 	yaml_marks_free(s->contacts_marks);
 	yaml_marks_free(s->glossary_marks);
 	yaml_marks_free(s->biblio_marks);
-	for (int k = 0; k < DOC_KINDS; k++)
-		free(s->by_slug[k]);
+	for (int k = 0; k < DOC_KINDS; k++) {
+		keytab_free(&s->docs_by_slug[k]);
+		keytab_free(&s->docs_by_number[k]);
+	}
 	for (int k = 0; k < 3; k++)
-		free(s->entries_by_id[k]);
+		keytab_free(&s->entries_by_id[k]);
 	if (s->gloss)
 		gloss_index_free(s->gloss);
 	md_paths_free(s->md_paths);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "keytab.h"
 #include "kind.h"
 
 struct yaml_marks;
@@ -253,9 +254,16 @@ struct site {
 	struct emergency *emergencies; /* site.yaml urgences, in order */
 	size_t nemergencies;
 
-	/* Lookup tables, sorted by id (built by site_index_*; NULL until then). */
-	struct doc **by_slug[DOC_KINDS];
-	struct entry **entries_by_id[3]; /* contacts, glossary, bibliography */
+	/*
+	 * Lookup tables (keytab.h), built once by site_index_*: documents by
+	 * slug and by number (a kind whose fiches are numbered), each kind's
+	 * made once its documents are sorted (docs_indexed); data entries by
+	 * id (contacts, glossary, bibliography; entries_indexed).
+	 */
+	struct keytab docs_by_slug[DOC_KINDS], docs_by_number[DOC_KINDS];
+	unsigned char docs_indexed[DOC_KINDS];
+	struct keytab entries_by_id[3];
+	int entries_indexed;
 	struct md_paths *md_paths;       /* documents by path, for relative .md links (bodies_process) */
 
 	struct gloss_index *gloss;   /* over glossary ids */
@@ -268,13 +276,20 @@ struct site {
 };
 
 /*
- * Builds the lookup table of a kind once its documents are sorted and their
- * slugs final (docs by number need no table: the arrays are sorted by it).
+ * Builds the lookup tables of a kind once its documents are sorted and
+ * their slugs and numbers final (again after a change of either); those
+ * of the data entries once they are loaded. Lookups before then look
+ * through the arrays. Where two documents share a slug or a number (an
+ * error schema reports), the first in series order is found.
  */
 void site_index_docs(struct site *s, enum doc_kind kind);
 void site_index_entries(struct site *s);
 
-/* Lookups (NULL when absent). */
+/*
+ * Lookups (NULL when absent), in constant time once indexed: a document of
+ * kind by slug, or by number ("6", "06") for a numbered kind when no slug
+ * is spelled so.
+ */
 struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *slug_or_number);
 
 /* Number of documents of every kind, and the i-th when the kinds are counted one after the other. */
