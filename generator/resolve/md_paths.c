@@ -4,10 +4,11 @@
  * Keys are paths relative to the project root with "content/" first, both
  * for a document's listed path and for its real path (content_real
  * replaced by "content"), so a lexical key and a real key compare as
- * strings. The table is sorted once; lookups are binary searches.
+ * strings. The table is hashed once (keytab.h); a lookup normalises the
+ * link on the stack, hashes it once and compares one key.
  */
 #include "md_paths.h"
-#include "buf.h"
+#include "keytab.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -19,27 +20,19 @@
 struct md_entry {
 	char *key;              /* owned */
 	struct doc *doc;        /* borrowed */
-	int real;               /* 0: the listed path, 1: the real path */
-	size_t order;           /* kind order then position: the first document wins */
 };
 
 struct md_paths {
 	const struct site *s;
 	struct md_entry *v;
 	size_t n;
+	/*
+	 * The entries by key: every listed path first, then every real path,
+	 * each in kind order then position, so the first found is the first
+	 * document, and a link spelled as a document's own path leads to it.
+	 */
+	struct keytab by_key;
 };
-
-static int compare_entries(const void *a, const void *b)
-{
-	const struct md_entry *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
-	/* A link spelled as a document's own path leads to that document. */
-	if (x->real != y->real)
-		return x->real - y->real;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
 
 /* "content/" + the part of real under content_real, or NULL when outside. */
 static char *content_key(const struct site *s, const char *real)
@@ -76,18 +69,20 @@ struct md_paths *md_paths_build(const struct site *s)
 	size_t total = site_ndocs_all(s);
 	t->v = xcalloc(2 * total + 1, sizeof *t->v);
 	char *dir_fs = NULL, *dir_real = NULL;
-	size_t order = 0;
+	/* Listed paths in v[0..total), real paths after them. */
+	struct md_entry *real_keys = t->v + total;
+	size_t nreal = 0;
 	for (int k = 0; k < DOC_KINDS; k++) {
-		for (size_t i = 0; i < s->ndocs[k]; i++, order++) {
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			struct doc *doc = s->docs[k][i];
-			t->v[t->n++] = (struct md_entry){xstrdup(doc->path), doc, 0, order};
+			t->v[t->n++] = (struct md_entry){xstrdup(doc->path), doc};
 			/* The load's listing knew it: no lstat nor path to make for each document. */
 			char *real = !doc->content_key && s->content_real ?
 				     real_path_of(doc, &dir_fs, &dir_real) : NULL;
 			char *key = doc->content_key ? xstrdup(doc->content_key) :
 				    real ? content_key(s, real) : NULL;
 			if (key && strcmp(key, doc->path) != 0)
-				t->v[t->n++] = (struct md_entry){key, doc, 1, order};
+				real_keys[nreal++] = (struct md_entry){key, doc};
 			else
 				free(key);
 			free(real);
@@ -95,17 +90,11 @@ struct md_paths *md_paths_build(const struct site *s)
 	}
 	free(dir_fs);
 	free(dir_real);
-	qsort(t->v, t->n, sizeof *t->v, compare_entries);
-	/* One entry per key: the first after sorting. */
-	size_t w = 0;
-	for (size_t r = 0; r < t->n; r++) {
-		if (w && strcmp(t->v[w - 1].key, t->v[r].key) == 0) {
-			free(t->v[r].key);
-			continue;
-		}
-		t->v[w++] = t->v[r];
-	}
-	t->n = w;
+	memmove(t->v + t->n, real_keys, nreal * sizeof *t->v);
+	t->n += nreal;
+	keytab_init(&t->by_key, t->n);
+	for (size_t i = 0; i < t->n; i++)
+		keytab_add(&t->by_key, keytab_hash(t->v[i].key, strlen(t->v[i].key)), &t->v[i]);
 	return t;
 }
 
@@ -116,68 +105,68 @@ void md_paths_free(struct md_paths *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->v[i].key);
 	free(t->v);
+	keytab_free(&t->by_key);
 	free(t);
 }
 
-static struct doc *lookup(const struct md_paths *t, const char *key)
+static struct doc *lookup(const struct md_paths *t, const char *key, size_t len)
 {
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->v[mid].key, key);
-		if (c == 0)
-			return t->v[mid].doc;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint64_t h = keytab_hash(key, len);
+	size_t pos = keytab_home(&t->by_key, h);
+	for (const struct md_entry *e; (e = keytab_next(&t->by_key, h, &pos));)
+		if (strncmp(e->key, key, len) == 0 && e->key[len] == '\0')
+			return e->doc;
 	return NULL;
 }
 
 /*
  * dir + "/" + rel with empty and '.' components dropped and '..' applied,
- * or NULL when '..' climbs above the project root. Caller frees.
+ * written into out (room for strlen(dir) + strlen(rel) + 2 bytes, which it
+ * never exceeds); its length, or -1 when '..' climbs above the project root.
  */
-static char *normalise(const char *dir, const char *rel)
+static long normalise(const char *dir, size_t dir_len, const char *rel, char *out)
 {
-	struct buf out = BUF_INIT;
+	size_t n = 0;
 	const char *parts[2] = {dir, rel};
+	const char *ends[2] = {dir + dir_len, rel + strlen(rel)};
 	for (int p = 0; p < 2; p++) {
-		const char *c = parts[p];
-		while (*c) {
-			const char *end = strchr(c, '/');
-			size_t len = end ? (size_t)(end - c) : strlen(c);
+		const char *c = parts[p], *stop = ends[p];
+		while (c < stop) {
+			const char *end = memchr(c, '/', (size_t)(stop - c));
+			size_t len = end ? (size_t)(end - c) : (size_t)(stop - c);
 			if (len == 2 && c[0] == '.' && c[1] == '.') {
-				if (!out.len) {
-					buf_free(&out);
-					return NULL;
-				}
-				char *slash = memrchr(out.data, '/', out.len);
-				out.len = slash ? (size_t)(slash - out.data) : 0;
+				if (!n)
+					return -1;
+				char *slash = memrchr(out, '/', n);
+				n = slash ? (size_t)(slash - out) : 0;
 			} else if (len && !(len == 1 && c[0] == '.')) {
-				if (out.len)
-					buf_putc(&out, '/');
-				buf_put(&out, c, len);
+				if (n)
+					out[n++] = '/';
+				memcpy(out + n, c, len);
+				n += len;
 			}
 			c += len;
-			if (*c == '/')
+			if (c < stop && *c == '/')
 				c++;
 		}
 	}
-	if (out.data)
-		out.data[out.len] = '\0';
-	return buf_detach(&out);
+	out[n] = '\0';
+	return (long)n;
 }
+
+/* Keys up to this long are put together on the stack. */
+#define KEY_STACK 512
 
 struct doc *md_paths_find(const struct md_paths *t, const struct doc *from, const char *rel)
 {
 	const char *base = path_basename(from->path);
-	char *dir = xstrndup(from->path, (size_t)(base - from->path));
-	char *key = normalise(dir, rel);
-	free(dir);
-	struct doc *found = key ? lookup(t, key) : NULL;
-	free(key);
+	size_t dir_len = (size_t)(base - from->path), room = dir_len + strlen(rel) + 2;
+	char stack[KEY_STACK];
+	char *key = room <= sizeof stack ? stack : xmalloc(room);
+	long len = normalise(from->path, dir_len, rel, key);
+	struct doc *found = len >= 0 ? lookup(t, key, (size_t)len) : NULL;
+	if (key != stack)
+		free(key);
 	if (found || !t->s->content_real)
 		return found;
 	/* Through the file system once: a symbolic directory on the way. */
@@ -186,7 +175,7 @@ struct doc *md_paths_find(const struct md_paths *t, const struct doc *from, cons
 	char *joined = path_join(*fs_dir ? fs_dir : ".", rel);
 	char *real = realpath(joined, NULL);
 	char *real_key = real ? content_key(t->s, real) : NULL;
-	found = real_key ? lookup(t, real_key) : NULL;
+	found = real_key ? lookup(t, real_key, strlen(real_key)) : NULL;
 	free(real_key);
 	free(real);
 	free(joined);
