@@ -45,6 +45,8 @@ static int compare_scored(const void *a, const void *b)
 
 /* A theme or action listed by more fiches than this says little about any of them. */
 #define RELATED_MAX_FANOUT 500
+/* Related fiches kept for each. */
+#define RELATED_KEEP 3
 /* Fiches of the same logique considered around each one, in series order. */
 #define RELATED_LOGIC_WINDOW 4
 
@@ -65,7 +67,7 @@ static void bump(struct scorer *sc, struct doc *o, size_t points)
 }
 
 /*
- * Related fiches of the same kind, at most three: shared themes (for
+ * Related fiches of the same kind, at most RELATED_KEEP (three): shared themes (for
  * actions) or shared actions (for themes) weigh most, then links either
  * way, then the same logique, then shared publics. Candidates come from
  * the shared lists and a window of the same logique, never from a scan of
@@ -83,8 +85,7 @@ struct related_job {
 /* Documents per run of derive_related's parallel loop. */
 #define RELATED_RUN 256
 
-static void related_of(enum doc_kind kind, struct doc *d, struct scorer *sc, size_t *cap,
-		       struct scored **v, size_t *vcap)
+static void related_of(enum doc_kind kind, struct doc *d, struct scorer *sc, size_t *cap)
 {
 	sc->ntouched = 0;
 	/* Worst case of candidates for this doc, so bump never overflows. */
@@ -127,10 +128,13 @@ static void related_of(enum doc_kind kind, struct doc *d, struct scorer *sc, siz
 			if (same->v[k] != d)
 				bump(sc, same->v[k], 0);
 	}
-	if (sc->ntouched > *vcap) {
-		*vcap = sc->ntouched;
-		*v = xrealloc(*v, *vcap * sizeof **v);
-	}
+	/*
+	 * The best RELATED_KEEP in compare_scored's order, picked in one pass
+	 * (sorting every candidate was most of this function's cost): a
+	 * candidate goes after those it does not beat, so ties keep the
+	 * order of the candidates, as the stable sort did.
+	 */
+	struct scored best[RELATED_KEEP];
 	size_t m = 0;
 	for (size_t k = 0; k < sc->ntouched; k++) {
 		struct doc *o = sc->touched[k];
@@ -139,13 +143,21 @@ static void related_of(enum doc_kind kind, struct doc *d, struct scorer *sc, siz
 		if (d->logic && d->logic == o->logic)
 			score += 3;
 		score += shared(&d->publics, &o->publics);
-		if (score >= 3)
-			(*v)[m++] = (struct scored){o, score};
+		if (score < 3)
+			continue;
+		struct scored c = {o, score};
+		size_t at = m;
+		while (at > 0 && compare_scored(&c, &best[at - 1]) < 0)
+			at--;
+		if (at == RELATED_KEEP)
+			continue;
+		if (m < RELATED_KEEP)
+			m++;
+		memmove(&best[at + 1], &best[at], (m - 1 - at) * sizeof *best);
+		best[at] = c;
 	}
-	if (m > 1)
-		qsort(*v, m, sizeof **v, compare_scored);
-	for (size_t j = 0; j < m && j < 3; j++)
-		ptrs_add(&d->related, (*v)[j].doc);
+	for (size_t j = 0; j < m; j++)
+		ptrs_add(&d->related, best[j].doc);
 }
 
 /* Run r of derive_related: documents [r * RELATED_RUN, (r + 1) * RELATED_RUN). */
@@ -154,13 +166,11 @@ static void related_run(void *ctx, size_t r)
 	struct related_job *j = ctx;
 	size_t n = j->s->ndocs[j->kind];
 	struct scorer sc = {xcalloc(n, sizeof *sc.score), NULL, 0};
-	size_t cap = 64, vcap = 0;
+	size_t cap = 64;
 	sc.touched = xcalloc(cap, sizeof *sc.touched);
-	struct scored *v = NULL;
 	size_t end = (r + 1) * RELATED_RUN < n ? (r + 1) * RELATED_RUN : n;
 	for (size_t i = r * RELATED_RUN; i < end; i++)
-		related_of(j->kind, j->s->docs[j->kind][i], &sc, &cap, &v, &vcap);
-	free(v);
+		related_of(j->kind, j->s->docs[j->kind][i], &sc, &cap);
 	free(sc.touched);
 	free(sc.score);
 }
