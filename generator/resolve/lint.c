@@ -977,8 +977,22 @@ static int site_has(const struct site *s, const char *path)
 	return ok;
 }
 
+/* Where a link is: its character column counted only for a message (most links have none). */
+struct link_at {
+	const struct doc *doc;
+	int line, byte_col;
+	struct lint_lines **lines;  /* the document's, made here when first needed */
+};
+
+static int link_col(struct link_at *at)
+{
+	if (!*at->lines)
+		*at->lines = lint_lines_new(at->doc);
+	return lint_lines_col(*at->lines, at->line, at->byte_col);
+}
+
 /* mailto:, tel:, http(s):: an address that does not read as one. */
-static void check_address(const struct doc *doc, int line, int col, const char *url,
+static void check_address(const struct doc *doc, struct link_at *at, const char *url,
 			  size_t scheme, struct diag *d)
 {
 	char *name = xstrndup(url, scheme);
@@ -995,7 +1009,7 @@ static void check_address(const struct doc *doc, int line, int col, const char *
 				*next++ = '\0';
 			const char *why = lint_email_problem(a);
 			if (why) {
-				diag_warning(d, doc->path, line, col,
+				diag_warning(d, doc->path, at->line, link_col(at),
 					     _("e-mail address '%s' is not valid: %s"), a, why);
 				break;
 			}
@@ -1004,22 +1018,23 @@ static void check_address(const struct doc *doc, int line, int col, const char *
 	} else if (strcmp(name, "tel") == 0) {
 		char *number = percent_decode(rest);
 		if (!lint_is_phone(number))
-			diag_warning(d, doc->path, line, col,
+			diag_warning(d, doc->path, at->line, link_col(at),
 				     _("'%s' is not a phone number: write its digits, such as 04 91 00 00 00 or +33 4 91 00 00 00"),
 				     number);
 		free(number);
 	} else if (strcmp(name, "http") == 0 || strcmp(name, "https") == 0) {
 		const char *why = lint_url_problem(url);
 		if (why)
-			diag_warning(d, doc->path, line, col, _("web address '%s' is not valid: %s"),
+			diag_warning(d, doc->path, at->line, link_col(at), _("web address '%s' is not valid: %s"),
 				     url, why);
 	}
 	free(name);
 }
 
-void lint_relative_link(const struct site *s, const struct doc *doc, int line, int col,
-			const char *url, struct diag *d)
+void lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
+			struct lint_lines **lines, const char *url, struct diag *d)
 {
+	struct link_at at = {doc, line, byte_col, lines};
 	if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?')
 		return;
 	/* https:, mailto:, tel:…: addresses, not files of the site. */
@@ -1028,15 +1043,15 @@ void lint_relative_link(const struct site *s, const struct doc *doc, int line, i
 	       url[scheme] == '.')
 		scheme++;
 	if (scheme > 0 && url[scheme] == ':' && ascii_isalpha(url[0])) {
-		check_address(doc, line, col, url, scheme, d);
+		check_address(doc, &at, url, scheme, d);
 		return;
 	}
 	char *path = xstrndup(url, strcspn(url, "#?"));
 	if (strchr(path, '@') && !strchr(path, '/')) {
-		diag_warning(d, doc->path, line, col,
+		diag_warning(d, doc->path, at.line, link_col(&at),
 			     _("link '%s' leads nowhere: an e-mail address is written mailto:%s"), url, url);
 	} else if (looks_like_host(path)) {
-		diag_warning(d, doc->path, line, col,
+		diag_warning(d, doc->path, at.line, link_col(&at),
 			     _("link '%s' leads nowhere (it is read as a file of the site): write https://%s"),
 			     url, url);
 	} else {
@@ -1061,7 +1076,7 @@ void lint_relative_link(const struct site *s, const struct doc *doc, int line, i
 			free(odir);
 		}
 		if (!ok)
-			diag_warning(d, doc->path, line, col,
+			diag_warning(d, doc->path, at.line, link_col(&at),
 				     _("link '%s' leads to no file of content/ nor page of the site: check the name, or write the full address https://…"),
 				     url);
 		free(src);

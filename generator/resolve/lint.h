@@ -41,14 +41,15 @@ void lint_lines_free(struct lint_lines *l);
 int lint_lines_col(struct lint_lines *l, int file_line, int byte_col);
 
 /*
- * Checks a link target that is not a cross-reference, found at line, col
- * (in characters) of doc. Without a scheme ("www.reseaux13.fr",
+ * Checks a link target that is not a cross-reference, found at line and
+ * byte column byte_col of doc (the message gives the character column,
+ * counted with *lines, which it makes when NULL; the caller frees it). Without a scheme ("www.reseaux13.fr",
  * "../docs/plan.pdf"): a warning when it leads to no file of content/ nor
  * to a page of the site, with the fix when it is a web or e-mail address
  * written without its https:// or mailto:. With mailto:, tel:, http(s)::
  * a warning when the address does not read as one.
  */
-void lint_relative_link(const struct site *s, const struct doc *doc, int line, int col,
-			const char *url, struct diag *d);
+void lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
+			struct lint_lines **lines, const char *url, struct diag *d);
 
 #endif

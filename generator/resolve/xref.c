@@ -292,7 +292,7 @@ static void resolve_link(struct resolver *r)
 				       suggest_anchor(r->doc, url + 1));
 		} else if (r->d) {
 			lint_relative_link(r->s, r->doc, markdown_line(r->doc, r->node),
-					   char_col(r), url, r->d);
+					   markdown_col(r->node), &r->lines, url, r->d);
 		}
 		break;
 	case XREF_UNSAFE:
