@@ -200,19 +200,37 @@ static void set_text(cmark_node *link, const char *text)
 	cmark_node_append_child(link, t);
 }
 
+/* URLs up to this long are put together on the stack. */
+#define URL_STACK 512
+
 static void set_internal_url(cmark_node *link, const char *out_path, const char *anchor)
 {
-	/* Put together by hand: printf's formatting was most of a resolved link's cost. */
-	struct buf url = BUF_INIT;
-	buf_puts(&url, XREF_INTERNAL);
+	/*
+	 * Put together by hand, on the stack when it fits (the node keeps its
+	 * own copy): printf's formatting, then a growing buffer, were most of
+	 * a resolved link's cost.
+	 */
+	static const char prefix[] = XREF_INTERNAL;
 	/* A target without a page has no path: "(null)", as printf wrote it. */
-	buf_puts(&url, out_path ? out_path : "(null)");
-	if (anchor && *anchor) {
-		buf_putc(&url, '#');
-		buf_puts(&url, anchor);
+	const char *path = out_path ? out_path : "(null)";
+	size_t np = sizeof prefix - 1, nt = strlen(path);
+	size_t na = anchor && *anchor ? strlen(anchor) : 0;
+	size_t room = np + nt + 1 + na + 1;
+	char stack[URL_STACK];
+	char *url = room <= sizeof stack ? stack : xmalloc(room), *p = url;
+	memcpy(p, prefix, np);
+	p += np;
+	memcpy(p, path, nt);
+	p += nt;
+	if (na) {
+		*p++ = '#';
+		memcpy(p, anchor, na);
+		p += na;
 	}
-	cmark_node_set_url(link, buf_cstr(&url));
-	buf_free(&url);
+	*p = '\0';
+	cmark_node_set_url(link, url);
+	if (url != stack)
+		free(url);
 }
 
 static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
@@ -274,6 +292,24 @@ static void link_entry(struct resolver *r, struct entry *e, const char *anchor)
 		set_internal_url(r->node, e->out_path, e->anchor);
 }
 
+/* Parts of a URL up to this long are copied on the stack. */
+#define KEY_STACK 256
+
+/* s[0..n) as a string: in stack (KEY_STACK bytes) when it fits, else allocated. */
+static char *copy_part(const char *s, size_t n, char *stack)
+{
+	char *p = n < KEY_STACK ? stack : xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void free_part(char *p, const char *stack)
+{
+	if (p != stack)
+		free(p);
+}
+
 static void resolve_link(struct resolver *r)
 {
 	const char *url = cmark_node_get_url(r->node);
@@ -281,8 +317,10 @@ static void resolve_link(struct resolver *r)
 		return;
 	struct xref x;
 	xref_parse(url, &x);
-	char *key = xstrndup(x.key, x.key_len);
-	char *anchor = x.anchor ? xstrndup(x.anchor, x.anchor_len) : NULL;
+	/* Copies on the stack when they fit: two allocations per link otherwise. */
+	char key_stack[KEY_STACK], anchor_stack[KEY_STACK];
+	char *key = copy_part(x.key, x.key_len, key_stack);
+	char *anchor = x.anchor ? copy_part(x.anchor, x.anchor_len, anchor_stack) : NULL;
 	enum doc_kind kind = DOC_KINDS;
 	switch (x.scheme) {
 	case XREF_NONE:
@@ -307,10 +345,11 @@ static void resolve_link(struct resolver *r)
 		if (k >= 0) {
 			const char *rest = x.key + x.key_len + 1;
 			const char *hash = strchr(rest, '#');
-			free(key);
-			free(anchor);
-			key = hash ? xstrndup(rest, (size_t)(hash - rest)) : xstrdup(rest);
-			anchor = xstrdup(hash ? hash + 1 : "");
+			free_part(key, key_stack);
+			free_part(anchor, anchor_stack);
+			key = copy_part(rest, hash ? (size_t)(hash - rest) : strlen(rest), key_stack);
+			anchor = hash ? copy_part(hash + 1, strlen(hash + 1), anchor_stack) :
+				 copy_part("", 0, anchor_stack);
 			kind = (enum doc_kind)k;
 			break;
 		}
@@ -369,8 +408,8 @@ static void resolve_link(struct resolver *r)
 		}
 	}
 done:
-	free(key);
-	free(anchor);
+	free_part(key, key_stack);
+	free_part(anchor, anchor_stack);
 }
 
 static void check_image(struct resolver *r)
