@@ -31,17 +31,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The schemes a link may name, with their lengths: a name is compared
+ * with those of its length only (strcmp with each in turn was half of
+ * xref_parse's cost). XREF_NONE: an address (no cross-reference).
+ */
+#define SCHEME(s) s, sizeof s - 1
 static const struct {
 	const char *name;
+	size_t len;
 	enum xref_scheme scheme;
 } schemes[] = {
-	{"action", XREF_ACTION}, {"theme", XREF_THEME}, {"guide", XREF_GUIDE},
-	{"page", XREF_PAGE}, {"contact", XREF_CONTACT}, {"glossary", XREF_GLOSSARY},
-	{"biblio", XREF_BIBLIO},
+	{SCHEME("javascript"), XREF_UNSAFE}, {SCHEME("vbscript"), XREF_UNSAFE},
+	{SCHEME("data"), XREF_UNSAFE}, {SCHEME("file"), XREF_UNSAFE},
+	{SCHEME("action"), XREF_ACTION}, {SCHEME("theme"), XREF_THEME},
+	{SCHEME("guide"), XREF_GUIDE}, {SCHEME("page"), XREF_PAGE},
+	{SCHEME("contact"), XREF_CONTACT}, {SCHEME("glossary"), XREF_GLOSSARY},
+	{SCHEME("biblio"), XREF_BIBLIO},
+	{SCHEME("http"), XREF_NONE}, {SCHEME("https"), XREF_NONE}, {SCHEME("mailto"), XREF_NONE},
+	{SCHEME("tel"), XREF_NONE}, {SCHEME("ftp"), XREF_NONE}, {SCHEME("ftps"), XREF_NONE},
+	{SCHEME("geo"), XREF_NONE}, {SCHEME("sms"), XREF_NONE},
 };
-
-static const char *const safe_schemes[] = {"http", "https", "mailto", "tel", "ftp", "ftps",
-					   "geo", "sms"};
+#undef SCHEME
 
 static int ends_with_md(const char *s, size_t n)
 {
@@ -72,24 +83,26 @@ void xref_parse(const char *url, struct xref *out)
 			if (u[j] != '\t' && u[j] != '\n')
 				name[k++] = (char)ascii_tolower(u[j]);
 		name[k] = '\0';
-		if (!strcmp(name, "javascript") || !strcmp(name, "vbscript") ||
-		    !strcmp(name, "data") || !strcmp(name, "file")) {
-			out->scheme = XREF_UNSAFE;
-			return;
-		}
 		for (size_t j = 0; j < sizeof schemes / sizeof *schemes; j++) {
-			if (strcmp(name, schemes[j].name) == 0 && i == strlen(schemes[j].name)) {
-				out->scheme = schemes[j].scheme;
-				out->key = u + i + 1;
-				out->key_len = hash ? (size_t)(hash - out->key) : un - i - 1;
-				out->anchor = hash ? hash + 1 : u + un;
-				out->anchor_len = hash ? (size_t)(u + un - hash - 1) : 0;
+			if (schemes[j].len != k || memcmp(name, schemes[j].name, k) != 0)
+				continue;
+			enum xref_scheme sc = schemes[j].scheme;
+			if (sc == XREF_UNSAFE) {
+				out->scheme = XREF_UNSAFE;
 				return;
 			}
+			if (sc == XREF_NONE)
+				return; /* an address */
+			/* A tab or a newline inside the name: no cross-reference (nor an address). */
+			if (i != k)
+				break;
+			out->scheme = sc;
+			out->key = u + i + 1;
+			out->key_len = hash ? (size_t)(hash - out->key) : un - i - 1;
+			out->anchor = hash ? hash + 1 : u + un;
+			out->anchor_len = hash ? (size_t)(u + un - hash - 1) : 0;
+			return;
 		}
-		for (size_t j = 0; j < sizeof safe_schemes / sizeof *safe_schemes; j++)
-			if (strcmp(name, safe_schemes[j]) == 0)
-				return;
 		out->scheme = XREF_UNKNOWN;
 		out->key = u;
 		out->key_len = i;
