@@ -727,12 +727,31 @@ static int placeholder_may_start(const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Whether text's first two bytes, ASCII letters or digits, already rule it
+ * out: its slug starts with them lowered, whatever follows, and no slug
+ * compared starts so (placeholder_may_start's first test, without the
+ * slug_prefix that cost 350 instructions a paragraph).
+ */
+static int pair_rules_out(const char *text)
+{
+	if (!ascii_isalnum(text[0]) || !ascii_isalnum(text[1]))
+		return 0;
+	unsigned pair = (unsigned)ascii_tolower(text[0]) << 8 | (unsigned)ascii_tolower(text[1]);
+	for (size_t i = 0; i < nplaceholder_pairs; i++)
+		if (placeholder_pairs[i] == pair)
+			return 0;
+	return 1;
+}
+
 static int is_placeholder(const char *text)
 {
 	size_t n = strlen(text);
 	if (!n || n > PLACEHOLDER_MAX)
 		return 0;
 	pthread_once(&placeholder_slugs_once, make_placeholder_slugs);
+	if (pair_rules_out(text))
+		return 0;
 	char start[PLACEHOLDER_PREFIX + 2];
 	if (!placeholder_may_start(start, slug_prefix(text, n, start, PLACEHOLDER_PREFIX)))
 		return 0;
@@ -769,6 +788,9 @@ static int paragraph_ruled_out(cmark_node *para)
 	if (!text)
 		return 0;
 	pthread_once(&placeholder_slugs_once, make_placeholder_slugs);
+	/* The paragraph's slug starts as this text's: its first two bytes may settle it. */
+	if (pair_rules_out(text))
+		return 1;
 	char start[PLACEHOLDER_PREFIX + 2];
 	size_t len = slug_prefix(text, strlen(text), start, PLACEHOLDER_PREFIX);
 	/* Fewer bytes: the rest of the paragraph may still change the slug's start. */
