@@ -608,8 +608,8 @@ static void finish_index(struct search_job *j)
 	/* Folded words, one stem each; stems numbered in sorted order. */
 	struct word *all = xcalloc(vc.n + 1, sizeof *all);
 	size_t nall = 0;
-	for (size_t i = 0; i < vc.cap; i++)
-		if (vc.v[i].lower && vc.v[i].folded)
+	for (size_t i = 0; i < vc.n; i++)
+		if (vc.v[i].folded)
 			all[nall++] = (struct word){vc.v[i].folded, vc.v[i].stem, vc.v[i].count, 0};
 	qsort(all, nall, sizeof *all, search_compare_word_choice);
 	size_t nwords = 0;
@@ -637,10 +637,8 @@ static void finish_index(struct search_job *j)
 	}
 	/* Each spelling's stem, as search.js finds it: through its folded form. */
 	int32_t *stem_of = xmalloc((vc.n + 1) * sizeof *stem_of);
-	for (size_t i = 0; i < vc.cap; i++) {
+	for (size_t i = 0; i < vc.n; i++) {
 		const struct spelling *sp = &vc.v[i];
-		if (!sp->lower)
-			continue;
 		size_t at = sp->folded ? search_find_word(all, nwords, sp->folded) : (size_t)-1;
 		stem_of[sp->id] = at == (size_t)-1 ? -1 : (int32_t)all[at].stem_id;
 	}

@@ -119,14 +119,27 @@ void search_records_free(struct index *ix);
 
 /* One distinct lower-case spelling met in the text. */
 struct spelling {
-	char *lower;            /* key */
+	char *lower;            /* key, zero-padded to a multiple of 8 bytes */
 	uint32_t len;           /* its bytes */
+	uint32_t id;            /* order of first meeting: what token lists hold; its place in v */
 	unsigned long long hash;
 	char *folded;           /* NULL: stop word or too short, not indexed */
 	char *stem;
 	unsigned long count;
-	uint32_t id;            /* order of first meeting: what token lists hold */
 };
+
+/*
+ * A place of the spellings' hash table: the spelling's first 16 bytes
+ * (zero-padded) in the slot itself, so that looking a word up reads one
+ * slot of a small table (24 bytes a place) and, for most words, nothing
+ * else. k0 == 0: empty (a word's first byte is never 0).
+ */
+struct vslot {
+	uint64_t k0, k1;
+	uint32_t id;            /* VSLOT_LONG set: a spelling of more than 16 bytes */
+	uint32_t count;         /* in this vocabulary's texts (search_vocab_text) */
+};
+#define VSLOT_LONG 0x80000000u
 
 /* The words of the text in order, as spelling ids (NO_WORD: counted, never indexed). */
 #define NO_WORD UINT32_MAX
@@ -142,10 +155,11 @@ struct span {
 };
 
 struct vocab {
-	struct spelling *v;     /* open addressing, cap a power of two */
-	size_t n, cap;
+	struct spelling *v;     /* by id: v[0..n) */
+	size_t n, capv;
+	struct vslot *slots;    /* open addressing, cap a power of two */
+	size_t cap;
 	struct sb_stemmer *sb;
-	struct spelling **by_id; /* by id; pointers into v, valid once counting is over */
 	struct tokens toks;
 };
 

@@ -14,20 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The table twice as large, its spellings placed again by their hashes. */
 static void vocab_grow(struct vocab *vc)
 {
 	size_t cap = vc->cap ? vc->cap * 2 : 4096;
-	struct spelling *v = xcalloc(cap, sizeof *v);
+	struct vslot *t = xcalloc(cap, sizeof *t);
 	for (size_t i = 0; i < vc->cap; i++) {
-		if (!vc->v[i].lower)
+		if (!vc->slots[i].k0)
 			continue;
-		size_t j = vc->v[i].hash & (cap - 1);
-		while (v[j].lower)
+		size_t j = vc->v[vc->slots[i].id & ~VSLOT_LONG].hash & (cap - 1);
+		while (t[j].k0)
 			j = (j + 1) & (cap - 1);
-		v[j] = vc->v[i];
+		t[j] = vc->slots[i];
 	}
-	free(vc->v);
-	vc->v = v;
+	free(vc->slots);
+	vc->slots = t;
 	vc->cap = cap;
 }
 
@@ -70,6 +71,62 @@ static inline int same_spelling(const char *a, const char *b, size_t n)
 	return 1;
 }
 
+/*
+ * A spelling's first 16 bytes as a slot holds them: key is zero-padded
+ * to a multiple of 8 and for 8 bytes past its end at least, so a word of
+ * 8 bytes or fewer has zeros up to 8, and one of 9 to 15 up to 16.
+ */
+static inline void spelling_head(const char *key, size_t n, uint64_t *x0, uint64_t *x1)
+{
+	memcpy(x0, key, 8);
+	*x1 = 0;
+	if (n > 8)
+		memcpy(x1, key + 8, 8);
+}
+
+/*
+ * The slot of spelling key (n bytes, zero-padded, hash h, head x0 x1), or
+ * the empty slot where it goes. The slot decides for words of 16 bytes or
+ * fewer; a longer one is compared past its head with the spelling's bytes.
+ */
+static inline struct vslot *vocab_find(const struct vocab *vc, const char *key, size_t n,
+				       unsigned long long h, uint64_t x0, uint64_t x1)
+{
+	size_t mask = vc->cap - 1, j = h & mask;
+	for (;; j = (j + 1) & mask) {
+		struct vslot *sl = &vc->slots[j];
+		if (!sl->k0)
+			return sl;
+		if (sl->k0 != x0 || sl->k1 != x1)
+			continue;
+		if (n <= 16) {
+			if (!(sl->id & VSLOT_LONG))
+				return sl;
+			continue;
+		}
+		if (!(sl->id & VSLOT_LONG))
+			continue;
+		const struct spelling *sp = &vc->v[sl->id & ~VSLOT_LONG];
+		if (sp->len == n && same_spelling(sp->lower + 16, key + 16, n - 16))
+			return sl;
+	}
+}
+
+/* A new spelling in v, at the empty slot sl; returns it (its id is vc->n - 1). */
+static struct spelling *vocab_insert(struct vocab *vc, struct vslot *sl, size_t n, unsigned long long h,
+				     uint64_t x0, uint64_t x1)
+{
+	if (vc->n == vc->capv) {
+		vc->capv = vc->capv ? vc->capv * 2 : 1024;
+		vc->v = xrealloc(vc->v, vc->capv * sizeof *vc->v);
+	}
+	uint32_t id = (uint32_t)vc->n++;
+	*sl = (struct vslot){x0, x1, id | (n > 16 ? VSLOT_LONG : 0), 0};
+	struct spelling *sp = &vc->v[id];
+	*sp = (struct spelling){NULL, (uint32_t)n, id, h, NULL, NULL, 0};
+	return sp;
+}
+
 /* The folded form and stem of a new spelling (neither for a stop word or a one-letter word). */
 static void spelling_stem(struct vocab *vc, struct spelling *sp)
 {
@@ -83,7 +140,7 @@ static void spelling_stem(struct vocab *vc, struct spelling *sp)
 }
 
 /* Counts the word that ws has just read; stems it when new, if vc has a stemmer. */
-static void vocab_add(struct vocab *vc, const struct search_split *ws)
+static inline void vocab_add(struct vocab *vc, const struct search_split *ws)
 {
 	size_t n = ws->len;
 	if (n > SEARCH_WORD_MAX) {
@@ -93,59 +150,58 @@ static void vocab_add(struct vocab *vc, const struct search_split *ws)
 	const char *key = ws->lower;
 	if ((vc->n + 1) * 2 > vc->cap)
 		vocab_grow(vc);
+	uint64_t x0, x1;
+	spelling_head(key, n, &x0, &x1);
 	unsigned long long h = spelling_hash(key, n);
-	size_t j = h & (vc->cap - 1);
-	while (vc->v[j].lower) {
-		if (vc->v[j].hash == h && vc->v[j].len == n && same_spelling(vc->v[j].lower, key, n)) {
-			vc->v[j].count++;
-			put_token(&vc->toks, vc->v[j].id);
-			return;
-		}
-		j = (j + 1) & (vc->cap - 1);
+	struct vslot *sl = vocab_find(vc, key, n, h, x0, x1);
+	if (sl->k0) {
+		sl->count++;
+		put_token(&vc->toks, sl->id & ~VSLOT_LONG);
+		return;
 	}
-	struct spelling *sp = &vc->v[j];
+	struct spelling *sp = vocab_insert(vc, sl, n, h, x0, x1);
+	sl->count = 1;
 	/* Kept zero-padded like key, which is (its NUL included). */
 	size_t padded = (n + 8) & ~(size_t)7;
 	sp->lower = xmalloc(padded);
 	memcpy(sp->lower, key, padded);
-	sp->len = (uint32_t)n;
-	sp->hash = h;
-	sp->count = 1;
-	sp->id = (uint32_t)vc->n++;
 	put_token(&vc->toks, sp->id);
 	if (vc->sb)
 		spelling_stem(vc, sp);
 }
 
 /*
- * Moves part's spellings into vc, in part's table order: a spelling vc
- * has adds its count, a new one takes the next id and is stemmed with
- * vc's stemmer if part had none. Then part's tokens, as vc's ids, to
- * *toks (the caller's now). No output depends on
- * the ids (see spelling_hash).
+ * Moves part's spellings into vc, in part's id order: a spelling vc has
+ * adds its count, a new one takes the next id and is stemmed with vc's
+ * stemmer if part had none. Then part's tokens, as vc's ids, to *toks
+ * (the caller's now). No output depends on the ids (see spelling_hash).
  */
 void search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks)
 {
+	/* part's counts, from its slots, where search_vocab_text kept them. */
+	for (size_t i = 0; i < part->cap; i++)
+		if (part->slots[i].k0)
+			part->v[part->slots[i].id & ~VSLOT_LONG].count += part->slots[i].count;
 	uint32_t *map = xmalloc((part->n + 1) * sizeof *map);
-	for (size_t i = 0; i < part->cap; i++) {
+	for (size_t i = 0; i < part->n; i++) {
 		struct spelling *from = &part->v[i];
-		if (!from->lower)
-			continue;
 		if ((vc->n + 1) * 2 > vc->cap)
 			vocab_grow(vc);
-		size_t j = from->hash & (vc->cap - 1);
-		while (vc->v[j].lower && !(vc->v[j].hash == from->hash && vc->v[j].len == from->len &&
-					   same_spelling(vc->v[j].lower, from->lower, from->len)))
-			j = (j + 1) & (vc->cap - 1);
-		struct spelling *to = &vc->v[j];
-		if (to->lower) {
+		uint64_t x0, x1;
+		spelling_head(from->lower, from->len, &x0, &x1);
+		struct vslot *sl = vocab_find(vc, from->lower, from->len, from->hash, x0, x1);
+		struct spelling *to;
+		if (sl->k0) {
+			to = &vc->v[sl->id & ~VSLOT_LONG];
 			to->count += from->count;
 			free(from->lower);
 			free(from->folded);
 			free(from->stem);
 		} else {
+			to = vocab_insert(vc, sl, from->len, from->hash, x0, x1);
+			uint32_t id = to->id;
 			*to = *from;
-			to->id = (uint32_t)vc->n++;
+			to->id = id;
 			/* A part read without a stemmer: each spelling stemmed once, here. */
 			if (!to->folded && vc->sb)
 				spelling_stem(vc, to);
@@ -159,19 +215,20 @@ void search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *tok
 	*toks = part->toks;
 	free(map);
 	free(part->v);
+	free(part->slots);
 	*part = (struct vocab){0};
 }
 
 void search_vocab_free(struct vocab *vc)
 {
-	for (size_t i = 0; i < vc->cap; i++) {
+	for (size_t i = 0; i < vc->n; i++) {
 		free(vc->v[i].lower);
 		free(vc->v[i].folded);
 		free(vc->v[i].stem);
 	}
 	free(vc->v);
+	free(vc->slots);
 	free(vc->toks.v);
-	free(vc->by_id);
 	if (vc->sb)
 		sb_stemmer_delete(vc->sb);
 	*vc = (struct vocab){0};
