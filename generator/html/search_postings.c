@@ -131,17 +131,36 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 			  stem_of, NULL, toks_of};
 	size_t nsec = ix->nsecs, *df = xcalloc(nstems + 1, sizeof *df);
 	uint32_t *seclen = xcalloc(nsec + 1, sizeof *seclen), *titlelen = xcalloc(nsec + 1, sizeof *titlelen);
+	/*
+	 * One scan of the tokens: each section's stems and their states (count
+	 * and fields) kept in section order, (stem, state) pairs, then placed
+	 * by stem from these (a second scan of every token cost as much again).
+	 */
+	size_t npairs = 0, cappairs = 1 << 16;
+	uint32_t *pair_stem = xmalloc(cappairs * sizeof *pair_stem);
+	uint32_t *pair_state = xmalloc(cappairs * sizeof *pair_state);
+	size_t *pairs_end = xmalloc((nsec + 1) * sizeof *pairs_end);
 	double total = 0;
 	for (size_t si = 0; si < nsec; si++) {
 		size_t tl;
 		seclen[si] = (uint32_t)scan_section(&sc, ix, si, rspan, sspan, &tl);
 		titlelen[si] = (uint32_t)tl;
 		total += seclen[si];
+		if (npairs + sc.ntouched > cappairs) {
+			while (npairs + sc.ntouched > cappairs)
+				cappairs *= 2;
+			pair_stem = xrealloc(pair_stem, cappairs * sizeof *pair_stem);
+			pair_state = xrealloc(pair_state, cappairs * sizeof *pair_state);
+		}
 		for (size_t t = 0; t < sc.ntouched; t++) {
-			df[sc.touched[t]]++;
-			sc.state[sc.touched[t]] = 0;
+			uint32_t k = sc.touched[t];
+			df[k]++;
+			pair_stem[npairs] = k;
+			pair_state[npairs++] = sc.state[k];
+			sc.state[k] = 0;
 		}
 		sc.ntouched = 0;
+		pairs_end[si] = npairs;
 	}
 	p->nstems = nstems;
 	p->nsec = nsec;
@@ -167,13 +186,11 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 		size_t section;         /* + 1: 0 marks nothing computed yet */
 		uint16_t score;
 	} known[8][SCORE_MEMO_TF] = {{{0, 0}}};
-	for (size_t si = 0; si < nsec; si++) {
-		size_t tl;
-		scan_section(&sc, ix, si, rspan, sspan, &tl);
+	for (size_t si = 0, pi = 0; si < nsec; si++) {
 		const struct record *r = &ix->recs[ix->secs[si].record];
-		for (size_t t = 0; t < sc.ntouched; t++) {
-			uint32_t k = sc.touched[t];
-			unsigned tf = sc.state[k] & BODY_MAX, f = sc.state[k] >> FIELD_SHIFT;
+		for (; pi < pairs_end[si]; pi++) {
+			uint32_t k = pair_stem[pi];
+			unsigned tf = pair_state[pi] & BODY_MAX, f = pair_state[pi] >> FIELD_SHIFT;
 			size_t at = df[k]++;
 			p->sec[at] = (uint32_t)si;
 			if (tf < SCORE_MEMO_TF && known[f][tf].section == si + 1) {
@@ -193,9 +210,7 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 					known[f][tf].score = p->score[at];
 				}
 			}
-			sc.state[k] = 0;
 		}
-		sc.ntouched = 0;
 		if (is_first_section(&ix->secs[si]) && r->number) {
 			if (p->nnumbered == p->capnumbered) {
 				p->capnumbered = p->capnumbered ? p->capnumbered * 2 : 64;
@@ -204,6 +219,9 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 			p->numbered[p->nnumbered++] = (struct numbered){si, r->number};
 		}
 	}
+	free(pair_stem);
+	free(pair_state);
+	free(pairs_end);
 	free(weight);
 	free(df);
 	free(seclen);
