@@ -25,7 +25,9 @@
  *   "docs": numbers                        first section of each record list, as gaps
  *   "dbytes"                               the record lists' bytes (search.js loads them all
  *                                          when the reader touches a field)
- *   "h": "…"                               version of the parts (search.js asks ?v=h)
+ *   "h": "…"                               version of the parts (search.js asks ?v=h): their
+ *                                          bytes hashed in order, a text fragment by its
+ *                                          own hash (made by its group, see add_hashed)
  *   "num": numbers                         (section gap, number) of numbered records'
  *                                          first sections: « 9 » finds fiche 9
  *   "stop": "a au aux …"                   the stop words, for queries
@@ -98,7 +100,7 @@
 #define PART_CALL "FichesRechercheData("
 
 static void add_file(struct search_files *out, char *path, struct buf *b);
-static void add_staged(struct search_files *out, char *path, struct buf *b);
+static void add_hashed(struct search_files *out, char *path, char *data, size_t len, uint64_t h);
 
 /*
  * The postings of the phrases (fN.js, "fN": [postings of each phrase from
@@ -188,16 +190,22 @@ static void add_file(struct search_files *out, char *path, struct buf *b)
 	out->v[out->n++] = (struct search_file){path, data, len};
 }
 
-/* A part its maker staged already: its bytes join the version, then go. */
-static void add_staged(struct search_files *out, char *path, struct buf *b)
+/*
+ * A part whose maker hashed it (h, its hash_content): the hash joins the
+ * version in its place, not its bytes, which may be staged already (data
+ * NULL) or held in out (not staged).
+ */
+static void add_hashed(struct search_files *out, char *path, char *data, size_t len, uint64_t h)
 {
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 64;
 		out->v = xrealloc(out->v, out->cap * sizeof *out->v);
 	}
-	out->version = hash_more(out->version, b->data ? b->data : "", b->len);
-	out->v[out->n++] = (struct search_file){path, NULL, b->len};
-	buf_free(b);
+	unsigned char le[8];
+	for (int i = 0; i < 8; i++)
+		le[i] = (unsigned char)(h >> (8 * i));
+	out->version = hash_more(out->version, le, sizeof le);
+	out->v[out->n++] = (struct search_file){path, data, len};
 }
 
 void search_files_free(struct search_files *f)
@@ -272,7 +280,7 @@ struct group {
 	size_t frag_from, frag_to;      /* its fragments */
 	struct vocab vc;                /* the words of its records and sections (own ids) */
 	struct tokens toks;             /* once merged: its texts' tokens, as the index's ids */
-	struct buf *texts;              /* its fragments' files, held until the postings' are hashed */
+	struct buf *texts;              /* its fragments' files when not staged, held for put_texts */
 };
 
 struct search_job {
@@ -283,6 +291,8 @@ struct search_job {
 	struct span *rspan, *sspan;     /* each text's tokens, in its group's list until merged */
 	size_t nfrags;
 	size_t *frag_rec, *frag_sec;    /* each fragment's first record and section; [nfrags]: the ends */
+	size_t *frag_len;               /* each fragment's planned bytes, then its file's */
+	uint64_t *frag_hash;            /* each fragment file's hash_content, for the version */
 	struct group *groups;
 	size_t ngroups;
 	atomic_size_t left;             /* groups not done */
@@ -311,7 +321,7 @@ static void plan_fragments(struct search_job *j)
 	size_t frag_bytes = all > LARGE_TEXTS ? TEXT_BYTES_LARGE : TEXT_BYTES;
 	j->frag_rec = xmalloc((ix->nrecs + 1) * sizeof *j->frag_rec);
 	j->frag_sec = xmalloc((ix->nrecs + 1) * sizeof *j->frag_sec);
-	size_t *frag_len = xmalloc((ix->nrecs + 1) * sizeof *frag_len);
+	size_t *frag_len = j->frag_len = xmalloc((ix->nrecs + 1) * sizeof *frag_len);
 	size_t rec = 0, k = 0, nf = 0;
 	while (rec < ix->nrecs) {
 		size_t first_rec = rec, bytes = 0;
@@ -343,7 +353,7 @@ static void plan_fragments(struct search_job *j)
 			f = nf;
 		j->groups[g].frag_to = f;
 	}
-	free(frag_len);
+	j->frag_hash = xcalloc(nf + 1, sizeof *j->frag_hash);
 	free(len);
 }
 
@@ -393,21 +403,27 @@ static void run_group(struct search_job *j, size_t g)
 		j->sspan[2 * i] = search_vocab_text(&gr->vc, ix->secs[i].heading);
 		j->sspan[2 * i + 1] = search_vocab_text(&gr->vc, search_section_text(&ix->secs[i]));
 	}
-	gr->texts = xcalloc(gr->frag_to - gr->frag_from + 1, sizeof *gr->texts);
+	if (!j->out->stage)
+		gr->texts = xcalloc(gr->frag_to - gr->frag_from + 1, sizeof *gr->texts);
 	for (size_t f = gr->frag_from; f < gr->frag_to; f++) {
-		struct buf *b = &gr->texts[f - gr->frag_from];
-		put_fragment(ix, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f], b);
+		struct buf b = BUF_INIT;
+		/* Room for the texts and their JSON at once: no growth by copies. */
+		buf_grow(&b, j->frag_len[f] + j->frag_len[f] / 8 + 256);
+		put_fragment(ix, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f], &b);
 		/*
-		 * Written now, on this thread (a file a record on a large site:
-		 * their creation is most of the fragments' cost), a copy: the
-		 * version needs these bytes after the postings' (put_texts).
+		 * Its hash stands for it in the version (add_hashed), so that it
+		 * is written now, on this thread (a file a record on a large
+		 * site: their creation is most of the fragments' cost), and let
+		 * go: neither held nor copied until the postings are made.
 		 */
+		j->frag_hash[f] = hash_content(b.data, b.len);
+		j->frag_len[f] = b.len;
 		if (j->out->stage) {
-			char *copy = xmalloc(b->len + 1);
-			memcpy(copy, b->data, b->len + 1);
 			char *path = xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f);
-			stage_add(j->out->stage, path, copy, b->len);
+			stage_add(j->out->stage, path, buf_detach(&b), j->frag_len[f]);
 			free(path);
+		} else {
+			gr->texts[f - gr->frag_from] = b;
 		}
 	}
 	/* Nothing reads these texts again: the store lets them go if the build does not keep them. */
@@ -437,15 +453,11 @@ static size_t put_texts(struct search_job *j, struct buf *meta)
 	for (size_t g = 0; g < j->ngroups; g++) {
 		struct group *gr = &j->groups[g];
 		for (size_t f = gr->frag_from; f < gr->frag_to; f++) {
-			struct buf *b = &gr->texts[f - gr->frag_from];
-			total += b->len;
+			total += j->frag_len[f];
 			char *path = xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f);
-			if (j->out->stage) {
-				/* Staged by its group already: only its bytes in the version. */
-				add_staged(j->out, path, b);
-			} else {
-				add_file(j->out, path, b);
-			}
+			/* Staged by its group already, or held: its hash in the version. */
+			char *data = gr->texts ? buf_detach(&gr->texts[f - gr->frag_from]) : NULL;
+			add_hashed(j->out, path, data, j->frag_len[f], j->frag_hash[f]);
 			search_put_varint(meta, j->frag_sec[f] - prev_sec);
 			prev_sec = j->frag_sec[f];
 		}
@@ -576,6 +588,8 @@ void search_job_free(struct search_job *j)
 	pthread_mutex_destroy(&j->merge_lock);
 	free(j->frag_rec);
 	free(j->frag_sec);
+	free(j->frag_len);
+	free(j->frag_hash);
 	free(j->rspan);
 	free(j->sspan);
 	search_records_free(&j->ix);
