@@ -394,6 +394,16 @@ static void run_group(struct search_job *j, size_t g)
 	size_t r0 = j->frag_rec[gr->frag_from], r1 = j->frag_rec[gr->frag_to];
 	size_t s0 = j->frag_sec[gr->frag_from], s1 = j->frag_sec[gr->frag_to];
 	search_records_typeset(&j->ix, r0, r1, s0, s1);
+	/*
+	 * Room for its tokens at once, a quarter of its texts' bytes (French
+	 * text has a word every 6 bytes or so): no growth by copies of the
+	 * largest array of the index; pages never written cost nothing.
+	 */
+	size_t bytes = 0;
+	for (size_t f = gr->frag_from; f < gr->frag_to; f++)
+		bytes += j->frag_len[f];
+	gr->vc.toks.cap = bytes / 4 + 4096;
+	gr->vc.toks.v = xmalloc(gr->vc.toks.cap * sizeof *gr->vc.toks.v);
 	/* No stemmer: a spelling is stemmed once in all, when the groups merge, not once a group. */
 	for (size_t i = r0; i < r1; i++) {
 		j->rspan[2 * i] = search_vocab_text(&gr->vc, ix->recs[i].title);
