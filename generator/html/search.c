@@ -292,6 +292,7 @@ struct search_job {
 	size_t nfrags;
 	size_t *frag_rec, *frag_sec;    /* each fragment's first record and section; [nfrags]: the ends */
 	size_t *frag_len;               /* each fragment's planned bytes, then its file's */
+	size_t *sec_len;                /* each section's text's bytes (strlen once, here) */
 	uint64_t *frag_hash;            /* each fragment file's hash_content, for the version */
 	struct group *groups;
 	size_t ngroups;
@@ -313,10 +314,10 @@ struct search_job {
 static void plan_fragments(struct search_job *j)
 {
 	const struct index *ix = &j->ix;
-	size_t *len = xmalloc((ix->nsecs + 1) * sizeof *len), all = 0;
+	size_t *len = j->sec_len = xmalloc((ix->nsecs + 1) * sizeof *len), all = 0;
 	for (size_t k = 0; k < ix->nsecs; k++) {
-		len[k] = strlen(search_section_text(&ix->secs[k])) + 64;
-		all += len[k];
+		len[k] = strlen(search_section_text(&ix->secs[k]));
+		all += len[k] + 64;
 	}
 	size_t frag_bytes = all > LARGE_TEXTS ? TEXT_BYTES_LARGE : TEXT_BYTES;
 	j->frag_rec = xmalloc((ix->nrecs + 1) * sizeof *j->frag_rec);
@@ -329,11 +330,11 @@ static void plan_fragments(struct search_job *j)
 		j->frag_sec[nf] = k;
 		while (rec < ix->nrecs && (rec == first_rec || bytes < frag_bytes)) {
 			for (; k < ix->nsecs && ix->secs[k].record == rec; k++)
-				bytes += len[k];
+				bytes += len[k] + 64;
 			rec++;
 		}
 		for (; k < ix->nsecs && ix->secs[k].record < rec; k++)
-			bytes += len[k];
+			bytes += len[k] + 64;
 		frag_len[nf++] = bytes;
 	}
 	j->frag_rec[nf] = ix->nrecs;
@@ -354,12 +355,11 @@ static void plan_fragments(struct search_job *j)
 		j->groups[g].frag_to = f;
 	}
 	j->frag_hash = xcalloc(nf + 1, sizeof *j->frag_hash);
-	free(len);
 }
 
 /* Fragment nf: records [first_rec, end_rec), sections from first_sec. */
-static void put_fragment(const struct index *ix, size_t nf, size_t first_rec, size_t end_rec,
-			 size_t first_sec, struct buf *b)
+static void put_fragment(const struct index *ix, const size_t *sec_len, size_t nf, size_t first_rec,
+			 size_t end_rec, size_t first_sec, struct buf *b)
 {
 	buf_printf(b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nf, first_rec, first_sec);
 	for (size_t rec = first_rec; rec < end_rec; rec++) {
@@ -380,7 +380,7 @@ static void put_fragment(const struct index *ix, size_t nf, size_t first_rec, si
 		buf_putc(b, ',');
 		search_put_json_string(b, sc->anchor);
 		buf_putc(b, ',');
-		search_put_json_string(b, search_section_text(sc));
+		search_put_json_string_len(b, search_section_text(sc), sec_len[sec]);
 		buf_putc(b, ']');
 	}
 	buf_puts(b, "]});\n");
@@ -411,7 +411,7 @@ static void run_group(struct search_job *j, size_t g)
 	}
 	for (size_t i = s0; i < s1; i++) {
 		j->sspan[2 * i] = search_vocab_text(&gr->vc, ix->secs[i].heading);
-		j->sspan[2 * i + 1] = search_vocab_text(&gr->vc, search_section_text(&ix->secs[i]));
+		j->sspan[2 * i + 1] = search_vocab_text_len(&gr->vc, search_section_text(&ix->secs[i]), j->sec_len[i]);
 	}
 	if (!j->out->stage)
 		gr->texts = xcalloc(gr->frag_to - gr->frag_from + 1, sizeof *gr->texts);
@@ -419,7 +419,7 @@ static void run_group(struct search_job *j, size_t g)
 		struct buf b = BUF_INIT;
 		/* Room for the texts and their JSON at once: no growth by copies. */
 		buf_grow(&b, j->frag_len[f] + j->frag_len[f] / 8 + 256);
-		put_fragment(ix, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f], &b);
+		put_fragment(ix, j->sec_len, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f], &b);
 		/*
 		 * Its hash stands for it in the version (add_hashed), so that it
 		 * is written now, on this thread (a file a record on a large
@@ -600,6 +600,7 @@ void search_job_free(struct search_job *j)
 	free(j->frag_sec);
 	free(j->frag_len);
 	free(j->frag_hash);
+	free(j->sec_len);
 	free(j->rspan);
 	free(j->sspan);
 	search_records_free(&j->ix);

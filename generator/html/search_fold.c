@@ -177,8 +177,13 @@ static inline int word_char2(const unsigned char *p)
 
 void search_split_init(struct search_split *sp, const char *s)
 {
+	search_split_init_len(sp, s, strlen(s));
+}
+
+void search_split_init_len(struct search_split *sp, const char *s, size_t len)
+{
 	sp->s = (const unsigned char *)s;
-	sp->end = sp->s + strlen(s);
+	sp->end = sp->s + len;
 	sp->i = 0;
 	sp->word = s;
 	sp->len = 0;

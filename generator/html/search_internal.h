@@ -51,6 +51,8 @@ struct search_split {
 
 /* The words of s (NUL-terminated) from its start. */
 void search_split_init(struct search_split *sp, const char *s);
+/* The same when s's length is known (s[len] is its NUL). */
+void search_split_init_len(struct search_split *sp, const char *s, size_t len);
 /* The next word into sp; 0 at the end of the text. */
 int search_next_word(struct search_split *sp);
 
@@ -175,6 +177,8 @@ struct word {
  * are folded and stemmed when vc has a stemmer (sb), else when merged.
  */
 struct span search_vocab_text(struct vocab *vc, const char *s);
+/* The same for s of len bytes (s[len] is its NUL): the long texts' length is known. */
+struct span search_vocab_text_len(struct vocab *vc, const char *s, size_t len);
 /*
  * Moves part's spellings into vc and hands its tokens, now vc's ids, to
  * *toks (the spans into them stand); part is left empty.
@@ -209,6 +213,8 @@ struct phrases {
 void search_put_number(struct buf *out, long long v);
 /* s as a JSON string that a <script> can hold (NULL: ""). */
 void search_put_json_string(struct buf *out, const char *s);
+/* The same for s of len bytes (s[len] is its NUL). */
+void search_put_json_string_len(struct buf *out, const char *s, size_t len);
 /* The vocabulary in one string, front-coded (see search_words.c). */
 void search_put_words(struct buf *out, const struct word *words, size_t nwords);
 /* Stem ids of the indexed words of text, as a JSON array; then « ,q », q their phrase in ph. */

@@ -237,11 +237,16 @@ void search_vocab_free(struct vocab *vc)
 /* Counts the words of s and returns where their tokens are. */
 struct span search_vocab_text(struct vocab *vc, const char *s)
 {
+	return search_vocab_text_len(vc, s, s ? strlen(s) : 0);
+}
+
+struct span search_vocab_text_len(struct vocab *vc, const char *s, size_t len)
+{
 	struct span sp = {vc->toks.n, vc->toks.n};
 	if (!s)
 		return sp;
 	struct search_split ws;
-	search_split_init(&ws, s);
+	search_split_init_len(&ws, s, len);
 	while (search_next_word(&ws))
 		vocab_add(vc, &ws);
 	sp.to = vc->toks.n;

@@ -59,9 +59,15 @@ static inline const unsigned char *next_stop(const unsigned char *p, const unsig
 /* s as a JSON string that a <script> can hold; the runs between escapes are copied whole. */
 void search_put_json_string(struct buf *out, const char *s)
 {
+	s = s ? s : "";
+	search_put_json_string_len(out, s, strlen(s));
+}
+
+void search_put_json_string_len(struct buf *out, const char *s, size_t len)
+{
 	buf_putc(out, '"');
-	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
-	const unsigned char *end = p + strlen((const char *)p);
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *end = p + len;
 	for (;; p++) {
 		p = next_stop(p, end);
 		if (!*p)
