@@ -668,7 +668,10 @@ static void finish_index(struct search_job *j)
 		stem_of[sp->id] = at == (size_t)-1 ? -1 : (int32_t)all[at].stem_id;
 	}
 	struct postings post = {0};
-	search_compute_postings(s, &ix, toks_of, stem_of, next_id, rspan, sspan, &post);
+	size_t ntokens = 0;
+	for (size_t g = 0; g < j->ngroups; g++)
+		ntokens += j->groups[g].toks.n;
+	search_compute_postings(s, &ix, toks_of, stem_of, next_id, rspan, sspan, ntokens, &post);
 	/* The texts as tokens served the postings only: let them go before the files are made. */
 	free(rspan);
 	free(sspan);

@@ -125,7 +125,7 @@ static size_t scan_section(struct scan *sc, const struct index *ix, size_t si,
 
 void search_compute_postings(const struct site *s, const struct index *ix, const uint32_t *const *toks_of,
 			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
-			     const struct span *sspan, struct postings *p)
+			     const struct span *sspan, size_t ntokens, struct postings *p)
 {
 	struct scan sc = {xcalloc(nstems + 1, sizeof(uint32_t)), xcalloc(nstems + 1, sizeof(uint32_t)), 0,
 			  stem_of, NULL, toks_of};
@@ -136,7 +136,11 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 	 * and fields) kept in section order, (stem, state) pairs, then placed
 	 * by stem from these (a second scan of every token cost as much again).
 	 */
-	size_t npairs = 0, cappairs = 1 << 16;
+	/*
+	 * A section has at most one pair a token: room for them all at once
+	 * (pages never written are never faulted in; growth copied them).
+	 */
+	size_t npairs = 0, cappairs = ntokens + 1;
 	uint32_t *pair_stem = xmalloc(cappairs * sizeof *pair_stem);
 	uint32_t *pair_state = xmalloc(cappairs * sizeof *pair_state);
 	size_t *pairs_end = xmalloc((nsec + 1) * sizeof *pairs_end);
