@@ -31,6 +31,7 @@
 #include "serve_listen.h"
 #include "serve_panel.h"
 #include "serve_rebuild.h"
+#include "serve_timing.h"
 #include "stop.h"
 #include "watch.h"
 #include "xalloc.h"
@@ -225,6 +226,7 @@ int serve_run(const struct serve_options *opts)
 			pdf_due = build_makes_pdfs(&b) && built == BUILD_OK;
 		} else if (ev == WATCH_TIMEOUT && pdf_due) {
 			/* The PDFs, without reloading the pages again; cancelled: still owed. */
+			phase_mark("pdf-build-start", NULL);
 			pdf_due = serve_rebuild(&r, &full, 0, 0) == BUILD_CANCELLED;
 		} else if (ev == WATCH_TIMEOUT) {
 			serve_events_notify(h.events, NULL);

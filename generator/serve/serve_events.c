@@ -2,6 +2,7 @@
 #include "serve_events.h"
 
 #include "serve_files.h"
+#include "serve_timing.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -72,6 +73,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	struct serve_events *e = c->events;
 	char text[128];
 	size_t n = 0;
+	const char *sent = NULL;     /* the event written, for FICHES_TIMING */
 	(void)pos;
 	pthread_mutex_lock(&e->lock);
 	if (e->stopping) {
@@ -85,6 +87,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	}
 	if (c->seen_event != e->event_seq) {
 		n += (size_t)snprintf(text + n, sizeof text - n, "data: %s\n\n", e->event_name);
+		sent = e->event_name;
 		c->seen_event = e->event_seq;
 		c->seen_beat = e->beat_seq;
 	} else if (c->seen_beat != e->beat_seq) {
@@ -98,6 +101,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		return 0;
 	}
 	pthread_mutex_unlock(&e->lock);
+	if (sent)
+		phase_mark("event-sent", sent);
 	if (n > max)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	memcpy(out, text, n);

@@ -4,6 +4,7 @@
 #include "http_path.h"
 #include "serve_files.h"
 #include "serve_panel.h"
+#include "serve_timing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	phase_mark("request", url);
 	if (strcmp(url, EVENTS_PATH) == 0)
 		return serve_events_answer(h->events, conn);
 	char *rel = NULL;

@@ -50,6 +50,7 @@ int serve_rebuild(const struct rebuilder *r, const struct build_options *opts, i
 	if (status == BUILD_CANCELLED) {
 		/* Nothing was written: the pages and PDFs being served stay as they are, and the model. */
 		i18n_site_end(terminal);
+		phase_mark("pdf-cancelled", NULL);
 		fprintf(stderr, _("fiches: PDF pass interrupted (a change or a stop); the pages come first\n"));
 		return status;
 	}

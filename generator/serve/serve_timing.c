@@ -44,3 +44,10 @@ double phase_end(struct phase *p, const char *name)
 	p->cpu = cpu;
 	return ms;
 }
+
+void phase_mark(const char *name, const char *what)
+{
+	if (phase_enabled())
+		fprintf(stderr, "fiches: mark %s at %.3f ms: %s\n", name, seconds(CLOCK_MONOTONIC) * 1e3,
+			what ? what : "");
+}

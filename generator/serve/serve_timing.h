@@ -27,4 +27,12 @@ void phase_begin(struct phase *p);
  */
 double phase_end(struct phase *p, const char *name);
 
+/*
+ * A moment rather than a phase, when enabled: prints
+ * "fiches: mark NAME at T ms: WHAT" (T: the monotonic clock now), e.g. a
+ * request's arrival or an event written to a page, so that the browser's
+ * share of a reload can be lined up with the server's phases.
+ */
+void phase_mark(const char *name, const char *what);
+
 #endif
