@@ -4,6 +4,7 @@
 //   node bench/serve.mjs            TAT corpus (with and without PDFs), then 10 000 fiches
 //   SAVES=20 BIG=10000 BIG_SAVES=10 PDF=1 TAT=1 (TAT=0: the large corpus only)
 //   SAVES=10 COLD=4 node bench/serve.mjs   issue 16 item 3 quickly (about 4 min quiet)
+//   TYPING=0: no editor measures (cold load, typing), only saves and SIGTERM
 //
 // On a copy of the TAT corpus (content/):
 //  - save to reload: the site page of fiche-action 6 is open; its text is
@@ -29,7 +30,8 @@
 //  - SIGTERM: from the signal until the process is gone, while the PDF pass
 //    runs.
 // Then on bench/gencorpus's BIG fiches (no PDFs: the pass would take an
-// hour there; the corpus is kept in bench/work/serve-cBIG for the next run):
+// hour there; the corpus is kept in $TMPDIR/fiches-bench-serve-cBIG, or BIG_DIR,
+// for the next run):
 // save to reload of fiche-action 42, BIG_SAVES saves.
 //
 // Medians and 95th percentiles go to stdout and bench/work/serve.md.
@@ -115,6 +117,15 @@ function phases(srv, offset = 0) {
   }
   return out;
 }
+// The monotonic clock in ms: the one the server's FICHES_TIMING lines carry (libuv's hrtime is CLOCK_MONOTONIC).
+const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
+// The server's phase ends and marks logged since offset, in order: {name, at, what}.
+function timeline(srv, offset = 0) {
+  const out = [];
+  for (const m of srv.log().slice(offset).matchAll(/^fiches: (phase|mark) (\S+) at ([0-9.]+) ms: ?(.*)$/gm))
+    out.push({ name: m[2], at: +m[3], what: m[1] === 'mark' ? m[4] : '', wall: m[1] === 'phase' ? parseFloat(m[4]) : 0 });
+  return out;
+}
 const fmt1 = (a) => a.length ? `${pct(a, 0.5).toFixed(1)}/${pct(a, 0.95).toFixed(1)}` : '-';
 function sayPhases(srv, offset, names) {
   const ph = phases(srv, offset);
@@ -126,6 +137,8 @@ function sayPhases(srv, offset, names) {
 async function saveToReload(srv, page, doc, file, n, pauseMs) {
   const times = [];
   const split = { navigation: [], html: [], scripts: [], load: [] };
+  const rows = [];
+  const overlap = [];  // per save: did the data files start before the reloaded page's load event?
   let text = fs.readFileSync(file, 'utf8');
   let version = '';
   const rebuilt = () => (srv.log().match(/^fiches: (rebuilt in|\d+ errors?:)/gm) || []).length;
@@ -134,8 +147,10 @@ async function saveToReload(srv, page, doc, file, n, pauseMs) {
     const marker = `Mesure ${i} ${Date.now()}.`;
     const next = text.replace(/\n## /, `\n${marker}\n\n## `);
     const reloaded = page.waitForEvent('load', { timeout: 120000 });
-    const t0 = performance.now(), epoch0 = Date.now();
+    const logAt = srv.log().length;
+    const t0 = performance.now(), epoch0 = Date.now(), mono0 = monoMs();
     version = await save(srv, doc, next, version);
+    const tSaved = performance.now();
     await reloaded;
     const t1 = performance.now();
     // The browser's share: from the save to the reload's start, its HTML, its scripts, its load event.
@@ -152,11 +167,30 @@ async function saveToReload(srv, page, doc, file, n, pauseMs) {
     else console.log(`  save ${i}: the page reloaded without the change (not counted)`);
     // The next save once this rebuild is over (the data files follow the reload).
     for (const t = Date.now(); rebuilt() === before && Date.now() - t < 120000;) await sleep(20);
+    // This save's timeline on the monotonic clock, the server's and the page's lined up.
+    const at = (o) => Math.round(o - mono0);
+    const ev = timeline(srv, logAt);
+    const first = (name, pred = () => true) => { const e = ev.find((x) => x.name === name && pred(x)); return e ? at(e.at) : '-'; };
+    const navMono = mono0 + (nav.origin - epoch0);
+    const data = ev.find((x) => x.name === 'data-files');
+    if (data) overlap.push(data.at - data.wall < navMono + nav.load);
+    rows.push(`| ${i} | ${Math.round(t1 - t0)} | ${Math.round(tSaved - t0)} | ${first('save-write')} | ${first('save-rename')} | ${first('save-sync-dir')} | ` +
+      `${first('save-history')} | ${first('watch-announced', () => true) !== '-' ? first('watch-announced') : first('watch-settle')} | ${first('pages-reload-sent')} | ` +
+      `${first('event-sent')} | ${Math.round(navMono - mono0)} | ${first('request', (e) => e.what.endsWith('.html'))} | ` +
+      `${Math.round(navMono - mono0 + nav.html)} | ${Math.round(navMono - mono0 + nav.dcl)} | ${Math.round(navMono - mono0 + nav.load)} | ` +
+      `${first('request', (e) => e.what === '/__fiches/events')} | ${data ? at(data.at - data.wall) : '-'} | ${first('data-files')} | ${first('pdf-cancelled')} |`);
     await sleep(pauseMs);
   }
   // The fiche as it was.
   await save(srv, doc, text, version);
   await page.waitForEvent('load', { timeout: 120000 }).catch(() => {});
+  say('- each save, ms from its request (server phases at their end; the page\'s navigation, HTML, DOMContentLoaded, load; its events stream reopened):');
+  say('');
+  say('| save | reload | answered | write | rename | sync dir | history | watch | pages+reload sent | event sent | nav start | HTML request | HTML end | DCL | load | events reopened | data files start | data files end | PDF pass cancelled |');
+  say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) say(r);
+  say('');
+  say(`- saves whose data files started before the reloaded page's load event (sharing the cores with the browser): ${overlap.filter(Boolean).length} of ${overlap.length}`);
   say(`- the browser's share, median/p95: save to the reload's start ${fmt1(split.navigation)} ms (the server's work and its event), ` +
     `the page's HTML ${fmt1(split.html)} ms, its scripts and style ${fmt1(split.scripts)} ms, to its load event ${fmt1(split.load)} ms`);
   return times;
@@ -276,7 +310,7 @@ async function tat(browser, withPdf) {
   sayPhases(srv, logAt, ['save-write', 'save-rename', 'save-sync-dir', 'save-history', 'watch-announced', 'watch-settle', 'pages-reload-sent', 'data-files']);
   serverRebuilds(srv);
 
-  if (!withPdf) {
+  if (!withPdf && process.env.TYPING !== '0') {
     // Editor cold load: a fresh browser context (empty cache), then fresh tabs (CodeMirror cached).
     const servers = [{ label: 'this program', srv }];
     if (BEFORE) {
@@ -321,7 +355,7 @@ async function tat(browser, withPdf) {
     const [, r] = await api(srv, 'apercu', { chemin: DOC, texte: fs.readFileSync(path.join(root, 'content', DOC), 'utf8') });
     say(`- checked as: ${r.controle === 'document' ? 'one document against the kept model' : 'the whole project loaded'}`);
     await ed.close();
-  } else {
+  } else if (withPdf) {
     // SIGTERM while the PDF pass runs (a save starts one).
     const text = fs.readFileSync(path.join(root, 'content', DOC), 'utf8');
     await save(srv, DOC, text.replace(/\n## /, '\nAvant l’arrêt.\n\n## '), '');
@@ -352,20 +386,21 @@ async function big(browser) {
   if (!fs.existsSync(gen)) spawnSync('make', ['-C', path.join(ROOT, 'bench')], { stdio: 'inherit' });
   // Kept between runs (the saves put the fiche back as it was): generating 10 000 fiches and
   // deleting them and the site afterwards cost more than the measure, and mass deletions
-  // slow every file creation on this machine's ext4 for a minute.
-  const root = path.join(WORK, `serve-c${BIG}`);
+  // slow every file creation on this machine's ext4 for a minute. Outside any git checkout
+  // (BIG_DIR to choose where): the workshop commits each save to the repository holding
+  // the project, and a corpus in bench/work once put its saves on the checkout's branch.
+  const root = process.env.BIG_DIR || path.join(os.tmpdir(), `fiches-bench-serve-c${BIG}`);
   if (!fs.existsSync(path.join(root, 'content', 'site.yaml'))) {
     fs.rmSync(root, { recursive: true, force: true });
     const g = spawnSync(gen, [String(BIG), root], { encoding: 'utf8' });
     if (g.status !== 0) throw new Error('gencorpus failed: ' + g.stderr);
   }
-  // Its own git repository: the workshop commits each save to the repository holding the
-  // project, which would otherwise be this checkout's (bench/work is inside it).
+  // Its own git repository, so that the saves' history is the corpus's alone.
   if (!fs.existsSync(path.join(root, '.git'))) {
     const gi = spawnSync('git', ['init', '-q', root], { encoding: 'utf8' });
     if (gi.status !== 0) throw new Error('git init failed: ' + gi.stderr);
   }
-  say(`\n### ${BIG} fiches (bench/gencorpus, in ${path.relative(ROOT, root)}), --no-pdf\n`);
+  say(`\n### ${BIG} fiches (bench/gencorpus, in ${root}), --no-pdf\n`);
   const srv = await startServer(root, ['--no-pdf'], 1800000);
   say(`- first build and start: ${(srv.startMs / 1000).toFixed(1)} s`);
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
