@@ -43,17 +43,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A heartbeat on the event streams this often: dead connections are noticed. */
 #define HEARTBEAT_MS 15000
 /*
- * After an incremental update's reload event, the data files (search
- * index, site.json) and then the PDF pass wait this long, so that the open
- * pages reload (their HTML, style sheet, scripts) without sharing the two
- * cores with them. A change meanwhile is built first.
+ * After a reload event, the background work (an incremental update's data
+ * files: search index, site.json; then the PDF pass) waits until every
+ * page the event went to has loaded again (its reload script says so), so
+ * that the browser's reload (HTML, style sheet, scripts) does not share the
+ * two cores with it; at most BACKGROUND_WAIT_MAX_MS, for a page that never
+ * says so (a hidden tab, an old page). With no page open it waits
+ * DATA_DELAY_MS, so that saves in quick succession share one. Meanwhile
+ * the wait is polled every BACKGROUND_TICK_MS. A change meanwhile is built
+ * first.
  */
 #define DATA_DELAY_MS 150
+#define BACKGROUND_WAIT_MAX_MS 1000
+#define BACKGROUND_TICK_MS 5
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How long the background work still waits after the reload event sent at reload_at (0: start it). */
+static int background_wait(struct serve_events *e, long long reload_at)
+{
+	unsigned told;
+	unsigned left = serve_events_reloading(e, &told);
+	long long limit = told ? BACKGROUND_WAIT_MAX_MS : DATA_DELAY_MS;
+	long long rest = limit - (now_ms() - reload_at);
+	if ((told && !left) || rest <= 0)
+		return 0;
+	return told && rest > BACKGROUND_TICK_MS ? BACKGROUND_TICK_MS : (int)rest;
+}
 
 /* Waits for a change, timeout_ms or a signal: watch_wait's codes. */
 static int wait_event(struct watch *w, int sig_fd, int timeout_ms)
@@ -199,6 +226,7 @@ int serve_run(const struct serve_options *opts)
 	struct build_options full = b;
 	full.pdf_cancel = &cancel;
 	int pdf_due = 0;
+	long long reload_at = 0; /* when the last build that reloaded the pages ended (background_wait) */
 	/* data_due: an incremental update's data files are owed (rebuild_data), pages: its stats so far. */
 	int data_due = 0;
 	struct build_stats pages = {0};
@@ -211,7 +239,17 @@ int serve_run(const struct serve_options *opts)
 		if (w)
 			stop_fds[nstop++] = watch_fd(w);
 		cancel.nfds = (size_t)nstop;
-		int ev = wait_event(w, sig_fd, data_due ? DATA_DELAY_MS : pdf_due ? 0 : HEARTBEAT_MS);
+		int background = data_due || pdf_due;
+		int ev = wait_event(w, sig_fd,
+				    background ? background_wait(h.events, reload_at) : HEARTBEAT_MS);
+		/* The open pages are still reloading: wait on (changes and signals still come first). */
+		if (ev == WATCH_TIMEOUT && background && background_wait(h.events, reload_at) > 0)
+			continue;
+		if (ev == WATCH_TIMEOUT && background && phase_enabled()) {
+			unsigned told, left = serve_events_reloading(h.events, &told);
+			fprintf(stderr, "fiches: background work after %u of %u pages loaded again, %lld ms after the reload\n",
+				told - left, told, now_ms() - reload_at);
+		}
 		if (ev == WATCH_STOP) {
 			/* Consumed, so that it does not fire once unblocked. */
 			struct signalfd_siginfo info;
@@ -243,6 +281,7 @@ int serve_run(const struct serve_options *opts)
 			watch_changes_clear(w);
 			int built = serve_rebuild_changed(&r, &fast, (const char *const *)names, nchanged,
 							  &data_due, &pages);
+			reload_at = now_ms();
 			pdf_due = build_makes_pdfs(&b) && built == BUILD_OK;
 			for (size_t i = 0; names && i < nchanged; i++)
 				free(names[i]);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 /*
@@ -38,6 +39,9 @@ struct serve_events {
 	const char *event_name;      /* "reload" or "error" (static) */
 	unsigned beat_seq;
 	int stopping;
+	unsigned told;               /* streams open when the last event went out */
+	unsigned loaded;             /* pages that said they loaded (serve_events_loaded), ever */
+	unsigned loaded_at_event;    /* loaded when the last event went out */
 };
 
 struct serve_events *serve_events_new(void)
@@ -152,6 +156,23 @@ enum MHD_Result serve_events_answer(struct serve_events *e, struct MHD_Connectio
 	return ret;
 }
 
+/*
+ * 1 when the client has closed its end: a page that reloaded closed its
+ * stream after the event, but a suspended stream's socket is not watched,
+ * so libmicrohttpd only finds out when the next event is written. Caller
+ * holds e->lock (so the connection is alive).
+ */
+static int peer_gone(struct client *c)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!info)
+		return 0;
+	char byte;
+	ssize_t r = recv(info->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 /* Caller holds e->lock. */
 static void resume_all(struct serve_events *e)
 {
@@ -169,11 +190,33 @@ void serve_events_notify(struct serve_events *e, const char *event)
 	if (event) {
 		e->event_name = event;
 		e->event_seq++;
+		/* Each open page reloads now and will say when it has loaded again. */
+		e->told = 0;
+		for (struct client *c = e->clients; c; c = c->next)
+			e->told += !peer_gone(c);
+		e->loaded_at_event = e->loaded;
 	} else {
 		e->beat_seq++;
 	}
 	resume_all(e);
 	pthread_mutex_unlock(&e->lock);
+}
+
+void serve_events_loaded(struct serve_events *e)
+{
+	pthread_mutex_lock(&e->lock);
+	e->loaded++;
+	pthread_mutex_unlock(&e->lock);
+}
+
+unsigned serve_events_reloading(struct serve_events *e, unsigned *told)
+{
+	pthread_mutex_lock(&e->lock);
+	unsigned back = e->loaded - e->loaded_at_event; /* unsigned: wraps correctly */
+	unsigned left = back >= e->told ? 0 : e->told - back;
+	*told = e->told;
+	pthread_mutex_unlock(&e->lock);
+	return left;
 }
 
 void serve_events_end(struct serve_events *e)

@@ -31,6 +31,22 @@ enum MHD_Result serve_events_answer(struct serve_events *e, struct MHD_Connectio
 void serve_events_notify(struct serve_events *e, const char *event);
 
 /*
+ * A page says it has loaded (its load event; the reload script requests
+ * LOADED_PATH then): counted against the pages the last reload event went
+ * to. Thread-safe.
+ */
+void serve_events_loaded(struct serve_events *e);
+
+/*
+ * How many of the pages the last "reload" or "error" event went to have
+ * not said yet that they loaded again (0 when all have, or none was open);
+ * *told: how many it went to. The data files and the PDF pass wait for
+ * them (serve.c): on two cores they would take the CPU the browser's
+ * reload needs.
+ */
+unsigned serve_events_reloading(struct serve_events *e, unsigned *told);
+
+/*
  * Ends every stream and waits until libmicrohttpd has let go of each of
  * them (their last bytes sent), at most END_WAIT_MS for clients that do
  * not read; a stream opened meanwhile ends at once. Called before

@@ -66,6 +66,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	phase_mark("request", url);
 	if (strcmp(url, EVENTS_PATH) == 0)
 		return serve_events_answer(h->events, conn);
+	if (strcmp(url, LOADED_PATH) == 0) {
+		serve_events_loaded(h->events);
+		return serve_answer_text(conn, MHD_HTTP_NO_CONTENT, "");
+	}
 	char *rel = NULL;
 	enum MHD_Result ret;
 	switch (http_path_resolve(url, &rel)) {

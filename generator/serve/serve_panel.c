@@ -105,7 +105,7 @@ static void overlay(const struct panel *p, struct buf *out, const char *diagnost
 void panel_snippet(const struct panel *p, struct buf *out, int edit, const char *diagnostics,
 		   int failed)
 {
-	buf_puts(out, "<script data-events=\"" EVENTS_PATH "\">\n");
+	buf_puts(out, "<script data-events=\"" EVENTS_PATH "\" data-loaded=\"" LOADED_PATH "\">\n");
 	put_file(out, "reload.js");
 	buf_puts(out, "</script>\n");
 	if (edit) {

@@ -15,6 +15,8 @@
 
 /* The Server-Sent Events stream the reload script listens to. */
 #define EVENTS_PATH "/__fiches/events"
+/* What the reload script requests once its page has loaded (serve_events_loaded). */
+#define LOADED_PATH "/__fiches/charge"
 
 struct panel;
 

@@ -321,12 +321,26 @@ class Serve:
 
 class Events:
     """The live-reload stream of a running `fiches serve` (Server-Sent
-    Events), read on a raw HTTP/1.0 socket: no chunking to undo."""
+    Events), read on a raw HTTP/1.0 socket: no chunking to undo. Like a
+    page, it says it has loaded again (GET /__fiches/charge) after each
+    reload or error event it reads, unless loaded=False: the server's
+    background work (data files, PDF pass) waits for the pages it told."""
 
-    def __init__(self, port):
+    def __init__(self, port, loaded=True):
+        self.port = port
+        self.loaded = loaded
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=0.2)
         self.sock.sendall(b"GET /__fiches/events HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n")
         self.data = b""
+        self.unscanned = b""    # received, not yet looked at for events to answer
+
+    def say_loaded(self):
+        """What the reload script does at its page's load event."""
+        c = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        c.sendall(b"GET /__fiches/charge HTTP/1.0\r\n\r\n")
+        while c.recv(4096):
+            pass
+        c.close()
 
     def wait_for(self, needle, seconds):
         """Reads until needle comes (then drops what was read up to its end)
@@ -338,8 +352,13 @@ class Events:
                 if not chunk:
                     break
                 self.data += chunk
+                self.unscanned += chunk
             except socket.timeout:
                 pass
+            *blocks, self.unscanned = self.unscanned.split(b"\n\n")
+            for block in blocks:
+                if self.loaded and block in (b"data: reload", b"data: error"):
+                    self.say_loaded()
         if needle not in self.data:
             return False
         self.data = self.data[self.data.index(needle) + len(needle):]

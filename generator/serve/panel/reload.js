@@ -9,4 +9,12 @@
 			location.reload();
 		}
 	};
+	/* Loaded: the server's background work (data files, PDF pass) waits for this. */
+	var loaded = me.getAttribute("data-loaded");
+	function said() {
+		if (loaded && window.fetch)
+			fetch(loaded, {cache: "no-store"}).catch(function () {});
+	}
+	if (document.readyState === "complete") said();
+	else window.addEventListener("load", said);
 })();
