@@ -6,9 +6,14 @@
 #include "model.h"
 #include "pdf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* How much lower than the server the PDF worker and its booklets run (nice(2)). */
+#define PDF_WORKER_NICE 10
 
 int pdf_worker_main(int argc, char **argv)
 {
@@ -17,6 +22,15 @@ int pdf_worker_main(int argc, char **argv)
 			PDF_WORKER_COMMAND);
 		return 2;
 	}
+	/*
+	 * Background work for the server that spawned it: its requests, its page
+	 * rebuilds and the browser reloading a page come first on two cores. Set
+	 * before the booklets' processes are forked, which inherit it; failing
+	 * leaves the priority as it was.
+	 */
+	errno = 0;
+	if (nice(PDF_WORKER_NICE) == -1 && errno)
+		errno = 0;
 	struct build_options bo = {0};
 	bo.root = argv[2];
 	bo.jobs = atoi(argv[3]);
