@@ -48,6 +48,7 @@
 #include <fontconfig/fontconfig.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1520,6 +1521,29 @@ static int take_records(const struct buf *msg, struct stage *st, struct diag *d)
 	return -1;
 }
 
+static void *reap(void *arg)
+{
+	pid_t pid = (pid_t)(intptr_t)arg;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* Reaps the killed worker pid on a detached thread (at once when no thread can start). */
+static void reap_later(pid_t pid)
+{
+	pthread_t t;
+	pthread_attr_t a;
+	int started = pthread_attr_init(&a) == 0;
+	if (started) {
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		started = pthread_create(&t, &a, reap, (void *)(intptr_t)pid) == 0;
+		pthread_attr_destroy(&a);
+	}
+	if (!started)
+		reap((void *)(intptr_t)pid);
+}
+
 /* 1 when one of the cancel descriptors is readable and its owner says stop. */
 static int cancel_requested(const struct pdf_cancel *c, const struct pollfd *p)
 {
@@ -1595,15 +1619,21 @@ static int spawn_pass(const struct site *s, struct stage *st, const struct pdf_o
 	if (cancelled || status < 0)
 		kill(-pid, SIGKILL);
 	close(fds[0]);
+	if (cancelled) {
+		/*
+		 * Its children, in its group, die with it. Reaped by a thread of its
+		 * own: the edit that cancelled the pass does not wait while the
+		 * killed processes (at a lower priority, pdf_worker.c) tear down.
+		 */
+		atomic_store(&worker_group, 0);
+		reap_later(pid);
+		buf_free(&msg);
+		return PDF_CANCELLED;
+	}
 	int wstatus = 0;
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	atomic_store(&worker_group, 0);
-	if (cancelled) {
-		/* Its children, in its group, died with it; none is left to reap here. */
-		buf_free(&msg);
-		return PDF_CANCELLED;
-	}
 	if (status == 0)
 		status = take_records(&msg, st, d);
 	buf_free(&msg);
