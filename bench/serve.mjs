@@ -5,6 +5,7 @@
 //   SAVES=20 BIG=10000 BIG_SAVES=10 PDF=1 TAT=1 (TAT=0: the large corpus only)
 //   SAVES=10 COLD=4 node bench/serve.mjs   issue 16 item 3 quickly (about 4 min quiet)
 //   TYPING=0: no editor measures (cold load, typing), only saves and SIGTERM
+//   SERVE_LOG=prefix: each server's log kept in prefix-N.log
 //
 // On a copy of the TAT corpus (content/):
 //  - save to reload: the site page of fiche-action 6 is open; its text is
@@ -76,6 +77,9 @@ async function startServer(root, extra, timeoutMs, bin = FICHES) {
   proc.stdout.on('data', (b) => { log += b; });
   proc.stderr.on('data', (b) => { log += b; });
   servers.add(proc);
+  // SERVE_LOG=prefix: each server's whole log (FICHES_TIMING lines included) kept as prefix-N.log.
+  const nth = servers.size;
+  if (process.env.SERVE_LOG) proc.on('exit', () => fs.writeFileSync(`${process.env.SERVE_LOG}-${nth}.log`, log));
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs && proc.exitCode === null) {
     const m = log.match(/http:\/\/127\.0\.0\.1:(\d+)\/_edit\/\?cle=([0-9a-f]+)/);

@@ -230,12 +230,16 @@ await step('form', async () => {
 
 await step('save and reload', async () => {
   const reloaded = site.waitForEvent('load', { timeout: 20000 });
+  // Once reloaded, the page tells the server it has loaded (the data files and PDFs wait for it).
+  const said = site.waitForRequest((r) => new URL(r.url()).pathname === '/__fiches/charge', { timeout: 20000 });
   const t0 = Date.now();
   await editor.keyboard.press('Control+s');
   await reloaded;
   latency.saveToReload.push(Date.now() - t0);
   check('the open site page reloads with the change',
     (await site.locator('h1').first().textContent()).includes('au quotidien'));
+  const loaded = await said.then((r) => r.response()).catch(() => null);
+  check('the reloaded page says it has loaded (/__fiches/charge, 204)', loaded !== null && loaded.status() === 204);
   check('status says saved', (await editor.locator('#etat').textContent()) === 'Enregistré');
   const disk = fs.readFileSync(docFile, 'utf8');
   check('the file holds the text', disk === await cmValue(editor) && disk.includes('[](action:11)'));
