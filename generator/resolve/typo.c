@@ -799,10 +799,11 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 	 */
 	size_t i = 0, from = 0, scan = 0;
 	enum scan_state state = state_after(st->prev);
+	/* After «, the next code point goes through step (here and after each step, not per byte). */
+	if (state == S_LAQUO && n)
+		goto rule;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (state == S_LAQUO)
-			goto rule;
 		switch ((enum byte_class)byte_class[c]) {
 		case B_PLAIN:
 			i++;
@@ -862,17 +863,48 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 			continue;
 		}
 		case B_RULE:
+#ifndef TYPO_PLAIN_SCAN
+			/*
+			 * The commonest rule, an apostrophe after an ASCII letter
+			 * (l'action, aujourd'hui): ’ whatever follows, as step
+			 * writes it, without its decoding and dispatch.
+			 */
+			if (c == '\'' && i > scan && ascii_isalpha((unsigned char)s[i - 1])) {
+				pending_put(&r.out, s + from, i - from);
+				pending_put(&r.out, "\xe2\x80\x99", 3);
+				st->prev = RSQUO;
+				from = scan = ++i;
+				state = S_APART;
+				continue;
+			}
+#endif
+			goto rule;
 		case B_BAD:
 			goto rule;
 		}
 		/* A letter: the rest of the word's letters go through as they are. */
-		size_t end = letters_end(s, n, i + 1);
-		/* At a word start, an address ends the word's ASCII letters. */
-		if (state == S_APART && end < n && (unsigned char)s[end] < 0x80 && s[end] != ' ' &&
-		    may_be_address(s, n, end))
-			goto rule;
-		i = letters_after(s, n, end);
-		state = S_WORD;
+		for (;;) {
+			size_t end = letters_end(s, n, i + 1);
+			/* At a word start, an address ends the word's ASCII letters. */
+			if (state == S_APART && end < n && (unsigned char)s[end] < 0x80 && s[end] != ' ' &&
+			    may_be_address(s, n, end))
+				goto rule;
+			i = letters_after(s, n, end);
+			state = S_WORD;
+#ifndef TYPO_PLAIN_SCAN
+			/*
+			 * A space, then a word whose first letter has no rule of
+			 * its own: the loop's two turns for them, without its
+			 * dispatch (most words of prose).
+			 */
+			if (n - i < 2 || s[i] != ' ' || byte_class[(unsigned char)s[i + 1]] != B_LETTER)
+				break;
+			i++;
+			state = S_APART;
+#else
+			break;
+#endif
+		}
 		continue;
 	rule:
 		/* step rewrites the end of the pending text: it must hold everything before i. */
@@ -883,6 +915,8 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 		i = step(&r, i);
 		from = scan = i;
 		state = state_after(st->prev);
+		if (state == S_LAQUO && i < n)
+			goto rule;
 	}
 	if (n > scan)
 		st->prev = last_cp(s, n);
