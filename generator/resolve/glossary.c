@@ -23,6 +23,7 @@
  * "l’ARS" and "« ARS »" match and "éARS" or "CAARUDs" do not.
  */
 #include "glossary.h"
+#include "bytescan.h"
 #include "hash.h"
 #include "typo.h"
 #include "utf8.h"
@@ -31,9 +32,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 struct slot {
 	const char *s;  /* borrowed sigle; NULL for an empty slot */
@@ -208,35 +206,29 @@ static int match_at(const struct gloss_index *g, const char *s, size_t n, size_t
 }
 
 /*
- * The first byte of s[i..n) in [g->lo, g->hi], where every sigle's first
- * byte lies, or n. A continuation byte found so begins no sigle.
+ * Whether a sigle starts at s[p], a byte in [g->lo, g->hi]: the pair
+ * (s[p], s[p + 1]) begins some sigle, no word character ends before it,
+ * and one of its lengths matches. Byte p is a code point's first (a
+ * continuation byte begins no sigle), so word_before tells what a scan
+ * from the text's start would have found there.
  */
-static size_t next_candidate(const struct gloss_index *g, const char *s, size_t n, size_t i)
+static inline int candidate_at(const struct gloss_index *g, const char *s, size_t n, size_t p,
+			       size_t *pos, size_t *len, size_t *which)
 {
-	unsigned char span = (unsigned char)(g->hi - g->lo);
-#ifdef __SSE2__
-	const __m128i lo = _mm_set1_epi8((char)g->lo), top = _mm_set1_epi8((char)span);
-	for (; n - i >= 16; i += 16) {
-		__m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), lo);
-		/* v - lo <= span, unsigned: min(v - lo, span) is v - lo. */
-		int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, top), v));
-		if (mask)
-			return i + (size_t)__builtin_ctz((unsigned)mask);
-	}
-	if (n - i >= 8) {
-		/* Eight bytes (text runs are short); the zeros loaded above them are no text. */
-		__m128i v = _mm_sub_epi8(_mm_loadl_epi64((const __m128i *)(const void *)(s + i)), lo);
-		int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, top), v)) & 0xFF;
-		if (mask)
-			return i + (size_t)__builtin_ctz((unsigned)mask);
-		i += 8;
-	}
-#endif
-	/* The tail byte by byte: a copy to pad it to sixteen bytes costs more. */
-	for (; i < n; i++)
-		if ((unsigned char)((unsigned char)s[i] - g->lo) <= span)
-			return i;
-	return n;
+	unsigned char c = (unsigned char)s[p];
+	if (!g->nlens[c] || (p + 1 < n && !has_pair(g, c, (unsigned char)s[p + 1])))
+		return 0;
+	return !word_before(s, p) && match_at(g, s, n, p, pos, len, which);
+}
+
+/* Whether a sigle starts at one of the bytes base + k of s, k the bits of mask. */
+static inline int candidates_in(const struct gloss_index *g, const char *s, size_t n, size_t base,
+				unsigned mask, size_t *pos, size_t *len, size_t *which)
+{
+	for (; mask; mask &= mask - 1)
+		if (candidate_at(g, s, n, base + (size_t)__builtin_ctz(mask), pos, len, which))
+			return 1;
+	return 0;
 }
 
 int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
@@ -244,17 +236,39 @@ int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 {
 	if (!g || !g->any || start >= n)
 		return 0;
+	size_t i = start;
+#if BYTESCAN_SIMD
 	/*
-	 * Byte p is a code point's first (a continuation byte begins no
-	 * sigle), so word_before tells what a scan from start would have
-	 * found there.
+	 * The bytes where every sigle's first byte lies, sixteen at a time
+	 * (sigles are mostly capitals, few in text), each block's candidates
+	 * taken from its mask in turn; then eight, and the last bytes of a
+	 * text of eight or more from the eight that end it, those already
+	 * looked at masked off (text nodes are short: a byte loop over their
+	 * tails cost a sixth of the lookup).
 	 */
-	for (size_t p = next_candidate(g, s, n, start); p < n; p = next_candidate(g, s, n, p + 1)) {
-		unsigned char c = (unsigned char)s[p];
-		if (!g->nlens[c] || (p + 1 < n && !has_pair(g, c, (unsigned char)s[p + 1])))
-			continue;
-		if (!word_before(s, p) && match_at(g, s, n, p, pos, len, which))
+	for (; n - i >= 16; i += 16)
+		if (candidates_in(g, s, n, i, bytescan_range(bytescan_load16(s + i), g->lo, g->hi),
+				  pos, len, which))
 			return 1;
+	if (n - i >= 8) {
+		/* Eight bytes: the zeros loaded above them are no text. */
+		if (candidates_in(g, s, n, i, bytescan_range(bytescan_load8(s + i), g->lo, g->hi) &
+				  bytescan_all(8), pos, len, which))
+			return 1;
+		i += 8;
 	}
+	if (i < n && n >= 8) {
+		size_t base = n - 8;
+		unsigned seen = bytescan_all((unsigned)(i - base));
+		return candidates_in(g, s, n, base, bytescan_range(bytescan_load8(s + base), g->lo, g->hi) &
+				     bytescan_all(8) & ~seen, pos, len, which);
+	}
+#endif
+	/* A text of fewer than eight bytes, byte by byte. */
+	unsigned char span = (unsigned char)(g->hi - g->lo);
+	for (; i < n; i++)
+		if ((unsigned char)((unsigned char)s[i] - g->lo) <= span &&
+		    candidate_at(g, s, n, i, pos, len, which))
+			return 1;
 	return 0;
 }
