@@ -24,7 +24,12 @@ struct render {
 	const char *page;          /* output path of the page being written */
 	struct buf *out;
 	size_t heading;            /* index into doc->headings */
-	unsigned char *sigle_seen; /* per glossary entry: SIGLE_* bits */
+	/*
+	 * Per glossary entry: the section in which it was last linked, 0
+	 * when not linked in the document (a new section is a new number,
+	 * not a pass over every entry at each heading). NULL: not linked.
+	 */
+	unsigned *sigle_seen;
 	struct typo_state typo;
 	int in_link;               /* no nested links: sigles inside links are not linked */
 	char **footnotes;          /* labels in order of first reference */
@@ -44,6 +49,7 @@ struct render {
 	 * it. NULL when not recorded.
 	 */
 	struct page_links *links;
+	unsigned section;          /* the current section's number, from 1 (see sigle_seen) */
 };
 
 /* Where out holds a path relative to the page: out->data[at..at+len), escaped, for target. */
@@ -172,22 +178,32 @@ void html_typo_breakable(const char *text, struct buf *out)
 	typo_apply(text, strlen(text), &st, emit_title_typo, out);
 }
 
-/* Bits of render.sigle_seen: linked in the current section; linked in the document. */
-enum { SIGLE_IN_SECTION = 1, SIGLE_IN_DOC = 2 };
+/* Starts r's table of linked sigles (render.sigle_seen): none linked, section 1. */
+static void sigles_start(struct render *r)
+{
+	r->sigle_seen = xcalloc(r->s->nglossary + 1, sizeof *r->sigle_seen);
+	r->section = 1;
+}
+
+/* A new section: a sigle is explained again (linked) at its first use in each. */
+static void sigles_new_section(struct render *r)
+{
+	r->section++;
+}
 
 static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 {
 	const struct entry *e = &r->s->glossary[which];
 	const json_t *exp = json_object_get(e->data, "expansion");
 	const char *title = json_is_string(exp) ? json_string_value(exp) : "";
-	int link = !r->in_link && r->sigle_seen && !(r->sigle_seen[which] & SIGLE_IN_SECTION);
+	int link = !r->in_link && r->sigle_seen && r->sigle_seen[which] != r->section;
 	if (link) {
 		buf_put_lit(r->out, "<a class=\"sigle\" href=\"");
 		put_page_path(r, e->out_path);
 		buf_put_lit(r->out, "#");
 		buf_puts(r->out, e->anchor);
 		buf_put_lit(r->out, "\">");
-		r->sigle_seen[which] |= SIGLE_IN_SECTION | SIGLE_IN_DOC;
+		r->sigle_seen[which] = r->section;
 	}
 	/* The expansion comes from YAML: the same typography as the text. */
 	char *typeset = typo_plain(title, strlen(title));
@@ -345,9 +361,8 @@ static void render_node(struct render *r, cmark_node *node)
 				     r->doc->headings[r->heading++].anchor : NULL;
 		r->typo = (struct typo_state)TYPO_STATE_INIT;
 		/* A sigle is explained again (linked) at its first use in each section. */
-		if (r->sigle_seen && level <= 3)
-			for (size_t i = 0; i < r->s->nglossary; i++)
-				r->sigle_seen[i] &= (unsigned char)~SIGLE_IN_SECTION;
+		if (level <= 3)
+			sigles_new_section(r);
 		buf_put_lit(out, "<h");
 		put_int(out, level);
 		if (anchor) {
@@ -586,9 +601,7 @@ static void render_footnotes(struct render *r, cmark_node *root)
 	buf_put_lit(r->out, "<section class=\"notes\" aria-labelledby=\"notes-titre\">\n"
 			 "<h2 id=\"notes-titre\">Notes</h2>\n<ol>\n");
 	/* The notes are a section of their own. */
-	if (r->sigle_seen)
-		for (size_t i = 0; i < r->s->nglossary; i++)
-			r->sigle_seen[i] &= (unsigned char)~SIGLE_IN_SECTION;
+	sigles_new_section(r);
 	/*
 	 * cmark-gfm moves the definitions to the end of the document in the
 	 * order of their first reference, which is the order of the numbers.
@@ -680,7 +693,7 @@ static size_t *sigles_linked(const struct render *r, size_t *n)
 	size_t *v = NULL;
 	*n = 0;
 	for (size_t i = 0; i < r->s->nglossary; i++)
-		if (r->sigle_seen[i] & SIGLE_IN_DOC) {
+		if (r->sigle_seen[i]) {
 			v = xrealloc(v, (*n + 1) * sizeof *v);
 			v[(*n)++] = i;
 		}
@@ -700,8 +713,8 @@ static void render_root(struct render *r, cmark_node *root)
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
 		     struct buf *out)
 {
-	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL};
-	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
+	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
+	sigles_start(&r);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
 	cmark_node_free(root);
@@ -774,8 +787,8 @@ char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *r
 {
 	struct buf body = BUF_INIT;
 	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, &body, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   NULL, NULL, 0, NULL};
-	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
+			   NULL, NULL, 0, NULL, 0};
+	sigles_start(&r);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
 	if (own)
@@ -812,8 +825,8 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	struct buf out = BUF_INIT, plain = BUF_INIT;
 	struct page_links links = {0};
 	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL};
-	r.sigle_seen = xcalloc(s->nglossary + 1, 1);
+			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL, 0};
+	sigles_start(&r);
 	/*
 	 * Room for what the body usually gives (its HTML is about its
 	 * Markdown's size and a half), so that the page is not grown by
@@ -859,7 +872,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 			  int inline_only, struct buf *out)
 {
 	cmark_node *root = markdown_parse_string(text, strlen(text));
-	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL};
+	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL, 0};
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {
