@@ -726,61 +726,101 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 }
 
 /*
- * The part of a rendered body under the heading whose id is anchor, up to
- * the next heading of the same level, the notes or the sigles' template.
- * Ids are dropped (several such parts share a page) and same-page links go
- * to the document's own page. NULL when the body has no such heading.
+ * The first pat (of length pl) that starts in [from, limit), the text
+ * ending at text_end; NULL when none. Bounded: a search that failed ran
+ * to the end of the body, once per pattern.
  */
-static char *body_section(const char *body, const char *anchor, const char *doc_href)
+static const char *find_before(const char *from, const char *limit, const char *text_end,
+			       const char *pat, size_t pl)
+{
+	if (from >= limit)
+		return NULL;
+	size_t room = (size_t)(limit - from) + pl - 1, left = (size_t)(text_end - from);
+	return memmem(from, room < left ? room : left, pat, pl);
+}
+
+/*
+ * Where the part of a rendered body under the heading whose id is anchor
+ * lies in body[0..len): after that heading, up to the next heading of the
+ * same level, the notes or the sigles' template. 0 when the body has no
+ * such heading.
+ */
+static int section_bounds(const char *body, size_t len, const char *anchor, size_t *from,
+			  size_t *to)
 {
 	char *open = xasprintf("<h2 id=\"%s\">", anchor);
 	const char *start = strstr(body, open);
 	free(open);
 	if (!start)
-		return NULL;
+		return 0;
 	start = strstr(start, "</h2>");
 	if (!start)
-		return NULL;
+		return 0;
 	start += 5;
-	const char *end = start + strlen(start);
+	const char *end = body + len;
 	static const char *const stops[] = {"<h2", "<section class=\"notes\"", "<template"};
 	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
-		const char *e = strstr(start, stops[i]);
-		if (e && e < end)
+		const char *e = find_before(start, end, body + len, stops[i], strlen(stops[i]));
+		if (e)
 			end = e;
 	}
-	struct buf b = BUF_INIT;
-	/* The bytes between the places where an id or a same-page link starts go in one piece. */
-	const char *from = start;
-	for (const char *p = start; p < end;) {
-		if (*p == ' ' && !strncmp(p, " id=\"", 5)) {
-			const char *q = memchr(p + 5, '"', (size_t)(end - p - 5));
+	*from = (size_t)(start - body);
+	*to = (size_t)(end - body);
+	return 1;
+}
+
+/*
+ * Appends the part [start, end) of a rendered body (the text ending at
+ * text_end) as another page shows it: ids dropped (several such parts
+ * share a page) and same-page links going to the document's page, at
+ * doc_href. The bytes between go in one piece; the places are found with
+ * memmem, not tried at every byte.
+ */
+static void put_section(struct buf *b, const char *start, const char *end, const char *text_end,
+			const char *doc_href)
+{
+	static const char ID[] = " id=\"", HREF[] = "href=\"#";
+	const char *from = start, *p = start;
+	const char *id = find_before(p, end, text_end, ID, 5);
+	const char *href = find_before(p, end, text_end, HREF, 7);
+	for (;;) {
+		/* Matches skipped by the last step are looked for again from there. */
+		if (id && id < p)
+			id = find_before(p, end, text_end, ID, 5);
+		if (href && href < p)
+			href = find_before(p, end, text_end, HREF, 7);
+		if (id && (!href || id < href)) {
+			const char *q = memchr(id + 5, '"', (size_t)(end - id - 5));
 			if (q) {
-				buf_put(&b, from, (size_t)(p - from));
+				buf_put(b, from, (size_t)(id - from));
 				from = p = q + 1;
-				continue;
+			} else {
+				/* No quote ends it, nor any id after it. */
+				id = NULL;
 			}
-		}
-		if (*p == 'h' && !strncmp(p, "href=\"#", 7)) {
-			buf_put(&b, from, (size_t)(p - from));
-			buf_put_lit(&b, "href=\"");
-			buf_puts(&b, doc_href);
-			from = p += 6;
 			continue;
 		}
-		p++;
+		if (!href)
+			break;
+		buf_put(b, from, (size_t)(href - from));
+		buf_put_lit(b, "href=\"");
+		buf_puts(b, doc_href);
+		from = p = href + 6;
 	}
-	buf_put(&b, from, (size_t)(end - from));
-	return buf_detach(&b);
+	buf_put(b, from, (size_t)(end - from));
 }
 
 /* The « Comment faire ? » section of body, rendered from « Que faire si… », as html_what_to_do gives it. */
 static char *what_to_do_part(const struct doc *doc, const char *body)
 {
+	size_t from, to;
+	if (!section_bounds(body, strlen(body), PAGES_WHAT_TO_DO_ANCHOR, &from, &to))
+		return NULL;
 	char *page = path_relative(PAGES_WHAT_TO_DO_PATH, doc->out_path);
-	char *part = body_section(body, PAGES_WHAT_TO_DO_ANCHOR, page);
+	struct buf b = BUF_INIT;
+	put_section(&b, body + from, body + to, body + strlen(body), page);
 	free(page);
-	return part;
+	return buf_detach(&b);
 }
 
 char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *root)
@@ -800,22 +840,42 @@ char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *r
 }
 
 /*
- * What rendering body's tree from « Que faire si… » would give: the same
- * bytes but the paths relative to the page (links), written again from
- * there.
+ * The « Comment faire ? » section of the body in out, as rendering its
+ * tree from « Que faire si… » would give it: the same bytes but the paths
+ * relative to the page (links), written again from there. The section is
+ * found in out itself: its bounds are tags, which no path holds (paths
+ * are escaped, and follow href=" or src="), so they are the same places
+ * in both renders. Only the section is copied, not the body.
  */
-static char *as_from_what_to_do(const struct buf *body, const struct page_links *links)
+static char *what_to_do_from_body(const struct doc *doc, const struct buf *out,
+				  const struct page_links *links)
 {
-	struct buf b = BUF_INIT;
-	size_t from = 0;
-	buf_grow(&b, body->len + 64);
-	for (size_t i = 0; i < links->n; i++) {
-		const struct page_link *l = &links->v[i];
-		buf_put(&b, body->data + from, l->at - from);
-		put_path_relative(&b, PAGES_WHAT_TO_DO_PATH, l->target);
-		from = l->at + l->len;
+	size_t from, to;
+	if (!section_bounds(out->data, out->len, PAGES_WHAT_TO_DO_ANCHOR, &from, &to))
+		return NULL;
+	struct buf sec = BUF_INIT;
+	const char *start = out->data + from, *end = out->data + to, *text_end = out->data + out->len;
+	if (links->n) {
+		/* The section with its links written from « Que faire si… ». */
+		size_t at = from;
+		buf_grow(&sec, to - from + 64);
+		for (size_t i = 0; i < links->n; i++) {
+			const struct page_link *l = &links->v[i];
+			if (l->at < from || l->at >= to)
+				continue;
+			buf_put(&sec, out->data + at, l->at - at);
+			put_path_relative(&sec, PAGES_WHAT_TO_DO_PATH, l->target);
+			at = l->at + l->len;
+		}
+		buf_put(&sec, out->data + at, to - at);
+		start = sec.data;
+		end = text_end = sec.data + sec.len;
 	}
-	buf_put(&b, body->data + from, body->len - from);
+	char *page = path_relative(PAGES_WHAT_TO_DO_PATH, doc->out_path);
+	struct buf b = BUF_INIT;
+	put_section(&b, start, end, text_end, page);
+	free(page);
+	buf_free(&sec);
 	return buf_detach(&b);
 }
 
@@ -845,9 +905,7 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	free(r.sigle_seen);
 	if (what_to_do) {
 		/* The section from this render: the tree is not rendered a second time. */
-		char *from_there = links.n ? as_from_what_to_do(&out, &links) : NULL;
-		*what_to_do = what_to_do_part(doc, from_there ? from_there : buf_cstr(&out));
-		free(from_there);
+		*what_to_do = what_to_do_from_body(doc, &out, &links);
 		free(links.v);
 	}
 	body->len = out.len;
