@@ -33,6 +33,12 @@ static inline bytescan_v bytescan_load8(const char *p)
 	return _mm_loadl_epi64((const __m128i *)(const void *)p);
 }
 
+/* Stores the sixteen bytes of v at p (the caller has room for them). */
+static inline void bytescan_store16(char *p, bytescan_v v)
+{
+	_mm_storeu_si128((__m128i *)(void *)p, v);
+}
+
 /* The bits of a block of width bytes (8 or 16). */
 static inline unsigned bytescan_all(unsigned width)
 {
@@ -58,10 +64,24 @@ static inline unsigned bytescan_range(bytescan_v v, unsigned char lo, unsigned c
 	return bytescan_mask(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((char)(hi - lo))), d));
 }
 
+/*
+ * The _v helpers give the class as a block (0xFF per byte in it), for
+ * callers that join classes with bytescan_or before one bytescan_mask.
+ */
+static inline bytescan_v bytescan_or(bytescan_v a, bytescan_v b)
+{
+	return _mm_or_si128(a, b);
+}
+
 /* Bytes at or below c (unsigned): control characters and white space for c = ' '. */
+static inline bytescan_v bytescan_le_v(bytescan_v v, unsigned char c)
+{
+	return _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8((char)c)), v);
+}
+
 static inline unsigned bytescan_le(bytescan_v v, unsigned char c)
 {
-	return bytescan_mask(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8((char)c)), v));
+	return bytescan_mask(bytescan_le_v(v, c));
 }
 
 /* ASCII letters, either case. */
@@ -71,13 +91,18 @@ static inline unsigned bytescan_alpha(bytescan_v v)
 }
 
 /* The bytes HTML escaping replaces: & < > " '. */
-static inline unsigned bytescan_html(bytescan_v v)
+static inline bytescan_v bytescan_html_v(bytescan_v v)
 {
 	__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
 				   _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
 	hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
 	hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-	return bytescan_mask(_mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+	return _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+}
+
+static inline unsigned bytescan_html(bytescan_v v)
+{
+	return bytescan_mask(bytescan_html_v(v));
 }
 
 /* Byte k + 1 of the block at byte k (zero at the last). */

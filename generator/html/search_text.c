@@ -1,12 +1,10 @@
 /* A section's plain text for the search index; see search_text.h. */
 #include "search_text.h"
+#include "bytescan.h"
 #include "utf8.h"
 #include "xalloc.h"
 
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* Whether the text ends with a separator (a space, or the end of a block). */
 static int ends_apart(const struct buf *b)
@@ -103,32 +101,24 @@ void search_text_put_html(struct buf *html, struct buf *plain, const char *s, si
 	char *h = html->data + html->len, *p = plain->data + plain->len;
 	const char *const p0 = plain->data;
 	size_t i = 0;
-#ifdef __SSE2__
+#if BYTESCAN_SIMD
 	/*
 	 * Sixteen bytes at a time to both (then eight, for the short runs most
 	 * text nodes are), up to the first that is not simply copied.
 	 */
-	const __m128i space = _mm_set1_epi8(' '), amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'),
-		      gt = _mm_set1_epi8('>'), quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
 	while (n - i >= 8) {
-		int wide = n - i >= 16;
-		unsigned width = wide ? 16 : 8, all = wide ? 0xFFFFu : 0xFFu;
-		__m128i v = wide ? _mm_loadu_si128((const __m128i *)(const void *)(s + i))
-				 : _mm_loadl_epi64((const __m128i *)(const void *)(s + i));
-		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, space), v);
-		__m128i hit = _mm_or_si128(_mm_or_si128(low, _mm_cmpeq_epi8(v, amp)),
-					   _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)));
-		hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, quot), _mm_cmpeq_epi8(v, apos)));
+		unsigned width = n - i >= 16 ? 16 : 8, all = bytescan_all(width);
+		bytescan_v v = width == 16 ? bytescan_load16(s + i) : bytescan_load8(s + i);
 		/* Eight bytes: the zeros loaded above them are no text. */
-		unsigned mask = (unsigned)_mm_movemask_epi8(hit) & all;
+		unsigned mask = bytescan_mask(bytescan_or(bytescan_le_v(v, ' '), bytescan_html_v(v))) & all;
 		/* Sixteen bytes stored either way: the room above has them. */
-		_mm_storeu_si128((__m128i *)(void *)h, v);
-		_mm_storeu_si128((__m128i *)(void *)p, v);
+		bytescan_store16(h, v);
+		bytescan_store16(p, v);
 		/*
 		 * Plain spaces alone, none beside another and none first when the
 		 * text ends apart, as in most prose: the block is the same in both.
 		 */
-		unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) & all;
+		unsigned spaces = bytescan_eq(v, ' ') & all;
 		if (mask == spaces && !(spaces & spaces >> 1) &&
 		    !(spaces & 1 && (p == p0 || p[-1] == ' ' || p[-1] == '\n')))
 			mask = 0;
