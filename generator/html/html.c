@@ -50,6 +50,12 @@ struct render {
 	 */
 	struct page_links *links;
 	unsigned section;          /* the current section's number, from 1 (see sigle_seen) */
+	/*
+	 * Per glossary entry: its expansion typeset and escaped for the
+	 * <abbr> title, made at its first use in the render (a sigle is
+	 * used several times in a document). NULL until a sigle is met.
+	 */
+	char **abbr_titles;
 };
 
 /* Where out holds a path relative to the page: out->data[at..at+len), escaped, for target. */
@@ -191,11 +197,37 @@ static void sigles_new_section(struct render *r)
 	r->section++;
 }
 
+/* The glossary entry which's expansion as its <abbr>'s title: typeset, escaped. */
+static const char *abbr_title(struct render *r, size_t which)
+{
+	if (!r->abbr_titles)
+		r->abbr_titles = xcalloc(r->s->nglossary + 1, sizeof *r->abbr_titles);
+	if (!r->abbr_titles[which]) {
+		const json_t *exp = json_object_get(r->s->glossary[which].data, "expansion");
+		const char *title = json_is_string(exp) ? json_string_value(exp) : "";
+		/* The expansion comes from YAML: the same typography as the text. */
+		char *typeset = typo_plain(title, strlen(title));
+		struct buf b = BUF_INIT;
+		buf_put_html(&b, typeset, strlen(typeset));
+		free(typeset);
+		r->abbr_titles[which] = buf_detach(&b);
+	}
+	return r->abbr_titles[which];
+}
+
+static void abbr_titles_free(struct render *r)
+{
+	if (!r->abbr_titles)
+		return;
+	for (size_t i = 0; i < r->s->nglossary; i++)
+		free(r->abbr_titles[i]);
+	free(r->abbr_titles);
+	r->abbr_titles = NULL;
+}
+
 static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 {
 	const struct entry *e = &r->s->glossary[which];
-	const json_t *exp = json_object_get(e->data, "expansion");
-	const char *title = json_is_string(exp) ? json_string_value(exp) : "";
 	int link = !r->in_link && r->sigle_seen && r->sigle_seen[which] != r->section;
 	if (link) {
 		buf_put_lit(r->out, "<a class=\"sigle\" href=\"");
@@ -205,12 +237,9 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 		buf_put_lit(r->out, "\">");
 		r->sigle_seen[which] = r->section;
 	}
-	/* The expansion comes from YAML: the same typography as the text. */
-	char *typeset = typo_plain(title, strlen(title));
 	buf_put_lit(r->out, "<abbr title=\"");
-	buf_put_html(r->out, typeset, strlen(typeset));
+	buf_puts(r->out, abbr_title(r, which));
 	buf_put_lit(r->out, "\">");
-	free(typeset);
 	buf_put_html(r->out, s, n);
 	buf_put_lit(r->out, "</abbr>");
 	if (plain_on(r))
@@ -708,12 +737,13 @@ static void render_root(struct render *r, cmark_node *root)
 	for (size_t i = 0; i < r->nfootnotes; i++)
 		free(r->footnotes[i]);
 	free(r->footnotes);
+	abbr_titles_free(r);
 }
 
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
 		     struct buf *out)
 {
-	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
+	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL};
 	sigles_start(&r);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -827,7 +857,7 @@ char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *r
 {
 	struct buf body = BUF_INIT;
 	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, &body, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   NULL, NULL, 0, NULL, 0};
+			   NULL, NULL, 0, NULL, 0, NULL};
 	sigles_start(&r);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
@@ -885,7 +915,7 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	struct buf out = BUF_INIT, plain = BUF_INIT;
 	struct page_links links = {0};
 	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL, 0};
+			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL, 0, NULL};
 	sigles_start(&r);
 	/*
 	 * Room for what the body usually gives (its HTML is about its
@@ -930,7 +960,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 			  int inline_only, struct buf *out)
 {
 	cmark_node *root = markdown_parse_string(text, strlen(text));
-	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL, 0};
+	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL, 0, NULL};
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {
@@ -945,5 +975,6 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 	for (size_t i = 0; i < r.nfootnotes; i++)
 		free(r.footnotes[i]);
 	free(r.footnotes);
+	abbr_titles_free(&r);
 	cmark_node_free(root);
 }
