@@ -448,21 +448,28 @@ static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
 }
 
 /*
- * 0 when ordinal() cannot find one at s[0..n), from its first two bytes:
- * a number of one character is followed by its suffix (e, è, n or r),
- * and is I or X when Roman; a longer number goes on. Saves the call at
- * most word starts.
+ * 0 when ordinal() cannot find one at s[0..n), from the checks it makes
+ * first: its number (digits, or Roman letters) is followed by the first
+ * byte of a suffix (e, è, n or r), and is I or X when one Roman letter.
+ * Saves the call at most word starts, and for most numbers and
+ * sigles (2016, DDCS), which go on but to no suffix.
  */
-static int ordinal_may_start(const char *s, size_t n)
+static inline int ordinal_may_start(const char *s, size_t n)
 {
-	if (n < 2)
+	size_t i = 0;
+	int roman = 0;
+	while (i < n && ascii_isdigit(s[i]))
+		i++;
+	if (i == 0) {
+		while (i < n && roman_value(s[i]))
+			i++;
+		if (i == 0)
+			return 0;
+		roman = 1;
+	}
+	if (i >= n || !(s[i] == 'e' || s[i] == 'n' || s[i] == 'r' || s[i] == '\xc3'))
 		return 0;
-	int suffix = s[1] == 'e' || s[1] == 'n' || s[1] == 'r' || s[1] == '\xc3';
-	if (ascii_isdigit(s[0]))
-		return suffix || ascii_isdigit(s[1]);
-	if (!roman_value(s[0]))
-		return 0;
-	return suffix ? s[0] == 'I' || s[0] == 'X' : roman_value(s[1]) != 0;
+	return !roman || i > 1 || s[0] == 'I' || s[0] == 'X';
 }
 
 /* Length of a unit (km², km, kg, m²) at s[0..n) that ends a word, or 0. */
@@ -885,8 +892,22 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 		/* A letter: the rest of the word's letters go through as they are. */
 		for (;;) {
 			size_t end = letters_end(s, n, i + 1);
+			if (end < n && s[end] == ' ') {
+				/* The commonest end: no address ends at a space, no Latin-1 letter follows. */
+				i = end;
+				state = S_WORD;
+#ifndef TYPO_PLAIN_SCAN
+				/* As below. */
+				if (n - end >= 2 && byte_class[(unsigned char)s[end + 1]] == B_LETTER) {
+					i = end + 1;
+					state = S_APART;
+					continue;
+				}
+#endif
+				break;
+			}
 			/* At a word start, an address ends the word's ASCII letters. */
-			if (state == S_APART && end < n && (unsigned char)s[end] < 0x80 && s[end] != ' ' &&
+			if (state == S_APART && end < n && (unsigned char)s[end] < 0x80 &&
 			    may_be_address(s, n, end))
 				goto rule;
 			i = letters_after(s, n, end);
