@@ -52,6 +52,7 @@
 #include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
+#include "yaml_fast.h"
 
 /* ---- position table ---------------------------------------------------- */
 
@@ -1197,9 +1198,62 @@ static int check_input(struct loader *l, const char *text, size_t len)
 }
 
 /*
+ * e as libyaml would give it (yaml_fast.h); its strings are fe's, so it
+ * must not go through yaml_event_delete.
+ */
+static void fast_event(const struct yaml_fast_event *fe, yaml_event_t *e)
+{
+	static const yaml_event_type_t types[] = {
+		[YAML_FAST_STREAM_START] = YAML_STREAM_START_EVENT,
+		[YAML_FAST_STREAM_END] = YAML_STREAM_END_EVENT,
+		[YAML_FAST_DOCUMENT_START] = YAML_DOCUMENT_START_EVENT,
+		[YAML_FAST_DOCUMENT_END] = YAML_DOCUMENT_END_EVENT,
+		[YAML_FAST_SCALAR] = YAML_SCALAR_EVENT,
+		[YAML_FAST_SEQUENCE_START] = YAML_SEQUENCE_START_EVENT,
+		[YAML_FAST_SEQUENCE_END] = YAML_SEQUENCE_END_EVENT,
+		[YAML_FAST_MAPPING_START] = YAML_MAPPING_START_EVENT,
+		[YAML_FAST_MAPPING_END] = YAML_MAPPING_END_EVENT,
+	};
+	static const yaml_scalar_style_t styles[] = {
+		[YAML_FAST_PLAIN] = YAML_PLAIN_SCALAR_STYLE,
+		[YAML_FAST_LITERAL] = YAML_LITERAL_SCALAR_STYLE,
+		[YAML_FAST_FOLDED] = YAML_FOLDED_SCALAR_STYLE,
+	};
+	memset(e, 0, sizeof *e);
+	e->type = types[fe->type];
+	e->start_mark.line = fe->line;
+	e->start_mark.column = fe->column;
+	e->end_mark = e->start_mark;
+	switch (fe->type) {
+	case YAML_FAST_SCALAR:
+		e->data.scalar.value = (yaml_char_t *)fe->value;
+		e->data.scalar.length = fe->length;
+		e->data.scalar.style = styles[fe->style];
+		e->data.scalar.plain_implicit = fe->style == YAML_FAST_PLAIN;
+		e->data.scalar.quoted_implicit = fe->style != YAML_FAST_PLAIN;
+		break;
+	case YAML_FAST_SEQUENCE_START:
+		e->data.sequence_start.implicit = 1;
+		e->data.sequence_start.style = YAML_FLOW_SEQUENCE_STYLE;
+		break;
+	case YAML_FAST_MAPPING_START:
+		e->data.mapping_start.implicit = 1;
+		e->data.mapping_start.style = YAML_BLOCK_MAPPING_STYLE;
+		break;
+	case YAML_FAST_DOCUMENT_START:
+	case YAML_FAST_DOCUMENT_END:
+		e->data.document_start.implicit = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
  * The event loop shared by yaml_load (single: a second document is an
  * error) and yaml_load_stream. On success *out is the document (single)
- * or an array of documents.
+ * or an array of documents. A single document of the plain shape of
+ * yaml_fast.h takes its events from there, the same as libyaml's.
  */
 static int load(const char *path, const char *text, size_t len, int line_offset,
 		struct diag *d, int single, json_t **out, struct yaml_marks **marks_out,
@@ -1232,15 +1286,22 @@ static int load(const char *path, const char *text, size_t len, int line_offset,
 
 	l.marks = xcalloc(1, sizeof *l.marks);
 	docs = json_array();
-	if (!yaml_parser_initialize(&parser)) {
-		fputs("fiches: out of memory\n", stderr);
-		abort();
+	struct yaml_fast fast;
+	size_t next_fast = 0;
+	int is_fast = single && yaml_fast_events(text, len, &fast);
+	if (!is_fast) {
+		if (!yaml_parser_initialize(&parser)) {
+			fputs("fiches: out of memory\n", stderr);
+			abort();
+		}
+		yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+		yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	}
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 
 	while (!done) {
-		if (!yaml_parser_parse(&parser, &e)) {
+		if (is_fast) {
+			fast_event(&fast.v[next_fast++], &e);
+		} else if (!yaml_parser_parse(&parser, &e)) {
 			report_parser_error(&l, &parser);
 			goto out;
 		}
@@ -1286,7 +1347,8 @@ static int load(const char *path, const char *text, size_t len, int line_offset,
 		default:
 			break;
 		}
-		yaml_event_delete(&e);
+		if (!is_fast)
+			yaml_event_delete(&e);
 		if (r < 0)
 			goto out;
 	}
@@ -1300,7 +1362,10 @@ static int load(const char *path, const char *text, size_t len, int line_offset,
 out:
 	if (rc < 0)
 		*err_line = l.err_line;
-	yaml_parser_delete(&parser);
+	if (is_fast)
+		yaml_fast_free(&fast);
+	else
+		yaml_parser_delete(&parser);
 	unwind(&l);
 	anchors_clear(&l.anchors);
 	free(l.stack);
