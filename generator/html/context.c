@@ -49,7 +49,7 @@ struct cx {
 	 */
 	struct memo {
 		const void *subject;
-		const char *name;   /* the literal the view compares with */
+		unsigned name;      /* its atom */
 		struct mval v;
 	} memo[8];
 	unsigned memo_next;
@@ -88,9 +88,10 @@ static struct mobj *obj(const struct cx *c)
 	return mobj_new(c->a, mv_null());
 }
 
-static void set(const struct cx *c, struct mobj *o, const char *key, struct mval v)
+/* Sets the field named by atom (matom.h): the names of the views' vocabulary. */
+static void set(const struct cx *c, struct mobj *o, unsigned atom, struct mval v)
 {
-	mobj_set(c->a, o, key, v);
+	mobj_put(c->a, o, atom, v);
 }
 
 /*
@@ -98,10 +99,10 @@ static void set(const struct cx *c, struct mobj *o, const char *key, struct mval
  * when s is NULL (what the jansson contexts did: no key, and the lookup goes
  * on in the enclosing contexts).
  */
-static void set_str(const struct cx *c, struct mobj *o, const char *key, const char *s)
+static void set_str(const struct cx *c, struct mobj *o, unsigned atom, const char *s)
 {
 	if (s)
-		mobj_set(c->a, o, key, mv_str(s));
+		mobj_put(c->a, o, atom, mv_str(s));
 }
 
 /*
@@ -173,12 +174,6 @@ static struct mval inline_md(const struct cx *c, const char *text)
 	return own_buf(c, &b);
 }
 
-/* Does name[0..n) spell lit? For the views' lookups. */
-static int is(const char *name, size_t n, const char *lit)
-{
-	return strlen(lit) == n && memcmp(name, lit, n) == 0;
-}
-
 /* A found string, or not found at all for NULL (see set_str). */
 static int found_str(struct mval *out, const char *s)
 {
@@ -187,7 +182,7 @@ static int found_str(struct mval *out, const char *s)
 }
 
 /* A value a view made for subject's name before, on this page. */
-static int memo_get(const struct cx *c, const void *subject, const char *name, struct mval *out)
+static int memo_get(const struct cx *c, const void *subject, unsigned name, struct mval *out)
 {
 	for (size_t i = 0; i < sizeof c->memo / sizeof *c->memo; i++)
 		if (c->memo[i].subject == subject && c->memo[i].name == name) {
@@ -197,32 +192,38 @@ static int memo_get(const struct cx *c, const void *subject, const char *name, s
 	return 0;
 }
 
-static void memo_put(struct cx *c, const void *subject, const char *name, struct mval v)
+static void memo_put(struct cx *c, const void *subject, unsigned name, struct mval v)
 {
 	c->memo[c->memo_next] = (struct memo){subject, name, v};
 	c->memo_next = (c->memo_next + 1) % (sizeof c->memo / sizeof *c->memo);
 }
 
-/* A taxon's short reference, as a view: id, label, label_html, href, colour. */
-static int taxon_get(const void *subject, const char *name, size_t n, void *user,
+/*
+ * A taxon's short reference, as a view: id, label, label_html, href, colour.
+ * The views answer names of the atoms' list only (matom.h): any other name
+ * comes as MATOM_NONE and is not theirs.
+ */
+static int taxon_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
 		     struct mval *out)
 {
+	(void)name;
+	(void)n;
 	const struct taxon *t = subject;
 	const struct cx *c = user;
-	if (is(name, n, "id"))
+	switch (atom) {
+	case MA_id:
 		return found_str(out, t->id);
-	if (is(name, n, "label"))
+	case MA_label:
 		return found_str(out, t->label);
-	if (is(name, n, "label_html")) {
+	case MA_label_html:
 		*out = label_html(c, t->label_html, t->label);
 		return 1;
-	}
-	if (is(name, n, "href")) {
+	case MA_href:
 		*out = href(c, t->out_path);
 		return 1;
-	}
-	if (is(name, n, "colour"))
+	case MA_colour:
 		return found_str(out, t->colour);
+	}
 	return 0;
 }
 
@@ -272,98 +273,70 @@ static struct mval id_words(const struct cx *c, const struct ptrs *taxa)
  * enclosing contexts, so a chapter without "number" showed the number of
  * the fiche whose page listed it.
  */
-static int doc_get(const void *subject, const char *name, size_t n, void *user,
+static int doc_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
 		   struct mval *out)
 {
+	(void)name;
+	(void)n;
 	const struct doc *d = subject;
 	struct cx *c = user;
-	switch (n) {
-	case 4:
-		if (is(name, n, "kind"))
-			return found_str(out, d->desc->name);
-		if (is(name, n, "href")) {
-			*out = href(c, d->out_path);
+	switch (atom) {
+	case MA_kind:
+		return found_str(out, d->desc->name);
+	case MA_href:
+		*out = href(c, d->out_path);
+		return 1;
+	case MA_title:
+		return found_str(out, d->title);
+	case MA_logic:
+		*out = d->logic ? taxon_ref(d->logic) : mv_null();
+		return 1;
+	case MA_number:
+		*out = d->desc->list == LIST_PLAIN ? mv_null() : mv_int(d->number);
+		return 1;
+	case MA_is_page:
+		*out = mv_bool(d->kind == DOC_PAGE);
+		return 1;
+	case MA_is_theme:
+		*out = mv_bool(d->kind == DOC_THEME);
+		return 1;
+	case MA_is_action:
+		*out = mv_bool(d->kind == DOC_ACTION);
+		return 1;
+	case MA_kind_label:
+		return found_str(out, d->desc->label);
+	case MA_title_html: {
+		const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d);
+		*out = kept ? mv_str(kept) : typo_html(c, d->title);
+		return 1;
+	}
+	case MA_summary_html: {
+		const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d);
+		*out = kept ? mv_str(kept) : d->summary ? inline_md(c, d->summary) : mv_null();
+		return 1;
+	}
+	case MA_status_label: {
+		if (c->status_kind != d->desc) {
+			c->status_kind = d->desc;
+			c->status_field = kind_field(d->desc, "status");
+		}
+		const struct kind_field *status = c->status_field;
+		int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
+		if (!shown) {
+			*out = mv_null();
 			return 1;
 		}
-		break;
-	case 5:
-		if (is(name, n, "title"))
-			return found_str(out, d->title);
-		if (is(name, n, "logic")) {
-			*out = d->logic ? taxon_ref(d->logic) : mv_null();
-			return 1;
-		}
-		break;
-	case 6:
-		if (is(name, n, "number")) {
-			*out = d->desc->list == LIST_PLAIN ? mv_null() : mv_int(d->number);
-			return 1;
-		}
-		break;
-	case 7:
-		if (is(name, n, "is_page")) {
-			*out = mv_bool(d->kind == DOC_PAGE);
-			return 1;
-		}
-		break;
-	case 8:
-		if (is(name, n, "is_theme")) {
-			*out = mv_bool(d->kind == DOC_THEME);
-			return 1;
-		}
-		break;
-	case 9:
-		if (is(name, n, "is_action")) {
-			*out = mv_bool(d->kind == DOC_ACTION);
-			return 1;
-		}
-		break;
-	case 10:
-		if (is(name, n, "kind_label"))
-			return found_str(out, d->desc->label);
-		if (is(name, n, "title_html")) {
-			const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d);
-			*out = kept ? mv_str(kept) : typo_html(c, d->title);
-			return 1;
-		}
-		break;
-	case 12:
-		if (is(name, n, "summary_html")) {
-			const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d);
-			*out = kept ? mv_str(kept) : d->summary ? inline_md(c, d->summary) : mv_null();
-			return 1;
-		}
-		if (is(name, n, "status_label")) {
-			if (c->status_kind != d->desc) {
-				c->status_kind = d->desc;
-				c->status_field = kind_field(d->desc, "status");
-			}
-			const struct kind_field *status = c->status_field;
-			int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
-			if (!shown) {
-				*out = mv_null();
-				return 1;
-			}
-			return found_str(out, kind_enum_label(status, d->status));
-		}
-		break;
-	case 13:
-		if (is(name, n, "filter_status"))
-			return found_str(out, d->status ? d->status : "");
-		break;
-	case 14:
-		/* Space-separated ids, for the list pages' filters (site.js). */
-		if (is(name, n, "filter_publics")) {
-			*out = id_words(c, &d->publics);
-			return 1;
-		}
-		break;
-	case 18:
-		if (is(name, n, "filter_territories")) {
-			*out = id_words(c, &d->territories);
-			return 1;
-		}
-		break;
+		return found_str(out, kind_enum_label(status, d->status));
+	}
+	case MA_filter_status:
+		return found_str(out, d->status ? d->status : "");
+	/* Space-separated ids, for the list pages' filters (site.js). */
+	case MA_filter_publics:
+		*out = id_words(c, &d->publics);
+		return 1;
+	case MA_filter_territories:
+		*out = id_words(c, &d->territories);
+		return 1;
 	}
 	return 0;
 }
@@ -551,16 +524,18 @@ void context_prepare(struct site *s)
 }
 
 /* A contact's organisation, inside its card: name_html and href only. */
-static int organisation_get(const void *subject, const char *name, size_t n, void *user,
-			    struct mval *out)
+static int organisation_get(const void *subject, unsigned atom, const char *name, size_t n,
+			    void *user, struct mval *out)
 {
+	(void)name;
+	(void)n;
 	const struct entry *e = subject;
 	const struct cx *c = user;
-	if (is(name, n, "name_html")) {
+	switch (atom) {
+	case MA_name_html:
 		*out = label_html(c, e->label_html, e->label);
 		return 1;
-	}
-	if (is(name, n, "href")) {
+	case MA_href:
 		*out = href(c, e->out_path);
 		return 1;
 	}
@@ -576,7 +551,7 @@ static const struct mview contact_view;
  * in the contact's data, null without one; made once per card and page
  * (see struct cx's memo).
  */
-static int contact_made(struct cx *c, const struct entry *e, const char *name, const char *key,
+static int contact_made(struct cx *c, const struct entry *e, unsigned name, const char *key,
 			struct mval (*make)(const struct cx *, const char *), struct mval *out)
 {
 	if (memo_get(c, e, name, out))
@@ -588,7 +563,7 @@ static int contact_made(struct cx *c, const struct entry *e, const char *name, c
 }
 
 /* A card's text made by context_prepare, else made now (see contact_made). */
-static int contact_text(struct cx *c, const struct entry *e, const char *made, const char *name,
+static int contact_text(struct cx *c, const struct entry *e, const char *made, unsigned name,
 			const char *key, struct mval (*make)(const struct cx *, const char *),
 			struct mval *out)
 {
@@ -604,88 +579,65 @@ static int contact_text(struct cx *c, const struct entry *e, const char *made, c
  * card on the context stack, and a person without a description showed
  * her organisation's.
  */
-static int contact_get(const void *subject, const char *name, size_t n, void *user,
+static int contact_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
 		       struct mval *out)
 {
+	(void)name;
+	(void)n;
 	const struct entry *e = subject;
 	struct cx *c = user;
 	const char *s;
-	switch (n) {
-	case 2:
-		if (is(name, n, "id"))
-			return found_str(out, e->id);
-		break;
-	case 4:
-		if (is(name, n, "name"))
-			return found_str(out, e->label);
-		if (is(name, n, "href")) {
-			*out = href(c, e->out_path);
+	switch (atom) {
+	case MA_id:
+		return found_str(out, e->id);
+	case MA_name:
+		return found_str(out, e->label);
+	case MA_href:
+		*out = href(c, e->out_path);
+		return 1;
+	/* True only on the contact's own page, where its name is the title. */
+	case MA_self:
+		*out = mv_bool(0);
+		return 1;
+	case MA_email:
+		*out = card_field(c, e, e->email, "email");
+		return 1;
+	case MA_phone:
+		*out = card_field(c, e, e->phone, "phone");
+		return 1;
+	case MA_website:
+		*out = card_field(c, e, e->website, "website");
+		return 1;
+	case MA_members:
+		*out = mv_views(&contact_view, NULL, 0);
+		return 1;
+	case MA_name_html:
+		*out = label_html(c, e->label_html, e->label);
+		return 1;
+	case MA_is_person:
+		if (e->card_made) {
+			*out = mv_bool(e->is_person);
 			return 1;
 		}
-		/* True only on the contact's own page, where its name is the title. */
-		if (is(name, n, "self")) {
-			*out = mv_bool(0);
-			return 1;
-		}
-		break;
-	case 5:
-		if (is(name, n, "email")) {
-			*out = card_field(c, e, e->email, "email");
-			return 1;
-		}
-		if (is(name, n, "phone")) {
-			*out = card_field(c, e, e->phone, "phone");
-			return 1;
-		}
-		break;
-	case 7:
-		if (is(name, n, "website")) {
-			*out = card_field(c, e, e->website, "website");
-			return 1;
-		}
-		if (is(name, n, "members")) {
-			*out = mv_views(&contact_view, NULL, 0);
-			return 1;
-		}
-		break;
-	case 9:
-		if (is(name, n, "name_html")) {
-			*out = label_html(c, e->label_html, e->label);
-			return 1;
-		}
-		if (is(name, n, "is_person")) {
-			if (e->card_made) {
-				*out = mv_bool(e->is_person);
-				return 1;
-			}
-			s = data_str(e, "kind");
-			*out = mv_bool(s && strcmp(s, "person") == 0);
-			return 1;
-		}
-		if (is(name, n, "role_html"))
-			return contact_text(c, e, e->role_html, "role_html", "role", typo_html, out);
-		if (is(name, n, "phone_uri"))
-			return contact_text(c, e, e->phone_uri, "phone_uri", "phone", phone_uri, out);
-		if (is(name, n, "note_html"))
-			return contact_made(c, e, "note_html", "note", inline_md, out);
-		break;
-	case 11:
-		if (is(name, n, "address_map"))
-			return contact_text(c, e, e->address_map, "address_map", "address", map_url, out);
-		break;
-	case 12:
-		if (is(name, n, "address_html"))
-			return contact_text(c, e, e->address_html, "address_html", "address", typo_html,
-					    out);
-		if (is(name, n, "organisation")) {
-			*out = e->organisation ? mv_view(&organisation_view, e->organisation) : mv_null();
-			return 1;
-		}
-		break;
-	case 16:
-		if (is(name, n, "description_html"))
-			return contact_made(c, e, "description_html", "description", inline_md, out);
-		break;
+		s = data_str(e, "kind");
+		*out = mv_bool(s && strcmp(s, "person") == 0);
+		return 1;
+	case MA_role_html:
+		return contact_text(c, e, e->role_html, MA_role_html, "role", typo_html, out);
+	case MA_phone_uri:
+		return contact_text(c, e, e->phone_uri, MA_phone_uri, "phone", phone_uri, out);
+	case MA_note_html:
+		return contact_made(c, e, MA_note_html, "note", inline_md, out);
+	case MA_address_map:
+		return contact_text(c, e, e->address_map, MA_address_map, "address", map_url, out);
+	case MA_address_html:
+		return contact_text(c, e, e->address_html, MA_address_html, "address", typo_html,
+				    out);
+	case MA_organisation:
+		*out = e->organisation ? mv_view(&organisation_view, e->organisation) : mv_null();
+		return 1;
+	case MA_description_html:
+		return contact_made(c, e, MA_description_html, "description", inline_md, out);
 	}
 	return 0;
 }
@@ -719,62 +671,62 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 	const struct site *s = c->s;
 	struct mobj *v = obj(c);
 	struct mobj *site = obj(c);
-	set_str(c, site, "title", s->title);
+	set_str(c, site, MA_title, s->title);
 	/* Typeset by context_prepare, or now. */
-	set(c, site, "title_plain", s->title_plain ? mv_str(s->title_plain) :
+	set(c, site, MA_title_plain, s->title_plain ? mv_str(s->title_plain) :
 	    own(c, typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0)));
-	set(c, site, "title_html", s->title_html ? mv_str(s->title_html) : typo_html(c, s->title));
+	set(c, site, MA_title_html, s->title_html ? mv_str(s->title_html) : typo_html(c, s->title));
 	if (s->subtitle)
-		set(c, site, "subtitle_html", s->subtitle_html ? mv_str(s->subtitle_html) :
+		set(c, site, MA_subtitle_html, s->subtitle_html ? mv_str(s->subtitle_html) :
 		    typo_html(c, s->subtitle));
 	if (s->footer)
-		set(c, site, "footer_html", s->footer_html ? mv_str(s->footer_html) :
+		set(c, site, MA_footer_html, s->footer_html ? mv_str(s->footer_html) :
 		    inline_md(c, s->footer));
-	set(c, v, "site", mv_obj(site));
-	set_str(c, v, "lang", s->language);
+	set(c, v, MA_site, mv_obj(site));
+	set_str(c, v, MA_lang, s->language);
 	if (c->absolute) {
-		set_str(c, v, "root", c->absolute);
+		set_str(c, v, MA_root, c->absolute);
 	} else {
 		char *root = path_relative(c->page, "index.html");
 		/* "../index.html" → "../"; "index.html" → "" */
 		root[strlen(root) - strlen("index.html")] = '\0';
-		set(c, v, "root", own(c, root));
+		set(c, v, MA_root, own(c, root));
 	}
-	set(c, v, "home_href", href(c, "index.html"));
-	set(c, v, "search_href", href(c, "recherche.html"));
-	set(c, v, "what_to_do_href", c->plan->has_what_to_do ?
+	set(c, v, MA_home_href, href(c, "index.html"));
+	set(c, v, MA_search_href, href(c, "recherche.html"));
+	set(c, v, MA_what_to_do_href, c->plan->has_what_to_do ?
 	    href(c, "que-faire.html") : mv_null());
-	set(c, v, "is_home", mv_bool(strcmp(c->page, "index.html") == 0));
+	set(c, v, MA_is_home, mv_bool(strcmp(c->page, "index.html") == 0));
 	if (s->ndocs[DOC_PAGE])
-		set(c, v, "pages_href", href(c, "pages/index.html"));
+		set(c, v, MA_pages_href, href(c, "pages/index.html"));
 	if (title) {
 		/* Plain text for <title>, with the typography of the page (’, « »). */
-		set(c, v, "page_title", own(c, typo_plain(title, strlen(title))));
-		set(c, v, "page_title_html", typo_html(c, title));
+		set(c, v, MA_page_title, own(c, typo_plain(title, strlen(title))));
+		set(c, v, MA_page_title_html, typo_html(c, title));
 	}
 	const char *desc = description ? description : (s->subtitle ? s->subtitle : s->title);
 	if (desc)
-		set(c, v, "description", own(c, typo_plain(desc, strlen(desc))));
+		set(c, v, MA_description, own(c, typo_plain(desc, strlen(desc))));
 	if (s->base_url && strcmp(c->page, "404.html") != 0)
-		set(c, v, "canonical", own(c, xasprintf("%s%s", s->base_url,
+		set(c, v, MA_canonical, own(c, xasprintf("%s%s", s->base_url,
 				strcmp(c->page, "index.html") == 0 ? "" : c->page)));
 	if (c->o && c->o->build_id)
-		set_str(c, v, "build_id", c->o->build_id);
+		set_str(c, v, MA_build_id, c->o->build_id);
 	struct mlist *nav = mlist_new(c->a);
 	for (size_t i = 0; i < s->nmenu; i++) {
 		const struct menu_item *m = &s->menu[i];
 		struct mobj *item = obj(c);
-		set_str(c, item, "label", m->label);
+		set_str(c, item, MA_label, m->label);
 		if (m->external)
-			set_str(c, item, "href", m->target);
+			set_str(c, item, MA_href, m->target);
 		else
-			set(c, item, "href", href(c, m->target));
+			set(c, item, MA_href, href(c, m->target));
 		int current = !m->external && *m->section &&
 			      strncmp(c->page, m->section, strlen(m->section)) == 0;
-		set(c, item, "current", mv_bool(current));
+		set(c, item, MA_current, mv_bool(current));
 		mlist_push(c->a, nav, mv_obj(item));
 	}
-	set(c, v, "nav", mv_list(nav));
+	set(c, v, MA_nav, mv_list(nav));
 	return v;
 }
 
@@ -791,12 +743,12 @@ static void add_pdf(const struct cx *c, struct mobj *v, const char *pdf_path)
 {
 	if (!c->o || !c->o->with_pdf)
 		return;
-	set(c, v, "pdf_href", href(c, pdf_path));
+	set(c, v, MA_pdf_href, href(c, pdf_path));
 	/* Its size, when the PDFs were typeset before the pages (fiches build). */
 	struct stage_size key = {(char *)pdf_path, 0};
 	const struct stage_size *found = c->o->pdf_sizes ?
 		bsearch(&key, c->o->pdf_sizes, c->o->npdf_sizes, sizeof key, stage_size_compare) : NULL;
-	set(c, v, "pdf_size", found ? french_size(c, found->len) : mv_null());
+	set(c, v, MA_pdf_size, found ? french_size(c, found->len) : mv_null());
 }
 
 /*
@@ -820,11 +772,11 @@ static struct mval booklet_list(const struct cx *c, int leaflets_only)
 		if (!title || (leaflets_only && !depliant && !plaquette))
 			continue;
 		struct mobj *v = obj(c);
-		set(c, v, "title_html", typo_html(c, title));
+		set(c, v, MA_title_html, typo_html(c, title));
 		char *pdf = xasprintf("pdf/%s.pdf", b->name);
 		add_pdf(c, v, pdf);
 		free(pdf);
-		set(c, v, "format", mv_str(
+		set(c, v, MA_format, mv_str(
 			depliant ? "dépliant A4 plié en trois" : plaquette ? "plaquette A5, une feuille A4 pliée" :
 			format && strcmp(format, "a5") == 0 ? "livret A5" : "A4"));
 		if (depliant || plaquette || imposed) {
@@ -832,13 +784,13 @@ static struct mval booklet_list(const struct cx *c, int leaflets_only)
 			char *file = xasprintf("pdf/%s%s.pdf", b->name, depliant ? "-traits" : "-imposee");
 			add_pdf(c, second, file);
 			free(file);
-			set(c, second, "label", mv_str(
+			set(c, second, MA_label, mv_str(
 				depliant ? "Version pour un imprimeur, avec traits de coupe et de pli" :
 				"Version imposée sur A4, à imprimer recto verso et plier"));
-			set(c, v, "print", mv_obj(second));
+			set(c, v, MA_print, mv_obj(second));
 		} else {
 			/* Found here, false: not looked up in the enclosing item. */
-			set(c, v, "print", mv_null());
+			set(c, v, MA_print, mv_null());
 		}
 		mlist_push(c->a, list, mv_obj(v));
 	}
@@ -859,23 +811,23 @@ static void add_kind_fields(const struct cx *c, const struct doc *d, struct mobj
 			continue;
 		if (f->type == FIELD_ENUM && json_is_string(v)) {
 			const char *label = kind_enum_label(f, json_string_value(v));
-			set(c, fields, f->name, mv_str(label ? label : ""));
+			mobj_set(c->a, fields, f->name, mv_str(label ? label : ""));
 		} else if (f->type == FIELD_DOC) {
 			struct ptrs named = {0};
 			int k = site_kind_by_name(c->s, f->ref, strlen(f->ref));
 			for (size_t i = 0; k >= 0 && i < d->fm_docs.n; i++)
 				if (((struct doc *)d->fm_docs.v[i])->kind == (enum doc_kind)k)
 					ptrs_add(&named, d->fm_docs.v[i]);
-			set(c, fields, f->name, doc_list_copy(c, &named));
+			mobj_set(c->a, fields, f->name, doc_list_copy(c, &named));
 			ptrs_free(&named);
 		} else if (json_is_string(v)) {
-			set(c, fields, f->name, mv_str(json_string_value(v)));
+			mobj_set(c->a, fields, f->name, mv_str(json_string_value(v)));
 		} else if (json_is_integer(v)) {
-			set(c, fields, f->name, mv_int((long long)json_integer_value(v)));
+			mobj_set(c->a, fields, f->name, mv_int((long long)json_integer_value(v)));
 		}
 	}
-	set(c, doc, "fields", mv_obj(fields));
-	set(c, doc, "refs", doc_list(&d->fm_docs));
+	set(c, doc, MA_fields, mv_obj(fields));
+	set(c, doc, MA_refs, doc_list(&d->fm_docs));
 }
 
 static struct mobj *doc_page(const struct cx *c, const struct doc *d)
@@ -893,11 +845,11 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 	} else {
 		html_render_doc(c->s, d, c->page, &body);
 	}
-	set(c, doc, "body_html", own_buf(c, &body));
-	set(c, doc, "publics", taxa_list(&d->publics));
-	set(c, doc, "territories", taxa_list(&d->territories));
-	set(c, doc, "themes", doc_list(&d->themes));
-	set(c, doc, "actions", doc_list(&d->actions));
+	set(c, doc, MA_body_html, own_buf(c, &body));
+	set(c, doc, MA_publics, taxa_list(&d->publics));
+	set(c, doc, MA_territories, taxa_list(&d->territories));
+	set(c, doc, MA_themes, doc_list(&d->themes));
+	set(c, doc, MA_actions, doc_list(&d->actions));
 	/* « Cité dans » leaves out the fiches the page already lists as its themes or actions. */
 	struct ptrs shown = {0}, other = {0};
 	for (size_t i = 0; i < d->themes.n; i++)
@@ -907,47 +859,47 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 	for (size_t i = 0; i < d->cited_by.n; i++)
 		if (!ptrs_contains(&shown, d->cited_by.v[i]))
 			ptrs_add(&other, d->cited_by.v[i]);
-	set(c, doc, "cited_by", doc_list_copy(c, &other));
+	set(c, doc, MA_cited_by, doc_list_copy(c, &other));
 	ptrs_free(&shown);
 	ptrs_free(&other);
 	/* The body may have its own « Contacts » section: the cards are then « Coordonnées ». */
-	set(c, doc, "body_has_contacts", mv_bool(doc_find_anchor(d, "contacts") != NULL));
-	set(c, doc, "related", doc_list(&d->related));
+	set(c, doc, MA_body_has_contacts, mv_bool(doc_find_anchor(d, "contacts") != NULL));
+	set(c, doc, MA_related, doc_list(&d->related));
 	/* « Informations de juin 2016 »: the fiche's own date, else the site's. */
 	int year = d->updated_year ? d->updated_year : c->s->updated_year;
 	int month = d->updated_year ? d->updated_month : c->s->updated_month;
-	set(c, v, "updated_phrase", year ? own(c, month_phrase(year, month)) : mv_null());
+	set(c, v, MA_updated_phrase, year ? own(c, month_phrase(year, month)) : mv_null());
 	/* The breadcrumb: home, then the list of the kind. */
 	struct mobj *crumb = obj(c);
 	char *list = xasprintf("%s/index.html", d->desc->out_dir);
-	set_str(c, crumb, "label", d->desc->label_plural);
-	set(c, crumb, "href", href(c, list));
+	set_str(c, crumb, MA_label, d->desc->label_plural);
+	set(c, crumb, MA_href, href(c, list));
 	free(list);
-	set(c, v, "crumb", mv_obj(crumb));
-	set(c, doc, "includes", doc_list(&d->includes));
+	set(c, v, MA_crumb, mv_obj(crumb));
+	set(c, doc, MA_includes, doc_list(&d->includes));
 	if (d->part)
-		set(c, doc, "part_html", typo_html(c, d->part));
+		set(c, doc, MA_part_html, typo_html(c, d->part));
 	if (d->since)
-		set(c, doc, "since", mv_int(d->since));
+		set(c, doc, MA_since, mv_int(d->since));
 	if (d->carrier)
-		set(c, doc, "carrier", mv_view(&contact_view, d->carrier));
-	set(c, doc, "contacts", contact_list(&d->contacts));
+		set(c, doc, MA_carrier, mv_view(&contact_view, d->carrier));
+	set(c, doc, MA_contacts, contact_list(&d->contacts));
 	if (d->prev)
-		set(c, doc, "prev", doc_ref(d->prev));
+		set(c, doc, MA_prev, doc_ref(d->prev));
 	if (d->next)
-		set(c, doc, "next", doc_ref(d->next));
+		set(c, doc, MA_next, doc_ref(d->next));
 	if (d->included_in)
-		set(c, doc, "included_in", doc_ref(d->included_in));
+		set(c, doc, MA_included_in, doc_ref(d->included_in));
 	struct mlist *toc = mlist_new(c->a);
 	for (size_t i = 0; i < d->nheadings; i++) {
 		if (d->headings[i].level != 2)
 			continue;
 		struct mobj *h = obj(c);
-		set(c, h, "text_html", typo_html(c, d->headings[i].text));
-		set_str(c, h, "anchor", d->headings[i].anchor);
+		set(c, h, MA_text_html, typo_html(c, d->headings[i].text));
+		set_str(c, h, MA_anchor, d->headings[i].anchor);
 		mlist_push(c->a, toc, mv_obj(h));
 	}
-	set(c, doc, "toc", mv_list(toc));
+	set(c, doc, MA_toc, mv_list(toc));
 	if (d->kind >= DOC_BUILTIN)
 		add_kind_fields(c, d, doc);
 	/* Its PDF, in builds that make them (add_pdf does nothing otherwise). */
@@ -958,7 +910,7 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 		free(pdf);
 		free(pdf_name);
 	}
-	set(c, v, "doc", mv_obj(doc));
+	set(c, v, MA_doc, mv_obj(doc));
 	return v;
 }
 
@@ -973,9 +925,9 @@ static struct mval filter_choices(const struct cx *c, const struct taxon *v, siz
 		if (!used)
 			continue;
 		struct mobj *o = obj(c);
-		set_str(c, o, "id", v[i].id);
+		set_str(c, o, MA_id, v[i].id);
 		/* An <option> holds text only: no superscript ordinal there. */
-		set_str(c, o, "label", v[i].label);
+		set_str(c, o, MA_label, v[i].label);
 		mlist_push(c->a, a, mv_obj(o));
 	}
 	return mv_list(a);
@@ -991,23 +943,23 @@ static struct mobj *list_actions(const struct cx *c)
 		if (!t->docs.n)
 			continue;
 		struct mobj *g = taxon_ext(c, t);
-		set(c, g, "fiches", doc_list(&t->docs));
+		set(c, g, MA_fiches, doc_list(&t->docs));
 		mlist_push(c->a, groups, mv_obj(g));
 	}
 	/* Actions whose logic is unknown cannot happen in a successful build. */
-	set(c, v, "groups", mv_list(groups));
-	set(c, v, "filter_territories", filter_choices(c, s->territories, s->nterritories));
-	set(c, v, "filter_publics", filter_choices(c, s->publics, s->npublics));
+	set(c, v, MA_groups, mv_list(groups));
+	set(c, v, MA_filter_territories, filter_choices(c, s->territories, s->nterritories));
+	set(c, v, MA_filter_publics, filter_choices(c, s->publics, s->npublics));
 	struct mlist *statuses = mlist_new(c->a);
 	const struct kind_field *f = kind_field(site_kind(s, DOC_ACTION), "status");
 	for (const struct kind_value *k = f ? f->values : NULL; k && k->id; k++) {
 		struct mobj *o = obj(c);
-		set_str(c, o, "id", k->id);
-		set_str(c, o, "label", k->label);
+		set_str(c, o, MA_id, k->id);
+		set_str(c, o, MA_label, k->label);
 		mlist_push(c->a, statuses, mv_obj(o));
 	}
-	set(c, v, "filter_status", mv_list(statuses));
-	set(c, v, "count", mv_int((long long)s->ndocs[DOC_ACTION]));
+	set(c, v, MA_filter_status, mv_list(statuses));
+	set(c, v, MA_count, mv_int((long long)s->ndocs[DOC_ACTION]));
 	add_pdf(c, v, "pdf/fiches-actions.pdf");
 	return v;
 }
@@ -1025,10 +977,10 @@ static struct mobj *list_themes(const struct cx *c)
 	for (size_t i = 0; i < c->s->ndocs[DOC_THEME]; i++) {
 		const struct doc *d = c->s->docs[DOC_THEME][i];
 		struct mobj *r = doc_ext(c, d);
-		set(c, r, "actions", doc_list(&d->actions));
+		set(c, r, MA_actions, doc_list(&d->actions));
 		mlist_push(c->a, list, mv_obj(r));
 	}
-	set(c, v, "fiches", mv_list(list));
+	set(c, v, MA_fiches, mv_list(list));
 	add_pdf(c, v, "pdf/fiches-thematiques.pdf");
 	return v;
 }
@@ -1045,19 +997,19 @@ static struct mobj *guide_index(const struct cx *c)
 		if (strcmp(part, current_part) != 0) {
 			struct mobj *current = obj(c);
 			if (*part)
-				set(c, current, "part_html", typo_html(c, part));
+				set(c, current, MA_part_html, typo_html(c, part));
 			chapters = mlist_new(c->a);
-			set(c, current, "chapters", mv_list(chapters));
+			set(c, current, MA_chapters, mv_list(chapters));
 			mlist_push(c->a, parts, mv_obj(current));
 			current_part = part;
 		}
 		struct mobj *r = doc_ext(c, d);
-		set(c, r, "includes", doc_list(&d->includes));
+		set(c, r, MA_includes, doc_list(&d->includes));
 		mlist_push(c->a, chapters, mv_obj(r));
 	}
-	set(c, v, "parts", mv_list(parts));
+	set(c, v, MA_parts, mv_list(parts));
 	add_pdf(c, v, "pdf/guide-complet.pdf");
-	set(c, v, "booklets", booklet_list(c, 0));
+	set(c, v, MA_booklets, booklet_list(c, 0));
 	return v;
 }
 
@@ -1068,8 +1020,8 @@ static struct mobj *contacts_page(const struct cx *c)
 	for (size_t i = 0; i < c->s->ncontacts; i++) {
 		const struct entry *e = &c->s->contacts[i];
 		struct mobj *card = contact_ext(c, e);
-		set(c, card, "members", contact_list(&e->members));
-		set(c, card, "action_count", mv_int((long long)e->actions.n));
+		set(c, card, MA_members, contact_list(&e->members));
+		set(c, card, MA_action_count, mv_int((long long)e->actions.n));
 		/* Its territoires: those of the actions it carries or is a contact of. */
 		struct ptrs where = {0};
 		for (size_t k = 0; k < e->actions.n; k++) {
@@ -1077,15 +1029,15 @@ static struct mobj *contacts_page(const struct cx *c)
 			for (size_t t = 0; t < a->territories.n; t++)
 				ptrs_add_unique(&where, a->territories.v[t]);
 		}
-		set(c, card, "filter_territories", id_words(c, &where));
+		set(c, card, MA_filter_territories, id_words(c, &where));
 		ptrs_free(&where);
 		const char *kind = data_str(e, "kind");
 		int person = kind && strcmp(kind, "person") == 0;
 		mlist_push(c->a, person ? people : orgs, mv_obj(card));
 	}
-	set(c, v, "organisations", mv_list(orgs));
-	set(c, v, "people", mv_list(people));
-	set(c, v, "filter_territories", filter_choices(c, c->s->territories, c->s->nterritories));
+	set(c, v, MA_organisations, mv_list(orgs));
+	set(c, v, MA_people, mv_list(people));
+	set(c, v, MA_filter_territories, filter_choices(c, c->s->territories, c->s->nterritories));
 	return v;
 }
 
@@ -1093,9 +1045,9 @@ static struct mobj *contact_page(const struct cx *c, const struct entry *e)
 {
 	struct mobj *v = base(c, e->label, NULL);
 	struct mobj *card = contact_ext(c, e);
-	set(c, card, "self", mv_bool(1));
-	set(c, card, "members", contact_list(&e->members));
-	set(c, card, "actions", doc_list(&e->actions));
+	set(c, card, MA_self, mv_bool(1));
+	set(c, card, MA_members, contact_list(&e->members));
+	set(c, card, MA_actions, doc_list(&e->actions));
 	/* The actions as a set: a contact may be named by thousands of them. */
 	struct ptrs actions = {0}, other = {0};
 	for (size_t i = 0; i < e->actions.n; i++)
@@ -1103,10 +1055,10 @@ static struct mobj *contact_page(const struct cx *c, const struct entry *e)
 	for (size_t i = 0; i < e->cited_by.n; i++)
 		if (!ptrs_contains(&actions, e->cited_by.v[i]))
 			ptrs_add(&other, e->cited_by.v[i]);
-	set(c, card, "cited_by", doc_list_copy(c, &other));
+	set(c, card, MA_cited_by, doc_list_copy(c, &other));
 	ptrs_free(&actions);
 	ptrs_free(&other);
-	set(c, v, "contact", mv_obj(card));
+	set(c, v, MA_contact, mv_obj(card));
 	return v;
 }
 
@@ -1138,25 +1090,25 @@ static struct mobj *glossary_page(const struct cx *c)
 	for (size_t i = 0; i < c->s->nglossary; i++) {
 		const struct entry *e = sorted[i];
 		struct mobj *t = obj(c);
-		set_str(c, t, "sigle", e->id);
-		set_str(c, t, "anchor", e->anchor);
+		set_str(c, t, MA_sigle, e->id);
+		set_str(c, t, MA_anchor, e->anchor);
 		char letter = index_letter(e->id);
 		/* The first entry of each letter carries the index's anchor. */
 		if (letter != last) {
 			char id[16];
 			snprintf(id, sizeof id, "lettre-%c", letter == '#' ? '0' : tolower((unsigned char)letter));
-			set(c, t, "letter_anchor", copy(c, id));
+			set(c, t, MA_letter_anchor, copy(c, id));
 			present[letter == '#' ? 26 : letter - 'A'] = 1;
 			last = letter;
 		} else {
-			set(c, t, "letter_anchor", mv_null());
+			set(c, t, MA_letter_anchor, mv_null());
 		}
-		set(c, t, "expansion", field(c, e, "expansion"));
+		set(c, t, MA_expansion, field(c, e, "expansion"));
 		const char *exp = data_str(e, "expansion");
-		set(c, t, "expansion_html", exp ? typo_html(c, exp) : mv_null());
+		set(c, t, MA_expansion_html, exp ? typo_html(c, exp) : mv_null());
 		const char *def = data_str(e, "definition");
-		set(c, t, "definition_html", def ? inline_md(c, def) : mv_null());
-		set(c, t, "cited_by", doc_list(&e->cited_by));
+		set(c, t, MA_definition_html, def ? inline_md(c, def) : mv_null());
+		set(c, t, MA_cited_by, doc_list(&e->cited_by));
 		mlist_push(c->a, list, mv_obj(t));
 	}
 	free(sorted);
@@ -1166,18 +1118,18 @@ static struct mobj *glossary_page(const struct cx *c)
 			continue;
 		char label[2] = {k < 26 ? (char)('A' + k) : '#', 0};
 		struct mobj *l = obj(c);
-		set(c, l, "letter", copy(c, label));
+		set(c, l, MA_letter, copy(c, label));
 		if (present[k]) {
 			char href[16];
 			snprintf(href, sizeof href, "#lettre-%c", k < 26 ? 'a' + k : '0');
-			set(c, l, "href", copy(c, href));
+			set(c, l, MA_href, copy(c, href));
 		} else {
-			set(c, l, "href", mv_null());
+			set(c, l, MA_href, mv_null());
 		}
 		mlist_push(c->a, letters, mv_obj(l));
 	}
-	set(c, v, "letters", mv_list(letters));
-	set(c, v, "terms", mv_list(list));
+	set(c, v, MA_letters, mv_list(letters));
+	set(c, v, MA_terms, mv_list(list));
 	return v;
 }
 
@@ -1188,7 +1140,7 @@ static struct mobj *biblio_page(const struct cx *c)
 	for (size_t i = 0; i < c->s->nbiblio; i++) {
 		const struct entry *e = &c->s->biblio[i];
 		struct mobj *r = obj(c);
-		set_str(c, r, "anchor", e->anchor);
+		set_str(c, r, MA_anchor, e->anchor);
 		const json_t *authors = json_object_get(e->data, "authors");
 		struct buf a = BUF_INIT;
 		if (json_is_string(authors)) {
@@ -1204,21 +1156,21 @@ static struct mobj *biblio_page(const struct cx *c)
 			}
 		}
 		if (a.len)
-			set(c, r, "authors_html", typo_html(c, buf_cstr(&a)));
+			set(c, r, MA_authors_html, typo_html(c, buf_cstr(&a)));
 		buf_free(&a);
-		set(c, r, "title_html", typo_html(c, e->label));
-		set(c, r, "year", field(c, e, "year"));
-		set(c, r, "publisher", field(c, e, "publisher"));
-		set(c, r, "journal", field(c, e, "journal"));
-		set(c, r, "place", field(c, e, "place"));
-		set(c, r, "url", field(c, e, "url"));
+		set(c, r, MA_title_html, typo_html(c, e->label));
+		set(c, r, MA_year, field(c, e, "year"));
+		set(c, r, MA_publisher, field(c, e, "publisher"));
+		set(c, r, MA_journal, field(c, e, "journal"));
+		set(c, r, MA_place, field(c, e, "place"));
+		set(c, r, MA_url, field(c, e, "url"));
 		const char *abs = data_str(e, "abstract");
 		if (abs)
-			set(c, r, "abstract_html", inline_md(c, abs));
-		set(c, r, "cited_by", doc_list(&e->cited_by));
+			set(c, r, MA_abstract_html, inline_md(c, abs));
+		set(c, r, MA_cited_by, doc_list(&e->cited_by));
 		mlist_push(c->a, list, mv_obj(r));
 	}
-	set(c, v, "references", mv_list(list));
+	set(c, v, MA_references, mv_list(list));
 	return v;
 }
 
@@ -1232,12 +1184,12 @@ static struct mobj *taxa_index(const struct cx *c, int which)
 	struct mlist *list = mlist_new(c->a);
 	for (size_t i = 0; i < n[which]; i++) {
 		struct mobj *t = taxon_ext(c, &taxa[which][i]);
-		set(c, t, "count", mv_int((long long)taxa[which][i].docs.n));
+		set(c, t, MA_count, mv_int((long long)taxa[which][i].docs.n));
 		if (taxa[which][i].description)
-			set(c, t, "description_html", typo_html(c, taxa[which][i].description));
+			set(c, t, MA_description_html, typo_html(c, taxa[which][i].description));
 		mlist_push(c->a, list, mv_obj(t));
 	}
-	set(c, v, "taxa", mv_list(list));
+	set(c, v, MA_taxa, mv_list(list));
 	return v;
 }
 
@@ -1249,24 +1201,24 @@ static struct mobj *taxon_page(const struct cx *c, const struct taxon *t, int wh
 	free(title);
 	struct mobj *tx = taxon_ext(c, t);
 	if (t->description)
-		set(c, tx, "description_html", typo_html(c, t->description));
+		set(c, tx, MA_description_html, typo_html(c, t->description));
 	struct ptrs actions = {0}, themes = {0}, others = {0};
 	for (size_t i = 0; i < t->docs.n; i++) {
 		const struct doc *d = t->docs.v[i];
 		ptrs_add(d->kind == DOC_ACTION ? &actions : d->kind == DOC_THEME ? &themes : &others,
 			 (void *)d);
 	}
-	set(c, tx, "actions", doc_list_copy(c, &actions));
-	set(c, tx, "themes", doc_list_copy(c, &themes));
+	set(c, tx, MA_actions, doc_list_copy(c, &actions));
+	set(c, tx, MA_themes, doc_list_copy(c, &themes));
 	if (others.n)
-		set(c, tx, "others", doc_list_copy(c, &others));
+		set(c, tx, MA_others, doc_list_copy(c, &others));
 	ptrs_free(&actions);
 	ptrs_free(&themes);
 	ptrs_free(&others);
-	set(c, tx, "kind_label", mv_str(taxa_titles[which]));
+	set(c, tx, MA_kind_label, mv_str(taxa_titles[which]));
 	const char *dirs[3] = {"logiques/index.html", "publics/index.html", "territoires/index.html"};
-	set(c, tx, "index_href", href(c, dirs[which]));
-	set(c, v, "taxon", mv_obj(tx));
+	set(c, tx, MA_index_href, href(c, dirs[which]));
+	set(c, v, MA_taxon, mv_obj(tx));
 	return v;
 }
 
@@ -1277,50 +1229,50 @@ static struct mobj *home_page(const struct cx *c)
 	struct mlist *publics = mlist_new(c->a);
 	for (size_t i = 0; i < s->npublics; i++) {
 		struct mobj *t = taxon_ext(c, &s->publics[i]);
-		set(c, t, "count", mv_int((long long)s->publics[i].docs.n));
+		set(c, t, MA_count, mv_int((long long)s->publics[i].docs.n));
 		/* French plural for the templates: « 1 fiche », « 2 fiches ». */
-		set(c, t, "several", mv_bool(s->publics[i].docs.n > 1));
+		set(c, t, MA_several, mv_bool(s->publics[i].docs.n > 1));
 		if (s->publics[i].description)
-			set(c, t, "description_html", typo_html(c, s->publics[i].description));
+			set(c, t, MA_description_html, typo_html(c, s->publics[i].description));
 		mlist_push(c->a, publics, mv_obj(t));
 	}
-	set(c, v, "publics", mv_list(publics));
+	set(c, v, MA_publics, mv_list(publics));
 	struct mlist *logics = mlist_new(c->a);
 	for (size_t i = 0; i < s->nlogics; i++) {
 		struct mobj *t = taxon_ext(c, &s->logics[i]);
-		set(c, t, "count", mv_int((long long)s->logics[i].docs.n));
+		set(c, t, MA_count, mv_int((long long)s->logics[i].docs.n));
 		mlist_push(c->a, logics, mv_obj(t));
 	}
-	set(c, v, "logics", mv_list(logics));
+	set(c, v, MA_logics, mv_list(logics));
 	struct mlist *territories = mlist_new(c->a);
 	for (size_t i = 0; i < s->nterritories; i++)
 		mlist_push(c->a, territories, taxon_ref(&s->territories[i]));
-	set(c, v, "territories", mv_list(territories));
+	set(c, v, MA_territories, mv_list(territories));
 	if (s->intro)
-		set(c, v, "intro", doc_ref(s->intro));
-	set(c, v, "pages", all_docs(c, DOC_PAGE));
-	set(c, v, "action_count", mv_int((long long)s->ndocs[DOC_ACTION]));
-	set(c, v, "theme_count", mv_int((long long)s->ndocs[DOC_THEME]));
-	set(c, v, "chapter_count", mv_int((long long)s->ndocs[DOC_GUIDE]));
-	set(c, v, "actions_several", mv_bool(s->ndocs[DOC_ACTION] > 1));
-	set(c, v, "themes_several", mv_bool(s->ndocs[DOC_THEME] > 1));
-	set(c, v, "chapters_several", mv_bool(s->ndocs[DOC_GUIDE] > 1));
-	set(c, v, "actions_href", href(c, "fiches-actions/index.html"));
-	set(c, v, "themes_href", href(c, "fiches-thematiques/index.html"));
-	set(c, v, "guide_href", href(c, "guide/index.html"));
-	set(c, v, "themes", all_docs(c, DOC_THEME));
-	set(c, v, "leaflets", booklet_list(c, 1));
+		set(c, v, MA_intro, doc_ref(s->intro));
+	set(c, v, MA_pages, all_docs(c, DOC_PAGE));
+	set(c, v, MA_action_count, mv_int((long long)s->ndocs[DOC_ACTION]));
+	set(c, v, MA_theme_count, mv_int((long long)s->ndocs[DOC_THEME]));
+	set(c, v, MA_chapter_count, mv_int((long long)s->ndocs[DOC_GUIDE]));
+	set(c, v, MA_actions_several, mv_bool(s->ndocs[DOC_ACTION] > 1));
+	set(c, v, MA_themes_several, mv_bool(s->ndocs[DOC_THEME] > 1));
+	set(c, v, MA_chapters_several, mv_bool(s->ndocs[DOC_GUIDE] > 1));
+	set(c, v, MA_actions_href, href(c, "fiches-actions/index.html"));
+	set(c, v, MA_themes_href, href(c, "fiches-thematiques/index.html"));
+	set(c, v, MA_guide_href, href(c, "guide/index.html"));
+	set(c, v, MA_themes, all_docs(c, DOC_THEME));
+	set(c, v, MA_leaflets, booklet_list(c, 1));
 	return v;
 }
 
 static struct mobj *simple_page(const struct cx *c, const char *title)
 {
 	struct mobj *v = base(c, title, NULL);
-	set(c, v, "actions_href", href(c, "fiches-actions/index.html"));
-	set(c, v, "themes_href", href(c, "fiches-thematiques/index.html"));
-	set(c, v, "guide_href", href(c, "guide/index.html"));
-	set(c, v, "contacts_href", href(c, "contacts/index.html"));
-	set(c, v, "glossary_href", href(c, "glossaire.html"));
+	set(c, v, MA_actions_href, href(c, "fiches-actions/index.html"));
+	set(c, v, MA_themes_href, href(c, "fiches-thematiques/index.html"));
+	set(c, v, MA_guide_href, href(c, "guide/index.html"));
+	set(c, v, MA_contacts_href, href(c, "contacts/index.html"));
+	set(c, v, MA_glossary_href, href(c, "glossaire.html"));
 	return v;
 }
 
@@ -1356,7 +1308,7 @@ static struct mobj *not_found_page(struct cx *c, const struct page_plan *plan)
 	}
 	ptrs_free(&seen);
 	buf_puts(&dirs, "]");
-	set(c, v, "site_dirs", own_buf(c, &dirs));
+	set(c, v, MA_site_dirs, own_buf(c, &dirs));
 	return v;
 }
 
@@ -1373,13 +1325,13 @@ static struct mobj *what_to_do_page(const struct cx *c)
 	for (size_t i = 0; i < s->nemergencies; i++) {
 		const struct emergency *e = &s->emergencies[i];
 		struct mobj *o = obj(c);
-		set(c, o, "label_html", typo_html(c, e->label));
-		set_str(c, o, "number", e->number);
-		set(c, o, "phone_uri", phone_uri(c, e->number));
-		set(c, o, "description_html", e->description ? inline_md(c, e->description) : mv_null());
+		set(c, o, MA_label_html, typo_html(c, e->label));
+		set_str(c, o, MA_number, e->number);
+		set(c, o, MA_phone_uri, phone_uri(c, e->number));
+		set(c, o, MA_description_html, e->description ? inline_md(c, e->description) : mv_null());
 		mlist_push(c->a, numbers, mv_obj(o));
 	}
-	set(c, v, "emergencies", mv_list(numbers));
+	set(c, v, MA_emergencies, mv_list(numbers));
 	struct mlist *situations = mlist_new(c->a);
 	for (size_t i = 0; i < s->ndocs[DOC_THEME]; i++) {
 		const struct doc *d = s->docs[DOC_THEME][i];
@@ -1392,7 +1344,7 @@ static struct mobj *what_to_do_page(const struct cx *c)
 		if (!part)
 			continue;
 		struct mobj *o = doc_ext(c, d);
-		set(c, o, "how_html", own(c, part));
+		set(c, o, MA_how_html, own(c, part));
 		/* Whom to call: the carriers of the theme's actions, once each. */
 		struct ptrs carriers = {0};
 		for (size_t k = 0; k < d->actions.n; k++) {
@@ -1400,11 +1352,11 @@ static struct mobj *what_to_do_page(const struct cx *c)
 			if (a->carrier)
 				ptrs_add_unique(&carriers, a->carrier);
 		}
-		set(c, o, "carriers", contact_list_copy(c, &carriers));
+		set(c, o, MA_carriers, contact_list_copy(c, &carriers));
 		ptrs_free(&carriers);
 		mlist_push(c->a, situations, mv_obj(o));
 	}
-	set(c, v, "situations", mv_list(situations));
+	set(c, v, MA_situations, mv_list(situations));
 	return v;
 }
 
@@ -1419,7 +1371,7 @@ static struct mobj *page_value(struct cx *c, const struct page *p)
 	case PAGE_GUIDE_INDEX: return guide_index(c);
 	case PAGE_PAGES_INDEX: {
 		struct mobj *v = base(c, "À propos", NULL);
-		set(c, v, "pages", all_docs(c, DOC_PAGE));
+		set(c, v, MA_pages, all_docs(c, DOC_PAGE));
 		return v;
 	}
 	case PAGE_CONTACTS: return contacts_page(c);
@@ -1434,9 +1386,9 @@ static struct mobj *page_value(struct cx *c, const struct page *p)
 	case PAGE_LIST_KIND: {
 		const struct kind *desc = site_kind(s, p->taxa_kind);
 		struct mobj *v = base(c, desc->label_plural, NULL);
-		set_str(c, v, "kind_label", desc->label);
-		set(c, v, "fiches", all_docs(c, (enum doc_kind)p->taxa_kind));
-		set(c, v, "count", mv_int((long long)s->ndocs[p->taxa_kind]));
+		set_str(c, v, MA_kind_label, desc->label);
+		set(c, v, MA_fiches, all_docs(c, (enum doc_kind)p->taxa_kind));
+		set(c, v, MA_count, mv_int((long long)s->ndocs[p->taxa_kind]));
 		return v;
 	}
 	}

@@ -286,23 +286,34 @@ static int list_index(const struct mval *list, const struct slice *part, struct 
 }
 
 /*
- * mval_get_key for one part of a name, here so that the scan of an
- * object's fields is compiled into the lookup: a page makes some 400
- * lookups, most through objects of a dozen fields or more. The quick key
- * holds the length (up to 254) and the first 7 bytes, so for a part of at
- * most 7 bytes equal keys are equal names.
+ * mval_get for one part of a name, here so that the scan of an object's
+ * fields is compiled into the lookup: a page makes some 400 lookups. The
+ * part's atom and key were found when the template was compiled
+ * (mustache_parse.h): an object with slots answers an atom at once, a
+ * smaller one compares one integer a field, and a view switches on the
+ * atom. Equal keys are equal names for an atom and for a part of at most
+ * 7 bytes (the quick key holds the length and the first 7 bytes).
  */
 static inline int get_part(const struct render *r, const struct mval *v, const struct slice *part,
-			   uint64_t key, struct mval *out)
+			   uint64_t key, unsigned atom, struct mval *out)
 {
 	for (;;) {
 		if (v->type == MVAL_OBJ) {
 			const struct mobj *o = v->obj;
+			if (atom && o->slot) {
+				unsigned i = o->slot[atom];
+				if (i) {
+					*out = o->f[i - 1].v;
+					return 1;
+				}
+				v = &o->base;
+				continue;
+			}
 			/* By index: an empty object may have no field array (f NULL), and
 			 * NULL + 0 is undefined behaviour in C. */
 			for (size_t i = 0; i < o->n; i++) {
 				const struct mfield *f = &o->f[i];
-				if (f->k == key && (part->n <= 7 || (f->keylen == part->n &&
+				if (f->k == key && (atom || part->n <= 7 || (f->keylen == part->n &&
 					memcmp(f->key + 7, part->p + 7, part->n - 7) == 0))) {
 					*out = f->v;
 					return 1;
@@ -310,7 +321,7 @@ static inline int get_part(const struct render *r, const struct mval *v, const s
 			}
 			v = &o->base;
 		} else if (v->type == MVAL_VIEW) {
-			return v->view->get(v->subject, part->p, part->n, r->user, out);
+			return v->view->get(v->subject, atom, part->p, part->n, r->user, out);
 		} else {
 			return 0;
 		}
@@ -330,13 +341,13 @@ static inline __attribute__((always_inline)) int lookup(const struct render *r, 
 	}
 	int found = 0;
 	for (size_t i = r->nctx; i-- > 0 && !found;)
-		found = get_part(r, &r->ctx[i], &name->parts[0], name->keys[0], out);
+		found = get_part(r, &r->ctx[i], &name->parts[0], name->keys[0], name->atoms[0], out);
 	for (size_t k = 1; found && k < name->nparts; k++) {
 		struct mval v = *out;
 		if (v.type == MVAL_LIST || v.type == MVAL_VIEWS)
 			found = list_index(&v, &name->parts[k], out);
 		else
-			found = get_part(r, &v, &name->parts[k], name->keys[k], out);
+			found = get_part(r, &v, &name->parts[k], name->keys[k], name->atoms[k], out);
 	}
 	return found;
 }

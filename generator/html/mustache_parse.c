@@ -283,15 +283,17 @@ static int parse_name(struct slice raw, struct mname *out)
 {
 	out->parts = NULL;
 	out->keys = NULL;
+	out->atoms = NULL;
 	out->nparts = 0;
 	if (raw.n == 1 && raw.p[0] == '.')
 		return 1;
 	size_t count = 1;
 	for (size_t i = 0; i < raw.n; i++)
 		count += raw.p[i] == '.';
-	/* One block: the parts, then their keys (slices keep it aligned). */
-	out->parts = xmalloc(count * (sizeof *out->parts + sizeof *out->keys));
+	/* One block: the parts, their keys, their atoms (slices keep it aligned). */
+	out->parts = xmalloc(count * (sizeof *out->parts + sizeof *out->keys + sizeof *out->atoms));
 	out->keys = (uint64_t *)(out->parts + count);
+	out->atoms = (uint32_t *)(out->keys + count);
 	size_t start = 0;
 	for (size_t i = 0; i <= raw.n; i++) {
 		if (i < raw.n && raw.p[i] != '.')
@@ -301,7 +303,9 @@ static int parse_name(struct slice raw, struct mname *out)
 			out->parts = NULL;
 			return 0;
 		}
-		out->keys[out->nparts] = mval_key(raw.p + start, i - start);
+		unsigned atom = matom_find(raw.p + start, i - start);
+		out->atoms[out->nparts] = atom;
+		out->keys[out->nparts] = atom ? mval_atom_key(atom) : mval_key(raw.p + start, i - start);
 		out->parts[out->nparts++] = (struct slice){raw.p + start, i - start};
 		start = i + 1;
 	}
@@ -339,7 +343,7 @@ static void open_section(struct parser *ps, const struct tag *tg)
 {
 	struct mname name;
 	if (!compile_name(ps, tg, &name))
-		name = (struct mname){NULL, NULL, 0};
+		name = (struct mname){0};
 	if (ps->depth + 1 == ps->cap) {
 		ps->cap *= 2;
 		ps->stack = xrealloc(ps->stack, ps->cap * sizeof *ps->stack);

@@ -33,10 +33,14 @@ enum mnode_kind {
 			 * indentation applies (the common case) */
 };
 
-/* A dotted name, split once at compile time. */
+/*
+ * A dotted name, split once at compile time, each part resolved then to its
+ * atom (matom.h; MATOM_NONE outside the views' list) and its key.
+ */
 struct mname {
 	struct slice *parts;	/* owned array; bytes borrowed from the source */
-	uint64_t *keys;		/* mval_key of each part; in the parts' block */
+	uint64_t *keys;		/* mval_name_key of each part; in the parts' block */
+	uint32_t *atoms;	/* each part's atom; in the parts' block */
 	size_t nparts;		/* 0 for the implicit iterator "." */
 };
 

@@ -10,15 +10,20 @@ struct mobj *mobj_new(struct arena *a, struct mval base)
 	return o;
 }
 
-void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
+/* Numbers the fields set so far by atom once the object has MOBJ_SLOTS fields. */
+static void index_slots(struct arena *a, struct mobj *o)
 {
-	size_t n = strlen(key);
-	uint64_t k = mval_key(key, n);
+	o->slot = arena_alloc(a, MATOM_COUNT);
+	memset(o->slot, 0, MATOM_COUNT);
 	for (size_t i = 0; i < o->n; i++)
-		if (o->f[i].k == k && o->f[i].keylen == n && memcmp(o->f[i].key, key, n) == 0) {
-			o->f[i].v = v;
-			return;
-		}
+		if (!o->f[i].key)
+			o->slot[o->f[i].k >> 16] = (uint8_t)(i + 1);
+}
+
+/* Appends field (k, key, keylen) = v; key NULL for an atom's. */
+static void append(struct arena *a, struct mobj *o, uint64_t k, const char *key, size_t keylen,
+		   struct mval v)
+{
 	if (o->n == o->cap) {
 		/* The old array stays in the arena until the render ends: small. */
 		size_t cap = o->cap ? o->cap * 2 : 8;
@@ -28,7 +33,55 @@ void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
 		o->f = f;
 		o->cap = cap;
 	}
-	o->f[o->n++] = (struct mfield){key, n, k, v};
+	o->f[o->n++] = (struct mfield){k, key, keylen, v};
+	if (o->noslot)
+		return;
+	if (o->n > UINT8_MAX) {
+		/* A slot numbers at most 255 fields: past that, scanned. */
+		o->slot = NULL;
+		o->noslot = 1;
+	} else if (o->slot) {
+		if (!key)
+			o->slot[k >> 16] = (uint8_t)o->n;
+	} else if (o->n >= MOBJ_SLOTS) {
+		index_slots(a, o);
+	}
+}
+
+void mobj_put(struct arena *a, struct mobj *o, unsigned atom, struct mval v)
+{
+	uint64_t k = mval_atom_key(atom);
+	if (o->slot) {
+		unsigned i = o->slot[atom];
+		if (i) {
+			o->f[i - 1].v = v;
+			return;
+		}
+	} else {
+		for (size_t i = 0; i < o->n; i++)
+			if (o->f[i].k == k) {
+				o->f[i].v = v;
+				return;
+			}
+	}
+	append(a, o, k, NULL, matom_len(atom), v);
+}
+
+void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
+{
+	size_t n = strlen(key);
+	unsigned atom = matom_find(key, n);
+	if (atom) {
+		mobj_put(a, o, atom, v);
+		return;
+	}
+	uint64_t k = mval_key(key, n);
+	for (size_t i = 0; i < o->n; i++)
+		if (o->f[i].k == k && o->f[i].keylen == n && memcmp(o->f[i].key, key, n) == 0) {
+			o->f[i].v = v;
+			return;
+		}
+	append(a, o, k, key, n, v);
 }
 
 struct mlist *mlist_new(struct arena *a)
@@ -51,24 +104,20 @@ void mlist_push(struct arena *a, struct mlist *l, struct mval v)
 
 int mval_get(const struct mval *v, const char *name, size_t n, void *user, struct mval *out)
 {
-	return mval_get_key(v, name, n, mval_key(name, n), user, out);
-}
-
-int mval_get_key(const struct mval *v, const char *name, size_t n, uint64_t key, void *user,
-		 struct mval *out)
-{
+	unsigned atom = matom_find(name, n);
+	uint64_t key = atom ? mval_atom_key(atom) : mval_key(name, n);
 	while (v->type == MVAL_OBJ) {
 		const struct mobj *o = v->obj;
 		for (size_t i = 0; i < o->n; i++)
-			if (o->f[i].k == key && o->f[i].keylen == n &&
-			    (n <= 7 || memcmp(o->f[i].key + 7, name + 7, n - 7) == 0)) {
+			if (o->f[i].k == key && (atom || n <= 7 || (o->f[i].keylen == n &&
+			    memcmp(o->f[i].key + 7, name + 7, n - 7) == 0))) {
 				*out = o->f[i].v;
 				return 1;
 			}
 		v = &o->base;
 	}
 	if (v->type == MVAL_VIEW)
-		return v->view->get(v->subject, name, n, user, out);
+		return v->view->get(v->subject, atom, name, n, user, out);
 	return 0;
 }
 

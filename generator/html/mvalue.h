@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "matom.h"
 
 enum mval_type {
 	MVAL_NULL,	/* zero: a zeroed struct mval is null */
@@ -40,15 +41,18 @@ enum mval_type {
 struct mval;
 
 /*
- * A class of views. get sets *out to the value of name[0..n) for subject
- * and returns 1, or returns 0 when the subject has no such name (Mustache
- * then looks in the enclosing contexts: a name the template may test on
- * every item is better returned as null). user is the render's user
- * pointer (mustache_render_value); strings made by get must live until
- * the render ends (in an arena user gives, typically).
+ * A class of views. get sets *out to the value of the name for subject and
+ * returns 1, or returns 0 when the subject has no such name (Mustache then
+ * looks in the enclosing contexts: a name the template may test on every
+ * item is better returned as null). The name is atom (matom.h), resolved
+ * when the template was compiled, and its bytes name[0..n); a name outside
+ * the atoms' list comes with MATOM_NONE, so a view that answers only names
+ * of the list switches on atom alone. user is the render's user pointer
+ * (mustache_render_value); strings made by get must live until the render
+ * ends (in an arena user gives, typically).
  */
 struct mview {
-	int (*get)(const void *subject, const char *name, size_t n, void *user,
+	int (*get)(const void *subject, unsigned atom, const char *name, size_t n, void *user,
 		   struct mval *out);
 };
 
@@ -71,16 +75,26 @@ struct mval {
 };
 
 struct mfield {
-	const char *key;	/* borrowed */
+	uint64_t k;		/* mval_name_key(key, keylen) */
+	const char *key;	/* borrowed; NULL when set by atom */
 	size_t keylen;
-	uint64_t k;		/* mval_key(key, keylen) */
 	struct mval v;
 };
 
+/*
+ * Objects with few fields are scanned (one integer compare a field); one
+ * with MOBJ_SLOTS fields or more also keeps, from then on, the place of
+ * each field named by an atom: slot[atom] is its index + 1, 0 when unset,
+ * so the page's own object, which some hundred lookups a page reach, answers
+ * at once. Its fields stay in f as well, in the order set.
+ */
+#define MOBJ_SLOTS 8
 struct mobj {
 	struct mval base;	/* MVAL_NULL, or the object or view extended */
 	struct mfield *f;	/* in the arena */
 	size_t n, cap;
+	uint8_t *slot;		/* MATOM_COUNT entries in the arena, or NULL */
+	int noslot;		/* more fields than a slot can number: scanned */
 };
 
 struct mlist {
@@ -117,16 +131,21 @@ static inline struct mval mv_views(const struct mview *c, const void *const *ite
 struct mobj *mobj_new(struct arena *a, struct mval base);
 /* Sets key (borrowed) to v, replacing the value of a key already set. */
 void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v);
+/* The same for the name of an atom (matom.h), without looking the name up. */
+void mobj_put(struct arena *a, struct mobj *o, unsigned atom, struct mval v);
 /* A new empty list in a. */
 struct mlist *mlist_new(struct arena *a);
 void mlist_push(struct arena *a, struct mlist *l, struct mval v);
 
 /*
- * A name's quick key: its length (255 for longer ones) and its first 7
- * bytes. Two names with different keys differ; with the same key, only
- * the bytes after the seventh are left to compare. Templates compute the
- * keys of their names once, when compiled, and fields theirs when set, so
- * a lookup compares one integer per field.
+ * A name's key. For a name of the atoms' list (matom.h): its atom, above
+ * the bytes any name's quick key uses for one byte; for any other name, its
+ * quick key: its length (255 for longer ones) and its first 7 bytes. Two
+ * names with different keys differ; with the same key, they are equal when
+ * the key is an atom's or the names have at most 7 bytes, else only the
+ * bytes after the seventh are left to compare. Templates compute the keys
+ * of their names once, when compiled, and fields theirs when set, so a
+ * lookup compares one integer per field.
  */
 static inline uint64_t mval_key(const char *s, size_t n)
 {
@@ -135,15 +154,22 @@ static inline uint64_t mval_key(const char *s, size_t n)
 		k |= (uint64_t)(unsigned char)s[i] << (8 * (i + 1));
 	return k;
 }
+/* A one-byte name's quick key has zeros above its byte: an atom's never. */
+static inline uint64_t mval_atom_key(unsigned atom)
+{
+	return 1 | (uint64_t)atom << 16;
+}
+static inline uint64_t mval_name_key(const char *s, size_t n)
+{
+	unsigned atom = matom_find(s, n);
+	return atom ? mval_atom_key(atom) : mval_key(s, n);
+}
 
 /*
  * The value of name[0..n) in v (an object or a view), into *out: 1 when
  * found, 0 when v has no such name or is not an object.
  */
 int mval_get(const struct mval *v, const char *name, size_t n, void *user, struct mval *out);
-/* The same, with key = mval_key(name, n) computed by the caller. */
-int mval_get_key(const struct mval *v, const char *name, size_t n, uint64_t key, void *user,
-		 struct mval *out);
 
 /* Items of a list or list of views (0 for any other value), and item i. */
 size_t mval_count(const struct mval *v);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
@@ -18,9 +19,10 @@ struct counted {
 	int value;
 };
 
-static int counted_get(const void *subject, const char *name, size_t n, void *user,
-		       struct mval *out)
+static int counted_get(const void *subject, unsigned atom, const char *name, size_t n,
+		       void *user, struct mval *out)
 {
+	(void)atom;
 	const struct counted *c = subject;
 	struct arena *a = user;
 	if (n == 1 && name[0] == 'n') {
@@ -120,6 +122,108 @@ static void test_scalars(void **state)
 	arena_free(&a);
 }
 
+/* Every atom is found by its name (the list is in byte order), no other name is. */
+static void test_atoms(void **state)
+{
+	(void)state;
+	for (unsigned i = 1; i < MATOM_COUNT; i++) {
+		assert_int_equal(matom_find(matom_name(i), matom_len(i)), i);
+		assert_int_equal(strlen(matom_name(i)), matom_len(i));
+		if (i > 1)
+			assert_true(strcmp(matom_name(i - 1), matom_name(i)) < 0);
+	}
+	assert_int_equal(matom_find("title", 5), MA_title);
+	assert_int_equal(matom_find("title_html", 10), MA_title_html);
+	assert_int_equal(matom_find("title_htmlx", 11), MATOM_NONE);
+	assert_int_equal(matom_find("titl", 4), MATOM_NONE);
+	assert_int_equal(matom_find("", 0), MATOM_NONE);
+	assert_int_equal(matom_find("zzz", 3), MATOM_NONE);
+	assert_int_equal(matom_find("a", 1), MATOM_NONE);
+	/* Bytes after the name do not count. */
+	assert_int_equal(matom_find("hrefs", 4), MA_href);
+	/* An atom's key is no name's quick key, not even a one-byte name's. */
+	assert_true(mval_atom_key(MA_id) != mval_key("\0", 1));
+	assert_true(mval_name_key("id", 2) == mval_atom_key(MA_id));
+	assert_true(mval_name_key("ix", 2) == mval_key("ix", 2));
+}
+
+/* A view over a title: answers the atom title only, and says what it was asked. */
+static int titled_get(const void *subject, unsigned atom, const char *name, size_t n,
+		      void *user, struct mval *out)
+{
+	(void)user;
+	if (atom == MA_title) {
+		*out = mv_str(subject);
+		return 1;
+	}
+	/* A name outside the list comes with its bytes. */
+	if (atom == MATOM_NONE && n == 8 && !memcmp(name, "untitled", 8)) {
+		*out = mv_str("none");
+		return 1;
+	}
+	return 0;
+}
+
+static const struct mview titled_view = {titled_get};
+
+/*
+ * Objects large enough to keep slots, set by atom, by a string that is an
+ * atom's name and by names outside the list (long ones sharing their first
+ * seven bytes), set twice, and objects too large for a slot's byte: every
+ * name found, by the template's atoms and through its bytes.
+ */
+static void test_slots(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct mobj *o = mobj_new(&a, mv_view(&titled_view, "from the view"));
+	mobj_set(&a, o, "unknown_name_1", mv_str("u1"));
+	mobj_put(&a, o, MA_href, mv_str("h"));
+	for (int i = 0; i < 20; i++) {
+		char *key = arena_alloc(&a, 16);
+		snprintf(key, 16, "field_%02d", i);
+		mobj_set(&a, o, key, mv_int(i));
+	}
+	assert_non_null(o->slot);
+	mobj_set(&a, o, "label", mv_str("by string"));
+	mobj_put(&a, o, MA_colour, mv_str("c1"));
+	mobj_set(&a, o, "colour", mv_str("c2"));
+	mobj_set(&a, o, "unknown_name_2", mv_str("u2"));
+	mobj_put(&a, o, MA_href, mv_str("h2"));
+	mobj_set(&a, o, "unknown_name_1", mv_str("u1b"));
+	struct mobj *root = mobj_new(&a, mv_null());
+	mobj_set(&a, root, "o", mv_obj(o));
+	mobj_put(&a, root, MA_id, mv_str("root id"));
+	struct mval v = mv_obj(root);
+	expect("{{#o}}{{href}} {{label}} {{colour}} {{unknown_name_1}} {{unknown_name_2}} "
+	       "{{field_00}} {{field_19}} {{title}} {{untitled}} {{id}} [{{kind}}]{{/o}}",
+	       &v, &a, "h2 by string c2 u1b u2 0 19 from the view none root id []");
+	expect("{{o.label}} {{o.title}} {{o.field_07}} {{o.unknown_name_2}}", &v, &a,
+	       "by string from the view 7 u2");
+	struct mval got;
+	assert_int_equal(mval_get(&v, "id", 2, NULL, &got), 1);
+	assert_int_equal(mval_get(&v, "o", 1, NULL, &got), 1);
+	assert_int_equal(mval_get(&got, "colour", 6, NULL, &got), 1);
+	assert_string_equal(got.s, "c2");
+
+	/* More fields than a slot numbers: scanned, still found. */
+	struct mobj *big = mobj_new(&a, mv_null());
+	for (int i = 0; i < 300; i++) {
+		char *key = arena_alloc(&a, 16);
+		snprintf(key, 16, "k%03d", i);
+		mobj_set(&a, big, key, mv_int(i));
+		if (i == 100)
+			mobj_put(&a, big, MA_title, mv_str("t100"));
+	}
+	mobj_put(&a, big, MA_label, mv_str("after 300"));
+	mobj_put(&a, big, MA_title, mv_str("t again"));
+	assert_null(big->slot);
+	mobj_set(&a, root, "big", mv_obj(big));
+	expect("{{big.k000}} {{big.k299}} {{big.title}} {{big.label}} {{#big}}{{id}}{{/big}}", &v, &a,
+	       "0 299 t again after 300 root id");
+	arena_free(&a);
+}
+
 /* Large and many allocations all end with the arena (run under ASan/valgrind). */
 static void test_arena(void **state)
 {
@@ -145,6 +249,8 @@ int main(void)
 		cmocka_unit_test(test_extension),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_atoms),
+		cmocka_unit_test(test_slots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
