@@ -51,6 +51,11 @@ struct render {
 	 */
 	struct buf indent;
 	size_t ind_from;
+	/*
+	 * nctx when the top of the stack is a value with no names (a string,
+	 * a number, true) that a section pushed, else less (see var.top).
+	 */
+	size_t scalar_top;
 	int partials;		/* partials open */
 	int nest;		/* sections and partials open */
 };
@@ -456,9 +461,14 @@ static int render_section(struct render *r, const struct mtemplate *t,
 			r->nctx--;
 		}
 	} else {
+		size_t scalar_top = r->scalar_top;
 		push(r, v);
+		if (v.type == MVAL_STR || v.type == MVAL_INT || v.type == MVAL_REAL ||
+		    v.type == MVAL_TRUE)
+			r->scalar_top = r->nctx;
 		rc = render_nodes(r, t, node->sec.kids, node->sec.nkids);
 		r->nctx--;
+		r->scalar_top = scalar_top;
 	}
 	r->nest--;
 	return rc;
@@ -523,7 +533,9 @@ static int render_nodes(struct render *r, const struct mtemplate *t,
 			break;
 		case MNODE_VAR: {
 			struct mval v;
-			if (lookup(r, &node->var.name, &v))
+			if (node->var.top && r->scalar_top == r->nctx)
+				put_value(r->out, &r->ctx[r->nctx - 1], node->var.raw);
+			else if (lookup(r, &node->var.name, &v))
 				put_value(r->out, &v, node->var.raw);
 			break;
 		}

@@ -421,6 +421,9 @@ static void add_var(struct parser *ps, const struct tag *tg)
 	}
 	node->var.name = name;
 	node->var.raw = tg->sigil != 0;
+	const struct frame *parent = &ps->stack[ps->depth];
+	node->var.top = ps->depth > 0 && parent->kind == MNODE_SECTION && name.nparts > 0 &&
+			same(parent->raw, tg->body);
 }
 
 static void add_partial(struct parser *ps, const struct tag *tg, int standalone,

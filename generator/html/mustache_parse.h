@@ -56,6 +56,14 @@ struct mnode {
 		struct {
 			struct mname name;
 			int raw;			/* no HTML escaping */
+			/*
+			 * Written directly inside a section of the same name
+			 * ({{#x}}{{x}}{{/x}}): when that section pushed a value
+			 * with no names (a string, a number, true), looking x up
+			 * again would pass over it and find the same value below,
+			 * so the top of the stack is x.
+			 */
+			int top;
 		} var;					/* MNODE_VAR */
 		struct {
 			struct mname name;

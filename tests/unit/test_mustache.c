@@ -348,6 +348,20 @@ static void test_values(void **state)
 	expect_render("{{#items}}{{name}}:{{site}},{{/items}}",
 		      "{\"site\": \"S\", \"items\": [{\"name\": \"a\"}, {\"name\": \"b\", \"site\": \"T\"}]}",
 		      "a:S,b:T,");
+	/*
+	 * A name written inside its own section: the section's value when it
+	 * has no names (strings, numbers, true, also through dots and inside
+	 * another section of the same name), else looked up again: a list's
+	 * items and objects are passed over or asked first.
+	 */
+	expect_render("{{#s}}[{{s}}|{{{s}}}]{{/s}}{{#i}}{{i}}{{/i}}{{#r}}{{r}}{{/r}}{{#t}}{{t}}{{/t}}"
+		      "{{#a.b}}{{a.b}}{{/a.b}}{{#s}}{{#s}}{{s}}{{/s}}{{/s}}",
+		      "{\"s\": \"<x>\", \"i\": 7, \"r\": 2.5, \"t\": true, \"a\": {\"b\": \"ab\"}}",
+		      "[&lt;x&gt;|<x>]72.5trueab&lt;x&gt;");
+	expect_render("{{#l}}{{l}}({{.}}){{/l}}|{{#o}}{{o}}{{/o}}|{{#p}}{{p}}{{/p}}|{{#s}}{{#x}}{{s}}{{/x}}{{/s}}",
+		      "{\"l\": [\"a\", \"b\"], \"o\": {\"o\": \"own\"}, \"p\": {}, \"s\": \"S\","
+		      " \"x\": {\"s\": \"inner\"}}",
+		      "(a)(b)|own||inner");
 	/* A NULL context renders like null. */
 	struct mustache_set *set = mustache_set_new();
 	struct buf out = BUF_INIT;
