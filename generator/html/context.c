@@ -108,9 +108,12 @@ static void set_str(const struct cx *c, struct mobj *o, unsigned atom, const cha
 /*
  * path_relative(c->page, target), written straight into the page's arena:
  * pages make thousands of links, and the malloc'd copy, its growth and its
- * adoption cost more than the path itself.
+ * adoption cost more than the path itself. When target lives as long as the
+ * page (lasting: a model's path, a literal) and no "../" is needed (a page
+ * of the root, a link to the page's own directory), the link is the end of
+ * target itself, not a copy.
  */
-static struct mval relative(const struct cx *c, const char *target)
+static struct mval relative(const struct cx *c, const char *target, int lasting)
 {
 	const char *from = c->page;
 	/*
@@ -128,6 +131,8 @@ static struct mval relative(const struct cx *c, const char *target)
 	size_t ntail = strlen(tail), n = 3 * ups + ntail;
 	if (n == 0)
 		return mv_strn("./", 2);
+	if (ups == 0 && lasting)
+		return mv_strn(tail, ntail);
 	char *s = arena_alloc(c->a, n + 1), *w = s;
 	for (size_t i = 0; i < ups; i++, w += 3)
 		memcpy(w, "../", 3);
@@ -135,14 +140,26 @@ static struct mval relative(const struct cx *c, const char *target)
 	return mv_strn(s, n);
 }
 
-static struct mval href(const struct cx *c, const char *target)
+static struct mval href_to(const struct cx *c, const char *target, int lasting)
 {
 	if (c->absolute) {
 		/* "index.html" is the site's root URL itself. */
 		const char *t = strcmp(target, "index.html") == 0 ? "" : target;
 		return own(c, xasprintf("%s%s", c->absolute, t));
 	}
-	return relative(c, target);
+	return relative(c, target, lasting);
+}
+
+/* A link to target, which the caller may free once the page is built. */
+static struct mval href(const struct cx *c, const char *target)
+{
+	return href_to(c, target, 0);
+}
+
+/* A link to a path of the model (a document's, a taxon's, a contact's page). */
+static struct mval href_model(const struct cx *c, const char *target)
+{
+	return href_to(c, target, 1);
 }
 
 static struct mval typo_html(const struct cx *c, const char *text)
@@ -219,7 +236,7 @@ static int taxon_get(const void *subject, unsigned atom, const char *name, size_
 		*out = label_html(c, t->label_html, t->label);
 		return 1;
 	case MA_href:
-		*out = href(c, t->out_path);
+		*out = href_model(c, t->out_path);
 		return 1;
 	case MA_colour:
 		return found_str(out, t->colour);
@@ -284,7 +301,7 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 	case MA_kind:
 		return found_str(out, d->desc->name);
 	case MA_href:
-		*out = href(c, d->out_path);
+		*out = href_model(c, d->out_path);
 		return 1;
 	case MA_title:
 		return found_str(out, d->title);
@@ -536,7 +553,7 @@ static int organisation_get(const void *subject, unsigned atom, const char *name
 		*out = label_html(c, e->label_html, e->label);
 		return 1;
 	case MA_href:
-		*out = href(c, e->out_path);
+		*out = href_model(c, e->out_path);
 		return 1;
 	}
 	return 0;
@@ -593,7 +610,7 @@ static int contact_get(const void *subject, unsigned atom, const char *name, siz
 	case MA_name:
 		return found_str(out, e->label);
 	case MA_href:
-		*out = href(c, e->out_path);
+		*out = href_model(c, e->out_path);
 		return 1;
 	/* True only on the contact's own page, where its name is the title. */
 	case MA_self:
