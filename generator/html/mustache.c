@@ -420,6 +420,21 @@ static void put_value(struct buf *out, const struct mval *v, int raw)
 static int render_nodes(struct render *r, const struct mtemplate *t,
 			const struct mnode *nodes, size_t n);
 
+/*
+ * The items of a list render alike: once the first is written, room for the
+ * rest at once (up to RESERVE_MAX), rather than doubling the page as it
+ * grows, each time copying it into fresh memory: a list page of 10 000
+ * fiches is megabytes. The room only changes where the page is written.
+ */
+#define RESERVE_MAX ((size_t)64 << 20)
+static void reserve_items(struct buf *out, size_t item, size_t more)
+{
+	if (item == 0)
+		return;
+	size_t room = item > RESERVE_MAX / more ? RESERVE_MAX : item * more;
+	buf_grow(out, room);
+}
+
 static int enter(struct render *r, const struct mtemplate *t, const struct mnode *node)
 {
 	if (r->nest >= MAX_RENDER_NEST) {
@@ -456,9 +471,12 @@ static int render_section(struct render *r, const struct mtemplate *t,
 	if (v.type == MVAL_LIST || v.type == MVAL_VIEWS) {
 		size_t n = mval_count(&v);
 		for (size_t i = 0; rc == 0 && i < n; i++) {
+			size_t before = r->out->len;
 			push(r, mval_item(&v, i));
 			rc = render_nodes(r, t, node->sec.kids, node->sec.nkids);
 			r->nctx--;
+			if (i == 0 && n > 1)
+				reserve_items(r->out, r->out->len - before, n - 1);
 		}
 	} else {
 		size_t scalar_top = r->scalar_top;
