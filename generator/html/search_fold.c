@@ -13,9 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /*
  * Lower case of U+00C0..U+017F (İ has no one-letter lower case). This table
@@ -90,7 +87,7 @@ static void fold_init(void)
 	pthread_once(&fold_once, fold_fill);
 }
 
-/* The rule search_next_word applies to bytes (word_char2), for one character. */
+/* The rule search_next_word applies to bytes (search_word_char2), for one character. */
 int search_is_word_char(uint32_t cp)
 {
 	if (cp < 0x80)
@@ -149,11 +146,10 @@ void search_lower(const char *s, size_t n, struct buf *out)
 
 /*
  * What each byte of a text is to the word splitter: the lower case of an
- * ASCII word character (a letter or a digit), LEAD2 for the first byte of
+ * ASCII word character (a letter or a digit), SEARCH_LEAD2 for the first byte of
  * a two-byte one (U+00C0..U+017F), 0 for the other bytes.
  */
-#define LEAD2 1
-static const unsigned char word_byte[256] = {
+const unsigned char search_word_byte[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -162,18 +158,11 @@ static const unsigned char word_byte[256] = {
 	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
 	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
 	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
-	[0xC3] = LEAD2, [0xC4] = LEAD2, [0xC5] = LEAD2,
+	[0xC3] = SEARCH_LEAD2, [0xC4] = SEARCH_LEAD2, [0xC5] = SEARCH_LEAD2,
 };
 
-/*
- * Whether p, whose first byte is LEAD2, starts a word character: U+00C0..
- * U+017F but for × and ÷, which are not letters. p[1] may be the text's
- * NUL, which is no continuation byte.
- */
-static inline int word_char2(const unsigned char *p)
-{
-	return (p[1] & 0xC0) == 0x80 && !(p[0] == 0xC3 && (p[1] == 0x97 || p[1] == 0xB7));
-}
+/* The header's inline splitter reads lower_tab through this (the table stays where the script checks it). */
+const uint16_t *const search_lower_tab = lower_tab;
 
 void search_split_init(struct search_split *sp, const char *s)
 {
@@ -189,87 +178,10 @@ void search_split_init_len(struct search_split *sp, const char *s, size_t len)
 	sp->len = 0;
 }
 
-/*
- * A word character is ASCII or two bytes (search_is_word_char), so any
- * other byte from 0x80 up is stepped over one at a time: the bytes a
- * decoder would take with it are continuation bytes, which start no word,
- * so the words are those found by decoding every character. The text's NUL
- * ends every loop (it is no word character). Each word is put in lower
- * case as it is read: this runs on every byte of the site's text, and a
- * character's lower case has as many bytes as itself.
- */
+/* See search_split_next (search_internal.h), inline where every word of the site is read. */
 int search_next_word(struct search_split *sp)
 {
-	const unsigned char *p = sp->s + sp->i;
-	for (;; p++) {
-		unsigned b = word_byte[*p];
-		if (b > LEAD2 || (b == LEAD2 && word_char2(p)))
-			break;
-		if (!*p) {
-			sp->i = (size_t)(p - sp->s);
-			return 0;
-		}
-	}
-	const unsigned char *from = p;
-	/* Lower case for the first SEARCH_WORD_MAX bytes (a character more fits: lower has room). */
-	char *w = sp->lower, *end = sp->lower + SEARCH_WORD_MAX;
-	while (w < end) {
-#ifdef __SSE2__
-		/*
-		 * A run of ASCII letters and digits, 16 bytes a step (most words
-		 * are ASCII): their lower case is the byte with 0x20 set (digits
-		 * have it). The 16 bytes read end at the text's NUL at most; the
-		 * 16 written may pass the word's end (lower has room, and what
-		 * follows the word is set below).
-		 */
-		if (sp->end - p >= 15) {
-			__m128i v = _mm_loadu_si128((const __m128i *)p);
-			__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-			__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
-						       _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
-			__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-						      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
-			_mm_storeu_si128((__m128i *)w, low);
-			unsigned run = (unsigned)__builtin_ctz(~m);
-			p += run;
-			w += run;
-			if (run == 16)
-				continue;
-			if (word_byte[*p] != LEAD2)
-				goto done;
-		}
-#endif
-		unsigned b = word_byte[*p];
-		if (b > LEAD2) {
-			*w++ = (char)b;
-			p++;
-		} else if (b == LEAD2 && word_char2(p)) {
-			uint32_t l = lower_tab[(((p[0] & 0x1F) << 6) | (p[1] & 0x3F)) - 0xC0];
-			*w++ = (char)(0xC0 | (l >> 6));
-			*w++ = (char)(0x80 | (l & 0x3F));
-			p += 2;
-		} else {
-			goto done;
-		}
-	}
-	/* A longer word (never indexed): only where it ends. */
-	for (;;) {
-		unsigned b = word_byte[*p];
-		if (b > LEAD2)
-			p++;
-		else if (b == LEAD2 && word_char2(p))
-			p += 2;
-		else
-			break;
-	}
-done:
-	sp->word = (const char *)from;
-	sp->len = (size_t)(p - from);
-	sp->i = (size_t)(p - sp->s);
-	if (sp->len <= SEARCH_WORD_MAX)
-		memset(sp->lower + sp->len, 0, 8);
-	return 1;
+	return search_split_next(sp);
 }
 
 /* Folded French stop words, sorted (bsearch). Words a reader never searches for alone. */

@@ -247,7 +247,7 @@ struct span search_vocab_text_len(struct vocab *vc, const char *s, size_t len)
 		return sp;
 	struct search_split ws;
 	search_split_init_len(&ws, s, len);
-	while (search_next_word(&ws))
+	while (search_split_next(&ws))
 		vocab_add(vc, &ws);
 	sp.to = vc->toks.n;
 	return sp;
