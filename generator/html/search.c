@@ -100,6 +100,36 @@
 #define PART_CALL "FichesRechercheData("
 
 static void add_file(struct search_files *out, char *path, struct buf *b);
+
+/*
+ * A part's path and the start of its call, « FichesRechercheData("kN", »:
+ * written without printf, which cost more than the rest of a small part
+ * (a part a record on a large site).
+ */
+static char *part_path(char kind, size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, SEARCH_PARTS_DIR "/");
+	buf_putc(&b, kind);
+	search_put_number(&b, (long long)n);
+	buf_puts(&b, ".js");
+	return buf_detach(&b);
+}
+
+static void part_call(struct buf *b, char kind, size_t n)
+{
+	buf_puts(b, PART_CALL "\"");
+	buf_putc(b, kind);
+	search_put_number(b, (long long)n);
+	buf_puts(b, "\",");
+}
+
+/* sep_key (« {"r": », « ,"s": ») and the number n. */
+static void put_key_number(struct buf *b, const char *sep_key, size_t n)
+{
+	buf_puts(b, sep_key);
+	search_put_number(b, (long long)n);
+}
 static void add_hashed(struct search_files *out, char *path, char *data, size_t len, uint64_t h);
 
 /*
@@ -121,10 +151,11 @@ static void put_phrase_files(const struct postings *p, const struct phrases *ph,
 			if (q == first)
 				break;
 			struct buf file = BUF_INIT;
-			buf_printf(&file, PART_CALL "\"f%zu\",[\"", nshards);
+			part_call(&file, 'f', nshards);
+			buf_puts(&file, "[\"");
 			buf_put(&file, b.data, b.len);
 			buf_puts(&file, "\"]);\n");
-			add_file(out, xasprintf(SEARCH_PARTS_DIR "/f%zu.js", nshards), &file);
+			add_file(out, part_path('f', nshards), &file);
 			buf_reset(&b);
 			search_put_varint(meta, first - prev_first);
 			prev_first = first;
@@ -232,10 +263,11 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 				break;
 			buf_puts(&b, "\"]);\n");
 			struct buf file = BUF_INIT;
-			buf_printf(&file, PART_CALL "\"p%zu\",[\"", nshards);
+			part_call(&file, 'p', nshards);
+			buf_puts(&file, "[\"");
 			buf_put(&file, b.data, b.len);
 			bytes += file.len;
-			add_file(out, xasprintf(SEARCH_PARTS_DIR "/p%zu.js", nshards), &file);
+			add_file(out, part_path('p', nshards), &file);
 			buf_reset(&b);
 			search_put_varint(meta, first - prev_first);
 			prev_first = first;
@@ -250,10 +282,11 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 		if (df > HEAD_POSTINGS) {
 			search_put_head(&b, p, k);
 			struct buf file = BUF_INIT;
-			buf_printf(&file, PART_CALL "\"m%zu\",\"", k);
+			part_call(&file, 'm', k);
+			buf_putc(&file, '"');
 			search_put_postings(&file, p->sec + p->start[k], p->score + p->start[k], df);
 			buf_puts(&file, "\");\n");
-			add_file(out, xasprintf(SEARCH_PARTS_DIR "/m%zu.js", k), &file);
+			add_file(out, part_path('m', k), &file);
 		} else {
 			search_put_postings(&b, p->sec + p->start[k], p->score + p->start[k], df);
 		}
@@ -361,7 +394,10 @@ static void plan_fragments(struct search_job *j)
 static void put_fragment(const struct index *ix, const size_t *sec_len, size_t nf, size_t first_rec,
 			 size_t end_rec, size_t first_sec, struct buf *b)
 {
-	buf_printf(b, PART_CALL "\"t%zu\",{\"r\":%zu,\"s\":%zu,\"docs\":[", nf, first_rec, first_sec);
+	part_call(b, 't', nf);
+	put_key_number(b, "{\"r\":", first_rec);
+	put_key_number(b, ",\"s\":", first_sec);
+	buf_puts(b, ",\"docs\":[");
 	for (size_t rec = first_rec; rec < end_rec; rec++) {
 		const struct record *r = &ix->recs[rec];
 		buf_puts(b, rec > first_rec ? ",\n[" : "\n[");
@@ -429,7 +465,7 @@ static void run_group(struct search_job *j, size_t g)
 		j->frag_hash[f] = hash_content(b.data, b.len);
 		j->frag_len[f] = b.len;
 		if (j->out->stage) {
-			char *path = xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f);
+			char *path = part_path('t', f);
 			stage_add(j->out->stage, path, buf_detach(&b), j->frag_len[f]);
 			free(path);
 		} else {
@@ -464,7 +500,7 @@ static size_t put_texts(struct search_job *j, struct buf *meta)
 		struct group *gr = &j->groups[g];
 		for (size_t f = gr->frag_from; f < gr->frag_to; f++) {
 			total += j->frag_len[f];
-			char *path = xasprintf(SEARCH_PARTS_DIR "/t%zu.js", f);
+			char *path = part_path('t', f);
 			/* Staged by its group already, or held: its hash in the version. */
 			char *data = gr->texts ? buf_detach(&gr->texts[f - gr->frag_from]) : NULL;
 			add_hashed(j->out, path, data, j->frag_len[f], j->frag_hash[f]);
@@ -482,7 +518,10 @@ static void put_doc_file(struct search_files *out, size_t nd, size_t first_rec, 
 			 const struct buf *k, const struct buf *n, const struct buf *c, const struct buf *t)
 {
 	struct buf file = BUF_INIT;
-	buf_printf(&file, PART_CALL "\"d%zu\",{\"r\":%zu,\"s\":%zu,\"k\":\"", nd, first_rec, first_sec);
+	part_call(&file, 'd', nd);
+	put_key_number(&file, "{\"r\":", first_rec);
+	put_key_number(&file, ",\"s\":", first_sec);
+	buf_puts(&file, ",\"k\":\"");
 	buf_put(&file, k->data, k->len);
 	buf_puts(&file, "\",\"n\":\"");
 	buf_put(&file, n->data, n->len);
@@ -491,7 +530,7 @@ static void put_doc_file(struct search_files *out, size_t nd, size_t first_rec, 
 	buf_puts(&file, "\",\"t\":[");
 	buf_put(&file, t->data, t->len);
 	buf_puts(&file, "]});\n");
-	add_file(out, xasprintf(SEARCH_PARTS_DIR "/d%zu.js", nd), &file);
+	add_file(out, part_path('d', nd), &file);
 }
 
 /*
