@@ -56,6 +56,12 @@ struct cx {
 	/* The field "status" of the kind last asked for one (doc_get's status_label). */
 	const struct kind *status_kind;
 	const struct kind_field *status_field;
+	/*
+	 * The kind last asked for its name or label (doc_get's kind, kind_label),
+	 * with their lengths: every card of a list asks, all of one kind or two.
+	 */
+	const struct kind *names_kind;
+	struct mval kind_name, kind_label;
 };
 
 struct page_context {
@@ -266,13 +272,18 @@ static struct mval taxa_list(const struct ptrs *p)
 /* The ids of a list of taxa, separated by spaces, written into the page's arena. */
 static struct mval id_words(const struct cx *c, const struct ptrs *taxa)
 {
-	size_t n = taxa->n ? taxa->n - 1 : 0;
-	for (size_t i = 0; i < taxa->n; i++)
-		n += strlen(((const struct taxon *)taxa->v[i])->id);
+	/* The first ids' lengths kept for the copy (a fiche has a few taxa). */
+	size_t lens[16], n = taxa->n ? taxa->n - 1 : 0;
+	for (size_t i = 0; i < taxa->n; i++) {
+		size_t len = strlen(((const struct taxon *)taxa->v[i])->id);
+		if (i < 16)
+			lens[i] = len;
+		n += len;
+	}
 	char *s = arena_alloc(c->a, n + 1), *w = s;
 	for (size_t i = 0; i < taxa->n; i++) {
 		const char *id = ((const struct taxon *)taxa->v[i])->id;
-		size_t len = strlen(id);
+		size_t len = i < 16 ? lens[i] : strlen(id);
 		if (i)
 			*w++ = ' ';
 		memcpy(w, id, len);
@@ -290,6 +301,17 @@ static struct mval id_words(const struct cx *c, const struct ptrs *taxa)
  * enclosing contexts, so a chapter without "number" showed the number of
  * the fiche whose page listed it.
  */
+/* c, its kind name and label those of desc (see struct cx). */
+static const struct cx *kind_names(struct cx *c, const struct kind *desc)
+{
+	if (c->names_kind != desc) {
+		c->names_kind = desc;
+		c->kind_name = mv_str(desc->name);
+		c->kind_label = mv_str(desc->label);
+	}
+	return c;
+}
+
 static int doc_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
 		   struct mval *out)
 {
@@ -299,7 +321,8 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 	struct cx *c = user;
 	switch (atom) {
 	case MA_kind:
-		return found_str(out, d->desc->name);
+		*out = kind_names(c, d->desc)->kind_name;
+		return out->type == MVAL_STR;
 	case MA_href:
 		*out = href_model(c, d->out_path);
 		return 1;
@@ -321,7 +344,8 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 		*out = mv_bool(d->kind == DOC_ACTION);
 		return 1;
 	case MA_kind_label:
-		return found_str(out, d->desc->label);
+		*out = kind_names(c, d->desc)->kind_label;
+		return out->type == MVAL_STR;
 	case MA_title_html: {
 		const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d);
 		*out = kept ? mv_str(kept) : typo_html(c, d->title);
