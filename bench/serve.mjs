@@ -417,9 +417,12 @@ async function big(browser) {
   const site = await ctx.newPage();
   await site.goto(`http://127.0.0.1:${srv.port}/${PAGE}`, { timeout: 120000 });
   const cpu0 = cpuMs(srv.proc.pid);
+  const logAt = srv.log().length;
   const times = await saveToReload(srv, site, DOC, path.join(root, 'content', DOC), BIG_SAVES, 3000);
   say(`- save to reload of one fiche's open page: ${fmt(times)} (target 300 ms)`);
   say(`- server CPU per save (save, history, rebuild with the data files, serving the reload): ${Math.round((cpuMs(srv.proc.pid) - cpu0) / (BIG_SAVES + 1))} ms`);
+  say('- server phases of a save (FICHES_TIMING; the reload is sent at the end of pages-reload-sent):');
+  sayPhases(srv, logAt, ['save-write', 'save-rename', 'save-sync-dir', 'save-history', 'watch-announced', 'watch-settle', 'pages-reload-sent', 'data-files']);
   serverRebuilds(srv);
   const [, r] = await api(srv, 'apercu', { chemin: DOC, texte: fs.readFileSync(path.join(root, 'content', DOC), 'utf8') });
   say(`- one check and preview of that fiche: ${Math.round(r.duree_ms)} ms on the server (${r.controle === 'document' ? 'one document against the kept model' : 'the whole project loaded'})`);
