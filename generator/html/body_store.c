@@ -33,6 +33,9 @@ struct body_store {
 	struct slot *slots;
 	size_t cap;              /* a power of two, more than twice the documents */
 	int texts_once;          /* the search texts are let go once read */
+	const struct site *site; /* borrowed: the site the store was made for */
+	char **abbr_titles;      /* html_abbr_titles(site), shared by the renders (owned) */
+	size_t nabbr_titles;     /* its length: the site's glossary entries */
 };
 
 static size_t slot_at(const struct body_store *st, const struct doc *doc)
@@ -54,6 +57,10 @@ struct body_store *body_store_new(const struct site *s)
 	while (st->cap < 2 * n + 1)
 		st->cap *= 2;
 	st->slots = xcalloc(st->cap, sizeof *st->slots);
+	/* The sigles' <abbr> titles, typeset once for every body rather than at each use. */
+	st->site = s;
+	st->abbr_titles = html_abbr_titles(s);
+	st->nabbr_titles = s->nglossary;
 	for (size_t k = 0; k < DOC_KINDS; k++)
 		for (size_t i = 0; i < s->ndocs[k]; i++)
 			st->slots[slot_at(st, s->docs[k][i])].doc = s->docs[k][i];
@@ -84,8 +91,10 @@ static void keep(void *ctx, const struct site *s, const struct doc *doc, cmark_n
 	free(slot->what_to_do);
 	slot->what_to_do = NULL;
 	slot->what_to_do_kept = doc->kind == DOC_THEME && doc_find_anchor(doc, PAGES_WHAT_TO_DO_ANCHOR);
+	const struct body_store *st = ctx;
 	html_render_body(s, doc, root, &slot->body, &slot->texts,
-			 slot->what_to_do_kept ? &slot->what_to_do : NULL);
+			 slot->what_to_do_kept ? &slot->what_to_do : NULL,
+			 s == st->site ? (const char *const *)st->abbr_titles : NULL);
 	slot->kept = 1;
 }
 
@@ -97,7 +106,9 @@ static void keep_texts(void *ctx, const struct site *s, const struct doc *doc, c
 		return;
 	texts_free(&slot->texts);
 	struct html_body scratch = {0};
-	html_render_body(s, doc, root, &scratch, &slot->texts, NULL);
+	const struct body_store *st = ctx;
+	html_render_body(s, doc, root, &scratch, &slot->texts, NULL,
+			 s == st->site ? (const char *const *)st->abbr_titles : NULL);
 	html_body_free(&scratch);
 }
 
@@ -225,5 +236,6 @@ void body_store_free(struct body_store *st)
 		free(st->slots[i].summary_html);
 	}
 	free(st->slots);
+	html_abbr_titles_free(st->abbr_titles, st->nabbr_titles);
 	free(st);
 }

@@ -52,9 +52,11 @@ struct render {
 	unsigned section;          /* the current section's number, from 1 (see sigle_seen) */
 	/*
 	 * Per glossary entry: its expansion typeset and escaped for the
-	 * <abbr> title, made at its first use in the render (a sigle is
-	 * used several times in a document). NULL until a sigle is met.
+	 * <abbr> title (html_abbr_titles), made once for the build and
+	 * shared (borrowed), or else made at its first use in the render
+	 * (owned, NULL until a sigle is met).
 	 */
+	const char *const *shared_abbr_titles;
 	char **abbr_titles;
 };
 
@@ -197,31 +199,51 @@ static void sigles_new_section(struct render *r)
 	r->section++;
 }
 
-/* The glossary entry which's expansion as its <abbr>'s title: typeset, escaped. */
+/* Entry e's expansion as its <abbr>'s title: typeset, escaped (caller frees). */
+static char *abbr_title_of(const struct entry *e)
+{
+	const json_t *exp = json_object_get(e->data, "expansion");
+	const char *title = json_is_string(exp) ? json_string_value(exp) : "";
+	/* The expansion comes from YAML: the same typography as the text. */
+	char *typeset = typo_plain(title, strlen(title));
+	struct buf b = BUF_INIT;
+	buf_put_html(&b, typeset, strlen(typeset));
+	free(typeset);
+	return buf_detach(&b);
+}
+
+char **html_abbr_titles(const struct site *s)
+{
+	char **v = xcalloc(s->nglossary + 1, sizeof *v);
+	for (size_t i = 0; i < s->nglossary; i++)
+		v[i] = abbr_title_of(&s->glossary[i]);
+	return v;
+}
+
+void html_abbr_titles_free(char **titles, size_t n)
+{
+	if (!titles)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(titles[i]);
+	free(titles);
+}
+
+/* The glossary entry which's <abbr> title, from the shared table or made once in this render. */
 static const char *abbr_title(struct render *r, size_t which)
 {
+	if (r->shared_abbr_titles)
+		return r->shared_abbr_titles[which];
 	if (!r->abbr_titles)
 		r->abbr_titles = xcalloc(r->s->nglossary + 1, sizeof *r->abbr_titles);
-	if (!r->abbr_titles[which]) {
-		const json_t *exp = json_object_get(r->s->glossary[which].data, "expansion");
-		const char *title = json_is_string(exp) ? json_string_value(exp) : "";
-		/* The expansion comes from YAML: the same typography as the text. */
-		char *typeset = typo_plain(title, strlen(title));
-		struct buf b = BUF_INIT;
-		buf_put_html(&b, typeset, strlen(typeset));
-		free(typeset);
-		r->abbr_titles[which] = buf_detach(&b);
-	}
+	if (!r->abbr_titles[which])
+		r->abbr_titles[which] = abbr_title_of(&r->s->glossary[which]);
 	return r->abbr_titles[which];
 }
 
 static void abbr_titles_free(struct render *r)
 {
-	if (!r->abbr_titles)
-		return;
-	for (size_t i = 0; i < r->s->nglossary; i++)
-		free(r->abbr_titles[i]);
-	free(r->abbr_titles);
+	html_abbr_titles_free(r->abbr_titles, r->s->nglossary);
 	r->abbr_titles = NULL;
 }
 
@@ -743,7 +765,7 @@ static void render_root(struct render *r, cmark_node *root)
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
 		     struct buf *out)
 {
-	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL};
+	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL};
 	sigles_start(&r);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -857,7 +879,7 @@ char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *r
 {
 	struct buf body = BUF_INIT;
 	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, &body, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   NULL, NULL, 0, NULL, 0, NULL};
+			   NULL, NULL, 0, NULL, 0, NULL, NULL};
 	sigles_start(&r);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
@@ -910,12 +932,13 @@ static char *what_to_do_from_body(const struct doc *doc, const struct buf *out,
 }
 
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
-		      struct html_body *body, struct ptrs *texts, char **what_to_do)
+		      struct html_body *body, struct ptrs *texts, char **what_to_do,
+		      const char *const *abbr_titles)
 {
 	struct buf out = BUF_INIT, plain = BUF_INIT;
 	struct page_links links = {0};
 	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL, 0, NULL};
+			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL, 0, abbr_titles, NULL};
 	sigles_start(&r);
 	/*
 	 * Room for what the body usually gives (its HTML is about its
@@ -960,7 +983,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 			  int inline_only, struct buf *out)
 {
 	cmark_node *root = markdown_parse_string(text, strlen(text));
-	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL, 0, NULL};
+	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL};
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {

@@ -39,7 +39,17 @@ struct html_body {
  * returns, cut from the same render (caller frees).
  */
 void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
-		      struct html_body *body, struct ptrs *texts, char **what_to_do);
+		      struct html_body *body, struct ptrs *texts, char **what_to_do,
+		      const char *const *abbr_titles);
+/*
+ * Per glossary entry of s, its expansion with French typography, escaped
+ * for the title of a sigle's <abbr>: what html_render_body takes as
+ * abbr_titles (NULL there: each render makes those it uses). Made once
+ * for a build, shared by the renders of every thread; freed by
+ * html_abbr_titles_free(titles, s->nglossary).
+ */
+char **html_abbr_titles(const struct site *s);
+void html_abbr_titles_free(char **titles, size_t n);
 /*
  * The « Comment faire ? » section of doc's body (PAGES_WHAT_TO_DO_ANCHOR)
  * as the « Que faire si… » page shows it: the HTML under that heading, up
