@@ -778,17 +778,30 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 }
 
 /*
- * The first pat (of length pl) that starts in [from, limit), the text
- * ending at text_end; NULL when none. Bounded: a search that failed ran
- * to the end of the body, once per pattern.
+ * The first pat (of length pl) that starts in [from, limit) and ends by
+ * text_end; NULL when none. Bounded (a search that failed ran to the end
+ * of the body, once per pattern), and found by memchr on its byte key, a
+ * rare one in HTML (< = #), each hit compared whole: glibc's memmem goes
+ * byte by byte.
  */
 static const char *find_before(const char *from, const char *limit, const char *text_end,
-			       const char *pat, size_t pl)
+			       const char *pat, size_t pl, size_t key)
 {
 	if (from >= limit)
 		return NULL;
-	size_t room = (size_t)(limit - from) + pl - 1, left = (size_t)(text_end - from);
-	return memmem(from, room < left ? room : left, pat, pl);
+	size_t span = (size_t)(limit - from), avail = (size_t)(text_end - from);
+	/* The key of a match starting at m is at m + key: m < span, m + pl <= avail. */
+	size_t hi = span + key < avail ? span + key : avail;
+	for (size_t lo = key; lo < hi;) {
+		const char *k = memchr(from + lo, pat[key], hi - lo);
+		if (!k)
+			return NULL;
+		size_t m = (size_t)(k - from) - key;
+		if (m + pl <= avail && memcmp(from + m, pat, pl) == 0)
+			return from + m;
+		lo = m + 1 + key;
+	}
+	return NULL;
 }
 
 /*
@@ -812,7 +825,8 @@ static int section_bounds(const char *body, size_t len, const char *anchor, size
 	const char *end = body + len;
 	static const char *const stops[] = {"<h2", "<section class=\"notes\"", "<template"};
 	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
-		const char *e = find_before(start, end, body + len, stops[i], strlen(stops[i]));
+		/* Each begins with '<', its key. */
+		const char *e = find_before(start, end, body + len, stops[i], strlen(stops[i]), 0);
 		if (e)
 			end = e;
 	}
@@ -831,16 +845,17 @@ static int section_bounds(const char *body, size_t len, const char *anchor, size
 static void put_section(struct buf *b, const char *start, const char *end, const char *text_end,
 			const char *doc_href)
 {
+	/* Their keys: '=' and '#'. */
 	static const char ID[] = " id=\"", HREF[] = "href=\"#";
 	const char *from = start, *p = start;
-	const char *id = find_before(p, end, text_end, ID, 5);
-	const char *href = find_before(p, end, text_end, HREF, 7);
+	const char *id = find_before(p, end, text_end, ID, 5, 3);
+	const char *href = find_before(p, end, text_end, HREF, 7, 6);
 	for (;;) {
 		/* Matches skipped by the last step are looked for again from there. */
 		if (id && id < p)
-			id = find_before(p, end, text_end, ID, 5);
+			id = find_before(p, end, text_end, ID, 5, 3);
 		if (href && href < p)
-			href = find_before(p, end, text_end, HREF, 7);
+			href = find_before(p, end, text_end, HREF, 7, 6);
 		if (id && (!href || id < href)) {
 			const char *q = memchr(id + 5, '"', (size_t)(end - id - 5));
 			if (q) {
