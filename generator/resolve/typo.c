@@ -310,10 +310,15 @@ static size_t url_len(const char *s, size_t n)
 	return i;
 }
 
+/* The characters of an e-mail address's local part: letters, digits, . _ % + -. */
+static const unsigned char local_char[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+	['.'] = 1, ['_'] = 1, ['%'] = 1, ['+'] = 1, ['-'] = 1,
+};
+
 static int is_local_char(int c)
 {
-	return ascii_isalnum(c) || c == '.' || c == '_' || c == '%' ||
-	       c == '+' || c == '-';
+	return local_char[(unsigned char)c];
 }
 
 /* Length of an e-mail address x@y.z starting at s[0..n), or 0. */
@@ -767,6 +772,13 @@ static inline __attribute__((always_inline)) size_t letters_end(const char *s, s
 		if (other)
 			return i + (unsigned)__builtin_ctz(other);
 		i += 8;
+	}
+	if (i < n && n >= 8) {
+		/* The last few: the eight bytes that end the text, those before i masked off. */
+		size_t base = n - 8;
+		unsigned other = ~bytescan_alpha(bytescan_load8(s + base)) & 0xFFu &
+				 ~bytescan_all((unsigned)(i - base));
+		return other ? base + (unsigned)__builtin_ctz(other) : n;
 	}
 #endif
 	while (i < n && letter_byte((unsigned char)s[i]))
