@@ -128,11 +128,11 @@ struct stage {
 	atomic_size_t unflushed;    /* bytes written since the last request */
 };
 
-/* A file stage_add handed to a helper: stage_add's arguments, path copied. */
+/* A file stage_add handed to a helper: its path (copied) and bytes (taken). */
 struct handoff {
 	struct handoff *next;
-	char *path, *data;
-	size_t len;
+	char *path;
+	struct buf data;
 };
 
 /* At most this many files wait for a helper; past it, the thread that made one writes it. */
@@ -652,7 +652,7 @@ void stage_free(struct stage *st)
 	for (struct handoff *h = st->queue, *next; h; h = next) {
 		next = h->next;
 		free(h->path);
-		free(h->data);
+		buf_free(&h->data);
 		free(h);
 	}
 	pthread_cond_destroy(&st->handed);
@@ -775,8 +775,19 @@ static int write_staged(struct stage *st, const char *rel, const char *data, siz
 	return rc;
 }
 
-/* stage_add's work, on the thread that calls it. */
-static void add_now(struct stage *st, const char *path, char *data, size_t len)
+/* Notes the first file that could not be written. */
+static void write_failure(struct stage *st, const char *path, int e)
+{
+	pthread_mutex_lock(&st->lock);
+	if (!st->write_failed) {
+		st->write_failed = path_join(st->staging, path);
+		st->write_errno = e;
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* stage_add's work, on the thread that calls it; data stays the caller's. */
+static void add_now(struct stage *st, const char *path, const char *data, size_t len)
 {
 	unsigned long long h = hash_content(data, len);
 	int unchanged = 0;
@@ -795,17 +806,9 @@ static void add_now(struct stage *st, const char *path, char *data, size_t len)
 		pthread_mutex_unlock(&st->lock);
 		if (ready && write_staged(st, path, data, len) == 0)
 			flusher_count(st, len);
-		else if (ready) {
-			int e = errno;
-			pthread_mutex_lock(&st->lock);
-			if (!st->write_failed) {
-				st->write_failed = path_join(st->staging, path);
-				st->write_errno = e;
-			}
-			pthread_mutex_unlock(&st->lock);
-		}
+		else if (ready)
+			write_failure(st, path, errno);
 	}
-	free(data);
 	pthread_mutex_lock(&st->lock);
 	if (st->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 256;
@@ -815,27 +818,50 @@ static void add_now(struct stage *st, const char *path, char *data, size_t len)
 	pthread_mutex_unlock(&st->lock);
 }
 
+/*
+ * Queues data (taken) for a helper when one waits and there is room: 1,
+ * else 0 and data is left where it is.
+ */
+static int hand_off(struct stage *st, const char *path, struct buf *data)
+{
+	if (atomic_load(&st->helpers) == 0)
+		return 0;
+	pthread_mutex_lock(&st->lock);
+	if (atomic_load(&st->helpers) == 0 || st->closed || st->queued >= STAGE_HANDOFF_MAX) {
+		pthread_mutex_unlock(&st->lock);
+		return 0;
+	}
+	struct handoff *h = xmalloc(sizeof *h);
+	*h = (struct handoff){NULL, xstrdup(path), *data};
+	if (st->queue_tail)
+		st->queue_tail->next = h;
+	else
+		st->queue = h;
+	st->queue_tail = h;
+	st->queued++;
+	pthread_cond_signal(&st->handed);
+	pthread_mutex_unlock(&st->lock);
+	return 1;
+}
+
 void stage_add(struct stage *st, const char *path, char *data, size_t len)
 {
-	if (atomic_load(&st->helpers) > 0) {
-		pthread_mutex_lock(&st->lock);
-		if (atomic_load(&st->helpers) > 0 && !st->closed &&
-		    st->queued < STAGE_HANDOFF_MAX) {
-			struct handoff *h = xmalloc(sizeof *h);
-			*h = (struct handoff){NULL, xstrdup(path), data, len};
-			if (st->queue_tail)
-				st->queue_tail->next = h;
-			else
-				st->queue = h;
-			st->queue_tail = h;
-			st->queued++;
-			pthread_cond_signal(&st->handed);
-			pthread_mutex_unlock(&st->lock);
-			return;
-		}
-		pthread_mutex_unlock(&st->lock);
-	}
+	struct buf b = {data, len, len + 1, 0};
+	if (hand_off(st, path, &b))
+		return;
 	add_now(st, path, data, len);
+	free(data);
+}
+
+void stage_add_buf(struct stage *st, const char *path, struct buf *b)
+{
+	if (hand_off(st, path, b)) {
+		/* Its bytes are the helper's now; b starts again empty. */
+		*b = (struct buf){NULL, 0, 0, b->map ? BUF_MAY_MAP : 0};
+		return;
+	}
+	add_now(st, path, buf_cstr(b), b->len);
+	buf_reset(b);
 }
 
 /*
@@ -853,7 +879,8 @@ static int write_one_handed(struct stage *st)
 	st->queued--;
 	st->in_flight++;
 	pthread_mutex_unlock(&st->lock);
-	add_now(st, h->path, h->data, h->len);
+	add_now(st, h->path, buf_cstr(&h->data), h->data.len);
+	buf_free(&h->data);
 	free(h->path);
 	free(h);
 	pthread_mutex_lock(&st->lock);

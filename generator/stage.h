@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "build.h"
 #include "diag.h"
 
@@ -53,6 +54,14 @@ void stage_free(struct stage *st);
  * Thread-safe.
  */
 void stage_add(struct stage *st, const char *path, char *data, size_t len);
+
+/*
+ * stage_add of b's bytes, which stay b's: b is left empty with its memory,
+ * to make the next file in (a buffer reused from file to file, bufpool.h),
+ * or, when the file is handed to a helper, with none (the helper frees
+ * them). b must end with buf_free (it may be mapped, buf.h).
+ */
+void stage_add_buf(struct stage *st, const char *path, struct buf *b);
 
 /*
  * For a thread with nothing else to do while others still make files

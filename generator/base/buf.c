@@ -7,6 +7,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/*
+ * Grows b (BUF_MAY_MAP or BUF_MAPPED) to cap bytes of mapped memory
+ * (cap: 64 times a power of two, so a whole number of pages). 0 when no
+ * mapping could be made: b stays on the heap.
+ */
+static int map_grow(struct buf *b, size_t cap)
+{
+	void *p;
+	if (b->map == BUF_MAPPED) {
+		p = mremap(b->data, b->cap, cap, MREMAP_MAYMOVE);
+		if (p == MAP_FAILED)
+			xalloc_failed();
+	} else {
+		p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 0;
+		if (b->data)
+			memcpy(p, b->data, b->len + 1);
+		free(b->data);
+		b->map = BUF_MAPPED;
+	}
+	b->data = p;
+	b->cap = cap;
+	return 1;
+}
 
 void buf_grow(struct buf *b, size_t extra)
 {
@@ -16,8 +43,23 @@ void buf_grow(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
+	if (b->map && cap >= BUF_MAP_MIN && map_grow(b, cap))
+		return;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+}
+
+/* Gives b's memory back; b keeps its opt-in to mapped memory. */
+static void release(struct buf *b)
+{
+	if (b->map == BUF_MAPPED) {
+		munmap(b->data, b->cap);
+		b->map = BUF_MAY_MAP;
+	} else {
+		free(b->data);
+	}
+	b->data = NULL;
+	b->len = b->cap = 0;
 }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
@@ -50,6 +92,11 @@ void buf_reset(struct buf *b)
 
 char *buf_detach(struct buf *b)
 {
+	if (b->map == BUF_MAPPED) {
+		char *p = xstrndup(b->data, b->len);
+		release(b);
+		return p;
+	}
 	char *p = b->data ? b->data : xstrdup("");
 	b->data = NULL;
 	b->len = b->cap = 0;
@@ -63,9 +110,7 @@ const char *buf_cstr(const struct buf *b)
 
 void buf_free(struct buf *b)
 {
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	release(b);
 }
 
 void buf_put_uint(struct buf *b, size_t v)

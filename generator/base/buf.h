@@ -14,14 +14,33 @@ struct buf {
 	char *data;   /* NUL-terminated once anything was appended; NULL when empty and never grown */
 	size_t len;   /* bytes used, excluding the terminating NUL */
 	size_t cap;   /* bytes allocated */
+	int map;      /* BUF_MAY_MAP, BUF_MAPPED, or 0: data is malloc'd (the default) */
 };
+
+
+/*
+ * A buffer that may grow large (a page of 30 MB, site.json) can opt in to
+ * mapped memory: past BUF_MAP_MIN its bytes move once to an anonymous
+ * mapping, which then grows with mremap. Doubling a malloc'd buffer copies
+ * every byte into fresh memory at each step, and the kernel faults in each
+ * new page: about twice the final size touched and copied. A mapping grows
+ * by moving its page tables: each byte is written once, each page faulted
+ * in once. Only for buffers whose owner ends them with buf_free, buf_reset
+ * or buf_detach (which copies mapped bytes to the heap), never free(data):
+ * set map = BUF_MAY_MAP on such a buffer before it grows.
+ */
+enum {
+	BUF_MAY_MAP = 1,  /* malloc'd until it needs BUF_MAP_MIN bytes */
+	BUF_MAPPED = 2,   /* data is an anonymous mapping of cap bytes */
+};
+#define BUF_MAP_MIN ((size_t)1 << 20)
 
 struct slice {
 	const char *p; /* borrowed, not NUL-terminated */
 	size_t n;
 };
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT {NULL, 0, 0, 0}
 
 void buf_grow(struct buf *b, size_t extra);
 
@@ -57,10 +76,14 @@ void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Empties the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
-/* Returns the bytes (never NULL, NUL-terminated) and leaves b empty. Caller frees. */
+/*
+ * Returns the bytes (never NULL, NUL-terminated, malloc'd: a mapped buffer's
+ * are copied) and leaves b empty. Caller frees.
+ */
 char *buf_detach(struct buf *b);
 /* Read-only view: never NULL. */
 const char *buf_cstr(const struct buf *b);
+/* Frees the bytes: b is empty and reusable (an opt-in to mapped memory stays). */
 void buf_free(struct buf *b);
 
 /* Appends s with HTML escaping of & < > " '. */

@@ -7,9 +7,6 @@
 
 #include "buf.h"
 
-/* The size a page's buffer starts with. */
-#define PAGE_BUF_HINT (32 * 1024)
-
 int output_page_html(struct mustache_set *tmpl, const struct site *s, const struct page_plan *plan,
 		     const struct page *p, const struct context_options *copts, struct diag *d,
 		     struct buf *out)
@@ -28,17 +25,12 @@ static void render(struct output_run *run, void *state, size_t i)
 {
 	(void)state;
 	const struct page *p = &run->plan->pages[i];
-	struct buf out = BUF_INIT;
-	/*
-	 * Most pages are 10-40 KB: room for one at once, rather than doubling
-	 * from 64 bytes and copying it ten times. The stage frees it as soon as
-	 * it is written.
-	 */
-	buf_grow(&out, PAGE_BUF_HINT);
-	if (output_page_html(run->tmpl, run->site, run->plan, p, run->copts, run->d, &out) < 0)
+	/* A buffer already resident, kept from page to page (bufpool.h). */
+	struct buf *out = bufpool_take(&run->bufs);
+	if (output_page_html(run->tmpl, run->site, run->plan, p, run->copts, run->d, out) < 0)
 		atomic_store(&run->failed, 1);
-	size_t len = out.len;
-	stage_add(run->stage, p->path, buf_detach(&out), len);
+	stage_add_buf(run->stage, p->path, out);
+	bufpool_give(&run->bufs, out);
 }
 
 const struct output output_pages = {

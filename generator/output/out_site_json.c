@@ -11,10 +11,11 @@ static void render(struct output_run *run, void *state, size_t i)
 {
 	(void)state;
 	(void)i;
-	struct buf data = BUF_INIT;
-	sitemap_site_json(run->site, &data);
-	size_t len = data.len;
-	stage_add(run->stage, "site.json", buf_detach(&data), len);
+	/* 28 MB at 10 000 fiches: a pool's buffer grows mapped, without copies (buf.h). */
+	struct buf *data = bufpool_take(&run->bufs);
+	sitemap_site_json(run->site, data);
+	stage_add_buf(run->stage, "site.json", data);
+	bufpool_give(&run->bufs, data);
 }
 
 const struct output output_site_json = {

@@ -10,10 +10,10 @@ static void render(struct output_run *run, void *state, size_t i)
 	(void)i;
 	if (!run->site->base_url)
 		return;
-	struct buf data = BUF_INIT;
-	sitemap_xml(run->site, run->plan, &data);
-	size_t len = data.len;
-	stage_add(run->stage, "sitemap.xml", buf_detach(&data), len);
+	struct buf *data = bufpool_take(&run->bufs);
+	sitemap_xml(run->site, run->plan, data);
+	stage_add_buf(run->stage, "sitemap.xml", data);
+	bufpool_give(&run->bufs, data);
 }
 
 const struct output output_sitemap = {

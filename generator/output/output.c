@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+/*
+ * The room an item's buffer starts with (run->bufs): most pages are 10-40
+ * KB, so the buffers rarely grow after their first pages.
+ */
+#define OUTPUT_BUF_HINT (32 * 1024)
+
 /* One output's items in a pass. */
 struct lane {
 	const struct output *out;
@@ -240,6 +246,7 @@ int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *
 		ntable++;
 	if (pass & OUTPUT_FULL)
 		keep_previous(run);
+	bufpool_init(&run->bufs, OUTPUT_BUF_HINT);
 	struct loop l = {run, xcalloc(ntable + 1, sizeof *l.lanes), 0, NULL, 0, 0, 0};
 	for (size_t k = 0; k < ntable && !run->status; k++) {
 		const struct output *out = output_table[k];
@@ -291,5 +298,6 @@ int output_run_pass(struct output_run *run, unsigned pass, const unsigned char *
 		free(l.lanes[k].pick);
 	}
 	free(l.lanes);
+	bufpool_free(&run->bufs);
 	return run->status ? run->status : BUILD_OK;
 }

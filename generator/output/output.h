@@ -33,6 +33,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "bufpool.h"
 #include "build.h"
 #include "context.h"
 #include "diag.h"
@@ -56,6 +57,11 @@ struct output_run {
 	struct stage_size *pdf_sizes;
 	size_t npdf_sizes;
 	atomic_int failed;               /* an item failed (reported to d): no commit */
+	/*
+	 * Buffers for the items' files, reused from one to the next
+	 * (bufpool.h, stage_add_buf): made and freed by output_run_pass.
+	 */
+	struct bufpool bufs;
 	/* Set by an output's begin when the build must stop (a build_status), else 0. */
 	int status;
 };

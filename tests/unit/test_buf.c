@@ -1,0 +1,192 @@
+/*
+ * Unit tests of the output buffers: a buffer grown into mapped memory
+ * (buf.h, BUF_MAY_MAP), the pool that keeps buffers from file to file
+ * (bufpool.h), and the stage writing a reused buffer (stage_add_buf).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "bufpool.h"
+#include "diag.h"
+#include "fileio.h"
+#include "path.h"
+#include "stage.h"
+
+/* The byte at offset i of the test pattern. */
+static char pattern(size_t i)
+{
+	return (char)('a' + (i * 7 + i / 4096) % 26);
+}
+
+static void put_pattern(struct buf *b, size_t from, size_t n)
+{
+	char chunk[1000];
+	while (n) {
+		size_t k = n < sizeof chunk ? n : sizeof chunk;
+		for (size_t i = 0; i < k; i++)
+			chunk[i] = pattern(from + i);
+		buf_put(b, chunk, k);
+		from += k;
+		n -= k;
+	}
+}
+
+static void assert_pattern(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != pattern(i))
+			fail_msg("byte %zu differs", i);
+	assert_int_equal(p[n], '\0');
+}
+
+/* A buffer that opts in moves to a mapping past BUF_MAP_MIN and keeps every byte. */
+static void test_mapped_growth(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	b.map = BUF_MAY_MAP;
+	size_t n = 5 * BUF_MAP_MIN + 123;
+	put_pattern(&b, 0, BUF_MAP_MIN / 4);
+	assert_int_equal(b.map, BUF_MAY_MAP);
+	put_pattern(&b, BUF_MAP_MIN / 4, n - BUF_MAP_MIN / 4);
+	assert_int_equal(b.map, BUF_MAPPED);
+	assert_int_equal(b.len, n);
+	assert_true(b.cap > n);
+	assert_pattern(b.data, n);
+	buf_printf(&b, "%d", 42);
+	assert_string_equal(b.data + n, "42");
+	b.len = n;
+	b.data[n] = '\0';
+
+	/* detach hands malloc'd bytes (freed with free) and leaves the opt-in. */
+	char *copy = buf_detach(&b);
+	assert_pattern(copy, n);
+	free(copy);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.map, BUF_MAY_MAP);
+
+	put_pattern(&b, 0, 2 * BUF_MAP_MIN);
+	assert_int_equal(b.map, BUF_MAPPED);
+	buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(buf_cstr(&b), "");
+	buf_free(&b);
+	assert_null(b.data);
+	assert_int_equal(b.cap, 0);
+	assert_int_equal(b.map, BUF_MAY_MAP);
+
+	/* A buffer that does not opt in stays on the heap. */
+	struct buf h = BUF_INIT;
+	put_pattern(&h, 0, 2 * BUF_MAP_MIN);
+	assert_int_equal(h.map, 0);
+	assert_pattern(h.data, 2 * BUF_MAP_MIN);
+	buf_free(&h);
+}
+
+/* The pool gives back the buffer it was given, empty, with its room; a large one is not kept. */
+static void test_pool(void **state)
+{
+	(void)state;
+	struct bufpool pool;
+	bufpool_init(&pool, 1000);
+	struct buf *a = bufpool_take(&pool);
+	assert_true(a->cap >= 1000);
+	assert_int_equal(a->len, 0);
+	assert_int_equal(a->map, BUF_MAY_MAP);
+	struct buf *b = bufpool_take(&pool);
+	assert_ptr_not_equal(a, b);
+	put_pattern(a, 0, 5000);
+	size_t cap = a->cap;
+	char *data = a->data;
+	bufpool_give(&pool, a);
+	struct buf *again = bufpool_take(&pool);
+	assert_ptr_equal(again, a);
+	assert_ptr_equal(again->data, data);
+	assert_int_equal(again->cap, cap);
+	assert_int_equal(again->len, 0);
+	assert_string_equal(buf_cstr(again), "");
+
+	put_pattern(again, 0, 3 * BUFPOOL_KEEP_MAX);
+	bufpool_give(&pool, again);
+	again = bufpool_take(&pool);
+	assert_true(again->cap >= 1000 && again->cap <= BUFPOOL_KEEP_MAX);
+	bufpool_give(&pool, again);
+	bufpool_give(&pool, b);
+	bufpool_free(&pool);
+}
+
+static char root[] = "/tmp/fiches-test-buf-XXXXXX";
+
+static void check_file(const char *out, const char *rel, const char *want, size_t n)
+{
+	char *p = path_join(out, rel);
+	size_t len = 0;
+	char *data = file_read(p, &len);
+	assert_non_null(data);
+	assert_int_equal(len, n);
+	assert_memory_equal(data, want, n);
+	free(data);
+	free(p);
+}
+
+/* stage_add_buf writes a buffer's bytes and leaves it empty with its memory, for the next file. */
+static void test_stage_add_buf(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	char *out = path_join(root, "site");
+	struct stage *st = stage_new(out);
+	struct bufpool pool;
+	bufpool_init(&pool, 64);
+	struct buf *b = bufpool_take(&pool);
+	buf_puts(b, "<p>un</p>");
+	char *data = b->data;
+	stage_add_buf(st, "un.html", b);
+	assert_int_equal(b->len, 0);
+	assert_ptr_equal(b->data, data);
+	put_pattern(b, 0, 3 * BUF_MAP_MIN);
+	stage_add_buf(st, "grand/deux.html", b);
+	assert_int_equal(b->len, 0);
+	buf_puts(b, "{}");
+	stage_add_buf(st, "site.json", b);
+	bufpool_give(&pool, b);
+	bufpool_free(&pool);
+	struct diag *d = diag_new();
+	assert_int_equal(stage_commit(st, d, NULL), 0);
+	assert_int_equal(diag_errors(d), 0);
+	diag_free(d);
+	stage_free(st);
+
+	check_file(out, "un.html", "<p>un</p>", 9);
+	check_file(out, "site.json", "{}", 2);
+	struct buf want = BUF_INIT;
+	put_pattern(&want, 0, 3 * BUF_MAP_MIN);
+	check_file(out, "grand/deux.html", want.data, want.len);
+	buf_free(&want);
+
+	char *cmd = NULL;
+	assert_true(asprintf(&cmd, "rm -rf '%s'", root) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(out);
+	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mapped_growth),
+		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_stage_add_buf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
