@@ -37,6 +37,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -819,6 +820,119 @@ static void add_now(struct stage *st, const char *path, const char *data, size_t
 }
 
 /*
+ * A file written into the staging tree as its buffer fills (stage_stream):
+ * the buffer's sink. The stage's lock guards none of it: one thread makes
+ * the file.
+ */
+struct stream {
+	struct buf_sink sink;       /* first: the buffer points at it */
+	struct stage *st;
+	char *path;
+	size_t old_len;             /* the previous build's size of path, or SIZE_MAX: none */
+	int fd;                     /* -1 until the first bytes are written */
+	int gave_up;                /* could not be written: the bytes stay in the buffer */
+	size_t written;
+	struct hash_stream *hash;   /* made with the file */
+};
+
+/* Opens the staged file for s: 0, or -1 with errno set. */
+static int stream_open(struct stream *s)
+{
+	struct stage *st = s->st;
+	pthread_mutex_lock(&st->lock);
+	int ready = make_staging(st) == 0;
+	pthread_mutex_unlock(&st->lock);
+	if (!ready) {
+		errno = st->staging_errno;
+		return -1;
+	}
+	char *dest = path_join(st->staging, s->path);
+	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
+	s->fd = open(dest, flags, 0644);
+	if (s->fd < 0 && errno == ENOENT && mkdirs_for(st->staging, s->path) == 0)
+		s->fd = open(dest, flags, 0644);
+	int e = errno;
+	free(dest);
+	errno = e;
+	return s->fd < 0 ? -1 : 0;
+}
+
+/* The buffer is full: writes its bytes, unless the file may still be the previous build's. */
+static int stream_take(struct buf_sink *sink, const char *data, size_t len)
+{
+	struct stream *s = (struct stream *)sink;
+	/*
+	 * Until it is longer than the file the previous build made there, the
+	 * file may be the same, written by no one (stage_add): held whole.
+	 */
+	if (s->gave_up || (s->old_len != SIZE_MAX && s->written + len <= s->old_len))
+		return 0;
+	if (s->fd < 0) {
+		if (stream_open(s) < 0) {
+			s->gave_up = 1;  /* stage_add_buf tries again with every byte, and reports */
+			return 0;
+		}
+		s->hash = hash_stream_new();
+	}
+	hash_stream_add(s->hash, data, len);
+	if (fd_write_all(s->fd, data, len) < 0)
+		write_failure(s->st, s->path, errno);
+	s->written += len;
+	flusher_count(s->st, len);
+	return 1;
+}
+
+void stage_stream(struct stage *st, const char *path, struct buf *b)
+{
+	if (!path_is_safe(path) || !strcmp(path, STAGE_MANIFEST) ||
+	    (st->old_hashes == HASHES_FNV1A && st->nold))
+		return;  /* reported, or hashed whole, by stage_add_buf */
+	struct stream *s = xcalloc(1, sizeof *s);
+	s->sink.take = stream_take;
+	s->st = st;
+	s->path = xstrdup(path);
+	const struct manifest_entry *m = find_manifest(st->old, st->nold, path);
+	s->old_len = m ? m->len : SIZE_MAX;
+	s->fd = -1;
+	b->sink = &s->sink;
+}
+
+/*
+ * stage_add_buf of a streamed buffer: 1 when its file was written (the
+ * rest of its bytes now), 0 when nothing was, and b holds every byte.
+ */
+static int stream_end(struct stage *st, struct buf *b)
+{
+	struct stream *s = (struct stream *)b->sink;
+	b->sink = NULL;
+	int streamed = s->fd >= 0;
+	if (streamed) {
+		hash_stream_add(s->hash, buf_cstr(b), b->len);
+		if (fd_write_close(s->fd, buf_cstr(b), b->len) < 0)
+			write_failure(st, s->path, errno);
+		else
+			flusher_count(st, b->len);
+		size_t len = s->written + b->len;
+		unsigned long long h = hash_stream_end(s->hash);
+		/*
+		 * Written: longer than the previous build's file, or new, so
+		 * never one the output holds already.
+		 */
+		pthread_mutex_lock(&st->lock);
+		if (st->n == st->cap) {
+			st->cap = st->cap ? st->cap * 2 : 256;
+			st->files = xrealloc(st->files, st->cap * sizeof *st->files);
+		}
+		st->files[st->n++] = (struct out_file){xstrdup(s->path), len, h, 0};
+		pthread_mutex_unlock(&st->lock);
+		buf_reset(b);
+	}
+	free(s->path);
+	free(s);
+	return streamed;
+}
+
+/*
  * Queues data (taken) for a helper when one waits and there is room: 1,
  * else 0 and data is left where it is.
  */
@@ -846,7 +960,7 @@ static int hand_off(struct stage *st, const char *path, struct buf *data)
 
 void stage_add(struct stage *st, const char *path, char *data, size_t len)
 {
-	struct buf b = {data, len, len + 1, 0};
+	struct buf b = {data, len, len + 1, 0, NULL};
 	if (hand_off(st, path, &b))
 		return;
 	add_now(st, path, data, len);
@@ -855,9 +969,11 @@ void stage_add(struct stage *st, const char *path, char *data, size_t len)
 
 void stage_add_buf(struct stage *st, const char *path, struct buf *b)
 {
+	if (b->sink && stream_end(st, b))
+		return;
 	if (hand_off(st, path, b)) {
 		/* Its bytes are the helper's now; b starts again empty. */
-		*b = (struct buf){NULL, 0, 0, b->map ? BUF_MAY_MAP : 0};
+		*b = (struct buf){NULL, 0, 0, b->map ? BUF_MAY_MAP : 0, NULL};
 		return;
 	}
 	add_now(st, path, buf_cstr(b), b->len);

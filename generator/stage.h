@@ -64,6 +64,18 @@ void stage_add(struct stage *st, const char *path, char *data, size_t len);
 void stage_add_buf(struct stage *st, const char *path, struct buf *b);
 
 /*
+ * For a file that may be large (site.json, « Que faire si… », 30 MB at
+ * 10 000 fiches), before anything is written to b: its bytes go to the
+ * staging tree as b fills (b->sink, buf.h), instead of b holding them
+ * whole, and stage_add_buf(st, path, b) writes the rest. Only when the
+ * previous build made no file there, or once b's bytes exceed its size:
+ * a file that may be unchanged is held whole, hashed, and not written
+ * (stage_add). A small file never reaches the disk before stage_add_buf.
+ * b's writers must only append to it (buf.h, struct buf_sink).
+ */
+void stage_stream(struct stage *st, const char *path, struct buf *b);
+
+/*
  * For a thread with nothing else to do while others still make files
  * (the outputs' loop once it has no item left): writes, with their hashes,
  * the files the other threads' stage_add hand it, until stage_help_end.

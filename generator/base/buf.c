@@ -40,6 +40,13 @@ void buf_grow(struct buf *b, size_t extra)
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;
+	if (b->sink && b->len >= BUF_SINK_MIN && b->sink->take(b->sink, b->data, b->len)) {
+		b->len = 0;
+		b->data[0] = '\0';
+		need = extra + 1;
+		if (need <= b->cap)
+			return;
+	}
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;

@@ -15,8 +15,22 @@ struct buf {
 	size_t len;   /* bytes used, excluding the terminating NUL */
 	size_t cap;   /* bytes allocated */
 	int map;      /* BUF_MAY_MAP, BUF_MAPPED, or 0: data is malloc'd (the default) */
+	struct buf_sink *sink; /* NULL, or where full bytes go instead of growing (below); not owned */
 };
 
+/*
+ * Where a buffer's bytes may go as it fills, instead of being held whole
+ * (the stage writing a file of 30 MB as it is rendered, stage.h). Once the
+ * buffer holds BUF_SINK_MIN bytes, each time it would grow it first offers
+ * them to take(): when take returns 1 it has taken data[0..len) and the
+ * buffer starts again empty in the same memory. Only for a buffer its
+ * writers only append to: nothing may read, rewrite or cut bytes it wrote
+ * before (they may be gone).
+ */
+struct buf_sink {
+	int (*take)(struct buf_sink *sink, const char *data, size_t len);
+};
+#define BUF_SINK_MIN ((size_t)256 << 10)
 
 /*
  * A buffer that may grow large (a page of 30 MB, site.json) can opt in to
@@ -40,7 +54,7 @@ struct slice {
 	size_t n;
 };
 
-#define BUF_INIT {NULL, 0, 0, 0}
+#define BUF_INIT {NULL, 0, 0, 0, NULL}
 
 void buf_grow(struct buf *b, size_t extra);
 

@@ -32,6 +32,7 @@ struct buf *bufpool_take(struct bufpool *p)
 
 void bufpool_give(struct bufpool *p, struct buf *b)
 {
+	b->sink = NULL;
 	if (b->cap > BUFPOOL_KEEP_MAX)
 		buf_free(b);
 	buf_reset(b);

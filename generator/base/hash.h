@@ -32,6 +32,15 @@ uint64_t hash_content(const void *data, size_t len);
  */
 uint64_t hash_more(uint64_t h, const void *data, size_t len);
 
+/*
+ * hash_content of bytes that come in pieces (a file written as it is
+ * made): new, add each piece in order, end (returns the value, frees hs).
+ */
+struct hash_stream;
+struct hash_stream *hash_stream_new(void);
+void hash_stream_add(struct hash_stream *hs, const void *data, size_t len);
+uint64_t hash_stream_end(struct hash_stream *hs);
+
 /* The FNV-1a offset basis: the hash of no bytes, where FNV-1a starts. */
 #define HASH_FNV1A64_BASIS UINT64_C(14695981039346656037)
 

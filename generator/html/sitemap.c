@@ -283,16 +283,14 @@ static int compare_entry_members(const void *a, const void *b)
  * An entry's record: its YAML mapping with url, cited_by (and actions for
  * contacts) set over it, keys sorted, as dumping a copy of the mapping with
  * those members set would write it (the copies were a third of site.json's
- * cost). Returns 0, writing nothing, where that copy was not appended.
+ * cost). Not for an entry without data, which that copy left out.
  */
-static int put_entry(struct buf *b, const struct doc_refs *r, const struct entry *e,
-		     int with_actions)
+static void put_entry(struct buf *b, const struct doc_refs *r, const struct entry *e,
+		      int with_actions)
 {
-	if (!e->data)
-		return 0;
 	if (!json_is_object(e->data)) {
 		put_jvalue(b, e->data);
-		return 1;
+		return;
 	}
 	struct entry_member *v = xmalloc((json_object_size(e->data) + 3) * sizeof *v);
 	size_t n = 0;
@@ -325,21 +323,19 @@ static int put_entry(struct buf *b, const struct doc_refs *r, const struct entry
 	}
 	buf_putc(b, '}');
 	free(v);
-	return 1;
 }
 
 static void put_entries(struct buf *b, const struct doc_refs *r, const struct entry *v, size_t n,
 			int with_actions)
 {
 	buf_putc(b, '[');
+	/* Only appends (site.json is written as it is made: stage_stream). */
 	for (size_t i = 0, k = 0; i < n; i++) {
-		size_t before = b->len;
-		if (k)
+		if (!v[i].data)
+			continue;
+		if (k++)
 			buf_putc(b, ',');
-		if (put_entry(b, r, &v[i], with_actions))
-			k++;
-		else
-			b->len = before;
+		put_entry(b, r, &v[i], with_actions);
 	}
 	buf_putc(b, ']');
 }

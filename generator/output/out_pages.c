@@ -25,8 +25,13 @@ static void render(struct output_run *run, void *state, size_t i)
 {
 	(void)state;
 	const struct page *p = &run->plan->pages[i];
-	/* A buffer already resident, kept from page to page (bufpool.h). */
+	/*
+	 * A buffer already resident, kept from page to page (bufpool.h); a
+	 * large page (« Que faire si… », 30 MB at 10 000 fiches) is written
+	 * as it is rendered (stage_stream).
+	 */
 	struct buf *out = bufpool_take(&run->bufs);
+	stage_stream(run->stage, p->path, out);
 	if (output_page_html(run->tmpl, run->site, run->plan, p, run->copts, run->d, out) < 0)
 		atomic_store(&run->failed, 1);
 	stage_add_buf(run->stage, p->path, out);
