@@ -429,8 +429,8 @@ static int render_nodes(struct render *r, const struct mtemplate *t,
 #define RESERVE_MAX ((size_t)64 << 20)
 static void reserve_items(struct buf *out, size_t item, size_t more)
 {
-	if (item == 0)
-		return;
+	if (item == 0 || out->sink)
+		return;  /* a buffer with a sink never grows past its slices (buf.h) */
 	size_t room = item > RESERVE_MAX / more ? RESERVE_MAX : item * more;
 	buf_grow(out, room);
 }
