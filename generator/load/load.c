@@ -88,11 +88,12 @@ static void report_encoding(struct diag *d, const char *display, const char *tex
 	}
 }
 
-char *load_text_file(const char *fs_path, const char *display, size_t *len,
-		     struct diag *d)
+/* load_text_file of path, relative to the directory dirfd (or AT_FDCWD). */
+static char *load_text_file_at(int dirfd, const char *path, const char *display, size_t *len,
+			       struct diag *d)
 {
 	/* O_NONBLOCK: a FIFO named like a fiche must not block the build. */
-	int fd = open(fs_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		diag_error(d, display, 0, 0, _("cannot read: %s"), strerror(errno));
 		return NULL;
@@ -178,6 +179,12 @@ char *load_text_file(const char *fs_path, const char *display, size_t *len,
 	}
 	*len = n;
 	return text;
+}
+
+char *load_text_file(const char *fs_path, const char *display, size_t *len,
+		     struct diag *d)
+{
+	return load_text_file_at(AT_FDCWD, fs_path, display, len, d);
 }
 
 static int is_fence(const char *line, size_t n, const char *fence)
@@ -374,12 +381,13 @@ static int guess_front_matter_end(const char *fm, size_t n, size_t *end)
 	return 0;
 }
 
+/* read_path is relative to the directory dirfd (AT_FDCWD: to the working directory). */
 static struct doc *load_doc(enum doc_kind kind, const struct kind *desc, const char *fs_path,
-			    const char *read_path,
+			    int dirfd, const char *read_path,
 			    const char *display, const char *name, struct diag *d)
 {
 	size_t len;
-	char *text = load_text_file(read_path, display, &len, d);
+	char *text = load_text_file_at(dirfd, read_path, display, &len, d);
 	struct doc *doc = xcalloc(1, sizeof *doc);
 	doc->kind = kind;
 	doc->desc = desc;
@@ -459,7 +467,8 @@ struct doc *load_doc_alone(const struct site *s, enum doc_kind kind, const char 
 	const struct kind *desc = site_kind(s, kind);
 	char *dir = path_join(s->content_dir, desc->content_dir);
 	char *fs = path_join(dir, name);
-	struct doc *doc = load_doc(kind, desc, fs, read_path ? read_path : fs, display, name, d);
+	struct doc *doc = load_doc(kind, desc, fs, AT_FDCWD, read_path ? read_path : fs, display,
+				   name, d);
 	free(fs);
 	free(dir);
 	return doc;
@@ -469,6 +478,13 @@ struct load_job {
 	enum doc_kind kind;
 	const struct kind *desc;
 	const char *dir, *display_dir;
+	/*
+	 * dir, open (-1 when it could not be): each file is opened by its
+	 * name in it, not by a path the kernel walks from the working
+	 * directory again (0.4 us of system time an open with the bench's
+	 * seven-component paths, about a tenth of it).
+	 */
+	int dirfd;
 	char **names;
 	struct doc **docs;      /* by index of names; NULL when unreadable */
 	const struct load_override *ov;
@@ -481,8 +497,11 @@ static void load_one(void *ctx, size_t i)
 	char *fs = path_join(j->dir, j->names[i]);
 	char *display = path_join(j->display_dir, j->names[i]);
 	int over = j->ov && strcmp(j->ov->display, display) == 0;
+	int by_name = !over && j->dirfd >= 0;
 	j->docs[i] = over && j->ov->removed ? NULL :
-		     load_doc(j->kind, j->desc, fs, over ? j->ov->read_path : fs, display, j->names[i], j->d);
+		     load_doc(j->kind, j->desc, fs, by_name ? j->dirfd : AT_FDCWD,
+			      over ? j->ov->read_path : by_name ? j->names[i] : fs, display,
+			      j->names[i], j->d);
 	if (j->docs[i])
 		j->docs[i]->content_key = xstrdup(listed_key(j->names[i]));
 	free(fs);
@@ -620,7 +639,8 @@ static void load_documents(struct site *s, const char *content_real,
 		char *display_dir = path_join("content", desc->content_dir);
 		size_t n;
 		char **names = list_dir(dir, display_dir, ".md", content_real, &n, d);
-		a.kinds[k] = (struct load_job){(enum doc_kind)k, desc, dir, display_dir, names,
+		int dirfd = n ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		a.kinds[k] = (struct load_job){(enum doc_kind)k, desc, dir, display_dir, dirfd, names,
 					       xcalloc(n ? n : 1, sizeof *a.kinds[k].docs), ov, d};
 		a.first[k + 1] = a.first[k] + n;
 	}
@@ -636,6 +656,8 @@ static void load_documents(struct site *s, const char *content_real,
 			free(j->names[i]);
 		}
 		free(j->names);
+		if (j->dirfd >= 0)
+			close(j->dirfd);
 		free((char *)j->dir);
 		free((char *)j->display_dir);
 	}
