@@ -40,6 +40,7 @@
 #include "text_renderer.h"
 #include "toc.h"
 #include "typo.h"
+#include "worker_reap.h"
 #include "xalloc.h"
 
 #include <cairo-pdf.h>
@@ -1521,29 +1522,6 @@ static int take_records(const struct buf *msg, struct stage *st, struct diag *d)
 	return -1;
 }
 
-static void *reap(void *arg)
-{
-	pid_t pid = (pid_t)(intptr_t)arg;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	return NULL;
-}
-
-/* Reaps the killed worker pid on a detached thread (at once when no thread can start). */
-static void reap_later(pid_t pid)
-{
-	pthread_t t;
-	pthread_attr_t a;
-	int started = pthread_attr_init(&a) == 0;
-	if (started) {
-		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-		started = pthread_create(&t, &a, reap, (void *)(intptr_t)pid) == 0;
-		pthread_attr_destroy(&a);
-	}
-	if (!started)
-		reap((void *)(intptr_t)pid);
-}
-
 /* 1 when one of the cancel descriptors is readable and its owner says stop. */
 static int cancel_requested(const struct pdf_cancel *c, const struct pollfd *p)
 {
@@ -1626,7 +1604,7 @@ static int spawn_pass(const struct site *s, struct stage *st, const struct pdf_o
 		 * killed processes (at a lower priority, pdf_worker.c) tear down.
 		 */
 		atomic_store(&worker_group, 0);
-		reap_later(pid);
+		worker_reap_later(pid);
 		buf_free(&msg);
 		return PDF_CANCELLED;
 	}
