@@ -181,7 +181,11 @@ void search_split_init_len(struct search_split *sp, const char *s, size_t len)
 /* See search_split_next (search_internal.h), inline where every word of the site is read. */
 int search_next_word(struct search_split *sp)
 {
-	return search_split_next(sp);
+	if (!search_split_next(sp))
+		return 0;
+	if (sp->len <= SEARCH_WORD_MAX)
+		memset(sp->lower + sp->len, 0, 8);
+	return 1;
 }
 
 /* Folded French stop words, sorted (bsearch). Words a reader never searches for alone. */

@@ -47,7 +47,8 @@ struct search_split {
 	size_t len;
 	/*
 	 * Its lower case (as many bytes) when len <= SEARCH_WORD_MAX, then
-	 * zeros up to the next multiple of 8 at least. Room for a block of 16
+	 * (search_next_word; search_split_next leaves it to its caller) zeros
+	 * up to the next multiple of 8 at least. Room for a block of 16
 	 * written from its SEARCH_WORD_MAX-th byte.
 	 */
 	char lower[SEARCH_WORD_MAX + 16];
@@ -161,8 +162,6 @@ done:
 	sp->word = (const char *)from;
 	sp->len = (size_t)(p - from);
 	sp->i = (size_t)(p - sp->s);
-	if (sp->len <= SEARCH_WORD_MAX)
-		memset(sp->lower + sp->len, 0, 8);
 	return 1;
 }
 

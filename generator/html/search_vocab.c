@@ -140,19 +140,49 @@ static void spelling_stem(struct vocab *vc, struct spelling *sp)
 }
 
 /* Counts the word that ws has just read; stems it when new, if vc has a stemmer. */
-static inline void vocab_add(struct vocab *vc, const struct search_split *ws)
+static inline void vocab_add(struct vocab *vc, struct search_split *ws)
 {
 	size_t n = ws->len;
 	if (n > SEARCH_WORD_MAX) {
 		put_token(&vc->toks, NO_WORD);
 		return;
 	}
-	const char *key = ws->lower;
+	char *key = ws->lower;
 	if ((vc->n + 1) * 2 > vc->cap)
 		vocab_grow(vc);
+	/*
+	 * search_split_next wrote the word with 16-byte stores and left what
+	 * follows it as it was: its head is read whole and masked here
+	 * rather than zeroed in memory first, since an 8-byte load over a
+	 * store of 8 zeros at an odd place cannot take its bytes from the
+	 * stores in flight and waits for them (most words are short). A word
+	 * of more than 16 bytes is zero-padded in memory as spelling_hash and
+	 * same_spelling read it. The hash is spelling_hash's.
+	 */
 	uint64_t x0, x1;
-	spelling_head(key, n, &x0, &x1);
-	unsigned long long h = spelling_hash(key, n);
+	unsigned long long h;
+	memcpy(&x0, key, 8);
+	memcpy(&x1, key + 8, 8);
+	if (n <= 16) {
+		if (n < 8) {
+			x0 &= (UINT64_C(1) << (8 * n)) - 1;
+			x1 = 0;
+		} else if (n == 8) {
+			x1 = 0;
+		} else if (n < 16) {
+			x1 &= (UINT64_C(1) << (8 * (n - 8))) - 1;
+		}
+		h = n * UINT64_C(0x9E3779B97F4A7C15);
+		h = (h ^ x0) * UINT64_C(0xFF51AFD7ED558CCD);
+		h ^= h >> 32;
+		if (n > 8) {
+			h = (h ^ x1) * UINT64_C(0xFF51AFD7ED558CCD);
+			h ^= h >> 32;
+		}
+	} else {
+		memset(key + n, 0, 8);
+		h = spelling_hash(key, n);
+	}
 	struct vslot *sl = vocab_find(vc, key, n, h, x0, x1);
 	if (sl->k0) {
 		sl->count++;
@@ -161,10 +191,11 @@ static inline void vocab_add(struct vocab *vc, const struct search_split *ws)
 	}
 	struct spelling *sp = vocab_insert(vc, sl, n, h, x0, x1);
 	sl->count = 1;
-	/* Kept zero-padded like key, which is (its NUL included). */
+	/* Kept zero-padded to a multiple of 8 (its NUL included). */
 	size_t padded = (n + 8) & ~(size_t)7;
 	sp->lower = xmalloc(padded);
-	memcpy(sp->lower, key, padded);
+	memcpy(sp->lower, key, n);
+	memset(sp->lower + n, 0, padded - n);
 	put_token(&vc->toks, sp->id);
 	if (vc->sb)
 		spelling_stem(vc, sp);
