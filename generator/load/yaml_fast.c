@@ -20,11 +20,30 @@
 #include "yaml_fast.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Longest field name read here (libyaml's simple keys stop at 1024 characters). */
 #define MAX_KEY 128
+
+/* printable's test of the byte t[i] (a continuation byte passes: its lead was tested). */
+static int printable_byte(const unsigned char *t, size_t i)
+{
+	unsigned char c = t[i];
+	if ((c >= 0x20 && c < 0x7F) || c == '\n' || (c >= 0x80 && c < 0xC0))
+		return 1;
+	if (c < 0x80 || c >= 0xF0)
+		return 0;   /* controls, tab, CR, DEL; beyond U+FFFF */
+	if (c == 0xC2 && t[i + 1] < 0xA0)
+		return 0;   /* C1 controls, NEL */
+	if (c == 0xE2 && t[i + 1] == 0x80 && (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
+		return 0;   /* line and paragraph separators */
+	if (c == 0xEF && ((t[i + 1] == 0xBB && t[i + 2] == 0xBF) ||
+			  (t[i + 1] == 0xBF && t[i + 2] >= 0xBE)))
+		return 0;   /* BOM, U+FFFE, U+FFFF */
+	return 1;
+}
 
 /*
  * Every byte is one libyaml reads as a printable character of a line, or
@@ -32,23 +51,25 @@
  */
 static int printable(const unsigned char *t, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = t[i];
-		if (c >= 0x20 && c < 0x7F)
-			continue;
-		if (c == '\n' || (c >= 0x80 && c < 0xC0))
-			continue;
-		if (c < 0x80 || c >= 0xF0)
-			return 0;   /* controls, tab, CR, DEL; beyond U+FFFF */
-		if (c == 0xC2 && t[i + 1] < 0xA0)
-			return 0;   /* C1 controls, NEL */
-		if (c == 0xE2 && t[i + 1] == 0x80 && (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
-			return 0;   /* line and paragraph separators */
-		if (c == 0xEF && ((t[i + 1] == 0xBB && t[i + 2] == 0xBF) ||
-				  (t[i + 1] == 0xBF && t[i + 2] >= 0xBE)))
-			return 0;   /* BOM, U+FFFE, U+FFFF */
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (;;) {
+		/* Eight bytes at a time while they are all in 0x20..0x7E (no '\n' either). */
+		while (i + 8 <= len) {
+			uint64_t x, del;
+			memcpy(&x, t + i, 8);
+			del = x ^ (0x7F * ones);
+			if ((x & highs) || ((x - 0x20 * ones) & ~x & highs) || ((del - ones) & ~del & highs))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			return 1;
+		/* The word that stopped it, a byte at a time. */
+		for (size_t end = i + 8 < len ? i + 8 : len; i < end; i++)
+			if (!printable_byte(t, i))
+				return 0;
 	}
-	return 1;
 }
 
 /* Characters (not bytes) in s[0..n): libyaml's columns. */
