@@ -7,6 +7,7 @@
 #include "glossary.h"
 #include "kinds.h"
 #include "md_paths.h"
+#include "site_pages.h"
 #include "slug.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -414,6 +415,7 @@ void site_free(struct site *s)
 	if (s->gloss)
 		gloss_index_free(s->gloss);
 	md_paths_free(s->md_paths);
+	site_pages_free(atomic_load(&s->pages));
 	free(s->sigles);
 	free(s->root);
 	free(s->content_dir);

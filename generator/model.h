@@ -9,6 +9,7 @@
 #define FICHES_MODEL_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "keytab.h"
@@ -17,6 +18,7 @@
 struct yaml_marks;
 struct gloss_index;
 struct md_paths;
+struct site_pages;
 
 /*
  * The kinds of Markdown document: the four built-in ones, whose derived
@@ -265,6 +267,7 @@ struct site {
 	struct keytab entries_by_id[3];
 	int entries_indexed;
 	struct md_paths *md_paths;       /* documents by path, for relative .md links (bodies_process) */
+	_Atomic(struct site_pages *) pages; /* the page plan's paths, made when first asked (site_pages.h) */
 
 	struct gloss_index *gloss;   /* over glossary ids */
 	const char **sigles;         /* borrowed ids, index-aligned with glossary */

@@ -13,8 +13,8 @@
 #include "i18n.h"
 #include "markdown.h"
 #include "new.h"
-#include "pages.h"
 #include "path.h"
+#include "site_pages.h"
 #include "slug.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -1000,11 +1000,8 @@ static int site_has(const struct site *s, const char *path)
 		free(index);
 		return ok;
 	}
-	int ok = 0;
-	struct page_plan plan = pages_plan(s);
-	for (size_t i = 0; i < plan.n && !ok; i++)
-		ok = strcmp(plan.pages[i].path, path) == 0;
-	pages_free(&plan);
+	/* A table made once per site: the plan for every link grew as links × pages. */
+	int ok = site_pages_has(s, path);
 	/* Files copied as they are, and what the PDF pass writes. */
 	if (!ok && strncmp(path, "media/", 6) == 0) {
 		char *f = path_join(s->content_dir, path);
