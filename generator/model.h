@@ -63,7 +63,12 @@ void ptrs_free(struct ptrs *p);
 
 struct doc;
 
-/* A link to a section of another document, waiting for its headings to be known. */
+/*
+ * A link to a section of another document, waiting for its headings to be
+ * known. target NULL: a relative link to the « Que faire si… » page, which
+ * exists when a theme has a « Comment faire ? » section; anchor then holds
+ * the link as written.
+ */
 struct anchor_check {
 	struct doc *target;
 	char *anchor;           /* owned */

@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "markdown.h"
 #include "new.h"
+#include "pages.h"
 #include "path.h"
 #include "site_pages.h"
 #include "slug.h"
@@ -1074,6 +1075,22 @@ static void check_address(const struct doc *doc, struct link_at *at, const char 
 	free(name);
 }
 
+void lint_report_missing_page(const struct doc *doc, int line, int col, const char *url,
+			      struct diag *d)
+{
+	diag_warning(d, doc->path, line, col,
+		     _("link '%s' leads to no file of content/ nor page of the site: check the name, or write the full address https://…"),
+		     url);
+}
+
+/* A link to the « Que faire si… » page, checked with the anchors (struct anchor_check). */
+static void defer_page_check(struct doc *doc, const char *url, int line, int col)
+{
+	doc->anchor_checks = xrealloc(doc->anchor_checks,
+				      (doc->nanchor_checks + 1) * sizeof *doc->anchor_checks);
+	doc->anchor_checks[doc->nanchor_checks++] = (struct anchor_check){NULL, xstrdup(url), line, col};
+}
+
 void lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
 			struct lint_lines **lines, const char *url, struct diag *d)
 {
@@ -1113,15 +1130,23 @@ void lint_relative_link(const struct site *s, const struct doc *doc, int line, i
 			char *joined = oslash ? (oslash[1] = '\0', xasprintf("%s%s", odir, file)) :
 						xstrdup(file);
 			char *site_path = normalise(joined);
-			ok = site_path && site_has(s, site_path);
+			if (site_path && strcmp(site_path, PAGES_WHAT_TO_DO_PATH) == 0) {
+				/*
+				 * That page exists when some theme has a « Comment faire ? »
+				 * section, which other threads are parsing now: asked once
+				 * every heading is known (xref_check_anchors).
+				 */
+				defer_page_check((struct doc *)doc, url, at.line, link_col(&at));
+				ok = 1;
+			} else {
+				ok = site_path && site_has(s, site_path);
+			}
 			free(site_path);
 			free(joined);
 			free(odir);
 		}
 		if (!ok)
-			diag_warning(d, doc->path, at.line, link_col(&at),
-				     _("link '%s' leads to no file of content/ nor page of the site: check the name, or write the full address https://…"),
-				     url);
+			lint_report_missing_page(doc, at.line, link_col(&at), url, d);
 		free(src);
 		free(dir);
 		free(file);

@@ -52,4 +52,8 @@ int lint_lines_col(struct lint_lines *l, int file_line, int byte_col);
 void lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
 			struct lint_lines **lines, const char *url, struct diag *d);
 
+/* The warning of a relative link url, at line:col of doc, that leads to no file nor page. */
+void lint_report_missing_page(const struct doc *doc, int line, int col, const char *url,
+			      struct diag *d);
+
 #endif

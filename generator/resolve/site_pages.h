@@ -8,10 +8,13 @@
  * them).
  *
  * The « Que faire si… » page comes and goes with a theme's « Comment
- * faire ? » section, which an incremental update of one document may
- * change (incremental.c keeps the site; a change of any other page, a
- * document's path or a data file, rebuilds it): that one path is asked
- * of a fresh plan each time, so the answer is always the plan's of now.
+ * faire ? » section, which other threads are parsing while the bodies
+ * are checked and which an incremental update of one document may change
+ * (incremental.c keeps the site; a change of any other page, a document's
+ * path or a data file, rebuilds it): lint defers the links to it to
+ * xref_check_anchors, once every heading is known, which asks for that
+ * one path once; it is answered from a fresh plan each time, so the
+ * answer is always the plan's of now.
  */
 #ifndef FICHES_SITE_PAGES_H
 #define FICHES_SITE_PAGES_H

@@ -17,8 +17,10 @@
 #include "markdown.h"
 #include "md_arena.h"
 #include "md_paths.h"
+#include "pages.h"
 #include "path.h"
 #include "pool.h"
+#include "site_pages.h"
 #include "slug.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -522,11 +524,19 @@ void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node 
 
 void xref_check_anchors(const struct site *s, struct diag *d)
 {
+	int what_to_do = -1; /* whether the « Que faire si… » page exists, asked once */
 	for (size_t k = 0; k < site_nkinds(s); k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			const struct doc *doc = s->docs[k][i];
 			for (size_t c = 0; c < doc->nanchor_checks; c++) {
 				const struct anchor_check *a = &doc->anchor_checks[c];
+				if (!a->target) {
+					if (what_to_do < 0)
+						what_to_do = site_pages_has(s, PAGES_WHAT_TO_DO_PATH);
+					if (!what_to_do)
+						lint_report_missing_page(doc, a->line, a->col, a->anchor, d);
+					continue;
+				}
 				if (doc_find_anchor(a->target, a->anchor))
 					continue;
 				error_at(d, doc->path, a->line, a->col, _("no section '#%s' in %s"),
