@@ -7,19 +7,27 @@
  * Reaping it on a thread lets the edit go on; the cost moves to the exit,
  * where a server stopped during a pass would otherwise return while the
  * worker and its booklet processes, in its group, were still exiting.
- * kill(-group, 0) answers until the last of them, zombies included, is
- * gone (the worker reaped here, its children by init).
+ * At exit the groups are read from /proc: a process that still runs (not
+ * a zombie) is waited for. Zombies are not: the worker is reaped here,
+ * its children by whatever reaps orphans, which in a container may be
+ * nobody (kill(-group, 0), which counts zombies, then waited for the
+ * whole bound on every stop).
  */
 
 #include "worker_reap.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The groups killed last; older ones are long gone. */
 #define KEPT 4
@@ -44,6 +52,37 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* 1 when a process of group pgid is running (not a zombie), by /proc. */
+static int group_running(pid_t pgid)
+{
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return kill(-pgid, 0) == 0;
+	int running = 0;
+	for (struct dirent *e; !running && (e = readdir(proc));) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		char path[300], stat[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, stat, sizeof stat - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		stat[n] = '\0';
+		/* "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses. */
+		char *close_paren = strrchr(stat, ')');
+		char state;
+		int ppid, pgrp;
+		if (close_paren && sscanf(close_paren + 1, " %c %d %d", &state, &ppid, &pgrp) == 3)
+			running = pgrp == pgid && state != 'Z' && state != 'X';
+	}
+	closedir(proc);
+	return running;
+}
+
 /* At exit: the killed groups given a bounded time to be gone. */
 static void wait_killed(void)
 {
@@ -55,7 +94,7 @@ static void wait_killed(void)
 		groups[i] = killed[i];
 	pthread_mutex_unlock(&lock);
 	for (unsigned i = 0; i < n; i++)
-		while (kill(-groups[i], 0) == 0 && now() < until)
+		while (group_running(groups[i]) && now() < until)
 			nanosleep(&(struct timespec){0, 2000000}, NULL);
 }
 
