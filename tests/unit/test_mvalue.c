@@ -180,8 +180,8 @@ static void test_slots(void **state)
 	mobj_set(&a, o, "unknown_name_1", mv_str("u1"));
 	mobj_put(&a, o, MA_href, mv_str("h"));
 	for (int i = 0; i < 20; i++) {
-		char *key = arena_alloc(&a, 16);
-		snprintf(key, 16, "field_%02d", i);
+		char *key = arena_alloc(&a, 24);
+		snprintf(key, 24, "field_%02d", i);
 		mobj_set(&a, o, key, mv_int(i));
 	}
 	assert_non_null(o->slot);
