@@ -1198,58 +1198,6 @@ static int check_input(struct loader *l, const char *text, size_t len)
 }
 
 /*
- * e as libyaml would give it (yaml_fast.h); its strings are fe's, so it
- * must not go through yaml_event_delete.
- */
-static void fast_event(const struct yaml_fast_event *fe, yaml_event_t *e)
-{
-	static const yaml_event_type_t types[] = {
-		[YAML_FAST_STREAM_START] = YAML_STREAM_START_EVENT,
-		[YAML_FAST_STREAM_END] = YAML_STREAM_END_EVENT,
-		[YAML_FAST_DOCUMENT_START] = YAML_DOCUMENT_START_EVENT,
-		[YAML_FAST_DOCUMENT_END] = YAML_DOCUMENT_END_EVENT,
-		[YAML_FAST_SCALAR] = YAML_SCALAR_EVENT,
-		[YAML_FAST_SEQUENCE_START] = YAML_SEQUENCE_START_EVENT,
-		[YAML_FAST_SEQUENCE_END] = YAML_SEQUENCE_END_EVENT,
-		[YAML_FAST_MAPPING_START] = YAML_MAPPING_START_EVENT,
-		[YAML_FAST_MAPPING_END] = YAML_MAPPING_END_EVENT,
-	};
-	static const yaml_scalar_style_t styles[] = {
-		[YAML_FAST_PLAIN] = YAML_PLAIN_SCALAR_STYLE,
-		[YAML_FAST_LITERAL] = YAML_LITERAL_SCALAR_STYLE,
-		[YAML_FAST_FOLDED] = YAML_FOLDED_SCALAR_STYLE,
-	};
-	memset(e, 0, sizeof *e);
-	e->type = types[fe->type];
-	e->start_mark.line = fe->line;
-	e->start_mark.column = fe->column;
-	e->end_mark = e->start_mark;
-	switch (fe->type) {
-	case YAML_FAST_SCALAR:
-		e->data.scalar.value = (yaml_char_t *)fe->value;
-		e->data.scalar.length = fe->length;
-		e->data.scalar.style = styles[fe->style];
-		e->data.scalar.plain_implicit = fe->style == YAML_FAST_PLAIN;
-		e->data.scalar.quoted_implicit = fe->style != YAML_FAST_PLAIN;
-		break;
-	case YAML_FAST_SEQUENCE_START:
-		e->data.sequence_start.implicit = 1;
-		e->data.sequence_start.style = YAML_FLOW_SEQUENCE_STYLE;
-		break;
-	case YAML_FAST_MAPPING_START:
-		e->data.mapping_start.implicit = 1;
-		e->data.mapping_start.style = YAML_BLOCK_MAPPING_STYLE;
-		break;
-	case YAML_FAST_DOCUMENT_START:
-	case YAML_FAST_DOCUMENT_END:
-		e->data.document_start.implicit = 1;
-		break;
-	default:
-		break;
-	}
-}
-
-/*
  * The event loop shared by yaml_load (single: a second document is an
  * error) and yaml_load_stream. On success *out is the document (single)
  * or an array of documents. A single document of the plain shape of
@@ -1300,7 +1248,7 @@ static int load(const char *path, const char *text, size_t len, int line_offset,
 
 	while (!done) {
 		if (is_fast) {
-			fast_event(&fast.v[next_fast++], &e);
+			yaml_fast_event_as_libyaml(&fast.v[next_fast++], &e);
 		} else if (!yaml_parser_parse(&parser, &e)) {
 			report_parser_error(&l, &parser);
 			goto out;

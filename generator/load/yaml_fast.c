@@ -333,3 +333,52 @@ void yaml_fast_free(struct yaml_fast *f)
 	free(f->store);
 	memset(f, 0, sizeof *f);
 }
+
+/* The libyaml types and styles of the reader's (yaml_fast.h). */
+void yaml_fast_event_as_libyaml(const struct yaml_fast_event *fe, yaml_event_t *e)
+{
+	static const yaml_event_type_t types[] = {
+		[YAML_FAST_STREAM_START] = YAML_STREAM_START_EVENT,
+		[YAML_FAST_STREAM_END] = YAML_STREAM_END_EVENT,
+		[YAML_FAST_DOCUMENT_START] = YAML_DOCUMENT_START_EVENT,
+		[YAML_FAST_DOCUMENT_END] = YAML_DOCUMENT_END_EVENT,
+		[YAML_FAST_SCALAR] = YAML_SCALAR_EVENT,
+		[YAML_FAST_SEQUENCE_START] = YAML_SEQUENCE_START_EVENT,
+		[YAML_FAST_SEQUENCE_END] = YAML_SEQUENCE_END_EVENT,
+		[YAML_FAST_MAPPING_START] = YAML_MAPPING_START_EVENT,
+		[YAML_FAST_MAPPING_END] = YAML_MAPPING_END_EVENT,
+	};
+	static const yaml_scalar_style_t styles[] = {
+		[YAML_FAST_PLAIN] = YAML_PLAIN_SCALAR_STYLE,
+		[YAML_FAST_LITERAL] = YAML_LITERAL_SCALAR_STYLE,
+		[YAML_FAST_FOLDED] = YAML_FOLDED_SCALAR_STYLE,
+	};
+	memset(e, 0, sizeof *e);
+	e->type = types[fe->type];
+	e->start_mark.line = fe->line;
+	e->start_mark.column = fe->column;
+	e->end_mark = e->start_mark;
+	switch (fe->type) {
+	case YAML_FAST_SCALAR:
+		e->data.scalar.value = (yaml_char_t *)fe->value;
+		e->data.scalar.length = fe->length;
+		e->data.scalar.style = styles[fe->style];
+		e->data.scalar.plain_implicit = fe->style == YAML_FAST_PLAIN;
+		e->data.scalar.quoted_implicit = fe->style != YAML_FAST_PLAIN;
+		break;
+	case YAML_FAST_SEQUENCE_START:
+		e->data.sequence_start.implicit = 1;
+		e->data.sequence_start.style = YAML_FLOW_SEQUENCE_STYLE;
+		break;
+	case YAML_FAST_MAPPING_START:
+		e->data.mapping_start.implicit = 1;
+		e->data.mapping_start.style = YAML_BLOCK_MAPPING_STYLE;
+		break;
+	case YAML_FAST_DOCUMENT_START:
+	case YAML_FAST_DOCUMENT_END:
+		e->data.document_start.implicit = 1;
+		break;
+	default:
+		break;
+	}
+}

@@ -18,6 +18,7 @@
 #define FICHES_YAML_FAST_H
 
 #include <stddef.h>
+#include <yaml.h>
 
 enum yaml_fast_type {
 	YAML_FAST_STREAM_START,
@@ -61,5 +62,12 @@ struct yaml_fast {
 int yaml_fast_events(const char *text, size_t len, struct yaml_fast *f);
 
 void yaml_fast_free(struct yaml_fast *f);
+
+/*
+ * fe as libyaml would give it: yaml.c feeds its event loop with these,
+ * and tests/unit/test_yaml_fast.c compares them with libyaml's. Its
+ * strings are fe's, so e must not go through yaml_event_delete.
+ */
+void yaml_fast_event_as_libyaml(const struct yaml_fast_event *fe, yaml_event_t *e);
 
 #endif
