@@ -25,28 +25,9 @@
 #include <sys/stat.h>
 
 #include "diag.h"
+#include "fileio.h"
 #include "xalloc.h"
 #include "yaml.h"
-
-/* Whole file into a new buffer (caller frees), or NULL when unreadable. */
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *s = xmalloc(cap);
-	size_t got;
-	while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n - 1 == 0)
-			s = xrealloc(s, cap *= 2);
-	}
-	fclose(f);
-	s[n] = '\0';
-	*len = n;
-	return s;
-}
 
 static int exists(const char *path)
 {
@@ -122,7 +103,7 @@ static void baseline_read(struct baseline *b, const char *suite)
 {
 	size_t len;
 	char *path = xasprintf("%s/libyaml-baseline.tsv", suite);
-	char *text = read_all(path, &len);
+	char *text = file_read(path, &len);
 	free(path);
 	memset(b, 0, sizeof *b);
 	if (!text)
@@ -196,7 +177,7 @@ int main(void)
 	for (size_t i = 0; i < nids; i++) {
 		size_t len = 0, jlen;
 		char *p = xasprintf("%s/%s/in.yaml", suite, ids[i]);
-		char *yaml = read_all(p, &len);
+		char *yaml = file_read(p, &len);
 		free(p);
 		p = xasprintf("%s/%s/error", suite, ids[i]);
 		int want_error = exists(p);
@@ -217,7 +198,7 @@ int main(void)
 			problem = "refused valid YAML";
 		} else {
 			p = xasprintf("%s/%s/in.json", suite, ids[i]);
-			char *js = read_all(p, &jlen);
+			char *js = file_read(p, &jlen);
 			free(p);
 			json_t *want = js ? parse_expected(js, jlen) : NULL;
 			if (!want)
