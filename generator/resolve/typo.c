@@ -398,6 +398,27 @@ static int roman_canonical(const char *s, size_t n)
 	return k == n && memcmp(enc, s, n) == 0;
 }
 
+/* Bytes of an ordinal's number at s[0..n): digits, else Roman letters (*roman set); 0 if none. */
+static inline size_t ordinal_number(const char *s, size_t n, int *roman)
+{
+	size_t i = 0;
+	*roman = 0;
+	while (i < n && ascii_isdigit(s[i]))
+		i++;
+	if (i == 0) {
+		while (i < n && roman_value(s[i]))
+			i++;
+		*roman = i > 0;
+	}
+	return i;
+}
+
+/* Every suffix starts with è, e, n or r: most numbers and capitals stop at s[i]. */
+static inline int suffix_may_start(const char *s, size_t n, size_t i)
+{
+	return i < n && (s[i] == 'e' || s[i] == 'n' || s[i] == 'r' || s[i] == '\xc3');
+}
+
 /*
  * Recognises an ordinal at s[0..n). Returns 1 and sets *num (bytes of the
  * number) and *suf (bytes of the letters) or returns 0.
@@ -411,19 +432,9 @@ static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
 		SUF("er", 1), SUF("re", 1), SUF("nd", 2), SUF("e", 0),
 	};
 #undef SUF
-	size_t i = 0;
-	int roman = 0;
-	while (i < n && ascii_isdigit(s[i]))
-		i++;
-	if (i == 0) {
-		while (i < n && roman_value(s[i]))
-			i++;
-		if (i == 0)
-			return 0;
-		roman = 1;
-	}
-	/* Every suffix starts with è, e, n or r: most numbers and capitals stop here. */
-	if (i >= n || !(s[i] == 'e' || s[i] == 'n' || s[i] == 'r' || s[i] == '\xc3'))
+	int roman;
+	size_t i = ordinal_number(s, n, &roman);
+	if (!i || !suffix_may_start(s, n, i))
 		return 0;
 	/* Single letters: C, D, L, M, V + e are words (Ce, De, Le, Me). */
 	if (roman && (i == 1 ? !(s[0] == 'I' || s[0] == 'X') : !roman_canonical(s, i)))
@@ -461,18 +472,9 @@ static int ordinal(const char *s, size_t n, size_t *num, size_t *suf)
  */
 static inline int ordinal_may_start(const char *s, size_t n)
 {
-	size_t i = 0;
-	int roman = 0;
-	while (i < n && ascii_isdigit(s[i]))
-		i++;
-	if (i == 0) {
-		while (i < n && roman_value(s[i]))
-			i++;
-		if (i == 0)
-			return 0;
-		roman = 1;
-	}
-	if (i >= n || !(s[i] == 'e' || s[i] == 'n' || s[i] == 'r' || s[i] == '\xc3'))
+	int roman;
+	size_t i = ordinal_number(s, n, &roman);
+	if (!i || !suffix_may_start(s, n, i))
 		return 0;
 	return !roman || i > 1 || s[0] == 'I' || s[0] == 'X';
 }
