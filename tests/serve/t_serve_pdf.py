@@ -87,12 +87,19 @@ def pdf_text(path):
 
 
 def edit(path, old, new):
+    """Saves as editors and the writing workshop do: a temporary file renamed
+    over the fiche. Written in place, the fiche is empty between the
+    truncation and the write; on a loaded machine the PDF worker, which
+    loads the project again, once read it then and failed on « le fichier
+    est vide » before the server saw the save, instead of being stopped."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     assert old in text, old
-    start = time.time()
-    with open(path, "w", encoding="utf-8") as f:
+    tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
         f.write(text.replace(old, new, 1))
+    start = time.time()
+    os.replace(tmp, path)
     return start
 
 
