@@ -107,23 +107,68 @@ static uint64_t number_hash(int number)
 	return h;
 }
 
+/* Bytes of a doc_key with its strings, rounded up so the next one is aligned. */
+static size_t doc_key_size(size_t slug_len, size_t out_len)
+{
+	size_t n = sizeof(struct doc_key) + slug_len + 1 + out_len + 1;
+	return (n + _Alignof(struct doc_key) - 1) & ~(size_t)(_Alignof(struct doc_key) - 1);
+}
+
 void site_index_docs(struct site *s, enum doc_kind kind)
 {
 	size_t n = s->ndocs[kind];
 	keytab_free(&s->docs_by_slug[kind]);
 	keytab_free(&s->docs_by_number[kind]);
+	free(s->doc_keys[kind]);
 	keytab_init(&s->docs_by_slug[kind], n);
 	int numbered = n && s->docs[kind][0]->desc->list != LIST_PLAIN;
 	if (numbered)
 		keytab_init(&s->docs_by_number[kind], n);
+	size_t bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct doc *d = s->docs[kind][i];
+		bytes += doc_key_size(strlen(d->slug), d->out_path ? strlen(d->out_path) : 0);
+	}
+	s->doc_keys[kind] = xmalloc(bytes ? bytes : 1);
+	char *at = (char *)s->doc_keys[kind];
 	/* In series order: of two documents sharing a key, the first is found. */
 	for (size_t i = 0; i < n; i++) {
 		struct doc *d = s->docs[kind][i];
-		keytab_add(&s->docs_by_slug[kind], keytab_hash(d->slug, strlen(d->slug)), d);
+		size_t sl = strlen(d->slug), ol = d->out_path ? strlen(d->out_path) : 0;
+		struct doc_key *k = (struct doc_key *)at;
+		k->doc = d;
+		k->number = d->number;
+		k->slug_len = (unsigned)sl;
+		memcpy(k->slug, d->slug, sl + 1);
+		k->out_path = d->out_path ? memcpy(k->slug + sl + 1, d->out_path, ol + 1) : NULL;
+		k->out_len = ol;
+		at += doc_key_size(sl, ol);
+		keytab_add(&s->docs_by_slug[kind], keytab_hash(d->slug, sl), k);
 		if (numbered)
-			keytab_add(&s->docs_by_number[kind], number_hash(d->number), d);
+			keytab_add(&s->docs_by_number[kind], number_hash(d->number), k);
 	}
 	s->docs_indexed[kind] = 1;
+}
+
+/* Bytes of an entry_key with its strings, rounded up so the next one is aligned. */
+static size_t entry_key_size(const struct entry *e)
+{
+	size_t n = sizeof(struct entry_key) + strlen(e->id) + 1 +
+		   (e->out_path ? strlen(e->out_path) : 0) + 1 + (e->anchor ? strlen(e->anchor) : 0) + 1;
+	return (n + _Alignof(struct entry_key) - 1) & ~(size_t)(_Alignof(struct entry_key) - 1);
+}
+
+/* s (NULL: none) copied at *at, which moves past it; the copy, or NULL. */
+static const char *copy_key_string(const char *s, size_t *len, char **at)
+{
+	if (!s) {
+		*len = 0;
+		return NULL;
+	}
+	*len = strlen(s);
+	char *copy = memcpy(*at, s, *len + 1);
+	*at += *len + 1;
+	return copy;
 }
 
 void site_index_entries(struct site *s)
@@ -132,10 +177,24 @@ void site_index_entries(struct site *s)
 	size_t n[3] = {s->ncontacts, s->nglossary, s->nbiblio};
 	for (int k = 0; k < 3; k++) {
 		keytab_free(&s->entries_by_id[k]);
+		free(s->entry_keys[k]);
 		keytab_init(&s->entries_by_id[k], n[k]);
+		size_t bytes = 0;
 		for (size_t i = 0; i < n[k]; i++)
-			keytab_add(&s->entries_by_id[k], keytab_hash(v[k][i].id, strlen(v[k][i].id)),
-				   &v[k][i]);
+			bytes += entry_key_size(&v[k][i]);
+		s->entry_keys[k] = xmalloc(bytes ? bytes : 1);
+		char *at = (char *)s->entry_keys[k];
+		for (size_t i = 0; i < n[k]; i++) {
+			struct entry *e = &v[k][i];
+			struct entry_key *key = (struct entry_key *)at;
+			char *strings = key->id;
+			copy_key_string(e->id, &key->id_len, &strings);
+			key->target.entry = e;
+			key->target.out_path = copy_key_string(e->out_path, &key->target.out_len, &strings);
+			key->target.anchor = copy_key_string(e->anchor, &key->target.anchor_len, &strings);
+			at += entry_key_size(e);
+			keytab_add(&s->entries_by_id[k], keytab_hash(e->id, key->id_len), key);
+		}
 	}
 	s->entries_indexed = 1;
 }
@@ -168,36 +227,66 @@ static int key_number(const char *key)
 	return len && len < 7 ? atoi(key) : -1;
 }
 
-struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *key)
+/* The indexed key of kind spelled key (len bytes), or NULL. */
+static const struct doc_key *find_doc_key(const struct site *s, enum doc_kind kind,
+					  const char *key, size_t len)
 {
-	size_t n = s->ndocs[kind];
-	if (s->docs_indexed[kind]) {
-		const struct keytab *slugs = &s->docs_by_slug[kind];
-		uint64_t h = keytab_hash(key, strlen(key));
-		size_t pos = keytab_home(slugs, h);
-		for (struct doc *d; (d = keytab_next(slugs, h, &pos));)
-			if (strcmp(d->slug, key) == 0)
-				return d;
-		/* Not a slug: a number perhaps. */
-		int number = key_number(key);
-		if (number < 0 || !n || s->docs[kind][0]->desc->list == LIST_PLAIN)
-			return NULL;
-		const struct keytab *numbers = &s->docs_by_number[kind];
-		h = number_hash(number);
-		pos = keytab_home(numbers, h);
-		for (struct doc *d; (d = keytab_next(numbers, h, &pos));)
-			if (d->number == number)
-				return d;
-		return NULL;
-	}
+	const struct keytab *slugs = &s->docs_by_slug[kind];
+	uint64_t h = keytab_hash(key, len);
+	size_t pos = keytab_home(slugs, h);
+	for (const struct doc_key *k; (k = keytab_next(slugs, h, &pos));)
+		if (k->slug_len == len && memcmp(k->slug, key, len) == 0)
+			return k;
+	/* Not a slug: a number perhaps. */
 	int number = key_number(key);
-	for (size_t i = 0; i < n; i++) {
+	if (number < 0 || !s->ndocs[kind] || s->docs[kind][0]->desc->list == LIST_PLAIN)
+		return NULL;
+	const struct keytab *numbers = &s->docs_by_number[kind];
+	h = number_hash(number);
+	pos = keytab_home(numbers, h);
+	for (const struct doc_key *k; (k = keytab_next(numbers, h, &pos));)
+		if (k->number == number)
+			return k;
+	return NULL;
+}
+
+/* Before the kind is indexed: through the array. */
+static struct doc *scan_docs(const struct site *s, enum doc_kind kind, const char *key)
+{
+	int number = key_number(key);
+	for (size_t i = 0; i < s->ndocs[kind]; i++) {
 		struct doc *d = s->docs[kind][i];
 		if (strcmp(d->slug, key) == 0 || (number >= 0 && d->number == number &&
 						  d->desc->list != LIST_PLAIN))
 			return d;
 	}
 	return NULL;
+}
+
+struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *key)
+{
+	if (s->docs_indexed[kind]) {
+		const struct doc_key *k = find_doc_key(s, kind, key, strlen(key));
+		return k ? k->doc : NULL;
+	}
+	return scan_docs(s, kind, key);
+}
+
+int site_find_doc_target(const struct site *s, enum doc_kind kind, const char *key, size_t len,
+			 struct doc_target *t)
+{
+	if (s->docs_indexed[kind]) {
+		const struct doc_key *k = find_doc_key(s, kind, key, len);
+		if (!k)
+			return 0;
+		*t = (struct doc_target){k->doc, k->out_path, k->out_len};
+		return 1;
+	}
+	struct doc *d = scan_docs(s, kind, key);
+	if (!d)
+		return 0;
+	*t = (struct doc_target){d, d->out_path, d->out_path ? strlen(d->out_path) : 0};
+	return 1;
 }
 
 int site_id_lost(const struct site *s, enum target_kind kind, const char *id)
@@ -207,30 +296,71 @@ int site_id_lost(const struct site *s, enum target_kind kind, const char *id)
 	return s->lost_ids && id && json_object_get(s->lost_ids, id) != NULL;
 }
 
-struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id)
+/* The table index of kind's entries (0 contacts, 1 glossary, 2 bibliography), or -1. */
+static int entries_table(enum target_kind kind)
 {
-	struct entry *v;
-	size_t n;
-	int k;
 	switch (kind) {
-	case TARGET_CONTACT: v = s->contacts; n = s->ncontacts; k = 0; break;
-	case TARGET_GLOSSARY: v = s->glossary; n = s->nglossary; k = 1; break;
-	case TARGET_BIBLIO: v = s->biblio; n = s->nbiblio; k = 2; break;
-	default: return NULL;
+	case TARGET_CONTACT: return 0;
+	case TARGET_GLOSSARY: return 1;
+	case TARGET_BIBLIO: return 2;
+	default: return -1;
 	}
-	if (s->entries_indexed) {
-		const struct keytab *ids = &s->entries_by_id[k];
-		uint64_t h = keytab_hash(id, strlen(id));
-		size_t pos = keytab_home(ids, h);
-		for (struct entry *e; (e = keytab_next(ids, h, &pos));)
-			if (strcmp(e->id, id) == 0)
-				return e;
-		return NULL;
-	}
+}
+
+static const struct entry_key *find_entry_key(const struct site *s, int k, const char *id,
+					      size_t len)
+{
+	const struct keytab *ids = &s->entries_by_id[k];
+	uint64_t h = keytab_hash(id, len);
+	size_t pos = keytab_home(ids, h);
+	for (const struct entry_key *e; (e = keytab_next(ids, h, &pos));)
+		if (e->id_len == len && memcmp(e->id, id, len) == 0)
+			return e;
+	return NULL;
+}
+
+/* Before the entries are indexed: through the array. */
+static struct entry *scan_entries(const struct site *s, int k, const char *id)
+{
+	struct entry *v = k == 0 ? s->contacts : k == 1 ? s->glossary : s->biblio;
+	size_t n = k == 0 ? s->ncontacts : k == 1 ? s->nglossary : s->nbiblio;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i].id, id) == 0)
 			return &v[i];
 	return NULL;
+}
+
+struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id)
+{
+	int k = entries_table(kind);
+	if (k < 0)
+		return NULL;
+	if (s->entries_indexed) {
+		const struct entry_key *e = find_entry_key(s, k, id, strlen(id));
+		return e ? e->target.entry : NULL;
+	}
+	return scan_entries(s, k, id);
+}
+
+int site_find_entry_target(const struct site *s, enum target_kind kind, const char *id,
+			   size_t len, struct entry_target *t)
+{
+	int k = entries_table(kind);
+	if (k < 0)
+		return 0;
+	if (s->entries_indexed) {
+		const struct entry_key *e = find_entry_key(s, k, id, len);
+		if (!e)
+			return 0;
+		*t = e->target;
+		return 1;
+	}
+	struct entry *e = scan_entries(s, k, id);
+	if (!e)
+		return 0;
+	*t = (struct entry_target){e, e->out_path, e->anchor,
+				   e->out_path ? strlen(e->out_path) : 0, e->anchor ? strlen(e->anchor) : 0};
+	return 1;
 }
 
 struct taxon *site_find_taxon(struct taxon *v, size_t n, const char *id)
@@ -409,9 +539,12 @@ void site_free(struct site *s)
 	for (int k = 0; k < DOC_KINDS; k++) {
 		keytab_free(&s->docs_by_slug[k]);
 		keytab_free(&s->docs_by_number[k]);
+		free(s->doc_keys[k]);
 	}
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 3; k++) {
 		keytab_free(&s->entries_by_id[k]);
+		free(s->entry_keys[k]);
+	}
 	if (s->gloss)
 		gloss_index_free(s->gloss);
 	md_paths_free(s->md_paths);

@@ -176,6 +176,36 @@ struct doc {
 	struct doc *included_in;/* guide chapter including this fiche, or NULL */
 };
 
+/*
+ * A document's keys as site_index_docs copies them, side by side in one
+ * block per kind (site.doc_keys): what a lookup compares and what a link
+ * takes, without reading the document. Copies stay right while the site
+ * lives: a document read again in place keeps its slug, number and page
+ * (incremental.c rebuilds everything when one of them changes).
+ */
+struct doc_key {
+	struct doc *doc;        /* borrowed */
+	const char *out_path;   /* in this record, after the slug; NULL without a page */
+	size_t out_len;
+	int number;
+	unsigned slug_len;
+	char slug[];            /* NUL-terminated, then out_path's copy */
+};
+
+/* A data entry as a link needs it: its page's path and its anchor (NULL: none), with their lengths. */
+struct entry_target {
+	struct entry *entry;
+	const char *out_path, *anchor;
+	size_t out_len, anchor_len;
+};
+
+/* A data entry's keys as site_index_entries copies them (site.entry_keys), as struct doc_key. */
+struct entry_key {
+	struct entry_target target; /* out_path and anchor: copies in this record, after the id */
+	size_t id_len;
+	char id[];              /* NUL-terminated, then out_path's and anchor's copies */
+};
+
 /* A YAML file of a content directory: a booklet (content/booklets/NAME.yaml) or a kind (content/kinds/). */
 struct booklet {
 	char *name;             /* file name without .yaml */
@@ -268,8 +298,10 @@ struct site {
 	 * id (contacts, glossary, bibliography; entries_indexed).
 	 */
 	struct keytab docs_by_slug[DOC_KINDS], docs_by_number[DOC_KINDS];
+	struct doc_key *doc_keys[DOC_KINDS]; /* the tables' values: one block per kind (owned) */
 	unsigned char docs_indexed[DOC_KINDS];
 	struct keytab entries_by_id[3];
+	struct entry_key *entry_keys[3]; /* their values: one block per table (owned) */
 	int entries_indexed;
 	struct md_paths *md_paths;       /* documents by path, for relative .md links (bodies_process) */
 	_Atomic(struct site_pages *) pages; /* the page plan's paths, made when first asked (site_pages.h) */
@@ -300,10 +332,41 @@ void site_index_entries(struct site *s);
  */
 struct doc *site_find_doc(const struct site *s, enum doc_kind kind, const char *slug_or_number);
 
+/*
+ * A document as a link needs it: the document and its page's path (NULL
+ * when it has none) with the path's length.
+ */
+struct doc_target {
+	struct doc *doc;
+	const char *out_path;
+	size_t out_len;
+};
+
+/*
+ * site_find_doc for links: key (len bytes, NUL-terminated) found as
+ * site_find_doc finds it; fills *t and returns 1, or 0 when absent. Once
+ * indexed it reads no struct doc: the tables' values are compact copies of
+ * each document's slug, number and page path (struct doc_key), side by
+ * side, where the documents and their strings are spread over the heap
+ * (a cache miss for the document, its slug and its path: most of a link's
+ * cost at 10 000 fiches).
+ */
+int site_find_doc_target(const struct site *s, enum doc_kind kind, const char *key, size_t len,
+			 struct doc_target *t);
+
 /* Number of documents of every kind, and the i-th when the kinds are counted one after the other. */
 size_t site_ndocs_all(const struct site *s);
 struct doc *site_doc_at(const struct site *s, size_t i);
 struct entry *site_find_entry(const struct site *s, enum target_kind kind, const char *id);
+
+/*
+ * site_find_entry for links: id (len bytes, NUL-terminated); fills *t and
+ * returns 1, or 0 when absent. Once indexed it reads no struct entry (the
+ * table keeps copies of each entry's id, path and anchor side by side, as
+ * for the documents: struct entry_key).
+ */
+int site_find_entry_target(const struct site *s, enum target_kind kind, const char *id,
+			   size_t len, struct entry_target *t);
 
 /*
  * 1 when a reference to id (an entry of kind, or a taxon for TARGET_TAXON)

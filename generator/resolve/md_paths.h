@@ -29,4 +29,12 @@ void md_paths_free(struct md_paths *t);
  */
 struct doc *md_paths_find(const struct md_paths *t, const struct doc *from, const char *rel);
 
+/*
+ * The same, for a link: fills *target (the document and its page's path,
+ * from the table's own copies) and returns 1, or 0 when the link leads to
+ * no document.
+ */
+int md_paths_find_target(const struct md_paths *t, const struct doc *from, const char *rel,
+			 struct doc_target *target);
+
 #endif

@@ -218,18 +218,17 @@ static void set_text(cmark_node *link, const char *text)
 /* URLs up to this long are put together on the stack. */
 #define URL_STACK 512
 
-static void set_internal_url(cmark_node *link, const char *out_path, const char *anchor)
+/*
+ * XREF_INTERNAL + path (nt bytes) + "#" + anchor (na bytes, none when 0)
+ * as link's URL. Put together by hand, on the stack when it fits (the
+ * node keeps its own copy): printf's formatting, then a growing buffer,
+ * were most of a resolved link's cost. The callers know the lengths.
+ */
+static void set_url_parts(cmark_node *link, const char *path, size_t nt, const char *anchor,
+			  size_t na)
 {
-	/*
-	 * Put together by hand, on the stack when it fits (the node keeps its
-	 * own copy): printf's formatting, then a growing buffer, were most of
-	 * a resolved link's cost.
-	 */
 	static const char prefix[] = XREF_INTERNAL;
-	/* A target without a page has no path: "(null)", as printf wrote it. */
-	const char *path = out_path ? out_path : "(null)";
-	size_t np = sizeof prefix - 1, nt = strlen(path);
-	size_t na = anchor && *anchor ? strlen(anchor) : 0;
+	size_t np = sizeof prefix - 1;
 	size_t room = np + nt + 1 + na + 1;
 	char stack[URL_STACK];
 	char *url = room <= sizeof stack ? stack : xmalloc(room), *p = url;
@@ -248,8 +247,14 @@ static void set_internal_url(cmark_node *link, const char *out_path, const char 
 		free(url);
 }
 
-static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
+/* A target without a page has no path: "(null)", as printf wrote it. */
+static const char no_path[] = "(null)";
+
+/* A link to a document: t as site_find_doc_target gives it, anchor na bytes (NULL: none). */
+static void link_doc(struct resolver *r, const struct doc_target *t, const char *anchor,
+		     size_t na)
 {
+	struct doc *target = t->doc;
 	if (anchor && *anchor && r->defer_anchors && target != r->doc) {
 		/* Checked by xref_finish, once every document's headings are known. */
 		struct doc *d = r->doc;
@@ -270,7 +275,10 @@ static void link_doc(struct resolver *r, struct doc *target, const char *anchor)
 		free(label);
 	}
 	cmark_node_set_user_data(r->node, target);
-	set_internal_url(r->node, target->out_path, anchor);
+	if (t->out_path)
+		set_url_parts(r->node, t->out_path, t->out_len, anchor, anchor ? na : 0);
+	else
+		set_url_parts(r->node, no_path, sizeof no_path - 1, anchor, anchor ? na : 0);
 }
 
 static char *entry_label(const struct entry *e)
@@ -292,19 +300,23 @@ static char *entry_label(const struct entry *e)
 	return xstrdup(e->label);
 }
 
-static void link_entry(struct resolver *r, struct entry *e, const char *anchor)
+/* A link to a data entry of kind tk: t as site_find_entry_target gives it, anchor na bytes. */
+static void link_entry(struct resolver *r, enum target_kind tk, const struct entry_target *t,
+		       const char *anchor, size_t na)
 {
 	if (r->d)
-		ptrs_add_unique(&r->doc->entries_cited, e);
+		ptrs_add_unique(&r->doc->entries_cited, t->entry);
 	if (!has_children(r->node)) {
-		char *label = entry_label(e);
+		char *label = entry_label(t->entry);
 		set_text(r->node, label);
 		free(label);
 	}
-	if (e->kind == TARGET_CONTACT)
-		set_internal_url(r->node, e->out_path, anchor);
+	const char *path = t->out_path ? t->out_path : no_path;
+	size_t np = t->out_path ? t->out_len : sizeof no_path - 1;
+	if (tk == TARGET_CONTACT)
+		set_url_parts(r->node, path, np, anchor, anchor ? na : 0);
 	else
-		set_internal_url(r->node, e->out_path, e->anchor);
+		set_url_parts(r->node, path, np, t->anchor, t->anchor_len);
 }
 
 /* Parts of a URL up to this long are copied on the stack. */
@@ -336,6 +348,7 @@ static void resolve_link(struct resolver *r)
 	char key_stack[KEY_STACK], anchor_stack[KEY_STACK];
 	char *key = copy_part(x.key, x.key_len, key_stack);
 	char *anchor = x.anchor ? copy_part(x.anchor, x.anchor_len, anchor_stack) : NULL;
+	size_t key_len = x.key_len, anchor_len = x.anchor ? x.anchor_len : 0;
 	enum doc_kind kind = DOC_KINDS;
 	switch (x.scheme) {
 	case XREF_NONE:
@@ -362,9 +375,10 @@ static void resolve_link(struct resolver *r)
 			const char *hash = strchr(rest, '#');
 			free_part(key, key_stack);
 			free_part(anchor, anchor_stack);
-			key = copy_part(rest, hash ? (size_t)(hash - rest) : strlen(rest), key_stack);
-			anchor = hash ? copy_part(hash + 1, strlen(hash + 1), anchor_stack) :
-				 copy_part("", 0, anchor_stack);
+			key_len = hash ? (size_t)(hash - rest) : strlen(rest);
+			anchor_len = hash ? strlen(hash + 1) : 0;
+			key = copy_part(rest, key_len, key_stack);
+			anchor = copy_part(hash ? hash + 1 : "", anchor_len, anchor_stack);
 			kind = (enum doc_kind)k;
 			break;
 		}
@@ -388,9 +402,9 @@ static void resolve_link(struct resolver *r)
 	case XREF_GUIDE: kind = DOC_GUIDE; break;
 	case XREF_PAGE: kind = DOC_PAGE; break;
 	case XREF_MARKDOWN: {
-		struct doc *target = md_paths_find(r->s->md_paths, r->doc, key);
-		if (target)
-			link_doc(r, target, anchor);
+		struct doc_target t;
+		if (md_paths_find_target(r->s->md_paths, r->doc, key, &t))
+			link_doc(r, &t, anchor, anchor_len);
 		else
 			report(r, _("link to '%s': no such fiche in content/%s"), key, "", NULL);
 		break;
@@ -399,9 +413,9 @@ static void resolve_link(struct resolver *r)
 	case XREF_GLOSSARY:
 	case XREF_BIBLIO: {
 		enum target_kind tk = TARGET_CONTACT + (x.scheme - XREF_CONTACT);
-		struct entry *e = site_find_entry(r->s, tk, key);
-		if (e) {
-			link_entry(r, e, anchor);
+		struct entry_target t;
+		if (site_find_entry_target(r->s, tk, key, key_len, &t)) {
+			link_entry(r, tk, &t, anchor, anchor_len);
 		} else if (!site_id_lost(r->s, tk, key)) {
 			/* (A lost entry's own error is reported in its data file.) */
 			struct entry *v = tk == TARGET_CONTACT ? r->s->contacts :
@@ -414,9 +428,9 @@ static void resolve_link(struct resolver *r)
 	}
 	}
 	if (kind != DOC_KINDS) {
-		struct doc *target = site_find_doc(r->s, kind, key);
-		if (target) {
-			link_doc(r, target, anchor);
+		struct doc_target t;
+		if (site_find_doc_target(r->s, kind, key, key_len, &t)) {
+			link_doc(r, &t, anchor, anchor_len);
 		} else {
 			report_unknown(r, (int)kind, _(site_kind(r->s, kind)->noun), key,
 				       doc_ids(r->s, kind), r->s->ndocs[kind]);

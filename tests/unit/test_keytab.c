@@ -3,7 +3,9 @@
  * values of one hash come back in the order they were added, through the
  * table's growth; site_find_doc and site_find_entry find once indexed what
  * they found through the arrays before (slugs, numbers spelled "6" or "06",
- * the first of two documents sharing a key, no number for a plain kind).
+ * the first of two documents sharing a key, no number for a plain kind),
+ * and site_find_doc_target / site_find_entry_target the same with the
+ * copies of the page paths and anchors the tables keep.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,7 +66,29 @@ static struct doc *new_doc(const struct kind *k, enum doc_kind kind, const char 
 	d->desc = k;
 	d->slug = xstrdup(slug);
 	d->number = number;
+	/* Every other one has a page (a document may have none). */
+	if (number % 2 == 0)
+		d->out_path = xasprintf("dir/%s.html", slug);
 	return d;
+}
+
+/* site_find_doc_target agrees with site_find_doc and gives the document's page path. */
+static void check_target(const struct site *s, enum doc_kind kind, const char *key)
+{
+	struct doc *d = site_find_doc(s, kind, key);
+	struct doc_target t = {0};
+	int found = site_find_doc_target(s, kind, key, strlen(key), &t);
+	assert_int_equal(found, d != NULL);
+	if (!d)
+		return;
+	assert_ptr_equal(t.doc, d);
+	if (!d->out_path) {
+		assert_null(t.out_path);
+		assert_int_equal(t.out_len, 0);
+		return;
+	}
+	assert_string_equal(t.out_path, d->out_path);
+	assert_int_equal(t.out_len, strlen(d->out_path));
 }
 
 /* Every answer of site_find_doc for keys, compared before and after indexing. */
@@ -72,11 +96,15 @@ static void compare_lookups(struct site *s, enum doc_kind kind, const char *cons
 			    size_t nkeys)
 {
 	struct doc **before = xcalloc(nkeys, sizeof *before);
-	for (size_t i = 0; i < nkeys; i++)
+	for (size_t i = 0; i < nkeys; i++) {
 		before[i] = site_find_doc(s, kind, keys[i]);
+		check_target(s, kind, keys[i]);
+	}
 	site_index_docs(s, kind);
-	for (size_t i = 0; i < nkeys; i++)
+	for (size_t i = 0; i < nkeys; i++) {
 		assert_ptr_equal(site_find_doc(s, kind, keys[i]), before[i]);
+		check_target(s, kind, keys[i]);
+	}
 	free(before);
 }
 
@@ -115,7 +143,13 @@ static void test_find_doc(void **state)
 		snprintf(slug, sizeof slug, "fiche-%d", i);
 		if (i != 7 && i != 41)
 			assert_ptr_equal(site_find_doc(s, DOC_ACTION, slug), s->docs[DOC_ACTION][i]);
+		check_target(s, DOC_ACTION, slug);
 	}
+	/* A key is its len bytes: the NUL after them is where the key ends. */
+	struct doc_target t;
+	assert_true(site_find_doc_target(s, DOC_ACTION, "fiche-12", 8, &t));
+	assert_ptr_equal(t.doc, s->docs[DOC_ACTION][12]);
+	assert_false(site_find_doc_target(s, DOC_ACTION, "fiche-1", 6, &t));
 	/* A plain kind has no numbers. */
 	static const char *const page_keys[] = {"contact", "a-propos", "0", "1", "index"};
 	compare_lookups(s, DOC_PAGE, page_keys, sizeof page_keys / sizeof *page_keys);
@@ -126,12 +160,14 @@ static void test_find_doc(void **state)
 	site_index_docs(s, DOC_ACTION);
 	assert_ptr_equal(site_find_doc(s, DOC_ACTION, "renommee"), s->docs[DOC_ACTION][3]);
 	assert_null(site_find_doc(s, DOC_ACTION, "fiche-3"));
+	check_target(s, DOC_ACTION, "renommee");
 	for (int k = 0; k < DOC_KINDS; k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++)
 			doc_free(s->docs[k][i]);
 		free(s->docs[k]);
 		keytab_free(&s->docs_by_slug[k]);
 		keytab_free(&s->docs_by_number[k]);
+		free(s->doc_keys[k]);
 	}
 	free(s);
 }
@@ -147,10 +183,14 @@ static void test_find_entry(void **state)
 		snprintf(id, sizeof id, "contact-%zu", i == 99 ? (size_t)98 : i);
 		s->contacts[i].id = xstrdup(id);
 		s->contacts[i].kind = TARGET_CONTACT;
+		if (i % 3)
+			s->contacts[i].out_path = xasprintf("contacts/%s.html", id);
 	}
 	s->nglossary = 1;
 	s->glossary = xcalloc(1, sizeof *s->glossary);
 	s->glossary[0].id = xstrdup("CCAS");
+	s->glossary[0].out_path = xstrdup("glossaire.html");
+	s->glossary[0].anchor = xstrdup("ccas");
 	static const char *const ids[] = {"contact-0", "contact-98", "contact-99", "contact-499",
 					  "contact-500", "CCAS", "ccas", ""};
 	size_t nids = sizeof ids / sizeof *ids;
@@ -161,18 +201,46 @@ static void test_find_entry(void **state)
 			before[k][i] = site_find_entry(s, kinds[k], ids[i]);
 	site_index_entries(s);
 	for (int k = 0; k < 3; k++)
-		for (size_t i = 0; i < nids; i++)
+		for (size_t i = 0; i < nids; i++) {
 			assert_ptr_equal(site_find_entry(s, kinds[k], ids[i]), before[k][i]);
+			struct entry_target t = {0};
+			int found = site_find_entry_target(s, kinds[k], ids[i], strlen(ids[i]), &t);
+			assert_int_equal(found, before[k][i] != NULL);
+			if (!found)
+				continue;
+			const struct entry *e = before[k][i];
+			assert_ptr_equal(t.entry, e);
+			if (e->out_path) {
+				assert_string_equal(t.out_path, e->out_path);
+				assert_int_equal(t.out_len, strlen(e->out_path));
+			} else {
+				assert_null(t.out_path);
+			}
+			if (e->anchor) {
+				assert_string_equal(t.anchor, e->anchor);
+				assert_int_equal(t.anchor_len, strlen(e->anchor));
+			} else {
+				assert_null(t.anchor);
+			}
+		}
+	struct entry_target none;
+	assert_false(site_find_entry_target(s, TARGET_TAXON, "CCAS", 4, &none));
 	assert_ptr_equal(site_find_entry(s, TARGET_CONTACT, "contact-98"), &s->contacts[98]);
 	assert_ptr_equal(site_find_entry(s, TARGET_GLOSSARY, "CCAS"), &s->glossary[0]);
 	assert_null(site_find_entry(s, TARGET_TAXON, "CCAS"));
-	for (size_t i = 0; i < s->ncontacts; i++)
+	for (size_t i = 0; i < s->ncontacts; i++) {
 		free(s->contacts[i].id);
+		free(s->contacts[i].out_path);
+	}
 	free(s->contacts);
 	free(s->glossary[0].id);
+	free(s->glossary[0].out_path);
+	free(s->glossary[0].anchor);
 	free(s->glossary);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 3; k++) {
 		keytab_free(&s->entries_by_id[k]);
+		free(s->entry_keys[k]);
+	}
 	free(s);
 }
 
