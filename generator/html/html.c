@@ -272,12 +272,14 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 	r->typo.prev = 'A';
 }
 
-static void put_text(struct render *r, const char *text)
+/* A text's HTML; sigles looked for unless it is known to hold none. */
+static void put_text(struct render *r, const char *text, int sigles)
 {
 	size_t n = strlen(text), start = 0, pos, len, which;
 	typo_emit_fn emit = plain_on(r) ? emit_typo_plain : emit_typo;
 	void *ctx = plain_on(r) ? (void *)r : (void *)r->out;
-	while (r->s->gloss && gloss_index_find(r->s->gloss, text, n, start, &pos, &len, &which)) {
+	while (sigles && r->s->gloss &&
+	       gloss_index_find(r->s->gloss, text, n, start, &pos, &len, &which)) {
 		typo_apply(text + start, pos - start, &r->typo, emit, ctx);
 		put_sigle(r, which, text + pos, len);
 		start = pos + len;
@@ -492,7 +494,9 @@ static void render_node(struct render *r, cmark_node *node)
 		/* Printed after the body, in reference order. */
 		return;
 	case CMARK_NODE_TEXT:
-		put_text(r, cmark_node_get_literal(node));
+		/* Looked up when the document was parsed (glossary.h). */
+		put_text(r, cmark_node_get_literal(node),
+			 cmark_node_get_user_data(node) != GLOSS_NO_SIGLE);
 		return;
 	case CMARK_NODE_SOFTBREAK:
 		buf_putc(out, '\n');

@@ -434,13 +434,15 @@ static void add_heading(struct doc *doc, cmark_node *node, size_t *cap,
 	doc->nheadings++;
 }
 
-static void find_sigles(const struct site *s, struct doc *doc, const char *text)
+/* Records the sigles text uses; 0 when it uses none. */
+static int find_sigles(const struct site *s, struct doc *doc, const char *text)
 {
 	size_t n = strlen(text), start = 0, pos, len, which;
 	while (gloss_index_find(s->gloss, text, n, start, &pos, &len, &which)) {
 		ptrs_add_unique(&doc->glossary_used, &s->glossary[which]);
 		start = pos + len;
 	}
+	return start != 0;
 }
 
 /*
@@ -499,8 +501,9 @@ cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct dia
 			continue;
 		switch (type) {
 		case CMARK_NODE_TEXT:
-			if (!in_link && s->gloss)
-				find_sigles(s, doc, cmark_node_get_literal(node));
+			/* A text without sigles is not looked up again by the HTML renderer. */
+			if (!in_link && s->gloss && !find_sigles(s, doc, cmark_node_get_literal(node)))
+				cmark_node_set_user_data(node, GLOSS_NO_SIGLE);
 			break;
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:

@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+char gloss_no_sigle;
+
 struct slot {
 	const char *s;  /* borrowed sigle; NULL for an empty slot */
 	size_t len;

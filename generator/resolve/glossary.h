@@ -30,4 +30,15 @@ void gloss_index_free(struct gloss_index *g);
 int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 		     size_t start, size_t *pos, size_t *len, size_t *which);
 
+/*
+ * The user data of a cmark text node whose literal was looked up when its
+ * document was parsed (markdown.c) and holds no sigle: the HTML renderer,
+ * which looks up the same literal again to mark its sigles up, skips it.
+ * Only a literal that holds none is marked (the lookup is a function of
+ * the literal alone); nodes not marked (inside links, added later, or in
+ * trees that were not walked so) are looked up as before.
+ */
+extern char gloss_no_sigle;
+#define GLOSS_NO_SIGLE ((void *)&gloss_no_sigle)
+
 #endif
