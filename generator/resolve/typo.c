@@ -719,6 +719,44 @@ static int may_be_ordinal(const char *s, size_t n)
 	return ordinal_may_start(s, n) && ordinal(s, n, &num, &suf);
 }
 
+/*
+ * 0 when no ordinal starts at the Roman capital s[0] (n >= 1), as
+ * ordinal_may_start would say, from its next byte alone: one Roman letter
+ * is an ordinal's number only as I or X, and then only before the first
+ * byte of a suffix. Most capitals that start a word (Le, La, Des, Ce, Il,
+ * Mais) stop here, without the call.
+ */
+static inline int roman_may_start(const char *s, size_t n)
+{
+#ifndef TYPO_PLAIN_SCAN
+	if (n < 2 || byte_class[(unsigned char)s[1]] != B_ROMAN)
+		return (s[0] == 'I' || s[0] == 'X') && suffix_may_start(s, n, 1);
+#else
+	(void)s;
+	(void)n;
+#endif
+	return 1;
+}
+
+/*
+ * 0 when no ordinal starts at the digit s[0], as ordinal_may_start would
+ * say: its digits are followed by the first byte of a suffix. Most
+ * numbers (2016, 10, 3,5) stop here, without the call.
+ */
+static inline int digits_may_start(const char *s, size_t n)
+{
+#ifndef TYPO_PLAIN_SCAN
+	size_t i = 1;
+	while (i < n && ascii_isdigit(s[i]))
+		i++;
+	return suffix_may_start(s, n, i);
+#else
+	(void)s;
+	(void)n;
+	return 1;
+#endif
+}
+
 /* 1 when step may find a unit at s[0..n) (a k or an m). */
 static int may_be_unit(const char *s, size_t n)
 {
@@ -833,7 +871,8 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 		case B_LETTER:
 			break;
 		case B_ROMAN:
-			if (state == S_APART && may_be_ordinal(s + i, n - i))
+			if (state == S_APART && roman_may_start(s + i, n - i) &&
+			    may_be_ordinal(s + i, n - i))
 				goto rule;
 			break;
 		case B_W:
@@ -849,7 +888,8 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 				goto rule;
 			break;
 		case B_DIGIT:
-			if (state == S_APART && (may_be_ordinal(s + i, n - i) ||
+			if (state == S_APART && ((digits_may_start(s + i, n - i) &&
+						  may_be_ordinal(s + i, n - i)) ||
 						 may_be_address(s, n, i)))
 				goto rule;
 			i++;
