@@ -15,6 +15,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,12 @@ struct page_link {
 struct page_links {
 	struct page_link *v;
 	size_t n, cap;
+	/*
+	 * Where the first <h2> of the « Comment faire ? » anchor was written,
+	 * SIZE_MAX until then: section_bounds starts there instead of
+	 * searching the body from its start.
+	 */
+	size_t what_to_do_at;
 };
 
 /*
@@ -416,6 +423,10 @@ static void render_node(struct render *r, cmark_node *node)
 		/* A sigle is explained again (linked) at its first use in each section. */
 		if (level <= 3)
 			sigles_new_section(r);
+		/* Without raw HTML, no other bytes of the body can be this heading's tag. */
+		if (level == 2 && r->links && r->links->what_to_do_at == SIZE_MAX && anchor &&
+		    !r->s->allow_html && strcmp(anchor, PAGES_WHAT_TO_DO_ANCHOR) == 0)
+			r->links->what_to_do_at = out->len;
 		buf_put_lit(out, "<h");
 		put_int(out, level);
 		if (anchor) {
@@ -812,13 +823,16 @@ static const char *find_before(const char *from, const char *limit, const char *
  * Where the part of a rendered body under the heading whose id is anchor
  * lies in body[0..len): after that heading, up to the next heading of the
  * same level, the notes or the sigles' template. 0 when the body has no
- * such heading.
+ * such heading. at: where the renderer wrote the first such heading, or
+ * SIZE_MAX when not known (then it is searched for).
  */
-static int section_bounds(const char *body, size_t len, const char *anchor, size_t *from,
-			  size_t *to)
+static int section_bounds(const char *body, size_t len, const char *anchor, size_t at,
+			  size_t *from, size_t *to)
 {
 	char *open = xasprintf("<h2 id=\"%s\">", anchor);
-	const char *start = strstr(body, open);
+	size_t ol = strlen(open);
+	const char *start = at != SIZE_MAX && at + ol <= len && memcmp(body + at, open, ol) == 0 ?
+			    body + at : strstr(body, open);
 	free(open);
 	if (!start)
 		return 0;
@@ -826,13 +840,18 @@ static int section_bounds(const char *body, size_t len, const char *anchor, size
 	if (!start)
 		return 0;
 	start += 5;
+	/* The first tag that is one of the stops: each '<' once (memchr), not a pass per stop. */
+	static const char NOTES[] = "<section class=\"notes\"", TEMPLATE[] = "<template";
 	const char *end = body + len;
-	static const char *const stops[] = {"<h2", "<section class=\"notes\"", "<template"};
-	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
-		/* Each begins with '<', its key. */
-		const char *e = find_before(start, end, body + len, stops[i], strlen(stops[i]), 0);
-		if (e)
-			end = e;
+	for (const char *t = memchr(start, '<', (size_t)(end - start)); t;
+	     t = memchr(t + 1, '<', (size_t)(end - t - 1))) {
+		size_t left = (size_t)(end - t);
+		if ((left >= 3 && t[1] == 'h' && t[2] == '2') ||
+		    (left >= sizeof NOTES - 1 && memcmp(t, NOTES, sizeof NOTES - 1) == 0) ||
+		    (left >= sizeof TEMPLATE - 1 && memcmp(t, TEMPLATE, sizeof TEMPLATE - 1) == 0)) {
+			end = t;
+			break;
+		}
 	}
 	*from = (size_t)(start - body);
 	*to = (size_t)(end - body);
@@ -885,7 +904,7 @@ static void put_section(struct buf *b, const char *start, const char *end, const
 static char *what_to_do_part(const struct doc *doc, const char *body)
 {
 	size_t from, to;
-	if (!section_bounds(body, strlen(body), PAGES_WHAT_TO_DO_ANCHOR, &from, &to))
+	if (!section_bounds(body, strlen(body), PAGES_WHAT_TO_DO_ANCHOR, SIZE_MAX, &from, &to))
 		return NULL;
 	char *page = path_relative(PAGES_WHAT_TO_DO_PATH, doc->out_path);
 	struct buf b = BUF_INIT;
@@ -922,7 +941,8 @@ static char *what_to_do_from_body(const struct doc *doc, const struct buf *out,
 				  const struct page_links *links)
 {
 	size_t from, to;
-	if (!section_bounds(out->data, out->len, PAGES_WHAT_TO_DO_ANCHOR, &from, &to))
+	if (!section_bounds(out->data, out->len, PAGES_WHAT_TO_DO_ANCHOR, links->what_to_do_at,
+			    &from, &to))
 		return NULL;
 	struct buf sec = BUF_INIT;
 	const char *start = out->data + from, *end = out->data + to, *text_end = out->data + out->len;
@@ -955,7 +975,7 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 		      const char *const *abbr_titles)
 {
 	struct buf out = BUF_INIT, plain = BUF_INIT;
-	struct page_links links = {0};
+	struct page_links links = {NULL, 0, 0, SIZE_MAX};
 	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
 			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL, 0, abbr_titles, NULL};
 	sigles_start(&r);
