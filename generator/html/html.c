@@ -169,9 +169,12 @@ static void emit_title_typo(void *ctx, enum typo_span kind, const char *s, size_
 		return;
 	}
 	size_t from = 0;
-	for (size_t i = 1; i + 1 < n; i++) {
+	/* The slashes by memchr: most titles have none. */
+	for (const char *c = n > 2 ? memchr(s + 1, '/', n - 2) : NULL; c;
+	     c = memchr(c + 1, '/', (size_t)(s + n - 1 - (c + 1)))) {
+		size_t i = (size_t)(c - s);
 		/* Bytes >= 0x80 belong to letters (accented) in titles. */
-		if (s[i] == '/' && (isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80) &&
+		if ((isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80) &&
 		    (isalpha((unsigned char)s[i + 1]) || (unsigned char)s[i + 1] >= 0x80)) {
 			buf_put_html(out, s + from, i + 1 - from);
 			buf_put_lit(out, "<wbr>");
