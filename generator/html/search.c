@@ -325,7 +325,6 @@ struct search_job {
 	size_t nfrags;
 	size_t *frag_rec, *frag_sec;    /* each fragment's first record and section; [nfrags]: the ends */
 	size_t *frag_len;               /* each fragment's planned bytes, then its file's */
-	size_t *sec_len;                /* each section's text's bytes (strlen once, here) */
 	uint64_t *frag_hash;            /* each fragment file's hash_content, for the version */
 	struct group *groups;
 	size_t ngroups;
@@ -347,11 +346,10 @@ struct search_job {
 static void plan_fragments(struct search_job *j)
 {
 	const struct index *ix = &j->ix;
-	size_t *len = j->sec_len = xmalloc((ix->nsecs + 1) * sizeof *len), all = 0;
-	for (size_t k = 0; k < ix->nsecs; k++) {
-		len[k] = strlen(search_section_text(&ix->secs[k]));
+	const size_t *len = ix->text_len;
+	size_t all = 0;
+	for (size_t k = 0; k < ix->nsecs; k++)
 		all += len[k] + 64;
-	}
 	size_t frag_bytes = all > LARGE_TEXTS ? TEXT_BYTES_LARGE : TEXT_BYTES;
 	j->frag_rec = xmalloc((ix->nrecs + 1) * sizeof *j->frag_rec);
 	j->frag_sec = xmalloc((ix->nrecs + 1) * sizeof *j->frag_sec);
@@ -447,7 +445,7 @@ static void run_group(struct search_job *j, size_t g)
 	}
 	for (size_t i = s0; i < s1; i++) {
 		j->sspan[2 * i] = search_vocab_text(&gr->vc, ix->secs[i].heading);
-		j->sspan[2 * i + 1] = search_vocab_text_len(&gr->vc, search_section_text(&ix->secs[i]), j->sec_len[i]);
+		j->sspan[2 * i + 1] = search_vocab_text_len(&gr->vc, search_section_text(&ix->secs[i]), j->ix.text_len[i]);
 	}
 	if (!j->out->stage)
 		gr->texts = xcalloc(gr->frag_to - gr->frag_from + 1, sizeof *gr->texts);
@@ -455,7 +453,7 @@ static void run_group(struct search_job *j, size_t g)
 		struct buf b = BUF_INIT;
 		/* Room for the texts and their JSON at once: no growth by copies. */
 		buf_grow(&b, j->frag_len[f] + j->frag_len[f] / 8 + 256);
-		put_fragment(ix, j->sec_len, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f], &b);
+		put_fragment(ix, j->ix.text_len, f, j->frag_rec[f], j->frag_rec[f + 1], j->frag_sec[f], &b);
 		/*
 		 * Its hash stands for it in the version (add_hashed), so that it
 		 * is written now, on this thread (a file a record on a large
@@ -587,21 +585,26 @@ static size_t put_docs(const struct index *ix, struct buf *meta, struct search_f
 static void finish_index(struct search_job *j);
 
 struct search_job *search_job_new(const struct site *s, struct body_store *texts,
-				  struct search_files *out)
+				  struct search_files *out, int jobs)
 {
 	struct search_job *j = xcalloc(1, sizeof *j);
 	j->s = s;
 	j->out = out;
 	j->base = out->n;
 	out->version = hash_bytes("fiches-recherche-3", 18);
-	search_records_collect(&j->ix, s, texts);
-	j->rspan = xcalloc(2 * j->ix.nrecs + 1, sizeof *j->rspan);
-	j->sspan = xcalloc(2 * j->ix.nsecs + 1, sizeof *j->sspan);
+	search_records_collect(&j->ix, s, texts, jobs);
+	/*
+	 * The groups write every record's and section's spans and tokens
+	 * before the last reads them: left for them to fault in, on both
+	 * cores, rather than zeroed here, on one.
+	 */
+	j->rspan = xmalloc((2 * j->ix.nrecs + 1) * sizeof *j->rspan);
+	j->sspan = xmalloc((2 * j->ix.nsecs + 1) * sizeof *j->sspan);
 	plan_fragments(j);
 	atomic_init(&j->left, j->ngroups);
 	pthread_mutex_init(&j->merge_lock, NULL);
 	j->vc.sb = search_new_stemmer();
-	j->toks_of = xcalloc(j->ix.nsecs + 1, sizeof *j->toks_of);
+	j->toks_of = xmalloc((j->ix.nsecs + 1) * sizeof *j->toks_of);
 	return j;
 }
 
@@ -639,7 +642,6 @@ void search_job_free(struct search_job *j)
 	free(j->frag_sec);
 	free(j->frag_len);
 	free(j->frag_hash);
-	free(j->sec_len);
 	free(j->rspan);
 	free(j->sspan);
 	search_records_free(&j->ix);
@@ -649,7 +651,7 @@ void search_job_free(struct search_job *j)
 void search_index_files(const struct site *s, struct body_store *texts,
 			struct search_files *out)
 {
-	struct search_job *j = search_job_new(s, texts, out);
+	struct search_job *j = search_job_new(s, texts, out, 1);
 	for (size_t i = 0; i < search_job_items(j); i++)
 		search_job_run(j, i);
 	search_job_free(j);

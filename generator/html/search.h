@@ -87,7 +87,8 @@ void search_index_files(const struct site *s, struct body_store *texts,
 /*
  * The same index in work items that may run on several threads at once
  * (output/out_search.c), with the same bytes however they are scheduled:
- * search_job_new collects the records (reading the model and texts), each
+ * search_job_new collects the records (reading the model and texts, on
+ * jobs threads as pool_for's), each
  * item reads the words of a group of records, writes their text
  * fragments and merges the words into the index's vocabulary, and the
  * item that ends last makes the rest and fills out as search_index_files
@@ -95,7 +96,7 @@ void search_index_files(const struct site *s, struct body_store *texts,
  */
 struct search_job;
 struct search_job *search_job_new(const struct site *s, struct body_store *texts,
-				  struct search_files *out);
+				  struct search_files *out, int jobs);
 size_t search_job_items(const struct search_job *j);
 /* Item i (any thread, each once); returns 1 when it was the last, out then being complete. */
 int search_job_run(struct search_job *j, size_t i);

@@ -208,6 +208,8 @@ struct index {
 	size_t nrecs, caprecs;
 	struct section *secs;
 	size_t nsecs, capsecs;
+	size_t *text_len;       /* each section's text's bytes (strlen once, when collected) */
+	size_t entry_rec, entry_sec; /* the data entries' first record and section */
 };
 
 /* The descriptor of record kind k. */
@@ -216,8 +218,11 @@ const struct kind *search_record_desc(const struct site *s, int k);
 const char *search_section_text(const struct section *sec);
 /* A data entry's string field, or NULL. */
 const char *search_field_str(const struct entry *e, const char *key);
-/* Fills ix (zeroed) with the records and sections of s; texts as for search_index_files. */
-void search_records_collect(struct index *ix, const struct site *s, struct body_store *texts);
+/*
+ * Fills ix (zeroed) with the records and sections of s, on jobs threads
+ * (as pool_for's); texts as for search_index_files.
+ */
+void search_records_collect(struct index *ix, const struct site *s, struct body_store *texts, int jobs);
 /*
  * The typography of the documents' titles, summaries and headings of
  * records [r0, r1) and sections [s0, s1), left by search_records_collect

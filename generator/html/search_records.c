@@ -8,6 +8,7 @@
 #include "search_internal.h"
 #include "body_store.h"
 #include "markdown.h"
+#include "pool.h"
 #include "search_text.h"
 #include "typo.h"
 #include "xalloc.h"
@@ -39,28 +40,20 @@ static char *typo(const char *s)
 	return s ? typo_plain(s, strlen(s)) : NULL;
 }
 
-static size_t add_record(struct index *ix, int kind, int number, const char *title,
-			 const char *href, const char *summary)
+/* Record rec (its place is fixed: see search_records_collect). */
+static void set_record(struct index *ix, size_t rec, int kind, int number, const char *title,
+		       const char *href, const char *summary)
 {
-	if (ix->nrecs == ix->caprecs) {
-		ix->caprecs = ix->caprecs ? ix->caprecs * 2 : 64;
-		ix->recs = xrealloc(ix->recs, ix->caprecs * sizeof *ix->recs);
-	}
-	ix->recs[ix->nrecs] = (struct record){kind, number, typo(title), xstrdup(href),
-					      summary && *summary ? typo(summary) : NULL, NULL};
-	return ix->nrecs++;
+	ix->recs[rec] = (struct record){kind, number, typo(title), xstrdup(href),
+					summary && *summary ? typo(summary) : NULL, NULL};
 }
 
-static struct section *add_section(struct index *ix, size_t rec, const char *heading,
-				   const char *anchor)
+/* Section k of record rec. */
+static struct section *set_section(struct index *ix, size_t k, size_t rec, const char *anchor)
 {
-	if (ix->nsecs == ix->capsecs) {
-		ix->capsecs = ix->capsecs ? ix->capsecs * 2 : 256;
-		ix->secs = xrealloc(ix->secs, ix->capsecs * sizeof *ix->secs);
-	}
-	struct section *sec = &ix->secs[ix->nsecs++];
+	struct section *sec = &ix->secs[k];
 	sec->record = rec;
-	sec->heading = heading ? typo(heading) : NULL;
+	sec->heading = NULL;
 	sec->raw_heading = NULL;
 	sec->anchor = anchor ? xstrdup(anchor) : NULL;
 	sec->shared = NULL;
@@ -69,25 +62,29 @@ static struct section *add_section(struct index *ix, size_t rec, const char *hea
 }
 
 /*
- * A document's record and its sections, at its headings, in the order html.c
- * numbers them; texts (body_store.h) holds the sections' plain texts, NULL
- * when the store has none for the document.
+ * Document rec's record and its sections from k, at its headings, in the
+ * order html.c numbers them; texts (body_store.h) holds the sections'
+ * plain texts, NULL when the store has none for the document. Each
+ * section's text length into ix->text_len.
  */
-static void add_doc(struct index *ix, const struct doc *d, const struct ptrs *texts)
+static void put_doc(struct index *ix, size_t rec, size_t k, const struct doc *d, const struct ptrs *texts)
 {
 	int number = d->desc->list == LIST_NUMBERED ? d->number : 0;
 	/* Title, summary and headings typeset later (search_records_typeset), on the items' threads. */
-	size_t rec = add_record(ix, record_kind(d->kind), number, NULL, d->out_path, NULL);
+	set_record(ix, rec, record_kind(d->kind), number, NULL, d->out_path, NULL);
 	ix->recs[rec].doc = d;
 	size_t n = texts ? texts->n : 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
-		struct section *sec = add_section(ix, rec, NULL, h ? h->anchor : NULL);
+		struct section *sec = set_section(ix, k + i, rec, h ? h->anchor : NULL);
 		sec->raw_heading = i ? (h ? h->text : "") : NULL;
 		sec->shared = texts->v[i];
+		ix->text_len[k + i] = strlen(search_section_text(sec));
 	}
-	if (!n)
-		add_section(ix, rec, NULL, NULL);
+	if (!n) {
+		set_section(ix, k, rec, NULL);
+		ix->text_len[k] = 0;
+	}
 }
 
 const char *search_field_str(const struct entry *e, const char *key)
@@ -111,7 +108,15 @@ static void put_markdown(struct buf *b, const char *text)
 	cmark_node_free(root);
 }
 
-static void add_contact(struct index *ix, const struct entry *e)
+/* An entry's one section is done: its text's length. */
+static void end_entry(struct index *ix, size_t k)
+{
+	struct section *sec = &ix->secs[k];
+	search_text_trim(&sec->text);
+	ix->text_len[k] = strlen(search_section_text(sec));
+}
+
+static void put_contact(struct index *ix, size_t rec, const struct entry *e)
 {
 	struct buf summary = BUF_INIT;
 	const char *role = search_field_str(e, "role");
@@ -122,9 +127,9 @@ static void add_contact(struct index *ix, const struct entry *e)
 			buf_puts(&summary, ", ");
 		buf_puts(&summary, e->organisation->label);
 	}
-	size_t rec = add_record(ix, KIND_CONTACT, 0, e->label, e->out_path, buf_cstr(&summary));
+	set_record(ix, rec, KIND_CONTACT, 0, e->label, e->out_path, buf_cstr(&summary));
 	buf_free(&summary);
-	struct section *sec = add_section(ix, rec, NULL, NULL);
+	struct section *sec = set_section(ix, ix->entry_sec + (rec - ix->entry_rec), rec, NULL);
 	put_markdown(&sec->text, search_field_str(e, "description"));
 	put_markdown(&sec->text, search_field_str(e, "note"));
 	static const char *const plain_fields[] = {"address", "email", "phone", "website"};
@@ -135,20 +140,20 @@ static void add_contact(struct index *ix, const struct entry *e)
 			search_text_put(&sec->text, v, strlen(v));
 		}
 	}
-	search_text_trim(&sec->text);
+	end_entry(ix, (size_t)(sec - ix->secs));
 }
 
-static void add_glossary(struct index *ix, const struct entry *e)
+static void put_glossary(struct index *ix, size_t rec, const struct entry *e)
 {
 	char *href = xasprintf("%s#%s", e->out_path, e->anchor);
-	size_t rec = add_record(ix, KIND_GLOSSARY, 0, e->id, href, search_field_str(e, "expansion"));
+	set_record(ix, rec, KIND_GLOSSARY, 0, e->id, href, search_field_str(e, "expansion"));
 	free(href);
-	struct section *sec = add_section(ix, rec, NULL, NULL);
+	struct section *sec = set_section(ix, ix->entry_sec + (rec - ix->entry_rec), rec, NULL);
 	put_markdown(&sec->text, search_field_str(e, "definition"));
-	search_text_trim(&sec->text);
+	end_entry(ix, (size_t)(sec - ix->secs));
 }
 
-static void add_biblio(struct index *ix, const struct entry *e)
+static void put_biblio(struct index *ix, size_t rec, const struct entry *e)
 {
 	struct buf summary = BUF_INIT;
 	const json_t *authors = json_object_get(e->data, "authors");
@@ -169,43 +174,96 @@ static void add_biblio(struct index *ix, const struct entry *e)
 	if (where)
 		buf_printf(&summary, "%s%s", summary.len ? ", " : "", where);
 	char *href = xasprintf("%s#%s", e->out_path, e->anchor);
-	size_t rec = add_record(ix, KIND_BIBLIO, 0, e->label, href, buf_cstr(&summary));
+	set_record(ix, rec, KIND_BIBLIO, 0, e->label, href, buf_cstr(&summary));
 	free(href);
 	buf_free(&summary);
-	struct section *sec = add_section(ix, rec, NULL, NULL);
+	struct section *sec = set_section(ix, ix->entry_sec + (rec - ix->entry_rec), rec, NULL);
 	put_markdown(&sec->text, search_field_str(e, "abstract"));
-	search_text_trim(&sec->text);
+	end_entry(ix, (size_t)(sec - ix->secs));
 }
 
-/* The records and sections of site s (see search_index_files for the order). */
-void search_records_collect(struct index *ix, const struct site *s, struct body_store *texts)
+/* The documents a collect item fills, and the data entries (each a record of one section). */
+#define COLLECT_DOCS 64
+#define COLLECT_ENTRIES 16
+
+struct collect {
+	struct index *ix;
+	const struct site *s;
+	const struct doc **docs;        /* the indexed documents, in record order */
+	const struct ptrs **texts;      /* and their texts */
+	size_t *first_sec;              /* each document's first section */
+	size_t ndocs, doc_items;
+};
+
+static void collect_item(void *ctx, size_t item)
+{
+	struct collect *c = ctx;
+	struct index *ix = c->ix;
+	const struct site *s = c->s;
+	if (item < c->doc_items) {
+		size_t to = (item + 1) * COLLECT_DOCS;
+		for (size_t i = item * COLLECT_DOCS; i < to && i < c->ndocs; i++)
+			put_doc(ix, i, c->first_sec[i], c->docs[i], c->texts[i]);
+		return;
+	}
+	size_t from = (item - c->doc_items) * COLLECT_ENTRIES;
+	for (size_t e = from; e < from + COLLECT_ENTRIES; e++) {
+		size_t rec = ix->entry_rec + e;
+		if (e < s->ncontacts)
+			put_contact(ix, rec, &s->contacts[e]);
+		else if (e - s->ncontacts < s->nglossary)
+			put_glossary(ix, rec, &s->glossary[e - s->ncontacts]);
+		else if (e - s->ncontacts - s->nglossary < s->nbiblio)
+			put_biblio(ix, rec, &s->biblio[e - s->ncontacts - s->nglossary]);
+	}
+}
+
+/*
+ * The records and sections of site s (see search_index_files for the
+ * order): the documents', then the contacts', the glossary's and the
+ * bibliography's. Each record's place is counted first, then they are
+ * filled on jobs threads (at 10 000 fiches, 92 000 sections whose texts'
+ * lengths are read here: one core did it while the other waited).
+ */
+void search_records_collect(struct index *ix, const struct site *s, struct body_store *texts, int jobs)
 {
 	ix->texts = texts;
-	/*
-	 * The records and sections counted first, so that their arrays are
-	 * made once (92 000 sections at 10 000 fiches: doubling copied them
-	 * and faulted twice their pages in, on the one thread working then).
-	 */
-	size_t nrecs = s->ncontacts + s->nglossary + s->nbiblio, nsecs = nrecs;
+	size_t ndocs = 0;
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		if (site_kind(s, (int)k)->search_weight)
+			ndocs += s->ndocs[k];
+	size_t nentries = s->ncontacts + s->nglossary + s->nbiblio;
+	struct collect c = {ix, s, xmalloc((ndocs + 1) * sizeof *c.docs), xmalloc((ndocs + 1) * sizeof *c.texts),
+			    xmalloc((ndocs + 1) * sizeof *c.first_sec), ndocs, (ndocs + COLLECT_DOCS - 1) / COLLECT_DOCS};
+	size_t d = 0, nsecs = 0;
 	for (size_t k = 0; k < site_nkinds(s); k++)
 		for (size_t i = 0; i < s->ndocs[k] && site_kind(s, (int)k)->search_weight; i++) {
 			const struct ptrs *t = body_store_texts(texts, s->docs[k][i]);
-			nrecs++;
+			c.docs[d] = s->docs[k][i];
+			c.texts[d] = t;
+			c.first_sec[d++] = nsecs;
 			nsecs += t && t->n ? t->n : 1;
 		}
-	ix->caprecs = nrecs + 1;
-	ix->recs = xrealloc(ix->recs, ix->caprecs * sizeof *ix->recs);
-	ix->capsecs = nsecs + 1;
-	ix->secs = xrealloc(ix->secs, ix->capsecs * sizeof *ix->secs);
-	for (size_t k = 0; k < site_nkinds(s); k++)
-		for (size_t i = 0; i < s->ndocs[k] && site_kind(s, (int)k)->search_weight; i++)
-			add_doc(ix, s->docs[k][i], body_store_texts(texts, s->docs[k][i]));
-	for (size_t i = 0; i < s->ncontacts; i++)
-		add_contact(ix, &s->contacts[i]);
-	for (size_t i = 0; i < s->nglossary; i++)
-		add_glossary(ix, &s->glossary[i]);
-	for (size_t i = 0; i < s->nbiblio; i++)
-		add_biblio(ix, &s->biblio[i]);
+	ix->nrecs = ndocs + nentries;
+	ix->entry_rec = ndocs;
+	ix->entry_sec = nsecs;
+	ix->nsecs = nsecs + nentries;
+	/* Every place is written by an item (neither array is read before). */
+	ix->caprecs = ix->nrecs + 1;
+	ix->recs = xmalloc(ix->caprecs * sizeof *ix->recs);
+	ix->capsecs = ix->nsecs + 1;
+	ix->secs = xmalloc(ix->capsecs * sizeof *ix->secs);
+	ix->text_len = xmalloc(ix->capsecs * sizeof *ix->text_len);
+	size_t items = c.doc_items + (nentries + COLLECT_ENTRIES - 1) / COLLECT_ENTRIES;
+	if (jobs == 1 || items < 2) {
+		for (size_t i = 0; i < items; i++)
+			collect_item(&c, i);
+	} else {
+		pool_for(jobs, items, collect_item, &c);
+	}
+	free(c.docs);
+	free(c.texts);
+	free(c.first_sec);
 }
 
 void search_records_typeset(struct index *ix, size_t r0, size_t r1, size_t s0, size_t s1)
@@ -236,4 +294,5 @@ void search_records_free(struct index *ix)
 	}
 	free(ix->recs);
 	free(ix->secs);
+	free(ix->text_len);
 }

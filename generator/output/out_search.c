@@ -25,7 +25,7 @@ static void begin(struct output_run *run, void **state)
 {
 	struct search_state *st = xcalloc(1, sizeof *st);
 	st->files.stage = run->stage;
-	st->job = search_job_new(run->site, run->copts->bodies, &st->files);
+	st->job = search_job_new(run->site, run->copts->bodies, &st->files, run->o->jobs);
 	*state = st;
 }
 
