@@ -336,7 +336,7 @@ struct search_job {
 	 */
 	pthread_mutex_t merge_lock;
 	struct vocab vc;
-	const uint32_t **toks_of;       /* each section's tokens: its group's, once merged */
+	uint32_t **toks_of;             /* each section's tokens: its group's, once merged */
 };
 
 /*
@@ -438,14 +438,22 @@ static void run_group(struct search_job *j, size_t g)
 		bytes += j->frag_len[f];
 	gr->vc.toks.cap = bytes / 4 + 4096;
 	gr->vc.toks.v = xmalloc(gr->vc.toks.cap * sizeof *gr->vc.toks.v);
-	/* No stemmer: a spelling is stemmed once in all, when the groups merge, not once a group. */
+	/*
+	 * No stemmer: a spelling is stemmed once in all, when the groups
+	 * merge, not once a group. The texts in the order the postings scan
+	 * them (a record's title and summary, then each of its sections'
+	 * heading and body), so that the postings can write over the tokens
+	 * they have read (search_compute_postings).
+	 */
+	size_t si = s0;
 	for (size_t i = r0; i < r1; i++) {
 		j->rspan[2 * i] = search_vocab_text(&gr->vc, ix->recs[i].title);
 		j->rspan[2 * i + 1] = search_vocab_text(&gr->vc, ix->recs[i].summary);
-	}
-	for (size_t i = s0; i < s1; i++) {
-		j->sspan[2 * i] = search_vocab_text(&gr->vc, ix->secs[i].heading);
-		j->sspan[2 * i + 1] = search_vocab_text_len(&gr->vc, search_section_text(&ix->secs[i]), j->ix.text_len[i]);
+		for (; si < s1 && ix->secs[si].record == i; si++) {
+			j->sspan[2 * si] = search_vocab_text(&gr->vc, ix->secs[si].heading);
+			j->sspan[2 * si + 1] = search_vocab_text_len(&gr->vc, search_section_text(&ix->secs[si]),
+								     j->ix.text_len[si]);
+		}
 	}
 	if (!j->out->stage)
 		gr->texts = xcalloc(gr->frag_to - gr->frag_from + 1, sizeof *gr->texts);
@@ -668,7 +676,7 @@ static void finish_index(struct search_job *j)
 	/* Every group has merged its words (the last just now). */
 	struct vocab vc = j->vc;
 	j->vc = (struct vocab){0};
-	const uint32_t **toks_of = j->toks_of;
+	uint32_t **toks_of = j->toks_of;
 	j->toks_of = NULL;
 
 	/* Folded words, one stem each; stems numbered in sorted order. */
@@ -709,10 +717,7 @@ static void finish_index(struct search_job *j)
 		stem_of[sp->id] = at == (size_t)-1 ? -1 : (int32_t)all[at].stem_id;
 	}
 	struct postings post = {0};
-	size_t ntokens = 0;
-	for (size_t g = 0; g < j->ngroups; g++)
-		ntokens += j->groups[g].toks.n;
-	search_compute_postings(s, &ix, toks_of, stem_of, next_id, rspan, sspan, ntokens, &post);
+	search_compute_postings(s, &ix, toks_of, stem_of, next_id, rspan, sspan, &post);
 	/* The texts as tokens served the postings only: let them go before the files are made. */
 	free(rspan);
 	free(sspan);

@@ -379,12 +379,13 @@ void search_put_varint(struct buf *b, size_t v);
 unsigned search_quantise(double v);
 /*
  * The postings of the nstems stems, from the tokens of the records' and
- * sections' texts: section k's and its record's spans point into toks_of[k],
- * ntokens in all.
+ * sections' texts: section k's and its record's spans point into toks_of[k]
+ * (its group's list). The lists are used up: their tokens are scanned once,
+ * in section order, and what has been read may be written over.
  */
-void search_compute_postings(const struct site *s, const struct index *ix, const uint32_t *const *toks_of,
+void search_compute_postings(const struct site *s, const struct index *ix, uint32_t *const *toks_of,
 			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
-			     const struct span *sspan, size_t ntokens, struct postings *p);
+			     const struct span *sspan, struct postings *p);
 void search_postings_free(struct postings *p);
 /* Postings as section deltas and scores. */
 void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *score, size_t n);

@@ -74,14 +74,13 @@ struct scan {
 	size_t ntouched;
 	const int32_t *stem_of; /* spelling id → stem id, -1 when not indexed */
 	const uint32_t *toks;   /* the current section's tokens */
-	const uint32_t *const *toks_of; /* each section's (its group's) */
 };
 
 #define FIELD_SHIFT 16
 #define BODY_MAX 65535u
 
-/* Adds a text's words to the section's counts (bit: its field, 0 the body); returns how many words it has. */
-static size_t scan_span(struct scan *sc, struct span sp, unsigned bit)
+/* Adds a text's words to the section's counts (bit: its field, 0 the body). */
+static void scan_span(struct scan *sc, struct span sp, unsigned bit)
 {
 	const uint32_t *toks = sc->toks;
 	const int32_t *stem_of = sc->stem_of;
@@ -98,7 +97,6 @@ static size_t scan_span(struct scan *sc, struct span sp, unsigned bit)
 		else if ((st & BODY_MAX) < BODY_MAX)
 			state[k] = st + 1;
 	}
-	return sp.to - sp.from;
 }
 
 /* A record's first section: no heading, no anchor (what search.js shows as the record itself). */
@@ -107,64 +105,184 @@ static int is_first_section(const struct section *sec)
 	return (!sec->heading || !*sec->heading) && (!sec->anchor || !*sec->anchor);
 }
 
-/* Scans section si: its words, title and summary (first section) or heading. Returns the body's length. */
-static size_t scan_section(struct scan *sc, const struct index *ix, size_t si,
-			   const struct span *rspan, const struct span *sspan, size_t *titlelen)
+/* The spans section si scans, in order (title and summary for a first section, else its heading; then its body). */
+static size_t section_spans(const struct index *ix, size_t si, const struct span *rspan,
+			    const struct span *sspan, struct span out[3])
 {
 	const struct section *sec = &ix->secs[si];
-	sc->toks = sc->toks_of[si];
-	*titlelen = 0;
+	size_t n = 0;
 	if (is_first_section(sec)) {
-		*titlelen = scan_span(sc, rspan[2 * sec->record], 1);
-		scan_span(sc, rspan[2 * sec->record + 1], 4);
+		out[n++] = rspan[2 * sec->record];
+		out[n++] = rspan[2 * sec->record + 1];
 	} else {
-		scan_span(sc, sspan[2 * si], 2);
+		out[n++] = sspan[2 * si];
 	}
-	return scan_span(sc, sspan[2 * si + 1], 0);
+	out[n++] = sspan[2 * si + 1];
+	return n;
 }
 
-void search_compute_postings(const struct site *s, const struct index *ix, const uint32_t *const *toks_of,
+/*
+ * A section's (stem, score) pairs are packed in one word when every stem
+ * id fits in the bits above the score's; else two words a pair.
+ */
+#define SCORE_BITS 12
+#define PACKED_STEMS (UINT32_C(1) << (32 - SCORE_BITS))
+
+/*
+ * Where the pairs of the sections from si (the first of a token list, up
+ * to the first of another) go: over the list's own tokens when each
+ * section's spans start at or past the end of what its predecessors'
+ * pairs may fill (a section makes at most a pair a token it reads), as
+ * they do when a group lays its tokens out in the order they are scanned;
+ * else in an array of their own. Sets *end to the first section of
+ * another list; returns whether the array is a new one (the caller's).
+ */
+static uint32_t *pairs_place(const struct index *ix, uint32_t *const *toks_of, size_t si,
+			     const struct span *rspan, const struct span *sspan, size_t unit,
+			     size_t *end, int *own)
+{
+	size_t bound = 0, e = si;
+	int in_place = 1;
+	for (; e < ix->nsecs && toks_of[e] == toks_of[si]; e++) {
+		struct span sp[3];
+		size_t n = section_spans(ix, e, rspan, sspan, sp), read = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (sp[i].to > sp[i].from && sp[i].from < bound)
+				in_place = 0;
+			read += sp[i].to - sp[i].from;
+		}
+		bound += unit * read;
+	}
+	*end = e;
+	*own = !in_place;
+	return in_place ? toks_of[si] : xmalloc((bound + 1) * sizeof(uint32_t));
+}
+
+/*
+ * Within a section a score depends on the term frequency and the fields
+ * only, and most stems of a section share a few of them: each score is
+ * computed once a section (its log2 was most of the cost), the same way.
+ */
+struct score_memo {
+	struct {
+		size_t section;         /* + 1: 0 marks nothing computed yet */
+		uint16_t score;
+	} known[8][SCORE_MEMO_TF];
+};
+
+/* What a section's scores depend on besides a stem's count and fields. */
+struct section_score {
+	size_t si;
+	uint32_t seclen, titlelen;      /* its body's words; its record's title's (a first section) */
+	double avg, weight;             /* the bodies' average length; its kind's weight */
+};
+
+/*
+ * The section's stems (sc's touched ones), scored, as pairs of unit words
+ * (1: packed) into dst from w; their states cleared. Returns the new w.
+ * Inline, so that each unit has its own loop.
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline size_t put_pairs(struct scan *sc, const struct section_score *ss, struct score_memo *memo,
+			       size_t *df, uint32_t *dst, size_t w, size_t unit)
+{
+	for (size_t t = 0; t < sc->ntouched; t++) {
+		uint32_t k = sc->touched[t];
+		uint32_t st = sc->state[k];
+		sc->state[k] = 0;
+		df[k]++;
+		unsigned tf = st & BODY_MAX, f = st >> FIELD_SHIFT;
+		uint16_t score;
+		if (tf < SCORE_MEMO_TF && memo->known[f][tf].section == ss->si + 1) {
+			score = memo->known[f][tf].score;
+		} else {
+			double v = tf ? (BM25_K1 + 1) * tf /
+				(tf + BM25_K1 * (1 - BM25_B + BM25_B * ss->seclen / ss->avg)) : 0;
+			if (f & 1)
+				v += F_TITLE * (0.5 + 1.5 / sqrt(ss->titlelen > 1 ? ss->titlelen : 1));
+			if (f & 2)
+				v += F_HEAD;
+			if (f & 4)
+				v += F_SUMM;
+			score = (uint16_t)search_quantise(v * ss->weight);
+			if (tf < SCORE_MEMO_TF) {
+				memo->known[f][tf].section = ss->si + 1;
+				memo->known[f][tf].score = score;
+			}
+		}
+		if (unit == 1) {
+			dst[w++] = k << SCORE_BITS | score;
+		} else {
+			dst[w++] = k;
+			dst[w++] = score;
+		}
+	}
+	return w;
+}
+
+void search_compute_postings(const struct site *s, const struct index *ix, uint32_t *const *toks_of,
 			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
-			     const struct span *sspan, size_t ntokens, struct postings *p)
+			     const struct span *sspan, struct postings *p)
 {
 	struct scan sc = {xcalloc(nstems + 1, sizeof(uint32_t)), xcalloc(nstems + 1, sizeof(uint32_t)), 0,
-			  stem_of, NULL, toks_of};
+			  stem_of, NULL};
 	size_t nsec = ix->nsecs, *df = xcalloc(nstems + 1, sizeof *df);
-	uint32_t *seclen = xcalloc(nsec + 1, sizeof *seclen), *titlelen = xcalloc(nsec + 1, sizeof *titlelen);
-	/*
-	 * One scan of the tokens: each section's stems and their states (count
-	 * and fields) kept in section order, (stem, state) pairs, then placed
-	 * by stem from these (a second scan of every token cost as much again).
-	 */
-	/*
-	 * A section has at most one pair a token: room for them all at once
-	 * (pages never written are never faulted in; growth copied them).
-	 */
-	size_t npairs = 0, cappairs = ntokens + 1;
-	uint32_t *pair_stem = xmalloc(cappairs * sizeof *pair_stem);
-	uint32_t *pair_state = xmalloc(cappairs * sizeof *pair_state);
-	size_t *pairs_end = xmalloc((nsec + 1) * sizeof *pairs_end);
+	int nkinds = KIND_EXTRA + (int)s->nextra_kinds;
+	double *weight = xmalloc((size_t)nkinds * sizeof *weight);
+	for (int k = 0; k < nkinds; k++)
+		weight[k] = search_record_desc(s, k)->search_weight;
+	/* A body's length is its span's (every word counts): the average is known before the scan. */
 	double total = 0;
+	for (size_t si = 0; si < nsec; si++)
+		total += (double)(sspan[2 * si + 1].to - sspan[2 * si + 1].from);
+	double avg = nsec && total > 0 ? total / (double)nsec : 1;
+	/*
+	 * One scan of the tokens: each section's stems, scored as soon as the
+	 * section is read, kept as (stem, score) pairs in section order, then
+	 * placed by stem from these (a second scan of every token cost as
+	 * much again). The pairs go over the tokens already read (a fresh
+	 * array for them was 28 MB of pages to fault in at 10 000 fiches).
+	 */
+	size_t unit = nstems <= PACKED_STEMS ? 1 : 2;
+	uint32_t *npairs = xmalloc((nsec + 1) * sizeof *npairs);
+	struct {
+		uint32_t *v;
+		int own;
+	} *lists = xmalloc((nsec + 1) * sizeof *lists);
+	size_t nlists = 0, list_end = 0, w = 0;
+	uint32_t *dst = NULL;
+	struct score_memo memo = {0};
 	for (size_t si = 0; si < nsec; si++) {
-		size_t tl;
-		seclen[si] = (uint32_t)scan_section(&sc, ix, si, rspan, sspan, &tl);
-		titlelen[si] = (uint32_t)tl;
-		total += seclen[si];
-		if (npairs + sc.ntouched > cappairs) {
-			while (npairs + sc.ntouched > cappairs)
-				cappairs *= 2;
-			pair_stem = xrealloc(pair_stem, cappairs * sizeof *pair_stem);
-			pair_state = xrealloc(pair_state, cappairs * sizeof *pair_state);
+		if (si == list_end) {
+			dst = pairs_place(ix, toks_of, si, rspan, sspan, unit, &list_end, &lists[nlists].own);
+			lists[nlists++].v = dst;
+			w = 0;
 		}
-		for (size_t t = 0; t < sc.ntouched; t++) {
-			uint32_t k = sc.touched[t];
-			df[k]++;
-			pair_stem[npairs] = k;
-			pair_state[npairs++] = sc.state[k];
-			sc.state[k] = 0;
-		}
+		const struct record *r = &ix->recs[ix->secs[si].record];
+		struct span sp[3];
+		size_t nsp = section_spans(ix, si, rspan, sspan, sp);
+		sc.toks = toks_of[si];
+		scan_span(&sc, sp[0], nsp == 3 ? 1 : 2);
+		if (nsp == 3)
+			scan_span(&sc, sp[1], 4);
+		scan_span(&sc, sp[nsp - 1], 0);
+		struct section_score ss = {si, (uint32_t)(sp[nsp - 1].to - sp[nsp - 1].from),
+					   nsp == 3 ? (uint32_t)(sp[0].to - sp[0].from) : 0, avg, weight[r->kind]};
+		if (unit == 1)
+			w = put_pairs(&sc, &ss, &memo, df, dst, w, 1);
+		else
+			w = put_pairs(&sc, &ss, &memo, df, dst, w, 2);
+		npairs[si] = (uint32_t)sc.ntouched;
 		sc.ntouched = 0;
-		pairs_end[si] = npairs;
+		if (is_first_section(&ix->secs[si]) && r->number) {
+			if (p->nnumbered == p->capnumbered) {
+				p->capnumbered = p->capnumbered ? p->capnumbered * 2 : 64;
+				p->numbered = xrealloc(p->numbered, p->capnumbered * sizeof *p->numbered);
+			}
+			p->numbered[p->nnumbered++] = (struct numbered){si, r->number};
+		}
 	}
 	p->nstems = nstems;
 	p->nsec = nsec;
@@ -174,62 +292,34 @@ void search_compute_postings(const struct site *s, const struct index *ix, const
 	size_t n = p->start[nstems];
 	p->sec = xmalloc((n + 1) * sizeof *p->sec);
 	p->score = xmalloc((n + 1) * sizeof *p->score);
-	int nkinds = KIND_EXTRA + (int)s->nextra_kinds;
-	double *weight = xmalloc((size_t)nkinds * sizeof *weight);
-	for (int k = 0; k < nkinds; k++)
-		weight[k] = search_record_desc(s, k)->search_weight;
-	double avg = nsec && total > 0 ? total / (double)nsec : 1;
 	for (size_t k = 0; k < nstems; k++)
 		df[k] = p->start[k];    /* now the next free place of each stem */
-	/*
-	 * Within a section a score depends on the term frequency and the fields
-	 * only, and most stems of a section share a few of them: each score is
-	 * computed once a section (its log2 was most of the cost), the same way.
-	 */
-	struct {
-		size_t section;         /* + 1: 0 marks nothing computed yet */
-		uint16_t score;
-	} known[8][SCORE_MEMO_TF] = {{{0, 0}}};
-	for (size_t si = 0, pi = 0; si < nsec; si++) {
-		const struct record *r = &ix->recs[ix->secs[si].record];
-		for (; pi < pairs_end[si]; pi++) {
-			uint32_t k = pair_stem[pi];
-			unsigned tf = pair_state[pi] & BODY_MAX, f = pair_state[pi] >> FIELD_SHIFT;
-			size_t at = df[k]++;
-			p->sec[at] = (uint32_t)si;
-			if (tf < SCORE_MEMO_TF && known[f][tf].section == si + 1) {
-				p->score[at] = known[f][tf].score;
-			} else {
-				double v = tf ? (BM25_K1 + 1) * tf /
-					(tf + BM25_K1 * (1 - BM25_B + BM25_B * seclen[si] / avg)) : 0;
-				if (f & 1)
-					v += F_TITLE * (0.5 + 1.5 / sqrt(titlelen[si] > 1 ? titlelen[si] : 1));
-				if (f & 2)
-					v += F_HEAD;
-				if (f & 4)
-					v += F_SUMM;
-				p->score[at] = (uint16_t)search_quantise(v * weight[r->kind]);
-				if (tf < SCORE_MEMO_TF) {
-					known[f][tf].section = si + 1;
-					known[f][tf].score = p->score[at];
-				}
+	const uint32_t *pair = NULL;
+	for (size_t si = 0, l = 0; si < nsec; si++) {
+		if (!si || toks_of[si] != toks_of[si - 1])
+			pair = lists[l++].v;
+		if (unit == 1) {
+			for (uint32_t i = 0; i < npairs[si]; i++) {
+				size_t at = df[pair[i] >> SCORE_BITS]++;
+				p->sec[at] = (uint32_t)si;
+				p->score[at] = (uint16_t)(pair[i] & ((1u << SCORE_BITS) - 1));
+			}
+		} else {
+			for (uint32_t i = 0; i < npairs[si]; i++) {
+				size_t at = df[pair[2 * i]]++;
+				p->sec[at] = (uint32_t)si;
+				p->score[at] = (uint16_t)pair[2 * i + 1];
 			}
 		}
-		if (is_first_section(&ix->secs[si]) && r->number) {
-			if (p->nnumbered == p->capnumbered) {
-				p->capnumbered = p->capnumbered ? p->capnumbered * 2 : 64;
-				p->numbered = xrealloc(p->numbered, p->capnumbered * sizeof *p->numbered);
-			}
-			p->numbered[p->nnumbered++] = (struct numbered){si, r->number};
-		}
+		pair += unit * npairs[si];
 	}
-	free(pair_stem);
-	free(pair_state);
-	free(pairs_end);
+	for (size_t l = 0; l < nlists; l++)
+		if (lists[l].own)
+			free(lists[l].v);
+	free(lists);
+	free(npairs);
 	free(weight);
 	free(df);
-	free(seclen);
-	free(titlelen);
 	free(sc.state);
 	free(sc.touched);
 }

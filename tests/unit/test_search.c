@@ -388,6 +388,105 @@ static void test_build_outputs(void **state)
 	free(two);
 }
 
+/*
+ * The postings from tokens laid out as the groups lay them out (each
+ * text where it is scanned: the pairs are written over the tokens read),
+ * from the same texts in another order (a list the pairs cannot share:
+ * they get their own array, the tokens are left as they were) and with
+ * more stems than a packed pair holds: the same postings each time.
+ */
+struct postings_case {
+	uint32_t toks[64];
+	struct span rspan[4], sspan[8];
+};
+
+/* Texts: title, summary of 2 records; heading, body of 4 sections (records 0, 0, 0, 1). */
+static const uint32_t case_texts[12][6] = {
+	{0, 1, 9}, {2, 3}, {0}, {3, 3, 4, NO_WORD, 5, 3}, {6}, {7, 2, 2},
+	{0}, {1, 8, 4}, {8, 0}, {5}, {0}, {4, 4, 6, 0},
+};
+static const size_t case_lens[12] = {3, 2, 0, 6, 1, 3, 0, 3, 2, 1, 0, 4};
+/* Where each text is in the list: as the groups scan them, then backwards. */
+static const int case_order[2][12] = {
+	{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+	{11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+};
+
+static void lay_out(struct postings_case *c, int order)
+{
+	size_t at = 0;
+	for (int i = 0; i < 12; i++) {
+		int t = case_order[order][i];
+		struct span sp = {at, at + case_lens[t]};
+		memcpy(c->toks + at, case_texts[t], case_lens[t] * sizeof *c->toks);
+		at += case_lens[t];
+		/* Texts 0-1: record 0's, 8-9: record 1's; the others, sections 0-2's heading and body; 10-11: section 3's. */
+		if (t < 2)
+			c->rspan[t] = sp;
+		else if (t < 8)
+			c->sspan[t - 2] = sp;
+		else if (t < 10)
+			c->rspan[t - 6] = sp;
+		else
+			c->sspan[t - 4] = sp;
+	}
+}
+
+static void test_postings_layouts(void **state)
+{
+	(void)state;
+	struct site site;
+	memset(&site, 0, sizeof site);
+	struct record recs[2] = {{0, 0, "T", "a.html", NULL, NULL}, {0, 0, "U", "b.html", NULL, NULL}};
+	struct section secs[4];
+	memset(secs, 0, sizeof secs);
+	char h1[] = "Titre", a1[] = "titre", h2[] = "Suite", a2[] = "suite";
+	secs[0].record = 0;
+	secs[1] = (struct section){.record = 0, .heading = h1, .anchor = a1};
+	secs[2] = (struct section){.record = 0, .heading = h2, .anchor = a2};
+	secs[3].record = 1;
+	struct index ix = {.recs = recs, .nrecs = 2, .secs = secs, .nsecs = 4};
+	/* Spellings 0-9 to stems; 9 is a stop word. */
+	static const int32_t stem_of[10] = {0, 1, 2, 3, 4, 1, 5, 6, 7, -1};
+	struct postings want = {0};
+	for (int run = 0; run < 3; run++) {
+		struct postings_case c;
+		memset(&c, 0, sizeof c);
+		lay_out(&c, run == 1);
+		uint32_t before[64];
+		memcpy(before, c.toks, sizeof before);
+		uint32_t *toks_of[4] = {c.toks, c.toks, c.toks, c.toks};
+		size_t nstems = run == 2 ? ((size_t)1 << 20) + 1 : 8;
+		struct postings p = {0};
+		search_compute_postings(&site, &ix, toks_of, stem_of, nstems, c.rspan, c.sspan, &p);
+		/* In place only when the texts are where they are scanned and a pair is a word. */
+		assert_int_equal(memcmp(before, c.toks, sizeof before) != 0, run == 0);
+		assert_int_equal(p.nsec, 4);
+		if (run == 0) {
+			want = p;
+			/* Stem 0 (spelling 0): section 0 (its record's title), 3 (title, body). */
+			assert_int_equal(p.start[1] - p.start[0], 2);
+			assert_int_equal(p.sec[p.start[0]], 0);
+			assert_int_equal(p.sec[p.start[0] + 1], 3);
+			/* Stem 1 (spellings 1 and 5): sections 0 (title, body), 2 (body), 3 (summary). */
+			assert_int_equal(p.start[2] - p.start[1], 3);
+			assert_int_equal(p.sec[p.start[1]], 0);
+			assert_int_equal(p.sec[p.start[1] + 1], 2);
+			assert_int_equal(p.sec[p.start[1] + 2], 3);
+			/* Stem 3 (spelling 3, three times in section 0's body, once in its summary) outscores its one-time stem 4. */
+			assert_true(p.score[p.start[3]] > p.score[p.start[4]]);
+			assert_int_equal(p.nnumbered, 0);
+			continue;
+		}
+		for (size_t k = 0; k <= 8; k++)
+			assert_int_equal(p.start[k], want.start[k]);
+		assert_memory_equal(p.sec, want.sec, want.start[8] * sizeof *p.sec);
+		assert_memory_equal(p.score, want.score, want.start[8] * sizeof *p.score);
+		search_postings_free(&p);
+	}
+	search_postings_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_stems),
 		cmocka_unit_test(test_css_colour),
+		cmocka_unit_test(test_postings_layouts),
 		cmocka_unit_test(test_build_outputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
