@@ -2,7 +2,6 @@
  * Document bodies; see bodies.h.
  */
 #include "bodies.h"
-#include "lint.h"
 #include "markdown.h"
 #include "md_arena.h"
 #include "md_paths.h"
@@ -26,8 +25,7 @@ static void process_doc(struct site *s, struct doc *doc, const struct body_sink 
 	 */
 	struct md_arena *arena = md_arena_open();
 	cmark_node *root = markdown_parse_doc(s, doc, d);
-	lint_body(s, doc, root, d);
-	xref_resolve_doc(s, doc, root, d);
+	xref_check_body(s, doc, root, d);
 	if (sink)
 		sink->keep(sink->ctx, s, doc, root);
 	md_arena_close(arena);

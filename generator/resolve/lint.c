@@ -835,31 +835,67 @@ static void check_placeholder_fields(struct lint *l)
 
 /* ---- the walk --------------------------------------------------------------- */
 
-static int is_link_or_image(cmark_node_type type)
+void lint_links_init(struct lint_links *links)
 {
-	return type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE;
+	links->v = links->stack;
+	links->n = 0;
+	links->cap = sizeof links->stack / sizeof *links->stack;
+}
+
+void lint_links_free(struct lint_links *links)
+{
+	if (links->v != links->stack)
+		free(links->v);
+	lint_links_init(links);
+}
+
+static void add_link(struct lint_links *links, cmark_node *node)
+{
+	if (links->n == links->cap) {
+		links->cap *= 2;
+		if (links->v == links->stack) {
+			links->v = xmalloc(links->cap * sizeof *links->v);
+			memcpy(links->v, links->stack, sizeof links->stack);
+		} else {
+			links->v = xrealloc(links->v, links->cap * sizeof *links->v);
+		}
+	}
+	links->v[links->n++] = node;
+}
+
+void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d)
+{
+	lint_body_links(s, doc, root, d, NULL);
 }
 
 /*
  * The tree is walked by hand in document order, entering each node as
  * cmark_iter does and leaving each link or image after its children: the
- * iterator's events and calls were a fifth of these checks' cost.
+ * iterator's events and calls were a fifth of these checks' cost. A
+ * link's texts are left alone: the outermost link or image the walk is
+ * in is kept, not a count that would ask every node left for its type.
  */
-void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d)
+void lint_body_links(const struct site *s, const struct doc *doc, cmark_node *root,
+		     struct diag *d, struct lint_links *links)
 {
 	struct lint l = {s, doc, d, NULL};
-	int in_link = 0;
+	/* The outermost link or image the walk is in (its texts are not checked), or NULL. */
+	cmark_node *in_link = NULL;
 	for (cmark_node *node = root; node;) {
-		cmark_node_type type = cmark_node_get_type(node);
-		switch (type) {
+		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
-			in_link++;
+			if (!in_link)
+				in_link = node;
+			if (links)
+				add_link(links, node);
 			break;
 		case CMARK_NODE_TEXT: {
+			if (in_link)
+				break;
 			const char *text = cmark_node_get_literal(node);
 			/* Both checks need a '[' or a ']' ("](", "[^"): most texts have none. */
-			if (!text || in_link || !strpbrk(text, "[]"))
+			if (!text || !strpbrk(text, "[]"))
 				break;
 			int line = markdown_line(doc, node), col = markdown_col(node);
 			check_unparsed_links(&l, node, line, col, text);
@@ -884,8 +920,8 @@ void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, st
 		}
 		/* Leaving node, then each parent it ends, up to one with a next sibling. */
 		for (;;) {
-			if (is_link_or_image(cmark_node_get_type(node)))
-				in_link--;
+			if (node == in_link)
+				in_link = NULL;
 			if (node == root) {
 				node = NULL;
 				break;

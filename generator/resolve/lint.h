@@ -18,6 +18,24 @@
 /* Checks doc's parsed body (root, before or after xref) and its summary. */
 void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d);
 
+/* Nodes in document order: the links and images lint_body_links met. */
+struct lint_links {
+	cmark_node **v;         /* stack while it fits, else allocated (lint_links_free) */
+	size_t n, cap;
+	cmark_node *stack[64];
+};
+
+/*
+ * lint_body, also appending every link and image of the tree to *links
+ * (initialised by the caller with lint_links_init), in the order a walk
+ * of the tree enters them: xref resolves them then without walking the
+ * tree a second time (xref_check_body).
+ */
+void lint_body_links(const struct site *s, const struct doc *doc, cmark_node *root,
+		     struct diag *d, struct lint_links *links);
+void lint_links_init(struct lint_links *links);
+void lint_links_free(struct lint_links *links);
+
 /*
  * Where doc's body writes the required section name in a form that is not
  * a level-2 heading: a heading of another level ("# Acteurs", "### Acteurs")

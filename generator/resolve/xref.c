@@ -522,11 +522,21 @@ static void resolve_tree(struct resolver *r, cmark_node *root)
 	}
 }
 
-void xref_resolve_doc(struct site *s, struct doc *doc, cmark_node *root, struct diag *d)
+void xref_check_body(struct site *s, struct doc *doc, cmark_node *root, struct diag *d)
 {
+	struct lint_links links;
+	lint_links_init(&links);
+	lint_body_links(s, doc, root, d, &links);
 	struct resolver r = {s, d, doc, NULL, 1, NULL};
-	resolve_tree(&r, root);
+	for (size_t i = 0; i < links.n; i++) {
+		r.node = links.v[i];
+		if (cmark_node_get_type(r.node) == CMARK_NODE_LINK)
+			resolve_link(&r);
+		else
+			check_image(&r);
+	}
 	lint_lines_free(r.lines);
+	lint_links_free(&links);
 }
 
 void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node *root)

@@ -38,15 +38,20 @@ struct xref {
 void xref_parse(const char *url, struct xref *out);
 
 /*
- * Resolves every link and image of doc's tree (root): unknown targets are
- * errors at the link's position; links are rewritten to their targets.
- * Records only on doc (links_to, entries_cited, anchor_checks), so
- * documents can be resolved on several threads at once.
+ * Checks doc's tree (root) with lint_body (lint.h), then resolves every
+ * link and image: unknown targets are errors at the link's position;
+ * links are rewritten to their targets. Records only on doc (links_to,
+ * entries_cited, anchor_checks), so documents can be resolved on several
+ * threads at once.
+ *
+ * One walk of the tree: lint's lists the links and images, resolved
+ * after it in the same order, so the checks see the tree untouched and
+ * report first, as when lint and the resolution each walked the tree.
  */
-void xref_resolve_doc(struct site *s, struct doc *doc, cmark_node *root, struct diag *d);
+void xref_check_body(struct site *s, struct doc *doc, cmark_node *root, struct diag *d);
 
 /*
- * After xref_resolve_doc on every document: checks the anchors of links to
+ * After xref_check_body on every document: checks the anchors of links to
  * other documents (now that all headings are known) and records the
  * backlinks (cited_by) in document order. Single thread.
  */

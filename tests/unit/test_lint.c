@@ -1,7 +1,8 @@
 /*
  * Unit tests of the value checks of lint_files.c (e-mail addresses, phone
  * numbers, web addresses, the intended name of an unread file) and of the
- * folding of diagnostics (diag_report_folded).
+ * folding of diagnostics (diag_report_folded), and the links and images
+ * lint_body_links lists for xref (every one, in document order).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "lint.h"
 #include "lint_files.h"
+#include "xalloc.h"
+
+#include <cmark-gfm.h>
 
 static void test_email(void **state)
 {
@@ -114,6 +120,56 @@ static void test_folding(void **state)
 	diag_free(d);
 }
 
+/* The links and images of root as cmark_iter enters them. */
+static size_t iter_links(cmark_node *root, cmark_node **out, size_t max)
+{
+	size_t n = 0;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && n < max)
+			out[n++] = node;
+	}
+	cmark_iter_free(it);
+	return n;
+}
+
+static void test_links_listed(void **state)
+{
+	(void)state;
+	/* Links inside emphasis, a quote, a list and a table cell; an image inside a link; more than the list's stack holds. */
+	struct buf md = BUF_INIT;
+	buf_puts(&md, "Un [lien](action:a) et ![image](media/x.png), *[b](theme:b)*,\n"
+		      "[![i](m.png)](page:c) [](action:vide)\n\n> [d](#x)\n\n- [e](https://exemple.org)\n\n");
+	for (int i = 0; i < 150; i++)
+		buf_printf(&md, "[%d](action:n%d) **![%d](i%d.png)** ", i, i, i, i);
+	buf_puts(&md, "\n");
+	struct site site = {0};
+	struct doc doc = {0};
+	doc.path = "content/actions/01-x.md";
+	doc.body = (char *)buf_cstr(&md);
+	doc.body_len = strlen(doc.body);
+	cmark_node *root = cmark_parse_document(doc.body, doc.body_len, CMARK_OPT_DEFAULT);
+	cmark_node *want[400];
+	size_t nwant = iter_links(root, want, 400);
+	assert_int_equal(nwant, 8 + 300);
+	struct diag *d = diag_new();
+	struct lint_links links;
+	lint_links_init(&links);
+	lint_body_links(&site, &doc, root, d, &links);
+	assert_int_equal(links.n, nwant);
+	for (size_t i = 0; i < nwant; i++)
+		assert_ptr_equal(links.v[i], want[i]);
+	assert_int_equal(diag_warnings(d), 0);
+	lint_links_free(&links);
+	assert_int_equal(links.n, 0);
+	diag_free(d);
+	cmark_node_free(root);
+	buf_free(&md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_url_space_after_host),
 		cmocka_unit_test(test_intended_name),
 		cmocka_unit_test(test_folding),
+		cmocka_unit_test(test_links_listed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
