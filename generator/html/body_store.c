@@ -7,15 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The key and the texts that list pages ask for most (a title per fiche
- * listed: hundreds of thousands of lookups at 10 000 fiches, in no order)
- * come first, so that a lookup reads one cache line of the table.
- */
 struct slot {
 	const struct doc *doc;   /* borrowed: the document the slot is for, NULL when unused */
-	char *title_html;        /* the title with French typography (owned), or NULL */
-	char *summary_html;      /* the summary when no link makes it page-dependent (owned), or NULL */
 	struct html_body body;   /* empty until kept, and again once taken */
 	int kept;
 	struct ptrs texts;       /* char *: the search texts of its sections (owned) */
@@ -29,8 +22,22 @@ struct slot {
  * The table is complete before any thread starts and never grows: threads
  * only fill and empty the slots of their own documents.
  */
+/*
+ * The texts that list pages ask for most (a title per fiche listed:
+ * hundreds of thousands of lookups at 10 000 fiches, in no order), apart
+ * from the slots, at the same places: a lookup reads one line of a table
+ * of 32 bytes a place, and the lengths come with the texts.
+ */
+struct listed {
+	const struct doc *doc;   /* borrowed: as its slot's */
+	char *title_html;        /* the title with French typography (owned), or NULL */
+	char *summary_html;      /* the summary when no link makes it page-dependent (owned), or NULL */
+	uint32_t title_len, summary_len;
+};
+
 struct body_store {
 	struct slot *slots;
+	struct listed *listed;   /* cap places, beside the slots */
 	size_t cap;              /* a power of two, more than twice the documents */
 	int texts_once;          /* the search texts are let go once read */
 	const struct site *site; /* borrowed: the site the store was made for */
@@ -38,15 +45,29 @@ struct body_store {
 	size_t nabbr_titles;     /* its length: the site's glossary entries */
 };
 
-static size_t slot_at(const struct body_store *st, const struct doc *doc)
+static size_t doc_hash(const struct doc *doc)
 {
 	uintptr_t h = (uintptr_t)doc;
 	h ^= h >> 17;
 	h *= (uintptr_t)0x9e3779b97f4a7c15u;
-	size_t i = (size_t)(h >> 7) & (st->cap - 1);
+	return (size_t)(h >> 7);
+}
+
+static size_t slot_at(const struct body_store *st, const struct doc *doc)
+{
+	size_t i = doc_hash(doc) & (st->cap - 1);
 	while (st->slots[i].doc && st->slots[i].doc != doc)
 		i = (i + 1) & (st->cap - 1);
 	return i;
+}
+
+/* The same place, found in the listed texts' table. */
+static const struct listed *listed_of(const struct body_store *st, const struct doc *doc)
+{
+	size_t i = doc_hash(doc) & (st->cap - 1);
+	while (st->listed[i].doc && st->listed[i].doc != doc)
+		i = (i + 1) & (st->cap - 1);
+	return st->listed[i].doc ? &st->listed[i] : NULL;
 }
 
 struct body_store *body_store_new(const struct site *s)
@@ -57,13 +78,16 @@ struct body_store *body_store_new(const struct site *s)
 	while (st->cap < 2 * n + 1)
 		st->cap *= 2;
 	st->slots = xcalloc(st->cap, sizeof *st->slots);
+	st->listed = xcalloc(st->cap, sizeof *st->listed);
 	/* The sigles' <abbr> titles, typeset once for every body rather than at each use. */
 	st->site = s;
 	st->abbr_titles = html_abbr_titles(s);
 	st->nabbr_titles = s->nglossary;
 	for (size_t k = 0; k < DOC_KINDS; k++)
-		for (size_t i = 0; i < s->ndocs[k]; i++)
-			st->slots[slot_at(st, s->docs[k][i])].doc = s->docs[k][i];
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			size_t at = slot_at(st, s->docs[k][i]);
+			st->slots[at].doc = st->listed[at].doc = s->docs[k][i];
+		}
 	return st;
 }
 
@@ -130,37 +154,52 @@ const struct ptrs *body_store_texts(const struct body_store *st, const struct do
 	return slot->doc == doc ? &slot->texts : NULL;
 }
 
+/* b's bytes, owned by the caller, and their length in *len; NULL when too long to be kept. */
+static char *detach_measured(struct buf *b, uint32_t *len)
+{
+	if (b->len > UINT32_MAX) {
+		buf_free(b);
+		return NULL;
+	}
+	*len = (uint32_t)b->len;
+	buf_grow(b, 0); /* NUL-terminated even when empty */
+	return buf_detach(b);
+}
+
 void body_store_summarise(struct body_store *st, const struct site *s, const struct doc *doc)
 {
-	struct slot *slot = slot_of(st, doc);
-	if (!slot)
+	if (!slot_of(st, doc))
 		return;
-	free(slot->title_html);
-	free(slot->summary_html);
-	slot->summary_html = NULL;
+	struct listed *l = &st->listed[slot_at(st, doc)];
+	free(l->title_html);
+	free(l->summary_html);
+	l->summary_html = NULL;
 	struct buf out = BUF_INIT;
 	html_typo_breakable(doc->title, &out);
-	slot->title_html = buf_detach(&out);
+	l->title_html = detach_measured(&out, &l->title_len);
 	if (!doc->summary || strstr(doc->summary, "]("))
 		return;
 	html_render_markdown(s, doc->summary, "", 1, &out);
-	slot->summary_html = buf_detach(&out);
+	l->summary_html = detach_measured(&out, &l->summary_len);
 }
 
-const char *body_store_title_html(const struct body_store *st, const struct doc *doc)
+const char *body_store_title_html(const struct body_store *st, const struct doc *doc, size_t *len)
 {
-	if (!st)
+	const struct listed *l = st ? listed_of(st, doc) : NULL;
+	if (!l || !l->title_html)
 		return NULL;
-	const struct slot *slot = &st->slots[slot_at(st, doc)];
-	return slot->doc == doc ? slot->title_html : NULL;
+	*len = l->title_len;
+	return l->title_html;
 }
 
-const char *body_store_summary_html(const struct body_store *st, const struct doc *doc)
+const char *body_store_summary_html(const struct body_store *st, const struct doc *doc,
+				    size_t *len)
 {
-	if (!st)
+	const struct listed *l = st ? listed_of(st, doc) : NULL;
+	if (!l || !l->summary_html)
 		return NULL;
-	const struct slot *slot = &st->slots[slot_at(st, doc)];
-	return slot->doc == doc ? slot->summary_html : NULL;
+	*len = l->summary_len;
+	return l->summary_html;
 }
 
 int body_store_take_what_to_do(struct body_store *st, const struct doc *doc, char **part)
@@ -232,10 +271,11 @@ void body_store_free(struct body_store *st)
 		html_body_free(&st->slots[i].body);
 		texts_free(&st->slots[i].texts);
 		free(st->slots[i].what_to_do);
-		free(st->slots[i].title_html);
-		free(st->slots[i].summary_html);
+		free(st->listed[i].title_html);
+		free(st->listed[i].summary_html);
 	}
 	free(st->slots);
+	free(st->listed);
 	html_abbr_titles_free(st->abbr_titles, st->nabbr_titles);
 	free(st);
 }

@@ -55,11 +55,15 @@ int body_store_take(struct body_store *st, const struct doc *doc, struct html_bo
  */
 void body_store_summarise(struct body_store *st, const struct site *s, const struct doc *doc);
 
-/* doc's title with French typography, as HTML, or NULL when not kept (st may be NULL). */
-const char *body_store_title_html(const struct body_store *st, const struct doc *doc);
+/*
+ * doc's title with French typography, as HTML, its length in *len, or NULL
+ * when not kept (st may be NULL).
+ */
+const char *body_store_title_html(const struct body_store *st, const struct doc *doc, size_t *len);
 
-/* doc's summary as HTML, or NULL when not kept (then rendered for the page at hand). */
-const char *body_store_summary_html(const struct body_store *st, const struct doc *doc);
+/* doc's summary as HTML, its length in *len, or NULL when not kept (then rendered for the page at hand). */
+const char *body_store_summary_html(const struct body_store *st, const struct doc *doc,
+				    size_t *len);
 
 /*
  * Moves into *part a theme's « Comment faire ? » section as « Que faire

@@ -347,13 +347,15 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 		*out = kind_names(c, d->desc)->kind_label;
 		return out->type == MVAL_STR;
 	case MA_title_html: {
-		const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d);
-		*out = kept ? mv_str(kept) : typo_html(c, d->title);
+		size_t len;
+		const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d, &len);
+		*out = kept ? mv_strn(kept, len) : typo_html(c, d->title);
 		return 1;
 	}
 	case MA_summary_html: {
-		const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d);
-		*out = kept ? mv_str(kept) : d->summary ? inline_md(c, d->summary) : mv_null();
+		size_t len;
+		const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d, &len);
+		*out = kept ? mv_strn(kept, len) : d->summary ? inline_md(c, d->summary) : mv_null();
 		return 1;
 	}
 	case MA_status_label: {
