@@ -250,7 +250,7 @@ static int taxon_get(const void *subject, unsigned atom, const char *name, size_
 	return 0;
 }
 
-static const struct mview taxon_view = {taxon_get};
+static const struct mview taxon_view = {taxon_get, 1};
 
 static struct mval taxon_ref(const struct taxon *t)
 {
@@ -384,7 +384,7 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 	return 0;
 }
 
-static const struct mview doc_view = {doc_get};
+static const struct mview doc_view = {doc_get, 1};
 
 static struct mval doc_ref(const struct doc *d)
 {
@@ -585,7 +585,7 @@ static int organisation_get(const void *subject, unsigned atom, const char *name
 	return 0;
 }
 
-static const struct mview organisation_view = {organisation_get};
+static const struct mview organisation_view = {organisation_get, 1};
 
 static const struct mview contact_view;
 
@@ -685,7 +685,7 @@ static int contact_get(const void *subject, unsigned atom, const char *name, siz
 	return 0;
 }
 
-static const struct mview contact_view = {contact_get};
+static const struct mview contact_view = {contact_get, 1};
 
 /* A contact's card with fields of its own added. */
 static struct mobj *contact_ext(const struct cx *c, const struct entry *e)
@@ -1454,6 +1454,24 @@ int context_render(struct page_context *pc, const struct mustache_set *set,
 		   const char *name, struct buf *out, struct diag *d)
 {
 	return mustache_render_value(set, name, &pc->root, &pc->cx, out, d);
+}
+
+/*
+ * The views (taxon_get, doc_get, contact_get, organisation_get: each one
+ * says so with its class's scoped) answer from their subject and the
+ * model, and make their links relative to the page's directory, never to
+ * the page itself (relative, html_render_markdown): the directory is the
+ * scope of the items kept. Links made absolute (the 404 page) are kept
+ * under no scope: that page renders without the cache.
+ */
+int context_render_cached(struct page_context *pc, const struct mustache_set *set,
+			  const char *name, struct mustache_cache *cache, struct buf *out,
+			  struct diag *d)
+{
+	const char *page = pc->cx.page, *slash = strrchr(page, '/');
+	size_t dir = slash ? (size_t)(slash - page) + 1 : 0;
+	return mustache_render_cached(set, name, &pc->root, &pc->cx, pc->cx.absolute ? NULL : cache,
+				      page, dir, out, d);
 }
 
 void context_free(struct page_context *pc)

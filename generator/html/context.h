@@ -46,6 +46,16 @@ struct page_context *context_for_page(const struct site *s, const struct page_pl
 int context_render(struct page_context *pc, const struct mustache_set *set,
 		   const char *name, struct buf *out, struct diag *d);
 
+/*
+ * The same, writing again from cache (mustache_render_cached; NULL: none)
+ * the lists' items rendered on earlier pages of the same directory, and
+ * keeping there those it renders. One thread at a time uses a cache.
+ */
+struct mustache_cache;
+int context_render_cached(struct page_context *pc, const struct mustache_set *set,
+			  const char *name, struct mustache_cache *cache, struct buf *out,
+			  struct diag *d);
+
 void context_free(struct page_context *pc);
 
 #endif

@@ -58,6 +58,40 @@ struct render {
 	size_t scalar_top;
 	int partials;		/* partials open */
 	int nest;		/* sections and partials open */
+	/*
+	 * Items kept (mustache_render_cached), NULL for none, under scope.
+	 * While an item that may be kept renders, floor is its place on the
+	 * context stack (else 0) and tainted is set by a lookup that did not
+	 * find its name at or above floor: the item then depends on the page
+	 * around it and is not kept.
+	 */
+	struct mustache_cache *cache;
+	unsigned scope;
+	size_t floor;
+	int tainted;
+};
+
+/*
+ * An item kept: the bytes that what (a section's node, for its kids, or the
+ * one partial they are) wrote for subject, a view of class view, under scope.
+ */
+struct kept_item {
+	const void *what;		/* NULL: an empty place of the table */
+	const void *subject;
+	const struct mview *view;
+	unsigned scope;
+	size_t off, len;		/* in the cache's bytes */
+};
+
+struct mustache_cache {
+	struct kept_item *tab;		/* open addressing, linear probing; owned */
+	size_t cap, n;			/* cap 0 or a power of two */
+	char *bytes;			/* the items' bytes, one after the other; owned */
+	size_t len, room;
+	struct slice *scopes;		/* every scope seen (owned copies): its number is its place */
+	size_t nscopes;
+	size_t max;			/* the bytes and the table together, at most */
+	struct mustache_cache_stats stats;
 };
 
 struct mustache_set *mustache_set_new(void)
@@ -133,6 +167,157 @@ int mustache_set_has(const struct mustache_set *set, const char *name)
 {
 	size_t n = strlen(name);
 	return find(set, name, n, mustache_parse_hash(name, n)) != NULL;
+}
+
+/* ---- items kept from one render to the next ---- */
+
+/*
+ * Items of lighter sections are rendered again: looking one up and copying
+ * it would cost about as much as writing its few tags.
+ */
+#define KEEP_MIN_WEIGHT 8
+
+struct mustache_cache *mustache_cache_new(size_t max_bytes)
+{
+	struct mustache_cache *c = xcalloc(1, sizeof *c);
+	c->max = max_bytes;
+	return c;
+}
+
+void mustache_cache_free(struct mustache_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nscopes; i++)
+		free((char *)c->scopes[i].p);
+	free(c->scopes);
+	free(c->tab);
+	free(c->bytes);
+	free(c);
+}
+
+struct mustache_cache_stats mustache_cache_stats(const struct mustache_cache *c)
+{
+	return c->stats;
+}
+
+/* The number of scope[0..n) in c, given to it on first sight. */
+static unsigned cache_scope(struct mustache_cache *c, const char *scope, size_t n)
+{
+	for (size_t i = 0; i < c->nscopes; i++)
+		if (c->scopes[i].n == n && (n == 0 || memcmp(c->scopes[i].p, scope, n) == 0))
+			return (unsigned)i;
+	c->scopes = xrealloc(c->scopes, (c->nscopes + 1) * sizeof *c->scopes);
+	char *copy = xmalloc(n + 1);
+	if (n)
+		memcpy(copy, scope, n);
+	copy[n] = '\0';
+	c->scopes[c->nscopes] = (struct slice){copy, n};
+	return (unsigned)c->nscopes++;
+}
+
+static size_t kept_hash(const void *what, const void *subject, unsigned scope)
+{
+	uint64_t h = (uint64_t)(uintptr_t)subject * 0x9e3779b97f4a7c15u;
+	h ^= (uint64_t)(uintptr_t)what * 0xc2b2ae3d27d4eb4fu;
+	h ^= (uint64_t)scope * 0x165667b19e3779f9u;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9u;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The place of the item, or the empty place where it would go; c->cap > 0. */
+static struct kept_item *kept_place(const struct mustache_cache *c, const void *what,
+				    const struct mview *view, const void *subject, unsigned scope)
+{
+	size_t mask = c->cap - 1;
+	for (size_t i = kept_hash(what, subject, scope) & mask;; i = (i + 1) & mask) {
+		struct kept_item *e = &c->tab[i];
+		if (!e->what || (e->what == what && e->subject == subject && e->view == view &&
+				 e->scope == scope))
+			return e;
+	}
+}
+
+static const struct kept_item *kept_find(const struct mustache_cache *c, const void *what,
+					 const struct mview *view, const void *subject,
+					 unsigned scope)
+{
+	if (!c->n)
+		return NULL;
+	const struct kept_item *e = kept_place(c, what, view, subject, scope);
+	return e->what ? e : NULL;
+}
+
+/* Forgets every item (the memory stays for the next ones). */
+static void cache_clear(struct mustache_cache *c)
+{
+	if (c->cap)
+		memset(c->tab, 0, c->cap * sizeof *c->tab);
+	c->n = 0;
+	c->len = 0;
+}
+
+/* Room for the table at cap places; 0 when it would pass the budget. */
+static int cache_table(struct mustache_cache *c, size_t cap)
+{
+	if (cap * sizeof *c->tab + c->room > c->max)
+		return 0;
+	struct kept_item *old = c->tab;
+	size_t oldcap = c->cap;
+	c->tab = xcalloc(cap, sizeof *c->tab);
+	c->cap = cap;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].what)
+			*kept_place(c, old[i].what, old[i].view, old[i].subject, old[i].scope) = old[i];
+	free(old);
+	return 1;
+}
+
+/* Room for need bytes of items, within the budget; 0 when there is none. */
+static int cache_room(struct mustache_cache *c, size_t need)
+{
+	if (need <= c->room)
+		return 1;
+	size_t room = c->room ? c->room : (size_t)64 << 10;
+	while (room < need)
+		room *= 2;
+	size_t most = c->max - c->cap * sizeof *c->tab;
+	if (room > most)
+		room = most;
+	if (room < need)
+		return 0;
+	c->bytes = xrealloc(c->bytes, room);
+	c->room = room;
+	return 1;
+}
+
+/*
+ * Keeps s[0..n) as the item. The table and the bytes stay within the
+ * budget (cap places and room bytes at most max): when the item does not
+ * fit, every other is forgotten first.
+ */
+static void kept_store(struct mustache_cache *c, const void *what, const struct mview *view,
+		       const void *subject, unsigned scope, const char *s, size_t n)
+{
+	if (n > c->max / 4)
+		return; /* an item that large would leave room for few others */
+	if (2 * (c->n + 1) > c->cap && !cache_table(c, c->cap ? 2 * c->cap : 64)) {
+		cache_clear(c);
+		if (2 * (c->n + 1) > c->cap)
+			return; /* not even a small table fits */
+	}
+	if (!cache_room(c, c->len + n)) {
+		cache_clear(c);
+		if (!cache_room(c, n))
+			return;
+	}
+	memcpy(c->bytes + c->len, s, n);
+	*kept_place(c, what, view, subject, scope) =
+		(struct kept_item){what, subject, view, scope, c->len, n};
+	c->len += n;
+	c->n++;
+	c->stats.stored++;
 }
 
 /* ---- rendering ---- */
@@ -338,15 +523,20 @@ static inline int get_part(const struct render *r, const struct mval *v, const s
  * is searched from the top of the stack down, and the other parts only
  * inside what it found. 0 when not found.
  */
-static inline __attribute__((always_inline)) int lookup(const struct render *r, const struct mname *name, struct mval *out)
+static inline __attribute__((always_inline)) int lookup(struct render *r, const struct mname *name, struct mval *out)
 {
 	if (name->nparts == 0) {
 		*out = r->ctx[r->nctx - 1];
 		return 1;
 	}
 	int found = 0;
-	for (size_t i = r->nctx; i-- > 0 && !found;)
+	size_t i = r->nctx;
+	while (!found && i > 0) {
+		i--;
 		found = get_part(r, &r->ctx[i], &name->parts[0], name->keys[0], name->atoms[0], out);
+	}
+	/* Found below the item being kept, or not at all: it depends on the page (struct render). */
+	r->tainted |= !found | (i < r->floor);
 	for (size_t k = 1; found && k < name->nparts; k++) {
 		struct mval v = *out;
 		if (v.type == MVAL_LIST || v.type == MVAL_VIEWS)
@@ -448,6 +638,66 @@ static int enter(struct render *r, const struct mtemplate *t, const struct mnode
 	return 0;
 }
 
+/*
+ * The items of the list of views v, each written from the cache or
+ * rendered and kept (mustache_render_cached). An item renders with no
+ * partial's indentation (the caller checks), which then only depends on
+ * what it pushes itself. A buffer with a sink (buf.h) may give its bytes
+ * away as it grows: it holds an item's bytes until they are kept (its
+ * sink set aside meanwhile), and gives what it holds before, so that it
+ * does not grow past the sink's size because of the items.
+ */
+static int render_kept_items(struct render *r, const struct mtemplate *t,
+			     const struct mnode *node, const struct mval *v)
+{
+	struct mustache_cache *c = r->cache;
+	struct buf *out = r->out;
+	/*
+	 * Kids that are one partial ({{#fiches}}{{> card}}{{/fiches}}) write what
+	 * the partial writes, whichever section of whichever template: kept by
+	 * the partial, a card rendered for one list is written again in others.
+	 */
+	const void *what = node;
+	const struct mnode *kid = node->sec.kids;
+	if (node->sec.nkids == 1 && kid->kind == MNODE_PARTIAL && !kid->partial.standalone) {
+		const struct mtemplate *p = find(r->set, kid->partial.name.p, kid->partial.name.n,
+						 kid->partial.hash);
+		if (p)
+			what = p;
+	}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < v->n; i++) {
+		const void *subject = v->items[i];
+		const struct kept_item *e = kept_find(c, what, v->view, subject, r->scope);
+		if (e) {
+			put(out, c->bytes + e->off, e->len);
+			c->stats.hits++;
+			continue;
+		}
+		struct buf_sink *sink = out->sink;
+		if (sink && out->len >= BUF_SINK_MIN && sink->take(sink, out->data, out->len)) {
+			/* What buf_grow would do later: done before the item, while it may. */
+			out->len = 0;
+			out->data[0] = '\0';
+		}
+		out->sink = NULL;
+		size_t before = out->len;
+		push(r, mv_view(v->view, subject));
+		r->floor = r->nctx - 1;
+		r->tainted = 0;
+		rc = render_nodes(r, t, node->sec.kids, node->sec.nkids);
+		r->nctx--;
+		r->floor = 0;
+		if (rc == 0 && !r->tainted)
+			kept_store(c, what, v->view, subject, r->scope, out->data + before,
+				   out->len - before);
+		out->sink = sink;
+		if (i == 0 && v->n > 1)
+			reserve_items(out, out->len - before, v->n - 1);
+	}
+	return rc;
+}
+
 static int render_section(struct render *r, const struct mtemplate *t,
 			  const struct mnode *node)
 {
@@ -468,7 +718,10 @@ static int render_section(struct render *r, const struct mtemplate *t,
 		return 0;
 	if (enter(r, t, node) < 0)
 		return -1;
-	if (v.type == MVAL_LIST || v.type == MVAL_VIEWS) {
+	if (v.type == MVAL_VIEWS && r->cache && !r->floor && v.view->scoped &&
+	    node->sec.weight >= KEEP_MIN_WEIGHT && r->indent.len == r->ind_from) {
+		rc = render_kept_items(r, t, node, &v);
+	} else if (v.type == MVAL_LIST || v.type == MVAL_VIEWS) {
 		size_t n = mval_count(&v);
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			size_t before = r->out->len;
@@ -575,6 +828,13 @@ int mustache_render_value(const struct mustache_set *set, const char *name,
 			  const struct mval *context, void *user, struct buf *out,
 			  struct diag *d)
 {
+	return mustache_render_cached(set, name, context, user, NULL, NULL, 0, out, d);
+}
+
+int mustache_render_cached(const struct mustache_set *set, const char *name,
+			   const struct mval *context, void *user, struct mustache_cache *cache,
+			   const char *scope, size_t nscope, struct buf *out, struct diag *d)
+{
 	size_t n = strlen(name);
 	const struct mtemplate *t = find(set, name, n, mustache_parse_hash(name, n));
 	if (!t) {
@@ -587,6 +847,10 @@ int mustache_render_value(const struct mustache_set *set, const char *name,
 	r.out = out;
 	r.d = d;
 	r.user = user;
+	if (cache) {
+		r.cache = cache;
+		r.scope = cache_scope(cache, scope, nscope);
+	}
 	push(&r, *context);
 	/* Even an empty result leaves out NUL-terminated, as buf promises. */
 	buf_grow(out, 0);

@@ -67,6 +67,38 @@ int mustache_render_value(const struct mustache_set *set, const char *name,
 			  struct diag *d);
 
 /*
+ * Items of lists rendered once and written again: a fiche's card is the
+ * same on every page of a directory that lists it (its links are relative
+ * to the directory), and a page of 10 000 fiches' « Que faire si… » shows
+ * a thousand contacts' cards 34 times each. A cache belongs to one thread
+ * at a time and holds at most max_bytes (its bytes and its table); when a
+ * new item would pass that, it forgets everything and starts again.
+ */
+struct mustache_cache;
+struct mustache_cache *mustache_cache_new(size_t max_bytes);
+void mustache_cache_free(struct mustache_cache *cache);
+
+/* Items written from the cache and items rendered into it since it was made (for tests). */
+struct mustache_cache_stats {
+	size_t hits, stored;
+};
+struct mustache_cache_stats mustache_cache_stats(const struct mustache_cache *cache);
+
+/*
+ * mustache_render_value, keeping in cache (NULL: none) the items of the
+ * lists it renders when they are worth it: a list of views whose class says
+ * their answers depend only on the subject and the scope (struct mview's
+ * scoped), an item whose lookups all found their name in the item or in
+ * what it pushed (never in the page around it), rendered with no partial's
+ * indentation. scope[0..nscope) names what the views' answers depend on
+ * besides the subject (the page's directory); items kept under another
+ * scope are not used.
+ */
+int mustache_render_cached(const struct mustache_set *set, const char *name,
+			   const struct mval *context, void *user, struct mustache_cache *cache,
+			   const char *scope, size_t nscope, struct buf *out, struct diag *d);
+
+/*
  * The same over JSON data (the spec's tests, the preview server's panel):
  * context is converted for the render (mvalue_json.h), then let go.
  */

@@ -376,6 +376,17 @@ static void pop_section(struct parser *ps)
 	node->sec.name = f.name;
 	node->sec.kids = f.v;
 	node->sec.nkids = f.n;
+	uint64_t weight = 0;
+	for (size_t i = 0; i < f.n; i++) {
+		const struct mnode *k = &f.v[i];
+		if (k->kind == MNODE_VAR)
+			weight += 1;
+		else if (k->kind == MNODE_SECTION || k->kind == MNODE_INVERTED)
+			weight += 1 + (uint64_t)k->sec.weight;
+		else if (k->kind == MNODE_PARTIAL)
+			weight += MUSTACHE_PARTIAL_WEIGHT;
+	}
+	node->sec.weight = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
 }
 
 static int same(struct slice a, struct slice b)

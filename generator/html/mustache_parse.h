@@ -69,6 +69,14 @@ struct mnode {
 			struct mname name;
 			struct mnode *kids;		/* owned array */
 			size_t nkids;
+			/*
+			 * What rendering the kids once costs, roughly: their
+			 * tags, nested ones included, a partial counting
+			 * MUSTACHE_PARTIAL_WEIGHT (its template is not known
+			 * yet), at most UINT32_MAX. Items of a section this
+			 * heavy are worth keeping (mustache_render_cached).
+			 */
+			uint32_t weight;
 		} sec;					/* MNODE_SECTION, MNODE_INVERTED */
 		struct {
 			struct slice name;
@@ -78,6 +86,9 @@ struct mnode {
 		} partial;				/* MNODE_PARTIAL */
 	};
 };
+
+/* A partial's weight in a section's (above): a card, say, a dozen tags. */
+#define MUSTACHE_PARTIAL_WEIGHT 16
 
 struct mtemplate {
 	char *name;		/* owned */

@@ -54,6 +54,13 @@ struct mval;
 struct mview {
 	int (*get)(const void *subject, unsigned atom, const char *name, size_t n, void *user,
 		   struct mval *out);
+	/*
+	 * 1 when get's answers for a subject depend on nothing but the subject
+	 * and the render's scope (mustache_render_cached: the directory of the
+	 * page, whose links are relative to it): an item of a list of such
+	 * views may then be rendered once and its bytes written again.
+	 */
+	int scoped;
 };
 
 struct mobj;

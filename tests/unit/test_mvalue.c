@@ -42,7 +42,7 @@ static int counted_get(const void *subject, unsigned atom, const char *name, siz
 	return 0;
 }
 
-static const struct mview counted_view = {counted_get};
+static const struct mview counted_view = {counted_get, 0};
 
 static char *render(const char *tmpl, const struct mval *v, struct arena *a)
 {
@@ -164,7 +164,7 @@ static int titled_get(const void *subject, unsigned atom, const char *name, size
 	return 0;
 }
 
-static const struct mview titled_view = {titled_get};
+static const struct mview titled_view = {titled_get, 0};
 
 /*
  * Objects large enough to keep slots, set by atom, by a string that is an
