@@ -13,7 +13,8 @@
  *    changed or went; 3. stops there when nothing did; 4. completes the
  *    staging tree: hard links for unchanged files and for files fiches did
  *    not create, the manifest; 5. syncfs (a thread has started the
- *    write-back of every 16 MiB written meanwhile), then exchanges it with the
+ *    write-back of every 16 MiB written meanwhile, and dropped the pages
+ *    of the files then on the disk from the cache), then exchanges it with the
  *    output directory (or renames it in place when there was none), syncs
  *    the parent directory; 6. removes the old tree, now at the staging
  *    name.
@@ -41,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -127,6 +129,14 @@ struct stage {
 	pthread_t flusher;
 	pthread_cond_t flush_cond;
 	atomic_size_t unflushed;    /* bytes written since the last request */
+	/*
+	 * Staged files written whole but still open (guarded by lock): the
+	 * flusher drops their pages from the cache once a syncfs has put
+	 * them on the disk, then closes them (see retire_fd).
+	 */
+	int *written_fds;
+	size_t nwritten_fds, capwritten_fds;
+	size_t max_written_fds;     /* 0: every file is closed at once */
 };
 
 /* A file stage_add handed to a helper: its path (copied) and bytes (taken). */
@@ -149,6 +159,17 @@ struct handoff {
  * slice and the metadata.
  */
 #define STAGE_FLUSH_BYTES ((size_t)16 << 20)
+
+/*
+ * Staged files of at least STAGE_DROP_MIN bytes are held open for the
+ * flusher to drop their pages from the cache (retire_fd), at most
+ * STAGE_WRITTEN_FDS_MAX at once (and a quarter of RLIMIT_NOFILE). Smaller
+ * files are closed at once: a drop costs a system call per file, and at
+ * 10 000 fiches the files under 16 KiB are 56 % of the files, 12 % of the
+ * bytes.
+ */
+#define STAGE_DROP_MIN ((size_t)16 << 10)
+#define STAGE_WRITTEN_FDS_MAX 2048
 
 static int compare_files(const void *a, const void *b)
 {
@@ -522,6 +543,25 @@ static char *swapped_dir(const char *out_dir)
 }
 
 /*
+ * Closes n staged files written whole; with drop (a syncfs put them on the
+ * disk since they were written), first drops their pages from the page
+ * cache. 0, or -1 with *e set to the first close's failure.
+ */
+static int drop_written(const int *fds, size_t n, int drop, int *e)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (drop)
+			posix_fadvise(fds[i], 0, 0, POSIX_FADV_DONTNEED);
+		if (close(fds[i]) < 0 && rc == 0) {
+			rc = -1;
+			*e = errno;
+		}
+	}
+	return rc;
+}
+
+/*
  * The early write-back thread: a syncfs of the staging tree's file system
  * each time STAGE_FLUSH_BYTES more were written. The kernel's flusher does
  * the writing; this thread only waits for it, so the renderers go on.
@@ -537,8 +577,17 @@ static void *flusher_main(void *arg)
 		if (st->flush_stop)
 			break;
 		st->flush_wanted = 0;
+		int *fds = st->written_fds;
+		size_t n = st->nwritten_fds;
+		st->written_fds = NULL;
+		st->nwritten_fds = st->capwritten_fds = 0;
 		pthread_mutex_unlock(&st->lock);
-		int rc = syncfs(st->flush_fd), e = errno;
+		int rc = syncfs(st->flush_fd), e = errno, close_e = 0;
+		if (drop_written(fds, n, rc == 0, &close_e) < 0 && rc == 0) {
+			rc = -1;
+			e = close_e;
+		}
+		free(fds);
 		pthread_mutex_lock(&st->lock);
 		if (rc < 0 && !st->flush_errno)
 			st->flush_errno = e;
@@ -561,6 +610,43 @@ static void flusher_start(struct stage *st)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	st->flusher_started = pthread_create(&st->flusher, NULL, flusher_main, st) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	struct rlimit nofile;
+	if (st->flusher_started && getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		rlim_t quarter = nofile.rlim_cur / 4;
+		st->max_written_fds = quarter < STAGE_WRITTEN_FDS_MAX ? (size_t)quarter : STAGE_WRITTEN_FDS_MAX;
+	}
+}
+
+/*
+ * A staged file written whole: closed, or handed to the flusher to drop
+ * its pages from the cache once they are on the disk. A build writes
+ * hundreds of megabytes it never reads again; written into pages the
+ * cache already had (those of the files before, dropped), the copy costs
+ * less than into fresh memory (a virtual machine's first touch of a page
+ * it gave back to its host is ten times slower), and the build leaves the
+ * cache to the user's own files. 0, or -1 with errno set.
+ */
+static int retire_fd(struct stage *st, int fd, size_t len)
+{
+	if (len < STAGE_DROP_MIN)
+		return close(fd);
+	pthread_mutex_lock(&st->lock);
+	if (!st->flusher_started || st->flush_stop || st->nwritten_fds >= st->max_written_fds) {
+		pthread_mutex_unlock(&st->lock);
+		return close(fd);
+	}
+	if (st->nwritten_fds == st->capwritten_fds) {
+		st->capwritten_fds = st->capwritten_fds ? st->capwritten_fds * 2 : 256;
+		st->written_fds = xrealloc(st->written_fds, st->capwritten_fds * sizeof *st->written_fds);
+	}
+	st->written_fds[st->nwritten_fds++] = fd;
+	if (st->nwritten_fds >= st->max_written_fds / 2) {
+		/* Held open until a syncfs: not too many at once. */
+		st->flush_wanted = 1;
+		pthread_cond_signal(&st->flush_cond);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return 0;
 }
 
 /* Asks for the write-back of what was written since the last request, once there is enough. */
@@ -597,8 +683,12 @@ static void flusher_stop(struct stage *st)
 static int sync_staging(struct stage *st)
 {
 	flusher_stop(st);
-	if (st->flush_errno) {
-		errno = st->flush_errno;
+	int e = 0;
+	/* The files still open are closed before the sync: a close may report a write's failure. */
+	int closed = drop_written(st->written_fds, st->nwritten_fds, 0, &e);
+	st->nwritten_fds = 0;
+	if (st->flush_errno || closed < 0) {
+		errno = st->flush_errno ? st->flush_errno : e;
 		return -1;
 	}
 	if (st->flush_fd >= 0)
@@ -632,6 +722,9 @@ void stage_free(struct stage *st)
 	if (!st)
 		return;
 	flusher_stop(st);
+	int e;
+	drop_written(st->written_fds, st->nwritten_fds, 0, &e);
+	free(st->written_fds);
 	if (st->flush_fd >= 0)
 		close(st->flush_fd);
 	if (st->staging_made == 1 && !st->committed)
@@ -769,11 +862,20 @@ static int make_staging(struct stage *st)
 static int write_staged(struct stage *st, const char *rel, const char *data, size_t len)
 {
 	char *dest = path_join(st->staging, rel);
-	int rc = file_write(dest, data, len);
-	if (rc < 0 && errno == ENOENT && mkdirs_for(st->staging, rel) == 0)
-		rc = file_write(dest, data, len);
+	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
+	int fd = open(dest, flags, 0644);
+	if (fd < 0 && errno == ENOENT && mkdirs_for(st->staging, rel) == 0)
+		fd = open(dest, flags, 0644);
 	free(dest);
-	return rc;
+	if (fd < 0)
+		return -1;
+	if (fd_write_all(fd, data, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return retire_fd(st, fd, len);
 }
 
 /* Notes the first file that could not be written. */
@@ -908,10 +1010,14 @@ static int stream_end(struct stage *st, struct buf *b)
 	int streamed = s->fd >= 0;
 	if (streamed) {
 		hash_stream_add(s->hash, buf_cstr(b), b->len);
-		if (fd_write_close(s->fd, buf_cstr(b), b->len) < 0)
+		if (fd_write_all(s->fd, buf_cstr(b), b->len) < 0) {
 			write_failure(st, s->path, errno);
-		else
+			close(s->fd);
+		} else if (retire_fd(st, s->fd, s->written + b->len) < 0) {
+			write_failure(st, s->path, errno);
+		} else {
 			flusher_count(st, b->len);
+		}
 		size_t len = s->written + b->len;
 		unsigned long long h = hash_stream_end(s->hash);
 		/*
