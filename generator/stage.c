@@ -662,6 +662,22 @@ static void flusher_count(struct stage *st, size_t len)
 	pthread_mutex_unlock(&st->lock);
 }
 
+/*
+ * Asks for the write-back of every file written so far, whatever its
+ * amount: the commit's own work (sorting, the manifest) then overlaps it,
+ * and its final syncfs finds only the manifest and the last metadata.
+ */
+static void flusher_now(struct stage *st)
+{
+	pthread_mutex_lock(&st->lock);
+	if (st->flusher_started && atomic_load(&st->unflushed)) {
+		atomic_store(&st->unflushed, 0);
+		st->flush_wanted = 1;
+		pthread_cond_signal(&st->flush_cond);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
 /* Stops the flusher (after the syncfs it is in, if any). */
 static void flusher_stop(struct stage *st)
 {
@@ -1255,6 +1271,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	struct buf manifest = BUF_INIT;
 	buf_puts(&manifest, MANIFEST_HEADER);
 	stage_flush(st);
+	flusher_now(st);
 
 	/* Phase 1. */
 	qsort(st->files, st->n, sizeof *st->files, compare_files);
