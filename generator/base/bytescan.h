@@ -33,6 +33,12 @@ static inline bytescan_v bytescan_load8(const char *p)
 	return _mm_loadl_epi64((const __m128i *)(const void *)p);
 }
 
+/* The eight bytes of x as the low half of a block (memory order on x86), the upper eight zero. */
+static inline bytescan_v bytescan_from64(unsigned long long x)
+{
+	return _mm_cvtsi64_si128((long long)x);
+}
+
 /* Stores the sixteen bytes of v at p (the caller has room for them). */
 static inline void bytescan_store16(char *p, bytescan_v v)
 {

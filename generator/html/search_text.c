@@ -79,6 +79,30 @@ static inline void put_special(char c, char **h, char **p, const char *p0)
 	}
 }
 
+#if BYTESCAN_SIMD
+/*
+ * The bytes of a block that search_text_put_html may not simply copy to
+ * both: white space and the escaped bytes, with a few others that cost
+ * fewer tests to take along (all bytes up to '\'', and '<' to '>': the
+ * others, ! # $ % =, go through put_special, which copies them).
+ */
+static inline unsigned special_mask(bytescan_v v)
+{
+	return bytescan_le(v, '\'') | bytescan_range(v, '<', '>');
+}
+
+/*
+ * Whether a block whose special bytes are mask (spaces among them) is the
+ * same in both texts: plain spaces alone, none beside another and none
+ * first when the plain text ends apart, as in most prose.
+ */
+static inline int same_in_both(unsigned mask, unsigned spaces, const char *p, const char *p0)
+{
+	return mask == spaces && !(spaces & spaces >> 1) &&
+	       !(spaces & 1 && (p == p0 || p[-1] == ' ' || p[-1] == '\n'));
+}
+#endif
+
 /* Room for n more bytes and the NUL, without a call when there is. */
 static inline void room(struct buf *b, size_t n)
 {
@@ -110,17 +134,12 @@ void search_text_put_html(struct buf *html, struct buf *plain, const char *s, si
 		unsigned width = n - i >= 16 ? 16 : 8, all = bytescan_all(width);
 		bytescan_v v = width == 16 ? bytescan_load16(s + i) : bytescan_load8(s + i);
 		/* Eight bytes: the zeros loaded above them are no text. */
-		unsigned mask = bytescan_mask(bytescan_or(bytescan_le_v(v, ' '), bytescan_html_v(v))) & all;
+		unsigned mask = special_mask(v) & all;
 		/* Sixteen bytes stored either way: the room above has them. */
 		bytescan_store16(h, v);
 		bytescan_store16(p, v);
-		/*
-		 * Plain spaces alone, none beside another and none first when the
-		 * text ends apart, as in most prose: the block is the same in both.
-		 */
 		unsigned spaces = bytescan_eq(v, ' ') & all;
-		if (mask == spaces && !(spaces & spaces >> 1) &&
-		    !(spaces & 1 && (p == p0 || p[-1] == ' ' || p[-1] == '\n')))
+		if (same_in_both(mask, spaces, p, p0))
 			mask = 0;
 		if (!mask) {
 			i += width;
@@ -133,6 +152,25 @@ void search_text_put_html(struct buf *html, struct buf *plain, const char *s, si
 		h += k;
 		p += k;
 		put_special(s[i++], &h, &p, p0);
+	}
+	if (i < n && n >= 8) {
+		/*
+		 * The last bytes (fewer than eight): the eight that end the text,
+		 * shifted down to them, in one piece when they are the same in
+		 * both (sixteen bytes of room above each).
+		 */
+		unsigned k = (unsigned)(n - i), all = bytescan_all(k);
+		unsigned long long x;
+		memcpy(&x, s + n - 8, 8);
+		x >>= 8 * (8 - k);
+		bytescan_v v = bytescan_from64(x);
+		if (same_in_both(special_mask(v) & all, bytescan_eq(v, ' ') & all, p, p0)) {
+			memcpy(h, &x, 8);
+			memcpy(p, &x, 8);
+			h += k;
+			p += k;
+			i = n;
+		}
 	}
 #endif
 	for (; i < n; i++) {
