@@ -4,6 +4,7 @@
 
 #include <locale.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,34 @@ struct loop {
 	int finished[POOL_TIMED_MAX];
 	double seen[POOL_TIMED_MAX][POOL_TIMED_MAX];
 	int last;               /* the thread that ran out of items last */
+	int helping;            /* helpers not done with it yet (helpers.lock) */
 };
+
+/*
+ * The threads that help the callers of pool_for, kept from loop to loop.
+ * A build runs eight loops or more; each started its threads and joined
+ * them, and a thread's end made the allocator (mimalloc) sweep every page
+ * that thread had used, while the caller waited in pthread_join: 51 M
+ * instructions at 1 000 fiches, and the next loop's threads started on
+ * fresh pages. A helper waits on its own condition between loops; one is
+ * started only when none is idle (nested or concurrent loops start more).
+ * Helpers block every signal, so that signals go to the program's own
+ * threads as before. Idle helpers end before a fork() (see atfork_prepare).
+ */
+struct helper {
+	pthread_t thread;
+	pthread_cond_t wake;
+	struct loop *loop;      /* what to work on; NULL while idle */
+	int quit;               /* set while idle: end the thread */
+	struct helper *next;    /* in helpers.idle */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t done;    /* a loop's last helper is done with it */
+	struct helper *idle;
+	pthread_once_t atfork;
+} helpers = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, PTHREAD_ONCE_INIT};
 
 /* What the loops since the last pool_time_take cost (FICHES_TIMING=2). */
 static struct {
@@ -85,11 +113,8 @@ static void ran_out(struct loop *l, int k)
 	pthread_mutex_unlock(&l->lock);
 }
 
-static void *worker(void *arg)
+static void worker(struct loop *l)
 {
-	struct loop *l = arg;
-	if (l->locale != LC_GLOBAL_LOCALE)
-		uselocale(l->locale);
 	int k = 0;
 	if (l->timed) {
 		pthread_mutex_lock(&l->lock);
@@ -108,7 +133,107 @@ static void *worker(void *arg)
 		l->idle(l->ctx, atomic_fetch_sub(&l->active, 1) == 1);
 	if (l->timed)
 		ran_out(l, k);
+}
+
+static void *helper_main(void *arg)
+{
+	struct helper *h = arg;
+	pthread_mutex_lock(&helpers.lock);
+	for (;;) {
+		while (!h->loop && !h->quit)
+			pthread_cond_wait(&h->wake, &helpers.lock);
+		if (h->quit)
+			break;
+		struct loop *l = h->loop;
+		pthread_mutex_unlock(&helpers.lock);
+		/* The caller's locale: workers translate messages as it does. */
+		uselocale(l->locale);
+		worker(l);
+		uselocale(LC_GLOBAL_LOCALE);
+		pthread_mutex_lock(&helpers.lock);
+		h->loop = NULL;
+		h->next = helpers.idle;
+		helpers.idle = h;
+		/* l may be freed once its caller sees this: not read again. */
+		if (--l->helping == 0)
+			pthread_cond_broadcast(&helpers.done);
+	}
+	pthread_mutex_unlock(&helpers.lock);
 	return NULL;
+}
+
+/*
+ * A fork() copies only the thread that calls it. The idle helpers end
+ * first, so that a process whose only threads were the pool's forks as a
+ * single thread, as before the helpers were kept: ThreadSanitizer refuses
+ * threads in a child forked with several, and the PDF pass forks its
+ * typesetters, which run loops. Busy helpers (a loop another thread runs)
+ * cannot end: the child forgets them, and starts its own when it needs
+ * them. The parent starts new helpers at its next loop.
+ */
+static void atfork_prepare(void)
+{
+	pthread_mutex_lock(&helpers.lock);
+	struct helper *idle = helpers.idle;
+	helpers.idle = NULL;
+	for (struct helper *h = idle; h; h = h->next) {
+		h->quit = 1;
+		pthread_cond_signal(&h->wake);
+	}
+	pthread_mutex_unlock(&helpers.lock);
+	while (idle) {
+		struct helper *next = idle->next;
+		pthread_join(idle->thread, NULL);
+		pthread_cond_destroy(&idle->wake);
+		free(idle);
+		idle = next;
+	}
+	/* Held across the fork, so that the child's copy of the pool is whole. */
+	pthread_mutex_lock(&helpers.lock);
+}
+
+static void atfork_parent(void)
+{
+	pthread_mutex_unlock(&helpers.lock);
+}
+
+static void atfork_child(void)
+{
+	helpers.idle = NULL;
+	helpers.done = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
+	pthread_mutex_unlock(&helpers.lock);
+}
+
+static void atfork_register(void)
+{
+	if (pthread_atfork(atfork_prepare, atfork_parent, atfork_child) != 0)
+		abort();
+}
+
+/* A helper on loop l: an idle one, or a new one. 0 when none could start. Under helpers.lock. */
+static int helper_take(struct loop *l)
+{
+	struct helper *h = helpers.idle;
+	if (h) {
+		helpers.idle = h->next;
+	} else {
+		h = xcalloc(1, sizeof *h);
+		pthread_cond_init(&h->wake, NULL);
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		int started = pthread_create(&h->thread, NULL, helper_main, h) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!started) {
+			pthread_cond_destroy(&h->wake);
+			free(h);
+			return 0;
+		}
+	}
+	h->loop = l;
+	l->helping++;
+	pthread_cond_signal(&h->wake);
+	return 1;
 }
 
 /*
@@ -181,20 +306,20 @@ void pool_for_idle(int jobs, size_t n, void (*fn)(void *ctx, size_t i),
 	if (jobs <= 1) {
 		worker(l);
 	} else {
-		pthread_t *threads = xcalloc((size_t)jobs, sizeof *threads);
-		int started = 0;
+		pthread_once(&helpers.atfork, atfork_register);
+		pthread_mutex_lock(&helpers.lock);
 		/* The calling thread works too; extra threads only when they start. */
 		for (int t = 1; t < jobs; t++) {
 			atomic_fetch_add(&l->active, 1);
-			if (pthread_create(&threads[started], NULL, worker, l) == 0)
-				started++;
-			else
+			if (!helper_take(l))
 				atomic_fetch_sub(&l->active, 1);
 		}
+		pthread_mutex_unlock(&helpers.lock);
 		worker(l);
-		for (int t = 0; t < started; t++)
-			pthread_join(threads[t], NULL);
-		free(threads);
+		pthread_mutex_lock(&helpers.lock);
+		while (l->helping)
+			pthread_cond_wait(&helpers.done, &helpers.lock);
+		pthread_mutex_unlock(&helpers.lock);
 	}
 	if (l->timed) {
 		if (n)
