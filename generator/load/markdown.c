@@ -446,86 +446,117 @@ static int find_sigles(const struct site *s, struct doc *doc, const char *text)
 }
 
 /*
+ * What markdown_parse_doc's walk carries: the document's headings and
+ * their anchors so far, raw HTML to report, whether it is inside a link.
+ */
+struct walk {
+	const struct site *s;
+	struct doc *doc;
+	size_t cap;
+	struct anchor_set seen;
+	struct ptrs raw_html;
+	int in_link;
+};
+
+/* A node entered (cmark_iter's ENTER event), but for cutting what is too deep. */
+static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
+{
+	switch (type) {
+	case CMARK_NODE_LINK:
+		w->in_link++;
+		break;
+	case CMARK_NODE_TEXT:
+		/* A text without sigles is not looked up again by the HTML renderer. */
+		if (!w->in_link && w->s->gloss && !find_sigles(w->s, w->doc, cmark_node_get_literal(node)))
+			cmark_node_set_user_data(node, GLOSS_NO_SIGLE);
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_HTML_INLINE:
+		if (!w->s->allow_html)
+			ptrs_add(&w->raw_html, node);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A node left, its children done (cmark_iter's EXIT event; leaves have none, and need none). */
+static void walk_leave(struct walk *w, cmark_node *node, cmark_node_type type)
+{
+	if (type == CMARK_NODE_LINK)
+		w->in_link--;
+	else if (type == CMARK_NODE_HEADING)
+		add_heading(w->doc, node, &w->cap, &w->seen);
+}
+
+/*
  * Parses a document's body and, in one walk of its tree, cuts what is
  * nested too deeply (as prune_deep does, in the same order), collects its
  * headings and the sigles its text uses, and warns of raw HTML. The walk
  * was two (prune_deep's, then this one's): 15 M instructions at 1 000
- * fiches. A heading is read at its exit, once whatever it holds too deeply
+ * fiches. A heading is read when left, once whatever it holds too deeply
  * is cut; raw HTML is reported after the walk, so that « nested too
- * deeply » still comes first among the messages at one place.
+ * deeply » still comes first among the messages at one place. The tree is
+ * walked by hand, in cmark_iter's order: the iterator's two events per
+ * container, its calls and the parent looked up for every node to know
+ * its depth were a quarter of the walk.
  */
 cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
 {
 	cmark_node *root = parse_tree(doc->body, doc->body_len);
-	size_t cap = 0;
-	struct anchor_set seen = {0};
-	struct ptrs raw_html = {0};
-	/* The nodes entered and not left, as in prune_deep. */
-	cmark_node *open[MARKDOWN_MAX_DEPTH + 1];
-	size_t nopen = 0, ncut = 0;
+	struct walk w = {s, doc, 0, {0}, {0}, 0};
+	size_t ncut = 0;
 	int deep_line = 0;
-	cmark_iter *it = cmark_iter_new(root);
-	cmark_event_type ev;
-	int in_link = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER) {
-			cmark_node *p = cmark_node_parent(node);
-			while (nopen && open[nopen - 1] != p)
-				nopen--;
-			if (nopen > MARKDOWN_MAX_DEPTH) {
-				for (p = node; !deep_line && p; p = cmark_node_parent(p))
-					deep_line = cmark_node_get_start_line(p);
-				/*
-				 * The iterator's next event, after the subtree's exit, is
-				 * known once reset: the subtree can go now.
-				 */
-				cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
-				cmark_node_free(node);
-				ncut++;
+	/* node's depth below root: a node deeper than MARKDOWN_MAX_DEPTH is cut with what it holds. */
+	size_t depth = 0;
+	cmark_node *node = root;
+	while (node) {
+		/* Once done with node: the next node in order, each parent ended on the way left. */
+		cmark_node *up, *next;
+		if (depth > MARKDOWN_MAX_DEPTH) {
+			for (cmark_node *p = node; !deep_line && p; p = cmark_node_parent(p))
+				deep_line = cmark_node_get_start_line(p);
+			next = cmark_node_next(node);
+			up = cmark_node_parent(node);
+			cmark_node_free(node);
+			ncut++;
+		} else {
+			cmark_node_type type = cmark_node_get_type(node);
+			walk_enter(&w, node, type);
+			cmark_node *child = cmark_node_first_child(node);
+			if (child) {
+				node = child;
+				depth++;
 				continue;
 			}
-			open[nopen++] = node;
+			walk_leave(&w, node, type);
+			if (node == root)
+				break;
+			next = cmark_node_next(node);
+			up = cmark_node_parent(node);
 		}
-		cmark_node_type type = cmark_node_get_type(node);
-		if (type == CMARK_NODE_LINK) {
-			in_link += ev == CMARK_EVENT_ENTER ? 1 : -1;
-			continue;
+		while (!next) {
+			node = up;
+			depth--;
+			walk_leave(&w, node, cmark_node_get_type(node));
+			if (node == root)
+				break;
+			next = cmark_node_next(node);
+			up = cmark_node_parent(node);
 		}
-		if (type == CMARK_NODE_HEADING) {
-			if (ev == CMARK_EVENT_EXIT)
-				add_heading(doc, node, &cap, &seen);
-			continue;
-		}
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		switch (type) {
-		case CMARK_NODE_TEXT:
-			/* A text without sigles is not looked up again by the HTML renderer. */
-			if (!in_link && s->gloss && !find_sigles(s, doc, cmark_node_get_literal(node)))
-				cmark_node_set_user_data(node, GLOSS_NO_SIGLE);
-			break;
-		case CMARK_NODE_HTML_BLOCK:
-		case CMARK_NODE_HTML_INLINE:
-			if (!s->allow_html)
-				ptrs_add(&raw_html, node);
-			break;
-		default:
-			break;
-		}
+		node = next;
 	}
-	cmark_iter_free(it);
 	if (ncut && !deep_line)
 		deep_line = 1;
 	if (deep_line)
 		diag_error(d, doc->path, doc->body_offset + deep_line, 1,
 			   _("Markdown nested too deeply (limit %d levels)"), MARKDOWN_MAX_DEPTH);
-	for (size_t i = 0; i < raw_html.n; i++)
-		diag_warning(d, doc->path, markdown_line(doc, raw_html.v[i]), markdown_col(raw_html.v[i]),
+	for (size_t i = 0; i < w.raw_html.n; i++)
+		diag_warning(d, doc->path, markdown_line(doc, w.raw_html.v[i]), markdown_col(w.raw_html.v[i]),
 			     _("raw HTML is left out of the site (set 'allow_raw_html: true' in site.yaml to keep it)"));
-	ptrs_free(&raw_html);
-	free(seen.keys);
-	free(seen.next);
+	ptrs_free(&w.raw_html);
+	free(w.seen.keys);
+	free(w.seen.next);
 	/* The title and summary count too: a sigle in a title is marked up there. */
 	if (s->gloss) {
 		if (doc->title)
