@@ -70,9 +70,23 @@ static void check_rel(const char *from, const char *to, const char *want)
 	free(r);
 }
 
+static void check_join(const char *a, const char *b, const char *want)
+{
+	char *j = path_join(a, b);
+	assert_string_equal(j, want);
+	free(j);
+}
+
 static void test_paths(void **state)
 {
 	(void)state;
+	check_join("content/fiches-actions", "12-santal.md", "content/fiches-actions/12-santal.md");
+	check_join("content/", "site.yaml", "content/site.yaml");
+	check_join("", "site.yaml", "site.yaml");
+	check_join("/", "tmp", "/tmp");
+	check_join("a", "", "a/");
+	check_join("", "", "");
+	check_join("a//", "/b", "a///b");
 	check_rel("index.html", "fiches-actions/x.html", "fiches-actions/x.html");
 	check_rel("fiches-actions/x.html", "fiches-thematiques/y.html", "../fiches-thematiques/y.html");
 	check_rel("fiches-actions/x.html", "fiches-actions/z.html", "z.html");
