@@ -97,13 +97,14 @@ static struct block *new_block(size_t size, struct block *prev)
 	return b;
 }
 
-static inline void *place(struct block *b, size_t size)
+/* size's allocation at the end of b, which has room for its footprint need. */
+static inline void *place(struct block *b, size_t size, size_t need)
 {
 	unsigned char *h = b->data + b->used;
 	UNPOISON(h, HEADER + size);
 	memcpy(h, &size, sizeof size);
 	b->last = b->used;
-	b->used += footprint(size);
+	b->used += need;
 	return h + HEADER;
 }
 
@@ -115,20 +116,27 @@ static void *alloc_slow(struct md_arena *a, size_t size)
 	size_t need = footprint(size);
 	if (need > OWN_BLOCK) {
 		a->own = new_block(need, a->own);
-		return place(a->own, size);
+		return place(a->own, size, need);
 	}
 	struct block *b = a->top;
 	if (!b || b->size - b->used < need)
 		a->top = b = new_block(b ? b->size * 2 : FIRST_BLOCK, b);
-	return place(b, size);
+	return place(b, size, need);
 }
 
 static inline void *alloc(struct md_arena *a, size_t size)
 {
 	struct block *b = a->top;
-	/* The usual case, kept short: cmark-gfm allocates half a million times per thousand fiches. */
-	if (b && size <= OWN_BLOCK && footprint(size) <= b->size - b->used)
-		return place(b, size);
+	/*
+	 * The usual case, kept short: cmark-gfm allocates half a million
+	 * times per thousand fiches. A size up to OWN_BLOCK cannot overflow
+	 * its footprint, which is computed once.
+	 */
+	if (b && size <= OWN_BLOCK) {
+		size_t need = footprint(size);
+		if (need <= b->size - b->used)
+			return place(b, size, need);
+	}
 	return alloc_slow(a, size);
 }
 
@@ -142,10 +150,11 @@ static inline struct md_arena *arena(void)
 
 static void *arena_calloc(size_t n, size_t size)
 {
-	if (size && n > SIZE_MAX / size)
+	size_t bytes;
+	if (__builtin_mul_overflow(n, size, &bytes))
 		abort();
-	void *p = alloc(arena(), n * size);
-	memset(p, 0, n * size);
+	void *p = alloc(arena(), bytes);
+	memset(p, 0, bytes);
 	return p;
 }
 
