@@ -49,7 +49,7 @@ int context_render(struct page_context *pc, const struct mustache_set *set,
 /*
  * The same, writing again from cache (mustache_render_cached; NULL: none)
  * the lists' items rendered on earlier pages of the same directory, and
- * keeping there those it renders. One thread at a time uses a cache.
+ * keeping there those it renders; threads rendering pages may share it.
  */
 struct mustache_cache;
 int context_render_cached(struct page_context *pc, const struct mustache_set *set,

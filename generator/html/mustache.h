@@ -70,19 +70,20 @@ int mustache_render_value(const struct mustache_set *set, const char *name,
  * Items of lists rendered once and written again: a fiche's card is the
  * same on every page of a directory that lists it (its links are relative
  * to the directory), and a page of 10 000 fiches' « Que faire si… » shows
- * a thousand contacts' cards 34 times each. A cache belongs to one thread
- * at a time and holds at most max_bytes (its bytes and its table); when a
- * new item would pass that, it forgets everything and starts again.
+ * a thousand contacts' cards 34 times each. Threads rendering at once may
+ * share a cache (a mutex guards it). It holds at most max_bytes (its bytes
+ * and its table); when a new item would pass that, it forgets everything
+ * and starts again.
  */
 struct mustache_cache;
 struct mustache_cache *mustache_cache_new(size_t max_bytes);
 void mustache_cache_free(struct mustache_cache *cache);
 
-/* Items written from the cache and items rendered into it since it was made (for tests). */
+/* Items written from the cache and items rendered into it since it was made. */
 struct mustache_cache_stats {
 	size_t hits, stored;
 };
-struct mustache_cache_stats mustache_cache_stats(const struct mustache_cache *cache);
+struct mustache_cache_stats mustache_cache_stats(struct mustache_cache *cache);
 
 /*
  * mustache_render_value, keeping in cache (NULL: none) the items of the

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static const struct mview unscoped_view = {item_get, 0};
 static struct item items[4] = {{1, "un"}, {2, "deux"}, {3, "trois"}, {1, "un-bis"}};
 static const void *ptrs[4] = {&items[0], &items[1], &items[2], &items[3]};
 
-/* A card heavy enough to be kept (more than KEEP_MIN_WEIGHT). */
+/* A card, heavy enough to be kept (KEEP_MIN_WEIGHT). */
 #define CARD "<li><a href=\"{{href}}\">{{name}}</a> {{n}}{{#none}}x{{/none}}{{^none}}.{{/none}}" \
 	"{{name}}{{n}}{{href}}{{name}}</li>"
 
@@ -183,9 +184,9 @@ static void test_not_kept(void **state)
 	set = set_of("{{#list}}" CARD "{{/list}}", NULL);
 	struct mval unscoped = root_of(&a, &unscoped_view, "1");
 	same(set, &unscoped, "d/", c);
-	/* A section too light to be worth it. */
+	/* A section too light to be worth it (one tag). */
 	mustache_set_free(set);
-	set = set_of("{{#list}}{{name}}{{n}}{{/list}}", NULL);
+	set = set_of("{{#list}}<b>{{name}}</b>{{/list}}", NULL);
 	same(set, &one, "d/", c);
 	assert_int_equal(mustache_cache_stats(c).stored, 0);
 	assert_int_equal(mustache_cache_stats(c).hits, 0);
@@ -331,6 +332,69 @@ static void test_sink(void **state)
 	arena_free(&a);
 }
 
+/* Threads sharing one cache: each render is what a render without it writes. */
+struct shared {
+	const struct mustache_set *set;
+	const struct mval *root;
+	struct mustache_cache *cache;
+	const char *want[3];
+	int wrong;
+};
+
+static const char *const shared_dirs[3] = {"a/", "b/", ""};
+
+static void *render_shared(void *arg)
+{
+	struct shared *sh = arg;
+	for (int k = 0; k < 60; k++) {
+		int d = k % 3;
+		struct arena a = ARENA_INIT;
+		struct page p = {shared_dirs[d], 0, &a};
+		struct buf out = BUF_INIT;
+		if (mustache_render_cached(sh->set, "t", sh->root, &p, sh->cache, shared_dirs[d],
+					   strlen(shared_dirs[d]), &out, NULL) != 0 ||
+		    out.len != strlen(sh->want[d]) || memcmp(out.data, sh->want[d], out.len) != 0)
+			__atomic_add_fetch(&sh->wrong, 1, __ATOMIC_RELAXED);
+		buf_free(&out);
+		arena_free(&a);
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct mustache_set *set = set_of("{{#list}}{{> p}}{{/list}}{{#list}}" CARD "{{/list}}", CARD);
+	struct mval root = root_of(&a, &scoped_view, "o");
+	struct shared sh = {set, &root, mustache_cache_new(1 << 20), {NULL}, 0};
+	for (int d = 0; d < 3; d++)
+		sh.want[d] = render(set, &root, shared_dirs[d], NULL, NULL);
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, render_shared, &sh), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(sh.wrong, 0);
+	/* 24 items (4 subjects, 2 lists, 3 directories), each kept once. */
+	assert_int_equal(mustache_cache_stats(sh.cache).stored, 24);
+	assert_true(mustache_cache_stats(sh.cache).hits > 0);
+	mustache_cache_free(sh.cache);
+	/* Room for 20 items or so: forgotten now and then while the others read. */
+	sh.cache = mustache_cache_new(64 * 48 + 1100);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, render_shared, &sh), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(sh.wrong, 0);
+	assert_true(mustache_cache_stats(sh.cache).stored > 24);
+	for (int d = 0; d < 3; d++)
+		free((char *)sh.want[d]);
+	mustache_cache_free(sh.cache);
+	mustache_set_free(set);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_indentation),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_sink),
+		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
