@@ -257,6 +257,7 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 {
 	struct buf b = BUF_INIT;
 	size_t nshards = 0, first = 0, prev_first = 0, bytes = 0;
+	uint32_t *count = NULL; /* search_put_head's */
 	for (size_t k = 0; k <= p->nstems; k++) {
 		if (k == p->nstems || (k > first && b.len >= SHARD_BYTES)) {
 			if (k == first)
@@ -280,7 +281,9 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 			buf_puts(&b, "\",\"");
 		size_t df = p->start[k + 1] - p->start[k];
 		if (df > HEAD_POSTINGS) {
-			search_put_head(&b, p, k);
+			if (!count)
+				count = xcalloc(SCORE_LEVELS, sizeof *count);
+			search_put_head(&b, p, k, count);
 			struct buf file = BUF_INIT;
 			part_call(&file, 'm', k);
 			buf_putc(&file, '"');
@@ -292,6 +295,7 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 		}
 	}
 	buf_free(&b);
+	free(count);
 	return bytes;
 }
 

@@ -358,10 +358,9 @@ void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *sco
  * each; the postings, already in section order, are then filtered in one
  * pass (two sorts of every posting of each frequent stem before).
  */
-void search_put_head(struct buf *b, const struct postings *p, size_t k)
+void search_put_head(struct buf *b, const struct postings *p, size_t k, uint32_t *count)
 {
 	size_t from = p->start[k], n = p->start[k + 1] - from;
-	uint32_t *count = xcalloc(SCORE_LEVELS, sizeof *count);
 	for (size_t i = 0; i < n; i++)
 		count[p->score[from + i]]++;
 	size_t above = 0;       /* postings scoring more than low */
@@ -371,9 +370,11 @@ void search_put_head(struct buf *b, const struct postings *p, size_t k)
 		low--;
 	}
 	size_t at_low = HEAD_POSTINGS - above; /* the first ones by section of score low */
-	free(count);
-	uint32_t *sec = xmalloc(HEAD_POSTINGS * sizeof *sec);
-	uint16_t *score = xmalloc(HEAD_POSTINGS * sizeof *score);
+	/* count zeroed again for the next stem: its n places, not its SCORE_LEVELS. */
+	for (size_t i = 0; i < n; i++)
+		count[p->score[from + i]] = 0;
+	uint32_t sec[HEAD_POSTINGS];
+	uint16_t score[HEAD_POSTINGS];
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint16_t sc = p->score[from + i];
@@ -386,8 +387,6 @@ void search_put_head(struct buf *b, const struct postings *p, size_t k)
 		}
 	}
 	search_put_postings(b, sec, score, m);
-	free(sec);
-	free(score);
 }
 
 /* The value of each score level, made once (pow was most of the phrases' cost). */
