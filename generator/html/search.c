@@ -316,7 +316,9 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 struct group {
 	size_t frag_from, frag_to;      /* its fragments */
 	struct vocab vc;                /* the words of its records and sections (own ids) */
-	struct tokens toks;             /* once merged: its texts' tokens, as the index's ids */
+	struct tokens toks;             /* once merged: its texts' tokens (its own ids) */
+	uint32_t *map;                  /* once merged: its ids → the index's */
+	size_t nmap;
 	struct buf *texts;              /* its fragments' files when not staged, held for put_texts */
 };
 
@@ -492,7 +494,7 @@ static void run_group(struct search_job *j, size_t g)
 	 * transient of the index, 4 bytes a word).
 	 */
 	pthread_mutex_lock(&j->merge_lock);
-	search_vocab_merge(&j->vc, &gr->vc, &gr->toks);
+	gr->map = search_vocab_merge(&j->vc, &gr->vc, &gr->toks, &gr->nmap);
 	pthread_mutex_unlock(&j->merge_lock);
 	for (size_t i = s0; i < s1; i++)
 		j->toks_of[i] = gr->toks.v;
@@ -645,6 +647,7 @@ void search_job_free(struct search_job *j)
 		free(gr->texts);
 		search_vocab_free(&gr->vc);
 		free(gr->toks.v);
+		free(gr->map);
 	}
 	free(j->groups);
 	search_vocab_free(&j->vc);
@@ -721,7 +724,21 @@ static void finish_index(struct search_job *j)
 		stem_of[sp->id] = at == (size_t)-1 ? -1 : (int32_t)all[at].stem_id;
 	}
 	struct postings post = {0};
-	search_compute_postings(s, &ix, toks_of, stem_of, next_id, rspan, sspan, &post);
+	/* Each group's ids to stems (its tokens keep its ids: see search_vocab_merge). */
+	int32_t **group_stem = xmalloc((j->ngroups + 1) * sizeof *group_stem);
+	for (size_t g = 0; g < j->ngroups; g++) {
+		struct group *gr = &j->groups[g];
+		group_stem[g] = xmalloc((gr->nmap + 1) * sizeof **group_stem);
+		for (size_t i = 0; i < gr->nmap; i++)
+			group_stem[g][i] = stem_of[gr->map[i]];
+		free(gr->map);
+		gr->map = NULL;
+	}
+	search_compute_postings(s, &ix, toks_of, (const int32_t *const *)group_stem, next_id, rspan, sspan,
+				&post);
+	for (size_t g = 0; g < j->ngroups; g++)
+		free(group_stem[g]);
+	free(group_stem);
 	/* The texts as tokens served the postings only: let them go before the files are made. */
 	free(rspan);
 	free(sspan);

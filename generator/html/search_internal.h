@@ -294,10 +294,11 @@ struct span search_vocab_text(struct vocab *vc, const char *s);
 /* The same for s of len bytes (s[len] is its NUL): the long texts' length is known. */
 struct span search_vocab_text_len(struct vocab *vc, const char *s, size_t len);
 /*
- * Moves part's spellings into vc and hands its tokens, now vc's ids, to
- * *toks (the spans into them stand); part is left empty.
+ * Moves part's spellings into vc and hands its tokens, still part's ids, to
+ * *toks (the spans into them stand); part is left empty. Returns the map
+ * of part's ids to vc's (*nmap of them; caller frees).
  */
-void search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks);
+uint32_t *search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks, size_t *nmap);
 /* Frees vc's spellings, tokens and stemmer. */
 void search_vocab_free(struct vocab *vc);
 /* qsort orders: words by folded form, the most frequent spelling first; stems (strings). */
@@ -380,11 +381,13 @@ unsigned search_quantise(double v);
 /*
  * The postings of the nstems stems, from the tokens of the records' and
  * sections' texts: section k's and its record's spans point into toks_of[k]
- * (its group's list). The lists are used up: their tokens are scanned once,
- * in section order, and what has been read may be written over.
+ * (its group's list); stem_of[g], the stem id of each token of the g-th
+ * list in section order (-1: not indexed). The lists are used up: their
+ * tokens are scanned once, in section order, and what has been read may
+ * be written over.
  */
 void search_compute_postings(const struct site *s, const struct index *ix, uint32_t *const *toks_of,
-			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
+			     const int32_t *const *stem_of, size_t nstems, const struct span *rspan,
 			     const struct span *sspan, struct postings *p);
 void search_postings_free(struct postings *p);
 /* Postings as section deltas and scores. */

@@ -72,7 +72,7 @@ struct scan {
 	uint32_t *state;
 	uint32_t *touched;
 	size_t ntouched;
-	const int32_t *stem_of; /* spelling id → stem id, -1 when not indexed */
+	const int32_t *stem_of; /* the current list's token → stem id, -1 when not indexed */
 	const uint32_t *toks;   /* the current section's tokens */
 };
 
@@ -223,11 +223,11 @@ static inline size_t put_pairs(struct scan *sc, const struct section_score *ss, 
 }
 
 void search_compute_postings(const struct site *s, const struct index *ix, uint32_t *const *toks_of,
-			     const int32_t *stem_of, size_t nstems, const struct span *rspan,
+			     const int32_t *const *stem_of, size_t nstems, const struct span *rspan,
 			     const struct span *sspan, struct postings *p)
 {
 	struct scan sc = {xcalloc(nstems + 1, sizeof(uint32_t)), xcalloc(nstems + 1, sizeof(uint32_t)), 0,
-			  stem_of, NULL};
+			  NULL, NULL};
 	size_t nsec = ix->nsecs, *df = xcalloc(nstems + 1, sizeof *df);
 	int nkinds = KIND_EXTRA + (int)s->nextra_kinds;
 	double *weight = xmalloc((size_t)nkinds * sizeof *weight);
@@ -257,6 +257,7 @@ void search_compute_postings(const struct site *s, const struct index *ix, uint3
 	for (size_t si = 0; si < nsec; si++) {
 		if (si == list_end) {
 			dst = pairs_place(ix, toks_of, si, rspan, sspan, unit, &list_end, &lists[nlists].own);
+			sc.stem_of = stem_of[nlists];
 			lists[nlists++].v = dst;
 			w = 0;
 		}

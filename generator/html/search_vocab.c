@@ -204,10 +204,11 @@ static inline void vocab_add(struct vocab *vc, struct search_split *ws)
 /*
  * Moves part's spellings into vc, in part's id order: a spelling vc has
  * adds its count, a new one takes the next id and is stemmed with vc's
- * stemmer if part had none. Then part's tokens, as vc's ids, to *toks
- * (the caller's now). No output depends on the ids (see spelling_hash).
+ * stemmer if part had none. Then part's tokens, still part's ids, to *toks
+ * and the map of part's ids to vc's to *map (the caller's now). No output
+ * depends on the ids (see spelling_hash).
  */
-void search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks)
+uint32_t *search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks, size_t *nmap)
 {
 	/* part's counts, from its slots, where search_vocab_text kept them. */
 	for (size_t i = 0; i < part->cap; i++)
@@ -239,15 +240,17 @@ void search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *tok
 		}
 		map[from->id] = to->id;
 	}
-	/* part's tokens become vc's ids where they are: no copy of the largest array of the index. */
-	uint32_t *t = part->toks.v;
-	for (size_t i = 0, n = part->toks.n; i < n; i++)
-		t[i] = t[i] == NO_WORD ? NO_WORD : map[t[i]];
+	/*
+	 * part's tokens keep its ids: their readers look them up through the
+	 * map (a pass writing vc's ids over every token of the index cost a
+	 * read and a write of its largest array, under the merge's lock).
+	 */
 	*toks = part->toks;
-	free(map);
+	*nmap = part->n;
 	free(part->v);
 	free(part->slots);
 	*part = (struct vocab){0};
+	return map;
 }
 
 void search_vocab_free(struct vocab *vc)

@@ -458,7 +458,8 @@ static void test_postings_layouts(void **state)
 		uint32_t *toks_of[4] = {c.toks, c.toks, c.toks, c.toks};
 		size_t nstems = run == 2 ? ((size_t)1 << 20) + 1 : 8;
 		struct postings p = {0};
-		search_compute_postings(&site, &ix, toks_of, stem_of, nstems, c.rspan, c.sspan, &p);
+		const int32_t *list_stems[1] = {stem_of};
+		search_compute_postings(&site, &ix, toks_of, list_stems, nstems, c.rspan, c.sspan, &p);
 		/* In place only when the texts are where they are scanned and a pair is a word. */
 		assert_int_equal(memcmp(before, c.toks, sizeof before) != 0, run == 0);
 		assert_int_equal(p.nsec, 4);
