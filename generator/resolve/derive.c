@@ -3,6 +3,7 @@
 #include "pool.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,13 +81,40 @@ static void bump(struct scorer *sc, struct doc *o, size_t points)
 struct related_job {
 	struct site *s;
 	enum doc_kind kind;
+	/*
+	 * By document index: the set of its publics as bits (taxon i of
+	 * site.publics is bit i), and whether that set says all its list does
+	 * (every public among the first 64, none twice). Then the publics two
+	 * documents share are the bits they share: comparing the lists, one
+	 * ptrs_contains per public per candidate, was 40 % of this loop.
+	 */
+	uint64_t *publics_bits;
+	unsigned char *bits_exact;
 };
 
 /* Documents per run of derive_related's parallel loop. */
 #define RELATED_RUN 256
 
-static void related_of(enum doc_kind kind, struct doc *d, struct scorer *sc, size_t *cap)
+/* The publics d and o share: |d->publics ∩ o->publics|, counted on d's list as shared() does. */
+static size_t shared_publics(const struct related_job *j, const struct doc *d, const struct doc *o)
 {
+	size_t n = j->s->ndocs[j->kind], oi = o->index;
+	/* A document of another kind (a logique's neighbours) has no bits here. */
+	if (j->bits_exact[d->index] && oi < n && j->s->docs[j->kind][oi] == o && j->bits_exact[oi]) {
+		/* A few bits: cleared one by one (no POPCNT in the baseline x86-64 build). */
+		size_t c = 0;
+		for (uint64_t both = j->publics_bits[d->index] & j->publics_bits[oi]; both;
+		     both &= both - 1)
+			c++;
+		return c;
+	}
+	return shared(&d->publics, &o->publics);
+}
+
+static void related_of(const struct related_job *job, struct doc *d, struct scorer *sc,
+		       size_t *cap)
+{
+	enum doc_kind kind = job->kind;
 	sc->ntouched = 0;
 	/* Worst case of candidates for this doc, so bump never overflows. */
 	size_t bound = d->links_to.n + d->cited_by.n + 2 * RELATED_LOGIC_WINDOW + 1;
@@ -142,7 +170,7 @@ static void related_of(enum doc_kind kind, struct doc *d, struct scorer *sc, siz
 		sc->score[o->index] = 0;
 		if (d->logic && d->logic == o->logic)
 			score += 3;
-		score += shared(&d->publics, &o->publics);
+		score += shared_publics(job, d, o);
 		if (score < 3)
 			continue;
 		struct scored c = {o, score};
@@ -170,9 +198,34 @@ static void related_run(void *ctx, size_t r)
 	sc.touched = xcalloc(cap, sizeof *sc.touched);
 	size_t end = (r + 1) * RELATED_RUN < n ? (r + 1) * RELATED_RUN : n;
 	for (size_t i = r * RELATED_RUN; i < end; i++)
-		related_of(j->kind, j->s->docs[j->kind][i], &sc, &cap);
+		related_of(j, j->s->docs[j->kind][i], &sc, &cap);
 	free(sc.touched);
 	free(sc.score);
+}
+
+/* Run r of the publics' bits: documents [r * RELATED_RUN, (r + 1) * RELATED_RUN). */
+static void bits_run(void *ctx, size_t r)
+{
+	struct related_job *j = ctx;
+	const struct site *s = j->s;
+	size_t n = s->ndocs[j->kind];
+	size_t end = (r + 1) * RELATED_RUN < n ? (r + 1) * RELATED_RUN : n;
+	uintptr_t base = (uintptr_t)s->publics;
+	for (size_t i = r * RELATED_RUN; i < end; i++) {
+		const struct ptrs *p = &s->docs[j->kind][i]->publics;
+		uint64_t bits = 0;
+		int exact = 1;
+		for (size_t k = 0; k < p->n && exact; k++) {
+			uintptr_t at = (uintptr_t)p->v[k];
+			size_t t = (at - base) / sizeof *s->publics;
+			exact = at >= base && (at - base) % sizeof *s->publics == 0 &&
+				t < s->npublics && t < 64 && !(bits >> t & 1);
+			if (exact)
+				bits |= (uint64_t)1 << t;
+		}
+		j->publics_bits[i] = bits;
+		j->bits_exact[i] = (unsigned char)exact;
+	}
 }
 
 static void derive_related(struct site *s, enum doc_kind kind)
@@ -180,8 +233,12 @@ static void derive_related(struct site *s, enum doc_kind kind)
 	size_t n = s->ndocs[kind];
 	if (n < 2)
 		return;
-	struct related_job j = {s, kind};
-	pool_for(0, (n + RELATED_RUN - 1) / RELATED_RUN, related_run, &j);
+	struct related_job j = {s, kind, xcalloc(n, sizeof *j.publics_bits), xcalloc(n, 1)};
+	size_t runs = (n + RELATED_RUN - 1) / RELATED_RUN;
+	pool_for(0, runs, bits_run, &j);
+	pool_for(0, runs, related_run, &j);
+	free(j.publics_bits);
+	free(j.bits_exact);
 }
 
 struct sort_job {
