@@ -71,6 +71,17 @@ static inline unsigned bytescan_range(bytescan_v v, unsigned char lo, unsigned c
 }
 
 /*
+ * Bytes in [lo, lo + span] (unsigned), lo and span given as blocks of
+ * sixteen copies (loaded once, not broadcast again at each block by a
+ * loop whose calls clobber every vector register).
+ */
+static inline unsigned bytescan_in_span(bytescan_v v, bytescan_v lo, bytescan_v span)
+{
+	__m128i d = _mm_sub_epi8(v, lo);
+	return bytescan_mask(_mm_cmpeq_epi8(_mm_min_epu8(d, span), d));
+}
+
+/*
  * The _v helpers give the class as a block (0xFF per byte in it), for
  * callers that join classes with bytescan_or before one bytescan_mask.
  */

@@ -49,6 +49,8 @@ struct gloss_index {
 	size_t nlens[256];
 	int any;             /* some sigle is indexed */
 	unsigned char lo, hi; /* the first bytes of the sigles lie in [lo, hi] */
+	/* Sixteen copies of lo and of hi - lo, for the scan's range test (bytescan_in_span). */
+	unsigned char lo16[16], span16[16];
 	/* Bit (first << 8 | second): some sigle starts with those bytes (any second for one byte). */
 	uint64_t pairs[65536 / 64];
 };
@@ -131,6 +133,8 @@ struct gloss_index *gloss_index_new(const char *const *sigles, size_t n)
 			g->hi = first;
 		g->any = 1;
 	}
+	memset(g->lo16, g->lo, sizeof g->lo16);
+	memset(g->span16, g->hi - g->lo, sizeof g->span16);
 	for (size_t c = 0; c < 256; c++)
 		if (g->nlens[c] > 1)
 			qsort(g->lens[c], g->nlens[c], sizeof(size_t), by_length_desc);
@@ -248,13 +252,15 @@ int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 	 * looked at masked off (text nodes are short: a byte loop over their
 	 * tails cost a sixth of the lookup).
 	 */
+	const bytescan_v lo_v = bytescan_load16((const char *)g->lo16);
+	const bytescan_v span_v = bytescan_load16((const char *)g->span16);
 	for (; n - i >= 16; i += 16)
-		if (candidates_in(g, s, n, i, bytescan_range(bytescan_load16(s + i), g->lo, g->hi),
+		if (candidates_in(g, s, n, i, bytescan_in_span(bytescan_load16(s + i), lo_v, span_v),
 				  pos, len, which))
 			return 1;
 	if (n - i >= 8) {
 		/* Eight bytes: the zeros loaded above them are no text. */
-		if (candidates_in(g, s, n, i, bytescan_range(bytescan_load8(s + i), g->lo, g->hi) &
+		if (candidates_in(g, s, n, i, bytescan_in_span(bytescan_load8(s + i), lo_v, span_v) &
 				  bytescan_all(8), pos, len, which))
 			return 1;
 		i += 8;
@@ -262,7 +268,7 @@ int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 	if (i < n && n >= 8) {
 		size_t base = n - 8;
 		unsigned seen = bytescan_all((unsigned)(i - base));
-		return candidates_in(g, s, n, base, bytescan_range(bytescan_load8(s + base), g->lo, g->hi) &
+		return candidates_in(g, s, n, base, bytescan_in_span(bytescan_load8(s + base), lo_v, span_v) &
 				     bytescan_all(8) & ~seen, pos, len, which);
 	}
 #endif
