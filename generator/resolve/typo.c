@@ -49,6 +49,7 @@
 #include "utf8.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,14 @@ struct run {
 	struct pending out;
 	typo_emit_fn emit;
 	void *ctx;
+	/*
+	 * The last ordinal looked for (ordinal_at): at input offset ord_at
+	 * (SIZE_MAX: none yet), found or not, its number and suffix. The
+	 * scan looks before it hands a word start to step, which would look
+	 * again at the same bytes.
+	 */
+	size_t ord_at, ord_num, ord_suf;
+	int ord_found;
 };
 
 /* Room for n more bytes in the pending text. */
@@ -479,6 +488,22 @@ static inline int ordinal_may_start(const char *s, size_t n)
 	return !roman || i > 1 || s[0] == 'I' || s[0] == 'X';
 }
 
+/* ordinal() at r's input offset i, remembered for the next call at the same offset. */
+static int ordinal_at(struct run *r, size_t i, size_t *num, size_t *suf)
+{
+	if (r->ord_at != i) {
+		const char *s = r->s + i;
+		size_t n = r->n - i;
+		r->ord_at = i;
+		r->ord_found = ordinal_may_start(s, n) && ordinal(s, n, &r->ord_num, &r->ord_suf);
+	}
+	if (!r->ord_found)
+		return 0;
+	*num = r->ord_num;
+	*suf = r->ord_suf;
+	return 1;
+}
+
 /* Length of a unit (km², km, kg, m²) at s[0..n) that ends a word, or 0. */
 static size_t unit_len(const char *s, size_t n)
 {
@@ -553,7 +578,7 @@ static size_t step(struct run *r, size_t i)
 			return i + k;
 		}
 		/* 1,5e or 2.3e: the digits after a decimal mark are no ordinal. */
-		if (ordinal_may_start(s, n) && ordinal(s, n, &num, &suf) &&
+		if (ordinal_at(r, i, &num, &suf) &&
 		    !((prev == ',' || prev == '.') && is_digit_cp(prev2(r)))) {
 			put_raw(r, s, num);
 			flush(r);
@@ -712,11 +737,11 @@ static inline int may_be_address(const char *s, size_t n, size_t i)
 	return i < n && (s[i] == '@' || (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/'));
 }
 
-/* 1 when step may find an ordinal at s[0..n). */
-static int may_be_ordinal(const char *s, size_t n)
+/* 1 when step may find an ordinal at r's input offset i (step finds it there again without a second look). */
+static int may_be_ordinal(struct run *r, size_t i)
 {
 	size_t num, suf;
-	return ordinal_may_start(s, n) && ordinal(s, n, &num, &suf);
+	return ordinal_at(r, i, &num, &suf);
 }
 
 /*
@@ -851,6 +876,7 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 	r.out.data = r.out.local;
 	r.out.len = 0;
 	r.out.cap = sizeof r.out.local;
+	r.ord_at = SIZE_MAX;
 	/*
 	 * s[from..i) goes out unchanged and is appended to r.out in one
 	 * piece; s[scan..i) was gone over without step, so st->prev is its
@@ -872,7 +898,7 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 			break;
 		case B_ROMAN:
 			if (state == S_APART && roman_may_start(s + i, n - i) &&
-			    may_be_ordinal(s + i, n - i))
+			    may_be_ordinal(&r, i))
 				goto rule;
 			break;
 		case B_W:
@@ -889,7 +915,7 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 			break;
 		case B_DIGIT:
 			if (state == S_APART && ((digits_may_start(s + i, n - i) &&
-						  may_be_ordinal(s + i, n - i)) ||
+						  may_be_ordinal(&r, i)) ||
 						 may_be_address(s, n, i)))
 				goto rule;
 			i++;
