@@ -102,6 +102,7 @@ struct stage {
 	size_t n, cap;
 	int staging_made;     /* 1: created and ours; -1: could not be created */
 	int staging_errno;
+	int staging_fd;       /* the staging directory, which files are created in, or -1 */
 	int committed;
 	char *write_failed;   /* first file that could not be written, and why */
 	int write_errno;
@@ -118,9 +119,10 @@ struct stage {
 	/*
 	 * Early write-back (flusher_main): a thread that asks the kernel to
 	 * write the files staged so far while the build goes on. flush_fd,
-	 * the staging directory opened before any file is written, also
-	 * serves the final syncfs, so a write-back error since then is
-	 * reported whichever syncfs meets it. The flags are guarded by lock.
+	 * the staging directory opened before any file is written
+	 * (staging_fd, which owns it), also serves the final syncfs, so a
+	 * write-back error since then is reported whichever syncfs meets it.
+	 * The flags are guarded by lock.
 	 */
 	int flush_fd;               /* -1 when none (patch mode, or not staged yet) */
 	int flusher_started;
@@ -601,7 +603,7 @@ static void flusher_start(struct stage *st)
 {
 	if (st->patch)
 		return;  /* a preview's patch is never synced */
-	st->flush_fd = open(st->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	st->flush_fd = st->staging_fd;
 	if (st->flush_fd < 0)
 		return;  /* the final sync opens the directory itself */
 	/* Signals stay with the main thread. */
@@ -727,6 +729,7 @@ struct stage *stage_new(const char *out_dir)
 	atomic_init(&st->helpers, 0);
 	atomic_init(&st->unflushed, 0);
 	st->flush_fd = -1;
+	st->staging_fd = -1;
 	struct stat out_st;
 	if (lstat(st->out, &out_st) == 0 && S_ISDIR(out_st.st_mode))
 		st->old = read_manifest(st->out, &st->nold, &st->old_hashes);
@@ -741,8 +744,8 @@ void stage_free(struct stage *st)
 	int e;
 	drop_written(st->written_fds, st->nwritten_fds, 0, &e);
 	free(st->written_fds);
-	if (st->flush_fd >= 0)
-		close(st->flush_fd);
+	if (st->staging_fd >= 0)
+		close(st->staging_fd);  /* and flush_fd, the same */
 	if (st->staging_made == 1 && !st->committed)
 		remove_tree(st->staging);
 	for (size_t i = 0; i < st->n; i++)
@@ -865,6 +868,8 @@ static int make_staging(struct stage *st)
 		clean_leftovers(st->parent, st->name, st->out);
 		if (mkdir(st->staging, 0755) == 0) {
 			st->staging_made = 1;
+			/* Files are created relative to it: no walk of the path above for each. */
+			st->staging_fd = open(st->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			flusher_start(st);
 		} else {
 			st->staging_made = -1;
@@ -874,15 +879,47 @@ static int make_staging(struct stage *st)
 	return st->staging_made == 1 ? 0 : -1;
 }
 
+/*
+ * Creates rel below the staging directory for writing, making its
+ * directories when missing: a descriptor, or -1 with errno set.
+ */
+static int open_staged(struct stage *st, const char *rel)
+{
+	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
+	if (st->staging_fd < 0) {
+		/* The directory could not be opened: its path, walked each time. */
+		char *dest = path_join(st->staging, rel);
+		int fd = open(dest, flags, 0644);
+		if (fd < 0 && errno == ENOENT && mkdirs_for(st->staging, rel) == 0)
+			fd = open(dest, flags, 0644);
+		int e = errno;
+		free(dest);
+		errno = e;
+		return fd;
+	}
+	int fd = openat(st->staging_fd, rel, flags, 0644);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	char *dir = xstrdup(rel);
+	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		int made = mkdirat(st->staging_fd, dir, 0755) == 0 || errno == EEXIST;
+		*p = '/';
+		if (!made) {
+			int e = errno;
+			free(dir);
+			errno = e;
+			return -1;
+		}
+	}
+	free(dir);
+	return openat(st->staging_fd, rel, flags, 0644);
+}
+
 /* Writes rel below the staging directory, making its directories when missing. */
 static int write_staged(struct stage *st, const char *rel, const char *data, size_t len)
 {
-	char *dest = path_join(st->staging, rel);
-	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
-	int fd = open(dest, flags, 0644);
-	if (fd < 0 && errno == ENOENT && mkdirs_for(st->staging, rel) == 0)
-		fd = open(dest, flags, 0644);
-	free(dest);
+	int fd = open_staged(st, rel);
 	if (fd < 0)
 		return -1;
 	if (fd_write_all(fd, data, len) < 0) {
@@ -964,14 +1001,7 @@ static int stream_open(struct stream *s)
 		errno = st->staging_errno;
 		return -1;
 	}
-	char *dest = path_join(st->staging, s->path);
-	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
-	s->fd = open(dest, flags, 0644);
-	if (s->fd < 0 && errno == ENOENT && mkdirs_for(st->staging, s->path) == 0)
-		s->fd = open(dest, flags, 0644);
-	int e = errno;
-	free(dest);
-	errno = e;
+	s->fd = open_staged(st, s->path);
 	return s->fd < 0 ? -1 : 0;
 }
 
