@@ -56,6 +56,7 @@ struct out_file {
 	size_t len;
 	unsigned long long hash;
 	int unchanged;          /* the output holds these bytes already */
+	int refused;            /* not a path the stage may write (path_is_safe, the manifest's) */
 };
 
 /*
@@ -970,7 +971,7 @@ static void add_now(struct stage *st, const char *path, const char *data, size_t
 		st->cap = st->cap ? st->cap * 2 : 256;
 		st->files = xrealloc(st->files, st->cap * sizeof *st->files);
 	}
-	st->files[st->n++] = (struct out_file){xstrdup(path), len, h, unchanged};
+	st->files[st->n++] = (struct out_file){xstrdup(path), len, h, unchanged, !writable};
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -1075,7 +1076,7 @@ static int stream_end(struct stage *st, struct buf *b)
 			st->cap = st->cap ? st->cap * 2 : 256;
 			st->files = xrealloc(st->files, st->cap * sizeof *st->files);
 		}
-		st->files[st->n++] = (struct out_file){xstrdup(s->path), len, h, 0};
+		st->files[st->n++] = (struct out_file){xstrdup(s->path), len, h, 0, 0};
 		pthread_mutex_unlock(&st->lock);
 		buf_reset(b);
 	}
@@ -1236,7 +1237,7 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 	buf_puts(&interim, manifest_header(st->old_hashes));
 	for (size_t i = 0; i < st->nold; i++) {
 		const struct manifest_entry *m = &st->old[i];
-		struct out_file key = {m->path, 0, 0, 0};
+		struct out_file key = {m->path, 0, 0, 0, 0};
 		const struct out_file *f = bsearch(&key, st->files, st->n, sizeof *st->files, compare_files);
 		if (f && !f->unchanged)
 			manifest_line(&interim, 0ULL, (size_t)0, m->path);
@@ -1273,7 +1274,7 @@ static int commit_in_place(struct stage *st, struct diag *d, const struct buf *f
 	}
 	for (size_t i = 0; i < st->nold; i++) {
 		const struct manifest_entry *m = &st->old[i];
-		struct out_file key = {m->path, 0, 0, 0};
+		struct out_file key = {m->path, 0, 0, 0, 0};
 		if (bsearch(&key, st->files, st->n, sizeof *st->files, compare_files) ||
 		    ptrs_contains(carried, m))  /* produced, or kept as it is */
 			continue;
@@ -1305,13 +1306,15 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 
 	/* Phase 1. */
 	qsort(st->files, st->n, sizeof *st->files, compare_files);
+	size_t paths_len = 0;
 	for (size_t i = 0; i < st->n; i++) {
-		if (!path_is_safe(st->files[i].path) || !strcmp(st->files[i].path, STAGE_MANIFEST) ||
-		    (i && !strcmp(st->files[i].path, st->files[i - 1].path))) {
+		/* Checked when added (add_now; a streamed file's path is safe). */
+		if (st->files[i].refused || (i && !strcmp(st->files[i].path, st->files[i - 1].path))) {
 			diag_error(d, NULL, 0, 0, _("internal error: refusing output path '%s'"),
 				   st->files[i].path);
 			goto out;
 		}
+		paths_len += strlen(st->files[i].path);
 	}
 
 	/* Phase 2. */
@@ -1337,6 +1340,8 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		goto out;
 	}
 	size_t changed = 0;
+	/* A line is the hash, the size (at most 20 digits), the path, two spaces and a newline. */
+	buf_grow(&manifest, st->n * (16 + 20 + 3) + paths_len);
 	for (size_t i = 0; i < st->n; i++) {
 		const struct out_file *f = &st->files[i];
 		if (!f->unchanged)
@@ -1346,7 +1351,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 	size_t removed = 0;
 	for (size_t i = 0; i < st->nold; i++) {
 		struct manifest_entry *m = &st->old[i];
-		struct out_file key = {m->path, 0, 0, 0};
+		struct out_file key = {m->path, 0, 0, 0, 0};
 		if (bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
 			continue;
 		if (st->patch) {
@@ -1429,7 +1434,7 @@ int stage_commit(struct stage *st, struct diag *d, struct build_stats *stats)
 		list_tree(st->out, "", &existing);
 		for (size_t i = 0; i < existing.n; i++) {
 			const char *rel = existing.v[i];
-			struct out_file key = {(char *)rel, 0, 0, 0};
+			struct out_file key = {(char *)rel, 0, 0, 0, 0};
 			if (!strcmp(rel, STAGE_MANIFEST) || find_manifest(st->old, st->nold, rel) ||
 			    bsearch(&key, st->files, st->n, sizeof *st->files, compare_files))
 				continue;

@@ -323,6 +323,42 @@ static void test_stage_written_held(void **state)
 	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
 }
 
+/*
+ * A path the stage must not write (out of the tree, the manifest's) or
+ * one added twice fails the commit, whether it came alone or streamed,
+ * and leaves no output.
+ */
+static void test_stage_refused(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	char *out = path_join(root, "site");
+	const char *bad[] = {"../dehors.html", STAGE_MANIFEST, "/absolu.html", "double.html"};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		struct stage *st = stage_new(out);
+		stage_add(st, "index.html", xstrdup("<p>ok</p>"), 9);
+		if (!strcmp(bad[k], "double.html"))
+			stage_add(st, bad[k], xstrdup("un"), 2);
+		struct buf b = BUF_INIT;
+		stage_stream(st, bad[k], &b);
+		put_pattern(&b, 0, 3 * BUF_SINK_MIN);
+		stage_add_buf(st, bad[k], &b);
+		buf_free(&b);
+		struct diag *d = diag_new();
+		assert_int_equal(stage_commit(st, d, NULL), -1);
+		assert_int_equal(diag_errors(d), 1);
+		diag_free(d);
+		stage_free(st);
+		assert_int_equal(access(out, F_OK), -1);
+	}
+	char *cmd = NULL;
+	assert_true(asprintf(&cmd, "rm -rf '%s'", root) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(out);
+	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_stage_add_buf),
 		cmocka_unit_test(test_stage_stream),
 		cmocka_unit_test(test_stage_written_held),
+		cmocka_unit_test(test_stage_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
