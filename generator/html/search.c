@@ -282,7 +282,7 @@ static size_t put_shards(const struct postings *p, struct buf *meta, struct sear
 		size_t df = p->start[k + 1] - p->start[k];
 		if (df > HEAD_POSTINGS) {
 			if (!count)
-				count = xcalloc(SCORE_LEVELS, sizeof *count);
+				count = xcalloc(SCORE_LEVELS + SCORE_LEVELS / 64, sizeof *count);
 			search_put_head(&b, p, k, count);
 			struct buf file = BUF_INIT;
 			part_call(&file, 'm', k);

@@ -393,8 +393,9 @@ void search_postings_free(struct postings *p);
 /* Postings as section deltas and scores. */
 void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *score, size_t n);
 /*
- * The best HEAD_POSTINGS postings of stem k, in section order; count: SCORE_LEVELS
- * zeros, left so (a calloc of them for each frequent stem cost more than the rest).
+ * The best HEAD_POSTINGS postings of stem k, in section order; count:
+ * SCORE_LEVELS + SCORE_LEVELS / 64 zeros, left so (a calloc of them for
+ * each frequent stem cost more than the rest).
  */
 void search_put_head(struct buf *b, const struct postings *p, size_t k, uint32_t *count);
 /* A score as search.js reads it; a stem's idf as search.js computes it. */
