@@ -36,7 +36,8 @@
 /*
  * The schemes a link may name, with their lengths: a name is compared
  * with those of its length only (strcmp with each in turn was half of
- * xref_parse's cost). XREF_NONE: an address (no cross-reference).
+ * xref_parse's cost), the most used first (no two are the same, so the
+ * order decides nothing else). XREF_NONE: an address (no cross-reference).
  */
 #define SCHEME(s) s, sizeof s - 1
 static const struct {
@@ -44,14 +45,14 @@ static const struct {
 	size_t len;
 	enum xref_scheme scheme;
 } schemes[] = {
+	{SCHEME("action"), XREF_ACTION}, {SCHEME("theme"), XREF_THEME},
+	{SCHEME("https"), XREF_NONE}, {SCHEME("contact"), XREF_CONTACT},
+	{SCHEME("glossary"), XREF_GLOSSARY}, {SCHEME("biblio"), XREF_BIBLIO},
+	{SCHEME("page"), XREF_PAGE}, {SCHEME("guide"), XREF_GUIDE},
+	{SCHEME("mailto"), XREF_NONE}, {SCHEME("http"), XREF_NONE}, {SCHEME("tel"), XREF_NONE},
 	{SCHEME("javascript"), XREF_UNSAFE}, {SCHEME("vbscript"), XREF_UNSAFE},
 	{SCHEME("data"), XREF_UNSAFE}, {SCHEME("file"), XREF_UNSAFE},
-	{SCHEME("action"), XREF_ACTION}, {SCHEME("theme"), XREF_THEME},
-	{SCHEME("guide"), XREF_GUIDE}, {SCHEME("page"), XREF_PAGE},
-	{SCHEME("contact"), XREF_CONTACT}, {SCHEME("glossary"), XREF_GLOSSARY},
-	{SCHEME("biblio"), XREF_BIBLIO},
-	{SCHEME("http"), XREF_NONE}, {SCHEME("https"), XREF_NONE}, {SCHEME("mailto"), XREF_NONE},
-	{SCHEME("tel"), XREF_NONE}, {SCHEME("ftp"), XREF_NONE}, {SCHEME("ftps"), XREF_NONE},
+	{SCHEME("ftp"), XREF_NONE}, {SCHEME("ftps"), XREF_NONE},
 	{SCHEME("geo"), XREF_NONE}, {SCHEME("sms"), XREF_NONE},
 };
 #undef SCHEME
@@ -59,6 +60,25 @@ static const struct {
 static int ends_with_md(const char *s, size_t n)
 {
 	return n > 3 && memcmp(s + n - 3, ".md", 3) == 0;
+}
+
+/*
+ * The entry of schemes named u[0..n) in any case, or -1. u holds scheme
+ * bytes only (no tab nor newline), which c | 0x20 lowers as
+ * ascii_tolower does: letters only change.
+ */
+static int scheme_named(const char *u, size_t n)
+{
+	for (size_t j = 0; j < sizeof schemes / sizeof *schemes; j++) {
+		if (schemes[j].len != n)
+			continue;
+		size_t m = 0;
+		while (m < n && ((unsigned char)u[m] | 0x20) == (unsigned char)schemes[j].name[m])
+			m++;
+		if (m == n)
+			return (int)j;
+	}
+	return -1;
 }
 
 void xref_parse(const char *url, struct xref *out)
@@ -74,21 +94,33 @@ void xref_parse(const char *url, struct xref *out)
 	const char *u = url + start;
 	size_t un = n - start;
 	size_t i = 0;
-	while (i < un && (ascii_isalnum(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.' ||
-			  u[i] == '\t' || u[i] == '\n'))
-		i++;
+	int blanks = 0; /* a tab or a newline in the name */
+	for (; i < un; i++) {
+		char c = u[i];
+		if (ascii_isalnum(c) || c == '+' || c == '-' || c == '.')
+			continue;
+		if (c != '\t' && c != '\n')
+			break;
+		blanks = 1;
+	}
 	const char *hash = memchr(u, '#', un);
 	if (i > 0 && i < un && u[i] == ':' && ascii_isalpha(u[0])) {
-		char name[16];
-		size_t k = 0;
-		for (size_t j = 0; j < i && k < sizeof name - 1; j++)
-			if (u[j] != '\t' && u[j] != '\n')
-				name[k++] = (char)ascii_tolower(u[j]);
-		name[k] = '\0';
-		for (size_t j = 0; j < sizeof schemes / sizeof *schemes; j++) {
-			if (schemes[j].len != k || memcmp(name, schemes[j].name, k) != 0)
-				continue;
-			enum xref_scheme sc = schemes[j].scheme;
+		int found;
+		size_t k;
+		if (!blanks) {
+			/* The usual name: compared in place, not lowered into a copy first. */
+			k = i;
+			found = scheme_named(u, i);
+		} else {
+			char name[16];
+			k = 0;
+			for (size_t j = 0; j < i && k < sizeof name - 1; j++)
+				if (u[j] != '\t' && u[j] != '\n')
+					name[k++] = (char)ascii_tolower(u[j]);
+			found = scheme_named(name, k);
+		}
+		if (found >= 0) {
+			enum xref_scheme sc = schemes[found].scheme;
 			if (sc == XREF_UNSAFE) {
 				out->scheme = XREF_UNSAFE;
 				return;
@@ -96,14 +128,14 @@ void xref_parse(const char *url, struct xref *out)
 			if (sc == XREF_NONE)
 				return; /* an address */
 			/* A tab or a newline inside the name: no cross-reference (nor an address). */
-			if (i != k)
-				break;
-			out->scheme = sc;
-			out->key = u + i + 1;
-			out->key_len = hash ? (size_t)(hash - out->key) : un - i - 1;
-			out->anchor = hash ? hash + 1 : u + un;
-			out->anchor_len = hash ? (size_t)(u + un - hash - 1) : 0;
-			return;
+			if (i == k) {
+				out->scheme = sc;
+				out->key = u + i + 1;
+				out->key_len = hash ? (size_t)(hash - out->key) : un - i - 1;
+				out->anchor = hash ? hash + 1 : u + un;
+				out->anchor_len = hash ? (size_t)(u + un - hash - 1) : 0;
+				return;
+			}
 		}
 		out->scheme = XREF_UNKNOWN;
 		out->key = u;
