@@ -708,24 +708,98 @@ static struct mval contact_list_copy(const struct cx *c, const struct ptrs *p)
 	return mv_views(&contact_view, items, p->n);
 }
 
+/*
+ * The site's title, subtitle and footer, as a view: the same on every page
+ * (typeset by context_prepare, or now), so not built for each.
+ */
+static int site_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
+		    struct mval *out)
+{
+	(void)name;
+	(void)n;
+	const struct site *s = subject;
+	const struct cx *c = user;
+	switch (atom) {
+	case MA_title:
+		return found_str(out, s->title);
+	case MA_title_plain:
+		*out = s->title_plain ? mv_str(s->title_plain) :
+		       own(c, typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0));
+		return 1;
+	case MA_title_html:
+		*out = s->title_html ? mv_str(s->title_html) : typo_html(c, s->title);
+		return 1;
+	case MA_subtitle_html:
+		if (!s->subtitle)
+			return 0;
+		*out = s->subtitle_html ? mv_str(s->subtitle_html) : typo_html(c, s->subtitle);
+		return 1;
+	case MA_footer_html:
+		if (!s->footer)
+			return 0;
+		*out = s->footer_html ? mv_str(s->footer_html) : inline_md(c, s->footer);
+		return 1;
+	}
+	return 0;
+}
+
+/* Its footer's links, when it has any, depend on the directory only (html_render_markdown). */
+static const struct mview site_view = {site_get, 1};
+
+/*
+ * An item of the main menu, as a view: label, href, current (whether the
+ * page is in its section: not the directory alone, so not scoped).
+ */
+static int menu_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
+		    struct mval *out)
+{
+	(void)name;
+	(void)n;
+	const struct menu_item *m = subject;
+	const struct cx *c = user;
+	switch (atom) {
+	case MA_label:
+		return found_str(out, m->label);
+	case MA_href:
+		if (m->external)
+			return found_str(out, m->target);
+		*out = href_model(c, m->target);
+		return 1;
+	case MA_current:
+		*out = mv_bool(!m->external && *m->section &&
+			       strncmp(c->page, m->section, strlen(m->section)) == 0);
+		return 1;
+	}
+	return 0;
+}
+
+static const struct mview menu_view = {menu_get, 0};
+
+/*
+ * What a page's object has besides its fields, made only when a template
+ * asks: the subject is the page's title (in its arena), typeset as HTML
+ * for page_title_html (the taxa's index shows it; other pages do not).
+ */
+static int page_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
+		    struct mval *out)
+{
+	(void)name;
+	(void)n;
+	if (atom != MA_page_title_html)
+		return 0;
+	*out = typo_html(user, subject);
+	return 1;
+}
+
+static const struct mview page_view = {page_get, 0};
+
 /* The context every page shares: site, navigation, root-relative assets. */
 static struct mobj *base(const struct cx *c, const char *title, const char *description)
 {
 	const struct site *s = c->s;
-	struct mobj *v = obj(c);
-	struct mobj *site = obj(c);
-	set_str(c, site, MA_title, s->title);
-	/* Typeset by context_prepare, or now. */
-	set(c, site, MA_title_plain, s->title_plain ? mv_str(s->title_plain) :
-	    own(c, typo_plain(s->title ? s->title : "", s->title ? strlen(s->title) : 0)));
-	set(c, site, MA_title_html, s->title_html ? mv_str(s->title_html) : typo_html(c, s->title));
-	if (s->subtitle)
-		set(c, site, MA_subtitle_html, s->subtitle_html ? mv_str(s->subtitle_html) :
-		    typo_html(c, s->subtitle));
-	if (s->footer)
-		set(c, site, MA_footer_html, s->footer_html ? mv_str(s->footer_html) :
-		    inline_md(c, s->footer));
-	set(c, v, MA_site, mv_obj(site));
+	struct mobj *v = mobj_new(c->a, title ? mv_view(&page_view, arena_strdup(c->a, title)) :
+				  mv_null());
+	set(c, v, MA_site, mv_view(&site_view, s));
 	set_str(c, v, MA_lang, s->language);
 	if (c->absolute) {
 		set_str(c, v, MA_root, c->absolute);
@@ -745,7 +819,6 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 	if (title) {
 		/* Plain text for <title>, with the typography of the page (’, « »). */
 		set(c, v, MA_page_title, own(c, typo_plain(title, strlen(title))));
-		set(c, v, MA_page_title_html, typo_html(c, title));
 	}
 	const char *desc = description ? description : (s->subtitle ? s->subtitle : s->title);
 	if (desc)
@@ -755,21 +828,10 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 				strcmp(c->page, "index.html") == 0 ? "" : c->page)));
 	if (c->o && c->o->build_id)
 		set_str(c, v, MA_build_id, c->o->build_id);
-	struct mlist *nav = mlist_new(c->a);
-	for (size_t i = 0; i < s->nmenu; i++) {
-		const struct menu_item *m = &s->menu[i];
-		struct mobj *item = obj(c);
-		set_str(c, item, MA_label, m->label);
-		if (m->external)
-			set_str(c, item, MA_href, m->target);
-		else
-			set(c, item, MA_href, href(c, m->target));
-		int current = !m->external && *m->section &&
-			      strncmp(c->page, m->section, strlen(m->section)) == 0;
-		set(c, item, MA_current, mv_bool(current));
-		mlist_push(c->a, nav, mv_obj(item));
-	}
-	set(c, v, MA_nav, mv_list(nav));
+	const void **menu = arena_alloc(c->a, (s->nmenu ? s->nmenu : 1) * sizeof *menu);
+	for (size_t i = 0; i < s->nmenu; i++)
+		menu[i] = &s->menu[i];
+	set(c, v, MA_nav, mv_views(&menu_view, menu, s->nmenu));
 	return v;
 }
 
