@@ -50,21 +50,22 @@ static size_t slug_write(const char *s, size_t n, char *out, size_t max)
 	size_t i = 0;
 	while (i < n && len < max) {
 		unsigned char c = (unsigned char)s[i];
-		const char *fold;
-		char one[2] = {0, 0};
 		if (c < 0x80) {
+			/* Most of a French text: written here, without the folding's string. */
 			i++;
 			if (ascii_isalnum(c)) {
-				one[0] = (char)ascii_tolower(c);
-				fold = one;
+				if (pending_dash && len)
+					out[len++] = '-';
+				pending_dash = 0;
+				out[len++] = (char)ascii_tolower(c);
 			} else {
-				fold = "";
+				pending_dash = 1;
 			}
-		} else {
-			uint32_t cp;
-			i += utf8_decode(s + i, n - i, &cp);
-			fold = slug_fold_codepoint(cp);
+			continue;
 		}
+		uint32_t cp;
+		i += utf8_decode(s + i, n - i, &cp);
+		const char *fold = slug_fold_codepoint(cp);
 		if (*fold) {
 			if (pending_dash && len)
 				out[len++] = '-';
