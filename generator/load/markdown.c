@@ -378,8 +378,11 @@ static size_t anchor_slot(const struct anchor_set *a, const char *key)
 	return i;
 }
 
-/* Adds key (borrowed) unless present; returns its slot. */
-static size_t anchor_add(struct anchor_set *a, char *key)
+/*
+ * Adds key (borrowed), which is not in the set; slot is where
+ * anchor_slot found it missing, unless the set grows first.
+ */
+static void anchor_add(struct anchor_set *a, char *key, size_t slot)
 {
 	if (2 * (a->n + 1) > a->cap) {
 		struct anchor_set old = *a;
@@ -394,16 +397,18 @@ static size_t anchor_add(struct anchor_set *a, char *key)
 			}
 		free(old.keys);
 		free(old.next);
+		slot = anchor_slot(a, key);
 	}
-	size_t i = anchor_slot(a, key);
-	if (!a->keys[i]) {
-		a->keys[i] = key;
-		a->next[i] = 2;
-		a->n++;
-	}
-	return i;
+	a->keys[slot] = key;
+	a->next[slot] = 2;
+	a->n++;
 }
 
+/*
+ * A heading's text, level, line and anchor: its slug, or the slug and -2,
+ * -3… when an earlier heading of the page has it, so that every anchor is
+ * unique in the page. Each anchor is hashed once to be looked up and added.
+ */
 static void add_heading(struct doc *doc, cmark_node *node, size_t *cap,
 			struct anchor_set *seen)
 {
@@ -416,21 +421,23 @@ static void add_heading(struct doc *doc, cmark_node *node, size_t *cap,
 	h->level = cmark_node_get_heading_level(node);
 	h->line = markdown_line(doc, node);
 	char *base = slug_from_text(h->text, strlen(h->text));
-	h->anchor = xstrdup(base);
-	/* Repeated headings get -2, -3… so every anchor is unique in the page. */
-	if (seen->cap && seen->keys[anchor_slot(seen, base)]) {
-		size_t b = anchor_slot(seen, base);
+	size_t slot = seen->cap ? anchor_slot(seen, base) : 0;
+	if (seen->cap && seen->keys[slot]) {
+		size_t b = slot;
 		int n = seen->next[b];
 		for (;; n++) {
-			free(h->anchor);
 			h->anchor = xasprintf("%s-%d", base, n);
-			if (!seen->keys[anchor_slot(seen, h->anchor)])
+			slot = anchor_slot(seen, h->anchor);
+			if (!seen->keys[slot])
 				break;
+			free(h->anchor);
 		}
 		seen->next[b] = n + 1;
+		free(base);
+	} else {
+		h->anchor = base;
 	}
-	anchor_add(seen, h->anchor);
-	free(base);
+	anchor_add(seen, h->anchor, slot);
 	doc->nheadings++;
 }
 
