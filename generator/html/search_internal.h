@@ -196,7 +196,8 @@ struct record {
 
 struct section {
 	size_t record;
-	char *heading, *anchor;
+	char *heading;
+	const char *anchor;     /* a document's heading's (the model's: it outlives the index), or NULL */
 	const char *raw_heading; /* a document's heading, typeset by search_records_typeset */
 	const char *shared;     /* a document's section: its text, owned by the body store */
 	struct buf text;        /* otherwise (contacts, glossary, bibliography): built here */

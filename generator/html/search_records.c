@@ -55,7 +55,7 @@ static struct section *set_section(struct index *ix, size_t k, size_t rec, const
 	sec->record = rec;
 	sec->heading = NULL;
 	sec->raw_heading = NULL;
-	sec->anchor = anchor ? xstrdup(anchor) : NULL;
+	sec->anchor = anchor;
 	sec->shared = NULL;
 	sec->text = (struct buf)BUF_INIT;
 	return sec;
@@ -289,7 +289,6 @@ void search_records_free(struct index *ix)
 	}
 	for (size_t i = 0; i < ix->nsecs; i++) {
 		free(ix->secs[i].heading);
-		free(ix->secs[i].anchor);
 		buf_free(&ix->secs[i].text);
 	}
 	free(ix->recs);
