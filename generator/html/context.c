@@ -793,12 +793,15 @@ static int page_get(const void *subject, unsigned atom, const char *name, size_t
 
 static const struct mview page_view = {page_get, 0};
 
+/* Room for a page's fields: base's dozen and a page's own (a fiche's page sets 16). */
+#define PAGE_FIELDS 24
+
 /* The context every page shares: site, navigation, root-relative assets. */
 static struct mobj *base(const struct cx *c, const char *title, const char *description)
 {
 	const struct site *s = c->s;
-	struct mobj *v = mobj_new(c->a, title ? mv_view(&page_view, arena_strdup(c->a, title)) :
-				  mv_null());
+	struct mobj *v = mobj_new_sized(c->a, title ? mv_view(&page_view, arena_strdup(c->a, title)) :
+					mv_null(), PAGE_FIELDS);
 	set(c, v, MA_site, mv_view(&site_view, s));
 	set_str(c, v, MA_lang, s->language);
 	if (c->absolute) {
@@ -940,7 +943,8 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 	char *title = doc_display_title(d);
 	struct mobj *v = base(c, title, d->summary);
 	free(title);
-	struct mobj *doc = doc_ext(c, d);
+	/* Room for the fields below (some 20), numbered by slot at once. */
+	struct mobj *doc = mobj_new_sized(c->a, doc_ref(d), 24);
 	struct buf body = BUF_INIT;
 	struct html_body kept;
 	if (c->o && c->o->bodies && !strcmp(c->page, d->out_path) &&
@@ -976,10 +980,12 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 	set(c, v, MA_updated_phrase, year ? own(c, month_phrase(year, month)) : mv_null());
 	/* The breadcrumb: home, then the list of the kind. */
 	struct mobj *crumb = obj(c);
-	char *list = xasprintf("%s/index.html", d->desc->out_dir);
+	size_t ndir = strlen(d->desc->out_dir);
+	char *list = arena_alloc(c->a, ndir + sizeof "/index.html");
+	memcpy(list, d->desc->out_dir, ndir);
+	memcpy(list + ndir, "/index.html", sizeof "/index.html");
 	set_str(c, crumb, MA_label, d->desc->label_plural);
-	set(c, crumb, MA_href, href(c, list));
-	free(list);
+	set(c, crumb, MA_href, href_to(c, list, 1)); /* list lives as long as the page */
 	set(c, v, MA_crumb, mv_obj(crumb));
 	set(c, doc, MA_includes, doc_list(&d->includes));
 	if (d->part)

@@ -10,6 +10,18 @@ struct mobj *mobj_new(struct arena *a, struct mval base)
 	return o;
 }
 
+struct mobj *mobj_new_sized(struct arena *a, struct mval base, size_t fields)
+{
+	struct mobj *o = mobj_new(a, base);
+	if (fields) {
+		o->f = arena_alloc(a, fields * sizeof *o->f);
+		o->cap = fields;
+	}
+	if (fields >= MOBJ_SLOTS && fields <= UINT8_MAX)
+		o->slot = arena_alloc(a, MATOM_COUNT); /* zeroed: no field yet */
+	return o;
+}
+
 /* Numbers the fields set so far by atom once the object has MOBJ_SLOTS fields. */
 static void index_slots(struct arena *a, struct mobj *o)
 {

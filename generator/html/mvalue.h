@@ -136,6 +136,12 @@ static inline struct mval mv_views(const struct mview *c, const void *const *ite
 
 /* A new empty object in a, extending base (mv_null() for none). */
 struct mobj *mobj_new(struct arena *a, struct mval base);
+/*
+ * The same with room for fields fields (more may be set), numbered by
+ * slot from the start when they are MOBJ_SLOTS or more: a page's object,
+ * whose twenty fields would otherwise grow it three times.
+ */
+struct mobj *mobj_new_sized(struct arena *a, struct mval base, size_t fields);
 /* Sets key (borrowed) to v, replacing the value of a key already set. */
 void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v);
 /* The same for the name of an atom (matom.h), without looking the name up. */

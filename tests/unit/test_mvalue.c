@@ -221,6 +221,35 @@ static void test_slots(void **state)
 	mobj_set(&a, root, "big", mv_obj(big));
 	expect("{{big.k000}} {{big.k299}} {{big.title}} {{big.label}} {{#big}}{{id}}{{/big}}", &v, &a,
 	       "0 299 t again after 300 root id");
+
+	/*
+	 * Made with room and slots from the start: fields set by atom and by
+	 * string, replaced, past the room made, and its base's names.
+	 */
+	struct mobj *sized = mobj_new_sized(&a, mv_view(&titled_view, "sized view"), 10);
+	assert_non_null(sized->slot);
+	mobj_put(&a, sized, MA_href, mv_str("s1"));
+	mobj_set(&a, sized, "unknown_name_3", mv_str("u3"));
+	mobj_set(&a, sized, "href", mv_str("s2"));
+	for (int i = 0; i < 12; i++) {
+		char *key = arena_alloc(&a, 24);
+		snprintf(key, 24, "field_%02d", i);
+		mobj_set(&a, sized, key, mv_int(i));
+	}
+	mobj_put(&a, sized, MA_label, mv_str("last"));
+	assert_int_equal(sized->n, 15);
+	mobj_set(&a, root, "sized", mv_obj(sized));
+	expect("{{#sized}}{{href}} {{unknown_name_3}} {{field_00}} {{field_11}} {{label}} {{title}} "
+	       "{{id}}{{/sized}}", &v, &a, "s2 u3 0 11 last sized view root id");
+	/* Small room: scanned like any small object. */
+	struct mobj *small = mobj_new_sized(&a, mv_null(), 2);
+	assert_null(small->slot);
+	mobj_put(&a, small, MA_href, mv_str("a"));
+	mobj_put(&a, small, MA_href, mv_str("b"));
+	mobj_put(&a, small, MA_label, mv_str("c"));
+	mobj_put(&a, small, MA_colour, mv_str("d"));
+	mobj_set(&a, root, "small", mv_obj(small));
+	expect("{{small.href}}{{small.label}}{{small.colour}}", &v, &a, "bcd");
 	arena_free(&a);
 }
 
