@@ -81,7 +81,14 @@ struct kept_item {
 	const void *subject;
 	const struct mview *view;
 	unsigned scope;
-	size_t off, len;		/* in the cache's bytes */
+	const char *bytes;		/* in one of the cache's chunks */
+	size_t len;
+};
+
+/* A block of the cache's bytes: items one after the other, never moved. */
+struct chunk {
+	char *p;			/* owned */
+	size_t cap;
 };
 
 struct mustache_cache {
@@ -93,8 +100,15 @@ struct mustache_cache {
 	pthread_mutex_t lock;
 	struct kept_item *tab;		/* open addressing, linear probing; owned */
 	size_t cap, n;			/* cap 0 or a power of two */
-	char *bytes;			/* the items' bytes, one after the other; owned */
-	size_t len, room;
+	/*
+	 * The items' bytes, in chunks that are never moved or copied as the
+	 * cache grows (a buffer doubled up to the budget would copy and fault
+	 * in twice what it keeps); after a clear they are filled again from
+	 * the first. chunks[cur] is being filled, used bytes of it so far.
+	 */
+	struct chunk *chunks;		/* owned */
+	size_t nchunks, cur, used;
+	size_t held;			/* the chunks' bytes */
 	struct slice *scopes;		/* every scope seen (owned copies): its number is its place */
 	size_t nscopes;
 	size_t max;			/* the bytes and the table together, at most */
@@ -204,7 +218,9 @@ void mustache_cache_free(struct mustache_cache *c)
 		free((char *)c->scopes[i].p);
 	free(c->scopes);
 	free(c->tab);
-	free(c->bytes);
+	for (size_t i = 0; i < c->nchunks; i++)
+		free(c->chunks[i].p);
+	free(c->chunks);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -271,13 +287,14 @@ static void cache_clear(struct mustache_cache *c)
 	if (c->cap)
 		memset(c->tab, 0, c->cap * sizeof *c->tab);
 	c->n = 0;
-	c->len = 0;
+	c->cur = 0;
+	c->used = 0;
 }
 
 /* Room for the table at cap places; 0 when it would pass the budget. */
 static int cache_table(struct mustache_cache *c, size_t cap)
 {
-	if (cap * sizeof *c->tab + c->room > c->max)
+	if (cap * sizeof *c->tab + c->held > c->max)
 		return 0;
 	struct kept_item *old = c->tab;
 	size_t oldcap = c->cap;
@@ -290,27 +307,38 @@ static int cache_table(struct mustache_cache *c, size_t cap)
 	return 1;
 }
 
-/* Room for need bytes of items, within the budget; 0 when there is none. */
-static int cache_room(struct mustache_cache *c, size_t need)
+/*
+ * Where the next n bytes of items go: in the chunk being filled, in the
+ * next chunk already made (after a clear), or in a new chunk within the
+ * budget; NULL when there is no room.
+ */
+static char *cache_room(struct mustache_cache *c, size_t n)
 {
-	if (need <= c->room)
-		return 1;
-	size_t room = c->room ? c->room : (size_t)64 << 10;
-	while (room < need)
-		room *= 2;
-	size_t most = c->max - c->cap * sizeof *c->tab;
-	if (room > most)
-		room = most;
-	if (room < need)
-		return 0;
-	c->bytes = xrealloc(c->bytes, room);
-	c->room = room;
-	return 1;
+	if (c->cur < c->nchunks && c->chunks[c->cur].cap - c->used >= n)
+		return c->chunks[c->cur].p + c->used;
+	while (c->cur + 1 < c->nchunks) {
+		c->cur++;
+		c->used = 0;
+		if (c->chunks[c->cur].cap >= n)
+			return c->chunks[c->cur].p;
+	}
+	/* A sixteenth of the budget, at most 256 KB, or the item's size. */
+	size_t cap = c->max / 16 < ((size_t)256 << 10) ? c->max / 16 : (size_t)256 << 10;
+	if (cap < n)
+		cap = n;
+	if (c->held + cap + c->cap * sizeof *c->tab > c->max)
+		return NULL;
+	c->chunks = xrealloc(c->chunks, (c->nchunks + 1) * sizeof *c->chunks);
+	c->chunks[c->nchunks] = (struct chunk){xmalloc(cap ? cap : 1), cap};
+	c->held += cap;
+	c->cur = c->nchunks++;
+	c->used = 0;
+	return c->chunks[c->cur].p;
 }
 
 /*
  * Keeps s[0..n) as the item. The table and the bytes stay within the
- * budget (cap places and room bytes at most max): when the item does not
+ * budget (its places and its chunks, max bytes at most): when the item does not
  * fit, every other is forgotten first.
  */
 static void kept_store(struct mustache_cache *c, const void *what, const struct mview *view,
@@ -325,15 +353,17 @@ static void kept_store(struct mustache_cache *c, const void *what, const struct 
 		if (2 * (c->n + 1) > c->cap)
 			return; /* not even a small table fits */
 	}
-	if (!cache_room(c, c->len + n)) {
+	char *to = cache_room(c, n);
+	if (!to) {
 		cache_clear(c);
-		if (!cache_room(c, n))
+		if (!(to = cache_room(c, n)))
 			return;
 	}
-	memcpy(c->bytes + c->len, s, n);
+	if (n)
+		memcpy(to, s, n);
 	*kept_place(c, what, view, subject, scope) =
-		(struct kept_item){what, subject, view, scope, c->len, n};
-	c->len += n;
+		(struct kept_item){what, subject, view, scope, to, n};
+	c->used += n;
 	c->n++;
 	c->stats.stored++;
 }
@@ -687,7 +717,7 @@ static int put_kept(struct mustache_cache *c, const void *what, const struct mvi
 		}
 		size_t len = e->len;
 		if (out->cap - out->len > len) {
-			put(out, c->bytes + e->off, len);
+			put(out, e->bytes, len);
 			c->stats.hits++;
 			pthread_mutex_unlock(&c->lock);
 			return 1;
