@@ -152,9 +152,16 @@ static void related_of(const struct related_job *job, struct doc *d, struct scor
 					   compare_doc_ptrs);
 		size_t at = hit ? (size_t)((void **)hit - same->v) : 0;
 		size_t lo = at > RELATED_LOGIC_WINDOW ? at - RELATED_LOGIC_WINDOW : 0;
-		for (size_t k = lo; k < same->n && k <= at + RELATED_LOGIC_WINDOW; k++)
-			if (same->v[k] != d)
-				bump(sc, same->v[k], 0);
+		/*
+		 * A project's kind may carry a logique too: its documents share
+		 * the list, and are no candidates (nor may they be scored here,
+		 * where the index is the position among this kind's documents).
+		 */
+		for (size_t k = lo; k < same->n && k <= at + RELATED_LOGIC_WINDOW; k++) {
+			struct doc *o = same->v[k];
+			if (o != d && o->kind == kind)
+				bump(sc, o, 0);
+		}
 	}
 	/*
 	 * The best RELATED_KEEP in compare_scored's order, picked in one pass

@@ -93,10 +93,53 @@ static void test_related_publics(void **state)
 	free(s);
 }
 
+/*
+ * A project's kind may carry a logique too (a taxon field on logics), so
+ * a logique's documents mix kinds. An action's related fiches are
+ * actions: the neighbours of another kind in its logique's window are
+ * not candidates (they were scored in the actions' array at their own
+ * kind's index, and one was listed as a related fiche-action).
+ */
+static void test_related_logic_other_kind(void **state)
+{
+	(void)state;
+	struct kind numbered = {0};
+	numbered.list = LIST_NUMBERED;
+	enum doc_kind other = DOC_BUILTIN + 1;
+	struct site *s = xcalloc(1, sizeof *s);
+	struct taxon *logic = xcalloc(1, sizeof *logic);
+	logic->is_logic = 1;
+	s->docs[DOC_ACTION] = xcalloc(2, sizeof *s->docs[DOC_ACTION]);
+	s->docs[other] = xcalloc(2, sizeof *s->docs[other]);
+	struct doc *a0 = new_doc(&numbered, DOC_ACTION, "action-0", 1);
+	struct doc *a1 = new_doc(&numbered, DOC_ACTION, "action-1", 2);
+	struct doc *r = new_doc(&numbered, other, "ressource", 1);
+	struct doc *all[] = {a0, a1, r};
+	for (size_t i = 0; i < 3; i++) {
+		all[i]->logic = logic;
+		s->docs[all[i]->kind][s->ndocs[all[i]->kind]++] = all[i];
+	}
+	derive_all(s);
+	/* Same logique: 3 points each way; the ressource is no fiche-action. */
+	assert_int_equal(a0->related.n, 1);
+	assert_ptr_equal(a0->related.v[0], a1);
+	assert_int_equal(a1->related.n, 1);
+	assert_ptr_equal(a1->related.v[0], a0);
+	for (int k = 0; k < DOC_KINDS; k++) {
+		for (size_t i = 0; i < s->ndocs[k]; i++)
+			doc_free(s->docs[k][i]);
+		free(s->docs[k]);
+	}
+	ptrs_free(&logic->docs);
+	free(logic);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_related_publics),
+		cmocka_unit_test(test_related_logic_other_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
