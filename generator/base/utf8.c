@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
+size_t utf8_decode_long(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	if (n == 0) {

@@ -26,8 +26,27 @@ void utf8_line_col(const char *s, size_t off, int *line, int *col);
 /*
  * Decodes one code point at s (at most n bytes). Returns its length in
  * bytes (at least 1); an invalid sequence decodes as U+FFFD of length 1.
+ * ASCII and two-byte sequences (é è à « » °…) inline, the rest by
+ * utf8_decode_long, which decodes every input the same way.
  */
-size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+size_t utf8_decode_long(const char *s, size_t n, uint32_t *cp);
+
+static inline size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	if (n) {
+		unsigned c = (unsigned char)s[0];
+		if (c < 0x80) {
+			*cp = c;
+			return 1;
+		}
+		/* A lead C2-DF and a continuation byte: never overlong, a surrogate or beyond U+10FFFF. */
+		if (c - 0xC2u <= 0xDFu - 0xC2u && n >= 2 && ((unsigned char)s[1] & 0xC0) == 0x80) {
+			*cp = (c & 0x1Fu) << 6 | ((unsigned char)s[1] & 0x3Fu);
+			return 2;
+		}
+	}
+	return utf8_decode_long(s, n, cp);
+}
 /* Writes cp as UTF-8 into out (4 bytes room). Returns the length. */
 size_t utf8_encode(uint32_t cp, char *out);
 
