@@ -129,6 +129,26 @@ static void test_pool(void **state)
 
 static char root[] = "/tmp/fiches-test-buf-XXXXXX";
 
+/* Commits st, which must succeed with no error reported; stats may be NULL. */
+static void commit_ok(struct stage *st, struct build_stats *stats)
+{
+	struct diag *d = diag_new();
+	assert_int_equal(stage_commit(st, d, stats), 0);
+	assert_int_equal(diag_errors(d), 0);
+	diag_free(d);
+}
+
+/* Removes the test's tree (root, made by mkdtemp), frees out and resets root for the next test. */
+static void remove_root(char *out)
+{
+	char *cmd = NULL;
+	assert_true(asprintf(&cmd, "rm -rf '%s'", root) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(out);
+	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
+}
+
 static void check_file(const char *out, const char *rel, const char *want, size_t n)
 {
 	char *p = path_join(out, rel);
@@ -163,10 +183,7 @@ static void test_stage_add_buf(void **state)
 	stage_add_buf(st, "site.json", b);
 	bufpool_give(&pool, b);
 	bufpool_free(&pool);
-	struct diag *d = diag_new();
-	assert_int_equal(stage_commit(st, d, NULL), 0);
-	assert_int_equal(diag_errors(d), 0);
-	diag_free(d);
+	commit_ok(st, NULL);
 	stage_free(st);
 
 	check_file(out, "un.html", "<p>un</p>", 9);
@@ -176,12 +193,7 @@ static void test_stage_add_buf(void **state)
 	check_file(out, "grand/deux.html", want.data, want.len);
 	buf_free(&want);
 
-	char *cmd = NULL;
-	assert_true(asprintf(&cmd, "rm -rf '%s'", root) > 0);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(out);
-	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
+	remove_root(out);
 }
 
 /* One build of out with a single file, big.json, of n pattern bytes from offset, streamed. */
@@ -208,10 +220,7 @@ static void build_streamed(const char *out, size_t from, size_t n, struct build_
 	assert_null(b.sink);
 	assert_int_equal(b.len, 0);
 	buf_free(&b);
-	struct diag *d = diag_new();
-	assert_int_equal(stage_commit(st, d, stats), 0);
-	assert_int_equal(diag_errors(d), 0);
-	diag_free(d);
+	commit_ok(st, stats);
 	stage_free(st);
 	struct buf want = BUF_INIT;
 	put_pattern(&want, from, n);
@@ -254,12 +263,7 @@ static void test_stage_stream(void **state)
 	build_streamed(out, 0, 2 * n, &stats, &early);
 	assert_int_equal(stats.written, 0);
 
-	char *cmd = NULL;
-	assert_true(asprintf(&cmd, "rm -rf '%s'", root) > 0);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(out);
-	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
+	remove_root(out);
 }
 
 /* The descriptors this process has open. */
@@ -300,10 +304,7 @@ static void test_stage_written_held(void **state)
 				page.data[0] = 'z';
 		}
 		if (commit) {
-			struct diag *d = diag_new();
-			assert_int_equal(stage_commit(st, d, NULL), 0);
-			assert_int_equal(diag_errors(d), 0);
-			diag_free(d);
+			commit_ok(st, NULL);
 			/* Only the staging directory's, which stage_free closes. */
 			assert_true(open_fds() <= before + 1);
 		}
@@ -315,12 +316,7 @@ static void test_stage_written_held(void **state)
 	check_file(out, "pages/p1099.html", page.data, size);
 	buf_free(&page);
 
-	char *cmd = NULL;
-	assert_true(asprintf(&cmd, "rm -rf '%s'", root) > 0);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(out);
-	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
+	remove_root(out);
 }
 
 /*
@@ -351,12 +347,7 @@ static void test_stage_refused(void **state)
 		stage_free(st);
 		assert_int_equal(access(out, F_OK), -1);
 	}
-	char *cmd = NULL;
-	assert_true(asprintf(&cmd, "rm -rf '%s'", root) > 0);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(out);
-	strcpy(root, "/tmp/fiches-test-buf-XXXXXX");
+	remove_root(out);
 }
 
 int main(void)
