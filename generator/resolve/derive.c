@@ -98,9 +98,9 @@ struct related_job {
 /* The publics d and o share: |d->publics ∩ o->publics|, counted on d's list as shared() does. */
 static size_t shared_publics(const struct related_job *j, const struct doc *d, const struct doc *o)
 {
-	size_t n = j->s->ndocs[j->kind], oi = o->index;
-	/* A document of another kind (a logique's neighbours) has no bits here. */
-	if (j->bits_exact[d->index] && oi < n && j->s->docs[j->kind][oi] == o && j->bits_exact[oi]) {
+	/* Candidates are of d's kind (related_of), so o->index is o's place in the bits. */
+	size_t oi = o->index;
+	if (j->bits_exact[d->index] && j->bits_exact[oi]) {
 		/* A few bits: cleared one by one (no POPCNT in the baseline x86-64 build). */
 		size_t c = 0;
 		for (uint64_t both = j->publics_bits[d->index] & j->publics_bits[oi]; both;
