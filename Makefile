@@ -78,6 +78,13 @@ MALLOC_LIBS = -Wl,--no-as-needed -lmimalloc -Wl,--as-needed
 # main.c then sets mimalloc's options (FICHES_MIMALLOC; see its main()).
 $(BUILD)/generator/main.o: ALL_CFLAGS += -DFICHES_MIMALLOC
 endif
+# The choice is kept in a file rewritten only when it changes: main.o depends
+# on it, so a program built before libmimalloc-dev was installed is compiled
+# and linked again with it (and without it once it is removed).
+MALLOC_CHOICE = $(BUILD)/malloc-choice
+$(shell mkdir -p $(BUILD) && { echo 'mimalloc=$(HAVE_MIMALLOC)' | cmp -s - $(MALLOC_CHOICE) || \
+	echo 'mimalloc=$(HAVE_MIMALLOC)' > $(MALLOC_CHOICE); })
+$(BUILD)/generator/main.o: $(MALLOC_CHOICE)
 
 # libxxhash's run-time dispatch (XXH3 with AVX2 or AVX-512 where the CPU has
 # them, SSE2 otherwise) when the library was built with it, as Debian's is on
@@ -163,7 +170,11 @@ SPEC_SRC := $(sort $(wildcard tests/spec/*.c))
 SPEC_BIN := $(SPEC_SRC:tests/spec/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps site test check-deps install clean fuzz bench
-all: deps $(BIN) site
+# The program is built by a second make, once the packages are in: what this
+# one found missing when it read the Makefile (mimalloc above) is looked for
+# again there.
+all: deps
+	@$(MAKE) --no-print-directory $(BIN) site
 
 deps:
 	@sh scripts/deps.sh build
