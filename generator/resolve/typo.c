@@ -104,11 +104,9 @@ struct run {
 	int ord_found;
 };
 
-/* Room for n more bytes in the pending text. */
-static void pending_room(struct pending *p, size_t n)
+/* Grows the pending text to hold n more bytes (pending_room's rare case). */
+static __attribute__((noinline)) void pending_grow(struct pending *p, size_t n)
 {
-	if (p->len + n <= p->cap)
-		return;
 	size_t cap = p->cap * 2;
 	while (cap < p->len + n)
 		cap *= 2;
@@ -119,6 +117,13 @@ static void pending_room(struct pending *p, size_t n)
 		p->data = xrealloc(p->data, cap);
 	}
 	p->cap = cap;
+}
+
+/* Room for n more bytes in the pending text: a test where there is (nearly always). */
+static inline void pending_room(struct pending *p, size_t n)
+{
+	if (p->len + n > p->cap)
+		pending_grow(p, n);
 }
 
 static void pending_put(struct pending *p, const char *s, size_t n)
@@ -182,13 +187,18 @@ static uint32_t peek(const struct run *r, size_t i)
 }
 
 /* The code point ending at byte end of p, its start in *start; 0 if none. */
-static uint32_t cp_before(const char *p, size_t end, size_t *start)
+static inline uint32_t cp_before(const char *p, size_t end, size_t *start)
 {
 	size_t i = end;
 	uint32_t cp = 0;
 	if (end == 0) {
 		*start = 0;
 		return 0;
+	}
+	/* ASCII, most often (a letter, a space, a mark), without the decoder. */
+	if ((unsigned char)p[end - 1] < 0x80) {
+		*start = end - 1;
+		return (unsigned char)p[end - 1];
 	}
 	while (i > 0 && end - i < 3 && ((unsigned char)p[i - 1] & 0xC0) == 0x80)
 		i--;
@@ -377,10 +387,10 @@ static int roman_value(char c)
  */
 static int roman_canonical(const char *s, size_t n)
 {
-	static const struct { int v; const char *r; } t[] = {
-		{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"},
-		{90, "XC"}, {50, "L"}, {40, "XL"}, {10, "X"}, {9, "IX"},
-		{5, "V"}, {4, "IV"}, {1, "I"},
+	static const struct { int v; const char *r; size_t len; } t[] = {
+		{1000, "M", 1}, {900, "CM", 2}, {500, "D", 1}, {400, "CD", 2}, {100, "C", 1},
+		{90, "XC", 2}, {50, "L", 1}, {40, "XL", 2}, {10, "X", 1}, {9, "IX", 2},
+		{5, "V", 1}, {4, "IV", 2}, {1, "I", 1},
 	};
 	char enc[32];
 	size_t k = 0;
@@ -396,7 +406,7 @@ static int roman_canonical(const char *s, size_t n)
 		return 0;
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		while (v >= t[i].v) {
-			size_t l = strlen(t[i].r);
+			size_t l = t[i].len;
 			if (k + l >= sizeof enc)
 				return 0;
 			memcpy(enc + k, t[i].r, l);
@@ -572,7 +582,12 @@ static size_t step(struct run *r, size_t i)
 		put_cp(r, NNBSP);
 	prev = r->st->prev;
 
-	if (!typo_is_word_char(prev)) {
+	/*
+	 * A URL, an e-mail address and an ordinal all start with a local
+	 * character of an address (a letter or digit for the first and last):
+	 * the rules' other bytes (; ! ? « the spaces) need none of the three.
+	 */
+	if (is_local_char(s[0]) && !typo_is_word_char(prev)) {
 		if ((k = url_len(s, n)) || (k = email_len(s, n))) {
 			put_raw(r, s, k);
 			return i + k;
