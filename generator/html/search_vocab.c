@@ -32,15 +32,6 @@ static void vocab_grow(struct vocab *vc)
 	vc->cap = cap;
 }
 
-static inline void put_token(struct tokens *t, uint32_t id)
-{
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 65536;
-		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
-	}
-	t->v[t->n++] = id;
-}
-
 /*
  * The hash of a spelling, eight bytes at a time: key is zero-padded to a
  * multiple of 8. Only the table's order depends on it, which no output
@@ -139,24 +130,63 @@ static void spelling_stem(struct vocab *vc, struct spelling *sp)
 	buf_free(&f);
 }
 
-/* Counts the word that ws has just read; stems it when new, if vc has a stemmer. */
-static inline void vocab_add(struct vocab *vc, struct search_split *ws)
+/*
+ * Counts the spelling key[0..n) (n <= SEARCH_WORD_MAX; zero-padded in
+ * memory when longer than 16 bytes), head x0 x1 and hash h as
+ * spelling_hash gives them, and adds its token; stems it when new, if vc
+ * has a stemmer. The caller has made room for the token, and the table
+ * has room for one more spelling (vocab_room).
+ */
+static inline void vocab_count(struct vocab *vc, const char *key, size_t n, uint64_t x0, uint64_t x1,
+			       unsigned long long h)
 {
-	size_t n = ws->len;
-	if (n > SEARCH_WORD_MAX) {
-		put_token(&vc->toks, NO_WORD);
+	struct vslot *sl = vocab_find(vc, key, n, h, x0, x1);
+	if (sl->k0) {
+		sl->count++;
+		vc->toks.v[vc->toks.n++] = sl->id & ~VSLOT_LONG;
 		return;
 	}
-	char *key = ws->lower;
+	struct spelling *sp = vocab_insert(vc, sl, n, h, x0, x1);
+	sl->count = 1;
+	/* Kept zero-padded to a multiple of 8 (its NUL included). */
+	size_t padded = (n + 8) & ~(size_t)7;
+	sp->lower = xmalloc(padded);
+	memcpy(sp->lower, key, n);
+	memset(sp->lower + n, 0, padded - n);
+	vc->toks.v[vc->toks.n++] = sp->id;
+	if (vc->sb)
+		spelling_stem(vc, sp);
+	/* Room for the next one: the table stays at most half full. */
 	if ((vc->n + 1) * 2 > vc->cap)
 		vocab_grow(vc);
+}
+
+/* The head and hash of a spelling of n <= 16 bytes whose first 16 bytes are x0 x1, zero past n. */
+static inline unsigned long long short_hash(size_t n, uint64_t x0, uint64_t x1)
+{
+	unsigned long long h = n * UINT64_C(0x9E3779B97F4A7C15);
+	h = (h ^ x0) * UINT64_C(0xFF51AFD7ED558CCD);
+	h ^= h >> 32;
+	if (n > 8) {
+		h = (h ^ x1) * UINT64_C(0xFF51AFD7ED558CCD);
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+/*
+ * Counts the word whose lower case is key[0..n) (n <= SEARCH_WORD_MAX),
+ * key having room for 16 bytes past n, whatever they hold.
+ */
+static inline void vocab_add_lower(struct vocab *vc, char *key, size_t n)
+{
 	/*
-	 * search_split_next wrote the word with 16-byte stores and left what
-	 * follows it as it was: its head is read whole and masked here
-	 * rather than zeroed in memory first, since an 8-byte load over a
-	 * store of 8 zeros at an odd place cannot take its bytes from the
-	 * stores in flight and waits for them (most words are short). A word
-	 * of more than 16 bytes is zero-padded in memory as spelling_hash and
+	 * The word was written with 16-byte stores and what follows it left
+	 * as it was: its head is read whole and masked here rather than
+	 * zeroed in memory first, since an 8-byte load over a store of 8
+	 * zeros at an odd place cannot take its bytes from the stores in
+	 * flight and waits for them (most words are short). A word of more
+	 * than 16 bytes is zero-padded in memory as spelling_hash and
 	 * same_spelling read it. The hash is spelling_hash's.
 	 */
 	uint64_t x0, x1;
@@ -172,34 +202,271 @@ static inline void vocab_add(struct vocab *vc, struct search_split *ws)
 		} else if (n < 16) {
 			x1 &= (UINT64_C(1) << (8 * (n - 8))) - 1;
 		}
-		h = n * UINT64_C(0x9E3779B97F4A7C15);
-		h = (h ^ x0) * UINT64_C(0xFF51AFD7ED558CCD);
-		h ^= h >> 32;
-		if (n > 8) {
-			h = (h ^ x1) * UINT64_C(0xFF51AFD7ED558CCD);
-			h ^= h >> 32;
-		}
+		h = short_hash(n, x0, x1);
 	} else {
 		memset(key + n, 0, 8);
 		h = spelling_hash(key, n);
 	}
-	struct vslot *sl = vocab_find(vc, key, n, h, x0, x1);
-	if (sl->k0) {
-		sl->count++;
-		put_token(&vc->toks, sl->id & ~VSLOT_LONG);
+	vocab_count(vc, key, n, x0, x1, h);
+}
+
+/* Room for n more tokens. */
+static inline void token_room(struct tokens *t, size_t n)
+{
+	if (t->n + n > t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 65536;
+		if (t->cap < t->n + n)
+			t->cap = t->n + n;
+		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+	}
+}
+
+#ifndef __SSE2__
+/* Counts the word that ws has just read (the splitter's path, where SSE2 is not there). */
+static inline void vocab_add(struct vocab *vc, struct search_split *ws)
+{
+	token_room(&vc->toks, 1);
+	if (ws->len > SEARCH_WORD_MAX)
+		vc->toks.v[vc->toks.n++] = NO_WORD;
+	else
+		vocab_add_lower(vc, ws->lower, ws->len);
+}
+#endif
+
+#ifdef __SSE2__
+/*
+ * The words of a text 64 bytes at a time (search_split_next's, which
+ * reads a word at a time, cost about 140 instructions a word). A block
+ * gives the mask of the bytes of words, bit k for byte k: ASCII letters
+ * and digits, and both bytes of U+00C0..U+017F but × and ÷. A word is a
+ * run of it: its start and end come from two bit operations, and a word
+ * crossing into the next block is carried over. A word of 16 bytes or
+ * fewer without 0xC4 or 0xC5 (U+0100..U+017F, whose lower case goes
+ * through the table), nearly all, gets its lower case and head in a
+ * register: ASCII and the second byte of U+00C0..U+00FF take 0x20 (À..Þ
+ * to à..þ; the lower case ones have it already), but ß's (0x9F).
+ */
+
+/* x <= max, as unsigned bytes. */
+static inline __m128i bytes_le(__m128i x, __m128i max)
+{
+	return _mm_cmpeq_epi8(_mm_min_epu8(x, max), x);
+}
+
+/*
+ * The bytes of words among the 64 from p (p[0..81) readable), but the
+ * second byte of a character whose first is the block's last: two_out
+ * gets that one's bit (bit 63 of the first bytes of two-byte characters).
+ */
+static inline uint64_t block_words(const unsigned char *p, uint64_t *two_out)
+{
+	const __m128i bit5 = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), z = _mm_set1_epi8('z' - 'a');
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	const __m128i c3 = _mm_set1_epi8((char)0xC3), two_leads = _mm_set1_epi8(2);
+	const __m128i top = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
+	const __m128i sign = _mm_set1_epi8((char)0xB7);
+	uint64_t ascii = 0, two = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i next = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k + 1));
+		__m128i letter = bytes_le(_mm_sub_epi8(_mm_or_si128(v, bit5), a), z);
+		__m128i digit = bytes_le(_mm_sub_epi8(v, zero), nine);
+		/* 0xC3..0xC5 before a continuation byte, but × (C3 97) and ÷ (C3 B7). */
+		__m128i first = bytes_le(_mm_sub_epi8(v, c3), two_leads);
+		__m128i second = _mm_cmpeq_epi8(_mm_and_si128(next, top), cont);
+		__m128i not_letter = _mm_and_si128(_mm_cmpeq_epi8(v, c3),
+						   _mm_cmpeq_epi8(_mm_or_si128(next, bit5), sign));
+		__m128i lead = _mm_andnot_si128(not_letter, _mm_and_si128(first, second));
+		ascii |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)) << (16 * k);
+		two |= (uint64_t)(unsigned)_mm_movemask_epi8(lead) << (16 * k);
+	}
+	*two_out = two >> 63;
+	return ascii | two | two << 1;
+}
+
+/* What the word loop keeps in registers: the table and where the next token goes. */
+struct word_state {
+	struct vocab *vc;
+	struct vslot *slots;
+	size_t mask;
+	uint32_t *tok;
+};
+
+/* vc's tokens and table as the loop left and will find them (around a call that may change them). */
+static inline void state_save(struct word_state *st)
+{
+	st->vc->toks.n = (size_t)(st->tok - st->vc->toks.v);
+}
+
+static inline void state_load(struct word_state *st)
+{
+	st->slots = st->vc->slots;
+	st->mask = st->vc->cap - 1;
+	st->tok = st->vc->toks.v + st->vc->toks.n;
+}
+
+/* A new spelling of n <= 16 bytes (head x0 x1, zero past n, hash h): the only time its bytes are in memory. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void insert_short(struct vocab *vc, size_t n, uint64_t x0, uint64_t x1, unsigned long long h)
+{
+	char key[24] = {0};
+	memcpy(key, &x0, 8);
+	memcpy(key + 8, &x1, 8);
+	vocab_count(vc, key, n, x0, x1, h);
+}
+
+/*
+ * Counts the word p[0..n) (n <= 16), p[0..16) readable; 0 when it has a
+ * 0xC4 or 0xC5 (the caller counts it byte by byte).
+ */
+static inline int add_short(struct word_state *st, const unsigned char *p, size_t n)
+{
+	static const unsigned char ones[32] = {
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	};
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i in = _mm_loadu_si128((const __m128i *)(const void *)(ones + 16 - n));
+	__m128i c4 = bytes_le(_mm_sub_epi8(v, _mm_set1_epi8((char)0xC4)), _mm_set1_epi8(1));
+	if (_mm_movemask_epi8(_mm_and_si128(c4, in)))
+		return 0;
+	/* First bytes (0xC0 up) and ß's second byte keep their case; the others take 0x20. */
+	__m128i keep = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xC0)), v),
+				    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x9F)));
+	__m128i lower = _mm_and_si128(_mm_or_si128(v, _mm_andnot_si128(keep, _mm_set1_epi8(0x20))), in);
+	uint64_t x0 = (uint64_t)_mm_cvtsi128_si64(lower);
+	uint64_t x1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lower, lower));
+	unsigned long long h = short_hash(n, x0, x1);
+	for (size_t j = h & st->mask;; j = (j + 1) & st->mask) {
+		struct vslot *sl = &st->slots[j];
+		if (sl->k0 == x0 && sl->k1 == x1 && !(sl->id & VSLOT_LONG)) {
+			sl->count++;
+			*st->tok++ = sl->id;
+			return 1;
+		}
+		if (!sl->k0) {
+			state_save(st);
+			insert_short(st->vc, n, x0, x1, h);
+			state_load(st);
+			return 1;
+		}
+	}
+}
+
+/* Counts any word p[0..n) (search_split_next's lower case, byte by byte). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void add_bytes(struct vocab *vc, const unsigned char *p, size_t n)
+{
+	if (n > SEARCH_WORD_MAX) {
+		vc->toks.v[vc->toks.n++] = NO_WORD;
 		return;
 	}
-	struct spelling *sp = vocab_insert(vc, sl, n, h, x0, x1);
-	sl->count = 1;
-	/* Kept zero-padded to a multiple of 8 (its NUL included). */
-	size_t padded = (n + 8) & ~(size_t)7;
-	sp->lower = xmalloc(padded);
-	memcpy(sp->lower, key, n);
-	memset(sp->lower + n, 0, padded - n);
-	put_token(&vc->toks, sp->id);
-	if (vc->sb)
-		spelling_stem(vc, sp);
+	char key[SEARCH_WORD_MAX + 16];
+	size_t w = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned b = search_word_byte[p[i]];
+		if (b > SEARCH_LEAD2) {
+			key[w++] = (char)b;
+			i++;
+		} else {
+			uint32_t l = search_lower_tab[(((p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F)) - 0xC0];
+			key[w++] = (char)(0xC0 | (l >> 6));
+			key[w++] = (char)(0x80 | (l & 0x3F));
+			i += 2;
+		}
+	}
+	memset(key + n, 0, 16);
+	vocab_add_lower(vc, key, n);
 }
+
+static inline void add_word(struct word_state *st, const unsigned char *p, size_t n)
+{
+	if (n > 16 || !add_short(st, p, n)) {
+		state_save(st);
+		add_bytes(st->vc, p, n);
+		state_load(st);
+	}
+}
+
+/* The words of s[0..len) (no NUL among them, s[len] is one) into vc. */
+static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
+{
+	/*
+	 * A block reads 65 bytes from its start and a word 16 from its own:
+	 * the text's last ones are read from a copy padded with zeros (no
+	 * word bytes), never past the text.
+	 */
+	unsigned char tail[256];
+	const unsigned char *base = s;
+	const unsigned char *pending = NULL;    /* the start of a word running into the block */
+	int pending_long = 0;                   /* or one already too long to index, before the copy */
+	size_t end = len, pos = 0;
+	uint64_t carry_two = 0, carry_word = 0; /* a second byte at bit 0; a word byte before it */
+	int in_tail = 0;
+	struct word_state st = {vc, NULL, 0, NULL};
+	state_load(&st);
+	while (pos < end || pending || pending_long) {
+		if (!in_tail && end - pos < 96) {
+			/*
+			 * From the pending word's start, if any, so that a word is
+			 * read from one piece of memory; a word too long already
+			 * only needs its end.
+			 */
+			size_t from = pos;
+			if (pending && pos - (size_t)(pending - base) <= SEARCH_WORD_MAX) {
+				from = (size_t)(pending - base);
+				carry_two = carry_word = 0;
+			} else if (pending) {
+				pending_long = 1;
+			}
+			pending = NULL;
+			memset(tail, 0, sizeof tail);
+			memcpy(tail, base + from, end - from);
+			base = tail;
+			end -= from;
+			pos = 0;
+			in_tail = 1;
+		}
+		const unsigned char *p = base + pos;
+		uint64_t two;
+		uint64_t word = block_words(p, &two) | carry_two;
+		uint64_t before = word << 1 | carry_word;
+		uint64_t starts = word & ~before, ends = ~word & before;
+		carry_two = two;
+		carry_word = word >> 63;
+		/* At most 33 words end in 64 bytes. */
+		if ((size_t)(st.tok - vc->toks.v) + 33 > vc->toks.cap) {
+			state_save(&st);
+			token_room(&vc->toks, 33);
+			state_load(&st);
+		}
+		if ((pending || pending_long) && ends) {
+			unsigned to = (unsigned)__builtin_ctzll(ends);
+			ends &= ends - 1;
+			if (pending_long)
+				*st.tok++ = NO_WORD;
+			else
+				add_word(&st, pending, (size_t)(p + to - pending));
+			pending = NULL;
+			pending_long = 0;
+		}
+		while (ends) {
+			unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
+			starts &= starts - 1;
+			ends &= ends - 1;
+			add_word(&st, p + from, to - from);
+		}
+		if (starts)
+			pending = p + __builtin_ctzll(starts);
+		pos += 64;
+	}
+	state_save(&st);
+}
+#endif
 
 /*
  * Moves part's spellings into vc, in part's id order: a spelling vc has
@@ -279,10 +546,16 @@ struct span search_vocab_text_len(struct vocab *vc, const char *s, size_t len)
 	struct span sp = {vc->toks.n, vc->toks.n};
 	if (!s)
 		return sp;
+	if ((vc->n + 1) * 2 > vc->cap)
+		vocab_grow(vc);
+#ifdef __SSE2__
+	vocab_words(vc, (const unsigned char *)s, len);
+#else
 	struct search_split ws;
 	search_split_init_len(&ws, s, len);
 	while (search_split_next(&ws))
 		vocab_add(vc, &ws);
+#endif
 	sp.to = vc->toks.n;
 	return sp;
 }

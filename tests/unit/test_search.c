@@ -174,6 +174,98 @@ static void test_split_words(void **state)
 	}
 }
 
+/* The lower case of each word of s as search_next_word reads it, « - » for one too long to index. */
+static char *words_lower(const char *s)
+{
+	struct buf out = BUF_INIT;
+	struct search_split sp;
+	search_split_init(&sp, s);
+	while (search_next_word(&sp)) {
+		if (sp.len <= SEARCH_WORD_MAX)
+			buf_put(&out, sp.lower, sp.len);
+		else
+			buf_putc(&out, '-');
+		buf_putc(&out, ' ');
+	}
+	return out.data ? buf_detach(&out) : xstrdup("");
+}
+
+/* The same from the tokens search_vocab_text_len gives s, through their spellings. */
+static char *words_counted(struct vocab *vc, const char *s)
+{
+	struct buf out = BUF_INIT;
+	struct span sp = search_vocab_text_len(vc, s, strlen(s));
+	for (size_t i = sp.from; i < sp.to; i++) {
+		uint32_t t = vc->toks.v[i];
+		if (t == NO_WORD) {
+			buf_putc(&out, '-');
+		} else {
+			const struct spelling *w = &vc->v[t];
+			buf_put(&out, w->lower, w->len);
+			/* Zero-padded to a multiple of 8, as the table compares them. */
+			for (size_t k = w->len; k == w->len || k % 8; k++)
+				assert_int_equal(w->lower[k], 0);
+		}
+		buf_putc(&out, ' ');
+	}
+	return out.data ? buf_detach(&out) : xstrdup("");
+}
+
+/*
+ * The vocabulary reads texts 64 bytes at a time, words crossing from one
+ * block to the next and the last bytes from a copy: its tokens are the
+ * words search_next_word finds, on texts of every length up to several
+ * blocks, with short and long words, every kind of two-byte character and
+ * the bytes around them.
+ */
+static void test_vocab_words(void **state)
+{
+	(void)state;
+	static const char *const cases[] = {
+		"", "a", "École ÉCOLE Œuvre straße STRASSE ß ÿ Ÿ", "a×b c÷d", "l’été « ŸÀ » 13e",
+		"\xC3", "x\xC3", "\xC3\xA9\xC3", "\xC4\xB0stanbul \xC5\xBF \xC5\x93uvre",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcÉ",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdÉ",
+	};
+	struct vocab vc = {0};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *a = words_lower(cases[i]), *b = words_counted(&vc, cases[i]);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
+	/* Pieces of words and separators; a round's word length is set by how often separators come. */
+	static const char *const pieces[] = {
+		"a", "Z", "7", "m", "Q", "0", "é", "É", "ß", "à", "À", "Þ", "þ", "ÿ", "œ", "Œ", "ą", "Ą",
+		"İ", "ſ", "ı", "\xC3", "\xC4", "\xC5", "\x80", "\xBF", "\xC3\x97", "\xC3\xB7", "@", "[",
+		"`", "{", "/", ":", "\x7F", "\xE2\x80\x99", "\xC2\xA0",
+	};
+	static const char *const separators[] = {" ", "  ", ", ", "\n", "’", "-", "« "};
+	uint32_t seed = 4242;
+	char text[700];
+	for (int round = 0; round < 6000; round++) {
+		size_t n = 0, want = (size_t)(round % 600);
+		unsigned gap = 2 + (unsigned)(round % 7) * (round % 13 == 0 ? 40 : 3);
+		while (n + 8 < want) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % 1000;
+			const char *piece = r % gap == 0 ? separators[r % (sizeof separators / sizeof *separators)]
+				: r < 600 ? (char[2]){(char)('a' + r % 26), 0}
+				: pieces[r % (sizeof pieces / sizeof *pieces)];
+			size_t k = strlen(piece);
+			memcpy(text + n, piece, k);
+			n += k;
+		}
+		text[n] = '\0';
+		char *a = words_lower(text), *b = words_counted(&vc, text);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
+	search_vocab_free(&vc);
+}
+
 /* search_put_json_string's rules, one byte at a time. */
 static char *json_reference(const char *s)
 {
@@ -494,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_word_chars),
 		cmocka_unit_test(test_split_words),
+		cmocka_unit_test(test_vocab_words),
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_stems),
