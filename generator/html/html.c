@@ -4,6 +4,7 @@
  */
 #include "html.h"
 #include "bodies.h"
+#include "bytescan.h"
 #include "glossary.h"
 #include "markdown.h"
 #include "pages.h"
@@ -79,6 +80,42 @@ struct page_links {
 };
 
 /*
+ * s[0..n) HTML-escaped, as buf_put_html writes it: a path or a URL, which
+ * nearly never holds & < > " or ', is checked in blocks that cover it
+ * (the last one overlapping the one before, not a byte loop over its
+ * tail) and copied in one piece.
+ */
+static void put_html_path(struct buf *out, const char *s, size_t n)
+{
+#if BYTESCAN_SIMD
+	if (n >= 8) {
+		unsigned hit = 0;
+		size_t i = 0;
+		for (; n - i >= 16; i += 16)
+			hit |= bytescan_html(bytescan_load16(s + i));
+		if (i < n)
+			hit |= n >= 16 ? bytescan_html(bytescan_load16(s + n - 16))
+				       : bytescan_html(bytescan_load8(s)) | bytescan_html(bytescan_load8(s + n - 8));
+		if (!hit) {
+			buf_put(out, s, n);
+			return;
+		}
+	}
+#endif
+	buf_put_html(out, s, n);
+}
+
+/* Whether s starts with the literal lit (its bytes compared inline, not by a strncmp call). */
+#define STARTS_WITH(s, lit) starts_with(s, lit, sizeof lit - 1)
+static inline int starts_with(const char *s, const char *lit, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != lit[i])
+			return 0;
+	return 1;
+}
+
+/*
  * Appends path_relative(from, to), HTML-escaped, without making it first:
  * its "../" and "./" need no escaping, and escaping goes byte by byte.
  */
@@ -91,7 +128,7 @@ static void put_path_relative(struct buf *out, const char *from, const char *to)
 	/* A "../" per directory left in from (strchr: its file name is most of it). */
 	for (const char *c = strchr(from + common, '/'); c; c = strchr(c + 1, '/'))
 		buf_put_lit(out, "../");
-	buf_put_html(out, to + common, strlen(to + common));
+	put_html_path(out, to + common, strlen(to + common));
 	if (out->len == start)
 		buf_put_lit(out, "./");
 }
@@ -122,11 +159,10 @@ char *html_url(const char *url, const char *page)
 static void put_attr_url(struct render *r, const char *url)
 {
 	/* Escape for an attribute; keep the URL's own percent-encoding. */
-	size_t pl = strlen(XREF_INTERNAL);
-	if (strncmp(url, XREF_INTERNAL, pl) == 0)
-		put_page_path(r, url + pl);
+	if (STARTS_WITH(url, XREF_INTERNAL))
+		put_page_path(r, url + sizeof XREF_INTERNAL - 1);
 	else
-		buf_put_html(r->out, url, strlen(url));
+		put_html_path(r->out, url, strlen(url));
 }
 
 static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
@@ -546,8 +582,7 @@ static void render_node(struct render *r, cmark_node *node)
 	case CMARK_NODE_LINK: {
 		const char *url = cmark_node_get_url(node);
 		const char *title = cmark_node_get_title(node);
-		int external = url && (strncmp(url, "http://", 7) == 0 ||
-				       strncmp(url, "https://", 8) == 0);
+		int external = url && (STARTS_WITH(url, "http://") || STARTS_WITH(url, "https://"));
 		if (url && *url && !r->in_link) {
 			buf_put_lit(out, "<a href=\"");
 			put_attr_url(r, url);
