@@ -2,6 +2,7 @@
  * Document bodies; see bodies.h.
  */
 #include "bodies.h"
+#include "lint.h"
 #include "markdown.h"
 #include "md_arena.h"
 #include "md_paths.h"
@@ -24,8 +25,11 @@ static void process_doc(struct site *s, struct doc *doc, const struct body_sink 
 	 * sink has copied what it keeps (md_arena.h): no free per node.
 	 */
 	struct md_arena *arena = md_arena_open();
-	cmark_node *root = markdown_parse_doc(s, doc, d);
-	xref_check_body(s, doc, root, d);
+	struct lint_nodes nodes;
+	lint_nodes_init(&nodes);
+	cmark_node *root = markdown_parse_doc(s, doc, &nodes, d);
+	xref_check_body(s, doc, &nodes, d);
+	lint_nodes_free(&nodes);
 	if (sink)
 		sink->keep(sink->ctx, s, doc, root);
 	md_arena_close(arena);

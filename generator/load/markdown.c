@@ -7,6 +7,7 @@
 #include "glossary.h"
 #include "hash.h"
 #include "i18n.h"
+#include "lint.h"
 #include "md_arena.h"
 #include "slug.h"
 #include "xalloc.h"
@@ -441,10 +442,10 @@ static void add_heading(struct doc *doc, cmark_node *node, size_t *cap,
 	doc->nheadings++;
 }
 
-/* Records the sigles text uses; 0 when it uses none. */
-static int find_sigles(const struct site *s, struct doc *doc, const char *text)
+/* Records the sigles text (n bytes) uses; 0 when it uses none. */
+static int find_sigles(const struct site *s, struct doc *doc, const char *text, size_t n)
 {
-	size_t n = strlen(text), start = 0, pos, len, which;
+	size_t start = 0, pos, len, which;
 	while (gloss_index_find(s->gloss, text, n, start, &pos, &len, &which)) {
 		ptrs_add_unique(&doc->glossary_used, &s->glossary[which]);
 		start = pos + len;
@@ -454,7 +455,8 @@ static int find_sigles(const struct site *s, struct doc *doc, const char *text)
 
 /*
  * What markdown_parse_doc's walk carries: the document's headings and
- * their anchors so far, raw HTML to report, whether it is inside a link.
+ * their anchors so far, raw HTML to report, the nodes gathered for lint
+ * and xref, how many links, and links or images, it is inside.
  */
 struct walk {
 	const struct site *s;
@@ -462,7 +464,9 @@ struct walk {
 	size_t cap;
 	struct anchor_set seen;
 	struct ptrs raw_html;
+	struct lint_nodes *nodes;
 	int in_link;
+	int in_link_or_image;
 };
 
 /* A node entered (cmark_iter's ENTER event), but for cutting what is too deep. */
@@ -471,12 +475,25 @@ static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
 	switch (type) {
 	case CMARK_NODE_LINK:
 		w->in_link++;
+		w->in_link_or_image++;
 		break;
-	case CMARK_NODE_TEXT:
+	case CMARK_NODE_IMAGE:
+		w->in_link_or_image++;
+		break;
+	case CMARK_NODE_TEXT: {
+		int sigles = !w->in_link && w->s->gloss;
+		int lint = !w->in_link_or_image;
+		if (!sigles && !lint)
+			return;
+		/* Asked once: cmark-gfm copies a text's bytes at the first ask. */
+		const char *text = cmark_node_get_literal(node);
 		/* A text without sigles is not looked up again by the HTML renderer. */
-		if (!w->in_link && w->s->gloss && !find_sigles(w->s, w->doc, cmark_node_get_literal(node)))
+		if (sigles && !find_sigles(w->s, w->doc, text, strlen(text)))
 			cmark_node_set_user_data(node, GLOSS_NO_SIGLE);
-		break;
+		if (lint)
+			lint_nodes_enter_text(w->nodes, node, text);
+		return;
+	}
 	case CMARK_NODE_HTML_BLOCK:
 	case CMARK_NODE_HTML_INLINE:
 		if (!w->s->allow_html)
@@ -485,33 +502,40 @@ static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
 	default:
 		break;
 	}
+	lint_nodes_enter(w->nodes, node, type);
 }
 
 /* A node left, its children done (cmark_iter's EXIT event; leaves have none, and need none). */
 static void walk_leave(struct walk *w, cmark_node *node, cmark_node_type type)
 {
-	if (type == CMARK_NODE_LINK)
+	if (type == CMARK_NODE_LINK) {
 		w->in_link--;
-	else if (type == CMARK_NODE_HEADING)
+		w->in_link_or_image--;
+	} else if (type == CMARK_NODE_IMAGE) {
+		w->in_link_or_image--;
+	} else if (type == CMARK_NODE_HEADING)
 		add_heading(w->doc, node, &w->cap, &w->seen);
 }
 
 /*
  * Parses a document's body and, in one walk of its tree, cuts what is
  * nested too deeply (as prune_deep does, in the same order), collects its
- * headings and the sigles its text uses, and warns of raw HTML. The walk
- * was two (prune_deep's, then this one's): 15 M instructions at 1 000
- * fiches. A heading is read when left, once whatever it holds too deeply
+ * headings and the sigles its text uses, warns of raw HTML, and gathers
+ * into *nodes what lint and xref read (lint_nodes_enter). The walk was
+ * two (prune_deep's, then this one's): 15 M instructions at 1 000 fiches;
+ * lint's own walk was a third (7 M, and 2.5 M more of strpbrk over texts
+ * whose length this walk knows). A heading is read when left, once whatever it holds too deeply
  * is cut; raw HTML is reported after the walk, so that « nested too
  * deeply » still comes first among the messages at one place. The tree is
  * walked by hand, in cmark_iter's order: the iterator's two events per
  * container, its calls and the parent looked up for every node to know
  * its depth were a quarter of the walk.
  */
-cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d)
+cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct lint_nodes *nodes,
+			       struct diag *d)
 {
 	cmark_node *root = parse_tree(doc->body, doc->body_len);
-	struct walk w = {s, doc, 0, {0}, {0}, 0};
+	struct walk w = {s, doc, 0, {0}, {0}, nodes, 0, 0};
 	size_t ncut = 0;
 	int deep_line = 0;
 	/* node's depth below root: a node deeper than MARKDOWN_MAX_DEPTH is cut with what it holds. */
@@ -567,9 +591,9 @@ cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct dia
 	/* The title and summary count too: a sigle in a title is marked up there. */
 	if (s->gloss) {
 		if (doc->title)
-			find_sigles(s, doc, doc->title);
+			find_sigles(s, doc, doc->title, strlen(doc->title));
 		if (doc->summary)
-			find_sigles(s, doc, doc->summary);
+			find_sigles(s, doc, doc->summary, strlen(doc->summary));
 	}
 	return root;
 }

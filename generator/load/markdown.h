@@ -32,9 +32,13 @@ int markdown_inlines_in_parallel(void);
  * returns the tree (caller frees with cmark_node_free, or with the arena
  * open on this thread: every parse below allocates in it, md_arena.h). Thread-safe for
  * distinct documents (reads s->gloss and s->glossary only). Raw HTML is
- * reported (a warning) unless the site allows it.
+ * reported (a warning) unless the site allows it. Appends to *nodes
+ * (lint.h, initialised by the caller) the nodes lint_body_nodes and
+ * xref_check_body read, in document order.
  */
-cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct diag *d);
+struct lint_nodes;
+cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct lint_nodes *nodes,
+			       struct diag *d);
 
 /*
  * Parses doc's body again, as markdown_parse_doc did (same tree, same

@@ -835,68 +835,57 @@ static void check_placeholder_fields(struct lint *l)
 
 /* ---- the walk --------------------------------------------------------------- */
 
-void lint_links_init(struct lint_links *links)
+void lint_nodes_init(struct lint_nodes *nodes)
 {
-	links->v = links->stack;
-	links->n = 0;
-	links->cap = sizeof links->stack / sizeof *links->stack;
+	nodes->v = nodes->stack;
+	nodes->n = 0;
+	nodes->cap = sizeof nodes->stack / sizeof *nodes->stack;
 }
 
-void lint_links_free(struct lint_links *links)
+void lint_nodes_free(struct lint_nodes *nodes)
 {
-	if (links->v != links->stack)
-		free(links->v);
-	lint_links_init(links);
+	if (nodes->v != nodes->stack)
+		free(nodes->v);
+	lint_nodes_init(nodes);
 }
 
-static void add_link(struct lint_links *links, cmark_node *node)
+void lint_nodes_add(struct lint_nodes *nodes, cmark_node *node, cmark_node_type type)
 {
-	if (links->n == links->cap) {
-		links->cap *= 2;
-		if (links->v == links->stack) {
-			links->v = xmalloc(links->cap * sizeof *links->v);
-			memcpy(links->v, links->stack, sizeof links->stack);
+	if (nodes->n == nodes->cap) {
+		nodes->cap *= 2;
+		if (nodes->v == nodes->stack) {
+			nodes->v = xmalloc(nodes->cap * sizeof *nodes->v);
+			memcpy(nodes->v, nodes->stack, sizeof nodes->stack);
 		} else {
-			links->v = xrealloc(links->v, links->cap * sizeof *links->v);
+			nodes->v = xrealloc(nodes->v, nodes->cap * sizeof *nodes->v);
 		}
 	}
-	links->v[links->n++] = node;
+	nodes->v[nodes->n++] = (struct lint_node){node, type};
+}
+
+void lint_nodes_enter_text(struct lint_nodes *nodes, cmark_node *node, const char *text)
+{
+	if (text && strpbrk(text, "[]"))
+		lint_nodes_add(nodes, node, CMARK_NODE_TEXT);
 }
 
 void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d)
 {
-	lint_body_links(s, doc, root, d, NULL);
+	struct lint_nodes nodes;
+	lint_nodes_init(&nodes);
+	lint_body_links(s, doc, root, d, &nodes);
+	lint_nodes_free(&nodes);
 }
 
-/*
- * The tree is walked by hand in document order, entering each node as
- * cmark_iter does and leaving each link or image after its children: the
- * iterator's events and calls were a fifth of these checks' cost. A
- * link's texts are left alone: the outermost link or image the walk is
- * in is kept, not a count that would ask every node left for its type.
- */
-void lint_body_links(const struct site *s, const struct doc *doc, cmark_node *root,
-		     struct diag *d, struct lint_links *links)
+void lint_body_nodes(const struct site *s, const struct doc *doc, const struct lint_nodes *nodes,
+		     struct diag *d)
 {
 	struct lint l = {s, doc, d, NULL};
-	/* The outermost link or image the walk is in (its texts are not checked), or NULL. */
-	cmark_node *in_link = NULL;
-	for (cmark_node *node = root; node;) {
-		switch (cmark_node_get_type(node)) {
-		case CMARK_NODE_LINK:
-		case CMARK_NODE_IMAGE:
-			if (!in_link)
-				in_link = node;
-			if (links)
-				add_link(links, node);
-			break;
+	for (size_t i = 0; i < nodes->n; i++) {
+		cmark_node *node = nodes->v[i].node;
+		switch (nodes->v[i].type) {
 		case CMARK_NODE_TEXT: {
-			if (in_link)
-				break;
 			const char *text = cmark_node_get_literal(node);
-			/* Both checks need a '[' or a ']' ("](", "[^"): most texts have none. */
-			if (!text || !strpbrk(text, "[]"))
-				break;
 			int line = markdown_line(doc, node), col = markdown_col(node);
 			check_unparsed_links(&l, node, line, col, text);
 			check_footnote_calls(&l, line, col, text);
@@ -907,11 +896,42 @@ void lint_body_links(const struct site *s, const struct doc *doc, cmark_node *ro
 			check_placeholder_paragraph(&l, node);
 			break;
 		case CMARK_NODE_HEADING:
-			if (cmark_node_get_heading_level(node) == 1)
-				check_level1_heading(&l, node);
+			check_level1_heading(&l, node);
 			break;
 		default:
+			/* A link or an image: xref's. */
 			break;
+		}
+	}
+	check_footnote_definitions(&l);
+	check_placeholder_fields(&l);
+	lint_lines_free(l.lines);
+}
+
+/*
+ * The tree is walked by hand in document order, entering each node as
+ * cmark_iter does and leaving each link or image after its children: the
+ * iterator's events and calls were a fifth of these checks' cost. A
+ * link's texts are left alone: the outermost link or image the walk is
+ * in is kept, not a count that would ask every node left for its type.
+ * (bodies.c's documents are not walked here: markdown_parse_doc's walk
+ * gathers their nodes.)
+ */
+void lint_body_links(const struct site *s, const struct doc *doc, cmark_node *root,
+		     struct diag *d, struct lint_nodes *nodes)
+{
+	/* The outermost link or image the walk is in (its texts are not checked), or NULL. */
+	cmark_node *in_link = NULL;
+	for (cmark_node *node = root; node;) {
+		cmark_node_type type = cmark_node_get_type(node);
+		if (type == CMARK_NODE_TEXT) {
+			if (!in_link) {
+				lint_nodes_enter_text(nodes, node, cmark_node_get_literal(node));
+			}
+		} else {
+			if (!in_link && (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE))
+				in_link = node;
+			lint_nodes_enter(nodes, node, type);
 		}
 		cmark_node *child = cmark_node_first_child(node);
 		if (child) {
@@ -934,9 +954,7 @@ void lint_body_links(const struct site *s, const struct doc *doc, cmark_node *ro
 			node = cmark_node_parent(node);
 		}
 	}
-	check_footnote_definitions(&l);
-	check_placeholder_fields(&l);
-	lint_lines_free(l.lines);
+	lint_body_nodes(s, doc, nodes, d);
 }
 
 /* ---- links without a scheme ------------------------------------------------ */

@@ -18,23 +18,65 @@
 /* Checks doc's parsed body (root, before or after xref) and its summary. */
 void lint_body(const struct site *s, const struct doc *doc, cmark_node *root, struct diag *d);
 
-/* Nodes in document order: the links and images lint_body_links met. */
-struct lint_links {
-	cmark_node **v;         /* stack while it fits, else allocated (lint_links_free) */
-	size_t n, cap;
-	cmark_node *stack[64];
+/* A node of lint_nodes, with its type (asked of cmark once). */
+struct lint_node {
+	cmark_node *node;
+	cmark_node_type type;
 };
 
 /*
- * lint_body, also appending every link and image of the tree to *links
- * (initialised by the caller with lint_links_init), in the order a walk
- * of the tree enters them: xref resolves them then without walking the
- * tree a second time (xref_check_body).
+ * The nodes of a tree lint's checks read and every link and image (which
+ * xref resolves), in the order a walk of the tree enters them. A walk
+ * that has other work to do (markdown_parse_doc's) gathers them, so that
+ * neither lint nor xref walks the tree again.
  */
+struct lint_nodes {
+	struct lint_node *v;    /* stack while it fits, else allocated (lint_nodes_free) */
+	size_t n, cap;
+	struct lint_node stack[64];
+};
+
+void lint_nodes_init(struct lint_nodes *nodes);
+void lint_nodes_free(struct lint_nodes *nodes);
+void lint_nodes_add(struct lint_nodes *nodes, cmark_node *node, cmark_node_type type);
+
+/*
+ * Called by a walk for every node it enters, in document order; texts
+ * go to lint_nodes_enter_text instead, and only those outside links and
+ * images (their texts are not checked).
+ */
+static inline void lint_nodes_enter(struct lint_nodes *nodes, cmark_node *node,
+				    cmark_node_type type)
+{
+	switch (type) {
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE:
+	case CMARK_NODE_PARAGRAPH:
+		lint_nodes_add(nodes, node, type);
+		break;
+	case CMARK_NODE_HEADING:
+		if (cmark_node_get_heading_level(node) == 1)
+			lint_nodes_add(nodes, node, type);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * A text node outside links and images, with its literal text: kept when
+ * it has a '[' or a ']', which both of its checks need ("](", "[^"); most
+ * texts have none.
+ */
+void lint_nodes_enter_text(struct lint_nodes *nodes, cmark_node *node, const char *text);
+
+/* lint_body on the nodes a walk of the tree gathered (lint_nodes_enter). */
+void lint_body_nodes(const struct site *s, const struct doc *doc, const struct lint_nodes *nodes,
+		     struct diag *d);
+
+/* lint_body, also gathering the tree's nodes into *nodes (initialised by the caller). */
 void lint_body_links(const struct site *s, const struct doc *doc, cmark_node *root,
-		     struct diag *d, struct lint_links *links);
-void lint_links_init(struct lint_links *links);
-void lint_links_free(struct lint_links *links);
+		     struct diag *d, struct lint_nodes *nodes);
 
 /*
  * Where doc's body writes the required section name in a form that is not

@@ -554,21 +554,19 @@ static void resolve_tree(struct resolver *r, cmark_node *root)
 	}
 }
 
-void xref_check_body(struct site *s, struct doc *doc, cmark_node *root, struct diag *d)
+void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *nodes,
+		     struct diag *d)
 {
-	struct lint_links links;
-	lint_links_init(&links);
-	lint_body_links(s, doc, root, d, &links);
+	lint_body_nodes(s, doc, nodes, d);
 	struct resolver r = {s, d, doc, NULL, 1, NULL};
-	for (size_t i = 0; i < links.n; i++) {
-		r.node = links.v[i];
-		if (cmark_node_get_type(r.node) == CMARK_NODE_LINK)
+	for (size_t i = 0; i < nodes->n; i++) {
+		r.node = nodes->v[i].node;
+		if (nodes->v[i].type == CMARK_NODE_LINK)
 			resolve_link(&r);
-		else
+		else if (nodes->v[i].type == CMARK_NODE_IMAGE)
 			check_image(&r);
 	}
 	lint_lines_free(r.lines);
-	lint_links_free(&links);
 }
 
 void xref_resolve_quiet(const struct site *s, const struct doc *doc, cmark_node *root)

@@ -38,17 +38,20 @@ struct xref {
 void xref_parse(const char *url, struct xref *out);
 
 /*
- * Checks doc's tree (root) with lint_body (lint.h), then resolves every
+ * Checks doc's tree with lint_body_nodes (lint.h), then resolves every
  * link and image: unknown targets are errors at the link's position;
  * links are rewritten to their targets. Records only on doc (links_to,
  * entries_cited, anchor_checks), so documents can be resolved on several
  * threads at once.
  *
- * One walk of the tree: lint's lists the links and images, resolved
- * after it in the same order, so the checks see the tree untouched and
- * report first, as when lint and the resolution each walked the tree.
+ * No walk of the tree: nodes holds what lint reads and the links and
+ * images, in document order (markdown_parse_doc gathered them), resolved
+ * after lint's checks, so the checks see the tree untouched and report
+ * first, as when lint and the resolution each walked the tree.
  */
-void xref_check_body(struct site *s, struct doc *doc, cmark_node *root, struct diag *d);
+struct lint_nodes;
+void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *nodes,
+		     struct diag *d);
 
 /*
  * After xref_check_body on every document: checks the anchors of links to

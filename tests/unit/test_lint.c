@@ -1,8 +1,9 @@
 /*
  * Unit tests of the value checks of lint_files.c (e-mail addresses, phone
  * numbers, web addresses, the intended name of an unread file) and of the
- * folding of diagnostics (diag_report_folded), and the links and images
- * lint_body_links lists for xref (every one, in document order).
+ * folding of diagnostics (diag_report_folded), the links and images
+ * lint_body_links lists for xref (every one, in document order), and the
+ * same nodes gathered by markdown_parse_doc's walk.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "diag.h"
 #include "lint.h"
 #include "lint_files.h"
+#include "markdown.h"
 #include "xalloc.h"
 
 #include <cmark-gfm.h>
@@ -156,15 +158,98 @@ static void test_links_listed(void **state)
 	size_t nwant = iter_links(root, want, 400);
 	assert_int_equal(nwant, 8 + 300);
 	struct diag *d = diag_new();
-	struct lint_links links;
-	lint_links_init(&links);
-	lint_body_links(&site, &doc, root, d, &links);
-	assert_int_equal(links.n, nwant);
-	for (size_t i = 0; i < nwant; i++)
-		assert_ptr_equal(links.v[i], want[i]);
+	struct lint_nodes nodes;
+	lint_nodes_init(&nodes);
+	lint_body_links(&site, &doc, root, d, &nodes);
+	size_t n = 0;
+	for (size_t i = 0; i < nodes.n; i++) {
+		if (nodes.v[i].type != CMARK_NODE_LINK && nodes.v[i].type != CMARK_NODE_IMAGE)
+			continue;
+		assert_true(n < nwant);
+		assert_ptr_equal(nodes.v[i].node, want[n]);
+		n++;
+	}
+	assert_int_equal(n, nwant);
 	assert_int_equal(diag_warnings(d), 0);
-	lint_links_free(&links);
-	assert_int_equal(links.n, 0);
+	lint_nodes_free(&nodes);
+	assert_int_equal(nodes.n, 0);
+	diag_free(d);
+	cmark_node_free(root);
+	buf_free(&md);
+}
+
+/* The type and the text (or the address) of each node, one a line. */
+static char *describe(const struct lint_nodes *nodes)
+{
+	struct buf out = BUF_INIT;
+	for (size_t i = 0; i < nodes->n; i++) {
+		cmark_node *node = nodes->v[i].node;
+		assert_int_equal(nodes->v[i].type, cmark_node_get_type(node));
+		const char *what = nodes->v[i].type == CMARK_NODE_TEXT ? cmark_node_get_literal(node) :
+				   nodes->v[i].type == CMARK_NODE_LINK ||
+						   nodes->v[i].type == CMARK_NODE_IMAGE ?
+								     cmark_node_get_url(node) :
+								     "";
+		buf_printf(&out, "%s %d:%d %s\n", cmark_node_get_type_string(node),
+			   cmark_node_get_start_line(node), cmark_node_get_start_column(node), what);
+	}
+	return buf_detach(&out);
+}
+
+static void test_parse_doc_gathers(void **state)
+{
+	(void)state;
+	/*
+	 * Texts with brackets inside and outside links and images, a
+	 * level-1 heading and others, paragraphs, a table, footnote calls,
+	 * raw HTML, and nesting cut for depth: the nodes markdown_parse_doc
+	 * gathers are lint_body_links's, in the same order.
+	 */
+	struct buf md = BUF_INIT;
+	buf_puts(&md, "# Titre [x]\n\n## Acteurs\n\nUn [lien [a]](action:a) et ![image [b]](media/x.png),\n"
+		      "*[b](theme:b) texte [c] suivi*, [texte](cible avec espaces) et [^1].\n\n"
+		      "[![i](m.png) ]](page:c) [](action:vide) <b>[gras]</b>\n\n"
+		      "| a | b |\n|---|---|\n| [x](action:x) | ] |\n\n#Acteurs\n\n"
+		      "> - [d](#x) [e]\n>   ### Sous [titre]\n\n~~[barré](action:z)~~ www.exemple.org\n\n");
+	for (int i = 0; i < MARKDOWN_MAX_DEPTH + 10; i++)
+		buf_puts(&md, "> ");
+	buf_puts(&md, "[profond](action:p) ]\n\n");
+	for (int i = 0; i < 70; i++)
+		buf_printf(&md, "[%d](action:n%d) **![%d](i%d.png)** [%d] ", i, i, i, i, i);
+	buf_puts(&md, "\n");
+	markdown_init();
+	struct site site = {0};
+	struct doc doc = {0};
+	doc.path = "content/actions/01-x.md";
+	doc.body = (char *)buf_cstr(&md);
+	doc.body_len = strlen(doc.body);
+	struct diag *d = diag_new();
+	struct lint_nodes gathered, walked;
+	lint_nodes_init(&gathered);
+	lint_nodes_init(&walked);
+	cmark_node *root = markdown_parse_doc(&site, &doc, &gathered, d);
+	lint_body_links(&site, &doc, root, d, &walked);
+	assert_true(gathered.n > 64 * 2);
+	char *a = describe(&gathered), *b = describe(&walked);
+	assert_string_equal(a, b);
+	assert_true(strstr(a, "heading 1:1 \n") != NULL);
+	assert_true(strstr(a, "text 6:14  texte [c] suivi\n") != NULL);
+	assert_true(strstr(a, "text 17:9 Sous [titre]\n") != NULL);
+	assert_null(strstr(a, "[a]"));
+	assert_null(strstr(a, "profond"));
+	/* The table, the autolink: the extensions were on. */
+	assert_true(strstr(a, "text 12:19 ]\n") != NULL);
+	assert_true(strstr(a, "link 19:23 http://www.exemple.org\n") != NULL);
+	free(a);
+	free(b);
+	lint_nodes_free(&gathered);
+	lint_nodes_free(&walked);
+	for (size_t i = 0; i < doc.nheadings; i++) {
+		free(doc.headings[i].text);
+		free(doc.headings[i].anchor);
+	}
+	free(doc.headings);
+	ptrs_free(&doc.glossary_used);
 	diag_free(d);
 	cmark_node_free(root);
 	buf_free(&md);
@@ -180,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_intended_name),
 		cmocka_unit_test(test_folding),
 		cmocka_unit_test(test_links_listed),
+		cmocka_unit_test(test_parse_doc_gathers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
