@@ -41,6 +41,13 @@ struct cx {
 	const char *absolute;
 	const struct page_plan *plan; /* every page of the site */
 	struct arena *a;    /* the page's: every value built for it */
+	size_t page_dir;    /* bytes of page up to its last '/' included (0 at the root) */
+	/*
+	 * The page's scratch buffer: typo_html typesets into it, then copies
+	 * the result into the arena (a buffer of its own for each label, grown,
+	 * adopted and freed, cost more than the copy).
+	 */
+	struct buf *scratch;
 	/*
 	 * The last values a view made at some cost, by subject and name: a
 	 * template tests a field, then writes it ({{#role_html}}, {{{role_html}}}),
@@ -66,6 +73,7 @@ struct cx {
 
 struct page_context {
 	struct arena arena;
+	struct buf scratch;
 	struct cx cx;       /* the views' user pointer while rendering */
 	struct mval root;
 };
@@ -125,13 +133,20 @@ static struct mval relative(const struct cx *c, const char *target, int lasting)
 	/*
 	 * Skip the directories both paths share; the page's other directories
 	 * are each a "../" (its depth is counted once, in context_for_page).
+	 * A page of the root shares none; a target in the page's own directory
+	 * (most links of a list) shares them all.
 	 */
 	size_t common = 0, shared = 0;
-	for (size_t i = 0; from[i] && from[i] == target[i]; i++)
-		if (from[i] == '/') {
-			common = i + 1;
-			shared++;
-		}
+	if (c->page_dir && strncmp(target, from, c->page_dir) == 0) {
+		common = c->page_dir;
+		shared = c->page_dirs;
+	} else if (c->page_dir) {
+		for (size_t i = 0; from[i] && from[i] == target[i]; i++)
+			if (from[i] == '/') {
+				common = i + 1;
+				shared++;
+			}
+	}
 	size_t ups = c->page_dirs - shared;
 	const char *tail = target + common;
 	size_t ntail = strlen(tail), n = 3 * ups + ntail;
@@ -170,10 +185,11 @@ static struct mval href_model(const struct cx *c, const char *target)
 
 static struct mval typo_html(const struct cx *c, const char *text)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = c->scratch;
+	buf_reset(b);
 	if (text)
-		html_typo_breakable(text, &b);
-	return own_buf(c, &b);
+		html_typo_breakable(text, b);
+	return mv_strn(arena_strndup(c->a, buf_cstr(b), b->len), b->len);
 }
 
 /* A label typeset by context_prepare, or typeset now. */
@@ -796,6 +812,23 @@ static const struct mview page_view = {page_get, 0};
 /* Room for a page's fields: base's dozen and a page's own (a fiche's page sets 16). */
 #define PAGE_FIELDS 24
 
+/*
+ * The site's root seen from the page: "../" for each of its directories,
+ * "" at the root (path_relative(page, "index.html") without "index.html"),
+ * the end of a literal for any usual depth.
+ */
+static struct mval root_prefix(const struct cx *c)
+{
+	static const char ups[] = "../../../../../../../../../../../../../../../../";
+	size_t n = 3 * c->page_dirs;
+	if (n < sizeof ups)
+		return mv_strn(ups + sizeof ups - 1 - n, n);
+	char *s = arena_alloc(c->a, n + 1);
+	for (size_t i = 0; i < n; i += 3)
+		memcpy(s + i, "../", 3);
+	return mv_strn(s, n);
+}
+
 /* The context every page shares: site, navigation, root-relative assets. */
 static struct mobj *base(const struct cx *c, const char *title, const char *description)
 {
@@ -804,21 +837,18 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 					mv_null(), PAGE_FIELDS);
 	set(c, v, MA_site, mv_view(&site_view, s));
 	set_str(c, v, MA_lang, s->language);
-	if (c->absolute) {
+	if (c->absolute)
 		set_str(c, v, MA_root, c->absolute);
-	} else {
-		char *root = path_relative(c->page, "index.html");
-		/* "../index.html" → "../"; "index.html" → "" */
-		root[strlen(root) - strlen("index.html")] = '\0';
-		set(c, v, MA_root, own(c, root));
-	}
-	set(c, v, MA_home_href, href(c, "index.html"));
-	set(c, v, MA_search_href, href(c, "recherche.html"));
+	else
+		set(c, v, MA_root, root_prefix(c));
+	/* Literals: links that need no "../" are their end, not a copy. */
+	set(c, v, MA_home_href, href_model(c, "index.html"));
+	set(c, v, MA_search_href, href_model(c, "recherche.html"));
 	set(c, v, MA_what_to_do_href, c->plan->has_what_to_do ?
-	    href(c, "que-faire.html") : mv_null());
+	    href_model(c, "que-faire.html") : mv_null());
 	set(c, v, MA_is_home, mv_bool(strcmp(c->page, "index.html") == 0));
 	if (s->ndocs[DOC_PAGE])
-		set(c, v, MA_pages_href, href(c, "pages/index.html"));
+		set(c, v, MA_pages_href, href_model(c, "pages/index.html"));
 	if (title) {
 		/* Plain text for <title>, with the typography of the page (’, « »). */
 		set(c, v, MA_page_title, own(c, typo_plain(title, strlen(title))));
@@ -938,6 +968,9 @@ static void add_kind_fields(const struct cx *c, const struct doc *d, struct mobj
 	set(c, doc, MA_refs, doc_list(&d->fm_docs));
 }
 
+/* Room past a kept body for its sigles' definitions (html_put_body). */
+#define SIGLES_ROOM 2560
+
 static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 {
 	char *title = doc_display_title(d);
@@ -945,32 +978,46 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 	free(title);
 	/* Room for the fields below (some 20), numbered by slot at once. */
 	struct mobj *doc = mobj_new_sized(c->a, doc_ref(d), 24);
-	struct buf body = BUF_INIT;
 	struct html_body kept;
 	if (c->o && c->o->bodies && !strcmp(c->page, d->out_path) &&
 	    body_store_take(c->o->bodies, d, &kept)) {
-		html_put_body(c->s, d, &kept, &body);
+		if (!kept.nsigles) {
+			/* All html_put_body would write: kept as it is, not copied. */
+			set(c, doc, MA_body_html, mv_strn(arena_adopt(c->a, kept.html), kept.len));
+			kept.html = NULL;
+		} else {
+			/*
+			 * Sized once for the body and its sigles' definitions
+			 * (850 bytes on most fiches, 2 200 at the most): grown
+			 * from empty, it was copied at each doubling.
+			 */
+			struct buf body = BUF_INIT;
+			buf_grow(&body, kept.len + SIGLES_ROOM);
+			html_put_body(c->s, d, &kept, &body);
+			set(c, doc, MA_body_html, own_buf(c, &body));
+		}
 		html_body_free(&kept);
 	} else {
+		struct buf body = BUF_INIT;
 		html_render_doc(c->s, d, c->page, &body);
+		set(c, doc, MA_body_html, own_buf(c, &body));
 	}
-	set(c, doc, MA_body_html, own_buf(c, &body));
 	set(c, doc, MA_publics, taxa_list(&d->publics));
 	set(c, doc, MA_territories, taxa_list(&d->territories));
 	set(c, doc, MA_themes, doc_list(&d->themes));
 	set(c, doc, MA_actions, doc_list(&d->actions));
-	/* « Cité dans » leaves out the fiches the page already lists as its themes or actions. */
-	struct ptrs shown = {0}, other = {0};
-	for (size_t i = 0; i < d->themes.n; i++)
-		ptrs_add_unique(&shown, d->themes.v[i]);
-	for (size_t i = 0; i < d->actions.n; i++)
-		ptrs_add_unique(&shown, d->actions.v[i]);
+	/*
+	 * « Cité dans » leaves out the fiches the page already lists as its
+	 * themes or actions: the others, in their order, straight into the
+	 * page's arena.
+	 */
+	const void **cited = arena_alloc(c->a, (d->cited_by.n ? d->cited_by.n : 1) * sizeof *cited);
+	size_t ncited = 0;
 	for (size_t i = 0; i < d->cited_by.n; i++)
-		if (!ptrs_contains(&shown, d->cited_by.v[i]))
-			ptrs_add(&other, d->cited_by.v[i]);
-	set(c, doc, MA_cited_by, doc_list_copy(c, &other));
-	ptrs_free(&shown);
-	ptrs_free(&other);
+		if (!ptrs_contains(&d->themes, d->cited_by.v[i]) &&
+		    !ptrs_contains(&d->actions, d->cited_by.v[i]))
+			cited[ncited++] = d->cited_by.v[i];
+	set(c, doc, MA_cited_by, mv_views(&doc_view, cited, ncited));
 	/* The body may have its own « Contacts » section: the cards are then « Coordonnées ». */
 	set(c, doc, MA_body_has_contacts, mv_bool(doc_find_anchor(d, "contacts") != NULL));
 	set(c, doc, MA_related, doc_list(&d->related));
@@ -1511,9 +1558,14 @@ struct page_context *context_for_page(const struct site *s, const struct page_pl
 {
 	struct page_context *pc = xcalloc(1, sizeof *pc);
 	pc->arena = (struct arena)ARENA_INIT;
-	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan, .a = &pc->arena};
+	pc->scratch = (struct buf)BUF_INIT;
+	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan, .a = &pc->arena,
+			     .scratch = &pc->scratch};
 	for (const char *q = p->path; *q; q++)
-		pc->cx.page_dirs += *q == '/';
+		if (*q == '/') {
+			pc->cx.page_dirs++;
+			pc->cx.page_dir = (size_t)(q - p->path) + 1;
+		}
 	pc->root = mv_obj(page_value(&pc->cx, p));
 	return pc;
 }
@@ -1547,5 +1599,6 @@ void context_free(struct page_context *pc)
 	if (!pc)
 		return;
 	arena_free(&pc->arena);
+	buf_free(&pc->scratch);
 	free(pc);
 }
