@@ -321,8 +321,11 @@ static void manifest(const struct site *s, const char *accent, const char *backg
 /* The hash h continued over a staged file's path and the stage's hash of its bytes. */
 static unsigned long long hash_staged(unsigned long long h, const struct stage_hash *f)
 {
-	char hex[17];
-	snprintf(hex, sizeof hex, "%016llx", f->hash);
+	/* "%016llx" written by hand: one snprintf a file was most of this. */
+	char hex[16];
+	unsigned long long v = f->hash;
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		hex[i] = "0123456789abcdef"[v & 15];
 	h = hash_more(h, f->path, strlen(f->path) + 1);
 	return hash_more(h, hex, 16);
 }
