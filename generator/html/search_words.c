@@ -28,71 +28,100 @@ static const unsigned char json_stop[256] = {
 	['"'] = 1, ['\\'] = 1, ['<'] = 1, [0xE2] = 1,
 };
 
-/*
- * The first byte from p that json_stop marks; end is the string's NUL.
- * 16 bytes a step where SSE2 is there: the texts are most of the index's
- * bytes, and they hold few bytes to stop at.
- */
-static inline const unsigned char *next_stop(const unsigned char *p, const unsigned char *end)
-{
-#ifdef __SSE2__
-	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)p);
-		__m128i stop = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
-		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
-		unsigned m = (unsigned)_mm_movemask_epi8(stop);
-		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
-	}
-#else
-	(void)end;
-#endif
-	while (!json_stop[*p])
-		p++;
-	return p;
-}
-
-/* s as a JSON string that a <script> can hold; the runs between escapes are copied whole. */
+/* s as a JSON string that a <script> can hold. */
 void search_put_json_string(struct buf *out, const char *s)
 {
 	s = s ? s : "";
 	search_put_json_string_len(out, s, strlen(s));
 }
 
+/* Room for n more bytes and the NUL, without a call when there is. */
+static inline void room(struct buf *b, size_t n)
+{
+	if (b->cap < b->len + n + 1)
+		buf_grow(b, n);
+}
+
+/*
+ * The bytes are copied as they are scanned, 16 at a time where SSE2 is
+ * there, up to the first that json_stop marks (the texts are most of the
+ * index's bytes and hold few of them): one pass over the text, no call
+ * for the runs between escapes. The text ends at its first NUL (s[len] is
+ * one).
+ */
 void search_put_json_string_len(struct buf *out, const char *s, size_t len)
 {
-	buf_putc(out, '"');
-	const unsigned char *p = (const unsigned char *)s, *run = p;
-	const unsigned char *end = p + len;
-	for (;; p++) {
-		p = next_stop(p, end);
+	/* The string as it is, its quotes and 16 bytes of stores past it; an escape makes more room. */
+	room(out, len + 2 + 16);
+	char *w = out->data + out->len;
+	*w++ = '"';
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	for (;;) {
+#ifdef __SSE2__
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			_mm_storeu_si128((__m128i *)(void *)w, v);
+			__m128i stop = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+			stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+			stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+			stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+			stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
+			unsigned m = (unsigned)_mm_movemask_epi8(stop);
+			if (m) {
+				unsigned k = (unsigned)__builtin_ctz(m);
+				p += k;
+				w += k;
+				goto stopped;
+			}
+			p += 16;
+			w += 16;
+		}
+#endif
+		while (!json_stop[*p])
+			*w++ = (char)*p++;
+#ifdef __SSE2__
+stopped:
+#endif
 		if (!*p)
 			break;
-		if (*p == 0xE2 && !(p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
+		unsigned c = *p;
+		if (c == 0xE2 && !(p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))) {
+			*w++ = (char)*p++;
 			continue;
-		buf_put(out, (const char *)run, (size_t)(p - run));
-		switch (*p) {
-		case '"': buf_puts(out, "\\\""); break;
-		case '\\': buf_puts(out, "\\\\"); break;
-		case '\n': buf_puts(out, "\\n"); break;
-		case '\t': buf_puts(out, "\\t"); break;
-		case '<': buf_puts(out, "\\u003c"); break; /* never "</script" in a script */
+		}
+		/* An escape: room for it (6 bytes at most), the rest, its stores and the quote. */
+		out->len = (size_t)(w - out->data);
+		room(out, 6 + (size_t)(end - p) + 16 + 1);
+		w = out->data + out->len;
+		static const char hex[] = "0123456789abcdef";
+		const char *e = NULL;
+		switch (c) {
+		case '"': e = "\\\""; break;
+		case '\\': e = "\\\\"; break;
+		case '\n': e = "\\n"; break;
+		case '\t': e = "\\t"; break;
+		case '<': e = "\\u003c"; break; /* never "</script" in a script */
 		case 0xE2:
 			/* U+2028/2029 end a line in older JavaScript string literals. */
-			buf_puts(out, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+			e = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
 			p += 2;
 			break;
 		default:
-			buf_printf(out, "\\u%04x", *p);
+			memcpy(w, "\\u00", 4);
+			w[4] = hex[c >> 4];
+			w[5] = hex[c & 15];
+			w += 6;
 		}
-		run = p + 1;
+		if (e) {
+			size_t n = strlen(e);
+			memcpy(w, e, n);
+			w += n;
+		}
+		p++;
 	}
-	buf_put(out, (const char *)run, (size_t)(p - run));
-	buf_putc(out, '"');
+	*w++ = '"';
+	out->len = (size_t)(w - out->data);
+	out->data[out->len] = '\0';
 }
 
 /*
