@@ -71,9 +71,11 @@ int mustache_render_value(const struct mustache_set *set, const char *name,
  * same on every page of a directory that lists it (its links are relative
  * to the directory), and a page of 10 000 fiches' « Que faire si… » shows
  * a thousand contacts' cards 34 times each. Threads rendering at once may
- * share a cache (a mutex guards it). It holds at most max_bytes (its bytes
- * and its table); when a new item would pass that, it forgets everything
- * and starts again.
+ * share a cache, split in stripes by the items' hash, each under its own
+ * lock, and never wait for one another: an item whose stripe another
+ * thread holds is rendered, or not kept. It holds at most max_bytes (its
+ * bytes and its tables); when a new item would pass that, the items of
+ * its stripe are forgotten and the stripe fills again.
  */
 struct mustache_cache;
 struct mustache_cache *mustache_cache_new(size_t max_bytes);

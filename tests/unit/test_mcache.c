@@ -338,6 +338,7 @@ struct shared {
 	const struct mval *root;
 	struct mustache_cache *cache;
 	const char *want[3];
+	int rounds;	/* renders per thread, the directories in turn */
 	int wrong;
 };
 
@@ -346,7 +347,7 @@ static const char *const shared_dirs[3] = {"a/", "b/", ""};
 static void *render_shared(void *arg)
 {
 	struct shared *sh = arg;
-	for (int k = 0; k < 60; k++) {
+	for (int k = 0; k < sh->rounds; k++) {
 		int d = k % 3;
 		struct arena a = ARENA_INIT;
 		struct page p = {shared_dirs[d], 0, &a};
@@ -367,7 +368,7 @@ static void test_threads(void **state)
 	struct arena a = ARENA_INIT;
 	struct mustache_set *set = set_of("{{#list}}{{> p}}{{/list}}{{#list}}" CARD "{{/list}}", CARD);
 	struct mval root = root_of(&a, &scoped_view, "o");
-	struct shared sh = {set, &root, mustache_cache_new(1 << 20), {NULL}, 0};
+	struct shared sh = {set, &root, mustache_cache_new(1 << 20), {NULL}, 60, 0};
 	for (int d = 0; d < 3; d++)
 		sh.want[d] = render(set, &root, shared_dirs[d], NULL, NULL);
 	pthread_t th[4];
@@ -395,6 +396,51 @@ static void test_threads(void **state)
 	arena_free(&a);
 }
 
+/*
+ * Threads sharing a cache of several stripes (a budget of a few MB), items
+ * large enough that stripes fill and are emptied while the other threads
+ * read and store: every render is still what a render without it writes.
+ */
+static void test_threads_stripes(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	enum { N = 400, NAME = 1000 };
+	static struct item many[N];
+	static char names[N][NAME + 8];
+	const void **v = malloc(N * sizeof *v);
+	for (size_t i = 0; i < N; i++) {
+		memset(names[i], 'a' + (char)(i % 26), NAME);
+		snprintf(names[i] + NAME, 8, "%zu", i);
+		many[i] = (struct item){(int)i, names[i]};
+		v[i] = &many[i];
+	}
+	struct mobj *obj = mobj_new(&a, mv_null());
+	mobj_set(&a, obj, "list", mv_views(&scoped_view, v, N));
+	struct mval root = mv_obj(obj);
+	/* Some 4 KB an item, 3.2 MB a directory's two lists: 4 MB hold one directory at most. */
+	struct mustache_set *set = set_of("{{#list}}{{> p}}{{/list}}{{#list}}" CARD "{{/list}}", CARD);
+	struct shared sh = {set, &root, mustache_cache_new(4 << 20), {NULL}, 6, 0};
+	for (int d = 0; d < 3; d++)
+		sh.want[d] = render(set, &root, shared_dirs[d], NULL, NULL);
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, render_shared, &sh), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(sh.wrong, 0);
+	struct mustache_cache_stats st = mustache_cache_stats(sh.cache);
+	/* Kept again after being forgotten: more than the 2 400 items there are. */
+	assert_true(st.stored > 2 * N * 3);
+	assert_true(st.hits > 0);
+	for (int d = 0; d < 3; d++)
+		free((char *)sh.want[d]);
+	mustache_cache_free(sh.cache);
+	mustache_set_free(set);
+	free(v);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_sink),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_threads_stripes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
