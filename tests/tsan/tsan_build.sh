@@ -36,8 +36,12 @@ one() {
 # booklet on two lanes, and now and then one for a site's booklets (a block
 # Pango's font thread reallocated after the booklet child's layout
 # allocated it, seen in CI).
+# The program does not link GLib (only fiches-pdf.so does, opened with
+# RTLD_LOCAL), so the preload names it (--no-as-needed: it calls nothing
+# of GLib's directly): loaded with the program, GLib is where dlsym's
+# RTLD_NEXT finds the functions the wrappers stand for.
 if ! cc -shared -fPIC -O1 $(pkg-config --cflags glib-2.0) "$root/tests/tsan/glib_sync.c" \
-	-o "$tmp/glib_sync.so" -ldl $(pkg-config --libs glib-2.0) 2>"$tmp/cc.log"; then
+	-o "$tmp/glib_sync.so" -ldl -Wl,--no-as-needed $(pkg-config --libs glib-2.0) 2>"$tmp/cc.log"; then
 	echo "FAIL glib_sync.c does not compile"; cat "$tmp/cc.log"
 	echo "0 passed, 1 failed"
 	exit 1
