@@ -29,13 +29,15 @@ one() {
 
 # Every run lays out with Pango, which starts threads of its own (fontconfig's
 # FcInit and font sorts) and hands their results over under GLib's
-# futex-based mutexes and conditions, which TSan cannot see. The preloaded
-# glib_sync.c makes them visible, and G_SLICE=always-malloc stops GLib 2.74's
+# futex-based locks, which TSan cannot see. The preloaded glib_sync.c makes
+# them visible (and serialises the quark table's public calls, whose lock
+# is internal to libglib), and G_SLICE=always-malloc stops GLib 2.74's
 # slice allocator from recycling blocks between threads behind TSan's back;
 # without both, about 430 reports inside Pango, HarfBuzz and fontconfig for a
 # booklet on two lanes, and now and then one for a site's booklets (a block
 # Pango's font thread reallocated after the booklet child's layout
-# allocated it, seen in CI).
+# allocated it, seen in CI). Without the quark calls' lock, the booklet on
+# two lanes failed 4 runs in 32 (both lanes quark the same data key).
 # The program does not link GLib (only fiches-pdf.so does, opened with
 # RTLD_LOCAL), so the preload names it (--no-as-needed: it calls nothing
 # of GLib's directly): loaded with the program, GLib is where dlsym's
