@@ -22,8 +22,24 @@
  * version was found to forward to, do inline passes run in parallel.
  * Otherwise they run one at a time, the library's own safe path.
  *
+ * The second replacement, cmark_consolidate_text_nodes, merges adjacent
+ * text nodes as the library's own does (it forwards to it), but once per
+ * tree in cmark_parser_finish: the library's finish consolidates the
+ * document, then runs the postprocess of each attached extension, and
+ * autolink's (the only one among the core extensions: no other sets a
+ * postprocess function) begins by consolidating the same tree again,
+ * which finds nothing left to merge: a walk of every node with
+ * cmark_iter, 10 M instructions at 1 000 fiches. Nothing runs between the
+ * two calls but the postprocess functions before autolink's, and none is
+ * attached; were the order the other way round, autolink's own changes
+ * (a text, an e-mail link, a text) leave no two texts side by side either.
+ * The second call is spared only while markdown.c says a finish of its own
+ * is under way (cmark_special_finish_begin) and for the root the first
+ * call got: any other call is forwarded. Whether the library's calls
+ * reach this definition changes no tree, only the cost.
+ *
  * Linked with cmark-gfm's static library (make STATIC=1), the program
- * would hold two definitions of the function: the link fails with
+ * would hold two definitions of each function: the link fails with
  * « multiple definition », and no call could be taken over anyway, since
  * the library's calls are bound inside the program. Such builds define
  * FICHES_STATIC_CMARK and leave the replacement out: the proof above then
@@ -48,12 +64,26 @@ int cmark_special_built(void)
 	return 0;
 }
 
+void cmark_special_finish_begin(void)
+{
+}
+
+void cmark_special_finish_end(void)
+{
+}
+
+unsigned long cmark_special_spared(void)
+{
+	return 0;
+}
+
 #else
 
 #include <cmark-gfm.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 void cmark_manage_extensions_special_characters(cmark_parser *parser, int add);
 
@@ -106,6 +136,65 @@ int cmark_special_forwards(void)
 int cmark_special_built(void)
 {
 	return 1;
+}
+
+typedef void (*consolidate_fn)(cmark_node *);
+
+static consolidate_fn library_consolidate;
+static atomic_ulong spared;
+
+/* The library's own definition, found as find_library_manage finds its. */
+static void find_library_consolidate(void)
+{
+	static const char name[] = "cmark_consolidate_text_nodes";
+	consolidate_fn f = (consolidate_fn)dlsym(RTLD_NEXT, name);
+	Dl_info info;
+	if ((!f || f == cmark_consolidate_text_nodes) &&
+	    dladdr((void *)cmark_parser_new, &info) && info.dli_fname) {
+		void *lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+		f = lib ? (consolidate_fn)dlsym(lib, name) : NULL;
+		if (lib)
+			dlclose(lib);
+	}
+	library_consolidate = f != cmark_consolidate_text_nodes ? f : NULL;
+}
+
+static pthread_once_t consolidate_once = PTHREAD_ONCE_INIT;
+
+/* This thread's finish under way: the root consolidated in it (NULL: none yet), and whether one is. */
+static _Thread_local cmark_node *consolidated;
+static _Thread_local int finishing;
+
+void cmark_special_finish_begin(void)
+{
+	finishing = 1;
+	consolidated = NULL;
+}
+
+void cmark_special_finish_end(void)
+{
+	finishing = 0;
+	consolidated = NULL;
+}
+
+unsigned long cmark_special_spared(void)
+{
+	return atomic_load_explicit(&spared, memory_order_relaxed);
+}
+
+void cmark_consolidate_text_nodes(cmark_node *root)
+{
+	if (finishing && root && root == consolidated) {
+		atomic_fetch_add_explicit(&spared, 1, memory_order_relaxed);
+		return;
+	}
+	pthread_once(&consolidate_once, find_library_consolidate);
+	/* Without the library's own, no tree could be right: stop rather than publish one. */
+	if (!library_consolidate)
+		abort();
+	library_consolidate(root);
+	if (finishing)
+		consolidated = root;
 }
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * Keeps cmark-gfm's extension special characters switched on, so documents
- * can be parsed on several threads at once; see cmark_special.c.
+ * can be parsed on several threads at once, and spares the library a second
+ * consolidation of the same tree; see cmark_special.c.
  */
 #ifndef FICHES_CMARK_SPECIAL_H
 #define FICHES_CMARK_SPECIAL_H
@@ -16,5 +17,15 @@ int cmark_special_forwards(void);
  * cmark-gfm linked statically, where it cannot take the library's place).
  */
 int cmark_special_built(void);
+
+/*
+ * Around cmark_parser_finish of a parser fiches made (markdown.c): within
+ * it, the tree consolidated once is not consolidated again.
+ */
+void cmark_special_finish_begin(void);
+void cmark_special_finish_end(void);
+
+/* Consolidations of the library spared so far. */
+unsigned long cmark_special_spared(void);
 
 #endif

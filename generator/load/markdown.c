@@ -280,7 +280,9 @@ static cmark_node *parse_tree(const char *text, size_t len)
 	cmark_parser_feed(parser, text, len);
 	if (!inlines_in_parallel)
 		pthread_mutex_lock(&inline_pass);
+	cmark_special_finish_begin();
 	cmark_node *root = cmark_parser_finish(parser);
+	cmark_special_finish_end();
 	if (!inlines_in_parallel)
 		pthread_mutex_unlock(&inline_pass);
 	cmark_parser_free(parser);
