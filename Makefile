@@ -161,7 +161,8 @@ embed_files = $(shell find $(1) -type f ! -name '.*' ! -path '*/.*' | LC_ALL=C s
 embed_dirs  = $(shell find $(1) -type d ! -path '*/.*')
 MO_FILES   := $(patsubst po/%.po,$(BUILD)/locale/%/LC_MESSAGES/fiches.mo,$(wildcard po/*.po))
 EMBED_O    := $(BUILD)/gen/templates_embedded.o $(BUILD)/gen/skeleton_embedded.o \
-	$(BUILD)/gen/catalogue_embedded.o $(BUILD)/gen/serve_embedded.o
+	$(BUILD)/gen/catalogue_embedded.o $(BUILD)/gen/serve_embedded.o \
+	$(BUILD)/gen/assets_gz_embedded.o
 OBJ        += $(EMBED_O)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -198,6 +199,25 @@ $(BUILD)/gen/serve_embedded.c: scripts/embed-files.sh $(call embed_files,generat
 	@mkdir -p $(dir $@)
 	sh scripts/embed-files.sh serve_panel_files generator/serve/panel \
 		$(call embed_files,generator/serve/panel) > $@.tmp
+	mv $@.tmp $@
+
+# The gzip of each built-in asset a build would precompress, made once here
+# by the program's own gzip_compress (scripts/gzip-assets.c): a build whose
+# asset is the built-in one stages them (html/precompress.c).
+ASSET_FILES = $(call embed_files,templates/assets)
+$(BUILD)/gen/gzip-assets: scripts/gzip-assets.c generator/base/gzip.c generator/base/xalloc.c \
+		generator/base/gzip.h generator/html/precompress.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ scripts/gzip-assets.c generator/base/gzip.c \
+		generator/base/xalloc.c -lz
+
+$(BUILD)/gen/assets_gz_embedded.c: $(BUILD)/gen/gzip-assets scripts/embed-files.sh $(ASSET_FILES) \
+		$(call embed_dirs,templates/assets)
+	rm -rf $(BUILD)/gen/assets_gz
+	mkdir -p $(BUILD)/gen/assets_gz/assets
+	$(BUILD)/gen/gzip-assets $(BUILD)/gen/assets_gz templates $(ASSET_FILES)
+	sh scripts/embed-files.sh template_gz_builtins $(BUILD)/gen/assets_gz \
+		$$(find $(BUILD)/gen/assets_gz -type f | LC_ALL=C sort) > $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/gen/catalogue_embedded.c: scripts/embed-files.sh $(MO_FILES)
@@ -361,7 +381,7 @@ FUZZ_CFLAGS    = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) -g -O1 $(FUZZ_SAN) -fsanitiz
 FUZZ_TARGETS  := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_OBJ      := $(SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/gen/templates_embedded.o \
 	$(FUZZ_DIR)/obj/gen/skeleton_embedded.o $(FUZZ_DIR)/obj/gen/catalogue_embedded.o \
-	$(FUZZ_DIR)/obj/gen/serve_embedded.o
+	$(FUZZ_DIR)/obj/gen/serve_embedded.o $(FUZZ_DIR)/obj/gen/assets_gz_embedded.o
 
 $(FUZZ_DIR)/obj/generator/serve/edit_assets.o: $(EDITOR_ASSETS) $(CM_BUNDLE).js
 $(FUZZ_DIR)/obj/%.o: %.c

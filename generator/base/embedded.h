@@ -1,8 +1,8 @@
 /*
  * Files built into the program at build time: scripts/embed-files.sh turns
  * a directory of the source tree into a table (build/gen/, not committed).
- * Four tables exist: the default templates and assets (templates/, read
- * through template_files.h), the example project `fiches init` writes
+ * Five tables exist: the default templates and assets (templates/, read
+ * through template_files.h) and the gzip of those assets, the example project `fiches init` writes
  * (skeleton/), the message catalogues (build/locale/, read by i18n.c) and
  * what `fiches serve` adds to pages (generator/serve/panel/, read by
  * serve_panel.c).
@@ -26,6 +26,13 @@ extern const size_t project_skeleton_count;
 /* The compiled catalogues, "fr/LC_MESSAGES/fiches.mo" (see i18n.c). */
 extern const struct embedded_file catalogue_builtins[];
 extern const size_t catalogue_builtins_count;
+/*
+ * The gzip of each built-in asset a build precompresses, by the asset's path
+ * ("assets/style.css": its bytes are that file's gzip), made when the program
+ * was built (scripts/gzip-assets.c, read by html/precompress.c).
+ */
+extern const struct embedded_file template_gz_builtins[];
+extern const size_t template_gz_builtins_count;
 /* The preview server's scripts, style and pages: "reload.js", "404.html"… */
 extern const struct embedded_file serve_panel_files[];
 extern const size_t serve_panel_files_count;
