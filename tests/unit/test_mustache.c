@@ -523,11 +523,23 @@ static double time_once(const char *unit, size_t size, int expect_ok)
  * enough not to be noise; starting small makes a quadratic pass fail
  * within seconds instead of running for minutes at 4 MB.
  */
+/*
+ * A step over the limit is measured again, both sizes, up to twice more,
+ * and fails only when every try is over: on a loaded virtual machine one
+ * try's CPU time can take a burst of page faults (this test failed once
+ * so at load 14, and passed on each rerun), which a quadratic engine's 16
+ * never escapes.
+ */
+#define LINEAR_TRIES 3
 static void check_linear(const char *unit, int expect_ok)
 {
 	double prev = 0;
 	for (size_t size = 64 << 10; size <= 4 << 20; size *= 4) {
 		double t = time_once(unit, size, expect_ok);
+		for (int again = 1; again < LINEAR_TRIES && prev > 0.05 && t / prev > LINEAR_LIMIT; again++) {
+			prev = time_once(unit, size / 4, expect_ok);
+			t = time_once(unit, size, expect_ok);
+		}
 		if ((prev > 0.05 && t / prev > LINEAR_LIMIT) || t > 10.0)
 			fail_msg("'%s': %zu KB in %.3fs, %zu KB in %.3fs", unit,
 				 size / 4096, prev, size / 1024, t);
