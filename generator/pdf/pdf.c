@@ -492,6 +492,22 @@ static const struct page_out *furniture_page(const struct doc_pages *dp, int n, 
 	return n == dp->back ? NULL : none;
 }
 
+/*
+ * l with its lines laid out on this thread. Pango lays a layout out when
+ * it is first measured or drawn, and linebreak_total_fit leaves the lines
+ * to do; done on the drawing thread, that would use the idle lane's font
+ * map (its fontset cache, its fonts) while this thread lays the next
+ * pages out with it, and Pango's font maps are one thread's at a time.
+ * Measured here, the lines and their extents are kept in the layout, and
+ * drawing only reads them.
+ */
+static PangoLayout *laid_out(PangoLayout *l)
+{
+	if (l)
+		pango_layout_get_size(l, NULL, NULL);
+	return l;
+}
+
 static void *furniture_main(void *arg)
 {
 	struct furniture *fu = arg;
@@ -500,11 +516,11 @@ static void *furniture_main(void *arg)
 	fu->L = part_lanes_idle_typesetter(fu->pl);
 	for (int n = 1; n <= fu->total; n++) {
 		const struct page_out *p = furniture_page(fu->dp, n, &none);
-		PangoLayout *num = p ? number_layout(fu->dp, fu->L, n) : NULL, *head = NULL;
+		PangoLayout *num = p ? laid_out(number_layout(fu->dp, fu->L, n)) : NULL, *head = NULL;
 		const char *text = p ? head_text(fu->dp, n, p) : NULL;
 		if (text)
-			head = running_head_of(fu->dp, fu->L, &fu->heads, &fu->nheads, text, n % 2 == 1,
-					       n % 2 == 1 && p->running);
+			head = laid_out(running_head_of(fu->dp, fu->L, &fu->heads, &fu->nheads, text, n % 2 == 1,
+							n % 2 == 1 && p->running));
 		pthread_mutex_lock(&fu->lock);
 		fu->page[n] = p;
 		fu->num[n] = num;
