@@ -93,23 +93,28 @@ static manage_fn library_manage;
 static atomic_ulong calls;
 
 /*
- * The library's own definition: the next one after the program's or, when
- * the dynamic linker's order does not give it (a library loaded with
- * RTLD_LOCAL, say), the one in the file that holds cmark_parser_new.
+ * The library's own definition of name, whose replacement here is mine:
+ * the next one after the program's or, when the dynamic linker's order
+ * does not give it (a library loaded with RTLD_LOCAL, say), the one in the
+ * file that holds cmark_parser_new. NULL when only mine is found.
  */
-static void find_library_manage(void)
+static void *library_definition(const char *name, void *mine)
 {
-	static const char name[] = "cmark_manage_extensions_special_characters";
-	manage_fn f = (manage_fn)dlsym(RTLD_NEXT, name);
+	void *f = dlsym(RTLD_NEXT, name);
 	Dl_info info;
-	if ((!f || f == cmark_manage_extensions_special_characters) &&
-	    dladdr((void *)cmark_parser_new, &info) && info.dli_fname) {
+	if ((!f || f == mine) && dladdr((void *)cmark_parser_new, &info) && info.dli_fname) {
 		void *lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
-		f = lib ? (manage_fn)dlsym(lib, name) : NULL;
+		f = lib ? dlsym(lib, name) : NULL;
 		if (lib)
 			dlclose(lib);
 	}
-	library_manage = f != cmark_manage_extensions_special_characters ? f : NULL;
+	return f != mine ? f : NULL;
+}
+
+static void find_library_manage(void)
+{
+	library_manage = (manage_fn)library_definition("cmark_manage_extensions_special_characters",
+						       (void *)cmark_manage_extensions_special_characters);
 }
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -143,20 +148,10 @@ typedef void (*consolidate_fn)(cmark_node *);
 static consolidate_fn library_consolidate;
 static atomic_ulong spared;
 
-/* The library's own definition, found as find_library_manage finds its. */
 static void find_library_consolidate(void)
 {
-	static const char name[] = "cmark_consolidate_text_nodes";
-	consolidate_fn f = (consolidate_fn)dlsym(RTLD_NEXT, name);
-	Dl_info info;
-	if ((!f || f == cmark_consolidate_text_nodes) &&
-	    dladdr((void *)cmark_parser_new, &info) && info.dli_fname) {
-		void *lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
-		f = lib ? (consolidate_fn)dlsym(lib, name) : NULL;
-		if (lib)
-			dlclose(lib);
-	}
-	library_consolidate = f != cmark_consolidate_text_nodes ? f : NULL;
+	library_consolidate = (consolidate_fn)library_definition("cmark_consolidate_text_nodes",
+								 (void *)cmark_consolidate_text_nodes);
 }
 
 static pthread_once_t consolidate_once = PTHREAD_ONCE_INIT;
