@@ -362,6 +362,17 @@ static void *render_shared(void *arg)
 	return NULL;
 }
 
+/* Four threads rendering with sh's cache at once: none may write a page that differs. */
+static void run_shared(struct shared *sh)
+{
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, render_shared, sh), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(sh->wrong, 0);
+}
+
 static void test_threads(void **state)
 {
 	(void)state;
@@ -371,23 +382,14 @@ static void test_threads(void **state)
 	struct shared sh = {set, &root, mustache_cache_new(1 << 20), {NULL}, 60, 0};
 	for (int d = 0; d < 3; d++)
 		sh.want[d] = render(set, &root, shared_dirs[d], NULL, NULL);
-	pthread_t th[4];
-	for (int i = 0; i < 4; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, render_shared, &sh), 0);
-	for (int i = 0; i < 4; i++)
-		pthread_join(th[i], NULL);
-	assert_int_equal(sh.wrong, 0);
+	run_shared(&sh);
 	/* 24 items (4 subjects, 2 lists, 3 directories), each kept once. */
 	assert_int_equal(mustache_cache_stats(sh.cache).stored, 24);
 	assert_true(mustache_cache_stats(sh.cache).hits > 0);
 	mustache_cache_free(sh.cache);
 	/* Room for 20 items or so: forgotten now and then while the others read. */
 	sh.cache = mustache_cache_new(64 * 48 + 1100);
-	for (int i = 0; i < 4; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, render_shared, &sh), 0);
-	for (int i = 0; i < 4; i++)
-		pthread_join(th[i], NULL);
-	assert_int_equal(sh.wrong, 0);
+	run_shared(&sh);
 	assert_true(mustache_cache_stats(sh.cache).stored > 24);
 	for (int d = 0; d < 3; d++)
 		free((char *)sh.want[d]);
@@ -423,12 +425,7 @@ static void test_threads_stripes(void **state)
 	struct shared sh = {set, &root, mustache_cache_new(4 << 20), {NULL}, 6, 0};
 	for (int d = 0; d < 3; d++)
 		sh.want[d] = render(set, &root, shared_dirs[d], NULL, NULL);
-	pthread_t th[4];
-	for (int i = 0; i < 4; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, render_shared, &sh), 0);
-	for (int i = 0; i < 4; i++)
-		pthread_join(th[i], NULL);
-	assert_int_equal(sh.wrong, 0);
+	run_shared(&sh);
 	struct mustache_cache_stats st = mustache_cache_stats(sh.cache);
 	/* Kept again after being forgotten: more than the 2 400 items there are. */
 	assert_true(st.stored > 2 * N * 3);
