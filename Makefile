@@ -205,11 +205,12 @@ $(BUILD)/gen/serve_embedded.c: scripts/embed-files.sh $(call embed_files,generat
 # by the program's own gzip_compress (scripts/gzip-assets.c): a build whose
 # asset is the built-in one stages them (html/precompress.c).
 ASSET_FILES = $(call embed_files,templates/assets)
-$(BUILD)/gen/gzip-assets: scripts/gzip-assets.c generator/base/gzip.c generator/base/xalloc.c \
-		generator/base/gzip.h generator/html/precompress.h
+GZIP_ASSETS_SRC = scripts/gzip-assets.c generator/base/gzip.c generator/base/fileio.c \
+	generator/base/buf.c generator/base/path.c generator/base/xalloc.c
+$(BUILD)/gen/gzip-assets: $(GZIP_ASSETS_SRC) generator/base/gzip.h generator/base/fileio.h \
+		generator/html/precompress.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ scripts/gzip-assets.c generator/base/gzip.c \
-		generator/base/xalloc.c -lz
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(GZIP_ASSETS_SRC) -lz
 
 $(BUILD)/gen/assets_gz_embedded.c: $(BUILD)/gen/gzip-assets scripts/embed-files.sh $(ASSET_FILES) \
 		$(call embed_dirs,templates/assets)

@@ -8,44 +8,16 @@
  * file again at zlib's best level (15.7 M instructions a build).
  * Exits 1, having written nothing more, on the first file it cannot read or write.
  */
+#include "fileio.h"
 #include "gzip.h"
 #include "precompress.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *data = malloc(cap);
-	for (size_t got; data && (got = fread(data + n, 1, cap - n, f)) > 0;) {
-		n += got;
-		if (n == cap) {
-			char *more = realloc(data, cap * 2);
-			if (!more) {
-				free(data);
-				fclose(f);
-				return NULL;
-			}
-			data = more;
-			cap *= 2;
-		}
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(data);
-		return NULL;
-	}
-	*len = n;
-	return data;
-}
 
 /* mkdir -p of path's directories (not of its last part). */
 static int make_parents(char *path)
@@ -76,7 +48,7 @@ int main(int argc, char **argv)
 		}
 		const char *rel = file + dlen + 1;
 		size_t len = 0;
-		char *data = read_all(file, &len);
+		char *data = file_read(file, &len);
 		if (!data) {
 			fprintf(stderr, "gzip-assets: cannot read %s\n", file);
 			return 1;
@@ -86,16 +58,8 @@ int main(int argc, char **argv)
 		free(data);
 		if (!z)
 			continue;
-		size_t need = strlen(outdir) + 1 + strlen(rel) + 1;
-		char *out = malloc(need);
-		if (!out)
-			return 1;
-		snprintf(out, need, "%s/%s", outdir, rel);
-		FILE *f = make_parents(out) ? NULL : fopen(out, "wb");
-		int ok = f && fwrite(z, 1, zlen, f) == zlen;
-		if (f && fclose(f))
-			ok = 0;
-		if (!ok) {
+		char *out = xasprintf("%s/%s", outdir, rel);
+		if (make_parents(out) || file_write(out, z, zlen)) {
 			fprintf(stderr, "gzip-assets: cannot write %s\n", out);
 			return 1;
 		}
