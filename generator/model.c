@@ -451,6 +451,14 @@ static void free_entries(struct entry *v, size_t n)
 	free(v);
 }
 
+void doc_release_source(struct doc *d)
+{
+	free(d->body);
+	d->body = NULL;
+	yaml_marks_free(d->marks);
+	d->marks = NULL;
+}
+
 void doc_free(struct doc *d)
 {
 	free(d->path);

@@ -139,14 +139,15 @@ struct doc {
 	int since;              /* actions: year, 0 when unknown */
 	int updated_year, updated_month; /* front matter `updated`, 0 when absent */
 	json_t *meta;           /* front matter mapping (owned) */
-	struct yaml_marks *marks; /* positions of meta values (owned) */
+	struct yaml_marks *marks; /* positions of meta values (owned); NULL after
+				     doc_release_source */
 	int fm_line;            /* file line of the opening '---' (1), or 0 without front matter */
 	int file_number;        /* the number its file name gives ("06-x.md": 6), 0 if none */
 	int fm_broken;          /* the front matter could not be read (its error is reported):
 				   the file name gives the number and slug, no field is checked */
 	int body_offset;        /* file line = body_offset + line within body */
 	char *body;             /* Markdown text after the front matter (owned); NULL once
-				   a build has kept all it shows of it (html/body_store.h) */
+				   a build has kept all it shows of it (doc_release_source) */
 	size_t body_len;
 	struct heading *headings; /* in document order (owned) */
 	size_t nheadings;
@@ -381,6 +382,13 @@ const struct heading *doc_find_anchor(const struct doc *d, const char *anchor);
 char *doc_display_title(const struct doc *d);
 
 /* Frees a document and everything it owns (site_free calls it for each). */
+/*
+ * Lets go of what only the checks of the bodies' pass read of d: its
+ * Markdown (d->body) and its fields' positions (d->marks), both NULL after.
+ * For a build that has kept all its pages show of d's body and will check
+ * nothing again (html/body_store.h, body_store_release_sources).
+ */
+void doc_release_source(struct doc *d);
 void doc_free(struct doc *d);
 
 void site_free(struct site *s);
