@@ -212,29 +212,111 @@ static int match_at(const struct gloss_index *g, const char *s, size_t n, size_t
 }
 
 /*
- * Whether a sigle starts at s[p], a byte in [g->lo, g->hi]: the pair
- * (s[p], s[p + 1]) begins some sigle, no word character ends before it,
- * and one of its lengths matches. Byte p is a code point's first (a
- * continuation byte begins no sigle), so word_before tells what a scan
- * from the text's start would have found there.
+ * Whether the pair (s[p], s[p + 1]) begins some sigle, s[p] a byte in
+ * [g->lo, g->hi] (the last byte of s: whether it begins one).
  */
-static inline int candidate_at(const struct gloss_index *g, const char *s, size_t n, size_t p,
-			       size_t *pos, size_t *len, size_t *which)
+static inline int pair_at(const struct gloss_index *g, const char *s, size_t n, size_t p)
 {
 	unsigned char c = (unsigned char)s[p];
-	if (!g->nlens[c] || (p + 1 < n && !has_pair(g, c, (unsigned char)s[p + 1])))
-		return 0;
-	return !word_before(s, p) && match_at(g, s, n, p, pos, len, which);
+	return p + 1 < n ? has_pair(g, c, (unsigned char)s[p + 1]) : g->nlens[c] != 0;
 }
 
-/* Whether a sigle starts at one of the bytes base + k of s, k the bits of mask. */
-static inline int candidates_in(const struct gloss_index *g, const char *s, size_t n, size_t base,
-				unsigned mask, size_t *pos, size_t *len, size_t *which)
+/*
+ * The first of the bytes base + k of s (k the bits of mask) that begins
+ * a pair of some sigle; SIZE_MAX if none.
+ */
+static inline size_t pair_in(const struct gloss_index *g, const char *s, size_t n, size_t base,
+			     unsigned mask)
 {
-	for (; mask; mask &= mask - 1)
-		if (candidate_at(g, s, n, base + (size_t)__builtin_ctz(mask), pos, len, which))
+	for (; mask; mask &= mask - 1) {
+		size_t p = base + (size_t)__builtin_ctz(mask);
+		if (pair_at(g, s, n, p))
+			return p;
+	}
+	return SIZE_MAX;
+}
+
+#if BYTESCAN_SIMD
+/* The eight bytes at a as a block's low half, the eight at b as its high half. */
+static inline bytescan_v join8(const char *a, const char *b)
+{
+	return _mm_unpacklo_epi64(bytescan_load8(a), bytescan_load8(b));
+}
+#endif
+
+/*
+ * The first byte of s[i..n), i < n, that begins a pair of some sigle (a
+ * candidate), or n. It calls nothing, so that a lookup which finds none
+ * (most texts) needs no registers saved.
+ */
+static inline __attribute__((always_inline)) size_t
+next_candidate(const struct gloss_index *g, const char *s, size_t n, size_t i)
+{
+	size_t p;
+#if BYTESCAN_SIMD
+	/*
+	 * The bytes where every sigle's first byte lies, sixteen at a time
+	 * (sigles are mostly capitals, few in text). Text nodes are short
+	 * (half of them under 22 bytes): the last bytes of a text of sixteen
+	 * or more come from the sixteen that end it, and eight to fifteen
+	 * bytes are one block made of their first and last eight, the bytes
+	 * looked at twice masked off (a byte loop over the tails cost a sixth
+	 * of the lookup).
+	 */
+	const bytescan_v lo_v = bytescan_load16((const char *)g->lo16);
+	const bytescan_v span_v = bytescan_load16((const char *)g->span16);
+	if (n >= 16) {
+		for (; n - i >= 16; i += 16)
+			if ((p = pair_in(g, s, n, i, bytescan_in_span(bytescan_load16(s + i), lo_v, span_v))) !=
+			    SIZE_MAX)
+				return p;
+		if (i == n)
+			return n;
+		size_t base = n - 16;
+		p = pair_in(g, s, n, base, bytescan_in_span(bytescan_load16(s + base), lo_v, span_v) &
+			    ~bytescan_all((unsigned)(i - base)));
+		return p != SIZE_MAX ? p : n;
+	}
+	if (n >= 8) {
+		size_t base = n - 8;
+		if (n - i < 8) {
+			p = pair_in(g, s, n, base, bytescan_in_span(bytescan_load8(s + base), lo_v, span_v) &
+				    bytescan_all(8) & ~bytescan_all((unsigned)(i - base)));
+			return p != SIZE_MAX ? p : n;
+		}
+		/* s[i..i+8) in the low half, s[base..n) in the high half: bit 8 + k for byte base + k. */
+		unsigned mask = bytescan_in_span(join8(s + i, s + base), lo_v, span_v);
+		if ((p = pair_in(g, s, n, i, mask & bytescan_all(8))) != SIZE_MAX)
+			return p;
+		/* The high half's bytes before i + 8 were the low half's last ones. */
+		p = pair_in(g, s, n, base, mask >> 8 & ~bytescan_all((unsigned)(i + 8 - base)));
+		return p != SIZE_MAX ? p : n;
+	}
+#endif
+	/* A text of fewer than eight bytes, byte by byte. */
+	unsigned char span = (unsigned char)(g->hi - g->lo);
+	for (; i < n; i++)
+		if ((unsigned char)((unsigned char)s[i] - g->lo) <= span && pair_at(g, s, n, i))
+			return i;
+	return n;
+}
+
+/*
+ * From the candidate p on: the first candidate at which a sigle starts.
+ * Byte p is a code point's first (a continuation byte begins no sigle),
+ * so word_before tells what a scan from the text's start would have
+ * found there.
+ */
+static __attribute__((noinline)) int
+find_from(const struct gloss_index *g, const char *s, size_t n, size_t p, size_t *pos, size_t *len,
+	  size_t *which)
+{
+	for (;;) {
+		if (!word_before(s, p) && match_at(g, s, n, p, pos, len, which))
 			return 1;
-	return 0;
+		if (++p == n || (p = next_candidate(g, s, n, p)) == n)
+			return 0;
+	}
 }
 
 int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
@@ -242,41 +324,6 @@ int gloss_index_find(const struct gloss_index *g, const char *s, size_t n,
 {
 	if (!g || !g->any || start >= n)
 		return 0;
-	size_t i = start;
-#if BYTESCAN_SIMD
-	/*
-	 * The bytes where every sigle's first byte lies, sixteen at a time
-	 * (sigles are mostly capitals, few in text), each block's candidates
-	 * taken from its mask in turn; then eight, and the last bytes of a
-	 * text of eight or more from the eight that end it, those already
-	 * looked at masked off (text nodes are short: a byte loop over their
-	 * tails cost a sixth of the lookup).
-	 */
-	const bytescan_v lo_v = bytescan_load16((const char *)g->lo16);
-	const bytescan_v span_v = bytescan_load16((const char *)g->span16);
-	for (; n - i >= 16; i += 16)
-		if (candidates_in(g, s, n, i, bytescan_in_span(bytescan_load16(s + i), lo_v, span_v),
-				  pos, len, which))
-			return 1;
-	if (n - i >= 8) {
-		/* Eight bytes: the zeros loaded above them are no text. */
-		if (candidates_in(g, s, n, i, bytescan_in_span(bytescan_load8(s + i), lo_v, span_v) &
-				  bytescan_all(8), pos, len, which))
-			return 1;
-		i += 8;
-	}
-	if (i < n && n >= 8) {
-		size_t base = n - 8;
-		unsigned seen = bytescan_all((unsigned)(i - base));
-		return candidates_in(g, s, n, base, bytescan_in_span(bytescan_load8(s + base), lo_v, span_v) &
-				     bytescan_all(8) & ~seen, pos, len, which);
-	}
-#endif
-	/* A text of fewer than eight bytes, byte by byte. */
-	unsigned char span = (unsigned char)(g->hi - g->lo);
-	for (; i < n; i++)
-		if ((unsigned char)((unsigned char)s[i] - g->lo) <= span &&
-		    candidate_at(g, s, n, i, pos, len, which))
-			return 1;
-	return 0;
+	size_t p = next_candidate(g, s, n, start);
+	return p < n && find_from(g, s, n, p, pos, len, which);
 }

@@ -239,6 +239,62 @@ static void test_agrees_with_naive(void **state)
 	gloss_index_free(g);
 }
 
+/*
+ * Every length up to 48 bytes and every start in it, the text in a block of
+ * exactly its size (so that a load past its end is caught by ASan): the
+ * lookup reads texts of 8 to 15 bytes as one block of their first and last
+ * eight, and the last bytes of longer ones as the sixteen that end them,
+ * each byte once; a candidate in either half, in the bytes both halves
+ * hold, or as the last byte must be found as the naive matcher finds it.
+ */
+static void test_every_length_and_start(void **state)
+{
+	(void)state;
+	static const char *pieces[] = {"A", "R", "S", "T", "a", "é", " ", "’", "(", "1"};
+	const char *const sigles[] = {"ARS", "AR", "A", "TAT", "RS", "ST", "S"};
+	size_t ns = sizeof sigles / sizeof sigles[0];
+	size_t np = sizeof pieces / sizeof pieces[0];
+	struct gloss_index *g = gloss_index_new(sigles, ns);
+	uint32_t seed = 1234;
+	size_t total = 0;
+	for (size_t want = 0; want <= 48; want++) {
+		for (int round = 0; round < 40; round++) {
+			struct buf t = BUF_INIT;
+			while (t.len < want) {
+				const char *piece = pieces[rnd(&seed) % np];
+				if (t.len + strlen(piece) > want)
+					piece = " ";
+				buf_puts(&t, piece);
+			}
+			char *s = xmalloc(t.len ? t.len : 1);
+			if (t.len)
+				memcpy(s, t.data, t.len);
+			for (size_t start = 0; start <= t.len; start++) {
+				/* A start inside a code point is no place the renderers search from. */
+				if (start < t.len && ((unsigned char)s[start] & 0xC0) == 0x80)
+					continue;
+				size_t p1 = 0, l1 = 0, w1 = 0, p2 = 0, l2 = 0;
+				int a = gloss_index_find(g, s, t.len, start, &p1, &l1, &w1);
+				int b = naive_find(sigles, ns, s, t.len, start, &p2, &l2);
+				if (a != b || (a && (p1 != p2 || l1 != l2)))
+					print_error("text [%.*s] from %zu: index %d@%zu+%zu, naive %d@%zu+%zu\n",
+						    (int)t.len, t.data, start, a, p1, l1, b, p2, l2);
+				assert_int_equal(a, b);
+				if (a) {
+					assert_int_equal(p1, p2);
+					assert_int_equal(l1, l2);
+					total++;
+				}
+			}
+			free(s);
+			buf_free(&t);
+		}
+	}
+	/* The random texts did exercise matches (9 369 with this seed). */
+	assert_true(total > 5000);
+	gloss_index_free(g);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -324,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_offsets),
 		cmocka_unit_test(test_degenerate),
 		cmocka_unit_test(test_agrees_with_naive),
+		cmocka_unit_test(test_every_length_and_start),
 		cmocka_unit_test(test_speed),
 	};
 	return cmocka_run_group_tests_name("glossary", tests, NULL, NULL);
