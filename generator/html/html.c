@@ -24,6 +24,7 @@ struct render {
 	const struct site *s;
 	const struct doc *doc;     /* NULL for standalone strings */
 	const char *page;          /* output path of the page being written */
+	size_t page_depth;         /* path_depth(page): the directories above the page */
 	struct buf *out;
 	size_t heading;            /* index into doc->headings */
 	/*
@@ -115,18 +116,31 @@ static inline int starts_with(const char *s, const char *lit, size_t n)
 	return 1;
 }
 
+/* The number of directories above a page at path from the root: its slashes. */
+static size_t path_depth(const char *path)
+{
+	size_t depth = 0;
+	for (const char *c = strchr(path, '/'); c; c = strchr(c + 1, '/'))
+		depth++;
+	return depth;
+}
+
 /*
  * Appends path_relative(from, to), HTML-escaped, without making it first:
  * its "../" and "./" need no escaping, and escaping goes byte by byte.
+ * from_depth is path_depth(from), known for the page being written: a
+ * "../" per directory of from after the paths' common directories, which
+ * are counted as the common prefix is compared, not searched for again.
  */
-static void put_path_relative(struct buf *out, const char *from, const char *to)
+static void put_path_relative(struct buf *out, const char *from, size_t from_depth, const char *to)
 {
-	size_t common = 0, start = out->len;
-	for (size_t i = 0; from[i] && to[i] && from[i] == to[i]; i++)
-		if (from[i] == '/')
+	size_t common = 0, common_depth = 0, start = out->len;
+	for (size_t i = 0; from[i] && from[i] == to[i]; i++)
+		if (from[i] == '/') {
 			common = i + 1;
-	/* A "../" per directory left in from (strchr: its file name is most of it). */
-	for (const char *c = strchr(from + common, '/'); c; c = strchr(c + 1, '/'))
+			common_depth++;
+		}
+	for (size_t up = common_depth; up < from_depth; up++)
 		buf_put_lit(out, "../");
 	put_html_path(out, to + common, strlen(to + common));
 	if (out->len == start)
@@ -137,7 +151,7 @@ static void put_path_relative(struct buf *out, const char *from, const char *to)
 static void put_page_path(struct render *r, const char *target)
 {
 	size_t at = r->out->len;
-	put_path_relative(r->out, r->page, target);
+	put_path_relative(r->out, r->page, r->page_depth, target);
 	struct page_links *l = r->links;
 	if (!l)
 		return;
@@ -818,7 +832,8 @@ static void render_root(struct render *r, cmark_node *root)
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
 		     struct buf *out)
 {
-	struct render r = {s, doc, page, out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL};
+	struct render r = {s, doc, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL,
+			   NULL, 0, NULL, 0, NULL, NULL};
 	sigles_start(&r);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -954,8 +969,8 @@ static char *what_to_do_part(const struct doc *doc, const char *body)
 char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *root)
 {
 	struct buf body = BUF_INIT;
-	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, &body, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   NULL, NULL, 0, NULL, 0, NULL, NULL};
+	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, path_depth(PAGES_WHAT_TO_DO_PATH), &body, 0, NULL,
+			   TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL};
 	sigles_start(&r);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
@@ -986,14 +1001,14 @@ static char *what_to_do_from_body(const struct doc *doc, const struct buf *out,
 	const char *start = out->data + from, *end = out->data + to, *text_end = out->data + out->len;
 	if (links->n) {
 		/* The section with its links written from « Que faire si… ». */
-		size_t at = from;
+		size_t at = from, depth = path_depth(PAGES_WHAT_TO_DO_PATH);
 		buf_grow(&sec, to - from + 64);
 		for (size_t i = 0; i < links->n; i++) {
 			const struct page_link *l = &links->v[i];
 			if (l->at < from || l->at >= to)
 				continue;
 			buf_put(&sec, out->data + at, l->at - at);
-			put_path_relative(&sec, PAGES_WHAT_TO_DO_PATH, l->target);
+			put_path_relative(&sec, PAGES_WHAT_TO_DO_PATH, depth, l->target);
 			at = l->at + l->len;
 		}
 		buf_put(&sec, out->data + at, to - at);
@@ -1014,8 +1029,9 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 {
 	struct buf out = BUF_INIT, plain = BUF_INIT;
 	struct page_links links = {NULL, 0, 0, SIZE_MAX};
-	struct render r = {s, doc, doc->out_path, &out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0,
-			   texts ? &plain : NULL, texts, 0, what_to_do ? &links : NULL, 0, abbr_titles, NULL};
+	struct render r = {s, doc, doc->out_path, path_depth(doc->out_path), &out, 0, NULL,
+			   TYPO_STATE_INIT, 0, NULL, 0, texts ? &plain : NULL, texts, 0,
+			   what_to_do ? &links : NULL, 0, abbr_titles, NULL};
 	sigles_start(&r);
 	/*
 	 * Room for what the body usually gives (its HTML is about its
@@ -1060,7 +1076,8 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 			  int inline_only, struct buf *out)
 {
 	cmark_node *root = markdown_parse_string(text, strlen(text));
-	struct render r = {s, NULL, page, out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL};
+	struct render r = {s, NULL, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL,
+			   NULL, 0, NULL, 0, NULL, NULL};
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {
