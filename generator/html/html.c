@@ -805,16 +805,20 @@ static void put_sigle_definitions(const struct site *s, const size_t *sigles, si
 	buf_put_lit(out, "</template>\n");
 }
 
-/* The glossary entries linked in the document rendered by r, ascending. */
+/* The glossary entries linked in the document rendered by r, ascending; NULL if none. */
 static size_t *sigles_linked(const struct render *r, size_t *n)
 {
-	size_t *v = NULL;
-	*n = 0;
+	/* Counted first: one allocation, not a realloc per sigle. */
+	size_t count = 0, k = 0;
 	for (size_t i = 0; i < r->s->nglossary; i++)
-		if (r->sigle_seen[i]) {
-			v = xrealloc(v, (*n + 1) * sizeof *v);
-			v[(*n)++] = i;
-		}
+		count += r->sigle_seen[i] != 0;
+	*n = count;
+	if (!count)
+		return NULL;
+	size_t *v = xmalloc(count * sizeof *v);
+	for (size_t i = 0; k < count; i++)
+		if (r->sigle_seen[i])
+			v[k++] = i;
 	return v;
 }
 
