@@ -90,8 +90,33 @@ measure() {
 
 count_html() { find "$1" -name '*.html' 2>/dev/null | wc -l | tr -d ' '; }
 
+# removed DIR...: removes the trees and notes when, for settle.
+removed() {
+	rm -rf "$@"
+	date +%s >"$work/removed-at"
+}
+
+# settle: waits, before the first timed round, until the last removal (this
+# run's, or the end of a previous run's) is a minute old. ext4 without a
+# journal (this machine's disk) skips, for every file it creates, each inode
+# freed in the last 60 s, or 360 s while the inode's table block is not yet
+# written back (hence the sync): a 10 000-fiche build 20 s after removing a
+# previous run's outputs took 5.8 s instead of 2.1 s, 8.2 s of it in the
+# kernel (docs/HACKING.md, session 14).
+settle() {
+	sync
+	[ -f "$work/removed-at" ] || return 0
+	left=$(($(cat "$work/removed-at") + 65 - $(date +%s)))
+	if [ "$left" -gt 0 ]; then
+		echo "== waiting ${left} s: files removed less than a minute ago slow file creation"
+		sleep "$left"
+	fi
+}
+
 # Outputs of an interrupted run, removed before anything is timed.
-rm -rf "$out"
+if [ -e "$out" ]; then
+	removed "$out"
+fi
 mkdir -p "$out" "$logs"
 
 # What a corpus is made from: regenerated only when that changes.
@@ -104,7 +129,7 @@ for n in $SIZES; do
 		info=$(cat "$c/.info")
 		echo "$info (kept)"
 	else
-		rm -rf "$c"
+		removed "$c"
 		info=$("$work/bin/gencorpus" "$n" "$c" ${SEED:+"$SEED"})
 		echo "$info"
 		cp -R bench/hugo-layouts "$c/hugo/layouts"
@@ -151,6 +176,7 @@ for n in $SIZES; do
 	"$work/bin/floor" "$c/content" >"$logs/floor-$n-warmup.log"
 done
 
+settle
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 : >"$work/load.txt"
 for n in $SIZES; do
@@ -320,7 +346,7 @@ loads=$(sort -n "$work/load.txt" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { pr
 } >"$report"
 
 # The outputs go only now that nothing is timed any more.
-rm -rf "$out"
+removed "$out"
 
 echo
 cat "$report"
