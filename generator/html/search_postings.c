@@ -365,11 +365,28 @@ void search_postings_free(struct postings *p)
 	free(p->numbered);
 }
 
+/*
+ * Each score level's two characters, made once: a posting's score is then
+ * one load and one store of two bytes (its two shifts, look-ups and stores
+ * were a third of writing the postings, 6.5 million at 10 000 fiches).
+ */
+static char score_chars[SCORE_LEVELS][2];
+static pthread_once_t score_once = PTHREAD_ONCE_INIT;
+
+static void score_fill(void)
+{
+	for (unsigned q = 0; q < SCORE_LEVELS; q++) {
+		score_chars[q][0] = search_digits64[q >> 6];
+		score_chars[q][1] = search_digits64[q & 63];
+	}
+}
+
 /* Postings as section deltas and scores (see search_put_varint and search_quantise). */
 void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *score, size_t n)
 {
 	if (!n)
 		return;
+	pthread_once(&score_once, score_fill);
 	/* Written in place: a gap of 32 bits takes 7 characters at most, a score 2. */
 	buf_grow(b, n * 9);
 	char *w = b->data + b->len;
@@ -377,8 +394,8 @@ void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *sco
 	for (size_t i = 0; i < n; i++) {
 		w = varint_at(w, sec[i] - prev);
 		prev = sec[i];
-		*w++ = search_digits64[score[i] >> 6];
-		*w++ = search_digits64[score[i] & 63];
+		memcpy(w, score_chars[score[i]], 2);
+		w += 2;
 	}
 	b->len = (size_t)(w - b->data);
 	b->data[b->len] = '\0';
