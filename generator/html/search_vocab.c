@@ -257,15 +257,20 @@ static inline __m128i bytes_le(__m128i x, __m128i max)
  * The bytes of words among the 64 from p (p[0..81) readable), but the
  * second byte of a character whose first is the block's last: two_out
  * gets that one's bit (bit 63 of the first bytes of two-byte characters).
+ * *rare: whether the 64 bytes hold a 0xC4, 0xC5 or 0x9F, which a word's
+ * lower case must look at (U+0100..U+017F; ß is C3 9F), so that a block
+ * without them, nearly every block of French text, puts its words in
+ * lower case with one test fewer a byte and no check a word (add_short).
  */
-static inline uint64_t block_words(const unsigned char *p, uint64_t *two_out)
+static inline uint64_t block_words(const unsigned char *p, uint64_t *two_out, int *rare)
 {
 	const __m128i bit5 = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), z = _mm_set1_epi8('z' - 'a');
 	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
 	const __m128i c3 = _mm_set1_epi8((char)0xC3), two_leads = _mm_set1_epi8(2);
 	const __m128i top = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
-	const __m128i sign = _mm_set1_epi8((char)0xB7);
+	const __m128i sign = _mm_set1_epi8((char)0xB7), sharp_s = _mm_set1_epi8((char)0x9F);
 	uint64_t ascii = 0, two = 0;
+	__m128i rares = _mm_setzero_si128();
 	for (int k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
 		__m128i next = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k + 1));
@@ -274,13 +279,16 @@ static inline uint64_t block_words(const unsigned char *p, uint64_t *two_out)
 		/* 0xC3..0xC5 before a continuation byte, but × (C3 97) and ÷ (C3 B7). */
 		__m128i first = bytes_le(_mm_sub_epi8(v, c3), two_leads);
 		__m128i second = _mm_cmpeq_epi8(_mm_and_si128(next, top), cont);
-		__m128i not_letter = _mm_and_si128(_mm_cmpeq_epi8(v, c3),
-						   _mm_cmpeq_epi8(_mm_or_si128(next, bit5), sign));
+		__m128i is_c3 = _mm_cmpeq_epi8(v, c3);
+		__m128i not_letter = _mm_and_si128(is_c3, _mm_cmpeq_epi8(_mm_or_si128(next, bit5), sign));
 		__m128i lead = _mm_andnot_si128(not_letter, _mm_and_si128(first, second));
+		/* 0xC4 and 0xC5 are the first bytes but 0xC3's. */
+		rares = _mm_or_si128(rares, _mm_or_si128(_mm_andnot_si128(is_c3, first), _mm_cmpeq_epi8(v, sharp_s)));
 		ascii |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)) << (16 * k);
 		two |= (uint64_t)(unsigned)_mm_movemask_epi8(lead) << (16 * k);
 	}
 	*two_out = two >> 63;
+	*rare = _mm_movemask_epi8(rares) != 0;
 	return ascii | two | two << 1;
 }
 
@@ -319,9 +327,14 @@ static void insert_short(struct vocab *vc, size_t n, uint64_t x0, uint64_t x1, u
 
 /*
  * Counts the word p[0..n) (n <= 16), p[0..16) readable; 0 when it has a
- * 0xC4 or 0xC5 (the caller counts it byte by byte).
+ * 0xC4 or 0xC5 (the caller counts it byte by byte). common: the word is
+ * known to hold no 0xC4, 0xC5 or 0x9F (its block has none: block_words),
+ * so its only first bytes are 0xC3's and nothing needs checking.
  */
-static inline int add_short(struct word_state *st, const unsigned char *p, size_t n)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int add_short(struct word_state *st, const unsigned char *p, size_t n, int common)
 {
 	static const unsigned char ones[32] = {
 		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
@@ -329,12 +342,18 @@ static inline int add_short(struct word_state *st, const unsigned char *p, size_
 	};
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i in = _mm_loadu_si128((const __m128i *)(const void *)(ones + 16 - n));
-	__m128i c4 = bytes_le(_mm_sub_epi8(v, _mm_set1_epi8((char)0xC4)), _mm_set1_epi8(1));
-	if (_mm_movemask_epi8(_mm_and_si128(c4, in)))
-		return 0;
-	/* First bytes (0xC0 up) and ß's second byte keep their case; the others take 0x20. */
-	__m128i keep = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xC0)), v),
+	__m128i keep;
+	if (common) {
+		/* 0xC3 keeps its case; ASCII and the second bytes take 0x20. */
+		keep = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC3));
+	} else {
+		__m128i c4 = bytes_le(_mm_sub_epi8(v, _mm_set1_epi8((char)0xC4)), _mm_set1_epi8(1));
+		if (_mm_movemask_epi8(_mm_and_si128(c4, in)))
+			return 0;
+		/* First bytes (0xC0 up) and ß's second byte keep their case; the others take 0x20. */
+		keep = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xC0)), v),
 				    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x9F)));
+	}
 	__m128i lower = _mm_and_si128(_mm_or_si128(v, _mm_andnot_si128(keep, _mm_set1_epi8(0x20))), in);
 	uint64_t x0 = (uint64_t)_mm_cvtsi128_si64(lower);
 	uint64_t x1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lower, lower));
@@ -383,9 +402,12 @@ static void add_bytes(struct vocab *vc, const unsigned char *p, size_t n)
 	vocab_add_lower(vc, key, n);
 }
 
-static inline void add_word(struct word_state *st, const unsigned char *p, size_t n)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void add_word(struct word_state *st, const unsigned char *p, size_t n, int common)
 {
-	if (n > 16 || !add_short(st, p, n)) {
+	if (n > 16 || !add_short(st, p, n, common)) {
 		state_save(st);
 		add_bytes(st->vc, p, n);
 		state_load(st);
@@ -433,7 +455,8 @@ static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
 		}
 		const unsigned char *p = base + pos;
 		uint64_t two;
-		uint64_t word = block_words(p, &two) | carry_two;
+		int rare;
+		uint64_t word = block_words(p, &two, &rare) | carry_two;
 		uint64_t before = word << 1 | carry_word;
 		uint64_t starts = word & ~before, ends = ~word & before;
 		carry_two = two;
@@ -450,15 +473,29 @@ static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
 			if (pending_long)
 				*st.tok++ = NO_WORD;
 			else
-				add_word(&st, pending, (size_t)(p + to - pending));
+				add_word(&st, pending, (size_t)(p + to - pending), 0);
 			pending = NULL;
 			pending_long = 0;
 		}
-		while (ends) {
-			unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
-			starts &= starts - 1;
-			ends &= ends - 1;
-			add_word(&st, p + from, to - from);
+		/*
+		 * The block's own words (a word from an earlier block, above, is
+		 * checked): one loop for the blocks of common letters, one for
+		 * the others.
+		 */
+		if (!rare) {
+			while (ends) {
+				unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
+				starts &= starts - 1;
+				ends &= ends - 1;
+				add_word(&st, p + from, to - from, 1);
+			}
+		} else {
+			while (ends) {
+				unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
+				starts &= starts - 1;
+				ends &= ends - 1;
+				add_word(&st, p + from, to - from, 0);
+			}
 		}
 		if (starts)
 			pending = p + __builtin_ctzll(starts);
