@@ -33,9 +33,10 @@ static void vocab_grow(struct vocab *vc)
 }
 
 /*
- * The hash of a spelling, eight bytes at a time: key is zero-padded to a
- * multiple of 8. Only the table's order depends on it, which no output
- * does (words are sorted, tokens are ids).
+ * The hash of a spelling of more than 16 bytes, eight bytes at a time: key
+ * is zero-padded to a multiple of 8 (short_hash for the others). Only the
+ * table's order depends on it, which no output does (words are sorted,
+ * tokens are ids).
  */
 static inline unsigned long long spelling_hash(const char *key, size_t n)
 {
@@ -133,7 +134,7 @@ static void spelling_stem(struct vocab *vc, struct spelling *sp)
 /*
  * Counts the spelling key[0..n) (n <= SEARCH_WORD_MAX; zero-padded in
  * memory when longer than 16 bytes), head x0 x1 and hash h as
- * spelling_hash gives them, and adds its token; stems it when new, if vc
+ * short_hash or spelling_hash gives them, and adds its token; stems it when new, if vc
  * has a stemmer. The caller has made room for the token, and the table
  * has room for one more spelling (vocab_room).
  */
@@ -161,11 +162,14 @@ static inline void vocab_count(struct vocab *vc, const char *key, size_t n, uint
 		vocab_grow(vc);
 }
 
-/* The head and hash of a spelling of n <= 16 bytes whose first 16 bytes are x0 x1, zero past n. */
+/*
+ * The hash of a spelling of n <= 16 bytes whose first 16 bytes are x0 x1,
+ * zero past n: they tell its length too (a word holds no zero byte), so n
+ * is not mixed in (a multiply less a word, for every word of the site).
+ */
 static inline unsigned long long short_hash(size_t n, uint64_t x0, uint64_t x1)
 {
-	unsigned long long h = n * UINT64_C(0x9E3779B97F4A7C15);
-	h = (h ^ x0) * UINT64_C(0xFF51AFD7ED558CCD);
+	unsigned long long h = x0 * UINT64_C(0xFF51AFD7ED558CCD);
 	h ^= h >> 32;
 	if (n > 8) {
 		h = (h ^ x1) * UINT64_C(0xFF51AFD7ED558CCD);
@@ -187,7 +191,7 @@ static inline void vocab_add_lower(struct vocab *vc, char *key, size_t n)
 	 * zeros at an odd place cannot take its bytes from the stores in
 	 * flight and waits for them (most words are short). A word of more
 	 * than 16 bytes is zero-padded in memory as spelling_hash and
-	 * same_spelling read it. The hash is spelling_hash's.
+	 * same_spelling read it.
 	 */
 	uint64_t x0, x1;
 	unsigned long long h;
