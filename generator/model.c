@@ -114,6 +114,16 @@ static size_t doc_key_size(size_t slug_len, size_t out_len)
 	return (n + _Alignof(struct doc_key) - 1) & ~(size_t)(_Alignof(struct doc_key) - 1);
 }
 
+/* key as a document number: all digits, at most six; else -1. */
+static int key_number(const char *key)
+{
+	size_t len = 0;
+	for (; key[len]; len++)
+		if (!ascii_isdigit(key[len]))
+			return -1;
+	return len && len < 7 ? atoi(key) : -1;
+}
+
 void site_index_docs(struct site *s, enum doc_kind kind)
 {
 	size_t n = s->ndocs[kind];
@@ -131,6 +141,7 @@ void site_index_docs(struct site *s, enum doc_kind kind)
 	}
 	s->doc_keys[kind] = xmalloc(bytes ? bytes : 1);
 	char *at = (char *)s->doc_keys[kind];
+	s->digit_slugs[kind] = 0;
 	/* In series order: of two documents sharing a key, the first is found. */
 	for (size_t i = 0; i < n; i++) {
 		struct doc *d = s->docs[kind][i];
@@ -144,6 +155,8 @@ void site_index_docs(struct site *s, enum doc_kind kind)
 		k->out_len = ol;
 		at += doc_key_size(sl, ol);
 		keytab_add(&s->docs_by_slug[kind], keytab_hash(d->slug, sl), k);
+		if (key_number(d->slug) >= 0)
+			s->digit_slugs[kind] = 1;
 		if (numbered)
 			keytab_add(&s->docs_by_number[kind], number_hash(d->number), k);
 	}
@@ -217,33 +230,26 @@ struct doc *site_doc_at(const struct site *s, size_t i)
 	return s->docs[k][i];
 }
 
-/* key as a document number: all digits, at most six; else -1. */
-static int key_number(const char *key)
-{
-	size_t len = 0;
-	for (; key[len]; len++)
-		if (!ascii_isdigit(key[len]))
-			return -1;
-	return len && len < 7 ? atoi(key) : -1;
-}
-
 /* The indexed key of kind spelled key (len bytes), or NULL. */
 static const struct doc_key *find_doc_key(const struct site *s, enum doc_kind kind,
 					  const char *key, size_t len)
 {
-	const struct keytab *slugs = &s->docs_by_slug[kind];
-	uint64_t h = keytab_hash(key, len);
-	size_t pos = keytab_home(slugs, h);
-	for (const struct doc_key *k; (k = keytab_next(slugs, h, &pos));)
-		if (k->slug_len == len && memcmp(k->slug, key, len) == 0)
-			return k;
-	/* Not a slug: a number perhaps. */
 	int number = key_number(key);
+	/* A slug first, unless no slug of the kind can be this number (a random probe saved). */
+	if (number < 0 || s->digit_slugs[kind]) {
+		const struct keytab *slugs = &s->docs_by_slug[kind];
+		uint64_t h = keytab_hash(key, len);
+		size_t pos = keytab_home(slugs, h);
+		for (const struct doc_key *k; (k = keytab_next(slugs, h, &pos));)
+			if (k->slug_len == len && memcmp(k->slug, key, len) == 0)
+				return k;
+	}
+	/* Not a slug: a number perhaps. */
 	if (number < 0 || !s->ndocs[kind] || s->docs[kind][0]->desc->list == LIST_PLAIN)
 		return NULL;
 	const struct keytab *numbers = &s->docs_by_number[kind];
-	h = number_hash(number);
-	pos = keytab_home(numbers, h);
+	uint64_t h = number_hash(number);
+	size_t pos = keytab_home(numbers, h);
 	for (const struct doc_key *k; (k = keytab_next(numbers, h, &pos));)
 		if (k->number == number)
 			return k;

@@ -301,6 +301,12 @@ struct site {
 	struct keytab docs_by_slug[DOC_KINDS], docs_by_number[DOC_KINDS];
 	struct doc_key *doc_keys[DOC_KINDS]; /* the tables' values: one block per kind (owned) */
 	unsigned char docs_indexed[DOC_KINDS];
+	/*
+	 * Per kind, whether some slug is a key a number would read ("4501",
+	 * a file named 4501.md): elsewhere a numeric key is no slug, and its
+	 * look-up skips docs_by_slug.
+	 */
+	unsigned char digit_slugs[DOC_KINDS];
 	struct keytab entries_by_id[3];
 	struct entry_key *entry_keys[3]; /* their values: one block per table (owned) */
 	int entries_indexed;

@@ -161,6 +161,28 @@ static void test_find_doc(void **state)
 	assert_ptr_equal(site_find_doc(s, DOC_ACTION, "renommee"), s->docs[DOC_ACTION][3]);
 	assert_null(site_find_doc(s, DOC_ACTION, "fiche-3"));
 	check_target(s, DOC_ACTION, "renommee");
+	/*
+	 * With no slug of digits left, a numeric key skips the slugs' table:
+	 * the same answers as the scan of the documents.
+	 */
+	assert_true(s->digit_slugs[DOC_ACTION]);
+	free(s->docs[DOC_ACTION][7]->slug);
+	s->docs[DOC_ACTION][7]->slug = xstrdup("fiche-7");
+	s->docs_indexed[DOC_ACTION] = 0;
+	static const char *const numeric_keys[] = {"8", "08", "0008", "41", "42", "600", "601", "700",
+						   "701", "0", "", "2026", "1234567", "fiche-7"};
+	compare_lookups(s, DOC_ACTION, numeric_keys, sizeof numeric_keys / sizeof *numeric_keys);
+	assert_false(s->digit_slugs[DOC_ACTION]);
+	assert_ptr_equal(site_find_doc(s, DOC_ACTION, "08"), s->docs[DOC_ACTION][7]);
+	assert_null(site_find_doc(s, DOC_ACTION, "2026"));
+	/* A slug of digits again (a file named 0042.md): found as a slug, numbers as before. */
+	free(s->docs[DOC_ACTION][9]->slug);
+	s->docs[DOC_ACTION][9]->slug = xstrdup("0042");
+	s->docs_indexed[DOC_ACTION] = 0;
+	compare_lookups(s, DOC_ACTION, numeric_keys, sizeof numeric_keys / sizeof *numeric_keys);
+	assert_true(s->digit_slugs[DOC_ACTION]);
+	assert_ptr_equal(site_find_doc(s, DOC_ACTION, "0042"), s->docs[DOC_ACTION][9]);
+	assert_ptr_equal(site_find_doc(s, DOC_ACTION, "43"), s->docs[DOC_ACTION][42]);
 	for (int k = 0; k < DOC_KINDS; k++) {
 		for (size_t i = 0; i < s->ndocs[k]; i++)
 			doc_free(s->docs[k][i]);
