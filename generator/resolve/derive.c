@@ -53,18 +53,18 @@ static int compare_scored(const void *a, const void *b)
 
 struct scorer {
 	size_t *score;        /* by doc index: points + 1, 0 = not a candidate */
-	struct doc **touched; /* candidates of the current doc */
+	size_t *touched;      /* indexes of the candidates of the current doc */
 	size_t ntouched;
 };
 
 /* Scores are kept plus one, so that 0 means "not a candidate yet". */
-static void bump(struct scorer *sc, struct doc *o, size_t points)
+static void bump(struct scorer *sc, size_t o, size_t points)
 {
-	if (!sc->score[o->index]) {
+	if (!sc->score[o]) {
 		sc->touched[sc->ntouched++] = o;
-		sc->score[o->index] = 1;
+		sc->score[o] = 1;
 	}
-	sc->score[o->index] += points;
+	sc->score[o] += points;
 }
 
 /*
@@ -90,16 +90,28 @@ struct related_job {
 	 */
 	uint64_t *publics_bits;
 	unsigned char *bits_exact;
+	/* By document index: its logique (NULL: none), read for every candidate. */
+	const struct taxon **logic;
+	/*
+	 * The candidates through the other kind, as indexes: for the
+	 * document of index t of that kind (a theme of actions, an action of
+	 * themes), the indexes of its own list of documents of this kind,
+	 * via_index[via_first[t] .. via_first[t + 1]), none when it lists more
+	 * than RELATED_MAX_FANOUT. Every candidate's index was read in its
+	 * struct doc, a cache miss each at 10 000 fiches (a third of the
+	 * related fiches' time), though the lists are shared by many documents.
+	 */
+	size_t *via_first;
+	size_t *via_index;
 };
 
 /* Documents per run of derive_related's parallel loop. */
 #define RELATED_RUN 256
 
-/* The publics d and o share: |d->publics ∩ o->publics|, counted on d's list as shared() does. */
-static size_t shared_publics(const struct related_job *j, const struct doc *d, const struct doc *o)
+/* The publics d and o (of index oi) share: |d->publics ∩ o->publics|, counted on d's list as shared() does. */
+static size_t shared_publics(const struct related_job *j, const struct doc *d, size_t oi)
 {
-	/* Candidates are of d's kind (related_of), so o->index is o's place in the bits. */
-	size_t oi = o->index;
+	/* Candidates are of d's kind (related_of), so oi is o's place in the bits. */
 	if (j->bits_exact[d->index] && j->bits_exact[oi]) {
 		/* A few bits: cleared one by one (no POPCNT in the baseline x86-64 build). */
 		size_t c = 0;
@@ -108,42 +120,38 @@ static size_t shared_publics(const struct related_job *j, const struct doc *d, c
 			c++;
 		return c;
 	}
-	return shared(&d->publics, &o->publics);
+	return shared(&d->publics, &j->s->docs[j->kind][oi]->publics);
 }
 
 static void related_of(const struct related_job *job, struct doc *d, struct scorer *sc,
 		       size_t *cap)
 {
 	enum doc_kind kind = job->kind;
+	struct doc **docs = job->s->docs[kind];
 	sc->ntouched = 0;
 	/* Worst case of candidates for this doc, so bump never overflows. */
 	size_t bound = d->links_to.n + d->cited_by.n + 2 * RELATED_LOGIC_WINDOW + 1;
 	const struct ptrs *via = kind == DOC_ACTION ? &d->themes : &d->actions;
 	for (size_t j = 0; j < via->n; j++) {
-		const struct doc *t = via->v[j];
-		const struct ptrs *back = kind == DOC_ACTION ? &t->actions : &t->themes;
-		if (back->n <= RELATED_MAX_FANOUT)
-			bound += back->n;
+		size_t t = ((const struct doc *)via->v[j])->index;
+		bound += job->via_first[t + 1] - job->via_first[t];
 	}
 	if (bound > *cap) {
 		*cap = bound;
 		sc->touched = xrealloc(sc->touched, *cap * sizeof *sc->touched);
 	}
 	for (size_t j = 0; j < via->n; j++) {
-		const struct doc *t = via->v[j];
-		const struct ptrs *back = kind == DOC_ACTION ? &t->actions : &t->themes;
-		if (back->n > RELATED_MAX_FANOUT)
-			continue;
-		for (size_t k = 0; k < back->n; k++)
-			if (back->v[k] != d)
-				bump(sc, back->v[k], 4);
+		size_t t = ((const struct doc *)via->v[j])->index;
+		for (size_t k = job->via_first[t]; k < job->via_first[t + 1]; k++)
+			if (job->via_index[k] != d->index)
+				bump(sc, job->via_index[k], 4);
 	}
 	const struct ptrs *links[2] = {&d->links_to, &d->cited_by};
 	for (int l = 0; l < 2; l++)
 		for (size_t k = 0; k < links[l]->n; k++) {
 			struct doc *o = links[l]->v[k];
 			if (o->kind == kind && o != d)
-				bump(sc, o, 2);
+				bump(sc, o->index, 2);
 		}
 	if (d->logic) {
 		const struct ptrs *same = &d->logic->docs;
@@ -160,27 +168,28 @@ static void related_of(const struct related_job *job, struct doc *d, struct scor
 		for (size_t k = lo; k < same->n && k <= at + RELATED_LOGIC_WINDOW; k++) {
 			struct doc *o = same->v[k];
 			if (o != d && o->kind == kind)
-				bump(sc, o, 0);
+				bump(sc, o->index, 0);
 		}
 	}
 	/*
 	 * The best RELATED_KEEP in compare_scored's order, picked in one pass
 	 * (sorting every candidate was most of this function's cost): a
 	 * candidate goes after those it does not beat, so ties keep the
-	 * order of the candidates, as the stable sort did.
+	 * order of the candidates, as the stable sort did. A candidate is
+	 * read by its index; its struct doc only when its score ties.
 	 */
 	struct scored best[RELATED_KEEP];
 	size_t m = 0;
 	for (size_t k = 0; k < sc->ntouched; k++) {
-		struct doc *o = sc->touched[k];
-		size_t score = sc->score[o->index] - 1;
-		sc->score[o->index] = 0;
-		if (d->logic && d->logic == o->logic)
+		size_t oi = sc->touched[k];
+		size_t score = sc->score[oi] - 1;
+		sc->score[oi] = 0;
+		if (d->logic && d->logic == job->logic[oi])
 			score += 3;
-		score += shared_publics(job, d, o);
+		score += shared_publics(job, d, oi);
 		if (score < 3)
 			continue;
-		struct scored c = {o, score};
+		struct scored c = {docs[oi], score};
 		size_t at = m;
 		while (at > 0 && compare_scored(&c, &best[at - 1]) < 0)
 			at--;
@@ -232,6 +241,34 @@ static void bits_run(void *ctx, size_t r)
 		}
 		j->publics_bits[i] = bits;
 		j->bits_exact[i] = (unsigned char)exact;
+		j->logic[i] = s->docs[j->kind][i]->logic;
+	}
+}
+
+/* The other kind, whose lists lead to candidates (a theme's actions are related through it). */
+static enum doc_kind via_kind(enum doc_kind kind)
+{
+	return kind == DOC_ACTION ? DOC_THEME : DOC_ACTION;
+}
+
+/* Its list of documents of kind (an action's themes, a theme's actions). */
+static const struct ptrs *back_list(const struct doc *t, enum doc_kind kind)
+{
+	return kind == DOC_ACTION ? &t->actions : &t->themes;
+}
+
+/* Run r of the candidates' indexes: documents [r * RELATED_RUN, (r + 1) * RELATED_RUN) of the other kind. */
+static void via_run(void *ctx, size_t r)
+{
+	struct related_job *j = ctx;
+	enum doc_kind other = via_kind(j->kind);
+	size_t n = j->s->ndocs[other];
+	size_t end = (r + 1) * RELATED_RUN < n ? (r + 1) * RELATED_RUN : n;
+	for (size_t t = r * RELATED_RUN; t < end; t++) {
+		const struct ptrs *back = back_list(j->s->docs[other][t], j->kind);
+		size_t at = j->via_first[t];
+		for (size_t k = 0; at < j->via_first[t + 1]; k++)
+			j->via_index[at++] = ((const struct doc *)back->v[k])->index;
 	}
 }
 
@@ -240,12 +277,25 @@ static void derive_related(struct site *s, enum doc_kind kind)
 	size_t n = s->ndocs[kind];
 	if (n < 2)
 		return;
-	struct related_job j = {s, kind, xcalloc(n, sizeof *j.publics_bits), xcalloc(n, 1)};
+	struct related_job j = {s, kind, xcalloc(n, sizeof *j.publics_bits), xcalloc(n, 1),
+				xcalloc(n, sizeof *j.logic), NULL, NULL};
+	enum doc_kind other = via_kind(kind);
+	size_t nvia = s->ndocs[other];
+	j.via_first = xcalloc(nvia + 1, sizeof *j.via_first);
+	for (size_t t = 0; t < nvia; t++) {
+		size_t len = back_list(s->docs[other][t], kind)->n;
+		j.via_first[t + 1] = j.via_first[t] + (len <= RELATED_MAX_FANOUT ? len : 0);
+	}
+	j.via_index = xmalloc((j.via_first[nvia] ? j.via_first[nvia] : 1) * sizeof *j.via_index);
 	size_t runs = (n + RELATED_RUN - 1) / RELATED_RUN;
 	pool_for(0, runs, bits_run, &j);
+	pool_for(0, (nvia + RELATED_RUN - 1) / RELATED_RUN, via_run, &j);
 	pool_for(0, runs, related_run, &j);
 	free(j.publics_bits);
 	free(j.bits_exact);
+	free(j.logic);
+	free(j.via_first);
+	free(j.via_index);
 }
 
 struct sort_job {
