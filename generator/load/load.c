@@ -187,12 +187,16 @@ char *load_text_file(const char *fs_path, const char *display, size_t *len,
 	return load_text_file_at(AT_FDCWD, fs_path, display, len, d);
 }
 
-static int is_fence(const char *line, size_t n, const char *fence)
+/*
+ * Whether line (n bytes) is the three bytes of fence ("---" or "..."), then
+ * blanks only. Inlined, three bytes compared in place: it is asked of
+ * every line of every front matter, twice (23 000 calls at 1 000 fiches).
+ */
+static inline int is_fence(const char *line, size_t n, const char fence[static 4])
 {
-	size_t fl = strlen(fence);
-	if (n < fl || memcmp(line, fence, fl) != 0)
+	if (n < 3 || line[0] != fence[0] || line[1] != fence[1] || line[2] != fence[2])
 		return 0;
-	for (size_t i = fl; i < n; i++)
+	for (size_t i = 3; i < n; i++)
 		if (line[i] != ' ' && line[i] != '\t')
 			return 0;
 	return 1;
