@@ -1089,10 +1089,11 @@ static int link_col(struct link_at *at)
 	return lint_lines_col(*at->lines, at->line, at->byte_col);
 }
 
-/* mailto:, tel:, http(s):: an address that does not read as one. */
-static void check_address(const struct doc *doc, struct link_at *at, const char *url,
-			  size_t scheme, struct diag *d)
+/* mailto:, tel:, http(s):: an address that does not read as one. Returns 1 when nothing was reported. */
+static int check_address(const struct doc *doc, struct link_at *at, const char *url,
+			 size_t scheme, struct diag *d)
 {
+	int ok = 1;
 	char *name = xstrndup(url, scheme);
 	for (char *p = name; *p; p++)
 		*p = (char)ascii_tolower(*p);
@@ -1109,24 +1110,30 @@ static void check_address(const struct doc *doc, struct link_at *at, const char 
 			if (why) {
 				diag_warning(d, doc->path, at->line, link_col(at),
 					     _("e-mail address '%s' is not valid: %s"), a, why);
+				ok = 0;
 				break;
 			}
 		}
 		free(list);
 	} else if (strcmp(name, "tel") == 0) {
 		char *number = percent_decode(rest);
-		if (!lint_is_phone(number))
+		if (!lint_is_phone(number)) {
 			diag_warning(d, doc->path, at->line, link_col(at),
 				     _("'%s' is not a phone number: write its digits, such as 04 91 00 00 00 or +33 4 91 00 00 00"),
 				     number);
+			ok = 0;
+		}
 		free(number);
 	} else if (strcmp(name, "http") == 0 || strcmp(name, "https") == 0) {
 		const char *why = lint_url_problem(url);
-		if (why)
+		if (why) {
 			diag_warning(d, doc->path, at->line, link_col(at), _("web address '%s' is not valid: %s"),
 				     url, why);
+			ok = 0;
+		}
 	}
 	free(name);
+	return ok;
 }
 
 void lint_report_missing_page(const struct doc *doc, int line, int col, const char *url,
@@ -1145,21 +1152,19 @@ static void defer_page_check(struct doc *doc, const char *url, int line, int col
 	doc->anchor_checks[doc->nanchor_checks++] = (struct anchor_check){NULL, xstrdup(url), line, col};
 }
 
-void lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
-			struct lint_lines **lines, const char *url, struct diag *d)
+int lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
+		       struct lint_lines **lines, const char *url, struct diag *d)
 {
 	struct link_at at = {doc, line, byte_col, lines};
 	if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?')
-		return;
+		return 0;
 	/* https:, mailto:, tel:…: addresses, not files of the site. */
 	size_t scheme = 0;
 	while (ascii_isalnum(url[scheme]) || url[scheme] == '+' || url[scheme] == '-' ||
 	       url[scheme] == '.')
 		scheme++;
-	if (scheme > 0 && url[scheme] == ':' && ascii_isalpha(url[0])) {
-		check_address(doc, &at, url, scheme, d);
-		return;
-	}
+	if (scheme > 0 && url[scheme] == ':' && ascii_isalpha(url[0]))
+		return check_address(doc, &at, url, scheme, d);
 	char *path = xstrndup(url, strcspn(url, "#?"));
 	if (strchr(path, '@') && !strchr(path, '/')) {
 		diag_warning(d, doc->path, at.line, link_col(&at),
@@ -1206,4 +1211,5 @@ void lint_relative_link(const struct site *s, const struct doc *doc, int line, i
 		free(file);
 	}
 	free(path);
+	return 0;
 }

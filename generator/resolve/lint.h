@@ -107,10 +107,12 @@ int lint_lines_col(struct lint_lines *l, int file_line, int byte_col);
  * "../docs/plan.pdf"): a warning when it leads to no file of content/ nor
  * to a page of the site, with the fix when it is a web or e-mail address
  * written without its https:// or mailto:. With mailto:, tel:, http(s)::
- * a warning when the address does not read as one.
+ * a warning when the address does not read as one. Returns 1 when url is
+ * such an address and reads as one: the same url anywhere else would be
+ * found so again, and need not be checked.
  */
-void lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
-			struct lint_lines **lines, const char *url, struct diag *d);
+int lint_relative_link(const struct site *s, const struct doc *doc, int line, int byte_col,
+		       struct lint_lines **lines, const char *url, struct diag *d);
 
 /* The warning of a relative link url, at line:col of doc, that leads to no file nor page. */
 void lint_report_missing_page(const struct doc *doc, int line, int col, const char *url,
