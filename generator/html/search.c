@@ -724,13 +724,17 @@ static void finish_index(struct search_job *j)
 		stem_of[sp->id] = at == (size_t)-1 ? -1 : (int32_t)all[at].stem_id;
 	}
 	struct postings post = {0};
-	/* Each group's ids to stems (its tokens keep its ids: see search_vocab_merge). */
+	/*
+	 * Each group's ids to stems (its tokens keep its ids: see
+	 * search_vocab_merge), id t at t + 1 after NO_WORD's -1.
+	 */
 	int32_t **group_stem = xmalloc((j->ngroups + 1) * sizeof *group_stem);
 	for (size_t g = 0; g < j->ngroups; g++) {
 		struct group *gr = &j->groups[g];
-		group_stem[g] = xmalloc((gr->nmap + 1) * sizeof **group_stem);
+		group_stem[g] = xmalloc((gr->nmap + 2) * sizeof **group_stem);
+		group_stem[g][0] = -1;
 		for (size_t i = 0; i < gr->nmap; i++)
-			group_stem[g][i] = stem_of[gr->map[i]];
+			group_stem[g][i + 1] = stem_of[gr->map[i]];
 		free(gr->map);
 		gr->map = NULL;
 	}

@@ -382,8 +382,9 @@ unsigned search_quantise(double v);
 /*
  * The postings of the nstems stems, from the tokens of the records' and
  * sections' texts: section k's and its record's spans point into toks_of[k]
- * (its group's list); stem_of[g], the stem id of each token of the g-th
- * list in section order (-1: not indexed). The lists are used up: their
+ * (its group's list); stem_of[g][t + 1], the stem id of token t of the
+ * g-th list in section order (-1: not indexed), stem_of[g][0] NO_WORD's
+ * (-1), so that one look-up tells both. The lists are used up: their
  * tokens are scanned once, in section order, and what has been read may
  * be written over.
  */

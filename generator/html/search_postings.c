@@ -73,7 +73,7 @@ struct scan {
 	uint32_t *state;
 	uint32_t *touched;
 	size_t ntouched;
-	const int32_t *stem_of; /* the current list's token → stem id, -1 when not indexed */
+	const int32_t *stem_of; /* the current list's token + 1 → stem id, -1 when not indexed */
 	const uint32_t *toks;   /* the current section's tokens */
 };
 
@@ -96,10 +96,11 @@ static inline void scan_span(struct scan *sc, struct span sp, unsigned bit)
 	uint32_t *state = sc->state, *touched = sc->touched;
 	size_t ntouched = sc->ntouched;
 	for (size_t i = sp.from; i < sp.to; i++) {
-		uint32_t t = toks[i];
-		if (t == NO_WORD || stem_of[t] < 0)
+		/* NO_WORD + 1 is 0, whose stem is -1: one test for both. */
+		int32_t stem = stem_of[(uint32_t)(toks[i] + 1)];
+		if (stem < 0)
 			continue;
-		uint32_t k = (uint32_t)stem_of[t], st = state[k];
+		uint32_t k = (uint32_t)stem, st = state[k];
 		if (!st)
 			touched[ntouched++] = k;
 		if (bit)

@@ -538,8 +538,8 @@ static void test_postings_layouts(void **state)
 	secs[2] = (struct section){.record = 0, .heading = h2, .anchor = a2};
 	secs[3].record = 1;
 	struct index ix = {.recs = recs, .nrecs = 2, .secs = secs, .nsecs = 4};
-	/* Spellings 0-9 to stems; 9 is a stop word. */
-	static const int32_t stem_of[10] = {0, 1, 2, 3, 4, 1, 5, 6, 7, -1};
+	/* NO_WORD, then spellings 0-9, to stems; 9 is a stop word. */
+	static const int32_t stem_of[11] = {-1, 0, 1, 2, 3, 4, 1, 5, 6, 7, -1};
 	struct postings want = {0};
 	for (int run = 0; run < 3; run++) {
 		struct postings_case c;
