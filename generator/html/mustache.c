@@ -186,7 +186,7 @@ static size_t slot_of(const struct mustache_set *set, const char *name, size_t n
 	size_t mask = set->cap - 1;
 	for (size_t i = hash & mask;; i = (i + 1) & mask) {
 		const struct mtemplate *t = set->slots[i];
-		if (!t || (t->hash == hash && strlen(t->name) == n &&
+		if (!t || (t->hash == hash && t->namelen == n &&
 			   memcmp(t->name, name, n) == 0))
 			return i;
 	}
@@ -207,7 +207,7 @@ static void grow(struct mustache_set *set)
 	for (size_t i = 0; i < oldcap; i++) {
 		struct mtemplate *t = old[i];
 		if (t)
-			set->slots[slot_of(set, t->name, strlen(t->name), t->hash)] = t;
+			set->slots[slot_of(set, t->name, t->namelen, t->hash)] = t;
 	}
 	free(old);
 }
@@ -221,7 +221,7 @@ int mustache_set_add(struct mustache_set *set, const char *name,
 		return -1;
 	if (2 * (set->count + 1) > set->cap)
 		grow(set);
-	size_t i = slot_of(set, t->name, strlen(t->name), t->hash);
+	size_t i = slot_of(set, t->name, t->namelen, t->hash);
 	if (set->slots[i])
 		mustache_parse_free(set->slots[i]);
 	else

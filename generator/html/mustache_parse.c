@@ -665,7 +665,8 @@ struct mtemplate *mustache_parse(const char *name, const char *path,
 	free_parser(&ps);
 	t->name = xstrdup(name);
 	t->path = xstrdup(path ? path : name);
-	t->hash = mustache_parse_hash(name, strlen(name));
+	t->namelen = strlen(name);
+	t->hash = mustache_parse_hash(name, t->namelen);
 	return t;
 }
 

@@ -92,6 +92,7 @@ struct mnode {
 
 struct mtemplate {
 	char *name;		/* owned */
+	size_t namelen;		/* strlen(name): compared at every partial's look-up */
 	char *path;		/* owned; file name for diagnostics */
 	char *src;		/* owned copy of the source; every slice points here */
 	size_t len;
