@@ -968,9 +968,6 @@ static void add_kind_fields(const struct cx *c, const struct doc *d, struct mobj
 	set(c, doc, MA_refs, doc_list(&d->fm_docs));
 }
 
-/* Room past a kept body for its sigles' definitions (html_put_body). */
-#define SIGLES_ROOM 2560
-
 static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 {
 	char *title = doc_display_title(d);
@@ -987,14 +984,21 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 			kept.html = NULL;
 		} else {
 			/*
-			 * Sized once for the body and its sigles' definitions
-			 * (850 bytes on most fiches, 2 200 at the most): grown
-			 * from empty, it was copied at each doubling.
+			 * The sigles' definitions (850 bytes on most fiches, 2 200
+			 * at the most) appended to the kept body itself: its block
+			 * still has the room its buffer had grown to, so the
+			 * allocator mostly extends it in place, where a body copied
+			 * into a buffer of its own was written twice.
 			 */
-			struct buf body = BUF_INIT;
-			buf_grow(&body, kept.len + SIGLES_ROOM);
-			html_put_body(c->s, d, &kept, &body);
-			set(c, doc, MA_body_html, own_buf(c, &body));
+			struct buf *defs = c->scratch;
+			buf_reset(defs);
+			html_put_body(c->s, d, &(struct html_body){"", 0, kept.sigles, kept.nsigles},
+				      defs);
+			char *all = xrealloc(kept.html, kept.len + defs->len + 1);
+			memcpy(all + kept.len, defs->data, defs->len);
+			all[kept.len + defs->len] = '\0';
+			set(c, doc, MA_body_html, mv_strn(arena_adopt(c->a, all), kept.len + defs->len));
+			kept.html = NULL;
 		}
 		html_body_free(&kept);
 	} else {
