@@ -8,7 +8,7 @@
 #include <string.h>
 
 struct slot {
-	const struct doc *doc;   /* borrowed: the document the slot is for, NULL when unused */
+	struct doc *doc;         /* borrowed: the slot's document, NULL when unused (not const: see keep) */
 	struct html_body body;   /* empty until kept, and again once taken */
 	int kept;
 	struct ptrs texts;       /* char *: the search texts of its sections (owned) */
@@ -40,6 +40,7 @@ struct body_store {
 	struct listed *listed;   /* cap places, beside the slots */
 	size_t cap;              /* a power of two, more than twice the documents */
 	int texts_once;          /* the search texts are let go once read */
+	int release_as_kept;     /* keep() lets go of a document's source once its HTML is kept */
 	const struct site *site; /* borrowed: the site the store was made for */
 	char **abbr_titles;      /* html_abbr_titles(site), shared by the renders (owned) */
 	size_t nabbr_titles;     /* its length: the site's glossary entries */
@@ -86,7 +87,8 @@ struct body_store *body_store_new(const struct site *s)
 	for (size_t k = 0; k < DOC_KINDS; k++)
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
 			size_t at = slot_at(st, s->docs[k][i]);
-			st->slots[at].doc = st->listed[at].doc = s->docs[k][i];
+			st->slots[at].doc = s->docs[k][i];
+			st->listed[at].doc = s->docs[k][i];
 		}
 	return st;
 }
@@ -120,6 +122,9 @@ static void keep(void *ctx, const struct site *s, const struct doc *doc, cmark_n
 			 slot->what_to_do_kept ? &slot->what_to_do : NULL,
 			 s == st->site ? (const char *const *)st->abbr_titles : NULL);
 	slot->kept = 1;
+	/* Its memory serves the HTML of the next documents on this thread. */
+	if (st->release_as_kept)
+		doc_release_source(slot->doc);
 }
 
 /* As keep, the search texts only: the page will parse its body again. */
@@ -236,6 +241,11 @@ void body_store_release_sources(const struct body_store *st, struct site *s)
 			free(doc->body);
 			doc->body = NULL;
 		}
+}
+
+void body_store_release_as_kept(struct body_store *st)
+{
+	st->release_as_kept = 1;
 }
 
 void body_store_texts_once(struct body_store *st)

@@ -81,6 +81,15 @@ int body_store_take_what_to_do(struct body_store *st, const struct doc *doc, cha
  * no later rebuild) and every check that quotes them is done.
  */
 void body_store_release_sources(const struct body_store *st, struct site *s);
+/*
+ * From now on, keep() lets go of each document's source as soon as it has
+ * kept its page's HTML (doc_release_source: doc->body and doc->marks NULL),
+ * so that the source's memory serves the HTML of the documents after it.
+ * Set before bodies_process, only when nothing else of the build will read
+ * the bodies (no booklets, no later rebuild) and the checks that quote them
+ * run inside the pass (build.c checks each document's sections before keep).
+ */
+void body_store_release_as_kept(struct body_store *st);
 
 /*
  * The search texts are read once (a build that is not kept, as serve's
