@@ -60,7 +60,7 @@ static void append(struct arena *a, struct mobj *o, uint64_t k, const char *key,
 	}
 }
 
-void mobj_put(struct arena *a, struct mobj *o, unsigned atom, struct mval v)
+void mobj_put_any(struct arena *a, struct mobj *o, unsigned atom, struct mval v)
 {
 	uint64_t k = mval_atom_key(atom);
 	if (o->slot) {
@@ -84,7 +84,7 @@ void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v)
 	size_t n = strlen(key);
 	unsigned atom = matom_find(key, n);
 	if (atom) {
-		mobj_put(a, o, atom, v);
+		mobj_put_any(a, o, atom, v);
 		return;
 	}
 	uint64_t k = mval_key(key, n);

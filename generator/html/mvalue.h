@@ -145,7 +145,7 @@ struct mobj *mobj_new_sized(struct arena *a, struct mval base, size_t fields);
 /* Sets key (borrowed) to v, replacing the value of a key already set. */
 void mobj_set(struct arena *a, struct mobj *o, const char *key, struct mval v);
 /* The same for the name of an atom (matom.h), without looking the name up. */
-void mobj_put(struct arena *a, struct mobj *o, unsigned atom, struct mval v);
+void mobj_put_any(struct arena *a, struct mobj *o, unsigned atom, struct mval v);
 /* A new empty list in a. */
 struct mlist *mlist_new(struct arena *a);
 void mlist_push(struct arena *a, struct mlist *l, struct mval v);
@@ -176,6 +176,27 @@ static inline uint64_t mval_name_key(const char *s, size_t n)
 {
 	unsigned atom = matom_find(s, n);
 	return atom ? mval_atom_key(atom) : mval_key(s, n);
+}
+
+/*
+ * mobj_put_any, inline where the object numbers its fields by slot and has
+ * room for one more (a page's objects, made sized): a page sets some 40
+ * fields, and the call, with its value passed through memory, cost more
+ * than the setting.
+ */
+static inline void mobj_put(struct arena *a, struct mobj *o, unsigned atom, struct mval v)
+{
+	if (o->slot && o->n < o->cap && o->n < UINT8_MAX) {
+		unsigned i = o->slot[atom];
+		if (i) {
+			o->f[i - 1].v = v;
+			return;
+		}
+		o->f[o->n] = (struct mfield){mval_atom_key(atom), NULL, matom_len(atom), v};
+		o->slot[atom] = (uint8_t)++o->n;
+		return;
+	}
+	mobj_put_any(a, o, atom, v);
 }
 
 /*
