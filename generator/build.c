@@ -250,6 +250,25 @@ int build_makes_pdfs(const struct build_options *o)
 }
 
 /*
+ * The store's sink, after the check of the document's required sections,
+ * on the thread that processed it: that check may quote its Markdown (a
+ * section written another way, lint_section_near_miss), which the store
+ * may let go as it keeps the HTML (body_store_release_as_kept).
+ */
+struct checked_sink {
+	struct body_sink store;
+	struct diag *d;
+};
+
+static void check_then_keep(void *ctx, const struct site *s, const struct doc *doc,
+			    cmark_node *root)
+{
+	const struct checked_sink *c = ctx;
+	schema_check_doc_sections(s, doc, c->d);
+	c->store.keep(c->store.ctx, s, doc, root);
+}
+
+/*
  * build_load, with one document's text read from elsewhere (ov may be NULL);
  * with bodies, each body is also rendered into a new store there.
  */
@@ -270,14 +289,22 @@ static struct site *load_checked(const struct build_options *o, const struct loa
 	lint_data_values(b.site, d);
 	b.site->synonyms = synonyms_load(b.site, d);
 	build_phase("schema");
-	struct body_sink sink;
+	struct checked_sink checked;
+	struct body_sink sink = {check_then_keep, &checked};
 	if (bodies) {
 		*bodies = body_store_new(b.site);
-		sink = body_store_sink(*bodies);
+		checked = (struct checked_sink){body_store_sink(*bodies), d};
+		/*
+		 * No booklet and no later rebuild: only the kept HTML is read
+		 * after the pass, and each source can go as its HTML is kept.
+		 */
+		if (o->no_pdf && !o->pdf_later && !o->keep)
+			body_store_release_as_kept(*bodies);
 	}
 	bodies_process(b.site, o->jobs, bodies ? &sink : NULL, d);
 	build_phase("bodies");
-	schema_check_sections(b.site, d);
+	if (!bodies)
+		schema_check_sections(b.site, d);
 	derive_all(b.site);
 	pdf_check_booklets(b.site, d);
 	build_phase("derive");
@@ -500,9 +527,6 @@ int build_run(const struct build_options *o, struct diag *d, struct build_stats 
 		goto out;
 	}
 
-	/* Checks done, no booklet and no later rebuild: only the kept HTML is read now. */
-	if (o->no_pdf && !o->pdf_later && !o->keep)
-		body_store_release_sources(b.bodies, b.site);
 	/* Only the index reads the search texts, once, unless a later rebuild makes it again. */
 	if (!o->keep)
 		body_store_texts_once(b.bodies);

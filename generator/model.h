@@ -387,14 +387,14 @@ const struct heading *doc_find_anchor(const struct doc *d, const char *anchor);
 /* The « Fiche-action 6 · Titre » label used for empty link texts. Caller frees. */
 char *doc_display_title(const struct doc *d);
 
-/* Frees a document and everything it owns (site_free calls it for each). */
 /*
  * Lets go of what only the checks of the bodies' pass read of d: its
  * Markdown (d->body) and its fields' positions (d->marks), both NULL after.
  * For a build that has kept all its pages show of d's body and will check
- * nothing again (html/body_store.h, body_store_release_sources).
+ * nothing again (html/body_store.h, body_store_release_as_kept).
  */
 void doc_release_source(struct doc *d);
+/* Frees a document and everything it owns (site_free calls it for each). */
 void doc_free(struct doc *d);
 
 void site_free(struct site *s);

@@ -229,20 +229,6 @@ int body_store_take(struct body_store *st, const struct doc *doc, struct html_bo
 	return 1;
 }
 
-void body_store_release_sources(const struct body_store *st, struct site *s)
-{
-	for (size_t k = 0; k < DOC_KINDS; k++)
-		for (size_t i = 0; i < s->ndocs[k]; i++) {
-			struct doc *doc = s->docs[k][i];
-			const struct slot *slot = &st->slots[slot_at(st, doc)];
-			/* « Que faire si… » has the themes' « Comment faire ? » sections from keep(). */
-			if (slot->doc != doc || !slot->kept)
-				continue;
-			free(doc->body);
-			doc->body = NULL;
-		}
-}
-
 void body_store_release_as_kept(struct body_store *st)
 {
 	st->release_as_kept = 1;

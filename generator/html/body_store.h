@@ -74,14 +74,6 @@ const char *body_store_summary_html(const struct body_store *st, const struct do
 int body_store_take_what_to_do(struct body_store *st, const struct doc *doc, char **part);
 
 /*
- * Lets go of the Markdown of each document whose page's HTML is kept
- * (doc->body NULL), so that the kept HTML does not come on top of it
- * during the render (a theme's « Comment faire ? » section is kept too).
- * Only when nothing else of the build will read the bodies (no booklets,
- * no later rebuild) and every check that quotes them is done.
- */
-void body_store_release_sources(const struct body_store *st, struct site *s);
-/*
  * From now on, keep() lets go of each document's source as soon as it has
  * kept its page's HTML (doc_release_source: doc->body and doc->marks NULL),
  * so that the source's memory serves the HTML of the documents after it.
