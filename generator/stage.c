@@ -147,6 +147,8 @@ struct handoff {
 	struct handoff *next;
 	char *path;
 	struct buf data;
+	int hashed;                 /* hash is data's hash_content, from the caller */
+	unsigned long long hash;
 };
 
 /* At most this many files wait for a helper; past it, the thread that made one writes it. */
@@ -943,10 +945,14 @@ static void write_failure(struct stage *st, const char *path, int e)
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* stage_add's work, on the thread that calls it; data stays the caller's. */
-static void add_now(struct stage *st, const char *path, const char *data, size_t len)
+/*
+ * stage_add's work, on the thread that calls it; data stays the caller's.
+ * known: data's hash_content when the caller has it, else NULL.
+ */
+static void add_now(struct stage *st, const char *path, const char *data, size_t len,
+		    const unsigned long long *known)
 {
-	unsigned long long h = hash_content(data, len);
+	unsigned long long h = known ? *known : hash_content(data, len);
 	int unchanged = 0;
 	int writable = path_is_safe(path) && strcmp(path, STAGE_MANIFEST) != 0;
 	struct manifest_entry *m = writable ? find_manifest(st->old, st->nold, path) : NULL;
@@ -1087,9 +1093,10 @@ static int stream_end(struct stage *st, struct buf *b)
 
 /*
  * Queues data (taken) for a helper when one waits and there is room: 1,
- * else 0 and data is left where it is.
+ * else 0 and data is left where it is. known as add_now's.
  */
-static int hand_off(struct stage *st, const char *path, struct buf *data)
+static int hand_off(struct stage *st, const char *path, struct buf *data,
+		    const unsigned long long *known)
 {
 	if (atomic_load(&st->helpers) == 0)
 		return 0;
@@ -1099,7 +1106,7 @@ static int hand_off(struct stage *st, const char *path, struct buf *data)
 		return 0;
 	}
 	struct handoff *h = xmalloc(sizeof *h);
-	*h = (struct handoff){NULL, xstrdup(path), *data};
+	*h = (struct handoff){NULL, xstrdup(path), *data, known != NULL, known ? *known : 0};
 	if (st->queue_tail)
 		st->queue_tail->next = h;
 	else
@@ -1111,25 +1118,38 @@ static int hand_off(struct stage *st, const char *path, struct buf *data)
 	return 1;
 }
 
-void stage_add(struct stage *st, const char *path, char *data, size_t len)
+/* stage_add, known as add_now's. */
+static void add_taken(struct stage *st, const char *path, char *data, size_t len,
+		      const unsigned long long *known)
 {
 	struct buf b = {data, len, len + 1, 0, NULL};
-	if (hand_off(st, path, &b))
+	if (hand_off(st, path, &b, known))
 		return;
-	add_now(st, path, data, len);
+	add_now(st, path, data, len, known);
 	free(data);
+}
+
+void stage_add(struct stage *st, const char *path, char *data, size_t len)
+{
+	add_taken(st, path, data, len, NULL);
+}
+
+void stage_add_hashed(struct stage *st, const char *path, char *data, size_t len,
+		      unsigned long long hash)
+{
+	add_taken(st, path, data, len, &hash);
 }
 
 void stage_add_buf(struct stage *st, const char *path, struct buf *b)
 {
 	if (b->sink && stream_end(st, b))
 		return;
-	if (hand_off(st, path, b)) {
+	if (hand_off(st, path, b, NULL)) {
 		/* Its bytes are the helper's now; b starts again empty. */
 		*b = (struct buf){NULL, 0, 0, b->map ? BUF_MAY_MAP : 0, NULL};
 		return;
 	}
-	add_now(st, path, buf_cstr(b), b->len);
+	add_now(st, path, buf_cstr(b), b->len, NULL);
 	buf_reset(b);
 }
 
@@ -1148,7 +1168,7 @@ static int write_one_handed(struct stage *st)
 	st->queued--;
 	st->in_flight++;
 	pthread_mutex_unlock(&st->lock);
-	add_now(st, h->path, buf_cstr(&h->data), h->data.len);
+	add_now(st, h->path, buf_cstr(&h->data), h->data.len, h->hashed ? &h->hash : NULL);
 	buf_free(&h->data);
 	free(h->path);
 	free(h);

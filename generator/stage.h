@@ -56,6 +56,13 @@ void stage_free(struct stage *st);
 void stage_add(struct stage *st, const char *path, char *data, size_t len);
 
 /*
+ * stage_add of data whose hash_content the caller has made already (hash,
+ * what the manifest records): the stage does not hash the bytes again.
+ */
+void stage_add_hashed(struct stage *st, const char *path, char *data, size_t len,
+		      unsigned long long hash);
+
+/*
  * stage_add of b's bytes, which stay b's: b is left empty with its memory,
  * to make the next file in (a buffer reused from file to file, bufpool.h),
  * or, when the file is handed to a helper, with none (the helper frees

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "bufpool.h"
 #include "diag.h"
 #include "fileio.h"
@@ -196,6 +197,33 @@ static void test_stage_add_buf(void **state)
 	remove_root(out);
 }
 
+/*
+ * stage_add_hashed writes the bytes and records the hash it is given, the
+ * one stage_add would have made (hash_content), as the manifest's.
+ */
+static void test_stage_add_hashed(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	char *out = path_join(root, "site");
+	struct stage *st = stage_new(out);
+	static const char text[] = "{\"t\":[\"un texte\"]}";
+	unsigned long long h = hash_content(text, sizeof text - 1);
+	stage_add_hashed(st, "recherche/t0.js", xstrdup(text), sizeof text - 1, h);
+	stage_add(st, "recherche/t1.js", xstrdup(text), sizeof text - 1);
+	size_t n = 0;
+	struct stage_hash *v = stage_hashes(st, "recherche/", &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].path, "recherche/t0.js");
+	assert_true(v[0].hash == h);
+	assert_true(v[1].hash == h);
+	stage_hashes_free(v, n);
+	commit_ok(st, NULL);
+	stage_free(st);
+	check_file(out, "recherche/t0.js", text, sizeof text - 1);
+	remove_root(out);
+}
+
 /* One build of out with a single file, big.json, of n pattern bytes from offset, streamed. */
 static void build_streamed(const char *out, size_t from, size_t n, struct build_stats *stats,
 			   int *seen_early)
@@ -356,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_mapped_growth),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_stage_add_buf),
+		cmocka_unit_test(test_stage_add_hashed),
 		cmocka_unit_test(test_stage_stream),
 		cmocka_unit_test(test_stage_written_held),
 		cmocka_unit_test(test_stage_refused),
