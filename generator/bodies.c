@@ -60,7 +60,7 @@ void bodies_process(struct site *s, int jobs, const struct body_sink *sink, stru
 cmark_node *bodies_tree(const struct site *s, const struct doc *doc)
 {
 	if (!doc->body && doc->body_len)
-		abort(); /* let go by body_store_release_sources: nothing was to read it again */
+		abort(); /* let go as its HTML was kept (body_store_release_as_kept) */
 	cmark_node *root = markdown_parse_body(doc);
 	xref_resolve_quiet(s, doc, root);
 	return root;

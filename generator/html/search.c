@@ -478,7 +478,8 @@ static void run_group(struct search_job *j, size_t g)
 		j->frag_len[f] = b.len;
 		if (j->out->stage) {
 			char *path = part_path('t', f);
-			stage_add(j->out->stage, path, buf_detach(&b), j->frag_len[f]);
+			/* The stage records this hash rather than hashing the bytes again. */
+			stage_add_hashed(j->out->stage, path, buf_detach(&b), j->frag_len[f], j->frag_hash[f]);
 			free(path);
 		} else {
 			gr->texts[f - gr->frag_from] = b;
