@@ -418,6 +418,27 @@ static inline void add_word(struct word_state *st, const unsigned char *p, size_
 	}
 }
 
+/*
+ * The words of a block that end in it, starts and ends their bits; returns
+ * the starts left (a word going on into the next block). Inlined with
+ * common a constant at each call: the blocks of common letters get a loop
+ * whose words need no check (add_short).
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline uint64_t add_block_words(struct word_state *st, const unsigned char *p, uint64_t starts,
+				       uint64_t ends, int common)
+{
+	while (ends) {
+		unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
+		starts &= starts - 1;
+		ends &= ends - 1;
+		add_word(st, p + from, to - from, common);
+	}
+	return starts;
+}
+
 /* The words of s[0..len) (no NUL among them, s[len] is one) into vc. */
 static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
 {
@@ -486,21 +507,7 @@ static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
 		 * checked): one loop for the blocks of common letters, one for
 		 * the others.
 		 */
-		if (!rare) {
-			while (ends) {
-				unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
-				starts &= starts - 1;
-				ends &= ends - 1;
-				add_word(&st, p + from, to - from, 1);
-			}
-		} else {
-			while (ends) {
-				unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
-				starts &= starts - 1;
-				ends &= ends - 1;
-				add_word(&st, p + from, to - from, 0);
-			}
-		}
+		starts = rare ? add_block_words(&st, p, starts, ends, 0) : add_block_words(&st, p, starts, ends, 1);
 		if (starts)
 			pending = p + __builtin_ctzll(starts);
 		pos += 64;
