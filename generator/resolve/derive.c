@@ -123,6 +123,18 @@ static size_t shared_publics(const struct related_job *j, const struct doc *d, s
 	return shared(&d->publics, &j->s->docs[j->kind][oi]->publics);
 }
 
+/* The other kind, whose lists lead to candidates (a theme's actions are related through it). */
+static enum doc_kind via_kind(enum doc_kind kind)
+{
+	return kind == DOC_ACTION ? DOC_THEME : DOC_ACTION;
+}
+
+/* Its list of documents of kind (an action's themes, a theme's actions). */
+static const struct ptrs *back_list(const struct doc *t, enum doc_kind kind)
+{
+	return kind == DOC_ACTION ? &t->actions : &t->themes;
+}
+
 static void related_of(const struct related_job *job, struct doc *d, struct scorer *sc,
 		       size_t *cap)
 {
@@ -131,7 +143,7 @@ static void related_of(const struct related_job *job, struct doc *d, struct scor
 	sc->ntouched = 0;
 	/* Worst case of candidates for this doc, so bump never overflows. */
 	size_t bound = d->links_to.n + d->cited_by.n + 2 * RELATED_LOGIC_WINDOW + 1;
-	const struct ptrs *via = kind == DOC_ACTION ? &d->themes : &d->actions;
+	const struct ptrs *via = back_list(d, via_kind(kind));
 	for (size_t j = 0; j < via->n; j++) {
 		size_t t = ((const struct doc *)via->v[j])->index;
 		bound += job->via_first[t + 1] - job->via_first[t];
@@ -243,18 +255,6 @@ static void bits_run(void *ctx, size_t r)
 		j->bits_exact[i] = (unsigned char)exact;
 		j->logic[i] = s->docs[j->kind][i]->logic;
 	}
-}
-
-/* The other kind, whose lists lead to candidates (a theme's actions are related through it). */
-static enum doc_kind via_kind(enum doc_kind kind)
-{
-	return kind == DOC_ACTION ? DOC_THEME : DOC_ACTION;
-}
-
-/* Its list of documents of kind (an action's themes, a theme's actions). */
-static const struct ptrs *back_list(const struct doc *t, enum doc_kind kind)
-{
-	return kind == DOC_ACTION ? &t->actions : &t->themes;
 }
 
 /* Run r of the candidates' indexes: documents [r * RELATED_RUN, (r + 1) * RELATED_RUN) of the other kind. */
