@@ -11,6 +11,7 @@
 #include "path.h"
 #include "search_text.h"
 #include "typo.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "xref.h"
 
@@ -1076,12 +1077,60 @@ void html_body_free(struct html_body *body)
 	free(body->sigles);
 	*body = (struct html_body){0};
 }
+
+/*
+ * The bytes cmark-gfm takes as text wherever they stand in a line: not
+ * a line end or another control, nor a byte that starts inline syntax
+ * (\\ ` & _ * [ ] < !: the inline parser ends a text node at each) or
+ * that makes markdown.c attach an extension (| ~ ^ @, whose special
+ * characters would end text nodes too).
+ */
+static const unsigned char md_inert[256] = {
+	[' '] = 1, ['"' ... '%'] = 1, ['\'' ... ')'] = 1, ['+' ... ';'] = 1, ['=' ... '?'] = 1,
+	['A' ... 'Z'] = 1, ['a' ... '{'] = 1, ['}'] = 1, [0x80 ... 0xFF] = 1,
+};
+
+/*
+ * 1 when cmark-gfm parses text[0..n) (markdown_parse_string) into one
+ * paragraph holding one text node, text itself: one line of inert bytes
+ * (md_inert) that starts with a letter (no block syntax: list, heading,
+ * quotation, indented code) and ends with no space (a paragraph's line is
+ * trimmed), without "://" or "www." (an autolink: markdown.c attaches the
+ * extension, whose ':' and 'w' end text nodes). Most summaries and fields
+ * of data files are such, and need no parse.
+ */
+static int plain_paragraph(const char *text, size_t n)
+{
+	if (!n || !(ascii_isalpha(text[0]) || (unsigned char)text[0] >= 0x80) || text[n - 1] == ' ')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (!md_inert[c])
+			return 0;
+		if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/')
+			return 0;
+		if ((c | 32) == 'w' && i + 3 < n && (text[i + 1] | 32) == 'w' &&
+		    (text[i + 2] | 32) == 'w' && text[i + 3] == '.')
+			return 0;
+	}
+	return 1;
+}
+
 void html_render_markdown(const struct site *s, const char *text, const char *page,
 			  int inline_only, struct buf *out)
 {
-	cmark_node *root = markdown_parse_string(text, strlen(text));
+	size_t n = strlen(text);
 	struct render r = {s, NULL, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL,
 			   NULL, 0, NULL, 0, NULL, NULL};
+#ifndef HTML_ALWAYS_PARSE /* defined by test_html_markdown, which compares both ways */
+	if (inline_only && plain_paragraph(text, n)) {
+		/* What the tree's one text node gives, without the tree. */
+		put_text(&r, text, 1);
+		abbr_titles_free(&r);
+		return;
+	}
+#endif
+	cmark_node *root = markdown_parse_string(text, n);
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {
