@@ -73,10 +73,22 @@
 
   function correctionLabel(q) { return "Résultats pour «\u202F" + q + "\u202F»"; }
 
+  /*
+   * « 12 345 » : les milliers séparés par une espace fine insécable, comme
+   * toLocaleString("fr-FR"), dont le premier appel d'une page (les données
+   * de la langue) prend 100 à 190 ms sur un téléphone lent : la première
+   * liste de résultats les attendait.
+   */
+  function frenchNumber(n) {
+    var s = String(n), out = s.slice(0, (s.length - 1) % 3 + 1);
+    for (var i = out.length; i < s.length; i += 3) out += "\u202F" + s.slice(i, i + 3);
+    return out;
+  }
+
   // atLeast : le nombre n'est qu'un minimum (search, sur un grand site).
   function countLabel(n, atLeast) {
     if (n === 0) return "Aucun résultat";
-    return (atLeast ? "Au moins " : "") + n.toLocaleString("fr-FR") + (n === 1 ? " résultat" : " résultats");
+    return (atLeast ? "Au moins " : "") + frenchNumber(n) + (n === 1 ? " résultat" : " résultats");
   }
 
   /* ---- Moteur ----------------------------------------------------------- */
