@@ -1,6 +1,7 @@
 /* Bodies rendered at their first pass; see body_store.h. */
 #include "body_store.h"
 #include "pages.h"
+#include "typo.h"
 #include "xalloc.h"
 
 #include <stdint.h>
@@ -14,7 +15,25 @@ struct slot {
 	struct ptrs texts;       /* char *: the search texts of its sections (owned) */
 	char *what_to_do;        /* a theme's « Comment faire ? » for « Que faire si… » (owned), or NULL */
 	int what_to_do_kept;     /* what_to_do is kept, NULL when the body has no such section */
+	/*
+	 * What body_store_summarise typesets for the search index besides
+	 * the lists (owned, NULL until then): the title and the summary as
+	 * typo_plain gives them (NULL: no summary), and the headings' texts,
+	 * as plain text and, for level-2 headings (the table of contents),
+	 * as HTML, one block each.
+	 */
+	char *title_plain, *summary_plain;
+	char *heads_plain, *heads_html;
+	struct kept_heading *heads; /* nheads, one per heading of the document */
+	size_t nheads;
 };
+
+/* Where a heading's texts are in the slot's blocks: offsets, NO_TEXT when not kept. */
+struct kept_heading {
+	uint32_t plain, html, html_len;
+};
+
+#define NO_TEXT UINT32_MAX
 
 /*
  * Slots in open addressing keyed by the document's address (documents'
@@ -171,21 +190,127 @@ static char *detach_measured(struct buf *b, uint32_t *len)
 	return buf_detach(b);
 }
 
+static void slot_typeset_free(struct slot *slot)
+{
+	free(slot->title_plain);
+	free(slot->summary_plain);
+	free(slot->heads_plain);
+	free(slot->heads_html);
+	free(slot->heads);
+	slot->title_plain = slot->summary_plain = slot->heads_plain = slot->heads_html = NULL;
+	slot->heads = NULL;
+	slot->nheads = 0;
+}
+
+/* An offset into a block of at most UINT32_MAX bytes, NO_TEXT past that (not kept). */
+static uint32_t offset_of(const struct buf *b)
+{
+	return b->len < NO_TEXT ? (uint32_t)b->len : NO_TEXT;
+}
+
+/* Each of doc's headings typeset once: the search index's plain text, the table of contents' HTML. */
+static void typeset_headings(struct slot *slot, const struct doc *doc)
+{
+	if (!doc->nheadings)
+		return;
+	struct buf plain = BUF_INIT, html = BUF_INIT;
+	slot->heads = xcalloc(doc->nheadings, sizeof *slot->heads);
+	slot->nheads = doc->nheadings;
+	for (size_t i = 0; i < doc->nheadings; i++) {
+		const struct heading *h = &doc->headings[i];
+		struct kept_heading *k = &slot->heads[i];
+		*k = (struct kept_heading){NO_TEXT, NO_TEXT, 0};
+		if (!h->text)
+			continue;
+		k->plain = offset_of(&plain);
+		if (h->level == 2) {
+			size_t at = html.len;
+			html_typo_breakable_plain(h->text, &html, &plain);
+			if (html.len < NO_TEXT) {
+				k->html = (uint32_t)at;
+				k->html_len = (uint32_t)(html.len - at);
+			}
+			buf_putc(&html, '\0');
+		} else {
+			char *t = typo_plain(h->text, strlen(h->text));
+			buf_puts(&plain, t);
+			free(t);
+		}
+		buf_putc(&plain, '\0');
+	}
+	slot->heads_plain = buf_detach(&plain);
+	slot->heads_html = buf_detach(&html);
+}
+
 void body_store_summarise(struct body_store *st, const struct site *s, const struct doc *doc)
 {
-	if (!slot_of(st, doc))
+	struct slot *slot = slot_of(st, doc);
+	if (!slot)
 		return;
 	struct listed *l = &st->listed[slot_at(st, doc)];
 	free(l->title_html);
 	free(l->summary_html);
 	l->summary_html = NULL;
-	struct buf out = BUF_INIT;
-	html_typo_breakable(doc->title, &out);
+	slot_typeset_free(slot);
+	struct buf out = BUF_INIT, plain = BUF_INIT;
+	html_typo_breakable_plain(doc->title, &out, &plain);
 	l->title_html = detach_measured(&out, &l->title_len);
-	if (!doc->summary || strstr(doc->summary, "]("))
+	slot->title_plain = buf_detach(&plain);
+	typeset_headings(slot, doc);
+	if (!doc->summary)
 		return;
-	html_render_markdown(s, doc->summary, "", 1, &out);
+	if (strstr(doc->summary, "](")) {
+		/* A link's path depends on the page: only the plain text is kept. */
+		if (*doc->summary)
+			slot->summary_plain = typo_plain(doc->summary, strlen(doc->summary));
+		return;
+	}
+	html_render_summary(s, doc->summary, &out, &plain);
 	l->summary_html = detach_measured(&out, &l->summary_len);
+	if (*doc->summary)
+		slot->summary_plain = buf_detach(&plain);
+	else
+		buf_free(&plain);
+}
+
+const char *body_store_title_plain(const struct body_store *st, const struct doc *doc)
+{
+	const struct slot *slot = st ? &st->slots[slot_at(st, doc)] : NULL;
+	return slot && slot->doc == doc ? slot->title_plain : NULL;
+}
+
+const char *body_store_summary_plain(const struct body_store *st, const struct doc *doc)
+{
+	const struct slot *slot = st ? &st->slots[slot_at(st, doc)] : NULL;
+	return slot && slot->doc == doc ? slot->summary_plain : NULL;
+}
+
+/* doc's heading i as kept, or NULL. */
+static const struct kept_heading *kept_heading(const struct body_store *st, const struct doc *doc,
+					       size_t i, const struct slot **slot)
+{
+	*slot = st ? &st->slots[slot_at(st, doc)] : NULL;
+	if (!*slot || (*slot)->doc != doc || i >= (*slot)->nheads)
+		return NULL;
+	return &(*slot)->heads[i];
+}
+
+const char *body_store_heading_plain(const struct body_store *st, const struct doc *doc, size_t i)
+{
+	const struct slot *slot;
+	const struct kept_heading *k = kept_heading(st, doc, i, &slot);
+	return k && k->plain != NO_TEXT ? slot->heads_plain + k->plain : NULL;
+}
+
+const char *body_store_heading_html(const struct body_store *st, const struct doc *doc, size_t i,
+				    size_t *len)
+{
+	const struct slot *slot;
+	const struct kept_heading *k = kept_heading(st, doc, i, &slot);
+	if (!k || k->html == NO_TEXT)
+		return NULL;
+	*len = k->html_len;
+	return slot->heads_html + k->html;
 }
 
 const char *body_store_title_html(const struct body_store *st, const struct doc *doc, size_t *len)
@@ -267,6 +392,7 @@ void body_store_free(struct body_store *st)
 		html_body_free(&st->slots[i].body);
 		texts_free(&st->slots[i].texts);
 		free(st->slots[i].what_to_do);
+		slot_typeset_free(&st->slots[i]);
 		free(st->listed[i].title_html);
 		free(st->listed[i].summary_html);
 	}

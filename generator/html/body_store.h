@@ -66,6 +66,25 @@ const char *body_store_summary_html(const struct body_store *st, const struct do
 				    size_t *len);
 
 /*
+ * Typeset by body_store_summarise too, so that the search index and the
+ * pages need not typeset them again (borrowed, NULL when not kept: st
+ * NULL, or doc not summarised): typo_plain of doc's title, of its summary
+ * (NULL when it has none or an empty one) and of the text of its heading
+ * i (doc->headings[i]).
+ */
+const char *body_store_title_plain(const struct body_store *st, const struct doc *doc);
+const char *body_store_summary_plain(const struct body_store *st, const struct doc *doc);
+const char *body_store_heading_plain(const struct body_store *st, const struct doc *doc, size_t i);
+
+/*
+ * The text of doc's heading i as html_typo_breakable writes it, its length
+ * in *len, for the table of contents: level-2 headings only, NULL for the
+ * others and when not kept.
+ */
+const char *body_store_heading_html(const struct body_store *st, const struct doc *doc, size_t i,
+				    size_t *len);
+
+/*
  * Moves into *part a theme's « Comment faire ? » section as « Que faire
  * si… » shows it (html_what_to_do; NULL when the body has none) and
  * returns 1, or returns 0 when the store has none for doc (st may be NULL).

@@ -247,6 +247,26 @@ void html_typo_breakable(const char *text, struct buf *out)
 	typo_apply(text, strlen(text), &st, emit_title_typo, out);
 }
 
+/* Where a typesetting goes as HTML (through emit) and as plain text, as typo_plain writes it. */
+struct html_and_plain {
+	typo_emit_fn emit;
+	struct buf *html, *plain;
+};
+
+static void emit_html_and_plain(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	struct html_and_plain *to = ctx;
+	to->emit(to->html, kind, s, n);
+	buf_put(to->plain, s, n);
+}
+
+void html_typo_breakable_plain(const char *text, struct buf *html, struct buf *plain)
+{
+	struct typo_state st = TYPO_STATE_INIT;
+	struct html_and_plain to = {emit_title_typo, html, plain};
+	typo_apply(text, strlen(text), &st, emit_html_and_plain, &to);
+}
+
 /* Starts r's table of linked sigles (render.sigle_seen): none linked, section 1. */
 static void sigles_start(struct render *r)
 {
@@ -1147,4 +1167,25 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 	free(r.footnotes);
 	abbr_titles_free(&r);
 	cmark_node_free(root);
+}
+
+void html_render_summary(const struct site *s, const char *text, struct buf *html,
+			 struct buf *plain)
+{
+	size_t n = strlen(text);
+#ifndef HTML_ALWAYS_PARSE
+	size_t pos, len, which;
+	if (plain_paragraph(text, n) &&
+	    !(s->gloss && gloss_index_find(s->gloss, text, n, 0, &pos, &len, &which))) {
+		/* What put_text does with a text without sigles, typo_plain's text beside it. */
+		struct typo_state st = TYPO_STATE_INIT;
+		struct html_and_plain to = {emit_typo, html, plain};
+		typo_apply(text, n, &st, emit_html_and_plain, &to);
+		return;
+	}
+#endif
+	html_render_markdown(s, text, "", 1, html);
+	char *typeset = typo_plain(text, n);
+	buf_puts(plain, typeset);
+	free(typeset);
 }

@@ -83,6 +83,20 @@ void html_typo(const char *text, struct buf *out);
 /* As html_typo, with a break opportunity (<wbr>) after a slash between two
  * words: for titles shown in the page, never inside <title> or attributes. */
 void html_typo_breakable(const char *text, struct buf *out);
+/*
+ * As html_typo_breakable(text) into html, and in the same pass what
+ * typo_plain(text) returns into plain (titles and headings: lists and the
+ * search index show both).
+ */
+void html_typo_breakable_plain(const char *text, struct buf *html, struct buf *plain);
+
+/*
+ * A summary as lists show it, html_render_markdown(s, text, "", 1, html),
+ * and what typo_plain(text) returns (the search index's), into plain: one
+ * typesetting for both when the summary is one plain line without sigles.
+ */
+void html_render_summary(const struct site *s, const char *text, struct buf *html,
+			 struct buf *plain);
 
 /* The URL to write in page_path for an internal URL ("fiches:/x/y.html#a") or any other. Caller frees. */
 char *html_url(const char *url, const char *page_path);

@@ -6,6 +6,8 @@
  * text: the same HTML for texts made of pieces that put Markdown syntax,
  * autolinks, sigles and typography's rules at every place; and for every
  * text taken without the parse, cmark-gfm's tree is that one text node.
+ * html_render_summary and html_typo_breakable_plain, which typeset once
+ * for the HTML and typo_plain's text, against the two done apart.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +31,8 @@
 #define html_put_body ref_html_put_body
 #define html_body_free ref_html_body_free
 #define html_render_markdown ref_html_render_markdown
+#define html_render_summary ref_html_render_summary
+#define html_typo_breakable_plain ref_html_typo_breakable_plain
 #include "../../generator/html/html.c"
 #undef html_url
 #undef html_typo
@@ -42,11 +46,16 @@
 #undef html_put_body
 #undef html_body_free
 #undef html_render_markdown
+#undef html_render_summary
+#undef html_typo_breakable_plain
 #undef HTML_ALWAYS_PARSE
 
-/* The library's, which html.h declared under the name above. */
+/* The library's, which html.h declared under the names above. */
 void html_render_markdown(const struct site *s, const char *text, const char *page_path,
 			  int inline_only, struct buf *out);
+void html_render_summary(const struct site *s, const char *text, struct buf *html,
+			 struct buf *plain);
+void html_typo_breakable_plain(const char *text, struct buf *html, struct buf *plain);
 
 static const char *const sigles[] = {"CSAPA", "ARS", "TAT 13", "ÉTAPE"};
 #define NSIGLES (sizeof sigles / sizeof *sigles)
@@ -123,6 +132,7 @@ static void test_plain_paragraphs_as_parsed(void **state)
 	struct site s;
 	site_with_glossary(&s);
 	size_t plain = 0, total = 0;
+	struct buf parsed_title = BUF_INIT;
 	for (size_t round = 0; round < 40000; round++) {
 		struct buf text = BUF_INIT;
 		size_t k = 1 + next_rand(8);
@@ -135,6 +145,24 @@ static void test_plain_paragraphs_as_parsed(void **state)
 		if (strcmp(buf_cstr(&fast), buf_cstr(&parsed)) != 0)
 			fail_msg("«%s»: «%s» without the parse, «%s» parsed", t, buf_cstr(&fast),
 				 buf_cstr(&parsed));
+		/* A summary: the same HTML, and typo_plain's text beside it. */
+		struct buf summary = BUF_INIT, summary_plain = BUF_INIT;
+		html_render_summary(&s, t, &summary, &summary_plain);
+		assert_string_equal(buf_cstr(&summary), buf_cstr(&parsed));
+		char *typeset = typo_plain(t, text.len);
+		assert_string_equal(buf_cstr(&summary_plain), typeset);
+		/* A title: html_typo_breakable's HTML, typo_plain's text. */
+		struct buf title = BUF_INIT, title_plain = BUF_INIT;
+		html_typo_breakable_plain(t, &title, &title_plain);
+		ref_html_typo_breakable(t, &parsed_title);
+		assert_string_equal(buf_cstr(&title), buf_cstr(&parsed_title));
+		assert_string_equal(buf_cstr(&title_plain), typeset);
+		free(typeset);
+		buf_free(&summary);
+		buf_free(&summary_plain);
+		buf_free(&title);
+		buf_free(&title_plain);
+		buf_reset(&parsed_title);
 		if (plain_paragraph(t, text.len)) {
 			plain++;
 			if (!parsed_as_one_text(t))
@@ -145,6 +173,7 @@ static void test_plain_paragraphs_as_parsed(void **state)
 		buf_free(&parsed);
 		buf_free(&text);
 	}
+	buf_free(&parsed_title);
 	/* The pieces give both kinds in good numbers. */
 	assert_true(plain > total / 20);
 	assert_true(plain < total - total / 20);
