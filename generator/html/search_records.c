@@ -40,6 +40,12 @@ static char *typo(const char *s)
 	return s ? typo_plain(s, strlen(s)) : NULL;
 }
 
+/* kept, typo(s) made by the body store (body_store_summarise), else typo(s). Caller frees. */
+static char *kept_or_typo(const char *kept, const char *s)
+{
+	return kept ? xstrdup(kept) : typo(s);
+}
+
 /* Record rec (its place is fixed: see search_records_collect). */
 static void set_record(struct index *ix, size_t rec, int kind, int number, const char *title,
 		       const char *href, const char *summary)
@@ -77,7 +83,12 @@ static void put_doc(struct index *ix, size_t rec, size_t k, const struct doc *d,
 	for (size_t i = 0; i < n; i++) {
 		const struct heading *h = i && i - 1 < d->nheadings ? &d->headings[i - 1] : NULL;
 		struct section *sec = set_section(ix, k + i, rec, h ? h->anchor : NULL);
-		sec->raw_heading = i ? (h ? h->text : "") : NULL;
+		/* A heading the store typeset is copied now; the others are typeset later. */
+		const char *kept = h ? body_store_heading_plain(ix->texts, d, i - 1) : NULL;
+		if (kept)
+			sec->heading = xstrdup(kept);
+		else
+			sec->raw_heading = i ? (h ? h->text : "") : NULL;
 		sec->shared = texts->v[i];
 		ix->text_len[k + i] = strlen(search_section_text(sec));
 	}
@@ -272,8 +283,10 @@ void search_records_typeset(struct index *ix, size_t r0, size_t r1, size_t s0, s
 		struct record *r = &ix->recs[i];
 		if (!r->doc)
 			continue;
-		r->title = typo(r->doc->title);
-		r->summary = r->doc->summary && *r->doc->summary ? typo(r->doc->summary) : NULL;
+		r->title = kept_or_typo(body_store_title_plain(ix->texts, r->doc), r->doc->title);
+		r->summary = r->doc->summary && *r->doc->summary ?
+				     kept_or_typo(body_store_summary_plain(ix->texts, r->doc), r->doc->summary) :
+				     NULL;
 	}
 	for (size_t i = s0; i < s1; i++)
 		if (ix->secs[i].raw_heading)
