@@ -232,9 +232,7 @@ static void typeset_headings(struct slot *slot, const struct doc *doc)
 			}
 			buf_putc(&html, '\0');
 		} else {
-			char *t = typo_plain(h->text, strlen(h->text));
-			buf_puts(&plain, t);
-			free(t);
+			typo_plain_put(h->text, strlen(h->text), &plain);
 		}
 		buf_putc(&plain, '\0');
 	}

@@ -1185,7 +1185,5 @@ void html_render_summary(const struct site *s, const char *text, struct buf *htm
 	}
 #endif
 	html_render_markdown(s, text, "", 1, html);
-	char *typeset = typo_plain(text, n);
-	buf_puts(plain, typeset);
-	free(typeset);
+	typo_plain_put(text, n, plain);
 }

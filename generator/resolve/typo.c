@@ -1054,10 +1054,15 @@ static void plain_emit(void *ctx, enum typo_span kind, const char *s, size_t n)
 	buf_put(ctx, s, n);
 }
 
+void typo_plain_put(const char *s, size_t n, struct buf *out)
+{
+	struct typo_state st = TYPO_STATE_INIT;
+	typo_apply(s, n, &st, plain_emit, out);
+}
+
 char *typo_plain(const char *s, size_t n)
 {
 	struct buf b = BUF_INIT;
-	struct typo_state st = TYPO_STATE_INIT;
-	typo_apply(s, n, &st, plain_emit, &b);
+	typo_plain_put(s, n, &b);
 	return buf_detach(&b);
 }

@@ -49,6 +49,10 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 /* Convenience: the typographic text with superscripts dropped to plain text. Caller frees. */
 char *typo_plain(const char *s, size_t n);
 
+struct buf;
+/* What typo_plain(s, n) returns, appended to out (no allocation of its own). */
+void typo_plain_put(const char *s, size_t n, struct buf *out);
+
 /*
  * 1 when cp counts as part of a word for French text (ordinals, sigles):
  * ASCII letters and digits, and every non-ASCII code point except spaces,

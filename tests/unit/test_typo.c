@@ -278,6 +278,13 @@ static void test_plain(void **state)
 	p = typo_plain("Quoi?", 5);
 	assert_string_equal(p, "Quoi\xe2\x80\xaf?");
 	free(p);
+	/* typo_plain_put appends, each text typeset from a block's start. */
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "« ");
+	typo_plain_put("Quoi?", 5, &b);
+	typo_plain_put("?", 1, &b);
+	assert_string_equal(buf_cstr(&b), "« Quoi\xe2\x80\xaf??");
+	buf_free(&b);
 }
 
 static void test_word_chars(void **state)
@@ -346,10 +353,12 @@ static void test_random_idempotence(void **state)
 #define TYPO_PLAIN_SCAN
 #define typo_apply ref_typo_apply
 #define typo_plain ref_typo_plain
+#define typo_plain_put ref_typo_plain_put
 #define typo_is_word_char ref_typo_is_word_char
 #include "../../generator/resolve/typo.c"
 #undef typo_apply
 #undef typo_plain
+#undef typo_plain_put
 #undef typo_is_word_char
 #undef TYPO_PLAIN_SCAN
 
