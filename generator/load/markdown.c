@@ -13,6 +13,17 @@
 #include "xalloc.h"
 
 #include <cmark-gfm-core-extensions.h>
+/*
+ * cmark-gfm's own node layout (libcmark-gfm-dev installs it with the
+ * public headers, from the same package as the library, whose soname
+ * names its exact version: a library of another layout is another file).
+ * markdown_parse_doc's walk reads a node's fields directly: through the
+ * accessors, each a call into the library, the walk's loads were a
+ * quarter of its instructions, and a text's literal, copied into a
+ * zeroed string then measured with strlen, is already a chunk with its
+ * length.
+ */
+#include <cmark-gfm/node.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -471,6 +482,28 @@ struct walk {
 	int in_link_or_image;
 };
 
+/*
+ * A text node's literal as a C string, and its length: what
+ * cmark_node_get_literal gives (the same string, kept by the node for
+ * every later ask), without the call, the zeroing of a string its copy
+ * overwrites whole, nor a strlen. The library's chunk holds the bytes
+ * without a NUL until a first ask copies them.
+ */
+static const char *text_literal(cmark_node *node, size_t *len)
+{
+	cmark_chunk *c = &node->as.literal;
+	if (!c->alloc) {
+		unsigned char *str = cmark_node_mem(node)->realloc(NULL, (size_t)c->len + 1);
+		if (c->len > 0)
+			memcpy(str, c->data, (size_t)c->len);
+		str[c->len] = 0;
+		c->data = str;
+		c->alloc = 1;
+	}
+	*len = (size_t)c->len;
+	return (const char *)c->data;
+}
+
 /* A node entered (cmark_iter's ENTER event), but for cutting what is too deep. */
 static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
 {
@@ -487,11 +520,11 @@ static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
 		int lint = !w->in_link_or_image;
 		if (!sigles && !lint)
 			return;
-		/* Asked once: cmark-gfm copies a text's bytes at the first ask. */
-		const char *text = cmark_node_get_literal(node);
+		size_t n;
+		const char *text = text_literal(node, &n);
 		/* A text without sigles is not looked up again by the HTML renderer. */
-		if (sigles && !find_sigles(w->s, w->doc, text, strlen(text)))
-			cmark_node_set_user_data(node, GLOSS_NO_SIGLE);
+		if (sigles && !find_sigles(w->s, w->doc, text, n))
+			node->user_data = GLOSS_NO_SIGLE;
 		if (lint)
 			lint_nodes_enter_text(w->nodes, node, text);
 		return;
@@ -547,16 +580,16 @@ cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct lin
 		/* Once done with node: the next node in order, each parent ended on the way left. */
 		cmark_node *up, *next;
 		if (depth > MARKDOWN_MAX_DEPTH) {
-			for (cmark_node *p = node; !deep_line && p; p = cmark_node_parent(p))
-				deep_line = cmark_node_get_start_line(p);
-			next = cmark_node_next(node);
-			up = cmark_node_parent(node);
+			for (cmark_node *p = node; !deep_line && p; p = p->parent)
+				deep_line = p->start_line;
+			next = node->next;
+			up = node->parent;
 			cmark_node_free(node);
 			ncut++;
 		} else {
-			cmark_node_type type = cmark_node_get_type(node);
+			cmark_node_type type = (cmark_node_type)node->type;
 			walk_enter(&w, node, type);
-			cmark_node *child = cmark_node_first_child(node);
+			cmark_node *child = node->first_child;
 			if (child) {
 				node = child;
 				depth++;
@@ -565,17 +598,17 @@ cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct lin
 			walk_leave(&w, node, type);
 			if (node == root)
 				break;
-			next = cmark_node_next(node);
-			up = cmark_node_parent(node);
+			next = node->next;
+			up = node->parent;
 		}
 		while (!next) {
 			node = up;
 			depth--;
-			walk_leave(&w, node, cmark_node_get_type(node));
+			walk_leave(&w, node, (cmark_node_type)node->type);
 			if (node == root)
 				break;
-			next = cmark_node_next(node);
-			up = cmark_node_parent(node);
+			next = node->next;
+			up = node->parent;
 		}
 		node = next;
 	}
