@@ -18,8 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cmark_special.h"
+#include "diag.h"
+#include "lint.h"
 #include "markdown.h"
+#include "model.h"
+#include "xalloc.h"
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -130,6 +135,57 @@ static void test_same_trees(void **state)
 		assert_true(cmark_special_spared() > spared);
 }
 
+/*
+ * markdown_parse_doc leaves autolink's e-mail pass to its own walk of the
+ * tree (markdown.c, autolink_postprocess_unless_walked): its trees must
+ * be the library's, on e-mail addresses everywhere a text can be, a link's
+ * text (left alone), an image's, several in one text, split texts,
+ * addresses that are not, and one text with more than the thousand the
+ * library's pass goes through (the texts it makes are not passed again).
+ */
+static void test_doc_emails(void **state)
+{
+	(void)state;
+	markdown_init();
+	struct buf many = BUF_INIT;
+	for (int i = 0; i < 1100; i++)
+		buf_printf(&many, "n%d@x.example ", i);
+	buf_puts(&many, "\n");
+	const char *const docs[] = {
+		"Écrire à contact@exemple.org ou à a.b+c@d-e.example, puis [x@y.example](mailto:x@y.example).\n",
+		"![image de a@b.example](m.png) [lien a@b.example **c@d.example**](page:x) e@f.example\n",
+		"*em a@b.example* et **fort_c@d.example_x** et `code@e.example` et e_f@g.example.\n",
+		"# Titre a@b.example\n\n| a@b.example | c |\n|---|---|\n| [d@e.example](x) | f@g.example |\n",
+		"pas@ @pas a@b @b.example a@b. a@.example a@b.example@c.example x@y.z. mailto:h@i.example\n",
+		"> - a@b.example\n>   c@d.example ~~e@f.example~~ www.g.example h@i.example\n",
+		"Adresse&#64;entité.example et a&#64;b.example et [a](b) c@d.example [e](f)\n",
+		buf_cstr(&many),
+	};
+	struct site site = {0};
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+		struct doc *doc = xcalloc(1, sizeof *doc);
+		doc->path = xstrdup("content/actions/01-x.md");
+		doc->body = xstrdup(docs[i]);
+		doc->body_len = strlen(docs[i]);
+		struct diag *d = diag_new();
+		struct lint_nodes nodes;
+		lint_nodes_init(&nodes);
+		cmark_node *root = markdown_parse_doc(&site, doc, &nodes, d);
+		char *got = cmark_render_xml(root, CMARK_OPT_SOURCEPOS);
+		char *want = full_xml(docs[i]);
+		if (strcmp(got, want) != 0)
+			print_error("text: %.200s\n", docs[i]);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		cmark_node_free(root);
+		lint_nodes_free(&nodes);
+		doc_free(doc);
+		diag_free(d);
+	}
+	buf_free(&many);
+}
+
 /* A '[' then a reference to '^': one text node "[^1]", read without error
  * (the sanitizer build catches the library's read of freed memory). */
 static void test_caret_reference(void **state)
@@ -156,6 +212,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_trees),
 		cmocka_unit_test(test_caret_reference),
+		cmocka_unit_test(test_doc_emails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
