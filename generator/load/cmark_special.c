@@ -35,7 +35,9 @@
  * (a text, an e-mail link, a text) leave no two texts side by side either.
  * The second call is spared only while markdown.c says a finish of its own
  * is under way (cmark_special_finish_begin) and for the root the first
- * call got: any other call is forwarded. Whether the library's calls
+ * call got: any other call is forwarded. markdown_parse_doc, whose walk
+ * merges adjacent texts itself and runs autolink's pass on them after
+ * (markdown.c), has the first call spared too. Whether the library's calls
  * reach this definition changes no tree, only the cost.
  *
  * Linked with cmark-gfm's static library (make STATIC=1), the program
@@ -64,8 +66,9 @@ int cmark_special_built(void)
 	return 0;
 }
 
-void cmark_special_finish_begin(void)
+void cmark_special_finish_begin(int caller_consolidates)
 {
+	(void)caller_consolidates;
 }
 
 void cmark_special_finish_end(void)
@@ -156,19 +159,25 @@ static void find_library_consolidate(void)
 
 static pthread_once_t consolidate_once = PTHREAD_ONCE_INIT;
 
-/* This thread's finish under way: the root consolidated in it (NULL: none yet), and whether one is. */
+/*
+ * This thread's finish under way: the root consolidated in it (NULL: none
+ * yet), whether one is, and whether its caller merges the texts itself.
+ */
 static _Thread_local cmark_node *consolidated;
 static _Thread_local int finishing;
+static _Thread_local int caller_merges;
 
-void cmark_special_finish_begin(void)
+void cmark_special_finish_begin(int caller_consolidates)
 {
 	finishing = 1;
+	caller_merges = caller_consolidates;
 	consolidated = NULL;
 }
 
 void cmark_special_finish_end(void)
 {
 	finishing = 0;
+	caller_merges = 0;
 	consolidated = NULL;
 }
 
@@ -179,8 +188,9 @@ unsigned long cmark_special_spared(void)
 
 void cmark_consolidate_text_nodes(cmark_node *root)
 {
-	if (finishing && root && root == consolidated) {
+	if (finishing && root && (root == consolidated || (caller_merges && !consolidated))) {
 		atomic_fetch_add_explicit(&spared, 1, memory_order_relaxed);
+		consolidated = root;
 		return;
 	}
 	pthread_once(&consolidate_once, find_library_consolidate);

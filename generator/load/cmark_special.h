@@ -20,9 +20,14 @@ int cmark_special_built(void);
 
 /*
  * Around cmark_parser_finish of a parser fiches made (markdown.c): within
- * it, the tree consolidated once is not consolidated again.
+ * it, the tree consolidated once is not consolidated again. With
+ * caller_consolidates, the caller merges the tree's adjacent texts itself
+ * (markdown_parse_doc's walk) and the finish's consolidation is spared
+ * too, as long as no postprocess reads the tree in the finish; the
+ * library's own call may not reach fiches' definition, so the caller
+ * must merge what it finds either way.
  */
-void cmark_special_finish_begin(void);
+void cmark_special_finish_begin(int caller_consolidates);
 void cmark_special_finish_end(void);
 
 /* Consolidations of the library spared so far. */

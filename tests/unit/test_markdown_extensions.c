@@ -136,14 +136,17 @@ static void test_same_trees(void **state)
 }
 
 /*
- * markdown_parse_doc leaves autolink's e-mail pass to its own walk of the
- * tree (markdown.c, autolink_postprocess_unless_walked): its trees must
- * be the library's, on e-mail addresses everywhere a text can be, a link's
- * text (left alone), an image's, several in one text, split texts,
- * addresses that are not, and one text with more than the thousand the
- * library's pass goes through (the texts it makes are not passed again).
+ * markdown_parse_doc leaves the consolidation of texts and autolink's
+ * e-mail pass to its own walk of the tree (markdown.c, merge_texts and
+ * autolink_postprocess_unless_walked): its trees must be the library's,
+ * source positions included, on e-mail addresses everywhere a text can
+ * be, a link's text (left alone), an image's, several in one text, texts
+ * the parser splits ('_', '*', '!', brackets, escapes, entities, line
+ * ends), addresses that are not, and one text with more than the thousand
+ * the library's pass goes through (the texts it makes are not passed
+ * again).
  */
-static void test_doc_emails(void **state)
+static void test_doc_trees(void **state)
 {
 	(void)state;
 	markdown_init();
@@ -159,6 +162,8 @@ static void test_doc_emails(void **state)
 		"pas@ @pas a@b @b.example a@b. a@.example a@b.example@c.example x@y.z. mailto:h@i.example\n",
 		"> - a@b.example\n>   c@d.example ~~e@f.example~~ www.g.example h@i.example\n",
 		"Adresse&#64;entité.example et a&#64;b.example et [a](b) c@d.example [e](f)\n",
+		"Texte_coupé_ici [pas un lien] ! et \\*échappé\\* a\\_b@c.example * seul _ seul [^x] ] [\n"
+		"ligne\\\nsuivante  \ndure &amp; &copy; `code` fin\n\n> [a [b] c](d) ![e [f] g](h) i_j_k\n",
 		buf_cstr(&many),
 	};
 	struct site site = {0};
@@ -212,7 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_trees),
 		cmocka_unit_test(test_caret_reference),
-		cmocka_unit_test(test_doc_emails),
+		cmocka_unit_test(test_doc_trees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
