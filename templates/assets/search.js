@@ -263,9 +263,10 @@
     return terms.length === 1 && limit <= this.head;
   };
 
-  // Les morceaux d'index qu'il faut pour les racines des termes (candidates et expressions).
-  Engine.prototype.needed = function (terms, limit) {
-    var names = new Set(), self = this, heads = this.headsSuffice(terms, limit);
+  // Les morceaux d'index qu'il faut pour les racines des termes (candidates et expressions) ;
+  // crossed : comme si d'autres mots les croisaient (les occurrences entières, jamais les meilleures seules).
+  Engine.prototype.needed = function (terms, limit, crossed) {
+    var names = new Set(), self = this, heads = !crossed && this.headsSuffice(terms, limit);
     function want(id, whole) {
       var sh = pieceOf(self.shards, id);
       if (!self.shardData.has(sh)) names.add("p" + sh);
@@ -545,6 +546,37 @@
     }
     return names;
   };
+
+  /*
+   * Ce que la suite probable de la frappe demandera, à charger pendant que
+   * la touche suivante se tape (Combobox.update), pour la requête q comprise
+   * en terms. Rien que la requête ne demanderait si elle continue ainsi :
+   *  - dès qu'un mot est suivi d'autre chose (« santé des »), les
+   *    occurrences entières de ses racines, que le mot suivant croisera ;
+   *  - dans une requête de plusieurs mots, celles de la suite la plus
+   *    fréquente du mot en cours dès sa quatrième lettre (« santé des
+   *    jeun » → jeune) ;
+   *  - les expressions croisées à la construction qu'appellent les suites
+   *    du mot en cours (« ca » → le développement de « caarud »).
+   */
+  Engine.prototype.likelyParts = function (q, terms, limit) {
+    var closed = terms.filter(function (t) { return t.end < q.length; }), self = this;
+    var last = terms.length && terms[terms.length - 1].end === q.length ? terms[terms.length - 1] : null;
+    if (this.whole) return new Set();
+    var names = closed.length ? this.needed(closed, limit, true) : new Set(), best = -1;
+    if (!last) return names;
+    if (closed.length && last.f.length >= 4)
+      last.cands.forEach(function (w, id) { if (best < 0 || self.df[id] > self.df[best]) best = id; });
+    if (best >= 0 && this.df[best] > this.head && !this.fullData.has(best)) names.add("m" + best);
+    function phrase(ph) {
+      var fs = ph.q === undefined ? -1 : pieceOf(self.fshards, ph.q);
+      if (fs >= 0 && !self.phraseData.has(fs)) names.add("f" + fs);
+    }
+    this.syn.forEach(function (ph, key) { if (key.lastIndexOf(last.f, 0) === 0) phrase(ph); });
+    this.alias.forEach(function (list, key) { if (key.lastIndexOf(last.f, 0) === 0) list.forEach(phrase); });
+    return names;
+  };
+
 
   // Une promesse tenue quand les titres et les textes des résultats items sont là.
   Engine.prototype.withTexts = function (items) {
@@ -909,6 +941,7 @@
       eng.search(q, LISTBOX_MAX, 0, live, LISTBOX_MAX).then(function (r) {
         if (!r || !live()) return;
         self.render(eng, q, r);
+        load.parts(eng.likelyParts(q, r.terms, LISTBOX_MAX)).catch(function () {});
         if (eng.hasTexts(r.results)) return;
         self.snippetTimer = setTimeout(function () {
           if (!live()) return;
