@@ -1,5 +1,5 @@
 // bench/search/ab.mjs SITE_A SITE_B: the phone measurement of phone.sh on two builds of
-// the same corpus, interleaved (A then B for each query and round, from file:// and over
+// the same corpus, interleaved (A then B for each query in even rounds, B then A in odd ones, from file:// and over
 // http with gzip), so that both see the same load: on a shared machine the figures of
 // two separate runs differ more than the builds do. ROUNDS (default 2) rounds; each
 // figure is over every round (not the least). FROM=http or FROM=file: that one only.
@@ -29,7 +29,7 @@ for (const from of ['file://', 'http, gzip'].filter((m) => !process.env.FROM || 
   const acc = sites.map(() => ({ first: [], keys: [], snip: [], bytes: [] }));
   for (let round = 0; round < ROUNDS; round++)
     for (const q of QUERIES)
-      for (let s = 0; s < 2; s++) {
+      for (const s of round % 2 ? [1, 0] : [0, 1]) {
         const http = from !== 'file://';
         const base = http ? servers[s].base : pathToFileURL(sites[s]).href + '/';
         const t = await phoneTimings(browser, base, [q], { rate: 4, keyMs: 100, ...(http ? { srv: servers[s] } : {}) });
