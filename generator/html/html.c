@@ -353,8 +353,13 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
 	r->typo.prev = 'A';
 }
 
-/* A text's HTML; sigles looked for unless it is known to hold none. */
-static void put_text(struct render *r, const char *text, int sigles)
+/*
+ * A text's HTML; sigles looked for unless it is known to hold none.
+ * Inline in render_node, its hot caller, as it was while it had no other
+ * (a call of its own cost 2.5 M instructions at 1 000 fiches).
+ */
+static inline __attribute__((always_inline)) void put_text(struct render *r, const char *text,
+							     int sigles)
 {
 	size_t n = strlen(text), start = 0, pos, len, which;
 	typo_emit_fn emit = plain_on(r) ? emit_typo_plain : emit_typo;
@@ -1105,9 +1110,14 @@ void html_body_free(struct html_body *body)
  * that makes markdown.c attach an extension (| ~ ^ @, whose special
  * characters would end text nodes too).
  */
+enum { MD_SYNTAX, MD_INERT, MD_AUTOLINK /* inert unless it begins "://" or "www." */ };
+
 static const unsigned char md_inert[256] = {
-	[' '] = 1, ['"' ... '%'] = 1, ['\'' ... ')'] = 1, ['+' ... ';'] = 1, ['=' ... '?'] = 1,
-	['A' ... 'Z'] = 1, ['a' ... '{'] = 1, ['}'] = 1, [0x80 ... 0xFF] = 1,
+	[' '] = MD_INERT, ['"' ... '%'] = MD_INERT, ['\'' ... ')'] = MD_INERT,
+	['+' ... '9'] = MD_INERT, [':'] = MD_AUTOLINK, [';'] = MD_INERT, ['=' ... '?'] = MD_INERT,
+	['A' ... 'V'] = MD_INERT, ['W'] = MD_AUTOLINK, ['X' ... 'Z'] = MD_INERT,
+	['a' ... 'v'] = MD_INERT, ['w'] = MD_AUTOLINK, ['x' ... '{'] = MD_INERT, ['}'] = MD_INERT,
+	[0x80 ... 0xFF] = MD_INERT,
 };
 
 /*
@@ -1125,12 +1135,14 @@ static int plain_paragraph(const char *text, size_t n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if (!md_inert[c])
+		if (md_inert[c] == MD_INERT)
+			continue;
+		if (md_inert[c] == MD_SYNTAX)
 			return 0;
 		if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/')
 			return 0;
-		if ((c | 32) == 'w' && i + 3 < n && (text[i + 1] | 32) == 'w' &&
-		    (text[i + 2] | 32) == 'w' && text[i + 3] == '.')
+		if (c != ':' && i + 3 < n && (text[i + 1] | 32) == 'w' && (text[i + 2] | 32) == 'w' &&
+		    text[i + 3] == '.')
 			return 0;
 	}
 	return 1;
