@@ -234,9 +234,13 @@ void search_records_free(struct index *ix);
 
 /* ---- search_vocab.c ---- */
 
-/* One distinct lower-case spelling met in the text. */
+/*
+ * One distinct spelling met in the text: as written in a group's
+ * vocabulary (search_vocab_text), in lower case once merged into the
+ * index's (search_vocab_merge).
+ */
 struct spelling {
-	char *lower;            /* key, zero-padded to a multiple of 8 bytes */
+	char *lower;            /* key, zero-padded to a multiple of 8 bytes (lower case once merged) */
 	uint32_t len;           /* its bytes */
 	uint32_t id;            /* order of first meeting: what token lists hold; its place in v */
 	unsigned long long hash;
@@ -288,16 +292,18 @@ struct word {
 };
 
 /*
- * Counts the words of s and returns where their tokens are. New spellings
- * are folded and stemmed when vc has a stemmer (sb), else when merged.
+ * Counts the words of s and returns where their tokens are. vc has no
+ * stemmer: its spellings are kept as written, put in lower case, folded
+ * and stemmed when merged (search_vocab_merge).
  */
 struct span search_vocab_text(struct vocab *vc, const char *s);
 /* The same for s of len bytes (s[len] is its NUL): the long texts' length is known. */
 struct span search_vocab_text_len(struct vocab *vc, const char *s, size_t len);
 /*
- * Moves part's spellings into vc and hands its tokens, still part's ids, to
- * *toks (the spans into them stand); part is left empty. Returns the map
- * of part's ids to vc's (*nmap of them; caller frees).
+ * Moves part's spellings into vc, in lower case, and hands its tokens,
+ * still part's ids, to *toks (the spans into them stand); part is left
+ * empty. Returns the map of part's ids to vc's (*nmap of them; caller
+ * frees).
  */
 uint32_t *search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks, size_t *nmap);
 /* Frees vc's spellings, tokens and stemmer. */

@@ -134,9 +134,9 @@ static void spelling_stem(struct vocab *vc, struct spelling *sp)
 /*
  * Counts the spelling key[0..n) (n <= SEARCH_WORD_MAX; zero-padded in
  * memory when longer than 16 bytes), head x0 x1 and hash h as
- * short_hash or spelling_hash gives them, and adds its token; stems it when new, if vc
- * has a stemmer. The caller has made room for the token, and the table
- * has room for one more spelling (vocab_room).
+ * short_hash or spelling_hash gives them, and adds its token. The caller
+ * has made room for the token, and the table has room for one more
+ * spelling (vocab_room).
  */
 static inline void vocab_count(struct vocab *vc, const char *key, size_t n, uint64_t x0, uint64_t x1,
 			       unsigned long long h)
@@ -155,8 +155,6 @@ static inline void vocab_count(struct vocab *vc, const char *key, size_t n, uint
 	memcpy(sp->lower, key, n);
 	memset(sp->lower + n, 0, padded - n);
 	vc->toks.v[vc->toks.n++] = sp->id;
-	if (vc->sb)
-		spelling_stem(vc, sp);
 	/* Room for the next one: the table stays at most half full. */
 	if ((vc->n + 1) * 2 > vc->cap)
 		vocab_grow(vc);
@@ -179,10 +177,10 @@ static inline unsigned long long short_hash(size_t n, uint64_t x0, uint64_t x1)
 }
 
 /*
- * Counts the word whose lower case is key[0..n) (n <= SEARCH_WORD_MAX),
- * key having room for 16 bytes past n, whatever they hold.
+ * Counts the word key[0..n) (n <= SEARCH_WORD_MAX), key having room for
+ * 16 bytes past n, whatever they hold.
  */
-static inline void vocab_add_lower(struct vocab *vc, char *key, size_t n)
+static inline void vocab_add_key(struct vocab *vc, char *key, size_t n)
 {
 	/*
 	 * The word was written with 16-byte stores and what follows it left
@@ -233,7 +231,7 @@ static inline void vocab_add(struct vocab *vc, struct search_split *ws)
 	if (ws->len > SEARCH_WORD_MAX)
 		vc->toks.v[vc->toks.n++] = NO_WORD;
 	else
-		vocab_add_lower(vc, ws->lower, ws->len);
+		vocab_add_key(vc, ws->lower, ws->len);
 }
 #endif
 
@@ -245,10 +243,10 @@ static inline void vocab_add(struct vocab *vc, struct search_split *ws)
  * and digits, and both bytes of U+00C0..U+017F but × and ÷. A word is a
  * run of it: its start and end come from two bit operations, and a word
  * crossing into the next block is carried over. A word of 16 bytes or
- * fewer without 0xC4 or 0xC5 (U+0100..U+017F, whose lower case goes
- * through the table), nearly all, gets its lower case and head in a
- * register: ASCII and the second byte of U+00C0..U+00FF take 0x20 (À..Þ
- * to à..þ; the lower case ones have it already), but ß's (0x9F).
+ * fewer, nearly all, gets its head in a register, as it is written: the
+ * vocabulary keeps each spelling as written, and its lower case is made
+ * once a spelling when the groups merge (search_vocab_merge), not once a
+ * word (a word's lower case was a quarter of the word loop).
  */
 
 /* x <= max, as unsigned bytes. */
@@ -261,20 +259,15 @@ static inline __m128i bytes_le(__m128i x, __m128i max)
  * The bytes of words among the 64 from p (p[0..81) readable), but the
  * second byte of a character whose first is the block's last: two_out
  * gets that one's bit (bit 63 of the first bytes of two-byte characters).
- * *rare: whether the 64 bytes hold a 0xC4, 0xC5 or 0x9F, which a word's
- * lower case must look at (U+0100..U+017F; ß is C3 9F), so that a block
- * without them, nearly every block of French text, puts its words in
- * lower case with one test fewer a byte and no check a word (add_short).
  */
-static inline uint64_t block_words(const unsigned char *p, uint64_t *two_out, int *rare)
+static inline uint64_t block_words(const unsigned char *p, uint64_t *two_out)
 {
 	const __m128i bit5 = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), z = _mm_set1_epi8('z' - 'a');
 	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
 	const __m128i c3 = _mm_set1_epi8((char)0xC3), two_leads = _mm_set1_epi8(2);
 	const __m128i top = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
-	const __m128i sign = _mm_set1_epi8((char)0xB7), sharp_s = _mm_set1_epi8((char)0x9F);
+	const __m128i sign = _mm_set1_epi8((char)0xB7);
 	uint64_t ascii = 0, two = 0;
-	__m128i rares = _mm_setzero_si128();
 	for (int k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
 		__m128i next = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k + 1));
@@ -283,16 +276,13 @@ static inline uint64_t block_words(const unsigned char *p, uint64_t *two_out, in
 		/* 0xC3..0xC5 before a continuation byte, but × (C3 97) and ÷ (C3 B7). */
 		__m128i first = bytes_le(_mm_sub_epi8(v, c3), two_leads);
 		__m128i second = _mm_cmpeq_epi8(_mm_and_si128(next, top), cont);
-		__m128i is_c3 = _mm_cmpeq_epi8(v, c3);
-		__m128i not_letter = _mm_and_si128(is_c3, _mm_cmpeq_epi8(_mm_or_si128(next, bit5), sign));
+		__m128i not_letter = _mm_and_si128(_mm_cmpeq_epi8(v, c3),
+						   _mm_cmpeq_epi8(_mm_or_si128(next, bit5), sign));
 		__m128i lead = _mm_andnot_si128(not_letter, _mm_and_si128(first, second));
-		/* 0xC4 and 0xC5 are the first bytes but 0xC3's. */
-		rares = _mm_or_si128(rares, _mm_or_si128(_mm_andnot_si128(is_c3, first), _mm_cmpeq_epi8(v, sharp_s)));
 		ascii |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)) << (16 * k);
 		two |= (uint64_t)(unsigned)_mm_movemask_epi8(lead) << (16 * k);
 	}
 	*two_out = two >> 63;
-	*rare = _mm_movemask_epi8(rares) != 0;
 	return ascii | two | two << 1;
 }
 
@@ -329,16 +319,11 @@ static void insert_short(struct vocab *vc, size_t n, uint64_t x0, uint64_t x1, u
 	vocab_count(vc, key, n, x0, x1, h);
 }
 
-/*
- * Counts the word p[0..n) (n <= 16), p[0..16) readable; 0 when it has a
- * 0xC4 or 0xC5 (the caller counts it byte by byte). common: the word is
- * known to hold no 0xC4, 0xC5 or 0x9F (its block has none: block_words),
- * so its only first bytes are 0xC3's and nothing needs checking.
- */
+/* Counts the word p[0..n) (n <= 16), p[0..16) readable, as it is written. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline int add_short(struct word_state *st, const unsigned char *p, size_t n, int common)
+static inline void add_short(struct word_state *st, const unsigned char *p, size_t n)
 {
 	static const unsigned char ones[32] = {
 		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
@@ -346,95 +331,70 @@ static inline int add_short(struct word_state *st, const unsigned char *p, size_
 	};
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i in = _mm_loadu_si128((const __m128i *)(const void *)(ones + 16 - n));
-	__m128i keep;
-	if (common) {
-		/* 0xC3 keeps its case; ASCII and the second bytes take 0x20. */
-		keep = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC3));
-	} else {
-		__m128i c4 = bytes_le(_mm_sub_epi8(v, _mm_set1_epi8((char)0xC4)), _mm_set1_epi8(1));
-		if (_mm_movemask_epi8(_mm_and_si128(c4, in)))
-			return 0;
-		/* First bytes (0xC0 up) and ß's second byte keep their case; the others take 0x20. */
-		keep = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xC0)), v),
-				    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x9F)));
-	}
-	__m128i lower = _mm_and_si128(_mm_or_si128(v, _mm_andnot_si128(keep, _mm_set1_epi8(0x20))), in);
-	uint64_t x0 = (uint64_t)_mm_cvtsi128_si64(lower);
-	uint64_t x1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lower, lower));
+	__m128i word = _mm_and_si128(v, in);
+	uint64_t x0 = (uint64_t)_mm_cvtsi128_si64(word);
+	uint64_t x1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(word, word));
 	unsigned long long h = short_hash(n, x0, x1);
 	for (size_t j = h & st->mask;; j = (j + 1) & st->mask) {
 		struct vslot *sl = &st->slots[j];
 		if (sl->k0 == x0 && sl->k1 == x1 && !(sl->id & VSLOT_LONG)) {
 			sl->count++;
 			*st->tok++ = sl->id;
-			return 1;
+			return;
 		}
 		if (!sl->k0) {
 			state_save(st);
 			insert_short(st->vc, n, x0, x1, h);
 			state_load(st);
-			return 1;
+			return;
 		}
 	}
 }
 
-/* Counts any word p[0..n) (search_split_next's lower case, byte by byte). */
+/* Counts a word p[0..n) of more than 16 bytes, as it is written. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void add_bytes(struct vocab *vc, const unsigned char *p, size_t n)
+static void add_long(struct vocab *vc, const unsigned char *p, size_t n)
 {
 	if (n > SEARCH_WORD_MAX) {
 		vc->toks.v[vc->toks.n++] = NO_WORD;
 		return;
 	}
 	char key[SEARCH_WORD_MAX + 16];
-	size_t w = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned b = search_word_byte[p[i]];
-		if (b > SEARCH_LEAD2) {
-			key[w++] = (char)b;
-			i++;
-		} else {
-			uint32_t l = search_lower_tab[(((p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F)) - 0xC0];
-			key[w++] = (char)(0xC0 | (l >> 6));
-			key[w++] = (char)(0x80 | (l & 0x3F));
-			i += 2;
-		}
-	}
-	memset(key + n, 0, 16);
-	vocab_add_lower(vc, key, n);
+	memcpy(key, p, n);
+	vocab_add_key(vc, key, n);
 }
 
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline void add_word(struct word_state *st, const unsigned char *p, size_t n, int common)
+static inline void add_word(struct word_state *st, const unsigned char *p, size_t n)
 {
-	if (n > 16 || !add_short(st, p, n, common)) {
+	if (n <= 16) {
+		add_short(st, p, n);
+	} else {
 		state_save(st);
-		add_bytes(st->vc, p, n);
+		add_long(st->vc, p, n);
 		state_load(st);
 	}
 }
 
 /*
  * The words of a block that end in it, starts and ends their bits; returns
- * the starts left (a word going on into the next block). Inlined with
- * common a constant at each call: the blocks of common letters get a loop
- * whose words need no check (add_short).
+ * the starts left (a word going on into the next block).
  */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline uint64_t add_block_words(struct word_state *st, const unsigned char *p, uint64_t starts,
-				       uint64_t ends, int common)
+				       uint64_t ends)
 {
 	while (ends) {
 		unsigned from = (unsigned)__builtin_ctzll(starts), to = (unsigned)__builtin_ctzll(ends);
 		starts &= starts - 1;
 		ends &= ends - 1;
-		add_word(st, p + from, to - from, common);
+		add_word(st, p + from, to - from);
 	}
 	return starts;
 }
@@ -480,8 +440,7 @@ static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
 		}
 		const unsigned char *p = base + pos;
 		uint64_t two;
-		int rare;
-		uint64_t word = block_words(p, &two, &rare) | carry_two;
+		uint64_t word = block_words(p, &two) | carry_two;
 		uint64_t before = word << 1 | carry_word;
 		uint64_t starts = word & ~before, ends = ~word & before;
 		carry_two = two;
@@ -498,16 +457,11 @@ static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
 			if (pending_long)
 				*st.tok++ = NO_WORD;
 			else
-				add_word(&st, pending, (size_t)(p + to - pending), 0);
+				add_word(&st, pending, (size_t)(p + to - pending));
 			pending = NULL;
 			pending_long = 0;
 		}
-		/*
-		 * The block's own words (a word from an earlier block, above, is
-		 * checked): one loop for the blocks of common letters, one for
-		 * the others.
-		 */
-		starts = rare ? add_block_words(&st, p, starts, ends, 0) : add_block_words(&st, p, starts, ends, 1);
+		starts = add_block_words(&st, p, starts, ends);
 		if (starts)
 			pending = p + __builtin_ctzll(starts);
 		pos += 64;
@@ -517,11 +471,31 @@ static void vocab_words(struct vocab *vc, const unsigned char *s, size_t len)
 #endif
 
 /*
- * Moves part's spellings into vc, in part's id order: a spelling vc has
- * adds its count, a new one takes the next id and is stemmed with vc's
- * stemmer if part had none. Then part's tokens, still part's ids, to *toks
- * and the map of part's ids to vc's to *map (the caller's now). No output
- * depends on the ids (see spelling_hash).
+ * The lower case of spelling key[0..n), in place (a word's: every byte
+ * a word byte; a character's lower case has as many bytes as itself).
+ */
+static void spelling_lower(char *key, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned b = search_word_byte[(unsigned char)key[i]];
+		if (b > SEARCH_LEAD2) {
+			key[i++] = (char)b;
+		} else {
+			uint32_t l = search_lower_tab[(((key[i] & 0x1F) << 6) | (key[i + 1] & 0x3F)) - 0xC0];
+			key[i] = (char)(0xC0 | (l >> 6));
+			key[i + 1] = (char)(0x80 | (l & 0x3F));
+			i += 2;
+		}
+	}
+}
+
+/*
+ * Moves part's spellings into vc, in part's id order, in lower case
+ * (spellings differing only by case become one): a spelling vc has adds
+ * its count, a new one takes the next id and is stemmed with vc's stemmer.
+ * Then part's tokens, still part's ids, to *toks and the map of part's
+ * ids to vc's to *map (the caller's now). No output depends on the ids
+ * (see spelling_hash).
  */
 uint32_t *search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens *toks, size_t *nmap)
 {
@@ -535,7 +509,9 @@ uint32_t *search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens
 		if ((vc->n + 1) * 2 > vc->cap)
 			vocab_grow(vc);
 		uint64_t x0, x1;
+		spelling_lower(from->lower, from->len);
 		spelling_head(from->lower, from->len, &x0, &x1);
+		from->hash = from->len <= 16 ? short_hash(from->len, x0, x1) : spelling_hash(from->lower, from->len);
 		struct vslot *sl = vocab_find(vc, from->lower, from->len, from->hash, x0, x1);
 		struct spelling *to;
 		if (sl->k0) {
@@ -549,8 +525,8 @@ uint32_t *search_vocab_merge(struct vocab *vc, struct vocab *part, struct tokens
 			uint32_t id = to->id;
 			*to = *from;
 			to->id = id;
-			/* A part read without a stemmer: each spelling stemmed once, here. */
-			if (!to->folded && vc->sb)
+			/* Each spelling stemmed once, here (a part has no stemmer). */
+			if (vc->sb)
 				spelling_stem(vc, to);
 		}
 		map[from->id] = to->id;

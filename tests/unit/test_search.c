@@ -190,7 +190,10 @@ static char *words_lower(const char *s)
 	return out.data ? buf_detach(&out) : xstrdup("");
 }
 
-/* The same from the tokens search_vocab_text_len gives s, through their spellings. */
+/*
+ * The same from the tokens search_vocab_text_len gives s, through their
+ * spellings (kept as written: put in lower case here).
+ */
 static char *words_counted(struct vocab *vc, const char *s)
 {
 	struct buf out = BUF_INIT;
@@ -201,7 +204,7 @@ static char *words_counted(struct vocab *vc, const char *s)
 			buf_putc(&out, '-');
 		} else {
 			const struct spelling *w = &vc->v[t];
-			buf_put(&out, w->lower, w->len);
+			search_lower(w->lower, w->len, &out);
 			/* Zero-padded to a multiple of 8, as the table compares them. */
 			for (size_t k = w->len; k == w->len || k % 8; k++)
 				assert_int_equal(w->lower[k], 0);
@@ -264,6 +267,39 @@ static void test_vocab_words(void **state)
 		free(b);
 	}
 	search_vocab_free(&vc);
+}
+
+/*
+ * A group's vocabulary keeps spellings as written; merged, those that
+ * differ only by case are one spelling in lower case, with their counts
+ * summed, and the tokens map to it.
+ */
+static void test_vocab_merge_case(void **state)
+{
+	(void)state;
+	struct vocab part = {0}, all = {0};
+	static const char text[] = "École ÉCOLE école ŒUVRE œuvre Œuvre STRASSE straße "
+				   "ANTICONSTITUTIONNELLEMENT anticonstitutionnellement Žluť";
+	struct span sp = search_vocab_text(&part, text);
+	assert_int_equal(sp.to - sp.from, 11);
+	struct tokens toks;
+	size_t nmap;
+	uint32_t *map = search_vocab_merge(&all, &part, &toks, &nmap);
+	static const char *const want[] = {"école", "école", "école", "œuvre", "œuvre", "œuvre",
+					   "strasse", "straße", "anticonstitutionnellement",
+					   "anticonstitutionnellement", "žluť"};
+	static const unsigned long want_count[] = {3, 3, 3, 3, 3, 3, 1, 1, 2, 2, 1};
+	for (size_t i = 0; i < 11; i++) {
+		const struct spelling *w = &all.v[map[toks.v[sp.from + i]]];
+		assert_int_equal(w->len, strlen(want[i]));
+		assert_memory_equal(w->lower, want[i], w->len);
+		assert_int_equal(w->count, want_count[i]);
+	}
+	assert_int_equal(all.n, 6);
+	free(map);
+	free(toks.v);
+	search_vocab_free(&part);
+	search_vocab_free(&all);
 }
 
 /* search_put_json_string's rules, one byte at a time. */
@@ -587,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_word_chars),
 		cmocka_unit_test(test_split_words),
 		cmocka_unit_test(test_vocab_words),
+		cmocka_unit_test(test_vocab_merge_case),
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_stems),
