@@ -146,6 +146,7 @@ static void put_phrase_files(const struct postings *p, const struct phrases *ph,
 {
 	struct buf b = BUF_INIT;
 	size_t first = 0, prev_first = 0, nshards = 0;
+	const double *level = search_levels();
 	for (size_t q = 0; q <= ph->n; q++) {
 		if (q == ph->n || (q > first && b.len >= SHARD_BYTES)) {
 			if (q == first)
@@ -174,7 +175,7 @@ static void put_phrase_files(const struct postings *p, const struct phrases *ph,
 		double w0 = search_idf(p, k0);
 		for (size_t i = 0; i < n; i++) {
 			sec[i] = p->sec[p->start[k0] + i];
-			v[i] = search_level(p->score[p->start[k0] + i]) * w0;
+			v[i] = level[p->score[p->start[k0] + i]] * w0;
 		}
 		for (size_t j = 1; j < nids && n; j++) {
 			size_t k = ids[j], at = p->start[k], end = p->start[k + 1], kept = 0;
@@ -184,7 +185,7 @@ static void put_phrase_files(const struct postings *p, const struct phrases *ph,
 					at++;
 				if (at < end && p->sec[at] == sec[i]) {
 					sec[kept] = sec[i];
-					v[kept++] = v[i] + search_level(p->score[at]) * w;
+					v[kept++] = v[i] + level[p->score[at]] * w;
 				}
 			}
 			n = kept;

@@ -406,8 +406,12 @@ void search_put_postings(struct buf *b, const uint32_t *sec, const uint16_t *sco
  * each frequent stem cost more than the rest).
  */
 void search_put_head(struct buf *b, const struct postings *p, size_t k, uint32_t *count);
-/* A score as search.js reads it; a stem's idf as search.js computes it. */
-double search_level(unsigned q);
+/*
+ * The scores as search.js reads them, by level (a table: its readers
+ * take it once, not a pthread_once a posting); a stem's idf as search.js
+ * computes it.
+ */
+const double *search_levels(void);
 double search_idf(const struct postings *p, size_t k);
 
 #endif

@@ -2,7 +2,7 @@
  * The postings: which sections hold each stem and its score there
  * (BM25-like, quantised on a log scale), written as search.js reads them.
  * Apart from the index files because the scoring is its own piece of
- * arithmetic, which search.js mirrors (search_level, search_idf), and the
+ * arithmetic, which search.js mirrors (search_levels, search_idf), and the
  * one to tune.
  */
 #include "search_internal.h"
@@ -472,11 +472,11 @@ static void level_fill(void)
 		level_value[q] = pow(2, q * SCORE_RANGE / SCORE_LEVELS - SCORE_RANGE / 2);
 }
 
-/* A score as search.js reads it (Engine's level table). */
-double search_level(unsigned q)
+/* The scores as search.js reads them (Engine's level table), by level. */
+const double *search_levels(void)
 {
 	pthread_once(&level_once, level_fill);
-	return level_value[q];
+	return level_value;
 }
 
 /* A stem's idf, as search.js computes it from the section counts. */
