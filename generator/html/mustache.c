@@ -78,14 +78,21 @@ struct render {
 /*
  * An item kept: the bytes that what (a section's node, for its kids, or the
  * one partial they are) wrote for subject, a view of class view, under scope.
+ *
+ * A place of the table is 32 bytes, half a cache line, so that a probe
+ * reads one line: the view's class, which every probe that finds its item
+ * compares and hardly any other, is in the chunk, just before the bytes
+ * (kept_view). The tables are a good part of the cache's budget, and what
+ * they spare keeps more items (at 10 000 fiches, 48-byte places: 121 000
+ * items rendered; 32-byte ones: about 114 000, a simulation of the build's
+ * lookups in order).
  */
 struct kept_item {
 	const void *what;		/* NULL: an empty place of the table */
 	const void *subject;
-	const struct mview *view;
-	unsigned scope;
-	const char *bytes;		/* in one of the stripe's chunks */
-	size_t len;
+	const char *bytes;		/* in one of the stripe's chunks, after the view */
+	uint32_t len;
+	uint32_t scope;
 };
 
 /* A block of a stripe's bytes: items one after the other, never moved. */
@@ -386,6 +393,14 @@ static struct stripe *kept_stripe(struct mustache_cache *c, uint64_t h)
 	return &c->stripes[(h >> 48) & (c->nstripes - 1)];
 }
 
+/* The class of the views whose item e is, kept before its bytes. */
+static const struct mview *kept_view(const struct kept_item *e)
+{
+	const struct mview *view;
+	memcpy(&view, e->bytes - sizeof view, sizeof view);
+	return view;
+}
+
 /* The place of the item of hash h, or the empty place where it would go; s->cap > 0. */
 static struct kept_item *kept_place(const struct stripe *s, uint64_t h, const void *what,
 				    const struct mview *view, const void *subject, unsigned scope)
@@ -393,10 +408,20 @@ static struct kept_item *kept_place(const struct stripe *s, uint64_t h, const vo
 	size_t mask = s->cap - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
 		struct kept_item *e = &s->tab[i];
-		if (!e->what || (e->what == what && e->subject == subject && e->view == view &&
-				 e->scope == scope))
+		if (!e->what || (e->what == what && e->subject == subject && e->scope == scope &&
+				 kept_view(e) == view))
 			return e;
 	}
+}
+
+/* The empty place where an item of hash h goes, among items all different; s->cap > 0. */
+static struct kept_item *kept_empty_place(const struct stripe *s, uint64_t h)
+{
+	size_t mask = s->cap - 1;
+	size_t i = (size_t)h & mask;
+	while (s->tab[i].what)
+		i = (i + 1) & mask;
+	return &s->tab[i];
 }
 
 static const struct kept_item *kept_find(const struct stripe *s, uint64_t h, const void *what,
@@ -441,12 +466,16 @@ static int stripe_table(struct mustache_cache *c, struct stripe *s, size_t cap)
 	size_t oldcap = s->cap;
 	if (!budget_take(c, (cap - oldcap) * sizeof *s->tab))
 		return 0;
-	s->tab = xcalloc(cap, sizeof *s->tab);
+	/* Aligned on a cache line (cap is at least 64), so that no place spans two. */
+	s->tab = aligned_alloc(64, cap * sizeof *s->tab);
+	if (!s->tab)
+		xalloc_failed();
+	memset(s->tab, 0, cap * sizeof *s->tab);
 	s->cap = cap;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].what)
-			*kept_place(s, kept_hash(old[i].what, old[i].subject, old[i].scope),
-				    old[i].what, old[i].view, old[i].subject, old[i].scope) = old[i];
+			*kept_empty_place(s, kept_hash(old[i].what, old[i].subject, old[i].scope)) =
+				old[i];
 	free(old);
 	return 1;
 }
@@ -491,7 +520,7 @@ static int kept_store(struct mustache_cache *c, struct stripe *s, uint64_t h, co
 		      const struct mview *view, const void *subject, unsigned scope,
 		      const char *b, size_t n)
 {
-	if (n > c->max / 4)
+	if (n > c->max / 4 || n > UINT32_MAX)
 		return 0; /* an item that large would leave room for few others */
 	if (kept_find(s, h, what, view, subject, scope))
 		return 0; /* kept by another thread meanwhile */
@@ -500,17 +529,20 @@ static int kept_store(struct mustache_cache *c, struct stripe *s, uint64_t h, co
 		if (2 * (s->n + 1) > s->cap)
 			return 0; /* not even a small table fits */
 	}
-	char *to = stripe_room(c, s, n);
+	/* The view's class, then the bytes (struct kept_item). */
+	size_t room = sizeof view + n;
+	char *to = stripe_room(c, s, room);
 	if (!to) {
 		stripe_clear(s);
-		if (!(to = stripe_room(c, s, n)))
+		if (!(to = stripe_room(c, s, room)))
 			return 0;
 	}
+	memcpy(to, &view, sizeof view);
 	if (n)
-		memcpy(to, b, n);
+		memcpy(to + sizeof view, b, n);
 	*kept_place(s, h, what, view, subject, scope) =
-		(struct kept_item){what, subject, view, scope, to, n};
-	s->used += n;
+		(struct kept_item){what, subject, to + sizeof view, (uint32_t)n, scope};
+	s->used += room;
 	s->n++;
 	return 1;
 }

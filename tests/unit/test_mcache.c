@@ -388,7 +388,7 @@ static void test_threads(void **state)
 	assert_true(mustache_cache_stats(sh.cache).hits > 0);
 	mustache_cache_free(sh.cache);
 	/* Room for 20 items or so: forgotten now and then while the others read. */
-	sh.cache = mustache_cache_new(64 * 48 + 1100);
+	sh.cache = mustache_cache_new(64 * 32 + 1100);
 	run_shared(&sh);
 	assert_true(mustache_cache_stats(sh.cache).stored > 24);
 	for (int d = 0; d < 3; d++)
