@@ -840,8 +840,13 @@ static struct mval root_prefix(const struct cx *c)
 	return mv_strn(s, n);
 }
 
-/* The context every page shares: site, navigation, root-relative assets. */
-static struct mobj *base(const struct cx *c, const char *title, const char *description)
+/*
+ * The context every page shares: site, navigation, root-relative assets.
+ * description_plain, when not NULL, is description already typeset as
+ * plain text (a fiche's summary, kept by the body store).
+ */
+static struct mobj *base_typeset(const struct cx *c, const char *title, const char *description,
+				 const char *description_plain)
 {
 	const struct site *s = c->s;
 	struct mobj *v = mobj_new_sized(c->a, title ? mv_view(&page_view, arena_strdup(c->a, title)) :
@@ -865,7 +870,9 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 		set(c, v, MA_page_title, own(c, typo_plain(title, strlen(title))));
 	}
 	const char *desc = description ? description : (s->subtitle ? s->subtitle : s->title);
-	if (desc)
+	if (description && description_plain)
+		set(c, v, MA_description, mv_str(description_plain));
+	else if (desc)
 		set(c, v, MA_description, own(c, typo_plain(desc, strlen(desc))));
 	if (s->base_url && strcmp(c->page, "404.html") != 0)
 		set(c, v, MA_canonical, own(c, xasprintf("%s%s", s->base_url,
@@ -877,6 +884,11 @@ static struct mobj *base(const struct cx *c, const char *title, const char *desc
 		menu[i] = &s->menu[i];
 	set(c, v, MA_nav, mv_views(&menu_view, menu, s->nmenu));
 	return v;
+}
+
+static struct mobj *base(const struct cx *c, const char *title, const char *description)
+{
+	return base_typeset(c, title, description, NULL);
 }
 
 /* « 340 Ko », « 1,2 Mo »: a file's size as a French reader writes it. */
@@ -982,7 +994,9 @@ static void add_kind_fields(const struct cx *c, const struct doc *d, struct mobj
 static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 {
 	char *title = doc_display_title(d);
-	struct mobj *v = base(c, title, d->summary);
+	struct body_store *bodies = c->o ? c->o->bodies : NULL;
+	/* The summary and the TOC's headings as the body store typeset them, when it did. */
+	struct mobj *v = base_typeset(c, title, d->summary, body_store_summary_plain(bodies, d));
 	free(title);
 	/* Room for the fields below (some 20), numbered by slot at once. */
 	struct mobj *doc = mobj_new_sized(c->a, doc_ref(d), 24);
@@ -1068,7 +1082,10 @@ static struct mobj *doc_page(const struct cx *c, const struct doc *d)
 		if (d->headings[i].level != 2)
 			continue;
 		struct mobj *h = small_obj(c, 2);
-		set(c, h, MA_text_html, typo_html(c, d->headings[i].text));
+		size_t len;
+		const char *heading_html = body_store_heading_html(bodies, d, i, &len);
+		set(c, h, MA_text_html, heading_html ? mv_strn(heading_html, len) :
+					typo_html(c, d->headings[i].text));
 		set_str(c, h, MA_anchor, d->headings[i].anchor);
 		mlist_push(c->a, toc, mv_obj(h));
 	}
