@@ -67,8 +67,18 @@ void search_put_json_string_len(struct buf *out, const char *s, size_t len)
 			stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
 			stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
 			unsigned m = (unsigned)_mm_movemask_epi8(stop);
-			if (m) {
+			while (m) {
+				/*
+				 * An 0xE2 that starts no U+2028 or U+2029 (’ and the
+				 * no-break spaces, every 79 bytes of French text) is
+				 * stored already: the block's next stop is looked at
+				 * without reading the block again from it.
+				 */
 				unsigned k = (unsigned)__builtin_ctz(m);
+				if (p[k] == 0xE2 && !(p[k + 1] == 0x80 && (p[k + 2] == 0xA8 || p[k + 2] == 0xA9))) {
+					m &= m - 1;
+					continue;
+				}
 				p += k;
 				w += k;
 				goto stopped;
