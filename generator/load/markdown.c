@@ -16,12 +16,12 @@
 /*
  * cmark-gfm's own node layout (libcmark-gfm-dev installs it with the
  * public headers, from the same package as the library, whose soname
- * names its exact version: a library of another layout is another file).
- * markdown_parse_doc's walk reads a node's fields directly: through the
- * accessors, each a call into the library, the walk's loads were a
- * quarter of its instructions, and a text's literal, copied into a
- * zeroed string then measured with strlen, is already a chunk with its
- * length.
+ * names its exact version). markdown_parse_doc's walk reads a node's
+ * fields directly: through the accessors, each a call into the library,
+ * the walk's loads were a quarter of its instructions, and a text's
+ * literal, copied into a zeroed string then measured with strlen, is
+ * already a chunk with its length. The layout is not the library's
+ * promise, so it is proven at run time (direct_fields) before it is used.
  */
 #include <cmark-gfm/node.h>
 #include <cmark-gfm/syntax_extension.h>
@@ -105,6 +105,97 @@ static int inlines_in_parallel;
 static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
 
 /*
+ * 1 once init_once has proven that the fields of <cmark-gfm/node.h> are
+ * the library's: on a probe document, every node's fields read directly
+ * equal what the library's accessors give (same_through_fields). Until then,
+ * and for good when the proof fails (a library whose layout is not the
+ * headers'), markdown_parse_doc's walk goes through the accessors and
+ * leaves the texts' consolidation and autolink's e-mail pass to the
+ * library's finish, as the library alone would. Set before any thread
+ * parses; read only after.
+ */
+static int direct_fields;
+static int direct_fields_proven;
+
+/*
+ * The walk's reads of a node, direct (1: the fields) or through the
+ * accessors (0). Always called with a constant: markdown_parse_doc's walk
+ * is made twice (walk_tree), so that the direct one holds no test.
+ */
+
+static inline cmark_node *node_next(cmark_node *n, int direct)
+{
+	return direct ? n->next : cmark_node_next(n);
+}
+
+static inline cmark_node *node_parent(cmark_node *n, int direct)
+{
+	return direct ? n->parent : cmark_node_parent(n);
+}
+
+static inline cmark_node *node_first_child(cmark_node *n, int direct)
+{
+	return direct ? n->first_child : cmark_node_first_child(n);
+}
+
+static inline cmark_node_type node_type(cmark_node *n, int direct)
+{
+	return direct ? (cmark_node_type)n->type : cmark_node_get_type(n);
+}
+
+static inline int node_start_line(cmark_node *n, int direct)
+{
+	return direct ? n->start_line : cmark_node_get_start_line(n);
+}
+
+static inline void node_set_user_data(cmark_node *n, void *data, int direct)
+{
+	if (direct)
+		n->user_data = data;
+	else
+		cmark_node_set_user_data(n, data);
+}
+
+/*
+ * 1 when every node of root reads the same through <cmark-gfm/node.h>'s
+ * fields as through the library's accessors: links, type, source
+ * positions, user data, and a text's literal (its chunk, before and after
+ * the library copies it).
+ */
+static int same_through_fields(cmark_node *root)
+{
+	int same = 1;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while (same && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *n = cmark_iter_get_node(it);
+		same = n->next == cmark_node_next(n) && n->prev == cmark_node_previous(n) &&
+		       n->parent == cmark_node_parent(n) && n->first_child == cmark_node_first_child(n) &&
+		       n->last_child == cmark_node_last_child(n) &&
+		       (cmark_node_type)n->type == cmark_node_get_type(n) &&
+		       n->start_line == cmark_node_get_start_line(n) &&
+		       n->start_column == cmark_node_get_start_column(n) &&
+		       n->end_line == cmark_node_get_end_line(n) &&
+		       n->end_column == cmark_node_get_end_column(n);
+		static char mark;
+		cmark_node_set_user_data(n, &mark);
+		same = same && n->user_data == &mark;
+		cmark_node_set_user_data(n, NULL);
+		if (same && cmark_node_get_type(n) == CMARK_NODE_TEXT) {
+			cmark_chunk before = n->as.literal;
+			const char *text = cmark_node_get_literal(n);
+			same = text && before.len >= 0 && (size_t)before.len == strlen(text) &&
+			       !memcmp(before.data, text, (size_t)before.len) &&
+			       (const char *)n->as.literal.data == text && n->as.literal.alloc;
+		}
+	}
+	cmark_iter_free(it);
+	return same;
+}
+
+/*
  * autolink's postprocess, run by cmark_parser_finish on every tree: it
  * walks the whole tree with cmark_iter to turn the e-mail addresses of
  * texts outside links into links (2 % of a build's instructions at 1 000
@@ -180,12 +271,33 @@ static void init_once(void)
 	int right = holds_types(root, expected, 2);
 	cmark_node_free(root);
 	inlines_in_parallel = reached && cmark_special_forwards() && right;
+	static const char probe[] = "# Titre *a*\n\nUn _texte_ [lien](x) a@b.example `c` \\* fin  \nsuite\n\n"
+				    "> - une ~~liste~~ www.x.example\n\n| a | b |\n|---|---|\n| c | d |\n";
+	root = parse(probe, sizeof probe - 1, NULL);
+	direct_fields_proven = same_through_fields(root);
+	cmark_node_free(root);
+	direct_fields = direct_fields_proven;
+	if (!direct_fields && getenv("FICHES_DEBUG"))
+		fprintf(stderr, "fiches: cmark-gfm: its nodes' layout is not <cmark-gfm/node.h>'s; "
+				"the bodies' walk goes through its accessors\n");
 	if (!inlines_in_parallel && getenv("FICHES_DEBUG"))
 		fprintf(stderr, "fiches: cmark-gfm: %s; inline passes run one at a time\n",
 			!cmark_special_built() ? "built without fiches' fix (linked statically)" :
 			!reached ? "the library's calls do not reach fiches' fix" :
 			!right   ? "the fix is reached but autolinks or strikethrough fail" :
 				   "the library's own function was not found");
+}
+
+int markdown_direct_fields(void)
+{
+	markdown_init();
+	return direct_fields;
+}
+
+void markdown_use_direct_fields(int on)
+{
+	markdown_init();
+	direct_fields = on && direct_fields_proven;
 }
 
 int markdown_inlines_in_parallel(void)
@@ -604,8 +716,13 @@ static void walk_emails(struct walk *w, cmark_node *node)
  * overwrites whole, nor a strlen. The library's chunk holds the bytes
  * without a NUL until a first ask copies them.
  */
-static const char *text_literal(cmark_node *node, size_t *len)
+static inline const char *text_literal(cmark_node *node, size_t *len, int direct)
 {
+	if (!direct) {
+		const char *text = cmark_node_get_literal(node);
+		*len = text ? strlen(text) : 0;
+		return text ? text : "";
+	}
 	cmark_chunk *c = &node->as.literal;
 	if (!c->alloc) {
 		unsigned char *str = cmark_node_mem(node)->realloc(NULL, (size_t)c->len + 1);
@@ -620,7 +737,8 @@ static const char *text_literal(cmark_node *node, size_t *len)
 }
 
 /* A node entered (cmark_iter's ENTER event), but for cutting what is too deep. */
-static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
+static inline __attribute__((always_inline)) void walk_enter(struct walk *w, cmark_node *node,
+								 cmark_node_type type, int direct)
 {
 	if (w->emails_skip_parent && node == w->emails_skip_until)
 		w->emails_skip_parent = NULL;
@@ -633,19 +751,20 @@ static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
 		w->in_link_or_image++;
 		break;
 	case CMARK_NODE_TEXT: {
-		if (node->next && node->next->type == CMARK_NODE_TEXT)
+		/* Not direct, the library's finish has merged them. */
+		if (direct && node->next && node->next->type == CMARK_NODE_TEXT)
 			merge_texts(node);
-		if (!w->in_link && w->emails_parser)
+		if (direct && !w->in_link && w->emails_parser)
 			walk_emails(w, node);
 		int sigles = !w->in_link && w->s->gloss;
 		int lint = !w->in_link_or_image;
 		if (!sigles && !lint)
 			return;
 		size_t n;
-		const char *text = text_literal(node, &n);
+		const char *text = text_literal(node, &n, direct);
 		/* A text without sigles is not looked up again by the HTML renderer. */
 		if (sigles && !find_sigles(w->s, w->doc, text, n))
-			node->user_data = GLOSS_NO_SIGLE;
+			node_set_user_data(node, GLOSS_NO_SIGLE, direct);
 		if (lint)
 			lint_nodes_enter_text(w->nodes, node, text);
 		return;
@@ -662,7 +781,8 @@ static void walk_enter(struct walk *w, cmark_node *node, cmark_node_type type)
 }
 
 /* A node left, its children done (cmark_iter's EXIT event; leaves have none, and need none). */
-static void walk_leave(struct walk *w, cmark_node *node, cmark_node_type type)
+static inline __attribute__((always_inline)) void walk_leave(struct walk *w, cmark_node *node,
+								 cmark_node_type type)
 {
 	if (node == w->emails_skip_parent)
 		w->emails_skip_parent = NULL;
@@ -673,6 +793,66 @@ static void walk_leave(struct walk *w, cmark_node *node, cmark_node_type type)
 		w->in_link_or_image--;
 	} else if (type == CMARK_NODE_HEADING)
 		add_heading(w->doc, node, &w->cap, &w->seen);
+}
+
+/*
+ * markdown_parse_doc's walk of root, cutting what is nested too deeply
+ * (*ncut nodes, the first line of their ancestors in *deep_line). Made
+ * twice, with direct a constant: walk_tree_fields (the proven layout) and
+ * walk_tree_accessors.
+ */
+static inline __attribute__((always_inline)) void walk_tree(struct walk *w, cmark_node *root, int direct,
+							    size_t *ncut, int *deep_line)
+{
+	/* node's depth below root: a node deeper than MARKDOWN_MAX_DEPTH is cut with what it holds. */
+	size_t depth = 0;
+	cmark_node *node = root;
+	while (node) {
+		/* Once done with node: the next node in order, each parent ended on the way left. */
+		cmark_node *up, *next;
+		if (depth > MARKDOWN_MAX_DEPTH) {
+			for (cmark_node *p = node; !*deep_line && p; p = node_parent(p, direct))
+				*deep_line = node_start_line(p, direct);
+			next = node_next(node, direct);
+			up = node_parent(node, direct);
+			cmark_node_free(node);
+			(*ncut)++;
+		} else {
+			cmark_node_type type = node_type(node, direct);
+			walk_enter(w, node, type, direct);
+			cmark_node *child = node_first_child(node, direct);
+			if (child) {
+				node = child;
+				depth++;
+				continue;
+			}
+			walk_leave(w, node, type);
+			if (node == root)
+				break;
+			next = node_next(node, direct);
+			up = node_parent(node, direct);
+		}
+		while (!next) {
+			node = up;
+			depth--;
+			walk_leave(w, node, node_type(node, direct));
+			if (node == root)
+				break;
+			next = node_next(node, direct);
+			up = node_parent(node, direct);
+		}
+		node = next;
+	}
+}
+
+static void walk_tree_fields(struct walk *w, cmark_node *root, size_t *ncut, int *deep_line)
+{
+	walk_tree(w, root, 1, ncut, deep_line);
+}
+
+static void walk_tree_accessors(struct walk *w, cmark_node *root, size_t *ncut, int *deep_line)
+{
+	walk_tree(w, root, 0, ncut, deep_line);
 }
 
 /*
@@ -692,50 +872,15 @@ static void walk_leave(struct walk *w, cmark_node *node, cmark_node_type type)
 cmark_node *markdown_parse_doc(const struct site *s, struct doc *doc, struct lint_nodes *nodes,
 			       struct diag *d)
 {
-	cmark_parser *emails_parser;
-	cmark_node *root = parse_tree(doc->body, doc->body_len, &emails_parser);
+	cmark_parser *emails_parser = NULL;
+	cmark_node *root = parse_tree(doc->body, doc->body_len, direct_fields ? &emails_parser : NULL);
 	struct walk w = {s, doc, 0, {0}, {0}, nodes, emails_parser, NULL, NULL, 0, 0};
 	size_t ncut = 0;
 	int deep_line = 0;
-	/* node's depth below root: a node deeper than MARKDOWN_MAX_DEPTH is cut with what it holds. */
-	size_t depth = 0;
-	cmark_node *node = root;
-	while (node) {
-		/* Once done with node: the next node in order, each parent ended on the way left. */
-		cmark_node *up, *next;
-		if (depth > MARKDOWN_MAX_DEPTH) {
-			for (cmark_node *p = node; !deep_line && p; p = p->parent)
-				deep_line = p->start_line;
-			next = node->next;
-			up = node->parent;
-			cmark_node_free(node);
-			ncut++;
-		} else {
-			cmark_node_type type = (cmark_node_type)node->type;
-			walk_enter(&w, node, type);
-			cmark_node *child = node->first_child;
-			if (child) {
-				node = child;
-				depth++;
-				continue;
-			}
-			walk_leave(&w, node, type);
-			if (node == root)
-				break;
-			next = node->next;
-			up = node->parent;
-		}
-		while (!next) {
-			node = up;
-			depth--;
-			walk_leave(&w, node, (cmark_node_type)node->type);
-			if (node == root)
-				break;
-			next = node->next;
-			up = node->parent;
-		}
-		node = next;
-	}
+	if (direct_fields)
+		walk_tree_fields(&w, root, &ncut, &deep_line);
+	else
+		walk_tree_accessors(&w, root, &ncut, &deep_line);
 	if (emails_parser)
 		cmark_parser_free(emails_parser);
 	if (ncut && !deep_line)

@@ -28,6 +28,19 @@ void markdown_init(void);
 int markdown_inlines_in_parallel(void);
 
 /*
+ * 1 when markdown_parse_doc's walk reads cmark-gfm's node fields directly:
+ * init proved <cmark-gfm/node.h>'s layout against the library's accessors
+ * (markdown.c, same_through_fields); 0 when it goes through the accessors.
+ */
+int markdown_direct_fields(void);
+
+/*
+ * For tests, with no parse under way: 0 makes the walk go through the
+ * accessors, as when the proof fails; 1 reads the fields again, if proven.
+ */
+void markdown_use_direct_fields(int on);
+
+/*
  * Parses doc->body, fills doc->headings and doc->glossary_used, and
  * returns the tree (caller frees with cmark_node_free, or with the arena
  * open on this thread: every parse below allocates in it, md_arena.h). Thread-safe for
