@@ -1,6 +1,10 @@
 # fiches: `make` builds the program and the TAT site; `make test` runs every test.
 # See README.md.
 
+# `make` alone means `make all`, whatever rule comes first below (the
+# allocator's and the hash's choices add prerequisites to single objects).
+.DEFAULT_GOAL := all
+
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
