@@ -113,10 +113,18 @@ struct body_store *body_store_new(const struct site *s)
 }
 
 /* doc's slot, or NULL when doc is not one the store was made for. */
+/* doc's slot, or NULL (no store, or doc has none). */
+static const struct slot *slot_found(const struct body_store *st, const struct doc *doc)
+{
+	if (!st)
+		return NULL;
+	const struct slot *slot = &st->slots[slot_at(st, doc)];
+	return slot->doc == doc ? slot : NULL;
+}
+
 static struct slot *slot_of(struct body_store *st, const struct doc *doc)
 {
-	struct slot *slot = &st->slots[slot_at(st, doc)];
-	return slot->doc == doc ? slot : NULL;
+	return (struct slot *)slot_found(st, doc);
 }
 
 static void texts_free(struct ptrs *texts)
@@ -172,10 +180,8 @@ struct body_sink body_store_texts_sink(struct body_store *st)
 
 const struct ptrs *body_store_texts(const struct body_store *st, const struct doc *doc)
 {
-	if (!st)
-		return NULL;
-	const struct slot *slot = &st->slots[slot_at(st, doc)];
-	return slot->doc == doc ? &slot->texts : NULL;
+	const struct slot *slot = slot_found(st, doc);
+	return slot ? &slot->texts : NULL;
 }
 
 /* b's bytes, owned by the caller, and their length in *len; NULL when too long to be kept. */
@@ -273,22 +279,22 @@ void body_store_summarise(struct body_store *st, const struct site *s, const str
 
 const char *body_store_title_plain(const struct body_store *st, const struct doc *doc)
 {
-	const struct slot *slot = st ? &st->slots[slot_at(st, doc)] : NULL;
-	return slot && slot->doc == doc ? slot->title_plain : NULL;
+	const struct slot *slot = slot_found(st, doc);
+	return slot ? slot->title_plain : NULL;
 }
 
 const char *body_store_summary_plain(const struct body_store *st, const struct doc *doc)
 {
-	const struct slot *slot = st ? &st->slots[slot_at(st, doc)] : NULL;
-	return slot && slot->doc == doc ? slot->summary_plain : NULL;
+	const struct slot *slot = slot_found(st, doc);
+	return slot ? slot->summary_plain : NULL;
 }
 
 /* doc's heading i as kept, or NULL. */
 static const struct kept_heading *kept_heading(const struct body_store *st, const struct doc *doc,
 					       size_t i, const struct slot **slot)
 {
-	*slot = st ? &st->slots[slot_at(st, doc)] : NULL;
-	if (!*slot || (*slot)->doc != doc || i >= (*slot)->nheads)
+	*slot = slot_found(st, doc);
+	if (!*slot || i >= (*slot)->nheads)
 		return NULL;
 	return &(*slot)->heads[i];
 }
