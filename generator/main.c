@@ -23,6 +23,7 @@
 #include "publish.h"
 #include "replacements.h"
 #include "serve.h"
+#include "stage.h"
 #include "suggest.h"
 #include "xalloc.h"
 #include "yaml.h"
@@ -646,6 +647,7 @@ static void malloc_options(void)
 int main(int argc, char **argv)
 {
 	malloc_options();
+	stage_reserve_fds();
 	/*
 	 * jansson's constructors return NULL when an allocation fails, and
 	 * the renderers build contexts with hundreds of unchecked calls:

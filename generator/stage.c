@@ -175,6 +175,8 @@ struct handoff {
  */
 #define STAGE_DROP_MIN ((size_t)16 << 10)
 #define STAGE_WRITTEN_FDS_MAX 2048
+/* Descriptors a build may have open besides those retire_fd holds (stage_reserve_fds). */
+#define STAGE_OTHER_FDS 64
 
 static int compare_files(const void *a, const void *b)
 {
@@ -601,6 +603,53 @@ static void *flusher_main(void *arg)
 	return NULL;
 }
 
+/* How many written files retire_fd may hold open: STAGE_WRITTEN_FDS_MAX, and a quarter of RLIMIT_NOFILE. */
+static size_t written_fds_max(void)
+{
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) != 0)
+		return 0;
+	rlim_t quarter = nofile.rlim_cur / 4;
+	return quarter < STAGE_WRITTEN_FDS_MAX ? (size_t)quarter : STAGE_WRITTEN_FDS_MAX;
+}
+
+/*
+ * The kernel grows a process's file-descriptor table by powers of two as
+ * descriptor numbers rise (64, 128, 256 ... entries), and while the
+ * process has more than one thread each growth waits for an RCU grace
+ * period, every thread that opens a file meanwhile waiting with it: 8 to
+ * 23 ms each on the benchmark's machine (strace -T), in a build whose
+ * retire_fd holds up to 2 048 files open, so that their numbers cross four
+ * to six such sizes while both renderers create files. One descriptor
+ * numbered past everything the stage may hold, made while the process has
+ * one thread and closed at once, grows the table there without the wait;
+ * a table never shrinks. F_DUPFD takes the lowest free number from there,
+ * never one already open. Nothing depends on it: when it fails, the table
+ * grows as before.
+ */
+void stage_reserve_fds(void)
+{
+	size_t held = written_fds_max();
+	if (held == 0)
+		return;
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) != 0)
+		return;
+	/* Besides the files held: directories, the files being written and read, the standard ones. */
+	rlim_t want = (rlim_t)held + STAGE_OTHER_FDS;
+	if (nofile.rlim_cur != RLIM_INFINITY && want >= nofile.rlim_cur)
+		want = nofile.rlim_cur - 1;
+	for (int src = 0; src <= 2; src++) {
+		int fd = fcntl(src, F_DUPFD_CLOEXEC, (int)want);
+		if (fd >= 0) {
+			close(fd);
+			return;
+		}
+		if (errno != EBADF)
+			return;
+	}
+}
+
 /* Starts the flusher for a staging directory just made; call with the lock held. */
 static void flusher_start(struct stage *st)
 {
@@ -615,11 +664,8 @@ static void flusher_start(struct stage *st)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	st->flusher_started = pthread_create(&st->flusher, NULL, flusher_main, st) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	struct rlimit nofile;
-	if (st->flusher_started && getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
-		rlim_t quarter = nofile.rlim_cur / 4;
-		st->max_written_fds = quarter < STAGE_WRITTEN_FDS_MAX ? (size_t)quarter : STAGE_WRITTEN_FDS_MAX;
-	}
+	if (st->flusher_started)
+		st->max_written_fds = written_fds_max();
 }
 
 /*

@@ -43,6 +43,12 @@ struct stage;
  * A stage for out_dir (need not exist yet); reads its manifest. Caller frees
  * with stage_free, which removes a staging tree that was not committed.
  */
+/*
+ * Grows the file-descriptor table to what a build's stage may use, once,
+ * while the process has a single thread (call it before any thread
+ * starts): growing it later makes every thread wait (see stage.c).
+ */
+void stage_reserve_fds(void);
 struct stage *stage_new(const char *out_dir);
 void stage_free(struct stage *st);
 
