@@ -16,6 +16,8 @@
 #include "xref.h"
 
 #include <cmark-gfm-core-extensions.h>
+/* The nodes' fields, read directly once markdown.c has proven their layout (markdown_direct_fields). */
+#include <cmark-gfm/node.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,7 +64,55 @@ struct render {
 	 */
 	const char *const *shared_abbr_titles;
 	char **abbr_titles;
+	/*
+	 * 1 when the nodes' fields are read directly (markdown_direct_fields):
+	 * a text's literal and length without the accessor's copy and a
+	 * strlen, the links between nodes without a call into the library.
+	 */
+	int direct;
 };
+
+/* The reads of a node the walk makes at every node, direct when r->direct. */
+static inline cmark_node_type node_type(const struct render *r, cmark_node *n)
+{
+	return r->direct ? (cmark_node_type)n->type : cmark_node_get_type(n);
+}
+
+static inline cmark_node *node_next(const struct render *r, cmark_node *n)
+{
+	return r->direct ? n->next : cmark_node_next(n);
+}
+
+static inline cmark_node *node_first_child(const struct render *r, cmark_node *n)
+{
+	return r->direct ? n->first_child : cmark_node_first_child(n);
+}
+
+static inline cmark_node *node_parent(const struct render *r, cmark_node *n)
+{
+	return r->direct ? n->parent : cmark_node_parent(n);
+}
+
+static inline void *node_user_data(const struct render *r, cmark_node *n)
+{
+	return r->direct ? n->user_data : cmark_node_get_user_data(n);
+}
+
+/*
+ * A text node's literal and its length: the chunk as it is, which need
+ * not end with a NUL (the text is read by length only), or else what the
+ * accessor gives.
+ */
+static inline const char *text_literal(const struct render *r, cmark_node *n, size_t *len)
+{
+	if (r->direct) {
+		*len = (size_t)n->as.literal.len;
+		return n->as.literal.len > 0 ? (const char *)n->as.literal.data : "";
+	}
+	const char *text = cmark_node_get_literal(n);
+	*len = text ? strlen(text) : 0;
+	return text ? text : "";
+}
 
 /* Where out holds a path relative to the page: out->data[at..at+len), escaped, for target. */
 struct page_link {
@@ -359,9 +409,9 @@ static void put_sigle(struct render *r, size_t which, const char *s, size_t n)
  * (a call of its own cost 2.5 M instructions at 1 000 fiches).
  */
 static inline __attribute__((always_inline)) void put_text(struct render *r, const char *text,
-							     int sigles)
+							     size_t n, int sigles)
 {
-	size_t n = strlen(text), start = 0, pos, len, which;
+	size_t start = 0, pos, len, which;
 	typo_emit_fn emit = plain_on(r) ? emit_typo_plain : emit_typo;
 	void *ctx = plain_on(r) ? (void *)r : (void *)r->out;
 	while (sigles && r->s->gloss &&
@@ -456,7 +506,7 @@ static const char *table_align(cmark_node *cell)
 	}
 }
 
-static void render_children(struct render *r, cmark_node *node);
+static inline __attribute__((always_inline)) void render_children(struct render *r, cmark_node *node);
 
 /* Appends v in decimal, as %d would (list starts and heading levels: no printf per node). */
 static void put_int(struct buf *out, int v)
@@ -472,15 +522,15 @@ static void put_int(struct buf *out, int v)
 static void render_node(struct render *r, cmark_node *node)
 {
 	struct buf *out = r->out;
-	switch (cmark_node_get_type(node)) {
+	switch (node_type(r, node)) {
 	case CMARK_NODE_DOCUMENT:
 		render_children(r, node);
 		return;
 	case CMARK_NODE_PARAGRAPH: {
 		/* Tight list items print their paragraphs without <p>. */
-		cmark_node *parent = cmark_node_parent(node);
-		cmark_node *list = parent ? cmark_node_parent(parent) : NULL;
-		int tight = parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM && list &&
+		cmark_node *parent = node_parent(r, node);
+		cmark_node *list = parent ? node_parent(r, parent) : NULL;
+		int tight = parent && node_type(r, parent) == CMARK_NODE_ITEM && list &&
 			    cmark_node_get_list_tight(list);
 		r->typo = (struct typo_state)TYPO_STATE_INIT;
 		if (!tight)
@@ -583,11 +633,14 @@ static void render_node(struct render *r, cmark_node *node)
 	case CMARK_NODE_FOOTNOTE_DEFINITION:
 		/* Printed after the body, in reference order. */
 		return;
-	case CMARK_NODE_TEXT:
+	case CMARK_NODE_TEXT: {
 		/* Looked up when the document was parsed (glossary.h). */
-		put_text(r, cmark_node_get_literal(node),
-			 cmark_node_get_user_data(node) != GLOSS_NO_SIGLE);
+		int sigles = r->s->gloss && node_user_data(r, node) != GLOSS_NO_SIGLE;
+		size_t n;
+		const char *text = text_literal(r, node, &n);
+		put_text(r, text, n, sigles);
 		return;
+	}
 	case CMARK_NODE_SOFTBREAK:
 		buf_putc(out, '\n');
 		r->typo.prev = ' ';
@@ -732,9 +785,9 @@ static void render_node(struct render *r, cmark_node *node)
 	render_children(r, node);
 }
 
-static void render_children(struct render *r, cmark_node *node)
+static inline __attribute__((always_inline)) void render_children(struct render *r, cmark_node *node)
 {
-	for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+	for (cmark_node *c = node_first_child(r, node); c; c = node_next(r, c))
 		render_node(r, c);
 }
 
@@ -851,6 +904,7 @@ static size_t *sigles_linked(const struct render *r, size_t *n)
 /* The body and its notes; the caller frees r->sigle_seen. */
 static void render_root(struct render *r, cmark_node *root)
 {
+	r->direct = markdown_direct_fields();
 	render_node(r, root);
 	render_footnotes(r, root);
 	for (size_t i = 0; i < r->nfootnotes; i++)
@@ -863,7 +917,7 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 		     struct buf *out)
 {
 	struct render r = {s, doc, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL,
-			   NULL, 0, NULL, 0, NULL, NULL};
+			   NULL, 0, NULL, 0, NULL, NULL, 0};
 	sigles_start(&r);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -1000,7 +1054,7 @@ char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *r
 {
 	struct buf body = BUF_INIT;
 	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, path_depth(PAGES_WHAT_TO_DO_PATH), &body, 0, NULL,
-			   TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL};
+			   TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0};
 	sigles_start(&r);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
@@ -1061,7 +1115,7 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	struct page_links links = {NULL, 0, 0, SIZE_MAX};
 	struct render r = {s, doc, doc->out_path, path_depth(doc->out_path), &out, 0, NULL,
 			   TYPO_STATE_INIT, 0, NULL, 0, texts ? &plain : NULL, texts, 0,
-			   what_to_do ? &links : NULL, 0, abbr_titles, NULL};
+			   what_to_do ? &links : NULL, 0, abbr_titles, NULL, 0};
 	sigles_start(&r);
 	/*
 	 * Room for what the body usually gives (its HTML is about its
@@ -1153,16 +1207,17 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 {
 	size_t n = strlen(text);
 	struct render r = {s, NULL, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL,
-			   NULL, 0, NULL, 0, NULL, NULL};
+			   NULL, 0, NULL, 0, NULL, NULL, 0};
 #ifndef HTML_ALWAYS_PARSE /* defined by test_html_markdown, which compares both ways */
 	if (inline_only && plain_paragraph(text, n)) {
 		/* What the tree's one text node gives, without the tree. */
-		put_text(&r, text, 1);
+		put_text(&r, text, n, 1);
 		abbr_titles_free(&r);
 		return;
 	}
 #endif
 	cmark_node *root = markdown_parse_string(text, n);
+	r.direct = markdown_direct_fields();
 	if (inline_only) {
 		/* Sigles get their <abbr> but no link: summaries sit inside links. */
 		for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {
