@@ -70,6 +70,8 @@ struct render {
 	 * strlen, the links between nodes without a call into the library.
 	 */
 	int direct;
+	/* The texts of a paragraph's lines joined, to be typeset in one call (put_lines). */
+	struct buf lines;
 };
 
 /* The reads of a node the walk makes at every node, direct when r->direct. */
@@ -423,6 +425,58 @@ static inline __attribute__((always_inline)) void put_text(struct render *r, con
 	typo_apply(text + start, n - start, &r->typo, emit, ctx);
 }
 
+#ifndef HTML_LINE_BY_LINE /* defined by test_html_markdown, which compares both ways */
+#define JOIN_LINES 1
+#else
+#define JOIN_LINES 0
+#endif
+
+/* Whether node is a text whose sigles need not be looked for (put_lines may join it). */
+static inline int text_without_sigles(const struct render *r, cmark_node *node)
+{
+	return node_type(r, node) == CMARK_NODE_TEXT &&
+	       (!r->s->gloss || node_user_data(r, node) == GLOSS_NO_SIGLE);
+}
+
+/*
+ * text, a text without sigles followed by a soft break, and the lines
+ * after it that are such texts too, each after its soft break, typeset
+ * in one call with a '\n' for each break: what the nodes one by one give
+ * (a soft break writes '\n', and the search text's separator), with one
+ * typesetting, one emit and one set-up instead of one per line and
+ * break. typo_apply takes the '\n' as the white space the break stood
+ * for: no rule rewrites it, inserts a space beside it or reads across it
+ * (a mark, a quote or a unit after it sees white space and nothing to
+ * drop, as after the break's ' '; what looks ahead from the line before
+ * sees white space, as at a text's end), and the search text's '\n' is
+ * its separator. Returns the last node written.
+ */
+static cmark_node *put_lines(struct render *r, cmark_node *text)
+{
+	cmark_node *soft = node_next(r, text), *next = node_next(r, soft);
+	size_t n;
+	const char *lit = text_literal(r, text, &n);
+	typo_emit_fn emit = plain_on(r) ? emit_typo_plain : emit_typo;
+	void *ctx = plain_on(r) ? (void *)r : (void *)r->out;
+	if (!next || !text_without_sigles(r, next)) {
+		typo_apply(lit, n, &r->typo, emit, ctx);
+		return text;
+	}
+	struct buf *b = &r->lines;
+	buf_reset(b);
+	buf_put(b, lit, n);
+	do {
+		text = next;
+		lit = text_literal(r, text, &n);
+		buf_putc(b, '\n');
+		buf_put(b, lit, n);
+		soft = node_next(r, text);
+	} while (soft && node_type(r, soft) == CMARK_NODE_SOFTBREAK && (next = node_next(r, soft)) &&
+		 text_without_sigles(r, next));
+	typo_apply(b->data, b->len, &r->typo, emit, ctx);
+	return text;
+}
+
 /* The search text of a block's start or end (none inside a heading). */
 static void plain_block_end(struct render *r)
 {
@@ -507,6 +561,7 @@ static const char *table_align(cmark_node *cell)
 }
 
 static inline __attribute__((always_inline)) void render_children(struct render *r, cmark_node *node);
+static cmark_node *put_lines(struct render *r, cmark_node *text);
 
 /* Appends v in decimal, as %d would (list starts and heading levels: no printf per node). */
 static void put_int(struct buf *out, int v)
@@ -519,13 +574,17 @@ static void put_int(struct buf *out, int v)
 	buf_put_uint(out, (size_t)v);
 }
 
-static void render_node(struct render *r, cmark_node *node)
+/*
+ * Writes node and returns the last node written: node itself, or the
+ * last of the lines put_lines joined to it (its siblings).
+ */
+static cmark_node *render_node(struct render *r, cmark_node *node)
 {
 	struct buf *out = r->out;
 	switch (node_type(r, node)) {
 	case CMARK_NODE_DOCUMENT:
 		render_children(r, node);
-		return;
+		return node;
 	case CMARK_NODE_PARAGRAPH: {
 		/* Tight list items print their paragraphs without <p>. */
 		cmark_node *parent = node_parent(r, node);
@@ -542,7 +601,7 @@ static void render_node(struct render *r, cmark_node *node)
 			buf_put_lit(out, "\n");
 		else
 			buf_put_lit(out, "</p>\n");
-		return;
+		return node;
 	}
 	case CMARK_NODE_HEADING: {
 		int level = cmark_node_get_heading_level(node);
@@ -573,7 +632,7 @@ static void render_node(struct render *r, cmark_node *node)
 		buf_put_lit(out, "</h");
 		put_int(out, level);
 		buf_put_lit(out, ">\n");
-		return;
+		return node;
 	}
 	case CMARK_NODE_BLOCK_QUOTE:
 		buf_put_lit(out, "<blockquote>\n");
@@ -581,7 +640,7 @@ static void render_node(struct render *r, cmark_node *node)
 		render_children(r, node);
 		plain_block_end(r);
 		buf_put_lit(out, "</blockquote>\n");
-		return;
+		return node;
 	case CMARK_NODE_LIST: {
 		int ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
 		int start = cmark_node_get_list_start(node);
@@ -602,7 +661,7 @@ static void render_node(struct render *r, cmark_node *node)
 			buf_put_lit(out, "</ol>\n");
 		else
 			buf_put_lit(out, "</ul>\n");
-		return;
+		return node;
 	}
 	case CMARK_NODE_ITEM:
 		buf_put_lit(out, "<li>");
@@ -610,14 +669,14 @@ static void render_node(struct render *r, cmark_node *node)
 		render_children(r, node);
 		plain_block_end(r);
 		buf_put_lit(out, "</li>\n");
-		return;
+		return node;
 	case CMARK_NODE_CODE_BLOCK: {
 		const char *lit = cmark_node_get_literal(node);
 		buf_put_lit(out, "<pre><code>");
 		buf_put_html(out, lit, strlen(lit));
 		buf_put_lit(out, "</code></pre>\n");
 		plain_literal(r, lit);
-		return;
+		return node;
 	}
 	case CMARK_NODE_HTML_BLOCK:
 	case CMARK_NODE_HTML_INLINE:
@@ -625,34 +684,37 @@ static void render_node(struct render *r, cmark_node *node)
 			buf_puts(out, cmark_node_get_literal(node));
 		if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK)
 			plain_block_end(r);
-		return;
+		return node;
 	case CMARK_NODE_THEMATIC_BREAK:
 		buf_put_lit(out, "<hr>\n");
 		plain_block_end(r);
-		return;
+		return node;
 	case CMARK_NODE_FOOTNOTE_DEFINITION:
 		/* Printed after the body, in reference order. */
-		return;
+		return node;
 	case CMARK_NODE_TEXT: {
 		/* Looked up when the document was parsed (glossary.h). */
 		int sigles = r->s->gloss && node_user_data(r, node) != GLOSS_NO_SIGLE;
+		cmark_node *soft = node_next(r, node);
+		if (JOIN_LINES && !sigles && soft && node_type(r, soft) == CMARK_NODE_SOFTBREAK)
+			return put_lines(r, node);
 		size_t n;
 		const char *text = text_literal(r, node, &n);
 		put_text(r, text, n, sigles);
-		return;
+		return node;
 	}
 	case CMARK_NODE_SOFTBREAK:
 		buf_putc(out, '\n');
 		r->typo.prev = ' ';
 		if (plain_on(r))
 			search_text_separator(r->plain);
-		return;
+		return node;
 	case CMARK_NODE_LINEBREAK:
 		buf_put_lit(out, "<br>\n");
 		r->typo.prev = ' ';
 		if (plain_on(r))
 			search_text_separator(r->plain);
-		return;
+		return node;
 	case CMARK_NODE_CODE: {
 		const char *lit = cmark_node_get_literal(node);
 		buf_put_lit(out, "<code>");
@@ -660,18 +722,18 @@ static void render_node(struct render *r, cmark_node *node)
 		buf_put_lit(out, "</code>");
 		r->typo.prev = 'x';
 		plain_literal(r, lit);
-		return;
+		return node;
 	}
 	case CMARK_NODE_EMPH:
 		buf_put_lit(out, "<em>");
 		render_children(r, node);
 		buf_put_lit(out, "</em>");
-		return;
+		return node;
 	case CMARK_NODE_STRONG:
 		buf_put_lit(out, "<strong>");
 		render_children(r, node);
 		buf_put_lit(out, "</strong>");
-		return;
+		return node;
 	case CMARK_NODE_LINK: {
 		const char *url = cmark_node_get_url(node);
 		const char *title = cmark_node_get_title(node);
@@ -695,7 +757,7 @@ static void render_node(struct render *r, cmark_node *node)
 		} else {
 			render_children(r, node);
 		}
-		return;
+		return node;
 	}
 	case CMARK_NODE_IMAGE: {
 		const char *url = cmark_node_get_url(node);
@@ -709,7 +771,7 @@ static void render_node(struct render *r, cmark_node *node)
 		}
 		free(alt);
 		plain_image(r, node);
-		return;
+		return node;
 	}
 	case CMARK_NODE_FOOTNOTE_REFERENCE: {
 		const char *label = cmark_node_get_literal(node);
@@ -723,7 +785,7 @@ static void render_node(struct render *r, cmark_node *node)
 		buf_put_lit(out, "\">");
 		buf_put_uint(out, n);
 		buf_put_lit(out, "</a></sup>");
-		return;
+		return node;
 	}
 	default:
 		break;
@@ -774,21 +836,22 @@ static void render_node(struct render *r, cmark_node *node)
 		if (body_open)
 			buf_put_lit(out, "</tbody>\n");
 		buf_put_lit(out, "</table></div>\n");
-		return;
+		return node;
 	}
 	if (strcmp(type, "strikethrough") == 0) {
 		buf_put_lit(out, "<del>");
 		render_children(r, node);
 		buf_put_lit(out, "</del>");
-		return;
+		return node;
 	}
 	render_children(r, node);
+	return node;
 }
 
 static inline __attribute__((always_inline)) void render_children(struct render *r, cmark_node *node)
 {
-	for (cmark_node *c = node_first_child(r, node); c; c = node_next(r, c))
-		render_node(r, c);
+	for (cmark_node *c = node_first_child(r, node); c; c = node_next(r, render_node(r, c)))
+		;
 }
 
 static void render_footnotes(struct render *r, cmark_node *root)
@@ -911,13 +974,14 @@ static void render_root(struct render *r, cmark_node *root)
 		free(r->footnotes[i]);
 	free(r->footnotes);
 	abbr_titles_free(r);
+	buf_free(&r->lines);
 }
 
 void html_render_doc(const struct site *s, const struct doc *doc, const char *page,
 		     struct buf *out)
 {
 	struct render r = {s, doc, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL,
-			   NULL, 0, NULL, 0, NULL, NULL, 0};
+			   NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT};
 	sigles_start(&r);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -1054,7 +1118,7 @@ char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *r
 {
 	struct buf body = BUF_INIT;
 	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, path_depth(PAGES_WHAT_TO_DO_PATH), &body, 0, NULL,
-			   TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0};
+			   TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT};
 	sigles_start(&r);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
@@ -1115,7 +1179,7 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	struct page_links links = {NULL, 0, 0, SIZE_MAX};
 	struct render r = {s, doc, doc->out_path, path_depth(doc->out_path), &out, 0, NULL,
 			   TYPO_STATE_INIT, 0, NULL, 0, texts ? &plain : NULL, texts, 0,
-			   what_to_do ? &links : NULL, 0, abbr_titles, NULL, 0};
+			   what_to_do ? &links : NULL, 0, abbr_titles, NULL, 0, BUF_INIT};
 	sigles_start(&r);
 	/*
 	 * Room for what the body usually gives (its HTML is about its
@@ -1207,7 +1271,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 {
 	size_t n = strlen(text);
 	struct render r = {s, NULL, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL,
-			   NULL, 0, NULL, 0, NULL, NULL, 0};
+			   NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT};
 #ifndef HTML_ALWAYS_PARSE /* defined by test_html_markdown, which compares both ways */
 	if (inline_only && plain_paragraph(text, n)) {
 		/* What the tree's one text node gives, without the tree. */
@@ -1233,6 +1297,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 		free(r.footnotes[i]);
 	free(r.footnotes);
 	abbr_titles_free(&r);
+	buf_free(&r.lines);
 	cmark_node_free(root);
 }
 

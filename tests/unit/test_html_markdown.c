@@ -7,7 +7,10 @@
  * autolinks, sigles and typography's rules at every place; and for every
  * text taken without the parse, cmark-gfm's tree is that one text node.
  * html_render_summary and html_typo_breakable_plain, which typeset once
- * for the HTML and typo_plain's text, against the two done apart.
+ * for the HTML and typo_plain's text, against the two done apart. Bodies
+ * whose paragraphs have several lines, rendered with the lines of texts
+ * without sigles typeset in one call (put_lines), against the same file's
+ * render one text node and one soft break at a time (HTML_LINE_BY_LINE).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #define HTML_ALWAYS_PARSE
+#define HTML_LINE_BY_LINE
 #define html_url ref_html_url
 #define html_typo ref_html_typo
 #define html_typo_breakable ref_html_typo_breakable
@@ -49,6 +53,7 @@
 #undef html_render_summary
 #undef html_typo_breakable_plain
 #undef HTML_ALWAYS_PARSE
+#undef HTML_LINE_BY_LINE
 
 /* The library's, which html.h declared under the names above. */
 void html_render_markdown(const struct site *s, const char *text, const char *page_path,
@@ -56,6 +61,10 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 void html_render_summary(const struct site *s, const char *text, struct buf *html,
 			 struct buf *plain);
 void html_typo_breakable_plain(const char *text, struct buf *html, struct buf *plain);
+void html_render_body(const struct site *s, const struct doc *doc, cmark_node *root,
+		      struct html_body *body, struct ptrs *texts, char **what_to_do,
+		      const char *const *abbr_titles);
+void html_body_free(struct html_body *body);
 
 static const char *const sigles[] = {"CSAPA", "ARS", "TAT 13", "ÉTAPE"};
 #define NSIGLES (sizeof sigles / sizeof *sigles)
@@ -198,11 +207,104 @@ static void test_plain_paragraph_bounds(void **state)
 	assert_false(parsed_as_one_text("Voir *ceci*"));
 }
 
+/*
+ * text parsed, its texts marked as markdown_parse_doc marks them: those
+ * outside links in which s's glossary finds no sigle (none when s has no
+ * glossary).
+ */
+static cmark_node *parsed_and_marked(const struct site *s, const char *text)
+{
+	cmark_node *root = markdown_parse_string(text, strlen(text));
+	if (!s->gloss)
+		return root;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	int in_link = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (cmark_node_get_type(n) == CMARK_NODE_LINK)
+			in_link += ev == CMARK_EVENT_ENTER ? 1 : -1;
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT || in_link)
+			continue;
+		const char *lit = cmark_node_get_literal(n);
+		size_t pos, len, which;
+		if (!gloss_index_find(s->gloss, lit, strlen(lit), 0, &pos, &len, &which))
+			cmark_node_set_user_data(n, GLOSS_NO_SIGLE);
+	}
+	cmark_iter_free(it);
+	return root;
+}
+
+/* Renders text as a body, with its search texts joined into texts (one line each). */
+static void render_as_body(const struct site *s, const struct doc *doc, const char *text, int by_line,
+			   struct buf *html, struct buf *texts)
+{
+	cmark_node *root = parsed_and_marked(s, text);
+	struct html_body body = {0};
+	struct ptrs sections = {0};
+	if (by_line)
+		ref_html_render_body(s, doc, root, &body, &sections, NULL, NULL);
+	else
+		html_render_body(s, doc, root, &body, &sections, NULL, NULL);
+	buf_put(html, body.html, body.len);
+	for (size_t i = 0; i < sections.n; i++) {
+		buf_puts(texts, sections.v[i]);
+		buf_putc(texts, '|');
+		free(sections.v[i]);
+	}
+	ptrs_free(&sections);
+	html_body_free(&body);
+	cmark_node_free(root);
+}
+
+static void test_lines_joined_as_one_by_one(void **state)
+{
+	(void)state;
+	struct site with, without;
+	site_with_glossary(&with);
+	memset(&without, 0, sizeof without);
+	struct doc doc;
+	memset(&doc, 0, sizeof doc);
+	doc.out_path = "actions/x.html";
+	size_t joined = 0;
+	for (size_t round = 0; round < 20000; round++) {
+		/* Lines of pieces, most of them ending with a soft break. */
+		struct buf text = BUF_INIT;
+		size_t k = 2 + next_rand(16);
+		for (size_t i = 0; i < k; i++) {
+			buf_puts(&text, pieces[next_rand(NPIECES)]);
+			if (next_rand(3) == 0)
+				buf_putc(&text, '\n');
+		}
+		const char *t = buf_cstr(&text);
+		const struct site *s = round % 2 ? &with : &without;
+		/* Half of them read the nodes through the accessors. */
+		markdown_use_direct_fields(round % 4 < 2);
+		struct buf html = BUF_INIT, texts = BUF_INIT, ref = BUF_INIT, ref_texts = BUF_INIT;
+		render_as_body(s, &doc, t, 0, &html, &texts);
+		render_as_body(s, &doc, t, 1, &ref, &ref_texts);
+		if (strcmp(buf_cstr(&html), buf_cstr(&ref)) != 0 ||
+		    strcmp(buf_cstr(&texts), buf_cstr(&ref_texts)) != 0)
+			fail_msg("«%s»: «%s» («%s») with the lines joined, «%s» («%s») one by one", t,
+				 buf_cstr(&html), buf_cstr(&texts), buf_cstr(&ref), buf_cstr(&ref_texts));
+		joined += strstr(t, "\n") != NULL;
+		buf_free(&html);
+		buf_free(&texts);
+		buf_free(&ref);
+		buf_free(&ref_texts);
+		buf_free(&text);
+	}
+	markdown_use_direct_fields(1);
+	assert_true(joined > 10000);
+	site_free_glossary(&with);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_paragraph_bounds),
 		cmocka_unit_test(test_plain_paragraphs_as_parsed),
+		cmocka_unit_test(test_lines_joined_as_one_by_one),
 	};
 	return cmocka_run_group_tests_name("html_markdown", tests, NULL, NULL);
 }
