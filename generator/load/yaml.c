@@ -57,19 +57,28 @@
 /* ---- position table ---------------------------------------------------- */
 
 /*
- * Open addressing, linear probing. An entry is either a value's mark
- * (key == NULL) or a key's mark (obj is the mapping, key its copy).
+ * The marks in the order recorded, a value's (key == NULL) or a key's (obj
+ * is the mapping, key its copy). A front matter records about fifty, put
+ * once and looked up once or twice when a message needs a place: they are
+ * appended and looked up by a scan from the newest, so that a mark put
+ * again wins as an overwrite would. Past INDEX_FROM marks (data files,
+ * large front matters) a hash index (open addressing, linear probing) is
+ * kept beside them from then on, and a mark put again is updated in place.
  */
 struct mark_entry {
-	const void *obj; /* NULL: free slot */
+	const void *obj;
 	char *key;       /* owned; NULL for a value mark */
 	size_t keylen;
 	int line, col;
 };
 
+#define INDEX_FROM 64
+
 struct yaml_marks {
-	struct mark_entry *v; /* owned array of cap slots */
-	size_t cap, n;
+	struct mark_entry *v; /* owned, n in use of cap */
+	size_t n, cap;
+	uint32_t *index;      /* owned, icap slots: entry + 1, 0 when free; NULL below INDEX_FROM */
+	size_t icap;
 };
 
 static uint64_t mix64(uint64_t x)
@@ -106,28 +115,39 @@ static int mark_same(const struct mark_entry *e, const void *obj,
 	return e->keylen == keylen && memcmp(e->key, key, keylen) == 0;
 }
 
-static struct mark_entry *mark_slot(const struct yaml_marks *m, const void *obj,
-				    const char *key, size_t keylen)
+/* The index slot of (obj, key): its mark's, or the free slot where it would go. */
+static uint32_t *index_slot(const struct yaml_marks *m, const void *obj,
+			    const char *key, size_t keylen)
 {
-	size_t mask = m->cap - 1;
+	size_t mask = m->icap - 1;
 	size_t i = (size_t)mark_hash(obj, key, keylen) & mask;
-	while (m->v[i].obj && !mark_same(&m->v[i], obj, key, keylen))
+	while (m->index[i] && !mark_same(&m->v[m->index[i] - 1], obj, key, keylen))
 		i = (i + 1) & mask;
-	return &m->v[i];
+	return &m->index[i];
 }
 
-static void marks_grow(struct yaml_marks *m)
+/* The newest mark of (obj, key), NULL when none. */
+static struct mark_entry *mark_find(const struct yaml_marks *m, const void *obj,
+				    const char *key, size_t keylen)
 {
-	struct yaml_marks old = *m;
-	m->cap = old.cap ? old.cap * 2 : 32;
-	m->v = xcalloc(m->cap, sizeof *m->v);
-	for (size_t i = 0; i < old.cap; i++) {
-		if (!old.v[i].obj)
-			continue;
-		struct mark_entry *e = mark_slot(m, old.v[i].obj, old.v[i].key, old.v[i].keylen);
-		*e = old.v[i];
+	if (m->index) {
+		uint32_t e = *index_slot(m, obj, key, keylen);
+		return e ? &m->v[e - 1] : NULL;
 	}
-	free(old.v);
+	for (size_t i = m->n; i-- > 0;)
+		if (mark_same(&m->v[i], obj, key, keylen))
+			return &m->v[i];
+	return NULL;
+}
+
+/* An index of icap slots over the marks so far, the newest of equal ones winning. */
+static void index_build(struct yaml_marks *m, size_t icap)
+{
+	free(m->index);
+	m->icap = icap;
+	m->index = xcalloc(icap, sizeof *m->index);
+	for (size_t i = 0; i < m->n; i++)
+		*index_slot(m, m->v[i].obj, m->v[i].key, m->v[i].keylen) = (uint32_t)(i + 1);
 }
 
 /*
@@ -137,19 +157,32 @@ static void marks_grow(struct yaml_marks *m)
 static void marks_put_key(struct yaml_marks *m, const void *obj, char *owned, const char *key,
 			  size_t keylen, int line, int col)
 {
-	if ((m->n + 1) * 10 > m->cap * 7)
-		marks_grow(m);
-	struct mark_entry *e = mark_slot(m, obj, key, keylen);
-	if (!e->obj) {
-		e->obj = obj;
-		e->key = owned ? owned : key ? xstrndup(key, keylen) : NULL;
-		e->keylen = keylen;
-		m->n++;
-	} else {
-		free(owned);
+	uint32_t *slot = NULL;
+	if (m->index) {
+		slot = index_slot(m, obj, key, keylen);
+		if (*slot) {
+			struct mark_entry *e = &m->v[*slot - 1];
+			free(owned);
+			e->line = line;
+			e->col = col;
+			return;
+		}
 	}
+	if (m->n == m->cap) {
+		/* YAML_MAX_NODES bounds the values, hence the marks, far below UINT32_MAX. */
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+	}
+	struct mark_entry *e = &m->v[m->n++];
+	e->obj = obj;
+	e->key = owned ? owned : key ? xstrndup(key, keylen) : NULL;
+	e->keylen = keylen;
 	e->line = line;
 	e->col = col;
+	if (slot && 10 * m->n <= 7 * m->icap)
+		*slot = (uint32_t)m->n;
+	else if (slot || m->n > INDEX_FROM)
+		index_build(m, m->icap ? m->icap * 2 : 4 * INDEX_FROM);
 }
 
 static void marks_put(struct yaml_marks *m, const void *obj, const char *key,
@@ -167,10 +200,10 @@ static int has_identity(const json_t *v)
 int yaml_marks_find(const struct yaml_marks *m, const json_t *value,
 		    int *line, int *col)
 {
-	if (!m || !m->cap || !has_identity(value))
+	if (!m || !has_identity(value))
 		return 0;
-	const struct mark_entry *e = mark_slot(m, value, NULL, 0);
-	if (!e->obj)
+	const struct mark_entry *e = mark_find(m, value, NULL, 0);
+	if (!e)
 		return 0;
 	*line = e->line;
 	*col = e->col;
@@ -180,10 +213,10 @@ int yaml_marks_find(const struct yaml_marks *m, const json_t *value,
 int yaml_marks_find_key(const struct yaml_marks *m, const json_t *obj,
 			const char *key, int *line, int *col)
 {
-	if (!m || !m->cap || !obj || !key)
+	if (!m || !obj || !key)
 		return 0;
-	const struct mark_entry *e = mark_slot(m, obj, key, strlen(key));
-	if (!e->obj)
+	const struct mark_entry *e = mark_find(m, obj, key, strlen(key));
+	if (!e)
 		return 0;
 	*line = e->line;
 	*col = e->col;
@@ -194,9 +227,10 @@ void yaml_marks_free(struct yaml_marks *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->cap; i++)
+	for (size_t i = 0; i < m->n; i++)
 		free(m->v[i].key);
 	free(m->v);
+	free(m->index);
 	free(m);
 }
 

@@ -564,6 +564,47 @@ static void test_keys_and_documents(void **state)
 	diag_free(d);
 }
 
+/*
+ * Every key and value keeps its place whatever the table's size: scanned
+ * below 64 marks, indexed past them (and the index grown), copies too.
+ */
+static void test_positions_small_and_large(void **state)
+{
+	(void)state;
+	static const int sizes[] = {1, 20, 31, 32, 33, 64, 65, 100, 300};
+	for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+		int n = sizes[s];
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "base: &b\n");
+		for (int i = 0; i < n; i++)
+			buf_printf(&b, "  k%d: [v%d]\n", i, i);
+		buf_puts(&b, "copy: *b\n");
+		struct res r = load(buf_cstr(&b), 0);
+		assert_int_equal(r.rc, 0);
+		json_t *base = json_object_get(r.v, "base");
+		json_t *copy = json_object_get(r.v, "copy");
+		assert_key_at(&r, r.v, "base", 1, 1);
+		assert_key_at(&r, r.v, "copy", n + 2, 1);
+		assert_value_at(&r, copy, n + 2, 7);
+		for (int i = 0; i < n; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "k%d", i);
+			int col = 5 + (int)strlen(key);
+			assert_key_at(&r, base, key, i + 2, 3);
+			assert_key_at(&r, copy, key, i + 2, 3);
+			assert_value_at(&r, json_object_get(base, key), i + 2, col);
+			assert_value_at(&r, json_object_get(copy, key), i + 2, col);
+			assert_value_at(&r, json_array_get(json_object_get(base, key), 0), i + 2, col + 1);
+			assert_value_at(&r, json_array_get(json_object_get(copy, key), 0), i + 2, col + 1);
+		}
+		int l, c;
+		assert_false(yaml_marks_find_key(r.m, base, "missing", &l, &c));
+		assert_false(yaml_marks_find(r.m, json_object_get(r.v, "nothing"), &l, &c));
+		done(&r);
+		buf_free(&b);
+	}
+}
+
 /* Many anchors and aliases stay fast (hashed, not scanned). */
 static void test_many_anchors(void **state)
 {
@@ -589,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_positions_with_offset),
 		cmocka_unit_test(test_columns_count_characters),
 		cmocka_unit_test(test_alias_copy_positions),
+		cmocka_unit_test(test_positions_small_and_large),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_invalid_utf8),
