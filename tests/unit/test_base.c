@@ -22,6 +22,21 @@ static void check_slug(const char *in, const char *want)
 	free(s);
 }
 
+/* Every ASCII byte between two letters: kept (a letter lowered, a digit) or a dash. */
+static void test_slug_ascii_bytes(void **state)
+{
+	(void)state;
+	for (int c = 1; c < 0x80; c++) {
+		char in[4] = {'x', (char)c, 'y', 0};
+		char want[4] = {'x', '-', 'y', 0};
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+			want[1] = (char)c;
+		else if (c >= 'A' && c <= 'Z')
+			want[1] = (char)(c + 32);
+		check_slug(in, want);
+	}
+}
+
 static void test_slugs(void **state)
 {
 	(void)state;
@@ -191,6 +206,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slugs),
+		cmocka_unit_test(test_slug_ascii_bytes),
 		cmocka_unit_test(test_slug_prefix),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_utf8),
