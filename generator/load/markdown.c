@@ -156,6 +156,14 @@ static inline void node_set_user_data(cmark_node *n, void *data, int direct)
 		cmark_node_set_user_data(n, data);
 }
 
+/* A link's or image's title from its chunk, without the library's NUL-terminated copy. */
+static const char *link_title_fields(cmark_node *n, size_t *len)
+{
+	const cmark_chunk *c = &n->as.link.title;
+	*len = c->len > 0 ? (size_t)c->len : 0;
+	return *len ? (const char *)c->data : "";
+}
+
 /*
  * 1 when every node of root reads the same through <cmark-gfm/node.h>'s
  * fields as through the library's accessors: links, type, source
@@ -189,6 +197,14 @@ static int same_through_fields(cmark_node *root)
 			same = text && before.len >= 0 && (size_t)before.len == strlen(text) &&
 			       !memcmp(before.data, text, (size_t)before.len) &&
 			       (const char *)n->as.literal.data == text && n->as.literal.alloc;
+		}
+		if (same && (cmark_node_get_type(n) == CMARK_NODE_LINK ||
+			     cmark_node_get_type(n) == CMARK_NODE_IMAGE)) {
+			/* markdown_link_title's reads, the library's copy aside. */
+			size_t len;
+			const char *mine = link_title_fields(n, &len);
+			const char *theirs = cmark_node_get_title(n);
+			same = theirs && len == strlen(theirs) && !memcmp(mine, theirs, len);
 		}
 	}
 	cmark_iter_free(it);
@@ -271,7 +287,8 @@ static void init_once(void)
 	int right = holds_types(root, expected, 2);
 	cmark_node_free(root);
 	inlines_in_parallel = reached && cmark_special_forwards() && right;
-	static const char probe[] = "# Titre *a*\n\nUn _texte_ [lien](x) a@b.example `c` \\* fin  \nsuite\n\n"
+	static const char probe[] = "# Titre *a*\n\nUn _texte_ [lien](x) [l2](y \"t&amp;z\") ![i](z 'u')\n"
+				    "a@b.example `c` \\* fin  \nsuite\n\n"
 				    "> - une ~~liste~~ www.x.example\n\n| a | b |\n|---|---|\n| c | d |\n";
 	root = parse(probe, sizeof probe - 1, NULL);
 	direct_fields_proven = same_through_fields(root);
@@ -292,6 +309,15 @@ int markdown_direct_fields(void)
 {
 	markdown_init();
 	return direct_fields;
+}
+
+const char *markdown_link_title(cmark_node *node, size_t *len)
+{
+	if (direct_fields)
+		return link_title_fields(node, len);
+	const char *title = cmark_node_get_title(node);
+	*len = title ? strlen(title) : 0;
+	return title ? title : "";
 }
 
 void markdown_use_direct_fields(int on)

@@ -35,6 +35,15 @@ int markdown_inlines_in_parallel(void);
 int markdown_direct_fields(void);
 
 /*
+ * A link's or image's title and its length in bytes: what
+ * cmark_node_get_title gives, but read from the node's fields when they
+ * are proven (markdown_direct_fields), without the library's copy of it
+ * (an allocation per link, most titles being empty). The bytes are not
+ * NUL-terminated then: use len. "" when the node has none.
+ */
+const char *markdown_link_title(cmark_node *node, size_t *len);
+
+/*
  * For tests, with no parse under way: 0 makes the walk go through the
  * accessors, as when the proof fails; 1 reads the fields again, if proven.
  */

@@ -213,6 +213,46 @@ static void test_doc_trees_through_accessors(void **state)
 	assert_int_equal(markdown_direct_fields(), 1);
 }
 
+/*
+ * markdown_link_title gives each link's and image's title as the library's
+ * accessor does, from the fields and through the accessors alike, with
+ * its length ("" for none); the fields' bytes are not NUL-terminated.
+ */
+static void check_link_titles(void)
+{
+	static const char text[] =
+		"[a](x) [b](y \"titre &amp; « suite »\") ![c](z 'u') [d](w ()) [e][r]\n"
+		"<https://example.org> www.example.org a@b.example\n\n[r]: v (réf)\n";
+	cmark_node *root = markdown_parse_string(text, sizeof text - 1);
+	cmark_iter *it = cmark_iter_new(root);
+	size_t seen = 0;
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+			continue;
+		size_t len = SIZE_MAX;
+		const char *mine = markdown_link_title(n, &len);
+		const char *theirs = cmark_node_get_title(n);
+		assert_int_equal(len, strlen(theirs));
+		assert_memory_equal(mine, theirs, len);
+		seen++;
+	}
+	cmark_iter_free(it);
+	cmark_node_free(root);
+	assert_int_equal(seen, 8);
+}
+
+static void test_link_titles(void **state)
+{
+	(void)state;
+	assert_int_equal(markdown_direct_fields(), 1);
+	check_link_titles();
+	markdown_use_direct_fields(0);
+	check_link_titles();
+	markdown_use_direct_fields(1);
+}
+
 /* A '[' then a reference to '^': one text node "[^1]", read without error
  * (the sanitizer build catches the library's read of freed memory). */
 static void test_caret_reference(void **state)
@@ -241,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_caret_reference),
 		cmocka_unit_test(test_doc_trees),
 		cmocka_unit_test(test_doc_trees_through_accessors),
+		cmocka_unit_test(test_link_titles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
