@@ -612,23 +612,24 @@ static const struct command *find_command(const char *name)
 }
 
 /*
- * Memory that mimalloc frees is given back to the system after 5 ms
- * instead of its default delay (25 ms in mimalloc 2.0, 10 ms in 2.1). A
- * build goes through phases that allocate differently (loading, the bodies
- * on every thread, the search index and site.json beside the pages), and
- * what one phase freed stayed resident, with the default, while the next
- * grew: the peak at 1 000 fiches fell by 3 to 5 MiB with no delay at all
- * (docs/HACKING.md, « Memory »). But with no delay every page of a size
- * class emptied for an instant (a page's HTML buffer growing by doubling,
- * then freed once written) went back to the kernel and was faulted in again
- * by the next allocation: at 10 000 fiches 219 000 page faults for a 390 MiB
- * peak and 23 000 madvise/mprotect calls, 0.4 s of system time. 5 ms keeps
- * what is reused within one page's work (148 000 faults, 0.5 s of system
- * time instead of 0.96 s) and still gives back what a phase leaves
- * (+1.5 MiB at 1 000 fiches, +3 % at 10 000); docs/HACKING.md, « System
- * time ». A MIMALLOC_ variable for the delay still decides.
+ * Memory that mimalloc frees is given back to the system after 2 s
+ * instead of its default delay (25 ms in mimalloc 2.0, 10 ms in 2.1), so
+ * that a build (2 s at 10 000 fiches) gives back almost nothing: what one
+ * of its phases frees, the next one reuses, without the kernel. With a
+ * delay of 5 ms (sessions 10 to 15) every run of pages emptied for longer
+ * went back to the kernel (madvise) and was faulted in again when the next
+ * phase grew: at 10 000 fiches 2 100 madvise and 570 mprotect calls, each
+ * a TLB shootdown of the other core's threads, 4 500 in all (a VM exit
+ * each in this Firecracker guest), and 11 000 page faults more (86 000
+ * against 75 000). The cost is the peak: 268 → 305 MiB at 10 000 fiches,
+ * 37.6 → 44 MiB at 1 000, 0.15 and 0.19 of Hugo's (issue 16 allows a
+ * quarter). A process that lives on (`fiches serve`) still gives back,
+ * 2 s later, what a rebuild freed. With no delay at all (session 9) the
+ * peak at 1 000 fiches was 3 to 5 MiB lower than with the default, but
+ * 219 000 page faults at 10 000; docs/HACKING.md, « System time » and
+ * session 16. A MIMALLOC_ variable for the delay still decides.
  */
-#define MALLOC_PURGE_DELAY_MS 5
+#define MALLOC_PURGE_DELAY_MS 2000
 
 static void malloc_options(void)
 {
