@@ -13,6 +13,7 @@
  */
 #include "context.h"
 #include "body_store.h"
+#include "doc_cards.h"
 #include "buf.h"
 #include "html.h"
 #include "kind.h"
@@ -40,6 +41,7 @@ struct cx {
 	 */
 	const char *absolute;
 	const struct page_plan *plan; /* every page of the site */
+	const struct doc_cards *cards; /* the documents' cards made for the pass, or NULL */
 	struct arena *a;    /* the page's: every value built for it */
 	size_t page_dir;    /* bytes of page up to its last '/' included (0 at the root) */
 	/*
@@ -138,7 +140,7 @@ static void set_str(const struct cx *c, struct mobj *o, unsigned atom, const cha
  * of the root, a link to the page's own directory), the link is the end of
  * target itself, not a copy.
  */
-static struct mval relative(const struct cx *c, const char *target, int lasting)
+static struct mval relative(const struct cx *c, const char *target, size_t ntarget, int lasting)
 {
 	const char *from = c->page;
 	/*
@@ -148,7 +150,7 @@ static struct mval relative(const struct cx *c, const char *target, int lasting)
 	 * (most links of a list) shares them all.
 	 */
 	size_t common = 0, shared = 0;
-	if (c->page_dir && strncmp(target, from, c->page_dir) == 0) {
+	if (c->page_dir && ntarget >= c->page_dir && memcmp(target, from, c->page_dir) == 0) {
 		common = c->page_dir;
 		shared = c->page_dirs;
 	} else if (c->page_dir) {
@@ -160,7 +162,7 @@ static struct mval relative(const struct cx *c, const char *target, int lasting)
 	}
 	size_t ups = c->page_dirs - shared;
 	const char *tail = target + common;
-	size_t ntail = strlen(tail), n = 3 * ups + ntail;
+	size_t ntail = ntarget - common, n = 3 * ups + ntail;
 	if (n == 0)
 		return mv_strn("./", 2);
 	if (ups == 0 && lasting)
@@ -172,14 +174,20 @@ static struct mval relative(const struct cx *c, const char *target, int lasting)
 	return mv_strn(s, n);
 }
 
-static struct mval href_to(const struct cx *c, const char *target, int lasting)
+/* A link to target[0..ntarget), which is NUL-terminated there. */
+static struct mval href_to_n(const struct cx *c, const char *target, size_t ntarget, int lasting)
 {
 	if (c->absolute) {
 		/* "index.html" is the site's root URL itself. */
 		const char *t = strcmp(target, "index.html") == 0 ? "" : target;
 		return own(c, xasprintf("%s%s", c->absolute, t));
 	}
-	return relative(c, target, lasting);
+	return relative(c, target, ntarget, lasting);
+}
+
+static struct mval href_to(const struct cx *c, const char *target, int lasting)
+{
+	return href_to_n(c, target, strlen(target), lasting);
 }
 
 /* A link to target, which the caller may free once the page is built. */
@@ -299,24 +307,8 @@ static struct mval taxa_list(const struct ptrs *p)
 /* The ids of a list of taxa, separated by spaces, written into the page's arena. */
 static struct mval id_words(const struct cx *c, const struct ptrs *taxa)
 {
-	/* The first ids' lengths kept for the copy (a fiche has a few taxa). */
-	size_t lens[16], n = taxa->n ? taxa->n - 1 : 0;
-	for (size_t i = 0; i < taxa->n; i++) {
-		size_t len = strlen(((const struct taxon *)taxa->v[i])->id);
-		if (i < 16)
-			lens[i] = len;
-		n += len;
-	}
-	char *s = arena_alloc(c->a, n + 1), *w = s;
-	for (size_t i = 0; i < taxa->n; i++) {
-		const char *id = ((const struct taxon *)taxa->v[i])->id;
-		size_t len = i < 16 ? lens[i] : strlen(id);
-		if (i)
-			*w++ = ' ';
-		memcpy(w, id, len);
-		w += len;
-	}
-	*w = '\0';
+	size_t n;
+	char *s = doc_cards_id_words(c->a, taxa, &n);
 	return mv_strn(s, n);
 }
 
@@ -346,12 +338,15 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 	(void)n;
 	const struct doc *d = subject;
 	struct cx *c = user;
+	/* What the pass made once for every card (doc_cards.h), else made now. */
+	const struct doc_card *k = doc_cards_of(c->cards, d);
 	switch (atom) {
 	case MA_kind:
 		*out = kind_names(c, d->desc)->kind_name;
 		return out->type == MVAL_STR;
 	case MA_href:
-		*out = href_model(c, d->out_path);
+		*out = k && k->out_path ? href_to_n(c, k->out_path, k->out_len, 1) :
+		       href_model(c, d->out_path);
 		return 1;
 	case MA_title:
 		return found_str(out, d->title);
@@ -374,14 +369,23 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 		*out = kind_names(c, d->desc)->kind_label;
 		return out->type == MVAL_STR;
 	case MA_title_html: {
+		if (k) {
+			*out = k->title_html ? mv_strn(k->title_html, k->title_len) :
+			       typo_html(c, d->title);
+			return 1;
+		}
 		size_t len;
 		const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d, &len);
 		*out = kept ? mv_strn(kept, len) : typo_html(c, d->title);
 		return 1;
 	}
 	case MA_summary_html: {
+		if (k && k->summary_html) {
+			*out = mv_strn(k->summary_html, k->summary_len);
+			return 1;
+		}
 		size_t len;
-		const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d, &len);
+		const char *kept = k ? NULL : body_store_summary_html(c->o ? c->o->bodies : NULL, d, &len);
 		*out = kept ? mv_strn(kept, len) : d->summary ? inline_md(c, d->summary) : mv_null();
 		return 1;
 	}
@@ -402,10 +406,10 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 		return found_str(out, d->status ? d->status : "");
 	/* Space-separated ids, for the list pages' filters (site.js). */
 	case MA_filter_publics:
-		*out = id_words(c, &d->publics);
+		*out = k ? mv_strn(k->publics, k->publics_len) : id_words(c, &d->publics);
 		return 1;
 	case MA_filter_territories:
-		*out = id_words(c, &d->territories);
+		*out = k ? mv_strn(k->territories, k->territories_len) : id_words(c, &d->territories);
 		return 1;
 	}
 	return 0;
@@ -1585,14 +1589,15 @@ static struct mobj *page_value(struct cx *c, const struct page *p)
 	return obj(c);
 }
 
-struct page_context *context_for_page(const struct site *s, const struct page_plan *plan,
-				      const struct page *p, const struct context_options *o)
+struct page_context *context_for_page_with(const struct site *s, const struct page_plan *plan,
+					   const struct page *p, const struct context_options *o,
+					   const struct doc_cards *cards)
 {
 	struct page_context *pc = xcalloc(1, sizeof *pc);
 	pc->arena = (struct arena)ARENA_INIT;
 	pc->scratch = (struct buf)BUF_INIT;
-	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan, .a = &pc->arena,
-			     .scratch = &pc->scratch};
+	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan, .cards = cards,
+			     .a = &pc->arena, .scratch = &pc->scratch};
 	for (const char *q = p->path; *q; q++)
 		if (*q == '/') {
 			pc->cx.page_dirs++;
@@ -1600,6 +1605,12 @@ struct page_context *context_for_page(const struct site *s, const struct page_pl
 		}
 	pc->root = mv_obj(page_value(&pc->cx, p));
 	return pc;
+}
+
+struct page_context *context_for_page(const struct site *s, const struct page_plan *plan,
+				      const struct page *p, const struct context_options *o)
+{
+	return context_for_page_with(s, plan, p, o, NULL);
 }
 
 int context_render(struct page_context *pc, const struct mustache_set *set,

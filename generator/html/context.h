@@ -42,6 +42,16 @@ struct mustache_set;
 struct page_context *context_for_page(const struct site *s, const struct page_plan *plan,
 				      const struct page *p, const struct context_options *o);
 
+/*
+ * The same, the documents' cards read from cards (doc_cards.h: made once
+ * for the pass, which must outlive the context) instead of made for the
+ * page; NULL: made for the page.
+ */
+struct doc_cards;
+struct page_context *context_for_page_with(const struct site *s, const struct page_plan *plan,
+					   const struct page *p, const struct context_options *o,
+					   const struct doc_cards *cards);
+
 /* Renders template name of set with the page's context (mustache_render_value). */
 int context_render(struct page_context *pc, const struct mustache_set *set,
 		   const char *name, struct buf *out, struct diag *d);

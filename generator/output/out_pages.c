@@ -6,9 +6,12 @@
 #include "output.h"
 
 #include "buf.h"
+#include "doc_cards.h"
 #include "pool.h"
+#include "xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /*
  * The items of lists kept from page to page (mustache_render_cached), one
@@ -18,32 +21,44 @@
  */
 #define PAGE_CACHE_MAX ((size_t)16 << 20)
 
+/* What the pass's pages share: the items kept, the documents' cards. */
+struct pages_state {
+	struct mustache_cache *cache;
+	struct doc_cards *cards;
+};
+
 static void begin(struct output_run *run, void **state)
 {
-	(void)run;
-	*state = mustache_cache_new(PAGE_CACHE_MAX);
+	struct pages_state *st = xmalloc(sizeof *st);
+	st->cache = mustache_cache_new(PAGE_CACHE_MAX);
+	st->cards = doc_cards_new(run->site, run->copts->bodies);
+	*state = st;
 }
 
 static void finish(struct output_run *run, void *state)
 {
 	(void)run;
-	struct mustache_cache_stats all = mustache_cache_stats(state);
-	mustache_cache_free(state);
+	struct pages_state *st = state;
+	struct mustache_cache_stats all = mustache_cache_stats(st->cache);
+	mustache_cache_free(st->cache);
+	doc_cards_free(st->cards);
+	free(st);
 	if (pool_timing() >= 2)
 		fprintf(stderr, "fiches: pages' list items: %zu rendered and kept, %zu written again\n",
 			all.stored, all.hits);
 }
 
-/* Page p's HTML into out, with the items of cache (NULL: none). */
+/* Page p's HTML into out, with the items of cache and the cards of cards (NULL: none). */
 static int page_html(struct mustache_set *tmpl, const struct site *s, const struct page_plan *plan,
 		     const struct page *p, const struct context_options *copts,
-		     struct mustache_cache *cache, struct diag *d, struct buf *out)
+		     struct mustache_cache *cache, const struct doc_cards *cards, struct diag *d,
+		     struct buf *out)
 {
 	const char *name = p->tmpl;
 	/* A project's templates from before the pages index show it with the taxa's. */
 	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(tmpl, name))
 		name = "taxa";
-	struct page_context *context = context_for_page(s, plan, p, copts);
+	struct page_context *context = context_for_page_with(s, plan, p, copts, cards);
 	int rc = context_render_cached(context, tmpl, name, cache, out, d);
 	context_free(context);
 	return rc < 0 ? -1 : 0;
@@ -53,7 +68,7 @@ int output_page_html(struct mustache_set *tmpl, const struct site *s, const stru
 		     const struct page *p, const struct context_options *copts, struct diag *d,
 		     struct buf *out)
 {
-	return page_html(tmpl, s, plan, p, copts, NULL, d, out);
+	return page_html(tmpl, s, plan, p, copts, NULL, NULL, d, out);
 }
 
 static void render(struct output_run *run, void *state, size_t i)
@@ -66,7 +81,9 @@ static void render(struct output_run *run, void *state, size_t i)
 	 */
 	struct buf *out = bufpool_take(&run->bufs);
 	stage_stream(run->stage, p->path, out);
-	if (page_html(run->tmpl, run->site, run->plan, p, run->copts, state, run->d, out) < 0)
+	const struct pages_state *st = state;
+	if (page_html(run->tmpl, run->site, run->plan, p, run->copts, st->cache, st->cards, run->d,
+		      out) < 0)
 		atomic_store(&run->failed, 1);
 	stage_add_buf(run->stage, p->path, out);
 	bufpool_give(&run->bufs, out);

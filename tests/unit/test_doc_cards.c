@@ -1,0 +1,161 @@
+/*
+ * The documents' cards made once for a pass of the pages (html/doc_cards.h):
+ * each card holds what the page would have made for it, and the pages a
+ * build writes with them (and the list items kept) are the bytes of each
+ * page rendered alone, without either.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "body_store.h"
+#include "build.h"
+#include "diag.h"
+#include "doc_cards.h"
+#include "fileio.h"
+#include "kind.h"
+#include "pages.h"
+#include "xalloc.h"
+
+static char root[] = "/tmp/fiches-test-doc-cards-XXXXXX";
+
+static void sh(const char *fmt, const char *a)
+{
+	char *cmd = xasprintf(fmt, a);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Builds root's project into root/out, keeping the build. */
+static struct build_kept *build(void)
+{
+	struct build_kept *kept = NULL;
+	char *out = xasprintf("%s/out", root);
+	struct build_options o = {0};
+	o.root = root;
+	o.out = out;
+	o.templates = "templates";
+	o.no_pdf = 1;
+	o.quiet = 1;
+	o.jobs = 2;
+	o.keep = &kept;
+	struct diag *d = diag_new();
+	int status = build_run(&o, d, NULL);
+	if (status != BUILD_OK)
+		diag_flush(d, stderr);
+	assert_int_equal(status, BUILD_OK);
+	diag_free(d);
+	free(out);
+	assert_non_null(kept);
+	return kept;
+}
+
+/* The ids of taxa joined by spaces, as the list filters read them. */
+static char *joined_ids(const struct ptrs *taxa)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < taxa->n; i++) {
+		if (i)
+			buf_putc(&b, ' ');
+		buf_puts(&b, ((const struct taxon *)taxa->v[i])->id);
+	}
+	char *s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static void assert_text(const char *kept, size_t kept_len, const char *want, size_t want_len)
+{
+	assert_int_equal(kept_len, want_len);
+	assert_memory_equal(kept, want, want_len);
+	assert_int_equal(kept[kept_len], '\0');
+}
+
+static void assert_cards_of(const struct site *s, const struct body_store *bodies)
+{
+	struct doc_cards *cards = doc_cards_new(s, bodies);
+	size_t seen = 0, with_taxa = 0;
+	for (size_t k = 0; k < site_nkinds(s); k++)
+		for (size_t i = 0; i < s->ndocs[k]; i++) {
+			const struct doc *d = s->docs[k][i];
+			const struct doc_card *c = doc_cards_of(cards, d);
+			assert_non_null(c);
+			assert_ptr_equal(c->doc, d);
+			seen++;
+			char *publics = joined_ids(&d->publics), *territories = joined_ids(&d->territories);
+			assert_text(c->publics, c->publics_len, publics, strlen(publics));
+			assert_text(c->territories, c->territories_len, territories, strlen(territories));
+			with_taxa += d->publics.n > 1;
+			free(publics);
+			free(territories);
+			size_t len = 0;
+			const char *title = body_store_title_html(bodies, d, &len);
+			assert_ptr_equal(c->title_html, title);
+			if (title)
+				assert_int_equal(c->title_len, len);
+			const char *summary = body_store_summary_html(bodies, d, &len);
+			assert_ptr_equal(c->summary_html, summary);
+			if (summary)
+				assert_int_equal(c->summary_len, len);
+			assert_ptr_equal(c->out_path, d->out_path);
+			assert_int_equal(c->out_len, d->out_path ? strlen(d->out_path) : 0);
+		}
+	assert_true(seen >= 5);
+	assert_true(with_taxa >= 1); /* the joining is tested on a list of several */
+	/* A document the table does not hold (not the one at its place): none. */
+	struct doc stranger = *s->docs[DOC_ACTION][0];
+	assert_null(doc_cards_of(cards, &stranger));
+	stranger.index = s->ndocs[DOC_ACTION];
+	assert_null(doc_cards_of(cards, &stranger));
+	assert_null(doc_cards_of(NULL, s->docs[DOC_ACTION][0]));
+	doc_cards_free(cards);
+}
+
+/* Every page the build wrote (with the cards and the items kept) is the page rendered alone. */
+static void assert_pages_as_alone(struct build_kept *kept)
+{
+	struct page_plan plan = pages_plan(build_kept_site(kept));
+	struct diag *d = diag_new();
+	assert_true(plan.n >= 10);
+	for (size_t i = 0; i < plan.n; i++) {
+		char *alone = NULL;
+		size_t len = 0;
+		assert_int_equal(build_kept_page(kept, &plan, i, d, &alone, &len), BUILD_OK);
+		char *path = xasprintf("%s/out/%s", root, plan.pages[i].path);
+		size_t written_len = 0;
+		char *written = file_read(path, &written_len);
+		assert_non_null(written);
+		assert_int_equal(written_len, len);
+		assert_memory_equal(written, alone, len);
+		free(written);
+		free(path);
+		free(alone);
+	}
+	diag_free(d);
+	pages_free(&plan);
+}
+
+static void test_cards_and_pages(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	sh("cp -r tests/fixtures/basic/content '%s/content'", root);
+	struct build_kept *kept = build();
+	assert_cards_of(build_kept_site(kept), build_kept_bodies(kept));
+	assert_pages_as_alone(kept);
+	build_kept_free(kept);
+	sh("rm -rf '%s'", root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cards_and_pages),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
