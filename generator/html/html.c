@@ -72,6 +72,13 @@ struct render {
 	int direct;
 	/* The texts of a paragraph's lines joined, to be typeset in one call (put_lines). */
 	struct buf lines;
+	/*
+	 * The search text's length after its last block end (0 at first):
+	 * a block end changes nothing when nothing was written since (it
+	 * trims the text and ends it with one '\n', which a second one
+	 * trims and puts back), and blocks end where the next one starts.
+	 */
+	size_t plain_ended;
 };
 
 /* The reads of a node the walk makes at every node, direct when r->direct. */
@@ -480,8 +487,10 @@ static cmark_node *put_lines(struct render *r, cmark_node *text)
 /* The search text of a block's start or end (none inside a heading). */
 static void plain_block_end(struct render *r)
 {
-	if (plain_on(r))
+	if (plain_on(r) && r->plain->len != r->plain_ended) {
 		search_text_block_end(r->plain);
+		r->plain_ended = r->plain->len;
+	}
 }
 
 static void plain_literal(struct render *r, const char *lit)
@@ -624,8 +633,11 @@ static cmark_node *render_node(struct render *r, cmark_node *node)
 		}
 		buf_put_lit(out, ">");
 		/* Each heading begins a section of the search texts. */
-		if (plain_on(r))
+		if (plain_on(r)) {
 			search_text_keep(r->plain, r->texts);
+			/* Empty again: a block end changes nothing there either. */
+			r->plain_ended = 0;
+		}
 		r->in_heading++;
 		render_children(r, node);
 		r->in_heading--;
@@ -981,7 +993,7 @@ void html_render_doc(const struct site *s, const struct doc *doc, const char *pa
 		     struct buf *out)
 {
 	struct render r = {s, doc, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 0, NULL, 0, NULL,
-			   NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT};
+			   NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT, 0};
 	sigles_start(&r);
 	cmark_node *root = bodies_tree(s, doc);
 	render_root(&r, root);
@@ -1118,7 +1130,7 @@ char *html_what_to_do(const struct site *s, const struct doc *doc, cmark_node *r
 {
 	struct buf body = BUF_INIT;
 	struct render r = {s, doc, PAGES_WHAT_TO_DO_PATH, path_depth(PAGES_WHAT_TO_DO_PATH), &body, 0, NULL,
-			   TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT};
+			   TYPO_STATE_INIT, 0, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT, 0};
 	sigles_start(&r);
 	cmark_node *own = root ? NULL : bodies_tree(s, doc);
 	render_root(&r, root ? root : own);
@@ -1179,7 +1191,7 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	struct page_links links = {NULL, 0, 0, SIZE_MAX};
 	struct render r = {s, doc, doc->out_path, path_depth(doc->out_path), &out, 0, NULL,
 			   TYPO_STATE_INIT, 0, NULL, 0, texts ? &plain : NULL, texts, 0,
-			   what_to_do ? &links : NULL, 0, abbr_titles, NULL, 0, BUF_INIT};
+			   what_to_do ? &links : NULL, 0, abbr_titles, NULL, 0, BUF_INIT, 0};
 	sigles_start(&r);
 	/*
 	 * Room for what the body usually gives (its HTML is about its
@@ -1271,7 +1283,7 @@ void html_render_markdown(const struct site *s, const char *text, const char *pa
 {
 	size_t n = strlen(text);
 	struct render r = {s, NULL, page, path_depth(page), out, 0, NULL, TYPO_STATE_INIT, 1, NULL, 0, NULL,
-			   NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT};
+			   NULL, 0, NULL, 0, NULL, NULL, 0, BUF_INIT, 0};
 #ifndef HTML_ALWAYS_PARSE /* defined by test_html_markdown, which compares both ways */
 	if (inline_only && plain_paragraph(text, n)) {
 		/* What the tree's one text node gives, without the tree. */
