@@ -748,15 +748,16 @@ static cmark_node *render_node(struct render *r, cmark_node *node)
 		return node;
 	case CMARK_NODE_LINK: {
 		const char *url = cmark_node_get_url(node);
-		const char *title = cmark_node_get_title(node);
+		size_t title_len;
+		const char *title = markdown_link_title(node, &title_len);
 		int external = url && (STARTS_WITH(url, "http://") || STARTS_WITH(url, "https://"));
 		if (url && *url && !r->in_link) {
 			buf_put_lit(out, "<a href=\"");
 			put_attr_url(r, url);
 			buf_put_lit(out, "\"");
-			if (title && *title) {
+			if (title_len) {
 				buf_put_lit(out, " title=\"");
-				buf_put_html(out, title, strlen(title));
+				buf_put_html(out, title, title_len);
 				buf_put_lit(out, "\"");
 			}
 			if (external)
