@@ -205,6 +205,11 @@ static int same_through_fields(cmark_node *root)
 			const char *mine = link_title_fields(n, &len);
 			const char *theirs = cmark_node_get_title(n);
 			same = theirs && len == strlen(theirs) && !memcmp(mine, theirs, len);
+			/* markdown_url_set's chunk: the library's URL, NUL-terminated and its own. */
+			const cmark_chunk *u = &n->as.link.url;
+			const char *url = cmark_node_get_url(n);
+			same = same && url && u->alloc && u->len >= 0 && (const char *)u->data == url &&
+			       (size_t)u->len == strlen(url);
 		}
 	}
 	cmark_iter_free(it);
@@ -318,6 +323,29 @@ const char *markdown_link_title(cmark_node *node, size_t *len)
 	const char *title = cmark_node_get_title(node);
 	*len = title ? strlen(title) : 0;
 	return title ? title : "";
+}
+
+char *markdown_url_room(cmark_node *link, size_t len)
+{
+	if (direct_fields)
+		return cmark_node_mem(link)->realloc(NULL, len + 1);
+	return xmalloc(len + 1);
+}
+
+void markdown_url_set(cmark_node *link, char *url, size_t len)
+{
+	if (!direct_fields) {
+		cmark_node_set_url(link, url);
+		free(url);
+		return;
+	}
+	/* As cmark_node_set_url leaves it: the node's own copy, NUL-terminated; the old one let go. */
+	cmark_chunk *c = &link->as.link.url;
+	if (c->alloc)
+		cmark_node_mem(link)->free(c->data);
+	c->data = (unsigned char *)url;
+	c->len = (bufsize_t)len;
+	c->alloc = 1;
 }
 
 void markdown_use_direct_fields(int on)

@@ -44,6 +44,16 @@ int markdown_direct_fields(void);
 const char *markdown_link_title(cmark_node *node, size_t *len);
 
 /*
+ * A link's or image's new URL of len bytes, written by the caller into
+ * markdown_url_room's len + 1 bytes (the last a NUL) then given to
+ * markdown_url_set: the node's URL as cmark_node_set_url would leave it,
+ * without the library's zeroed copy and strlen when the fields are proven
+ * (the room is then the node's own memory); else through the accessor.
+ */
+char *markdown_url_room(cmark_node *link, size_t len);
+void markdown_url_set(cmark_node *link, char *url, size_t len);
+
+/*
  * For tests, with no parse under way: 0 makes the walk go through the
  * accessors, as when the proof fails; 1 reads the fields again, if proven.
  */

@@ -268,23 +268,21 @@ static void set_text(cmark_node *link, const char *text)
 	cmark_node_append_child(link, t);
 }
 
-/* URLs up to this long are put together on the stack. */
-#define URL_STACK 512
-
 /*
  * XREF_INTERNAL + path (nt bytes) + "#" + anchor (na bytes, none when 0)
- * as link's URL. Put together by hand, on the stack when it fits (the
- * node keeps its own copy): printf's formatting, then a growing buffer,
- * were most of a resolved link's cost. The callers know the lengths.
+ * as link's URL. Put together by hand, straight into the node's own copy
+ * (markdown_url_room): printf's formatting, then a growing buffer, then a
+ * copy on the stack that cmark_node_set_url copied again (zeroed first)
+ * after a strlen, were most of a resolved link's cost. The callers know
+ * the lengths.
  */
 static void set_url_parts(cmark_node *link, const char *path, size_t nt, const char *anchor,
 			  size_t na)
 {
 	static const char prefix[] = XREF_INTERNAL;
 	size_t np = sizeof prefix - 1;
-	size_t room = np + nt + 1 + na + 1;
-	char stack[URL_STACK];
-	char *url = room <= sizeof stack ? stack : xmalloc(room), *p = url;
+	size_t len = np + nt + (na ? 1 + na : 0);
+	char *url = markdown_url_room(link, len), *p = url;
 	memcpy(p, prefix, np);
 	p += np;
 	memcpy(p, path, nt);
@@ -295,9 +293,7 @@ static void set_url_parts(cmark_node *link, const char *path, size_t nt, const c
 		p += na;
 	}
 	*p = '\0';
-	cmark_node_set_url(link, url);
-	if (url != stack)
-		free(url);
+	markdown_url_set(link, url, len);
 }
 
 /* A target without a page has no path: "(null)", as printf wrote it. */

@@ -253,6 +253,47 @@ static void test_link_titles(void **state)
 	markdown_use_direct_fields(1);
 }
 
+/*
+ * markdown_url_room and markdown_url_set leave a link's or image's URL as
+ * cmark_node_set_url does, from the fields and through the accessors
+ * alike, over a URL of the parse or one set before.
+ */
+static void check_url_set(void)
+{
+	static const char text[] = "[a](x) ![b](y \"t\") <https://example.org> a@b.example\n";
+	cmark_node *root = markdown_parse_string(text, sizeof text - 1);
+	cmark_iter *it = cmark_iter_new(root);
+	size_t seen = 0;
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+			continue;
+		static const char *const urls[] = {"fiches:actions/a-1.html#b", "", "z"};
+		for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+			size_t len = strlen(urls[i]);
+			char *room = markdown_url_room(n, len);
+			memcpy(room, urls[i], len + 1);
+			markdown_url_set(n, room, len);
+			assert_string_equal(cmark_node_get_url(n), urls[i]);
+		}
+		seen++;
+	}
+	cmark_iter_free(it);
+	cmark_node_free(root);
+	assert_int_equal(seen, 4);
+}
+
+static void test_url_set(void **state)
+{
+	(void)state;
+	assert_int_equal(markdown_direct_fields(), 1);
+	check_url_set();
+	markdown_use_direct_fields(0);
+	check_url_set();
+	markdown_use_direct_fields(1);
+}
+
 /* A '[' then a reference to '^': one text node "[^1]", read without error
  * (the sanitizer build catches the library's read of freed memory). */
 static void test_caret_reference(void **state)
@@ -282,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_doc_trees),
 		cmocka_unit_test(test_doc_trees_through_accessors),
 		cmocka_unit_test(test_link_titles),
+		cmocka_unit_test(test_url_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
