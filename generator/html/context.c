@@ -42,6 +42,7 @@ struct cx {
 	const char *absolute;
 	const struct page_plan *plan; /* every page of the site */
 	const struct doc_cards *cards; /* the documents' cards made for the pass, or NULL */
+	const struct menu_entry *menu; /* the pass's menu entries (struct context_pass), or NULL */
 	struct arena *a;    /* the page's: every value built for it */
 	size_t page_dir;    /* bytes of page up to its last '/' included (0 at the root) */
 	/*
@@ -71,6 +72,22 @@ struct cx {
 	 */
 	const struct kind *names_kind;
 	struct mval kind_name, kind_label;
+};
+
+/*
+ * An item of the main menu as a page shows it, current or not: made once
+ * for a pass of the pages (struct context_pass), so that the items of the
+ * menus of a directory's pages are the same subjects, and their bytes are
+ * kept (mustache_render_cached) and written again.
+ */
+struct menu_entry {
+	const struct menu_item *m;
+	int current;
+};
+
+struct context_pass {
+	struct doc_cards *cards;        /* owned */
+	struct menu_entry *menu;        /* owned; 2 per item of s->menu: not current, current */
 };
 
 struct page_context {
@@ -777,17 +794,17 @@ static int site_get(const void *subject, unsigned atom, const char *name, size_t
 /* Its footer's links, when it has any, depend on the directory only (html_render_markdown). */
 static const struct mview site_view = {site_get, 1};
 
-/*
- * An item of the main menu, as a view: label, href, current (whether the
- * page is in its section: not the directory alone, so not scoped).
- */
-static int menu_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
-		    struct mval *out)
+/* Whether the page is in m's section (its path starts with the section's). */
+static int menu_current(const struct cx *c, const struct menu_item *m)
 {
-	(void)name;
-	(void)n;
-	const struct menu_item *m = subject;
-	const struct cx *c = user;
+	return !m->external && *m->section &&
+	       strncmp(c->page, m->section, strlen(m->section)) == 0;
+}
+
+/* An item of the main menu: label, href, current. */
+static int menu_answer(const struct cx *c, const struct menu_item *m, int current, unsigned atom,
+		       struct mval *out)
+{
 	switch (atom) {
 	case MA_label:
 		return found_str(out, m->label);
@@ -797,14 +814,38 @@ static int menu_get(const void *subject, unsigned atom, const char *name, size_t
 		*out = href_model(c, m->target);
 		return 1;
 	case MA_current:
-		*out = mv_bool(!m->external && *m->section &&
-			       strncmp(c->page, m->section, strlen(m->section)) == 0);
+		*out = mv_bool(current);
 		return 1;
 	}
 	return 0;
 }
 
+/*
+ * An item of the main menu, as a view (struct menu_item): whether it is
+ * current depends on the page, not on its directory alone, so not scoped.
+ */
+static int menu_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
+		    struct mval *out)
+{
+	(void)name;
+	(void)n;
+	const struct cx *c = user;
+	return menu_answer(c, subject, menu_current(c, subject), atom, out);
+}
+
 static const struct mview menu_view = {menu_get, 0};
+
+/* An entry of the pass's menu (struct menu_entry): scoped, its link the only part a directory changes. */
+static int menu_entry_get(const void *subject, unsigned atom, const char *name, size_t n,
+			  void *user, struct mval *out)
+{
+	(void)name;
+	(void)n;
+	const struct menu_entry *e = subject;
+	return menu_answer(user, e->m, e->current, atom, out);
+}
+
+static const struct mview menu_entry_view = {menu_entry_get, 1};
 
 /*
  * What a page's object has besides its fields, made only when a template
@@ -884,9 +925,15 @@ static struct mobj *base_typeset(const struct cx *c, const char *title, const ch
 	if (c->o && c->o->build_id)
 		set_str(c, v, MA_build_id, c->o->build_id);
 	const void **menu = arena_alloc(c->a, (s->nmenu ? s->nmenu : 1) * sizeof *menu);
-	for (size_t i = 0; i < s->nmenu; i++)
-		menu[i] = &s->menu[i];
-	set(c, v, MA_nav, mv_views(&menu_view, menu, s->nmenu));
+	if (c->menu) {
+		for (size_t i = 0; i < s->nmenu; i++)
+			menu[i] = &c->menu[2 * i + (size_t)menu_current(c, &s->menu[i])];
+		set(c, v, MA_nav, mv_views(&menu_entry_view, menu, s->nmenu));
+	} else {
+		for (size_t i = 0; i < s->nmenu; i++)
+			menu[i] = &s->menu[i];
+		set(c, v, MA_nav, mv_views(&menu_view, menu, s->nmenu));
+	}
 	return v;
 }
 
@@ -1589,14 +1636,36 @@ static struct mobj *page_value(struct cx *c, const struct page *p)
 	return obj(c);
 }
 
+struct context_pass *context_pass_new(const struct site *s, const struct context_options *o)
+{
+	struct context_pass *pass = xmalloc(sizeof *pass);
+	pass->cards = doc_cards_new(s, o ? o->bodies : NULL);
+	pass->menu = xmalloc((s->nmenu ? 2 * s->nmenu : 1) * sizeof *pass->menu);
+	for (size_t i = 0; i < s->nmenu; i++) {
+		pass->menu[2 * i] = (struct menu_entry){&s->menu[i], 0};
+		pass->menu[2 * i + 1] = (struct menu_entry){&s->menu[i], 1};
+	}
+	return pass;
+}
+
+void context_pass_free(struct context_pass *pass)
+{
+	if (!pass)
+		return;
+	doc_cards_free(pass->cards);
+	free(pass->menu);
+	free(pass);
+}
+
 struct page_context *context_for_page_with(const struct site *s, const struct page_plan *plan,
 					   const struct page *p, const struct context_options *o,
-					   const struct doc_cards *cards)
+					   const struct context_pass *pass)
 {
 	struct page_context *pc = xcalloc(1, sizeof *pc);
 	pc->arena = (struct arena)ARENA_INIT;
 	pc->scratch = (struct buf)BUF_INIT;
-	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan, .cards = cards,
+	pc->cx = (struct cx){.s = s, .page = p->path, .o = o, .plan = plan,
+			     .cards = pass ? pass->cards : NULL, .menu = pass ? pass->menu : NULL,
 			     .a = &pc->arena, .scratch = &pc->scratch};
 	for (const char *q = p->path; *q; q++)
 		if (*q == '/') {

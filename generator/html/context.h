@@ -43,14 +43,23 @@ struct page_context *context_for_page(const struct site *s, const struct page_pl
 				      const struct page *p, const struct context_options *o);
 
 /*
- * The same, the documents' cards read from cards (doc_cards.h: made once
- * for the pass, which must outlive the context) instead of made for the
- * page; NULL: made for the page.
+ * What every page of a pass of the pages shares, made once before them:
+ * the documents' cards (doc_cards.h) and the main menu's items as pages
+ * show them (current or not), the same subjects on every page, so that
+ * the menu's items are kept by directory like the cards. s and o must
+ * outlive it. Read-only once made: threads rendering pages may share it.
  */
-struct doc_cards;
+struct context_pass;
+struct context_pass *context_pass_new(const struct site *s, const struct context_options *o);
+void context_pass_free(struct context_pass *pass);
+
+/*
+ * The same as context_for_page, with what pass holds (which must outlive
+ * the context) instead of making it for the page; NULL: made for the page.
+ */
 struct page_context *context_for_page_with(const struct site *s, const struct page_plan *plan,
 					   const struct page *p, const struct context_options *o,
-					   const struct doc_cards *cards);
+					   const struct context_pass *pass);
 
 /* Renders template name of set with the page's context (mustache_render_value). */
 int context_render(struct page_context *pc, const struct mustache_set *set,

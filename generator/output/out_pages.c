@@ -6,7 +6,6 @@
 #include "output.h"
 
 #include "buf.h"
-#include "doc_cards.h"
 #include "pool.h"
 #include "xalloc.h"
 
@@ -21,17 +20,17 @@
  */
 #define PAGE_CACHE_MAX ((size_t)16 << 20)
 
-/* What the pass's pages share: the items kept, the documents' cards. */
+/* What the pass's pages share: the items kept, the cards and menu (context_pass_new). */
 struct pages_state {
 	struct mustache_cache *cache;
-	struct doc_cards *cards;
+	struct context_pass *pass;
 };
 
 static void begin(struct output_run *run, void **state)
 {
 	struct pages_state *st = xmalloc(sizeof *st);
 	st->cache = mustache_cache_new(PAGE_CACHE_MAX);
-	st->cards = doc_cards_new(run->site, run->copts->bodies);
+	st->pass = context_pass_new(run->site, run->copts);
 	*state = st;
 }
 
@@ -41,24 +40,24 @@ static void finish(struct output_run *run, void *state)
 	struct pages_state *st = state;
 	struct mustache_cache_stats all = mustache_cache_stats(st->cache);
 	mustache_cache_free(st->cache);
-	doc_cards_free(st->cards);
+	context_pass_free(st->pass);
 	free(st);
 	if (pool_timing() >= 2)
 		fprintf(stderr, "fiches: pages' list items: %zu rendered and kept, %zu written again\n",
 			all.stored, all.hits);
 }
 
-/* Page p's HTML into out, with the items of cache and the cards of cards (NULL: none). */
+/* Page p's HTML into out, with the items of cache and what pass shares (NULL: none). */
 static int page_html(struct mustache_set *tmpl, const struct site *s, const struct page_plan *plan,
 		     const struct page *p, const struct context_options *copts,
-		     struct mustache_cache *cache, const struct doc_cards *cards, struct diag *d,
+		     struct mustache_cache *cache, const struct context_pass *pass, struct diag *d,
 		     struct buf *out)
 {
 	const char *name = p->tmpl;
 	/* A project's templates from before the pages index show it with the taxa's. */
 	if (p->kind == PAGE_PAGES_INDEX && !mustache_set_has(tmpl, name))
 		name = "taxa";
-	struct page_context *context = context_for_page_with(s, plan, p, copts, cards);
+	struct page_context *context = context_for_page_with(s, plan, p, copts, pass);
 	int rc = context_render_cached(context, tmpl, name, cache, out, d);
 	context_free(context);
 	return rc < 0 ? -1 : 0;
@@ -82,7 +81,7 @@ static void render(struct output_run *run, void *state, size_t i)
 	struct buf *out = bufpool_take(&run->bufs);
 	stage_stream(run->stage, p->path, out);
 	const struct pages_state *st = state;
-	if (page_html(run->tmpl, run->site, run->plan, p, run->copts, st->cache, st->cards, run->d,
+	if (page_html(run->tmpl, run->site, run->plan, p, run->copts, st->cache, st->pass, run->d,
 		      out) < 0)
 		atomic_store(&run->failed, 1);
 	stage_add_buf(run->stage, p->path, out);
