@@ -443,8 +443,8 @@ static void run_group(struct search_job *j, size_t g)
 	size_t bytes = 0;
 	for (size_t f = gr->frag_from; f < gr->frag_to; f++)
 		bytes += j->frag_len[f];
-	gr->vc.toks.cap = bytes / 4 + 4096;
-	gr->vc.toks.v = xmalloc(gr->vc.toks.cap * sizeof *gr->vc.toks.v);
+	gr->vc.toks.alloc = bytes / 4 + 4096;
+	gr->vc.toks.v = xmalloc(gr->vc.toks.alloc * sizeof *gr->vc.toks.v);
 	/*
 	 * No stemmer: a spelling is stemmed once in all, when the groups
 	 * merge, not once a group. The texts in the order the postings scan

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -267,8 +269,32 @@ struct vslot {
 
 struct tokens {
 	uint32_t *v;
-	size_t n, cap;
+	size_t n;
+	size_t cap;             /* the room to fill: v[0..cap) has its pages (search_populate) */
+	size_t alloc;           /* v's size, cap <= alloc */
 };
+
+/*
+ * Gives the whole pages of p[0..len) their memory in one system call, for
+ * an array about to be written there: the index's large arrays are fresh
+ * memory (11 500 pages at 10 000 fiches), and in this VM a page faulted in
+ * on its first write costs ~2.1 µs of CPU, one of 32 populated at once
+ * ~1.6 µs (a microbenchmark's getrusage, 32 MiB). Pages already there
+ * are left as they are; where the call is missing or fails, the writes
+ * fault them in as before.
+ */
+static inline void search_populate(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1), to = ((uintptr_t)p + len) & ~(page - 1);
+	if (page && to > from)
+		(void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
 
 /* One text (a title, a summary, a heading, a section's body) in the token list. */
 struct span {

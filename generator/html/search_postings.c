@@ -338,6 +338,9 @@ void search_compute_postings(const struct site *s, const struct index *ix, uint3
 	size_t n = p->start[nstems];
 	p->sec = xmalloc((n + 1) * sizeof *p->sec);
 	p->score = xmalloc((n + 1) * sizeof *p->score);
+	/* Every byte of them is written by the scatter below. */
+	search_populate(p->sec, n * sizeof *p->sec);
+	search_populate(p->score, n * sizeof *p->score);
 	for (size_t k = 0; k < nstems; k++)
 		df[k] = p->start[k];    /* now the next free place of each stem */
 	const uint32_t *pair = NULL;
