@@ -224,6 +224,11 @@ static int next_folded(struct folded_words *fw)
 
 void search_put_number(struct buf *out, long long v)
 {
+	/* Most are a section's record within its fragment's: 0 to 9. */
+	if (v >= 0 && v < 10) {
+		buf_putc(out, (char)('0' + v));
+		return;
+	}
 	char d[24];
 	size_t n = 0;
 	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,23 @@ static void test_json_strings(void **state)
 	buf_free(&b);
 }
 
+/* Numbers as printf's %lld writes them, one digit or many, after what the buffer holds. */
+static void test_put_number(void **state)
+{
+	(void)state;
+	static const long long values[] = {0, 1, 9, 10, 11, 99, 100, 12345, -1, -9, -10, 4294967296LL,
+					   LLONG_MAX, LLONG_MIN};
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, ",");
+		search_put_number(&b, values[i]);
+		char want[32];
+		snprintf(want, sizeof want, ",%lld", values[i]);
+		assert_string_equal(buf_cstr(&b), want);
+		buf_free(&b);
+	}
+}
+
 static void test_stop_words(void **state)
 {
 	(void)state;
@@ -625,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_vocab_words),
 		cmocka_unit_test(test_vocab_merge_case),
 		cmocka_unit_test(test_json_strings),
+		cmocka_unit_test(test_put_number),
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_stems),
 		cmocka_unit_test(test_css_colour),
