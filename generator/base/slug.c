@@ -74,13 +74,19 @@ static size_t slug_write(const char *s, size_t n, char *out, size_t max)
 			/* Most of a French text: written here, without the folding's string. */
 			i++;
 			char o = ascii_slug[c];
-			if (o) {
-				if (pending_dash && len)
-					out[len++] = '-';
-				pending_dash = 0;
-				out[len++] = o;
-			} else {
+			if (!o) {
 				pending_dash = 1;
+				continue;
+			}
+			if (pending_dash && len)
+				out[len++] = '-';
+			pending_dash = 0;
+			out[len++] = o;
+			/* The rest of the word, a byte at a time without the tests above. */
+			while (i < n && len < max && (unsigned char)s[i] < 0x80 &&
+			       (o = ascii_slug[(unsigned char)s[i]]) != 0) {
+				out[len++] = o;
+				i++;
 			}
 			continue;
 		}

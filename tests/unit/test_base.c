@@ -46,6 +46,18 @@ static void test_slugs(void **state)
 	check_slug("Qu'est-ce que cela produit ?", "qu-est-ce-que-cela-produit");
 	check_slug("Œuvre « cœur » 13e", "oeuvre-coeur-13e");
 	check_slug("???", "section");
+	/* Cut at 128 bytes, within a word or at a dash (which goes). */
+	char word[201], want[129];
+	memset(word, 'A', 200);
+	word[200] = 0;
+	memset(want, 'a', 128);
+	want[128] = 0;
+	check_slug(word, want);
+	memset(word, 'b', 127);
+	memcpy(word + 127, " cde", 5);
+	memset(want, 'b', 127);
+	want[127] = 0;
+	check_slug(word, want);
 	assert_false(slug_is_valid("../etc"));
 	assert_false(slug_is_valid("-a"));
 	assert_false(slug_is_valid("A"));
