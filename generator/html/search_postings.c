@@ -454,13 +454,16 @@ void search_put_head(struct buf *b, const struct postings *p, size_t k, uint32_t
 		uint16_t sc = p->score[from + i];
 		/* count zeroed again for the next stem: its n places, not its SCORE_LEVELS. */
 		count[sc] = 0;
-		int keep = sc > low || (sc == low && at_low > 0);
-		if (keep && sc == low)
+		/* Most postings of a frequent stem score below the lowest kept: one test for them. */
+		if (sc < low)
+			continue;
+		if (sc == low) {
+			if (!at_low)
+				continue;
 			at_low--;
-		if (keep) {
-			sec[m] = p->sec[from + i];
-			score[m++] = sc;
 		}
+		sec[m] = p->sec[from + i];
+		score[m++] = sc;
 	}
 	search_put_postings(b, sec, score, m);
 }

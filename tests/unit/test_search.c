@@ -377,6 +377,68 @@ static void test_put_number(void **state)
 	}
 }
 
+/*
+ * A frequent stem's head against its definition: its HEAD_POSTINGS best
+ * postings, ties to the first sections, written in section order; for
+ * stems of scores spread wide, bunched on a few levels, or all alike, one
+ * after the other with the same count (zeroed again between stems).
+ */
+static void test_put_head(void **state)
+{
+	(void)state;
+	enum { N = 3000, STEMS = 3 };
+	struct postings p = {0};
+	p.nstems = STEMS;
+	p.start = xcalloc(STEMS + 1, sizeof *p.start);
+	p.sec = xcalloc(STEMS * N, sizeof *p.sec);
+	p.score = xcalloc(STEMS * N, sizeof *p.score);
+	uint32_t seed = 99;
+	for (size_t k = 0; k < STEMS; k++) {
+		p.start[k + 1] = p.start[k] + N;
+		for (size_t i = 0; i < N; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 16;
+			p.sec[k * N + i] = (uint32_t)(i * 3 + r % 3);
+			p.score[k * N + i] = (uint16_t)(k == 0 ? r % SCORE_LEVELS : k == 1 ? 2000 + r % 4 : 7);
+		}
+	}
+	uint32_t *count = xcalloc(SCORE_LEVELS + SCORE_LEVELS / 64, sizeof *count);
+	for (size_t k = 0; k < STEMS; k++) {
+		struct buf got = BUF_INIT, want = BUF_INIT;
+		search_put_head(&got, &p, k, count);
+		/* The lowest score kept, and how many of it: by a count from the top. */
+		size_t above = 0;
+		unsigned low = SCORE_LEVELS;
+		while (above < HEAD_POSTINGS) {
+			low--;
+			for (size_t i = 0; i < N; i++)
+				above += p.score[k * N + i] == low;
+		}
+		size_t at_low = HEAD_POSTINGS;
+		for (size_t i = 0; i < N; i++)
+			at_low -= p.score[k * N + i] > low;
+		uint32_t sec[HEAD_POSTINGS];
+		uint16_t score[HEAD_POSTINGS];
+		size_t m = 0;
+		for (size_t i = 0; i < N; i++) {
+			uint16_t sc = p.score[k * N + i];
+			if (sc > low || (sc == low && at_low && at_low--)) {
+				sec[m] = p.sec[k * N + i];
+				score[m++] = sc;
+			}
+		}
+		assert_int_equal(m, HEAD_POSTINGS);
+		search_put_postings(&want, sec, score, m);
+		assert_string_equal(buf_cstr(&got), buf_cstr(&want));
+		buf_free(&got);
+		buf_free(&want);
+	}
+	free(count);
+	free(p.start);
+	free(p.sec);
+	free(p.score);
+}
+
 static void test_stop_words(void **state)
 {
 	(void)state;
@@ -644,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_vocab_merge_case),
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_put_number),
+		cmocka_unit_test(test_put_head),
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_stems),
 		cmocka_unit_test(test_css_colour),
