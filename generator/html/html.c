@@ -1200,7 +1200,7 @@ void html_render_body(const struct site *s, const struct doc *doc, cmark_node *r
 	 * doubling from nothing, each step a copy; the search text's buffer
 	 * serves every section in turn.
 	 */
-	buf_grow(&out, (doc->body ? strlen(doc->body) : 0) * 3 / 2 + 1024);
+	buf_grow(&out, (doc->body ? doc->body_len : 0) * 3 / 2 + 1024);
 	if (texts)
 		buf_grow(&plain, 1024);
 	render_root(&r, root);
