@@ -167,8 +167,8 @@ static const char *link_title_fields(cmark_node *n, size_t *len)
 /*
  * 1 when every node of root reads the same through <cmark-gfm/node.h>'s
  * fields as through the library's accessors: links, type, source
- * positions, user data, and a text's literal (its chunk, before and after
- * the library copies it).
+ * positions, user data, a text's or code span's literal (its chunk,
+ * before and after the library copies it), a link's URL and title.
  */
 static int same_through_fields(cmark_node *root)
 {
@@ -191,7 +191,8 @@ static int same_through_fields(cmark_node *root)
 		cmark_node_set_user_data(n, &mark);
 		same = same && n->user_data == &mark;
 		cmark_node_set_user_data(n, NULL);
-		if (same && cmark_node_get_type(n) == CMARK_NODE_TEXT) {
+		if (same && (cmark_node_get_type(n) == CMARK_NODE_TEXT ||
+			     cmark_node_get_type(n) == CMARK_NODE_CODE)) {
 			cmark_chunk before = n->as.literal;
 			const char *text = cmark_node_get_literal(n);
 			same = text && before.len >= 0 && (size_t)before.len == strlen(text) &&
@@ -539,13 +540,23 @@ cmark_node *markdown_parse_string(const char *text, size_t len)
 }
 
 /* Stops once out holds more than max bytes. */
+/*
+ * The text of node's descendants into out, up to about max bytes. With
+ * the proven layout (every heading's text, lint's paragraphs) the nodes'
+ * fields and their literals' lengths are read directly: no accessor call
+ * per node, no copy of a literal the walk did not copy, no strlen.
+ */
 static void plain_text(cmark_node *node, struct buf *out, size_t max)
 {
-	for (cmark_node *c = cmark_node_first_child(node); c && out->len <= max; c = cmark_node_next(c)) {
-		switch (cmark_node_get_type(c)) {
+	int direct = direct_fields;
+	for (cmark_node *c = node_first_child(node, direct); c && out->len <= max; c = node_next(c, direct)) {
+		switch (node_type(c, direct)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
-			buf_puts(out, cmark_node_get_literal(c));
+			if (!direct)
+				buf_puts(out, cmark_node_get_literal(c));
+			else if (c->as.literal.len > 0)
+				buf_put(out, (const char *)c->as.literal.data, (size_t)c->as.literal.len);
 			break;
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
