@@ -2,6 +2,7 @@
 #include "sitemap.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -112,11 +113,36 @@ static void put_jint_member(struct buf *b, int *count, const char *key, long lon
  * thousands of times, where escaping both strings each time was half of
  * site.json's cost).
  */
+struct doc_ref {
+	const struct doc *doc;  /* NULL: an empty place */
+	size_t at, len;         /* its reference is text[at..at + len) */
+};
+
+/*
+ * Found by the document's address, in a table of some hundred kilobytes
+ * that stays in the cache: a list names documents all over the model, and
+ * reading each one's kind and place (its struct, cold) was a third of the
+ * lists' cost at 10 000 fiches.
+ */
 struct doc_refs {
 	struct buf text;
-	size_t *at[DOC_KINDS];  /* s->docs[k][i] is text[at[k][i]..at[k][i + 1]) */
-	const struct site *s;
+	struct doc_ref *tab;    /* open addressing, linear probing; owned */
+	size_t cap;             /* a power of two, more than twice the documents */
 };
+
+static size_t doc_ref_hash(const struct doc *d)
+{
+	uint64_t h = (uint64_t)(uintptr_t)d * 0x9e3779b97f4a7c15u;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct doc_ref *doc_ref_place(const struct doc_refs *r, const struct doc *d)
+{
+	size_t mask = r->cap - 1;
+	for (size_t i = doc_ref_hash(d) & mask;; i = (i + 1) & mask)
+		if (!r->tab[i].doc || r->tab[i].doc == d)
+			return &r->tab[i];
+}
 
 static void put_doc_ref_now(struct buf *b, const struct doc *d)
 {
@@ -129,29 +155,36 @@ static void put_doc_ref_now(struct buf *b, const struct doc *d)
 
 static void doc_refs_make(struct doc_refs *r, const struct site *s)
 {
-	*r = (struct doc_refs){.text = BUF_INIT, .s = s};
-	for (size_t k = 0; k < DOC_KINDS; k++) {
-		r->at[k] = xmalloc((s->ndocs[k] + 1) * sizeof *r->at[k]);
+	size_t n = 0;
+	for (size_t k = 0; k < DOC_KINDS; k++)
+		n += s->ndocs[k];
+	*r = (struct doc_refs){.text = BUF_INIT, .cap = 16};
+	while (r->cap <= 2 * n)
+		r->cap *= 2;
+	r->tab = xcalloc(r->cap, sizeof *r->tab);
+	for (size_t k = 0; k < DOC_KINDS; k++)
 		for (size_t i = 0; i < s->ndocs[k]; i++) {
-			r->at[k][i] = r->text.len;
-			put_doc_ref_now(&r->text, s->docs[k][i]);
+			const struct doc *d = s->docs[k][i];
+			struct doc_ref *place = doc_ref_place(r, d);
+			if (place->doc)
+				continue;
+			size_t at = r->text.len;
+			put_doc_ref_now(&r->text, d);
+			*place = (struct doc_ref){d, at, r->text.len - at};
 		}
-		r->at[k][s->ndocs[k]] = r->text.len;
-	}
 }
 
 static void doc_refs_free(struct doc_refs *r)
 {
-	for (size_t k = 0; k < DOC_KINDS; k++)
-		free(r->at[k]);
+	free(r->tab);
 	buf_free(&r->text);
 }
 
 static void put_doc_ref(struct buf *b, const struct doc_refs *r, const struct doc *d)
 {
-	size_t k = (size_t)d->kind, i = d->index;
-	if (k < DOC_KINDS && i < r->s->ndocs[k] && r->s->docs[k][i] == d)
-		buf_put(b, r->text.data + r->at[k][i], r->at[k][i + 1] - r->at[k][i]);
+	const struct doc_ref *ref = doc_ref_place(r, d);
+	if (ref->doc)
+		buf_put(b, r->text.data + ref->at, ref->len);
 	else
 		put_doc_ref_now(b, d);
 }
