@@ -72,6 +72,9 @@ struct cx {
 	 */
 	const struct kind *names_kind;
 	struct mval kind_name, kind_label;
+	/* The document whose card was last asked for, and its card (card_of). */
+	const struct doc *card_doc;
+	const struct doc_card *card;
 };
 
 /*
@@ -348,6 +351,79 @@ static const struct cx *kind_names(struct cx *c, const struct kind *desc)
 	return c;
 }
 
+/*
+ * d's card (doc_cards.h), or NULL: the last one found is kept, as a card's
+ * render asks some ten names of its document in a row.
+ */
+static const struct doc_card *card_of(struct cx *c, const struct doc *d)
+{
+	if (c->card_doc != d) {
+		c->card_doc = d;
+		c->card = doc_cards_of(c->cards, d);
+	}
+	return c->card;
+}
+
+/* A document's names from its card, which holds them all: d is not read. */
+static int card_get(struct cx *c, const struct doc_card *k, unsigned atom, struct mval *out)
+{
+	switch (atom) {
+	case MA_kind:
+		*out = kind_names(c, k->desc)->kind_name;
+		return out->type == MVAL_STR;
+	case MA_href:
+		*out = k->out_path ? href_to_n(c, k->out_path, k->out_len, 1) :
+		       href_model(c, k->doc->out_path);
+		return 1;
+	case MA_title:
+		return found_str(out, k->title);
+	case MA_logic:
+		*out = k->logic ? taxon_ref(k->logic) : mv_null();
+		return 1;
+	case MA_number:
+		*out = k->numbered ? mv_int(k->number) : mv_null();
+		return 1;
+	case MA_is_page:
+		*out = mv_bool(k->kind == DOC_PAGE);
+		return 1;
+	case MA_is_theme:
+		*out = mv_bool(k->kind == DOC_THEME);
+		return 1;
+	case MA_is_action:
+		*out = mv_bool(k->kind == DOC_ACTION);
+		return 1;
+	case MA_kind_label:
+		*out = kind_names(c, k->desc)->kind_label;
+		return out->type == MVAL_STR;
+	case MA_title_html:
+		*out = k->title_html ? mv_strn(k->title_html, k->title_len) : typo_html(c, k->title);
+		return 1;
+	case MA_summary_html:
+		if (k->summary_html) {
+			*out = mv_strn(k->summary_html, k->summary_len);
+			return 1;
+		}
+		*out = k->doc->summary ? inline_md(c, k->doc->summary) : mv_null();
+		return 1;
+	case MA_status_label:
+		if (!k->status_shown) {
+			*out = mv_null();
+			return 1;
+		}
+		return found_str(out, k->status_label);
+	case MA_filter_status:
+		*out = k->status ? mv_strn(k->status, k->status_len) : mv_strn("", 0);
+		return 1;
+	case MA_filter_publics:
+		*out = mv_strn(k->publics, k->publics_len);
+		return 1;
+	case MA_filter_territories:
+		*out = mv_strn(k->territories, k->territories_len);
+		return 1;
+	}
+	return 0;
+}
+
 static int doc_get(const void *subject, unsigned atom, const char *name, size_t n, void *user,
 		   struct mval *out)
 {
@@ -356,14 +432,15 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 	const struct doc *d = subject;
 	struct cx *c = user;
 	/* What the pass made once for every card (doc_cards.h), else made now. */
-	const struct doc_card *k = doc_cards_of(c->cards, d);
+	const struct doc_card *k = card_of(c, d);
+	if (k)
+		return card_get(c, k, atom, out);
 	switch (atom) {
 	case MA_kind:
 		*out = kind_names(c, d->desc)->kind_name;
 		return out->type == MVAL_STR;
 	case MA_href:
-		*out = k && k->out_path ? href_to_n(c, k->out_path, k->out_len, 1) :
-		       href_model(c, d->out_path);
+		*out = href_model(c, d->out_path);
 		return 1;
 	case MA_title:
 		return found_str(out, d->title);
@@ -386,23 +463,14 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 		*out = kind_names(c, d->desc)->kind_label;
 		return out->type == MVAL_STR;
 	case MA_title_html: {
-		if (k) {
-			*out = k->title_html ? mv_strn(k->title_html, k->title_len) :
-			       typo_html(c, d->title);
-			return 1;
-		}
 		size_t len;
 		const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d, &len);
 		*out = kept ? mv_strn(kept, len) : typo_html(c, d->title);
 		return 1;
 	}
 	case MA_summary_html: {
-		if (k && k->summary_html) {
-			*out = mv_strn(k->summary_html, k->summary_len);
-			return 1;
-		}
 		size_t len;
-		const char *kept = k ? NULL : body_store_summary_html(c->o ? c->o->bodies : NULL, d, &len);
+		const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d, &len);
 		*out = kept ? mv_strn(kept, len) : d->summary ? inline_md(c, d->summary) : mv_null();
 		return 1;
 	}
@@ -423,10 +491,10 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 		return found_str(out, d->status ? d->status : "");
 	/* Space-separated ids, for the list pages' filters (site.js). */
 	case MA_filter_publics:
-		*out = k ? mv_strn(k->publics, k->publics_len) : id_words(c, &d->publics);
+		*out = id_words(c, &d->publics);
 		return 1;
 	case MA_filter_territories:
-		*out = k ? mv_strn(k->territories, k->territories_len) : id_words(c, &d->territories);
+		*out = id_words(c, &d->territories);
 		return 1;
 	}
 	return 0;

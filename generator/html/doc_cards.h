@@ -22,21 +22,55 @@
 
 struct body_store;
 
+/*
+ * A card reads nothing of its document: a document's struct is some 300
+ * bytes, cold at 10 000 fiches, and a card's render read three of its
+ * cache lines (its kind and place to find the card, its kind, number,
+ * status and logic), then the texts where the model and the body store
+ * keep them. The card holds those fields, found by the document's address
+ * (doc_cards_of), and its texts are copies side by side in the table's
+ * arena, in series order: a card's render reads its two lines and one run
+ * of bytes.
+ */
 struct doc_card {
 	const struct doc *doc;           /* whose card; borrowed */
+	const struct kind *desc;         /* d->desc */
+	const struct taxon *logic;       /* d->logic */
+	const char *title;               /* copy of d->title; NULL: none */
 	const char *title_html;          /* NULL: not kept by the body store */
 	const char *summary_html;        /* NULL: not kept (rendered for the page) */
-	const char *publics, *territories; /* ids separated by spaces, in the table's arena */
-	const char *out_path;            /* the document's, borrowed; NULL without a page */
+	const char *publics, *territories; /* ids separated by spaces */
+	const char *out_path;            /* copy of the document's; NULL without a page */
+	const char *status;              /* copy of d->status; NULL: none */
+	/*
+	 * The status's label as a card shows it (doc_get's status_label), when
+	 * status_shown; the status's field's own string (kind.h), or NULL: the
+	 * kind has no label for it.
+	 */
+	const char *status_label;
 	uint32_t title_len, summary_len, publics_len, territories_len;
-	uint32_t out_len;                /* strlen(out_path) */
+	uint32_t out_len, status_len;
+	int number;                      /* d->number */
+	unsigned char kind;              /* d->kind */
+	unsigned char numbered;          /* d->desc->list != LIST_PLAIN: number is shown */
+	unsigned char status_shown;      /* a status other than its kind's first */
 };
 
 /* The table: of[k][i] is the card of s->docs[k][i]. */
 struct doc_cards {
 	struct doc_card *of[DOC_KINDS];  /* owned */
 	size_t n[DOC_KINDS];
-	struct arena arena;              /* the filter strings */
+	/*
+	 * The cards by their document's address: open addressing, linear
+	 * probing, at most two thirds full; a place holds the address, so a
+	 * probe reads no card but the one found. Owned.
+	 */
+	struct doc_card_place {
+		const struct doc *doc;   /* NULL: empty */
+		const struct doc_card *card;
+	} *by_doc;
+	size_t mask;                     /* places - 1, a power of two less one */
+	struct arena arena;              /* the cards' texts */
 };
 
 /*
@@ -47,14 +81,29 @@ struct doc_cards {
 struct doc_cards *doc_cards_new(const struct site *s, const struct body_store *bodies);
 void doc_cards_free(struct doc_cards *cards);
 
-/* d's card in cards, or NULL (cards NULL, or d not in the table). Inline: every card asks. */
+/* The place of d's address in a table of mask + 1 places. */
+static inline size_t doc_cards_hash(const struct doc *d, size_t mask)
+{
+	uint64_t h = (uint64_t)(uintptr_t)d * 0x9e3779b97f4a7c15u;
+	return (size_t)(h >> 32) & mask;
+}
+
+/*
+ * d's card in cards, or NULL (cards NULL, or d not in the table), without
+ * reading d. Inline: every card asks.
+ */
 static inline const struct doc_card *doc_cards_of(const struct doc_cards *cards,
 						  const struct doc *d)
 {
-	if (!cards || (size_t)d->kind >= DOC_KINDS || d->index >= cards->n[d->kind])
+	if (!cards)
 		return NULL;
-	const struct doc_card *k = &cards->of[d->kind][d->index];
-	return k->doc == d ? k : NULL;
+	for (size_t i = doc_cards_hash(d, cards->mask);; i = (i + 1) & cards->mask) {
+		const struct doc_card_place *p = &cards->by_doc[i];
+		if (p->doc == d)
+			return p->card;
+		if (!p->doc)
+			return NULL;
+	}
 }
 
 /* The ids of a list of taxa (struct taxon *) separated by spaces, in a; its length in *len. */
