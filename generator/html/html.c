@@ -242,6 +242,11 @@ static void put_attr_url(struct render *r, const char *url)
 static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
 {
 	struct buf *out = ctx;
+	if (kind >= TYPO_INERT) {
+		/* From typo_apply_inert: nothing to escape. */
+		buf_put(out, s, n);
+		return;
+	}
 	if (kind == TYPO_SUPERSCRIPT)
 		buf_put_lit(out, "<sup>");
 	buf_put_html(out, s, n);
@@ -253,6 +258,11 @@ static void emit_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
 static void emit_typo_plain(void *ctx, enum typo_span kind, const char *s, size_t n)
 {
 	struct render *r = ctx;
+	if (kind >= TYPO_INERT) {
+		/* typo_apply_inert saw every byte: a copy to both, no second look. */
+		search_text_put_inert(r->out, r->plain, s, n, kind == TYPO_INERT_LINES);
+		return;
+	}
 	if (kind == TYPO_SUPERSCRIPT)
 		buf_put_lit(r->out, "<sup>");
 	search_text_put_html(r->out, r->plain, s, n);
@@ -425,11 +435,11 @@ static inline __attribute__((always_inline)) void put_text(struct render *r, con
 	void *ctx = plain_on(r) ? (void *)r : (void *)r->out;
 	while (sigles && r->s->gloss &&
 	       gloss_index_find(r->s->gloss, text, n, start, &pos, &len, &which)) {
-		typo_apply(text + start, pos - start, &r->typo, emit, ctx);
+		typo_apply_inert(text + start, pos - start, &r->typo, emit, ctx);
 		put_sigle(r, which, text + pos, len);
 		start = pos + len;
 	}
-	typo_apply(text + start, n - start, &r->typo, emit, ctx);
+	typo_apply_inert(text + start, n - start, &r->typo, emit, ctx);
 }
 
 #ifndef HTML_LINE_BY_LINE /* defined by test_html_markdown, which compares both ways */
@@ -466,7 +476,7 @@ static cmark_node *put_lines(struct render *r, cmark_node *text)
 	typo_emit_fn emit = plain_on(r) ? emit_typo_plain : emit_typo;
 	void *ctx = plain_on(r) ? (void *)r : (void *)r->out;
 	if (!next || !text_without_sigles(r, next)) {
-		typo_apply(lit, n, &r->typo, emit, ctx);
+		typo_apply_inert(lit, n, &r->typo, emit, ctx);
 		return text;
 	}
 	struct buf *b = &r->lines;
@@ -480,7 +490,7 @@ static cmark_node *put_lines(struct render *r, cmark_node *text)
 		soft = node_next(r, text);
 	} while (soft && node_type(r, soft) == CMARK_NODE_SOFTBREAK && (next = node_next(r, soft)) &&
 		 text_without_sigles(r, next));
-	typo_apply(b->data, b->len, &r->typo, emit, ctx);
+	typo_apply_inert(b->data, b->len, &r->typo, emit, ctx);
 	return text;
 }
 

@@ -188,6 +188,32 @@ void search_text_put_html(struct buf *html, struct buf *plain, const char *s, si
 	plain->data[plain->len] = '\0';
 }
 
+void search_text_put_inert(struct buf *html, struct buf *plain, const char *s, size_t n,
+			   int lines)
+{
+	if (n == 0) {
+		buf_put(html, s, 0);
+		return;
+	}
+	room(html, n);
+	room(plain, n);
+	memcpy(html->data + html->len, s, n);
+	html->len += n;
+	html->data[html->len] = '\0';
+	/* A first white byte is folded into what ends the text apart; no other is beside one. */
+	size_t skip = (s[0] == ' ' || s[0] == '\n') && ends_apart(plain);
+	char *p = plain->data + plain->len;
+	memcpy(p, s + skip, n - skip);
+	plain->len += n - skip;
+	plain->data[plain->len] = '\0';
+	if (lines) {
+		/* Each '\n' has a byte that is not white before it: one space. */
+		char *end = plain->data + plain->len;
+		while ((p = memchr(p, '\n', (size_t)(end - p))))
+			*p++ = ' ';
+	}
+}
+
 void search_text_separator(struct buf *b)
 {
 	if (!ends_apart(b))

@@ -26,6 +26,15 @@ void search_text_put(struct buf *b, const char *s, size_t n);
  */
 void search_text_put_html(struct buf *html, struct buf *plain, const char *s, size_t n);
 
+/*
+ * As search_text_put_html, for s[0..n) that the HTML leaves as it is and
+ * that holds no white space but single spaces, and single '\n's between
+ * two bytes that are not white when lines (typo.h's TYPO_INERT and
+ * TYPO_INERT_LINES): copied to both, without a look at every byte.
+ */
+void search_text_put_inert(struct buf *html, struct buf *plain, const char *s, size_t n,
+			   int lines);
+
 /* A space, unless the text is empty or already ends with one or a newline. */
 void search_text_separator(struct buf *b);
 

@@ -102,7 +102,29 @@ struct run {
 	 */
 	size_t ord_at, ord_num, ord_suf;
 	int ord_found;
+	/*
+	 * typo_apply_inert: 1, and what the text not yet emitted holds that
+	 * keeps it from being TYPO_INERT (D_ escaped or white bytes, D_LINES
+	 * '\n's between two other bytes), found by the scan and by the
+	 * writers of step (put_cp, put_raw). typo_apply: 0.
+	 */
+	int inert;
+	unsigned dirty;
 };
+
+enum { D_ESCAPE = 1, D_LINES = 2 };
+
+/* The bytes that HTML escapes, and the ASCII white space (search_text.c's put_class). */
+static const unsigned char watched[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
+};
+
+/* ASCII white space, as search_text.c folds it. */
+static inline int white_byte(unsigned char c)
+{
+	return c <= ' ' && watched[c];
+}
 
 /* Grows the pending text to hold n more bytes (pending_room's rare case). */
 static __attribute__((noinline)) void pending_grow(struct pending *p, size_t n)
@@ -211,6 +233,8 @@ static inline uint32_t cp_before(const char *p, size_t end, size_t *start)
 
 static void put_cp(struct run *r, uint32_t cp)
 {
+	if (cp < 0x80 && watched[cp])
+		r->dirty |= D_ESCAPE;
 	pending_room(&r->out, 4);
 	r->out.len += utf8_encode(cp, r->out.data + r->out.len);
 	r->st->prev = cp;
@@ -221,14 +245,26 @@ static void put_raw(struct run *r, const char *p, size_t n)
 	size_t start;
 	if (n == 0)
 		return;
+	/* A URL or an address may hold & or '; the others (numbers, units) are letters and digits. */
+	for (size_t i = 0; i < n; i++)
+		r->dirty |= watched[(unsigned char)p[i]];
 	pending_put(&r->out, p, n);
 	r->st->prev = cp_before(r->out.data, r->out.len, &start);
+}
+
+/* The kind of the text span about to be emitted; what it held is forgotten. */
+static inline enum typo_span text_kind(struct run *r)
+{
+	enum typo_span kind = !r->inert || r->dirty & D_ESCAPE ? TYPO_TEXT
+			      : r->dirty & D_LINES ? TYPO_INERT_LINES : TYPO_INERT;
+	r->dirty = 0;
+	return kind;
 }
 
 static void flush(struct run *r)
 {
 	if (r->out.len)
-		r->emit(r->ctx, TYPO_TEXT, r->out.data, r->out.len);
+		r->emit(r->ctx, text_kind(r), r->out.data, r->out.len);
 	r->out.len = 0;
 }
 
@@ -698,7 +734,8 @@ static size_t step(struct run *r, size_t i)
  * ordinal, unit, the h of 9 h 30), k and m also after a digit (10km).
  */
 enum byte_class {
-	B_PLAIN = 0, /* ASCII that no rule looks at: spaces, most punctuation, @ */
+	B_PLAIN = 0, /* ASCII that no rule looks at: most punctuation, @ */
+	B_WATCH,     /* as B_PLAIN, but HTML escapes it or it is white space (watched) */
 	B_LETTER,    /* an ASCII letter without a rule of its own */
 	B_ROMAN,     /* I V X L C D M: a Roman ordinal */
 	B_W,         /* w W: www. */
@@ -727,6 +764,8 @@ static const unsigned char byte_class[256] = {
 	['_'] = B_LOCAL, ['+'] = B_LOCAL, ['-'] = B_LOCAL,
 	[';'] = B_RULE, ['!'] = B_RULE, ['?'] = B_RULE, [':'] = B_RULE,
 	['"'] = B_RULE, ['\''] = B_RULE, ['%'] = B_RULE,
+	[' '] = B_WATCH, ['\t'] = B_WATCH, ['\n'] = B_WATCH, ['\r'] = B_WATCH,
+	['\f'] = B_WATCH, ['\v'] = B_WATCH, ['&'] = B_WATCH, ['<'] = B_WATCH, ['>'] = B_WATCH,
 	[0x80 ... 0xC1] = B_BAD,
 	[0xC2 ... 0xDF] = B_LEAD2,
 	[0xE0 ... 0xEF] = B_LEAD3,
@@ -879,10 +918,21 @@ static size_t letters_after(const char *s, size_t n, size_t i)
 	return i;
 }
 
-void typo_apply(const char *s, size_t n, struct typo_state *st,
-		typo_emit_fn emit, void *ctx)
+/*
+ * typo_apply, and typo_apply_inert when inert. Either way the scan notes,
+ * at the bytes it dispatches one by one, what keeps the text from being
+ * TYPO_INERT (the bytes it goes over without looking one by one are
+ * letters, and spaces between letters): a few instructions at a space,
+ * where a test of inert would cost as much. One function for both, so
+ * that step and the scan's helpers keep their one caller and are inlined
+ * into it (two copies of the scan called them, +5 M at c1000).
+ */
+static void apply(const char *s, size_t n, struct typo_state *st, typo_emit_fn emit,
+		  void *ctx, int inert)
 {
 	struct run r;   /* not zeroed: out.local is written before it is read */
+	r.inert = inert;
+	r.dirty = 0;
 	r.s = s;
 	r.n = n;
 	r.st = st;
@@ -906,6 +956,27 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 		unsigned char c = (unsigned char)s[i];
 		switch ((enum byte_class)byte_class[c]) {
 		case B_PLAIN:
+			i++;
+			state = S_APART;
+			continue;
+		case B_WATCH:
+			/*
+			 * A space alone (a first one is the emitter's to fold), a
+			 * '\n' between two bytes that are not white (put_lines's
+			 * breaks): the output has the same white beside them, as
+			 * step writes none and drops none there. Anything else:
+			 * TYPO_TEXT.
+			 */
+			if (c == ' ') {
+				if (i + 1 < n && white_byte((unsigned char)s[i + 1]))
+					r.dirty |= D_ESCAPE;
+			} else if (c == '\n' && i > 0 && i + 1 < n &&
+				   !white_byte((unsigned char)s[i - 1]) &&
+				   !white_byte((unsigned char)s[i + 1])) {
+				r.dirty |= D_LINES;
+			} else {
+				r.dirty |= D_ESCAPE;
+			}
 			i++;
 			state = S_APART;
 			continue;
@@ -1039,13 +1110,25 @@ void typo_apply(const char *s, size_t n, struct typo_state *st,
 	if (r.out.len == 0) {
 		/* Nothing rewritten since the last span: the rest goes out from the input. */
 		if (n > from)
-			emit(ctx, TYPO_TEXT, s + from, n - from);
+			emit(ctx, text_kind(&r), s + from, n - from);
 	} else {
 		pending_put(&r.out, s + from, n - from);
 		flush(&r);
 	}
 	if (r.out.data != r.out.local)
 		free(r.out.data);
+}
+
+void typo_apply(const char *s, size_t n, struct typo_state *st,
+		typo_emit_fn emit, void *ctx)
+{
+	apply(s, n, st, emit, ctx, 0);
+}
+
+void typo_apply_inert(const char *s, size_t n, struct typo_state *st,
+		      typo_emit_fn emit, void *ctx)
+{
+	apply(s, n, st, emit, ctx, 1);
 }
 
 static void plain_emit(void *ctx, enum typo_span kind, const char *s, size_t n)

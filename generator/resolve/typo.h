@@ -24,7 +24,18 @@
 
 enum typo_span {
 	TYPO_TEXT,        /* ordinary text (UTF-8) */
-	TYPO_SUPERSCRIPT  /* the letters of an ordinal: "e", "er", "re", "ème" */
+	TYPO_SUPERSCRIPT, /* the letters of an ordinal: "e", "er", "re", "ème" */
+	/*
+	 * Text, from typo_apply_inert only: no byte that HTML escapes
+	 * (& < > " '), and of the ASCII white space only single spaces, none
+	 * beside another white byte; TYPO_INERT_LINES may hold '\n's too, each
+	 * between two bytes that are not white (the first one of the span may
+	 * follow the text before it, a superscript's letters). An HTML writer
+	 * copies it as it is, and so does a writer that folds white space
+	 * (search_text.h), but for a first space and the '\n's.
+	 */
+	TYPO_INERT,
+	TYPO_INERT_LINES
 };
 
 /* Carries context from one text run to the next within a block. */
@@ -45,6 +56,14 @@ typedef void (*typo_emit_fn)(void *ctx, enum typo_span kind,
  */
 void typo_apply(const char *s, size_t n, struct typo_state *st,
 		typo_emit_fn emit, void *ctx);
+
+/*
+ * As typo_apply, with the text spans whose bytes need no escaping given
+ * as TYPO_INERT or TYPO_INERT_LINES (see above) instead of TYPO_TEXT: the
+ * scan has seen every byte, so the emitter need not look at them again.
+ */
+void typo_apply_inert(const char *s, size_t n, struct typo_state *st,
+		      typo_emit_fn emit, void *ctx);
 
 /* Convenience: the typographic text with superscripts dropped to plain text. Caller frees. */
 char *typo_plain(const char *s, size_t n);

@@ -1,7 +1,8 @@
 /*
  * Unit tests of the search index's plain text (html/search_text.c): white
  * space made one space, across the pieces it is given in; the HTML and
- * the plain text written in one pass.
+ * the plain text written in one pass; typo_apply_inert's inert spans
+ * copied to both as they are.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include "buf.h"
 #include "search_text.h"
+#include "typo.h"
 
 /* Puts each piece in turn, as the HTML renderer gives text runs. */
 static void check(const char *const *pieces, size_t n, const char *want)
@@ -97,12 +99,120 @@ static void test_put_html(void **state)
 	}
 }
 
+/* Where a typesetting goes, as html.c's renderer writes a body and its search text. */
+struct sink {
+	struct buf html, plain;
+	size_t inert, lines;   /* the spans that came as TYPO_INERT, TYPO_INERT_LINES */
+};
+
+static void emit_both(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	struct sink *k = ctx;
+	if (kind == TYPO_SUPERSCRIPT)
+		buf_puts(&k->html, "<sup>");
+	search_text_put_html(&k->html, &k->plain, s, n);
+	if (kind == TYPO_SUPERSCRIPT)
+		buf_puts(&k->html, "</sup>");
+}
+
+static int white(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* As html.c's emit_typo_plain, checking what an inert span promises. */
+static void emit_inert(void *ctx, enum typo_span kind, const char *s, size_t n)
+{
+	struct sink *k = ctx;
+	if (kind < TYPO_INERT) {
+		emit_both(ctx, kind, s, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		assert_null(strchr("&<>\"'", s[i] ? s[i] : 'a'));
+		if (!white(s[i]))
+			continue;
+		assert_true(s[i] == ' ' || (s[i] == '\n' && kind == TYPO_INERT_LINES));
+		assert_false(i + 1 < n && white(s[i + 1]));
+		/* A first '\n' follows what went before (a superscript: « 1er\nmot »). */
+		if (s[i] == '\n')
+			assert_true(i + 1 < n && (i == 0 || !white(s[i - 1])));
+	}
+	k->inert += kind == TYPO_INERT;
+	k->lines += kind == TYPO_INERT_LINES;
+	search_text_put_inert(&k->html, &k->plain, s, n, kind == TYPO_INERT_LINES);
+}
+
+/*
+ * Texts made of typography's pieces, escaped and white bytes, typeset in
+ * runs of a block as the renderer does (the joined lines of a paragraph
+ * among them): typo_apply_inert with its inert spans copied gives the
+ * HTML and the search text that typo_apply and search_text_put_html give,
+ * byte for byte, and the spans it calls inert hold what the kind says.
+ */
+static void test_put_inert(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {
+		"a", "mot", "é", "Questions de réseaux", " ", "  ", "\n", "\t", "\r", " \n", "\n ",
+		"&", "<", ">", "\"", "'", "l'", " ; ", ";", "!", "?", " :", ": ", "«", "»", "« ", " »",
+		"...", "10 %", "5 km", "9 h 30", "1er", "XIXe", "2,5e", "3e", "http://a.b/?x=1&y='2'",
+		"a@b.fr", "www.x.fr", "\xe2\x80\xaf", "\xc2\xa0", "\xe2\x82\xac", "0123456789abcdef",
+		"x\ny", "fin.\nDebut", "\x01", "\xff",
+	};
+	const size_t nparts = sizeof parts / sizeof *parts;
+	unsigned seed = 11;
+	size_t inert = 0, lines = 0;
+	for (int round = 0; round < 3000; round++) {
+		struct sink want = {BUF_INIT, BUF_INIT, 0, 0}, got = {BUF_INIT, BUF_INIT, 0, 0};
+		struct typo_state st_want = TYPO_STATE_INIT, st_got = TYPO_STATE_INIT;
+		if (round % 3 == 1) {
+			/* A block ended before: the text ends with a newline. */
+			buf_puts(&want.plain, "avant\n");
+			buf_puts(&got.plain, "avant\n");
+		} else if (round % 3 == 2) {
+			buf_puts(&want.plain, "avant");
+			buf_puts(&got.plain, "avant");
+		}
+		for (int run = 0; run < 4; run++) {
+			char text[1024];
+			size_t len = 0;
+			seed = seed * 1103515245u + 12345u;
+			int nbits = (int)(seed >> 16) % 12;
+			for (int b = 0; b < nbits; b++) {
+				seed = seed * 1103515245u + 12345u;
+				const char *bit = parts[(seed >> 16) % nparts];
+				memcpy(text + len, bit, strlen(bit));
+				len += strlen(bit);
+			}
+			typo_apply(text, len, &st_want, emit_both, &want);
+			typo_apply_inert(text, len, &st_got, emit_inert, &got);
+			assert_memory_equal(&st_got, &st_want, sizeof st_want);
+			assert_string_equal(buf_cstr(&got.html), buf_cstr(&want.html));
+			assert_string_equal(buf_cstr(&got.plain), buf_cstr(&want.plain));
+			/* Something between runs, as an emphasis's tags. */
+			buf_puts(&want.html, "<em>");
+			buf_puts(&got.html, "<em>");
+		}
+		inert += got.inert;
+		lines += got.lines;
+		buf_free(&want.html);
+		buf_free(&want.plain);
+		buf_free(&got.html);
+		buf_free(&got.plain);
+	}
+	/* The copies were made (without them the test proves nothing). */
+	assert_true(inert > 1000);
+	assert_true(lines > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spaces),
 		cmocka_unit_test(test_after_block_end),
 		cmocka_unit_test(test_put_html),
+		cmocka_unit_test(test_put_inert),
 	};
 	return cmocka_run_group_tests_name("search_text", tests, NULL, NULL);
 }
