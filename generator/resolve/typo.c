@@ -105,8 +105,8 @@ struct run {
 	/*
 	 * typo_apply_inert: 1, and what the text not yet emitted holds that
 	 * keeps it from being TYPO_INERT (D_ escaped or white bytes, D_LINES
-	 * '\n's between two other bytes), found by the scan and by the
-	 * writers of step (put_cp, put_raw). typo_apply: 0.
+	 * '\n's between two other bytes), found by the scan and by step
+	 * where it writes one of them. typo_apply: 0.
 	 */
 	int inert;
 	unsigned dirty;
@@ -231,10 +231,12 @@ static inline uint32_t cp_before(const char *p, size_t end, size_t *start)
 	return cp;
 }
 
+/*
+ * Writes cp. The callers that may write a watched byte (step's ' and
+ * space) note it themselves: a test here would be paid at every mark.
+ */
 static void put_cp(struct run *r, uint32_t cp)
 {
-	if (cp < 0x80 && watched[cp])
-		r->dirty |= D_ESCAPE;
 	pending_room(&r->out, 4);
 	r->out.len += utf8_encode(cp, r->out.data + r->out.len);
 	r->st->prev = cp;
@@ -245,9 +247,6 @@ static void put_raw(struct run *r, const char *p, size_t n)
 	size_t start;
 	if (n == 0)
 		return;
-	/* A URL or an address may hold & or '; the others (numbers, units) are letters and digits. */
-	for (size_t i = 0; i < n; i++)
-		r->dirty |= watched[(unsigned char)p[i]];
 	pending_put(&r->out, p, n);
 	r->st->prev = cp_before(r->out.data, r->out.len, &start);
 }
@@ -625,6 +624,9 @@ static size_t step(struct run *r, size_t i)
 	 */
 	if (is_local_char(s[0]) && !typo_is_word_char(prev)) {
 		if ((k = url_len(s, n)) || (k = email_len(s, n))) {
+			/* A URL or an address may hold & or ' (typo_apply_inert). */
+			for (size_t j = 0; j < k; j++)
+				r->dirty |= watched[(unsigned char)s[j]];
 			put_raw(r, s, k);
 			return i + k;
 		}
@@ -688,7 +690,10 @@ static size_t step(struct run *r, size_t i)
 		uint32_t next = peek(r, i + l);
 		int digits = prev < 0x80 && ascii_isdigit((int)prev) &&
 			     next < 0x80 && ascii_isdigit((int)next);
-		put_cp(r, !digits && (is_letter(prev) || is_letter(next)) ? RSQUO : '\'');
+		uint32_t q = !digits && (is_letter(prev) || is_letter(next)) ? RSQUO : '\'';
+		if (q == '\'')
+			r->dirty |= D_ESCAPE;
+		put_cp(r, q);
 		return i + l;
 	}
 	case '.':
@@ -701,6 +706,8 @@ static size_t step(struct run *r, size_t i)
 		return i + l;
 	case ' ':
 	case NBSP:
+		if (prev != LAQUO && cp == ' ')
+			r->dirty |= D_ESCAPE;   /* white space step writes: not inert */
 		put_cp(r, prev == LAQUO ? NNBSP : cp);
 		return i + l;
 	case 'h':
@@ -723,6 +730,7 @@ static size_t step(struct run *r, size_t i)
 		break;
 	}
 	/* Invalid bytes are copied as they are (the input was validated). */
+	r->dirty |= watched[(unsigned char)s[0]];   /* after «: & or white space */
 	put_raw(r, s, l);
 	return i + l;
 }
