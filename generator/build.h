@@ -38,6 +38,15 @@ struct build_options {
 	 * (incremental.h). Otherwise *keep is set to NULL.
 	 */
 	struct build_kept **keep;
+	/*
+	 * The process exits as soon as build_run returns (the command line's
+	 * `fiches build` and `fiches check`): the model, the bodies and the
+	 * templates are left to the exit, which gives their memory back at
+	 * once, instead of being freed piece by piece. Ignored with keep, and
+	 * under a leak checker (build_frees_everything), where everything is
+	 * still freed. Any other caller leaves it 0.
+	 */
+	int exit_after;
 };
 
 /* What a build did, for `serve` and the tests. */
@@ -75,6 +84,17 @@ int build_makes_pdfs(const struct build_options *opts);
 
 /* With FICHES_TIMING set, prints the time since the last phase on stderr (for bench/). */
 void build_phase(const char *name);
+
+/*
+ * Whether build_run frees what exit_after would leave to the exit, so
+ * that leak checks still see every free: always under AddressSanitizer;
+ * else as FICHES_FREE_ALL says when it is set (0: leave, anything else:
+ * free); else under Valgrind only.
+ */
+int build_frees_everything(void);
+
+/* Whether a build_run left its model to the exit (exit_after), for the tests. */
+int build_left_to_exit(void);
 
 /* Runs the pipeline. stats may be NULL. Returns a build_status. */
 int build_run(const struct build_options *opts, struct diag *d,

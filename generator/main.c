@@ -439,13 +439,16 @@ static int build_or_check(struct args *a, int check_only)
 	return status;
 }
 
+/* The process ends with these two: the model is left to the exit (build.h). */
 static int run_build(struct args *a, int nargs, char **rest)
 {
+	a->build.exit_after = 1;
 	return build_or_check(a, 0);
 }
 
 static int run_check(struct args *a, int nargs, char **rest)
 {
+	a->build.exit_after = 1;
 	return build_or_check(a, 1);
 }
 
