@@ -696,6 +696,104 @@ static void test_postings_layouts(void **state)
 	search_postings_free(&want);
 }
 
+/*
+ * Postings from many tokens in several lists (each section's texts in an
+ * array of its own, as when the groups' lists differ) against the same
+ * texts in one list: the same postings, each stem's sections in order.
+ * The placing (scatter) reads pairs ahead of the one it places, up to
+ * each list's last: lists longer than that reach its bound.
+ */
+#define MANY_SECS 6
+#define MANY_TOKS 48
+#define MANY_WORDS 40
+
+static void test_postings_lists(void **state)
+{
+	(void)state;
+	struct site site;
+	memset(&site, 0, sizeof site);
+	struct record recs[1] = {{0, 0, "T", "a.html", NULL, NULL}};
+	struct section secs[MANY_SECS];
+	memset(secs, 0, sizeof secs);
+	char heads[MANY_SECS][8], anchors[MANY_SECS][8];
+	for (int i = 1; i < MANY_SECS; i++) {
+		snprintf(heads[i], sizeof heads[i], "H%d", i);
+		snprintf(anchors[i], sizeof anchors[i], "h%d", i);
+		secs[i] = (struct section){.record = 0, .heading = heads[i], .anchor = anchors[i]};
+	}
+	struct index ix = {.recs = recs, .nrecs = 1, .secs = secs, .nsecs = MANY_SECS};
+	/* NO_WORD, then spellings 0 to MANY_WORDS - 1 to stems (two share one; the last is a stop word). */
+	int32_t stem_of[MANY_WORDS + 1];
+	stem_of[0] = -1;
+	for (int w = 0; w < MANY_WORDS; w++)
+		stem_of[w + 1] = w == MANY_WORDS - 1 ? -1 : w == 7 ? 3 : w;
+	size_t nstems = MANY_WORDS - 1;
+	/*
+	 * Section i's texts: (record's title, summary for section 0, else its
+	 * heading), then its body, MANY_TOKS tokens each, a simple mix.
+	 */
+	uint32_t texts[MANY_SECS][3][MANY_TOKS];
+	unsigned x = 12345;
+	for (int i = 0; i < MANY_SECS; i++)
+		for (int t = 0; t < 3; t++)
+			for (int k = 0; k < MANY_TOKS; k++) {
+				x = x * 1103515245u + 12345u;
+				texts[i][t][k] = (x >> 16) % MANY_WORDS;
+			}
+	struct postings p[2];
+	for (int run = 0; run < 2; run++) {
+		/* Run 0: one list, in scan order; run 1: a list each section. */
+		static uint32_t one[MANY_SECS * 3 * MANY_TOKS];
+		static uint32_t own[MANY_SECS][3 * MANY_TOKS];
+		uint32_t *toks_of[MANY_SECS];
+		const int32_t *list_stems[MANY_SECS];
+		struct span rspan[2], sspan[2 * MANY_SECS];
+		size_t at = 0;
+		for (int i = 0; i < MANY_SECS; i++) {
+			uint32_t *v = run == 0 ? one : own[i];
+			if (run == 1)
+				at = 0;
+			toks_of[i] = v;
+			list_stems[i] = stem_of;
+			int ntexts = i == 0 ? 3 : 2;
+			for (int t = 0; t < ntexts; t++) {
+				struct span sp = {at, at + MANY_TOKS};
+				memcpy(v + at, texts[i][t], sizeof texts[i][t]);
+				at += MANY_TOKS;
+				if (i == 0 && t < 2)
+					rspan[t] = sp;
+				else if (t == 0)
+					sspan[2 * i] = sp;
+				else
+					sspan[2 * i + 1] = sp;
+			}
+		}
+		memset(&p[run], 0, sizeof p[run]);
+		search_compute_postings(&site, &ix, toks_of, list_stems, nstems, rspan, sspan, &p[run]);
+	}
+	size_t n = p[0].start[nstems];
+	assert_true(n > 64);
+	for (size_t k = 0; k <= nstems; k++)
+		assert_int_equal(p[1].start[k], p[0].start[k]);
+	assert_memory_equal(p[1].sec, p[0].sec, n * sizeof *p[0].sec);
+	assert_memory_equal(p[1].score, p[0].score, n * sizeof *p[0].score);
+	/* Each stem's sections: those whose texts hold one of its spellings, in order. */
+	for (size_t k = 0; k < nstems; k++) {
+		size_t at = p[0].start[k];
+		for (int i = 0; i < MANY_SECS; i++) {
+			int has = 0;
+			for (int t = 0; t < (i == 0 ? 3 : 2); t++)
+				for (int j = 0; j < MANY_TOKS; j++)
+					has |= stem_of[texts[i][t][j] + 1] == (int32_t)k;
+			if (has)
+				assert_int_equal(p[0].sec[at++], i);
+		}
+		assert_int_equal(at, p[0].start[k + 1]);
+	}
+	search_postings_free(&p[0]);
+	search_postings_free(&p[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -711,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_stems),
 		cmocka_unit_test(test_css_colour),
 		cmocka_unit_test(test_postings_layouts),
+		cmocka_unit_test(test_postings_lists),
 		cmocka_unit_test(test_build_outputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
