@@ -284,10 +284,12 @@ static int plain_on(const struct render *r)
 static void emit_title_typo(void *ctx, enum typo_span kind, const char *s, size_t n)
 {
 	struct buf *out = ctx;
-	if (kind != TYPO_TEXT) {
+	if (kind == TYPO_SUPERSCRIPT) {
 		emit_typo(ctx, kind, s, n);
 		return;
 	}
+	/* An inert span (typo_apply_inert) has nothing to escape. */
+	void (*put)(struct buf *, const char *, size_t) = kind == TYPO_TEXT ? buf_put_html : buf_put;
 	size_t from = 0;
 	/* The slashes by memchr: most titles have none. */
 	for (const char *c = n > 2 ? memchr(s + 1, '/', n - 2) : NULL; c;
@@ -296,24 +298,24 @@ static void emit_title_typo(void *ctx, enum typo_span kind, const char *s, size_
 		/* Bytes >= 0x80 belong to letters (accented) in titles. */
 		if ((isalnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80) &&
 		    (isalpha((unsigned char)s[i + 1]) || (unsigned char)s[i + 1] >= 0x80)) {
-			buf_put_html(out, s + from, i + 1 - from);
+			put(out, s + from, i + 1 - from);
 			buf_put_lit(out, "<wbr>");
 			from = i + 1;
 		}
 	}
-	buf_put_html(out, s + from, n - from);
+	put(out, s + from, n - from);
 }
 
 void html_typo(const char *text, struct buf *out)
 {
 	struct typo_state st = TYPO_STATE_INIT;
-	typo_apply(text, strlen(text), &st, emit_typo, out);
+	typo_apply_inert(text, strlen(text), &st, emit_typo, out);
 }
 
 void html_typo_breakable(const char *text, struct buf *out)
 {
 	struct typo_state st = TYPO_STATE_INIT;
-	typo_apply(text, strlen(text), &st, emit_title_typo, out);
+	typo_apply_inert(text, strlen(text), &st, emit_title_typo, out);
 }
 
 /* Where a typesetting goes as HTML (through emit) and as plain text, as typo_plain writes it. */
@@ -333,7 +335,7 @@ void html_typo_breakable_plain(const char *text, struct buf *html, struct buf *p
 {
 	struct typo_state st = TYPO_STATE_INIT;
 	struct html_and_plain to = {emit_title_typo, html, plain};
-	typo_apply(text, strlen(text), &st, emit_html_and_plain, &to);
+	typo_apply_inert(text, strlen(text), &st, emit_html_and_plain, &to);
 }
 
 /* Starts r's table of linked sigles (render.sigle_seen): none linked, section 1. */
@@ -1335,7 +1337,7 @@ void html_render_summary(const struct site *s, const char *text, struct buf *htm
 		/* What put_text does with a text without sigles, typo_plain's text beside it. */
 		struct typo_state st = TYPO_STATE_INIT;
 		struct html_and_plain to = {emit_typo, html, plain};
-		typo_apply(text, n, &st, emit_html_and_plain, &to);
+		typo_apply_inert(text, n, &st, emit_html_and_plain, &to);
 		return;
 	}
 #endif

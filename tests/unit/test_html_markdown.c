@@ -7,7 +7,8 @@
  * autolinks, sigles and typography's rules at every place; and for every
  * text taken without the parse, cmark-gfm's tree is that one text node.
  * html_render_summary and html_typo_breakable_plain, which typeset once
- * for the HTML and typo_plain's text, against the two done apart. Bodies
+ * for the HTML and typo_plain's text, against the two done apart, and the
+ * title's inert spans copied against every span escaped. Bodies
  * whose paragraphs have several lines, rendered with the lines of texts
  * without sigles typeset in one call (put_lines), against the same file's
  * render one text node and one soft break at a time (HTML_LINE_BY_LINE).
@@ -166,6 +167,12 @@ static void test_plain_paragraphs_as_parsed(void **state)
 		ref_html_typo_breakable(t, &parsed_title);
 		assert_string_equal(buf_cstr(&title), buf_cstr(&parsed_title));
 		assert_string_equal(buf_cstr(&title_plain), typeset);
+		/* The same from typo_apply's spans, every one escaped (none given as inert). */
+		struct typo_state st = TYPO_STATE_INIT;
+		struct buf escaped = BUF_INIT;
+		typo_apply(t, text.len, &st, emit_title_typo, &escaped);
+		assert_string_equal(buf_cstr(&title), buf_cstr(&escaped));
+		buf_free(&escaped);
 		free(typeset);
 		buf_free(&summary);
 		buf_free(&summary_plain);
