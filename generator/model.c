@@ -256,6 +256,48 @@ static const struct doc_key *find_doc_key(const struct site *s, enum doc_kind ki
 	return NULL;
 }
 
+/* key_number of key's len bytes (not NUL-terminated). */
+static int key_number_len(const char *key, size_t len)
+{
+	if (!len || len > 6)
+		return -1;
+	int v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!ascii_isdigit(key[i]))
+			return -1;
+		v = v * 10 + (key[i] - '0');
+	}
+	return v;
+}
+
+/* The slot's line is fetched for reading; the table is only read (keytab.h). */
+static void probe_fetch(const struct keytab *t, uint64_t hash)
+{
+	__builtin_prefetch(&t->slots[keytab_home(t, hash)], 0, 3);
+}
+
+int site_probe_doc(const struct site *s, enum doc_kind kind, const char *key, size_t len,
+		   struct site_probe *p)
+{
+	if (!s->docs_indexed[kind])
+		return 0;
+	/* The table find_doc_key probes first. */
+	int number = key_number_len(key, len);
+	if (number < 0 || s->digit_slugs[kind]) {
+		p->tab = &s->docs_by_slug[kind];
+		p->hash = keytab_hash(key, len);
+	} else {
+		if (!s->ndocs[kind] || s->docs[kind][0]->desc->list == LIST_PLAIN)
+			return 0;
+		p->tab = &s->docs_by_number[kind];
+		p->hash = number_hash(number);
+	}
+	if (!p->tab->slots)
+		return 0;
+	probe_fetch(p->tab, p->hash);
+	return 1;
+}
+
 /* Before the kind is indexed: through the array. */
 static struct doc *scan_docs(const struct site *s, enum doc_kind kind, const char *key)
 {
@@ -311,6 +353,26 @@ static int entries_table(enum target_kind kind)
 	case TARGET_BIBLIO: return 2;
 	default: return -1;
 	}
+}
+
+int site_probe_entry(const struct site *s, enum target_kind kind, const char *id, size_t len,
+		     struct site_probe *p)
+{
+	int k = entries_table(kind);
+	if (k < 0 || !s->entries_indexed || !s->entries_by_id[k].slots)
+		return 0;
+	p->tab = &s->entries_by_id[k];
+	p->hash = keytab_hash(id, len);
+	probe_fetch(p->tab, p->hash);
+	return 1;
+}
+
+void site_probe_value(const struct site_probe *p)
+{
+	/* The home slot only: a key found further is rare (tables at most half full). */
+	const struct keytab_slot *sl = &p->tab->slots[keytab_home(p->tab, p->hash)];
+	if (sl->hash == p->hash)
+		__builtin_prefetch(sl->value, 0, 3);
 }
 
 static const struct entry_key *find_entry_key(const struct site *s, int k, const char *id,

@@ -361,6 +361,26 @@ struct doc_target {
 int site_find_doc_target(const struct site *s, enum doc_kind kind, const char *key, size_t len,
 			 struct doc_target *t);
 
+/*
+ * A link's target looked up ahead, in two steps, before site_find_doc_target
+ * or site_find_entry_target finds it: at 10 000 fiches the tables' slots and
+ * their values are cache misses (the most of a link's cost), one after the
+ * other link by link; fetched for a run of links first, their misses
+ * overlap. Step one fetches the key's slot: a probe is filled and 1
+ * returned, or 0 when the kind is not indexed (nothing to fetch). Step
+ * two, once step one ran for the run, fetches the value in that slot
+ * when it holds the key's hash. Neither changes anything found.
+ */
+struct site_probe {
+	const struct keytab *tab;
+	uint64_t hash;
+};
+int site_probe_doc(const struct site *s, enum doc_kind kind, const char *key, size_t len,
+		   struct site_probe *p);
+int site_probe_entry(const struct site *s, enum target_kind kind, const char *id, size_t len,
+		     struct site_probe *p);
+void site_probe_value(const struct site_probe *p);
+
 /* Number of documents of every kind, and the i-th when the kinds are counted one after the other. */
 size_t site_ndocs_all(const struct site *s);
 struct doc *site_doc_at(const struct site *s, size_t i);

@@ -839,6 +839,7 @@ void lint_nodes_init(struct lint_nodes *nodes)
 {
 	nodes->v = nodes->stack;
 	nodes->n = 0;
+	nodes->nlinks = 0;
 	nodes->cap = sizeof nodes->stack / sizeof *nodes->stack;
 }
 
@@ -861,6 +862,7 @@ void lint_nodes_add(struct lint_nodes *nodes, cmark_node *node, cmark_node_type 
 		}
 	}
 	nodes->v[nodes->n++] = (struct lint_node){node, type};
+	nodes->nlinks += type == CMARK_NODE_LINK;
 }
 
 void lint_nodes_enter_text(struct lint_nodes *nodes, cmark_node *node, const char *text)

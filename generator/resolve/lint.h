@@ -33,6 +33,7 @@ struct lint_node {
 struct lint_nodes {
 	struct lint_node *v;    /* stack while it fits, else allocated (lint_nodes_free) */
 	size_t n, cap;
+	size_t nlinks;          /* of them links (xref_check_body parses them ahead) */
 	struct lint_node stack[64];
 };
 

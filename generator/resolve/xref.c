@@ -386,13 +386,10 @@ static void free_part(char *p, const char *stack)
 		free(p);
 }
 
-static void resolve_link(struct resolver *r)
+/* r->node's link, whose URL url (not NULL) parses as x. */
+static void resolve_parsed(struct resolver *r, const char *url, const struct xref *px)
 {
-	const char *url = cmark_node_get_url(r->node);
-	if (!url)
-		return;
-	struct xref x;
-	xref_parse(url, &x);
+	struct xref x = *px;
 	/* Copies on the stack when they fit: two allocations per link otherwise. */
 	char key_stack[KEY_STACK], anchor_stack[KEY_STACK];
 	char *key = copy_part(x.key, x.key_len, key_stack);
@@ -491,6 +488,16 @@ done:
 	free_part(anchor, anchor_stack);
 }
 
+static void resolve_link(struct resolver *r)
+{
+	const char *url = cmark_node_get_url(r->node);
+	if (!url)
+		return;
+	struct xref x;
+	xref_parse(url, &x);
+	resolve_parsed(r, url, &x);
+}
+
 static void check_image(struct resolver *r)
 {
 	const char *url = cmark_node_get_url(r->node);
@@ -572,18 +579,94 @@ static void resolve_tree(struct resolver *r, cmark_node *root)
 	}
 }
 
+/*
+ * The values of a document's links' slots are fetched this many links
+ * before each is resolved (step two of site_probe_doc), their slots when
+ * the document's links are parsed, all before the first is resolved.
+ */
+#define VALUE_AHEAD 4
+
+/* A link parsed ahead: its URL (NULL: none) and, when probed, its target's probe. */
+struct ahead {
+	const char *url;
+	struct xref x;
+	struct site_probe probe;
+	int probed;
+};
+
+/* Step one of site_probe_*: a's target's slot fetched, when it is looked up in a table. */
+static void probe_target(const struct site *s, struct ahead *a)
+{
+	enum doc_kind kind;
+	switch (a->x.scheme) {
+	case XREF_ACTION: kind = DOC_ACTION; break;
+	case XREF_THEME: kind = DOC_THEME; break;
+	case XREF_GUIDE: kind = DOC_GUIDE; break;
+	case XREF_PAGE: kind = DOC_PAGE; break;
+	case XREF_CONTACT:
+	case XREF_GLOSSARY:
+	case XREF_BIBLIO:
+		a->probed = site_probe_entry(s, TARGET_CONTACT + (a->x.scheme - XREF_CONTACT),
+					     a->x.key, a->x.key_len, &a->probe);
+		return;
+	default:
+		return;
+	}
+	a->probed = site_probe_doc(s, kind, a->x.key, a->x.key_len, &a->probe);
+}
+
+/* Step two for the i-th of n links, when there is one. */
+static void probe_value(const struct ahead *v, size_t i, size_t n)
+{
+	if (i < n && v[i].probed)
+		site_probe_value(&v[i].probe);
+}
+
+/* Links parsed ahead on the stack up to this many (a fiche has about twenty). */
+#define AHEAD_STACK 64
+
 void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *nodes,
 		     struct diag *d)
 {
 	lint_body_nodes(s, doc, nodes, d);
 	struct resolver r = {s, d, doc, NULL, 1, NULL, {NULL}, 0};
+	/*
+	 * Every link is parsed first and its target's slot fetched, so that
+	 * the tables' cache misses overlap instead of following each other
+	 * link by link (site_probe_doc); then each is resolved in document
+	 * order, as before, the images checked in between. A link's
+	 * resolution rewrites its own URL only: the others' parses stay valid.
+	 */
+	size_t nlinks = nodes->nlinks;
+	struct ahead stack[AHEAD_STACK];
+	struct ahead *links = nlinks <= AHEAD_STACK ? stack : xmalloc(nlinks * sizeof *links);
+	size_t n = 0;
 	for (size_t i = 0; i < nodes->n; i++) {
-		r.node = nodes->v[i].node;
-		if (nodes->v[i].type == CMARK_NODE_LINK)
-			resolve_link(&r);
-		else if (nodes->v[i].type == CMARK_NODE_IMAGE)
-			check_image(&r);
+		if (nodes->v[i].type != CMARK_NODE_LINK)
+			continue;
+		struct ahead *a = &links[n++];
+		a->url = cmark_node_get_url(nodes->v[i].node);
+		a->probed = 0;
+		if (a->url) {
+			xref_parse(a->url, &a->x);
+			probe_target(s, a);
+		}
 	}
+	for (size_t j = 0; j < VALUE_AHEAD; j++)
+		probe_value(links, j, n);
+	for (size_t i = 0, j = 0; i < nodes->n; i++) {
+		r.node = nodes->v[i].node;
+		if (nodes->v[i].type == CMARK_NODE_LINK) {
+			probe_value(links, j + VALUE_AHEAD, n);
+			const struct ahead *a = &links[j++];
+			if (a->url)
+				resolve_parsed(&r, a->url, &a->x);
+		} else if (nodes->v[i].type == CMARK_NODE_IMAGE) {
+			check_image(&r);
+		}
+	}
+	if (links != stack)
+		free(links);
 	lint_lines_free(r.lines);
 }
 
