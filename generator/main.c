@@ -631,6 +631,15 @@ static const struct command *find_command(const char *name)
  * peak at 1 000 fiches was 3 to 5 MiB lower than with the default, but
  * 219 000 page faults at 10 000; docs/HACKING.md, « System time » and
  * session 16. A MIMALLOC_ variable for the delay still decides.
+ *
+ * Large OS pages (mi_option_large_os_pages, 2 MiB pages through
+ * MADV_HUGEPAGE) stay off: they cut the page faults to an eighth and the
+ * user time by ~9 %, but in this VM a free 2 MiB block is what the balloon
+ * reports to the host (page_reporting_order 9), so nearly every huge page
+ * is memory the host must fault in again, 4 KiB at a time, while the
+ * kernel zeroes it; the small pages come mostly from blocks never
+ * reported. 23 pairs at 10 000 fiches: CPU unchanged in the median,
+ * system time 0.33 to 1.38 s; docs/HACKING.md, session 17, mem17.
  */
 #define MALLOC_PURGE_DELAY_MS 2000
 
