@@ -157,11 +157,12 @@ static const struct md_key *lookup(const struct md_paths *t, const char *key, si
  * written into out (room for strlen(dir) + strlen(rel) + 2 bytes, which it
  * never exceeds); its length, or -1 when '..' climbs above the project root.
  */
-static long normalise(const char *dir, size_t dir_len, const char *rel, char *out)
+static long normalise_len(const char *dir, size_t dir_len, const char *rel, size_t rel_len,
+			  char *out)
 {
 	size_t n = 0;
 	const char *parts[2] = {dir, rel};
-	const char *ends[2] = {dir + dir_len, rel + strlen(rel)};
+	const char *ends[2] = {dir + dir_len, rel + rel_len};
 	for (int p = 0; p < 2; p++) {
 		const char *c = parts[p], *stop = ends[p];
 		while (c < stop) {
@@ -187,8 +188,30 @@ static long normalise(const char *dir, size_t dir_len, const char *rel, char *ou
 	return (long)n;
 }
 
+static long normalise(const char *dir, size_t dir_len, const char *rel, char *out)
+{
+	return normalise_len(dir, dir_len, rel, strlen(rel), out);
+}
+
 /* Keys up to this long are put together on the stack. */
 #define KEY_STACK 512
+
+int md_paths_probe(const struct md_paths *t, const struct doc *from, const char *rel, size_t len,
+		   struct site_probe *p)
+{
+	const char *base = path_basename(from->path);
+	size_t dir_len = (size_t)(base - from->path);
+	char key[KEY_STACK];
+	if (!t || !t->by_key.slots || dir_len + len + 2 > sizeof key)
+		return 0;
+	long n = normalise_len(from->path, dir_len, rel, len, key);
+	if (n < 0)
+		return 0;
+	p->tab = &t->by_key;
+	p->hash = keytab_hash(key, (size_t)n);
+	__builtin_prefetch(&t->by_key.slots[keytab_home(&t->by_key, p->hash)], 0, 3);
+	return 1;
+}
 
 int md_paths_find_target(const struct md_paths *t, const struct doc *from, const char *rel,
 			 struct doc_target *target)

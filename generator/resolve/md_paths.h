@@ -37,4 +37,12 @@ struct doc *md_paths_find(const struct md_paths *t, const struct doc *from, cons
 int md_paths_find_target(const struct md_paths *t, const struct doc *from, const char *rel,
 			 struct doc_target *target);
 
+/*
+ * Step one of a site_probe (model.h) for the link rel (len bytes, not
+ * NUL-terminated) in from: its key's slot fetched; 1 with *p filled, or 0
+ * (nothing fetched: the key climbs above the root, or is long).
+ */
+int md_paths_probe(const struct md_paths *t, const struct doc *from, const char *rel, size_t len,
+		   struct site_probe *p);
+
 #endif

@@ -595,10 +595,13 @@ struct ahead {
 };
 
 /* Step one of site_probe_*: a's target's slot fetched, when it is looked up in a table. */
-static void probe_target(const struct site *s, struct ahead *a)
+static void probe_target(const struct site *s, const struct doc *doc, struct ahead *a)
 {
 	enum doc_kind kind;
 	switch (a->x.scheme) {
+	case XREF_MARKDOWN:
+		a->probed = md_paths_probe(s->md_paths, doc, a->x.key, a->x.key_len, &a->probe);
+		return;
 	case XREF_ACTION: kind = DOC_ACTION; break;
 	case XREF_THEME: kind = DOC_THEME; break;
 	case XREF_GUIDE: kind = DOC_GUIDE; break;
@@ -649,7 +652,7 @@ void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *n
 		a->probed = 0;
 		if (a->url) {
 			xref_parse(a->url, &a->x);
-			probe_target(s, a);
+			probe_target(s, doc, a);
 		}
 	}
 	for (size_t j = 0; j < VALUE_AHEAD; j++)
