@@ -142,14 +142,19 @@ void md_paths_free(struct md_paths *t)
 	free(t);
 }
 
-static const struct md_key *lookup(const struct md_paths *t, const char *key, size_t len)
+static const struct md_key *lookup_hashed(const struct md_paths *t, const char *key, size_t len,
+					  uint64_t h)
 {
-	uint64_t h = keytab_hash(key, len);
 	size_t pos = keytab_home(&t->by_key, h);
 	for (const struct md_key *k; (k = keytab_next(&t->by_key, h, &pos));)
 		if (k->key_len == len && memcmp(k->key, key, len) == 0)
 			return k;
 	return NULL;
+}
+
+static const struct md_key *lookup(const struct md_paths *t, const char *key, size_t len)
+{
+	return lookup_hashed(t, key, len, keytab_hash(key, len));
 }
 
 /*
@@ -197,16 +202,20 @@ static long normalise(const char *dir, size_t dir_len, const char *rel, char *ou
 #define KEY_STACK 512
 
 int md_paths_probe(const struct md_paths *t, const struct doc *from, const char *rel, size_t len,
-		   struct site_probe *p)
+		   struct site_probe *p, struct buf *keys)
 {
+	if (!t || !t->by_key.slots)
+		return 0;
 	const char *base = path_basename(from->path);
 	size_t dir_len = (size_t)(base - from->path);
-	char key[KEY_STACK];
-	if (!t || !t->by_key.slots || dir_len + len + 2 > sizeof key)
-		return 0;
+	/* Written at the end of keys, which keeps it for md_paths_find_probed. */
+	buf_grow(keys, dir_len + len + 2);
+	char *key = keys->data + keys->len;
 	long n = normalise_len(from->path, dir_len, rel, len, key);
 	if (n < 0)
 		return 0;
+	keys->len += (size_t)n + 1;
+	keys->data[keys->len] = '\0';
 	p->tab = &t->by_key;
 	p->hash = keytab_hash(key, (size_t)n);
 	__builtin_prefetch(&t->by_key.slots[keytab_home(&t->by_key, p->hash)], 0, 3);
@@ -239,6 +248,17 @@ int md_paths_find_target(const struct md_paths *t, const struct doc *from, const
 	}
 	if (!found)
 		return 0;
+	*target = found->target;
+	return 1;
+}
+
+int md_paths_find_probed(const struct md_paths *t, const struct doc *from, const char *rel,
+			 const char *key, size_t klen, const struct site_probe *p,
+			 struct doc_target *target)
+{
+	const struct md_key *found = lookup_hashed(t, key, klen, p->hash);
+	if (!found)
+		return md_paths_find_target(t, from, rel, target);
 	*target = found->target;
 	return 1;
 }

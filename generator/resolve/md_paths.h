@@ -15,6 +15,7 @@
 #ifndef FICHES_MD_PATHS_H
 #define FICHES_MD_PATHS_H
 
+#include "buf.h"
 #include "model.h"
 
 struct md_paths;
@@ -43,6 +44,16 @@ int md_paths_find_target(const struct md_paths *t, const struct doc *from, const
  * (nothing fetched: the key climbs above the root, or is long).
  */
 int md_paths_probe(const struct md_paths *t, const struct doc *from, const char *rel, size_t len,
-		   struct site_probe *p);
+		   struct site_probe *p, struct buf *keys);
+
+/*
+ * md_paths_find_target for a link probed by md_paths_probe, whose key
+ * (klen bytes) it appended to keys: found with the probe's hash, without
+ * normalising rel again (the file system's way when not found, as
+ * md_paths_find_target).
+ */
+int md_paths_find_probed(const struct md_paths *t, const struct doc *from, const char *rel,
+			 const char *key, size_t klen, const struct site_probe *p,
+			 struct doc_target *target);
 
 #endif

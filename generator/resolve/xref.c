@@ -386,8 +386,16 @@ static void free_part(char *p, const char *stack)
 		free(p);
 }
 
-/* r->node's link, whose URL url (not NULL) parses as x. */
-static void resolve_parsed(struct resolver *r, const char *url, const struct xref *px)
+/* A .md link's key as md_paths_probe normalised it, with its probe. */
+struct md_probed {
+	const char *key;
+	size_t len;
+	const struct site_probe *probe;
+};
+
+/* r->node's link, whose URL url (not NULL) parses as x; md: its probed key, or NULL. */
+static void resolve_parsed(struct resolver *r, const char *url, const struct xref *px,
+			   const struct md_probed *md)
 {
 	struct xref x = *px;
 	/* Copies on the stack when they fit: two allocations per link otherwise. */
@@ -450,7 +458,9 @@ static void resolve_parsed(struct resolver *r, const char *url, const struct xre
 	case XREF_PAGE: kind = DOC_PAGE; break;
 	case XREF_MARKDOWN: {
 		struct doc_target t;
-		if (md_paths_find_target(r->s->md_paths, r->doc, key, &t))
+		if (md ? md_paths_find_probed(r->s->md_paths, r->doc, key, md->key, md->len, md->probe,
+					      &t) :
+			 md_paths_find_target(r->s->md_paths, r->doc, key, &t))
 			link_doc(r, &t, anchor, anchor_len);
 		else
 			report(r, _("link to '%s': no such fiche in content/%s"), key, "", NULL);
@@ -495,7 +505,7 @@ static void resolve_link(struct resolver *r)
 		return;
 	struct xref x;
 	xref_parse(url, &x);
-	resolve_parsed(r, url, &x);
+	resolve_parsed(r, url, &x, NULL);
 }
 
 static void check_image(struct resolver *r)
@@ -592,15 +602,20 @@ struct ahead {
 	struct xref x;
 	struct site_probe probe;
 	int probed;
+	size_t md_at, md_len;   /* a probed .md link's key in the document's keys */
 };
 
 /* Step one of site_probe_*: a's target's slot fetched, when it is looked up in a table. */
-static void probe_target(const struct site *s, const struct doc *doc, struct ahead *a)
+static void probe_target(const struct site *s, const struct doc *doc, struct ahead *a,
+			 struct buf *md_keys)
 {
 	enum doc_kind kind;
 	switch (a->x.scheme) {
 	case XREF_MARKDOWN:
-		a->probed = md_paths_probe(s->md_paths, doc, a->x.key, a->x.key_len, &a->probe);
+		a->md_at = md_keys->len;
+		a->probed = md_paths_probe(s->md_paths, doc, a->x.key, a->x.key_len, &a->probe,
+					   md_keys);
+		a->md_len = md_keys->len - a->md_at - (a->probed ? 1 : 0);
 		return;
 	case XREF_ACTION: kind = DOC_ACTION; break;
 	case XREF_THEME: kind = DOC_THEME; break;
@@ -644,6 +659,7 @@ void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *n
 	struct ahead stack[AHEAD_STACK];
 	struct ahead *links = nlinks <= AHEAD_STACK ? stack : xmalloc(nlinks * sizeof *links);
 	size_t n = 0;
+	struct buf md_keys = BUF_INIT; /* the probed .md links' keys, NUL-terminated */
 	for (size_t i = 0; i < nodes->n; i++) {
 		if (nodes->v[i].type != CMARK_NODE_LINK)
 			continue;
@@ -652,7 +668,7 @@ void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *n
 		a->probed = 0;
 		if (a->url) {
 			xref_parse(a->url, &a->x);
-			probe_target(s, doc, a);
+			probe_target(s, doc, a, &md_keys);
 		}
 	}
 	for (size_t j = 0; j < VALUE_AHEAD; j++)
@@ -662,14 +678,20 @@ void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *n
 		if (nodes->v[i].type == CMARK_NODE_LINK) {
 			probe_value(links, j + VALUE_AHEAD, n);
 			const struct ahead *a = &links[j++];
-			if (a->url)
-				resolve_parsed(&r, a->url, &a->x);
+			struct md_probed md;
+			if (a->url && a->probed && a->x.scheme == XREF_MARKDOWN) {
+				md = (struct md_probed){md_keys.data + a->md_at, a->md_len, &a->probe};
+				resolve_parsed(&r, a->url, &a->x, &md);
+			} else if (a->url) {
+				resolve_parsed(&r, a->url, &a->x, NULL);
+			}
 		} else if (nodes->v[i].type == CMARK_NODE_IMAGE) {
 			check_image(&r);
 		}
 	}
 	if (links != stack)
 		free(links);
+	buf_free(&md_keys);
 	lint_lines_free(r.lines);
 }
 
