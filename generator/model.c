@@ -231,14 +231,16 @@ struct doc *site_doc_at(const struct site *s, size_t i)
 }
 
 /* The indexed key of kind spelled key (len bytes), or NULL. */
-static const struct doc_key *find_doc_key(const struct site *s, enum doc_kind kind,
-					  const char *key, size_t len)
+/* find_doc_key with the key's slug hash when known (slug_hash, else NULL). */
+static const struct doc_key *find_doc_key_hashed(const struct site *s, enum doc_kind kind,
+						 const char *key, size_t len,
+						 const uint64_t *slug_hash)
 {
 	int number = key_number(key);
 	/* A slug first, unless no slug of the kind can be this number (a random probe saved). */
 	if (number < 0 || s->digit_slugs[kind]) {
 		const struct keytab *slugs = &s->docs_by_slug[kind];
-		uint64_t h = keytab_hash(key, len);
+		uint64_t h = slug_hash ? *slug_hash : keytab_hash(key, len);
 		size_t pos = keytab_home(slugs, h);
 		for (const struct doc_key *k; (k = keytab_next(slugs, h, &pos));)
 			if (k->slug_len == len && memcmp(k->slug, key, len) == 0)
@@ -298,6 +300,12 @@ int site_probe_doc(const struct site *s, enum doc_kind kind, const char *key, si
 	return 1;
 }
 
+static const struct doc_key *find_doc_key(const struct site *s, enum doc_kind kind,
+					  const char *key, size_t len)
+{
+	return find_doc_key_hashed(s, kind, key, len, NULL);
+}
+
 /* Before the kind is indexed: through the array. */
 static struct doc *scan_docs(const struct site *s, enum doc_kind kind, const char *key)
 {
@@ -334,6 +342,18 @@ int site_find_doc_target(const struct site *s, enum doc_kind kind, const char *k
 	if (!d)
 		return 0;
 	*t = (struct doc_target){d, d->out_path, d->out_path ? strlen(d->out_path) : 0};
+	return 1;
+}
+
+int site_find_doc_probed(const struct site *s, enum doc_kind kind, const char *key, size_t len,
+			 const struct site_probe *p, struct doc_target *t)
+{
+	/* Probed: the kind is indexed (site_probe_doc). */
+	const uint64_t *h = p->tab == &s->docs_by_slug[kind] ? &p->hash : NULL;
+	const struct doc_key *k = find_doc_key_hashed(s, kind, key, len, h);
+	if (!k)
+		return 0;
+	*t = (struct doc_target){k->doc, k->out_path, k->out_len};
 	return 1;
 }
 
@@ -375,16 +395,32 @@ void site_probe_value(const struct site_probe *p)
 		__builtin_prefetch(sl->value, 0, 3);
 }
 
-static const struct entry_key *find_entry_key(const struct site *s, int k, const char *id,
-					      size_t len)
+static const struct entry_key *find_entry_key_hashed(const struct site *s, int k, const char *id,
+						     size_t len, uint64_t h)
 {
 	const struct keytab *ids = &s->entries_by_id[k];
-	uint64_t h = keytab_hash(id, len);
 	size_t pos = keytab_home(ids, h);
 	for (const struct entry_key *e; (e = keytab_next(ids, h, &pos));)
 		if (e->id_len == len && memcmp(e->id, id, len) == 0)
 			return e;
 	return NULL;
+}
+
+static const struct entry_key *find_entry_key(const struct site *s, int k, const char *id,
+					      size_t len)
+{
+	return find_entry_key_hashed(s, k, id, len, keytab_hash(id, len));
+}
+
+int site_find_entry_probed(const struct site *s, enum target_kind kind, const char *id, size_t len,
+			   const struct site_probe *p, struct entry_target *t)
+{
+	/* Probed: the entries are indexed and kind has a table (site_probe_entry). */
+	const struct entry_key *e = find_entry_key_hashed(s, entries_table(kind), id, len, p->hash);
+	if (!e)
+		return 0;
+	*t = e->target;
+	return 1;
 }
 
 /* Before the entries are indexed: through the array. */

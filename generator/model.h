@@ -380,6 +380,15 @@ int site_probe_doc(const struct site *s, enum doc_kind kind, const char *key, si
 int site_probe_entry(const struct site *s, enum target_kind kind, const char *id, size_t len,
 		     struct site_probe *p);
 void site_probe_value(const struct site_probe *p);
+/*
+ * site_find_doc_target and site_find_entry_target for a key that
+ * site_probe_doc or site_probe_entry probed (returned 1): the same answer,
+ * the key not hashed again.
+ */
+int site_find_doc_probed(const struct site *s, enum doc_kind kind, const char *key, size_t len,
+			 const struct site_probe *p, struct doc_target *t);
+int site_find_entry_probed(const struct site *s, enum target_kind kind, const char *id, size_t len,
+			   const struct site_probe *p, struct entry_target *t);
 
 /* Number of documents of every kind, and the i-th when the kinds are counted one after the other. */
 size_t site_ndocs_all(const struct site *s);

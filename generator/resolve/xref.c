@@ -386,16 +386,16 @@ static void free_part(char *p, const char *stack)
 		free(p);
 }
 
-/* A .md link's key as md_paths_probe normalised it, with its probe. */
-struct md_probed {
-	const char *key;
-	size_t len;
+/* A link's probe (xref_check_body) and, for a .md link, the key md_paths_probe normalised. */
+struct probed {
 	const struct site_probe *probe;
+	const char *md_key;
+	size_t md_len;
 };
 
-/* r->node's link, whose URL url (not NULL) parses as x; md: its probed key, or NULL. */
+/* r->node's link, whose URL url (not NULL) parses as x; pr: its probe, or NULL. */
 static void resolve_parsed(struct resolver *r, const char *url, const struct xref *px,
-			   const struct md_probed *md)
+			   const struct probed *pr)
 {
 	struct xref x = *px;
 	/* Copies on the stack when they fit: two allocations per link otherwise. */
@@ -458,8 +458,8 @@ static void resolve_parsed(struct resolver *r, const char *url, const struct xre
 	case XREF_PAGE: kind = DOC_PAGE; break;
 	case XREF_MARKDOWN: {
 		struct doc_target t;
-		if (md ? md_paths_find_probed(r->s->md_paths, r->doc, key, md->key, md->len, md->probe,
-					      &t) :
+		if (pr ? md_paths_find_probed(r->s->md_paths, r->doc, key, pr->md_key, pr->md_len,
+					      pr->probe, &t) :
 			 md_paths_find_target(r->s->md_paths, r->doc, key, &t))
 			link_doc(r, &t, anchor, anchor_len);
 		else
@@ -471,7 +471,8 @@ static void resolve_parsed(struct resolver *r, const char *url, const struct xre
 	case XREF_BIBLIO: {
 		enum target_kind tk = TARGET_CONTACT + (x.scheme - XREF_CONTACT);
 		struct entry_target t;
-		if (site_find_entry_target(r->s, tk, key, key_len, &t)) {
+		if (pr ? site_find_entry_probed(r->s, tk, key, key_len, pr->probe, &t) :
+			 site_find_entry_target(r->s, tk, key, key_len, &t)) {
 			link_entry(r, tk, &t, anchor, anchor_len);
 		} else if (!site_id_lost(r->s, tk, key)) {
 			/* (A lost entry's own error is reported in its data file.) */
@@ -486,7 +487,8 @@ static void resolve_parsed(struct resolver *r, const char *url, const struct xre
 	}
 	if (kind != DOC_KINDS) {
 		struct doc_target t;
-		if (site_find_doc_target(r->s, kind, key, key_len, &t)) {
+		if (pr ? site_find_doc_probed(r->s, kind, key, key_len, pr->probe, &t) :
+			 site_find_doc_target(r->s, kind, key, key_len, &t)) {
 			link_doc(r, &t, anchor, anchor_len);
 		} else {
 			report_unknown(r, (int)kind, _(site_kind(r->s, kind)->noun), key,
@@ -678,13 +680,10 @@ void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *n
 		if (nodes->v[i].type == CMARK_NODE_LINK) {
 			probe_value(links, j + VALUE_AHEAD, n);
 			const struct ahead *a = &links[j++];
-			struct md_probed md;
-			if (a->url && a->probed && a->x.scheme == XREF_MARKDOWN) {
-				md = (struct md_probed){md_keys.data + a->md_at, a->md_len, &a->probe};
-				resolve_parsed(&r, a->url, &a->x, &md);
-			} else if (a->url) {
-				resolve_parsed(&r, a->url, &a->x, NULL);
-			}
+			struct probed pr = {&a->probe, md_keys.data ? md_keys.data + a->md_at : NULL,
+					    a->md_len};
+			if (a->url)
+				resolve_parsed(&r, a->url, &a->x, a->probed ? &pr : NULL);
 		} else if (nodes->v[i].type == CMARK_NODE_IMAGE) {
 			check_image(&r);
 		}
