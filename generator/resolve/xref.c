@@ -668,6 +668,7 @@ void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *n
 		struct ahead *a = &links[n++];
 		a->url = cmark_node_get_url(nodes->v[i].node);
 		a->probed = 0;
+		a->md_at = a->md_len = 0;
 		if (a->url) {
 			xref_parse(a->url, &a->x);
 			probe_target(s, doc, a, &md_keys);
@@ -680,8 +681,9 @@ void xref_check_body(struct site *s, struct doc *doc, const struct lint_nodes *n
 		if (nodes->v[i].type == CMARK_NODE_LINK) {
 			probe_value(links, j + VALUE_AHEAD, n);
 			const struct ahead *a = &links[j++];
-			struct probed pr = {&a->probe, md_keys.data ? md_keys.data + a->md_at : NULL,
-					    a->md_len};
+			struct probed pr = {&a->probe, NULL, a->md_len};
+			if (a->probed && a->x.scheme == XREF_MARKDOWN)
+				pr.md_key = md_keys.data + a->md_at;
 			if (a->url)
 				resolve_parsed(&r, a->url, &a->x, a->probed ? &pr : NULL);
 		} else if (nodes->v[i].type == CMARK_NODE_IMAGE) {
