@@ -6,6 +6,7 @@
 #   SIZES    numbers of fiches (default: 1000 10000)
 #   ROUNDS   timed rounds per tool and size (default 5)
 #   FICHES   the fiches binary (default build/fiches, built by the root Makefile)
+#   SETTLE   seconds to wait after the last removal before timing (default 370)
 #   SEED     corpus seed (default: gencorpus's own)
 #
 # Each round runs the tools one after the other, so a machine that
@@ -97,18 +98,21 @@ removed() {
 }
 
 # settle: waits, before the first timed round, until the last removal (this
-# run's, or the end of a previous run's) is a minute old. ext4 without a
+# run's, or the end of a previous run's) is six minutes old. ext4 without a
 # journal (this machine's disk) skips, for every file it creates, each inode
 # freed in the last 60 s, or 360 s while the inode's table block is not yet
-# written back (hence the sync): a 10 000-fiche build 20 s after removing a
-# previous run's outputs took 5.8 s instead of 2.1 s, 8.2 s of it in the
-# kernel (docs/HACKING.md, session 14).
+# written back: a 10 000-fiche build 20 s after removing a previous run's
+# outputs took 5.8 s instead of 2.1 s, 8.2 s of it in the kernel
+# (docs/HACKING.md, session 14), and a minute's wait after a sync was not
+# enough (session 17, search17: the search's 8 440 fragments still paid
+# 2.2 s of system time 70 s after a removal, 0.9 s after 2 min, 0.16 s
+# after 6 min). SETTLE=seconds shortens it for a quick look.
 settle() {
 	sync
 	[ -f "$work/removed-at" ] || return 0
-	left=$(($(cat "$work/removed-at") + 65 - $(date +%s)))
+	left=$(($(cat "$work/removed-at") + ${SETTLE:-370} - $(date +%s)))
 	if [ "$left" -gt 0 ]; then
-		echo "== waiting ${left} s: files removed less than a minute ago slow file creation"
+		echo "== waiting ${left} s: files removed less than six minutes ago slow file creation"
 		sleep "$left"
 	fi
 }
