@@ -63,9 +63,6 @@ struct cx {
 		struct mval v;
 	} memo[8];
 	unsigned memo_next;
-	/* The field "status" of the kind last asked for one (doc_get's status_label). */
-	const struct kind *status_kind;
-	const struct kind_field *status_field;
 	/*
 	 * The kind last asked for its name or label (doc_get's kind, kind_label),
 	 * with their lengths: every card of a list asks, all of one kind or two.
@@ -352,14 +349,23 @@ static const struct cx *kind_names(struct cx *c, const struct kind *desc)
 }
 
 /*
- * d's card (doc_cards.h), or NULL: the last one found is kept, as a card's
- * render asks some ten names of its document in a row.
+ * d's card (doc_cards.h): the pass's, or, for a page rendered outside a
+ * pass (or a document the pass's table lacks), one made in the page's
+ * arena, so that every name of a document is answered by card_get alone.
+ * The last one is kept, as a card's render asks some ten names of its
+ * document in a row.
  */
 static const struct doc_card *card_of(struct cx *c, const struct doc *d)
 {
 	if (c->card_doc != d) {
+		const struct doc_card *k = doc_cards_of(c->cards, d);
+		if (!k) {
+			struct doc_card *made = arena_alloc(c->a, sizeof *made);
+			doc_card_borrow(c->a, c->o ? c->o->bodies : NULL, d, made);
+			k = made;
+		}
 		c->card_doc = d;
-		c->card = doc_cards_of(c->cards, d);
+		c->card = k;
 	}
 	return c->card;
 }
@@ -429,75 +435,8 @@ static int doc_get(const void *subject, unsigned atom, const char *name, size_t 
 {
 	(void)name;
 	(void)n;
-	const struct doc *d = subject;
 	struct cx *c = user;
-	/* What the pass made once for every card (doc_cards.h), else made now. */
-	const struct doc_card *k = card_of(c, d);
-	if (k)
-		return card_get(c, k, atom, out);
-	switch (atom) {
-	case MA_kind:
-		*out = kind_names(c, d->desc)->kind_name;
-		return out->type == MVAL_STR;
-	case MA_href:
-		*out = href_model(c, d->out_path);
-		return 1;
-	case MA_title:
-		return found_str(out, d->title);
-	case MA_logic:
-		*out = d->logic ? taxon_ref(d->logic) : mv_null();
-		return 1;
-	case MA_number:
-		*out = d->desc->list == LIST_PLAIN ? mv_null() : mv_int(d->number);
-		return 1;
-	case MA_is_page:
-		*out = mv_bool(d->kind == DOC_PAGE);
-		return 1;
-	case MA_is_theme:
-		*out = mv_bool(d->kind == DOC_THEME);
-		return 1;
-	case MA_is_action:
-		*out = mv_bool(d->kind == DOC_ACTION);
-		return 1;
-	case MA_kind_label:
-		*out = kind_names(c, d->desc)->kind_label;
-		return out->type == MVAL_STR;
-	case MA_title_html: {
-		size_t len;
-		const char *kept = body_store_title_html(c->o ? c->o->bodies : NULL, d, &len);
-		*out = kept ? mv_strn(kept, len) : typo_html(c, d->title);
-		return 1;
-	}
-	case MA_summary_html: {
-		size_t len;
-		const char *kept = body_store_summary_html(c->o ? c->o->bodies : NULL, d, &len);
-		*out = kept ? mv_strn(kept, len) : d->summary ? inline_md(c, d->summary) : mv_null();
-		return 1;
-	}
-	case MA_status_label: {
-		if (c->status_kind != d->desc) {
-			c->status_kind = d->desc;
-			c->status_field = kind_field(d->desc, "status");
-		}
-		const struct kind_field *status = c->status_field;
-		int shown = d->status && status && strcmp(d->status, status->values[0].id) != 0;
-		if (!shown) {
-			*out = mv_null();
-			return 1;
-		}
-		return found_str(out, kind_enum_label(status, d->status));
-	}
-	case MA_filter_status:
-		return found_str(out, d->status ? d->status : "");
-	/* Space-separated ids, for the list pages' filters (site.js). */
-	case MA_filter_publics:
-		*out = id_words(c, &d->publics);
-		return 1;
-	case MA_filter_territories:
-		*out = id_words(c, &d->territories);
-		return 1;
-	}
-	return 0;
+	return card_get(c, card_of(c, subject), atom, out);
 }
 
 static const struct mview doc_view = {doc_get, 1};

@@ -37,15 +37,17 @@ static uint32_t len32(size_t n)
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
-/* A copy of s[0..n) in the cards' arena, NUL-terminated; NULL for NULL. */
-static const char *keep(struct doc_cards *cards, const char *s, size_t n)
+/* A copy of s[0..n) in a, NUL-terminated, or s itself when a is NULL; NULL for NULL. */
+static const char *keep(struct arena *a, const char *s, size_t n)
 {
-	return s ? arena_strndup(&cards->arena, s, n) : NULL;
+	return s && a ? arena_strndup(a, s, n) : s;
 }
 
-static void card_make(struct doc_cards *cards, const struct body_store *bodies,
+/* d's card into k; its texts copied into copies, or borrowed when copies is NULL. */
+static void card_fill(struct arena *a, struct arena *copies, const struct body_store *bodies,
 		      const struct doc *d, struct doc_card *k)
 {
+	memset(k, 0, sizeof *k);
 	size_t len = 0;
 	k->doc = d;
 	k->desc = d->desc;
@@ -54,27 +56,39 @@ static void card_make(struct doc_cards *cards, const struct body_store *bodies,
 	k->kind = (unsigned char)d->kind;
 	k->numbered = d->desc->list != LIST_PLAIN;
 	/* The texts one after the other, in the order a card shows them. */
-	k->territories = doc_cards_id_words(&cards->arena, &d->territories, &len);
+	k->territories = doc_cards_id_words(a, &d->territories, &len);
 	k->territories_len = len32(len);
-	k->publics = doc_cards_id_words(&cards->arena, &d->publics, &len);
+	k->publics = doc_cards_id_words(a, &d->publics, &len);
 	k->publics_len = len32(len);
 	const char *status = d->status;
 	k->status_len = status ? len32(strlen(status)) : 0;
-	k->status = keep(cards, status, k->status_len);
+	k->status = keep(copies, status, k->status_len);
 	if (status) {
 		const struct kind_field *field = kind_field(d->desc, "status");
 		k->status_shown = field && strcmp(status, field->values[0].id) != 0;
 		k->status_label = k->status_shown ? kind_enum_label(field, status) : NULL;
 	}
 	k->out_len = d->out_path ? len32(strlen(d->out_path)) : 0;
-	k->out_path = keep(cards, d->out_path, k->out_len);
+	k->out_path = keep(copies, d->out_path, k->out_len);
 	const char *html = body_store_title_html(bodies, d, &len);
 	k->title_len = html ? len32(len) : 0;
-	k->title_html = keep(cards, html, k->title_len);
+	k->title_html = keep(copies, html, k->title_len);
 	html = body_store_summary_html(bodies, d, &len);
 	k->summary_len = html ? len32(len) : 0;
-	k->summary_html = keep(cards, html, k->summary_len);
-	k->title = d->title ? keep(cards, d->title, strlen(d->title)) : NULL;
+	k->summary_html = keep(copies, html, k->summary_len);
+	k->title = d->title ? keep(copies, d->title, strlen(d->title)) : NULL;
+}
+
+void doc_card_make(struct arena *a, const struct body_store *bodies, const struct doc *d,
+		   struct doc_card *k)
+{
+	card_fill(a, a, bodies, d, k);
+}
+
+void doc_card_borrow(struct arena *a, const struct body_store *bodies, const struct doc *d,
+		     struct doc_card *k)
+{
+	card_fill(a, NULL, bodies, d, k);
 }
 
 /* Adds k to cards' table by its document's address. */
@@ -103,7 +117,7 @@ struct doc_cards *doc_cards_new(const struct site *s, const struct body_store *b
 		cards->of[k] = xcalloc(n ? n : 1, sizeof *cards->of[k]);
 		cards->n[k] = n;
 		for (size_t i = 0; i < n; i++) {
-			card_make(cards, bodies, s->docs[k][i], &cards->of[k][i]);
+			doc_card_make(&cards->arena, bodies, s->docs[k][i], &cards->of[k][i]);
 			place(cards, &cards->of[k][i]);
 		}
 	}

@@ -80,6 +80,19 @@ struct doc_cards {
  */
 struct doc_cards *doc_cards_new(const struct site *s, const struct body_store *bodies);
 void doc_cards_free(struct doc_cards *cards);
+/*
+ * d's card made into k, its texts copied into a (which must outlive k):
+ * what doc_cards_new does for each document.
+ */
+void doc_card_make(struct arena *a, const struct body_store *bodies, const struct doc *d,
+		   struct doc_card *k);
+/*
+ * The same card with its texts borrowed from d and bodies (which must
+ * outlive k), only its lists of ids made in a: what a page rendered outside
+ * a pass (no table) makes for each document it shows, without copying them.
+ */
+void doc_card_borrow(struct arena *a, const struct body_store *bodies, const struct doc *d,
+		     struct doc_card *k);
 
 /* The place of d's address in a table of mask + 1 places. */
 static inline size_t doc_cards_hash(const struct doc *d, size_t mask)
