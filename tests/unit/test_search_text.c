@@ -55,6 +55,27 @@ static void test_after_block_end(void **state)
  * apart, piece after piece: entities and white space in the sixteen-byte
  * blocks and in the tail, at their edges, and runs across pieces.
  */
+/*
+ * Writes into text (of size cap) at most most - 1 pieces of parts, drawn
+ * from seed's sequence; returns the length written.
+ */
+static size_t random_text(unsigned *seed, const char *const *parts, size_t nparts, int most,
+			  char *text, size_t cap)
+{
+	size_t len = 0;
+	*seed = *seed * 1103515245u + 12345u;
+	int nbits = (int)(*seed >> 16) % most;
+	for (int k = 0; k < nbits; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		const char *bit = parts[(*seed >> 16) % nparts];
+		size_t n = strlen(bit);
+		assert_true(len + n <= cap);
+		memcpy(text + len, bit, n);
+		len += n;
+	}
+	return len;
+}
+
 static void test_put_html(void **state)
 {
 	(void)state;
@@ -77,15 +98,7 @@ static void test_put_html(void **state)
 		}
 		for (int piece = 0; piece < 6; piece++) {
 			char text[512];
-			size_t len = 0;
-			seed = seed * 1103515245u + 12345u;
-			int nbits = (int)(seed >> 16) % 24;
-			for (int k = 0; k < nbits; k++) {
-				seed = seed * 1103515245u + 12345u;
-				const char *bit = parts[(seed >> 16) % nparts];
-				memcpy(text + len, bit, strlen(bit));
-				len += strlen(bit);
-			}
+			size_t len = random_text(&seed, parts, nparts, 24, text, sizeof text);
 			search_text_put_html(&html, &plain, text, len);
 			buf_put_html(&want_html, text, len);
 			search_text_put(&want_plain, text, len);
@@ -176,15 +189,7 @@ static void test_put_inert(void **state)
 		}
 		for (int run = 0; run < 4; run++) {
 			char text[1024];
-			size_t len = 0;
-			seed = seed * 1103515245u + 12345u;
-			int nbits = (int)(seed >> 16) % 12;
-			for (int b = 0; b < nbits; b++) {
-				seed = seed * 1103515245u + 12345u;
-				const char *bit = parts[(seed >> 16) % nparts];
-				memcpy(text + len, bit, strlen(bit));
-				len += strlen(bit);
-			}
+			size_t len = random_text(&seed, parts, nparts, 12, text, sizeof text);
 			typo_apply(text, len, &st_want, emit_both, &want);
 			typo_apply_inert(text, len, &st_got, emit_inert, &got);
 			assert_memory_equal(&st_got, &st_want, sizeof st_want);
