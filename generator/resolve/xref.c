@@ -393,6 +393,18 @@ struct probed {
 	size_t md_len;
 };
 
+/* The kind of the documents a scheme links to; DOC_KINDS: not a document's scheme. */
+static enum doc_kind scheme_doc_kind(enum xref_scheme scheme)
+{
+	switch (scheme) {
+	case XREF_ACTION: return DOC_ACTION;
+	case XREF_THEME: return DOC_THEME;
+	case XREF_GUIDE: return DOC_GUIDE;
+	case XREF_PAGE: return DOC_PAGE;
+	default: return DOC_KINDS;
+	}
+}
+
 /* r->node's link, whose URL url (not NULL) parses as x; pr: its probe, or NULL. */
 static void resolve_parsed(struct resolver *r, const char *url, const struct xref *px,
 			   const struct probed *pr)
@@ -403,7 +415,7 @@ static void resolve_parsed(struct resolver *r, const char *url, const struct xre
 	char *key = copy_part(x.key, x.key_len, key_stack);
 	char *anchor = x.anchor ? copy_part(x.anchor, x.anchor_len, anchor_stack) : NULL;
 	size_t key_len = x.key_len, anchor_len = x.anchor ? x.anchor_len : 0;
-	enum doc_kind kind = DOC_KINDS;
+	enum doc_kind kind = scheme_doc_kind(x.scheme);
 	switch (x.scheme) {
 	case XREF_NONE:
 		if (url[0] == '#' && url[1]) {
@@ -452,10 +464,11 @@ static void resolve_parsed(struct resolver *r, const char *url, const struct xre
 		report(r, _("unknown link type '%s:'%s"), key, "", suggest_closest(key, names, n));
 		break;
 	}
-	case XREF_ACTION: kind = DOC_ACTION; break;
-	case XREF_THEME: kind = DOC_THEME; break;
-	case XREF_GUIDE: kind = DOC_GUIDE; break;
-	case XREF_PAGE: kind = DOC_PAGE; break;
+	case XREF_ACTION:
+	case XREF_THEME:
+	case XREF_GUIDE:
+	case XREF_PAGE:
+		break; /* kind, resolved below */
 	case XREF_MARKDOWN: {
 		struct doc_target t;
 		if (pr ? md_paths_find_probed(r->s->md_paths, r->doc, key, pr->md_key, pr->md_len,
@@ -611,7 +624,6 @@ struct ahead {
 static void probe_target(const struct site *s, const struct doc *doc, struct ahead *a,
 			 struct buf *md_keys)
 {
-	enum doc_kind kind;
 	switch (a->x.scheme) {
 	case XREF_MARKDOWN:
 		a->md_at = md_keys->len;
@@ -619,20 +631,19 @@ static void probe_target(const struct site *s, const struct doc *doc, struct ahe
 					   md_keys);
 		a->md_len = md_keys->len - a->md_at - (a->probed ? 1 : 0);
 		return;
-	case XREF_ACTION: kind = DOC_ACTION; break;
-	case XREF_THEME: kind = DOC_THEME; break;
-	case XREF_GUIDE: kind = DOC_GUIDE; break;
-	case XREF_PAGE: kind = DOC_PAGE; break;
 	case XREF_CONTACT:
 	case XREF_GLOSSARY:
 	case XREF_BIBLIO:
 		a->probed = site_probe_entry(s, TARGET_CONTACT + (a->x.scheme - XREF_CONTACT),
 					     a->x.key, a->x.key_len, &a->probe);
 		return;
-	default:
+	default: {
+		enum doc_kind kind = scheme_doc_kind(a->x.scheme);
+		if (kind != DOC_KINDS)
+			a->probed = site_probe_doc(s, kind, a->x.key, a->x.key_len, &a->probe);
 		return;
 	}
-	a->probed = site_probe_doc(s, kind, a->x.key, a->x.key_len, &a->probe);
+	}
 }
 
 /* Step two for the i-th of n links, when there is one. */
